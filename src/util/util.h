@@ -1,0 +1,141 @@
+/*
+ * util: the bottom layer every other module may use. Error codes, bounded
+ * buffers, checked size arithmetic, UTC time and RFC 8785 canonical JSON.
+ * Nothing here knows about the ledger, SQL or HTTP.
+ */
+#ifndef SKYDD_UTIL_H
+#define SKYDD_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "banned.h"
+
+/*
+ * One error type for the whole program. 0 is success; every failure is a
+ * negative value so that functions returning a count can share the space.
+ */
+enum sk_err {
+	SK_OK = 0,
+	SK_ENOMEM = -1,	   /* allocation failed */
+	SK_EINVAL = -2,	   /* bad input: malformed, out of range, wrong type */
+	SK_ERANGE = -3,	   /* a number or size outside its allowed range */
+	SK_ETOOBIG = -4,   /* input larger than its limit */
+	SK_EIO = -5,	   /* file or database I/O failed */
+	SK_ENOTFOUND = -6, /* the thing asked for does not exist */
+	SK_EEXIST = -7,	   /* refusing to overwrite or duplicate */
+	SK_EVERIFY = -8,   /* a hash, proof or signature did not verify */
+	SK_ECORRUPT = -9,  /* stored data is inconsistent with itself */
+	SK_EVERSION = -10, /* data written by a newer version */
+	SK_EBUSY = -11,	   /* resource busy or shutting down */
+	SK_EPERM = -12,	   /* not allowed */
+	SK_EINTERNAL = -13 /* a bug: an invariant did not hold */
+};
+
+/* A short English description of an error code; never NULL. */
+const char *sk_strerror(int err);
+
+/* ---- checked size arithmetic (git's st_add/st_mult) ---- */
+
+/* Sets *out = a + b; returns false (leaving *out alone) on overflow. */
+static inline bool sk_add_ok(size_t a, size_t b, size_t *out)
+{
+	if (a > SIZE_MAX - b)
+		return false;
+	*out = a + b;
+	return true;
+}
+
+/* Sets *out = a * b; returns false (leaving *out alone) on overflow. */
+static inline bool sk_mul_ok(size_t a, size_t b, size_t *out)
+{
+	if (a != 0 && b > SIZE_MAX / a)
+		return false;
+	*out = a * b;
+	return true;
+}
+
+/* ---- bounded, always-terminated byte buffer (curl dynbuf, git strbuf) ---- */
+
+/*
+ * Invariants: ptr is NULL or points at cap bytes with ptr[len] == '\0';
+ * len < cap; len never exceeds max. Once an append fails, err is set and
+ * every later append is a no-op returning that error (SQLite StrAccum).
+ */
+struct buf {
+	char *ptr;
+	size_t len;
+	size_t cap;
+	size_t max; /* the largest len allowed */
+	int err;
+};
+
+void buf_init(struct buf *b, size_t max);
+void buf_release(struct buf *b); /* frees memory; b may be reused after buf_init */
+void buf_reset(struct buf *b);	 /* len = 0, keeps memory, clears err */
+int buf_append(struct buf *b, const void *data, size_t len);
+int buf_puts(struct buf *b, const char *s);
+int buf_putc(struct buf *b, char c);
+int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hands the memory to the caller (NUL-terminated, may be NULL if empty) and resets b. */
+char *buf_detach(struct buf *b, size_t *len);
+
+/* ---- time ---- */
+
+/* Microseconds since the Unix epoch, from CLOCK_REALTIME. */
+int64_t sk_now_us(void);
+
+/*
+ * Formats t (µs since the epoch) as RFC 3339 UTC with microseconds,
+ * "2026-11-25T13:01:02.123456Z", into out (at least SK_TIME_LEN + 1 bytes).
+ */
+#define SK_TIME_LEN 27
+int sk_time_format(int64_t t, char out[SK_TIME_LEN + 1]);
+
+/*
+ * Parses RFC 3339 with a "Z" or numeric offset, optional fraction up to 6
+ * digits, years 1970..9999. Returns SK_OK or SK_EINVAL.
+ */
+int sk_time_parse(const char *s, size_t len, int64_t *out);
+
+/* ---- encodings (thin wrappers over libsodium) ---- */
+
+/* Standard base64 with padding. out_cap must allow 4*ceil(n/3)+1. */
+int sk_base64_encode(const uint8_t *in, size_t n, char *out, size_t out_cap);
+/* Strict standard base64 with padding; exact output length required unless out_len given. */
+int sk_base64_decode(const char *in, size_t len, uint8_t *out, size_t out_cap, size_t *out_len);
+int sk_hex_encode(const uint8_t *in, size_t n, char *out, size_t out_cap);
+int sk_hex_decode(const char *in, size_t len, uint8_t *out, size_t out_cap, size_t *out_len);
+
+/* ---- canonical JSON (RFC 8785, restricted to integers within ±2^53) ---- */
+
+#define SK_JSON_MAX_INT 9007199254740992LL /* 2^53 */
+
+/*
+ * Parses text strictly: valid UTF-8, no duplicate keys, no NUL in strings,
+ * depth <= max_depth, numbers only integers within ±2^53 (no fraction, no
+ * exponent). On failure returns NULL and, if err_field is given, writes the
+ * JSON path of the offending value ("data.items[3]") or "" when unknown;
+ * err_msg gets a short English reason.
+ */
+json_t *sk_json_parse(const char *text, size_t len, int max_depth, char *err_field,
+		      size_t err_field_cap, char *err_msg, size_t err_msg_cap);
+
+/*
+ * Appends the RFC 8785 canonical form of v to out: object members sorted by
+ * UTF-16 code units of their names, no whitespace, JCS string escaping.
+ * Returns SK_OK, SK_EINVAL (a real number, an integer outside ±2^53, NUL in
+ * a string) or the buffer's error.
+ */
+int sk_json_canonical(const json_t *v, struct buf *out);
+
+/* Checks that a JSON value's nesting depth is at most max_depth. */
+bool sk_json_depth_ok(const json_t *v, int max_depth);
+
+/* Is s (len bytes) well-formed UTF-8 without overlongs or surrogates? */
+bool sk_utf8_valid(const char *s, size_t len);
+
+#endif
