@@ -172,6 +172,7 @@ static int pwq_check(const char *pw, const char *username, size_t min_len,
 	pwquality_settings_t *pwq = NULL;
 	void *aux = NULL;
 	char msg[PWQ_MAX_ERROR_MESSAGE_LEN];
+	const char *text;
 	int rc, err = SK_OK;
 
 	pthread_mutex_lock(&pwq_lock);
@@ -193,8 +194,8 @@ static int pwq_check(const char *pw, const char *username, size_t min_len,
 	rc = pwquality_check(pwq, pw, NULL, username, &aux);
 	if (rc >= 0)
 		goto out_free;
-	/* Always through strerror: it frees aux. */
-	pwquality_strerror(msg, sizeof(msg), rc, aux);
+	/* Always through strerror: it frees aux. It may return a static string, not msg. */
+	text = pwquality_strerror(msg, sizeof(msg), rc, aux);
 	if (rc == PWQ_ERROR_MEM_ALLOC) {
 		err = SK_ENOMEM;
 	} else if (rc == PWQ_ERROR_FATAL_FAILURE || rc == PWQ_ERROR_INTEGER ||
@@ -203,7 +204,7 @@ static int pwq_check(const char *pw, const char *username, size_t min_len,
 		err = SK_EINTERNAL;
 	} else {
 		*reason = pwq_reason(rc);
-		set_why(why, why_cap, msg);
+		set_why(why, why_cap, text ? text : "The password is too weak");
 		err = SK_EINVAL;
 	}
 out_free:
