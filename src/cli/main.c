@@ -1,0 +1,57 @@
+/* skydd: the entry point and the command table. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
+
+#include "cli/cli.h"
+
+static const struct cli_cmd commands[] = {
+	{"init", cmd_init, "create a new instance (database, signing key, checkpoint log)"},
+	{"verify", cmd_verify, "check the ledger, tree, tiles and checkpoints; exit 1 on tampering"},
+	{"log", cmd_log, "list entries; prove inclusion or consistency"},
+	{"checkpoint", cmd_checkpoint, "print the latest signed checkpoint"},
+	{"demo", cmd_demo, "create a demo instance with sample entries and show a proof"},
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: skydd [--version] [--help] <command> [<args>]\n\n"
+	      "skydd keeps protective-security registers (PMFS 2022:1) in a tamper-evident\n"
+	      "ledger. Commands:\n",
+	      f);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nRun 'skydd <command> --help' for a command's options.\n"
+	      "Exit status: 0 success, 1 check failed or request refused, 2 usage or I/O error.\n",
+	      f);
+}
+
+int main(int argc, char **argv)
+{
+	/* Every file skydd creates (database, WAL, keys, logs) is private to its owner. */
+	umask(077);
+	if (sodium_init() < 0)
+		return cli_error(CLI_USAGE, "cannot initialise libsodium");
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("skydd %s\n", SKYDD_VERSION);
+		return CLI_OK;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return CLI_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	}
+	return cli_error(CLI_USAGE, "unknown command '%s' (see 'skydd --help')", argv[1]);
+}

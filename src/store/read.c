@@ -1,0 +1,197 @@
+/*
+ * Readers: each has its own read-only connection (WAL lets them run beside
+ * the writer) and sees a consistent snapshot between begin and end.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+
+struct store_reader {
+	struct store_conn c;
+	bool in_tx;
+};
+
+int store_reader_open(const char *dir, struct store_reader **out)
+{
+	char path[STORE_PATH_MAX];
+	struct store_reader *r;
+	int rc;
+
+	*out = NULL;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return SK_ENOMEM;
+	rc = store_path(path, sizeof(path), dir, STORE_DB_FILE);
+	if (!rc)
+		rc = store_conn_open(&r->c, path, true, false);
+	if (!rc)
+		rc = store_schema_check(&r->c);
+	if (rc) {
+		store_conn_close(&r->c);
+		free(r);
+		return rc;
+	}
+	*out = r;
+	return SK_OK;
+}
+
+void store_reader_close(struct store_reader *r)
+{
+	if (!r)
+		return;
+	if (r->in_tx)
+		store_reader_end(r);
+	store_conn_close(&r->c);
+	free(r);
+}
+
+int store_reader_begin(struct store_reader *r)
+{
+	uint64_t size;
+	int rc;
+
+	if (r->in_tx)
+		return SK_EINTERNAL;
+	rc = store_conn_exec(&r->c, "BEGIN");
+	if (rc)
+		return rc;
+	r->in_tx = true;
+	/* The snapshot starts with the first read, so read now. */
+	return store_conn_size(&r->c, &size);
+}
+
+void store_reader_end(struct store_reader *r)
+{
+	if (!r->in_tx)
+		return;
+	store_conn_exec(&r->c, "COMMIT");
+	r->in_tx = false;
+}
+
+int store_reader_size(struct store_reader *r, uint64_t *size)
+{
+	return store_conn_size(&r->c, size);
+}
+
+int store_reader_query(struct store_reader *r, const char *sql, struct store_q **q)
+{
+	return store_conn_prepare(&r->c, sql, q);
+}
+
+int store_reader_node(void *reader, unsigned level, uint64_t index, uint8_t out[LEDGER_HASH_LEN])
+{
+	struct store_reader *r = reader;
+
+	return store_conn_read_node(&r->c, level, index, out);
+}
+
+static void row_from_q(struct store_q *q, struct store_entry_row *row)
+{
+	row->seq = (uint64_t)store_q_int(q, 0);
+	snprintf(row->time, sizeof(row->time), "%s", store_q_text(q, 1));
+	row->actor = store_q_int(q, 2);
+	snprintf(row->kind, sizeof(row->kind), "%s", store_q_text(q, 3));
+	snprintf(row->object, sizeof(row->object), "%s", store_q_text(q, 4));
+	row->bytes = store_q_text(q, 5);
+	row->len = (size_t)sqlite3_column_bytes(q->st, 5);
+}
+
+static const char log_sql_asc[] =
+	"SELECT seq, time, actor, kind, object, entry FROM ledger "
+	"WHERE seq >= ?1 AND (?2 < 0 OR actor = ?2) "
+	"AND (?3 IS NULL OR substr(kind, 1, length(?3)) = ?3) "
+	"AND (?4 IS NULL OR object = ?4) AND (?5 IS NULL OR time >= ?5) "
+	"AND (?6 IS NULL OR time < ?6) ORDER BY seq LIMIT ?7";
+static const char log_sql_desc[] =
+	"SELECT seq, time, actor, kind, object, entry FROM ledger "
+	"WHERE seq <= ?1 AND (?2 < 0 OR actor = ?2) "
+	"AND (?3 IS NULL OR substr(kind, 1, length(?3)) = ?3) "
+	"AND (?4 IS NULL OR object = ?4) AND (?5 IS NULL OR time >= ?5) "
+	"AND (?6 IS NULL OR time < ?6) ORDER BY seq DESC LIMIT ?7";
+
+static int bind_time(struct store_q *q, int idx, int64_t t)
+{
+	char buf[SK_TIME_LEN + 1];
+
+	if (!t)
+		return store_q_bind_null(q, idx);
+	if (sk_time_format(t, buf))
+		return SK_ERANGE;
+	return store_q_bind_text(q, idx, buf);
+}
+
+int store_reader_log(struct store_reader *r, const struct store_log_filter *f, store_entry_fn fn,
+		     void *ctx)
+{
+	struct store_entry_row row;
+	struct store_q *q;
+	int rc;
+	int64_t from = (int64_t)f->from;
+
+	if (f->newest_first && from == 0)
+		from = INT64_MAX;
+	if (!f->newest_first && from == 0)
+		from = 1;
+	rc = store_conn_prepare(&r->c, f->newest_first ? log_sql_desc : log_sql_asc, &q);
+	if (rc)
+		return rc;
+	store_q_bind_int(q, 1, from);
+	store_q_bind_int(q, 2, f->actor);
+	if (f->kind)
+		store_q_bind_text(q, 3, f->kind);
+	if (f->object)
+		store_q_bind_text(q, 4, f->object);
+	rc = bind_time(q, 5, f->since_us);
+	if (!rc)
+		rc = bind_time(q, 6, f->until_us);
+	store_q_bind_int(q, 7, f->limit ? f->limit : 100);
+	while (!rc && (rc = store_q_step(q)) == SK_OK) {
+		row_from_q(q, &row);
+		rc = fn(ctx, &row);
+	}
+	store_q_done(q);
+	return rc == SK_ENOTFOUND ? SK_OK : rc;
+}
+
+int store_reader_entry(struct store_reader *r, uint64_t seq, store_entry_fn fn, void *ctx)
+{
+	struct store_entry_row row;
+	struct store_q *q;
+	int rc;
+
+	rc = store_conn_prepare(&r->c,
+				"SELECT seq, time, actor, kind, object, entry FROM ledger WHERE seq = ?1",
+				&q);
+	if (rc)
+		return rc;
+	store_q_bind_int(q, 1, (int64_t)seq);
+	rc = store_q_step(q);
+	if (!rc) {
+		row_from_q(q, &row);
+		rc = fn(ctx, &row);
+	}
+	store_q_done(q);
+	return rc;
+}
+
+int store_reader_checkpoint(struct store_reader *r, char **note, uint64_t *size)
+{
+	struct store_q *q;
+	int rc;
+
+	rc = store_conn_prepare(&r->c,
+				"SELECT size, note FROM checkpoint ORDER BY size DESC LIMIT 1", &q);
+	if (rc)
+		return rc;
+	rc = store_q_step(q);
+	if (!rc) {
+		*size = (uint64_t)store_q_int(q, 0);
+		*note = strdup(store_q_text(q, 1));
+		if (!*note)
+			rc = SK_ENOMEM;
+	}
+	store_q_done(q);
+	return rc;
+}

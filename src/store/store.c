@@ -1,0 +1,528 @@
+/*
+ * Connections, the prepared-statement cache, schema migrations from the
+ * embedded sql/ files, key files and the projection registry.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "embedded.h"
+#include "store_int.h"
+
+static const struct store_projection *projections[STORE_MAX_PROJECTIONS];
+static unsigned nprojections;
+
+int store_path(char *out, size_t cap, const char *dir, const char *file)
+{
+	int n = snprintf(out, cap, "%s/%s", dir, file);
+
+	if (n < 0 || (size_t)n >= cap)
+		return SK_ETOOBIG;
+	return SK_OK;
+}
+
+int store_sqlite_err(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return SK_OK;
+	case SQLITE_NOMEM:
+		return SK_ENOMEM;
+	case SQLITE_CONSTRAINT:
+		return SK_EEXIST;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return SK_EBUSY;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return SK_ECORRUPT;
+	case SQLITE_CANTOPEN:
+		return SK_ENOTFOUND;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return SK_EPERM;
+	case SQLITE_TOOBIG:
+		return SK_ETOOBIG;
+	default:
+		return SK_EIO;
+	}
+}
+
+/* Settings every connection gets: safety first, then bounded resources. */
+static int conn_configure(sqlite3 *db, bool readonly)
+{
+	static const char *const pragmas_rw[] = {
+		"PRAGMA journal_mode=WAL",   "PRAGMA synchronous=FULL",	  "PRAGMA foreign_keys=ON",
+		"PRAGMA trusted_schema=OFF", "PRAGMA cell_size_check=ON", "PRAGMA busy_timeout=10000",
+		"PRAGMA cache_size=-16384",  NULL};
+	static const char *const pragmas_ro[] = {
+		"PRAGMA foreign_keys=ON", "PRAGMA trusted_schema=OFF", "PRAGMA cell_size_check=ON",
+		"PRAGMA busy_timeout=10000", "PRAGMA cache_size=-8192", NULL};
+	const char *const *p;
+	int on = 1;
+
+	if (sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, &on) != SQLITE_OK)
+		return SK_EIO;
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, &on);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
+	sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 16 * 1024 * 1024);
+	sqlite3_limit(db, SQLITE_LIMIT_SQL_LENGTH, 1024 * 1024);
+	sqlite3_limit(db, SQLITE_LIMIT_EXPR_DEPTH, 100);
+	sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, 1000);
+	for (p = readonly ? pragmas_ro : pragmas_rw; *p; p++) {
+		if (sqlite3_exec(db, *p, NULL, NULL, NULL) != SQLITE_OK)
+			return SK_EIO;
+	}
+	return SK_OK;
+}
+
+int store_conn_open(struct store_conn *c, const char *path, bool readonly, bool create)
+{
+	int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE | SQLITE_OPEN_NOFOLLOW;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if (readonly)
+		flags |= SQLITE_OPEN_READONLY;
+	else
+		flags |= SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+	rc = sqlite3_open_v2(path, &c->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		rc = store_sqlite_err(rc);
+		goto out_close;
+	}
+	sqlite3_extended_result_codes(c->db, 1);
+	rc = conn_configure(c->db, readonly);
+	if (rc)
+		goto out_close;
+	return SK_OK;
+out_close:
+	sqlite3_close(c->db);
+	c->db = NULL;
+	return rc ? rc : SK_EIO;
+}
+
+void store_conn_close(struct store_conn *c)
+{
+	if (!c || !c->db)
+		return;
+	for (unsigned i = 0; i < c->nq; i++)
+		sqlite3_finalize(c->q[i].st);
+	c->nq = 0;
+	sqlite3_close(c->db);
+	c->db = NULL;
+}
+
+int store_conn_prepare(struct store_conn *c, const char *sql, struct store_q **q)
+{
+	unsigned i;
+	int rc;
+
+	for (i = 0; i < c->nq; i++) {
+		if (c->q[i].sql == sql || strcmp(c->q[i].sql, sql) == 0) {
+			*q = &c->q[i];
+			return SK_OK;
+		}
+	}
+	if (c->nq == STORE_Q_CACHE) {
+		/* Full: drop the oldest statement (a cache, not a registry). */
+		sqlite3_finalize(c->q[0].st);
+		memmove(&c->q[0], &c->q[1], sizeof(c->q[0]) * (STORE_Q_CACHE - 1));
+		c->nq--;
+	}
+	rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->q[c->nq].st, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlite_err(rc) ? store_sqlite_err(rc) : SK_EINTERNAL;
+	c->q[c->nq].sql = sql;
+	*q = &c->q[c->nq++];
+	return SK_OK;
+}
+
+int store_conn_exec(struct store_conn *c, const char *sql)
+{
+	int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? SK_OK : (store_sqlite_err(rc) ? store_sqlite_err(rc) : SK_EIO);
+}
+
+/* ---- statements ---- */
+
+int store_q_bind_int(struct store_q *q, int idx, int64_t v)
+{
+	return sqlite3_bind_int64(q->st, idx, v) == SQLITE_OK ? SK_OK : SK_EINTERNAL;
+}
+
+int store_q_bind_text(struct store_q *q, int idx, const char *s)
+{
+	return sqlite3_bind_text(q->st, idx, s, -1, SQLITE_TRANSIENT) == SQLITE_OK ? SK_OK
+										   : SK_ENOMEM;
+}
+
+int store_q_bind_blob(struct store_q *q, int idx, const void *p, size_t n)
+{
+	return sqlite3_bind_blob64(q->st, idx, p, n, SQLITE_TRANSIENT) == SQLITE_OK ? SK_OK
+										    : SK_ENOMEM;
+}
+
+int store_q_bind_null(struct store_q *q, int idx)
+{
+	return sqlite3_bind_null(q->st, idx) == SQLITE_OK ? SK_OK : SK_EINTERNAL;
+}
+
+int store_q_step(struct store_q *q)
+{
+	int rc = sqlite3_step(q->st);
+
+	if (rc == SQLITE_ROW)
+		return SK_OK;
+	if (rc == SQLITE_DONE)
+		return SK_ENOTFOUND;
+	return store_sqlite_err(rc) ? store_sqlite_err(rc) : SK_EIO;
+}
+
+int64_t store_q_int(struct store_q *q, int col)
+{
+	return sqlite3_column_int64(q->st, col);
+}
+
+const char *store_q_text(struct store_q *q, int col)
+{
+	const unsigned char *t = sqlite3_column_text(q->st, col);
+
+	return t ? (const char *)t : "";
+}
+
+const void *store_q_blob(struct store_q *q, int col, size_t *n)
+{
+	const void *p = sqlite3_column_blob(q->st, col);
+
+	*n = (size_t)sqlite3_column_bytes(q->st, col);
+	return p;
+}
+
+bool store_q_is_null(struct store_q *q, int col)
+{
+	return sqlite3_column_type(q->st, col) == SQLITE_NULL;
+}
+
+void store_q_done(struct store_q *q)
+{
+	if (!q)
+		return;
+	sqlite3_reset(q->st);
+	sqlite3_clear_bindings(q->st);
+}
+
+/* ---- migrations ---- */
+
+/* The version of an embedded migration "sql/NNNN_name.sql", or 0. */
+static int migration_version(const char *name)
+{
+	const char *base = strrchr(name, '/');
+	int v = 0;
+
+	base = base ? base + 1 : name;
+	if (strncmp(name, "sql/", 4) != 0)
+		return 0;
+	for (int i = 0; i < 4; i++) {
+		if (base[i] < '0' || base[i] > '9')
+			return 0;
+		v = v * 10 + (base[i] - '0');
+	}
+	return base[4] == '_' ? v : 0;
+}
+
+static int latest_version(void)
+{
+	int max = 0;
+
+	for (size_t i = 0; i < sk_embedded_count; i++) {
+		int v = migration_version(sk_embedded_files[i].name);
+
+		if (v > max)
+			max = v;
+	}
+	return max;
+}
+
+static int user_version(struct store_conn *c, int *v)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlite_err(rc) ? store_sqlite_err(rc) : SK_EIO;
+	rc = sqlite3_step(st);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	return *v < 0 ? SK_EIO : SK_OK;
+}
+
+int store_schema_check(struct store_conn *c)
+{
+	int v, rc = user_version(c, &v);
+
+	if (rc)
+		return rc;
+	if (v > latest_version())
+		return SK_EVERSION;
+	if (v == 0)
+		return SK_ENOTFOUND;
+	return SK_OK;
+}
+
+int store_migrate(struct store_conn *c)
+{
+	int have, rc, target = latest_version();
+	char pragma[64];
+
+	rc = user_version(c, &have);
+	if (rc)
+		return rc;
+	if (have > target)
+		return SK_EVERSION;
+	for (int v = have + 1; v <= target; v++) {
+		const struct sk_embedded *m = NULL;
+
+		for (size_t i = 0; i < sk_embedded_count; i++) {
+			if (migration_version(sk_embedded_files[i].name) == v)
+				m = &sk_embedded_files[i];
+		}
+		if (!m)
+			return SK_EINTERNAL;
+		/* Each migration and its version bump commit together, or not at all. */
+		rc = store_conn_exec(c, "BEGIN IMMEDIATE");
+		if (rc)
+			return rc;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", v);
+		rc = store_conn_exec(c, (const char *)m->data);
+		if (!rc)
+			rc = store_conn_exec(c, pragma);
+		if (!rc)
+			rc = store_conn_exec(c, "COMMIT");
+		if (rc) {
+			store_conn_exec(c, "ROLLBACK");
+			return rc;
+		}
+	}
+	return SK_OK;
+}
+
+/* ---- meta ---- */
+
+int store_meta_get(struct store_conn *c, const char *key, char *out, size_t cap)
+{
+	struct store_q *q;
+	int rc = store_conn_prepare(c, "SELECT value FROM meta WHERE key = ?1", &q);
+
+	if (rc)
+		return rc;
+	store_q_bind_text(q, 1, key);
+	rc = store_q_step(q);
+	if (!rc) {
+		const char *v = store_q_text(q, 0);
+
+		if (strlen(v) >= cap)
+			rc = SK_ETOOBIG;
+		else
+			memcpy(out, v, strlen(v) + 1);
+	}
+	store_q_done(q);
+	return rc;
+}
+
+int store_meta_set(struct store_conn *c, const char *key, const char *value)
+{
+	struct store_q *q;
+	int rc = store_conn_prepare(
+		c, "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
+		&q);
+
+	if (rc)
+		return rc;
+	store_q_bind_text(q, 1, key);
+	store_q_bind_text(q, 2, value);
+	rc = store_q_step(q);
+	store_q_done(q);
+	return rc == SK_ENOTFOUND ? SK_OK : rc;
+}
+
+/* ---- key files ---- */
+
+/* Reads a small text file without following symlinks; strips the final newline. */
+static int read_small_file(const char *path, char *out, size_t cap, bool secret)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	ssize_t n;
+	int rc = SK_OK;
+
+	if (fd < 0)
+		return errno == ENOENT ? SK_ENOTFOUND : SK_EIO;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		rc = SK_EIO;
+		goto out_close;
+	}
+	if (secret && (st.st_mode & 077) != 0) {
+		rc = SK_EPERM; /* a signing key readable by others is not a secret */
+		goto out_close;
+	}
+	n = read(fd, out, cap - 1);
+	if (n < 0) {
+		rc = SK_EIO;
+		goto out_close;
+	}
+	out[n] = '\0';
+	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+		out[--n] = '\0';
+out_close:
+	close(fd);
+	return rc;
+}
+
+int store_load_signer(const char *dir, struct ledger_signer *s)
+{
+	char path[STORE_PATH_MAX];
+	char text[512];
+	int rc;
+
+	rc = store_path(path, sizeof(path), dir, STORE_KEY_FILE);
+	if (rc)
+		return rc;
+	rc = read_small_file(path, text, sizeof(text), true);
+	if (!rc)
+		rc = ledger_signer_parse(text, strlen(text), s);
+	sodium_memzero(text, sizeof(text));
+	return rc;
+}
+
+int store_load_verifier(const char *dir, struct ledger_verifier *v, char *text, size_t cap)
+{
+	char path[STORE_PATH_MAX];
+	int rc;
+
+	rc = store_path(path, sizeof(path), dir, STORE_VKEY_FILE);
+	if (rc)
+		return rc;
+	rc = read_small_file(path, text, cap, false);
+	if (rc)
+		return rc;
+	return ledger_verifier_parse(text, strlen(text), v);
+}
+
+/* ---- projections ---- */
+
+int store_register_projection(const struct store_projection *p)
+{
+	for (unsigned i = 0; i < nprojections; i++) {
+		if (projections[i] == p)
+			return SK_OK;
+	}
+	if (nprojections == STORE_MAX_PROJECTIONS)
+		return SK_ERANGE;
+	projections[nprojections++] = p;
+	return SK_OK;
+}
+
+void store_clear_projections(void)
+{
+	nprojections = 0;
+}
+
+const struct store_projection *store_projection_at(unsigned i)
+{
+	return i < nprojections ? projections[i] : NULL;
+}
+
+int store_create_projection_tables(struct store_conn *c)
+{
+	for (unsigned i = 0; i < nprojections; i++) {
+		if (projections[i]->schema) {
+			int rc = store_conn_exec(c, projections[i]->schema);
+
+			if (rc)
+				return rc;
+		}
+	}
+	return SK_OK;
+}
+
+int store_apply_projections(struct store_tx *tx, const struct ledger_entry *e)
+{
+	for (unsigned i = 0; i < nprojections; i++) {
+		const struct store_projection *p = projections[i];
+
+		if (strncmp(e->kind, p->kind_prefix, strlen(p->kind_prefix)) == 0) {
+			int rc = p->apply(tx, e);
+
+			if (rc)
+				return rc;
+		}
+	}
+	return SK_OK;
+}
+
+/* ---- the tree as stored ---- */
+
+int store_conn_read_node(struct store_conn *c, unsigned level, uint64_t index,
+			 uint8_t out[LEDGER_HASH_LEN])
+{
+	struct ledger_tile_ref ref;
+	struct store_q *q;
+	const uint8_t *h;
+	size_t n;
+	int rc;
+
+	ledger_tile_locate(level, index, &ref);
+	rc = store_conn_prepare(c, "SELECT hashes FROM tile WHERE level = ?1 AND idx = ?2", &q);
+	if (rc)
+		return rc;
+	store_q_bind_int(q, 1, ref.tile_level);
+	store_q_bind_int(q, 2, (int64_t)ref.tile_index);
+	rc = store_q_step(q);
+	if (rc) {
+		rc = rc == SK_ENOTFOUND ? SK_ECORRUPT : rc;
+		goto out;
+	}
+	h = store_q_blob(q, 0, &n);
+	if (n % LEDGER_HASH_LEN != 0 || n / LEDGER_HASH_LEN < (size_t)ref.offset + ref.count) {
+		rc = SK_ECORRUPT;
+		goto out;
+	}
+	{
+		/* At most 128 hashes (a subtree of height 7 within the tile). */
+		uint8_t span[LEDGER_TILE_WIDTH / 2][LEDGER_HASH_LEN];
+
+		memcpy(span, h + (size_t)ref.offset * LEDGER_HASH_LEN,
+		       (size_t)ref.count * LEDGER_HASH_LEN);
+		ledger_tile_fold((const uint8_t(*)[LEDGER_HASH_LEN])span, ref.count, out);
+	}
+out:
+	store_q_done(q);
+	return rc;
+}
+
+int store_conn_size(struct store_conn *c, uint64_t *size)
+{
+	struct store_q *q;
+	int rc = store_conn_prepare(c, "SELECT coalesce(max(seq), 0) FROM ledger", &q);
+
+	if (rc)
+		return rc;
+	rc = store_q_step(q);
+	if (!rc)
+		*size = (uint64_t)store_q_int(q, 0);
+	store_q_done(q);
+	return rc;
+}

@@ -1,0 +1,225 @@
+/*
+ * store: the only code that speaks SQL. It owns the instance directory
+ * (skydd.db, signing.key, verifier.key, checkpoints.log), schema migrations,
+ * the single writer thread with group commit, tree tiles, checkpoints,
+ * read-only connections, verification and projection replay.
+ */
+#ifndef SKYDD_STORE_H
+#define SKYDD_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "ledger/ledger.h"
+#include "util/util.h"
+
+struct store;
+struct store_tx;
+struct store_reader;
+struct store_q;
+
+/* ---- instance lifecycle ---- */
+
+struct store_init_opts {
+	const char *origin; /* checkpoint origin line; default "skydd/<hostname>" */
+};
+
+/*
+ * Creates a new instance in dir (created if missing): skydd.db with the
+ * schema and a first entry "ledger.init", signing.key (0600, refuses to
+ * overwrite), verifier.key and checkpoints.log with the first checkpoint.
+ * vkey receives the verifier key text (cap >= 256). Returns SK_OK,
+ * SK_EEXIST (an instance or key already there), SK_EIO, SK_EINVAL (origin).
+ */
+int store_init(const char *dir, const struct store_init_opts *opts, char *vkey, size_t vkey_cap);
+
+struct store_opts {
+	unsigned batch_max;	/* commands per transaction; 0 = default (1024) */
+	unsigned batch_wait_us; /* wait for more commands before a batch; 0 = none */
+	unsigned checkpoint_ms; /* minimum interval between checkpoints; 0 = 1000 */
+};
+
+/*
+ * Opens an instance for writing: applies pending migrations, loads the tree,
+ * starts the writer thread. Returns SK_OK, SK_ENOTFOUND (no instance),
+ * SK_EVERSION (database newer than this binary), SK_ECORRUPT, SK_EIO.
+ */
+int store_open(const char *dir, const struct store_opts *opts, struct store **out);
+
+/*
+ * Finishes every queued command, signs a final checkpoint, stops the writer
+ * and closes. store_close(NULL) is a no-op.
+ */
+void store_close(struct store *s);
+
+/* The instance's verifier key text ("name+hash+base64"). */
+const char *store_verifier_key(const struct store *s);
+
+/* ---- commands (all writes) ---- */
+
+/*
+ * A command runs on the writer thread inside its own savepoint of the
+ * batch's transaction. It may read through tx and append entries; if it
+ * returns an error, everything it did is rolled back and only it fails.
+ */
+typedef int (*store_cmd_fn)(struct store_tx *tx, void *arg);
+
+struct store_cmd {
+	store_cmd_fn fn;
+	void *arg;
+	/* results, valid after store_wait() */
+	int rc;
+	uint64_t first_seq; /* first entry appended, 0 if none */
+	uint64_t last_seq;
+	char err_field[64]; /* set by the command on a validation failure */
+	char err_msg[200];
+	/* private to the store */
+	struct store_cmd *next;
+	bool done;
+};
+
+void store_cmd_init(struct store_cmd *c, store_cmd_fn fn, void *arg);
+
+/* Queues c; returns SK_OK or SK_EBUSY when the store is closing. */
+int store_submit_async(struct store *s, struct store_cmd *c);
+/* Waits until c's batch committed (or c failed); returns c->rc. */
+int store_wait(struct store *s, struct store_cmd *c);
+/* store_submit_async + store_wait. */
+int store_submit(struct store *s, struct store_cmd *c);
+
+/*
+ * Appends one entry from inside a command: assigns seq and time, encodes it
+ * canonically, extends the tree and applies it to every matching projection.
+ * Returns SK_OK, SK_EINVAL (bad kind/object/actor/data), SK_EIO, or a projection's error.
+ */
+int store_tx_append(struct store_tx *tx, int64_t actor, const char *kind, const char *object,
+		    const json_t *data, uint64_t *seq);
+/* Records a validation failure for the command (field may be NULL); returns SK_EINVAL. */
+int store_tx_fail(struct store_tx *tx, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The ledger entry being applied (only inside a projection's apply). */
+int64_t store_tx_now(const struct store_tx *tx);
+
+/* Convenience: a command that appends exactly one entry. */
+int store_append(struct store *s, int64_t actor, const char *kind, const char *object,
+		 const json_t *data, uint64_t *seq);
+
+/* Forces a checkpoint now if the tree grew since the last one. */
+int store_checkpoint_now(struct store *s);
+
+/* ---- statements (for projections and queries; SQL text lives with its module) ---- */
+
+/*
+ * A prepared statement from the connection's cache. Bind with 1-based
+ * indexes, step until SK_ENOTFOUND (no more rows). Finish with store_q_done.
+ */
+int store_tx_query(struct store_tx *tx, const char *sql, struct store_q **q);
+int store_reader_query(struct store_reader *r, const char *sql, struct store_q **q);
+int store_q_bind_int(struct store_q *q, int idx, int64_t v);
+int store_q_bind_text(struct store_q *q, int idx, const char *s);
+int store_q_bind_blob(struct store_q *q, int idx, const void *p, size_t n);
+int store_q_bind_null(struct store_q *q, int idx);
+/* Returns SK_OK with a row, SK_ENOTFOUND when done, or an error (constraint → SK_EEXIST). */
+int store_q_step(struct store_q *q);
+int64_t store_q_int(struct store_q *q, int col);
+const char *store_q_text(struct store_q *q, int col); /* "" for NULL */
+const void *store_q_blob(struct store_q *q, int col, size_t *n);
+bool store_q_is_null(struct store_q *q, int col);
+void store_q_done(struct store_q *q); /* resets for reuse; NULL is a no-op */
+/* Runs a statement that returns no rows. */
+int store_tx_exec(struct store_tx *tx, const char *sql);
+
+/* ---- projections ---- */
+
+/*
+ * A register's projection: the tables derived from its entries. apply runs
+ * for every entry whose kind starts with kind_prefix, inside the entry's
+ * transaction, both live and during replay.
+ */
+struct store_projection {
+	const char *name;
+	const char *kind_prefix;
+	const char *const *tables; /* NULL-terminated; compared by verify --replay */
+	const char *schema;	   /* optional DDL run when the tables are missing (tests) */
+	int (*apply)(struct store_tx *tx, const struct ledger_entry *e);
+};
+
+/* Registers a projection (before store_open); at most 32. Returns SK_OK or SK_ERANGE. */
+int store_register_projection(const struct store_projection *p);
+/* Forgets every registered projection (tests). */
+void store_clear_projections(void);
+
+/* ---- readers (any thread; each has its own connection) ---- */
+
+int store_reader_open(const char *dir, struct store_reader **out);
+void store_reader_close(struct store_reader *r);
+/* Starts/ends a consistent read snapshot (nestable calls are an error). */
+int store_reader_begin(struct store_reader *r);
+void store_reader_end(struct store_reader *r);
+
+/* Number of entries (the tree size). */
+int store_reader_size(struct store_reader *r, uint64_t *size);
+
+struct store_entry_row {
+	uint64_t seq;
+	char time[SK_TIME_LEN + 1];
+	int64_t actor;
+	char kind[LEDGER_KIND_MAX + 1];
+	char object[LEDGER_OBJECT_MAX + 1];
+	const char *bytes; /* canonical JSON, valid until the next call on the reader */
+	size_t len;
+};
+
+struct store_log_filter {
+	uint64_t from; /* first seq (default 1) */
+	unsigned limit;
+	int64_t actor;	    /* -1 = any */
+	const char *kind;   /* prefix, NULL = any */
+	const char *object; /* exact, NULL = any */
+	int64_t since_us;   /* 0 = any */
+	int64_t until_us;   /* 0 = any */
+	bool newest_first;
+};
+
+typedef int (*store_entry_fn)(void *ctx, const struct store_entry_row *row);
+/* Calls fn for each matching entry. */
+int store_reader_log(struct store_reader *r, const struct store_log_filter *f, store_entry_fn fn,
+		     void *ctx);
+int store_reader_entry(struct store_reader *r, uint64_t seq, store_entry_fn fn, void *ctx);
+
+/* Reads a complete tree node from the stored tiles (a ledger_read_node_fn for r). */
+int store_reader_node(void *reader, unsigned level, uint64_t index, uint8_t out[LEDGER_HASH_LEN]);
+
+/* The latest stored checkpoint note (malloc'd, caller frees). SK_ENOTFOUND if none. */
+int store_reader_checkpoint(struct store_reader *r, char **note, uint64_t *size);
+
+/* ---- verification (read-only) ---- */
+
+struct store_verify_opts {
+	bool replay;		 /* rebuild projections in a scratch database and compare */
+	const char *against;	 /* file with one or more signed checkpoints, or NULL */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	void *ctx;
+};
+
+struct store_verify_result {
+	uint64_t entries;
+	uint64_t checkpoints;
+	uint64_t against;
+	uint8_t root[LEDGER_HASH_LEN];
+	char problem[512]; /* the first problem found, e.g. "entry 1234: ..." */
+};
+
+/*
+ * Verifies an instance from its stored bytes. Returns SK_OK when everything
+ * holds, SK_EVERIFY (result.problem names the first bad entry, tile or
+ * checkpoint), or SK_EIO/SK_ENOTFOUND/SK_EVERSION/SK_EINVAL for usage or I/O
+ * trouble (problem says what).
+ */
+int store_verify(const char *dir, const struct store_verify_opts *opts,
+		 struct store_verify_result *res);
+
+#endif

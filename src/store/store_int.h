@@ -1,0 +1,105 @@
+/*
+ * Internals shared by the store's files. Nothing outside src/store includes
+ * this: the rest of the program sees store.h only.
+ */
+#ifndef SKYDD_STORE_INT_H
+#define SKYDD_STORE_INT_H
+
+#include <pthread.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+#define STORE_DB_FILE "skydd.db"
+#define STORE_KEY_FILE "signing.key"
+#define STORE_VKEY_FILE "verifier.key"
+#define STORE_CPLOG_FILE "checkpoints.log"
+#define STORE_Q_CACHE 64
+#define STORE_MAX_PROJECTIONS 32
+#define STORE_PATH_MAX 4096
+
+struct store_q {
+	sqlite3_stmt *st;
+	const char *sql; /* the text it was prepared from (pointer identity first) */
+};
+
+/* A connection with its prepared-statement cache. */
+struct store_conn {
+	sqlite3 *db;
+	unsigned nq;
+	struct store_q q[STORE_Q_CACHE];
+};
+
+/* Hashes of the stored tree levels (multiples of 8) appended during a batch. */
+struct store_pending {
+	uint64_t first; /* node index of hashes[0] at this level */
+	size_t n, cap;
+	uint8_t (*hashes)[LEDGER_HASH_LEN];
+};
+
+struct store_tx {
+	struct store *s;
+	struct store_conn *conn;
+	struct store_cmd *cmd; /* NULL during replay */
+	struct ledger_tree *tree;
+	struct store_pending *pending; /* 8 levels; NULL during replay */
+	int64_t now_us;
+	int64_t last_time_us;
+	struct buf enc;
+};
+
+struct store {
+	char dir[STORE_PATH_MAX];
+	struct store_conn w; /* the writer's connection */
+	struct store_opts opts;
+	struct ledger_signer signer;
+	struct ledger_verifier verifier;
+	char vkey[256];
+	char origin[LEDGER_ORIGIN_MAX + 1];
+
+	/* the tree as committed, and the last signed checkpoint */
+	struct ledger_tree tree;
+	int64_t last_time_us;
+	uint64_t cp_size;
+	uint8_t cp_root[LEDGER_HASH_LEN];
+	int64_t cp_time_us;
+	bool cp_wanted;
+
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t wake; /* writer: work arrived */
+	pthread_cond_t done; /* submitters: a batch finished */
+	struct store_cmd *head, *tail;
+	bool closing;
+	bool thread_started;
+	struct store_pending pending[8];
+};
+
+/* store.c */
+int store_path(char *out, size_t cap, const char *dir, const char *file);
+int store_conn_open(struct store_conn *c, const char *path, bool readonly, bool create);
+void store_conn_close(struct store_conn *c);
+int store_conn_prepare(struct store_conn *c, const char *sql, struct store_q **q);
+int store_conn_exec(struct store_conn *c, const char *sql);
+int store_migrate(struct store_conn *c);
+int store_schema_check(struct store_conn *c);
+int store_sqlite_err(int rc);
+int store_meta_get(struct store_conn *c, const char *key, char *out, size_t cap);
+int store_meta_set(struct store_conn *c, const char *key, const char *value);
+int store_load_signer(const char *dir, struct ledger_signer *s);
+int store_load_verifier(const char *dir, struct ledger_verifier *v, char *text, size_t cap);
+int store_create_projection_tables(struct store_conn *c);
+int store_apply_projections(struct store_tx *tx, const struct ledger_entry *e);
+const struct store_projection *store_projection_at(unsigned i);
+int store_conn_read_node(struct store_conn *c, unsigned level, uint64_t index,
+			 uint8_t out[LEDGER_HASH_LEN]);
+int store_conn_size(struct store_conn *c, uint64_t *size);
+int store_tx_append_entry(struct store_tx *tx, const struct ledger_entry *e);
+
+/* writer.c */
+int store_checkpoint_write(struct store *s, uint64_t size, const uint8_t root[LEDGER_HASH_LEN]);
+void *writer_main_entry(void *arg);
+int store_replay(struct store_conn *live, struct store_verify_result *res);
+
+#endif
