@@ -214,57 +214,56 @@ out_unlock:
 	return err;
 }
 
+/* Our own rules, cheapest first; returns the first one broken and its sentence. */
+static enum auth_pw_reason policy_own(const char *pw, size_t min_len, const char **text)
+{
+	size_t len = strnlen(pw, AUTH_PW_MAX_BYTES + 1), points;
+	bool control = false;
+
+	if (len > AUTH_PW_MAX_BYTES) {
+		*text = "The password is longer than 256 bytes";
+		return AUTH_PW_TOO_LONG;
+	}
+	if (!sk_utf8_valid(pw, len)) {
+		*text = "The password is not valid UTF-8";
+		return AUTH_PW_BAD_UTF8;
+	}
+	points = utf8_scan((const unsigned char *)pw, len, &control);
+	if (control) {
+		*text = "The password contains a control character";
+		return AUTH_PW_CONTROL_CHAR;
+	}
+	if (points < min_len) {
+		*text = "The password is too short";
+		return AUTH_PW_TOO_SHORT;
+	}
+	*text = "ok";
+	return AUTH_PW_OK;
+}
+
 int auth_password_check_policy(const char *pw, const char *username, size_t min_len,
                                enum auth_pw_reason *reason, char *why, size_t why_cap)
 {
-	enum auth_pw_reason r = AUTH_PW_OK;
-	const char *text = "ok";
-	bool control = false;
-	size_t len, points;
+	enum auth_pw_reason r = AUTH_PW_WEAK;
+	const char *text = "Invalid arguments";
 	int err = SK_EINVAL;
 
 	if (min_len == 0)
 		min_len = AUTH_PW_MIN_LEN;
-	if (!pw || min_len > AUTH_PW_MAX_BYTES)
+	/* Bad arguments are not a bad password, but still refuse rather than assert. */
+	if (!pw || min_len > AUTH_PW_MAX_BYTES ||
+	    (username && !sk_utf8_valid(username, strnlen(username, AUTH_PW_MAX_BYTES))))
 		goto out;
-	len = strnlen(pw, AUTH_PW_MAX_BYTES + 1);
-	if (len > AUTH_PW_MAX_BYTES) {
-		r = AUTH_PW_TOO_LONG;
-		text = "The password is longer than 256 bytes";
-		goto out;
-	}
-	if (!sk_utf8_valid(pw, len)) {
-		r = AUTH_PW_BAD_UTF8;
-		text = "The password is not valid UTF-8";
-		goto out;
-	}
-	points = utf8_scan((const unsigned char *)pw, len, &control);
-	if (control) {
-		r = AUTH_PW_CONTROL_CHAR;
-		text = "The password contains a control character";
-		goto out;
-	}
-	if (points < min_len) {
-		r = AUTH_PW_TOO_SHORT;
-		text = "The password is too short";
-		goto out;
-	}
-	if (username && !sk_utf8_valid(username, strlen(username)))
+	r = policy_own(pw, min_len, &text);
+	if (r != AUTH_PW_OK)
 		goto out;
 	err = pwq_check(pw, username, min_len, &r, why, why_cap);
-	if (err == SK_OK || r != AUTH_PW_OK)
+	if (err == SK_EINVAL)
 		text = NULL; /* pwq_check wrote why itself */
-	else
+	else if (err != SK_OK)
 		text = "The password could not be checked";
 out:
-	if (err == SK_EINVAL && r == AUTH_PW_OK) {
-		/* Bad arguments, not a bad password. */
-		r = AUTH_PW_WEAK;
-		text = "Invalid arguments";
-	}
-	if (err == SK_OK)
-		set_why(why, why_cap, "ok");
-	else if (text)
+	if (text)
 		set_why(why, why_cap, text);
 	if (reason)
 		*reason = err == SK_OK ? AUTH_PW_OK : r;
