@@ -186,8 +186,8 @@ int store_tx_fail(struct store_tx *tx, const char *field, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!tx->cmd)
-		return SK_EINVAL;
+	if (!tx->cmd || tx->cmd->err_msg[0])
+		return SK_EINVAL; /* the first, most specific reason stands */
 	snprintf(tx->cmd->err_field, sizeof(tx->cmd->err_field), "%s", field ? field : "");
 	va_start(ap, fmt);
 	vsnprintf(tx->cmd->err_msg, sizeof(tx->cmd->err_msg), fmt, ap);
@@ -328,6 +328,8 @@ static void run_command(struct store *s, struct store_tx *tx, struct store_cmd *
 		for (unsigned L = 0; L < 8; L++)
 			s->pending[L].n = pend_n[L];
 		c->first_seq = c->last_seq = 0;
+	} else {
+		c->err_field[0] = c->err_msg[0] = '\0';
 	}
 	if (store_conn_exec(&s->w, "RELEASE cmd") && !c->rc)
 		c->rc = SK_EIO;

@@ -1,0 +1,484 @@
+/*
+ * The store: instance creation, the writer with group commit, projections
+ * and replay, readers, proofs from tiles, checkpoints, and bad input.
+ */
+#include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "testutil.h"
+#include "ledger/ledger.h"
+#include "store/store.h"
+
+/* A test-only projection: counts entries per object, and sums data.n. */
+static const char *const counter_tables[] = {"test_counter", NULL};
+
+static int counter_apply(struct store_tx *tx, const struct ledger_entry *e)
+{
+	static const char sql[] =
+		"INSERT INTO test_counter (object, entries, total) VALUES (?1, 1, ?2) "
+		"ON CONFLICT (object) DO UPDATE SET entries = entries + 1, total = total + ?2";
+	json_t *n = json_object_get(e->data, "n");
+	struct store_q *q;
+	int rc;
+
+	if (n && !json_is_integer(n))
+		return SK_EINVAL;
+	if (n && json_integer_value(n) < 0)
+		return store_tx_fail(tx, "n", "n must not be negative");
+	rc = store_tx_query(tx, sql, &q);
+	if (rc)
+		return rc;
+	store_q_bind_text(q, 1, e->object);
+	store_q_bind_int(q, 2, n ? json_integer_value(n) : 0);
+	rc = store_q_step(q);
+	store_q_done(q);
+	return rc == SK_ENOTFOUND ? SK_OK : rc;
+}
+
+static const struct store_projection counter = {
+	.name = "test",
+	.kind_prefix = "test.",
+	.tables = counter_tables,
+	.schema = "CREATE TABLE IF NOT EXISTS test_counter (object TEXT PRIMARY KEY, "
+		  "entries INTEGER NOT NULL, total INTEGER NOT NULL)",
+	.apply = counter_apply,
+};
+
+static char dir[256];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/skydd-test-store-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	rmdir(dir); /* store_init creates it */
+	store_clear_projections();
+	assert_int_equal(store_register_projection(&counter), SK_OK);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[512];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	return 0;
+}
+
+static void make_instance(void)
+{
+	char vkey[256];
+
+	assert_int_equal(store_init(dir, &(struct store_init_opts){.origin = "test/store"}, vkey,
+				    sizeof(vkey)),
+			 SK_OK);
+	assert_non_null(strstr(vkey, "test/store+"));
+}
+
+static void append_n(struct store *s, const char *object, int count, int n)
+{
+	for (int i = 0; i < count; i++) {
+		json_t *d = json_pack("{s:i}", "n", n);
+		uint64_t seq = 0;
+
+		assert_int_equal(store_append(s, 7, "test.add", object, d, &seq), SK_OK);
+		assert_true(seq > 1);
+		json_decref(d);
+	}
+}
+
+static void expect_verify(const char *against, bool replay, int want, const char *needle)
+{
+	struct store_verify_opts o = {.replay = replay, .against = against};
+	struct store_verify_result r;
+	int rc = store_verify(dir, &o, &r);
+
+	if (rc != want)
+		fail_msg("verify returned %d (%s), want %d", rc, r.problem, want);
+	if (needle && !strstr(r.problem, needle))
+		fail_msg("problem '%s' does not mention '%s'", r.problem, needle);
+}
+
+static void test_init_refuses_overwrite(void **state)
+{
+	char vkey[256], path[512];
+	struct stat st;
+
+	(void)state;
+	make_instance();
+	assert_int_equal(store_init(dir, NULL, vkey, sizeof(vkey)), SK_EEXIST);
+	snprintf(path, sizeof(path), "%s/signing.key", dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	expect_verify(NULL, true, SK_OK, NULL);
+}
+
+static void test_init_bad_origin(void **state)
+{
+	char vkey[256];
+
+	(void)state;
+	assert_int_equal(store_init(dir, &(struct store_init_opts){.origin = "has space"}, vkey,
+				    sizeof(vkey)),
+			 SK_EINVAL);
+	assert_int_equal(store_init(dir, &(struct store_init_opts){.origin = "a+b"}, vkey,
+				    sizeof(vkey)),
+			 SK_EINVAL);
+}
+
+static void test_open_missing(void **state)
+{
+	struct store *s = (void *)1;
+
+	(void)state;
+	assert_int_equal(store_open("/nonexistent/skydd", NULL, &s), SK_ENOTFOUND);
+	assert_null(s);
+	store_close(NULL);
+}
+
+static void test_append_and_replay(void **state)
+{
+	struct store *s;
+
+	(void)state;
+	make_instance();
+	assert_int_equal(store_open(dir, NULL, &s), SK_OK);
+	append_n(s, "obj/a", 10, 2);
+	append_n(s, "obj/b", 5, 3);
+	store_close(s);
+	expect_verify(NULL, true, SK_OK, NULL);
+
+	/* The projection holds what the entries say. */
+	{
+		struct store_reader *r;
+		struct store_q *q;
+
+		assert_int_equal(store_reader_open(dir, &r), SK_OK);
+		assert_int_equal(store_reader_query(r,
+						    "SELECT entries, total FROM test_counter WHERE "
+						    "object = 'obj/a'",
+						    &q),
+				 SK_OK);
+		assert_int_equal(store_q_step(q), SK_OK);
+		assert_int_equal(store_q_int(q, 0), 10);
+		assert_int_equal(store_q_int(q, 1), 20);
+		store_q_done(q);
+		store_reader_close(r);
+	}
+}
+
+static void test_replay_detects_edited_projection(void **state)
+{
+	char path[512];
+	sqlite3 *db;
+	struct store *s;
+
+	(void)state;
+	make_instance();
+	assert_int_equal(store_open(dir, NULL, &s), SK_OK);
+	append_n(s, "obj/a", 3, 1);
+	store_close(s);
+	snprintf(path, sizeof(path), "%s/skydd.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE test_counter SET total = 99", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	expect_verify(NULL, false, SK_OK, NULL); /* the ledger itself is intact */
+	expect_verify(NULL, true, SK_EVERIFY, "test_counter");
+}
+
+struct two_arg {
+	json_t *good, *bad;
+};
+
+static int cmd_good_then_bad(struct store_tx *tx, void *arg)
+{
+	struct two_arg *a = arg;
+	int rc = store_tx_append(tx, 1, "test.add", "obj/x", a->good, NULL);
+
+	if (rc)
+		return rc;
+	/* The second append fails in the projection: the whole command must vanish. */
+	return store_tx_append(tx, 1, "test.add", "obj/x", a->bad, NULL);
+}
+
+static int cmd_good(struct store_tx *tx, void *arg)
+{
+	struct two_arg *a = arg;
+
+	return store_tx_append(tx, 1, "test.add", "obj/y", a->good, NULL);
+}
+
+static void test_failed_command_does_not_poison_batch(void **state)
+{
+	struct two_arg a;
+	struct store_cmd c[5];
+	struct store *s;
+	struct store_reader *r;
+	uint64_t size;
+
+	(void)state;
+	make_instance();
+	a.good = json_pack("{s:i}", "n", 1);
+	a.bad = json_pack("{s:i}", "n", -1);
+	assert_int_equal(store_open(dir, &(struct store_opts){.batch_wait_us = 20000}, &s), SK_OK);
+	for (int i = 0; i < 5; i++) {
+		store_cmd_init(&c[i], i == 2 ? cmd_good_then_bad : cmd_good, &a);
+		assert_int_equal(store_submit_async(s, &c[i]), SK_OK);
+	}
+	for (int i = 0; i < 5; i++)
+		store_wait(s, &c[i]);
+	for (int i = 0; i < 5; i++) {
+		if (i == 2) {
+			assert_int_equal(c[i].rc, SK_EINVAL);
+			assert_string_equal(c[i].err_field, "n");
+			assert_int_equal(c[i].first_seq, 0);
+		} else {
+			assert_int_equal(c[i].rc, SK_OK);
+			assert_true(c[i].first_seq >= 2);
+		}
+	}
+	/* Seqs are dense: the failed command left no hole. */
+	assert_int_equal(c[4].last_seq, 5);
+	store_close(s);
+	assert_int_equal(store_reader_open(dir, &r), SK_OK);
+	assert_int_equal(store_reader_size(r, &size), SK_OK);
+	assert_int_equal(size, 5);
+	store_reader_close(r);
+	expect_verify(NULL, true, SK_OK, NULL);
+	json_decref(a.good);
+	json_decref(a.bad);
+}
+
+static void test_bad_entries_rejected(void **state)
+{
+	json_t *d = json_object(), *real = json_pack("{s:f}", "x", 1.5);
+	struct store *s;
+
+	(void)state;
+	make_instance();
+	assert_int_equal(store_open(dir, NULL, &s), SK_OK);
+	assert_int_equal(store_append(s, 0, "Bad.Kind", "obj/1", d, NULL), SK_EINVAL);
+	assert_int_equal(store_append(s, 0, "ok.kind", "Bad Object", d, NULL), SK_EINVAL);
+	assert_int_equal(store_append(s, -1, "ok.kind", "obj/1", d, NULL), SK_EINVAL);
+	assert_int_equal(store_append(s, 0, "ok.kind", "obj/1", real, NULL), SK_EINVAL);
+	assert_int_equal(store_append(s, 0, "ok.kind", "obj/1", d, NULL), SK_OK);
+	store_close(s);
+	expect_verify(NULL, true, SK_OK, NULL);
+	json_decref(d);
+	json_decref(real);
+}
+
+struct thread_arg {
+	struct store *s;
+	int n;
+};
+
+static void *writer_thread(void *p)
+{
+	struct thread_arg *a = p;
+
+	for (int i = 0; i < a->n; i++) {
+		json_t *d = json_pack("{s:i}", "n", i);
+
+		if (store_append(a->s, 3, "test.add", "obj/t", d, NULL) != SK_OK)
+			abort();
+		json_decref(d);
+	}
+	return NULL;
+}
+
+static void test_concurrent_writers_and_proofs(void **state)
+{
+	pthread_t th[4];
+	struct thread_arg ta;
+	struct store *s;
+	struct store_reader *r;
+	uint64_t size;
+
+	(void)state;
+	make_instance();
+	assert_int_equal(store_open(dir, &(struct store_opts){.checkpoint_ms = 5}, &s), SK_OK);
+	ta.s = s;
+	ta.n = 300;
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, writer_thread, &ta), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	assert_int_equal(store_checkpoint_now(s), SK_OK);
+	store_close(s);
+
+	assert_int_equal(store_reader_open(dir, &r), SK_OK);
+	assert_int_equal(store_reader_begin(r), SK_OK);
+	assert_int_equal(store_reader_size(r, &size), SK_OK);
+	assert_int_equal(size, 1201);
+	/* Proofs from tiles verify against roots from tiles, for many sizes. */
+	for (uint64_t sz = 1; sz <= size; sz += 97) {
+		uint8_t proof[LEDGER_MAX_PROOF][LEDGER_HASH_LEN], root[LEDGER_HASH_LEN],
+			r1[LEDGER_HASH_LEN], leaf[LEDGER_HASH_LEN];
+		size_t n;
+
+		assert_int_equal(ledger_root_at(sz, store_reader_node, r, root), SK_OK);
+		assert_int_equal(store_reader_node(r, 0, sz - 1, leaf), SK_OK);
+		assert_int_equal(ledger_prove_inclusion(sz - 1, size, store_reader_node, r, proof,
+							&n),
+				 SK_OK);
+		assert_int_equal(ledger_root_at(size, store_reader_node, r, r1), SK_OK);
+		assert_int_equal(ledger_verify_inclusion(sz - 1, size, leaf,
+							 (const uint8_t(*)[LEDGER_HASH_LEN])proof,
+							 n, r1),
+				 SK_OK);
+		assert_int_equal(ledger_prove_consistency(sz, size, store_reader_node, r, proof,
+							  &n),
+				 SK_OK);
+		assert_int_equal(ledger_verify_consistency(sz, size, root, r1,
+							   (const uint8_t(*)[LEDGER_HASH_LEN])proof,
+							   n),
+				 SK_OK);
+	}
+	store_reader_end(r);
+	store_reader_close(r);
+	expect_verify(NULL, true, SK_OK, NULL);
+}
+
+static void test_against_detects_truncation(void **state)
+{
+	char path[512], cplog[512], cmd[1200];
+	struct store *s;
+	sqlite3 *db;
+
+	(void)state;
+	make_instance();
+	assert_int_equal(store_open(dir, NULL, &s), SK_OK);
+	append_n(s, "obj/a", 20, 1);
+	store_close(s);
+	snprintf(cplog, sizeof(cplog), "%s/outside.log", dir);
+	snprintf(cmd, sizeof(cmd), "cp '%s/checkpoints.log' '%s'", dir, cplog);
+	assert_int_equal(system(cmd), 0);
+	expect_verify(cplog, false, SK_OK, NULL);
+
+	/* An attacker with the database but not the key: drop the guards, cut the tail. */
+	snprintf(path, sizeof(path), "%s/skydd.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "DROP TRIGGER ledger_no_delete; DROP TRIGGER "
+				      "checkpoint_no_delete; DELETE FROM ledger WHERE seq > 15; "
+				      "DELETE FROM checkpoint WHERE size > 15; DELETE FROM tile;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	expect_verify(cplog, false, SK_EVERIFY, "entries were removed");
+}
+
+static void test_newer_schema_refused(void **state)
+{
+	char path[512];
+	struct store *s = NULL;
+	struct store_reader *r = NULL;
+	struct store_verify_result res;
+	sqlite3 *db;
+
+	(void)state;
+	make_instance();
+	snprintf(path, sizeof(path), "%s/skydd.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(dir, NULL, &s), SK_EVERSION);
+	assert_null(s);
+	assert_int_equal(store_reader_open(dir, &r), SK_EVERSION);
+	assert_int_equal(store_verify(dir, NULL, &res), SK_EVERSION);
+	assert_non_null(strstr(res.problem, "newer version"));
+}
+
+static void test_wrong_key_refused(void **state)
+{
+	char path[512];
+	struct store *s = NULL;
+	FILE *f;
+	char skey[256], vkey[256];
+
+	(void)state;
+	make_instance();
+	assert_int_equal(ledger_note_keygen("test/store", skey, sizeof(skey), vkey, sizeof(vkey)),
+			 SK_OK);
+	snprintf(path, sizeof(path), "%s/signing.key", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\n", skey);
+	fclose(f);
+	assert_int_equal(store_open(dir, NULL, &s), SK_ECORRUPT);
+	chmod(path, 0644);
+	assert_int_equal(store_open(dir, NULL, &s), SK_EPERM);
+}
+
+static int counter_fn(void *ctx, const struct store_entry_row *row)
+{
+	int *n = ctx;
+
+	assert_true(row->len > 0);
+	(*n)++;
+	return SK_OK;
+}
+
+static void test_log_filters(void **state)
+{
+	struct store *s;
+	struct store_reader *r;
+	struct store_log_filter f = {.actor = -1, .limit = 100};
+	int count = 0;
+
+	(void)state;
+	make_instance();
+	assert_int_equal(store_open(dir, NULL, &s), SK_OK);
+	append_n(s, "obj/a", 4, 1);
+	append_n(s, "obj/b", 3, 1);
+	store_close(s);
+	assert_int_equal(store_reader_open(dir, &r), SK_OK);
+
+
+	f.object = "obj/b";
+	assert_int_equal(store_reader_log(r, &f, counter_fn, &count), SK_OK);
+	assert_int_equal(count, 3);
+	count = 0;
+	f.object = NULL;
+	f.kind = "ledger.";
+	assert_int_equal(store_reader_log(r, &f, counter_fn, &count), SK_OK);
+	assert_int_equal(count, 1);
+	count = 0;
+	f.kind = NULL;
+	f.actor = 7;
+	f.limit = 2;
+	assert_int_equal(store_reader_log(r, &f, counter_fn, &count), SK_OK);
+	assert_int_equal(count, 2);
+	store_reader_close(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_init_refuses_overwrite, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_init_bad_origin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_append_and_replay, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_detects_edited_projection, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_failed_command_does_not_poison_batch, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bad_entries_rejected, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_writers_and_proofs, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_against_detects_truncation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_key_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_filters, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
