@@ -73,7 +73,15 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libskydd.a
 	$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libskydd.a \
 		$(PKG_LIBS) -lcmocka
 
-tests: $(TEST_BIN) $(BUILD)/skydd
+# Test programs that are not cmocka suites (load generators for the shell tests).
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
+TOOL_BIN := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
+
+$(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libskydd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libskydd.a $(PKG_LIBS)
+
+tests: $(TEST_BIN) $(TOOL_BIN) $(BUILD)/skydd
 
 bootstrap:
 	@./script/bootstrap
@@ -87,7 +95,7 @@ check-unit: tests
 	BUILD=$(BUILD) ./tests/run unit
 
 bench: bootstrap
-	$(MAKE) skydd $(BUILD)/bench/bench_store
+	$(MAKE) skydd $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 	BUILD=$(BUILD) ./bench/run
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libskydd.a
