@@ -52,8 +52,11 @@ int sk_time_format(int64_t t, char out[SK_TIME_LEN + 1])
 	us = t % 1000000;
 	if (!gmtime_r(&secs, &tm))
 		return SK_ERANGE;
-	snprintf(out, SK_TIME_LEN + 1, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)us);
+	/* Checking the length also tells gcc's truncation warning the result is used. */
+	if (snprintf(out, SK_TIME_LEN + 1, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+	             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	             (long)us) != SK_TIME_LEN)
+		return SK_ERANGE;
 	return SK_OK;
 }
 
@@ -130,8 +133,9 @@ int sk_time_parse(const char *s, size_t len, int64_t *out)
 		return SK_EINVAL;
 	t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec;
 	t -= sign * (oh * 3600 + om * 60);
+	/* An offset can carry an in-range date outside 1970..9999; still just bad input. */
 	if (t < 0 || t > INT64_C(253402300799))
-		return SK_ERANGE;
+		return SK_EINVAL;
 	*out = t * 1000000 + frac;
 	return SK_OK;
 }
