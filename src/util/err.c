@@ -32,6 +32,12 @@ const char *sk_strerror(int err)
 		return "permission denied";
 	case SK_EINTERNAL:
 		return "internal error";
+	case SK_ERULE:
+		return "refused by a rule";
+	case SK_EAUTH:
+		return "not authenticated";
+	case SK_ETHROTTLED:
+		return "too many attempts";
 	}
 	return "unknown error";
 }

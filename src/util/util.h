@@ -32,7 +32,10 @@ enum sk_err {
 	SK_EVERSION = -10, /* data written by a newer version */
 	SK_EBUSY = -11,	   /* resource busy or shutting down */
 	SK_EPERM = -12,	   /* not allowed */
-	SK_EINTERNAL = -13 /* a bug: an invariant did not hold */
+	SK_EINTERNAL = -13, /* a bug: an invariant did not hold */
+	SK_ERULE = -14,	    /* refused by a PMFS rule (the message cites it) */
+	SK_EAUTH = -15,	    /* not authenticated, or bad credentials */
+	SK_ETHROTTLED = -16 /* too many failures; try again later */
 };
 
 /* A short English description of an error code; never NULL. */
