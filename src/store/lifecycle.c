@@ -61,15 +61,20 @@ static int sync_dir(const char *dir)
 static void default_origin(char *out, size_t cap)
 {
 	char host[256] = "localhost";
+	struct buf b;
 
 	if (gethostname(host, sizeof(host)) != 0)
-		snprintf(host, sizeof(host), "localhost");
+		host[0] = '\0';
 	host[sizeof(host) - 1] = '\0';
 	for (char *p = host; *p; p++) {
 		if (*p == '+' || *p <= ' ' || *p >= 0x7f)
 			*p = '-';
 	}
-	snprintf(out, cap, "skydd/%s", host);
+	/* An origin is at most LEDGER_ORIGIN_MAX bytes: keep the host's first 100. */
+	buf_init(&b, cap - 1);
+	buf_printf(&b, "skydd/%.100s", host[0] ? host : "localhost");
+	snprintf(out, cap, "%s", b.ptr ? b.ptr : "skydd/localhost");
+	buf_release(&b);
 }
 
 static int init_entry(struct store_tx *tx, void *arg)
