@@ -263,6 +263,18 @@ static void test_malformed_more(void **state)
 	assert_int_equal(ledger_note_open(note, (size_t)n, &peter, 1, NULL), SK_EINVAL);
 	n = snprintf(note, sizeof(note), "%s\xe2\x80\x94  AAAAAAAA\n", good);
 	assert_int_equal(ledger_note_open(note, (size_t)n, &peter, 1, NULL), SK_EINVAL);
+	/* Peter's signature with one base64 character replaced by a non-ASCII "/" lookalike. */
+	{
+		char *slash;
+
+		n = snprintf(note, sizeof(note), "%s", good);
+		slash = strchr(strstr(note, "PeterNeumann "), '/');
+		assert_non_null(slash);
+		memmove(slash + 2, slash + 1, strlen(slash + 1) + 1);
+		slash[0] = '\xc2';
+		slash[1] = '\xbf';
+		assert_int_equal(ledger_note_open(note, (size_t)n + 1, &peter, 1, NULL), SK_EINVAL);
+	}
 	/* The same good signature twice still verifies; a bad second one by Peter does not. */
 	n = snprintf(note, sizeof(note), "%s%s", good, sigline);
 	assert_int_equal(ledger_note_open(note, (size_t)n, &peter, 1, NULL), SK_OK);
@@ -427,6 +439,9 @@ static void test_checkpoint_bad(void **state)
 	        "ori+gin\n5\nAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n",
 	        " origin\n5\nAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n",
 	        "origin\r\n5\nAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n",
+	        /* libsodium 1.0.18 reads bytes >= 0x80 as '/': found by fuzz_checkpoint. */
+	        "origin\n5\nAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdH\x95\x92==\n",
+	        "origin\n5\n47DEQpj8HBSa+/TImW+5JCeuQeR\x95\x92\xca\xb1MpJWZG3hSuFU=\n",
 	};
 	struct ledger_checkpoint c;
 	size_t i;
