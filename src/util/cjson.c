@@ -303,7 +303,47 @@ out_fail:
 
 /* ---- canonical serialisation ---- */
 
-static int put_int(struct buf *out, json_int_t v)
+/*
+ * Output is staged in a small array and handed to the buf in chunks: an
+ * entry's data is mostly short tokens, and a buf_append per token was the
+ * larger part of encoding time. The buf's error is kept in rc, sticky.
+ */
+struct out {
+	struct buf *b;
+	int rc;
+	size_t n;
+	char tmp[512];
+};
+
+static void out_flush(struct out *o)
+{
+	if (o->n && o->rc == SK_OK)
+		o->rc = buf_append(o->b, o->tmp, o->n);
+	o->n = 0;
+}
+
+static inline void out_put(struct out *o, const void *p, size_t len)
+{
+	if (len > sizeof(o->tmp) - o->n) {
+		out_flush(o);
+		if (len > sizeof(o->tmp)) {
+			if (o->rc == SK_OK)
+				o->rc = buf_append(o->b, p, len);
+			return;
+		}
+	}
+	memcpy(o->tmp + o->n, p, len);
+	o->n += len;
+}
+
+static inline void out_putc(struct out *o, char c)
+{
+	if (o->n == sizeof(o->tmp))
+		out_flush(o);
+	o->tmp[o->n++] = c;
+}
+
+static int put_int(struct out *o, json_int_t v)
 {
 	char tmp[24];
 	size_t i = sizeof(tmp);
@@ -318,24 +358,28 @@ static int put_int(struct buf *out, json_int_t v)
 	} while (m);
 	if (v < 0)
 		tmp[--i] = '-';
-	return buf_append(out, tmp + i, sizeof(tmp) - i);
+	out_put(o, tmp + i, sizeof(tmp) - i);
+	return SK_OK;
 }
 
 /* RFC 8785 §3.2.2.2: only '"', '\\' and C0 controls are escaped; the rest is raw UTF-8. */
-static int put_string(struct buf *out, const char *s, size_t len)
+static int put_string(struct out *o, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 	size_t run = 0, i = 0;
 	char esc[6] = {'\\', 'u', '0', '0', 0, 0};
-	int rc;
 
-	rc = buf_putc(out, '"');
-	while (rc == SK_OK && i < len) {
+	out_putc(o, '"');
+	while (i < len) {
 		unsigned char c = p[i];
 		const char *e = NULL;
 		size_t elen = 2;
 
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			i++;
+			continue;
+		}
 		if (c >= 0x80) {
 			size_t n = utf8_seq(p + i, len - i);
 
@@ -344,13 +388,9 @@ static int put_string(struct buf *out, const char *s, size_t len)
 			i += n;
 			continue;
 		}
-		if (c >= 0x20 && c != '"' && c != '\\') {
-			i++;
-			continue;
-		}
-		if (c == 0)
-			return SK_EINVAL;
 		switch (c) {
+		case '\0':
+			return SK_EINVAL;
 		case '"':
 			e = "\\\"";
 			break;
@@ -379,16 +419,13 @@ static int put_string(struct buf *out, const char *s, size_t len)
 			elen = 6;
 			break;
 		}
-		rc = buf_append(out, s + run, i - run);
-		if (rc == SK_OK)
-			rc = buf_append(out, e, elen);
+		out_put(o, s + run, i - run);
+		out_put(o, e, elen);
 		run = ++i;
 	}
-	if (rc == SK_OK)
-		rc = buf_append(out, s + run, i - run);
-	if (rc == SK_OK)
-		rc = buf_putc(out, '"');
-	return rc;
+	out_put(o, s + run, i - run);
+	out_putc(o, '"');
+	return SK_OK;
 }
 
 struct member {
@@ -424,25 +461,24 @@ static int member_cmp(const void *pa, const void *pb)
 	return ca < cb ? -1 : 1;
 }
 
-static int put_value(const json_t *v, struct buf *out, int depth);
+static int put_value(const json_t *v, struct out *o, int depth);
 
-static int put_array(const json_t *v, struct buf *out, int depth)
+static int put_array(const json_t *v, struct out *o, int depth)
 {
 	size_t n = json_array_size(v);
-	int rc = buf_putc(out, '[');
+	int rc = SK_OK;
 
+	out_putc(o, '[');
 	for (size_t i = 0; rc == SK_OK && i < n; i++) {
 		if (i)
-			rc = buf_putc(out, ',');
-		if (rc == SK_OK)
-			rc = put_value(json_array_get(v, i), out, depth + 1);
+			out_putc(o, ',');
+		rc = put_value(json_array_get(v, i), o, depth + 1);
 	}
-	if (rc == SK_OK)
-		rc = buf_putc(out, ']');
+	out_putc(o, ']');
 	return rc;
 }
 
-static int put_object(const json_t *v, struct buf *out, int depth)
+static int put_object(const json_t *v, struct out *o, int depth)
 {
 	struct member small[SMALL_OBJECT];
 	struct member *m = small;
@@ -459,32 +495,30 @@ static int put_object(const json_t *v, struct buf *out, int depth)
 		m[k].key = json_object_iter_key(it);
 		m[k].klen = json_object_iter_key_len(it);
 		m[k].val = json_object_iter_value(it);
+		/* The comparison below relies on it. */
 		if (!sk_utf8_valid(m[k].key, m[k].klen)) {
 			rc = SK_EINVAL;
 			goto out_free;
 		}
 	}
 	qsort(m, k, sizeof(*m), member_cmp);
-	rc = buf_putc(out, '{');
+	out_putc(o, '{');
 	for (size_t i = 0; rc == SK_OK && i < k; i++) {
 		if (i)
-			rc = buf_putc(out, ',');
+			out_putc(o, ',');
+		rc = put_string(o, m[i].key, m[i].klen);
+		out_putc(o, ':');
 		if (rc == SK_OK)
-			rc = put_string(out, m[i].key, m[i].klen);
-		if (rc == SK_OK)
-			rc = buf_putc(out, ':');
-		if (rc == SK_OK)
-			rc = put_value(m[i].val, out, depth + 1);
+			rc = put_value(m[i].val, o, depth + 1);
 	}
-	if (rc == SK_OK)
-		rc = buf_putc(out, '}');
+	out_putc(o, '}');
 out_free:
 	if (m != small)
 		free(m);
 	return rc;
 }
 
-static int put_value(const json_t *v, struct buf *out, int depth)
+static int put_value(const json_t *v, struct out *o, int depth)
 {
 	if (!v)
 		return SK_EINVAL;
@@ -492,21 +526,24 @@ static int put_value(const json_t *v, struct buf *out, int depth)
 	case JSON_OBJECT:
 		if (depth >= CANON_MAX_DEPTH)
 			return SK_EINVAL;
-		return put_object(v, out, depth);
+		return put_object(v, o, depth);
 	case JSON_ARRAY:
 		if (depth >= CANON_MAX_DEPTH)
 			return SK_EINVAL;
-		return put_array(v, out, depth);
+		return put_array(v, o, depth);
 	case JSON_STRING:
-		return put_string(out, json_string_value(v), json_string_length(v));
+		return put_string(o, json_string_value(v), json_string_length(v));
 	case JSON_INTEGER:
-		return put_int(out, json_integer_value(v));
+		return put_int(o, json_integer_value(v));
 	case JSON_TRUE:
-		return buf_append(out, "true", 4);
+		out_put(o, "true", 4);
+		return SK_OK;
 	case JSON_FALSE:
-		return buf_append(out, "false", 5);
+		out_put(o, "false", 5);
+		return SK_OK;
 	case JSON_NULL:
-		return buf_append(out, "null", 4);
+		out_put(o, "null", 4);
+		return SK_OK;
 	default:
 		/* JSON_REAL: JCS number formatting is outside our profile. */
 		return SK_EINVAL;
@@ -515,12 +552,20 @@ static int put_value(const json_t *v, struct buf *out, int depth)
 
 int sk_json_canonical(const json_t *v, struct buf *out)
 {
+	struct out o;
 	size_t start = out->len;
 	int rc;
 
 	if (out->err)
 		return out->err;
-	rc = put_value(v, out, 0);
+	o.b = out;
+	o.rc = SK_OK;
+	o.n = 0;
+	rc = put_value(v, &o, 0);
+	if (rc == SK_OK) {
+		out_flush(&o);
+		rc = o.rc;
+	}
 	/* A rejected value leaves no half-written output behind. */
 	if (rc != SK_OK && !out->err) {
 		out->len = start;

@@ -39,24 +39,57 @@ static unsigned month_days(int64_t y, unsigned m)
 	return m == 2 && leap(y) ? 29 : days[m - 1];
 }
 
+/* The inverse of days_from_civil (same algorithm, H. Hinnant's). */
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t era;
+	unsigned doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+/* Writes v as exactly n decimal digits ending before p + n. */
+static void put_digits(char *p, unsigned v, int n)
+{
+	while (n-- > 0) {
+		p[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+/*
+ * Every ledger entry carries a time, so this is on the append path: plain
+ * arithmetic instead of gmtime_r (which takes glibc's timezone lock) and
+ * snprintf.
+ */
 int sk_time_format(int64_t t, char out[SK_TIME_LEN + 1])
 {
-	time_t secs;
-	struct tm tm;
-	int64_t us;
+	int64_t secs, days, y;
+	unsigned mo, d, sod;
 
 	/* 1970-01-01 .. 9999-12-31 */
 	if (t < 0 || t > INT64_C(253402300799999999))
 		return SK_ERANGE;
-	secs = (time_t)(t / 1000000);
-	us = t % 1000000;
-	if (!gmtime_r(&secs, &tm))
-		return SK_ERANGE;
-	/* Checking the length also tells gcc's truncation warning the result is used. */
-	if (snprintf(out, SK_TIME_LEN + 1, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
-	             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-	             (long)us) != SK_TIME_LEN)
-		return SK_ERANGE;
+	secs = t / 1000000;
+	days = secs / 86400;
+	sod = (unsigned)(secs % 86400);
+	civil_from_days(days, &y, &mo, &d);
+	memcpy(out, "0000-00-00T00:00:00.000000Z", SK_TIME_LEN + 1);
+	put_digits(out, (unsigned)y, 4);
+	put_digits(out + 5, mo, 2);
+	put_digits(out + 8, d, 2);
+	put_digits(out + 11, sod / 3600, 2);
+	put_digits(out + 14, sod / 60 % 60, 2);
+	put_digits(out + 17, sod % 60, 2);
+	put_digits(out + 20, (unsigned)(t % 1000000), 6);
 	return SK_OK;
 }
 

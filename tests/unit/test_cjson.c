@@ -3,6 +3,8 @@
  * by hand from the RFC), plus the util pieces entries rest on: UTF-8, time,
  * bounded buffers, base64 and hex.
  */
+#include <time.h>
+
 #include "testutil.h"
 
 #include "util/util.h"
@@ -138,7 +140,7 @@ static void test_many_members(void **state)
 {
 	struct buf b;
 	json_t *o = json_object();
-	char key[8];
+	char key[16];
 
 	(void)state;
 	/* More members than the on-stack sort array holds. */
@@ -480,6 +482,41 @@ static void test_time_format(void **state)
 	assert_int_equal(sk_time_format(-1, out), SK_ERANGE);
 }
 
+/* The arithmetic formatter agrees with gmtime_r, and parsing inverts it. */
+static void test_time_format_matches_libc(void **state)
+{
+	char out[SK_TIME_LEN + 1], want[64];
+	uint64_t x = 88172645463325252u; /* xorshift64 */
+
+	(void)state;
+	for (int i = 0; i < 200000; i++) {
+		int64_t t, back = -1;
+		time_t secs;
+		struct tm tm;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		/* every day boundary near the epoch and 2000, then anywhere up to 9999 */
+		if (i < 20000)
+			t = (int64_t)(i % 10000) * 86400000000 + (i < 10000 ? 0 : 946684800000000) -
+			    (i % 2);
+		else
+			t = (int64_t)(x % UINT64_C(253402300800000000));
+		if (t < 0)
+			continue;
+		secs = (time_t)(t / 1000000);
+		assert_non_null(gmtime_r(&secs, &tm));
+		snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+		         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		         tm.tm_sec, (int)(t % 1000000));
+		assert_int_equal(sk_time_format(t, out), SK_OK);
+		assert_string_equal(out, want);
+		assert_int_equal(sk_time_parse(out, SK_TIME_LEN, &back), SK_OK);
+		assert_int_equal(back, t);
+	}
+}
+
 static int64_t parse_time(const char *s)
 {
 	int64_t t = -42;
@@ -670,6 +707,7 @@ int main(void)
 	        cmocka_unit_test(test_depth_limit),
 	        cmocka_unit_test(test_err_field),
 	        cmocka_unit_test(test_time_format),
+	        cmocka_unit_test(test_time_format_matches_libc),
 	        cmocka_unit_test(test_time_parse),
 	        cmocka_unit_test(test_buf_limits),
 	        cmocka_unit_test(test_base64),
