@@ -48,8 +48,11 @@ static int problem(struct store_verify_result *res, int rc, const char *fmt, ...
 	return rc;
 }
 
-/* Compares a recomputed tile (width hashes) with the stored one. */
-static int tile_compare(struct vstate *v, unsigned L)
+/*
+ * Compares a recomputed tile (width hashes) with the stored one. With
+ * prefix, only the hashes recomputed so far: the stored tile may go on.
+ */
+static int tile_compare(struct vstate *v, unsigned L, bool prefix)
 {
 	const uint8_t *stored;
 	struct store_q *q;
@@ -88,7 +91,7 @@ static int tile_compare(struct vstate *v, unsigned L)
 					     L, (unsigned long long)v->tile_idx[L], k);
 		}
 	}
-	if (!rc && n != (size_t)w * LEDGER_HASH_LEN)
+	if (!rc && !prefix && n != (size_t)w * LEDGER_HASH_LEN)
 		rc = problem(v->res, SK_EVERIFY, "tile %u/%llu: holds %zu hashes, expected %u", L,
 			     (unsigned long long)v->tile_idx[L], n / LEDGER_HASH_LEN, w);
 	store_q_done(q);
@@ -109,7 +112,7 @@ static int verify_emit(void *ctx, unsigned level, uint64_t index,
 	memcpy(v->tile[L][index % LEDGER_TILE_WIDTH], hash, LEDGER_HASH_LEN);
 	v->width[L] = (unsigned)(index % LEDGER_TILE_WIDTH) + 1;
 	if (v->width[L] == LEDGER_TILE_WIDTH) {
-		rc = tile_compare(v, L);
+		rc = tile_compare(v, L, false);
 		v->width[L] = 0;
 	}
 	return rc;
@@ -320,12 +323,21 @@ static int stream_entries(struct vstate *v, struct cp_item *cps, size_t ncp, uin
 		while (next < ncp && cps[next].size == tree->size) {
 			ledger_tree_root(tree, root);
 			if (sodium_memcmp(root, cps[next].root, LEDGER_HASH_LEN) != 0) {
-				rc = problem(v->res, SK_EVERIFY,
-					     "checkpoint at size %llu%s: its root does not match "
-					     "entries 1..%llu",
-					     (unsigned long long)cps[next].size,
-					     cps[next].outside ? " (from --against)" : "",
-					     (unsigned long long)cps[next].size);
+				/*
+				 * Name the altered entry, not just the checkpoint: the
+				 * stored tiles so far still hold its original hash.
+				 */
+				for (unsigned L = 0; L < 8 && !rc; L++) {
+					if (v->width[L])
+						rc = tile_compare(v, L, true);
+				}
+				if (!rc)
+					rc = problem(v->res, SK_EVERIFY,
+						     "checkpoint at size %llu%s: its root does not "
+						     "match entries 1..%llu",
+						     (unsigned long long)cps[next].size,
+						     cps[next].outside ? " (from --against)" : "",
+						     (unsigned long long)cps[next].size);
 				break;
 			}
 			cps[next++].seen = true;
@@ -361,7 +373,7 @@ static int finish_tiles(struct vstate *v, const struct ledger_tree *tree)
 
 		expected += (nodes + LEDGER_TILE_WIDTH - 1) / LEDGER_TILE_WIDTH;
 		if (v->width[L]) {
-			rc = tile_compare(v, L);
+			rc = tile_compare(v, L, false);
 			if (rc)
 				return rc;
 		}

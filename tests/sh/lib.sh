@@ -1,0 +1,155 @@
+# Shared helpers for the shell tests (POSIX sh; sourced, never run).
+#
+# Each test script prints one line per check, "ok - ..." or "not ok - ...",
+# may print "# ..." diagnostics, and ends with "N passed, N failed"; it
+# exits non-zero when a check failed. Run from the repository root with
+# BUILD set to the build directory (default build/rel).
+
+BUILD=${BUILD:-build/rel}
+SKYDD=$BUILD/skydd
+LOADGEN=$BUILD/tools/loadgen
+PASSED=0
+FAILED=0
+
+ok() {
+	PASSED=$((PASSED + 1))
+	printf 'ok - %s\n' "$*"
+}
+
+not_ok() {
+	FAILED=$((FAILED + 1))
+	printf 'not ok - %s\n' "$*"
+}
+
+# diag TEXT: a diagnostic line (for failures: what was seen).
+diag() {
+	printf '%s\n' "$*" | sed 's/^/#   /'
+}
+
+# check DESC COMMAND...: one check that passes when COMMAND exits 0.
+check() {
+	_desc=$1
+	shift
+	if "$@"; then
+		ok "$_desc"
+	else
+		not_ok "$_desc"
+	fi
+}
+
+finish() {
+	printf '%d passed, %d failed\n' "$PASSED" "$FAILED"
+	[ "$FAILED" -eq 0 ]
+	exit $?
+}
+
+# Fails the whole script (one "not ok" line) when a prerequisite is missing.
+need_prog() {
+	for _p in "$@"; do
+		if ! command -v "$_p" >/dev/null 2>&1; then
+			not_ok "prerequisite: $_p is not installed"
+			finish
+		fi
+	done
+}
+
+need_file() {
+	for _f in "$@"; do
+		if [ ! -x "$_f" ]; then
+			not_ok "prerequisite: $_f is missing (build it first)"
+			finish
+		fi
+	done
+}
+
+# Creates $T, a private scratch directory removed on exit or interrupt.
+setup_tmp() {
+	T=$(mktemp -d "${TMPDIR:-/tmp}/skydd-sh.XXXXXX") || {
+		not_ok "cannot create a temporary directory"
+		finish
+	}
+	trap 'rm -rf "$T"' EXIT
+	trap 'rm -rf "$T"; exit 130' INT
+	trap 'rm -rf "$T"; exit 143' TERM
+}
+
+# run CMD...: runs CMD with stdout in $T/out, stderr in $T/err and its exit
+# status in $RC (never aborts the script).
+run() {
+	"$@" >"$T/out" 2>"$T/err"
+	RC=$?
+}
+
+# Number of lines of a file (0 for an empty file; a last line without a
+# newline counts).
+nlines() {
+	awk 'END { print NR }' "$1"
+}
+
+# Shows what a failing command printed.
+show_output() {
+	diag "exit status $RC"
+	[ -s "$T/out" ] && diag "stdout: $(head -c 600 "$T/out")"
+	[ -s "$T/err" ] && diag "stderr: $(head -c 600 "$T/err")"
+	return 0
+}
+
+# expect_rc WANT DESC: checks the $RC of the last run.
+expect_rc() {
+	if [ "$RC" -eq "$1" ]; then
+		ok "$2"
+	else
+		not_ok "$2 (exit $RC, expected $1)"
+		show_output
+	fi
+}
+
+# expect_fail_msg WANT_RC REGEX DESC: the last run exited WANT_RC and its
+# stderr+stdout matches the extended REGEX.
+expect_fail_msg() {
+	if [ "$RC" -eq "$1" ] && cat "$T/err" "$T/out" | grep -Eq -- "$2"; then
+		ok "$3"
+	else
+		not_ok "$3"
+		diag "expected exit $1 and a message matching /$2/"
+		show_output
+	fi
+}
+
+# one_line_stderr: stderr of the last run is exactly one line starting "skydd:".
+one_line_stderr() {
+	[ "$(nlines "$T/err")" -eq 1 ] && head -n 1 "$T/err" | grep -q '^skydd: '
+}
+
+# new_instance DIR [THREADS COUNT]: init plus entries appended by loadgen
+# (which runs to the end and closes cleanly). Returns non-zero on failure.
+new_instance() {
+	"$SKYDD" init --data "$1" --origin "skydd.test/ledger" >/dev/null 2>"$T/init.err" || {
+		diag "init failed: $(cat "$T/init.err")"
+		return 1
+	}
+	if [ $# -ge 3 ]; then
+		"$LOADGEN" "$1" "$2" "$3" >"$T/loadgen.out" 2>"$T/loadgen.err" || {
+			diag "loadgen failed: $(cat "$T/loadgen.err")"
+			return 1
+		}
+	fi
+	return 0
+}
+
+# sq DB SQL: the sqlite3 CLI as the attacker/auditor (batch mode, no rc
+# file); its exit status is sqlite3's.
+sq() {
+	sqlite3 -batch -init /dev/null "$1" "$2"
+}
+
+# Random integer in [LO, HI] from /dev/urandom.
+rand_between() {
+	_r=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+	echo $(($1 + _r % ($2 - $1 + 1)))
+}
+
+# sha256 of a file (hex only).
+sha() {
+	sha256sum "$1" | cut -d ' ' -f 1
+}
