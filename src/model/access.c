@@ -1,0 +1,456 @@
+/*
+ * The access register: opening it, the sealing and CSRF keys, per-thread
+ * readers, and the projections of identity.*, grant.* and token.* entries.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "model/access_int.h"
+
+#define SECRETS_FILE "secrets.key"
+
+/* ---- helpers ---- */
+
+void model_time(int64_t us, char out[SK_TIME_LEN + 1])
+{
+	if (sk_time_format(us, out) != SK_OK)
+		memcpy(out, "1970-01-01T00:00:00.000000Z", SK_TIME_LEN + 1);
+}
+
+int model_tx_step_done(struct store_q *q)
+{
+	int rc = store_q_step(q);
+
+	store_q_done(q);
+	return rc == SK_ENOTFOUND ? SK_OK : (rc ? rc : SK_EINTERNAL);
+}
+
+static const char roles_sql[] =
+	"SELECT DISTINCT role FROM role_grant WHERE identity_id = ?1 AND revoked_at IS NULL "
+	"AND valid_from <= ?2 AND (valid_until IS NULL OR valid_until >= ?2)";
+
+static unsigned roles_from(struct store_q *q)
+{
+	unsigned mask = 0;
+
+	while (store_q_step(q) == SK_OK) {
+		int r = role_parse(store_q_text(q, 0));
+
+		if (r >= 0)
+			mask |= ROLE_BIT(r);
+	}
+	store_q_done(q);
+	return mask;
+}
+
+unsigned model_tx_roles_of(struct store_tx *tx, int64_t identity_id, const char *today)
+{
+	struct store_q *q;
+
+	if (store_tx_query(tx, roles_sql, &q))
+		return 0;
+	store_q_bind_int(q, 1, identity_id);
+	store_q_bind_text(q, 2, today);
+	return roles_from(q);
+}
+
+bool model_tx_someone_has(struct store_tx *tx, enum role r, const char *today)
+{
+	static const char sql[] =
+		"SELECT 1 FROM role_grant g JOIN identity i ON i.id = g.identity_id "
+		"WHERE g.role = ?1 AND g.revoked_at IS NULL AND g.valid_from <= ?2 AND "
+		"(g.valid_until IS NULL OR g.valid_until >= ?2) AND i.status = 'active' LIMIT 1";
+	struct store_q *q;
+	bool yes;
+
+	if (store_tx_query(tx, sql, &q))
+		return false;
+	store_q_bind_text(q, 1, role_name(r));
+	store_q_bind_text(q, 2, today);
+	yes = store_q_step(q) == SK_OK;
+	store_q_done(q);
+	return yes;
+}
+
+unsigned model_roles_of(struct model *m, int64_t identity_id)
+{
+	struct store_reader *r = model_reader(m);
+	struct store_q *q;
+	char today[11];
+
+	if (!r || store_reader_query(r, roles_sql, &q))
+		return 0;
+	model_today(today);
+	store_q_bind_int(q, 1, identity_id);
+	store_q_bind_text(q, 2, today);
+	return roles_from(q);
+}
+
+int model_submit(struct model *m, store_cmd_fn fn, void *arg, struct model_err *err)
+{
+	struct store_cmd c;
+	int rc;
+
+	store_cmd_init(&c, fn, arg);
+	rc = store_submit(m->store, &c);
+	if (rc && err) {
+		snprintf(err->field, sizeof(err->field), "%s", c.err_field);
+		snprintf(err->msg, sizeof(err->msg), "%s", c.err_msg[0] ? c.err_msg : sk_strerror(rc));
+	}
+	return rc;
+}
+
+/* ---- the secrets key ---- */
+
+static int load_secrets(struct model *m)
+{
+	uint8_t master[32];
+	char path[4200];
+	struct stat st;
+	int fd, rc = SK_OK;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", m->dir, SECRETS_FILE);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		/* First use: make the key, private to the owner, never overwritten. */
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return SK_EIO;
+		randombytes_buf(master, sizeof(master));
+		if (write(fd, master, sizeof(master)) != (ssize_t)sizeof(master) || fsync(fd) != 0)
+			rc = SK_EIO;
+		close(fd);
+		if (rc)
+			goto out;
+	} else if (fd < 0) {
+		return SK_EIO;
+	} else {
+		if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077)) {
+			close(fd);
+			return SK_EPERM;
+		}
+		n = read(fd, master, sizeof(master));
+		close(fd);
+		if (n != (ssize_t)sizeof(master))
+			return SK_ECORRUPT;
+	}
+	/* One master key, separate subkeys for each use. */
+	crypto_kdf_derive_from_key(m->seal_key, sizeof(m->seal_key), 1, "skydd_sl", master);
+	crypto_kdf_derive_from_key(m->csrf_key, sizeof(m->csrf_key), 2, "skydd_cs", master);
+out:
+	sodium_memzero(master, sizeof(master));
+	return rc;
+}
+
+int model_seal(struct model *m, const uint8_t *plain, size_t n, uint8_t *out, size_t cap,
+	       size_t *out_len)
+{
+	size_t need = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n;
+
+	if (cap < need)
+		return SK_ETOOBIG;
+	randombytes_buf(out, crypto_secretbox_NONCEBYTES);
+	crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES, plain, n, out, m->seal_key);
+	*out_len = need;
+	return SK_OK;
+}
+
+int model_unseal(struct model *m, const uint8_t *sealed, size_t n, uint8_t *out, size_t cap,
+		 size_t *out_len)
+{
+	size_t overhead = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES;
+
+	if (n < overhead || cap < n - overhead)
+		return SK_ECORRUPT;
+	if (crypto_secretbox_open_easy(out, sealed + crypto_secretbox_NONCEBYTES,
+				       n - crypto_secretbox_NONCEBYTES, sealed, m->seal_key) != 0)
+		return SK_ECORRUPT;
+	*out_len = n - overhead;
+	return SK_OK;
+}
+
+/* ---- readers ---- */
+
+static void reader_free(void *p)
+{
+	store_reader_close(p);
+}
+
+struct store_reader *model_reader(struct model *m)
+{
+	struct store_reader *r = pthread_getspecific(m->reader_key);
+
+	if (r)
+		return r;
+	if (store_reader_open(m->dir, &r) != SK_OK)
+		return NULL;
+	pthread_setspecific(m->reader_key, r);
+	return r;
+}
+
+/* ---- projections ---- */
+
+static const char *str(const json_t *data, const char *key)
+{
+	const char *s = json_string_value(json_object_get(data, key));
+
+	return s ? s : "";
+}
+
+static int64_t num(const json_t *data, const char *key)
+{
+	return json_integer_value(json_object_get(data, key));
+}
+
+static int apply_identity(struct store_tx *tx, const struct ledger_entry *e)
+{
+	char t[SK_TIME_LEN + 1];
+	struct store_q *q;
+	int rc;
+
+	model_time(e->time_us, t);
+	if (strcmp(e->kind, "identity.created") == 0) {
+		rc = store_tx_query(tx,
+				    "INSERT INTO identity (id, username, display_name, clearance, "
+				    "status, created_at, created_by, updated_at) VALUES (?1, ?2, ?3, "
+				    "?4, 'active', ?5, ?6, ?5)",
+				    &q);
+		if (rc)
+			return rc;
+		store_q_bind_int(q, 1, num(e->data, "id"));
+		store_q_bind_text(q, 2, str(e->data, "username"));
+		store_q_bind_text(q, 3, str(e->data, "display_name"));
+		store_q_bind_text(q, 4, str(e->data, "clearance"));
+		store_q_bind_text(q, 5, t);
+		store_q_bind_int(q, 6, e->actor);
+		return model_tx_step_done(q);
+	}
+	if (strcmp(e->kind, "identity.updated") == 0) {
+		json_t *dn = json_object_get(e->data, "display_name");
+		json_t *cl = json_object_get(e->data, "clearance");
+		json_t *st = json_object_get(e->data, "status");
+
+		rc = store_tx_query(tx,
+				    "UPDATE identity SET display_name = coalesce(?2, display_name), "
+				    "clearance = coalesce(?3, clearance), status = coalesce(?4, "
+				    "status), updated_at = ?5 WHERE id = ?1",
+				    &q);
+		if (rc)
+			return rc;
+		store_q_bind_int(q, 1, num(e->data, "id"));
+		dn ? store_q_bind_text(q, 2, json_string_value(dn)) : store_q_bind_null(q, 2);
+		cl ? store_q_bind_text(q, 3, json_string_value(cl)) : store_q_bind_null(q, 3);
+		st ? store_q_bind_text(q, 4, json_string_value(st)) : store_q_bind_null(q, 4);
+		store_q_bind_text(q, 5, t);
+		return model_tx_step_done(q);
+	}
+	return SK_OK; /* identity.password.changed etc. change no projected table */
+}
+
+static int apply_grant(struct store_tx *tx, const struct ledger_entry *e)
+{
+	char t[SK_TIME_LEN + 1];
+	struct store_q *q;
+	int rc;
+
+	model_time(e->time_us, t);
+	if (strcmp(e->kind, "grant.created") == 0) {
+		json_t *until = json_object_get(e->data, "valid_until");
+
+		rc = store_tx_query(tx,
+				    "INSERT INTO role_grant (id, identity_id, role, privileged, "
+				    "decided_by, decision_ref, valid_from, valid_until, created_at) "
+				    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+				    &q);
+		if (rc)
+			return rc;
+		store_q_bind_int(q, 1, num(e->data, "id"));
+		store_q_bind_int(q, 2, num(e->data, "identity_id"));
+		store_q_bind_text(q, 3, str(e->data, "role"));
+		store_q_bind_int(q, 4, json_is_true(json_object_get(e->data, "privileged")));
+		store_q_bind_int(q, 5, e->actor);
+		store_q_bind_text(q, 6, str(e->data, "decision_ref"));
+		store_q_bind_text(q, 7, str(e->data, "valid_from"));
+		json_is_string(until) ? store_q_bind_text(q, 8, json_string_value(until))
+				      : store_q_bind_null(q, 8);
+		store_q_bind_text(q, 9, t);
+		return model_tx_step_done(q);
+	}
+	if (strcmp(e->kind, "grant.reviewed") == 0) {
+		rc = store_tx_query(tx,
+				    "INSERT INTO grant_review (seq, grant_id, reviewed_by, "
+				    "reviewed_at, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+				    &q);
+		if (rc)
+			return rc;
+		store_q_bind_int(q, 1, (int64_t)e->seq);
+		store_q_bind_int(q, 2, num(e->data, "id"));
+		store_q_bind_int(q, 3, e->actor);
+		store_q_bind_text(q, 4, t);
+		store_q_bind_text(q, 5, str(e->data, "note"));
+		rc = model_tx_step_done(q);
+		if (rc)
+			return rc;
+		rc = store_tx_query(tx, "UPDATE role_grant SET last_review_at = ?2 WHERE id = ?1",
+				    &q);
+		if (rc)
+			return rc;
+		store_q_bind_int(q, 1, num(e->data, "id"));
+		store_q_bind_text(q, 2, t);
+		return model_tx_step_done(q);
+	}
+	if (strcmp(e->kind, "grant.revoked") == 0) {
+		rc = store_tx_query(tx,
+				    "UPDATE role_grant SET revoked_at = ?2, revoked_by = ?3, "
+				    "revoke_reason = ?4 WHERE id = ?1",
+				    &q);
+		if (rc)
+			return rc;
+		store_q_bind_int(q, 1, num(e->data, "id"));
+		store_q_bind_text(q, 2, t);
+		store_q_bind_int(q, 3, e->actor);
+		store_q_bind_text(q, 4, str(e->data, "reason"));
+		return model_tx_step_done(q);
+	}
+	return SK_OK;
+}
+
+static int apply_token(struct store_tx *tx, const struct ledger_entry *e)
+{
+	char t[SK_TIME_LEN + 1];
+	struct store_q *q;
+	char *roles;
+	int rc;
+
+	model_time(e->time_us, t);
+	if (strcmp(e->kind, "token.created") == 0) {
+		roles = json_dumps(json_object_get(e->data, "roles"), JSON_COMPACT);
+		if (!roles)
+			return SK_ENOMEM;
+		rc = store_tx_query(tx,
+				    "INSERT INTO service_token (id, name, roles, token_hash, "
+				    "created_by, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+				    "?6, ?7)",
+				    &q);
+		if (!rc) {
+			store_q_bind_int(q, 1, num(e->data, "id"));
+			store_q_bind_text(q, 2, str(e->data, "name"));
+			store_q_bind_text(q, 3, roles);
+			store_q_bind_text(q, 4, str(e->data, "token_hash"));
+			store_q_bind_int(q, 5, e->actor);
+			store_q_bind_text(q, 6, t);
+			store_q_bind_text(q, 7, str(e->data, "expires_at"));
+			rc = model_tx_step_done(q);
+		}
+		free(roles);
+		return rc;
+	}
+	if (strcmp(e->kind, "token.revoked") == 0) {
+		rc = store_tx_query(
+			tx, "UPDATE service_token SET revoked_at = ?2, revoked_by = ?3 WHERE id = ?1",
+			&q);
+		if (rc)
+			return rc;
+		store_q_bind_int(q, 1, num(e->data, "id"));
+		store_q_bind_text(q, 2, t);
+		store_q_bind_int(q, 3, e->actor);
+		return model_tx_step_done(q);
+	}
+	return SK_OK;
+}
+
+static const char *const identity_tables[] = {"identity", NULL};
+static const char *const grant_tables[] = {"role_grant", "grant_review", NULL};
+static const char *const token_tables[] = {"service_token", NULL};
+
+static const struct store_projection proj_identity = {
+	.name = "identities",
+	.kind_prefix = "identity.",
+	.tables = identity_tables,
+	.apply = apply_identity,
+};
+static const struct store_projection proj_grant = {
+	.name = "grants",
+	.kind_prefix = "grant.",
+	.tables = grant_tables,
+	.apply = apply_grant,
+};
+static const struct store_projection proj_token = {
+	.name = "service tokens",
+	.kind_prefix = "token.",
+	.tables = token_tables,
+	.apply = apply_token,
+};
+
+void model_register(void)
+{
+	store_register_projection(&proj_identity);
+	store_register_projection(&proj_grant);
+	store_register_projection(&proj_token);
+}
+
+/* ---- lifecycle ---- */
+
+int model_open(struct store *s, const char *dir, const struct model_config *cfg,
+	       struct model **out)
+{
+	struct model *m;
+	int rc;
+
+	*out = NULL;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return SK_ENOMEM;
+	m->store = s;
+	snprintf(m->dir, sizeof(m->dir), "%s", dir);
+	if (cfg)
+		m->cfg = *cfg;
+	if (!m->cfg.idle_s)
+		m->cfg.idle_s = 1800;
+	if (!m->cfg.absolute_s)
+		m->cfg.absolute_s = 43200;
+	if (!m->cfg.pw_min)
+		m->cfg.pw_min = AUTH_PW_MIN_LEN;
+	rc = load_secrets(m);
+	if (!rc) {
+		/* A hash of a random password: verified when the user is unknown. */
+		char pw[40];
+
+		randombytes_buf(pw, 20);
+		sodium_bin2hex(pw, sizeof(pw), (const unsigned char *)pw, 19);
+		rc = auth_password_hash(pw, m->dummy_hash);
+		sodium_memzero(pw, sizeof(pw));
+	}
+	if (rc) {
+		free(m);
+		return rc;
+	}
+	pthread_mutex_init(&m->mu, NULL);
+	pthread_key_create(&m->reader_key, reader_free);
+	*out = m;
+	return SK_OK;
+}
+
+void model_close(struct model *m)
+{
+	struct store_reader *r;
+
+	if (!m)
+		return;
+	r = pthread_getspecific(m->reader_key);
+	if (r) {
+		store_reader_close(r);
+		pthread_setspecific(m->reader_key, NULL);
+	}
+	pthread_key_delete(m->reader_key);
+	pthread_mutex_destroy(&m->mu);
+	sodium_memzero(m->seal_key, sizeof(m->seal_key));
+	sodium_memzero(m->csrf_key, sizeof(m->csrf_key));
+	free(m);
+}

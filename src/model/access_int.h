@@ -1,0 +1,67 @@
+/* Internals of the access register shared by its files in src/model. */
+#ifndef SKYDD_ACCESS_INT_H
+#define SKYDD_ACCESS_INT_H
+
+#include <pthread.h>
+
+#include <sodium.h>
+
+#include "model/model.h"
+
+#define CHALLENGE_MAX 256
+#define CHALLENGE_TTL_US (5 * 60 * INT64_C(1000000))
+#define CHALLENGE_TRIES 5
+#define THROTTLE_MAX 4096
+#define THROTTLE_WINDOW_US (15 * 60 * INT64_C(1000000))
+#define THROTTLE_LOGGED 5 /* failures per key and window logged one by one */
+
+struct challenge {
+	uint8_t hash[AUTH_HASH_LEN];
+	int64_t identity_id;
+	int64_t expires_us;
+	bool enroll;
+	int tries;
+	bool used;
+};
+
+struct throttle {
+	char key[96]; /* "u:name" or "a:address" */
+	int failures;
+	int64_t window_start_us;
+	int64_t locked_until_us;
+	int suppressed; /* failures not logged one by one */
+};
+
+struct model {
+	struct store *store;
+	char dir[4096];
+	struct model_config cfg;
+	uint8_t seal_key[crypto_secretbox_KEYBYTES];
+	uint8_t csrf_key[32];
+	char dummy_hash[AUTH_PW_HASH_SIZE]; /* verified for unknown users: same timing */
+	pthread_key_t reader_key;
+	pthread_mutex_t mu; /* challenges and throttles */
+	struct challenge challenges[CHALLENGE_MAX];
+	struct throttle throttles[THROTTLE_MAX];
+};
+
+/* access.c */
+int model_submit(struct model *m, store_cmd_fn fn, void *arg, struct model_err *err);
+int model_seal(struct model *m, const uint8_t *plain, size_t n, uint8_t *out, size_t cap,
+	       size_t *out_len);
+int model_unseal(struct model *m, const uint8_t *sealed, size_t n, uint8_t *out, size_t cap,
+		 size_t *out_len);
+int model_tx_step_done(struct store_q *q);
+unsigned model_tx_roles_of(struct store_tx *tx, int64_t identity_id, const char *today);
+void model_time(int64_t us, char out[SK_TIME_LEN + 1]);
+bool model_tx_someone_has(struct store_tx *tx, enum role r, const char *today);
+
+/* grant.c: YYYY-MM-DD plus one year (Feb 29 becomes Feb 28) */
+void model_plus_year(const char *d, char out[11]);
+
+/* login.c */
+int model_session_create_tx(struct store_tx *tx, int64_t identity_id, bool bearer,
+			    const char *remote, const char *client, const char *method,
+			    struct model *m, struct model_session *out);
+
+#endif

@@ -1,0 +1,387 @@
+/*
+ * Grants of roles (4 kap. 8 §): who decided, with what reference, from when
+ * until when, and their reviews. Privileged rights are time-limited (at most
+ * 12 months), decided by the säkerhetsskyddschef (or the head when there is
+ * none, 2 kap. 20 §), never by the grantee, and reviewed at least yearly.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/access_int.h"
+
+/* YYYY-MM-DD plus one year (Feb 29 becomes Feb 28). */
+void model_plus_year(const char *d, char out[11])
+{
+	int y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0') + 1;
+
+	/* Dates are validated before they get here: y is 1971..10000, capped to 9999. */
+	y = y > 9999 ? 9999 : y;
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	memcpy(out + 4, d + 4, 6);
+	out[10] = '\0';
+	if (strcmp(out + 4, "-02-29") == 0)
+		out[9] = '8';
+}
+
+static bool note_ok(const char *s, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n == 0 || n > max || !sk_utf8_valid(s, n))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned char)s[i] < 0x20 && s[i] != '\n')
+			return false;
+	}
+	return true;
+}
+
+/* May `roles` (of actor) decide grants of role r? */
+static bool may_decide(struct store_tx *tx, int64_t actor, unsigned roles, enum role r,
+		       const char *today, const char **why)
+{
+	if (actor == 0)
+		return true; /* the system, at skydd init */
+	if (role_privileged(r) || r == ROLE_SSC || r == ROLE_CHIEF) {
+		if (roles & ROLE_BIT(ROLE_SSC))
+			return true;
+		if ((roles & ROLE_BIT(ROLE_CHIEF)) && !model_tx_someone_has(tx, ROLE_SSC, today))
+			return true;
+		if ((r == ROLE_SSC || r == ROLE_CHIEF) && (roles & ROLE_BIT(ROLE_CHIEF)))
+			return true;
+		*why = role_privileged(r)
+			       ? "4 kap. 8 §: privileged rights are decided by the "
+				 "säkerhetsskyddschef (the head only when there is none, 2 kap. 20 §)"
+			       : "the roles säkerhetsskyddschef and högsta chef are decided by the "
+				 "head or the säkerhetsskyddschef";
+		return false;
+	}
+	if (roles & (ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_ADMIN)))
+		return true;
+	*why = "roles are granted by the säkerhetsskyddschef or a systemadministratör";
+	return false;
+}
+
+struct grant_cmd {
+	int64_t actor;
+	unsigned roles;
+	const struct model_new_grant *g;
+	int64_t id;
+};
+
+static int identity_active(struct store_tx *tx, int64_t id)
+{
+	struct store_q *q;
+	int rc = store_tx_query(tx, "SELECT status FROM identity WHERE id = ?1", &q);
+
+	if (rc)
+		return rc;
+	store_q_bind_int(q, 1, id);
+	rc = store_q_step(q);
+	if (!rc && strcmp(store_q_text(q, 0), "active") != 0)
+		rc = SK_ERULE;
+	store_q_done(q);
+	return rc;
+}
+
+static int grant_create_fn(struct store_tx *tx, void *arg)
+{
+	struct grant_cmd *c = arg;
+	const struct model_new_grant *g = c->g;
+	char today[11], limit[11], object[64];
+	const char *why = NULL;
+	json_t *d;
+	int rc;
+
+	model_today(today);
+	rc = identity_active(tx, g->identity_id);
+	if (rc == SK_ENOTFOUND)
+		return store_tx_fail(tx, "identity_id", "no identity %lld",
+				     (long long)g->identity_id),
+		       SK_ENOTFOUND;
+	if (rc == SK_ERULE)
+		return store_tx_fail(tx, "identity_id", "the identity is disabled"), SK_ERULE;
+	if (rc)
+		return rc;
+	if (c->actor != 0 && c->actor == g->identity_id)
+		return store_tx_fail(tx, "identity_id",
+				     "4 kap. 8 §: nobody grants a role to themselves"),
+		       SK_ERULE;
+	if (!may_decide(tx, c->actor, c->roles, g->role, today, &why))
+		return store_tx_fail(tx, "role", "%s", why), SK_ERULE;
+	if (role_privileged(g->role)) {
+		if (!g->valid_until)
+			return store_tx_fail(tx, "valid_until",
+					     "4 kap. 8 §: a privileged right must be "
+					     "time-limited: give valid_until"),
+			       SK_ERULE;
+		model_plus_year(today, limit);
+		if (strcmp(g->valid_until, limit) > 0)
+			return store_tx_fail(tx, "valid_until",
+					     "4 kap. 8 §: a privileged right may run at most 12 "
+					     "months ahead (until %s)",
+					     limit),
+			       SK_ERULE;
+		model_plus_year(g->valid_from, limit);
+		if (strcmp(g->valid_until, limit) > 0)
+			return store_tx_fail(tx, "valid_until",
+					     "4 kap. 8 §: a privileged right may last at most 12 "
+					     "months (until %s)",
+					     limit),
+			       SK_ERULE;
+	}
+	if (g->valid_until && strcmp(g->valid_until, g->valid_from) < 0)
+		return store_tx_fail(tx, "valid_until", "valid_until is before valid_from"),
+		       SK_EINVAL;
+	{
+		struct store_q *q;
+
+		rc = store_tx_query(tx, "SELECT coalesce(max(id), 0) + 1 FROM role_grant", &q);
+		if (rc)
+			return rc;
+		rc = store_q_step(q);
+		c->id = store_q_int(q, 0);
+		store_q_done(q);
+		if (rc)
+			return rc;
+	}
+	d = json_pack("{s:I, s:I, s:s, s:b, s:s, s:s, s:s?}", "id", (json_int_t)c->id,
+		      "identity_id", (json_int_t)g->identity_id, "role", role_name(g->role),
+		      "privileged", role_privileged(g->role), "decision_ref", g->decision_ref,
+		      "valid_from", g->valid_from, "valid_until", g->valid_until);
+	if (!d)
+		return SK_ENOMEM;
+	snprintf(object, sizeof(object), "grant/%lld", (long long)c->id);
+	rc = store_tx_append(tx, c->actor, "grant.created", object, d, NULL);
+	json_decref(d);
+	return rc;
+}
+
+int model_grant_create(struct model *m, int64_t actor, unsigned actor_roles,
+		       const struct model_new_grant *g, int64_t *id, struct model_err *err)
+{
+	struct grant_cmd c = {actor, actor_roles, g, 0};
+	int rc;
+
+	if ((unsigned)g->role >= ROLE_COUNT) {
+		snprintf(err->field, sizeof(err->field), "role");
+		snprintf(err->msg, sizeof(err->msg),
+			 "role: one of chief, ssc, registrar, admin, staff, auditor");
+		return SK_EINVAL;
+	}
+	if (!note_ok(g->decision_ref, 128)) {
+		snprintf(err->field, sizeof(err->field), "decision_ref");
+		snprintf(err->msg, sizeof(err->msg), "decision_ref: 1..128 bytes of text");
+		return SK_EINVAL;
+	}
+	if (!model_date_valid(g->valid_from)) {
+		snprintf(err->field, sizeof(err->field), "valid_from");
+		snprintf(err->msg, sizeof(err->msg), "valid_from: a date YYYY-MM-DD");
+		return SK_EINVAL;
+	}
+	if (g->valid_until && !model_date_valid(g->valid_until)) {
+		snprintf(err->field, sizeof(err->field), "valid_until");
+		snprintf(err->msg, sizeof(err->msg), "valid_until: a date YYYY-MM-DD");
+		return SK_EINVAL;
+	}
+	rc = model_submit(m, grant_create_fn, &c, err);
+	if (!rc)
+		*id = c.id;
+	return rc;
+}
+
+struct change_cmd {
+	const struct principal *p;
+	int64_t id;
+	const char *text;
+	bool revoke;
+};
+
+static int grant_change_fn(struct store_tx *tx, void *arg)
+{
+	struct change_cmd *c = arg;
+	char today[11], object[64];
+	const char *why = NULL;
+	struct store_q *q;
+	json_t *d;
+	int role, rc;
+	bool revoked;
+
+	model_today(today);
+	rc = store_tx_query(tx, "SELECT role, revoked_at IS NOT NULL FROM role_grant WHERE id = ?1",
+			    &q);
+	if (rc)
+		return rc;
+	store_q_bind_int(q, 1, c->id);
+	rc = store_q_step(q);
+	role = rc ? -1 : role_parse(store_q_text(q, 0));
+	revoked = rc ? false : store_q_int(q, 1) != 0;
+	store_q_done(q);
+	if (rc == SK_ENOTFOUND || role < 0)
+		return store_tx_fail(tx, "id", "no grant %lld", (long long)c->id), SK_ENOTFOUND;
+	if (rc)
+		return rc;
+	if (revoked)
+		return store_tx_fail(tx, "id", "the grant is already revoked"), SK_ERULE;
+	if (c->revoke) {
+		if (!may_decide(tx, c->p->id, c->p->roles, (enum role)role, today, &why))
+			return store_tx_fail(tx, "id", "%s", why), SK_ERULE;
+	} else if (!(c->p->roles & ROLE_BIT(ROLE_SSC)) &&
+		   !((c->p->roles & ROLE_BIT(ROLE_CHIEF)) &&
+		     !model_tx_someone_has(tx, ROLE_SSC, today))) {
+		return store_tx_fail(tx, "id",
+				     "4 kap. 8 §: grants are reviewed by the säkerhetsskyddschef"),
+		       SK_ERULE;
+	}
+	d = json_pack("{s:I, s:s}", "id", (json_int_t)c->id, c->revoke ? "reason" : "note",
+		      c->text);
+	if (!d)
+		return SK_ENOMEM;
+	snprintf(object, sizeof(object), "grant/%lld", (long long)c->id);
+	rc = store_tx_append(tx, c->p->id, c->revoke ? "grant.revoked" : "grant.reviewed", object,
+			     d, NULL);
+	json_decref(d);
+	return rc;
+}
+
+static int grant_change(struct model *m, const struct principal *p, int64_t id, const char *text,
+			bool revoke, struct model_err *err)
+{
+	struct change_cmd c = {p, id, text, revoke};
+
+	if (!note_ok(text, 500)) {
+		snprintf(err->field, sizeof(err->field), revoke ? "reason" : "note");
+		snprintf(err->msg, sizeof(err->msg), "%s: 1..500 bytes of text",
+			 revoke ? "reason" : "note");
+		return SK_EINVAL;
+	}
+	return model_submit(m, grant_change_fn, &c, err);
+}
+
+int model_grant_review(struct model *m, const struct principal *p, int64_t id, const char *note,
+		       struct model_err *err)
+{
+	return grant_change(m, p, id, note, false, err);
+}
+
+int model_grant_revoke(struct model *m, const struct principal *p, int64_t id, const char *reason,
+		       struct model_err *err)
+{
+	return grant_change(m, p, id, reason, true, err);
+}
+
+/* ---- queries ---- */
+
+#define GRANT_COLS                                                                         \
+	"SELECT id, identity_id, role, privileged, decided_by, decision_ref, valid_from, "     \
+	"valid_until, created_at, last_review_at, revoked_at, revoked_by, revoke_reason FROM "    \
+	"role_grant "
+
+static json_t *grant_row(struct store_q *q)
+{
+	char today[11], due[11];
+	const char *from = store_q_text(q, 6), *until = store_q_text(q, 7);
+	const char *status;
+	bool privileged = store_q_int(q, 3) != 0;
+	json_t *o;
+
+	model_today(today);
+	if (!store_q_is_null(q, 10))
+		status = "revoked";
+	else if (strcmp(from, today) > 0)
+		status = "pending";
+	else if (!store_q_is_null(q, 7) && strcmp(until, today) < 0)
+		status = "expired";
+	else
+		status = "active";
+	o = json_pack("{s:I, s:I, s:s, s:b, s:I, s:s, s:s, s:s?, s:s, s:s?, s:s, s:s?, s:o, s:s?}",
+		      "id", (json_int_t)store_q_int(q, 0), "identity_id",
+		      (json_int_t)store_q_int(q, 1), "role", store_q_text(q, 2), "privileged",
+		      privileged, "decided_by", (json_int_t)store_q_int(q, 4), "decision_ref",
+		      store_q_text(q, 5), "valid_from", from, "valid_until",
+		      store_q_is_null(q, 7) ? NULL : until, "created_at", store_q_text(q, 8),
+		      "last_review_at", store_q_is_null(q, 9) ? NULL : store_q_text(q, 9),
+		      "status", status, "revoked_at",
+		      store_q_is_null(q, 10) ? NULL : store_q_text(q, 10), "reviews", json_array(),
+		      "revoke_reason", store_q_is_null(q, 12) ? NULL : store_q_text(q, 12));
+	if (o && privileged) {
+		/* Reviewed at least yearly: due a year after the last review or the decision. */
+		const char *base = store_q_is_null(q, 9) ? store_q_text(q, 8) : store_q_text(q, 9);
+
+		model_plus_year(base, due);
+		json_object_set_new(o, "review_due", json_string(due));
+	}
+	return o;
+}
+
+static void add_reviews(struct store_reader *r, json_t *grants)
+{
+	static const char sql[] = "SELECT reviewed_by, reviewed_at, note FROM grant_review WHERE "
+				  "grant_id = ?1 ORDER BY seq";
+	size_t i;
+	json_t *g;
+
+	json_array_foreach(grants, i, g)
+	{
+		struct store_q *q;
+
+		if (store_reader_query(r, sql, &q))
+			return;
+		store_q_bind_int(q, 1, json_integer_value(json_object_get(g, "id")));
+		while (store_q_step(q) == SK_OK)
+			json_array_append_new(json_object_get(g, "reviews"),
+					      json_pack("{s:I, s:s, s:s}", "by",
+							(json_int_t)store_q_int(q, 0), "at",
+							store_q_text(q, 1), "note",
+							store_q_text(q, 2)));
+		store_q_done(q);
+	}
+}
+
+json_t *model_grant_list(struct model *m, int64_t identity_id)
+{
+	static const char sql_all[] = GRANT_COLS "ORDER BY id";
+	static const char sql_one[] = GRANT_COLS "WHERE identity_id = ?1 ORDER BY id";
+	struct store_reader *r = model_reader(m);
+	json_t *arr = json_array();
+	struct store_q *q;
+
+	if (!r || !arr || store_reader_query(r, identity_id ? sql_one : sql_all, &q)) {
+		json_decref(arr);
+		return NULL;
+	}
+	if (identity_id)
+		store_q_bind_int(q, 1, identity_id);
+	while (store_q_step(q) == SK_OK)
+		json_array_append_new(arr, grant_row(q));
+	store_q_done(q);
+	add_reviews(r, arr);
+	return arr;
+}
+
+json_t *model_grant_get(struct model *m, int64_t id)
+{
+	static const char sql[] = GRANT_COLS "WHERE id = ?1";
+	struct store_reader *r = model_reader(m);
+	json_t *arr, *o = NULL;
+	struct store_q *q;
+
+	if (!r || store_reader_query(r, sql, &q))
+		return NULL;
+	store_q_bind_int(q, 1, id);
+	if (store_q_step(q) == SK_OK)
+		o = grant_row(q);
+	store_q_done(q);
+	if (!o)
+		return NULL;
+	arr = json_array();
+	json_array_append_new(arr, o);
+	add_reviews(r, arr);
+	json_incref(o);
+	json_decref(arr);
+	return o;
+}

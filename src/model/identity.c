@@ -1,0 +1,407 @@
+/*
+ * Identities (4 kap. 7 §): ids from a sequence, never reused; a username is
+ * bound to its identity forever. Each gets a one-time password and a TOTP
+ * secret that the first login confirms.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/access_int.h"
+
+static bool username_ok(const char *u)
+{
+	size_t n = strlen(u);
+
+	if (n < 3 || n > 64 || u[0] < 'a' || u[0] > 'z')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = u[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '-'))
+			return false;
+	}
+	return true;
+}
+
+static bool text_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > max || !sk_utf8_valid(s, n))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+/* A one-time password: 20 characters from an unambiguous alphabet (~100 bits). */
+static void one_time_password(char *out, size_t cap)
+{
+	static const char alpha[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	size_t n = cap - 1 < 20 ? cap - 1 : 20;
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = alpha[randombytes_uniform(sizeof(alpha) - 1)];
+	out[n] = '\0';
+}
+
+struct create_cmd {
+	struct model *m;
+	int64_t actor;
+	const struct model_new_identity *n;
+	const char *pw_hash;
+	const uint8_t *sealed;
+	size_t sealed_len;
+	int64_t id;
+};
+
+static int create_fn(struct store_tx *tx, void *arg)
+{
+	struct create_cmd *c = arg;
+	char t[SK_TIME_LEN + 1];
+	struct store_q *q;
+	json_t *data;
+	int rc;
+
+	rc = store_tx_query(tx, "SELECT 1 FROM identity WHERE username = ?1", &q);
+	if (rc)
+		return rc;
+	store_q_bind_text(q, 1, c->n->username);
+	rc = store_q_step(q);
+	store_q_done(q);
+	if (rc == SK_OK) {
+		store_tx_fail(tx, "username",
+			      "username is taken: usernames are never reused (4 kap. 7 §)");
+		return SK_EEXIST;
+	}
+	rc = store_tx_query(tx, "SELECT coalesce(max(id), 0) + 1 FROM identity", &q);
+	if (rc)
+		return rc;
+	rc = store_q_step(q);
+	c->id = store_q_int(q, 0);
+	store_q_done(q);
+	if (rc)
+		return rc;
+	data = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)c->id, "username",
+			 c->n->username, "display_name", c->n->display_name, "clearance",
+			 clearance_name(c->n->clearance));
+	if (!data)
+		return SK_ENOMEM;
+	{
+		char object[64];
+
+		snprintf(object, sizeof(object), "identity/%lld", (long long)c->id);
+		rc = store_tx_append(tx, c->actor, "identity.created", object, data, NULL);
+	}
+	json_decref(data);
+	if (rc)
+		return rc;
+	model_time(store_tx_now(tx), t);
+	rc = store_tx_query(tx,
+			    "INSERT INTO credential (identity_id, pw_hash, pw_set_at, must_change, "
+			    "totp_secret, totp_confirmed) VALUES (?1, ?2, ?3, 1, ?4, 0)",
+			    &q);
+	if (rc)
+		return rc;
+	store_q_bind_int(q, 1, c->id);
+	store_q_bind_text(q, 2, c->pw_hash);
+	store_q_bind_text(q, 3, t);
+	store_q_bind_blob(q, 4, c->sealed, c->sealed_len);
+	rc = model_tx_step_done(q);
+	if (rc)
+		return rc;
+	rc = store_tx_query(tx,
+			    "INSERT INTO password_history (identity_id, set_at, pw_hash) VALUES "
+			    "(?1, ?2, ?3)",
+			    &q);
+	if (rc)
+		return rc;
+	store_q_bind_int(q, 1, c->id);
+	store_q_bind_text(q, 2, t);
+	store_q_bind_text(q, 3, c->pw_hash);
+	return model_tx_step_done(q);
+}
+
+int model_identity_create(struct model *m, int64_t actor, const struct model_new_identity *n,
+			  int64_t *id, char *otp, size_t otp_cap, struct model_err *err)
+{
+	uint8_t secret[AUTH_TOTP_SECRET_LEN];
+	uint8_t sealed[AUTH_TOTP_SECRET_LEN + 64];
+	char hash[AUTH_PW_HASH_SIZE];
+	struct create_cmd c;
+	int rc;
+
+	if (!n->username || !username_ok(n->username)) {
+		snprintf(err->field, sizeof(err->field), "username");
+		snprintf(err->msg, sizeof(err->msg),
+			 "username: 3..64 characters a-z 0-9 . _ -, starting with a letter");
+		return SK_EINVAL;
+	}
+	if (!n->display_name || !text_ok(n->display_name, 128)) {
+		snprintf(err->field, sizeof(err->field), "display_name");
+		snprintf(err->msg, sizeof(err->msg),
+			 "display_name: 1..128 bytes of text without control characters");
+		return SK_EINVAL;
+	}
+	if ((unsigned)n->clearance > CLEAR_KH || otp_cap < 21) {
+		snprintf(err->field, sizeof(err->field), "clearance");
+		snprintf(err->msg, sizeof(err->msg), "clearance: one of none, BH, K, H, KH");
+		return SK_EINVAL;
+	}
+	one_time_password(otp, otp_cap);
+	rc = auth_password_hash(otp, hash);
+	if (!rc)
+		rc = auth_totp_secret_new(secret);
+	memset(&c, 0, sizeof(c));
+	if (!rc)
+		rc = model_seal(m, secret, sizeof(secret), sealed, sizeof(sealed), &c.sealed_len);
+	sodium_memzero(secret, sizeof(secret));
+	if (rc)
+		return rc;
+	c.m = m;
+	c.actor = actor;
+	c.n = n;
+	c.pw_hash = hash;
+	c.sealed = sealed;
+	rc = model_submit(m, create_fn, &c, err);
+	if (!rc)
+		*id = c.id;
+	else
+		sodium_memzero(otp, otp_cap);
+	return rc;
+}
+
+struct creds_cmd {
+	int64_t id;
+	const char *hash;
+	const uint8_t *sealed;
+	size_t sealed_len;
+};
+
+static int creds_fn(struct store_tx *tx, void *arg)
+{
+	struct creds_cmd *c = arg;
+	struct store_q *q;
+	int rc;
+
+	rc = store_tx_query(tx,
+			    "UPDATE credential SET pw_hash = ?2, must_change = 0, totp_secret = ?3, "
+			    "totp_confirmed = 1 WHERE identity_id = ?1",
+			    &q);
+	if (rc)
+		return rc;
+	store_q_bind_int(q, 1, c->id);
+	store_q_bind_text(q, 2, c->hash);
+	store_q_bind_blob(q, 3, c->sealed, c->sealed_len);
+	rc = model_tx_step_done(q);
+	if (rc)
+		return rc;
+	{
+		json_t *d = json_pack("{s:I, s:s}", "id", (json_int_t)c->id, "by", "demo setup");
+		char object[64];
+
+		snprintf(object, sizeof(object), "identity/%lld", (long long)c->id);
+		rc = d ? store_tx_append(tx, 0, "identity.enrolled", object, d, NULL) : SK_ENOMEM;
+		json_decref(d);
+	}
+	return rc;
+}
+
+int model_identity_set_credentials(struct model *m, int64_t id, const char *password,
+				   const uint8_t *totp_secret, size_t len)
+{
+	uint8_t sealed[AUTH_TOTP_SECRET_MAX + 64];
+	char hash[AUTH_PW_HASH_SIZE];
+	struct creds_cmd c = {.id = id, .hash = hash, .sealed = sealed};
+	int rc;
+
+	rc = auth_password_hash(password, hash);
+	if (!rc)
+		rc = model_seal(m, totp_secret, len, sealed, sizeof(sealed), &c.sealed_len);
+	if (!rc)
+		rc = model_submit(m, creds_fn, &c, NULL);
+	return rc;
+}
+
+int model_identity_totp_secret(struct model *m, int64_t id, char *out, size_t cap)
+{
+	struct store_reader *r = model_reader(m);
+	uint8_t secret[AUTH_TOTP_SECRET_MAX];
+	struct store_q *q;
+	size_t n = 0;
+	int rc;
+
+	if (!r)
+		return SK_EIO;
+	rc = store_reader_query(r, "SELECT totp_secret FROM credential WHERE identity_id = ?1",
+				&q);
+	if (rc)
+		return rc;
+	store_q_bind_int(q, 1, id);
+	rc = store_q_step(q);
+	if (!rc) {
+		size_t len;
+		const uint8_t *sealed = store_q_blob(q, 0, &len);
+
+		rc = model_unseal(m, sealed, len, secret, sizeof(secret), &n);
+	}
+	store_q_done(q);
+	if (!rc)
+		rc = auth_totp_secret_base32(secret, n, out, cap);
+	sodium_memzero(secret, sizeof(secret));
+	return rc;
+}
+
+/* ---- update ---- */
+
+struct update_cmd {
+	const struct principal *p;
+	int64_t id;
+	const struct model_identity_patch *patch;
+};
+
+static int update_fn(struct store_tx *tx, void *arg)
+{
+	struct update_cmd *c = arg;
+	struct store_q *q;
+	char object[64];
+	json_t *d;
+	int rc;
+
+	rc = store_tx_query(tx, "SELECT status FROM identity WHERE id = ?1", &q);
+	if (rc)
+		return rc;
+	store_q_bind_int(q, 1, c->id);
+	rc = store_q_step(q);
+	store_q_done(q);
+	if (rc == SK_ENOTFOUND) {
+		store_tx_fail(tx, "id", "no identity %lld", (long long)c->id);
+		return SK_ENOTFOUND;
+	}
+	if (rc)
+		return rc;
+	if (c->patch->status && strcmp(c->patch->status, "disabled") == 0 && c->id == c->p->id) {
+		store_tx_fail(tx, "status", "you cannot disable your own account");
+		return SK_ERULE;
+	}
+	d = json_pack("{s:I}", "id", (json_int_t)c->id);
+	if (!d)
+		return SK_ENOMEM;
+	if (c->patch->display_name)
+		json_object_set_new(d, "display_name", json_string(c->patch->display_name));
+	if (c->patch->clearance >= 0)
+		json_object_set_new(d, "clearance",
+				    json_string(clearance_name((enum clearance)c->patch->clearance)));
+	if (c->patch->status)
+		json_object_set_new(d, "status", json_string(c->patch->status));
+	snprintf(object, sizeof(object), "identity/%lld", (long long)c->id);
+	rc = store_tx_append(tx, c->p->id, "identity.updated", object, d, NULL);
+	json_decref(d);
+	if (rc || !c->patch->status || strcmp(c->patch->status, "disabled") != 0)
+		return rc;
+	/* A disabled account loses its sessions on the spot. */
+	rc = store_tx_query(tx,
+			    "UPDATE session SET revoked_us = ?2 WHERE identity_id = ?1 AND "
+			    "revoked_us IS NULL",
+			    &q);
+	if (rc)
+		return rc;
+	store_q_bind_int(q, 1, c->id);
+	store_q_bind_int(q, 2, store_tx_now(tx));
+	return model_tx_step_done(q);
+}
+
+int model_identity_update(struct model *m, const struct principal *p, int64_t id,
+			  const struct model_identity_patch *patch, struct model_err *err)
+{
+	struct update_cmd c = {p, id, patch};
+
+	if (patch->display_name && !text_ok(patch->display_name, 128)) {
+		snprintf(err->field, sizeof(err->field), "display_name");
+		snprintf(err->msg, sizeof(err->msg),
+			 "display_name: 1..128 bytes of text without control characters");
+		return SK_EINVAL;
+	}
+	if (patch->status && strcmp(patch->status, "active") != 0 &&
+	    strcmp(patch->status, "disabled") != 0) {
+		snprintf(err->field, sizeof(err->field), "status");
+		snprintf(err->msg, sizeof(err->msg), "status: active or disabled");
+		return SK_EINVAL;
+	}
+	if (patch->clearance >= 0 && !(p->roles & ROLE_BIT(ROLE_SSC))) {
+		snprintf(err->field, sizeof(err->field), "clearance");
+		snprintf(err->msg, sizeof(err->msg),
+			 "only the säkerhetsskyddschef decides an identity's clearance");
+		return SK_EPERM;
+	}
+	if (!patch->display_name && patch->clearance < 0 && !patch->status) {
+		snprintf(err->field, sizeof(err->field), "%s", "");
+		snprintf(err->msg, sizeof(err->msg), "nothing to change");
+		return SK_EINVAL;
+	}
+	return model_submit(m, update_fn, &c, err);
+}
+
+/* ---- queries ---- */
+
+json_t *model_identity_get(struct model *m, int64_t id)
+{
+	static const char sql[] = "SELECT i.id, i.username, i.display_name, i.clearance, i.status, "
+				  "i.created_at, coalesce(c.totp_confirmed, 0) FROM identity i "
+				  "LEFT JOIN credential c ON c.identity_id = i.id WHERE i.id = ?1";
+	struct store_reader *r = model_reader(m);
+	struct store_q *q;
+	json_t *rows = NULL;
+
+	if (!r || store_reader_query(r, sql, &q))
+		return NULL;
+	store_q_bind_int(q, 1, id);
+	if (store_q_step(q) == SK_OK) {
+		/* The roles query reuses this reader: copy the row first. */
+		rows = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
+				 (json_int_t)store_q_int(q, 0), "username", store_q_text(q, 1),
+				 "display_name", store_q_text(q, 2), "clearance",
+				 store_q_text(q, 3), "status", store_q_text(q, 4), "created_at",
+				 store_q_text(q, 5), "enrolled", (int)store_q_int(q, 6));
+	}
+	store_q_done(q);
+	if (rows) {
+		unsigned roles = model_roles_of(m, id);
+		json_t *arr = json_array();
+
+		for (int i = 0; i < ROLE_COUNT; i++) {
+			if (roles & ROLE_BIT(i))
+				json_array_append_new(arr, json_string(role_name((enum role)i)));
+		}
+		json_object_set_new(rows, "roles", arr);
+	}
+	return rows;
+}
+
+json_t *model_identity_list(struct model *m)
+{
+	struct store_reader *r = model_reader(m);
+	json_t *arr = json_array();
+	struct store_q *q;
+	int64_t ids[4096];
+	size_t n = 0;
+
+	if (!r || !arr || store_reader_query(r, "SELECT id FROM identity ORDER BY id", &q)) {
+		json_decref(arr);
+		return NULL;
+	}
+	while (n < sizeof(ids) / sizeof(ids[0]) && store_q_step(q) == SK_OK)
+		ids[n++] = store_q_int(q, 0);
+	store_q_done(q);
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = model_identity_get(m, ids[i]);
+
+		if (o)
+			json_array_append_new(arr, o);
+	}
+	return arr;
+}

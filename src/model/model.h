@@ -1,0 +1,198 @@
+/*
+ * model: the registers. Each register turns commands into ledger entries
+ * (validated on the writer thread against the current state), applies its
+ * entries to its tables (the projection), and answers queries as JSON.
+ * This header is the face of the access register: identities, grants of
+ * roles, sessions, service tokens, login (4 kap. 7–10 §§ PMFS 2022:1).
+ */
+#ifndef SKYDD_MODEL_H
+#define SKYDD_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "auth/auth.h"
+#include "store/store.h"
+#include "util/util.h"
+
+/* ---- roles and clearance ---- */
+
+enum role { ROLE_CHIEF, ROLE_SSC, ROLE_REGISTRAR, ROLE_ADMIN, ROLE_STAFF, ROLE_AUDITOR, ROLE_COUNT };
+
+#define ROLE_BIT(r) (1u << (r))
+#define ROLES_ANY 0u /* any authenticated identity */
+#define ROLES_ALL ((1u << ROLE_COUNT) - 1)
+
+const char *role_name(enum role r);
+int role_parse(const char *s); /* the role or -1 */
+bool role_privileged(enum role r);
+
+enum clearance { CLEAR_NONE, CLEAR_BH, CLEAR_K, CLEAR_H, CLEAR_KH };
+const char *clearance_name(enum clearance c);
+int clearance_parse(const char *s); /* or -1 */
+
+/* ---- the register ---- */
+
+struct model;
+
+struct model_config {
+	unsigned idle_s;     /* session idle timeout; 0 = 1800 */
+	unsigned absolute_s; /* session absolute lifetime; 0 = 43200 */
+	unsigned pw_min;     /* minimum password length; 0 = 12 */
+};
+
+/* Registers the access projections with the store (before store_open/verify). */
+void model_register(void);
+
+/*
+ * Opens the register over an open store. Loads (or creates, 0600)
+ * DIR/secrets.key, which seals TOTP secrets and keys CSRF tokens.
+ */
+int model_open(struct store *s, const char *dir, const struct model_config *cfg,
+	       struct model **out);
+void model_close(struct model *m);
+
+/* This thread's reader (opened on first use, closed at thread exit). */
+struct store_reader *model_reader(struct model *m);
+
+/* ---- who is calling ---- */
+
+struct principal {
+	int64_t id; /* 0 = nobody */
+	char username[65];
+	char display_name[129];
+	unsigned roles; /* ROLE_BIT mask, effective now */
+	enum clearance clearance;
+	int64_t session_id; /* or 0 */
+	int64_t token_id;   /* service token, or 0 */
+	bool cookie;	    /* authenticated by the session cookie: CSRF applies */
+	uint8_t session_hash[AUTH_HASH_LEN];
+	bool touch; /* last_seen is old enough to be refreshed */
+};
+
+/* A command's failure: which field and why (English), for the API error. */
+struct model_err {
+	char field[64];
+	char msg[200];
+	int retry_after; /* seconds, for SK_ETHROTTLED */
+};
+
+/*
+ * Authenticates a session token (cookie or bearer "sk_…") or a service token
+ * ("skt_…"). Returns SK_OK, SK_EAUTH (unknown, expired, revoked, disabled).
+ */
+int model_authenticate(struct model *m, const char *token, bool cookie, struct principal *p);
+/* Refreshes a session's last-seen time (through the writer). */
+int model_session_touch(struct model *m, const struct principal *p);
+/* The CSRF token of p's session (cookie sessions only). */
+int model_csrf_token(struct model *m, const struct principal *p, char out[AUTH_CSRF_LEN + 1]);
+bool model_csrf_ok(struct model *m, const struct principal *p, const char *token);
+
+/* ---- login (4 kap. 9 §) ---- */
+
+/*
+ * Step 1: checks username and password (throttled per account and per
+ * address). On success returns a challenge for step 2; *enroll tells whether
+ * the account must first enrol (new password + TOTP); then *totp_secret
+ * (base32, cap >= 128) is filled. Failures are ledger entries. Returns SK_OK,
+ * SK_EAUTH, SK_ETHROTTLED (err.retry_after), SK_EINVAL.
+ */
+int model_login_password(struct model *m, const char *username, const char *password,
+			 const char *remote, char *challenge, size_t cap, bool *enroll,
+			 char *totp_secret, size_t secret_cap, char *username_out, size_t ucap,
+			 struct model_err *err);
+
+struct model_session {
+	int64_t session_id;
+	int64_t identity_id;
+	char token[AUTH_TOKEN_SIZE];
+	char csrf[AUTH_CSRF_LEN + 1];
+	int64_t expires_us;
+	char recovery[AUTH_RECOVERY_COUNT][AUTH_RECOVERY_LEN + 1]; /* enrolment only */
+};
+
+/* Step 2: a TOTP code or a recovery code; creates a session. */
+int model_login_totp(struct model *m, const char *challenge, const char *code,
+		     const char *recovery_code, bool bearer, const char *remote,
+		     const char *client, struct model_session *out, struct model_err *err);
+/* First login: new password + confirm TOTP; creates a session and recovery codes. */
+int model_login_enroll(struct model *m, const char *challenge, const char *new_password,
+		       const char *code, bool bearer, const char *remote, const char *client,
+		       struct model_session *out, struct model_err *err);
+int model_logout(struct model *m, const struct principal *p);
+int model_password_change(struct model *m, const struct principal *p, const char *current,
+			  const char *new_password, struct model_err *err);
+
+/* ---- identities ---- */
+
+struct model_new_identity {
+	const char *username;
+	const char *display_name;
+	enum clearance clearance;
+};
+
+/*
+ * Creates an identity with a one-time password (otp, cap >= 32) and a TOTP
+ * secret to confirm at first login. actor 0 is the system (skydd init).
+ */
+int model_identity_create(struct model *m, int64_t actor, const struct model_new_identity *n,
+			  int64_t *id, char *otp, size_t otp_cap, struct model_err *err);
+/* Sets a known password and a confirmed TOTP secret (demo and tests only). */
+int model_identity_set_credentials(struct model *m, int64_t id, const char *password,
+				   const uint8_t *totp_secret, size_t len);
+/* The TOTP secret of an identity (base32), for skydd init's enrolment print-out. */
+int model_identity_totp_secret(struct model *m, int64_t id, char *out, size_t cap);
+
+struct model_identity_patch {
+	const char *display_name; /* NULL = unchanged */
+	int clearance;		  /* -1 = unchanged */
+	const char *status;	  /* NULL = unchanged */
+};
+int model_identity_update(struct model *m, const struct principal *p, int64_t id,
+			  const struct model_identity_patch *patch, struct model_err *err);
+json_t *model_identity_get(struct model *m, int64_t id);
+json_t *model_identity_list(struct model *m);
+
+/* ---- grants (4 kap. 8 §) ---- */
+
+struct model_new_grant {
+	int64_t identity_id;
+	enum role role;
+	const char *decision_ref;
+	const char *valid_from;	 /* YYYY-MM-DD */
+	const char *valid_until; /* YYYY-MM-DD or NULL */
+};
+
+/* actor_roles is the decider's role mask; actor 0 is the system (init). */
+int model_grant_create(struct model *m, int64_t actor, unsigned actor_roles,
+		       const struct model_new_grant *g, int64_t *id, struct model_err *err);
+int model_grant_review(struct model *m, const struct principal *p, int64_t id, const char *note,
+		       struct model_err *err);
+int model_grant_revoke(struct model *m, const struct principal *p, int64_t id, const char *reason,
+		       struct model_err *err);
+json_t *model_grant_get(struct model *m, int64_t id);
+json_t *model_grant_list(struct model *m, int64_t identity_id /* 0 = all */);
+/* The effective role mask of an identity today. */
+unsigned model_roles_of(struct model *m, int64_t identity_id);
+
+/* ---- sessions and service tokens ---- */
+
+json_t *model_session_list(struct model *m, int64_t identity_id, int64_t current);
+int model_session_revoke(struct model *m, const struct principal *p, int64_t session_id,
+			 struct model_err *err);
+
+int model_token_create(struct model *m, const struct principal *p, const char *name,
+		       unsigned roles, const char *expires_at, int64_t *id, char *secret,
+		       size_t cap, struct model_err *err);
+int model_token_revoke(struct model *m, const struct principal *p, int64_t id,
+		       struct model_err *err);
+json_t *model_token_get(struct model *m, int64_t id);
+json_t *model_token_list(struct model *m);
+
+/* Dates: is s "YYYY-MM-DD" and a real day? today = UTC date. */
+bool model_date_valid(const char *s);
+void model_today(char out[11]);
+
+#endif
