@@ -152,16 +152,14 @@ static int decode_fields(json_t *root, struct ledger_entry *e)
 int ledger_entry_decode(const char *bytes, size_t len, struct ledger_decoded *out)
 {
 	struct buf again;
-	int rc;
+	int rc = SK_EINVAL;
 
 	memset(out, 0, sizeof(*out));
 	/* The re-encoding must equal the input, so it never needs more room. */
 	buf_init(&again, len);
 	out->root = sk_json_parse(bytes, len, ENTRY_DATA_MAX_DEPTH + 1, NULL, 0, NULL, 0);
-	if (!out->root || !json_is_object(out->root)) {
-		rc = SK_EINVAL;
+	if (!out->root || !json_is_object(out->root))
 		goto out_release;
-	}
 	rc = decode_fields(out->root, &out->e);
 	if (rc)
 		goto out_release;
@@ -169,14 +167,10 @@ int ledger_entry_decode(const char *bytes, size_t len, struct ledger_decoded *ou
 	if (rc == SK_ETOOBIG ||
 	    (rc == SK_OK && (again.len != len || memcmp(again.ptr, bytes, len) != 0)))
 		rc = SK_EINVAL;
-	if (rc)
-		goto out_release;
-	buf_release(&again);
-	return SK_OK;
-
 out_release:
 	buf_release(&again);
-	ledger_decoded_release(out);
+	if (rc)
+		ledger_decoded_release(out);
 	return rc;
 }
 

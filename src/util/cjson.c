@@ -267,8 +267,10 @@ json_t *sk_json_parse(const char *text, size_t len, int max_depth, char *err_fie
 	char msg[256];
 
 	fail_at(&pe, NULL, "");
-	if (!text && len)
+	if (!text && len) {
+		fail_at(&pe, NULL, "no text");
 		goto out_fail;
+	}
 	if (!sk_utf8_valid(text, len)) {
 		fail_at(&pe, NULL, "invalid UTF-8");
 		goto out_fail;
@@ -291,14 +293,12 @@ json_t *sk_json_parse(const char *text, size_t len, int max_depth, char *err_fie
 		fail_at(&pe, NULL, msg);
 		goto out_fail;
 	}
-	if (!check_value(root, max_depth, NULL, &pe))
-		goto out_free;
-	return root;
-
-out_free:
-	json_decref(root);
+	if (!check_value(root, max_depth, NULL, &pe)) {
+		json_decref(root);
+		root = NULL;
+	}
 out_fail:
-	return NULL;
+	return root;
 }
 
 /* ---- canonical serialisation ---- */
