@@ -130,15 +130,16 @@ int ledger_verify_inclusion(uint64_t index, uint64_t size, const uint8_t leaf[LE
 	uint8_t r[LEDGER_HASH_LEN];
 	uint64_t fn, sn;
 	size_t i;
+	int rc = SK_EVERIFY;
 
 	if (index >= size || n > LEDGER_MAX_PROOF)
-		return SK_EVERIFY;
+		goto out;
 	fn = index;
 	sn = size - 1;
 	memcpy(r, leaf, LEDGER_HASH_LEN);
 	for (i = 0; i < n; i++) {
 		if (sn == 0)
-			return SK_EVERIFY;
+			goto out;
 		if ((fn & 1) || fn == sn) {
 			ledger_node_hash(proof[i], r, r);
 			/* Skip the levels where our node is the rightmost and has no sibling. */
@@ -152,9 +153,10 @@ int ledger_verify_inclusion(uint64_t index, uint64_t size, const uint8_t leaf[LE
 		fn >>= 1;
 		sn >>= 1;
 	}
-	if (sn != 0 || !hash_eq(r, root))
-		return SK_EVERIFY;
-	return SK_OK;
+	if (sn == 0 && hash_eq(r, root))
+		rc = SK_OK;
+out:
+	return rc;
 }
 
 /* The proof as the RFC's algorithm sees it: with root1 prepended when size1 is a power of two. */
@@ -176,14 +178,18 @@ int ledger_verify_consistency(uint64_t size1, uint64_t size2, const uint8_t root
 	uint64_t fn, sn;
 	bool prepend;
 	size_t i, total;
+	int rc = SK_EVERIFY;
 
 	/* Nothing is consistent with the empty tree in a useful way: refuse (as the vectors do). */
 	if (size1 == 0 || size1 > size2 || n > LEDGER_MAX_PROOF)
-		return SK_EVERIFY;
-	if (size1 == size2)
-		return n == 0 && hash_eq(root1, root2) ? SK_OK : SK_EVERIFY;
+		goto out;
+	if (size1 == size2) {
+		if (n == 0 && hash_eq(root1, root2))
+			rc = SK_OK;
+		goto out;
+	}
 	if (n == 0)
-		return SK_EVERIFY;
+		goto out;
 	prepend = (size1 & (size1 - 1)) == 0;
 	total = n + (prepend ? 1 : 0);
 	fn = size1 - 1;
@@ -198,7 +204,7 @@ int ledger_verify_consistency(uint64_t size1, uint64_t size2, const uint8_t root
 	for (i = 1; i < total; i++) {
 		c = consistency_node(root1, proof, prepend, i);
 		if (sn == 0)
-			return SK_EVERIFY;
+			goto out;
 		if ((fn & 1) || fn == sn) {
 			ledger_node_hash(c, fr, fr);
 			ledger_node_hash(c, sr, sr);
@@ -212,7 +218,8 @@ int ledger_verify_consistency(uint64_t size1, uint64_t size2, const uint8_t root
 		fn >>= 1;
 		sn >>= 1;
 	}
-	if (sn != 0 || !hash_eq(fr, root1) || !hash_eq(sr, root2))
-		return SK_EVERIFY;
-	return SK_OK;
+	if (sn == 0 && hash_eq(fr, root1) && hash_eq(sr, root2))
+		rc = SK_OK;
+out:
+	return rc;
 }
