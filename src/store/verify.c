@@ -246,8 +246,13 @@ static int load_against(const char *path, const struct ledger_verifier *vf,
 			rc = problem(res, SK_EINVAL, "%s: no signed checkpoint at byte %zu", path, pos);
 			break;
 		}
+		/*
+		 * Signature lines start with an em dash; a note whose blank line
+		 * after it was never written (a crash between the two writes)
+		 * is followed directly by the next note.
+		 */
 		end = blank + 2;
-		while (*end && *end != '\n') {
+		while (strncmp(end, "\xe2\x80\x94 ", 4) == 0) {
 			const char *nl = strchr(end, '\n');
 
 			end = nl ? nl + 1 : text + len;

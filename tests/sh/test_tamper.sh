@@ -6,6 +6,7 @@
 # Every case starts from a fresh instance: init plus 2 x 300 loadgen entries
 # (601 in all), with checkpoints.log copied "outside" before the attack.
 set -u
+# shellcheck source=tests/sh/lib.sh
 . "$(dirname "$0")/lib.sh"
 need_file "$SKYDD" "$LOADGEN"
 need_prog sqlite3 sha256sum od awk sed grep
