@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+#include <stdint.h>
+
 #include "util/util.h"
 
 #define CLI_OK 0
@@ -32,7 +34,31 @@ bool cli_wants_help(int argc, char **argv);
 /* Prints a JSON value on stdout followed by a newline (compact, sorted keys). */
 void cli_print_json(json_t *v);
 
+/* Runs the server until SIGTERM/SIGINT (serve.c); used by serve and demo. */
+struct cli_serve_opts {
+	const char *dir;
+	const char *listen;
+	const char *tls_cert, *tls_key;
+	const char *access_log;
+	unsigned threads, idle_s, absolute_s, pw_min;
+	void (*ready)(void *ctx, unsigned port); /* called once listening */
+	void *ready_ctx;
+};
+int cli_serve_run(const struct cli_serve_opts *o);
+
+/* The first identity of an instance (init.c), with ssc and a 12-month admin grant. */
+struct cli_first {
+	int64_t id;
+	char otp[32];
+	char secret[128];
+	char why[200];
+};
+int cli_first_identity(const char *dir, const char *user, const char *name, int clearance,
+		       struct cli_first *out);
+
 int cmd_init(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_routes(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_checkpoint(int argc, char **argv);

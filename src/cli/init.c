@@ -1,40 +1,144 @@
-/* skydd init: create a new instance. */
+/* skydd init: create a new instance and its first identity. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "auth/auth.h"
 #include "cli/cli.h"
+#include "model/model.h"
 #include "store/store.h"
 
 static const char init_usage[] =
-	"usage: skydd init --data DIR [--origin NAME]\n\n"
-	"Creates DIR/skydd.db, DIR/signing.key (mode 0600), DIR/verifier.key and\n"
-	"DIR/checkpoints.log, writes the first ledger entry and signs the first\n"
-	"checkpoint. Refuses to overwrite an existing instance or key.\n"
-	"Prints the verifier key: keep a copy outside this machine.\n\n"
-	"  --data DIR     the instance directory (created if missing)\n"
-	"  --origin NAME  the checkpoint origin line (default skydd/<hostname>)\n";
+	"usage: skydd init --data DIR [--origin NAME] [--user NAME] [--name TEXT]\n"
+	"                  [--clearance none|BH|K|H|KH] [--json]\n\n"
+	"Creates DIR/skydd.db, DIR/signing.key (mode 0600), DIR/verifier.key,\n"
+	"DIR/secrets.key (0600) and DIR/checkpoints.log, writes the first ledger\n"
+	"entries, signs the first checkpoint, and creates the first identity with\n"
+	"the role säkerhetsskyddschef (ssc) and a 12-month systemadministratör\n"
+	"(admin) grant. Prints its one-time password and TOTP enrolment: the first\n"
+	"login sets a new password and confirms the TOTP code. Refuses to overwrite\n"
+	"an existing instance or key. Keep the verifier key outside this machine.\n\n"
+	"  --data DIR        the instance directory (created if missing)\n"
+	"  --origin NAME     the checkpoint origin line (default skydd/<hostname>)\n"
+	"  --user NAME       the first identity's username (default ssc)\n"
+	"  --name TEXT       its display name (default Säkerhetsskyddschef)\n"
+	"  --clearance C     its säkerhetsskyddsklass (default H)\n"
+	"  --json            print the result as JSON\n";
+
+int cli_first_identity(const char *dir, const char *user, const char *name, int clearance,
+		       struct cli_first *out)
+{
+	struct model_new_identity ni = {user, name, (enum clearance)clearance};
+	struct model_new_grant g = {0};
+	struct model_err err = {0};
+	struct store *s = NULL;
+	struct model *m = NULL;
+	char today[11], until[11];
+	int64_t gid;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	model_register();
+	rc = store_open(dir, NULL, &s);
+	if (!rc)
+		rc = model_open(s, dir, NULL, &m);
+	if (!rc)
+		rc = model_identity_create(m, 0, &ni, &out->id, out->otp, sizeof(out->otp), &err);
+	if (rc) {
+		snprintf(out->why, sizeof(out->why), "%s",
+			 err.msg[0] ? err.msg : sk_strerror(rc));
+		goto out;
+	}
+	model_today(today);
+	/* The system decides the bootstrap grants: there is no SSC yet to decide them. */
+	g.identity_id = out->id;
+	g.role = ROLE_SSC;
+	g.decision_ref = "skydd init (initial configuration)";
+	g.valid_from = today;
+	rc = model_grant_create(m, 0, 0, &g, &gid, &err);
+	if (!rc) {
+		model_plus_year(today, until);
+		g.role = ROLE_ADMIN;
+		g.valid_until = until;
+		rc = model_grant_create(m, 0, 0, &g, &gid, &err);
+	}
+	if (!rc)
+		rc = model_identity_totp_secret(m, out->id, out->secret, sizeof(out->secret));
+	if (rc)
+		snprintf(out->why, sizeof(out->why), "%s",
+			 err.msg[0] ? err.msg : sk_strerror(rc));
+out:
+	model_close(m);
+	store_close(s);
+	return rc;
+}
+
+static void print_enrolment(const char *user, const struct cli_first *f)
+{
+	struct buf uri, qr;
+
+	buf_init(&uri, 1024);
+	buf_init(&qr, 256 * 1024);
+	buf_printf(&uri,
+		   "otpauth://totp/skydd:%s?secret=%s&issuer=skydd&algorithm=SHA1&digits=6"
+		   "&period=30",
+		   user, f->secret);
+	printf("First identity: %s (id %lld), roles ssc and admin (12 months)\n"
+	       "One-time password: %s\n"
+	       "TOTP secret (base32): %s\n%s\n",
+	       user, (long long)f->id, f->otp, f->secret, uri.ptr ? uri.ptr : "");
+	if (!uri.err && auth_qr_utf8(uri.ptr, &qr) == SK_OK)
+		fputs(qr.ptr, stdout);
+	puts("Scan the code with an authenticator app, then log in: the first login sets\n"
+	     "a new password and confirms a TOTP code.");
+	buf_release(&uri);
+	buf_release(&qr);
+}
 
 int cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
 					     {"origin", required_argument, NULL, 'o'},
+					     {"user", required_argument, NULL, 'u'},
+					     {"name", required_argument, NULL, 'n'},
+					     {"clearance", required_argument, NULL, 'c'},
+					     {"json", no_argument, NULL, 'j'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	struct store_init_opts io = {0};
-	const char *dir = NULL;
+	const char *dir = NULL, *user = "ssc", *name = "Säkerhetsskyddschef";
+	int clearance = CLEAR_H;
+	struct cli_first first;
+	bool json = false;
 	char vkey[256];
 	int c, rc;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "d:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:o:u:n:c:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dir = optarg;
 			break;
 		case 'o':
 			io.origin = optarg;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'c':
+			clearance = clearance_parse(optarg);
+			if (clearance < 0)
+				return cli_error(CLI_USAGE,
+						 "init: --clearance must be none, BH, K, H or KH");
+			break;
+		case 'j':
+			json = true;
 			break;
 		case 'h':
 			fputs(init_usage, stdout);
@@ -57,7 +161,25 @@ int cmd_init(int argc, char **argv)
 	if (rc)
 		return cli_error(CLI_USAGE, "init: cannot create an instance in %s: %s", dir,
 				 sk_strerror(rc));
-	printf("Created a skydd instance in %s\n", dir);
-	printf("Verifier key (keep a copy outside this machine):\n%s\n", vkey);
+	rc = cli_first_identity(dir, user, name, clearance, &first);
+	if (rc)
+		return cli_error(CLI_USAGE,
+				 "init: the instance was created but not its first identity: %s "
+				 "(remove %s and run init again)",
+				 first.why, dir);
+	if (json) {
+		json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s}", "data", dir, "verifier_key",
+				      vkey, "identity_id", (json_int_t)first.id, "username", user,
+				      "one_time_password", first.otp);
+
+		json_object_set_new(o, "totp_secret", json_string(first.secret));
+		cli_print_json(o);
+		json_decref(o);
+	} else {
+		printf("Created a skydd instance in %s\n", dir);
+		printf("Verifier key (keep a copy outside this machine):\n%s\n\n", vkey);
+		print_enrolment(user, &first);
+	}
+	sodium_memzero(&first, sizeof(first));
 	return CLI_OK;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "model/model.h"
 #include "store/store.h"
 
 static const char verify_usage[] =
@@ -62,6 +63,7 @@ int cmd_verify(int argc, char **argv)
 	if (!dir || optind != argc)
 		return cli_error(CLI_USAGE,
 				 "verify: --data DIR is required (see 'skydd verify --help')");
+	model_register(); /* so that --replay rebuilds every register */
 	rc = store_verify(dir, &vo, &res);
 	sk_base64_encode(res.root, sizeof(res.root), root, sizeof(root));
 	if (json) {

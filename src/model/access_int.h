@@ -56,9 +56,6 @@ unsigned model_tx_roles_of(struct store_tx *tx, int64_t identity_id, const char 
 void model_time(int64_t us, char out[SK_TIME_LEN + 1]);
 bool model_tx_someone_has(struct store_tx *tx, enum role r, const char *today);
 
-/* grant.c: YYYY-MM-DD plus one year (Feb 29 becomes Feb 28) */
-void model_plus_year(const char *d, char out[11]);
-
 /* login.c */
 int model_session_create_tx(struct store_tx *tx, int64_t identity_id, bool bearer,
 			    const char *remote, const char *client, const char *method,

@@ -194,5 +194,7 @@ json_t *model_token_list(struct model *m);
 /* Dates: is s "YYYY-MM-DD" and a real day? today = UTC date. */
 bool model_date_valid(const char *s);
 void model_today(char out[11]);
+/* YYYY-MM-DD plus one year (Feb 29 becomes Feb 28). */
+void model_plus_year(const char *d, char out[11]);
 
 #endif

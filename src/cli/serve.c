@@ -1,0 +1,220 @@
+/* skydd serve: the HTTPS server with the JSON API and the web UI. */
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "http/api.h"
+#include "model/model.h"
+#include "store/store.h"
+
+static const char serve_usage[] =
+	"usage: skydd serve --data DIR --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]\n"
+	"                   [--access-log FILE|-] [--threads N] [--session-idle SECS]\n"
+	"                   [--session-max SECS] [--password-min N]\n\n"
+	"Serves the JSON API (/api/v1) and the web UI. Refuses to listen on a\n"
+	"non-loopback address without TLS. SIGTERM or SIGINT: finish the requests\n"
+	"in flight, drain the writer queue, sign a final checkpoint, exit 0.\n\n"
+	"  --listen ADDR:PORT   e.g. 127.0.0.1:8443, [::1]:8443, 0.0.0.0:443\n"
+	"  --tls-cert FILE      PEM certificate chain (with --tls-key)\n"
+	"  --tls-key FILE       PEM private key\n"
+	"  --access-log FILE    one line per request ('-' = stderr, default none)\n"
+	"  --threads N          worker threads (default: number of CPUs)\n"
+	"  --session-idle SECS  idle timeout (default 1800)\n"
+	"  --session-max SECS   absolute session lifetime (default 43200)\n"
+	"  --password-min N     minimum password length (default 12)\n";
+
+static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
+{
+	uint64_t v;
+
+	if (!cli_parse_u64(s, &v) || v < lo || v > hi)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+int cli_serve_run(const struct cli_serve_opts *o)
+{
+	struct http_server_opts ho = {0};
+	struct model_config mc = {o->idle_s, o->absolute_s, o->pw_min};
+	struct http_server *srv = NULL;
+	struct store *s = NULL;
+	struct model *m = NULL;
+	struct api *a = NULL;
+	FILE *log = NULL;
+	sigset_t set;
+	char why[256] = "";
+	int rc, sig = 0;
+
+	/* Every thread started from here on inherits the blocked signals; main waits. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	model_register();
+	rc = store_open(o->dir, NULL, &s);
+	if (rc)
+		return cli_error(CLI_USAGE, "serve: cannot open %s: %s", o->dir, sk_strerror(rc));
+	rc = model_open(s, o->dir, &mc, &m);
+	if (!rc)
+		rc = api_new(s, m, &(struct api_opts){.dir = o->dir, .tls = o->tls_cert != NULL},
+			     &a);
+	if (rc) {
+		cli_error(CLI_USAGE, "serve: cannot start: %s", sk_strerror(rc));
+		goto out;
+	}
+	if (o->access_log) {
+		log = strcmp(o->access_log, "-") == 0 ? stderr : fopen(o->access_log, "a");
+		if (!log) {
+			rc = cli_error(CLI_USAGE, "serve: cannot open %s", o->access_log);
+			goto out;
+		}
+	}
+	ho.listen = o->listen;
+	ho.tls_cert = o->tls_cert;
+	ho.tls_key = o->tls_key;
+	ho.threads = o->threads;
+	ho.access_log = log;
+	ho.handler = api_handle;
+	ho.body_limit = api_body_limit;
+	ho.ctx = a;
+	rc = http_server_start(&ho, &srv, why, sizeof(why));
+	if (rc) {
+		rc = cli_error(CLI_USAGE, "serve: %s", why[0] ? why : sk_strerror(rc));
+		goto out;
+	}
+	if (o->ready)
+		o->ready(o->ready_ctx, http_server_port(srv));
+	else
+		fprintf(stderr, "skydd: serving %s on %s%s\n", o->dir, o->listen,
+			o->tls_cert ? " (TLS)" : "");
+	fflush(stdout);
+	sigwait(&set, &sig);
+	fprintf(stderr, "skydd: %s: finishing requests in flight, signing a final checkpoint\n",
+		strsignal(sig));
+	rc = CLI_OK;
+out:
+	http_server_stop(srv);
+	api_free(a);
+	model_close(m);
+	store_close(s);
+	if (log && log != stderr)
+		fclose(log);
+	return rc;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+					     {"listen", required_argument, NULL, 'l'},
+					     {"tls-cert", required_argument, NULL, 'c'},
+					     {"tls-key", required_argument, NULL, 'k'},
+					     {"access-log", required_argument, NULL, 'a'},
+					     {"threads", required_argument, NULL, 't'},
+					     {"session-idle", required_argument, NULL, 'i'},
+					     {"session-max", required_argument, NULL, 'x'},
+					     {"password-min", required_argument, NULL, 'p'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	struct cli_serve_opts o = {0};
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "d:l:c:k:a:t:i:x:p:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			o.dir = optarg;
+			break;
+		case 'l':
+			o.listen = optarg;
+			break;
+		case 'c':
+			o.tls_cert = optarg;
+			break;
+		case 'k':
+			o.tls_key = optarg;
+			break;
+		case 'a':
+			o.access_log = optarg;
+			break;
+		case 't':
+			if (!parse_uint(optarg, 1, 256, &o.threads))
+				return cli_error(CLI_USAGE, "serve: --threads must be 1..256");
+			break;
+		case 'i':
+			if (!parse_uint(optarg, 60, 86400, &o.idle_s))
+				return cli_error(CLI_USAGE, "serve: --session-idle must be 60..86400");
+			break;
+		case 'x':
+			if (!parse_uint(optarg, 300, 7 * 86400, &o.absolute_s))
+				return cli_error(CLI_USAGE,
+						 "serve: --session-max must be 300..604800");
+			break;
+		case 'p':
+			if (!parse_uint(optarg, 12, 128, &o.pw_min))
+				return cli_error(CLI_USAGE, "serve: --password-min must be 12..128");
+			break;
+		case 'h':
+			fputs(serve_usage, stdout);
+			return CLI_OK;
+		default:
+			return cli_error(CLI_USAGE, "serve: unknown or incomplete option '%s'",
+					 argv[optind - 1]);
+		}
+	}
+	if (!o.dir || !o.listen || optind != argc)
+		return cli_error(CLI_USAGE,
+				 "serve: --data DIR and --listen ADDR:PORT are required (see 'skydd "
+				 "serve --help')");
+	if (!o.tls_cert != !o.tls_key)
+		return cli_error(CLI_USAGE, "serve: give both --tls-cert and --tls-key, or neither");
+	return cli_serve_run(&o);
+}
+
+/* skydd routes: the route table, as text or as the OpenAPI document. */
+int cmd_routes(int argc, char **argv)
+{
+	const struct api_route *r;
+	struct buf b;
+	int rc;
+
+	if (cli_wants_help(argc, argv)) {
+		fputs("usage: skydd routes [--openapi]\n\nLists every API route with the roles it "
+		      "needs, or prints\nthe OpenAPI 3.1 document generated from the route "
+		      "table.\n",
+		      stdout);
+		return CLI_OK;
+	}
+	if (argc == 2 && strcmp(argv[1], "--openapi") == 0) {
+		buf_init(&b, 4 * 1024 * 1024);
+		rc = api_openapi(&b);
+		if (!rc)
+			fputs(b.ptr, stdout);
+		buf_release(&b);
+		return rc ? cli_error(CLI_USAGE, "routes: %s", sk_strerror(rc)) : CLI_OK;
+	}
+	if (argc != 1)
+		return cli_error(CLI_USAGE, "routes: unknown argument '%s'", argv[1]);
+	for (r = api_routes(NULL); r->method; r++) {
+		printf("%-6s %-32s ", r->method, r->pattern);
+		if (r->flags & API_PUBLIC) {
+			fputs("public", stdout);
+		} else if (r->roles == ROLES_ANY) {
+			fputs("any", stdout);
+		} else {
+			for (int i = 0; i < ROLE_COUNT; i++)
+				if (r->roles & ROLE_BIT(i))
+					printf("%s ", role_name((enum role)i));
+		}
+		putchar('\n');
+	}
+	return CLI_OK;
+}

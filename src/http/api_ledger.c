@@ -1,0 +1,227 @@
+/*
+ * The Säkerhetslogg: the ledger's entries with paging and filters, one entry
+ * with its hashed bytes, inclusion proofs, the latest checkpoint, and
+ * verification on demand.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/api.h"
+
+static void b64(const uint8_t h[LEDGER_HASH_LEN], char out[48])
+{
+	sk_base64_encode(h, LEDGER_HASH_LEN, out, 48);
+}
+
+static int add_entry(void *ctx, const struct store_entry_row *row)
+{
+	json_t *arr = ctx, *e = json_loadb(row->bytes, row->len, 0, NULL);
+
+	if (!e)
+		return SK_ECORRUPT;
+	return json_array_append_new(arr, e) ? SK_ENOMEM : SK_OK;
+}
+
+static int64_t qint(struct api_ctx *c, const char *key, int64_t def)
+{
+	json_t *v = json_object_get(c->query, key);
+
+	return v ? json_integer_value(v) : def;
+}
+
+static const char *qstr(struct api_ctx *c, const char *key)
+{
+	return json_string_value(json_object_get(c->query, key));
+}
+
+void api_h_ledger(struct api_ctx *c)
+{
+	struct store_reader *r = model_reader(api_model(c->api));
+	struct store_log_filter f = {0};
+	const char *order = qstr(c, "order"), *t;
+	json_t *arr = json_array();
+	uint64_t size = 0;
+	int rc;
+
+	if (order && strcmp(order, "asc") != 0 && strcmp(order, "desc") != 0) {
+		json_decref(arr);
+		api_error(c, 400, "invalid_field", "order", "order: asc or desc");
+		return;
+	}
+	f.newest_first = order && strcmp(order, "desc") == 0;
+	f.from = (uint64_t)qint(c, "from", 0);
+	f.limit = (unsigned)qint(c, "limit", 50);
+	f.actor = qint(c, "actor", -1);
+	f.kind = qstr(c, "kind");
+	f.object = qstr(c, "object");
+	if ((t = qstr(c, "since")))
+		sk_time_parse(t, strlen(t), &f.since_us);
+	if ((t = qstr(c, "until")))
+		sk_time_parse(t, strlen(t), &f.until_us);
+	if (!r || !arr) {
+		json_decref(arr);
+		api_fail(c, SK_EIO, NULL);
+		return;
+	}
+	rc = store_reader_begin(r);
+	if (!rc)
+		rc = store_reader_size(r, &size);
+	if (!rc)
+		rc = store_reader_log(r, &f, add_entry, arr);
+	store_reader_end(r);
+	if (rc) {
+		json_decref(arr);
+		api_fail(c, rc, NULL);
+		return;
+	}
+	api_reply(c, 200, json_pack("{s:o, s:I}", "entries", arr, "size", (json_int_t)size));
+}
+
+struct one {
+	json_t *entry;
+	char *bytes;
+	uint8_t leaf[LEDGER_HASH_LEN];
+};
+
+static int take_one(void *ctx, const struct store_entry_row *row)
+{
+	struct one *o = ctx;
+
+	o->entry = json_loadb(row->bytes, row->len, 0, NULL);
+	o->bytes = strndup(row->bytes, row->len);
+	ledger_leaf_hash(row->bytes, row->len, o->leaf);
+	return o->entry && o->bytes ? SK_OK : SK_ENOMEM;
+}
+
+void api_h_ledger_entry(struct api_ctx *c)
+{
+	struct store_reader *r = model_reader(api_model(c->api));
+	struct one o = {0};
+	char leaf[48];
+	int rc = r ? store_reader_entry(r, (uint64_t)c->id, take_one, &o) : SK_EIO;
+
+	if (rc) {
+		json_decref(o.entry);
+		free(o.bytes);
+		if (rc == SK_ENOTFOUND)
+			api_error(c, 404, "not_found", "seq", "no entry %lld", (long long)c->id);
+		else
+			api_fail(c, rc, NULL);
+		return;
+	}
+	b64(o.leaf, leaf);
+	api_reply(c, 200,
+		  json_pack("{s:o, s:s, s:s}", "entry", o.entry, "canonical", o.bytes, "leaf_hash",
+			    leaf));
+	free(o.bytes);
+}
+
+void api_h_ledger_proof(struct api_ctx *c)
+{
+	uint8_t proof[LEDGER_MAX_PROOF][LEDGER_HASH_LEN], root[LEDGER_HASH_LEN];
+	struct store_reader *r = model_reader(api_model(c->api));
+	uint64_t seq = (uint64_t)c->id, total = 0, size;
+	struct one o = {0};
+	char h[48];
+	json_t *arr;
+	size_t n = 0;
+	int rc;
+
+	if (!r) {
+		api_fail(c, SK_EIO, NULL);
+		return;
+	}
+	rc = store_reader_begin(r);
+	if (!rc)
+		rc = store_reader_size(r, &total);
+	size = (uint64_t)qint(c, "size", (int64_t)total);
+	if (!rc && seq > total) {
+		store_reader_end(r);
+		api_error(c, 404, "not_found", "seq", "no entry %llu", (unsigned long long)seq);
+		return;
+	}
+	if (!rc && (size < seq || size > total)) {
+		store_reader_end(r);
+		api_error(c, 400, "invalid_field", "size", "size: must be %llu..%llu",
+			  (unsigned long long)seq, (unsigned long long)total);
+		return;
+	}
+	if (!rc)
+		rc = store_reader_entry(r, seq, take_one, &o);
+	if (!rc)
+		rc = ledger_prove_inclusion(seq - 1, size, store_reader_node, r, proof, &n);
+	if (!rc)
+		rc = ledger_root_at(size, store_reader_node, r, root);
+	/* Never hand out a proof that does not check out. */
+	if (!rc)
+		rc = ledger_verify_inclusion(seq - 1, size, o.leaf,
+					     (const uint8_t(*)[LEDGER_HASH_LEN])proof, n, root);
+	store_reader_end(r);
+	json_decref(o.entry);
+	free(o.bytes);
+	if (rc) {
+		api_fail(c, rc == SK_EVERIFY ? SK_ECORRUPT : rc, NULL);
+		return;
+	}
+	arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		b64(proof[i], h);
+		json_array_append_new(arr, json_string(h));
+	}
+	b64(o.leaf, h);
+	{
+		char rh[48];
+
+		b64(root, rh);
+		api_reply(c, 200,
+			  json_pack("{s:I, s:I, s:I, s:s, s:o, s:s}", "seq", (json_int_t)seq,
+				    "leaf_index", (json_int_t)(seq - 1), "tree_size",
+				    (json_int_t)size, "leaf_hash", h, "proof", arr, "root", rh));
+	}
+}
+
+void api_h_ledger_checkpoint(struct api_ctx *c)
+{
+	struct store_reader *r = model_reader(api_model(c->api));
+	struct ledger_checkpoint cp;
+	char *note = NULL, root[48];
+	const char *blank;
+	uint64_t size = 0;
+	int rc = r ? store_reader_checkpoint(r, &note, &size) : SK_EIO;
+
+	if (rc) {
+		api_fail(c, rc, NULL);
+		return;
+	}
+	blank = strstr(note, "\n\n");
+	if (!blank || ledger_checkpoint_parse(note, (size_t)(blank - note) + 1, &cp) != SK_OK) {
+		free(note);
+		api_fail(c, SK_ECORRUPT, NULL);
+		return;
+	}
+	b64(cp.root, root);
+	api_reply(c, 200,
+		  json_pack("{s:s, s:I, s:s, s:s}", "origin", cp.origin, "size", (json_int_t)cp.size,
+			    "root", root, "note", note));
+	free(note);
+}
+
+void api_h_ledger_verify(struct api_ctx *c)
+{
+	struct store_verify_result res;
+	char root[48], now[SK_TIME_LEN + 1];
+	int rc = store_verify(api_dir(c->api), NULL, &res);
+
+	if (rc && rc != SK_EVERIFY) {
+		api_error(c, 500, "internal", NULL, "verification could not run: %s", res.problem);
+		return;
+	}
+	b64(res.root, root);
+	sk_time_format(sk_now_us(), now);
+	api_reply(c, 200,
+		  json_pack("{s:b, s:I, s:I, s:s?, s:s?, s:s}", "ok", rc == SK_OK, "entries",
+			    (json_int_t)res.entries, "checkpoints", (json_int_t)res.checkpoints,
+			    "root", rc ? NULL : root, "problem", rc ? res.problem : NULL,
+			    "checked_at", now));
+}

@@ -1,0 +1,529 @@
+/*
+ * The router: match the route, authenticate (cookie or bearer), check the
+ * role and the CSRF token, validate the body and the query against the
+ * route's field tables, call the handler, map errors to JSON.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "http/api.h"
+
+#define COOKIE "__Host-skydd"
+
+struct api {
+	struct store *store;
+	struct model *model;
+	struct api_opts opts;
+	char dir[4096];
+};
+
+int api_new(struct store *s, struct model *m, const struct api_opts *o, struct api **out)
+{
+	struct api *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return SK_ENOMEM;
+	a->store = s;
+	a->model = m;
+	if (o)
+		a->opts = *o;
+	snprintf(a->dir, sizeof(a->dir), "%s", o && o->dir ? o->dir : ".");
+	*out = a;
+	return SK_OK;
+}
+
+void api_free(struct api *a)
+{
+	free(a);
+}
+
+struct model *api_model(struct api *a)
+{
+	return a->model;
+}
+
+struct store *api_store(struct api *a)
+{
+	return a->store;
+}
+
+const char *api_dir(struct api *a)
+{
+	return a->dir;
+}
+
+/* ---- replies ---- */
+
+void api_reply(struct api_ctx *c, unsigned status, json_t *v)
+{
+	char *s = NULL;
+
+	c->resp->status = status;
+	if (v)
+		s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(v);
+	if (v && !s) {
+		c->resp->status = 500;
+		buf_puts(&c->resp->body, "{\"error\":{\"code\":\"internal\",\"message\":\"out of "
+					 "memory\",\"field\":null}}");
+		return;
+	}
+	if (s) {
+		buf_puts(&c->resp->body, s);
+		free(s);
+	}
+}
+
+void api_error(struct api_ctx *c, unsigned status, const char *code, const char *field,
+	       const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	buf_reset(&c->resp->body);
+	api_reply(c, status,
+		  json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", code, "message", msg, "field",
+			    field && *field ? field : NULL));
+}
+
+void api_fail(struct api_ctx *c, int rc, const struct model_err *err)
+{
+	const char *field = err ? err->field : NULL;
+	const char *msg = err && err->msg[0] ? err->msg : sk_strerror(rc);
+
+	switch (rc) {
+	case SK_EINVAL:
+	case SK_ERANGE:
+		api_error(c, 400, "invalid_field", field, "%s", msg);
+		break;
+	case SK_ETOOBIG:
+		api_error(c, 413, "too_large", field, "%s", msg);
+		break;
+	case SK_EAUTH:
+		api_error(c, 401, "bad_credentials", field, "%s", msg);
+		break;
+	case SK_EPERM:
+		api_error(c, 403, "forbidden", field, "%s", msg);
+		break;
+	case SK_ENOTFOUND:
+		api_error(c, 404, "not_found", field, "%s", msg);
+		break;
+	case SK_EEXIST:
+		api_error(c, 409, "conflict", field, "%s", msg);
+		break;
+	case SK_ERULE:
+		api_error(c, 422, "rule", field, "%s", msg);
+		break;
+	case SK_ETHROTTLED: {
+		char ra[16];
+
+		snprintf(ra, sizeof(ra), "%d", err && err->retry_after > 0 ? err->retry_after : 1);
+		http_resp_header(c->resp, "Retry-After", ra);
+		api_error(c, 429, "throttled", NULL, "%s", msg);
+		break;
+	}
+	case SK_EBUSY:
+		http_resp_header(c->resp, "Retry-After", "1");
+		api_error(c, 503, "unavailable", NULL, "the server is shutting down or busy");
+		break;
+	default:
+		api_error(c, 500, "internal", NULL, "internal error: %s (nothing was changed)",
+			  sk_strerror(rc));
+		break;
+	}
+}
+
+/* ---- matching ---- */
+
+/* Matches path against pattern; {id} takes a positive decimal integer. */
+static bool match(const char *pattern, const char *path, int64_t *id)
+{
+	while (*pattern && *path) {
+		if (strncmp(pattern, "{id}", 4) == 0) {
+			int64_t v = 0;
+			int digits = 0;
+
+			if (*path < '1' || *path > '9')
+				return false;
+			while (*path >= '0' && *path <= '9') {
+				if (++digits > 16)
+					return false;
+				v = v * 10 + (*path++ - '0');
+			}
+			if (v >= SK_JSON_MAX_INT)
+				return false;
+			*id = v;
+			pattern += 4;
+			continue;
+		}
+		if (*pattern++ != *path++)
+			return false;
+	}
+	return *pattern == '\0' && *path == '\0';
+}
+
+/* ---- validation ---- */
+
+static bool has_control(const char *s, bool newlines)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if ((ch < 0x20 && !(newlines && (ch == '\n' || ch == '\r' || ch == '\t'))) ||
+		    ch == 0x7f)
+			return true;
+	}
+	return false;
+}
+
+/* Checks one value against its field; on failure fills msg. */
+static bool field_ok(const struct api_field *f, json_t *v, char *msg, size_t cap)
+{
+	const char *s;
+	size_t n;
+
+	switch (f->type) {
+	case API_STRING:
+	case API_TEXT:
+	case API_SECRET:
+		if (!json_is_string(v))
+			return snprintf(msg, cap, "%s: must be a string", f->name), false;
+		n = json_string_length(v);
+		if ((int64_t)n < f->min || (int64_t)n > f->max)
+			return snprintf(msg, cap, "%s: must be %lld..%lld bytes", f->name,
+					(long long)f->min, (long long)f->max),
+			       false;
+		if (f->type != API_SECRET && has_control(json_string_value(v), f->type == API_TEXT))
+			return snprintf(msg, cap, "%s: must not contain control characters",
+					f->name),
+			       false;
+		return true;
+	case API_INT:
+		if (!json_is_integer(v) || json_integer_value(v) < f->min ||
+		    json_integer_value(v) > f->max)
+			return snprintf(msg, cap, "%s: must be an integer %lld..%lld", f->name,
+					(long long)f->min, (long long)f->max),
+			       false;
+		return true;
+	case API_BOOL:
+		if (!json_is_boolean(v))
+			return snprintf(msg, cap, "%s: must be true or false", f->name), false;
+		return true;
+	case API_DATE:
+		if (!json_is_string(v) || !model_date_valid(json_string_value(v)))
+			return snprintf(msg, cap, "%s: must be a date YYYY-MM-DD", f->name), false;
+		return true;
+	case API_TIME: {
+		int64_t t;
+
+		s = json_string_value(v);
+		if (!s || sk_time_parse(s, strlen(s), &t) != SK_OK)
+			return snprintf(msg, cap, "%s: must be an RFC 3339 time", f->name), false;
+		return true;
+	}
+	case API_ROLE:
+		if (!json_is_string(v) || role_parse(json_string_value(v)) < 0)
+			return snprintf(msg, cap,
+					"%s: must be one of chief, ssc, registrar, admin, staff, "
+					"auditor",
+					f->name),
+			       false;
+		return true;
+	case API_ROLES: {
+		size_t i;
+		json_t *x;
+
+		if (!json_is_array(v) || json_array_size(v) == 0 ||
+		    json_array_size(v) > ROLE_COUNT)
+			return snprintf(msg, cap, "%s: must be a list of 1..%d roles", f->name,
+					ROLE_COUNT),
+			       false;
+		json_array_foreach(v, i, x)
+		{
+			if (!json_is_string(x) || role_parse(json_string_value(x)) < 0)
+				return snprintf(msg, cap, "%s[%zu]: not a role", f->name, i),
+				       false;
+		}
+		return true;
+	}
+	case API_CLEARANCE:
+		if (!json_is_string(v) || clearance_parse(json_string_value(v)) < 0)
+			return snprintf(msg, cap, "%s: must be one of none, BH, K, H, KH", f->name),
+			       false;
+		return true;
+	}
+	return false;
+}
+
+static const struct api_field *field_find(const struct api_field *fs, const char *name)
+{
+	for (; fs && fs->name; fs++) {
+		if (strcmp(fs->name, name) == 0)
+			return fs;
+	}
+	return NULL;
+}
+
+/* Validates obj against fields: unknown, missing, wrong. Returns false after replying. */
+static bool validate_object(struct api_ctx *c, json_t *obj, const struct api_field *fields,
+			    const char *what)
+{
+	const struct api_field *f;
+	const char *key;
+	char msg[200];
+	json_t *v;
+
+	json_object_foreach(obj, key, v)
+	{
+		f = field_find(fields, key);
+		if (!f) {
+			api_error(c, 400, "invalid_field", key, "%s: unknown %s field", key, what);
+			return false;
+		}
+		if (!field_ok(f, v, msg, sizeof(msg))) {
+			api_error(c, 400, "invalid_field", key, "%s", msg);
+			return false;
+		}
+	}
+	for (f = fields; f && f->name; f++) {
+		if (f->required && !json_object_get(obj, f->name)) {
+			api_error(c, 400, "missing_field", f->name, "%s: required", f->name);
+			return false;
+		}
+	}
+	return true;
+}
+
+struct query_conv {
+	struct api_ctx *c;
+	json_t *obj;
+	bool failed;
+};
+
+/* Turns query strings into typed JSON values (integers, booleans) before validation. */
+static int query_one(void *ctx, const char *key, const char *value)
+{
+	struct query_conv *q = ctx;
+	const struct api_field *f = field_find(q->c->route->query, key);
+	json_t *v;
+
+	if (q->failed)
+		return 1;
+	if (!f) {
+		api_error(q->c, 400, "invalid_field", key, "%s: unknown query parameter", key);
+		q->failed = true;
+		return 1;
+	}
+	if (!value || !sk_utf8_valid(value, strlen(value))) {
+		api_error(q->c, 400, "invalid_field", key, "%s: must be UTF-8 text", key);
+		q->failed = true;
+		return 1;
+	}
+	if (f->type == API_INT) {
+		char *end = NULL;
+		long long n;
+
+		errno = 0;
+		n = strtoll(value, &end, 10);
+		if (errno || !*value || *end || (*value < '0' || *value > '9'))
+			v = json_string(value); /* fails validation with the right message */
+		else
+			v = json_integer(n);
+	} else {
+		v = json_string(value);
+	}
+	if (!v || json_object_get(q->obj, key)) {
+		json_decref(v);
+		api_error(q->c, 400, "invalid_field", key, "%s: given twice", key);
+		q->failed = true;
+		return 1;
+	}
+	json_object_set_new(q->obj, key, v);
+	return 0;
+}
+
+static bool parse_query(struct api_ctx *c)
+{
+	struct query_conv q = {c, json_object(), false};
+
+	if (!q.obj)
+		return api_fail(c, SK_ENOMEM, NULL), false;
+	http_req_query_each(c->req, query_one, &q);
+	c->query = q.obj;
+	if (q.failed)
+		return false;
+	return validate_object(c, q.obj, c->route->query, "query");
+}
+
+static bool parse_body(struct api_ctx *c)
+{
+	const char *ct = http_req_header(c->req, "Content-Type");
+	char field[64] = "", msg[160] = "";
+	json_t *v;
+
+	if (!c->route->body) {
+		if (c->req->body_len) {
+			api_error(c, 400, "invalid_field", NULL, "this request takes no body");
+			return false;
+		}
+		return true;
+	}
+	if (c->req->body_len == 0) {
+		c->body = json_object();
+		return validate_object(c, c->body, c->route->body, "body");
+	}
+	if (!ct || strncmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';')) {
+		api_error(c, 415, "unsupported_media_type", NULL,
+			  "send the body as application/json");
+		return false;
+	}
+	v = sk_json_parse(c->req->body, c->req->body_len, HTTP_MAX_DEPTH, field, sizeof(field),
+			  msg, sizeof(msg));
+	if (!v) {
+		api_error(c, 400, field[0] ? "invalid_field" : "bad_json", field,
+			  "%s%s%s", field[0] ? field : "", field[0] ? ": " : "", msg);
+		return false;
+	}
+	if (!json_is_object(v)) {
+		json_decref(v);
+		api_error(c, 400, "bad_json", NULL, "the body must be a JSON object");
+		return false;
+	}
+	c->body = v;
+	return validate_object(c, v, c->route->body, "body");
+}
+
+/* ---- authentication ---- */
+
+static const char *bearer_of(const struct http_req *req)
+{
+	const char *h = http_req_header(req, "Authorization");
+
+	if (h && strncmp(h, "Bearer ", 7) == 0)
+		return h + 7;
+	return NULL;
+}
+
+static int authenticate(struct api *a, const struct http_req *req, struct principal *p)
+{
+	const char *bearer = bearer_of(req);
+
+	if (bearer)
+		return model_authenticate(a->model, bearer, false, p);
+	return model_authenticate(a->model, http_req_cookie(req, COOKIE), true, p);
+}
+
+size_t api_body_limit(void *ctx, const struct http_req *req)
+{
+	struct api *a = ctx;
+	struct principal p;
+
+	if (!bearer_of(req) && !http_req_cookie(req, COOKIE))
+		return HTTP_MAX_BODY_ANON;
+	return authenticate(a, req, &p) == SK_OK ? HTTP_MAX_BODY : HTTP_MAX_BODY_ANON;
+}
+
+static bool state_changing(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+/* ---- static files ---- */
+
+static void serve_static(struct http_req *req, struct http_resp *resp)
+{
+	const unsigned char *data;
+	const char *type;
+	size_t len;
+
+	if (http_static_lookup(req->path, &data, &len, &type) != SK_OK) {
+		resp->status = 404;
+		buf_puts(&resp->body, "{\"error\":{\"code\":\"not_found\",\"message\":\"no such "
+				      "page\",\"field\":null}}");
+		return;
+	}
+	resp->status = 200;
+	resp->content_type = type;
+	resp->static_body = data;
+	resp->static_len = len;
+}
+
+/* ---- dispatch ---- */
+
+void api_handle(void *ctx, struct http_req *req, struct http_resp *resp)
+{
+	struct api *a = ctx;
+	const struct api_route *r, *path_match = NULL;
+	struct api_ctx c;
+	bool is_api = strncmp(req->path, "/api/", 5) == 0 || strcmp(req->path, "/healthz") == 0;
+	const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.api = a;
+	c.req = req;
+	c.resp = resp;
+	for (r = api_routes(NULL); r->method; r++) {
+		int64_t id = 0;
+
+		if (!match(r->pattern, req->path, &id))
+			continue;
+		path_match = r;
+		if (strcmp(r->method, method) == 0) {
+			c.route = r;
+			c.id = id;
+			break;
+		}
+	}
+	if (!c.route) {
+		if (!is_api && strcmp(method, "GET") == 0) {
+			serve_static(req, resp);
+		} else if (path_match) {
+			http_resp_header(resp, "Allow", path_match->method);
+			api_error(&c, 405, "method_not_allowed", NULL, "%s is not allowed here",
+				  req->method);
+		} else {
+			api_error(&c, 404, "not_found", NULL, "no such route");
+		}
+		return;
+	}
+
+	if (!(c.route->flags & API_PUBLIC) || bearer_of(req) || http_req_cookie(req, COOKIE)) {
+		rc = authenticate(a, req, &c.p);
+		if (rc && !(c.route->flags & API_PUBLIC)) {
+			api_error(&c, 401, "unauthenticated", NULL,
+				  "log in first (the session may have expired)");
+			goto out;
+		}
+		if (rc)
+			memset(&c.p, 0, sizeof(c.p));
+	}
+	req->actor = c.p.id;
+	if (!(c.route->flags & API_PUBLIC) && c.route->roles != ROLES_ANY &&
+	    !(c.p.roles & c.route->roles)) {
+		api_error(&c, 403, "forbidden", NULL, "your roles do not allow this");
+		goto out;
+	}
+	if (c.p.id && c.p.cookie && state_changing(req->method) &&
+	    !model_csrf_ok(a->model, &c.p, http_req_header(req, "X-CSRF-Token"))) {
+		api_error(&c, 403, "csrf", NULL, "missing or wrong X-CSRF-Token");
+		goto out;
+	}
+	if (!parse_query(&c) || !parse_body(&c))
+		goto out;
+	c.route->handler(&c);
+	if (c.p.touch && resp->status < 400)
+		model_session_touch(a->model, &c.p);
+out:
+	json_decref(c.body);
+	json_decref(c.query);
+	sodium_memzero(&c.p, sizeof(c.p));
+}
