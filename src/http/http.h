@@ -26,7 +26,7 @@ struct http_server;
 
 /* A request as the handler sees it. Strings are valid for the handler's call only. */
 struct http_req {
-	const char *method; /* "GET", "POST", ... */
+	const char *method; /* "GET", "POST", ...; HEAD arrives as "GET" (MHD drops the body) */
 	const char *path;   /* URL path, percent-decoded by libmicrohttpd, without the query */
 	const char *body;   /* NULL when there is none; not NUL-terminated */
 	size_t body_len;
@@ -41,15 +41,15 @@ struct http_req {
 const char *http_req_header(const struct http_req *r, const char *name);
 /* A cookie's value, or NULL. */
 const char *http_req_cookie(const struct http_req *r, const char *name);
-/* A query-string argument (decoded), or NULL; *present tells "?x" from absent. */
+/* A query-string argument (decoded), "" for a bare "?x", or NULL when absent. */
 const char *http_req_query(const struct http_req *r, const char *name);
-/* Calls fn for every query argument (to reject unknown ones). */
+/* Calls fn for every query argument (value "" when bare); returns fn's first non-zero. */
 int http_req_query_each(const struct http_req *r,
 			int (*fn)(void *ctx, const char *key, const char *value), void *ctx);
 
 struct http_resp {
 	unsigned status;
-	const char *content_type; /* static string; default "application/json" */
+	const char *content_type; /* static string; default "application/json; charset=utf-8" */
 	struct buf body;	  /* owned; max HTTP_MAX_RESPONSE */
 	const unsigned char *static_body; /* alternatively, a static body (embedded file) */
 	size_t static_len;
@@ -59,7 +59,12 @@ struct http_resp {
 
 #define HTTP_MAX_RESPONSE (64 * 1024 * 1024)
 
-/* Adds a response header (copied). Returns SK_OK or SK_ERANGE when full. */
+/*
+ * Adds a response header (copied); it replaces a default header of the same
+ * name. Returns SK_OK, SK_ERANGE when full, SK_EINVAL (not a token name, a
+ * control character in the value, or a framing header such as Content-Length)
+ * or SK_ENOMEM.
+ */
 int http_resp_header(struct http_resp *r, const char *name, const char *value);
 
 /* The application's entry point: fill resp; called on a pool thread. */

@@ -8,6 +8,9 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <strings.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -866,6 +869,93 @@ static void test_access_log(void **state)
 	fclose(log);
 }
 
+/* A raw connection to the server, for what a polite client would never send. */
+static int raw_connect(unsigned port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	struct timeval tv = {5, 0};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+static void raw_send(int fd, const char *s)
+{
+	assert_int_equal(send(fd, s, strlen(s), MSG_NOSIGNAL), (ssize_t)strlen(s));
+}
+
+static void test_aborted_and_idle(void **state)
+{
+	struct http_server_opts o = {.timeout_s = 1};
+	struct http_server *s;
+	struct timespec t0, t1;
+	char line[1024], got[256];
+	FILE *log = tmpfile();
+	int before, fd, aborted = 0;
+	ssize_t n;
+
+	(void)state;
+	assert_non_null(log);
+	o.access_log = log;
+	s = start(&o);
+	before = atomic_load(&handler_calls);
+
+	/* a client that promises a body and leaves half-way */
+	fd = raw_connect(http_server_port(s));
+	raw_send(fd, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc");
+	sleep_ms(50);
+	close(fd);
+
+	/* a client that sends part of its headers and then nothing: cut off by the timeout */
+	fd = raw_connect(http_server_port(s));
+	raw_send(fd, "GET /echo HTTP/1.1\r\nHost: x\r\n");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	n = recv(fd, got, sizeof(got), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(n <= 0);
+	assert_true(t1.tv_sec - t0.tv_sec < 4);
+	close(fd);
+
+	/* garbage instead of HTTP, and a header without a colon: refused, the server lives */
+	fd = raw_connect(http_server_port(s));
+	raw_send(fd, "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n");
+	n = recv(fd, got, sizeof(got) - 1, 0);
+	close(fd);
+	fd = raw_connect(http_server_port(s));
+	raw_send(fd, "GET /echo HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n");
+	n = recv(fd, got, sizeof(got) - 1, 0);
+	got[n > 0 ? n : 0] = '\0';
+	assert_null(strstr(got, " 200 "));
+	close(fd);
+	/* HTTP/1.1 without Host is refused (strict parsing) */
+	fd = raw_connect(http_server_port(s));
+	raw_send(fd, "GET /echo HTTP/1.1\r\n\r\n");
+	n = recv(fd, got, sizeof(got) - 1, 0);
+	got[n > 0 ? n : 0] = '\0';
+	assert_non_null(strstr(got, " 400 "));
+	close(fd);
+
+	{
+		struct reply r;
+
+		request(http_server_port(s), "/echo", NULL, &r);
+		assert_int_equal(r.status, 200);
+		reply_release(&r);
+	}
+	http_server_stop(s);
+	assert_int_equal(atomic_load(&handler_calls), before + 1);
+	rewind(log);
+	while (fgets(line, sizeof(line), log))
+		if (strstr(line, " POST /echo 0 0 "))
+			aborted++;
+	assert_int_equal(aborted, 1);
+	fclose(log);
+}
+
 struct slow {
 	unsigned port;
 	struct reply r;
@@ -1059,6 +1149,7 @@ int main(void)
 	        cmocka_unit_test(test_listen_rules),
 	        cmocka_unit_test(test_loopback),
 	        cmocka_unit_test(test_access_log),
+	        cmocka_unit_test(test_aborted_and_idle),
 	        cmocka_unit_test(test_stop_drains),
 	        cmocka_unit_test(test_concurrent),
 	        cmocka_unit_test(test_static_lookup),
