@@ -438,6 +438,16 @@ int store_verify(const char *dir, const struct store_verify_opts *opts,
 			     STORE_VKEY_FILE);
 		goto out;
 	}
+	/*
+	 * The outside checkpoints first: the writer commits a checkpoint before
+	 * appending it to checkpoints.log, so every one read now is in the
+	 * snapshot taken next, even if a writer is running meanwhile.
+	 */
+	if (opts && opts->against) {
+		rc = load_against(opts->against, &vf, &cps, &ncp, &capcp, res);
+		if (rc)
+			goto out;
+	}
 	/* One snapshot for the whole check, even if a writer is running. */
 	rc = store_conn_exec(&c, "BEGIN");
 	if (rc)
@@ -445,8 +455,6 @@ int store_verify(const char *dir, const struct store_verify_opts *opts,
 	rc = store_conn_size(&c, &total);
 	if (!rc)
 		rc = load_stored_checkpoints(&c, &vf, origin, &cps, &ncp, &capcp, res);
-	if (!rc && opts && opts->against)
-		rc = load_against(opts->against, &vf, &cps, &ncp, &capcp, res);
 	if (rc)
 		goto out_end;
 	qsort(cps, ncp, sizeof(*cps), cp_cmp);
