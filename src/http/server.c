@@ -641,7 +641,8 @@ static enum MHD_Result req_begin(struct http_server *s, struct MHD_Connection *c
 		return send_error(c, conn, 405, "method_not_allowed", "method not allowed");
 	c->head = strcmp(c->method, "HEAD") == 0;
 	if (url[0] != '/' || !sk_utf8_valid(url, strlen(url)))
-		return send_error(c, conn, 400, "bad_path", "the path is not valid UTF-8");
+		return send_error(c, conn, 400, "bad_path",
+		                  "the path must start with / and be valid UTF-8");
 	req_fill(&req, c, conn, url);
 	c->limit = s->body_limit ? s->body_limit(s->ctx, &req) : HTTP_MAX_BODY;
 	if (content_length(conn, &clen) && clen > c->limit)
@@ -831,11 +832,15 @@ static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
 
 const char *http_req_header(const struct http_req *r, const char *name)
 {
+	if (!r || !r->conn || !name)
+		return NULL;
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
 const char *http_req_cookie(const struct http_req *r, const char *name)
 {
+	if (!r || !r->conn || !name)
+		return NULL;
 	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
@@ -843,6 +848,8 @@ const char *http_req_query(const struct http_req *r, const char *name)
 {
 	const char *v = NULL;
 
+	if (!r || !r->conn || !name)
+		return NULL;
 	if (MHD_lookup_connection_value_n(r->conn, MHD_GET_ARGUMENT_KIND, name, strlen(name), &v,
 	                                  NULL) != MHD_YES)
 		return NULL;
@@ -870,6 +877,8 @@ int http_req_query_each(const struct http_req *r,
 {
 	struct query_iter it = {fn, ctx, 0};
 
+	if (!r || !r->conn || !fn)
+		return 0;
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_iter_one, &it);
 	return it.rc;
 }
