@@ -223,8 +223,8 @@ static int do_consistency(struct store_reader *r, struct log_args *a, uint64_t t
 
 	if (a->npos != 3 || !cli_parse_u64(a->pos[1], &m) || !cli_parse_u64(a->pos[2], &n2))
 		return cli_error(CLI_USAGE, "log consistency: give two tree sizes M <= N");
-	if (m > n2 || n2 > total)
-		return cli_error(CLI_USAGE, "log consistency: need M <= N <= %llu",
+	if (m == 0 || m > n2 || n2 > total)
+		return cli_error(CLI_USAGE, "log consistency: need 1 <= M <= N <= %llu",
 				 (unsigned long long)total);
 	rc = ledger_prove_consistency(m, n2, store_reader_node, r, proof, &n);
 	if (!rc)

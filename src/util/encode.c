@@ -21,6 +21,17 @@ int sk_base64_decode(const char *in, size_t len, uint8_t *out, size_t out_cap, s
 	/* Padding is required: the encoded length is a multiple of 4. */
 	if (len % 4 != 0)
 		return SK_EINVAL;
+	/*
+	 * libsodium 1.0.18 decodes bytes >= 0x80 as if they were '/', so check
+	 * the alphabet first: one value, one encoding.
+	 */
+	for (size_t i = 0; i < len; i++) {
+		char c = in[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '+' || c == '/' || (c == '=' && i >= len - 2)))
+			return SK_EINVAL;
+	}
 	if (sodium_base642bin(out, out_cap, in, len, NULL, &got, &end,
 			      sodium_base64_VARIANT_ORIGINAL) != 0)
 		return SK_EINVAL;

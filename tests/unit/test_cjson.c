@@ -656,6 +656,10 @@ static void test_base64(void **state)
 		if (sk_base64_decode(bad[i], strlen(bad[i]), dec, sizeof(dec), &n) != SK_EINVAL)
 			fail_msg("accepted base64 '%s'", bad[i]);
 	}
+	/* libsodium alone reads bytes >= 0x80 as '/': the wrapper must refuse them */
+	assert_int_equal(sk_base64_decode("Zm9\xc3", 4, dec, sizeof(dec), &n), SK_EINVAL);
+	assert_int_equal(sk_base64_decode("Zg=\xff", 4, dec, sizeof(dec), &n), SK_EINVAL);
+	assert_int_equal(sk_base64_decode("Z=g=", 4, dec, sizeof(dec), &n), SK_EINVAL);
 	/* "foobar" needs 8 characters and a terminator */
 	assert_int_equal(sk_base64_encode((const uint8_t *)"foobar", 6, enc, 8), SK_ETOOBIG);
 	assert_int_equal(sk_base64_encode((const uint8_t *)"foobar", 6, enc, 9), SK_OK);
