@@ -103,6 +103,17 @@ if fresh a-longer && tamper a "DROP TRIGGER ledger_no_update;
 	verify_names "a) a byte appended to entry 345: verify names entry 345" "entry 345: "
 fi
 
+if fresh a-gap && tamper a "DROP TRIGGER ledger_no_delete; DELETE FROM ledger WHERE seq = 300"; then
+	verify_names "a) entry 300 deleted from the middle: verify names entry 300" "entry 300: missing"
+fi
+
+if fresh a-appended && tamper a "INSERT INTO ledger (seq, time, actor, kind, object, entry)
+	SELECT seq + 1, time, actor, kind, object, replace(entry, '\"seq\":' || seq || ',', '\"seq\":' || (seq + 1) || ',')
+	FROM ledger ORDER BY seq DESC LIMIT 1"; then
+	verify_names "a) a forged entry $((TOTAL + 1)) appended (tiles untouched): verify names it" \
+		"entry $((TOTAL + 1)): "
+fi
+
 # ---- b) the triggers: a speed bump ----
 if fresh b-triggers; then
 	before=$(sq "$DB" "SELECT count(*), sum(length(entry)) FROM ledger; SELECT count(*) FROM checkpoint")
@@ -171,6 +182,40 @@ if fresh c-truncate && tamper c "$TRUNCATE"; then
 	else
 		not_ok "c) loadgen appends to the truncated instance"
 		diag "$(cat "$T/lg.err")"
+	fi
+fi
+
+# A full rewrite: entry 123 changed, the tiles recomputed to match and the
+# stored checkpoints deleted. The database is consistent again; only the
+# checkpoints kept outside can tell.
+if fresh c-rewrite && tamper c "DROP TRIGGER checkpoint_no_delete; DELETE FROM checkpoint;
+	$ONE_BYTE 123;"; then
+	if python3 - "$DB" <<'EOF'; then
+import hashlib, sqlite3, sys
+H = lambda b: hashlib.sha256(b).digest()
+def mth(l):
+    if len(l) == 1:
+        return l[0]
+    k = 1
+    while k * 2 < len(l):
+        k *= 2
+    return H(b"\x01" + mth(l[:k]) + mth(l[k:]))
+con = sqlite3.connect(sys.argv[1])
+leaves = [H(b"\x00" + bytes(r[0])) for r in con.execute("SELECT CAST(entry AS BLOB) FROM ledger ORDER BY seq")]
+for i in range(0, (len(leaves) + 255) // 256):
+    con.execute("UPDATE tile SET hashes = ? WHERE level = 0 AND idx = ?", (b"".join(leaves[256 * i:256 * i + 256]), i))
+full = len(leaves) // 256
+con.execute("UPDATE tile SET hashes = ? WHERE level = 1 AND idx = 0",
+            (b"".join(mth(leaves[256 * j:256 * j + 256]) for j in range(full)),))
+con.commit()
+EOF
+		run "$SKYDD" verify --data "$I"
+		diag "c) plain verify after a full rewrite (no stored checkpoints left): exit $RC"
+		verify_names "c) full rewrite of entry 123 with tiles recomputed: --against names a checkpoint" \
+			"checkpoint at size [0-9]+ \(from --against\): its root does not match entries" \
+			--against "$OUTSIDE"
+	else
+		not_ok "c) full rewrite: recomputing the tiles"
 	fi
 fi
 
@@ -277,6 +322,11 @@ if new_instance "$OTHER" 1 50; then
 		"checkpoint at byte 0 does not verify with this instance's key" --against "$OUTSIDE"
 else
 	not_ok "h) setting up a second instance"
+fi
+
+if fresh h-origin && tamper h "UPDATE meta SET value = 'skydd.test/other' WHERE key = 'origin'"; then
+	verify_names "h) the origin in meta changed: verify names checkpoint 1" \
+		"checkpoint at size 1: (its note is for size 1 of|signature does not verify)"
 fi
 
 # ---- i) verify is read-only ----
