@@ -1,46 +1,235 @@
 /*
- * skydd demo: a demo instance in ./demo-data with sample entries, verified,
- * with an inclusion proof printed. (The access-control work turns this into
- * a running server with sample users.)
+ * skydd demo: a demo instance in ./demo-data with sample identities and
+ * roles, a self-signed certificate, and the server on https://localhost:8443.
+ * The logins (password + TOTP secret) are printed and kept in
+ * DIR/DEMO-LOGINS.txt (0600): this is a demo, not a production set-up.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <sodium.h>
+
+#include "auth/auth.h"
 #include "cli/cli.h"
+#include "model/model.h"
 #include "store/store.h"
 
-static const char demo_usage[] = "usage: skydd demo [--data DIR]\n\n"
-				 "Creates a demo instance in DIR (default ./demo-data) if absent,\n"
-				 "appends sample entries, verifies the whole ledger and prints an\n"
-				 "inclusion proof and the latest signed checkpoint.\n";
+extern char **environ;
 
-static const char *const samples[][3] = {
-	{"demo.note", "demo/1", "{\"text\":\"Säkerhetsskyddsanalys påbörjad\",\"by\":\"SSC\"}"},
-	{"demo.note", "demo/2", "{\"text\":\"Registerkontroll ansökan skickad\",\"count\":3}"},
-	{"demo.note", "demo/3", "{\"text\":\"Inventering av handlingar klar\",\"year\":2026}"},
+static const char demo_usage[] =
+	"usage: skydd demo [--data DIR] [--listen ADDR:PORT] [--no-tls] [--setup-only]\n\n"
+	"Creates a demo instance in DIR (default ./demo-data) if absent, with sample\n"
+	"identities and roles and a self-signed certificate, then serves it (default\n"
+	"https://localhost:8443) and prints the URL and the demo logins with their\n"
+	"TOTP secrets. Stop it with Ctrl-C.\n\n"
+	"  --no-tls       serve plain http (loopback only)\n"
+	"  --setup-only   create the instance and print the logins, do not serve\n";
+
+struct demo_user {
+	const char *username, *name;
+	enum clearance clearance;
+	enum role role;
+	bool enrolled; /* false: shows the first-login flow */
 };
+
+static const struct demo_user users[] = {
+	{"anna", "Anna Lindqvist", CLEAR_KH, ROLE_SSC, true},
+	{"david", "David Ek", CLEAR_KH, ROLE_CHIEF, true},
+	{"bertil", "Bertil Sjöberg", CLEAR_H, ROLE_REGISTRAR, true},
+	{"cecilia", "Cecilia Holm", CLEAR_K, ROLE_AUDITOR, true},
+	{"eva", "Eva Nilsson", CLEAR_BH, ROLE_STAFF, false},
+};
+
+#define NUSERS (sizeof(users) / sizeof(users[0]))
+
+static void demo_password(char out[24])
+{
+	static const char alpha[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+	for (int i = 0; i < 19; i++)
+		out[i] = (i % 5 == 4) ? '-' : alpha[randombytes_uniform(sizeof(alpha) - 1)];
+	out[19] = '\0';
+}
+
+static int run(char *const argv[])
+{
+	int status = 0, fd;
+	pid_t pid;
+	posix_spawn_file_actions_t fa;
+
+	posix_spawn_file_actions_init(&fa);
+	fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		posix_spawn_file_actions_adddup2(&fa, fd, 1);
+		posix_spawn_file_actions_adddup2(&fa, fd, 2);
+	}
+	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	if (fd >= 0)
+		close(fd);
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A self-signed certificate for localhost, made by the openssl CLI. */
+static bool make_cert(const char *dir, char *cert, char *key, size_t cap)
+{
+	char tls[4200];
+	struct stat st;
+
+	snprintf(tls, sizeof(tls), "%s/tls", dir);
+	snprintf(cert, cap, "%s/cert.pem", tls);
+	snprintf(key, cap, "%s/key.pem", tls);
+	if (stat(cert, &st) == 0 && stat(key, &st) == 0)
+		return true;
+	if (mkdir(tls, 0700) != 0 && errno != EEXIST)
+		return false;
+	{
+		char *argv[] = {"openssl",
+				"req",
+				"-x509",
+				"-newkey",
+				"ec",
+				"-pkeyopt",
+				"ec_paramgen_curve:P-256",
+				"-nodes",
+				"-days",
+				"365",
+				"-subj",
+				"/CN=localhost/O=skydd demo",
+				"-addext",
+				"subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1",
+				"-keyout",
+				key,
+				"-out",
+				cert,
+				NULL};
+
+		return run(argv) == 0;
+	}
+}
+
+static int setup(const char *dir, FILE *logins)
+{
+	struct model_err err = {0};
+	struct store *s = NULL;
+	struct model *m = NULL;
+	struct cli_first first;
+	char vkey[256], today[11], until[11];
+	int rc;
+
+	rc = store_init(dir, &(struct store_init_opts){.origin = "skydd.demo/ledger"}, vkey,
+			sizeof(vkey));
+	if (!rc)
+		rc = cli_first_identity(dir, users[0].username, users[0].name, users[0].clearance,
+					&first);
+	if (rc)
+		return rc;
+	rc = store_open(dir, NULL, &s);
+	if (!rc)
+		rc = model_open(s, dir, NULL, &m);
+	model_today(today);
+	model_plus_year(today, until);
+	fprintf(logins, "Demo instance %s (verifier key %s)\n\n", dir, vkey);
+	for (size_t i = 0; !rc && i < NUSERS; i++) {
+		const struct demo_user *u = &users[i];
+		uint8_t secret[AUTH_TOTP_SECRET_LEN];
+		char pw[24], otp[32], b32[AUTH_TOTP_BASE32_SIZE];
+		int64_t id = first.id, gid;
+
+		if (i > 0) {
+			struct model_new_identity ni = {u->username, u->name, u->clearance};
+			/* Anna, the SSC, decides the demo grants: they read like real ones. */
+			struct model_new_grant g = {0, u->role, "Demo: beslut SSC 2026-01", today,
+						    u->role == ROLE_CHIEF ? NULL : until};
+
+			rc = model_identity_create(m, first.id, &ni, &id, otp, sizeof(otp), &err);
+			g.identity_id = id;
+			if (!rc)
+				rc = model_grant_create(m, first.id, ROLE_BIT(ROLE_SSC), &g, &gid,
+							&err);
+		}
+		if (rc)
+			break;
+		if (!u->enrolled) {
+			rc = model_identity_totp_secret(m, id, b32, sizeof(b32));
+			fprintf(logins,
+				"  %-8s %-16s one-time password %s (first login: new password "
+				"+ TOTP enrolment)\n           TOTP secret %s\n",
+				u->username, u->name, otp, b32);
+			continue;
+		}
+		demo_password(pw);
+		auth_totp_secret_new(secret);
+		auth_totp_secret_base32(secret, sizeof(secret), b32, sizeof(b32));
+		rc = model_identity_set_credentials(m, id, pw, secret, sizeof(secret));
+		fprintf(logins, "  %-8s %-16s password %s  TOTP secret %s  (%s)\n", u->username,
+			u->name, pw, b32, role_name(u->role));
+		sodium_memzero(secret, sizeof(secret));
+	}
+	if (rc)
+		fprintf(stderr, "skydd: demo: %s\n", err.msg[0] ? err.msg : sk_strerror(rc));
+	model_close(m);
+	store_close(s);
+	sodium_memzero(&first, sizeof(first));
+	return rc;
+}
+
+static void ready(void *ctx, unsigned port)
+{
+	const char *text = ctx;
+
+	(void)port;
+	fputs(text, stdout);
+	fflush(stdout);
+}
 
 int cmd_demo(int argc, char **argv)
 {
 	static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+					     {"listen", required_argument, NULL, 'l'},
+					     {"no-tls", no_argument, NULL, 'n'},
+					     {"setup-only", no_argument, NULL, 's'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
-	const char *dir = "./demo-data";
-	struct store_verify_result res;
-	struct store *s = NULL;
+	const char *dir = "./demo-data", *listen = "127.0.0.1:8443";
+	char path[4200], cert[4300], key[4300], *text = NULL;
+	struct cli_serve_opts so = {0};
+	bool tls = true, serve = true;
 	struct stat st;
-	uint64_t seq = 0;
-	char vkey[256];
+	struct buf out;
+	FILE *f;
 	int c, rc;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:l:nsh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dir = optarg;
+			break;
+		case 'l':
+			listen = optarg;
+			break;
+		case 'n':
+			tls = false;
+			break;
+		case 's':
+			serve = false;
 			break;
 		case 'h':
 			fputs(demo_usage, stdout);
@@ -50,48 +239,67 @@ int cmd_demo(int argc, char **argv)
 					 argv[optind - 1]);
 		}
 	}
+	if (optind != argc)
+		return cli_error(CLI_USAGE, "demo: unexpected argument '%s'", argv[optind]);
+	snprintf(path, sizeof(path), "%s/DEMO-LOGINS.txt", dir);
 	if (stat(dir, &st) != 0) {
-		rc = store_init(dir, &(struct store_init_opts){.origin = "skydd.demo/ledger"}, vkey,
-				sizeof(vkey));
+		int fd;
+
+		printf("Creating the demo instance %s ...\n", dir);
+		if (mkdir(dir, 0700) != 0)
+			return cli_error(CLI_USAGE, "demo: cannot create %s", dir);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		f = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (!f)
+			return cli_error(CLI_USAGE, "demo: cannot write %s", path);
+		rc = setup(dir, f);
+		fclose(f);
 		if (rc)
-			return cli_error(CLI_USAGE, "demo: cannot create %s: %s", dir,
+			return cli_error(CLI_USAGE, "demo: setting up %s failed: %s", dir,
 					 sk_strerror(rc));
-		printf("Created demo instance %s\nVerifier key: %s\n", dir, vkey);
 	}
-	rc = store_open(dir, NULL, &s);
-	if (rc)
-		return cli_error(CLI_USAGE, "demo: cannot open %s: %s", dir, sk_strerror(rc));
-	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]) && !rc; i++) {
-		json_t *data = json_loads(samples[i][2], 0, NULL);
-
-		rc = data ? store_append(s, 0, samples[i][0], samples[i][1], data, &seq)
-			  : SK_ENOMEM;
-		json_decref(data);
+	if (tls && !make_cert(dir, cert, key, sizeof(cert))) {
+		fprintf(stderr, "skydd: demo: openssl could not make a certificate; serving plain "
+				"http on loopback\n");
+		tls = false;
 	}
-	store_close(s);
-	if (rc)
-		return cli_error(CLI_USAGE, "demo: cannot append: %s", sk_strerror(rc));
-	printf("Appended sample entries up to seq %llu\n", (unsigned long long)seq);
+	buf_init(&out, 64 * 1024);
+	f = fopen(path, "r");
+	if (f) {
+		char line[512];
 
-	rc = store_verify(dir, NULL, &res);
-	if (rc)
-		return cli_error(CLI_FAIL, "demo: verify failed: %s", res.problem);
-	printf("skydd verify: OK (%llu entries, %llu checkpoints)\n\n",
-	       (unsigned long long)res.entries, (unsigned long long)res.checkpoints);
+		while (fgets(line, sizeof(line), f))
+			buf_puts(&out, line);
+		fclose(f);
+	}
 	{
-		char seqs[32], d[4096];
-		char *pargv[] = {"log", "prove", seqs, "--data", d, NULL};
-		char *cargv[] = {"checkpoint", "--data", d, NULL};
+		const char *colon = strrchr(listen, ':');
+		const char *port = colon ? colon + 1 : "8443";
+		char secret[64] = "";
+		const char *p = strstr(out.ptr ? out.ptr : "", "TOTP secret ");
 
-		snprintf(d, sizeof(d), "%s", dir);
-		snprintf(seqs, sizeof(seqs), "%llu", (unsigned long long)seq);
-		printf("$ skydd log prove %s --data %s\n", seqs, dir);
-		fflush(stdout);
-		rc = cmd_log(5, pargv);
-		printf("\n$ skydd checkpoint --data %s\n", dir);
-		fflush(stdout);
-		if (!rc)
-			rc = cmd_checkpoint(3, cargv);
+		if (p)
+			sscanf(p + 12, "%63s", secret);
+		buf_printf(&out,
+			   "\nOpen %s://localhost:%s/ (the certificate is self-signed: accept it "
+			   "once).\nLog in with a username and password above, then the code "
+			   "from an\nauthenticator app with the TOTP secret, or from the command "
+			   "line:\n  oathtool --totp -b %s\nStop the server with Ctrl-C.\n",
+			   tls ? "https" : "http", port, secret[0] ? secret : "SECRET");
 	}
+	text = buf_detach(&out, NULL);
+	if (!serve) {
+		fputs(text ? text : "", stdout);
+		free(text);
+		return CLI_OK;
+	}
+	so.dir = dir;
+	so.listen = listen;
+	so.tls_cert = tls ? cert : NULL;
+	so.tls_key = tls ? key : NULL;
+	so.ready = ready;
+	so.ready_ctx = text;
+	rc = cli_serve_run(&so);
+	free(text);
 	return rc;
 }
