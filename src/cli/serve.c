@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "http/api.h"
@@ -176,6 +177,16 @@ int cmd_serve(int argc, char **argv)
 				 "serve --help')");
 	if (!o.tls_cert != !o.tls_key)
 		return cli_error(CLI_USAGE, "serve: give both --tls-cert and --tls-key, or neither");
+	if (o.tls_key) {
+		struct stat st;
+
+		if (lstat(o.tls_key, &st) != 0 || !S_ISREG(st.st_mode))
+			return cli_error(CLI_USAGE, "serve: cannot read %s", o.tls_key);
+		if (st.st_mode & 077)
+			return cli_error(CLI_USAGE,
+					 "serve: %s is readable by others: chmod 600 it first",
+					 o.tls_key);
+	}
 	return cli_serve_run(&o);
 }
 
