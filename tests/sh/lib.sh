@@ -121,6 +121,25 @@ one_line_stderr() {
 	[ "$(nlines "$T/err")" -eq 1 ] && head -n 1 "$T/err" | grep -q '^skydd: '
 }
 
+# rc_one_line WANT: the last run exited WANT with one "skydd: " line on stderr.
+rc_one_line() {
+	[ "$RC" -eq "$1" ] && one_line_stderr
+}
+
+# fails_one_line: the last run failed (any non-zero exit) with one line.
+fails_one_line() {
+	[ "$RC" -ne 0 ] && one_line_stderr
+}
+
+# all EXPR...: true when every shell expression (run with eval) is true;
+# for `check DESC all '...' '...'`, since `check DESC A && B` checks A only.
+all() {
+	for _expr in "$@"; do
+		eval "$_expr" || return 1
+	done
+	return 0
+}
+
 # new_instance DIR [THREADS COUNT]: init plus entries appended by loadgen
 # (which runs to the end and closes cleanly). Returns non-zero on failure.
 new_instance() {

@@ -3,6 +3,7 @@
 # listing, and — checked independently of skydd's own code — its inclusion
 # and consistency proofs (tests/sh/verify_proof.py, written from RFC 9162)
 # and its checkpoint signatures (openssl's Ed25519, from the verifier key).
+# shellcheck disable=SC2016 # the expressions given to `all` run later, with eval
 set -u
 # shellcheck source=tests/sh/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -19,7 +20,8 @@ DB=$I/skydd.db
 
 # ---- version, help, usage errors ----
 run "$SKYDD" --version
-check "--version prints 'skydd $(cat VERSION)'" [ "$RC" -eq 0 ] && [ "$(cat "$T/out")" = "skydd $(cat VERSION)" ]
+VERSION=$(cat "$HERE/../../VERSION")
+check "--version prints 'skydd $VERSION'" all '[ "$RC" -eq 0 ]' '[ "$(cat "$T/out")" = "skydd $VERSION" ]'
 
 run "$SKYDD" --help
 if [ "$RC" -eq 0 ] && grep -q '^usage: skydd' "$T/out" && [ ! -s "$T/err" ]; then
@@ -45,10 +47,10 @@ for cmd in init verify log checkpoint demo; do
 done
 
 run "$SKYDD"
-check "no arguments: exit 2 with the usage on stderr" [ "$RC" -eq 2 ] && grep -q '^usage: skydd' "$T/err"
+check "no arguments: exit 2 with the usage on stderr" all '[ "$RC" -eq 2 ]' 'grep -q "^usage: skydd" "$T/err"'
 
 run "$SKYDD" frobnicate
-if [ "$RC" -eq 2 ] && one_line_stderr && [ ! -s "$T/out" ]; then
+if rc_one_line 2 && [ ! -s "$T/out" ]; then
 	ok "unknown command: exit 2, one line on stderr starting 'skydd:'"
 else
 	not_ok "unknown command: exit 2, one line on stderr starting 'skydd:'"
@@ -57,7 +59,7 @@ fi
 
 for cmd in init verify log checkpoint demo; do
 	run "$SKYDD" "$cmd" --data "$T/never-$cmd" --bogus
-	if [ "$RC" -eq 2 ] && one_line_stderr && [ ! -e "$T/never-$cmd" ]; then
+	if rc_one_line 2 && [ ! -e "$T/never-$cmd" ]; then
 		ok "$cmd --bogus: exit 2, one line, nothing created"
 	else
 		not_ok "$cmd --bogus: exit 2, one line, nothing created"
@@ -67,14 +69,14 @@ done
 
 for cmd in init verify log checkpoint; do
 	run "$SKYDD" "$cmd" --data
-	check "$cmd --data without its value: exit 2, one line" [ "$RC" -eq 2 ] && one_line_stderr
+	check "$cmd --data without its value: exit 2, one line" rc_one_line 2
 	run "$SKYDD" "$cmd"
-	check "$cmd without --data: exit 2, one line" [ "$RC" -eq 2 ] && one_line_stderr
+	check "$cmd without --data: exit 2, one line" rc_one_line 2
 done
 
 for cmd in verify log checkpoint; do
 	run "$SKYDD" "$cmd" --data "$T/missing"
-	check "$cmd on a missing directory: exit 2, one line" [ "$RC" -eq 2 ] && one_line_stderr
+	check "$cmd on a missing directory: exit 2, one line" rc_one_line 2
 done
 check "reading commands did not create the missing directory" [ ! -e "$T/missing" ]
 
@@ -101,14 +103,14 @@ sums() {
 }
 before=$(sums)
 run "$SKYDD" init --data "$I" --origin skydd.test/cli
-check "init on an existing instance: exit 2, one line" [ "$RC" -eq 2 ] && one_line_stderr
+check "init on an existing instance: exit 2, one line" rc_one_line 2
 check "init on an existing instance changes no file" [ "$(sums)" = "$before" ]
 mkdir "$T/keyonly" && echo x >"$T/keyonly/signing.key"
 run "$SKYDD" init --data "$T/keyonly"
 check "init next to an existing signing.key: exit 2, key untouched" \
-	[ "$RC" -eq 2 ] && [ "$(cat "$T/keyonly/signing.key")" = x ] && [ ! -e "$T/keyonly/skydd.db" ]
+	all '[ "$RC" -eq 2 ]' '[ "$(cat "$T/keyonly/signing.key")" = x ]' '[ ! -e "$T/keyonly/skydd.db" ]'
 run "$SKYDD" init --data "$T/badorigin" --origin "has space"
-check "init --origin with a space: exit 2, one line" [ "$RC" -eq 2 ] && one_line_stderr
+check "init --origin with a space: exit 2, one line" rc_one_line 2
 
 # 601 entries: the init entry and 2 x 300 from loadgen.
 if ! "$LOADGEN" "$I" 2 300 >/dev/null 2>"$T/lg.err"; then
@@ -128,7 +130,7 @@ isjson() {
 	python3 -c 'import json, sys; json.load(sys.stdin)' <"$1" 2>/dev/null
 }
 run "$SKYDD" log --data "$I"
-check "log lists 100 entries by default" [ "$RC" -eq 0 ] && [ "$(nlines "$T/out")" -eq 100 ]
+check "log lists 100 entries by default" all '[ "$RC" -eq 0 ]' '[ "$(nlines "$T/out")" -eq 100 ]'
 run "$SKYDD" log --data "$I" --from 10 --limit 5 --json
 if [ "$RC" -eq 0 ] && isjson "$T/out" &&
 	python3 -c 'import json, sys; a = json.load(sys.stdin); sys.exit([e["seq"] for e in a] != [10, 11, 12, 13, 14])' <"$T/out"; then
@@ -167,10 +169,10 @@ check "log --kind nothing.here: none" [ "$(filter_count --kind nothing.here)" = 
 for bad in "--limit 0" "--limit 100001" "--limit x" "--from x" "--from -1" "--actor x"; do
 	# shellcheck disable=SC2086 # split into option and value on purpose
 	run "$SKYDD" log --data "$I" $bad
-	check "log $bad: exit 2, one line" [ "$RC" -eq 2 ] && one_line_stderr
+	check "log $bad: exit 2, one line" rc_one_line 2
 done
 run "$SKYDD" log --data "$I" frobnicate
-check "log frobnicate: exit 2, one line" [ "$RC" -eq 2 ] && one_line_stderr
+check "log frobnicate: exit 2, one line" rc_one_line 2
 
 # ---- inclusion proofs, checked independently ----
 run "$SKYDD" checkpoint --data "$I" --json
@@ -226,15 +228,16 @@ run vp inclusion "$DB" "$T/proof.json" "$OLD_ROOT"
 check "the independent checker rejects a proof against another root" [ "$RC" -eq 1 ]
 
 run "$SKYDD" log prove 300 --data "$I"
-check "log prove 300 (text) ends with 'verified: OK'" [ "$RC" -eq 0 ] && [ "$(tail -n 1 "$T/out")" = "verified: OK" ]
+check "log prove 300 (text) ends with 'verified: OK'" \
+	all '[ "$RC" -eq 0 ]' '[ "$(tail -n 1 "$T/out")" = "verified: OK" ]'
 for bad in 0 602 abc -1 ""; do
 	run "$SKYDD" log prove "$bad" --data "$I"
-	check "log prove '$bad': fails (exit $RC) with one line" [ "$RC" -ne 0 ] && one_line_stderr
+	check "log prove '$bad': fails (exit $RC) with one line" fails_one_line
 done
 run "$SKYDD" log prove 300 --data "$I" --size 299
-check "log prove 300 --size 299: fails with one line" [ "$RC" -ne 0 ] && one_line_stderr
+check "log prove 300 --size 299: fails with one line" fails_one_line
 run "$SKYDD" log prove 300 --data "$I" --size 602
-check "log prove 300 --size 602: fails with one line" [ "$RC" -ne 0 ] && one_line_stderr
+check "log prove 300 --size 602: fails with one line" fails_one_line
 
 # ---- consistency proofs, checked independently ----
 for pair in "1 601" "2 601" "4 601" "7 8" "8 9" "255 256" "256 257" "256 601" "300 600" \
@@ -253,7 +256,7 @@ if [ "$RC" -eq 0 ]; then
 	cp "$T/out" "$T/cons.json"
 	run vp consistency "$DB" "$T/cons.json"
 	expect_rc 0 "log consistency 0 601: an empty proof that verifies independently"
-elif [ "$RC" -eq 2 ] && one_line_stderr; then
+elif rc_one_line 2; then
 	ok "log consistency 0 601: refused as a usage error (exit 2, one line)"
 else
 	not_ok "log consistency 0 601: an empty proof (exit 0) or a usage error (exit 2), not a failed check"
@@ -275,7 +278,7 @@ check "the independent checker rejects a consistency proof with one bit flipped"
 for bad in "601 600" "1 602" "x 5" "5"; do
 	# shellcheck disable=SC2086 # the sizes are separate arguments
 	run "$SKYDD" log consistency $bad --data "$I"
-	check "log consistency $bad: fails (exit $RC) with one line" [ "$RC" -ne 0 ] && one_line_stderr
+	check "log consistency $bad: fails (exit $RC) with one line" fails_one_line
 done
 
 # ---- checkpoint signatures, checked with openssl ----
@@ -319,7 +322,7 @@ for f in "$T/notes"/*; do
 	verify_note "$f" "$I/verifier.key" || nbad=$((nbad + 1))
 done
 check "all $nnotes notes in checkpoints.log verify with openssl ($nbad do not)" \
-	[ "$nnotes" -eq "$(sq "$DB" "SELECT count(*) FROM checkpoint")" ] && [ "$nbad" -eq 0 ]
+	all '[ "$nnotes" -eq "$(sq "$DB" "SELECT count(*) FROM checkpoint")" ]' '[ "$nbad" -eq 0 ]'
 
 # ---- verify --json ----
 run "$SKYDD" verify --data "$I" --json

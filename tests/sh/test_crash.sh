@@ -31,7 +31,7 @@ ack_check() {
 .bail on
 ATTACH '$DB' AS db;
 CREATE TABLE acks (seq INTEGER, nonce TEXT);
-.import --csv $1 acks
+.import --csv "$1" acks
 SELECT count(*) FILTER (WHERE l.seq IS NULL),
        count(*) FILTER (WHERE l.seq IS NOT NULL AND json_extract(l.entry, '\$.data.nonce') IS NOT a.nonce),
        (SELECT count(*) - count(DISTINCT seq) FROM acks),

@@ -5,6 +5,7 @@
 # truncation needs the checkpoints kept outside (--against) to be caught.
 # Every case starts from a fresh instance: init plus 2 x 300 loadgen entries
 # (601 in all), with checkpoints.log copied "outside" before the attack.
+# shellcheck disable=SC2016 # the expressions given to `all` run later, with eval
 set -u
 # shellcheck source=tests/sh/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -338,7 +339,7 @@ if fresh i-readonly; then
 	rc1=$RC
 	run "$SKYDD" verify --data "$I" --replay --against "$OUTSIDE" --json
 	rc2=$RC
-	check "i) verify, verify --replay --against --json pass (exit $rc1, $rc2)" [ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ]
+	check "i) verify, verify --replay --against --json pass (exit $rc1, $rc2)" all '[ "$rc1" -eq 0 ]' '[ "$rc2" -eq 0 ]'
 	check "i) verify leaves skydd.db byte for byte unchanged" [ "$(sha "$DB")" = "$h_db" ]
 	check "i) verify leaves no WAL content behind" [ ! -s "$DB-wal" ]
 	check "i) verify leaves the key files and checkpoints.log unchanged" \
