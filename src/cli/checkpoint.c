@@ -9,17 +9,17 @@
 #include "store/store.h"
 
 static const char checkpoint_usage[] =
-	"usage: skydd checkpoint --data DIR [--json]\n\n"
-	"Prints the latest signed checkpoint (a C2SP signed note: origin, tree size,\n"
-	"base64 root, Ed25519 signature). Keep copies outside the machine and check\n"
-	"them later with 'skydd verify --against FILE'. Read-only.\n";
+        "usage: skydd checkpoint --data DIR [--json]\n\n"
+        "Prints the latest signed checkpoint (a C2SP signed note: origin, tree size,\n"
+        "base64 root, Ed25519 signature). Keep copies outside the machine and check\n"
+        "them later with 'skydd verify --against FILE'. Read-only.\n";
 
 int cmd_checkpoint(int argc, char **argv)
 {
 	static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	                                     {"json", no_argument, NULL, 'j'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	struct store_reader *r = NULL;
 	const char *dir = NULL;
 	char *note = NULL;
@@ -42,7 +42,7 @@ int cmd_checkpoint(int argc, char **argv)
 			return CLI_OK;
 		default:
 			return cli_error(CLI_USAGE, "checkpoint: unknown or incomplete option '%s'",
-					 argv[optind - 1]);
+			                 argv[optind - 1]);
 		}
 	}
 	if (!dir || optind != argc)
@@ -54,7 +54,7 @@ int cmd_checkpoint(int argc, char **argv)
 	store_reader_close(r);
 	if (rc)
 		return cli_error(CLI_USAGE, "checkpoint: none stored in %s: %s", dir,
-				 sk_strerror(rc));
+		                 sk_strerror(rc));
 	if (json) {
 		struct ledger_checkpoint cp;
 		char root[48];
@@ -69,7 +69,7 @@ int cmd_checkpoint(int argc, char **argv)
 		}
 		sk_base64_encode(cp.root, sizeof(cp.root), root, sizeof(root));
 		o = json_pack("{s:s, s:I, s:s, s:s}", "origin", cp.origin, "size",
-			      (json_int_t)cp.size, "root", root, "note", note);
+		              (json_int_t)cp.size, "root", root, "note", note);
 		cli_print_json(o);
 		json_decref(o);
 	} else {

@@ -12,8 +12,8 @@
 
 #include "util/util.h"
 
-#define CLI_OK 0
-#define CLI_FAIL 1
+#define CLI_OK    0
+#define CLI_FAIL  1
 #define CLI_USAGE 2
 
 struct cli_cmd {
@@ -54,7 +54,7 @@ struct cli_first {
 	char why[200];
 };
 int cli_first_identity(const char *dir, const char *user, const char *name, int clearance,
-		       struct cli_first *out);
+                       struct cli_first *out);
 
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);

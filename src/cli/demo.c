@@ -25,13 +25,13 @@
 extern char **environ;
 
 static const char demo_usage[] =
-	"usage: skydd demo [--data DIR] [--listen ADDR:PORT] [--no-tls] [--setup-only]\n\n"
-	"Creates a demo instance in DIR (default ./demo-data) if absent, with sample\n"
-	"identities and roles and a self-signed certificate, then serves it (default\n"
-	"https://localhost:8443) and prints the URL and the demo logins with their\n"
-	"TOTP secrets. Stop it with Ctrl-C.\n\n"
-	"  --no-tls       serve plain http (loopback only)\n"
-	"  --setup-only   create the instance and print the logins, do not serve\n";
+        "usage: skydd demo [--data DIR] [--listen ADDR:PORT] [--no-tls] [--setup-only]\n\n"
+        "Creates a demo instance in DIR (default ./demo-data) if absent, with sample\n"
+        "identities and roles and a self-signed certificate, then serves it (default\n"
+        "https://localhost:8443) and prints the URL and the demo logins with their\n"
+        "TOTP secrets. Stop it with Ctrl-C.\n\n"
+        "  --no-tls       serve plain http (loopback only)\n"
+        "  --setup-only   create the instance and print the logins, do not serve\n";
 
 struct demo_user {
 	const char *username, *name;
@@ -41,11 +41,11 @@ struct demo_user {
 };
 
 static const struct demo_user users[] = {
-	{"anna", "Anna Lindqvist", CLEAR_KH, ROLE_SSC, true},
-	{"david", "David Ek", CLEAR_KH, ROLE_CHIEF, true},
-	{"bertil", "Bertil Sjöberg", CLEAR_H, ROLE_REGISTRAR, true},
-	{"cecilia", "Cecilia Holm", CLEAR_K, ROLE_AUDITOR, true},
-	{"eva", "Eva Nilsson", CLEAR_BH, ROLE_STAFF, false},
+        {"anna", "Anna Lindqvist", CLEAR_KH, ROLE_SSC, true},
+        {"david", "David Ek", CLEAR_KH, ROLE_CHIEF, true},
+        {"bertil", "Bertil Sjöberg", CLEAR_H, ROLE_REGISTRAR, true},
+        {"cecilia", "Cecilia Holm", CLEAR_K, ROLE_AUDITOR, true},
+        {"eva", "Eva Nilsson", CLEAR_BH, ROLE_STAFF, false},
 };
 
 #define NUSERS (sizeof(users) / sizeof(users[0]))
@@ -100,24 +100,24 @@ static bool make_cert(const char *dir, char *cert, char *key, size_t cap)
 		return false;
 	{
 		char *argv[] = {"openssl",
-				"req",
-				"-x509",
-				"-newkey",
-				"ec",
-				"-pkeyopt",
-				"ec_paramgen_curve:P-256",
-				"-nodes",
-				"-days",
-				"365",
-				"-subj",
-				"/CN=localhost/O=skydd demo",
-				"-addext",
-				"subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1",
-				"-keyout",
-				key,
-				"-out",
-				cert,
-				NULL};
+		                "req",
+		                "-x509",
+		                "-newkey",
+		                "ec",
+		                "-pkeyopt",
+		                "ec_paramgen_curve:P-256",
+		                "-nodes",
+		                "-days",
+		                "365",
+		                "-subj",
+		                "/CN=localhost/O=skydd demo",
+		                "-addext",
+		                "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1",
+		                "-keyout",
+		                key,
+		                "-out",
+		                cert,
+		                NULL};
 
 		return run(argv) == 0;
 	}
@@ -133,10 +133,10 @@ static int setup(const char *dir, FILE *logins)
 	int rc;
 
 	rc = store_init(dir, &(struct store_init_opts){.origin = "skydd.demo/ledger"}, vkey,
-			sizeof(vkey));
+	                sizeof(vkey));
 	if (!rc)
 		rc = cli_first_identity(dir, users[0].username, users[0].name, users[0].clearance,
-					&first);
+		                        &first);
 	if (rc)
 		return rc;
 	rc = store_open(dir, NULL, &s);
@@ -155,22 +155,22 @@ static int setup(const char *dir, FILE *logins)
 			struct model_new_identity ni = {u->username, u->name, u->clearance};
 			/* Anna, the SSC, decides the demo grants: they read like real ones. */
 			struct model_new_grant g = {0, u->role, "Demo: beslut SSC 2026-01", today,
-						    u->role == ROLE_CHIEF ? NULL : until};
+			                            u->role == ROLE_CHIEF ? NULL : until};
 
 			rc = model_identity_create(m, first.id, &ni, &id, otp, sizeof(otp), &err);
 			g.identity_id = id;
 			if (!rc)
 				rc = model_grant_create(m, first.id, ROLE_BIT(ROLE_SSC), &g, &gid,
-							&err);
+				                        &err);
 		}
 		if (rc)
 			break;
 		if (!u->enrolled) {
 			rc = model_identity_totp_secret(m, id, b32, sizeof(b32));
 			fprintf(logins,
-				"  %-8s %-16s one-time password %s (first login: new password "
-				"+ TOTP enrolment)\n           TOTP secret %s\n",
-				u->username, u->name, otp, b32);
+			        "  %-8s %-16s one-time password %s (first login: new password "
+			        "+ TOTP enrolment)\n           TOTP secret %s\n",
+			        u->username, u->name, otp, b32);
 			continue;
 		}
 		demo_password(pw);
@@ -178,7 +178,7 @@ static int setup(const char *dir, FILE *logins)
 		auth_totp_secret_base32(secret, sizeof(secret), b32, sizeof(b32));
 		rc = model_identity_set_credentials(m, id, pw, secret, sizeof(secret));
 		fprintf(logins, "  %-8s %-16s password %s  TOTP secret %s  (%s)\n", u->username,
-			u->name, pw, b32, role_name(u->role));
+		        u->name, pw, b32, role_name(u->role));
 		sodium_memzero(secret, sizeof(secret));
 	}
 	if (rc)
@@ -200,12 +200,10 @@ static void ready(void *ctx, unsigned port)
 
 int cmd_demo(int argc, char **argv)
 {
-	static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-					     {"listen", required_argument, NULL, 'l'},
-					     {"no-tls", no_argument, NULL, 'n'},
-					     {"setup-only", no_argument, NULL, 's'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	        {"data", required_argument, NULL, 'd'}, {"listen", required_argument, NULL, 'l'},
+	        {"no-tls", no_argument, NULL, 'n'},     {"setup-only", no_argument, NULL, 's'},
+	        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
 	const char *dir = "./demo-data", *listen = "127.0.0.1:8443";
 	char path[4200], cert[4300], key[4300], *text = NULL;
 	struct cli_serve_opts so = {0};
@@ -236,7 +234,7 @@ int cmd_demo(int argc, char **argv)
 			return CLI_OK;
 		default:
 			return cli_error(CLI_USAGE, "demo: unknown or incomplete option '%s'",
-					 argv[optind - 1]);
+			                 argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
@@ -256,11 +254,11 @@ int cmd_demo(int argc, char **argv)
 		fclose(f);
 		if (rc)
 			return cli_error(CLI_USAGE, "demo: setting up %s failed: %s", dir,
-					 sk_strerror(rc));
+			                 sk_strerror(rc));
 	}
 	if (tls && !make_cert(dir, cert, key, sizeof(cert))) {
 		fprintf(stderr, "skydd: demo: openssl could not make a certificate; serving plain "
-				"http on loopback\n");
+		                "http on loopback\n");
 		tls = false;
 	}
 	buf_init(&out, 64 * 1024);
@@ -281,11 +279,11 @@ int cmd_demo(int argc, char **argv)
 		if (p)
 			sscanf(p + 12, "%63s", secret);
 		buf_printf(&out,
-			   "\nOpen %s://localhost:%s/ (the certificate is self-signed: accept it "
-			   "once).\nLog in with a username and password above, then the code "
-			   "from an\nauthenticator app with the TOTP secret, or from the command "
-			   "line:\n  oathtool --totp -b %s\nStop the server with Ctrl-C.\n",
-			   tls ? "https" : "http", port, secret[0] ? secret : "SECRET");
+		           "\nOpen %s://localhost:%s/ (the certificate is self-signed: accept it "
+		           "once).\nLog in with a username and password above, then the code "
+		           "from an\nauthenticator app with the TOTP secret, or from the command "
+		           "line:\n  oathtool --totp -b %s\nStop the server with Ctrl-C.\n",
+		           tls ? "https" : "http", port, secret[0] ? secret : "SECRET");
 	}
 	text = buf_detach(&out, NULL);
 	if (!serve) {

@@ -11,24 +11,24 @@
 #include "store/store.h"
 
 static const char init_usage[] =
-	"usage: skydd init --data DIR [--origin NAME] [--user NAME] [--name TEXT]\n"
-	"                  [--clearance none|BH|K|H|KH] [--json]\n\n"
-	"Creates DIR/skydd.db, DIR/signing.key (mode 0600), DIR/verifier.key,\n"
-	"DIR/secrets.key (0600) and DIR/checkpoints.log, writes the first ledger\n"
-	"entries, signs the first checkpoint, and creates the first identity with\n"
-	"the role säkerhetsskyddschef (ssc) and a 12-month systemadministratör\n"
-	"(admin) grant. Prints its one-time password and TOTP enrolment: the first\n"
-	"login sets a new password and confirms the TOTP code. Refuses to overwrite\n"
-	"an existing instance or key. Keep the verifier key outside this machine.\n\n"
-	"  --data DIR        the instance directory (created if missing)\n"
-	"  --origin NAME     the checkpoint origin line (default skydd/<hostname>)\n"
-	"  --user NAME       the first identity's username (default ssc)\n"
-	"  --name TEXT       its display name (default Säkerhetsskyddschef)\n"
-	"  --clearance C     its säkerhetsskyddsklass (default H)\n"
-	"  --json            print the result as JSON\n";
+        "usage: skydd init --data DIR [--origin NAME] [--user NAME] [--name TEXT]\n"
+        "                  [--clearance none|BH|K|H|KH] [--json]\n\n"
+        "Creates DIR/skydd.db, DIR/signing.key (mode 0600), DIR/verifier.key,\n"
+        "DIR/secrets.key (0600) and DIR/checkpoints.log, writes the first ledger\n"
+        "entries, signs the first checkpoint, and creates the first identity with\n"
+        "the role säkerhetsskyddschef (ssc) and a 12-month systemadministratör\n"
+        "(admin) grant. Prints its one-time password and TOTP enrolment: the first\n"
+        "login sets a new password and confirms the TOTP code. Refuses to overwrite\n"
+        "an existing instance or key. Keep the verifier key outside this machine.\n\n"
+        "  --data DIR        the instance directory (created if missing)\n"
+        "  --origin NAME     the checkpoint origin line (default skydd/<hostname>)\n"
+        "  --user NAME       the first identity's username (default ssc)\n"
+        "  --name TEXT       its display name (default Säkerhetsskyddschef)\n"
+        "  --clearance C     its säkerhetsskyddsklass (default H)\n"
+        "  --json            print the result as JSON\n";
 
 int cli_first_identity(const char *dir, const char *user, const char *name, int clearance,
-		       struct cli_first *out)
+                       struct cli_first *out)
 {
 	struct model_new_identity ni = {user, name, (enum clearance)clearance};
 	struct model_new_grant g = {0};
@@ -47,8 +47,7 @@ int cli_first_identity(const char *dir, const char *user, const char *name, int 
 	if (!rc)
 		rc = model_identity_create(m, 0, &ni, &out->id, out->otp, sizeof(out->otp), &err);
 	if (rc) {
-		snprintf(out->why, sizeof(out->why), "%s",
-			 err.msg[0] ? err.msg : sk_strerror(rc));
+		snprintf(out->why, sizeof(out->why), "%s", err.msg[0] ? err.msg : sk_strerror(rc));
 		goto out;
 	}
 	model_today(today);
@@ -67,8 +66,7 @@ int cli_first_identity(const char *dir, const char *user, const char *name, int 
 	if (!rc)
 		rc = model_identity_totp_secret(m, out->id, out->secret, sizeof(out->secret));
 	if (rc)
-		snprintf(out->why, sizeof(out->why), "%s",
-			 err.msg[0] ? err.msg : sk_strerror(rc));
+		snprintf(out->why, sizeof(out->why), "%s", err.msg[0] ? err.msg : sk_strerror(rc));
 out:
 	model_close(m);
 	store_close(s);
@@ -82,9 +80,9 @@ static void print_enrolment(const char *user, const struct cli_first *f)
 	buf_init(&uri, 1024);
 	buf_init(&qr, 256 * 1024);
 	buf_printf(&uri,
-		   "otpauth://totp/skydd:%s?secret=%s&issuer=skydd&algorithm=SHA1&digits=6"
-		   "&period=30",
-		   user, f->secret);
+	           "otpauth://totp/skydd:%s?secret=%s&issuer=skydd&algorithm=SHA1&digits=6"
+	           "&period=30",
+	           user, f->secret);
 	printf("First identity: %s (id %lld), roles ssc and admin (12 months)\n"
 	       "One-time password: %s\n"
 	       "TOTP secret (base32): %s\n%s\n",
@@ -100,13 +98,13 @@ static void print_enrolment(const char *user, const struct cli_first *f)
 int cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-					     {"origin", required_argument, NULL, 'o'},
-					     {"user", required_argument, NULL, 'u'},
-					     {"name", required_argument, NULL, 'n'},
-					     {"clearance", required_argument, NULL, 'c'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	                                     {"origin", required_argument, NULL, 'o'},
+	                                     {"user", required_argument, NULL, 'u'},
+	                                     {"name", required_argument, NULL, 'n'},
+	                                     {"clearance", required_argument, NULL, 'c'},
+	                                     {"json", no_argument, NULL, 'j'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	struct store_init_opts io = {0};
 	const char *dir = NULL, *user = "ssc", *name = "Säkerhetsskyddschef";
 	int clearance = CLEAR_H;
@@ -135,7 +133,7 @@ int cmd_init(int argc, char **argv)
 			clearance = clearance_parse(optarg);
 			if (clearance < 0)
 				return cli_error(CLI_USAGE,
-						 "init: --clearance must be none, BH, K, H or KH");
+				                 "init: --clearance must be none, BH, K, H or KH");
 			break;
 		case 'j':
 			json = true;
@@ -145,32 +143,34 @@ int cmd_init(int argc, char **argv)
 			return CLI_OK;
 		default:
 			return cli_error(CLI_USAGE, "init: unknown or incomplete option '%s'",
-					 argv[optind - 1]);
+			                 argv[optind - 1]);
 		}
 	}
 	if (!dir || optind != argc)
-		return cli_error(CLI_USAGE, "init: --data DIR is required (see 'skydd init --help')");
+		return cli_error(CLI_USAGE,
+		                 "init: --data DIR is required (see 'skydd init --help')");
 	rc = store_init(dir, &io, vkey, sizeof(vkey));
 	if (rc == SK_EEXIST)
-		return cli_error(CLI_USAGE, "init: %s already holds an instance or key; refusing to "
-					    "overwrite",
-				 dir);
+		return cli_error(CLI_USAGE,
+		                 "init: %s already holds an instance or key; refusing to "
+		                 "overwrite",
+		                 dir);
 	if (rc == SK_EINVAL)
 		return cli_error(CLI_USAGE, "init: invalid --origin (no spaces, '+' or control "
-					    "characters, at most 128 bytes)");
+		                            "characters, at most 128 bytes)");
 	if (rc)
 		return cli_error(CLI_USAGE, "init: cannot create an instance in %s: %s", dir,
-				 sk_strerror(rc));
+		                 sk_strerror(rc));
 	rc = cli_first_identity(dir, user, name, clearance, &first);
 	if (rc)
 		return cli_error(CLI_USAGE,
-				 "init: the instance was created but not its first identity: %s "
-				 "(remove %s and run init again)",
-				 first.why, dir);
+		                 "init: the instance was created but not its first identity: %s "
+		                 "(remove %s and run init again)",
+		                 first.why, dir);
 	if (json) {
 		json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s}", "data", dir, "verifier_key",
-				      vkey, "identity_id", (json_int_t)first.id, "username", user,
-				      "one_time_password", first.otp);
+		                      vkey, "identity_id", (json_int_t)first.id, "username", user,
+		                      "one_time_password", first.otp);
 
 		json_object_set_new(o, "totp_secret", json_string(first.secret));
 		cli_print_json(o);

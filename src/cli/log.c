@@ -9,14 +9,14 @@
 #include "store/store.h"
 
 static const char log_usage[] =
-	"usage: skydd log --data DIR [--from N] [--limit K] [--kind PREFIX] [--object OBJ]\n"
-	"                 [--actor ID] [--json]\n"
-	"       skydd log prove N --data DIR [--size M] [--json]\n"
-	"       skydd log consistency M N --data DIR [--json]\n\n"
-	"Lists ledger entries from seq N (default 1), at most K (default 100, max 100000);\n"
-	"'prove' prints the inclusion proof of entry N in the tree of size M (default:\n"
-	"the current size) and checks it; 'consistency' proves that the tree of size M\n"
-	"is a prefix of the tree of size N. Hashes are base64. Read-only.\n";
+        "usage: skydd log --data DIR [--from N] [--limit K] [--kind PREFIX] [--object OBJ]\n"
+        "                 [--actor ID] [--json]\n"
+        "       skydd log prove N --data DIR [--size M] [--json]\n"
+        "       skydd log consistency M N --data DIR [--json]\n\n"
+        "Lists ledger entries from seq N (default 1), at most K (default 100, max 100000);\n"
+        "'prove' prints the inclusion proof of entry N in the tree of size M (default:\n"
+        "the current size) and checks it; 'consistency' proves that the tree of size M\n"
+        "is a prefix of the tree of size N. Hashes are base64. Read-only.\n";
 
 struct log_args {
 	const char *dir;
@@ -31,11 +31,11 @@ struct log_args {
 static int parse_args(int argc, char **argv, struct log_args *a)
 {
 	static const struct option opts[] = {
-		{"data", required_argument, NULL, 'd'},	 {"from", required_argument, NULL, 'f'},
-		{"limit", required_argument, NULL, 'l'}, {"size", required_argument, NULL, 's'},
-		{"kind", required_argument, NULL, 'k'},	 {"object", required_argument, NULL, 'o'},
-		{"actor", required_argument, NULL, 'a'}, {"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},	 {NULL, 0, NULL, 0}};
+	        {"data", required_argument, NULL, 'd'},  {"from", required_argument, NULL, 'f'},
+	        {"limit", required_argument, NULL, 'l'}, {"size", required_argument, NULL, 's'},
+	        {"kind", required_argument, NULL, 'k'},  {"object", required_argument, NULL, 'o'},
+	        {"actor", required_argument, NULL, 'a'}, {"json", no_argument, NULL, 'j'},
+	        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
 	uint64_t v;
 	int c;
 
@@ -71,7 +71,8 @@ static int parse_args(int argc, char **argv, struct log_args *a)
 			break;
 		case 'a':
 			if (!cli_parse_u64(optarg, &v) || v >= (uint64_t)SK_JSON_MAX_INT)
-				return cli_error(CLI_USAGE, "log: --actor must be an identity number");
+				return cli_error(CLI_USAGE,
+				                 "log: --actor must be an identity number");
 			a->f.actor = (int64_t)v;
 			break;
 		case 'j':
@@ -82,7 +83,7 @@ static int parse_args(int argc, char **argv, struct log_args *a)
 			return -1;
 		default:
 			return cli_error(CLI_USAGE, "log: unknown or incomplete option '%s'",
-					 argv[optind - 1]);
+			                 argv[optind - 1]);
 		}
 	}
 	while (optind < argc) {
@@ -171,14 +172,15 @@ static int do_prove(struct store_reader *r, struct log_args *a, uint64_t total)
 
 	if (a->npos != 2 || !cli_parse_u64(a->pos[1], &seq) || seq == 0)
 		return cli_error(CLI_USAGE, "log prove: give the entry's seq (1..%llu)",
-				 (unsigned long long)total);
+		                 (unsigned long long)total);
 	if (seq > total)
-		return cli_error(CLI_FAIL, "log prove: entry %llu does not exist (the ledger has "
-					   "%llu entries)",
-				 (unsigned long long)seq, (unsigned long long)total);
+		return cli_error(CLI_FAIL,
+		                 "log prove: entry %llu does not exist (the ledger has "
+		                 "%llu entries)",
+		                 (unsigned long long)seq, (unsigned long long)total);
 	if (size < seq || size > total)
 		return cli_error(CLI_USAGE, "log prove: --size must be %llu..%llu",
-				 (unsigned long long)seq, (unsigned long long)total);
+		                 (unsigned long long)seq, (unsigned long long)total);
 	rc = store_reader_entry(r, seq, leaf_of, &leaf);
 	if (!rc)
 		rc = ledger_prove_inclusion(seq - 1, size, store_reader_node, r, proof, &n);
@@ -186,16 +188,16 @@ static int do_prove(struct store_reader *r, struct log_args *a, uint64_t total)
 		rc = ledger_root_at(size, store_reader_node, r, root);
 	if (!rc)
 		rc = ledger_verify_inclusion(seq - 1, size, leaf.hash,
-					     (const uint8_t(*)[LEDGER_HASH_LEN])proof, n, root);
+		                             (const uint8_t(*)[LEDGER_HASH_LEN])proof, n, root);
 	if (rc)
 		return cli_error(CLI_FAIL, "log prove: %s (run 'skydd verify')", sk_strerror(rc));
 	b64(leaf.hash, hl);
 	b64(root, hr);
 	if (a->json) {
 		json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:o, s:s}", "seq", (json_int_t)seq,
-				      "leaf_index", (json_int_t)(seq - 1), "tree_size",
-				      (json_int_t)size, "leaf_hash", hl, "proof",
-				      proof_json(proof, n), "root", hr);
+		                      "leaf_index", (json_int_t)(seq - 1), "tree_size",
+		                      (json_int_t)size, "leaf_hash", hl, "proof",
+		                      proof_json(proof, n), "root", hr);
 
 		cli_print_json(o);
 		json_decref(o);
@@ -225,7 +227,7 @@ static int do_consistency(struct store_reader *r, struct log_args *a, uint64_t t
 		return cli_error(CLI_USAGE, "log consistency: give two tree sizes M <= N");
 	if (m == 0 || m > n2 || n2 > total)
 		return cli_error(CLI_USAGE, "log consistency: need 1 <= M <= N <= %llu",
-				 (unsigned long long)total);
+		                 (unsigned long long)total);
 	rc = ledger_prove_consistency(m, n2, store_reader_node, r, proof, &n);
 	if (!rc)
 		rc = ledger_root_at(m, store_reader_node, r, r1);
@@ -233,23 +235,23 @@ static int do_consistency(struct store_reader *r, struct log_args *a, uint64_t t
 		rc = ledger_root_at(n2, store_reader_node, r, r2);
 	if (!rc)
 		rc = ledger_verify_consistency(m, n2, r1, r2,
-					       (const uint8_t(*)[LEDGER_HASH_LEN])proof, n);
+		                               (const uint8_t(*)[LEDGER_HASH_LEN])proof, n);
 	if (rc)
 		return cli_error(CLI_FAIL, "log consistency: %s (run 'skydd verify')",
-				 sk_strerror(rc));
+		                 sk_strerror(rc));
 	b64(r1, h1);
 	b64(r2, h2);
 	if (a->json) {
 		json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:o}", "size1", (json_int_t)m, "size2",
-				      (json_int_t)n2, "root1", h1, "root2", h2, "proof",
-				      proof_json(proof, n));
+		                      (json_int_t)n2, "root1", h1, "root2", h2, "proof",
+		                      proof_json(proof, n));
 
 		cli_print_json(o);
 		json_decref(o);
 		return CLI_OK;
 	}
-	printf("size %llu root %s\nsize %llu root %s\nproof (%zu hashes):\n",
-	       (unsigned long long)m, h1, (unsigned long long)n2, h2, n);
+	printf("size %llu root %s\nsize %llu root %s\nproof (%zu hashes):\n", (unsigned long long)m,
+	       h1, (unsigned long long)n2, h2, n);
 	for (size_t i = 0; i < n; i++) {
 		b64(proof[i], h1);
 		printf("  %s\n", h1);

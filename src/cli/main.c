@@ -10,13 +10,14 @@
 #include "cli/cli.h"
 
 static const struct cli_cmd commands[] = {
-	{"init", cmd_init, "create a new instance (database, signing key, checkpoint log)"},
-	{"serve", cmd_serve, "run the HTTPS server: JSON API and the web UI"},
-	{"verify", cmd_verify, "check the ledger, tree, tiles and checkpoints; exit 1 on tampering"},
-	{"log", cmd_log, "list entries; prove inclusion or consistency"},
-	{"checkpoint", cmd_checkpoint, "print the latest signed checkpoint"},
-	{"demo", cmd_demo, "create and serve a demo instance with sample users"},
-	{"routes", cmd_routes, "list the API routes and their roles (or --openapi)"},
+        {"init", cmd_init, "create a new instance (database, signing key, checkpoint log)"},
+        {"serve", cmd_serve, "run the HTTPS server: JSON API and the web UI"},
+        {"verify", cmd_verify,
+         "check the ledger, tree, tiles and checkpoints; exit 1 on tampering"},
+        {"log", cmd_log, "list entries; prove inclusion or consistency"},
+        {"checkpoint", cmd_checkpoint, "print the latest signed checkpoint"},
+        {"demo", cmd_demo, "create and serve a demo instance with sample users"},
+        {"routes", cmd_routes, "list the API routes and their roles (or --openapi)"},
 };
 
 static void usage(FILE *f)

@@ -13,20 +13,20 @@
 #include "store/store.h"
 
 static const char serve_usage[] =
-	"usage: skydd serve --data DIR --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]\n"
-	"                   [--access-log FILE|-] [--threads N] [--session-idle SECS]\n"
-	"                   [--session-max SECS] [--password-min N]\n\n"
-	"Serves the JSON API (/api/v1) and the web UI. Refuses to listen on a\n"
-	"non-loopback address without TLS. SIGTERM or SIGINT: finish the requests\n"
-	"in flight, drain the writer queue, sign a final checkpoint, exit 0.\n\n"
-	"  --listen ADDR:PORT   e.g. 127.0.0.1:8443, [::1]:8443, 0.0.0.0:443\n"
-	"  --tls-cert FILE      PEM certificate chain (with --tls-key)\n"
-	"  --tls-key FILE       PEM private key\n"
-	"  --access-log FILE    one line per request ('-' = stderr, default none)\n"
-	"  --threads N          worker threads (default: number of CPUs)\n"
-	"  --session-idle SECS  idle timeout (default 1800)\n"
-	"  --session-max SECS   absolute session lifetime (default 43200)\n"
-	"  --password-min N     minimum password length (default 12)\n";
+        "usage: skydd serve --data DIR --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]\n"
+        "                   [--access-log FILE|-] [--threads N] [--session-idle SECS]\n"
+        "                   [--session-max SECS] [--password-min N]\n\n"
+        "Serves the JSON API (/api/v1) and the web UI. Refuses to listen on a\n"
+        "non-loopback address without TLS. SIGTERM or SIGINT: finish the requests\n"
+        "in flight, drain the writer queue, sign a final checkpoint, exit 0.\n\n"
+        "  --listen ADDR:PORT   e.g. 127.0.0.1:8443, [::1]:8443, 0.0.0.0:443\n"
+        "  --tls-cert FILE      PEM certificate chain (with --tls-key)\n"
+        "  --tls-key FILE       PEM private key\n"
+        "  --access-log FILE    one line per request ('-' = stderr, default none)\n"
+        "  --threads N          worker threads (default: number of CPUs)\n"
+        "  --session-idle SECS  idle timeout (default 1800)\n"
+        "  --session-max SECS   absolute session lifetime (default 43200)\n"
+        "  --password-min N     minimum password length (default 12)\n";
 
 static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
 {
@@ -66,7 +66,7 @@ int cli_serve_run(const struct cli_serve_opts *o)
 	rc = model_open(s, o->dir, &mc, &m);
 	if (!rc)
 		rc = api_new(s, m, &(struct api_opts){.dir = o->dir, .tls = o->tls_cert != NULL},
-			     &a);
+		             &a);
 	if (rc) {
 		cli_error(CLI_USAGE, "serve: cannot start: %s", sk_strerror(rc));
 		goto out;
@@ -95,11 +95,11 @@ int cli_serve_run(const struct cli_serve_opts *o)
 		o->ready(o->ready_ctx, http_server_port(srv));
 	else
 		fprintf(stderr, "skydd: serving %s on %s%s\n", o->dir, o->listen,
-			o->tls_cert ? " (TLS)" : "");
+		        o->tls_cert ? " (TLS)" : "");
 	fflush(stdout);
 	sigwait(&set, &sig);
 	fprintf(stderr, "skydd: %s: finishing requests in flight, signing a final checkpoint\n",
-		strsignal(sig));
+	        strsignal(sig));
 	rc = CLI_OK;
 out:
 	http_server_stop(srv);
@@ -114,16 +114,16 @@ out:
 int cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-					     {"listen", required_argument, NULL, 'l'},
-					     {"tls-cert", required_argument, NULL, 'c'},
-					     {"tls-key", required_argument, NULL, 'k'},
-					     {"access-log", required_argument, NULL, 'a'},
-					     {"threads", required_argument, NULL, 't'},
-					     {"session-idle", required_argument, NULL, 'i'},
-					     {"session-max", required_argument, NULL, 'x'},
-					     {"password-min", required_argument, NULL, 'p'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	                                     {"listen", required_argument, NULL, 'l'},
+	                                     {"tls-cert", required_argument, NULL, 'c'},
+	                                     {"tls-key", required_argument, NULL, 'k'},
+	                                     {"access-log", required_argument, NULL, 'a'},
+	                                     {"threads", required_argument, NULL, 't'},
+	                                     {"session-idle", required_argument, NULL, 'i'},
+	                                     {"session-max", required_argument, NULL, 'x'},
+	                                     {"password-min", required_argument, NULL, 'p'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	struct cli_serve_opts o = {0};
 	int c;
 
@@ -152,31 +152,35 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'i':
 			if (!parse_uint(optarg, 60, 86400, &o.idle_s))
-				return cli_error(CLI_USAGE, "serve: --session-idle must be 60..86400");
+				return cli_error(CLI_USAGE,
+				                 "serve: --session-idle must be 60..86400");
 			break;
 		case 'x':
 			if (!parse_uint(optarg, 300, 7 * 86400, &o.absolute_s))
 				return cli_error(CLI_USAGE,
-						 "serve: --session-max must be 300..604800");
+				                 "serve: --session-max must be 300..604800");
 			break;
 		case 'p':
 			if (!parse_uint(optarg, 12, 128, &o.pw_min))
-				return cli_error(CLI_USAGE, "serve: --password-min must be 12..128");
+				return cli_error(CLI_USAGE,
+				                 "serve: --password-min must be 12..128");
 			break;
 		case 'h':
 			fputs(serve_usage, stdout);
 			return CLI_OK;
 		default:
 			return cli_error(CLI_USAGE, "serve: unknown or incomplete option '%s'",
-					 argv[optind - 1]);
+			                 argv[optind - 1]);
 		}
 	}
 	if (!o.dir || !o.listen || optind != argc)
-		return cli_error(CLI_USAGE,
-				 "serve: --data DIR and --listen ADDR:PORT are required (see 'skydd "
-				 "serve --help')");
+		return cli_error(
+		        CLI_USAGE,
+		        "serve: --data DIR and --listen ADDR:PORT are required (see 'skydd "
+		        "serve --help')");
 	if (!o.tls_cert != !o.tls_key)
-		return cli_error(CLI_USAGE, "serve: give both --tls-cert and --tls-key, or neither");
+		return cli_error(CLI_USAGE,
+		                 "serve: give both --tls-cert and --tls-key, or neither");
 	if (o.tls_key) {
 		struct stat st;
 
@@ -184,8 +188,8 @@ int cmd_serve(int argc, char **argv)
 			return cli_error(CLI_USAGE, "serve: cannot read %s", o.tls_key);
 		if (st.st_mode & 077)
 			return cli_error(CLI_USAGE,
-					 "serve: %s is readable by others: chmod 600 it first",
-					 o.tls_key);
+			                 "serve: %s is readable by others: chmod 600 it first",
+			                 o.tls_key);
 	}
 	return cli_serve_run(&o);
 }

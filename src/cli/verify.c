@@ -8,27 +8,25 @@
 #include "store/store.h"
 
 static const char verify_usage[] =
-	"usage: skydd verify --data DIR [--replay] [--against FILE] [--json]\n\n"
-	"Recomputes every leaf and the Merkle tree from the stored entries, checks\n"
-	"that seq has no gaps, that the stored tiles match, that every stored\n"
-	"checkpoint's signature verifies and its root matches the entries, and\n"
-	"that the checkpoints in FILE (one or more signed notes, e.g. a copy of\n"
-	"checkpoints.log kept elsewhere) do too: that catches truncation and forks.\n"
-	"Read-only.\n\n"
-	"  --replay        also rebuild every register from the ledger and compare\n"
-	"  --against FILE  signed checkpoints kept outside the database\n"
-	"  --json          print the result as JSON\n\n"
-	"Exit status: 0 all holds; 1 tampering found (the first bad entry, tile or\n"
-	"checkpoint is named); 2 usage or I/O error.\n";
+        "usage: skydd verify --data DIR [--replay] [--against FILE] [--json]\n\n"
+        "Recomputes every leaf and the Merkle tree from the stored entries, checks\n"
+        "that seq has no gaps, that the stored tiles match, that every stored\n"
+        "checkpoint's signature verifies and its root matches the entries, and\n"
+        "that the checkpoints in FILE (one or more signed notes, e.g. a copy of\n"
+        "checkpoints.log kept elsewhere) do too: that catches truncation and forks.\n"
+        "Read-only.\n\n"
+        "  --replay        also rebuild every register from the ledger and compare\n"
+        "  --against FILE  signed checkpoints kept outside the database\n"
+        "  --json          print the result as JSON\n\n"
+        "Exit status: 0 all holds; 1 tampering found (the first bad entry, tile or\n"
+        "checkpoint is named); 2 usage or I/O error.\n";
 
 int cmd_verify(int argc, char **argv)
 {
-	static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-					     {"replay", no_argument, NULL, 'r'},
-					     {"against", required_argument, NULL, 'a'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	        {"data", required_argument, NULL, 'd'},    {"replay", no_argument, NULL, 'r'},
+	        {"against", required_argument, NULL, 'a'}, {"json", no_argument, NULL, 'j'},
+	        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
 	struct store_verify_opts vo = {0};
 	struct store_verify_result res;
 	const char *dir = NULL;
@@ -57,21 +55,21 @@ int cmd_verify(int argc, char **argv)
 			return CLI_OK;
 		default:
 			return cli_error(CLI_USAGE, "verify: unknown or incomplete option '%s'",
-					 argv[optind - 1]);
+			                 argv[optind - 1]);
 		}
 	}
 	if (!dir || optind != argc)
 		return cli_error(CLI_USAGE,
-				 "verify: --data DIR is required (see 'skydd verify --help')");
+		                 "verify: --data DIR is required (see 'skydd verify --help')");
 	model_register(); /* so that --replay rebuilds every register */
 	rc = store_verify(dir, &vo, &res);
 	sk_base64_encode(res.root, sizeof(res.root), root, sizeof(root));
 	if (json) {
-		json_t *o = json_pack("{s:b, s:I, s:I, s:I, s:s?, s:s?}", "ok", rc == SK_OK,
-				      "entries", (json_int_t)res.entries, "checkpoints",
-				      (json_int_t)res.checkpoints, "against",
-				      (json_int_t)res.against, "root", rc ? NULL : root, "problem",
-				      rc ? res.problem : NULL);
+		json_t *o =
+		        json_pack("{s:b, s:I, s:I, s:I, s:s?, s:s?}", "ok", rc == SK_OK, "entries",
+		                  (json_int_t)res.entries, "checkpoints",
+		                  (json_int_t)res.checkpoints, "against", (json_int_t)res.against,
+		                  "root", rc ? NULL : root, "problem", rc ? res.problem : NULL);
 
 		cli_print_json(o);
 		json_decref(o);

@@ -35,7 +35,7 @@ struct api_field {
 	const char *doc;
 };
 
-#define API_PUBLIC 0x1u	  /* no login needed */
+#define API_PUBLIC    0x1u /* no login needed */
 #define API_ANON_BODY 0x2u /* a body before login (8 KiB limit) */
 
 struct api_ctx;
@@ -44,7 +44,7 @@ typedef void (*api_handler_fn)(struct api_ctx *c);
 struct api_route {
 	const char *method;
 	const char *pattern; /* "/api/v1/grants/{id}/review": {id} is a positive integer */
-	unsigned roles;	     /* ROLE_BIT mask; ROLES_ANY = any authenticated identity */
+	unsigned roles;      /* ROLE_BIT mask; ROLES_ANY = any authenticated identity */
 	unsigned flags;
 	const struct api_field *body; /* terminated by a {NULL}; NULL = no body allowed */
 	const struct api_field *query;
@@ -62,14 +62,14 @@ struct api_ctx {
 	struct http_resp *resp;
 	const struct api_route *route;
 	struct principal p; /* id 0 when not logged in */
-	int64_t id;	    /* the {id} path parameter */
-	json_t *body;	    /* validated object (owned by the router), or NULL */
-	json_t *query;	    /* validated query values as an object */
+	int64_t id;         /* the {id} path parameter */
+	json_t *body;       /* validated object (owned by the router), or NULL */
+	json_t *query;      /* validated query values as an object */
 };
 
 struct api_opts {
 	const char *dir; /* the instance directory (for verify) */
-	bool tls;	 /* cookies are Secure either way; informs nothing else yet */
+	bool tls;        /* cookies are Secure either way; informs nothing else yet */
 };
 
 struct api;
@@ -84,7 +84,7 @@ size_t api_body_limit(void *ctx, const struct http_req *req);
 /* Answers helpers for handlers. They take ownership of v. */
 void api_reply(struct api_ctx *c, unsigned status, json_t *v);
 void api_error(struct api_ctx *c, unsigned status, const char *code, const char *field,
-	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Maps an sk_err (and the model's reason) to the right status and code. */
 void api_fail(struct api_ctx *c, int rc, const struct model_err *err);
 

@@ -57,12 +57,13 @@ static json_t *totp_json(const char *username, const char *secret)
 	buf_init(&uri, 1024);
 	buf_init(&svg, 512 * 1024);
 	/* usernames are [a-z0-9._-]: nothing to escape in the label */
-	buf_printf(&uri, "otpauth://totp/skydd:%s?secret=%s&issuer=skydd&algorithm=SHA1&digits=6"
-			 "&period=30",
-		   username, secret);
+	buf_printf(&uri,
+	           "otpauth://totp/skydd:%s?secret=%s&issuer=skydd&algorithm=SHA1&digits=6"
+	           "&period=30",
+	           username, secret);
 	if (!uri.err && auth_qr_svg(uri.ptr, &svg) == SK_OK)
 		o = json_pack("{s:s, s:s, s:s}", "secret", secret, "uri", uri.ptr, "qr_svg",
-			      svg.ptr);
+		              svg.ptr);
 	buf_release(&uri);
 	buf_release(&svg);
 	return o;
@@ -78,8 +79,8 @@ void api_h_login(struct api_ctx *c)
 	int rc;
 
 	rc = model_login_password(m, str(c, "username"), str(c, "password"), c->req->remote,
-				  challenge, sizeof(challenge), &enroll, secret, sizeof(secret),
-				  user, sizeof(user), &err);
+	                          challenge, sizeof(challenge), &enroll, secret, sizeof(secret),
+	                          user, sizeof(user), &err);
 	if (rc) {
 		api_fail(c, rc, &err);
 		return;
@@ -90,8 +91,8 @@ void api_h_login(struct api_ctx *c)
 		totp = totp_json(user, secret);
 		if (totp)
 			api_reply(c, 200,
-				  json_pack("{s:s, s:s, s:o}", "next", "enroll", "challenge",
-					    challenge, "totp", totp));
+			          json_pack("{s:s, s:s, s:o}", "next", "enroll", "challenge",
+			                    challenge, "totp", totp));
 		else
 			api_fail(c, SK_ENOMEM, NULL);
 	}
@@ -106,8 +107,8 @@ static void session_reply(struct api_ctx *c, struct model_session *s, bool beare
 	json_t *ident = model_identity_get(m, s->identity_id);
 	json_t *o;
 
-	o = json_pack("{s:o, s:s, s:{s:I}}", "identity", ident ? ident : json_null(),
-		      "csrf_token", s->csrf, "session", "id", (json_int_t)s->session_id);
+	o = json_pack("{s:o, s:s, s:{s:I}}", "identity", ident ? ident : json_null(), "csrf_token",
+	              s->csrf, "session", "id", (json_int_t)s->session_id);
 	if (!o) {
 		api_fail(c, SK_ENOMEM, NULL);
 		return;
@@ -120,7 +121,7 @@ static void session_reply(struct api_ctx *c, struct model_session *s, bool beare
 
 		/* No Max-Age: the browser forgets it on exit; the server enforces 12 h. */
 		snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; Secure; HttpOnly; SameSite=Strict",
-			 COOKIE, s->token);
+		         COOKIE, s->token);
 		http_resp_header(c->resp, "Set-Cookie", cookie);
 		sodium_memzero(cookie, sizeof(cookie));
 	}
@@ -149,7 +150,7 @@ void api_h_login_totp(struct api_ctx *c)
 		return;
 	}
 	rc = model_login_totp(api_model(c->api), str(c, "challenge"), code, rec, bearer,
-			      c->req->remote, client_of(c), &s, &err);
+	                      c->req->remote, client_of(c), &s, &err);
 	if (rc) {
 		api_fail(c, rc, &err);
 		return;
@@ -165,7 +166,7 @@ void api_h_login_enroll(struct api_ctx *c)
 	int rc;
 
 	rc = model_login_enroll(api_model(c->api), str(c, "challenge"), str(c, "new_password"),
-				str(c, "code"), bearer, c->req->remote, client_of(c), &s, &err);
+	                        str(c, "code"), bearer, c->req->remote, client_of(c), &s, &err);
 	if (rc) {
 		api_fail(c, rc, &err);
 		return;
@@ -187,8 +188,8 @@ void api_h_logout(struct api_ctx *c)
 		api_fail(c, rc, NULL);
 		return;
 	}
-	snprintf(cookie, sizeof(cookie), "%s=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0",
-		 COOKIE);
+	snprintf(cookie, sizeof(cookie),
+	         "%s=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0", COOKIE);
 	http_resp_header(c->resp, "Set-Cookie", cookie);
 	c->resp->status = 204;
 }
@@ -205,10 +206,10 @@ void api_h_me(struct api_ctx *c)
 	if (c->p.cookie)
 		model_csrf_token(m, &c->p, csrf);
 	o = json_pack("{s:o, s:o, s:s, s:s?, s:{s:I, s:I}}", "identity",
-		      ident ? ident : json_pack("{s:s}", "username", c->p.username), "roles",
-		      roles_json(c->p.roles), "clearance", clearance_name(c->p.clearance),
-		      "csrf_token", csrf[0] ? csrf : NULL, "session", "id",
-		      (json_int_t)c->p.session_id, "token_id", (json_int_t)c->p.token_id);
+	              ident ? ident : json_pack("{s:s}", "username", c->p.username), "roles",
+	              roles_json(c->p.roles), "clearance", clearance_name(c->p.clearance),
+	              "csrf_token", csrf[0] ? csrf : NULL, "session", "id",
+	              (json_int_t)c->p.session_id, "token_id", (json_int_t)c->p.token_id);
 	api_reply(c, 200, o);
 }
 
@@ -216,7 +217,7 @@ void api_h_me_password(struct api_ctx *c)
 {
 	struct model_err err = {0};
 	int rc = model_password_change(api_model(c->api), &c->p, str(c, "current_password"),
-				       str(c, "new_password"), &err);
+	                               str(c, "new_password"), &err);
 
 	if (rc) {
 		api_fail(c, rc, &err);
@@ -241,9 +242,9 @@ void api_h_identities(struct api_ctx *c)
 void api_h_identity_create(struct api_ctx *c)
 {
 	struct model_new_identity n = {
-		.username = str(c, "username"),
-		.display_name = str(c, "display_name"),
-		.clearance = (enum clearance)clearance_parse(str(c, "clearance")),
+	        .username = str(c, "username"),
+	        .display_name = str(c, "display_name"),
+	        .clearance = (enum clearance)clearance_parse(str(c, "clearance")),
 	};
 	struct model_err err = {0};
 	char otp[32];
@@ -256,8 +257,8 @@ void api_h_identity_create(struct api_ctx *c)
 		return;
 	}
 	api_reply(c, 201,
-		  json_pack("{s:o, s:s}", "identity", model_identity_get(api_model(c->api), id),
-			    "one_time_password", otp));
+	          json_pack("{s:o, s:s}", "identity", model_identity_get(api_model(c->api), id),
+	                    "one_time_password", otp));
 	sodium_memzero(otp, sizeof(otp));
 }
 
@@ -275,11 +276,11 @@ void api_h_identity_get(struct api_ctx *c)
 void api_h_identity_update(struct api_ctx *c)
 {
 	struct model_identity_patch patch = {
-		.display_name = str(c, "display_name"),
-		.clearance = json_object_get(c->body, "clearance")
-				     ? clearance_parse(str(c, "clearance"))
-				     : -1,
-		.status = str(c, "status"),
+	        .display_name = str(c, "display_name"),
+	        .clearance = json_object_get(c->body, "clearance")
+	                             ? clearance_parse(str(c, "clearance"))
+	                             : -1,
+	        .status = str(c, "status"),
 	};
 	struct model_err err = {0};
 	int rc = model_identity_update(api_model(c->api), &c->p, c->id, &patch, &err);
@@ -308,11 +309,11 @@ void api_h_grants(struct api_ctx *c)
 void api_h_grant_create(struct api_ctx *c)
 {
 	struct model_new_grant g = {
-		.identity_id = json_integer_value(json_object_get(c->body, "identity_id")),
-		.role = (enum role)role_parse(str(c, "role")),
-		.decision_ref = str(c, "decision_ref"),
-		.valid_from = str(c, "valid_from"),
-		.valid_until = str(c, "valid_until"),
+	        .identity_id = json_integer_value(json_object_get(c->body, "identity_id")),
+	        .role = (enum role)role_parse(str(c, "role")),
+	        .decision_ref = str(c, "decision_ref"),
+	        .valid_from = str(c, "valid_from"),
+	        .valid_until = str(c, "valid_until"),
 	};
 	struct model_err err = {0};
 	int64_t id = 0;
@@ -328,9 +329,9 @@ void api_h_grant_create(struct api_ctx *c)
 static void grant_change(struct api_ctx *c, bool revoke)
 {
 	struct model_err err = {0};
-	int rc = revoke ? model_grant_revoke(api_model(c->api), &c->p, c->id, str(c, "reason"),
-					     &err)
-			: model_grant_review(api_model(c->api), &c->p, c->id, str(c, "note"), &err);
+	int rc =
+	        revoke ? model_grant_revoke(api_model(c->api), &c->p, c->id, str(c, "reason"), &err)
+	               : model_grant_review(api_model(c->api), &c->p, c->id, str(c, "note"), &err);
 
 	if (rc) {
 		api_fail(c, rc, &err);
@@ -359,7 +360,7 @@ void api_h_sessions(struct api_ctx *c)
 
 	if (who != c->p.id && !(c->p.roles & ROLE_BIT(ROLE_ADMIN))) {
 		api_error(c, 403, "forbidden", "identity_id",
-			  "only a systemadministratör sees others' sessions");
+		          "only a systemadministratör sees others' sessions");
 		return;
 	}
 	arr = model_session_list(api_model(c->api), who, c->p.session_id);
@@ -407,14 +408,14 @@ void api_h_token_create(struct api_ctx *c)
 
 	json_array_foreach(roles, i, v) mask |= ROLE_BIT(role_parse(json_string_value(v)));
 	rc = model_token_create(api_model(c->api), &c->p, str(c, "name"), mask,
-				str(c, "expires_at"), &id, secret, sizeof(secret), &err);
+	                        str(c, "expires_at"), &id, secret, sizeof(secret), &err);
 	if (rc) {
 		api_fail(c, rc, &err);
 		return;
 	}
 	api_reply(c, 201,
-		  json_pack("{s:o, s:s}", "token", model_token_get(api_model(c->api), id), "secret",
-			    secret));
+	          json_pack("{s:o, s:s}", "token", model_token_get(api_model(c->api), id), "secret",
+	                    secret));
 	sodium_memzero(secret, sizeof(secret));
 }
 

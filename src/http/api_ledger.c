@@ -112,8 +112,8 @@ void api_h_ledger_entry(struct api_ctx *c)
 	}
 	b64(o.leaf, leaf);
 	api_reply(c, 200,
-		  json_pack("{s:o, s:s, s:s}", "entry", o.entry, "canonical", o.bytes, "leaf_hash",
-			    leaf));
+	          json_pack("{s:o, s:s, s:s}", "entry", o.entry, "canonical", o.bytes, "leaf_hash",
+	                    leaf));
 	free(o.bytes);
 }
 
@@ -144,7 +144,7 @@ void api_h_ledger_proof(struct api_ctx *c)
 	if (!rc && (size < seq || size > total)) {
 		store_reader_end(r);
 		api_error(c, 400, "invalid_field", "size", "size: must be %llu..%llu",
-			  (unsigned long long)seq, (unsigned long long)total);
+		          (unsigned long long)seq, (unsigned long long)total);
 		return;
 	}
 	if (!rc)
@@ -156,7 +156,7 @@ void api_h_ledger_proof(struct api_ctx *c)
 	/* Never hand out a proof that does not check out. */
 	if (!rc)
 		rc = ledger_verify_inclusion(seq - 1, size, o.leaf,
-					     (const uint8_t(*)[LEDGER_HASH_LEN])proof, n, root);
+		                             (const uint8_t(*)[LEDGER_HASH_LEN])proof, n, root);
 	store_reader_end(r);
 	json_decref(o.entry);
 	free(o.bytes);
@@ -175,9 +175,9 @@ void api_h_ledger_proof(struct api_ctx *c)
 
 		b64(root, rh);
 		api_reply(c, 200,
-			  json_pack("{s:I, s:I, s:I, s:s, s:o, s:s}", "seq", (json_int_t)seq,
-				    "leaf_index", (json_int_t)(seq - 1), "tree_size",
-				    (json_int_t)size, "leaf_hash", h, "proof", arr, "root", rh));
+		          json_pack("{s:I, s:I, s:I, s:s, s:o, s:s}", "seq", (json_int_t)seq,
+		                    "leaf_index", (json_int_t)(seq - 1), "tree_size",
+		                    (json_int_t)size, "leaf_hash", h, "proof", arr, "root", rh));
 	}
 }
 
@@ -202,8 +202,8 @@ void api_h_ledger_checkpoint(struct api_ctx *c)
 	}
 	b64(cp.root, root);
 	api_reply(c, 200,
-		  json_pack("{s:s, s:I, s:s, s:s}", "origin", cp.origin, "size", (json_int_t)cp.size,
-			    "root", root, "note", note));
+	          json_pack("{s:s, s:I, s:s, s:s}", "origin", cp.origin, "size",
+	                    (json_int_t)cp.size, "root", root, "note", note));
 	free(note);
 }
 
@@ -220,8 +220,8 @@ void api_h_ledger_verify(struct api_ctx *c)
 	b64(res.root, root);
 	sk_time_format(sk_now_us(), now);
 	api_reply(c, 200,
-		  json_pack("{s:b, s:I, s:I, s:s?, s:s?, s:s}", "ok", rc == SK_OK, "entries",
-			    (json_int_t)res.entries, "checkpoints", (json_int_t)res.checkpoints,
-			    "root", rc ? NULL : root, "problem", rc ? res.problem : NULL,
-			    "checked_at", now));
+	          json_pack("{s:b, s:I, s:I, s:s?, s:s?, s:s}", "ok", rc == SK_OK, "entries",
+	                    (json_int_t)res.entries, "checkpoints", (json_int_t)res.checkpoints,
+	                    "root", rc ? NULL : root, "problem", rc ? res.problem : NULL,
+	                    "checked_at", now));
 }

@@ -15,10 +15,10 @@
 
 #include "util/util.h"
 
-#define HTTP_MAX_BODY (1024 * 1024)  /* after login */
-#define HTTP_MAX_BODY_ANON (8 * 1024) /* before login */
-#define HTTP_MAX_DEPTH 32
-#define HTTP_MAX_HEADERS 16
+#define HTTP_MAX_BODY      (1024 * 1024) /* after login */
+#define HTTP_MAX_BODY_ANON (8 * 1024)    /* before login */
+#define HTTP_MAX_DEPTH     32
+#define HTTP_MAX_HEADERS   16
 
 /* ---- the server core (server.c) ---- */
 
@@ -45,12 +45,12 @@ const char *http_req_cookie(const struct http_req *r, const char *name);
 const char *http_req_query(const struct http_req *r, const char *name);
 /* Calls fn for every query argument (value "" when bare); returns fn's first non-zero. */
 int http_req_query_each(const struct http_req *r,
-			int (*fn)(void *ctx, const char *key, const char *value), void *ctx);
+                        int (*fn)(void *ctx, const char *key, const char *value), void *ctx);
 
 struct http_resp {
 	unsigned status;
 	const char *content_type; /* static string; default "application/json; charset=utf-8" */
-	struct buf body;	  /* owned; max HTTP_MAX_RESPONSE */
+	struct buf body;          /* owned; max HTTP_MAX_RESPONSE */
 	const unsigned char *static_body; /* alternatively, a static body (embedded file) */
 	size_t static_len;
 	unsigned nheaders;
@@ -81,10 +81,10 @@ struct http_server_opts {
 	const char *listen;   /* "127.0.0.1:8443", "[::1]:8443", "0.0.0.0:443" */
 	const char *tls_cert; /* PEM file paths; both or neither */
 	const char *tls_key;
-	unsigned threads;	 /* pool size; 0 = number of CPUs */
-	unsigned timeout_s;	 /* idle connection timeout; 0 = 30 */
-	unsigned max_conns;	 /* 0 = 1024 */
-	FILE *access_log;	 /* one line per request, NULL = none */
+	unsigned threads;   /* pool size; 0 = number of CPUs */
+	unsigned timeout_s; /* idle connection timeout; 0 = 30 */
+	unsigned max_conns; /* 0 = 1024 */
+	FILE *access_log;   /* one line per request, NULL = none */
 	http_handler_fn handler;
 	http_body_limit_fn body_limit; /* NULL = HTTP_MAX_BODY for all */
 	void *ctx;
@@ -96,7 +96,7 @@ struct http_server_opts {
  * options), SK_EPERM, SK_EIO (cannot bind, cannot read the key files).
  */
 int http_server_start(const struct http_server_opts *o, struct http_server **out, char *why,
-		      size_t why_cap);
+                      size_t why_cap);
 
 /* The port actually bound (useful with port 0). */
 unsigned http_server_port(const struct http_server *s);
@@ -115,6 +115,6 @@ bool http_addr_is_loopback(const char *host);
  * content type. Returns SK_OK or SK_ENOTFOUND.
  */
 int http_static_lookup(const char *path, const unsigned char **data, size_t *len,
-		       const char **content_type);
+                       const char **content_type);
 
 #endif

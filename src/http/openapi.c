@@ -37,10 +37,10 @@ static void limits(struct buf *o, const struct api_field *f)
 {
 	if (f->type == API_INT)
 		buf_printf(o, ", minimum: %lld, maximum: %lld", (long long)f->min,
-			   (long long)f->max);
+		           (long long)f->max);
 	else if (f->type == API_STRING || f->type == API_TEXT || f->type == API_SECRET)
 		buf_printf(o, ", minLength: %lld, maxLength: %lld", (long long)f->min,
-			   (long long)f->max);
+		           (long long)f->max);
 }
 
 static void field_schema(struct buf *o, const struct api_field *f)
@@ -92,18 +92,19 @@ static void operation(struct buf *o, const struct api_route *r)
 		buf_puts(o, "      parameters:\n");
 		if (strstr(r->pattern, "{id}"))
 			buf_puts(o, "        - {name: id, in: path, required: true, schema: {type: "
-				    "integer, minimum: 1}}\n");
+			            "integer, minimum: 1}}\n");
 		for (f = r->query; f && f->name; f++) {
 			buf_printf(o, "        - {name: %s, in: query, required: %s, schema: ",
-				   f->name, f->required ? "true" : "false");
+			           f->name, f->required ? "true" : "false");
 			field_schema(o, f);
 			buf_puts(o, "}\n");
 		}
 	}
 	if (r->body) {
-		buf_puts(o, "      requestBody:\n        required: false\n        content:\n"
-			    "          application/json:\n            schema:\n"
-			    "              type: object\n              additionalProperties: false\n");
+		buf_puts(o,
+		         "      requestBody:\n        required: false\n        content:\n"
+		         "          application/json:\n            schema:\n"
+		         "              type: object\n              additionalProperties: false\n");
 		if (r->body->name) {
 			bool any = false;
 
@@ -129,24 +130,25 @@ static void operation(struct buf *o, const struct api_route *r)
 		}
 	}
 	buf_puts(o, "      responses:\n"
-		    "        '200': {description: OK}\n"
-		    "        '4XX': {description: Error, content: {application/json: {schema: "
-		    "{$ref: '#/components/schemas/Error'}}}}\n");
+	            "        '200': {description: OK}\n"
+	            "        '4XX': {description: Error, content: {application/json: {schema: "
+	            "{$ref: '#/components/schemas/Error'}}}}\n");
 }
 
 int api_openapi(struct buf *o)
 {
 	const struct api_route *routes = api_routes(NULL), *r, *q;
 
-	buf_printf(o, "# Generated from the route table by `skydd routes --openapi`; a test "
-		      "keeps it equal.\n"
-		      "openapi: 3.1.0\n"
-		      "info:\n  title: skydd API\n  version: \"%s\"\n"
-		      "  description: >-\n    Protective-security registers (PMFS 2022:1) in a "
-		      "tamper-evident ledger.\n    See docs/api.md. x-roles lists the roles a route "
-		      "needs.\n"
-		      "paths:\n",
-		      SKYDD_VERSION);
+	buf_printf(o,
+	           "# Generated from the route table by `skydd routes --openapi`; a test "
+	           "keeps it equal.\n"
+	           "openapi: 3.1.0\n"
+	           "info:\n  title: skydd API\n  version: \"%s\"\n"
+	           "  description: >-\n    Protective-security registers (PMFS 2022:1) in a "
+	           "tamper-evident ledger.\n    See docs/api.md. x-roles lists the roles a route "
+	           "needs.\n"
+	           "paths:\n",
+	           SKYDD_VERSION);
 	for (r = routes; r->method; r++) {
 		bool seen = false;
 
@@ -160,17 +162,18 @@ int api_openapi(struct buf *o)
 				operation(o, q);
 		}
 	}
-	buf_puts(o, "components:\n"
-		    "  securitySchemes:\n"
-		    "    cookie: {type: apiKey, in: cookie, name: __Host-skydd, description: "
-		    "\"with X-CSRF-Token on POST, PATCH and DELETE\"}\n"
-		    "    bearer: {type: http, scheme: bearer}\n"
-		    "  schemas:\n"
-		    "    Role: {type: string, enum: [chief, ssc, registrar, admin, staff, auditor]}\n"
-		    "    Error:\n      type: object\n      properties:\n        error:\n"
-		    "          type: object\n          properties:\n"
-		    "            code: {type: string}\n            message: {type: string}\n"
-		    "            field: {type: [string, 'null']}\n");
+	buf_puts(o,
+	         "components:\n"
+	         "  securitySchemes:\n"
+	         "    cookie: {type: apiKey, in: cookie, name: __Host-skydd, description: "
+	         "\"with X-CSRF-Token on POST, PATCH and DELETE\"}\n"
+	         "    bearer: {type: http, scheme: bearer}\n"
+	         "  schemas:\n"
+	         "    Role: {type: string, enum: [chief, ssc, registrar, admin, staff, auditor]}\n"
+	         "    Error:\n      type: object\n      properties:\n        error:\n"
+	         "          type: object\n          properties:\n"
+	         "            code: {type: string}\n            message: {type: string}\n"
+	         "            field: {type: [string, 'null']}\n");
 	return o->err;
 }
 

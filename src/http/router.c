@@ -70,7 +70,7 @@ void api_reply(struct api_ctx *c, unsigned status, json_t *v)
 	if (v && !s) {
 		c->resp->status = 500;
 		buf_puts(&c->resp->body, "{\"error\":{\"code\":\"internal\",\"message\":\"out of "
-					 "memory\",\"field\":null}}");
+		                         "memory\",\"field\":null}}");
 		return;
 	}
 	if (s) {
@@ -80,7 +80,7 @@ void api_reply(struct api_ctx *c, unsigned status, json_t *v)
 }
 
 void api_error(struct api_ctx *c, unsigned status, const char *code, const char *field,
-	       const char *fmt, ...)
+               const char *fmt, ...)
 {
 	char msg[300];
 	va_list ap;
@@ -90,8 +90,8 @@ void api_error(struct api_ctx *c, unsigned status, const char *code, const char 
 	va_end(ap);
 	buf_reset(&c->resp->body);
 	api_reply(c, status,
-		  json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", code, "message", msg, "field",
-			    field && *field ? field : NULL));
+	          json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", code, "message", msg, "field",
+	                    field && *field ? field : NULL));
 }
 
 void api_fail(struct api_ctx *c, int rc, const struct model_err *err)
@@ -136,7 +136,7 @@ void api_fail(struct api_ctx *c, int rc, const struct model_err *err)
 		break;
 	default:
 		api_error(c, 500, "internal", NULL, "internal error: %s (nothing was changed)",
-			  sk_strerror(rc));
+		          sk_strerror(rc));
 		break;
 	}
 }
@@ -199,18 +199,18 @@ static bool field_ok(const struct api_field *f, json_t *v, char *msg, size_t cap
 		n = json_string_length(v);
 		if ((int64_t)n < f->min || (int64_t)n > f->max)
 			return snprintf(msg, cap, "%s: must be %lld..%lld bytes", f->name,
-					(long long)f->min, (long long)f->max),
+			                (long long)f->min, (long long)f->max),
 			       false;
 		if (f->type != API_SECRET && has_control(json_string_value(v), f->type == API_TEXT))
 			return snprintf(msg, cap, "%s: must not contain control characters",
-					f->name),
+			                f->name),
 			       false;
 		return true;
 	case API_INT:
 		if (!json_is_integer(v) || json_integer_value(v) < f->min ||
 		    json_integer_value(v) > f->max)
 			return snprintf(msg, cap, "%s: must be an integer %lld..%lld", f->name,
-					(long long)f->min, (long long)f->max),
+			                (long long)f->min, (long long)f->max),
 			       false;
 		return true;
 	case API_BOOL:
@@ -232,25 +232,23 @@ static bool field_ok(const struct api_field *f, json_t *v, char *msg, size_t cap
 	case API_ROLE:
 		if (!json_is_string(v) || role_parse(json_string_value(v)) < 0)
 			return snprintf(msg, cap,
-					"%s: must be one of chief, ssc, registrar, admin, staff, "
-					"auditor",
-					f->name),
+			                "%s: must be one of chief, ssc, registrar, admin, staff, "
+			                "auditor",
+			                f->name),
 			       false;
 		return true;
 	case API_ROLES: {
 		size_t i;
 		json_t *x;
 
-		if (!json_is_array(v) || json_array_size(v) == 0 ||
-		    json_array_size(v) > ROLE_COUNT)
+		if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > ROLE_COUNT)
 			return snprintf(msg, cap, "%s: must be a list of 1..%d roles", f->name,
-					ROLE_COUNT),
+			                ROLE_COUNT),
 			       false;
 		json_array_foreach(v, i, x)
 		{
 			if (!json_is_string(x) || role_parse(json_string_value(x)) < 0)
-				return snprintf(msg, cap, "%s[%zu]: not a role", f->name, i),
-				       false;
+				return snprintf(msg, cap, "%s[%zu]: not a role", f->name, i), false;
 		}
 		return true;
 	}
@@ -274,7 +272,7 @@ static const struct api_field *field_find(const struct api_field *fs, const char
 
 /* Validates obj against fields: unknown, missing, wrong. Returns false after replying. */
 static bool validate_object(struct api_ctx *c, json_t *obj, const struct api_field *fields,
-			    const char *what)
+                            const char *what)
 {
 	const struct api_field *f;
 	const char *key;
@@ -382,14 +380,14 @@ static bool parse_body(struct api_ctx *c)
 	}
 	if (!ct || strncmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';')) {
 		api_error(c, 415, "unsupported_media_type", NULL,
-			  "send the body as application/json");
+		          "send the body as application/json");
 		return false;
 	}
-	v = sk_json_parse(c->req->body, c->req->body_len, HTTP_MAX_DEPTH, field, sizeof(field),
-			  msg, sizeof(msg));
+	v = sk_json_parse(c->req->body, c->req->body_len, HTTP_MAX_DEPTH, field, sizeof(field), msg,
+	                  sizeof(msg));
 	if (!v) {
-		api_error(c, 400, field[0] ? "invalid_field" : "bad_json", field,
-			  "%s%s%s", field[0] ? field : "", field[0] ? ": " : "", msg);
+		api_error(c, 400, field[0] ? "invalid_field" : "bad_json", field, "%s%s%s",
+		          field[0] ? field : "", field[0] ? ": " : "", msg);
 		return false;
 	}
 	if (!json_is_object(v)) {
@@ -447,7 +445,7 @@ static void serve_static(struct http_req *req, struct http_resp *resp)
 	if (http_static_lookup(req->path, &data, &len, &type) != SK_OK) {
 		resp->status = 404;
 		buf_puts(&resp->body, "{\"error\":{\"code\":\"not_found\",\"message\":\"no such "
-				      "page\",\"field\":null}}");
+		                      "page\",\"field\":null}}");
 		return;
 	}
 	resp->status = 200;
@@ -489,7 +487,7 @@ void api_handle(void *ctx, struct http_req *req, struct http_resp *resp)
 		} else if (path_match) {
 			http_resp_header(resp, "Allow", path_match->method);
 			api_error(&c, 405, "method_not_allowed", NULL, "%s is not allowed here",
-				  req->method);
+			          req->method);
 		} else {
 			api_error(&c, 404, "not_found", NULL, "no such route");
 		}
@@ -500,7 +498,7 @@ void api_handle(void *ctx, struct http_req *req, struct http_resp *resp)
 		rc = authenticate(a, req, &c.p);
 		if (rc && !(c.route->flags & API_PUBLIC)) {
 			api_error(&c, 401, "unauthenticated", NULL,
-				  "log in first (the session may have expired)");
+			          "log in first (the session may have expired)");
 			goto out;
 		}
 		if (rc)

@@ -15,9 +15,9 @@
 
 #include "util/util.h"
 
-#define LEDGER_HASH_LEN 32
-#define LEDGER_MAX_PROOF 64 /* hashes in any proof for a tree of < 2^63 leaves */
-#define LEDGER_KIND_MAX 64
+#define LEDGER_HASH_LEN   32
+#define LEDGER_MAX_PROOF  64 /* hashes in any proof for a tree of < 2^63 leaves */
+#define LEDGER_KIND_MAX   64
 #define LEDGER_OBJECT_MAX 128
 
 /* ---- entries ---- */
@@ -31,9 +31,9 @@
  * data: a JSON object (may be empty); integers only, within ±2^53.
  */
 struct ledger_entry {
-	uint64_t seq;	 /* 1-based position; seq = leaf index + 1 */
+	uint64_t seq;    /* 1-based position; seq = leaf index + 1 */
 	int64_t time_us; /* µs since the epoch, UTC */
-	int64_t actor;	 /* identity id, 0 = the system; 0 <= actor < 2^53 */
+	int64_t actor;   /* identity id, 0 = the system; 0 <= actor < 2^53 */
 	const char *kind;
 	const char *object;
 	const json_t *data;
@@ -71,7 +71,7 @@ void ledger_decoded_release(struct ledger_decoded *d);
 void ledger_leaf_hash(const void *data, size_t len, uint8_t out[LEDGER_HASH_LEN]);
 /* SHA-256(0x01 || left || right) */
 void ledger_node_hash(const uint8_t left[LEDGER_HASH_LEN], const uint8_t right[LEDGER_HASH_LEN],
-		      uint8_t out[LEDGER_HASH_LEN]);
+                      uint8_t out[LEDGER_HASH_LEN]);
 /* SHA-256 of nothing: the root of the empty tree */
 void ledger_empty_root(uint8_t out[LEDGER_HASH_LEN]);
 
@@ -84,11 +84,11 @@ void ledger_empty_root(uint8_t out[LEDGER_HASH_LEN]);
 
 /* Called for every complete node an append creates, leaf first, then upward. */
 typedef int (*ledger_node_fn)(void *ctx, unsigned level, uint64_t index,
-			      const uint8_t hash[LEDGER_HASH_LEN]);
+                              const uint8_t hash[LEDGER_HASH_LEN]);
 
 /* Reads the hash of a complete node; returns SK_OK or an error that is passed back. */
 typedef int (*ledger_read_node_fn)(void *ctx, unsigned level, uint64_t index,
-				   uint8_t out[LEDGER_HASH_LEN]);
+                                   uint8_t out[LEDGER_HASH_LEN]);
 
 /*
  * The right edge of the tree: one perfect-subtree root per set bit of size,
@@ -108,7 +108,7 @@ void ledger_tree_init(struct ledger_tree *t);
  * (the tree is then unchanged).
  */
 int ledger_tree_append(struct ledger_tree *t, const uint8_t leaf[LEDGER_HASH_LEN],
-		       ledger_node_fn emit, void *ctx);
+                       ledger_node_fn emit, void *ctx);
 
 /* The RFC 6962 root of the tree (the empty root for size 0). */
 void ledger_tree_root(const struct ledger_tree *t, uint8_t out[LEDGER_HASH_LEN]);
@@ -117,8 +117,7 @@ void ledger_tree_root(const struct ledger_tree *t, uint8_t out[LEDGER_HASH_LEN])
 int ledger_tree_load(struct ledger_tree *t, uint64_t size, ledger_read_node_fn rd, void *ctx);
 
 /* Root of the tree of the given size, from O(log n) stored nodes. */
-int ledger_root_at(uint64_t size, ledger_read_node_fn rd, void *ctx,
-		   uint8_t out[LEDGER_HASH_LEN]);
+int ledger_root_at(uint64_t size, ledger_read_node_fn rd, void *ctx, uint8_t out[LEDGER_HASH_LEN]);
 
 /* ---- proofs ---- */
 
@@ -128,26 +127,26 @@ int ledger_root_at(uint64_t size, ledger_read_node_fn rd, void *ctx,
  * Returns SK_OK, SK_ERANGE (index >= size) or rd's error.
  */
 int ledger_prove_inclusion(uint64_t index, uint64_t size, ledger_read_node_fn rd, void *ctx,
-			   uint8_t proof[][LEDGER_HASH_LEN], size_t *n);
+                           uint8_t proof[][LEDGER_HASH_LEN], size_t *n);
 
 /* Consistency proof between sizes size1 <= size2. Same returns as above. */
 int ledger_prove_consistency(uint64_t size1, uint64_t size2, ledger_read_node_fn rd, void *ctx,
-			     uint8_t proof[][LEDGER_HASH_LEN], size_t *n);
+                             uint8_t proof[][LEDGER_HASH_LEN], size_t *n);
 
 /* RFC 9162 §2.1.3.2 verification. Returns SK_OK or SK_EVERIFY. */
 int ledger_verify_inclusion(uint64_t index, uint64_t size, const uint8_t leaf[LEDGER_HASH_LEN],
-			    const uint8_t proof[][LEDGER_HASH_LEN], size_t n,
-			    const uint8_t root[LEDGER_HASH_LEN]);
+                            const uint8_t proof[][LEDGER_HASH_LEN], size_t n,
+                            const uint8_t root[LEDGER_HASH_LEN]);
 
 /* RFC 9162 §2.1.4.2 verification. Returns SK_OK or SK_EVERIFY. */
 int ledger_verify_consistency(uint64_t size1, uint64_t size2, const uint8_t root1[LEDGER_HASH_LEN],
-			      const uint8_t root2[LEDGER_HASH_LEN],
-			      const uint8_t proof[][LEDGER_HASH_LEN], size_t n);
+                              const uint8_t root2[LEDGER_HASH_LEN],
+                              const uint8_t proof[][LEDGER_HASH_LEN], size_t n);
 
 /* ---- tiles (C2SP tlog-tiles shape: height 8, 256 hashes a tile) ---- */
 
 #define LEDGER_TILE_HEIGHT 8
-#define LEDGER_TILE_WIDTH 256
+#define LEDGER_TILE_WIDTH  256
 
 /*
  * Only nodes at levels that are multiples of 8 are stored: tile (L, N) holds
@@ -159,14 +158,14 @@ struct ledger_tile_ref {
 	unsigned tile_level;
 	uint64_t tile_index;
 	unsigned offset; /* first hash in the tile */
-	unsigned count;	 /* 2^(level % 8) hashes, folded pairwise */
+	unsigned count;  /* 2^(level % 8) hashes, folded pairwise */
 };
 
 void ledger_tile_locate(unsigned level, uint64_t index, struct ledger_tile_ref *ref);
 
 /* Folds count (a power of two) consecutive hashes into their subtree root. */
 void ledger_tile_fold(const uint8_t hashes[][LEDGER_HASH_LEN], unsigned count,
-		      uint8_t out[LEDGER_HASH_LEN]);
+                      uint8_t out[LEDGER_HASH_LEN]);
 
 /* ---- signed notes (C2SP signed-note, Ed25519) ---- */
 
@@ -188,8 +187,7 @@ struct ledger_verifier {
  * Generates a key pair for name. skey gets "PRIVATE+KEY+name+hash+base64",
  * vkey gets "name+hash+base64" (each buffer at least 256 bytes).
  */
-int ledger_note_keygen(const char *name, char *skey, size_t skey_cap, char *vkey,
-		       size_t vkey_cap);
+int ledger_note_keygen(const char *name, char *skey, size_t skey_cap, char *vkey, size_t vkey_cap);
 /* Parses a signer key; returns SK_OK or SK_EINVAL. Zero it with ledger_signer_wipe. */
 int ledger_signer_parse(const char *skey, size_t len, struct ledger_signer *out);
 void ledger_signer_wipe(struct ledger_signer *s);
@@ -202,8 +200,7 @@ int ledger_verifier_parse(const char *vkey, size_t len, struct ledger_verifier *
  * Signs text (must end in "\n", no control bytes but newline) and appends the
  * whole signed note to out. Byte-identical to the Go implementation.
  */
-int ledger_note_sign(const char *text, size_t len, const struct ledger_signer *s,
-		     struct buf *out);
+int ledger_note_sign(const char *text, size_t len, const struct ledger_signer *s, struct buf *out);
 
 /*
  * Parses a signed note and verifies it: the note must be well formed, and at
@@ -213,7 +210,7 @@ int ledger_note_sign(const char *text, size_t len, const struct ledger_signer *s
  * Returns SK_OK, SK_EINVAL (malformed) or SK_EVERIFY.
  */
 int ledger_note_open(const char *note, size_t len, const struct ledger_verifier *v, size_t nv,
-		     size_t *text_len);
+                     size_t *text_len);
 
 /* ---- checkpoints (C2SP tlog-checkpoint) ---- */
 
@@ -236,6 +233,6 @@ int ledger_checkpoint_parse(const char *text, size_t len, struct ledger_checkpoi
  * parses the body. Returns SK_OK, SK_EINVAL, SK_EVERIFY.
  */
 int ledger_checkpoint_open(const char *note, size_t len, const struct ledger_verifier *v,
-			   struct ledger_checkpoint *out);
+                           struct ledger_checkpoint *out);
 
 #endif

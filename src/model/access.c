@@ -31,8 +31,8 @@ int model_tx_step_done(struct store_q *q)
 }
 
 static const char roles_sql[] =
-	"SELECT DISTINCT role FROM role_grant WHERE identity_id = ?1 AND revoked_at IS NULL "
-	"AND valid_from <= ?2 AND (valid_until IS NULL OR valid_until >= ?2)";
+        "SELECT DISTINCT role FROM role_grant WHERE identity_id = ?1 AND revoked_at IS NULL "
+        "AND valid_from <= ?2 AND (valid_until IS NULL OR valid_until >= ?2)";
 
 static unsigned roles_from(struct store_q *q)
 {
@@ -62,9 +62,9 @@ unsigned model_tx_roles_of(struct store_tx *tx, int64_t identity_id, const char 
 bool model_tx_someone_has(struct store_tx *tx, enum role r, const char *today)
 {
 	static const char sql[] =
-		"SELECT 1 FROM role_grant g JOIN identity i ON i.id = g.identity_id "
-		"WHERE g.role = ?1 AND g.revoked_at IS NULL AND g.valid_from <= ?2 AND "
-		"(g.valid_until IS NULL OR g.valid_until >= ?2) AND i.status = 'active' LIMIT 1";
+	        "SELECT 1 FROM role_grant g JOIN identity i ON i.id = g.identity_id "
+	        "WHERE g.role = ?1 AND g.revoked_at IS NULL AND g.valid_from <= ?2 AND "
+	        "(g.valid_until IS NULL OR g.valid_until >= ?2) AND i.status = 'active' LIMIT 1";
 	struct store_q *q;
 	bool yes;
 
@@ -100,7 +100,8 @@ int model_submit(struct model *m, store_cmd_fn fn, void *arg, struct model_err *
 	rc = store_submit(m->store, &c);
 	if (rc && err) {
 		snprintf(err->field, sizeof(err->field), "%s", c.err_field);
-		snprintf(err->msg, sizeof(err->msg), "%s", c.err_msg[0] ? c.err_msg : sk_strerror(rc));
+		snprintf(err->msg, sizeof(err->msg), "%s",
+		         c.err_msg[0] ? c.err_msg : sk_strerror(rc));
 	}
 	return rc;
 }
@@ -149,7 +150,7 @@ out:
 }
 
 int model_seal(struct model *m, const uint8_t *plain, size_t n, uint8_t *out, size_t cap,
-	       size_t *out_len)
+               size_t *out_len)
 {
 	size_t need = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n;
 
@@ -162,14 +163,14 @@ int model_seal(struct model *m, const uint8_t *plain, size_t n, uint8_t *out, si
 }
 
 int model_unseal(struct model *m, const uint8_t *sealed, size_t n, uint8_t *out, size_t cap,
-		 size_t *out_len)
+                 size_t *out_len)
 {
 	size_t overhead = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES;
 
 	if (n < overhead || cap < n - overhead)
 		return SK_ECORRUPT;
 	if (crypto_secretbox_open_easy(out, sealed + crypto_secretbox_NONCEBYTES,
-				       n - crypto_secretbox_NONCEBYTES, sealed, m->seal_key) != 0)
+	                               n - crypto_secretbox_NONCEBYTES, sealed, m->seal_key) != 0)
 		return SK_ECORRUPT;
 	*out_len = n - overhead;
 	return SK_OK;
@@ -216,11 +217,12 @@ static int apply_identity(struct store_tx *tx, const struct ledger_entry *e)
 
 	model_time(e->time_us, t);
 	if (strcmp(e->kind, "identity.created") == 0) {
-		rc = store_tx_query(tx,
-				    "INSERT INTO identity (id, username, display_name, clearance, "
-				    "status, created_at, created_by, updated_at) VALUES (?1, ?2, ?3, "
-				    "?4, 'active', ?5, ?6, ?5)",
-				    &q);
+		rc = store_tx_query(
+		        tx,
+		        "INSERT INTO identity (id, username, display_name, clearance, "
+		        "status, created_at, created_by, updated_at) VALUES (?1, ?2, ?3, "
+		        "?4, 'active', ?5, ?6, ?5)",
+		        &q);
 		if (rc)
 			return rc;
 		store_q_bind_int(q, 1, num(e->data, "id"));
@@ -236,11 +238,12 @@ static int apply_identity(struct store_tx *tx, const struct ledger_entry *e)
 		json_t *cl = json_object_get(e->data, "clearance");
 		json_t *st = json_object_get(e->data, "status");
 
-		rc = store_tx_query(tx,
-				    "UPDATE identity SET display_name = coalesce(?2, display_name), "
-				    "clearance = coalesce(?3, clearance), status = coalesce(?4, "
-				    "status), updated_at = ?5 WHERE id = ?1",
-				    &q);
+		rc = store_tx_query(
+		        tx,
+		        "UPDATE identity SET display_name = coalesce(?2, display_name), "
+		        "clearance = coalesce(?3, clearance), status = coalesce(?4, "
+		        "status), updated_at = ?5 WHERE id = ?1",
+		        &q);
 		if (rc)
 			return rc;
 		store_q_bind_int(q, 1, num(e->data, "id"));
@@ -263,11 +266,12 @@ static int apply_grant(struct store_tx *tx, const struct ledger_entry *e)
 	if (strcmp(e->kind, "grant.created") == 0) {
 		json_t *until = json_object_get(e->data, "valid_until");
 
-		rc = store_tx_query(tx,
-				    "INSERT INTO role_grant (id, identity_id, role, privileged, "
-				    "decided_by, decision_ref, valid_from, valid_until, created_at) "
-				    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-				    &q);
+		rc = store_tx_query(
+		        tx,
+		        "INSERT INTO role_grant (id, identity_id, role, privileged, "
+		        "decided_by, decision_ref, valid_from, valid_until, created_at) "
+		        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		        &q);
 		if (rc)
 			return rc;
 		store_q_bind_int(q, 1, num(e->data, "id"));
@@ -278,15 +282,15 @@ static int apply_grant(struct store_tx *tx, const struct ledger_entry *e)
 		store_q_bind_text(q, 6, str(e->data, "decision_ref"));
 		store_q_bind_text(q, 7, str(e->data, "valid_from"));
 		json_is_string(until) ? store_q_bind_text(q, 8, json_string_value(until))
-				      : store_q_bind_null(q, 8);
+		                      : store_q_bind_null(q, 8);
 		store_q_bind_text(q, 9, t);
 		return model_tx_step_done(q);
 	}
 	if (strcmp(e->kind, "grant.reviewed") == 0) {
 		rc = store_tx_query(tx,
-				    "INSERT INTO grant_review (seq, grant_id, reviewed_by, "
-				    "reviewed_at, note) VALUES (?1, ?2, ?3, ?4, ?5)",
-				    &q);
+		                    "INSERT INTO grant_review (seq, grant_id, reviewed_by, "
+		                    "reviewed_at, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+		                    &q);
 		if (rc)
 			return rc;
 		store_q_bind_int(q, 1, (int64_t)e->seq);
@@ -298,7 +302,7 @@ static int apply_grant(struct store_tx *tx, const struct ledger_entry *e)
 		if (rc)
 			return rc;
 		rc = store_tx_query(tx, "UPDATE role_grant SET last_review_at = ?2 WHERE id = ?1",
-				    &q);
+		                    &q);
 		if (rc)
 			return rc;
 		store_q_bind_int(q, 1, num(e->data, "id"));
@@ -307,9 +311,9 @@ static int apply_grant(struct store_tx *tx, const struct ledger_entry *e)
 	}
 	if (strcmp(e->kind, "grant.revoked") == 0) {
 		rc = store_tx_query(tx,
-				    "UPDATE role_grant SET revoked_at = ?2, revoked_by = ?3, "
-				    "revoke_reason = ?4 WHERE id = ?1",
-				    &q);
+		                    "UPDATE role_grant SET revoked_at = ?2, revoked_by = ?3, "
+		                    "revoke_reason = ?4 WHERE id = ?1",
+		                    &q);
 		if (rc)
 			return rc;
 		store_q_bind_int(q, 1, num(e->data, "id"));
@@ -333,11 +337,12 @@ static int apply_token(struct store_tx *tx, const struct ledger_entry *e)
 		roles = json_dumps(json_object_get(e->data, "roles"), JSON_COMPACT);
 		if (!roles)
 			return SK_ENOMEM;
-		rc = store_tx_query(tx,
-				    "INSERT INTO service_token (id, name, roles, token_hash, "
-				    "created_by, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, "
-				    "?6, ?7)",
-				    &q);
+		rc = store_tx_query(
+		        tx,
+		        "INSERT INTO service_token (id, name, roles, token_hash, "
+		        "created_by, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+		        "?6, ?7)",
+		        &q);
 		if (!rc) {
 			store_q_bind_int(q, 1, num(e->data, "id"));
 			store_q_bind_text(q, 2, str(e->data, "name"));
@@ -353,8 +358,9 @@ static int apply_token(struct store_tx *tx, const struct ledger_entry *e)
 	}
 	if (strcmp(e->kind, "token.revoked") == 0) {
 		rc = store_tx_query(
-			tx, "UPDATE service_token SET revoked_at = ?2, revoked_by = ?3 WHERE id = ?1",
-			&q);
+		        tx,
+		        "UPDATE service_token SET revoked_at = ?2, revoked_by = ?3 WHERE id = ?1",
+		        &q);
 		if (rc)
 			return rc;
 		store_q_bind_int(q, 1, num(e->data, "id"));
@@ -370,22 +376,22 @@ static const char *const grant_tables[] = {"role_grant", "grant_review", NULL};
 static const char *const token_tables[] = {"service_token", NULL};
 
 static const struct store_projection proj_identity = {
-	.name = "identities",
-	.kind_prefix = "identity.",
-	.tables = identity_tables,
-	.apply = apply_identity,
+        .name = "identities",
+        .kind_prefix = "identity.",
+        .tables = identity_tables,
+        .apply = apply_identity,
 };
 static const struct store_projection proj_grant = {
-	.name = "grants",
-	.kind_prefix = "grant.",
-	.tables = grant_tables,
-	.apply = apply_grant,
+        .name = "grants",
+        .kind_prefix = "grant.",
+        .tables = grant_tables,
+        .apply = apply_grant,
 };
 static const struct store_projection proj_token = {
-	.name = "service tokens",
-	.kind_prefix = "token.",
-	.tables = token_tables,
-	.apply = apply_token,
+        .name = "service tokens",
+        .kind_prefix = "token.",
+        .tables = token_tables,
+        .apply = apply_token,
 };
 
 void model_register(void)
@@ -397,8 +403,7 @@ void model_register(void)
 
 /* ---- lifecycle ---- */
 
-int model_open(struct store *s, const char *dir, const struct model_config *cfg,
-	       struct model **out)
+int model_open(struct store *s, const char *dir, const struct model_config *cfg, struct model **out)
 {
 	struct model *m;
 	int rc;

@@ -8,12 +8,12 @@
 
 #include "model/model.h"
 
-#define CHALLENGE_MAX 256
-#define CHALLENGE_TTL_US (5 * 60 * INT64_C(1000000))
-#define CHALLENGE_TRIES 5
-#define THROTTLE_MAX 4096
+#define CHALLENGE_MAX      256
+#define CHALLENGE_TTL_US   (5 * 60 * INT64_C(1000000))
+#define CHALLENGE_TRIES    5
+#define THROTTLE_MAX       4096
 #define THROTTLE_WINDOW_US (15 * 60 * INT64_C(1000000))
-#define THROTTLE_LOGGED 5 /* failures per key and window logged one by one */
+#define THROTTLE_LOGGED    5 /* failures per key and window logged one by one */
 
 struct challenge {
 	uint8_t hash[AUTH_HASH_LEN];
@@ -48,9 +48,9 @@ struct model {
 /* access.c */
 int model_submit(struct model *m, store_cmd_fn fn, void *arg, struct model_err *err);
 int model_seal(struct model *m, const uint8_t *plain, size_t n, uint8_t *out, size_t cap,
-	       size_t *out_len);
+               size_t *out_len);
 int model_unseal(struct model *m, const uint8_t *sealed, size_t n, uint8_t *out, size_t cap,
-		 size_t *out_len);
+                 size_t *out_len);
 int model_tx_step_done(struct store_q *q);
 unsigned model_tx_roles_of(struct store_tx *tx, int64_t identity_id, const char *today);
 void model_time(int64_t us, char out[SK_TIME_LEN + 1]);
@@ -58,7 +58,7 @@ bool model_tx_someone_has(struct store_tx *tx, enum role r, const char *today);
 
 /* login.c */
 int model_session_create_tx(struct store_tx *tx, int64_t identity_id, bool bearer,
-			    const char *remote, const char *client, const char *method,
-			    struct model *m, struct model_session *out);
+                            const char *remote, const char *client, const char *method,
+                            struct model *m, struct model_session *out);
 
 #endif

@@ -42,7 +42,7 @@ static bool note_ok(const char *s, size_t max)
 
 /* May `roles` (of actor) decide grants of role r? */
 static bool may_decide(struct store_tx *tx, int64_t actor, unsigned roles, enum role r,
-		       const char *today, const char **why)
+                       const char *today, const char **why)
 {
 	if (actor == 0)
 		return true; /* the system, at skydd init */
@@ -54,10 +54,11 @@ static bool may_decide(struct store_tx *tx, int64_t actor, unsigned roles, enum 
 		if ((r == ROLE_SSC || r == ROLE_CHIEF) && (roles & ROLE_BIT(ROLE_CHIEF)))
 			return true;
 		*why = role_privileged(r)
-			       ? "4 kap. 8 §: privileged rights are decided by the "
-				 "säkerhetsskyddschef (the head only when there is none, 2 kap. 20 §)"
-			       : "the roles säkerhetsskyddschef and högsta chef are decided by the "
-				 "head or the säkerhetsskyddschef";
+		               ? "4 kap. 8 §: privileged rights are decided by the "
+		                 "säkerhetsskyddschef (the head only when there is none, 2 kap. 20 "
+		                 "§)"
+		               : "the roles säkerhetsskyddschef and högsta chef are decided by the "
+		                 "head or the säkerhetsskyddschef";
 		return false;
 	}
 	if (roles & (ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_ADMIN)))
@@ -101,7 +102,7 @@ static int grant_create_fn(struct store_tx *tx, void *arg)
 	rc = identity_active(tx, g->identity_id);
 	if (rc == SK_ENOTFOUND)
 		return store_tx_fail(tx, "identity_id", "no identity %lld",
-				     (long long)g->identity_id),
+		                     (long long)g->identity_id),
 		       SK_ENOTFOUND;
 	if (rc == SK_ERULE)
 		return store_tx_fail(tx, "identity_id", "the identity is disabled"), SK_ERULE;
@@ -109,29 +110,29 @@ static int grant_create_fn(struct store_tx *tx, void *arg)
 		return rc;
 	if (c->actor != 0 && c->actor == g->identity_id)
 		return store_tx_fail(tx, "identity_id",
-				     "4 kap. 8 §: nobody grants a role to themselves"),
+		                     "4 kap. 8 §: nobody grants a role to themselves"),
 		       SK_ERULE;
 	if (!may_decide(tx, c->actor, c->roles, g->role, today, &why))
 		return store_tx_fail(tx, "role", "%s", why), SK_ERULE;
 	if (role_privileged(g->role)) {
 		if (!g->valid_until)
 			return store_tx_fail(tx, "valid_until",
-					     "4 kap. 8 §: a privileged right must be "
-					     "time-limited: give valid_until"),
+			                     "4 kap. 8 §: a privileged right must be "
+			                     "time-limited: give valid_until"),
 			       SK_ERULE;
 		model_plus_year(today, limit);
 		if (strcmp(g->valid_until, limit) > 0)
 			return store_tx_fail(tx, "valid_until",
-					     "4 kap. 8 §: a privileged right may run at most 12 "
-					     "months ahead (until %s)",
-					     limit),
+			                     "4 kap. 8 §: a privileged right may run at most 12 "
+			                     "months ahead (until %s)",
+			                     limit),
 			       SK_ERULE;
 		model_plus_year(g->valid_from, limit);
 		if (strcmp(g->valid_until, limit) > 0)
 			return store_tx_fail(tx, "valid_until",
-					     "4 kap. 8 §: a privileged right may last at most 12 "
-					     "months (until %s)",
-					     limit),
+			                     "4 kap. 8 §: a privileged right may last at most 12 "
+			                     "months (until %s)",
+			                     limit),
 			       SK_ERULE;
 	}
 	if (g->valid_until && strcmp(g->valid_until, g->valid_from) < 0)
@@ -150,9 +151,9 @@ static int grant_create_fn(struct store_tx *tx, void *arg)
 			return rc;
 	}
 	d = json_pack("{s:I, s:I, s:s, s:b, s:s, s:s, s:s?}", "id", (json_int_t)c->id,
-		      "identity_id", (json_int_t)g->identity_id, "role", role_name(g->role),
-		      "privileged", role_privileged(g->role), "decision_ref", g->decision_ref,
-		      "valid_from", g->valid_from, "valid_until", g->valid_until);
+	              "identity_id", (json_int_t)g->identity_id, "role", role_name(g->role),
+	              "privileged", role_privileged(g->role), "decision_ref", g->decision_ref,
+	              "valid_from", g->valid_from, "valid_until", g->valid_until);
 	if (!d)
 		return SK_ENOMEM;
 	snprintf(object, sizeof(object), "grant/%lld", (long long)c->id);
@@ -162,7 +163,7 @@ static int grant_create_fn(struct store_tx *tx, void *arg)
 }
 
 int model_grant_create(struct model *m, int64_t actor, unsigned actor_roles,
-		       const struct model_new_grant *g, int64_t *id, struct model_err *err)
+                       const struct model_new_grant *g, int64_t *id, struct model_err *err)
 {
 	struct grant_cmd c = {actor, actor_roles, g, 0};
 	int rc;
@@ -170,7 +171,7 @@ int model_grant_create(struct model *m, int64_t actor, unsigned actor_roles,
 	if ((unsigned)g->role >= ROLE_COUNT) {
 		snprintf(err->field, sizeof(err->field), "role");
 		snprintf(err->msg, sizeof(err->msg),
-			 "role: one of chief, ssc, registrar, admin, staff, auditor");
+		         "role: one of chief, ssc, registrar, admin, staff, auditor");
 		return SK_EINVAL;
 	}
 	if (!note_ok(g->decision_ref, 128)) {
@@ -213,7 +214,7 @@ static int grant_change_fn(struct store_tx *tx, void *arg)
 
 	model_today(today);
 	rc = store_tx_query(tx, "SELECT role, revoked_at IS NOT NULL FROM role_grant WHERE id = ?1",
-			    &q);
+	                    &q);
 	if (rc)
 		return rc;
 	store_q_bind_int(q, 1, c->id);
@@ -231,54 +232,54 @@ static int grant_change_fn(struct store_tx *tx, void *arg)
 		if (!may_decide(tx, c->p->id, c->p->roles, (enum role)role, today, &why))
 			return store_tx_fail(tx, "id", "%s", why), SK_ERULE;
 	} else if (!(c->p->roles & ROLE_BIT(ROLE_SSC)) &&
-		   !((c->p->roles & ROLE_BIT(ROLE_CHIEF)) &&
-		     !model_tx_someone_has(tx, ROLE_SSC, today))) {
+	           !((c->p->roles & ROLE_BIT(ROLE_CHIEF)) &&
+	             !model_tx_someone_has(tx, ROLE_SSC, today))) {
 		return store_tx_fail(tx, "id",
-				     "4 kap. 8 §: grants are reviewed by the säkerhetsskyddschef"),
+		                     "4 kap. 8 §: grants are reviewed by the säkerhetsskyddschef"),
 		       SK_ERULE;
 	}
 	d = json_pack("{s:I, s:s}", "id", (json_int_t)c->id, c->revoke ? "reason" : "note",
-		      c->text);
+	              c->text);
 	if (!d)
 		return SK_ENOMEM;
 	snprintf(object, sizeof(object), "grant/%lld", (long long)c->id);
 	rc = store_tx_append(tx, c->p->id, c->revoke ? "grant.revoked" : "grant.reviewed", object,
-			     d, NULL);
+	                     d, NULL);
 	json_decref(d);
 	return rc;
 }
 
 static int grant_change(struct model *m, const struct principal *p, int64_t id, const char *text,
-			bool revoke, struct model_err *err)
+                        bool revoke, struct model_err *err)
 {
 	struct change_cmd c = {p, id, text, revoke};
 
 	if (!note_ok(text, 500)) {
 		snprintf(err->field, sizeof(err->field), revoke ? "reason" : "note");
 		snprintf(err->msg, sizeof(err->msg), "%s: 1..500 bytes of text",
-			 revoke ? "reason" : "note");
+		         revoke ? "reason" : "note");
 		return SK_EINVAL;
 	}
 	return model_submit(m, grant_change_fn, &c, err);
 }
 
 int model_grant_review(struct model *m, const struct principal *p, int64_t id, const char *note,
-		       struct model_err *err)
+                       struct model_err *err)
 {
 	return grant_change(m, p, id, note, false, err);
 }
 
 int model_grant_revoke(struct model *m, const struct principal *p, int64_t id, const char *reason,
-		       struct model_err *err)
+                       struct model_err *err)
 {
 	return grant_change(m, p, id, reason, true, err);
 }
 
 /* ---- queries ---- */
 
-#define GRANT_COLS                                                                         \
-	"SELECT id, identity_id, role, privileged, decided_by, decision_ref, valid_from, "     \
-	"valid_until, created_at, last_review_at, revoked_at, revoked_by, revoke_reason FROM "    \
+#define GRANT_COLS                                                                                 \
+	"SELECT id, identity_id, role, privileged, decided_by, decision_ref, valid_from, "         \
+	"valid_until, created_at, last_review_at, revoked_at, revoked_by, revoke_reason FROM "     \
 	"role_grant "
 
 static json_t *grant_row(struct store_q *q)
@@ -299,15 +300,15 @@ static json_t *grant_row(struct store_q *q)
 	else
 		status = "active";
 	o = json_pack("{s:I, s:I, s:s, s:b, s:I, s:s, s:s, s:s?, s:s, s:s?, s:s, s:s?, s:o, s:s?}",
-		      "id", (json_int_t)store_q_int(q, 0), "identity_id",
-		      (json_int_t)store_q_int(q, 1), "role", store_q_text(q, 2), "privileged",
-		      privileged, "decided_by", (json_int_t)store_q_int(q, 4), "decision_ref",
-		      store_q_text(q, 5), "valid_from", from, "valid_until",
-		      store_q_is_null(q, 7) ? NULL : until, "created_at", store_q_text(q, 8),
-		      "last_review_at", store_q_is_null(q, 9) ? NULL : store_q_text(q, 9),
-		      "status", status, "revoked_at",
-		      store_q_is_null(q, 10) ? NULL : store_q_text(q, 10), "reviews", json_array(),
-		      "revoke_reason", store_q_is_null(q, 12) ? NULL : store_q_text(q, 12));
+	              "id", (json_int_t)store_q_int(q, 0), "identity_id",
+	              (json_int_t)store_q_int(q, 1), "role", store_q_text(q, 2), "privileged",
+	              privileged, "decided_by", (json_int_t)store_q_int(q, 4), "decision_ref",
+	              store_q_text(q, 5), "valid_from", from, "valid_until",
+	              store_q_is_null(q, 7) ? NULL : until, "created_at", store_q_text(q, 8),
+	              "last_review_at", store_q_is_null(q, 9) ? NULL : store_q_text(q, 9), "status",
+	              status, "revoked_at", store_q_is_null(q, 10) ? NULL : store_q_text(q, 10),
+	              "reviews", json_array(), "revoke_reason",
+	              store_q_is_null(q, 12) ? NULL : store_q_text(q, 12));
 	if (o && privileged) {
 		/* Reviewed at least yearly: due a year after the last review or the decision. */
 		const char *base = store_q_is_null(q, 9) ? store_q_text(q, 8) : store_q_text(q, 9);
@@ -321,7 +322,7 @@ static json_t *grant_row(struct store_q *q)
 static void add_reviews(struct store_reader *r, json_t *grants)
 {
 	static const char sql[] = "SELECT reviewed_by, reviewed_at, note FROM grant_review WHERE "
-				  "grant_id = ?1 ORDER BY seq";
+	                          "grant_id = ?1 ORDER BY seq";
 	size_t i;
 	json_t *g;
 
@@ -333,11 +334,10 @@ static void add_reviews(struct store_reader *r, json_t *grants)
 			return;
 		store_q_bind_int(q, 1, json_integer_value(json_object_get(g, "id")));
 		while (store_q_step(q) == SK_OK)
-			json_array_append_new(json_object_get(g, "reviews"),
-					      json_pack("{s:I, s:s, s:s}", "by",
-							(json_int_t)store_q_int(q, 0), "at",
-							store_q_text(q, 1), "note",
-							store_q_text(q, 2)));
+			json_array_append_new(
+			        json_object_get(g, "reviews"),
+			        json_pack("{s:I, s:s, s:s}", "by", (json_int_t)store_q_int(q, 0),
+			                  "at", store_q_text(q, 1), "note", store_q_text(q, 2)));
 		store_q_done(q);
 	}
 }

@@ -75,7 +75,7 @@ static int create_fn(struct store_tx *tx, void *arg)
 	store_q_done(q);
 	if (rc == SK_OK) {
 		store_tx_fail(tx, "username",
-			      "username is taken: usernames are never reused (4 kap. 7 §)");
+		              "username is taken: usernames are never reused (4 kap. 7 §)");
 		return SK_EEXIST;
 	}
 	rc = store_tx_query(tx, "SELECT coalesce(max(id), 0) + 1 FROM identity", &q);
@@ -87,8 +87,8 @@ static int create_fn(struct store_tx *tx, void *arg)
 	if (rc)
 		return rc;
 	data = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)c->id, "username",
-			 c->n->username, "display_name", c->n->display_name, "clearance",
-			 clearance_name(c->n->clearance));
+	                 c->n->username, "display_name", c->n->display_name, "clearance",
+	                 clearance_name(c->n->clearance));
 	if (!data)
 		return SK_ENOMEM;
 	{
@@ -102,9 +102,9 @@ static int create_fn(struct store_tx *tx, void *arg)
 		return rc;
 	model_time(store_tx_now(tx), t);
 	rc = store_tx_query(tx,
-			    "INSERT INTO credential (identity_id, pw_hash, pw_set_at, must_change, "
-			    "totp_secret, totp_confirmed) VALUES (?1, ?2, ?3, 1, ?4, 0)",
-			    &q);
+	                    "INSERT INTO credential (identity_id, pw_hash, pw_set_at, must_change, "
+	                    "totp_secret, totp_confirmed) VALUES (?1, ?2, ?3, 1, ?4, 0)",
+	                    &q);
 	if (rc)
 		return rc;
 	store_q_bind_int(q, 1, c->id);
@@ -115,9 +115,9 @@ static int create_fn(struct store_tx *tx, void *arg)
 	if (rc)
 		return rc;
 	rc = store_tx_query(tx,
-			    "INSERT INTO password_history (identity_id, set_at, pw_hash) VALUES "
-			    "(?1, ?2, ?3)",
-			    &q);
+	                    "INSERT INTO password_history (identity_id, set_at, pw_hash) VALUES "
+	                    "(?1, ?2, ?3)",
+	                    &q);
 	if (rc)
 		return rc;
 	store_q_bind_int(q, 1, c->id);
@@ -127,7 +127,7 @@ static int create_fn(struct store_tx *tx, void *arg)
 }
 
 int model_identity_create(struct model *m, int64_t actor, const struct model_new_identity *n,
-			  int64_t *id, char *otp, size_t otp_cap, struct model_err *err)
+                          int64_t *id, char *otp, size_t otp_cap, struct model_err *err)
 {
 	uint8_t secret[AUTH_TOTP_SECRET_LEN];
 	uint8_t sealed[AUTH_TOTP_SECRET_LEN + 64];
@@ -138,13 +138,13 @@ int model_identity_create(struct model *m, int64_t actor, const struct model_new
 	if (!n->username || !username_ok(n->username)) {
 		snprintf(err->field, sizeof(err->field), "username");
 		snprintf(err->msg, sizeof(err->msg),
-			 "username: 3..64 characters a-z 0-9 . _ -, starting with a letter");
+		         "username: 3..64 characters a-z 0-9 . _ -, starting with a letter");
 		return SK_EINVAL;
 	}
 	if (!n->display_name || !text_ok(n->display_name, 128)) {
 		snprintf(err->field, sizeof(err->field), "display_name");
 		snprintf(err->msg, sizeof(err->msg),
-			 "display_name: 1..128 bytes of text without control characters");
+		         "display_name: 1..128 bytes of text without control characters");
 		return SK_EINVAL;
 	}
 	if ((unsigned)n->clearance > CLEAR_KH || otp_cap < 21) {
@@ -188,10 +188,11 @@ static int creds_fn(struct store_tx *tx, void *arg)
 	struct store_q *q;
 	int rc;
 
-	rc = store_tx_query(tx,
-			    "UPDATE credential SET pw_hash = ?2, must_change = 0, totp_secret = ?3, "
-			    "totp_confirmed = 1 WHERE identity_id = ?1",
-			    &q);
+	rc = store_tx_query(
+	        tx,
+	        "UPDATE credential SET pw_hash = ?2, must_change = 0, totp_secret = ?3, "
+	        "totp_confirmed = 1 WHERE identity_id = ?1",
+	        &q);
 	if (rc)
 		return rc;
 	store_q_bind_int(q, 1, c->id);
@@ -212,7 +213,7 @@ static int creds_fn(struct store_tx *tx, void *arg)
 }
 
 int model_identity_set_credentials(struct model *m, int64_t id, const char *password,
-				   const uint8_t *totp_secret, size_t len)
+                                   const uint8_t *totp_secret, size_t len)
 {
 	uint8_t sealed[AUTH_TOTP_SECRET_MAX + 64];
 	char hash[AUTH_PW_HASH_SIZE];
@@ -237,8 +238,7 @@ int model_identity_totp_secret(struct model *m, int64_t id, char *out, size_t ca
 
 	if (!r)
 		return SK_EIO;
-	rc = store_reader_query(r, "SELECT totp_secret FROM credential WHERE identity_id = ?1",
-				&q);
+	rc = store_reader_query(r, "SELECT totp_secret FROM credential WHERE identity_id = ?1", &q);
 	if (rc)
 		return rc;
 	store_q_bind_int(q, 1, id);
@@ -294,8 +294,9 @@ static int update_fn(struct store_tx *tx, void *arg)
 	if (c->patch->display_name)
 		json_object_set_new(d, "display_name", json_string(c->patch->display_name));
 	if (c->patch->clearance >= 0)
-		json_object_set_new(d, "clearance",
-				    json_string(clearance_name((enum clearance)c->patch->clearance)));
+		json_object_set_new(
+		        d, "clearance",
+		        json_string(clearance_name((enum clearance)c->patch->clearance)));
 	if (c->patch->status)
 		json_object_set_new(d, "status", json_string(c->patch->status));
 	snprintf(object, sizeof(object), "identity/%lld", (long long)c->id);
@@ -305,9 +306,9 @@ static int update_fn(struct store_tx *tx, void *arg)
 		return rc;
 	/* A disabled account loses its sessions on the spot. */
 	rc = store_tx_query(tx,
-			    "UPDATE session SET revoked_us = ?2 WHERE identity_id = ?1 AND "
-			    "revoked_us IS NULL",
-			    &q);
+	                    "UPDATE session SET revoked_us = ?2 WHERE identity_id = ?1 AND "
+	                    "revoked_us IS NULL",
+	                    &q);
 	if (rc)
 		return rc;
 	store_q_bind_int(q, 1, c->id);
@@ -316,14 +317,14 @@ static int update_fn(struct store_tx *tx, void *arg)
 }
 
 int model_identity_update(struct model *m, const struct principal *p, int64_t id,
-			  const struct model_identity_patch *patch, struct model_err *err)
+                          const struct model_identity_patch *patch, struct model_err *err)
 {
 	struct update_cmd c = {p, id, patch};
 
 	if (patch->display_name && !text_ok(patch->display_name, 128)) {
 		snprintf(err->field, sizeof(err->field), "display_name");
 		snprintf(err->msg, sizeof(err->msg),
-			 "display_name: 1..128 bytes of text without control characters");
+		         "display_name: 1..128 bytes of text without control characters");
 		return SK_EINVAL;
 	}
 	if (patch->status && strcmp(patch->status, "active") != 0 &&
@@ -335,7 +336,7 @@ int model_identity_update(struct model *m, const struct principal *p, int64_t id
 	if (patch->clearance >= 0 && !(p->roles & ROLE_BIT(ROLE_SSC))) {
 		snprintf(err->field, sizeof(err->field), "clearance");
 		snprintf(err->msg, sizeof(err->msg),
-			 "only the säkerhetsskyddschef decides an identity's clearance");
+		         "only the säkerhetsskyddschef decides an identity's clearance");
 		return SK_EPERM;
 	}
 	if (!patch->display_name && patch->clearance < 0 && !patch->status) {
@@ -351,8 +352,8 @@ int model_identity_update(struct model *m, const struct principal *p, int64_t id
 json_t *model_identity_get(struct model *m, int64_t id)
 {
 	static const char sql[] = "SELECT i.id, i.username, i.display_name, i.clearance, i.status, "
-				  "i.created_at, coalesce(c.totp_confirmed, 0) FROM identity i "
-				  "LEFT JOIN credential c ON c.identity_id = i.id WHERE i.id = ?1";
+	                          "i.created_at, coalesce(c.totp_confirmed, 0) FROM identity i "
+	                          "LEFT JOIN credential c ON c.identity_id = i.id WHERE i.id = ?1";
 	struct store_reader *r = model_reader(m);
 	struct store_q *q;
 	json_t *rows = NULL;
@@ -363,10 +364,10 @@ json_t *model_identity_get(struct model *m, int64_t id)
 	if (store_q_step(q) == SK_OK) {
 		/* The roles query reuses this reader: copy the row first. */
 		rows = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
-				 (json_int_t)store_q_int(q, 0), "username", store_q_text(q, 1),
-				 "display_name", store_q_text(q, 2), "clearance",
-				 store_q_text(q, 3), "status", store_q_text(q, 4), "created_at",
-				 store_q_text(q, 5), "enrolled", (int)store_q_int(q, 6));
+		                 (json_int_t)store_q_int(q, 0), "username", store_q_text(q, 1),
+		                 "display_name", store_q_text(q, 2), "clearance",
+		                 store_q_text(q, 3), "status", store_q_text(q, 4), "created_at",
+		                 store_q_text(q, 5), "enrolled", (int)store_q_int(q, 6));
 	}
 	store_q_done(q);
 	if (rows) {

@@ -91,7 +91,7 @@ static void throttle_clear(struct model *m, const char *key)
 
 /* Records a failed login in the ledger, one by one or aggregated. */
 static void log_failure(struct model *m, int64_t identity_id, const char *username,
-			const char *remote, const char *reason)
+                        const char *remote, const char *reason)
 {
 	char akey[96], ukey[96], object[64] = "";
 	int64_t now = sk_now_us();
@@ -106,14 +106,14 @@ static void log_failure(struct model *m, int64_t identity_id, const char *userna
 		snprintf(object, sizeof(object), "identity/%lld", (long long)identity_id);
 	if (la == 1 || lu == 1) {
 		d = json_pack("{s:s, s:s, s:s}", "username", username, "remote", remote, "reason",
-			      reason);
+		              reason);
 		if (d)
 			store_append(m->store, 0, "auth.login.failed", object, d, NULL);
 		json_decref(d);
 	}
 	if (la > 1 || lu > 1) {
 		d = json_pack("{s:s, s:s, s:i, s:s}", "username", username, "remote", remote,
-			      "suppressed", la > lu ? la : lu, "reason", "flood");
+		              "suppressed", la > lu ? la : lu, "reason", "flood");
 		if (d)
 			store_append(m->store, 0, "auth.login.failed.aggregated", object, d, NULL);
 		json_decref(d);
@@ -121,7 +121,7 @@ static void log_failure(struct model *m, int64_t identity_id, const char *userna
 }
 
 static int throttled(struct model *m, const char *username, const char *remote,
-		     struct model_err *err)
+                     struct model_err *err)
 {
 	char key[96];
 	int64_t now = sk_now_us();
@@ -135,7 +135,7 @@ static int throttled(struct model *m, const char *username, const char *remote,
 		return SK_OK;
 	err->retry_after = a > u ? a : u;
 	snprintf(err->msg, sizeof(err->msg), "too many failed logins: try again in %d s",
-		 err->retry_after);
+	         err->retry_after);
 	return SK_ETHROTTLED;
 }
 
@@ -224,11 +224,11 @@ struct account {
 static int account_by(struct model *m, const char *username, int64_t id, struct account *a)
 {
 	static const char by_name[] =
-		"SELECT i.id, i.username, i.status, c.pw_hash, c.must_change, c.totp_confirmed "
-		"FROM identity i JOIN credential c ON c.identity_id = i.id WHERE i.username = ?1";
+	        "SELECT i.id, i.username, i.status, c.pw_hash, c.must_change, c.totp_confirmed "
+	        "FROM identity i JOIN credential c ON c.identity_id = i.id WHERE i.username = ?1";
 	static const char by_id[] =
-		"SELECT i.id, i.username, i.status, c.pw_hash, c.must_change, c.totp_confirmed "
-		"FROM identity i JOIN credential c ON c.identity_id = i.id WHERE i.id = ?1";
+	        "SELECT i.id, i.username, i.status, c.pw_hash, c.must_change, c.totp_confirmed "
+	        "FROM identity i JOIN credential c ON c.identity_id = i.id WHERE i.id = ?1";
 	struct store_reader *r = model_reader(m);
 	struct store_q *q;
 	int rc;
@@ -256,9 +256,9 @@ static int account_by(struct model *m, const char *username, int64_t id, struct 
 }
 
 int model_login_password(struct model *m, const char *username, const char *password,
-			 const char *remote, char *challenge, size_t cap, bool *enroll,
-			 char *totp_secret, size_t secret_cap, char *username_out, size_t ucap,
-			 struct model_err *err)
+                         const char *remote, char *challenge, size_t cap, bool *enroll,
+                         char *totp_secret, size_t secret_cap, char *username_out, size_t ucap,
+                         struct model_err *err)
 {
 	struct account a;
 	int rc, found;
@@ -273,9 +273,9 @@ int model_login_password(struct model *m, const char *username, const char *pass
 	rc = auth_password_verify(found == SK_OK ? a.pw_hash : m->dummy_hash, password);
 	if (found != SK_OK || rc != SK_OK || !a.active) {
 		log_failure(m, found == SK_OK ? a.id : 0, username, remote,
-			    found != SK_OK ? "unknown user"
-			    : rc != SK_OK  ? "wrong password"
-					   : "account disabled");
+		            found != SK_OK ? "unknown user"
+		            : rc != SK_OK  ? "wrong password"
+		                           : "account disabled");
 		snprintf(err->msg, sizeof(err->msg), "wrong username or password");
 		return SK_EAUTH;
 	}
@@ -292,8 +292,8 @@ int model_login_password(struct model *m, const char *username, const char *pass
 /* ---- sessions ---- */
 
 int model_session_create_tx(struct store_tx *tx, int64_t identity_id, bool bearer,
-			    const char *remote, const char *client, const char *method,
-			    struct model *m, struct model_session *out)
+                            const char *remote, const char *client, const char *method,
+                            struct model *m, struct model_session *out)
 {
 	uint8_t h[AUTH_HASH_LEN];
 	int64_t now = store_tx_now(tx);
@@ -309,10 +309,10 @@ int model_session_create_tx(struct store_tx *tx, int64_t identity_id, bool beare
 		return rc;
 	out->expires_us = now + (int64_t)m->cfg.absolute_s * 1000000;
 	rc = store_tx_query(tx,
-			    "INSERT INTO session (token_hash, identity_id, created_us, "
-			    "last_seen_us, expires_us, bearer, client) VALUES (?1, ?2, ?3, ?3, ?4, "
-			    "?5, ?6)",
-			    &q);
+	                    "INSERT INTO session (token_hash, identity_id, created_us, "
+	                    "last_seen_us, expires_us, bearer, client) VALUES (?1, ?2, ?3, ?3, ?4, "
+	                    "?5, ?6)",
+	                    &q);
 	if (rc)
 		return rc;
 	store_q_bind_blob(q, 1, h, sizeof(h));
@@ -336,7 +336,7 @@ int model_session_create_tx(struct store_tx *tx, int64_t identity_id, bool beare
 	out->identity_id = identity_id;
 	auth_csrf_token(h, m->csrf_key, out->csrf);
 	d = json_pack("{s:I, s:s, s:s, s:b}", "session_id", (json_int_t)out->session_id, "remote",
-		      remote ? remote : "", "method", method, "bearer", bearer);
+	              remote ? remote : "", "method", method, "bearer", bearer);
 	if (!d)
 		return SK_ENOMEM;
 	snprintf(object, sizeof(object), "identity/%lld", (long long)identity_id);
@@ -370,9 +370,9 @@ static int check_totp(struct store_tx *tx, struct second_cmd *c)
 	int rc;
 
 	rc = store_tx_query(tx,
-			    "SELECT totp_secret, totp_last_step FROM credential WHERE "
-			    "identity_id = ?1",
-			    &q);
+	                    "SELECT totp_secret, totp_last_step FROM credential WHERE "
+	                    "identity_id = ?1",
+	                    &q);
 	if (rc)
 		return rc;
 	store_q_bind_int(q, 1, c->id);
@@ -392,7 +392,7 @@ static int check_totp(struct store_tx *tx, struct second_cmd *c)
 	if (rc)
 		return rc;
 	rc = store_tx_query(tx, "UPDATE credential SET totp_last_step = ?2 WHERE identity_id = ?1",
-			    &q);
+	                    &q);
 	if (rc)
 		return rc;
 	store_q_bind_int(q, 1, c->id);
@@ -410,9 +410,9 @@ static int check_recovery(struct store_tx *tx, struct second_cmd *c)
 		return store_tx_fail(tx, "recovery_code", "wrong or already used recovery code"),
 		       SK_EAUTH;
 	rc = store_tx_query(tx,
-			    "UPDATE recovery_code SET used_at = ?3 WHERE identity_id = ?1 AND "
-			    "code_hash = ?2 AND used_at IS NULL RETURNING 1",
-			    &q);
+	                    "UPDATE recovery_code SET used_at = ?3 WHERE identity_id = ?1 AND "
+	                    "code_hash = ?2 AND used_at IS NULL RETURNING 1",
+	                    &q);
 	if (rc)
 		return rc;
 	{
@@ -450,13 +450,13 @@ static int second_fn(struct store_tx *tx, void *arg)
 	if (rc)
 		return rc;
 	return model_session_create_tx(tx, c->id, c->bearer, c->remote, c->client,
-				       c->recovery ? "password+recovery_code" : "password+totp",
-				       c->m, c->out);
+	                               c->recovery ? "password+recovery_code" : "password+totp",
+	                               c->m, c->out);
 }
 
 int model_login_totp(struct model *m, const char *challenge, const char *code,
-		     const char *recovery_code, bool bearer, const char *remote,
-		     const char *client, struct model_session *out, struct model_err *err)
+                     const char *recovery_code, bool bearer, const char *remote, const char *client,
+                     struct model_session *out, struct model_err *err)
 {
 	struct second_cmd c;
 	struct account a;
@@ -494,7 +494,7 @@ int model_login_totp(struct model *m, const char *challenge, const char *code,
 	rc = model_submit(m, second_fn, &c, err);
 	if (rc == SK_EAUTH) {
 		log_failure(m, id, a.username, remote,
-			    recovery_code ? "wrong recovery code" : "wrong TOTP code");
+		            recovery_code ? "wrong recovery code" : "wrong TOTP code");
 		return rc;
 	}
 	if (!rc) {
@@ -513,16 +513,17 @@ int model_login_totp(struct model *m, const char *challenge, const char *code,
 /* ---- first login: new password, confirm TOTP, recovery codes ---- */
 
 /* The last AUTH_PW_HISTORY password hashes of an identity (caller frees). */
-static size_t history_of(struct model *m, int64_t id, char hashes[AUTH_PW_HISTORY][AUTH_PW_HASH_SIZE])
+static size_t history_of(struct model *m, int64_t id,
+                         char hashes[AUTH_PW_HISTORY][AUTH_PW_HASH_SIZE])
 {
 	struct store_reader *r = model_reader(m);
 	struct store_q *q;
 	size_t n = 0;
 
 	if (!r || store_reader_query(r,
-				     "SELECT pw_hash FROM password_history WHERE identity_id = ?1 "
-				     "ORDER BY set_at DESC, rowid DESC LIMIT 5",
-				     &q))
+	                             "SELECT pw_hash FROM password_history WHERE identity_id = ?1 "
+	                             "ORDER BY set_at DESC, rowid DESC LIMIT 5",
+	                             &q))
 		return 0;
 	store_q_bind_int(q, 1, id);
 	while (n < AUTH_PW_HISTORY && store_q_step(q) == SK_OK)
@@ -533,7 +534,7 @@ static size_t history_of(struct model *m, int64_t id, char hashes[AUTH_PW_HISTOR
 
 /* Policy + reuse check, then the new hash. */
 static int new_password_hash(struct model *m, int64_t id, const char *username, const char *pw,
-			     const char *field, char out[AUTH_PW_HASH_SIZE], struct model_err *err)
+                             const char *field, char out[AUTH_PW_HASH_SIZE], struct model_err *err)
 {
 	char hist[AUTH_PW_HISTORY][AUTH_PW_HASH_SIZE];
 	const char *ptrs[AUTH_PW_HISTORY];
@@ -553,8 +554,8 @@ static int new_password_hash(struct model *m, int64_t id, const char *username, 
 	if (auth_password_reused(pw, ptrs, n)) {
 		snprintf(err->field, sizeof(err->field), "%s", field);
 		snprintf(err->msg, sizeof(err->msg),
-			 "%s: must not be one of your last %d passwords (4 kap. 10 §)", field,
-			 AUTH_PW_HISTORY);
+		         "%s: must not be one of your last %d passwords (4 kap. 10 §)", field,
+		         AUTH_PW_HISTORY);
 		return SK_EINVAL;
 	}
 	return auth_password_hash(pw, out);
@@ -569,9 +570,9 @@ static int set_password_tx(struct store_tx *tx, int64_t id, const char *hash)
 
 	model_time(store_tx_now(tx), t);
 	rc = store_tx_query(tx,
-			    "UPDATE credential SET pw_hash = ?2, pw_set_at = ?3, must_change = 0 "
-			    "WHERE identity_id = ?1",
-			    &q);
+	                    "UPDATE credential SET pw_hash = ?2, pw_set_at = ?3, must_change = 0 "
+	                    "WHERE identity_id = ?1",
+	                    &q);
 	if (rc)
 		return rc;
 	store_q_bind_int(q, 1, id);
@@ -581,9 +582,9 @@ static int set_password_tx(struct store_tx *tx, int64_t id, const char *hash)
 	if (rc)
 		return rc;
 	rc = store_tx_query(tx,
-			    "INSERT INTO password_history (identity_id, set_at, pw_hash) VALUES "
-			    "(?1, ?2, ?3)",
-			    &q);
+	                    "INSERT INTO password_history (identity_id, set_at, pw_hash) VALUES "
+	                    "(?1, ?2, ?3)",
+	                    &q);
 	if (rc)
 		return rc;
 	store_q_bind_int(q, 1, id);
@@ -593,10 +594,10 @@ static int set_password_tx(struct store_tx *tx, int64_t id, const char *hash)
 	if (rc)
 		return rc;
 	rc = store_tx_query(tx,
-			    "DELETE FROM password_history WHERE identity_id = ?1 AND rowid NOT IN "
-			    "(SELECT rowid FROM password_history WHERE identity_id = ?1 ORDER BY "
-			    "set_at DESC, rowid DESC LIMIT 5)",
-			    &q);
+	                    "DELETE FROM password_history WHERE identity_id = ?1 AND rowid NOT IN "
+	                    "(SELECT rowid FROM password_history WHERE identity_id = ?1 ORDER BY "
+	                    "set_at DESC, rowid DESC LIMIT 5)",
+	                    &q);
 	if (rc)
 		return rc;
 	store_q_bind_int(q, 1, id);
@@ -615,9 +616,8 @@ static int enroll_fn(struct store_tx *tx, void *arg)
 	if (!rc)
 		rc = set_password_tx(tx, c->id, c->new_hash);
 	if (!rc)
-		rc = store_tx_query(tx,
-				    "UPDATE credential SET totp_confirmed = 1 WHERE identity_id = ?1",
-				    &q);
+		rc = store_tx_query(
+		        tx, "UPDATE credential SET totp_confirmed = 1 WHERE identity_id = ?1", &q);
 	if (rc)
 		return rc;
 	store_q_bind_int(q, 1, c->id);
@@ -629,10 +629,11 @@ static int enroll_fn(struct store_tx *tx, void *arg)
 	store_q_bind_int(q, 1, c->id);
 	rc = model_tx_step_done(q);
 	for (int i = 0; !rc && i < AUTH_RECOVERY_COUNT; i++) {
-		rc = store_tx_query(tx,
-				    "INSERT INTO recovery_code (identity_id, code_hash) VALUES (?1, "
-				    "?2)",
-				    &q);
+		rc = store_tx_query(
+		        tx,
+		        "INSERT INTO recovery_code (identity_id, code_hash) VALUES (?1, "
+		        "?2)",
+		        &q);
 		if (rc)
 			break;
 		store_q_bind_int(q, 1, c->id);
@@ -641,8 +642,7 @@ static int enroll_fn(struct store_tx *tx, void *arg)
 	}
 	if (rc)
 		return rc;
-	d = json_pack("{s:I, s:i}", "id", (json_int_t)c->id, "recovery_codes",
-		      AUTH_RECOVERY_COUNT);
+	d = json_pack("{s:I, s:i}", "id", (json_int_t)c->id, "recovery_codes", AUTH_RECOVERY_COUNT);
 	if (!d)
 		return SK_ENOMEM;
 	snprintf(object, sizeof(object), "identity/%lld", (long long)c->id);
@@ -651,12 +651,12 @@ static int enroll_fn(struct store_tx *tx, void *arg)
 	if (rc)
 		return rc;
 	return model_session_create_tx(tx, c->id, c->bearer, c->remote, c->client,
-				       "password+totp (enrolment)", c->m, c->out);
+	                               "password+totp (enrolment)", c->m, c->out);
 }
 
 int model_login_enroll(struct model *m, const char *challenge, const char *new_password,
-		       const char *code, bool bearer, const char *remote, const char *client,
-		       struct model_session *out, struct model_err *err)
+                       const char *code, bool bearer, const char *remote, const char *client,
+                       struct model_session *out, struct model_err *err)
 {
 	uint8_t rec[AUTH_RECOVERY_COUNT][AUTH_HASH_LEN];
 	char hash[AUTH_PW_HASH_SIZE];
@@ -671,7 +671,7 @@ int model_login_enroll(struct model *m, const char *challenge, const char *new_p
 	if (!id || !enroll) {
 		snprintf(err->field, sizeof(err->field), "challenge");
 		snprintf(err->msg, sizeof(err->msg),
-			 id ? "this account is already enrolled" : "the login has expired");
+		         id ? "this account is already enrolled" : "the login has expired");
 		return id ? SK_EINVAL : SK_EAUTH;
 	}
 	rc = account_by(m, NULL, id, &a);
@@ -708,12 +708,12 @@ int model_login_enroll(struct model *m, const char *challenge, const char *new_p
 /* ---- authentication of each request ---- */
 
 static int authenticate_session(struct model *m, const char *token, bool cookie,
-				struct principal *p)
+                                struct principal *p)
 {
 	static const char sql[] =
-		"SELECT s.id, s.identity_id, s.last_seen_us, s.expires_us, s.revoked_us, "
-		"i.username, i.display_name, i.clearance, i.status, s.bearer FROM session s JOIN "
-		"identity i ON i.id = s.identity_id WHERE s.token_hash = ?1";
+	        "SELECT s.id, s.identity_id, s.last_seen_us, s.expires_us, s.revoked_us, "
+	        "i.username, i.display_name, i.clearance, i.status, s.bearer FROM session s JOIN "
+	        "identity i ON i.id = s.identity_id WHERE s.token_hash = ?1";
 	struct store_reader *r = model_reader(m);
 	int64_t now = sk_now_us(), last;
 	struct store_q *q;
@@ -754,8 +754,8 @@ static int authenticate_session(struct model *m, const char *token, bool cookie,
 static int authenticate_token(struct model *m, const char *token, struct principal *p)
 {
 	static const char sql[] =
-		"SELECT id, name, roles, created_by, expires_at, revoked_at FROM service_token "
-		"WHERE token_hash = ?1";
+	        "SELECT id, name, roles, created_by, expires_at, revoked_at FROM service_token "
+	        "WHERE token_hash = ?1";
 	struct store_reader *r = model_reader(m);
 	uint8_t h[AUTH_HASH_LEN];
 	char hex[2 * AUTH_HASH_LEN + 1], today[11];
@@ -862,9 +862,10 @@ static int revoke_fn(struct store_tx *tx, void *arg)
 	json_t *d;
 	int rc;
 
-	rc = store_tx_query(tx, "SELECT identity_id FROM session WHERE id = ?1 AND revoked_us IS "
-				"NULL",
-			    &q);
+	rc = store_tx_query(tx,
+	                    "SELECT identity_id FROM session WHERE id = ?1 AND revoked_us IS "
+	                    "NULL",
+	                    &q);
 	if (rc)
 		return rc;
 	store_q_bind_int(q, 1, c->session_id);
@@ -872,8 +873,7 @@ static int revoke_fn(struct store_tx *tx, void *arg)
 	owner = store_q_int(q, 0);
 	store_q_done(q);
 	if (rc == SK_ENOTFOUND)
-		return store_tx_fail(tx, "id", "no active session %lld",
-				     (long long)c->session_id),
+		return store_tx_fail(tx, "id", "no active session %lld", (long long)c->session_id),
 		       SK_ENOTFOUND;
 	if (rc)
 		return rc;
@@ -907,10 +907,10 @@ int model_logout(struct model *m, const struct principal *p)
 }
 
 int model_session_revoke(struct model *m, const struct principal *p, int64_t session_id,
-			 struct model_err *err)
+                         struct model_err *err)
 {
 	struct revoke_cmd c = {p, session_id, session_id == p->session_id ? "logout" : "revoked",
-			       false, NULL};
+	                       false, NULL};
 
 	return model_submit(m, revoke_fn, &c, err);
 }
@@ -927,10 +927,11 @@ static int password_fn(struct store_tx *tx, void *arg)
 	if (rc)
 		return rc;
 	/* A new password ends every other session of the account. */
-	rc = store_tx_query(tx,
-			    "UPDATE session SET revoked_us = ?3 WHERE identity_id = ?1 AND id != ?2 "
-			    "AND revoked_us IS NULL",
-			    &q);
+	rc = store_tx_query(
+	        tx,
+	        "UPDATE session SET revoked_us = ?3 WHERE identity_id = ?1 AND id != ?2 "
+	        "AND revoked_us IS NULL",
+	        &q);
 	if (rc)
 		return rc;
 	store_q_bind_int(q, 1, c->p->id);
@@ -949,7 +950,7 @@ static int password_fn(struct store_tx *tx, void *arg)
 }
 
 int model_password_change(struct model *m, const struct principal *p, const char *current,
-			  const char *new_password, struct model_err *err)
+                          const char *new_password, struct model_err *err)
 {
 	char hash[AUTH_PW_HASH_SIZE];
 	struct revoke_cmd c = {p, 0, NULL, true, hash};

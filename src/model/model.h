@@ -19,11 +19,19 @@
 
 /* ---- roles and clearance ---- */
 
-enum role { ROLE_CHIEF, ROLE_SSC, ROLE_REGISTRAR, ROLE_ADMIN, ROLE_STAFF, ROLE_AUDITOR, ROLE_COUNT };
+enum role {
+	ROLE_CHIEF,
+	ROLE_SSC,
+	ROLE_REGISTRAR,
+	ROLE_ADMIN,
+	ROLE_STAFF,
+	ROLE_AUDITOR,
+	ROLE_COUNT
+};
 
 #define ROLE_BIT(r) (1u << (r))
-#define ROLES_ANY 0u /* any authenticated identity */
-#define ROLES_ALL ((1u << ROLE_COUNT) - 1)
+#define ROLES_ANY   0u /* any authenticated identity */
+#define ROLES_ALL   ((1u << ROLE_COUNT) - 1)
 
 const char *role_name(enum role r);
 int role_parse(const char *s); /* the role or -1 */
@@ -51,7 +59,7 @@ void model_register(void);
  * DIR/secrets.key, which seals TOTP secrets and keys CSRF tokens.
  */
 int model_open(struct store *s, const char *dir, const struct model_config *cfg,
-	       struct model **out);
+               struct model **out);
 void model_close(struct model *m);
 
 /* This thread's reader (opened on first use, closed at thread exit). */
@@ -67,7 +75,7 @@ struct principal {
 	enum clearance clearance;
 	int64_t session_id; /* or 0 */
 	int64_t token_id;   /* service token, or 0 */
-	bool cookie;	    /* authenticated by the session cookie: CSRF applies */
+	bool cookie;        /* authenticated by the session cookie: CSRF applies */
 	uint8_t session_hash[AUTH_HASH_LEN];
 	bool touch; /* last_seen is old enough to be refreshed */
 };
@@ -100,9 +108,9 @@ bool model_csrf_ok(struct model *m, const struct principal *p, const char *token
  * SK_EAUTH, SK_ETHROTTLED (err.retry_after), SK_EINVAL.
  */
 int model_login_password(struct model *m, const char *username, const char *password,
-			 const char *remote, char *challenge, size_t cap, bool *enroll,
-			 char *totp_secret, size_t secret_cap, char *username_out, size_t ucap,
-			 struct model_err *err);
+                         const char *remote, char *challenge, size_t cap, bool *enroll,
+                         char *totp_secret, size_t secret_cap, char *username_out, size_t ucap,
+                         struct model_err *err);
 
 struct model_session {
 	int64_t session_id;
@@ -115,15 +123,15 @@ struct model_session {
 
 /* Step 2: a TOTP code or a recovery code; creates a session. */
 int model_login_totp(struct model *m, const char *challenge, const char *code,
-		     const char *recovery_code, bool bearer, const char *remote,
-		     const char *client, struct model_session *out, struct model_err *err);
+                     const char *recovery_code, bool bearer, const char *remote, const char *client,
+                     struct model_session *out, struct model_err *err);
 /* First login: new password + confirm TOTP; creates a session and recovery codes. */
 int model_login_enroll(struct model *m, const char *challenge, const char *new_password,
-		       const char *code, bool bearer, const char *remote, const char *client,
-		       struct model_session *out, struct model_err *err);
+                       const char *code, bool bearer, const char *remote, const char *client,
+                       struct model_session *out, struct model_err *err);
 int model_logout(struct model *m, const struct principal *p);
 int model_password_change(struct model *m, const struct principal *p, const char *current,
-			  const char *new_password, struct model_err *err);
+                          const char *new_password, struct model_err *err);
 
 /* ---- identities ---- */
 
@@ -138,20 +146,20 @@ struct model_new_identity {
  * secret to confirm at first login. actor 0 is the system (skydd init).
  */
 int model_identity_create(struct model *m, int64_t actor, const struct model_new_identity *n,
-			  int64_t *id, char *otp, size_t otp_cap, struct model_err *err);
+                          int64_t *id, char *otp, size_t otp_cap, struct model_err *err);
 /* Sets a known password and a confirmed TOTP secret (demo and tests only). */
 int model_identity_set_credentials(struct model *m, int64_t id, const char *password,
-				   const uint8_t *totp_secret, size_t len);
+                                   const uint8_t *totp_secret, size_t len);
 /* The TOTP secret of an identity (base32), for skydd init's enrolment print-out. */
 int model_identity_totp_secret(struct model *m, int64_t id, char *out, size_t cap);
 
 struct model_identity_patch {
 	const char *display_name; /* NULL = unchanged */
-	int clearance;		  /* -1 = unchanged */
-	const char *status;	  /* NULL = unchanged */
+	int clearance;            /* -1 = unchanged */
+	const char *status;       /* NULL = unchanged */
 };
 int model_identity_update(struct model *m, const struct principal *p, int64_t id,
-			  const struct model_identity_patch *patch, struct model_err *err);
+                          const struct model_identity_patch *patch, struct model_err *err);
 json_t *model_identity_get(struct model *m, int64_t id);
 json_t *model_identity_list(struct model *m);
 
@@ -161,17 +169,17 @@ struct model_new_grant {
 	int64_t identity_id;
 	enum role role;
 	const char *decision_ref;
-	const char *valid_from;	 /* YYYY-MM-DD */
+	const char *valid_from;  /* YYYY-MM-DD */
 	const char *valid_until; /* YYYY-MM-DD or NULL */
 };
 
 /* actor_roles is the decider's role mask; actor 0 is the system (init). */
 int model_grant_create(struct model *m, int64_t actor, unsigned actor_roles,
-		       const struct model_new_grant *g, int64_t *id, struct model_err *err);
+                       const struct model_new_grant *g, int64_t *id, struct model_err *err);
 int model_grant_review(struct model *m, const struct principal *p, int64_t id, const char *note,
-		       struct model_err *err);
+                       struct model_err *err);
 int model_grant_revoke(struct model *m, const struct principal *p, int64_t id, const char *reason,
-		       struct model_err *err);
+                       struct model_err *err);
 json_t *model_grant_get(struct model *m, int64_t id);
 json_t *model_grant_list(struct model *m, int64_t identity_id /* 0 = all */);
 /* The effective role mask of an identity today. */
@@ -181,13 +189,13 @@ unsigned model_roles_of(struct model *m, int64_t identity_id);
 
 json_t *model_session_list(struct model *m, int64_t identity_id, int64_t current);
 int model_session_revoke(struct model *m, const struct principal *p, int64_t session_id,
-			 struct model_err *err);
+                         struct model_err *err);
 
-int model_token_create(struct model *m, const struct principal *p, const char *name,
-		       unsigned roles, const char *expires_at, int64_t *id, char *secret,
-		       size_t cap, struct model_err *err);
+int model_token_create(struct model *m, const struct principal *p, const char *name, unsigned roles,
+                       const char *expires_at, int64_t *id, char *secret, size_t cap,
+                       struct model_err *err);
 int model_token_revoke(struct model *m, const struct principal *p, int64_t id,
-		       struct model_err *err);
+                       struct model_err *err);
 json_t *model_token_get(struct model *m, int64_t id);
 json_t *model_token_list(struct model *m);
 

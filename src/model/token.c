@@ -39,7 +39,7 @@ static int token_create_fn(struct store_tx *tx, void *arg)
 			json_array_append_new(roles, json_string(role_name((enum role)r)));
 	}
 	d = json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)c->id, "name", c->name,
-		      "roles", roles, "token_hash", c->hash_hex, "expires_at", c->expires_at);
+	              "roles", roles, "token_hash", c->hash_hex, "expires_at", c->expires_at);
 	if (!d)
 		return SK_ENOMEM;
 	snprintf(object, sizeof(object), "token/%lld", (long long)c->id);
@@ -48,9 +48,9 @@ static int token_create_fn(struct store_tx *tx, void *arg)
 	return rc;
 }
 
-int model_token_create(struct model *m, const struct principal *p, const char *name,
-		       unsigned roles, const char *expires_at, int64_t *id, char *secret,
-		       size_t cap, struct model_err *err)
+int model_token_create(struct model *m, const struct principal *p, const char *name, unsigned roles,
+                       const char *expires_at, int64_t *id, char *secret, size_t cap,
+                       struct model_err *err)
 {
 	uint8_t h[AUTH_HASH_LEN];
 	char hex[2 * AUTH_HASH_LEN + 1], today[11], limit[11];
@@ -63,11 +63,12 @@ int model_token_create(struct model *m, const struct principal *p, const char *n
 		snprintf(err->msg, sizeof(err->msg), "name: 1..64 bytes of text");
 		return SK_EINVAL;
 	}
-	if (!roles || (roles & (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_CHIEF)))) {
+	if (!roles ||
+	    (roles & (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_CHIEF)))) {
 		snprintf(err->field, sizeof(err->field), "roles");
 		snprintf(err->msg, sizeof(err->msg),
-			 "roles: one or more of registrar, staff, auditor (a token cannot carry "
-			 "privileged or decision roles: it has no second factor, 4 kap. 9 §)");
+		         "roles: one or more of registrar, staff, auditor (a token cannot carry "
+		         "privileged or decision roles: it has no second factor, 4 kap. 9 §)");
 		return SK_EINVAL;
 	}
 	model_today(today);
@@ -76,7 +77,7 @@ int model_token_create(struct model *m, const struct principal *p, const char *n
 	    strcmp(expires_at, limit) > 0) {
 		snprintf(err->field, sizeof(err->field), "expires_at");
 		snprintf(err->msg, sizeof(err->msg),
-			 "expires_at: a date YYYY-MM-DD from today to at most a year ahead");
+		         "expires_at: a date YYYY-MM-DD from today to at most a year ahead");
 		return SK_EINVAL;
 	}
 	rc = auth_token_new(AUTH_TOKEN_PREFIX_SERVICE, secret, cap);
@@ -130,15 +131,15 @@ static int token_revoke_fn(struct store_tx *tx, void *arg)
 }
 
 int model_token_revoke(struct model *m, const struct principal *p, int64_t id,
-		       struct model_err *err)
+                       struct model_err *err)
 {
 	struct token_revoke_cmd c = {p, id};
 
 	return model_submit(m, token_revoke_fn, &c, err);
 }
 
-#define TOKEN_COLS                                                                         \
-	"SELECT id, name, roles, created_by, created_at, expires_at, revoked_at FROM "     \
+#define TOKEN_COLS                                                                                 \
+	"SELECT id, name, roles, created_by, created_at, expires_at, revoked_at FROM "             \
 	"service_token "
 
 static json_t *token_row(struct store_q *q)
@@ -146,10 +147,10 @@ static json_t *token_row(struct store_q *q)
 	json_t *roles = json_loads(store_q_text(q, 2), 0, NULL);
 
 	return json_pack("{s:I, s:s, s:o, s:I, s:s, s:s, s:s?}", "id",
-			 (json_int_t)store_q_int(q, 0), "name", store_q_text(q, 1), "roles",
-			 roles ? roles : json_array(), "created_by", (json_int_t)store_q_int(q, 3),
-			 "created_at", store_q_text(q, 4), "expires_at", store_q_text(q, 5),
-			 "revoked_at", store_q_is_null(q, 6) ? NULL : store_q_text(q, 6));
+	                 (json_int_t)store_q_int(q, 0), "name", store_q_text(q, 1), "roles",
+	                 roles ? roles : json_array(), "created_by", (json_int_t)store_q_int(q, 3),
+	                 "created_at", store_q_text(q, 4), "expires_at", store_q_text(q, 5),
+	                 "revoked_at", store_q_is_null(q, 6) ? NULL : store_q_text(q, 6));
 }
 
 json_t *model_token_list(struct model *m)
@@ -186,9 +187,9 @@ json_t *model_token_get(struct model *m, int64_t id)
 json_t *model_session_list(struct model *m, int64_t identity_id, int64_t current)
 {
 	static const char sql[] =
-		"SELECT id, identity_id, created_us, last_seen_us, expires_us, bearer, client FROM "
-		"session WHERE identity_id = ?1 AND revoked_us IS NULL AND expires_us > ?2 AND "
-		"last_seen_us > ?3 ORDER BY id DESC LIMIT 200";
+	        "SELECT id, identity_id, created_us, last_seen_us, expires_us, bearer, client FROM "
+	        "session WHERE identity_id = ?1 AND revoked_us IS NULL AND expires_us > ?2 AND "
+	        "last_seen_us > ?3 ORDER BY id DESC LIMIT 200";
 	struct store_reader *r = model_reader(m);
 	int64_t now = sk_now_us();
 	json_t *arr = json_array();
@@ -208,13 +209,12 @@ json_t *model_session_list(struct model *m, int64_t identity_id, int64_t current
 		model_time(store_q_int(q, 2), c);
 		model_time(store_q_int(q, 3), l);
 		model_time(store_q_int(q, 4), e);
-		json_array_append_new(arr,
-				      json_pack("{s:I, s:I, s:s, s:s, s:s, s:b, s:s, s:b}", "id",
-						(json_int_t)id, "identity_id",
-						(json_int_t)store_q_int(q, 1), "created_at", c,
-						"last_seen_at", l, "expires_at", e, "bearer",
-						(int)store_q_int(q, 5), "client", store_q_text(q, 6),
-						"current", id == current));
+		json_array_append_new(arr, json_pack("{s:I, s:I, s:s, s:s, s:s, s:b, s:s, s:b}",
+		                                     "id", (json_int_t)id, "identity_id",
+		                                     (json_int_t)store_q_int(q, 1), "created_at", c,
+		                                     "last_seen_at", l, "expires_at", e, "bearer",
+		                                     (int)store_q_int(q, 5), "client",
+		                                     store_q_text(q, 6), "current", id == current));
 	}
 	store_q_done(q);
 	return arr;

@@ -134,7 +134,7 @@ int store_init(const char *dir, const struct store_init_opts *opts, char *vkey, 
 	if (rc)
 		goto out;
 	data = json_pack("{s:s, s:s, s:s}", "origin", origin, "verifier_key", vk, "version",
-			 SKYDD_VERSION);
+	                 SKYDD_VERSION);
 	if (!data) {
 		rc = SK_ENOMEM;
 		goto out;
@@ -166,7 +166,7 @@ static int load_checkpoint(struct store *s)
 	int rc;
 
 	rc = store_conn_prepare(&s->w, "SELECT note FROM checkpoint ORDER BY size DESC LIMIT 1",
-				&q);
+	                        &q);
 	if (rc)
 		return rc;
 	rc = store_q_step(q);

@@ -98,18 +98,16 @@ static void row_from_q(struct store_q *q, struct store_entry_row *row)
 	row->len = (size_t)sqlite3_column_bytes(q->st, 5);
 }
 
-static const char log_sql_asc[] =
-	"SELECT seq, time, actor, kind, object, entry FROM ledger "
-	"WHERE seq >= ?1 AND (?2 < 0 OR actor = ?2) "
-	"AND (?3 IS NULL OR substr(kind, 1, length(?3)) = ?3) "
-	"AND (?4 IS NULL OR object = ?4) AND (?5 IS NULL OR time >= ?5) "
-	"AND (?6 IS NULL OR time < ?6) ORDER BY seq LIMIT ?7";
-static const char log_sql_desc[] =
-	"SELECT seq, time, actor, kind, object, entry FROM ledger "
-	"WHERE seq <= ?1 AND (?2 < 0 OR actor = ?2) "
-	"AND (?3 IS NULL OR substr(kind, 1, length(?3)) = ?3) "
-	"AND (?4 IS NULL OR object = ?4) AND (?5 IS NULL OR time >= ?5) "
-	"AND (?6 IS NULL OR time < ?6) ORDER BY seq DESC LIMIT ?7";
+static const char log_sql_asc[] = "SELECT seq, time, actor, kind, object, entry FROM ledger "
+                                  "WHERE seq >= ?1 AND (?2 < 0 OR actor = ?2) "
+                                  "AND (?3 IS NULL OR substr(kind, 1, length(?3)) = ?3) "
+                                  "AND (?4 IS NULL OR object = ?4) AND (?5 IS NULL OR time >= ?5) "
+                                  "AND (?6 IS NULL OR time < ?6) ORDER BY seq LIMIT ?7";
+static const char log_sql_desc[] = "SELECT seq, time, actor, kind, object, entry FROM ledger "
+                                   "WHERE seq <= ?1 AND (?2 < 0 OR actor = ?2) "
+                                   "AND (?3 IS NULL OR substr(kind, 1, length(?3)) = ?3) "
+                                   "AND (?4 IS NULL OR object = ?4) AND (?5 IS NULL OR time >= ?5) "
+                                   "AND (?6 IS NULL OR time < ?6) ORDER BY seq DESC LIMIT ?7";
 
 static int bind_time(struct store_q *q, int idx, int64_t t)
 {
@@ -123,7 +121,7 @@ static int bind_time(struct store_q *q, int idx, int64_t t)
 }
 
 int store_reader_log(struct store_reader *r, const struct store_log_filter *f, store_entry_fn fn,
-		     void *ctx)
+                     void *ctx)
 {
 	struct store_entry_row row;
 	struct store_q *q;
@@ -161,9 +159,9 @@ int store_reader_entry(struct store_reader *r, uint64_t seq, store_entry_fn fn, 
 	struct store_q *q;
 	int rc;
 
-	rc = store_conn_prepare(&r->c,
-				"SELECT seq, time, actor, kind, object, entry FROM ledger WHERE seq = ?1",
-				&q);
+	rc = store_conn_prepare(
+	        &r->c, "SELECT seq, time, actor, kind, object, entry FROM ledger WHERE seq = ?1",
+	        &q);
 	if (rc)
 		return rc;
 	store_q_bind_int(q, 1, (int64_t)seq);
@@ -182,7 +180,7 @@ int store_reader_checkpoint(struct store_reader *r, char **note, uint64_t *size)
 	int rc;
 
 	rc = store_conn_prepare(&r->c,
-				"SELECT size, note FROM checkpoint ORDER BY size DESC LIMIT 1", &q);
+	                        "SELECT size, note FROM checkpoint ORDER BY size DESC LIMIT 1", &q);
 	if (rc)
 		return rc;
 	rc = store_q_step(q);

@@ -11,7 +11,7 @@
 #include "store_int.h"
 
 static int rproblem(struct store_verify_result *res, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 static int rproblem(struct store_verify_result *res, int rc, const char *fmt, ...)
 {
@@ -27,7 +27,7 @@ static int rproblem(struct store_verify_result *res, int rc, const char *fmt, ..
 
 /* The columns stored beside the hashed bytes must say the same as they do. */
 static int check_columns(struct store_q *q, const struct ledger_entry *e,
-			 struct store_verify_result *res)
+                         struct store_verify_result *res)
 {
 	char t[SK_TIME_LEN + 1];
 	uint64_t seq = (uint64_t)store_q_int(q, 0);
@@ -36,13 +36,13 @@ static int check_columns(struct store_q *q, const struct ledger_entry *e,
 	if (e->seq != seq || strcmp(store_q_text(q, 1), t) != 0 || store_q_int(q, 2) != e->actor ||
 	    strcmp(store_q_text(q, 3), e->kind) != 0 || strcmp(store_q_text(q, 4), e->object) != 0)
 		return rproblem(res, SK_EVERIFY,
-				"entry %llu: its columns disagree with its hashed bytes",
-				(unsigned long long)seq);
+		                "entry %llu: its columns disagree with its hashed bytes",
+		                (unsigned long long)seq);
 	return SK_OK;
 }
 
 static int rebuild(struct store_conn *live, struct store_conn *scratch,
-		   struct store_verify_result *res)
+                   struct store_verify_result *res)
 {
 	struct ledger_decoded d;
 	struct store_tx tx;
@@ -51,9 +51,8 @@ static int rebuild(struct store_conn *live, struct store_conn *scratch,
 
 	memset(&tx, 0, sizeof(tx));
 	tx.conn = scratch;
-	rc = store_conn_prepare(live,
-				"SELECT seq, time, actor, kind, object, entry FROM ledger ORDER BY seq",
-				&q);
+	rc = store_conn_prepare(
+	        live, "SELECT seq, time, actor, kind, object, entry FROM ledger ORDER BY seq", &q);
 	if (rc)
 		return rc;
 	while ((rc = store_q_step(q)) == SK_OK) {
@@ -63,7 +62,7 @@ static int rebuild(struct store_conn *live, struct store_conn *scratch,
 
 		if (ledger_entry_decode(bytes, len, &d) != SK_OK) {
 			rc = rproblem(res, SK_EVERIFY, "entry %llu: not a canonical ledger entry",
-				      (unsigned long long)seq);
+			              (unsigned long long)seq);
 			break;
 		}
 		rc = check_columns(q, &d.e, res);
@@ -72,8 +71,8 @@ static int rebuild(struct store_conn *live, struct store_conn *scratch,
 			rc = store_apply_projections(&tx, &d.e);
 			if (rc)
 				rc = rproblem(res, SK_EVERIFY,
-					      "entry %llu: replaying it failed (%s)",
-					      (unsigned long long)seq, sk_strerror(rc));
+				              "entry %llu: replaying it failed (%s)",
+				              (unsigned long long)seq, sk_strerror(rc));
 		}
 		ledger_decoded_release(&d);
 		if (rc)
@@ -106,7 +105,7 @@ static bool same_value(sqlite3_stmt *a, sqlite3_stmt *b, int col)
 }
 
 static int compare_table(struct store_conn *live, struct store_conn *scratch, const char *proj,
-			 const char *table, struct store_verify_result *res)
+                         const char *table, struct store_verify_result *res)
 {
 	sqlite3_stmt *a = NULL, *b = NULL;
 	char *sql = NULL, *probe = sqlite3_mprintf("SELECT * FROM \"%w\"", table);
@@ -138,8 +137,8 @@ static int compare_table(struct store_conn *live, struct store_conn *scratch, co
 			break;
 		if (ra != rb) {
 			rc = rproblem(res, SK_EVERIFY,
-				      "projection %s: table %s has %s rows than the replay", proj,
-				      table, ra == SQLITE_ROW ? "more" : "fewer");
+			              "projection %s: table %s has %s rows than the replay", proj,
+			              table, ra == SQLITE_ROW ? "more" : "fewer");
 			break;
 		}
 		if (ra != SQLITE_ROW) {
@@ -149,10 +148,10 @@ static int compare_table(struct store_conn *live, struct store_conn *scratch, co
 		for (int col = 0; col < ncol; col++) {
 			if (!same_value(a, b, col)) {
 				rc = rproblem(res, SK_EVERIFY,
-					      "projection %s: table %s row %llu column %s differs "
-					      "from the replay of the ledger",
-					      proj, table, (unsigned long long)row,
-					      sqlite3_column_name(a, col));
+				              "projection %s: table %s row %llu column %s differs "
+				              "from the replay of the ledger",
+				              proj, table, (unsigned long long)row,
+				              sqlite3_column_name(a, col));
 				break;
 			}
 		}
@@ -168,8 +167,6 @@ out:
 	return rc;
 }
 
-
-
 int store_replay(struct store_conn *live, struct store_verify_result *res)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -182,7 +179,7 @@ int store_replay(struct store_conn *live, struct store_verify_result *res)
 	fd = mkstemp(path);
 	if (fd < 0)
 		return rproblem(res, SK_EIO, "cannot create a scratch database in %s",
-				tmp && *tmp ? tmp : "/tmp");
+		                tmp && *tmp ? tmp : "/tmp");
 	close(fd);
 	rc = store_conn_open(&scratch, path, false, true);
 	if (!rc)

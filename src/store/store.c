@@ -61,12 +61,14 @@ int store_sqlite_err(int rc)
 static int conn_configure(sqlite3 *db, bool readonly)
 {
 	static const char *const pragmas_rw[] = {
-		"PRAGMA journal_mode=WAL",   "PRAGMA synchronous=FULL",	  "PRAGMA foreign_keys=ON",
-		"PRAGMA trusted_schema=OFF", "PRAGMA cell_size_check=ON", "PRAGMA busy_timeout=10000",
-		"PRAGMA cache_size=-16384",  NULL};
+	        "PRAGMA journal_mode=WAL",   "PRAGMA synchronous=FULL",
+	        "PRAGMA foreign_keys=ON",    "PRAGMA trusted_schema=OFF",
+	        "PRAGMA cell_size_check=ON", "PRAGMA busy_timeout=10000",
+	        "PRAGMA cache_size=-16384",  NULL};
 	static const char *const pragmas_ro[] = {
-		"PRAGMA foreign_keys=ON", "PRAGMA trusted_schema=OFF", "PRAGMA cell_size_check=ON",
-		"PRAGMA busy_timeout=10000", "PRAGMA cache_size=-8192", NULL};
+	        "PRAGMA foreign_keys=ON",    "PRAGMA trusted_schema=OFF",
+	        "PRAGMA cell_size_check=ON", "PRAGMA busy_timeout=10000",
+	        "PRAGMA cache_size=-8192",   NULL};
 	const char *const *p;
 	int on = 1;
 
@@ -165,13 +167,13 @@ int store_q_bind_int(struct store_q *q, int idx, int64_t v)
 int store_q_bind_text(struct store_q *q, int idx, const char *s)
 {
 	return sqlite3_bind_text(q->st, idx, s, -1, SQLITE_TRANSIENT) == SQLITE_OK ? SK_OK
-										   : SK_ENOMEM;
+	                                                                           : SK_ENOMEM;
 }
 
 int store_q_bind_blob(struct store_q *q, int idx, const void *p, size_t n)
 {
 	return sqlite3_bind_blob64(q->st, idx, p, n, SQLITE_TRANSIENT) == SQLITE_OK ? SK_OK
-										    : SK_ENOMEM;
+	                                                                            : SK_ENOMEM;
 }
 
 int store_q_bind_null(struct store_q *q, int idx)
@@ -345,9 +347,10 @@ int store_meta_get(struct store_conn *c, const char *key, char *out, size_t cap)
 int store_meta_set(struct store_conn *c, const char *key, const char *value)
 {
 	struct store_q *q;
-	int rc = store_conn_prepare(
-		c, "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
-		&q);
+	int rc = store_conn_prepare(c,
+	                            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT "
+	                            "(key) DO UPDATE SET value = ?2",
+	                            &q);
 
 	if (rc)
 		return rc;
@@ -476,7 +479,7 @@ int store_apply_projections(struct store_tx *tx, const struct ledger_entry *e)
 /* ---- the tree as stored ---- */
 
 int store_conn_read_node(struct store_conn *c, unsigned level, uint64_t index,
-			 uint8_t out[LEDGER_HASH_LEN])
+                         uint8_t out[LEDGER_HASH_LEN])
 {
 	struct ledger_tile_ref ref;
 	struct store_q *q;

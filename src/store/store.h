@@ -37,7 +37,7 @@ struct store_init_opts {
 int store_init(const char *dir, const struct store_init_opts *opts, char *vkey, size_t vkey_cap);
 
 struct store_opts {
-	unsigned batch_max;	/* commands per transaction; 0 = default (1024) */
+	unsigned batch_max;     /* commands per transaction; 0 = default (1024) */
 	unsigned batch_wait_us; /* wait for more commands before a batch; 0 = none */
 	unsigned checkpoint_ms; /* minimum interval between checkpoints; 0 = 1000 */
 };
@@ -96,16 +96,16 @@ int store_submit(struct store *s, struct store_cmd *c);
  * Returns SK_OK, SK_EINVAL (bad kind/object/actor/data), SK_EIO, or a projection's error.
  */
 int store_tx_append(struct store_tx *tx, int64_t actor, const char *kind, const char *object,
-		    const json_t *data, uint64_t *seq);
+                    const json_t *data, uint64_t *seq);
 /* Records a validation failure for the command (field may be NULL); returns SK_EINVAL. */
 int store_tx_fail(struct store_tx *tx, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 /* The ledger entry being applied (only inside a projection's apply). */
 int64_t store_tx_now(const struct store_tx *tx);
 
 /* Convenience: a command that appends exactly one entry. */
 int store_append(struct store *s, int64_t actor, const char *kind, const char *object,
-		 const json_t *data, uint64_t *seq);
+                 const json_t *data, uint64_t *seq);
 
 /* Forces a checkpoint now if the tree grew since the last one. */
 int store_checkpoint_now(struct store *s);
@@ -143,7 +143,7 @@ struct store_projection {
 	const char *name;
 	const char *kind_prefix;
 	const char *const *tables; /* NULL-terminated; compared by verify --replay */
-	const char *schema;	   /* optional DDL run when the tables are missing (tests) */
+	const char *schema;        /* optional DDL run when the tables are missing (tests) */
 	int (*apply)(struct store_tx *tx, const struct ledger_entry *e);
 };
 
@@ -176,7 +176,7 @@ struct store_entry_row {
 struct store_log_filter {
 	uint64_t from; /* first seq (default 1) */
 	unsigned limit;
-	int64_t actor;	    /* -1 = any */
+	int64_t actor;      /* -1 = any */
 	const char *kind;   /* prefix, NULL = any */
 	const char *object; /* exact, NULL = any */
 	int64_t since_us;   /* 0 = any */
@@ -187,7 +187,7 @@ struct store_log_filter {
 typedef int (*store_entry_fn)(void *ctx, const struct store_entry_row *row);
 /* Calls fn for each matching entry. */
 int store_reader_log(struct store_reader *r, const struct store_log_filter *f, store_entry_fn fn,
-		     void *ctx);
+                     void *ctx);
 int store_reader_entry(struct store_reader *r, uint64_t seq, store_entry_fn fn, void *ctx);
 
 /* Reads a complete tree node from the stored tiles (a ledger_read_node_fn for r). */
@@ -199,8 +199,8 @@ int store_reader_checkpoint(struct store_reader *r, char **note, uint64_t *size)
 /* ---- verification (read-only) ---- */
 
 struct store_verify_opts {
-	bool replay;		 /* rebuild projections in a scratch database and compare */
-	const char *against;	 /* file with one or more signed checkpoints, or NULL */
+	bool replay;         /* rebuild projections in a scratch database and compare */
+	const char *against; /* file with one or more signed checkpoints, or NULL */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);
 	void *ctx;
 };
@@ -220,6 +220,6 @@ struct store_verify_result {
  * trouble (problem says what).
  */
 int store_verify(const char *dir, const struct store_verify_opts *opts,
-		 struct store_verify_result *res);
+                 struct store_verify_result *res);
 
 #endif

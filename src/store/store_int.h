@@ -11,13 +11,13 @@
 
 #include "store.h"
 
-#define STORE_DB_FILE "skydd.db"
-#define STORE_KEY_FILE "signing.key"
-#define STORE_VKEY_FILE "verifier.key"
-#define STORE_CPLOG_FILE "checkpoints.log"
-#define STORE_Q_CACHE 64
+#define STORE_DB_FILE         "skydd.db"
+#define STORE_KEY_FILE        "signing.key"
+#define STORE_VKEY_FILE       "verifier.key"
+#define STORE_CPLOG_FILE      "checkpoints.log"
+#define STORE_Q_CACHE         64
 #define STORE_MAX_PROJECTIONS 32
-#define STORE_PATH_MAX 4096
+#define STORE_PATH_MAX        4096
 
 struct store_q {
 	sqlite3_stmt *st;
@@ -93,7 +93,7 @@ int store_create_projection_tables(struct store_conn *c);
 int store_apply_projections(struct store_tx *tx, const struct ledger_entry *e);
 const struct store_projection *store_projection_at(unsigned i);
 int store_conn_read_node(struct store_conn *c, unsigned level, uint64_t index,
-			 uint8_t out[LEDGER_HASH_LEN]);
+                         uint8_t out[LEDGER_HASH_LEN]);
 int store_conn_size(struct store_conn *c, uint64_t *size);
 int store_tx_append_entry(struct store_tx *tx, const struct ledger_entry *e);
 

@@ -34,7 +34,7 @@ struct vstate {
 };
 
 static int problem(struct store_verify_result *res, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 static int problem(struct store_verify_result *res, int rc, const char *fmt, ...)
 {
@@ -69,7 +69,7 @@ static int tile_compare(struct vstate *v, unsigned L, bool prefix)
 	if (rc) {
 		store_q_done(q);
 		return problem(v->res, SK_EVERIFY, "tile %u/%llu: missing from the database", L,
-			       (unsigned long long)v->tile_idx[L]);
+		               (unsigned long long)v->tile_idx[L]);
 	}
 	stored = store_q_blob(q, 0, &n);
 	rc = SK_OK;
@@ -80,27 +80,27 @@ static int tile_compare(struct vstate *v, unsigned L, bool prefix)
 
 			if (L == 0)
 				rc = problem(v->res, SK_EVERIFY,
-					     "entry %llu: its hash differs from the stored tree "
-					     "(the entry or tile 0/%llu was altered)",
-					     (unsigned long long)node + 1,
-					     (unsigned long long)v->tile_idx[L]);
+				             "entry %llu: its hash differs from the stored tree "
+				             "(the entry or tile 0/%llu was altered)",
+				             (unsigned long long)node + 1,
+				             (unsigned long long)v->tile_idx[L]);
 			else
 				rc = problem(v->res, SK_EVERIFY,
-					     "tile %u/%llu: hash %u differs from the tree "
-					     "recomputed from the entries",
-					     L, (unsigned long long)v->tile_idx[L], k);
+				             "tile %u/%llu: hash %u differs from the tree "
+				             "recomputed from the entries",
+				             L, (unsigned long long)v->tile_idx[L], k);
 		}
 	}
 	if (!rc && !prefix && n != (size_t)w * LEDGER_HASH_LEN)
 		rc = problem(v->res, SK_EVERIFY, "tile %u/%llu: holds %zu hashes, expected %u", L,
-			     (unsigned long long)v->tile_idx[L], n / LEDGER_HASH_LEN, w);
+		             (unsigned long long)v->tile_idx[L], n / LEDGER_HASH_LEN, w);
 	store_q_done(q);
 	v->tiles_checked++;
 	return rc;
 }
 
 static int verify_emit(void *ctx, unsigned level, uint64_t index,
-		       const uint8_t hash[LEDGER_HASH_LEN])
+                       const uint8_t hash[LEDGER_HASH_LEN])
 {
 	struct vstate *v = ctx;
 	unsigned L = level / LEDGER_TILE_HEIGHT;
@@ -143,8 +143,8 @@ static bool seq_in_bytes(const char *b, size_t len, uint64_t *seq)
 
 /* ---- checkpoints ---- */
 
-static int cp_add(struct cp_item **items, size_t *n, size_t *cap, const struct ledger_checkpoint *cp,
-		  bool outside)
+static int cp_add(struct cp_item **items, size_t *n, size_t *cap,
+                  const struct ledger_checkpoint *cp, bool outside)
 {
 	if (*n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 64;
@@ -171,8 +171,8 @@ static int cp_cmp(const void *a, const void *b)
 }
 
 static int load_stored_checkpoints(struct store_conn *c, const struct ledger_verifier *vf,
-				   const char *origin, struct cp_item **items, size_t *n,
-				   size_t *cap, struct store_verify_result *res)
+                                   const char *origin, struct cp_item **items, size_t *n,
+                                   size_t *cap, struct store_verify_result *res)
 {
 	struct ledger_checkpoint cp;
 	struct store_q *q;
@@ -187,15 +187,15 @@ static int load_stored_checkpoints(struct store_conn *c, const struct ledger_ver
 
 		if (ledger_checkpoint_open(note, strlen(note), vf, &cp) != SK_OK) {
 			rc = problem(res, SK_EVERIFY,
-				     "checkpoint at size %llu: signature does not verify with %s",
-				     (unsigned long long)size, STORE_VKEY_FILE);
+			             "checkpoint at size %llu: signature does not verify with %s",
+			             (unsigned long long)size, STORE_VKEY_FILE);
 			break;
 		}
 		if (cp.size != size || strcmp(cp.origin, origin) != 0) {
 			rc = problem(res, SK_EVERIFY,
-				     "checkpoint at size %llu: its note is for size %llu of \"%s\"",
-				     (unsigned long long)size, (unsigned long long)cp.size,
-				     cp.origin);
+			             "checkpoint at size %llu: its note is for size %llu of \"%s\"",
+			             (unsigned long long)size, (unsigned long long)cp.size,
+			             cp.origin);
 			break;
 		}
 		rc = cp_add(items, n, cap, &cp, false);
@@ -211,9 +211,8 @@ static int load_stored_checkpoints(struct store_conn *c, const struct ledger_ver
  * A file of signed checkpoints: notes separated by blank lines, each
  * "origin\nsize\nroot\n\n— sig...\n". A single note file works too.
  */
-static int load_against(const char *path, const struct ledger_verifier *vf,
-			struct cp_item **items, size_t *n, size_t *cap,
-			struct store_verify_result *res)
+static int load_against(const char *path, const struct ledger_verifier *vf, struct cp_item **items,
+                        size_t *n, size_t *cap, struct store_verify_result *res)
 {
 	struct ledger_checkpoint cp;
 	FILE *f = fopen(path, "rb");
@@ -243,7 +242,8 @@ static int load_against(const char *path, const struct ledger_verifier *vf,
 		size_t nlen;
 
 		if (!blank) {
-			rc = problem(res, SK_EINVAL, "%s: no signed checkpoint at byte %zu", path, pos);
+			rc = problem(res, SK_EINVAL, "%s: no signed checkpoint at byte %zu", path,
+			             pos);
 			break;
 		}
 		/*
@@ -260,9 +260,9 @@ static int load_against(const char *path, const struct ledger_verifier *vf,
 		nlen = (size_t)(end - start);
 		if (ledger_checkpoint_open(start, nlen, vf, &cp) != SK_OK) {
 			rc = problem(res, SK_EVERIFY,
-				     "%s: checkpoint at byte %zu does not verify with this "
-				     "instance's key",
-				     path, pos);
+			             "%s: checkpoint at byte %zu does not verify with this "
+			             "instance's key",
+			             path, pos);
 			break;
 		}
 		rc = cp_add(items, n, cap, &cp, true);
@@ -282,7 +282,7 @@ static int load_against(const char *path, const struct ledger_verifier *vf,
 /* ---- the pass over all entries ---- */
 
 static int stream_entries(struct vstate *v, struct cp_item *cps, size_t ncp, uint64_t total,
-			  const struct store_verify_opts *opts, struct ledger_tree *tree)
+                          const struct store_verify_opts *opts, struct ledger_tree *tree)
 {
 	struct store_q *q;
 	size_t next = 0;
@@ -309,16 +309,16 @@ static int stream_entries(struct vstate *v, struct cp_item *cps, size_t ncp, uin
 
 		if (seq != tree->size + 1) {
 			rc = problem(v->res, SK_EVERIFY,
-				     seq > tree->size + 1
-					     ? "entry %llu: missing (the sequence jumps to %llu)"
-					     : "entry %llu: duplicate or out of order (found %llu)",
-				     (unsigned long long)tree->size + 1, (unsigned long long)seq);
+			             seq > tree->size + 1
+			                     ? "entry %llu: missing (the sequence jumps to %llu)"
+			                     : "entry %llu: duplicate or out of order (found %llu)",
+			             (unsigned long long)tree->size + 1, (unsigned long long)seq);
 			break;
 		}
 		if (!seq_in_bytes(bytes, len, &inner) || inner != seq) {
 			rc = problem(v->res, SK_EVERIFY,
-				     "entry %llu: its stored bytes are not the entry for seq %llu",
-				     (unsigned long long)seq, (unsigned long long)seq);
+			             "entry %llu: its stored bytes are not the entry for seq %llu",
+			             (unsigned long long)seq, (unsigned long long)seq);
 			break;
 		}
 		ledger_leaf_hash(bytes, len, leaf);
@@ -338,11 +338,11 @@ static int stream_entries(struct vstate *v, struct cp_item *cps, size_t ncp, uin
 				}
 				if (!rc)
 					rc = problem(v->res, SK_EVERIFY,
-						     "checkpoint at size %llu%s: its root does not "
-						     "match entries 1..%llu",
-						     (unsigned long long)cps[next].size,
-						     cps[next].outside ? " (from --against)" : "",
-						     (unsigned long long)cps[next].size);
+					             "checkpoint at size %llu%s: its root does not "
+					             "match entries 1..%llu",
+					             (unsigned long long)cps[next].size,
+					             cps[next].outside ? " (from --against)" : "",
+					             (unsigned long long)cps[next].size);
 				break;
 			}
 			cps[next++].seen = true;
@@ -357,11 +357,11 @@ static int stream_entries(struct vstate *v, struct cp_item *cps, size_t ncp, uin
 		return rc ? rc : SK_EINTERNAL;
 	if (next < ncp)
 		return problem(v->res, SK_EVERIFY,
-			       "checkpoint at size %llu%s: the ledger has only %llu entries "
-			       "(entries were removed)",
-			       (unsigned long long)cps[next].size,
-			       cps[next].outside ? " (from --against)" : "",
-			       (unsigned long long)tree->size);
+		               "checkpoint at size %llu%s: the ledger has only %llu entries "
+		               "(entries were removed)",
+		               (unsigned long long)cps[next].size,
+		               cps[next].outside ? " (from --against)" : "",
+		               (unsigned long long)tree->size);
 	return SK_OK;
 }
 
@@ -373,8 +373,8 @@ static int finish_tiles(struct vstate *v, const struct ledger_tree *tree)
 	int rc;
 
 	for (unsigned L = 0; L < 8; L++) {
-		uint64_t nodes = L * LEDGER_TILE_HEIGHT < 64 ? tree->size >> (L * LEDGER_TILE_HEIGHT)
-							      : 0;
+		uint64_t nodes =
+		        L * LEDGER_TILE_HEIGHT < 64 ? tree->size >> (L * LEDGER_TILE_HEIGHT) : 0;
 
 		expected += (nodes + LEDGER_TILE_WIDTH - 1) / LEDGER_TILE_WIDTH;
 		if (v->width[L]) {
@@ -391,14 +391,12 @@ static int finish_tiles(struct vstate *v, const struct ledger_tree *tree)
 	store_q_done(q);
 	if (stored != expected)
 		return problem(v->res, SK_EVERIFY, "tiles: %llu stored, the tree needs %llu",
-			       (unsigned long long)stored, (unsigned long long)expected);
+		               (unsigned long long)stored, (unsigned long long)expected);
 	return SK_OK;
 }
 
-
-
 int store_verify(const char *dir, const struct store_verify_opts *opts,
-		 struct store_verify_result *res)
+                 struct store_verify_result *res)
 {
 	struct ledger_verifier vf;
 	struct store_conn c = {0};
@@ -427,7 +425,7 @@ int store_verify(const char *dir, const struct store_verify_opts *opts,
 	rc = store_load_verifier(dir, &vf, vk, sizeof(vk));
 	if (rc) {
 		rc = problem(res, rc == SK_EINVAL ? SK_EVERIFY : rc, "%s/%s: %s", dir,
-			     STORE_VKEY_FILE, sk_strerror(rc));
+		             STORE_VKEY_FILE, sk_strerror(rc));
 		goto out;
 	}
 	rc = store_meta_get(&c, "verifier_key", meta_vk, sizeof(meta_vk));
@@ -435,7 +433,7 @@ int store_verify(const char *dir, const struct store_verify_opts *opts,
 		rc = store_meta_get(&c, "origin", origin, sizeof(origin));
 	if (rc || strcmp(meta_vk, vk) != 0) {
 		rc = problem(res, SK_EVERIFY, "the database's verifier key differs from %s",
-			     STORE_VKEY_FILE);
+		             STORE_VKEY_FILE);
 		goto out;
 	}
 	/*
@@ -467,7 +465,7 @@ int store_verify(const char *dir, const struct store_verify_opts *opts,
 		goto out_end;
 	}
 	rc = stream_entries(&v, cps, ncp, total, opts ? opts : &(struct store_verify_opts){0},
-			    &tree);
+	                    &tree);
 	if (!rc)
 		rc = finish_tiles(&v, &tree);
 	if (rc)

@@ -17,7 +17,7 @@
 
 #include "store_int.h"
 
-#define BATCH_DEFAULT 1024
+#define BATCH_DEFAULT         1024
 #define CHECKPOINT_MS_DEFAULT 1000
 
 /* ---- tiles pending in the current batch ---- */
@@ -65,11 +65,13 @@ static int pending_flush(struct store *s)
 	struct store_q *rd = NULL, *wr = NULL;
 	int rc;
 
-	rc = store_conn_prepare(&s->w, "SELECT hashes FROM tile WHERE level = ?1 AND idx = ?2", &rd);
+	rc = store_conn_prepare(&s->w, "SELECT hashes FROM tile WHERE level = ?1 AND idx = ?2",
+	                        &rd);
 	if (!rc)
 		rc = store_conn_prepare(
-			&s->w, "INSERT OR REPLACE INTO tile (level, idx, hashes) VALUES (?1, ?2, ?3)",
-			&wr);
+		        &s->w,
+		        "INSERT OR REPLACE INTO tile (level, idx, hashes) VALUES (?1, ?2, ?3)",
+		        &wr);
 	if (rc)
 		return rc;
 	for (unsigned L = 0; L < 8; L++) {
@@ -135,16 +137,20 @@ int store_tx_append_entry(struct store_tx *tx, const struct ledger_entry *e)
 	if (rc)
 		return rc;
 	rc = store_conn_prepare(tx->conn,
-				"INSERT INTO ledger (seq, time, actor, kind, object, entry) "
-				"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-				&q);
+	                        "INSERT INTO ledger (seq, time, actor, kind, object, entry) "
+	                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	                        &q);
 	if (rc)
 		return rc;
+	/*
+	 * Every bound string outlives the step (store_q_done clears the
+	 * bindings), so none is copied: this runs once per entry.
+	 */
 	store_q_bind_int(q, 1, (int64_t)e->seq);
-	store_q_bind_text(q, 2, tbuf);
+	sqlite3_bind_text(q->st, 2, tbuf, -1, SQLITE_STATIC);
 	store_q_bind_int(q, 3, e->actor);
-	store_q_bind_text(q, 4, e->kind);
-	store_q_bind_text(q, 5, e->object);
+	sqlite3_bind_text(q->st, 4, e->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q->st, 5, e->object, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q->st, 6, tx->enc.ptr, (int)tx->enc.len, SQLITE_STATIC);
 	rc = store_q_step(q);
 	store_q_done(q);
@@ -154,7 +160,7 @@ int store_tx_append_entry(struct store_tx *tx, const struct ledger_entry *e)
 }
 
 int store_tx_append(struct store_tx *tx, int64_t actor, const char *kind, const char *object,
-		    const json_t *data, uint64_t *seq)
+                    const json_t *data, uint64_t *seq)
 {
 	struct ledger_entry e;
 	int64_t now = sk_now_us();
@@ -276,9 +282,9 @@ int store_checkpoint_write(struct store *s, uint64_t size, const uint8_t root[LE
 	if (rc)
 		goto out;
 	sk_time_format(now, tbuf);
-	rc = store_conn_prepare(&s->w,
-				"INSERT OR IGNORE INTO checkpoint (size, time, note) VALUES (?1, ?2, ?3)",
-				&q);
+	rc = store_conn_prepare(
+	        &s->w, "INSERT OR IGNORE INTO checkpoint (size, time, note) VALUES (?1, ?2, ?3)",
+	        &q);
 	if (rc)
 		goto out;
 	store_q_bind_int(q, 1, (int64_t)size);
@@ -307,6 +313,23 @@ out:
 
 /* ---- the writer thread ---- */
 
+/*
+ * Runs a statement without result rows through the writer's statement cache.
+ * The savepoint statements run for every command, and sqlite3_exec would
+ * parse them again each time.
+ */
+static int writer_exec(struct store *s, const char *sql)
+{
+	struct store_q *q;
+	int rc = store_conn_prepare(&s->w, sql, &q);
+
+	if (rc)
+		return rc;
+	rc = store_q_step(q);
+	store_q_done(q);
+	return rc == SK_ENOTFOUND ? SK_OK : rc;
+}
+
 static void run_command(struct store *s, struct store_tx *tx, struct store_cmd *c)
 {
 	struct ledger_tree snap = *tx->tree;
@@ -316,13 +339,13 @@ static void run_command(struct store *s, struct store_tx *tx, struct store_cmd *
 	for (unsigned L = 0; L < 8; L++)
 		pend_n[L] = s->pending[L].n;
 	tx->cmd = c;
-	c->rc = store_conn_exec(&s->w, "SAVEPOINT cmd");
+	c->rc = writer_exec(s, "SAVEPOINT cmd");
 	if (c->rc)
 		return;
 	c->rc = c->fn(tx, c->arg);
 	if (c->rc) {
 		/* Undo this command alone; the rest of the batch is unharmed. */
-		store_conn_exec(&s->w, "ROLLBACK TO cmd");
+		writer_exec(s, "ROLLBACK TO cmd");
 		*tx->tree = snap;
 		tx->last_time_us = last_time;
 		for (unsigned L = 0; L < 8; L++)
@@ -331,7 +354,7 @@ static void run_command(struct store *s, struct store_tx *tx, struct store_cmd *
 	} else {
 		c->err_field[0] = c->err_msg[0] = '\0';
 	}
-	if (store_conn_exec(&s->w, "RELEASE cmd") && !c->rc)
+	if (writer_exec(s, "RELEASE cmd") && !c->rc)
 		c->rc = SK_EIO;
 }
 
@@ -390,7 +413,7 @@ static void maybe_checkpoint(struct store *s, bool force)
 	ledger_tree_root(&s->tree, root);
 	if (store_checkpoint_write(s, s->tree.size, root) != SK_OK)
 		fprintf(stderr, "skydd: could not sign checkpoint at size %llu\n",
-			(unsigned long long)s->tree.size);
+		        (unsigned long long)s->tree.size);
 }
 
 static void deadline_after(struct timespec *ts, int64_t us)
@@ -531,7 +554,7 @@ static int append_one(struct store_tx *tx, void *arg)
 }
 
 int store_append(struct store *s, int64_t actor, const char *kind, const char *object,
-		 const json_t *data, uint64_t *seq)
+                 const json_t *data, uint64_t *seq)
 {
 	struct append_arg a = {actor, kind, object, data};
 	struct store_cmd c;

@@ -33,7 +33,7 @@ int sk_base64_decode(const char *in, size_t len, uint8_t *out, size_t out_cap, s
 			return SK_EINVAL;
 	}
 	if (sodium_base642bin(out, out_cap, in, len, NULL, &got, &end,
-			      sodium_base64_VARIANT_ORIGINAL) != 0)
+	                      sodium_base64_VARIANT_ORIGINAL) != 0)
 		return SK_EINVAL;
 	if (end != in + len)
 		return SK_EINVAL;

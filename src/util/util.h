@@ -20,21 +20,21 @@
  */
 enum sk_err {
 	SK_OK = 0,
-	SK_ENOMEM = -1,	   /* allocation failed */
-	SK_EINVAL = -2,	   /* bad input: malformed, out of range, wrong type */
-	SK_ERANGE = -3,	   /* a number or size outside its allowed range */
-	SK_ETOOBIG = -4,   /* input larger than its limit */
-	SK_EIO = -5,	   /* file or database I/O failed */
-	SK_ENOTFOUND = -6, /* the thing asked for does not exist */
-	SK_EEXIST = -7,	   /* refusing to overwrite or duplicate */
-	SK_EVERIFY = -8,   /* a hash, proof or signature did not verify */
-	SK_ECORRUPT = -9,  /* stored data is inconsistent with itself */
-	SK_EVERSION = -10, /* data written by a newer version */
-	SK_EBUSY = -11,	   /* resource busy or shutting down */
-	SK_EPERM = -12,	   /* not allowed */
+	SK_ENOMEM = -1,     /* allocation failed */
+	SK_EINVAL = -2,     /* bad input: malformed, out of range, wrong type */
+	SK_ERANGE = -3,     /* a number or size outside its allowed range */
+	SK_ETOOBIG = -4,    /* input larger than its limit */
+	SK_EIO = -5,        /* file or database I/O failed */
+	SK_ENOTFOUND = -6,  /* the thing asked for does not exist */
+	SK_EEXIST = -7,     /* refusing to overwrite or duplicate */
+	SK_EVERIFY = -8,    /* a hash, proof or signature did not verify */
+	SK_ECORRUPT = -9,   /* stored data is inconsistent with itself */
+	SK_EVERSION = -10,  /* data written by a newer version */
+	SK_EBUSY = -11,     /* resource busy or shutting down */
+	SK_EPERM = -12,     /* not allowed */
 	SK_EINTERNAL = -13, /* a bug: an invariant did not hold */
-	SK_ERULE = -14,	    /* refused by a PMFS rule (the message cites it) */
-	SK_EAUTH = -15,	    /* not authenticated, or bad credentials */
+	SK_ERULE = -14,     /* refused by a PMFS rule (the message cites it) */
+	SK_EAUTH = -15,     /* not authenticated, or bad credentials */
 	SK_ETHROTTLED = -16 /* too many failures; try again later */
 };
 
@@ -78,7 +78,7 @@ struct buf {
 
 void buf_init(struct buf *b, size_t max);
 void buf_release(struct buf *b); /* frees memory; b may be reused after buf_init */
-void buf_reset(struct buf *b);	 /* len = 0, keeps memory, clears err */
+void buf_reset(struct buf *b);   /* len = 0, keeps memory, clears err */
 int buf_append(struct buf *b, const void *data, size_t len);
 int buf_puts(struct buf *b, const char *s);
 int buf_putc(struct buf *b, char c);
@@ -125,7 +125,7 @@ int sk_hex_decode(const char *in, size_t len, uint8_t *out, size_t out_cap, size
  * err_msg gets a short English reason.
  */
 json_t *sk_json_parse(const char *text, size_t len, int max_depth, char *err_field,
-		      size_t err_field_cap, char *err_msg, size_t err_msg_cap);
+                      size_t err_field_cap, char *err_msg, size_t err_msg_cap);
 
 /*
  * Appends the RFC 8785 canonical form of v to out: object members sorted by

@@ -18,8 +18,8 @@ static const char *const counter_tables[] = {"test_counter", NULL};
 static int counter_apply(struct store_tx *tx, const struct ledger_entry *e)
 {
 	static const char sql[] =
-		"INSERT INTO test_counter (object, entries, total) VALUES (?1, 1, ?2) "
-		"ON CONFLICT (object) DO UPDATE SET entries = entries + 1, total = total + ?2";
+	        "INSERT INTO test_counter (object, entries, total) VALUES (?1, 1, ?2) "
+	        "ON CONFLICT (object) DO UPDATE SET entries = entries + 1, total = total + ?2";
 	json_t *n = json_object_get(e->data, "n");
 	struct store_q *q;
 	int rc;
@@ -39,12 +39,12 @@ static int counter_apply(struct store_tx *tx, const struct ledger_entry *e)
 }
 
 static const struct store_projection counter = {
-	.name = "test",
-	.kind_prefix = "test.",
-	.tables = counter_tables,
-	.schema = "CREATE TABLE IF NOT EXISTS test_counter (object TEXT PRIMARY KEY, "
-		  "entries INTEGER NOT NULL, total INTEGER NOT NULL)",
-	.apply = counter_apply,
+        .name = "test",
+        .kind_prefix = "test.",
+        .tables = counter_tables,
+        .schema = "CREATE TABLE IF NOT EXISTS test_counter (object TEXT PRIMARY KEY, "
+                  "entries INTEGER NOT NULL, total INTEGER NOT NULL)",
+        .apply = counter_apply,
 };
 
 static char dir[256];
@@ -75,8 +75,8 @@ static void make_instance(void)
 	char vkey[256];
 
 	assert_int_equal(store_init(dir, &(struct store_init_opts){.origin = "test/store"}, vkey,
-				    sizeof(vkey)),
-			 SK_OK);
+	                            sizeof(vkey)),
+	                 SK_OK);
 	assert_non_null(strstr(vkey, "test/store+"));
 }
 
@@ -124,11 +124,11 @@ static void test_init_bad_origin(void **state)
 
 	(void)state;
 	assert_int_equal(store_init(dir, &(struct store_init_opts){.origin = "has space"}, vkey,
-				    sizeof(vkey)),
-			 SK_EINVAL);
-	assert_int_equal(store_init(dir, &(struct store_init_opts){.origin = "a+b"}, vkey,
-				    sizeof(vkey)),
-			 SK_EINVAL);
+	                            sizeof(vkey)),
+	                 SK_EINVAL);
+	assert_int_equal(
+	        store_init(dir, &(struct store_init_opts){.origin = "a+b"}, vkey, sizeof(vkey)),
+	        SK_EINVAL);
 }
 
 static void test_open_missing(void **state)
@@ -160,10 +160,10 @@ static void test_append_and_replay(void **state)
 
 		assert_int_equal(store_reader_open(dir, &r), SK_OK);
 		assert_int_equal(store_reader_query(r,
-						    "SELECT entries, total FROM test_counter WHERE "
-						    "object = 'obj/a'",
-						    &q),
-				 SK_OK);
+		                                    "SELECT entries, total FROM test_counter WHERE "
+		                                    "object = 'obj/a'",
+		                                    &q),
+		                 SK_OK);
 		assert_int_equal(store_q_step(q), SK_OK);
 		assert_int_equal(store_q_int(q, 0), 10);
 		assert_int_equal(store_q_int(q, 1), 20);
@@ -186,7 +186,7 @@ static void test_replay_detects_edited_projection(void **state)
 	snprintf(path, sizeof(path), "%s/skydd.db", dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "UPDATE test_counter SET total = 99", NULL, NULL, NULL),
-			 SQLITE_OK);
+	                 SQLITE_OK);
 	sqlite3_close(db);
 	expect_verify(NULL, false, SK_OK, NULL); /* the ledger itself is intact */
 	expect_verify(NULL, true, SK_EVERIFY, "test_counter");
@@ -320,26 +320,25 @@ static void test_concurrent_writers_and_proofs(void **state)
 	/* Proofs from tiles verify against roots from tiles, for many sizes. */
 	for (uint64_t sz = 1; sz <= size; sz += 97) {
 		uint8_t proof[LEDGER_MAX_PROOF][LEDGER_HASH_LEN], root[LEDGER_HASH_LEN],
-			r1[LEDGER_HASH_LEN], leaf[LEDGER_HASH_LEN];
+		        r1[LEDGER_HASH_LEN], leaf[LEDGER_HASH_LEN];
 		size_t n;
 
 		assert_int_equal(ledger_root_at(sz, store_reader_node, r, root), SK_OK);
 		assert_int_equal(store_reader_node(r, 0, sz - 1, leaf), SK_OK);
-		assert_int_equal(ledger_prove_inclusion(sz - 1, size, store_reader_node, r, proof,
-							&n),
-				 SK_OK);
+		assert_int_equal(
+		        ledger_prove_inclusion(sz - 1, size, store_reader_node, r, proof, &n),
+		        SK_OK);
 		assert_int_equal(ledger_root_at(size, store_reader_node, r, r1), SK_OK);
 		assert_int_equal(ledger_verify_inclusion(sz - 1, size, leaf,
-							 (const uint8_t(*)[LEDGER_HASH_LEN])proof,
-							 n, r1),
-				 SK_OK);
-		assert_int_equal(ledger_prove_consistency(sz, size, store_reader_node, r, proof,
-							  &n),
-				 SK_OK);
+		                                         (const uint8_t(*)[LEDGER_HASH_LEN])proof,
+		                                         n, r1),
+		                 SK_OK);
+		assert_int_equal(
+		        ledger_prove_consistency(sz, size, store_reader_node, r, proof, &n), SK_OK);
 		assert_int_equal(ledger_verify_consistency(sz, size, root, r1,
-							   (const uint8_t(*)[LEDGER_HASH_LEN])proof,
-							   n),
-				 SK_OK);
+		                                           (const uint8_t(*)[LEDGER_HASH_LEN])proof,
+		                                           n),
+		                 SK_OK);
 	}
 	store_reader_end(r);
 	store_reader_close(r);
@@ -366,11 +365,11 @@ static void test_against_detects_truncation(void **state)
 	snprintf(path, sizeof(path), "%s/skydd.db", dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
-				      "DROP TRIGGER ledger_no_delete; DROP TRIGGER "
-				      "checkpoint_no_delete; DELETE FROM ledger WHERE seq > 15; "
-				      "DELETE FROM checkpoint WHERE size > 15; DELETE FROM tile;",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	                              "DROP TRIGGER ledger_no_delete; DROP TRIGGER "
+	                              "checkpoint_no_delete; DELETE FROM ledger WHERE seq > 15; "
+	                              "DELETE FROM checkpoint WHERE size > 15; DELETE FROM tile;",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
 	sqlite3_close(db);
 	expect_verify(cplog, false, SK_EVERIFY, "entries were removed");
 }
@@ -388,7 +387,7 @@ static void test_newer_schema_refused(void **state)
 	snprintf(path, sizeof(path), "%s/skydd.db", dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL),
-			 SQLITE_OK);
+	                 SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(store_open(dir, NULL, &s), SK_EVERSION);
 	assert_null(s);
@@ -407,7 +406,7 @@ static void test_wrong_key_refused(void **state)
 	(void)state;
 	make_instance();
 	assert_int_equal(ledger_note_keygen("test/store", skey, sizeof(skey), vkey, sizeof(vkey)),
-			 SK_OK);
+	                 SK_OK);
 	snprintf(path, sizeof(path), "%s/signing.key", dir);
 	f = fopen(path, "w");
 	assert_non_null(f);
@@ -442,7 +441,6 @@ static void test_log_filters(void **state)
 	store_close(s);
 	assert_int_equal(store_reader_open(dir, &r), SK_OK);
 
-
 	f.object = "obj/b";
 	assert_int_equal(store_reader_log(r, &f, counter_fn, &count), SK_OK);
 	assert_int_equal(count, 3);
@@ -463,21 +461,21 @@ static void test_log_filters(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_init_refuses_overwrite, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_init_bad_origin, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_append_and_replay, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_replay_detects_edited_projection, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_failed_command_does_not_poison_batch, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_bad_entries_rejected, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_concurrent_writers_and_proofs, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_against_detects_truncation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wrong_key_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_log_filters, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_init_refuses_overwrite, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_init_bad_origin, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_append_and_replay, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_replay_detects_edited_projection, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_failed_command_does_not_poison_batch, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_bad_entries_rejected, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_concurrent_writers_and_proofs, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_against_detects_truncation, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_wrong_key_refused, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_log_filters, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
