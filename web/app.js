@@ -1,0 +1,248 @@
+// skydd web UI: entry point, session state and the hash router.
+import { h, clear } from './js/dom.js';
+import { initI18n, setLang, t, getLang, otherLang } from './js/i18n.js';
+import * as api from './js/api.js';
+import { announce, clearStatus, roleLabel, errorText } from './js/ui.js';
+import * as loginPage from './js/pages/login.js';
+import * as overviewPage from './js/pages/overview.js';
+import * as accountPage from './js/pages/account.js';
+import * as usersPage from './js/pages/users.js';
+import * as userPage from './js/pages/user.js';
+import * as logPage from './js/pages/log.js';
+import * as entryPage from './js/pages/entry.js';
+
+const OVERSIGHT = ['ssc', 'admin', 'chief', 'auditor'];
+
+// path pattern → page; roles limit who may open it
+const ROUTES = [
+  { path: ['login'], page: loginPage, anonymous: true },
+  { path: ['oversikt'], page: overviewPage },
+  { path: ['konto'], page: accountPage },
+  { path: ['anvandare'], page: usersPage, roles: OVERSIGHT },
+  { path: ['anvandare', ':id'], page: userPage, roles: OVERSIGHT },
+  { path: ['logg'], page: logPage, roles: OVERSIGHT },
+  { path: ['logg', ':seq'], page: entryPage, roles: OVERSIGHT },
+];
+
+const NAV = [
+  { hash: '#/oversikt', key: 'nav.overview', top: 'oversikt' },
+  { hash: '#/konto', key: 'nav.account', top: 'konto' },
+  { hash: '#/anvandare', key: 'nav.users', top: 'anvandare', roles: OVERSIGHT },
+  { hash: '#/logg', key: 'nav.log', top: 'logg', roles: OVERSIGHT },
+];
+
+const state = {
+  me: null,        // GET /api/v1/me answer when logged in
+  intended: null,  // where to go after login
+  pending: null,   // [message, kind] to show after the next navigation
+  version: null,
+};
+
+const el = {};
+
+function allowed(roles) {
+  if (!roles) return true;
+  const mine = (state.me && state.me.roles) || [];
+  return roles.some((r) => mine.includes(r));
+}
+
+function parseHash() {
+  const raw = (location.hash || '').replace(/^#\/?/, '');
+  const [pathPart] = raw.split('?');
+  const parts = pathPart.split('/').filter(Boolean).map(decodeURIComponent);
+  return parts;
+}
+
+function match(parts) {
+  for (const r of ROUTES) {
+    if (r.path.length !== parts.length) continue;
+    const params = {};
+    let ok = true;
+    r.path.forEach((p, i) => {
+      if (p.startsWith(':')) params[p.slice(1)] = parts[i];
+      else if (p !== parts[i]) ok = false;
+    });
+    if (ok) return { route: r, params };
+  }
+  return null;
+}
+
+export function navigate(hash) {
+  if (location.hash === hash) render();
+  else location.hash = hash;
+}
+
+async function loadMe() {
+  try {
+    state.me = await api.get('/me', { auth: false });
+  } catch (e) {
+    state.me = null;
+    if (e.code !== 'unauthenticated' && e.status !== 401) throw e;
+  }
+  return state.me;
+}
+
+// Called by the login page once a session exists.
+async function loggedIn() {
+  await loadMe();
+  const to = state.intended || '#/oversikt';
+  state.intended = null;
+  renderFrame();
+  navigate(to);
+}
+
+async function logout() {
+  try {
+    await api.post('/logout', {}, { auth: false });
+  } catch { /* the session may already be gone */ }
+  api.setCsrf(null);
+  state.me = null;
+  renderFrame();
+  state.pending = [t('status.logged_out'), 'ok'];
+  navigate('#/login');
+}
+
+async function switchLang() {
+  await setLang(otherLang());
+  renderFrame();
+  await render({ keepStatus: true, keepFocus: true });
+  const b = el.header.querySelector('.lang-switch');
+  if (b) b.focus();
+}
+
+function langButton() {
+  const other = otherLang();
+  return h('button', {
+    type: 'button', class: 'btn btn-quiet lang-switch', lang: other,
+    on: { click: switchLang },
+  }, t('lang.switch_to'));
+}
+
+function renderFrame() {
+  document.title = 'skydd';
+  const me = state.me;
+  const brand = h('div', { class: 'brand' },
+    h('img', { src: '/favicon.svg', alt: '', width: '28', height: '28' }),
+    h('span', { class: 'product' }, 'skydd'),
+    h('span', { class: 'tagline' }, t('app.tagline')));
+  const tools = h('div', { class: 'header-tools' });
+  if (me) {
+    const id = me.identity || {};
+    const roles = (me.roles || []).map(roleLabel).join(', ');
+    tools.append(h('div', { class: 'who' },
+      h('span', { class: 'who-name' }, id.display_name || id.username || ''),
+      h('span', { class: 'who-roles' }, roles || t('role.none'))));
+  }
+  tools.append(langButton());
+  if (me) {
+    tools.append(h('button', { type: 'button', class: 'btn btn-quiet', on: { click: logout } }, t('nav.logout')));
+  }
+  clear(el.header).append(h('div', { class: 'header-inner' }, brand, tools));
+
+  clear(el.nav);
+  el.nav.hidden = !me;
+  if (me) {
+    el.nav.setAttribute('aria-label', t('nav.label'));
+    el.nav.append(h('ul', {}, NAV.filter((n) => allowed(n.roles)).map((n) =>
+      h('li', {}, h('a', { href: n.hash, dataset: { top: n.top } }, t(n.key))))));
+  }
+  el.skip.textContent = t('app.skip');
+  el.footer.textContent = state.version ? `skydd ${state.version}` : 'skydd';
+}
+
+function markNav(top) {
+  for (const a of el.nav.querySelectorAll('a')) {
+    if (a.dataset.top === top) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+let renderSeq = 0;
+
+async function render(opts = {}) {
+  const seq = ++renderSeq;
+  const parts = parseHash();
+  const m = match(parts);
+  if (!m) {
+    navigate(state.me ? '#/oversikt' : '#/login');
+    return;
+  }
+  const { route, params } = m;
+  if (!route.anonymous && !state.me) {
+    state.intended = location.hash;
+    navigate('#/login');
+    return;
+  }
+  if (route.anonymous && state.me) {
+    navigate('#/oversikt');
+    return;
+  }
+  if (!opts.keepStatus) clearStatus();
+  if (state.pending) {
+    announce(...state.pending);
+    state.pending = null;
+  }
+  markNav(parts[0]);
+  const ctx = {
+    me: state.me, params, navigate, loggedIn, announce,
+    setTitle: (s) => { document.title = `${s} – skydd`; },
+    refreshMe: async () => { await loadMe(); renderFrame(); markNav(parts[0]); },
+  };
+  let page;
+  if (!allowed(route.roles)) {
+    page = h('section', { class: 'page' },
+      h('h1', { tabindex: '-1' }, t('forbidden.title')),
+      h('p', {}, t('forbidden.text')));
+    ctx.setTitle(t('forbidden.title'));
+  } else {
+    page = route.page.render(ctx);
+  }
+  if (seq !== renderSeq) return;
+  clear(el.main).append(page);
+  const heading = el.main.querySelector('h1');
+  if (heading && !opts.keepFocus) heading.focus();
+}
+
+async function start() {
+  await initI18n();
+  const app = document.getElementById('app');
+  el.skip = h('button', { type: 'button', class: 'skip-link', on: { click: () => {
+    const hd = el.main.querySelector('h1');
+    if (hd) hd.focus();
+  } } });
+  el.header = h('header', { class: 'topbar' });
+  el.nav = h('nav', { class: 'mainnav' });
+  el.status = h('div', { id: 'status', class: 'status-region', role: 'status', 'aria-live': 'polite' });
+  el.main = h('main', { id: 'main', class: 'main' });
+  el.footer = h('footer', { class: 'footer' });
+  clear(app).append(el.skip, el.header, el.nav, h('div', { class: 'wrap' }, el.status, el.main), el.footer);
+
+  api.whenUnauthenticated(() => {
+    if (!state.me) return;
+    state.me = null;
+    state.intended = location.hash;
+    renderFrame();
+    state.pending = [t('status.session_ended'), 'error'];
+    navigate('#/login');
+  });
+
+  try {
+    await loadMe();
+  } catch (e) {
+    renderFrame();
+    clear(el.main).append(h('div', { class: 'alert alert-error', role: 'alert' }, errorText(e)));
+    return;
+  }
+  api.get('/version', { auth: false }).then((v) => {
+    state.version = v && v.version;
+    el.footer.textContent = state.version ? `skydd ${state.version}` : 'skydd';
+  }).catch(() => {});
+  renderFrame();
+  window.addEventListener('hashchange', () => render());
+  render();
+}
+
+start().catch((e) => {
+  const app = document.getElementById('app');
+  app.textContent = `skydd: ${e.message}`;
+});

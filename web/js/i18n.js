@@ -1,0 +1,38 @@
+// Strings live in /i18n/sv.json and /i18n/en.json. Swedish is the default;
+// the choice is remembered in localStorage.
+
+const KEY = 'skydd.lang';
+const LANGS = ['sv', 'en'];
+let lang = 'sv';
+let strings = {};
+
+export async function initI18n() {
+  let saved = null;
+  try { saved = localStorage.getItem(KEY); } catch { /* storage may be disabled */ }
+  await setLang(LANGS.includes(saved) ? saved : 'sv', false);
+}
+
+export async function setLang(next, remember = true) {
+  const res = await fetch(`/i18n/${next}.json`, { credentials: 'same-origin' });
+  if (!res.ok) throw new Error(`i18n ${next}: HTTP ${res.status}`);
+  strings = await res.json();
+  lang = next;
+  document.documentElement.lang = next;
+  if (remember) {
+    try { localStorage.setItem(KEY, next); } catch { /* ignore */ }
+  }
+}
+
+export function getLang() { return lang; }
+export function otherLang() { return lang === 'sv' ? 'en' : 'sv'; }
+
+// t('login.retry_after', {seconds: 30}) → "… 30 sekunder". A missing key is shown
+// as ⟦key⟧ so it is seen, not silently replaced.
+export function t(key, params) {
+  let s = strings[key];
+  if (typeof s !== 'string') return `⟦${key}⟧`;
+  if (params) s = s.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+  return s;
+}
+
+export function has(key) { return typeof strings[key] === 'string'; }

@@ -1,0 +1,235 @@
+// One identity: details, its grants (expiry highlighted), review/revoke, and a new grant.
+import { h, field, option, table } from '../dom.js';
+import { t } from '../i18n.js';
+import * as api from '../api.js';
+import { fmtDate, fmtTime, todayISO, addMonths } from '../format.js';
+import {
+  pageHeading, roleLabel, clearanceLabel, errorBox, showError, hideError, busy, loading,
+  loadError, badge, facts, PRIVILEGED,
+} from '../ui.js';
+import { grantState, rowClass, grantableRoles } from '../grants.js';
+
+export function render(ctx) {
+  const id = Number(ctx.params.id);
+  const section = h('section', { class: 'page' },
+    h('p', { class: 'crumbs' }, h('a', { href: '#/anvandare' }, t('nav.users'))),
+    pageHeading(t('user.title_loading')),
+    loading());
+  ctx.setTitle(t('nav.users'));
+  load(ctx, section, id);
+  return section;
+}
+
+async function load(ctx, section, id) {
+  let ident, grants, all;
+  try {
+    [ident, grants, all] = await Promise.all([
+      api.get(`/identities/${id}`).then((r) => r.identity),
+      api.get(`/grants?identity_id=${id}`).then((r) => r.grants || []),
+      api.get('/identities').then((r) => r.identities || []).catch(() => []),
+    ]);
+  } catch (e) {
+    section.querySelector('.loading')?.replaceWith(loadError(e));
+    return;
+  }
+  const names = new Map(all.map((i) => [i.id, i.display_name || i.username]));
+  const title = ident.display_name || ident.username;
+  ctx.setTitle(title);
+  const heading = section.querySelector('h1');
+  heading.textContent = title;
+  const self = ctx.me.identity && ctx.me.identity.id === ident.id;
+  const grantsBox = h('div', {});
+  const body = [
+    facts([
+      [t('field.username'), h('span', { class: 'mono' }, ident.username)],
+      [t('field.id'), String(ident.id)],
+      [t('field.clearance'), clearanceLabel(ident.clearance)],
+      [t('field.status'), ident.status === 'disabled' ? t('identity.status.disabled') : t('identity.status.active')],
+      [t('field.created'), fmtTime(ident.created_at)],
+      [t('field.totp'), ident.enrolled ? t('identity.enrolled') : t('identity.not_enrolled')],
+    ]),
+    h('h2', {}, t('user.grants')),
+    h('p', {}, t('user.grants_intro')),
+    grantsBox,
+  ];
+  const roles = grantableRoles(ctx.me.roles);
+  if (self) {
+    body.push(h('p', { class: 'rule-note' }, t('user.no_self_grant')));
+  } else if (roles.length) {
+    body.push(h('h2', {}, t('user.new_grant')), grantForm(ctx, ident, roles, () => showGrants()));
+  }
+  section.querySelector('.loading')?.replaceWith(...body);
+
+  async function showGrants(list) {
+    if (!list) {
+      try {
+        list = (await api.get(`/grants?identity_id=${id}`)).grants || [];
+      } catch (e) {
+        grantsBox.replaceChildren(loadError(e));
+        return;
+      }
+    }
+    grantsBox.replaceChildren(grantsTable(ctx, list, names, () => showGrants()));
+  }
+  showGrants(grants);
+}
+
+function grantsTable(ctx, grants, names, reload) {
+  if (!grants.length) return h('p', { class: 'empty' }, t('user.no_grants'));
+  const mine = ctx.me.roles || [];
+  const canReview = mine.includes('ssc');
+  const grantable = grantableRoles(mine);
+  grants.sort((a, b) => String(b.valid_from).localeCompare(String(a.valid_from)));
+  const rows = [];
+  for (const g of grants) {
+    const s = grantState(g);
+    const actions = h('td', { class: 'row-actions' });
+    const formRow = h('tr', { class: 'inline-form-row', hidden: true });
+    const open = (kind, button) => {
+      formRow.replaceChildren(h('td', { colspan: '8' }, inlineForm(ctx, g, kind, () => {
+        formRow.hidden = true;
+        formRow.replaceChildren();
+        button.focus();
+      }, reload)));
+      formRow.hidden = false;
+      formRow.querySelector('textarea, input')?.focus();
+    };
+    if (!s.ended && canReview) {
+      const b = h('button', { type: 'button', class: 'btn btn-small' }, t('grant.review'));
+      b.addEventListener('click', () => open('review', b));
+      actions.append(b);
+    }
+    if (!s.ended && grantable.includes(g.role)) {
+      const b = h('button', { type: 'button', class: 'btn btn-small btn-danger-quiet' }, t('grant.revoke'));
+      b.addEventListener('click', () => open('revoke', b));
+      actions.append(b);
+    }
+    const decided = g.decided_by !== undefined && g.decided_by !== null
+      ? h('span', { class: 'sub' }, t('grant.decided_by', { name: names.get(g.decided_by) || `#${g.decided_by}` }))
+      : null;
+    rows.push(h('tr', { class: rowClass(s), dataset: { role: g.role } },
+      h('th', { scope: 'row' }, roleLabel(g.role),
+        g.privileged ? [' ', badge(t('grant.privileged'), 'priv')] : null),
+      h('td', {}, h('span', { class: 'mono nowrap' }, g.decision_ref || '–'), decided),
+      h('td', { class: 'nowrap' }, fmtDate(g.valid_from)),
+      h('td', { class: 'nowrap until' }, g.valid_until ? fmtDate(g.valid_until) : t('grant.until_further')),
+      h('td', {}, h('span', { class: 'badges' }, s.badges)),
+      h('td', { class: 'nowrap' }, g.last_review_at ? fmtDate(g.last_review_at) : t('grant.never_reviewed')),
+      h('td', { class: 'nowrap' }, fmtDate(g.review_due)),
+      actions), formRow);
+  }
+  return table(t('user.grants'), [
+    t('grant.role'), t('grant.decision'), t('grant.valid_from'), t('grant.valid_until'),
+    t('field.status'), t('grant.last_review'), t('grant.review_due'), t('field.actions'),
+  ], rows, { captionHidden: true, class: 'grants', stack: true });
+}
+
+// Review (note) or revoke (reason): a small form under the grant's row.
+function inlineForm(ctx, g, kind, close, reload) {
+  const err = errorBox();
+  const review = kind === 'review';
+  const text = field(review ? t('grant.review_note') : t('grant.revoke_reason'), {
+    name: review ? 'note' : 'reason', rows: '2', required: !review || undefined, maxlength: '1000',
+  }, { tag: 'textarea', hint: review ? t('grant.review_hint') : t('grant.revoke_hint') });
+  const submit = h('button', { type: 'submit', class: review ? 'btn btn-primary' : 'btn btn-danger' },
+    review ? t('grant.review_submit') : t('grant.revoke_submit'));
+  const cancel = h('button', { type: 'button', class: 'btn btn-quiet', on: { click: close } }, t('app.cancel'));
+  const form = h('form', { class: 'inline-form', novalidate: true },
+    h('p', { class: 'inline-title' }, t(review ? 'grant.review_title' : 'grant.revoke_title', { role: roleLabel(g.role) })),
+    err, text.wrap, h('div', { class: 'actions' }, submit, cancel));
+  form.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') close(); });
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    hideError(err);
+    const value = text.input.value.trim();
+    if (!review && !value) {
+      showError(err, t('grant.reason_missing'));
+      text.input.focus();
+      return;
+    }
+    await busy(submit, async () => {
+      try {
+        if (review) await api.post(`/grants/${g.id}/review`, { note: value });
+        else await api.post(`/grants/${g.id}/revoke`, { reason: value });
+      } catch (e) {
+        showError(err, e, form);
+        return;
+      }
+      ctx.announce(review ? t('grant.reviewed') : t('grant.revoked'));
+      await reload();
+    });
+  });
+  return form;
+}
+
+function grantForm(ctx, ident, roles, reload) {
+  const err = errorBox();
+  const today = todayISO();
+  const role = field(t('grant.role'), { name: 'role' }, {
+    tag: 'select', options: roles.map((r) => option(r, roleLabel(r), r === 'registrar')),
+  });
+  const ref = field(t('grant.decision_ref'), {
+    name: 'decision_ref', type: 'text', required: true, autocomplete: 'off', maxlength: '100',
+  }, { hint: t('grant.decision_hint') });
+  const from = field(t('grant.valid_from'), { name: 'valid_from', type: 'date', required: true, value: today });
+  const until = field(t('grant.valid_until'), { name: 'valid_until', type: 'date' }, { hint: t('grant.until_hint') });
+  const rule = h('p', { class: 'rule-note', hidden: true }, t('grant.admin_rule'));
+  const sync = () => {
+    const priv = PRIVILEGED.includes(role.input.value);
+    rule.hidden = !priv;
+    until.input.required = priv;
+    if (priv && from.input.value) until.input.max = addMonths(from.input.value, 12);
+    else until.input.removeAttribute('max');
+    if (from.input.value) until.input.min = from.input.value;
+  };
+  role.input.addEventListener('change', sync);
+  from.input.addEventListener('change', sync);
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('grant.submit'));
+  const form = h('form', { class: 'form form-grid', novalidate: true }, err, role.wrap, ref.wrap,
+    from.wrap, until.wrap, rule, h('div', { class: 'actions' }, submit));
+  sync();
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    hideError(err);
+    const body = {
+      identity_id: ident.id,
+      role: role.input.value,
+      decision_ref: ref.input.value.trim(),
+      valid_from: from.input.value,
+    };
+    if (until.input.value) body.valid_until = until.input.value;
+    if (!body.decision_ref) {
+      showError(err, t('grant.ref_missing'));
+      ref.input.focus();
+      return;
+    }
+    if (!body.valid_from) {
+      showError(err, t('grant.from_missing'));
+      from.input.focus();
+      return;
+    }
+    if (PRIVILEGED.includes(body.role) && !body.valid_until) {
+      showError(err, t('grant.until_required'));
+      until.input.focus();
+      return;
+    }
+    if (body.valid_until && body.valid_until < body.valid_from) {
+      showError(err, t('grant.until_before_from'));
+      until.input.focus();
+      return;
+    }
+    await busy(submit, async () => {
+      try {
+        await api.post('/grants', body);
+      } catch (e) {
+        showError(err, e, form);
+        return;
+      }
+      ref.input.value = '';
+      until.input.value = '';
+      ctx.announce(t('grant.created', { role: roleLabel(body.role), name: ident.display_name || ident.username }));
+      await reload();
+    });
+  });
+  return form;
+}
