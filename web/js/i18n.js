@@ -26,7 +26,7 @@ export async function setLang(next, remember = true) {
 export function getLang() { return lang; }
 export function otherLang() { return lang === 'sv' ? 'en' : 'sv'; }
 
-// t('login.retry_after', {seconds: 30}) → "… 30 sekunder". A missing key is shown
+// t('error.throttled_for', {seconds: 30}) → "… om 30 sekunder.". A missing key is shown
 // as ⟦key⟧ so it is seen, not silently replaced.
 export function t(key, params) {
   let s = strings[key];
