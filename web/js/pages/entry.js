@@ -24,17 +24,19 @@ export function render(ctx) {
 }
 
 async function load(seq, body) {
-  let entry, canonical, names, cp;
+  let entry, canonical, names, cp, size;
   try {
-    const [r, n, c] = await Promise.all([
+    const [r, n, c, latest] = await Promise.all([
       api.get(`/ledger/${seq}`),
       identityNames(),
       api.get('/ledger/checkpoint').catch(() => null),
+      api.get('/ledger?limit=1').catch(() => null),
     ]);
     entry = r.entry;
     canonical = r.canonical;
     names = n.names;
     cp = c;
+    size = latest && Number.isSafeInteger(latest.size) ? latest.size : null;
   } catch (e) {
     body.replaceChildren(loadError(e));
     return;
@@ -44,7 +46,7 @@ async function load(seq, body) {
   body.replaceChildren(
     h('nav', { class: 'entry-nav', 'aria-label': t('entry.neighbours') },
       seq > 1 ? h('a', { href: `#/logg/${seq - 1}` }, t('entry.prev', { seq: seq - 1 })) : null,
-      h('a', { href: `#/logg/${seq + 1}` }, t('entry.next', { seq: seq + 1 }))),
+      size === null || seq < size ? h('a', { href: `#/logg/${seq + 1}` }, t('entry.next', { seq: seq + 1 })) : null),
     facts([
       [t('log.seq'), String(entry.seq)],
       [t('log.time'), h('time', { datetime: entry.time }, fmtTime(entry.time)), ],

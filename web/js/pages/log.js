@@ -215,7 +215,8 @@ function integrityPanel() {
             [t('log.checked_at'), fmtTime(r.checked_at)],
           ])));
       } else {
-        result.replaceChildren(h('div', { class: 'alert alert-error', role: 'alert', dataset: { result: 'problem' } },
+        // the container is a live region already; no role=alert, or it is read twice
+        result.replaceChildren(h('div', { class: 'alert alert-error', dataset: { result: 'problem' } },
           h('p', { class: 'strong' }, t('log.verify_problem')),
           h('p', {}, r.problem || t('error.unknown'))));
       }
