@@ -102,8 +102,9 @@ done
 
 check "the rounds acknowledged entries ($total_acks in all)" [ "$total_acks" -gt 0 ]
 # The ack check is not vacuous: a lost, a moved and a doubled ack are seen.
-nonce2=$(sq "$DB" "SELECT json_extract(entry, '\$.data.nonce') FROM ledger WHERE seq = 2")
-printf '%s\n' "2,$nonce2" "3,$nonce2" "999999999,x" "2,$nonce2" >"$T/acks.fake"
+s1=$(sq "$DB" "SELECT min(seq) FROM ledger WHERE kind = 'test.load'")
+n1=$(sq "$DB" "SELECT json_extract(entry, '\$.data.nonce') FROM ledger WHERE seq = $s1")
+printf '%s\n' "$s1,$n1" "$((s1 + 1)),$n1" "999999999,x" "$s1,$n1" >"$T/acks.fake"
 check "the ack check itself counts a missing, a wrong and a doubled ack" \
 	[ "$(ack_check "$T/acks.fake")" = "1|1|1|4" ]
 run "$SKYDD" verify --data "$I" --replay
