@@ -50,7 +50,8 @@ export async function call(method, path, body, opts = {}) {
   const e = new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText,
     err.field, Number.isFinite(retry) ? retry : null);
   if (err.reason) e.reason = err.reason;
-  if (res.status === 401 && opts.auth !== false) {
+  // A 401 means the session is gone, except bad_credentials (a wrong password is not a lost session).
+  if (res.status === 401 && e.code !== 'bad_credentials' && opts.auth !== false) {
     setCsrf(null);
     onUnauthenticated(e);
   }
