@@ -103,6 +103,14 @@ void api_fail(struct api_ctx *c, int rc, const struct model_err *err)
 	case SK_EINVAL:
 	case SK_ERANGE:
 		api_error(c, 400, "invalid_field", field, "%s", msg);
+		if (err && err->reason[0]) {
+			/* The stable reason lets the UI say it in Swedish. */
+			buf_reset(&c->resp->body);
+			api_reply(c, 400,
+			          json_pack("{s:{s:s, s:s, s:s?, s:s}}", "error", "code",
+			                    "invalid_field", "message", msg, "field",
+			                    field && *field ? field : NULL, "reason", err->reason));
+		}
 		break;
 	case SK_ETOOBIG:
 		api_error(c, 413, "too_large", field, "%s", msg);

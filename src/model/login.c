@@ -546,6 +546,7 @@ static int new_password_hash(struct model *m, int64_t id, const char *username, 
 	    SK_OK) {
 		snprintf(err->field, sizeof(err->field), "%s", field);
 		snprintf(err->msg, sizeof(err->msg), "%s: %s (4 kap. 10 §)", field, why);
+		snprintf(err->reason, sizeof(err->reason), "%s", auth_pw_reason_name(reason));
 		return SK_EINVAL;
 	}
 	n = history_of(m, id, hist);

@@ -85,6 +85,7 @@ struct model_err {
 	char field[64];
 	char msg[200];
 	int retry_after; /* seconds, for SK_ETHROTTLED */
+	char reason[24]; /* a stable code for the UI, e.g. "too_short", "reused" */
 };
 
 /*
