@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <malloc.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -18,7 +19,30 @@ static const struct cli_cmd commands[] = {
         {"checkpoint", cmd_checkpoint, "print the latest signed checkpoint"},
         {"demo", cmd_demo, "create and serve a demo instance with sample users"},
         {"routes", cmd_routes, "list the API routes and their roles (or --openapi)"},
+        {"login", cmd_login, "log in to a server (password and TOTP); store the session"},
+        {"logout", cmd_logout, "end the session and remove the session file"},
+        {"whoami", cmd_whoami, "show the session's user, roles and clearance"},
+        {"user", cmd_user, "list, show, create and update identities (API)"},
+        {"grant", cmd_grant, "list, create, review and revoke grants of roles (API)"},
 };
+
+/*
+ * JSON values carry passwords, one-time passwords and tokens through the
+ * API: every block jansson frees is zeroed first, so none lingers in freed
+ * memory.
+ */
+static void *json_alloc(size_t n)
+{
+	return malloc(n);
+}
+
+static void json_free_zero(void *p)
+{
+	if (p) {
+		sodium_memzero(p, malloc_usable_size(p));
+		free(p);
+	}
+}
 
 static void usage(FILE *f)
 {
@@ -39,6 +63,7 @@ int main(int argc, char **argv)
 	umask(077);
 	if (sodium_init() < 0)
 		return cli_error(CLI_USAGE, "cannot initialise libsodium");
+	json_set_alloc_funcs(json_alloc, json_free_zero);
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_USAGE;
