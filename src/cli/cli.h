@@ -63,5 +63,10 @@ int cmd_verify(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_checkpoint(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_login(int argc, char **argv);
+int cmd_logout(int argc, char **argv);
+int cmd_whoami(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_grant(int argc, char **argv);
 
 #endif

@@ -1,0 +1,329 @@
+/*
+ * skydd grant: roles and privileged rights through the API (4 kap. 8 §):
+ * list, create, review, revoke. The server applies the rules; a refusal
+ * cites its paragraph.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/client.h"
+
+static const char grant_usage[] =
+        "usage: skydd grant list [--identity ID] [--json]\n"
+        "       skydd grant create --identity ID --role ROLE --decision REF --from DATE\n"
+        "                          [--until DATE] [--json]\n"
+        "       skydd grant review ID --note TEXT [--json]\n"
+        "       skydd grant revoke ID --reason TEXT [--json]\n\n"
+        "Grants of roles (4 kap. 8 § PMFS 2022:1) on the server of the session (see\n"
+        "'skydd login'). Roles: chief, ssc, registrar, admin (privileged), staff,\n"
+        "auditor. A privileged grant needs --until at most 12 months after --from,\n"
+        "is decided by the ssc, never for oneself, and is reviewed at least yearly.\n"
+        "Dates are YYYY-MM-DD (UTC). Every command also takes --url URL, --cacert\n"
+        "FILE and --insecure (see 'skydd login --help').\n";
+
+static const char list_usage[] =
+        "usage: skydd grant list [--identity ID] [--json]\n\n"
+        "Lists grants with their status (active, pending, expired, revoked) and, for\n"
+        "privileged ones, when the next review is due.\n\n"
+        "  --identity ID    only this identity's grants\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char create_usage[] =
+        "usage: skydd grant create --identity ID --role ROLE --decision REF --from DATE\n"
+        "                          [--until DATE] [--json]\n\n"
+        "Grants a role: ssc and chief by the chief or the ssc; admin (privileged) by\n"
+        "the ssc with --until at most 12 months after --from; other roles by the ssc\n"
+        "or an admin. Nobody grants a role to themselves.\n\n"
+        "  --identity ID    who receives the role\n"
+        "  --role ROLE      chief, ssc, registrar, admin, staff or auditor\n"
+        "  --decision REF   the decision's reference, e.g. SSC-2026-014\n"
+        "  --from DATE      first day, YYYY-MM-DD\n"
+        "  --until DATE     last day (required for privileged roles)\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char review_usage[] =
+        "usage: skydd grant review ID --note TEXT [--json]\n\n"
+        "Records a review of a grant (ssc, or the chief); privileged grants are\n"
+        "reviewed at least yearly.\n\n"
+        "  --note TEXT      what the review found\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char revoke_usage[] =
+        "usage: skydd grant revoke ID --reason TEXT [--json]\n\n"
+        "Ends a grant now (whoever may grant the role). It stops working on the\n"
+        "server's next request.\n\n"
+        "  --reason TEXT    why the grant ends\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+struct grant_args {
+	struct client_opts co;
+	bool json;
+	const char *identity, *role, *decision, *from, *until, *note, *reason;
+	const char *id; /* the one positional argument */
+};
+
+/* Parses a subcommand's options (those in opts) and at most one ID. -1: --help was printed. */
+static int parse(int argc, char **argv, const struct option *opts, const char *cmd,
+                 const char *usage, struct grant_args *a)
+{
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (client_opt(&a->co, c, optarg))
+			continue;
+		switch (c) {
+		case 'j':
+			a->json = true;
+			break;
+		case 'i':
+			a->identity = optarg;
+			break;
+		case 'r':
+			a->role = optarg;
+			break;
+		case 'd':
+			a->decision = optarg;
+			break;
+		case 'f':
+			a->from = optarg;
+			break;
+		case 'u':
+			a->until = optarg;
+			break;
+		case 'n':
+			a->note = optarg;
+			break;
+		case 'R':
+			a->reason = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return -1;
+		default:
+			return client_bad_option(cmd, argv);
+		}
+	}
+	for (; optind < argc; optind++) {
+		if (a->id)
+			return cli_error(CLI_USAGE, "%s: unexpected argument '%s'", cmd,
+			                 argv[optind]);
+		a->id = argv[optind];
+	}
+	return CLI_OK;
+}
+
+/* Opens the client, makes one call, prints the JSON or hands it to show. */
+static int call(const char *cmd, const struct grant_args *a, const char *method, const char *path,
+                json_t *body, void (*show)(json_t *reply))
+{
+	struct client *cl = NULL;
+	json_t *o = NULL;
+	int rc;
+
+	rc = client_open(cmd, &a->co, true, &cl);
+	if (!rc)
+		rc = client_call(cl, method, path, body, &o);
+	if (!rc && a->json)
+		cli_print_json(o);
+	else if (!rc)
+		show(o);
+	json_decref(o);
+	client_free(cl);
+	return rc;
+}
+
+#define NCOLS 9
+
+static void show_list(json_t *o)
+{
+	static const char *const head[NCOLS] = {"ID",         "IDENTITY",   "ROLE",
+	                                        "PRIVILEGED", "STATUS",     "FROM",
+	                                        "UNTIL",      "REVIEW DUE", "DECISION"};
+	static const char *const keys[NCOLS] = {"id",          "identity_id", "role",
+	                                        "privileged",  "status",      "valid_from",
+	                                        "valid_until", "review_due",  "decision_ref"};
+	char v[NCOLS][256];
+	const char *row[NCOLS];
+	struct client_table t;
+	json_t *x;
+	size_t i;
+
+	client_table_init(&t, NCOLS);
+	client_table_row(&t, head);
+	json_array_foreach(json_object_get(o, "grants"), i, x)
+	{
+		for (size_t k = 0; k < NCOLS; k++)
+			row[k] = client_field(x, keys[k], v[k], sizeof(v[k]));
+		client_table_row(&t, row);
+	}
+	client_table_print(&t);
+	client_table_release(&t);
+}
+
+static void show_grant(json_t *o)
+{
+	json_t *g = json_object_get(o, "grant"), *rev;
+	char v[512];
+	size_t i;
+
+	client_kv("id", client_field(g, "id", v, sizeof(v)));
+	client_kv("identity", client_field(g, "identity_id", v, sizeof(v)));
+	client_kv("role", client_field(g, "role", v, sizeof(v)));
+	client_kv("privileged", client_field(g, "privileged", v, sizeof(v)));
+	client_kv("status", client_field(g, "status", v, sizeof(v)));
+	client_kv("from", client_field(g, "valid_from", v, sizeof(v)));
+	client_kv("until", client_field(g, "valid_until", v, sizeof(v)));
+	client_kv("decision", client_field(g, "decision_ref", v, sizeof(v)));
+	client_kv("decided by", client_field(g, "decided_by", v, sizeof(v)));
+	if (json_object_get(g, "review_due"))
+		client_kv("review due", client_field(g, "review_due", v, sizeof(v)));
+	if (json_is_string(json_object_get(g, "revoked_at"))) {
+		client_kv("revoked", client_field(g, "revoked_at", v, sizeof(v)));
+		client_kv("reason", client_field(g, "revoke_reason", v, sizeof(v)));
+	}
+	json_array_foreach(json_object_get(g, "reviews"), i, rev)
+	{
+		char by[32], at[64], note[512];
+
+		snprintf(v, sizeof(v), "%s by %s: %s", client_field(rev, "at", at, sizeof(at)),
+		         client_field(rev, "by", by, sizeof(by)),
+		         client_field(rev, "note", note, sizeof(note)));
+		client_kv("review", v);
+	}
+}
+
+static int grant_list(int argc, char **argv)
+{
+	static const struct option opts[] = {{"identity", required_argument, NULL, 'i'},
+	                                     {"json", no_argument, NULL, 'j'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     CLIENT_LONG_OPTS,
+	                                     {NULL, 0, NULL, 0}};
+	struct grant_args a;
+	char path[96] = "/api/v1/grants";
+	int64_t id;
+	int rc = parse(argc, argv, opts, "grant list", list_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (a.id)
+		return cli_error(CLI_USAGE, "grant list: unexpected argument '%s'", a.id);
+	if (a.identity) {
+		if (!client_parse_id(a.identity, &id))
+			return cli_error(CLI_USAGE, "grant list: --identity must be an identity's "
+			                            "number");
+		snprintf(path, sizeof(path), "/api/v1/grants?identity_id=%lld", (long long)id);
+	}
+	return call("grant list", &a, "GET", path, NULL, show_list);
+}
+
+static int grant_create(int argc, char **argv)
+{
+	static const struct option opts[] = {{"identity", required_argument, NULL, 'i'},
+	                                     {"role", required_argument, NULL, 'r'},
+	                                     {"decision", required_argument, NULL, 'd'},
+	                                     {"from", required_argument, NULL, 'f'},
+	                                     {"until", required_argument, NULL, 'u'},
+	                                     {"json", no_argument, NULL, 'j'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     CLIENT_LONG_OPTS,
+	                                     {NULL, 0, NULL, 0}};
+	struct grant_args a;
+	json_t *body;
+	int64_t id;
+	int rc = parse(argc, argv, opts, "grant create", create_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (a.id)
+		return cli_error(CLI_USAGE, "grant create: unexpected argument '%s'", a.id);
+	if (!a.identity || !a.role || !a.decision || !a.from)
+		return cli_error(CLI_USAGE,
+		                 "grant create: --identity, --role, --decision and "
+		                 "--from are required (see 'skydd grant create --help')");
+	if (!client_parse_id(a.identity, &id))
+		return cli_error(CLI_USAGE,
+		                 "grant create: --identity must be an identity's number");
+	body = json_pack("{s:I, s:s, s:s, s:s}", "identity_id", (json_int_t)id, "role", a.role,
+	                 "decision_ref", a.decision, "valid_from", a.from);
+	if (body && a.until && json_object_set_new(body, "valid_until", json_string(a.until))) {
+		json_decref(body);
+		body = NULL;
+	}
+	if (!body)
+		return cli_error(CLI_USAGE, "grant create: the arguments must be UTF-8 text");
+	rc = call("grant create", &a, "POST", "/api/v1/grants", body, show_grant);
+	json_decref(body);
+	return rc;
+}
+
+/* review and revoke: POST /api/v1/grants/ID/<what> {note|reason: text}. */
+static int grant_change(int argc, char **argv, bool review, const struct option *opts,
+                        const char *usage)
+{
+	const char *cmd = review ? "grant review" : "grant revoke";
+	const char *what = review ? "review" : "revoke";
+	struct grant_args a;
+	const char *text;
+	char path[96];
+	json_t *body;
+	int64_t id;
+	int rc = parse(argc, argv, opts, cmd, usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!a.id || !client_parse_id(a.id, &id))
+		return cli_error(CLI_USAGE, "%s: give the grant's number (see 'skydd %s --help')",
+		                 cmd, cmd);
+	text = review ? a.note : a.reason;
+	if (!text)
+		return cli_error(CLI_USAGE, "%s: %s TEXT is required", cmd,
+		                 review ? "--note" : "--reason");
+	snprintf(path, sizeof(path), "/api/v1/grants/%lld/%s", (long long)id, what);
+	body = json_pack("{s:s}", review ? "note" : "reason", text);
+	if (!body)
+		return cli_error(CLI_USAGE, "%s: the text must be UTF-8", cmd);
+	rc = call(cmd, &a, "POST", path, body, show_grant);
+	json_decref(body);
+	return rc;
+}
+
+static int grant_review(int argc, char **argv)
+{
+	static const struct option opts[] = {{"note", required_argument, NULL, 'n'},
+	                                     {"json", no_argument, NULL, 'j'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     CLIENT_LONG_OPTS,
+	                                     {NULL, 0, NULL, 0}};
+
+	return grant_change(argc, argv, true, opts, review_usage);
+}
+
+static int grant_revoke(int argc, char **argv)
+{
+	static const struct option opts[] = {{"reason", required_argument, NULL, 'R'},
+	                                     {"json", no_argument, NULL, 'j'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     CLIENT_LONG_OPTS,
+	                                     {NULL, 0, NULL, 0}};
+
+	return grant_change(argc, argv, false, opts, revoke_usage);
+}
+
+int cmd_grant(int argc, char **argv)
+{
+	static const struct client_sub subs[] = {
+	        {"list", grant_list},
+	        {"create", grant_create},
+	        {"review", grant_review},
+	        {"revoke", grant_revoke},
+	};
+
+	return client_dispatch("grant", grant_usage, subs, sizeof(subs) / sizeof(subs[0]), argc,
+	                       argv);
+}
