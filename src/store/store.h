@@ -208,7 +208,8 @@ struct store_verify_opts {
 struct store_verify_result {
 	uint64_t entries;
 	uint64_t checkpoints;
-	uint64_t against;
+	uint64_t against; /* checkpoints checked from --against */
+	uint64_t logged;  /* checkpoints checked from the instance's checkpoints.log */
 	uint8_t root[LEDGER_HASH_LEN];
 	char problem[512]; /* the first problem found, e.g. "entry 1234: ..." */
 };

@@ -16,10 +16,14 @@
 
 #define AGAINST_MAX (16 * 1024 * 1024)
 
+enum { CP_DB, CP_AGAINST, CP_LOG };
+
+static const char *const cp_source[] = {"", " (from --against)", " (from checkpoints.log)"};
+
 struct cp_item {
 	uint64_t size;
 	uint8_t root[LEDGER_HASH_LEN];
-	bool outside; /* from --against */
+	int source; /* CP_DB, CP_AGAINST or CP_LOG */
 	bool seen;
 };
 
@@ -144,7 +148,7 @@ static bool seq_in_bytes(const char *b, size_t len, uint64_t *seq)
 /* ---- checkpoints ---- */
 
 static int cp_add(struct cp_item **items, size_t *n, size_t *cap,
-                  const struct ledger_checkpoint *cp, bool outside)
+                  const struct ledger_checkpoint *cp, int source)
 {
 	if (*n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 64;
@@ -157,7 +161,7 @@ static int cp_add(struct cp_item **items, size_t *n, size_t *cap,
 	}
 	(*items)[*n].size = cp->size;
 	memcpy((*items)[*n].root, cp->root, LEDGER_HASH_LEN);
-	(*items)[*n].outside = outside;
+	(*items)[*n].source = source;
 	(*items)[*n].seen = false;
 	(*n)++;
 	return SK_OK;
@@ -167,7 +171,12 @@ static int cp_cmp(const void *a, const void *b)
 {
 	const struct cp_item *x = a, *y = b;
 
-	return x->size < y->size ? -1 : x->size > y->size;
+	/* At equal sizes the outside copy speaks first: it is the one an attacker cannot reach. */
+	static const int rank[] = {[CP_AGAINST] = 0, [CP_LOG] = 1, [CP_DB] = 2};
+
+	if (x->size != y->size)
+		return x->size < y->size ? -1 : 1;
+	return rank[x->source] - rank[y->source];
 }
 
 static int load_stored_checkpoints(struct store_conn *c, const struct ledger_verifier *vf,
@@ -198,7 +207,7 @@ static int load_stored_checkpoints(struct store_conn *c, const struct ledger_ver
 			             cp.origin);
 			break;
 		}
-		rc = cp_add(items, n, cap, &cp, false);
+		rc = cp_add(items, n, cap, &cp, CP_DB);
 		if (rc)
 			break;
 		res->checkpoints++;
@@ -211,8 +220,9 @@ static int load_stored_checkpoints(struct store_conn *c, const struct ledger_ver
  * A file of signed checkpoints: notes separated by blank lines, each
  * "origin\nsize\nroot\n\n— sig...\n". A single note file works too.
  */
-static int load_against(const char *path, const struct ledger_verifier *vf, struct cp_item **items,
-                        size_t *n, size_t *cap, struct store_verify_result *res)
+static int load_against(const char *path, int source, const struct ledger_verifier *vf,
+                        struct cp_item **items, size_t *n, size_t *cap,
+                        struct store_verify_result *res)
 {
 	struct ledger_checkpoint cp;
 	FILE *f = fopen(path, "rb");
@@ -265,7 +275,7 @@ static int load_against(const char *path, const struct ledger_verifier *vf, stru
 			             path, pos);
 			break;
 		}
-		rc = cp_add(items, n, cap, &cp, true);
+		rc = cp_add(items, n, cap, &cp, source);
 		if (rc)
 			break;
 		res->against++;
@@ -341,7 +351,7 @@ static int stream_entries(struct vstate *v, struct cp_item *cps, size_t ncp, uin
 					             "checkpoint at size %llu%s: its root does not "
 					             "match entries 1..%llu",
 					             (unsigned long long)cps[next].size,
-					             cps[next].outside ? " (from --against)" : "",
+					             cp_source[cps[next].source],
 					             (unsigned long long)cps[next].size);
 				break;
 			}
@@ -359,8 +369,7 @@ static int stream_entries(struct vstate *v, struct cp_item *cps, size_t ncp, uin
 		return problem(v->res, SK_EVERIFY,
 		               "checkpoint at size %llu%s: the ledger has only %llu entries "
 		               "(entries were removed)",
-		               (unsigned long long)cps[next].size,
-		               cps[next].outside ? " (from --against)" : "",
+		               (unsigned long long)cps[next].size, cp_source[cps[next].source],
 		               (unsigned long long)tree->size);
 	return SK_OK;
 }
@@ -442,9 +451,23 @@ int store_verify(const char *dir, const struct store_verify_opts *opts,
 	 * snapshot taken next, even if a writer is running meanwhile.
 	 */
 	if (opts && opts->against) {
-		rc = load_against(opts->against, &vf, &cps, &ncp, &capcp, res);
+		rc = load_against(opts->against, CP_AGAINST, &vf, &cps, &ncp, &capcp, res);
 		if (rc)
 			goto out;
+	}
+	/* The instance's own checkpoints.log is a second copy of every checkpoint. */
+	{
+		char own[STORE_PATH_MAX];
+		uint64_t before = res->against;
+
+		if (store_path(own, sizeof(own), dir, STORE_CPLOG_FILE) == SK_OK &&
+		    access(own, F_OK) == 0) {
+			rc = load_against(own, CP_LOG, &vf, &cps, &ncp, &capcp, res);
+			if (rc)
+				goto out;
+			res->logged = res->against - before;
+			res->against = before;
+		}
 	}
 	/* One snapshot for the whole check, even if a writer is running. */
 	rc = store_conn_exec(&c, "BEGIN");
@@ -468,6 +491,12 @@ int store_verify(const char *dir, const struct store_verify_opts *opts,
 	                    &tree);
 	if (!rc)
 		rc = finish_tiles(&v, &tree);
+	/* Every instance signs a checkpoint at init: none at all means they were deleted. */
+	if (!rc && tree.size > 0 && res->checkpoints == 0)
+		rc = problem(res, SK_EVERIFY,
+		             "no signed checkpoint is stored for the %llu entries (checkpoints "
+		             "were deleted)",
+		             (unsigned long long)tree.size);
 	if (rc)
 		goto out_end;
 	res->entries = tree.size;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -243,9 +244,16 @@ static int cplog_append(const char *dir, const char *note, size_t len)
 	if (fd < 0)
 		return SK_EIO;
 	rc = SK_OK;
-	/* Notes are separated by a blank line. */
-	if (write(fd, note, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) != 0)
-		rc = SK_EIO;
+	/*
+	 * Notes are separated by a blank line; note and separator go in one
+	 * write so that a crash cannot leave a note without its separator.
+	 */
+	{
+		struct iovec iov[2] = {{(void *)(uintptr_t)note, len}, {"\n", 1}};
+
+		if (writev(fd, iov, 2) != (ssize_t)len + 1 || fsync(fd) != 0)
+			rc = SK_EIO;
+	}
 	close(fd);
 	return rc;
 }
