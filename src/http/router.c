@@ -83,15 +83,24 @@ void api_error(struct api_ctx *c, unsigned status, const char *code, const char 
                const char *fmt, ...)
 {
 	char msg[300];
+	json_t *v;
+	size_t n;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* A message cut short may end inside a UTF-8 sequence, which jansson refuses. */
+	n = strlen(msg);
+	while (n > 0 && !sk_utf8_valid(msg, n))
+		msg[--n] = '\0';
 	buf_reset(&c->resp->body);
-	api_reply(c, status,
-	          json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", code, "message", msg, "field",
-	                    field && *field ? field : NULL));
+	v = json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", code, "message", msg, "field",
+	              field && *field ? field : NULL);
+	if (!v) /* still an error in JSON, never an empty body */
+		v = json_pack("{s:{s:s, s:s, s:n}}", "error", "code", code, "message",
+		              "the request had text that is not UTF-8", "field");
+	api_reply(c, status, v);
 }
 
 void api_fail(struct api_ctx *c, int rc, const struct model_err *err)
@@ -323,6 +332,11 @@ static int query_one(void *ctx, const char *key, const char *value)
 
 	if (q->failed)
 		return 1;
+	if (!sk_utf8_valid(key, strlen(key))) {
+		api_error(q->c, 400, "invalid_field", NULL, "a query parameter name must be UTF-8");
+		q->failed = true;
+		return 1;
+	}
 	if (!f) {
 		api_error(q->c, 400, "invalid_field", key, "%s: unknown query parameter", key);
 		q->failed = true;
@@ -464,6 +478,26 @@ static void serve_static(struct http_req *req, struct http_resp *resp)
 
 /* ---- dispatch ---- */
 
+/* The methods the table has for path, for a 405's Allow (HEAD goes with GET). */
+static void allow_of(const char *path, char *out, size_t cap)
+{
+	const struct api_route *r;
+	size_t n = 0;
+	int64_t id;
+
+	out[0] = '\0';
+	for (r = api_routes(NULL); r->method; r++) {
+		if (!match(r->pattern, path, &id))
+			continue;
+		n += (size_t)snprintf(out + n, cap - n, "%s%s%s", n ? ", " : "", r->method,
+		                      strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
+		if (n >= cap) {
+			out[0] = '\0';
+			return;
+		}
+	}
+}
+
 void api_handle(void *ctx, struct http_req *req, struct http_resp *resp)
 {
 	struct api *a = ctx;
@@ -493,7 +527,10 @@ void api_handle(void *ctx, struct http_req *req, struct http_resp *resp)
 		if (!is_api && strcmp(method, "GET") == 0) {
 			serve_static(req, resp);
 		} else if (path_match) {
-			http_resp_header(resp, "Allow", path_match->method);
+			char allow[128];
+
+			allow_of(req->path, allow, sizeof(allow));
+			http_resp_header(resp, "Allow", allow);
 			api_error(&c, 405, "method_not_allowed", NULL, "%s is not allowed here",
 			          req->method);
 		} else {
