@@ -8,12 +8,13 @@ set -u
 # shellcheck source=tests/sh/lib.sh
 . "$(dirname "$0")/lib.sh"
 need_file "$SKYDD"
-need_prog curl oathtool openssl stat date sed grep awk
+need_prog curl oathtool openssl python3 stat date sed grep awk
 setup_tmp
 
 SERVER_PIDS=""
+OTHER_PIDS=""
 cleanup() {
-	for _p in $SERVER_PIDS; do
+	for _p in $SERVER_PIDS $OTHER_PIDS; do
 		kill -TERM "$_p" 2>/dev/null
 		wait "$_p" 2>/dev/null
 	done
@@ -236,7 +237,8 @@ BOTP=$(json_str one_time_password "$T/out")
 BID=$(sed -n 's/.*"identity":{[^}]*"id":\([0-9]*\).*/\1/p' "$T/out")
 checks "user create prints the one-time password and the id" '[ -n "$BOTP" ] && [ -n "$BID" ]'
 run "$SKYDD" user create --username cecilia --name "Cecilia Ström" --clearance BH
-if [ "$RC" -eq 0 ] && grep -q '^One-time password (shown once' "$T/out"; then
+COTP=$(sed -n 's/^One-time password (shown once[^:]*: //p' "$T/out")
+if [ "$RC" -eq 0 ] && [ -n "$COTP" ]; then
 	ok "user create prints the one-time password once, as text"
 else
 	not_ok "user create prints the one-time password once, as text"
@@ -349,6 +351,58 @@ expect_one_line 1 "wrong username or password" "a wrong password: exit 1, one li
 run env XDG_CONFIG_HOME="$BCFG" "$SKYDD" whoami
 check "a failed login keeps the previous session" [ "$RC" -eq 0 ]
 
+# ---- at a terminal: prompts on the tty, no echo of passwords, another try ----
+cat >"$T/ttylogin.py" <<'PY'
+import os, pty, re, select, subprocess, sys, time
+skydd, url, user, otp, newpw, cfg = sys.argv[1:7]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execve(skydd, [skydd, "login", "--url", url], dict(os.environ, XDG_CONFIG_HOME=cfg))
+out = b""
+def expect(s, n=1):
+    global out
+    end = time.time() + 20
+    while out.count(s.encode()) < n and time.time() < end:
+        if select.select([fd], [], [], 0.2)[0]:
+            try:
+                out += os.read(fd, 65536)
+            except OSError:
+                break
+    if out.count(s.encode()) < n:
+        sys.stdout.write(out.decode(errors="replace"))
+        sys.exit("pty: no prompt '%s'" % s)
+def send(s):
+    os.write(fd, (s + "\n").encode())
+expect("Username: "); send(user)
+expect("Password for %s: " % user); send(otp)
+expect("New password"); send(newpw)
+expect("again: "); send(newpw + "-typo")
+expect("New password", 2); send(newpw)
+expect("again: ", 2); send(newpw)
+expect("Code from the authenticator app: ")
+secret = re.search(rb"TOTP secret \(base32\): ([A-Z2-7]+)", out).group(1).decode()
+send(subprocess.check_output(["oathtool", "--totp", "-b", secret]).decode().strip())
+expect("Logged in")
+try:
+    while select.select([fd], [], [], 1)[0]:
+        out += os.read(fd, 65536)
+except OSError:
+    pass
+_, st = os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace"))
+sys.exit(os.waitstatus_to_exitcode(st))
+PY
+run python3 "$T/ttylogin.py" "$SKYDD" "$URL" cecilia "$COTP" "$PW2" "$T/cfg-cecilia"
+if [ "$RC" -eq 0 ] && grep -q 'differ — try again' "$T/out" &&
+	grep -q '^Logged in to' "$T/out" && [ -f "$T/cfg-cecilia/skydd/session" ]; then
+	ok "first login at a terminal, with a mistyped repetition asked again: exit 0"
+else
+	not_ok "first login at a terminal, with a mistyped repetition asked again: exit 0"
+	show_output
+fi
+checks "no password is echoed to the terminal" \
+	'! grep -qF -e "$COTP" -e "$PW2" "$T/out"'
+
 # ---- an enrolled account's login: password, then TOTP (a fresh step) ----
 fresh_step "$ANNA_STEP"
 ACFG=$T/cfg-anna2
@@ -412,6 +466,96 @@ if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 
 	expect_one_line 2 "cacert" "without the CA certificate TLS verification fails: exit 2, one line"
 else
 	not_ok "a TLS server with a self-signed certificate"
+fi
+
+# ---- a hostile server: oversized, redirecting, non-JSON and escape-laden answers ----
+cat >"$T/rogue.py" <<'PY'
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+    def send(self, status, body, ctype="application/json", length=True, extra=()):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        for k, v in extra:
+            self.send_header(k, v)
+        if length:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def do_GET(self):
+        p = self.path
+        if p.startswith("/big/"):
+            self.send(200, b'{"x":"' + b"a" * (17 << 20) + b'"}')
+        elif p.startswith("/stream/"):
+            self.close_connection = True
+            self.send(200, b'{"x":"' + b"a" * (17 << 20) + b'"}', length=False)
+        elif p.startswith("/ctl/"):
+            self.send(403, b'{"error":{"code":"forbidden","message":"evil \\u001b[31mred\\nsecond line","field":"f\\u0007"}}')
+        elif p.startswith("/redir/"):
+            self.send(302, b"", extra=[("Location", "http://127.0.0.1:9/api/v1/me")])
+        elif p.startswith("/html/"):
+            self.send(500, b"<html>oops</html>", ctype="text/html")
+        else:
+            self.send(404, b"{}")
+http.server.HTTPServer.protocol_version = "HTTP/1.0"
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+RPORT=""
+for _try in 1 2 3 4 5; do
+	_port=$(rand_between 20000 60999)
+	python3 "$T/rogue.py" "$_port" >"$T/rogue.log" 2>&1 &
+	_pid=$!
+	OTHER_PIDS=$_pid
+	_i=0
+	while [ "$_i" -lt 50 ] && kill -0 "$_pid" 2>/dev/null; do
+		if curl -s -o /dev/null "http://127.0.0.1:$_port/"; then
+			RPORT=$_port
+			break
+		fi
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	[ -n "$RPORT" ] && break
+	kill "$_pid" 2>/dev/null
+	wait "$_pid" 2>/dev/null
+done
+if [ -n "$RPORT" ]; then
+	R=http://127.0.0.1:$RPORT
+	rogue() {
+		run env XDG_CONFIG_HOME="$EMPTY" SKYDD_TOKEN=sk_x "$SKYDD" whoami --url "$R/$1"
+	}
+	rogue big
+	expect_one_line 2 "larger than 16 MiB" "an answer over 16 MiB (Content-Length): exit 2, one line"
+	rogue stream
+	expect_one_line 2 "larger than 16 MiB" "an answer over 16 MiB (streamed): exit 2, one line"
+	rogue ctl
+	expect_one_line 1 "evil \?\[31mred\?second line \(f\?\)" \
+		"control characters in a server message are neutralised: exit 1, one line"
+	rogue redir
+	expect_one_line 2 "HTTP 302.*redirect" "a redirect is not followed: exit 2, one line"
+	rogue html
+	expect_one_line 2 "HTTP 500" "a non-JSON 500: exit 2, one line"
+	kill "$_pid" 2>/dev/null
+	wait "$_pid" 2>/dev/null
+	OTHER_PIDS=""
+else
+	not_ok "a hostile test server (python3) on a free port"
+fi
+
+# ---- the servers stop cleanly on SIGTERM, without sanitizer reports ----
+for _p in $SERVER_PIDS; do
+	kill -TERM "$_p" 2>/dev/null
+	wait "$_p"
+	_rc=$?
+	check "server $_p exits 0 on SIGTERM (exit $_rc)" [ "$_rc" -eq 0 ]
+done
+SERVER_PIDS=""
+if cat "$T"/serve.*.log | grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error'; then
+	not_ok "the servers logged no sanitizer report"
+	diag "$(cat "$T"/serve.*.log | grep -E -A5 'Sanitizer|runtime error' | head -n 20)"
+else
+	ok "the servers logged no sanitizer report"
 fi
 
 finish
