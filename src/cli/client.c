@@ -757,6 +757,11 @@ void client_puts_safe(const char *s)
 	fputs_safe(stdout, s, SIZE_MAX);
 }
 
+void client_eputs_safe(const char *s)
+{
+	fputs_safe(stderr, s, CLIENT_MSG_MAX);
+}
+
 int client_refused(const struct client *c, const struct client_reply *r)
 {
 	char fallback[96];

@@ -144,6 +144,8 @@ const char *client_field(json_t *o, const char *key, char *out, size_t cap);
 
 /* Prints s with control characters replaced by '?' (the server is not trusted). */
 void client_puts_safe(const char *s);
+/* The same on stderr, at most 300 bytes. */
+void client_eputs_safe(const char *s);
 
 /* Prints "<key>  <value>" lines with the keys aligned. */
 void client_kv(const char *key, const char *value);

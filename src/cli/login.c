@@ -112,7 +112,7 @@ static bool retry_on(const struct client_reply *r, const char *field)
 static void note(const struct client_reply *r)
 {
 	fputs("skydd: login: ", stderr);
-	fputs(r->message ? r->message : "refused", stderr);
+	client_eputs_safe(r->message ? r->message : "refused");
 	fputs(" — try again\n", stderr);
 }
 
