@@ -31,8 +31,7 @@ int model_tx_step_done(struct store_q *q)
 }
 
 static const char roles_sql[] =
-        "SELECT DISTINCT role FROM role_grant WHERE identity_id = ?1 AND revoked_at IS NULL "
-        "AND valid_from <= ?2 AND (valid_until IS NULL OR valid_until >= ?2)";
+        "SELECT DISTINCT role FROM role_grant WHERE " MODEL_GRANT_IN_FORCE("?1");
 
 static unsigned roles_from(struct store_q *q)
 {
@@ -45,6 +44,28 @@ static unsigned roles_from(struct store_q *q)
 			mask |= ROLE_BIT(r);
 	}
 	store_q_done(q);
+	return mask;
+}
+
+unsigned model_roles_mask(const char *names)
+{
+	unsigned mask = 0;
+	char name[32];
+
+	while (*names) {
+		size_t n = strcspn(names, " ");
+		int r = -1;
+
+		if (n > 0 && n < sizeof(name)) {
+			memcpy(name, names, n);
+			name[n] = '\0';
+			r = role_parse(name);
+		}
+		if (r >= 0)
+			mask |= ROLE_BIT(r);
+		names += n;
+		names += *names == ' ';
+	}
 	return mask;
 }
 

@@ -708,16 +708,22 @@ int model_login_enroll(struct model *m, const char *challenge, const char *new_p
 
 /* ---- authentication of each request ---- */
 
+/* The roles in force today (?2), read in the session's statement: one read transaction. */
+#define SESSION_ROLES                                                                              \
+	"(SELECT group_concat(role, ' ') FROM role_grant WHERE " MODEL_GRANT_IN_FORCE(             \
+	        "s.identity_id") ")"
+
 static int authenticate_session(struct model *m, const char *token, bool cookie,
                                 struct principal *p)
 {
 	static const char sql[] =
 	        "SELECT s.id, s.identity_id, s.last_seen_us, s.expires_us, s.revoked_us, "
-	        "i.username, i.display_name, i.clearance, i.status, s.bearer FROM session s JOIN "
-	        "identity i ON i.id = s.identity_id WHERE s.token_hash = ?1";
+	        "i.username, i.display_name, i.clearance, i.status, s.bearer, " SESSION_ROLES
+	        " FROM session s JOIN identity i ON i.id = s.identity_id WHERE s.token_hash = ?1";
 	struct store_reader *r = model_reader(m);
 	int64_t now = sk_now_us(), last;
 	struct store_q *q;
+	char today[11];
 	int rc;
 
 	if (!r || auth_token_hash(token, p->session_hash))
@@ -725,7 +731,9 @@ static int authenticate_session(struct model *m, const char *token, bool cookie,
 	rc = store_reader_query(r, sql, &q);
 	if (rc)
 		return rc;
+	model_today(today);
 	store_q_bind_blob(q, 1, p->session_hash, AUTH_HASH_LEN);
+	store_q_bind_text(q, 2, today);
 	rc = store_q_step(q);
 	if (rc) {
 		store_q_done(q);
@@ -746,9 +754,9 @@ static int authenticate_session(struct model *m, const char *token, bool cookie,
 	snprintf(p->display_name, sizeof(p->display_name), "%s", store_q_text(q, 6));
 	p->clearance = (enum clearance)clearance_parse(store_q_text(q, 7));
 	p->touch = now - last > 60 * INT64_C(1000000);
+	p->roles = model_roles_mask(store_q_text(q, 10));
 	store_q_done(q);
 	p->cookie = cookie;
-	p->roles = model_roles_of(m, p->id);
 	return SK_OK;
 }
 
