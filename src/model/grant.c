@@ -135,6 +135,11 @@ static int grant_create_fn(struct store_tx *tx, void *arg)
 			                     limit),
 			       SK_ERULE;
 	}
+	if (g->valid_until && strcmp(g->valid_until, today) < 0)
+		return store_tx_fail(tx, "valid_until",
+		                     "valid_until is in the past: a grant that has already ended "
+		                     "cannot be decided"),
+		       SK_EINVAL;
 	if (g->valid_until && strcmp(g->valid_until, g->valid_from) < 0)
 		return store_tx_fail(tx, "valid_until", "valid_until is before valid_from"),
 		       SK_EINVAL;
@@ -209,18 +214,23 @@ static int grant_change_fn(struct store_tx *tx, void *arg)
 	const char *why = NULL;
 	struct store_q *q;
 	json_t *d;
+	int64_t holder;
 	int role, rc;
 	bool revoked;
 
 	model_today(today);
-	rc = store_tx_query(tx, "SELECT role, revoked_at IS NOT NULL FROM role_grant WHERE id = ?1",
-	                    &q);
+	rc = store_tx_query(
+	        tx,
+	        "SELECT role, revoked_at IS NOT NULL, identity_id FROM role_grant WHERE "
+	        "id = ?1",
+	        &q);
 	if (rc)
 		return rc;
 	store_q_bind_int(q, 1, c->id);
 	rc = store_q_step(q);
 	role = rc ? -1 : role_parse(store_q_text(q, 0));
 	revoked = rc ? false : store_q_int(q, 1) != 0;
+	holder = rc ? 0 : store_q_int(q, 2);
 	store_q_done(q);
 	if (rc == SK_ENOTFOUND || role < 0)
 		return store_tx_fail(tx, "id", "no grant %lld", (long long)c->id), SK_ENOTFOUND;
@@ -228,6 +238,9 @@ static int grant_change_fn(struct store_tx *tx, void *arg)
 		return rc;
 	if (revoked)
 		return store_tx_fail(tx, "id", "the grant is already revoked"), SK_ERULE;
+	if (!c->revoke && holder == c->p->id)
+		return store_tx_fail(tx, "id", "4 kap. 8 §: nobody reviews their own rights"),
+		       SK_ERULE;
 	if (c->revoke) {
 		if (!may_decide(tx, c->p->id, c->p->roles, (enum role)role, today, &why))
 			return store_tx_fail(tx, "id", "%s", why), SK_ERULE;

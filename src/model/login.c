@@ -62,8 +62,13 @@ static int throttle_fail(struct model *m, const char *key, int64_t now)
 		t->window_start_us = now;
 	}
 	t->failures++;
-	if (t->failures >= 3) {
-		int shift = t->failures - 3 < 10 ? t->failures - 3 : 10;
+	/*
+	 * An account locks after 3 failures; an address, shared by everyone
+	 * behind it, after 10. Then the wait doubles with each failure (≤ 15 min).
+	 */
+	if (t->failures >= (key[0] == 'a' ? 10 : 3)) {
+		int over = t->failures - (key[0] == 'a' ? 10 : 3);
+		int shift = over < 10 ? over : 10;
 		int64_t secs = (int64_t)1 << shift;
 
 		t->locked_until_us = now + (secs < 900 ? secs : 900) * 1000000;
