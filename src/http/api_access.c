@@ -358,6 +358,10 @@ void api_h_sessions(struct api_ctx *c)
 	int64_t who = q ? json_integer_value(q) : c->p.id;
 	json_t *arr;
 
+	if (c->p.token_id) { /* p.id is the token's creator, whose sessions are not its own */
+		api_error(c, 403, "forbidden", NULL, "a service token has no sessions");
+		return;
+	}
 	if (who != c->p.id && !(c->p.roles & ROLE_BIT(ROLE_ADMIN))) {
 		api_error(c, 403, "forbidden", "identity_id",
 		          "only a systemadministratör sees others' sessions");

@@ -926,6 +926,11 @@ int model_session_revoke(struct model *m, const struct principal *p, int64_t ses
 	struct revoke_cmd c = {p, session_id, session_id == p->session_id ? "logout" : "revoked",
 	                       false, NULL};
 
+	/* A service token acts for an integration, not as its creator: it owns no session. */
+	if (p->token_id) {
+		snprintf(err->msg, sizeof(err->msg), "a service token has no sessions to end");
+		return SK_EPERM;
+	}
 	return model_submit(m, revoke_fn, &c, err);
 }
 
