@@ -94,13 +94,102 @@ static int take_one(void *ctx, const struct store_entry_row *row)
 	return o->entry && o->bytes ? SK_OK : SK_ENOMEM;
 }
 
+/*
+ * Would jansson dump these entry bytes unchanged (JSON_COMPACT |
+ * JSON_SORT_KEYS)? Yes for canonical JSON, as the store writes every entry,
+ * unless it holds a \u escape (jansson writes the hex digits in upper case,
+ * RFC 8785 in lower case) or a character beyond the BMP (jansson sorts keys
+ * by UTF-8 bytes, RFC 8785 by UTF-16 code units). A "\\u" also answers no:
+ * that only costs the slower path.
+ */
+static bool dumps_unchanged(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned char)p[i] >= 0xF0 || (p[i] == '\\' && i + 1 < n && p[i + 1] == 'u'))
+			return false;
+	}
+	return true;
+}
+
+/* Appends s as a JSON string, escaped as jansson escapes it. */
+static void put_json_string(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t run = 0;
+
+	buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		char esc[7] = {'\\', 0};
+
+		if (ch >= 0x20 && ch != '"' && ch != '\\')
+			continue;
+		buf_append(b, s + run, i - run);
+		run = i + 1;
+		esc[1] = ch == '"'    ? '"'
+		         : ch == '\\' ? '\\'
+		         : ch == '\b' ? 'b'
+		         : ch == '\f' ? 'f'
+		         : ch == '\n' ? 'n'
+		         : ch == '\r' ? 'r'
+		         : ch == '\t' ? 't'
+		                      : 'u';
+		if (esc[1] == 'u') {
+			memcpy(esc + 2, "00", 2);
+			esc[4] = hex[ch >> 4];
+			esc[5] = hex[ch & 15];
+		}
+		buf_append(b, esc, esc[1] == 'u' ? 6 : 2);
+	}
+	buf_append(b, s + run, n - run);
+	buf_putc(b, '"');
+}
+
+struct entry_reply {
+	struct buf *body; /* written here when the fast path answers */
+	bool written;
+	struct one o; /* otherwise filled for the jansson path */
+};
+
+/*
+ * The answer {"canonical", "entry", "leaf_hash"} written straight from the
+ * entry's bytes: the same bytes api_reply would produce, without building
+ * and dumping a tree (a fifth of the CPU of this request). The bytes are
+ * still parsed, so a row that is not JSON fails as before.
+ */
+static int take_entry(void *ctx, const struct store_entry_row *row)
+{
+	struct entry_reply *e = ctx;
+	uint8_t h[LEDGER_HASH_LEN];
+	char leaf[48];
+	json_t *v;
+
+	if (!dumps_unchanged(row->bytes, row->len))
+		return take_one(&e->o, row);
+	v = json_loadb(row->bytes, row->len, 0, NULL);
+	if (!v)
+		return SK_ENOMEM; /* as take_one answers it */
+	json_decref(v);
+	ledger_leaf_hash(row->bytes, row->len, h);
+	b64(h, leaf);
+	buf_puts(e->body, "{\"canonical\":");
+	put_json_string(e->body, row->bytes, row->len);
+	buf_puts(e->body, ",\"entry\":");
+	buf_append(e->body, row->bytes, row->len);
+	buf_printf(e->body, ",\"leaf_hash\":\"%s\"}", leaf);
+	e->written = true;
+	return e->body->err ? SK_ENOMEM : SK_OK;
+}
+
 void api_h_ledger_entry(struct api_ctx *c)
 {
 	struct store_reader *r = model_reader(api_model(c->api));
-	struct one o = {0};
+	struct entry_reply e = {.body = &c->resp->body};
+	struct one o;
 	char leaf[48];
-	int rc = r ? store_reader_entry(r, (uint64_t)c->id, take_one, &o) : SK_EIO;
+	int rc = r ? store_reader_entry(r, (uint64_t)c->id, take_entry, &e) : SK_EIO;
 
+	o = e.o;
 	if (rc) {
 		json_decref(o.entry);
 		free(o.bytes);
@@ -108,6 +197,10 @@ void api_h_ledger_entry(struct api_ctx *c)
 			api_error(c, 404, "not_found", "seq", "no entry %lld", (long long)c->id);
 		else
 			api_fail(c, rc, NULL);
+		return;
+	}
+	if (e.written) {
+		c->resp->status = 200;
 		return;
 	}
 	b64(o.leaf, leaf);
