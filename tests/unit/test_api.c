@@ -1872,10 +1872,50 @@ static void test_grants(void **state)
 	assert_string_equal(json_string_value(json_object_get(g, "status")), "active");
 	assert_string_equal(json_string_value(json_object_get(g, "valid_until")), m11);
 	assert_non_null(json_string_value(json_object_get(g, "review_due")));
+	gid = json_integer_value(json_object_get(g, "id"));
 	rs_release(&r);
 	assert_int_equal(ledger_size(), size + 1);
 	assert_non_null(find_entry(&all, size, "grant.created"));
 	json_decref(all);
+
+	/* Reviews: by the ssc, of someone else's grant; revocation by who may grant it. */
+	snap_take(&before);
+	snprintf(p, sizeof(p), "/api/v1/grants/%lld/review", (long long)gid);
+	send_json("POST", p, chief, NULL, json_pack("{s:s}", "note", "ok"), &r);
+	expect_error(&r, 422, "rule", "id", "chief reviewing while there is an ssc");
+	rs_release(&r);
+	send_json("POST", "/api/v1/grants/999999/review", ssc, NULL,
+	          json_pack("{s:s}", "note", "ok"), &r);
+	expect_error(&r, 404, "not_found", "id", "reviewing no grant");
+	rs_release(&r);
+	snprintf(p, sizeof(p), "/api/v1/grants/%lld/revoke", (long long)gid);
+	send_json("POST", p, adm, NULL, json_pack("{s:s}", "reason", "no"), &r);
+	expect_error(&r, 422, "rule", "id", "admin revoking an admin grant");
+	rs_release(&r);
+	snprintf(p, sizeof(p), "/api/v1/grants?identity_id=%lld",
+	         (long long)role_user[ROLE_SSC].id);
+	get(p, ssc, &r);
+	assert_int_equal(r.status, 200);
+	snprintf(p, sizeof(p), "/api/v1/grants/%lld/review",
+	         (long long)json_integer_value(json_object_get(
+	                 json_array_get(json_object_get(r.json, "grants"), 0), "id")));
+	rs_release(&r);
+	send_json("POST", p, ssc, NULL, json_pack("{s:s}", "note", "mine"), &r);
+	expect_error(&r, 422, "rule", "id", "the ssc reviewing their own grant");
+	rs_release(&r);
+	snap_take(&after);
+	snap_same(&before, &after, "refused reviews and revocations");
+	snprintf(p, sizeof(p), "/api/v1/grants/%lld/review", (long long)gid);
+	send_json("POST", p, ssc, NULL, json_pack("{s:s}", "note", "Granskad: behovet kvarstår"),
+	          &r);
+	expect(r.status == 200, "review: %ld %s", r.status, body_text(&r));
+	g = json_object_get(r.json, "grant");
+	assert_non_null(json_string_value(json_object_get(g, "last_review_at")));
+	assert_int_equal(json_array_size(json_object_get(g, "reviews")), 1);
+	assert_string_equal(json_string_value(json_object_get(
+	                            json_array_get(json_object_get(g, "reviews"), 0), "note")),
+	                    "Granskad: behovet kvarstår");
+	rs_release(&r);
 	post_grant(ssc, target.id, "admin", today, y1, &r);
 	expect(r.status == 201, "admin for exactly 12 months: %ld %s", r.status, body_text(&r));
 	rs_release(&r);
@@ -2179,6 +2219,182 @@ static void test_tokens(void **state)
 	rs_release(&r);
 }
 
+/* ---- the Säkerhetslogg ---- */
+
+static void b64_hash(const char *s, uint8_t out[32])
+{
+	size_t n = 0;
+
+	expect(s && sk_base64_decode(s, strlen(s), out, 32, &n) == SK_OK && n == 32,
+	       "not a base64 hash: %s", s ? s : "(null)");
+}
+
+static void node_hash(const uint8_t l[32], const uint8_t r[32], uint8_t out[32])
+{
+	crypto_hash_sha256_state h;
+	const uint8_t one = 0x01;
+
+	crypto_hash_sha256_init(&h);
+	crypto_hash_sha256_update(&h, &one, 1);
+	crypto_hash_sha256_update(&h, l, 32);
+	crypto_hash_sha256_update(&h, r, 32);
+	crypto_hash_sha256_final(&h, out);
+}
+
+/* RFC 9162 2.1.3.2, written here from the RFC: the root an inclusion proof leads to. */
+static bool proof_root(uint64_t index, uint64_t size, const uint8_t leaf[32], json_t *proof,
+                       uint8_t root[32])
+{
+	uint64_t fn = index, sn = size - 1;
+	uint8_t r[32], p[32];
+	size_t i;
+	json_t *v;
+
+	if (index >= size)
+		return false;
+	memcpy(r, leaf, 32);
+	json_array_foreach(proof, i, v)
+	{
+		if (sn == 0)
+			return false;
+		b64_hash(json_string_value(v), p);
+		if ((fn & 1) || fn == sn) {
+			node_hash(p, r, r);
+			while (!(fn & 1) && fn != 0) {
+				fn >>= 1;
+				sn >>= 1;
+			}
+		} else {
+			node_hash(r, p, r);
+		}
+		fn >>= 1;
+		sn >>= 1;
+	}
+	memcpy(root, r, 32);
+	return sn == 0;
+}
+
+static void test_ledger(void **state)
+{
+	const char *aud = role_user[ROLE_AUDITOR].main.token;
+	uint8_t leaf[32], want[32], root[32], cp_root[32];
+	uint64_t size = ledger_size(), cp_size;
+	crypto_hash_sha256_state h;
+	const uint8_t zero = 0x00;
+	const char *canon;
+	char p[128];
+	json_t *e;
+	struct rs r;
+	size_t i;
+
+	(void)state;
+	/* One entry with the bytes that were hashed: the leaf hash follows from them. */
+	get("/api/v1/ledger/1", aud, &r);
+	assert_int_equal(r.status, 200);
+	e = json_object_get(r.json, "entry");
+	assert_string_equal(json_string_value(json_object_get(e, "kind")), "ledger.init");
+	canon = json_string_value(json_object_get(r.json, "canonical"));
+	assert_non_null(canon);
+	crypto_hash_sha256_init(&h);
+	crypto_hash_sha256_update(&h, &zero, 1);
+	crypto_hash_sha256_update(&h, (const uint8_t *)canon, strlen(canon));
+	crypto_hash_sha256_final(&h, want);
+	b64_hash(json_string_value(json_object_get(r.json, "leaf_hash")), leaf);
+	assert_memory_equal(leaf, want, 32);
+	rs_release(&r);
+	snprintf(p, sizeof(p), "/api/v1/ledger/%llu", (unsigned long long)size + 100);
+	get(p, aud, &r);
+	expect_error(&r, 404, "not_found", "seq", p);
+	rs_release(&r);
+
+	/* The latest checkpoint, and proofs that lead to its root, checked here. */
+	assert_int_equal(store_checkpoint_now(g_store), SK_OK);
+	get("/api/v1/ledger/checkpoint", aud, &r);
+	assert_int_equal(r.status, 200);
+	cp_size = (uint64_t)json_integer_value(json_object_get(r.json, "size"));
+	b64_hash(json_string_value(json_object_get(r.json, "root")), cp_root);
+	assert_non_null(strstr(json_string_value(json_object_get(r.json, "note")), "\n\n"));
+	rs_release(&r);
+	assert_true(cp_size >= 1 && cp_size <= ledger_size());
+	for (uint64_t seq = 1; seq <= cp_size; seq += cp_size / 7 + 1) {
+		snprintf(p, sizeof(p), "/api/v1/ledger/%llu/proof?size=%llu",
+		         (unsigned long long)seq, (unsigned long long)cp_size);
+		get(p, aud, &r);
+		expect(r.status == 200, "%s: %ld %s", p, r.status, body_text(&r));
+		b64_hash(json_string_value(json_object_get(r.json, "leaf_hash")), leaf);
+		assert_int_equal(json_integer_value(json_object_get(r.json, "leaf_index")),
+		                 seq - 1);
+		expect(proof_root(seq - 1, cp_size, leaf, json_object_get(r.json, "proof"), root) &&
+		               memcmp(root, cp_root, 32) == 0,
+		       "%s: the proof does not lead to the checkpoint's root", p);
+		b64_hash(json_string_value(json_object_get(r.json, "root")), want);
+		assert_memory_equal(want, cp_root, 32);
+		rs_release(&r);
+	}
+	snprintf(p, sizeof(p), "/api/v1/ledger/%llu/proof?size=%llu", (unsigned long long)cp_size,
+	         (unsigned long long)cp_size - 1 + (cp_size == 1));
+	get(p, aud, &r);
+	if (cp_size > 1)
+		expect_error(&r, 400, "invalid_field", "size",
+		             "a proof in a tree without the entry");
+	rs_release(&r);
+	snprintf(p, sizeof(p), "/api/v1/ledger/1/proof?size=%llu",
+	         (unsigned long long)ledger_size() + 1);
+	get(p, aud, &r);
+	expect_error(&r, 400, "invalid_field", "size", "a proof in a tree larger than the ledger");
+	rs_release(&r);
+
+	/* Filters and paging. */
+	get("/api/v1/ledger?kind=grant.&limit=500", aud, &r);
+	assert_int_equal(r.status, 200);
+	assert_true(json_array_size(json_object_get(r.json, "entries")) > 0);
+	json_array_foreach(json_object_get(r.json, "entries"), i, e)
+	{
+		assert_int_equal(
+		        strncmp(json_string_value(json_object_get(e, "kind")), "grant.", 6), 0);
+	}
+	rs_release(&r);
+	snprintf(p, sizeof(p), "/api/v1/ledger?actor=%lld&object=identity/%lld&limit=500",
+	         (long long)role_user[ROLE_STAFF].id, (long long)role_user[ROLE_STAFF].id);
+	get(p, aud, &r);
+	assert_int_equal(r.status, 200);
+	assert_true(json_array_size(json_object_get(r.json, "entries")) > 0);
+	json_array_foreach(json_object_get(r.json, "entries"), i, e)
+	{
+		assert_int_equal(json_integer_value(json_object_get(e, "actor")),
+		                 role_user[ROLE_STAFF].id);
+	}
+	rs_release(&r);
+	get("/api/v1/ledger?order=desc&limit=3", aud, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "entries")), 3);
+	{
+		int64_t a = json_integer_value(json_object_get(
+		        json_array_get(json_object_get(r.json, "entries"), 0), "seq"));
+		int64_t b = json_integer_value(json_object_get(
+		        json_array_get(json_object_get(r.json, "entries"), 2), "seq"));
+
+		assert_true(a > b);
+		assert_int_equal((uint64_t)a, ledger_size());
+	}
+	rs_release(&r);
+	get("/api/v1/ledger?from=2&limit=2", aud, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_integer_value(json_object_get(
+	                         json_array_get(json_object_get(r.json, "entries"), 0), "seq")),
+	                 2);
+	assert_int_equal(json_array_size(json_object_get(r.json, "entries")), 2);
+	rs_release(&r);
+
+	/* Verification on demand. */
+	send_json("POST", "/api/v1/ledger/verify", aud, NULL, json_object(), &r);
+	expect(r.status == 200 && json_is_true(json_object_get(r.json, "ok")) &&
+	               json_is_null(json_object_get(r.json, "problem")),
+	       "verify: %s", body_text(&r));
+	assert_true((uint64_t)json_integer_value(json_object_get(r.json, "entries")) >= size);
+	rs_release(&r);
+}
+
 /* ---- 7. headers ---- */
 
 static void expect_security_headers(const struct rs *r, const char *what)
@@ -2343,6 +2559,7 @@ int main(void)
 	        cmocka_unit_test(test_grants),
 	        cmocka_unit_test(test_sessions),
 	        cmocka_unit_test(test_tokens),
+	        cmocka_unit_test(test_ledger),
 	        cmocka_unit_test(test_headers),
 	        cmocka_unit_test(test_openapi),
 	        cmocka_unit_test(test_login_enrol),
