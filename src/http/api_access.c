@@ -22,7 +22,10 @@ static const char *client_of(struct api_ctx *c)
 {
 	const char *ua = http_req_header(c->req, "User-Agent");
 
-	return ua ? ua : "";
+	/* Stored with the session and listed as JSON text: not UTF-8, not kept. */
+	if (!ua || !sk_utf8_valid(ua, strlen(ua)))
+		return "";
+	return ua;
 }
 
 static json_t *roles_json(unsigned roles)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
@@ -427,7 +428,8 @@ static const char *bearer_of(const struct http_req *req)
 {
 	const char *h = http_req_header(req, "Authorization");
 
-	if (h && strncmp(h, "Bearer ", 7) == 0)
+	/* the scheme is case-insensitive (RFC 9110 11.1) */
+	if (h && strncasecmp(h, "Bearer ", 7) == 0)
 		return h + 7;
 	return NULL;
 }

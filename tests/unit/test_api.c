@@ -1750,6 +1750,24 @@ static void test_login_enrol(void **state)
 			       "recovery code login: %ld %s", r.status, body_text(&r));
 		rs_release(&r);
 	}
+	/* As a person types it: upper case, no dashes. */
+	{
+		char typed[AUTH_RECOVERY_LEN + 1];
+		const char *c = json_string_value(json_array_get(codes, 2));
+		size_t k = 0;
+
+		for (i = 0; c[i]; i++) {
+			if (c[i] != '-')
+				typed[k++] = (char)(c[i] >= 'a' && c[i] <= 'z' ? c[i] - 32 : c[i]);
+		}
+		typed[k] = '\0';
+		login_password("rookie", newpw, from, challenge, sizeof(challenge));
+		send_json("POST", "/api/v1/login/totp", NULL, from,
+		          json_pack("{s:s, s:s}", "challenge", challenge, "recovery_code", typed),
+		          &r);
+		expect(r.status == 200, "recovery code %s: %ld %s", typed, r.status, body_text(&r));
+		rs_release(&r);
+	}
 	json_decref(codes);
 	/* The one-time password is gone. */
 	post_login("rookie", otp, "127.0.0.10", &r);
@@ -2051,6 +2069,16 @@ static void test_sessions(void **state)
 	login(&u, true, NULL, &a);
 	login(&u, true, NULL, &b);
 
+	/* The auth scheme is case-insensitive (RFC 9110 11.1). */
+	{
+		char h[128];
+
+		snprintf(h, sizeof(h), "Authorization: bearer %s", a.token);
+		http(&(struct rq){.path = "/api/v1/me", .header = h}, &r);
+		expect(r.status == 200, "'bearer' in lower case: %ld %s", r.status, body_text(&r));
+		rs_release(&r);
+	}
+
 	/* The list shows the caller's sessions, the current one marked. */
 	list = sessions_of(a.token, 0, &r);
 	json_array_foreach(list, i, s)
@@ -2065,6 +2093,40 @@ static void test_sessions(void **state)
 	assert_int_equal(current, 1);
 	assert_true(has_b);
 	rs_release(&r);
+
+	/* A client name that is not UTF-8 does not hide the session from the list. */
+	{
+		struct user odd;
+		char challenge[128], code[AUTH_TOTP_DIGITS + 1], *body;
+		const char *tok;
+		bool listed = false;
+
+		user_make(&odd, "odd.client", ROLE_BIT(ROLE_STAFF));
+		login_password(odd.name, PASSWORD, NULL, challenge, sizeof(challenge));
+		totp_next(&odd, code);
+		body = json_dumps(json_pack("{s:s, s:s, s:b}", "challenge", challenge, "code", code,
+		                            "bearer", 1),
+		                  JSON_COMPACT);
+		http(&(struct rq){.path = "/api/v1/login/totp",
+		                  .body = body,
+		                  .header = "User-Agent: odd\xff\xfe client"},
+		     &r);
+		free(body);
+		expect(r.status == 200, "login: %ld %s", r.status, body_text(&r));
+		tok = json_string_value(json_object_get(r.json, "token"));
+		snprintf(odd.main.token, sizeof(odd.main.token), "%s", tok ? tok : "");
+		odd.main.id = json_integer_value(
+		        json_object_get(json_object_get(r.json, "session"), "id"));
+		rs_release(&r);
+		list = sessions_of(odd.main.token, 0, &r);
+		json_array_foreach(list, i, s)
+		{
+			listed = listed ||
+			         json_integer_value(json_object_get(s, "id")) == odd.main.id;
+		}
+		expect(listed, "the session is not listed: %s", body_text(&r));
+		rs_release(&r);
+	}
 
 	/* Staff cannot see or end another's sessions. */
 	snprintf(p, sizeof(p), "/api/v1/sessions?identity_id=%lld",
@@ -2108,6 +2170,16 @@ static void test_sessions(void **state)
 	rs_release(&r);
 	get("/api/v1/me", b.token, &r);
 	expect_error(&r, 401, "unauthenticated", NULL, "a session an admin ended");
+	rs_release(&r);
+
+	/* A disabled account loses its sessions on the spot. */
+	login(&u, true, NULL, &a);
+	snprintf(p, sizeof(p), "/api/v1/identities/%lld", (long long)u.id);
+	send_json("PATCH", p, admin->token, NULL, json_pack("{s:s}", "status", "disabled"), &r);
+	expect(r.status == 200, "disable: %ld %s", r.status, body_text(&r));
+	rs_release(&r);
+	get("/api/v1/me", a.token, &r);
+	expect_error(&r, 401, "unauthenticated", NULL, "the session of a disabled account");
 	rs_release(&r);
 }
 
