@@ -1,7 +1,8 @@
 # skydd — GNU Makefile. `make` builds ./skydd; `make check` runs every test.
 # SANITIZE=1 builds into build/san with ASan+UBSan.
 
-PKGS := sqlite3 libsodium jansson libmicrohttpd liboath libqrencode pwquality libcurl gnutls
+PKGS := sqlite3 libsodium jansson libmicrohttpd liboath libqrencode pwquality libcurl gnutls \
+	libcrypto
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 CC ?= cc

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 #include <sodium.h>
 #include <sqlite3.h>
 
@@ -567,7 +569,8 @@ static double verify_baseline_once(const struct config *cfg, uint64_t *rows)
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const unsigned char *p = sqlite3_column_text(st, 0);
 
-		crypto_hash_sha256(h, p, (unsigned long long)sqlite3_column_bytes(st, 0));
+		/* the same SHA-256 the ledger uses (libcrypto), without the 0x00 prefix */
+		SHA256(p, (size_t)sqlite3_column_bytes(st, 0), h);
 		n++;
 	}
 	sqlite3_finalize(st);

@@ -121,6 +121,8 @@ void store_conn_close(struct store_conn *c)
 	for (unsigned i = 0; i < c->nq; i++)
 		sqlite3_finalize(c->q[i].st);
 	c->nq = 0;
+	free(c->tiles);
+	c->tiles = NULL;
 	sqlite3_close(c->db);
 	c->db = NULL;
 }
@@ -478,42 +480,69 @@ int store_apply_projections(struct store_tx *tx, const struct ledger_entry *e)
 
 /* ---- the tree as stored ---- */
 
-int store_conn_read_node(struct store_conn *c, unsigned level, uint64_t index,
-                         uint8_t out[LEDGER_HASH_LEN])
+/* Reads tile (level, idx) with at least need hashes into the cache; returns its slot. */
+static int tile_fetch(struct store_conn *c, unsigned level, uint64_t idx, unsigned need,
+                      unsigned *slot)
 {
-	struct ledger_tile_ref ref;
+	struct store_tile_cache *tc = c->tiles;
 	struct store_q *q;
 	const uint8_t *h;
 	size_t n;
+	unsigned s;
 	int rc;
 
-	ledger_tile_locate(level, index, &ref);
+	for (s = 0; s < STORE_TILE_CACHE; s++) {
+		if (tc->width[s] >= need && tc->level[s] == level && tc->idx[s] == idx) {
+			*slot = s;
+			return SK_OK;
+		}
+	}
 	rc = store_conn_prepare(c, "SELECT hashes FROM tile WHERE level = ?1 AND idx = ?2", &q);
 	if (rc)
 		return rc;
-	store_q_bind_int(q, 1, ref.tile_level);
-	store_q_bind_int(q, 2, (int64_t)ref.tile_index);
+	store_q_bind_int(q, 1, level);
+	store_q_bind_int(q, 2, (int64_t)idx);
 	rc = store_q_step(q);
 	if (rc) {
 		rc = rc == SK_ENOTFOUND ? SK_ECORRUPT : rc;
 		goto out;
 	}
 	h = store_q_blob(q, 0, &n);
-	if (n % LEDGER_HASH_LEN != 0 || n / LEDGER_HASH_LEN < (size_t)ref.offset + ref.count) {
+	if (n % LEDGER_HASH_LEN != 0 || n / LEDGER_HASH_LEN < need || n > sizeof(tc->hashes[0])) {
 		rc = SK_ECORRUPT;
 		goto out;
 	}
-	{
-		/* At most 128 hashes (a subtree of height 7 within the tile). */
-		uint8_t span[LEDGER_TILE_WIDTH / 2][LEDGER_HASH_LEN];
-
-		memcpy(span, h + (size_t)ref.offset * LEDGER_HASH_LEN,
-		       (size_t)ref.count * LEDGER_HASH_LEN);
-		ledger_tile_fold((const uint8_t(*)[LEDGER_HASH_LEN])span, ref.count, out);
-	}
+	s = tc->next;
+	tc->next = (tc->next + 1) % STORE_TILE_CACHE;
+	memcpy(tc->hashes[s], h, n);
+	tc->level[s] = level;
+	tc->idx[s] = idx;
+	tc->width[s] = (unsigned)(n / LEDGER_HASH_LEN);
+	*slot = s;
 out:
 	store_q_done(q);
 	return rc;
+}
+
+int store_conn_read_node(struct store_conn *c, unsigned level, uint64_t index,
+                         uint8_t out[LEDGER_HASH_LEN])
+{
+	struct ledger_tile_ref ref;
+	unsigned slot;
+	int rc;
+
+	if (!c->tiles) {
+		c->tiles = calloc(1, sizeof(*c->tiles));
+		if (!c->tiles)
+			return SK_ENOMEM;
+	}
+	ledger_tile_locate(level, index, &ref);
+	rc = tile_fetch(c, ref.tile_level, ref.tile_index, ref.offset + ref.count, &slot);
+	if (rc)
+		return rc;
+	ledger_tile_fold((const uint8_t(*)[LEDGER_HASH_LEN])c->tiles->hashes[slot] + ref.offset,
+	                 ref.count, out);
+	return SK_OK;
 }
 
 int store_conn_size(struct store_conn *c, uint64_t *size)

@@ -25,10 +25,26 @@ struct store_q {
 };
 
 /* A connection with its prepared-statement cache. */
+/*
+ * Recently read tiles of a reader connection. Stored hashes never change
+ * (the tree only grows), so a cached tile stays right; one too short for a
+ * node is simply read again.
+ */
+#define STORE_TILE_CACHE 6
+
+struct store_tile_cache {
+	unsigned level[STORE_TILE_CACHE];
+	uint64_t idx[STORE_TILE_CACHE];
+	unsigned width[STORE_TILE_CACHE]; /* 0 = empty slot */
+	unsigned next;
+	uint8_t hashes[STORE_TILE_CACHE][LEDGER_TILE_WIDTH][LEDGER_HASH_LEN];
+};
+
 struct store_conn {
 	sqlite3 *db;
 	unsigned nq;
 	struct store_q q[STORE_Q_CACHE];
+	struct store_tile_cache *tiles; /* readers only; NULL on the writer */
 };
 
 /* Hashes of the stored tree levels (multiples of 8) appended during a batch. */

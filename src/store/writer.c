@@ -338,6 +338,14 @@ static int writer_exec(struct store *s, const char *sql)
 	return rc == SK_ENOTFOUND ? SK_OK : rc;
 }
 
+static void cmd_reset(struct store_cmd *c)
+{
+	c->rc = SK_OK;
+	c->first_seq = c->last_seq = 0;
+	c->err_field[0] = c->err_msg[0] = '\0';
+}
+
+/* Runs one command in its own savepoint: if it fails, it is undone alone. */
 static void run_command(struct store *s, struct store_tx *tx, struct store_cmd *c)
 {
 	struct ledger_tree snap = *tx->tree;
@@ -346,6 +354,7 @@ static void run_command(struct store *s, struct store_tx *tx, struct store_cmd *
 
 	for (unsigned L = 0; L < 8; L++)
 		pend_n[L] = s->pending[L].n;
+	cmd_reset(c);
 	tx->cmd = c;
 	c->rc = writer_exec(s, "SAVEPOINT cmd");
 	if (c->rc)
@@ -366,11 +375,19 @@ static void run_command(struct store *s, struct store_tx *tx, struct store_cmd *
 		c->rc = SK_EIO;
 }
 
-static void run_batch(struct store *s, struct store_cmd *batch)
+/*
+ * One attempt at a batch in one transaction. Optimistic: every command runs
+ * without a savepoint (about 2 µs each), and the first failure rolls the
+ * whole attempt back (returns true); the caller then runs the batch again
+ * with a savepoint per command. Commands are deterministic over the state,
+ * so the second run sees what the first saw.
+ */
+static bool try_batch(struct store *s, struct store_cmd *batch, bool savepoints, int *rc_out)
 {
 	struct ledger_tree tree = s->tree;
 	struct store_tx tx;
 	struct store_cmd *c;
+	bool retry = false;
 	int rc;
 
 	memset(&tx, 0, sizeof(tx));
@@ -384,15 +401,44 @@ static void run_batch(struct store *s, struct store_cmd *batch)
 	pending_start(s);
 
 	rc = store_conn_exec(&s->w, "BEGIN IMMEDIATE");
-	if (!rc) {
-		for (c = batch; c; c = c->next)
+	for (c = batch; !rc && c; c = c->next) {
+		if (savepoints) {
 			run_command(s, &tx, c);
-		rc = pending_flush(s);
-		if (!rc)
-			rc = store_conn_exec(&s->w, "COMMIT");
-		if (rc)
-			store_conn_exec(&s->w, "ROLLBACK");
+			continue;
+		}
+		cmd_reset(c);
+		tx.cmd = c;
+		c->rc = c->fn(&tx, c->arg);
+		if (c->rc) {
+			retry = true;
+			break;
+		}
 	}
+	if (!rc && !retry)
+		rc = pending_flush(s);
+	if (!rc && !retry)
+		rc = store_conn_exec(&s->w, "COMMIT");
+	if (rc || retry)
+		store_conn_exec(&s->w, "ROLLBACK");
+	if (!rc && !retry) {
+		pthread_mutex_lock(&s->mu);
+		s->tree = tree;
+		pthread_mutex_unlock(&s->mu);
+		s->last_time_us = tx.last_time_us;
+	}
+	buf_release(&tx.enc);
+	*rc_out = rc;
+	return retry;
+}
+
+static void run_batch(struct store *s, struct store_cmd *batch)
+{
+	struct store_cmd *c;
+	int rc;
+
+	/* A lone command needs no retry: rolling back the attempt undoes just it. */
+	if (try_batch(s, batch, false, &rc) && !rc && batch->next)
+		try_batch(s, batch, true, &rc);
 	if (rc) {
 		/* Nothing of this batch is durable: fail every command that had succeeded. */
 		for (c = batch; c; c = c->next) {
@@ -400,13 +446,7 @@ static void run_batch(struct store *s, struct store_cmd *batch)
 				c->rc = rc;
 			c->first_seq = c->last_seq = 0;
 		}
-	} else {
-		pthread_mutex_lock(&s->mu);
-		s->tree = tree;
-		pthread_mutex_unlock(&s->mu);
-		s->last_time_us = tx.last_time_us;
 	}
-	buf_release(&tx.enc);
 }
 
 static void maybe_checkpoint(struct store *s, bool force)
