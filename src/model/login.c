@@ -758,7 +758,9 @@ static int authenticate_session(struct model *m, const char *token, bool cookie,
 	snprintf(p->username, sizeof(p->username), "%s", store_q_text(q, 5));
 	snprintf(p->display_name, sizeof(p->display_name), "%s", store_q_text(q, 6));
 	p->clearance = (enum clearance)clearance_parse(store_q_text(q, 7));
-	p->touch = now - last > 60 * INT64_C(1000000);
+	/* Refreshed well before the idle timeout, or a session in use would time out. */
+	p->touch = now - last >
+	           (m->cfg.idle_s < 120 ? (int64_t)m->cfg.idle_s * 500000 : 60 * INT64_C(1000000));
 	p->roles = model_roles_mask(store_q_text(q, 10));
 	store_q_done(q);
 	p->cookie = cookie;

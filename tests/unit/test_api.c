@@ -2100,13 +2100,14 @@ static void test_sessions(void **state)
 		char challenge[128], code[AUTH_TOTP_DIGITS + 1], *body;
 		const char *tok;
 		bool listed = false;
+		json_t *j;
 
 		user_make(&odd, "odd.client", ROLE_BIT(ROLE_STAFF));
 		login_password(odd.name, PASSWORD, NULL, challenge, sizeof(challenge));
 		totp_next(&odd, code);
-		body = json_dumps(json_pack("{s:s, s:s, s:b}", "challenge", challenge, "code", code,
-		                            "bearer", 1),
-		                  JSON_COMPACT);
+		j = json_pack("{s:s, s:s, s:b}", "challenge", challenge, "code", code, "bearer", 1);
+		body = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
 		http(&(struct rq){.path = "/api/v1/login/totp",
 		                  .body = body,
 		                  .header = "User-Agent: odd\xff\xfe client"},
@@ -2173,6 +2174,7 @@ static void test_sessions(void **state)
 	rs_release(&r);
 
 	/* A disabled account loses its sessions on the spot. */
+	user_make(&u, "quitter", ROLE_BIT(ROLE_STAFF));
 	login(&u, true, NULL, &a);
 	snprintf(p, sizeof(p), "/api/v1/identities/%lld", (long long)u.id);
 	send_json("PATCH", p, admin->token, NULL, json_pack("{s:s}", "status", "disabled"), &r);
@@ -2180,6 +2182,91 @@ static void test_sessions(void **state)
 	rs_release(&r);
 	get("/api/v1/me", a.token, &r);
 	expect_error(&r, 401, "unauthenticated", NULL, "the session of a disabled account");
+	rs_release(&r);
+}
+
+/* ---- session lifetimes ---- */
+
+static double elapsed_s(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void sleep_until(const struct timespec *t0, double s)
+{
+	while (elapsed_s(t0) < s) {
+		struct timespec ts = {0, 50 * 1000 * 1000};
+
+		nanosleep(&ts, NULL);
+	}
+}
+
+/*
+ * A second register and server on the same instance, with a 2 s idle timeout
+ * and a 5 s lifetime: a session in use outlives the idle timeout, an unused
+ * one does not, and neither outlives the absolute limit.
+ */
+static struct http_server *g_srv2;
+static struct model *g_model2;
+static struct api *g_api2;
+static unsigned g_port_main;
+
+static int short_server_teardown(void **state)
+{
+	(void)state;
+	if (g_port_main)
+		g_port = g_port_main;
+	http_server_stop(g_srv2);
+	api_free(g_api2);
+	model_close(g_model2);
+	g_srv2 = NULL;
+	g_api2 = NULL;
+	g_model2 = NULL;
+	return 0;
+}
+
+static void test_session_lifetimes(void **state)
+{
+	struct model_config cfg = {.idle_s = 2, .absolute_s = 5};
+	struct http_server_opts ho = {0};
+	struct session used, unused;
+	struct timespec t0;
+	char why[256] = "";
+	struct user u;
+	struct rs r;
+
+	(void)state;
+	user_make(&u, "short.lived", ROLE_BIT(ROLE_STAFF));
+	assert_int_equal(model_open(g_store, g_dir, &cfg, &g_model2), SK_OK);
+	assert_int_equal(api_new(g_store, g_model2, &(struct api_opts){.dir = g_dir}, &g_api2),
+	                 SK_OK);
+	ho.listen = "127.0.0.1:0";
+	ho.threads = 2;
+	ho.handler = api_handle;
+	ho.body_limit = api_body_limit;
+	ho.ctx = g_api2;
+	expect(http_server_start(&ho, &g_srv2, why, sizeof(why)) == SK_OK, "server: %s", why);
+	g_port_main = g_port;
+	g_port = http_server_port(g_srv2);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	login(&u, true, NULL, &used);
+	login(&u, true, NULL, &unused);
+	while (elapsed_s(&t0) < 4.0) {
+		get("/api/v1/me", used.token, &r);
+		expect(r.status == 200, "a session in use, %.1f s after login: %ld %s",
+		       elapsed_s(&t0), r.status, body_text(&r));
+		rs_release(&r);
+		sleep_until(&t0, elapsed_s(&t0) + 0.4);
+	}
+	get("/api/v1/me", unused.token, &r);
+	expect_error(&r, 401, "unauthenticated", NULL, "a session unused for over 2 s");
+	rs_release(&r);
+	sleep_until(&t0, 5.5);
+	get("/api/v1/me", used.token, &r);
+	expect_error(&r, 401, "unauthenticated", NULL, "a session past its 5 s lifetime");
 	rs_release(&r);
 }
 
@@ -2630,6 +2717,7 @@ int main(void)
 	        cmocka_unit_test(test_bad_input),
 	        cmocka_unit_test(test_grants),
 	        cmocka_unit_test(test_sessions),
+	        cmocka_unit_test_teardown(test_session_lifetimes, short_server_teardown),
 	        cmocka_unit_test(test_tokens),
 	        cmocka_unit_test(test_ledger),
 	        cmocka_unit_test(test_headers),
