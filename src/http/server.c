@@ -645,8 +645,20 @@ static enum MHD_Result req_begin(struct http_server *s, struct MHD_Connection *c
 		                  "the path must start with / and be valid UTF-8");
 	req_fill(&req, c, conn, url);
 	c->limit = s->body_limit ? s->body_limit(s->ctx, &req) : HTTP_MAX_BODY;
-	if (content_length(conn, &clen) && clen > c->limit)
-		return send_too_large(c, conn);
+	if (content_length(conn, &clen) && clen > c->limit) {
+		const char *expect =
+		        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+
+		/*
+		 * A client that waits for "100 Continue" has sent no body: answer
+		 * now. One that sends the body at once would see its connection
+		 * reset if we answered and closed mid-body, so read and drop a
+		 * modest excess first and answer 413 after it.
+		 */
+		if (expect || clen > c->limit + DRAIN_EXTRA)
+			return send_too_large(c, conn);
+		c->too_large = true;
+	}
 	return MHD_YES;
 }
 
@@ -693,7 +705,7 @@ static enum MHD_Result req_body(struct conn_ctx *c, const char *data, size_t *si
 	*size = 0;
 	if (c->too_large || c->failed) {
 		c->drained += n;
-		return c->drained <= DRAIN_EXTRA ? MHD_YES : MHD_NO;
+		return c->drained <= c->limit + DRAIN_EXTRA ? MHD_YES : MHD_NO;
 	}
 	if (n > c->limit - c->body_len) {
 		c->too_large = true;
