@@ -22,14 +22,6 @@ void model_time(int64_t us, char out[SK_TIME_LEN + 1])
 		memcpy(out, "1970-01-01T00:00:00.000000Z", SK_TIME_LEN + 1);
 }
 
-int model_tx_step_done(struct store_q *q)
-{
-	int rc = store_q_step(q);
-
-	store_q_done(q);
-	return rc == SK_ENOTFOUND ? SK_OK : (rc ? rc : SK_EINTERNAL);
-}
-
 static const char roles_sql[] =
         "SELECT DISTINCT role FROM role_grant WHERE " MODEL_GRANT_IN_FORCE("?1");
 
@@ -78,6 +70,38 @@ unsigned model_tx_roles_of(struct store_tx *tx, int64_t identity_id, const char 
 	store_q_bind_int(q, 1, identity_id);
 	store_q_bind_text(q, 2, today);
 	return roles_from(q);
+}
+
+int model_tx_log(struct store_tx *tx, int64_t actor, const char *kind, const char *type, int64_t id,
+                 json_t *data)
+{
+	char object[64];
+	int rc;
+
+	if (!data)
+		return SK_ENOMEM;
+	snprintf(object, sizeof(object), "%s/%lld", type, (long long)id);
+	rc = store_tx_append(tx, actor, kind, object, data, NULL);
+	json_decref(data);
+	return rc;
+}
+
+int model_tx_history_add(struct store_tx *tx, int64_t id, const char *hash, const char *when)
+{
+	int rc = store_tx_run(tx,
+	                      "INSERT INTO password_history (identity_id, set_at, pw_hash) VALUES "
+	                      "(?1, ?2, ?3)",
+	                      "itt", id, when, hash);
+
+	/* Only the last AUTH_PW_HISTORY matter (4 kap. 10 §): forget older ones. */
+	if (!rc)
+		rc = store_tx_run(
+		        tx,
+		        "DELETE FROM password_history WHERE identity_id = ?1 AND rowid NOT "
+		        "IN (SELECT rowid FROM password_history WHERE identity_id = ?1 ORDER "
+		        "BY set_at DESC, rowid DESC LIMIT 5)",
+		        "i", id);
+	return rc;
 }
 
 bool model_tx_someone_has(struct store_tx *tx, enum role r, const char *today)
@@ -230,126 +254,79 @@ static int64_t num(const json_t *data, const char *key)
 	return json_integer_value(json_object_get(data, key));
 }
 
+/* A string member of the entry's data, or NULL (binds SQL NULL). */
+static const char *opt(const json_t *data, const char *key)
+{
+	return json_string_value(json_object_get(data, key));
+}
+
 static int apply_identity(struct store_tx *tx, const struct ledger_entry *e)
 {
 	char t[SK_TIME_LEN + 1];
-	struct store_q *q;
-	int rc;
 
 	model_time(e->time_us, t);
-	if (strcmp(e->kind, "identity.created") == 0) {
-		rc = store_tx_query(
+	if (strcmp(e->kind, "identity.created") == 0)
+		return store_tx_run(
 		        tx,
 		        "INSERT INTO identity (id, username, display_name, clearance, "
 		        "status, created_at, created_by, updated_at) VALUES (?1, ?2, ?3, "
 		        "?4, 'active', ?5, ?6, ?5)",
-		        &q);
-		if (rc)
-			return rc;
-		store_q_bind_int(q, 1, num(e->data, "id"));
-		store_q_bind_text(q, 2, str(e->data, "username"));
-		store_q_bind_text(q, 3, str(e->data, "display_name"));
-		store_q_bind_text(q, 4, str(e->data, "clearance"));
-		store_q_bind_text(q, 5, t);
-		store_q_bind_int(q, 6, e->actor);
-		return model_tx_step_done(q);
-	}
-	if (strcmp(e->kind, "identity.updated") == 0) {
-		json_t *dn = json_object_get(e->data, "display_name");
-		json_t *cl = json_object_get(e->data, "clearance");
-		json_t *st = json_object_get(e->data, "status");
-
-		rc = store_tx_query(
+		        "itttti", num(e->data, "id"), str(e->data, "username"),
+		        str(e->data, "display_name"), str(e->data, "clearance"), t, e->actor);
+	if (strcmp(e->kind, "identity.updated") == 0)
+		return store_tx_run(
 		        tx,
 		        "UPDATE identity SET display_name = coalesce(?2, display_name), "
 		        "clearance = coalesce(?3, clearance), status = coalesce(?4, "
 		        "status), updated_at = ?5 WHERE id = ?1",
-		        &q);
-		if (rc)
-			return rc;
-		store_q_bind_int(q, 1, num(e->data, "id"));
-		dn ? store_q_bind_text(q, 2, json_string_value(dn)) : store_q_bind_null(q, 2);
-		cl ? store_q_bind_text(q, 3, json_string_value(cl)) : store_q_bind_null(q, 3);
-		st ? store_q_bind_text(q, 4, json_string_value(st)) : store_q_bind_null(q, 4);
-		store_q_bind_text(q, 5, t);
-		return model_tx_step_done(q);
-	}
+		        "itttt", num(e->data, "id"), opt(e->data, "display_name"),
+		        opt(e->data, "clearance"), opt(e->data, "status"), t);
 	return SK_OK; /* identity.password.changed etc. change no projected table */
 }
 
 static int apply_grant(struct store_tx *tx, const struct ledger_entry *e)
 {
 	char t[SK_TIME_LEN + 1];
-	struct store_q *q;
 	int rc;
 
 	model_time(e->time_us, t);
-	if (strcmp(e->kind, "grant.created") == 0) {
-		json_t *until = json_object_get(e->data, "valid_until");
-
-		rc = store_tx_query(
+	if (strcmp(e->kind, "grant.created") == 0)
+		return store_tx_run(
 		        tx,
-		        "INSERT INTO role_grant (id, identity_id, role, privileged, "
-		        "decided_by, decision_ref, valid_from, valid_until, created_at) "
-		        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-		        &q);
-		if (rc)
-			return rc;
-		store_q_bind_int(q, 1, num(e->data, "id"));
-		store_q_bind_int(q, 2, num(e->data, "identity_id"));
-		store_q_bind_text(q, 3, str(e->data, "role"));
-		store_q_bind_int(q, 4, json_is_true(json_object_get(e->data, "privileged")));
-		store_q_bind_int(q, 5, e->actor);
-		store_q_bind_text(q, 6, str(e->data, "decision_ref"));
-		store_q_bind_text(q, 7, str(e->data, "valid_from"));
-		json_is_string(until) ? store_q_bind_text(q, 8, json_string_value(until))
-		                      : store_q_bind_null(q, 8);
-		store_q_bind_text(q, 9, t);
-		return model_tx_step_done(q);
-	}
+		        "INSERT INTO role_grant (id, identity_id, role, privileged, decided_by, "
+		        "decision_ref, valid_from, valid_until, created_at) VALUES (?1, ?2, ?3, "
+		        "?4, "
+		        "?5, ?6, ?7, ?8, ?9)",
+		        "iitiitttt", num(e->data, "id"), num(e->data, "identity_id"),
+		        str(e->data, "role"),
+		        (int64_t)json_is_true(json_object_get(e->data, "privileged")), e->actor,
+		        str(e->data, "decision_ref"), str(e->data, "valid_from"),
+		        opt(e->data, "valid_until"), t);
 	if (strcmp(e->kind, "grant.reviewed") == 0) {
-		rc = store_tx_query(tx,
-		                    "INSERT INTO grant_review (seq, grant_id, reviewed_by, "
-		                    "reviewed_at, note) VALUES (?1, ?2, ?3, ?4, ?5)",
-		                    &q);
-		if (rc)
-			return rc;
-		store_q_bind_int(q, 1, (int64_t)e->seq);
-		store_q_bind_int(q, 2, num(e->data, "id"));
-		store_q_bind_int(q, 3, e->actor);
-		store_q_bind_text(q, 4, t);
-		store_q_bind_text(q, 5, str(e->data, "note"));
-		rc = model_tx_step_done(q);
-		if (rc)
-			return rc;
-		rc = store_tx_query(tx, "UPDATE role_grant SET last_review_at = ?2 WHERE id = ?1",
-		                    &q);
-		if (rc)
-			return rc;
-		store_q_bind_int(q, 1, num(e->data, "id"));
-		store_q_bind_text(q, 2, t);
-		return model_tx_step_done(q);
+		rc = store_tx_run(
+		        tx,
+		        "INSERT INTO grant_review (seq, grant_id, reviewed_by, reviewed_at, "
+		        "note) VALUES (?1, ?2, ?3, ?4, ?5)",
+		        "iiitt", (int64_t)e->seq, num(e->data, "id"), e->actor, t,
+		        str(e->data, "note"));
+		if (!rc)
+			rc = store_tx_run(tx,
+			                  "UPDATE role_grant SET last_review_at = ?2 WHERE id = ?1",
+			                  "it", num(e->data, "id"), t);
+		return rc;
 	}
-	if (strcmp(e->kind, "grant.revoked") == 0) {
-		rc = store_tx_query(tx,
+	if (strcmp(e->kind, "grant.revoked") == 0)
+		return store_tx_run(tx,
 		                    "UPDATE role_grant SET revoked_at = ?2, revoked_by = ?3, "
 		                    "revoke_reason = ?4 WHERE id = ?1",
-		                    &q);
-		if (rc)
-			return rc;
-		store_q_bind_int(q, 1, num(e->data, "id"));
-		store_q_bind_text(q, 2, t);
-		store_q_bind_int(q, 3, e->actor);
-		store_q_bind_text(q, 4, str(e->data, "reason"));
-		return model_tx_step_done(q);
-	}
+		                    "itit", num(e->data, "id"), t, e->actor,
+		                    str(e->data, "reason"));
 	return SK_OK;
 }
 
 static int apply_token(struct store_tx *tx, const struct ledger_entry *e)
 {
 	char t[SK_TIME_LEN + 1];
-	struct store_q *q;
 	char *roles;
 	int rc;
 
@@ -358,37 +335,20 @@ static int apply_token(struct store_tx *tx, const struct ledger_entry *e)
 		roles = json_dumps(json_object_get(e->data, "roles"), JSON_COMPACT);
 		if (!roles)
 			return SK_ENOMEM;
-		rc = store_tx_query(
+		rc = store_tx_run(
 		        tx,
-		        "INSERT INTO service_token (id, name, roles, token_hash, "
-		        "created_by, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, "
-		        "?6, ?7)",
-		        &q);
-		if (!rc) {
-			store_q_bind_int(q, 1, num(e->data, "id"));
-			store_q_bind_text(q, 2, str(e->data, "name"));
-			store_q_bind_text(q, 3, roles);
-			store_q_bind_text(q, 4, str(e->data, "token_hash"));
-			store_q_bind_int(q, 5, e->actor);
-			store_q_bind_text(q, 6, t);
-			store_q_bind_text(q, 7, str(e->data, "expires_at"));
-			rc = model_tx_step_done(q);
-		}
+		        "INSERT INTO service_token (id, name, roles, token_hash, created_by, "
+		        "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		        "itttitt", num(e->data, "id"), str(e->data, "name"), roles,
+		        str(e->data, "token_hash"), e->actor, t, str(e->data, "expires_at"));
 		free(roles);
 		return rc;
 	}
-	if (strcmp(e->kind, "token.revoked") == 0) {
-		rc = store_tx_query(
+	if (strcmp(e->kind, "token.revoked") == 0)
+		return store_tx_run(
 		        tx,
 		        "UPDATE service_token SET revoked_at = ?2, revoked_by = ?3 WHERE id = ?1",
-		        &q);
-		if (rc)
-			return rc;
-		store_q_bind_int(q, 1, num(e->data, "id"));
-		store_q_bind_text(q, 2, t);
-		store_q_bind_int(q, 3, e->actor);
-		return model_tx_step_done(q);
-	}
+		        "iti", num(e->data, "id"), t, e->actor);
 	return SK_OK;
 }
 

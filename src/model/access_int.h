@@ -61,12 +61,16 @@ int model_seal(struct model *m, const uint8_t *plain, size_t n, uint8_t *out, si
                size_t *out_len);
 int model_unseal(struct model *m, const uint8_t *sealed, size_t n, uint8_t *out, size_t cap,
                  size_t *out_len);
-int model_tx_step_done(struct store_q *q);
 unsigned model_tx_roles_of(struct store_tx *tx, int64_t identity_id, const char *today);
 /* The role mask of space-separated role names (unknown names are ignored). */
 unsigned model_roles_mask(const char *names);
 void model_time(int64_t us, char out[SK_TIME_LEN + 1]);
 bool model_tx_someone_has(struct store_tx *tx, enum role r, const char *today);
+/* Appends an entry about object "type/id", taking ownership of data (NULL: SK_ENOMEM). */
+int model_tx_log(struct store_tx *tx, int64_t actor, const char *kind, const char *type, int64_t id,
+                 json_t *data);
+/* Records a password hash in the history and keeps only the last AUTH_PW_HISTORY. */
+int model_tx_history_add(struct store_tx *tx, int64_t id, const char *hash, const char *when);
 
 /* login.c */
 int model_session_create_tx(struct store_tx *tx, int64_t identity_id, bool bearer,

@@ -93,9 +93,8 @@ static int grant_create_fn(struct store_tx *tx, void *arg)
 {
 	struct grant_cmd *c = arg;
 	const struct model_new_grant *g = c->g;
-	char today[11], limit[11], object[64];
+	char today[11], limit[11];
 	const char *why = NULL;
-	json_t *d;
 	int rc;
 
 	model_today(today);
@@ -143,28 +142,15 @@ static int grant_create_fn(struct store_tx *tx, void *arg)
 	if (g->valid_until && strcmp(g->valid_until, g->valid_from) < 0)
 		return store_tx_fail(tx, "valid_until", "valid_until is before valid_from"),
 		       SK_EINVAL;
-	{
-		struct store_q *q;
-
-		rc = store_tx_query(tx, "SELECT coalesce(max(id), 0) + 1 FROM role_grant", &q);
-		if (rc)
-			return rc;
-		rc = store_q_step(q);
-		c->id = store_q_int(q, 0);
-		store_q_done(q);
-		if (rc)
-			return rc;
-	}
-	d = json_pack("{s:I, s:I, s:s, s:b, s:s, s:s, s:s?}", "id", (json_int_t)c->id,
-	              "identity_id", (json_int_t)g->identity_id, "role", role_name(g->role),
-	              "privileged", role_privileged(g->role), "decision_ref", g->decision_ref,
-	              "valid_from", g->valid_from, "valid_until", g->valid_until);
-	if (!d)
-		return SK_ENOMEM;
-	snprintf(object, sizeof(object), "grant/%lld", (long long)c->id);
-	rc = store_tx_append(tx, c->actor, "grant.created", object, d, NULL);
-	json_decref(d);
-	return rc;
+	rc = store_tx_int(tx, &c->id, "SELECT coalesce(max(id), 0) + 1 FROM role_grant", "");
+	if (rc)
+		return rc;
+	return model_tx_log(tx, c->actor, "grant.created", "grant", c->id,
+	                    json_pack("{s:I, s:I, s:s, s:b, s:s, s:s, s:s?}", "id",
+	                              (json_int_t)c->id, "identity_id", (json_int_t)g->identity_id,
+	                              "role", role_name(g->role), "privileged",
+	                              role_privileged(g->role), "decision_ref", g->decision_ref,
+	                              "valid_from", g->valid_from, "valid_until", g->valid_until));
 }
 
 int model_grant_create(struct model *m, int64_t actor, unsigned actor_roles,
@@ -210,10 +196,9 @@ struct change_cmd {
 static int grant_change_fn(struct store_tx *tx, void *arg)
 {
 	struct change_cmd *c = arg;
-	char today[11], object[64];
+	char today[11];
 	const char *why = NULL;
 	struct store_q *q;
-	json_t *d;
 	int64_t holder;
 	int role, rc;
 	bool revoked;
@@ -251,15 +236,10 @@ static int grant_change_fn(struct store_tx *tx, void *arg)
 		                     "4 kap. 8 §: grants are reviewed by the säkerhetsskyddschef"),
 		       SK_ERULE;
 	}
-	d = json_pack("{s:I, s:s}", "id", (json_int_t)c->id, c->revoke ? "reason" : "note",
-	              c->text);
-	if (!d)
-		return SK_ENOMEM;
-	snprintf(object, sizeof(object), "grant/%lld", (long long)c->id);
-	rc = store_tx_append(tx, c->p->id, c->revoke ? "grant.revoked" : "grant.reviewed", object,
-	                     d, NULL);
-	json_decref(d);
-	return rc;
+	return model_tx_log(tx, c->p->id, c->revoke ? "grant.revoked" : "grant.reviewed", "grant",
+	                    c->id,
+	                    json_pack("{s:I, s:s}", "id", (json_int_t)c->id,
+	                              c->revoke ? "reason" : "note", c->text));
 }
 
 static int grant_change(struct model *m, const struct principal *p, int64_t id, const char *text,

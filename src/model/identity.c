@@ -63,67 +63,33 @@ static int create_fn(struct store_tx *tx, void *arg)
 {
 	struct create_cmd *c = arg;
 	char t[SK_TIME_LEN + 1];
-	struct store_q *q;
-	json_t *data;
+	int64_t taken = 0;
 	int rc;
 
-	rc = store_tx_query(tx, "SELECT 1 FROM identity WHERE username = ?1", &q);
+	rc = store_tx_int(tx, &taken, "SELECT count(*) FROM identity WHERE username = ?1", "t",
+	                  c->n->username);
 	if (rc)
 		return rc;
-	store_q_bind_text(q, 1, c->n->username);
-	rc = store_q_step(q);
-	store_q_done(q);
-	if (rc == SK_OK) {
+	if (taken) {
 		store_tx_fail(tx, "username",
 		              "username is taken: usernames are never reused (4 kap. 7 §)");
 		return SK_EEXIST;
 	}
-	rc = store_tx_query(tx, "SELECT coalesce(max(id), 0) + 1 FROM identity", &q);
-	if (rc)
-		return rc;
-	rc = store_q_step(q);
-	c->id = store_q_int(q, 0);
-	store_q_done(q);
-	if (rc)
-		return rc;
-	data = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)c->id, "username",
-	                 c->n->username, "display_name", c->n->display_name, "clearance",
-	                 clearance_name(c->n->clearance));
-	if (!data)
-		return SK_ENOMEM;
-	{
-		char object[64];
-
-		snprintf(object, sizeof(object), "identity/%lld", (long long)c->id);
-		rc = store_tx_append(tx, c->actor, "identity.created", object, data, NULL);
-	}
-	json_decref(data);
+	rc = store_tx_int(tx, &c->id, "SELECT coalesce(max(id), 0) + 1 FROM identity", "");
+	if (!rc)
+		rc = model_tx_log(tx, c->actor, "identity.created", "identity", c->id,
+		                  json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)c->id,
+		                            "username", c->n->username, "display_name",
+		                            c->n->display_name, "clearance",
+		                            clearance_name(c->n->clearance)));
 	if (rc)
 		return rc;
 	model_time(store_tx_now(tx), t);
-	rc = store_tx_query(tx,
-	                    "INSERT INTO credential (identity_id, pw_hash, pw_set_at, must_change, "
-	                    "totp_secret, totp_confirmed) VALUES (?1, ?2, ?3, 1, ?4, 0)",
-	                    &q);
-	if (rc)
-		return rc;
-	store_q_bind_int(q, 1, c->id);
-	store_q_bind_text(q, 2, c->pw_hash);
-	store_q_bind_text(q, 3, t);
-	store_q_bind_blob(q, 4, c->sealed, c->sealed_len);
-	rc = model_tx_step_done(q);
-	if (rc)
-		return rc;
-	rc = store_tx_query(tx,
-	                    "INSERT INTO password_history (identity_id, set_at, pw_hash) VALUES "
-	                    "(?1, ?2, ?3)",
-	                    &q);
-	if (rc)
-		return rc;
-	store_q_bind_int(q, 1, c->id);
-	store_q_bind_text(q, 2, t);
-	store_q_bind_text(q, 3, c->pw_hash);
-	return model_tx_step_done(q);
+	rc = store_tx_run(tx,
+	                  "INSERT INTO credential (identity_id, pw_hash, pw_set_at, must_change, "
+	                  "totp_secret, totp_confirmed) VALUES (?1, ?2, ?3, 1, ?4, 0)",
+	                  "ittb", c->id, c->pw_hash, t, (const void *)c->sealed, c->sealed_len);
+	return rc ? rc : model_tx_history_add(tx, c->id, c->pw_hash, t);
 }
 
 int model_identity_create(struct model *m, int64_t actor, const struct model_new_identity *n,
@@ -185,31 +151,16 @@ struct creds_cmd {
 static int creds_fn(struct store_tx *tx, void *arg)
 {
 	struct creds_cmd *c = arg;
-	struct store_q *q;
 	int rc;
 
-	rc = store_tx_query(
-	        tx,
-	        "UPDATE credential SET pw_hash = ?2, must_change = 0, totp_secret = ?3, "
-	        "totp_confirmed = 1 WHERE identity_id = ?1",
-	        &q);
+	rc = store_tx_run(tx,
+	                  "UPDATE credential SET pw_hash = ?2, must_change = 0, totp_secret = ?3, "
+	                  "totp_confirmed = 1 WHERE identity_id = ?1",
+	                  "itb", c->id, c->hash, (const void *)c->sealed, c->sealed_len);
 	if (rc)
 		return rc;
-	store_q_bind_int(q, 1, c->id);
-	store_q_bind_text(q, 2, c->hash);
-	store_q_bind_blob(q, 3, c->sealed, c->sealed_len);
-	rc = model_tx_step_done(q);
-	if (rc)
-		return rc;
-	{
-		json_t *d = json_pack("{s:I, s:s}", "id", (json_int_t)c->id, "by", "demo setup");
-		char object[64];
-
-		snprintf(object, sizeof(object), "identity/%lld", (long long)c->id);
-		rc = d ? store_tx_append(tx, 0, "identity.enrolled", object, d, NULL) : SK_ENOMEM;
-		json_decref(d);
-	}
-	return rc;
+	return model_tx_log(tx, 0, "identity.enrolled", "identity", c->id,
+	                    json_pack("{s:I, s:s}", "id", (json_int_t)c->id, "by", "demo setup"));
 }
 
 int model_identity_set_credentials(struct model *m, int64_t id, const char *password,
@@ -267,53 +218,38 @@ struct update_cmd {
 static int update_fn(struct store_tx *tx, void *arg)
 {
 	struct update_cmd *c = arg;
-	struct store_q *q;
-	char object[64];
+	int64_t exists = 0;
 	json_t *d;
 	int rc;
 
-	rc = store_tx_query(tx, "SELECT status FROM identity WHERE id = ?1", &q);
+	rc = store_tx_int(tx, &exists, "SELECT count(*) FROM identity WHERE id = ?1", "i", c->id);
 	if (rc)
 		return rc;
-	store_q_bind_int(q, 1, c->id);
-	rc = store_q_step(q);
-	store_q_done(q);
-	if (rc == SK_ENOTFOUND) {
+	if (!exists) {
 		store_tx_fail(tx, "id", "no identity %lld", (long long)c->id);
 		return SK_ENOTFOUND;
 	}
-	if (rc)
-		return rc;
 	if (c->patch->status && strcmp(c->patch->status, "disabled") == 0 && c->id == c->p->id) {
 		store_tx_fail(tx, "status", "you cannot disable your own account");
 		return SK_ERULE;
 	}
 	d = json_pack("{s:I}", "id", (json_int_t)c->id);
-	if (!d)
-		return SK_ENOMEM;
-	if (c->patch->display_name)
+	if (d && c->patch->display_name)
 		json_object_set_new(d, "display_name", json_string(c->patch->display_name));
-	if (c->patch->clearance >= 0)
+	if (d && c->patch->clearance >= 0)
 		json_object_set_new(
 		        d, "clearance",
 		        json_string(clearance_name((enum clearance)c->patch->clearance)));
-	if (c->patch->status)
+	if (d && c->patch->status)
 		json_object_set_new(d, "status", json_string(c->patch->status));
-	snprintf(object, sizeof(object), "identity/%lld", (long long)c->id);
-	rc = store_tx_append(tx, c->p->id, "identity.updated", object, d, NULL);
-	json_decref(d);
+	rc = model_tx_log(tx, c->p->id, "identity.updated", "identity", c->id, d);
 	if (rc || !c->patch->status || strcmp(c->patch->status, "disabled") != 0)
 		return rc;
 	/* A disabled account loses its sessions on the spot. */
-	rc = store_tx_query(tx,
+	return store_tx_run(tx,
 	                    "UPDATE session SET revoked_us = ?2 WHERE identity_id = ?1 AND "
 	                    "revoked_us IS NULL",
-	                    &q);
-	if (rc)
-		return rc;
-	store_q_bind_int(q, 1, c->id);
-	store_q_bind_int(q, 2, store_tx_now(tx));
-	return model_tx_step_done(q);
+	                    "ii", c->id, store_tx_now(tx));
 }
 
 int model_identity_update(struct model *m, const struct principal *p, int64_t id,

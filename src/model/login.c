@@ -302,9 +302,6 @@ int model_session_create_tx(struct store_tx *tx, int64_t identity_id, bool beare
 {
 	uint8_t h[AUTH_HASH_LEN];
 	int64_t now = store_tx_now(tx);
-	struct store_q *q;
-	char object[64];
-	json_t *d;
 	int rc;
 
 	rc = auth_token_new(AUTH_TOKEN_PREFIX_SESSION, out->token, sizeof(out->token));
@@ -313,41 +310,20 @@ int model_session_create_tx(struct store_tx *tx, int64_t identity_id, bool beare
 	if (rc)
 		return rc;
 	out->expires_us = now + (int64_t)m->cfg.absolute_s * 1000000;
-	rc = store_tx_query(tx,
-	                    "INSERT INTO session (token_hash, identity_id, created_us, "
-	                    "last_seen_us, expires_us, bearer, client) VALUES (?1, ?2, ?3, ?3, ?4, "
-	                    "?5, ?6)",
-	                    &q);
-	if (rc)
-		return rc;
-	store_q_bind_blob(q, 1, h, sizeof(h));
-	store_q_bind_int(q, 2, identity_id);
-	store_q_bind_int(q, 3, now);
-	store_q_bind_int(q, 4, out->expires_us);
-	store_q_bind_int(q, 5, bearer);
-	store_q_bind_text(q, 6, client ? client : "");
-	rc = model_tx_step_done(q);
-	if (rc)
-		return rc;
-	rc = store_tx_query(tx, "SELECT id FROM session WHERE token_hash = ?1", &q);
-	if (rc)
-		return rc;
-	store_q_bind_blob(q, 1, h, sizeof(h));
-	rc = store_q_step(q);
-	out->session_id = store_q_int(q, 0);
-	store_q_done(q);
+	rc = store_tx_int(tx, &out->session_id,
+	                  "INSERT INTO session (token_hash, identity_id, created_us, last_seen_us, "
+	                  "expires_us, bearer, client) VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6) "
+	                  "RETURNING id",
+	                  "biiiit", (const void *)h, sizeof(h), identity_id, now, out->expires_us,
+	                  (int64_t)bearer, client ? client : "");
 	if (rc)
 		return rc;
 	out->identity_id = identity_id;
 	auth_csrf_token(h, m->csrf_key, out->csrf);
-	d = json_pack("{s:I, s:s, s:s, s:b}", "session_id", (json_int_t)out->session_id, "remote",
-	              remote ? remote : "", "method", method, "bearer", bearer);
-	if (!d)
-		return SK_ENOMEM;
-	snprintf(object, sizeof(object), "identity/%lld", (long long)identity_id);
-	rc = store_tx_append(tx, identity_id, "session.created", object, d, NULL);
-	json_decref(d);
-	return rc;
+	return model_tx_log(tx, identity_id, "session.created", "identity", identity_id,
+	                    json_pack("{s:I, s:s, s:s, s:b}", "session_id",
+	                              (json_int_t)out->session_id, "remote", remote ? remote : "",
+	                              "method", method, "bearer", bearer));
 }
 
 /* ---- step 2: TOTP or a recovery code ---- */
@@ -396,55 +372,32 @@ static int check_totp(struct store_tx *tx, struct second_cmd *c)
 		return store_tx_fail(tx, "code", "wrong or already used code"), SK_EAUTH;
 	if (rc)
 		return rc;
-	rc = store_tx_query(tx, "UPDATE credential SET totp_last_step = ?2 WHERE identity_id = ?1",
-	                    &q);
-	if (rc)
-		return rc;
-	store_q_bind_int(q, 1, c->id);
-	store_q_bind_int(q, 2, matched);
-	return model_tx_step_done(q);
+	return store_tx_run(tx, "UPDATE credential SET totp_last_step = ?2 WHERE identity_id = ?1",
+	                    "ii", c->id, matched);
 }
 
 static int check_recovery(struct store_tx *tx, struct second_cmd *c)
 {
 	uint8_t h[AUTH_HASH_LEN];
-	struct store_q *q;
+	char t[SK_TIME_LEN + 1];
+	int64_t one = 0;
 	int rc;
 
 	if (auth_recovery_code_hash(c->id, c->recovery, h) != SK_OK)
 		return store_tx_fail(tx, "recovery_code", "wrong or already used recovery code"),
 		       SK_EAUTH;
-	rc = store_tx_query(tx,
-	                    "UPDATE recovery_code SET used_at = ?3 WHERE identity_id = ?1 AND "
-	                    "code_hash = ?2 AND used_at IS NULL RETURNING 1",
-	                    &q);
-	if (rc)
-		return rc;
-	{
-		char t[SK_TIME_LEN + 1];
-
-		model_time(store_tx_now(tx), t);
-		store_q_bind_int(q, 1, c->id);
-		store_q_bind_blob(q, 2, h, sizeof(h));
-		store_q_bind_text(q, 3, t);
-	}
-	rc = store_q_step(q);
-	store_q_done(q);
+	model_time(store_tx_now(tx), t);
+	rc = store_tx_int(tx, &one,
+	                  "UPDATE recovery_code SET used_at = ?3 WHERE identity_id = ?1 AND "
+	                  "code_hash = ?2 AND used_at IS NULL RETURNING 1",
+	                  "ibt", c->id, (const void *)h, sizeof(h), t);
 	if (rc == SK_ENOTFOUND)
 		return store_tx_fail(tx, "recovery_code", "wrong or already used recovery code"),
 		       SK_EAUTH;
 	if (rc)
 		return rc;
-	{
-		json_t *d = json_pack("{s:I}", "id", (json_int_t)c->id);
-		char object[64];
-
-		snprintf(object, sizeof(object), "identity/%lld", (long long)c->id);
-		rc = d ? store_tx_append(tx, c->id, "identity.recovery_code.used", object, d, NULL)
-		       : SK_ENOMEM;
-		json_decref(d);
-	}
-	return rc;
+	return model_tx_log(tx, c->id, "identity.recovery_code.used", "identity", c->id,
+	                    json_pack("{s:I}", "id", (json_int_t)c->id));
 }
 
 static int second_fn(struct store_tx *tx, void *arg)
@@ -571,89 +524,39 @@ static int new_password_hash(struct model *m, int64_t id, const char *username, 
 static int set_password_tx(struct store_tx *tx, int64_t id, const char *hash)
 {
 	char t[SK_TIME_LEN + 1];
-	struct store_q *q;
 	int rc;
 
 	model_time(store_tx_now(tx), t);
-	rc = store_tx_query(tx,
-	                    "UPDATE credential SET pw_hash = ?2, pw_set_at = ?3, must_change = 0 "
-	                    "WHERE identity_id = ?1",
-	                    &q);
-	if (rc)
-		return rc;
-	store_q_bind_int(q, 1, id);
-	store_q_bind_text(q, 2, hash);
-	store_q_bind_text(q, 3, t);
-	rc = model_tx_step_done(q);
-	if (rc)
-		return rc;
-	rc = store_tx_query(tx,
-	                    "INSERT INTO password_history (identity_id, set_at, pw_hash) VALUES "
-	                    "(?1, ?2, ?3)",
-	                    &q);
-	if (rc)
-		return rc;
-	store_q_bind_int(q, 1, id);
-	store_q_bind_text(q, 2, t);
-	store_q_bind_text(q, 3, hash);
-	rc = model_tx_step_done(q);
-	if (rc)
-		return rc;
-	rc = store_tx_query(tx,
-	                    "DELETE FROM password_history WHERE identity_id = ?1 AND rowid NOT IN "
-	                    "(SELECT rowid FROM password_history WHERE identity_id = ?1 ORDER BY "
-	                    "set_at DESC, rowid DESC LIMIT 5)",
-	                    &q);
-	if (rc)
-		return rc;
-	store_q_bind_int(q, 1, id);
-	return model_tx_step_done(q);
+	rc = store_tx_run(tx,
+	                  "UPDATE credential SET pw_hash = ?2, pw_set_at = ?3, must_change = 0 "
+	                  "WHERE identity_id = ?1",
+	                  "itt", id, hash, t);
+	return rc ? rc : model_tx_history_add(tx, id, hash, t);
 }
 
 static int enroll_fn(struct store_tx *tx, void *arg)
 {
 	struct second_cmd *c = arg;
-	struct store_q *q;
-	char object[64];
-	json_t *d;
 	int rc;
 
 	rc = check_totp(tx, c);
 	if (!rc)
 		rc = set_password_tx(tx, c->id, c->new_hash);
 	if (!rc)
-		rc = store_tx_query(
-		        tx, "UPDATE credential SET totp_confirmed = 1 WHERE identity_id = ?1", &q);
-	if (rc)
-		return rc;
-	store_q_bind_int(q, 1, c->id);
-	rc = model_tx_step_done(q);
+		rc = store_tx_run(tx,
+		                  "UPDATE credential SET totp_confirmed = 1 WHERE identity_id = ?1",
+		                  "i", c->id);
 	if (!rc)
-		rc = store_tx_query(tx, "DELETE FROM recovery_code WHERE identity_id = ?1", &q);
-	if (rc)
-		return rc;
-	store_q_bind_int(q, 1, c->id);
-	rc = model_tx_step_done(q);
-	for (int i = 0; !rc && i < AUTH_RECOVERY_COUNT; i++) {
-		rc = store_tx_query(
-		        tx,
-		        "INSERT INTO recovery_code (identity_id, code_hash) VALUES (?1, "
-		        "?2)",
-		        &q);
-		if (rc)
-			break;
-		store_q_bind_int(q, 1, c->id);
-		store_q_bind_blob(q, 2, c->rec_hashes[i], AUTH_HASH_LEN);
-		rc = model_tx_step_done(q);
-	}
-	if (rc)
-		return rc;
-	d = json_pack("{s:I, s:i}", "id", (json_int_t)c->id, "recovery_codes", AUTH_RECOVERY_COUNT);
-	if (!d)
-		return SK_ENOMEM;
-	snprintf(object, sizeof(object), "identity/%lld", (long long)c->id);
-	rc = store_tx_append(tx, c->id, "identity.enrolled", object, d, NULL);
-	json_decref(d);
+		rc = store_tx_run(tx, "DELETE FROM recovery_code WHERE identity_id = ?1", "i",
+		                  c->id);
+	for (int i = 0; !rc && i < AUTH_RECOVERY_COUNT; i++)
+		rc = store_tx_run(
+		        tx, "INSERT INTO recovery_code (identity_id, code_hash) VALUES (?1, ?2)",
+		        "ib", c->id, (const void *)c->rec_hashes[i], (size_t)AUTH_HASH_LEN);
+	if (!rc)
+		rc = model_tx_log(tx, c->id, "identity.enrolled", "identity", c->id,
+		                  json_pack("{s:I, s:i}", "id", (json_int_t)c->id, "recovery_codes",
+		                            AUTH_RECOVERY_COUNT));
 	if (rc)
 		return rc;
 	return model_session_create_tx(tx, c->id, c->bearer, c->remote, c->client,
@@ -830,14 +733,9 @@ int model_authenticate(struct model *m, const char *token, bool cookie, struct p
 static int touch_fn(struct store_tx *tx, void *arg)
 {
 	const struct principal *p = arg;
-	struct store_q *q;
-	int rc = store_tx_query(tx, "UPDATE session SET last_seen_us = ?2 WHERE id = ?1", &q);
 
-	if (rc)
-		return rc;
-	store_q_bind_int(q, 1, p->session_id);
-	store_q_bind_int(q, 2, store_tx_now(tx));
-	return model_tx_step_done(q);
+	return store_tx_run(tx, "UPDATE session SET last_seen_us = ?2 WHERE id = ?1", "ii",
+	                    p->session_id, store_tx_now(tx));
 }
 
 int model_session_touch(struct model *m, const struct principal *p)
@@ -872,22 +770,12 @@ struct revoke_cmd {
 static int revoke_fn(struct store_tx *tx, void *arg)
 {
 	struct revoke_cmd *c = arg;
-	struct store_q *q;
-	int64_t owner;
-	char object[64];
-	json_t *d;
+	int64_t owner = 0;
 	int rc;
 
-	rc = store_tx_query(tx,
-	                    "SELECT identity_id FROM session WHERE id = ?1 AND revoked_us IS "
-	                    "NULL",
-	                    &q);
-	if (rc)
-		return rc;
-	store_q_bind_int(q, 1, c->session_id);
-	rc = store_q_step(q);
-	owner = store_q_int(q, 0);
-	store_q_done(q);
+	rc = store_tx_int(tx, &owner,
+	                  "SELECT identity_id FROM session WHERE id = ?1 AND revoked_us IS NULL",
+	                  "i", c->session_id);
 	if (rc == SK_ENOTFOUND)
 		return store_tx_fail(tx, "id", "no active session %lld", (long long)c->session_id),
 		       SK_ENOTFOUND;
@@ -896,21 +784,13 @@ static int revoke_fn(struct store_tx *tx, void *arg)
 	if (owner != c->p->id && !(c->p->roles & ROLE_BIT(ROLE_ADMIN)))
 		return store_tx_fail(tx, "id", "only a systemadministratör ends others' sessions"),
 		       SK_EPERM;
-	rc = store_tx_query(tx, "UPDATE session SET revoked_us = ?2 WHERE id = ?1", &q);
+	rc = store_tx_run(tx, "UPDATE session SET revoked_us = ?2 WHERE id = ?1", "ii",
+	                  c->session_id, store_tx_now(tx));
 	if (rc)
 		return rc;
-	store_q_bind_int(q, 1, c->session_id);
-	store_q_bind_int(q, 2, store_tx_now(tx));
-	rc = model_tx_step_done(q);
-	if (rc)
-		return rc;
-	d = json_pack("{s:I, s:s}", "session_id", (json_int_t)c->session_id, "reason", c->reason);
-	if (!d)
-		return SK_ENOMEM;
-	snprintf(object, sizeof(object), "identity/%lld", (long long)owner);
-	rc = store_tx_append(tx, c->p->id, "session.revoked", object, d, NULL);
-	json_decref(d);
-	return rc;
+	return model_tx_log(tx, c->p->id, "session.revoked", "identity", owner,
+	                    json_pack("{s:I, s:s}", "session_id", (json_int_t)c->session_id,
+	                              "reason", c->reason));
 }
 
 int model_logout(struct model *m, const struct principal *p)
@@ -939,35 +819,20 @@ int model_session_revoke(struct model *m, const struct principal *p, int64_t ses
 static int password_fn(struct store_tx *tx, void *arg)
 {
 	struct revoke_cmd *c = arg;
-	struct store_q *q;
-	char object[64];
-	json_t *d;
 	int rc;
 
 	rc = set_password_tx(tx, c->p->id, c->new_hash);
-	if (rc)
-		return rc;
 	/* A new password ends every other session of the account. */
-	rc = store_tx_query(
-	        tx,
-	        "UPDATE session SET revoked_us = ?3 WHERE identity_id = ?1 AND id != ?2 "
-	        "AND revoked_us IS NULL",
-	        &q);
+	if (!rc)
+		rc = store_tx_run(
+		        tx,
+		        "UPDATE session SET revoked_us = ?3 WHERE identity_id = ?1 AND id != "
+		        "?2 AND revoked_us IS NULL",
+		        "iii", c->p->id, c->p->session_id, store_tx_now(tx));
 	if (rc)
 		return rc;
-	store_q_bind_int(q, 1, c->p->id);
-	store_q_bind_int(q, 2, c->p->session_id);
-	store_q_bind_int(q, 3, store_tx_now(tx));
-	rc = model_tx_step_done(q);
-	if (rc)
-		return rc;
-	d = json_pack("{s:I}", "id", (json_int_t)c->p->id);
-	if (!d)
-		return SK_ENOMEM;
-	snprintf(object, sizeof(object), "identity/%lld", (long long)c->p->id);
-	rc = store_tx_append(tx, c->p->id, "identity.password.changed", object, d, NULL);
-	json_decref(d);
-	return rc;
+	return model_tx_log(tx, c->p->id, "identity.password.changed", "identity", c->p->id,
+	                    json_pack("{s:I}", "id", (json_int_t)c->p->id));
 }
 
 int model_password_change(struct model *m, const struct principal *p, const char *current,

@@ -21,31 +21,22 @@ struct token_cmd {
 static int token_create_fn(struct store_tx *tx, void *arg)
 {
 	struct token_cmd *c = arg;
-	struct store_q *q;
-	char object[64];
-	json_t *d, *roles = json_array();
+	json_t *roles = json_array();
 	int rc;
 
-	rc = store_tx_query(tx, "SELECT coalesce(max(id), 0) + 1 FROM service_token", &q);
-	if (rc)
+	rc = store_tx_int(tx, &c->id, "SELECT coalesce(max(id), 0) + 1 FROM service_token", "");
+	if (rc) {
+		json_decref(roles);
 		return rc;
-	rc = store_q_step(q);
-	c->id = store_q_int(q, 0);
-	store_q_done(q);
-	if (rc)
-		return rc;
+	}
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		if (c->roles & ROLE_BIT(r))
 			json_array_append_new(roles, json_string(role_name((enum role)r)));
 	}
-	d = json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)c->id, "name", c->name,
-	              "roles", roles, "token_hash", c->hash_hex, "expires_at", c->expires_at);
-	if (!d)
-		return SK_ENOMEM;
-	snprintf(object, sizeof(object), "token/%lld", (long long)c->id);
-	rc = store_tx_append(tx, c->p->id, "token.created", object, d, NULL);
-	json_decref(d);
-	return rc;
+	return model_tx_log(tx, c->p->id, "token.created", "token", c->id,
+	                    json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)c->id, "name",
+	                              c->name, "roles", roles, "token_hash", c->hash_hex,
+	                              "expires_at", c->expires_at));
 }
 
 int model_token_create(struct model *m, const struct principal *p, const char *name, unsigned roles,
@@ -102,32 +93,19 @@ struct token_revoke_cmd {
 static int token_revoke_fn(struct store_tx *tx, void *arg)
 {
 	struct token_revoke_cmd *c = arg;
-	struct store_q *q;
-	char object[64];
-	json_t *d;
+	int64_t live = 0;
 	int rc;
 
-	rc = store_tx_query(tx, "SELECT revoked_at IS NULL FROM service_token WHERE id = ?1", &q);
-	if (rc)
-		return rc;
-	store_q_bind_int(q, 1, c->id);
-	rc = store_q_step(q);
-	if (!rc && store_q_int(q, 0) == 0)
-		rc = SK_ERULE;
-	store_q_done(q);
+	rc = store_tx_int(tx, &live, "SELECT revoked_at IS NULL FROM service_token WHERE id = ?1",
+	                  "i", c->id);
 	if (rc == SK_ENOTFOUND)
 		return store_tx_fail(tx, "id", "no token %lld", (long long)c->id), rc;
-	if (rc == SK_ERULE)
-		return store_tx_fail(tx, "id", "the token is already revoked"), rc;
 	if (rc)
 		return rc;
-	d = json_pack("{s:I}", "id", (json_int_t)c->id);
-	if (!d)
-		return SK_ENOMEM;
-	snprintf(object, sizeof(object), "token/%lld", (long long)c->id);
-	rc = store_tx_append(tx, c->p->id, "token.revoked", object, d, NULL);
-	json_decref(d);
-	return rc;
+	if (!live)
+		return store_tx_fail(tx, "id", "the token is already revoked"), SK_ERULE;
+	return model_tx_log(tx, c->p->id, "token.revoked", "token", c->id,
+	                    json_pack("{s:I}", "id", (json_int_t)c->id));
 }
 
 int model_token_revoke(struct model *m, const struct principal *p, int64_t id,

@@ -132,6 +132,17 @@ void store_q_done(struct store_q *q); /* resets for reuse; NULL is a no-op */
 /* Runs a statement that returns no rows. */
 int store_tx_exec(struct store_tx *tx, const char *sql);
 
+/*
+ * Prepares sql, binds its parameters ?1, ?2 … from the arguments as types
+ * says — 'i' int64_t, 't' const char * (NULL binds NULL), 'b' const void *
+ * then size_t — and runs it to completion, ignoring any rows. Returns SK_OK,
+ * SK_EEXIST (a constraint) or another store error.
+ */
+int store_tx_run(struct store_tx *tx, const char *sql, const char *types, ...);
+
+/* Like store_tx_run, but reads the first column of the first row as an integer. */
+int store_tx_int(struct store_tx *tx, int64_t *out, const char *sql, const char *types, ...);
+
 /* ---- projections ---- */
 
 /*

@@ -224,6 +224,73 @@ int store_tx_exec(struct store_tx *tx, const char *sql)
 	return rc == SK_ENOTFOUND ? SK_OK : rc;
 }
 
+static int bind_va(struct store_q *q, const char *types, va_list ap)
+{
+	int idx = 1, rc = SK_OK;
+
+	for (const char *t = types; *t && !rc; t++, idx++) {
+		switch (*t) {
+		case 'i':
+			rc = store_q_bind_int(q, idx, va_arg(ap, int64_t));
+			break;
+		case 't': {
+			const char *v = va_arg(ap, const char *);
+
+			rc = v ? store_q_bind_text(q, idx, v) : store_q_bind_null(q, idx);
+			break;
+		}
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+
+			rc = store_q_bind_blob(q, idx, p, n);
+			break;
+		}
+		default:
+			rc = SK_EINTERNAL;
+		}
+	}
+	return rc;
+}
+
+int store_tx_run(struct store_tx *tx, const char *sql, const char *types, ...)
+{
+	struct store_q *q;
+	va_list ap;
+	int rc;
+
+	rc = store_conn_prepare(tx->conn, sql, &q);
+	if (rc)
+		return rc;
+	va_start(ap, types);
+	rc = bind_va(q, types, ap);
+	va_end(ap);
+	while (!rc && (rc = store_q_step(q)) == SK_OK)
+		;
+	store_q_done(q);
+	return rc == SK_ENOTFOUND ? SK_OK : rc;
+}
+
+int store_tx_int(struct store_tx *tx, int64_t *out, const char *sql, const char *types, ...)
+{
+	struct store_q *q;
+	va_list ap;
+	int rc;
+
+	rc = store_conn_prepare(tx->conn, sql, &q);
+	if (rc)
+		return rc;
+	va_start(ap, types);
+	rc = bind_va(q, types, ap);
+	va_end(ap);
+	if (!rc)
+		rc = store_q_step(q);
+	if (!rc)
+		*out = store_q_int(q, 0);
+	store_q_done(q);
+	return rc;
+}
+
 /* ---- checkpoints ---- */
 
 static int read_node_w(void *ctx, unsigned level, uint64_t index, uint8_t out[LEDGER_HASH_LEN])
