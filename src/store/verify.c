@@ -428,7 +428,7 @@ int store_verify(const char *dir, const struct store_verify_opts *opts,
 	if (!rc)
 		rc = store_schema_check(&c);
 	if (rc == SK_EVERSION)
-		return problem(res, rc, "%s was written by a newer version of skydd", path);
+		problem(res, rc, "%s was written by a newer version of skydd", path);
 	if (rc)
 		goto out;
 	rc = store_load_verifier(dir, &vf, vk, sizeof(vk));
@@ -478,7 +478,8 @@ int store_verify(const char *dir, const struct store_verify_opts *opts,
 		rc = load_stored_checkpoints(&c, &vf, origin, &cps, &ncp, &capcp, res);
 	if (rc)
 		goto out_end;
-	qsort(cps, ncp, sizeof(*cps), cp_cmp);
+	if (ncp)
+		qsort(cps, ncp, sizeof(*cps), cp_cmp);
 
 	v.c = &c;
 	v.res = res;
