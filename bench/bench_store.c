@@ -569,8 +569,12 @@ static double verify_baseline_once(const struct config *cfg, uint64_t *rows)
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const unsigned char *p = sqlite3_column_text(st, 0);
 
-		/* the same SHA-256 the ledger uses (libcrypto), without the 0x00 prefix */
-		SHA256(p, (size_t)sqlite3_column_bytes(st, 0), h);
+		/* the same SHA-256 calls the ledger uses (libcrypto), without the 0x00 prefix */
+		SHA256_CTX c;
+
+		SHA256_Init(&c);
+		SHA256_Update(&c, p, (size_t)sqlite3_column_bytes(st, 0));
+		SHA256_Final(h, &c);
 		n++;
 	}
 	sqlite3_finalize(st);
