@@ -169,19 +169,16 @@ out:
 
 int store_replay(struct store_conn *live, struct store_verify_result *res)
 {
-	const char *tmp = getenv("TMPDIR");
-	char path[STORE_PATH_MAX];
 	struct store_conn scratch = {0};
 	const struct store_projection *p;
-	int fd, rc;
+	int rc;
 
-	snprintf(path, sizeof(path), "%s/skydd-replay-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return rproblem(res, SK_EIO, "cannot create a scratch database in %s",
-		                tmp && *tmp ? tmp : "/tmp");
-	close(fd);
-	rc = store_conn_open(&scratch, path, false, true);
+	/*
+	 * An empty file name gives SQLite's private temporary database: it
+	 * spills to a file in the temporary directory when it grows, and is
+	 * removed when closed, even if verify is killed.
+	 */
+	rc = store_conn_open(&scratch, "", false, true);
 	if (!rc)
 		rc = store_conn_exec(&scratch, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF");
 	if (!rc)
@@ -202,6 +199,5 @@ int store_replay(struct store_conn *live, struct store_verify_result *res)
 	}
 out:
 	store_conn_close(&scratch);
-	unlink(path);
 	return rc;
 }
