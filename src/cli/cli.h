@@ -40,6 +40,7 @@ struct cli_serve_opts {
 	const char *listen;
 	const char *tls_cert, *tls_key;
 	const char *access_log;
+	const char *user; /* drop to this user once listening; NULL = stay */
 	unsigned threads, idle_s, absolute_s, pw_min;
 	void (*ready)(void *ctx, unsigned port); /* called once listening */
 	void *ready_ctx;

@@ -5,7 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "http/api.h"
@@ -15,7 +19,7 @@
 static const char serve_usage[] =
         "usage: skydd serve --data DIR --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]\n"
         "                   [--access-log FILE|-] [--threads N] [--session-idle SECS]\n"
-        "                   [--session-max SECS] [--password-min N]\n\n"
+        "                   [--session-max SECS] [--password-min N] [--user NAME]\n\n"
         "Serves the JSON API (/api/v1) and the web UI. Refuses to listen on a\n"
         "non-loopback address without TLS. SIGTERM or SIGINT: finish the requests\n"
         "in flight, drain the writer queue, sign a final checkpoint, exit 0.\n\n"
@@ -26,7 +30,48 @@ static const char serve_usage[] =
         "  --threads N          worker threads (default: number of CPUs)\n"
         "  --session-idle SECS  idle timeout (default 1800)\n"
         "  --session-max SECS   absolute session lifetime (default 43200)\n"
-        "  --password-min N     minimum password length (default 12)\n";
+        "  --password-min N     minimum password length (default 12)\n"
+        "  --user NAME          once the port is bound and the keys read, become NAME for\n"
+        "                       good (no root, no new privileges); DIR must belong to NAME\n";
+
+/*
+ * Least privilege: the instance directory must belong to the user we become
+ * (the writer appends to checkpoints.log as that user), checked before
+ * anything is opened.
+ */
+static int check_owner(const char *dir, const char *user, struct passwd **pw)
+{
+	struct stat st;
+
+	*pw = getpwnam(user);
+	if (!*pw)
+		return cli_error(CLI_USAGE, "serve: --user %s: no such user", user);
+	if ((*pw)->pw_uid == 0)
+		return cli_error(CLI_USAGE,
+		                 "serve: --user %s: that is root; choose an unprivileged "
+		                 "user",
+		                 user);
+	if (stat(dir, &st) != 0 || st.st_uid != (*pw)->pw_uid)
+		return cli_error(CLI_USAGE,
+		                 "serve: --user %s: %s must belong to %s (chown -R %s %s)", user,
+		                 dir, user, user, dir);
+	return CLI_OK;
+}
+
+/*
+ * After the port is bound and the keys are read: drop every privilege for
+ * good. glibc applies set*id to every thread of the process.
+ */
+static int drop_privileges(const struct passwd *pw)
+{
+	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+		return SK_EPERM;
+	if (setuid(0) == 0 || getuid() != pw->pw_uid || geteuid() != pw->pw_uid)
+		return SK_EPERM; /* the drop must be irreversible */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return SK_EPERM;
+	return SK_OK;
+}
 
 static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
 {
@@ -41,6 +86,7 @@ static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
 int cli_serve_run(const struct cli_serve_opts *o)
 {
 	struct http_server_opts ho = {0};
+	struct passwd *pw = NULL;
 	struct model_config mc = {o->idle_s, o->absolute_s, o->pw_min};
 	struct http_server *srv = NULL;
 	struct store *s = NULL;
@@ -59,6 +105,8 @@ int cli_serve_run(const struct cli_serve_opts *o)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (o->user && check_owner(o->dir, o->user, &pw) != CLI_OK)
+		return CLI_USAGE;
 	model_register();
 	rc = store_open(o->dir, NULL, &s);
 	if (rc)
@@ -91,6 +139,13 @@ int cli_serve_run(const struct cli_serve_opts *o)
 		rc = cli_error(CLI_USAGE, "serve: %s", why[0] ? why : sk_strerror(rc));
 		goto out;
 	}
+	if (pw && drop_privileges(pw) != SK_OK) {
+		rc = cli_error(CLI_USAGE, "serve: cannot become %s", o->user);
+		goto out;
+	}
+	if (!pw && geteuid() == 0)
+		fprintf(stderr, "skydd: serving as root; --user NAME drops to an unprivileged user "
+		                "once the port is bound\n");
 	if (o->ready)
 		o->ready(o->ready_ctx, http_server_port(srv));
 	else
@@ -122,6 +177,7 @@ int cmd_serve(int argc, char **argv)
 	                                     {"session-idle", required_argument, NULL, 'i'},
 	                                     {"session-max", required_argument, NULL, 'x'},
 	                                     {"password-min", required_argument, NULL, 'p'},
+	                                     {"user", required_argument, NULL, 'u'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	struct cli_serve_opts o = {0};
@@ -129,7 +185,7 @@ int cmd_serve(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "d:l:c:k:a:t:i:x:p:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:l:c:k:a:t:i:x:p:u:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			o.dir = optarg;
@@ -164,6 +220,9 @@ int cmd_serve(int argc, char **argv)
 			if (!parse_uint(optarg, 12, 128, &o.pw_min))
 				return cli_error(CLI_USAGE,
 				                 "serve: --password-min must be 12..128");
+			break;
+		case 'u':
+			o.user = optarg;
 			break;
 		case 'h':
 			fputs(serve_usage, stdout);
