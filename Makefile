@@ -38,6 +38,8 @@ TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 EMBED_FILES := $(sort $(wildcard sql/*.sql) $(shell find web -type f 2>/dev/null) docs/api/openapi.yaml)
 HEADERS := $(shell find src -name '*.h')
 
+.SECONDARY:
+
 .PHONY: all check check-unit check-sh check-fuzz check-browser bench fuzz format format-check \
 	demo clean bootstrap tests
 
