@@ -98,14 +98,18 @@ static void row_from_q(struct store_q *q, struct store_entry_row *row)
 	row->len = (size_t)sqlite3_column_bytes(q->st, 5);
 }
 
+/*
+ * A kind prefix is a range, so the (kind, seq) index serves it: kinds are
+ * [a-z0-9_.] and '~' sorts after all of them.
+ */
 static const char log_sql_asc[] = "SELECT seq, time, actor, kind, object, entry FROM ledger "
                                   "WHERE seq >= ?1 AND (?2 < 0 OR actor = ?2) "
-                                  "AND (?3 IS NULL OR substr(kind, 1, length(?3)) = ?3) "
+                                  "AND (?3 IS NULL OR (kind >= ?3 AND kind < ?3 || '~')) "
                                   "AND (?4 IS NULL OR object = ?4) AND (?5 IS NULL OR time >= ?5) "
                                   "AND (?6 IS NULL OR time < ?6) ORDER BY seq LIMIT ?7";
 static const char log_sql_desc[] = "SELECT seq, time, actor, kind, object, entry FROM ledger "
                                    "WHERE seq <= ?1 AND (?2 < 0 OR actor = ?2) "
-                                   "AND (?3 IS NULL OR substr(kind, 1, length(?3)) = ?3) "
+                                   "AND (?3 IS NULL OR (kind >= ?3 AND kind < ?3 || '~')) "
                                    "AND (?4 IS NULL OR object = ?4) AND (?5 IS NULL OR time >= ?5) "
                                    "AND (?6 IS NULL OR time < ?6) ORDER BY seq DESC LIMIT ?7";
 
