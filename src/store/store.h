@@ -100,7 +100,7 @@ int store_tx_append(struct store_tx *tx, int64_t actor, const char *kind, const 
 /* Records a validation failure for the command (field may be NULL); returns SK_EINVAL. */
 int store_tx_fail(struct store_tx *tx, const char *field, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
-/* The ledger entry being applied (only inside a projection's apply). */
+/* The time of this batch (µs since the epoch); during replay, the time of the entry applied. */
 int64_t store_tx_now(const struct store_tx *tx);
 
 /* Convenience: a command that appends exactly one entry. */
