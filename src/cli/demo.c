@@ -50,6 +50,17 @@ static const struct demo_user users[] = {
 
 #define NUSERS (sizeof(users) / sizeof(users[0]))
 
+/* printf pads by bytes; pad a name to 16 characters instead (å, ä, ö are two bytes). */
+static const char *pad16(const char *name, char out[64])
+{
+	size_t chars = 0, len = strlen(name);
+
+	for (size_t i = 0; i < len; i++)
+		chars += ((unsigned char)name[i] & 0xc0) != 0x80;
+	snprintf(out, 64, "%s%*s", name, chars < 16 ? (int)(16 - chars) : 0, "");
+	return out;
+}
+
 static void demo_password(char out[24])
 {
 	static const char alpha[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -148,7 +159,7 @@ static int setup(const char *dir, FILE *logins)
 	for (size_t i = 0; !rc && i < NUSERS; i++) {
 		const struct demo_user *u = &users[i];
 		uint8_t secret[AUTH_TOTP_SECRET_LEN];
-		char pw[24], otp[32], b32[AUTH_TOTP_BASE32_SIZE];
+		char pw[24], otp[32], b32[AUTH_TOTP_BASE32_SIZE], padded[64];
 		int64_t id = first.id, gid;
 
 		if (i > 0) {
@@ -168,17 +179,18 @@ static int setup(const char *dir, FILE *logins)
 		if (!u->enrolled) {
 			rc = model_identity_totp_secret(m, id, b32, sizeof(b32));
 			fprintf(logins,
-			        "  %-8s %-16s one-time password %s (first login: new password "
+			        "  %-8s %s one-time password %s (first login: new password "
 			        "+ TOTP enrolment)\n           TOTP secret %s\n",
-			        u->username, u->name, otp, b32);
+			        u->username, pad16(u->name, padded), otp, b32);
 			continue;
 		}
 		demo_password(pw);
 		auth_totp_secret_new(secret);
 		auth_totp_secret_base32(secret, sizeof(secret), b32, sizeof(b32));
 		rc = model_identity_set_credentials(m, id, pw, secret, sizeof(secret));
-		fprintf(logins, "  %-8s %-16s password %s  TOTP secret %s  (%s)\n", u->username,
-		        u->name, pw, b32, role_name(u->role));
+		fprintf(logins, "  %-8s %s password %s  TOTP secret %s  (%s)\n", u->username,
+		        pad16(u->name, padded), pw, b32,
+		        i == 0 ? "ssc, admin for 12 months" : role_name(u->role));
 		sodium_memzero(secret, sizeof(secret));
 	}
 	if (rc)
