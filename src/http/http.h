@@ -35,6 +35,7 @@ struct http_req {
 	void *conn; /* private: the libmicrohttpd connection */
 	/* set by the application while handling, for the access log */
 	int64_t actor;
+	int64_t token; /* the service token that made the request, or 0 */
 };
 
 /* A request header (case-insensitive name), or NULL. */

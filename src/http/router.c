@@ -563,6 +563,7 @@ void api_handle(void *ctx, struct http_req *req, struct http_resp *resp)
 			memset(&c.p, 0, sizeof(c.p));
 	}
 	req->actor = c.p.id ? c.p.id : -1; /* 0 would read as the system */
+	req->token = c.p.token_id;
 	if (!(c.route->flags & API_PUBLIC) && c.route->roles != ROLES_ANY &&
 	    !(c.p.roles & c.route->roles)) {
 		api_error(&c, 403, "forbidden", NULL, "your roles do not allow this");

@@ -77,6 +77,7 @@ struct conn_ctx {
 	unsigned status; /* 0 until a response is queued */
 	size_t resp_bytes;
 	int64_t actor;
+	int64_t token;
 };
 
 /* A response body handed to libmicrohttpd, zeroed when it is done with it. */
@@ -597,6 +598,7 @@ static void req_fill(struct http_req *req, struct conn_ctx *c, struct MHD_Connec
 	req->tls = c->s->tls;
 	req->conn = conn;
 	req->actor = -1;
+	req->token = 0;
 }
 
 /* Content-Length as a number; false when absent or not plain digits. */
@@ -740,6 +742,7 @@ static enum MHD_Result req_end(struct conn_ctx *c, struct MHD_Connection *conn, 
 	resp_init(&resp);
 	c->s->handler(c->s->ctx, &req, &resp);
 	c->actor = req.actor;
+	c->token = req.token;
 	body_free(c);
 	if (resp.status < 100 || resp.status > 599 || resp.body.err) {
 		resp_release(&resp);
@@ -766,7 +769,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 static void log_request(struct http_server *s, const struct conn_ctx *c)
 {
-	char when[SK_TIME_LEN + 1], actor[24], line[LOG_PATH_MAX + 256];
+	char when[SK_TIME_LEN + 1], actor[48], line[LOG_PATH_MAX + 256];
 	struct timespec now;
 	int64_t us;
 
@@ -775,7 +778,11 @@ static void log_request(struct http_server *s, const struct conn_ctx *c)
 	     (now.tv_nsec - c->start.tv_nsec) / 1000;
 	if (sk_time_format(c->start_wall_us, when) != SK_OK)
 		snprintf(when, sizeof(when), "-");
-	if (c->actor >= 0)
+	/* "42" an identity, "42/token:7" a service token created by identity 42 */
+	if (c->actor >= 0 && c->token > 0)
+		snprintf(actor, sizeof(actor), "%lld/token:%lld", (long long)c->actor,
+		         (long long)c->token);
+	else if (c->actor >= 0)
 		snprintf(actor, sizeof(actor), "%lld", (long long)c->actor);
 	else
 		snprintf(actor, sizeof(actor), "-");

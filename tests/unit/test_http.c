@@ -81,6 +81,10 @@ static void echo_handler(void *ctx, struct http_req *req, struct http_resp *resp
 	}
 	if (strcmp(req->path, "/actor") == 0)
 		req->actor = 42;
+	if (strcmp(req->path, "/token") == 0) {
+		req->actor = 42;
+		req->token = 7;
+	}
 	http_req_query_each(req, collect_key, keys);
 	o = json_pack("{s:s, s:s, s:I, s:s?, s:s?, s:s?, s:s?, s:b, s:b, s:o, s:i}", "method",
 	              req->method, "path", req->path, "body_len", (json_int_t)req->body_len, "q",
@@ -831,6 +835,9 @@ static void test_access_log(void **state)
 	request(http_server_port(s), "/a%20b%0a%22", &(struct req_opts){.method = "BREW"}, &r);
 	assert_int_equal(r.status, 405);
 	reply_release(&r);
+	request(http_server_port(s), "/token", &(struct req_opts){.method = "PUT"}, &r);
+	assert_int_equal(r.status, 200);
+	reply_release(&r);
 	http_server_stop(s);
 
 	rewind(log);
@@ -859,6 +866,10 @@ static void test_access_log(void **state)
 		} else if (strcmp(method, "POST") == 0) {
 			assert_string_equal(path, "/actor");
 			assert_string_equal(actor, "42");
+		} else if (strcmp(method, "PUT") == 0) {
+			/* a service token's use names the token and who created it */
+			assert_string_equal(path, "/token");
+			assert_string_equal(actor, "42/token:7");
 		} else {
 			assert_string_equal(method, "BREW");
 			/* a space, a newline and a quote cannot forge a log line */
@@ -867,7 +878,7 @@ static void test_access_log(void **state)
 		}
 		lines++;
 	}
-	assert_int_equal(lines, 3);
+	assert_int_equal(lines, 4);
 	fclose(log);
 }
 
