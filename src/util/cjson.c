@@ -501,7 +501,21 @@ static int put_object(const json_t *v, struct out *o, int depth)
 			goto out_free;
 		}
 	}
-	qsort(m, k, sizeof(*m), member_cmp);
+	if (k <= SMALL_OBJECT) {
+		/* Insertion sort: for the usual handful of members, faster than qsort's calls. */
+		for (size_t i = 1; i < k; i++) {
+			struct member x = m[i];
+			size_t j = i;
+
+			while (j > 0 && member_cmp(&m[j - 1], &x) > 0) {
+				m[j] = m[j - 1];
+				j--;
+			}
+			m[j] = x;
+		}
+	} else {
+		qsort(m, k, sizeof(*m), member_cmp);
+	}
 	out_putc(o, '{');
 	for (size_t i = 0; rc == SK_OK && i < k; i++) {
 		if (i)
