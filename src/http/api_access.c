@@ -370,6 +370,10 @@ void api_h_sessions(struct api_ctx *c)
 		          "only a systemadministratör sees others' sessions");
 		return;
 	}
+	/* Seeing someone else's sessions is a use of the admin's privileged right. */
+	if (who != c->p.id)
+		model_log_privileged_use(api_model(c->api), &c->p, c->req->method,
+		                         c->route->pattern, 200);
 	arr = model_session_list(api_model(c->api), who, c->p.session_id);
 	if (!arr) {
 		api_fail(c, SK_EIO, NULL);

@@ -469,6 +469,24 @@ static bool state_changing(const char *method)
 	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
 }
 
+/*
+ * Did this request's access rest on a privileged role alone (4 kap. 27 §)?
+ * An identity that holds the route through another role too is not using
+ * its privileged right.
+ */
+static bool privileged_use(const struct api_route *r, const struct principal *p)
+{
+	unsigned priv = 0;
+
+	if ((r->flags & API_PUBLIC) || r->roles == ROLES_ANY)
+		return false;
+	for (int i = 0; i < ROLE_COUNT; i++) {
+		if (role_privileged((enum role)i))
+			priv |= ROLE_BIT(i);
+	}
+	return (r->roles & p->roles & priv) && !(r->roles & p->roles & ~priv);
+}
+
 /* ---- static files ---- */
 
 static void serve_static(struct http_req *req, struct http_resp *resp)
@@ -579,6 +597,9 @@ void api_handle(void *ctx, struct http_req *req, struct http_resp *resp)
 	c.route->handler(&c);
 	if (c.p.touch && resp->status < 400)
 		model_session_touch(a->model, &c.p);
+	if (resp->status < 400 && privileged_use(c.route, &c.p))
+		model_log_privileged_use(a->model, &c.p, req->method, c.route->pattern,
+		                         resp->status ? resp->status : 200);
 out:
 	json_decref(c.body);
 	json_decref(c.query);

@@ -186,6 +186,13 @@ json_t *model_grant_list(struct model *m, int64_t identity_id /* 0 = all */);
 /* The effective role mask of an identity today. */
 unsigned model_roles_of(struct model *m, int64_t identity_id);
 
+/*
+ * Records a use of a privileged right (4 kap. 27 §): a request whose access
+ * rested on a privileged role alone. One ledger entry "privilege.used".
+ */
+int model_log_privileged_use(struct model *m, const struct principal *p, const char *method,
+                             const char *route, unsigned status);
+
 /* ---- sessions and service tokens ---- */
 
 json_t *model_session_list(struct model *m, int64_t identity_id, int64_t current);

@@ -622,6 +622,9 @@ static int group_teardown(void **state)
 /* ---- 1. the authorisation matrix ---- */
 
 /* One cell: route r called by role (or NOBODY). Returns true when it ended a session. */
+/* Successful calls in the matrix that rested on the admin role alone. */
+static size_t g_priv_uses;
+
 static bool matrix_cell(const struct api_route *r, int role)
 {
 	const struct user *u = role == NOBODY ? NULL : &role_user[role];
@@ -654,6 +657,10 @@ static bool matrix_cell(const struct api_route *r, int role)
 	} else if (allows(r, role)) {
 		expect(res.status != 401 && !(res.status == 403 && is_code(&res, "forbidden")),
 		       "allowed, yet %s", what);
+		/* A one-role admin reaching an admin route uses a privileged right (4 kap. 27 §).
+		 */
+		if (role == ROLE_ADMIN && r->roles != ROLES_ANY && res.status < 400)
+			g_priv_uses++;
 		if (ends_session(r)) {
 			expect(res.status == 204, "%s", what);
 			ended = true;
@@ -704,14 +711,38 @@ static void test_authorisation_matrix(void **state)
 	/* Two routes end a session, and every role may call them. */
 	assert_int_equal(ended, 2 * ROLE_COUNT);
 
-	/* The refused and invalid calls changed nothing; each ended session is one entry. */
+	/*
+	 * The refused and invalid calls changed nothing; each ended session is one
+	 * entry, and so is each use of the admin's privileged right.
+	 */
 	added = entries_after(before);
-	assert_int_equal(ledger_size() - before, ended);
-	assert_int_equal(json_array_size(added), ended);
-	json_array_foreach(added, i, e)
+	print_message("authorisation matrix: %zu uses of a privileged right logged\n", g_priv_uses);
+	assert_true(g_priv_uses > 0);
+	assert_int_equal(ledger_size() - before, ended + g_priv_uses);
+	assert_int_equal(json_array_size(added), ended + g_priv_uses);
 	{
-		expect(strcmp(entry_str(e, "kind"), "session.revoked") == 0,
-		       "the matrix changed the ledger: %s", entry_str(e, "kind"));
+		size_t revoked = 0, used = 0;
+
+		json_array_foreach(added, i, e)
+		{
+			const char *kind = entry_str(e, "kind");
+
+			if (strcmp(kind, "session.revoked") == 0) {
+				revoked++;
+			} else if (strcmp(kind, "privilege.used") == 0) {
+				used++;
+				expect(json_integer_value(json_object_get(e, "actor")) ==
+				                       role_user[ROLE_ADMIN].id ||
+				               json_integer_value(json_object_get(e, "actor")) ==
+				                       tw_user[ROLE_ADMIN].id,
+				       "privilege.used by someone else: %lld",
+				       (long long)json_integer_value(json_object_get(e, "actor")));
+			} else {
+				expect(false, "the matrix changed the ledger: %s", kind);
+			}
+		}
+		assert_int_equal(revoked, ended);
+		assert_int_equal(used, g_priv_uses);
 	}
 	json_decref(added);
 	/* The throwaways really ended, the real sessions did not. */
@@ -2709,6 +2740,65 @@ static void test_openapi(void **state)
 	buf_release(&doc);
 }
 
+/* 4 kap. 27 §: every use of a privileged right is a ledger entry; other access is not. */
+static void test_privileged_use(void **state)
+{
+	const struct session *adm = &role_user[ROLE_ADMIN].main;
+	const struct session *ssc = &role_user[ROLE_SSC].main;
+	uint64_t before;
+	json_t *added, *e, *d;
+	char path[128];
+	struct rs r;
+
+	(void)state;
+	/* The admin (holding no other role) reads the Säkerhetslogg: one entry. */
+	before = ledger_size();
+	get("/api/v1/ledger?limit=1", adm->token, &r);
+	assert_int_equal(r.status, 200);
+	rs_release(&r);
+	added = entries_after(before);
+	assert_int_equal(json_array_size(added), 1);
+	e = json_array_get(added, 0);
+	assert_string_equal(entry_str(e, "kind"), "privilege.used");
+	assert_int_equal(json_integer_value(json_object_get(e, "actor")), role_user[ROLE_ADMIN].id);
+	d = json_object_get(e, "data");
+	assert_string_equal(entry_str(d, "method"), "GET");
+	assert_string_equal(entry_str(d, "route"), "/api/v1/ledger");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(d, "roles"), 0)),
+	                    "admin");
+	json_decref(added);
+
+	/* The ssc reads it through a role that is not privileged: no entry. */
+	before = ledger_size();
+	get("/api/v1/ledger?limit=1", ssc->token, &r);
+	assert_int_equal(r.status, 200);
+	rs_release(&r);
+	assert_int_equal(ledger_size(), before);
+
+	/* A refused request uses no right: no entry. */
+	get("/api/v1/ledger?limit=0", adm->token, &r);
+	assert_int_equal(r.status, 400);
+	rs_release(&r);
+	assert_int_equal(ledger_size(), before);
+
+	/* Looking at someone else's sessions is privileged; at one's own, not. */
+	get("/api/v1/sessions", adm->token, &r);
+	assert_int_equal(r.status, 200);
+	rs_release(&r);
+	assert_int_equal(ledger_size(), before);
+	snprintf(path, sizeof(path), "/api/v1/sessions?identity_id=%lld",
+	         (long long)role_user[ROLE_SSC].id);
+	get(path, adm->token, &r);
+	assert_int_equal(r.status, 200);
+	rs_release(&r);
+	added = entries_after(before);
+	assert_int_equal(json_array_size(added), 1);
+	assert_string_equal(entry_str(json_array_get(added, 0), "kind"), "privilege.used");
+	assert_string_equal(entry_str(json_object_get(json_array_get(added, 0), "data"), "route"),
+	                    "/api/v1/sessions");
+	json_decref(added);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2719,6 +2809,7 @@ int main(void)
 	        cmocka_unit_test(test_sessions),
 	        cmocka_unit_test_teardown(test_session_lifetimes, short_server_teardown),
 	        cmocka_unit_test(test_tokens),
+	        cmocka_unit_test(test_privileged_use),
 	        cmocka_unit_test(test_ledger),
 	        cmocka_unit_test(test_headers),
 	        cmocka_unit_test(test_openapi),
