@@ -1056,3 +1056,57 @@ void client_table_release(struct client_table *t)
 	free(t->cells);
 	memset(t, 0, sizeof(*t));
 }
+
+int client_parse_args(int argc, char **argv, const struct option *opts, const char *cmd,
+                      const char *usage, struct client_args *a)
+{
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (client_opt(&a->co, c, optarg))
+			continue;
+		if (c >= CLIENT_VALUE(0) && c < CLIENT_VALUE(CLIENT_MAX_VALUES)) {
+			a->values[c - CLIENT_VALUE(0)] = optarg;
+			continue;
+		}
+		switch (c) {
+		case 'j':
+			a->json = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return -1;
+		default:
+			return client_bad_option(cmd, argv);
+		}
+	}
+	for (; optind < argc; optind++) {
+		if (a->id)
+			return cli_error(CLI_USAGE, "%s: unexpected argument '%s'", cmd,
+			                 argv[optind]);
+		a->id = argv[optind];
+	}
+	return CLI_OK;
+}
+
+int client_call_show(const char *cmd, const struct client_args *a, const char *method,
+                     const char *path, json_t *body, void (*show)(json_t *reply))
+{
+	struct client *cl = NULL;
+	json_t *o = NULL;
+	int rc;
+
+	rc = client_open(cmd, &a->co, true, &cl);
+	if (!rc)
+		rc = client_call(cl, method, path, body, &o);
+	if (!rc && a->json)
+		cli_print_json(o);
+	else if (!rc)
+		show(o);
+	json_decref(o);
+	client_free(cl);
+	return rc;
+}

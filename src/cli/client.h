@@ -42,6 +42,29 @@ bool client_opt(struct client_opts *o, int c, const char *arg);
 /* Prints "skydd: <cmd>: unknown or incomplete option '<arg>'"; returns CLI_USAGE. */
 int client_bad_option(const char *cmd, char **argv);
 
+/*
+ * The arguments of a subcommand: client options, --json (code 'j'), --help
+ * ('h'), at most one positional ID, and named values: an option whose getopt
+ * code is CLIENT_VALUE(n) stores its argument in values[n].
+ */
+#define CLIENT_MAX_VALUES 8
+#define CLIENT_VALUE(n)   (0x200 + (n))
+
+struct client_args {
+	struct client_opts co;
+	bool json;
+	const char *id;
+	const char *values[CLIENT_MAX_VALUES];
+};
+
+/* Parses argv with opts; returns CLI_OK, -1 after printing usage for --help, or CLI_USAGE. */
+int client_parse_args(int argc, char **argv, const struct option *opts, const char *cmd,
+                      const char *usage, struct client_args *a);
+
+/* Opens the client, makes one call, prints the JSON (--json) or hands it to show. */
+int client_call_show(const char *cmd, const struct client_args *a, const char *method,
+                     const char *path, json_t *body, void (*show)(json_t *reply));
+
 /* A subcommand of a command group (user, grant). */
 struct client_sub {
 	const char *name;

@@ -57,87 +57,10 @@ static const char revoke_usage[] =
         "  --reason TEXT    why the grant ends\n"
         "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
 
-struct grant_args {
-	struct client_opts co;
-	bool json;
-	const char *identity, *role, *decision, *from, *until, *note, *reason;
-	const char *id; /* the one positional argument */
-};
-
-/* Parses a subcommand's options (those in opts) and at most one ID. -1: --help was printed. */
-static int parse(int argc, char **argv, const struct option *opts, const char *cmd,
-                 const char *usage, struct grant_args *a)
-{
-	int c;
-
-	memset(a, 0, sizeof(*a));
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (client_opt(&a->co, c, optarg))
-			continue;
-		switch (c) {
-		case 'j':
-			a->json = true;
-			break;
-		case 'i':
-			a->identity = optarg;
-			break;
-		case 'r':
-			a->role = optarg;
-			break;
-		case 'd':
-			a->decision = optarg;
-			break;
-		case 'f':
-			a->from = optarg;
-			break;
-		case 'u':
-			a->until = optarg;
-			break;
-		case 'n':
-			a->note = optarg;
-			break;
-		case 'R':
-			a->reason = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return -1;
-		default:
-			return client_bad_option(cmd, argv);
-		}
-	}
-	for (; optind < argc; optind++) {
-		if (a->id)
-			return cli_error(CLI_USAGE, "%s: unexpected argument '%s'", cmd,
-			                 argv[optind]);
-		a->id = argv[optind];
-	}
-	return CLI_OK;
-}
-
-/* Opens the client, makes one call, prints the JSON or hands it to show. */
-static int call(const char *cmd, const struct grant_args *a, const char *method, const char *path,
-                json_t *body, void (*show)(json_t *reply))
-{
-	struct client *cl = NULL;
-	json_t *o = NULL;
-	int rc;
-
-	rc = client_open(cmd, &a->co, true, &cl);
-	if (!rc)
-		rc = client_call(cl, method, path, body, &o);
-	if (!rc && a->json)
-		cli_print_json(o);
-	else if (!rc)
-		show(o);
-	json_decref(o);
-	client_free(cl);
-	return rc;
-}
-
 #define NCOLS 9
+
+/* Where each option's value lands in struct client_args.values. */
+enum { G_IDENTITY, G_ROLE, G_DECISION, G_FROM, G_UNTIL, G_NOTE, G_REASON };
 
 static void show_list(json_t *o)
 {
@@ -199,65 +122,70 @@ static void show_grant(json_t *o)
 
 static int grant_list(int argc, char **argv)
 {
-	static const struct option opts[] = {{"identity", required_argument, NULL, 'i'},
-	                                     {"json", no_argument, NULL, 'j'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     CLIENT_LONG_OPTS,
-	                                     {NULL, 0, NULL, 0}};
-	struct grant_args a;
+	static const struct option opts[] = {
+	        {"identity", required_argument, NULL, CLIENT_VALUE(G_IDENTITY)},
+	        {"json", no_argument, NULL, 'j'},
+	        {"help", no_argument, NULL, 'h'},
+	        CLIENT_LONG_OPTS,
+	        {NULL, 0, NULL, 0}};
+	struct client_args a;
 	char path[96] = "/api/v1/grants";
 	int64_t id;
-	int rc = parse(argc, argv, opts, "grant list", list_usage, &a);
+	int rc = client_parse_args(argc, argv, opts, "grant list", list_usage, &a);
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
 	if (a.id)
 		return cli_error(CLI_USAGE, "grant list: unexpected argument '%s'", a.id);
-	if (a.identity) {
-		if (!client_parse_id(a.identity, &id))
+	if (a.values[G_IDENTITY]) {
+		if (!client_parse_id(a.values[G_IDENTITY], &id))
 			return cli_error(CLI_USAGE, "grant list: --identity must be an identity's "
 			                            "number");
 		snprintf(path, sizeof(path), "/api/v1/grants?identity_id=%lld", (long long)id);
 	}
-	return call("grant list", &a, "GET", path, NULL, show_list);
+	return client_call_show("grant list", &a, "GET", path, NULL, show_list);
 }
 
 static int grant_create(int argc, char **argv)
 {
-	static const struct option opts[] = {{"identity", required_argument, NULL, 'i'},
-	                                     {"role", required_argument, NULL, 'r'},
-	                                     {"decision", required_argument, NULL, 'd'},
-	                                     {"from", required_argument, NULL, 'f'},
-	                                     {"until", required_argument, NULL, 'u'},
-	                                     {"json", no_argument, NULL, 'j'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     CLIENT_LONG_OPTS,
-	                                     {NULL, 0, NULL, 0}};
-	struct grant_args a;
+	static const struct option opts[] = {
+	        {"identity", required_argument, NULL, CLIENT_VALUE(G_IDENTITY)},
+	        {"role", required_argument, NULL, CLIENT_VALUE(G_ROLE)},
+	        {"decision", required_argument, NULL, CLIENT_VALUE(G_DECISION)},
+	        {"from", required_argument, NULL, CLIENT_VALUE(G_FROM)},
+	        {"until", required_argument, NULL, CLIENT_VALUE(G_UNTIL)},
+	        {"json", no_argument, NULL, 'j'},
+	        {"help", no_argument, NULL, 'h'},
+	        CLIENT_LONG_OPTS,
+	        {NULL, 0, NULL, 0}};
+	struct client_args a;
 	json_t *body;
 	int64_t id;
-	int rc = parse(argc, argv, opts, "grant create", create_usage, &a);
+	int rc = client_parse_args(argc, argv, opts, "grant create", create_usage, &a);
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
 	if (a.id)
 		return cli_error(CLI_USAGE, "grant create: unexpected argument '%s'", a.id);
-	if (!a.identity || !a.role || !a.decision || !a.from)
+	if (!a.values[G_IDENTITY] || !a.values[G_ROLE] || !a.values[G_DECISION] ||
+	    !a.values[G_FROM])
 		return cli_error(CLI_USAGE,
 		                 "grant create: --identity, --role, --decision and "
 		                 "--from are required (see 'skydd grant create --help')");
-	if (!client_parse_id(a.identity, &id))
+	if (!client_parse_id(a.values[G_IDENTITY], &id))
 		return cli_error(CLI_USAGE,
 		                 "grant create: --identity must be an identity's number");
-	body = json_pack("{s:I, s:s, s:s, s:s}", "identity_id", (json_int_t)id, "role", a.role,
-	                 "decision_ref", a.decision, "valid_from", a.from);
-	if (body && a.until && json_object_set_new(body, "valid_until", json_string(a.until))) {
+	body = json_pack("{s:I, s:s, s:s, s:s}", "identity_id", (json_int_t)id, "role",
+	                 a.values[G_ROLE], "decision_ref", a.values[G_DECISION], "valid_from",
+	                 a.values[G_FROM]);
+	if (body && a.values[G_UNTIL] &&
+	    json_object_set_new(body, "valid_until", json_string(a.values[G_UNTIL]))) {
 		json_decref(body);
 		body = NULL;
 	}
 	if (!body)
 		return cli_error(CLI_USAGE, "grant create: the arguments must be UTF-8 text");
-	rc = call("grant create", &a, "POST", "/api/v1/grants", body, show_grant);
+	rc = client_call_show("grant create", &a, "POST", "/api/v1/grants", body, show_grant);
 	json_decref(body);
 	return rc;
 }
@@ -268,19 +196,19 @@ static int grant_change(int argc, char **argv, bool review, const struct option 
 {
 	const char *cmd = review ? "grant review" : "grant revoke";
 	const char *what = review ? "review" : "revoke";
-	struct grant_args a;
+	struct client_args a;
 	const char *text;
 	char path[96];
 	json_t *body;
 	int64_t id;
-	int rc = parse(argc, argv, opts, cmd, usage, &a);
+	int rc = client_parse_args(argc, argv, opts, cmd, usage, &a);
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
 	if (!a.id || !client_parse_id(a.id, &id))
 		return cli_error(CLI_USAGE, "%s: give the grant's number (see 'skydd %s --help')",
 		                 cmd, cmd);
-	text = review ? a.note : a.reason;
+	text = review ? a.values[G_NOTE] : a.values[G_REASON];
 	if (!text)
 		return cli_error(CLI_USAGE, "%s: %s TEXT is required", cmd,
 		                 review ? "--note" : "--reason");
@@ -288,29 +216,31 @@ static int grant_change(int argc, char **argv, bool review, const struct option 
 	body = json_pack("{s:s}", review ? "note" : "reason", text);
 	if (!body)
 		return cli_error(CLI_USAGE, "%s: the text must be UTF-8", cmd);
-	rc = call(cmd, &a, "POST", path, body, show_grant);
+	rc = client_call_show(cmd, &a, "POST", path, body, show_grant);
 	json_decref(body);
 	return rc;
 }
 
 static int grant_review(int argc, char **argv)
 {
-	static const struct option opts[] = {{"note", required_argument, NULL, 'n'},
-	                                     {"json", no_argument, NULL, 'j'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     CLIENT_LONG_OPTS,
-	                                     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	        {"note", required_argument, NULL, CLIENT_VALUE(G_NOTE)},
+	        {"json", no_argument, NULL, 'j'},
+	        {"help", no_argument, NULL, 'h'},
+	        CLIENT_LONG_OPTS,
+	        {NULL, 0, NULL, 0}};
 
 	return grant_change(argc, argv, true, opts, review_usage);
 }
 
 static int grant_revoke(int argc, char **argv)
 {
-	static const struct option opts[] = {{"reason", required_argument, NULL, 'R'},
-	                                     {"json", no_argument, NULL, 'j'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     CLIENT_LONG_OPTS,
-	                                     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	        {"reason", required_argument, NULL, CLIENT_VALUE(G_REASON)},
+	        {"json", no_argument, NULL, 'j'},
+	        {"help", no_argument, NULL, 'h'},
+	        CLIENT_LONG_OPTS,
+	        {NULL, 0, NULL, 0}};
 
 	return grant_change(argc, argv, false, opts, revoke_usage);
 }

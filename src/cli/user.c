@@ -45,58 +45,10 @@ static const char update_usage[] =
         "  --status S       active or disabled\n"
         "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
 
-struct user_args {
-	struct client_opts co;
-	bool json;
-	const char *username, *name, *clearance, *status;
-	const char *id; /* the one positional argument */
-};
-
-/* Parses a subcommand's options (those in opts) and at most one ID. -1: --help was printed. */
-static int parse(int argc, char **argv, const struct option *opts, const char *cmd,
-                 const char *usage, struct user_args *a)
-{
-	int c;
-
-	memset(a, 0, sizeof(*a));
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (client_opt(&a->co, c, optarg))
-			continue;
-		switch (c) {
-		case 'j':
-			a->json = true;
-			break;
-		case 'U':
-			a->username = optarg;
-			break;
-		case 'n':
-			a->name = optarg;
-			break;
-		case 'c':
-			a->clearance = optarg;
-			break;
-		case 's':
-			a->status = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return -1;
-		default:
-			return client_bad_option(cmd, argv);
-		}
-	}
-	for (; optind < argc; optind++) {
-		if (a->id)
-			return cli_error(CLI_USAGE, "%s: unexpected argument '%s'", cmd,
-			                 argv[optind]);
-		a->id = argv[optind];
-	}
-	return CLI_OK;
-}
-
 /* The path of one identity, from the ID argument. */
+/* Where each option's value lands in struct client_args.values. */
+enum { U_USERNAME, U_NAME, U_CLEARANCE, U_STATUS };
+
 static int id_path(const char *cmd, const char *arg, char *path, size_t cap)
 {
 	int64_t id;
@@ -121,26 +73,6 @@ static void show_identity(json_t *ident)
 	client_kv("enrolled", client_field(ident, "enrolled", v, sizeof(v)));
 	client_kv("roles", client_field(ident, "roles", v, sizeof(v)));
 	client_kv("created", client_field(ident, "created_at", v, sizeof(v)));
-}
-
-/* Opens the client, makes one call, prints the JSON or hands it to show. */
-static int call(const char *cmd, const struct user_args *a, const char *method, const char *path,
-                json_t *body, void (*show)(json_t *reply))
-{
-	struct client *cl = NULL;
-	json_t *o = NULL;
-	int rc;
-
-	rc = client_open(cmd, &a->co, true, &cl);
-	if (!rc)
-		rc = client_call(cl, method, path, body, &o);
-	if (!rc && a->json)
-		cli_print_json(o);
-	else if (!rc)
-		show(o);
-	json_decref(o);
-	client_free(cl);
-	return rc;
 }
 
 static void show_list(json_t *o)
@@ -192,14 +124,14 @@ static int user_list(int argc, char **argv)
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     CLIENT_LONG_OPTS,
 	                                     {NULL, 0, NULL, 0}};
-	struct user_args a;
-	int rc = parse(argc, argv, opts, "user list", list_usage, &a);
+	struct client_args a;
+	int rc = client_parse_args(argc, argv, opts, "user list", list_usage, &a);
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
 	if (a.id)
 		return cli_error(CLI_USAGE, "user list: unexpected argument '%s'", a.id);
-	return call("user list", &a, "GET", "/api/v1/identities", NULL, show_list);
+	return client_call_show("user list", &a, "GET", "/api/v1/identities", NULL, show_list);
 }
 
 static int user_show(int argc, char **argv)
@@ -208,78 +140,84 @@ static int user_show(int argc, char **argv)
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     CLIENT_LONG_OPTS,
 	                                     {NULL, 0, NULL, 0}};
-	struct user_args a;
+	struct client_args a;
 	char path[64];
-	int rc = parse(argc, argv, opts, "user show", show_usage, &a);
+	int rc = client_parse_args(argc, argv, opts, "user show", show_usage, &a);
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
 	if (id_path("user show", a.id, path, sizeof(path)))
 		return CLI_USAGE;
-	return call("user show", &a, "GET", path, NULL, show_one);
+	return client_call_show("user show", &a, "GET", path, NULL, show_one);
 }
 
 static int user_create(int argc, char **argv)
 {
-	static const struct option opts[] = {{"username", required_argument, NULL, 'U'},
-	                                     {"name", required_argument, NULL, 'n'},
-	                                     {"clearance", required_argument, NULL, 'c'},
-	                                     {"json", no_argument, NULL, 'j'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     CLIENT_LONG_OPTS,
-	                                     {NULL, 0, NULL, 0}};
-	struct user_args a;
+	static const struct option opts[] = {
+	        {"username", required_argument, NULL, CLIENT_VALUE(U_USERNAME)},
+	        {"name", required_argument, NULL, CLIENT_VALUE(U_NAME)},
+	        {"clearance", required_argument, NULL, CLIENT_VALUE(U_CLEARANCE)},
+	        {"json", no_argument, NULL, 'j'},
+	        {"help", no_argument, NULL, 'h'},
+	        CLIENT_LONG_OPTS,
+	        {NULL, 0, NULL, 0}};
+	struct client_args a;
 	json_t *body;
-	int rc = parse(argc, argv, opts, "user create", create_usage, &a);
+	int rc = client_parse_args(argc, argv, opts, "user create", create_usage, &a);
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
 	if (a.id)
 		return cli_error(CLI_USAGE, "user create: unexpected argument '%s'", a.id);
-	if (!a.username || !a.name || !a.clearance)
+	if (!a.values[U_USERNAME] || !a.values[U_NAME] || !a.values[U_CLEARANCE])
 		return cli_error(CLI_USAGE, "user create: --username, --name and --clearance are "
 		                            "required (see 'skydd user create --help')");
-	body = json_pack("{s:s, s:s, s:s}", "username", a.username, "display_name", a.name,
-	                 "clearance", a.clearance);
+	body = json_pack("{s:s, s:s, s:s}", "username", a.values[U_USERNAME], "display_name",
+	                 a.values[U_NAME], "clearance", a.values[U_CLEARANCE]);
 	if (!body)
 		return cli_error(CLI_USAGE, "user create: the arguments must be UTF-8 text");
-	rc = call("user create", &a, "POST", "/api/v1/identities", body, show_created);
+	rc = client_call_show("user create", &a, "POST", "/api/v1/identities", body, show_created);
 	json_decref(body);
 	return rc;
 }
 
 static int user_update(int argc, char **argv)
 {
-	static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
-	                                     {"clearance", required_argument, NULL, 'c'},
-	                                     {"status", required_argument, NULL, 's'},
-	                                     {"json", no_argument, NULL, 'j'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     CLIENT_LONG_OPTS,
-	                                     {NULL, 0, NULL, 0}};
-	struct user_args a;
+	static const struct option opts[] = {
+	        {"name", required_argument, NULL, CLIENT_VALUE(U_NAME)},
+	        {"clearance", required_argument, NULL, CLIENT_VALUE(U_CLEARANCE)},
+	        {"status", required_argument, NULL, CLIENT_VALUE(U_STATUS)},
+	        {"json", no_argument, NULL, 'j'},
+	        {"help", no_argument, NULL, 'h'},
+	        CLIENT_LONG_OPTS,
+	        {NULL, 0, NULL, 0}};
+	struct client_args a;
 	json_t *body;
 	char path[64];
-	int rc = parse(argc, argv, opts, "user update", update_usage, &a);
+	int rc = client_parse_args(argc, argv, opts, "user update", update_usage, &a);
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
 	if (id_path("user update", a.id, path, sizeof(path)))
 		return CLI_USAGE;
-	if (!a.name && !a.clearance && !a.status)
+	if (!a.values[U_NAME] && !a.values[U_CLEARANCE] && !a.values[U_STATUS])
 		return cli_error(CLI_USAGE, "user update: give --name, --clearance or --status");
-	if (a.status && strcmp(a.status, "active") != 0 && strcmp(a.status, "disabled") != 0)
+	if (a.values[U_STATUS] && strcmp(a.values[U_STATUS], "active") != 0 &&
+	    strcmp(a.values[U_STATUS], "disabled") != 0)
 		return cli_error(CLI_USAGE, "user update: --status must be active or disabled");
 	body = json_object();
-	if (body && a.name && json_object_set_new(body, "display_name", json_string(a.name)))
+	if (body && a.values[U_NAME] &&
+	    json_object_set_new(body, "display_name", json_string(a.values[U_NAME])))
 		goto bad;
-	if (body && a.clearance && json_object_set_new(body, "clearance", json_string(a.clearance)))
+	if (body && a.values[U_CLEARANCE] &&
+	    json_object_set_new(body, "clearance", json_string(a.values[U_CLEARANCE])))
 		goto bad;
-	if (body && a.status && json_object_set_new(body, "status", json_string(a.status)))
+	if (body && a.values[U_STATUS] &&
+	    json_object_set_new(body, "status", json_string(a.values[U_STATUS])))
 		goto bad;
 	if (!body)
 		goto bad;
-	rc = call("user update", &a, "PATCH", path, body, show_one);
+	rc = client_call_show("user update", &a, "PATCH", path, body, show_one);
 	json_decref(body);
 	return rc;
 bad:
