@@ -80,83 +80,74 @@ void api_reply(struct api_ctx *c, unsigned status, json_t *v)
 	}
 }
 
-void api_error(struct api_ctx *c, unsigned status, const char *code, const char *field,
-               const char *fmt, ...)
+/* The one error body: {"error":{"code","message","field"[,"reason"]}}. */
+static void error_reply(struct api_ctx *c, unsigned status, const char *code, const char *field,
+                        const char *reason, char *msg)
 {
-	char msg[300];
+	size_t n = strlen(msg);
 	json_t *v;
-	size_t n;
-	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	/* A message cut short may end inside a UTF-8 sequence, which jansson refuses. */
-	n = strlen(msg);
 	while (n > 0 && !sk_utf8_valid(msg, n))
 		msg[--n] = '\0';
 	buf_reset(&c->resp->body);
 	v = json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", code, "message", msg, "field",
 	              field && *field ? field : NULL);
+	if (v && reason && *reason)
+		json_object_set_new(json_object_get(v, "error"), "reason", json_string(reason));
 	if (!v) /* still an error in JSON, never an empty body */
 		v = json_pack("{s:{s:s, s:s, s:n}}", "error", "code", code, "message",
 		              "the request had text that is not UTF-8", "field");
 	api_reply(c, status, v);
 }
 
+void api_error(struct api_ctx *c, unsigned status, const char *code, const char *field,
+               const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	error_reply(c, status, code, field, NULL, msg);
+}
+
+/* How each error code answers (docs/api.md lists the same). */
+static const struct {
+	int rc;
+	unsigned status;
+	const char *code;
+	bool field; /* the model's field is meaningful */
+} failures[] = {
+        {SK_EINVAL, 400, "invalid_field", true},  {SK_ERANGE, 400, "invalid_field", true},
+        {SK_ETOOBIG, 413, "too_large", true},     {SK_EAUTH, 401, "bad_credentials", true},
+        {SK_EPERM, 403, "forbidden", true},       {SK_ENOTFOUND, 404, "not_found", true},
+        {SK_EEXIST, 409, "conflict", true},       {SK_ERULE, 422, "rule", true},
+        {SK_ETHROTTLED, 429, "throttled", false}, {SK_EBUSY, 503, "unavailable", false},
+};
+
 void api_fail(struct api_ctx *c, int rc, const struct model_err *err)
 {
-	const char *field = err ? err->field : NULL;
-	const char *msg = err && err->msg[0] ? err->msg : sk_strerror(rc);
+	char msg[300], ra[16];
 
-	switch (rc) {
-	case SK_EINVAL:
-	case SK_ERANGE:
-		api_error(c, 400, "invalid_field", field, "%s", msg);
-		if (err && err->reason[0]) {
-			/* The stable reason lets the UI say it in Swedish. */
-			buf_reset(&c->resp->body);
-			api_reply(c, 400,
-			          json_pack("{s:{s:s, s:s, s:s?, s:s}}", "error", "code",
-			                    "invalid_field", "message", msg, "field",
-			                    field && *field ? field : NULL, "reason", err->reason));
-		}
-		break;
-	case SK_ETOOBIG:
-		api_error(c, 413, "too_large", field, "%s", msg);
-		break;
-	case SK_EAUTH:
-		api_error(c, 401, "bad_credentials", field, "%s", msg);
-		break;
-	case SK_EPERM:
-		api_error(c, 403, "forbidden", field, "%s", msg);
-		break;
-	case SK_ENOTFOUND:
-		api_error(c, 404, "not_found", field, "%s", msg);
-		break;
-	case SK_EEXIST:
-		api_error(c, 409, "conflict", field, "%s", msg);
-		break;
-	case SK_ERULE:
-		api_error(c, 422, "rule", field, "%s", msg);
-		break;
-	case SK_ETHROTTLED: {
-		char ra[16];
-
+	snprintf(msg, sizeof(msg), "%s", err && err->msg[0] ? err->msg : sk_strerror(rc));
+	if (rc == SK_ETHROTTLED || rc == SK_EBUSY) {
 		snprintf(ra, sizeof(ra), "%d", err && err->retry_after > 0 ? err->retry_after : 1);
 		http_resp_header(c->resp, "Retry-After", ra);
-		api_error(c, 429, "throttled", NULL, "%s", msg);
-		break;
 	}
-	case SK_EBUSY:
-		http_resp_header(c->resp, "Retry-After", "1");
-		api_error(c, 503, "unavailable", NULL, "the server is shutting down or busy");
-		break;
-	default:
-		api_error(c, 500, "internal", NULL, "internal error: %s (nothing was changed)",
-		          sk_strerror(rc));
-		break;
+	if (rc == SK_EBUSY)
+		snprintf(msg, sizeof(msg), "the server is shutting down or busy");
+	for (size_t i = 0; i < sizeof(failures) / sizeof(failures[0]); i++) {
+		if (failures[i].rc == rc) {
+			error_reply(c, failures[i].status, failures[i].code,
+			            failures[i].field && err ? err->field : NULL,
+			            err ? err->reason : NULL, msg);
+			return;
+		}
 	}
+	api_error(c, 500, "internal", NULL, "internal error: %s (nothing was changed)",
+	          sk_strerror(rc));
 }
 
 /* ---- matching ---- */
