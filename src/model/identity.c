@@ -151,12 +151,17 @@ struct creds_cmd {
 static int creds_fn(struct store_tx *tx, void *arg)
 {
 	struct creds_cmd *c = arg;
+	char t[SK_TIME_LEN + 1];
 	int rc;
 
+	model_time(store_tx_now(tx), t);
 	rc = store_tx_run(tx,
-	                  "UPDATE credential SET pw_hash = ?2, must_change = 0, totp_secret = ?3, "
-	                  "totp_confirmed = 1 WHERE identity_id = ?1",
-	                  "itb", c->id, c->hash, (const void *)c->sealed, c->sealed_len);
+	                  "UPDATE credential SET pw_hash = ?2, pw_set_at = ?3, must_change = 0, "
+	                  "totp_secret = ?4, totp_confirmed = 1 WHERE identity_id = ?1",
+	                  "ittb", c->id, c->hash, t, (const void *)c->sealed, c->sealed_len);
+	/* Like every password an account has had, it counts against reuse (4 kap. 10 §). */
+	if (!rc)
+		rc = model_tx_history_add(tx, c->id, c->hash, t);
 	if (rc)
 		return rc;
 	return model_tx_log(tx, 0, "identity.enrolled", "identity", c->id,

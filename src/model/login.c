@@ -515,6 +515,8 @@ static int new_password_hash(struct model *m, int64_t id, const char *username, 
 		snprintf(err->msg, sizeof(err->msg),
 		         "%s: must not be one of your last %d passwords (4 kap. 10 §)", field,
 		         AUTH_PW_HISTORY);
+		snprintf(err->reason, sizeof(err->reason), "%s",
+		         auth_pw_reason_name(AUTH_PW_REUSED));
 		return SK_EINVAL;
 	}
 	return auth_password_hash(pw, out);

@@ -1735,6 +1735,12 @@ static void test_login_enrol(void **state)
 	                    "code", code),
 	          &r);
 	expect_error(&r, 400, "invalid_field", "new_password", "enrolment with a short password");
+	/* the stable reason the UI translates */
+	expect(json_is_string(json_object_get(json_object_get(r.json, "error"), "reason")) &&
+	               strcmp(json_string_value(
+	                              json_object_get(json_object_get(r.json, "error"), "reason")),
+	                      "too_short") == 0,
+	       "a short password carries reason too_short: %s", body_text(&r));
 	rs_release(&r);
 	/* a step of TOTP to an account that has not enrolled is refused too */
 	send_json("POST", "/api/v1/login/totp", NULL, from,
@@ -2799,6 +2805,38 @@ static void test_privileged_use(void **state)
 	json_decref(added);
 }
 
+/* 4 kap. 10 §: a password change refuses the current (a recent) password and a wrong current one.
+ */
+static void test_password_change(void **state)
+{
+	const char *staff = role_user[ROLE_STAFF].main.token;
+	struct snap before, after;
+	struct rs r;
+
+	(void)state;
+	snap_take(&before);
+	send_json("POST", "/api/v1/me/password", staff, NULL,
+	          json_pack("{s:s, s:s}", "current_password", PASSWORD, "new_password", PASSWORD),
+	          &r);
+	expect_error(&r, 400, "invalid_field", "new_password", "reusing the current password");
+	expect(json_is_string(json_object_get(json_object_get(r.json, "error"), "reason")) &&
+	               strcmp(json_string_value(
+	                              json_object_get(json_object_get(r.json, "error"), "reason")),
+	                      "reused") == 0,
+	       "reuse carries reason reused: %s", body_text(&r));
+	rs_release(&r);
+	send_json("POST", "/api/v1/me/password", staff, NULL,
+	          json_pack("{s:s, s:s}", "current_password", "not-the-password-1", "new_password",
+	                    "Vintergata-Sill-Pumpa-93"),
+	          &r);
+	expect_error(&r, 400, "invalid_field", "current_password", "a wrong current password");
+	rs_release(&r);
+	snap_take(&after);
+	snap_same(&before, &after, "refused password changes");
+	/* The session still works: nothing was changed. */
+	assert_int_equal(me_roles(staff), ROLE_BIT(ROLE_STAFF));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2810,6 +2848,7 @@ int main(void)
 	        cmocka_unit_test_teardown(test_session_lifetimes, short_server_teardown),
 	        cmocka_unit_test(test_tokens),
 	        cmocka_unit_test(test_privileged_use),
+	        cmocka_unit_test(test_password_change),
 	        cmocka_unit_test(test_ledger),
 	        cmocka_unit_test(test_headers),
 	        cmocka_unit_test(test_openapi),
