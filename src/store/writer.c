@@ -253,41 +253,48 @@ static int bind_va(struct store_q *q, const char *types, va_list ap)
 	return rc;
 }
 
-int store_tx_run(struct store_tx *tx, const char *sql, const char *types, ...)
+/* Binds, then runs to completion (out NULL) or reads column 0 of the first row into *out. */
+static int run_va(struct store_tx *tx, int64_t *out, const char *sql, const char *types, va_list ap)
 {
 	struct store_q *q;
-	va_list ap;
 	int rc;
 
 	rc = store_conn_prepare(tx->conn, sql, &q);
 	if (rc)
 		return rc;
-	va_start(ap, types);
 	rc = bind_va(q, types, ap);
-	va_end(ap);
-	while (!rc && (rc = store_q_step(q)) == SK_OK)
-		;
+	if (!rc && out) {
+		rc = store_q_step(q);
+		if (!rc)
+			*out = store_q_int(q, 0);
+	} else {
+		while (!rc && (rc = store_q_step(q)) == SK_OK)
+			;
+		rc = rc == SK_ENOTFOUND ? SK_OK : rc;
+	}
 	store_q_done(q);
-	return rc == SK_ENOTFOUND ? SK_OK : rc;
+	return rc;
+}
+
+int store_tx_run(struct store_tx *tx, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = run_va(tx, NULL, sql, types, ap);
+	va_end(ap);
+	return rc;
 }
 
 int store_tx_int(struct store_tx *tx, int64_t *out, const char *sql, const char *types, ...)
 {
-	struct store_q *q;
 	va_list ap;
 	int rc;
 
-	rc = store_conn_prepare(tx->conn, sql, &q);
-	if (rc)
-		return rc;
 	va_start(ap, types);
-	rc = bind_va(q, types, ap);
+	rc = run_va(tx, out, sql, types, ap);
 	va_end(ap);
-	if (!rc)
-		rc = store_q_step(q);
-	if (!rc)
-		*out = store_q_int(q, 0);
-	store_q_done(q);
 	return rc;
 }
 
