@@ -28,17 +28,6 @@ static const char *client_of(struct api_ctx *c)
 	return ua;
 }
 
-static json_t *roles_json(unsigned roles)
-{
-	json_t *arr = json_array();
-
-	for (int r = 0; r < ROLE_COUNT; r++) {
-		if (roles & ROLE_BIT(r))
-			json_array_append_new(arr, json_string(role_name((enum role)r)));
-	}
-	return arr;
-}
-
 void api_h_health(struct api_ctx *c)
 {
 	api_reply(c, 200, json_pack("{s:s}", "status", "ok"));
@@ -210,7 +199,7 @@ void api_h_me(struct api_ctx *c)
 		model_csrf_token(m, &c->p, csrf);
 	o = json_pack("{s:o, s:o, s:s, s:s?, s:{s:I, s:I}}", "identity",
 	              ident ? ident : json_pack("{s:s}", "username", c->p.username), "roles",
-	              roles_json(c->p.roles), "clearance", clearance_name(c->p.clearance),
+	              model_roles_json(c->p.roles), "clearance", clearance_name(c->p.clearance),
 	              "csrf_token", csrf[0] ? csrf : NULL, "session", "id",
 	              (json_int_t)c->p.session_id, "token_id", (json_int_t)c->p.token_id);
 	api_reply(c, 200, o);

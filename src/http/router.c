@@ -467,14 +467,10 @@ static bool state_changing(const char *method)
  */
 static bool privileged_use(const struct api_route *r, const struct principal *p)
 {
-	unsigned priv = 0;
+	unsigned priv = model_privileged_roles();
 
 	if ((r->flags & API_PUBLIC) || r->roles == ROLES_ANY)
 		return false;
-	for (int i = 0; i < ROLE_COUNT; i++) {
-		if (role_privileged((enum role)i))
-			priv |= ROLE_BIT(i);
-	}
 	return (r->roles & p->roles & priv) && !(r->roles & p->roles & ~priv);
 }
 

@@ -290,60 +290,55 @@ int model_identity_update(struct model *m, const struct principal *p, int64_t id
 
 /* ---- queries ---- */
 
-json_t *model_identity_get(struct model *m, int64_t id)
+/* One identity with its roles in force today (?1), in one statement. */
+#define IDENTITY_SQL                                                                               \
+	"SELECT i.id, i.username, i.display_name, i.clearance, i.status, i.created_at, "           \
+	"coalesce(c.totp_confirmed, 0), (SELECT group_concat(role, ' ') FROM role_grant "          \
+	"WHERE " MODEL_GRANT_IN_FORCE("i.id") ") FROM identity i LEFT JOIN credential c ON "       \
+	                                      "c.identity_id = i.id "
+
+static json_t *identity_row(struct store_q *q)
 {
-	static const char sql[] = "SELECT i.id, i.username, i.display_name, i.clearance, i.status, "
-	                          "i.created_at, coalesce(c.totp_confirmed, 0) FROM identity i "
-	                          "LEFT JOIN credential c ON c.identity_id = i.id WHERE i.id = ?1";
-	struct store_reader *r = model_reader(m);
-	struct store_q *q;
-	json_t *rows = NULL;
-
-	if (!r || store_reader_query(r, sql, &q))
-		return NULL;
-	store_q_bind_int(q, 1, id);
-	if (store_q_step(q) == SK_OK) {
-		/* The roles query reuses this reader: copy the row first. */
-		rows = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
-		                 (json_int_t)store_q_int(q, 0), "username", store_q_text(q, 1),
-		                 "display_name", store_q_text(q, 2), "clearance",
-		                 store_q_text(q, 3), "status", store_q_text(q, 4), "created_at",
-		                 store_q_text(q, 5), "enrolled", (int)store_q_int(q, 6));
-	}
-	store_q_done(q);
-	if (rows) {
-		unsigned roles = model_roles_of(m, id);
-		json_t *arr = json_array();
-
-		for (int i = 0; i < ROLE_COUNT; i++) {
-			if (roles & ROLE_BIT(i))
-				json_array_append_new(arr, json_string(role_name((enum role)i)));
-		}
-		json_object_set_new(rows, "roles", arr);
-	}
-	return rows;
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:o}", "id",
+	                 (json_int_t)store_q_int(q, 0), "username", store_q_text(q, 1),
+	                 "display_name", store_q_text(q, 2), "clearance", store_q_text(q, 3),
+	                 "status", store_q_text(q, 4), "created_at", store_q_text(q, 5), "enrolled",
+	                 (int)store_q_int(q, 6), "roles",
+	                 model_roles_json(model_roles_mask(store_q_text(q, 7))));
 }
 
-json_t *model_identity_list(struct model *m)
+/* Runs IDENTITY_SQL + tail (id bound to ?2 when given) and collects the rows. */
+static json_t *identities(struct model *m, const char *sql, int64_t id)
 {
 	struct store_reader *r = model_reader(m);
 	json_t *arr = json_array();
 	struct store_q *q;
-	int64_t ids[4096];
-	size_t n = 0;
+	char today[11];
 
-	if (!r || !arr || store_reader_query(r, "SELECT id FROM identity ORDER BY id", &q)) {
+	if (!r || !arr || store_reader_query(r, sql, &q)) {
 		json_decref(arr);
 		return NULL;
 	}
-	while (n < sizeof(ids) / sizeof(ids[0]) && store_q_step(q) == SK_OK)
-		ids[n++] = store_q_int(q, 0);
+	model_today(today);
+	store_q_bind_text(q, 2, today);
+	if (id)
+		store_q_bind_int(q, 1, id);
+	while (store_q_step(q) == SK_OK)
+		json_array_append_new(arr, identity_row(q));
 	store_q_done(q);
-	for (size_t i = 0; i < n; i++) {
-		json_t *o = model_identity_get(m, ids[i]);
-
-		if (o)
-			json_array_append_new(arr, o);
-	}
 	return arr;
+}
+
+json_t *model_identity_get(struct model *m, int64_t id)
+{
+	json_t *arr = identities(m, IDENTITY_SQL "WHERE i.id = ?1", id);
+	json_t *o = json_incref(json_array_get(arr, 0));
+
+	json_decref(arr);
+	return o;
+}
+
+json_t *model_identity_list(struct model *m)
+{
+	return identities(m, IDENTITY_SQL "ORDER BY i.id", 0);
 }

@@ -864,16 +864,14 @@ int model_password_change(struct model *m, const struct principal *p, const char
 int model_log_privileged_use(struct model *m, const struct principal *p, const char *method,
                              const char *route, unsigned status)
 {
-	json_t *roles = json_array(), *d;
+	unsigned priv = model_privileged_roles();
 	char object[64];
+	json_t *d;
 	int rc;
 
-	for (int r = 0; r < ROLE_COUNT; r++) {
-		if ((p->roles & ROLE_BIT(r)) && role_privileged((enum role)r))
-			json_array_append_new(roles, json_string(role_name((enum role)r)));
-	}
 	d = json_pack("{s:s, s:s, s:i, s:o, s:I}", "method", method, "route", route, "status",
-	              (int)status, "roles", roles, "session_id", (json_int_t)p->session_id);
+	              (int)status, "roles", model_roles_json(p->roles & priv), "session_id",
+	              (json_int_t)p->session_id);
 	if (!d)
 		return SK_ENOMEM;
 	snprintf(object, sizeof(object), "identity/%lld", (long long)p->id);

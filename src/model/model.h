@@ -36,6 +36,10 @@ enum role {
 const char *role_name(enum role r);
 int role_parse(const char *s); /* the role or -1 */
 bool role_privileged(enum role r);
+/* The mask of every privileged role. */
+unsigned model_privileged_roles(void);
+/* The role names in a mask, as a JSON array in role order. */
+json_t *model_roles_json(unsigned roles);
 
 enum clearance { CLEAR_NONE, CLEAR_BH, CLEAR_K, CLEAR_H, CLEAR_KH };
 const char *clearance_name(enum clearance c);

@@ -27,6 +27,28 @@ bool role_privileged(enum role r)
 	return r == ROLE_ADMIN;
 }
 
+unsigned model_privileged_roles(void)
+{
+	unsigned mask = 0;
+
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		if (role_privileged((enum role)r))
+			mask |= ROLE_BIT(r);
+	}
+	return mask;
+}
+
+json_t *model_roles_json(unsigned roles)
+{
+	json_t *arr = json_array();
+
+	for (int r = 0; arr && r < ROLE_COUNT; r++) {
+		if (roles & ROLE_BIT(r))
+			json_array_append_new(arr, json_string(role_names[r]));
+	}
+	return arr;
+}
+
 static const char *const clearance_names[] = {"none", "BH", "K", "H", "KH"};
 
 const char *clearance_name(enum clearance c)

@@ -21,22 +21,15 @@ struct token_cmd {
 static int token_create_fn(struct store_tx *tx, void *arg)
 {
 	struct token_cmd *c = arg;
-	json_t *roles = json_array();
 	int rc;
 
 	rc = store_tx_int(tx, &c->id, "SELECT coalesce(max(id), 0) + 1 FROM service_token", "");
-	if (rc) {
-		json_decref(roles);
+	if (rc)
 		return rc;
-	}
-	for (int r = 0; r < ROLE_COUNT; r++) {
-		if (c->roles & ROLE_BIT(r))
-			json_array_append_new(roles, json_string(role_name((enum role)r)));
-	}
 	return model_tx_log(tx, c->p->id, "token.created", "token", c->id,
 	                    json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)c->id, "name",
-	                              c->name, "roles", roles, "token_hash", c->hash_hex,
-	                              "expires_at", c->expires_at));
+	                              c->name, "roles", model_roles_json(c->roles), "token_hash",
+	                              c->hash_hex, "expires_at", c->expires_at));
 }
 
 int model_token_create(struct model *m, const struct principal *p, const char *name, unsigned roles,
