@@ -14,6 +14,26 @@ D=$T/data
 	{ not_ok "init"; diag "$(cat "$T/init.err")"; finish; }
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
+# Bad options: exit 2, one line, nothing started.
+for bad in "--threads 0" "--threads 999" "--session-idle 5" "--session-max 10" \
+	"--password-min 3" "--listen 127.0.0.1" "--listen 1.2.3.4.5:80" "--bogus"; do
+	# shellcheck disable=SC2086
+	run "$SKYDD" serve --data "$D" --listen 127.0.0.1:"$(free_port)" $bad
+	rc_one_line 2 && ok "serve $bad: exit 2 with one line" || { not_ok "serve $bad: exit 2 with one line"; show_output; }
+done
+run "$SKYDD" serve --data "$D"
+rc_one_line 2 && ok "serve without --listen: exit 2 with one line" || { not_ok "serve without --listen"; show_output; }
+run "$SKYDD" serve --data "$T/nothing-here" --listen 127.0.0.1:"$(free_port)"
+rc_one_line 2 && ok "serve on a missing instance: exit 2 with one line" || { not_ok "serve on a missing instance"; show_output; }
+
+# The route table: listed, and its OpenAPI form is the committed document.
+run "$SKYDD" routes
+check "routes lists the API with roles" grep -q '^POST   /api/v1/grants' "$T/out"
+run "$SKYDD" routes --bogus
+rc_one_line 2 && ok "routes --bogus: exit 2 with one line" || { not_ok "routes --bogus"; show_output; }
+run "$SKYDD" routes --openapi
+check "routes --openapi prints docs/api/openapi.yaml exactly" cmp -s "$T/out" docs/api/openapi.yaml
+
 run "$SKYDD" serve --data "$D" --listen 0.0.0.0:"$(free_port)"
 expect_fail_msg 2 "TLS" "plain http on a non-loopback address is refused"
 check "... with one line on stderr" one_line_stderr
