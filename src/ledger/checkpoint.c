@@ -106,7 +106,7 @@ int ledger_checkpoint_parse(const char *text, size_t len, struct ledger_checkpoi
 	if (!checkpoint_next_line(&p, end, &line, &n) || !checkpoint_parse_size(line, n, &c.size))
 		goto out;
 	if (!checkpoint_next_line(&p, end, &line, &n) || n != CHECKPOINT_ROOT_B64_LEN ||
-	    ledger_base64_decode(line, n, c.root, LEDGER_HASH_LEN, NULL) != SK_OK)
+	    sk_base64_decode(line, n, c.root, LEDGER_HASH_LEN, NULL) != SK_OK)
 		goto out;
 	/* Extension lines: opaque to us, but each must be a non-empty line of text. */
 	while (p < end) {

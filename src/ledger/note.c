@@ -59,20 +59,6 @@ size_t ledger_utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
 	return n;
 }
 
-int ledger_base64_decode(const char *in, size_t len, uint8_t *out, size_t out_cap, size_t *out_len)
-{
-	size_t i;
-	char c;
-
-	for (i = 0; i < len; i++) {
-		c = in[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '+' || c == '/' || c == '='))
-			return SK_EINVAL;
-	}
-	return sk_base64_decode(in, len, out, out_cap, out_len);
-}
-
 /* Unicode White_Space, the set Go's unicode.IsSpace tests. */
 static bool note_is_space(uint32_t c)
 {
@@ -175,7 +161,7 @@ static int note_parse_key_fields(const char *s, size_t len, const char **name, s
 		goto out;
 	if (!note_parse_hash(plus1 + 1, (size_t)(plus2 - plus1 - 1), hash))
 		goto out;
-	if (ledger_base64_decode(plus2 + 1, (size_t)(end - plus2 - 1), key, 33, NULL) != SK_OK)
+	if (sk_base64_decode(plus2 + 1, (size_t)(end - plus2 - 1), key, 33, NULL) != SK_OK)
 		goto out;
 	if (key[0] != NOTE_ALG_ED25519)
 		goto out;
@@ -390,7 +376,7 @@ static int note_check_line(const char *line, size_t len, const char *text, size_
 	b64_len = (size_t)(line + len - b64);
 	if (!note_name_ok(name, name_len) || b64_len == 0)
 		goto out;
-	if (ledger_base64_decode(b64, b64_len, sig, sizeof(sig), &sig_len) != SK_OK || sig_len < 5)
+	if (sk_base64_decode(b64, b64_len, sig, sizeof(sig), &sig_len) != SK_OK || sig_len < 5)
 		goto out;
 	hash = (uint32_t)sig[0] << 24 | (uint32_t)sig[1] << 16 | (uint32_t)sig[2] << 8 | sig[3];
 	known = note_find(v, nv, name, name_len, hash);

@@ -32,11 +32,4 @@ int ledger_range_hash(uint64_t lo, uint64_t hi, ledger_read_node_fn rd, void *ct
  */
 size_t ledger_utf8_next(const unsigned char *s, size_t len, uint32_t *cp);
 
-/*
- * sk_base64_decode restricted to the base64 alphabet first: libsodium 1.0.18
- * decodes bytes >= 0x80 as if they were '/', which would give one value
- * several encodings. Same arguments and returns as sk_base64_decode.
- */
-int ledger_base64_decode(const char *in, size_t len, uint8_t *out, size_t out_cap, size_t *out_len);
-
 #endif
