@@ -20,7 +20,7 @@ static bool checkpoint_line_ok(const char *s, size_t len)
 	size_t i = 0, n;
 
 	while (i < len) {
-		n = ledger_utf8_next(p + i, len - i, &c);
+		n = sk_utf8_next(p + i, len - i, &c);
 		if (n == 0 || c < 0x20 || c == 0x7f)
 			return false;
 		i += n;

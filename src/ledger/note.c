@@ -19,46 +19,6 @@
 static const char note_sig_prefix[] = "\xe2\x80\x94 "; /* U+2014 EM DASH, space */
 static const char note_skey_prefix[] = "PRIVATE+KEY+";
 
-size_t ledger_utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
-{
-	uint32_t c, min;
-	size_t n, i;
-
-	if (len == 0)
-		return 0;
-	c = s[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		c &= 0x1f;
-		min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		c &= 0x0f;
-		min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		c &= 0x07;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
-}
-
 /* Unicode White_Space, the set Go's unicode.IsSpace tests. */
 static bool note_is_space(uint32_t c)
 {
@@ -75,7 +35,7 @@ static bool note_text_chars_ok(const char *s, size_t len)
 	size_t i = 0, n;
 
 	while (i < len) {
-		n = ledger_utf8_next(p + i, len - i, &c);
+		n = sk_utf8_next(p + i, len - i, &c);
 		if (n == 0 || (c < 0x20 && c != '\n'))
 			return false;
 		i += n;
@@ -93,7 +53,7 @@ static bool note_name_ok(const char *s, size_t len)
 	if (len == 0)
 		return false;
 	while (i < len) {
-		n = ledger_utf8_next(p + i, len - i, &c);
+		n = sk_utf8_next(p + i, len - i, &c);
 		if (n == 0 || c < 0x20 || c == '+' || note_is_space(c))
 			return false;
 		i += n;

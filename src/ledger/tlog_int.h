@@ -25,11 +25,4 @@
 int ledger_range_hash(uint64_t lo, uint64_t hi, ledger_read_node_fn rd, void *ctx,
                       uint8_t out[LEDGER_HASH_LEN]);
 
-/*
- * Decodes one UTF-8 code point from s[0..len) (len > 0) into *cp and returns
- * its length, or 0 when the bytes are not well-formed UTF-8 (overlongs,
- * surrogates and values above U+10FFFF are rejected).
- */
-size_t ledger_utf8_next(const unsigned char *s, size_t len, uint32_t *cp);
-
 #endif

@@ -25,6 +25,7 @@
 /*
  * Length of the well-formed sequence at s (Unicode Table 3-7), or 0. The
  * second-byte ranges are what exclude overlongs, surrogates and > U+10FFFF.
+ * Validation only: the canonical writer's loop needs no code points.
  */
 static size_t utf8_seq(const unsigned char *s, size_t n)
 {
@@ -56,6 +57,21 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 			return 0;
 	}
 	return len;
+}
+
+size_t sk_utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	static const unsigned char lead_mask[5] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+	size_t n = len ? utf8_seq(s, len) : 0;
+	uint32_t c;
+
+	if (n == 0)
+		return 0;
+	c = s[0] & lead_mask[n];
+	for (size_t i = 1; i < n; i++)
+		c = c << 6 | (s[i] & 0x3f);
+	*cp = c;
+	return n;
 }
 
 bool sk_utf8_valid(const char *s, size_t len)

@@ -138,6 +138,12 @@ int sk_json_canonical(const json_t *v, struct buf *out);
 /* Checks that a JSON value's nesting depth is at most max_depth. */
 bool sk_json_depth_ok(const json_t *v, int max_depth);
 
+/*
+ * Decodes the UTF-8 sequence at s into *cp and returns its length, or 0 when
+ * it is not well formed (overlongs, surrogates, > U+10FFFF, truncated).
+ */
+size_t sk_utf8_next(const unsigned char *s, size_t len, uint32_t *cp);
+
 /* Is s (len bytes) well-formed UTF-8 without overlongs or surrogates? */
 bool sk_utf8_valid(const char *s, size_t len);
 

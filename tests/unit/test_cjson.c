@@ -355,6 +355,41 @@ static const struct {
         {"\xc2\x41", 2}, /* lead byte then ASCII */
 };
 
+/* The decoder the ledger uses for note and checkpoint text: code points, and refusals. */
+static void test_utf8_next(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t len;
+		uint32_t cp;
+	} good[] = {{"A", 1, 0x41},
+	            {"\xc3\xa5", 2, 0xe5},
+	            {"\xe2\x80\x94", 3, 0x2014},
+	            {"\xef\xbf\xbd", 3, 0xfffd},
+	            {"\xf0\x9f\x98\x80", 4, 0x1f600},
+	            {"\xf4\x8f\xbf\xbf", 4, 0x10ffff}};
+	static const char *const bad[] = {
+	        "\x80",         "\xc0\xaf",         "\xc1\xbf",         "\xe0\x80\xaf",
+	        "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xff",
+	        "\xe2\x80"};
+	uint32_t cp = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(
+		        sk_utf8_next((const unsigned char *)good[i].s, strlen(good[i].s), &cp),
+		        good[i].len);
+		assert_int_equal(cp, good[i].cp);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (sk_utf8_next((const unsigned char *)bad[i], strlen(bad[i]), &cp) != 0)
+			fail_msg("accepted bad sequence %zu", i);
+	}
+	/* a sequence cut by the length is refused, and so is nothing */
+	assert_int_equal(sk_utf8_next((const unsigned char *)"\xe2\x80\x94", 2, &cp), 0);
+	assert_int_equal(sk_utf8_next((const unsigned char *)"A", 0, &cp), 0);
+}
+
 static void test_utf8(void **state)
 {
 	char text[32], field[64];
@@ -707,6 +742,7 @@ int main(void)
 	        cmocka_unit_test(test_syntax_message),
 	        cmocka_unit_test(test_duplicates_rejected),
 	        cmocka_unit_test(test_utf8),
+	        cmocka_unit_test(test_utf8_next),
 	        cmocka_unit_test(test_escapes_rejected),
 	        cmocka_unit_test(test_depth_limit),
 	        cmocka_unit_test(test_err_field),
