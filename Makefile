@@ -101,7 +101,7 @@ bench: bootstrap
 	$(MAKE) skydd $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 	BUILD=$(BUILD) ./bench/run
 
-$(BUILD)/bench/%: bench/%.c $(BUILD)/libskydd.a
+$(BUILD)/bench/%: bench/%.c bench/bench.h $(BUILD)/libskydd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libskydd.a $(PKG_LIBS)
 

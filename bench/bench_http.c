@@ -31,6 +31,9 @@
 #include "cli/cli.h"
 #include "model/model.h"
 #include "store/store.h"
+#include "bench.h"
+
+const char *const bench_name = "bench_http";
 
 #define GOAL_RATE      20000.0
 #define GOAL_RATIO     0.6
@@ -75,52 +78,12 @@ static void die_rc(const char *what, int rc)
 	die(what, sk_strerror(rc));
 }
 
-static uint64_t env_u64(const char *name, uint64_t def, uint64_t min, uint64_t max)
-{
-	const char *s = getenv(name);
-	unsigned long long v;
-	char *end;
-
-	if (!s || !*s)
-		return def;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || s[0] == '-' || v < min || v > max) {
-		fprintf(stderr,
-		        "bench_http: %s=%s: expected an integer in %" PRIu64 "..%" PRIu64 "\n",
-		        name, s, min, max);
-		exit(2);
-	}
-	return v;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static double process_cpu_s(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void print_load(const char *when)
-{
-	char line[128] = "?\n";
-	FILE *f = fopen("/proc/loadavg", "r");
-
-	if (f) {
-		if (!fgets(line, sizeof(line), f))
-			snprintf(line, sizeof(line), "?\n");
-		fclose(f);
-	}
-	printf("bench_http: load average %s: %s", when, line);
 }
 
 /*

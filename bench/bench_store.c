@@ -23,6 +23,9 @@
 #include "embedded.h"
 #include "ledger/ledger.h"
 #include "store/store.h"
+#include "bench.h"
+
+const char *const bench_name = "bench_store";
 
 #define APPEND_GOAL_RATE  100000.0
 #define APPEND_GOAL_RATIO 0.8
@@ -41,14 +44,6 @@ struct config {
 	bool keep;       /* leave the databases behind */
 	char dir[512];   /* the instance; baseline.db sits beside skydd.db */
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static uint64_t now_ns(void)
 {
@@ -76,25 +71,6 @@ static void die_sql(const char *what, sqlite3 *db)
 {
 	fprintf(stderr, "bench_store: %s: %s\n", what, db ? sqlite3_errmsg(db) : "no database");
 	exit(1);
-}
-
-static uint64_t env_u64(const char *name, uint64_t def, uint64_t min, uint64_t max)
-{
-	const char *s = getenv(name);
-	unsigned long long v;
-	char *end;
-
-	if (!s || !*s)
-		return def;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || s[0] == '-' || v < min || v > max) {
-		fprintf(stderr,
-		        "bench_store: %s=%s: expected an integer in %" PRIu64 "..%" PRIu64 "\n",
-		        name, s, min, max);
-		exit(2);
-	}
-	return v;
 }
 
 /* splitmix64: a fixed, seedable sequence so runs pick the same leaves. */
@@ -130,20 +106,6 @@ static void sql_exec(sqlite3 *db, const char *sql)
 {
 	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		die_sql(sql, db);
-}
-
-/* Other work on the machine shows in every figure: say how busy it was. */
-static void print_load(const char *when)
-{
-	char line[128] = "?";
-	FILE *f = fopen("/proc/loadavg", "r");
-
-	if (f) {
-		if (!fgets(line, sizeof(line), f))
-			snprintf(line, sizeof(line), "?\n");
-		fclose(f);
-	}
-	printf("bench_store: load average %s: %s", when, line);
 }
 
 /* ---- the data appended ---- */
