@@ -272,7 +272,7 @@ static void make_instance(struct config *cfg, struct login *lg)
 	g.decision_ref = "bench_http (benchmark setup)";
 	g.valid_from = today;
 	if (!rc)
-		rc = model_grant_create(m, 0, 0, &g, &gid, &err);
+		rc = model_grant_create(m, 0, &g, &gid, &err);
 	if (rc)
 		die("identity", err.msg[0] ? err.msg : sk_strerror(rc));
 	snprintf(lg->username, sizeof(lg->username), "%s", ni.username);

@@ -171,8 +171,7 @@ static int setup(const char *dir, FILE *logins)
 			rc = model_identity_create(m, first.id, &ni, &id, otp, sizeof(otp), &err);
 			g.identity_id = id;
 			if (!rc)
-				rc = model_grant_create(m, first.id, ROLE_BIT(ROLE_SSC), &g, &gid,
-				                        &err);
+				rc = model_grant_create(m, first.id, &g, &gid, &err);
 		}
 		if (rc)
 			break;

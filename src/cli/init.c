@@ -56,12 +56,12 @@ int cli_first_identity(const char *dir, const char *user, const char *name, int 
 	g.role = ROLE_SSC;
 	g.decision_ref = "skydd init (initial configuration)";
 	g.valid_from = today;
-	rc = model_grant_create(m, 0, 0, &g, &gid, &err);
+	rc = model_grant_create(m, 0, &g, &gid, &err);
 	if (!rc) {
 		model_plus_year(today, until);
 		g.role = ROLE_ADMIN;
 		g.valid_until = until;
-		rc = model_grant_create(m, 0, 0, &g, &gid, &err);
+		rc = model_grant_create(m, 0, &g, &gid, &err);
 	}
 	if (!rc)
 		rc = model_identity_totp_secret(m, out->id, out->secret, sizeof(out->secret));

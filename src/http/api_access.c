@@ -309,7 +309,7 @@ void api_h_grant_create(struct api_ctx *c)
 	};
 	struct model_err err = {0};
 	int64_t id = 0;
-	int rc = model_grant_create(api_model(c->api), c->p.id, c->p.roles, &g, &id, &err);
+	int rc = model_grant_create(api_model(c->api), c->p.id, &g, &id, &err);
 
 	if (rc) {
 		api_fail(c, rc, &err);

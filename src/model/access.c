@@ -122,20 +122,6 @@ bool model_tx_someone_has(struct store_tx *tx, enum role r, const char *today)
 	return yes;
 }
 
-unsigned model_roles_of(struct model *m, int64_t identity_id)
-{
-	struct store_reader *r = model_reader(m);
-	struct store_q *q;
-	char today[11];
-
-	if (!r || store_reader_query(r, roles_sql, &q))
-		return 0;
-	model_today(today);
-	store_q_bind_int(q, 1, identity_id);
-	store_q_bind_text(q, 2, today);
-	return roles_from(q);
-}
-
 int model_submit(struct model *m, store_cmd_fn fn, void *arg, struct model_err *err)
 {
 	struct store_cmd c;

@@ -47,7 +47,7 @@ struct model {
 
 /*
  * A grant of identity id (an SQL expression) in force on day ?2 (YYYY-MM-DD),
- * as a WHERE condition on role_grant: the one rule behind model_roles_of and
+ * as a WHERE condition on role_grant: the one rule behind model_tx_roles_of and
  * the roles that authentication reads in the same statement as the session.
  */
 #define MODEL_GRANT_IN_FORCE(id)                                                                   \

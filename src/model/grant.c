@@ -69,7 +69,6 @@ static bool may_decide(struct store_tx *tx, int64_t actor, unsigned roles, enum 
 
 struct grant_cmd {
 	int64_t actor;
-	unsigned roles;
 	const struct model_new_grant *g;
 	int64_t id;
 };
@@ -111,7 +110,9 @@ static int grant_create_fn(struct store_tx *tx, void *arg)
 		return store_tx_fail(tx, "identity_id",
 		                     "4 kap. 8 §: nobody grants a role to themselves"),
 		       SK_ERULE;
-	if (!may_decide(tx, c->actor, c->roles, g->role, today, &why))
+	/* The decider's roles as they stand in this transaction, not at the request's start. */
+	if (!may_decide(tx, c->actor, c->actor ? model_tx_roles_of(tx, c->actor, today) : 0,
+	                g->role, today, &why))
 		return store_tx_fail(tx, "role", "%s", why), SK_ERULE;
 	if (role_privileged(g->role)) {
 		if (!g->valid_until)
@@ -153,10 +154,10 @@ static int grant_create_fn(struct store_tx *tx, void *arg)
 	                              "valid_from", g->valid_from, "valid_until", g->valid_until));
 }
 
-int model_grant_create(struct model *m, int64_t actor, unsigned actor_roles,
-                       const struct model_new_grant *g, int64_t *id, struct model_err *err)
+int model_grant_create(struct model *m, int64_t actor, const struct model_new_grant *g, int64_t *id,
+                       struct model_err *err)
 {
-	struct grant_cmd c = {actor, actor_roles, g, 0};
+	struct grant_cmd c = {actor, g, 0};
 	int rc;
 
 	if ((unsigned)g->role >= ROLE_COUNT) {
@@ -200,10 +201,12 @@ static int grant_change_fn(struct store_tx *tx, void *arg)
 	const char *why = NULL;
 	struct store_q *q;
 	int64_t holder;
+	unsigned roles;
 	int role, rc;
 	bool revoked;
 
 	model_today(today);
+	roles = model_tx_roles_of(tx, c->p->id, today);
 	rc = store_tx_query(
 	        tx,
 	        "SELECT role, revoked_at IS NOT NULL, identity_id FROM role_grant WHERE "
@@ -227,11 +230,10 @@ static int grant_change_fn(struct store_tx *tx, void *arg)
 		return store_tx_fail(tx, "id", "4 kap. 8 §: nobody reviews their own rights"),
 		       SK_ERULE;
 	if (c->revoke) {
-		if (!may_decide(tx, c->p->id, c->p->roles, (enum role)role, today, &why))
+		if (!may_decide(tx, c->p->id, roles, (enum role)role, today, &why))
 			return store_tx_fail(tx, "id", "%s", why), SK_ERULE;
-	} else if (!(c->p->roles & ROLE_BIT(ROLE_SSC)) &&
-	           !((c->p->roles & ROLE_BIT(ROLE_CHIEF)) &&
-	             !model_tx_someone_has(tx, ROLE_SSC, today))) {
+	} else if (!(roles & ROLE_BIT(ROLE_SSC)) && !((roles & ROLE_BIT(ROLE_CHIEF)) &&
+	                                              !model_tx_someone_has(tx, ROLE_SSC, today))) {
 		return store_tx_fail(tx, "id",
 		                     "4 kap. 8 §: grants are reviewed by the säkerhetsskyddschef"),
 		       SK_ERULE;

@@ -178,17 +178,19 @@ struct model_new_grant {
 	const char *valid_until; /* YYYY-MM-DD or NULL */
 };
 
-/* actor_roles is the decider's role mask; actor 0 is the system (init). */
-int model_grant_create(struct model *m, int64_t actor, unsigned actor_roles,
-                       const struct model_new_grant *g, int64_t *id, struct model_err *err);
+/*
+ * actor decides; its roles are read inside the writer's transaction, so a
+ * right revoked a moment ago no longer decides anything. actor 0 is the
+ * system (skydd init), which may grant anything.
+ */
+int model_grant_create(struct model *m, int64_t actor, const struct model_new_grant *g, int64_t *id,
+                       struct model_err *err);
 int model_grant_review(struct model *m, const struct principal *p, int64_t id, const char *note,
                        struct model_err *err);
 int model_grant_revoke(struct model *m, const struct principal *p, int64_t id, const char *reason,
                        struct model_err *err);
 json_t *model_grant_get(struct model *m, int64_t id);
 json_t *model_grant_list(struct model *m, int64_t identity_id /* 0 = all */);
-/* The effective role mask of an identity today. */
-unsigned model_roles_of(struct model *m, int64_t identity_id);
 
 /*
  * Records a use of a privileged right (4 kap. 27 §): a request whose access

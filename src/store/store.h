@@ -129,8 +129,6 @@ const char *store_q_text(struct store_q *q, int col); /* "" for NULL */
 const void *store_q_blob(struct store_q *q, int col, size_t *n);
 bool store_q_is_null(struct store_q *q, int col);
 void store_q_done(struct store_q *q); /* resets for reuse; NULL is a no-op */
-/* Runs a statement that returns no rows. */
-int store_tx_exec(struct store_tx *tx, const char *sql);
 
 /*
  * Prepares sql, binds its parameters ?1, ?2 … from the arguments as types

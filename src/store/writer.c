@@ -212,18 +212,6 @@ int store_tx_query(struct store_tx *tx, const char *sql, struct store_q **q)
 	return store_conn_prepare(tx->conn, sql, q);
 }
 
-int store_tx_exec(struct store_tx *tx, const char *sql)
-{
-	struct store_q *q;
-	int rc = store_conn_prepare(tx->conn, sql, &q);
-
-	if (rc)
-		return rc;
-	rc = store_q_step(q);
-	store_q_done(q);
-	return rc == SK_ENOTFOUND ? SK_OK : rc;
-}
-
 static int bind_va(struct store_q *q, const char *types, va_list ap)
 {
 	int idx = 1, rc = SK_OK;

@@ -407,7 +407,7 @@ static void user_make(struct user *u, const char *name, unsigned roles)
 
 		if (!(roles & ROLE_BIT(r)))
 			continue;
-		expect(model_grant_create(g_model, 0, 0, &g, &gid, &err) == SK_OK,
+		expect(model_grant_create(g_model, 0, &g, &gid, &err) == SK_OK,
 		       "grant %s to %s: %s", role_name((enum role)r), name, err.msg);
 	}
 	randombytes_buf(u->secret, sizeof(u->secret));
@@ -1851,6 +1851,43 @@ static void post_grant(const char *token, int64_t who, const char *role, const c
 	send_json("POST", "/api/v1/grants", token, NULL, j, r);
 }
 
+/* The decider's roles are read in the writer: a right revoked a moment ago decides nothing. */
+static void test_decider_roles_in_the_writer(void **state)
+{
+	struct model_new_identity a = {"decider.x", "Decider X", CLEAR_H};
+	struct model_new_identity b = {"subject.x", "Subject X", CLEAR_BH};
+	struct model_err err = {0};
+	struct principal sys = {0};
+	int64_t decider, subject, ssc_grant, gid;
+	char otp[32], today[11];
+
+	(void)state;
+	date_in(0, 0, 0, today);
+	assert_int_equal(model_identity_create(g_model, 0, &a, &decider, otp, sizeof(otp), &err),
+	                 SK_OK);
+	assert_int_equal(model_identity_create(g_model, 0, &b, &subject, otp, sizeof(otp), &err),
+	                 SK_OK);
+	{
+		struct model_new_grant g = {decider, ROLE_SSC, "TEST-SSC", today, NULL};
+
+		assert_int_equal(model_grant_create(g_model, 0, &g, &ssc_grant, &err), SK_OK);
+	}
+	{
+		struct model_new_grant g = {subject, ROLE_STAFF, "TEST-1", today, NULL};
+
+		assert_int_equal(model_grant_create(g_model, decider, &g, &gid, &err), SK_OK);
+	}
+	/* The system revokes the decider's ssc grant; the next decision is refused. */
+	assert_int_equal(model_grant_revoke(g_model, &sys, ssc_grant, "test over", &err), SK_OK);
+	{
+		struct model_new_grant g = {subject, ROLE_AUDITOR, "TEST-2", today, NULL};
+
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(model_grant_create(g_model, decider, &g, &gid, &err), SK_ERULE);
+		assert_string_equal(err.field, "role");
+	}
+}
+
 static void test_grants(void **state)
 {
 	const char *ssc = role_user[ROLE_SSC].main.token, *adm = role_user[ROLE_ADMIN].main.token;
@@ -2019,7 +2056,7 @@ static void test_grants(void **state)
 	{
 		struct model_new_grant now = {late.id, ROLE_AUDITOR, "TEST-today", today, today};
 
-		assert_int_equal(model_grant_create(g_model, 0, 0, &now, &gid, &err), SK_OK);
+		assert_int_equal(model_grant_create(g_model, 0, &now, &gid, &err), SK_OK);
 	}
 	assert_int_equal(me_roles(late.main.token), ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_AUDITOR));
 	get("/api/v1/ledger", late.main.token, &r);
@@ -2844,6 +2881,7 @@ int main(void)
 	        cmocka_unit_test(test_csrf),
 	        cmocka_unit_test(test_bad_input),
 	        cmocka_unit_test(test_grants),
+	        cmocka_unit_test(test_decider_roles_in_the_writer),
 	        cmocka_unit_test(test_sessions),
 	        cmocka_unit_test_teardown(test_session_lifetimes, short_server_teardown),
 	        cmocka_unit_test(test_tokens),
