@@ -24,6 +24,16 @@ static const struct cli_cmd commands[] = {
         {"whoami", cmd_whoami, "show the session's user, roles and clearance"},
         {"user", cmd_user, "list, show, create and update identities (API)"},
         {"grant", cmd_grant, "list, create, review and revoke grants of roles (API)"},
+        {"doc", cmd_doc, "the register of classified documents, copies and receipts (API)"},
+        {"inventory", cmd_inventory, "inventory campaigns (3 kap. 21 §) (API)"},
+        {"person", cmd_person, "persons: recipients and holders (API)"},
+        {"space", cmd_space, "approved spaces and storage containers (5 kap. 8–10 §§) (API)"},
+        {"media", cmd_media, "storage media (3 kap. 11, 21, 24 §§) (API)"},
+        {"system", cmd_system, "information systems and their approved class (API)"},
+        {"distributor", cmd_distributor, "approved distributors (3 kap. 12 §) (API)"},
+        {"check", cmd_check, "evaluate the compliance rules; exit 1 on an open high finding"},
+        {"rules", cmd_rules, "list the compliance rules (or --markdown: the traceability)"},
+        {"exemption", cmd_exemption, "exemptions granted (8 kap. 2 §) (API)"},
 };
 
 /*

@@ -24,15 +24,19 @@ enum api_type {
 	API_ROLE,      /* one of the role names */
 	API_ROLES,     /* array of role names, 1..ROLE_COUNT */
 	API_CLEARANCE, /* none, BH, K, H, KH */
-	API_SECRET     /* a password: 1..max bytes, never logged or echoed */
+	API_SECRET,    /* a password: 1..max bytes, never logged or echoed */
+	API_CLASS,     /* a säkerhetsskyddsklass: BH, K, H, KH */
+	API_ENUM,      /* one of the strings in values */
+	API_IDS        /* an array of min..max distinct positive integers (ids) */
 };
 
 struct api_field {
 	const char *name;
 	enum api_type type;
 	bool required;
-	int64_t min, max; /* bytes for strings, value for integers */
+	int64_t min, max; /* bytes for strings, value for integers, items for IDS */
 	const char *doc;
+	const char *const *values; /* API_ENUM: NULL-terminated allowed values */
 };
 
 #define API_PUBLIC    0x1u /* no login needed */
@@ -54,6 +58,19 @@ struct api_route {
 
 /* The route table (NULL-terminated by method == NULL), and its length. */
 const struct api_route *api_routes(size_t *n);
+
+/*
+ * Each module's own table (its api_<module>.c), terminated by
+ * API_ROUTES_END; routes.c merges them in this order after the core routes.
+ */
+extern const struct api_route api_routes_records[];
+extern const struct api_route api_routes_documents[];
+extern const struct api_route api_routes_inventory[];
+extern const struct api_route api_routes_rules[];
+
+#define API_ROLE_BIT(x)  ROLE_BIT(ROLE_##x)
+#define API_FIELDS_END   {NULL, 0, false, 0, 0, NULL, NULL}
+#define API_ROUTES_END   {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL}
 
 /* What a handler sees. */
 struct api_ctx {

@@ -26,6 +26,11 @@ static const char *schema_of(enum api_type t)
 		return "{type: string, enum: [none, BH, K, H, KH]}";
 	case API_SECRET:
 		return "{type: string, format: password}";
+	case API_CLASS:
+		return "{type: string, enum: [BH, K, H, KH]}";
+	case API_IDS:
+		return "{type: array, items: {type: integer, minimum: 1}}";
+	case API_ENUM:
 	case API_STRING:
 	case API_TEXT:
 		break;
@@ -41,6 +46,15 @@ static void limits(struct buf *o, const struct api_field *f)
 	else if (f->type == API_STRING || f->type == API_TEXT || f->type == API_SECRET)
 		buf_printf(o, ", minLength: %lld, maxLength: %lld", (long long)f->min,
 		           (long long)f->max);
+	else if (f->type == API_IDS)
+		buf_printf(o, ", minItems: %lld, maxItems: %lld, uniqueItems: true",
+		           (long long)f->min, (long long)f->max);
+	else if (f->type == API_ENUM) {
+		buf_puts(o, ", enum: [");
+		for (const char *const *e = f->values; e && *e; e++)
+			buf_printf(o, "%s%s", e == f->values ? "" : ", ", *e);
+		buf_puts(o, "]");
+	}
 }
 
 static void field_schema(struct buf *o, const struct api_field *f)

@@ -266,6 +266,44 @@ static bool field_ok(const struct api_field *f, json_t *v, char *msg, size_t cap
 			return snprintf(msg, cap, "%s: must be one of none, BH, K, H, KH", f->name),
 			       false;
 		return true;
+	case API_CLASS:
+		if (!json_is_string(v) || clearance_parse(json_string_value(v)) <= CLEAR_NONE)
+			return snprintf(msg, cap, "%s: must be one of BH, K, H, KH", f->name), false;
+		return true;
+	case API_ENUM:
+		s = json_string_value(v);
+		for (const char *const *e = f->values; s && e && *e; e++) {
+			if (strcmp(s, *e) == 0)
+				return true;
+		}
+		return snprintf(msg, cap, "%s: must be one of %s", f->name, f->doc ? f->doc : ""),
+		       false;
+	case API_IDS: {
+		size_t i, j;
+		json_t *x;
+
+		if (!json_is_array(v) || (int64_t)json_array_size(v) < f->min ||
+		    (int64_t)json_array_size(v) > f->max)
+			return snprintf(msg, cap, "%s: must be a list of %lld..%lld ids", f->name,
+			                (long long)f->min, (long long)f->max),
+			       false;
+		json_array_foreach(v, i, x)
+		{
+			if (!json_is_integer(x) || json_integer_value(x) < 1 ||
+			    json_integer_value(x) >= SK_JSON_MAX_INT)
+				return snprintf(msg, cap, "%s[%zu]: must be a positive integer",
+				                f->name, i),
+				       false;
+			for (j = 0; j < i; j++) {
+				if (json_integer_value(json_array_get(v, j)) ==
+				    json_integer_value(x))
+					return snprintf(msg, cap, "%s[%zu]: a duplicate", f->name,
+					                i),
+					       false;
+			}
+		}
+		return true;
+	}
 	}
 	return false;
 }

@@ -2,90 +2,93 @@
  * The route table: every API route with the roles it needs and the fields it
  * accepts. Authorisation and validation are data here; handlers only act.
  */
+#include <pthread.h>
+#include <stdlib.h>
+
 #include "http/api.h"
 
 #define R(x)     ROLE_BIT(ROLE_##x)
 #define SECURITY (R(SSC) | R(ADMIN) | R(CHIEF) | R(AUDITOR)) /* may read the security log */
 #define END                                                                                        \
 	{                                                                                          \
-		NULL, 0, false, 0, 0, NULL                                                         \
+		NULL, 0, false, 0, 0, NULL, NULL                                                   \
 	}
 
 static const struct api_field f_none[] = {END};
 
-static const struct api_field f_login[] = {{"username", API_STRING, true, 1, 64, "the username"},
-                                           {"password", API_SECRET, true, 1, 256, "the password"},
+static const struct api_field f_login[] = {{"username", API_STRING, true, 1, 64, "the username", NULL},
+                                           {"password", API_SECRET, true, 1, 256, "the password", NULL},
                                            END};
 
 static const struct api_field f_login_totp[] = {
-        {"challenge", API_STRING, true, 10, 64, "from POST /api/v1/login"},
-        {"code", API_STRING, false, 6, 6, "the 6-digit TOTP code"},
-        {"recovery_code", API_STRING, false, 12, 32, "a recovery code instead of the code"},
-        {"bearer", API_BOOL, false, 0, 0, "return a bearer token instead of setting the cookie"},
+        {"challenge", API_STRING, true, 10, 64, "from POST /api/v1/login", NULL},
+        {"code", API_STRING, false, 6, 6, "the 6-digit TOTP code", NULL},
+        {"recovery_code", API_STRING, false, 12, 32, "a recovery code instead of the code", NULL},
+        {"bearer", API_BOOL, false, 0, 0, "return a bearer token instead of setting the cookie", NULL},
         END};
 
 static const struct api_field f_login_enroll[] = {
-        {"challenge", API_STRING, true, 10, 64, "from POST /api/v1/login"},
-        {"new_password", API_SECRET, true, 1, 256, "the new password (4 kap. 10 §)"},
-        {"code", API_STRING, true, 6, 6, "a TOTP code from the newly added authenticator"},
-        {"bearer", API_BOOL, false, 0, 0, "return a bearer token instead of setting the cookie"},
+        {"challenge", API_STRING, true, 10, 64, "from POST /api/v1/login", NULL},
+        {"new_password", API_SECRET, true, 1, 256, "the new password (4 kap. 10 §)", NULL},
+        {"code", API_STRING, true, 6, 6, "a TOTP code from the newly added authenticator", NULL},
+        {"bearer", API_BOOL, false, 0, 0, "return a bearer token instead of setting the cookie", NULL},
         END};
 
 static const struct api_field f_password[] = {
-        {"current_password", API_SECRET, true, 1, 256, "the current password"},
-        {"new_password", API_SECRET, true, 1, 256, "the new password (4 kap. 10 §)"},
+        {"current_password", API_SECRET, true, 1, 256, "the current password", NULL},
+        {"new_password", API_SECRET, true, 1, 256, "the new password (4 kap. 10 §)", NULL},
         END};
 
 static const struct api_field f_identity_new[] = {
-        {"username", API_STRING, true, 3, 64, "[a-z][a-z0-9._-]*, never reused"},
-        {"display_name", API_STRING, true, 1, 128, "the person's name"},
-        {"clearance", API_CLEARANCE, true, 0, 0, "highest säkerhetsskyddsklass: none BH K H KH"},
+        {"username", API_STRING, true, 3, 64, "[a-z][a-z0-9._-]*, never reused", NULL},
+        {"display_name", API_STRING, true, 1, 128, "the person's name", NULL},
+        {"clearance", API_CLEARANCE, true, 0, 0, "highest säkerhetsskyddsklass: none BH K H KH", NULL},
         END};
 
 static const struct api_field f_identity_patch[] = {
-        {"display_name", API_STRING, false, 1, 128, "the person's name"},
-        {"clearance", API_CLEARANCE, false, 0, 0, "decided by the ssc"},
-        {"status", API_STRING, false, 6, 8, "active or disabled"},
+        {"display_name", API_STRING, false, 1, 128, "the person's name", NULL},
+        {"clearance", API_CLEARANCE, false, 0, 0, "decided by the ssc", NULL},
+        {"status", API_STRING, false, 6, 8, "active or disabled", NULL},
         END};
 
 static const struct api_field f_grant_new[] = {
-        {"identity_id", API_INT, true, 1, SK_JSON_MAX_INT, "who receives the role"},
-        {"role", API_ROLE, true, 0, 0, "chief ssc registrar admin staff auditor"},
-        {"decision_ref", API_STRING, true, 1, 128, "the decision's reference"},
-        {"valid_from", API_DATE, true, 0, 0, "first day (UTC)"},
-        {"valid_until", API_DATE, false, 0, 0, "last day; required for privileged roles"},
+        {"identity_id", API_INT, true, 1, SK_JSON_MAX_INT, "who receives the role", NULL},
+        {"role", API_ROLE, true, 0, 0, "chief ssc registrar admin staff auditor", NULL},
+        {"decision_ref", API_STRING, true, 1, 128, "the decision's reference", NULL},
+        {"valid_from", API_DATE, true, 0, 0, "first day (UTC)", NULL},
+        {"valid_until", API_DATE, false, 0, 0, "last day; required for privileged roles", NULL},
         END};
 
 static const struct api_field f_review[] = {
-        {"note", API_TEXT, true, 1, 500, "what the review found"}, END};
+        {"note", API_TEXT, true, 1, 500, "what the review found", NULL}, END};
 
 static const struct api_field f_revoke[] = {
-        {"reason", API_TEXT, true, 1, 500, "why the grant ends"}, END};
+        {"reason", API_TEXT, true, 1, 500, "why the grant ends", NULL}, END};
 
 static const struct api_field f_token_new[] = {
-        {"name", API_STRING, true, 1, 64, "what the integration is"},
-        {"roles", API_ROLES, true, 0, 0, "registrar, staff and/or auditor"},
-        {"expires_at", API_DATE, true, 0, 0, "last day, at most a year ahead"},
+        {"name", API_STRING, true, 1, 64, "what the integration is", NULL},
+        {"roles", API_ROLES, true, 0, 0, "registrar, staff and/or auditor", NULL},
+        {"expires_at", API_DATE, true, 0, 0, "last day, at most a year ahead", NULL},
         END};
 
 static const struct api_field q_identity[] = {
-        {"identity_id", API_INT, false, 1, SK_JSON_MAX_INT, "only this identity's"}, END};
+        {"identity_id", API_INT, false, 1, SK_JSON_MAX_INT, "only this identity's", NULL}, END};
 
 static const struct api_field q_ledger[] = {
-        {"from", API_INT, false, 1, SK_JSON_MAX_INT, "first seq (last seq with order=desc)"},
-        {"limit", API_INT, false, 1, 500, "entries per page, default 50"},
-        {"order", API_STRING, false, 3, 4, "asc (default) or desc"},
-        {"actor", API_INT, false, 0, SK_JSON_MAX_INT - 1, "only this identity's entries"},
-        {"kind", API_STRING, false, 1, 64, "kind prefix, e.g. grant."},
-        {"object", API_STRING, false, 1, 128, "exact object, e.g. identity/3"},
-        {"since", API_TIME, false, 0, 0, "from this time (inclusive)"},
-        {"until", API_TIME, false, 0, 0, "to this time (exclusive)"},
+        {"from", API_INT, false, 1, SK_JSON_MAX_INT, "first seq (last seq with order=desc)", NULL},
+        {"limit", API_INT, false, 1, 500, "entries per page, default 50", NULL},
+        {"order", API_STRING, false, 3, 4, "asc (default) or desc", NULL},
+        {"actor", API_INT, false, 0, SK_JSON_MAX_INT - 1, "only this identity's entries", NULL},
+        {"kind", API_STRING, false, 1, 64, "kind prefix, e.g. grant.", NULL},
+        {"object", API_STRING, false, 1, 128, "exact object, e.g. identity/3", NULL},
+        {"since", API_TIME, false, 0, 0, "from this time (inclusive)", NULL},
+        {"until", API_TIME, false, 0, 0, "to this time (exclusive)", NULL},
         END};
 
 static const struct api_field q_proof[] = {
-        {"size", API_INT, false, 1, SK_JSON_MAX_INT, "tree size (default: current)"}, END};
+        {"size", API_INT, false, 1, SK_JSON_MAX_INT, "tree size (default: current)", NULL}, END};
 
-static const struct api_route routes[] = {
+static const struct api_route core_routes[] = {
         {"GET", "/healthz", 0, API_PUBLIC, NULL, f_none, api_h_health, "liveness"},
         {"GET", "/api/v1/version", 0, API_PUBLIC, NULL, f_none, api_h_version, "version"},
         {"GET", "/api/v1/openapi.yaml", 0, API_PUBLIC, NULL, f_none, api_h_openapi,
@@ -138,9 +141,33 @@ static const struct api_route routes[] = {
         {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
 };
 
+/* Every module's table, in matching order (the first match wins). */
+static const struct api_route *const tables[] = {
+        core_routes, api_routes_records, api_routes_documents, api_routes_inventory,
+        api_routes_rules,
+};
+
+#define ROUTES_MAX 512
+
+static struct api_route all[ROUTES_MAX + 1];
+static size_t all_n;
+static pthread_once_t all_once = PTHREAD_ONCE_INIT;
+
+static void merge(void)
+{
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		for (const struct api_route *r = tables[t]; r->method; r++) {
+			if (all_n == ROUTES_MAX)
+				abort(); /* a build-time limit: raise ROUTES_MAX */
+			all[all_n++] = *r;
+		}
+	}
+}
+
 const struct api_route *api_routes(size_t *n)
 {
+	pthread_once(&all_once, merge);
 	if (n)
-		*n = sizeof(routes) / sizeof(routes[0]) - 1;
-	return routes;
+		*n = all_n;
+	return all;
 }

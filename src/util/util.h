@@ -90,6 +90,8 @@ char *buf_detach(struct buf *b, size_t *len);
 
 /* Microseconds since the Unix epoch, from CLOCK_REALTIME. */
 int64_t sk_now_us(void);
+/* Shifts sk_now_us() by offset_us (tests; also $SKYDD_CLOCK_OFFSET in seconds). */
+void sk_clock_set_offset(int64_t offset_us);
 
 /*
  * Formats t (µs since the epoch) as RFC 3339 UTC with microseconds,

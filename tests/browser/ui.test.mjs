@@ -20,8 +20,20 @@ import { fileURLToPath } from 'node:url';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const WEB = path.resolve(HERE, '../../web');
 const ART = path.join(HERE, 'artefacts');
-const SV = JSON.parse(fs.readFileSync(path.join(WEB, 'i18n/sv.json'), 'utf8'));
-const EN = JSON.parse(fs.readFileSync(path.join(WEB, 'i18n/en.json'), 'utf8'));
+// The strings of every module file, merged; a key defined twice is an error.
+function strings(lang) {
+  const out = {};
+  for (const m of ['', '-register', '-rules']) {
+    const part = JSON.parse(fs.readFileSync(path.join(WEB, `i18n/${lang}${m}.json`), 'utf8'));
+    for (const k of Object.keys(part)) {
+      if (k in out) throw new Error(`i18n ${lang}${m}.json: ${k} is defined twice`);
+      out[k] = part[k];
+    }
+  }
+  return out;
+}
+const SV = strings('sv');
+const EN = strings('en');
 
 function walk(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) =>

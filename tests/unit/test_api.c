@@ -940,7 +940,14 @@ static void sample_value(const struct api_field *f, char *out, size_t cap)
 		snprintf(out, cap, "[\"staff\"]");
 		break;
 	case API_CLEARANCE:
+	case API_CLASS:
 		snprintf(out, cap, "\"K\"");
+		break;
+	case API_ENUM:
+		snprintf(out, cap, "\"%s\"", f->values[0]);
+		break;
+	case API_IDS:
+		snprintf(out, cap, "[1]");
 		break;
 	case API_STRING:
 	case API_TEXT:
@@ -968,6 +975,12 @@ static void bad_field(const struct api_route *r, const struct api_field *f)
 	                                       "\"2026-01-01T25:00:00Z\"", "\"\""};
 	static const char *const bad_role[] = {"\"root\"", "\"SSC\"", "\"\"", "\"staff \""};
 	static const char *const bad_clearance[] = {"\"secret\"", "\"h\"", "\"\"", "\"NONE\""};
+	static const char *const bad_class[] = {"\"none\"", "\"k\"", "\"\"", "\"SECRET\"",
+	                                        "\"KH \""};
+	static const char *const bad_enum[] = {"\"\"", "\"no-such-value\"", "\" \""};
+	static const char *const not_ids[] = {"1",     "\"1\"", "true",    "null",   "{}",
+	                                      "[0]",   "[-1]",  "[\"1\"]", "[1,1]",  "[1.5]",
+	                                      "[null]", "[[1]]", "[9007199254740992]"};
 	const char *const *list = NULL;
 	char body[512], why[300], num[32];
 	size_t k = 0;
@@ -984,6 +997,10 @@ static void bad_field(const struct api_route *r, const struct api_field *f)
 	case API_ROLES:
 		list = not_roles;
 		k = sizeof(not_roles) / sizeof(not_roles[0]);
+		break;
+	case API_IDS:
+		list = not_ids;
+		k = sizeof(not_ids) / sizeof(not_ids[0]);
 		break;
 	default:
 		list = not_string;
@@ -1053,6 +1070,28 @@ static void bad_field(const struct api_route *r, const struct api_field *f)
 		list = bad_clearance;
 		k = sizeof(bad_clearance) / sizeof(bad_clearance[0]);
 		break;
+	case API_CLASS:
+		list = bad_class;
+		k = sizeof(bad_class) / sizeof(bad_class[0]);
+		break;
+	case API_ENUM:
+		list = bad_enum;
+		k = sizeof(bad_enum) / sizeof(bad_enum[0]);
+		break;
+	case API_IDS: {
+		/* one item over the maximum */
+		size_t n = (size_t)f->max + 1, cap = n * 8 + 64, len;
+		char *big = malloc(cap);
+
+		assert_non_null(big);
+		len = (size_t)snprintf(big, cap, "{\"%s\":[", f->name);
+		for (size_t i = 1; i <= n; i++)
+			len += (size_t)snprintf(big + len, cap - len, "%s%zu", i > 1 ? "," : "", i);
+		snprintf(big + len, cap - len, "]}");
+		bad_body(r, big, 0, 400, "invalid_field", f->name, "a list over the maximum");
+		free(big);
+		break;
+	}
 	case API_BOOL:
 	case API_ROLES:
 		break;

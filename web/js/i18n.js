@@ -1,8 +1,10 @@
-// Strings live in /i18n/sv.json and /i18n/en.json. Swedish is the default;
-// the choice is remembered in localStorage.
+// Strings live in /i18n/sv.json and /i18n/en.json, and each module's in
+// /i18n/<lang>-<module>.json (merged; a key may be defined once). Swedish is
+// the default; the choice is remembered in localStorage.
 
 const KEY = 'skydd.lang';
 const LANGS = ['sv', 'en'];
+export const I18N_MODULES = ['', '-register', '-rules'];
 let lang = 'sv';
 let strings = {};
 
@@ -13,9 +15,12 @@ export async function initI18n() {
 }
 
 export async function setLang(next, remember = true) {
-  const res = await fetch(`/i18n/${next}.json`, { credentials: 'same-origin' });
-  if (!res.ok) throw new Error(`i18n ${next}: HTTP ${res.status}`);
-  strings = await res.json();
+  const parts = await Promise.all(I18N_MODULES.map(async (m) => {
+    const res = await fetch(`/i18n/${next}${m}.json`, { credentials: 'same-origin' });
+    if (!res.ok) throw new Error(`i18n ${next}${m}: HTTP ${res.status}`);
+    return res.json();
+  }));
+  strings = Object.assign({}, ...parts);
   lang = next;
   document.documentElement.lang = next;
   if (remember) {
