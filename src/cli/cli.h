@@ -69,17 +69,17 @@ int cmd_logout(int argc, char **argv);
 int cmd_whoami(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_grant(int argc, char **argv);
-int cmd_doc(int argc, char **argv);           /* doc.c */
-int cmd_doc_import(int argc, char **argv);    /* doc_io.c: `doc import` */
-int cmd_doc_export(int argc, char **argv);    /* doc_io.c: `doc export` */
-int cmd_inventory(int argc, char **argv);     /* inventory.c */
-int cmd_person(int argc, char **argv);        /* records.c */
-int cmd_space(int argc, char **argv);         /* records.c */
-int cmd_media(int argc, char **argv);         /* records.c */
-int cmd_system(int argc, char **argv);        /* records.c */
-int cmd_distributor(int argc, char **argv);   /* records.c */
-int cmd_check(int argc, char **argv);         /* check.c */
-int cmd_rules(int argc, char **argv);         /* check.c */
-int cmd_exemption(int argc, char **argv);     /* check.c */
+int cmd_doc(int argc, char **argv);         /* doc.c */
+int cmd_doc_import(int argc, char **argv);  /* doc_io.c: `doc import` */
+int cmd_doc_export(int argc, char **argv);  /* doc_io.c: `doc export` */
+int cmd_inventory(int argc, char **argv);   /* inventory.c */
+int cmd_person(int argc, char **argv);      /* records.c */
+int cmd_space(int argc, char **argv);       /* records.c */
+int cmd_media(int argc, char **argv);       /* records.c */
+int cmd_system(int argc, char **argv);      /* records.c */
+int cmd_distributor(int argc, char **argv); /* records.c */
+int cmd_check(int argc, char **argv);       /* check.c */
+int cmd_rules(int argc, char **argv);       /* check.c */
+int cmd_exemption(int argc, char **argv);   /* check.c */
 
 #endif

@@ -65,12 +65,20 @@ const struct api_route *api_routes(size_t *n);
  */
 extern const struct api_route api_routes_records[];
 extern const struct api_route api_routes_documents[];
+extern const struct api_route api_routes_decisions[];
+extern const struct api_route api_routes_io[];
 extern const struct api_route api_routes_inventory[];
 extern const struct api_route api_routes_rules[];
 
-#define API_ROLE_BIT(x)  ROLE_BIT(ROLE_##x)
-#define API_FIELDS_END   {NULL, 0, false, 0, 0, NULL, NULL}
-#define API_ROUTES_END   {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL}
+#define API_ROLE_BIT(x) ROLE_BIT(ROLE_##x)
+#define API_FIELDS_END                                                                             \
+	{                                                                                          \
+		NULL, 0, false, 0, 0, NULL, NULL                                                   \
+	}
+#define API_ROUTES_END                                                                             \
+	{                                                                                          \
+		NULL, NULL, 0, 0, NULL, NULL, NULL, NULL                                           \
+	}
 
 /* What a handler sees. */
 struct api_ctx {

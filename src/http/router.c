@@ -268,7 +268,8 @@ static bool field_ok(const struct api_field *f, json_t *v, char *msg, size_t cap
 		return true;
 	case API_CLASS:
 		if (!json_is_string(v) || clearance_parse(json_string_value(v)) <= CLEAR_NONE)
-			return snprintf(msg, cap, "%s: must be one of BH, K, H, KH", f->name), false;
+			return snprintf(msg, cap, "%s: must be one of BH, K, H, KH", f->name),
+			       false;
 		return true;
 	case API_ENUM:
 		s = json_string_value(v);

@@ -16,22 +16,25 @@
 
 static const struct api_field f_none[] = {END};
 
-static const struct api_field f_login[] = {{"username", API_STRING, true, 1, 64, "the username", NULL},
-                                           {"password", API_SECRET, true, 1, 256, "the password", NULL},
-                                           END};
+static const struct api_field f_login[] = {
+        {"username", API_STRING, true, 1, 64, "the username", NULL},
+        {"password", API_SECRET, true, 1, 256, "the password", NULL},
+        END};
 
 static const struct api_field f_login_totp[] = {
         {"challenge", API_STRING, true, 10, 64, "from POST /api/v1/login", NULL},
         {"code", API_STRING, false, 6, 6, "the 6-digit TOTP code", NULL},
         {"recovery_code", API_STRING, false, 12, 32, "a recovery code instead of the code", NULL},
-        {"bearer", API_BOOL, false, 0, 0, "return a bearer token instead of setting the cookie", NULL},
+        {"bearer", API_BOOL, false, 0, 0, "return a bearer token instead of setting the cookie",
+         NULL},
         END};
 
 static const struct api_field f_login_enroll[] = {
         {"challenge", API_STRING, true, 10, 64, "from POST /api/v1/login", NULL},
         {"new_password", API_SECRET, true, 1, 256, "the new password (4 kap. 10 §)", NULL},
         {"code", API_STRING, true, 6, 6, "a TOTP code from the newly added authenticator", NULL},
-        {"bearer", API_BOOL, false, 0, 0, "return a bearer token instead of setting the cookie", NULL},
+        {"bearer", API_BOOL, false, 0, 0, "return a bearer token instead of setting the cookie",
+         NULL},
         END};
 
 static const struct api_field f_password[] = {
@@ -42,7 +45,8 @@ static const struct api_field f_password[] = {
 static const struct api_field f_identity_new[] = {
         {"username", API_STRING, true, 3, 64, "[a-z][a-z0-9._-]*, never reused", NULL},
         {"display_name", API_STRING, true, 1, 128, "the person's name", NULL},
-        {"clearance", API_CLEARANCE, true, 0, 0, "highest säkerhetsskyddsklass: none BH K H KH", NULL},
+        {"clearance", API_CLEARANCE, true, 0, 0, "highest säkerhetsskyddsklass: none BH K H KH",
+         NULL},
         END};
 
 static const struct api_field f_identity_patch[] = {
@@ -143,8 +147,8 @@ static const struct api_route core_routes[] = {
 
 /* Every module's table, in matching order (the first match wins). */
 static const struct api_route *const tables[] = {
-        core_routes, api_routes_records, api_routes_documents, api_routes_inventory,
-        api_routes_rules,
+        core_routes,   api_routes_records,   api_routes_documents, api_routes_decisions,
+        api_routes_io, api_routes_inventory, api_routes_rules,
 };
 
 #define ROUTES_MAX 512

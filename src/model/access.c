@@ -366,6 +366,11 @@ void model_register(void)
 	store_register_projection(&proj_identity);
 	store_register_projection(&proj_grant);
 	store_register_projection(&proj_token);
+	model_register_records();
+	model_register_documents();
+	model_register_decisions();
+	model_register_inventory();
+	model_register_rules();
 }
 
 /* ---- lifecycle ---- */

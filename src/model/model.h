@@ -55,8 +55,16 @@ struct model_config {
 	unsigned pw_min;     /* minimum password length; 0 = 12 */
 };
 
-/* Registers the access projections with the store (before store_open/verify). */
+/*
+ * Registers every register's projections with the store (before
+ * store_open/verify): the access register's and each module's below.
+ */
 void model_register(void);
+void model_register_records(void);   /* records.c: persons, spaces, systems, media … */
+void model_register_documents(void); /* document.c: documents, copies, receipts … */
+void model_register_decisions(void); /* decision.c: reclassification, KH decisions … */
+void model_register_inventory(void); /* inventory.c: campaigns, lost cases */
+void model_register_rules(void);     /* rules/: exemptions, snapshots */
 
 /*
  * Opens the register over an open store. Loads (or creates, 0600)

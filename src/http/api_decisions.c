@@ -1,0 +1,6 @@
+/* The decisions routes: placeholder until the module lands. */
+#include "http/api.h"
+
+const struct api_route api_routes_decisions[] = {
+        API_ROUTES_END,
+};

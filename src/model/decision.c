@@ -1,0 +1,6 @@
+/* The decisions register: placeholder until the module lands. */
+#include "model/model.h"
+
+void model_register_decisions(void)
+{
+}
