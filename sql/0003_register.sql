@@ -86,7 +86,10 @@ CREATE TABLE document (
 	status           TEXT    NOT NULL CHECK (status IN ('active', 'closed')),
 	created_at       TEXT    NOT NULL,
 	created_by       INTEGER NOT NULL,
-	updated_at       TEXT    NOT NULL
+	updated_at       TEXT    NOT NULL,
+	-- 3 kap. 6 §: the day it was declassified (decision.reclassified to 'none');
+	-- class keeps the last class. NULL = still classified (in the register).
+	declassified_on  TEXT
 );
 CREATE INDEX document_by_class ON document (class, id);
 
