@@ -269,8 +269,12 @@ CREATE TABLE inventory_item (
 	checked_by       INTEGER, -- identity (never the holder's: four eyes)
 	checked_at       TEXT,
 	note             TEXT,
+	scope            TEXT    NOT NULL DEFAULT '' CHECK (scope IN ('', 'kh_documents',
+	                                                              'physical_k_h', 'media')),
+	prior_inventoried_on TEXT, -- last_inventoried_on at the start (a corrected 'found' restores it)
 	PRIMARY KEY (inventory_id, item_type, item_id)
 ) WITHOUT ROWID;
+CREATE INDEX inventory_item_by_item ON inventory_item (item_type, item_id);
 
 -- A copy or medium not found (or reported lost): a case until it is resolved.
 CREATE TABLE lost_case (
@@ -283,5 +287,8 @@ CREATE TABLE lost_case (
 	state        TEXT    NOT NULL CHECK (state IN ('open', 'found', 'confirmed_lost')),
 	closed_at    TEXT,
 	closed_by    INTEGER,
-	note         TEXT    NOT NULL DEFAULT ''
+	note         TEXT    NOT NULL DEFAULT '',
+	prior_state  TEXT    NOT NULL DEFAULT '', -- the item's state before the loss
+	resolution_note TEXT
 );
+CREATE INDEX lost_case_by_item ON lost_case (item_type, item_id);
