@@ -34,6 +34,7 @@ static const struct cli_cmd commands[] = {
         {"check", cmd_check, "evaluate the compliance rules; exit 1 on an open high finding"},
         {"rules", cmd_rules, "list the compliance rules (or --markdown: the traceability)"},
         {"exemption", cmd_exemption, "exemptions granted (8 kap. 2 §) (API)"},
+        {"plan", cmd_plan, "coordinated action plans: import, export, measures, yearly report"},
 };
 
 /*

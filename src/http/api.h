@@ -69,6 +69,7 @@ extern const struct api_route api_routes_decisions[];
 extern const struct api_route api_routes_io[];
 extern const struct api_route api_routes_inventory[];
 extern const struct api_route api_routes_rules[];
+extern const struct api_route api_routes_plans[];
 
 #define API_ROLE_BIT(x) ROLE_BIT(ROLE_##x)
 #define API_FIELDS_END                                                                             \

@@ -148,7 +148,7 @@ static const struct api_route core_routes[] = {
 /* Every module's table, in matching order (the first match wins). */
 static const struct api_route *const tables[] = {
         core_routes,   api_routes_records,   api_routes_documents, api_routes_decisions,
-        api_routes_io, api_routes_inventory, api_routes_rules,
+        api_routes_io, api_routes_inventory, api_routes_rules,     api_routes_plans,
 };
 
 #define ROUTES_MAX 512

@@ -371,6 +371,7 @@ void model_register(void)
 	model_register_decisions();
 	model_register_inventory();
 	model_register_rules();
+	model_register_plans();
 }
 
 /* ---- lifecycle ---- */

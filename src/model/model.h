@@ -65,6 +65,7 @@ void model_register_documents(void); /* document.c: documents, copies, receipts 
 void model_register_decisions(void); /* decision.c: reclassification, KH decisions … */
 void model_register_inventory(void); /* inventory.c: campaigns, lost cases */
 void model_register_rules(void);     /* rules/: exemptions, snapshots */
+void model_register_plans(void);     /* plan.c: coordinated action plans */
 
 /*
  * Opens the register over an open store. Loads (or creates, 0600)

@@ -1,0 +1,6 @@
+/* The plans routes: placeholder until the module lands. */
+#include "http/api.h"
+
+const struct api_route api_routes_plans[] = {
+        API_ROUTES_END,
+};
