@@ -80,7 +80,7 @@ int cmd_system(int argc, char **argv);      /* records.c */
 int cmd_distributor(int argc, char **argv); /* records.c */
 int cmd_check(int argc, char **argv);       /* check.c */
 int cmd_rules(int argc, char **argv);       /* check.c */
-int cmd_exemption(int argc, char **argv);
-int cmd_plan(int argc, char **argv); /* check.c */
+int cmd_exemption(int argc, char **argv);   /* check.c */
+int cmd_plan(int argc, char **argv);        /* plan.c */
 
 #endif
