@@ -45,9 +45,9 @@ int64_t records_person_of_identity(struct store_reader *r, int64_t identity_id);
 /* ---- persons ---- */
 
 struct records_person {
-	const char *name;     /* NULL = unchanged (update) */
-	const char *unit;     /* NULL = unchanged / "" */
-	int64_t identity_id;  /* 0 = none; update: -1 = unchanged, 0 = unlink */
+	const char *name;    /* NULL = unchanged (update) */
+	const char *unit;    /* NULL = unchanged / "" */
+	int64_t identity_id; /* 0 = none; update: -1 = unchanged, 0 = unlink */
 };
 
 int records_person_create(struct model *m, const struct principal *p,
@@ -55,8 +55,8 @@ int records_person_create(struct model *m, const struct principal *p,
 int records_person_update(struct model *m, const struct principal *p, int64_t id,
                           const struct records_person *patch, struct model_err *err);
 /* ended_on NULL = today. SK_ERULE (409) while the person holds copies or media. */
-int records_person_end(struct model *m, const struct principal *p, int64_t id,
-                       const char *ended_on, struct model_err *err);
+int records_person_end(struct model *m, const struct principal *p, int64_t id, const char *ended_on,
+                       struct model_err *err);
 json_t *records_person_get(struct model *m, int64_t id);
 json_t *records_person_list(struct model *m, const char *status /* NULL = all */);
 
@@ -71,8 +71,8 @@ struct records_space {
 	const char *decision_ref; /* NULL = unchanged */
 };
 
-int records_space_create(struct model *m, const struct principal *p,
-                         const struct records_space *n, int64_t *id, struct model_err *err);
+int records_space_create(struct model *m, const struct principal *p, const struct records_space *n,
+                         int64_t *id, struct model_err *err);
 int records_space_update(struct model *m, const struct principal *p, int64_t id,
                          const struct records_space *patch, struct model_err *err);
 int records_space_withdraw(struct model *m, const struct principal *p, int64_t id,
@@ -130,8 +130,8 @@ int records_medium_update(struct model *m, const struct principal *p, int64_t id
                           const struct records_medium *patch, struct model_err *err);
 
 struct records_medium_end {
-	const char *method;  /* how (3 kap. 24 §); required */
-	const char *on;      /* YYYY-MM-DD; NULL = today */
+	const char *method;   /* how (3 kap. 24 §); required */
+	const char *on;       /* YYYY-MM-DD; NULL = today */
 	int64_t performer_id; /* destroy: person who destroyed */
 	int64_t witness_id;   /* destroy: person witnessing (0 = none) */
 	const char *note;     /* lost: what is known */
@@ -139,8 +139,7 @@ struct records_medium_end {
 
 /* kind: "decommission", "reuse", "destroy", "lost". *out_id: destruction or lost_case id. */
 int records_medium_end(struct model *m, const struct principal *p, int64_t id, const char *kind,
-                       const struct records_medium_end *e, int64_t *out_id,
-                       struct model_err *err);
+                       const struct records_medium_end *e, int64_t *out_id, struct model_err *err);
 /* NULL when missing or above p's clearance. */
 json_t *records_medium_get(struct model *m, const struct principal *p, int64_t id);
 json_t *records_medium_list(struct model *m, const struct principal *p, const char *state);
