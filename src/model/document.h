@@ -218,9 +218,16 @@ json_t *document_list(struct model *m, const struct principal *p, const struct d
 /* The document with copies, receipts, shipments and need-to-know list; check_read first. */
 json_t *document_get(struct model *m, const struct principal *p, int64_t id);
 json_t *document_history(struct model *m, const struct principal *p, int64_t id);
-/* Copies: mine = p's person's only; else registrar/ssc/auditor within visibility. */
-json_t *copy_list(struct model *m, const struct principal *p, bool mine, const char *state,
-                  unsigned limit, int64_t after);
+struct copy_filter {
+	bool mine;           /* only copies held by p's person */
+	const char *state;   /* NULL = any */
+	int64_t document_id; /* 0 = any */
+	bool overdue;        /* not inventoried in the last 12 months (3 kap. 21 §) */
+	unsigned limit;
+	int64_t after;
+};
+/* Copies: mine = p's person's only; else those of documents p sees. */
+json_t *copy_list(struct model *m, const struct principal *p, const struct copy_filter *f);
 /* The document id of a copy/receipt/shipment/destruction (0 when none). */
 int64_t copy_document(struct model *m, int64_t copy_id);
 int64_t receipt_document(struct model *m, int64_t receipt_id);

@@ -1,0 +1,809 @@
+/*
+ * Copies of classified documents (exemplar, 3 kap. 5 and 9 §§), receipts
+ * (kvittenser, 3 kap. 14 §), shipments through approved distributors
+ * (3 kap. 12 §) and destruction (3 kap. 22–23 §§): the writer commands and
+ * the projections of copy., receipt. and shipment. entries.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "model/document_int.h"
+
+#define RECEIPT_PENDING_DAYS 14
+
+/* ---- reading a copy in a writer command ---- */
+
+struct copy_row {
+	int64_t id, document_id, number, holder, space;
+	char state[16];
+};
+
+static int tx_copy(struct store_tx *tx, int64_t id, struct copy_row *out)
+{
+	struct store_q *q;
+	int rc = store_tx_query(tx,
+	                        "SELECT document_id, number, state, coalesce(holder_person_id, 0), "
+	                        "coalesce(space_id, 0) FROM copy WHERE id = ?1",
+	                        &q);
+
+	if (rc)
+		return rc;
+	store_q_bind_int(q, 1, id);
+	rc = store_q_step(q);
+	if (!rc) {
+		out->id = id;
+		out->document_id = store_q_int(q, 0);
+		out->number = store_q_int(q, 1);
+		snprintf(out->state, sizeof(out->state), "%s", store_q_text(q, 2));
+		out->holder = store_q_int(q, 3);
+		out->space = store_q_int(q, 4);
+	}
+	store_q_done(q);
+	return rc;
+}
+
+/* keep_until: the issue date plus 10 years, KH 25 (3 kap. 14 §). */
+static void keep_until(const char *today, const char *cls, char out[11])
+{
+	char d[11];
+
+	snprintf(d, sizeof(d), "%s", today);
+	for (int i = 0; i < (strcmp(cls, "KH") == 0 ? 25 : 10); i++) {
+		model_plus_year(d, out);
+		memcpy(d, out, 11);
+	}
+}
+
+/* A receipt for a copy handed to person: pending, or signed on paper (paper_ref). */
+static int receipt_tx_new(struct store_tx *tx, int64_t actor, const struct doc_row *d, int64_t copy,
+                          int64_t person, const char *paper_ref, int64_t token_id, int64_t *id)
+{
+	char today[11], keep[11];
+	json_t *data;
+	int rc;
+
+	if (paper_ref && !doc_text_ok(paper_ref, 128, false))
+		return store_tx_fail(tx, "paper_ref", "paper_ref: 1..128 bytes of text"), SK_EINVAL;
+	model_today(today);
+	keep_until(today, d->cls, keep);
+	rc = store_tx_int(tx, id, "SELECT coalesce(max(id), 0) + 1 FROM receipt", "");
+	if (rc)
+		return rc;
+	data = doc_data(d->id, token_id);
+	if (!data)
+		return SK_ENOMEM;
+	json_object_update_new(data,
+	                       json_pack("{s:I, s:I, s:I, s:s, s:s}", "receipt_id", (json_int_t)*id,
+	                                 "copy_id", (json_int_t)copy, "person_id",
+	                                 (json_int_t)person, "class", d->cls, "keep_until", keep));
+	if (paper_ref)
+		json_object_set_new(data, "paper_ref", json_string(paper_ref));
+	return model_tx_log(tx, actor, "receipt.created", "document", d->id, data);
+}
+
+static bool needs_receipt(const struct doc_row *d)
+{
+	return document_class_k_plus(d->cls) && strcmp(d->form, "physical") == 0;
+}
+
+/* ---- creating copies ---- */
+
+/* The kh_copy decision for new KH copies (3 kap. 8 §): the one given, or an unused one. */
+static int tx_kh_decision(struct store_tx *tx, int64_t doc, int64_t given, int64_t *out)
+{
+	struct store_q *q;
+	int rc;
+
+	if (given > 0) {
+		rc = store_tx_query(
+		        tx, "SELECT document_id, kind, used FROM decision WHERE id = ?1", &q);
+		if (rc)
+			return rc;
+		store_q_bind_int(q, 1, given);
+		rc = store_q_step(q);
+		if (!rc && (store_q_int(q, 0) != doc || strcmp(store_q_text(q, 1), "kh_copy") != 0))
+			rc = SK_ENOTFOUND;
+		else if (!rc && store_q_int(q, 2) != 0)
+			rc = SK_EEXIST;
+		store_q_done(q);
+		if (rc == SK_ENOTFOUND)
+			return store_tx_fail(tx, "decision_id",
+			                     "no kh_copy decision %lld for this document",
+			                     (long long)given),
+			       SK_ENOTFOUND;
+		if (rc == SK_EEXIST)
+			return store_tx_fail(tx, "decision_id", "decision %lld is already used",
+			                     (long long)given),
+			       SK_ERULE;
+		*out = given;
+		return rc;
+	}
+	rc = store_tx_int(tx, out,
+	                  "SELECT id FROM decision WHERE document_id = ?1 AND kind = 'kh_copy' AND "
+	                  "used = 0 ORDER BY id LIMIT 1",
+	                  "i", doc);
+	if (rc == SK_ENOTFOUND)
+		return store_tx_fail(tx, "decision_id",
+		                     "3 kap. 8 §: a copy of a KH document is made only after the "
+		                     "head's decision (kh_copy)"),
+		       SK_ERULE;
+	return rc;
+}
+
+static int copies_tx_create(struct store_tx *tx, int64_t actor, int64_t doc,
+                            const struct copy_new *c, int count, int64_t *first)
+{
+	struct doc_row d;
+	int64_t decision = 0, number = 0, id = 0, rid = 0;
+	int rc = doc_tx_row(tx, doc, &d);
+
+	if (rc == SK_ENOTFOUND)
+		return store_tx_fail(tx, "id", "no document %lld", (long long)doc), SK_ENOTFOUND;
+	if (rc)
+		return rc;
+	if (strcmp(d.status, "active") != 0)
+		return store_tx_fail(tx, "id", "the document is closed"), SK_ERULE;
+	if (count < 1 || count > 100)
+		return store_tx_fail(tx, "count", "count: 1..100"), SK_EINVAL;
+	if ((c->holder_id > 0) == (c->space_id > 0))
+		return store_tx_fail(tx, c->holder_id > 0 ? "space_id" : "holder_id",
+		                     "3 kap. 9 §: a copy is with a person (holder_id) or in an "
+		                     "approved container (space_id): give one of them"),
+		       SK_EINVAL;
+	if (c->holder_id > 0 && count > 1)
+		return store_tx_fail(tx, "count", "one copy at a time to a person"), SK_EINVAL;
+	if (c->last_inventoried_on && !model_date_valid(c->last_inventoried_on))
+		return store_tx_fail(tx, "last_inventoried_on", "last_inventoried_on: YYYY-MM-DD"),
+		       SK_EINVAL;
+	if (c->paper_ref && c->holder_id <= 0)
+		return store_tx_fail(tx, "paper_ref", "a paper receipt needs a holder"), SK_EINVAL;
+	rc = c->holder_id > 0 ? doc_tx_person_may_hold(tx, &d, c->holder_id, "holder_id")
+	                      : doc_tx_space(tx, c->space_id, d.cls, "space_id");
+	if (rc)
+		return rc;
+	rc = store_tx_int(tx, &number,
+	                  "SELECT coalesce(max(number), 0) FROM copy WHERE document_id = ?1", "i",
+	                  doc);
+	if (rc)
+		return rc;
+	/* Copy 1 is the original; every further copy of KH needs the head's decision. */
+	if (strcmp(d.cls, "KH") == 0 && number + count > 1) {
+		rc = tx_kh_decision(tx, doc, c->decision_id, &decision);
+		if (rc)
+			return rc;
+	} else if (c->decision_id > 0) {
+		return store_tx_fail(tx, "decision_id", "only new copies of KH documents need one"),
+		       SK_EINVAL;
+	}
+	for (int i = 0; i < count; i++) {
+		json_t *data;
+
+		rc = store_tx_int(tx, &id, "SELECT coalesce(max(id), 0) + 1 FROM copy", "");
+		if (rc)
+			return rc;
+		number++;
+		if (i == 0)
+			*first = id;
+		data = doc_data(doc, c->token_id);
+		if (!data)
+			return SK_ENOMEM;
+		json_object_update_new(data,
+		                       json_pack("{s:I, s:I, s:s}", "copy_id", (json_int_t)id,
+		                                 "number", (json_int_t)number, "state",
+		                                 c->holder_id > 0 ? "issued" : "in_register"));
+		doc_set_id(data, "holder_id", c->holder_id);
+		doc_set_id(data, "space_id", c->space_id);
+		if (number > 1)
+			doc_set_id(data, "decision_id", decision);
+		if (c->last_inventoried_on)
+			json_object_set_new(data, "last_inventoried_on",
+			                    json_string(c->last_inventoried_on));
+		rc = model_tx_log(tx, actor, "copy.created", "document", doc, data);
+		if (!rc && c->holder_id > 0 && needs_receipt(&d))
+			rc = receipt_tx_new(tx, actor, &d, id, c->holder_id, c->paper_ref,
+			                    c->token_id, &rid);
+		if (rc)
+			return rc;
+	}
+	return SK_OK;
+}
+
+int copy_tx_create(struct store_tx *tx, int64_t actor, int64_t document_id,
+                   const struct copy_new *c, int64_t *id)
+{
+	return copies_tx_create(tx, actor, document_id, c, 1, id);
+}
+
+struct copies_cmd {
+	const struct principal *p;
+	int64_t doc;
+	const struct copy_new *c;
+	int count;
+	int64_t first;
+};
+
+static int copies_fn(struct store_tx *tx, void *arg)
+{
+	struct copies_cmd *c = arg;
+
+	if (!document_tx_visible(tx, c->p, c->doc))
+		return store_tx_fail(tx, "id", "no document %lld", (long long)c->doc), SK_ENOTFOUND;
+	return copies_tx_create(tx, c->p->id, c->doc, c->c, c->count, &c->first);
+}
+
+int copy_create(struct model *m, const struct principal *p, int64_t document_id,
+                const struct copy_new *c, int count, int64_t *first_id, struct model_err *err)
+{
+	struct copy_new cc = *c;
+	struct copies_cmd cmd = {p, document_id, &cc, count, 0};
+	int rc = doc_may_write(p, err);
+
+	if (rc)
+		return rc;
+	cc.token_id = p->token_id;
+	rc = model_submit(m, copies_fn, &cmd, err);
+	if (!rc)
+		*first_id = cmd.first;
+	return rc;
+}
+
+/* ---- acting on a copy ---- */
+
+struct act_cmd {
+	const struct principal *p;
+	int64_t id;
+	struct copy_action *a;
+};
+
+static bool state_in(const char *state, const char *const *ok)
+{
+	for (; *ok; ok++) {
+		if (strcmp(state, *ok) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int act_issue(struct store_tx *tx, struct act_cmd *c, const struct doc_row *d, json_t *data)
+{
+	int64_t rid = 0;
+	int rc = doc_tx_person_may_hold(tx, d, c->a->person_id, "person_id");
+
+	if (rc)
+		return rc;
+	json_object_set_new(data, "person_id", json_integer(c->a->person_id));
+	rc = model_tx_log(tx, c->p->id, "copy.issued", "document", d->id, json_incref(data));
+	if (!rc && needs_receipt(d))
+		rc = receipt_tx_new(tx, c->p->id, d, c->id, c->a->person_id, c->a->paper_ref,
+		                    c->p->token_id, &rid);
+	else if (!rc && c->a->paper_ref)
+		rc = store_tx_fail(tx, "paper_ref", "only K+ physical copies need a receipt");
+	c->a->result_id = rid;
+	return rc;
+}
+
+static int act_destroy(struct store_tx *tx, struct act_cmd *c, const struct doc_row *d,
+                       json_t *data)
+{
+	struct copy_action *a = c->a;
+	char today[11];
+	int64_t id = 0;
+	int rc;
+
+	model_today(today);
+	if (!doc_text_ok(a->method, 200, false))
+		return store_tx_fail(tx, "method", "method: 1..200 bytes of text"), SK_EINVAL;
+	if (!a->destroyed_on || !model_date_valid(a->destroyed_on))
+		return store_tx_fail(tx, "destroyed_on", "destroyed_on: YYYY-MM-DD"), SK_EINVAL;
+	if (strcmp(a->destroyed_on, today) > 0)
+		return store_tx_fail(tx, "destroyed_on", "destroyed_on is in the future"),
+		       SK_EINVAL;
+	rc = doc_tx_person(tx, a->performer_id, "performer_id");
+	if (rc)
+		return rc;
+	if (a->witness_id <= 0 && document_class_k_plus(d->cls))
+		return store_tx_fail(tx, "witness_id",
+		                     "3 kap. 23 §: destruction of a K+ document is witnessed"),
+		       SK_ERULE;
+	if (a->witness_id > 0 && a->witness_id == a->performer_id)
+		return store_tx_fail(tx, "witness_id",
+		                     "the witness is someone other than the performer"),
+		       SK_ERULE;
+	if (a->witness_id > 0 && (rc = doc_tx_person(tx, a->witness_id, "witness_id")))
+		return rc;
+	rc = store_tx_int(tx, &id, "SELECT coalesce(max(id), 0) + 1 FROM destruction", "");
+	if (rc)
+		return rc;
+	json_object_update_new(data,
+	                       json_pack("{s:I, s:s, s:s, s:I}", "destruction_id", (json_int_t)id,
+	                                 "method", a->method, "destroyed_on", a->destroyed_on,
+	                                 "performer_id", (json_int_t)a->performer_id));
+	doc_set_id(data, "witness_id", a->witness_id);
+	a->result_id = id;
+	return model_tx_log(tx, c->p->id, "copy.destroyed", "document", d->id, json_incref(data));
+}
+
+static int act_ship(struct store_tx *tx, struct act_cmd *c, const struct doc_row *d, json_t *data)
+{
+	struct copy_action *a = c->a;
+	char today[11];
+	int64_t id = 0;
+	int rc;
+
+	model_today(today);
+	rc = doc_tx_distributor(tx, a->distributor_id, "distributor_id");
+	if (rc)
+		return rc;
+	if (!doc_text_ok(a->recipient, 200, false) || strchr(a->recipient, '\n'))
+		return store_tx_fail(tx, "recipient", "recipient: 1..200 bytes of text"), SK_EINVAL;
+	if (a->sent_on && !model_date_valid(a->sent_on))
+		return store_tx_fail(tx, "sent_on", "sent_on: YYYY-MM-DD"), SK_EINVAL;
+	if (a->sent_on && strcmp(a->sent_on, today) > 0)
+		return store_tx_fail(tx, "sent_on", "sent_on is in the future"), SK_EINVAL;
+	rc = store_tx_int(tx, &id, "SELECT coalesce(max(id), 0) + 1 FROM shipment", "");
+	if (rc)
+		return rc;
+	json_object_update_new(
+	        data, json_pack("{s:I, s:I, s:s, s:s}", "shipment_id", (json_int_t)id,
+	                        "distributor_id", (json_int_t)a->distributor_id, "recipient",
+	                        a->recipient, "sent_on", a->sent_on ? a->sent_on : today));
+	a->result_id = id;
+	return model_tx_log(tx, c->p->id, "shipment.sent", "document", d->id, json_incref(data));
+}
+
+static const char *const from_held[] = {"in_register", "returned", NULL};
+static const char *const from_out[] = {"issued", "shipped", NULL};
+static const char *const from_storable[] = {"in_register", "returned", "archived", NULL};
+static const char *const from_losable[] = {"in_register", "issued",   "returned",
+                                           "shipped",     "archived", NULL};
+static const char *const from_destroyable[] = {"in_register", "returned", "archived", NULL};
+
+static const struct {
+	const char *kind; /* the entry's kind */
+	const char *const *from;
+	const char *verb;
+} acts[] = {
+        [COPY_ISSUE] = {"copy.issued", from_held, "issued"},
+        [COPY_RETURN] = {"copy.returned", from_out, "returned"},
+        [COPY_STORE] = {"copy.stored", from_storable, "stored"},
+        [COPY_ARCHIVE] = {"copy.archived", from_held, "archived"},
+        [COPY_LOST] = {"copy.lost", from_losable, "reported lost"},
+        [COPY_DESTROY] = {"copy.destroyed", from_destroyable, "destroyed"},
+        [COPY_SHIP] = {"shipment.sent", from_held, "shipped"},
+};
+
+static int act_fn(struct store_tx *tx, void *arg)
+{
+	struct act_cmd *c = arg;
+	struct copy_action *a = c->a;
+	struct copy_row cr;
+	struct doc_row d;
+	json_t *data;
+	int rc = tx_copy(tx, c->id, &cr);
+
+	if (rc == SK_ENOTFOUND || (!rc && !document_tx_visible(tx, c->p, cr.document_id)))
+		return store_tx_fail(tx, "id", "no copy %lld", (long long)c->id), SK_ENOTFOUND;
+	if (!rc)
+		rc = doc_tx_row(tx, cr.document_id, &d);
+	if (rc)
+		return rc;
+	if (!state_in(cr.state, acts[a->act].from))
+		return store_tx_fail(tx, "id", "a copy in state %s cannot be %s", cr.state,
+		                     acts[a->act].verb),
+		       SK_ERULE;
+	if (a->note && !doc_text_ok(a->note, 500, true))
+		return store_tx_fail(tx, "note", "note: up to 500 bytes of text"), SK_EINVAL;
+	data = doc_data(d.id, c->p->token_id);
+	if (!data)
+		return SK_ENOMEM;
+	json_object_set_new(data, "copy_id", json_integer(c->id));
+	if (a->note && a->note[0])
+		json_object_set_new(data, "note", json_string(a->note));
+	switch (a->act) {
+	case COPY_ISSUE:
+		rc = act_issue(tx, c, &d, data);
+		break;
+	case COPY_DESTROY:
+		rc = act_destroy(tx, c, &d, data);
+		break;
+	case COPY_SHIP:
+		rc = act_ship(tx, c, &d, data);
+		break;
+	case COPY_STORE:
+		if (a->space_id <= 0) {
+			rc = store_tx_fail(tx, "space_id", "give the container: space_id");
+			break;
+		}
+		/* fall through */
+	case COPY_RETURN:
+	case COPY_ARCHIVE:
+		if (a->space_id > 0 && (rc = doc_tx_space(tx, a->space_id, d.cls, "space_id")))
+			break;
+		doc_set_id(data, "space_id", a->space_id);
+		/* fall through */
+	case COPY_LOST:
+		rc = model_tx_log(tx, c->p->id, acts[a->act].kind, "document", d.id,
+		                  json_incref(data));
+		break;
+	}
+	json_decref(data);
+	return rc;
+}
+
+int copy_act(struct model *m, const struct principal *p, int64_t copy_id, struct copy_action *a,
+             struct model_err *err)
+{
+	struct act_cmd c = {p, copy_id, a};
+	int rc = doc_may_write(p, err);
+
+	if (rc)
+		return rc;
+	if ((unsigned)a->act > COPY_SHIP)
+		return doc_err(err, SK_EINVAL, NULL, "unknown act");
+	a->result_id = 0;
+	return model_submit(m, act_fn, &c, err);
+}
+
+/* ---- shipments ---- */
+
+struct deliver_cmd {
+	const struct principal *p;
+	int64_t id;
+	const char *on, *ref;
+};
+
+static int deliver_fn(struct store_tx *tx, void *arg)
+{
+	struct deliver_cmd *c = arg;
+	struct store_q *q;
+	int64_t doc = 0, copy = 0;
+	bool delivered = false;
+	char today[11];
+	json_t *data;
+	int rc;
+
+	model_today(today);
+	rc = store_tx_query(tx,
+	                    "SELECT c.document_id, s.copy_id, s.delivered_on IS NOT NULL FROM "
+	                    "shipment s JOIN copy c ON c.id = s.copy_id WHERE s.id = ?1",
+	                    &q);
+	if (rc)
+		return rc;
+	store_q_bind_int(q, 1, c->id);
+	rc = store_q_step(q);
+	if (!rc) {
+		doc = store_q_int(q, 0);
+		copy = store_q_int(q, 1);
+		delivered = store_q_int(q, 2) != 0;
+	}
+	store_q_done(q);
+	if (rc == SK_ENOTFOUND || (!rc && !document_tx_visible(tx, c->p, doc)))
+		return store_tx_fail(tx, "id", "no shipment %lld", (long long)c->id), SK_ENOTFOUND;
+	if (rc)
+		return rc;
+	if (delivered)
+		return store_tx_fail(tx, "id", "the delivery is already confirmed"), SK_ERULE;
+	if (c->on && !model_date_valid(c->on))
+		return store_tx_fail(tx, "delivered_on", "delivered_on: YYYY-MM-DD"), SK_EINVAL;
+	if (c->on && strcmp(c->on, today) > 0)
+		return store_tx_fail(tx, "delivered_on", "delivered_on is in the future"),
+		       SK_EINVAL;
+	if (!doc_text_ok(c->ref, 128, false) || strchr(c->ref, '\n'))
+		return store_tx_fail(tx, "delivery_ref",
+		                     "3 kap. 12 §: the delivery is verifiable: give delivery_ref"),
+		       SK_EINVAL;
+	data = doc_data(doc, c->p->token_id);
+	if (!data)
+		return SK_ENOMEM;
+	json_object_update_new(data,
+	                       json_pack("{s:I, s:I, s:s, s:s}", "shipment_id", (json_int_t)c->id,
+	                                 "copy_id", (json_int_t)copy, "delivered_on",
+	                                 c->on ? c->on : today, "delivery_ref", c->ref));
+	return model_tx_log(tx, c->p->id, "shipment.delivered", "document", doc, data);
+}
+
+int shipment_deliver(struct model *m, const struct principal *p, int64_t id,
+                     const char *delivered_on, const char *ref, struct model_err *err)
+{
+	struct deliver_cmd c = {p, id, delivered_on, ref};
+	int rc = doc_may_write(p, err);
+
+	return rc ? rc : model_submit(m, deliver_fn, &c, err);
+}
+
+/* ---- receipts ---- */
+
+struct sign_cmd {
+	struct model *m;
+	const struct principal *p;
+	int64_t id;
+	const char *code, *class_ack, *paper_ref;
+};
+
+/* The receipt's document, person, class and state. */
+static int tx_receipt(struct store_tx *tx, int64_t id, int64_t *doc, int64_t *person, char cls[3],
+                      char state[16])
+{
+	struct store_q *q;
+	int rc = store_tx_query(tx,
+	                        "SELECT c.document_id, r.person_id, r.class, r.state FROM receipt "
+	                        "r JOIN copy c ON c.id = r.copy_id WHERE r.id = ?1",
+	                        &q);
+
+	if (rc)
+		return rc;
+	store_q_bind_int(q, 1, id);
+	rc = store_q_step(q);
+	if (!rc) {
+		*doc = store_q_int(q, 0);
+		*person = store_q_int(q, 1);
+		snprintf(cls, 3, "%s", store_q_text(q, 2));
+		snprintf(state, 16, "%s", store_q_text(q, 3));
+	}
+	store_q_done(q);
+	return rc;
+}
+
+/* A fresh TOTP code of identity id, at most once per time step (as at login). */
+static int tx_totp(struct store_tx *tx, struct model *m, int64_t id, const char *code)
+{
+	uint8_t secret[AUTH_TOTP_SECRET_MAX];
+	int64_t last = 0, matched = 0;
+	struct store_q *q;
+	size_t n = 0, len;
+	int rc;
+
+	rc = store_tx_query(tx,
+	                    "SELECT totp_secret, totp_last_step FROM credential WHERE "
+	                    "identity_id = ?1 AND totp_confirmed = 1",
+	                    &q);
+	if (rc)
+		return rc;
+	store_q_bind_int(q, 1, id);
+	rc = store_q_step(q);
+	if (!rc) {
+		const uint8_t *sealed = store_q_blob(q, 0, &len);
+
+		last = store_q_int(q, 1);
+		rc = model_unseal(m, sealed, len, secret, sizeof(secret), &n);
+	}
+	store_q_done(q);
+	if (rc == SK_ENOTFOUND)
+		return store_tx_fail(tx, "code", "no confirmed authenticator"), SK_EAUTH;
+	if (!rc)
+		rc = auth_totp_verify(secret, n, code, sk_now_us() / 1000000, last, &matched);
+	sodium_memzero(secret, sizeof(secret));
+	if (rc == SK_EVERIFY || rc == SK_EINVAL)
+		return store_tx_fail(tx, "code", "wrong or already used code"), SK_EAUTH;
+	if (rc)
+		return rc;
+	return store_tx_run(tx, "UPDATE credential SET totp_last_step = ?2 WHERE identity_id = ?1",
+	                    "ii", id, matched);
+}
+
+static int64_t tx_person_of(struct store_tx *tx, int64_t identity)
+{
+	int64_t id = 0;
+
+	if (store_tx_int(tx, &id, "SELECT id FROM person WHERE identity_id = ?1", "i", identity))
+		return 0;
+	return id;
+}
+
+static int sign_fn(struct store_tx *tx, void *arg)
+{
+	struct sign_cmd *c = arg;
+	int64_t doc = 0, person = 0, mine;
+	char cls[3] = "", state[16] = "";
+	json_t *data;
+	int rc = tx_receipt(tx, c->id, &doc, &person, cls, state);
+
+	if (rc == SK_ENOTFOUND)
+		return store_tx_fail(tx, "id", "no receipt %lld", (long long)c->id), SK_ENOTFOUND;
+	if (rc)
+		return rc;
+	mine = tx_person_of(tx, c->p->id);
+	if (c->paper_ref) {
+		if (!document_tx_visible(tx, c->p, doc))
+			return store_tx_fail(tx, "id", "no receipt %lld", (long long)c->id),
+			       SK_ENOTFOUND;
+		if (!doc_text_ok(c->paper_ref, 128, false) || strchr(c->paper_ref, '\n'))
+			return store_tx_fail(tx, "paper_ref", "paper_ref: 1..128 bytes of text"),
+			       SK_EINVAL;
+	} else if (mine == 0 || mine != person) {
+		return store_tx_fail(tx, "id", "no receipt %lld of yours", (long long)c->id),
+		       SK_ENOTFOUND;
+	}
+	if (strcmp(state, "pending") != 0)
+		return store_tx_fail(tx, "id", "the receipt is %s, not pending", state), SK_ERULE;
+	if (!c->paper_ref) {
+		if (!c->class_ack || strcmp(c->class_ack, cls) != 0)
+			return store_tx_fail(tx, "class_acknowledged",
+			                     "3 kap. 2 §: acknowledge the classification %s", cls),
+			       SK_EINVAL;
+		if (c->p->token_id)
+			return store_tx_fail(tx, "id",
+			                     "the recipient signs in person, not with a "
+			                     "service token"),
+			       SK_EPERM;
+		rc = tx_totp(tx, c->m, c->p->id, c->code ? c->code : "");
+		if (rc)
+			return rc;
+	}
+	data = doc_data(doc, c->p->token_id);
+	if (!data)
+		return SK_ENOMEM;
+	json_object_update_new(data, json_pack("{s:I, s:s}", "receipt_id", (json_int_t)c->id,
+	                                       "method", c->paper_ref ? "paper" : "totp"));
+	if (c->paper_ref)
+		json_object_set_new(data, "paper_ref", json_string(c->paper_ref));
+	else
+		json_object_set_new(data, "class_acknowledged", json_string(cls));
+	return model_tx_log(tx, c->p->id, "receipt.signed", "document", doc, data);
+}
+
+int receipt_sign(struct model *m, const struct principal *p, int64_t id, const char *code,
+                 const char *class_ack, struct model_err *err)
+{
+	struct sign_cmd c = {m, p, id, code, class_ack, NULL};
+
+	if (!code || strlen(code) != AUTH_TOTP_DIGITS)
+		return doc_err(err, SK_EINVAL, "code", "code: the 6-digit TOTP code");
+	return model_submit(m, sign_fn, &c, err);
+}
+
+int receipt_paper(struct model *m, const struct principal *p, int64_t id, const char *paper_ref,
+                  struct model_err *err)
+{
+	struct sign_cmd c = {m, p, id, NULL, NULL, paper_ref ? paper_ref : ""};
+	int rc = doc_may_write(p, err);
+
+	return rc ? rc : model_submit(m, sign_fn, &c, err);
+}
+
+/* ---- projections ---- */
+
+static int64_t jnum(const json_t *d, const char *key)
+{
+	return json_integer_value(json_object_get(d, key));
+}
+
+static const char *jstr(const json_t *d, const char *key)
+{
+	const char *s = json_string_value(json_object_get(d, key));
+
+	return s ? s : "";
+}
+
+static const char *jopt(const json_t *d, const char *key)
+{
+	return json_string_value(json_object_get(d, key));
+}
+
+/* Moves a copy: state, holder (0 = none), space (0 = none). */
+static int move(struct store_tx *tx, int64_t copy, const char *state, int64_t holder, int64_t space,
+                const char *t)
+{
+	return store_tx_run(tx,
+	                    "UPDATE copy SET state = ?2, holder_person_id = nullif(?3, 0), "
+	                    "space_id = nullif(?4, 0), updated_at = ?5 WHERE id = ?1",
+	                    "itiit", copy, state, holder, space, t);
+}
+
+int doc_apply_copy(struct store_tx *tx, const struct ledger_entry *e)
+{
+	const json_t *d = e->data;
+	int64_t copy = jnum(d, "copy_id");
+	char t[SK_TIME_LEN + 1];
+	int rc;
+
+	model_time(e->time_us, t);
+	if (strcmp(e->kind, "copy.created") == 0) {
+		rc = store_tx_run(
+		        tx,
+		        "INSERT INTO copy (id, document_id, number, state, holder_person_id, "
+		        "space_id, decision_id, last_inventoried_on, created_at, updated_at) "
+		        "VALUES (?1, ?2, ?3, ?4, nullif(?5, 0), nullif(?6, 0), nullif(?7, "
+		        "0), ?8, ?9, ?9)",
+		        "iiitiiitt", copy, jnum(d, "document_id"), jnum(d, "number"),
+		        jstr(d, "state"), jnum(d, "holder_id"), jnum(d, "space_id"),
+		        jnum(d, "decision_id"), jopt(d, "last_inventoried_on"), t);
+		if (!rc && jnum(d, "decision_id") > 0)
+			rc = store_tx_run(tx, "UPDATE decision SET used = used + 1 WHERE id = ?1",
+			                  "i", jnum(d, "decision_id"));
+		return rc;
+	}
+	if (strcmp(e->kind, "copy.issued") == 0)
+		return move(tx, copy, "issued", jnum(d, "person_id"), 0, t);
+	if (strcmp(e->kind, "copy.returned") == 0) {
+		rc = move(tx, copy, "returned", 0, jnum(d, "space_id"), t);
+		if (!rc)
+			rc = store_tx_run(
+			        tx,
+			        "UPDATE receipt SET state = 'returned', returned_at = ?2, "
+			        "returned_note = ?3 WHERE copy_id = ?1 AND state IN "
+			        "('pending', 'signed')",
+			        "itt", copy, t, jstr(d, "note"));
+		return rc;
+	}
+	if (strcmp(e->kind, "copy.stored") == 0)
+		return move(tx, copy, "in_register", 0, jnum(d, "space_id"), t);
+	if (strcmp(e->kind, "copy.archived") == 0)
+		return move(tx, copy, "archived", 0, jnum(d, "space_id"), t);
+	if (strcmp(e->kind, "copy.lost") == 0)
+		return store_tx_run(tx,
+		                    "UPDATE copy SET state = 'lost', updated_at = ?2 WHERE id = ?1",
+		                    "it", copy, t);
+	if (strcmp(e->kind, "copy.destroyed") == 0) {
+		rc = move(tx, copy, "destroyed", 0, 0, t);
+		if (!rc)
+			rc = store_tx_run(
+			        tx,
+			        "INSERT INTO destruction (id, copy_id, method, destroyed_on, "
+			        "performer_id, witness_id, recorded_at, recorded_by) VALUES "
+			        "(?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, ?8)",
+			        "iittiiti", jnum(d, "destruction_id"), copy, jstr(d, "method"),
+			        jstr(d, "destroyed_on"), jnum(d, "performer_id"),
+			        jnum(d, "witness_id"), t, e->actor);
+		return rc;
+	}
+	return SK_OK;
+}
+
+int doc_apply_receipt(struct store_tx *tx, const struct ledger_entry *e)
+{
+	const json_t *d = e->data;
+	char t[SK_TIME_LEN + 1];
+	const char *paper = jopt(d, "paper_ref");
+
+	model_time(e->time_us, t);
+	if (strcmp(e->kind, "receipt.created") == 0)
+		return store_tx_run(
+		        tx,
+		        "INSERT INTO receipt (id, copy_id, person_id, class, state, "
+		        "issued_at, issued_by, signed_at, signed_by, paper_ref, "
+		        "keep_until) VALUES (?1, ?2, ?3, ?4, CASE WHEN ?7 IS NULL THEN "
+		        "'pending' ELSE 'signed' END, ?5, ?6, CASE WHEN ?7 IS NULL THEN "
+		        "NULL ELSE ?5 END, CASE WHEN ?7 IS NULL THEN NULL ELSE ?6 END, "
+		        "?7, ?8)",
+		        "iiittitt", jnum(d, "receipt_id"), jnum(d, "copy_id"), jnum(d, "person_id"),
+		        jstr(d, "class"), t, e->actor, paper, jstr(d, "keep_until"));
+	if (strcmp(e->kind, "receipt.signed") == 0)
+		return store_tx_run(
+		        tx,
+		        "UPDATE receipt SET state = 'signed', signed_at = ?2, signed_by = "
+		        "?3, paper_ref = ?4 WHERE id = ?1",
+		        "itit", jnum(d, "receipt_id"), t, e->actor, paper);
+	return SK_OK;
+}
+
+int doc_apply_shipment(struct store_tx *tx, const struct ledger_entry *e)
+{
+	const json_t *d = e->data;
+	char t[SK_TIME_LEN + 1];
+	int rc;
+
+	model_time(e->time_us, t);
+	if (strcmp(e->kind, "shipment.sent") == 0) {
+		rc = store_tx_run(tx,
+		                  "INSERT INTO shipment (id, copy_id, distributor_id, recipient, "
+		                  "sent_on, sent_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		                  "iiitti", jnum(d, "shipment_id"), jnum(d, "copy_id"),
+		                  jnum(d, "distributor_id"), jstr(d, "recipient"),
+		                  jstr(d, "sent_on"), e->actor);
+		if (!rc)
+			rc = move(tx, jnum(d, "copy_id"), "shipped", 0, 0, t);
+		return rc;
+	}
+	if (strcmp(e->kind, "shipment.delivered") == 0)
+		return store_tx_run(
+		        tx,
+		        "UPDATE shipment SET delivered_on = ?2, delivery_ref = ?3 WHERE "
+		        "id = ?1",
+		        "itt", jnum(d, "shipment_id"), jstr(d, "delivered_on"),
+		        jstr(d, "delivery_ref"));
+	return SK_OK;
+}
