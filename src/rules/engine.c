@@ -1,0 +1,873 @@
+/*
+ * The engine: runs the rule table's queries, renders findings (with the
+ * exemptions that cover them and labels the viewer may see), keeps the
+ * server's findings per rule and refreshes only the rules whose tables the
+ * newest ledger entries touched, takes the daily snapshot, and writes the
+ * traceability document.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/access_int.h"
+#include "rules/rules.h"
+
+#define MAX_RULES 128
+
+/* ---- one rule's raw findings ---- */
+
+/* Runs r's query; appends [object_type, id, label, class, since, due, document_id] rows. */
+static int run_rule(struct store_reader *rd, const struct rule *ru, const char *today, json_t *out)
+{
+	struct store_q *q;
+	int rc = store_reader_query(rd, ru->sql, &q);
+
+	if (rc)
+		return rc;
+	store_q_bind_text(q, 1, today);
+	while ((rc = store_q_step(q)) == SK_OK) {
+		json_t *row = json_pack("[s, I, s, s?, s?, s?, O]", store_q_text(q, 0),
+		                        (json_int_t)store_q_int(q, 1), store_q_text(q, 2),
+		                        store_q_is_null(q, 3) ? NULL : store_q_text(q, 3),
+		                        store_q_is_null(q, 4) ? NULL : store_q_text(q, 4),
+		                        store_q_is_null(q, 5) ? NULL : store_q_text(q, 5),
+		                        store_q_is_null(q, 6) ? json_null()
+		                                              : json_integer(store_q_int(q, 6)));
+
+		if (!row || json_array_append_new(out, row)) {
+			rc = SK_ENOMEM;
+			break;
+		}
+	}
+	store_q_done(q);
+	return rc == SK_ENOTFOUND ? SK_OK : rc;
+}
+
+/* ---- exemptions in force ---- */
+
+struct exm {
+	int64_t id;
+	char *reference, *granted_by, *valid_until, *rules, *objects;
+};
+
+struct exms {
+	struct exm *v;
+	size_t n;
+};
+
+static void exms_free(struct exms *x)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		free(x->v[i].reference);
+		free(x->v[i].granted_by);
+		free(x->v[i].valid_until);
+		free(x->v[i].rules);
+		free(x->v[i].objects);
+	}
+	free(x->v);
+	x->v = NULL;
+	x->n = 0;
+}
+
+static void exms_load(struct store_reader *rd, const char *today, struct exms *x)
+{
+	struct store_q *q;
+
+	x->v = NULL;
+	x->n = 0;
+	/* An instance not yet migrated has no exemption table: nothing covers. */
+	if (store_reader_query(rd,
+	                       "SELECT id, reference, granted_by, valid_until, scope_rules, "
+	                       "scope_objects FROM exemption WHERE revoked_at IS NULL AND "
+	                       "valid_until >= ?1 ORDER BY id",
+	                       &q))
+		return;
+	store_q_bind_text(q, 1, today);
+	while (store_q_step(q) == SK_OK) {
+		struct exm *v = realloc(x->v, (x->n + 1) * sizeof(*v));
+
+		if (!v)
+			break;
+		x->v = v;
+		v[x->n].id = store_q_int(q, 0);
+		v[x->n].reference = strdup(store_q_text(q, 1));
+		v[x->n].granted_by = strdup(store_q_text(q, 2));
+		v[x->n].valid_until = strdup(store_q_text(q, 3));
+		v[x->n].rules = strdup(store_q_text(q, 4));
+		v[x->n].objects = strdup(store_q_text(q, 5));
+		x->n++;
+	}
+	store_q_done(q);
+}
+
+/* Is word a space-separated token of list? */
+static bool has_token(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (!list)
+		return false;
+	for (const char *p = list; *p;) {
+		size_t k = strcspn(p, " ");
+
+		if (k == n && memcmp(p, word, n) == 0)
+			return true;
+		p += k;
+		p += *p == ' ';
+	}
+	return false;
+}
+
+static const struct exm *covering(const struct exms *x, const char *rule, const char *object)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		if (!x->v[i].rules || !has_token(x->v[i].rules, rule))
+			continue;
+		if (!x->v[i].objects || !x->v[i].objects[0] || has_token(x->v[i].objects, object))
+			return &x->v[i];
+	}
+	return NULL;
+}
+
+/* ---- rendering ---- */
+
+static int class_rank(const char *c)
+{
+	int k = c ? clearance_parse(c) : -1;
+
+	return k < 0 ? 0 : k;
+}
+
+/* The template with its "%s" replaced by label. */
+static char *message(const char *tmpl, const char *label)
+{
+	struct buf b;
+	const char *p = strstr(tmpl, "%s");
+
+	buf_init(&b, 4096);
+	if (p) {
+		buf_append(&b, tmpl, (size_t)(p - tmpl));
+		buf_puts(&b, label);
+		buf_puts(&b, p + 2);
+	} else {
+		buf_puts(&b, tmpl);
+	}
+	return buf_detach(&b, NULL);
+}
+
+static bool rule_selected(const struct rule *ru, const struct rules_filter *f)
+{
+	if (!f)
+		return true;
+	if (f->rule && strcmp(f->rule, ru->id) != 0)
+		return false;
+	if (f->chapter && f->chapter != ru->chapter)
+		return false;
+	if (f->section && f->section != ru->section)
+		return false;
+	if (f->min_severity >= 0 && (f->only_severity ? (int)ru->severity != f->min_severity
+	                                              : (int)ru->severity < f->min_severity))
+		return false;
+	return true;
+}
+
+/* Appends the rendered findings of rule ru from its raw rows. */
+static void render(const struct rule *ru, const json_t *rows, const struct exms *x,
+                   const struct rules_filter *f, json_t *out)
+{
+	char ref[48], object[96];
+	size_t i;
+	json_t *row;
+
+	rules_ref(ru, ref, sizeof(ref));
+	json_array_foreach(rows, i, row)
+	{
+		const char *type = json_string_value(json_array_get(row, 0));
+		json_int_t id = json_integer_value(json_array_get(row, 1));
+		const char *label = json_string_value(json_array_get(row, 2));
+		const char *cls = json_string_value(json_array_get(row, 3));
+		const struct exm *e;
+		char *sv, *en;
+		json_t *o, *obj;
+
+		snprintf(object, sizeof(object), "%s/%lld", type, (long long)id);
+		if (f && f->object && strcmp(f->object, object) != 0)
+			continue;
+		e = covering(x, ru->id, object);
+		if (f && f->open_only && e)
+			continue;
+		/* A classified object's label only for those cleared for its class. */
+		if (cls && f && class_rank(cls) > f->clearance)
+			label = object;
+		sv = message(ru->msg_sv, label);
+		en = message(ru->msg_en, label);
+		obj = json_pack("{s:s, s:I, s:s, s:s?, s:O}", "type", type, "id", id, "label",
+		                label, "class", cls, "document_id", json_array_get(row, 6));
+		o = json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:o, s:{s:s, s:s}, s:O, s:O, s:s}",
+		              "rule", ru->id, "source", ru->source, "ref", ref, "chapter",
+		              ru->chapter, "section", ru->section, "severity",
+		              rules_severity_name(ru->severity), "object", obj, "message", "sv",
+		              sv ? sv : "", "en", en ? en : "", "since", json_array_get(row, 4),
+		              "due", json_array_get(row, 5), "status", e ? "covered" : "open");
+		free(sv);
+		free(en);
+		if (o && e)
+			json_object_set_new(o, "exemption",
+			                    json_pack("{s:I, s:s, s:s, s:s}", "id",
+			                              (json_int_t)e->id, "reference", e->reference,
+			                              "granted_by", e->granted_by, "valid_until",
+			                              e->valid_until));
+		if (o)
+			json_array_append_new(out, o);
+	}
+}
+
+static json_t *result(const char *today, json_t *findings, json_t *errors)
+{
+	char now[SK_TIME_LEN + 1];
+	size_t open = 0, covered = 0, high = 0, i;
+	json_t *v;
+
+	model_time(sk_now_us(), now);
+	json_array_foreach(findings, i, v)
+	{
+		bool cov = strcmp(json_string_value(json_object_get(v, "status")), "covered") == 0;
+
+		covered += cov;
+		open += !cov;
+		high += !cov &&
+		        strcmp(json_string_value(json_object_get(v, "severity")), "high") == 0;
+	}
+	return json_pack("{s:s, s:s, s:o, s:o, s:{s:I, s:I, s:I}}", "evaluated_at", now, "today",
+	                 today, "findings", findings, "errors", errors, "counts", "open",
+	                 (json_int_t)open, "covered", (json_int_t)covered, "open_high",
+	                 (json_int_t)high);
+}
+
+json_t *rules_evaluate(struct store_reader *rd, const char *today, const struct rules_filter *f)
+{
+	json_t *findings = json_array(), *errors = json_array();
+	struct exms x;
+	size_t n;
+	const struct rule *t = rules_table(&n);
+	bool began = store_reader_begin(rd) == SK_OK;
+
+	exms_load(rd, today, &x);
+	for (size_t i = 0; i < n; i++) {
+		json_t *rows;
+		int rc;
+
+		if (!rule_selected(&t[i], f))
+			continue;
+		rows = json_array();
+		rc = run_rule(rd, &t[i], today, rows);
+		if (rc)
+			json_array_append_new(errors, json_pack("{s:s, s:s}", "rule", t[i].id,
+			                                        "error", sk_strerror(rc)));
+		else
+			render(&t[i], rows, &x, f, findings);
+		json_decref(rows);
+	}
+	exms_free(&x);
+	if (began)
+		store_reader_end(rd);
+	return result(today, findings, errors);
+}
+
+/* ---- the server's cache ---- */
+
+/* The tables each kind of entry may change (by prefix); unknown kinds: all. */
+static const struct {
+	const char *prefix, *tables;
+} kind_tables[] = {
+        {"person.", "person"},
+        {"space.", "space"},
+        {"system.", "info_system"},
+        {"distributor.", "distributor"},
+        {"medium.", "medium destruction inventory_item lost_case"},
+        {"document.", "document document_access copy receipt shipment reclassification decision "
+                      "kh_recipient disclosure destruction"},
+        {"copy.", "copy receipt shipment destruction decision"},
+        {"receipt.", "receipt copy"},
+        {"shipment.", "shipment copy"},
+        {"decision.", "decision reclassification kh_recipient disclosure copy document"},
+        {"inventory.", "inventory inventory_item copy medium lost_case"},
+        {"lost.", "lost_case copy medium"},
+        {"identity.", "identity credential"},
+        {"grant.", "role_grant grant_review"},
+        {"token.", "service_token"},
+        {"exemption.", "exemption"},
+        {"session.", "session credential"},
+        {"auth.", ""},
+        {"privilege.", ""},
+        {"ledger.", ""},
+        {"setting.", "register_setting"},
+};
+
+/* Adds the tables kind changes to *set (space-separated); returns false for an unknown kind. */
+static bool tables_of_kind(const char *kind, struct buf *set)
+{
+	for (size_t i = 0; i < sizeof(kind_tables) / sizeof(kind_tables[0]); i++) {
+		size_t n = strlen(kind_tables[i].prefix);
+
+		if (strncmp(kind, kind_tables[i].prefix, n) == 0) {
+			buf_putc(set, ' ');
+			buf_puts(set, kind_tables[i].tables);
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool rule_reads_any(const struct rule *ru, const char *set)
+{
+	for (const char *p = ru->tables; *p;) {
+		size_t k = strcspn(p, " ");
+		char word[64];
+
+		if (k > 0 && k < sizeof(word)) {
+			memcpy(word, p, k);
+			word[k] = '\0';
+			if (has_token(set, word))
+				return true;
+		}
+		p += k;
+		p += *p == ' ';
+	}
+	return false;
+}
+
+static struct {
+	pthread_mutex_t mu;
+	char instance[300]; /* the verifier key: which instance the cache is of */
+	uint64_t size;      /* ledger size evaluated */
+	char day[11];
+	bool marked; /* rule_mark changed since */
+	json_t *rows[MAX_RULES];
+	unsigned last_evaluated;
+	char snapshot_day[11];
+} cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+void rules_cache_reset(void)
+{
+	pthread_mutex_lock(&cache.mu);
+	for (size_t i = 0; i < MAX_RULES; i++) {
+		json_decref(cache.rows[i]);
+		cache.rows[i] = NULL;
+	}
+	cache.instance[0] = '\0';
+	cache.size = 0;
+	cache.day[0] = '\0';
+	cache.snapshot_day[0] = '\0';
+	pthread_mutex_unlock(&cache.mu);
+}
+
+unsigned rules_last_evaluated(void)
+{
+	return cache.last_evaluated;
+}
+
+/* The changed tables since seq `from` (space-separated), or NULL: evaluate everything. */
+static char *changed_tables(struct store_reader *rd, uint64_t from, uint64_t to)
+{
+	struct store_q *q;
+	struct buf set;
+	bool all = false;
+
+	if (to - from > 100000 || store_reader_query(rd,
+	                                             "SELECT DISTINCT kind FROM ledger WHERE seq > "
+	                                             "?1 AND seq <= ?2",
+	                                             &q))
+		return NULL;
+	buf_init(&set, 1 << 16);
+	store_q_bind_int(q, 1, (int64_t)from);
+	store_q_bind_int(q, 2, (int64_t)to);
+	while (!all && store_q_step(q) == SK_OK)
+		all = !tables_of_kind(store_q_text(q, 0), &set);
+	store_q_done(q);
+	buf_putc(&set, ' ');
+	if (all || set.err) {
+		buf_release(&set);
+		return NULL;
+	}
+	return buf_detach(&set, NULL);
+}
+
+struct snap_cmd {
+	const char *day;
+	json_t *findings;
+};
+
+static int snapshot_fn(struct store_tx *tx, void *arg)
+{
+	struct snap_cmd *c = arg;
+	int counts[9][3][2] = {{{0}}};
+	size_t i;
+	json_t *v;
+	int rc = SK_OK;
+
+	json_array_foreach(c->findings, i, v)
+	{
+		int ch = (int)json_integer_value(json_object_get(v, "chapter"));
+		int sev = rules_severity_parse(json_string_value(json_object_get(v, "severity")));
+		bool cov = strcmp(json_string_value(json_object_get(v, "status")), "covered") == 0;
+
+		if (ch >= 1 && ch <= 8 && sev >= 0)
+			counts[ch][sev][cov]++;
+	}
+	for (int ch = 1; ch <= 8 && !rc; ch++) {
+		for (int s = 0; s < 3 && !rc; s++)
+			rc = store_tx_run(
+			        tx,
+			        "INSERT OR REPLACE INTO rule_snapshot (day, chapter, severity, "
+			        "open, covered) VALUES (?1, ?2, ?3, ?4, ?5)",
+			        "tiiii", c->day, (int64_t)ch,
+			        rules_severity_name((enum rule_severity)s),
+			        (int64_t)counts[ch][s][0], (int64_t)counts[ch][s][1]);
+	}
+	return rc;
+}
+
+json_t *rules_current(struct model *m, const struct rules_filter *f)
+{
+	struct store_reader *rd = model_reader(m);
+	const char *inst = store_verifier_key(m->store);
+	size_t n;
+	const struct rule *t = rules_table(&n);
+	json_t *findings, *errors;
+	char today[11], *changed = NULL;
+	uint64_t size = 0;
+	struct exms x;
+	bool full;
+
+	if (!rd)
+		return NULL;
+	model_today(today);
+	pthread_mutex_lock(&cache.mu);
+	if (store_reader_begin(rd) != SK_OK) {
+		pthread_mutex_unlock(&cache.mu);
+		return NULL;
+	}
+	store_reader_size(rd, &size);
+	full = strcmp(cache.instance, inst ? inst : "") != 0 || strcmp(cache.day, today) != 0 ||
+	       size < cache.size;
+	if (!full && size > cache.size) {
+		changed = changed_tables(rd, cache.size, size);
+		full = !changed;
+	}
+	if (!full && cache.marked) {
+		char *c2 = malloc((changed ? strlen(changed) : 0) + 16);
+
+		if (c2)
+			snprintf(c2, (changed ? strlen(changed) : 0) + 16, "%s rule_mark ",
+			         changed ? changed : "");
+		free(changed);
+		changed = c2;
+		full = !changed;
+	}
+	cache.last_evaluated = 0;
+	errors = json_array();
+	for (size_t i = 0; i < n && i < MAX_RULES; i++) {
+		int rc;
+
+		if (!full && cache.rows[i] && (!changed || !rule_reads_any(&t[i], changed)))
+			continue;
+		json_decref(cache.rows[i]);
+		cache.rows[i] = json_array();
+		rc = run_rule(rd, &t[i], today, cache.rows[i]);
+		cache.last_evaluated++;
+		if (rc) {
+			json_array_append_new(errors, json_pack("{s:s, s:s}", "rule", t[i].id,
+			                                        "error", sk_strerror(rc)));
+			json_decref(cache.rows[i]);
+			cache.rows[i] = NULL; /* try again next time */
+		}
+	}
+	free(changed);
+	snprintf(cache.instance, sizeof(cache.instance), "%s", inst ? inst : "");
+	snprintf(cache.day, sizeof(cache.day), "%s", today);
+	cache.size = size;
+	cache.marked = false;
+	exms_load(rd, today, &x);
+	store_reader_end(rd);
+
+	findings = json_array();
+	{
+		/* the snapshot counts every finding, whatever this caller filters */
+		bool snap = strcmp(cache.snapshot_day, today) != 0;
+		json_t *all = snap ? json_array() : NULL;
+		struct rules_filter everything = {.min_severity = -1, .clearance = CLEAR_KH};
+
+		for (size_t i = 0; i < n && i < MAX_RULES; i++) {
+			if (!cache.rows[i])
+				continue;
+			if (rule_selected(&t[i], f))
+				render(&t[i], cache.rows[i], &x, f, findings);
+			if (all)
+				render(&t[i], cache.rows[i], &x, &everything, all);
+		}
+		if (all) {
+			struct snap_cmd sc = {today, all};
+			struct store_cmd c;
+
+			store_cmd_init(&c, snapshot_fn, &sc);
+			if (store_submit(m->store, &c) == SK_OK)
+				snprintf(cache.snapshot_day, sizeof(cache.snapshot_day), "%s",
+				         today);
+			json_decref(all);
+		}
+	}
+	exms_free(&x);
+	pthread_mutex_unlock(&cache.mu);
+	return result(today, findings, errors);
+}
+
+/* ---- marks ---- */
+
+static int mark_fn(struct store_tx *tx, void *arg)
+{
+	char now[SK_TIME_LEN + 1];
+
+	model_time(store_tx_now(tx), now);
+	return store_tx_run(tx, "INSERT OR REPLACE INTO rule_mark (name, at) VALUES (?1, ?2)", "tt",
+	                    (const char *)arg, now);
+}
+
+int rules_mark(struct model *m, const char *name)
+{
+	struct store_cmd c;
+	int rc;
+
+	store_cmd_init(&c, mark_fn, (void *)(uintptr_t)name);
+	rc = store_submit(m->store, &c);
+	if (!rc) {
+		pthread_mutex_lock(&cache.mu);
+		cache.marked = true;
+		pthread_mutex_unlock(&cache.mu);
+	}
+	return rc;
+}
+
+/* ---- deadlines ---- */
+
+static int by_due(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+
+	return strcmp(json_string_value(json_object_get(x, "due")),
+	              json_string_value(json_object_get(y, "due")));
+}
+
+json_t *rules_deadlines(struct store_reader *rd, const char *today, int days, int64_t owner_only,
+                        int clearance)
+{
+	size_t n, count = 0;
+	const struct rules_deadline_query *d = rules_deadline_queries(&n);
+	json_t *out = json_array(), **v = NULL;
+	char until[11];
+	struct store_q *q;
+	bool began = store_reader_begin(rd) == SK_OK;
+
+	/* today + days, by SQLite's calendar */
+	snprintf(until, sizeof(until), "%s", today);
+	if (!store_reader_query(rd, "SELECT date(?1, '+' || ?2 || ' days')", &q)) {
+		store_q_bind_text(q, 1, today);
+		store_q_bind_int(q, 2, days);
+		if (store_q_step(q) == SK_OK)
+			snprintf(until, sizeof(until), "%s", store_q_text(q, 0));
+		store_q_done(q);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct rule *ru = d[i].rule ? rules_find(d[i].rule) : NULL;
+		char ref[48] = "";
+
+		if (ru)
+			rules_ref(ru, ref, sizeof(ref));
+		else if (strcmp(d[i].kind, "grant_expiry") == 0)
+			snprintf(ref, sizeof(ref), "4 kap. 8 §");
+		else if (strcmp(d[i].kind, "exemption") == 0)
+			snprintf(ref, sizeof(ref), "8 kap. 2 §");
+		if (store_reader_query(rd, d[i].sql, &q))
+			continue; /* a table not there yet */
+		store_q_bind_text(q, 1, today);
+		store_q_bind_text(q, 2, until);
+		while (store_q_step(q) == SK_OK) {
+			char object[96];
+			const char *cls = store_q_is_null(q, 3) ? NULL : store_q_text(q, 3);
+			const char *label = store_q_text(q, 2);
+			int64_t owner = store_q_is_null(q, 5) ? 0 : store_q_int(q, 5);
+			json_t *o;
+
+			if (owner_only && owner != owner_only)
+				continue;
+			snprintf(object, sizeof(object), "%s/%lld", store_q_text(q, 0),
+			         (long long)store_q_int(q, 1));
+			if (cls && class_rank(cls) > clearance)
+				label = object;
+			o = json_pack("{s:s, s:s?, s:s, s:{s:s, s:I, s:s, s:s?}, s:s}", "kind",
+			              d[i].kind, "rule", d[i].rule, "ref", ref, "object", "type",
+			              store_q_text(q, 0), "id", (json_int_t)store_q_int(q, 1),
+			              "label", label, "class", cls, "due", store_q_text(q, 4));
+			if (o && owner)
+				json_object_set_new(o, "owner", json_integer(owner));
+			if (o)
+				json_array_append_new(out, o);
+		}
+		store_q_done(q);
+	}
+	if (began)
+		store_reader_end(rd);
+	/* sorted by due date */
+	count = json_array_size(out);
+	v = count ? calloc(count, sizeof(*v)) : NULL;
+	if (v) {
+		json_t *sorted = json_array();
+
+		for (size_t i = 0; i < count; i++)
+			v[i] = json_array_get(out, i);
+		qsort(v, count, sizeof(*v), by_due);
+		for (size_t i = 0; i < count; i++)
+			json_array_append(sorted, v[i]);
+		free(v);
+		json_decref(out);
+		out = sorted;
+	}
+	return out;
+}
+
+/* ---- overview and trend ---- */
+
+json_t *rules_overview(const json_t *findings)
+{
+	json_t *out = json_array();
+	size_t n;
+	const struct rule *t = rules_table(&n);
+
+	for (int ch = 1; ch <= 8; ch++) {
+		int sev[3] = {0}, covered = 0, rules = 0;
+		json_t *refs = json_array(), *v;
+		size_t i;
+		const char *level;
+
+		for (i = 0; i < n; i++)
+			rules += t[i].chapter == ch;
+		json_array_foreach(findings, i, v)
+		{
+			const char *ref = json_string_value(json_object_get(v, "ref"));
+			bool seen = false;
+			size_t j;
+			json_t *r;
+
+			if (json_integer_value(json_object_get(v, "chapter")) != ch)
+				continue;
+			if (strcmp(json_string_value(json_object_get(v, "status")), "covered") ==
+			    0) {
+				covered++;
+				continue;
+			}
+			sev[rules_severity_parse(
+			        json_string_value(json_object_get(v, "severity")))]++;
+			json_array_foreach(refs, j, r) seen |=
+			        strcmp(json_string_value(r), ref) == 0;
+			if (!seen)
+				json_array_append_new(refs, json_string(ref));
+		}
+		level = rules == 0                       ? "unchecked"
+		        : sev[SEV_HIGH]                  ? "major"
+		        : sev[SEV_MEDIUM] + sev[SEV_LOW] ? "minor"
+		                                         : "ok";
+		json_array_append_new(out,
+		                      json_pack("{s:i, s:s, s:i, s:i, s:i, s:i, s:i, s:s, s:o}",
+		                                "chapter", ch, "title", rules_chapter_title(ch),
+		                                "rules", rules, "high", sev[SEV_HIGH], "medium",
+		                                sev[SEV_MEDIUM], "low", sev[SEV_LOW], "covered",
+		                                covered, "level", level, "refs", refs));
+	}
+	return out;
+}
+
+json_t *rules_trend(struct store_reader *rd, int days)
+{
+	json_t *out = json_array();
+	struct store_q *q;
+	char today[11];
+
+	model_today(today);
+	if (store_reader_query(
+	            rd,
+	            "SELECT day, chapter, severity, open, covered FROM rule_snapshot WHERE "
+	            "day > date(?1, '-' || ?2 || ' days') ORDER BY day, chapter, severity",
+	            &q))
+		return out;
+	store_q_bind_text(q, 1, today);
+	store_q_bind_int(q, 2, days);
+	while (store_q_step(q) == SK_OK)
+		json_array_append_new(
+		        out, json_pack("{s:s, s:I, s:s, s:I, s:I}", "day", store_q_text(q, 0),
+		                       "chapter", (json_int_t)store_q_int(q, 1), "severity",
+		                       store_q_text(q, 2), "open", (json_int_t)store_q_int(q, 3),
+		                       "covered", (json_int_t)store_q_int(q, 4)));
+	store_q_done(q);
+	return out;
+}
+
+/* ---- the table as data ---- */
+
+static json_t *words(const char *s)
+{
+	json_t *a = json_array();
+
+	for (const char *p = s; *p;) {
+		size_t k = strcspn(p, " ");
+
+		if (k)
+			json_array_append_new(a, json_stringn(p, k));
+		p += k;
+		p += *p == ' ';
+	}
+	return a;
+}
+
+json_t *rules_table_json(void)
+{
+	size_t n;
+	const struct rule *t = rules_table(&n);
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		char ref[48];
+
+		rules_ref(&t[i], ref, sizeof(ref));
+		json_array_append_new(
+		        a,
+		        json_pack(
+		                "{s:s, s:s, s:s, s:i, s:i, s:s?, s:s, s:{s:s, s:s}, s:{s:s, s:s}, "
+		                "s:{s:s, s:s}, s:o, s:o}",
+		                "id", t[i].id, "source", t[i].source, "ref", ref, "chapter",
+		                t[i].chapter, "section", t[i].section, "point", t[i].point,
+		                "severity", rules_severity_name(t[i].severity), "title", "sv",
+		                t[i].title_sv, "en", t[i].title_en, "requires", "sv",
+		                t[i].requires_sv, "en", t[i].requires_en, "remedy", "sv",
+		                t[i].remedy_sv, "en", t[i].remedy_en, "tables", words(t[i].tables),
+		                "tests", words(t[i].tests)));
+	}
+	return a;
+}
+
+/* ---- docs/pmfs-traceability.md ---- */
+
+static void md_cell(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			buf_puts(b, "\\|");
+		else if (*s == '\n')
+			buf_putc(b, ' ');
+		else
+			buf_putc(b, *s);
+	}
+}
+
+static void md_tests(struct buf *b, const char *tests)
+{
+	bool first = true;
+
+	for (const char *p = tests; *p;) {
+		size_t k = strcspn(p, " ");
+
+		if (k) {
+			buf_puts(b, first ? "`" : ", `");
+			buf_append(b, p, k);
+			buf_putc(b, '`');
+			first = false;
+		}
+		p += k;
+		p += *p == ' ';
+	}
+}
+
+int rules_markdown(struct buf *b)
+{
+	size_t np, nr;
+	const struct rules_paragraph *p = rules_paragraphs(&np);
+	const struct rule *t = rules_table(&nr);
+	int covered = 0;
+
+	for (size_t i = 0; i < np; i++) {
+		for (size_t j = 0; j < nr; j++) {
+			if (t[j].chapter == p[i].chapter && t[j].section == p[i].section &&
+			    strcmp(t[j].source, "PMFS 2022:1") == 0) {
+				covered++;
+				break;
+			}
+		}
+	}
+	buf_puts(b, "# PMFS 2022:1 → skydd → tests\n\n"
+	            "<!-- Generated by `skydd rules --markdown` from the rule table "
+	            "(src/rules/table.c) and the paragraph list (src/rules/paragraphs.c). Do not "
+	            "edit: tests/sh/test_rules.sh fails when this file is out of date. -->\n\n"
+	            "Every paragraph of Säkerhetspolisens föreskrifter om säkerhetsskydd (PMFS "
+	            "2022:1), the compliance rules that check it, the tests that cover each rule, "
+	            "and — where no rule can — why, or how skydd meets it otherwise.\n\n");
+	buf_printf(b, "%zu paragraphs; %d checked by %zu rules.\n", np, covered, nr);
+	for (int ch = 1; ch <= 8; ch++) {
+		buf_printf(b, "\n## %d kap. %s\n\n", ch, rules_chapter_title(ch));
+		buf_puts(
+		        b,
+		        "| § | requirement | rules | tests, or why no rule |\n|---|---|---|---|\n");
+		for (size_t i = 0; i < np; i++) {
+			bool any = false;
+
+			if (p[i].chapter != ch)
+				continue;
+			buf_printf(b, "| %d kap. %d § | ", ch, p[i].section);
+			md_cell(b, p[i].summary);
+			buf_puts(b, " | ");
+			for (size_t j = 0; j < nr; j++) {
+				if (t[j].chapter != ch || t[j].section != p[i].section)
+					continue;
+				buf_printf(b, "%s`%s` (%s)", any ? "<br>" : "", t[j].id,
+				           rules_severity_name(t[j].severity));
+				any = true;
+			}
+			buf_puts(b, " | ");
+			if (any) {
+				bool first = true;
+
+				for (size_t j = 0; j < nr; j++) {
+					if (t[j].chapter != ch || t[j].section != p[i].section)
+						continue;
+					if (!first)
+						buf_puts(b, "<br>");
+					buf_printf(b, "`%s`: ", t[j].id);
+					md_tests(b, t[j].tests);
+					first = false;
+				}
+				if (p[i].note) {
+					buf_puts(b, "<br>");
+					md_cell(b, p[i].note);
+				}
+			} else {
+				md_cell(b, p[i].note ? p[i].note : "no rule yet");
+			}
+			buf_puts(b, " |\n");
+		}
+	}
+	buf_puts(b, "\n## The rules\n\n| id | reference | severity | title | what it checks | "
+	            "tables |\n|---|---|---|---|---|---|\n");
+	for (size_t j = 0; j < nr; j++) {
+		char ref[48];
+
+		rules_ref(&t[j], ref, sizeof(ref));
+		buf_printf(b, "| `%s` | %s %s | %s | ", t[j].id, t[j].source, ref,
+		           rules_severity_name(t[j].severity));
+		md_cell(b, t[j].title_en);
+		buf_puts(b, " | ");
+		md_cell(b, t[j].requires_en);
+		buf_puts(b, " | ");
+		md_cell(b, t[j].tables);
+		buf_puts(b, " |\n");
+	}
+	return b->err ? SK_ENOMEM : SK_OK;
+}

@@ -1,0 +1,156 @@
+/*
+ * rules: the compliance engine. A rule is data (rules_table in table.c): a
+ * stable id, the paragraph it checks (PMFS 2022:1, or SäkF 2021:955), a
+ * severity, what the paragraph requires and how to remedy (sv, en), the
+ * tables it reads and one SQL query over the registers that returns the
+ * objects failing it. Findings are the rows; an exemption (8 kap. 2 §) covers
+ * them but never hides them. The engine evaluates every rule on demand and,
+ * after the ledger has grown, only the rules whose tables the new entries
+ * touched. Knows the registers' tables by SQL only.
+ */
+#ifndef SKYDD_RULES_H
+#define SKYDD_RULES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "model/model.h"
+#include "store/store.h"
+#include "util/util.h"
+
+enum rule_severity { SEV_LOW, SEV_MEDIUM, SEV_HIGH };
+
+const char *rules_severity_name(enum rule_severity s);
+int rules_severity_parse(const char *s); /* or -1 */
+
+/*
+ * One rule. sql takes ?1 = today (YYYY-MM-DD) and returns, per failing
+ * object, the columns: object_type, object_id, label (shown to whoever may
+ * see the object; never a classified title), class (the object's
+ * säkerhetsskyddsklass or NULL: the label is shown only within clearance),
+ * since (date or time from which it holds), due (date, or NULL).
+ */
+struct rule {
+	const char *id;
+	const char *source; /* "PMFS 2022:1" or "SäkF 2021:955" */
+	int chapter, section;
+	const char *point; /* "1 st." … or NULL */
+	enum rule_severity severity;
+	const char *title_sv, *title_en;
+	const char *requires_sv, *requires_en;
+	const char *remedy_sv, *remedy_en;
+	const char *msg_sv, *msg_en; /* "%s" = the object's label */
+	const char *tables;          /* space-separated tables the query reads */
+	const char *sql;
+	const char *tests; /* the tests that cover it (space-separated) */
+};
+
+/* The rule table, and its length. */
+const struct rule *rules_table(size_t *n);
+const struct rule *rules_find(const char *id);
+/* "3 kap. 21 §" (+ " " point), into out. */
+void rules_ref(const struct rule *r, char *out, size_t cap);
+
+/* A paragraph of PMFS 2022:1 (paragraphs.c): every one, in order. */
+struct rules_paragraph {
+	int chapter, section;
+	const char *summary; /* what it says (English, short) */
+	const char *note;    /* why no rule can cover it, or how skydd meets it otherwise */
+};
+const struct rules_paragraph *rules_paragraphs(size_t *n);
+/* The chapter titles (Swedish), 1..8. */
+const char *rules_chapter_title(int chapter);
+
+/* Deadlines (Kommande): due dates of things not yet overdue. */
+struct rules_deadline_query {
+	const char *kind; /* inventory, grant_review, grant_expiry, receipt, shipment, exemption */
+	const char *rule; /* the rule that fires when it passes */
+	const char *tables;
+	/* ?1 = today, ?2 = today + horizon; columns: object_type, object_id, label,
+	 * class, due, owner identity (or NULL) */
+	const char *sql;
+};
+const struct rules_deadline_query *rules_deadline_queries(size_t *n);
+
+/* ---- evaluation ---- */
+
+struct rules_filter {
+	const char *rule;     /* exact id, or NULL */
+	int chapter, section; /* 0 = any */
+	int min_severity;     /* -1 = any */
+	bool only_severity;   /* severity == min_severity rather than >= */
+	const char *object;   /* "type/id" exact, or NULL */
+	bool open_only;       /* leave covered findings out */
+	int clearance;        /* the viewer's (enum clearance): labels of objects above it are
+	                         replaced by "type/id"; CLEAR_KH sees every label */
+};
+
+/*
+ * Evaluates every rule over r's snapshot as of today and returns
+ * {"evaluated_at", "today", "findings": [...], "errors": [...]}; each finding
+ * {rule, source, ref, chapter, section, severity, object: {type, id, label,
+ * class}, message: {sv, en}, since, due, status: open|covered, exemption}.
+ * Used by `skydd check` (no cache).
+ */
+json_t *rules_evaluate(struct store_reader *r, const char *today, const struct rules_filter *f);
+
+/*
+ * The server's view: findings kept per rule and refreshed when the ledger
+ * has grown (only the rules whose tables the new entries' kinds touch) or
+ * the day changed. Takes the daily snapshot when a new day is first seen.
+ * Thread-safe. Returns the same shape as rules_evaluate.
+ */
+json_t *rules_current(struct model *m, const struct rules_filter *f);
+/* Forgets the cache (tests that switch instances). */
+void rules_cache_reset(void);
+/* How many rules the last rules_current evaluated (tests: incremental). */
+unsigned rules_last_evaluated(void);
+
+/* The deadlines due from today until today + days: [{kind, rule, ref, object, due, owner}]. */
+json_t *rules_deadlines(struct store_reader *r, const char *today, int days, int64_t owner_only,
+                        int clearance);
+
+/* Summary per chapter: [{chapter, title, high, medium, low, covered, level, refs: [...]}]. */
+json_t *rules_overview(const json_t *findings);
+
+/* The trend: [{day, chapter, severity, open, covered}] for the last `days` days. */
+json_t *rules_trend(struct store_reader *r, int days);
+
+/* The rule table as JSON (GET /api/v1/rules, skydd rules --json). */
+json_t *rules_table_json(void);
+/* docs/pmfs-traceability.md, generated. */
+int rules_markdown(struct buf *out);
+
+/* ---- marks (rule_mark) ---- */
+/* Records that something happened now (e.g. "verify.ok", "checkpoint.export"). */
+int rules_mark(struct model *m, const char *name);
+
+/* ---- exemptions (8 kap. 2 §) ---- */
+
+struct rules_new_exemption {
+	const char *reference;
+	const char *granted_by;
+	const char *granted_on;
+	const char *scope_rules;   /* space-separated rule ids */
+	const char *scope_objects; /* space-separated "type/id", or NULL/"" */
+	const char *valid_until;
+	const char *note;
+};
+int rules_exemption_create(struct model *m, const struct principal *p,
+                           const struct rules_new_exemption *e, int64_t *id, struct model_err *err);
+int rules_exemption_revoke(struct model *m, const struct principal *p, int64_t id,
+                           const char *reason, struct model_err *err);
+json_t *rules_exemption_list(struct store_reader *r, const char *today);
+json_t *rules_exemption_get(struct store_reader *r, int64_t id, const char *today);
+
+/* ---- the calendar feed ---- */
+
+/* Creates (replacing any) the caller's feed key; key receives it (cap >= 64). */
+int rules_calendar_create(struct model *m, const struct principal *p, char *key, size_t cap);
+int rules_calendar_revoke(struct model *m, const struct principal *p);
+/* The iCalendar text (RFC 5545) for key, or SK_ENOTFOUND for an unknown key. */
+int rules_calendar_feed(struct model *m, const char *key, struct buf *out);
+
+#endif
