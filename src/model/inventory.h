@@ -65,8 +65,8 @@ int inventory_close(struct model *m, const struct principal *p, int64_t inventor
  * required; to be reported as a security incident). Returns SK_OK,
  * SK_EINVAL, SK_EPERM, SK_ENOTFOUND, SK_EEXIST (already resolved).
  */
-int inventory_lost_resolve(struct model *m, const struct principal *p, int64_t case_id,
-                           bool found, const char *note, struct model_err *err);
+int inventory_lost_resolve(struct model *m, const struct principal *p, int64_t case_id, bool found,
+                           const char *note, struct model_err *err);
 
 /*
  * Opens a lost case from inside another writer command (a copy or medium
@@ -85,10 +85,10 @@ int inventory_tx_lost_open(struct store_tx *tx, int64_t actor, int64_t token_id,
 enum inventory_sort { INVENTORY_SORT_ITEM, INVENTORY_SORT_SPACE, INVENTORY_SORT_HOLDER };
 
 struct inventory_page {
-	bool unchecked;         /* only items not yet checked */
+	bool unchecked; /* only items not yet checked */
 	enum inventory_sort sort;
-	const char *after;      /* the previous page's "next" cursor, or NULL */
-	int limit;              /* 1..1000; 0 = 100 */
+	const char *after; /* the previous page's "next" cursor, or NULL */
+	int limit;         /* 1..1000; 0 = 100 */
 };
 
 /* The campaigns (state NULL = all), newest first, with counts of the items p may see. */
