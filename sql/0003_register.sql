@@ -122,6 +122,11 @@ CREATE TABLE copy (
 );
 CREATE INDEX copy_by_holder ON copy (holder_person_id);
 CREATE INDEX copy_by_state ON copy (state, last_inventoried_on);
+-- Copies held (so inventoried, 3 kap. 21 §) by the day they were last
+-- inventoried (or made): "not inventoried in 12 months" is a range scan.
+CREATE INDEX copy_inventory_due ON copy (coalesce(last_inventoried_on, substr(created_at, 1, 10)),
+                                         document_id)
+	WHERE state IN ('in_register', 'issued', 'returned', 'archived');
 
 -- Receipts (kvittenser), 3 kap. 14 §. Kept at least 10 years, KH 25: no code
 -- path deletes a row of this table.
@@ -146,6 +151,7 @@ BEGIN
 END;
 CREATE INDEX receipt_by_person ON receipt (person_id, state);
 CREATE INDEX receipt_by_copy ON receipt (copy_id);
+CREATE INDEX receipt_pending ON receipt (state, issued_at);
 
 -- Shipments through an approved distributor (3 kap. 12 §).
 CREATE TABLE shipment (
@@ -244,6 +250,7 @@ CREATE TABLE destruction (
 	recorded_by  INTEGER NOT NULL,
 	CHECK ((copy_id IS NULL) != (medium_id IS NULL))
 );
+CREATE INDEX destruction_by_copy ON destruction (copy_id);
 
 -- Inventory campaigns (3 kap. 21 §). scope is a space-separated set of
 -- 'kh_documents', 'physical_k_h', 'media'.

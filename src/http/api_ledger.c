@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "http/api.h"
+#include "model/document.h"
 
 static void b64(const uint8_t h[LEDGER_HASH_LEN], char out[48])
 {
@@ -69,6 +70,9 @@ void api_h_ledger(struct api_ctx *c)
 		rc = store_reader_size(r, &size);
 	if (!rc)
 		rc = store_reader_log(r, &f, add_entry, arr);
+	/* A classified title only for those cleared for its document (3 kap.). */
+	for (size_t i = 0; !rc && i < json_array_size(arr); i++)
+		document_redact_entry(r, &c->p, json_array_get(arr, i));
 	store_reader_end(r);
 	if (rc) {
 		json_decref(arr);
@@ -149,6 +153,9 @@ struct entry_reply {
 	struct buf *body; /* written here when the fast path answers */
 	bool written;
 	struct one o; /* otherwise filled for the jansson path */
+	struct store_reader *r;
+	const struct principal *p;
+	bool redacted; /* o.entry has a classified title hidden; no canonical bytes */
 };
 
 /*
@@ -169,6 +176,12 @@ static int take_entry(void *ctx, const struct store_entry_row *row)
 	v = json_loadb(row->bytes, row->len, 0, NULL);
 	if (!v)
 		return SK_ENOMEM; /* as take_one answers it */
+	if (document_redact_entry(e->r, e->p, v)) {
+		e->redacted = true;
+		e->o.entry = v;
+		ledger_leaf_hash(row->bytes, row->len, e->o.leaf);
+		return SK_OK;
+	}
 	json_decref(v);
 	ledger_leaf_hash(row->bytes, row->len, h);
 	b64(h, leaf);
@@ -184,7 +197,7 @@ static int take_entry(void *ctx, const struct store_entry_row *row)
 void api_h_ledger_entry(struct api_ctx *c)
 {
 	struct store_reader *r = model_reader(api_model(c->api));
-	struct entry_reply e = {.body = &c->resp->body};
+	struct entry_reply e = {.body = &c->resp->body, .r = r, .p = &c->p};
 	struct one o;
 	char leaf[48];
 	int rc = r ? store_reader_entry(r, (uint64_t)c->id, take_entry, &e) : SK_EIO;
@@ -204,6 +217,15 @@ void api_h_ledger_entry(struct api_ctx *c)
 		return;
 	}
 	b64(o.leaf, leaf);
+	if (!e.redacted && o.entry && document_redact_entry(r, &c->p, o.entry))
+		e.redacted = true;
+	if (e.redacted) { /* the canonical bytes would show the classified title */
+		free(o.bytes);
+		api_reply(c, 200,
+		          json_pack("{s:o, s:n, s:s, s:b}", "entry", o.entry, "canonical",
+		                    "leaf_hash", leaf, "redacted", true));
+		return;
+	}
 	api_reply(c, 200,
 	          json_pack("{s:o, s:s, s:s}", "entry", o.entry, "canonical", o.bytes, "leaf_hash",
 	                    leaf));
