@@ -442,25 +442,6 @@ int decision_record(struct model *m, const struct principal *p, int64_t document
 	return rc;
 }
 
-int decision_tx_unused(struct store_tx *tx, int64_t document_id, const char *kind, int64_t *id)
-{
-	struct store_q *q;
-	int rc = store_tx_query(tx,
-	                        "SELECT id FROM decision WHERE document_id = ?1 AND kind = ?2 AND "
-	                        "used = 0 ORDER BY id LIMIT 1",
-	                        &q);
-
-	if (rc)
-		return rc;
-	store_q_bind_int(q, 1, document_id);
-	store_q_bind_text(q, 2, kind);
-	rc = store_q_step(q);
-	if (!rc)
-		*id = store_q_int(q, 0);
-	store_q_done(q);
-	return rc;
-}
-
 /* ---- recipients of KH electronic documents (3 kap. 15 §) ---- */
 
 struct recipients_cmd {

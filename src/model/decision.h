@@ -86,12 +86,4 @@ json_t *decision_list(struct model *m, int64_t document_id);
 /* {"disclosures": [...]}; NULL on error. */
 json_t *decision_disclosure_list(struct model *m, int64_t document_id);
 
-/* ---- for the documents slice (inside a writer command) ---- */
-
-/*
- * The oldest decision of kind for the document that has not been used
- * (used = 0) into *id: SK_OK, or SK_ENOTFOUND when there is none.
- */
-int decision_tx_unused(struct store_tx *tx, int64_t document_id, const char *kind, int64_t *id);
-
 #endif
