@@ -9,6 +9,7 @@
 
 #include "http/api.h"
 #include "model/document.h"
+#include "rules/rules.h"
 
 static void b64(const uint8_t h[LEDGER_HASH_LEN], char out[48])
 {
@@ -316,6 +317,7 @@ void api_h_ledger_checkpoint(struct api_ctx *c)
 		return;
 	}
 	b64(cp.root, root);
+	rules_mark(api_model(c->api), "checkpoint.export"); /* 4 kap. 29 §: kept elsewhere */
 	api_reply(c, 200,
 	          json_pack("{s:s, s:I, s:s, s:s}", "origin", cp.origin, "size",
 	                    (json_int_t)cp.size, "root", root, "note", note));
@@ -333,6 +335,8 @@ void api_h_ledger_verify(struct api_ctx *c)
 		return;
 	}
 	b64(res.root, root);
+	if (rc == SK_OK)
+		rules_mark(api_model(c->api), "verify.ok"); /* 4 kap. 29 §: the rule's clock */
 	sk_time_format(sk_now_us(), now);
 	api_reply(c, 200,
 	          json_pack("{s:b, s:I, s:I, s:s?, s:s?, s:s}", "ok", rc == SK_OK, "entries",
