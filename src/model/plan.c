@@ -1,6 +1,1972 @@
-/* Coordinated action plans: placeholder until the module lands. */
-#include "model/model.h"
+/*
+ * Coordinated action plans: import and export in the file format of
+ * shared/data/handlingsplan-2021.json, measures added, changed, completed
+ * and written off (numbers never reused), the yearly report and its
+ * deadline. Tables: sql/0005_plans.sql, projections of plan.* entries.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+#include "model/access_int.h"
+#include "model/plan.h"
+
+/* JSON paths in messages are cut at their buffer's size on purpose (bounded, still readable). */
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+
+#define TITLE_MAX     500
+#define TEXT_MAX      20000
+#define SHORT_MAX     64
+#define NAME_MAX_LEN  300
+#define RESP_TEXT_MAX 1000
+#define PERIOD_MAX    64
+#define ORGS_MAX      50
+#define MEASURES_MAX  5000
+#define PARTS_MAX     100
+
+/* ---- small helpers ---- */
+
+static int fail(struct model_err *err, const char *path, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+/* Records a validation failure: field = the JSON path, msg = "path: why". */
+static int fail(struct model_err *err, const char *path, const char *fmt, ...)
+{
+	char why[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (err) {
+		snprintf(err->field, sizeof(err->field), "%s", path);
+		snprintf(err->msg, sizeof(err->msg), "%s: %s", path, why);
+	}
+	return SK_EINVAL;
+}
+
+static bool text_ok(const char *s, bool multiline)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if ((ch < 0x20 && !(multiline && ch == '\n')) || ch == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+/* "1" / "1.1" / "1.1.3": parts of 1..9999 without leading zeros; returns the part count or 0. */
+static int number_parts(const char *s, int parts[3])
+{
+	int n = 0;
+
+	while (n < 3) {
+		int v = 0, digits = 0;
+
+		if (*s < '1' || *s > '9')
+			return 0;
+		while (*s >= '0' && *s <= '9') {
+			if (++digits > 4)
+				return 0;
+			v = v * 10 + (*s++ - '0');
+		}
+		parts[n++] = v;
+		if (*s == '\0')
+			return n;
+		if (*s++ != '.')
+			return 0;
+	}
+	return 0;
+}
+
+/* A numeric sort key of a number: "0001.0001.0010". */
+static void sort_key(const char *number, char out[16])
+{
+	int parts[3] = {0, 0, 0}, n = number_parts(number, parts);
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(out + len, 16 - len, "%s%04d", i ? "." : "", parts[i]);
+}
+
+/* Is number a child of parent ("1.1.3" of "1.1")? */
+static bool child_of(const char *number, const char *parent)
+{
+	size_t n = strlen(parent);
+
+	return strncmp(number, parent, n) == 0 && number[n] == '.' && !strchr(number + n + 1, '.');
+}
+
+static const char *jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static const char *jstr0(const json_t *o, const char *key)
+{
+	const char *s = jstr(o, key);
+
+	return s ? s : "";
+}
+
+static int64_t jint(const json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+/* An optional integer member as a pointer-free value: NULL JSON → has = false. */
+static bool jhas_int(const json_t *o, const char *key)
+{
+	return json_is_integer(json_object_get(o, key));
+}
+
+static char *dump_compact(const json_t *v)
+{
+	return json_dumps(v, JSON_COMPACT);
+}
+
+/* ---- validation of the file format ---- */
+
+struct key {
+	const char *name;
+	bool required;
+};
+
+static int check_keys(const json_t *o, const char *path, const struct key *keys,
+                      struct model_err *err)
+{
+	char p[96];
+	const char *k;
+	json_t *v, *mo;
+
+	if (!json_is_object(o))
+		return fail(err, path[0] ? path : "plan", "must be an object");
+	mo = (json_t *)(uintptr_t)o; /* jansson's iteration takes no const */
+
+	json_object_foreach(mo, k, v)
+	{
+		const struct key *f = keys;
+
+		while (f->name && strcmp(f->name, k) != 0)
+			f++;
+		if (!f->name) {
+			snprintf(p, sizeof(p), "%s%s%s", path, path[0] ? "." : "", k);
+			return fail(err, p, "unknown field");
+		}
+	}
+	for (const struct key *f = keys; f->name; f++) {
+		if (f->required && !json_object_get(o, f->name)) {
+			snprintf(p, sizeof(p), "%s%s%s", path, path[0] ? "." : "", f->name);
+			return fail(err, p, "required");
+		}
+	}
+	return SK_OK;
+}
+
+/* A string member: min..max bytes, no control characters (multiline: '\n' allowed). */
+static int check_str(const json_t *o, const char *path, const char *key, size_t min, size_t max,
+                     bool nullable, bool multiline, struct model_err *err)
+{
+	json_t *v = json_object_get(o, key);
+	char p[96];
+	size_t n;
+
+	snprintf(p, sizeof(p), "%s%s%s", path, path[0] ? "." : "", key);
+	if (!v)
+		return SK_OK; /* presence is check_keys' business */
+	if (json_is_null(v) && nullable)
+		return SK_OK;
+	if (!json_is_string(v))
+		return fail(err, p, nullable ? "must be a string or null" : "must be a string");
+	n = json_string_length(v);
+	if (n < min || n > max)
+		return fail(err, p, "must be %zu..%zu bytes", min, max);
+	if (strlen(json_string_value(v)) != n || !text_ok(json_string_value(v), multiline))
+		return fail(err, p, "must not contain control characters");
+	return SK_OK;
+}
+
+static int check_year(const json_t *o, const char *path, const char *key, bool nullable,
+                      struct model_err *err)
+{
+	json_t *v = json_object_get(o, key);
+	char p[96];
+
+	snprintf(p, sizeof(p), "%s%s%s", path, path[0] ? "." : "", key);
+	if (!v || (json_is_null(v) && nullable))
+		return SK_OK;
+	if (!json_is_integer(v) || json_integer_value(v) < PLAN_YEAR_MIN ||
+	    json_integer_value(v) > PLAN_YEAR_MAX)
+		return fail(err, p, "must be a year %d..%d%s", PLAN_YEAR_MIN, PLAN_YEAR_MAX,
+		            nullable ? " or null" : "");
+	return SK_OK;
+}
+
+/* An array of distinct authority short names, each listed in auth (an object used as a set). */
+static int check_orgs(const json_t *o, const char *path, const char *key, const json_t *auth,
+                      struct model_err *err)
+{
+	json_t *v = json_object_get(o, key), *x;
+	char p[112];
+	size_t i, j;
+
+	snprintf(p, sizeof(p), "%s%s%s", path, path[0] ? "." : "", key);
+	if (!v)
+		return SK_OK;
+	if (!json_is_array(v) || json_array_size(v) > ORGS_MAX)
+		return fail(err, p, "must be a list of at most %d authorities", ORGS_MAX);
+	json_array_foreach(v, i, x)
+	{
+		snprintf(p, sizeof(p), "%s%s%s[%zu]", path, path[0] ? "." : "", key, i);
+		if (!json_is_string(x))
+			return fail(err, p, "must be a string");
+		if (!json_object_get(auth, json_string_value(x)))
+			return fail(err, p, "'%.64s' is not one of the plan's authorities",
+			            json_string_value(x));
+		for (j = 0; j < i; j++) {
+			if (json_equal(json_array_get(v, j), x))
+				return fail(err, p, "'%.64s' is listed twice",
+				            json_string_value(x));
+		}
+	}
+	return SK_OK;
+}
+
+static const struct key root_keys[] = {{"title", true},       {"report_year", true},
+                                       {"period", true},      {"source", false},
+                                       {"authorities", true}, {"strategic_priorities", true},
+                                       {"measures", true},    {NULL, false}};
+static const struct key auth_keys[] = {{"short", true}, {"name", true}, {NULL, false}};
+static const struct key prio_keys[] = {
+        {"number", true}, {"title", true}, {"objectives", true}, {NULL, false}};
+static const struct key obj_keys[] = {{"number", true}, {"title", true}, {NULL, false}};
+static const struct key measure_keys[] = {
+        {"number", true},       {"objective", true},        {"title", true},
+        {"description", true},  {"responsible_text", true}, {"responsible", true},
+        {"participants", true}, {"period_text", true},      {"start_year", true},
+        {"end_year", true},     {"marker", true},           {"status", true},
+        {"status_year", true},  {"status_reason", true},    {NULL, false}};
+
+static int check_measure(const json_t *x, const char *p, const json_t *auth, const json_t *objs,
+                         const json_t *seen, struct model_err *err)
+{
+	const char *number, *objective, *marker, *status;
+	char q[96];
+	int parts[3], rc;
+
+	rc = check_keys(x, p, measure_keys, err);
+	if (!rc)
+		rc = check_str(x, p, "number", 1, 16, false, false, err);
+	if (!rc)
+		rc = check_str(x, p, "objective", 1, 16, false, false, err);
+	if (rc)
+		return rc;
+	number = jstr(x, "number");
+	objective = jstr(x, "objective");
+	snprintf(q, sizeof(q), "%s.number", p);
+	if (number_parts(number, parts) != 3)
+		return fail(err, q, "'%s' is not a measure number like 1.1.3", number);
+	if (json_object_get(seen, number))
+		return fail(err, q, "%s is used twice (numbers are never reused)", number);
+	snprintf(q, sizeof(q), "%s.objective", p);
+	if (!json_object_get(objs, objective))
+		return fail(err, q, "no objective %.16s in strategic_priorities", objective);
+	if (!child_of(number, objective)) {
+		snprintf(q, sizeof(q), "%s.number", p);
+		return fail(err, q, "%s is not a number under objective %s", number, objective);
+	}
+	rc = check_str(x, p, "title", 1, TITLE_MAX, false, false, err);
+	if (!rc)
+		rc = check_str(x, p, "description", 0, TEXT_MAX, false, true, err);
+	if (!rc)
+		rc = check_str(x, p, "responsible_text", 0, RESP_TEXT_MAX, false, false, err);
+	if (!rc)
+		rc = check_orgs(x, p, "responsible", auth, err);
+	if (!rc)
+		rc = check_orgs(x, p, "participants", auth, err);
+	if (!rc)
+		rc = check_str(x, p, "period_text", 1, PERIOD_MAX, true, false, err);
+	if (!rc)
+		rc = check_year(x, p, "start_year", true, err);
+	if (!rc)
+		rc = check_year(x, p, "end_year", true, err);
+	if (!rc)
+		rc = check_str(x, p, "marker", 1, 16, true, false, err);
+	if (!rc)
+		rc = check_str(x, p, "status", 1, 16, false, false, err);
+	if (!rc)
+		rc = check_year(x, p, "status_year", true, err);
+	if (!rc)
+		rc = check_str(x, p, "status_reason", 1, TEXT_MAX, true, true, err);
+	if (rc)
+		return rc;
+	marker = jstr(x, "marker");
+	status = jstr(x, "status");
+	snprintf(q, sizeof(q), "%s.marker", p);
+	if (marker && strcmp(marker, "new") != 0 && strcmp(marker, "updated") != 0)
+		return fail(err, q, "must be \"new\", \"updated\" or null");
+	snprintf(q, sizeof(q), "%s.start_year", p);
+	if (json_is_null(json_object_get(x, "period_text")) &&
+	    (jhas_int(x, "start_year") || jhas_int(x, "end_year")))
+		return fail(err, q, "years without a period_text");
+	if (jstr(x, "period_text") && !jhas_int(x, "start_year"))
+		return fail(err, q, "a period_text needs its start_year");
+	snprintf(q, sizeof(q), "%s.end_year", p);
+	if (jhas_int(x, "end_year") && jint(x, "end_year") < jint(x, "start_year"))
+		return fail(err, q, "the period ends before it starts");
+	snprintf(q, sizeof(q), "%s.status", p);
+	if (strcmp(status, "current") != 0 && strcmp(status, "completed") != 0 &&
+	    strcmp(status, "written_off") != 0)
+		return fail(err, q, "must be current, completed or written_off");
+	snprintf(q, sizeof(q), "%s.status_year", p);
+	if (strcmp(status, "current") == 0 && jhas_int(x, "status_year"))
+		return fail(err, q, "a current measure has no status_year");
+	if (strcmp(status, "current") != 0 && !jhas_int(x, "status_year"))
+		return fail(err, q, "a %s measure needs the year", status);
+	if (jhas_int(x, "start_year") && jhas_int(x, "status_year") &&
+	    jint(x, "status_year") < jint(x, "start_year"))
+		return fail(err, q, "before the measure started");
+	snprintf(q, sizeof(q), "%s.status_reason", p);
+	if (strcmp(status, "written_off") == 0 && !jstr(x, "status_reason"))
+		return fail(err, q, "a written-off measure needs the reason");
+	if (strcmp(status, "written_off") != 0 && jstr(x, "status_reason"))
+		return fail(err, q, "only a written-off measure has a reason");
+	return SK_OK;
+}
+
+int plan_validate(const json_t *doc, struct model_err *err)
+{
+	json_t *auth = json_object(), *objs = json_object(), *prios = json_object(),
+	       *seen = json_object();
+	json_t *arr, *x, *y;
+	char p[96], q[96];
+	size_t i, j;
+	int rc;
+
+	if (!auth || !objs || !prios || !seen) {
+		rc = SK_ENOMEM;
+		goto out;
+	}
+	if (!json_is_object(doc)) {
+		rc = fail(err, "plan", "must be a JSON object");
+		goto out;
+	}
+	rc = check_keys(doc, "", root_keys, err);
+	if (!rc)
+		rc = check_str(doc, "", "title", 1, TITLE_MAX, false, false, err);
+	if (!rc)
+		rc = check_year(doc, "", "report_year", false, err);
+	if (!rc)
+		rc = check_str(doc, "", "period", 1, PERIOD_MAX, false, false, err);
+	if (!rc)
+		rc = check_str(doc, "", "source", 0, NAME_MAX_LEN, false, false, err);
+	if (rc)
+		goto out;
+	arr = json_object_get(doc, "authorities");
+	if (!json_is_array(arr) || json_array_size(arr) < 1 || json_array_size(arr) > PARTS_MAX) {
+		rc = fail(err, "authorities", "must be a list of 1..%d authorities", PARTS_MAX);
+		goto out;
+	}
+	json_array_foreach(arr, i, x)
+	{
+		snprintf(p, sizeof(p), "authorities[%zu]", i);
+		rc = check_keys(x, p, auth_keys, err);
+		if (!rc)
+			rc = check_str(x, p, "short", 1, SHORT_MAX, false, false, err);
+		if (!rc)
+			rc = check_str(x, p, "name", 1, NAME_MAX_LEN, false, false, err);
+		if (rc)
+			goto out;
+		if (json_object_get(auth, jstr(x, "short"))) {
+			snprintf(q, sizeof(q), "%s.short", p);
+			rc = fail(err, q, "'%s' is listed twice", jstr(x, "short"));
+			goto out;
+		}
+		json_object_set_new(auth, jstr(x, "short"), json_true());
+	}
+	arr = json_object_get(doc, "strategic_priorities");
+	if (!json_is_array(arr) || json_array_size(arr) < 1 || json_array_size(arr) > PARTS_MAX) {
+		rc = fail(err, "strategic_priorities", "must be a list of 1..%d priorities",
+		          PARTS_MAX);
+		goto out;
+	}
+	json_array_foreach(arr, i, x)
+	{
+		int parts[3];
+		json_t *os;
+
+		snprintf(p, sizeof(p), "strategic_priorities[%zu]", i);
+		rc = check_keys(x, p, prio_keys, err);
+		if (!rc)
+			rc = check_str(x, p, "number", 1, 16, false, false, err);
+		if (!rc)
+			rc = check_str(x, p, "title", 1, TITLE_MAX, false, false, err);
+		if (rc)
+			goto out;
+		snprintf(q, sizeof(q), "%s.number", p);
+		if (number_parts(jstr(x, "number"), parts) != 1) {
+			rc = fail(err, q, "'%s' is not a priority number like 1",
+			          jstr(x, "number"));
+			goto out;
+		}
+		if (json_object_get(prios, jstr(x, "number"))) {
+			rc = fail(err, q, "%s is used twice", jstr(x, "number"));
+			goto out;
+		}
+		json_object_set_new(prios, jstr(x, "number"), json_true());
+		os = json_object_get(x, "objectives");
+		if (!json_is_array(os) || json_array_size(os) > PARTS_MAX) {
+			snprintf(q, sizeof(q), "%s.objectives", p);
+			rc = fail(err, q, "must be a list of at most %d objectives", PARTS_MAX);
+			goto out;
+		}
+		json_array_foreach(os, j, y)
+		{
+			snprintf(q, sizeof(q), "%s.objectives[%zu]", p, j);
+			rc = check_keys(y, q, obj_keys, err);
+			if (!rc)
+				rc = check_str(y, q, "number", 1, 16, false, false, err);
+			if (!rc)
+				rc = check_str(y, q, "title", 1, TITLE_MAX, false, false, err);
+			if (rc)
+				goto out;
+			snprintf(p, sizeof(p), "%s.number", q);
+			if (number_parts(jstr(y, "number"), parts) != 2 ||
+			    !child_of(jstr(y, "number"), jstr(x, "number"))) {
+				rc = fail(err, p,
+				          "'%s' is not an objective number under priority %s",
+				          jstr(y, "number"), jstr(x, "number"));
+				goto out;
+			}
+			if (json_object_get(objs, jstr(y, "number"))) {
+				rc = fail(err, p, "%s is used twice", jstr(y, "number"));
+				goto out;
+			}
+			json_object_set_new(objs, jstr(y, "number"), json_true());
+			snprintf(p, sizeof(p), "strategic_priorities[%zu]", i);
+		}
+	}
+	arr = json_object_get(doc, "measures");
+	if (!json_is_array(arr) || json_array_size(arr) > MEASURES_MAX) {
+		rc = fail(err, "measures", "must be a list of at most %d measures", MEASURES_MAX);
+		goto out;
+	}
+	json_array_foreach(arr, i, x)
+	{
+		snprintf(p, sizeof(p), "measures[%zu]", i);
+		rc = check_measure(x, p, auth, objs, seen, err);
+		if (rc)
+			goto out;
+		json_object_set_new(seen, jstr(x, "number"), json_true());
+	}
+out:
+	json_decref(auth);
+	json_decref(objs);
+	json_decref(prios);
+	json_decref(seen);
+	return rc;
+}
+
+/* ---- periods ---- */
+
+static bool year4(const char **s, int *y)
+{
+	const char *p = *s;
+
+	for (int i = 0; i < 4; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+	}
+	*y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+	*s = p + 4;
+	return *y >= PLAN_YEAR_MIN && *y <= PLAN_YEAR_MAX;
+}
+
+bool plan_period_parse(const char *text, int *start, int *end)
+{
+	const char *s = text;
+
+	if (!s || !year4(&s, start))
+		return false;
+	if (*s == '\0') {
+		*end = *start;
+		return true;
+	}
+	if (strcmp(s, " och tills vidare") == 0) {
+		*end = -1;
+		return true;
+	}
+	if (*s == ' ')
+		s++;
+	if (strncmp(s, "\xe2\x80\x93", 3) == 0) /* – */
+		s += 3;
+	else if (*s == '-')
+		s++;
+	else
+		return false;
+	if (*s == ' ')
+		s++;
+	if (!year4(&s, end) || *s != '\0')
+		return false;
+	return *end >= *start;
+}
+
+/* ---- who may write ---- */
+
+static int64_t actor_of(const struct principal *p)
+{
+	return p ? p->id : 0;
+}
+
+static int may_write(struct store_tx *tx, const struct principal *p)
+{
+	char today[11];
+	unsigned roles;
+
+	if (!p)
+		return SK_OK; /* the system (demo data) */
+	model_today(today);
+	roles = p->token_id ? p->roles : model_tx_roles_of(tx, p->id, today);
+	if (roles & (ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_CHIEF)))
+		return SK_OK;
+	store_tx_fail(tx, NULL, "action plans are changed by the säkerhetsskyddschef or the head");
+	return SK_EPERM;
+}
+
+static json_t *with_token(json_t *data, const struct principal *p)
+{
+	if (data && p && p->token_id)
+		json_object_set_new(data, "token_id", json_integer(p->token_id));
+	return data;
+}
+
+/* ---- import ---- */
+
+struct import_cmd {
+	const struct principal *p;
+	const json_t *doc;
+	int64_t id;
+};
+
+static int import_fn(struct store_tx *tx, void *arg)
+{
+	struct import_cmd *c = arg;
+	int64_t first;
+	int rc = may_write(tx, c->p);
+
+	if (rc)
+		return rc;
+	rc = store_tx_int(tx, &c->id, "SELECT coalesce(max(id), 0) + 1 FROM plan", "");
+	if (!rc)
+		rc = store_tx_int(tx, &first, "SELECT coalesce(max(id), 0) + 1 FROM plan_measure",
+		                  "");
+	if (rc)
+		return rc;
+	return model_tx_log(
+	        tx, actor_of(c->p), "plan.imported", "plan", c->id,
+	        with_token(json_pack("{s:I, s:I, s:O}", "id", (json_int_t)c->id, "first_measure_id",
+	                             (json_int_t)first, "plan", c->doc),
+	                   c->p));
+}
+
+int plan_import(struct model *m, const struct principal *p, const json_t *doc, int64_t *id,
+                struct model_err *err)
+{
+	struct import_cmd c = {p, doc, 0};
+	int rc = plan_validate(doc, err);
+
+	if (rc)
+		return rc;
+	rc = model_submit(m, import_fn, &c, err);
+	if (!rc && id)
+		*id = c.id;
+	return rc;
+}
+
+int plan_demo_import(struct model *m, const char *json_path, int64_t *id, struct model_err *err)
+{
+	char field[64] = "", msg[160] = "";
+	FILE *f = fopen(json_path, "rb");
+	struct buf b;
+	json_t *doc;
+	char chunk[8192];
+	size_t n;
+	int rc;
+
+	if (!f)
+		return fail(err, "file", "cannot open %s", json_path), SK_ENOTFOUND;
+	buf_init(&b, 16 * 1024 * 1024);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(f);
+	if (b.err) {
+		buf_release(&b);
+		return fail(err, "file", "%s is too large", json_path), SK_ETOOBIG;
+	}
+	doc = sk_json_parse(b.ptr ? b.ptr : "", b.len, 32, field, sizeof(field), msg, sizeof(msg));
+	buf_release(&b);
+	if (!doc)
+		return fail(err, field[0] ? field : "file", "%s", msg);
+	rc = plan_import(m, NULL, doc, id, err);
+	json_decref(doc);
+	return rc;
+}
+
+/* ---- measures: add, update, complete, write off ---- */
+
+/* "A, B och C" */
+static void join_orgs(const json_t *arr, struct buf *b)
+{
+	size_t i, n = json_array_size(arr);
+	json_t *x;
+
+	json_array_foreach(arr, i, x)
+	{
+		if (i > 0)
+			buf_puts(b, i + 1 == n ? " och " : ", ");
+		buf_puts(b, json_string_value(x));
+	}
+}
+
+static char *default_responsible_text(const json_t *resp, const json_t *part)
+{
+	struct buf b;
+	char *s;
+
+	buf_init(&b, 4096);
+	join_orgs(resp, &b);
+	if (json_array_size(part) > 0) {
+		buf_puts(&b, " i samverkan med ");
+		join_orgs(part, &b);
+	}
+	s = b.err ? NULL : strndup(b.ptr ? b.ptr : "", b.len);
+	buf_release(&b);
+	return s;
+}
+
+/* The plan's authorities as a set (object). */
+static json_t *tx_authorities(struct store_tx *tx, int64_t plan_id)
+{
+	json_t *set = json_object();
+	struct store_q *q;
+
+	if (!set || store_tx_query(tx, "SELECT short FROM plan_authority WHERE plan_id = ?1", &q)) {
+		json_decref(set);
+		return NULL;
+	}
+	store_q_bind_int(q, 1, plan_id);
+	while (store_q_step(q) == SK_OK)
+		json_object_set_new(set, store_q_text(q, 0), json_true());
+	store_q_done(q);
+	return set;
+}
+
+/* Checks the editable fields of body (add and update): types, bounds, authorities, period. */
+static int check_edit(struct store_tx *tx, const json_t *body, const json_t *auth)
+{
+	struct model_err e = {0};
+	int s, t, rc;
+
+	rc = check_str(body, "", "title", 1, TITLE_MAX, false, false, &e);
+	if (!rc)
+		rc = check_str(body, "", "description", 0, TEXT_MAX, false, true, &e);
+	if (!rc)
+		rc = check_str(body, "", "responsible_text", 1, RESP_TEXT_MAX, false, false, &e);
+	if (!rc)
+		rc = check_orgs(body, "", "responsible", auth, &e);
+	if (!rc)
+		rc = check_orgs(body, "", "participants", auth, &e);
+	if (!rc)
+		rc = check_str(body, "", "period_text", 1, PERIOD_MAX, false, false, &e);
+	if (!rc && jstr(body, "period_text") &&
+	    !plan_period_parse(jstr(body, "period_text"), &s, &t))
+		rc = fail(&e, "period_text",
+		          "not a period like 2019–2022, 2021 or 2019 och tills vidare");
+	if (!rc && json_object_get(body, "marker")) {
+		const char *mk = jstr(body, "marker");
+
+		if (!mk || (strcmp(mk, "new") != 0 && strcmp(mk, "updated") != 0 &&
+		            strcmp(mk, "none") != 0))
+			rc = fail(&e, "marker", "must be new, updated or none");
+	}
+	if (rc)
+		return store_tx_fail(tx, e.field, "%s", e.msg);
+	return SK_OK;
+}
+
+static int plan_report_year(struct store_tx *tx, int64_t plan_id, int64_t *year)
+{
+	int rc = store_tx_int(tx, year, "SELECT report_year FROM plan WHERE id = ?1", "i", plan_id);
+
+	if (rc == SK_ENOTFOUND)
+		return store_tx_fail(tx, "id", "no plan %lld", (long long)plan_id), SK_ENOTFOUND;
+	return rc;
+}
+
+/* Puts the editable values of a measure into data: from body, else from old (may be NULL). */
+static int edit_values(json_t *data, const json_t *body, const json_t *old, int64_t report_year)
+{
+	static const char *const strs[] = {"title", "description", NULL};
+	json_t *resp, *part, *v;
+	const char *period, *mk;
+	int s = 0, t = 0;
+
+	for (const char *const *k = strs; *k; k++) {
+		v = json_object_get(body, *k);
+		if (!v)
+			v = old ? json_object_get(old, *k) : NULL;
+		json_object_set_new(data, *k, v ? json_copy(v) : json_string(""));
+	}
+	resp = json_object_get(body, "responsible");
+	if (!resp)
+		resp = old ? json_object_get(old, "responsible") : NULL;
+	part = json_object_get(body, "participants");
+	if (!part)
+		part = old ? json_object_get(old, "participants") : NULL;
+	json_object_set_new(data, "responsible", resp ? json_deep_copy(resp) : json_array());
+	json_object_set_new(data, "participants", part ? json_deep_copy(part) : json_array());
+	if (jstr(body, "responsible_text")) {
+		json_object_set_new(data, "responsible_text",
+		                    json_string(jstr(body, "responsible_text")));
+	} else if (old && !json_object_get(body, "responsible") &&
+	           !json_object_get(body, "participants")) {
+		json_object_set_new(data, "responsible_text",
+		                    json_string(jstr0(old, "responsible_text")));
+	} else {
+		char *rt = default_responsible_text(json_object_get(data, "responsible"),
+		                                    json_object_get(data, "participants"));
+
+		if (!rt)
+			return SK_ENOMEM;
+		json_object_set_new(data, "responsible_text", json_string(rt));
+		free(rt);
+	}
+	period = jstr(body, "period_text");
+	if (period) {
+		plan_period_parse(period, &s, &t);
+		json_object_set_new(data, "period_text", json_string(period));
+		json_object_set_new(data, "start_year", json_integer(s));
+		json_object_set_new(data, "end_year", t < 0 ? json_null() : json_integer(t));
+	} else {
+		json_object_set_new(
+		        data, "period_text",
+		        json_copy(old ? json_object_get(old, "period_text") : json_null()));
+		json_object_set_new(
+		        data, "start_year",
+		        json_copy(old ? json_object_get(old, "start_year") : json_null()));
+		json_object_set_new(
+		        data, "end_year",
+		        json_copy(old ? json_object_get(old, "end_year") : json_null()));
+	}
+	mk = jstr(body, "marker");
+	if (mk) {
+		bool none = strcmp(mk, "none") == 0;
+
+		json_object_set_new(data, "marker", none ? json_null() : json_string(mk));
+		json_object_set_new(data, "marker_year",
+		                    none ? json_null() : json_integer(report_year));
+	} else {
+		json_object_set_new(data, "marker",
+		                    json_copy(old ? json_object_get(old, "marker") : json_null()));
+		json_object_set_new(
+		        data, "marker_year",
+		        json_copy(old ? json_object_get(old, "marker_year") : json_null()));
+	}
+	return SK_OK;
+}
+
+struct add_cmd {
+	const struct principal *p;
+	int64_t plan_id;
+	const json_t *body;
+	int64_t id;
+	char number[20];
+};
+
+static int next_number(struct store_tx *tx, int64_t plan_id, const char *objective, char out[20])
+{
+	struct store_q *q;
+	int max = 0, parts[3];
+	int rc = store_tx_query(tx,
+	                        "SELECT number FROM plan_measure WHERE plan_id = ?1 AND objective "
+	                        "= ?2",
+	                        &q);
+
+	if (rc)
+		return rc;
+	store_q_bind_int(q, 1, plan_id);
+	store_q_bind_text(q, 2, objective);
+	while (store_q_step(q) == SK_OK) {
+		if (number_parts(store_q_text(q, 0), parts) == 3 && parts[2] > max)
+			max = parts[2];
+	}
+	store_q_done(q);
+	if (max >= 9999)
+		return store_tx_fail(tx, "objective", "objective %s has no free number", objective),
+		       SK_ERULE;
+	snprintf(out, 20, "%s.%d", objective, max + 1);
+	return SK_OK;
+}
+
+static int add_fn(struct store_tx *tx, void *arg)
+{
+	struct add_cmd *c = arg;
+	const char *objective = jstr(c->body, "objective"), *number = jstr(c->body, "number");
+	int64_t report_year, n;
+	json_t *auth, *data;
+	int parts[3];
+	int rc = may_write(tx, c->p);
+
+	if (!rc)
+		rc = plan_report_year(tx, c->plan_id, &report_year);
+	if (rc)
+		return rc;
+	if (!objective)
+		return store_tx_fail(tx, "objective", "objective: required"), SK_EINVAL;
+	rc = store_tx_int(tx, &n,
+	                  "SELECT count(*) FROM plan_objective WHERE plan_id = ?1 AND number = ?2",
+	                  "it", c->plan_id, objective);
+	if (rc)
+		return rc;
+	if (n == 0)
+		return store_tx_fail(tx, "objective", "objective: no objective %.16s in plan %lld",
+		                     objective, (long long)c->plan_id),
+		       SK_EINVAL;
+	if (!jstr(c->body, "title"))
+		return store_tx_fail(tx, "title", "title: required"), SK_EINVAL;
+	auth = tx_authorities(tx, c->plan_id);
+	if (!auth)
+		return SK_ENOMEM;
+	rc = check_edit(tx, c->body, auth);
+	json_decref(auth);
+	if (rc)
+		return rc;
+	if (number) {
+		if (number_parts(number, parts) != 3 || !child_of(number, objective))
+			return store_tx_fail(tx, "number",
+			                     "number: '%.16s' is not a measure number under "
+			                     "objective %.16s",
+			                     number, objective),
+			       SK_EINVAL;
+		rc = store_tx_int(
+		        tx, &n,
+		        "SELECT count(*) FROM plan_measure WHERE plan_id = ?1 AND number = ?2",
+		        "it", c->plan_id, number);
+		if (rc)
+			return rc;
+		if (n > 0)
+			return store_tx_fail(tx, "number",
+			                     "number: %s has been used in this plan; a measure "
+			                     "number is never reused",
+			                     number),
+			       SK_EEXIST;
+		snprintf(c->number, sizeof(c->number), "%s", number);
+	} else {
+		rc = next_number(tx, c->plan_id, objective, c->number);
+		if (rc)
+			return rc;
+	}
+	rc = store_tx_int(tx, &c->id, "SELECT coalesce(max(id), 0) + 1 FROM plan_measure", "");
+	if (rc)
+		return rc;
+	data = json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)c->plan_id, "measure_id",
+	                 (json_int_t)c->id, "number", c->number, "objective", objective);
+	if (!data)
+		return SK_ENOMEM;
+	rc = edit_values(data, c->body, NULL, report_year);
+	if (rc) {
+		json_decref(data);
+		return rc;
+	}
+	return model_tx_log(tx, actor_of(c->p), "plan.measure.added", "plan", c->plan_id,
+	                    with_token(data, c->p));
+}
+
+int plan_measure_add(struct model *m, const struct principal *p, int64_t plan_id,
+                     const json_t *body, int64_t *measure_id, struct model_err *err)
+{
+	struct add_cmd c = {p, plan_id, body, 0, ""};
+	int rc;
+
+	if (!json_is_object(body))
+		return fail(err, "body", "must be an object");
+	rc = model_submit(m, add_fn, &c, err);
+	if (!rc && measure_id)
+		*measure_id = c.id;
+	return rc;
+}
+
+#define MEASURE_COLS                                                                               \
+	"SELECT id, plan_id, number, objective, title, description, responsible_text, "            \
+	"responsible, participants, period_text, start_year, end_year, marker, marker_year, "      \
+	"status, status_year, status_reason, created_at, updated_at FROM plan_measure "
+
+static json_t *opt_int(struct store_q *q, int col)
+{
+	return store_q_is_null(q, col) ? json_null() : json_integer(store_q_int(q, col));
+}
+
+static json_t *opt_text(struct store_q *q, int col)
+{
+	return store_q_is_null(q, col) ? json_null() : json_string(store_q_text(q, col));
+}
+
+static json_t *parse_list(const char *s)
+{
+	json_t *v = json_loads(s, 0, NULL);
+
+	if (!json_is_array(v)) {
+		json_decref(v);
+		v = json_array();
+	}
+	return v;
+}
+
+static json_t *measure_row(struct store_q *q)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "id", json_integer(store_q_int(q, 0)));
+	json_object_set_new(o, "plan_id", json_integer(store_q_int(q, 1)));
+	json_object_set_new(o, "number", json_string(store_q_text(q, 2)));
+	json_object_set_new(o, "objective", json_string(store_q_text(q, 3)));
+	json_object_set_new(o, "title", json_string(store_q_text(q, 4)));
+	json_object_set_new(o, "description", json_string(store_q_text(q, 5)));
+	json_object_set_new(o, "responsible_text", json_string(store_q_text(q, 6)));
+	json_object_set_new(o, "responsible", parse_list(store_q_text(q, 7)));
+	json_object_set_new(o, "participants", parse_list(store_q_text(q, 8)));
+	json_object_set_new(o, "period_text", opt_text(q, 9));
+	json_object_set_new(o, "start_year", opt_int(q, 10));
+	json_object_set_new(o, "end_year", opt_int(q, 11));
+	json_object_set_new(o, "marker", opt_text(q, 12));
+	json_object_set_new(o, "marker_year", opt_int(q, 13));
+	json_object_set_new(o, "status", json_string(store_q_text(q, 14)));
+	json_object_set_new(o, "status_year", opt_int(q, 15));
+	json_object_set_new(o, "status_reason", opt_text(q, 16));
+	json_object_set_new(o, "created_at", json_string(store_q_text(q, 17)));
+	json_object_set_new(o, "updated_at", json_string(store_q_text(q, 18)));
+	return o;
+}
+
+static json_t *tx_measure(struct store_tx *tx, int64_t id)
+{
+	struct store_q *q;
+	json_t *o = NULL;
+
+	if (store_tx_query(tx, MEASURE_COLS "WHERE id = ?1", &q))
+		return NULL;
+	store_q_bind_int(q, 1, id);
+	if (store_q_step(q) == SK_OK)
+		o = measure_row(q);
+	store_q_done(q);
+	return o;
+}
+
+struct change_cmd {
+	const struct principal *p;
+	int64_t id;
+	const json_t *body; /* update */
+	const char *kind;   /* plan.measure.updated / completed / written_off */
+	int64_t year;
+	const char *reason;
+};
+
+static int change_fn(struct store_tx *tx, void *arg)
+{
+	static const char *const editable[] = {
+	        "title",        "description", "responsible_text", "responsible",
+	        "participants", "period_text", "marker",           NULL};
+	struct change_cmd *c = arg;
+	json_t *old, *data = NULL, *changed;
+	int64_t plan_id, report_year;
+	int rc = may_write(tx, c->p);
+
+	if (rc)
+		return rc;
+	old = tx_measure(tx, c->id);
+	if (!old)
+		return store_tx_fail(tx, "id", "no measure %lld", (long long)c->id), SK_ENOTFOUND;
+	plan_id = jint(old, "plan_id");
+	if (strcmp(jstr0(old, "status"), "current") != 0) {
+		rc = store_tx_fail(tx, "id",
+		                   "measure %s is %s already: only current measures change",
+		                   jstr0(old, "number"),
+		                   strcmp(jstr0(old, "status"), "completed") == 0 ? "completed"
+		                                                                  : "written off");
+		json_decref(old);
+		return SK_ERULE;
+	}
+	data = json_pack("{s:I, s:I, s:s}", "id", (json_int_t)plan_id, "measure_id",
+	                 (json_int_t)c->id, "number", jstr0(old, "number"));
+	if (!data) {
+		json_decref(old);
+		return SK_ENOMEM;
+	}
+	if (c->body) {
+		json_t *auth = tx_authorities(tx, plan_id);
+
+		rc = auth ? check_edit(tx, c->body, auth) : SK_ENOMEM;
+		json_decref(auth);
+		if (!rc)
+			rc = plan_report_year(tx, plan_id, &report_year);
+		if (!rc)
+			rc = edit_values(data, c->body, old, report_year);
+		changed = json_array();
+		for (const char *const *k = editable; !rc && *k; k++) {
+			if (json_object_get(c->body, *k))
+				json_array_append_new(changed, json_string(*k));
+		}
+		json_object_set_new(data, "changed", changed);
+		if (!rc && json_array_size(changed) == 0)
+			rc = store_tx_fail(tx, NULL, "nothing to change: give at least one field");
+	} else {
+		if (c->year < PLAN_YEAR_MIN || c->year > PLAN_YEAR_MAX)
+			rc = store_tx_fail(tx, "year", "year: must be %d..%d", PLAN_YEAR_MIN,
+			                   PLAN_YEAR_MAX);
+		else if (jhas_int(old, "start_year") && c->year < jint(old, "start_year"))
+			rc = store_tx_fail(tx, "year",
+			                   "year: %lld is before the measure started (%lld)",
+			                   (long long)c->year, (long long)jint(old, "start_year"));
+		json_object_set_new(data, "year", json_integer(c->year));
+		if (c->reason) {
+			if (!c->reason[0] || strlen(c->reason) > TEXT_MAX ||
+			    !text_ok(c->reason, true))
+				rc = rc ? rc
+				        : store_tx_fail(tx, "reason", "reason: 1..%d bytes of text",
+				                        TEXT_MAX);
+			json_object_set_new(data, "reason", json_string(c->reason));
+		}
+	}
+	json_decref(old);
+	if (rc) {
+		json_decref(data);
+		return rc;
+	}
+	return model_tx_log(tx, actor_of(c->p), c->kind, "plan", plan_id, with_token(data, c->p));
+}
+
+int plan_measure_update(struct model *m, const struct principal *p, int64_t measure_id,
+                        const json_t *body, struct model_err *err)
+{
+	struct change_cmd c = {p, measure_id, body, "plan.measure.updated", 0, NULL};
+
+	if (!json_is_object(body))
+		return fail(err, "body", "must be an object");
+	return model_submit(m, change_fn, &c, err);
+}
+
+int plan_measure_complete(struct model *m, const struct principal *p, int64_t measure_id,
+                          int64_t year, struct model_err *err)
+{
+	struct change_cmd c = {p, measure_id, NULL, "plan.measure.completed", year, NULL};
+
+	return model_submit(m, change_fn, &c, err);
+}
+
+int plan_measure_write_off(struct model *m, const struct principal *p, int64_t measure_id,
+                           int64_t year, const char *reason, struct model_err *err)
+{
+	struct change_cmd c = {p,    measure_id,          NULL, "plan.measure.written_off",
+	                       year, reason ? reason : ""};
+
+	return model_submit(m, change_fn, &c, err);
+}
+
+/* ---- the projection ---- */
+
+static const char *opt_str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static int bind_opt_int(struct store_q *q, int idx, const json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_integer(v) ? store_q_bind_int(q, idx, json_integer_value(v))
+	                          : store_q_bind_null(q, idx);
+}
+
+/* Inserts one measure (from an import's measures[] or a plan.measure.added entry). */
+static int insert_measure(struct store_tx *tx, int64_t plan_id, int64_t id, const json_t *x,
+                          json_t *marker_year, const char *t)
+{
+	static const char sql[] =
+	        "INSERT INTO plan_measure (id, plan_id, number, objective, sort_key, title, "
+	        "description, responsible_text, responsible, participants, period_text, "
+	        "start_year, end_year, marker, marker_year, status, status_year, status_reason, "
+	        "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	        "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19)";
+	char key[16], *resp, *part;
+	struct store_q *q;
+	int rc;
+
+	sort_key(jstr0(x, "number"), key);
+	resp = dump_compact(json_object_get(x, "responsible"));
+	part = dump_compact(json_object_get(x, "participants"));
+	rc = resp && part ? store_tx_query(tx, sql, &q) : SK_ENOMEM;
+	if (!rc) {
+		store_q_bind_int(q, 1, id);
+		store_q_bind_int(q, 2, plan_id);
+		store_q_bind_text(q, 3, jstr0(x, "number"));
+		store_q_bind_text(q, 4, jstr0(x, "objective"));
+		store_q_bind_text(q, 5, key);
+		store_q_bind_text(q, 6, jstr0(x, "title"));
+		store_q_bind_text(q, 7, jstr0(x, "description"));
+		store_q_bind_text(q, 8, jstr0(x, "responsible_text"));
+		store_q_bind_text(q, 9, resp);
+		store_q_bind_text(q, 10, part);
+		store_q_bind_text(q, 11, opt_str(x, "period_text"));
+		bind_opt_int(q, 12, x, "start_year");
+		bind_opt_int(q, 13, x, "end_year");
+		store_q_bind_text(q, 14, opt_str(x, "marker"));
+		if (opt_str(x, "marker") && json_is_integer(marker_year))
+			store_q_bind_int(q, 15, json_integer_value(marker_year));
+		else
+			store_q_bind_null(q, 15);
+		store_q_bind_text(q, 16, opt_str(x, "status") ? opt_str(x, "status") : "current");
+		bind_opt_int(q, 17, x, "status_year");
+		store_q_bind_text(q, 18, opt_str(x, "status_reason"));
+		store_q_bind_text(q, 19, t);
+		rc = store_q_step(q);
+		store_q_done(q);
+		if (rc == SK_ENOTFOUND)
+			rc = SK_OK;
+	}
+	free(resp);
+	free(part);
+	return rc;
+}
+
+static int apply_import(struct store_tx *tx, const struct ledger_entry *e, const char *t)
+{
+	const json_t *doc = json_object_get(e->data, "plan");
+	int64_t id = jint(e->data, "id"), first = jint(e->data, "first_measure_id");
+	json_t *x, *y;
+	size_t i, j;
+	char key[16];
+	int rc;
+
+	rc = store_tx_run(tx,
+	                  "INSERT INTO plan (id, title, report_year, period, source, created_at, "
+	                  "created_by, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6)",
+	                  "itittti", id, jstr0(doc, "title"), jint(doc, "report_year"),
+	                  jstr0(doc, "period"), opt_str(doc, "source"), t, e->actor);
+	json_array_foreach(json_object_get(doc, "authorities"), i, x)
+	{
+		if (!rc)
+			rc = store_tx_run(
+			        tx,
+			        "INSERT INTO plan_authority (plan_id, position, short, name) "
+			        "VALUES (?1, ?2, ?3, ?4)",
+			        "iitt", id, (int64_t)i, jstr0(x, "short"), jstr0(x, "name"));
+	}
+	json_array_foreach(json_object_get(doc, "strategic_priorities"), i, x)
+	{
+		sort_key(jstr0(x, "number"), key);
+		if (!rc)
+			rc = store_tx_run(
+			        tx,
+			        "INSERT INTO plan_priority (plan_id, number, sort_key, title) "
+			        "VALUES (?1, ?2, ?3, ?4)",
+			        "itt"
+			        "t",
+			        id, jstr0(x, "number"), key, jstr0(x, "title"));
+		json_array_foreach(json_object_get(x, "objectives"), j, y)
+		{
+			sort_key(jstr0(y, "number"), key);
+			if (!rc)
+				rc = store_tx_run(
+				        tx,
+				        "INSERT INTO plan_objective (plan_id, number, priority, "
+				        "sort_key, title) VALUES (?1, ?2, ?3, ?4, ?5)",
+				        "ittt"
+				        "t",
+				        id, jstr0(y, "number"), jstr0(x, "number"), key,
+				        jstr0(y, "title"));
+		}
+	}
+	json_array_foreach(json_object_get(doc, "measures"), i, x)
+	{
+		if (!rc)
+			rc = insert_measure(tx, id, first + (int64_t)i, x,
+			                    json_object_get(doc, "report_year"), t);
+	}
+	return rc;
+}
+
+static int apply_plan(struct store_tx *tx, const struct ledger_entry *e)
+{
+	char t[SK_TIME_LEN + 1];
+	int64_t plan_id = jint(e->data, "id"), mid = jint(e->data, "measure_id");
+	int rc;
+
+	model_time(e->time_us, t);
+	if (strcmp(e->kind, "plan.imported") == 0)
+		return apply_import(tx, e, t);
+	if (strcmp(e->kind, "plan.measure.added") == 0) {
+		json_t *x = json_deep_copy(e->data);
+
+		if (!x)
+			return SK_ENOMEM;
+		json_object_set_new(x, "status", json_string("current"));
+		rc = insert_measure(tx, plan_id, mid, x, json_object_get(e->data, "marker_year"),
+		                    t);
+		json_decref(x);
+	} else if (strcmp(e->kind, "plan.measure.updated") == 0) {
+		char *resp = dump_compact(json_object_get(e->data, "responsible"));
+		char *part = dump_compact(json_object_get(e->data, "participants"));
+		struct store_q *q;
+
+		rc = resp && part
+		             ? store_tx_query(tx,
+		                              "UPDATE plan_measure SET title = ?2, description = "
+		                              "?3, responsible_text = ?4, responsible = ?5, "
+		                              "participants = ?6, period_text = ?7, start_year = "
+		                              "?8, end_year = ?9, marker = ?10, marker_year = "
+		                              "?11, updated_at = ?12 WHERE id = ?1",
+		                              &q)
+		             : SK_ENOMEM;
+		if (!rc) {
+			store_q_bind_int(q, 1, mid);
+			store_q_bind_text(q, 2, jstr0(e->data, "title"));
+			store_q_bind_text(q, 3, jstr0(e->data, "description"));
+			store_q_bind_text(q, 4, jstr0(e->data, "responsible_text"));
+			store_q_bind_text(q, 5, resp);
+			store_q_bind_text(q, 6, part);
+			store_q_bind_text(q, 7, opt_str(e->data, "period_text"));
+			bind_opt_int(q, 8, e->data, "start_year");
+			bind_opt_int(q, 9, e->data, "end_year");
+			store_q_bind_text(q, 10, opt_str(e->data, "marker"));
+			bind_opt_int(q, 11, e->data, "marker_year");
+			store_q_bind_text(q, 12, t);
+			rc = store_q_step(q);
+			store_q_done(q);
+			if (rc == SK_ENOTFOUND)
+				rc = SK_OK;
+		}
+		free(resp);
+		free(part);
+	} else if (strcmp(e->kind, "plan.measure.completed") == 0) {
+		rc = store_tx_run(tx,
+		                  "UPDATE plan_measure SET status = 'completed', status_year = ?2, "
+		                  "updated_at = ?3 WHERE id = ?1",
+		                  "iit", mid, jint(e->data, "year"), t);
+	} else if (strcmp(e->kind, "plan.measure.written_off") == 0) {
+		rc = store_tx_run(
+		        tx,
+		        "UPDATE plan_measure SET status = 'written_off', status_year = ?2, "
+		        "status_reason = ?3, updated_at = ?4 WHERE id = ?1",
+		        "iitt", mid, jint(e->data, "year"), jstr0(e->data, "reason"), t);
+	} else {
+		return SK_OK;
+	}
+	if (!rc)
+		rc = store_tx_run(tx, "UPDATE plan SET updated_at = ?2 WHERE id = ?1", "it",
+		                  plan_id, t);
+	return rc;
+}
+
+static const char *const plan_tables[] = {"plan",           "plan_authority", "plan_priority",
+                                          "plan_objective", "plan_measure",   NULL};
+
+static const struct store_projection proj_plan = {
+        .name = "action plans",
+        .kind_prefix = "plan.",
+        .tables = plan_tables,
+        .apply = apply_plan,
+};
 
 void model_register_plans(void)
 {
+	store_register_projection(&proj_plan);
+}
+
+/* ---- queries ---- */
+
+static json_t *plan_head(struct store_reader *r, int64_t id)
+{
+	struct store_q *q;
+	json_t *o = NULL;
+
+	if (store_reader_query(r,
+	                       "SELECT id, title, report_year, period, source, created_at, "
+	                       "updated_at FROM plan WHERE id = ?1",
+	                       &q))
+		return NULL;
+	store_q_bind_int(q, 1, id);
+	if (store_q_step(q) == SK_OK)
+		o = json_pack("{s:I, s:s, s:I, s:s, s:o, s:s, s:s}", "id",
+		              (json_int_t)store_q_int(q, 0), "title", store_q_text(q, 1),
+		              "report_year", (json_int_t)store_q_int(q, 2), "period",
+		              store_q_text(q, 3), "source", opt_text(q, 4), "created_at",
+		              store_q_text(q, 5), "updated_at", store_q_text(q, 6));
+	store_q_done(q);
+	return o;
+}
+
+static json_t *authorities(struct store_reader *r, int64_t id)
+{
+	json_t *arr = json_array();
+	struct store_q *q;
+
+	if (!arr || store_reader_query(r,
+	                               "SELECT short, name FROM plan_authority WHERE plan_id = ?1 "
+	                               "ORDER BY position",
+	                               &q)) {
+		json_decref(arr);
+		return NULL;
+	}
+	store_q_bind_int(q, 1, id);
+	while (store_q_step(q) == SK_OK)
+		json_array_append_new(arr, json_pack("{s:s, s:s}", "short", store_q_text(q, 0),
+		                                     "name", store_q_text(q, 1)));
+	store_q_done(q);
+	return arr;
+}
+
+/* priorities with their objectives: [{number, title, objectives: [{number, title}]}] */
+static json_t *priorities(struct store_reader *r, int64_t id)
+{
+	json_t *arr = json_array(), *p;
+	struct store_q *q;
+	size_t i;
+
+	if (!arr || store_reader_query(r,
+	                               "SELECT number, title FROM plan_priority WHERE plan_id = ?1 "
+	                               "ORDER BY sort_key",
+	                               &q)) {
+		json_decref(arr);
+		return NULL;
+	}
+	store_q_bind_int(q, 1, id);
+	while (store_q_step(q) == SK_OK)
+		json_array_append_new(arr,
+		                      json_pack("{s:s, s:s, s:[]}", "number", store_q_text(q, 0),
+		                                "title", store_q_text(q, 1), "objectives"));
+	store_q_done(q);
+	json_array_foreach(arr, i, p)
+	{
+		if (store_reader_query(
+		            r,
+		            "SELECT number, title FROM plan_objective WHERE plan_id = ?1 "
+		            "AND priority = ?2 ORDER BY sort_key",
+		            &q))
+			break;
+		store_q_bind_int(q, 1, id);
+		store_q_bind_text(q, 2, jstr0(p, "number"));
+		while (store_q_step(q) == SK_OK)
+			json_array_append_new(json_object_get(p, "objectives"),
+			                      json_pack("{s:s, s:s}", "number", store_q_text(q, 0),
+			                                "title", store_q_text(q, 1)));
+		store_q_done(q);
+	}
+	return arr;
+}
+
+static json_t *all_measures(struct store_reader *r, int64_t plan_id)
+{
+	json_t *arr = json_array();
+	struct store_q *q;
+
+	if (!arr ||
+	    store_reader_query(r, MEASURE_COLS "WHERE plan_id = ?1 ORDER BY sort_key", &q)) {
+		json_decref(arr);
+		return NULL;
+	}
+	store_q_bind_int(q, 1, plan_id);
+	while (store_q_step(q) == SK_OK)
+		json_array_append_new(arr, measure_row(q));
+	store_q_done(q);
+	return arr;
+}
+
+static bool in_list(const json_t *arr, const char *s)
+{
+	size_t i;
+	json_t *x;
+
+	json_array_foreach(arr, i, x)
+	{
+		if (strcmp(json_string_value(x), s) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* "responsible", "participant" or NULL: the part org has in measure x. */
+static const char *org_role(const json_t *x, const char *org)
+{
+	if (in_list(json_object_get(x, "responsible"), org))
+		return "responsible";
+	if (in_list(json_object_get(x, "participants"), org))
+		return "participant";
+	return NULL;
+}
+
+json_t *plan_export(struct model *m, int64_t id)
+{
+	static const char *const keys[] = {
+	        "number",      "objective",    "title",       "description",   "responsible_text",
+	        "responsible", "participants", "period_text", "start_year",    "end_year",
+	        "marker",      "status",       "status_year", "status_reason", NULL};
+	struct store_reader *r = model_reader(m);
+	json_t *head, *doc, *ms, *out, *x;
+	size_t i;
+
+	if (!r || !(head = plan_head(r, id)))
+		return NULL;
+	doc = json_object();
+	json_object_set(doc, "title", json_object_get(head, "title"));
+	json_object_set(doc, "report_year", json_object_get(head, "report_year"));
+	json_object_set(doc, "period", json_object_get(head, "period"));
+	if (json_is_string(json_object_get(head, "source")))
+		json_object_set(doc, "source", json_object_get(head, "source"));
+	json_object_set_new(doc, "authorities", authorities(r, id));
+	/* priorities come as number, title, objectives: the file's order */
+	json_object_set_new(doc, "strategic_priorities", priorities(r, id));
+	ms = all_measures(r, id);
+	out = json_array();
+	json_array_foreach(ms, i, x)
+	{
+		json_t *y = json_object();
+
+		for (const char *const *k = keys; *k; k++)
+			json_object_set(y, *k, json_object_get(x, *k));
+		json_array_append_new(out, y);
+	}
+	json_decref(ms);
+	json_object_set_new(doc, "measures", out);
+	json_decref(head);
+	return doc;
+}
+
+int plan_export_text(const json_t *doc, struct buf *out)
+{
+	char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	if (!s)
+		return SK_ENOMEM;
+	buf_puts(out, s);
+	buf_puts(out, "\n");
+	free(s);
+	return out->err;
+}
+
+static json_t *counts_of(const json_t *ms)
+{
+	int64_t cur = 0, done = 0, off = 0;
+	size_t i;
+	json_t *x;
+
+	json_array_foreach(ms, i, x)
+	{
+		const char *s = jstr0(x, "status");
+
+		cur += strcmp(s, "current") == 0;
+		done += strcmp(s, "completed") == 0;
+		off += strcmp(s, "written_off") == 0;
+	}
+	return json_pack("{s:I, s:I, s:I, s:I}", "measures", (json_int_t)json_array_size(ms),
+	                 "current", (json_int_t)cur, "completed", (json_int_t)done, "written_off",
+	                 (json_int_t)off);
+}
+
+json_t *plan_list(struct model *m)
+{
+	struct store_reader *r = model_reader(m);
+	json_t *arr = json_array(), *ids = json_array(), *x;
+	struct store_q *q;
+	size_t i;
+
+	if (!r || !arr || !ids || store_reader_query(r, "SELECT id FROM plan ORDER BY id", &q)) {
+		json_decref(arr);
+		json_decref(ids);
+		return NULL;
+	}
+	while (store_q_step(q) == SK_OK)
+		json_array_append_new(ids, json_integer(store_q_int(q, 0)));
+	store_q_done(q);
+	json_array_foreach(ids, i, x)
+	{
+		json_t *h = plan_head(r, json_integer_value(x));
+		json_t *ms = all_measures(r, json_integer_value(x));
+
+		if (h) {
+			json_object_set_new(h, "counts", counts_of(ms));
+			json_array_append_new(arr, h);
+		}
+		json_decref(ms);
+	}
+	json_decref(ids);
+	return json_pack("{s:o}", "plans", arr);
+}
+
+json_t *plan_get(struct model *m, int64_t id)
+{
+	struct store_reader *r = model_reader(m);
+	json_t *h, *p, *ms, *x, *o, *y;
+	size_t i, j, k;
+
+	if (!r || !(h = plan_head(r, id)))
+		return NULL;
+	p = priorities(r, id);
+	ms = all_measures(r, id);
+	json_array_foreach(p, i, x)
+	{
+		json_array_foreach(json_object_get(x, "objectives"), j, o)
+		{
+			json_t *list = json_array();
+
+			json_array_foreach(ms, k, y)
+			{
+				if (strcmp(jstr0(y, "objective"), jstr0(o, "number")) == 0)
+					json_array_append(list, y);
+			}
+			json_object_set_new(o, "measures", list);
+		}
+	}
+	json_object_set_new(h, "counts", counts_of(ms));
+	json_object_set_new(h, "authorities", authorities(r, id));
+	json_object_set_new(h, "strategic_priorities", p);
+	json_decref(ms);
+	return json_pack("{s:o}", "plan", h);
+}
+
+json_t *plan_measures(struct model *m, int64_t plan_id, const struct plan_filter *f)
+{
+	struct store_reader *r = model_reader(m);
+	json_t *h, *ms, *out, *x;
+	size_t i;
+
+	if (!r || !(h = plan_head(r, plan_id)))
+		return NULL;
+	json_decref(h);
+	ms = all_measures(r, plan_id);
+	out = json_array();
+	json_array_foreach(ms, i, x)
+	{
+		const char *role = NULL;
+
+		if (f && f->status && strcmp(jstr0(x, "status"), f->status) != 0)
+			continue;
+		if (f && f->objective && strcmp(jstr0(x, "objective"), f->objective) != 0)
+			continue;
+		if (f && f->org) {
+			role = org_role(x, f->org);
+			if (!role)
+				continue;
+			json_object_set_new(x, "org_role", json_string(role));
+		}
+		json_array_append(out, x);
+	}
+	json_decref(ms);
+	return json_pack("{s:o}", "measures", out);
+}
+
+json_t *plan_measure_get(struct model *m, int64_t measure_id)
+{
+	struct store_reader *r = model_reader(m);
+	struct store_q *q;
+	json_t *o = NULL;
+
+	if (!r || store_reader_query(r, MEASURE_COLS "WHERE id = ?1", &q))
+		return NULL;
+	store_q_bind_int(q, 1, measure_id);
+	if (store_q_step(q) == SK_OK)
+		o = measure_row(q);
+	store_q_done(q);
+	return o ? json_pack("{s:o}", "measure", o) : NULL;
+}
+
+struct hist {
+	const char *number;
+	json_t *out;
+};
+
+static int hist_one(void *ctx, const struct store_entry_row *row)
+{
+	struct hist *h = ctx;
+	json_t *e = json_loadb(row->bytes, row->len, 0, NULL), *data, *keep = NULL, *x;
+	size_t i;
+
+	if (!e)
+		return SK_ECORRUPT;
+	data = json_object_get(e, "data");
+	if (strcmp(row->kind, "plan.imported") == 0) {
+		json_array_foreach(json_object_get(json_object_get(data, "plan"), "measures"), i, x)
+		{
+			if (strcmp(jstr0(x, "number"), h->number) == 0) {
+				keep = json_deep_copy(x);
+				json_object_set_new(
+				        keep, "measure_id",
+				        json_integer(jint(data, "first_measure_id") + (int64_t)i));
+				break;
+			}
+		}
+	} else if (strcmp(jstr0(data, "number"), h->number) == 0) {
+		keep = json_incref(data);
+	}
+	if (keep)
+		json_array_append_new(h->out,
+		                      json_pack("{s:I, s:s, s:I, s:s, s:s, s:o}", "seq",
+		                                (json_int_t)row->seq, "time", row->time, "actor",
+		                                (json_int_t)row->actor, "kind", row->kind, "object",
+		                                row->object, "data", keep));
+	json_decref(e);
+	return SK_OK;
+}
+
+json_t *plan_measure_history(struct model *m, int64_t measure_id)
+{
+	struct store_reader *r = model_reader(m);
+	struct store_log_filter f = {0};
+	json_t *mo = plan_measure_get(m, measure_id), *x;
+	char object[64];
+	struct hist h;
+	int rc;
+
+	if (!r || !mo)
+		return json_decref(mo), NULL;
+	x = json_object_get(mo, "measure");
+	snprintf(object, sizeof(object), "plan/%lld", (long long)jint(x, "plan_id"));
+	h.number = jstr0(x, "number");
+	h.out = json_array();
+	f.actor = -1;
+	f.object = object;
+	f.kind = "plan.";
+	f.limit = 1000000;
+	rc = store_reader_log(r, &f, hist_one, &h);
+	if (rc) {
+		json_decref(h.out);
+		json_decref(mo);
+		return NULL;
+	}
+	json_object_set_new(mo, "history", h.out);
+	return mo;
+}
+
+/* ---- the yearly report ---- */
+
+/* The status of measure x as it stood at the end of year. */
+static const char *status_in(const json_t *x, int year)
+{
+	const char *s = jstr0(x, "status");
+
+	if (strcmp(s, "current") != 0 && jhas_int(x, "status_year") &&
+	    jint(x, "status_year") > year)
+		return "current";
+	return s;
+}
+
+static json_t *report_item(const json_t *x, const char *status, int year, const char *org)
+{
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:O, s:O, s:O, s:s}", "id",
+	                      (json_int_t)jint(x, "id"), "number", jstr0(x, "number"), "objective",
+	                      jstr0(x, "objective"), "title", jstr0(x, "title"), "responsible_text",
+	                      jstr0(x, "responsible_text"), "responsible",
+	                      json_object_get(x, "responsible"), "participants",
+	                      json_object_get(x, "participants"), "period_text",
+	                      json_object_get(x, "period_text"), "status", status);
+	bool marked = jstr(x, "marker") && jhas_int(x, "marker_year") &&
+	              jint(x, "marker_year") == year && strcmp(status, "current") == 0;
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "marker", marked ? json_string(jstr(x, "marker")) : json_null());
+	if (strcmp(status, "current") != 0) {
+		json_object_set(o, "status_year", json_object_get(x, "status_year"));
+		if (strcmp(status, "written_off") == 0)
+			json_object_set(o, "status_reason", json_object_get(x, "status_reason"));
+	}
+	if (org)
+		json_object_set_new(o, "org_role", json_string(org_role(x, org)));
+	return o;
+}
+
+json_t *plan_report(struct model *m, int64_t plan_id, int year, const char *org)
+{
+	struct store_reader *r = model_reader(m);
+	json_t *h, *p, *ms, *x, *o, *y, *app, *tot;
+	int64_t n_new = 0, n_upd = 0, n_cur = 0, n_done = 0, n_off = 0;
+	char due[11];
+	size_t i, j, k;
+
+	if (!r || !(h = plan_head(r, plan_id)))
+		return NULL;
+	p = priorities(r, plan_id);
+	ms = all_measures(r, plan_id);
+	app = json_pack("{s:[], s:[], s:[]}", "current", "completed", "written_off");
+	json_array_foreach(p, i, x)
+	{
+		json_t *pc = json_pack("{s:I, s:I, s:I}", "current", (json_int_t)0, "new",
+		                       (json_int_t)0, "updated", (json_int_t)0);
+
+		json_array_foreach(json_object_get(x, "objectives"), j, o)
+		{
+			json_t *list = json_array();
+			int64_t c = 0, nw = 0, up = 0;
+
+			json_array_foreach(ms, k, y)
+			{
+				const char *st = status_in(y, year);
+				json_t *it;
+
+				if (strcmp(jstr0(y, "objective"), jstr0(o, "number")) != 0 ||
+				    strcmp(st, "current") != 0 || (org && !org_role(y, org)))
+					continue;
+				it = report_item(y, st, year, org);
+				c++;
+				nw += jstr(it, "marker") && strcmp(jstr(it, "marker"), "new") == 0;
+				up += jstr(it, "marker") &&
+				      strcmp(jstr(it, "marker"), "updated") == 0;
+				json_array_append_new(list, it);
+			}
+			json_object_set_new(o, "measures", list);
+			json_object_set_new(o, "counts",
+			                    json_pack("{s:I, s:I, s:I}", "current", (json_int_t)c,
+			                              "new", (json_int_t)nw, "updated",
+			                              (json_int_t)up));
+			json_object_set_new(pc, "current", json_integer(jint(pc, "current") + c));
+			json_object_set_new(pc, "new", json_integer(jint(pc, "new") + nw));
+			json_object_set_new(pc, "updated", json_integer(jint(pc, "updated") + up));
+		}
+		json_object_set_new(x, "counts", pc);
+	}
+	json_array_foreach(ms, k, y)
+	{
+		const char *st = status_in(y, year);
+		json_t *it;
+
+		if (org && !org_role(y, org))
+			continue;
+		it = report_item(y, st, year, org);
+		n_cur += strcmp(st, "current") == 0;
+		n_done += strcmp(st, "completed") == 0;
+		n_off += strcmp(st, "written_off") == 0;
+		n_new += jstr(it, "marker") && strcmp(jstr(it, "marker"), "new") == 0;
+		n_upd += jstr(it, "marker") && strcmp(jstr(it, "marker"), "updated") == 0;
+		json_array_append_new(json_object_get(app, st), it);
+	}
+	tot = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "measures",
+	                (json_int_t)(n_cur + n_done + n_off), "current", (json_int_t)n_cur,
+	                "completed", (json_int_t)n_done, "written_off", (json_int_t)n_off, "new",
+	                (json_int_t)n_new, "updated", (json_int_t)n_upd);
+	snprintf(due, sizeof(due), "%04d-03-01", year + 1);
+	json_decref(ms);
+	return json_pack("{s:{s:o, s:I, s:o, s:s, s:o, s:o, s:o}}", "report", "plan", h, "year",
+	                 (json_int_t)year, "org", org ? json_string(org) : json_null(), "due", due,
+	                 "strategic_priorities", p, "appendix", app, "totals", tot);
+}
+
+/* ---- XLSX ---- */
+
+static void xlsx_orgs(lxw_worksheet *ws, int row, int col, const json_t *arr, lxw_format *f)
+{
+	struct buf b;
+
+	buf_init(&b, 4096);
+	join_orgs(arr, &b);
+	worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, b.ptr ? b.ptr : "", f);
+	buf_release(&b);
+}
+
+static void xlsx_str(lxw_worksheet *ws, int row, int col, const json_t *o, const char *key,
+                     lxw_format *f)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (json_is_string(v))
+		worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, json_string_value(v), f);
+	else if (json_is_integer(v))
+		worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col,
+		                       (double)json_integer_value(v), f);
+}
+
+static const char *marker_sv(const char *m)
+{
+	if (!m)
+		return "";
+	return strcmp(m, "new") == 0 ? "Ny" : "Uppdaterad";
+}
+
+int plan_report_xlsx(const json_t *report, const char *tmpdir, struct buf *out)
+{
+	static const char *const head1[] = {"Nummer",    "Åtgärd",     "Ansvarig", "Ansvariga",
+	                                    "Deltagare", "Tidsperiod", "Markering"};
+	static const char *const head2[] = {"Status", "Nummer", "Åtgärd", "Ansvarig myndighet",
+	                                    "År",     "Skäl"};
+	static const char *const sect[] = {"current", "completed", "written_off"};
+	static const char *const sect_sv[] = {"Pågående", "Avslutad", "Avskriven"};
+	const json_t *rep = json_object_get(report, "report");
+	const char *dir = tmpdir ? tmpdir : getenv("TMPDIR");
+	char path[4200], title[400];
+	lxw_workbook_options opts = {0};
+	lxw_workbook *wb;
+	lxw_worksheet *ws1, *ws2;
+	lxw_format *bold, *wrap;
+	json_t *p, *o, *x;
+	size_t i, j, k;
+	int fd, row, rc = SK_OK;
+	FILE *f;
+
+	if (!rep)
+		rep = report;
+	if (!dir || !*dir)
+		dir = "/tmp";
+	snprintf(path, sizeof(path), "%s/skydd-plan-XXXXXX", dir);
+	fd = mkstemp(path);
+	if (fd < 0)
+		return SK_EIO;
+	close(fd);
+	opts.constant_memory = LXW_FALSE;
+	opts.tmpdir = (char *)(uintptr_t)dir;
+	wb = workbook_new_opt(path, &opts);
+	if (!wb) {
+		unlink(path);
+		return SK_EIO;
+	}
+	bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	wrap = workbook_add_format(wb);
+	format_set_text_wrap(wrap);
+	format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
+	ws1 = workbook_add_worksheet(wb, "Redovisning");
+	ws2 = workbook_add_worksheet(wb, "Bilaga");
+	snprintf(title, sizeof(title), "%s — redovisning %lld",
+	         jstr0(json_object_get(rep, "plan"), "title"), (long long)jint(rep, "year"));
+	worksheet_write_string(ws1, 0, 0, title, bold);
+	if (jstr(rep, "org"))
+		worksheet_write_string(ws1, 1, 0, jstr(rep, "org"), NULL);
+	for (i = 0; i < 7; i++)
+		worksheet_write_string(ws1, 2, (lxw_col_t)i, head1[i], bold);
+	worksheet_set_column(ws1, 0, 0, 10, NULL);
+	worksheet_set_column(ws1, 1, 1, 60, wrap);
+	worksheet_set_column(ws1, 2, 4, 30, wrap);
+	worksheet_set_column(ws1, 5, 6, 16, NULL);
+	row = 3;
+	json_array_foreach(json_object_get(rep, "strategic_priorities"), i, p)
+	{
+		snprintf(title, sizeof(title), "Strategisk prioritering %s: %s", jstr0(p, "number"),
+		         jstr0(p, "title"));
+		worksheet_write_string(ws1, (lxw_row_t)row++, 0, title, bold);
+		json_array_foreach(json_object_get(p, "objectives"), j, o)
+		{
+			snprintf(title, sizeof(title), "Målsättning %s: %s", jstr0(o, "number"),
+			         jstr0(o, "title"));
+			worksheet_write_string(ws1, (lxw_row_t)row++, 0, title, bold);
+			json_array_foreach(json_object_get(o, "measures"), k, x)
+			{
+				xlsx_str(ws1, row, 0, x, "number", NULL);
+				xlsx_str(ws1, row, 1, x, "title", wrap);
+				xlsx_str(ws1, row, 2, x, "responsible_text", wrap);
+				xlsx_orgs(ws1, row, 3, json_object_get(x, "responsible"), wrap);
+				xlsx_orgs(ws1, row, 4, json_object_get(x, "participants"), wrap);
+				xlsx_str(ws1, row, 5, x, "period_text", NULL);
+				worksheet_write_string(ws1, (lxw_row_t)row, 6,
+				                       marker_sv(jstr(x, "marker")), NULL);
+				row++;
+			}
+		}
+	}
+	for (i = 0; i < 6; i++)
+		worksheet_write_string(ws2, 0, (lxw_col_t)i, head2[i], bold);
+	worksheet_set_column(ws2, 0, 1, 12, NULL);
+	worksheet_set_column(ws2, 2, 3, 50, wrap);
+	worksheet_set_column(ws2, 4, 4, 8, NULL);
+	worksheet_set_column(ws2, 5, 5, 60, wrap);
+	row = 1;
+	for (i = 0; i < 3; i++) {
+		json_array_foreach(json_object_get(json_object_get(rep, "appendix"), sect[i]), j, x)
+		{
+			worksheet_write_string(ws2, (lxw_row_t)row, 0, sect_sv[i], NULL);
+			xlsx_str(ws2, row, 1, x, "number", NULL);
+			xlsx_str(ws2, row, 2, x, "title", wrap);
+			xlsx_str(ws2, row, 3, x, "responsible_text", wrap);
+			xlsx_str(ws2, row, 4, x, "status_year", NULL);
+			xlsx_str(ws2, row, 5, x, "status_reason", wrap);
+			row++;
+		}
+	}
+	if (workbook_close(wb) != LXW_NO_ERROR)
+		rc = SK_EIO;
+	if (!rc) {
+		char chunk[8192];
+		size_t n;
+
+		f = fopen(path, "rb");
+		if (!f)
+			rc = SK_EIO;
+		while (f && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			buf_append(out, chunk, n);
+		if (f)
+			fclose(f);
+		if (!rc)
+			rc = out->err;
+	}
+	unlink(path);
+	return rc;
+}
+
+/* ---- deadlines ---- */
+
+/* Days since 1970-01-01 of a valid YYYY-MM-DD (H. Hinnant's days_from_civil). */
+static int64_t days_of(const char *d)
+{
+	int64_t y = strtol(d, NULL, 10), mo = strtol(d + 5, NULL, 10), dd = strtol(d + 8, NULL, 10);
+	int64_t era, yoe, doy, doe;
+
+	y -= mo <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+json_t *plan_deadlines(struct model *m)
+{
+	json_t *list = plan_list(m), *out = json_array(), *x;
+	char today[11], due[11];
+	int y, days;
+	size_t i;
+
+	if (!list || !out) {
+		json_decref(list);
+		json_decref(out);
+		return NULL;
+	}
+	model_today(today);
+	y = (int)strtol(today, NULL, 10);
+	/* The report for year y-1 is due on 1 March of y; after that day, the next one. */
+	snprintf(due, sizeof(due), "%04d-03-01", y);
+	if (strcmp(today, due) > 0) {
+		y++;
+		snprintf(due, sizeof(due), "%04d-03-01", y);
+	}
+	days = (int)(days_of(due) - days_of(today));
+	json_array_foreach(json_object_get(list, "plans"), i, x)
+	{
+		char object[40];
+
+		snprintf(object, sizeof(object), "plan/%lld", (long long)jint(x, "id"));
+		json_array_append_new(out,
+		                      json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:i, s:s}", "kind",
+		                                "plan.report", "plan_id", (json_int_t)jint(x, "id"),
+		                                "plan_title", jstr0(x, "title"), "what",
+		                                "yearly report (redovisning) of the action plan",
+		                                "year", (json_int_t)(y - 1), "due", due,
+		                                "days_left", days, "object", object));
+	}
+	json_decref(list);
+	return json_pack("{s:o, s:s}", "deadlines", out, "today", today);
 }

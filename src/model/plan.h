@@ -1,0 +1,86 @@
+/*
+ * Coordinated action plans (samlad handlingsplan): strategic priorities →
+ * objectives (målsättningar) → measures (åtgärder), imported and exported in
+ * the format of shared/data/handlingsplan-2021.json, edited measure by
+ * measure (a number is never reused), and reported yearly (redovisning, due
+ * 1 March for the previous year). Ledger object: plan/ID; entries about a
+ * measure carry its number and measure_id. See docs/internals/plans.md.
+ */
+#ifndef SKYDD_MODEL_PLAN_H
+#define SKYDD_MODEL_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "model/model.h"
+
+#define PLAN_YEAR_MIN 1990
+#define PLAN_YEAR_MAX 2100
+
+/*
+ * Checks a plan in the file format strictly (unknown fields, types, bounds,
+ * duplicate numbers, a measure whose objective does not exist, authorities
+ * that are not listed, years). On failure fills err: field = the JSON path
+ * ("measures[3].objective"), msg starts with the path. Returns SK_OK or SK_EINVAL.
+ */
+int plan_validate(const json_t *doc, struct model_err *err);
+
+/*
+ * Imports a plan (one writer command, one entry "plan.imported"): all or
+ * nothing. p NULL = the system (demo). Writes need the role ssc or chief.
+ */
+int plan_import(struct model *m, const struct principal *p, const json_t *doc, int64_t *id,
+                struct model_err *err);
+/* Reads a plan file and imports it as the system (for `skydd demo`). */
+int plan_demo_import(struct model *m, const char *json_path, int64_t *id, struct model_err *err);
+
+/* The plan in the file format (NULL: no such plan), and its text (2-space indent, final newline).
+ */
+json_t *plan_export(struct model *m, int64_t id);
+int plan_export_text(const json_t *doc, struct buf *out);
+
+json_t *plan_list(struct model *m);
+/* The plan with its authorities and priorities → objectives → measures; NULL: none. */
+json_t *plan_get(struct model *m, int64_t id);
+
+struct plan_filter {
+	const char *status;    /* current, completed, written_off; NULL = any */
+	const char *org;       /* an authority's short name: responsible or participant */
+	const char *objective; /* "1.1" */
+};
+/* {"measures": [...]} or NULL when the plan does not exist. */
+json_t *plan_measures(struct model *m, int64_t plan_id, const struct plan_filter *f);
+json_t *plan_measure_get(struct model *m, int64_t measure_id);
+/* The measure's ledger entries (its import or addition, changes); NULL: no measure. */
+json_t *plan_measure_history(struct model *m, int64_t measure_id);
+
+/*
+ * Editing (ssc or chief). body holds the API's fields: add: objective,
+ * number (optional: the next free one), title, description, responsible,
+ * participants, responsible_text, period_text, marker; update: the same but
+ * objective and number. Periods are parsed ("2019–2022", "2021",
+ * "2019 och tills vidare").
+ */
+int plan_measure_add(struct model *m, const struct principal *p, int64_t plan_id,
+                     const json_t *body, int64_t *measure_id, struct model_err *err);
+int plan_measure_update(struct model *m, const struct principal *p, int64_t measure_id,
+                        const json_t *body, struct model_err *err);
+int plan_measure_complete(struct model *m, const struct principal *p, int64_t measure_id,
+                          int64_t year, struct model_err *err);
+int plan_measure_write_off(struct model *m, const struct principal *p, int64_t measure_id,
+                           int64_t year, const char *reason, struct model_err *err);
+
+/* Parses a period text; *end = -1 for open-ended. false when not understood. */
+bool plan_period_parse(const char *text, int *start, int *end);
+
+/* The yearly report for year (org NULL = all); NULL when the plan does not exist. */
+json_t *plan_report(struct model *m, int64_t plan_id, int year, const char *org);
+/* The report as an XLSX workbook (tmpdir: where to build it; NULL = $TMPDIR or /tmp). */
+int plan_report_xlsx(const json_t *report, const char *tmpdir, struct buf *out);
+
+/* The yearly report deadlines (1 March for the previous year) of every plan. */
+json_t *plan_deadlines(struct model *m);
+
+#endif
