@@ -10,6 +10,18 @@ import * as usersPage from './js/pages/users.js';
 import * as userPage from './js/pages/user.js';
 import * as logPage from './js/pages/log.js';
 import * as entryPage from './js/pages/entry.js';
+import * as documentsPage from './js/pages/documents.js';
+import * as documentNewPage from './js/pages/document-new.js';
+import * as documentPage from './js/pages/document.js';
+import * as receiptsPage from './js/pages/receipts.js';
+import * as myCopiesPage from './js/pages/mycopies.js';
+import * as inventoriesPage from './js/pages/inventories.js';
+import * as inventoryPage from './js/pages/inventory.js';
+import * as spacesPage from './js/pages/spaces.js';
+import * as mediaPage from './js/pages/media.js';
+import * as personsPage from './js/pages/persons.js';
+import * as printPage from './js/pages/print.js';
+import { REGISTER_ROLES, RECIPIENT_ROLES, pendingReceipts } from './js/register/common.js';
 
 const OVERSIGHT = ['ssc', 'admin', 'chief', 'auditor'];
 
@@ -22,10 +34,30 @@ const ROUTES = [
   { path: ['anvandare', ':id'], page: userPage, roles: OVERSIGHT },
   { path: ['logg'], page: logPage, roles: OVERSIGHT },
   { path: ['logg', ':seq'], page: entryPage, roles: OVERSIGHT },
+  // the register of classified information (3 kap.)
+  { path: ['handlingar'], page: documentsPage, roles: REGISTER_ROLES },
+  { path: ['handlingar', 'ny'], page: documentNewPage, roles: ['registrar', 'ssc'] },
+  { path: ['handlingar', ':id'], page: documentPage },
+  { path: ['kvittera'], page: receiptsPage, roles: RECIPIENT_ROLES },
+  { path: ['mina-exemplar'], page: myCopiesPage, roles: RECIPIENT_ROLES },
+  { path: ['inventering'], page: inventoriesPage, roles: REGISTER_ROLES },
+  { path: ['inventering', ':id'], page: inventoryPage, roles: REGISTER_ROLES },
+  { path: ['forvaring'], page: spacesPage, roles: REGISTER_ROLES },
+  { path: ['medier'], page: mediaPage, roles: REGISTER_ROLES },
+  { path: ['personer'], page: personsPage, roles: REGISTER_ROLES },
+  { path: ['utskrift', 'register'], page: printPage, roles: REGISTER_ROLES },
+  { path: ['utskrift', 'forstoring', ':id'], page: printPage, roles: REGISTER_ROLES },
 ];
 
 const NAV = [
   { hash: '#/oversikt', key: 'nav.overview', top: 'oversikt' },
+  { hash: '#/handlingar', key: 'reg.nav.documents', top: 'handlingar', roles: REGISTER_ROLES },
+  { hash: '#/kvittera', key: 'reg.nav.receipts', top: 'kvittera', roles: RECIPIENT_ROLES, count: 'receipts' },
+  { hash: '#/mina-exemplar', key: 'reg.nav.my_copies', top: 'mina-exemplar', roles: RECIPIENT_ROLES },
+  { hash: '#/inventering', key: 'reg.nav.inventories', top: 'inventering', roles: REGISTER_ROLES },
+  { hash: '#/forvaring', key: 'reg.nav.spaces', top: 'forvaring', roles: REGISTER_ROLES },
+  { hash: '#/medier', key: 'reg.nav.media', top: 'medier', roles: REGISTER_ROLES },
+  { hash: '#/personer', key: 'reg.nav.persons', top: 'personer', roles: REGISTER_ROLES },
   { hash: '#/konto', key: 'nav.account', top: 'konto' },
   { hash: '#/anvandare', key: 'nav.users', top: 'anvandare', roles: OVERSIGHT },
   { hash: '#/logg', key: 'nav.log', top: 'logg', roles: OVERSIGHT },
@@ -144,10 +176,22 @@ function renderFrame() {
   if (me) {
     el.nav.setAttribute('aria-label', t('nav.label'));
     el.nav.append(h('ul', {}, NAV.filter((n) => allowed(n.roles)).map((n) =>
-      h('li', {}, h('a', { href: n.hash, dataset: { top: n.top } }, t(n.key))))));
+      h('li', {}, h('a', { href: n.hash, dataset: { top: n.top } }, t(n.key),
+        n.count ? h('span', { class: 'nav-count', dataset: { count: n.count }, hidden: true }) : null)))));
+    refreshCounts();
   }
   el.skip.textContent = t('app.skip');
   el.footer.textContent = state.version ? `skydd ${state.version}` : 'skydd';
+}
+
+// The number of my receipts waiting to be signed, shown on the nav item (Att kvittera).
+async function refreshCounts() {
+  const badge = el.nav.querySelector('[data-count="receipts"]');
+  if (!badge) return;
+  const n = await pendingReceipts();
+  badge.replaceChildren(...(n ? [h('span', { 'aria-hidden': 'true' }, String(n)),
+    h('span', { class: 'sr-only' }, t('reg.nav.receipts_count', { count: n }))] : []));
+  badge.hidden = !n;
 }
 
 function markNav(top) {
@@ -187,6 +231,9 @@ async function render(opts = {}) {
     me: state.me, params, navigate, loggedIn, announce,
     setTitle: (s) => { document.title = `${s} – skydd`; },
     refreshMe: async () => { await loadMe(); renderFrame(); markNav(parts[0]); },
+    refreshCounts,
+    // a status message shown after the next navigation (render clears the status region)
+    announceNext: (message, kind = 'ok') => { state.pending = [message, kind]; },
   };
   let page;
   if (!allowed(route.roles)) {

@@ -1,0 +1,119 @@
+// Print views: the register of classified documents (3 kap. 10 §, GET /register) and the
+// destruction record of a copy (förstöringsprotokoll, 3 kap. 22–23 §§). @media print in app.css
+// hides the frame; the pages are plain documents with signature lines.
+import { h, table } from '../dom.js';
+import { t } from '../i18n.js';
+import * as api from '../api.js';
+import { fmtDate, fmtTime } from '../format.js';
+import { pageHeading, loading, loadError, facts } from '../ui.js';
+import { classBadge, label, items, one } from '../register/common.js';
+
+export function render(ctx) {
+  return ctx.params.id ? destructionRecord(ctx, Number(ctx.params.id)) : registerPrint(ctx);
+}
+
+function printButton() {
+  return h('button', { type: 'button', class: 'btn btn-primary print-hide', on: { click: () => window.print() } }, t('reg.print.print'));
+}
+
+function stamp(when) {
+  return h('p', { class: 'print-stamp' }, t('reg.print.generated', { time: fmtTime(when || new Date().toISOString()) }));
+}
+
+function registerPrint(ctx) {
+  ctx.setTitle(t('reg.print.register_title'));
+  const body = h('div', {}, loading());
+  const section = h('section', { class: 'page print-page' },
+    h('p', { class: 'crumbs print-hide' }, h('a', { href: '#/handlingar' }, t('reg.nav.documents'))),
+    pageHeading(t('reg.print.register_title')),
+    h('p', { class: 'print-hide' }, t('reg.print.register_intro')),
+    h('div', { class: 'actions print-hide' }, printButton()),
+    body);
+  (async () => {
+    let r;
+    try {
+      r = await api.get('/register');
+    } catch (e) {
+      body.replaceChildren(loadError(e));
+      return;
+    }
+    const docs = items(r, 'documents', 'register', 'items');
+    if (!docs.length) {
+      body.replaceChildren(stamp(r.generated_at), h('p', { class: 'empty' }, t('reg.docs.empty')));
+      return;
+    }
+    body.replaceChildren(stamp(r.generated_at),
+      r.organisation ? h('p', { class: 'strong' }, r.organisation) : null,
+      ...docs.map((d) => registerEntry(d)));
+  })();
+  return section;
+}
+
+function copyRows(d) {
+  return items(d.copies || [], 'copies').map((c) => h('tr', {},
+    h('th', { scope: 'row' }, String(c.number)),
+    h('td', {}, label('reg.copy_state', c.state)),
+    h('td', {}, c.holder_name || c.recipient || c.space_name || '–'),
+    h('td', {}, c.signed_by_name || c.receipt_signed_at ? [c.signed_by_name || '', ' ', fmtDate(c.receipt_signed_at || c.signed_at)] : (c.signed_at ? fmtDate(c.signed_at) : '–')),
+    h('td', { class: 'nowrap' }, fmtDate(c.last_inventoried_on)),
+    h('td', { class: 'nowrap' }, fmtDate(c.ended_on || c.destroyed_on || c.returned_at))));
+}
+
+function registerEntry(d) {
+  const copies = items(d.copies || [], 'copies');
+  return h('article', { class: 'register-entry', dataset: { id: String(d.id) } },
+    h('h2', {}, h('span', { class: 'mono' }, d.designation), ' ', classBadge(d.class)),
+    facts([
+      [t('reg.doc.title'), d.title || '–'],
+      [t('reg.doc.form'), label('reg.form', d.form)],
+      [t('reg.doc.pages'), d.pages ? String(d.pages) : '–'],
+      [t('reg.doc.attachments'), String(d.attachments ?? 0)],
+      [t('reg.doc.case_number'), d.case_number || '–'],
+      [t('reg.doc.registered_on'), fmtDate(d.registered_on)],
+      [t('reg.doc.copies'), String(d.copy_count ?? copies.length)],
+    ]),
+    copies.length ? table(t('reg.print.copies_of', { designation: d.designation }), [
+      t('reg.copy.number'), t('reg.copy.state'), t('reg.print.recipient'), t('reg.print.signed'), t('reg.copy.last_inventoried'), t('reg.print.ended'),
+    ], copyRows(d), { class: 'print-copies' }) : null);
+}
+
+function destructionRecord(ctx, id) {
+  ctx.setTitle(t('reg.destroy.record_title'));
+  const body = h('div', {}, loading());
+  const section = h('section', { class: 'page print-page destruction-record' },
+    h('p', { class: 'crumbs print-hide' }, h('a', { href: '#/handlingar' }, t('reg.nav.documents'))),
+    pageHeading(t('reg.destroy.record_title')),
+    body);
+  (async () => {
+    let x;
+    try {
+      x = one(await api.get(`/destructions/${id}`), 'destruction');
+    } catch (e) {
+      body.replaceChildren(loadError(e));
+      return;
+    }
+    body.replaceChildren(
+      h('p', { class: 'print-ref' }, t('reg.destroy.record_ref', { id: x.id }), ' · ', t('reg.destroy.record_rule')),
+      h('div', { class: 'actions print-hide' }, printButton(),
+        x.document_id ? h('a', { class: 'btn btn-quiet', href: `#/handlingar/${x.document_id}` }, t('reg.destroy.back_to_doc')) : null),
+      facts([
+        [t('reg.doc.designation'), h('span', { class: 'mono', dataset: { designation: '' } }, x.designation || '–')],
+        [t('reg.doc.title'), x.title || '–'],
+        [t('reg.doc.class'), classBadge(x.class)],
+        [t('reg.copy.number'), String(x.copy_number ?? '–')],
+        [t('reg.destroy.method'), x.method],
+        [t('reg.destroy.date'), fmtDate(x.destroyed_on)],
+        [t('reg.destroy.performer'), x.performer_name || `#${x.performer_id}`],
+        [t('reg.destroy.witness'), x.witness_name || (x.witness_id ? `#${x.witness_id}` : t('reg.destroy.no_witness'))],
+        [t('reg.destroy.recorded_at'), fmtTime(x.recorded_at)],
+      ]),
+      h('p', {}, t('reg.destroy.statement')),
+      h('div', { class: 'signatures' },
+        h('div', { class: 'signature' }, h('div', { class: 'sig-line' }), h('p', {}, t('reg.destroy.sign_performer', { name: x.performer_name || '' }))),
+        x.witness_id ? h('div', { class: 'signature' }, h('div', { class: 'sig-line' }), h('p', {}, t('reg.destroy.sign_witness', { name: x.witness_name || '' }))) : null),
+      stamp());
+  })();
+  return section;
+}
+
+
