@@ -737,6 +737,44 @@ int client_send(struct client *c, const char *method, const char *path, json_t *
 	return rc;
 }
 
+int client_get_bytes(struct client *c, const char *path, char **out, size_t *len)
+{
+	char url[CLIENT_URL_MAX + 256];
+	struct rbuf rb = {NULL, 0, 0, false};
+	struct client_reply r;
+	struct curl_slist *h;
+	CURLcode cc;
+	int rc = CLI_OK;
+
+	*out = NULL;
+	*len = 0;
+	memset(&r, 0, sizeof(r));
+	if (snprintf(url, sizeof(url), "%s%s", c->url, path) >= (int)sizeof(url))
+		return cli_error(CLI_USAGE, "%s: the request URL is too long", c->cmd);
+	h = headers_new(c, false);
+	if (!h)
+		return cli_error(CLI_USAGE, "%s: out of memory", c->cmd);
+	c->errbuf[0] = '\0';
+	setup(c, "GET", url, h, NULL, 0, &rb);
+	cc = curl_easy_perform(c->curl);
+	headers_free(h);
+	if (cc != CURLE_OK) {
+		rc = transport_error(c, cc, &rb);
+	} else {
+		curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &r.status);
+		if (r.status >= 200 && r.status <= 299) {
+			*out = rb.p ? rb.p : calloc(1, 1);
+			*len = rb.len;
+			return *out ? CLI_OK : cli_error(CLI_USAGE, "%s: out of memory", c->cmd);
+		}
+		reply_parse(c, &rb, &r);
+		rc = client_refused(c, &r);
+		client_reply_release(&r);
+	}
+	zero_free(rb.p);
+	return rc;
+}
+
 void client_reply_release(struct client_reply *r)
 {
 	json_decref(r->json);

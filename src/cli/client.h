@@ -119,6 +119,13 @@ int client_send(struct client *c, const char *method, const char *path, json_t *
 void client_reply_release(struct client_reply *r);
 
 /*
+ * GETs path and hands back the raw body of a 2xx answer (a download that is
+ * not JSON): *out is malloc'd, NUL-terminated after *len bytes; the caller
+ * frees it. Other answers as client_refused. Returns CLI_OK or the exit code.
+ */
+int client_get_bytes(struct client *c, const char *path, char **out, size_t *len);
+
+/*
  * For a reply that is not 2xx: prints "skydd: <cmd>: <message> (<field>)"
  * and returns CLI_USAGE for malformed requests (400, 405, 413, 415) and
  * server errors (5xx), CLI_FAIL for a refusal (other 4xx).

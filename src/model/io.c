@@ -1,0 +1,1795 @@
+/*
+ * Import and export of the register (see io.h and docs/internals/io.md): a
+ * small bounded CSV reader, the import column set and its row checks, the
+ * import as one writer command over the documents slice's tx-level create
+ * functions, and the 3 kap. 10 § exports (CSV, XLSX, JSON).
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sodium.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include "model/access_int.h"
+#include "model/document.h"
+#include "model/io.h"
+
+/* ---- the CSV reader ---- */
+
+#define BOM "\xef\xbb\xbf"
+
+/* Length of a line break at p[i] (LF, CRLF or a lone CR), 0 if none. */
+static size_t line_break(const char *p, size_t len, size_t i)
+{
+	if (i >= len)
+		return 0;
+	if (p[i] == '\n')
+		return 1;
+	if (p[i] == '\r')
+		return i + 1 < len && p[i + 1] == '\n' ? 2 : 1;
+	return 0;
+}
+
+static char detect_sep(const char *p, size_t len)
+{
+	size_t semi = 0, comma = 0;
+	bool quoted = false;
+
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && (p[i] == '\n' || p[i] == '\r'))
+			break;
+		else if (!quoted && p[i] == ';')
+			semi++;
+		else if (!quoted && p[i] == ',')
+			comma++;
+	}
+	return comma > semi ? ',' : ';';
+}
+
+int io_csv_open(struct io_csv *c, const char *data, size_t len, char sep)
+{
+	memset(c, 0, sizeof(*c));
+	buf_init(&c->rec, (size_t)IO_MAX_FIELDS * (IO_MAX_FIELD + 1) + 1);
+	if (len > IO_MAX_BYTES)
+		return SK_ETOOBIG;
+	if (len >= 3 && memcmp(data, BOM, 3) == 0) {
+		data += 3;
+		len -= 3;
+	}
+	c->p = data;
+	c->len = len;
+	c->line = 1;
+	c->sep = sep ? sep : detect_sep(data, len);
+	return SK_OK;
+}
+
+void io_csv_release(struct io_csv *c)
+{
+	buf_release(&c->rec);
+}
+
+const char *io_csv_field(const struct io_csv *c, unsigned i)
+{
+	if (i >= c->nfields || !c->rec.ptr)
+		return "";
+	return c->rec.ptr + c->off[i];
+}
+
+static int csv_fail(struct io_csv *c, const char *msg)
+{
+	snprintf(c->err, sizeof(c->err), "%s", msg);
+	return SK_EINVAL;
+}
+
+/* Appends one byte of a field, bounded by IO_MAX_FIELD. */
+static int field_put(struct io_csv *c, size_t start, char ch)
+{
+	if (ch == '\0')
+		return csv_fail(c, "a NUL byte in the file");
+	if (c->rec.len - start >= IO_MAX_FIELD)
+		return csv_fail(c, "a field longer than 4096 bytes");
+	if (buf_putc(&c->rec, ch))
+		return csv_fail(c, "out of memory");
+	return SK_OK;
+}
+
+/* A quoted field: from after the opening quote to after the closing one. */
+static int quoted_field(struct io_csv *c, size_t start)
+{
+	for (;;) {
+		size_t br;
+		int rc;
+
+		if (c->pos >= c->len)
+			return csv_fail(c, "a quoted field is not closed (a missing '\"')");
+		if (c->p[c->pos] == '"') {
+			if (c->pos + 1 < c->len && c->p[c->pos + 1] == '"') {
+				rc = field_put(c, start, '"');
+				c->pos += 2;
+			} else {
+				c->pos++;
+				return SK_OK;
+			}
+		} else if ((br = line_break(c->p, c->len, c->pos)) > 0) {
+			for (size_t k = 0; k < br; k++) {
+				rc = field_put(c, start, c->p[c->pos + k]);
+				if (rc)
+					return rc;
+			}
+			c->pos += br;
+			c->line++;
+			rc = SK_OK;
+		} else {
+			rc = field_put(c, start, c->p[c->pos]);
+			c->pos++;
+		}
+		if (rc)
+			return rc;
+	}
+}
+
+int io_csv_next(struct io_csv *c)
+{
+	int rc;
+
+	if (c->pos >= c->len)
+		return 0;
+	buf_reset(&c->rec);
+	c->nfields = 0;
+	c->rec_line = c->line;
+	for (;;) {
+		size_t start = c->rec.len, br;
+
+		if (c->nfields >= IO_MAX_FIELDS)
+			return csv_fail(c, "more than 64 fields in a row");
+		c->off[c->nfields] = start;
+		if (c->pos < c->len && c->p[c->pos] == '"') {
+			c->pos++;
+			rc = quoted_field(c, start);
+			if (rc)
+				return rc;
+			if (c->pos < c->len && c->p[c->pos] != c->sep &&
+			    !line_break(c->p, c->len, c->pos))
+				return csv_fail(c, "text after the closing quote of a field");
+		} else {
+			while (c->pos < c->len && c->p[c->pos] != c->sep &&
+			       !line_break(c->p, c->len, c->pos)) {
+				rc = field_put(c, start, c->p[c->pos]);
+				if (rc)
+					return rc;
+				c->pos++;
+			}
+		}
+		if (buf_putc(&c->rec, '\0'))
+			return csv_fail(c, "out of memory");
+		c->nfields++;
+		if (c->pos >= c->len)
+			return 1;
+		if (c->p[c->pos] == c->sep) {
+			c->pos++;
+			continue;
+		}
+		br = line_break(c->p, c->len, c->pos);
+		c->pos += br;
+		c->line++;
+		return 1;
+	}
+}
+
+bool io_check_utf8(const char *data, size_t len, unsigned *line)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	unsigned ln = 1;
+	size_t i = 0;
+
+	while (i < len) {
+		uint32_t cp;
+		size_t n;
+
+		if (p[i] < 0x80) {
+			if (p[i] == '\n' || (p[i] == '\r' && !(i + 1 < len && p[i + 1] == '\n')))
+				ln++;
+			i++;
+			continue;
+		}
+		n = sk_utf8_next(p + i, len - i, &cp);
+		if (n == 0) {
+			*line = ln;
+			return false;
+		}
+		i += n;
+	}
+	return true;
+}
+
+/* ---- the column set ---- */
+
+static const struct {
+	const char *sv;
+	const char *alias[4];
+} columns[IO_COL_COUNT] = {
+        [IO_COL_DESIGNATION] = {"beteckning", {"designation", NULL}},
+        [IO_COL_TITLE] = {"titel", {"title", "rubrik", NULL}},
+        [IO_COL_TITLE_CLASSIFIED] = {"titel_klassificerad",
+                                     {"title_classified", "hemlig_titel", NULL}},
+        [IO_COL_CLASS] = {"klass", {"class", "säkerhetsskyddsklass", NULL}},
+        [IO_COL_FORM] = {"form", {NULL}},
+        [IO_COL_PAGES] = {"sidor", {"pages", "sidantal", NULL}},
+        [IO_COL_ATTACHMENTS] = {"bilagor", {"attachments", NULL}},
+        [IO_COL_ORIGINATOR] = {"upphov", {"originator", NULL}},
+        [IO_COL_CASE_NUMBER] = {"diarienummer", {"case_number", "dnr", NULL}},
+        [IO_COL_SYSTEM] = {"system", {NULL}},
+        [IO_COL_DATE] = {"datum", {"date", "document_date", NULL}},
+        [IO_COL_REGISTERED] = {"registrerad", {"registered", "registered_on", NULL}},
+        [IO_COL_COPIES] = {"exemplar", {"copies", "antal_exemplar", NULL}},
+        [IO_COL_CONTAINER] = {"förvaring", {"container", "storage", "forvaring", NULL}},
+        [IO_COL_HOLDER] = {"innehavare", {"holder", NULL}},
+        [IO_COL_RECEIPT] = {"kvittens", {"receipt", "paper_ref", NULL}},
+        [IO_COL_INVENTORIED] = {"inventerad", {"inventoried", "last_inventoried_on", NULL}},
+};
+
+const char *io_col_name(enum io_col col)
+{
+	return (unsigned)col < IO_COL_COUNT ? columns[col].sv : "";
+}
+
+/* Lower-cases ASCII and the Swedish capitals Å Ä Ö into out; trims spaces. */
+static void fold(const char *s, char *out, size_t cap)
+{
+	size_t n = 0, len;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	len = strlen(s);
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	for (size_t i = 0; i < len && n + 1 < cap; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == 0xc3 && i + 1 < len && n + 2 < cap &&
+		    ((unsigned char)s[i + 1] == 0x85 || (unsigned char)s[i + 1] == 0x84 ||
+		     (unsigned char)s[i + 1] == 0x96)) {
+			out[n++] = (char)ch;
+			out[n++] = (char)((unsigned char)s[i + 1] + 0x20);
+			i++;
+			continue;
+		}
+		out[n++] = (char)tolower(ch);
+	}
+	out[n] = '\0';
+}
+
+int io_col_parse(const char *name)
+{
+	char f[96];
+
+	fold(name, f, sizeof(f));
+	for (int i = 0; i < IO_COL_COUNT; i++) {
+		if (strcmp(f, columns[i].sv) == 0)
+			return i;
+		for (int k = 0; k < 4 && columns[i].alias[k]; k++) {
+			if (strcmp(f, columns[i].alias[k]) == 0)
+				return i;
+		}
+	}
+	return -1;
+}
+
+/* ---- problems ---- */
+
+void io_import_problem(struct io_import *imp, unsigned line, const char *field, const char *fmt,
+                       ...)
+{
+	struct io_problem *pr;
+	va_list ap;
+	size_t n;
+
+	imp->nerrors++;
+	if (imp->nproblems >= IO_MAX_ERRORS || !imp->problems)
+		return;
+	pr = &imp->problems[imp->nproblems++];
+	pr->line = line;
+	snprintf(pr->field, sizeof(pr->field), "%s", field ? field : "");
+	va_start(ap, fmt);
+	vsnprintf(pr->msg, sizeof(pr->msg), fmt, ap);
+	va_end(ap);
+	/* a message cut short must still be UTF-8 (it goes into JSON) */
+	n = strlen(pr->msg);
+	while (n > 0 && !sk_utf8_valid(pr->msg, n))
+		pr->msg[--n] = '\0';
+	n = strlen(pr->field);
+	while (n > 0 && !sk_utf8_valid(pr->field, n))
+		pr->field[--n] = '\0';
+}
+
+/* ---- row values ---- */
+
+/* Copies s (trimmed) into the arena; returns its offset, or (size_t)-1. */
+static size_t arena_put(struct io_import *imp, const char *s)
+{
+	size_t len, off = imp->arena.len;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	len = strlen(s);
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	if (buf_append(&imp->arena, s, len) || buf_putc(&imp->arena, '\0'))
+		return (size_t)-1;
+	return off;
+}
+
+static bool has_control(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch < 0x20 || ch == 0x7f)
+			return true;
+	}
+	return false;
+}
+
+/* A non-negative decimal integer of at most 9 digits. */
+static bool parse_uint(const char *s, int64_t *out)
+{
+	int64_t v = 0;
+	size_t n = 0;
+
+	for (; s[n]; n++) {
+		if (s[n] < '0' || s[n] > '9' || n >= 9)
+			return false;
+		v = v * 10 + (s[n] - '0');
+	}
+	if (n == 0)
+		return false;
+	*out = v;
+	return true;
+}
+
+static const char *class_of(const char *v)
+{
+	static const struct {
+		const char *text, *cls;
+	} names[] = {{"bh", "BH"},
+	             {"k", "K"},
+	             {"h", "H"},
+	             {"kh", "KH"},
+	             {"begränsat hemlig", "BH"},
+	             {"konfidentiell", "K"},
+	             {"hemlig", "H"},
+	             {"kvalificerat hemlig", "KH"}};
+	char f[64];
+
+	fold(v, f, sizeof(f));
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(f, names[i].text) == 0)
+			return names[i].cls;
+	}
+	return NULL;
+}
+
+static const char *form_of(const char *v)
+{
+	char f[32];
+
+	fold(v, f, sizeof(f));
+	if (strcmp(f, "fysisk") == 0 || strcmp(f, "physical") == 0 || strcmp(f, "papper") == 0)
+		return "physical";
+	if (strcmp(f, "elektronisk") == 0 || strcmp(f, "electronic") == 0)
+		return "electronic";
+	return NULL;
+}
+
+static int yes_no(const char *v)
+{
+	char f[16];
+
+	fold(v, f, sizeof(f));
+	if (!*f || strcmp(f, "nej") == 0 || strcmp(f, "no") == 0 || strcmp(f, "0") == 0)
+		return 0;
+	if (strcmp(f, "ja") == 0 || strcmp(f, "yes") == 0 || strcmp(f, "1") == 0 ||
+	    strcmp(f, "x") == 0)
+		return 1;
+	return -1;
+}
+
+/* The value of column col in the current record ("" when the column is absent). */
+static const char *value(const struct io_import *imp, const struct io_csv *c, enum io_col col)
+{
+	return imp->cols[col] < 0 ? "" : io_csv_field(c, (unsigned)imp->cols[col]);
+}
+
+struct offs {
+	size_t s[IO_COL_COUNT];
+};
+
+/* A text column: bounded, no control characters; stored in the arena. */
+static bool text_col(struct io_import *imp, const struct io_csv *c, unsigned line, enum io_col col,
+                     size_t max, bool required, struct offs *o)
+{
+	const char *v = value(imp, c, col);
+	size_t off = arena_put(imp, v);
+	const char *t;
+
+	if (off == (size_t)-1)
+		return io_import_problem(imp, line, "", "out of memory"), false;
+	o->s[col] = off;
+	t = imp->arena.ptr + off;
+	if (required && !*t)
+		return io_import_problem(imp, line, io_col_name(col), "required, but empty"), false;
+	if (strlen(t) > max)
+		return io_import_problem(imp, line, io_col_name(col), "at most %zu bytes", max),
+		       false;
+	if (has_control(t))
+		return io_import_problem(imp, line, io_col_name(col),
+		                         "a line break or control character in the text"),
+		       false;
+	return true;
+}
+
+/* A date column: "" or YYYY-MM-DD, a real day, not after today. */
+static bool date_col(struct io_import *imp, const struct io_csv *c, unsigned line, enum io_col col,
+                     struct offs *o)
+{
+	const char *t;
+
+	if (!text_col(imp, c, line, col, 10, false, o))
+		return false;
+	t = imp->arena.ptr + o->s[col];
+	if (!*t)
+		return true;
+	if (!model_date_valid(t))
+		return io_import_problem(imp, line, io_col_name(col),
+		                         "'%s' is not a date YYYY-MM-DD", t),
+		       false;
+	if (strcmp(t, imp->today) > 0)
+		return io_import_problem(imp, line, io_col_name(col),
+		                         "%s is in the future (today is %s)", t, imp->today),
+		       false;
+	return true;
+}
+
+static bool int_col(struct io_import *imp, const struct io_csv *c, unsigned line, enum io_col col,
+                    int64_t min, int64_t max, int64_t dflt, int64_t *out)
+{
+	char f[32];
+	const char *v = value(imp, c, col);
+
+	fold(v, f, sizeof(f));
+	if (!*f) {
+		*out = dflt;
+		return true;
+	}
+	if (strlen(v) > 20 || !parse_uint(f, out) || *out < min || *out > max)
+		return io_import_problem(imp, line, io_col_name(col),
+		                         "'%.20s' is not a whole number %lld..%lld", v,
+		                         (long long)min, (long long)max),
+		       false;
+	return true;
+}
+
+/* Validates the current record as row r; false when a problem was recorded. */
+static bool row_check(struct io_import *imp, const struct io_csv *c, struct io_row *r,
+                      struct offs *o)
+{
+	unsigned line = c->rec_line;
+	const char *v, *cls, *form;
+	bool ok = true;
+	int64_t n;
+	int yn;
+
+	memset(r, 0, sizeof(*r));
+	r->line = line;
+	ok &= text_col(imp, c, line, IO_COL_DESIGNATION, 64, false, o);
+	ok &= text_col(imp, c, line, IO_COL_TITLE, 500, true, o);
+	ok &= text_col(imp, c, line, IO_COL_ORIGINATOR, 200, false, o);
+	ok &= text_col(imp, c, line, IO_COL_CASE_NUMBER, 64, false, o);
+	ok &= text_col(imp, c, line, IO_COL_SYSTEM, 128, false, o);
+	ok &= text_col(imp, c, line, IO_COL_CONTAINER, 128, false, o);
+	ok &= text_col(imp, c, line, IO_COL_HOLDER, 128, false, o);
+	ok &= text_col(imp, c, line, IO_COL_RECEIPT, 128, false, o);
+	ok &= date_col(imp, c, line, IO_COL_DATE, o);
+	ok &= date_col(imp, c, line, IO_COL_REGISTERED, o);
+	ok &= date_col(imp, c, line, IO_COL_INVENTORIED, o);
+
+	yn = yes_no(value(imp, c, IO_COL_TITLE_CLASSIFIED));
+	if (yn < 0) {
+		io_import_problem(imp, line, io_col_name(IO_COL_TITLE_CLASSIFIED),
+		                  "'%.40s': ja or nej (yes/no)",
+		                  value(imp, c, IO_COL_TITLE_CLASSIFIED));
+		ok = false;
+	}
+	r->title_classified = yn == 1;
+
+	v = value(imp, c, IO_COL_CLASS);
+	cls = class_of(v);
+	if (!cls) {
+		io_import_problem(imp, line, io_col_name(IO_COL_CLASS),
+		                  "'%.40s' is not a class: BH, K, H or KH", v);
+		ok = false;
+	} else {
+		snprintf(r->cls, sizeof(r->cls), "%s", cls);
+	}
+	v = value(imp, c, IO_COL_FORM);
+	form = form_of(v);
+	if (!form) {
+		io_import_problem(imp, line, io_col_name(IO_COL_FORM),
+		                  "'%.40s' is not a form: fysisk or elektronisk", v);
+		ok = false;
+	}
+	r->form = form ? form : "";
+	ok &= int_col(imp, c, line, IO_COL_PAGES, 1, 100000, 0, &r->pages);
+	ok &= int_col(imp, c, line, IO_COL_ATTACHMENTS, 0, 10000, 0, &r->attachments);
+	ok &= int_col(imp, c, line, IO_COL_COPIES, 0, IO_MAX_COPIES,
+	              form && strcmp(form, "physical") == 0 ? 1 : 0, &n);
+	r->copies = (int)n;
+	if (!ok)
+		return false;
+
+	/* Where the copies are (3 kap. 9 §): with a person or in a container, not both. */
+	{
+		const char *sys = imp->arena.ptr + o->s[IO_COL_SYSTEM];
+		const char *box = imp->arena.ptr + o->s[IO_COL_CONTAINER];
+		const char *who = imp->arena.ptr + o->s[IO_COL_HOLDER];
+		const char *rcpt = imp->arena.ptr + o->s[IO_COL_RECEIPT];
+		const char *inv = imp->arena.ptr + o->s[IO_COL_INVENTORIED];
+
+		if (strcmp(form, "electronic") == 0 && !*sys) {
+			io_import_problem(imp, line, io_col_name(IO_COL_SYSTEM),
+			                  "an electronic document names the approved information "
+			                  "system it is held in (3 kap. 1 §)");
+			ok = false;
+		}
+		if (strcmp(form, "physical") == 0 && *sys) {
+			io_import_problem(imp, line, io_col_name(IO_COL_SYSTEM),
+			                  "only electronic documents name a system");
+			ok = false;
+		}
+		if (r->copies > 0 && !*box && !*who) {
+			io_import_problem(
+			        imp, line, io_col_name(IO_COL_CONTAINER),
+			        "each copy is with a person (innehavare) or in an approved "
+			        "container (förvaring), 3 kap. 9 §: give one");
+			ok = false;
+		}
+		if (*box && *who) {
+			io_import_problem(imp, line, io_col_name(IO_COL_HOLDER),
+			                  "give förvaring or innehavare, not both");
+			ok = false;
+		}
+		if (r->copies == 0 && (*box || *who || *inv)) {
+			io_import_problem(imp, line, io_col_name(IO_COL_COPIES),
+			                  "no copies (exemplar 0), yet förvaring, innehavare or "
+			                  "inventerad is given");
+			ok = false;
+		}
+		if (*rcpt && !*who) {
+			io_import_problem(imp, line, io_col_name(IO_COL_RECEIPT),
+			                  "a receipt goes with a holder (innehavare)");
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static void row_strings(struct io_import *imp, struct io_row *r, const struct offs *o)
+{
+	const char *a = imp->arena.ptr;
+
+	r->designation = a + o->s[IO_COL_DESIGNATION];
+	r->title = a + o->s[IO_COL_TITLE];
+	r->originator = a + o->s[IO_COL_ORIGINATOR];
+	r->case_number = a + o->s[IO_COL_CASE_NUMBER];
+	r->system = a + o->s[IO_COL_SYSTEM];
+	r->date = a + o->s[IO_COL_DATE];
+	r->registered = a + o->s[IO_COL_REGISTERED];
+	r->container = a + o->s[IO_COL_CONTAINER];
+	r->holder = a + o->s[IO_COL_HOLDER];
+	r->receipt = a + o->s[IO_COL_RECEIPT];
+	r->inventoried = a + o->s[IO_COL_INVENTORIED];
+}
+
+static bool header(struct io_import *imp, struct io_csv *c)
+{
+	static const enum io_col required[] = {IO_COL_TITLE, IO_COL_CLASS, IO_COL_FORM};
+	char missing[128] = "";
+	bool ok = true;
+
+	for (int i = 0; i < IO_COL_COUNT; i++)
+		imp->cols[i] = -1;
+	imp->ncols = c->nfields;
+	for (unsigned i = 0; i < c->nfields; i++) {
+		const char *name = io_csv_field(c, i);
+		int col = io_col_parse(name);
+		char f[96];
+
+		fold(name, f, sizeof(f));
+		if (!*f) {
+			io_import_problem(imp, c->rec_line, "", "column %u has no name", i + 1);
+			ok = false;
+		} else if (col < 0) {
+			io_import_problem(
+			        imp, c->rec_line, "",
+			        "unknown column '%.60s' (known: beteckning, titel, "
+			        "titel_klassificerad, klass, form, sidor, bilagor, upphov, "
+			        "diarienummer, system, datum, registrerad, exemplar, "
+			        "förvaring, innehavare, kvittens, inventerad)",
+			        name);
+			ok = false;
+		} else if (imp->cols[col] >= 0) {
+			io_import_problem(imp, c->rec_line, io_col_name((enum io_col)col),
+			                  "the column %s appears twice",
+			                  io_col_name((enum io_col)col));
+			ok = false;
+		} else {
+			imp->cols[col] = (int)i;
+		}
+	}
+	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+		if (imp->cols[required[i]] < 0) {
+			size_t n = strlen(missing);
+
+			snprintf(missing + n, sizeof(missing) - n, "%s%s", n ? ", " : "",
+			         io_col_name(required[i]));
+		}
+	}
+	if (*missing) {
+		io_import_problem(imp, c->rec_line, "", "missing required columns: %s", missing);
+		ok = false;
+	}
+	return ok;
+}
+
+static bool all_empty(const struct io_csv *c)
+{
+	for (unsigned i = 0; i < c->nfields; i++) {
+		const char *s = io_csv_field(c, i);
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s)
+			return false;
+	}
+	return true;
+}
+
+static int row_add(struct io_import *imp, const struct io_row *r)
+{
+	if (imp->nrows == imp->rows_cap) {
+		size_t cap = imp->rows_cap ? imp->rows_cap * 2 : 64, bytes;
+		struct io_row *p;
+
+		if (!sk_mul_ok(cap, sizeof(*p), &bytes))
+			return SK_ENOMEM;
+		p = realloc(imp->rows, bytes);
+		if (!p)
+			return SK_ENOMEM;
+		imp->rows = p;
+		imp->rows_cap = cap;
+	}
+	imp->rows[imp->nrows++] = *r;
+	return SK_OK;
+}
+
+static int cmp_designation(const void *a, const void *b)
+{
+	const struct io_row *const *x = a, *const *y = b;
+	int d = strcmp((*x)->designation, (*y)->designation);
+
+	if (d)
+		return d;
+	return (*x)->line < (*y)->line ? -1 : (*x)->line > (*y)->line;
+}
+
+/* Designations given twice in the file (each later line is a problem). */
+static int duplicates(struct io_import *imp)
+{
+	struct io_row **v;
+	size_t n = 0;
+
+	if (imp->nrows < 2)
+		return SK_OK;
+	v = calloc(imp->nrows, sizeof(*v));
+	if (!v)
+		return SK_ENOMEM;
+	for (size_t i = 0; i < imp->nrows; i++) {
+		if (*imp->rows[i].designation)
+			v[n++] = &imp->rows[i];
+	}
+	qsort(v, n, sizeof(*v), cmp_designation);
+	for (size_t i = 1; i < n; i++) {
+		if (strcmp(v[i]->designation, v[i - 1]->designation) == 0) {
+			size_t first = i - 1;
+
+			while (first > 0 &&
+			       strcmp(v[first - 1]->designation, v[i]->designation) == 0)
+				first--;
+			io_import_problem(imp, v[i]->line, io_col_name(IO_COL_DESIGNATION),
+			                  "'%.64s' is also on line %u", v[i]->designation,
+			                  v[first]->line);
+			v[i]->bad = true;
+		}
+	}
+	free(v);
+	return SK_OK;
+}
+
+void io_import_release(struct io_import *imp)
+{
+	if (!imp)
+		return;
+	free(imp->rows);
+	free(imp->problems);
+	buf_release(&imp->arena);
+	memset(imp, 0, sizeof(*imp));
+}
+
+int io_import_parse(const char *data, size_t len, struct io_import *imp)
+{
+	struct offs *offs = NULL;
+	size_t noffs = 0, offs_cap = 0;
+	struct io_csv c;
+	unsigned bad_line;
+	int rc = SK_OK, got;
+
+	memset(imp, 0, sizeof(*imp));
+	buf_init(&imp->arena, (size_t)IO_MAX_BYTES * 2);
+	imp->problems = calloc(IO_MAX_ERRORS, sizeof(*imp->problems));
+	if (!imp->problems)
+		return SK_ENOMEM;
+	model_today(imp->today);
+	imp->bytes = len;
+	if (len > IO_MAX_BYTES) {
+		io_import_problem(imp, 0, "",
+		                  "the file has %zu bytes; at most 32 MiB (%u) are "
+		                  "imported at once",
+		                  len, IO_MAX_BYTES);
+		imp->fatal = true;
+		return SK_ETOOBIG;
+	}
+	crypto_hash_sha256(imp->sha256, (const unsigned char *)data, len);
+	if (!io_check_utf8(data, len, &bad_line)) {
+		io_import_problem(imp, bad_line, "",
+		                  "not UTF-8 text: save the file as \"CSV UTF-8\" and try again");
+		imp->fatal = true;
+		return SK_EINVAL;
+	}
+	io_csv_open(&c, data, len, 0);
+	imp->sep = c.sep;
+	got = io_csv_next(&c);
+	if (got <= 0) {
+		io_import_problem(imp, got < 0 ? c.rec_line : 1, "", "%s",
+		                  got < 0 ? c.err
+		                          : "the file is empty: the first line names the "
+		                            "columns");
+		io_csv_release(&c);
+		imp->fatal = true;
+		return SK_EINVAL;
+	}
+	if (!header(imp, &c)) {
+		io_csv_release(&c);
+		imp->fatal = true;
+		return SK_EINVAL;
+	}
+	while ((got = io_csv_next(&c)) != 0) {
+		struct io_row r;
+		struct offs o;
+
+		if (got < 0) {
+			/* the reader cannot go on after a broken record: stop here */
+			io_import_problem(imp, c.rec_line, "", "%s", c.err);
+			break;
+		}
+		if (all_empty(&c))
+			continue;
+		if (imp->nrows >= IO_MAX_ROWS) {
+			io_import_problem(imp, c.rec_line, "", "more than %u rows: split the file",
+			                  IO_MAX_ROWS);
+			rc = SK_ETOOBIG;
+			imp->fatal = true;
+			break;
+		}
+		if (c.nfields != imp->ncols) {
+			io_import_problem(imp, c.rec_line, "",
+			                  "the row has %u fields; the header has %u", c.nfields,
+			                  imp->ncols);
+			continue;
+		}
+		memset(&o, 0, sizeof(o));
+		if (!row_check(imp, &c, &r, &o))
+			r.bad = true;
+		if (noffs == offs_cap) {
+			size_t cap = offs_cap ? offs_cap * 2 : 64;
+			struct offs *p = realloc(offs, cap * sizeof(*p));
+
+			if (!p) {
+				rc = SK_ENOMEM;
+				break;
+			}
+			offs = p;
+			offs_cap = cap;
+		}
+		offs[noffs++] = o;
+		if (row_add(imp, &r)) {
+			rc = SK_ENOMEM;
+			break;
+		}
+	}
+	io_csv_release(&c);
+	/* The arena may have moved while it grew: point the rows into it now. */
+	for (size_t i = 0; !rc && i < imp->nrows; i++)
+		row_strings(imp, &imp->rows[i], &offs[i]);
+	free(offs);
+	if (!rc && imp->arena.err)
+		rc = SK_ENOMEM;
+	if (!rc)
+		rc = duplicates(imp);
+	if (!rc && imp->nrows == 0 && imp->nerrors == 0)
+		io_import_problem(imp, 2, "", "the file has no rows below the header");
+	if (!rc && imp->nerrors)
+		rc = SK_EINVAL;
+	return rc;
+}
+
+/* ---- the import command ---- */
+
+#define CACHE_N 32
+
+/* A few names resolved to ids: rows of a file often repeat the same holder or container. */
+struct name_cache {
+	char name[CACHE_N][129];
+	int64_t id[CACHE_N];
+	unsigned next;
+};
+
+struct import_cmd {
+	struct io_import *imp;
+	const struct principal *p;
+	bool dry_run;
+	struct store_cmd *cmd;
+	size_t base_problems, base_errors; /* found while parsing */
+	int first_rc;                      /* of the first problem found in the register */
+	int64_t import_no, documents, copies, receipts, first_id, last_id;
+	struct name_cache systems, spaces, persons;
+};
+
+/* The column a field of the documents slice's errors belongs to. */
+static const char *column_of(const char *field)
+{
+	static const struct {
+		const char *field;
+		enum io_col col;
+	} map[] = {{"designation", IO_COL_DESIGNATION},
+	           {"title", IO_COL_TITLE},
+	           {"title_classified", IO_COL_TITLE_CLASSIFIED},
+	           {"class", IO_COL_CLASS},
+	           {"cls", IO_COL_CLASS},
+	           {"form", IO_COL_FORM},
+	           {"pages", IO_COL_PAGES},
+	           {"attachments", IO_COL_ATTACHMENTS},
+	           {"originator", IO_COL_ORIGINATOR},
+	           {"case_number", IO_COL_CASE_NUMBER},
+	           {"system_id", IO_COL_SYSTEM},
+	           {"document_date", IO_COL_DATE},
+	           {"registered_on", IO_COL_REGISTERED},
+	           {"holder_id", IO_COL_HOLDER},
+	           {"person_id", IO_COL_HOLDER},
+	           {"space_id", IO_COL_CONTAINER},
+	           {"decision_id", IO_COL_COPIES},
+	           {"count", IO_COL_COPIES},
+	           {"paper_ref", IO_COL_RECEIPT},
+	           {"last_inventoried_on", IO_COL_INVENTORIED}};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (strcmp(field, map[i].field) == 0)
+			return io_col_name(map[i].col);
+	}
+	return field;
+}
+
+/* Records a problem found in the register; the first one's rc decides the answer. */
+static void db_problem(struct import_cmd *c, int rc, unsigned line, const char *field,
+                       const char *msg)
+{
+	if (!c->first_rc)
+		c->first_rc = rc;
+	io_import_problem(c->imp, line, field, "%s", msg);
+}
+
+/* A failure of the documents slice's function: its message, its field as our column. */
+static void tx_problem(struct import_cmd *c, int rc, const struct io_row *r)
+{
+	char msg[200];
+
+	snprintf(msg, sizeof(msg), "%s", c->cmd->err_msg[0] ? c->cmd->err_msg : sk_strerror(rc));
+	db_problem(c, rc, r->line, column_of(c->cmd->err_field), msg);
+	/* let the next failure say its own reason (store_tx_fail keeps only the first) */
+	c->cmd->err_field[0] = c->cmd->err_msg[0] = '\0';
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s || strlen(s) > 15)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Resolves a name or id with sql_name (?1 = name) or sql_id (?1 = id):
+ * SK_OK, SK_ENOTFOUND, or SK_EEXIST when the name is ambiguous.
+ */
+static int resolve(struct store_tx *tx, struct name_cache *nc, const char *text, const char *sql_id,
+                   const char *sql_name, int64_t *out)
+{
+	struct store_q *q;
+	int rc, n = 0;
+
+	for (unsigned i = 0; i < CACHE_N; i++) {
+		if (nc->id[i] && strcmp(nc->name[i], text) == 0) {
+			*out = nc->id[i];
+			return SK_OK;
+		}
+	}
+	rc = store_tx_query(tx, all_digits(text) ? sql_id : sql_name, &q);
+	if (rc)
+		return rc;
+	if (all_digits(text))
+		store_q_bind_int(q, 1, strtoll(text, NULL, 10));
+	else
+		store_q_bind_text(q, 1, text);
+	while ((rc = store_q_step(q)) == SK_OK && n < 2) {
+		*out = store_q_int(q, 0);
+		n++;
+	}
+	store_q_done(q);
+	if (rc && rc != SK_ENOTFOUND)
+		return rc;
+	if (n == 0)
+		return SK_ENOTFOUND;
+	if (n > 1)
+		return SK_EEXIST;
+	snprintf(nc->name[nc->next], sizeof(nc->name[0]), "%s", text);
+	nc->id[nc->next] = *out;
+	nc->next = (nc->next + 1) % CACHE_N;
+	return SK_OK;
+}
+
+/* Resolves the row's system, container and holder; false after recording problems. */
+static bool row_resolve(struct store_tx *tx, struct import_cmd *c, struct io_row *r, int *fatal)
+{
+	char msg[200];
+	bool ok = true;
+	int rc;
+
+	if (*r->system) {
+		rc = resolve(tx, &c->systems, r->system, "SELECT id FROM info_system WHERE id = ?1",
+		             "SELECT id FROM info_system WHERE name = ?1 COLLATE NOCASE",
+		             &r->system_id);
+		if (rc == SK_ENOTFOUND || rc == SK_EEXIST) {
+			snprintf(msg, sizeof(msg), "no information system '%.128s' in the register",
+			         r->system);
+			db_problem(c, SK_EINVAL, r->line, io_col_name(IO_COL_SYSTEM), msg);
+			ok = false;
+		} else if (rc) {
+			*fatal = rc;
+			return false;
+		}
+	}
+	if (*r->container) {
+		rc = resolve(tx, &c->spaces, r->container,
+		             "SELECT id FROM space WHERE id = ?1 AND kind = 'container'",
+		             "SELECT id FROM space WHERE name = ?1 COLLATE NOCASE AND kind = "
+		             "'container' AND status = 'approved'",
+		             &r->space_id);
+		if (rc == SK_ENOTFOUND || rc == SK_EEXIST) {
+			snprintf(msg, sizeof(msg),
+			         rc == SK_EEXIST
+			                 ? "several approved containers are named '%.128s': give "
+			                   "its id"
+			                 : "no approved storage container '%.128s' (5 kap. 10 §)",
+			         r->container);
+			db_problem(c, SK_EINVAL, r->line, io_col_name(IO_COL_CONTAINER), msg);
+			ok = false;
+		} else if (rc) {
+			*fatal = rc;
+			return false;
+		}
+	}
+	if (*r->holder) {
+		rc = resolve(tx, &c->persons, r->holder, "SELECT id FROM person WHERE id = ?1",
+		             "SELECT id FROM person WHERE name = ?1 COLLATE NOCASE AND status = "
+		             "'active'",
+		             &r->holder_id);
+		if (rc == SK_ENOTFOUND || rc == SK_EEXIST) {
+			snprintf(msg, sizeof(msg),
+			         rc == SK_EEXIST ? "several persons are named '%.128s': give the "
+			                           "person's id"
+			                         : "no active person '%.128s' in the register",
+			         r->holder);
+			db_problem(c, SK_EINVAL, r->line, io_col_name(IO_COL_HOLDER), msg);
+			ok = false;
+		} else if (rc) {
+			*fatal = rc;
+			return false;
+		}
+	}
+	if (*r->designation) {
+		int64_t one = 0;
+
+		rc = store_tx_int(tx, &one, "SELECT count(*) FROM document WHERE designation = ?1",
+		                  "t", r->designation);
+		if (rc) {
+			*fatal = rc;
+			return false;
+		}
+		if (one) {
+			snprintf(msg, sizeof(msg), "'%.64s' is already in the register",
+			         r->designation);
+			db_problem(c, SK_EEXIST, r->line, io_col_name(IO_COL_DESIGNATION), msg);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* Creates the row's document and copies; false after recording a problem. */
+static bool row_create(struct store_tx *tx, struct import_cmd *c, const struct io_row *r,
+                       int *fatal)
+{
+	struct document_new d = {
+	        .designation = r->designation,
+	        .title = r->title,
+	        .title_classified = r->title_classified,
+	        .cls = r->cls,
+	        .form = r->form,
+	        .pages = r->pages,
+	        .attachments = r->attachments,
+	        .originator = r->originator,
+	        .case_number = r->case_number,
+	        .system_id = r->system_id,
+	        .document_date = *r->date ? r->date : NULL,
+	        .registered_on = *r->registered ? r->registered : NULL,
+	        .access = r->holder_id ? &r->holder_id : NULL,
+	        .n_access = r->holder_id ? 1 : 0,
+	        .token_id = c->p->token_id,
+	};
+	struct copy_new cn = {
+	        .holder_id = r->holder_id,
+	        .space_id = r->space_id,
+	        .last_inventoried_on = *r->inventoried ? r->inventoried : NULL,
+	        .paper_ref = *r->receipt ? r->receipt : NULL,
+	        .token_id = c->p->token_id,
+	};
+	int64_t id = 0, copy_id = 0;
+	int rc;
+
+	if (!document_cleared(c->p, r->cls)) {
+		char msg[64];
+
+		snprintf(msg, sizeof(msg), "you are not cleared for %s", r->cls);
+		db_problem(c, SK_EPERM, r->line, io_col_name(IO_COL_CLASS), msg);
+		return false;
+	}
+	rc = document_tx_create(tx, c->p->id, &d, &id);
+	if (rc == SK_EIO || rc == SK_ENOMEM || rc == SK_EINTERNAL || rc == SK_ECORRUPT) {
+		*fatal = rc;
+		return false;
+	}
+	if (rc) {
+		tx_problem(c, rc, r);
+		return false;
+	}
+	for (int k = 0; k < r->copies; k++) {
+		rc = copy_tx_create(tx, c->p->id, id, &cn, &copy_id);
+		if (rc == SK_EIO || rc == SK_ENOMEM || rc == SK_EINTERNAL || rc == SK_ECORRUPT) {
+			*fatal = rc;
+			return false;
+		}
+		if (rc) {
+			tx_problem(c, rc, r);
+			return false;
+		}
+	}
+	c->documents++;
+	c->copies += r->copies;
+	if (r->holder_id && document_class_k_plus(r->cls) && strcmp(r->form, "physical") == 0)
+		c->receipts += r->copies;
+	if (!c->first_id)
+		c->first_id = id;
+	c->last_id = id;
+	return true;
+}
+
+static int import_fn(struct store_tx *tx, void *arg)
+{
+	struct import_cmd *c = arg;
+	struct io_import *imp = c->imp;
+	int fatal = SK_OK, rc;
+
+	/* A command may run twice (the writer retries a batch): start from the parse. */
+	imp->nproblems = c->base_problems;
+	imp->nerrors = c->base_errors;
+	c->first_rc = 0;
+	c->documents = c->copies = c->receipts = c->first_id = c->last_id = 0;
+	memset(&c->systems, 0, sizeof(c->systems));
+	memset(&c->spaces, 0, sizeof(c->spaces));
+	memset(&c->persons, 0, sizeof(c->persons));
+	if (!c->p->token_id) {
+		char today[11];
+
+		model_today(today);
+		if (!(model_tx_roles_of(tx, c->p->id, today) &
+		      (ROLE_BIT(ROLE_REGISTRAR) | ROLE_BIT(ROLE_SSC))))
+			return store_tx_fail(tx, NULL,
+			                     "the register is written by a registrar or "
+			                     "the ssc"),
+			       SK_EPERM;
+	}
+	for (size_t i = 0; i < imp->nrows && !fatal; i++) {
+		struct io_row *r = &imp->rows[i];
+
+		if (r->bad)
+			continue;
+		r->system_id = r->space_id = r->holder_id = 0;
+		if (!row_resolve(tx, c, r, &fatal))
+			continue;
+		/* each row alone: a failed one leaves nothing behind for the next */
+		rc = store_tx_run(tx, "SAVEPOINT io_row", "");
+		if (rc)
+			return rc;
+		if (row_create(tx, c, r, &fatal))
+			rc = store_tx_run(tx, "RELEASE io_row", "");
+		else
+			rc = store_tx_run(tx, "ROLLBACK TO io_row", "") ||
+			     store_tx_run(tx, "RELEASE io_row", "");
+		if (rc)
+			return SK_EIO;
+	}
+	if (fatal)
+		return fatal;
+	if (c->dry_run || imp->nerrors)
+		return store_tx_fail(tx, NULL, "nothing was imported"), SK_EINVAL;
+	rc = store_tx_int(tx, &c->import_no,
+	                  "SELECT count(*) + 1 FROM ledger WHERE kind = 'import.completed'", "");
+	if (rc)
+		return rc;
+	{
+		char hex[65];
+		json_t *data;
+
+		sodium_bin2hex(hex, sizeof(hex), imp->sha256, sizeof(imp->sha256));
+		data = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:s}", "import",
+		                 (json_int_t)c->import_no, "rows", (json_int_t)imp->nrows,
+		                 "documents", (json_int_t)c->documents, "copies",
+		                 (json_int_t)c->copies, "receipts", (json_int_t)c->receipts,
+		                 "first_document_id", (json_int_t)c->first_id, "last_document_id",
+		                 (json_int_t)c->last_id, "sha256", hex, "bytes",
+		                 (json_int_t)imp->bytes, "separator", imp->sep == ';' ? ";" : ",");
+		if (data && c->p->token_id)
+			json_object_set_new(data, "token_id", json_integer(c->p->token_id));
+		return model_tx_log(tx, c->p->id, "import.completed", "import", c->import_no, data);
+	}
+}
+
+static json_t *problems_json(const struct io_import *imp)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < imp->nproblems; i++) {
+		const struct io_problem *pr = &imp->problems[i];
+
+		json_array_append_new(a, json_pack("{s:I, s:s?, s:s}", "line", (json_int_t)pr->line,
+		                                   "field", pr->field[0] ? pr->field : NULL,
+		                                   "message", pr->msg));
+	}
+	return a;
+}
+
+static json_t *report_json(const struct io_import *imp, const struct import_cmd *c, bool dry_run,
+                           bool ok)
+{
+	char hex[65];
+	json_t *o;
+
+	sodium_bin2hex(hex, sizeof(hex), imp->sha256, sizeof(imp->sha256));
+	o = json_pack("{s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:o, s:b, s:s, s:I, s:s}", "dry_run",
+	              dry_run, "ok", ok, "rows", (json_int_t)imp->nrows, "documents",
+	              (json_int_t)(ok ? c->documents : 0), "copies",
+	              (json_int_t)(ok ? c->copies : 0), "receipts",
+	              (json_int_t)(ok ? c->receipts : 0), "errors", (json_int_t)imp->nerrors,
+	              "problems", problems_json(imp), "truncated", imp->nerrors > imp->nproblems,
+	              "sha256", hex, "bytes", (json_int_t)imp->bytes, "separator",
+	              imp->sep == ',' ? "," : ";");
+	if (o && ok && !dry_run) {
+		json_object_set_new(o, "import_id", json_integer(c->import_no));
+		json_object_set_new(o, "first_document_id", json_integer(c->first_id));
+		json_object_set_new(o, "last_document_id", json_integer(c->last_id));
+	}
+	return o;
+}
+
+static void first_problem(const struct io_import *imp, struct model_err *err)
+{
+	if (!err)
+		return;
+	if (imp->nproblems == 0) {
+		snprintf(err->field, sizeof(err->field), "csv");
+		snprintf(err->msg, sizeof(err->msg), "the file was not imported");
+		return;
+	}
+	snprintf(err->field, sizeof(err->field), "%s",
+	         imp->problems[0].field[0] ? imp->problems[0].field : "csv");
+	snprintf(err->msg, sizeof(err->msg),
+	         "line %u%s%s: %.120s (%zu problem%s; nothing imported)", imp->problems[0].line,
+	         imp->problems[0].field[0] ? ", " : "", imp->problems[0].field,
+	         imp->problems[0].msg, imp->nerrors, imp->nerrors == 1 ? "" : "s");
+}
+
+int io_import(struct model *m, const struct principal *p, const char *data, size_t len,
+              bool dry_run, json_t **report, struct model_err *err)
+{
+	struct import_cmd c;
+	struct io_import imp;
+	struct store_cmd sc;
+	int rc, prc;
+
+	*report = NULL;
+	if (!(p->roles & (ROLE_BIT(ROLE_REGISTRAR) | ROLE_BIT(ROLE_SSC)))) {
+		if (err) {
+			snprintf(err->field, sizeof(err->field), "%s", "");
+			snprintf(err->msg, sizeof(err->msg),
+			         "the register is written by a registrar or the ssc");
+		}
+		return SK_EPERM;
+	}
+	memset(&c, 0, sizeof(c));
+	prc = io_import_parse(data, len, &imp);
+	if (prc == SK_ENOMEM) {
+		io_import_release(&imp);
+		return SK_ENOMEM;
+	}
+	c.imp = &imp;
+	c.p = p;
+	c.dry_run = dry_run;
+	c.cmd = &sc;
+	c.base_problems = imp.nproblems;
+	c.base_errors = imp.nerrors;
+	rc = prc;
+	/* The register is consulted when some row can be: always in a dry run. */
+	if (!imp.fatal && (dry_run || prc == SK_OK)) {
+		store_cmd_init(&sc, import_fn, &c);
+		rc = store_submit(m->store, &sc);
+		if (rc == SK_EPERM) {
+			if (err) {
+				snprintf(err->field, sizeof(err->field), "%s", "");
+				snprintf(err->msg, sizeof(err->msg), "%s", sc.err_msg);
+			}
+			io_import_release(&imp);
+			return rc;
+		}
+		if (imp.nerrors)
+			rc = prc == SK_OK && c.first_rc ? c.first_rc : SK_EINVAL;
+		else if (dry_run && rc == SK_EINVAL)
+			rc = SK_OK; /* rolled back on purpose */
+		else if (rc) {
+			/* a store failure, not a problem with the file */
+			io_import_release(&imp);
+			return rc;
+		}
+	}
+	*report = report_json(&imp, &c, dry_run, rc == SK_OK);
+	if (rc)
+		first_problem(&imp, err);
+	io_import_release(&imp);
+	if (!*report)
+		return SK_ENOMEM;
+	return dry_run && rc != SK_ETOOBIG ? SK_OK : rc;
+}
+
+/* ---- export (3 kap. 10 §) ---- */
+
+void io_csv_cell(struct buf *b, const char *s, char sep)
+{
+	bool quote = false;
+
+	for (const char *t = s; *t; t++) {
+		if (*t == sep || *t == '"' || *t == '\n' || *t == '\r' || *t == ',' || *t == ';')
+			quote = true;
+	}
+	/* Formula injection (OWASP): a cell a spreadsheet would evaluate starts with '. */
+	if (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r')
+		quote = true;
+	if (quote)
+		buf_putc(b, '"');
+	if (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r')
+		buf_putc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *s);
+	}
+	if (quote)
+		buf_putc(b, '"');
+}
+
+static const char *state_sv(const char *state)
+{
+	static const char *const map[][2] = {
+	        {"in_register", "i registret"}, {"issued", "utlämnad"}, {"returned", "återlämnad"},
+	        {"shipped", "skickad"},         {"lost", "förlorad"},   {"archived", "arkiverad"},
+	        {"destroyed", "förstörd"}};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (strcmp(state, map[i][0]) == 0)
+			return map[i][1];
+	}
+	return state;
+}
+
+#define EXPORT_NCOLS 10
+
+static const char *const export_head[EXPORT_NCOLS] = {
+        "beteckning",   "klass",     "antal exemplar", "exemplar", "mottagare",
+        "kvitterat av", "kvitterat", "inventerad",     "status",   "status datum"};
+
+/* One row per copy (a document without copies is one row), within p's visibility. */
+#define EXPORT_SQL                                                                                 \
+	"SELECT d.id, d.designation, d.class, (SELECT count(*) FROM copy k WHERE k.document_id = " \
+	"d.id), c.id, c.number, c.state, c.last_inventoried_on, substr(c.updated_at, 1, 10), "     \
+	"hp.name, sp.name, rp.name, r.state, r.signed_at, r.paper_ref, "                           \
+	"substr(r.returned_at, 1, 10), s.recipient, s.sent_on, x.destroyed_on "                    \
+	"FROM document d LEFT JOIN copy c ON c.document_id = d.id "                                \
+	"LEFT JOIN person hp ON hp.id = c.holder_person_id "                                       \
+	"LEFT JOIN space sp ON sp.id = c.space_id "                                                \
+	"LEFT JOIN receipt r ON r.id = (SELECT max(id) FROM receipt WHERE copy_id = c.id) "        \
+	"LEFT JOIN person rp ON rp.id = r.person_id "                                              \
+	"LEFT JOIN shipment s ON s.id = (SELECT max(id) FROM shipment WHERE copy_id = c.id) "      \
+	"LEFT JOIN destruction x ON x.id = (SELECT max(id) FROM destruction WHERE copy_id = "      \
+	"c.id) WHERE " DOCUMENT_VISIBLE_SQL(                                                       \
+	        "d") " AND (?1 IS NULL OR d.class = ?1) AND (?2 IS "                               \
+	             "NULL OR c.state = ?2) AND (?3 = 0 OR c.holder_person_id = ?3) "              \
+	             "ORDER BY d.designation, c.number"
+
+struct export_row {
+	char cells[EXPORT_NCOLS][300];
+	int64_t ncopies, number; /* number 0: no copy */
+};
+
+static void cell(struct export_row *e, int i, const char *s)
+{
+	snprintf(e->cells[i], sizeof(e->cells[i]), "%s", s ? s : "");
+}
+
+/* Fills one export row from the statement's current row. */
+static void export_row_of(struct store_q *q, struct export_row *e)
+{
+	const char *state = store_q_text(q, 6), *rstate = store_q_text(q, 12);
+	char tmp[300];
+
+	memset(e, 0, sizeof(*e));
+	cell(e, 0, store_q_text(q, 1));
+	cell(e, 1, store_q_text(q, 2));
+	e->ncopies = store_q_int(q, 3);
+	snprintf(e->cells[2], sizeof(e->cells[2]), "%lld", (long long)e->ncopies);
+	if (store_q_is_null(q, 4))
+		return;
+	e->number = store_q_int(q, 5);
+	snprintf(e->cells[3], sizeof(e->cells[3]), "%lld", (long long)e->number);
+	/* the recipient: who received it (the receipt), else who holds it, else where it went */
+	if (!store_q_is_null(q, 11))
+		cell(e, 4, store_q_text(q, 11));
+	else if (!store_q_is_null(q, 9))
+		cell(e, 4, store_q_text(q, 9));
+	else if (!store_q_is_null(q, 16))
+		cell(e, 4, store_q_text(q, 16));
+	else if (!store_q_is_null(q, 10)) {
+		snprintf(tmp, sizeof(tmp), "förvaring: %.200s", store_q_text(q, 10));
+		cell(e, 4, tmp);
+	}
+	if (strcmp(rstate, "signed") == 0 || strcmp(rstate, "returned") == 0) {
+		if (!store_q_is_null(q, 14))
+			snprintf(tmp, sizeof(tmp), "%.200s (papperskvittens %.60s)",
+			         store_q_text(q, 11), store_q_text(q, 14));
+		else
+			snprintf(tmp, sizeof(tmp), "%.200s", store_q_text(q, 11));
+		cell(e, 5, tmp);
+		cell(e, 6, store_q_text(q, 13));
+	} else if (strcmp(rstate, "pending") == 0) {
+		cell(e, 6, "väntar på kvittens");
+	}
+	cell(e, 7, store_q_text(q, 7));
+	cell(e, 8, state_sv(state));
+	if (strcmp(state, "returned") == 0)
+		cell(e, 9, store_q_is_null(q, 15) ? store_q_text(q, 8) : store_q_text(q, 15));
+	else if (strcmp(state, "destroyed") == 0)
+		cell(e, 9, store_q_is_null(q, 18) ? store_q_text(q, 8) : store_q_text(q, 18));
+	else if (strcmp(state, "shipped") == 0)
+		cell(e, 9, store_q_text(q, 17));
+	else if (strcmp(state, "lost") == 0 || strcmp(state, "archived") == 0)
+		cell(e, 9, store_q_text(q, 8));
+}
+
+static int export_query(struct store_reader *r, const struct principal *p,
+                        const struct io_export_filter *f, struct store_q **q)
+{
+	int rc = store_reader_query(r, EXPORT_SQL, q);
+
+	if (rc)
+		return rc;
+	if (f && f->cls)
+		store_q_bind_text(*q, 1, f->cls);
+	else
+		store_q_bind_null(*q, 1);
+	if (f && f->state)
+		store_q_bind_text(*q, 2, f->state);
+	else
+		store_q_bind_null(*q, 2);
+	store_q_bind_int(*q, 3, f ? f->holder : 0);
+	document_visible_bind(*q, p);
+	return SK_OK;
+}
+
+struct export_out {
+	enum io_format fmt;
+	struct buf *csv;
+	lxw_worksheet *ws;
+	size_t rows;
+	size_t documents;
+	int64_t last_doc;
+};
+
+static void export_emit(struct export_out *o, const struct export_row *e, int64_t doc)
+{
+	if (doc != o->last_doc) {
+		o->documents++;
+		o->last_doc = doc;
+	}
+	o->rows++;
+	if (o->fmt == IO_CSV) {
+		for (int i = 0; i < EXPORT_NCOLS; i++) {
+			if (i)
+				buf_putc(o->csv, ';');
+			io_csv_cell(o->csv, e->cells[i], ';');
+		}
+		buf_puts(o->csv, "\r\n");
+		return;
+	}
+	for (int i = 0; i < EXPORT_NCOLS; i++) {
+		lxw_row_t row = (lxw_row_t)o->rows;
+
+		if ((i == 2 || (i == 3 && e->number)))
+			worksheet_write_number(o->ws, row, (lxw_col_t)i,
+			                       (double)(i == 2 ? e->ncopies : e->number), NULL);
+		else if (e->cells[i][0])
+			worksheet_write_string(o->ws, row, (lxw_col_t)i, e->cells[i], NULL);
+	}
+}
+
+/* Reads the register into o (a consistent snapshot). */
+static int export_rows(struct model *m, const struct principal *p, const struct io_export_filter *f,
+                       struct export_out *o)
+{
+	struct store_reader *r = model_reader(m);
+	struct export_row *e = malloc(sizeof(*e));
+	struct store_q *q = NULL;
+	int rc;
+
+	if (!r || !e) {
+		free(e);
+		return r ? SK_ENOMEM : SK_EIO;
+	}
+	rc = store_reader_begin(r);
+	if (rc) {
+		free(e);
+		return rc;
+	}
+	rc = export_query(r, p, f, &q);
+	while (!rc && (rc = store_q_step(q)) == SK_OK) {
+		export_row_of(q, e);
+		export_emit(o, e, store_q_int(q, 0));
+	}
+	if (rc == SK_ENOTFOUND)
+		rc = SK_OK;
+	store_q_done(q);
+	store_reader_end(r);
+	free(e);
+	return rc;
+}
+
+static int export_csv(struct model *m, const struct principal *p, const struct io_export_filter *f,
+                      struct buf *out, struct export_out *o)
+{
+	int rc;
+
+	o->fmt = IO_CSV;
+	o->csv = out;
+	/* the BOM tells Excel it is UTF-8; ';' is what Swedish Excel expects */
+	buf_puts(out, BOM);
+	for (int i = 0; i < EXPORT_NCOLS; i++) {
+		if (i)
+			buf_putc(out, ';');
+		io_csv_cell(out, export_head[i], ';');
+	}
+	buf_puts(out, "\r\n");
+	rc = export_rows(m, p, f, o);
+	if (!rc && out->err)
+		rc = out->err;
+	return rc;
+}
+
+static int read_file(const char *path, struct buf *out)
+{
+	char chunk[65536];
+	FILE *fp = fopen(path, "rb");
+	size_t n;
+	int rc = SK_OK;
+
+	if (!fp)
+		return SK_EIO;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		rc = buf_append(out, chunk, n);
+		if (rc)
+			break;
+	}
+	if (!rc && ferror(fp))
+		rc = SK_EIO;
+	fclose(fp);
+	return rc;
+}
+
+static int export_xlsx(struct model *m, const struct principal *p, const struct io_export_filter *f,
+                       struct buf *out, struct export_out *o)
+{
+	char path[] = "/tmp/skydd-export-XXXXXX";
+	lxw_workbook_options opts = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
+	lxw_workbook *wb;
+	lxw_format *bold;
+	int fd, rc;
+
+	fd = mkstemp(path);
+	if (fd < 0)
+		return SK_EIO;
+	close(fd);
+	wb = workbook_new_opt(path, &opts);
+	if (!wb) {
+		unlink(path);
+		return SK_EIO;
+	}
+	o->fmt = IO_XLSX;
+	o->ws = workbook_add_worksheet(wb, "Register");
+	bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	for (int i = 0; i < EXPORT_NCOLS; i++)
+		worksheet_write_string(o->ws, 0, (lxw_col_t)i, export_head[i], bold);
+	worksheet_set_column(o->ws, 0, 0, 18, NULL);
+	worksheet_set_column(o->ws, 4, 5, 24, NULL);
+	worksheet_freeze_panes(o->ws, 1, 0);
+	rc = export_rows(m, p, f, o);
+	if (workbook_close(wb) != LXW_NO_ERROR && !rc)
+		rc = SK_EIO;
+	if (!rc)
+		rc = read_file(path, out);
+	unlink(path);
+	return rc;
+}
+
+struct export_cmd {
+	const struct principal *p;
+	const char *format;
+	const struct io_export_filter *f;
+	const struct export_out *o;
+	const uint8_t *sha256;
+	size_t bytes;
+	int64_t no;
+};
+
+static int export_fn(struct store_tx *tx, void *arg)
+{
+	struct export_cmd *c = arg;
+	char hex[65];
+	json_t *data, *filters;
+	int rc;
+
+	rc = store_tx_int(tx, &c->no, "SELECT count(*) + 1 FROM ledger WHERE kind = 'export.made'",
+	                  "");
+	if (rc)
+		return rc;
+	sodium_bin2hex(hex, sizeof(hex), c->sha256, 32);
+	filters = json_object();
+	if (filters && c->f && c->f->cls)
+		json_object_set_new(filters, "class", json_string(c->f->cls));
+	if (filters && c->f && c->f->state)
+		json_object_set_new(filters, "state", json_string(c->f->state));
+	if (filters && c->f && c->f->holder)
+		json_object_set_new(filters, "holder", json_integer(c->f->holder));
+	data = json_pack("{s:I, s:s, s:I, s:I, s:o, s:s, s:I}", "export", (json_int_t)c->no,
+	                 "format", c->format, "rows", (json_int_t)c->o->rows, "documents",
+	                 (json_int_t)c->o->documents, "filters", filters ? filters : json_null(),
+	                 "sha256", hex, "bytes", (json_int_t)c->bytes);
+	if (data && c->p->token_id)
+		json_object_set_new(data, "token_id", json_integer(c->p->token_id));
+	return model_tx_log(tx, c->p->id, "export.made", "export", c->no, data);
+}
+
+static bool may_export(const struct principal *p)
+{
+	return (p->roles & (ROLE_BIT(ROLE_REGISTRAR) | ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_AUDITOR) |
+	                    ROLE_BIT(ROLE_CHIEF))) != 0;
+}
+
+int io_export(struct model *m, const struct principal *p, enum io_format fmt,
+              const struct io_export_filter *f, struct buf *out, struct model_err *err)
+{
+	struct export_out o = {.last_doc = -1};
+	uint8_t sha[32];
+	struct export_cmd c;
+	int rc;
+
+	if (!may_export(p)) {
+		if (err)
+			snprintf(err->msg, sizeof(err->msg),
+			         "the register is exported by a registrar, the ssc, an auditor or "
+			         "the chief");
+		return SK_EPERM;
+	}
+	rc = fmt == IO_XLSX ? export_xlsx(m, p, f, out, &o) : export_csv(m, p, f, out, &o);
+	if (rc) {
+		buf_reset(out);
+		return rc;
+	}
+	/* Logged before anything leaves: an export that is not in the ledger never happened. */
+	crypto_hash_sha256(sha, (const unsigned char *)out->ptr, out->len);
+	c = (struct export_cmd){p, fmt == IO_XLSX ? "xlsx" : "csv", f, &o, sha, out->len, 0};
+	rc = model_submit(m, export_fn, &c, err);
+	if (rc)
+		buf_reset(out);
+	return rc;
+}
+
+/* ---- the print view (JSON) ---- */
+
+#define REGISTER_SQL                                                                               \
+	"SELECT d.id, d.designation, d.title, d.title_classified, d.class, d.form, d.pages, "      \
+	"d.attachments, d.originator, d.case_number, d.document_date, d.registered_on, d.status, " \
+	"c.id, c.number, c.state, c.holder_person_id, hp.name, c.space_id, sp.name, "              \
+	"c.last_inventoried_on FROM document d LEFT JOIN copy c ON c.document_id = d.id "          \
+	"LEFT JOIN person hp ON hp.id = c.holder_person_id LEFT JOIN space sp ON sp.id = "         \
+	"c.space_id WHERE " DOCUMENT_VISIBLE_SQL("d") " AND (?1 IS NULL OR d.class = ?1) AND "     \
+	                                              "(?2 IS NULL OR c.state = ?2) AND (?3 = 0 "  \
+	                                              "OR c.holder_person_id = ?3) ORDER BY "      \
+	                                              "d.designation, c.number"
+
+#define RECEIPT_SQL                                                                                \
+	"SELECT r.id, r.person_id, p.name, r.class, r.state, r.issued_at, r.signed_at, "           \
+	"r.paper_ref, r.returned_at FROM receipt r JOIN person p ON p.id = r.person_id WHERE "     \
+	"r.copy_id = ?1 ORDER BY r.id"
+
+static json_t *opt_text(struct store_q *q, int col)
+{
+	return store_q_is_null(q, col) ? json_null() : json_string(store_q_text(q, col));
+}
+
+static json_t *opt_int(struct store_q *q, int col)
+{
+	return store_q_is_null(q, col) ? json_null() : json_integer(store_q_int(q, col));
+}
+
+static json_t *document_json(struct store_q *q, const struct principal *p)
+{
+	const char *cls = store_q_text(q, 4);
+	bool hidden = store_q_int(q, 3) && !document_cleared(p, cls);
+
+	return json_pack("{s:I, s:s, s:s, s:b, s:s, s:s, s:o, s:I, s:s, s:s, s:o, s:s, s:s, s:[]}",
+	                 "id", (json_int_t)store_q_int(q, 0), "designation", store_q_text(q, 1),
+	                 "title", hidden ? DOCUMENT_TITLE_REDACTED : store_q_text(q, 2),
+	                 "title_classified", store_q_int(q, 3) != 0, "class", cls, "form",
+	                 store_q_text(q, 5), "pages", opt_int(q, 6), "attachments",
+	                 (json_int_t)store_q_int(q, 7), "originator", store_q_text(q, 8),
+	                 "case_number", store_q_text(q, 9), "document_date", opt_text(q, 10),
+	                 "registered_on", store_q_text(q, 11), "status", store_q_text(q, 12),
+	                 "copies");
+}
+
+static json_t *copy_json(struct store_reader *r, struct store_q *q)
+{
+	json_t *o, *receipts = json_array();
+	struct store_q *rq;
+
+	o = json_pack("{s:I, s:I, s:s, s:o, s:o, s:o}", "id", (json_int_t)store_q_int(q, 13),
+	              "number", (json_int_t)store_q_int(q, 14), "state", store_q_text(q, 15),
+	              "holder",
+	              store_q_is_null(q, 16)
+	                      ? json_null()
+	                      : json_pack("{s:I, s:s}", "id", (json_int_t)store_q_int(q, 16),
+	                                  "name", store_q_text(q, 17)),
+	              "space",
+	              store_q_is_null(q, 18)
+	                      ? json_null()
+	                      : json_pack("{s:I, s:s}", "id", (json_int_t)store_q_int(q, 18),
+	                                  "name", store_q_text(q, 19)),
+	              "last_inventoried_on", opt_text(q, 20));
+	if (!o || !receipts || store_reader_query(r, RECEIPT_SQL, &rq)) {
+		json_decref(o);
+		json_decref(receipts);
+		return NULL;
+	}
+	store_q_bind_int(rq, 1, store_q_int(q, 13));
+	while (store_q_step(rq) == SK_OK)
+		json_array_append_new(
+		        receipts,
+		        json_pack("{s:I, s:{s:I, s:s}, s:s, s:s, s:s, s:o, s:o, s:o}", "id",
+		                  (json_int_t)store_q_int(rq, 0), "person", "id",
+		                  (json_int_t)store_q_int(rq, 1), "name", store_q_text(rq, 2),
+		                  "class", store_q_text(rq, 3), "state", store_q_text(rq, 4),
+		                  "issued_at", store_q_text(rq, 5), "signed_at", opt_text(rq, 6),
+		                  "paper_ref", opt_text(rq, 7), "returned_at", opt_text(rq, 8)));
+	store_q_done(rq);
+	json_object_set_new(o, "receipts", receipts);
+	return o;
+}
+
+json_t *io_register(struct model *m, const struct principal *p, const struct io_export_filter *f)
+{
+	struct store_reader *r = model_reader(m);
+	json_t *docs = json_array(), *doc = NULL;
+	struct store_q *q = NULL;
+	int64_t last = -1;
+	int rc;
+
+	if (!r || !docs || store_reader_begin(r)) {
+		json_decref(docs);
+		return NULL;
+	}
+	rc = store_reader_query(r, REGISTER_SQL, &q);
+	if (!rc) {
+		if (f && f->cls)
+			store_q_bind_text(q, 1, f->cls);
+		else
+			store_q_bind_null(q, 1);
+		if (f && f->state)
+			store_q_bind_text(q, 2, f->state);
+		else
+			store_q_bind_null(q, 2);
+		store_q_bind_int(q, 3, f ? f->holder : 0);
+		document_visible_bind(q, p);
+	}
+	while (!rc && (rc = store_q_step(q)) == SK_OK) {
+		if (store_q_int(q, 0) != last) {
+			doc = document_json(q, p);
+			if (!doc) {
+				rc = SK_ENOMEM;
+				break;
+			}
+			json_array_append_new(docs, doc);
+			last = store_q_int(q, 0);
+		}
+		if (!store_q_is_null(q, 13)) {
+			json_t *cp = copy_json(r, q);
+
+			if (!cp) {
+				rc = SK_ENOMEM;
+				break;
+			}
+			json_array_append_new(json_object_get(doc, "copies"), cp);
+		}
+	}
+	store_q_done(q);
+	store_reader_end(r);
+	if (rc != SK_ENOTFOUND) {
+		json_decref(docs);
+		return NULL;
+	}
+	return docs;
+}

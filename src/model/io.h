@@ -1,0 +1,202 @@
+/*
+ * io: the register in and out of spreadsheets. A bounded RFC 4180 CSV reader
+ * (UTF-8 with or without BOM, ',' or ';', CRLF or LF), the import column set
+ * and its row validation, the import as one writer command over the documents
+ * slice's tx-level create functions, and the exports of the 3 kap. 10 §
+ * register (CSV, XLSX, JSON) within the caller's visibility. Imports and
+ * exports are ledger entries (import.completed, export.made) with no
+ * projection. Design: docs/internals/io.md.
+ */
+#ifndef SKYDD_MODEL_IO_H
+#define SKYDD_MODEL_IO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "model/model.h"
+
+#define IO_MAX_BYTES  (32u * 1024 * 1024) /* a file to import */
+#define IO_MAX_ROWS   100000u             /* data rows in one file */
+#define IO_MAX_FIELDS 64u                 /* fields in one record */
+#define IO_MAX_FIELD  4096u               /* bytes in one field */
+#define IO_MAX_ERRORS 1000u               /* row errors reported (the count is exact) */
+#define IO_MAX_COPIES 999                 /* exemplar per row */
+
+/* ---- the CSV reader (pure; fuzzed by tests/fuzz/fuzz_csv.c) ---- */
+
+struct io_csv {
+	const char *p; /* the input (after a BOM) */
+	size_t len, pos;
+	char sep;      /* ',' or ';' */
+	unsigned line; /* the physical line where the next record starts (1-based) */
+	/* the current record: fields NUL-terminated in rec, starting at off[i] */
+	struct buf rec;
+	size_t off[IO_MAX_FIELDS];
+	unsigned nfields;
+	unsigned rec_line; /* where the current record started */
+	char err[160];     /* why io_csv_next failed */
+};
+
+/*
+ * Starts reading data (len bytes, not NUL-terminated). Strips a UTF-8 BOM.
+ * sep 0 detects the separator from the first line (the one of ';' and ','
+ * more frequent outside quotes; ';' on a tie, ',' when neither occurs).
+ * Returns SK_OK or SK_ETOOBIG (over IO_MAX_BYTES).
+ */
+int io_csv_open(struct io_csv *c, const char *data, size_t len, char sep);
+void io_csv_release(struct io_csv *c);
+
+/*
+ * Reads the next record into c->rec/off/nfields (a quoted field may span
+ * lines; "" is a quote; a bare quote inside an unquoted field is literal).
+ * Returns 1 with a record, 0 at the end, or SK_EINVAL with c->err and
+ * c->rec_line set (an unterminated quote, text after a closing quote, a NUL
+ * byte, a field over IO_MAX_FIELD bytes, more than IO_MAX_FIELDS fields).
+ * The reader does not check UTF-8: io_check_utf8 does, by line.
+ */
+int io_csv_next(struct io_csv *c);
+const char *io_csv_field(const struct io_csv *c, unsigned i);
+
+/*
+ * Checks that data is UTF-8; on failure *line is the first bad line
+ * (1-based, counting LF) and the result false.
+ */
+bool io_check_utf8(const char *data, size_t len, unsigned *line);
+
+/* ---- the import column set ---- */
+
+enum io_col {
+	IO_COL_DESIGNATION, /* beteckning */
+	IO_COL_TITLE,       /* titel (required) */
+	IO_COL_TITLE_CLASSIFIED,
+	IO_COL_CLASS, /* klass (required) */
+	IO_COL_FORM,  /* form (required) */
+	IO_COL_PAGES,
+	IO_COL_ATTACHMENTS,
+	IO_COL_ORIGINATOR,
+	IO_COL_CASE_NUMBER,
+	IO_COL_SYSTEM,
+	IO_COL_DATE,
+	IO_COL_REGISTERED,
+	IO_COL_COPIES,
+	IO_COL_CONTAINER,
+	IO_COL_HOLDER,
+	IO_COL_RECEIPT,
+	IO_COL_INVENTORIED,
+	IO_COL_COUNT
+};
+
+/* The Swedish header name of a column (what reports name). */
+const char *io_col_name(enum io_col col);
+/* The column of a header cell (Swedish or English, any case, trimmed), or -1. */
+int io_col_parse(const char *name);
+
+/* One validated row; strings point into the import's arena (valid while it lives). */
+struct io_row {
+	unsigned line;
+	const char *designation; /* "" = the next number */
+	const char *title;
+	bool title_classified;
+	char cls[3];
+	const char *form; /* physical, electronic */
+	int64_t pages;    /* 0 = not given */
+	int64_t attachments;
+	const char *originator, *case_number;
+	const char *system;     /* name or id, "" = none */
+	const char *date;       /* YYYY-MM-DD or "" */
+	const char *registered; /* YYYY-MM-DD or "" (today) */
+	int copies;
+	const char *container;   /* name or id, "" = none */
+	const char *holder;      /* name or id, "" = none */
+	const char *receipt;     /* paper receipt reference, "" = none */
+	const char *inventoried; /* YYYY-MM-DD or "" */
+	bool bad;                /* a problem was found with this row */
+	/* resolved against the register inside the writer command */
+	int64_t system_id, space_id, holder_id;
+};
+
+/* One problem with a line of the file; field "" for the whole line or file. */
+struct io_problem {
+	unsigned line;
+	char field[32];
+	char msg[200];
+};
+
+/* A file being imported: its rows and everything wrong with it. */
+struct io_import {
+	struct io_row *rows;
+	size_t nrows;
+	struct io_problem *problems; /* at most IO_MAX_ERRORS */
+	size_t nproblems;            /* kept */
+	size_t nerrors;              /* found (may exceed nproblems) */
+	int cols[IO_COL_COUNT];      /* the header position of each column, or -1 */
+	unsigned ncols;              /* fields in the header */
+	bool fatal;                  /* no row can be looked at (encoding, header, size) */
+	char sep;
+	uint8_t sha256[32]; /* of the bytes as given */
+	size_t bytes;
+	char today[11];
+	/* private */
+	struct buf arena;
+	size_t rows_cap;
+};
+
+/*
+ * Parses and validates data (len bytes) without touching the register:
+ * encoding, header, every row's values. Fills imp (release it with
+ * io_import_release even on failure). Returns SK_OK when no problem was
+ * found, SK_EINVAL when imp->problems says what, SK_ETOOBIG (over 32 MiB or
+ * 100,000 rows: one problem says so), SK_ENOMEM.
+ */
+int io_import_parse(const char *data, size_t len, struct io_import *imp);
+void io_import_release(struct io_import *imp);
+/* Adds a problem (counts it always, keeps the first IO_MAX_ERRORS). */
+void io_import_problem(struct io_import *imp, unsigned line, const char *field, const char *fmt,
+                       ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * Parses, validates and imports a file as p: one writer command that
+ * resolves names, checks designations against the register and creates
+ * every document and its copies, then appends "import.completed" — or, on
+ * any problem, nothing at all. dry_run: the same command, always rolled
+ * back, reporting every problem (the report's "problems"). Returns SK_OK
+ * (*report: the summary; with dry_run also when problems were found),
+ * SK_EINVAL (the report lists the problems), SK_ETOOBIG, SK_EPERM (p may
+ * not write the register), or a store error. The caller owns *report.
+ */
+int io_import(struct model *m, const struct principal *p, const char *data, size_t len,
+              bool dry_run, json_t **report, struct model_err *err);
+
+/* ---- export (3 kap. 10 §) ---- */
+
+struct io_export_filter {
+	const char *cls;   /* NULL = any */
+	const char *state; /* a copy state, NULL = any */
+	int64_t holder;    /* person id, 0 = any */
+};
+
+enum io_format { IO_CSV, IO_XLSX };
+
+/*
+ * The register as p may see it, one row per copy (a document without copies
+ * is one row): designation, class, number of copies, copy number,
+ * recipient, signed for by, signed at, last inventoried, state and its date.
+ * CSV: UTF-8 with BOM, ';'-separated, CRLF, cells starting with = + - @
+ * (or tab/CR) prefixed with '. The export is a ledger entry "export.made"
+ * (object export/N: format, rows, filters, sha256 of the bytes) appended
+ * before the bytes are handed out. Returns SK_OK (*out owns the bytes),
+ * SK_EPERM, SK_EIO (XLSX writer), or a store error.
+ */
+int io_export(struct model *m, const struct principal *p, enum io_format fmt,
+              const struct io_export_filter *f, struct buf *out, struct model_err *err);
+
+/* The register's print view as JSON: documents with copies and receipts, within visibility. */
+json_t *io_register(struct model *m, const struct principal *p, const struct io_export_filter *f);
+
+/* Writes one CSV cell (quoted when needed, formula-guarded). Exposed for tests. */
+void io_csv_cell(struct buf *b, const char *s, char sep);
+
+#endif

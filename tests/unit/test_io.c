@@ -1,0 +1,827 @@
+/*
+ * Import and export of the register: the CSV reader (quoting, ';' and ',',
+ * BOM, CRLF, broken files), the column set, row validation with every bad
+ * row reported, the import as one all-or-nothing writer command, dry runs
+ * that change nothing, the 3 kap. 10 § exports (columns, formula guard,
+ * visibility, XLSX as a zip) as ledger entries, and replay equality.
+ */
+#include "testutil.h"
+
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "model/document.h"
+#include "model/io.h"
+#include "model/model.h"
+#include "model/records.h"
+#include "store/store.h"
+
+static char g_dir[64];
+static struct store *g_store;
+static struct model *g_model;
+static struct store_reader *g_rd;
+
+static struct principal ssc, reg, reg_h, staff, auditor_h, chief, admin;
+static int64_t p_anna, p_bo, p_staff, p_chief, sys_h, cont_h, cont_kh;
+
+/* ---- 1. the CSV reader ---- */
+
+/* Reads all records of text; returns them as "a|b|c\n" lines, or "ERR@line: msg". */
+static char *records(const char *text, size_t len, char sep)
+{
+	static char out[8192];
+	struct io_csv c;
+	size_t n = 0;
+	int rc;
+
+	out[0] = '\0';
+	assert_int_equal(io_csv_open(&c, text, len, sep), SK_OK);
+	while ((rc = io_csv_next(&c)) == 1) {
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%u:", c.rec_line);
+		for (unsigned i = 0; i < c.nfields; i++)
+			n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s", i ? "|" : "",
+			                      io_csv_field(&c, i));
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "\n");
+	}
+	if (rc < 0)
+		snprintf(out + n, sizeof(out) - n, "ERR@%u: %s", c.rec_line, c.err);
+	io_csv_release(&c);
+	return out;
+}
+
+#define REC(s, sep) records(s, sizeof(s) - 1, sep)
+
+static void test_csv_reader(void **state)
+{
+	(void)state;
+	assert_string_equal(REC("a;b;c\n1;2;3\n", 0), "1:a|b|c\n2:1|2|3\n");
+	assert_string_equal(REC("a,b,c\r\n1,2,3\r\n", 0), "1:a|b|c\n2:1|2|3\n");
+	/* a lone CR ends a line too; no newline at the end is fine */
+	assert_string_equal(REC("a;b\r1;2", 0), "1:a|b\n2:1|2\n");
+	/* the BOM is not part of the first name */
+	assert_string_equal(REC("\xef\xbb\xbf"
+	                        "titel;klass\nx;K\n",
+	                        0),
+	                    "1:titel|klass\n2:x|K\n");
+	/* quoting: separators, quotes and line breaks inside; the record keeps its first line */
+	assert_string_equal(REC("a;b\n\"x;y\";\"sa \"\"hej\"\"\"\n\"two\nlines\";z\nq;r\n", 0),
+	                    "1:a|b\n2:x;y|sa \"hej\"\n3:two\nlines|z\n5:q|r\n");
+	/* ',' detected when more frequent; ';' on a tie */
+	assert_string_equal(REC("a,b,c;d\n", 0), "1:a|b|c;d\n");
+	assert_string_equal(REC("a,b;c\n", 0), "1:a,b|c\n");
+	assert_string_equal(REC("a,b;c;d\n", 0), "1:a,b|c|d\n");
+	/* a separator inside quotes in the header does not count */
+	assert_string_equal(REC("\"a;b;c\",d\n", 0), "1:a;b;c|d\n");
+	/* empty fields, a trailing separator, a bare quote inside an unquoted field */
+	assert_string_equal(REC(";;\nx;;\n", ';'), "1:||\n2:x||\n");
+	assert_string_equal(REC("ab\"c;d\n", ';'), "1:ab\"c|d\n");
+	assert_string_equal(REC("\"\";\"\"\n", ';'), "1:|\n");
+	/* empty input: no records */
+	assert_string_equal(REC("", 0), "");
+	assert_string_equal(REC("\xef\xbb\xbf", 0), "");
+
+	/* broken files */
+	assert_non_null(strstr(REC("a;b\n\"open;x\ny;z\n", ';'), "ERR@2: a quoted field is not"));
+	assert_non_null(strstr(REC("a;b\n\"x\"y;z\n", ';'), "ERR@2: text after the closing"));
+	assert_non_null(strstr(records("a;b\nx\0y;z\n", 11, ';'), "ERR@2: a NUL byte"));
+	{
+		char many[400];
+		size_t n = 0;
+
+		for (int i = 0; i < 65; i++)
+			n += (size_t)snprintf(many + n, sizeof(many) - n, "%sx", i ? ";" : "");
+		assert_non_null(strstr(records(many, n, ';'), "ERR@1: more than 64 fields"));
+		n = 0;
+		for (int i = 0; i < 64; i++)
+			n += (size_t)snprintf(many + n, sizeof(many) - n, "%sx", i ? ";" : "");
+		assert_null(strstr(records(many, n, ';'), "ERR"));
+	}
+	{
+		char *big = malloc(IO_MAX_FIELD + 8);
+
+		memset(big, 'a', IO_MAX_FIELD + 1);
+		assert_non_null(
+		        strstr(records(big, IO_MAX_FIELD + 1, ';'), "ERR@1: a field longer"));
+		assert_null(strstr(records(big, IO_MAX_FIELD, ';'), "ERR"));
+		free(big);
+	}
+	{
+		struct io_csv c;
+
+		assert_int_equal(io_csv_open(&c, "x", (size_t)IO_MAX_BYTES + 1, 0), SK_ETOOBIG);
+		io_csv_release(&c);
+	}
+}
+
+static void test_utf8_lines(void **state)
+{
+	unsigned line = 0;
+
+	(void)state;
+	assert_true(io_check_utf8("a\nb\xc3\xa5\n", 6, &line));
+	assert_false(io_check_utf8("a\nb\n\xff\n", 6, &line));
+	assert_int_equal(line, 3);
+	assert_false(io_check_utf8("a\r\nb\r\nc\xc3", 9, &line)); /* truncated at the end */
+	assert_int_equal(line, 3);
+	assert_false(io_check_utf8("\xed\xa0\x80", 3, &line)); /* a surrogate */
+	assert_int_equal(line, 1);
+	assert_false(io_check_utf8("a\rb\r\xc0\xaf", 6, &line)); /* overlong, lone CRs */
+	assert_int_equal(line, 3);
+}
+
+static void test_columns(void **state)
+{
+	(void)state;
+	assert_int_equal(io_col_parse("beteckning"), IO_COL_DESIGNATION);
+	assert_int_equal(io_col_parse("  Designation "), IO_COL_DESIGNATION);
+	assert_int_equal(io_col_parse("TITEL"), IO_COL_TITLE);
+	assert_int_equal(io_col_parse("Förvaring"), IO_COL_CONTAINER);
+	assert_int_equal(io_col_parse("FÖRVARING"), IO_COL_CONTAINER);
+	assert_int_equal(io_col_parse("container"), IO_COL_CONTAINER);
+	assert_int_equal(io_col_parse("Innehavare"), IO_COL_HOLDER);
+	assert_int_equal(io_col_parse("klass"), IO_COL_CLASS);
+	assert_int_equal(io_col_parse("class"), IO_COL_CLASS);
+	assert_int_equal(io_col_parse("exemplar"), IO_COL_COPIES);
+	assert_int_equal(io_col_parse("diarienummer"), IO_COL_CASE_NUMBER);
+	assert_int_equal(io_col_parse("titlar"), -1);
+	assert_int_equal(io_col_parse(""), -1);
+	for (int i = 0; i < IO_COL_COUNT; i++)
+		assert_int_equal(io_col_parse(io_col_name((enum io_col)i)), i);
+}
+
+static void test_cell_guard(void **state)
+{
+	static const char *const cases[][2] = {{"plain", "plain"},
+	                                       {"=1+1", "\"'=1+1\""},
+	                                       {"+46", "\"'+46\""},
+	                                       {"-2", "\"'-2\""},
+	                                       {"@SUM(A1)", "\"'@SUM(A1)\""},
+	                                       {"a;b", "\"a;b\""},
+	                                       {"sa \"x\"", "\"sa \"\"x\"\"\""},
+	                                       {"a\nb", "\"a\nb\""},
+	                                       {"", ""},
+	                                       {"2026-01-01", "2026-01-01"}};
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 1024);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(&b);
+		io_csv_cell(&b, cases[i][0], ';');
+		if (strcmp(b.ptr ? b.ptr : "", cases[i][1]) != 0)
+			fail_msg("cell '%s': got '%s', want '%s'", cases[i][0], b.ptr, cases[i][1]);
+	}
+	buf_release(&b);
+}
+
+/* ---- 2. validation without the register ---- */
+
+/* Parses text; returns the problems as "line/field: msg" lines. */
+static char *parse_problems(const char *text, int *rc_out, size_t *nrows)
+{
+	static char out[16384];
+	struct io_import imp;
+	size_t n = 0;
+	int rc = io_import_parse(text, strlen(text), &imp);
+
+	out[0] = '\0';
+	for (size_t i = 0; i < imp.nproblems; i++)
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%u/%s: %s\n", imp.problems[i].line,
+		                      imp.problems[i].field, imp.problems[i].msg);
+	if (rc_out)
+		*rc_out = rc;
+	if (nrows)
+		*nrows = imp.nrows;
+	io_import_release(&imp);
+	return out;
+}
+
+static void has(const char *haystack, const char *needle)
+{
+	if (!strstr(haystack, needle))
+		fail_msg("expected '%s' in:\n%s", needle, haystack);
+}
+
+static void test_parse_validation(void **state)
+{
+	char *p;
+	size_t rows;
+	int rc;
+
+	(void)state;
+	p = parse_problems("beteckning;titel;klass;form;sidor;förvaring\r\n"
+	                   "A-1;Plan;K;fysisk;3;Skåp\r\n"
+	                   "A-2;\"Plan; del 2\";hemlig;Fysisk;4;Skåp\r\n",
+	                   &rc, &rows);
+	assert_int_equal(rc, SK_OK);
+	assert_int_equal(rows, 2);
+	assert_string_equal(p, "");
+
+	/* missing required columns are named; unknown and repeated columns too */
+	p = parse_problems("beteckning;titel\nA;B\n", &rc, NULL);
+	assert_int_equal(rc, SK_EINVAL);
+	has(p, "1/: missing required columns: klass, form");
+	p = parse_problems("titel;klass;form;färg;titel\n", &rc, NULL);
+	has(p, "1/: unknown column 'färg'");
+	has(p, "1/titel: the column titel appears twice");
+	p = parse_problems("titel;;klass;form\n", &rc, NULL);
+	has(p, "column 2 has no name");
+	p = parse_problems("", &rc, NULL);
+	has(p, "the file is empty");
+	p = parse_problems("titel;klass;form\n", &rc, NULL);
+	assert_int_equal(rc, SK_EINVAL);
+	has(p, "no rows below the header");
+
+	/* every bad row and field is reported, not only the first */
+	p = parse_problems("beteckning;titel;klass;form;sidor;datum;exemplar;förvaring;innehavare;"
+	                   "system\n"
+	                   "B-1;Ok;K;fysisk;2;2020-01-01;1;Skåp;;\n"
+	                   "B-2;Fel klass;S;fysisk;2;;1;Skåp;;\n"
+	                   "B-3;Fel datum;K;fysisk;2;2020-02-30;1;Skåp;;\n"
+	                   "B-4;Framtid;K;fysisk;2;2999-01-01;1;Skåp;;\n"
+	                   "B-5;Sidor;K;fysisk;noll;;1;Skåp;;\n"
+	                   "B-6;Många;K;fysisk;2;;1000;Skåp;;\n"
+	                   "B-7;Form;K;digital;2;;1;Skåp;;\n"
+	                   ";;K;fysisk;2;;1;Skåp;;\n"
+	                   "B-9;Båda;K;fysisk;2;;1;Skåp;Anna;\n"
+	                   "B-10;Ingen plats;K;fysisk;2;;2;;;\n"
+	                   "B-11;El utan system;H;elektronisk;;;0;;;\n"
+	                   "B-12;Fys med system;H;fysisk;1;;1;Skåp;;Sys\n"
+	                   "B-13;För få fält;K\n"
+	                   "B-1;Dubblett;K;fysisk;2;;1;Skåp;;\n"
+	                   ";;;;;;;;;\n"
+	                   "B-14;Radbrytning \"\"x\"\";K;fysisk;1;;1;Skåp;;\n",
+	                   &rc, &rows);
+	assert_int_equal(rc, SK_EINVAL);
+	has(p, "3/klass: 'S' is not a class");
+	has(p, "4/datum: '2020-02-30' is not a date");
+	has(p, "5/datum: 2999-01-01 is in the future");
+	has(p, "6/sidor: 'noll' is not a whole number");
+	has(p, "7/exemplar: '1000' is not a whole number 0..999");
+	has(p, "8/form: 'digital' is not a form");
+	has(p, "9/titel: required, but empty");
+	has(p, "10/innehavare: give förvaring or innehavare, not both");
+	has(p, "11/förvaring: each copy is with a person");
+	has(p, "12/system: an electronic document names the approved information system");
+	has(p, "13/system: only electronic documents name a system");
+	has(p, "14/: the row has 3 fields; the header has 10");
+	has(p, "15/beteckning: 'B-1' is also on line 2");
+	assert_null(strstr(p, "\n2/")); /* the good row */
+	assert_null(strstr(p, "16/"));  /* an empty row (Excel writes them) is skipped */
+	assert_null(strstr(p, "17/"));  /* quotes inside a title are fine */
+
+	/* a quoted line break in a title is refused; lines after it keep their numbers */
+	p = parse_problems("titel;klass;form;förvaring\n\"a\nb\";K;fysisk;S\nc;X;fysisk;S\n", &rc,
+	                   NULL);
+	has(p, "2/titel: a line break");
+	has(p, "4/klass: 'X' is not a class");
+
+	/* encoding: the line is named */
+	p = parse_problems("titel;klass;form;förvaring\nok;K;fysisk;S\nfel\xe5;K;fysisk;S\n", &rc,
+	                   NULL);
+	assert_int_equal(rc, SK_EINVAL);
+	has(p, "3/: not UTF-8 text");
+	/* a broken record stops the reader and names its line */
+	p = parse_problems("titel;klass;form;förvaring\nok;K;fysisk;S\n\"open;K;fysisk;S\n", &rc,
+	                   NULL);
+	has(p, "3/: a quoted field is not closed");
+	/* English headers and ',' */
+	p = parse_problems("designation,title,class,form,pages,container\nE-1,T,KH,physical,1,S\n",
+	                   &rc, &rows);
+	assert_int_equal(rc, SK_OK);
+	assert_int_equal(rows, 1);
+}
+
+static void test_parse_limits(void **state)
+{
+	struct io_import imp;
+	struct buf b;
+	char *big;
+	int rc;
+
+	(void)state;
+	/* at most 100,000 rows */
+	buf_init(&b, 8u << 20);
+	buf_puts(&b, "titel;klass;form;förvaring\n");
+	for (unsigned i = 0; i <= IO_MAX_ROWS; i++)
+		buf_puts(&b, "t;K;fysisk;S\n");
+	assert_int_equal(b.err, SK_OK);
+	rc = io_import_parse(b.ptr, b.len, &imp);
+	assert_int_equal(rc, SK_ETOOBIG);
+	assert_true(imp.fatal);
+	has(imp.problems[imp.nproblems - 1].msg, "more than 100000 rows");
+	assert_int_equal(imp.problems[imp.nproblems - 1].line, IO_MAX_ROWS + 2);
+	io_import_release(&imp);
+	/* exactly 100,000 parse */
+	b.len -= strlen("t;K;fysisk;S\n");
+	b.ptr[b.len] = '\0';
+	rc = io_import_parse(b.ptr, b.len, &imp);
+	assert_int_equal(rc, SK_OK);
+	assert_int_equal(imp.nrows, IO_MAX_ROWS);
+	io_import_release(&imp);
+	buf_release(&b);
+
+	/* at most 32 MiB */
+	big = malloc((size_t)IO_MAX_BYTES + 1);
+	assert_non_null(big);
+	memset(big, 'a', (size_t)IO_MAX_BYTES + 1);
+	rc = io_import_parse(big, (size_t)IO_MAX_BYTES + 1, &imp);
+	assert_int_equal(rc, SK_ETOOBIG);
+	has(imp.problems[0].msg, "at most 32 MiB");
+	io_import_release(&imp);
+	free(big);
+
+	/* more than 1,000 bad rows: all counted, 1,000 kept */
+	buf_init(&b, 1u << 20);
+	buf_puts(&b, "titel;klass;form;förvaring\n");
+	for (unsigned i = 0; i < 1500; i++)
+		buf_puts(&b, "t;Q;fysisk;S\n");
+	rc = io_import_parse(b.ptr, b.len, &imp);
+	assert_int_equal(rc, SK_EINVAL);
+	assert_int_equal(imp.nerrors, 1500);
+	assert_int_equal(imp.nproblems, IO_MAX_ERRORS);
+	io_import_release(&imp);
+	buf_release(&b);
+}
+
+/* ---- 3. through the register ---- */
+
+static void identity(struct principal *p, const char *name, enum role role, enum clearance cl)
+{
+	struct model_new_identity ni = {name, name, cl};
+	struct model_err err = {0};
+	char otp[32], today[11], until[11], t[SK_TIME_LEN + 1];
+	int64_t gid;
+
+	memset(p, 0, sizeof(*p));
+	if (model_identity_create(g_model, 0, &ni, &p->id, otp, sizeof(otp), &err) != SK_OK)
+		fail_msg("identity %s: %s", name, err.msg);
+	model_today(today);
+	sk_time_format(sk_now_us() + 180 * 86400 * INT64_C(1000000), t);
+	memcpy(until, t, 10);
+	until[10] = '\0';
+	struct model_new_grant g = {p->id, role, "TEST-1", today,
+	                            role_privileged(role) ? until : NULL};
+	if (model_grant_create(g_model, 0, &g, &gid, &err) != SK_OK)
+		fail_msg("grant %s: %s", name, err.msg);
+	snprintf(p->username, sizeof(p->username), "%s", name);
+	p->roles = ROLE_BIT(role);
+	p->clearance = cl;
+}
+
+static int64_t person(const char *name, int64_t identity_id)
+{
+	struct records_person n = {name, "Enheten", identity_id};
+	struct model_err err = {0};
+	int64_t id = 0;
+
+	if (records_person_create(g_model, &reg, &n, &id, &err) != SK_OK)
+		fail_msg("person %s: %s (%s)", name, err.msg, err.field);
+	return id;
+}
+
+static int group_setup(void **state)
+{
+	struct records_system sh = {"Ärendesystemet", CLEAR_H, "SYS-1", NULL};
+	struct records_space ch = {"container", "Skåp 1", "Rum 1", CLEAR_H, NULL, "SP-1"};
+	struct records_space ckh = {"container", "Kassaskåpet", "Rum 2", CLEAR_KH, NULL, "SP-2"};
+	struct model_err err = {0};
+	char vkey[256];
+
+	(void)state;
+	assert_int_equal(
+	        auth_password_set_cost(crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN),
+	        SK_OK);
+	snprintf(g_dir, sizeof(g_dir), "/tmp/skydd-test-io-XXXXXX");
+	assert_non_null(mkdtemp(g_dir));
+	assert_int_equal(store_init(g_dir, NULL, vkey, sizeof(vkey)), SK_OK);
+	model_register();
+	assert_int_equal(store_open(g_dir, NULL, &g_store), SK_OK);
+	assert_int_equal(model_open(g_store, g_dir, NULL, &g_model), SK_OK);
+	assert_int_equal(store_reader_open(g_dir, &g_rd), SK_OK);
+
+	identity(&chief, "chief", ROLE_CHIEF, CLEAR_KH);
+	identity(&ssc, "ssc", ROLE_SSC, CLEAR_KH);
+	identity(&reg, "reg", ROLE_REGISTRAR, CLEAR_KH);
+	identity(&reg_h, "regh", ROLE_REGISTRAR, CLEAR_H);
+	identity(&staff, "staff", ROLE_STAFF, CLEAR_KH);
+	identity(&auditor_h, "audh", ROLE_AUDITOR, CLEAR_H);
+	identity(&admin, "admin", ROLE_ADMIN, CLEAR_KH);
+	p_anna = person("Anna Andersson", 0);
+	p_bo = person("Bo Berg", 0);
+	p_staff = person("Stina Staff", staff.id);
+	p_chief = person("Chefen", chief.id);
+	(void)p_bo;
+	(void)p_chief;
+	if (records_system_create(g_model, &ssc, &sh, &sys_h, &err) ||
+	    records_space_create(g_model, &ssc, &ch, &cont_h, &err) ||
+	    records_space_create(g_model, &chief, &ckh, &cont_kh, &err))
+		fail_msg("records: %s (%s)", err.msg, err.field);
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	store_reader_close(g_rd);
+	model_close(g_model);
+	store_close(g_store);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_dir);
+	assert_int_equal(system(cmd), 0);
+	return 0;
+}
+
+static uint64_t ledger_size(void)
+{
+	uint64_t n = 0;
+
+	assert_int_equal(store_reader_size(g_rd, &n), SK_OK);
+	return n;
+}
+
+static int64_t count(const char *sql)
+{
+	struct store_q *q;
+	int64_t n = -1;
+
+	assert_int_equal(store_reader_query(g_rd, sql, &q), SK_OK);
+	if (store_q_step(q) == SK_OK)
+		n = store_q_int(q, 0);
+	store_q_done(q);
+	return n;
+}
+
+static int last_cb(void *ctx, const struct store_entry_row *row)
+{
+	json_t **out = ctx;
+
+	json_decref(*out);
+	*out = json_loadb(row->bytes, row->len, 0, NULL);
+	return SK_OK;
+}
+
+static json_t *last_entry(void)
+{
+	json_t *e = NULL;
+
+	assert_int_equal(store_reader_entry(g_rd, ledger_size(), last_cb, &e), SK_OK);
+	assert_non_null(e);
+	return e;
+}
+
+static int import(const struct principal *p, const char *csv, bool dry, json_t **report,
+                  struct model_err *err)
+{
+	memset(err, 0, sizeof(*err));
+	return io_import(g_model, p, csv, strlen(csv), dry, report, err);
+}
+
+static const char good[] =
+        "\xef\xbb\xbf"
+        "Beteckning;Titel;Klass;Form;Sidor;Bilagor;Upphov;Diarienummer;System;Datum;"
+        "Exemplar;Förvaring;Innehavare;Kvittens;Inventerad\r\n"
+        "IMP-1;Plan för övning;H;fysisk;12;1;;DNR 1;;2025-03-01;2;Skåp 1;;;2026-01-10\r\n"
+        "IMP-2;Bilaga till plan;K;fysisk;3;0;Försvarsmakten;;;;1;;Anna Andersson;PK-7;\r\n"
+        "IMP-3;Elektronisk rapport;H;elektronisk;;;;;Ärendesystemet;;0;;;;\r\n"
+        ";Utan beteckning;BH;fysisk;;;;;;;1;Skåp 1;;;\r\n"
+        "=1+1;Formel;K;fysisk;1;;;;;;1;Skåp 1;;;\r\n";
+
+static void test_import(void **state)
+{
+	struct model_err err;
+	uint64_t before = ledger_size();
+	int64_t docs = count("SELECT count(*) FROM document");
+	json_t *rep = NULL, *e;
+	int rc;
+
+	(void)state;
+	/* a dry run reports what would be done and changes nothing */
+	rc = import(&reg, good, true, &rep, &err);
+	assert_int_equal(rc, SK_OK);
+	if (!json_is_true(json_object_get(rep, "ok")))
+		fail_msg("dry run: %s", json_dumps(rep, JSON_COMPACT));
+	assert_int_equal(json_integer_value(json_object_get(rep, "documents")), 5);
+	assert_int_equal(json_integer_value(json_object_get(rep, "copies")), 5);
+	json_decref(rep);
+	assert_int_equal(ledger_size(), before);
+	assert_int_equal(count("SELECT count(*) FROM document"), docs);
+
+	/* staff and admin may not import; nothing is written */
+	assert_int_equal(import(&staff, good, false, &rep, &err), SK_EPERM);
+	assert_null(rep);
+	assert_int_equal(import(&admin, good, true, &rep, &err), SK_EPERM);
+	assert_int_equal(ledger_size(), before);
+
+	rc = import(&reg, good, false, &rep, &err);
+	if (rc)
+		fail_msg("import: %s (%s) %s", err.msg, err.field, json_dumps(rep, JSON_COMPACT));
+	assert_int_equal(json_integer_value(json_object_get(rep, "documents")), 5);
+	assert_int_equal(json_integer_value(json_object_get(rep, "copies")), 5);
+	assert_int_equal(json_integer_value(json_object_get(rep, "receipts")), 1);
+	assert_int_equal(json_integer_value(json_object_get(rep, "import_id")), 1);
+	json_decref(rep);
+	assert_int_equal(count("SELECT count(*) FROM document") - docs, 5);
+	assert_int_equal(count("SELECT count(*) FROM copy WHERE document_id IN (SELECT id FROM "
+	                       "document WHERE designation = 'IMP-1')"),
+	                 2);
+	assert_int_equal(count("SELECT count(*) FROM copy c JOIN document d ON d.id = "
+	                       "c.document_id WHERE d.designation = 'IMP-1' AND "
+	                       "c.last_inventoried_on = '2026-01-10'"),
+	                 2);
+	assert_int_equal(count("SELECT count(*) FROM receipt r JOIN copy c ON c.id = r.copy_id "
+	                       "JOIN document d ON d.id = c.document_id WHERE d.designation = "
+	                       "'IMP-2' AND r.state = 'signed' AND r.paper_ref = 'PK-7'"),
+	                 1);
+	/* the holder is on the need-to-know list */
+	assert_int_equal(count("SELECT count(*) FROM document_access a JOIN document d ON d.id = "
+	                       "a.document_id WHERE d.designation = 'IMP-2'"),
+	                 1);
+	/* the auto-numbered one got a designation */
+	assert_int_equal(count("SELECT count(*) FROM document WHERE title = 'Utan beteckning' "
+	                       "AND designation <> ''"),
+	                 1);
+	/* the import is a ledger entry with the file's hash */
+	e = last_entry();
+	assert_string_equal(json_string_value(json_object_get(e, "kind")), "import.completed");
+	assert_string_equal(json_string_value(json_object_get(e, "object")), "import/1");
+	{
+		uint8_t h[32];
+		char hex[65];
+
+		crypto_hash_sha256(h, (const unsigned char *)good, strlen(good));
+		sodium_bin2hex(hex, sizeof(hex), h, 32);
+		assert_string_equal(
+		        json_string_value(json_object_get(json_object_get(e, "data"), "sha256")),
+		        hex);
+		assert_int_equal(json_integer_value(
+		                         json_object_get(json_object_get(e, "data"), "documents")),
+		                 5);
+	}
+	json_decref(e);
+}
+
+static void test_import_all_or_nothing(void **state)
+{
+	static const char bad[] =
+	        "beteckning;titel;klass;form;sidor;exemplar;förvaring;innehavare\n"
+	        "N-1;Bra;K;fysisk;1;1;Skåp 1;\n"
+	        "IMP-1;Finns redan;K;fysisk;1;1;Skåp 1;\n"
+	        "N-3;Okänd person;K;fysisk;1;1;;Ingen Alls\n"
+	        "N-4;Okänt skåp;K;fysisk;1;1;Garderoben;\n"
+	        "N-5;Skåpet räcker inte;KH;fysisk;1;1;Skåp 1;\n"
+	        "N-6;Utan sidor;K;fysisk;;1;Skåp 1;\n"
+	        "N-7;Bra igen;BH;fysisk;;1;Skåp 1;\n";
+	struct model_err err;
+	uint64_t before = ledger_size();
+	int64_t docs = count("SELECT count(*) FROM document");
+	int64_t copies = count("SELECT count(*) FROM copy");
+	json_t *rep = NULL, *pr;
+	char *s;
+	int rc;
+
+	(void)state;
+	rc = import(&reg, bad, true, &rep, &err);
+	assert_int_equal(rc, SK_OK);
+	assert_false(json_is_true(json_object_get(rep, "ok")));
+	s = json_dumps(json_object_get(rep, "problems"), JSON_COMPACT);
+	has(s, "{\"field\":\"beteckning\",\"line\":3,\"message\":\"'IMP-1' is already in the "
+	       "register\"}");
+	has(s, "\"field\":\"innehavare\",\"line\":4");
+	has(s, "\"field\":\"förvaring\",\"line\":5");
+	has(s, "\"field\":\"förvaring\",\"line\":6"); /* the container holds only H */
+	has(s, "\"field\":\"sidor\",\"line\":7");     /* 3 kap. 4 § */
+	assert_null(strstr(s, "\"line\":2,"));
+	assert_null(strstr(s, "\"line\":8,"));
+	assert_int_equal(json_integer_value(json_object_get(rep, "errors")), 5);
+	free(s);
+	json_decref(rep);
+	assert_int_equal(ledger_size(), before);
+
+	/* the import refuses the whole file, naming the first line and field */
+	rc = import(&reg, bad, false, &rep, &err);
+	assert_int_equal(rc, SK_EEXIST);
+	assert_string_equal(err.field, "beteckning");
+	has(err.msg, "line 3, beteckning: 'IMP-1' is already in the register");
+	pr = json_object_get(rep, "problems");
+	assert_int_equal(json_array_size(pr), 5);
+	json_decref(rep);
+	assert_int_equal(ledger_size(), before);
+	assert_int_equal(count("SELECT count(*) FROM document"), docs);
+	assert_int_equal(count("SELECT count(*) FROM copy"), copies);
+
+	/* a file with only a rule problem inside the documents slice: still nothing */
+	rc = import(&reg,
+	            "beteckning;titel;klass;form;sidor;exemplar;förvaring\n"
+	            "M-1;Bra;K;fysisk;1;1;Skåp 1\n"
+	            "M-2;KH två ex;KH;fysisk;1;2;Kassaskåpet\n",
+	            false, &rep, &err);
+	assert_int_equal(rc, SK_ERULE);
+	has(err.msg, "line 3, exemplar:");
+	json_decref(rep);
+	assert_int_equal(ledger_size(), before);
+	assert_int_equal(count("SELECT count(*) FROM document WHERE designation = 'M-1'"), 0);
+
+	/* not cleared for KH: refused per row */
+	rc = import(&reg_h, "titel;klass;form;sidor;förvaring\nHemligt;KH;fysisk;1;Kassaskåpet\n",
+	            false, &rep, &err);
+	assert_int_equal(rc, SK_EPERM);
+	assert_string_equal(err.field, "klass");
+	json_decref(rep);
+	assert_int_equal(ledger_size(), before);
+
+	/* parse problems: the register is not even asked */
+	rc = import(&reg, "titel;klass\nx;K\n", false, &rep, &err);
+	assert_int_equal(rc, SK_EINVAL);
+	has(err.msg, "missing required columns: form");
+	json_decref(rep);
+}
+
+/* ---- 4. export ---- */
+
+static char *export(const struct principal *p, enum io_format fmt, const struct io_export_filter *f,
+                    int *rc_out, size_t *len)
+{
+	struct model_err err = {0};
+	struct buf b;
+	char *s;
+
+	buf_init(&b, 64u << 20);
+	*rc_out = io_export(g_model, p, fmt, f, &b, &err);
+	s = buf_detach(&b, len);
+	return s ? s : calloc(1, 1);
+}
+
+static void test_export_csv(void **state)
+{
+	uint64_t before = ledger_size();
+	size_t len, lines = 0;
+	char *csv, hex[65];
+	uint8_t h[32];
+	json_t *e;
+	int rc;
+
+	(void)state;
+	csv = export(&reg, IO_CSV, NULL, &rc, &len);
+	assert_int_equal(rc, SK_OK);
+	assert_int_equal(memcmp(csv, "\xef\xbb\xbf", 3), 0);
+	has(csv, "beteckning;klass;antal exemplar;exemplar;mottagare;kvitterat av;kvitterat;"
+	         "inventerad;status;status datum\r\n");
+	has(csv, "IMP-1;H;2;1;förvaring: Skåp 1;;;2026-01-10;i registret;\r\n");
+	has(csv, "IMP-1;H;2;2;");
+	has(csv, "IMP-2;K;1;1;Anna Andersson;Anna Andersson (papperskvittens PK-7);");
+	has(csv, "IMP-3;H;0;;;;;;;\r\n");
+	/* formula injection */
+	has(csv, "\"'=1+1\";K;1;1;");
+	assert_null(strstr(csv, "\r\n=1+1"));
+	for (size_t i = 0; i < len; i++)
+		lines += csv[i] == '\n';
+	/* header + 5 copies + 1 document without copies (+ earlier tests' none) */
+	assert_int_equal(lines, 1 + 5 + 1);
+	/* the export is a ledger entry with the hash of exactly these bytes */
+	assert_int_equal(ledger_size(), before + 1);
+	e = last_entry();
+	assert_string_equal(json_string_value(json_object_get(e, "kind")), "export.made");
+	assert_string_equal(json_string_value(json_object_get(e, "object")), "export/1");
+	crypto_hash_sha256(h, (const unsigned char *)csv, len);
+	sodium_bin2hex(hex, sizeof(hex), h, 32);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(e, "data"), "sha256")), hex);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(e, "data"), "rows")),
+	                 6);
+	json_decref(e);
+	free(csv);
+
+	/* a filter, recorded in the entry */
+	csv = export(&reg, IO_CSV, &(struct io_export_filter){.cls = "K"}, &rc, &len);
+	assert_int_equal(rc, SK_OK);
+	assert_null(strstr(csv, "IMP-1"));
+	has(csv, "IMP-2");
+	free(csv);
+	e = last_entry();
+	assert_string_equal(
+	        json_string_value(json_object_get(
+	                json_object_get(json_object_get(e, "data"), "filters"), "class")),
+	        "K");
+	assert_string_equal(json_string_value(json_object_get(e, "object")), "export/2");
+	json_decref(e);
+
+	/* visibility: an auditor cleared for H sees no KH; the chief only its need-to-know */
+	csv = export(&auditor_h, IO_CSV, NULL, &rc, &len);
+	assert_int_equal(rc, SK_OK);
+	has(csv, "IMP-1");
+	free(csv);
+	csv = export(&chief, IO_CSV, NULL, &rc, &len);
+	assert_int_equal(rc, SK_OK);
+	assert_null(strstr(csv, "IMP-"));
+	free(csv);
+	/* staff and admin may not export, and nothing is logged */
+	before = ledger_size();
+	csv = export(&staff, IO_CSV, NULL, &rc, &len);
+	assert_int_equal(rc, SK_EPERM);
+	free(csv);
+	csv = export(&admin, IO_XLSX, NULL, &rc, &len);
+	assert_int_equal(rc, SK_EPERM);
+	free(csv);
+	assert_int_equal(ledger_size(), before);
+}
+
+static void test_export_xlsx(void **state)
+{
+	char path[] = "/tmp/skydd-test-io-xlsx-XXXXXX", cmd[256];
+	size_t len;
+	char *x;
+	json_t *e;
+	FILE *f;
+	int rc, fd;
+
+	(void)state;
+	x = export(&reg, IO_XLSX, NULL, &rc, &len);
+	assert_int_equal(rc, SK_OK);
+	assert_true(len > 1000);
+	assert_int_equal(memcmp(x, "PK\x03\x04", 4), 0);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "wb");
+	assert_int_equal(fwrite(x, 1, len, f), len);
+	fclose(f);
+	/* an independent reader: python's zipfile finds the sheet and the shared strings */
+	snprintf(cmd, sizeof(cmd),
+	         "python3 -c \"import sys,zipfile; z=zipfile.ZipFile('%s'); "
+	         "assert z.testzip() is None; s=z.read('xl/sharedStrings.xml').decode(); "
+	         "assert 'IMP-2' in s and 'beteckning' in s and 'Anna Andersson' in s\"",
+	         path);
+	assert_int_equal(system(cmd), 0);
+	unlink(path);
+	e = last_entry();
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(e, "data"), "format")), "xlsx");
+	json_decref(e);
+	free(x);
+}
+
+static void test_register_json(void **state)
+{
+	json_t *r, *d, *c;
+	size_t i;
+	bool seen = false;
+
+	(void)state;
+	r = io_register(g_model, &reg, NULL);
+	assert_non_null(r);
+	json_array_foreach(r, i, d)
+	{
+		if (strcmp(json_string_value(json_object_get(d, "designation")), "IMP-2") != 0)
+			continue;
+		seen = true;
+		c = json_array_get(json_object_get(d, "copies"), 0);
+		assert_string_equal(
+		        json_string_value(json_object_get(json_object_get(c, "holder"), "name")),
+		        "Anna Andersson");
+		assert_string_equal(
+		        json_string_value(json_object_get(
+		                json_array_get(json_object_get(c, "receipts"), 0), "state")),
+		        "signed");
+	}
+	assert_true(seen);
+	json_decref(r);
+	/* the chief is on no list: nothing */
+	r = io_register(g_model, &chief, NULL);
+	assert_int_equal(json_array_size(r), 0);
+	json_decref(r);
+}
+
+static void test_replay(void **state)
+{
+	struct store_verify_opts o = {.replay = true};
+	struct store_verify_result r;
+	int rc;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	rc = store_verify(g_dir, &o, &r);
+	if (rc)
+		fail_msg("verify --replay: %s", r.problem);
+}
+
+int main(void)
+{
+	const struct CMUnitTest pure[] = {
+	        cmocka_unit_test(test_csv_reader),       cmocka_unit_test(test_utf8_lines),
+	        cmocka_unit_test(test_columns),          cmocka_unit_test(test_cell_guard),
+	        cmocka_unit_test(test_parse_validation), cmocka_unit_test(test_parse_limits),
+	};
+	const struct CMUnitTest reg_tests[] = {
+	        cmocka_unit_test(test_import),        cmocka_unit_test(test_import_all_or_nothing),
+	        cmocka_unit_test(test_export_csv),    cmocka_unit_test(test_export_xlsx),
+	        cmocka_unit_test(test_register_json), cmocka_unit_test(test_replay),
+	};
+	int fails = cmocka_run_group_tests_name("io: reader and validation", pure, NULL, NULL);
+
+	fails += cmocka_run_group_tests_name("io: import and export", reg_tests, group_setup,
+	                                     group_teardown);
+	return fails ? 1 : 0;
+}
