@@ -212,20 +212,19 @@ struct reclass_cmd {
  */
 static int raise_check(struct store_tx *tx, int64_t id, const struct doc_state *d, int to)
 {
-	static const char rank_sql[] = "(CASE %s WHEN 'BH' THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN 3 "
-	                               "WHEN 'KH' THEN 4 ELSE 0 END)";
-	char sql[512], rk[160], names[160] = "";
+	/* Statements are cached by their text's address: SQL is always a literal here. */
+	static const char copies_sql[] =
+	        "SELECT c.number, s.id, s.name, s.max_class FROM copy c JOIN space s ON s.id = "
+	        "c.space_id WHERE c.document_id = ?1 AND c.state IN ('in_register', 'returned', "
+	        "'archived') AND (CASE s.max_class WHEN 'BH' THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN "
+	        "3 WHEN 'KH' THEN 4 ELSE 0 END) < ?2 ORDER BY c.number";
+	static const char system_sql[] = "SELECT name, max_class FROM info_system WHERE id = ?1";
+	char names[200] = "";
 	size_t used = 0;
 	struct store_q *q;
 	int rc, n = 0;
 
-	snprintf(rk, sizeof(rk), rank_sql, "s.max_class");
-	snprintf(sql, sizeof(sql),
-	         "SELECT c.number, s.id, s.name, s.max_class FROM copy c JOIN space s ON s.id = "
-	         "c.space_id WHERE c.document_id = ?1 AND c.state IN ('in_register', "
-	         "'returned', 'archived') AND %s < ?2 ORDER BY c.number",
-	         rk);
-	rc = store_tx_query(tx, sql, &q);
+	rc = store_tx_query(tx, copies_sql, &q);
 	if (rc)
 		return rc;
 	store_q_bind_int(q, 1, id);
@@ -249,8 +248,7 @@ static int raise_check(struct store_tx *tx, int64_t id, const struct doc_state *
 		       SK_ERULE;
 	if (strcmp(d->form, "electronic") != 0 || !d->system_id)
 		return SK_OK;
-	snprintf(sql, sizeof(sql), "SELECT s.name, s.max_class FROM info_system s WHERE s.id = ?1");
-	rc = store_tx_query(tx, sql, &q);
+	rc = store_tx_query(tx, system_sql, &q);
 	if (rc)
 		return rc;
 	store_q_bind_int(q, 1, d->system_id);
