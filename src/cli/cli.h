@@ -72,6 +72,9 @@ int cmd_grant(int argc, char **argv);
 int cmd_doc(int argc, char **argv);         /* doc.c */
 int cmd_doc_import(int argc, char **argv);  /* doc_io.c: `doc import` */
 int cmd_doc_export(int argc, char **argv);  /* doc_io.c: `doc export` */
+int cmd_doc_reclassify(int argc, char **argv); /* doc_decide.c: `doc reclassify` */
+int cmd_doc_disclose(int argc, char **argv);   /* doc_decide.c: `doc disclose` */
+int cmd_doc_decide(int argc, char **argv);     /* doc_decide.c: `doc decide` */
 int cmd_inventory(int argc, char **argv);   /* inventory.c */
 int cmd_person(int argc, char **argv);      /* records.c */
 int cmd_space(int argc, char **argv);       /* records.c */
