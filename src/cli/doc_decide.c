@@ -11,11 +11,6 @@
 #include "cli/cli.h"
 #include "cli/client.h"
 
-/* Declared in cli.h by the documents slice; repeated here so this file stands alone. */
-int cmd_doc_reclassify(int argc, char **argv);
-int cmd_doc_disclose(int argc, char **argv);
-int cmd_doc_decide(int argc, char **argv);
-
 static const char reclassify_usage[] =
         "usage: skydd doc reclassify ID --to CLASS --reason TEXT [--on DATE]\n"
         "                            [--decided-by IDENTITY] [--consultation TEXT] [--json]\n\n"
