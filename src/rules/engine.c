@@ -697,7 +697,8 @@ json_t *rules_trend(struct store_reader *rd, int days)
 	if (store_reader_query(
 	            rd,
 	            "SELECT day, chapter, severity, open, covered FROM rule_snapshot WHERE "
-	            "day > date(?1, '-' || ?2 || ' days') ORDER BY day, chapter, severity",
+	            "day > date(?1, '-' || ?2 || ' days') AND day <= ?1 ORDER BY day, chapter, "
+	            "severity",
 	            &q))
 		return out;
 	store_q_bind_text(q, 1, today);
