@@ -1,12 +1,826 @@
-/* Coordinated action plans: placeholder until the module lands. */
+/*
+ * skydd plan: coordinated action plans (samlad handlingsplan) through the
+ * API: import and export in the file format, the plan's tree, measures with
+ * filters, editing (ssc or the head), a measure's history, the yearly report
+ * (redovisning) as text, JSON or XLSX (built locally from the report's JSON),
+ * and the report deadlines.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
+#include "cli/client.h"
+#include "model/plan.h"
+
+static const char plan_usage[] =
+        "usage: skydd plan list [--json]\n"
+        "       skydd plan show PLAN [--json]\n"
+        "       skydd plan import FILE [--json]\n"
+        "       skydd plan export [PLAN] [--output FILE]\n"
+        "       skydd plan measures PLAN [--status S] [--org ORG] [--objective N] [--json]\n"
+        "       skydd plan add PLAN --objective N --title TEXT [--number N] [options]\n"
+        "       skydd plan update MEASURE [--title TEXT] [options]\n"
+        "       skydd plan complete MEASURE --year YEAR [--json]\n"
+        "       skydd plan write-off MEASURE --year YEAR --reason TEXT [--json]\n"
+        "       skydd plan history MEASURE [--json]\n"
+        "       skydd plan report PLAN [--year YEAR] [--org ORG] [--xlsx FILE] [--json]\n"
+        "       skydd plan deadlines [--json]\n\n"
+        "Coordinated action plans (handlingsplaner): strategic priorities, objectives\n"
+        "(målsättningar) and measures (åtgärder) with their status and markers. PLAN\n"
+        "and MEASURE are ids (see 'plan list' and 'plan measures'). A measure number\n"
+        "is never reused. Changes need the role ssc or chief; every logged-in user\n"
+        "may read. Every command also takes --url URL, --cacert FILE and --insecure.\n";
+
+static const char list_usage[] = "usage: skydd plan list [--json]\n\n"
+                                 "Lists the plans with their counts of measures.\n\n"
+                                 "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char show_usage[] =
+        "usage: skydd plan show PLAN [--json]\n\n"
+        "Shows a plan: its priorities, objectives and measures with status and marker.\n\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char import_usage[] =
+        "usage: skydd plan import FILE [--json]\n\n"
+        "Imports a plan from a JSON file in the format of handlingsplan-2021.json\n"
+        "(title, report_year, period, source, authorities, strategic_priorities,\n"
+        "measures). All or nothing: a refusal names the JSON path, e.g.\n"
+        "measures[3].objective, and nothing is written.\n\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char export_usage[] =
+        "usage: skydd plan export [PLAN] [--output FILE]\n\n"
+        "Writes a plan (default: the newest) in the import format: the same bytes as\n"
+        "an imported file when nothing changed.\n\n"
+        "  --output FILE    write to FILE instead of standard output\n" CLIENT_OPTS_HELP;
+
+static const char measures_usage[] =
+        "usage: skydd plan measures PLAN [--status S] [--org ORG] [--objective N] [--json]\n\n"
+        "Lists a plan's measures.\n\n"
+        "  --status S       current, completed or written_off\n"
+        "  --org ORG        an authority's short name (responsible or participant)\n"
+        "  --objective N    an objective's number, e.g. 1.1\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char add_usage[] =
+        "usage: skydd plan add PLAN --objective N --title TEXT [--number N] [options]\n\n"
+        "Adds a measure under an objective: the next free number, or --number (one\n"
+        "never used in the plan).\n\n"
+        "  --objective N        the objective, e.g. 1.1\n"
+        "  --title TEXT         the title\n"
+        "  --number N           an explicit number, e.g. 1.1.25\n"
+        "  --description TEXT   what is done\n"
+        "  --responsible LIST   authorities, comma-separated (short names)\n"
+        "  --participants LIST  authorities taking part, comma-separated\n"
+        "  --period TEXT        2019–2022, 2021 or '2019 och tills vidare'\n"
+        "  --marker M           new, updated or none\n"
+        "  --json               print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char update_usage[] =
+        "usage: skydd plan update MEASURE [--title TEXT] [options]\n\n"
+        "Changes a current measure.\n\n"
+        "  --title TEXT             the title\n"
+        "  --description TEXT       what is done\n"
+        "  --responsible LIST       authorities, comma-separated\n"
+        "  --participants LIST      authorities taking part, comma-separated\n"
+        "  --responsible-text TEXT  the responsible line as written\n"
+        "  --period TEXT            2019–2022, 2021 or '2019 och tills vidare'\n"
+        "  --marker M               new, updated or none\n"
+        "  --json                   print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char complete_usage[] = "usage: skydd plan complete MEASURE --year YEAR [--json]\n\n"
+                                     "Marks a current measure completed in YEAR.\n\n"
+                                     "  --year YEAR      e.g. 2021\n"
+                                     "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char write_off_usage[] =
+        "usage: skydd plan write-off MEASURE --year YEAR --reason TEXT [--json]\n\n"
+        "Writes a current measure off in YEAR; its number stays used.\n\n"
+        "  --year YEAR      e.g. 2021\n"
+        "  --reason TEXT    why\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char history_usage[] =
+        "usage: skydd plan history MEASURE [--json]\n\n"
+        "Shows a measure's ledger entries: its import or addition and every change.\n\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char report_usage[] =
+        "usage: skydd plan report PLAN [--year YEAR] [--org ORG] [--xlsx FILE] [--json]\n\n"
+        "The yearly report (redovisning, due 1 March for the previous year): the\n"
+        "current measures per priority and objective with their markers, and the\n"
+        "appendix of current, completed and written-off measures.\n\n"
+        "  --year YEAR      the reporting year (default: the plan's)\n"
+        "  --org ORG        only this authority's measures\n"
+        "  --xlsx FILE      write the report as an XLSX workbook to FILE\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char deadlines_usage[] = "usage: skydd plan deadlines [--json]\n\n"
+                                      "The next yearly report deadline of every plan.\n\n"
+                                      "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+enum { V_A, V_B, V_C, V_D, V_E, V_F, V_G, V_H };
+
+#define COMMON_OPTS                                                                                \
+	{"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, CLIENT_LONG_OPTS,      \
+	{                                                                                          \
+		NULL, 0, NULL, 0                                                                   \
+	}
+
+/* ---- helpers ---- */
+
+static bool parse_year(const char *s, int64_t *out)
+{
+	uint64_t v;
+
+	if (!s || !cli_parse_u64(s, &v) || v < PLAN_YEAR_MIN || v > PLAN_YEAR_MAX)
+		return false;
+	*out = (int64_t)v;
+	return true;
+}
+
+/* Appends s percent-encoded (everything but unreserved characters). */
+static void url_encode(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' || ch == '~') {
+			buf_append(b, (const char *)&ch, 1);
+		} else {
+			char e[3] = {'%', hex[ch >> 4], hex[ch & 15]};
+
+			buf_append(b, e, 3);
+		}
+	}
+}
+
+static void query_add(struct buf *b, const char *key, const char *value)
+{
+	if (!value)
+		return;
+	buf_puts(b, strchr(b->ptr ? b->ptr : "", '?') ? "&" : "?");
+	buf_puts(b, key);
+	buf_puts(b, "=");
+	url_encode(b, value);
+}
+
+/* "A,B , C" → ["A","B","C"] (empty items dropped). */
+static json_t *list_of(const char *s)
+{
+	json_t *arr = json_array();
+	const char *p = s;
+
+	while (arr && *p) {
+		size_t n = strcspn(p, ",");
+		const char *a = p, *e = p + n;
+
+		while (a < e && *a == ' ')
+			a++;
+		while (e > a && e[-1] == ' ')
+			e--;
+		if (e > a)
+			json_array_append_new(arr, json_stringn(a, (size_t)(e - a)));
+		p += n;
+		p += *p == ',';
+	}
+	return arr;
+}
+
+static bool need_id(const char *cmd, const char *what, const struct client_args *a, int64_t *id)
+{
+	if (!a->id || !client_parse_id(a->id, id)) {
+		cli_error(CLI_USAGE, "%s: give the %s's id (see 'skydd %s --help')", cmd, what,
+		          cmd);
+		return false;
+	}
+	return true;
+}
+
+static const char *s_or(const json_t *o, const char *key, const char *def)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : def;
+}
+
+/* ---- show functions ---- */
+
+static void show_list(json_t *o)
+{
+	static const char *const head[] = {"ID",        "YEAR",        "MEASURES", "CURRENT",
+	                                   "COMPLETED", "WRITTEN OFF", "TITLE"};
+	char v[7][512];
+	const char *row[7];
+	struct client_table t;
+	json_t *x;
+	size_t i;
+
+	client_table_init(&t, 7);
+	client_table_row(&t, head);
+	json_array_foreach(json_object_get(o, "plans"), i, x)
+	{
+		json_t *c = json_object_get(x, "counts");
+
+		row[0] = client_field(x, "id", v[0], sizeof(v[0]));
+		row[1] = client_field(x, "report_year", v[1], sizeof(v[1]));
+		row[2] = client_field(c, "measures", v[2], sizeof(v[2]));
+		row[3] = client_field(c, "current", v[3], sizeof(v[3]));
+		row[4] = client_field(c, "completed", v[4], sizeof(v[4]));
+		row[5] = client_field(c, "written_off", v[5], sizeof(v[5]));
+		row[6] = client_field(x, "title", v[6], sizeof(v[6]));
+		client_table_row(&t, row);
+	}
+	client_table_print(&t);
+	client_table_release(&t);
+}
+
+static void print_measure_line(json_t *x, const char *indent)
+{
+	char line[1400];
+	const char *marker = s_or(x, "marker", "");
+	const char *status = s_or(x, "status", "current");
+
+	snprintf(line, sizeof(line), "%s%s  [%s%s%s] %s — %s (%s)", indent, s_or(x, "number", ""),
+	         status, marker[0] ? ", " : "", marker, s_or(x, "title", ""),
+	         s_or(x, "responsible_text", ""), s_or(x, "period_text", "-"));
+	client_puts_safe(line);
+	putchar('\n');
+}
+
+static void show_plan(json_t *o)
+{
+	json_t *p = json_object_get(o, "plan"), *pr, *ob, *x;
+	char v[512], line[1200];
+	size_t i, j, k;
+
+	client_kv("id", client_field(p, "id", v, sizeof(v)));
+	client_kv("title", client_field(p, "title", v, sizeof(v)));
+	client_kv("period", client_field(p, "period", v, sizeof(v)));
+	client_kv("report year", client_field(p, "report_year", v, sizeof(v)));
+	json_array_foreach(json_object_get(p, "strategic_priorities"), i, pr)
+	{
+		snprintf(line, sizeof(line), "\n%s %s\n", s_or(pr, "number", ""),
+		         s_or(pr, "title", ""));
+		client_puts_safe(line);
+		json_array_foreach(json_object_get(pr, "objectives"), j, ob)
+		{
+			snprintf(line, sizeof(line), "  %s %s\n", s_or(ob, "number", ""),
+			         s_or(ob, "title", ""));
+			client_puts_safe(line);
+			json_array_foreach(json_object_get(ob, "measures"), k, x)
+			        print_measure_line(x, "    ");
+		}
+	}
+}
+
+static void show_measures(json_t *o)
+{
+	static const char *const head[] = {"ID",     "NUMBER", "STATUS",      "YEAR",
+	                                   "MARKER", "PERIOD", "RESPONSIBLE", "TITLE"};
+	static const char *const keys[] = {
+	        "id",     "number",      "status",           "status_year",
+	        "marker", "period_text", "responsible_text", "title"};
+	char v[8][512];
+	const char *row[8];
+	struct client_table t;
+	json_t *x;
+	size_t i;
+
+	client_table_init(&t, 8);
+	client_table_row(&t, head);
+	json_array_foreach(json_object_get(o, "measures"), i, x)
+	{
+		for (size_t k = 0; k < 8; k++)
+			row[k] = client_field(x, keys[k], v[k], sizeof(v[k]));
+		client_table_row(&t, row);
+	}
+	client_table_print(&t);
+	client_table_release(&t);
+}
+
+static void show_measure(json_t *o)
+{
+	json_t *m = json_object_get(o, "measure");
+	char v[2048];
+
+	client_kv("id", client_field(m, "id", v, sizeof(v)));
+	client_kv("number", client_field(m, "number", v, sizeof(v)));
+	client_kv("objective", client_field(m, "objective", v, sizeof(v)));
+	client_kv("title", client_field(m, "title", v, sizeof(v)));
+	client_kv("responsible", client_field(m, "responsible_text", v, sizeof(v)));
+	client_kv("period", client_field(m, "period_text", v, sizeof(v)));
+	client_kv("marker", client_field(m, "marker", v, sizeof(v)));
+	client_kv("status", client_field(m, "status", v, sizeof(v)));
+	if (json_is_integer(json_object_get(m, "status_year")))
+		client_kv("year", client_field(m, "status_year", v, sizeof(v)));
+	if (json_is_string(json_object_get(m, "status_reason")))
+		client_kv("reason", client_field(m, "status_reason", v, sizeof(v)));
+}
+
+static void show_history(json_t *o)
+{
+	json_t *x;
+	size_t i;
+
+	show_measure(o);
+	json_array_foreach(json_object_get(o, "history"), i, x)
+	{
+		char line[256];
+
+		snprintf(line, sizeof(line), "%s  seq %lld  %s  by %lld\n", s_or(x, "time", ""),
+		         (long long)json_integer_value(json_object_get(x, "seq")),
+		         s_or(x, "kind", ""),
+		         (long long)json_integer_value(json_object_get(x, "actor")));
+		client_puts_safe(line);
+	}
+}
+
+static void show_report(json_t *o)
+{
+	static const char *const sect[] = {"current", "completed", "written_off"};
+	static const char *const sect_name[] = {"Current (pågående)", "Completed (avslutade)",
+	                                        "Written off (avskrivna)"};
+	json_t *r = json_object_get(o, "report"), *pr, *ob, *x, *tot;
+	char line[1200];
+	size_t i, j, k;
+
+	tot = json_object_get(r, "totals");
+	snprintf(line, sizeof(line),
+	         "%s — report %lld%s%s (due %s)\nmeasures %lld: current %lld (new %lld, updated "
+	         "%lld), completed %lld, written off %lld\n",
+	         s_or(json_object_get(r, "plan"), "title", ""),
+	         (long long)json_integer_value(json_object_get(r, "year")),
+	         json_is_string(json_object_get(r, "org")) ? ", " : "", s_or(r, "org", ""),
+	         s_or(r, "due", ""),
+	         (long long)json_integer_value(json_object_get(tot, "measures")),
+	         (long long)json_integer_value(json_object_get(tot, "current")),
+	         (long long)json_integer_value(json_object_get(tot, "new")),
+	         (long long)json_integer_value(json_object_get(tot, "updated")),
+	         (long long)json_integer_value(json_object_get(tot, "completed")),
+	         (long long)json_integer_value(json_object_get(tot, "written_off")));
+	client_puts_safe(line);
+	json_array_foreach(json_object_get(r, "strategic_priorities"), i, pr)
+	{
+		snprintf(line, sizeof(line), "\n%s %s\n", s_or(pr, "number", ""),
+		         s_or(pr, "title", ""));
+		client_puts_safe(line);
+		json_array_foreach(json_object_get(pr, "objectives"), j, ob)
+		{
+			snprintf(line, sizeof(line), "  %s %s\n", s_or(ob, "number", ""),
+			         s_or(ob, "title", ""));
+			client_puts_safe(line);
+			json_array_foreach(json_object_get(ob, "measures"), k, x)
+			        print_measure_line(x, "    ");
+		}
+	}
+	for (i = 0; i < 3; i++) {
+		snprintf(line, sizeof(line), "\nAppendix: %s\n", sect_name[i]);
+		client_puts_safe(line);
+		json_array_foreach(json_object_get(json_object_get(r, "appendix"), sect[i]), j, x)
+		        print_measure_line(x, "  ");
+	}
+}
+
+static void show_deadlines(json_t *o)
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(json_object_get(o, "deadlines"), i, x)
+	{
+		char line[700];
+
+		snprintf(line, sizeof(line), "%s  plan %lld  report for %lld  (%lld days)  %s\n",
+		         s_or(x, "due", ""),
+		         (long long)json_integer_value(json_object_get(x, "plan_id")),
+		         (long long)json_integer_value(json_object_get(x, "year")),
+		         (long long)json_integer_value(json_object_get(x, "days_left")),
+		         s_or(x, "plan_title", ""));
+		client_puts_safe(line);
+	}
+}
+
+/* ---- subcommands ---- */
+
+static int plan_list_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {COMMON_OPTS};
+	struct client_args a;
+	int rc = client_parse_args(argc, argv, opts, "plan list", list_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (a.id)
+		return cli_error(CLI_USAGE, "plan list: unexpected argument '%s'", a.id);
+	return client_call_show("plan list", &a, "GET", "/api/v1/plans", NULL, show_list);
+}
+
+static int plan_show_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {COMMON_OPTS};
+	struct client_args a;
+	char path[96];
+	int64_t id;
+	int rc = client_parse_args(argc, argv, opts, "plan show", show_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!need_id("plan show", "plan", &a, &id))
+		return CLI_USAGE;
+	snprintf(path, sizeof(path), "/api/v1/plans/%lld", (long long)id);
+	return client_call_show("plan show", &a, "GET", path, NULL, show_plan);
+}
+
+static void show_imported(json_t *o)
+{
+	json_t *p = json_object_get(o, "plan");
+
+	printf("imported plan %lld: %lld measures\n",
+	       (long long)json_integer_value(json_object_get(p, "id")),
+	       (long long)json_integer_value(
+	               json_object_get(json_object_get(p, "counts"), "measures")));
+}
+
+static int plan_import_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {COMMON_OPTS};
+	char field[64] = "", msg[160] = "", chunk[8192];
+	struct client_args a;
+	struct buf b;
+	json_t *doc;
+	size_t n;
+	FILE *f;
+	int rc = client_parse_args(argc, argv, opts, "plan import", import_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!a.id)
+		return cli_error(CLI_USAGE, "plan import: give the JSON file (see 'skydd plan "
+		                            "import --help')");
+	f = fopen(a.id, "rb");
+	if (!f)
+		return cli_error(CLI_USAGE, "plan import: cannot open %s", a.id);
+	buf_init(&b, 1024 * 1024);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(f);
+	if (b.err) {
+		buf_release(&b);
+		return cli_error(CLI_USAGE, "plan import: %s is larger than 1 MiB", a.id);
+	}
+	doc = sk_json_parse(b.ptr ? b.ptr : "", b.len, 32, field, sizeof(field), msg, sizeof(msg));
+	buf_release(&b);
+	if (!doc)
+		return cli_error(CLI_USAGE, "plan import: %s: %s%s%s", a.id, field,
+		                 field[0] ? ": " : "", msg);
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		return cli_error(CLI_USAGE, "plan import: %s: plan: must be a JSON object", a.id);
+	}
+	rc = client_call_show("plan import", &a, "POST", "/api/v1/plans", doc, show_imported);
+	json_decref(doc);
+	return rc;
+}
+
+static int plan_export_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {{"output", required_argument, NULL, CLIENT_VALUE(V_A)},
+	                                     COMMON_OPTS};
+	struct client_args a;
+	struct client *cl = NULL;
+	json_t *o = NULL;
+	char path[96];
+	int64_t id = 0;
+	struct buf b;
+	int rc = client_parse_args(argc, argv, opts, "plan export", export_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (a.id && !client_parse_id(a.id, &id))
+		return cli_error(CLI_USAGE, "plan export: give the plan's id");
+	rc = client_open("plan export", &a.co, true, &cl);
+	if (!rc && !id) {
+		/* the newest plan */
+		rc = client_call(cl, "GET", "/api/v1/plans", NULL, &o);
+		if (!rc) {
+			json_t *arr = json_object_get(o, "plans");
+			size_t n = json_array_size(arr);
+
+			if (n == 0)
+				rc = cli_error(CLI_FAIL, "plan export: there is no plan");
+			else
+				id = json_integer_value(
+				        json_object_get(json_array_get(arr, n - 1), "id"));
+		}
+		json_decref(o);
+		o = NULL;
+	}
+	if (!rc) {
+		snprintf(path, sizeof(path), "/api/v1/plans/%lld/export", (long long)id);
+		rc = client_call(cl, "GET", path, NULL, &o);
+	}
+	client_free(cl);
+	if (rc)
+		return rc;
+	buf_init(&b, 16 * 1024 * 1024);
+	if (plan_export_text(o, &b) != SK_OK) {
+		json_decref(o);
+		buf_release(&b);
+		return cli_error(CLI_USAGE, "plan export: out of memory");
+	}
+	json_decref(o);
+	if (a.values[V_A]) {
+		FILE *f = fopen(a.values[V_A], "wb");
+
+		if (!f || fwrite(b.ptr, 1, b.len, f) != b.len || fclose(f) != 0) {
+			buf_release(&b);
+			return cli_error(CLI_USAGE, "plan export: cannot write %s", a.values[V_A]);
+		}
+	} else {
+		fwrite(b.ptr, 1, b.len, stdout);
+	}
+	buf_release(&b);
+	return CLI_OK;
+}
+
+static int plan_measures_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	        {"status", required_argument, NULL, CLIENT_VALUE(V_A)},
+	        {"org", required_argument, NULL, CLIENT_VALUE(V_B)},
+	        {"objective", required_argument, NULL, CLIENT_VALUE(V_C)},
+	        COMMON_OPTS};
+	struct client_args a;
+	struct buf path;
+	int64_t id;
+	int rc = client_parse_args(argc, argv, opts, "plan measures", measures_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!need_id("plan measures", "plan", &a, &id))
+		return CLI_USAGE;
+	buf_init(&path, 4096);
+	buf_printf(&path, "/api/v1/plans/%lld/measures", (long long)id);
+	query_add(&path, "status", a.values[V_A]);
+	query_add(&path, "org", a.values[V_B]);
+	query_add(&path, "objective", a.values[V_C]);
+	rc = path.err ? cli_error(CLI_USAGE, "plan measures: the options are too long")
+	              : client_call_show("plan measures", &a, "GET", path.ptr, NULL, show_measures);
+	buf_release(&path);
+	return rc;
+}
+
+/* The editable fields of add and update from the options (values[B..H]). */
+static json_t *edit_body(const struct client_args *a, bool add)
+{
+	json_t *body = json_object();
+
+	if (!body)
+		return NULL;
+	if (add && a->values[V_A])
+		json_object_set_new(body, "objective", json_string(a->values[V_A]));
+	if (a->values[V_B])
+		json_object_set_new(body, "title", json_string(a->values[V_B]));
+	if (add && a->values[V_C])
+		json_object_set_new(body, "number", json_string(a->values[V_C]));
+	if (!add && a->values[V_C])
+		json_object_set_new(body, "responsible_text", json_string(a->values[V_C]));
+	if (a->values[V_D])
+		json_object_set_new(body, "description", json_string(a->values[V_D]));
+	if (a->values[V_E])
+		json_object_set_new(body, "responsible", list_of(a->values[V_E]));
+	if (a->values[V_F])
+		json_object_set_new(body, "participants", list_of(a->values[V_F]));
+	if (a->values[V_G])
+		json_object_set_new(body, "period_text", json_string(a->values[V_G]));
+	if (a->values[V_H])
+		json_object_set_new(body, "marker", json_string(a->values[V_H]));
+	return body;
+}
+
+static int plan_add_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	        {"objective", required_argument, NULL, CLIENT_VALUE(V_A)},
+	        {"title", required_argument, NULL, CLIENT_VALUE(V_B)},
+	        {"number", required_argument, NULL, CLIENT_VALUE(V_C)},
+	        {"description", required_argument, NULL, CLIENT_VALUE(V_D)},
+	        {"responsible", required_argument, NULL, CLIENT_VALUE(V_E)},
+	        {"participants", required_argument, NULL, CLIENT_VALUE(V_F)},
+	        {"period", required_argument, NULL, CLIENT_VALUE(V_G)},
+	        {"marker", required_argument, NULL, CLIENT_VALUE(V_H)},
+	        COMMON_OPTS};
+	struct client_args a;
+	char path[96];
+	json_t *body;
+	int64_t id;
+	int rc = client_parse_args(argc, argv, opts, "plan add", add_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!need_id("plan add", "plan", &a, &id))
+		return CLI_USAGE;
+	if (!a.values[V_A] || !a.values[V_B])
+		return cli_error(CLI_USAGE, "plan add: --objective and --title are required");
+	body = edit_body(&a, true);
+	if (!body || json_object_size(body) == 0) {
+		json_decref(body);
+		return cli_error(CLI_USAGE, "plan add: the arguments must be UTF-8 text");
+	}
+	snprintf(path, sizeof(path), "/api/v1/plans/%lld/measures", (long long)id);
+	rc = client_call_show("plan add", &a, "POST", path, body, show_measure);
+	json_decref(body);
+	return rc;
+}
+
+static int plan_update_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	        {"title", required_argument, NULL, CLIENT_VALUE(V_B)},
+	        {"responsible-text", required_argument, NULL, CLIENT_VALUE(V_C)},
+	        {"description", required_argument, NULL, CLIENT_VALUE(V_D)},
+	        {"responsible", required_argument, NULL, CLIENT_VALUE(V_E)},
+	        {"participants", required_argument, NULL, CLIENT_VALUE(V_F)},
+	        {"period", required_argument, NULL, CLIENT_VALUE(V_G)},
+	        {"marker", required_argument, NULL, CLIENT_VALUE(V_H)},
+	        COMMON_OPTS};
+	struct client_args a;
+	char path[96];
+	json_t *body;
+	int64_t id;
+	int rc = client_parse_args(argc, argv, opts, "plan update", update_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!need_id("plan update", "measure", &a, &id))
+		return CLI_USAGE;
+	body = edit_body(&a, false);
+	if (!body || json_object_size(body) == 0) {
+		json_decref(body);
+		return cli_error(CLI_USAGE, "plan update: give at least one field to change");
+	}
+	snprintf(path, sizeof(path), "/api/v1/measures/%lld", (long long)id);
+	rc = client_call_show("plan update", &a, "PATCH", path, body, show_measure);
+	json_decref(body);
+	return rc;
+}
+
+static int close_cmd(int argc, char **argv, bool write_off)
+{
+	static const struct option opts[] = {{"year", required_argument, NULL, CLIENT_VALUE(V_A)},
+	                                     {"reason", required_argument, NULL, CLIENT_VALUE(V_B)},
+	                                     COMMON_OPTS};
+	const char *cmd = write_off ? "plan write-off" : "plan complete";
+	struct client_args a;
+	char path[96];
+	json_t *body;
+	int64_t id, year;
+	int rc = client_parse_args(argc, argv, opts, cmd,
+	                           write_off ? write_off_usage : complete_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!need_id(cmd, "measure", &a, &id))
+		return CLI_USAGE;
+	if (!parse_year(a.values[V_A], &year))
+		return cli_error(CLI_USAGE, "%s: --year YEAR (%d..%d) is required", cmd,
+		                 PLAN_YEAR_MIN, PLAN_YEAR_MAX);
+	if (write_off && !a.values[V_B])
+		return cli_error(CLI_USAGE, "%s: --reason TEXT is required", cmd);
+	if (!write_off && a.values[V_B])
+		return cli_error(CLI_USAGE, "%s: --reason is for write-off", cmd);
+	body = json_pack("{s:I}", "year", (json_int_t)year);
+	if (body && write_off && json_object_set_new(body, "reason", json_string(a.values[V_B]))) {
+		json_decref(body);
+		body = NULL;
+	}
+	if (!body)
+		return cli_error(CLI_USAGE, "%s: the reason must be UTF-8 text", cmd);
+	snprintf(path, sizeof(path), "/api/v1/measures/%lld/%s", (long long)id,
+	         write_off ? "write-off" : "complete");
+	rc = client_call_show(cmd, &a, "POST", path, body, show_measure);
+	json_decref(body);
+	return rc;
+}
+
+static int plan_complete_cmd(int argc, char **argv)
+{
+	return close_cmd(argc, argv, false);
+}
+
+static int plan_write_off_cmd(int argc, char **argv)
+{
+	return close_cmd(argc, argv, true);
+}
+
+static int plan_history_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {COMMON_OPTS};
+	struct client_args a;
+	char path[96];
+	int64_t id;
+	int rc = client_parse_args(argc, argv, opts, "plan history", history_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!need_id("plan history", "measure", &a, &id))
+		return CLI_USAGE;
+	snprintf(path, sizeof(path), "/api/v1/measures/%lld/history", (long long)id);
+	return client_call_show("plan history", &a, "GET", path, NULL, show_history);
+}
+
+static int plan_report_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {{"year", required_argument, NULL, CLIENT_VALUE(V_A)},
+	                                     {"org", required_argument, NULL, CLIENT_VALUE(V_B)},
+	                                     {"xlsx", required_argument, NULL, CLIENT_VALUE(V_C)},
+	                                     COMMON_OPTS};
+	struct client_args a;
+	struct client *cl = NULL;
+	struct buf path, x;
+	json_t *o = NULL;
+	int64_t id, year;
+	int rc = client_parse_args(argc, argv, opts, "plan report", report_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!need_id("plan report", "plan", &a, &id))
+		return CLI_USAGE;
+	if (a.values[V_A] && !parse_year(a.values[V_A], &year))
+		return cli_error(CLI_USAGE, "plan report: --year must be a year %d..%d",
+		                 PLAN_YEAR_MIN, PLAN_YEAR_MAX);
+	buf_init(&path, 4096);
+	buf_printf(&path, "/api/v1/plans/%lld/report", (long long)id);
+	query_add(&path, "year", a.values[V_A]);
+	query_add(&path, "org", a.values[V_B]);
+	if (path.err) {
+		buf_release(&path);
+		return cli_error(CLI_USAGE, "plan report: the options are too long");
+	}
+	if (!a.values[V_C]) {
+		rc = client_call_show("plan report", &a, "GET", path.ptr, NULL, show_report);
+		buf_release(&path);
+		return rc;
+	}
+	/* XLSX: the report's JSON, made into a workbook here */
+	rc = client_open("plan report", &a.co, true, &cl);
+	if (!rc)
+		rc = client_call(cl, "GET", path.ptr, NULL, &o);
+	client_free(cl);
+	buf_release(&path);
+	if (rc)
+		return rc;
+	buf_init(&x, 64 * 1024 * 1024);
+	rc = plan_report_xlsx(o, NULL, &x);
+	json_decref(o);
+	if (rc) {
+		buf_release(&x);
+		return cli_error(CLI_USAGE, "plan report: cannot build the workbook (%s)",
+		                 sk_strerror(rc));
+	}
+	{
+		FILE *f = fopen(a.values[V_C], "wb");
+
+		if (!f || fwrite(x.ptr, 1, x.len, f) != x.len || fclose(f) != 0) {
+			buf_release(&x);
+			return cli_error(CLI_USAGE, "plan report: cannot write %s", a.values[V_C]);
+		}
+	}
+	buf_release(&x);
+	return CLI_OK;
+}
+
+static int plan_deadlines_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {COMMON_OPTS};
+	struct client_args a;
+	int rc = client_parse_args(argc, argv, opts, "plan deadlines", deadlines_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (a.id)
+		return cli_error(CLI_USAGE, "plan deadlines: unexpected argument '%s'", a.id);
+	return client_call_show("plan deadlines", &a, "GET", "/api/v1/plans/deadlines", NULL,
+	                        show_deadlines);
+}
 
 int cmd_plan(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "skydd: plan: not available yet\n");
-	return CLI_USAGE;
+	static const struct client_sub subs[] = {
+	        {"list", plan_list_cmd},           {"show", plan_show_cmd},
+	        {"import", plan_import_cmd},       {"export", plan_export_cmd},
+	        {"measures", plan_measures_cmd},   {"add", plan_add_cmd},
+	        {"update", plan_update_cmd},       {"complete", plan_complete_cmd},
+	        {"write-off", plan_write_off_cmd}, {"history", plan_history_cmd},
+	        {"report", plan_report_cmd},       {"deadlines", plan_deadlines_cmd},
+	};
+
+	return client_dispatch("plan", plan_usage, subs, sizeof(subs) / sizeof(subs[0]), argc,
+	                       argv);
 }

@@ -27,7 +27,9 @@ enum api_type {
 	API_SECRET,    /* a password: 1..max bytes, never logged or echoed */
 	API_CLASS,     /* a säkerhetsskyddsklass: BH, K, H, KH */
 	API_ENUM,      /* one of the strings in values */
-	API_IDS        /* an array of min..max distinct positive integers (ids) */
+	API_IDS,       /* an array of min..max distinct positive integers (ids) */
+	API_JSON       /* an array (min..max items) or object (min..max members), checked in
+	                  depth by the handler (e.g. a plan's measures) */
 };
 
 struct api_field {

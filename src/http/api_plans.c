@@ -1,6 +1,293 @@
-/* The plans routes: placeholder until the module lands. */
+/*
+ * The routes of the coordinated action plans: import (the file format of
+ * shared/data/handlingsplan-2021.json as the body) and export, the plan's
+ * tree, measures with filters, editing by the ssc or the head, a measure's
+ * history, the yearly report as JSON or XLSX, and the report deadlines.
+ * Plans are not classified: every logged-in identity may read them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "http/api.h"
+#include "model/plan.h"
+
+#define R(x)   ROLE_BIT(ROLE_##x)
+#define WRITE  (R(SSC) | R(CHIEF))
+#define Y_MIN  PLAN_YEAR_MIN
+#define Y_MAX  PLAN_YEAR_MAX
+#define XLSX_T "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+static const char *const v_status[] = {"current", "completed", "written_off", NULL};
+static const char *const v_marker[] = {"new", "updated", "none", NULL};
+static const char *const v_format[] = {"json", "xlsx", NULL};
+
+static const struct api_field f_none[] = {API_FIELDS_END};
+
+static const struct api_field f_import[] = {
+        {"title", API_STRING, true, 1, 500, "the plan's title", NULL},
+        {"report_year", API_INT, true, Y_MIN, Y_MAX, "the reporting year of the data", NULL},
+        {"period", API_STRING, true, 1, 64, "e.g. 2019–2022", NULL},
+        {"source", API_STRING, false, 0, 300, "where the data came from", NULL},
+        {"authorities", API_JSON, true, 1, 100, "[{short, name}]", NULL},
+        {"strategic_priorities", API_JSON, true, 1, 100,
+         "[{number, title, objectives: [{number, title}]}]", NULL},
+        {"measures", API_JSON, true, 0, 5000,
+         "[{number, objective, title, description, responsible_text, responsible, "
+         "participants, period_text, start_year, end_year, marker, status, status_year, "
+         "status_reason}]",
+         NULL},
+        API_FIELDS_END};
+
+static const struct api_field f_measure_new[] = {
+        {"objective", API_STRING, true, 3, 16, "the objective's number, e.g. 1.1", NULL},
+        {"number", API_STRING, false, 5, 16, "a never-used number (default: the next free one)",
+         NULL},
+        {"title", API_STRING, true, 1, 500, "the measure's title", NULL},
+        {"description", API_TEXT, false, 0, 20000, "what is done", NULL},
+        {"responsible_text", API_STRING, false, 1, 1000,
+         "the responsible line as written (default: from responsible and participants)", NULL},
+        {"responsible", API_JSON, false, 0, 50, "authorities' short names", NULL},
+        {"participants", API_JSON, false, 0, 50, "authorities' short names", NULL},
+        {"period_text", API_STRING, false, 4, 64, "2019–2022, 2021 or 2019 och tills vidare", NULL},
+        {"marker", API_ENUM, false, 0, 0, "new, updated or none", v_marker},
+        API_FIELDS_END};
+
+static const struct api_field f_measure_patch[] = {
+        {"title", API_STRING, false, 1, 500, "the measure's title", NULL},
+        {"description", API_TEXT, false, 0, 20000, "what is done", NULL},
+        {"responsible_text", API_STRING, false, 1, 1000, "the responsible line as written", NULL},
+        {"responsible", API_JSON, false, 0, 50, "authorities' short names", NULL},
+        {"participants", API_JSON, false, 0, 50, "authorities' short names", NULL},
+        {"period_text", API_STRING, false, 4, 64, "2019–2022, 2021 or 2019 och tills vidare", NULL},
+        {"marker", API_ENUM, false, 0, 0, "new, updated or none", v_marker},
+        API_FIELDS_END};
+
+static const struct api_field f_complete[] = {
+        {"year", API_INT, true, Y_MIN, Y_MAX, "the year it was completed", NULL}, API_FIELDS_END};
+
+static const struct api_field f_write_off[] = {
+        {"year", API_INT, true, Y_MIN, Y_MAX, "the year it was written off", NULL},
+        {"reason", API_TEXT, true, 1, 20000, "why (avskrivningsskäl)", NULL},
+        API_FIELDS_END};
+
+static const struct api_field q_measures[] = {
+        {"status", API_ENUM, false, 0, 0, "current, completed or written_off", v_status},
+        {"org", API_STRING, false, 1, 64, "an authority: responsible or participant", NULL},
+        {"objective", API_STRING, false, 3, 16, "an objective's number", NULL},
+        API_FIELDS_END};
+
+static const struct api_field q_report[] = {
+        {"year", API_INT, false, Y_MIN, Y_MAX, "the reporting year (default: the plan's)", NULL},
+        {"org", API_STRING, false, 1, 64, "only this authority's measures", NULL},
+        {"format", API_ENUM, false, 0, 0, "json or xlsx", v_format},
+        API_FIELDS_END};
+
+static const char *qstr(struct api_ctx *c, const char *key)
+{
+	return json_string_value(json_object_get(c->query, key));
+}
+
+static void reply_or_404(struct api_ctx *c, json_t *v, const char *what)
+{
+	if (v)
+		api_reply(c, 200, v);
+	else
+		api_error(c, 404, "not_found", NULL, "no such %s", what);
+}
+
+static void h_plans(struct api_ctx *c)
+{
+	json_t *v = plan_list(api_model(c->api));
+
+	if (v)
+		api_reply(c, 200, v);
+	else
+		api_fail(c, SK_EIO, NULL);
+}
+
+static void h_import(struct api_ctx *c)
+{
+	struct model_err err = {0};
+	int64_t id = 0;
+	int rc = plan_import(api_model(c->api), &c->p, c->body, &id, &err);
+
+	if (rc) {
+		api_fail(c, rc, &err);
+		return;
+	}
+	api_reply(c, 201, plan_get(api_model(c->api), id));
+}
+
+static void h_deadlines(struct api_ctx *c)
+{
+	json_t *v = plan_deadlines(api_model(c->api));
+
+	if (v)
+		api_reply(c, 200, v);
+	else
+		api_fail(c, SK_EIO, NULL);
+}
+
+static void h_plan(struct api_ctx *c)
+{
+	reply_or_404(c, plan_get(api_model(c->api), c->id), "plan");
+}
+
+static void h_export(struct api_ctx *c)
+{
+	json_t *doc = plan_export(api_model(c->api), c->id);
+	char disp[96];
+
+	if (!doc) {
+		api_error(c, 404, "not_found", NULL, "no such plan");
+		return;
+	}
+	/* the file's exact text: 2-space indent, the format's key order, a final newline */
+	if (plan_export_text(doc, &c->resp->body) != SK_OK) {
+		json_decref(doc);
+		buf_reset(&c->resp->body);
+		api_fail(c, SK_ENOMEM, NULL);
+		return;
+	}
+	json_decref(doc);
+	c->resp->status = 200;
+	snprintf(disp, sizeof(disp), "attachment; filename=\"handlingsplan-%lld.json\"",
+	         (long long)c->id);
+	http_resp_header(c->resp, "Content-Disposition", disp);
+}
+
+static void h_measures(struct api_ctx *c)
+{
+	struct plan_filter f = {qstr(c, "status"), qstr(c, "org"), qstr(c, "objective")};
+
+	reply_or_404(c, plan_measures(api_model(c->api), c->id, &f), "plan");
+}
+
+static void h_measure_add(struct api_ctx *c)
+{
+	struct model_err err = {0};
+	int64_t id = 0;
+	int rc = plan_measure_add(api_model(c->api), &c->p, c->id, c->body, &id, &err);
+
+	if (rc) {
+		api_fail(c, rc, &err);
+		return;
+	}
+	api_reply(c, 201, plan_measure_get(api_model(c->api), id));
+}
+
+static void h_measure(struct api_ctx *c)
+{
+	reply_or_404(c, plan_measure_get(api_model(c->api), c->id), "measure");
+}
+
+static void h_history(struct api_ctx *c)
+{
+	reply_or_404(c, plan_measure_history(api_model(c->api), c->id), "measure");
+}
+
+static void done(struct api_ctx *c, int rc, const struct model_err *err)
+{
+	if (rc)
+		api_fail(c, rc, err);
+	else
+		api_reply(c, 200, plan_measure_get(api_model(c->api), c->id));
+}
+
+static void h_measure_patch(struct api_ctx *c)
+{
+	struct model_err err = {0};
+
+	done(c, plan_measure_update(api_model(c->api), &c->p, c->id, c->body, &err), &err);
+}
+
+static void h_complete(struct api_ctx *c)
+{
+	struct model_err err = {0};
+	int64_t year = json_integer_value(json_object_get(c->body, "year"));
+
+	done(c, plan_measure_complete(api_model(c->api), &c->p, c->id, year, &err), &err);
+}
+
+static void h_write_off(struct api_ctx *c)
+{
+	struct model_err err = {0};
+	int64_t year = json_integer_value(json_object_get(c->body, "year"));
+	const char *reason = json_string_value(json_object_get(c->body, "reason"));
+
+	done(c, plan_measure_write_off(api_model(c->api), &c->p, c->id, year, reason, &err), &err);
+}
+
+static void h_report(struct api_ctx *c)
+{
+	struct model *m = api_model(c->api);
+	json_t *y = json_object_get(c->query, "year"), *rep;
+	const char *format = qstr(c, "format");
+	char disp[128];
+	int year;
+
+	if (y) {
+		year = (int)json_integer_value(y);
+	} else {
+		json_t *p = plan_get(m, c->id);
+
+		if (!p) {
+			api_error(c, 404, "not_found", NULL, "no such plan");
+			return;
+		}
+		year = (int)json_integer_value(
+		        json_object_get(json_object_get(p, "plan"), "report_year"));
+		json_decref(p);
+	}
+	rep = plan_report(m, c->id, year, qstr(c, "org"));
+	if (!rep) {
+		api_error(c, 404, "not_found", NULL, "no such plan");
+		return;
+	}
+	if (!format || strcmp(format, "json") == 0) {
+		api_reply(c, 200, rep);
+		return;
+	}
+	if (plan_report_xlsx(rep, NULL, &c->resp->body) != SK_OK) {
+		json_decref(rep);
+		buf_reset(&c->resp->body);
+		api_fail(c, SK_EIO, NULL);
+		return;
+	}
+	json_decref(rep);
+	c->resp->status = 200;
+	c->resp->content_type = XLSX_T;
+	snprintf(disp, sizeof(disp), "attachment; filename=\"redovisning-%lld-%d.xlsx\"",
+	         (long long)c->id, year);
+	http_resp_header(c->resp, "Content-Disposition", disp);
+}
 
 const struct api_route api_routes_plans[] = {
+        {"GET", "/api/v1/plans", ROLES_ANY, 0, NULL, f_none, h_plans,
+         "action plans (handlingsplaner) with their counts"},
+        {"POST", "/api/v1/plans", WRITE, 0, f_import, f_none, h_import,
+         "import a plan in the file format (all or nothing)"},
+        {"GET", "/api/v1/plans/deadlines", ROLES_ANY, 0, NULL, f_none, h_deadlines,
+         "yearly report deadlines (1 March for the previous year)"},
+        {"GET", "/api/v1/plans/{id}", ROLES_ANY, 0, NULL, f_none, h_plan,
+         "a plan: priorities, objectives, measures"},
+        {"GET", "/api/v1/plans/{id}/export", ROLES_ANY, 0, NULL, f_none, h_export,
+         "the plan in the file format"},
+        {"GET", "/api/v1/plans/{id}/measures", ROLES_ANY, 0, NULL, q_measures, h_measures,
+         "a plan's measures (filters: status, org, objective)"},
+        {"POST", "/api/v1/plans/{id}/measures", WRITE, 0, f_measure_new, f_none, h_measure_add,
+         "add a measure (a number is never reused)"},
+        {"GET", "/api/v1/plans/{id}/report", ROLES_ANY, 0, NULL, q_report, h_report,
+         "the yearly report (redovisning) as JSON or XLSX"},
+        {"GET", "/api/v1/measures/{id}", ROLES_ANY, 0, NULL, f_none, h_measure, "one measure"},
+        {"PATCH", "/api/v1/measures/{id}", WRITE, 0, f_measure_patch, f_none, h_measure_patch,
+         "change a current measure"},
+        {"POST", "/api/v1/measures/{id}/complete", WRITE, 0, f_complete, f_none, h_complete,
+         "mark a measure completed"},
+        {"POST", "/api/v1/measures/{id}/write-off", WRITE, 0, f_write_off, f_none, h_write_off,
+         "write a measure off, with the reason"},
+        {"GET", "/api/v1/measures/{id}/history", ROLES_ANY, 0, NULL, f_none, h_history,
+         "a measure's ledger entries"},
         API_ROUTES_END,
 };

@@ -30,6 +30,8 @@ static const char *schema_of(enum api_type t)
 		return "{type: string, enum: [BH, K, H, KH]}";
 	case API_IDS:
 		return "{type: array, items: {type: integer, minimum: 1}}";
+	case API_JSON:
+		return "{type: [array, object]}";
 	case API_ENUM:
 	case API_STRING:
 	case API_TEXT:

@@ -305,6 +305,19 @@ static bool field_ok(const struct api_field *f, json_t *v, char *msg, size_t cap
 		}
 		return true;
 	}
+	case API_JSON:
+		if (json_is_array(v))
+			n = json_array_size(v);
+		else if (json_is_object(v))
+			n = json_object_size(v);
+		else
+			return snprintf(msg, cap, "%s: must be a JSON array or object", f->name),
+			       false;
+		if ((int64_t)n < f->min || (int64_t)n > f->max)
+			return snprintf(msg, cap, "%s: must have %lld..%lld items", f->name,
+			                (long long)f->min, (long long)f->max),
+			       false;
+		return true;
 	}
 	return false;
 }

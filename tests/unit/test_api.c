@@ -949,6 +949,15 @@ static void sample_value(const struct api_field *f, char *out, size_t cap)
 	case API_IDS:
 		snprintf(out, cap, "[1]");
 		break;
+	case API_JSON: {
+		/* an array of exactly min items */
+		size_t len = (size_t)snprintf(out, cap, "[");
+
+		for (int64_t i = 0; i < f->min && len + 3 < cap; i++)
+			len += (size_t)snprintf(out + len, cap - len, "%s0", i ? "," : "");
+		snprintf(out + len, cap - len, "]");
+		break;
+	}
 	case API_STRING:
 	case API_TEXT:
 	case API_SECRET:
@@ -981,6 +990,7 @@ static void bad_field(const struct api_route *r, const struct api_field *f)
 	static const char *const not_ids[] = {"1",     "\"1\"", "true",    "null",   "{}",
 	                                      "[0]",   "[-1]",  "[\"1\"]", "[1,1]",  "[1.5]",
 	                                      "[null]", "[[1]]", "[9007199254740992]"};
+	static const char *const not_json[] = {"7", "\"[]\"", "true", "false", "null", "-1"};
 	const char *const *list = NULL;
 	char body[512], why[300], num[32];
 	size_t k = 0;
@@ -1001,6 +1011,10 @@ static void bad_field(const struct api_route *r, const struct api_field *f)
 	case API_IDS:
 		list = not_ids;
 		k = sizeof(not_ids) / sizeof(not_ids[0]);
+		break;
+	case API_JSON:
+		list = not_json;
+		k = sizeof(not_json) / sizeof(not_json[0]);
 		break;
 	default:
 		list = not_string;
@@ -1087,6 +1101,20 @@ static void bad_field(const struct api_route *r, const struct api_field *f)
 		len = (size_t)snprintf(big, cap, "{\"%s\":[", f->name);
 		for (size_t i = 1; i <= n; i++)
 			len += (size_t)snprintf(big + len, cap - len, "%s%zu", i > 1 ? "," : "", i);
+		snprintf(big + len, cap - len, "]}");
+		bad_body(r, big, 0, 400, "invalid_field", f->name, "a list over the maximum");
+		free(big);
+		break;
+	}
+	case API_JSON: {
+		/* one item over the maximum */
+		size_t n = (size_t)f->max + 1, cap = n * 2 + 64, len;
+		char *big = malloc(cap);
+
+		assert_non_null(big);
+		len = (size_t)snprintf(big, cap, "{\"%s\":[", f->name);
+		for (size_t i = 1; i <= n; i++)
+			len += (size_t)snprintf(big + len, cap - len, "%s0", i > 1 ? "," : "");
 		snprintf(big + len, cap - len, "]}");
 		bad_body(r, big, 0, 400, "invalid_field", f->name, "a list over the maximum");
 		free(big);
