@@ -405,7 +405,7 @@ int rec_apply_medium(struct store_tx *tx, const struct ledger_entry *e)
 		                    "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
 		                    "nullif(?7, 0), nullif(?8, 0), nullif(?9, 0), 'in_use', ?10, "
 		                    "?10)",
-		                    "itttttiiiit", rec_num(d, "id"), rec_str(d, "identifier"),
+		                    "ittttiiiit", rec_num(d, "id"), rec_str(d, "identifier"),
 		                    rec_str(d, "type"), rec_str(d, "class"), rec_str(d, "marking"),
 		                    (int64_t)json_is_true(json_object_get(d, "fixed")),
 		                    rec_num(d, "space_id"), rec_num(d, "holder_id"),

@@ -1044,7 +1044,7 @@ static int apply_space(struct store_tx *tx, const struct ledger_entry *e)
 		        "decided_by, decided_on, decision_ref, status, created_at, "
 		        "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'approved', "
 		        "?9, ?9)",
-		        "itttititt", rec_num(d, "id"), rec_str(d, "kind"), rec_str(d, "name"),
+		        "ittttittt", rec_num(d, "id"), rec_str(d, "kind"), rec_str(d, "name"),
 		        rec_str(d, "location"), rec_str(d, "max_class"), e->actor,
 		        rec_str(d, "decided_on"), rec_str(d, "decision_ref"), t);
 	if (strcmp(e->kind, "space.updated") == 0) {
