@@ -18,7 +18,7 @@
 /* A class as a number comparable with enum clearance (CLEAR_BH = 1 … CLEAR_KH = 4). */
 #define RANK(x)                                                                                    \
 	"(CASE " x " WHEN 'BH' THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN 3 WHEN 'KH' THEN 4 ELSE 9 "    \
-	           "END)"
+	"END)"
 #define MAX_UNCHECKED_NAMED 10
 
 static const char *const scope_names[] = {"kh_documents", "physical_k_h", "media"};
@@ -1126,11 +1126,21 @@ json_t *inventory_lost_get(struct model *m, const struct principal *p, int64_t i
 
 /* ---- overdue (3 kap. 21 §: at least yearly) ---- */
 
-#define OVERDUE_COPY_WHERE                                                                         \
-	" FROM copy c JOIN document d ON d.id = c.document_id WHERE c.state IN " COPY_PRESENT      \
-	" AND (c.last_inventoried_on < ?1 OR (c.last_inventoried_on IS NULL AND c.created_at < "   \
-	"?1)) AND (d.class = 'KH' OR (d.class IN ('K', 'H') AND d.form = 'physical')) AND " RANK(  \
+/*
+ * Copies first (CROSS JOIN keeps copy the outer loop), so copy_by_state
+ * (state, last_inventoried_on) answers the range; the count adds the two
+ * halves of the OR, each one index range (EXPLAIN QUERY PLAN: SEARCH c USING
+ * INDEX copy_by_state), ~0.1 s over a million copies.
+ */
+#define OVERDUE_COPY_FROM                                                                          \
+	" FROM copy c CROSS JOIN document d ON d.id = c.document_id WHERE c.state "                \
+	"IN " COPY_PRESENT                                                                         \
+	" AND (d.class = 'KH' OR (d.class IN ('K', 'H') AND d.form = 'physical')) AND " RANK(      \
 	        "d.class") " <= ?2"
+#define OVERDUE_COPY_WHERE                                                                         \
+	OVERDUE_COPY_FROM                                                                          \
+	        " AND (c.last_inventoried_on < ?1 OR (c.last_inventoried_on IS NULL AND "          \
+	        "c.created_at < ?1))"
 #define OVERDUE_MEDIUM_WHERE                                                                       \
 	" FROM medium WHERE state = 'in_use' AND class IN ('K', 'H', 'KH') AND "                   \
 	"(last_inventoried_on < ?1 OR (last_inventoried_on IS NULL AND created_at < ?1)) "         \
@@ -1200,7 +1210,10 @@ int inventory_overdue(struct store_reader *r, const char *before_date, enum clea
 	        "SELECT c.id, d.class, c.state, c.holder_person_id, c.space_id, "
 	        "c.last_inventoried_on, d.id, d.designation, c.number" OVERDUE_COPY_WHERE
 	        " ORDER BY c.last_inventoried_on, c.id LIMIT ?3";
-	static const char copy_count[] = "SELECT count(*)" OVERDUE_COPY_WHERE;
+	static const char copy_count[] =
+	        "SELECT (SELECT count(*)" OVERDUE_COPY_FROM " AND c.last_inventoried_on < ?1) + "
+	        "(SELECT count(*)" OVERDUE_COPY_FROM " AND c.last_inventoried_on IS NULL AND "
+	        "c.created_at < ?1)";
 	static const char medium_sql[] =
 	        "SELECT id, class, state, holder_person_id, space_id, last_inventoried_on, "
 	        "identifier" OVERDUE_MEDIUM_WHERE " ORDER BY last_inventoried_on, id LIMIT ?3";
