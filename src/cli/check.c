@@ -331,10 +331,19 @@ static int ex_create(int argc, char **argv)
 	    !a.values[E_UNTIL])
 		return cli_error(CLI_USAGE, "exemption create: --reference, --granted-by, "
 		                            "--granted-on, --rules and --until are required");
-	body = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?}", "reference", a.values[E_REF],
-	                 "granted_by", a.values[E_BY], "granted_on", a.values[E_ON], "scope_rules",
-	                 a.values[E_RULES], "valid_until", a.values[E_UNTIL], "scope_objects",
-	                 a.values[E_OBJECTS], "note", a.values[E_NOTE]);
+	body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "reference", a.values[E_REF], "granted_by",
+	                 a.values[E_BY], "granted_on", a.values[E_ON], "scope_rules",
+	                 a.values[E_RULES], "valid_until", a.values[E_UNTIL]);
+	if (body && a.values[E_OBJECTS] &&
+	    json_object_set_new(body, "scope_objects", json_string(a.values[E_OBJECTS]))) {
+		json_decref(body);
+		body = NULL;
+	}
+	if (body && a.values[E_NOTE] &&
+	    json_object_set_new(body, "note", json_string(a.values[E_NOTE]))) {
+		json_decref(body);
+		body = NULL;
+	}
 	if (!body)
 		return cli_error(CLI_USAGE, "exemption create: the arguments must be UTF-8 text");
 	rc = client_call_show("exemption create", &a, "POST", "/api/v1/exemptions", body, show_ex);

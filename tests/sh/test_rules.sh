@@ -1,0 +1,262 @@
+#!/bin/sh
+# The compliance engine from the outside: skydd rules (the table, --json, and
+# the traceability document, which must be the committed one), skydd check
+# (usage errors, exit status 1 on an open high finding and 0 without, filters,
+# the fake clock), and the API with curl and the CLI against a running server:
+# rules, findings with the chapters, an exemption that covers a finding (and
+# stops covering once expired), rights, deadlines, the trend, and the
+# calendar feed behind its revocable key.
+set -u
+# shellcheck source=tests/sh/lib.sh
+. "$(dirname "$0")/lib.sh"
+need_file "$SKYDD"
+need_prog curl oathtool python3 date sed grep cmp
+setup_tmp
+
+SERVER_PID=""
+cleanup() {
+	if [ -n "$SERVER_PID" ]; then
+		kill -TERM "$SERVER_PID" 2>/dev/null
+		wait "$SERVER_PID" 2>/dev/null
+	fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+
+unset SKYDD_URL SKYDD_TOKEN SKYDD_CACERT SKYDD_TOTP_CODE SKYDD_CLOCK_OFFSET
+TODAY=$(date -u +%F)
+PW='Korrekt-Hast-Batteri-77'
+
+json_str() {
+	sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" "$2" | head -n 1
+}
+
+# jq-less JSON checks: py EXPR FILE — EXPR over the parsed document j.
+py() {
+	python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if ($1) else 1)" "$2"
+}
+
+checks() {
+	if eval "$2"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		show_output
+	fi
+}
+
+# ---- rules and the traceability document ----
+run "$SKYDD" rules
+checks "skydd rules lists the rules" '[ "$RC" -eq 0 ] && grep -q "^doc.inventory.overdue  *3 kap. 21 §  *high" "$T/out"'
+run "$SKYDD" rules --json
+checks "skydd rules --json: at least 30 rules with references and tests" \
+	'[ "$RC" -eq 0 ] && py "len(j) >= 30 and all(r[\"ref\"] and r[\"tests\"] for r in j)" "$T/out"'
+run "$SKYDD" rules --markdown
+if [ "$RC" -eq 0 ] && cmp -s "$T/out" docs/pmfs-traceability.md; then
+	ok "docs/pmfs-traceability.md is the one skydd rules --markdown generates"
+else
+	not_ok "docs/pmfs-traceability.md is out of date: skydd rules --markdown > docs/pmfs-traceability.md"
+fi
+run "$SKYDD" rules --json --markdown
+checks "skydd rules --json --markdown: usage error, exit 2" '[ "$RC" -eq 2 ] && one_line_stderr'
+for cmd in check rules exemption; do
+	run "$SKYDD" $cmd --help
+	checks "skydd $cmd --help prints its usage, exit 0" '[ "$RC" -eq 0 ] && grep -q "^usage: skydd $cmd" "$T/out"'
+done
+
+# ---- skydd check: usage ----
+run "$SKYDD" check
+checks "check without --data: exit 2, one line" '[ "$RC" -eq 2 ] && one_line_stderr'
+run "$SKYDD" check --data "$T/none"
+checks "check of a missing instance: exit 2" '[ "$RC" -eq 2 ] && one_line_stderr'
+
+I=$T/inst
+if ! "$SKYDD" init --data "$I" --user anna --json >"$T/init.json" 2>"$T/init.err"; then
+	not_ok "init"
+	diag "$(cat "$T/init.err")"
+	finish
+fi
+OTP=$(json_str one_time_password "$T/init.json")
+SECRET=$(json_str totp_secret "$T/init.json")
+
+run "$SKYDD" check --data "$I" --severity urgent
+checks "check --severity urgent: exit 2" '[ "$RC" -eq 2 ] && one_line_stderr'
+run "$SKYDD" check --data "$I" --ref 9:1
+checks "check --ref 9:1: exit 2" '[ "$RC" -eq 2 ] && one_line_stderr'
+run "$SKYDD" check --data "$I" --rule no.such.rule
+checks "check --rule of an unknown rule: exit 2" '[ "$RC" -eq 2 ] && one_line_stderr'
+
+# ---- skydd check: the findings and the exit status ----
+run "$SKYDD" check --data "$I"
+checks "a new instance: anna has no confirmed TOTP yet (4 kap. 9 §): exit 1" \
+	'[ "$RC" -eq 1 ] && grep -q "identity.totp.missing.*identity/1" "$T/out"'
+run "$SKYDD" check --data "$I" --json
+checks "check --json: the finding with its reference, object and message" \
+	'[ "$RC" -eq 1 ] && py "j[\"counts\"][\"open_high\"] == 1 and j[\"findings\"][0][\"ref\"] == \"4 kap. 9 §\" and j[\"findings\"][0][\"object\"][\"label\"] == \"anna\"" "$T/out"'
+run "$SKYDD" check --data "$I" --ref 3
+checks "check --ref 3: nothing in chapter 3, exit 0" '[ "$RC" -eq 0 ] && grep -q "^0 open" "$T/out"'
+run "$SKYDD" check --data "$I" --severity medium --rule ledger.verify.age
+checks "check --rule ledger.verify.age: verified... the instance is new, exit 0" '[ "$RC" -eq 0 ] && grep -q "^0 open" "$T/out"'
+run env SKYDD_CLOCK_OFFSET=$((40 * 86400)) "$SKYDD" check --data "$I" --rule ledger.verify.age
+checks "40 days later: the log has not been verified (4 kap. 29 §), medium: exit 0" \
+	'[ "$RC" -eq 0 ] && grep -q "ledger.verify.age" "$T/out" && grep -q "^1 open (0 high)" "$T/out"'
+
+# ---- a server ----
+PORT=""
+for _try in 1 2 3 4 5; do
+	PORT=$(rand_between 20000 60999)
+	"$SKYDD" serve --data "$I" --listen "127.0.0.1:$PORT" >"$T/serve.log" 2>&1 &
+	SERVER_PID=$!
+	_i=0
+	while [ "$_i" -lt 300 ] && kill -0 "$SERVER_PID" 2>/dev/null &&
+		! curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+	kill -TERM "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" 2>/dev/null
+	SERVER_PID=""
+done
+if [ -z "$SERVER_PID" ]; then
+	not_ok "skydd serve answers /healthz"
+	finish
+fi
+URL=http://127.0.0.1:$PORT
+
+as() {
+	_who=$1
+	shift
+	run env XDG_CONFIG_HOME="$T/cfg.$_who" "$SKYDD" "$@" --url "$URL"
+}
+
+api() {
+	_tok=$(sed -n 's/.*"token": *"\([^"]*\)".*/\1/p' "$T/cfg.$3/skydd/session")
+	if [ $# -ge 4 ]; then
+		STATUS=$(curl -s -o "$T/resp" -w '%{http_code}' -X "$1" \
+			-H "Authorization: Bearer $_tok" -H 'Content-Type: application/json' \
+			--data-binary "$4" "$URL$2")
+	else
+		STATUS=$(curl -s -o "$T/resp" -w '%{http_code}' -X "$1" \
+			-H "Authorization: Bearer $_tok" "$URL$2")
+	fi
+}
+
+expect_api() {
+	if [ "$STATUS" = "$1" ] && grep -Eq -- "$2" "$T/resp"; then
+		ok "$3"
+	else
+		not_ok "$3"
+		diag "expected $1 /$2/, got $STATUS: $(head -c 400 "$T/resp")"
+	fi
+}
+
+totp() {
+	CODE=$(oathtool --totp -b "$1" -N "@$(date +%s)")
+}
+
+mkdir -p "$T/cfg.anna"
+totp "$SECRET"
+printf '%s\n%s\n%s\n' "$OTP" "$PW" "$PW" >"$T/in"
+run env XDG_CONFIG_HOME="$T/cfg.anna" "$SKYDD" login --url "$URL" --user anna --code "$CODE" \
+	<"$T/in"
+expect_rc 0 "anna (ssc, admin) logs in and enrols her TOTP"
+
+run "$SKYDD" check --data "$I"
+checks "after the enrolment: no open high finding, exit 0" '[ "$RC" -eq 0 ] && ! grep -q identity.totp.missing "$T/out"'
+
+# bob: an identity that has not enrolled (a high finding), with the staff role
+as anna user create --username bob --name Bob --clearance K --json
+BOB=$(sed -n 's/.*"identity":{[^}]*"id":\([0-9]*\).*/\1/p' "$T/out")
+BOB_OTP=$(json_str one_time_password "$T/out")
+as anna grant create --identity "$BOB" --role staff --decision T-1 --from "$TODAY"
+run "$SKYDD" check --data "$I"
+checks "bob without TOTP: exit 1" '[ "$RC" -eq 1 ] && grep -q "identity.totp.missing.*identity/$BOB" "$T/out"'
+
+api GET /api/v1/rules anna
+expect_api 200 '"id":"doc.inventory.overdue"' "GET /api/v1/rules"
+api GET /api/v1/findings anna
+expect_api 200 '"rule":"identity.totp.missing"' "GET /api/v1/findings lists bob's finding"
+checks "the findings carry the status per chapter (4 kap.: major gaps)" \
+	'py "[c for c in j[\"chapters\"] if c[\"chapter\"] == 4][0][\"level\"] == \"major\"" "$T/resp"'
+api GET "/api/v1/findings?ref=3:21&severity=high" anna
+expect_api 200 '"findings":\[\]' "GET /api/v1/findings?ref=3:21&severity=high: none"
+api GET "/api/v1/findings?ref=x" anna
+expect_api 400 '"field":"ref"' "GET /api/v1/findings?ref=x: 400 naming ref"
+api GET "/api/v1/findings?rule=nope" anna
+expect_api 400 '"field":"rule"' "GET /api/v1/findings?rule=nope: 400 naming rule"
+
+# an exemption (8 kap. 2 §) covering bob's finding
+as anna exemption create --reference "Säpo 2026-1" --granted-by Säkerhetspolisen \
+	--granted-on "$TODAY" --rules identity.totp.missing --objects "identity/$BOB" \
+	--until "$TODAY" --json
+checks "skydd exemption create records the exemption" '[ "$RC" -eq 0 ] && grep -q "\"state\":\"active\"" "$T/out"'
+EX=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$T/out" | head -n 1)
+as anna exemption create --reference x --granted-by y --granted-on "$TODAY" --rules nope \
+	--until "$TODAY"
+checks "an exemption for an unknown rule is refused naming scope_rules, exit 2" \
+	'[ "$RC" -eq 2 ] && grep -q scope_rules "$T/err"'
+run "$SKYDD" check --data "$I"
+checks "the covered finding is listed as covered, exit 0" \
+	'[ "$RC" -eq 0 ] && grep -q "identity/$BOB.*covered by exemption $EX" "$T/out"'
+api GET /api/v1/findings anna
+expect_api 200 '"status":"covered"' "GET /api/v1/findings: covered, not hidden"
+api GET "/api/v1/findings?status=open" anna
+expect_api 200 '"open":0' "GET /api/v1/findings?status=open leaves it out"
+run env SKYDD_CLOCK_OFFSET=86400 "$SKYDD" check --data "$I"
+checks "the next day the exemption has expired: the finding is open, exit 1" \
+	'[ "$RC" -eq 1 ] && ! grep -q "covered by" "$T/out"'
+as anna exemption list
+checks "skydd exemption list" '[ "$RC" -eq 0 ] && grep -q "Säpo 2026-1" "$T/out"'
+api GET /api/v1/exemptions/$EX anna
+expect_api 200 '"granted_by":"Säkerhetspolisen"' "GET /api/v1/exemptions/ID"
+api GET /api/v1/exemptions/999 anna
+expect_api 404 'not_found' "GET /api/v1/exemptions/999: 404"
+
+# bob enrols; he is staff: no findings, no exemptions, his own deadlines only
+mkdir -p "$T/cfg.bob"
+printf '%s\n%s\n%s\n' "$BOB_OTP" "$PW" "$PW" >"$T/in"
+run env XDG_CONFIG_HOME="$T/cfg.bob" "$SKYDD" login --url "$URL" --user bob --code 000000 <"$T/in"
+BOB_SECRET=$(sed -n 's/^TOTP secret (base32): //p' "$T/out")
+totp "$BOB_SECRET"
+printf '%s\n%s\n%s\n' "$BOB_OTP" "$PW" "$PW" >"$T/in"
+run env XDG_CONFIG_HOME="$T/cfg.bob" SKYDD_TOTP_CODE="$CODE" "$SKYDD" login --url "$URL" \
+	--user bob <"$T/in"
+expect_rc 0 "bob logs in"
+api GET /api/v1/findings bob
+expect_api 403 'forbidden' "staff may not read the findings: 403"
+api POST /api/v1/exemptions bob '{"reference":"x","granted_by":"y","granted_on":"'"$TODAY"'","scope_rules":"identity.totp.missing","valid_until":"'"$TODAY"'"}'
+expect_api 403 'forbidden' "staff may not record an exemption: 403"
+api GET /api/v1/deadlines bob
+expect_api 200 '"deadlines":\[\]' "GET /api/v1/deadlines as staff: only his own (none)"
+api POST /api/v1/exemptions/$EX/revoke anna '{"reason":"upphävt"}'
+expect_api 200 '"state":"revoked"' "POST /api/v1/exemptions/ID/revoke"
+
+api GET "/api/v1/deadlines?days=366" anna
+expect_api 200 '"kind":"grant_expiry"' "GET /api/v1/deadlines?days=366: anna's privileged grant ends within the year"
+api GET /api/v1/trend anna
+expect_api 200 "\"day\":\"$TODAY\"" "GET /api/v1/trend has today's snapshot"
+
+# the calendar feed
+api POST /api/v1/me/calendar anna '{}'
+expect_api 201 '"key":"skc_' "POST /api/v1/me/calendar gives a secret key"
+KEY=$(json_str key "$T/resp")
+STATUS=$(curl -s -o "$T/resp" -D "$T/hdr" -w '%{http_code}' "$URL/api/v1/calendar.ics?key=$KEY")
+checks "GET /api/v1/calendar.ics?key=…: an iCalendar with the deadlines" \
+	'[ "$STATUS" = 200 ] && grep -qi "^content-type: text/calendar" "$T/hdr" && grep -q "^BEGIN:VCALENDAR" "$T/resp" && grep -q "^SUMMARY:Privilegierad behörighet upphör" "$T/resp"'
+STATUS=$(curl -s -o "$T/resp" -w '%{http_code}' "$URL/api/v1/calendar.ics?key=skc_0123456789abcdef")
+checks "a wrong key: 404" '[ "$STATUS" = 404 ]'
+api DELETE /api/v1/me/calendar anna
+checks "DELETE /api/v1/me/calendar: 204" '[ "$STATUS" = 204 ]'
+STATUS=$(curl -s -o "$T/resp" -w '%{http_code}' "$URL/api/v1/calendar.ics?key=$KEY")
+checks "the revoked key: 404" '[ "$STATUS" = 404 ]'
+
+# 4 kap. 29 §: a verification through the API resets the rule's clock
+api POST /api/v1/ledger/verify anna '{}'
+expect_api 200 '"ok":true' "POST /api/v1/ledger/verify"
+run env SKYDD_CLOCK_OFFSET=$((20 * 86400)) "$SKYDD" check --data "$I" --rule ledger.verify.age
+checks "20 days after the verification: no ledger.verify.age finding" '[ "$RC" -eq 0 ] && grep -q "^0 open" "$T/out"'
+
+finish
