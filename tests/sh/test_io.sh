@@ -1,0 +1,330 @@
+#!/bin/sh
+# Import and export of the register through a running 'skydd serve', with curl
+# and the CLI: the sample file imports; broken files (bad encoding, missing
+# and unknown columns, duplicates, wrong classes, unknown names) are refused
+# with line-level problems and nothing imported (the tables' hash and the
+# ledger size are the same before and after); a dry run changes nothing;
+# exports (CSV with the formula guard, XLSX checked with python's zipfile)
+# are ledger entries with the SHA-256 of the bytes sent; staff may not export,
+# the chief off every need-to-know list and an auditor cleared for H see
+# nothing they may not; 'skydd verify --replay' at the end.
+set -u
+# shellcheck source=tests/sh/lib.sh
+. "$(dirname "$0")/lib.sh"
+need_file "$SKYDD"
+need_prog curl oathtool date sed grep sqlite3 python3 sha256sum
+setup_tmp
+
+SERVER_PID=""
+cleanup() {
+	if [ -n "$SERVER_PID" ]; then
+		kill -TERM "$SERVER_PID" 2>/dev/null
+		wait "$SERVER_PID" 2>/dev/null
+	fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+
+unset SKYDD_URL SKYDD_TOKEN SKYDD_CACERT SKYDD_TOTP_CODE
+TODAY=$(date -u +%F)
+PW='Korrekt-Hast-Batteri-77'
+SAMPLE=docs/import-sample.csv
+
+json_str() {
+	sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" "$2" | head -n 1
+}
+json_num() {
+	sed -n "s/.*\"$1\":\\([0-9][0-9]*\\).*/\\1/p" "$2" | head -n 1
+}
+
+# api METHOD PATH WHO [BODY-FILE]: WHO's bearer token; body in $T/resp, headers in
+# $T/hdr, status in $STATUS.
+api() {
+	_tok=$(sed -n 's/.*"token": *"\([^"]*\)".*/\1/p' "$T/cfg.$3/skydd/session")
+	if [ $# -ge 4 ]; then
+		STATUS=$(curl -s -D "$T/hdr" -o "$T/resp" -w '%{http_code}' -X "$1" \
+			-H "Authorization: Bearer $_tok" -H 'Content-Type: application/json' \
+			--data-binary "@$4" "$URL$2")
+	else
+		STATUS=$(curl -s -D "$T/hdr" -o "$T/resp" -w '%{http_code}' -X "$1" \
+			-H "Authorization: Bearer $_tok" "$URL$2")
+	fi
+}
+
+apij() {
+	printf '%s' "$4" >"$T/body.json"
+	api "$1" "$2" "$3" "$T/body.json"
+}
+
+expect_api() {
+	if [ "$STATUS" = "$1" ] && grep -Eq -- "$2" "$T/resp"; then
+		ok "$3"
+	else
+		not_ok "$3"
+		diag "expected $1 /$2/, got $STATUS: $(head -c 600 "$T/resp")"
+	fi
+}
+
+# import_body FILE DRY: the JSON body {"csv": <FILE as a string>, "dry_run": DRY}.
+import_body() {
+	python3 -c 'import json,sys; print(json.dumps({"csv": open(sys.argv[1], encoding="utf-8").read(), "dry_run": sys.argv[2] == "true"}))' "$1" "$2" >"$T/body.json"
+}
+
+as() {
+	_who=$1
+	shift
+	run env XDG_CONFIG_HOME="$T/cfg.$_who" "$SKYDD" "$@"
+}
+
+expect_one_line() {
+	if [ "$RC" -eq "$1" ] && one_line_stderr && grep -Eq -- "$2" "$T/err"; then
+		ok "$3"
+	else
+		not_ok "$3"
+		diag "expected exit $1 and one stderr line matching /$2/"
+		show_output
+	fi
+}
+
+checks() {
+	if eval "$2"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "status ${STATUS:-} $(head -c 400 "$T/resp" 2>/dev/null)"
+		show_output
+	fi
+}
+
+totp() {
+	CODE=$(oathtool --totp -b "$1" -N "@$(date +%s)")
+}
+
+enrol() {
+	mkdir -p "$T/cfg.$1"
+	printf '%s\n%s\n%s\n' "$2" "$PW" "$PW" >"$T/in"
+	run env XDG_CONFIG_HOME="$T/cfg.$1" "$SKYDD" login --url "$URL" --user "$1" \
+		--code 000000 <"$T/in"
+	_secret=$(sed -n 's/^TOTP secret (base32): //p' "$T/out")
+	totp "$_secret"
+	printf '%s\n%s\n%s\n' "$2" "$PW" "$PW" >"$T/in"
+	run env XDG_CONFIG_HOME="$T/cfg.$1" SKYDD_TOTP_CODE="$CODE" "$SKYDD" login \
+		--url "$URL" --user "$1" <"$T/in"
+	[ "$RC" -eq 0 ]
+}
+
+# state: a hash of the register's tables and the ledger's size (read by sqlite3, the outsider).
+state() {
+	sq "$I/skydd.db" "SELECT * FROM document ORDER BY id; SELECT * FROM copy ORDER BY id;
+		SELECT * FROM receipt ORDER BY id; SELECT * FROM document_access ORDER BY 1, 2;
+		SELECT count(*) FROM ledger;" | sha256sum | cut -d ' ' -f 1
+}
+
+# ---- no server needed ----
+for cmd in "doc import" "doc export"; do
+	# shellcheck disable=SC2086
+	run "$SKYDD" $cmd --help
+	checks "$cmd --help prints its usage, exit 0" \
+		'[ "$RC" -eq 0 ] && grep -q "^usage: skydd $cmd" "$T/out"'
+done
+run "$SKYDD" doc import
+expect_one_line 2 "give one FILE" "doc import without a file: exit 2, one line"
+run "$SKYDD" doc export --format pdf
+expect_one_line 2 "csv or xlsx" "doc export --format pdf: exit 2, one line"
+run "$SKYDD" doc export --class Q
+expect_one_line 2 "BH, K, H or KH" "doc export --class Q: exit 2, one line"
+run "$SKYDD" doc import "$T/none.csv"
+expect_one_line 2 "cannot open" "doc import of a missing file: exit 2, one line"
+# a file in Latin-1 (Excel's "CSV" without UTF-8): the line is named, nothing is sent
+printf 'titel;klass;form;förvaring\nBra;K;fysisk;Skåp\nF\345rgat;K;fysisk;Sk\345p\n' >"$T/latin1.csv"
+run "$SKYDD" doc import "$T/latin1.csv"
+checks "a Latin-1 file: exit 1, line 3 named, nothing sent (no server needed)" \
+	'[ "$RC" -eq 1 ] && grep -q "^line 3: not UTF-8" "$T/out" && grep -q "nothing was sent" "$T/err"'
+
+# ---- an instance, its server, the people ----
+I=$T/inst
+if ! "$SKYDD" init --data "$I" --user anna --json >"$T/init.json" 2>"$T/init.err"; then
+	not_ok "init"
+	diag "$(cat "$T/init.err")"
+	finish
+fi
+OTP=$(json_str one_time_password "$T/init.json")
+SECRET=$(json_str totp_secret "$T/init.json")
+for _try in 1 2 3 4 5; do
+	PORT=$(rand_between 20000 60999)
+	"$SKYDD" serve --data "$I" --listen "127.0.0.1:$PORT" >"$T/serve.log" 2>&1 &
+	SERVER_PID=$!
+	_i=0
+	while [ "$_i" -lt 300 ] && kill -0 "$SERVER_PID" 2>/dev/null &&
+		! curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+	kill -TERM "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" 2>/dev/null
+	SERVER_PID=""
+done
+if [ -z "$SERVER_PID" ]; then
+	not_ok "skydd serve answers /healthz"
+	finish
+fi
+URL=http://127.0.0.1:$PORT
+
+mkdir -p "$T/cfg.anna"
+totp "$SECRET"
+printf '%s\n%s\n%s\n' "$OTP" "$PW" "$PW" >"$T/in"
+run env XDG_CONFIG_HOME="$T/cfg.anna" "$SKYDD" login --url "$URL" --user anna --code "$CODE" \
+	<"$T/in"
+expect_rc 0 "anna (ssc, admin) logs in"
+
+# new_user NAME ROLE CLEARANCE: enrolled; its identity id in $UID_OUT.
+new_user() {
+	as anna user create --username "$1" --name "$1" --clearance "$3" --json
+	_otp=$(json_str one_time_password "$T/out")
+	UID_OUT=$(sed -n 's/.*"identity":{[^}]*"id":\([0-9]*\).*/\1/p' "$T/out")
+	as anna grant create --identity "$UID_OUT" --role "$2" --decision T-1 --from "$TODAY"
+	[ "$RC" -eq 0 ] && enrol "$1" "$_otp"
+}
+new_user rut registrar KH && new_user carl chief KH && CARL=$UID_OUT &&
+	new_user stig staff KH && STIG=$UID_OUT && new_user greta auditor H && GRETA=$UID_OUT
+checks "a registrar, the chief, a staff member and an auditor (H) are enrolled" \
+	'[ -n "${GRETA:-}" ]'
+
+apij POST /api/v1/spaces anna '{"kind":"container","name":"Kassaskåp A","max_class":"H","decision_ref":"SP-1"}'
+S_A=$(json_num id "$T/resp")
+apij POST /api/v1/spaces carl '{"kind":"container","name":"Valvet","max_class":"KH","decision_ref":"SP-2"}'
+S_V=$(json_num id "$T/resp")
+apij POST /api/v1/systems anna '{"name":"Diariet","max_class":"H","decision_ref":"S-1"}'
+SYS=$(json_num id "$T/resp")
+apij POST /api/v1/persons rut '{"name":"Eva Ek"}'
+P_EVA=$(json_num id "$T/resp")
+apij POST /api/v1/persons rut "{\"name\":\"Stig Staff\",\"identity_id\":$STIG}"
+checks "two containers, a system and two persons are registered" \
+	'[ -n "$S_A" ] && [ -n "$S_V" ] && [ -n "$SYS" ] && [ -n "$P_EVA" ] && [ "$STATUS" = 201 ]'
+
+# ---- broken files: refused with the line and field, nothing imported ----
+BEFORE=$(state)
+refused() { # FILE STATUS REGEX DESC
+	import_body "$1" false
+	api POST /api/v1/documents/import rut "$T/body.json"
+	expect_api "$2" "$3" "$4"
+	checks "  … and nothing changed ($4)" '[ "$(state)" = "$BEFORE" ]'
+}
+printf 'beteckning;titel\nX-1;Plan\n' >"$T/missing.csv"
+refused "$T/missing.csv" 400 'missing required columns: klass, form' \
+	"missing columns are named"
+printf 'titel;klass;form;färg\nPlan;K;fysisk;röd\n' >"$T/unknown.csv"
+refused "$T/unknown.csv" 400 "unknown column 'färg'" "an unknown column is named"
+printf 'beteckning;titel;klass;form;sidor;förvaring\nD-1;A;K;fysisk;1;Kassaskåp A\nD-2;B;K;fysisk;1;Kassaskåp A\nD-1;C;K;fysisk;1;Kassaskåp A\n' >"$T/dup.csv"
+refused "$T/dup.csv" 400 '"line":4,"message":"'"'"'D-1'"'"' is also on line 2"' \
+	"a designation twice in the file: line 4 names line 2"
+printf 'beteckning;titel;klass;form;sidor;förvaring\nC-1;A;K;fysisk;1;Kassaskåp A\nC-2;B;Hemligt;fysisk;1;Kassaskåp A\nC-3;C;S;fysisk;1;Kassaskåp A\nC-4;D;H;fysisk;1;Kassaskåp A\n' >"$T/class.csv"
+refused "$T/class.csv" 400 '"field":"klass","line":3.*"field":"klass","line":4' \
+	"wrong classes: every bad line reported (3 and 4)"
+printf 'beteckning;titel;klass;form;sidor;förvaring;innehavare\nN-1;A;K;fysisk;1;Kassaskåp A;\nN-2;B;KH;fysisk;1;Kassaskåp A;\nN-3;C;K;fysisk;1;;Ingen Alls\n' >"$T/names.csv"
+refused "$T/names.csv" 422 '"field":"förvaring","line":3.*"field":"innehavare","line":4' \
+	"a container below the class and an unknown holder: refused, both lines named"
+
+# the dry run of the same file reports the same problems, changes nothing
+import_body "$T/names.csv" true
+api POST /api/v1/documents/import rut "$T/body.json"
+expect_api 200 '"dry_run":true.*"errors":2' "a dry run of a bad file: 200 with both problems"
+checks "  … and nothing changed (dry run)" '[ "$(state)" = "$BEFORE" ]'
+
+# the CLI: the same file, the lines on stdout, one line on stderr
+as rut doc import "$T/names.csv"
+checks "doc import of a bad file: exit 1, lines 3 and 4 named" \
+	'[ "$RC" -eq 1 ] && grep -q "^line 3, förvaring:" "$T/out" && grep -q "^line 4, innehavare:" "$T/out"'
+as rut doc import "$T/class.csv"
+checks "doc import: a wrong class is found before anything is sent" \
+	'[ "$RC" -eq 1 ] && grep -q "^line 3, klass:" "$T/out" && grep -q "nothing was sent" "$T/err"'
+checks "  … and nothing changed (CLI)" '[ "$(state)" = "$BEFORE" ]'
+
+# ---- the sample file ----
+as rut doc import --dry-run "$SAMPLE"
+checks "doc import --dry-run of the sample: 5 documents, 5 copies, nothing imported" \
+	'[ "$RC" -eq 0 ] && grep -q "5 documents and 5 copies would be imported" "$T/out"'
+checks "  … and nothing changed (dry run)" '[ "$(state)" = "$BEFORE" ]'
+as stig doc import "$SAMPLE"
+expect_one_line 1 "roles do not allow" "staff may not import: exit 1, one line"
+as rut doc import "$SAMPLE"
+checks "doc import of the sample: exit 0, 5 documents and 5 copies" \
+	'[ "$RC" -eq 0 ] && grep -q "imported 5 documents and 5 copies (1 receipts)" "$T/out"'
+checks "  … five documents in the register, the holder on the need-to-know list" \
+	'[ "$(sq "$I/skydd.db" "SELECT count(*) FROM document")" = 5 ] &&
+	 [ "$(sq "$I/skydd.db" "SELECT count(*) FROM document_access WHERE person_id = $P_EVA")" = 1 ]'
+checks "  … the import is one ledger entry with the file's SHA-256" \
+	'sq "$I/skydd.db" "SELECT entry FROM ledger WHERE kind = '"'"'import.completed'"'"'" | grep -q "\"sha256\":\"$(sha "$SAMPLE")\""'
+BEFORE=$(state)
+as rut doc import "$SAMPLE"
+checks "the sample again: refused (the designations are in the register), line 2 named" \
+	'[ "$RC" -eq 1 ] && grep -q "^line 2, beteckning: .2025-0101. is already in the register" "$T/out"'
+checks "  … and nothing changed" '[ "$(state)" = "$BEFORE" ]'
+printf 'beteckning;titel;klass;form;sidor;förvaring\nKH-1;Valvplanen;KH;fysisk;3;Valvet\n=HYPERLINK("x");Formel;K;fysisk;1;Kassaskåp A\n' >"$T/kh.csv"
+as rut doc import "$T/kh.csv"
+expect_rc 0 "a KH document and one with a formula-like designation are imported"
+
+# ---- export ----
+api GET /api/v1/documents/export.csv rut
+checks "export.csv: 200, text/csv, an attachment" \
+	'[ "$STATUS" = 200 ] && grep -qi "^content-type: text/csv; charset=utf-8" "$T/hdr" &&
+	 grep -qi "^content-disposition: attachment; filename=\"register-$TODAY.csv\"" "$T/hdr"'
+cp "$T/resp" "$T/export.csv"
+checks "  … the header is the 3 kap. 10 § fields" \
+	'head -n 1 "$T/export.csv" | grep -q "beteckning;klass;antal exemplar;exemplar;mottagare;kvitterat av;kvitterat;inventerad;status;status datum"'
+checks "  … one row per copy (7 copies, 1 document without copies, the header)" \
+	'[ "$(wc -l <"$T/export.csv")" -eq 9 ]'
+checks "  … the receipt: Eva Ek signed on paper" \
+	'grep -q "^2025-0102;K;1;1;Eva Ek;Eva Ek (papperskvittens Kvittens 2025-17);" "$T/export.csv"'
+formula_guarded() {
+	grep -q "^\"'=HYPERLINK" "$T/export.csv" && ! grep -q '^=HYPERLINK' "$T/export.csv"
+}
+check "  … a formula is not a formula: the cell starts with an apostrophe" formula_guarded
+checks "  … the export is a ledger entry with the SHA-256 of the bytes sent" \
+	'sq "$I/skydd.db" "SELECT entry FROM ledger WHERE kind = '"'"'export.made'"'"' ORDER BY seq DESC LIMIT 1" | grep -q "\"sha256\":\"$(sha "$T/export.csv")\""'
+
+as rut doc export --format xlsx -o "$T/register.xlsx"
+checks "doc export --format xlsx -o: exit 0, the file is mode 0600" \
+	'[ "$RC" -eq 0 ] && [ "$(stat -c %a "$T/register.xlsx")" = 600 ]'
+checks "  … a valid zip with the sheet (python zipfile)" \
+	"python3 -c \"import zipfile; z=zipfile.ZipFile('$T/register.xlsx'); assert z.testzip() is None; s=z.read('xl/sharedStrings.xml').decode(); assert 'Valvplanen' not in s and 'KH-1' in s and '2025-0102' in s\""
+checks "  … and a ledger entry (format xlsx)" \
+	'sq "$I/skydd.db" "SELECT entry FROM ledger WHERE kind = '"'"'export.made'"'"' ORDER BY seq DESC LIMIT 1" | grep -q "\"format\":\"xlsx\"" &&
+	 sq "$I/skydd.db" "SELECT entry FROM ledger WHERE kind = '"'"'export.made'"'"' ORDER BY seq DESC LIMIT 1" | grep -q "\"sha256\":\"$(sha "$T/register.xlsx")\""'
+as rut doc export --class K
+checks "doc export --class K to stdout: only K rows" \
+	'[ "$RC" -eq 0 ] && grep -q "^2025-0102;K;" "$T/out" && ! grep -q ";H;" "$T/out"'
+
+# who sees what
+N_EXP=$(sq "$I/skydd.db" "SELECT count(*) FROM ledger WHERE kind = 'export.made'")
+api GET /api/v1/documents/export.csv stig
+expect_api 403 '"forbidden"' "staff may not export: 403"
+api GET /api/v1/register stig
+expect_api 403 '"forbidden"' "staff may not read the register's print view: 403"
+as stig doc export -o "$T/stig.csv"
+checks "doc export by staff: exit 1, no file" '[ "$RC" -eq 1 ] && [ ! -e "$T/stig.csv" ]'
+checks "  … and no export entry" \
+	'[ "$(sq "$I/skydd.db" "SELECT count(*) FROM ledger WHERE kind = '"'"'export.made'"'"'")" = "$N_EXP" ]'
+api GET /api/v1/documents/export.csv carl
+checks "the chief, on no need-to-know list, exports the header only" \
+	'[ "$STATUS" = 200 ] && [ "$(wc -l <"$T/resp")" -eq 1 ]'
+api GET /api/v1/documents/export.csv greta
+checks "an auditor cleared for H exports the register without the KH document" \
+	'[ "$STATUS" = 200 ] && grep -q "^2025-0101;H;" "$T/resp" && ! grep -q "KH-1" "$T/resp"'
+api GET "/api/v1/register?class=K" greta
+checks "GET /api/v1/register: documents with copies and receipts" \
+	'[ "$STATUS" = 200 ] && grep -q "\"designation\":\"2025-0102\"" "$T/resp" && grep -q "\"receipts\":\[{" "$T/resp" && ! grep -q "2025-0101" "$T/resp"'
+api GET "/api/v1/documents/export.csv?class=Q" rut
+expect_api 400 '"field":"class"' "an unknown class filter: 400 naming class"
+
+# ---- the ledger replays to the same tables ----
+kill -TERM "$SERVER_PID" 2>/dev/null
+wait "$SERVER_PID" 2>/dev/null
+SERVER_PID=""
+run "$SKYDD" verify --data "$I" --replay
+expect_rc 0 "skydd verify --replay: the projections equal the ledger's replay"
+
+finish
