@@ -240,6 +240,27 @@ static void show_list(json_t *o)
 	client_table_release(&t);
 }
 
+/*
+ * Prints text whose newlines come from our own format strings; each piece
+ * between them goes through client_puts_safe (control characters become '?').
+ */
+static void put_text(const char *s)
+{
+	char piece[1400];
+
+	while (*s) {
+		size_t n = strcspn(s, "\n");
+
+		snprintf(piece, sizeof(piece), "%.*s", (int)n, s);
+		client_puts_safe(piece);
+		s += n;
+		if (*s == '\n') {
+			putchar('\n');
+			s++;
+		}
+	}
+}
+
 static void print_measure_line(json_t *x, const char *indent)
 {
 	char line[1400];
@@ -267,12 +288,12 @@ static void show_plan(json_t *o)
 	{
 		snprintf(line, sizeof(line), "\n%s %s\n", s_or(pr, "number", ""),
 		         s_or(pr, "title", ""));
-		client_puts_safe(line);
+		put_text(line);
 		json_array_foreach(json_object_get(pr, "objectives"), j, ob)
 		{
 			snprintf(line, sizeof(line), "  %s %s\n", s_or(ob, "number", ""),
 			         s_or(ob, "title", ""));
-			client_puts_safe(line);
+			put_text(line);
 			json_array_foreach(json_object_get(ob, "measures"), k, x)
 			        print_measure_line(x, "    ");
 		}
@@ -337,7 +358,7 @@ static void show_history(json_t *o)
 		         (long long)json_integer_value(json_object_get(x, "seq")),
 		         s_or(x, "kind", ""),
 		         (long long)json_integer_value(json_object_get(x, "actor")));
-		client_puts_safe(line);
+		put_text(line);
 	}
 }
 
@@ -364,24 +385,24 @@ static void show_report(json_t *o)
 	         (long long)json_integer_value(json_object_get(tot, "updated")),
 	         (long long)json_integer_value(json_object_get(tot, "completed")),
 	         (long long)json_integer_value(json_object_get(tot, "written_off")));
-	client_puts_safe(line);
+	put_text(line);
 	json_array_foreach(json_object_get(r, "strategic_priorities"), i, pr)
 	{
 		snprintf(line, sizeof(line), "\n%s %s\n", s_or(pr, "number", ""),
 		         s_or(pr, "title", ""));
-		client_puts_safe(line);
+		put_text(line);
 		json_array_foreach(json_object_get(pr, "objectives"), j, ob)
 		{
 			snprintf(line, sizeof(line), "  %s %s\n", s_or(ob, "number", ""),
 			         s_or(ob, "title", ""));
-			client_puts_safe(line);
+			put_text(line);
 			json_array_foreach(json_object_get(ob, "measures"), k, x)
 			        print_measure_line(x, "    ");
 		}
 	}
 	for (i = 0; i < 3; i++) {
 		snprintf(line, sizeof(line), "\nAppendix: %s\n", sect_name[i]);
-		client_puts_safe(line);
+		put_text(line);
 		json_array_foreach(json_object_get(json_object_get(r, "appendix"), sect[i]), j, x)
 		        print_measure_line(x, "  ");
 	}
@@ -402,7 +423,7 @@ static void show_deadlines(json_t *o)
 		         (long long)json_integer_value(json_object_get(x, "year")),
 		         (long long)json_integer_value(json_object_get(x, "days_left")),
 		         s_or(x, "plan_title", ""));
-		client_puts_safe(line);
+		put_text(line);
 	}
 }
 

@@ -1,0 +1,263 @@
+#!/bin/sh
+# Coordinated action plans through a real 'skydd serve' and the CLI: the
+# seed (shared/data/handlingsplan-2021.json) imports with 94 measures, its
+# export equals the file byte for byte (CLI and API) and as JSON (python3),
+# filters by organisation and status, the 2021 report as JSON and as XLSX
+# (a valid zip, from the CLI and the API), bad files refused with the JSON
+# path named and nothing written (the plan tables hashed with sqlite3 before
+# and after), editing with numbers never reused, history, deadlines, and
+# verify --replay.
+set -u
+# shellcheck source=tests/sh/lib.sh
+. "$(dirname "$0")/lib.sh"
+need_file "$SKYDD"
+need_prog curl oathtool python3 sqlite3 sha256sum date sed grep
+setup_tmp
+
+SEED=${SKYDD_SHARED:-../shared}/data/handlingsplan-2021.json
+if [ ! -f "$SEED" ]; then
+	not_ok "prerequisite: the seed $SEED is missing"
+	finish
+fi
+
+SERVER_PIDS=""
+cleanup() {
+	for _p in $SERVER_PIDS; do
+		kill -TERM "$_p" 2>/dev/null
+		wait "$_p" 2>/dev/null
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+
+start_server() {
+	_dir=$1
+	for _try in 1 2 3 4 5 6 7 8 9 10; do
+		PORT=$(rand_between 20000 60999)
+		"$SKYDD" serve --data "$_dir" --listen "127.0.0.1:$PORT" >"$T/serve.$PORT.log" 2>&1 &
+		_pid=$!
+		_i=0
+		while [ "$_i" -lt 300 ] && kill -0 "$_pid" 2>/dev/null; do
+			if curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then
+				SERVER_PIDS="$SERVER_PIDS $_pid"
+				return 0
+			fi
+			sleep 0.1
+			_i=$((_i + 1))
+		done
+		kill -TERM "$_pid" 2>/dev/null
+		wait "$_pid" 2>/dev/null
+	done
+	return 1
+}
+
+json_str() {
+	sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" "$2" | head -n 1
+}
+
+checks() {
+	if eval "$2"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		show_output
+	fi
+}
+
+# py EXPR FILE: evaluates a python3 expression over the JSON in FILE (bound to d).
+py() {
+	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$2"
+}
+
+export XDG_CONFIG_HOME="$T/cfg"
+unset SKYDD_URL SKYDD_TOKEN SKYDD_CACERT
+PW='Korrekt-Hast-Batteri-77'
+
+# ---- help and usage, no server needed ----
+for sub in list show import export measures add update complete write-off history report \
+	deadlines; do
+	run "$SKYDD" plan "$sub" --help
+	if [ "$RC" -eq 0 ] && grep -q "^usage: skydd plan $sub" "$T/out"; then
+		ok "plan $sub --help prints its usage"
+	else
+		not_ok "plan $sub --help prints its usage"
+		show_output
+	fi
+done
+run "$SKYDD" plan frobnicate
+checks "plan frobnicate: exit 2, one line" 'rc_one_line 2'
+run "$SKYDD" plan complete 3
+checks "plan complete without --year: exit 2, one line" 'rc_one_line 2'
+
+# ---- an instance, its server and a login ----
+I=$T/inst
+DB=$I/skydd.db
+if ! "$SKYDD" init --data "$I" --user anna --json >"$T/init.json" 2>"$T/init.err"; then
+	not_ok "init"
+	diag "$(cat "$T/init.err")"
+	finish
+fi
+OTP=$(json_str one_time_password "$T/init.json")
+SECRET=$(json_str totp_secret "$T/init.json")
+if ! start_server "$I"; then
+	not_ok "skydd serve answers /healthz"
+	finish
+fi
+URL=http://127.0.0.1:$PORT
+CODE=$(oathtool --totp -b "$SECRET")
+printf '%s\n%s\n%s\n' "$OTP" "$PW" "$PW" >"$T/in"
+run "$SKYDD" login --url "$URL" --user anna --code "$CODE" <"$T/in"
+expect_rc 0 "first login (ssc) with enrolment"
+TOKEN=$(sed -n 's/.*"token": *"\([^"]*\)".*/\1/p' "$XDG_CONFIG_HOME/skydd/session")
+AUTH="Authorization: Bearer $TOKEN"
+
+# the plan tables as text, hashed (nothing written = the same hash)
+plan_hash() {
+	for _t in plan plan_authority plan_priority plan_objective plan_measure; do
+		sq "$DB" "SELECT * FROM $_t ORDER BY 1, 2" || echo "error $_t"
+	done | sha256sum | cut -d ' ' -f 1
+}
+ledger_size() {
+	sq "$DB" "SELECT count(*) FROM ledger"
+}
+
+# ---- import, export ----
+run "$SKYDD" plan import "$SEED"
+checks "plan import of the seed: exit 0, 94 measures" \
+	'[ "$RC" -eq 0 ] && grep -q "imported plan 1: 94 measures" "$T/out"'
+run "$SKYDD" plan list
+checks "plan list: 94 measures, 69 current, 16 completed, 9 written off" \
+	'[ "$RC" -eq 0 ] && grep -Eq "^1 +2021 +94 +69 +16 +9 +Samlad" "$T/out"'
+run "$SKYDD" plan export
+cp "$T/out" "$T/export.json"
+checks "plan export (the newest plan) equals the file byte for byte" \
+	'[ "$RC" -eq 0 ] && cmp -s "$T/export.json" "$SEED"'
+checks "plan export equals the file as JSON (python3)" \
+	'python3 -c "import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))" "$T/export.json" "$SEED"'
+run "$SKYDD" plan export 1 --output "$T/export2.json"
+checks "plan export 1 --output FILE writes the same bytes" \
+	'[ "$RC" -eq 0 ] && cmp -s "$T/export2.json" "$SEED"'
+curl -s -H "$AUTH" -o "$T/api-export.json" -w '%{http_code} %{content_type}' \
+	"$URL/api/v1/plans/1/export" >"$T/out"
+checks "GET /api/v1/plans/1/export: 200, JSON, the file's bytes" \
+	'grep -q "^200 application/json" "$T/out" && cmp -s "$T/api-export.json" "$SEED"'
+run "$SKYDD" plan export 9
+checks "plan export of a missing plan: exit 1, one line" 'rc_one_line 1'
+
+# ---- filters ----
+run "$SKYDD" plan measures 1 --org MSB --json
+checks "measures --org MSB: 50 (42 responsible, 8 participant)" \
+	'[ "$(py "len(d[\"measures\"]), sum(m[\"org_role\"]==\"responsible\" for m in d[\"measures\"])" "$T/out")" = "50 42" ]'
+run "$SKYDD" plan measures 1 --org Försvarsmakten --status current --json
+checks "measures --org Försvarsmakten --status current: all current and Försvarsmakten's" \
+	'[ "$(py "all(m[\"status\"]==\"current\" and (\"Försvarsmakten\" in m[\"responsible\"]+m[\"participants\"]) for m in d[\"measures\"]) and len(d[\"measures\"])>0" "$T/out")" = True ]'
+run "$SKYDD" plan measures 1 --status written_off
+checks "measures --status written_off: 9 rows and the header" \
+	'[ "$RC" -eq 0 ] && [ "$(nlines "$T/out")" -eq 10 ]'
+curl -s -H "$AUTH" -o "$T/bad.json" -w '%{http_code}' \
+	"$URL/api/v1/plans/1/measures?status=done" >"$T/out"
+checks "measures?status=done: 400 naming status" \
+	'[ "$(cat "$T/out")" = 400 ] && grep -q "\"field\":\"status\"" "$T/bad.json"'
+
+# ---- the yearly report ----
+run "$SKYDD" plan report 1 --year 2021 --json
+cp "$T/out" "$T/report.json"
+checks "report 2021: 69 current (5 new, 20 updated), 16 completed, 9 written off" \
+	'[ "$(py "[d[\"report\"][\"totals\"][k] for k in (\"current\",\"new\",\"updated\",\"completed\",\"written_off\")]" "$T/report.json")" = "[69, 5, 20, 16, 9]" ]'
+checks "report 2021 is due 2022-03-01" \
+	'[ "$(py "d[\"report\"][\"due\"]" "$T/report.json")" = 2022-03-01 ]'
+run "$SKYDD" plan report 1
+checks "plan report as text lists the appendix" \
+	'[ "$RC" -eq 0 ] && grep -q "Appendix: Written off" "$T/out" && grep -q "^    1.1.1 " "$T/out"'
+run "$SKYDD" plan report 1 --org PTS --json
+checks "report --org PTS: 13 measures" \
+	'[ "$(py "d[\"report\"][\"totals\"][\"measures\"]" "$T/out")" = 13 ]'
+run "$SKYDD" plan report 1 --xlsx "$T/report.xlsx"
+checks "plan report --xlsx writes a valid workbook (zip with xl/workbook.xml)" \
+	'[ "$RC" -eq 0 ] && python3 -c "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); sys.exit(z.testzip() is not None or \"xl/workbook.xml\" not in z.namelist())" "$T/report.xlsx"'
+curl -s -H "$AUTH" -o "$T/api.xlsx" -w '%{http_code} %{content_type}' \
+	"$URL/api/v1/plans/1/report?year=2021&format=xlsx" >"$T/out"
+checks "GET report?format=xlsx: 200, the XLSX type, a valid zip" \
+	'grep -q "^200 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" "$T/out" && python3 -c "import zipfile,sys; sys.exit(zipfile.ZipFile(sys.argv[1]).testzip() is not None)" "$T/api.xlsx"'
+checks "the workbook has the measures' titles" \
+	'python3 -c "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); s=z.read(\"xl/sharedStrings.xml\").decode(); sys.exit(\"Proaktivt stödja de mest skyddsvärda verksamheterna\" not in s)" "$T/api.xlsx"'
+
+# ---- bad files: refused with the JSON path, nothing written ----
+H0=$(plan_hash)
+L0=$(ledger_size)
+bad_file() { # NAME PYTHON-STATEMENT (on d) EXPECTED-PATH
+	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $2; json.dump(d, open(sys.argv[2],'w'), ensure_ascii=False, indent=2)" \
+		"$SEED" "$T/bad-$1.json"
+	run "$SKYDD" plan import "$T/bad-$1.json"
+	if [ "$RC" -ne 0 ] && one_line_stderr && grep -qF -- "$3" "$T/err"; then
+		ok "bad file ($1): refused, one line naming $3"
+	else
+		not_ok "bad file ($1): refused, one line naming $3"
+		show_output
+	fi
+}
+bad_file unknown-field 'd["colour"]="red"' "colour"
+bad_file measure-field 'd["measures"][4]["owner"]="x"' "measures[4].owner"
+bad_file no-objective 'd["measures"][3]["objective"]="9.9"' "measures[3].objective"
+bad_file duplicate 'd["measures"][5]["number"]="1.1.1"' "measures[5].number"
+bad_file bad-year 'd["measures"][0]["start_year"]=1066' "measures[0].start_year"
+bad_file period-backwards 'd["measures"][0]["end_year"]=2001' "measures[0].end_year"
+bad_file wrong-type 'd["report_year"]="2021"' "report_year"
+bad_file unknown-authority 'd["measures"][7]["responsible"]=["NSA"]' "measures[7].responsible[0]"
+bad_file objective-number 'd["strategic_priorities"][1]["objectives"][0]["number"]="1.9"' \
+	"strategic_priorities[1].objectives[0].number"
+bad_file written-off-reason \
+	'[m.__setitem__("status_reason", None) for m in d["measures"] if m["status"]=="written_off"]' \
+	".status_reason"
+printf '{"title": "x", ' >"$T/broken.json"
+run "$SKYDD" plan import "$T/broken.json"
+checks "a file that is not JSON: exit 2, one line" 'rc_one_line 2'
+checks "after every refusal the plan tables are unchanged (sqlite3 hash)" '[ "$(plan_hash)" = "$H0" ]'
+checks "and the ledger has no new entry" '[ "$(ledger_size)" = "$L0" ]'
+curl -s -H "$AUTH" -H 'Content-Type: application/json' --data-binary @"$T/bad-no-objective.json" \
+	-o "$T/bad.json" -w '%{http_code}' "$URL/api/v1/plans" >"$T/out"
+checks "POST /api/v1/plans with a bad measure: 400 naming measures[3].objective" \
+	'[ "$(cat "$T/out")" = 400 ] && grep -qF "\"field\":\"measures[3].objective\"" "$T/bad.json"'
+checks "still nothing written" '[ "$(plan_hash)" = "$H0" ] && [ "$(ledger_size)" = "$L0" ]'
+
+# ---- editing ----
+run "$SKYDD" plan add 1 --objective 1.1 --title "Gemensam övning" --responsible "MSB, FRA" \
+	--participants PTS --period "2022 och tills vidare" --marker new --json
+NEWID=$(py 'd["measure"]["id"]' "$T/out" 2>/dev/null)
+checks "plan add: the next free number 1.1.19" \
+	'[ "$(py "d[\"measure\"][\"number\"]" "$T/out")" = 1.1.19 ]'
+checks "its responsible line is built from the lists" \
+	'[ "$(py "d[\"measure\"][\"responsible_text\"]" "$T/out")" = "MSB och FRA i samverkan med PTS" ]'
+WO=$(sq "$DB" "SELECT id FROM plan_measure WHERE number = '3.2.1'")
+run "$SKYDD" plan add 1 --objective 3.2 --number 3.2.1 --title "Återanvänd"
+checks "plan add with a written-off measure's number: exit 1, never reused" \
+	'rc_one_line 1 && grep -q "never reused" "$T/err"'
+run "$SKYDD" plan update "$NEWID" --period "2022–2023" --marker updated
+checks "plan update: exit 0" '[ "$RC" -eq 0 ] && grep -Eq "^period +2022–2023" "$T/out"'
+run "$SKYDD" plan update "$WO" --title "x"
+checks "plan update of a written-off measure: exit 1" 'rc_one_line 1'
+run "$SKYDD" plan complete "$NEWID" --year 2023
+checks "plan complete: exit 0, completed" '[ "$RC" -eq 0 ] && grep -Eq "^status +completed" "$T/out"'
+run "$SKYDD" plan write-off "$(sq "$DB" "SELECT id FROM plan_measure WHERE number = '1.1.3'")" \
+	--year 2022 --reason "Uppgår i 1.1.19."
+checks "plan write-off: exit 0, written off with the reason" \
+	'[ "$RC" -eq 0 ] && grep -Eq "^reason +Uppgår i 1.1.19." "$T/out"'
+run "$SKYDD" plan history "$NEWID" --json
+checks "plan history: added, updated, completed, each with the number" \
+	'[ "$(py "[(e[\"kind\"], e[\"data\"][\"number\"]) for e in d[\"history\"]]" "$T/out")" = "[('"'"'plan.measure.added'"'"', '"'"'1.1.19'"'"'), ('"'"'plan.measure.updated'"'"', '"'"'1.1.19'"'"'), ('"'"'plan.measure.completed'"'"', '"'"'1.1.19'"'"')]" ]'
+run "$SKYDD" plan deadlines --json
+checks "plan deadlines: one, due on 1 March" \
+	'[ "$(py "len(d[\"deadlines\"]), d[\"deadlines\"][0][\"due\"][4:]" "$T/out")" = "1 -03-01" ]'
+run "$SKYDD" plan export 1 --output "$T/after.json"
+checks "the export after the changes re-imports (a second plan)" \
+	'[ "$RC" -eq 0 ] && "$SKYDD" plan import "$T/after.json" >"$T/out" 2>"$T/err" && grep -q "imported plan 2: 95 measures" "$T/out"'
+run "$SKYDD" plan export 2
+checks "and exports the same bytes again" '[ "$RC" -eq 0 ] && cmp -s "$T/out" "$T/after.json"'
+
+# ---- the ledger replays to the same tables ----
+run "$SKYDD" verify --data "$I" --replay
+checks "verify --replay: exit 0" '[ "$RC" -eq 0 ]'
+
+finish
