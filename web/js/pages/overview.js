@@ -1,20 +1,17 @@
-// Översikt: what exists today, and the registers still to come (marked as such, no fake data).
-import { h } from '../dom.js';
+// Översikt: the compliance status per chapter of PMFS 2022:1, the open findings (filterable,
+// each linking to its object and its paragraph), Kommande (what falls due in 90 days), the
+// trend of findings (plain SVG) and the calendar feed. Staff see their own deadlines.
+import { h, option, table } from '../dom.js';
 import { t } from '../i18n.js';
-import { pageHeading, badge } from '../ui.js';
+import * as api from '../api.js';
+import { pageHeading, badge, loading, loadError, errorBox, showError, busy } from '../ui.js';
+import { fmtDate, daysUntil } from '../format.js';
 
 const OVERSIGHT = ['ssc', 'admin', 'chief', 'auditor'];
-
-const COMING = [
-  ['ssa', '2 kap. 1–11 §§'],
-  ['docs', '3 kap.'],
-  ['keys', '5 kap. 5–6 §§'],
-  ['personnel', '6 kap.'],
-  ['sua', '7 kap.'],
-  ['incidents', '2 kap. 15–19 §§'],
-  ['systems', '4 kap.'],
-  ['plan', '2 kap. 12 och 14 §§'],
-];
+const FINDINGS_ROLES = ['ssc', 'admin', 'chief', 'auditor', 'registrar'];
+const SEVERITIES = ['high', 'medium', 'low'];
+const LEVEL_BADGE = { ok: 'ok', minor: 'info', major: 'danger', unchecked: 'muted' };
+const SVG = 'http://www.w3.org/2000/svg';
 
 export function render(ctx) {
   ctx.setTitle(t('nav.overview'));
@@ -22,6 +19,13 @@ export function render(ctx) {
   const id = me.identity || {};
   const mine = me.roles || [];
   const oversight = OVERSIGHT.some((r) => mine.includes(r));
+  const findingsAllowed = FINDINGS_ROLES.some((r) => mine.includes(r));
+
+  const statusBox = h('div', {}, findingsAllowed ? loading() : null);
+  const findingsBox = h('div', {});
+  const deadlinesBox = h('div', {}, loading());
+  const trendBox = h('div', {});
+  const calendarBox = h('div', {});
 
   const now = [
     ['#/konto', 'nav.account', 'overview.account_text'],
@@ -29,22 +33,240 @@ export function render(ctx) {
     oversight ? ['#/logg', 'nav.log', 'overview.log_text'] : null,
   ].filter(Boolean);
 
-  return h('section', { class: 'page' },
+  const section = h('section', { class: 'page overview' },
     pageHeading(t('nav.overview')),
     h('p', { class: 'lead' }, t('overview.welcome', { name: id.display_name || id.username || '' })),
-    h('p', {}, t('overview.intro')),
+    findingsAllowed ? [
+      h('h2', {}, t('rules.status.heading')),
+      h('p', {}, t('rules.status.intro')),
+      statusBox,
+      h('h2', { id: 'findings' }, t('rules.findings.heading')),
+      findingsBox,
+    ] : h('p', {}, t('overview.intro')),
+    h('h2', {}, t('rules.coming.heading')),
+    h('p', {}, t(findingsAllowed ? 'rules.coming.intro' : 'rules.coming.intro_own')),
+    deadlinesBox,
+    findingsAllowed ? [h('h2', {}, t('rules.trend.heading')), trendBox] : null,
+    h('h2', {}, t('rules.calendar.heading')),
+    calendarBox,
     h('h2', {}, t('overview.now')),
     h('ul', { class: 'cards' }, now.map(([href, title, text]) =>
       h('li', { class: 'card card-link' },
         h('h3', {}, h('a', { href }, t(title))),
-        h('p', {}, t(text))))),
-    h('h2', {}, t('overview.coming')),
-    h('p', {}, t('overview.coming_intro')),
-    h('ul', { class: 'cards' }, COMING.map(([key, ref]) =>
-      h('li', { class: 'card card-coming' },
+        h('p', {}, t(text))))));
+
+  if (findingsAllowed) loadFindings(statusBox, findingsBox);
+  loadDeadlines(deadlinesBox);
+  if (findingsAllowed) loadTrend(trendBox);
+  calendar(calendarBox);
+  return section;
+}
+
+// ---- status per chapter and the findings ----
+
+async function loadFindings(statusBox, findingsBox) {
+  let res, rules;
+  try {
+    [res, rules] = await Promise.all([api.get('/findings'), api.get('/rules')]);
+  } catch (e) {
+    statusBox.replaceChildren(loadError(e));
+    return;
+  }
+  const byId = new Map((rules.rules || []).map((r) => [r.id, r]));
+  statusBox.replaceChildren(chapters(res.chapters || []));
+  const state = { severity: '', chapter: '', covered: false };
+  const list = h('div', {});
+  const draw = () => list.replaceChildren(findingsTable(res.findings || [], byId, state));
+  findingsBox.replaceChildren(filters(res.chapters || [], state, draw), list);
+  draw();
+}
+
+function chapters(list) {
+  const checked = list.filter((c) => c.rules > 0);
+  const unchecked = list.filter((c) => c.rules === 0);
+  return h('div', {},
+    h('ul', { class: 'cards rules-chapters' }, checked.map((c) =>
+      h('li', { class: ['card', `rules-level-${c.level}`] },
         h('div', { class: 'card-head' },
-          h('h3', {}, t(`register.${key}`)),
-          badge(t('overview.coming_badge'), 'coming')),
-        h('p', {}, t(`register.${key}_text`)),
-        h('p', { class: 'ref' }, t('overview.ref', { ref }))))));
+          h('h3', {}, t('rules.chapter', { n: c.chapter }), ' ', h('span', { class: 'rules-chapter-title' }, c.title)),
+          badge(t(`rules.level.${c.level}`), LEVEL_BADGE[c.level])),
+        h('p', { class: 'rules-counts' },
+          SEVERITIES.map((s) => h('span', { class: `rules-count rules-sev-${s}` },
+            t(`rules.count.${s}`, { n: c[s] }))),
+          c.covered ? h('span', { class: 'rules-count' }, t('rules.count.covered', { n: c.covered })) : null),
+        c.refs.length ? h('p', { class: 'ref' }, t('rules.act_on'), ' ',
+          c.refs.map((r, i) => [i ? ', ' : '', h('a', { href: '#findings', class: 'rules-ref' }, r)])) : null))),
+    unchecked.length ? h('p', { class: 'hint' }, t('rules.unchecked', {
+      list: unchecked.map((c) => t('rules.chapter', { n: c.chapter })).join(', '),
+    })) : null);
+}
+
+function filters(chs, state, draw) {
+  const sev = h('select', { id: 'rules-f-sev', on: { change: (e) => { state.severity = e.target.value; draw(); } } },
+    option('', t('rules.filter.any_severity')),
+    SEVERITIES.map((s) => option(s, t(`rules.severity.${s}`))));
+  const ch = h('select', { id: 'rules-f-ch', on: { change: (e) => { state.chapter = e.target.value; draw(); } } },
+    option('', t('rules.filter.any_chapter')),
+    chs.filter((c) => c.rules > 0).map((c) => option(String(c.chapter), t('rules.chapter', { n: c.chapter }))));
+  const cov = h('input', { type: 'checkbox', id: 'rules-f-cov', on: { change: (e) => { state.covered = e.target.checked; draw(); } } });
+  return h('div', { class: 'filters rules-filters' },
+    h('div', { class: 'field' }, h('label', { for: 'rules-f-sev' }, t('rules.filter.severity')), sev),
+    h('div', { class: 'field' }, h('label', { for: 'rules-f-ch' }, t('rules.filter.chapter')), ch),
+    h('div', { class: 'field field-check' }, cov, h('label', { for: 'rules-f-cov' }, t('rules.filter.covered'))));
+}
+
+// Where an object is shown in the UI.
+function objectLink(o) {
+  if (o.document_id) return `#/handlingar/${o.document_id}`;
+  switch (o.type) {
+    case 'identity': return `#/anvandare/${o.id}`;
+    case 'grant': return '#/anvandare';
+    case 'space': return '#/forvaring';
+    case 'medium': return '#/medier';
+    case 'ledger': return '#/logg';
+    default: return null;
+  }
+}
+
+function findingsTable(all, byId, state) {
+  const lang = document.documentElement.lang === 'en' ? 'en' : 'sv';
+  const rank = { high: 0, medium: 1, low: 2 };
+  const list = all
+    .filter((f) => state.covered || f.status === 'open')
+    .filter((f) => !state.severity || f.severity === state.severity)
+    .filter((f) => !state.chapter || String(f.chapter) === state.chapter)
+    .sort((a, b) => rank[a.severity] - rank[b.severity] || a.chapter - b.chapter || a.section - b.section);
+  if (!list.length) return h('p', { class: 'rules-none' }, t('rules.findings.none'));
+  const rows = list.map((f) => {
+    const rule = byId.get(f.rule) || {};
+    const href = objectLink(f.object);
+    const label = f.object.label || `${f.object.type}/${f.object.id}`;
+    return h('tr', { class: f.status === 'covered' ? 'row-ended' : null },
+      h('td', {}, badge(t(`rules.severity.${f.severity}`), f.severity === 'high' ? 'danger' : f.severity === 'medium' ? 'warn' : 'muted')),
+      h('td', {},
+        h('details', { class: 'rules-para' },
+          h('summary', {}, f.ref),
+          h('p', {}, h('strong', {}, t('rules.requires')), ' ', (rule.requires || {})[lang] || ''),
+          h('p', {}, h('strong', {}, t('rules.remedy')), ' ', (rule.remedy || {})[lang] || ''),
+          h('p', { class: 'hint' }, `${f.source} ${f.ref} · ${f.rule}`))),
+      h('td', {}, (f.message || {})[lang] || '',
+        f.status === 'covered' && f.exemption ? [' ', badge(t('rules.covered_by', {
+          ref: f.exemption.reference, until: f.exemption.valid_until,
+        }), 'info')] : null),
+      h('td', {}, href ? h('a', { href }, label) : label),
+      h('td', {}, f.due ? fmtDate(f.due) : fmtDate(f.since)));
+  });
+  return table(t('rules.findings.caption', { n: list.length }), [
+    t('rules.col.severity'), t('rules.col.ref'), t('rules.col.finding'), t('rules.col.object'), t('rules.col.date'),
+  ], rows, { stack: true });
+}
+
+// ---- Kommande ----
+
+async function loadDeadlines(box) {
+  let res;
+  try {
+    res = await api.get('/deadlines?days=90');
+  } catch (e) {
+    box.replaceChildren(loadError(e));
+    return;
+  }
+  const list = res.deadlines || [];
+  if (!list.length) {
+    box.replaceChildren(h('p', { class: 'rules-none' }, t('rules.coming.none')));
+    return;
+  }
+  const rows = list.map((d) => {
+    const href = objectLink(d.object);
+    const label = d.object.label || `${d.object.type}/${d.object.id}`;
+    const days = daysUntil(d.due);
+    return h('tr', {},
+      h('td', {}, fmtDate(d.due), ' ', h('span', { class: 'hint' }, t('rules.coming.in_days', { n: days === null ? '?' : days }))),
+      h('td', {}, t(`rules.kind.${d.kind}`)),
+      h('td', {}, href ? h('a', { href }, label) : label),
+      h('td', { class: 'ref' }, d.ref));
+  });
+  box.replaceChildren(table(t('rules.coming.caption'), [
+    t('rules.col.due'), t('rules.col.what'), t('rules.col.object'), t('rules.col.ref'),
+  ], rows, { stack: true, captionHidden: true }));
+}
+
+// ---- the trend (plain SVG) ----
+
+function svg(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, String(v));
+  for (const c of children.flat()) if (c) el.append(c);
+  return el;
+}
+
+async function loadTrend(box) {
+  let res;
+  try {
+    res = await api.get('/trend?days=180');
+  } catch (e) {
+    box.replaceChildren(loadError(e));
+    return;
+  }
+  const days = new Map();
+  for (const r of res.trend || []) {
+    const d = days.get(r.day) || { open: 0, high: 0 };
+    d.open += r.open;
+    if (r.severity === 'high') d.high += r.open;
+    days.set(r.day, d);
+  }
+  const series = [...days.entries()].sort((a, b) => a[0].localeCompare(b[0]));
+  if (series.length < 2) {
+    box.replaceChildren(h('p', { class: 'hint' }, t('rules.trend.too_short')));
+    return;
+  }
+  const W = 600, H = 160, P = 28;
+  const max = Math.max(1, ...series.map(([, d]) => d.open));
+  const x = (i) => P + (i * (W - 2 * P)) / (series.length - 1);
+  const y = (v) => H - P - (v * (H - 2 * P)) / max;
+  const line = (key) => series.map(([, d], i) => `${x(i).toFixed(1)},${y(d[key]).toFixed(1)}`).join(' ');
+  const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'rules-trend', role: 'img', 'aria-labelledby': 'rules-trend-title' },
+    svg('title', { id: 'rules-trend-title' }, t('rules.trend.title', {
+      from: series[0][0], to: series[series.length - 1][0], now: series[series.length - 1][1].open,
+    })),
+    svg('line', { x1: P, y1: H - P, x2: W - P, y2: H - P, class: 'rules-axis' }),
+    svg('line', { x1: P, y1: P, x2: P, y2: H - P, class: 'rules-axis' }),
+    svg('text', { x: 2, y: P + 4, class: 'rules-axis-label' }, String(max)),
+    svg('text', { x: 2, y: H - P + 4, class: 'rules-axis-label' }, '0'),
+    svg('text', { x: P, y: H - 8, class: 'rules-axis-label' }, series[0][0]),
+    svg('text', { x: W - P, y: H - 8, class: 'rules-axis-label', 'text-anchor': 'end' }, series[series.length - 1][0]),
+    svg('polyline', { points: line('open'), class: 'rules-line-open', fill: 'none' }),
+    svg('polyline', { points: line('high'), class: 'rules-line-high', fill: 'none' }));
+  box.replaceChildren(chart, h('p', { class: 'rules-legend' },
+    h('span', { class: 'rules-key rules-key-open' }, t('rules.trend.open')), ' ',
+    h('span', { class: 'rules-key rules-key-high' }, t('rules.trend.high'))));
+}
+
+// ---- the calendar feed ----
+
+function calendar(box) {
+  const err = errorBox();
+  const out = h('div', {});
+  const create = h('button', { type: 'button', class: 'btn btn-primary' }, t('rules.calendar.create'));
+  const revoke = h('button', { type: 'button', class: 'btn btn-quiet' }, t('rules.calendar.revoke'));
+  create.addEventListener('click', () => busy(create, async () => {
+    try {
+      const r = await api.post('/me/calendar', {});
+      const url = `${location.origin}${r.path}`;
+      out.replaceChildren(
+        h('p', {}, t('rules.calendar.created')),
+        h('p', {}, h('code', { class: 'mono rules-cal-url' }, url)));
+    } catch (e) {
+      showError(err, e);
+    }
+  }));
+  revoke.addEventListener('click', () => busy(revoke, async () => {
+    try {
+      await api.del('/me/calendar');
+      out.replaceChildren(h('p', {}, t('rules.calendar.revoked')));
+    } catch (e) {
+      showError(err, e);
+    }
+  }));
+  box.replaceChildren(h('p', {}, t('rules.calendar.intro')), err, h('p', { class: 'actions' }, create, ' ', revoke), out);
 }
