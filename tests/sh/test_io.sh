@@ -267,6 +267,29 @@ printf 'beteckning;titel;klass;form;sidor;förvaring\nKH-1;Valvplanen;KH;fysisk;
 as rut doc import "$T/kh.csv"
 expect_rc 0 "a KH document and one with a formula-like designation are imported"
 
+# ---- a file over 1 MiB: refused without --batches, imported in parts with it ----
+python3 -c 'import sys
+print("titel;klass;form;exemplar;förvaring")
+for i in range(12000):
+    print("Veckorapport nummer %05d om läget i verksamheten, utfärdad av enheten;BH;fysisk;1;Kassaskåp A" % i)' >"$T/big.csv"
+BEFORE=$(state)
+as rut doc import "$T/big.csv"
+checks "a file over 1 MiB without --batches: exit 2, nothing sent" \
+	'[ "$RC" -eq 2 ] && grep -q "give --batches" "$T/err" && [ "$(state)" = "$BEFORE" ]'
+as rut doc import --dry-run --batches "$T/big.csv"
+checks "--dry-run --batches: every part checked, nothing imported" \
+	'[ "$RC" -eq 0 ] && grep -q "dry run: 2 parts are fine: 12000 documents" "$T/out" && [ "$(state)" = "$BEFORE" ]'
+as rut doc import --batches "$T/big.csv"
+checks "--batches: 12000 documents imported in 2 parts, 2 import entries" \
+	'[ "$RC" -eq 0 ] && grep -q "imported 12000 documents and 12000 copies" "$T/out" &&
+	 [ "$(sq "$I/skydd.db" "SELECT count(*) FROM ledger WHERE kind = '"'"'import.completed'"'"'")" = 4 ]'
+printf 'titel;klass;form;exemplar;förvaring\n' >"$T/big2.csv"
+sed -n '2,8000p' "$T/big.csv" >>"$T/big2.csv"
+printf 'Sista;Q;fysisk;1;Kassaskåp A\n' >>"$T/big2.csv"
+as rut doc import --batches "$T/big2.csv"
+checks "--batches with a bad last row: found before anything is sent, line 8001 named" \
+	'[ "$RC" -eq 1 ] && grep -q "^line 8001, klass:" "$T/out"'
+
 # ---- export ----
 api GET /api/v1/documents/export.csv rut
 checks "export.csv: 200, text/csv, an attachment" \
@@ -275,8 +298,8 @@ checks "export.csv: 200, text/csv, an attachment" \
 cp "$T/resp" "$T/export.csv"
 checks "  … the header is the 3 kap. 10 § fields" \
 	'head -n 1 "$T/export.csv" | grep -q "beteckning;klass;antal exemplar;exemplar;mottagare;kvitterat av;kvitterat;inventerad;status;status datum"'
-checks "  … one row per copy (7 copies, 1 document without copies, the header)" \
-	'[ "$(wc -l <"$T/export.csv")" -eq 9 ]'
+checks "  … one row per copy (12007 copies, 1 document without copies, the header)" \
+	'[ "$(wc -l <"$T/export.csv")" -eq 12009 ]'
 checks "  … the receipt: Eva Ek signed on paper" \
 	'grep -q "^2025-0102;K;1;1;Eva Ek;Eva Ek (papperskvittens Kvittens 2025-17);" "$T/export.csv"'
 formula_guarded() {
