@@ -21,6 +21,8 @@ import * as spacesPage from './js/pages/spaces.js';
 import * as mediaPage from './js/pages/media.js';
 import * as personsPage from './js/pages/persons.js';
 import * as printPage from './js/pages/print.js';
+import * as plansPage from './js/pages/plans.js';
+import * as planPage from './js/pages/plan.js';
 import { REGISTER_ROLES, RECIPIENT_ROLES, pendingReceipts } from './js/register/common.js';
 
 const OVERSIGHT = ['ssc', 'admin', 'chief', 'auditor'];
@@ -47,6 +49,10 @@ const ROUTES = [
   { path: ['personer'], page: personsPage, roles: REGISTER_ROLES },
   { path: ['utskrift', 'register'], page: printPage, roles: REGISTER_ROLES },
   { path: ['utskrift', 'forstoring', ':id'], page: printPage, roles: REGISTER_ROLES },
+  // coordinated action plans (handlingsplaner): not classified, every logged-in identity reads
+  { path: ['handlingsplaner'], page: plansPage },
+  { path: ['handlingsplaner', ':id'], page: planPage },
+  { path: ['handlingsplaner', ':id', 'redovisning'], page: { render: planPage.renderReport } },
 ];
 
 const NAV = [
@@ -58,6 +64,7 @@ const NAV = [
   { hash: '#/forvaring', key: 'reg.nav.spaces', top: 'forvaring', roles: REGISTER_ROLES },
   { hash: '#/medier', key: 'reg.nav.media', top: 'medier', roles: REGISTER_ROLES },
   { hash: '#/personer', key: 'reg.nav.persons', top: 'personer', roles: REGISTER_ROLES },
+  { hash: '#/handlingsplaner', key: 'plan.nav', top: 'handlingsplaner' },
   { hash: '#/konto', key: 'nav.account', top: 'konto' },
   { hash: '#/anvandare', key: 'nav.users', top: 'anvandare', roles: OVERSIGHT },
   { hash: '#/logg', key: 'nav.log', top: 'logg', roles: OVERSIGHT },

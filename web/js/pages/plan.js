@@ -1,0 +1,289 @@
+// One action plan: strategic priorities → objectives → measures with status and markers,
+// filters by organisation and status, a measure's history, editing (ssc, chief), and the
+// yearly report (redovisning) as a print view.
+import { h, field, option, table } from '../dom.js';
+import { t } from '../i18n.js';
+import * as api from '../api.js';
+import { pageHeading, loading, loadError, errorBox, showError, hideError, busy, badge, facts } from '../ui.js';
+import { canEditPlans, planStyles } from './plans.js';
+
+const STATUSES = ['current', 'completed', 'written_off'];
+const STATUS_KIND = { current: 'info', completed: 'ok', written_off: 'muted' };
+
+function statusBadge(m) {
+  const s = m.status || 'current';
+  const text = s === 'current' ? t('plan.status.current')
+    : t(`plan.status.${s}_in`, { year: m.status_year ?? '' });
+  return badge(text, STATUS_KIND[s]);
+}
+
+function markerBadge(marker) {
+  return marker ? badge(t(`plan.marker.${marker}`), marker === 'new' ? 'warn' : 'info') : null;
+}
+
+function involves(m, org) {
+  return !org || (m.responsible || []).includes(org) || (m.participants || []).includes(org);
+}
+
+function paragraphs(text) {
+  return String(text || '').split(/\n\n+/).filter(Boolean).map((p) => h('p', {}, p));
+}
+
+export function render(ctx) {
+  planStyles();
+  const id = ctx.params.id;
+  const box = h('div', {}, loading());
+  const section = h('section', { class: 'page plan' },
+    h('p', { class: 'crumbs print-hide' }, h('a', { href: '#/handlingsplaner' }, t('plan.nav'))),
+    pageHeading(t('plan.nav')), box);
+  load(ctx, id, section, box);
+  return section;
+}
+
+async function load(ctx, id, section, box) {
+  let plan;
+  try {
+    plan = (await api.get(`/plans/${encodeURIComponent(id)}`)).plan;
+  } catch (e) {
+    box.replaceChildren(loadError(e));
+    return;
+  }
+  ctx.setTitle(plan.title);
+  section.querySelector('h1').textContent = plan.title;
+  const writer = canEditPlans(ctx.me);
+  const filters = { org: '', status: '' };
+  const tree = h('div', { class: 'plan-tree' });
+  const org = field(t('plan.filter.org'), { name: 'org' }, {
+    tag: 'select',
+    options: [option('', t('plan.filter.all_orgs')), ...(plan.authorities || []).map((a) => option(a.short, `${a.short} – ${a.name}`))],
+  });
+  const status = field(t('plan.filter.status'), { name: 'status' }, {
+    tag: 'select',
+    options: [option('', t('plan.filter.all_statuses')), ...STATUSES.map((s) => option(s, t(`plan.status.${s}`)))],
+  });
+  const refresh = () => drawTree(ctx, plan, filters, tree, writer);
+  org.input.addEventListener('change', () => { filters.org = org.input.value; refresh(); });
+  status.input.addEventListener('change', () => { filters.status = status.input.value; refresh(); });
+  const c = plan.counts || {};
+  box.replaceChildren(
+    facts([
+      [t('plan.period'), plan.period],
+      [t('plan.report_year'), String(plan.report_year)],
+      [t('plan.count.measures'), t('plan.counts', { measures: c.measures, current: c.current, completed: c.completed, written_off: c.written_off })],
+    ]),
+    h('p', { class: 'plan-links print-hide' },
+      h('a', { class: 'btn', href: `#/handlingsplaner/${plan.id}/redovisning` }, t('plan.report.open')), ' ',
+      h('a', { class: 'btn btn-quiet', href: `/api/v1/plans/${plan.id}/export`, download: `handlingsplan-${plan.id}.json` }, t('plan.export'))),
+    h('div', { class: 'plan-filters print-hide', role: 'group', 'aria-label': t('plan.filter.label') }, org.wrap, status.wrap),
+    tree,
+    writer ? addForm(ctx, plan) : null);
+  refresh();
+}
+
+function drawTree(ctx, plan, filters, tree, writer) {
+  let shown = 0;
+  const parts = (plan.strategic_priorities || []).map((p) => h('section', { class: 'plan-priority' },
+    h('h2', {}, `${p.number} ${p.title}`),
+    (p.objectives || []).map((o) => {
+      const ms = (o.measures || []).filter((m) => involves(m, filters.org) && (!filters.status || m.status === filters.status));
+      shown += ms.length;
+      return h('section', { class: 'plan-objective', dataset: { objective: o.number } },
+        h('h3', {}, `${o.number} ${o.title}`),
+        ms.length ? h('ul', { class: 'plan-measures' }, ms.map((m) => h('li', {}, measureItem(ctx, m, writer))))
+          : h('p', { class: 'empty' }, t('plan.no_measures')));
+    })));
+  tree.replaceChildren(h('p', { class: 'plan-shown', role: 'status' }, t('plan.shown', { count: shown })), ...parts);
+}
+
+function measureItem(ctx, m, writer) {
+  const histBox = h('div', { class: 'plan-history' });
+  const details = h('details', { class: 'plan-measure', dataset: { measure: String(m.id), number: m.number, status: m.status } },
+    h('summary', {}, h('span', { class: 'plan-number' }, m.number), ' ', m.title, ' ', statusBadge(m), ' ', markerBadge(m.marker)),
+    h('div', { class: 'plan-measure-body' },
+      paragraphs(m.description),
+      facts([
+        [t('plan.responsible'), m.responsible_text || '–'],
+        [t('plan.period'), m.period_text || '–'],
+        ...(m.status === 'written_off' ? [[t('plan.reason'), m.status_reason || '–']] : []),
+      ]),
+      h('button', { type: 'button', class: 'btn btn-quiet print-hide', on: { click: (ev) => showHistory(ev.currentTarget, m, histBox) } }, t('plan.history.show')),
+      histBox,
+      writer && m.status === 'current' ? editForms(ctx, m) : null));
+  return details;
+}
+
+async function showHistory(button, m, box) {
+  await busy(button, async () => {
+    try {
+      const r = await api.get(`/measures/${m.id}/history`);
+      box.replaceChildren(table(t('plan.history.title', { number: m.number }),
+        [t('plan.history.time'), t('plan.history.kind'), t('plan.history.actor'), t('plan.history.seq')],
+        (r.history || []).map((e) => h('tr', {},
+          h('td', { class: 'nowrap' }, e.time),
+          h('td', {}, t(`plan.kind.${e.kind.replace(/\./g, '_')}`)),
+          h('td', {}, String(e.actor)),
+          h('td', {}, h('a', { href: `#/logg/${e.seq}` }, String(e.seq)))))));
+    } catch (e) {
+      box.replaceChildren(loadError(e));
+    }
+  });
+}
+
+// A small form that sends body() to path; reloads the page when done.
+function actionForm(ctx, title, fields, path, method, body, doneKey, m) {
+  const err = errorBox();
+  const button = h('button', { type: 'submit', class: 'btn' }, title);
+  const form = h('form', { class: 'form plan-action print-hide', novalidate: true }, err, fields.map((f) => f.wrap), button);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    hideError(err);
+    await busy(button, async () => {
+      try {
+        await api.call(method, path, body());
+        ctx.announceNext(t(doneKey, { number: m ? m.number : '' }));
+        ctx.navigate(location.hash);
+      } catch (e) {
+        showError(err, e, form);
+      }
+    });
+  });
+  return form;
+}
+
+function editForms(ctx, m) {
+  const year = new Date().getFullYear();
+  const cYear = field(t('plan.year'), { name: 'year', type: 'number', min: '1990', max: '2100', value: String(year), required: true });
+  const wYear = field(t('plan.year'), { name: 'year', type: 'number', min: '1990', max: '2100', value: String(year), required: true });
+  const reason = field(t('plan.reason'), { name: 'reason', required: true, rows: '3' }, { tag: 'textarea' });
+  const title = field(t('plan.title'), { name: 'title', type: 'text', value: m.title, maxlength: '500' });
+  const period = field(t('plan.period'), { name: 'period_text', type: 'text', value: m.period_text || '', maxlength: '64' }, { hint: t('plan.period_hint') });
+  const marker = field(t('plan.marker.label'), { name: 'marker' }, {
+    tag: 'select',
+    options: ['none', 'new', 'updated'].map((x) => option(x, t(`plan.marker.${x}`), (m.marker || 'none') === x)),
+  });
+  return h('div', { class: 'plan-edit' },
+    h('h4', {}, t('plan.edit.update')),
+    actionForm(ctx, t('plan.edit.save'), [title, period, marker], `/measures/${m.id}`, 'PATCH', () => {
+      const b = { marker: marker.input.value };
+      if (title.input.value.trim() && title.input.value.trim() !== m.title) b.title = title.input.value.trim();
+      if (period.input.value.trim() && period.input.value.trim() !== (m.period_text || '')) b.period_text = period.input.value.trim();
+      return b;
+    }, 'plan.edit.updated', m),
+    h('h4', {}, t('plan.edit.complete')),
+    actionForm(ctx, t('plan.edit.complete'), [cYear], `/measures/${m.id}/complete`, 'POST',
+      () => ({ year: Number(cYear.input.value) }), 'plan.edit.completed', m),
+    h('h4', {}, t('plan.edit.write_off')),
+    actionForm(ctx, t('plan.edit.write_off'), [wYear, reason], `/measures/${m.id}/write-off`, 'POST',
+      () => ({ year: Number(wYear.input.value), reason: reason.input.value.trim() }), 'plan.edit.written_off', m));
+}
+
+function list(text) {
+  return String(text || '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function addForm(ctx, plan) {
+  const objectives = (plan.strategic_priorities || []).flatMap((p) => p.objectives || []);
+  const objective = field(t('plan.objective'), { name: 'objective', required: true }, {
+    tag: 'select', options: objectives.map((o) => option(o.number, `${o.number} ${o.title.slice(0, 80)}`)),
+  });
+  const number = field(t('plan.number'), { name: 'number', type: 'text', maxlength: '16' }, { hint: t('plan.number_hint') });
+  const title = field(t('plan.title'), { name: 'title', type: 'text', maxlength: '500', required: true });
+  const description = field(t('plan.description'), { name: 'description', rows: '4' }, { tag: 'textarea' });
+  const responsible = field(t('plan.responsible'), { name: 'responsible', type: 'text' }, { hint: t('plan.orgs_hint') });
+  const participants = field(t('plan.participants'), { name: 'participants', type: 'text' }, { hint: t('plan.orgs_hint') });
+  const period = field(t('plan.period'), { name: 'period_text', type: 'text', maxlength: '64' }, { hint: t('plan.period_hint') });
+  const marker = field(t('plan.marker.label'), { name: 'marker' }, {
+    tag: 'select', options: ['new', 'updated', 'none'].map((x) => option(x, t(`plan.marker.${x}`))),
+  });
+  const form = actionForm(ctx, t('plan.add.submit'), [objective, number, title, description, responsible, participants, period, marker],
+    `/plans/${plan.id}/measures`, 'POST', () => {
+      const b = { objective: objective.input.value, title: title.input.value.trim(), marker: marker.input.value };
+      if (number.input.value.trim()) b.number = number.input.value.trim();
+      if (description.input.value.trim()) b.description = description.input.value.trim();
+      if (responsible.input.value.trim()) b.responsible = list(responsible.input.value);
+      if (participants.input.value.trim()) b.participants = list(participants.input.value);
+      if (period.input.value.trim()) b.period_text = period.input.value.trim();
+      return b;
+    }, 'plan.add.done', null);
+  return h('section', { class: 'plan-add print-hide' }, h('h2', {}, t('plan.add.title')), h('p', { class: 'hint' }, t('plan.add.hint')), form);
+}
+
+// ---- the yearly report (redovisning): a print view ----
+
+export function renderReport(ctx) {
+  planStyles();
+  const id = ctx.params.id;
+  const q = new URLSearchParams((location.hash.split('?')[1]) || '');
+  const box = h('div', {}, loading());
+  const section = h('section', { class: 'page plan-report' },
+    h('p', { class: 'crumbs print-hide' }, h('a', { href: '#/handlingsplaner' }, t('plan.nav')), ' › ',
+      h('a', { href: `#/handlingsplaner/${id}` }, t('plan.back'))),
+    pageHeading(t('plan.report.title')), box);
+  loadReport(ctx, id, q.get('year'), q.get('org'), section, box);
+  return section;
+}
+
+async function loadReport(ctx, id, year, org, section, box) {
+  let plan;
+  let r;
+  try {
+    plan = (await api.get(`/plans/${encodeURIComponent(id)}`)).plan;
+    r = (await api.get(`/plans/${encodeURIComponent(id)}/report${api.query({ year, org })}`)).report;
+  } catch (e) {
+    box.replaceChildren(loadError(e));
+    return;
+  }
+  ctx.setTitle(t('plan.report.heading', { year: r.year }));
+  section.querySelector('h1').textContent = `${plan.title} – ${t('plan.report.heading', { year: r.year })}`;
+  const yearF = field(t('plan.year'), { name: 'year', type: 'number', min: '1990', max: '2100', value: String(r.year) });
+  const orgF = field(t('plan.filter.org'), { name: 'org' }, {
+    tag: 'select',
+    options: [option('', t('plan.filter.all_orgs')), ...(plan.authorities || []).map((a) => option(a.short, a.short, a.short === r.org))],
+  });
+  const form = h('form', { class: 'form plan-report-form print-hide', novalidate: true }, yearF.wrap, orgF.wrap,
+    h('button', { type: 'submit', class: 'btn' }, t('plan.report.show')));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    ctx.navigate(`#/handlingsplaner/${id}/redovisning${api.query({ year: yearF.input.value, org: orgF.input.value })}`);
+  });
+  const tot = r.totals || {};
+  const xlsx = `/api/v1/plans/${plan.id}/report${api.query({ year: r.year, org: r.org, format: 'xlsx' })}`;
+  const measureRows = (ms, withStatus) => ms.map((m) => h('tr', { dataset: { number: m.number } },
+    h('th', { scope: 'row', class: 'nowrap' }, m.number),
+    h('td', {}, m.title),
+    h('td', {}, m.responsible_text || '–'),
+    withStatus ? h('td', { class: 'nowrap' }, m.status_year ? String(m.status_year) : (m.period_text || '–'))
+      : h('td', { class: 'nowrap' }, m.period_text || '–'),
+    withStatus === 'reason' ? h('td', {}, m.status_reason || '') : h('td', {}, m.marker ? t(`plan.marker.${m.marker}`) : '')));
+  box.replaceChildren(
+    form,
+    h('p', { class: 'plan-links print-hide' },
+      h('button', { type: 'button', class: 'btn btn-primary', on: { click: () => window.print() } }, t('plan.report.print')), ' ',
+      h('a', { class: 'btn btn-quiet', href: xlsx, download: `redovisning-${plan.id}-${r.year}.xlsx` }, t('plan.report.xlsx'))),
+    facts([
+      [t('plan.report.year'), String(r.year)],
+      [t('plan.report.due'), r.due],
+      [t('plan.filter.org'), r.org || t('plan.filter.all_orgs')],
+      [t('plan.count.measures'), t('plan.report.totals', tot)],
+    ]),
+    (r.strategic_priorities || []).map((p) => h('section', { class: 'plan-priority' },
+      h('h2', {}, `${t('plan.priority')} ${p.number}: ${p.title}`),
+      (p.objectives || []).map((o) => h('section', { class: 'plan-objective', dataset: { objective: o.number } },
+        h('h3', {}, `${t('plan.objective')} ${o.number}: ${o.title}`),
+        h('p', { class: 'plan-counts' }, t('plan.report.objective_counts', o.counts || {})),
+        (o.measures || []).length ? table(t('plan.report.measures_of', { number: o.number }),
+          [t('plan.number'), t('plan.title'), t('plan.responsible'), t('plan.period'), t('plan.marker.label')],
+          measureRows(o.measures, false), { captionHidden: true }) : null)))),
+    h('section', { class: 'plan-appendix' },
+      h('h2', {}, t('plan.report.appendix')),
+      ['current', 'completed', 'written_off'].map((s) => {
+        const ms = ((r.appendix || {})[s]) || [];
+        const headers = [t('plan.number'), t('plan.title'), t('plan.responsible'),
+          s === 'current' ? t('plan.period') : t('plan.year'), s === 'written_off' ? t('plan.reason') : t('plan.marker.label')];
+        return h('section', { class: 'plan-appendix-part', dataset: { status: s } },
+          h('h3', {}, t(`plan.report.appendix_${s}`, { count: ms.length })),
+          ms.length ? table(t(`plan.report.appendix_${s}`, { count: ms.length }), headers,
+            measureRows(ms, s === 'current' ? false : (s === 'written_off' ? 'reason' : true)), { captionHidden: true })
+            : h('p', { class: 'empty' }, t('plan.no_measures')));
+      })));
+}
