@@ -23,7 +23,7 @@ import * as personsPage from './js/pages/persons.js';
 import * as printPage from './js/pages/print.js';
 import * as plansPage from './js/pages/plans.js';
 import * as planPage from './js/pages/plan.js';
-import { REGISTER_ROLES, RECIPIENT_ROLES, pendingReceipts } from './js/register/common.js';
+import { REGISTER_ROLES, RECIPIENT_ROLES, INVENTORY_ROLES, pendingReceipts, setMe, forget } from './js/register/common.js';
 
 const OVERSIGHT = ['ssc', 'admin', 'chief', 'auditor'];
 
@@ -42,8 +42,8 @@ const ROUTES = [
   { path: ['handlingar', ':id'], page: documentPage },
   { path: ['kvittera'], page: receiptsPage, roles: RECIPIENT_ROLES },
   { path: ['mina-exemplar'], page: myCopiesPage, roles: RECIPIENT_ROLES },
-  { path: ['inventering'], page: inventoriesPage, roles: REGISTER_ROLES },
-  { path: ['inventering', ':id'], page: inventoryPage, roles: REGISTER_ROLES },
+  { path: ['inventering'], page: inventoriesPage, roles: INVENTORY_ROLES },
+  { path: ['inventering', ':id'], page: inventoryPage, roles: INVENTORY_ROLES },
   { path: ['forvaring'], page: spacesPage, roles: REGISTER_ROLES },
   { path: ['medier'], page: mediaPage, roles: REGISTER_ROLES },
   { path: ['personer'], page: personsPage, roles: REGISTER_ROLES },
@@ -60,7 +60,7 @@ const NAV = [
   { hash: '#/handlingar', key: 'reg.nav.documents', top: 'handlingar', roles: REGISTER_ROLES },
   { hash: '#/kvittera', key: 'reg.nav.receipts', top: 'kvittera', roles: RECIPIENT_ROLES, count: 'receipts' },
   { hash: '#/mina-exemplar', key: 'reg.nav.my_copies', top: 'mina-exemplar', roles: RECIPIENT_ROLES },
-  { hash: '#/inventering', key: 'reg.nav.inventories', top: 'inventering', roles: REGISTER_ROLES },
+  { hash: '#/inventering', key: 'reg.nav.inventories', top: 'inventering', roles: INVENTORY_ROLES },
   { hash: '#/forvaring', key: 'reg.nav.spaces', top: 'forvaring', roles: REGISTER_ROLES },
   { hash: '#/medier', key: 'reg.nav.media', top: 'medier', roles: REGISTER_ROLES },
   { hash: '#/personer', key: 'reg.nav.persons', top: 'personer', roles: REGISTER_ROLES },
@@ -116,8 +116,11 @@ async function loadMe() {
     state.me = await api.get('/me', { auth: false });
   } catch (e) {
     state.me = null;
+    setMe(null);
     if (e.code !== 'unauthenticated' && e.status !== 401) throw e;
   }
+  setMe(state.me);
+  forget();
   return state.me;
 }
 

@@ -6,7 +6,7 @@ import * as api from '../api.js';
 import { todayISO } from '../format.js';
 import { pageHeading, errorBox, showError, hideError, busy } from '../ui.js';
 import {
-  CLASSES, label, lookup, checkbox, intValue, compact, one, forget,
+  CLASSES, label, lookup, checkbox, intValue, compact, one, forget, fill,
 } from '../register/common.js';
 
 export function render(ctx) {
@@ -18,7 +18,7 @@ export function render(ctx) {
     h('p', { class: 'lead' }, t('reg.new.intro')),
     body);
   Promise.all([lookup('persons'), lookup('spaces'), lookup('systems')]).then(([persons, spaces, systems]) => {
-    body.replaceChildren(newForm(ctx, persons, spaces, systems));
+    fill(body, newForm(ctx, persons, spaces, systems));
   });
   return section;
 }
@@ -44,7 +44,7 @@ function newForm(ctx, persons, spaces, systems) {
   });
   const originator = field(t('reg.doc.originator'), { name: 'originator', type: 'text', autocomplete: 'off', maxlength: '200' },
     { hint: t('reg.new.originator_hint') });
-  const caseNo = field(t('reg.doc.case_number'), { name: 'case_number', type: 'text', autocomplete: 'off', maxlength: '100' });
+  const caseNo = field(t('reg.doc.case_number'), { name: 'case_number', type: 'text', autocomplete: 'off', maxlength: '64' });
   const docDate = field(t('reg.doc.document_date'), { name: 'document_date', type: 'date' });
   const system = field(t('reg.doc.system'), { name: 'system_id' }, {
     tag: 'select', hint: t('reg.new.system_hint'),

@@ -9,7 +9,7 @@ import { pageHeading, loading, loadError, facts, badge } from '../ui.js';
 import {
   CLASSES, WRITERS, hasRole, canWrite, classBadge, stateBadge, label, items, one, lookup, byId, forget,
   personText, spaceText, whereText, recordSelect, enumSelect, actionForm, missing, intValue, compact,
-  checkbox, headRow,
+  headRow, fill,
 } from '../register/common.js';
 
 const OVERSIGHT = ['ssc', 'admin', 'chief', 'auditor'];
@@ -25,7 +25,7 @@ export function render(ctx) {
     body);
   ctx.setTitle(t('reg.nav.documents'));
   if (!Number.isSafeInteger(id) || id < 1) {
-    body.replaceChildren(loadError({ code: 'not_found' }));
+    fill(body, loadError({ code: 'not_found' }));
     return section;
   }
   const view = { ctx, id, section, body };
@@ -42,7 +42,7 @@ async function load(view, focusSel) {
       lookup('persons'), lookup('spaces'), lookup('distributors'), lookup('systems'),
     ]);
   } catch (e) {
-    body.replaceChildren(loadError(e));
+    fill(body, loadError(e));
     return;
   }
   Object.assign(view, {
@@ -52,12 +52,12 @@ async function load(view, focusSel) {
   });
   ctx.setTitle(doc.designation);
   const heading = section.querySelector('h1');
-  heading.replaceChildren(h('span', { class: 'mono' }, doc.designation), ' ', classBadge(doc.class, { large: true }));
+  fill(heading, h('span', { class: 'mono' }, doc.designation), ' ', classBadge(doc.class, { large: true }));
   heading.dataset.class = doc.class;
 
   const historyBox = h('div', {}, loading());
   const decisionsBox = h('div', {});
-  body.replaceChildren(
+  fill(body,
     h('p', { class: 'lead doc-title' }, doc.title),
     headRow(h('h2', { id: 'doc-facts' }, t('reg.doc.facts')),
       view.writer ? editToggle(view) : null),
@@ -135,7 +135,7 @@ function editForm(view, close) {
   const title = field(t('reg.doc.title'), { name: 'title', type: 'text', value: d.title, maxlength: '500', required: true });
   const pages = field(t('reg.doc.pages'), { name: 'pages', type: 'number', min: '1', value: d.pages ? String(d.pages) : '' });
   const att = field(t('reg.doc.attachments'), { name: 'attachments', type: 'number', min: '0', value: String(d.attachments ?? 0) });
-  const caseNo = field(t('reg.doc.case_number'), { name: 'case_number', type: 'text', value: d.case_number || '', maxlength: '100' });
+  const caseNo = field(t('reg.doc.case_number'), { name: 'case_number', type: 'text', value: d.case_number || '', maxlength: '64' });
   const orig = field(t('reg.doc.originator'), { name: 'originator', type: 'text', value: d.originator || '', maxlength: '200' });
   return actionForm({
     title: t('reg.doc.edit_title'), class: 'form-grid', close,
@@ -198,7 +198,7 @@ function copiesSection(view) {
             dataset: { act },
           }, t(`reg.copy.act_${act}`));
           b.addEventListener('click', () => {
-            formRow.replaceChildren(h('td', { colspan: '5' }, copyForm(view, c, act, () => {
+            fill(formRow, h('td', { colspan: '5' }, copyForm(view, c, act, () => {
               formRow.hidden = true;
               formRow.replaceChildren();
               b.focus();
@@ -278,7 +278,7 @@ function copyForm(view, c, act, close) {
   const today = todayISO();
   if (act === 'issue') {
     const person = recordSelect(t('reg.copy.person'), 'person_id', activePersons(view), { required: true, empty: t('reg.choose') });
-    const paper = field(t('reg.copy.paper_ref'), { name: 'paper_ref', type: 'text', maxlength: '100', autocomplete: 'off' },
+    const paper = field(t('reg.copy.paper_ref'), { name: 'paper_ref', type: 'text', maxlength: '128', autocomplete: 'off' },
       { hint: t('reg.copy.paper_hint') });
     fields.push(person, paper);
     intro = ['K', 'H', 'KH'].includes(doc.class) && doc.form === 'physical' ? t('reg.copy.issue_receipt', { class: label('reg.class', doc.class) }) : null;
@@ -313,13 +313,17 @@ function copyForm(view, c, act, close) {
       ['shredder', 'burning', 'degausser', 'crushing'].map((m) => option(t(`reg.destroy.m_${m}`), '')));
     const on = field(t('reg.destroy.date'), { name: 'destroyed_on', type: 'date', value: today, max: today, required: true });
     const performer = recordSelect(t('reg.destroy.performer'), 'performer_id', activePersons(view), { required: true, empty: t('reg.choose') });
-    const witness = recordSelect(t('reg.destroy.witness'), 'witness_id', activePersons(view), { empty: t('reg.none') });
+    const kPlus = doc.class !== 'BH';
+    const witness = recordSelect(t('reg.destroy.witness'), 'witness_id', activePersons(view), {
+      empty: kPlus ? t('reg.choose') : t('reg.none'), required: kPlus, hint: kPlus ? t('reg.destroy.witness_hint') : null,
+    });
     fields.push(method, methods, on, performer, witness);
     intro = t('reg.destroy.intro');
     collect = () => {
       if (!method.input.value.trim()) return missing(method.input, t('reg.destroy.method_missing'));
       if (!on.input.value) return missing(on.input, t('reg.destroy.date_missing'));
       if (!performer.input.value) return missing(performer.input, t('reg.destroy.performer_missing'));
+      if (kPlus && !witness.input.value) return missing(witness.input, t('reg.destroy.witness_missing'));
       if (witness.input.value && witness.input.value === performer.input.value) return missing(witness.input, t('reg.destroy.witness_same'));
       return compact({
         method: method.input.value.trim(), destroyed_on: on.input.value, performer_id: Number(performer.input.value),
@@ -374,8 +378,8 @@ function receiptsSection(view) {
     if (view.writer && r.state === 'pending') {
       const b = h('button', { type: 'button', class: 'btn btn-small' }, t('reg.receipt.paper'));
       b.addEventListener('click', () => {
-        const ref = field(t('reg.copy.paper_ref'), { name: 'paper_ref', type: 'text', maxlength: '100', required: true });
-        formRow.replaceChildren(h('td', { colspan: '6' }, actionForm({
+        const ref = field(t('reg.copy.paper_ref'), { name: 'paper_ref', type: 'text', maxlength: '128', required: true });
+        fill(formRow, h('td', { colspan: '6' }, actionForm({
           title: t('reg.receipt.paper_title'), fields: [ref], submitText: t('reg.save'),
           close: () => { formRow.hidden = true; formRow.replaceChildren(); b.focus(); },
           collect: () => (ref.input.value.trim() ? { paper_ref: ref.input.value.trim() } : missing(ref.input, t('reg.receipt.paper_missing'))),
@@ -412,11 +416,13 @@ function shipmentsSection(view) {
       const b = h('button', { type: 'button', class: 'btn btn-small' }, t('reg.ship.deliver'));
       b.addEventListener('click', () => {
         const on = field(t('reg.ship.delivered_on'), { name: 'delivered_on', type: 'date', value: todayISO(), required: true });
-        const ref = field(t('reg.ship.delivery_ref'), { name: 'delivery_ref', type: 'text', maxlength: '100' }, { hint: t('reg.ship.delivery_ref_hint') });
-        formRow.replaceChildren(h('td', { colspan: '6' }, actionForm({
+        const ref = field(t('reg.ship.delivery_ref'), { name: 'delivery_ref', type: 'text', maxlength: '128', required: true }, { hint: t('reg.ship.delivery_ref_hint') });
+        fill(formRow, h('td', { colspan: '6' }, actionForm({
           title: t('reg.ship.deliver_title'), fields: [on, ref], submitText: t('reg.save'),
           close: () => { formRow.hidden = true; formRow.replaceChildren(); b.focus(); },
-          collect: () => compact({ delivered_on: on.input.value, delivery_ref: ref.input.value.trim() }),
+          collect: () => (ref.input.value.trim()
+            ? compact({ delivered_on: on.input.value, delivery_ref: ref.input.value.trim() })
+            : missing(ref.input, t('reg.ship.delivery_ref_missing'))),
           send: (body) => api.post(`/shipments/${s.id}/deliver`, body),
           done: async () => { view.ctx.announce(t('reg.ship.delivered')); await reload(view, '#doc-shipments'); },
         })));
@@ -503,7 +509,7 @@ async function loadDecisions(view, box) {
     decisions = r;
   } catch (e) {
     if (e.status === 404 || e.status === 403) decisions = null;
-    else { box.replaceChildren(loadError(e)); return; }
+    else { fill(box, loadError(e)); return; }
   }
   if (decisions === null) return; // the decisions API is not there (or not for this role)
   try {
@@ -561,7 +567,7 @@ async function loadDecisions(view, box) {
       if (view.writer) out.push(khRecipientsForm(view));
     }
   }
-  box.replaceChildren(...out);
+  fill(box, ...out);
 }
 
 function reclassForm(view) {
@@ -648,16 +654,16 @@ async function loadHistory(view, box) {
   try {
     entries = items(await api.get(`/documents/${doc.id}/history`), 'entries', 'history');
   } catch (e) {
-    box.replaceChildren(loadError(e));
+    fill(box, loadError(e));
     return;
   }
   if (!entries.length) {
-    box.replaceChildren(h('p', { class: 'empty' }, t('reg.history.empty')));
+    fill(box, h('p', { class: 'empty' }, t('reg.history.empty')));
     return;
   }
   const proofs = hasRole(ctx.me, OVERSIGHT);
   entries = entries.slice().sort((a, b) => b.seq - a.seq);
-  box.replaceChildren(h('ol', { class: 'timeline' }, entries.map((e) => {
+  fill(box, h('ol', { class: 'timeline' }, entries.map((e) => {
     const kindKey = `reg.kind.${e.kind}`;
     const what = has(kindKey) ? t(kindKey) : e.kind;
     const data = e.data || {};

@@ -6,7 +6,7 @@ import * as api from '../api.js';
 import { fmtDate } from '../format.js';
 import { pageHeading, loading, loadError, errorBox, showError, hideError, busy } from '../ui.js';
 import {
-  CLASSES, COPY_STATES, canWrite, classBadge, label, items, lookup, byId, checkbox, headRow,
+  CLASSES, COPY_STATES, canWrite, classBadge, label, items, lookup, byId, checkbox, headRow, fill,
 } from '../register/common.js';
 
 const LIMIT = 50;
@@ -39,13 +39,13 @@ export function render(ctx) {
     if (!append) {
       view.rows = [];
       view.after = null;
-      results.replaceChildren(loading());
+      fill(results, loading());
     }
     let r;
     try {
       r = await api.get('/documents' + filterQuery({ limit: LIMIT, after: append ? view.after : '' }));
     } catch (e) {
-      results.replaceChildren(loadError(e));
+      fill(results, loadError(e));
       more.replaceChildren();
       return;
     }
@@ -56,9 +56,9 @@ export function render(ctx) {
     view.after = next;
     info.textContent = view.rows.length ? t('reg.docs.showing', { count: view.rows.length }) : '';
     if (!view.rows.length) {
-      results.replaceChildren(h('p', { class: 'empty' }, t('reg.docs.empty')));
+      fill(results, h('p', { class: 'empty' }, t('reg.docs.empty')));
     } else {
-      results.replaceChildren(table(t('reg.docs.caption'), [
+      fill(results, table(t('reg.docs.caption'), [
         t('reg.doc.designation'), t('reg.doc.title'), t('reg.doc.class'), t('reg.doc.form'),
         t('reg.doc.copies'), t('reg.doc.case_number'), t('reg.doc.registered_on'),
       ], view.rows.map((d) => docRow(d, persons)), { captionHidden: true, stack: true, class: 'documents' }));
@@ -67,7 +67,7 @@ export function render(ctx) {
     if (next) {
       const b = h('button', { type: 'button', class: 'btn' }, t('reg.docs.more'));
       b.addEventListener('click', () => busy(b, () => load(true)));
-      more.replaceChildren(b);
+      fill(more, b);
     } else {
       more.replaceChildren();
     }
@@ -117,7 +117,7 @@ function filterForm(ctx, apply) {
     holder.input.append(...list.map((p) => option(String(p.id), p.name, st.holder === String(p.id))));
   });
   const q = field(t('reg.docs.search'), {
-    name: 'q', type: 'search', value: st.q, autocomplete: 'off', maxlength: '200', 'aria-describedby': hintId,
+    name: 'q', type: 'search', value: st.q, autocomplete: 'off', maxlength: '100', 'aria-describedby': hintId,
   });
   const overdue = checkbox(t('reg.docs.overdue'), 'overdue', st.overdue);
   const form = h('form', { class: 'filters doc-filters print-hide', novalidate: true, role: 'search', 'aria-label': t('reg.docs.filters') },
@@ -216,11 +216,11 @@ function importCount(r) {
 function showResult(box, r, dry) {
   const errors = importErrors(r);
   if (!errors.length) {
-    box.replaceChildren(h('div', { class: 'alert alert-ok', dataset: { import: dry ? 'checked' : 'imported' } },
+    fill(box, h('div', { class: 'alert alert-ok', dataset: { import: dry ? 'checked' : 'imported' } },
       h('p', {}, dry ? t('reg.import.ok_rows', { count: importCount(r) }) : t('reg.import.done', { count: importCount(r) }))));
     return;
   }
-  box.replaceChildren(h('div', { class: 'alert alert-error', dataset: { import: 'errors' } },
+  fill(box, h('div', { class: 'alert alert-error', dataset: { import: 'errors' } },
     h('p', { class: 'strong' }, t('reg.import.bad_rows', { count: errors.length }))),
   table(t('reg.import.errors_caption'), [t('reg.import.line'), t('reg.import.field'), t('reg.import.problem')],
     errors.map((e) => h('tr', {},

@@ -6,7 +6,7 @@ import * as api from '../api.js';
 import { fmtDate, fmtTime } from '../format.js';
 import { pageHeading, loading, loadError } from '../ui.js';
 import {
-  INVENTORY_SCOPES, canWrite, stateBadge, label, items, actionForm, missing, compact, classBadge,
+  INVENTORY_SCOPES, canWrite, stateBadge, label, items, actionForm, missing, compact, classBadge, fill,
 } from '../register/common.js';
 
 export function render(ctx) {
@@ -35,7 +35,7 @@ export function scopeText(scope) {
 
 function counts(x) {
   const c = x.counts || x;
-  const total = c.total ?? c.items ?? c.item_count;
+  const total = c.items ?? c.total;
   const checked = c.checked ?? ((c.found ?? 0) + (c.not_found ?? 0));
   return { total, checked, found: c.found, notFound: c.not_found };
 }
@@ -45,14 +45,14 @@ async function loadList(box) {
   try {
     list = items(await api.get('/inventories'), 'inventories');
   } catch (e) {
-    box.replaceChildren(loadError(e));
+    fill(box, loadError(e));
     return;
   }
   if (!list.length) {
-    box.replaceChildren(h('p', { class: 'empty' }, t('reg.inv.none')));
+    fill(box, h('p', { class: 'empty' }, t('reg.inv.none')));
     return;
   }
-  box.replaceChildren(table(t('reg.inv.list'), [
+  fill(box, table(t('reg.inv.list'), [
     t('reg.inv.name'), t('reg.inv.scope'), t('field.status'), t('reg.inv.progress'), t('reg.inv.started_at'), t('reg.inv.closed_at'),
   ], list.map((x) => {
     const c = counts(x);
@@ -108,11 +108,11 @@ async function loadLost(ctx, box) {
   try {
     list = items(await api.get('/lost-cases'), 'lost_cases', 'cases');
   } catch (e) {
-    box.replaceChildren(loadError(e));
+    fill(box, loadError(e));
     return;
   }
   if (!list.length) {
-    box.replaceChildren(h('p', { class: 'empty' }, t('reg.lost.none')));
+    fill(box, h('p', { class: 'empty' }, t('reg.lost.none')));
     return;
   }
   const writer = canWrite(ctx.me);
@@ -124,7 +124,7 @@ async function loadLost(ctx, box) {
     if (writer && x.state === 'open') {
       const b = h('button', { type: 'button', class: 'btn btn-small' }, t('reg.lost.resolve'));
       b.addEventListener('click', () => {
-        formRow.replaceChildren(h('td', { colspan: '6' }, resolveForm(ctx, x, () => {
+        fill(formRow, h('td', { colspan: '6' }, resolveForm(ctx, x, () => {
           formRow.hidden = true;
           formRow.replaceChildren();
           b.focus();
@@ -144,7 +144,7 @@ async function loadLost(ctx, box) {
         x.note ? h('span', { class: 'sub' }, x.note) : null, x.resolution_note ? h('span', { class: 'sub' }, x.resolution_note) : null),
       actions), formRow);
   }
-  box.replaceChildren(table(t('reg.lost.title'), [
+  fill(box, table(t('reg.lost.title'), [
     t('reg.lost.item'), t('reg.doc.class'), t('field.status'), t('reg.lost.opened_at'), t('reg.lost.origin'), t('field.actions'),
   ], rows, { captionHidden: true, stack: true, class: 'lost-cases' }));
 }

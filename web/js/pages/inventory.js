@@ -7,7 +7,7 @@ import * as api from '../api.js';
 import { fmtTime } from '../format.js';
 import { pageHeading, loading, loadError, facts, busy } from '../ui.js';
 import {
-  canWrite, stateBadge, items, one, lookup, byId, personText, spaceText, classBadge, actionForm, compact, headRow,
+  canWrite, stateBadge, items, one, lookup, byId, personText, spaceText, classBadge, actionForm, compact, headRow, fill,
 } from '../register/common.js';
 import { scopeText, itemText } from './inventories.js';
 
@@ -34,8 +34,8 @@ async function fetchAll(id) {
   for (let i = 0; i < 50; i++) {
     const r = await api.get(`/inventories/${id}` + api.query({ sort: st.group === 'holder' ? 'holder' : 'space', limit: 1000, after }));
     inv = one(r, 'inventory');
-    all.push(...items(r, 'items'));
-    after = r.next || null;
+    all.push(...items(inv, 'items'));
+    after = inv.next || r.next || null;
     if (!after) break;
   }
   return { inv, all };
@@ -47,7 +47,7 @@ async function load(view, focusSel) {
   try {
     [{ inv, all }, persons, spaces] = await Promise.all([fetchAll(id), lookup('persons'), lookup('spaces')]);
   } catch (e) {
-    body.replaceChildren(loadError(e));
+    fill(body, loadError(e));
     return;
   }
   Object.assign(view, { inv, all, persons: byId(persons), spaces: byId(spaces) });
@@ -61,7 +61,7 @@ async function load(view, focusSel) {
   const meter = h('progress', { max: String(all.length || 1), value: String(checked), 'aria-label': t('reg.inv.progress') });
   const listBox = h('div', { class: 'checklist' });
   const reportBox = h('div', {});
-  body.replaceChildren(
+  fill(body,
     facts([
       [t('reg.inv.scope'), scopeText(inv.scope)],
       [t('field.status'), stateBadge('reg.inv_state', inv.state)],
@@ -115,7 +115,7 @@ function groupTitle(view, key, x) {
 function renderList(view, box, writer) {
   const shown = view.all.filter((x) => !st.unchecked || !x.result);
   if (!shown.length) {
-    box.replaceChildren(h('p', { class: 'empty' }, view.all.length ? t('reg.inv.all_checked') : t('reg.inv.no_items')));
+    fill(box, h('p', { class: 'empty' }, view.all.length ? t('reg.inv.all_checked') : t('reg.inv.no_items')));
     return;
   }
   const groups = new Map();
@@ -124,7 +124,7 @@ function renderList(view, box, writer) {
     if (!groups.has(k)) groups.set(k, { title: groupTitle(view, k, x), list: [] });
     groups.get(k).list.push(x);
   }
-  box.replaceChildren(...[...groups.entries()].map(([k, g]) => {
+  fill(box, ...[...groups.entries()].map(([k, g]) => {
     const hid = `grp-${k}`;
     return h('section', { class: 'inv-group', 'aria-labelledby': hid },
       h('h2', { id: hid }, g.title, ' ', h('span', { class: 'sub-inline' }, t('reg.inv.group_count', { count: g.list.length }))),
@@ -210,20 +210,20 @@ async function loadReport(view, box) {
   try {
     r = await api.get(`/inventories/${view.id}/report`);
   } catch (e) {
-    box.replaceChildren(loadError(e));
+    fill(box, loadError(e));
     return;
   }
   const rep = r.report || r;
   const notFound = items(rep, 'not_found', 'missing');
   const lost = items(rep, 'lost_cases');
-  const s = rep.summary || rep.counts || rep;
-  box.replaceChildren(
+  const s = rep.totals || {};
+  fill(box,
     headRow(h('h2', { id: 'inv-report', tabindex: '-1' }, t('reg.inv.report')),
       h('button', { type: 'button', class: 'btn btn-small', on: { click: () => window.print() } }, t('reg.print.print'))),
     facts([
-      [t('reg.inv.items_total'), String(s.total ?? s.items ?? view.all.length)],
+      [t('reg.inv.items_total'), String(s.items ?? view.all.length)],
       [t('reg.inv.found_total'), String(s.found ?? view.all.filter((x) => x.result === 'found').length)],
-      [t('reg.inv.not_found_total'), String(s.not_found_count ?? (typeof s.not_found === 'number' ? s.not_found : notFound.length))],
+      [t('reg.inv.not_found_total'), String(s.not_found ?? notFound.length)],
       rep.note ? [t('reg.inv.close_note'), rep.note] : null,
     ].filter(Boolean)),
     notFound.length

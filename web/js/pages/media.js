@@ -54,12 +54,12 @@ export function render(ctx) {
 const containerText = (s) => `${s.name}${s.location ? `, ${s.location}` : ''} (${s.max_class})`;
 
 function mediumForm(m, d, close, done) {
-  const identifier = m ? null : field(t('reg.medium.identifier'), { name: 'identifier', type: 'text', required: true, maxlength: '100', autocomplete: 'off' });
+  const identifier = m ? null : field(t('reg.medium.identifier'), { name: 'identifier', type: 'text', required: true, maxlength: '64', autocomplete: 'off' });
   const type = enumSelect(t('reg.medium.type'), 'type', MEDIUM_TYPES, 'reg.medium_type', { value: m ? m.type : 'usb' });
   const cls = field(t('reg.medium.class'), { name: 'class', required: true }, {
     tag: 'select', options: [option('', t('reg.choose')), ...CLASSES.map((c) => option(c, `${c} – ${label('reg.class', c)}`, m && m.class === c))],
   });
-  const marking = field(t('reg.medium.marking'), { name: 'marking', type: 'text', maxlength: '200', value: m ? m.marking : '' }, { hint: t('reg.medium.marking_hint') });
+  const marking = field(t('reg.medium.marking'), { name: 'marking', type: 'text', maxlength: '128', value: m ? m.marking : '' }, { hint: t('reg.medium.marking_hint') });
   const fixed = checkbox(t('reg.medium.fixed'), 'fixed', m ? !!m.fixed : false, t('reg.medium.fixed_hint'));
   const holderNow = m ? (m.holder_person_id ?? m.holder_id) : null;
   const where = enumSelect(t('reg.copy.where'), 'where', ['space', 'holder'], 'reg.copy.where_kind', { value: holderNow ? 'holder' : 'space' });
@@ -99,7 +99,7 @@ function mediumForm(m, d, close, done) {
         const cur = k === 'holder_id' ? (m.holder_person_id ?? m.holder_id) : m[k];
         if (k === 'fixed' ? Boolean(cur) !== v : v !== cur) body[k] = v;
       }
-      if (!system.input.value && m.system_id) body.system_id = -1;
+      if (!system.input.value && m.system_id) body.system_id = 0;
       return body;
     },
     send: (body) => (m ? (Object.keys(body).length ? api.patch(`/media/${m.id}`, body) : null) : api.post('/media', body)),
@@ -127,7 +127,7 @@ function endForm(m, d, kind, close, done) {
       if (note && !note.input.value.trim()) return missing(note.input, t('reg.copy.note_missing'));
       return compact({
         method: kind !== 'lost' ? method.input.value.trim() : undefined,
-        on: on.input.value,
+        [kind === 'destroy' ? 'destroyed_on' : 'on']: on.input.value,
         performer_id: performer && performer.input.value ? intValue(performer.input) : undefined,
         witness_id: witness && witness.input.value ? intValue(witness.input) : undefined,
         note: note ? note.input.value.trim() : undefined,

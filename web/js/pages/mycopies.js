@@ -4,7 +4,7 @@ import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { fmtDate, fmtTime } from '../format.js';
 import { pageHeading, loading, loadError } from '../ui.js';
-import { classBadge, stateBadge, items } from '../register/common.js';
+import { classBadge, stateBadge, items, fill } from '../register/common.js';
 
 export function render(ctx) {
   ctx.setTitle(t('reg.nav.my_copies'));
@@ -32,14 +32,14 @@ async function loadCopies(box) {
   try {
     list = items(await api.get('/copies?mine=true'), 'copies');
   } catch (e) {
-    box.replaceChildren(loadError(e));
+    fill(box, loadError(e));
     return;
   }
   if (!list.length) {
-    box.replaceChildren(h('p', { class: 'empty' }, t('reg.mine.no_copies')));
+    fill(box, h('p', { class: 'empty' }, t('reg.mine.no_copies')));
     return;
   }
-  box.replaceChildren(table(t('reg.mine.copies'), [
+  fill(box, table(t('reg.mine.copies'), [
     t('reg.doc.designation'), t('reg.doc.title'), t('reg.doc.class'), t('reg.copy.number'), t('reg.copy.state'),
     t('reg.copy.last_inventoried'),
   ], list.map((c) => h('tr', { dataset: { copyId: String(c.id) } },
@@ -56,15 +56,15 @@ async function loadReceipts(box) {
   try {
     list = items(await api.get('/receipts?mine=true'), 'receipts');
   } catch (e) {
-    box.replaceChildren(loadError(e));
+    fill(box, loadError(e));
     return;
   }
   if (!list.length) {
-    box.replaceChildren(h('p', { class: 'empty' }, t('reg.mine.no_receipts')));
+    fill(box, h('p', { class: 'empty' }, t('reg.mine.no_receipts')));
     return;
   }
   list.sort((a, b) => b.id - a.id);
-  box.replaceChildren(table(t('reg.mine.receipts'), [
+  fill(box, table(t('reg.mine.receipts'), [
     t('reg.doc.designation'), t('reg.doc.class'), t('reg.copy.number'), t('reg.receipt.state'),
     t('reg.receipt.issued_at'), t('reg.receipt.signed_at'),
   ], list.map((r) => h('tr', { dataset: { receipt: String(r.id), state: r.state } },

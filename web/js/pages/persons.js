@@ -64,8 +64,8 @@ function identitySelect(data, value) {
 }
 
 function personForm(p, data, close, done) {
-  const name = field(t('reg.person.name'), { name: 'name', type: 'text', required: true, maxlength: '200', value: p ? p.name : '', autocomplete: 'off' });
-  const unit = field(t('reg.person.unit'), { name: 'unit', type: 'text', maxlength: '200', value: p ? p.unit : '', autocomplete: 'off' });
+  const name = field(t('reg.person.name'), { name: 'name', type: 'text', required: true, maxlength: '128', value: p ? p.name : '', autocomplete: 'off' });
+  const unit = field(t('reg.person.unit'), { name: 'unit', type: 'text', maxlength: '128', value: p ? p.unit : '', autocomplete: 'off' });
   const ident = identitySelect(data, p ? p.identity_id : null);
   return recordForm({
     title: p ? t('reg.person.edit_title', { name: p.name }) : null,

@@ -6,7 +6,7 @@ import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { fmtDate, fmtTime } from '../format.js';
 import { pageHeading, loading, loadError, facts } from '../ui.js';
-import { classBadge, label, items, one } from '../register/common.js';
+import { classBadge, label, items, one, fill } from '../register/common.js';
 
 export function render(ctx) {
   return ctx.params.id ? destructionRecord(ctx, Number(ctx.params.id)) : registerPrint(ctx);
@@ -34,15 +34,15 @@ function registerPrint(ctx) {
     try {
       r = await api.get('/register');
     } catch (e) {
-      body.replaceChildren(loadError(e));
+      fill(body, loadError(e));
       return;
     }
     const docs = items(r, 'documents', 'register', 'items');
     if (!docs.length) {
-      body.replaceChildren(stamp(r.generated_at), h('p', { class: 'empty' }, t('reg.docs.empty')));
+      fill(body, stamp(r.generated_at), h('p', { class: 'empty' }, t('reg.docs.empty')));
       return;
     }
-    body.replaceChildren(stamp(r.generated_at),
+    fill(body, stamp(r.generated_at),
       r.organisation ? h('p', { class: 'strong' }, r.organisation) : null,
       ...docs.map((d) => registerEntry(d)));
   })();
@@ -89,10 +89,10 @@ function destructionRecord(ctx, id) {
     try {
       x = one(await api.get(`/destructions/${id}`), 'destruction');
     } catch (e) {
-      body.replaceChildren(loadError(e));
+      fill(body, loadError(e));
       return;
     }
-    body.replaceChildren(
+    fill(body,
       h('p', { class: 'print-ref' }, t('reg.destroy.record_ref', { id: x.id }), ' · ', t('reg.destroy.record_rule')),
       h('div', { class: 'actions print-hide' }, printButton(),
         x.document_id ? h('a', { class: 'btn btn-quiet', href: `#/handlingar/${x.document_id}` }, t('reg.destroy.back_to_doc')) : null),

@@ -5,7 +5,7 @@ import { t, getLang } from '../i18n.js';
 import * as api from '../api.js';
 import { fmtTime } from '../format.js';
 import { pageHeading, loading, loadError, errorBox, showError, hideError, busy } from '../ui.js';
-import { classBadge, label, items, stateBadge } from '../register/common.js';
+import { classBadge, label, items, stateBadge, fill } from '../register/common.js';
 
 export function render(ctx) {
   ctx.setTitle(t('reg.nav.receipts'));
@@ -23,15 +23,15 @@ async function load(ctx, box, focus) {
   try {
     list = items(await api.get('/receipts?mine=true&state=pending'), 'receipts');
   } catch (e) {
-    box.replaceChildren(loadError(e));
+    fill(box, loadError(e));
     return;
   }
   if (!list.length) {
-    box.replaceChildren(h('p', { class: 'empty', tabindex: '-1', dataset: { empty: 'receipts' } }, t('reg.sign.none')));
+    fill(box, h('p', { class: 'empty', tabindex: '-1', dataset: { empty: 'receipts' } }, t('reg.sign.none')));
     if (focus) box.firstChild.focus();
     return;
   }
-  box.replaceChildren(h('ul', { class: 'receipt-cards' }, list.map((r) => card(ctx, r, () => load(ctx, box, true)))));
+  fill(box, h('ul', { class: 'receipt-cards' }, list.map((r) => card(ctx, r, () => load(ctx, box, true)))));
   if (focus) box.querySelector('h2')?.focus();
 }
 

@@ -48,7 +48,7 @@ export function render(ctx) {
 
 function spaceForm(s, close, done) {
   const kind = s ? null : enumSelect(t('reg.space.kind'), 'kind', SPACE_KINDS, 'reg.space_kind', { value: 'container' });
-  const name = field(t('reg.space.name'), { name: 'name', type: 'text', required: true, maxlength: '200', value: s ? s.name : '', autocomplete: 'off' });
+  const name = field(t('reg.space.name'), { name: 'name', type: 'text', required: true, maxlength: '128', value: s ? s.name : '', autocomplete: 'off' });
   const location = field(t('reg.space.location'), { name: 'location', type: 'text', maxlength: '200', value: s ? s.location : '', autocomplete: 'off' });
   const maxClass = field(t('reg.space.max_class'), { name: 'max_class', required: true }, {
     tag: 'select', hint: t('reg.space.max_class_hint'),

@@ -1,12 +1,14 @@
 // Shared pieces of the register pages (3 kap. PMFS 2022:1): roles, classes and their badges,
 // state labels, cached look-ups of persons/spaces/systems/distributors, small form helpers.
-import { h, field, option } from '../dom.js';
+import { h, field, option, append } from '../dom.js';
 import { t, has } from '../i18n.js';
 import * as api from '../api.js';
 import { errorBox, showError, hideError, busy } from '../ui.js';
 
 // Who sees the register (lists of documents) and who writes it.
 export const REGISTER_ROLES = ['registrar', 'ssc', 'chief', 'auditor'];
+// Inventories and lost cases: read by registrar, ssc and auditor (not the head).
+export const INVENTORY_ROLES = ['registrar', 'ssc', 'auditor'];
 export const WRITERS = ['registrar', 'ssc'];
 // Anyone who can be a recipient of a copy: the receipts and "my copies" pages.
 export const RECIPIENT_ROLES = ['staff', 'registrar', 'ssc', 'chief', 'auditor'];
@@ -68,15 +70,19 @@ export function one(r, key) {
 // Look-ups of the records, cached for a short while (pages reload them after a write).
 const cache = new Map();
 const PATHS = {
-  persons: ['/persons', 'persons'],
-  spaces: ['/spaces', 'spaces'],
-  systems: ['/systems', 'systems'],
-  distributors: ['/distributors', 'distributors'],
+  persons: ['/persons', 'persons', [...REGISTER_ROLES, 'admin']],
+  spaces: ['/spaces', 'spaces', REGISTER_ROLES],
+  systems: ['/systems', 'systems', REGISTER_ROLES],
+  distributors: ['/distributors', 'distributors', REGISTER_ROLES],
 };
+let me = null;
+// The logged-in user, so look-ups are only asked for when the roles allow them.
+export function setMe(m) { me = m; }
 export async function lookup(kind) {
+  const [path, key, roles] = PATHS[kind];
+  if (me && !hasRole(me, roles)) return [];
   const hit = cache.get(kind);
   if (hit && Date.now() - hit.at < 15000) return hit.list;
-  const [path, key] = PATHS[kind];
   let list = [];
   try {
     list = items(await api.get(path), key, 'items');
@@ -221,4 +227,10 @@ export async function pendingReceipts() {
 // A heading row with buttons on the right.
 export function headRow(title, ...tools) {
   return h('div', { class: 'reg-head' }, title, h('div', { class: 'reg-tools print-hide' }, tools));
+}
+
+// Replaces el's children; arrays are flattened, null/false left out (replaceChildren does neither).
+export function fill(el, ...children) {
+  el.replaceChildren();
+  return append(el, children);
 }

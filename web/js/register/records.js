@@ -1,10 +1,9 @@
 // A records page (persons, spaces, media): a list with a row of actions per record, an inline
 // form under the row for edit and the other acts, and a create form below the list.
 import { h, table } from '../dom.js';
-import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { pageHeading, loading, loadError } from '../ui.js';
-import { actionForm, forget, items } from './common.js';
+import { actionForm, forget, items, fill } from './common.js';
 
 // spec: {ctx, title, intro, rule, path, key, caption, headers, row(x, data) → cells[], rowData(x),
 //        load() → extra data for rows/forms, actions(x, data) → [{act, text, danger, form(x, data, close, done) → form}],
@@ -20,12 +19,12 @@ export function recordsPage(spec) {
     try {
       [list, data] = await Promise.all([api.get(spec.path).then((r) => items(r, spec.key, 'items')), spec.load ? spec.load() : {}]);
     } catch (e) {
-      listBox.replaceChildren(loadError(e));
+      fill(listBox, loadError(e));
       return;
     }
-    listBox.replaceChildren(list.length ? listTable(spec, list, data, reload) : h('p', { class: 'empty' }, spec.empty));
+    fill(listBox, list.length ? listTable(spec, list, data, reload) : h('p', { class: 'empty' }, spec.empty));
     if (spec.create) {
-      createBox.replaceChildren(spec.create(data, async (msg) => {
+      fill(createBox, spec.create(data, async (msg) => {
         ctx.announce(msg);
         await reload();
       }));
@@ -53,7 +52,7 @@ function listTable(spec, list, data, reload) {
       const b = h('button', { type: 'button', class: ['btn', 'btn-small', a.danger ? 'btn-danger-quiet' : null], dataset: { act: a.act } }, a.text);
       b.addEventListener('click', () => {
         const close = () => { formRow.hidden = true; formRow.replaceChildren(); b.focus(); };
-        formRow.replaceChildren(h('td', { colspan: String(ncols) }, a.form(x, data, close, async (msg) => {
+        fill(formRow, h('td', { colspan: String(ncols) }, a.form(x, data, close, async (msg) => {
           spec.ctx.announce(msg);
           await reload(`tr[data-id="${x.id}"] th`);
         })));
