@@ -171,8 +171,13 @@ int rules_calendar_feed(struct model *m, const char *key, struct buf *out)
 		}
 		store_q_done(q);
 	}
-	list = rules_deadlines(rd, today, FEED_DAYS, (roles & OVERSIGHT_RL) ? 0 : id,
-	                       clearance < 0 ? CLEAR_NONE : clearance);
+	if (clearance < 0)
+		clearance = CLEAR_NONE;
+	/* labels of classified objects only for the register's roles (as the API) */
+	if ((roles & OVERSIGHT_RL) &&
+	    !(roles & (ROLE_BIT(ROLE_REGISTRAR) | ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_AUDITOR))))
+		clearance = CLEAR_NONE;
+	list = rules_deadlines(rd, today, FEED_DAYS, (roles & OVERSIGHT_RL) ? 0 : id, clearance);
 	model_time(sk_now_us(), now);
 	/* 2026-11-25T13:01:02... → 20261125T130102Z */
 	snprintf(stamp, sizeof(stamp), "%.4s%.2s%.2sT%.2s%.2s%.2sZ", now, now + 5, now + 8,
