@@ -31,6 +31,8 @@ static struct store_reader *g_rd;
 static struct principal chief, ssc, reg, staff, staff2, reg_h;
 static int64_t p_chief, p_staff, p_staff2, p_other; /* persons */
 static int64_t sys_h, sys_kh, cont_k, cont_kh;
+static int64_t g_last_grant; /* the grant identity() made last */
+static int64_t g_ssc_grant;
 static int64_t doc_kh_ext, doc_k_copy, doc_h_el, doc_kh_el, doc_kh, doc_h, doc_decl;
 
 /* ---- fixtures ---- */
@@ -60,6 +62,7 @@ static void identity(struct principal *p, const char *name, enum role role, enum
 	                            role_privileged(role) ? until : NULL};
 	if (model_grant_create(g_model, 0, &g, &gid, &err) != SK_OK)
 		setup_fail("grant %s: %s", name, err.msg);
+	g_last_grant = gid;
 	snprintf(p->username, sizeof(p->username), "%s", name);
 	p->roles = ROLE_BIT(role);
 	p->clearance = cl;
@@ -121,6 +124,7 @@ static int group_setup(void **state)
 
 	identity(&chief, "chief", ROLE_CHIEF, CLEAR_KH);
 	identity(&ssc, "ssc", ROLE_SSC, CLEAR_KH);
+	g_ssc_grant = g_last_grant;
 	identity(&reg, "reg", ROLE_REGISTRAR, CLEAR_KH);
 	identity(&staff, "staff", ROLE_STAFF, CLEAR_KH);
 	identity(&staff2, "staff2", ROLE_STAFF, CLEAR_KH);
@@ -637,6 +641,28 @@ static void test_lists(void **state)
 	json_decref(o);
 }
 
+/* ---- without a säkerhetsskyddschef (2 kap. 20 §) ---- */
+
+static void test_no_ssc(void **state)
+{
+	struct model_err err = {0};
+	uint64_t n = ledger_size();
+	int64_t id = 0;
+
+	(void)state;
+	refused(decide(&chief, doc_h, "abroad", 0, &id, &err), &err, n, SK_ERULE, "decided_by",
+	        "3 kap. 19 §", "the chief deciding abroad while there is an ssc");
+	/* The ssc's grant ends: the head takes the ssc's decisions. */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(model_grant_revoke(g_model, &chief, g_ssc_grant, "leaves", &err), SK_OK);
+	assert_int_equal(decide(&chief, doc_h, "abroad", 0, &id, &err), SK_OK);
+	expect_last("decision.recorded", doc_h);
+	/* And the former ssc decides nothing any more. */
+	n = ledger_size();
+	refused(reclass(&ssc, doc_h, "H", 0, NULL, &err), &err, n, SK_ERULE, "decided_by",
+	        "3 kap. 6 §", "a revoked ssc changing a class");
+}
+
 /* ---- replay equality ---- */
 
 static void test_replay(void **state)
@@ -685,7 +711,8 @@ int main(void)
 	        cmocka_unit_test(test_raise_blocked), cmocka_unit_test(test_declassify),
 	        cmocka_unit_test(test_kh_decisions),  cmocka_unit_test(test_kh_recipients),
 	        cmocka_unit_test(test_disclosures),   cmocka_unit_test(test_visibility),
-	        cmocka_unit_test(test_lists),         cmocka_unit_test(test_replay),
+	        cmocka_unit_test(test_lists),         cmocka_unit_test(test_no_ssc),
+	        cmocka_unit_test(test_replay),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
