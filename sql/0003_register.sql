@@ -250,7 +250,6 @@ CREATE TABLE destruction (
 	recorded_by  INTEGER NOT NULL,
 	CHECK ((copy_id IS NULL) != (medium_id IS NULL))
 );
-CREATE INDEX destruction_by_copy ON destruction (copy_id);
 
 -- Inventory campaigns (3 kap. 21 §). scope is a space-separated set of
 -- 'kh_documents', 'physical_k_h', 'media'.

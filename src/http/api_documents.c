@@ -39,6 +39,7 @@ static const struct api_field q_documents[] = {
         {"overdue", API_ENUM, false, 0, 0,
          "true: a copy not inventoried in 12 months or a receipt pending over 14 days", v_bool},
         {"q", API_STRING, false, 1, 100, "designation, title or case number contains", NULL},
+        {"declassified", API_ENUM, false, 0, 0, "true: include declassified documents", v_bool},
         {"limit", API_INT, false, 1, 500, "documents per page, default 50", NULL},
         {"after", API_INT, false, 0, MAX_ID, "the last id of the previous page", NULL},
         API_FIELDS_END};
@@ -238,6 +239,7 @@ static void h_documents(struct api_ctx *c)
 	        .holder = num(c->query, "holder", 0),
 	        .overdue = yes(c->query, "overdue"),
 	        .q = str(c->query, "q"),
+	        .declassified = yes(c->query, "declassified"),
 	        .limit = (unsigned)num(c->query, "limit", 50),
 	        .after = num(c->query, "after", 0),
 	};

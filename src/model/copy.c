@@ -146,6 +146,9 @@ static int copies_tx_create(struct store_tx *tx, int64_t actor, int64_t doc,
 		return rc;
 	if (strcmp(d.status, "active") != 0)
 		return store_tx_fail(tx, "id", "the document is closed"), SK_ERULE;
+	if (d.declassified)
+		return store_tx_fail(tx, "id", "3 kap. 6 §: the document is declassified"),
+		       SK_ERULE;
 	if (count < 1 || count > 100)
 		return store_tx_fail(tx, "count", "count: 1..100"), SK_EINVAL;
 	if ((c->holder_id > 0) == (c->space_id > 0))

@@ -110,7 +110,10 @@ int doc_tx_row(struct store_tx *tx, int64_t id, struct doc_row *out)
 {
 	struct store_q *q;
 	int rc = store_tx_query(
-	        tx, "SELECT class, form, status, title_classified FROM document WHERE id = ?1", &q);
+	        tx,
+	        "SELECT class, form, status, title_classified, declassified_on IS NOT NULL FROM "
+	        "document WHERE id = ?1",
+	        &q);
 
 	if (rc)
 		return rc;
@@ -122,6 +125,7 @@ int doc_tx_row(struct store_tx *tx, int64_t id, struct doc_row *out)
 		snprintf(out->form, sizeof(out->form), "%s", store_q_text(q, 1));
 		snprintf(out->status, sizeof(out->status), "%s", store_q_text(q, 2));
 		out->title_classified = store_q_int(q, 3) != 0;
+		out->declassified = store_q_int(q, 4) != 0;
 	}
 	store_q_done(q);
 	return rc;
@@ -687,7 +691,7 @@ static int create_fn(struct store_tx *tx, void *arg)
 {
 	struct create_cmd *c = arg;
 
-	if (!document_cleared(c->p, c->d->cls))
+	if (document_class_rank(c->d->cls) && !document_cleared(c->p, c->d->cls))
 		return store_tx_fail(tx, "class", "you are not cleared for %s",
 		                     c->d->cls ? c->d->cls : ""),
 		       SK_EPERM;

@@ -210,7 +210,8 @@ struct document_filter {
 	const char *state; /* a copy state, NULL = any */
 	int64_t holder;    /* person id, 0 = any */
 	bool overdue;
-	const char *q; /* designation/title/case number contains */
+	const char *q;     /* designation/title/case number contains */
+	bool declassified; /* include declassified documents (3 kap. 6 §) */
 	unsigned limit;
 	int64_t after;
 };

@@ -12,6 +12,7 @@ struct doc_row {
 	char form[11];
 	char status[7];
 	bool title_classified;
+	bool declassified; /* declassified_on is set (3 kap. 6 §) */
 };
 
 /* SK_OK, SK_ENOTFOUND or a store error. */
@@ -56,7 +57,8 @@ int doc_apply_shipment(struct store_tx *tx, const struct ledger_entry *e);
 
 /* Copies of a document as JSON (its copies, receipts, shipments, destructions). */
 json_t *doc_copies_json(struct store_reader *r, int64_t doc);
-json_t *doc_receipts_json(struct store_reader *r, const struct principal *p, const char *where,
+/* sql: a static statement (the cache keys on its address) with ?1 = arg, ?2 = state or NULL. */
+json_t *doc_receipts_json(struct store_reader *r, const struct principal *p, const char *sql,
                           int64_t arg, const char *state);
 json_t *doc_shipments_json(struct store_reader *r, int64_t doc);
 json_t *doc_destructions_json(struct store_reader *r, int64_t doc);

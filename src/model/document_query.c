@@ -86,64 +86,75 @@ static void like_pattern(struct buf *b, const char *s)
 	buf_putc(b, '%');
 }
 
+/*
+ * One static statement (the connection caches statements by their text's
+ * address): absent filters are NULL or 0 parameters.
+ */
+static const char list_sql[] =
+        "SELECT " DOC_COLS ", (SELECT count(*) FROM copy c WHERE c.document_id = d.id) FROM "
+        "document d WHERE d.id > ?1 AND " DOCUMENT_VISIBLE_SQL(
+                "d") " AND (?9 = 1 OR "
+                     "d.declassified_on IS NULL) AND (?2 IS NULL OR d.class = ?2) AND (?3 IS NULL "
+                     "OR EXISTS "
+                     "(SELECT 1 FROM copy c WHERE c.document_id = d.id AND c.state = ?3)) AND (?4 "
+                     "= 0 OR "
+                     "EXISTS (SELECT 1 FROM copy c WHERE c.document_id = d.id AND "
+                     "c.holder_person_id = ?4)) "
+                     "AND (?5 IS NULL OR EXISTS (SELECT 1 FROM copy c WHERE c.document_id = d.id "
+                     "AND "
+                     "c.state IN " HELD_STATES " AND " INVENTORIED
+                     " < ?5) OR EXISTS (SELECT 1 FROM copy c "
+                     "JOIN receipt rc ON rc.copy_id = c.id WHERE c.document_id = d.id AND rc.state "
+                     "= "
+                     "'pending' AND rc.issued_at < ?6)) AND (?7 IS NULL OR d.designation LIKE ?7 "
+                     "ESCAPE '\\' "
+                     "OR d.case_number LIKE ?7 ESCAPE '\\' OR ((d.title_classified = 0 OR (CASE "
+                     "d.class "
+                     "WHEN 'BH' THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN 3 ELSE 4 END) <= ?90) AND "
+                     "d.title LIKE "
+                     "?7 ESCAPE '\\')) ORDER BY d.id LIMIT ?8";
+
 json_t *document_list(struct model *m, const struct principal *p, const struct document_filter *f)
 {
 	struct store_reader *r = model_reader(m);
 	char ago[11], pend[SK_TIME_LEN + 1];
-	struct buf sql, like;
+	struct buf like;
 	struct store_q *q = NULL;
 	json_t *arr = json_array(), *out = NULL;
 	unsigned limit = f->limit ? f->limit : 50, n = 0;
 	int64_t last = 0;
 	int rc;
 
-	buf_init(&sql, 8192);
 	buf_init(&like, 1024);
 	year_ago(ago);
 	days_ago(14, pend);
-	buf_puts(&sql, "SELECT " DOC_COLS ", (SELECT count(*) FROM copy c WHERE c.document_id = "
-	               "d.id) FROM document d WHERE d.id > ?1 AND " DOCUMENT_VISIBLE_SQL("d"));
-	if (f->cls)
-		buf_puts(&sql, " AND d.class = ?2");
-	if (f->state)
-		buf_puts(&sql, " AND EXISTS (SELECT 1 FROM copy c WHERE c.document_id = d.id AND "
-		               "c.state = ?3)");
-	if (f->holder)
-		buf_puts(&sql, " AND EXISTS (SELECT 1 FROM copy c WHERE c.document_id = d.id AND "
-		               "c.holder_person_id = ?4)");
-	if (f->overdue)
-		buf_puts(&sql, " AND (EXISTS (SELECT 1 FROM copy c WHERE c.document_id = d.id AND "
-		               "c.state IN " HELD_STATES " AND " INVENTORIED " < ?5) OR EXISTS "
-		               "(SELECT 1 FROM copy c JOIN receipt rc ON rc.copy_id = c.id WHERE "
-		               "c.document_id = d.id AND rc.state = 'pending' AND rc.issued_at < "
-		               "?6))");
-	if (f->q && f->q[0]) {
-		buf_puts(&sql, " AND (d.designation LIKE ?7 ESCAPE '\\' OR d.case_number LIKE ?7 "
-		               "ESCAPE '\\' OR ((d.title_classified = 0 OR (CASE d.class WHEN 'BH' "
-		               "THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN 3 ELSE 4 END) <= ?90) AND "
-		               "d.title LIKE ?7 ESCAPE '\\'))");
+	if (f->q && f->q[0])
 		like_pattern(&like, f->q);
-	}
-	buf_puts(&sql, " ORDER BY d.id LIMIT ?8");
-	if (!r || !arr || sql.err || like.err)
-		goto out;
-	rc = store_reader_query(r, sql.ptr, &q);
-	if (rc)
+	if (!r || !arr || like.err || store_reader_query(r, list_sql, &q))
 		goto out;
 	store_q_bind_int(q, 1, f->after);
 	document_visible_bind(q, p);
+	store_q_bind_int(q, 9, f->declassified ? 1 : 0);
 	if (f->cls)
 		store_q_bind_text(q, 2, f->cls);
+	else
+		store_q_bind_null(q, 2);
 	if (f->state)
 		store_q_bind_text(q, 3, f->state);
-	if (f->holder)
-		store_q_bind_int(q, 4, f->holder);
+	else
+		store_q_bind_null(q, 3);
+	store_q_bind_int(q, 4, f->holder);
 	if (f->overdue) {
 		store_q_bind_text(q, 5, ago);
 		store_q_bind_text(q, 6, pend);
+	} else {
+		store_q_bind_null(q, 5);
+		store_q_bind_null(q, 6);
 	}
 	if (f->q && f->q[0])
 		store_q_bind_text(q, 7, like.ptr);
+	else
+		store_q_bind_null(q, 7);
 	store_q_bind_int(q, 8, limit);
 	while ((rc = store_q_step(q)) == SK_OK) {
 		json_t *o = doc_json(q, p);
@@ -162,7 +173,6 @@ json_t *document_list(struct model *m, const struct principal *p, const struct d
 	                n == limit ? json_integer(last) : json_null());
 out:
 	json_decref(arr);
-	buf_release(&sql);
 	buf_release(&like);
 	return out;
 }
@@ -219,6 +229,18 @@ json_t *doc_copies_json(struct store_reader *r, int64_t doc)
 	" FROM receipt r JOIN copy c ON c.id = r.copy_id JOIN document d ON d.id = c.document_id " \
 	"JOIN person pe ON pe.id = r.person_id"
 
+/* Receipts WHERE cond (?1 = its argument) and optionally in state ?2. */
+#define RECEIPTS_SQL(cond)                                                                         \
+	"SELECT " RECEIPT_COLS RECEIPT_FROM " WHERE (" cond ") AND (?2 IS NULL OR r.state = ?2) "  \
+	"ORDER BY r.id"
+
+static const char receipts_of_document[] = RECEIPTS_SQL("c.document_id = ?1");
+static const char receipts_of_person[] = RECEIPTS_SQL("r.person_id = ?1 AND ?1 > 0");
+static const char receipts_visible[] =
+        RECEIPTS_SQL("(r.person_id = ?1 AND ?1 > 0) OR " DOCUMENT_VISIBLE_SQL("d"));
+static const char receipt_one[] = RECEIPTS_SQL("r.id = ?1");
+static const char receipt_one_visible[] = RECEIPTS_SQL("r.id = ?1 AND " DOCUMENT_VISIBLE_SQL("d"));
+
 static json_t *receipt_json(struct store_q *q, const struct principal *p)
 {
 	const char *cls = store_q_text(q, 9);
@@ -247,26 +269,21 @@ static json_t *receipt_json(struct store_q *q, const struct principal *p)
 	                 store_q_text(q, 18), "notice", "sv", sv, "en", en);
 }
 
-json_t *doc_receipts_json(struct store_reader *r, const struct principal *p, const char *where,
+json_t *doc_receipts_json(struct store_reader *r, const struct principal *p, const char *sql,
                           int64_t arg, const char *state)
 {
 	json_t *arr = json_array();
 	struct store_q *q;
-	struct buf sql;
-	int rc;
 
-	buf_init(&sql, 4096);
-	buf_printf(&sql, "SELECT " RECEIPT_COLS RECEIPT_FROM " WHERE (%s)%s ORDER BY r.id", where,
-	           state ? " AND r.state = ?2" : "");
-	rc = (!arr || sql.err) ? SK_ENOMEM : store_reader_query(r, sql.ptr, &q);
-	buf_release(&sql);
-	if (rc) {
+	if (!arr || store_reader_query(r, sql, &q)) {
 		json_decref(arr);
 		return NULL;
 	}
 	store_q_bind_int(q, 1, arg);
 	if (state)
 		store_q_bind_text(q, 2, state);
+	else
+		store_q_bind_null(q, 2);
 	document_visible_bind(q, p);
 	while (store_q_step(q) == SK_OK)
 		json_array_append_new(arr, receipt_json(q, p));
@@ -388,7 +405,7 @@ json_t *document_get(struct model *m, const struct principal *p, int64_t id)
 	if (!o)
 		goto out;
 	parts[0] = doc_copies_json(r, id);
-	parts[1] = doc_receipts_json(r, p, "c.document_id = ?1", id, NULL);
+	parts[1] = doc_receipts_json(r, p, receipts_of_document, id, NULL);
 	parts[2] = doc_shipments_json(r, id);
 	parts[3] = doc_destructions_json(r, id);
 	parts[4] = access_json(r, id);
@@ -457,6 +474,19 @@ int64_t document_person_of(struct store_reader *r, int64_t identity_id)
 	return id;
 }
 
+#define COPIES_SQL(extra)                                                                          \
+	"SELECT " COPY_COLS ", d.designation, d.title, d.title_classified, d.class" COPY_FROM      \
+	" JOIN document d ON d.id = c.document_id WHERE c.id > ?1 AND (CASE WHEN ?2 = 1 THEN "     \
+	"c.holder_person_id = ?3 AND ?3 > 0 ELSE " DOCUMENT_VISIBLE_SQL(                           \
+	        "d") " END) AND (?4 IS "                                                           \
+	             "NULL OR c.state = ?4) AND (?6 = 0 OR c.document_id = ?6) " extra             \
+	             " ORDER BY c.id LIMIT ?5"
+
+/* Static statements (cached by address): any filter, and "not inventoried in 12 months". */
+static const char copies_sql[] = COPIES_SQL("");
+static const char copies_overdue_sql[] =
+        COPIES_SQL("AND c.state IN " HELD_STATES " AND " INVENTORIED " < ?20");
+
 json_t *copy_list(struct model *m, const struct principal *p, const struct copy_filter *f)
 {
 	struct store_reader *r = model_reader(m);
@@ -465,37 +495,21 @@ json_t *copy_list(struct model *m, const struct principal *p, const struct copy_
 	struct store_q *q = NULL;
 	char ago[11];
 	int64_t last = 0, me;
-	struct buf sql;
 	int rc;
 
 	year_ago(ago);
 	me = document_person_of(r, p->id);
-	buf_init(&sql, 8192);
-	buf_puts(&sql, "SELECT " COPY_COLS
-	               ", d.designation, d.title, d.title_classified, d.class" COPY_FROM
-	               " JOIN document d ON d.id = c.document_id WHERE c.id > ?1");
-	if (f->mine)
-		buf_puts(&sql, " AND c.holder_person_id = ?2 AND ?2 > 0");
-	else
-		buf_puts(&sql, " AND " DOCUMENT_VISIBLE_SQL("d"));
-	if (f->state)
-		buf_puts(&sql, " AND c.state = ?3");
-	if (f->document_id)
-		buf_puts(&sql, " AND c.document_id = ?4");
-	if (f->overdue)
-		buf_puts(&sql, " AND c.state IN " HELD_STATES " AND " INVENTORIED " < ?20");
-	buf_puts(&sql, " ORDER BY c.id LIMIT ?5");
-	if (!r || !arr || sql.err || store_reader_query(r, sql.ptr, &q))
+	if (!r || !arr || store_reader_query(r, f->overdue ? copies_overdue_sql : copies_sql, &q))
 		goto out;
 	store_q_bind_int(q, 1, f->after);
-	if (f->mine)
-		store_q_bind_int(q, 2, me);
-	else
-		document_visible_bind(q, p);
+	store_q_bind_int(q, 2, f->mine ? 1 : 0);
+	store_q_bind_int(q, 3, me);
+	document_visible_bind(q, p);
 	if (f->state)
-		store_q_bind_text(q, 3, f->state);
-	if (f->document_id)
-		store_q_bind_int(q, 4, f->document_id);
+		store_q_bind_text(q, 4, f->state);
+	else
+		store_q_bind_null(q, 4);
+	store_q_bind_int(q, 6, f->document_id);
 	store_q_bind_int(q, 5, limit);
 	store_q_bind_text(q, 20, ago);
 	while ((rc = store_q_step(q)) == SK_OK) {
@@ -519,7 +533,6 @@ json_t *copy_list(struct model *m, const struct principal *p, const struct copy_
 	out = json_pack("{s:O, s:o}", "copies", arr, "next",
 	                n == limit ? json_integer(last) : json_null());
 out:
-	buf_release(&sql);
 	json_decref(arr);
 	return out;
 }
@@ -596,9 +609,8 @@ json_t *receipt_list(struct model *m, const struct principal *p, bool mine, cons
 	if (!r)
 		return NULL;
 	if (mine)
-		return doc_receipts_json(r, p, "r.person_id = ?1 AND ?1 > 0", me, state);
-	return doc_receipts_json(
-	        r, p, "(r.person_id = ?1 AND ?1 > 0) OR " DOCUMENT_VISIBLE_SQL("d"), me, state);
+		return doc_receipts_json(r, p, receipts_of_person, me, state);
+	return doc_receipts_json(r, p, receipts_visible, me, state);
 }
 
 json_t *receipt_get(struct model *m, const struct principal *p, int64_t id)
@@ -611,9 +623,9 @@ json_t *receipt_get(struct model *m, const struct principal *p, int64_t id)
 		return NULL;
 	/* ?1 is the receipt here; the person is compared in the condition */
 	if (me > 0 && one_int(m, "SELECT person_id FROM receipt WHERE id = ?1", id) == me)
-		arr = doc_receipts_json(r, p, "r.id = ?1", id, NULL);
+		arr = doc_receipts_json(r, p, receipt_one, id, NULL);
 	else
-		arr = doc_receipts_json(r, p, "r.id = ?1 AND " DOCUMENT_VISIBLE_SQL("d"), id, NULL);
+		arr = doc_receipts_json(r, p, receipt_one_visible, id, NULL);
 	if (!arr)
 		return NULL;
 	o = json_array_get(arr, 0);

@@ -129,26 +129,47 @@ void store_conn_close(struct store_conn *c)
 
 int store_conn_prepare(struct store_conn *c, const char *sql, struct store_q **q)
 {
-	unsigned i;
+	unsigned i, slot = 0;
 	int rc;
 
 	for (i = 0; i < c->nq; i++) {
-		if (c->q[i].sql == sql || strcmp(c->q[i].sql, sql) == 0) {
+		if (c->q[i].st && (c->q[i].sql == sql || strcmp(c->q[i].sql, sql) == 0)) {
+			c->q[i].busy = true;
 			*q = &c->q[i];
 			return SK_OK;
 		}
 	}
-	if (c->nq == STORE_Q_CACHE) {
-		/* Full: drop the oldest statement (a cache, not a registry). */
-		sqlite3_finalize(c->q[0].st);
-		memmove(&c->q[0], &c->q[1], sizeof(c->q[0]) * (STORE_Q_CACHE - 1));
-		c->nq--;
+	if (c->nq < STORE_Q_CACHE) {
+		slot = c->nq;
+	} else {
+		/*
+		 * Full: replace a statement nobody holds, in place. Moving the
+		 * others would change the store_q a caller still holds (a query
+		 * open while it prepares another) into a different statement.
+		 */
+		for (i = 0; i < STORE_Q_CACHE; i++) {
+			slot = (c->evict + i) % STORE_Q_CACHE;
+			if (!c->q[slot].busy)
+				break;
+		}
+		if (i == STORE_Q_CACHE)
+			return SK_EBUSY;
+		c->evict = (slot + 1) % STORE_Q_CACHE;
+		sqlite3_finalize(c->q[slot].st);
+		c->q[slot].st = NULL;
+		c->q[slot].sql = "";
 	}
-	rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->q[c->nq].st, NULL);
-	if (rc != SQLITE_OK)
+	rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->q[slot].st, NULL);
+	if (rc != SQLITE_OK) {
+		c->q[slot].st = NULL; /* an empty slot, skipped by the lookup and reused */
+		c->q[slot].sql = "";
 		return store_sqlite_err(rc) ? store_sqlite_err(rc) : SK_EINTERNAL;
-	c->q[c->nq].sql = sql;
-	*q = &c->q[c->nq++];
+	}
+	c->q[slot].sql = sql;
+	c->q[slot].busy = true;
+	if (slot == c->nq)
+		c->nq++;
+	*q = &c->q[slot];
 	return SK_OK;
 }
 
@@ -225,6 +246,7 @@ void store_q_done(struct store_q *q)
 		return;
 	sqlite3_reset(q->st);
 	sqlite3_clear_bindings(q->st);
+	q->busy = false;
 }
 
 /* ---- migrations ---- */
@@ -528,7 +550,7 @@ int store_conn_read_node(struct store_conn *c, unsigned level, uint64_t index,
                          uint8_t out[LEDGER_HASH_LEN])
 {
 	struct ledger_tile_ref ref;
-	unsigned slot;
+	unsigned slot = 0;
 	int rc;
 
 	if (!c->tiles) {

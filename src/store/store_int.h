@@ -15,13 +15,14 @@
 #define STORE_KEY_FILE        "signing.key"
 #define STORE_VKEY_FILE       "verifier.key"
 #define STORE_CPLOG_FILE      "checkpoints.log"
-#define STORE_Q_CACHE         64
+#define STORE_Q_CACHE         256
 #define STORE_MAX_PROJECTIONS 32
 #define STORE_PATH_MAX        4096
 
 struct store_q {
 	sqlite3_stmt *st;
 	const char *sql; /* the text it was prepared from (pointer identity first) */
+	bool busy;       /* handed out and not yet store_q_done: never evicted */
 };
 
 /* A connection with its prepared-statement cache. */
@@ -43,6 +44,7 @@ struct store_tile_cache {
 struct store_conn {
 	sqlite3 *db;
 	unsigned nq;
+	unsigned evict; /* where the search for a statement to replace starts */
 	struct store_q q[STORE_Q_CACHE];
 	struct store_tile_cache *tiles; /* readers only; NULL on the writer */
 };
