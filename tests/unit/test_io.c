@@ -794,6 +794,163 @@ static void test_register_json(void **state)
 	json_decref(r);
 }
 
+static int64_t copy_of(const char *designation, int number)
+{
+	struct store_q *q;
+	int64_t id = -1;
+
+	/* the statement cache is keyed by the SQL text's address: one static text, bound */
+	assert_int_equal(store_reader_query(g_rd,
+	                                    "SELECT c.id FROM copy c JOIN document d ON d.id = "
+	                                    "c.document_id WHERE d.designation = ?1 AND "
+	                                    "c.number = ?2",
+	                                    &q),
+	                 SK_OK);
+	store_q_bind_text(q, 1, designation);
+	store_q_bind_int(q, 2, number);
+	if (store_q_step(q) == SK_OK)
+		id = store_q_int(q, 0);
+	store_q_done(q);
+	return id;
+}
+
+static void act(enum copy_act what, int64_t copy_id, struct copy_action *a)
+{
+	struct model_err err = {0};
+
+	a->act = what;
+	if (copy_act(g_model, &reg, copy_id, a, &err) != SK_OK)
+		fail_msg("copy act %d on %lld: %s (%s)", (int)what, (long long)copy_id, err.msg,
+		         err.field);
+}
+
+/* Returned, lost, archived, destroyed: the 3 kap. 10 § states with their dates. */
+static void test_export_states(void **state)
+{
+	char today[11], line[256];
+	size_t len;
+	char *csv;
+	int rc;
+
+	(void)state;
+	model_today(today);
+	act(COPY_RETURN, copy_of("IMP-2", 1), &(struct copy_action){.space_id = cont_h});
+	act(COPY_DESTROY, copy_of("IMP-1", 2),
+	    &(struct copy_action){.method = "Kross",
+	                          .destroyed_on = today,
+	                          .performer_id = p_anna,
+	                          .witness_id = p_bo});
+	act(COPY_LOST, copy_of("IMP-1", 1), &(struct copy_action){.note = "Saknas"});
+	act(COPY_ARCHIVE, copy_of("=1+1", 1), &(struct copy_action){0});
+	csv = export(&reg, IO_CSV, NULL, &rc, &len);
+	assert_int_equal(rc, SK_OK);
+	snprintf(line, sizeof(line),
+	         "IMP-2;K;1;1;Anna Andersson;Anna Andersson (papperskvittens "
+	         "PK-7);");
+	has(csv, line);
+	snprintf(line, sizeof(line), ";återlämnad;%s\r\n", today);
+	has(csv, line);
+	snprintf(line, sizeof(line), "IMP-1;H;2;2;;;;2026-01-10;förstörd;%s\r\n", today);
+	has(csv, line);
+	snprintf(line, sizeof(line), "IMP-1;H;2;1;förvaring: Skåp 1;;;2026-01-10;förlorad;%s\r\n",
+	         today);
+	has(csv, line);
+	snprintf(line, sizeof(line), ";arkiverad;%s\r\n", today);
+	has(csv, line);
+	free(csv);
+
+	/* filters: a state, a holder */
+	csv = export(&reg, IO_CSV, &(struct io_export_filter){.state = "destroyed"}, &rc, &len);
+	assert_int_equal(rc, SK_OK);
+	has(csv, "IMP-1;H;2;2;");
+	assert_null(strstr(csv, "IMP-1;H;2;1;"));
+	assert_null(strstr(csv, "IMP-2"));
+	free(csv);
+	csv = export(&reg, IO_CSV, &(struct io_export_filter){.holder = p_anna}, &rc, &len);
+	assert_int_equal(rc, SK_OK);
+	assert_null(strstr(csv, "IMP-")); /* returned: no one holds it now */
+	free(csv);
+}
+
+/* Names and ids, ambiguity, a service token, both phases in one dry run, the row limit. */
+static void test_import_more(void **state)
+{
+	struct principal tok = reg;
+	struct model_err err;
+	json_t *rep = NULL, *e;
+	char csv[512], *s;
+	int rc;
+
+	(void)state;
+	/* ids instead of names */
+	snprintf(csv, sizeof(csv),
+	         "beteckning;titel;klass;form;sidor;exemplar;förvaring;innehavare;system\n"
+	         "ID-1;Med id;K;fysisk;1;1;%lld;;\n"
+	         "ID-2;Person med id;K;fysisk;1;1;;%lld;\n"
+	         "ID-3;System med id;H;elektronisk;;0;;;%lld\n",
+	         (long long)cont_h, (long long)p_bo, (long long)sys_h);
+	rc = import(&reg, csv, false, &rep, &err);
+	if (rc)
+		fail_msg("ids: %s %s", err.msg, json_dumps(rep, JSON_COMPACT));
+	json_decref(rep);
+	assert_int_equal(count("SELECT count(*) FROM copy c JOIN document d ON d.id = "
+	                       "c.document_id WHERE d.designation = 'ID-1' AND c.space_id IS NOT "
+	                       "NULL"),
+	                 1);
+
+	/* two persons of one name: give the id */
+	person("Bo Berg", 0);
+	rc = import(&reg, "titel;klass;form;sidor;innehavare\nTvå Bo;K;fysisk;1;bo berg\n", false,
+	            &rep, &err);
+	assert_int_equal(rc, SK_EINVAL);
+	assert_string_equal(err.field, "innehavare");
+	has(err.msg, "several persons are named 'bo berg': give the person's id");
+	json_decref(rep);
+
+	/* a dry run reports the file's and the register's problems together */
+	rc = import(&reg,
+	            "beteckning;titel;klass;form;sidor;förvaring\n"
+	            "IMP-1;Finns;K;fysisk;1;Skåp 1\n"
+	            "X-2;Fel;Q;fysisk;1;Skåp 1\n",
+	            true, &rep, &err);
+	assert_int_equal(rc, SK_OK);
+	s = json_dumps(json_object_get(rep, "problems"), JSON_COMPACT | JSON_SORT_KEYS);
+	has(s, "\"field\":\"klass\",\"line\":3");
+	has(s, "\"field\":\"beteckning\",\"line\":2");
+	free(s);
+	json_decref(rep);
+
+	/* through a service token: the token is named in the entry */
+	tok.token_id = 77;
+	rc = import(&tok, "titel;klass;form;sidor;förvaring\nMed token;BH;fysisk;1;Skåp 1\n", false,
+	            &rep, &err);
+	if (rc)
+		fail_msg("token: %s", err.msg);
+	json_decref(rep);
+	e = last_entry();
+	assert_string_equal(json_string_value(json_object_get(e, "kind")), "import.completed");
+	assert_int_equal(
+	        json_integer_value(json_object_get(json_object_get(e, "data"), "token_id")), 77);
+	json_decref(e);
+
+	/* over the row limit: 413's code, one problem, nothing read from the register */
+	{
+		struct buf b;
+
+		buf_init(&b, 8u << 20);
+		buf_puts(&b, "titel;klass;form;förvaring\n");
+		for (unsigned i = 0; i <= IO_MAX_ROWS; i++)
+			buf_puts(&b, "t;BH;fysisk;S\n");
+		rep = NULL;
+		memset(&err, 0, sizeof(err));
+		rc = io_import(g_model, &reg, b.ptr, b.len, true, &rep, &err);
+		assert_int_equal(rc, SK_ETOOBIG);
+		has(err.msg, "more than 100000 rows");
+		json_decref(rep);
+		buf_release(&b);
+	}
+}
+
 static void test_replay(void **state)
 {
 	struct store_verify_opts o = {.replay = true};
@@ -817,7 +974,8 @@ int main(void)
 	const struct CMUnitTest reg_tests[] = {
 	        cmocka_unit_test(test_import),        cmocka_unit_test(test_import_all_or_nothing),
 	        cmocka_unit_test(test_export_csv),    cmocka_unit_test(test_export_xlsx),
-	        cmocka_unit_test(test_register_json), cmocka_unit_test(test_replay),
+	        cmocka_unit_test(test_register_json), cmocka_unit_test(test_export_states),
+	        cmocka_unit_test(test_import_more),   cmocka_unit_test(test_replay),
 	};
 	int fails = cmocka_run_group_tests_name("io: reader and validation", pure, NULL, NULL);
 
