@@ -157,6 +157,24 @@ static int take_flags(int argc, char **argv, const char *const *names, bool *fla
 	return out;
 }
 
+/* Adds "note" when given (a missing note is no member, not null); false on bad text. */
+static bool add_note(json_t **body, const char *note)
+{
+	json_t *s;
+
+	if (!*body)
+		return false;
+	if (!note)
+		return true;
+	s = json_string(note);
+	if (!s || json_object_set_new(*body, "note", s)) {
+		json_decref(*body);
+		*body = NULL;
+		return false;
+	}
+	return true;
+}
+
 /* A positive number from an option, or CLI_USAGE after one line. */
 static int need_id(const char *cmd, const char *what, const char *s, int64_t *out)
 {
@@ -425,7 +443,12 @@ static int inv_start(int argc, char **argv)
 		return cli_error(CLI_USAGE, "inventory start: unexpected argument '%s'", a.id);
 	if (!a.values[V_NAME])
 		return cli_error(CLI_USAGE, "inventory start: --name is required");
-	body = json_pack("{s:s, s:s?}", "name", a.values[V_NAME], "scope", a.values[V_SCOPE]);
+	body = json_pack("{s:s}", "name", a.values[V_NAME]);
+	if (body && a.values[V_SCOPE] &&
+	    json_object_set_new(body, "scope", json_string(a.values[V_SCOPE]))) {
+		json_decref(body);
+		body = NULL;
+	}
 	if (!body)
 		return cli_error(CLI_USAGE, "inventory start: the arguments must be UTF-8 text");
 	rc = client_call_show("inventory start", &a, "POST", "/api/v1/inventories", body,
@@ -532,8 +555,10 @@ static int inv_check(int argc, char **argv)
 	             a.values[V_COPY] ? a.values[V_COPY] : a.values[V_MEDIUM], &item);
 	if (rc)
 		return rc;
-	body = json_pack("{s:s, s:I, s:s, s:s?}", "item_type", type, "item_id", (json_int_t)item,
-	                 "result", flags[0] ? "found" : "not_found", "note", a.values[V_NOTE]);
+	body = json_pack("{s:s, s:I, s:s}", "item_type", type, "item_id", (json_int_t)item,
+	                 "result", flags[0] ? "found" : "not_found");
+	if (!add_note(&body, a.values[V_NOTE]))
+		body = NULL;
 	if (!body)
 		return cli_error(CLI_USAGE, "inventory check: the note must be UTF-8 text");
 	snprintf(path, sizeof(path), "/api/v1/inventories/%lld/check", (long long)id);
@@ -647,8 +672,9 @@ static int lost_resolve(int argc, char **argv)
 	if (flags[1] && !a.values[V_NOTE])
 		return cli_error(CLI_USAGE, "inventory lost resolve: --confirmed-lost needs --note "
 		                            "TEXT (what is known)");
-	body = json_pack("{s:s, s:s?}", "resolution", flags[0] ? "found" : "confirmed_lost", "note",
-	                 a.values[V_NOTE]);
+	body = json_pack("{s:s}", "resolution", flags[0] ? "found" : "confirmed_lost");
+	if (!add_note(&body, a.values[V_NOTE]))
+		body = NULL;
 	if (!body)
 		return cli_error(CLI_USAGE, "inventory lost resolve: the note must be UTF-8 text");
 	snprintf(path, sizeof(path), "/api/v1/lost-cases/%lld/resolve", (long long)id);

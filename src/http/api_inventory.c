@@ -32,6 +32,7 @@ static void reply_list(struct api_ctx *c, const char *key, json_t *arr)
 /* ---- campaigns ---- */
 
 static const char *const campaign_states[] = {"open", "closed", NULL};
+static const char *const v_bool[] = {"true", "false", NULL};
 static const char *const sorts[] = {"item", "space", "holder", NULL};
 static const char *const item_types[] = {"copy", "medium", NULL};
 static const char *const results[] = {"found", "not_found", NULL};
@@ -49,7 +50,8 @@ static void reply_campaign(struct api_ctx *c, unsigned status, int64_t id)
 {
 	const char *sort = str(c->query, "sort");
 	struct inventory_page pg = {
-	        .unchecked = json_is_true(json_object_get(c->query, "unchecked")),
+	        .unchecked = str(c->query, "unchecked") &&
+	                     strcmp(str(c->query, "unchecked"), "true") == 0,
 	        .sort = !sort || strcmp(sort, "item") == 0 ? INVENTORY_SORT_ITEM
 	                : strcmp(sort, "space") == 0       ? INVENTORY_SORT_SPACE
 	                                                   : INVENTORY_SORT_HOLDER,
@@ -240,7 +242,7 @@ static const struct api_field f_start[] = {
 };
 
 static const struct api_field q_get[] = {
-        {"unchecked", API_BOOL, false, 0, 0, "only items not yet checked", NULL},
+        {"unchecked", API_ENUM, false, 0, 0, "true: only items not yet checked", v_bool},
         {"sort", API_ENUM, false, 0, 0, "item space holder", sorts},
         {"limit", API_INT, false, 1, 1000, "items per page, default 100", NULL},
         {"after", API_STRING, false, 1, 96, "the previous page's next value", NULL},
