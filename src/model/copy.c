@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "model/document_int.h"
+#include "model/inventory.h"
 
 #define RECEIPT_PENDING_DAYS 14
 
@@ -426,10 +427,18 @@ static int act_fn(struct store_tx *tx, void *arg)
 		if (a->space_id > 0 && (rc = doc_tx_space(tx, a->space_id, d.cls, "space_id")))
 			break;
 		doc_set_id(data, "space_id", a->space_id);
-		/* fall through */
-	case COPY_LOST:
 		rc = model_tx_log(tx, c->p->id, acts[a->act].kind, "document", d.id,
 		                  json_incref(data));
+		break;
+	case COPY_LOST:
+		/* a lost case to resolve (the inventory slice's), then the copy's own entry */
+		rc = inventory_tx_lost_open(tx, c->p->id, c->p->token_id, "copy", c->id, 0,
+		                            cr.state, a->note, &a->result_id);
+		if (!rc) {
+			doc_set_id(data, "lost_case_id", a->result_id);
+			rc = model_tx_log(tx, c->p->id, acts[a->act].kind, "document", d.id,
+			                  json_incref(data));
+		}
 		break;
 	}
 	json_decref(data);

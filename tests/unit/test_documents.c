@@ -767,6 +767,10 @@ static void test_copy_states(void **state)
 	assert_int_equal(act(&auditor, cp, &a, &err), SK_EPERM);
 	assert_int_equal(act(&reg, cp, &a, &err), SK_OK);
 	expect_last("copy.lost", doc);
+	assert_int_equal(col_int("SELECT count(*) FROM lost_case WHERE item_type = 'copy' AND "
+	                         "item_id = ?1 AND state = 'open'",
+	                         cp),
+	                 1);
 	n = ledger_size();
 	a = (struct copy_action){.act = COPY_STORE, .space_id = box_kh};
 	refused(act(&reg, cp, &a, &err), &err, n, SK_ERULE, "id", "lost", "store a lost copy");
