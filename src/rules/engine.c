@@ -422,7 +422,7 @@ static int snapshot_fn(struct store_tx *tx, void *arg)
 			        tx,
 			        "INSERT OR REPLACE INTO rule_snapshot (day, chapter, severity, "
 			        "open, covered) VALUES (?1, ?2, ?3, ?4, ?5)",
-			        "tiiii", c->day, (int64_t)ch,
+			        "titii", c->day, (int64_t)ch,
 			        rules_severity_name((enum rule_severity)s),
 			        (int64_t)counts[ch][s][0], (int64_t)counts[ch][s][1]);
 	}

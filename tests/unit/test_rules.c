@@ -791,6 +791,16 @@ static void test_overview_and_trend(void **state)
 	assert_int_equal(json_array_size(tr), 8 * 3);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(tr, 0), "day")),
 	                    today);
+	{
+		size_t i;
+		json_t *v;
+
+		json_array_foreach(tr, i, v)
+		{
+			assert_true(rules_severity_parse(json_string_value(
+			                    json_object_get(v, "severity"))) >= 0);
+		}
+	}
 	json_decref(tr);
 }
 
