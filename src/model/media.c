@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/inventory.h"
 #include "model/records_int.h"
 
 #define MEDIA_WRITERS (ROLE_BIT(ROLE_REGISTRAR) | ROLE_BIT(ROLE_SSC))
@@ -348,8 +349,13 @@ static int medium_end_fn(struct store_tx *tx, void *arg)
 		return rec_log(tx, c->p, "medium.destroyed", "medium", c->id, d);
 	}
 	if (lost) {
-		rc = store_tx_int(tx, &c->out_id, "SELECT coalesce(max(id), 0) + 1 FROM lost_case",
-		                  "");
+		/*
+		 * The inventory slice owns lost cases: lost.opened (its projection
+		 * inserts the case, remembers the state before the loss and sets the
+		 * medium lost); medium.lost keeps the act in the medium's own history.
+		 */
+		rc = inventory_tx_lost_open(tx, c->p->id, c->p->token_id, "medium", c->id, 0,
+		                            r.state, e->note, &c->out_id);
 		if (rc)
 			return rc;
 		d = json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)c->id, "lost_case_id",
@@ -456,21 +462,7 @@ int rec_apply_medium(struct store_tx *tx, const struct ledger_entry *e)
 			        rec_str(d, "method"), e->actor, t);
 		return rc;
 	}
-	if (strcmp(e->kind, "medium.lost") == 0) {
-		rc = store_tx_run(tx,
-		                  "INSERT INTO lost_case (id, item_type, item_id, opened_at, "
-		                  "opened_by, state, note) VALUES (?1, 'medium', ?2, ?3, ?4, "
-		                  "'open', ?5)",
-		                  "iitit", rec_num(d, "lost_case_id"), rec_num(d, "id"), t,
-		                  e->actor, rec_str(d, "note"));
-		if (!rc)
-			rc = store_tx_run(
-			        tx,
-			        "UPDATE medium SET state = 'lost', updated_at = ?2 WHERE id "
-			        "= ?1",
-			        "it", rec_num(d, "id"), t);
-		return rc;
-	}
+	/* medium.lost: the lost case and the state come from lost.opened (inventory.c). */
 	return SK_OK;
 }
 

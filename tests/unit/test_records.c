@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "model/access_int.h"
+#include "model/inventory.h"
 #include "model/model.h"
 #include "model/records.h"
 #include "store/store.h"
@@ -673,8 +674,7 @@ static void test_media(void **state)
 
 		snprintf(sql, sizeof(sql),
 		         "SELECT count(*) FROM lost_case WHERE id = %lld AND item_type = 'medium' "
-		         "AND "
-		         "item_id = %lld AND state = 'open'",
+		         "AND item_id = %lld AND state = 'open' AND prior_state = 'in_use'",
 		         (long long)out, (long long)m4);
 		assert_int_equal(sql_int(sql), 1);
 	}
@@ -683,6 +683,12 @@ static void test_media(void **state)
 	assert_int_equal(json_array_size(json_object_get(o, "lost_cases")), 1);
 	json_decref(o);
 	EXPECT(records_medium_end(g_model, &reg, m4, "bogus", &lost, NULL, err), SK_EINVAL, NULL);
+	/* found again (the inventory slice resolves the case): back in use, then lost for good */
+	EXPECT(inventory_lost_resolve(g_model, &reg, out, true, "hittad", err), SK_OK, NULL);
+	o = records_medium_get(g_model, &reg, m4);
+	assert_string_equal(json_string_value(json_object_get(o, "state")), "in_use");
+	json_decref(o);
+	EXPECT(records_medium_end(g_model, &reg, m4, "lost", &lost, &out, err), SK_OK, NULL);
 	l = records_medium_list(g_model, &reg, "lost");
 	assert_int_equal(json_array_size(l), 1);
 	json_decref(l);
