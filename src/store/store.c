@@ -132,11 +132,20 @@ int store_conn_prepare(struct store_conn *c, const char *sql, struct store_q **q
 	unsigned i, slot = 0;
 	int rc;
 
+	/*
+	 * Keyed by the text, compared with SQLite's own copy of it: the caller's
+	 * pointer is only a hint (a first pass by address finds the usual
+	 * string literal at once), because SQL built in a buffer may reuse an
+	 * address for different text, or be gone by the next call.
+	 */
 	for (i = 0; i < c->nq; i++) {
-		if (c->q[i].st && (c->q[i].sql == sql || strcmp(c->q[i].sql, sql) == 0)) {
-			c->q[i].busy = true;
-			*q = &c->q[i];
-			return SK_OK;
+		if (c->q[i].st && c->q[i].sql == sql && strcmp(sqlite3_sql(c->q[i].st), sql) == 0)
+			goto hit;
+	}
+	for (i = 0; i < c->nq; i++) {
+		if (c->q[i].st && strcmp(sqlite3_sql(c->q[i].st), sql) == 0) {
+			c->q[i].sql = sql;
+			goto hit;
 		}
 	}
 	if (c->nq < STORE_Q_CACHE) {
@@ -170,6 +179,10 @@ int store_conn_prepare(struct store_conn *c, const char *sql, struct store_q **q
 	if (slot == c->nq)
 		c->nq++;
 	*q = &c->q[slot];
+	return SK_OK;
+hit:
+	c->q[i].busy = true;
+	*q = &c->q[i];
 	return SK_OK;
 }
 

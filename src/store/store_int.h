@@ -21,7 +21,7 @@
 
 struct store_q {
 	sqlite3_stmt *st;
-	const char *sql; /* the text it was prepared from (pointer identity first) */
+	const char *sql; /* the caller's pointer: a hint only (sqlite3_sql() is the key) */
 	bool busy;       /* handed out and not yet store_q_done: never evicted */
 };
 

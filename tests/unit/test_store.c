@@ -458,6 +458,44 @@ static void test_log_filters(void **state)
 	store_reader_close(r);
 }
 
+/* One buffer, different SQL each time: the statement cache must go by the text. */
+static int64_t query_in_buffer(struct store_reader *r, char *buf, size_t cap, int v)
+{
+	struct store_q *q;
+	int64_t got;
+
+	snprintf(buf, cap, "SELECT %d + 0", v);
+	assert_int_equal(store_reader_query(r, buf, &q), SK_OK);
+	assert_int_equal(store_q_step(q), SK_OK);
+	got = store_q_int(q, 0);
+	store_q_done(q);
+	return got;
+}
+
+static void test_statement_cache_keys_on_text(void **state)
+{
+	struct store_reader *r;
+	char *buf = malloc(64);
+
+	(void)state;
+	assert_non_null(buf);
+	make_instance();
+	assert_int_equal(store_reader_open(dir, &r), SK_OK);
+	assert_int_equal(query_in_buffer(r, buf, 64, 1), 1);
+	assert_int_equal(query_in_buffer(r, buf, 64, 2), 2); /* same address, new text */
+	assert_int_equal(query_in_buffer(r, buf, 64, 1), 1); /* the first, found by text */
+	free(buf);
+	{
+		char *other = malloc(64); /* the old address may be gone: nothing reads it */
+
+		assert_non_null(other);
+		assert_int_equal(query_in_buffer(r, other, 64, 3), 3);
+		assert_int_equal(query_in_buffer(r, other, 64, 2), 2);
+		free(other);
+	}
+	store_reader_close(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -476,6 +514,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_wrong_key_refused, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_log_filters, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_statement_cache_keys_on_text, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
