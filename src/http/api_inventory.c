@@ -234,7 +234,7 @@ static const struct api_field q_list[] = {
 };
 
 static const struct api_field f_start[] = {
-        {"name", API_STRING, true, 1, 128, "what the campaign is, e.g. Årlig inventering 2026",
+        {"name", API_STRING, true, 1, 200, "what the campaign is, e.g. Årlig inventering 2026",
          NULL},
         {"scope", API_STRING, false, 1, 64,
          "space-separated: kh_documents physical_k_h media (default: all three)", NULL},

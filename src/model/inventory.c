@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "model/access_int.h"
+#include "model/document.h"
 #include "model/inventory.h"
 
 /* The states in which a copy should exist physically (and so is inventoried). */
@@ -137,17 +138,18 @@ static void put_token(json_t *data, const struct principal *p)
 struct item_now {
 	char cls[4];
 	char state[16];
-	int64_t holder; /* 0 = none */
+	int64_t holder;   /* 0 = none */
+	int64_t document; /* a copy's document, 0 for a medium */
 };
 
 /* The current class, state and holder of an item. SK_ENOTFOUND when there is none. */
 static int tx_item_now(struct store_tx *tx, const char *type, int64_t id, struct item_now *out)
 {
-	static const char sql_copy[] = "SELECT d.class, c.state, coalesce(c.holder_person_id, 0) "
-	                               "FROM copy c JOIN document d ON d.id = c.document_id "
+	static const char sql_copy[] = "SELECT d.class, c.state, coalesce(c.holder_person_id, 0), "
+	                               "d.id FROM copy c JOIN document d ON d.id = c.document_id "
 	                               "WHERE c.id = ?1";
-	static const char sql_medium[] = "SELECT class, state, coalesce(holder_person_id, 0) FROM "
-	                                 "medium WHERE id = ?1";
+	static const char sql_medium[] = "SELECT class, state, coalesce(holder_person_id, 0), 0 "
+	                                 "FROM medium WHERE id = ?1";
 	struct store_q *q;
 	int rc = store_tx_query(tx, strcmp(type, "copy") == 0 ? sql_copy : sql_medium, &q);
 
@@ -159,9 +161,23 @@ static int tx_item_now(struct store_tx *tx, const char *type, int64_t id, struct
 		snprintf(out->cls, sizeof(out->cls), "%s", store_q_text(q, 0));
 		snprintf(out->state, sizeof(out->state), "%s", store_q_text(q, 1));
 		out->holder = store_q_int(q, 2);
+		out->document = store_q_int(q, 3);
 	}
 	store_q_done(q);
 	return rc;
+}
+
+/*
+ * May p see the item? A copy: the documents slice's rule (clearance and
+ * need-to-know, or a register role); a medium: its class within clearance.
+ */
+static bool tx_item_visible(struct store_tx *tx, const struct principal *p,
+                            const struct item_now *now)
+{
+	if (now->document)
+		return document_tx_visible(tx, p, now->document);
+	return clearance_parse(now->cls) > CLEAR_NONE &&
+	       clearance_parse(now->cls) <= (int)p->clearance;
 }
 
 /* The person linked to an identity, or 0. */
@@ -295,8 +311,8 @@ int inventory_start(struct model *m, const struct principal *p, const char *name
 
 	if (!may_write(p))
 		return refuse_role(err);
-	if (!text_ok(name, 1, 128) || strchr(name, '\n'))
-		return fail(err, "name", "name: 1..128 bytes of text on one line");
+	if (!text_ok(name, 1, 200) || strchr(name, '\n'))
+		return fail(err, "name", "name: 1..200 bytes of text on one line");
 	if (scope & ~INVENTORY_ALL)
 		return fail(err, "scope", "scope: kh_documents, physical_k_h and/or media");
 	rc = model_submit(m, start_fn, &c, err);
@@ -344,7 +360,7 @@ static int check_fn(struct store_tx *tx, void *arg)
 	if (!rc)
 		rc = tx_item_now(tx, c->type, c->item_id, &now);
 	/* An item above the inspector's clearance is answered like a missing one. */
-	if (rc == SK_ENOTFOUND || (!rc && clearance_parse(now.cls) > (int)c->p->clearance))
+	if (rc == SK_ENOTFOUND || (!rc && !tx_item_visible(tx, c->p, &now)))
 		return store_tx_fail(tx, "item_id", "no %s %lld in inventory %lld", c->type,
 		                     (long long)c->item_id, (long long)c->inventory_id),
 		       SK_ENOTFOUND;
@@ -460,7 +476,7 @@ static int resolve_fn(struct store_tx *tx, void *arg)
 	store_q_done(q);
 	if (!rc)
 		rc = tx_item_now(tx, type, item_id, &now);
-	if (rc == SK_ENOTFOUND || (!rc && clearance_parse(now.cls) > (int)c->p->clearance))
+	if (rc == SK_ENOTFOUND || (!rc && !tx_item_visible(tx, c->p, &now)))
 		return store_tx_fail(tx, "id", "no lost case %lld", (long long)c->id), SK_ENOTFOUND;
 	if (rc)
 		return rc;
@@ -763,7 +779,15 @@ int inventory_close(struct model *m, const struct principal *p, int64_t inventor
 	" FROM inventory_item i LEFT JOIN copy c ON i.item_type = 'copy' AND c.id = i.item_id "    \
 	"LEFT JOIN document d ON d.id = c.document_id LEFT JOIN medium m ON i.item_type = "        \
 	"'medium' AND m.id = i.item_id "
-#define ITEM_RANK RANK("coalesce(d.class, m.class)")
+/*
+ * Visible items (x: the alias of the table with item_type): media by class
+ * within clearance, copies by the documents slice's rule. Bind ?90..?92 with
+ * document_visible_bind().
+ */
+#define VISIBLE(x)                                                                                 \
+	"((" x                                                                                     \
+	".item_type = 'medium' AND " RANK("m.class") " <= ?90) OR (" x ".item_type = "             \
+	                                             "'copy' AND " DOCUMENT_VISIBLE_SQL("d") "))"
 
 static json_t *campaign_row(struct store_q *q)
 {
@@ -787,13 +811,13 @@ static void add_counts(struct store_reader *r, const struct principal *p, json_t
 	static const char sql[] =
 	        "SELECT count(*), count(i.result), coalesce(sum(i.result = "
 	        "'found'), 0), coalesce(sum(i.result = 'not_found'), 0)" ITEM_JOINS
-	        "WHERE i.inventory_id = ?1 AND " ITEM_RANK " <= ?2";
+	        "WHERE i.inventory_id = ?1 AND " VISIBLE("i");
 	struct store_q *q;
 
 	if (!o || store_reader_query(r, sql, &q))
 		return;
 	store_q_bind_int(q, 1, num(o, "id"));
-	store_q_bind_int(q, 2, (int64_t)p->clearance);
+	document_visible_bind(q, p);
 	if (store_q_step(q) == SK_OK)
 		json_object_set_new(o, "counts",
 		                    json_pack("{s:I, s:I, s:I, s:I, s:I}", "items",
@@ -846,8 +870,8 @@ json_t *inventory_list(struct model *m, const struct principal *p, const char *s
 	"d.designation, c.number, m.identifier, hp.name, sp.name, coalesce(c.state, m.state, "     \
 	"''), " keys ITEM_JOINS "LEFT JOIN person hp ON hp.id = i.holder_person_id LEFT JOIN "     \
 	"space sp ON sp.id = i.space_id WHERE i.inventory_id = ?1 AND (?2 = 0 OR i.result IS "     \
-	"NULL) AND " ITEM_RANK " <= ?3 AND (" keys ", i.item_type, i.item_id) > (?4, ?5, ?6, "     \
-	"?7) ORDER BY " keys ", i.item_type, i.item_id LIMIT ?8"
+	"NULL) AND " VISIBLE("i") " AND (" keys ", i.item_type, i.item_id) > (?4, ?5, ?6, "        \
+	                          "?7) ORDER BY " keys ", i.item_type, i.item_id LIMIT ?8"
 #define KEYS_ITEM   "i.inventory_id - i.inventory_id, i.inventory_id - i.inventory_id"
 #define KEYS_SPACE  "coalesce(i.space_id, 0), coalesce(i.holder_person_id, 0)"
 #define KEYS_HOLDER "coalesce(i.holder_person_id, 0), coalesce(i.space_id, 0)"
@@ -943,7 +967,7 @@ static json_t *items_page(struct store_reader *r, const struct principal *p, int
 	}
 	store_q_bind_int(q, 1, id);
 	store_q_bind_int(q, 2, pg->unchecked);
-	store_q_bind_int(q, 3, (int64_t)p->clearance);
+	document_visible_bind(q, p);
 	store_q_bind_int(q, 4, k[0]);
 	store_q_bind_int(q, 5, k[1]);
 	store_q_bind_text(q, 6, type);
@@ -1030,7 +1054,7 @@ json_t *inventory_report(struct model *m, const struct principal *p, int64_t id,
 	json_array_foreach(nf, i, x)
 	{
 		/* Above the reader's clearance: that an item was missing, not what it was. */
-		if (clearance_parse(str(x, "class")) > (int)p->clearance) {
+		if (!document_cleared(p, str(x, "class"))) {
 			json_t *w = json_pack("{s:s, s:I, s:s, s:b, s:O}", "item_type",
 			                      str(x, "item_type"), "item_id",
 			                      (json_int_t)num(x, "item_id"), "class",
@@ -1087,8 +1111,8 @@ static json_t *lost_row(struct store_q *q)
 
 json_t *inventory_lost_list(struct model *m, const struct principal *p, const char *state)
 {
-	static const char sql[] = LOST_COLS "WHERE (?1 IS NULL OR l.state = ?1) AND " RANK(
-	        "coalesce(d.class, m.class)") " <= ?2 ORDER BY l.id DESC";
+	static const char sql[] = LOST_COLS
+	        "WHERE (?1 IS NULL OR l.state = ?1) AND " VISIBLE("l") " ORDER BY l.id DESC";
 	struct store_reader *r = model_reader(m);
 	json_t *arr = json_array();
 	struct store_q *q;
@@ -1099,7 +1123,7 @@ json_t *inventory_lost_list(struct model *m, const struct principal *p, const ch
 	}
 	if (state)
 		store_q_bind_text(q, 1, state);
-	store_q_bind_int(q, 2, (int64_t)p->clearance);
+	document_visible_bind(q, p);
 	while (store_q_step(q) == SK_OK)
 		json_array_append_new(arr, lost_row(q));
 	store_q_done(q);
@@ -1108,8 +1132,7 @@ json_t *inventory_lost_list(struct model *m, const struct principal *p, const ch
 
 json_t *inventory_lost_get(struct model *m, const struct principal *p, int64_t id)
 {
-	static const char sql[] =
-	        LOST_COLS "WHERE l.id = ?1 AND " RANK("coalesce(d.class, m.class)") " <= ?2";
+	static const char sql[] = LOST_COLS "WHERE l.id = ?1 AND " VISIBLE("l");
 	struct store_reader *r = model_reader(m);
 	json_t *o = NULL;
 	struct store_q *q;
@@ -1117,7 +1140,7 @@ json_t *inventory_lost_get(struct model *m, const struct principal *p, int64_t i
 	if (!r || store_reader_query(r, sql, &q))
 		return NULL;
 	store_q_bind_int(q, 1, id);
-	store_q_bind_int(q, 2, (int64_t)p->clearance);
+	document_visible_bind(q, p);
 	if (store_q_step(q) == SK_OK)
 		o = lost_row(q);
 	store_q_done(q);
@@ -1139,8 +1162,8 @@ json_t *inventory_lost_get(struct model *m, const struct principal *p, int64_t i
 	"'physical')) AND " RANK("d.class") " <= ?2)"
 #define OVERDUE_COPY_WHERE                                                                         \
 	OVERDUE_COPY_FROM                                                                          \
-	        " AND (c.last_inventoried_on < ?1 OR (c.last_inventoried_on IS NULL AND "          \
-	        "c.created_at < ?1))"
+	" AND (c.last_inventoried_on < ?1 OR (c.last_inventoried_on IS NULL AND "                  \
+	"c.created_at < ?1))"
 #define OVERDUE_MEDIUM_WHERE                                                                       \
 	" FROM medium WHERE state = 'in_use' AND class IN ('K', 'H', 'KH') AND "                   \
 	"(last_inventoried_on < ?1 OR (last_inventoried_on IS NULL AND created_at < ?1)) "         \

@@ -21,7 +21,7 @@ static struct model *g_model;
 static struct store_reader *g_rd;
 
 /* Principals: registrar with a person (holder of copy 1), another registrar with K only. */
-static struct principal reg1, reg2, ssc, auditor, staff;
+static struct principal reg1, reg2, ssc, auditor, staff, chief;
 static int64_t g_inv; /* the campaign over every scope */
 
 /* ---- fixtures ---- */
@@ -131,6 +131,7 @@ static int group_setup(void **state)
 	principal(&ssc, "ssc.one", ROLE_SSC, CLEAR_KH);
 	principal(&auditor, "aud.one", ROLE_AUDITOR, CLEAR_KH);
 	principal(&staff, "staff.one", ROLE_STAFF, CLEAR_KH);
+	principal(&chief, "chief.one", ROLE_CHIEF, CLEAR_KH);
 	{
 		char sql[2048];
 
@@ -460,6 +461,14 @@ static void test_queries(void **state)
 	                 8);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "counts"), "items")),
 	                 1);
+	json_decref(o);
+	/* The documents slice's rule: the head is on no need-to-know list, sees the medium only. */
+	o = inventory_get(g_model, &chief, g_inv, &pg, &bad);
+	items = json_object_get(o, "items");
+	assert_int_equal(json_array_size(items), 1);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_array_get(items, 0), "item_type")),
+	        "medium");
 	json_decref(o);
 	/* Bad cursors. */
 	pg.after = "1.2.x.3";
