@@ -76,7 +76,7 @@ async function load(ctx, id, section, box) {
       h('a', { class: 'btn btn-quiet', href: `/api/v1/plans/${plan.id}/export`, download: `handlingsplan-${plan.id}.json` }, t('plan.export'))),
     h('div', { class: 'plan-filters print-hide', role: 'group', 'aria-label': t('plan.filter.label') }, org.wrap, status.wrap),
     tree,
-    writer ? addForm(ctx, plan) : null);
+    ...(writer ? [addForm(ctx, plan)] : []));
   refresh();
 }
 
@@ -266,14 +266,14 @@ async function loadReport(ctx, id, year, org, section, box) {
       [t('plan.filter.org'), r.org || t('plan.filter.all_orgs')],
       [t('plan.count.measures'), t('plan.report.totals', tot)],
     ]),
-    (r.strategic_priorities || []).map((p) => h('section', { class: 'plan-priority' },
+    h('div', { class: 'plan-chapters' }, (r.strategic_priorities || []).map((p) => h('section', { class: 'plan-priority' },
       h('h2', {}, `${t('plan.priority')} ${p.number}: ${p.title}`),
       (p.objectives || []).map((o) => h('section', { class: 'plan-objective', dataset: { objective: o.number } },
         h('h3', {}, `${t('plan.objective')} ${o.number}: ${o.title}`),
         h('p', { class: 'plan-counts' }, t('plan.report.objective_counts', o.counts || {})),
         (o.measures || []).length ? table(t('plan.report.measures_of', { number: o.number }),
           [t('plan.number'), t('plan.title'), t('plan.responsible'), t('plan.period'), t('plan.marker.label')],
-          measureRows(o.measures, false), { captionHidden: true }) : null)))),
+          measureRows(o.measures, false), { captionHidden: true }) : null))))),
     h('section', { class: 'plan-appendix' },
       h('h2', {}, t('plan.report.appendix')),
       ['current', 'completed', 'written_off'].map((s) => {
