@@ -1,0 +1,379 @@
+#!/bin/sh
+# The register of classified documents through the API and the CLI against a
+# running 'skydd serve' (3 kap. PMFS 2022:1): registration with automatic
+# designations, copies in approved containers, issue with a pending receipt
+# signed by the recipient with a fresh TOTP code, return, shipment and
+# delivery, destruction with a witness; 404 and a document.access.denied entry
+# for a staff member off the need-to-know list and a registrar cleared below
+# the class; the auditor reads but cannot write; the CLI's lines and exit
+# codes; 'skydd verify --replay' at the end.
+set -u
+# shellcheck source=tests/sh/lib.sh
+. "$(dirname "$0")/lib.sh"
+need_file "$SKYDD"
+need_prog curl oathtool date sed grep
+setup_tmp
+
+SERVER_PID=""
+cleanup() {
+	if [ -n "$SERVER_PID" ]; then
+		kill -TERM "$SERVER_PID" 2>/dev/null
+		wait "$SERVER_PID" 2>/dev/null
+	fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+
+unset SKYDD_URL SKYDD_TOKEN SKYDD_CACERT SKYDD_TOTP_CODE
+TODAY=$(date -u +%F)
+PW='Korrekt-Hast-Batteri-77'
+
+# json_str KEY FILE / json_num KEY FILE: the first value of "KEY" in compact JSON.
+json_str() {
+	sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" "$2" | head -n 1
+}
+json_num() {
+	sed -n "s/.*\"$1\":\\([0-9][0-9]*\\).*/\\1/p" "$2" | head -n 1
+}
+
+# api METHOD PATH WHO [BODY]: calls the API with WHO's bearer token; the body in
+# $T/resp, the status in $STATUS.
+api() {
+	_tok=$(sed -n 's/.*"token": *"\([^"]*\)".*/\1/p' "$T/cfg.$3/skydd/session")
+	if [ $# -ge 4 ]; then
+		STATUS=$(curl -s -o "$T/resp" -w '%{http_code}' -X "$1" \
+			-H "Authorization: Bearer $_tok" -H 'Content-Type: application/json' \
+			--data-binary "$4" "$URL$2")
+	else
+		STATUS=$(curl -s -o "$T/resp" -w '%{http_code}' -X "$1" \
+			-H "Authorization: Bearer $_tok" "$URL$2")
+	fi
+}
+
+# expect_api STATUS REGEX DESC: the last api call answered STATUS with a body matching REGEX.
+expect_api() {
+	if [ "$STATUS" = "$1" ] && grep -Eq -- "$2" "$T/resp"; then
+		ok "$3"
+	else
+		not_ok "$3"
+		diag "expected $1 /$2/, got $STATUS: $(head -c 400 "$T/resp")"
+	fi
+}
+
+# as WHO CMD...: runs the CLI with WHO's session.
+as() {
+	_who=$1
+	shift
+	run env XDG_CONFIG_HOME="$T/cfg.$_who" "$SKYDD" "$@"
+}
+
+# expect_one_line RC REGEX DESC: exit RC, one "skydd:" line on stderr matching REGEX.
+expect_one_line() {
+	if [ "$RC" -eq "$1" ] && one_line_stderr && grep -Eq -- "$2" "$T/err"; then
+		ok "$3"
+	else
+		not_ok "$3"
+		diag "expected exit $1 and one stderr line matching /$2/"
+		show_output
+	fi
+}
+
+# totp SECRET: CODE for now.
+totp() {
+	CODE=$(oathtool --totp -b "$1" -N "@$(date +%s)")
+}
+
+# enrol USER OTP: the first login (new password, TOTP from the secret the CLI shows).
+enrol() {
+	mkdir -p "$T/cfg.$1"
+	printf '%s\n%s\n%s\n' "$2" "$PW" "$PW" >"$T/in"
+	run env XDG_CONFIG_HOME="$T/cfg.$1" "$SKYDD" login --url "$URL" --user "$1" \
+		--code 000000 <"$T/in"
+	_secret=$(sed -n 's/^TOTP secret (base32): //p' "$T/out")
+	printf '%s\n' "$_secret" >"$T/secret.$1"
+	totp "$_secret"
+	printf '%s\n%s\n%s\n' "$2" "$PW" "$PW" >"$T/in"
+	run env XDG_CONFIG_HOME="$T/cfg.$1" SKYDD_TOTP_CODE="$CODE" "$SKYDD" login \
+		--url "$URL" --user "$1" <"$T/in"
+	[ "$RC" -eq 0 ]
+}
+
+# person_of NAME IDENTITY: creates a person (as the registrar); its id in $PID_OUT.
+person_of() {
+	if [ -n "$2" ]; then
+		api POST /api/v1/persons rut "{\"name\":\"$1\",\"identity_id\":$2}"
+	else
+		api POST /api/v1/persons rut "{\"name\":\"$1\"}"
+	fi
+	PID_OUT=$(json_num id "$T/resp")
+	[ "$STATUS" = 201 ] || [ "$STATUS" = 200 ]
+}
+
+# new_doc BODY: creates a document (as the registrar); its id in $DOC.
+new_doc() {
+	api POST /api/v1/documents rut "$1"
+	DOC=$(json_num id "$T/resp")
+	[ "$STATUS" = 201 ] || [ "$STATUS" = 200 ]
+}
+
+# ---- help and usage, no server needed ----
+for sub in add list show copy issue return store archive lost destroy ship deliver receipts \
+	receipt sign paper destruction numbering set-numbering copies history access; do
+	run "$SKYDD" doc "$sub" --help
+	if [ "$RC" -eq 0 ] && grep -q "^usage: skydd doc $sub" "$T/out"; then
+		ok "doc $sub --help prints its usage, exit 0"
+	else
+		not_ok "doc $sub --help prints its usage, exit 0"
+		show_output
+	fi
+done
+run "$SKYDD" doc --help
+check "doc --help lists the subcommands" all '[ "$RC" -eq 0 ]' 'grep -q "receipts" "$T/out"'
+run "$SKYDD" doc frobnicate
+expect_one_line 2 "unknown subcommand" "doc with an unknown subcommand: exit 2, one line"
+run "$SKYDD" doc show
+expect_one_line 2 "give the number" "doc show without an id: exit 2, one line"
+run "$SKYDD" doc add --class K --form physical
+expect_one_line 2 "--title is required" "doc add without --title: exit 2, one line"
+run "$SKYDD" doc issue 1 --person x
+expect_one_line 2 "positive number" "doc issue --person x: exit 2, one line"
+run "$SKYDD" doc add --title T --class K --form physical --access 1,x
+expect_one_line 2 "numbers separated" "doc add --access 1,x: exit 2, one line"
+run "$SKYDD" doc list --bogus
+expect_one_line 2 "bogus" "doc list --bogus: exit 2, one line"
+
+# ---- an instance, its server, the people ----
+I=$T/inst
+if ! "$SKYDD" init --data "$I" --user anna --json >"$T/init.json" 2>"$T/init.err"; then
+	not_ok "init"
+	diag "$(cat "$T/init.err")"
+	finish
+fi
+OTP=$(json_str one_time_password "$T/init.json")
+SECRET=$(json_str totp_secret "$T/init.json")
+PORT=""
+for _try in 1 2 3 4 5; do
+	PORT=$(rand_between 20000 60999)
+	"$SKYDD" serve --data "$I" --listen "127.0.0.1:$PORT" >"$T/serve.log" 2>&1 &
+	SERVER_PID=$!
+	_i=0
+	while [ "$_i" -lt 300 ] && kill -0 "$SERVER_PID" 2>/dev/null &&
+		! curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+	kill -TERM "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" 2>/dev/null
+	SERVER_PID=""
+done
+if [ -z "$SERVER_PID" ]; then
+	not_ok "skydd serve answers /healthz"
+	finish
+fi
+URL=http://127.0.0.1:$PORT
+
+mkdir -p "$T/cfg.anna"
+totp "$SECRET"
+printf '%s\n%s\n%s\n' "$OTP" "$PW" "$PW" >"$T/in"
+run env XDG_CONFIG_HOME="$T/cfg.anna" "$SKYDD" login --url "$URL" --user anna --code "$CODE" \
+	<"$T/in"
+expect_rc 0 "anna (ssc, admin) logs in"
+
+# new_user NAME ROLE [CLEARANCE]: an identity (default KH) with ROLE, enrolled; its id in $UID_OUT.
+new_user() {
+	as anna user create --username "$1" --name "$1" --clearance "${3:-KH}" --json
+	_otp=$(json_str one_time_password "$T/out")
+	UID_OUT=$(sed -n 's/.*"identity":{[^}]*"id":\([0-9]*\).*/\1/p' "$T/out")
+	as anna grant create --identity "$UID_OUT" --role "$2" --decision T-1 --from "$TODAY"
+	[ "$RC" -eq 0 ] && enrol "$1" "$_otp"
+}
+new_user rut registrar && RUT=$UID_OUT && new_user carl chief && CARL=$UID_OUT &&
+	new_user sara ssc && SARA=$UID_OUT && new_user stig staff && STIG=$UID_OUT &&
+	new_user sten staff && STEN=$UID_OUT && new_user ulla auditor && ULLA=$UID_OUT &&
+	new_user rolf registrar H && ROLF=$UID_OUT && new_user gert auditor K && GERT=$UID_OUT
+if [ -n "${GERT:-}" ]; then
+	ok "registrars, the chief, the ssc, staff and auditors are enrolled"
+else
+	not_ok "registrars, the chief, the ssc, staff and auditors are enrolled"
+	show_output
+	finish
+fi
+checks() {
+	if eval "$2"; then ok "$1"; else
+		not_ok "$1"
+		diag "$STATUS $(head -c 400 "$T/resp")"
+	fi
+}
+person_of "Stig Staff" "$STIG" && P_STIG=$PID_OUT &&
+	person_of "Sten Staff" "$STEN" && P_STEN=$PID_OUT &&
+	person_of "Rut Registrator" "$RUT" && P_RUT=$PID_OUT &&
+	person_of "Vera Vittne" "" && P_VERA=$PID_OUT
+checks "four persons are registered" '[ -n "${P_VERA:-}" ]'
+api POST /api/v1/spaces carl '{"kind":"container","name":"Kassaskåp 1","max_class":"KH","decision_ref":"C-1"}'
+BOX=$(json_num id "$T/resp")
+api POST /api/v1/spaces sara '{"kind":"container","name":"Skåp K","max_class":"K","decision_ref":"C-2"}'
+BOX_K=$(json_num id "$T/resp")
+api POST /api/v1/distributors sara '{"name":"Kurir AB","decision_ref":"D-1"}'
+DIST=$(json_num id "$T/resp")
+checks "two containers and a distributor are approved" '[ -n "$BOX" ] && [ -n "$BOX_K" ] && [ -n "$DIST" ]'
+
+# ---- documents ----
+YEAR=$(date -u +%Y)
+api POST /api/v1/documents rut "{\"title\":\"Övningsplan\",\"class\":\"H\",\"form\":\"physical\",\"pages\":12,\"case_number\":\"2026/77\",\"person_ids\":[$P_STIG,$P_RUT]}"
+expect_api 201 "\"designation\":\"$YEAR-0001\"" "a document gets the next designation ($YEAR-0001)"
+D_H=$(json_num id "$T/resp")
+api POST /api/v1/documents rut '{"title":"Utan sidor","class":"K","form":"physical"}'
+expect_api 422 '"field":"pages".*3 kap\. 4 §|3 kap\. 4 §.*"field":"pages"' "K physical without pages: 422 citing 3 kap. 4 §"
+api POST /api/v1/documents rut '{"title":"X","class":"Q","form":"physical"}'
+expect_api 400 '"field":"class"' "an unknown class: 400 naming class"
+api POST /api/v1/documents rut '{"title":"X","class":"K","form":"physical","pages":1,"colour":"red"}'
+expect_api 400 'colour' "an unknown field: 400"
+api POST /api/v1/documents stig '{"title":"X","class":"K","form":"physical","pages":1}'
+expect_api 403 '"forbidden"' "staff may not register: 403"
+api POST /api/v1/documents ulla '{"title":"X","class":"K","form":"physical","pages":1}'
+expect_api 403 '"forbidden"' "the auditor may not register: 403"
+api PUT /api/v1/settings/numbering rut '{"pattern":"R-{N:3}"}'
+expect_api 403 '"forbidden"' "the registrar may not change the numbering: 403"
+api PUT /api/v1/settings/numbering sara '{"pattern":"{YY}-{N}-{X}"}'
+expect_api 400 '"field":"pattern"' "a bad pattern: 400"
+api PUT /api/v1/settings/numbering sara '{"pattern":"HEM/{YYYY}/{N:3}"}'
+expect_api 200 "\"example\":\"HEM/$YEAR/001\"" "the ssc sets the numbering pattern"
+api POST /api/v1/documents rut "{\"title\":\"Nordljus\",\"title_classified\":true,\"class\":\"KH\",\"form\":\"physical\",\"pages\":3,\"person_ids\":[$P_STIG]}"
+expect_api 201 "\"designation\":\"HEM/$YEAR/001\"" "the next designation follows the new pattern"
+D_KH=$(json_num id "$T/resp")
+
+# ---- visibility (clearance and need-to-know) ----
+denied_count() {
+	api GET '/api/v1/ledger?kind=document.access.denied&limit=500' anna
+	grep -o '"document.access.denied"' "$T/resp" | wc -l | tr -d ' '
+}
+D0=$(denied_count)
+for path in "/api/v1/documents/$D_H" "/api/v1/documents/$D_H/history"; do
+	api GET "$path" sten
+	expect_api 404 '"not_found"' "staff off the need-to-know list: GET $path is 404"
+done
+D1=$(denied_count)
+checks "each denied read is a document.access.denied entry" '[ "$D1" -eq $((D0 + 2)) ]'
+api GET "/api/v1/documents/$D_H" stig
+expect_api 200 '"title":"Övningsplan"' "staff on the list reads the document"
+api GET "/api/v1/documents/$D_H" rut
+expect_api 200 '"designation"' "the registrar reads it"
+api GET "/api/v1/documents/$D_KH" ulla
+expect_api 200 '"title":"Nordljus"' "the auditor cleared for KH reads the KH document"
+api GET "/api/v1/documents/$D_KH" rolf
+expect_api 404 '"not_found"' "a registrar cleared for H: the KH document is 404"
+api GET "/api/v1/documents/$D_H" anna
+checks "admin+ssc anna (cleared) reads it" '[ "$STATUS" = 200 ]'
+api GET "/api/v1/documents/999999" rut
+expect_api 404 '"not_found"' "a missing document: 404"
+D2=$(denied_count)
+checks "a missing document is no denied entry; the registrar below the class is" '[ "$D2" -eq $((D1 + 1)) ]'
+api GET "/api/v1/documents?limit=500" sten
+checks "the list of a staff member off every list is empty" 'grep -q "\"documents\":\[\]" "$T/resp"'
+api GET "/api/v1/documents?limit=500" rolf
+checks "a registrar cleared for H does not list the KH document" '[ "$STATUS" = 200 ] && ! grep -q Nordljus "$T/resp"'
+api GET "/api/v1/documents?q=vningspl" rut
+checks "q finds by title" 'grep -q "Övningsplan" "$T/resp"'
+api GET "/api/v1/documents?q=2026%2F77&class=H" rut
+checks "q finds by case number, with a class filter" 'grep -q "Övningsplan" "$T/resp"'
+api GET "/api/v1/documents?class=X" rut
+expect_api 400 '"field":"class"' "a bad class filter: 400"
+api GET "/api/v1/ledger?kind=document.created&limit=500" gert
+checks "the ledger hides a classified title from an auditor cleared for K" \
+	'[ "$STATUS" = 200 ] && ! grep -q Nordljus "$T/resp" && grep -q "\[classified title\]" "$T/resp"'
+api GET "/api/v1/ledger?kind=document.created&limit=500" ulla
+checks "and shows it to the auditor cleared for KH" 'grep -q Nordljus "$T/resp"'
+
+# ---- copies, receipts ----
+api POST "/api/v1/documents/$D_H/copies" rut "{\"count\":2,\"space_id\":$BOX}"
+expect_api 201 '"number":2' "two copies in an approved container"
+api POST "/api/v1/documents/$D_H/copies" rut "{\"space_id\":$BOX_K}"
+expect_api 422 '3 kap\. 9 §' "a container approved for K refuses an H copy (3 kap. 9 §)"
+api POST "/api/v1/documents/$D_H/copies" ulla "{\"space_id\":$BOX}"
+expect_api 403 '"forbidden"' "the auditor may not make copies: 403"
+api GET "/api/v1/copies?document_id=$D_H" rut
+# keys are sorted: a copy's own "id" comes just before "inventory_overdue"
+C1=$(grep -o '"id":[0-9]*,"inventory_overdue"' "$T/resp" | head -n 1 | sed 's/[^0-9]//g')
+checks "the copies are listed" '[ -n "$C1" ]'
+C2=$((C1 + 1))
+api POST "/api/v1/copies/$C1/issue" rut "{\"person_id\":$P_STEN}"
+expect_api 422 'need-to-know' "issue to someone off the list: 422"
+api POST "/api/v1/copies/$C1/issue" rut "{\"person_id\":$P_STIG}"
+expect_api 200 '"state":"issued"' "issue the copy to Stig"
+RID=$(json_num result_id "$T/resp")
+api GET "/api/v1/receipts?mine=true&state=pending" stig
+checks "Stig's pending receipt is listed with its class" 'grep -q "\"class\":\"H\"" "$T/resp" && grep -q "hemlig" "$T/resp"'
+api GET "/api/v1/receipts/$RID" sten
+expect_api 404 '"not_found"' "someone else's receipt: 404"
+api GET "/api/v1/copies?mine=true" stig
+checks "Stig sees his copy" 'grep -q "\"state\":\"issued\"" "$T/resp"'
+api GET "/api/v1/copies/$C1" sten
+expect_api 404 '"not_found"' "staff off the list: GET /copies/ID is 404"
+STIG_SECRET=$(cat "$T/secret.stig")
+NEXT=$(oathtool --totp -b "$STIG_SECRET" -N "@$(($(date +%s) + 30))")
+api POST "/api/v1/receipts/$RID/sign" stig "{\"code\":\"$NEXT\",\"class_acknowledged\":\"K\"}"
+expect_api 400 '"field":"class_acknowledged"' "acknowledging the wrong class: 400"
+api POST "/api/v1/receipts/$RID/sign" stig '{"code":"000000","class_acknowledged":"H"}'
+expect_api 401 '"field":"code"' "a wrong code: 401"
+api POST "/api/v1/receipts/$RID/sign" sten "{\"code\":\"$NEXT\",\"class_acknowledged\":\"H\"}"
+expect_api 404 '"not_found"' "another person signs: 404"
+api POST "/api/v1/receipts/$RID/sign" stig "{\"code\":\"$NEXT\",\"class_acknowledged\":\"H\"}"
+expect_api 200 '"state":"signed"' "Stig signs his receipt with a fresh TOTP code"
+api POST "/api/v1/receipts/$RID/sign" stig "{\"code\":\"$NEXT\",\"class_acknowledged\":\"H\"}"
+expect_api 422 'pending' "signing twice: 422"
+api POST "/api/v1/copies/$C1/return" rut "{\"space_id\":$BOX,\"note\":\"åter\"}"
+expect_api 200 '"state":"returned"' "the copy is returned"
+api GET "/api/v1/receipts/$RID" rut
+expect_api 200 '"state":"returned".*|"returned_note":"åter"' "the return is noted on the receipt"
+
+# ---- shipment and destruction ----
+api POST "/api/v1/copies/$C2/ship" rut "{\"distributor_id\":$DIST,\"recipient\":\"FMV\"}"
+expect_api 200 '"state":"shipped"' "a copy is shipped through the approved distributor"
+SHIP=$(json_num result_id "$T/resp")
+api POST "/api/v1/shipments/$SHIP/deliver" rut '{}'
+expect_api 400 '"field":"delivery_ref"' "delivery without a reference: 400"
+api POST "/api/v1/shipments/$SHIP/deliver" rut '{"delivery_ref":"Kvitto 12"}'
+expect_api 200 '"delivery_ref":"Kvitto 12"' "the delivery is confirmed"
+api POST "/api/v1/copies/$C1/destroy" rut "{\"method\":\"Kross\",\"destroyed_on\":\"$TODAY\",\"performer_id\":$P_RUT}"
+expect_api 422 '3 kap\. 23 §' "destruction of an H copy without a witness: 422"
+api POST "/api/v1/copies/$C1/destroy" rut "{\"method\":\"Kross\",\"destroyed_on\":\"$TODAY\",\"performer_id\":$P_RUT,\"witness_id\":$P_VERA}"
+expect_api 200 '"state":"destroyed"' "the copy is destroyed with a witness"
+DEST=$(json_num result_id "$T/resp")
+api GET "/api/v1/destructions/$DEST" rut
+expect_api 200 '"witness_name":"Vera Vittne"' "the destruction record names the witness"
+api GET "/api/v1/destructions/$DEST" sten
+expect_api 404 '"not_found"' "staff off the list: the destruction record is 404"
+api GET "/api/v1/documents/$D_H/history" ulla
+checks "the history holds every act" \
+	'grep -q copy.destroyed "$T/resp" && grep -q receipt.signed "$T/resp" && grep -q shipment.delivered "$T/resp"'
+
+# ---- the CLI ----
+as rut doc add --title "CLI-handling" --class K --form physical --pages 2 --access "$P_STIG"
+checks "doc add: exit 0, shows the designation" '[ "$RC" -eq 0 ] && grep -q "HEM/$YEAR/002" "$T/out"'
+as rut doc add --title "CLI-handling" --class K --form physical --json
+expect_one_line 1 "3 kap\. 4 §" "doc add without pages: exit 1, one line citing 3 kap. 4 §"
+as rut doc list --q CLI
+checks "doc list --q finds it" '[ "$RC" -eq 0 ] && grep -q "CLI-handling" "$T/out"'
+D_CLI=$(grep "CLI-handling" "$T/out" | awk '{print $1}' | head -n 1)
+as rut doc copy "$D_CLI" --space "$BOX"
+checks "doc copy: exit 0" '[ "$RC" -eq 0 ]'
+as sten doc show "$D_CLI"
+expect_one_line 1 "no document" "doc show by staff off the list: exit 1, one line"
+as ulla doc copy "$D_CLI" --space "$BOX"
+expect_one_line 1 "roles" "doc copy by the auditor: exit 1, one line"
+as stig doc receipts --mine
+checks "doc receipts --mine: exit 0" '[ "$RC" -eq 0 ]'
+as rut doc numbering
+checks "doc numbering shows the pattern" '[ "$RC" -eq 0 ] && grep -q "HEM/{YYYY}/{N:3}" "$T/out"'
+
+# ---- the ledger replays to the same tables ----
+kill -TERM "$SERVER_PID" 2>/dev/null
+wait "$SERVER_PID" 2>/dev/null
+SERVER_PID=""
+run "$SKYDD" verify --data "$I" --replay
+expect_rc 0 "skydd verify --replay: the projections equal the ledger's replay"
+
+finish
