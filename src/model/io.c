@@ -1348,7 +1348,7 @@ static const char *const export_head[EXPORT_NCOLS] = {
 #define EXPORT_SQL                                                                                 \
 	"SELECT d.id, d.designation, d.class, (SELECT count(*) FROM copy k WHERE k.document_id = " \
 	"d.id), c.id, c.number, c.state, c.last_inventoried_on, substr(c.updated_at, 1, 10), "     \
-	"hp.name, sp.name, rp.name, r.state, r.signed_at, r.paper_ref, "                           \
+	"hp.name, sp.name, rp.name, r.state, substr(r.signed_at, 1, 19) || 'Z', r.paper_ref, "     \
 	"substr(r.returned_at, 1, 10), s.recipient, s.sent_on, x.destroyed_on "                    \
 	"FROM document d LEFT JOIN copy c ON c.document_id = d.id "                                \
 	"LEFT JOIN person hp ON hp.id = c.holder_person_id "                                       \
