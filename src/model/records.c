@@ -378,6 +378,9 @@ int records_person_update(struct model *m, const struct principal *p, int64_t id
 	return model_submit(m, person_update_fn, &c, err);
 }
 
+/* A copy with a person: issued, or made straight into their hands (not lost, gone or away). */
+#define COPY_HELD "state NOT IN ('lost', 'destroyed', 'shipped', 'archived')"
+
 /* Appends "copies 3, 5" style lists of what is still held to b. */
 static void held_list(struct store_tx *tx, const char *sql, int64_t id, int64_t arg2,
                       const char *what, struct buf *b)
@@ -419,7 +422,7 @@ static int person_end_fn(struct store_tx *tx, void *arg)
 		       SK_EEXIST;
 	buf_init(&b, 4096);
 	held_list(tx,
-	          "SELECT id FROM copy WHERE holder_person_id = ?1 AND state = 'issued' ORDER BY "
+	          "SELECT id FROM copy WHERE holder_person_id = ?1 AND " COPY_HELD " ORDER BY "
 	          "id",
 	          c->id, 0, "copy", &b);
 	held_list(tx,
@@ -452,8 +455,8 @@ int records_person_end(struct model *m, const struct principal *p, int64_t id, c
 
 #define PERSON_COLS                                                                                \
 	"SELECT id, name, unit, identity_id, status, ended_on, created_at, created_by, "           \
-	"updated_at, (SELECT count(*) FROM copy WHERE holder_person_id = person.id AND state = "   \
-	"'issued'), (SELECT count(*) FROM medium WHERE holder_person_id = person.id AND state = "  \
+	"updated_at, (SELECT count(*) FROM copy WHERE holder_person_id = person.id AND " COPY_HELD \
+	"), (SELECT count(*) FROM medium WHERE holder_person_id = person.id AND state = "          \
 	"'in_use') FROM person "
 
 static json_t *person_row(struct store_q *q)

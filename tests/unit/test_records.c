@@ -285,6 +285,11 @@ static void test_persons(void **state)
 		fixture(sql);
 		assert_int_equal(records_person_end(g_model, &reg, id, NULL, &err), SK_EEXIST);
 		assert_non_null(strstr(err.msg, "copy 9001"));
+		/* a copy made straight into their hands counts too */
+		fixture("UPDATE copy SET state = 'in_register' WHERE id = 9001");
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(records_person_end(g_model, &reg, id, NULL, &err), SK_EEXIST);
+		assert_non_null(strstr(err.msg, "copy 9001"));
 		fixture("UPDATE copy SET state = 'returned', holder_person_id = NULL WHERE id = "
 		        "9001");
 	}
