@@ -166,11 +166,11 @@ function editForm(view, close) {
 const ACTIONS = {
   issue: (s) => !['issued', 'lost', 'destroyed', 'shipped'].includes(s),
   return: (s) => ['issued', 'shipped'].includes(s),
-  store: (s) => !['lost', 'destroyed', 'shipped'].includes(s),
-  archive: (s) => !['lost', 'destroyed', 'archived', 'shipped'].includes(s),
+  store: (s) => !['lost', 'destroyed', 'shipped', 'issued'].includes(s),
+  archive: (s) => !['lost', 'destroyed', 'archived', 'shipped', 'issued'].includes(s),
   ship: (s) => !['lost', 'destroyed', 'shipped', 'issued'].includes(s),
   lost: (s) => !['lost', 'destroyed'].includes(s),
-  destroy: (s) => !['lost', 'destroyed', 'shipped'].includes(s),
+  destroy: (s) => !['lost', 'destroyed', 'shipped', 'issued'].includes(s),
 };
 
 function copiesOf(doc) { return items(doc.copies || [], 'copies'); }

@@ -31,7 +31,8 @@ export function render(ctx) {
     h('a', { class: 'btn btn-small btn-quiet', href: '#/utskrift/register' }, t('reg.docs.print_register')));
   const syncExport = () => {
     for (const a of exportBox.querySelectorAll('[data-export]')) {
-      a.href = `/api/v1/documents/export.${a.dataset.export}${filterQuery()}`;
+      // the export takes the class, state and holder filters (not the search or overdue)
+      a.href = `/api/v1/documents/export.${a.dataset.export}${api.query({ class: st.cls, state: st.state, holder: st.holder })}`;
     }
   };
   const view = { rows: [], after: null };
@@ -173,19 +174,24 @@ function importPanel(ctx, reload) {
     try {
       r = await api.post('/documents/import', { csv: text, dry_run: dry });
     } catch (e) {
-      showError(err, e);
-      return;
+      // a file with problems: the error body lists every bad row with its line and field
+      if (e.data && Array.isArray(e.data.problems) && e.data.problems.length) {
+        r = e.data;
+      } else {
+        showError(err, e);
+        return;
+      }
     }
     showResult(result, r, dry);
-    const bad = importErrors(r).length;
+    const bad = importErrors(r).length || (Number.isInteger(r.errors) ? r.errors : 0);
     run.disabled = !dry || bad > 0;
-    if (!dry) {
-      ctx.announce(t('reg.import.done', { count: importCount(r) }));
+    if (!dry && !bad) {
+      ctx.announce(t('reg.import.done', { count: importCount(r, false) }));
       text = null;
       file.input.value = '';
       await reload();
     } else {
-      ctx.announce(bad ? t('reg.import.bad_rows', { count: bad }) : t('reg.import.ok_rows', { count: importCount(r) }), bad ? 'error' : 'ok');
+      ctx.announce(bad ? t('reg.import.bad_rows', { count: bad }) : t('reg.import.ok_rows', { count: importCount(r, true) }), bad ? 'error' : 'ok');
     }
   };
   const form = h('form', { class: 'form', novalidate: true }, err, file.wrap,
@@ -202,26 +208,26 @@ function importPanel(ctx, reload) {
 }
 
 function importErrors(r) {
-  return items(r, 'errors', 'problems');
+  return items(r, 'problems');
 }
-function importCount(r) {
+// Rows checked (dry run) or documents imported.
+function importCount(r, dry) {
   if (!r) return 0;
-  if (Number.isInteger(r.imported)) return r.imported;
-  if (Number.isInteger(r.documents)) return r.documents;
-  if (Number.isInteger(r.rows)) return r.rows;
-  if (Number.isInteger(r.count)) return r.count;
-  return items(r, 'documents', 'created').length;
+  if (!dry && Number.isInteger(r.documents)) return r.documents;
+  return Number.isInteger(r.rows) ? r.rows : 0;
 }
 
 function showResult(box, r, dry) {
   const errors = importErrors(r);
   if (!errors.length) {
     fill(box, h('div', { class: 'alert alert-ok', dataset: { import: dry ? 'checked' : 'imported' } },
-      h('p', {}, dry ? t('reg.import.ok_rows', { count: importCount(r) }) : t('reg.import.done', { count: importCount(r) }))));
+      h('p', {}, dry ? t('reg.import.ok_rows', { count: importCount(r, true) }) : t('reg.import.done', { count: importCount(r, false) }))));
     return;
   }
+  const total = Number.isInteger(r.errors) ? r.errors : errors.length;
   fill(box, h('div', { class: 'alert alert-error', dataset: { import: 'errors' } },
-    h('p', { class: 'strong' }, t('reg.import.bad_rows', { count: errors.length }))),
+    h('p', { class: 'strong' }, t('reg.import.bad_rows', { count: total })),
+    r.truncated ? h('p', {}, t('reg.import.truncated', { count: errors.length })) : null),
   table(t('reg.import.errors_caption'), [t('reg.import.line'), t('reg.import.field'), t('reg.import.problem')],
     errors.map((e) => h('tr', {},
       h('th', { scope: 'row' }, String(e.line ?? e.row ?? '–')),

@@ -49,14 +49,22 @@ function registerPrint(ctx) {
   return section;
 }
 
+// Per copy (3 kap. 10 §): where it is, who signed for it and when, when inventoried, how it ended.
 function copyRows(d) {
-  return items(d.copies || [], 'copies').map((c) => h('tr', {},
-    h('th', { scope: 'row' }, String(c.number)),
-    h('td', {}, label('reg.copy_state', c.state)),
-    h('td', {}, c.holder_name || c.recipient || c.space_name || '–'),
-    h('td', {}, c.signed_by_name || c.receipt_signed_at ? [c.signed_by_name || '', ' ', fmtDate(c.receipt_signed_at || c.signed_at)] : (c.signed_at ? fmtDate(c.signed_at) : '–')),
-    h('td', { class: 'nowrap' }, fmtDate(c.last_inventoried_on)),
-    h('td', { class: 'nowrap' }, fmtDate(c.ended_on || c.destroyed_on || c.returned_at))));
+  return items(d.copies || [], 'copies').map((c) => {
+    const receipts = items(c.receipts || [], 'receipts');
+    const where = c.holder ? t('reg.copy.with_person', { name: c.holder.name })
+      : (c.space ? t('reg.copy.in_space', { name: c.space.name }) : '–');
+    return h('tr', {},
+      h('th', { scope: 'row' }, String(c.number)),
+      h('td', {}, label('reg.copy_state', c.state)),
+      h('td', {}, where),
+      h('td', {}, receipts.length ? receipts.map((r) => h('span', { class: 'sub' },
+        `${r.person ? r.person.name : ''}: ${r.signed_at ? fmtDate(r.signed_at) : label('reg.receipt_state', r.state)}`,
+        r.paper_ref ? ` (${r.paper_ref})` : '',
+        r.returned_at ? ` – ${t('reg.receipt.returned_at', { time: fmtDate(r.returned_at) })}` : '')) : '–'),
+      h('td', { class: 'nowrap' }, fmtDate(c.last_inventoried_on)));
+  });
 }
 
 function registerEntry(d) {
@@ -73,7 +81,7 @@ function registerEntry(d) {
       [t('reg.doc.copies'), String(d.copy_count ?? copies.length)],
     ]),
     copies.length ? table(t('reg.print.copies_of', { designation: d.designation }), [
-      t('reg.copy.number'), t('reg.copy.state'), t('reg.print.recipient'), t('reg.print.signed'), t('reg.copy.last_inventoried'), t('reg.print.ended'),
+      t('reg.copy.number'), t('reg.copy.state'), t('reg.copy.where'), t('reg.print.signed'), t('reg.copy.last_inventoried'),
     ], copyRows(d), { class: 'print-copies' }) : null);
 }
 
