@@ -50,7 +50,6 @@ CREATE TABLE calendar_key (
 
 -- Indexes the rules' queries use (the 3 kap. register's tables).
 CREATE INDEX IF NOT EXISTS rules_copy_by_document_state ON copy (document_id, state);
-CREATE INDEX IF NOT EXISTS rules_receipt_by_state ON receipt (state, issued_at);
 CREATE INDEX IF NOT EXISTS rules_role_grant_privileged ON role_grant (privileged, revoked_at);
 CREATE INDEX IF NOT EXISTS rules_medium_by_state ON medium (state, last_inventoried_on);
 CREATE INDEX IF NOT EXISTS rules_destruction_by_copy ON destruction (copy_id);

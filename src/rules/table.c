@@ -14,7 +14,7 @@
 /* The order of the classes, BH < K < H < KH, as an SQL expression. */
 #define RANK(x)                                                                                    \
 	"(CASE " x " WHEN 'BH' THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN 3 WHEN 'KH' THEN 4 ELSE 0 "    \
-	           "END)"
+	"END)"
 
 /* Did identity `who` hold `role` on day `day` (SQL expressions)? */
 #define HELD(who, role, day)                                                                       \
@@ -27,7 +27,7 @@
 
 /* The copies 3 kap. 21 § asks to inventory: KH documents, K and H physical. */
 #define INVENTORY_SCOPE "(d.class = 'KH' OR (d.class IN ('K', 'H') AND d.form = 'physical'))"
-#define COPY_HELD       "c.state IN ('in_register', 'issued', 'returned')"
+#define COPY_HELD       "c.state IN ('in_register', 'issued', 'returned', 'archived')"
 #define COPY_SINCE      "coalesce(c.last_inventoried_on, substr(c.created_at, 1, 10))"
 #define MEDIUM_SINCE    "coalesce(m.last_inventoried_on, substr(m.created_at, 1, 10))"
 
@@ -87,8 +87,8 @@ static const struct rule rules[] = {
          "Kvittens för %s saknar säkerhetsskyddsklass", "The receipt for %s has no class noted",
          "receipt copy document",
          "SELECT 'receipt', r.id, " COPY_LABEL ", d.class, substr(r.issued_at, 1, 10), NULL, d.id "
-         "FROM receipt r JOIN copy c ON c.id = r.copy_id JOIN document d ON d.id = c.document_id "
-         "WHERE r.class NOT IN ('BH', 'K', 'H', 'KH')",
+         "FROM receipt r CROSS JOIN copy c ON c.id = r.copy_id CROSS JOIN document d ON d.id = "
+         "c.document_id WHERE r.class NOT IN ('BH', 'K', 'H', 'KH')",
          T_UNIT ":test_rule_fixtures"},
         {"doc.marking.incomplete", "PMFS 2022:1", 3, 4, NULL, SEV_LOW,
          "Handling (K eller högre) utan antal sidor", "Document (K or higher) without page count",
@@ -127,7 +127,8 @@ static const struct rule rules[] = {
          "The reclassification of %s lacks its decider or date",
          "reclassification document identity",
          "SELECT 'document', d.id, d.designation, d.class, x.decided_on, NULL, d.id FROM "
-         "reclassification x JOIN document d ON d.id = x.document_id WHERE x.decided_on = '' OR "
+         "reclassification x CROSS JOIN document d ON d.id = x.document_id WHERE x.decided_on = '' "
+         "OR "
          "NOT EXISTS (SELECT 1 FROM identity i WHERE i.id = x.decided_by)",
          T_UNIT ":test_rule_fixtures"},
         {"doc.reclass.kh_head", "PMFS 2022:1", 3, 7, "1 st.", SEV_HIGH,
@@ -143,7 +144,8 @@ static const struct rule rules[] = {
          "The lowering of %s from KH was decided by someone without the role of head",
          "reclassification document role_grant",
          "SELECT 'document', d.id, d.designation, d.class, x.decided_on, NULL, d.id FROM "
-         "reclassification x JOIN document d ON d.id = x.document_id WHERE x.from_class = 'KH' "
+         "reclassification x CROSS JOIN document d ON d.id = x.document_id WHERE x.from_class = "
+         "'KH' "
          "AND x.to_class <> 'KH' AND NOT " HELD("x.decided_by", "chief", "x.decided_on"),
          T_UNIT ":test_rule_fixtures"},
         {"doc.reclass.consultation", "PMFS 2022:1", 3, 7, "2 st.", SEV_MEDIUM,
@@ -157,7 +159,8 @@ static const struct rule rules[] = {
          "Sänkningen av %s från KH saknar anteckning om samråd",
          "The lowering of %s from KH has no note of consultation", "reclassification document",
          "SELECT 'document', d.id, d.designation, d.class, x.decided_on, NULL, d.id FROM "
-         "reclassification x JOIN document d ON d.id = x.document_id WHERE x.from_class = 'KH' "
+         "reclassification x CROSS JOIN document d ON d.id = x.document_id WHERE x.from_class = "
+         "'KH' "
          "AND x.to_class <> 'KH' AND d.originator <> '' AND coalesce(trim(x.consultation), '') = "
          "''",
          T_UNIT ":test_rule_fixtures"},
@@ -172,7 +175,8 @@ static const struct rule rules[] = {
          "Exemplar %s av en KH-handling gjordes utan beslut",
          "Copy %s of a KH document was made without a decision", "copy document decision",
          "SELECT 'copy', c.id, " COPY_LABEL ", d.class, substr(c.created_at, 1, 10), NULL, d.id "
-         "FROM document d JOIN copy c ON c.document_id = d.id WHERE d.class = 'KH' AND c.number > "
+         "FROM document d CROSS JOIN copy c ON c.document_id = d.id WHERE d.class = 'KH' AND "
+         "c.number > "
          "1 AND NOT EXISTS (SELECT 1 FROM decision x WHERE x.id = c.decision_id AND x.document_id "
          "= d.id AND x.kind IN ('kh_copy', 'kh_extract'))",
          T_UNIT ":test_rule_fixtures"},
@@ -188,7 +192,8 @@ static const struct rule rules[] = {
          "The decision to copy %s was taken by someone without the role of head",
          "decision document role_grant",
          "SELECT 'decision', x.id, d.designation, d.class, x.decided_on, NULL, d.id FROM decision "
-         "x JOIN document d ON d.id = x.document_id WHERE x.kind IN ('kh_copy', 'kh_extract') AND "
+         "x CROSS JOIN document d ON d.id = x.document_id WHERE x.kind IN ('kh_copy', "
+         "'kh_extract') AND "
          "NOT " HELD("x.decided_by", "chief", "x.decided_on"),
          T_UNIT ":test_rule_fixtures"},
         {"copy.control", "PMFS 2022:1", 3, 9, NULL, SEV_HIGH,
@@ -248,8 +253,9 @@ static const struct rule rules[] = {
          "Copy %s was sent with a distributor that is not approved",
          "shipment distributor copy document",
          "SELECT 'shipment', s.id, " COPY_LABEL ", d.class, s.sent_on, NULL, d.id FROM shipment s "
-         "JOIN distributor x ON x.id = s.distributor_id JOIN copy c ON c.id = s.copy_id JOIN "
-         "document d ON d.id = c.document_id WHERE x.status <> 'approved' AND s.delivered_on IS "
+         "CROSS JOIN distributor x ON x.id = s.distributor_id CROSS JOIN copy c ON c.id = "
+         "s.copy_id CROSS JOIN document d ON d.id = c.document_id WHERE x.status <> 'approved' AND "
+         "s.delivered_on IS "
          "NULL",
          T_UNIT ":test_rule_fixtures"},
         {"shipment.delivery", "PMFS 2022:1", 3, 12, NULL, SEV_MEDIUM,
@@ -260,7 +266,8 @@ static const struct rule rules[] = {
          "Ask for a delivery confirmation and record it.", "Leveransen av %s är inte bekräftad",
          "The delivery of %s is not confirmed", "shipment copy document",
          "SELECT 'shipment', s.id, " COPY_LABEL ", d.class, s.sent_on, date(s.sent_on, '+14 "
-         "days'), d.id FROM shipment s JOIN copy c ON c.id = s.copy_id JOIN document d ON d.id = "
+         "days'), d.id FROM shipment s CROSS JOIN copy c ON c.id = s.copy_id CROSS JOIN document d "
+         "ON d.id = "
          "c.document_id WHERE s.delivered_on IS NULL AND date(s.sent_on, '+14 days') < ?1",
          T_UNIT ":test_rule_fixtures"},
         {"copy.issued.receipt", "PMFS 2022:1", 3, 14, NULL, SEV_HIGH,
@@ -286,8 +293,9 @@ static const struct rule rules[] = {
          "Kvittensen för %s väntar på underskrift", "The receipt for %s awaits signing",
          "receipt copy document",
          "SELECT 'receipt', r.id, " COPY_LABEL ", d.class, substr(r.issued_at, 1, 10), "
-         "date(substr(r.issued_at, 1, 10), '+14 days'), d.id FROM receipt r JOIN copy c ON c.id = "
-         "r.copy_id JOIN document d ON d.id = c.document_id WHERE r.state = 'pending' AND "
+         "date(substr(r.issued_at, 1, 10), '+14 days'), d.id FROM receipt r CROSS JOIN copy c ON "
+         "c.id = r.copy_id CROSS JOIN document d ON d.id = c.document_id WHERE r.state = 'pending' "
+         "AND "
          "r.issued_at < date(?1, '-14 days')",
          T_UNIT ":test_rule_fixtures " T_UNIT ":test_rules_follow_data"},
         {"doc.kh.recipients", "PMFS 2022:1", 3, 15, NULL, SEV_MEDIUM,
@@ -312,7 +320,8 @@ static const struct rule rules[] = {
          "Anteckningen om visning av %s saknar mottagare eller tidpunkt",
          "The disclosure note for %s lacks a recipient or a time", "disclosure document",
          "SELECT 'disclosure', x.id, d.designation, d.class, substr(x.noted_at, 1, 10), NULL, "
-         "d.id FROM disclosure x JOIN document d ON d.id = x.document_id WHERE trim(x.recipient) "
+         "d.id FROM disclosure x CROSS JOIN document d ON d.id = x.document_id WHERE "
+         "trim(x.recipient) "
          "= '' OR trim(x.occurred_at) = ''",
          T_UNIT ":test_rule_fixtures"},
         {"decision.abroad.ssc", "PMFS 2022:1", 3, 19, NULL, SEV_HIGH,
@@ -328,7 +337,8 @@ static const struct rule rules[] = {
          "The decision to carry %s abroad lacks a competent decider or concerns KH",
          "decision document role_grant",
          "SELECT 'decision', x.id, d.designation, d.class, x.decided_on, NULL, d.id FROM decision "
-         "x JOIN document d ON d.id = x.document_id WHERE x.kind = 'abroad' AND (d.class = 'KH' "
+         "x CROSS JOIN document d ON d.id = x.document_id WHERE x.kind = 'abroad' AND (d.class = "
+         "'KH' "
          "OR NOT (" HELD("x.decided_by", "ssc", "x.decided_on") " OR " HELD("x.decided_by", "chief",
                                                                             "x.decided_on") "))",
          T_UNIT ":test_rule_fixtures"},
@@ -343,8 +353,8 @@ static const struct rule rules[] = {
          "The decision to carry %s out was taken by someone without the role of head",
          "decision document role_grant",
          "SELECT 'decision', x.id, d.designation, d.class, x.decided_on, NULL, d.id FROM decision "
-         "x JOIN document d ON d.id = x.document_id WHERE x.kind = 'kh_carry_out' AND NOT " HELD(
-                 "x.decided_by", "chief", "x.decided_on"),
+         "x CROSS JOIN document d ON d.id = x.document_id WHERE x.kind = 'kh_carry_out' AND "
+         "NOT " HELD("x.decided_by", "chief", "x.decided_on"),
          T_UNIT ":test_rule_fixtures"},
         {"doc.inventory.overdue", "PMFS 2022:1", 3, 21, NULL, SEV_HIGH,
          "Exemplar inte inventerat på 12 månader", "Copy not inventoried in 12 months",
