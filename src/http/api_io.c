@@ -141,7 +141,13 @@ static void h_register(struct api_ctx *c)
 		api_fail(c, SK_EIO, NULL);
 		return;
 	}
-	api_reply(c, 200, json_pack("{s:o}", "documents", docs));
+	{
+		char now[SK_TIME_LEN + 1];
+
+		if (sk_time_format(sk_now_us(), now) != SK_OK)
+			now[0] = '\0';
+		api_reply(c, 200, json_pack("{s:o, s:s}", "documents", docs, "generated_at", now));
+	}
 }
 
 const struct api_route api_routes_io[] = {

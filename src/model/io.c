@@ -1344,6 +1344,13 @@ static const char *const export_head[EXPORT_NCOLS] = {
         "beteckning",   "klass",     "antal exemplar", "exemplar", "mottagare",
         "kvitterat av", "kvitterat", "inventerad",     "status",   "status datum"};
 
+/* The visibility rule and the filters (?1 class, ?2 copy state, ?3 holder), and the order. */
+#define IO_WHERE                                                                                   \
+	" WHERE " DOCUMENT_VISIBLE_SQL(                                                            \
+	        "d") " AND (?1 IS NULL OR d.class = ?1) AND (?2 IS NULL "                          \
+	             "OR c.state = ?2) AND (?3 = 0 OR c.holder_person_id = "                       \
+	             "?3) ORDER BY d.designation, c.number"
+
 /* One row per copy (a document without copies is one row), within p's visibility. */
 #define EXPORT_SQL                                                                                 \
 	"SELECT d.id, d.designation, d.class, (SELECT count(*) FROM copy k WHERE k.document_id = " \
@@ -1357,10 +1364,7 @@ static const char *const export_head[EXPORT_NCOLS] = {
 	"LEFT JOIN person rp ON rp.id = r.person_id "                                              \
 	"LEFT JOIN shipment s ON s.id = (SELECT max(id) FROM shipment WHERE copy_id = c.id) "      \
 	"LEFT JOIN destruction x ON x.id = (SELECT max(id) FROM destruction WHERE copy_id = "      \
-	"c.id) WHERE " DOCUMENT_VISIBLE_SQL(                                                       \
-	        "d") " AND (?1 IS NULL OR d.class = ?1) AND (?2 IS "                               \
-	             "NULL OR c.state = ?2) AND (?3 = 0 OR c.holder_person_id = ?3) "              \
-	             "ORDER BY d.designation, c.number"
+	"c.id)" IO_WHERE
 
 struct export_row {
 	char cells[EXPORT_NCOLS][300];
@@ -1664,12 +1668,10 @@ int io_export(struct model *m, const struct principal *p, enum io_format fmt,
 	"SELECT d.id, d.designation, d.title, d.title_classified, d.class, d.form, d.pages, "      \
 	"d.attachments, d.originator, d.case_number, d.document_date, d.registered_on, d.status, " \
 	"c.id, c.number, c.state, c.holder_person_id, hp.name, c.space_id, sp.name, "              \
-	"c.last_inventoried_on FROM document d LEFT JOIN copy c ON c.document_id = d.id "          \
+	"c.last_inventoried_on, (SELECT count(*) FROM copy k WHERE k.document_id = d.id) "         \
+	"FROM document d LEFT JOIN copy c ON c.document_id = d.id "                                \
 	"LEFT JOIN person hp ON hp.id = c.holder_person_id LEFT JOIN space sp ON sp.id = "         \
-	"c.space_id WHERE " DOCUMENT_VISIBLE_SQL("d") " AND (?1 IS NULL OR d.class = ?1) AND "     \
-	                                              "(?2 IS NULL OR c.state = ?2) AND (?3 = 0 "  \
-	                                              "OR c.holder_person_id = ?3) ORDER BY "      \
-	                                              "d.designation, c.number"
+	"c.space_id" IO_WHERE
 
 #define RECEIPT_SQL                                                                                \
 	"SELECT r.id, r.person_id, p.name, r.class, r.state, r.issued_at, r.signed_at, "           \
@@ -1691,7 +1693,8 @@ static json_t *document_json(struct store_q *q, const struct principal *p)
 	const char *cls = store_q_text(q, 4);
 	bool hidden = store_q_int(q, 3) && !document_cleared(p, cls);
 
-	return json_pack("{s:I, s:s, s:s, s:b, s:s, s:s, s:o, s:I, s:s, s:s, s:o, s:s, s:s, s:[]}",
+	return json_pack("{s:I, s:s, s:s, s:b, s:s, s:s, s:o, s:I, s:s, s:s, s:o, s:s, s:s, s:[], "
+	                 "s:I}",
 	                 "id", (json_int_t)store_q_int(q, 0), "designation", store_q_text(q, 1),
 	                 "title", hidden ? DOCUMENT_TITLE_REDACTED : store_q_text(q, 2),
 	                 "title_classified", store_q_int(q, 3) != 0, "class", cls, "form",
@@ -1699,7 +1702,7 @@ static json_t *document_json(struct store_q *q, const struct principal *p)
 	                 (json_int_t)store_q_int(q, 7), "originator", store_q_text(q, 8),
 	                 "case_number", store_q_text(q, 9), "document_date", opt_text(q, 10),
 	                 "registered_on", store_q_text(q, 11), "status", store_q_text(q, 12),
-	                 "copies");
+	                 "copies", "copy_count", (json_int_t)store_q_int(q, 21));
 }
 
 static json_t *copy_json(struct store_reader *r, struct store_q *q)

@@ -777,6 +777,7 @@ static void test_register_json(void **state)
 		if (strcmp(json_string_value(json_object_get(d, "designation")), "IMP-2") != 0)
 			continue;
 		seen = true;
+		assert_int_equal(json_integer_value(json_object_get(d, "copy_count")), 1);
 		c = json_array_get(json_object_get(d, "copies"), 0);
 		assert_string_equal(
 		        json_string_value(json_object_get(json_object_get(c, "holder"), "name")),
