@@ -337,8 +337,11 @@ static void show_one(json_t *reply)
 	const char *key;
 	char val[1024], name[96];
 
+	client_kv("id", client_field(o, "id", val, sizeof(val)));
 	json_object_foreach(o, key, v)
 	{
+		if (strcmp(key, "id") == 0)
+			continue;
 		if (json_is_object(v)) {
 			const char *k2;
 			json_t *v2;
