@@ -531,6 +531,59 @@ static void test_rights(void **state)
 	json_decref(body);
 }
 
+/* 1 March: up to and including that day, last year's report is due; after it, next year's. */
+static void test_deadline_boundaries(void **state)
+{
+	static const struct {
+		const char *now, *due;
+		int year, days;
+	} cases[] = {
+	        {"2027-02-15T12:00:00Z", "2027-03-01", 2026, 14},
+	        {"2027-03-01T23:00:00Z", "2027-03-01", 2026, 0},
+	        {"2027-03-02T00:30:00Z", "2028-03-01", 2027, 365},
+	        {"2027-12-31T10:00:00Z", "2028-03-01", 2027, 61},
+	};
+	int64_t target, now;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *o, *d;
+
+		sk_clock_set_offset(0);
+		now = sk_now_us();
+		assert_int_equal(sk_time_parse(cases[i].now, strlen(cases[i].now), &target), SK_OK);
+		sk_clock_set_offset(target - now);
+		o = plan_deadlines(g_model);
+		d = json_array_get(json_object_get(o, "deadlines"), 0);
+		assert_string_equal(json_string_value(json_object_get(d, "due")), cases[i].due);
+		assert_int_equal(count_of(d, "year"), cases[i].year);
+		assert_int_equal(count_of(d, "days_left"), cases[i].days);
+		json_decref(o);
+	}
+	sk_clock_set_offset(0);
+}
+
+/* A change made with a service token carries the token's id in the entry. */
+static void test_token_traced(void **state)
+{
+	struct principal tok = {.id = 1, .token_id = 5, .roles = ROLE_BIT(ROLE_SSC)};
+	struct model_err err = {0};
+	json_t *body = json_pack("{s:s, s:s}", "objective", "6.2", "title", "Via token");
+	json_t *h, *e;
+	int64_t id = 0;
+
+	(void)state;
+	assert_int_equal(plan_measure_add(g_model, &tok, g_plan, body, &id, &err), SK_OK);
+	json_decref(body);
+	h = plan_measure_history(g_model, id);
+	e = json_array_get(json_object_get(h, "history"), 0);
+	assert_int_equal(count_of(json_object_get(e, "data"), "token_id"), 5);
+	assert_int_equal(count_of(e, "actor"), 1);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(e, "data"), "number")), "6.2.3");
+	json_decref(h);
+}
+
 /* ---- bad input: every refusal names the JSON path and writes nothing ---- */
 
 struct bad {
@@ -725,7 +778,7 @@ static void test_second_import_and_replay(void **state)
 	assert_int_equal(model_open(g_store, g_dir, NULL, &g_model), SK_OK);
 	doc = plan_export(g_model, 1);
 	assert_non_null(doc);
-	assert_int_equal(json_array_size(json_object_get(doc, "measures")), 97);
+	assert_int_equal(json_array_size(json_object_get(doc, "measures")), 98);
 	json_decref(doc);
 }
 
@@ -742,6 +795,8 @@ int main(void)
 	        cmocka_unit_test(test_period_parse),
 	        cmocka_unit_test(test_rights),
 	        cmocka_unit_test(test_edit),
+	        cmocka_unit_test(test_deadline_boundaries),
+	        cmocka_unit_test(test_token_traced),
 	        cmocka_unit_test(test_bad_input),
 	        cmocka_unit_test(test_second_import_and_replay),
 	};
