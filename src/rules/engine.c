@@ -27,7 +27,7 @@ static int run_rule(struct store_reader *rd, const struct rule *ru, const char *
 		return rc;
 	store_q_bind_text(q, 1, today);
 	while ((rc = store_q_step(q)) == SK_OK) {
-		json_t *row = json_pack("[s, I, s, s?, s?, s?, O]", store_q_text(q, 0),
+		json_t *row = json_pack("[s, I, s, s?, s?, s?, o]", store_q_text(q, 0),
 		                        (json_int_t)store_q_int(q, 1), store_q_text(q, 2),
 		                        store_q_is_null(q, 3) ? NULL : store_q_text(q, 3),
 		                        store_q_is_null(q, 4) ? NULL : store_q_text(q, 4),
@@ -303,6 +303,8 @@ static const struct {
         {"privilege.", ""},
         {"ledger.", ""},
         {"setting.", "register_setting"},
+        {"plan.", ""},
+        {"export.", ""},
 };
 
 /* Adds the tables kind changes to *set (space-separated); returns false for an unknown kind. */

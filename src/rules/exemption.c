@@ -249,9 +249,10 @@ int rules_exemption_revoke(struct model *m, const struct principal *p, int64_t i
 
 /* ---- reading ---- */
 
-static const char ex_sql[] =
-        "SELECT id, reference, granted_by, granted_on, scope_rules, scope_objects, valid_until, "
-        "note, recorded_at, recorded_by, revoked_at, revoked_by, revoke_reason FROM exemption";
+/* The store's statement cache keeps the SQL's pointer: only static text here. */
+#define EX_COLUMNS                                                                                 \
+	"SELECT id, reference, granted_by, granted_on, scope_rules, scope_objects, valid_until, "  \
+	"note, recorded_at, recorded_by, revoked_at, revoked_by, revoke_reason FROM exemption"
 
 static json_t *ex_row(struct store_q *q, const char *today)
 {
@@ -279,12 +280,7 @@ json_t *rules_exemption_list(struct store_reader *r, const char *today)
 	json_t *a = json_array();
 	struct store_q *q;
 
-	if (store_reader_query(r,
-	                       "SELECT * FROM (SELECT id, reference, granted_by, granted_on, "
-	                       "scope_rules, scope_objects, valid_until, note, recorded_at, "
-	                       "recorded_by, revoked_at, revoked_by, revoke_reason FROM "
-	                       "exemption) ORDER BY id",
-	                       &q))
+	if (store_reader_query(r, EX_COLUMNS " ORDER BY id", &q))
 		return a;
 	while (store_q_step(q) == SK_OK)
 		json_array_append_new(a, ex_row(q, today));
@@ -294,12 +290,10 @@ json_t *rules_exemption_list(struct store_reader *r, const char *today)
 
 json_t *rules_exemption_get(struct store_reader *r, int64_t id, const char *today)
 {
-	char sql[sizeof(ex_sql) + 32];
 	struct store_q *q;
 	json_t *o = NULL;
 
-	snprintf(sql, sizeof(sql), "%s WHERE id = ?1", ex_sql);
-	if (store_reader_query(r, sql, &q))
+	if (store_reader_query(r, EX_COLUMNS " WHERE id = ?1", &q))
 		return NULL;
 	store_q_bind_int(q, 1, id);
 	if (store_q_step(q) == SK_OK)
