@@ -34,6 +34,11 @@ static const struct cli_cmd commands[] = {
         {"check", cmd_check, "evaluate the compliance rules; exit 1 on an open high finding"},
         {"rules", cmd_rules, "list the compliance rules (or --markdown: the traceability)"},
         {"exemption", cmd_exemption, "exemptions granted (8 kap. 2 §) (API)"},
+        {"analysis", cmd_analysis,
+         "security protection analyses and the security plan (2 kap.) (API)"},
+        {"assessment", cmd_assessment, "special security assessments (2 kap. 13 §) (API)"},
+        {"incident", cmd_incident, "security-threatening events (2 kap. 15–19 §§) (API)"},
+        {"deviation", cmd_deviation, "the action plan of deviations (2 kap. 14 §) (API)"},
         {"plan", cmd_plan, "coordinated action plans: import, export, measures, yearly report"},
 };
 

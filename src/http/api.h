@@ -72,6 +72,8 @@ extern const struct api_route api_routes_io[];
 extern const struct api_route api_routes_inventory[];
 extern const struct api_route api_routes_rules[];
 extern const struct api_route api_routes_plans[];
+extern const struct api_route api_routes_analysis[];
+extern const struct api_route api_routes_incidents[];
 
 #define API_ROLE_BIT(x) ROLE_BIT(ROLE_##x)
 #define API_FIELDS_END                                                                             \

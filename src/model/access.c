@@ -372,6 +372,8 @@ void model_register(void)
 	model_register_inventory();
 	model_register_rules();
 	model_register_plans();
+	model_register_analysis();
+	model_register_incidents();
 }
 
 /* ---- lifecycle ---- */

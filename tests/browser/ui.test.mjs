@@ -23,7 +23,7 @@ const ART = path.join(HERE, 'artefacts');
 // The strings of every module file, merged; a key defined twice is an error.
 function strings(lang) {
   const out = {};
-  for (const m of ['', '-register', '-rules', '-plans']) {
+  for (const m of ['', '-register', '-rules', '-plans', '-analysis', '-incidents']) {
     const part = JSON.parse(fs.readFileSync(path.join(WEB, `i18n/${lang}${m}.json`), 'utf8'));
     for (const k of Object.keys(part)) {
       if (k in out) throw new Error(`i18n ${lang}${m}.json: ${k} is defined twice`);

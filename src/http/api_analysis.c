@@ -1,0 +1,6 @@
+/* The analysis routes: placeholder until the module lands. */
+#include "http/api.h"
+
+const struct api_route api_routes_analysis[] = {
+        API_ROUTES_END,
+};
