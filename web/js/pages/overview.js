@@ -13,6 +13,18 @@ const SEVERITIES = ['high', 'medium', 'low'];
 const LEVEL_BADGE = { ok: 'ok', minor: 'info', major: 'danger', unchecked: 'muted' };
 const SVG = 'http://www.w3.org/2000/svg';
 
+// The registers still to come (marked as such, no fake data).
+const COMING = [
+  ['ssa', '2 kap. 1–11 §§'],
+  ['docs', '3 kap.'],
+  ['keys', '5 kap. 5–6 §§'],
+  ['personnel', '6 kap.'],
+  ['sua', '7 kap.'],
+  ['incidents', '2 kap. 15–19 §§'],
+  ['systems', '4 kap.'],
+  ['plan', '2 kap. 12 och 14 §§'],
+];
+
 export function render(ctx) {
   ctx.setTitle(t('nav.overview'));
   const me = ctx.me || {};
@@ -53,7 +65,16 @@ export function render(ctx) {
     h('ul', { class: 'cards' }, now.map(([href, title, text]) =>
       h('li', { class: 'card card-link' },
         h('h3', {}, h('a', { href }, t(title))),
-        h('p', {}, t(text))))));
+        h('p', {}, t(text))))),
+    h('h2', {}, t('overview.coming')),
+    h('p', {}, t('overview.coming_intro')),
+    h('ul', { class: 'cards' }, COMING.map(([key, ref]) =>
+      h('li', { class: 'card card-coming' },
+        h('div', { class: 'card-head' },
+          h('h3', {}, t(`register.${key}`)),
+          badge(t('overview.coming_badge'), 'coming')),
+        h('p', {}, t(`register.${key}_text`)),
+        h('p', { class: 'ref' }, t('overview.ref', { ref }))))));
 
   if (findingsAllowed) loadFindings(statusBox, findingsBox);
   loadDeadlines(deadlinesBox);
