@@ -335,7 +335,47 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     await shot(pb, 'destruction-record-print');
     await pb.emulateMedia({ media: 'screen' });
 
-    // 7. anna (ssc): the document's history from the ledger, and an entry's inclusion proof
+    // 7. import from a spreadsheet: a dry run lists the bad row with its line and column; the
+    //    corrected file is checked again and imported (all or nothing)
+    await nav(pb).getByRole('link', { name: SV['reg.nav.documents'], exact: true }).click();
+    await heading(pb, SV['reg.nav.documents']).waitFor();
+    await pb.locator('summary', { hasText: SV['reg.import.title'] }).click();
+    const csv = (cls) => Buffer.from([
+      'beteckning;titel;klass;form;sidor;bilagor;förvaring;exemplar',
+      `IMP-${run}-1;Importerad lägesbild;K;fysisk;4;0;Säkerhetsskåp ${run};1`,
+      `IMP-${run}-2;Importerad analys;${cls};fysisk;6;1;Säkerhetsskåp ${run};1`,
+      '',
+    ].join('\n'), 'utf8');
+    const file = pb.getByLabel(SV['reg.import.file'], { exact: true });
+    await file.setInputFiles({ name: 'register.csv', mimeType: 'text/csv', buffer: csv('S') });
+    await pb.getByRole('button', { name: SV['reg.import.check'], exact: true }).click();
+    const bad = pb.locator('table.import-errors tbody tr');
+    await bad.first().waitFor();
+    assert.equal(await bad.count(), 1, 'one bad row');
+    assert.equal((await bad.first().locator('th').textContent()).trim(), '3', 'the bad row is line 3');
+    assert.match(await bad.first().locator('td').first().textContent(), /klass|class/);
+    assert.ok(await pb.getByRole('button', { name: SV['reg.import.run'], exact: true }).isDisabled(), 'import is disabled');
+    await shot(pb, 'import-bad-row');
+    await file.setInputFiles({ name: 'register.csv', mimeType: 'text/csv', buffer: csv('H') });
+    await pb.getByRole('button', { name: SV['reg.import.check'], exact: true }).click();
+    await pb.locator('[data-import="checked"]').waitFor();
+    await pb.getByRole('button', { name: SV['reg.import.run'], exact: true }).click();
+    await pb.locator('[data-import="imported"]').waitFor();
+    await pb.locator('table.documents tr', { hasText: `IMP-${run}-2` }).waitFor();
+    assert.equal(await pb.locator('table.documents tr[data-class="H"]', { hasText: `IMP-${run}-2` }).count(), 1);
+    await shot(pb, 'import-done');
+    // the list's filters: class H finds the imported H document only
+    await pb.getByLabel(SV['reg.doc.class'], { exact: true }).selectOption('H');
+    await pb.getByRole('button', { name: SV['reg.docs.filter'], exact: true }).click();
+    await pb.locator('table.documents tbody tr').first().waitFor();
+    assert.deepEqual(await pb.locator('table.documents tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.class)), ['H']);
+    const exportHref = await pb.locator('a[data-export="csv"]').getAttribute('href');
+    assert.match(exportHref, /export\.csv\?class=H$/);
+    const exported = await pb.evaluate(async (href) => (await fetch(href)).text(), exportHref);
+    assert.match(exported, new RegExp(`IMP-${run}-2`));
+    assert.doesNotMatch(exported, new RegExp(`IMP-${run}-1`));
+
+    // 8. anna (ssc): the document's history from the ledger, and an entry's inclusion proof
     const pa = await newPage('anna');
     await login(pa, 'anna', logins.anna.password, logins.anna.secret);
     await pa.goto(`${URL_}/#/handlingar/${docId}`);
@@ -350,7 +390,7 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     assert.equal(await pa.locator('.checks .check-bad').count(), 0, 'the browser found a bad proof');
     await shot(pa, 'history-proof');
 
-    // 8. the print view of the register
+    // 9. the print view of the register
     await pa.goto(`${URL_}/#/utskrift/register`);
     await heading(pa, SV['reg.print.register_title']).waitFor();
     await pa.locator('.register-entry, .alert-error').first().waitFor();
@@ -360,7 +400,7 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     await shot(pa, 'register-print');
     await pa.emulateMedia({ media: 'screen' });
 
-    // 9. English
+    // 10. English
     await pa.getByRole('button', { name: SV['lang.switch_to'], exact: true }).click();
     await pa.getByRole('navigation', { name: EN['nav.label'] }).getByRole('link', { name: EN['reg.nav.documents'], exact: true }).click();
     await pa.locator('main h1', { hasText: EN['reg.nav.documents'] }).waitFor();

@@ -671,7 +671,7 @@ async function loadHistory(view, box) {
     if (data.copy_number ?? data.number) details.push(t('reg.copy.number_n', { number: data.copy_number ?? data.number }));
     if (data.person_id) details.push(personText(view.persons, data.person_id));
     if (data.space_id) details.push(spaceText(view.spaces, data.space_id));
-    if (data.method) details.push(data.method);
+    if (data.method && e.kind === 'copy.destroyed') details.push(data.method);
     if (data.to_class) details.push(`→ ${data.to_class}`);
     return h('li', { dataset: { kind: e.kind, seq: String(e.seq) } },
       h('div', { class: 'tl-head' },

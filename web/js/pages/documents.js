@@ -120,7 +120,7 @@ function filterForm(ctx, apply) {
   const q = field(t('reg.docs.search'), {
     name: 'q', type: 'search', value: st.q, autocomplete: 'off', maxlength: '100', 'aria-describedby': hintId,
   });
-  const overdue = checkbox(t('reg.docs.overdue'), 'overdue', st.overdue);
+  const overdue = checkbox(t('reg.docs.overdue'), 'overdue', st.overdue, t('reg.docs.overdue_hint'));
   const form = h('form', { class: 'filters doc-filters print-hide', novalidate: true, role: 'search', 'aria-label': t('reg.docs.filters') },
     q.wrap, cls.wrap, state.wrap, holder.wrap, overdue.wrap,
     h('p', { class: 'hint filters-tz', id: hintId }, t('reg.docs.search_hint')),
