@@ -24,9 +24,9 @@
 
 static const char import_usage[] =
         "usage: skydd doc import FILE [--dry-run] [--batches] [--json]\n\n"
-        "Imports documents and their copies from a CSV file (UTF-8, ',' or ';',\n"
-        "the first line names the columns; see docs/guide/io.md and\n"
-        "docs/import-sample.csv). The whole file is checked first; one bad row\n"
+        "Imports documents and their copies from a CSV file ('-': standard input):\n"
+        "UTF-8, ',' or ';', the first line names the columns (see docs/guide/io.md\n"
+        "and docs/import-sample.csv). The whole file is checked first; one bad row\n"
         "and nothing is imported. registrar or ssc.\n\n"
         "  --dry-run        check everything against the register, import nothing\n"
         "  --batches        send a file over 1 MiB in parts of about 1 MiB; each part\n"

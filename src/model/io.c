@@ -1556,12 +1556,18 @@ static int read_file(const char *path, struct buf *out)
 static int export_xlsx(struct model *m, const struct principal *p, const struct io_export_filter *f,
                        struct buf *out, struct export_out *o)
 {
-	char path[] = "/tmp/skydd-export-XXXXXX";
+	const char *dir = getenv("TMPDIR");
+	char path[512];
 	lxw_workbook_options opts = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
 	lxw_workbook *wb;
 	lxw_format *bold;
 	int fd, rc;
 
+	/* $TMPDIR or /tmp, as the other XLSX writers; the file is 0600 and lives a moment */
+	if (!dir || !*dir || strlen(dir) > 400)
+		dir = "/tmp";
+	snprintf(path, sizeof(path), "%s/skydd-export-XXXXXX", dir);
+	opts.tmpdir = (char *)(uintptr_t)dir;
 	fd = mkstemp(path);
 	if (fd < 0)
 		return SK_EIO;
