@@ -1145,7 +1145,12 @@ static int import_fn(struct store_tx *tx, void *arg)
 		r->system_id = r->space_id = r->holder_id = 0;
 		if (!row_resolve(tx, c, r, &fatal))
 			continue;
-		/* each row alone: a failed one leaves nothing behind for the next */
+		/*
+		 * Each row alone: a failed one leaves no rows behind for the next row's
+		 * checks. The tree in memory is not rolled back with it, which is safe only
+		 * because any failed row fails the whole command below, and the writer then
+		 * restores the tree (run_command) or rolls the batch back (try_batch).
+		 */
 		rc = store_tx_run(tx, "SAVEPOINT io_row", "");
 		if (rc)
 			return rc;
