@@ -343,6 +343,23 @@ checks "GET /api/v1/register: documents with copies and receipts" \
 api GET "/api/v1/documents/export.csv?class=Q" rut
 expect_api 400 '"field":"class"' "an unknown class filter: 400 naming class"
 
+# ---- bad requests: refused by the router before the handler ----
+apij POST /api/v1/documents/import rut '{"dry_run":true}'
+expect_api 400 '"missing_field".*"field":"csv"' "import without csv: 400 missing_field csv"
+apij POST /api/v1/documents/import rut '{"csv":""}'
+expect_api 400 '"field":"csv"' "import of an empty text: 400 naming csv"
+apij POST /api/v1/documents/import rut '{"csv":"titel;klass;form\n","dry_run":"yes"}'
+expect_api 400 '"field":"dry_run"' "dry_run not a boolean: 400 naming dry_run"
+apij POST /api/v1/documents/import rut '{"csv":"a\u0001b"}'
+expect_api 400 '"field":"csv"' "a control character in the text: 400 naming csv"
+python3 -c 'import json; print(json.dumps({"csv": "a" * (1024 * 1024)}))' >"$T/huge.json"
+api POST /api/v1/documents/import rut "$T/huge.json"
+expect_api 413 '"too_large"' "a body over 1 MiB: 413"
+api GET "/api/v1/documents/export.xlsx?holder=x" rut
+expect_api 400 '"field":"holder"' "a holder that is not a number: 400 naming holder"
+api GET "/api/v1/documents/export.csv?zz=1" rut
+expect_api 400 '"field":"zz"' "an unknown query parameter: 400"
+
 # ---- the ledger replays to the same tables ----
 kill -TERM "$SERVER_PID" 2>/dev/null
 wait "$SERVER_PID" 2>/dev/null
