@@ -375,7 +375,39 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     assert.match(exported, new RegExp(`IMP-${run}-2`));
     assert.doesNotMatch(exported, new RegExp(`IMP-${run}-1`));
 
-    // 8. anna (ssc): the document's history from the ledger, and an entry's inclusion proof
+    // 8. the records: a person, and a storage medium registered and then destroyed with a record
+    await nav(pb).getByRole('link', { name: SV['reg.nav.persons'], exact: true }).click();
+    await heading(pb, SV['reg.nav.persons']).waitFor();
+    const personForm = pb.locator('form', { has: pb.getByRole('button', { name: SV['reg.person.create_submit'], exact: true }) });
+    await personForm.getByLabel(SV['reg.person.name'], { exact: true }).fill(`Hanna Hansson ${run}`);
+    await personForm.getByLabel(SV['reg.person.unit'], { exact: true }).fill('Säkerhet');
+    await personForm.getByRole('button', { name: SV['reg.person.create_submit'], exact: true }).click();
+    const hanna = pb.locator('table.persons tbody tr', { hasText: `Hanna Hansson ${run}` });
+    await hanna.waitFor();
+    await hanna.getByRole('button', { name: SV['reg.edit'], exact: true }).click();
+    const editPerson = pb.locator('.inline-form-row form');
+    await editPerson.getByLabel(SV['reg.person.unit'], { exact: true }).fill('Säkerhetsenheten');
+    await editPerson.getByRole('button', { name: SV['reg.save'], exact: true }).click();
+    await pb.locator('table.persons tbody tr', { hasText: 'Säkerhetsenheten' }).waitFor();
+    await nav(pb).getByRole('link', { name: SV['reg.nav.media'], exact: true }).click();
+    await heading(pb, SV['reg.nav.media']).waitFor();
+    const mediumForm = pb.locator('form', { has: pb.getByRole('button', { name: SV['reg.medium.create_submit'], exact: true }) });
+    await mediumForm.getByLabel(SV['reg.medium.identifier'], { exact: true }).fill(`USB-${run}`);
+    await mediumForm.getByLabel(SV['reg.medium.class'], { exact: true }).selectOption('K');
+    await mediumForm.getByLabel(SV['reg.copy.space'], { exact: true }).selectOption(String(safe.id));
+    await mediumForm.getByRole('button', { name: SV['reg.medium.create_submit'], exact: true }).click();
+    const usb = pb.locator('table.media tbody tr[data-state="in_use"]', { hasText: `USB-${run}` });
+    await usb.waitFor();
+    await usb.getByRole('button', { name: SV['reg.medium.act_destroy'], exact: true }).click();
+    const destroyMedium = pb.locator('.inline-form-row form');
+    await destroyMedium.getByLabel(SV['reg.medium.method'], { exact: true }).fill('Krossning');
+    await destroyMedium.getByLabel(SV['reg.destroy.performer'], { exact: true }).selectOption(String(bertil.id));
+    await destroyMedium.getByLabel(SV['reg.destroy.witness'], { exact: true }).selectOption(String(witness.id));
+    await destroyMedium.getByRole('button', { name: SV['reg.medium.act_destroy'], exact: true }).click();
+    await pb.locator('table.media tbody tr[data-state="destroyed"]', { hasText: `USB-${run}` }).waitFor();
+    await shot(pb, 'media');
+
+    // 9. anna (ssc): the document's history from the ledger, and an entry's inclusion proof
     const pa = await newPage('anna');
     await login(pa, 'anna', logins.anna.password, logins.anna.secret);
     await pa.goto(`${URL_}/#/handlingar/${docId}`);
@@ -390,7 +422,20 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     assert.equal(await pa.locator('.checks .check-bad').count(), 0, 'the browser found a bad proof');
     await shot(pa, 'history-proof');
 
-    // 9. the print view of the register
+    // anna approves a room for processing through the UI (5 kap. 9 §)
+    await pa.goto(`${URL_}/#/forvaring`);
+    await heading(pa, SV['reg.nav.spaces']).waitFor();
+    const spaceForm = pa.locator('form', { has: pa.getByRole('button', { name: SV['reg.space.create_submit'], exact: true }) });
+    await spaceForm.getByLabel(SV['reg.space.kind'], { exact: true }).selectOption('processing');
+    await spaceForm.getByLabel(SV['reg.space.name'], { exact: true }).fill(`Arbetsrum ${run}`);
+    await spaceForm.getByLabel(SV['reg.space.location'], { exact: true }).fill('Plan 3');
+    await spaceForm.getByLabel(SV['reg.space.max_class'], { exact: true }).selectOption('H');
+    await spaceForm.getByLabel(SV['reg.space.decision_ref'], { exact: true }).fill(`SSC-R-${run}`);
+    await spaceForm.getByRole('button', { name: SV['reg.space.create_submit'], exact: true }).click();
+    await pa.locator('table.spaces tbody tr[data-kind="processing"]', { hasText: `Arbetsrum ${run}` }).waitFor();
+    await shot(pa, 'spaces');
+
+    // 10. the print view of the register
     await pa.goto(`${URL_}/#/utskrift/register`);
     await heading(pa, SV['reg.print.register_title']).waitFor();
     await pa.locator('.register-entry, .alert-error').first().waitFor();
@@ -400,7 +445,7 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     await shot(pa, 'register-print');
     await pa.emulateMedia({ media: 'screen' });
 
-    // 10. English
+    // 11. English
     await pa.getByRole('button', { name: SV['lang.switch_to'], exact: true }).click();
     await pa.getByRole('navigation', { name: EN['nav.label'] }).getByRole('link', { name: EN['reg.nav.documents'], exact: true }).click();
     await pa.locator('main h1', { hasText: EN['reg.nav.documents'] }).waitFor();
