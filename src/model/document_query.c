@@ -87,32 +87,94 @@ static void like_pattern(struct buf *b, const char *s)
 }
 
 /*
- * One static statement (the connection caches statements by their text's
- * address): absent filters are NULL or 0 parameters.
+ * Static statements only (the connection caches statements by their text's
+ * address): absent filters are NULL or 0 parameters. The base scans
+ * documents in id order and stops after a page, fast while matches are
+ * common; a selective filter instead drives the query from its index
+ * through "d.id IN (…)" (chosen by list_driver below).
  */
-static const char list_sql[] =
-        "SELECT " DOC_COLS ", (SELECT count(*) FROM copy c WHERE c.document_id = d.id) FROM "
-        "document d WHERE d.id > ?1 AND " DOCUMENT_VISIBLE_SQL(
-                "d") " AND (?9 = 1 OR "
-                     "d.declassified_on IS NULL) AND (?2 IS NULL OR d.class = ?2) AND (?3 IS NULL "
-                     "OR EXISTS "
-                     "(SELECT 1 FROM copy c WHERE c.document_id = d.id AND c.state = ?3)) AND (?4 "
-                     "= 0 OR "
-                     "EXISTS (SELECT 1 FROM copy c WHERE c.document_id = d.id AND "
-                     "c.holder_person_id = ?4)) "
-                     "AND (?5 IS NULL OR EXISTS (SELECT 1 FROM copy c WHERE c.document_id = d.id "
-                     "AND "
-                     "c.state IN " HELD_STATES " AND " INVENTORIED
-                     " < ?5) OR EXISTS (SELECT 1 FROM copy c "
-                     "JOIN receipt rc ON rc.copy_id = c.id WHERE c.document_id = d.id AND rc.state "
-                     "= "
-                     "'pending' AND rc.issued_at < ?6)) AND (?7 IS NULL OR d.designation LIKE ?7 "
-                     "ESCAPE '\\' "
-                     "OR d.case_number LIKE ?7 ESCAPE '\\' OR ((d.title_classified = 0 OR (CASE "
-                     "d.class "
-                     "WHEN 'BH' THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN 3 ELSE 4 END) <= ?90) AND "
-                     "d.title LIKE "
-                     "?7 ESCAPE '\\')) ORDER BY d.id LIMIT ?8";
+#define LIST_SQL(driver)                                                                           \
+	"SELECT " DOC_COLS ", (SELECT count(*) FROM copy c WHERE c.document_id = d.id) FROM "      \
+	"document d WHERE d.id > ?1 " driver                                                       \
+	" AND " DOCUMENT_VISIBLE_SQL("d") " AND (?9 = 1 OR "                                       \
+	                                  "d.declassified_on IS NULL) AND (?2 IS NULL OR d.class " \
+	                                  "= ?2) AND (?3 IS NULL OR EXISTS "                       \
+	                                  "(SELECT 1 FROM copy c WHERE c.document_id = d.id AND "  \
+	                                  "c.state = ?3)) AND (?4 = 0 OR "                         \
+	                                  "EXISTS (SELECT 1 FROM copy c WHERE c.document_id = "    \
+	                                  "d.id AND c.holder_person_id = ?4)) "                    \
+	                                  "AND (?5 IS NULL OR EXISTS (SELECT 1 FROM copy c WHERE " \
+	                                  "c.document_id = d.id AND "                              \
+	                                  "c.state IN " HELD_STATES " AND " INVENTORIED            \
+	                                  " < ?5) OR EXISTS (SELECT 1 FROM copy c "                \
+	                                  "JOIN receipt rc ON rc.copy_id = c.id WHERE "            \
+	                                  "c.document_id = d.id AND rc.state = "                   \
+	                                  "'pending' AND rc.issued_at < ?6)) AND (?7 IS NULL OR "  \
+	                                  "d.designation LIKE ?7 ESCAPE '\\' "                     \
+	                                  "OR d.case_number LIKE ?7 ESCAPE '\\' OR "               \
+	                                  "((d.title_classified = 0 OR (CASE d.class "             \
+	                                  "WHEN 'BH' THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN 3 ELSE " \
+	                                  "4 END) <= ?90) AND d.title LIKE "                       \
+	                                  "?7 ESCAPE '\\')) ORDER BY d.id LIMIT ?8"
+
+enum list_driver { DRIVE_SCAN, DRIVE_ACCESS, DRIVE_HOLDER, DRIVE_STATE, DRIVE_OVERDUE };
+
+static const char *const list_sql[] = {
+        [DRIVE_SCAN] = LIST_SQL(""),
+        /* a caller who sees only the documents on whose list they are */
+        [DRIVE_ACCESS] = LIST_SQL("AND d.id IN (SELECT va2.document_id FROM document_access "
+                                  "va2 WHERE va2.person_id = ?93)"),
+        [DRIVE_HOLDER] = LIST_SQL("AND d.id IN (SELECT c2.document_id FROM copy c2 WHERE "
+                                  "c2.holder_person_id = ?4)"),
+        [DRIVE_STATE] = LIST_SQL("AND d.id IN (SELECT c2.document_id FROM copy c2 WHERE "
+                                 "c2.state = ?3)"),
+        [DRIVE_OVERDUE] = LIST_SQL(
+                "AND d.id IN (SELECT c2.document_id FROM copy c2 WHERE c2.state IN " HELD_STATES
+                " AND coalesce(c2.last_inventoried_on, substr(c2.created_at, 1, 10)) < ?5 UNION "
+                "SELECT c3.document_id FROM receipt r3 JOIN copy c3 ON c3.id = r3.copy_id WHERE "
+                "r3.state = 'pending' AND r3.issued_at < ?6)"),
+};
+
+/* Few enough matches (through an index) to drive the query from them? */
+#define SELECTIVE 2000
+
+static bool selective(struct store_reader *r, const char *sql, const char *t1, const char *t2)
+{
+	struct store_q *q;
+	bool yes = false;
+
+	if (store_reader_query(r, sql, &q))
+		return false;
+	store_q_bind_text(q, 1, t1);
+	if (t2)
+		store_q_bind_text(q, 2, t2);
+	if (store_q_step(q) == SK_OK)
+		yes = store_q_int(q, 0) < SELECTIVE;
+	store_q_done(q);
+	return yes;
+}
+
+static const char probe_state[] =
+        "SELECT count(*) FROM (SELECT 1 FROM copy WHERE state = ?1 LIMIT 2000)";
+static const char probe_overdue[] =
+        "SELECT (SELECT count(*) FROM (SELECT 1 FROM copy c WHERE c.state IN " HELD_STATES
+        " AND " INVENTORIED " < ?1 LIMIT 2000)) + (SELECT count(*) FROM (SELECT 1 FROM receipt "
+        "WHERE state = 'pending' AND issued_at < ?2 LIMIT 2000))";
+
+static enum list_driver list_driver(struct store_reader *r, const struct principal *p,
+                                    const struct document_filter *f, const char *ago,
+                                    const char *pend)
+{
+	if (!document_sees_all(p))
+		return DRIVE_ACCESS;
+	if (f->holder)
+		return DRIVE_HOLDER;
+	if (f->state && selective(r, probe_state, f->state, NULL))
+		return DRIVE_STATE;
+	if (f->overdue && selective(r, probe_overdue, ago, pend))
+		return DRIVE_OVERDUE;
+	return DRIVE_SCAN;
+}
 
 json_t *document_list(struct model *m, const struct principal *p, const struct document_filter *f)
 {
@@ -130,8 +192,10 @@ json_t *document_list(struct model *m, const struct principal *p, const struct d
 	days_ago(14, pend);
 	if (f->q && f->q[0])
 		like_pattern(&like, f->q);
-	if (!r || !arr || like.err || store_reader_query(r, list_sql, &q))
+	if (!r || !arr || like.err ||
+	    store_reader_query(r, list_sql[list_driver(r, p, f, ago, pend)], &q))
 		goto out;
+	store_q_bind_int(q, 93, document_person_of(r, p->id));
 	store_q_bind_int(q, 1, f->after);
 	document_visible_bind(q, p);
 	store_q_bind_int(q, 9, f->declassified ? 1 : 0);
@@ -474,18 +538,32 @@ int64_t document_person_of(struct store_reader *r, int64_t identity_id)
 	return id;
 }
 
-#define COPIES_SQL(extra)                                                                          \
-	"SELECT " COPY_COLS ", d.designation, d.title, d.title_classified, d.class" COPY_FROM      \
-	" JOIN document d ON d.id = c.document_id WHERE c.id > ?1 AND (CASE WHEN ?2 = 1 THEN "     \
-	"c.holder_person_id = ?3 AND ?3 > 0 ELSE " DOCUMENT_VISIBLE_SQL(                           \
-	        "d") " END) AND (?4 IS "                                                           \
-	             "NULL OR c.state = ?4) AND (?6 = 0 OR c.document_id = ?6) " extra             \
-	             " ORDER BY c.id LIMIT ?5"
+#define COPIES_SQL(from, who, extra)                                                               \
+	"SELECT " COPY_COLS                                                                        \
+	", d.designation, d.title, d.title_classified, d.class FROM copy c " from                  \
+	" LEFT JOIN person hp ON hp.id = c.holder_person_id LEFT JOIN space sp ON sp.id = "        \
+	"c.space_id JOIN document d ON d.id = c.document_id WHERE c.id > ?1 AND " who " AND (?4 "  \
+	"IS NULL OR c.state = ?4) AND (?6 = 0 OR c.document_id = ?6) " extra                       \
+	" ORDER BY c.id LIMIT ?5"
+#define WHO_VISIBLE DOCUMENT_VISIBLE_SQL("d")
+#define WHO_MINE    "c.holder_person_id = ?3 AND ?3 > 0"
+#define OVERDUE     "AND c.state IN " HELD_STATES " AND " INVENTORIED " < ?20"
 
-/* Static statements (cached by address): any filter, and "not inventoried in 12 months". */
-static const char copies_sql[] = COPIES_SQL("");
-static const char copies_overdue_sql[] =
-        COPIES_SQL("AND c.state IN " HELD_STATES " AND " INVENTORIED " < ?20");
+/*
+ * Static statements (cached by address). The holder's own copies come
+ * through copy_by_holder; "not inventoried in 12 months" through the partial
+ * index copy_inventory_due when few match (a probe counts up to SELECTIVE),
+ * else in id order, stopping after a page.
+ */
+static const char copies_sql[] = COPIES_SQL("", WHO_VISIBLE, "");
+static const char copies_mine_sql[] = COPIES_SQL("", WHO_MINE, "");
+static const char copies_overdue_sql[] = COPIES_SQL("NOT INDEXED", WHO_VISIBLE, OVERDUE);
+static const char copies_overdue_few_sql[] =
+        COPIES_SQL("INDEXED BY copy_inventory_due", WHO_VISIBLE, OVERDUE);
+static const char copies_mine_overdue_sql[] = COPIES_SQL("", WHO_MINE, OVERDUE);
+static const char probe_copies_overdue[] =
+        "SELECT count(*) FROM (SELECT 1 FROM copy c WHERE c.state IN " HELD_STATES
+        " AND " INVENTORIED " < ?1 LIMIT 2000)";
 
 json_t *copy_list(struct model *m, const struct principal *p, const struct copy_filter *f)
 {
@@ -493,16 +571,21 @@ json_t *copy_list(struct model *m, const struct principal *p, const struct copy_
 	unsigned limit = f->limit ? f->limit : 50, n = 0;
 	json_t *arr = json_array(), *out = NULL;
 	struct store_q *q = NULL;
+	const char *sql = copies_sql;
 	char ago[11];
 	int64_t last = 0, me;
 	int rc;
 
 	year_ago(ago);
 	me = document_person_of(r, p->id);
-	if (!r || !arr || store_reader_query(r, f->overdue ? copies_overdue_sql : copies_sql, &q))
+	if (f->mine)
+		sql = f->overdue ? copies_mine_overdue_sql : copies_mine_sql;
+	else if (f->overdue)
+		sql = r && selective(r, probe_copies_overdue, ago, NULL) ? copies_overdue_few_sql
+		                                                         : copies_overdue_sql;
+	if (!r || !arr || store_reader_query(r, sql, &q))
 		goto out;
 	store_q_bind_int(q, 1, f->after);
-	store_q_bind_int(q, 2, f->mine ? 1 : 0);
 	store_q_bind_int(q, 3, me);
 	document_visible_bind(q, p);
 	if (f->state)
