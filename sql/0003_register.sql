@@ -280,7 +280,13 @@ CREATE TABLE inventory_item (
 	prior_inventoried_on TEXT, -- last_inventoried_on at the start (a corrected 'found' restores it)
 	PRIMARY KEY (inventory_id, item_type, item_id)
 ) WITHOUT ROWID;
-CREATE INDEX inventory_item_by_item ON inventory_item (item_type, item_id);
+-- The tablet's checklist in order of place or of holder, one page at a time.
+CREATE INDEX inventory_item_by_space ON inventory_item (inventory_id, coalesce(space_id, 0),
+                                                       coalesce(holder_person_id, 0), item_type,
+                                                       item_id);
+CREATE INDEX inventory_item_by_holder ON inventory_item (inventory_id,
+                                                        coalesce(holder_person_id, 0),
+                                                        coalesce(space_id, 0), item_type, item_id);
 
 -- A copy or medium not found (or reported lost): a case until it is resolved.
 CREATE TABLE lost_case (

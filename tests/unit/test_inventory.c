@@ -421,16 +421,18 @@ static void test_queries(void **state)
 	        json_string_value(json_object_get(json_array_get(items, 5), "space_name")),
 	        "Safe B");
 	json_decref(o);
-	/* By holder, paged one at a time all the way through. */
-	pg = (struct inventory_page){.sort = INVENTORY_SORT_HOLDER, .limit = 1};
-	{
-		char cur[96] = "";
+	/* In each order, one item a page all the way through: each item once, in order. */
+	for (int sort = INVENTORY_SORT_ITEM; sort <= INVENTORY_SORT_HOLDER; sort++) {
+		const char *key = sort == INVENTORY_SORT_HOLDER ? "holder_person_id" : "space_id";
+		char cur[96] = "", seen[64] = "";
 		int n = 0;
-		int64_t last_holder = -1;
+		int64_t last = -1;
 
+		pg = (struct inventory_page){.sort = (enum inventory_sort)sort, .limit = 1};
 		for (;;) {
 			json_t *it;
-			int64_t h;
+			int64_t k;
+			char one[16];
 
 			pg.after = cur[0] ? cur : NULL;
 			o = inventory_get(g_model, &auditor, g_inv, &pg, &bad);
@@ -440,9 +442,15 @@ static void test_queries(void **state)
 				json_decref(o);
 				break;
 			}
-			h = json_integer_value(json_object_get(it, "holder_person_id"));
-			assert_true(h >= last_holder);
-			last_holder = h;
+			k = json_integer_value(json_object_get(it, key)); /* null: 0 */
+			if (sort != INVENTORY_SORT_ITEM)
+				assert_true(k >= last);
+			last = k;
+			snprintf(one, sizeof(one), "%c%lld,",
+			         json_string_value(json_object_get(it, "item_type"))[0],
+			         (long long)json_integer_value(json_object_get(it, "item_id")));
+			assert_null(strstr(seen, one));
+			snprintf(seen + strlen(seen), sizeof(seen) - strlen(seen), "%s", one);
 			n++;
 			next = json_string_value(json_object_get(o, "next"));
 			snprintf(cur, sizeof(cur), "%s", next ? next : "");
