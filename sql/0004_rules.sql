@@ -54,3 +54,10 @@ CREATE INDEX IF NOT EXISTS rules_role_grant_privileged ON role_grant (privileged
 CREATE INDEX IF NOT EXISTS rules_medium_by_state ON medium (state, last_inventoried_on);
 CREATE INDEX IF NOT EXISTS rules_destruction_by_copy ON destruction (copy_id);
 CREATE INDEX IF NOT EXISTS rules_destruction_by_medium ON destruction (medium_id);
+-- Partial indexes: each holds only the rows a rule looks for.
+CREATE INDEX IF NOT EXISTS rules_document_by_system ON document (system_id)
+	WHERE system_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS rules_document_no_pages ON document (id) WHERE pages IS NULL;
+CREATE INDEX IF NOT EXISTS rules_receipt_bad_class ON receipt (id)
+	WHERE class NOT IN ('BH', 'K', 'H', 'KH');
+CREATE INDEX IF NOT EXISTS rules_shipment_open ON shipment (sent_on) WHERE delivered_on IS NULL;

@@ -58,8 +58,9 @@ static const struct rule rules[] = {
          "Handling %s finns i ett system som inte är godkänt för dess klass",
          "Document %s is held in a system not approved for its class", "document info_system",
          "SELECT 'document', d.id, d.designation, d.class, substr(d.updated_at, 1, 10), NULL, d.id "
-         "FROM document d JOIN info_system s ON s.id = d.system_id WHERE d.status = 'active' AND "
-         "(s.status <> 'approved' OR " RANK("s.max_class") " < " RANK("d.class") ")",
+         "FROM info_system s CROSS JOIN document d ON d.system_id = s.id WHERE (s.status <> "
+         "'approved' OR s.max_class <> 'KH') AND d.status = 'active' AND (s.status <> 'approved' "
+         "OR " RANK("s.max_class") " < " RANK("d.class") ")",
          T_UNIT ":test_rule_fixtures"},
         {"medium.system.class", "PMFS 2022:1", 3, 1, NULL, SEV_HIGH,
          "Lagringsmedium i informationssystem godkänt för lägre klass",
@@ -225,7 +226,8 @@ static const struct rule rules[] = {
          "Exemplar %s är utlämnat men saknar aktiv mottagare",
          "Copy %s is issued but has no active recipient", "copy document person",
          "SELECT 'copy', c.id, " COPY_LABEL ", d.class, substr(c.updated_at, 1, 10), NULL, d.id "
-         "FROM copy c JOIN document d ON d.id = c.document_id WHERE c.state = 'issued' AND NOT "
+         "FROM copy c CROSS JOIN document d ON d.id = c.document_id WHERE c.state = 'issued' AND "
+         "NOT "
          "EXISTS (SELECT 1 FROM person p WHERE p.id = c.holder_person_id AND p.status = "
          "'active')",
          T_UNIT ":test_rule_fixtures"},
@@ -279,7 +281,7 @@ static const struct rule rules[] = {
          "Exemplar %s är utlämnat utan kvittens", "Copy %s is issued without a receipt",
          "copy document receipt",
          "SELECT 'copy', c.id, " COPY_LABEL ", d.class, substr(c.updated_at, 1, 10), NULL, d.id "
-         "FROM copy c JOIN document d ON d.id = c.document_id WHERE c.state = 'issued' AND "
+         "FROM copy c CROSS JOIN document d ON d.id = c.document_id WHERE c.state = 'issued' AND "
          "d.form = 'physical' AND d.class IN ('K', 'H', 'KH') AND NOT EXISTS (SELECT 1 FROM "
          "receipt r WHERE r.copy_id = c.id AND r.person_id = c.holder_person_id AND r.state <> "
          "'returned')",
@@ -394,7 +396,8 @@ static const struct rule rules[] = {
          "Exemplar %s är förstört utan protokoll", "Copy %s is destroyed without a record",
          "copy document destruction",
          "SELECT 'copy', c.id, " COPY_LABEL ", d.class, substr(c.updated_at, 1, 10), NULL, d.id "
-         "FROM copy c JOIN document d ON d.id = c.document_id WHERE c.state = 'destroyed' AND "
+         "FROM copy c CROSS JOIN document d ON d.id = c.document_id WHERE c.state = 'destroyed' "
+         "AND "
          "d.form = 'physical' AND d.class IN ('K', 'H', 'KH') AND NOT EXISTS (SELECT 1 FROM "
          "destruction x WHERE x.copy_id = c.id)",
          T_UNIT ":test_rule_fixtures"},
