@@ -813,6 +813,45 @@ static void test_replay(void **state)
 	assert_int_equal(store_verify(g_dir, &o, &r), SK_OK);
 }
 
+/*
+ * Designed for the bench (1,000,000 copies): no rule reads every copy,
+ * document, receipt or medium; each is found through an index.
+ */
+static void test_query_plans(void **state)
+{
+	size_t n;
+	const struct rule *t = rules_table(&n);
+	char path[128];
+	sqlite3 *db;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/skydd.db", g_dir);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	for (size_t i = 0; i < n; i++) {
+		char sql[8192];
+		sqlite3_stmt *st;
+
+		snprintf(sql, sizeof(sql), "EXPLAIN QUERY PLAN %s", t[i].sql);
+		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+			fail_msg("%s: %s", t[i].id, sqlite3_errmsg(db));
+		sqlite3_bind_text(st, 1, "2026-11-25", -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *d = (const char *)sqlite3_column_text(st, 3);
+			static const char *const big[] = {"SCAN c", "SCAN d", "SCAN r", "SCAN m"};
+
+			for (size_t k = 0; k < sizeof(big) / sizeof(big[0]); k++) {
+				size_t len = strlen(big[k]);
+
+				if (strncmp(d, big[k], len) == 0 &&
+				    (d[len] == '\0' || d[len] == ' ') && !strstr(d, "USING"))
+					fail_msg("rule %s reads a whole table: %s", t[i].id, d);
+			}
+		}
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+}
+
 /* docs/pmfs-traceability.md is the document the table generates. */
 static void test_traceability_current(void **state)
 {
@@ -857,6 +896,7 @@ int main(void)
 	        cmocka_unit_test(test_calendar),
 	        cmocka_unit_test(test_overview_and_trend),
 	        cmocka_unit_test(test_replay),
+	        cmocka_unit_test(test_query_plans),
 	        cmocka_unit_test(test_traceability_current),
 	};
 
