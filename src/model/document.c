@@ -354,9 +354,19 @@ int document_check_read(struct model *m, const struct principal *p, int64_t id)
 {
 	struct denied_cmd c = {p, id};
 
-	if (document_visible(model_reader(m), p, id))
+	struct store_reader *r = model_reader(m);
+	struct store_q *q;
+	bool exists = false;
+
+	if (document_visible(r, p, id))
 		return SK_OK;
-	if (id > 0)
+	/* Only an existing document's denial is an entry (the writer checks again). */
+	if (r && !store_reader_query(r, "SELECT 1 FROM document WHERE id = ?1", &q)) {
+		store_q_bind_int(q, 1, id);
+		exists = store_q_step(q) == SK_OK;
+		store_q_done(q);
+	}
+	if (exists)
 		model_submit(m, denied_fn, &c, NULL);
 	return SK_ENOTFOUND;
 }

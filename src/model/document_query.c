@@ -13,8 +13,8 @@
 #define DOC_COLS                                                                                   \
 	"d.id, d.designation, d.title, d.title_classified, d.class, d.form, d.pages, "             \
 	"d.attachments, d.originator, d.case_number, d.system_id, d.document_date, "               \
-	"d.registered_on, d.status, d.created_at, d.created_by, d.updated_at"
-#define DOC_NCOLS 17
+	"d.registered_on, d.status, d.created_at, d.created_by, d.updated_at, d.declassified_on"
+#define DOC_NCOLS 18
 
 /* Copies that are held, so inventoried (3 kap. 21 §); and when each is due. */
 #define HELD_STATES "('in_register', 'issued', 'returned', 'archived')"
@@ -71,6 +71,8 @@ static json_t *doc_json(struct store_q *q, const struct principal *p)
 	        opt_str(q, 11), "registered_on", store_q_text(q, 12), "status", store_q_text(q, 13),
 	        "created_at", store_q_text(q, 14), "created_by", (json_int_t)store_q_int(q, 15),
 	        "updated_at", store_q_text(q, 16));
+	if (o)
+		json_object_set_new(o, "declassified_on", opt_str(q, 17));
 	return o;
 }
 
