@@ -886,9 +886,9 @@ json_t *inventory_list(struct model *m, const struct principal *p, const char *s
 	"d.designation, c.number, m.identifier, hp.name, sp.name, coalesce(c.state, m.state, '')"
 #define ITEM_FROM                                                                                  \
 	ITEM_JOINS                                                                                 \
-	        "LEFT JOIN person hp ON hp.id = i.holder_person_id LEFT JOIN space sp ON sp.id "   \
-	        "= i.space_id WHERE i.inventory_id = ?1 AND (?2 = 0 OR i.result IS NULL) "         \
-	        "AND " VISIBLE("i")
+	"LEFT JOIN person hp ON hp.id = i.holder_person_id LEFT JOIN space sp ON sp.id "           \
+	"= i.space_id WHERE i.inventory_id = ?1 AND (?2 = 0 OR i.result IS NULL) "                 \
+	"AND " VISIBLE("i")
 /* In item order the primary key answers the range and the order (?4, ?5 unused). */
 #define ITEMS_BY_ITEM                                                                              \
 	"SELECT " ITEM_COLS ", 0, 0" ITEM_FROM                                                     \
