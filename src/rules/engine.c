@@ -746,14 +746,15 @@ json_t *rules_table_json(void)
 		        a,
 		        json_pack(
 		                "{s:s, s:s, s:s, s:i, s:i, s:s?, s:s, s:{s:s, s:s}, s:{s:s, s:s}, "
-		                "s:{s:s, s:s}, s:o, s:o}",
+		                "s:{s:s, s:s}, s:o, s:o, s:s?}",
 		                "id", t[i].id, "source", t[i].source, "ref", ref, "chapter",
 		                t[i].chapter, "section", t[i].section, "point", t[i].point,
 		                "severity", rules_severity_name(t[i].severity), "title", "sv",
 		                t[i].title_sv, "en", t[i].title_en, "requires", "sv",
 		                t[i].requires_sv, "en", t[i].requires_en, "remedy", "sv",
 		                t[i].remedy_sv, "en", t[i].remedy_en, "tables", words(t[i].tables),
-		                "tests", words(t[i].tests)));
+		                "tests", words(t[i].tests), "text",
+		                rules_paragraph_text(t[i].chapter, t[i].section)));
 	}
 	return a;
 }

@@ -60,6 +60,8 @@ struct rules_paragraph {
 	const char *note;    /* why no rule can cover it, or how skydd meets it otherwise */
 };
 const struct rules_paragraph *rules_paragraphs(size_t *n);
+/* The paragraph's text (Swedish; stycken separated by newlines), or NULL (pmfs_text.c). */
+const char *rules_paragraph_text(int chapter, int section);
 /* The chapter titles (Swedish), 1..8. */
 const char *rules_chapter_title(int chapter);
 

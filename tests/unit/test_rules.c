@@ -352,6 +352,12 @@ static void test_table_sane(void **state)
 		assert_ptr_equal(rules_find(t[i].id), &t[i]);
 	}
 	assert_null(rules_find("no.such.rule"));
+	/* the regulation's text, paragraph by paragraph */
+	for (size_t i = 0; i < np; i++)
+		assert_non_null(rules_paragraph_text(p[i].chapter, p[i].section));
+	assert_null(rules_paragraph_text(3, 25));
+	assert_non_null(strstr(rules_paragraph_text(3, 21), "inventeras minst en gång per år"));
+	assert_non_null(strstr(rules_paragraph_text(8, 2), "medge undantag"));
 	{
 		char ref[48];
 
