@@ -272,6 +272,11 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     await nav(pf).getByRole('link', { name: SV['reg.nav.my_copies'], exact: true }).click();
     await pf.locator('tr[data-receipt][data-state="signed"]').waitFor();
     await shot(pf, 'my-copies');
+    // her copy's document: readable (need to know), nothing to change for a medarbetare
+    await pf.locator('table tr[data-copy-id] a', { hasText: designation }).click();
+    await pf.locator('main h1[data-class="K"]').waitFor();
+    await pf.locator('ol.timeline li[data-kind="receipt.signed"]').waitFor();
+    assert.equal(await pf.locator('table.copies button').count(), 0, 'no copy actions for staff');
 
     // 4. bertil starts an inventory; on a tablet: two found, one missing
     await pb.reload();
@@ -334,6 +339,18 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     assert.equal(await pb.locator('nav.mainnav').isVisible(), false, 'print hides the navigation');
     await shot(pb, 'destruction-record-print');
     await pb.emulateMedia({ media: 'screen' });
+
+    // the lost case is resolved as a confirmed loss (to be reported as a security incident)
+    await nav(pb).getByRole('link', { name: SV['reg.nav.inventories'], exact: true }).click();
+    const openCase = pb.locator('table.lost-cases tr[data-state="open"]', { hasText: designation });
+    await openCase.getByRole('button', { name: SV['reg.lost.resolve'], exact: true }).click();
+    const resolve = pb.locator('.inline-form-row form');
+    await resolve.getByLabel(SV['reg.lost_state.confirmed_lost'], { exact: true }).check();
+    await resolve.getByRole('button', { name: SV['reg.lost.resolve_submit'], exact: true }).click();
+    await resolve.getByRole('alert').waitFor(); // a confirmed loss needs a note
+    await resolve.getByLabel(SV['reg.lost.note'], { exact: true }).fill('Ej återfunnet efter eftersökning i rum 3.14.');
+    await resolve.getByRole('button', { name: SV['reg.lost.resolve_submit'], exact: true }).click();
+    await pb.locator('table.lost-cases tr[data-state="confirmed_lost"]', { hasText: designation }).waitFor();
 
     // 7. import from a spreadsheet: a dry run lists the bad row with its line and column; the
     //    corrected file is checked again and imported (all or nothing)
