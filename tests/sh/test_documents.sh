@@ -286,6 +286,14 @@ checks "the ledger hides a classified title from an auditor cleared for K" \
 	'[ "$STATUS" = 200 ] && ! grep -q Nordljus "$T/resp" && grep -q "\[classified title\]" "$T/resp"'
 api GET "/api/v1/ledger?kind=document.created&limit=500" ulla
 checks "and shows it to the auditor cleared for KH" 'grep -q Nordljus "$T/resp"'
+api GET "/api/v1/ledger?kind=document.created&object=document/$D_KH" ulla
+SEQ=$(json_num seq "$T/resp")
+api GET "/api/v1/ledger/$SEQ" gert
+checks "one entry: the title is hidden and the canonical bytes withheld for the K auditor" \
+	'[ "$STATUS" = 200 ] && ! grep -q Nordljus "$T/resp" && grep -q "\"redacted\":true" "$T/resp"'
+api GET "/api/v1/ledger/$SEQ" ulla
+checks "one entry: the KH auditor gets the title and the canonical bytes" \
+	'[ "$STATUS" = 200 ] && grep -q Nordljus "$T/resp" && grep -q "\"canonical\":\"{" "$T/resp"'
 
 # ---- copies, receipts ----
 api POST "/api/v1/documents/$D_H/copies" rut "{\"count\":2,\"space_id\":$BOX}"
