@@ -226,7 +226,7 @@ static const struct rule rules[] = {
          "Exemplar %s är utlämnat men saknar aktiv mottagare",
          "Copy %s is issued but has no active recipient", "copy document person",
          "SELECT 'copy', c.id, " COPY_LABEL ", d.class, substr(c.updated_at, 1, 10), NULL, d.id "
-         "FROM copy c CROSS JOIN document d ON d.id = c.document_id WHERE c.state = 'issued' AND "
+         "FROM copy c JOIN document d ON d.id = c.document_id WHERE c.state = 'issued' AND "
          "NOT "
          "EXISTS (SELECT 1 FROM person p WHERE p.id = c.holder_person_id AND p.status = "
          "'active')",
@@ -281,7 +281,7 @@ static const struct rule rules[] = {
          "Exemplar %s är utlämnat utan kvittens", "Copy %s is issued without a receipt",
          "copy document receipt",
          "SELECT 'copy', c.id, " COPY_LABEL ", d.class, substr(c.updated_at, 1, 10), NULL, d.id "
-         "FROM copy c CROSS JOIN document d ON d.id = c.document_id WHERE c.state = 'issued' AND "
+         "FROM copy c JOIN document d ON d.id = c.document_id WHERE c.state = 'issued' AND "
          "d.form = 'physical' AND d.class IN ('K', 'H', 'KH') AND NOT EXISTS (SELECT 1 FROM "
          "receipt r WHERE r.copy_id = c.id AND r.person_id = c.holder_person_id AND r.state <> "
          "'returned')",
@@ -396,7 +396,7 @@ static const struct rule rules[] = {
          "Exemplar %s är förstört utan protokoll", "Copy %s is destroyed without a record",
          "copy document destruction",
          "SELECT 'copy', c.id, " COPY_LABEL ", d.class, substr(c.updated_at, 1, 10), NULL, d.id "
-         "FROM copy c CROSS JOIN document d ON d.id = c.document_id WHERE c.state = 'destroyed' "
+         "FROM copy c JOIN document d ON d.id = c.document_id WHERE c.state = 'destroyed' "
          "AND "
          "d.form = 'physical' AND d.class IN ('K', 'H', 'KH') AND NOT EXISTS (SELECT 1 FROM "
          "destruction x WHERE x.copy_id = c.id)",
