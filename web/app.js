@@ -21,6 +21,7 @@ import * as spacesPage from './js/pages/spaces.js';
 import * as mediaPage from './js/pages/media.js';
 import * as personsPage from './js/pages/persons.js';
 import * as printPage from './js/pages/print.js';
+import * as approvalsPage from './js/pages/approvals.js';
 import * as plansPage from './js/pages/plans.js';
 import * as planPage from './js/pages/plan.js';
 import { REGISTER_ROLES, RECIPIENT_ROLES, INVENTORY_ROLES, pendingReceipts, setMe, forget } from './js/register/common.js';
@@ -47,6 +48,7 @@ const ROUTES = [
   { path: ['forvaring'], page: spacesPage, roles: REGISTER_ROLES },
   { path: ['medier'], page: mediaPage, roles: REGISTER_ROLES },
   { path: ['personer'], page: personsPage, roles: REGISTER_ROLES },
+  { path: ['godkannanden'], page: approvalsPage, roles: REGISTER_ROLES },
   { path: ['utskrift', 'register'], page: printPage, roles: REGISTER_ROLES },
   { path: ['utskrift', 'forstoring', ':id'], page: printPage, roles: REGISTER_ROLES },
   // coordinated action plans (handlingsplaner): not classified, every logged-in identity reads

@@ -427,7 +427,34 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     // 9. anna (ssc): the document's history from the ledger, and an entry's inclusion proof
     const pa = await newPage('anna');
     await login(pa, 'anna', logins.anna.password, logins.anna.secret);
+    // an approved distributor (3 kap. 12 §), recorded by the ssc
+    await pa.goto(`${URL_}/#/godkannanden`);
+    const distForm = pa.locator('form', { has: pa.getByRole('button', { name: SV['reg.distributor.create_submit'], exact: true }) }).last();
+    await distForm.getByLabel(SV['reg.distributor.name'], { exact: true }).fill(`Säker Kurir ${run}`);
+    await distForm.getByLabel(SV['reg.distributor.contact'], { exact: true }).fill('010-123 45 67');
+    await distForm.getByLabel(SV['reg.space.decision_ref'], { exact: true }).fill(`SSC-D-${run}`);
+    await distForm.getByRole('button', { name: SV['reg.distributor.create_submit'], exact: true }).click();
+    await pa.locator('table.distributors tr[data-status="approved"]', { hasText: `Säker Kurir ${run}` }).waitFor();
+    // a fourth copy, shipped through it and delivered
     await pa.goto(`${URL_}/#/handlingar/${docId}`);
+    await pa.locator('table.copies tr[data-copy="3"]').waitFor();
+    await pa.locator('summary', { hasText: SV['reg.copy.add_title'] }).click();
+    const addForm = pa.locator('form.add-copies');
+    await addForm.getByLabel(SV['reg.copy.space'], { exact: true }).selectOption(String(safe.id));
+    await addForm.getByRole('button', { name: SV['reg.copy.add_submit'], exact: true }).click();
+    const row4 = pa.locator('table.copies tr[data-copy="4"][data-state="in_register"]');
+    await row4.waitFor();
+    await row4.getByRole('button', { name: SV['reg.copy.act_ship'], exact: true }).click();
+    const shipForm = pa.locator('form.copy-form-ship');
+    await shipForm.getByLabel(SV['reg.ship.distributor'], { exact: true }).selectOption({ label: `Säker Kurir ${run}` });
+    await shipForm.getByLabel(SV['reg.ship.recipient'], { exact: true }).fill('Myndigheten för samhällsskydd, registraturen');
+    await shipForm.getByRole('button', { name: SV['reg.copy.submit_ship'], exact: true }).click();
+    await pa.locator('table.copies tr[data-copy="4"][data-state="shipped"]').waitFor();
+    await pa.getByRole('button', { name: SV['reg.ship.deliver'], exact: true }).click();
+    await pa.getByLabel(SV['reg.ship.delivery_ref'], { exact: true }).fill(`KVITTO-${run}`);
+    await pa.getByRole('button', { name: SV['reg.save'], exact: true }).click();
+    await pa.getByText(`KVITTO-${run}`).waitFor();
+    await shot(pa, 'shipment-delivered');
     await pa.locator('ol.timeline li[data-kind]').first().waitFor();
     for (const kind of ['document.created', 'receipt.signed']) {
       assert.ok(await pa.locator(`ol.timeline li[data-kind="${kind}"]`).count() >= 1, `history has ${kind}`);

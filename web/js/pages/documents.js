@@ -6,7 +6,7 @@ import * as api from '../api.js';
 import { fmtDate } from '../format.js';
 import { pageHeading, loading, loadError, errorBox, showError, hideError, busy } from '../ui.js';
 import {
-  CLASSES, COPY_STATES, canWrite, classBadge, label, items, lookup, byId, checkbox, headRow, fill,
+  CLASSES, COPY_STATES, canWrite, hasRole, actionForm, missing, classBadge, label, items, lookup, byId, checkbox, headRow, fill,
 } from '../register/common.js';
 
 const LIMIT = 50;
@@ -82,7 +82,8 @@ export function render(ctx) {
     filterForm(ctx, () => { syncExport(); load(false); }),
     h('div', { class: 'pager-bar' }, info, exportBox),
     results, more,
-    writer ? importPanel(ctx, () => load(false)) : null);
+    writer ? importPanel(ctx, () => load(false)) : null,
+    hasRole(ctx.me, ['ssc']) ? numberingPanel(ctx) : null);
   syncExport();
   load(false);
   return section;
@@ -146,6 +147,30 @@ function filterForm(ctx, apply) {
     apply();
   });
   return form;
+}
+
+// Numbering of designations (the ssc): the pattern for the next designation.
+function numberingPanel(ctx) {
+  const current = h('p', { class: 'hint' });
+  const pattern = field(t('reg.numbering.pattern'), { name: 'pattern', type: 'text', maxlength: '64', autocomplete: 'off', spellcheck: 'false' });
+  const show = (r) => {
+    const n = (r && (r.numbering || r)) || {};
+    if (n.pattern) {
+      current.textContent = t('reg.numbering.current', { pattern: n.pattern });
+      pattern.input.value = n.pattern;
+    }
+  };
+  api.get('/settings/numbering').then(show).catch(() => {});
+  const form = actionForm({
+    fields: [current, pattern], submitText: t('reg.save'),
+    collect: () => (pattern.input.value.trim() ? { pattern: pattern.input.value.trim() } : missing(pattern.input, t('reg.numbering.missing'))),
+    send: (body) => api.call('PUT', '/settings/numbering', body),
+    done: (r) => { show(r); ctx.announce(t('reg.numbering.saved')); },
+  });
+  return h('details', { class: 'import-panel print-hide' },
+    h('summary', {}, t('reg.numbering.title')),
+    h('p', {}, t('reg.numbering.intro')),
+    form);
 }
 
 // Import: choose a CSV file, check it (dry run: every bad row with line and field), then import.

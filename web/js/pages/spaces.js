@@ -20,6 +20,7 @@ export function render(ctx) {
     title: t('reg.nav.spaces'),
     intro: t('reg.spaces.intro'),
     rule: t('reg.spaces.rule'),
+    after: h('p', {}, h('a', { href: '#/godkannanden' }, t('reg.approvals.link'))),
     caption: t('reg.spaces.list'),
     empty: t('reg.spaces.empty'),
     path: '/spaces',

@@ -8,9 +8,10 @@ import { actionForm, forget, items, fill } from './common.js';
 // spec: {ctx, title, intro, rule, path, key, caption, headers, row(x, data) → cells[], rowData(x),
 //        load() → extra data for rows/forms, actions(x, data) → [{act, text, danger, form(x, data, close, done) → form}],
 //        create(data, done) → form | null, createTitle}
+// spec.embedded: a part of a page (h2 and h3 headings) instead of the page itself.
 export function recordsPage(spec) {
   const { ctx } = spec;
-  ctx.setTitle(spec.title);
+  if (!spec.embedded) ctx.setTitle(spec.title);
   const listBox = h('div', {}, loading());
   const createBox = h('div', {});
   const reload = async (focusSel) => {
@@ -31,13 +32,15 @@ export function recordsPage(spec) {
     }
     if (focusSel) listBox.querySelector(focusSel)?.focus();
   };
-  const section = h('section', { class: 'page' },
-    pageHeading(spec.title),
-    spec.intro ? h('p', { class: 'lead' }, spec.intro) : null,
+  const level = spec.embedded ? 'h3' : 'h2';
+  const section = h(spec.embedded ? 'div' : 'section', { class: spec.embedded ? 'records-part' : 'page' },
+    spec.embedded ? h('h2', {}, spec.title) : pageHeading(spec.title),
+    spec.intro ? h('p', { class: spec.embedded ? null : 'lead' }, spec.intro) : null,
     spec.rule ? h('p', { class: 'rule-note' }, spec.rule) : null,
-    h('h2', {}, spec.caption),
+    h(level, {}, spec.caption),
     listBox,
-    spec.createTitle ? [h('h2', {}, spec.createTitle), createBox] : null);
+    spec.createTitle ? [h(level, {}, spec.createTitle), createBox] : null,
+    spec.after || null);
   reload();
   return section;
 }
