@@ -348,6 +348,7 @@ static struct {
 	bool marked; /* rule_mark changed since */
 	json_t *rows[MAX_RULES];
 	unsigned last_evaluated;
+	unsigned last_by_document; /* of which for the touched documents only */
 	char snapshot_day[11];
 } cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
@@ -370,30 +371,184 @@ unsigned rules_last_evaluated(void)
 	return cache.last_evaluated;
 }
 
-/* The changed tables since seq `from` (space-separated), or NULL: evaluate everything. */
-static char *changed_tables(struct store_reader *rd, uint64_t from, uint64_t to)
+unsigned rules_last_by_document(void)
+{
+	return cache.last_by_document;
+}
+
+/* The kinds whose entries are about one document (object "document/ID"). */
+static bool document_kind(const char *kind)
+{
+	static const char *const k[] = {"document.", "copy.", "receipt.", "shipment.", "decision."};
+
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		if (strncmp(kind, k[i], strlen(k[i])) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* What the entries since the last evaluation touched. */
+struct changes {
+	char *tables;  /* space-separated tables, or NULL: evaluate everything */
+	int64_t *docs; /* sorted document ids, when every entry was about a document */
+	size_t ndocs;
+	bool by_document; /* docs is the whole change */
+};
+
+static void changes_free(struct changes *c)
+{
+	free(c->tables);
+	free(c->docs);
+	memset(c, 0, sizeof(*c));
+}
+
+static void changes_read(struct store_reader *rd, uint64_t from, uint64_t to, struct changes *c)
 {
 	struct store_q *q;
 	struct buf set;
 	bool all = false;
+	size_t cap = 0;
 
-	if (to - from > 100000 || store_reader_query(rd,
-	                                             "SELECT DISTINCT kind FROM ledger WHERE seq > "
-	                                             "?1 AND seq <= ?2",
-	                                             &q))
-		return NULL;
+	memset(c, 0, sizeof(*c));
+	if (to - from > 100000 ||
+	    store_reader_query(rd, "SELECT kind, object FROM ledger WHERE seq > ?1 AND seq <= ?2",
+	                       &q))
+		return;
 	buf_init(&set, 1 << 16);
+	c->by_document = true;
 	store_q_bind_int(q, 1, (int64_t)from);
 	store_q_bind_int(q, 2, (int64_t)to);
-	while (!all && store_q_step(q) == SK_OK)
-		all = !tables_of_kind(store_q_text(q, 0), &set);
+	while (!all && store_q_step(q) == SK_OK) {
+		const char *kind = store_q_text(q, 0), *object = store_q_text(q, 1);
+		char *end;
+		long long id;
+
+		all = !tables_of_kind(kind, &set);
+		if (!c->by_document)
+			continue;
+		if (!document_kind(kind) || strncmp(object, "document/", 9) != 0) {
+			c->by_document = false;
+			continue;
+		}
+		id = strtoll(object + 9, &end, 10);
+		if (*end || id < 1) {
+			c->by_document = false;
+			continue;
+		}
+		if (c->ndocs == cap) {
+			int64_t *v = realloc(c->docs, (cap ? cap * 2 : 64) * sizeof(*v));
+
+			if (!v) {
+				c->by_document = false;
+				continue;
+			}
+			c->docs = v;
+			cap = cap ? cap * 2 : 64;
+		}
+		c->docs[c->ndocs++] = id;
+	}
 	store_q_done(q);
 	buf_putc(&set, ' ');
 	if (all || set.err) {
 		buf_release(&set);
-		return NULL;
+		free(c->docs);
+		memset(c, 0, sizeof(*c));
+		return;
 	}
-	return buf_detach(&set, NULL);
+	c->tables = buf_detach(&set, NULL);
+	if (c->by_document && c->ndocs)
+		qsort(c->docs, c->ndocs, sizeof(*c->docs), cmp_id);
+	else
+		c->by_document = false;
+}
+
+/*
+ * A rule whose every finding names its document (the query's last column)
+ * can be re-run for a few documents: its query restricted to them. The
+ * texts are made once and kept (the store's statement cache keeps pointers).
+ */
+static bool document_scoped(const struct rule *ru)
+{
+	return has_token(ru->tables, "document");
+}
+
+static const char *restricted_sql(size_t i, const struct rule *ru)
+{
+	static char *sql[MAX_RULES];
+	struct buf b;
+
+	if (sql[i])
+		return sql[i];
+	buf_init(&b, 1 << 16);
+	buf_printf(&b,
+	           "WITH r(object_type, object_id, label, class, since, due, document_id) AS (%s) "
+	           "SELECT * FROM r WHERE document_id IN (SELECT value FROM json_each(?2))",
+	           ru->sql);
+	sql[i] = buf_detach(&b, NULL);
+	return sql[i];
+}
+
+/* Re-runs rule i for the documents in c: its rows about them are replaced. */
+static int run_rule_for(struct store_reader *rd, size_t i, const struct rule *ru, const char *today,
+                        const struct changes *c, json_t *rows)
+{
+	json_t *keep = json_array(), *row, *ids = json_array();
+	struct store_q *q;
+	const char *sql = restricted_sql(i, ru);
+	char *list;
+	size_t k;
+	int rc;
+
+	if (!sql)
+		return SK_ENOMEM;
+	json_array_foreach(rows, k, row)
+	{
+		int64_t d = json_integer_value(json_array_get(row, 6));
+
+		if (!bsearch(&d, c->docs, c->ndocs, sizeof(*c->docs), cmp_id))
+			json_array_append(keep, row);
+	}
+	for (k = 0; k < c->ndocs; k++) {
+		if (k == 0 || c->docs[k] != c->docs[k - 1])
+			json_array_append_new(ids, json_integer(c->docs[k]));
+	}
+	list = json_dumps(ids, JSON_COMPACT);
+	json_decref(ids);
+	rc = list ? store_reader_query(rd, sql, &q) : SK_ENOMEM;
+	if (!rc) {
+		store_q_bind_text(q, 1, today);
+		store_q_bind_text(q, 2, list);
+		while ((rc = store_q_step(q)) == SK_OK) {
+			json_t *r =
+			        json_pack("[s, I, s, s?, s?, s?, o]", store_q_text(q, 0),
+			                  (json_int_t)store_q_int(q, 1), store_q_text(q, 2),
+			                  store_q_is_null(q, 3) ? NULL : store_q_text(q, 3),
+			                  store_q_is_null(q, 4) ? NULL : store_q_text(q, 4),
+			                  store_q_is_null(q, 5) ? NULL : store_q_text(q, 5),
+			                  store_q_is_null(q, 6) ? json_null()
+			                                        : json_integer(store_q_int(q, 6)));
+
+			if (!r || json_array_append_new(keep, r)) {
+				rc = SK_ENOMEM;
+				break;
+			}
+		}
+		store_q_done(q);
+		rc = rc == SK_ENOTFOUND ? SK_OK : rc;
+	}
+	free(list);
+	if (!rc)
+		json_array_clear(rows), json_array_extend(rows, keep);
+	json_decref(keep);
+	return rc;
 }
 
 struct snap_cmd {
@@ -438,6 +593,7 @@ json_t *rules_current(struct model *m, const struct rules_filter *f)
 	size_t n;
 	const struct rule *t = rules_table(&n);
 	json_t *findings, *errors;
+	struct changes ch = {0};
 	char today[11], *changed = NULL;
 	uint64_t size = 0;
 	struct exms x;
@@ -455,7 +611,9 @@ json_t *rules_current(struct model *m, const struct rules_filter *f)
 	full = strcmp(cache.instance, inst ? inst : "") != 0 || strcmp(cache.day, today) != 0 ||
 	       size < cache.size;
 	if (!full && size > cache.size) {
-		changed = changed_tables(rd, cache.size, size);
+		changes_read(rd, cache.size, size, &ch);
+		changed = ch.tables;
+		ch.tables = NULL;
 		full = !changed;
 	}
 	if (!full && cache.marked) {
@@ -469,16 +627,24 @@ json_t *rules_current(struct model *m, const struct rules_filter *f)
 		full = !changed;
 	}
 	cache.last_evaluated = 0;
+	cache.last_by_document = 0;
 	errors = json_array();
 	for (size_t i = 0; i < n && i < MAX_RULES; i++) {
 		int rc;
 
 		if (!full && cache.rows[i] && (!changed || !rule_reads_any(&t[i], changed)))
 			continue;
-		json_decref(cache.rows[i]);
-		cache.rows[i] = json_array();
-		rc = run_rule(rd, &t[i], today, cache.rows[i]);
 		cache.last_evaluated++;
+		if (!full && cache.rows[i] && ch.by_document && document_scoped(&t[i]) &&
+		    !rule_reads_any(&t[i], " rule_mark ")) {
+			/* only the documents the new entries were about */
+			rc = run_rule_for(rd, i, &t[i], today, &ch, cache.rows[i]);
+			cache.last_by_document++;
+		} else {
+			json_decref(cache.rows[i]);
+			cache.rows[i] = json_array();
+			rc = run_rule(rd, &t[i], today, cache.rows[i]);
+		}
 		if (rc) {
 			json_array_append_new(errors, json_pack("{s:s, s:s}", "rule", t[i].id,
 			                                        "error", sk_strerror(rc)));
@@ -487,6 +653,7 @@ json_t *rules_current(struct model *m, const struct rules_filter *f)
 		}
 	}
 	free(changed);
+	changes_free(&ch);
 	snprintf(cache.instance, sizeof(cache.instance), "%s", inst ? inst : "");
 	snprintf(cache.day, sizeof(cache.day), "%s", today);
 	cache.size = size;

@@ -109,6 +109,8 @@ json_t *rules_current(struct model *m, const struct rules_filter *f);
 void rules_cache_reset(void);
 /* How many rules the last rules_current evaluated (tests: incremental). */
 unsigned rules_last_evaluated(void);
+/* Of those, how many ran only for the documents the new entries were about. */
+unsigned rules_last_by_document(void);
 
 /* The deadlines due from today until today + days: [{kind, rule, ref, object, due, owner}]. */
 json_t *rules_deadlines(struct store_reader *r, const char *today, int days, int64_t owner_only,

@@ -84,6 +84,27 @@ static void expand(const char *sql, char *buf, size_t cap)
 	buf[len] = '\0';
 }
 
+/* The same, as an entry about one document (kind document.fixture.sql). */
+static const struct store_projection proj_doc_fixture = {
+        .name = "test fixtures about a document",
+        .kind_prefix = "document.fixture.",
+        .tables = no_tables,
+        .apply = apply_fixture,
+};
+
+static void doc_fixture(int64_t doc, const char *sql)
+{
+	char buf[8192], object[32];
+	json_t *d;
+
+	expand(sql, buf, sizeof(buf));
+	snprintf(object, sizeof(object), "document/%lld", (long long)doc);
+	d = json_pack("{s:s}", "sql", buf);
+	if (store_append(g_store, 0, "document.fixture.sql", object, d, NULL) != SK_OK)
+		fail_msg("fixture failed: %s", buf);
+	json_decref(d);
+}
+
 static void fixture(const char *sql)
 {
 	char buf[8192];
@@ -237,6 +258,7 @@ static int group_setup(void **state)
 	assert_int_equal(store_init(g_dir, NULL, vkey, sizeof(vkey)), SK_OK);
 	store_clear_projections();
 	assert_int_equal(store_register_projection(&proj_fixture), SK_OK);
+	assert_int_equal(store_register_projection(&proj_doc_fixture), SK_OK);
 	model_register();
 	assert_int_equal(store_open(g_dir, NULL, &g_store), SK_OK);
 	assert_int_equal(model_open(g_store, g_dir, NULL, &g_model), SK_OK);
@@ -574,6 +596,55 @@ static void test_incremental(void **state)
 	assert_int_equal(rules_last_evaluated(), n);
 }
 
+/* The cache after entries about a few documents equals a full evaluation. */
+static void same_as_full(void)
+{
+	struct rules_filter all = {.min_severity = -1, .clearance = CLEAR_KH};
+	json_t *cur = rules_current(g_model, &all), *full = evaluate(&all);
+	size_t n;
+	const struct rule *t = rules_table(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		if (count(cur, t[i].id, NULL) != count(full, t[i].id, NULL))
+			fail_msg("rule %s: %zu cached, %zu evaluated", t[i].id,
+			         count(cur, t[i].id, NULL), count(full, t[i].id, NULL));
+	}
+	json_decref(cur);
+	json_decref(full);
+}
+
+/* Entries about documents re-run the document rules for those documents only. */
+static void test_incremental_by_document(void **state)
+{
+	json_t *res;
+
+	(void)state;
+	fixture("UPDATE document SET pages = NULL WHERE id = 3"); /* a finding on another document
+	                                                           */
+	json_decref(rules_current(g_model, NULL));
+	doc_fixture(1, "UPDATE document SET pages = NULL WHERE id = 1");
+	res = rules_current(g_model, NULL);
+	assert_true(rules_last_by_document() > 0);
+	assert_int_equal(count(res, "doc.marking.incomplete", NULL), 2);
+	json_decref(res);
+	same_as_full();
+	doc_fixture(1, "UPDATE document SET pages = 3 WHERE id = 1");
+	doc_fixture(1, "UPDATE copy SET space_id = NULL WHERE id = 1");
+	res = rules_current(g_model, NULL);
+	assert_true(rules_last_by_document() > 0);
+	assert_int_equal(count(res, "doc.marking.incomplete", NULL), 1); /* document 3's */
+	assert_int_equal(count(res, "copy.control", NULL), 1);
+	json_decref(res);
+	same_as_full();
+	doc_fixture(1, "UPDATE copy SET space_id = 1 WHERE id = 1");
+	fixture("UPDATE document SET pages = 1 WHERE id = 3");
+	res = rules_current(g_model, NULL);
+	assert_int_equal(rules_last_by_document(), 0); /* a kind not about a document: all */
+	assert_int_equal(count(res, NULL, NULL), 0);
+	json_decref(res);
+	same_as_full();
+}
+
 /* Exemptions cover, never hide, and stop covering when they expire. */
 static void test_exemptions(void **state)
 {
@@ -897,6 +968,7 @@ int main(void)
 	        cmocka_unit_test(test_filters),
 	        cmocka_unit_test(test_rules_follow_data),
 	        cmocka_unit_test(test_incremental),
+	        cmocka_unit_test(test_incremental_by_document),
 	        cmocka_unit_test(test_exemptions),
 	        cmocka_unit_test(test_deadlines),
 	        cmocka_unit_test(test_calendar),
