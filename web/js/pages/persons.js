@@ -4,13 +4,14 @@ import { h, field, option } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { fmtDate, todayISO } from '../format.js';
-import { canWrite, hasRole, stateBadge, items, missing, compact } from '../register/common.js';
+import { hasRole, stateBadge, items, missing, compact } from '../register/common.js';
 import { recordsPage, recordForm } from '../register/records.js';
 
 const SEE_IDENTITIES = ['ssc', 'admin', 'chief', 'auditor'];
 
 export function render(ctx) {
-  const writer = canWrite(ctx.me);
+  // persons are kept by the registrar and the ssc, and by the system administrator (logins)
+  const writer = hasRole(ctx.me, ['registrar', 'ssc', 'admin']);
   return recordsPage({
     ctx,
     title: t('reg.nav.persons'),
