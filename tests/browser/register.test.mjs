@@ -357,10 +357,12 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     await nav(pb).getByRole('link', { name: SV['reg.nav.documents'], exact: true }).click();
     await heading(pb, SV['reg.nav.documents']).waitFor();
     await pb.locator('summary', { hasText: SV['reg.import.title'] }).click();
+    // two classified documents and 49 BH ones without copies: more than one page of the list
     const csv = (cls) => Buffer.from([
       'beteckning;titel;klass;form;sidor;bilagor;förvaring;exemplar',
       `IMP-${run}-1;Importerad lägesbild;K;fysisk;4;0;Säkerhetsskåp ${run};1`,
       `IMP-${run}-2;Importerad analys;${cls};fysisk;6;1;Säkerhetsskåp ${run};1`,
+      ...Array.from({ length: 49 }, (_, i) => `BH-${run}-${String(i + 1).padStart(2, '0')};Mötesanteckning ${i + 1};BH;fysisk;1;0;;0`),
       '',
     ].join('\n'), 'utf8');
     const file = pb.getByLabel(SV['reg.import.file'], { exact: true });
@@ -378,6 +380,13 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     await pb.locator('[data-import="checked"]').waitFor();
     await pb.getByRole('button', { name: SV['reg.import.run'], exact: true }).click();
     await pb.locator('[data-import="imported"]').waitFor();
+    // 52 documents: the first 50, then "Visa fler" fetches the rest (keyset paging)
+    await pb.locator('table.documents tbody tr').nth(49).waitFor();
+    assert.equal(await pb.locator('table.documents tbody tr').count(), 50);
+    await pb.getByRole('button', { name: SV['reg.docs.more'], exact: true }).click();
+    await pb.locator('table.documents tbody tr').nth(51).waitFor();
+    assert.equal(await pb.locator('table.documents tbody tr').count(), 52);
+    assert.equal(await pb.getByRole('button', { name: SV['reg.docs.more'], exact: true }).count(), 0, 'no more pages');
     await pb.locator('table.documents tr', { hasText: `IMP-${run}-2` }).waitFor();
     assert.equal(await pb.locator('table.documents tr[data-class="H"]', { hasText: `IMP-${run}-2` }).count(), 1);
     await shot(pb, 'import-done');
