@@ -28,7 +28,7 @@ function newForm(ctx, persons, spaces, systems) {
   const designation = field(t('reg.doc.designation'), {
     name: 'designation', type: 'text', autocomplete: 'off', maxlength: '64',
   }, { hint: t('reg.new.designation_hint') });
-  const title = field(t('reg.doc.title'), { name: 'title', type: 'text', required: true, autocomplete: 'off', maxlength: '500' });
+  const title = field(t('reg.doc.title'), { name: 'title', type: 'text', required: true, autocomplete: 'off', maxlength: '500' }, { class: 'field-wide' });
   const titleClassified = checkbox(t('reg.doc.title_classified'), 'title_classified', false, t('reg.new.title_classified_hint'));
   const cls = field(t('reg.doc.class'), { name: 'class', required: true }, {
     tag: 'select', hint: t('reg.new.class_hint'),
