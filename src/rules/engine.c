@@ -298,6 +298,8 @@ static const struct {
         {"grant.", "role_grant grant_review"},
         {"token.", "service_token"},
         {"exemption.", "exemption"},
+        {"incident.", "incident incident_link incident_measure"},
+        {"deviation.", "deviation"},
         {"session.", "session credential"},
         {"auth.", ""},
         {"privilege.", ""},

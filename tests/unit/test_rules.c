@@ -246,6 +246,32 @@ static const struct {
         {"space.processing.decision", "UPDATE space SET decision_ref = '' WHERE id = 3"},
         {"space.container.kh_head", "UPDATE space SET decided_by = 2 WHERE id = 1"},
         {"space.container.decision", "UPDATE space SET decision_ref = ' ' WHERE id = 1"},
+        /* the incidents slice's rules (2 kap. 14, 17–19 §§) */
+        {"deviation.responsible",
+         "INSERT INTO deviation (id, title, source, responsible, status, created_at, creat"
+         "ed_by, updated_at) VALUES (1, 't', 'other', ' ', 'open', strftime('%Y-%m-%dT%H:%"
+         "M:%SZ', 'now'), 2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"},
+        {"deviation.overdue",
+         "INSERT INTO deviation (id, title, source, responsible, due_on, status, created_a"
+         "t, created_by, updated_at) VALUES (1, 't', 'audit', 'SSC', date('now', '-1 day')"
+         ", 'in_progress', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 2, strftime('%Y-%m-%dT%H"
+         ":%M:%SZ', 'now'))"},
+        {"incident.closed.evaluation",
+         "INSERT INTO incident (id, title, occurred_on, detected_on, reported_by, reportab"
+         "le, report_date, state, closed_on, created_at, updated_at) VALUES (1, 't', date("
+         "'now'), date('now'), 2, 0, NULL, 'closed', date('now'), strftime('%Y-%m-%dT%H:%M"
+         ":%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"},
+        {"incident.report.missing",
+         "INSERT INTO incident (id, title, occurred_on, detected_on, reported_by, reportab"
+         "le, report_date, state, closed_on, created_at, updated_at) VALUES (1, 't', date("
+         "'now', '-2 days'), date('now', '-2 days'), 2, 1, NULL, 'open', NULL, strftime('%"
+         "Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"},
+        {"incident.assessment.late",
+         "INSERT INTO incident (id, title, occurred_on, detected_on, reported_by, reportab"
+         "le, report_date, state, closed_on, created_at, updated_at) VALUES (1, 't', date("
+         "'now', '-2 days'), date('now', '-2 days'), 2, 1, date('now', '-1 day'), 'open', "
+         "NULL, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now"
+         "'))"},
 };
 
 static int group_setup(void **state)
