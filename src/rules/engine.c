@@ -306,6 +306,9 @@ static const struct {
         {"ledger.", ""},
         {"setting.", "register_setting"},
         {"plan.", ""},
+        {"analysis.", "analysis"},
+        {"secplan.", "secplan"},
+        {"assessment.", "assessment"},
         {"export.", ""},
 };
 

@@ -522,6 +522,8 @@ static const struct rule rules[] = {
          "SELECT 'space', s.id, s.name, NULL, s.decided_on, NULL, NULL FROM space s WHERE s.kind "
          "= 'container' AND s.status = 'approved' AND trim(s.decision_ref) = ''",
          T_UNIT ":test_rule_fixtures"},
+/* 2 kap. (the analysis slice's rules) */
+#include "rules/table_2kap.inc"
 };
 
 const struct rule *rules_table(size_t *n)

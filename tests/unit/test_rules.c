@@ -272,6 +272,7 @@ static const struct {
          "'now', '-2 days'), date('now', '-2 days'), 2, 1, date('now', '-1 day'), 'open', "
          "NULL, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now"
          "'))"},
+#include "rules_2kap_triggers.inc" /* the analysis slice's rules (2 kap.) */
 };
 
 static int group_setup(void **state)
