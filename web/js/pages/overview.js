@@ -112,7 +112,7 @@ function chapters(list) {
           h('h3', {}, t('rules.chapter', { n: c.chapter }), ' ', h('span', { class: 'rules-chapter-title' }, c.title)),
           badge(t(`rules.level.${c.level}`), LEVEL_BADGE[c.level])),
         h('p', { class: 'rules-counts' },
-          SEVERITIES.map((s) => h('span', { class: `rules-count rules-sev-${s}` },
+          SEVERITIES.map((s) => h('span', { class: ['rules-count', c[s] ? `rules-sev-${s}` : 'rules-zero'] },
             t(`rules.count.${s}`, { n: c[s] }))),
           c.covered ? h('span', { class: 'rules-count' }, t('rules.count.covered', { n: c.covered })) : null),
         c.refs.length ? h('p', { class: 'ref' }, t('rules.act_on'), ' ',
