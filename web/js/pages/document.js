@@ -673,6 +673,8 @@ async function loadHistory(view, box) {
     if (data.space_id) details.push(spaceText(view.spaces, data.space_id));
     if (data.method && e.kind === 'copy.destroyed') details.push(data.method);
     if (data.to_class) details.push(`→ ${data.to_class}`);
+    if (data.paper_ref) details.push(t('reg.receipt.paper_ref', { ref: data.paper_ref }));
+    if (data.recipient) details.push(data.recipient);
     return h('li', { dataset: { kind: e.kind, seq: String(e.seq) } },
       h('div', { class: 'tl-head' },
         h('time', { datetime: e.time }, fmtTime(e.time)),

@@ -70,11 +70,10 @@ async function load(view, focusSel) {
     ].filter(Boolean)),
     h('div', { class: 'inv-status' }, meter, progress,
       notFound ? h('p', { class: 'sub' }, t('reg.inv.not_found_n', { count: notFound })) : null),
-    open ? h('p', { class: 'rule-note' }, t('reg.inv.four_eyes')) : null,
+    open ? h('p', { class: 'rule-note' }, t('reg.inv.four_eyes')) : reportBox,
     toolbar(view),
     listBox,
-    writer ? closeForm(view, all.length - checked) : null,
-    reportBox);
+    writer ? closeForm(view, all.length - checked) : null);
   renderList(view, listBox, writer);
   if (!open) loadReport(view, reportBox);
   if (focusSel) body.querySelector(focusSel)?.focus();
@@ -226,13 +225,14 @@ async function loadReport(view, box) {
       [t('reg.inv.not_found_total'), String(s.not_found ?? notFound.length)],
       rep.note ? [t('reg.inv.close_note'), rep.note] : null,
     ].filter(Boolean)),
+    notFound.length ? h('h3', {}, t('reg.inv.missing_caption')) : null,
     notFound.length
       ? table(t('reg.inv.missing_caption'), [t('reg.lost.item'), t('reg.doc.class'), t('reg.lost.case')],
         notFound.map((x) => h('tr', {},
           h('th', { scope: 'row' }, itemText(x)),
           h('td', {}, x.class ? classBadge(x.class) : '–'),
           h('td', {}, x.lost_case_id || x.case_id ? h('a', { href: '#/inventering' }, t('reg.lost.case_n', { id: x.lost_case_id || x.case_id })) : '–'))),
-        { stack: true })
+        { stack: true, captionHidden: true, class: 'missing' })
       : h('p', {}, t('reg.inv.report_all_found')),
     lost.length ? h('p', {}, t('reg.inv.report_cases', { count: lost.length })) : null);
 }
