@@ -19,6 +19,7 @@
 
 #include "auth/auth.h"
 #include "cli/cli.h"
+#include "cli/demo.h"
 #include "model/model.h"
 #include "store/store.h"
 
@@ -45,7 +46,7 @@ static const struct demo_user users[] = {
         {"david", "David Ek", CLEAR_KH, ROLE_CHIEF, true},
         {"bertil", "Bertil Sjöberg", CLEAR_H, ROLE_REGISTRAR, true},
         {"cecilia", "Cecilia Holm", CLEAR_K, ROLE_AUDITOR, true},
-        {"eva", "Eva Nilsson", CLEAR_BH, ROLE_STAFF, false},
+        {"eva", "Eva Nilsson", CLEAR_K, ROLE_STAFF, false},
 };
 
 #define NUSERS (sizeof(users) / sizeof(users[0]))
@@ -140,6 +141,7 @@ static int setup(const char *dir, FILE *logins)
 	struct store *s = NULL;
 	struct model *m = NULL;
 	struct cli_first first;
+	struct demo_ids ids = {0};
 	char vkey[256], today[11], until[11];
 	int rc;
 
@@ -175,6 +177,23 @@ static int setup(const char *dir, FILE *logins)
 		}
 		if (rc)
 			break;
+		switch (u->role) {
+		case ROLE_SSC:
+			ids.ssc = id;
+			break;
+		case ROLE_CHIEF:
+			ids.chief = id;
+			break;
+		case ROLE_REGISTRAR:
+			ids.registrar = id;
+			break;
+		case ROLE_AUDITOR:
+			ids.auditor = id;
+			break;
+		default:
+			ids.staff = id;
+			break;
+		}
 		if (!u->enrolled) {
 			rc = model_identity_totp_secret(m, id, b32, sizeof(b32));
 			fprintf(logins,
@@ -194,6 +213,8 @@ static int setup(const char *dir, FILE *logins)
 	}
 	if (rc)
 		fprintf(stderr, "skydd: demo: %s\n", err.msg[0] ? err.msg : sk_strerror(rc));
+	else
+		rc = demo_register(m, &ids, logins);
 	model_close(m);
 	store_close(s);
 	sodium_memzero(&first, sizeof(first));

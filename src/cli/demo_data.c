@@ -1,0 +1,265 @@
+/*
+ * The demo instance's sample register: persons, approved spaces, a system, a
+ * distributor, storage media, documents with copies (one receipt waiting
+ * for Eva to sign at her first login, one signed on paper, one shipment),
+ * and the national action plan 2019–2022 when the shared seed is at hand.
+ * Everything goes through the registers' own commands, as the people named
+ * in the demo logins: the ledger reads like a real one.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/demo.h"
+#include "model/document.h"
+#include "model/plan.h"
+#include "model/records.h"
+
+struct demo_ctx {
+	struct model *m;
+	struct model_err err;
+	int rc;
+	struct principal ssc, chief, registrar;
+};
+
+static struct principal demo_principal(int64_t id, enum role r, enum clearance c)
+{
+	struct principal p;
+
+	memset(&p, 0, sizeof(p));
+	p.id = id;
+	p.roles = ROLE_BIT(r);
+	p.clearance = c;
+	return p;
+}
+
+/* Remembers the first failure; every step after it is skipped. */
+static bool step(struct demo_ctx *d, int rc, const char *what)
+{
+	if (d->rc)
+		return false;
+	if (rc) {
+		d->rc = rc;
+		fprintf(stderr, "skydd: demo: %s: %s\n", what,
+		        d->err.msg[0] ? d->err.msg : sk_strerror(rc));
+		return false;
+	}
+	return true;
+}
+
+static int64_t person(struct demo_ctx *d, const char *name, const char *unit, int64_t identity)
+{
+	struct records_person n = {name, unit, identity};
+	int64_t id = 0;
+
+	step(d, records_person_create(d->m, &d->registrar, &n, &id, &d->err), name);
+	return id;
+}
+
+static int64_t space(struct demo_ctx *d, const char *kind, const char *name, const char *where,
+                     enum clearance max, const char *ref)
+{
+	struct records_space n = {kind, name, where, (int)max, NULL, ref};
+	int64_t id = 0;
+
+	step(d, records_space_create(d->m, max == CLEAR_KH ? &d->chief : &d->ssc, &n, &id, &d->err),
+	     name);
+	return id;
+}
+
+static int64_t document(struct demo_ctx *d, const struct principal *by, struct document_new *n)
+{
+	int64_t id = 0;
+
+	step(d, document_create(d->m, by, n, &id, &d->err), n->title);
+	return id;
+}
+
+static int64_t copies(struct demo_ctx *d, const struct principal *by, int64_t doc, int64_t space_id,
+                      int count)
+{
+	struct copy_new c = {0};
+	int64_t first = 0;
+
+	c.space_id = space_id;
+	step(d, copy_create(d->m, by, doc, &c, count, &first, &d->err), "copies");
+	return first;
+}
+
+static void act(struct demo_ctx *d, int64_t copy, struct copy_action *a, const char *what)
+{
+	step(d, copy_act(d->m, &d->registrar, copy, a, &d->err), what);
+}
+
+int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
+{
+	struct demo_ctx d;
+	int64_t p_anna, p_david, p_bertil, p_cecilia, p_eva, p_fredrik, p_greta;
+	int64_t safe_kh, safe_h, sys, courier, doc, first;
+	char today[11];
+
+	memset(&d, 0, sizeof(d));
+	d.m = m;
+	d.ssc = demo_principal(ids->ssc, ROLE_SSC, CLEAR_KH);
+	d.chief = demo_principal(ids->chief, ROLE_CHIEF, CLEAR_KH);
+	d.registrar = demo_principal(ids->registrar, ROLE_REGISTRAR, CLEAR_H);
+	model_today(today);
+
+	/* Persons: everyone with a login, and two without. */
+	p_anna = person(&d, "Anna Lindqvist", "Säkerhetsenheten", ids->ssc);
+	p_david = person(&d, "David Ek", "Ledningen", ids->chief);
+	p_bertil = person(&d, "Bertil Sjöberg", "Registraturen", ids->registrar);
+	p_cecilia = person(&d, "Cecilia Holm", "Internrevisionen", ids->auditor);
+	p_eva = person(&d, "Eva Nilsson", "Analysavdelningen", ids->staff);
+	p_fredrik = person(&d, "Fredrik Berg", "Ledningsstaben", 0);
+	p_greta = person(&d, "Greta Alm", "Analysavdelningen", 0);
+	(void)p_anna;
+	(void)p_cecilia;
+
+	/* Approved spaces (5 kap. 8–10 §§): the KH safe is the head's decision. */
+	safe_kh = space(&d, "container", "Säkerhetsskåp R1", "Registraturen, rum 312", CLEAR_KH,
+	                "Beslut HC 2026:3");
+	safe_h = space(&d, "container", "Säkerhetsskåp A2", "Analysavdelningen, rum 205", CLEAR_H,
+	               "Beslut SSC 2026:7");
+	space(&d, "conversation", "Sammanträdesrum Eken", "Plan 4", CLEAR_H, "Beslut SSC 2026:8");
+	space(&d, "processing", "Registraturen", "Plan 3", CLEAR_K, "Beslut SSC 2026:9");
+
+	/* An approved system (3 kap. 1 §) and an approved distributor (3 kap. 12 §). */
+	{
+		struct records_system s = {"Skyddat nät SN1", CLEAR_H, "Ackreditering SSC 2026:2",
+		                           NULL};
+		struct records_distributor c = {"Säker budtjänst AB", "växel 08-123 456 00",
+		                                "SUA 2025:17", NULL};
+
+		step(&d, records_system_create(m, &d.ssc, &s, &sys, &d.err), "system");
+		step(&d, records_distributor_create(m, &d.ssc, &c, &courier, &d.err),
+		     "distributor");
+	}
+
+	/* Storage media (3 kap. 11 §). */
+	{
+		struct records_medium usb = {"USB-0001", "usb", CLEAR_K, NULL, 0, safe_h, 0, 0};
+		struct records_medium lap = {"LAP-0042", "laptop", CLEAR_H,  NULL,
+		                             1,          0,        p_bertil, sys};
+		int64_t id;
+
+		step(&d, records_medium_create(m, &d.registrar, &usb, &id, &d.err), "USB-0001");
+		step(&d, records_medium_create(m, &d.registrar, &lap, &id, &d.err), "LAP-0042");
+	}
+
+	/* A K report in three copies: one waits for Eva's receipt, one signed on paper. */
+	{
+		int64_t access[] = {p_eva, p_fredrik, p_greta};
+		struct document_new n = {0};
+		struct copy_action issue = {.act = COPY_ISSUE};
+
+		n.title = "Lägesrapport beredskap, tredje kvartalet";
+		n.cls = "K";
+		n.form = "physical";
+		n.pages = 12;
+		n.case_number = "SÄK 2026/114";
+		n.document_date = today;
+		n.access = access;
+		n.n_access = 3;
+		doc = document(&d, &d.registrar, &n);
+		first = copies(&d, &d.registrar, doc, safe_h, 3);
+		issue.person_id = p_eva;
+		act(&d, first, &issue, "issue to Eva");
+		issue.person_id = p_greta;
+		issue.paper_ref = "Kvittens 2026:41 (papper)";
+		act(&d, first + 1, &issue, "issue to Greta");
+	}
+
+	/* An external H document, one copy shipped back to its originator. */
+	{
+		int64_t access[] = {p_bertil, p_fredrik};
+		struct document_new n = {0};
+		struct copy_action ship = {.act = COPY_SHIP};
+
+		n.title = "Skyddsplan för anläggning Norr";
+		n.cls = "H";
+		n.form = "physical";
+		n.pages = 40;
+		n.attachments = 2;
+		n.originator = "Försvarsmakten";
+		n.case_number = "SÄK 2026/087";
+		n.access = access;
+		n.n_access = 2;
+		doc = document(&d, &d.registrar, &n);
+		first = copies(&d, &d.registrar, doc, safe_h, 2);
+		ship.distributor_id = courier;
+		ship.recipient = "Försvarsmakten, Högkvarteret";
+		ship.sent_on = today;
+		act(&d, first + 1, &ship, "ship");
+	}
+
+	/* A KH document with a classified title, kept in the head's safe. */
+	{
+		int64_t access[] = {p_david};
+		struct document_new n = {0};
+
+		n.title = "Underrättelsesammanställning 2026:4";
+		n.title_classified = true;
+		n.cls = "KH";
+		n.form = "physical";
+		n.pages = 8;
+		n.access = access;
+		n.n_access = 1;
+		doc = document(&d, &d.ssc, &n);
+		copies(&d, &d.ssc, doc, safe_kh, 1);
+	}
+
+	/* An electronic H document held in the approved system. */
+	{
+		int64_t access[] = {p_bertil};
+		struct document_new n = {0};
+
+		n.title = "Systemdokumentation SN1";
+		n.cls = "H";
+		n.form = "electronic";
+		n.system_id = sys;
+		n.access = access;
+		n.n_access = 1;
+		document(&d, &d.registrar, &n);
+	}
+
+	/* A BH memo in one copy. */
+	{
+		int64_t access[] = {p_eva};
+		struct document_new n = {0};
+
+		n.title = "PM om besöksrutiner";
+		n.cls = "BH";
+		n.form = "physical";
+		n.pages = 2;
+		n.access = access;
+		n.n_access = 1;
+		doc = document(&d, &d.registrar, &n);
+		copies(&d, &d.registrar, doc, safe_h, 1);
+	}
+
+	/* The national action plan 2019–2022 (the shared seed), when it is at hand. */
+	if (!d.rc) {
+		const char *shared = getenv("SKYDD_SHARED");
+		char path[4200];
+		int64_t plan = 0;
+		int rc;
+
+		snprintf(path, sizeof(path), "%s/data/handlingsplan-2021.json",
+		         shared && *shared ? shared : "../shared");
+		rc = plan_demo_import(m, path, &plan, &d.err);
+		if (rc)
+			fprintf(out, "\n(The action plan seed %s was not imported: %s)\n", path,
+			        d.err.msg[0] ? d.err.msg : sk_strerror(rc));
+		else
+			fprintf(out,
+			        "\nThe national action plan 2019–2022 is imported (plan %lld).\n",
+			        (long long)plan);
+	}
+	if (!d.rc)
+		fprintf(out,
+		        "The register holds 7 persons, 4 approved spaces, 2 storage media and 5 "
+		        "documents;\nEva has a receipt to sign (Att kvittera) after her first "
+		        "login.\n");
+	return d.rc;
+}
