@@ -527,6 +527,14 @@ static int tx_version(struct store_tx *tx, int64_t id, struct version *v)
 /* Merges body's sections into content and checks the result. */
 static int merge(json_t *content, const json_t *body, json_t *changed, struct model_err *err)
 {
+	const char *k;
+	json_t *x;
+
+	json_object_foreach((json_t *)(uintptr_t)body, k, x)
+	{
+		if (strcmp(k, "title") != 0 && !in_list(k, analysis_sections))
+			return an_fail(err, k, "unknown field");
+	}
 	for (const char *const *s = analysis_sections; *s; s++) {
 		json_t *v = json_object_get(body, *s);
 
@@ -858,7 +866,7 @@ static int apply_analysis(struct store_tx *tx, const struct ledger_entry *e)
 			        "UPDATE analysis SET state = 'approved', approved_on = ?2, "
 			        "approved_by = ?3, next_review_due = ?4, updated_at = ?5 "
 			        "WHERE id = ?1",
-			        "itits", id, an_str(d, "approved_on"), e->actor,
+			        "ititt", id, an_str(d, "approved_on"), e->actor,
 			        an_str(d, "next_review_due"), t);
 	} else if (strcmp(e->kind, "analysis.exported") == 0) {
 		rc = store_tx_run(tx, "UPDATE analysis SET exported = exported + 1 WHERE id = ?1",

@@ -1,0 +1,601 @@
+/*
+ * The security protection analysis (PMFS 2022:1 2 kap. 1–13 §§,
+ * src/model/analysis.c, analysis_plan.c): content checked strictly (the
+ * field is the JSON path), approval by the head only and refused while parts
+ * are missing, an approved version frozen, revise makes a new draft, the
+ * report and the hand-over entry, the security plan approved by the ssc with
+ * every item's due date and responsible function, special assessments, the
+ * 2 kap. rules (a fixture that triggers each and one that does not), the
+ * deadlines, and replay equality (verify --replay).
+ */
+#include "testutil.h"
+
+#include <jansson.h>
+
+#include "model/access_int.h"
+#include "model/analysis.h"
+#include "model/model.h"
+#include "rules/rules.h"
+#include "store/store.h"
+
+static char g_dir[64];
+static struct store *g_store;
+static struct model *g_model;
+static struct principal chief, ssc, aud, staff;
+static int64_t g_a1, g_a2, g_plan, g_as;
+
+static void principal(struct principal *p, const char *name, enum role r)
+{
+	struct model_new_identity ni = {name, name, CLEAR_KH};
+	struct model_err err = {0};
+	char otp[32], today[11];
+	int64_t gid;
+
+	memset(p, 0, sizeof(*p));
+	assert_int_equal(model_identity_create(g_model, 0, &ni, &p->id, otp, sizeof(otp), &err),
+	                 SK_OK);
+	model_today(today);
+	struct model_new_grant g = {p->id, r, "TEST-1", today, NULL};
+	assert_int_equal(model_grant_create(g_model, 0, &g, &gid, &err), SK_OK);
+	snprintf(p->username, sizeof(p->username), "%s", name);
+	p->roles = ROLE_BIT(r);
+	p->clearance = CLEAR_KH;
+}
+
+static int setup(void **state)
+{
+	char vkey[256];
+
+	(void)state;
+	snprintf(g_dir, sizeof(g_dir), "/tmp/skydd-analysis.XXXXXX");
+	assert_non_null(mkdtemp(g_dir));
+	assert_int_equal(store_init(g_dir, NULL, vkey, sizeof(vkey)), SK_OK);
+	store_clear_projections();
+	model_register();
+	assert_int_equal(store_open(g_dir, NULL, &g_store), SK_OK);
+	assert_int_equal(model_open(g_store, g_dir, NULL, &g_model), SK_OK);
+	principal(&chief, "chef", ROLE_CHIEF);
+	principal(&ssc, "ssc", ROLE_SSC);
+	principal(&aud, "granskare", ROLE_AUDITOR);
+	principal(&staff, "anna", ROLE_STAFF);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	model_close(g_model);
+	store_close(g_store);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_dir);
+	assert_int_equal(system(cmd), 0);
+	return 0;
+}
+
+static json_t *J(const char *text)
+{
+	json_error_t e;
+	json_t *v = json_loads(text, 0, &e);
+
+	if (!v)
+		fail_msg("bad JSON in the test: %s: %s", e.text, text);
+	return v;
+}
+
+static const char *field_of(const struct model_err *e)
+{
+	return e->field;
+}
+
+/* A complete content (2–9 §§). */
+static const char full_body[] =
+        "{\"title\":\"Säkerhetsskyddsanalys 2026\",\"description\":\"Myndigheten driver "
+        "ledningssystem\",\"parts\":[{\"id\":1,\"name\":\"Ledning\",\"categories\":["
+        "\"internal_security\",\"critical_activity\"]}],\"assets\":[{\"id\":1,\"kind\":2,"
+        "\"name\":\"Serverhall\",\"perspectives\":[\"availability\",\"integrity\"],\"level\":"
+        "\"B\",\"part_ids\":[1]},{\"id\":2,\"kind\":1,\"name\":\"Planer\",\"perspectives\":["
+        "\"confidentiality\"],\"class\":\"H\"}],\"sapo\":{\"reference\":\"SÄPO 2026-17\","
+        "\"date\":\"2026-03-01\"},\"threats\":[{\"id\":1,\"description\":\"Sabotage\","
+        "\"asset_ids\":[1,2]},{\"id\":2,\"description\":\"Underrättelseinhämtning\","
+        "\"asset_ids\":[],\"overall\":true}],\"vulnerabilities\":[{\"id\":1,\"description\":"
+        "\"Ett lås\",\"asset_id\":1,\"threat_ids\":[1]},{\"id\":2,\"description\":\"Insider\","
+        "\"asset_id\":2},{\"id\":3,\"description\":\"Allmänt\"}],\"measures\":[{\"id\":1,"
+        "\"description\":\"Larm\",\"vulnerability_ids\":[1,3]},{\"id\":2,\"description\":"
+        "\"Behörighetskontroll\",\"vulnerability_ids\":[2],\"asset_ids\":[2]}]}";
+
+static json_t *get_analysis(int64_t id)
+{
+	json_t *o = analysis_get(g_model, id);
+
+	assert_non_null(o);
+	return o;
+}
+
+static const char *state_of(int64_t id)
+{
+	static char s[16];
+	json_t *o = get_analysis(id);
+
+	snprintf(s, sizeof(s), "%s",
+	         json_string_value(json_object_get(json_object_get(o, "analysis"), "state")));
+	json_decref(o);
+	return s;
+}
+
+/* ---- content, rights ---- */
+
+static void bad(const char *body, const char *field)
+{
+	struct model_err err = {0};
+	json_t *b = J(body);
+	int64_t id = 0;
+	int rc = analysis_create(g_model, &ssc, b, &id, &err);
+
+	json_decref(b);
+	if (rc != SK_EINVAL || strcmp(field_of(&err), field) != 0)
+		fail_msg("%s: rc %d field '%s' (%s), expected %s", body, rc, err.field, err.msg,
+		         field);
+}
+
+static void test_bad_input(void **state)
+{
+	(void)state;
+	bad("{\"title\":\"\"}", "title");
+	bad("{\"title\":\"x\",\"parts\":{}}", "parts");
+	bad("{\"title\":\"x\",\"parts\":[{\"id\":1,\"name\":\"a\",\"categories\":[\"yttre\"]}]}",
+	    "parts[0].categories[0]");
+	bad("{\"title\":\"x\",\"parts\":[{\"id\":1,\"name\":\"a\",\"categories\":[],\"zz\":1}]}",
+	    "parts[0].zz");
+	bad("{\"title\":\"x\",\"parts\":[{\"id\":1,\"name\":\"a\",\"categories\":[]},{\"id\":1,"
+	    "\"name\":\"b\",\"categories\":[]}]}",
+	    "parts[1].id");
+	bad("{\"title\":\"x\",\"assets\":[{\"id\":1,\"kind\":4,\"name\":\"a\",\"perspectives\":[]}]"
+	    "}",
+	    "assets[0].kind");
+	bad("{\"title\":\"x\",\"assets\":[{\"id\":1,\"kind\":1,\"name\":\"a\",\"perspectives\":[],"
+	    "\"level\":\"A\"}]}",
+	    "assets[0].level");
+	bad("{\"title\":\"x\",\"assets\":[{\"id\":1,\"kind\":2,\"name\":\"a\",\"perspectives\":[],"
+	    "\"class\":\"H\"}]}",
+	    "assets[0].class");
+	bad("{\"title\":\"x\",\"assets\":[{\"id\":1,\"kind\":2,\"name\":\"a\",\"perspectives\":["
+	    "\"confidentiality\",\"confidentiality\"]}]}",
+	    "assets[0].perspectives[1]");
+	bad("{\"title\":\"x\",\"assets\":[{\"id\":1,\"kind\":2,\"name\":\"a\",\"perspectives\":[],"
+	    "\"level\":\"E\"}]}",
+	    "assets[0].level");
+	bad("{\"title\":\"x\",\"threats\":[{\"id\":1,\"description\":\"t\",\"asset_ids\":[9]}]}",
+	    "threats[0].asset_ids[0]");
+	bad("{\"title\":\"x\",\"vulnerabilities\":[{\"id\":1,\"description\":\"v\",\"asset_id\":3}]"
+	    "}",
+	    "vulnerabilities[0].asset_id");
+	bad("{\"title\":\"x\",\"measures\":[{\"id\":1,\"description\":\"m\",\"vulnerability_ids\":"
+	    "[1]}]}",
+	    "measures[0].vulnerability_ids[0]");
+	bad("{\"title\":\"x\",\"sapo\":{\"reference\":\"r\"}}", "sapo.date");
+	bad("{\"title\":\"x\",\"sapo\":{\"reference\":\"r\",\"date\":\"2026-02-30\"}}",
+	    "sapo.date");
+	bad("{\"title\":\"x\",\"description\":\"a\\u0001b\"}", "description");
+	bad("{\"title\":\"x\",\"zz\":[]}", "zz");
+	{
+		struct model_err err = {0};
+		json_t *b = J(full_body);
+		int64_t id = 0;
+
+		assert_int_equal(analysis_create(g_model, &aud, b, &id, &err), SK_EPERM);
+		assert_int_equal(analysis_create(g_model, &staff, b, &id, &err), SK_EPERM);
+		json_decref(b);
+		b = analysis_list(g_model);
+		assert_int_equal(json_array_size(json_object_get(b, "analyses")), 0);
+		json_decref(b);
+	}
+}
+
+/* ---- approval (10 §) ---- */
+
+static void test_approval(void **state)
+{
+	struct model_err err = {0};
+	json_t *b = J("{\"title\":\"Säkerhetsskyddsanalys 2026\"}"), *o, *a, *full;
+	char today[11], y1[11], y2[11];
+
+	(void)state;
+	if (analysis_create(g_model, &ssc, b, &g_a1, &err) != SK_OK)
+		fail_msg("create: %s %s", err.field, err.msg);
+	json_decref(b);
+	assert_string_equal(state_of(g_a1), "draft");
+	/* incomplete: refused, naming what is missing */
+	assert_int_equal(analysis_approve(g_model, &chief, g_a1, &err), SK_ERULE);
+	assert_string_equal(err.field, "description");
+	o = get_analysis(g_a1);
+	assert_true(json_array_size(json_object_get(json_object_get(o, "analysis"), "missing")) >=
+	            3);
+	json_decref(o);
+	/* complete it (a PATCH replaces the sections given) */
+	full = J(full_body);
+	assert_int_equal(analysis_update(g_model, &ssc, g_a1, full, &err), SK_OK);
+	o = get_analysis(g_a1);
+	assert_int_equal(
+	        json_array_size(json_object_get(json_object_get(o, "analysis"), "missing")), 0);
+	json_decref(o);
+	/* a kind-2 asset without level: missing again, then fixed */
+	b = J("{\"assets\":[{\"id\":1,\"kind\":2,\"name\":\"Serverhall\",\"perspectives\":["
+	      "\"availability\"]},{\"id\":2,\"kind\":1,\"name\":\"Planer\",\"perspectives\":["
+	      "\"confidentiality\"],\"class\":\"H\"}]}");
+	assert_int_equal(analysis_update(g_model, &ssc, g_a1, b, &err), SK_OK);
+	json_decref(b);
+	assert_int_equal(analysis_approve(g_model, &chief, g_a1, &err), SK_ERULE);
+	assert_string_equal(err.field, "assets[0].level");
+	assert_int_equal(analysis_update(g_model, &ssc, g_a1, full, &err), SK_OK);
+	/* an ssc cannot approve; nor the auditor */
+	assert_int_equal(analysis_approve(g_model, &ssc, g_a1, &err), SK_EPERM);
+	assert_int_equal(analysis_approve(g_model, &aud, g_a1, &err), SK_EPERM);
+	assert_string_equal(state_of(g_a1), "draft");
+	assert_int_equal(analysis_approve(g_model, &chief, g_a1, &err), SK_OK);
+	o = get_analysis(g_a1);
+	a = json_object_get(o, "analysis");
+	model_today(today);
+	model_plus_year(today, y1);
+	model_plus_year(y1, y2);
+	assert_string_equal(json_string_value(json_object_get(a, "state")), "approved");
+	assert_string_equal(json_string_value(json_object_get(a, "approved_on")), today);
+	assert_string_equal(json_string_value(json_object_get(a, "next_review_due")), y2);
+	assert_int_equal(json_integer_value(json_object_get(a, "approved_by")), chief.id);
+	json_decref(o);
+	/* frozen */
+	assert_int_equal(analysis_update(g_model, &ssc, g_a1, full, &err), SK_ERULE);
+	assert_int_equal(analysis_update(g_model, &chief, g_a1, full, &err), SK_ERULE);
+	assert_int_equal(analysis_approve(g_model, &chief, g_a1, &err), SK_ERULE);
+	json_decref(full);
+	/* nothing to change, unknown id */
+	b = J("{}");
+	assert_int_equal(analysis_update(g_model, &ssc, 999, b, &err), SK_ENOTFOUND);
+	json_decref(b);
+	assert_null(analysis_get(g_model, 999));
+}
+
+/* ---- revise ---- */
+
+static void test_revise(void **state)
+{
+	struct model_err err = {0};
+	int64_t again = 0;
+	json_t *o1, *o2, *b;
+
+	(void)state;
+	assert_int_equal(analysis_revise(g_model, &aud, g_a1, &g_a2, &err), SK_EPERM);
+	assert_int_equal(analysis_revise(g_model, &ssc, g_a1, &g_a2, &err), SK_OK);
+	assert_true(g_a2 > g_a1);
+	assert_string_equal(state_of(g_a2), "draft");
+	o1 = get_analysis(g_a1);
+	o2 = get_analysis(g_a2);
+	assert_true(json_equal(json_object_get(json_object_get(o1, "analysis"), "content"),
+	                       json_object_get(json_object_get(o2, "analysis"), "content")));
+	assert_int_equal(
+	        json_integer_value(json_object_get(json_object_get(o2, "analysis"), "version")), 2);
+	assert_int_equal(json_integer_value(
+	                         json_object_get(json_object_get(o2, "analysis"), "revised_from")),
+	                 g_a1);
+	assert_int_equal(
+	        json_array_size(json_object_get(json_object_get(o2, "analysis"), "versions")), 2);
+	json_decref(o1);
+	json_decref(o2);
+	/* one draft at a time; a draft is not revised */
+	assert_int_equal(analysis_revise(g_model, &ssc, g_a1, &again, &err), SK_EEXIST);
+	assert_int_equal(analysis_revise(g_model, &ssc, g_a2, &again, &err), SK_ERULE);
+	b = J("{\"description\":\"Ändrad verksamhet\"}");
+	assert_int_equal(analysis_update(g_model, &ssc, g_a2, b, &err), SK_OK);
+	json_decref(b);
+	assert_string_equal(state_of(g_a1), "approved"); /* v1 stays current until v2 is approved */
+}
+
+/* ---- report and hand-over (11 §) ---- */
+
+static size_t count_kind(const char *kind)
+{
+	struct store_reader *r = model_reader(g_model);
+	struct store_q *q;
+	size_t n = 0;
+
+	assert_int_equal(store_reader_query(r, "SELECT count(*) FROM ledger WHERE kind = ?1", &q),
+	                 SK_OK);
+	store_q_bind_text(q, 1, kind);
+	if (store_q_step(q) == SK_OK)
+		n = (size_t)store_q_int(q, 0);
+	store_q_done(q);
+	return n;
+}
+
+static void test_report_export(void **state)
+{
+	struct model_err err = {0};
+	json_t *rep = NULL, *a, *m;
+
+	(void)state;
+	assert_int_equal(analysis_report(g_model, g_a2, &rep, &err), SK_ERULE);
+	assert_int_equal(analysis_report(g_model, 999, &rep, &err), SK_ENOTFOUND);
+	assert_int_equal(analysis_report(g_model, g_a1, &rep, &err), SK_OK);
+	a = json_object_get(rep, "report");
+	m = json_object_get(a, "matrix");
+	assert_int_equal(json_array_size(m), 2);
+	assert_true(json_is_true(json_object_get(json_array_get(m, 0), "availability")));
+	assert_true(json_is_false(json_object_get(json_array_get(m, 0), "confidentiality")));
+	assert_int_equal(
+	        json_array_size(json_object_get(
+	                json_array_get(json_object_get(a, "assets_detail"), 0), "threats")),
+	        1);
+	assert_string_equal(json_string_value(json_object_get(a, "approved_by_name")), "chef");
+	json_decref(rep);
+	/* the hand-over: an entry with to whom and why */
+	assert_int_equal(
+	        analysis_export(g_model, &aud, g_a1, "Tillsynsmyndigheten", "", &rep, &err),
+	        SK_EPERM);
+	assert_int_equal(analysis_export(g_model, &ssc, g_a1, "", "x", &rep, &err), SK_EINVAL);
+	assert_string_equal(err.field, "recipient");
+	assert_int_equal(analysis_export(g_model, &ssc, g_a2, "Säkerhetspolisen", "", &rep, &err),
+	                 SK_ERULE);
+	assert_int_equal(count_kind("analysis.exported"), 0);
+	assert_int_equal(analysis_export(g_model, &ssc, g_a1, "Tillsynsmyndigheten",
+	                                 "begäran dnr 2026/12", &rep, &err),
+	                 SK_OK);
+	assert_non_null(json_object_get(rep, "report"));
+	json_decref(rep);
+	assert_int_equal(count_kind("analysis.exported"), 1);
+}
+
+/* ---- the security plan (12 §) ---- */
+
+static void test_secplan(void **state)
+{
+	struct model_err err = {0};
+	json_t *o, *b;
+	int64_t id;
+
+	(void)state;
+	assert_int_equal(secplan_create(g_model, &ssc, g_a2, NULL, &id, &err), SK_ERULE);
+	assert_int_equal(secplan_create(g_model, &ssc, 999, NULL, &id, &err), SK_ENOTFOUND);
+	assert_int_equal(secplan_create(g_model, &aud, g_a1, NULL, &id, &err), SK_EPERM);
+	assert_int_equal(secplan_create(g_model, &ssc, g_a1, NULL, &g_plan, &err), SK_OK);
+	o = secplan_get(g_model, g_plan);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(o, "plan"), "items")), 2);
+	json_decref(o);
+	/* items without due date or responsible refuse approval */
+	assert_int_equal(secplan_approve(g_model, &ssc, g_plan, &err), SK_ERULE);
+	assert_string_equal(err.field, "items[0].due");
+	b = J("{\"items\":[{\"measure_id\":1,\"due\":\"2027-01-31\",\"responsible\":"
+	      "\"Säkerhetsenheten\"},{\"measure_id\":2,\"due\":\"2027-06-30\"}]}");
+	assert_int_equal(secplan_update(g_model, &ssc, g_plan, b, &err), SK_OK);
+	json_decref(b);
+	assert_int_equal(secplan_approve(g_model, &ssc, g_plan, &err), SK_ERULE);
+	assert_string_equal(err.field, "items[1].responsible");
+	/* bad input */
+	b = J("{\"items\":[{\"measure_id\":7,\"due\":\"2027-01-31\"}]}");
+	assert_int_equal(secplan_update(g_model, &ssc, g_plan, b, &err), SK_EINVAL);
+	assert_string_equal(err.field, "items[0].measure_id");
+	json_decref(b);
+	b = J("{\"items\":[{\"measure_id\":1,\"due\":\"31/1\"}]}");
+	assert_int_equal(secplan_update(g_model, &ssc, g_plan, b, &err), SK_EINVAL);
+	assert_string_equal(err.field, "items[0].due");
+	json_decref(b);
+	b = J("{\"items\":[{\"measure_id\":2,\"responsible\":\"IT-avdelningen\"}]}");
+	assert_int_equal(secplan_update(g_model, &ssc, g_plan, b, &err), SK_OK);
+	json_decref(b);
+	/* the head does not approve the plan while there is an ssc (12 §, 20 §) */
+	assert_int_equal(secplan_approve(g_model, &chief, g_plan, &err), SK_EPERM);
+	assert_int_equal(secplan_approve(g_model, &aud, g_plan, &err), SK_EPERM);
+	assert_int_equal(secplan_approve(g_model, &ssc, g_plan, &err), SK_OK);
+	o = secplan_get(g_model, g_plan);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "plan"), "state")),
+	                    "approved");
+	json_decref(o);
+	b = J("{\"title\":\"Ny\"}");
+	assert_int_equal(secplan_update(g_model, &ssc, g_plan, b, &err), SK_ERULE);
+	json_decref(b);
+	assert_int_equal(secplan_approve(g_model, &ssc, g_plan, &err), SK_ERULE);
+}
+
+/* ---- special assessments (13 §) ---- */
+
+static void test_assessment(void **state)
+{
+	struct model_err err = {0};
+	json_t *b, *o;
+
+	(void)state;
+	b = J("{\"title\":\"Utkontraktering av drift\",\"procedure_kind\":\"outsourcing\","
+	      "\"procedure_ref\":\"Avtal 2026-5\"}");
+	assert_int_equal(assessment_create(g_model, &aud, b, &g_as, &err), SK_EPERM);
+	assert_int_equal(assessment_create(g_model, &ssc, b, &g_as, &err), SK_OK);
+	json_decref(b);
+	assert_int_equal(assessment_approve(g_model, &ssc, g_as, &err), SK_ERULE);
+	assert_string_equal(err.field, "affected");
+	b = J("{\"affected\":[{\"asset_id\":9,\"how\":\"x\"}]}");
+	assert_int_equal(assessment_update(g_model, &ssc, g_as, b, &err), SK_ERULE);
+	assert_string_equal(err.field, "affected[0].asset_id");
+	json_decref(b);
+	b = J("{\"procedure_kind\":\"sale\"}");
+	assert_int_equal(assessment_update(g_model, &ssc, g_as, b, &err), SK_EINVAL);
+	json_decref(b);
+	b = J("{\"affected\":[{\"asset_id\":1,\"how\":\"driften flyttas till leverantören\"}],"
+	      "\"threats\":[{\"description\":\"Insider hos leverantören\"}],\"vulnerabilities\":[{"
+	      "\"description\":\"Fjärråtkomst\",\"change\":\"\"}],\"measures\":[{\"description\":"
+	      "\"Säkerhetsskyddsavtal nivå 1\"}]}");
+	assert_int_equal(assessment_update(g_model, &ssc, g_as, b, &err), SK_OK);
+	json_decref(b);
+	assert_int_equal(assessment_approve(g_model, &ssc, g_as, &err), SK_ERULE);
+	assert_string_equal(err.field, "vulnerabilities[0].change");
+	b = J("{\"vulnerabilities\":[{\"description\":\"Fjärråtkomst\",\"change\":\"ökar\"}]}");
+	assert_int_equal(assessment_update(g_model, &ssc, g_as, b, &err), SK_OK);
+	json_decref(b);
+	assert_int_equal(assessment_approve(g_model, &aud, g_as, &err), SK_EPERM);
+	assert_int_equal(assessment_approve(g_model, &ssc, g_as, &err), SK_OK);
+	o = assessment_get(g_model, g_as);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(o, "assessment"), "state")),
+	        "approved");
+	assert_int_equal(json_integer_value(
+	                         json_object_get(json_object_get(o, "assessment"), "analysis_id")),
+	                 g_a1);
+	json_decref(o);
+	b = J("{\"title\":\"Ny\"}");
+	assert_int_equal(assessment_update(g_model, &ssc, g_as, b, &err), SK_ERULE);
+	json_decref(b);
+}
+
+/* ---- rules: each 2 kap. rule fires on one fixture, not on another ---- */
+
+static size_t findings(const char *rule)
+{
+	struct store_reader *rd;
+	struct rules_filter f = {.rule = rule, .min_severity = -1, .clearance = CLEAR_KH};
+	char today[11];
+	json_t *res;
+	size_t n;
+
+	assert_int_equal(store_reader_open(g_dir, &rd), SK_OK);
+	model_today(today);
+	res = rules_evaluate(rd, today, &f);
+	store_reader_close(rd);
+	assert_non_null(res);
+	assert_int_equal(json_array_size(json_object_get(res, "errors")), 0);
+	n = json_array_size(json_object_get(res, "findings"));
+	json_decref(res);
+	return n;
+}
+
+static void test_rules_2kap(void **state)
+{
+	static const char *const content_rules[] = {"analysis.activity",
+	                                            "analysis.assets",
+	                                            "analysis.asset.perspective",
+	                                            "analysis.asset.level",
+	                                            "analysis.asset.threat",
+	                                            "analysis.asset.vulnerability",
+	                                            "analysis.vulnerability.measure"};
+	struct model_err err = {0};
+	int64_t a3, p3, as2;
+	json_t *b;
+
+	(void)state;
+	/* the state so far: complete, approved by the head, plan approved, assessment approved */
+	for (size_t i = 0; i < sizeof(content_rules) / sizeof(content_rules[0]); i++)
+		assert_int_equal(findings(content_rules[i]), 0);
+	assert_int_equal(findings("analysis.unapproved"), 0);
+	assert_int_equal(findings("analysis.approver"), 0);
+	assert_int_equal(findings("analysis.review.overdue"), 0);
+	assert_int_equal(findings("secplan.item.incomplete"), 0);
+	assert_int_equal(findings("secplan.unapproved"), 0);
+	assert_int_equal(findings("assessment.incomplete"), 0);
+	assert_int_equal(findings("assessment.unapproved"), 0);
+
+	/* a new analysis, empty: every content rule fires, and it is not approved */
+	b = J("{\"title\":\"Dotterbolaget\",\"assets\":[{\"id\":1,\"kind\":2,\"name\":\"Nät\","
+	      "\"perspectives\":[]}]}");
+	assert_int_equal(analysis_create(g_model, &ssc, b, &a3, &err), SK_OK);
+	json_decref(b);
+	assert_int_equal(findings("analysis.activity"), 1);
+	assert_int_equal(findings("analysis.asset.perspective"), 1);
+	assert_int_equal(findings("analysis.asset.level"), 1);
+	assert_int_equal(findings("analysis.asset.threat"), 1);
+	assert_int_equal(findings("analysis.asset.vulnerability"), 1);
+	assert_int_equal(findings("analysis.unapproved"), 1);
+	b = J("{\"assets\":[{\"id\":1,\"kind\":1,\"name\":\"Uppgifter\",\"perspectives\":["
+	      "\"confidentiality\"]}]}");
+	assert_int_equal(analysis_update(g_model, &ssc, a3, b, &err), SK_OK);
+	json_decref(b);
+	assert_int_equal(findings("analysis.assets"), 1); /* kind 1 without class */
+	assert_int_equal(findings("analysis.asset.level"), 0);
+	assert_int_equal(findings("analysis.asset.perspective"), 0);
+	b = J("{\"assets\":[],\"vulnerabilities\":[{\"id\":1,\"description\":\"v\"}]}");
+	assert_int_equal(analysis_update(g_model, &ssc, a3, b, &err), SK_OK);
+	json_decref(b);
+	assert_int_equal(findings("analysis.assets"), 1);
+	assert_int_equal(findings("analysis.vulnerability.measure"), 1);
+	/* completing it clears them all; approving clears unapproved but asks for a plan */
+	b = J(full_body);
+	assert_int_equal(analysis_update(g_model, &ssc, a3, b, &err), SK_OK);
+	json_decref(b);
+	for (size_t i = 0; i < sizeof(content_rules) / sizeof(content_rules[0]); i++)
+		assert_int_equal(findings(content_rules[i]), 0);
+	assert_int_equal(analysis_approve(g_model, &chief, a3, &err), SK_OK);
+	assert_int_equal(findings("analysis.unapproved"), 0);
+	assert_int_equal(findings("secplan.unapproved"), 1);
+	assert_int_equal(secplan_create(g_model, &ssc, a3, "Plan 3", &p3, &err), SK_OK);
+	assert_int_equal(findings("secplan.item.incomplete"), 1);
+	b = J("{\"items\":[{\"measure_id\":1,\"due\":\"2027-01-31\",\"responsible\":\"A\"},{"
+	      "\"measure_id\":2,\"due\":\"2027-01-31\",\"responsible\":\"B\"}]}");
+	assert_int_equal(secplan_update(g_model, &ssc, p3, b, &err), SK_OK);
+	json_decref(b);
+	assert_int_equal(findings("secplan.item.incomplete"), 0);
+	assert_int_equal(findings("secplan.unapproved"), 1);
+	assert_int_equal(secplan_approve(g_model, &ssc, p3, &err), SK_OK);
+	assert_int_equal(findings("secplan.unapproved"), 0);
+	/* an assessment in draft, incomplete */
+	b = J("{\"title\":\"Överlåtelse\",\"procedure_kind\":\"transfer\",\"procedure_ref\":"
+	      "\"x\"}");
+	assert_int_equal(assessment_create(g_model, &ssc, b, &as2, &err), SK_OK);
+	json_decref(b);
+	assert_int_equal(findings("assessment.incomplete"), 1);
+	assert_int_equal(findings("assessment.unapproved"), 1);
+	/* the review: two years and a day later, the approved versions are overdue */
+	sk_clock_set_offset((int64_t)(2 * 366 + 1) * 86400 * INT64_C(1000000));
+	assert_int_equal(findings("analysis.review.overdue"), 2);
+	sk_clock_set_offset(0);
+	assert_int_equal(findings("analysis.review.overdue"), 0);
+}
+
+/* ---- deadlines ---- */
+
+static void test_deadlines(void **state)
+{
+	json_t *d = analysis_deadlines(g_model), *x;
+	size_t i, reviews = 0, items = 0;
+
+	(void)state;
+	assert_non_null(d);
+	json_array_foreach(json_object_get(d, "deadlines"), i, x)
+	{
+		const char *k = json_string_value(json_object_get(x, "kind"));
+
+		reviews += strcmp(k, "analysis.review") == 0;
+		items += strcmp(k, "secplan.item") == 0;
+	}
+	assert_int_equal(reviews, 2);
+	assert_int_equal(items, 4);
+	json_decref(d);
+}
+
+/* ---- the new version approved supersedes the old; replay ---- */
+
+static void test_supersede_and_replay(void **state)
+{
+	struct model_err err = {0};
+	struct store_verify_opts o = {.replay = true};
+	struct store_verify_result res;
+
+	(void)state;
+	assert_int_equal(analysis_approve(g_model, &chief, g_a2, &err), SK_OK);
+	assert_string_equal(state_of(g_a1), "superseded");
+	assert_string_equal(state_of(g_a2), "approved");
+	assert_int_equal(analysis_update(g_model, &ssc, g_a1, NULL, &err), SK_ERULE);
+	assert_int_equal(store_verify(g_dir, &o, &res), SK_OK);
+	assert_true(res.entries > 20);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_bad_input),
+	        cmocka_unit_test(test_approval),
+	        cmocka_unit_test(test_revise),
+	        cmocka_unit_test(test_report_export),
+	        cmocka_unit_test(test_secplan),
+	        cmocka_unit_test(test_assessment),
+	        cmocka_unit_test(test_rules_2kap),
+	        cmocka_unit_test(test_deadlines),
+	        cmocka_unit_test(test_supersede_and_replay),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
