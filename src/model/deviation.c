@@ -264,8 +264,9 @@ static json_t *from_finding(struct model *m, const struct principal *p, const js
 		*rc = SK_ENOMEM;
 		return NULL;
 	}
-	if (!rule || !object || strcmp(jstr0(body, "source"), "finding") != 0)
-		return b;
+	if (!rule || !object || !valid_object(object) ||
+	    strcmp(jstr0(body, "source"), "finding") != 0)
+		return b; /* the writer names what is missing or malformed */
 	f.rule = rule;
 	f.object = object;
 	f.clearance = p ? (int)p->clearance : CLEAR_KH;
