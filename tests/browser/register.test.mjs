@@ -519,6 +519,24 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     await pa.locator('table.documents tr', { hasText: designation }).waitFor();
     await shot(pa, 'documents-english');
 
+    // 12. cecilia (granskare, cleared K) reads the register and changes nothing; the H document
+    //     is above her clearance and not listed
+    const pc = await newPage('cecilia');
+    await login(pc, 'cecilia', logins.cecilia.password, logins.cecilia.secret);
+    await nav(pc).getByRole('link', { name: SV['reg.nav.documents'], exact: true }).click();
+    await pc.getByRole('button', { name: SV['reg.docs.filter'], exact: true }).waitFor();
+    await pc.getByLabel(SV['reg.docs.search'], { exact: true }).fill(`IMP-${run}`);
+    await pc.getByRole('button', { name: SV['reg.docs.filter'], exact: true }).click();
+    await pc.locator('table.documents tr', { hasText: `IMP-${run}-1` }).waitFor();
+    assert.equal(await pc.locator('table.documents tr', { hasText: `IMP-${run}-2` }).count(), 0, 'H is above her clearance');
+    assert.equal(await pc.getByRole('link', { name: SV['reg.docs.new'], exact: true }).count(), 0, 'no new document');
+    assert.equal(await pc.locator('.import-panel').count(), 0, 'no import');
+    await pc.goto(docUrl);
+    await pc.locator('main h1[data-class="K"]').waitFor();
+    await pc.locator('ol.timeline li').first().waitFor();
+    assert.equal(await pc.locator('main button').filter({ hasNotText: SV['lang.switch_to'] }).count(), 0, 'no buttons that change anything');
+    await shot(pc, 'auditor-document');
+
     assert.deepEqual(problems, [], 'console errors or page errors');
   } catch (e) {
     // what each browser showed when the step failed: a screenshot and the status line
