@@ -1,0 +1,334 @@
+#!/bin/sh
+# The security protection analysis (PMFS 2022:1 2 kap. 1–13 §§) through a
+# real 'skydd serve', the API and the CLI: a draft written by the ssc, bad
+# input refused naming the JSON path, approval refused for the ssc (403) and
+# while parts are missing (422), approved by the head, frozen afterwards,
+# revised into a new draft, the report and the hand-over (an
+# analysis.exported entry with to whom), the deadlines, the security plan
+# approved by the ssc once every item has a due date and a responsible
+# function, a special assessment, the 2 kap. findings, the auditor reading
+# but not writing, and 'skydd verify --replay' at the end.
+set -u
+# shellcheck source=tests/sh/lib.sh
+. "$(dirname "$0")/lib.sh"
+need_file "$SKYDD"
+need_prog curl oathtool date sed grep
+setup_tmp
+
+SERVER_PID=""
+cleanup() {
+	if [ -n "$SERVER_PID" ]; then
+		kill -TERM "$SERVER_PID" 2>/dev/null
+		wait "$SERVER_PID" 2>/dev/null
+	fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+
+unset SKYDD_URL SKYDD_TOKEN SKYDD_CACERT SKYDD_TOTP_CODE
+TODAY=$(date -u +%F)
+PW='Korrekt-Hast-Batteri-77'
+
+# json_str KEY FILE / json_num KEY FILE: the first value of "KEY" in compact JSON.
+json_str() {
+	sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" "$2" | head -n 1
+}
+json_num() {
+	sed -n "s/.*\"$1\":\\([0-9][0-9]*\\).*/\\1/p" "$2" | head -n 1
+}
+
+# api METHOD PATH WHO [BODY]: calls the API with WHO's bearer token; the body in
+# $T/resp, the status in $STATUS.
+api() {
+	_tok=$(sed -n 's/.*"token": *"\([^"]*\)".*/\1/p' "$T/cfg.$3/skydd/session")
+	if [ $# -ge 4 ]; then
+		STATUS=$(curl -s -o "$T/resp" -w '%{http_code}' -X "$1" \
+			-H "Authorization: Bearer $_tok" -H 'Content-Type: application/json' \
+			--data-binary "$4" "$URL$2")
+	else
+		STATUS=$(curl -s -o "$T/resp" -w '%{http_code}' -X "$1" \
+			-H "Authorization: Bearer $_tok" "$URL$2")
+	fi
+}
+
+# expect_api STATUS REGEX DESC: the last api call answered STATUS with a body matching REGEX.
+expect_api() {
+	if [ "$STATUS" = "$1" ] && grep -Eq -- "$2" "$T/resp"; then
+		ok "$3"
+	else
+		not_ok "$3"
+		diag "expected $1 /$2/, got $STATUS: $(head -c 400 "$T/resp")"
+	fi
+}
+
+# as WHO CMD...: runs the CLI with WHO's session.
+as() {
+	_who=$1
+	shift
+	run env XDG_CONFIG_HOME="$T/cfg.$_who" "$SKYDD" "$@"
+}
+
+# expect_one_line RC REGEX DESC: exit RC, one "skydd:" line on stderr matching REGEX.
+expect_one_line() {
+	if [ "$RC" -eq "$1" ] && one_line_stderr && grep -Eq -- "$2" "$T/err"; then
+		ok "$3"
+	else
+		not_ok "$3"
+		diag "expected exit $1 and one stderr line matching /$2/"
+		show_output
+	fi
+}
+
+# totp SECRET: CODE for now.
+totp() {
+	CODE=$(oathtool --totp -b "$1" -N "@$(date +%s)")
+}
+
+# enrol USER OTP: the first login (new password, TOTP from the secret the CLI shows).
+enrol() {
+	mkdir -p "$T/cfg.$1"
+	printf '%s\n%s\n%s\n' "$2" "$PW" "$PW" >"$T/in"
+	run env XDG_CONFIG_HOME="$T/cfg.$1" "$SKYDD" login --url "$URL" --user "$1" \
+		--code 000000 <"$T/in"
+	_secret=$(sed -n 's/^TOTP secret (base32): //p' "$T/out")
+	printf '%s\n' "$_secret" >"$T/secret.$1"
+	totp "$_secret"
+	printf '%s\n%s\n%s\n' "$2" "$PW" "$PW" >"$T/in"
+	run env XDG_CONFIG_HOME="$T/cfg.$1" SKYDD_TOTP_CODE="$CODE" "$SKYDD" login \
+		--url "$URL" --user "$1" <"$T/in"
+	[ "$RC" -eq 0 ]
+}
+
+# ---- help and usage, no server needed ----
+for sub in list show new update approve revise report export deadlines; do
+	run "$SKYDD" analysis "$sub" --help
+	check "analysis $sub --help prints the usage, exit 0" all '[ "$RC" -eq 0 ]' \
+		'grep -q "^usage: skydd analysis" "$T/out"'
+done
+for sub in list show new update approve; do
+	run "$SKYDD" analysis plan "$sub" --help
+	check "analysis plan $sub --help, exit 0" all '[ "$RC" -eq 0 ]' \
+		'grep -q "^usage: skydd analysis plan" "$T/out"'
+	run "$SKYDD" assessment "$sub" --help
+	check "assessment $sub --help, exit 0" all '[ "$RC" -eq 0 ]' \
+		'grep -q "^usage: skydd assessment" "$T/out"'
+done
+run "$SKYDD" analysis frobnicate
+expect_one_line 2 "frobnicate" "analysis with an unknown subcommand: exit 2, one line"
+run "$SKYDD" analysis show
+expect_one_line 2 "give the id" "analysis show without an id: exit 2, one line"
+run "$SKYDD" analysis new
+expect_one_line 2 "title" "analysis new without --title: exit 2, one line"
+run "$SKYDD" analysis export 1
+expect_one_line 2 "recipient" "analysis export without --recipient: exit 2, one line"
+run "$SKYDD" analysis plan update 1 --due 2027-01-01
+expect_one_line 2 "measure" "analysis plan update --due without --measure: exit 2, one line"
+run "$SKYDD" assessment new --title X
+expect_one_line 2 "kind" "assessment new without --kind/--ref: exit 2, one line"
+
+# ---- an instance, its server, the people ----
+I=$T/inst
+if ! "$SKYDD" init --data "$I" --user anna --json >"$T/init.json" 2>"$T/init.err"; then
+	not_ok "init"
+	diag "$(cat "$T/init.err")"
+	finish
+fi
+OTP=$(json_str one_time_password "$T/init.json")
+SECRET=$(json_str totp_secret "$T/init.json")
+PORT=""
+for _try in 1 2 3 4 5; do
+	PORT=$(rand_between 20000 60999)
+	"$SKYDD" serve --data "$I" --listen "127.0.0.1:$PORT" >"$T/serve.log" 2>&1 &
+	SERVER_PID=$!
+	_i=0
+	while [ "$_i" -lt 300 ] && kill -0 "$SERVER_PID" 2>/dev/null &&
+		! curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+	kill -TERM "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" 2>/dev/null
+	SERVER_PID=""
+done
+if [ -z "$SERVER_PID" ]; then
+	not_ok "skydd serve answers /healthz"
+	finish
+fi
+URL=http://127.0.0.1:$PORT
+
+mkdir -p "$T/cfg.anna"
+totp "$SECRET"
+printf '%s\n%s\n%s\n' "$OTP" "$PW" "$PW" >"$T/in"
+run env XDG_CONFIG_HOME="$T/cfg.anna" "$SKYDD" login --url "$URL" --user anna --code "$CODE" \
+	<"$T/in"
+expect_rc 0 "anna (ssc, admin) logs in"
+
+# new_user NAME ROLE: an identity with ROLE, enrolled; its id in $UID_OUT.
+new_user() {
+	as anna user create --username "$1" --name "$1" --clearance KH --json
+	_otp=$(json_str one_time_password "$T/out")
+	UID_OUT=$(sed -n 's/.*"identity":{[^}]*"id":\([0-9]*\).*/\1/p' "$T/out")
+	as anna grant create --identity "$UID_OUT" --role "$2" --decision T-1 --from "$TODAY"
+	[ "$RC" -eq 0 ] && enrol "$1" "$_otp"
+}
+new_user carl chief && CARL=$UID_OUT && new_user ulla auditor && ULLA=$UID_OUT &&
+	new_user stig staff && STIG=$UID_OUT
+if [ -n "${STIG:-}" ]; then
+	ok "the chief, an auditor and a staff member are enrolled"
+else
+	not_ok "the chief, an auditor and a staff member are enrolled"
+	show_output
+	finish
+fi
+: "$CARL" "$ULLA"
+checks() {
+	if eval "$2"; then ok "$1"; else
+		not_ok "$1"
+		diag "$STATUS $(head -c 400 "$T/resp")"
+	fi
+}
+
+# ---- the analysis: a draft ----
+api POST /api/v1/analyses anna '{"title":"Säkerhetsskyddsanalys 2026"}'
+expect_api 201 '"state":"draft"' "POST /analyses (ssc): 201, a draft version 1"
+A1=$(json_num id "$T/resp")
+api POST /api/v1/analyses stig '{"title":"X"}'
+expect_api 403 '"forbidden"' "staff may not write an analysis: 403"
+api POST /api/v1/analyses ulla '{"title":"X"}'
+expect_api 403 '"forbidden"' "the auditor may not write an analysis: 403"
+api GET /api/v1/analyses stig
+expect_api 403 '"forbidden"' "staff may not read analyses: 403"
+api GET "/api/v1/analyses/$A1" ulla
+expect_api 200 '"missing":\[\{' "the auditor reads the draft, with what is missing"
+api PATCH "/api/v1/analyses/$A1" anna '{"assets":[{"id":1,"kind":4,"name":"x","perspectives":[]}]}'
+expect_api 400 '"field":"assets\[0\]\.kind"' "an asset of kind 4: 400 naming assets[0].kind"
+api PATCH "/api/v1/analyses/$A1" anna '{"threats":[{"id":1,"description":"t","asset_ids":[7]}]}'
+expect_api 400 '"field":"threats\[0\]\.asset_ids\[0\]"' "a threat on a missing asset: 400 naming the path"
+api PATCH "/api/v1/analyses/$A1" anna '{"colour":"red"}'
+expect_api 400 'colour' "an unknown field: 400"
+api POST "/api/v1/analyses/$A1/approve" carl
+expect_api 422 '"field":"description"' "approval of an incomplete draft: 422 naming what is missing"
+
+cat >"$T/content.json" <<'JSON'
+{"description":"Myndigheten driver ett ledningssystem för räddningstjänst.",
+ "parts":[{"id":1,"name":"Ledningscentralen","categories":["internal_security","critical_activity"]}],
+ "assets":[{"id":1,"kind":2,"name":"Serverhall","perspectives":["availability","integrity"],"level":"B"},
+           {"id":2,"kind":1,"name":"Beredskapsplaner","perspectives":["confidentiality"],"class":"H"}],
+ "sapo":{"reference":"SÄPO 2026-17","date":"2026-03-01"},
+ "threats":[{"id":1,"description":"Sabotage","asset_ids":[1,2]}],
+ "vulnerabilities":[{"id":1,"description":"Ett enkelt lås","asset_id":1},
+                    {"id":2,"description":"Insiderhot","asset_id":2}],
+ "measures":[{"id":1,"description":"Inbrottslarm","vulnerability_ids":[1]},
+             {"id":2,"description":"Behörighetskontroll","vulnerability_ids":[2]}]}
+JSON
+as anna analysis update "$A1" --file "$T/content.json"
+check "analysis update --file (ssc): exit 0" all '[ "$RC" -eq 0 ]' 'grep -q "draft" "$T/out"'
+as anna analysis show "$A1"
+check "analysis show: the assets and no missing part" all '[ "$RC" -eq 0 ]' \
+	'grep -q "Serverhall" "$T/out"' '! grep -q "Missing" "$T/out"'
+as anna analysis approve "$A1"
+expect_one_line 1 "roles|head" "analysis approve by the ssc: exit 1, one line (the head approves)"
+api POST "/api/v1/analyses/$A1/approve" anna
+expect_api 403 '"forbidden"' "POST …/approve by the ssc: 403"
+api GET "/api/v1/analyses/$A1/report" anna
+expect_api 422 '"rule"' "the report of a draft: 422"
+as carl analysis approve "$A1"
+check "analysis approve by the head: exit 0, approved" all '[ "$RC" -eq 0 ]' \
+	'grep -q "approved" "$T/out"'
+api GET "/api/v1/analyses/$A1" ulla
+DUE=$(json_str next_review_due "$T/resp")
+checks "approved: next_review_due is two years after approved_on" \
+	'[ "$DUE" = "$(date -u -d "$TODAY +2 years" +%F)" ]'
+api PATCH "/api/v1/analyses/$A1" anna '{"description":"Ändrad"}'
+expect_api 422 'frozen' "a change of the approved version: 422 (frozen)"
+as anna analysis update "$A1" --description "Ändrad"
+expect_one_line 1 "frozen" "analysis update of the approved version: exit 1, one line"
+
+# ---- report, hand-over, deadlines ----
+as ulla analysis report "$A1"
+check "analysis report (auditor): the matrix" all '[ "$RC" -eq 0 ]' 'grep -Eq "^Serverhall +- +x +x" "$T/out"'
+api POST "/api/v1/analyses/$A1/export" ulla '{"recipient":"Tillsynsmyndigheten"}'
+expect_api 403 '"forbidden"' "the auditor does not hand the analysis over: 403"
+as anna analysis export "$A1" --recipient "Tillsynsmyndigheten" --reason "begäran 2026/12" \
+	--output "$T/export.json"
+check "analysis export --output: exit 0, the report's JSON" all '[ "$RC" -eq 0 ]' \
+	'grep -q "\"matrix\"" "$T/export.json"'
+api GET "/api/v1/ledger?kind=analysis.exported" anna
+check "the hand-over is a ledger entry with to whom" all '[ "$STATUS" = 200 ]' \
+	'grep -q "Tillsynsmyndigheten" "$T/resp"'
+as anna analysis deadlines --json
+check "analysis deadlines: the review, due in two years" all '[ "$RC" -eq 0 ]' \
+	'grep -q "analysis.review" "$T/out"' 'grep -q "$DUE" "$T/out"'
+
+# ---- revise ----
+as anna analysis revise "$A1"
+check "analysis revise: a new draft" all '[ "$RC" -eq 0 ]' 'grep -q "draft" "$T/out"'
+A2=$(sed -n 's/^\([0-9]*\) draft$/\1/p' "$T/out")
+api POST "/api/v1/analyses/$A1/revise" anna
+expect_api 409 '"conflict"' "a second revise while a draft exists: 409"
+api GET "/api/v1/analyses/$A2" anna
+expect_api 200 '"version":2' "the revision is version 2, a copy"
+
+# ---- the security plan ----
+api POST /api/v1/security-plans anna "{\"analysis_id\":$A2}"
+expect_api 422 '12 §' "a plan from a draft: 422 citing 12 §"
+as anna analysis plan new --analysis "$A1"
+check "analysis plan new (from the approved version): exit 0" all '[ "$RC" -eq 0 ]'
+P1=$(sed -n 's/^\([0-9]*\) draft$/\1/p' "$T/out")
+as anna analysis plan approve "$P1"
+expect_one_line 1 "items\[0\]\.due" "plan approve with items lacking a due date: exit 1, naming the item"
+as anna analysis plan update "$P1" --measure 1 --due 2027-01-31 --responsible "Säkerhetsenheten"
+check "plan update of measure 1: exit 0" all '[ "$RC" -eq 0 ]'
+api PATCH "/api/v1/security-plans/$P1" anna '{"items":[{"measure_id":2,"due":"2027-13-01"}]}'
+expect_api 400 '"field":"items\[0\]\.due"' "a bad due date: 400 naming items[0].due"
+api PATCH "/api/v1/security-plans/$P1" anna '{"items":[{"measure_id":2,"due":"2027-06-30","responsible":"IT"}]}'
+expect_api 200 '"state":"draft"' "PATCH the second item: 200"
+api POST "/api/v1/security-plans/$P1/approve" carl
+expect_api 403 '"forbidden"' "the head does not approve the plan while there is an ssc: 403"
+as anna analysis plan approve "$P1"
+check "analysis plan approve (ssc): exit 0" all '[ "$RC" -eq 0 ]' 'grep -q approved "$T/out"'
+as ulla analysis plan show "$P1"
+check "the auditor reads the plan" all '[ "$RC" -eq 0 ]' 'grep -q "2027-06-30" "$T/out"'
+
+# ---- a special assessment ----
+as anna assessment new --title "Utkontraktering av drift" --kind outsourcing --ref "Avtal 2026-5"
+check "assessment new: exit 0" all '[ "$RC" -eq 0 ]'
+S1=$(sed -n 's/^\([0-9]*\) draft$/\1/p' "$T/out")
+as anna assessment approve "$S1"
+expect_one_line 1 "affected" "assessment approve with missing parts: exit 1, naming them"
+cat >"$T/as.json" <<'JSON'
+{"affected":[{"asset_id":1,"how":"driften flyttas till leverantören"}],
+ "threats":[{"description":"Insider hos leverantören"}],
+ "vulnerabilities":[{"description":"Fjärråtkomst","change":"ökar"}],
+ "measures":[{"description":"Säkerhetsskyddsavtal"}]}
+JSON
+as anna assessment update "$S1" --file "$T/as.json"
+check "assessment update --file: exit 0" all '[ "$RC" -eq 0 ]'
+api PATCH "/api/v1/assessments/$S1" anna '{"affected":[{"asset_id":9,"how":"x"}]}'
+expect_api 422 'affected\[0\]\.asset_id' "an affected asset not in the analysis: 422"
+as anna assessment approve "$S1"
+check "assessment approve (ssc): exit 0" all '[ "$RC" -eq 0 ]' 'grep -q approved "$T/out"'
+as ulla assessment list
+check "assessment list (auditor)" all '[ "$RC" -eq 0 ]' 'grep -q "outsourcing" "$T/out"'
+
+# ---- the 2 kap. findings ----
+api GET "/api/v1/findings" anna
+check "findings: the revised draft is incomplete-free, no 2 kap. approval finding for v1" all \
+	'[ "$STATUS" = 200 ]' '! grep -q "analysis.approver" "$T/resp"' \
+	'! grep -q "secplan.unapproved" "$T/resp"' '! grep -q "assessment.unapproved" "$T/resp"'
+api PATCH "/api/v1/analyses/$A2" anna '{"vulnerabilities":[{"id":1,"description":"Lås","asset_id":1},{"id":2,"description":"Insider","asset_id":2},{"id":3,"description":"Ny"}]}'
+api GET "/api/v1/findings" anna
+check "findings: a vulnerability without a measure (2 kap. 9 §)" all '[ "$STATUS" = 200 ]' \
+	'grep -q "analysis.vulnerability.measure" "$T/resp"'
+
+# ---- the ledger replays to the same tables ----
+kill -TERM "$SERVER_PID" 2>/dev/null
+wait "$SERVER_PID" 2>/dev/null
+SERVER_PID=""
+run "$SKYDD" verify --data "$I" --replay
+expect_rc 0 "verify --replay: exit 0"
+
+finish
