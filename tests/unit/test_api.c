@@ -987,9 +987,11 @@ static void bad_field(const struct api_route *r, const struct api_field *f)
 	static const char *const bad_class[] = {"\"none\"", "\"k\"", "\"\"", "\"SECRET\"",
 	                                        "\"KH \""};
 	static const char *const bad_enum[] = {"\"\"", "\"no-such-value\"", "\" \""};
-	static const char *const not_ids[] = {"1",     "\"1\"", "true",    "null",   "{}",
-	                                      "[0]",   "[-1]",  "[\"1\"]", "[1,1]",  "[1.5]",
-	                                      "[null]", "[[1]]", "[9007199254740992]"};
+	static const char *const not_ids[] = {"1",     "\"1\"",  "true",  "null",
+	                                      "{}",    "[0]",    "[-1]",  "[\"1\"]",
+	                                      "[1,1]", "[null]", "[[1]]", "[9007199254740992]"};
+	/* the JSON parser itself refuses these, naming the item's path */
+	static const char *const bad_id_numbers[] = {"[1.5]", "[1e3]", "[-0.0]"};
 	static const char *const not_json[] = {"7", "\"[]\"", "true", "false", "null", "-1"};
 	const char *const *list = NULL;
 	char body[512], why[300], num[32];
@@ -1093,6 +1095,13 @@ static void bad_field(const struct api_route *r, const struct api_field *f)
 		k = sizeof(bad_enum) / sizeof(bad_enum[0]);
 		break;
 	case API_IDS: {
+		char item[80];
+
+		snprintf(item, sizeof(item), "%s[0]", f->name);
+		for (size_t i = 0; i < sizeof(bad_id_numbers) / sizeof(bad_id_numbers[0]); i++) {
+			one_field(body, sizeof(body), f->name, bad_id_numbers[i]);
+			bad_body(r, body, 0, 400, "invalid_field", item, "a number that is no id");
+		}
 		/* one item over the maximum */
 		size_t n = (size_t)f->max + 1, cap = n * 8 + 64, len;
 		char *big = malloc(cap);
@@ -1411,6 +1420,30 @@ static void bad_query(const struct api_route *r)
 	}
 }
 
+/* "?name=value&…" with a valid value for each required query field of r ("" if none). */
+static void required_query(const struct api_route *r, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (const struct api_field *f = r->query; f && f->name; f++) {
+		char v[64];
+
+		if (!f->required)
+			continue;
+		sample_value(f, v, sizeof(v));
+		if (v[0] == '"') { /* a JSON string: the raw text */
+			memmove(v, v + 1, strlen(v));
+			v[strlen(v) - 1] = '\0';
+		}
+		n += (size_t)snprintf(out + n, cap - n, "%c%s=%s", n ? '&' : '?', f->name, v);
+		if (n >= cap) {
+			out[0] = '\0';
+			return;
+		}
+	}
+}
+
 static void test_bad_input(void **state)
 {
 	size_t n, with_body = 0;
@@ -1427,8 +1460,11 @@ static void test_bad_input(void **state)
 
 		bad_query(rt);
 		if (!rt->body) {
-			/* A body where none is taken (GET, DELETE). */
-			path_of(rt, 1, NULL, path, sizeof(path));
+			/* A body where none is taken (GET, DELETE); the query itself is good. */
+			char query[256];
+
+			required_query(rt, query, sizeof(query));
+			path_of(rt, 1, query, path, sizeof(path));
 			http(&(struct rq){.method = rt->method,
 			                  .path = path,
 			                  .body = "{}",
