@@ -24,6 +24,9 @@ import * as printPage from './js/pages/print.js';
 import * as approvalsPage from './js/pages/approvals.js';
 import * as plansPage from './js/pages/plans.js';
 import * as planPage from './js/pages/plan.js';
+import * as analysisPage from './js/pages/analysis.js';
+import * as secplanPage from './js/pages/secplan.js';
+import * as assessmentsPage from './js/pages/assessments.js';
 import { REGISTER_ROLES, RECIPIENT_ROLES, INVENTORY_ROLES, pendingReceipts, setMe, forget } from './js/register/common.js';
 
 const OVERSIGHT = ['ssc', 'admin', 'chief', 'auditor'];
@@ -55,6 +58,14 @@ const ROUTES = [
   { path: ['handlingsplaner'], page: plansPage },
   { path: ['handlingsplaner', ':id'], page: planPage },
   { path: ['handlingsplaner', ':id', 'redovisning'], page: { render: planPage.renderReport } },
+  // the security protection analysis, plan and special assessments (2 kap. 1–13 §§)
+  { path: ['sakerhetsskyddsanalys'], page: analysisPage, roles: analysisPage.AN_READERS },
+  { path: ['sakerhetsskyddsanalys', ':id'], page: { render: analysisPage.renderOne }, roles: analysisPage.AN_READERS },
+  { path: ['sakerhetsskyddsanalys', ':id', 'rapport'], page: { render: analysisPage.renderReport }, roles: analysisPage.AN_READERS },
+  { path: ['sakerhetsskyddsplan'], page: secplanPage, roles: analysisPage.AN_READERS },
+  { path: ['sakerhetsskyddsplan', ':id'], page: { render: secplanPage.renderOne }, roles: analysisPage.AN_READERS },
+  { path: ['sarskilda-bedomningar'], page: assessmentsPage, roles: analysisPage.AN_READERS },
+  { path: ['sarskilda-bedomningar', ':id'], page: { render: assessmentsPage.renderOne }, roles: analysisPage.AN_READERS },
 ];
 
 const NAV = [
@@ -67,6 +78,9 @@ const NAV = [
   { hash: '#/medier', key: 'reg.nav.media', top: 'medier', roles: REGISTER_ROLES },
   { hash: '#/personer', key: 'reg.nav.persons', top: 'personer', roles: [...REGISTER_ROLES, 'admin'] },
   { hash: '#/handlingsplaner', key: 'plan.nav', top: 'handlingsplaner' },
+  { hash: '#/sakerhetsskyddsanalys', key: 'an.nav', top: 'sakerhetsskyddsanalys', roles: analysisPage.AN_READERS },
+  { hash: '#/sakerhetsskyddsplan', key: 'sp.nav', top: 'sakerhetsskyddsplan', roles: analysisPage.AN_READERS },
+  { hash: '#/sarskilda-bedomningar', key: 'as.nav', top: 'sarskilda-bedomningar', roles: analysisPage.AN_READERS },
   { hash: '#/konto', key: 'nav.account', top: 'konto' },
   { hash: '#/anvandare', key: 'nav.users', top: 'anvandare', roles: OVERSIGHT },
   { hash: '#/logg', key: 'nav.log', top: 'logg', roles: OVERSIGHT },
