@@ -27,6 +27,9 @@ import * as planPage from './js/pages/plan.js';
 import * as analysisPage from './js/pages/analysis.js';
 import * as secplanPage from './js/pages/secplan.js';
 import * as assessmentsPage from './js/pages/assessments.js';
+import * as incidentsPage from './js/pages/incidents.js';
+import * as incidentPage from './js/pages/incident.js';
+import * as deviationsPage from './js/pages/deviations.js';
 import { REGISTER_ROLES, RECIPIENT_ROLES, INVENTORY_ROLES, pendingReceipts, setMe, forget } from './js/register/common.js';
 
 const OVERSIGHT = ['ssc', 'admin', 'chief', 'auditor'];
@@ -66,6 +69,10 @@ const ROUTES = [
   { path: ['sakerhetsskyddsplan', ':id'], page: { render: secplanPage.renderOne }, roles: analysisPage.AN_READERS },
   { path: ['sarskilda-bedomningar'], page: assessmentsPage, roles: analysisPage.AN_READERS },
   { path: ['sarskilda-bedomningar', ':id'], page: { render: assessmentsPage.renderOne }, roles: analysisPage.AN_READERS },
+  // incidents (2 kap. 15–19 §§): anyone reports; the action plan of deviations (14 §)
+  { path: ['incidenter'], page: incidentsPage },
+  { path: ['incidenter', ':id'], page: incidentPage },
+  { path: ['atgardsplan'], page: deviationsPage, roles: incidentsPage.READERS },
 ];
 
 const NAV = [
@@ -81,6 +88,8 @@ const NAV = [
   { hash: '#/sakerhetsskyddsanalys', key: 'an.nav', top: 'sakerhetsskyddsanalys', roles: analysisPage.AN_READERS },
   { hash: '#/sakerhetsskyddsplan', key: 'sp.nav', top: 'sakerhetsskyddsplan', roles: analysisPage.AN_READERS },
   { hash: '#/sarskilda-bedomningar', key: 'as.nav', top: 'sarskilda-bedomningar', roles: analysisPage.AN_READERS },
+  { hash: '#/incidenter', key: 'inc.nav', top: 'incidenter' },
+  { hash: '#/atgardsplan', key: 'dev.nav', top: 'atgardsplan', roles: incidentsPage.READERS },
   { hash: '#/konto', key: 'nav.account', top: 'konto' },
   { hash: '#/anvandare', key: 'nav.users', top: 'anvandare', roles: OVERSIGHT },
   { hash: '#/logg', key: 'nav.log', top: 'logg', roles: OVERSIGHT },
