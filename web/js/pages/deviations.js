@@ -68,8 +68,8 @@ function changeForm(ctx, d, reload) {
   const err = errorBox();
   const status = h('select', { name: 'status', 'aria-label': t('dev.status') },
     STATUSES.map((s) => option(s, t(`dev.status.${s}`), s === d.status)));
-  const reason = h('input', { name: 'reason', 'aria-label': t('dev.reason'), placeholder: t('dev.reason'), maxlength: 2000 });
-  const resp = h('input', { name: 'responsible', 'aria-label': t('dev.responsible'), value: d.responsible, maxlength: 200 });
+  const reason = h('input', { name: 'reason', type: 'text', 'aria-label': t('dev.reason'), placeholder: t('dev.reason'), maxlength: 2000 });
+  const resp = h('input', { name: 'responsible', type: 'text', 'aria-label': t('dev.responsible'), placeholder: t('dev.responsible'), value: d.responsible, maxlength: 200 });
   const due = h('input', { name: 'due_on', type: 'date', 'aria-label': t('dev.due_on'), value: d.due_on || '' });
   const button = h('button', { type: 'submit', class: 'btn' }, t('inc.save'));
   const form = h('form', { class: 'dev-change', novalidate: true }, err, status, reason, resp, due, button);
@@ -136,9 +136,9 @@ function newForm(ctx, reload) {
   const err = errorBox();
   const source = field(t('dev.source'), { name: 'source' },
     { tag: 'select', options: SOURCES.map((s) => option(s, t(`dev.source.${s}`), s === 'control')) });
-  const title = field(t('dev.title'), { name: 'title', required: true, maxlength: 300 });
-  const ref = field(t('dev.reference'), { name: 'reference', maxlength: 200 }, { hint: t('dev.reference_hint') });
-  const resp = field(t('dev.responsible'), { name: 'responsible', maxlength: 200 });
+  const title = field(t('dev.title'), { name: 'title', type: 'text', required: true, maxlength: 300 });
+  const ref = field(t('dev.reference'), { name: 'reference', type: 'text', maxlength: 200 }, { hint: t('dev.reference_hint') });
+  const resp = field(t('dev.responsible'), { name: 'responsible', type: 'text', maxlength: 200 });
   const due = field(t('dev.due_on'), { name: 'due_on', type: 'date' });
   const desc = field(t('dev.description'), { name: 'description', rows: 3 }, { tag: 'textarea' });
   const button = h('button', { type: 'submit', class: 'btn btn-primary' }, t('dev.add'));

@@ -104,7 +104,7 @@ function actions(ctx, x, reload) {
   const forms = [];
   if (!x.report_date) {
     forms.push(actionForm(t('inc.report.record'), `${base}/report`,
-      [date('report_date', t('inc.report_date')), ['report_ref', t('inc.report_ref'), { required: true, maxlength: 200 }]],
+      [date('report_date', t('inc.report_date')), ['report_ref', t('inc.report_ref'), { type: 'text', required: true, maxlength: 200 }]],
       {}, reload, ctx));
   }
   if (!x.assessment_started_on) {
@@ -120,7 +120,7 @@ function actions(ctx, x, reload) {
     [text('investigation', t('inc.investigation'), true), text('evaluation', t('inc.evaluation'), true),
       date('investigated_on', t('inc.date'))], {}, reload, ctx));
   forms.push(actionForm(t('inc.lesson.add'), `${base}/lessons`,
-    [['title', t('dev.title'), { required: true, maxlength: 300 }], ['responsible', t('dev.responsible'), { maxlength: 200 }],
+    [['title', t('dev.title'), { type: 'text', required: true, maxlength: 300 }], ['responsible', t('dev.responsible'), { type: 'text', maxlength: 200 }],
       ['due_on', t('dev.due_on'), { type: 'date' }]], {}, reload, ctx, t('inc.lesson.submit')));
   if (x.state === 'open') {
     forms.push(actionForm(t('inc.close'), `${base}/close`, [date('closed_on', t('inc.date'))], {}, reload, ctx,

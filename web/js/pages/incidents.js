@@ -106,11 +106,11 @@ async function loadLost(ctx, box, incidents) {
 
 function reportForm(ctx) {
   const err = errorBox();
-  const title = field(t('inc.title'), { name: 'title', required: true, maxlength: 300 });
+  const title = field(t('inc.title'), { name: 'title', type: 'text', required: true, maxlength: 300 });
   const desc = field(t('inc.description'), { name: 'description', rows: 4 }, { tag: 'textarea', hint: t('inc.description_hint') });
   const occurred = field(t('inc.occurred_on'), { name: 'occurred_on', type: 'date', required: true, value: todayISO() });
   const detected = field(t('inc.detected_on'), { name: 'detected_on', type: 'date', value: todayISO() });
-  const by = field(t('inc.detected_by'), { name: 'detected_by', maxlength: 300 });
+  const by = field(t('inc.detected_by'), { name: 'detected_by', type: 'text', maxlength: 300 });
   const rep = h('input', { type: 'checkbox', id: 'inc-reportable', name: 'reportable' });
   const button = h('button', { type: 'submit', class: 'btn btn-primary' }, t('inc.report.submit'));
   const form = h('form', { class: 'form inc-report', novalidate: true },
