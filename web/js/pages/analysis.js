@@ -6,6 +6,9 @@ import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { pageHeading, loading, loadError, errorBox, showError, hideError, busy, badge, facts } from '../ui.js';
 
+// replaceChildren() writes null as text: leave the absent parts out.
+const present = (...xs) => xs.filter((x) => x !== null && x !== undefined && x !== false);
+
 export const AN_READERS = ['chief', 'ssc', 'auditor'];
 export const AN_WRITERS = ['chief', 'ssc'];
 export const CATEGORIES = ['external_security', 'internal_security', 'critical_activity', 'economy', 'other_sensitive'];
@@ -147,13 +150,13 @@ function draw(ctx, root, st) {
   const versions = (a.versions || []).map((v) => h('a', {
     href: `#/sakerhetsskyddsanalys/${v.id}`, 'aria-current': v.id === a.id ? 'page' : undefined,
   }, t('an.version_n', { n: v.version }), ' (', t(`an.state.${v.state}`), ')'));
-  root.replaceChildren(
+  root.replaceChildren(...present(
     pageHeading(`${a.title} – ${t('an.version_n', { n: a.version })}`),
     h('p', { class: 'an-meta' }, stateBadge(a.state), ' ',
       a.approved_on ? t('an.approved_line', { on: a.approved_on, by: a.approved_by_name || String(a.approved_by), due: a.next_review_due }) : ''),
     versions.length > 1 ? h('p', { class: 'an-versions' }, t('an.versions'), ' ', versions) : null,
     actions(ctx, root, st),
-    steps, err, panel);
+    steps, err, panel));
   const body = STEP_RENDER[STEPS[st.step]](ctx, root, st, err);
   panel.append(body);
   if (st.edit && STEPS[st.step] !== 'approve') {
@@ -442,7 +445,7 @@ export function renderReport(ctx) {
     const c = r.content;
     const printBtn = h('button', { type: 'button', class: 'btn an-print' }, t('an.print'));
     printBtn.addEventListener('click', () => window.print());
-    root.replaceChildren(
+    root.replaceChildren(...present(
       pageHeading(`${t('an.report')}: ${r.title}`),
       h('p', { class: 'an-actions' }, printBtn, ' ', h('a', { href: `#/sakerhetsskyddsanalys/${r.id}` }, t('an.back'))),
       facts([
@@ -463,7 +466,7 @@ export function renderReport(ctx) {
       h('h2', {}, t('an.step.vulnerabilities')),
       h('ul', {}, (c.vulnerabilities || []).map((x) => h('li', {}, x.description))),
       h('h2', {}, t('an.step.measures')),
-      h('ul', {}, (c.measures || []).map((x) => h('li', {}, x.description))));
+      h('ul', {}, (c.measures || []).map((x) => h('li', {}, x.description)))));
   })();
   return root;
 }

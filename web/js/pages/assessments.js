@@ -7,6 +7,9 @@ import * as api from '../api.js';
 import { pageHeading, loading, loadError, errorBox, showError, hideError, busy, facts } from '../ui.js';
 import { analysisStyles, stateBadge, hasRole, AN_WRITERS } from './analysis.js';
 
+// replaceChildren() writes null as text: leave the absent parts out.
+const present = (...xs) => xs.filter((x) => x !== null && x !== undefined && x !== false);
+
 const KINDS = ['supplier_agreement', 'outsourcing', 'transfer', 'other'];
 
 export function render(ctx) {
@@ -120,7 +123,7 @@ export function renderOne(ctx) {
       }));
       buttons.append(save, approve);
     }
-    root.replaceChildren(pageHeading(a.title),
+    root.replaceChildren(...present(pageHeading(a.title),
       facts([[t('as.kind'), t(`as.kind.${a.procedure_kind}`)], [t('as.ref'), a.procedure_ref],
         [t('an.state'), stateBadge(a.state)], [t('an.approved_on'), a.approved_on || '–']]),
       err,
@@ -135,7 +138,7 @@ export function renderOne(ctx) {
         () => ({ description: '', change: '' }), draw),
       h('h2', {}, t('as.measures')),
       rows(c.measures, [['description', t('an.description')]], edit, () => ({ description: '' }), draw),
-      buttons);
+      buttons));
   };
   (async () => {
     try {

@@ -7,6 +7,9 @@ import * as api from '../api.js';
 import { pageHeading, loading, loadError, errorBox, showError, hideError, busy, facts } from '../ui.js';
 import { analysisStyles, stateBadge, hasRole, AN_WRITERS } from './analysis.js';
 
+// replaceChildren() writes null as text: leave the absent parts out.
+const present = (...xs) => xs.filter((x) => x !== null && x !== undefined && x !== false);
+
 export function render(ctx) {
   analysisStyles();
   ctx.setTitle(t('sp.nav'));
@@ -109,13 +112,13 @@ export function renderOne(ctx) {
       }));
       buttons.append(save, approve);
     }
-    root.replaceChildren(pageHeading(p.title),
+    root.replaceChildren(...present(pageHeading(p.title),
       facts([[t('sp.analysis'), h('a', { href: `#/sakerhetsskyddsanalys/${p.analysis_id}` }, p.analysis_title)],
         [t('an.state'), stateBadge(p.state)], [t('an.approved_on'), p.approved_on || '–'],
         [t('an.approved_by'), p.approved_by_name || '–']]),
       h('p', { class: 'hint' }, t('sp.help')), err,
       table(t('sp.items'), [t('an.measure'), t('sp.due'), t('sp.responsible')], rows, { class: 'sp-items' }),
-      buttons);
+      buttons));
   };
   draw();
   return root;
