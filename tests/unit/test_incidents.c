@@ -15,6 +15,7 @@
 #include "model/document.h"
 #include "model/incident.h"
 #include "model/model.h"
+#include "model/records.h"
 #include "rules/rules.h"
 #include "store/store.h"
 
@@ -433,6 +434,45 @@ static void test_handling_and_close(void **state)
 	json_decref(o);
 }
 
+/* ---- a lost storage medium opens its incident ---- */
+
+static void test_lost_case(void **state)
+{
+	struct records_person per = {"Bo Bärare", "", 0};
+	struct records_medium med = {0};
+	struct records_medium_end end = {0};
+	struct model_err err = {0};
+	int64_t pid = 0, mid = 0, lc = 0, id = 0, id2 = 0;
+	json_t *b, *o, *l;
+
+	(void)state;
+	assert_int_equal(records_person_create(g_model, &reg, &per, &pid, &err), SK_OK);
+	med.identifier = "USB-77";
+	med.type = "usb";
+	med.class = CLEAR_K;
+	med.holder_id = pid;
+	assert_int_equal(records_medium_create(g_model, &reg, &med, &mid, &err), SK_OK);
+	end.method = "reported missing";
+	end.note = "Saknas efter resa";
+	assert_int_equal(records_medium_end(g_model, &reg, mid, "lost", &end, &lc, &err), SK_OK);
+	assert_true(lc > 0);
+	b = body("{s:s, s:s, s:I}", "title", "Saknat USB-minne", "occurred_on", "2026-01-01",
+	         "lost_case_id", (json_int_t)lc);
+	assert_int_equal(incident_create(g_model, &reg, b, &id, &err), SK_OK);
+	assert_int_equal(incident_create(g_model, &ssc, b, &id2, &err), SK_EEXIST);
+	assert_string_equal(err.field, "lost_case_id");
+	json_decref(b);
+	o = get_incident(&ssc, id);
+	assert_int_equal(
+	        json_integer_value(json_object_get(json_object_get(o, "incident"), "lost_case_id")),
+	        lc);
+	l = json_array_get(json_object_get(json_object_get(o, "incident"), "links"), 0);
+	assert_string_equal(json_string_value(json_object_get(l, "type")), "medium");
+	assert_int_equal(json_integer_value(json_object_get(l, "id")), mid);
+	assert_string_equal(json_string_value(json_object_get(l, "label")), "USB-77");
+	json_decref(o);
+}
+
 /* ---- the action plan ---- */
 
 static json_t *dev(int64_t id)
@@ -727,6 +767,7 @@ int main(void)
 	        cmocka_unit_test(test_assessment_order),
 	        cmocka_unit_test(test_deadlines_fake_clock),
 	        cmocka_unit_test(test_handling_and_close),
+	        cmocka_unit_test(test_lost_case),
 	        cmocka_unit_test(test_deviation_from_finding),
 	        cmocka_unit_test(test_deviation_rules_and_lessons),
 	        cmocka_unit_test(test_bad_input),
