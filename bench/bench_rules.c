@@ -218,6 +218,15 @@ static int fill_fn(struct store_tx *tx, void *arg)
 			                  json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id,
 			                            "username", name, "display_name", name,
 			                            "clearance", clearance_name(CLEAR_H)));
+			/* enrolled: the credential as the identity's own commands leave it (not
+			 * a projection; no real password or secret: nobody logs in) */
+			if (!rc)
+				rc = store_tx_run(
+				        tx,
+				        "INSERT INTO credential (identity_id, pw_hash, pw_set_at, "
+				        "must_change, totp_secret, totp_confirmed) VALUES (?1, "
+				        "'bench', ?2, 0, zeroblob(32), 1)",
+				        "it", id, f->c->today);
 			break;
 		case GRANTS:
 			/* identity 1 is the instance's first; the bench's start at 2 */
@@ -541,6 +550,12 @@ int main(void)
 	for (uint64_t k = 0; k < cfg.incr_reps; k++) {
 		struct batch b = {.c = &c};
 		json_t *res;
+		double hit;
+
+		/* no new entries: what a call costs that evaluates nothing (renders the cache) */
+		t0 = now_s();
+		json_decref(rules_current(m, &all));
+		hit = (now_s() - t0) * 1e3;
 
 		for (int j = 0; j < BATCH; j++)
 			b.docs[j] = 1 + (int64_t)(rnd() % ndocs);
@@ -558,9 +573,10 @@ int main(void)
 		json_decref(res);
 		printf("incremental %" PRIu64 ": %d entries (seq %" PRIu64 "..%" PRIu64
 		       "): %.1f ms, %u rules evaluated, %u of them for the batch's documents only, "
-		       "%zu findings; baseline %" PRId64 " copy rows of those documents %.2f ms\n",
+		       "%zu findings; baseline %" PRId64 " copy rows of those documents %.2f ms; "
+		       "the same call with no new entries just before: %.1f ms\n",
 		       k + 1, BATCH, b.cmd.first_seq, b.cmd.last_seq, iv[k], rules_last_evaluated(),
-		       rules_last_by_document(), nf, rows, ib[k]);
+		       rules_last_by_document(), nf, rows, ib[k], hit);
 	}
 	store_reader_close(r);
 	model_close(m);
