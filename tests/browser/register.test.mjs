@@ -489,6 +489,20 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     assert.equal(await pa.locator('.checks .check-bad').count(), 0, 'the browser found a bad proof');
     await shot(pa, 'history-proof');
 
+    // a change of class (3 kap. 6 §): the imported K document is lowered to BH, with the reason
+    await pa.goto(`${URL_}/#/handlingar`);
+    await pa.getByLabel(SV['reg.docs.search'], { exact: true }).fill(`IMP-${run}-1`);
+    await pa.getByRole('button', { name: SV['reg.docs.filter'], exact: true }).click();
+    await pa.locator('table.documents tbody tr').filter({ hasText: `IMP-${run}-1` }).getByRole('link').click();
+    await pa.locator('main h1[data-class="K"]').waitFor();
+    await pa.locator('summary', { hasText: SV['reg.dec.reclass_new'] }).click();
+    await pa.getByLabel(SV['reg.dec.to_class'], { exact: true }).selectOption('BH');
+    await pa.getByLabel(SV['reg.dec.reason'], { exact: true }).fill('Uppgifterna är offentliggjorda i lägesrapporten.');
+    await pa.getByRole('button', { name: SV['reg.dec.reclass_submit'], exact: true }).click();
+    await pa.locator('main h1[data-class="BH"]').waitFor();
+    await pa.getByText('Uppgifterna är offentliggjorda i lägesrapporten.').waitFor();
+    await shot(pa, 'reclassified');
+
     // anna approves a room for processing through the UI (5 kap. 9 §)
     await pa.goto(`${URL_}/#/forvaring`);
     await heading(pa, SV['reg.nav.spaces']).waitFor();
@@ -516,6 +530,9 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     await pa.getByRole('button', { name: SV['lang.switch_to'], exact: true }).click();
     await pa.getByRole('navigation', { name: EN['nav.label'] }).getByRole('link', { name: EN['reg.nav.documents'], exact: true }).click();
     await pa.locator('main h1', { hasText: EN['reg.nav.documents'] }).waitFor();
+    // the search from before is still there (filters survive a visit); clear it
+    assert.equal(await pa.getByLabel(EN['reg.docs.search'], { exact: true }).inputValue(), `IMP-${run}-1`);
+    await pa.getByRole('button', { name: EN['reg.docs.clear'], exact: true }).click();
     await pa.locator('table.documents tr', { hasText: designation }).waitFor();
     await shot(pa, 'documents-english');
 
