@@ -46,8 +46,9 @@ static int may_approve_as_ssc(struct store_tx *tx, const struct principal *p, co
 		*role = "chief";
 		return SK_OK;
 	}
+	/* the head's right is conditional (20 §): a rule, not the route's rights */
 	store_tx_fail(tx, NULL, "%s (the head only when there is none, 2 kap. 20 §)", what);
-	return SK_EPERM;
+	return SK_ERULE;
 }
 
 /* ---- the security plan ---- */

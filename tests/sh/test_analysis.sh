@@ -287,7 +287,7 @@ expect_api 400 '"field":"items\[0\]\.due"' "a bad due date: 400 naming items[0].
 api PATCH "/api/v1/security-plans/$P1" anna '{"items":[{"measure_id":2,"due":"2027-06-30","responsible":"IT"}]}'
 expect_api 200 '"state":"draft"' "PATCH the second item: 200"
 api POST "/api/v1/security-plans/$P1/approve" carl
-expect_api 403 '"forbidden"' "the head does not approve the plan while there is an ssc: 403"
+expect_api 422 '20 §' "the head does not approve the plan while there is an ssc: 422 citing 20 §"
 as anna analysis plan approve "$P1"
 check "analysis plan approve (ssc): exit 0" all '[ "$RC" -eq 0 ]' 'grep -q approved "$T/out"'
 as ulla analysis plan show "$P1"

@@ -24,6 +24,8 @@ static struct model *g_model;
 static struct principal chief, ssc, aud, staff;
 static int64_t g_a1, g_a2, g_plan, g_as;
 
+static int64_t g_ssc_grant;
+
 static void principal(struct principal *p, const char *name, enum role r)
 {
 	struct model_new_identity ni = {name, name, CLEAR_KH};
@@ -37,6 +39,8 @@ static void principal(struct principal *p, const char *name, enum role r)
 	model_today(today);
 	struct model_new_grant g = {p->id, r, "TEST-1", today, NULL};
 	assert_int_equal(model_grant_create(g_model, 0, &g, &gid, &err), SK_OK);
+	if (r == ROLE_SSC)
+		g_ssc_grant = gid;
 	snprintf(p->username, sizeof(p->username), "%s", name);
 	p->roles = ROLE_BIT(r);
 	p->clearance = CLEAR_KH;
@@ -382,7 +386,7 @@ static void test_secplan(void **state)
 	assert_int_equal(secplan_update(g_model, &ssc, g_plan, b, &err), SK_OK);
 	json_decref(b);
 	/* the head does not approve the plan while there is an ssc (12 §, 20 §) */
-	assert_int_equal(secplan_approve(g_model, &chief, g_plan, &err), SK_EPERM);
+	assert_int_equal(secplan_approve(g_model, &chief, g_plan, &err), SK_ERULE);
 	assert_int_equal(secplan_approve(g_model, &aud, g_plan, &err), SK_EPERM);
 	assert_int_equal(secplan_approve(g_model, &ssc, g_plan, &err), SK_OK);
 	o = secplan_get(g_model, g_plan);
@@ -583,6 +587,34 @@ static void test_supersede_and_replay(void **state)
 	assert_true(res.entries > 20);
 }
 
+/* Without an ssc the head approves the plan (2 kap. 20 §); replay again. */
+static void test_chief_without_ssc(void **state)
+{
+	struct model_err err = {0};
+	struct store_verify_opts o = {.replay = true};
+	struct store_verify_result res;
+	json_t *b, *p;
+	int64_t plan;
+
+	(void)state;
+	assert_int_equal(secplan_create(g_model, &chief, g_a2, NULL, &plan, &err), SK_OK);
+	b = J("{\"items\":[{\"measure_id\":1,\"due\":\"2027-02-01\",\"responsible\":\"A\"},{"
+	      "\"measure_id\":2,\"due\":\"2027-02-01\",\"responsible\":\"B\"}]}");
+	assert_int_equal(secplan_update(g_model, &chief, plan, b, &err), SK_OK);
+	json_decref(b);
+	assert_int_equal(secplan_approve(g_model, &chief, plan, &err),
+	                 SK_ERULE); /* an ssc exists */
+	assert_int_equal(model_grant_revoke(g_model, &chief, g_ssc_grant, "slutat", &err), SK_OK);
+	assert_int_equal(secplan_approve(g_model, &ssc, plan, &err), SK_EPERM); /* no longer ssc */
+	assert_int_equal(secplan_approve(g_model, &chief, plan, &err), SK_OK);
+	p = secplan_get(g_model, plan);
+	assert_int_equal(
+	        json_integer_value(json_object_get(json_object_get(p, "plan"), "approved_by")),
+	        chief.id);
+	json_decref(p);
+	assert_int_equal(store_verify(g_dir, &o, &res), SK_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -595,6 +627,7 @@ int main(void)
 	        cmocka_unit_test(test_rules_2kap),
 	        cmocka_unit_test(test_deadlines),
 	        cmocka_unit_test(test_supersede_and_replay),
+	        cmocka_unit_test(test_chief_without_ssc),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
