@@ -126,7 +126,11 @@ test('scenario: an incident closed without investigation → a finding → Skapa
     await page.locator('main h2.inc-title .badge', { hasText: SV['inc.state.closed'] }).waitFor();
     await shot('closed');
 
-    // 3. the finding is offered in the Åtgärdsplan; "Skapa åtgärd" takes it in
+    // 3. the Översikt offers "Skapa åtgärd" on the finding; so does the Åtgärdsplan, which takes it in
+    await nav().getByRole('link', { name: SV['nav.overview'], exact: true }).click();
+    const onOverview = page.locator(`button[data-rule="incident.closed.evaluation"][data-object="incident/${incId}"]`);
+    await onOverview.waitFor();
+    assert.equal(await onOverview.textContent(), SV['dev.create_measure']);
     await nav().getByRole('link', { name: SV['dev.nav'], exact: true }).click();
     await heading(SV['dev.nav']).waitFor();
     const create = page.locator(`button[data-rule="incident.closed.evaluation"][data-object="incident/${incId}"]`);

@@ -165,3 +165,29 @@ function newForm(ctx, reload) {
   });
   return form;
 }
+
+// "Skapa åtgärd" for one finding of the Översikt (the rules slice's page): shown to the ssc and
+// the head only (asked of GET /me, cached for a few seconds), it takes the finding into the plan.
+let meCache = { at: 0, p: null };
+export function measureButton(f) {
+  if (!f || f.status !== 'open') return null;
+  const slot = h('span', { class: 'dev-measure-slot' });
+  if (!meCache.p || Date.now() - meCache.at > 10000) meCache = { at: Date.now(), p: api.get('/me').catch(() => null) };
+  meCache.p.then((me) => {
+    if (!hasRole(me, HANDLERS)) return;
+    const object = `${f.object.type}/${f.object.id}`;
+    const err = errorBox();
+    const button = h('button', { type: 'button', class: 'btn btn-small', dataset: { rule: f.rule, object } }, t('dev.create_measure'));
+    button.addEventListener('click', () => busy(button, async () => {
+      hideError(err);
+      try {
+        const r = await api.post('/deviations', { source: 'finding', finding: f.rule, finding_object: object });
+        slot.replaceChildren(' ', h('a', { href: '#/atgardsplan' }, t('dev.created', { id: r.deviation.id })));
+      } catch (e) {
+        showError(err, e);
+      }
+    }));
+    slot.replaceChildren(' ', button, err);
+  });
+  return slot;
+}

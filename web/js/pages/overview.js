@@ -6,6 +6,7 @@ import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { pageHeading, badge, loading, loadError, errorBox, showError, busy } from '../ui.js';
 import { fmtDate, daysUntil } from '../format.js';
+import { measureButton } from './deviations.js';
 
 const OVERSIGHT = ['ssc', 'admin', 'chief', 'auditor'];
 const FINDINGS_ROLES = ['ssc', 'admin', 'chief', 'auditor', 'registrar'];
@@ -145,6 +146,8 @@ function objectLink(o) {
     case 'space': return '#/forvaring';
     case 'medium': return '#/medier';
     case 'ledger': return '#/logg';
+    case 'incident': return `#/incidenter/${o.id}`;
+    case 'deviation': return '#/atgardsplan';
     default: return null;
   }
 }
@@ -176,7 +179,8 @@ function findingsTable(all, byId, state) {
       h('td', {}, (f.message || {})[lang] || '',
         f.status === 'covered' && f.exemption ? [' ', badge(t('rules.covered_by', {
           ref: f.exemption.reference, until: f.exemption.valid_until,
-        }), 'info')] : null),
+        }), 'info')] : null,
+        measureButton(f)),
       h('td', {}, href ? h('a', { href }, label) : label),
       h('td', {}, f.due ? fmtDate(f.due) : fmtDate(f.since)));
   });
