@@ -615,6 +615,57 @@ static void test_chief_without_ssc(void **state)
 	assert_int_equal(store_verify(g_dir, &o, &res), SK_OK);
 }
 
+/* More bad input: assessments, plans, hand-over; a service token's id in the entry. */
+static void test_more_bad_input_and_token(void **state)
+{
+	struct model_err err = {0};
+	struct principal tok = chief;
+	struct store_reader *r = model_reader(g_model);
+	struct store_q *q;
+	json_t *b, *rep = NULL;
+	int64_t id;
+
+	(void)state;
+	b = J("{\"procedure_kind\":\"outsourcing\",\"procedure_ref\":\"x\"}");
+	assert_int_equal(assessment_create(g_model, &chief, b, &id, &err), SK_EINVAL);
+	assert_string_equal(err.field, "title");
+	json_decref(b);
+	b = J("{\"title\":\"t\",\"procedure_kind\":\"outsourcing\",\"procedure_ref\":\"x\","
+	      "\"threats\":[{\"description\":\"\"}]}");
+	assert_int_equal(assessment_create(g_model, &chief, b, &id, &err), SK_EINVAL);
+	assert_string_equal(err.field, "threats[0].description");
+	json_decref(b);
+	b = J("{\"title\":\"t\",\"procedure_kind\":\"outsourcing\",\"procedure_ref\":\"x\","
+	      "\"measures\":[{\"description\":\"m\",\"cost\":1}]}");
+	assert_int_equal(assessment_create(g_model, &chief, b, &id, &err), SK_EINVAL);
+	assert_string_equal(err.field, "measures[0].cost");
+	json_decref(b);
+	assert_int_equal(secplan_create(g_model, &chief, g_a2, "", &id, &err), SK_EINVAL);
+	assert_string_equal(err.field, "title");
+	assert_int_equal(analysis_export(g_model, &chief, g_a2, "Säpo", "a\001b", &rep, &err),
+	                 SK_EINVAL);
+	assert_string_equal(err.field, "reason");
+	assert_int_equal(assessment_approve(g_model, &chief, 999, &err), SK_ENOTFOUND);
+	assert_int_equal(secplan_approve(g_model, &chief, 999, &err), SK_ENOTFOUND);
+	/* a service token acts with its own roles, and its id is in the entry */
+	tok.token_id = 77;
+	tok.roles = ROLE_BIT(ROLE_CHIEF);
+	b = J("{\"title\":\"Med token\"}");
+	assert_int_equal(analysis_create(g_model, &tok, b, &id, &err), SK_OK);
+	json_decref(b);
+	assert_int_equal(
+	        store_reader_query(r,
+	                           "SELECT json_extract(entry, '$.data.token_id') FROM ledger "
+	                           "WHERE kind = 'analysis.created' ORDER BY seq DESC LIMIT 1",
+	                           &q),
+	        SK_OK);
+	assert_int_equal(store_q_step(q), SK_OK);
+	assert_int_equal(store_q_int(q, 0), 77);
+	store_q_done(q);
+	tok.roles = ROLE_BIT(ROLE_AUDITOR);
+	assert_int_equal(analysis_approve(g_model, &tok, id, &err), SK_EPERM);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -628,6 +679,7 @@ int main(void)
 	        cmocka_unit_test(test_deadlines),
 	        cmocka_unit_test(test_supersede_and_replay),
 	        cmocka_unit_test(test_chief_without_ssc),
+	        cmocka_unit_test(test_more_bad_input_and_token),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
