@@ -44,7 +44,7 @@
 
 static const struct rule rules[] = {
 /* 2 kap. 14, 17–19 §§ (the incidents slice's rules) */
-#include "rules/table_incidents.h"
+#include "rules/table_incidents.inc"
         /* ---- 3 kap. ---- */
         {"doc.system.class", "PMFS 2022:1", 3, 1, NULL, SEV_HIGH,
          "Handling i informationssystem godkänt för lägre klass",

@@ -1,6 +1,6 @@
 /*
  * Incidents and the action plan (src/model/incident.c, deviation.c, the rules
- * of 2 kap. 14, 17–19 §§ in src/rules/table_incidents.h): who reports and who
+ * of 2 kap. 14, 17–19 §§ in src/rules/table_incidents.inc): who reports and who
  * sees an incident, the 19 § order of assessment and report, deadlines with a
  * fake clock, a deviation made from a finding marked done when the finding
  * disappears, a lesson becoming a deviation, a linked document's title kept
