@@ -603,6 +603,14 @@ static const struct rules_deadline_query deadlines[] = {
          "coalesce((SELECT substr(at, 1, 10) FROM rule_mark WHERE name = 'verify.ok'), " LEDGER_BORN
          ") AS since) x WHERE x.since >= date(?1, '-30 days') AND x.since <= date(?2, '-30 "
          "days')"},
+        /* the incidents slice: measures of the action plan, reports to Säkerhetspolisen */
+        {"deviation", "deviation.overdue", "deviation",
+         "SELECT 'deviation', v.id, '#' || v.id, NULL, v.due_on, NULL FROM deviation v WHERE "
+         "v.status IN ('open', 'in_progress') AND v.due_on BETWEEN ?1 AND ?2"},
+        {"incident_report", "incident.report.missing", "incident",
+         "SELECT 'incident', i.id, '#' || i.id, NULL, date(i.detected_on, '+1 day'), NULL FROM "
+         "incident i WHERE i.reportable = 1 AND i.report_date IS NULL AND date(i.detected_on, "
+         "'+1 day') BETWEEN ?1 AND ?2"},
 };
 
 const struct rules_deadline_query *rules_deadline_queries(size_t *n)

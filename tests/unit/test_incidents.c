@@ -185,6 +185,30 @@ static size_t findings(const char *rule, const char *type, int64_t id)
 	return n;
 }
 
+/* Is object type/id among the deadlines of kind in the next 30 days? */
+static bool in_deadlines(const char *kind, const char *type, int64_t id)
+{
+	char today[11];
+	json_t *d, *x;
+	bool yes = false;
+	size_t i;
+
+	model_today(today);
+	d = rules_deadlines(model_reader(g_model), today, 30, 0, CLEAR_KH);
+	assert_non_null(d);
+	json_array_foreach(d, i, x)
+	{
+		json_t *o = json_object_get(x, "object");
+
+		if (strcmp(json_string_value(json_object_get(x, "kind")), kind) == 0 &&
+		    strcmp(json_string_value(json_object_get(o, "type")), type) == 0 &&
+		    json_integer_value(json_object_get(o, "id")) == id)
+			yes = true;
+	}
+	json_decref(d);
+	return yes;
+}
+
 static json_t *get_incident(const struct principal *p, int64_t id)
 {
 	json_t *o = incident_get(g_model, p, id);
@@ -374,6 +398,8 @@ static void test_deadlines_fake_clock(void **state)
 	a = new_incident(&ssc, "Misstänkt kartläggning", true, 0);
 	n = new_incident(&ssc, "Ej anmälningspliktig", false, 0);
 	assert_int_equal(findings("incident.report.missing", "incident", a), 0); /* same day */
+	assert_true(in_deadlines("incident_report", "incident", a));             /* due tomorrow */
+	assert_false(in_deadlines("incident_report", "incident", n));
 	sk_clock_set_offset(2 * DAY_US);
 	assert_int_equal(findings("incident.report.missing", "incident", a), 1);
 	assert_int_equal(findings("incident.report.missing", "incident", n), 0);
@@ -570,6 +596,8 @@ static void test_deviation_rules_and_lessons(void **state)
 	assert_int_equal(deviation_create(g_model, &chief, b, &d2, &err), SK_OK);
 	json_decref(b);
 	assert_int_equal(findings("deviation.overdue", "deviation", d2), 0);
+	assert_true(in_deadlines("deviation", "deviation", d2)); /* Kommande: due tomorrow */
+	assert_false(in_deadlines("deviation", "deviation", d1));
 	/* written off with a reason: the rules no longer look at it */
 	assert_int_equal(deviation_set_status(g_model, &ssc, d1, "written_off", NULL, &err),
 	                 SK_EINVAL);
