@@ -115,6 +115,7 @@ test('scenario: an incident closed without investigation → a finding → Skapa
     await form.getByLabel(SV['inc.title'], { exact: true }).fill(title);
     await form.getByLabel(SV['inc.detected_by'], { exact: true }).fill('Vakten');
     await shot('report');
+    assert.doesNotMatch(await page.locator('main').textContent(), /\bnull\b|undefined|⟦/);
     await form.getByRole('button', { name: SV['inc.report.submit'], exact: true }).click();
     await page.locator('main h2.inc-title', { hasText: title }).waitFor();
     const incId = Number(/#\/incidenter\/(\d+)/.exec(page.url())[1]);
@@ -125,6 +126,7 @@ test('scenario: an incident closed without investigation → a finding → Skapa
     await close.getByRole('button', { name: SV['inc.close.submit'], exact: true }).click();
     await page.locator('main h2.inc-title .badge', { hasText: SV['inc.state.closed'] }).waitFor();
     await shot('closed');
+    assert.doesNotMatch(await page.locator('main').textContent(), /\bnull\b|undefined|⟦/, 'no null, undefined or missing string on the page');
 
     // 3. the Översikt offers "Skapa åtgärd" on the finding; so does the Åtgärdsplan, which takes it in
     await nav().getByRole('link', { name: SV['nav.overview'], exact: true }).click();
@@ -157,6 +159,7 @@ test('scenario: an incident closed without investigation → a finding → Skapa
     await done.waitFor();
     assert.match(await done.textContent(), new RegExp(SV['dev.resolved_by_rule'].replace(/[()]/g, '\\$&')));
     await shot('done');
+    assert.doesNotMatch(await page.locator('main').textContent(), /\bnull\b|undefined|⟦/);
     assert.deepEqual(problems, []);
   } finally {
     await browser.close();

@@ -2,7 +2,7 @@
 // see the document), the report to Säkerhetspolisen (18 §), the damage assessment (19 §:
 // started no later than the report), measures (16 §), investigation and evaluation (17 §),
 // lessons that become deviations of the action plan, and its history.
-import { h, field, table } from '../dom.js';
+import { h, field, table, append, clear } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { pageHeading, loading, loadError, errorBox, showError, hideError, busy, facts, badge } from '../ui.js';
@@ -34,7 +34,8 @@ async function load(ctx, id, box) {
   const reload = () => load(ctx, id, box);
   const dash = (v) => (v ? fmtDate(v) : '–');
   const late = x.reportable && x.report_date && (!x.assessment_started_on || x.assessment_started_on > x.report_date);
-  box.replaceChildren(
+  // append() leaves out the parts that do not apply (replaceChildren would print "null")
+  append(clear(box), [
     h('h2', { class: 'inc-title' }, x.title, ' ', stateBadge(x)),
     x.description ? h('p', { class: 'inc-description' }, x.description) : null,
     facts([
@@ -69,7 +70,7 @@ async function load(ctx, id, box) {
     table(t('inc.history'), [t('inc.history.time'), t('inc.history.kind')],
       (r.history || []).map((e) => h('tr', {},
         h('td', {}, h('a', { href: `#/logg/${e.seq}` }, fmtTime(e.time))),
-        h('td', {}, e.kind))), { captionHidden: true }));
+        h('td', {}, e.kind))), { captionHidden: true })]);
 }
 
 // A small form posting to path; fields: [[key, label, attrs, opts]]; fixed: extra body members.
