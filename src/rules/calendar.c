@@ -119,7 +119,9 @@ static const char *kind_sv(const char *kind)
 	         {"receipt", "Kvittens ska vara undertecknad"},
 	         {"shipment", "Leverans ska vara bekräftad"},
 	         {"exemption", "Undantag upphör"},
-	         {"verify", "Verifiera säkerhetsloggen"}};
+	         {"verify", "Verifiera säkerhetsloggen"},
+	         {"deviation", "Åtgärd i åtgärdsplanen"},
+	         {"incident_report", "Anmälan till Säkerhetspolisen"}};
 
 	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
 		if (strcmp(k[i].kind, kind) == 0)
