@@ -735,6 +735,25 @@ static void test_bad_input(void **state)
 	        SK_EINVAL);
 	assert_string_equal(err.field, "evaluation");
 	assert_int_equal(act(incident_close, &ssc, 9999, body("{}"), &err), SK_ENOTFOUND);
+	assert_int_equal(
+	        act(incident_update, &ssc, a, body("{s:s}", "detected_on", "2999-01-01"), &err),
+	        SK_EINVAL);
+	assert_string_equal(err.field, "detected_on");
+	assert_int_equal(act(incident_update, &ssc, a, body("{s:[i]}", "system_ids", 5), &err),
+	                 SK_EINVAL);
+	assert_string_equal(err.field, "system_ids");
+	{
+		json_t *b = body("{s:s}", "due_on", "2026-02-30");
+
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(deviation_update(g_model, &ssc, 3, b, &err), SK_EINVAL);
+		assert_string_equal(err.field, "due_on");
+		json_decref(b);
+		b = body("{s:s}", "title", "x");
+		assert_int_equal(deviation_update(g_model, &aud, 3, b, &err), SK_EPERM);
+		assert_int_equal(deviation_update(g_model, &ssc, 9999, b, &err), SK_ENOTFOUND);
+		json_decref(b);
+	}
 	assert_int_equal(deviation_set_status(g_model, &ssc, 3, "finished", NULL, &err), SK_EINVAL);
 	assert_string_equal(err.field, "status");
 	assert_int_equal(deviation_set_status(g_model, &ssc, 9999, "open", NULL, &err),
