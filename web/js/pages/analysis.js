@@ -209,7 +209,7 @@ function textIn(label, obj, key, opts = {}) {
     maxlength: String(opts.max || 300), rows: opts.area ? '3' : undefined, disabled: opts.disabled || undefined,
   });
   input.value = obj[key] == null ? '' : String(obj[key]);
-  input.addEventListener('input', () => { obj[key] = input.value; });
+  input.addEventListener('input', () => { obj[key] = input.value; if (opts.onInput) opts.onInput(); });
   return h('div', { class: 'field' }, h('label', { for: id }, label), input);
 }
 
@@ -297,7 +297,13 @@ const STEP_RENDER = {
           numeric: true, disabled: dis,
           onChange: () => { if (x.kind !== 2) delete x.level; if (x.kind !== 1) delete x.class; draw(ctx, root, st); },
         }),
-        textIn(t('an.name'), x, 'name', { disabled: dis }),
+        textIn(t('an.name'), x, 'name', {
+          disabled: dis,
+          onInput: () => {
+            const th = root.querySelector(`table.an-matrix tr[data-asset="${x.id}"] th`);
+            if (th) th.textContent = `${x.id}. ${x.name}`;
+          },
+        }),
         x.kind === 2 ? selectIn(t('an.level'), x, 'level', LEVELS.map((l) => [l, t(`an.level.${l}`)]), { empty: t('an.choose'), disabled: dis }) : null,
         x.kind === 1 ? selectIn(t('an.class'), x, 'class', CLASSES.map((c) => [c, c]), { empty: t('an.choose'), disabled: dis }) : null,
       ], (id) => ({ id, kind: 2, name: '', perspectives: [] })),
