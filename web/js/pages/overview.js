@@ -16,14 +16,10 @@ const SVG = 'http://www.w3.org/2000/svg';
 
 // The registers still to come (marked as such, no fake data).
 const COMING = [
-  ['ssa', '2 kap. 1–11 §§'],
-  ['docs', '3 kap.'],
   ['keys', '5 kap. 5–6 §§'],
   ['personnel', '6 kap.'],
   ['sua', '7 kap.'],
-  ['incidents', '2 kap. 15–19 §§'],
   ['systems', '4 kap.'],
-  ['plan', '2 kap. 12 och 14 §§'],
 ];
 
 export function render(ctx) {
