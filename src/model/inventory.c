@@ -1190,11 +1190,15 @@ json_t *inventory_lost_get(struct model *m, const struct principal *p, int64_t i
  * copy exists (EXPLAIN QUERY PLAN: SEARCH c USING INDEX copy_inventory_due
  * (<expr><?)); their documents are looked up by key in an EXISTS (a join
  * built a bloom filter over every document). The state term must read as the
- * index's WHERE for the planner to use it.
+ * index's WHERE for the planner to use it. Without statistics the planner
+ * preferred copy_by_state and sorted every overdue copy (0.45 s over a
+ * million copies): INDEXED BY pins the range, and the order follows the
+ * index (due day, document, copy), so no sort is needed before the LIMIT.
  */
 #define COPY_DUE "coalesce(c.last_inventoried_on, substr(c.created_at, 1, 10))"
 #define OVERDUE_COPY_WHERE                                                                         \
-	" FROM copy c WHERE c.state IN " COPY_PRESENT " AND " COPY_DUE " < ?1 AND EXISTS (SELECT " \
+	" FROM copy c INDEXED BY copy_inventory_due WHERE c.state IN " COPY_PRESENT                \
+	" AND " COPY_DUE " < ?1 AND EXISTS (SELECT "                                               \
 	"1 FROM document d WHERE d.id = c.document_id AND (d.class = 'KH' OR (d.class IN ('K', "   \
 	"'H') AND d.form = 'physical')) AND " RANK("d.class") " <= ?2)"
 #define OVERDUE_MEDIUM_WHERE                                                                       \
@@ -1266,8 +1270,8 @@ int inventory_overdue(struct store_reader *r, const char *before_date, enum clea
 	        "SELECT c.id, d.class, c.state, c.holder_person_id, c.space_id, "
 	        "c.last_inventoried_on, d.id, d.designation, c.number FROM (SELECT "
 	        "c.*" OVERDUE_COPY_WHERE " ORDER BY " COPY_DUE
-	        ", c.id LIMIT ?3) c JOIN document d ON d.id = "
-	        "c.document_id ORDER BY " COPY_DUE ", c.id";
+	        ", c.document_id, c.id LIMIT ?3) c JOIN document d ON d.id = "
+	        "c.document_id ORDER BY " COPY_DUE ", c.document_id, c.id";
 	static const char copy_count[] = "SELECT count(*)" OVERDUE_COPY_WHERE;
 	static const char medium_sql[] =
 	        "SELECT id, class, state, holder_person_id, space_id, last_inventoried_on, "

@@ -26,7 +26,11 @@
 #define COPY_LABEL "d.designation || ' ex ' || c.number"
 
 /* The copies 3 kap. 21 § asks to inventory: KH documents, K and H physical. */
-#define INVENTORY_SCOPE "(d.class = 'KH' OR (d.class IN ('K', 'H') AND d.form = 'physical'))"
+/*
+ * The unary + keeps the planner off document_by_class: restricted to a batch's
+ * documents, the rule must drive from their ids (2 ms instead of 0.2 s).
+ */
+#define INVENTORY_SCOPE "(+d.class = 'KH' OR (+d.class IN ('K', 'H') AND d.form = 'physical'))"
 #define COPY_HELD       "c.state IN ('in_register', 'issued', 'returned', 'archived')"
 #define COPY_SINCE      "coalesce(c.last_inventoried_on, substr(c.created_at, 1, 10))"
 #define MEDIUM_SINCE    "coalesce(m.last_inventoried_on, substr(m.created_at, 1, 10))"
