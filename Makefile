@@ -55,6 +55,10 @@ $(BUILD)/libskydd.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
+# The files that compile SKYDD_VERSION in are rebuilt when VERSION changes.
+VERSIONED := $(patsubst %.c,$(BUILD)/%.o,$(shell grep -rl SKYDD_VERSION src --include='*.c'))
+$(VERSIONED): VERSION
+
 $(BUILD)/%.o: %.c $(HEADERS) | build/gen/embedded.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<

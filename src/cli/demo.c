@@ -26,13 +26,15 @@
 extern char **environ;
 
 static const char demo_usage[] =
-        "usage: skydd demo [--data DIR] [--listen ADDR:PORT] [--no-tls] [--setup-only]\n\n"
+        "usage: skydd demo [--data DIR] [--listen ADDR:PORT] [--no-tls] [--setup-only]\n"
+        "                  [--no-sample]\n\n"
         "Creates a demo instance in DIR (default ./demo-data) if absent, with sample\n"
         "identities and roles and a self-signed certificate, then serves it (default\n"
         "https://localhost:8443) and prints the URL and the demo logins with their\n"
         "TOTP secrets. Stop it with Ctrl-C.\n\n"
         "  --no-tls       serve plain http (loopback only)\n"
-        "  --setup-only   create the instance and print the logins, do not serve\n";
+        "  --setup-only   create the instance and print the logins, do not serve\n"
+        "  --no-sample    only the sample people: no sample register, no action plan\n";
 
 struct demo_user {
 	const char *username, *name;
@@ -135,7 +137,7 @@ static bool make_cert(const char *dir, char *cert, char *key, size_t cap)
 	}
 }
 
-static int setup(const char *dir, FILE *logins)
+static int setup(const char *dir, FILE *logins, bool sample)
 {
 	struct model_err err = {0};
 	struct store *s = NULL;
@@ -213,7 +215,7 @@ static int setup(const char *dir, FILE *logins)
 	}
 	if (rc)
 		fprintf(stderr, "skydd: demo: %s\n", err.msg[0] ? err.msg : sk_strerror(rc));
-	else
+	else if (sample)
 		rc = demo_register(m, &ids, logins);
 	model_close(m);
 	store_close(s);
@@ -232,14 +234,17 @@ static void ready(void *ctx, unsigned port)
 
 int cmd_demo(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        {"data", required_argument, NULL, 'd'}, {"listen", required_argument, NULL, 'l'},
-	        {"no-tls", no_argument, NULL, 'n'},     {"setup-only", no_argument, NULL, 's'},
-	        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+	                                     {"listen", required_argument, NULL, 'l'},
+	                                     {"no-tls", no_argument, NULL, 'n'},
+	                                     {"setup-only", no_argument, NULL, 's'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {"no-sample", no_argument, NULL, 'S'},
+	                                     {NULL, 0, NULL, 0}};
 	const char *dir = "./demo-data", *listen = "127.0.0.1:8443";
 	char path[4200], cert[4300], key[4300], *text = NULL;
 	struct cli_serve_opts so = {0};
-	bool tls = true, serve = true;
+	bool tls = true, serve = true, sample = true;
 	struct stat st;
 	struct buf out;
 	FILE *f;
@@ -247,7 +252,7 @@ int cmd_demo(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "d:l:nsh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:l:nshS", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dir = optarg;
@@ -260,6 +265,9 @@ int cmd_demo(int argc, char **argv)
 			break;
 		case 's':
 			serve = false;
+			break;
+		case 'S':
+			sample = false;
 			break;
 		case 'h':
 			fputs(demo_usage, stdout);
@@ -282,7 +290,7 @@ int cmd_demo(int argc, char **argv)
 		f = fd >= 0 ? fdopen(fd, "w") : NULL;
 		if (!f)
 			return cli_error(CLI_USAGE, "demo: cannot write %s", path);
-		rc = setup(dir, f);
+		rc = setup(dir, f, sample);
 		fclose(f);
 		if (rc)
 			return cli_error(CLI_USAGE, "demo: setting up %s failed: %s", dir,

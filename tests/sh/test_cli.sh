@@ -373,6 +373,26 @@ else
 fi
 run "$SKYDD" verify --data "$DEMO" --replay --against "$DEMO/checkpoints.log"
 expect_rc 0 "verify --replay --against passes on the demo instance"
+check "the demo's sample register: 7 persons, 4 approved spaces, 5 documents, 2 media" \
+	all '[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM person")" = 7 ]' \
+	'[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM space WHERE status = '"'approved'"'")" = 4 ]' \
+	'[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM document")" = 5 ]' \
+	'[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM medium")" = 2 ]'
+check "the demo: Eva (first login) has one pending receipt for a K copy" \
+	[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM receipt r JOIN person p ON p.id = r.person_id JOIN identity i ON i.id = p.identity_id WHERE i.username = 'eva' AND r.state = 'pending' AND r.class = 'K'")" = 1 ]
+check "the demo: the KH container is approved by the head (5 kap. 10 §)" \
+	[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM space s JOIN role_grant g ON g.identity_id = s.decided_by AND g.role = 'chief' WHERE s.max_class = 'KH'")" = 1 ]
+if [ -f "${SKYDD_SHARED:-../shared}/data/handlingsplan-2021.json" ]; then
+	check "the demo imports the national action plan (94 measures)" \
+		[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM plan_measure")" = 94 ]
+fi
+run "$SKYDD" check --data "$DEMO" --json
+check "skydd check runs over the demo register (exit 0 or 1, JSON findings)" \
+	all '[ "$RC" -le 1 ]' 'python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$T/out"'
+run "$SKYDD" demo --data "$T/demo-bare" --setup-only --no-sample
+check "demo --no-sample: the people only, no register" \
+	all '[ "$RC" -eq 0 ]' '[ "$(sq "$T/demo-bare/skydd.db" "SELECT count(*) FROM document")" = 0 ]' \
+	'[ "$(sq "$T/demo-bare/skydd.db" "SELECT count(*) FROM person")" = 0 ]'
 run "$SKYDD" checkpoint --data "$DEMO"
 cp "$T/out" "$T/demo.note"
 if verify_note "$T/demo.note" "$DEMO/verifier.key"; then
