@@ -10,58 +10,14 @@
 set -u
 # shellcheck source=tests/sh/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/sh/reglib.sh
+. "$(dirname "$0")/reglib.sh"
 need_file "$SKYDD"
 need_prog curl oathtool date sed grep
-setup_tmp
+reg_setup
 
-SERVER_PID=""
-cleanup() {
-	if [ -n "$SERVER_PID" ]; then
-		kill -TERM "$SERVER_PID" 2>/dev/null
-		wait "$SERVER_PID" 2>/dev/null
-	fi
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT
-trap 'cleanup; exit 143' TERM
-
-unset SKYDD_URL SKYDD_TOKEN SKYDD_CACERT SKYDD_TOTP_CODE
-TODAY=$(date -u +%F)
-PW='Korrekt-Hast-Batteri-77'
-
-json_str() {
-	sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" "$2" | head -n 1
-}
-json_num() {
-	sed -n "s/.*\"$1\":\\([0-9][0-9]*\\).*/\\1/p" "$2" | head -n 1
-}
-
-# api METHOD PATH WHO [BODY]: the API with WHO's bearer token; body in $T/resp, status in $STATUS.
-api() {
-	_tok=$(sed -n 's/.*"token": *"\([^"]*\)".*/\1/p' "$T/cfg.$3/skydd/session")
-	if [ $# -ge 4 ]; then
-		STATUS=$(curl -s -o "$T/resp" -w '%{http_code}' -X "$1" \
-			-H "Authorization: Bearer $_tok" -H 'Content-Type: application/json' \
-			--data-binary "$4" "$URL$2")
-	else
-		STATUS=$(curl -s -o "$T/resp" -w '%{http_code}' -X "$1" \
-			-H "Authorization: Bearer $_tok" "$URL$2")
-	fi
-}
-
-# expect_api STATUS REGEX DESC
-expect_api() {
-	if echo "$STATUS" | grep -Eq "^($1)\$" && grep -Eq -- "$2" "$T/resp"; then
-		ok "$3"
-	else
-		not_ok "$3"
-		diag "expected $1 /$2/, got $STATUS: $(head -c 400 "$T/resp")"
-	fi
-}
-
-# ledger_size: the number of entries (GET /api/v1/ledger as anna, the ssc).
-ledger_size() {
+# api_ledger_size: the number of entries (GET /api/v1/ledger as anna, the ssc).
+api_ledger_size() {
 	api GET "/api/v1/ledger?order=desc&limit=1" anna
 	json_num size "$T/resp"
 }
@@ -71,11 +27,11 @@ ledger_size() {
 refused_unchanged() {
 	_want=$1 _re=$2 _desc=$3
 	shift 3
-	_before=$(ledger_size)
+	_before=$(api_ledger_size)
 	api "$@"
 	_st=$STATUS
 	cp "$T/resp" "$T/resp.keep"
-	_after=$(ledger_size)
+	_after=$(api_ledger_size)
 	STATUS=$_st
 	cp "$T/resp.keep" "$T/resp"
 	if [ -n "$_before" ] && [ "$_before" = "$_after" ]; then
@@ -84,49 +40,6 @@ refused_unchanged() {
 		not_ok "$_desc (nothing changed)"
 		diag "ledger size $_before -> $_after; $STATUS $(head -c 300 "$T/resp")"
 	fi
-}
-
-as() {
-	_who=$1
-	shift
-	run env XDG_CONFIG_HOME="$T/cfg.$_who" "$SKYDD" "$@"
-}
-
-expect_one_line() {
-	if [ "$RC" -eq "$1" ] && one_line_stderr && grep -Eq -- "$2" "$T/err"; then
-		ok "$3"
-	else
-		not_ok "$3"
-		diag "expected exit $1 and one stderr line matching /$2/"
-		show_output
-	fi
-}
-
-checks() {
-	if eval "$2"; then
-		ok "$1"
-	else
-		not_ok "$1"
-		show_output
-		diag "api: $STATUS $(head -c 300 "$T/resp" 2>/dev/null)"
-	fi
-}
-
-totp() {
-	CODE=$(oathtool --totp -b "$1" -N "@$(date +%s)")
-}
-
-enrol() {
-	mkdir -p "$T/cfg.$1"
-	printf '%s\n%s\n%s\n' "$2" "$PW" "$PW" >"$T/in"
-	run env XDG_CONFIG_HOME="$T/cfg.$1" "$SKYDD" login --url "$URL" --user "$1" \
-		--code 000000 <"$T/in"
-	_secret=$(sed -n 's/^TOTP secret (base32): //p' "$T/out")
-	totp "$_secret"
-	printf '%s\n%s\n%s\n' "$2" "$PW" "$PW" >"$T/in"
-	run env XDG_CONFIG_HOME="$T/cfg.$1" SKYDD_TOTP_CODE="$CODE" "$SKYDD" login \
-		--url "$URL" --user "$1" <"$T/in"
-	[ "$RC" -eq 0 ]
 }
 
 # ---- help and usage, no server needed ----
@@ -166,63 +79,14 @@ run "$SKYDD" media list --state 'in use'
 expect_one_line 2 "letters, digits" "media list --state with a space: exit 2, one line"
 
 # ---- an instance, its server, the people ----
-I=$T/inst
-if ! "$SKYDD" init --data "$I" --user anna --json >"$T/init.json" 2>"$T/init.err"; then
-	not_ok "init"
-	diag "$(cat "$T/init.err")"
-	finish
-fi
-OTP=$(json_str one_time_password "$T/init.json")
-SECRET=$(json_str totp_secret "$T/init.json")
-for _try in 1 2 3 4 5; do
-	PORT=$(rand_between 20000 60999)
-	"$SKYDD" serve --data "$I" --listen "127.0.0.1:$PORT" >"$T/serve.log" 2>&1 &
-	SERVER_PID=$!
-	_i=0
-	while [ "$_i" -lt 300 ] && kill -0 "$SERVER_PID" 2>/dev/null &&
-		! curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
-	kill -TERM "$SERVER_PID" 2>/dev/null
-	wait "$SERVER_PID" 2>/dev/null
-	SERVER_PID=""
-done
-if [ -z "$SERVER_PID" ]; then
-	not_ok "skydd serve answers /healthz"
-	finish
-fi
-URL=http://127.0.0.1:$PORT
+init_instance
+need_server
+login_anna "anna (ssc, admin) logs in"
 
-mkdir -p "$T/cfg.anna"
-totp "$SECRET"
-printf '%s\n%s\n%s\n' "$OTP" "$PW" "$PW" >"$T/in"
-run env XDG_CONFIG_HOME="$T/cfg.anna" "$SKYDD" login --url "$URL" --user anna --code "$CODE" \
-	<"$T/in"
-expect_rc 0 "anna (ssc, admin) logs in"
-
-# new_user NAME ROLE CLEARANCE: enrolled; its identity id in $UID_OUT.
-new_user() {
-	as anna user create --username "$1" --name "$1" --clearance "$3" --json
-	_otp=$(json_str one_time_password "$T/out")
-	UID_OUT=$(sed -n 's/.*"identity":{[^}]*"id":\([0-9]*\).*/\1/p' "$T/out")
-	_until=""
-	[ "$2" = admin ] && _until="--until $(date -u -d '+6 months' +%F)"
-	# shellcheck disable=SC2086
-	as anna grant create --identity "$UID_OUT" --role "$2" --decision T-1 --from "$TODAY" $_until
-	[ "$RC" -eq 0 ] && enrol "$1" "$_otp"
-}
 new_user rut registrar H && RUT=$UID_OUT && new_user carl chief KH && CARL=$UID_OUT &&
 	new_user sara ssc KH && new_user stig staff KH && STIG=$UID_OUT &&
 	new_user olof auditor K && new_user adam admin none && ADAM=$UID_OUT
-if [ -n "${ADAM:-}" ]; then
-	ok "a registrar, the chief, an ssc, staff, an auditor and an admin are enrolled"
-else
-	not_ok "a registrar, the chief, an ssc, staff, an auditor and an admin are enrolled"
-	show_output
-	finish
-fi
+enrolled "${ADAM:-}" "a registrar, the chief, an ssc, staff, an auditor and an admin are enrolled"
 
 # ---- persons ----
 as rut person add --name "Olle Utan Inlogg" --unit "Enhet 2" --json
@@ -427,10 +291,7 @@ checks "space show --json prints the API's JSON" \
 	'[ "$RC" -eq 0 ] && grep -q "\"space\"" "$T/out" && grep -q "\"max_class\": *\"KH\"" "$T/out"'
 
 # ---- the ledger replays to the same tables ----
-kill -TERM "$SERVER_PID" 2>/dev/null
-wait "$SERVER_PID" 2>/dev/null
-SERVER_PID=""
-run "$SKYDD" verify --data "$I" --replay
-expect_rc 0 "skydd verify --replay: the projections equal the ledger's replay"
+stop_server
+replay_check "skydd verify --replay: the projections equal the ledger's replay"
 
 finish

@@ -1,0 +1,240 @@
+# Shared helpers for the register suites (test_records, test_documents,
+# test_decisions, test_io, test_inventory, test_rules, test_plans,
+# test_analysis, test_incidents): an instance with a running 'skydd serve',
+# logins with TOTP enrolment, API calls with curl, "nothing changed" checks.
+# POSIX sh; sourced after lib.sh, never run.
+
+PW='Korrekt-Hast-Batteri-77'
+SERVER_PID=""
+SERVER_PIDS=""
+STATUS=""
+
+# reg_setup: $T (setup_tmp) plus traps that also stop every server started,
+# a clean environment (no SKYDD_URL, token, CA, TOTP code or clock offset)
+# and TODAY (UTC).
+reg_setup() {
+	setup_tmp
+	trap reg_cleanup EXIT
+	trap 'reg_cleanup; exit 130' INT
+	trap 'reg_cleanup; exit 143' TERM
+	unset SKYDD_URL SKYDD_TOKEN SKYDD_CACERT SKYDD_TOTP_CODE SKYDD_CLOCK_OFFSET
+	TODAY=$(date -u +%F)
+}
+
+reg_cleanup() {
+	for _p in $SERVER_PIDS; do
+		kill -TERM "$_p" 2>/dev/null
+		wait "$_p" 2>/dev/null
+	done
+	rm -rf "$T"
+}
+
+# stop_server: stops the server start_server started last (if any).
+stop_server() {
+	if [ -n "$SERVER_PID" ]; then
+		kill -TERM "$SERVER_PID" 2>/dev/null
+		wait "$SERVER_PID" 2>/dev/null
+		SERVER_PIDS=$(echo " $SERVER_PIDS " | sed "s/ $SERVER_PID / /")
+	fi
+	SERVER_PID=""
+}
+
+# start_server [ENV...]: 'skydd serve' over $I on a free port (up to 10
+# tries), with the environment assignments ENV; waits for /healthz and sets
+# SERVER_PID, PORT and URL. Returns non-zero when no server answered.
+start_server() {
+	for _try in 1 2 3 4 5 6 7 8 9 10; do
+		PORT=$(rand_between 20000 60999)
+		env "$@" "$SKYDD" serve --data "$I" --listen "127.0.0.1:$PORT" >"$T/serve.log" 2>&1 &
+		SERVER_PID=$!
+		SERVER_PIDS="$SERVER_PIDS $SERVER_PID"
+		_i=0
+		while [ "$_i" -lt 300 ] && kill -0 "$SERVER_PID" 2>/dev/null &&
+			! curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do
+			sleep 0.1
+			_i=$((_i + 1))
+		done
+		if curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then
+			URL=http://127.0.0.1:$PORT
+			return 0
+		fi
+		stop_server
+	done
+	return 1
+}
+
+# need_server [ENV...]: start_server, or one "not ok" line and the end.
+need_server() {
+	if ! start_server "$@"; then
+		not_ok "skydd serve answers /healthz"
+		finish
+	fi
+}
+
+# init_instance: 'skydd init' of I=$T/inst with anna as the first user; her
+# one-time password in $OTP and TOTP secret in $SECRET (or "not ok - init"
+# and the end).
+init_instance() {
+	I=$T/inst
+	if ! "$SKYDD" init --data "$I" --user anna --json >"$T/init.json" 2>"$T/init.err"; then
+		not_ok "init"
+		diag "$(cat "$T/init.err")"
+		finish
+	fi
+	OTP=$(json_str one_time_password "$T/init.json")
+	SECRET=$(json_str totp_secret "$T/init.json")
+}
+
+# login_anna DESC: anna's first login at $URL (new password, her TOTP
+# secret from init), config in $T/cfg.anna; checked as DESC (exit 0).
+login_anna() {
+	mkdir -p "$T/cfg.anna"
+	totp "$SECRET"
+	printf '%s\n%s\n%s\n' "$OTP" "$PW" "$PW" >"$T/in"
+	run env XDG_CONFIG_HOME="$T/cfg.anna" "$SKYDD" login --url "$URL" --user anna \
+		--code "$CODE" <"$T/in"
+	expect_rc 0 "$1"
+}
+
+# totp SECRET: the current TOTP code of the base32 SECRET in $CODE.
+totp() {
+	CODE=$(oathtool --totp -b "$1" -N "@$(date +%s)")
+}
+
+# enrol USER OTP: USER's first login (new password $PW, TOTP from the secret
+# the CLI shows, kept in $T/secret.USER); config in $T/cfg.USER. True on exit 0.
+enrol() {
+	mkdir -p "$T/cfg.$1"
+	printf '%s\n%s\n%s\n' "$2" "$PW" "$PW" >"$T/in"
+	run env XDG_CONFIG_HOME="$T/cfg.$1" "$SKYDD" login --url "$URL" --user "$1" \
+		--code 000000 <"$T/in"
+	_secret=$(sed -n 's/^TOTP secret (base32): //p' "$T/out")
+	printf '%s\n' "$_secret" >"$T/secret.$1"
+	totp "$_secret"
+	printf '%s\n%s\n%s\n' "$2" "$PW" "$PW" >"$T/in"
+	run env XDG_CONFIG_HOME="$T/cfg.$1" SKYDD_TOTP_CODE="$CODE" "$SKYDD" login \
+		--url "$URL" --user "$1" <"$T/in"
+	[ "$RC" -eq 0 ]
+}
+
+# new_user NAME ROLE [CLEARANCE]: anna creates identity NAME (cleared for
+# CLEARANCE, default KH) and grants ROLE from today (the admin role until
+# six months from now); NAME enrols. Its identity id in $UID_OUT.
+new_user() {
+	as anna user create --username "$1" --name "$1" --clearance "${3:-KH}" --json
+	_otp=$(json_str one_time_password "$T/out")
+	UID_OUT=$(sed -n 's/.*"identity":{[^}]*"id":\([0-9]*\).*/\1/p' "$T/out")
+	_until=""
+	[ "$2" = admin ] && _until="--until $(date -u -d '+6 months' +%F)"
+	# shellcheck disable=SC2086
+	as anna grant create --identity "$UID_OUT" --role "$2" --decision T-1 --from "$TODAY" $_until
+	[ "$RC" -eq 0 ] && enrol "$1" "$_otp"
+}
+
+# enrolled VALUE DESC: ok DESC when VALUE (the last new_user's id) is set,
+# else "not ok", what the last command printed, and the end.
+enrolled() {
+	if [ -n "$1" ]; then
+		ok "$2"
+	else
+		not_ok "$2"
+		show_output
+		finish
+	fi
+}
+
+# as WHO CMD...: the CLI with WHO's session ($T/cfg.WHO); with AS_URL=yes
+# "--url $URL" is appended (for suites whose server moves).
+as() {
+	_who=$1
+	shift
+	if [ "${AS_URL:-}" = yes ]; then
+		run env XDG_CONFIG_HOME="$T/cfg.$_who" "$SKYDD" "$@" --url "$URL"
+	else
+		run env XDG_CONFIG_HOME="$T/cfg.$_who" "$SKYDD" "$@"
+	fi
+}
+
+# json_str KEY FILE / json_num KEY FILE: the first value of "KEY" in compact JSON.
+json_str() {
+	sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" "$2" | head -n 1
+}
+json_num() {
+	sed -n "s/.*\"$1\":\\([0-9][0-9]*\\).*/\\1/p" "$2" | head -n 1
+}
+
+# py EXPR FILE: prints the python3 expression EXPR over the JSON in FILE
+# (bound to d).
+py() {
+	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$2"
+}
+
+# api METHOD PATH WHO [BODY]: the API at $URL with WHO's bearer token (from
+# $T/cfg.WHO); BODY goes to curl --data-binary as JSON ("@FILE" sends a
+# file). The body in $T/resp, the headers in $T/hdr, the status in $STATUS.
+api() {
+	_tok=$(sed -n 's/.*"token": *"\([^"]*\)".*/\1/p' "$T/cfg.$3/skydd/session")
+	if [ $# -ge 4 ]; then
+		STATUS=$(curl -s -D "$T/hdr" -o "$T/resp" -w '%{http_code}' -X "$1" \
+			-H "Authorization: Bearer $_tok" -H 'Content-Type: application/json' \
+			--data-binary "$4" "$URL$2")
+	else
+		STATUS=$(curl -s -D "$T/hdr" -o "$T/resp" -w '%{http_code}' -X "$1" \
+			-H "Authorization: Bearer $_tok" "$URL$2")
+	fi
+}
+
+# expect_api STATUS REGEX DESC: the last api call answered STATUS (an
+# extended regex: "200|201" allowed) with a body matching REGEX.
+expect_api() {
+	if echo "$STATUS" | grep -Eq "^($1)\$" && grep -Eq -- "$2" "$T/resp"; then
+		ok "$3"
+	else
+		not_ok "$3"
+		diag "expected $1 /$2/, got $STATUS: $(head -c 600 "$T/resp")"
+	fi
+}
+
+# expect_one_line RC REGEX DESC: the last run exited RC with one "skydd:"
+# line on stderr matching REGEX.
+expect_one_line() {
+	if [ "$RC" -eq "$1" ] && one_line_stderr && grep -Eq -- "$2" "$T/err"; then
+		ok "$3"
+	else
+		not_ok "$3"
+		diag "expected exit $1 and one stderr line matching /$2/"
+		show_output
+	fi
+}
+
+# checks DESC EXPR: one check that passes when the shell expression EXPR
+# (run with eval) is true; on failure shows the last run and api call.
+checks() {
+	if eval "$2"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		show_output
+		[ -n "$STATUS" ] && diag "api: $STATUS $(head -c 300 "$T/resp" 2>/dev/null)"
+	fi
+	return 0
+}
+
+# ledger_size: the number of ledger entries, read by sqlite3 (the outsider).
+ledger_size() {
+	sq "$I/skydd.db" "SELECT count(*) FROM ledger"
+}
+
+# db_hash SQL...: the SHA-256 of what the queries print from $I/skydd.db
+# (read by sqlite3; a failing query adds "error SQL"), for "nothing changed".
+db_hash() {
+	for _q in "$@"; do
+		sq "$I/skydd.db" "$_q" || echo "error $_q"
+	done | sha256sum | cut -d ' ' -f 1
+}
+
+# replay_check DESC: 'skydd verify --replay' of $I exits 0 (checked as DESC).
+replay_check() {
+	run "$SKYDD" verify --data "$I" --replay
+	expect_rc 0 "$1"
+}
