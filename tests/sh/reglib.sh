@@ -238,3 +238,23 @@ replay_check() {
 	run "$SKYDD" verify --data "$I" --replay
 	expect_rc 0 "$1"
 }
+
+# person_of NAME IDENTITY: the registrar (rut) records person NAME, linked
+# to login IDENTITY unless it is ""; its id in $PID_OUT. True on 200/201.
+person_of() {
+	if [ -n "$2" ]; then
+		api POST /api/v1/persons rut "{\"name\":\"$1\",\"identity_id\":$2}"
+	else
+		api POST /api/v1/persons rut "{\"name\":\"$1\"}"
+	fi
+	PID_OUT=$(json_num id "$T/resp")
+	[ "$STATUS" = 201 ] || [ "$STATUS" = 200 ]
+}
+
+# new_doc BODY: the registrar (rut) registers a document from the JSON BODY;
+# its id in $DOC. True on 200/201.
+new_doc() {
+	api POST /api/v1/documents rut "$1"
+	DOC=$(json_num id "$T/resp")
+	[ "$STATUS" = 201 ] || [ "$STATUS" = 200 ]
+}
