@@ -11,95 +11,11 @@
 set -u
 # shellcheck source=tests/sh/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/sh/reglib.sh
+. "$(dirname "$0")/reglib.sh"
 need_file "$SKYDD"
 need_prog curl oathtool date sed grep
-setup_tmp
-
-SERVER_PID=""
-cleanup() {
-	if [ -n "$SERVER_PID" ]; then
-		kill -TERM "$SERVER_PID" 2>/dev/null
-		wait "$SERVER_PID" 2>/dev/null
-	fi
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT
-trap 'cleanup; exit 143' TERM
-
-unset SKYDD_URL SKYDD_TOKEN SKYDD_CACERT SKYDD_TOTP_CODE
-TODAY=$(date -u +%F)
-PW='Korrekt-Hast-Batteri-77'
-
-# json_str KEY FILE / json_num KEY FILE: the first value of "KEY" in compact JSON.
-json_str() {
-	sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" "$2" | head -n 1
-}
-json_num() {
-	sed -n "s/.*\"$1\":\\([0-9][0-9]*\\).*/\\1/p" "$2" | head -n 1
-}
-
-# api METHOD PATH WHO [BODY]: calls the API with WHO's bearer token; the body in
-# $T/resp, the status in $STATUS.
-api() {
-	_tok=$(sed -n 's/.*"token": *"\([^"]*\)".*/\1/p' "$T/cfg.$3/skydd/session")
-	if [ $# -ge 4 ]; then
-		STATUS=$(curl -s -o "$T/resp" -w '%{http_code}' -X "$1" \
-			-H "Authorization: Bearer $_tok" -H 'Content-Type: application/json' \
-			--data-binary "$4" "$URL$2")
-	else
-		STATUS=$(curl -s -o "$T/resp" -w '%{http_code}' -X "$1" \
-			-H "Authorization: Bearer $_tok" "$URL$2")
-	fi
-}
-
-# expect_api STATUS REGEX DESC: the last api call answered STATUS with a body matching REGEX.
-expect_api() {
-	if [ "$STATUS" = "$1" ] && grep -Eq -- "$2" "$T/resp"; then
-		ok "$3"
-	else
-		not_ok "$3"
-		diag "expected $1 /$2/, got $STATUS: $(head -c 400 "$T/resp")"
-	fi
-}
-
-# as WHO CMD...: runs the CLI with WHO's session.
-as() {
-	_who=$1
-	shift
-	run env XDG_CONFIG_HOME="$T/cfg.$_who" "$SKYDD" "$@"
-}
-
-# expect_one_line RC REGEX DESC: exit RC, one "skydd:" line on stderr matching REGEX.
-expect_one_line() {
-	if [ "$RC" -eq "$1" ] && one_line_stderr && grep -Eq -- "$2" "$T/err"; then
-		ok "$3"
-	else
-		not_ok "$3"
-		diag "expected exit $1 and one stderr line matching /$2/"
-		show_output
-	fi
-}
-
-# totp SECRET: CODE for now.
-totp() {
-	CODE=$(oathtool --totp -b "$1" -N "@$(date +%s)")
-}
-
-# enrol USER OTP: the first login (new password, TOTP from the secret the CLI shows).
-enrol() {
-	mkdir -p "$T/cfg.$1"
-	printf '%s\n%s\n%s\n' "$2" "$PW" "$PW" >"$T/in"
-	run env XDG_CONFIG_HOME="$T/cfg.$1" "$SKYDD" login --url "$URL" --user "$1" \
-		--code 000000 <"$T/in"
-	_secret=$(sed -n 's/^TOTP secret (base32): //p' "$T/out")
-	printf '%s\n' "$_secret" >"$T/secret.$1"
-	totp "$_secret"
-	printf '%s\n%s\n%s\n' "$2" "$PW" "$PW" >"$T/in"
-	run env XDG_CONFIG_HOME="$T/cfg.$1" SKYDD_TOTP_CODE="$CODE" "$SKYDD" login \
-		--url "$URL" --user "$1" <"$T/in"
-	[ "$RC" -eq 0 ]
-}
+reg_setup
 
 # ---- help and usage, no server needed ----
 for sub in list show new update approve revise report export deadlines; do
@@ -129,67 +45,14 @@ run "$SKYDD" assessment new --title X
 expect_one_line 2 "kind" "assessment new without --kind/--ref: exit 2, one line"
 
 # ---- an instance, its server, the people ----
-I=$T/inst
-if ! "$SKYDD" init --data "$I" --user anna --json >"$T/init.json" 2>"$T/init.err"; then
-	not_ok "init"
-	diag "$(cat "$T/init.err")"
-	finish
-fi
-OTP=$(json_str one_time_password "$T/init.json")
-SECRET=$(json_str totp_secret "$T/init.json")
-PORT=""
-for _try in 1 2 3 4 5; do
-	PORT=$(rand_between 20000 60999)
-	"$SKYDD" serve --data "$I" --listen "127.0.0.1:$PORT" >"$T/serve.log" 2>&1 &
-	SERVER_PID=$!
-	_i=0
-	while [ "$_i" -lt 300 ] && kill -0 "$SERVER_PID" 2>/dev/null &&
-		! curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
-	kill -TERM "$SERVER_PID" 2>/dev/null
-	wait "$SERVER_PID" 2>/dev/null
-	SERVER_PID=""
-done
-if [ -z "$SERVER_PID" ]; then
-	not_ok "skydd serve answers /healthz"
-	finish
-fi
-URL=http://127.0.0.1:$PORT
+init_instance
+need_server
+login_anna "anna (ssc, admin) logs in"
 
-mkdir -p "$T/cfg.anna"
-totp "$SECRET"
-printf '%s\n%s\n%s\n' "$OTP" "$PW" "$PW" >"$T/in"
-run env XDG_CONFIG_HOME="$T/cfg.anna" "$SKYDD" login --url "$URL" --user anna --code "$CODE" \
-	<"$T/in"
-expect_rc 0 "anna (ssc, admin) logs in"
-
-# new_user NAME ROLE: an identity with ROLE, enrolled; its id in $UID_OUT.
-new_user() {
-	as anna user create --username "$1" --name "$1" --clearance KH --json
-	_otp=$(json_str one_time_password "$T/out")
-	UID_OUT=$(sed -n 's/.*"identity":{[^}]*"id":\([0-9]*\).*/\1/p' "$T/out")
-	as anna grant create --identity "$UID_OUT" --role "$2" --decision T-1 --from "$TODAY"
-	[ "$RC" -eq 0 ] && enrol "$1" "$_otp"
-}
 new_user carl chief && CARL=$UID_OUT && new_user ulla auditor && ULLA=$UID_OUT &&
 	new_user stig staff && STIG=$UID_OUT
-if [ -n "${STIG:-}" ]; then
-	ok "the chief, an auditor and a staff member are enrolled"
-else
-	not_ok "the chief, an auditor and a staff member are enrolled"
-	show_output
-	finish
-fi
+enrolled "${STIG:-}" "the chief, an auditor and a staff member are enrolled"
 : "$CARL" "$ULLA"
-checks() {
-	if eval "$2"; then ok "$1"; else
-		not_ok "$1"
-		diag "$STATUS $(head -c 400 "$T/resp")"
-	fi
-}
 
 # ---- the analysis: a draft ----
 api POST /api/v1/analyses anna '{"title":"Säkerhetsskyddsanalys 2026"}'
@@ -325,10 +188,7 @@ check "findings: a vulnerability without a measure (2 kap. 9 §)" all '[ "$STATU
 	'grep -q "analysis.vulnerability.measure" "$T/resp"'
 
 # ---- the ledger replays to the same tables ----
-kill -TERM "$SERVER_PID" 2>/dev/null
-wait "$SERVER_PID" 2>/dev/null
-SERVER_PID=""
-run "$SKYDD" verify --data "$I" --replay
-expect_rc 0 "verify --replay: exit 0"
+stop_server
+replay_check "verify --replay: exit 0"
 
 finish
