@@ -11,115 +11,23 @@
 set -u
 # shellcheck source=tests/sh/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/sh/reglib.sh
+. "$(dirname "$0")/reglib.sh"
 need_file "$SKYDD"
 need_prog curl oathtool date sed grep sqlite3 python3 sha256sum
-setup_tmp
-
-SERVER_PID=""
-cleanup() {
-	if [ -n "$SERVER_PID" ]; then
-		kill -TERM "$SERVER_PID" 2>/dev/null
-		wait "$SERVER_PID" 2>/dev/null
-	fi
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT
-trap 'cleanup; exit 143' TERM
-
-unset SKYDD_URL SKYDD_TOKEN SKYDD_CACERT SKYDD_TOTP_CODE
-TODAY=$(date -u +%F)
-PW='Korrekt-Hast-Batteri-77'
+reg_setup
 SAMPLE=docs/import-sample.csv
-
-json_str() {
-	sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" "$2" | head -n 1
-}
-json_num() {
-	sed -n "s/.*\"$1\":\\([0-9][0-9]*\\).*/\\1/p" "$2" | head -n 1
-}
-
-# api METHOD PATH WHO [BODY-FILE]: WHO's bearer token; body in $T/resp, headers in
-# $T/hdr, status in $STATUS.
-api() {
-	_tok=$(sed -n 's/.*"token": *"\([^"]*\)".*/\1/p' "$T/cfg.$3/skydd/session")
-	if [ $# -ge 4 ]; then
-		STATUS=$(curl -s -D "$T/hdr" -o "$T/resp" -w '%{http_code}' -X "$1" \
-			-H "Authorization: Bearer $_tok" -H 'Content-Type: application/json' \
-			--data-binary "@$4" "$URL$2")
-	else
-		STATUS=$(curl -s -D "$T/hdr" -o "$T/resp" -w '%{http_code}' -X "$1" \
-			-H "Authorization: Bearer $_tok" "$URL$2")
-	fi
-}
-
-apij() {
-	printf '%s' "$4" >"$T/body.json"
-	api "$1" "$2" "$3" "$T/body.json"
-}
-
-expect_api() {
-	if [ "$STATUS" = "$1" ] && grep -Eq -- "$2" "$T/resp"; then
-		ok "$3"
-	else
-		not_ok "$3"
-		diag "expected $1 /$2/, got $STATUS: $(head -c 600 "$T/resp")"
-	fi
-}
 
 # import_body FILE DRY: the JSON body {"csv": <FILE as a string>, "dry_run": DRY}.
 import_body() {
 	python3 -c 'import json,sys; print(json.dumps({"csv": open(sys.argv[1], encoding="utf-8").read(), "dry_run": sys.argv[2] == "true"}))' "$1" "$2" >"$T/body.json"
 }
 
-as() {
-	_who=$1
-	shift
-	run env XDG_CONFIG_HOME="$T/cfg.$_who" "$SKYDD" "$@"
-}
-
-expect_one_line() {
-	if [ "$RC" -eq "$1" ] && one_line_stderr && grep -Eq -- "$2" "$T/err"; then
-		ok "$3"
-	else
-		not_ok "$3"
-		diag "expected exit $1 and one stderr line matching /$2/"
-		show_output
-	fi
-}
-
-checks() {
-	if eval "$2"; then
-		ok "$1"
-	else
-		not_ok "$1"
-		diag "status ${STATUS:-} $(head -c 400 "$T/resp" 2>/dev/null)"
-		show_output
-	fi
-}
-
-totp() {
-	CODE=$(oathtool --totp -b "$1" -N "@$(date +%s)")
-}
-
-enrol() {
-	mkdir -p "$T/cfg.$1"
-	printf '%s\n%s\n%s\n' "$2" "$PW" "$PW" >"$T/in"
-	run env XDG_CONFIG_HOME="$T/cfg.$1" "$SKYDD" login --url "$URL" --user "$1" \
-		--code 000000 <"$T/in"
-	_secret=$(sed -n 's/^TOTP secret (base32): //p' "$T/out")
-	totp "$_secret"
-	printf '%s\n%s\n%s\n' "$2" "$PW" "$PW" >"$T/in"
-	run env XDG_CONFIG_HOME="$T/cfg.$1" SKYDD_TOTP_CODE="$CODE" "$SKYDD" login \
-		--url "$URL" --user "$1" <"$T/in"
-	[ "$RC" -eq 0 ]
-}
-
 # state: a hash of the register's tables and the ledger's size (read by sqlite3, the outsider).
 state() {
-	sq "$I/skydd.db" "SELECT * FROM document ORDER BY id; SELECT * FROM copy ORDER BY id;
+	db_hash "SELECT * FROM document ORDER BY id; SELECT * FROM copy ORDER BY id;
 		SELECT * FROM receipt ORDER BY id; SELECT * FROM document_access ORDER BY 1, 2;
-		SELECT count(*) FROM ledger;" | sha256sum | cut -d ' ' -f 1
+		SELECT count(*) FROM ledger;"
 }
 
 # ---- no server needed ----
@@ -144,64 +52,24 @@ checks "a Latin-1 file: exit 1, line 3 named, nothing sent (no server needed)" \
 	'[ "$RC" -eq 1 ] && grep -q "^line 3: not UTF-8" "$T/out" && grep -q "nothing was sent" "$T/err"'
 
 # ---- an instance, its server, the people ----
-I=$T/inst
-if ! "$SKYDD" init --data "$I" --user anna --json >"$T/init.json" 2>"$T/init.err"; then
-	not_ok "init"
-	diag "$(cat "$T/init.err")"
-	finish
-fi
-OTP=$(json_str one_time_password "$T/init.json")
-SECRET=$(json_str totp_secret "$T/init.json")
-for _try in 1 2 3 4 5; do
-	PORT=$(rand_between 20000 60999)
-	"$SKYDD" serve --data "$I" --listen "127.0.0.1:$PORT" >"$T/serve.log" 2>&1 &
-	SERVER_PID=$!
-	_i=0
-	while [ "$_i" -lt 300 ] && kill -0 "$SERVER_PID" 2>/dev/null &&
-		! curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
-	kill -TERM "$SERVER_PID" 2>/dev/null
-	wait "$SERVER_PID" 2>/dev/null
-	SERVER_PID=""
-done
-if [ -z "$SERVER_PID" ]; then
-	not_ok "skydd serve answers /healthz"
-	finish
-fi
-URL=http://127.0.0.1:$PORT
+init_instance
+need_server
+login_anna "anna (ssc, admin) logs in"
 
-mkdir -p "$T/cfg.anna"
-totp "$SECRET"
-printf '%s\n%s\n%s\n' "$OTP" "$PW" "$PW" >"$T/in"
-run env XDG_CONFIG_HOME="$T/cfg.anna" "$SKYDD" login --url "$URL" --user anna --code "$CODE" \
-	<"$T/in"
-expect_rc 0 "anna (ssc, admin) logs in"
-
-# new_user NAME ROLE CLEARANCE: enrolled; its identity id in $UID_OUT.
-new_user() {
-	as anna user create --username "$1" --name "$1" --clearance "$3" --json
-	_otp=$(json_str one_time_password "$T/out")
-	UID_OUT=$(sed -n 's/.*"identity":{[^}]*"id":\([0-9]*\).*/\1/p' "$T/out")
-	as anna grant create --identity "$UID_OUT" --role "$2" --decision T-1 --from "$TODAY"
-	[ "$RC" -eq 0 ] && enrol "$1" "$_otp"
-}
 new_user rut registrar KH && new_user carl chief KH && CARL=$UID_OUT &&
 	new_user stig staff KH && STIG=$UID_OUT && new_user greta auditor H && GRETA=$UID_OUT
 checks "a registrar, the chief, a staff member and an auditor (H) are enrolled" \
 	'[ -n "${GRETA:-}" ]'
 
-apij POST /api/v1/spaces anna '{"kind":"container","name":"Kassaskåp A","max_class":"H","decision_ref":"SP-1"}'
+api POST /api/v1/spaces anna '{"kind":"container","name":"Kassaskåp A","max_class":"H","decision_ref":"SP-1"}'
 S_A=$(json_num id "$T/resp")
-apij POST /api/v1/spaces carl '{"kind":"container","name":"Valvet","max_class":"KH","decision_ref":"SP-2"}'
+api POST /api/v1/spaces carl '{"kind":"container","name":"Valvet","max_class":"KH","decision_ref":"SP-2"}'
 S_V=$(json_num id "$T/resp")
-apij POST /api/v1/systems anna '{"name":"Diariet","max_class":"H","decision_ref":"S-1"}'
+api POST /api/v1/systems anna '{"name":"Diariet","max_class":"H","decision_ref":"S-1"}'
 SYS=$(json_num id "$T/resp")
-apij POST /api/v1/persons rut '{"name":"Eva Ek"}'
+api POST /api/v1/persons rut '{"name":"Eva Ek"}'
 P_EVA=$(json_num id "$T/resp")
-apij POST /api/v1/persons rut "{\"name\":\"Stig Staff\",\"identity_id\":$STIG}"
+api POST /api/v1/persons rut "{\"name\":\"Stig Staff\",\"identity_id\":$STIG}"
 checks "two containers, a system and two persons are registered" \
 	'[ -n "$S_A" ] && [ -n "$S_V" ] && [ -n "$SYS" ] && [ -n "$P_EVA" ] && [ "$STATUS" = 201 ]'
 
@@ -209,7 +77,7 @@ checks "two containers, a system and two persons are registered" \
 BEFORE=$(state)
 refused() { # FILE STATUS REGEX DESC
 	import_body "$1" false
-	api POST /api/v1/documents/import rut "$T/body.json"
+	api POST /api/v1/documents/import rut "@$T/body.json"
 	expect_api "$2" "$3" "$4"
 	checks "  … and nothing changed ($4)" '[ "$(state)" = "$BEFORE" ]'
 }
@@ -230,7 +98,7 @@ refused "$T/names.csv" 422 '"field":"förvaring","line":3.*"field":"innehavare",
 
 # the dry run of the same file reports the same problems, changes nothing
 import_body "$T/names.csv" true
-api POST /api/v1/documents/import rut "$T/body.json"
+api POST /api/v1/documents/import rut "@$T/body.json"
 expect_api 200 '"dry_run":true.*"errors":2' "a dry run of a bad file: 200 with both problems"
 checks "  … and nothing changed (dry run)" '[ "$(state)" = "$BEFORE" ]'
 
@@ -344,16 +212,16 @@ api GET "/api/v1/documents/export.csv?class=Q" rut
 expect_api 400 '"field":"class"' "an unknown class filter: 400 naming class"
 
 # ---- bad requests: refused by the router before the handler ----
-apij POST /api/v1/documents/import rut '{"dry_run":true}'
+api POST /api/v1/documents/import rut '{"dry_run":true}'
 expect_api 400 '"missing_field".*"field":"csv"' "import without csv: 400 missing_field csv"
-apij POST /api/v1/documents/import rut '{"csv":""}'
+api POST /api/v1/documents/import rut '{"csv":""}'
 expect_api 400 '"field":"csv"' "import of an empty text: 400 naming csv"
-apij POST /api/v1/documents/import rut '{"csv":"titel;klass;form\n","dry_run":"yes"}'
+api POST /api/v1/documents/import rut '{"csv":"titel;klass;form\n","dry_run":"yes"}'
 expect_api 400 '"field":"dry_run"' "dry_run not a boolean: 400 naming dry_run"
-apij POST /api/v1/documents/import rut '{"csv":"a\u0001b"}'
+api POST /api/v1/documents/import rut '{"csv":"a\u0001b"}'
 expect_api 400 '"field":"csv"' "a control character in the text: 400 naming csv"
 python3 -c 'import json; print(json.dumps({"csv": "a" * (1024 * 1024)}))' >"$T/huge.json"
-api POST /api/v1/documents/import rut "$T/huge.json"
+api POST /api/v1/documents/import rut "@$T/huge.json"
 expect_api 413 '"too_large"' "a body over 1 MiB: 413"
 api GET "/api/v1/documents/export.xlsx?holder=x" rut
 expect_api 400 '"field":"holder"' "a holder that is not a number: 400 naming holder"
@@ -361,10 +229,7 @@ api GET "/api/v1/documents/export.csv?zz=1" rut
 expect_api 400 '"field":"zz"' "an unknown query parameter: 400"
 
 # ---- the ledger replays to the same tables ----
-kill -TERM "$SERVER_PID" 2>/dev/null
-wait "$SERVER_PID" 2>/dev/null
-SERVER_PID=""
-run "$SKYDD" verify --data "$I" --replay
-expect_rc 0 "skydd verify --replay: the projections equal the ledger's replay"
+stop_server
+replay_check "skydd verify --replay: the projections equal the ledger's replay"
 
 finish
