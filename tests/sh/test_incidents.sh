@@ -10,113 +10,13 @@
 set -u
 # shellcheck source=tests/sh/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/sh/reglib.sh
+. "$(dirname "$0")/reglib.sh"
 need_file "$SKYDD"
 need_prog curl oathtool python3 sqlite3 date sed grep
-setup_tmp
-
-SERVER_PID=""
-stop_server() {
-	if [ -n "$SERVER_PID" ]; then
-		kill -TERM "$SERVER_PID" 2>/dev/null
-		wait "$SERVER_PID" 2>/dev/null
-	fi
-	SERVER_PID=""
-}
-cleanup() {
-	stop_server
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT
-trap 'cleanup; exit 143' TERM
-
-unset SKYDD_URL SKYDD_TOKEN SKYDD_CACERT SKYDD_TOTP_CODE SKYDD_CLOCK_OFFSET
-TODAY=$(date -u +%F)
+reg_setup
+AS_URL=yes # the server restarts on another port: the CLI is given --url
 YDAY=$(date -u -d yesterday +%F)
-PW='Korrekt-Hast-Batteri-77'
-
-json_str() {
-	sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" "$2" | head -n 1
-}
-json_num() {
-	sed -n "s/.*\"$1\":\\([0-9][0-9]*\\).*/\\1/p" "$2" | head -n 1
-}
-py() {
-	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$2"
-}
-checks() {
-	if eval "$2"; then
-		ok "$1"
-	else
-		not_ok "$1"
-		show_output
-	fi
-}
-
-# start_server [ENV...]: a server on a free port (URL set).
-start_server() {
-	for _try in 1 2 3 4 5; do
-		PORT=$(rand_between 20000 60999)
-		env "$@" "$SKYDD" serve --data "$I" --listen "127.0.0.1:$PORT" >"$T/serve.log" 2>&1 &
-		SERVER_PID=$!
-		_i=0
-		while [ "$_i" -lt 300 ] && kill -0 "$SERVER_PID" 2>/dev/null &&
-			! curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do
-			sleep 0.1
-			_i=$((_i + 1))
-		done
-		if curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then
-			URL=http://127.0.0.1:$PORT
-			return 0
-		fi
-		stop_server
-	done
-	return 1
-}
-
-# api METHOD PATH WHO [BODY]: the body in $T/resp, the status in $STATUS.
-api() {
-	_tok=$(sed -n 's/.*"token": *"\([^"]*\)".*/\1/p' "$T/cfg.$3/skydd/session")
-	if [ $# -ge 4 ]; then
-		STATUS=$(curl -s -o "$T/resp" -w '%{http_code}' -X "$1" \
-			-H "Authorization: Bearer $_tok" -H 'Content-Type: application/json' \
-			--data-binary "$4" "$URL$2")
-	else
-		STATUS=$(curl -s -o "$T/resp" -w '%{http_code}' -X "$1" \
-			-H "Authorization: Bearer $_tok" "$URL$2")
-	fi
-}
-expect_api() {
-	if [ "$STATUS" = "$1" ] && grep -Eq -- "$2" "$T/resp"; then
-		ok "$3"
-	else
-		not_ok "$3"
-		diag "expected $1 /$2/, got $STATUS: $(head -c 400 "$T/resp")"
-	fi
-}
-as() {
-	_who=$1
-	shift
-	run env XDG_CONFIG_HOME="$T/cfg.$_who" "$SKYDD" "$@" --url "$URL"
-}
-totp() {
-	CODE=$(oathtool --totp -b "$1" -N "@$(date +%s)")
-}
-enrol() {
-	mkdir -p "$T/cfg.$1"
-	printf '%s\n%s\n%s\n' "$2" "$PW" "$PW" >"$T/in"
-	run env XDG_CONFIG_HOME="$T/cfg.$1" "$SKYDD" login --url "$URL" --user "$1" \
-		--code 000000 <"$T/in"
-	_secret=$(sed -n 's/^TOTP secret (base32): //p' "$T/out")
-	totp "$_secret"
-	printf '%s\n%s\n%s\n' "$2" "$PW" "$PW" >"$T/in"
-	run env XDG_CONFIG_HOME="$T/cfg.$1" SKYDD_TOTP_CODE="$CODE" "$SKYDD" login \
-		--url "$URL" --user "$1" <"$T/in"
-	[ "$RC" -eq 0 ]
-}
-ledger_size() {
-	sq "$I/skydd.db" "SELECT count(*) FROM ledger"
-}
 
 # ---- help and usage, no server needed ----
 for sub in list show new update report assess measure investigate close lesson; do
@@ -141,40 +41,13 @@ run "$SKYDD" deviation status 3
 checks "deviation status without the status: exit 2, one line" 'rc_one_line 2'
 
 # ---- an instance, its server, the people ----
-I=$T/inst
-if ! "$SKYDD" init --data "$I" --user anna --json >"$T/init.json" 2>"$T/init.err"; then
-	not_ok "init"
-	diag "$(cat "$T/init.err")"
-	finish
-fi
-OTP=$(json_str one_time_password "$T/init.json")
-SECRET=$(json_str totp_secret "$T/init.json")
-if ! start_server; then
-	not_ok "skydd serve answers /healthz"
-	finish
-fi
-mkdir -p "$T/cfg.anna"
-totp "$SECRET"
-printf '%s\n%s\n%s\n' "$OTP" "$PW" "$PW" >"$T/in"
-run env XDG_CONFIG_HOME="$T/cfg.anna" "$SKYDD" login --url "$URL" --user anna --code "$CODE" \
-	<"$T/in"
-expect_rc 0 "anna (ssc) logs in"
+init_instance
+need_server
+login_anna "anna (ssc) logs in"
 
-new_user() {
-	as anna user create --username "$1" --name "$1" --clearance "${3:-KH}" --json
-	_otp=$(json_str one_time_password "$T/out")
-	UID_OUT=$(sed -n 's/.*"identity":{[^}]*"id":\([0-9]*\).*/\1/p' "$T/out")
-	as anna grant create --identity "$UID_OUT" --role "$2" --decision T-1 --from "$TODAY"
-	[ "$RC" -eq 0 ] && enrol "$1" "$_otp"
-}
-if new_user stig staff && new_user sten staff && new_user ulla auditor && new_user carl chief
-then
-	ok "staff, an auditor and the chief are enrolled"
-else
-	not_ok "staff, an auditor and the chief are enrolled"
-	show_output
-	finish
-fi
+new_user stig staff && new_user sten staff && new_user ulla auditor && new_user carl chief &&
+	ENROLLED=yes
+enrolled "${ENROLLED:-}" "staff, an auditor and the chief are enrolled"
 
 # ---- staff report, and see only their own ----
 as stig incident new --title "Okänd person i arkivet" --occurred "$YDAY" --reportable yes \
@@ -298,7 +171,6 @@ else
 fi
 
 # ---- the ledger replays to the same tables ----
-run "$SKYDD" verify --data "$I" --replay
-expect_rc 0 "skydd verify --replay: the projections equal the ledger's replay"
+replay_check "skydd verify --replay: the projections equal the ledger's replay"
 
 finish
