@@ -9,42 +9,16 @@
 set -u
 # shellcheck source=tests/sh/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/sh/reglib.sh
+. "$(dirname "$0")/reglib.sh"
 need_file "$SKYDD"
 need_prog curl oathtool python3 date sed grep cmp
-setup_tmp
+reg_setup
+AS_URL=yes # the CLI is given --url
 
-SERVER_PID=""
-cleanup() {
-	if [ -n "$SERVER_PID" ]; then
-		kill -TERM "$SERVER_PID" 2>/dev/null
-		wait "$SERVER_PID" 2>/dev/null
-	fi
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT
-trap 'cleanup; exit 143' TERM
-
-unset SKYDD_URL SKYDD_TOKEN SKYDD_CACERT SKYDD_TOTP_CODE SKYDD_CLOCK_OFFSET
-TODAY=$(date -u +%F)
-PW='Korrekt-Hast-Batteri-77'
-
-json_str() {
-	sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" "$2" | head -n 1
-}
-
-# jq-less JSON checks: py EXPR FILE — EXPR over the parsed document j.
-py() {
+# jq-less JSON checks: py_true EXPR FILE — true when EXPR over the parsed document j is.
+py_true() {
 	python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if ($1) else 1)" "$2"
-}
-
-checks() {
-	if eval "$2"; then
-		ok "$1"
-	else
-		not_ok "$1"
-		show_output
-	fi
 }
 
 # ---- rules and the traceability document ----
@@ -52,7 +26,7 @@ run "$SKYDD" rules
 checks "skydd rules lists the rules" '[ "$RC" -eq 0 ] && grep -q "^doc.inventory.overdue  *3 kap. 21 §  *high" "$T/out"'
 run "$SKYDD" rules --json
 checks "skydd rules --json: at least 30 rules with references and tests" \
-	'[ "$RC" -eq 0 ] && py "len(j) >= 30 and all(r[\"ref\"] and r[\"tests\"] for r in j)" "$T/out"'
+	'[ "$RC" -eq 0 ] && py_true "len(j) >= 30 and all(r[\"ref\"] and r[\"tests\"] for r in j)" "$T/out"'
 run "$SKYDD" rules --markdown
 if [ "$RC" -eq 0 ] && cmp -s "$T/out" docs/pmfs-traceability.md; then
 	ok "docs/pmfs-traceability.md is the one skydd rules --markdown generates"
@@ -72,14 +46,7 @@ checks "check without --data: exit 2, one line" '[ "$RC" -eq 2 ] && one_line_std
 run "$SKYDD" check --data "$T/none"
 checks "check of a missing instance: exit 2" '[ "$RC" -eq 2 ] && one_line_stderr'
 
-I=$T/inst
-if ! "$SKYDD" init --data "$I" --user anna --json >"$T/init.json" 2>"$T/init.err"; then
-	not_ok "init"
-	diag "$(cat "$T/init.err")"
-	finish
-fi
-OTP=$(json_str one_time_password "$T/init.json")
-SECRET=$(json_str totp_secret "$T/init.json")
+init_instance
 
 run "$SKYDD" check --data "$I" --severity urgent
 checks "check --severity urgent: exit 2" '[ "$RC" -eq 2 ] && one_line_stderr'
@@ -94,7 +61,7 @@ checks "a new instance: anna has no confirmed TOTP yet (4 kap. 9 §): exit 1" \
 	'[ "$RC" -eq 1 ] && grep -q "identity.totp.missing.*identity/1" "$T/out"'
 run "$SKYDD" check --data "$I" --json
 checks "check --json: the finding with its reference, object and message" \
-	'[ "$RC" -eq 1 ] && py "j[\"counts\"][\"open_high\"] == 1 and j[\"findings\"][0][\"ref\"] == \"4 kap. 9 §\" and j[\"findings\"][0][\"object\"][\"label\"] == \"anna\"" "$T/out"'
+	'[ "$RC" -eq 1 ] && py_true "j[\"counts\"][\"open_high\"] == 1 and j[\"findings\"][0][\"ref\"] == \"4 kap. 9 §\" and j[\"findings\"][0][\"object\"][\"label\"] == \"anna\"" "$T/out"'
 run "$SKYDD" check --data "$I" --ref 3
 checks "check --ref 3: nothing in chapter 3, exit 0" '[ "$RC" -eq 0 ] && grep -q "^0 open" "$T/out"'
 run "$SKYDD" check --data "$I" --severity medium --rule ledger.verify.age
@@ -104,65 +71,9 @@ checks "40 days later: the log has not been verified (4 kap. 29 §), medium: exi
 	'[ "$RC" -eq 0 ] && grep -q "ledger.verify.age" "$T/out" && grep -q "^1 open (0 high)" "$T/out"'
 
 # ---- a server ----
-PORT=""
-for _try in 1 2 3 4 5; do
-	PORT=$(rand_between 20000 60999)
-	"$SKYDD" serve --data "$I" --listen "127.0.0.1:$PORT" >"$T/serve.log" 2>&1 &
-	SERVER_PID=$!
-	_i=0
-	while [ "$_i" -lt 300 ] && kill -0 "$SERVER_PID" 2>/dev/null &&
-		! curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
-	kill -TERM "$SERVER_PID" 2>/dev/null
-	wait "$SERVER_PID" 2>/dev/null
-	SERVER_PID=""
-done
-if [ -z "$SERVER_PID" ]; then
-	not_ok "skydd serve answers /healthz"
-	finish
-fi
-URL=http://127.0.0.1:$PORT
+need_server
 
-as() {
-	_who=$1
-	shift
-	run env XDG_CONFIG_HOME="$T/cfg.$_who" "$SKYDD" "$@" --url "$URL"
-}
-
-api() {
-	_tok=$(sed -n 's/.*"token": *"\([^"]*\)".*/\1/p' "$T/cfg.$3/skydd/session")
-	if [ $# -ge 4 ]; then
-		STATUS=$(curl -s -o "$T/resp" -w '%{http_code}' -X "$1" \
-			-H "Authorization: Bearer $_tok" -H 'Content-Type: application/json' \
-			--data-binary "$4" "$URL$2")
-	else
-		STATUS=$(curl -s -o "$T/resp" -w '%{http_code}' -X "$1" \
-			-H "Authorization: Bearer $_tok" "$URL$2")
-	fi
-}
-
-expect_api() {
-	if [ "$STATUS" = "$1" ] && grep -Eq -- "$2" "$T/resp"; then
-		ok "$3"
-	else
-		not_ok "$3"
-		diag "expected $1 /$2/, got $STATUS: $(head -c 400 "$T/resp")"
-	fi
-}
-
-totp() {
-	CODE=$(oathtool --totp -b "$1" -N "@$(date +%s)")
-}
-
-mkdir -p "$T/cfg.anna"
-totp "$SECRET"
-printf '%s\n%s\n%s\n' "$OTP" "$PW" "$PW" >"$T/in"
-run env XDG_CONFIG_HOME="$T/cfg.anna" "$SKYDD" login --url "$URL" --user anna --code "$CODE" \
-	<"$T/in"
-expect_rc 0 "anna (ssc, admin) logs in and enrols her TOTP"
+login_anna "anna (ssc, admin) logs in and enrols her TOTP"
 
 run "$SKYDD" check --data "$I"
 checks "after the enrolment: no open high finding, exit 0" '[ "$RC" -eq 0 ] && ! grep -q identity.totp.missing "$T/out"'
@@ -180,7 +91,7 @@ expect_api 200 '"id":"doc.inventory.overdue"' "GET /api/v1/rules"
 api GET /api/v1/findings anna
 expect_api 200 '"rule":"identity.totp.missing"' "GET /api/v1/findings lists bob's finding"
 checks "the findings carry the status per chapter (4 kap.: major gaps)" \
-	'py "[c for c in j[\"chapters\"] if c[\"chapter\"] == 4][0][\"level\"] == \"major\"" "$T/resp"'
+	'py_true "[c for c in j[\"chapters\"] if c[\"chapter\"] == 4][0][\"level\"] == \"major\"" "$T/resp"'
 api GET "/api/v1/findings?ref=3:21&severity=high" anna
 expect_api 200 '"findings":\[\]' "GET /api/v1/findings?ref=3:21&severity=high: none"
 api GET "/api/v1/findings?ref=x" anna
@@ -216,14 +127,7 @@ api GET /api/v1/exemptions/999 anna
 expect_api 404 'not_found' "GET /api/v1/exemptions/999: 404"
 
 # bob enrols; he is staff: no findings, no exemptions, his own deadlines only
-mkdir -p "$T/cfg.bob"
-printf '%s\n%s\n%s\n' "$BOB_OTP" "$PW" "$PW" >"$T/in"
-run env XDG_CONFIG_HOME="$T/cfg.bob" "$SKYDD" login --url "$URL" --user bob --code 000000 <"$T/in"
-BOB_SECRET=$(sed -n 's/^TOTP secret (base32): //p' "$T/out")
-totp "$BOB_SECRET"
-printf '%s\n%s\n%s\n' "$BOB_OTP" "$PW" "$PW" >"$T/in"
-run env XDG_CONFIG_HOME="$T/cfg.bob" SKYDD_TOTP_CODE="$CODE" "$SKYDD" login --url "$URL" \
-	--user bob <"$T/in"
+enrol bob "$BOB_OTP"
 expect_rc 0 "bob logs in"
 api GET /api/v1/findings bob
 expect_api 403 'forbidden' "staff may not read the findings: 403"
