@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "model/access_int.h"
+#include "model/reg_int.h"
 
 #define SECRETS_FILE "secrets.key"
 
@@ -228,24 +229,6 @@ struct store_reader *model_reader(struct model *m)
 
 /* ---- projections ---- */
 
-static const char *str(const json_t *data, const char *key)
-{
-	const char *s = json_string_value(json_object_get(data, key));
-
-	return s ? s : "";
-}
-
-static int64_t num(const json_t *data, const char *key)
-{
-	return json_integer_value(json_object_get(data, key));
-}
-
-/* A string member of the entry's data, or NULL (binds SQL NULL). */
-static const char *opt(const json_t *data, const char *key)
-{
-	return json_string_value(json_object_get(data, key));
-}
-
 static int apply_identity(struct store_tx *tx, const struct ledger_entry *e)
 {
 	char t[SK_TIME_LEN + 1];
@@ -257,16 +240,19 @@ static int apply_identity(struct store_tx *tx, const struct ledger_entry *e)
 		        "INSERT INTO identity (id, username, display_name, clearance, "
 		        "status, created_at, created_by, updated_at) VALUES (?1, ?2, ?3, "
 		        "?4, 'active', ?5, ?6, ?5)",
-		        "itttti", num(e->data, "id"), str(e->data, "username"),
-		        str(e->data, "display_name"), str(e->data, "clearance"), t, e->actor);
+		        "itttti", model_json_int(e->data, "id"),
+		        model_json_str0(e->data, "username"),
+		        model_json_str0(e->data, "display_name"),
+		        model_json_str0(e->data, "clearance"), t, e->actor);
 	if (strcmp(e->kind, "identity.updated") == 0)
 		return store_tx_run(
 		        tx,
 		        "UPDATE identity SET display_name = coalesce(?2, display_name), "
 		        "clearance = coalesce(?3, clearance), status = coalesce(?4, "
 		        "status), updated_at = ?5 WHERE id = ?1",
-		        "itttt", num(e->data, "id"), opt(e->data, "display_name"),
-		        opt(e->data, "clearance"), opt(e->data, "status"), t);
+		        "itttt", model_json_int(e->data, "id"),
+		        model_json_str(e->data, "display_name"),
+		        model_json_str(e->data, "clearance"), model_json_str(e->data, "status"), t);
 	return SK_OK; /* identity.password.changed etc. change no projected table */
 }
 
@@ -283,30 +269,31 @@ static int apply_grant(struct store_tx *tx, const struct ledger_entry *e)
 		        "decision_ref, valid_from, valid_until, created_at) VALUES (?1, ?2, ?3, "
 		        "?4, "
 		        "?5, ?6, ?7, ?8, ?9)",
-		        "iitiitttt", num(e->data, "id"), num(e->data, "identity_id"),
-		        str(e->data, "role"),
+		        "iitiitttt", model_json_int(e->data, "id"),
+		        model_json_int(e->data, "identity_id"), model_json_str0(e->data, "role"),
 		        (int64_t)json_is_true(json_object_get(e->data, "privileged")), e->actor,
-		        str(e->data, "decision_ref"), str(e->data, "valid_from"),
-		        opt(e->data, "valid_until"), t);
+		        model_json_str0(e->data, "decision_ref"),
+		        model_json_str0(e->data, "valid_from"),
+		        model_json_str(e->data, "valid_until"), t);
 	if (strcmp(e->kind, "grant.reviewed") == 0) {
 		rc = store_tx_run(
 		        tx,
 		        "INSERT INTO grant_review (seq, grant_id, reviewed_by, reviewed_at, "
 		        "note) VALUES (?1, ?2, ?3, ?4, ?5)",
-		        "iiitt", (int64_t)e->seq, num(e->data, "id"), e->actor, t,
-		        str(e->data, "note"));
+		        "iiitt", (int64_t)e->seq, model_json_int(e->data, "id"), e->actor, t,
+		        model_json_str0(e->data, "note"));
 		if (!rc)
 			rc = store_tx_run(tx,
 			                  "UPDATE role_grant SET last_review_at = ?2 WHERE id = ?1",
-			                  "it", num(e->data, "id"), t);
+			                  "it", model_json_int(e->data, "id"), t);
 		return rc;
 	}
 	if (strcmp(e->kind, "grant.revoked") == 0)
 		return store_tx_run(tx,
 		                    "UPDATE role_grant SET revoked_at = ?2, revoked_by = ?3, "
 		                    "revoke_reason = ?4 WHERE id = ?1",
-		                    "itit", num(e->data, "id"), t, e->actor,
-		                    str(e->data, "reason"));
+		                    "itit", model_json_int(e->data, "id"), t, e->actor,
+		                    model_json_str0(e->data, "reason"));
 	return SK_OK;
 }
 
@@ -325,8 +312,9 @@ static int apply_token(struct store_tx *tx, const struct ledger_entry *e)
 		        tx,
 		        "INSERT INTO service_token (id, name, roles, token_hash, created_by, "
 		        "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-		        "itttitt", num(e->data, "id"), str(e->data, "name"), roles,
-		        str(e->data, "token_hash"), e->actor, t, str(e->data, "expires_at"));
+		        "itttitt", model_json_int(e->data, "id"), model_json_str0(e->data, "name"),
+		        roles, model_json_str0(e->data, "token_hash"), e->actor, t,
+		        model_json_str0(e->data, "expires_at"));
 		free(roles);
 		return rc;
 	}
@@ -334,7 +322,7 @@ static int apply_token(struct store_tx *tx, const struct ledger_entry *e)
 		return store_tx_run(
 		        tx,
 		        "UPDATE service_token SET revoked_at = ?2, revoked_by = ?3 WHERE id = ?1",
-		        "iti", num(e->data, "id"), t, e->actor);
+		        "iti", model_json_int(e->data, "id"), t, e->actor);
 	return SK_OK;
 }
 

@@ -15,6 +15,7 @@
 #include "model/access_int.h"
 #include "model/analysis.h"
 #include "model/analysis_int.h"
+#include "model/reg_int.h"
 
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
@@ -45,24 +46,9 @@ int an_fail(struct model_err *err, const char *path, const char *fmt, ...)
 	return SK_EINVAL;
 }
 
-const char *an_str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
 bool an_text_ok(const char *s, size_t len, bool multiline)
 {
-	if (strlen(s) != len)
-		return false;
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if ((ch < 0x20 && !(multiline && ch == '\n')) || ch == 0x7f)
-			return false;
-	}
-	return true;
+	return strlen(s) == len && model_text_ok(s, multiline ? MODEL_TEXT_NL : 0);
 }
 
 static bool in_list(const char *s, const char *const *v)
@@ -77,24 +63,14 @@ static bool in_list(const char *s, const char *const *v)
 int an_may(struct store_tx *tx, const struct principal *p, unsigned need, const char *why,
            unsigned *roles_out)
 {
-	char today[11];
-	unsigned roles;
+	unsigned roles = model_tx_caller_roles(tx, p);
 
-	model_today(today);
-	roles = p->token_id ? p->roles : model_tx_roles_of(tx, p->id, today);
 	if (roles_out)
 		*roles_out = roles;
 	if (roles & need)
 		return SK_OK;
 	store_tx_fail(tx, NULL, "%s", why);
 	return SK_EPERM;
-}
-
-json_t *an_with_token(json_t *data, const struct principal *p)
-{
-	if (data && p && p->token_id)
-		json_object_set_new(data, "token_id", json_integer(p->token_id));
-	return data;
 }
 
 int an_tx_fail_err(struct store_tx *tx, int rc, const struct model_err *e)
@@ -585,7 +561,7 @@ static int create_fn(struct store_tx *tx, void *arg)
 	                 (json_int_t)c->id, "version", (json_int_t)1, "title", title, "content",
 	                 content);
 	return model_tx_log(tx, c->p->id, "analysis.created", "analysis", c->id,
-	                    an_with_token(data, c->p));
+	                    model_with_token(data, c->p));
 }
 
 int analysis_create(struct model *m, const struct principal *p, const json_t *body, int64_t *id,
@@ -642,7 +618,7 @@ static int update_fn(struct store_tx *tx, void *arg)
 	data = json_pack("{s:I, s:s, s:o, s:o}", "id", (json_int_t)c->id, "title",
 	                 title ? title : v.title, "content", v.content, "changed", changed);
 	return model_tx_log(tx, c->p->id, "analysis.updated", "analysis", c->id,
-	                    an_with_token(data, c->p));
+	                    model_with_token(data, c->p));
 }
 
 int analysis_update(struct model *m, const struct principal *p, int64_t id, const json_t *body,
@@ -686,7 +662,8 @@ static int approve_fn(struct store_tx *tx, void *arg)
 	if (json_array_size(miss) > 0) {
 		json_t *f = json_array_get(miss, 0);
 
-		store_tx_fail(tx, an_str(f, "field"), "%s%s", an_str(f, "message"),
+		store_tx_fail(tx, model_json_str0(f, "field"), "%s%s",
+		              model_json_str0(f, "message"),
 		              json_array_size(miss) > 1 ? " (and more: see missing)" : "");
 		json_decref(miss);
 		return SK_ERULE;
@@ -707,7 +684,7 @@ static int approve_fn(struct store_tx *tx, void *arg)
 	if (data && prev)
 		json_object_set_new(data, "supersedes", json_integer(prev));
 	return model_tx_log(tx, c->p->id, "analysis.approved", "analysis", c->id,
-	                    an_with_token(data, c->p));
+	                    model_with_token(data, c->p));
 }
 
 int analysis_approve(struct model *m, const struct principal *p, int64_t id, struct model_err *err)
@@ -760,7 +737,7 @@ static int revise_fn(struct store_tx *tx, void *arg)
 	                 (json_int_t)v.series_id, "version", (json_int_t)ver, "revised_from",
 	                 (json_int_t)v.id, "title", v.title, "content", v.content);
 	return model_tx_log(tx, c->p->id, "analysis.revised", "analysis", c->new_id,
-	                    an_with_token(data, c->p));
+	                    model_with_token(data, c->p));
 }
 
 int analysis_revise(struct model *m, const struct principal *p, int64_t id, int64_t *new_id,
@@ -804,7 +781,7 @@ static int export_fn(struct store_tx *tx, void *arg)
 	                 (json_int_t)v.version, "recipient", c->recipient, "reason",
 	                 c->reason ? c->reason : "");
 	return model_tx_log(tx, c->p->id, "analysis.exported", "analysis", c->id,
-	                    an_with_token(data, c->p));
+	                    model_with_token(data, c->p));
 }
 
 int analysis_export(struct model *m, const struct principal *p, int64_t id, const char *recipient,
@@ -843,7 +820,7 @@ static int apply_analysis(struct store_tx *tx, const struct ledger_entry *e)
 		        "iiiittti", id,
 		        (int64_t)json_integer_value(json_object_get(d, "series_id")),
 		        (int64_t)json_integer_value(json_object_get(d, "version")),
-		        (int64_t)json_integer_value(from), an_str(d, "title"), content, t,
+		        (int64_t)json_integer_value(from), model_json_str0(d, "title"), content, t,
 		        e->actor);
 	} else if (strcmp(e->kind, "analysis.updated") == 0) {
 		content = an_dump(json_object_get(d, "content"));
@@ -853,7 +830,7 @@ static int apply_analysis(struct store_tx *tx, const struct ledger_entry *e)
 		        tx,
 		        "UPDATE analysis SET title = ?2, content = ?3, updated_at = ?4 WHERE "
 		        "id = ?1",
-		        "ittt", id, an_str(d, "title"), content, t);
+		        "ittt", id, model_json_str0(d, "title"), content, t);
 	} else if (strcmp(e->kind, "analysis.approved") == 0) {
 		rc = store_tx_run(
 		        tx,
@@ -866,8 +843,8 @@ static int apply_analysis(struct store_tx *tx, const struct ledger_entry *e)
 			        "UPDATE analysis SET state = 'approved', approved_on = ?2, "
 			        "approved_by = ?3, next_review_due = ?4, updated_at = ?5 "
 			        "WHERE id = ?1",
-			        "ititt", id, an_str(d, "approved_on"), e->actor,
-			        an_str(d, "next_review_due"), t);
+			        "ititt", id, model_json_str0(d, "approved_on"), e->actor,
+			        model_json_str0(d, "next_review_due"), t);
 	} else if (strcmp(e->kind, "analysis.exported") == 0) {
 		rc = store_tx_run(tx, "UPDATE analysis SET exported = exported + 1 WHERE id = ?1",
 		                  "i", id);
@@ -1011,7 +988,7 @@ int analysis_report(struct model *m, int64_t id, json_t **out, struct model_err 
 		return SK_ENOTFOUND;
 	}
 	a = json_object_get(g, "analysis");
-	if (strcmp(an_str(a, "state"), "draft") == 0) {
+	if (strcmp(model_json_str0(a, "state"), "draft") == 0) {
 		json_decref(g);
 		an_fail(err, "id", "a draft has no report: approve it first (2 kap. 10–11 §§)");
 		return SK_ERULE;
@@ -1030,7 +1007,7 @@ int analysis_report(struct model *m, int64_t id, json_t **out, struct model_err 
 		json_array_append_new(assets, y);
 		persp = json_object_get(x, "perspectives");
 		json_object_set_new(row, "asset_id", json_integer(aid));
-		json_object_set_new(row, "name", json_string(an_str(x, "name")));
+		json_object_set_new(row, "name", json_string(model_json_str0(x, "name")));
 		for (const char *const *p = v_perspectives; *p; p++) {
 			size_t j;
 			json_t *z;

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "model/model.h"
+#include "model/reg_int.h"
 
 /* A field of an item in a content list, for an_check_items. */
 enum an_type { AF_ID, AF_INT, AF_STR, AF_TEXT, AF_BOOL, AF_DATE, AF_ENUM, AF_SET, AF_REFS, AF_REF };
@@ -32,12 +33,10 @@ int an_check_items(const json_t *arr, const char *sec, const struct an_field *sp
 
 int an_fail(struct model_err *err, const char *path, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
-const char *an_str(const json_t *o, const char *key); /* "" when missing */
 bool an_text_ok(const char *s, size_t len, bool multiline);
 /* The caller's roles (a token's own) include one of need; else SK_EPERM with why. */
 int an_may(struct store_tx *tx, const struct principal *p, unsigned need, const char *why,
            unsigned *roles_out);
-json_t *an_with_token(json_t *data, const struct principal *p);
 /* store_tx_fail with e's field and message; returns rc. */
 int an_tx_fail_err(struct store_tx *tx, int rc, const struct model_err *e);
 char *an_dump(const json_t *v); /* compact, sorted keys; free() */

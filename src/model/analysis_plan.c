@@ -14,6 +14,7 @@
 #include "model/access_int.h"
 #include "model/analysis.h"
 #include "model/analysis_int.h"
+#include "model/reg_int.h"
 
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
@@ -109,10 +110,11 @@ static int sp_create_fn(struct store_tx *tx, void *arg)
 		return SK_ERULE;
 	}
 	items = json_array();
-	json_array_foreach(json_object_get(content, "measures"), i, x) json_array_append_new(
-	        items, json_pack("{s:O, s:s, s:n, s:s, s:s}", "measure_id",
-	                         json_object_get(x, "id"), "description", an_str(x, "description"),
-	                         "due", "responsible", "", "note", ""));
+	json_array_foreach(json_object_get(content, "measures"), i, x)
+	        json_array_append_new(items, json_pack("{s:O, s:s, s:n, s:s, s:s}", "measure_id",
+	                                               json_object_get(x, "id"), "description",
+	                                               model_json_str0(x, "description"), "due",
+	                                               "responsible", "", "note", ""));
 	json_decref(content);
 	rc = store_tx_int(tx, &c->id, "SELECT coalesce(max(id), 0) + 1 FROM secplan", "");
 	if (rc) {
@@ -124,7 +126,7 @@ static int sp_create_fn(struct store_tx *tx, void *arg)
 	                 (json_int_t)c->analysis_id, "title", c->title ? c->title : title, "items",
 	                 items);
 	return model_tx_log(tx, c->p->id, "secplan.created", "secplan", c->id,
-	                    an_with_token(data, c->p));
+	                    model_with_token(data, c->p));
 }
 
 int secplan_create(struct model *m, const struct principal *p, int64_t analysis_id,
@@ -231,7 +233,7 @@ static int sp_update_fn(struct store_tx *tx, void *arg)
 	data = json_pack("{s:I, s:s, s:o, s:o}", "id", (json_int_t)c->id, "title",
 	                 ntitle ? ntitle : title, "items", items, "changed", changed);
 	return model_tx_log(tx, c->p->id, "secplan.updated", "secplan", c->id,
-	                    an_with_token(data, c->p));
+	                    model_with_token(data, c->p));
 }
 
 int secplan_update(struct model *m, const struct principal *p, int64_t id, const json_t *body,
@@ -277,7 +279,7 @@ static int sp_approve_fn(struct store_tx *tx, void *arg)
 		if (!json_is_string(json_object_get(x, "due"))) {
 			snprintf(f, sizeof(f), "items[%zu].due", i);
 			what = "when the measure is to be taken";
-		} else if (!an_str(x, "responsible")[0]) {
+		} else if (!model_json_str0(x, "responsible")[0]) {
 			snprintf(f, sizeof(f), "items[%zu].responsible", i);
 			what = "the responsible function";
 		}
@@ -293,9 +295,9 @@ static int sp_approve_fn(struct store_tx *tx, void *arg)
 	json_decref(items);
 	model_today(today);
 	return model_tx_log(tx, c->p->id, "secplan.approved", "secplan", c->id,
-	                    an_with_token(json_pack("{s:I, s:s, s:s}", "id", (json_int_t)c->id,
-	                                            "approved_on", today, "role", role),
-	                                  c->p));
+	                    model_with_token(json_pack("{s:I, s:s, s:s}", "id", (json_int_t)c->id,
+	                                               "approved_on", today, "role", role),
+	                                     c->p));
 }
 
 int secplan_approve(struct model *m, const struct principal *p, int64_t id, struct model_err *err)
@@ -325,7 +327,7 @@ static int apply_secplan(struct store_tx *tx, const struct ledger_entry *e)
 		                     "ti",
 		                     id,
 		                     (int64_t)json_integer_value(json_object_get(d, "analysis_id")),
-		                     an_str(d, "title"), items, t, e->actor)
+		                     model_json_str0(d, "title"), items, t, e->actor)
 		           : SK_ENOMEM;
 	} else if (strcmp(e->kind, "secplan.updated") == 0) {
 		items = an_dump(json_object_get(d, "items"));
@@ -333,13 +335,13 @@ static int apply_secplan(struct store_tx *tx, const struct ledger_entry *e)
 		                     tx,
 		                     "UPDATE secplan SET title = ?2, items = ?3, updated_at = ?4 "
 		                     "WHERE id = ?1",
-		                     "ittt", id, an_str(d, "title"), items, t)
+		                     "ittt", id, model_json_str0(d, "title"), items, t)
 		           : SK_ENOMEM;
 	} else if (strcmp(e->kind, "secplan.approved") == 0) {
 		rc = store_tx_run(tx,
 		                  "UPDATE secplan SET state = 'approved', approved_on = ?2, "
 		                  "approved_by = ?3, updated_at = ?4 WHERE id = ?1",
-		                  "itit", id, an_str(d, "approved_on"), e->actor, t);
+		                  "itit", id, model_json_str0(d, "approved_on"), e->actor, t);
 	}
 	free(items);
 	return rc;
@@ -376,7 +378,7 @@ json_t *assessment_missing(const json_t *c)
 	json_array_foreach(json_object_get(c, "affected"), i, x)
 	{
 		snprintf(f, sizeof(f), "affected[%zu].how", i);
-		if (!an_str(x, "how")[0])
+		if (!model_json_str0(x, "how")[0])
 			MISS(f, "how the procedure affects the asset is not described (2 kap. 13 § "
 			        "1)");
 	}
@@ -387,7 +389,7 @@ json_t *assessment_missing(const json_t *c)
 	json_array_foreach(json_object_get(c, "vulnerabilities"), i, x)
 	{
 		snprintf(f, sizeof(f), "vulnerabilities[%zu].change", i);
-		if (!an_str(x, "change")[0])
+		if (!model_json_str0(x, "change")[0])
 			MISS(f, "how the procedure changes the vulnerability is not described "
 			        "(2 kap. 13 § 3)");
 	}
@@ -532,7 +534,7 @@ static int as_create_fn(struct store_tx *tx, void *arg)
 	                 json_object_get(o, "procedure_ref"), "content", content);
 	json_decref(o);
 	return model_tx_log(tx, c->p->id, "assessment.created", "assessment", c->id,
-	                    an_with_token(data, c->p));
+	                    model_with_token(data, c->p));
 }
 
 int assessment_create(struct model *m, const struct principal *p, const json_t *body, int64_t *id,
@@ -646,7 +648,7 @@ static int as_update_fn(struct store_tx *tx, void *arg)
 	                 changed);
 	as_row_free(&a);
 	return model_tx_log(tx, c->p->id, "assessment.updated", "assessment", c->id,
-	                    an_with_token(data, c->p));
+	                    model_with_token(data, c->p));
 }
 
 int assessment_update(struct model *m, const struct principal *p, int64_t id, const json_t *body,
@@ -689,18 +691,19 @@ static int as_approve_fn(struct store_tx *tx, void *arg)
 	if (json_array_size(miss) > 0) {
 		json_t *f = json_array_get(miss, 0);
 
-		store_tx_fail(tx, an_str(f, "field"), "%s: %s", an_str(f, "field"),
-		              an_str(f, "message"));
+		store_tx_fail(tx, model_json_str0(f, "field"), "%s: %s",
+		              model_json_str0(f, "field"), model_json_str0(f, "message"));
 		json_decref(miss);
 		return SK_ERULE;
 	}
 	json_decref(miss);
 	model_today(today);
-	return model_tx_log(tx, c->p->id, "assessment.approved", "assessment", c->id,
-	                    an_with_token(json_pack("{s:I, s:s, s:s}", "id", (json_int_t)c->id,
-	                                            "approved_on", today, "role",
-	                                            (roles & ROLE_BIT(ROLE_SSC)) ? "ssc" : "chief"),
-	                                  c->p));
+	return model_tx_log(
+	        tx, c->p->id, "assessment.approved", "assessment", c->id,
+	        model_with_token(json_pack("{s:I, s:s, s:s}", "id", (json_int_t)c->id,
+	                                   "approved_on", today, "role",
+	                                   (roles & ROLE_BIT(ROLE_SSC)) ? "ssc" : "chief"),
+	                         c->p));
 }
 
 int assessment_approve(struct model *m, const struct principal *p, int64_t id,
@@ -733,8 +736,9 @@ static int apply_assessment(struct store_tx *tx, const struct ledger_entry *e)
 		                       id,
 		                       (int64_t)json_integer_value(
 		                               json_object_get(d, "analysis_id")),
-		                       an_str(d, "procedure_kind"), an_str(d, "procedure_ref"),
-		                       an_str(d, "title"), content, t, e->actor)
+		                       model_json_str0(d, "procedure_kind"),
+		                       model_json_str0(d, "procedure_ref"),
+		                       model_json_str0(d, "title"), content, t, e->actor)
 		             : SK_ENOMEM;
 	} else if (strcmp(e->kind, "assessment.updated") == 0) {
 		content = an_dump(json_object_get(d, "content"));
@@ -743,15 +747,15 @@ static int apply_assessment(struct store_tx *tx, const struct ledger_entry *e)
 		                       "UPDATE assessment SET title = ?2, procedure_kind = ?3, "
 		                       "procedure_ref = ?4, content = ?5, updated_at = ?6 WHERE "
 		                       "id = ?1",
-		                       "ittttt", id, an_str(d, "title"),
-		                       an_str(d, "procedure_kind"), an_str(d, "procedure_ref"),
-		                       content, t)
+		                       "ittttt", id, model_json_str0(d, "title"),
+		                       model_json_str0(d, "procedure_kind"),
+		                       model_json_str0(d, "procedure_ref"), content, t)
 		             : SK_ENOMEM;
 	} else if (strcmp(e->kind, "assessment.approved") == 0) {
 		rc = store_tx_run(tx,
 		                  "UPDATE assessment SET state = 'approved', approved_on = ?2, "
 		                  "approved_by = ?3, updated_at = ?4 WHERE id = ?1",
-		                  "itit", id, an_str(d, "approved_on"), e->actor, t);
+		                  "itit", id, model_json_str0(d, "approved_on"), e->actor, t);
 	}
 	free(content);
 	return rc;
@@ -802,7 +806,8 @@ static json_t *sp_row(struct store_q *q, bool full)
 	json_array_foreach(items, i, x)
 	{
 		snprintf(f, sizeof(f), "items[%zu]", i);
-		if (!json_is_string(json_object_get(x, "due")) || !an_str(x, "responsible")[0])
+		if (!json_is_string(json_object_get(x, "due")) ||
+		    !model_json_str0(x, "responsible")[0])
 			json_array_append_new(
 			        miss,
 			        json_pack("{s:s, s:s}", "field", f, "message",

@@ -12,6 +12,7 @@
 
 #include "model/document_int.h"
 #include "model/inventory.h"
+#include "model/reg_int.h"
 
 #define RECEIPT_PENDING_DAYS 14
 
@@ -678,23 +679,6 @@ int receipt_paper(struct model *m, const struct principal *p, int64_t id, const 
 
 /* ---- projections ---- */
 
-static int64_t jnum(const json_t *d, const char *key)
-{
-	return json_integer_value(json_object_get(d, key));
-}
-
-static const char *jstr(const json_t *d, const char *key)
-{
-	const char *s = json_string_value(json_object_get(d, key));
-
-	return s ? s : "";
-}
-
-static const char *jopt(const json_t *d, const char *key)
-{
-	return json_string_value(json_object_get(d, key));
-}
-
 /* Moves a copy: state, holder (0 = none), space (0 = none). */
 static int move(struct store_tx *tx, int64_t copy, const char *state, int64_t holder, int64_t space,
                 const char *t)
@@ -708,7 +692,7 @@ static int move(struct store_tx *tx, int64_t copy, const char *state, int64_t ho
 int doc_apply_copy(struct store_tx *tx, const struct ledger_entry *e)
 {
 	const json_t *d = e->data;
-	int64_t copy = jnum(d, "copy_id");
+	int64_t copy = model_json_int(d, "copy_id");
 	char t[SK_TIME_LEN + 1];
 	int rc;
 
@@ -720,31 +704,33 @@ int doc_apply_copy(struct store_tx *tx, const struct ledger_entry *e)
 		        "space_id, decision_id, last_inventoried_on, created_at, updated_at) "
 		        "VALUES (?1, ?2, ?3, ?4, nullif(?5, 0), nullif(?6, 0), nullif(?7, "
 		        "0), ?8, ?9, ?9)",
-		        "iiitiiitt", copy, jnum(d, "document_id"), jnum(d, "number"),
-		        jstr(d, "state"), jnum(d, "holder_id"), jnum(d, "space_id"),
-		        jnum(d, "decision_id"), jopt(d, "last_inventoried_on"), t);
-		if (!rc && jnum(d, "decision_id") > 0)
+		        "iiitiiitt", copy, model_json_int(d, "document_id"),
+		        model_json_int(d, "number"), model_json_str0(d, "state"),
+		        model_json_int(d, "holder_id"), model_json_int(d, "space_id"),
+		        model_json_int(d, "decision_id"), model_json_str(d, "last_inventoried_on"),
+		        t);
+		if (!rc && model_json_int(d, "decision_id") > 0)
 			rc = store_tx_run(tx, "UPDATE decision SET used = used + 1 WHERE id = ?1",
-			                  "i", jnum(d, "decision_id"));
+			                  "i", model_json_int(d, "decision_id"));
 		return rc;
 	}
 	if (strcmp(e->kind, "copy.issued") == 0)
-		return move(tx, copy, "issued", jnum(d, "person_id"), 0, t);
+		return move(tx, copy, "issued", model_json_int(d, "person_id"), 0, t);
 	if (strcmp(e->kind, "copy.returned") == 0) {
-		rc = move(tx, copy, "returned", 0, jnum(d, "space_id"), t);
+		rc = move(tx, copy, "returned", 0, model_json_int(d, "space_id"), t);
 		if (!rc)
 			rc = store_tx_run(
 			        tx,
 			        "UPDATE receipt SET state = 'returned', returned_at = ?2, "
 			        "returned_note = ?3 WHERE copy_id = ?1 AND state IN "
 			        "('pending', 'signed')",
-			        "itt", copy, t, jstr(d, "note"));
+			        "itt", copy, t, model_json_str0(d, "note"));
 		return rc;
 	}
 	if (strcmp(e->kind, "copy.stored") == 0)
-		return move(tx, copy, "in_register", 0, jnum(d, "space_id"), t);
+		return move(tx, copy, "in_register", 0, model_json_int(d, "space_id"), t);
 	if (strcmp(e->kind, "copy.archived") == 0)
-		return move(tx, copy, "archived", 0, jnum(d, "space_id"), t);
+		return move(tx, copy, "archived", 0, model_json_int(d, "space_id"), t);
 	if (strcmp(e->kind, "copy.lost") == 0)
 		return store_tx_run(tx,
 		                    "UPDATE copy SET state = 'lost', updated_at = ?2 WHERE id = ?1",
@@ -757,9 +743,10 @@ int doc_apply_copy(struct store_tx *tx, const struct ledger_entry *e)
 			        "INSERT INTO destruction (id, copy_id, method, destroyed_on, "
 			        "performer_id, witness_id, recorded_at, recorded_by) VALUES "
 			        "(?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, ?8)",
-			        "iittiiti", jnum(d, "destruction_id"), copy, jstr(d, "method"),
-			        jstr(d, "destroyed_on"), jnum(d, "performer_id"),
-			        jnum(d, "witness_id"), t, e->actor);
+			        "iittiiti", model_json_int(d, "destruction_id"), copy,
+			        model_json_str0(d, "method"), model_json_str0(d, "destroyed_on"),
+			        model_json_int(d, "performer_id"), model_json_int(d, "witness_id"),
+			        t, e->actor);
 		return rc;
 	}
 	return SK_OK;
@@ -769,7 +756,7 @@ int doc_apply_receipt(struct store_tx *tx, const struct ledger_entry *e)
 {
 	const json_t *d = e->data;
 	char t[SK_TIME_LEN + 1];
-	const char *paper = jopt(d, "paper_ref");
+	const char *paper = model_json_str(d, "paper_ref");
 
 	model_time(e->time_us, t);
 	if (strcmp(e->kind, "receipt.created") == 0)
@@ -781,14 +768,15 @@ int doc_apply_receipt(struct store_tx *tx, const struct ledger_entry *e)
 		        "'pending' ELSE 'signed' END, ?5, ?6, CASE WHEN ?7 IS NULL THEN "
 		        "NULL ELSE ?5 END, CASE WHEN ?7 IS NULL THEN NULL ELSE ?6 END, "
 		        "?7, ?8)",
-		        "iiittitt", jnum(d, "receipt_id"), jnum(d, "copy_id"), jnum(d, "person_id"),
-		        jstr(d, "class"), t, e->actor, paper, jstr(d, "keep_until"));
+		        "iiittitt", model_json_int(d, "receipt_id"), model_json_int(d, "copy_id"),
+		        model_json_int(d, "person_id"), model_json_str0(d, "class"), t, e->actor,
+		        paper, model_json_str0(d, "keep_until"));
 	if (strcmp(e->kind, "receipt.signed") == 0)
 		return store_tx_run(
 		        tx,
 		        "UPDATE receipt SET state = 'signed', signed_at = ?2, signed_by = "
 		        "?3, paper_ref = ?4 WHERE id = ?1",
-		        "itit", jnum(d, "receipt_id"), t, e->actor, paper);
+		        "itit", model_json_int(d, "receipt_id"), t, e->actor, paper);
 	return SK_OK;
 }
 
@@ -803,11 +791,12 @@ int doc_apply_shipment(struct store_tx *tx, const struct ledger_entry *e)
 		rc = store_tx_run(tx,
 		                  "INSERT INTO shipment (id, copy_id, distributor_id, recipient, "
 		                  "sent_on, sent_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-		                  "iiitti", jnum(d, "shipment_id"), jnum(d, "copy_id"),
-		                  jnum(d, "distributor_id"), jstr(d, "recipient"),
-		                  jstr(d, "sent_on"), e->actor);
+		                  "iiitti", model_json_int(d, "shipment_id"),
+		                  model_json_int(d, "copy_id"), model_json_int(d, "distributor_id"),
+		                  model_json_str0(d, "recipient"), model_json_str0(d, "sent_on"),
+		                  e->actor);
 		if (!rc)
-			rc = move(tx, jnum(d, "copy_id"), "shipped", 0, 0, t);
+			rc = move(tx, model_json_int(d, "copy_id"), "shipped", 0, 0, t);
 		return rc;
 	}
 	if (strcmp(e->kind, "shipment.delivered") == 0)
@@ -815,7 +804,7 @@ int doc_apply_shipment(struct store_tx *tx, const struct ledger_entry *e)
 		        tx,
 		        "UPDATE shipment SET delivered_on = ?2, delivery_ref = ?3 WHERE "
 		        "id = ?1",
-		        "itt", jnum(d, "shipment_id"), jstr(d, "delivered_on"),
-		        jstr(d, "delivery_ref"));
+		        "itt", model_json_int(d, "shipment_id"), model_json_str0(d, "delivered_on"),
+		        model_json_str0(d, "delivery_ref"));
 	return SK_OK;
 }

@@ -11,6 +11,7 @@
 #include "model/decision.h"
 #include "model/document.h"
 #include "model/records.h"
+#include "model/reg_int.h"
 
 #define CALLER_RECORDS (ROLE_BIT(ROLE_REGISTRAR) | ROLE_BIT(ROLE_SSC))
 
@@ -31,23 +32,6 @@ static const char *class_of_rank(int r)
 	static const char *const names[] = {"none", "BH", "K", "H", "KH"};
 
 	return r >= 0 && r <= 4 ? names[r] : "none";
-}
-
-/* 1..max bytes of UTF-8 text without control characters (newlines when text). */
-static bool text_ok(const char *s, size_t max, bool text)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	if (n == 0 || n > max || !sk_utf8_valid(s, n))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if ((ch < 0x20 && !(text && (ch == '\n' || ch == '\r' || ch == '\t'))) ||
-		    ch == 0x7f)
-			return false;
-	}
-	return true;
 }
 
 static int bad(struct model_err *err, const char *field, const char *msg)
@@ -327,9 +311,9 @@ int decision_reclassify(struct model *m, const struct principal *p, int64_t docu
 
 	if (!r->to_class || (strcmp(r->to_class, "none") != 0 && !rank(r->to_class)))
 		return bad(err, "to_class", "to_class: one of BH, K, H, KH, none");
-	if (!text_ok(r->reason, 500, true))
+	if (!model_text_valid(r->reason, 1, 500, MODEL_TEXT_LINES))
 		return bad(err, "reason", "reason: 1..500 bytes of text");
-	if (r->consultation && !text_ok(r->consultation, 500, true))
+	if (r->consultation && !model_text_valid(r->consultation, 1, 500, MODEL_TEXT_LINES))
 		return bad(err, "consultation", "consultation: 1..500 bytes of text");
 	if (r->decided_by < 0)
 		return bad(err, "decided_by", "decided_by: an identity's id");
@@ -425,9 +409,9 @@ int decision_record(struct model *m, const struct principal *p, int64_t document
 		known = known || (d->kind && strcmp(d->kind, kinds[i]) == 0);
 	if (!known)
 		return bad(err, "kind", "kind: one of kh_copy, kh_extract, kh_carry_out, abroad");
-	if (!text_ok(d->reference, 128, false))
+	if (!model_text_valid(d->reference, 1, 128, 0))
 		return bad(err, "reference", "reference: 1..128 bytes of text");
-	if (d->note && !text_ok(d->note, 500, true))
+	if (d->note && !model_text_valid(d->note, 1, 500, MODEL_TEXT_LINES))
 		return bad(err, "note", "note: 1..500 bytes of text");
 	if (d->decided_by < 0)
 		return bad(err, "decided_by", "decided_by: an identity's id");
@@ -610,11 +594,11 @@ int decision_disclosure_add(struct model *m, const struct principal *p, int64_t 
 
 	if (d->disclosed_by <= 0)
 		return bad(err, "disclosed_by", "disclosed_by: a person's id");
-	if (!text_ok(d->recipient, 200, false))
+	if (!model_text_valid(d->recipient, 1, 200, 0))
 		return bad(err, "recipient", "recipient: 1..200 bytes of text");
 	if (!d->how || (strcmp(d->how, "shown") != 0 && strcmp(d->how, "told") != 0))
 		return bad(err, "how", "how: shown or told");
-	if (d->note && !text_ok(d->note, 500, true))
+	if (d->note && !model_text_valid(d->note, 1, 500, MODEL_TEXT_LINES))
 		return bad(err, "note", "note: 1..500 bytes of text");
 	rc = occurred_ok(d->occurred_at, err);
 	if (rc)
@@ -627,36 +611,20 @@ int decision_disclosure_add(struct model *m, const struct principal *p, int64_t 
 
 /* ---- the projection ---- */
 
-static const char *str(const json_t *data, const char *key)
-{
-	const char *s = json_string_value(json_object_get(data, key));
-
-	return s ? s : "";
-}
-
-static const char *opt(const json_t *data, const char *key)
-{
-	return json_string_value(json_object_get(data, key));
-}
-
-static int64_t num(const json_t *data, const char *key)
-{
-	return json_integer_value(json_object_get(data, key));
-}
-
 static int apply_reclassified(struct store_tx *tx, const struct ledger_entry *e, const char *t)
 {
 	const json_t *x = e->data;
-	bool none = strcmp(str(x, "to_class"), "none") == 0;
+	bool none = strcmp(model_json_str0(x, "to_class"), "none") == 0;
 	int rc;
 
 	rc = store_tx_run(tx,
 	                  "INSERT INTO reclassification (seq, document_id, from_class, to_class, "
 	                  "decided_by, decided_on, reason, consultation) VALUES (?1, ?2, ?3, ?4, "
 	                  "?5, ?6, ?7, ?8)",
-	                  "iittittt", (int64_t)e->seq, num(x, "document_id"), str(x, "from_class"),
-	                  str(x, "to_class"), num(x, "decided_by"), str(x, "decided_on"),
-	                  str(x, "reason"), opt(x, "consultation"));
+	                  "iittittt", (int64_t)e->seq, model_json_int(x, "document_id"),
+	                  model_json_str0(x, "from_class"), model_json_str0(x, "to_class"),
+	                  model_json_int(x, "decided_by"), model_json_str0(x, "decided_on"),
+	                  model_json_str0(x, "reason"), model_json_str(x, "consultation"));
 	if (rc)
 		return rc;
 	if (none)
@@ -664,9 +632,11 @@ static int apply_reclassified(struct store_tx *tx, const struct ledger_entry *e,
 		        tx,
 		        "UPDATE document SET declassified_on = ?2, updated_at = ?3 WHERE "
 		        "id = ?1",
-		        "itt", num(x, "document_id"), str(x, "decided_on"), t);
+		        "itt", model_json_int(x, "document_id"), model_json_str0(x, "decided_on"),
+		        t);
 	return store_tx_run(tx, "UPDATE document SET class = ?2, updated_at = ?3 WHERE id = ?1",
-	                    "itt", num(x, "document_id"), str(x, "to_class"), t);
+	                    "itt", model_json_int(x, "document_id"), model_json_str0(x, "to_class"),
+	                    t);
 }
 
 static int apply_decision(struct store_tx *tx, const struct ledger_entry *e)
@@ -683,9 +653,11 @@ static int apply_decision(struct store_tx *tx, const struct ledger_entry *e)
 		                    "INSERT INTO decision (id, document_id, kind, decided_by, "
 		                    "decided_on, reference, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
 		                    "?7)",
-		                    "iitittt", num(x, "id"), num(x, "document_id"), str(x, "kind"),
-		                    num(x, "decided_by"), str(x, "decided_on"), str(x, "reference"),
-		                    str(x, "note"));
+		                    "iitittt", model_json_int(x, "id"),
+		                    model_json_int(x, "document_id"), model_json_str0(x, "kind"),
+		                    model_json_int(x, "decided_by"),
+		                    model_json_str0(x, "decided_on"),
+		                    model_json_str0(x, "reference"), model_json_str0(x, "note"));
 	if (strcmp(e->kind, "decision.kh_recipient.added") == 0) {
 		size_t i;
 		json_t *v;
@@ -696,21 +668,23 @@ static int apply_decision(struct store_tx *tx, const struct ledger_entry *e)
 			        tx,
 			        "INSERT INTO kh_recipient (document_id, person_id, noted_at, "
 			        "noted_by) VALUES (?1, ?2, ?3, ?4)",
-			        "iiti", num(x, "document_id"), json_integer_value(v), t, e->actor);
+			        "iiti", model_json_int(x, "document_id"), json_integer_value(v), t,
+			        e->actor);
 			if (rc)
 				return rc;
 		}
 		return SK_OK;
 	}
 	if (strcmp(e->kind, "decision.disclosure.noted") == 0)
-		return store_tx_run(tx,
-		                    "INSERT INTO disclosure (id, document_id, disclosed_by, "
-		                    "recipient, occurred_at, how, note, noted_at, noted_by) VALUES "
-		                    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-		                    "iiittttti", num(x, "id"), num(x, "document_id"),
-		                    num(x, "disclosed_by"), str(x, "recipient"),
-		                    str(x, "occurred_at"), str(x, "how"), str(x, "note"), t,
-		                    e->actor);
+		return store_tx_run(
+		        tx,
+		        "INSERT INTO disclosure (id, document_id, disclosed_by, "
+		        "recipient, occurred_at, how, note, noted_at, noted_by) VALUES "
+		        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		        "iiittttti", model_json_int(x, "id"), model_json_int(x, "document_id"),
+		        model_json_int(x, "disclosed_by"), model_json_str0(x, "recipient"),
+		        model_json_str0(x, "occurred_at"), model_json_str0(x, "how"),
+		        model_json_str0(x, "note"), t, e->actor);
 	return rc;
 }
 

@@ -10,64 +10,11 @@
 #include <string.h>
 
 #include "model/access_int.h"
+#include "model/reg_int.h"
 #include "model/incident.h"
 #include "rules/rules.h"
 
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-static const char *jstr0(const json_t *o, const char *key)
-{
-	const char *s = jstr(o, key);
-
-	return s ? s : "";
-}
-
-static int64_t jint(const json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
-
-static bool text_ok(const char *s, bool multiline)
-{
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if ((ch < 0x20 && !(multiline && (ch == '\n' || ch == '\r' || ch == '\t'))) ||
-		    ch == 0x7f)
-			return false;
-	}
-	return true;
-}
-
-static int64_t actor_of(const struct principal *p)
-{
-	return p ? p->id : 0;
-}
-
-static json_t *with_token(json_t *data, const struct principal *p)
-{
-	if (data && p && p->token_id)
-		json_object_set_new(data, "token_id", json_integer(p->token_id));
-	return data;
-}
-
-static int may_manage(struct store_tx *tx, const struct principal *p)
-{
-	char today[11];
-	unsigned roles;
-
-	if (!p)
-		return SK_OK;
-	model_today(today);
-	roles = p->token_id ? p->roles : model_tx_roles_of(tx, p->id, today);
-	if (roles & (ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_CHIEF)))
-		return SK_OK;
-	store_tx_fail(tx, NULL, "the action plan is kept by the säkerhetsskyddschef or the head");
-	return SK_EPERM;
-}
+static const char manage_why[] = "the action plan is kept by the säkerhetsskyddschef or the head";
 
 /* A string member; absent or null: *out = NULL. */
 static int get_text(struct store_tx *tx, const json_t *body, const char *key, size_t min,
@@ -86,7 +33,7 @@ static int get_text(struct store_tx *tx, const json_t *body, const char *key, si
 		return store_tx_fail(tx, key, "%s: must be a string", key);
 	n = json_string_length(v);
 	if (n < min || n > max || strlen(json_string_value(v)) != n ||
-	    !text_ok(json_string_value(v), multiline))
+	    !model_text_ok(json_string_value(v), multiline ? MODEL_TEXT_LINES : 0))
 		return store_tx_fail(tx, key, "%s: %zu..%zu bytes of text", key, min, max);
 	*out = json_string_value(v);
 	return SK_OK;
@@ -142,18 +89,21 @@ static int check_edit(struct store_tx *tx, const json_t *body, const json_t *old
 	if (due && !model_date_valid(due))
 		return store_tx_fail(tx, "due_on", "due_on: a date YYYY-MM-DD");
 	*changed = !!title + !!desc + !!ref + !!resp + (due_v != NULL);
-	json_object_set_new(data, "title", json_string(title ? title : jstr0(old, "title")));
+	json_object_set_new(data, "title",
+	                    json_string(title ? title : model_json_str0(old, "title")));
 	json_object_set_new(data, "description",
-	                    json_string(desc ? desc : jstr0(old, "description")));
-	json_object_set_new(data, "reference", json_string(ref ? ref : jstr0(old, "reference")));
+	                    json_string(desc ? desc : model_json_str0(old, "description")));
+	json_object_set_new(data, "reference",
+	                    json_string(ref ? ref : model_json_str0(old, "reference")));
 	json_object_set_new(data, "responsible",
-	                    json_string(resp ? resp : jstr0(old, "responsible")));
+	                    json_string(resp ? resp : model_json_str0(old, "responsible")));
 	if (due_v)
 		json_object_set_new(data, "due_on", due ? json_string(due) : json_null());
 	else
 		json_object_set_new(data, "due_on",
-		                    jstr(old, "due_on") ? json_string(jstr(old, "due_on"))
-		                                        : json_null());
+		                    model_json_str(old, "due_on")
+		                            ? json_string(model_json_str(old, "due_on"))
+		                            : json_null());
 	return SK_OK;
 }
 
@@ -162,7 +112,7 @@ int deviation_tx_create(struct store_tx *tx, const struct principal *p, const js
 {
 	const char *source, *rule, *object;
 	json_t *data, *inc = json_object_get(body, "incident_id");
-	int changed, rc = may_manage(tx, p);
+	int changed, rc = model_tx_need_roles(tx, p, MODEL_ROLES_SSC_CHIEF, manage_why);
 
 	if (rc)
 		return rc;
@@ -229,8 +179,8 @@ int deviation_tx_create(struct store_tx *tx, const struct principal *p, const js
 	json_object_set_new(data, "finding_object", object ? json_string(object) : json_null());
 	json_object_set_new(data, "incident_id",
 	                    inc && json_is_integer(inc) ? json_incref(inc) : json_null());
-	return model_tx_log(tx, actor_of(p), "deviation.created", "deviation", *id,
-	                    with_token(data, p));
+	return model_tx_log(tx, model_actor_of(p), "deviation.created", "deviation", *id,
+	                    model_with_token(data, p));
 }
 
 struct create_cmd {
@@ -254,7 +204,8 @@ static int create_fn(struct store_tx *tx, void *arg)
 static json_t *from_finding(struct model *m, const struct principal *p, const json_t *body, int *rc,
                             struct model_err *err)
 {
-	const char *rule = jstr(body, "finding"), *object = jstr(body, "finding_object");
+	const char *rule = model_json_str(body, "finding"),
+	           *object = model_json_str(body, "finding_object");
 	struct rules_filter f = {.min_severity = -1};
 	json_t *res, *fnd, *b;
 
@@ -265,7 +216,7 @@ static json_t *from_finding(struct model *m, const struct principal *p, const js
 		return NULL;
 	}
 	if (!rule || !object || !valid_object(object) ||
-	    strcmp(jstr0(body, "source"), "finding") != 0)
+	    strcmp(model_json_str0(body, "source"), "finding") != 0)
 		return b; /* the writer names what is missing or malformed */
 	f.rule = rule;
 	f.object = object;
@@ -285,10 +236,11 @@ static json_t *from_finding(struct model *m, const struct principal *p, const js
 		return NULL;
 	}
 	if (!json_object_get(b, "title"))
-		json_object_set_new(b, "title",
-		                    json_string(jstr0(json_object_get(fnd, "message"), "sv")));
+		json_object_set_new(
+		        b, "title",
+		        json_string(model_json_str0(json_object_get(fnd, "message"), "sv")));
 	if (!json_object_get(b, "reference"))
-		json_object_set_new(b, "reference", json_string(jstr0(fnd, "ref")));
+		json_object_set_new(b, "reference", json_string(model_json_str0(fnd, "ref")));
 	json_decref(res);
 	return b;
 }
@@ -368,7 +320,7 @@ static json_t *tx_deviation(struct store_tx *tx, int64_t id)
 
 static bool final(const json_t *d)
 {
-	const char *s = jstr0(d, "status");
+	const char *s = model_json_str0(d, "status");
 
 	return strcmp(s, "done") == 0 || strcmp(s, "written_off") == 0;
 }
@@ -388,7 +340,8 @@ static int change_fn(struct store_tx *tx, void *arg)
 	struct change_cmd *c = arg;
 	const char *kind;
 	json_t *old, *data;
-	int rc = c->rule ? SK_OK : may_manage(tx, c->p), changed = 0;
+	int rc = c->rule ? SK_OK : model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, manage_why),
+	    changed = 0;
 
 	if (rc)
 		return rc;
@@ -402,7 +355,7 @@ static int change_fn(struct store_tx *tx, void *arg)
 			return SK_OK;
 		}
 		rc = store_tx_fail(tx, "id", "deviation %lld is %s: it no longer changes",
-		                   (long long)c->id, jstr0(old, "status"));
+		                   (long long)c->id, model_json_str0(old, "status"));
 		json_decref(old);
 		return SK_ERULE;
 	}
@@ -413,9 +366,9 @@ static int change_fn(struct store_tx *tx, void *arg)
 	}
 	if (c->rule) {
 		json_object_set_new(data, "by", json_string("rule"));
-		json_object_set_new(data, "finding", json_string(jstr0(old, "finding")));
+		json_object_set_new(data, "finding", json_string(model_json_str0(old, "finding")));
 		json_object_set_new(data, "finding_object",
-		                    json_string(jstr0(old, "finding_object")));
+		                    json_string(model_json_str0(old, "finding_object")));
 		kind = "deviation.resolved";
 	} else if (c->body) {
 		rc = check_edit(tx, c->body, old, data, &changed);
@@ -431,13 +384,13 @@ static int change_fn(struct store_tx *tx, void *arg)
 			                   "status: open, in_progress, done or written_off");
 		else if (strcmp(s, "written_off") == 0 &&
 		         (!c->reason || !c->reason[0] || strlen(c->reason) > INCIDENT_TEXT_MAX ||
-		          !text_ok(c->reason, true)))
+		          !model_text_ok(c->reason, MODEL_TEXT_LINES)))
 			rc = store_tx_fail(tx, "reason",
 			                   "reason: why it is written off (1..%d bytes)",
 			                   INCIDENT_TEXT_MAX);
 		else if (strcmp(s, "written_off") != 0 && c->reason)
 			rc = store_tx_fail(tx, "reason", "reason: only when written off");
-		else if (strcmp(s, jstr0(old, "status")) == 0)
+		else if (strcmp(s, model_json_str0(old, "status")) == 0)
 			rc = (store_tx_fail(tx, "status", "status: it is %s already", s), SK_ERULE);
 		json_object_set_new(data, "status", json_string(s));
 		if (c->reason)
@@ -449,8 +402,8 @@ static int change_fn(struct store_tx *tx, void *arg)
 		json_decref(data);
 		return rc;
 	}
-	return model_tx_log(tx, c->rule ? 0 : actor_of(c->p), kind, "deviation", c->id,
-	                    c->rule ? data : with_token(data, c->p));
+	return model_tx_log(tx, c->rule ? 0 : model_actor_of(c->p), kind, "deviation", c->id,
+	                    c->rule ? data : model_with_token(data, c->p));
 }
 
 int deviation_update(struct model *m, const struct principal *p, int64_t id, const json_t *body,
@@ -510,7 +463,8 @@ int deviation_sync(struct model *m, unsigned *resolved)
 	/* a rule that failed to run says nothing about its findings: keep its deviations */
 	json_array_foreach(json_object_get(res, "errors"), i, x)
 	{
-		const char *rule = json_is_string(x) ? json_string_value(x) : jstr(x, "rule");
+		const char *rule =
+		        json_is_string(x) ? json_string_value(x) : model_json_str(x, "rule");
 
 		if (rule)
 			json_object_set_new(keys, rule, json_true());
@@ -520,18 +474,19 @@ int deviation_sync(struct model *m, unsigned *resolved)
 		json_t *obj = json_object_get(x, "object");
 		char key[200];
 
-		snprintf(key, sizeof(key), "%s %s/%lld", jstr0(x, "rule"), jstr0(obj, "type"),
-		         (long long)jint(obj, "id"));
+		snprintf(key, sizeof(key), "%s %s/%lld", model_json_str0(x, "rule"),
+		         model_json_str0(obj, "type"), (long long)model_json_int(obj, "id"));
 		json_object_set_new(keys, key, json_true());
 	}
 	json_array_foreach(open, i, x)
 	{
 		char key[200];
-		struct change_cmd c = {NULL, jint(x, "id"),    NULL, NULL,
-		                       NULL, jstr0(x, "rule"), false};
+		struct change_cmd c = {NULL, model_json_int(x, "id"),    NULL, NULL,
+		                       NULL, model_json_str0(x, "rule"), false};
 
-		snprintf(key, sizeof(key), "%s %s", jstr0(x, "rule"), jstr0(x, "object"));
-		if (json_object_get(keys, key) || json_object_get(keys, jstr0(x, "rule")))
+		snprintf(key, sizeof(key), "%s %s", model_json_str0(x, "rule"),
+		         model_json_str0(x, "object"));
+		if (json_object_get(keys, key) || json_object_get(keys, model_json_str0(x, "rule")))
 			continue;
 		rc = model_submit(m, change_fn, &c, NULL);
 		if (rc)
@@ -552,7 +507,7 @@ out:
 static int apply_deviation(struct store_tx *tx, const struct ledger_entry *e)
 {
 	const json_t *d = e->data;
-	int64_t id = jint(d, "id");
+	int64_t id = model_json_int(d, "id");
 	char t[SK_TIME_LEN + 1], day[11];
 	int rc;
 
@@ -572,18 +527,18 @@ static int apply_deviation(struct store_tx *tx, const struct ledger_entry *e)
 		if (rc)
 			return rc;
 		store_q_bind_int(q, 1, id);
-		store_q_bind_text(q, 2, jstr0(d, "title"));
-		store_q_bind_text(q, 3, jstr0(d, "description"));
-		store_q_bind_text(q, 4, jstr0(d, "source"));
-		store_q_bind_text(q, 5, jstr0(d, "reference"));
-		store_q_bind_text(q, 6, jstr(d, "finding_rule"));
-		store_q_bind_text(q, 7, jstr(d, "finding_object"));
+		store_q_bind_text(q, 2, model_json_str0(d, "title"));
+		store_q_bind_text(q, 3, model_json_str0(d, "description"));
+		store_q_bind_text(q, 4, model_json_str0(d, "source"));
+		store_q_bind_text(q, 5, model_json_str0(d, "reference"));
+		store_q_bind_text(q, 6, model_json_str(d, "finding_rule"));
+		store_q_bind_text(q, 7, model_json_str(d, "finding_object"));
 		if (json_is_integer(json_object_get(d, "incident_id")))
-			store_q_bind_int(q, 8, jint(d, "incident_id"));
+			store_q_bind_int(q, 8, model_json_int(d, "incident_id"));
 		else
 			store_q_bind_null(q, 8);
-		store_q_bind_text(q, 9, jstr0(d, "responsible"));
-		store_q_bind_text(q, 10, jstr(d, "due_on"));
+		store_q_bind_text(q, 9, model_json_str0(d, "responsible"));
+		store_q_bind_text(q, 10, model_json_str(d, "due_on"));
 		store_q_bind_text(q, 11, t);
 		store_q_bind_int(q, 12, e->actor);
 		rc = store_q_step(q);
@@ -595,10 +550,11 @@ static int apply_deviation(struct store_tx *tx, const struct ledger_entry *e)
 		        tx,
 		        "UPDATE deviation SET title = ?2, description = ?3, reference = "
 		        "?4, responsible = ?5, due_on = ?6, updated_at = ?7 WHERE id = ?1",
-		        "itttttt", id, jstr0(d, "title"), jstr0(d, "description"),
-		        jstr0(d, "reference"), jstr0(d, "responsible"), jstr(d, "due_on"), t);
+		        "itttttt", id, model_json_str0(d, "title"),
+		        model_json_str0(d, "description"), model_json_str0(d, "reference"),
+		        model_json_str0(d, "responsible"), model_json_str(d, "due_on"), t);
 	if (strcmp(e->kind, "deviation.status") == 0) {
-		const char *s = jstr0(d, "status");
+		const char *s = model_json_str0(d, "status");
 		bool fin = strcmp(s, "done") == 0 || strcmp(s, "written_off") == 0;
 
 		return store_tx_run(
@@ -607,7 +563,8 @@ static int apply_deviation(struct store_tx *tx, const struct ledger_entry *e)
 		        "resolved_by = ?4, status_on = ?5, updated_at = ?6 WHERE id = ?1",
 		        "itttt"
 		        "t",
-		        id, s, jstr(d, "reason"), fin ? "user" : NULL, fin ? day : NULL, t);
+		        id, s, model_json_str(d, "reason"), fin ? "user" : NULL, fin ? day : NULL,
+		        t);
 	}
 	if (strcmp(e->kind, "deviation.resolved") == 0)
 		return store_tx_run(

@@ -11,6 +11,7 @@
 
 #include "model/document_int.h"
 #include "model/records.h"
+#include "model/reg_int.h"
 
 #define PATTERN_KEY     "doc.pattern"
 #define PATTERN_DEFAULT "{YYYY}-{N:4}"
@@ -51,15 +52,8 @@ const char *doc_class_en(const char *cls)
 
 bool doc_text_ok(const char *s, size_t max, bool empty_ok)
 {
-	size_t n = s ? strlen(s) : 0;
-
-	if (!s || (n == 0 && !empty_ok) || n > max || !sk_utf8_valid(s, n))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if ((unsigned char)s[i] < 0x20 && s[i] != '\n')
-			return false;
-	}
-	return true;
+	/* \n and DEL let through; NULL refused even when empty_ok. */
+	return s && model_text_valid(s, empty_ok ? 0 : 1, max, MODEL_TEXT_NL | MODEL_TEXT_DEL);
 }
 
 int doc_err(struct model_err *err, int rc, const char *field, const char *fmt, ...)
@@ -962,23 +956,6 @@ json_t *document_pattern_get(struct model *m)
 
 /* ---- projections ---- */
 
-static const char *jstr(const json_t *data, const char *key)
-{
-	const char *s = json_string_value(json_object_get(data, key));
-
-	return s ? s : "";
-}
-
-static const char *jopt(const json_t *data, const char *key)
-{
-	return json_string_value(json_object_get(data, key));
-}
-
-static int64_t jnum(const json_t *data, const char *key)
-{
-	return json_integer_value(json_object_get(data, key));
-}
-
 static int64_t jnum_or(const json_t *data, const char *key, int64_t def)
 {
 	const json_t *v = json_object_get(data, key);
@@ -998,7 +975,7 @@ static int apply_access(struct store_tx *tx, const struct ledger_entry *e, bool 
                         const char *t)
 {
 	json_t *ids = json_object_get(e->data, "person_ids"), *v;
-	int64_t doc = jnum(e->data, "document_id");
+	int64_t doc = model_json_int(e->data, "document_id");
 	size_t i;
 	int rc = SK_OK;
 
@@ -1024,7 +1001,7 @@ static int apply_document(struct store_tx *tx, const struct ledger_entry *e)
 {
 	char t[SK_TIME_LEN + 1];
 	const json_t *d = e->data, *ctr;
-	int64_t id = jnum(d, "document_id");
+	int64_t id = model_json_int(d, "document_id");
 	int rc;
 
 	model_time(e->time_us, t);
@@ -1035,11 +1012,13 @@ static int apply_document(struct store_tx *tx, const struct ledger_entry *e)
 		        "form, attachments, originator, case_number, document_date, "
 		        "registered_on, status, created_at, created_by, updated_at) VALUES (?1, "
 		        "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'active', ?12, ?13, ?12)",
-		        "ittittittttti", id, jstr(d, "designation"), jstr(d, "title"),
+		        "ittittittttti", id, model_json_str0(d, "designation"),
+		        model_json_str0(d, "title"),
 		        (int64_t)json_is_true(json_object_get(d, "title_classified")),
-		        jstr(d, "class"), jstr(d, "form"), jnum(d, "attachments"),
-		        jstr(d, "originator"), jstr(d, "case_number"), jopt(d, "document_date"),
-		        jstr(d, "registered_on"), t, e->actor);
+		        model_json_str0(d, "class"), model_json_str0(d, "form"),
+		        model_json_int(d, "attachments"), model_json_str0(d, "originator"),
+		        model_json_str0(d, "case_number"), model_json_str(d, "document_date"),
+		        model_json_str0(d, "registered_on"), t, e->actor);
 		if (!rc)
 			rc = bind_opt_int(tx, "UPDATE document SET pages = ?2 WHERE id = ?1", id,
 			                  json_object_get(d, "pages"));
@@ -1052,14 +1031,14 @@ static int apply_document(struct store_tx *tx, const struct ledger_entry *e)
 		if (!rc && ctr) {
 			char n[24];
 
-			snprintf(n, sizeof(n), "%lld", (long long)jnum(ctr, "n"));
+			snprintf(n, sizeof(n), "%lld", (long long)model_json_int(ctr, "n"));
 			rc = store_tx_run(
 			        tx,
 			        "INSERT INTO register_setting (key, value, changed_at, "
 			        "changed_by) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key) DO "
 			        "UPDATE SET value = excluded.value, changed_at = "
 			        "excluded.changed_at, changed_by = excluded.changed_by",
-			        "ttti", jstr(ctr, "key"), n, t, e->actor);
+			        "ttti", model_json_str0(ctr, "key"), n, t, e->actor);
 		}
 		return rc;
 	}
@@ -1076,10 +1055,11 @@ static int apply_document(struct store_tx *tx, const struct ledger_entry *e)
 		        "case_number = coalesce(?7, case_number), document_date = coalesce(?8, "
 		        "document_date), system_id = CASE WHEN ?9 < 0 THEN system_id ELSE ?9 END, "
 		        "status = coalesce(?10, status), updated_at = ?11 WHERE id = ?1",
-		        "itiiitttitt", id, jopt(d, "title"), (int64_t)(tc ? json_is_true(tc) : -1),
-		        jnum_or(d, "pages", -1), jnum_or(d, "attachments", -1),
-		        jopt(d, "originator"), jopt(d, "case_number"), jopt(d, "document_date"),
-		        jnum_or(d, "system_id", -1), jopt(d, "status"), t);
+		        "itiiitttitt", id, model_json_str(d, "title"),
+		        (int64_t)(tc ? json_is_true(tc) : -1), jnum_or(d, "pages", -1),
+		        jnum_or(d, "attachments", -1), model_json_str(d, "originator"),
+		        model_json_str(d, "case_number"), model_json_str(d, "document_date"),
+		        jnum_or(d, "system_id", -1), model_json_str(d, "status"), t);
 	}
 	if (strcmp(e->kind, "document.access.added") == 0)
 		return apply_access(tx, e, false, t);
@@ -1100,7 +1080,8 @@ static int apply_setting(struct store_tx *tx, const struct ledger_entry *e)
 	                    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key) DO UPDATE SET value = "
 	                    "excluded.value, changed_at = excluded.changed_at, changed_by = "
 	                    "excluded.changed_by",
-	                    "ttti", jstr(e->data, "key"), jstr(e->data, "value"), t, e->actor);
+	                    "ttti", model_json_str0(e->data, "key"),
+	                    model_json_str0(e->data, "value"), t, e->actor);
 }
 
 static const char *const doc_tables[] = {"document", "document_access",  "copy",        "receipt",

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model/access_int.h"
+#include "model/reg_int.h"
 
 static bool username_ok(const char *u)
 {
@@ -20,19 +21,6 @@ static bool username_ok(const char *u)
 
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
 		      c == '-'))
-			return false;
-	}
-	return true;
-}
-
-static bool text_ok(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > max || !sk_utf8_valid(s, n))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
 			return false;
 	}
 	return true;
@@ -107,7 +95,7 @@ int model_identity_create(struct model *m, int64_t actor, const struct model_new
 		         "username: 3..64 characters a-z 0-9 . _ -, starting with a letter");
 		return SK_EINVAL;
 	}
-	if (!n->display_name || !text_ok(n->display_name, 128)) {
+	if (!n->display_name || !model_text_valid(n->display_name, 1, 128, 0)) {
 		snprintf(err->field, sizeof(err->field), "display_name");
 		snprintf(err->msg, sizeof(err->msg),
 		         "display_name: 1..128 bytes of text without control characters");
@@ -262,7 +250,7 @@ int model_identity_update(struct model *m, const struct principal *p, int64_t id
 {
 	struct update_cmd c = {p, id, patch};
 
-	if (patch->display_name && !text_ok(patch->display_name, 128)) {
+	if (patch->display_name && !model_text_valid(patch->display_name, 1, 128, 0)) {
 		snprintf(err->field, sizeof(err->field), "display_name");
 		snprintf(err->msg, sizeof(err->msg),
 		         "display_name: 1..128 bytes of text without control characters");

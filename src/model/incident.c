@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model/access_int.h"
+#include "model/reg_int.h"
 #include "model/document.h"
 #include "model/incident.h"
 
@@ -17,67 +18,10 @@ static const char *const link_types[] = {"document", "copy", "medium", "system"}
 static const char *const link_fields[] = {"document_ids", "copy_ids", "medium_ids", "system_ids"};
 #define NLINK 4
 
-/* ---- small helpers ---- */
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-static const char *jstr0(const json_t *o, const char *key)
-{
-	const char *s = jstr(o, key);
-
-	return s ? s : "";
-}
-
-static int64_t jint(const json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
-
-static bool text_ok(const char *s, bool multiline)
-{
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if ((ch < 0x20 && !(multiline && (ch == '\n' || ch == '\r' || ch == '\t'))) ||
-		    ch == 0x7f)
-			return false;
-	}
-	return true;
-}
-
-static int64_t actor_of(const struct principal *p)
-{
-	return p ? p->id : 0;
-}
-
-static json_t *with_token(json_t *data, const struct principal *p)
-{
-	if (data && p && p->token_id)
-		json_object_set_new(data, "token_id", json_integer(p->token_id));
-	return data;
-}
-
-static unsigned tx_roles(struct store_tx *tx, const struct principal *p)
-{
-	char today[11];
-
-	if (!p)
-		return ROLES_ALL;
-	model_today(today);
-	return p->token_id ? p->roles : model_tx_roles_of(tx, p->id, today);
-}
-
 /* ssc or chief (2 kap. 20 §: the head takes the ssc's decisions when there is none). */
-static int may_handle(struct store_tx *tx, const struct principal *p)
-{
-	if (tx_roles(tx, p) & (ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_CHIEF)))
-		return SK_OK;
-	store_tx_fail(tx, NULL, "incidents are handled by the säkerhetsskyddschef or the head");
-	return SK_EPERM;
-}
+static const char handle_why[] = "incidents are handled by the säkerhetsskyddschef or the head";
+
+/* ---- small helpers ---- */
 
 /*
  * A string member: NULL and absent are "not given" (*out NULL); otherwise
@@ -99,7 +43,7 @@ static int get_text(struct store_tx *tx, const json_t *body, const char *key, si
 		return store_tx_fail(tx, key, "%s: must be a string", key);
 	n = json_string_length(v);
 	if (n < min || n > max || strlen(json_string_value(v)) != n ||
-	    !text_ok(json_string_value(v), multiline))
+	    !model_text_ok(json_string_value(v), multiline ? MODEL_TEXT_LINES : 0))
 		return store_tx_fail(tx, key, "%s: %zu..%zu bytes of text", key, min, max);
 	*out = json_string_value(v);
 	return SK_OK;
@@ -207,16 +151,19 @@ static int tx_incident(struct store_tx *tx, int64_t id, struct inc *out)
 	if (!out->row)
 		return SK_ENOMEM;
 	out->id = id;
-	out->reported_by = jint(out->row, "reported_by");
+	out->reported_by = model_json_int(out->row, "reported_by");
 	out->reportable = json_is_true(json_object_get(out->row, "reportable"));
-	out->closed = strcmp(jstr0(out->row, "state"), "closed") == 0;
-	snprintf(out->occurred_on, sizeof(out->occurred_on), "%s", jstr0(out->row, "occurred_on"));
-	snprintf(out->detected_on, sizeof(out->detected_on), "%s", jstr0(out->row, "detected_on"));
-	snprintf(out->report_date, sizeof(out->report_date), "%s", jstr0(out->row, "report_date"));
+	out->closed = strcmp(model_json_str0(out->row, "state"), "closed") == 0;
+	snprintf(out->occurred_on, sizeof(out->occurred_on), "%s",
+	         model_json_str0(out->row, "occurred_on"));
+	snprintf(out->detected_on, sizeof(out->detected_on), "%s",
+	         model_json_str0(out->row, "detected_on"));
+	snprintf(out->report_date, sizeof(out->report_date), "%s",
+	         model_json_str0(out->row, "report_date"));
 	snprintf(out->assessment_started_on, sizeof(out->assessment_started_on), "%s",
-	         jstr0(out->row, "assessment_started_on"));
+	         model_json_str0(out->row, "assessment_started_on"));
 	out->assessment_started = out->assessment_started_on[0] != '\0';
-	out->assessment_finished = jstr(out->row, "assessment_finished_on") != NULL;
+	out->assessment_finished = model_json_str(out->row, "assessment_finished_on") != NULL;
 	return SK_OK;
 }
 
@@ -373,9 +320,9 @@ static int check_fields(struct store_tx *tx, const struct principal *p, const js
 	if (!old && !det)
 		det = today;
 	if (!occ)
-		occ = jstr0(old, "occurred_on");
+		occ = model_json_str0(old, "occurred_on");
 	if (!det)
-		det = jstr0(old, "detected_on");
+		det = model_json_str0(old, "detected_on");
 	if (strcmp(occ, det) > 0)
 		return store_tx_fail(tx, "detected_on",
 		                     "detected_on: %s is before the event occurred (%s)", det, occ);
@@ -402,12 +349,14 @@ static int check_fields(struct store_tx *tx, const struct principal *p, const js
 		return store_tx_fail(tx, "reportable", "reportable: true or false");
 	*changed += !!rep;
 	(void)p;
-	json_object_set_new(data, "title", json_string(title ? title : jstr0(old, "title")));
+	json_object_set_new(data, "title",
+	                    json_string(title ? title : model_json_str0(old, "title")));
 	json_object_set_new(data, "description",
-	                    json_string(desc ? desc : jstr0(old, "description")));
+	                    json_string(desc ? desc : model_json_str0(old, "description")));
 	json_object_set_new(data, "occurred_on", json_string(occ));
 	json_object_set_new(data, "detected_on", json_string(det));
-	json_object_set_new(data, "detected_by", json_string(by ? by : jstr0(old, "detected_by")));
+	json_object_set_new(data, "detected_by",
+	                    json_string(by ? by : model_json_str0(old, "detected_by")));
 	if (pid)
 		json_object_set(data, "detected_person_id", pid);
 	else
@@ -436,7 +385,7 @@ static int lost_case_link(struct store_tx *tx, const struct principal *p, int64_
 	int64_t item = 0, n = 0, doc = 0;
 	int rc;
 
-	if (!(tx_roles(tx, p) &
+	if (!(model_tx_caller_roles(tx, p) &
 	      (ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_CHIEF) | ROLE_BIT(ROLE_REGISTRAR))))
 		return store_tx_fail(tx, "lost_case_id",
 		                     "lost_case_id: an incident from a lost case is opened by the "
@@ -509,8 +458,8 @@ static int create_fn(struct store_tx *tx, void *arg)
 		return rc;
 	}
 	json_object_set_new(data, "id", json_integer(c->id));
-	return model_tx_log(tx, actor_of(c->p), "incident.reported", "incident", c->id,
-	                    with_token(data, c->p));
+	return model_tx_log(tx, model_actor_of(c->p), "incident.reported", "incident", c->id,
+	                    model_with_token(data, c->p));
 }
 
 int incident_create(struct model *m, const struct principal *p, const json_t *body, int64_t *id,
@@ -561,7 +510,7 @@ static int act_update(struct store_tx *tx, struct act_cmd *c, struct inc *in, js
 		changed += json_object_get(c->body, link_fields[t]) != NULL;
 	if (changed == 0)
 		return store_tx_fail(tx, NULL, "nothing to change: give at least one field");
-	if (in->report_date[0] && strcmp(jstr0(data, "detected_on"), in->report_date) > 0)
+	if (in->report_date[0] && strcmp(model_json_str0(data, "detected_on"), in->report_date) > 0)
 		return store_tx_fail(tx, "detected_on",
 		                     "detected_on: after the report to Säkerhetspolisen (%s)",
 		                     in->report_date);
@@ -721,7 +670,7 @@ static int act_close(struct store_tx *tx, struct act_cmd *c, struct inc *in, jso
 	json_object_set_new(data, "closed_on", json_string(on));
 	/* 17 §: an incident closed without investigation and evaluation is a finding */
 	json_object_set_new(data, "investigated",
-	                    json_boolean(jstr(in->row, "investigation") != NULL));
+	                    json_boolean(model_json_str(in->row, "investigation") != NULL));
 	*kind = "incident.closed";
 	return SK_OK;
 }
@@ -732,7 +681,7 @@ static int act_fn(struct store_tx *tx, void *arg)
 	const char *kind = NULL;
 	struct inc in;
 	json_t *data;
-	int rc = may_handle(tx, c->p);
+	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, handle_why);
 
 	if (rc)
 		return rc;
@@ -769,7 +718,8 @@ static int act_fn(struct store_tx *tx, void *arg)
 		json_decref(data);
 		return rc;
 	}
-	return model_tx_log(tx, actor_of(c->p), kind, "incident", c->id, with_token(data, c->p));
+	return model_tx_log(tx, model_actor_of(c->p), kind, "incident", c->id,
+	                    model_with_token(data, c->p));
 }
 
 static int act(struct model *m, const struct principal *p, int64_t id, const json_t *body,
@@ -833,7 +783,7 @@ static int lesson_fn(struct store_tx *tx, void *arg)
 	char ref[64];
 	struct inc in;
 	json_t *b;
-	int rc = may_handle(tx, c->p);
+	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, handle_why);
 
 	if (rc)
 		return rc;
@@ -914,12 +864,12 @@ static int apply_fields(struct store_tx *tx, const struct ledger_entry *e, const
 
 	if (rc)
 		return rc;
-	store_q_bind_int(q, 1, jint(d, "id"));
-	store_q_bind_text(q, 2, jstr0(d, "title"));
-	store_q_bind_text(q, 3, jstr0(d, "description"));
-	store_q_bind_text(q, 4, jstr0(d, "occurred_on"));
-	store_q_bind_text(q, 5, jstr0(d, "detected_on"));
-	store_q_bind_text(q, 6, jstr0(d, "detected_by"));
+	store_q_bind_int(q, 1, model_json_int(d, "id"));
+	store_q_bind_text(q, 2, model_json_str0(d, "title"));
+	store_q_bind_text(q, 3, model_json_str0(d, "description"));
+	store_q_bind_text(q, 4, model_json_str0(d, "occurred_on"));
+	store_q_bind_text(q, 5, model_json_str0(d, "detected_on"));
+	store_q_bind_text(q, 6, model_json_str0(d, "detected_by"));
 	bind_opt_int(q, 7, json_object_get(d, "detected_person_id"));
 	store_q_bind_int(q, 8, json_is_true(json_object_get(d, "reportable")));
 	bind_opt_int(q, 9, json_object_get(d, "lost_case_id"));
@@ -930,14 +880,14 @@ static int apply_fields(struct store_tx *tx, const struct ledger_entry *e, const
 	if (rc == SK_ENOTFOUND)
 		rc = SK_OK;
 	if (!rc)
-		rc = insert_links(tx, jint(d, "id"), json_object_get(d, "links"));
+		rc = insert_links(tx, model_json_int(d, "id"), json_object_get(d, "links"));
 	return rc;
 }
 
 static int apply_incident(struct store_tx *tx, const struct ledger_entry *e)
 {
 	const json_t *d = e->data;
-	int64_t id = jint(d, "id");
+	int64_t id = model_json_int(d, "id");
 	char t[SK_TIME_LEN + 1];
 	int rc;
 
@@ -949,17 +899,18 @@ static int apply_incident(struct store_tx *tx, const struct ledger_entry *e)
 	if (strcmp(e->kind, "incident.report.filed") == 0)
 		rc = store_tx_run(
 		        tx, "UPDATE incident SET report_date = ?2, report_ref = ?3 WHERE id = ?1",
-		        "itt", id, jstr0(d, "report_date"), jstr0(d, "report_ref"));
+		        "itt", id, model_json_str0(d, "report_date"),
+		        model_json_str0(d, "report_ref"));
 	else if (strcmp(e->kind, "incident.assessment.started") == 0)
 		rc = store_tx_run(tx,
 		                  "UPDATE incident SET assessment_started_on = ?2 WHERE id = ?1",
-		                  "it", id, jstr0(d, "date"));
+		                  "it", id, model_json_str0(d, "date"));
 	else if (strcmp(e->kind, "incident.assessment.finished") == 0)
 		rc = store_tx_run(
 		        tx,
 		        "UPDATE incident SET assessment_finished_on = ?2, assessment = ?3 "
 		        "WHERE id = ?1",
-		        "itt", id, jstr0(d, "date"), jstr0(d, "content"));
+		        "itt", id, model_json_str0(d, "date"), model_json_str0(d, "content"));
 	else if (strcmp(e->kind, "incident.measure.recorded") == 0)
 		rc = store_tx_run(
 		        tx,
@@ -967,19 +918,21 @@ static int apply_incident(struct store_tx *tx, const struct ledger_entry *e)
 		        "recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 		        "iitt"
 		        "ti",
-		        id, jint(d, "number"), jstr0(d, "taken_on"), jstr0(d, "text"), t, e->actor);
+		        id, model_json_int(d, "number"), model_json_str0(d, "taken_on"),
+		        model_json_str0(d, "text"), t, e->actor);
 	else if (strcmp(e->kind, "incident.investigated") == 0)
 		rc = store_tx_run(tx,
 		                  "UPDATE incident SET investigation = ?2, evaluation = ?3, "
 		                  "investigated_on = ?4 WHERE id = ?1",
-		                  "ittt", id, jstr0(d, "investigation"), jstr0(d, "evaluation"),
-		                  jstr0(d, "investigated_on"));
+		                  "ittt", id, model_json_str0(d, "investigation"),
+		                  model_json_str0(d, "evaluation"),
+		                  model_json_str0(d, "investigated_on"));
 	else if (strcmp(e->kind, "incident.closed") == 0)
 		rc = store_tx_run(
 		        tx,
 		        "UPDATE incident SET state = 'closed', closed_on = ?2, closed_by = "
 		        "?3 WHERE id = ?1",
-		        "iti", id, jstr0(d, "closed_on"), e->actor);
+		        "iti", id, model_json_str0(d, "closed_on"), e->actor);
 	else
 		return SK_OK;
 	if (!rc)
@@ -1197,7 +1150,7 @@ json_t *incident_get(struct model *m, const struct principal *p, int64_t id)
 	store_q_done(q);
 	if (!o)
 		return NULL;
-	if (!incident_reads_all(p) && jint(o, "reported_by") != (p ? p->id : -1)) {
+	if (!incident_reads_all(p) && model_json_int(o, "reported_by") != (p ? p->id : -1)) {
 		json_decref(o);
 		return NULL;
 	}

@@ -13,6 +13,7 @@
 #include "model/access_int.h"
 #include "model/document.h"
 #include "model/inventory.h"
+#include "model/reg_int.h"
 
 /* The states in which a copy should exist physically (and so is inventoried). */
 #define COPY_PRESENT "('in_register', 'issued', 'returned', 'archived')"
@@ -31,36 +32,6 @@
 static const char *const scope_names[] = {"kh_documents", "physical_k_h", "media"};
 
 /* ---- small helpers ---- */
-
-static const char *str(const json_t *data, const char *key)
-{
-	const char *s = json_string_value(json_object_get(data, key));
-
-	return s ? s : "";
-}
-
-static const char *opt(const json_t *data, const char *key)
-{
-	return json_string_value(json_object_get(data, key));
-}
-
-static int64_t num(const json_t *data, const char *key)
-{
-	return json_integer_value(json_object_get(data, key));
-}
-
-static bool text_ok(const char *s, size_t min, size_t max)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	if (n < min || n > max || (s && !sk_utf8_valid(s, n)))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if ((unsigned char)s[i] < 0x20 && s[i] != '\n')
-			return false;
-	}
-	return true;
-}
 
 static int fail(struct model_err *err, const char *field, const char *msg)
 {
@@ -131,12 +102,6 @@ static const char *scope_text(unsigned mask, char out[64])
 			                        scope_names[i]);
 	}
 	return out;
-}
-
-static void put_token(json_t *data, const struct principal *p)
-{
-	if (data && p->token_id)
-		json_object_set_new(data, "token_id", json_integer(p->token_id));
 }
 
 /* ---- items inside a transaction ---- */
@@ -305,7 +270,7 @@ static int start_fn(struct store_tx *tx, void *arg)
 	data = json_pack("{s:I, s:s, s:s, s:s, s:o, s:I}", "id", (json_int_t)c->id, "name", c->name,
 	                 "scope", scope_text(c->scope, text), "started_on", today, "items", items,
 	                 "total", (json_int_t)total);
-	put_token(data, c->p);
+	model_with_token(data, c->p);
 	return model_tx_log(tx, c->p->id, "inventory.started", "inventory", c->id, data);
 }
 
@@ -317,7 +282,7 @@ int inventory_start(struct model *m, const struct principal *p, const char *name
 
 	if (!may_write(p))
 		return refuse_role(err);
-	if (!text_ok(name, 1, 200) || strchr(name, '\n'))
+	if (!model_text_valid(name, 1, 200, MODEL_TEXT_NL | MODEL_TEXT_DEL) || strchr(name, '\n'))
 		return fail(err, "name", "name: 1..200 bytes of text on one line");
 	if (scope & ~INVENTORY_ALL)
 		return fail(err, "scope", "scope: kh_documents, physical_k_h and/or media");
@@ -383,7 +348,7 @@ static int check_fn(struct store_tx *tx, void *arg)
 	                 c->found ? "found" : "not_found", "checked_on", today);
 	if (data && c->note)
 		json_object_set_new(data, "note", json_string(c->note));
-	put_token(data, c->p);
+	model_with_token(data, c->p);
 	return model_tx_log(tx, c->p->id, "inventory.checked", "inventory", c->inventory_id, data);
 }
 
@@ -399,7 +364,7 @@ int inventory_check(struct model *m, const struct principal *p, int64_t inventor
 		return fail(err, "item_type", "item_type: copy or medium");
 	if (item_id < 1 || item_id >= SK_JSON_MAX_INT)
 		return fail(err, "item_id", "item_id: a positive id");
-	if (note && !text_ok(note, 1, 500))
+	if (note && !model_text_valid(note, 1, 500, MODEL_TEXT_NL | MODEL_TEXT_DEL))
 		return fail(err, "note", "note: 1..500 bytes of text");
 	return model_submit(m, check_fn, &c, err);
 }
@@ -506,7 +471,7 @@ static int resolve_fn(struct store_tx *tx, void *arg)
 	}
 	if (data && !c->found)
 		json_object_set_new(data, "incident_report_due", json_true());
-	put_token(data, c->p);
+	model_with_token(data, c->p);
 	return model_tx_log(tx, c->p->id, "lost.resolved", "lost", c->id, data);
 }
 
@@ -517,7 +482,7 @@ int inventory_lost_resolve(struct model *m, const struct principal *p, int64_t c
 
 	if (!may_write(p))
 		return refuse_role(err);
-	if (note && !text_ok(note, 1, 1000))
+	if (note && !model_text_valid(note, 1, 1000, MODEL_TEXT_NL | MODEL_TEXT_DEL))
 		return fail(err, "note", "note: 1..1000 bytes of text");
 	if (!found && !note)
 		return fail(
@@ -599,9 +564,10 @@ static int report_counts(struct store_tx *tx, int64_t id, json_t *report)
 		}
 		if (!s)
 			continue;
-		json_object_set_new(s, "items", json_integer(num(s, "items") + n));
-		json_object_set_new(s, is_found ? "found" : "not_found",
-		                    json_integer(num(s, is_found ? "found" : "not_found") + n));
+		json_object_set_new(s, "items", json_integer(model_json_int(s, "items") + n));
+		json_object_set_new(
+		        s, is_found ? "found" : "not_found",
+		        json_integer(model_json_int(s, is_found ? "found" : "not_found") + n));
 		*(is_found ? &found : &lost) += n;
 	}
 	store_q_done(q);
@@ -702,7 +668,8 @@ static int report_not_found(struct store_tx *tx, const struct close_cmd *c, json
 	/* Entries only after the statement is done: the projections change these rows. */
 	json_array_foreach(arr, i, o)
 	{
-		const char *type = str(o, "item_type"), *state = str(o, "state");
+		const char *type = model_json_str0(o, "item_type"),
+		           *state = model_json_str0(o, "state");
 		int64_t case_id;
 
 		if (!state_present(type, state)) {
@@ -710,8 +677,8 @@ static int report_not_found(struct store_tx *tx, const struct close_cmd *c, json
 			json_object_set_new(o, "lost_case_id", json_null());
 			continue;
 		}
-		rc = lost_open_tx(tx, c->p->id, c->p->token_id, type, num(o, "item_id"), c->id,
-		                  state, opt(o, "note"), &case_id);
+		rc = lost_open_tx(tx, c->p->id, c->p->token_id, type, model_json_int(o, "item_id"),
+		                  c->id, state, model_json_str(o, "note"), &case_id);
 		if (rc)
 			return rc;
 		json_object_set_new(o, "lost_case_id", json_integer(case_id));
@@ -763,7 +730,7 @@ static int close_fn(struct store_tx *tx, void *arg)
 	}
 	data = json_pack("{s:I, s:s, s:o}", "id", (json_int_t)c->id, "closed_on", today, "report",
 	                 report);
-	put_token(data, c->p);
+	model_with_token(data, c->p);
 	return model_tx_log(tx, c->p->id, "inventory.closed", "inventory", c->id, data);
 }
 
@@ -774,7 +741,7 @@ int inventory_close(struct model *m, const struct principal *p, int64_t inventor
 
 	if (!may_write(p))
 		return refuse_role(err);
-	if (note && !text_ok(note, 1, 1000))
+	if (note && !model_text_valid(note, 1, 1000, MODEL_TEXT_NL | MODEL_TEXT_DEL))
 		return fail(err, "note", "note: 1..1000 bytes of text");
 	return model_submit(m, close_fn, &c, err);
 }
@@ -831,7 +798,7 @@ static void add_counts(struct store_reader *r, const struct principal *p, json_t
 
 	if (!o || store_reader_query(r, sql, &q))
 		return;
-	store_q_bind_int(q, 1, num(o, "id"));
+	store_q_bind_int(q, 1, model_json_int(o, "id"));
 	if (!all)
 		document_visible_bind(q, p);
 	if (store_q_step(q) == SK_OK)
@@ -1089,11 +1056,12 @@ json_t *inventory_report(struct model *m, const struct principal *p, int64_t id,
 	json_array_foreach(nf, i, x)
 	{
 		/* Above the reader's clearance: that an item was missing, not what it was. */
-		if (!document_cleared(p, str(x, "class"))) {
+		if (!document_cleared(p, model_json_str0(x, "class"))) {
 			json_t *w = json_pack("{s:s, s:I, s:s, s:b, s:O}", "item_type",
-			                      str(x, "item_type"), "item_id",
-			                      (json_int_t)num(x, "item_id"), "class",
-			                      str(x, "class"), "withheld", true, "lost_case_id",
+			                      model_json_str0(x, "item_type"), "item_id",
+			                      (json_int_t)model_json_int(x, "item_id"), "class",
+			                      model_json_str0(x, "class"), "withheld", true,
+			                      "lost_case_id",
 			                      json_object_get(x, "lost_case_id")
 			                              ? json_object_get(x, "lost_case_id")
 			                              : json_null());
@@ -1318,14 +1286,15 @@ static const char *item_table_update(const char *type, bool state)
 
 static int apply_started(struct store_tx *tx, const struct ledger_entry *e, const char *t)
 {
-	int64_t id = num(e->data, "id"), n = 0;
-	unsigned scope = inventory_scope_parse(str(e->data, "scope"));
+	int64_t id = model_json_int(e->data, "id"), n = 0;
+	unsigned scope = inventory_scope_parse(model_json_str0(e->data, "scope"));
 	int rc;
 
 	rc = store_tx_run(tx,
 	                  "INSERT INTO inventory (id, name, scope, state, started_at, started_by) "
 	                  "VALUES (?1, ?2, ?3, 'open', ?4, ?5)",
-	                  "ittti", id, str(e->data, "name"), str(e->data, "scope"), t, e->actor);
+	                  "ittti", id, model_json_str0(e->data, "name"),
+	                  model_json_str0(e->data, "scope"), t, e->actor);
 	for (unsigned i = 0; !rc && i < 3; i++) {
 		if (scope & (1u << i))
 			rc = store_tx_run(tx, snapshot_sql[i], "i", id);
@@ -1335,29 +1304,30 @@ static int apply_started(struct store_tx *tx, const struct ledger_entry *e, cons
 		                  "SELECT count(*) FROM inventory_item WHERE " ALL_ITEMS(""), "i",
 		                  id);
 	/* The snapshot must be what the writer counted: replay diverging is corruption. */
-	if (!rc && n != num(e->data, "total"))
+	if (!rc && n != model_json_int(e->data, "total"))
 		rc = SK_ECORRUPT;
 	return rc;
 }
 
 static int apply_checked(struct store_tx *tx, const struct ledger_entry *e, const char *t)
 {
-	const char *type = str(e->data, "item_type");
-	int64_t inv = num(e->data, "inventory_id"), item = num(e->data, "item_id");
-	bool found = strcmp(str(e->data, "result"), "found") == 0;
+	const char *type = model_json_str0(e->data, "item_type");
+	int64_t inv = model_json_int(e->data, "inventory_id"),
+	        item = model_json_int(e->data, "item_id");
+	bool found = strcmp(model_json_str0(e->data, "result"), "found") == 0;
 	int rc;
 
 	rc = store_tx_run(tx,
 	                  "UPDATE inventory_item SET result = ?4, checked_by = ?5, checked_at = "
 	                  "?6, note = ?7 WHERE inventory_id = ?1 AND item_type = ?2 AND item_id = "
 	                  "?3",
-	                  "itititt", inv, type, item, str(e->data, "result"), e->actor, t,
-	                  opt(e->data, "note"));
+	                  "itititt", inv, type, item, model_json_str0(e->data, "result"), e->actor,
+	                  t, model_json_str(e->data, "note"));
 	if (rc)
 		return rc;
 	if (found)
 		return store_tx_run(tx, item_table_update(type, false), "it", item,
-		                    str(e->data, "checked_on"));
+		                    model_json_str0(e->data, "checked_on"));
 	/* A corrected 'found' no longer counts: back to the date before the campaign. */
 	return store_tx_run(
 	        tx,
@@ -1382,7 +1352,7 @@ static int apply_closed(struct store_tx *tx, const struct ledger_entry *e, const
 	rc = store_tx_run(tx,
 	                  "UPDATE inventory SET state = 'closed', closed_at = ?2, closed_by = ?3, "
 	                  "report = ?4 WHERE id = ?1",
-	                  "itit", num(e->data, "id"), t, e->actor, report);
+	                  "itit", model_json_int(e->data, "id"), t, e->actor, report);
 	free(report);
 	return rc;
 }
@@ -1403,8 +1373,8 @@ static int apply_inventory(struct store_tx *tx, const struct ledger_entry *e)
 
 static int apply_lost(struct store_tx *tx, const struct ledger_entry *e)
 {
-	const char *type = str(e->data, "item_type");
-	int64_t item = num(e->data, "item_id");
+	const char *type = model_json_str0(e->data, "item_type");
+	int64_t item = model_json_int(e->data, "item_id");
 	char t[SK_TIME_LEN + 1];
 	int rc;
 
@@ -1414,9 +1384,10 @@ static int apply_lost(struct store_tx *tx, const struct ledger_entry *e)
 		                  "INSERT INTO lost_case (id, item_type, item_id, inventory_id, "
 		                  "opened_at, opened_by, state, note, prior_state) VALUES (?1, ?2, "
 		                  "?3, nullif(?4, 0), ?5, ?6, 'open', ?7, ?8)",
-		                  "itiititt", num(e->data, "id"), type, item,
-		                  num(e->data, "inventory_id"), t, e->actor, str(e->data, "note"),
-		                  str(e->data, "prior_state"));
+		                  "itiititt", model_json_int(e->data, "id"), type, item,
+		                  model_json_int(e->data, "inventory_id"), t, e->actor,
+		                  model_json_str0(e->data, "note"),
+		                  model_json_str0(e->data, "prior_state"));
 		if (!rc)
 			rc = store_tx_run(tx, item_table_update(type, true), "itt", item, "lost",
 			                  t);
@@ -1427,14 +1398,15 @@ static int apply_lost(struct store_tx *tx, const struct ledger_entry *e)
 		        tx,
 		        "UPDATE lost_case SET state = ?2, closed_at = ?3, closed_by = ?4, "
 		        "resolution_note = ?5 WHERE id = ?1",
-		        "ittit", num(e->data, "id"), str(e->data, "resolution"), t, e->actor,
-		        opt(e->data, "note"));
-		if (!rc && opt(e->data, "restore_state")) {
+		        "ittit", model_json_int(e->data, "id"),
+		        model_json_str0(e->data, "resolution"), t, e->actor,
+		        model_json_str(e->data, "note"));
+		if (!rc && model_json_str(e->data, "restore_state")) {
 			rc = store_tx_run(tx, item_table_update(type, true), "itt", item,
-			                  str(e->data, "restore_state"), t);
+			                  model_json_str0(e->data, "restore_state"), t);
 			if (!rc)
 				rc = store_tx_run(tx, item_table_update(type, false), "it", item,
-				                  str(e->data, "resolved_on"));
+				                  model_json_str0(e->data, "resolved_on"));
 		}
 		return rc;
 	}

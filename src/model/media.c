@@ -10,6 +10,7 @@
 
 #include "model/inventory.h"
 #include "model/records_int.h"
+#include "model/reg_int.h"
 
 #define MEDIA_WRITERS (ROLE_BIT(ROLE_REGISTRAR) | ROLE_BIT(ROLE_SSC))
 
@@ -61,7 +62,7 @@ static int medium_read(struct store_tx *tx, const struct principal *p, int64_t i
 
 static int media_rights(struct store_tx *tx, const struct principal *p)
 {
-	if (!(rec_tx_roles(tx, p) & MEDIA_WRITERS))
+	if (!(model_tx_caller_roles(tx, p) & MEDIA_WRITERS))
 		return store_tx_fail(tx, NULL,
 		                     "storage media are recorded by the registrar or the "
 		                     "säkerhetsskyddschef"),
@@ -411,11 +412,12 @@ int rec_apply_medium(struct store_tx *tx, const struct ledger_entry *e)
 		                    "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
 		                    "nullif(?7, 0), nullif(?8, 0), nullif(?9, 0), 'in_use', ?10, "
 		                    "?10)",
-		                    "ittttiiiit", rec_num(d, "id"), rec_str(d, "identifier"),
-		                    rec_str(d, "type"), rec_str(d, "class"), rec_str(d, "marking"),
+		                    "ittttiiiit", model_json_int(d, "id"),
+		                    model_json_str0(d, "identifier"), model_json_str0(d, "type"),
+		                    model_json_str0(d, "class"), model_json_str0(d, "marking"),
 		                    (int64_t)json_is_true(json_object_get(d, "fixed")),
-		                    rec_num(d, "space_id"), rec_num(d, "holder_id"),
-		                    rec_num(d, "system_id"), t);
+		                    model_json_int(d, "space_id"), model_json_int(d, "holder_id"),
+		                    model_json_int(d, "system_id"), t);
 	if (strcmp(e->kind, "medium.updated") == 0) {
 		json_t *fixed = json_object_get(d, "fixed");
 
@@ -427,39 +429,42 @@ int rec_apply_medium(struct store_tx *tx, const struct ledger_entry *e)
 		        "holder_person_id = CASE WHEN ?6 THEN nullif(?8, 0) ELSE holder_person_id "
 		        "END, system_id = CASE WHEN ?9 THEN nullif(?10, 0) ELSE system_id END, "
 		        "updated_at = ?11 WHERE id = ?1",
-		        "itttiiiiiit", rec_num(d, "id"), rec_opt(d, "type"), rec_opt(d, "class"),
-		        rec_opt(d, "marking"), (int64_t)(fixed ? json_is_true(fixed) : -1),
+		        "itttiiiiiit", model_json_int(d, "id"), model_json_str(d, "type"),
+		        model_json_str(d, "class"), model_json_str(d, "marking"),
+		        (int64_t)(fixed ? json_is_true(fixed) : -1),
 		        (int64_t)(rec_has(d, "space_id") || rec_has(d, "holder_id")),
-		        rec_num(d, "space_id"), rec_num(d, "holder_id"),
-		        (int64_t)rec_has(d, "system_id"), rec_num(d, "system_id"), t);
+		        model_json_int(d, "space_id"), model_json_int(d, "holder_id"),
+		        (int64_t)rec_has(d, "system_id"), model_json_int(d, "system_id"), t);
 	}
 	if (strcmp(e->kind, "medium.decommissioned") == 0 || strcmp(e->kind, "medium.reused") == 0)
-		return store_tx_run(tx,
-		                    "UPDATE medium SET state = ?2, ended_on = ?3, end_method = ?4, "
-		                    "ended_by = ?5, updated_at = ?6 WHERE id = ?1",
-		                    "ittti"
-		                    "t",
-		                    rec_num(d, "id"),
-		                    strcmp(e->kind, "medium.reused") == 0 ? "reused"
-		                                                          : "decommissioned",
-		                    rec_str(d, "on"), rec_str(d, "method"), e->actor, t);
+		return store_tx_run(
+		        tx,
+		        "UPDATE medium SET state = ?2, ended_on = ?3, end_method = ?4, "
+		        "ended_by = ?5, updated_at = ?6 WHERE id = ?1",
+		        "ittti"
+		        "t",
+		        model_json_int(d, "id"),
+		        strcmp(e->kind, "medium.reused") == 0 ? "reused" : "decommissioned",
+		        model_json_str0(d, "on"), model_json_str0(d, "method"), e->actor, t);
 	if (strcmp(e->kind, "medium.destroyed") == 0) {
 		rc = store_tx_run(tx,
 		                  "INSERT INTO destruction (id, medium_id, method, destroyed_on, "
 		                  "performer_id, witness_id, recorded_at, recorded_by) VALUES (?1, "
 		                  "?2, ?3, ?4, ?5, nullif(?6, 0), ?7, ?8)",
-		                  "iittiiti", rec_num(d, "destruction_id"), rec_num(d, "id"),
-		                  rec_str(d, "method"), rec_str(d, "destroyed_on"),
-		                  rec_num(d, "performer_id"), rec_num(d, "witness_id"), t,
-		                  e->actor);
+		                  "iittiiti", model_json_int(d, "destruction_id"),
+		                  model_json_int(d, "id"), model_json_str0(d, "method"),
+		                  model_json_str0(d, "destroyed_on"),
+		                  model_json_int(d, "performer_id"),
+		                  model_json_int(d, "witness_id"), t, e->actor);
 		if (!rc)
 			rc = store_tx_run(
 			        tx,
 			        "UPDATE medium SET state = 'destroyed', ended_on = ?2, "
 			        "end_method = ?3, ended_by = ?4, updated_at = ?5 WHERE id = "
 			        "?1",
-			        "ittit", rec_num(d, "id"), rec_str(d, "destroyed_on"),
-			        rec_str(d, "method"), e->actor, t);
+			        "ittit", model_json_int(d, "id"),
+			        model_json_str0(d, "destroyed_on"), model_json_str0(d, "method"),
+			        e->actor, t);
 		return rc;
 	}
 	/* medium.lost: the lost case and the state come from lost.opened (inventory.c). */

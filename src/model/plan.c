@@ -14,6 +14,7 @@
 #include <xlsxwriter.h>
 
 #include "model/access_int.h"
+#include "model/reg_int.h"
 #include "model/plan.h"
 
 /* JSON paths in messages are cut at their buffer's size on purpose (bounded, still readable). */
@@ -48,17 +49,6 @@ static int fail(struct model_err *err, const char *path, const char *fmt, ...)
 		snprintf(err->msg, sizeof(err->msg), "%s: %s", path, why);
 	}
 	return SK_EINVAL;
-}
-
-static bool text_ok(const char *s, bool multiline)
-{
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if ((ch < 0x20 && !(multiline && ch == '\n')) || ch == 0x7f)
-			return false;
-	}
-	return true;
 }
 
 /* "1" / "1.1" / "1.1.3": parts of 1..9999 without leading zeros; returns the part count or 0. */
@@ -102,23 +92,6 @@ static bool child_of(const char *number, const char *parent)
 	size_t n = strlen(parent);
 
 	return strncmp(number, parent, n) == 0 && number[n] == '.' && !strchr(number + n + 1, '.');
-}
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-static const char *jstr0(const json_t *o, const char *key)
-{
-	const char *s = jstr(o, key);
-
-	return s ? s : "";
-}
-
-static int64_t jint(const json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
 }
 
 /* An optional integer member as a pointer-free value: NULL JSON → has = false. */
@@ -188,7 +161,8 @@ static int check_str(const json_t *o, const char *path, const char *key, size_t 
 	n = json_string_length(v);
 	if (n < min || n > max)
 		return fail(err, p, "must be %zu..%zu bytes", min, max);
-	if (strlen(json_string_value(v)) != n || !text_ok(json_string_value(v), multiline))
+	if (strlen(json_string_value(v)) != n ||
+	    !model_text_ok(json_string_value(v), multiline ? MODEL_TEXT_NL : 0))
 		return fail(err, p, "must not contain control characters");
 	return SK_OK;
 }
@@ -268,8 +242,8 @@ static int check_measure(const json_t *x, const char *p, const json_t *auth, con
 		rc = check_str(x, p, "objective", 1, 16, false, false, err);
 	if (rc)
 		return rc;
-	number = jstr(x, "number");
-	objective = jstr(x, "objective");
+	number = model_json_str(x, "number");
+	objective = model_json_str(x, "objective");
 	snprintf(q, sizeof(q), "%s.number", p);
 	if (number_parts(number, parts) != 3)
 		return fail(err, q, "'%s' is not a measure number like 1.1.3", number);
@@ -307,8 +281,8 @@ static int check_measure(const json_t *x, const char *p, const json_t *auth, con
 		rc = check_str(x, p, "status_reason", 1, TEXT_MAX, true, true, err);
 	if (rc)
 		return rc;
-	marker = jstr(x, "marker");
-	status = jstr(x, "status");
+	marker = model_json_str(x, "marker");
+	status = model_json_str(x, "status");
 	snprintf(q, sizeof(q), "%s.marker", p);
 	if (marker && strcmp(marker, "new") != 0 && strcmp(marker, "updated") != 0)
 		return fail(err, q, "must be \"new\", \"updated\" or null");
@@ -316,10 +290,11 @@ static int check_measure(const json_t *x, const char *p, const json_t *auth, con
 	if (json_is_null(json_object_get(x, "period_text")) &&
 	    (jhas_int(x, "start_year") || jhas_int(x, "end_year")))
 		return fail(err, q, "years without a period_text");
-	if (jstr(x, "period_text") && !jhas_int(x, "start_year"))
+	if (model_json_str(x, "period_text") && !jhas_int(x, "start_year"))
 		return fail(err, q, "a period_text needs its start_year");
 	snprintf(q, sizeof(q), "%s.end_year", p);
-	if (jhas_int(x, "end_year") && jint(x, "end_year") < jint(x, "start_year"))
+	if (jhas_int(x, "end_year") &&
+	    model_json_int(x, "end_year") < model_json_int(x, "start_year"))
 		return fail(err, q, "the period ends before it starts");
 	snprintf(q, sizeof(q), "%s.status", p);
 	if (strcmp(status, "current") != 0 && strcmp(status, "completed") != 0 &&
@@ -331,12 +306,12 @@ static int check_measure(const json_t *x, const char *p, const json_t *auth, con
 	if (strcmp(status, "current") != 0 && !jhas_int(x, "status_year"))
 		return fail(err, q, "a %s measure needs the year", status);
 	if (jhas_int(x, "start_year") && jhas_int(x, "status_year") &&
-	    jint(x, "status_year") < jint(x, "start_year"))
+	    model_json_int(x, "status_year") < model_json_int(x, "start_year"))
 		return fail(err, q, "before the measure started");
 	snprintf(q, sizeof(q), "%s.status_reason", p);
-	if (strcmp(status, "written_off") == 0 && !jstr(x, "status_reason"))
+	if (strcmp(status, "written_off") == 0 && !model_json_str(x, "status_reason"))
 		return fail(err, q, "a written-off measure needs the reason");
-	if (strcmp(status, "written_off") != 0 && jstr(x, "status_reason"))
+	if (strcmp(status, "written_off") != 0 && model_json_str(x, "status_reason"))
 		return fail(err, q, "only a written-off measure has a reason");
 	return SK_OK;
 }
@@ -384,12 +359,12 @@ int plan_validate(const json_t *doc, struct model_err *err)
 			rc = check_str(x, p, "name", 1, NAME_MAX_LEN, false, false, err);
 		if (rc)
 			goto out;
-		if (json_object_get(auth, jstr(x, "short"))) {
+		if (json_object_get(auth, model_json_str(x, "short"))) {
 			snprintf(q, sizeof(q), "%s.short", p);
-			rc = fail(err, q, "'%s' is listed twice", jstr(x, "short"));
+			rc = fail(err, q, "'%s' is listed twice", model_json_str(x, "short"));
 			goto out;
 		}
-		json_object_set_new(auth, jstr(x, "short"), json_true());
+		json_object_set_new(auth, model_json_str(x, "short"), json_true());
 	}
 	arr = json_object_get(doc, "strategic_priorities");
 	if (!json_is_array(arr) || json_array_size(arr) < 1 || json_array_size(arr) > PARTS_MAX) {
@@ -411,16 +386,16 @@ int plan_validate(const json_t *doc, struct model_err *err)
 		if (rc)
 			goto out;
 		snprintf(q, sizeof(q), "%s.number", p);
-		if (number_parts(jstr(x, "number"), parts) != 1) {
+		if (number_parts(model_json_str(x, "number"), parts) != 1) {
 			rc = fail(err, q, "'%s' is not a priority number like 1",
-			          jstr(x, "number"));
+			          model_json_str(x, "number"));
 			goto out;
 		}
-		if (json_object_get(prios, jstr(x, "number"))) {
-			rc = fail(err, q, "%s is used twice", jstr(x, "number"));
+		if (json_object_get(prios, model_json_str(x, "number"))) {
+			rc = fail(err, q, "%s is used twice", model_json_str(x, "number"));
 			goto out;
 		}
-		json_object_set_new(prios, jstr(x, "number"), json_true());
+		json_object_set_new(prios, model_json_str(x, "number"), json_true());
 		os = json_object_get(x, "objectives");
 		if (!json_is_array(os) || json_array_size(os) > PARTS_MAX) {
 			snprintf(q, sizeof(q), "%s.objectives", p);
@@ -438,18 +413,18 @@ int plan_validate(const json_t *doc, struct model_err *err)
 			if (rc)
 				goto out;
 			snprintf(p, sizeof(p), "%s.number", q);
-			if (number_parts(jstr(y, "number"), parts) != 2 ||
-			    !child_of(jstr(y, "number"), jstr(x, "number"))) {
+			if (number_parts(model_json_str(y, "number"), parts) != 2 ||
+			    !child_of(model_json_str(y, "number"), model_json_str(x, "number"))) {
 				rc = fail(err, p,
 				          "'%s' is not an objective number under priority %s",
-				          jstr(y, "number"), jstr(x, "number"));
+				          model_json_str(y, "number"), model_json_str(x, "number"));
 				goto out;
 			}
-			if (json_object_get(objs, jstr(y, "number"))) {
-				rc = fail(err, p, "%s is used twice", jstr(y, "number"));
+			if (json_object_get(objs, model_json_str(y, "number"))) {
+				rc = fail(err, p, "%s is used twice", model_json_str(y, "number"));
 				goto out;
 			}
-			json_object_set_new(objs, jstr(y, "number"), json_true());
+			json_object_set_new(objs, model_json_str(y, "number"), json_true());
 			snprintf(p, sizeof(p), "strategic_priorities[%zu]", i);
 		}
 	}
@@ -464,7 +439,7 @@ int plan_validate(const json_t *doc, struct model_err *err)
 		rc = check_measure(x, p, auth, objs, seen, err);
 		if (rc)
 			goto out;
-		json_object_set_new(seen, jstr(x, "number"), json_true());
+		json_object_set_new(seen, model_json_str(x, "number"), json_true());
 	}
 out:
 	json_decref(auth);
@@ -520,32 +495,7 @@ bool plan_period_parse(const char *text, int *start, int *end)
 
 /* ---- who may write ---- */
 
-static int64_t actor_of(const struct principal *p)
-{
-	return p ? p->id : 0;
-}
-
-static int may_write(struct store_tx *tx, const struct principal *p)
-{
-	char today[11];
-	unsigned roles;
-
-	if (!p)
-		return SK_OK; /* the system (demo data) */
-	model_today(today);
-	roles = p->token_id ? p->roles : model_tx_roles_of(tx, p->id, today);
-	if (roles & (ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_CHIEF)))
-		return SK_OK;
-	store_tx_fail(tx, NULL, "action plans are changed by the säkerhetsskyddschef or the head");
-	return SK_EPERM;
-}
-
-static json_t *with_token(json_t *data, const struct principal *p)
-{
-	if (data && p && p->token_id)
-		json_object_set_new(data, "token_id", json_integer(p->token_id));
-	return data;
-}
+static const char write_why[] = "action plans are changed by the säkerhetsskyddschef or the head";
 
 /* ---- import ---- */
 
@@ -559,7 +509,7 @@ static int import_fn(struct store_tx *tx, void *arg)
 {
 	struct import_cmd *c = arg;
 	int64_t first;
-	int rc = may_write(tx, c->p);
+	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, write_why);
 
 	if (rc)
 		return rc;
@@ -570,10 +520,10 @@ static int import_fn(struct store_tx *tx, void *arg)
 	if (rc)
 		return rc;
 	return model_tx_log(
-	        tx, actor_of(c->p), "plan.imported", "plan", c->id,
-	        with_token(json_pack("{s:I, s:I, s:O}", "id", (json_int_t)c->id, "first_measure_id",
-	                             (json_int_t)first, "plan", c->doc),
-	                   c->p));
+	        tx, model_actor_of(c->p), "plan.imported", "plan", c->id,
+	        model_with_token(json_pack("{s:I, s:I, s:O}", "id", (json_int_t)c->id,
+	                                   "first_measure_id", (json_int_t)first, "plan", c->doc),
+	                         c->p));
 }
 
 int plan_import(struct model *m, const struct principal *p, const json_t *doc, int64_t *id,
@@ -685,12 +635,12 @@ static int check_edit(struct store_tx *tx, const json_t *body, const json_t *aut
 		rc = check_orgs(body, "", "participants", auth, &e);
 	if (!rc)
 		rc = check_str(body, "", "period_text", 1, PERIOD_MAX, false, false, &e);
-	if (!rc && jstr(body, "period_text") &&
-	    !plan_period_parse(jstr(body, "period_text"), &s, &t))
+	if (!rc && model_json_str(body, "period_text") &&
+	    !plan_period_parse(model_json_str(body, "period_text"), &s, &t))
 		rc = fail(&e, "period_text",
 		          "not a period like 2019–2022, 2021 or 2019 och tills vidare");
 	if (!rc && json_object_get(body, "marker")) {
-		const char *mk = jstr(body, "marker");
+		const char *mk = model_json_str(body, "marker");
 
 		if (!mk || (strcmp(mk, "new") != 0 && strcmp(mk, "updated") != 0 &&
 		            strcmp(mk, "none") != 0))
@@ -732,13 +682,13 @@ static int edit_values(json_t *data, const json_t *body, const json_t *old, int6
 		part = old ? json_object_get(old, "participants") : NULL;
 	json_object_set_new(data, "responsible", resp ? json_deep_copy(resp) : json_array());
 	json_object_set_new(data, "participants", part ? json_deep_copy(part) : json_array());
-	if (jstr(body, "responsible_text")) {
+	if (model_json_str(body, "responsible_text")) {
 		json_object_set_new(data, "responsible_text",
-		                    json_string(jstr(body, "responsible_text")));
+		                    json_string(model_json_str(body, "responsible_text")));
 	} else if (old && !json_object_get(body, "responsible") &&
 	           !json_object_get(body, "participants")) {
 		json_object_set_new(data, "responsible_text",
-		                    json_string(jstr0(old, "responsible_text")));
+		                    json_string(model_json_str0(old, "responsible_text")));
 	} else {
 		char *rt = default_responsible_text(json_object_get(data, "responsible"),
 		                                    json_object_get(data, "participants"));
@@ -748,7 +698,7 @@ static int edit_values(json_t *data, const json_t *body, const json_t *old, int6
 		json_object_set_new(data, "responsible_text", json_string(rt));
 		free(rt);
 	}
-	period = jstr(body, "period_text");
+	period = model_json_str(body, "period_text");
 	if (period) {
 		plan_period_parse(period, &s, &t);
 		json_object_set_new(data, "period_text", json_string(period));
@@ -765,7 +715,7 @@ static int edit_values(json_t *data, const json_t *body, const json_t *old, int6
 		        data, "end_year",
 		        json_copy(old ? json_object_get(old, "end_year") : json_null()));
 	}
-	mk = jstr(body, "marker");
+	mk = model_json_str(body, "marker");
 	if (mk) {
 		bool none = strcmp(mk, "none") == 0;
 
@@ -818,11 +768,12 @@ static int next_number(struct store_tx *tx, int64_t plan_id, const char *objecti
 static int add_fn(struct store_tx *tx, void *arg)
 {
 	struct add_cmd *c = arg;
-	const char *objective = jstr(c->body, "objective"), *number = jstr(c->body, "number");
+	const char *objective = model_json_str(c->body, "objective"),
+	           *number = model_json_str(c->body, "number");
 	int64_t report_year, n;
 	json_t *auth, *data;
 	int parts[3];
-	int rc = may_write(tx, c->p);
+	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, write_why);
 
 	if (!rc)
 		rc = plan_report_year(tx, c->plan_id, &report_year);
@@ -839,7 +790,7 @@ static int add_fn(struct store_tx *tx, void *arg)
 		return store_tx_fail(tx, "objective", "objective: no objective %.16s in plan %lld",
 		                     objective, (long long)c->plan_id),
 		       SK_EINVAL;
-	if (!jstr(c->body, "title"))
+	if (!model_json_str(c->body, "title"))
 		return store_tx_fail(tx, "title", "title: required"), SK_EINVAL;
 	auth = tx_authorities(tx, c->plan_id);
 	if (!auth)
@@ -885,8 +836,8 @@ static int add_fn(struct store_tx *tx, void *arg)
 		json_decref(data);
 		return rc;
 	}
-	return model_tx_log(tx, actor_of(c->p), "plan.measure.added", "plan", c->plan_id,
-	                    with_token(data, c->p));
+	return model_tx_log(tx, model_actor_of(c->p), "plan.measure.added", "plan", c->plan_id,
+	                    model_with_token(data, c->p));
 }
 
 int plan_measure_add(struct model *m, const struct principal *p, int64_t plan_id,
@@ -988,25 +939,25 @@ static int change_fn(struct store_tx *tx, void *arg)
 	struct change_cmd *c = arg;
 	json_t *old, *data = NULL, *changed;
 	int64_t plan_id, report_year;
-	int rc = may_write(tx, c->p);
+	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, write_why);
 
 	if (rc)
 		return rc;
 	old = tx_measure(tx, c->id);
 	if (!old)
 		return store_tx_fail(tx, "id", "no measure %lld", (long long)c->id), SK_ENOTFOUND;
-	plan_id = jint(old, "plan_id");
-	if (strcmp(jstr0(old, "status"), "current") != 0) {
-		rc = store_tx_fail(tx, "id",
-		                   "measure %s is %s already: only current measures change",
-		                   jstr0(old, "number"),
-		                   strcmp(jstr0(old, "status"), "completed") == 0 ? "completed"
-		                                                                  : "written off");
+	plan_id = model_json_int(old, "plan_id");
+	if (strcmp(model_json_str0(old, "status"), "current") != 0) {
+		rc = store_tx_fail(
+		        tx, "id", "measure %s is %s already: only current measures change",
+		        model_json_str0(old, "number"),
+		        strcmp(model_json_str0(old, "status"), "completed") == 0 ? "completed"
+		                                                                 : "written off");
 		json_decref(old);
 		return SK_ERULE;
 	}
 	data = json_pack("{s:I, s:I, s:s}", "id", (json_int_t)plan_id, "measure_id",
-	                 (json_int_t)c->id, "number", jstr0(old, "number"));
+	                 (json_int_t)c->id, "number", model_json_str0(old, "number"));
 	if (!data) {
 		json_decref(old);
 		return SK_ENOMEM;
@@ -1032,14 +983,14 @@ static int change_fn(struct store_tx *tx, void *arg)
 		if (c->year < PLAN_YEAR_MIN || c->year > PLAN_YEAR_MAX)
 			rc = store_tx_fail(tx, "year", "year: must be %d..%d", PLAN_YEAR_MIN,
 			                   PLAN_YEAR_MAX);
-		else if (jhas_int(old, "start_year") && c->year < jint(old, "start_year"))
-			rc = store_tx_fail(tx, "year",
-			                   "year: %lld is before the measure started (%lld)",
-			                   (long long)c->year, (long long)jint(old, "start_year"));
+		else if (jhas_int(old, "start_year") && c->year < model_json_int(old, "start_year"))
+			rc = store_tx_fail(
+			        tx, "year", "year: %lld is before the measure started (%lld)",
+			        (long long)c->year, (long long)model_json_int(old, "start_year"));
 		json_object_set_new(data, "year", json_integer(c->year));
 		if (c->reason) {
 			if (!c->reason[0] || strlen(c->reason) > TEXT_MAX ||
-			    !text_ok(c->reason, true))
+			    !model_text_ok(c->reason, MODEL_TEXT_NL))
 				rc = rc ? rc
 				        : store_tx_fail(tx, "reason", "reason: 1..%d bytes of text",
 				                        TEXT_MAX);
@@ -1051,7 +1002,8 @@ static int change_fn(struct store_tx *tx, void *arg)
 		json_decref(data);
 		return rc;
 	}
-	return model_tx_log(tx, actor_of(c->p), c->kind, "plan", plan_id, with_token(data, c->p));
+	return model_tx_log(tx, model_actor_of(c->p), c->kind, "plan", plan_id,
+	                    model_with_token(data, c->p));
 }
 
 int plan_measure_update(struct model *m, const struct principal *p, int64_t measure_id,
@@ -1083,11 +1035,6 @@ int plan_measure_write_off(struct model *m, const struct principal *p, int64_t m
 
 /* ---- the projection ---- */
 
-static const char *opt_str(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 static int bind_opt_int(struct store_q *q, int idx, const json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
@@ -1110,32 +1057,34 @@ static int insert_measure(struct store_tx *tx, int64_t plan_id, int64_t id, cons
 	struct store_q *q;
 	int rc;
 
-	sort_key(jstr0(x, "number"), key);
+	sort_key(model_json_str0(x, "number"), key);
 	resp = dump_compact(json_object_get(x, "responsible"));
 	part = dump_compact(json_object_get(x, "participants"));
 	rc = resp && part ? store_tx_query(tx, sql, &q) : SK_ENOMEM;
 	if (!rc) {
 		store_q_bind_int(q, 1, id);
 		store_q_bind_int(q, 2, plan_id);
-		store_q_bind_text(q, 3, jstr0(x, "number"));
-		store_q_bind_text(q, 4, jstr0(x, "objective"));
+		store_q_bind_text(q, 3, model_json_str0(x, "number"));
+		store_q_bind_text(q, 4, model_json_str0(x, "objective"));
 		store_q_bind_text(q, 5, key);
-		store_q_bind_text(q, 6, jstr0(x, "title"));
-		store_q_bind_text(q, 7, jstr0(x, "description"));
-		store_q_bind_text(q, 8, jstr0(x, "responsible_text"));
+		store_q_bind_text(q, 6, model_json_str0(x, "title"));
+		store_q_bind_text(q, 7, model_json_str0(x, "description"));
+		store_q_bind_text(q, 8, model_json_str0(x, "responsible_text"));
 		store_q_bind_text(q, 9, resp);
 		store_q_bind_text(q, 10, part);
-		store_q_bind_text(q, 11, opt_str(x, "period_text"));
+		store_q_bind_text(q, 11, model_json_str(x, "period_text"));
 		bind_opt_int(q, 12, x, "start_year");
 		bind_opt_int(q, 13, x, "end_year");
-		store_q_bind_text(q, 14, opt_str(x, "marker"));
-		if (opt_str(x, "marker") && json_is_integer(marker_year))
+		store_q_bind_text(q, 14, model_json_str(x, "marker"));
+		if (model_json_str(x, "marker") && json_is_integer(marker_year))
 			store_q_bind_int(q, 15, json_integer_value(marker_year));
 		else
 			store_q_bind_null(q, 15);
-		store_q_bind_text(q, 16, opt_str(x, "status") ? opt_str(x, "status") : "current");
+		store_q_bind_text(q, 16,
+		                  model_json_str(x, "status") ? model_json_str(x, "status")
+		                                              : "current");
 		bind_opt_int(q, 17, x, "status_year");
-		store_q_bind_text(q, 18, opt_str(x, "status_reason"));
+		store_q_bind_text(q, 18, model_json_str(x, "status_reason"));
 		store_q_bind_text(q, 19, t);
 		rc = store_q_step(q);
 		store_q_done(q);
@@ -1150,7 +1099,8 @@ static int insert_measure(struct store_tx *tx, int64_t plan_id, int64_t id, cons
 static int apply_import(struct store_tx *tx, const struct ledger_entry *e, const char *t)
 {
 	const json_t *doc = json_object_get(e->data, "plan");
-	int64_t id = jint(e->data, "id"), first = jint(e->data, "first_measure_id");
+	int64_t id = model_json_int(e->data, "id"),
+	        first = model_json_int(e->data, "first_measure_id");
 	json_t *x, *y;
 	size_t i, j;
 	char key[16];
@@ -1159,8 +1109,9 @@ static int apply_import(struct store_tx *tx, const struct ledger_entry *e, const
 	rc = store_tx_run(tx,
 	                  "INSERT INTO plan (id, title, report_year, period, source, created_at, "
 	                  "created_by, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6)",
-	                  "itittti", id, jstr0(doc, "title"), jint(doc, "report_year"),
-	                  jstr0(doc, "period"), opt_str(doc, "source"), t, e->actor);
+	                  "itittti", id, model_json_str0(doc, "title"),
+	                  model_json_int(doc, "report_year"), model_json_str0(doc, "period"),
+	                  model_json_str(doc, "source"), t, e->actor);
 	json_array_foreach(json_object_get(doc, "authorities"), i, x)
 	{
 		if (!rc)
@@ -1168,11 +1119,12 @@ static int apply_import(struct store_tx *tx, const struct ledger_entry *e, const
 			        tx,
 			        "INSERT INTO plan_authority (plan_id, position, short, name) "
 			        "VALUES (?1, ?2, ?3, ?4)",
-			        "iitt", id, (int64_t)i, jstr0(x, "short"), jstr0(x, "name"));
+			        "iitt", id, (int64_t)i, model_json_str0(x, "short"),
+			        model_json_str0(x, "name"));
 	}
 	json_array_foreach(json_object_get(doc, "strategic_priorities"), i, x)
 	{
-		sort_key(jstr0(x, "number"), key);
+		sort_key(model_json_str0(x, "number"), key);
 		if (!rc)
 			rc = store_tx_run(
 			        tx,
@@ -1180,10 +1132,10 @@ static int apply_import(struct store_tx *tx, const struct ledger_entry *e, const
 			        "VALUES (?1, ?2, ?3, ?4)",
 			        "itt"
 			        "t",
-			        id, jstr0(x, "number"), key, jstr0(x, "title"));
+			        id, model_json_str0(x, "number"), key, model_json_str0(x, "title"));
 		json_array_foreach(json_object_get(x, "objectives"), j, y)
 		{
-			sort_key(jstr0(y, "number"), key);
+			sort_key(model_json_str0(y, "number"), key);
 			if (!rc)
 				rc = store_tx_run(
 				        tx,
@@ -1191,8 +1143,9 @@ static int apply_import(struct store_tx *tx, const struct ledger_entry *e, const
 				        "sort_key, title) VALUES (?1, ?2, ?3, ?4, ?5)",
 				        "ittt"
 				        "t",
-				        id, jstr0(y, "number"), jstr0(x, "number"), key,
-				        jstr0(y, "title"));
+				        id, model_json_str0(y, "number"),
+				        model_json_str0(x, "number"), key,
+				        model_json_str0(y, "title"));
 		}
 	}
 	json_array_foreach(json_object_get(doc, "measures"), i, x)
@@ -1207,7 +1160,8 @@ static int apply_import(struct store_tx *tx, const struct ledger_entry *e, const
 static int apply_plan(struct store_tx *tx, const struct ledger_entry *e)
 {
 	char t[SK_TIME_LEN + 1];
-	int64_t plan_id = jint(e->data, "id"), mid = jint(e->data, "measure_id");
+	int64_t plan_id = model_json_int(e->data, "id"),
+	        mid = model_json_int(e->data, "measure_id");
 	int rc;
 
 	model_time(e->time_us, t);
@@ -1238,15 +1192,15 @@ static int apply_plan(struct store_tx *tx, const struct ledger_entry *e)
 		             : SK_ENOMEM;
 		if (!rc) {
 			store_q_bind_int(q, 1, mid);
-			store_q_bind_text(q, 2, jstr0(e->data, "title"));
-			store_q_bind_text(q, 3, jstr0(e->data, "description"));
-			store_q_bind_text(q, 4, jstr0(e->data, "responsible_text"));
+			store_q_bind_text(q, 2, model_json_str0(e->data, "title"));
+			store_q_bind_text(q, 3, model_json_str0(e->data, "description"));
+			store_q_bind_text(q, 4, model_json_str0(e->data, "responsible_text"));
 			store_q_bind_text(q, 5, resp);
 			store_q_bind_text(q, 6, part);
-			store_q_bind_text(q, 7, opt_str(e->data, "period_text"));
+			store_q_bind_text(q, 7, model_json_str(e->data, "period_text"));
 			bind_opt_int(q, 8, e->data, "start_year");
 			bind_opt_int(q, 9, e->data, "end_year");
-			store_q_bind_text(q, 10, opt_str(e->data, "marker"));
+			store_q_bind_text(q, 10, model_json_str(e->data, "marker"));
 			bind_opt_int(q, 11, e->data, "marker_year");
 			store_q_bind_text(q, 12, t);
 			rc = store_q_step(q);
@@ -1260,13 +1214,14 @@ static int apply_plan(struct store_tx *tx, const struct ledger_entry *e)
 		rc = store_tx_run(tx,
 		                  "UPDATE plan_measure SET status = 'completed', status_year = ?2, "
 		                  "updated_at = ?3 WHERE id = ?1",
-		                  "iit", mid, jint(e->data, "year"), t);
+		                  "iit", mid, model_json_int(e->data, "year"), t);
 	} else if (strcmp(e->kind, "plan.measure.written_off") == 0) {
 		rc = store_tx_run(
 		        tx,
 		        "UPDATE plan_measure SET status = 'written_off', status_year = ?2, "
 		        "status_reason = ?3, updated_at = ?4 WHERE id = ?1",
-		        "iitt", mid, jint(e->data, "year"), jstr0(e->data, "reason"), t);
+		        "iitt", mid, model_json_int(e->data, "year"),
+		        model_json_str0(e->data, "reason"), t);
 	} else {
 		return SK_OK;
 	}
@@ -1363,7 +1318,7 @@ static json_t *priorities(struct store_reader *r, int64_t id)
 		            &q))
 			break;
 		store_q_bind_int(q, 1, id);
-		store_q_bind_text(q, 2, jstr0(p, "number"));
+		store_q_bind_text(q, 2, model_json_str0(p, "number"));
 		while (store_q_step(q) == SK_OK)
 			json_array_append_new(json_object_get(p, "objectives"),
 			                      json_pack("{s:s, s:s}", "number", store_q_text(q, 0),
@@ -1470,7 +1425,7 @@ static json_t *counts_of(const json_t *ms)
 
 	json_array_foreach(ms, i, x)
 	{
-		const char *s = jstr0(x, "status");
+		const char *s = model_json_str0(x, "status");
 
 		cur += strcmp(s, "current") == 0;
 		done += strcmp(s, "completed") == 0;
@@ -1529,7 +1484,8 @@ json_t *plan_get(struct model *m, int64_t id)
 
 			json_array_foreach(ms, k, y)
 			{
-				if (strcmp(jstr0(y, "objective"), jstr0(o, "number")) == 0)
+				if (strcmp(model_json_str0(y, "objective"),
+				           model_json_str0(o, "number")) == 0)
 					json_array_append(list, y);
 			}
 			json_object_set_new(o, "measures", list);
@@ -1557,9 +1513,9 @@ json_t *plan_measures(struct model *m, int64_t plan_id, const struct plan_filter
 	{
 		const char *role = NULL;
 
-		if (f && f->status && strcmp(jstr0(x, "status"), f->status) != 0)
+		if (f && f->status && strcmp(model_json_str0(x, "status"), f->status) != 0)
 			continue;
-		if (f && f->objective && strcmp(jstr0(x, "objective"), f->objective) != 0)
+		if (f && f->objective && strcmp(model_json_str0(x, "objective"), f->objective) != 0)
 			continue;
 		if (f && f->org) {
 			role = org_role(x, f->org);
@@ -1605,15 +1561,16 @@ static int hist_one(void *ctx, const struct store_entry_row *row)
 	if (strcmp(row->kind, "plan.imported") == 0) {
 		json_array_foreach(json_object_get(json_object_get(data, "plan"), "measures"), i, x)
 		{
-			if (strcmp(jstr0(x, "number"), h->number) == 0) {
+			if (strcmp(model_json_str0(x, "number"), h->number) == 0) {
 				keep = json_deep_copy(x);
 				json_object_set_new(
 				        keep, "measure_id",
-				        json_integer(jint(data, "first_measure_id") + (int64_t)i));
+				        json_integer(model_json_int(data, "first_measure_id") +
+				                     (int64_t)i));
 				break;
 			}
 		}
-	} else if (strcmp(jstr0(data, "number"), h->number) == 0) {
+	} else if (strcmp(model_json_str0(data, "number"), h->number) == 0) {
 		keep = json_incref(data);
 	}
 	if (keep)
@@ -1638,8 +1595,8 @@ json_t *plan_measure_history(struct model *m, int64_t measure_id)
 	if (!r || !mo)
 		return json_decref(mo), NULL;
 	x = json_object_get(mo, "measure");
-	snprintf(object, sizeof(object), "plan/%lld", (long long)jint(x, "plan_id"));
-	h.number = jstr0(x, "number");
+	snprintf(object, sizeof(object), "plan/%lld", (long long)model_json_int(x, "plan_id"));
+	h.number = model_json_str0(x, "number");
 	h.out = json_array();
 	f.actor = -1;
 	f.object = object;
@@ -1660,10 +1617,10 @@ json_t *plan_measure_history(struct model *m, int64_t measure_id)
 /* The status of measure x as it stood at the end of year. */
 static const char *status_in(const json_t *x, int year)
 {
-	const char *s = jstr0(x, "status");
+	const char *s = model_json_str0(x, "status");
 
 	if (strcmp(s, "current") != 0 && jhas_int(x, "status_year") &&
-	    jint(x, "status_year") > year)
+	    model_json_int(x, "status_year") > year)
 		return "current";
 	return s;
 }
@@ -1671,18 +1628,20 @@ static const char *status_in(const json_t *x, int year)
 static json_t *report_item(const json_t *x, const char *status, int year, const char *org)
 {
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:O, s:O, s:O, s:s}", "id",
-	                      (json_int_t)jint(x, "id"), "number", jstr0(x, "number"), "objective",
-	                      jstr0(x, "objective"), "title", jstr0(x, "title"), "responsible_text",
-	                      jstr0(x, "responsible_text"), "responsible",
-	                      json_object_get(x, "responsible"), "participants",
+	                      (json_int_t)model_json_int(x, "id"), "number",
+	                      model_json_str0(x, "number"), "objective",
+	                      model_json_str0(x, "objective"), "title", model_json_str0(x, "title"),
+	                      "responsible_text", model_json_str0(x, "responsible_text"),
+	                      "responsible", json_object_get(x, "responsible"), "participants",
 	                      json_object_get(x, "participants"), "period_text",
 	                      json_object_get(x, "period_text"), "status", status);
-	bool marked = jstr(x, "marker") && jhas_int(x, "marker_year") &&
-	              jint(x, "marker_year") == year && strcmp(status, "current") == 0;
+	bool marked = model_json_str(x, "marker") && jhas_int(x, "marker_year") &&
+	              model_json_int(x, "marker_year") == year && strcmp(status, "current") == 0;
 
 	if (!o)
 		return NULL;
-	json_object_set_new(o, "marker", marked ? json_string(jstr(x, "marker")) : json_null());
+	json_object_set_new(o, "marker",
+	                    marked ? json_string(model_json_str(x, "marker")) : json_null());
 	if (strcmp(status, "current") != 0) {
 		json_object_set(o, "status_year", json_object_get(x, "status_year"));
 		if (strcmp(status, "written_off") == 0)
@@ -1721,14 +1680,16 @@ json_t *plan_report(struct model *m, int64_t plan_id, int year, const char *org)
 				const char *st = status_in(y, year);
 				json_t *it;
 
-				if (strcmp(jstr0(y, "objective"), jstr0(o, "number")) != 0 ||
+				if (strcmp(model_json_str0(y, "objective"),
+				           model_json_str0(o, "number")) != 0 ||
 				    strcmp(st, "current") != 0 || (org && !org_role(y, org)))
 					continue;
 				it = report_item(y, st, year, org);
 				c++;
-				nw += jstr(it, "marker") && strcmp(jstr(it, "marker"), "new") == 0;
-				up += jstr(it, "marker") &&
-				      strcmp(jstr(it, "marker"), "updated") == 0;
+				nw += model_json_str(it, "marker") &&
+				      strcmp(model_json_str(it, "marker"), "new") == 0;
+				up += model_json_str(it, "marker") &&
+				      strcmp(model_json_str(it, "marker"), "updated") == 0;
 				json_array_append_new(list, it);
 			}
 			json_object_set_new(o, "measures", list);
@@ -1736,9 +1697,12 @@ json_t *plan_report(struct model *m, int64_t plan_id, int year, const char *org)
 			                    json_pack("{s:I, s:I, s:I}", "current", (json_int_t)c,
 			                              "new", (json_int_t)nw, "updated",
 			                              (json_int_t)up));
-			json_object_set_new(pc, "current", json_integer(jint(pc, "current") + c));
-			json_object_set_new(pc, "new", json_integer(jint(pc, "new") + nw));
-			json_object_set_new(pc, "updated", json_integer(jint(pc, "updated") + up));
+			json_object_set_new(pc, "current",
+			                    json_integer(model_json_int(pc, "current") + c));
+			json_object_set_new(pc, "new",
+			                    json_integer(model_json_int(pc, "new") + nw));
+			json_object_set_new(pc, "updated",
+			                    json_integer(model_json_int(pc, "updated") + up));
 		}
 		json_object_set_new(x, "counts", pc);
 	}
@@ -1753,8 +1717,10 @@ json_t *plan_report(struct model *m, int64_t plan_id, int year, const char *org)
 		n_cur += strcmp(st, "current") == 0;
 		n_done += strcmp(st, "completed") == 0;
 		n_off += strcmp(st, "written_off") == 0;
-		n_new += jstr(it, "marker") && strcmp(jstr(it, "marker"), "new") == 0;
-		n_upd += jstr(it, "marker") && strcmp(jstr(it, "marker"), "updated") == 0;
+		n_new += model_json_str(it, "marker") &&
+		         strcmp(model_json_str(it, "marker"), "new") == 0;
+		n_upd += model_json_str(it, "marker") &&
+		         strcmp(model_json_str(it, "marker"), "updated") == 0;
 		json_array_append_new(json_object_get(app, st), it);
 	}
 	tot = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "measures",
@@ -1843,10 +1809,11 @@ int plan_report_xlsx(const json_t *report, const char *tmpdir, struct buf *out)
 	ws1 = workbook_add_worksheet(wb, "Redovisning");
 	ws2 = workbook_add_worksheet(wb, "Bilaga");
 	snprintf(title, sizeof(title), "%s — redovisning %lld",
-	         jstr0(json_object_get(rep, "plan"), "title"), (long long)jint(rep, "year"));
+	         model_json_str0(json_object_get(rep, "plan"), "title"),
+	         (long long)model_json_int(rep, "year"));
 	worksheet_write_string(ws1, 0, 0, title, bold);
-	if (jstr(rep, "org"))
-		worksheet_write_string(ws1, 1, 0, jstr(rep, "org"), NULL);
+	if (model_json_str(rep, "org"))
+		worksheet_write_string(ws1, 1, 0, model_json_str(rep, "org"), NULL);
 	for (i = 0; i < 7; i++)
 		worksheet_write_string(ws1, 2, (lxw_col_t)i, head1[i], bold);
 	worksheet_set_column(ws1, 0, 0, 10, NULL);
@@ -1856,13 +1823,13 @@ int plan_report_xlsx(const json_t *report, const char *tmpdir, struct buf *out)
 	row = 3;
 	json_array_foreach(json_object_get(rep, "strategic_priorities"), i, p)
 	{
-		snprintf(title, sizeof(title), "Strategisk prioritering %s: %s", jstr0(p, "number"),
-		         jstr0(p, "title"));
+		snprintf(title, sizeof(title), "Strategisk prioritering %s: %s",
+		         model_json_str0(p, "number"), model_json_str0(p, "title"));
 		worksheet_write_string(ws1, (lxw_row_t)row++, 0, title, bold);
 		json_array_foreach(json_object_get(p, "objectives"), j, o)
 		{
-			snprintf(title, sizeof(title), "Målsättning %s: %s", jstr0(o, "number"),
-			         jstr0(o, "title"));
+			snprintf(title, sizeof(title), "Målsättning %s: %s",
+			         model_json_str0(o, "number"), model_json_str0(o, "title"));
 			worksheet_write_string(ws1, (lxw_row_t)row++, 0, title, bold);
 			json_array_foreach(json_object_get(o, "measures"), k, x)
 			{
@@ -1873,7 +1840,8 @@ int plan_report_xlsx(const json_t *report, const char *tmpdir, struct buf *out)
 				xlsx_orgs(ws1, row, 4, json_object_get(x, "participants"), wrap);
 				xlsx_str(ws1, row, 5, x, "period_text", NULL);
 				worksheet_write_string(ws1, (lxw_row_t)row, 6,
-				                       marker_sv(jstr(x, "marker")), NULL);
+				                       marker_sv(model_json_str(x, "marker")),
+				                       NULL);
 				row++;
 			}
 		}
@@ -1958,11 +1926,12 @@ json_t *plan_deadlines(struct model *m)
 	{
 		char object[40];
 
-		snprintf(object, sizeof(object), "plan/%lld", (long long)jint(x, "id"));
+		snprintf(object, sizeof(object), "plan/%lld", (long long)model_json_int(x, "id"));
 		json_array_append_new(out,
 		                      json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:i, s:s}", "kind",
-		                                "plan.report", "plan_id", (json_int_t)jint(x, "id"),
-		                                "plan_title", jstr0(x, "title"), "what",
+		                                "plan.report", "plan_id",
+		                                (json_int_t)model_json_int(x, "id"), "plan_title",
+		                                model_json_str0(x, "title"), "what",
 		                                "yearly report (redovisning) of the action plan",
 		                                "year", (json_int_t)(y - 1), "due", due,
 		                                "days_left", days, "object", object));

@@ -13,6 +13,7 @@
 #include "model/access_int.h"
 #include "model/records.h"
 #include "model/records_int.h"
+#include "model/reg_int.h"
 
 /* ---- shared helpers (records_int.h) ---- */
 
@@ -27,27 +28,12 @@ int rec_bad(struct model_err *err, const char *field, const char *fmt, ...)
 	return SK_EINVAL;
 }
 
-bool rec_text_ok(const char *s, size_t min, size_t max)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	if (!s)
-		return min == 0;
-	if (n < min || n > max || !sk_utf8_valid(s, n))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return false;
-	}
-	return true;
-}
-
 int rec_check_text(struct model_err *err, const char *field, const char *s, size_t min, size_t max,
                    bool required)
 {
 	if (!s)
 		return required ? rec_bad(err, field, "%s is required", field) : SK_OK;
-	if (!rec_text_ok(s, min, max))
+	if (!model_text_valid(s, min, max, 0))
 		return rec_bad(err, field, "%s: %zu..%zu bytes of text without control characters",
 		               field, min, max);
 	return SK_OK;
@@ -76,23 +62,10 @@ int rec_check_class(struct model_err *err, const char *field, int class, bool re
 	return SK_OK;
 }
 
-unsigned rec_tx_roles(struct store_tx *tx, const struct principal *p)
-{
-	char today[11];
-
-	/* A service token acts with its own roles; a person with those in force now. */
-	if (p->token_id)
-		return p->roles;
-	model_today(today);
-	return model_tx_roles_of(tx, p->id, today);
-}
-
 int rec_log(struct store_tx *tx, const struct principal *p, const char *kind, const char *type,
             int64_t id, json_t *data)
 {
-	if (data && p->token_id)
-		json_object_set_new(data, "token_id", json_integer(p->token_id));
-	return model_tx_log(tx, p->id, kind, type, id, data);
+	return model_tx_log(tx, p->id, kind, type, id, model_with_token(data, p));
 }
 
 int rec_class_rank(const char *s)
@@ -100,23 +73,6 @@ int rec_class_rank(const char *s)
 	int c = clearance_parse(s);
 
 	return c < CLEAR_BH ? 0 : c;
-}
-
-const char *rec_str(const json_t *data, const char *key)
-{
-	const char *s = json_string_value(json_object_get(data, key));
-
-	return s ? s : "";
-}
-
-const char *rec_opt(const json_t *data, const char *key)
-{
-	return json_string_value(json_object_get(data, key));
-}
-
-int64_t rec_num(const json_t *data, const char *key)
-{
-	return json_integer_value(json_object_get(data, key));
 }
 
 bool rec_has(const json_t *data, const char *key)
@@ -249,7 +205,7 @@ struct person_cmd {
 
 static int person_rights(struct store_tx *tx, const struct principal *p, bool has_identity)
 {
-	unsigned roles = rec_tx_roles(tx, p);
+	unsigned roles = model_tx_caller_roles(tx, p);
 
 	if (!(roles & PERSON_WRITERS))
 		return store_tx_fail(tx, NULL,
@@ -549,7 +505,7 @@ struct space_cmd {
 static int space_rights(struct store_tx *tx, const struct principal *p, const char *kind,
                         int old_class, int new_class)
 {
-	unsigned roles = rec_tx_roles(tx, p);
+	unsigned roles = model_tx_caller_roles(tx, p);
 
 	if (!(roles & (ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_CHIEF))))
 		return store_tx_fail(tx, NULL,
@@ -797,7 +753,7 @@ struct simple_cmd {
 
 static int ssc_only(struct store_tx *tx, const struct principal *p, const char *what)
 {
-	if (!(rec_tx_roles(tx, p) & ROLE_BIT(ROLE_SSC)))
+	if (!(model_tx_caller_roles(tx, p) & ROLE_BIT(ROLE_SSC)))
 		return store_tx_fail(tx, NULL, "%s are approved by the säkerhetsskyddschef", what),
 		       SK_EPERM;
 	return SK_OK;
@@ -1009,14 +965,15 @@ static int apply_person(struct store_tx *tx, const struct ledger_entry *e)
 			        "INSERT INTO person (id, name, unit, identity_id, status, "
 			        "created_at, created_by, updated_at) VALUES (?1, ?2, ?3, "
 			        "?4, 'active', ?5, ?6, ?5)",
-			        "ittiti", rec_num(d, "id"), rec_str(d, "name"), rec_str(d, "unit"),
-			        (int64_t)json_integer_value(ident), t, e->actor);
+			        "ittiti", model_json_int(d, "id"), model_json_str0(d, "name"),
+			        model_json_str0(d, "unit"), (int64_t)json_integer_value(ident), t,
+			        e->actor);
 		return store_tx_run(tx,
 		                    "INSERT INTO person (id, name, unit, identity_id, status, "
 		                    "created_at, created_by, updated_at) VALUES (?1, ?2, ?3, NULL, "
 		                    "'active', ?4, ?5, ?4)",
-		                    "ittti", rec_num(d, "id"), rec_str(d, "name"),
-		                    rec_str(d, "unit"), t, e->actor);
+		                    "ittti", model_json_int(d, "id"), model_json_str0(d, "name"),
+		                    model_json_str0(d, "unit"), t, e->actor);
 	}
 	if (strcmp(e->kind, "person.updated") == 0)
 		return store_tx_run(
@@ -1024,13 +981,15 @@ static int apply_person(struct store_tx *tx, const struct ledger_entry *e)
 		        "UPDATE person SET name = coalesce(?2, name), unit = "
 		        "coalesce(?3, unit), identity_id = CASE WHEN ?4 THEN nullif(?5, 0) ELSE "
 		        "identity_id END, updated_at = ?6 WHERE id = ?1",
-		        "ittiit", rec_num(d, "id"), rec_opt(d, "name"), rec_opt(d, "unit"),
-		        (int64_t)(ident != NULL), (int64_t)json_integer_value(ident), t);
+		        "ittiit", model_json_int(d, "id"), model_json_str(d, "name"),
+		        model_json_str(d, "unit"), (int64_t)(ident != NULL),
+		        (int64_t)json_integer_value(ident), t);
 	if (strcmp(e->kind, "person.ended") == 0)
 		return store_tx_run(tx,
 		                    "UPDATE person SET status = 'ended', ended_on = ?2, updated_at "
 		                    "= ?3 WHERE id = ?1",
-		                    "itt", rec_num(d, "id"), rec_str(d, "ended_on"), t);
+		                    "itt", model_json_int(d, "id"), model_json_str0(d, "ended_on"),
+		                    t);
 	return SK_OK;
 }
 
@@ -1047,9 +1006,10 @@ static int apply_space(struct store_tx *tx, const struct ledger_entry *e)
 		        "decided_by, decided_on, decision_ref, status, created_at, "
 		        "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'approved', "
 		        "?9, ?9)",
-		        "ittttittt", rec_num(d, "id"), rec_str(d, "kind"), rec_str(d, "name"),
-		        rec_str(d, "location"), rec_str(d, "max_class"), e->actor,
-		        rec_str(d, "decided_on"), rec_str(d, "decision_ref"), t);
+		        "ittttittt", model_json_int(d, "id"), model_json_str0(d, "kind"),
+		        model_json_str0(d, "name"), model_json_str0(d, "location"),
+		        model_json_str0(d, "max_class"), e->actor, model_json_str0(d, "decided_on"),
+		        model_json_str0(d, "decision_ref"), t);
 	if (strcmp(e->kind, "space.updated") == 0) {
 		/* A new class, date or reference is a new decision: its decider is the actor. */
 		bool decision = rec_has(d, "max_class") || rec_has(d, "decided_on") ||
@@ -1061,16 +1021,18 @@ static int apply_space(struct store_tx *tx, const struct ledger_entry *e)
 		                    "decided_on = coalesce(?5, decided_on), decision_ref = "
 		                    "coalesce(?6, decision_ref), decided_by = CASE WHEN ?7 THEN ?8 "
 		                    "ELSE decided_by END, updated_at = ?9 WHERE id = ?1",
-		                    "itttttiit", rec_num(d, "id"), rec_opt(d, "name"),
-		                    rec_opt(d, "location"), rec_opt(d, "max_class"),
-		                    rec_opt(d, "decided_on"), rec_opt(d, "decision_ref"),
-		                    (int64_t)decision, e->actor, t);
+		                    "itttttiit", model_json_int(d, "id"), model_json_str(d, "name"),
+		                    model_json_str(d, "location"), model_json_str(d, "max_class"),
+		                    model_json_str(d, "decided_on"),
+		                    model_json_str(d, "decision_ref"), (int64_t)decision, e->actor,
+		                    t);
 	}
 	if (strcmp(e->kind, "space.withdrawn") == 0)
 		return store_tx_run(tx,
 		                    "UPDATE space SET status = 'withdrawn', withdrawn_on = ?2, "
 		                    "updated_at = ?3 WHERE id = ?1",
-		                    "itt", rec_num(d, "id"), rec_str(d, "withdrawn_on"), t);
+		                    "itt", model_json_int(d, "id"),
+		                    model_json_str0(d, "withdrawn_on"), t);
 	return SK_OK;
 }
 
@@ -1085,17 +1047,19 @@ static int apply_system(struct store_tx *tx, const struct ledger_entry *e)
 		                    "INSERT INTO info_system (id, name, max_class, decision_ref, "
 		                    "status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, "
 		                    "'approved', ?5, ?5)",
-		                    "itttt", rec_num(d, "id"), rec_str(d, "name"),
-		                    rec_str(d, "max_class"), rec_str(d, "decision_ref"), t);
+		                    "itttt", model_json_int(d, "id"), model_json_str0(d, "name"),
+		                    model_json_str0(d, "max_class"),
+		                    model_json_str0(d, "decision_ref"), t);
 	if (strcmp(e->kind, "system.updated") == 0)
 		return store_tx_run(tx,
 		                    "UPDATE info_system SET name = coalesce(?2, name), max_class = "
 		                    "coalesce(?3, max_class), decision_ref = coalesce(?4, "
 		                    "decision_ref), status = coalesce(?5, status), updated_at = ?6 "
 		                    "WHERE id = ?1",
-		                    "ittttt", rec_num(d, "id"), rec_opt(d, "name"),
-		                    rec_opt(d, "max_class"), rec_opt(d, "decision_ref"),
-		                    rec_opt(d, "status"), t);
+		                    "ittttt", model_json_int(d, "id"), model_json_str(d, "name"),
+		                    model_json_str(d, "max_class"),
+		                    model_json_str(d, "decision_ref"), model_json_str(d, "status"),
+		                    t);
 	return SK_OK;
 }
 
@@ -1110,17 +1074,18 @@ static int apply_distributor(struct store_tx *tx, const struct ledger_entry *e)
 		                    "INSERT INTO distributor (id, name, contact, decision_ref, "
 		                    "status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, "
 		                    "'approved', ?5, ?5)",
-		                    "itttt", rec_num(d, "id"), rec_str(d, "name"),
-		                    rec_str(d, "contact"), rec_str(d, "decision_ref"), t);
+		                    "itttt", model_json_int(d, "id"), model_json_str0(d, "name"),
+		                    model_json_str0(d, "contact"),
+		                    model_json_str0(d, "decision_ref"), t);
 	if (strcmp(e->kind, "distributor.updated") == 0)
 		return store_tx_run(tx,
 		                    "UPDATE distributor SET name = coalesce(?2, name), contact = "
 		                    "coalesce(?3, contact), decision_ref = coalesce(?4, "
 		                    "decision_ref), status = coalesce(?5, status), updated_at = ?6 "
 		                    "WHERE id = ?1",
-		                    "ittttt", rec_num(d, "id"), rec_opt(d, "name"),
-		                    rec_opt(d, "contact"), rec_opt(d, "decision_ref"),
-		                    rec_opt(d, "status"), t);
+		                    "ittttt", model_json_int(d, "id"), model_json_str(d, "name"),
+		                    model_json_str(d, "contact"), model_json_str(d, "decision_ref"),
+		                    model_json_str(d, "status"), t);
 	return SK_OK;
 }
 

@@ -4,28 +4,22 @@
 
 #include "model/access_int.h"
 #include "model/records.h"
+#include "model/reg_int.h"
 
 /* Fills err (field, message); returns SK_EINVAL. */
 int rec_bad(struct model_err *err, const char *field, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
-/* UTF-8 text of min..max bytes without control characters (NULL: ok when min is 0). */
-bool rec_text_ok(const char *s, size_t min, size_t max);
 int rec_check_text(struct model_err *err, const char *field, const char *s, size_t min, size_t max,
                    bool required);
 /* NULL or a valid date not in the future. */
 int rec_check_date(struct model_err *err, const char *field, const char *s);
 /* CLEAR_BH..CLEAR_KH (0 allowed when not required). */
 int rec_check_class(struct model_err *err, const char *field, int class, bool required);
-/* The caller's roles as they stand in this transaction (a token: its own roles). */
-unsigned rec_tx_roles(struct store_tx *tx, const struct principal *p);
 /* model_tx_log with the service token's id added to data when there is one. */
 int rec_log(struct store_tx *tx, const struct principal *p, const char *kind, const char *type,
             int64_t id, json_t *data);
 /* BH 1, K 2, H 3, KH 4 (enum clearance), anything else 0. */
 int rec_class_rank(const char *s);
-const char *rec_str(const json_t *data, const char *key); /* "" when missing */
-const char *rec_opt(const json_t *data, const char *key); /* NULL when missing */
-int64_t rec_num(const json_t *data, const char *key);
 bool rec_has(const json_t *data, const char *key);
 /* Runs a query on this thread's reader and collects rows (?1, ?2 text, ?3 int when set). */
 json_t *rec_query(struct model *m, const char *sql, json_t *(*row)(struct store_q *),

@@ -1,0 +1,87 @@
+/*
+ * Small helpers shared by the registers (reg_int.h): one definition instead of
+ * a static copy in every register file.
+ */
+#include <string.h>
+
+#include "model/access_int.h"
+#include "model/reg_int.h"
+
+const char *model_json_str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+const char *model_json_str0(const json_t *o, const char *key)
+{
+	const char *s = model_json_str(o, key);
+
+	return s ? s : "";
+}
+
+int64_t model_json_int(const json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+bool model_text_ok(const char *s, unsigned allow)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == 0x7f && !(allow & MODEL_TEXT_DEL))
+			return false;
+		if (ch >= 0x20)
+			continue;
+		if (!((ch == '\n' && (allow & MODEL_TEXT_NL)) ||
+		      (ch == '\r' && (allow & MODEL_TEXT_CR)) ||
+		      (ch == '\t' && (allow & MODEL_TEXT_TAB))))
+			return false;
+	}
+	return true;
+}
+
+bool model_text_valid(const char *s, size_t min, size_t max, unsigned allow)
+{
+	size_t n;
+
+	if (!s)
+		return min == 0;
+	n = strlen(s);
+	if (n < min || n > max || !sk_utf8_valid(s, n))
+		return false;
+	return model_text_ok(s, allow);
+}
+
+int64_t model_actor_of(const struct principal *p)
+{
+	return p ? p->id : 0;
+}
+
+json_t *model_with_token(json_t *data, const struct principal *p)
+{
+	if (data && p && p->token_id)
+		json_object_set_new(data, "token_id", json_integer(p->token_id));
+	return data;
+}
+
+unsigned model_tx_caller_roles(struct store_tx *tx, const struct principal *p)
+{
+	char today[11];
+
+	if (!p)
+		return ROLES_ALL;
+	if (p->token_id)
+		return p->roles;
+	model_today(today);
+	return model_tx_roles_of(tx, p->id, today);
+}
+
+int model_tx_need_roles(struct store_tx *tx, const struct principal *p, unsigned need,
+                        const char *why)
+{
+	if (model_tx_caller_roles(tx, p) & need)
+		return SK_OK;
+	store_tx_fail(tx, NULL, "%s", why);
+	return SK_EPERM;
+}
