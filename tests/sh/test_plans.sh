@@ -10,9 +10,11 @@
 set -u
 # shellcheck source=tests/sh/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/sh/reglib.sh
+. "$(dirname "$0")/reglib.sh"
 need_file "$SKYDD"
 need_prog curl oathtool python3 sqlite3 sha256sum date sed grep
-setup_tmp
+reg_setup
 
 SEED=${SKYDD_SHARED:-../shared}/data/handlingsplan-2021.json
 if [ ! -f "$SEED" ]; then
@@ -20,60 +22,7 @@ if [ ! -f "$SEED" ]; then
 	finish
 fi
 
-SERVER_PIDS=""
-cleanup() {
-	for _p in $SERVER_PIDS; do
-		kill -TERM "$_p" 2>/dev/null
-		wait "$_p" 2>/dev/null
-	done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT
-trap 'cleanup; exit 143' TERM
-
-start_server() {
-	_dir=$1
-	for _try in 1 2 3 4 5 6 7 8 9 10; do
-		PORT=$(rand_between 20000 60999)
-		"$SKYDD" serve --data "$_dir" --listen "127.0.0.1:$PORT" >"$T/serve.$PORT.log" 2>&1 &
-		_pid=$!
-		_i=0
-		while [ "$_i" -lt 300 ] && kill -0 "$_pid" 2>/dev/null; do
-			if curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then
-				SERVER_PIDS="$SERVER_PIDS $_pid"
-				return 0
-			fi
-			sleep 0.1
-			_i=$((_i + 1))
-		done
-		kill -TERM "$_pid" 2>/dev/null
-		wait "$_pid" 2>/dev/null
-	done
-	return 1
-}
-
-json_str() {
-	sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" "$2" | head -n 1
-}
-
-checks() {
-	if eval "$2"; then
-		ok "$1"
-	else
-		not_ok "$1"
-		show_output
-	fi
-}
-
-# py EXPR FILE: evaluates a python3 expression over the JSON in FILE (bound to d).
-py() {
-	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$2"
-}
-
-export XDG_CONFIG_HOME="$T/cfg"
-unset SKYDD_URL SKYDD_TOKEN SKYDD_CACERT
-PW='Korrekt-Hast-Batteri-77'
+export XDG_CONFIG_HOME="$T/cfg.anna" # the CLI runs as anna, the only user
 
 # ---- help and usage, no server needed ----
 for sub in list show import export measures add update complete write-off history report \
@@ -92,35 +41,18 @@ run "$SKYDD" plan complete 3
 checks "plan complete without --year: exit 2, one line" 'rc_one_line 2'
 
 # ---- an instance, its server and a login ----
-I=$T/inst
+init_instance
 DB=$I/skydd.db
-if ! "$SKYDD" init --data "$I" --user anna --json >"$T/init.json" 2>"$T/init.err"; then
-	not_ok "init"
-	diag "$(cat "$T/init.err")"
-	finish
-fi
-OTP=$(json_str one_time_password "$T/init.json")
-SECRET=$(json_str totp_secret "$T/init.json")
-if ! start_server "$I"; then
-	not_ok "skydd serve answers /healthz"
-	finish
-fi
-URL=http://127.0.0.1:$PORT
-CODE=$(oathtool --totp -b "$SECRET")
-printf '%s\n%s\n%s\n' "$OTP" "$PW" "$PW" >"$T/in"
-run "$SKYDD" login --url "$URL" --user anna --code "$CODE" <"$T/in"
-expect_rc 0 "first login (ssc) with enrolment"
+need_server
+login_anna "first login (ssc) with enrolment"
 TOKEN=$(sed -n 's/.*"token": *"\([^"]*\)".*/\1/p' "$XDG_CONFIG_HOME/skydd/session")
 AUTH="Authorization: Bearer $TOKEN"
 
 # the plan tables as text, hashed (nothing written = the same hash)
 plan_hash() {
-	for _t in plan plan_authority plan_priority plan_objective plan_measure; do
-		sq "$DB" "SELECT * FROM $_t ORDER BY 1, 2" || echo "error $_t"
-	done | sha256sum | cut -d ' ' -f 1
-}
-ledger_size() {
-	sq "$DB" "SELECT count(*) FROM ledger"
+	db_hash "SELECT * FROM plan ORDER BY 1, 2" "SELECT * FROM plan_authority ORDER BY 1, 2" \
+		"SELECT * FROM plan_priority ORDER BY 1, 2" "SELECT * FROM plan_objective ORDER BY 1, 2" \
+		"SELECT * FROM plan_measure ORDER BY 1, 2"
 }
 
 # ---- import, export ----
@@ -257,7 +189,6 @@ run "$SKYDD" plan export 2
 checks "and exports the same bytes again" '[ "$RC" -eq 0 ] && cmp -s "$T/out" "$T/after.json"'
 
 # ---- the ledger replays to the same tables ----
-run "$SKYDD" verify --data "$I" --replay
-checks "verify --replay: exit 0" '[ "$RC" -eq 0 ]'
+replay_check "verify --replay: exit 0"
 
 finish
