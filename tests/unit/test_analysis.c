@@ -9,6 +9,7 @@
  * deadlines, and replay equality (verify --replay).
  */
 #include "testutil.h"
+#include "regfixture.h"
 
 #include <jansson.h>
 
@@ -18,62 +19,27 @@
 #include "rules/rules.h"
 #include "store/store.h"
 
-static char g_dir[64];
-static struct store *g_store;
-static struct model *g_model;
+static struct reg_fixture g_fx;
 static struct principal chief, ssc, aud, staff;
 static int64_t g_a1, g_a2, g_plan, g_as;
 
 static int64_t g_ssc_grant;
 
-static void principal(struct principal *p, const char *name, enum role r)
-{
-	struct model_new_identity ni = {name, name, CLEAR_KH};
-	struct model_err err = {0};
-	char otp[32], today[11];
-	int64_t gid;
-
-	memset(p, 0, sizeof(*p));
-	assert_int_equal(model_identity_create(g_model, 0, &ni, &p->id, otp, sizeof(otp), &err),
-	                 SK_OK);
-	model_today(today);
-	struct model_new_grant g = {p->id, r, "TEST-1", today, NULL};
-	assert_int_equal(model_grant_create(g_model, 0, &g, &gid, &err), SK_OK);
-	if (r == ROLE_SSC)
-		g_ssc_grant = gid;
-	snprintf(p->username, sizeof(p->username), "%s", name);
-	p->roles = ROLE_BIT(r);
-	p->clearance = CLEAR_KH;
-}
-
 static int setup(void **state)
 {
-	char vkey[256];
-
 	(void)state;
-	snprintf(g_dir, sizeof(g_dir), "/tmp/skydd-analysis.XXXXXX");
-	assert_non_null(mkdtemp(g_dir));
-	assert_int_equal(store_init(g_dir, NULL, vkey, sizeof(vkey)), SK_OK);
-	store_clear_projections();
-	model_register();
-	assert_int_equal(store_open(g_dir, NULL, &g_store), SK_OK);
-	assert_int_equal(model_open(g_store, g_dir, NULL, &g_model), SK_OK);
-	principal(&chief, "chef", ROLE_CHIEF);
-	principal(&ssc, "ssc", ROLE_SSC);
-	principal(&aud, "granskare", ROLE_AUDITOR);
-	principal(&staff, "anna", ROLE_STAFF);
+	regfx_open(&g_fx, "/tmp/skydd-analysis.XXXXXX", REGFX_CLEAR, NULL);
+	regfx_identity(g_fx.model, &chief, "chef", ROLE_CHIEF, CLEAR_KH, NULL, NULL);
+	g_ssc_grant = regfx_identity(g_fx.model, &ssc, "ssc", ROLE_SSC, CLEAR_KH, NULL, NULL);
+	regfx_identity(g_fx.model, &aud, "granskare", ROLE_AUDITOR, CLEAR_KH, NULL, NULL);
+	regfx_identity(g_fx.model, &staff, "anna", ROLE_STAFF, CLEAR_KH, NULL, NULL);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	model_close(g_model);
-	store_close(g_store);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_dir);
-	assert_int_equal(system(cmd), 0);
+	regfx_close(&g_fx);
 	return 0;
 }
 
@@ -110,7 +76,7 @@ static const char full_body[] =
 
 static json_t *get_analysis(int64_t id)
 {
-	json_t *o = analysis_get(g_model, id);
+	json_t *o = analysis_get(g_fx.model, id);
 
 	assert_non_null(o);
 	return o;
@@ -134,7 +100,7 @@ static void bad(const char *body, const char *field)
 	struct model_err err = {0};
 	json_t *b = J(body);
 	int64_t id = 0;
-	int rc = analysis_create(g_model, &ssc, b, &id, &err);
+	int rc = analysis_create(g_fx.model, &ssc, b, &id, &err);
 
 	json_decref(b);
 	if (rc != SK_EINVAL || strcmp(field_of(&err), field) != 0)
@@ -187,10 +153,10 @@ static void test_bad_input(void **state)
 		json_t *b = J(full_body);
 		int64_t id = 0;
 
-		assert_int_equal(analysis_create(g_model, &aud, b, &id, &err), SK_EPERM);
-		assert_int_equal(analysis_create(g_model, &staff, b, &id, &err), SK_EPERM);
+		assert_int_equal(analysis_create(g_fx.model, &aud, b, &id, &err), SK_EPERM);
+		assert_int_equal(analysis_create(g_fx.model, &staff, b, &id, &err), SK_EPERM);
 		json_decref(b);
-		b = analysis_list(g_model);
+		b = analysis_list(g_fx.model);
 		assert_int_equal(json_array_size(json_object_get(b, "analyses")), 0);
 		json_decref(b);
 	}
@@ -205,12 +171,12 @@ static void test_approval(void **state)
 	char today[11], y1[11], y2[11];
 
 	(void)state;
-	if (analysis_create(g_model, &ssc, b, &g_a1, &err) != SK_OK)
+	if (analysis_create(g_fx.model, &ssc, b, &g_a1, &err) != SK_OK)
 		fail_msg("create: %s %s", err.field, err.msg);
 	json_decref(b);
 	assert_string_equal(state_of(g_a1), "draft");
 	/* incomplete: refused, naming what is missing */
-	assert_int_equal(analysis_approve(g_model, &chief, g_a1, &err), SK_ERULE);
+	assert_int_equal(analysis_approve(g_fx.model, &chief, g_a1, &err), SK_ERULE);
 	assert_string_equal(err.field, "description");
 	o = get_analysis(g_a1);
 	assert_true(json_array_size(json_object_get(json_object_get(o, "analysis"), "missing")) >=
@@ -218,7 +184,7 @@ static void test_approval(void **state)
 	json_decref(o);
 	/* complete it (a PATCH replaces the sections given) */
 	full = J(full_body);
-	assert_int_equal(analysis_update(g_model, &ssc, g_a1, full, &err), SK_OK);
+	assert_int_equal(analysis_update(g_fx.model, &ssc, g_a1, full, &err), SK_OK);
 	o = get_analysis(g_a1);
 	assert_int_equal(
 	        json_array_size(json_object_get(json_object_get(o, "analysis"), "missing")), 0);
@@ -227,16 +193,16 @@ static void test_approval(void **state)
 	b = J("{\"assets\":[{\"id\":1,\"kind\":2,\"name\":\"Serverhall\",\"perspectives\":["
 	      "\"availability\"]},{\"id\":2,\"kind\":1,\"name\":\"Planer\",\"perspectives\":["
 	      "\"confidentiality\"],\"class\":\"H\"}]}");
-	assert_int_equal(analysis_update(g_model, &ssc, g_a1, b, &err), SK_OK);
+	assert_int_equal(analysis_update(g_fx.model, &ssc, g_a1, b, &err), SK_OK);
 	json_decref(b);
-	assert_int_equal(analysis_approve(g_model, &chief, g_a1, &err), SK_ERULE);
+	assert_int_equal(analysis_approve(g_fx.model, &chief, g_a1, &err), SK_ERULE);
 	assert_string_equal(err.field, "assets[0].level");
-	assert_int_equal(analysis_update(g_model, &ssc, g_a1, full, &err), SK_OK);
+	assert_int_equal(analysis_update(g_fx.model, &ssc, g_a1, full, &err), SK_OK);
 	/* an ssc cannot approve; nor the auditor */
-	assert_int_equal(analysis_approve(g_model, &ssc, g_a1, &err), SK_EPERM);
-	assert_int_equal(analysis_approve(g_model, &aud, g_a1, &err), SK_EPERM);
+	assert_int_equal(analysis_approve(g_fx.model, &ssc, g_a1, &err), SK_EPERM);
+	assert_int_equal(analysis_approve(g_fx.model, &aud, g_a1, &err), SK_EPERM);
 	assert_string_equal(state_of(g_a1), "draft");
-	assert_int_equal(analysis_approve(g_model, &chief, g_a1, &err), SK_OK);
+	assert_int_equal(analysis_approve(g_fx.model, &chief, g_a1, &err), SK_OK);
 	o = get_analysis(g_a1);
 	a = json_object_get(o, "analysis");
 	model_today(today);
@@ -248,15 +214,15 @@ static void test_approval(void **state)
 	assert_int_equal(json_integer_value(json_object_get(a, "approved_by")), chief.id);
 	json_decref(o);
 	/* frozen */
-	assert_int_equal(analysis_update(g_model, &ssc, g_a1, full, &err), SK_ERULE);
-	assert_int_equal(analysis_update(g_model, &chief, g_a1, full, &err), SK_ERULE);
-	assert_int_equal(analysis_approve(g_model, &chief, g_a1, &err), SK_ERULE);
+	assert_int_equal(analysis_update(g_fx.model, &ssc, g_a1, full, &err), SK_ERULE);
+	assert_int_equal(analysis_update(g_fx.model, &chief, g_a1, full, &err), SK_ERULE);
+	assert_int_equal(analysis_approve(g_fx.model, &chief, g_a1, &err), SK_ERULE);
 	json_decref(full);
 	/* nothing to change, unknown id */
 	b = J("{}");
-	assert_int_equal(analysis_update(g_model, &ssc, 999, b, &err), SK_ENOTFOUND);
+	assert_int_equal(analysis_update(g_fx.model, &ssc, 999, b, &err), SK_ENOTFOUND);
 	json_decref(b);
-	assert_null(analysis_get(g_model, 999));
+	assert_null(analysis_get(g_fx.model, 999));
 }
 
 /* ---- revise ---- */
@@ -268,8 +234,8 @@ static void test_revise(void **state)
 	json_t *o1, *o2, *b;
 
 	(void)state;
-	assert_int_equal(analysis_revise(g_model, &aud, g_a1, &g_a2, &err), SK_EPERM);
-	assert_int_equal(analysis_revise(g_model, &ssc, g_a1, &g_a2, &err), SK_OK);
+	assert_int_equal(analysis_revise(g_fx.model, &aud, g_a1, &g_a2, &err), SK_EPERM);
+	assert_int_equal(analysis_revise(g_fx.model, &ssc, g_a1, &g_a2, &err), SK_OK);
 	assert_true(g_a2 > g_a1);
 	assert_string_equal(state_of(g_a2), "draft");
 	o1 = get_analysis(g_a1);
@@ -286,10 +252,10 @@ static void test_revise(void **state)
 	json_decref(o1);
 	json_decref(o2);
 	/* one draft at a time; a draft is not revised */
-	assert_int_equal(analysis_revise(g_model, &ssc, g_a1, &again, &err), SK_EEXIST);
-	assert_int_equal(analysis_revise(g_model, &ssc, g_a2, &again, &err), SK_ERULE);
+	assert_int_equal(analysis_revise(g_fx.model, &ssc, g_a1, &again, &err), SK_EEXIST);
+	assert_int_equal(analysis_revise(g_fx.model, &ssc, g_a2, &again, &err), SK_ERULE);
 	b = J("{\"description\":\"Ändrad verksamhet\"}");
-	assert_int_equal(analysis_update(g_model, &ssc, g_a2, b, &err), SK_OK);
+	assert_int_equal(analysis_update(g_fx.model, &ssc, g_a2, b, &err), SK_OK);
 	json_decref(b);
 	assert_string_equal(state_of(g_a1), "approved"); /* v1 stays current until v2 is approved */
 }
@@ -298,7 +264,7 @@ static void test_revise(void **state)
 
 static size_t count_kind(const char *kind)
 {
-	struct store_reader *r = model_reader(g_model);
+	struct store_reader *r = model_reader(g_fx.model);
 	struct store_q *q;
 	size_t n = 0;
 
@@ -317,9 +283,9 @@ static void test_report_export(void **state)
 	json_t *rep = NULL, *a, *m;
 
 	(void)state;
-	assert_int_equal(analysis_report(g_model, g_a2, &rep, &err), SK_ERULE);
-	assert_int_equal(analysis_report(g_model, 999, &rep, &err), SK_ENOTFOUND);
-	assert_int_equal(analysis_report(g_model, g_a1, &rep, &err), SK_OK);
+	assert_int_equal(analysis_report(g_fx.model, g_a2, &rep, &err), SK_ERULE);
+	assert_int_equal(analysis_report(g_fx.model, 999, &rep, &err), SK_ENOTFOUND);
+	assert_int_equal(analysis_report(g_fx.model, g_a1, &rep, &err), SK_OK);
 	a = json_object_get(rep, "report");
 	m = json_object_get(a, "matrix");
 	assert_int_equal(json_array_size(m), 2);
@@ -333,14 +299,15 @@ static void test_report_export(void **state)
 	json_decref(rep);
 	/* the hand-over: an entry with to whom and why */
 	assert_int_equal(
-	        analysis_export(g_model, &aud, g_a1, "Tillsynsmyndigheten", "", &rep, &err),
+	        analysis_export(g_fx.model, &aud, g_a1, "Tillsynsmyndigheten", "", &rep, &err),
 	        SK_EPERM);
-	assert_int_equal(analysis_export(g_model, &ssc, g_a1, "", "x", &rep, &err), SK_EINVAL);
+	assert_int_equal(analysis_export(g_fx.model, &ssc, g_a1, "", "x", &rep, &err), SK_EINVAL);
 	assert_string_equal(err.field, "recipient");
-	assert_int_equal(analysis_export(g_model, &ssc, g_a2, "Säkerhetspolisen", "", &rep, &err),
-	                 SK_ERULE);
+	assert_int_equal(
+	        analysis_export(g_fx.model, &ssc, g_a2, "Säkerhetspolisen", "", &rep, &err),
+	        SK_ERULE);
 	assert_int_equal(count_kind("analysis.exported"), 0);
-	assert_int_equal(analysis_export(g_model, &ssc, g_a1, "Tillsynsmyndigheten",
+	assert_int_equal(analysis_export(g_fx.model, &ssc, g_a1, "Tillsynsmyndigheten",
 	                                 "begäran dnr 2026/12", &rep, &err),
 	                 SK_OK);
 	assert_non_null(json_object_get(rep, "report"));
@@ -357,46 +324,46 @@ static void test_secplan(void **state)
 	int64_t id;
 
 	(void)state;
-	assert_int_equal(secplan_create(g_model, &ssc, g_a2, NULL, &id, &err), SK_ERULE);
-	assert_int_equal(secplan_create(g_model, &ssc, 999, NULL, &id, &err), SK_ENOTFOUND);
-	assert_int_equal(secplan_create(g_model, &aud, g_a1, NULL, &id, &err), SK_EPERM);
-	assert_int_equal(secplan_create(g_model, &ssc, g_a1, NULL, &g_plan, &err), SK_OK);
-	o = secplan_get(g_model, g_plan);
+	assert_int_equal(secplan_create(g_fx.model, &ssc, g_a2, NULL, &id, &err), SK_ERULE);
+	assert_int_equal(secplan_create(g_fx.model, &ssc, 999, NULL, &id, &err), SK_ENOTFOUND);
+	assert_int_equal(secplan_create(g_fx.model, &aud, g_a1, NULL, &id, &err), SK_EPERM);
+	assert_int_equal(secplan_create(g_fx.model, &ssc, g_a1, NULL, &g_plan, &err), SK_OK);
+	o = secplan_get(g_fx.model, g_plan);
 	assert_int_equal(json_array_size(json_object_get(json_object_get(o, "plan"), "items")), 2);
 	json_decref(o);
 	/* items without due date or responsible refuse approval */
-	assert_int_equal(secplan_approve(g_model, &ssc, g_plan, &err), SK_ERULE);
+	assert_int_equal(secplan_approve(g_fx.model, &ssc, g_plan, &err), SK_ERULE);
 	assert_string_equal(err.field, "items[0].due");
 	b = J("{\"items\":[{\"measure_id\":1,\"due\":\"2027-01-31\",\"responsible\":"
 	      "\"Säkerhetsenheten\"},{\"measure_id\":2,\"due\":\"2027-06-30\"}]}");
-	assert_int_equal(secplan_update(g_model, &ssc, g_plan, b, &err), SK_OK);
+	assert_int_equal(secplan_update(g_fx.model, &ssc, g_plan, b, &err), SK_OK);
 	json_decref(b);
-	assert_int_equal(secplan_approve(g_model, &ssc, g_plan, &err), SK_ERULE);
+	assert_int_equal(secplan_approve(g_fx.model, &ssc, g_plan, &err), SK_ERULE);
 	assert_string_equal(err.field, "items[1].responsible");
 	/* bad input */
 	b = J("{\"items\":[{\"measure_id\":7,\"due\":\"2027-01-31\"}]}");
-	assert_int_equal(secplan_update(g_model, &ssc, g_plan, b, &err), SK_EINVAL);
+	assert_int_equal(secplan_update(g_fx.model, &ssc, g_plan, b, &err), SK_EINVAL);
 	assert_string_equal(err.field, "items[0].measure_id");
 	json_decref(b);
 	b = J("{\"items\":[{\"measure_id\":1,\"due\":\"31/1\"}]}");
-	assert_int_equal(secplan_update(g_model, &ssc, g_plan, b, &err), SK_EINVAL);
+	assert_int_equal(secplan_update(g_fx.model, &ssc, g_plan, b, &err), SK_EINVAL);
 	assert_string_equal(err.field, "items[0].due");
 	json_decref(b);
 	b = J("{\"items\":[{\"measure_id\":2,\"responsible\":\"IT-avdelningen\"}]}");
-	assert_int_equal(secplan_update(g_model, &ssc, g_plan, b, &err), SK_OK);
+	assert_int_equal(secplan_update(g_fx.model, &ssc, g_plan, b, &err), SK_OK);
 	json_decref(b);
 	/* the head does not approve the plan while there is an ssc (12 §, 20 §) */
-	assert_int_equal(secplan_approve(g_model, &chief, g_plan, &err), SK_ERULE);
-	assert_int_equal(secplan_approve(g_model, &aud, g_plan, &err), SK_EPERM);
-	assert_int_equal(secplan_approve(g_model, &ssc, g_plan, &err), SK_OK);
-	o = secplan_get(g_model, g_plan);
+	assert_int_equal(secplan_approve(g_fx.model, &chief, g_plan, &err), SK_ERULE);
+	assert_int_equal(secplan_approve(g_fx.model, &aud, g_plan, &err), SK_EPERM);
+	assert_int_equal(secplan_approve(g_fx.model, &ssc, g_plan, &err), SK_OK);
+	o = secplan_get(g_fx.model, g_plan);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "plan"), "state")),
 	                    "approved");
 	json_decref(o);
 	b = J("{\"title\":\"Ny\"}");
-	assert_int_equal(secplan_update(g_model, &ssc, g_plan, b, &err), SK_ERULE);
+	assert_int_equal(secplan_update(g_fx.model, &ssc, g_plan, b, &err), SK_ERULE);
 	json_decref(b);
-	assert_int_equal(secplan_approve(g_model, &ssc, g_plan, &err), SK_ERULE);
+	assert_int_equal(secplan_approve(g_fx.model, &ssc, g_plan, &err), SK_ERULE);
 }
 
 /* ---- special assessments (13 §) ---- */
@@ -409,32 +376,32 @@ static void test_assessment(void **state)
 	(void)state;
 	b = J("{\"title\":\"Utkontraktering av drift\",\"procedure_kind\":\"outsourcing\","
 	      "\"procedure_ref\":\"Avtal 2026-5\"}");
-	assert_int_equal(assessment_create(g_model, &aud, b, &g_as, &err), SK_EPERM);
-	assert_int_equal(assessment_create(g_model, &ssc, b, &g_as, &err), SK_OK);
+	assert_int_equal(assessment_create(g_fx.model, &aud, b, &g_as, &err), SK_EPERM);
+	assert_int_equal(assessment_create(g_fx.model, &ssc, b, &g_as, &err), SK_OK);
 	json_decref(b);
-	assert_int_equal(assessment_approve(g_model, &ssc, g_as, &err), SK_ERULE);
+	assert_int_equal(assessment_approve(g_fx.model, &ssc, g_as, &err), SK_ERULE);
 	assert_string_equal(err.field, "affected");
 	b = J("{\"affected\":[{\"asset_id\":9,\"how\":\"x\"}]}");
-	assert_int_equal(assessment_update(g_model, &ssc, g_as, b, &err), SK_ERULE);
+	assert_int_equal(assessment_update(g_fx.model, &ssc, g_as, b, &err), SK_ERULE);
 	assert_string_equal(err.field, "affected[0].asset_id");
 	json_decref(b);
 	b = J("{\"procedure_kind\":\"sale\"}");
-	assert_int_equal(assessment_update(g_model, &ssc, g_as, b, &err), SK_EINVAL);
+	assert_int_equal(assessment_update(g_fx.model, &ssc, g_as, b, &err), SK_EINVAL);
 	json_decref(b);
 	b = J("{\"affected\":[{\"asset_id\":1,\"how\":\"driften flyttas till leverantören\"}],"
 	      "\"threats\":[{\"description\":\"Insider hos leverantören\"}],\"vulnerabilities\":[{"
 	      "\"description\":\"Fjärråtkomst\",\"change\":\"\"}],\"measures\":[{\"description\":"
 	      "\"Säkerhetsskyddsavtal nivå 1\"}]}");
-	assert_int_equal(assessment_update(g_model, &ssc, g_as, b, &err), SK_OK);
+	assert_int_equal(assessment_update(g_fx.model, &ssc, g_as, b, &err), SK_OK);
 	json_decref(b);
-	assert_int_equal(assessment_approve(g_model, &ssc, g_as, &err), SK_ERULE);
+	assert_int_equal(assessment_approve(g_fx.model, &ssc, g_as, &err), SK_ERULE);
 	assert_string_equal(err.field, "vulnerabilities[0].change");
 	b = J("{\"vulnerabilities\":[{\"description\":\"Fjärråtkomst\",\"change\":\"ökar\"}]}");
-	assert_int_equal(assessment_update(g_model, &ssc, g_as, b, &err), SK_OK);
+	assert_int_equal(assessment_update(g_fx.model, &ssc, g_as, b, &err), SK_OK);
 	json_decref(b);
-	assert_int_equal(assessment_approve(g_model, &aud, g_as, &err), SK_EPERM);
-	assert_int_equal(assessment_approve(g_model, &ssc, g_as, &err), SK_OK);
-	o = assessment_get(g_model, g_as);
+	assert_int_equal(assessment_approve(g_fx.model, &aud, g_as, &err), SK_EPERM);
+	assert_int_equal(assessment_approve(g_fx.model, &ssc, g_as, &err), SK_OK);
+	o = assessment_get(g_fx.model, g_as);
 	assert_string_equal(
 	        json_string_value(json_object_get(json_object_get(o, "assessment"), "state")),
 	        "approved");
@@ -443,7 +410,7 @@ static void test_assessment(void **state)
 	                 g_a1);
 	json_decref(o);
 	b = J("{\"title\":\"Ny\"}");
-	assert_int_equal(assessment_update(g_model, &ssc, g_as, b, &err), SK_ERULE);
+	assert_int_equal(assessment_update(g_fx.model, &ssc, g_as, b, &err), SK_ERULE);
 	json_decref(b);
 }
 
@@ -457,7 +424,7 @@ static size_t findings(const char *rule)
 	json_t *res;
 	size_t n;
 
-	assert_int_equal(store_reader_open(g_dir, &rd), SK_OK);
+	assert_int_equal(store_reader_open(g_fx.dir, &rd), SK_OK);
 	model_today(today);
 	res = rules_evaluate(rd, today, &f);
 	store_reader_close(rd);
@@ -496,7 +463,7 @@ static void test_rules_2kap(void **state)
 	/* a new analysis, empty: every content rule fires, and it is not approved */
 	b = J("{\"title\":\"Dotterbolaget\",\"assets\":[{\"id\":1,\"kind\":2,\"name\":\"Nät\","
 	      "\"perspectives\":[]}]}");
-	assert_int_equal(analysis_create(g_model, &ssc, b, &a3, &err), SK_OK);
+	assert_int_equal(analysis_create(g_fx.model, &ssc, b, &a3, &err), SK_OK);
 	json_decref(b);
 	assert_int_equal(findings("analysis.activity"), 1);
 	assert_int_equal(findings("analysis.asset.perspective"), 1);
@@ -506,39 +473,39 @@ static void test_rules_2kap(void **state)
 	assert_int_equal(findings("analysis.unapproved"), 1);
 	b = J("{\"assets\":[{\"id\":1,\"kind\":1,\"name\":\"Uppgifter\",\"perspectives\":["
 	      "\"confidentiality\"]}]}");
-	assert_int_equal(analysis_update(g_model, &ssc, a3, b, &err), SK_OK);
+	assert_int_equal(analysis_update(g_fx.model, &ssc, a3, b, &err), SK_OK);
 	json_decref(b);
 	assert_int_equal(findings("analysis.assets"), 1); /* kind 1 without class */
 	assert_int_equal(findings("analysis.asset.level"), 0);
 	assert_int_equal(findings("analysis.asset.perspective"), 0);
 	b = J("{\"assets\":[],\"vulnerabilities\":[{\"id\":1,\"description\":\"v\"}]}");
-	assert_int_equal(analysis_update(g_model, &ssc, a3, b, &err), SK_OK);
+	assert_int_equal(analysis_update(g_fx.model, &ssc, a3, b, &err), SK_OK);
 	json_decref(b);
 	assert_int_equal(findings("analysis.assets"), 1);
 	assert_int_equal(findings("analysis.vulnerability.measure"), 1);
 	/* completing it clears them all; approving clears unapproved but asks for a plan */
 	b = J(full_body);
-	assert_int_equal(analysis_update(g_model, &ssc, a3, b, &err), SK_OK);
+	assert_int_equal(analysis_update(g_fx.model, &ssc, a3, b, &err), SK_OK);
 	json_decref(b);
 	for (size_t i = 0; i < sizeof(content_rules) / sizeof(content_rules[0]); i++)
 		assert_int_equal(findings(content_rules[i]), 0);
-	assert_int_equal(analysis_approve(g_model, &chief, a3, &err), SK_OK);
+	assert_int_equal(analysis_approve(g_fx.model, &chief, a3, &err), SK_OK);
 	assert_int_equal(findings("analysis.unapproved"), 0);
 	assert_int_equal(findings("secplan.unapproved"), 1);
-	assert_int_equal(secplan_create(g_model, &ssc, a3, "Plan 3", &p3, &err), SK_OK);
+	assert_int_equal(secplan_create(g_fx.model, &ssc, a3, "Plan 3", &p3, &err), SK_OK);
 	assert_int_equal(findings("secplan.item.incomplete"), 1);
 	b = J("{\"items\":[{\"measure_id\":1,\"due\":\"2027-01-31\",\"responsible\":\"A\"},{"
 	      "\"measure_id\":2,\"due\":\"2027-01-31\",\"responsible\":\"B\"}]}");
-	assert_int_equal(secplan_update(g_model, &ssc, p3, b, &err), SK_OK);
+	assert_int_equal(secplan_update(g_fx.model, &ssc, p3, b, &err), SK_OK);
 	json_decref(b);
 	assert_int_equal(findings("secplan.item.incomplete"), 0);
 	assert_int_equal(findings("secplan.unapproved"), 1);
-	assert_int_equal(secplan_approve(g_model, &ssc, p3, &err), SK_OK);
+	assert_int_equal(secplan_approve(g_fx.model, &ssc, p3, &err), SK_OK);
 	assert_int_equal(findings("secplan.unapproved"), 0);
 	/* an assessment in draft, incomplete */
 	b = J("{\"title\":\"Överlåtelse\",\"procedure_kind\":\"transfer\",\"procedure_ref\":"
 	      "\"x\"}");
-	assert_int_equal(assessment_create(g_model, &ssc, b, &as2, &err), SK_OK);
+	assert_int_equal(assessment_create(g_fx.model, &ssc, b, &as2, &err), SK_OK);
 	json_decref(b);
 	assert_int_equal(findings("assessment.incomplete"), 1);
 	assert_int_equal(findings("assessment.unapproved"), 1);
@@ -553,7 +520,7 @@ static void test_rules_2kap(void **state)
 
 static void test_deadlines(void **state)
 {
-	json_t *d = analysis_deadlines(g_model), *x;
+	json_t *d = analysis_deadlines(g_fx.model), *x;
 	size_t i, reviews = 0, items = 0;
 
 	(void)state;
@@ -579,11 +546,11 @@ static void test_supersede_and_replay(void **state)
 	struct store_verify_result res;
 
 	(void)state;
-	assert_int_equal(analysis_approve(g_model, &chief, g_a2, &err), SK_OK);
+	assert_int_equal(analysis_approve(g_fx.model, &chief, g_a2, &err), SK_OK);
 	assert_string_equal(state_of(g_a1), "superseded");
 	assert_string_equal(state_of(g_a2), "approved");
-	assert_int_equal(analysis_update(g_model, &ssc, g_a1, NULL, &err), SK_ERULE);
-	assert_int_equal(store_verify(g_dir, &o, &res), SK_OK);
+	assert_int_equal(analysis_update(g_fx.model, &ssc, g_a1, NULL, &err), SK_ERULE);
+	assert_int_equal(store_verify(g_fx.dir, &o, &res), SK_OK);
 	assert_true(res.entries > 20);
 }
 
@@ -597,22 +564,24 @@ static void test_chief_without_ssc(void **state)
 	int64_t plan;
 
 	(void)state;
-	assert_int_equal(secplan_create(g_model, &chief, g_a2, NULL, &plan, &err), SK_OK);
+	assert_int_equal(secplan_create(g_fx.model, &chief, g_a2, NULL, &plan, &err), SK_OK);
 	b = J("{\"items\":[{\"measure_id\":1,\"due\":\"2027-02-01\",\"responsible\":\"A\"},{"
 	      "\"measure_id\":2,\"due\":\"2027-02-01\",\"responsible\":\"B\"}]}");
-	assert_int_equal(secplan_update(g_model, &chief, plan, b, &err), SK_OK);
+	assert_int_equal(secplan_update(g_fx.model, &chief, plan, b, &err), SK_OK);
 	json_decref(b);
-	assert_int_equal(secplan_approve(g_model, &chief, plan, &err),
+	assert_int_equal(secplan_approve(g_fx.model, &chief, plan, &err),
 	                 SK_ERULE); /* an ssc exists */
-	assert_int_equal(model_grant_revoke(g_model, &chief, g_ssc_grant, "slutat", &err), SK_OK);
-	assert_int_equal(secplan_approve(g_model, &ssc, plan, &err), SK_EPERM); /* no longer ssc */
-	assert_int_equal(secplan_approve(g_model, &chief, plan, &err), SK_OK);
-	p = secplan_get(g_model, plan);
+	assert_int_equal(model_grant_revoke(g_fx.model, &chief, g_ssc_grant, "slutat", &err),
+	                 SK_OK);
+	assert_int_equal(secplan_approve(g_fx.model, &ssc, plan, &err),
+	                 SK_EPERM); /* no longer ssc */
+	assert_int_equal(secplan_approve(g_fx.model, &chief, plan, &err), SK_OK);
+	p = secplan_get(g_fx.model, plan);
 	assert_int_equal(
 	        json_integer_value(json_object_get(json_object_get(p, "plan"), "approved_by")),
 	        chief.id);
 	json_decref(p);
-	assert_int_equal(store_verify(g_dir, &o, &res), SK_OK);
+	assert_int_equal(store_verify(g_fx.dir, &o, &res), SK_OK);
 }
 
 /* More bad input: assessments, plans, hand-over; a service token's id in the entry. */
@@ -620,38 +589,38 @@ static void test_more_bad_input_and_token(void **state)
 {
 	struct model_err err = {0};
 	struct principal tok = chief;
-	struct store_reader *r = model_reader(g_model);
+	struct store_reader *r = model_reader(g_fx.model);
 	struct store_q *q;
 	json_t *b, *rep = NULL;
 	int64_t id;
 
 	(void)state;
 	b = J("{\"procedure_kind\":\"outsourcing\",\"procedure_ref\":\"x\"}");
-	assert_int_equal(assessment_create(g_model, &chief, b, &id, &err), SK_EINVAL);
+	assert_int_equal(assessment_create(g_fx.model, &chief, b, &id, &err), SK_EINVAL);
 	assert_string_equal(err.field, "title");
 	json_decref(b);
 	b = J("{\"title\":\"t\",\"procedure_kind\":\"outsourcing\",\"procedure_ref\":\"x\","
 	      "\"threats\":[{\"description\":\"\"}]}");
-	assert_int_equal(assessment_create(g_model, &chief, b, &id, &err), SK_EINVAL);
+	assert_int_equal(assessment_create(g_fx.model, &chief, b, &id, &err), SK_EINVAL);
 	assert_string_equal(err.field, "threats[0].description");
 	json_decref(b);
 	b = J("{\"title\":\"t\",\"procedure_kind\":\"outsourcing\",\"procedure_ref\":\"x\","
 	      "\"measures\":[{\"description\":\"m\",\"cost\":1}]}");
-	assert_int_equal(assessment_create(g_model, &chief, b, &id, &err), SK_EINVAL);
+	assert_int_equal(assessment_create(g_fx.model, &chief, b, &id, &err), SK_EINVAL);
 	assert_string_equal(err.field, "measures[0].cost");
 	json_decref(b);
-	assert_int_equal(secplan_create(g_model, &chief, g_a2, "", &id, &err), SK_EINVAL);
+	assert_int_equal(secplan_create(g_fx.model, &chief, g_a2, "", &id, &err), SK_EINVAL);
 	assert_string_equal(err.field, "title");
-	assert_int_equal(analysis_export(g_model, &chief, g_a2, "Säpo", "a\001b", &rep, &err),
+	assert_int_equal(analysis_export(g_fx.model, &chief, g_a2, "Säpo", "a\001b", &rep, &err),
 	                 SK_EINVAL);
 	assert_string_equal(err.field, "reason");
-	assert_int_equal(assessment_approve(g_model, &chief, 999, &err), SK_ENOTFOUND);
-	assert_int_equal(secplan_approve(g_model, &chief, 999, &err), SK_ENOTFOUND);
+	assert_int_equal(assessment_approve(g_fx.model, &chief, 999, &err), SK_ENOTFOUND);
+	assert_int_equal(secplan_approve(g_fx.model, &chief, 999, &err), SK_ENOTFOUND);
 	/* a service token acts with its own roles, and its id is in the entry */
 	tok.token_id = 77;
 	tok.roles = ROLE_BIT(ROLE_CHIEF);
 	b = J("{\"title\":\"Med token\"}");
-	assert_int_equal(analysis_create(g_model, &tok, b, &id, &err), SK_OK);
+	assert_int_equal(analysis_create(g_fx.model, &tok, b, &id, &err), SK_OK);
 	json_decref(b);
 	assert_int_equal(
 	        store_reader_query(r,
@@ -663,7 +632,7 @@ static void test_more_bad_input_and_token(void **state)
 	assert_int_equal(store_q_int(q, 0), 77);
 	store_q_done(q);
 	tok.roles = ROLE_BIT(ROLE_AUDITOR);
-	assert_int_equal(analysis_approve(g_model, &tok, id, &err), SK_EPERM);
+	assert_int_equal(analysis_approve(g_fx.model, &tok, id, &err), SK_EPERM);
 }
 
 int main(void)

@@ -6,6 +6,7 @@
  * replay equality (verify --replay) at the end.
  */
 #include "testutil.h"
+#include "regfixture.h"
 
 #include <unistd.h>
 
@@ -22,62 +23,16 @@
 /* Fails the setup with a message on stderr (cmocka prints nothing for a group setup). */
 #define setup_fail(...) (fprintf(stderr, __VA_ARGS__), fputc('\n', stderr), fail())
 
-static char g_dir[64];
-static struct store *g_store;
-static struct model *g_model;
-static struct store_reader *g_rd;
+static struct reg_fixture g_fx;
 
 /* The callers, each with one role; KH clearance unless said otherwise. */
 static struct principal chief, ssc, reg, staff, staff2, reg_h;
 static int64_t p_chief, p_staff, p_staff2, p_other; /* persons */
 static int64_t sys_h, sys_kh, cont_k, cont_kh;
-static int64_t g_last_grant; /* the grant identity() made last */
 static int64_t g_ssc_grant;
 static int64_t doc_kh_ext, doc_k_copy, doc_h_el, doc_kh_el, doc_kh, doc_h, doc_decl;
 
 /* ---- fixtures ---- */
-
-static void today_plus(int days, char out[11])
-{
-	char t[SK_TIME_LEN + 1];
-
-	sk_time_format(sk_now_us() + (int64_t)days * 86400 * INT64_C(1000000), t);
-	memcpy(out, t, 10);
-	out[10] = '\0';
-}
-
-static void identity(struct principal *p, const char *name, enum role role, enum clearance cl)
-{
-	struct model_new_identity ni = {name, name, cl};
-	struct model_err err = {0};
-	char otp[32], today[11], until[11];
-	int64_t gid;
-
-	memset(p, 0, sizeof(*p));
-	if (model_identity_create(g_model, 0, &ni, &p->id, otp, sizeof(otp), &err) != SK_OK)
-		setup_fail("identity %s: %s", name, err.msg);
-	today_plus(0, today);
-	today_plus(180, until);
-	struct model_new_grant g = {p->id, role, "TEST-1", today,
-	                            role_privileged(role) ? until : NULL};
-	if (model_grant_create(g_model, 0, &g, &gid, &err) != SK_OK)
-		setup_fail("grant %s: %s", name, err.msg);
-	g_last_grant = gid;
-	snprintf(p->username, sizeof(p->username), "%s", name);
-	p->roles = ROLE_BIT(role);
-	p->clearance = cl;
-}
-
-static int64_t person(const char *name, int64_t identity_id)
-{
-	struct records_person n = {name, "Unit", identity_id};
-	struct model_err err = {0};
-	int64_t id = 0;
-
-	if (records_person_create(g_model, &reg, &n, &id, &err) != SK_OK)
-		setup_fail("person %s: %s (%s)", name, err.msg, err.field);
-	return id;
-}
 
 static int64_t doc(const char *cls, const char *form, const char *originator, int64_t system_id,
                    const int64_t *access, size_t n_access)
@@ -95,7 +50,7 @@ static int64_t doc(const char *cls, const char *form, const char *originator, in
 	struct model_err err = {0};
 	int64_t id = 0;
 
-	if (document_create(g_model, &reg, &d, &id, &err) != SK_OK)
+	if (document_create(g_fx.model, &reg, &d, &id, &err) != SK_OK)
 		setup_fail("document %s %s: %s (%s)", cls, form, err.msg, err.field);
 	return id;
 }
@@ -107,37 +62,28 @@ static int group_setup(void **state)
 	struct records_space ck = {"container", "Skåp K", "Rum 1", CLEAR_K, NULL, "SP-1"};
 	struct records_space ckh = {"container", "Kassaskåp", "Rum 2", CLEAR_KH, NULL, "SP-2"};
 	struct model_err err = {0};
-	char vkey[256];
+	char until[11];
 	int64_t acc[3];
 
 	(void)state;
-	assert_int_equal(
-	        auth_password_set_cost(crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN),
-	        SK_OK);
-	snprintf(g_dir, sizeof(g_dir), "/tmp/skydd-test-dec-XXXXXX");
-	assert_non_null(mkdtemp(g_dir));
-	assert_int_equal(store_init(g_dir, NULL, vkey, sizeof(vkey)), SK_OK);
-	model_register();
-	assert_int_equal(store_open(g_dir, NULL, &g_store), SK_OK);
-	assert_int_equal(model_open(g_store, g_dir, NULL, &g_model), SK_OK);
-	assert_int_equal(store_reader_open(g_dir, &g_rd), SK_OK);
+	regfx_open(&g_fx, "/tmp/skydd-test-dec-XXXXXX", REGFX_FAST_PW | REGFX_READER, NULL);
+	regfx_today_plus(180, until); /* the end of privileged grants */
 
-	identity(&chief, "chief", ROLE_CHIEF, CLEAR_KH);
-	identity(&ssc, "ssc", ROLE_SSC, CLEAR_KH);
-	g_ssc_grant = g_last_grant;
-	identity(&reg, "reg", ROLE_REGISTRAR, CLEAR_KH);
-	identity(&staff, "staff", ROLE_STAFF, CLEAR_KH);
-	identity(&staff2, "staff2", ROLE_STAFF, CLEAR_KH);
-	identity(&reg_h, "regh", ROLE_REGISTRAR, CLEAR_H);
-	p_chief = person("Chefen", chief.id);
-	p_staff = person("Stina Staff", staff.id);
-	p_staff2 = person("Sven Staff", staff2.id);
-	p_other = person("Olle Annan", 0);
+	regfx_identity(g_fx.model, &chief, "chief", ROLE_CHIEF, CLEAR_KH, NULL, until);
+	g_ssc_grant = regfx_identity(g_fx.model, &ssc, "ssc", ROLE_SSC, CLEAR_KH, NULL, until);
+	regfx_identity(g_fx.model, &reg, "reg", ROLE_REGISTRAR, CLEAR_KH, NULL, until);
+	regfx_identity(g_fx.model, &staff, "staff", ROLE_STAFF, CLEAR_KH, NULL, until);
+	regfx_identity(g_fx.model, &staff2, "staff2", ROLE_STAFF, CLEAR_KH, NULL, until);
+	regfx_identity(g_fx.model, &reg_h, "regh", ROLE_REGISTRAR, CLEAR_H, NULL, until);
+	p_chief = regfx_person(g_fx.model, &reg, "Chefen", "Unit", chief.id);
+	p_staff = regfx_person(g_fx.model, &reg, "Stina Staff", "Unit", staff.id);
+	p_staff2 = regfx_person(g_fx.model, &reg, "Sven Staff", "Unit", staff2.id);
+	p_other = regfx_person(g_fx.model, &reg, "Olle Annan", "Unit", 0);
 
-	if (records_system_create(g_model, &ssc, &sh, &sys_h, &err) ||
-	    records_system_create(g_model, &ssc, &skh, &sys_kh, &err) ||
-	    records_space_create(g_model, &ssc, &ck, &cont_k, &err) ||
-	    records_space_create(g_model, &chief, &ckh, &cont_kh, &err))
+	if (records_system_create(g_fx.model, &ssc, &sh, &sys_h, &err) ||
+	    records_system_create(g_fx.model, &ssc, &skh, &sys_kh, &err) ||
+	    records_space_create(g_fx.model, &ssc, &ck, &cont_k, &err) ||
+	    records_space_create(g_fx.model, &chief, &ckh, &cont_kh, &err))
 		setup_fail("records: %s (%s)", err.msg, err.field);
 
 	acc[0] = p_staff;
@@ -153,7 +99,7 @@ static int group_setup(void **state)
 		struct copy_new c = {.space_id = cont_k};
 		int64_t first = 0;
 
-		if (copy_create(g_model, &reg, doc_k_copy, &c, 1, &first, &err) != SK_OK)
+		if (copy_create(g_fx.model, &reg, doc_k_copy, &c, 1, &first, &err) != SK_OK)
 			setup_fail("copy: %s (%s)", err.msg, err.field);
 	}
 	return 0;
@@ -161,26 +107,12 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_reader_close(g_rd);
-	model_close(g_model);
-	store_close(g_store);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_dir);
-	assert_int_equal(system(cmd), 0);
+	regfx_close(&g_fx);
 	return 0;
 }
 
 /* ---- helpers ---- */
-
-static uint64_t ledger_size(void)
-{
-	uint64_t n = 0;
-
-	assert_int_equal(store_reader_size(g_rd, &n), SK_OK);
-	return n;
-}
 
 /* One text column of the first row of sql (bound ?1 = id) into out ("" for none/NULL). */
 static void col_text(const char *sql, int64_t id, char *out, size_t cap)
@@ -188,7 +120,7 @@ static void col_text(const char *sql, int64_t id, char *out, size_t cap)
 	struct store_q *q;
 
 	out[0] = '\0';
-	assert_int_equal(store_reader_query(g_rd, sql, &q), SK_OK);
+	assert_int_equal(store_reader_query(g_fx.rd, sql, &q), SK_OK);
 	store_q_bind_int(q, 1, id);
 	if (store_q_step(q) == SK_OK)
 		snprintf(out, cap, "%s", store_q_text(q, 0));
@@ -219,7 +151,7 @@ static void refused(int rc, const struct model_err *err, uint64_t before, int wa
 		fail_msg("%s: expected %s (%d, field %s, '%s'), got %s (%d, field '%s'): %s", what,
 		         sk_strerror(want), want, field, cite ? cite : "", sk_strerror(rc), rc,
 		         err->field, err->msg);
-	if (ledger_size() != before)
+	if (regfx_ledger_size(&g_fx) != before)
 		fail_msg("%s: the refusal appended an entry", what);
 }
 
@@ -237,7 +169,7 @@ static json_t *last_entry(void)
 {
 	json_t *e = NULL;
 
-	assert_int_equal(store_reader_entry(g_rd, ledger_size(), last_cb, &e), SK_OK);
+	assert_int_equal(store_reader_entry(g_fx.rd, regfx_ledger_size(&g_fx), last_cb, &e), SK_OK);
 	assert_non_null(e);
 	return e;
 }
@@ -261,7 +193,7 @@ static int reclass(const struct principal *p, int64_t id, const char *to, int64_
 	struct decision_reclass r = {to, NULL, "Skadebedömningen är ändrad", consultation, by};
 
 	memset(err, 0, sizeof(*err));
-	return decision_reclassify(g_model, p, id, &r, NULL, err);
+	return decision_reclassify(g_fx.model, p, id, &r, NULL, err);
 }
 
 static int decide(const struct principal *p, int64_t id, const char *kind, int64_t by, int64_t *out,
@@ -270,7 +202,7 @@ static int decide(const struct principal *p, int64_t id, const char *kind, int64
 	struct decision_new d = {kind, NULL, "BESLUT-2026-7", NULL, by};
 
 	memset(err, 0, sizeof(*err));
-	return decision_record(g_model, p, id, &d, out, err);
+	return decision_record(g_fx.model, p, id, &d, out, err);
 }
 
 static int disclose(const struct principal *p, int64_t id, int64_t by, const char *when,
@@ -280,7 +212,7 @@ static int disclose(const struct principal *p, int64_t id, int64_t by, const cha
 	int64_t out = 0;
 
 	memset(err, 0, sizeof(*err));
-	return decision_disclosure_add(g_model, p, id, &d, &out, err);
+	return decision_disclosure_add(g_fx.model, p, id, &d, &out, err);
 }
 
 /* ---- reclassification ---- */
@@ -288,7 +220,7 @@ static int disclose(const struct principal *p, int64_t id, int64_t by, const cha
 static void test_lowering_kh(void **state)
 {
 	struct model_err err;
-	uint64_t n = ledger_size(), seq = 0;
+	uint64_t n = regfx_ledger_size(&g_fx), seq = 0;
 	char s[64];
 
 	(void)state;
@@ -308,7 +240,7 @@ static void test_lowering_kh(void **state)
 	struct decision_reclass r = {"H", NULL, "Sekretessen har minskat", "FMV samrått 2026-11-20",
 	                             chief.id};
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(decision_reclassify(g_model, &reg, doc_kh_ext, &r, &seq, &err), SK_OK);
+	assert_int_equal(decision_reclassify(g_fx.model, &reg, doc_kh_ext, &r, &seq, &err), SK_OK);
 	assert_int_equal(seq, n + 1);
 	assert_string_equal(class_of(doc_kh_ext), "H");
 	expect_last("decision.reclassified", doc_kh_ext);
@@ -335,7 +267,7 @@ static void test_reclassify_bad_input(void **state)
 {
 	struct decision_reclass r = {"H", NULL, "skäl", NULL, 0};
 	struct model_err err = {0};
-	uint64_t n = ledger_size();
+	uint64_t n = regfx_ledger_size(&g_fx);
 	char future[11], today[11];
 
 	(void)state;
@@ -346,26 +278,26 @@ static void test_reclassify_bad_input(void **state)
 	refused(reclass(&ssc, doc_h, NULL, 0, NULL, &err), &err, n, SK_EINVAL, "to_class", NULL,
 	        "no class");
 	r.reason = "";
-	refused(decision_reclassify(g_model, &ssc, doc_h, &r, NULL, &err), &err, n, SK_EINVAL,
+	refused(decision_reclassify(g_fx.model, &ssc, doc_h, &r, NULL, &err), &err, n, SK_EINVAL,
 	        "reason", NULL, "an empty reason");
 	r.reason = "a\001b";
-	refused(decision_reclassify(g_model, &ssc, doc_h, &r, NULL, &err), &err, n, SK_EINVAL,
+	refused(decision_reclassify(g_fx.model, &ssc, doc_h, &r, NULL, &err), &err, n, SK_EINVAL,
 	        "reason", NULL, "a control character");
 	r.reason = "skäl";
-	today_plus(2, future);
+	regfx_today_plus(2, future);
 	r.decided_on = future;
-	refused(decision_reclassify(g_model, &ssc, doc_h, &r, NULL, &err), &err, n, SK_EINVAL,
+	refused(decision_reclassify(g_fx.model, &ssc, doc_h, &r, NULL, &err), &err, n, SK_EINVAL,
 	        "decided_on", "future", "a decision in the future");
 	r.decided_on = "2026-02-30";
-	refused(decision_reclassify(g_model, &ssc, doc_h, &r, NULL, &err), &err, n, SK_EINVAL,
+	refused(decision_reclassify(g_fx.model, &ssc, doc_h, &r, NULL, &err), &err, n, SK_EINVAL,
 	        "decided_on", NULL, "not a day");
 	r.decided_on = NULL;
 	r.consultation = "";
-	refused(decision_reclassify(g_model, &ssc, doc_h, &r, NULL, &err), &err, n, SK_EINVAL,
+	refused(decision_reclassify(g_fx.model, &ssc, doc_h, &r, NULL, &err), &err, n, SK_EINVAL,
 	        "consultation", NULL, "an empty consultation");
 	r.consultation = NULL;
-	refused(decision_reclassify(g_model, &ssc, 999999, &r, NULL, &err), &err, n, SK_ENOTFOUND,
-	        "id", "no document", "no such document");
+	refused(decision_reclassify(g_fx.model, &ssc, 999999, &r, NULL, &err), &err, n,
+	        SK_ENOTFOUND, "id", "no document", "no such document");
 	/* A registrar decides no change of class on their own (3 kap. 6 §). */
 	refused(reclass(&reg, doc_h, "K", 0, NULL, &err), &err, n, SK_ERULE, "decided_by",
 	        "3 kap. 6 §", "the registrar deciding");
@@ -373,11 +305,11 @@ static void test_reclassify_bad_input(void **state)
 	/* On a day before the chief held the role (granted today), they decided nothing. */
 	r.to_class = "K";
 	r.decided_on = "2026-01-15";
-	refused(decision_reclassify(g_model, &chief, doc_h, &r, NULL, &err), &err, n, SK_ERULE,
+	refused(decision_reclassify(g_fx.model, &chief, doc_h, &r, NULL, &err), &err, n, SK_ERULE,
 	        "decided_by", "3 kap. 6 §", "a decision from before the decider's grant");
-	today_plus(0, today);
+	regfx_today_plus(0, today);
 	r.decided_on = today;
-	assert_int_equal(decision_reclassify(g_model, &chief, doc_h, &r, NULL, &err), SK_OK);
+	assert_int_equal(decision_reclassify(g_fx.model, &chief, doc_h, &r, NULL, &err), SK_OK);
 	{
 		char d[16];
 
@@ -391,7 +323,7 @@ static void test_reclassify_bad_input(void **state)
 static void test_raise_blocked(void **state)
 {
 	struct model_err err;
-	uint64_t n = ledger_size();
+	uint64_t n = regfx_ledger_size(&g_fx);
 
 	(void)state;
 	/* Copy 1 lies in a container approved for K (3 kap. 9 §). */
@@ -419,14 +351,14 @@ static void test_declassify(void **state)
 	(void)state;
 	assert_int_equal(reclass(&ssc, doc_decl, "none", 0, NULL, &err), SK_OK);
 	expect_last("decision.reclassified", doc_decl);
-	today_plus(0, today);
+	regfx_today_plus(0, today);
 	col_text("SELECT declassified_on FROM document WHERE id = ?1", doc_decl, d, sizeof(d));
 	assert_string_equal(d, today);
 	assert_string_equal(class_of(doc_decl), "K"); /* the last class stays */
 	col_text("SELECT to_class FROM reclassification WHERE document_id = ?1", doc_decl, d,
 	         sizeof(d));
 	assert_string_equal(d, "none");
-	n = ledger_size();
+	n = regfx_ledger_size(&g_fx);
 	refused(reclass(&ssc, doc_decl, "H", 0, NULL, &err), &err, n, SK_ERULE, "id",
 	        "declassified", "reclassifying a declassified document");
 	refused(decide(&ssc, doc_decl, "abroad", 0, NULL, &err), &err, n, SK_ERULE, "id",
@@ -438,7 +370,7 @@ static void test_declassify(void **state)
 static void test_kh_decisions(void **state)
 {
 	struct model_err err;
-	uint64_t n = ledger_size();
+	uint64_t n = regfx_ledger_size(&g_fx);
 	int64_t id = 0, id2 = 0;
 	struct decision_new bad = {"kh_copy", NULL, "", NULL, 0};
 
@@ -460,7 +392,7 @@ static void test_kh_decisions(void **state)
 	refused(decide(&ssc, doc_kh, "copy", 0, &id, &err), &err, n, SK_EINVAL, "kind", NULL,
 	        "an unknown kind");
 	memset(&err, 0, sizeof(err));
-	refused(decision_record(g_model, &chief, doc_kh, &bad, &id, &err), &err, n, SK_EINVAL,
+	refused(decision_record(g_fx.model, &chief, doc_kh, &bad, &id, &err), &err, n, SK_EINVAL,
 	        "reference", NULL, "an empty reference");
 
 	assert_int_equal(decide(&chief, doc_kh, "kh_copy", 0, &id, &err), SK_OK);
@@ -481,22 +413,23 @@ static void test_kh_decisions(void **state)
 		int64_t first = 0;
 
 		/* Copy 1 is the original; copy 2 needs the head's decision (3 kap. 8 §). */
-		if (copy_create(g_model, &reg, doc_kh, &c, 1, &first, &err) != SK_OK)
+		if (copy_create(g_fx.model, &reg, doc_kh, &c, 1, &first, &err) != SK_OK)
 			fail_msg("the original KH copy: %s (%s)", err.msg, err.field);
-		n = ledger_size();
+		n = regfx_ledger_size(&g_fx);
 		c.decision_id = id;
 		memset(&err, 0, sizeof(err));
-		if (copy_create(g_model, &reg, doc_kh, &c, 1, &first, &err) != SK_OK)
+		if (copy_create(g_fx.model, &reg, doc_kh, &c, 1, &first, &err) != SK_OK)
 			fail_msg("KH copy under decision %lld: %s (%s)", (long long)id, err.msg,
 			         err.field);
 		assert_int_equal(col_int("SELECT used FROM decision WHERE id = ?1", id), 1);
-		assert_true(ledger_size() > n);
+		assert_true(regfx_ledger_size(&g_fx) > n);
 		/* Used up: the next copy needs a new decision. */
-		n = ledger_size();
+		n = regfx_ledger_size(&g_fx);
 		c.decision_id = 0;
 		memset(&err, 0, sizeof(err));
-		refused(copy_create(g_model, &reg, doc_kh, &c, 1, &first, &err), &err, n, SK_ERULE,
-		        "decision_id", "3 kap. 8 §", "a KH copy without an unused decision");
+		refused(copy_create(g_fx.model, &reg, doc_kh, &c, 1, &first, &err), &err, n,
+		        SK_ERULE, "decision_id", "3 kap. 8 §",
+		        "a KH copy without an unused decision");
 	}
 }
 
@@ -506,37 +439,38 @@ static void test_kh_recipients(void **state)
 {
 	int64_t two[2] = {p_staff, p_other}, one[1], dup[2] = {p_staff2, p_staff2};
 	struct model_err err = {0};
-	uint64_t n = ledger_size();
+	uint64_t n = regfx_ledger_size(&g_fx);
 
 	(void)state;
-	refused(decision_kh_recipients_add(g_model, &reg, doc_kh, two, 2, &err), &err, n, SK_ERULE,
-	        "id", "3 kap. 15 §", "recipients of a KH physical document");
+	refused(decision_kh_recipients_add(g_fx.model, &reg, doc_kh, two, 2, &err), &err, n,
+	        SK_ERULE, "id", "3 kap. 15 §", "recipients of a KH physical document");
 	memset(&err, 0, sizeof(err));
-	refused(decision_kh_recipients_add(g_model, &reg, doc_h_el, two, 2, &err), &err, n,
+	refused(decision_kh_recipients_add(g_fx.model, &reg, doc_h_el, two, 2, &err), &err, n,
 	        SK_ERULE, "id", "3 kap. 15 §", "recipients of an H electronic document");
 	memset(&err, 0, sizeof(err));
-	refused(decision_kh_recipients_add(g_model, &chief, doc_kh_el, two, 2, &err), &err, n,
+	refused(decision_kh_recipients_add(g_fx.model, &chief, doc_kh_el, two, 2, &err), &err, n,
 	        SK_ERULE, "", "3 kap. 15 §", "the chief noting recipients");
 	memset(&err, 0, sizeof(err));
-	refused(decision_kh_recipients_add(g_model, &reg, doc_kh_el, two, 0, &err), &err, n,
+	refused(decision_kh_recipients_add(g_fx.model, &reg, doc_kh_el, two, 0, &err), &err, n,
 	        SK_EINVAL, "person_ids", NULL, "no persons");
 	memset(&err, 0, sizeof(err));
-	refused(decision_kh_recipients_add(g_model, &reg, doc_kh_el, dup, 2, &err), &err, n,
+	refused(decision_kh_recipients_add(g_fx.model, &reg, doc_kh_el, dup, 2, &err), &err, n,
 	        SK_EINVAL, "person_ids", NULL, "a person twice");
 	one[0] = 999999;
 	memset(&err, 0, sizeof(err));
-	refused(decision_kh_recipients_add(g_model, &reg, doc_kh_el, one, 1, &err), &err, n,
+	refused(decision_kh_recipients_add(g_fx.model, &reg, doc_kh_el, one, 1, &err), &err, n,
 	        SK_ENOTFOUND, "person_ids", "no person", "an unknown person");
 
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(decision_kh_recipients_add(g_model, &reg, doc_kh_el, two, 2, &err), SK_OK);
+	assert_int_equal(decision_kh_recipients_add(g_fx.model, &reg, doc_kh_el, two, 2, &err),
+	                 SK_OK);
 	expect_last("decision.kh_recipient.added", doc_kh_el);
 	assert_int_equal(
 	        col_int("SELECT count(*) FROM kh_recipient WHERE document_id = ?1", doc_kh_el), 2);
 	one[0] = p_other;
-	n = ledger_size();
+	n = regfx_ledger_size(&g_fx);
 	memset(&err, 0, sizeof(err));
-	refused(decision_kh_recipients_add(g_model, &ssc, doc_kh_el, one, 1, &err), &err, n,
+	refused(decision_kh_recipients_add(g_fx.model, &ssc, doc_kh_el, one, 1, &err), &err, n,
 	        SK_EEXIST, "person_ids", "already", "a recipient noted twice");
 }
 
@@ -546,7 +480,7 @@ static void test_disclosures(void **state)
 {
 	struct decision_disclosure d = {p_staff, "", "2026-11-01", "told", NULL};
 	struct model_err err;
-	uint64_t n = ledger_size();
+	uint64_t n = regfx_ledger_size(&g_fx);
 	char future[11];
 	int64_t id = 0;
 
@@ -559,7 +493,7 @@ static void test_disclosures(void **state)
 	        "disclosed_by", "no person", "an unknown person");
 	refused(disclose(&reg, doc_kh, p_staff, "2026-11-01", "sung", &err), &err, n, SK_EINVAL,
 	        "how", NULL, "shown or told");
-	today_plus(2, future);
+	regfx_today_plus(2, future);
 	refused(disclose(&reg, doc_kh, p_staff, future, "told", &err), &err, n, SK_EINVAL,
 	        "occurred_at", "future", "a disclosure in the future");
 	refused(disclose(&reg, doc_kh, p_staff, "2099-01-01T10:00:00Z", "told", &err), &err, n,
@@ -567,8 +501,8 @@ static void test_disclosures(void **state)
 	refused(disclose(&reg, doc_kh, p_staff, "yesterday!", "told", &err), &err, n, SK_EINVAL,
 	        "occurred_at", NULL, "not a time");
 	memset(&err, 0, sizeof(err));
-	refused(decision_disclosure_add(g_model, &reg, doc_kh, &d, &id, &err), &err, n, SK_EINVAL,
-	        "recipient", NULL, "no recipient");
+	refused(decision_disclosure_add(g_fx.model, &reg, doc_kh, &d, &id, &err), &err, n,
+	        SK_EINVAL, "recipient", NULL, "no recipient");
 
 	assert_int_equal(disclose(&staff, doc_kh, p_staff, "2026-11-01", "told", &err), SK_OK);
 	expect_last("decision.disclosure.noted", doc_kh);
@@ -583,7 +517,7 @@ static void test_disclosures(void **state)
 static void test_visibility(void **state)
 {
 	struct model_err err;
-	uint64_t n = ledger_size();
+	uint64_t n = regfx_ledger_size(&g_fx);
 	int64_t one[1] = {p_staff2};
 	json_t *e;
 
@@ -596,16 +530,16 @@ static void test_visibility(void **state)
 	refused(decide(&reg_h, doc_kh, "kh_copy", chief.id, NULL, &err), &err, n, SK_ENOTFOUND,
 	        "id", "no document", "a decision on a document above the caller's clearance");
 	memset(&err, 0, sizeof(err));
-	refused(decision_kh_recipients_add(g_model, &reg_h, doc_kh_el, one, 1, &err), &err, n,
+	refused(decision_kh_recipients_add(g_fx.model, &reg_h, doc_kh_el, one, 1, &err), &err, n,
 	        SK_ENOTFOUND, "id", "no document", "recipients by a caller not cleared");
 	/* A read is checked by the documents slice's rule: 404 and a denial entry. */
-	assert_int_equal(document_check_read(g_model, &staff2, doc_kh), SK_ENOTFOUND);
-	assert_int_equal(ledger_size(), n + 1);
+	assert_int_equal(document_check_read(g_fx.model, &staff2, doc_kh), SK_ENOTFOUND);
+	assert_int_equal(regfx_ledger_size(&g_fx), n + 1);
 	e = last_entry();
 	assert_string_equal(json_string_value(json_object_get(e, "kind")),
 	                    "document.access.denied");
 	json_decref(e);
-	assert_int_equal(document_check_read(g_model, &staff, doc_kh), SK_OK);
+	assert_int_equal(document_check_read(g_fx.model, &staff, doc_kh), SK_OK);
 }
 
 /* ---- lists ---- */
@@ -615,7 +549,7 @@ static void test_lists(void **state)
 	json_t *o, *d;
 
 	(void)state;
-	o = decision_list(g_model, doc_kh);
+	o = decision_list(g_fx.model, doc_kh);
 	assert_non_null(o);
 	assert_int_equal(json_array_size(json_object_get(o, "decisions")), 2);
 	assert_int_equal(json_array_size(json_object_get(o, "reclassifications")), 2);
@@ -624,19 +558,19 @@ static void test_lists(void **state)
 	assert_string_equal(json_string_value(json_object_get(d, "decided_by_name")), "chief");
 	assert_int_equal(json_integer_value(json_object_get(d, "used")), 1);
 	json_decref(o);
-	o = decision_list(g_model, doc_kh_el);
+	o = decision_list(g_fx.model, doc_kh_el);
 	assert_int_equal(json_array_size(json_object_get(o, "kh_recipients")), 2);
 	d = json_array_get(json_object_get(o, "kh_recipients"), 0);
 	assert_string_equal(json_string_value(json_object_get(d, "name")), "Stina Staff");
 	json_decref(o);
-	o = decision_disclosure_list(g_model, doc_kh);
+	o = decision_disclosure_list(g_fx.model, doc_kh);
 	assert_int_equal(json_array_size(json_object_get(o, "disclosures")), 2);
 	d = json_array_get(json_object_get(o, "disclosures"), 1);
 	assert_string_equal(json_string_value(json_object_get(d, "how")), "shown");
 	assert_string_equal(json_string_value(json_object_get(d, "disclosed_by_name")),
 	                    "Olle Annan");
 	json_decref(o);
-	o = decision_disclosure_list(g_model, doc_h);
+	o = decision_disclosure_list(g_fx.model, doc_h);
 	assert_int_equal(json_array_size(json_object_get(o, "disclosures")), 0);
 	json_decref(o);
 }
@@ -646,7 +580,7 @@ static void test_lists(void **state)
 static void test_no_ssc(void **state)
 {
 	struct model_err err = {0};
-	uint64_t n = ledger_size();
+	uint64_t n = regfx_ledger_size(&g_fx);
 	int64_t id = 0;
 
 	(void)state;
@@ -654,11 +588,12 @@ static void test_no_ssc(void **state)
 	        "3 kap. 19 §", "the chief deciding abroad while there is an ssc");
 	/* The ssc's grant ends: the head takes the ssc's decisions. */
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(model_grant_revoke(g_model, &chief, g_ssc_grant, "leaves", &err), SK_OK);
+	assert_int_equal(model_grant_revoke(g_fx.model, &chief, g_ssc_grant, "leaves", &err),
+	                 SK_OK);
 	assert_int_equal(decide(&chief, doc_h, "abroad", 0, &id, &err), SK_OK);
 	expect_last("decision.recorded", doc_h);
 	/* And the former ssc decides nothing any more. */
-	n = ledger_size();
+	n = regfx_ledger_size(&g_fx);
 	refused(reclass(&ssc, doc_h, "H", 0, NULL, &err), &err, n, SK_ERULE, "decided_by",
 	        "3 kap. 6 §", "a revoked ssc changing a class");
 }
@@ -675,13 +610,13 @@ static void test_replay(void **state)
 
 	(void)state;
 	memset(&r, 0, sizeof(r));
-	rc = store_verify(g_dir, &o, &r);
+	rc = store_verify(g_fx.dir, &o, &r);
 	if (rc != SK_OK)
 		fail_msg("verify --replay: %s: %s", sk_strerror(rc), r.problem);
 	assert_true(r.entries > 30);
 
 	/* A projected row changed behind the ledger's back is found by the replay. */
-	snprintf(path, sizeof(path), "%s/skydd.db", g_dir);
+	snprintf(path, sizeof(path), "%s/skydd.db", g_fx.dir);
 	if (access(path, F_OK) != 0) {
 		print_message("no %s: the tamper half is skipped\n", path);
 		return;
@@ -692,7 +627,7 @@ static void test_replay(void **state)
 	                              NULL, NULL),
 	                 SQLITE_OK);
 	memset(&r, 0, sizeof(r));
-	rc = store_verify(g_dir, &o, &r);
+	rc = store_verify(g_fx.dir, &o, &r);
 	assert_int_equal(sqlite3_exec(db, "UPDATE disclosure SET how = 'told' WHERE id = 1", NULL,
 	                              NULL, NULL),
 	                 SQLITE_OK);
@@ -701,7 +636,7 @@ static void test_replay(void **state)
 		fail_msg("a changed disclosure row: want SK_EVERIFY naming the table, got %s: %s",
 		         sk_strerror(rc), r.problem);
 	memset(&r, 0, sizeof(r));
-	assert_int_equal(store_verify(g_dir, &o, &r), SK_OK);
+	assert_int_equal(store_verify(g_fx.dir, &o, &r), SK_OK);
 }
 
 int main(void)

@@ -6,6 +6,7 @@
  * nothing) — and replay equality after a long random sequence.
  */
 #include "testutil.h"
+#include "regfixture.h"
 
 #include <unistd.h>
 
@@ -21,10 +22,7 @@
 
 #define setup_fail(...) (fprintf(stderr, __VA_ARGS__), fputc('\n', stderr), fail())
 
-static char g_dir[64];
-static struct store *g_store;
-static struct model *g_model;
-static struct store_reader *g_rd;
+static struct reg_fixture g_fx;
 
 static struct principal chief, ssc, reg, reg_h, staff, staff2, auditor, admin;
 static int64_t p_staff, p_staff2, p_reg, p_chief, p_other, p_ended;
@@ -33,54 +31,14 @@ static uint8_t staff_secret[20] = "0123456789abcdefghij";
 
 /* ---- fixtures ---- */
 
-static void today_plus(int days, char out[11])
-{
-	char t[SK_TIME_LEN + 1];
-
-	sk_time_format(sk_now_us() + (int64_t)days * 86400 * INT64_C(1000000), t);
-	memcpy(out, t, 10);
-	out[10] = '\0';
-}
-
-static void identity(struct principal *p, const char *name, enum role role, enum clearance cl)
-{
-	struct model_new_identity ni = {name, name, cl};
-	struct model_err err = {0};
-	char otp[32], today[11], until[11];
-	int64_t gid;
-
-	memset(p, 0, sizeof(*p));
-	if (model_identity_create(g_model, 0, &ni, &p->id, otp, sizeof(otp), &err) != SK_OK)
-		setup_fail("identity %s: %s", name, err.msg);
-	today_plus(0, today);
-	today_plus(180, until);
-	struct model_new_grant g = {p->id, role, "TEST-1", today,
-	                            role_privileged(role) ? until : NULL};
-	if (model_grant_create(g_model, 0, &g, &gid, &err) != SK_OK)
-		setup_fail("grant %s: %s", name, err.msg);
-	snprintf(p->username, sizeof(p->username), "%s", name);
-	p->roles = ROLE_BIT(role);
-	p->clearance = cl;
-}
-
-static int64_t person(const char *name, int64_t identity_id)
-{
-	struct records_person n = {name, "Enheten", identity_id};
-	struct model_err err = {0};
-	int64_t id = 0;
-
-	if (records_person_create(g_model, &reg, &n, &id, &err) != SK_OK)
-		setup_fail("person %s: %s (%s)", name, err.msg, err.field);
-	return id;
-}
-
 static int64_t space(const char *kind, const char *name, int max)
 {
 	struct records_space s = {kind, name, "Hus 1", max, NULL, "BESLUT-S"};
 	struct model_err err = {0};
 	int64_t id = 0;
 
-	if (records_space_create(g_model, max == CLEAR_KH ? &chief : &ssc, &s, &id, &err) != SK_OK)
+	if (records_space_create(g_fx.model, max == CLEAR_KH ? &chief : &ssc, &s, &id, &err) !=
+	    SK_OK)
 		setup_fail("space %s: %s (%s)", name, err.msg, err.field);
 	return id;
 }
@@ -93,84 +51,63 @@ static int group_setup(void **state)
 	struct records_distributor d2 = {"Gamla Kurir AB", "070-2", "BESLUT-D2", NULL};
 	struct records_distributor wd = {NULL, NULL, NULL, "withdrawn"};
 	struct model_err err = {0};
-	char vkey[256];
+	char until[11];
 
 	(void)state;
-	assert_int_equal(
-	        auth_password_set_cost(crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN),
-	        SK_OK);
-	snprintf(g_dir, sizeof(g_dir), "/tmp/skydd-test-doc-XXXXXX");
-	assert_non_null(mkdtemp(g_dir));
-	assert_int_equal(store_init(g_dir, NULL, vkey, sizeof(vkey)), SK_OK);
-	model_register();
-	assert_int_equal(store_open(g_dir, NULL, &g_store), SK_OK);
-	assert_int_equal(model_open(g_store, g_dir, NULL, &g_model), SK_OK);
-	assert_int_equal(store_reader_open(g_dir, &g_rd), SK_OK);
+	regfx_open(&g_fx, "/tmp/skydd-test-doc-XXXXXX", REGFX_FAST_PW | REGFX_READER, NULL);
+	regfx_today_plus(180, until); /* the end of privileged grants */
 
-	identity(&chief, "chief", ROLE_CHIEF, CLEAR_KH);
-	identity(&ssc, "ssc", ROLE_SSC, CLEAR_KH);
-	identity(&reg, "reg", ROLE_REGISTRAR, CLEAR_KH);
-	identity(&reg_h, "regh", ROLE_REGISTRAR, CLEAR_H);
-	identity(&staff, "staff", ROLE_STAFF, CLEAR_KH);
-	identity(&staff2, "staff2", ROLE_STAFF, CLEAR_K);
-	identity(&auditor, "auditor", ROLE_AUDITOR, CLEAR_KH);
-	identity(&admin, "admin", ROLE_ADMIN, CLEAR_NONE);
-	assert_int_equal(model_identity_set_credentials(g_model, staff.id, "ett långt lösenord 1",
-	                                                staff_secret, sizeof(staff_secret)),
+	regfx_identity(g_fx.model, &chief, "chief", ROLE_CHIEF, CLEAR_KH, NULL, until);
+	regfx_identity(g_fx.model, &ssc, "ssc", ROLE_SSC, CLEAR_KH, NULL, until);
+	regfx_identity(g_fx.model, &reg, "reg", ROLE_REGISTRAR, CLEAR_KH, NULL, until);
+	regfx_identity(g_fx.model, &reg_h, "regh", ROLE_REGISTRAR, CLEAR_H, NULL, until);
+	regfx_identity(g_fx.model, &staff, "staff", ROLE_STAFF, CLEAR_KH, NULL, until);
+	regfx_identity(g_fx.model, &staff2, "staff2", ROLE_STAFF, CLEAR_K, NULL, until);
+	regfx_identity(g_fx.model, &auditor, "auditor", ROLE_AUDITOR, CLEAR_KH, NULL, until);
+	regfx_identity(g_fx.model, &admin, "admin", ROLE_ADMIN, CLEAR_NONE, NULL, until);
+	assert_int_equal(model_identity_set_credentials(g_fx.model, staff.id,
+	                                                "ett långt lösenord 1", staff_secret,
+	                                                sizeof(staff_secret)),
 	                 SK_OK);
-	p_staff = person("Stina Staff", staff.id);
-	p_staff2 = person("Sven Staff", staff2.id);
-	p_reg = person("Rut Registrator", reg.id);
-	p_chief = person("Chefen", chief.id);
-	p_other = person("Olle Annan", 0);
-	p_ended = person("Erik Slutat", 0);
-	if (records_person_end(g_model, &reg, p_ended, NULL, &err) != SK_OK)
+	p_staff = regfx_person(g_fx.model, &reg, "Stina Staff", "Enheten", staff.id);
+	p_staff2 = regfx_person(g_fx.model, &reg, "Sven Staff", "Enheten", staff2.id);
+	p_reg = regfx_person(g_fx.model, &reg, "Rut Registrator", "Enheten", reg.id);
+	p_chief = regfx_person(g_fx.model, &reg, "Chefen", "Enheten", chief.id);
+	p_other = regfx_person(g_fx.model, &reg, "Olle Annan", "Enheten", 0);
+	p_ended = regfx_person(g_fx.model, &reg, "Erik Slutat", "Enheten", 0);
+	if (records_person_end(g_fx.model, &reg, p_ended, NULL, &err) != SK_OK)
 		setup_fail("end: %s", err.msg);
 
 	box_kh = space("container", "Kassaskåp KH", CLEAR_KH);
 	box_k = space("container", "Skåp K", CLEAR_K);
 	room_kh = space("processing", "Rum KH", CLEAR_KH);
 	box_withdrawn = space("container", "Gammalt skåp", CLEAR_H);
-	if (records_space_withdraw(g_model, &ssc, box_withdrawn, NULL, "sönder", &err) != SK_OK)
+	if (records_space_withdraw(g_fx.model, &ssc, box_withdrawn, NULL, "sönder", &err) != SK_OK)
 		setup_fail("withdraw: %s", err.msg);
-	if (records_system_create(g_model, &ssc, &sh, &sys_h, &err) ||
-	    records_system_create(g_model, &ssc, &sbh, &sys_bh, &err) ||
-	    records_distributor_create(g_model, &ssc, &d1, &dist, &err) ||
-	    records_distributor_create(g_model, &ssc, &d2, &dist_withdrawn, &err) ||
-	    records_distributor_update(g_model, &ssc, dist_withdrawn, &wd, &err))
+	if (records_system_create(g_fx.model, &ssc, &sh, &sys_h, &err) ||
+	    records_system_create(g_fx.model, &ssc, &sbh, &sys_bh, &err) ||
+	    records_distributor_create(g_fx.model, &ssc, &d1, &dist, &err) ||
+	    records_distributor_create(g_fx.model, &ssc, &d2, &dist_withdrawn, &err) ||
+	    records_distributor_update(g_fx.model, &ssc, dist_withdrawn, &wd, &err))
 		setup_fail("records: %s (%s)", err.msg, err.field);
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_reader_close(g_rd);
-	model_close(g_model);
-	store_close(g_store);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_dir);
-	assert_int_equal(system(cmd), 0);
+	regfx_close(&g_fx);
 	return 0;
 }
 
 /* ---- helpers ---- */
-
-static uint64_t ledger_size(void)
-{
-	uint64_t n = 0;
-
-	assert_int_equal(store_reader_size(g_rd, &n), SK_OK);
-	return n;
-}
 
 static void col_text(const char *sql, int64_t id, char *out, size_t cap)
 {
 	struct store_q *q;
 
 	out[0] = '\0';
-	assert_int_equal(store_reader_query(g_rd, sql, &q), SK_OK);
+	assert_int_equal(store_reader_query(g_fx.rd, sql, &q), SK_OK);
 	store_q_bind_int(q, 1, id);
 	if (store_q_step(q) == SK_OK)
 		snprintf(out, cap, "%s", store_q_text(q, 0));
@@ -193,7 +130,7 @@ static void refused(int rc, const struct model_err *err, uint64_t before, int wa
 		fail_msg("%s: expected %s (%d, field %s, '%s'), got %s (%d, field '%s'): %s", what,
 		         sk_strerror(want), want, field ? field : "-", cite ? cite : "",
 		         sk_strerror(rc), rc, err->field, err->msg);
-	if (ledger_size() != before)
+	if (regfx_ledger_size(&g_fx) != before)
 		fail_msg("%s: the refusal appended an entry", what);
 }
 
@@ -210,14 +147,14 @@ static json_t *entry_at(uint64_t seq)
 {
 	json_t *e = NULL;
 
-	assert_int_equal(store_reader_entry(g_rd, seq, last_cb, &e), SK_OK);
+	assert_int_equal(store_reader_entry(g_fx.rd, seq, last_cb, &e), SK_OK);
 	assert_non_null(e);
 	return e;
 }
 
 static void expect_last(const char *kind, int64_t doc_id)
 {
-	json_t *e = entry_at(ledger_size());
+	json_t *e = entry_at(regfx_ledger_size(&g_fx));
 	char obj[64];
 
 	snprintf(obj, sizeof(obj), "document/%lld", (long long)doc_id);
@@ -248,7 +185,7 @@ static int64_t mkdoc(const char *cls, const char *form, const int64_t *acc, size
 
 	d.access = acc;
 	d.n_access = n;
-	if (document_create(g_model, &reg, &d, &id, &err) != SK_OK)
+	if (document_create(g_fx.model, &reg, &d, &id, &err) != SK_OK)
 		fail_msg("document %s: %s (%s)", cls, err.msg, err.field);
 	return id;
 }
@@ -259,7 +196,7 @@ static int64_t mkcopy(int64_t doc, int64_t space_id, int64_t holder)
 	struct model_err err = {0};
 	int64_t id = 0;
 
-	if (copy_create(g_model, &reg, doc, &c, 1, &id, &err) != SK_OK)
+	if (copy_create(g_fx.model, &reg, doc, &c, 1, &id, &err) != SK_OK)
 		fail_msg("copy of %lld: %s (%s)", (long long)doc, err.msg, err.field);
 	return id;
 }
@@ -268,7 +205,7 @@ static int act(const struct principal *p, int64_t copy, struct copy_action *a,
                struct model_err *err)
 {
 	memset(err, 0, sizeof(*err));
-	return copy_act(g_model, p, copy, a, err);
+	return copy_act(g_fx.model, p, copy, a, err);
 }
 
 static void code_now(char out[7])
@@ -288,14 +225,14 @@ static void test_create(void **state)
 	char s[128], year[11], want[32];
 
 	(void)state;
-	today_plus(0, year);
+	regfx_today_plus(0, year);
 	d.access = acc;
 	d.n_access = 2;
 	d.case_number = "2026/123";
 	d.originator = "Försvarsmakten";
 	d.attachments = 2;
 	d.document_date = "2026-01-15";
-	assert_int_equal(document_create(g_model, &reg, &d, &id, &err), SK_OK);
+	assert_int_equal(document_create(g_fx.model, &reg, &d, &id, &err), SK_OK);
 	expect_last("document.created", id);
 	col_text("SELECT designation FROM document WHERE id = ?1", id, s, sizeof(s));
 	snprintf(want, sizeof(want), "%.4s-0001", year);
@@ -307,17 +244,17 @@ static void test_create(void **state)
 	         id, s, sizeof(s));
 	assert_string_equal(s, "Kphysical122Försvarsmakten2026/1232026-01-15active");
 	/* the next is numbered 2; an explicit designation is kept */
-	assert_int_equal(document_create(g_model, &ssc, &d, &id2, &err), SK_OK);
+	assert_int_equal(document_create(g_fx.model, &ssc, &d, &id2, &err), SK_OK);
 	col_text("SELECT designation FROM document WHERE id = ?1", id2, s, sizeof(s));
 	snprintf(want, sizeof(want), "%.4s-0002", year);
 	assert_string_equal(s, want);
 	d.designation = "FM-2026-77";
-	assert_int_equal(document_create(g_model, &reg, &d, &id2, &err), SK_OK);
+	assert_int_equal(document_create(g_fx.model, &reg, &d, &id2, &err), SK_OK);
 	col_text("SELECT designation FROM document WHERE id = ?1", id2, s, sizeof(s));
 	assert_string_equal(s, "FM-2026-77");
 	/* electronic, in an approved system */
 	d = docn("H", "electronic");
-	assert_int_equal(document_create(g_model, &reg, &d, &id2, &err), SK_OK);
+	assert_int_equal(document_create(g_fx.model, &reg, &d, &id2, &err), SK_OK);
 	assert_int_equal(col_int("SELECT system_id FROM document WHERE id = ?1", id2), sys_h);
 }
 
@@ -325,14 +262,14 @@ static void test_create_bad(void **state)
 {
 	struct document_new d;
 	struct model_err err;
-	uint64_t n = ledger_size();
+	uint64_t n = regfx_ledger_size(&g_fx);
 	int64_t id = 0, acc[2] = {p_staff, p_staff};
 
 	(void)state;
 #define TRY(p, want, field, cite, what)                                                            \
 	do {                                                                                       \
 		memset(&err, 0, sizeof(err));                                                      \
-		refused(document_create(g_model, p, &d, &id, &err), &err, n, want, field, cite,    \
+		refused(document_create(g_fx.model, p, &d, &id, &err), &err, n, want, field, cite, \
 		        what);                                                                     \
 	} while (0)
 	d = docn("K", "physical");
@@ -400,55 +337,56 @@ static void test_update_and_access(void **state)
 	char s[128];
 
 	(void)state;
-	assert_int_equal(document_update(g_model, &reg, doc, &pt, &err), SK_OK);
+	assert_int_equal(document_update(g_fx.model, &reg, doc, &pt, &err), SK_OK);
 	expect_last("document.updated", doc);
 	col_text("SELECT title || title_classified || pages || case_number FROM document WHERE id "
 	         "= ?1",
 	         doc, s, sizeof(s));
 	assert_string_equal(s, "Ny titel120X/1");
-	n = ledger_size();
-	refused(document_update(g_model, &reg, doc, &none, &err), &err, n, SK_EINVAL, "", NULL,
+	n = regfx_ledger_size(&g_fx);
+	refused(document_update(g_fx.model, &reg, doc, &none, &err), &err, n, SK_EINVAL, "", NULL,
 	        "nothing to change");
 	bad.pages = 0;
-	refused(document_update(g_model, &reg, doc, &bad, &err), &err, n, SK_EINVAL, "pages", NULL,
-	        "pages 0");
+	refused(document_update(g_fx.model, &reg, doc, &bad, &err), &err, n, SK_EINVAL, "pages",
+	        NULL, "pages 0");
 	bad = none;
 	bad.status = "gone";
-	refused(document_update(g_model, &reg, doc, &bad, &err), &err, n, SK_EINVAL, "status", NULL,
-	        "bad status");
+	refused(document_update(g_fx.model, &reg, doc, &bad, &err), &err, n, SK_EINVAL, "status",
+	        NULL, "bad status");
 	{
 		int64_t kh = mkdoc("KH", "physical", NULL, 0);
 
-		n = ledger_size();
-		refused(document_update(g_model, &reg_h, kh, &pt, &err), &err, n, SK_ENOTFOUND,
+		n = regfx_ledger_size(&g_fx);
+		refused(document_update(g_fx.model, &reg_h, kh, &pt, &err), &err, n, SK_ENOTFOUND,
 		        "id", NULL, "registrar below the class");
 	}
-	n = ledger_size();
-	refused(document_update(g_model, &auditor, doc, &pt, &err), &err, n, SK_EPERM, NULL, NULL,
-	        "auditor writes");
+	n = regfx_ledger_size(&g_fx);
+	refused(document_update(g_fx.model, &auditor, doc, &pt, &err), &err, n, SK_EPERM, NULL,
+	        NULL, "auditor writes");
 	/* need-to-know list */
-	assert_int_equal(document_access_change(g_model, &reg, doc, more, 1, false, &err), SK_OK);
+	assert_int_equal(document_access_change(g_fx.model, &reg, doc, more, 1, false, &err),
+	                 SK_OK);
 	expect_last("document.access.added", doc);
-	n = ledger_size();
-	refused(document_access_change(g_model, &reg, doc, more, 1, false, &err), &err, n,
+	n = regfx_ledger_size(&g_fx);
+	refused(document_access_change(g_fx.model, &reg, doc, more, 1, false, &err), &err, n,
 	        SK_EEXIST, "person_ids", NULL, "already listed");
-	assert_int_equal(document_access_change(g_model, &reg, doc, more, 1, true, &err), SK_OK);
+	assert_int_equal(document_access_change(g_fx.model, &reg, doc, more, 1, true, &err), SK_OK);
 	expect_last("document.access.removed", doc);
-	n = ledger_size();
-	refused(document_access_change(g_model, &reg, doc, more, 1, true, &err), &err, n,
+	n = regfx_ledger_size(&g_fx);
+	refused(document_access_change(g_fx.model, &reg, doc, more, 1, true, &err), &err, n,
 	        SK_ENOTFOUND, "person_ids", NULL, "not listed");
-	refused(document_access_change(g_model, &staff, doc, more, 1, false, &err), &err, n,
+	refused(document_access_change(g_fx.model, &staff, doc, more, 1, false, &err), &err, n,
 	        SK_EPERM, NULL, NULL, "staff changes the list");
 	/* someone holding a copy stays on the list until it is returned */
 	mkcopy(doc, 0, p_staff);
-	n = ledger_size();
-	refused(document_access_change(g_model, &reg, doc, acc, 1, true, &err), &err, n, SK_ERULE,
-	        "person_ids", "holds a copy", "holder removed");
+	n = regfx_ledger_size(&g_fx);
+	refused(document_access_change(g_fx.model, &reg, doc, acc, 1, true, &err), &err, n,
+	        SK_ERULE, "person_ids", "holds a copy", "holder removed");
 	/* closing with a copy out is refused */
 	bad = none;
 	bad.status = "closed";
-	refused(document_update(g_model, &reg, doc, &bad, &err), &err, n, SK_ERULE, "status", NULL,
-	        "closing with a copy out");
+	refused(document_update(g_fx.model, &reg, doc, &bad, &err), &err, n, SK_ERULE, "status",
+	        NULL, "closing with a copy out");
 }
 
 static void test_numbering(void **state)
@@ -457,31 +395,31 @@ static void test_numbering(void **state)
 	struct document_new d = docn("BH", "physical");
 	char s[64], yy[11];
 	int64_t id = 0;
-	uint64_t n = ledger_size();
+	uint64_t n = regfx_ledger_size(&g_fx);
 	json_t *o;
 
 	(void)state;
-	today_plus(0, yy);
+	regfx_today_plus(0, yy);
 	assert_true(document_pattern_valid("{YYYY}-{N:4}"));
 	assert_true(document_pattern_valid("D{N}"));
 	assert_false(document_pattern_valid("{YYYY}"));
 	assert_false(document_pattern_valid("{N}{N}"));
 	assert_false(document_pattern_valid("{X}-{N}"));
 	assert_false(document_pattern_valid(""));
-	refused(document_pattern_set(g_model, &reg, "H-{N}", &err), &err, n, SK_EPERM, NULL, NULL,
-	        "registrar sets the pattern");
-	refused(document_pattern_set(g_model, &ssc, "H-{Q}", &err), &err, n, SK_EINVAL, "pattern",
-	        NULL, "bad pattern");
-	assert_int_equal(document_pattern_set(g_model, &ssc, "SK/{YY}/{N:3}", &err), SK_OK);
-	o = document_pattern_get(g_model);
+	refused(document_pattern_set(g_fx.model, &reg, "H-{N}", &err), &err, n, SK_EPERM, NULL,
+	        NULL, "registrar sets the pattern");
+	refused(document_pattern_set(g_fx.model, &ssc, "H-{Q}", &err), &err, n, SK_EINVAL,
+	        "pattern", NULL, "bad pattern");
+	assert_int_equal(document_pattern_set(g_fx.model, &ssc, "SK/{YY}/{N:3}", &err), SK_OK);
+	o = document_pattern_get(g_fx.model);
 	assert_string_equal(json_string_value(json_object_get(o, "pattern")), "SK/{YY}/{N:3}");
 	json_decref(o);
 	/* an explicit designation that takes the next number is skipped */
 	snprintf(s, sizeof(s), "SK/%.2s/001", yy + 2);
 	d.designation = s;
-	assert_int_equal(document_create(g_model, &reg, &d, &id, &err), SK_OK);
+	assert_int_equal(document_create(g_fx.model, &reg, &d, &id, &err), SK_OK);
 	d.designation = NULL;
-	assert_int_equal(document_create(g_model, &reg, &d, &id, &err), SK_OK);
+	assert_int_equal(document_create(g_fx.model, &reg, &d, &id, &err), SK_OK);
 	col_text("SELECT designation FROM document WHERE id = ?1", id, s, sizeof(s));
 	{
 		char want[32];
@@ -489,7 +427,7 @@ static void test_numbering(void **state)
 		snprintf(want, sizeof(want), "SK/%.2s/002", yy + 2);
 		assert_string_equal(s, want);
 	}
-	assert_int_equal(document_pattern_set(g_model, &ssc, "{YYYY}-{N:4}", &err), SK_OK);
+	assert_int_equal(document_pattern_set(g_fx.model, &ssc, "{YYYY}-{N:4}", &err), SK_OK);
 }
 
 /* ---- copies ---- */
@@ -503,19 +441,19 @@ static void test_copies(void **state)
 	uint64_t n;
 
 	(void)state;
-	assert_int_equal(copy_create(g_model, &reg, doc, &c, 3, &first, &err), SK_OK);
+	assert_int_equal(copy_create(g_fx.model, &reg, doc, &c, 3, &first, &err), SK_OK);
 	assert_int_equal(col_int("SELECT max(number) FROM copy WHERE document_id = ?1", doc), 3);
 	assert_int_equal(col_int("SELECT count(*) FROM copy WHERE document_id = ?1 AND state = "
 	                         "'in_register'",
 	                         doc),
 	                 3);
 	expect_last("copy.created", doc);
-	n = ledger_size();
+	n = regfx_ledger_size(&g_fx);
 #define TRY(p, cnt, want, field, cite, what)                                                       \
 	do {                                                                                       \
 		memset(&err, 0, sizeof(err));                                                      \
-		refused(copy_create(g_model, p, doc, &c, cnt, &first, &err), &err, n, want, field, \
-		        cite, what);                                                               \
+		refused(copy_create(g_fx.model, p, doc, &c, cnt, &first, &err), &err, n, want,     \
+		        field, cite, what);                                                        \
 	} while (0)
 	c = (struct copy_new){.space_id = box_k};
 	TRY(&reg, 1, SK_ERULE, "space_id", "3 kap. 9 §", "container below the class");
@@ -540,8 +478,8 @@ static void test_copies(void **state)
 	TRY(&reg, 1, SK_EINVAL, "decision_id", NULL, "a decision for an H copy");
 	c = (struct copy_new){.space_id = box_kh};
 	memset(&err, 0, sizeof(err));
-	refused(copy_create(g_model, &reg, 9999, &c, 1, &first, &err), &err, n, SK_ENOTFOUND, "id",
-	        NULL, "no document");
+	refused(copy_create(g_fx.model, &reg, 9999, &c, 1, &first, &err), &err, n, SK_ENOTFOUND,
+	        "id", NULL, "no document");
 #undef TRY
 }
 
@@ -557,32 +495,32 @@ static void test_kh_copies(void **state)
 
 	(void)state;
 	/* copy 1 is the original */
-	assert_int_equal(copy_create(g_model, &reg, doc, &c, 1, &first, &err), SK_OK);
-	n = ledger_size();
+	assert_int_equal(copy_create(g_fx.model, &reg, doc, &c, 1, &first, &err), SK_OK);
+	n = regfx_ledger_size(&g_fx);
 	memset(&err, 0, sizeof(err));
-	refused(copy_create(g_model, &reg, doc, &c, 1, &first, &err), &err, n, SK_ERULE,
+	refused(copy_create(g_fx.model, &reg, doc, &c, 1, &first, &err), &err, n, SK_ERULE,
 	        "decision_id", "3 kap. 8 §", "KH copy without decision");
 	/* a decision for another document does not count */
 	other = mkdoc("KH", "physical", acc, 2);
-	assert_int_equal(decision_record(g_model, &chief, other, &dn, &dec, &err), SK_OK);
-	n = ledger_size();
+	assert_int_equal(decision_record(g_fx.model, &chief, other, &dn, &dec, &err), SK_OK);
+	n = regfx_ledger_size(&g_fx);
 	c.decision_id = dec;
 	memset(&err, 0, sizeof(err));
-	refused(copy_create(g_model, &reg, doc, &c, 1, &first, &err), &err, n, SK_ENOTFOUND,
+	refused(copy_create(g_fx.model, &reg, doc, &c, 1, &first, &err), &err, n, SK_ENOTFOUND,
 	        "decision_id", NULL, "another document's decision");
-	assert_int_equal(decision_record(g_model, &chief, doc, &dn, &dec, &err), SK_OK);
+	assert_int_equal(decision_record(g_fx.model, &chief, doc, &dn, &dec, &err), SK_OK);
 	c.decision_id = 0; /* found by itself */
-	assert_int_equal(copy_create(g_model, &reg, doc, &c, 2, &first, &err), SK_OK);
+	assert_int_equal(copy_create(g_fx.model, &reg, doc, &c, 2, &first, &err), SK_OK);
 	assert_int_equal(col_int("SELECT used FROM decision WHERE id = ?1", dec), 2);
 	assert_int_equal(col_int("SELECT decision_id FROM copy WHERE id = ?1", first), dec);
-	n = ledger_size();
+	n = regfx_ledger_size(&g_fx);
 	c.decision_id = dec;
 	memset(&err, 0, sizeof(err));
-	refused(copy_create(g_model, &reg, doc, &c, 1, &first, &err), &err, n, SK_ERULE,
+	refused(copy_create(g_fx.model, &reg, doc, &c, 1, &first, &err), &err, n, SK_ERULE,
 	        "decision_id", "already used", "a used decision");
 	c.decision_id = 0;
 	memset(&err, 0, sizeof(err));
-	refused(copy_create(g_model, &reg, doc, &c, 1, &first, &err), &err, n, SK_ERULE,
+	refused(copy_create(g_fx.model, &reg, doc, &c, 1, &first, &err), &err, n, SK_ERULE,
 	        "decision_id", "3 kap. 8 §", "no unused decision left");
 }
 
@@ -613,7 +551,7 @@ static void test_issue_and_sign(void **state)
 	}
 	col_text("SELECT state || class || keep_until FROM receipt WHERE id = ?1", rid, s,
 	         sizeof(s));
-	today_plus(0, keep);
+	regfx_today_plus(0, keep);
 	{
 		char want[32];
 		int y = (int)strtol(keep, NULL, 10) + 10;
@@ -624,7 +562,7 @@ static void test_issue_and_sign(void **state)
 		assert_string_equal(s, want);
 	}
 	/* the receipt shows the class (3 kap. 2 §) */
-	o = receipt_get(g_model, &staff, rid);
+	o = receipt_get(g_fx.model, &staff, rid);
 	assert_non_null(o);
 	assert_string_equal(json_string_value(json_object_get(o, "class")), "K");
 	assert_non_null(
@@ -632,7 +570,7 @@ static void test_issue_and_sign(void **state)
 	               "konfidentiell"));
 	json_decref(o);
 	/* pending receipts of mine */
-	o = receipt_list(g_model, &staff, true, "pending");
+	o = receipt_list(g_fx.model, &staff, true, "pending");
 	{
 		json_t *v;
 		size_t i;
@@ -649,27 +587,27 @@ static void test_issue_and_sign(void **state)
 		assert_true(found);
 	}
 	json_decref(o);
-	o = receipt_list(g_model, &staff2, true, NULL);
+	o = receipt_list(g_fx.model, &staff2, true, NULL);
 	assert_int_equal(json_array_size(o), 0);
 	json_decref(o);
 	/* issue again: the copy is out */
-	n = ledger_size();
+	n = regfx_ledger_size(&g_fx);
 	refused(act(&reg, cp, &a, &err), &err, n, SK_ERULE, "id", "issued", "issue an issued copy");
 	a.person_id = p_other;
 	refused(act(&reg, cp2, &a, &err), &err, n, SK_ERULE, "person_id", NULL, "not on the list");
 	/* signing: bad class, bad code, someone else, then good */
 	code_now(code);
-	refused(receipt_sign(g_model, &staff, rid, code, "H", &err), &err, n, SK_EINVAL,
+	refused(receipt_sign(g_fx.model, &staff, rid, code, "H", &err), &err, n, SK_EINVAL,
 	        "class_acknowledged", "3 kap. 2 §", "wrong class acknowledged");
-	refused(receipt_sign(g_model, &staff, rid, "000000", "K", &err), &err, n, SK_EAUTH, "code",
-	        NULL, "wrong code");
-	refused(receipt_sign(g_model, &staff2, rid, code, "K", &err), &err, n, SK_ENOTFOUND, "id",
-	        NULL, "someone else's receipt");
-	refused(receipt_sign(g_model, &reg, rid, code, "K", &err), &err, n, SK_ENOTFOUND, "id",
+	refused(receipt_sign(g_fx.model, &staff, rid, "000000", "K", &err), &err, n, SK_EAUTH,
+	        "code", NULL, "wrong code");
+	refused(receipt_sign(g_fx.model, &staff2, rid, code, "K", &err), &err, n, SK_ENOTFOUND,
+	        "id", NULL, "someone else's receipt");
+	refused(receipt_sign(g_fx.model, &reg, rid, code, "K", &err), &err, n, SK_ENOTFOUND, "id",
 	        NULL, "the registrar signs for the recipient");
-	refused(receipt_sign(g_model, &staff, rid, "12", "K", &err), &err, n, SK_EINVAL, "code",
+	refused(receipt_sign(g_fx.model, &staff, rid, "12", "K", &err), &err, n, SK_EINVAL, "code",
 	        NULL, "short code");
-	assert_int_equal(receipt_sign(g_model, &staff, rid, code, "K", &err), SK_OK);
+	assert_int_equal(receipt_sign(g_fx.model, &staff, rid, code, "K", &err), SK_OK);
 	expect_last("receipt.signed", doc);
 	col_text("SELECT state || signed_by FROM receipt WHERE id = ?1", rid, s, sizeof(s));
 	{
@@ -678,20 +616,21 @@ static void test_issue_and_sign(void **state)
 		snprintf(want, sizeof(want), "signed%lld", (long long)staff.id);
 		assert_string_equal(s, want);
 	}
-	n = ledger_size();
-	refused(receipt_sign(g_model, &staff, rid, code, "K", &err), &err, n, SK_ERULE, "id",
+	n = regfx_ledger_size(&g_fx);
+	refused(receipt_sign(g_fx.model, &staff, rid, code, "K", &err), &err, n, SK_ERULE, "id",
 	        "pending", "sign twice");
 	/* the same code is single use: a second receipt needs a fresh one */
 	a.person_id = p_staff;
 	assert_int_equal(act(&reg, cp2, &a, &err), SK_OK);
 	rid2 = a.result_id;
-	n = ledger_size();
-	refused(receipt_sign(g_model, &staff, rid2, code, "K", &err), &err, n, SK_EAUTH, "code",
+	n = regfx_ledger_size(&g_fx);
+	refused(receipt_sign(g_fx.model, &staff, rid2, code, "K", &err), &err, n, SK_EAUTH, "code",
 	        NULL, "a used code");
 	/* the registrar records a paper receipt instead */
-	refused(receipt_paper(g_model, &staff, rid2, "P-9", &err), &err, n, SK_EPERM, NULL, NULL,
+	refused(receipt_paper(g_fx.model, &staff, rid2, "P-9", &err), &err, n, SK_EPERM, NULL, NULL,
 	        "staff records paper");
-	assert_int_equal(receipt_paper(g_model, &reg, rid2, "Kvittens 2026-11 nr 9", &err), SK_OK);
+	assert_int_equal(receipt_paper(g_fx.model, &reg, rid2, "Kvittens 2026-11 nr 9", &err),
+	                 SK_OK);
 	col_text("SELECT state || paper_ref FROM receipt WHERE id = ?1", rid2, s, sizeof(s));
 	assert_string_equal(s, "signedKvittens 2026-11 nr 9");
 	/* the return is noted on the receipt */
@@ -727,7 +666,7 @@ static void test_issue_and_sign(void **state)
 		sqlite3 *db = NULL;
 		char path[128], sql[96];
 
-		snprintf(path, sizeof(path), "%s/skydd.db", g_dir);
+		snprintf(path, sizeof(path), "%s/skydd.db", g_fx.dir);
 		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 		sqlite3_busy_timeout(db, 5000);
 		snprintf(sql, sizeof(sql), "DELETE FROM receipt WHERE id = %lld", (long long)rid);
@@ -749,9 +688,9 @@ static void test_copy_states(void **state)
 	json_t *o;
 
 	(void)state;
-	today_plus(0, today);
+	regfx_today_plus(0, today);
 	/* store needs a container */
-	n = ledger_size();
+	n = regfx_ledger_size(&g_fx);
 	a = (struct copy_action){.act = COPY_STORE};
 	refused(act(&reg, cp, &a, &err), &err, n, SK_EINVAL, "space_id", NULL, "store nowhere");
 	a.space_id = box_k;
@@ -771,7 +710,7 @@ static void test_copy_states(void **state)
 	                         "item_id = ?1 AND state = 'open'",
 	                         cp),
 	                 1);
-	n = ledger_size();
+	n = regfx_ledger_size(&g_fx);
 	a = (struct copy_action){.act = COPY_STORE, .space_id = box_kh};
 	refused(act(&reg, cp, &a, &err), &err, n, SK_ERULE, "id", "lost", "store a lost copy");
 	/* destruction */
@@ -803,14 +742,14 @@ static void test_copy_states(void **state)
 	expect_last("copy.destroyed", doc);
 	col_text("SELECT state FROM copy WHERE id = ?1", c2, s, sizeof(s));
 	assert_string_equal(s, "destroyed");
-	o = destruction_get(g_model, &auditor, a.result_id);
+	o = destruction_get(g_fx.model, &auditor, a.result_id);
 	assert_non_null(o);
 	assert_string_equal(json_string_value(json_object_get(o, "method")),
 	                    "Dokumentförstörare klass 5");
 	assert_string_equal(json_string_value(json_object_get(o, "witness_name")), "Stina Staff");
 	json_decref(o);
-	assert_null(destruction_get(g_model, &staff2, a.result_id));
-	n = ledger_size();
+	assert_null(destruction_get(g_fx.model, &staff2, a.result_id));
+	n = regfx_ledger_size(&g_fx);
 	refused(act(&reg, c2, &a, &err), &err, n, SK_ERULE, "id", NULL, "destroy twice");
 	/* shipping and delivery */
 	a = (struct copy_action){
@@ -828,21 +767,21 @@ static void test_copy_states(void **state)
 	expect_last("shipment.sent", doc);
 	col_text("SELECT state FROM copy WHERE id = ?1", c3, s, sizeof(s));
 	assert_string_equal(s, "shipped");
-	n = ledger_size();
+	n = regfx_ledger_size(&g_fx);
 	memset(&err, 0, sizeof(err));
-	refused(shipment_deliver(g_model, &reg, a.result_id, NULL, "", &err), &err, n, SK_EINVAL,
+	refused(shipment_deliver(g_fx.model, &reg, a.result_id, NULL, "", &err), &err, n, SK_EINVAL,
 	        "delivery_ref", "3 kap. 12 §", "no delivery ref");
-	refused(shipment_deliver(g_model, &staff, a.result_id, NULL, "K-1", &err), &err, n,
+	refused(shipment_deliver(g_fx.model, &staff, a.result_id, NULL, "K-1", &err), &err, n,
 	        SK_EPERM, NULL, NULL, "staff confirms");
-	refused(shipment_deliver(g_model, &reg, 9999, NULL, "K-1", &err), &err, n, SK_ENOTFOUND,
+	refused(shipment_deliver(g_fx.model, &reg, 9999, NULL, "K-1", &err), &err, n, SK_ENOTFOUND,
 	        "id", NULL, "no shipment");
-	assert_int_equal(shipment_deliver(g_model, &reg, a.result_id, NULL, "Kvitto 4711", &err),
+	assert_int_equal(shipment_deliver(g_fx.model, &reg, a.result_id, NULL, "Kvitto 4711", &err),
 	                 SK_OK);
 	expect_last("shipment.delivered", doc);
-	n = ledger_size();
-	refused(shipment_deliver(g_model, &reg, a.result_id, NULL, "K-2", &err), &err, n, SK_ERULE,
-	        "id", NULL, "deliver twice");
-	o = document_get(g_model, &reg, doc);
+	n = regfx_ledger_size(&g_fx);
+	refused(shipment_deliver(g_fx.model, &reg, a.result_id, NULL, "K-2", &err), &err, n,
+	        SK_ERULE, "id", NULL, "deliver twice");
+	o = document_get(g_fx.model, &reg, doc);
 	assert_int_equal(json_array_size(json_object_get(o, "copies")), 3);
 	assert_int_equal(json_array_size(json_object_get(o, "shipments")), 1);
 	assert_int_equal(json_array_size(json_object_get(o, "destructions")), 1);
@@ -865,7 +804,7 @@ static uint64_t denied_count(void)
 	        .actor = -1, .kind = "document.access.denied", .limit = 100000};
 	uint64_t n = 0;
 
-	assert_int_equal(store_reader_log(g_rd, &f, count_cb, &n), SK_OK);
+	assert_int_equal(store_reader_log(g_fx.rd, &f, count_cb, &n), SK_OK);
 	return n;
 }
 
@@ -878,36 +817,36 @@ static void test_visibility(void **state)
 
 	(void)state;
 	/* the rule */
-	assert_true(document_visible(g_rd, &staff, kh));  /* on the list, cleared */
-	assert_false(document_visible(g_rd, &staff2, k)); /* cleared, not on the list */
-	assert_true(document_visible(g_rd, &reg, kh));    /* registrar within clearance */
-	assert_false(document_visible(g_rd, &reg_h, kh)); /* registrar above clearance */
-	assert_true(document_visible(g_rd, &reg_h, k));
-	assert_true(document_visible(g_rd, &auditor, kh)); /* the auditor reads */
-	assert_false(document_visible(g_rd, &admin, k));   /* admin alone sees nothing */
-	assert_false(document_visible(g_rd, &chief, k));   /* the head is not on the list */
-	assert_false(document_visible(g_rd, &reg, 99999));
+	assert_true(document_visible(g_fx.rd, &staff, kh));  /* on the list, cleared */
+	assert_false(document_visible(g_fx.rd, &staff2, k)); /* cleared, not on the list */
+	assert_true(document_visible(g_fx.rd, &reg, kh));    /* registrar within clearance */
+	assert_false(document_visible(g_fx.rd, &reg_h, kh)); /* registrar above clearance */
+	assert_true(document_visible(g_fx.rd, &reg_h, k));
+	assert_true(document_visible(g_fx.rd, &auditor, kh)); /* the auditor reads */
+	assert_false(document_visible(g_fx.rd, &admin, k));   /* admin alone sees nothing */
+	assert_false(document_visible(g_fx.rd, &chief, k));   /* the head is not on the list */
+	assert_false(document_visible(g_fx.rd, &reg, 99999));
 	/* a denied read is an entry; a missing document is not */
-	assert_int_equal(document_check_read(g_model, &staff2, k), SK_ENOTFOUND);
+	assert_int_equal(document_check_read(g_fx.model, &staff2, k), SK_ENOTFOUND);
 	assert_int_equal(denied_count(), denied + 1);
 	expect_last("document.access.denied", k);
-	assert_int_equal(document_check_read(g_model, &reg_h, kh), SK_ENOTFOUND);
+	assert_int_equal(document_check_read(g_fx.model, &reg_h, kh), SK_ENOTFOUND);
 	assert_int_equal(denied_count(), denied + 2);
-	assert_int_equal(document_check_read(g_model, &staff, 99999), SK_ENOTFOUND);
+	assert_int_equal(document_check_read(g_fx.model, &staff, 99999), SK_ENOTFOUND);
 	assert_int_equal(denied_count(), denied + 2);
-	assert_int_equal(document_check_read(g_model, &staff, kh), SK_OK);
-	assert_int_equal(document_check_read(g_model, &auditor, kh), SK_OK);
+	assert_int_equal(document_check_read(g_fx.model, &staff, kh), SK_OK);
+	assert_int_equal(document_check_read(g_fx.model, &auditor, kh), SK_OK);
 	assert_int_equal(denied_count(), denied + 2);
 	/* get answers NULL for the unseen */
-	o = document_get(g_model, &staff2, k);
+	o = document_get(g_fx.model, &staff2, k);
 	assert_null(o);
-	o = document_get(g_model, &auditor, kh);
+	o = document_get(g_fx.model, &auditor, kh);
 	assert_non_null(o);
 	json_decref(o);
 	/* lists: a staff member sees only the documents on whose list they are */
 	{
 		struct document_filter f = {.limit = 500};
-		json_t *l = document_list(g_model, &staff2, &f), *v;
+		json_t *l = document_list(g_fx.model, &staff2, &f), *v;
 		size_t i;
 
 		assert_non_null(l);
@@ -915,13 +854,13 @@ static void test_visibility(void **state)
 		{
 			int64_t id = json_integer_value(json_object_get(v, "id"));
 
-			assert_true(document_visible(g_rd, &staff2, id));
+			assert_true(document_visible(g_fx.rd, &staff2, id));
 		}
 		json_decref(l);
-		l = document_list(g_model, &admin, &f);
+		l = document_list(g_fx.model, &admin, &f);
 		assert_int_equal(json_array_size(json_object_get(l, "documents")), 0);
 		json_decref(l);
-		l = document_list(g_model, &reg_h, &f);
+		l = document_list(g_fx.model, &reg_h, &f);
 		json_array_foreach(json_object_get(l, "documents"), i, v) assert_string_not_equal(
 		        json_string_value(json_object_get(v, "class")), "KH");
 		json_decref(l);
@@ -930,16 +869,16 @@ static void test_visibility(void **state)
 	{
 		int64_t cp = mkcopy(k, 0, p_staff);
 		struct copy_filter f = {.mine = true, .limit = 500};
-		json_t *l = copy_list(g_model, &staff, &f);
+		json_t *l = copy_list(g_fx.model, &staff, &f);
 
 		assert_true(json_array_size(json_object_get(l, "copies")) >= 1);
 		json_decref(l);
-		o = copy_get(g_model, &staff, cp);
+		o = copy_get(g_fx.model, &staff, cp);
 		assert_non_null(o);
 		json_decref(o);
-		assert_null(copy_get(g_model, &staff2, cp));
-		assert_null(copy_get(g_model, &admin, cp));
-		assert_null(receipt_get(g_model, &staff2,
+		assert_null(copy_get(g_fx.model, &staff2, cp));
+		assert_null(copy_get(g_fx.model, &admin, cp));
+		assert_null(receipt_get(g_fx.model, &staff2,
 		                        col_int("SELECT id FROM receipt WHERE copy_id = ?1", cp)));
 	}
 }
@@ -958,23 +897,23 @@ static void test_redaction(void **state)
 	d.title_classified = true;
 	d.access = acc;
 	d.n_access = 1;
-	assert_int_equal(document_create(g_model, &reg, &d, &id, &err), SK_OK);
-	seq = ledger_size();
+	assert_int_equal(document_create(g_fx.model, &reg, &d, &id, &err), SK_OK);
+	seq = regfx_ledger_size(&g_fx);
 	e = entry_at(seq);
-	assert_false(document_redact_entry(g_rd, &ssc, e));
+	assert_false(document_redact_entry(g_fx.rd, &ssc, e));
 	assert_string_equal(json_string_value(json_object_get(json_object_get(e, "data"), "title")),
 	                    "Operation Nordljus");
-	assert_true(document_redact_entry(g_rd, &admin, e));
+	assert_true(document_redact_entry(g_fx.rd, &admin, e));
 	assert_string_equal(json_string_value(json_object_get(json_object_get(e, "data"), "title")),
 	                    DOCUMENT_TITLE_REDACTED);
 	json_decref(e);
 	/* an unclassified title is shown to anyone reading the ledger */
 	id = mkdoc("H", "physical", acc, 1);
-	e = entry_at(ledger_size());
-	assert_false(document_redact_entry(g_rd, &admin, e));
+	e = entry_at(regfx_ledger_size(&g_fx));
+	assert_false(document_redact_entry(g_fx.rd, &admin, e));
 	json_decref(e);
 	/* the history applies it too */
-	l = document_history(g_model, &ssc, id);
+	l = document_history(g_fx.model, &ssc, id);
 	assert_true(json_array_size(json_object_get(l, "entries")) >= 1);
 	json_decref(l);
 }
@@ -995,24 +934,24 @@ static void test_list_filters(void **state)
 	d.case_number = "ZZ-4711";
 	d.access = acc;
 	d.n_access = 2;
-	assert_int_equal(document_create(g_model, &reg, &d, &a, &err), SK_OK);
-	assert_int_equal(copy_create(g_model, &reg, a, &old, 1, &first, &err), SK_OK);
+	assert_int_equal(document_create(g_fx.model, &reg, &d, &a, &err), SK_OK);
+	assert_int_equal(copy_create(g_fx.model, &reg, a, &old, 1, &first, &err), SK_OK);
 	f.q = "Zebra";
-	l = document_list(g_model, &reg, &f);
+	l = document_list(g_fx.model, &reg, &f);
 	if (json_array_size(json_object_get(l, "documents")) != 1)
 		fail_msg("q: %s", json_dumps(l, 0));
 	assert_int_equal(json_array_size(json_object_get(l, "documents")), 1);
 	json_decref(l);
 	f.q = "ZZ-47";
-	l = document_list(g_model, &staff2, &f);
+	l = document_list(g_fx.model, &staff2, &f);
 	assert_int_equal(json_array_size(json_object_get(l, "documents")), 1);
 	json_decref(l);
 	f.q = "100%_";
-	l = document_list(g_model, &reg, &f);
+	l = document_list(g_fx.model, &reg, &f);
 	assert_int_equal(json_array_size(json_object_get(l, "documents")), 0);
 	json_decref(l);
 	f = (struct document_filter){.limit = 500, .overdue = true};
-	l = document_list(g_model, &reg, &f);
+	l = document_list(g_fx.model, &reg, &f);
 	{
 		bool found = false;
 
@@ -1022,13 +961,13 @@ static void test_list_filters(void **state)
 	}
 	json_decref(l);
 	f = (struct document_filter){.limit = 500, .cls = "BH", .state = "in_register"};
-	l = document_list(g_model, &reg, &f);
+	l = document_list(g_fx.model, &reg, &f);
 	json_array_foreach(json_object_get(l, "documents"), i, v)
 	        assert_string_equal(json_string_value(json_object_get(v, "class")), "BH");
 	assert_true(json_array_size(json_object_get(l, "documents")) >= 1);
 	json_decref(l);
 	f = (struct document_filter){.limit = 500, .holder = p_staff};
-	l = document_list(g_model, &reg, &f);
+	l = document_list(g_fx.model, &reg, &f);
 	assert_true(json_array_size(json_object_get(l, "documents")) >= 1);
 	json_decref(l);
 	/* keyset paging walks every document once */
@@ -1040,7 +979,7 @@ static void test_list_filters(void **state)
 			json_t *next;
 
 			f = (struct document_filter){.limit = 3, .after = after};
-			l = document_list(g_model, &reg, &f);
+			l = document_list(g_fx.model, &reg, &f);
 			json_array_foreach(json_object_get(l, "documents"), i, v)
 			{
 				int64_t id = json_integer_value(json_object_get(v, "id"));
@@ -1061,7 +1000,7 @@ static void test_list_filters(void **state)
 	{
 		struct copy_filter cf = {.overdue = true, .limit = 500};
 
-		l = copy_list(g_model, &reg, &cf);
+		l = copy_list(g_fx.model, &reg, &cf);
 		assert_true(json_array_size(json_object_get(l, "copies")) >= 1);
 		json_array_foreach(json_object_get(l, "copies"), i, v)
 		        assert_true(json_is_true(json_object_get(v, "inventory_overdue")));
@@ -1082,7 +1021,7 @@ static void test_replay_random(void **state)
 	static const char *const cls[] = {"BH", "K", "H"};
 
 	(void)state;
-	today_plus(0, today);
+	regfx_today_plus(0, today);
 	srand(4711);
 	for (int i = 0; i < 400; i++) {
 		int r = rand() % 10;
@@ -1107,14 +1046,14 @@ static void test_replay_random(void **state)
 		a.distributor_id = dist;
 		a.recipient = "Mottagare";
 		a.note = "slump";
-		copy_act(g_model, &reg, copies[rand() % nc], &a, &err);
+		copy_act(g_fx.model, &reg, copies[rand() % nc], &a, &err);
 		if (r == 9) {
 			int64_t rid = col_int("SELECT max(id) FROM receipt WHERE state = 'pending' "
 			                      "AND ?1",
 			                      1);
 
 			if (rid)
-				receipt_paper(g_model, &reg, rid, "P", &err);
+				receipt_paper(g_fx.model, &reg, rid, "P", &err);
 		}
 		if (r == 8) {
 			int64_t sid =
@@ -1123,11 +1062,11 @@ static void test_replay_random(void **state)
 			                1);
 
 			if (sid)
-				shipment_deliver(g_model, &reg, sid, NULL, "D", &err);
+				shipment_deliver(g_fx.model, &reg, sid, NULL, "D", &err);
 		}
 	}
 	memset(&res, 0, sizeof(res));
-	if (store_verify(g_dir, &vo, &res) != SK_OK)
+	if (store_verify(g_fx.dir, &vo, &res) != SK_OK)
 		fail_msg("verify --replay: %s", res.problem);
 }
 

@@ -8,6 +8,7 @@
  * with a fixture that triggers it and one that does not, and replay equality.
  */
 #include "testutil.h"
+#include "regfixture.h"
 
 #include <jansson.h>
 
@@ -19,42 +20,11 @@
 #include "rules/rules.h"
 #include "store/store.h"
 
-static char g_dir[64];
-static struct store *g_store;
-static struct model *g_model;
+static struct reg_fixture g_fx;
 static struct principal chief, ssc, staff, staff2, aud, reg;
 static int64_t g_doc;
 
 #define DAY_US (86400 * INT64_C(1000000))
-
-static uint64_t ledger_size(void)
-{
-	struct store_reader *r = model_reader(g_model);
-	uint64_t n = 0;
-
-	assert_non_null(r);
-	assert_int_equal(store_reader_size(r, &n), SK_OK);
-	return n;
-}
-
-static void principal(struct principal *p, const char *name, enum role r, enum clearance cl)
-{
-	struct model_new_identity ni = {name, name, cl};
-	struct model_err err = {0};
-	char otp[32], today[11];
-	int64_t gid;
-
-	memset(p, 0, sizeof(*p));
-	assert_int_equal(model_identity_create(g_model, 0, &ni, &p->id, otp, sizeof(otp), &err),
-	                 SK_OK);
-	model_today(today);
-	struct model_new_grant g = {p->id, r, "TEST-1", "2000-01-01", NULL};
-	assert_int_equal(model_grant_create(g_model, 0, &g, &gid, &err), SK_OK);
-	(void)today;
-	snprintf(p->username, sizeof(p->username), "%s", name);
-	p->roles = ROLE_BIT(r);
-	p->clearance = cl;
-}
 
 /* A document H with a classified title, made inside one writer command. */
 static int doc_fn(struct store_tx *tx, void *arg)
@@ -71,25 +41,18 @@ static int doc_fn(struct store_tx *tx, void *arg)
 
 static int setup(void **state)
 {
-	char vkey[256];
 	struct store_cmd c;
 
 	(void)state;
-	snprintf(g_dir, sizeof(g_dir), "/tmp/skydd-incidents.XXXXXX");
-	assert_non_null(mkdtemp(g_dir));
-	assert_int_equal(store_init(g_dir, NULL, vkey, sizeof(vkey)), SK_OK);
-	store_clear_projections();
-	model_register();
-	assert_int_equal(store_open(g_dir, NULL, &g_store), SK_OK);
-	assert_int_equal(model_open(g_store, g_dir, NULL, &g_model), SK_OK);
-	principal(&chief, "chef", ROLE_CHIEF, CLEAR_KH);
-	principal(&ssc, "ssc", ROLE_SSC, CLEAR_KH);
-	principal(&staff, "staff", ROLE_STAFF, CLEAR_BH);
-	principal(&staff2, "staff2", ROLE_STAFF, CLEAR_KH);
-	principal(&aud, "auditor", ROLE_AUDITOR, CLEAR_K);
-	principal(&reg, "reg", ROLE_REGISTRAR, CLEAR_KH);
+	regfx_open(&g_fx, "/tmp/skydd-incidents.XXXXXX", REGFX_CLEAR, NULL);
+	regfx_identity(g_fx.model, &chief, "chef", ROLE_CHIEF, CLEAR_KH, "2000-01-01", NULL);
+	regfx_identity(g_fx.model, &ssc, "ssc", ROLE_SSC, CLEAR_KH, "2000-01-01", NULL);
+	regfx_identity(g_fx.model, &staff, "staff", ROLE_STAFF, CLEAR_BH, "2000-01-01", NULL);
+	regfx_identity(g_fx.model, &staff2, "staff2", ROLE_STAFF, CLEAR_KH, "2000-01-01", NULL);
+	regfx_identity(g_fx.model, &aud, "auditor", ROLE_AUDITOR, CLEAR_K, "2000-01-01", NULL);
+	regfx_identity(g_fx.model, &reg, "reg", ROLE_REGISTRAR, CLEAR_KH, "2000-01-01", NULL);
 	store_cmd_init(&c, doc_fn, &g_doc);
-	assert_int_equal(store_submit(g_store, &c), SK_OK);
+	assert_int_equal(store_submit(g_fx.store, &c), SK_OK);
 	assert_true(g_doc > 0);
 	rules_cache_reset();
 	return 0;
@@ -97,14 +60,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
 	sk_clock_set_offset(0);
-	model_close(g_model);
-	store_close(g_store);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_dir);
-	assert_int_equal(system(cmd), 0);
+	regfx_close(&g_fx);
 	return 0;
 }
 
@@ -144,7 +102,7 @@ static int64_t new_incident(const struct principal *p, const char *title, bool r
 	day(occ, -occurred_days_ago);
 	b = body("{s:s, s:s, s:s, s:b}", "title", title, "occurred_on", occ, "detected_on", occ,
 	         "reportable", reportable);
-	if (incident_create(g_model, p, b, &id, &err) != SK_OK)
+	if (incident_create(g_fx.model, p, b, &id, &err) != SK_OK)
 		fail_msg("incident_create: %s %s", err.field, err.msg);
 	json_decref(b);
 	return id;
@@ -159,7 +117,7 @@ static int act(act_fn fn, const struct principal *p, int64_t id, json_t *b, stru
 	int rc;
 
 	memset(err, 0, sizeof(*err));
-	rc = fn(g_model, p, id, b, err);
+	rc = fn(g_fx.model, p, id, b, err);
 	json_decref(b);
 	return rc;
 }
@@ -167,7 +125,7 @@ static int act(act_fn fn, const struct principal *p, int64_t id, json_t *b, stru
 /* The open findings of rule about object ("type/id") today (as the clock says). */
 static size_t findings(const char *rule, const char *type, int64_t id)
 {
-	struct store_reader *r = model_reader(g_model);
+	struct store_reader *r = model_reader(g_fx.model);
 	struct rules_filter f = {.min_severity = -1, .clearance = CLEAR_KH};
 	char object[64], today[11];
 	json_t *res;
@@ -194,7 +152,7 @@ static bool in_deadlines(const char *kind, const char *type, int64_t id)
 	size_t i;
 
 	model_today(today);
-	d = rules_deadlines(model_reader(g_model), today, 30, 0, CLEAR_KH);
+	d = rules_deadlines(model_reader(g_fx.model), today, 30, 0, CLEAR_KH);
 	assert_non_null(d);
 	json_array_foreach(d, i, x)
 	{
@@ -211,7 +169,7 @@ static bool in_deadlines(const char *kind, const char *type, int64_t id)
 
 static json_t *get_incident(const struct principal *p, int64_t id)
 {
-	json_t *o = incident_get(g_model, p, id);
+	json_t *o = incident_get(g_fx.model, p, id);
 
 	return o;
 }
@@ -246,13 +204,13 @@ static void test_report_and_visibility(void **state)
 	o = get_incident(&aud, b);
 	assert_non_null(o);
 	json_decref(o);
-	l = incident_list(g_model, &staff, NULL);
+	l = incident_list(g_fx.model, &staff, NULL);
 	assert_int_equal(json_array_size(json_object_get(l, "incidents")), 1);
 	json_decref(l);
-	l = incident_list(g_model, &ssc, "open");
+	l = incident_list(g_fx.model, &ssc, "open");
 	assert_true(json_array_size(json_object_get(l, "incidents")) >= 2);
 	json_decref(l);
-	l = incident_list(g_model, &ssc, "closed");
+	l = incident_list(g_fx.model, &ssc, "closed");
 	assert_int_equal(json_array_size(json_object_get(l, "incidents")), 0);
 	json_decref(l);
 	/* staff report but do not handle */
@@ -262,7 +220,7 @@ static void test_report_and_visibility(void **state)
 	/* the entry of the report carries the token of a service token */
 	{
 		struct principal tok = ssc;
-		struct store_reader *r = model_reader(g_model);
+		struct store_reader *r = model_reader(g_fx.model);
 		struct store_q *q;
 		int64_t id = 0;
 
@@ -294,10 +252,10 @@ static void test_document_title_kept(void **state)
 	/* staff (BH) may not link a document they do not see: it is "not there" */
 	b = body("{s:s, s:s, s:[I]}", "title", "Försvunnen pärm", "occurred_on", today,
 	         "document_ids", (json_int_t)g_doc);
-	assert_int_equal(incident_create(g_model, &staff, b, &id, &err), SK_EINVAL);
+	assert_int_equal(incident_create(g_fx.model, &staff, b, &id, &err), SK_EINVAL);
 	assert_string_equal(err.field, "document_ids");
 	assert_null(strstr(err.msg, "Hemlig"));
-	assert_int_equal(incident_create(g_model, &ssc, b, &id, &err), SK_OK);
+	assert_int_equal(incident_create(g_fx.model, &ssc, b, &id, &err), SK_OK);
 	json_decref(b);
 	/* the ssc (KH) sees the title; the auditor (K) sees the designation only */
 	o = get_incident(&ssc, id);
@@ -472,20 +430,20 @@ static void test_lost_case(void **state)
 	json_t *b, *o, *l;
 
 	(void)state;
-	assert_int_equal(records_person_create(g_model, &reg, &per, &pid, &err), SK_OK);
+	assert_int_equal(records_person_create(g_fx.model, &reg, &per, &pid, &err), SK_OK);
 	med.identifier = "USB-77";
 	med.type = "usb";
 	med.class = CLEAR_K;
 	med.holder_id = pid;
-	assert_int_equal(records_medium_create(g_model, &reg, &med, &mid, &err), SK_OK);
+	assert_int_equal(records_medium_create(g_fx.model, &reg, &med, &mid, &err), SK_OK);
 	end.method = "reported missing";
 	end.note = "Saknas efter resa";
-	assert_int_equal(records_medium_end(g_model, &reg, mid, "lost", &end, &lc, &err), SK_OK);
+	assert_int_equal(records_medium_end(g_fx.model, &reg, mid, "lost", &end, &lc, &err), SK_OK);
 	assert_true(lc > 0);
 	b = body("{s:s, s:s, s:I}", "title", "Saknat USB-minne", "occurred_on", "2026-01-01",
 	         "lost_case_id", (json_int_t)lc);
-	assert_int_equal(incident_create(g_model, &reg, b, &id, &err), SK_OK);
-	assert_int_equal(incident_create(g_model, &ssc, b, &id2, &err), SK_EEXIST);
+	assert_int_equal(incident_create(g_fx.model, &reg, b, &id, &err), SK_OK);
+	assert_int_equal(incident_create(g_fx.model, &ssc, b, &id2, &err), SK_EEXIST);
 	assert_string_equal(err.field, "lost_case_id");
 	json_decref(b);
 	o = get_incident(&ssc, id);
@@ -503,7 +461,7 @@ static void test_lost_case(void **state)
 
 static json_t *dev(int64_t id)
 {
-	json_t *o = deviation_get(g_model, id);
+	json_t *o = deviation_get(g_fx.model, id);
 
 	assert_non_null(o);
 	return o;
@@ -529,16 +487,16 @@ static void test_deviation_from_finding(void **state)
 	/* no such finding: refused */
 	b = body("{s:s, s:s, s:s}", "source", "finding", "finding", "incident.report.missing",
 	         "finding_object", object);
-	assert_int_equal(deviation_create(g_model, &ssc, b, &d, &err), SK_EINVAL);
+	assert_int_equal(deviation_create(g_fx.model, &ssc, b, &d, &err), SK_EINVAL);
 	assert_string_equal(err.field, "finding");
 	json_decref(b);
 	/* from the finding: its message and paragraph are copied */
 	b = body("{s:s, s:s, s:s, s:s}", "source", "finding", "finding",
 	         "incident.closed.evaluation", "finding_object", object, "responsible",
 	         "Säkerhetsskyddschef");
-	assert_int_equal(deviation_create(g_model, &ssc, b, &d, &err), SK_OK);
-	assert_int_equal(deviation_create(g_model, &chief, b, &d2, &err), SK_EEXIST);
-	assert_int_equal(deviation_create(g_model, &staff, b, &d2, &err), SK_EPERM);
+	assert_int_equal(deviation_create(g_fx.model, &ssc, b, &d, &err), SK_OK);
+	assert_int_equal(deviation_create(g_fx.model, &chief, b, &d2, &err), SK_EEXIST);
+	assert_int_equal(deviation_create(g_fx.model, &staff, b, &d2, &err), SK_EPERM);
 	json_decref(b);
 	o = dev(d);
 	assert_string_equal(dstr(o, "reference"), "2 kap. 17 §");
@@ -546,24 +504,25 @@ static void test_deviation_from_finding(void **state)
 	assert_string_equal(dstr(o, "status"), "open");
 	json_decref(o);
 	/* the finding is still there: nothing to resolve */
-	assert_int_equal(deviation_sync(g_model, &resolved), SK_OK);
+	assert_int_equal(deviation_sync(g_fx.model, &resolved), SK_OK);
 	assert_int_equal(resolved, 0);
-	assert_int_equal(deviation_set_status(g_model, &ssc, d, "in_progress", NULL, &err), SK_OK);
+	assert_int_equal(deviation_set_status(g_fx.model, &ssc, d, "in_progress", NULL, &err),
+	                 SK_OK);
 	/* the finding disappears: the measure is marked done by the rule */
 	assert_int_equal(act(incident_investigate, &ssc, a,
 	                     body("{s:s, s:s}", "investigation", "u", "evaluation", "e"), &err),
 	                 SK_OK);
-	assert_int_equal(deviation_sync(g_model, &resolved), SK_OK);
+	assert_int_equal(deviation_sync(g_fx.model, &resolved), SK_OK);
 	assert_int_equal(resolved, 1);
 	o = dev(d);
 	assert_string_equal(dstr(o, "status"), "done");
 	assert_string_equal(dstr(o, "resolved_by"), "rule");
 	assert_int_equal(json_array_size(json_object_get(o, "history")), 3);
 	json_decref(o);
-	assert_int_equal(deviation_sync(g_model, &resolved), SK_OK);
+	assert_int_equal(deviation_sync(g_fx.model, &resolved), SK_OK);
 	assert_int_equal(resolved, 0);
 	/* done is final */
-	assert_int_equal(deviation_set_status(g_model, &ssc, d, "open", NULL, &err), SK_ERULE);
+	assert_int_equal(deviation_set_status(g_fx.model, &ssc, d, "open", NULL, &err), SK_ERULE);
 }
 
 static void test_deviation_rules_and_lessons(void **state)
@@ -579,11 +538,11 @@ static void test_deviation_rules_and_lessons(void **state)
 	/* without a responsible function: fires; with one: does not */
 	b = body("{s:s, s:s, s:s}", "source", "control", "title", "Kodlås byts inte", "reference",
 	         "Kontroll 2026-1");
-	assert_int_equal(deviation_create(g_model, &ssc, b, &d1, &err), SK_OK);
+	assert_int_equal(deviation_create(g_fx.model, &ssc, b, &d1, &err), SK_OK);
 	json_decref(b);
 	assert_int_equal(findings("deviation.responsible", "deviation", d1), 1);
 	assert_int_equal(
-	        deviation_update(g_model, &ssc, d1,
+	        deviation_update(g_fx.model, &ssc, d1,
 	                         b = body("{s:s, s:s}", "responsible", "Fastighet", "due_on", yday),
 	                         &err),
 	        SK_OK);
@@ -593,27 +552,29 @@ static void test_deviation_rules_and_lessons(void **state)
 	assert_int_equal(findings("deviation.overdue", "deviation", d1), 1);
 	b = body("{s:s, s:s, s:s, s:s}", "source", "audit", "title", "Rutin saknas", "responsible",
 	         "SSC", "due_on", tomorrow);
-	assert_int_equal(deviation_create(g_model, &chief, b, &d2, &err), SK_OK);
+	assert_int_equal(deviation_create(g_fx.model, &chief, b, &d2, &err), SK_OK);
 	json_decref(b);
 	assert_int_equal(findings("deviation.overdue", "deviation", d2), 0);
 	assert_true(in_deadlines("deviation", "deviation", d2)); /* Kommande: due tomorrow */
 	assert_false(in_deadlines("deviation", "deviation", d1));
 	/* written off with a reason: the rules no longer look at it */
-	assert_int_equal(deviation_set_status(g_model, &ssc, d1, "written_off", NULL, &err),
+	assert_int_equal(deviation_set_status(g_fx.model, &ssc, d1, "written_off", NULL, &err),
 	                 SK_EINVAL);
 	assert_string_equal(err.field, "reason");
 	assert_int_equal(
-	        deviation_set_status(g_model, &ssc, d1, "written_off", "Lås byts ut", &err), SK_OK);
+	        deviation_set_status(g_fx.model, &ssc, d1, "written_off", "Lås byts ut", &err),
+	        SK_OK);
 	assert_int_equal(findings("deviation.overdue", "deviation", d1), 0);
-	assert_int_equal(deviation_update(g_model, &ssc, d1, b = body("{s:s}", "title", "x"), &err),
-	                 SK_ERULE);
+	assert_int_equal(
+	        deviation_update(g_fx.model, &ssc, d1, b = body("{s:s}", "title", "x"), &err),
+	        SK_ERULE);
 	json_decref(b);
 	/* a lesson of an incident becomes a deviation that names it */
 	a = new_incident(&staff, "Besökare utan bricka", false, 0);
 	b = body("{s:s, s:s}", "title", "Inför besökslogg", "responsible", "Reception");
-	assert_int_equal(incident_lesson(g_model, &ssc, a, b, &l, &err), SK_OK);
-	assert_int_equal(incident_lesson(g_model, &staff, a, b, &d3, &err), SK_EPERM);
-	assert_int_equal(incident_lesson(g_model, &ssc, 9999, b, &d3, &err), SK_ENOTFOUND);
+	assert_int_equal(incident_lesson(g_fx.model, &ssc, a, b, &l, &err), SK_OK);
+	assert_int_equal(incident_lesson(g_fx.model, &staff, a, b, &d3, &err), SK_EPERM);
+	assert_int_equal(incident_lesson(g_fx.model, &ssc, 9999, b, &d3, &err), SK_ENOTFOUND);
 	json_decref(b);
 	o = dev(l);
 	assert_string_equal(dstr(o, "source"), "incident");
@@ -625,7 +586,7 @@ static void test_deviation_rules_and_lessons(void **state)
 	assert_int_equal(
 	        json_array_size(json_object_get(json_object_get(o, "incident"), "deviations")), 1);
 	json_decref(o);
-	o = deviation_list(g_model, NULL, true);
+	o = deviation_list(g_fx.model, NULL, true);
 	assert_true(json_array_size(json_object_get(o, "deviations")) >= 2);
 	json_decref(o);
 }
@@ -679,7 +640,7 @@ static void test_bad_input(void **state)
 	        {"{\"source\": \"other\", \"title\": \"t\", \"responsible\": 3}", "responsible"},
 	};
 	struct model_err err;
-	uint64_t before = ledger_size();
+	uint64_t before = regfx_ledger_size(&g_fx);
 	int64_t id, a;
 	size_t i;
 
@@ -689,7 +650,7 @@ static void test_bad_input(void **state)
 
 		assert_non_null(b);
 		memset(&err, 0, sizeof(err));
-		if (incident_create(g_model, &ssc, b, &id, &err) == SK_OK)
+		if (incident_create(g_fx.model, &ssc, b, &id, &err) == SK_OK)
 			fail_msg("accepted %s", inc_bad[i].json);
 		if (strcmp(err.field, inc_bad[i].field) != 0)
 			fail_msg("%s: field '%s' (%s), expected %s", inc_bad[i].json, err.field,
@@ -701,7 +662,7 @@ static void test_bad_input(void **state)
 
 		assert_non_null(b);
 		memset(&err, 0, sizeof(err));
-		if (deviation_create(g_model, &ssc, b, &id, &err) == SK_OK)
+		if (deviation_create(g_fx.model, &ssc, b, &id, &err) == SK_OK)
 			fail_msg("accepted %s", dev_bad[i].json);
 		if (strcmp(err.field, dev_bad[i].field) != 0)
 			fail_msg("%s: field '%s' (%s), expected %s", dev_bad[i].json, err.field,
@@ -746,17 +707,18 @@ static void test_bad_input(void **state)
 		json_t *b = body("{s:s}", "due_on", "2026-02-30");
 
 		memset(&err, 0, sizeof(err));
-		assert_int_equal(deviation_update(g_model, &ssc, 3, b, &err), SK_EINVAL);
+		assert_int_equal(deviation_update(g_fx.model, &ssc, 3, b, &err), SK_EINVAL);
 		assert_string_equal(err.field, "due_on");
 		json_decref(b);
 		b = body("{s:s}", "title", "x");
-		assert_int_equal(deviation_update(g_model, &aud, 3, b, &err), SK_EPERM);
-		assert_int_equal(deviation_update(g_model, &ssc, 9999, b, &err), SK_ENOTFOUND);
+		assert_int_equal(deviation_update(g_fx.model, &aud, 3, b, &err), SK_EPERM);
+		assert_int_equal(deviation_update(g_fx.model, &ssc, 9999, b, &err), SK_ENOTFOUND);
 		json_decref(b);
 	}
-	assert_int_equal(deviation_set_status(g_model, &ssc, 3, "finished", NULL, &err), SK_EINVAL);
+	assert_int_equal(deviation_set_status(g_fx.model, &ssc, 3, "finished", NULL, &err),
+	                 SK_EINVAL);
 	assert_string_equal(err.field, "status");
-	assert_int_equal(deviation_set_status(g_model, &ssc, 9999, "open", NULL, &err),
+	assert_int_equal(deviation_set_status(g_fx.model, &ssc, 9999, "open", NULL, &err),
 	                 SK_ENOTFOUND);
 	/* a lost case is opened by the ssc, the head or the registrar only */
 	{
@@ -764,10 +726,10 @@ static void test_bad_input(void **state)
 		                 "lost_case_id", (json_int_t)1);
 
 		memset(&err, 0, sizeof(err));
-		assert_int_equal(incident_create(g_model, &staff, b, &id, &err), SK_EPERM);
+		assert_int_equal(incident_create(g_fx.model, &staff, b, &id, &err), SK_EPERM);
 		json_decref(b);
 	}
-	assert_int_equal(ledger_size(), before);
+	assert_int_equal(regfx_ledger_size(&g_fx), before);
 }
 
 /* ---- replay ---- */
@@ -778,15 +740,15 @@ static void test_replay(void **state)
 	struct store_verify_result res;
 
 	(void)state;
-	model_close(g_model);
-	store_close(g_store);
-	g_model = NULL;
-	g_store = NULL;
+	model_close(g_fx.model);
+	store_close(g_fx.store);
+	g_fx.model = NULL;
+	g_fx.store = NULL;
 	memset(&res, 0, sizeof(res));
-	if (store_verify(g_dir, &o, &res) != SK_OK)
+	if (store_verify(g_fx.dir, &o, &res) != SK_OK)
 		fail_msg("verify --replay: %s", res.problem);
-	assert_int_equal(store_open(g_dir, NULL, &g_store), SK_OK);
-	assert_int_equal(model_open(g_store, g_dir, NULL, &g_model), SK_OK);
+	assert_int_equal(store_open(g_fx.dir, NULL, &g_fx.store), SK_OK);
+	assert_int_equal(model_open(g_fx.store, g_fx.dir, NULL, &g_fx.model), SK_OK);
 }
 
 /* Every rule of this slice: a fixture triggers it, a clean one does not (above, per rule). */

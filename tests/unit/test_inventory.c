@@ -7,6 +7,7 @@
  * so replay rebuilds them too and the test does not depend on other slices.
  */
 #include "testutil.h"
+#include "regfixture.h"
 
 #include <jansson.h>
 
@@ -15,10 +16,7 @@
 #include "model/model.h"
 #include "store/store.h"
 
-static char g_dir[64];
-static struct store *g_store;
-static struct model *g_model;
-static struct store_reader *g_rd;
+static struct reg_fixture g_fx;
 
 /* Principals: registrar with a person (holder of copy 1), another registrar with K only. */
 static struct principal reg1, reg2, ssc, auditor, staff, chief;
@@ -58,26 +56,8 @@ static void fixture(const char *sql)
 	buf[len] = '\0';
 	d = json_pack("{s:s}", "sql", buf);
 
-	assert_int_equal(store_append(g_store, 0, "fixture.sql", "fixture/1", d, NULL), SK_OK);
+	assert_int_equal(store_append(g_fx.store, 0, "fixture.sql", "fixture/1", d, NULL), SK_OK);
 	json_decref(d);
-}
-
-static void principal(struct principal *p, const char *name, enum role r, enum clearance c)
-{
-	struct model_new_identity ni = {name, name, c};
-	struct model_err err = {0};
-	char otp[32], today[11];
-	int64_t gid;
-
-	memset(p, 0, sizeof(*p));
-	assert_int_equal(model_identity_create(g_model, 0, &ni, &p->id, otp, sizeof(otp), &err),
-	                 SK_OK);
-	model_today(today);
-	struct model_new_grant g = {p->id, r, "TEST-1", today, NULL};
-	assert_int_equal(model_grant_create(g_model, 0, &g, &gid, &err), SK_OK);
-	snprintf(p->username, sizeof(p->username), "%s", name);
-	p->roles = ROLE_BIT(r);
-	p->clearance = c;
 }
 
 static int64_t sql_int(const char *sql)
@@ -85,7 +65,7 @@ static int64_t sql_int(const char *sql)
 	struct store_q *q;
 	int64_t v = -1;
 
-	assert_int_equal(store_reader_query(g_rd, sql, &q), SK_OK);
+	assert_int_equal(store_reader_query(g_fx.rd, sql, &q), SK_OK);
 	if (store_q_step(q) == SK_OK)
 		v = store_q_is_null(q, 0) ? -2 : store_q_int(q, 0);
 	store_q_done(q);
@@ -97,41 +77,24 @@ static char *sql_text(const char *sql, char *out, size_t cap)
 	struct store_q *q;
 
 	out[0] = '\0';
-	assert_int_equal(store_reader_query(g_rd, sql, &q), SK_OK);
+	assert_int_equal(store_reader_query(g_fx.rd, sql, &q), SK_OK);
 	if (store_q_step(q) == SK_OK)
 		snprintf(out, cap, "%s", store_q_is_null(q, 0) ? "(null)" : store_q_text(q, 0));
 	store_q_done(q);
 	return out;
 }
 
-static uint64_t ledger_size(void)
-{
-	uint64_t n = 0;
-
-	assert_int_equal(store_reader_size(g_rd, &n), SK_OK);
-	return n;
-}
-
 static int group_setup(void **state)
 {
-	char vkey[256];
-
 	(void)state;
-	snprintf(g_dir, sizeof(g_dir), "/tmp/skydd-test-inv-XXXXXX");
-	assert_non_null(mkdtemp(g_dir));
-	assert_int_equal(store_init(g_dir, NULL, vkey, sizeof(vkey)), SK_OK);
-	store_clear_projections();
-	assert_int_equal(store_register_projection(&proj_fixture), SK_OK);
-	model_register();
-	assert_int_equal(store_open(g_dir, NULL, &g_store), SK_OK);
-	assert_int_equal(model_open(g_store, g_dir, NULL, &g_model), SK_OK);
-	assert_int_equal(store_reader_open(g_dir, &g_rd), SK_OK);
-	principal(&reg1, "reg.one", ROLE_REGISTRAR, CLEAR_KH);
-	principal(&reg2, "reg.two", ROLE_REGISTRAR, CLEAR_K);
-	principal(&ssc, "ssc.one", ROLE_SSC, CLEAR_KH);
-	principal(&auditor, "aud.one", ROLE_AUDITOR, CLEAR_KH);
-	principal(&staff, "staff.one", ROLE_STAFF, CLEAR_KH);
-	principal(&chief, "chief.one", ROLE_CHIEF, CLEAR_KH);
+	regfx_open(&g_fx, "/tmp/skydd-test-inv-XXXXXX", REGFX_READER | REGFX_CLEAR,
+	           (const struct store_projection *const[]){&proj_fixture, NULL});
+	regfx_identity(g_fx.model, &reg1, "reg.one", ROLE_REGISTRAR, CLEAR_KH, NULL, NULL);
+	regfx_identity(g_fx.model, &reg2, "reg.two", ROLE_REGISTRAR, CLEAR_K, NULL, NULL);
+	regfx_identity(g_fx.model, &ssc, "ssc.one", ROLE_SSC, CLEAR_KH, NULL, NULL);
+	regfx_identity(g_fx.model, &auditor, "aud.one", ROLE_AUDITOR, CLEAR_KH, NULL, NULL);
+	regfx_identity(g_fx.model, &staff, "staff.one", ROLE_STAFF, CLEAR_KH, NULL, NULL);
+	regfx_identity(g_fx.model, &chief, "chief.one", ROLE_CHIEF, CLEAR_KH, NULL, NULL);
 	{
 		char sql[2048];
 
@@ -176,14 +139,8 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_reader_close(g_rd);
-	model_close(g_model);
-	store_close(g_store);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_dir);
-	assert_int_equal(system(cmd), 0);
+	regfx_close(&g_fx);
 	return 0;
 }
 
@@ -205,19 +162,19 @@ static void test_scope_parse(void **state)
 static void test_start_bad_input(void **state)
 {
 	struct model_err err = {0};
-	uint64_t before = ledger_size();
+	uint64_t before = regfx_ledger_size(&g_fx);
 	int64_t id = 0;
 
 	(void)state;
-	assert_int_equal(inventory_start(g_model, &staff, "x", 0, &id, &err), SK_EPERM);
-	assert_int_equal(inventory_start(g_model, &auditor, "x", 0, &id, &err), SK_EPERM);
-	assert_int_equal(inventory_start(g_model, &reg1, "", 0, &id, &err), SK_EINVAL);
+	assert_int_equal(inventory_start(g_fx.model, &staff, "x", 0, &id, &err), SK_EPERM);
+	assert_int_equal(inventory_start(g_fx.model, &auditor, "x", 0, &id, &err), SK_EPERM);
+	assert_int_equal(inventory_start(g_fx.model, &reg1, "", 0, &id, &err), SK_EINVAL);
 	assert_string_equal(err.field, "name");
-	assert_int_equal(inventory_start(g_model, &reg1, "a\nb", 0, &id, &err), SK_EINVAL);
-	assert_int_equal(inventory_start(g_model, &reg1, "\x01", 0, &id, &err), SK_EINVAL);
-	assert_int_equal(inventory_start(g_model, &reg1, "x", 0x8, &id, &err), SK_EINVAL);
+	assert_int_equal(inventory_start(g_fx.model, &reg1, "a\nb", 0, &id, &err), SK_EINVAL);
+	assert_int_equal(inventory_start(g_fx.model, &reg1, "\x01", 0, &id, &err), SK_EINVAL);
+	assert_int_equal(inventory_start(g_fx.model, &reg1, "x", 0x8, &id, &err), SK_EINVAL);
 	assert_string_equal(err.field, "scope");
-	assert_int_equal(ledger_size(), before);
+	assert_int_equal(regfx_ledger_size(&g_fx), before);
 }
 
 static void test_start_scopes(void **state)
@@ -227,8 +184,9 @@ static void test_start_scopes(void **state)
 	int64_t other = 0;
 
 	(void)state;
-	assert_int_equal(inventory_start(g_model, &reg1, "Årlig inventering 2026", 0, &g_inv, &err),
-	                 SK_OK);
+	assert_int_equal(
+	        inventory_start(g_fx.model, &reg1, "Årlig inventering 2026", 0, &g_inv, &err),
+	        SK_OK);
 	assert_true(g_inv >= 1);
 	/* kh_documents: copies 1, 2 (KH physical) and 7 (KH electronic, archived). */
 	assert_int_equal(sql_int("SELECT count(*) FROM inventory_item WHERE scope = "
@@ -257,7 +215,7 @@ static void test_start_scopes(void **state)
 	        sql_text("SELECT scope || '/' || state FROM inventory WHERE id = 1", t, sizeof(t)),
 	        "kh_documents physical_k_h media/open");
 	/* An open campaign over the same scope: close it first. */
-	assert_int_equal(inventory_start(g_model, &ssc, "again", INVENTORY_MEDIA, &other, &err),
+	assert_int_equal(inventory_start(g_fx.model, &ssc, "again", INVENTORY_MEDIA, &other, &err),
 	                 SK_EEXIST);
 	assert_string_equal(err.field, "scope");
 	assert_non_null(strstr(err.msg, "still open"));
@@ -266,53 +224,55 @@ static void test_start_scopes(void **state)
 static void test_check_bad_input(void **state)
 {
 	struct model_err err = {0};
-	uint64_t before = ledger_size();
+	uint64_t before = regfx_ledger_size(&g_fx);
 
 	(void)state;
-	assert_int_equal(inventory_check(g_model, &staff, g_inv, "copy", 2, true, NULL, &err),
+	assert_int_equal(inventory_check(g_fx.model, &staff, g_inv, "copy", 2, true, NULL, &err),
 	                 SK_EPERM);
-	assert_int_equal(inventory_check(g_model, &auditor, g_inv, "copy", 2, true, NULL, &err),
+	assert_int_equal(inventory_check(g_fx.model, &auditor, g_inv, "copy", 2, true, NULL, &err),
 	                 SK_EPERM);
-	assert_int_equal(inventory_check(g_model, &ssc, g_inv, "document", 2, true, NULL, &err),
+	assert_int_equal(inventory_check(g_fx.model, &ssc, g_inv, "document", 2, true, NULL, &err),
 	                 SK_EINVAL);
 	assert_string_equal(err.field, "item_type");
-	assert_int_equal(inventory_check(g_model, &ssc, g_inv, "copy", 0, true, NULL, &err),
+	assert_int_equal(inventory_check(g_fx.model, &ssc, g_inv, "copy", 0, true, NULL, &err),
 	                 SK_EINVAL);
-	assert_int_equal(inventory_check(g_model, &ssc, g_inv, "copy", 2, true, "", &err),
+	assert_int_equal(inventory_check(g_fx.model, &ssc, g_inv, "copy", 2, true, "", &err),
 	                 SK_EINVAL);
 	assert_string_equal(err.field, "note");
-	assert_int_equal(inventory_check(g_model, &ssc, 999, "copy", 2, true, NULL, &err),
+	assert_int_equal(inventory_check(g_fx.model, &ssc, 999, "copy", 2, true, NULL, &err),
 	                 SK_ENOTFOUND);
 	assert_string_equal(err.field, "id");
 	/* Not in the campaign: destroyed, and a BH copy. */
-	assert_int_equal(inventory_check(g_model, &ssc, g_inv, "copy", 4, true, NULL, &err),
+	assert_int_equal(inventory_check(g_fx.model, &ssc, g_inv, "copy", 4, true, NULL, &err),
 	                 SK_ENOTFOUND);
-	assert_int_equal(inventory_check(g_model, &ssc, g_inv, "copy", 6, true, NULL, &err),
+	assert_int_equal(inventory_check(g_fx.model, &ssc, g_inv, "copy", 6, true, NULL, &err),
 	                 SK_ENOTFOUND);
 	assert_string_equal(err.field, "item_id");
 	/* Above the inspector's clearance: answered as missing. */
-	assert_int_equal(inventory_check(g_model, &reg2, g_inv, "copy", 2, true, NULL, &err),
+	assert_int_equal(inventory_check(g_fx.model, &reg2, g_inv, "copy", 2, true, NULL, &err),
 	                 SK_ENOTFOUND);
-	assert_int_equal(ledger_size(), before);
+	assert_int_equal(regfx_ledger_size(&g_fx), before);
 }
 
 static void test_four_eyes(void **state)
 {
 	struct model_err err = {0};
-	uint64_t before = ledger_size();
+	uint64_t before = regfx_ledger_size(&g_fx);
 
 	(void)state;
 	/* reg1's person holds copy 1. */
-	assert_int_equal(inventory_check(g_model, &reg1, g_inv, "copy", 1, true, NULL, &err),
+	assert_int_equal(inventory_check(g_fx.model, &reg1, g_inv, "copy", 1, true, NULL, &err),
 	                 SK_ERULE);
 	assert_non_null(strstr(err.msg, "3 kap. 21 §"));
 	assert_non_null(strstr(err.msg, "holder"));
-	assert_int_equal(ledger_size(), before);
+	assert_int_equal(regfx_ledger_size(&g_fx), before);
 	/* Someone else may. */
-	assert_int_equal(inventory_check(g_model, &ssc, g_inv, "copy", 1, true, NULL, &err), SK_OK);
-	/* And reg1 may check what others hold. */
-	assert_int_equal(inventory_check(g_model, &reg1, g_inv, "copy", 3, true, "i skåp B", &err),
+	assert_int_equal(inventory_check(g_fx.model, &ssc, g_inv, "copy", 1, true, NULL, &err),
 	                 SK_OK);
+	/* And reg1 may check what others hold. */
+	assert_int_equal(
+	        inventory_check(g_fx.model, &reg1, g_inv, "copy", 3, true, "i skåp B", &err),
+	        SK_OK);
 	assert_int_equal(sql_int("SELECT checked_by FROM inventory_item WHERE item_type = 'copy' "
 	                         "AND item_id = 3"),
 	                 reg1.id);
@@ -326,13 +286,13 @@ static void test_check_corrections(void **state)
 
 	(void)state;
 	model_today(today);
-	assert_int_equal(inventory_check(g_model, &reg1, g_inv, "copy", 2, true, NULL, &err),
+	assert_int_equal(inventory_check(g_fx.model, &reg1, g_inv, "copy", 2, true, NULL, &err),
 	                 SK_OK);
 	assert_string_equal(
 	        sql_text("SELECT last_inventoried_on FROM copy WHERE id = 2", t, sizeof(t)), today);
 	/* Corrected to not found: the latest wins and the found no longer counts. */
 	assert_int_equal(
-	        inventory_check(g_model, &reg1, g_inv, "copy", 2, false, "not in safe A", &err),
+	        inventory_check(g_fx.model, &reg1, g_inv, "copy", 2, false, "not in safe A", &err),
 	        SK_OK);
 	assert_string_equal(sql_text("SELECT result || '/' || note FROM inventory_item WHERE "
 	                             "item_type = 'copy' AND item_id = 2",
@@ -341,7 +301,7 @@ static void test_check_corrections(void **state)
 	assert_int_equal(sql_int("SELECT last_inventoried_on FROM copy WHERE id = 2"), -2);
 	/* A service token's act names the token. */
 	tok.token_id = 42;
-	assert_int_equal(inventory_check(g_model, &tok, g_inv, "medium", 1, false, NULL, &err),
+	assert_int_equal(inventory_check(g_fx.model, &tok, g_inv, "medium", 1, false, NULL, &err),
 	                 SK_OK);
 	assert_string_equal(sql_text("SELECT json_extract(entry, '$.data.token_id') FROM ledger "
 	                             "ORDER BY seq DESC LIMIT 1",
@@ -356,18 +316,18 @@ static void test_check_corrections(void **state)
 static void test_close_refused_unchecked(void **state)
 {
 	struct model_err err = {0};
-	uint64_t before = ledger_size();
+	uint64_t before = regfx_ledger_size(&g_fx);
 
 	(void)state;
-	assert_int_equal(inventory_close(g_model, &auditor, g_inv, NULL, &err), SK_EPERM);
-	assert_int_equal(inventory_close(g_model, &ssc, 999, NULL, &err), SK_ENOTFOUND);
-	assert_int_equal(inventory_close(g_model, &ssc, g_inv, "", &err), SK_EINVAL);
+	assert_int_equal(inventory_close(g_fx.model, &auditor, g_inv, NULL, &err), SK_EPERM);
+	assert_int_equal(inventory_close(g_fx.model, &ssc, 999, NULL, &err), SK_ENOTFOUND);
+	assert_int_equal(inventory_close(g_fx.model, &ssc, g_inv, "", &err), SK_EINVAL);
 	/* Copies 7 and 8 are not checked. */
-	assert_int_equal(inventory_close(g_model, &ssc, g_inv, NULL, &err), SK_EEXIST);
+	assert_int_equal(inventory_close(g_fx.model, &ssc, g_inv, NULL, &err), SK_EEXIST);
 	assert_string_equal(err.field, "items");
 	assert_non_null(strstr(err.msg, "2 items are not checked"));
 	assert_non_null(strstr(err.msg, "copy 7, copy 8"));
-	assert_int_equal(ledger_size(), before);
+	assert_int_equal(regfx_ledger_size(&g_fx), before);
 }
 
 static void test_queries(void **state)
@@ -379,7 +339,7 @@ static void test_queries(void **state)
 
 	(void)state;
 	/* Paging: 6 items, 2 a page, in item order. */
-	o = inventory_get(g_model, &auditor, g_inv, &pg, &bad);
+	o = inventory_get(g_fx.model, &auditor, g_inv, &pg, &bad);
 	assert_non_null(o);
 	items = json_object_get(o, "items");
 	assert_int_equal(json_array_size(items), 2);
@@ -392,7 +352,7 @@ static void test_queries(void **state)
 	next = json_string_value(json_object_get(o, "next"));
 	assert_non_null(next);
 	pg.after = next;
-	o2 = inventory_get(g_model, &auditor, g_inv, &pg, &bad);
+	o2 = inventory_get(g_fx.model, &auditor, g_inv, &pg, &bad);
 	assert_non_null(o2);
 	assert_int_equal(json_integer_value(json_object_get(
 	                         json_array_get(json_object_get(o2, "items"), 0), "item_id")),
@@ -401,7 +361,7 @@ static void test_queries(void **state)
 	json_decref(o);
 	/* Only the unchecked ones. */
 	pg = (struct inventory_page){.unchecked = true};
-	o = inventory_get(g_model, &auditor, g_inv, &pg, &bad);
+	o = inventory_get(g_fx.model, &auditor, g_inv, &pg, &bad);
 	items = json_object_get(o, "items");
 	assert_int_equal(json_array_size(items), 2);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 1), "item_id")),
@@ -410,7 +370,7 @@ static void test_queries(void **state)
 	json_decref(o);
 	/* By place: space 1 (copies 2, 7) before space 2 (copy 3), no space first. */
 	pg = (struct inventory_page){.sort = INVENTORY_SORT_SPACE, .limit = 100};
-	o = inventory_get(g_model, &auditor, g_inv, &pg, &bad);
+	o = inventory_get(g_fx.model, &auditor, g_inv, &pg, &bad);
 	items = json_object_get(o, "items");
 	assert_int_equal(json_array_size(items), 6);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 3), "space_id")),
@@ -435,7 +395,7 @@ static void test_queries(void **state)
 			char one[16];
 
 			pg.after = cur[0] ? cur : NULL;
-			o = inventory_get(g_model, &auditor, g_inv, &pg, &bad);
+			o = inventory_get(g_fx.model, &auditor, g_inv, &pg, &bad);
 			assert_non_null(o);
 			it = json_array_get(json_object_get(o, "items"), 0);
 			if (!it) {
@@ -462,7 +422,7 @@ static void test_queries(void **state)
 	}
 	/* A reader with K sees the K item only (copy 8), counts too. */
 	pg = (struct inventory_page){0};
-	o = inventory_get(g_model, &reg2, g_inv, &pg, &bad);
+	o = inventory_get(g_fx.model, &reg2, g_inv, &pg, &bad);
 	items = json_object_get(o, "items");
 	assert_int_equal(json_array_size(items), 1);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "item_id")),
@@ -471,7 +431,7 @@ static void test_queries(void **state)
 	                 1);
 	json_decref(o);
 	/* The documents slice's rule: the head is on no need-to-know list, sees the medium only. */
-	o = inventory_get(g_model, &chief, g_inv, &pg, &bad);
+	o = inventory_get(g_fx.model, &chief, g_inv, &pg, &bad);
 	items = json_object_get(o, "items");
 	assert_int_equal(json_array_size(items), 1);
 	assert_string_equal(
@@ -480,24 +440,24 @@ static void test_queries(void **state)
 	json_decref(o);
 	/* Bad cursors. */
 	pg.after = "1.2.x.3";
-	assert_null(inventory_get(g_model, &auditor, g_inv, &pg, &bad));
+	assert_null(inventory_get(g_fx.model, &auditor, g_inv, &pg, &bad));
 	assert_true(bad);
 	pg.after = "1.2.c.0";
-	assert_null(inventory_get(g_model, &auditor, g_inv, &pg, &bad));
+	assert_null(inventory_get(g_fx.model, &auditor, g_inv, &pg, &bad));
 	assert_true(bad);
 	pg.after = "-1.2.c.3";
-	assert_null(inventory_get(g_model, &auditor, g_inv, &pg, &bad));
+	assert_null(inventory_get(g_fx.model, &auditor, g_inv, &pg, &bad));
 	assert_true(bad);
 	pg.after = NULL;
-	assert_null(inventory_get(g_model, &auditor, 999, &pg, &bad));
+	assert_null(inventory_get(g_fx.model, &auditor, 999, &pg, &bad));
 	assert_false(bad);
 	/* No report while open. */
-	assert_null(inventory_report(g_model, &auditor, g_inv, &open));
+	assert_null(inventory_report(g_fx.model, &auditor, g_inv, &open));
 	assert_true(open);
-	o = inventory_list(g_model, &auditor, "open");
+	o = inventory_list(g_fx.model, &auditor, "open");
 	assert_int_equal(json_array_size(o), 1);
 	json_decref(o);
-	o = inventory_list(g_model, &auditor, "closed");
+	o = inventory_list(g_fx.model, &auditor, "closed");
 	assert_int_equal(json_array_size(o), 0);
 	json_decref(o);
 }
@@ -510,9 +470,11 @@ static void test_close(void **state)
 	char t[128];
 
 	(void)state;
-	assert_int_equal(inventory_check(g_model, &ssc, g_inv, "copy", 7, true, NULL, &err), SK_OK);
-	assert_int_equal(inventory_check(g_model, &ssc, g_inv, "copy", 8, true, NULL, &err), SK_OK);
-	assert_int_equal(inventory_close(g_model, &ssc, g_inv, "Årets inventering klar", &err),
+	assert_int_equal(inventory_check(g_fx.model, &ssc, g_inv, "copy", 7, true, NULL, &err),
+	                 SK_OK);
+	assert_int_equal(inventory_check(g_fx.model, &ssc, g_inv, "copy", 8, true, NULL, &err),
+	                 SK_OK);
+	assert_int_equal(inventory_close(g_fx.model, &ssc, g_inv, "Årets inventering klar", &err),
 	                 SK_OK);
 	/* Copy 2 and medium 1 were not found: lost cases, state lost. */
 	assert_string_equal(sql_text("SELECT state FROM copy WHERE id = 2", t, sizeof(t)), "lost");
@@ -535,7 +497,7 @@ static void test_close(void **state)
 	assert_int_equal(sql_int("SELECT count(*) FROM copy WHERE id IN (1, 3, 7, 8) AND "
 	                         "last_inventoried_on IS NOT NULL"),
 	                 4);
-	rep = inventory_report(g_model, &auditor, g_inv, &open);
+	rep = inventory_report(g_fx.model, &auditor, g_inv, &open);
 	assert_false(open);
 	assert_non_null(rep);
 	kh = json_object_get(json_object_get(rep, "counts"), "kh_documents");
@@ -556,15 +518,15 @@ static void test_close(void **state)
 	                    "Årets inventering klar");
 	json_decref(rep);
 	/* A K reader sees that something was missing, not what. */
-	rep = inventory_report(g_model, &reg2, g_inv, &open);
+	rep = inventory_report(g_fx.model, &reg2, g_inv, &open);
 	nf = json_object_get(rep, "not_found");
 	assert_true(json_is_true(json_object_get(json_array_get(nf, 0), "withheld")));
 	assert_null(json_object_get(json_array_get(nf, 0), "designation"));
 	json_decref(rep);
 	/* Closed: no more checks, no second close. */
-	assert_int_equal(inventory_check(g_model, &ssc, g_inv, "copy", 3, false, NULL, &err),
+	assert_int_equal(inventory_check(g_fx.model, &ssc, g_inv, "copy", 3, false, NULL, &err),
 	                 SK_EEXIST);
-	assert_int_equal(inventory_close(g_model, &ssc, g_inv, NULL, &err), SK_EEXIST);
+	assert_int_equal(inventory_close(g_fx.model, &ssc, g_inv, NULL, &err), SK_EEXIST);
 	/* The stored report is the entry's. */
 	assert_int_equal(sql_int("SELECT json_extract(report, '$.totals.items') FROM inventory "
 	                         "WHERE id = 1"),
@@ -580,32 +542,35 @@ static void test_lost_resolve(void **state)
 	(void)state;
 	model_today(today);
 	snprintf(want, sizeof(want), "in_register/%s", today);
-	arr = inventory_lost_list(g_model, &auditor, "open");
+	arr = inventory_lost_list(g_fx.model, &auditor, "open");
 	assert_int_equal(json_array_size(arr), 2);
 	json_decref(arr);
-	arr = inventory_lost_list(g_model, &reg2, NULL); /* K: neither is visible */
+	arr = inventory_lost_list(g_fx.model, &reg2, NULL); /* K: neither is visible */
 	assert_int_equal(json_array_size(arr), 0);
 	json_decref(arr);
-	assert_int_equal(inventory_lost_resolve(g_model, &auditor, 1, true, NULL, &err), SK_EPERM);
-	assert_int_equal(inventory_lost_resolve(g_model, &ssc, 99, true, NULL, &err), SK_ENOTFOUND);
-	assert_int_equal(inventory_lost_resolve(g_model, &reg2, 1, true, NULL, &err), SK_ENOTFOUND);
-	assert_int_equal(inventory_lost_resolve(g_model, &ssc, 2, false, NULL, &err), SK_EINVAL);
+	assert_int_equal(inventory_lost_resolve(g_fx.model, &auditor, 1, true, NULL, &err),
+	                 SK_EPERM);
+	assert_int_equal(inventory_lost_resolve(g_fx.model, &ssc, 99, true, NULL, &err),
+	                 SK_ENOTFOUND);
+	assert_int_equal(inventory_lost_resolve(g_fx.model, &reg2, 1, true, NULL, &err),
+	                 SK_ENOTFOUND);
+	assert_int_equal(inventory_lost_resolve(g_fx.model, &ssc, 2, false, NULL, &err), SK_EINVAL);
 	assert_string_equal(err.field, "note");
 	/* Found: back in the register, inventoried today. */
-	assert_int_equal(inventory_lost_resolve(g_model, &ssc, 1, true, "found in safe B", &err),
+	assert_int_equal(inventory_lost_resolve(g_fx.model, &ssc, 1, true, "found in safe B", &err),
 	                 SK_OK);
 	assert_string_equal(sql_text("SELECT state || '/' || last_inventoried_on FROM copy WHERE "
 	                             "id = 2",
 	                             t, sizeof(t)),
 	                    want);
-	assert_int_equal(inventory_lost_resolve(g_model, &ssc, 1, true, NULL, &err), SK_EEXIST);
+	assert_int_equal(inventory_lost_resolve(g_fx.model, &ssc, 1, true, NULL, &err), SK_EEXIST);
 	/* Confirmed lost: stays lost, to be reported as an incident. */
 	assert_int_equal(
-	        inventory_lost_resolve(g_model, &reg1, 2, false, "borttappad på resa", &err),
+	        inventory_lost_resolve(g_fx.model, &reg1, 2, false, "borttappad på resa", &err),
 	        SK_OK);
 	assert_string_equal(sql_text("SELECT state FROM medium WHERE id = 1", t, sizeof(t)),
 	                    "lost");
-	arr = inventory_lost_get(g_model, &auditor, 2);
+	arr = inventory_lost_get(g_fx.model, &auditor, 2);
 	assert_non_null(arr);
 	assert_string_equal(json_string_value(json_object_get(arr, "state")), "confirmed_lost");
 	assert_true(json_is_true(json_object_get(arr, "incident_report_due")));
@@ -630,14 +595,15 @@ static void test_tx_lost_open(void **state)
 	char t[64];
 
 	(void)state;
-	assert_int_equal(model_submit(g_model, lost_cmd, "reported lost by holder", &err), SK_OK);
+	assert_int_equal(model_submit(g_fx.model, lost_cmd, "reported lost by holder", &err),
+	                 SK_OK);
 	assert_string_equal(sql_text("SELECT state || '/' || prior_state || '/' || "
 	                             "coalesce(inventory_id, 'none') FROM lost_case WHERE id = 3",
 	                             t, sizeof(t)),
 	                    "open/issued/none");
 	assert_string_equal(sql_text("SELECT state FROM copy WHERE id = 8", t, sizeof(t)), "lost");
 	/* Found again: issued again (to its holder). */
-	assert_int_equal(inventory_lost_resolve(g_model, &ssc, 3, true, NULL, &err), SK_OK);
+	assert_int_equal(inventory_lost_resolve(g_fx.model, &ssc, 3, true, NULL, &err), SK_OK);
 	assert_string_equal(sql_text("SELECT state FROM copy WHERE id = 8", t, sizeof(t)),
 	                    "issued");
 }
@@ -652,12 +618,12 @@ static void test_overdue_after_a_year(void **state)
 	(void)state;
 	/* Today nothing is overdue: everything is new or inventoried. */
 	model_today(today);
-	assert_int_equal(inventory_overdue(g_rd, today, CLEAR_KH, 0, &o), SK_OK);
+	assert_int_equal(inventory_overdue(g_fx.rd, today, CLEAR_KH, 0, &o), SK_OK);
 	/* Copy 2 and 8 (found again today) and the rest were inventoried today or created today. */
 	assert_int_equal(json_integer_value(json_object_get(o, "copies_total")), 0);
 	assert_int_equal(json_integer_value(json_object_get(o, "media_total")), 0);
 	json_decref(o);
-	assert_int_equal(inventory_overdue(g_rd, "2026-13-01", CLEAR_KH, 0, &o), SK_EINVAL);
+	assert_int_equal(inventory_overdue(g_fx.rd, "2026-13-01", CLEAR_KH, 0, &o), SK_EINVAL);
 	/* A year and a month on: not inventoried in 12 months. */
 	sk_clock_set_offset((int64_t)400 * 86400 * 1000000);
 	model_today(today);
@@ -667,24 +633,25 @@ static void test_overdue_after_a_year(void **state)
 		assert_true(y > 1970 && y < 9999);
 		snprintf(before, sizeof(before), "%04d%.6s", y, today + 4);
 	}
-	assert_int_equal(inventory_overdue(g_rd, before, CLEAR_KH, 0, &o), SK_OK);
+	assert_int_equal(inventory_overdue(g_fx.rd, before, CLEAR_KH, 0, &o), SK_OK);
 	/* Copies 1, 2, 3, 7, 8 (existing, in scope); medium 1 is lost. */
 	assert_int_equal(json_integer_value(json_object_get(o, "copies_total")), 5);
 	assert_int_equal(json_integer_value(json_object_get(o, "media_total")), 0);
 	json_decref(o);
-	assert_int_equal(inventory_overdue(g_rd, before, CLEAR_K, 2, &o), SK_OK);
+	assert_int_equal(inventory_overdue(g_fx.rd, before, CLEAR_K, 2, &o), SK_OK);
 	assert_int_equal(json_integer_value(json_object_get(o, "copies_total")), 1); /* copy 8 */
 	json_decref(o);
 	/* A new campaign, all found: nothing overdue any more. */
-	assert_int_equal(inventory_start(g_model, &ssc, "2027", INVENTORY_ALL, &inv2, &err), SK_OK);
+	assert_int_equal(inventory_start(g_fx.model, &ssc, "2027", INVENTORY_ALL, &inv2, &err),
+	                 SK_OK);
 	for (int64_t c = 1; c <= 8; c++) {
-		int rc = inventory_check(g_model, c == 1 ? &ssc : &reg1, inv2, "copy", c, true,
+		int rc = inventory_check(g_fx.model, c == 1 ? &ssc : &reg1, inv2, "copy", c, true,
 		                         NULL, &err);
 
 		assert_true(rc == SK_OK || rc == SK_ENOTFOUND);
 	}
-	assert_int_equal(inventory_close(g_model, &reg1, inv2, NULL, &err), SK_OK);
-	assert_int_equal(inventory_overdue(g_rd, before, CLEAR_KH, 0, &o), SK_OK);
+	assert_int_equal(inventory_close(g_fx.model, &reg1, inv2, NULL, &err), SK_OK);
+	assert_int_equal(inventory_overdue(g_fx.rd, before, CLEAR_KH, 0, &o), SK_OK);
 	assert_int_equal(json_integer_value(json_object_get(o, "copies_total")), 0);
 	json_decref(o);
 	sk_clock_set_offset(0);
@@ -696,9 +663,9 @@ static void test_replay(void **state)
 	struct store_verify_result res;
 
 	(void)state;
-	assert_int_equal(store_checkpoint_now(g_store), SK_OK);
+	assert_int_equal(store_checkpoint_now(g_fx.store), SK_OK);
 	memset(&res, 0, sizeof(res));
-	if (store_verify(g_dir, &vo, &res) != SK_OK)
+	if (store_verify(g_fx.dir, &vo, &res) != SK_OK)
 		fail_msg("verify --replay: %s", res.problem);
 }
 
@@ -710,19 +677,19 @@ static void test_replay_detects(void **state)
 	char path[128], cmd[512];
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/skydd.db", g_dir);
+	snprintf(path, sizeof(path), "%s/skydd.db", g_fx.dir);
 	snprintf(cmd, sizeof(cmd),
 	         "sqlite3 -batch '%s' \"UPDATE lost_case SET state = 'found' WHERE id = 2\"", path);
 	assert_int_equal(system(cmd), 0);
 	memset(&res, 0, sizeof(res));
-	assert_int_equal(store_verify(g_dir, &vo, &res), SK_EVERIFY);
+	assert_int_equal(store_verify(g_fx.dir, &vo, &res), SK_EVERIFY);
 	assert_non_null(strstr(res.problem, "lost_case"));
 	snprintf(cmd, sizeof(cmd),
 	         "sqlite3 -batch '%s' \"UPDATE lost_case SET state = 'confirmed_lost' WHERE id = "
 	         "2\"",
 	         path);
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(store_verify(g_dir, &vo, &res), SK_OK);
+	assert_int_equal(store_verify(g_fx.dir, &vo, &res), SK_OK);
 }
 
 int main(void)

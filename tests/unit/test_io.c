@@ -6,6 +6,7 @@
  * visibility, XLSX as a zip) as ledger entries, and replay equality.
  */
 #include "testutil.h"
+#include "regfixture.h"
 
 #include <unistd.h>
 
@@ -18,10 +19,7 @@
 #include "model/records.h"
 #include "store/store.h"
 
-static char g_dir[64];
-static struct store *g_store;
-static struct model *g_model;
-static struct store_reader *g_rd;
+static struct reg_fixture g_fx;
 
 static struct principal ssc, reg, reg_h, staff, auditor_h, chief, admin;
 static int64_t p_anna, p_bo, p_staff, p_chief, sys_h, cont_h, cont_kh;
@@ -348,99 +346,43 @@ static void test_parse_limits(void **state)
 
 /* ---- 3. through the register ---- */
 
-static void identity(struct principal *p, const char *name, enum role role, enum clearance cl)
-{
-	struct model_new_identity ni = {name, name, cl};
-	struct model_err err = {0};
-	char otp[32], today[11], until[11], t[SK_TIME_LEN + 1];
-	int64_t gid;
-
-	memset(p, 0, sizeof(*p));
-	if (model_identity_create(g_model, 0, &ni, &p->id, otp, sizeof(otp), &err) != SK_OK)
-		fail_msg("identity %s: %s", name, err.msg);
-	model_today(today);
-	sk_time_format(sk_now_us() + 180 * 86400 * INT64_C(1000000), t);
-	memcpy(until, t, 10);
-	until[10] = '\0';
-	struct model_new_grant g = {p->id, role, "TEST-1", today,
-	                            role_privileged(role) ? until : NULL};
-	if (model_grant_create(g_model, 0, &g, &gid, &err) != SK_OK)
-		fail_msg("grant %s: %s", name, err.msg);
-	snprintf(p->username, sizeof(p->username), "%s", name);
-	p->roles = ROLE_BIT(role);
-	p->clearance = cl;
-}
-
-static int64_t person(const char *name, int64_t identity_id)
-{
-	struct records_person n = {name, "Enheten", identity_id};
-	struct model_err err = {0};
-	int64_t id = 0;
-
-	if (records_person_create(g_model, &reg, &n, &id, &err) != SK_OK)
-		fail_msg("person %s: %s (%s)", name, err.msg, err.field);
-	return id;
-}
-
 static int group_setup(void **state)
 {
 	struct records_system sh = {"Ärendesystemet", CLEAR_H, "SYS-1", NULL};
 	struct records_space ch = {"container", "Skåp 1", "Rum 1", CLEAR_H, NULL, "SP-1"};
 	struct records_space ckh = {"container", "Kassaskåpet", "Rum 2", CLEAR_KH, NULL, "SP-2"};
 	struct model_err err = {0};
-	char vkey[256];
+	char until[11];
 
 	(void)state;
-	assert_int_equal(
-	        auth_password_set_cost(crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN),
-	        SK_OK);
-	snprintf(g_dir, sizeof(g_dir), "/tmp/skydd-test-io-XXXXXX");
-	assert_non_null(mkdtemp(g_dir));
-	assert_int_equal(store_init(g_dir, NULL, vkey, sizeof(vkey)), SK_OK);
-	model_register();
-	assert_int_equal(store_open(g_dir, NULL, &g_store), SK_OK);
-	assert_int_equal(model_open(g_store, g_dir, NULL, &g_model), SK_OK);
-	assert_int_equal(store_reader_open(g_dir, &g_rd), SK_OK);
+	regfx_open(&g_fx, "/tmp/skydd-test-io-XXXXXX", REGFX_FAST_PW | REGFX_READER, NULL);
+	regfx_today_plus(180, until); /* the end of privileged grants */
 
-	identity(&chief, "chief", ROLE_CHIEF, CLEAR_KH);
-	identity(&ssc, "ssc", ROLE_SSC, CLEAR_KH);
-	identity(&reg, "reg", ROLE_REGISTRAR, CLEAR_KH);
-	identity(&reg_h, "regh", ROLE_REGISTRAR, CLEAR_H);
-	identity(&staff, "staff", ROLE_STAFF, CLEAR_KH);
-	identity(&auditor_h, "audh", ROLE_AUDITOR, CLEAR_H);
-	identity(&admin, "admin", ROLE_ADMIN, CLEAR_KH);
-	p_anna = person("Anna Andersson", 0);
-	p_bo = person("Bo Berg", 0);
-	p_staff = person("Stina Staff", staff.id);
-	p_chief = person("Chefen", chief.id);
+	regfx_identity(g_fx.model, &chief, "chief", ROLE_CHIEF, CLEAR_KH, NULL, until);
+	regfx_identity(g_fx.model, &ssc, "ssc", ROLE_SSC, CLEAR_KH, NULL, until);
+	regfx_identity(g_fx.model, &reg, "reg", ROLE_REGISTRAR, CLEAR_KH, NULL, until);
+	regfx_identity(g_fx.model, &reg_h, "regh", ROLE_REGISTRAR, CLEAR_H, NULL, until);
+	regfx_identity(g_fx.model, &staff, "staff", ROLE_STAFF, CLEAR_KH, NULL, until);
+	regfx_identity(g_fx.model, &auditor_h, "audh", ROLE_AUDITOR, CLEAR_H, NULL, until);
+	regfx_identity(g_fx.model, &admin, "admin", ROLE_ADMIN, CLEAR_KH, NULL, until);
+	p_anna = regfx_person(g_fx.model, &reg, "Anna Andersson", "Enheten", 0);
+	p_bo = regfx_person(g_fx.model, &reg, "Bo Berg", "Enheten", 0);
+	p_staff = regfx_person(g_fx.model, &reg, "Stina Staff", "Enheten", staff.id);
+	p_chief = regfx_person(g_fx.model, &reg, "Chefen", "Enheten", chief.id);
 	(void)p_bo;
 	(void)p_chief;
-	if (records_system_create(g_model, &ssc, &sh, &sys_h, &err) ||
-	    records_space_create(g_model, &ssc, &ch, &cont_h, &err) ||
-	    records_space_create(g_model, &chief, &ckh, &cont_kh, &err))
+	if (records_system_create(g_fx.model, &ssc, &sh, &sys_h, &err) ||
+	    records_space_create(g_fx.model, &ssc, &ch, &cont_h, &err) ||
+	    records_space_create(g_fx.model, &chief, &ckh, &cont_kh, &err))
 		fail_msg("records: %s (%s)", err.msg, err.field);
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_reader_close(g_rd);
-	model_close(g_model);
-	store_close(g_store);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_dir);
-	assert_int_equal(system(cmd), 0);
+	regfx_close(&g_fx);
 	return 0;
-}
-
-static uint64_t ledger_size(void)
-{
-	uint64_t n = 0;
-
-	assert_int_equal(store_reader_size(g_rd, &n), SK_OK);
-	return n;
 }
 
 static int64_t count(const char *sql)
@@ -448,7 +390,7 @@ static int64_t count(const char *sql)
 	struct store_q *q;
 	int64_t n = -1;
 
-	assert_int_equal(store_reader_query(g_rd, sql, &q), SK_OK);
+	assert_int_equal(store_reader_query(g_fx.rd, sql, &q), SK_OK);
 	if (store_q_step(q) == SK_OK)
 		n = store_q_int(q, 0);
 	store_q_done(q);
@@ -468,7 +410,7 @@ static json_t *last_entry(void)
 {
 	json_t *e = NULL;
 
-	assert_int_equal(store_reader_entry(g_rd, ledger_size(), last_cb, &e), SK_OK);
+	assert_int_equal(store_reader_entry(g_fx.rd, regfx_ledger_size(&g_fx), last_cb, &e), SK_OK);
 	assert_non_null(e);
 	return e;
 }
@@ -477,7 +419,7 @@ static int import(const struct principal *p, const char *csv, bool dry, json_t *
                   struct model_err *err)
 {
 	memset(err, 0, sizeof(*err));
-	return io_import(g_model, p, csv, strlen(csv), dry, report, err);
+	return io_import(g_fx.model, p, csv, strlen(csv), dry, report, err);
 }
 
 static const char good[] =
@@ -493,7 +435,7 @@ static const char good[] =
 static void test_import(void **state)
 {
 	struct model_err err;
-	uint64_t before = ledger_size();
+	uint64_t before = regfx_ledger_size(&g_fx);
 	int64_t docs = count("SELECT count(*) FROM document");
 	json_t *rep = NULL, *e;
 	int rc;
@@ -507,14 +449,14 @@ static void test_import(void **state)
 	assert_int_equal(json_integer_value(json_object_get(rep, "documents")), 5);
 	assert_int_equal(json_integer_value(json_object_get(rep, "copies")), 5);
 	json_decref(rep);
-	assert_int_equal(ledger_size(), before);
+	assert_int_equal(regfx_ledger_size(&g_fx), before);
 	assert_int_equal(count("SELECT count(*) FROM document"), docs);
 
 	/* staff and admin may not import; nothing is written */
 	assert_int_equal(import(&staff, good, false, &rep, &err), SK_EPERM);
 	assert_null(rep);
 	assert_int_equal(import(&admin, good, true, &rep, &err), SK_EPERM);
-	assert_int_equal(ledger_size(), before);
+	assert_int_equal(regfx_ledger_size(&g_fx), before);
 
 	rc = import(&reg, good, false, &rep, &err);
 	if (rc)
@@ -576,7 +518,7 @@ static void test_import_all_or_nothing(void **state)
 	        "N-6;Utan sidor;K;fysisk;;1;Skåp 1;\n"
 	        "N-7;Bra igen;BH;fysisk;;1;Skåp 1;\n";
 	struct model_err err;
-	uint64_t before = ledger_size();
+	uint64_t before = regfx_ledger_size(&g_fx);
 	int64_t docs = count("SELECT count(*) FROM document");
 	int64_t copies = count("SELECT count(*) FROM copy");
 	json_t *rep = NULL, *pr;
@@ -599,7 +541,7 @@ static void test_import_all_or_nothing(void **state)
 	assert_int_equal(json_integer_value(json_object_get(rep, "errors")), 5);
 	free(s);
 	json_decref(rep);
-	assert_int_equal(ledger_size(), before);
+	assert_int_equal(regfx_ledger_size(&g_fx), before);
 
 	/* the import refuses the whole file, naming the first line and field */
 	rc = import(&reg, bad, false, &rep, &err);
@@ -609,7 +551,7 @@ static void test_import_all_or_nothing(void **state)
 	pr = json_object_get(rep, "problems");
 	assert_int_equal(json_array_size(pr), 5);
 	json_decref(rep);
-	assert_int_equal(ledger_size(), before);
+	assert_int_equal(regfx_ledger_size(&g_fx), before);
 	assert_int_equal(count("SELECT count(*) FROM document"), docs);
 	assert_int_equal(count("SELECT count(*) FROM copy"), copies);
 
@@ -622,7 +564,7 @@ static void test_import_all_or_nothing(void **state)
 	assert_int_equal(rc, SK_ERULE);
 	has(err.msg, "line 3, exemplar:");
 	json_decref(rep);
-	assert_int_equal(ledger_size(), before);
+	assert_int_equal(regfx_ledger_size(&g_fx), before);
 	assert_int_equal(count("SELECT count(*) FROM document WHERE designation = 'M-1'"), 0);
 
 	/* not cleared for KH: refused per row */
@@ -631,7 +573,7 @@ static void test_import_all_or_nothing(void **state)
 	assert_int_equal(rc, SK_EPERM);
 	assert_string_equal(err.field, "klass");
 	json_decref(rep);
-	assert_int_equal(ledger_size(), before);
+	assert_int_equal(regfx_ledger_size(&g_fx), before);
 
 	/* parse problems: the register is not even asked */
 	rc = import(&reg, "titel;klass\nx;K\n", false, &rep, &err);
@@ -650,14 +592,14 @@ static char *export(const struct principal *p, enum io_format fmt, const struct 
 	char *s;
 
 	buf_init(&b, 64u << 20);
-	*rc_out = io_export(g_model, p, fmt, f, &b, &err);
+	*rc_out = io_export(g_fx.model, p, fmt, f, &b, &err);
 	s = buf_detach(&b, len);
 	return s ? s : calloc(1, 1);
 }
 
 static void test_export_csv(void **state)
 {
-	uint64_t before = ledger_size();
+	uint64_t before = regfx_ledger_size(&g_fx);
 	size_t len, lines = 0;
 	char *csv, hex[65];
 	uint8_t h[32];
@@ -682,7 +624,7 @@ static void test_export_csv(void **state)
 	/* header + 5 copies + 1 document without copies (+ earlier tests' none) */
 	assert_int_equal(lines, 1 + 5 + 1);
 	/* the export is a ledger entry with the hash of exactly these bytes */
-	assert_int_equal(ledger_size(), before + 1);
+	assert_int_equal(regfx_ledger_size(&g_fx), before + 1);
 	e = last_entry();
 	assert_string_equal(json_string_value(json_object_get(e, "kind")), "export.made");
 	assert_string_equal(json_string_value(json_object_get(e, "object")), "export/1");
@@ -719,14 +661,14 @@ static void test_export_csv(void **state)
 	assert_null(strstr(csv, "IMP-"));
 	free(csv);
 	/* staff and admin may not export, and nothing is logged */
-	before = ledger_size();
+	before = regfx_ledger_size(&g_fx);
 	csv = export(&staff, IO_CSV, NULL, &rc, &len);
 	assert_int_equal(rc, SK_EPERM);
 	free(csv);
 	csv = export(&admin, IO_XLSX, NULL, &rc, &len);
 	assert_int_equal(rc, SK_EPERM);
 	free(csv);
-	assert_int_equal(ledger_size(), before);
+	assert_int_equal(regfx_ledger_size(&g_fx), before);
 }
 
 static void test_export_xlsx(void **state)
@@ -770,7 +712,7 @@ static void test_register_json(void **state)
 	bool seen = false;
 
 	(void)state;
-	r = io_register(g_model, &reg, NULL);
+	r = io_register(g_fx.model, &reg, NULL);
 	assert_non_null(r);
 	json_array_foreach(r, i, d)
 	{
@@ -790,7 +732,7 @@ static void test_register_json(void **state)
 	assert_true(seen);
 	json_decref(r);
 	/* the chief is on no list: nothing */
-	r = io_register(g_model, &chief, NULL);
+	r = io_register(g_fx.model, &chief, NULL);
 	assert_int_equal(json_array_size(r), 0);
 	json_decref(r);
 }
@@ -801,7 +743,7 @@ static int64_t copy_of(const char *designation, int number)
 	int64_t id = -1;
 
 	/* the statement cache is keyed by the SQL text's address: one static text, bound */
-	assert_int_equal(store_reader_query(g_rd,
+	assert_int_equal(store_reader_query(g_fx.rd,
 	                                    "SELECT c.id FROM copy c JOIN document d ON d.id = "
 	                                    "c.document_id WHERE d.designation = ?1 AND "
 	                                    "c.number = ?2",
@@ -820,7 +762,7 @@ static void act(enum copy_act what, int64_t copy_id, struct copy_action *a)
 	struct model_err err = {0};
 
 	a->act = what;
-	if (copy_act(g_model, &reg, copy_id, a, &err) != SK_OK)
+	if (copy_act(g_fx.model, &reg, copy_id, a, &err) != SK_OK)
 		fail_msg("copy act %d on %lld: %s (%s)", (int)what, (long long)copy_id, err.msg,
 		         err.field);
 }
@@ -900,7 +842,7 @@ static void test_import_more(void **state)
 	                 1);
 
 	/* two persons of one name: give the id */
-	person("Bo Berg", 0);
+	regfx_person(g_fx.model, &reg, "Bo Berg", "Enheten", 0);
 	rc = import(&reg, "titel;klass;form;sidor;innehavare\nTvå Bo;K;fysisk;1;bo berg\n", false,
 	            &rep, &err);
 	assert_int_equal(rc, SK_EINVAL);
@@ -944,7 +886,7 @@ static void test_import_more(void **state)
 			buf_puts(&b, "t;BH;fysisk;S\n");
 		rep = NULL;
 		memset(&err, 0, sizeof(err));
-		rc = io_import(g_model, &reg, b.ptr, b.len, true, &rep, &err);
+		rc = io_import(g_fx.model, &reg, b.ptr, b.len, true, &rep, &err);
 		assert_int_equal(rc, SK_ETOOBIG);
 		has(err.msg, "more than 100000 rows");
 		json_decref(rep);
@@ -960,7 +902,7 @@ static void test_replay(void **state)
 
 	(void)state;
 	memset(&r, 0, sizeof(r));
-	rc = store_verify(g_dir, &o, &r);
+	rc = store_verify(g_fx.dir, &o, &r);
 	if (rc)
 		fail_msg("verify --replay: %s", r.problem);
 }

@@ -6,6 +6,7 @@
  * JSON path, writing nothing), and replays equal (verify --replay).
  */
 #include "testutil.h"
+#include "regfixture.h"
 
 #include <unistd.h>
 
@@ -15,36 +16,18 @@
 #include "model/plan.h"
 #include "store/store.h"
 
-static char g_dir[64];
-static struct store *g_store;
-static struct model *g_model;
+static struct reg_fixture g_fx;
 static char *g_text; /* the seed file's bytes */
 static size_t g_len;
 static json_t *g_doc; /* the seed file parsed */
 static int64_t g_plan;
 
-static uint64_t ledger_size(void)
-{
-	struct store_reader *r = model_reader(g_model);
-	uint64_t n = 0;
-
-	assert_non_null(r);
-	assert_int_equal(store_reader_size(r, &n), SK_OK);
-	return n;
-}
-
 static int setup(void **state)
 {
-	char vkey[256], path[512];
+	char path[512];
 
 	(void)state;
-	snprintf(g_dir, sizeof(g_dir), "/tmp/skydd-plans.XXXXXX");
-	assert_non_null(mkdtemp(g_dir));
-	assert_int_equal(store_init(g_dir, NULL, vkey, sizeof(vkey)), SK_OK);
-	store_clear_projections();
-	model_register();
-	assert_int_equal(store_open(g_dir, NULL, &g_store), SK_OK);
-	assert_int_equal(model_open(g_store, g_dir, NULL, &g_model), SK_OK);
+	regfx_open(&g_fx, "/tmp/skydd-plans.XXXXXX", REGFX_CLEAR, NULL);
 	snprintf(path, sizeof(path), "%s/data/handlingsplan-2021.json", test_shared_dir());
 	g_text = test_read_file(path, &g_len);
 	g_doc = json_loadb(g_text, g_len, 0, NULL);
@@ -54,13 +37,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	model_close(g_model);
-	store_close(g_store);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_dir);
-	assert_int_equal(system(cmd), 0);
+	regfx_close(&g_fx);
 	json_decref(g_doc);
 	free(g_text);
 	return 0;
@@ -77,13 +55,13 @@ static void test_import_counts(void **state)
 {
 	struct model_err err = {0};
 	json_t *list, *p, *c;
-	uint64_t before = ledger_size();
+	uint64_t before = regfx_ledger_size(&g_fx);
 
 	(void)state;
-	assert_int_equal(plan_import(g_model, NULL, g_doc, &g_plan, &err), SK_OK);
+	assert_int_equal(plan_import(g_fx.model, NULL, g_doc, &g_plan, &err), SK_OK);
 	assert_int_equal(g_plan, 1);
-	assert_int_equal(ledger_size(), before + 1); /* one entry: all or nothing */
-	list = plan_list(g_model);
+	assert_int_equal(regfx_ledger_size(&g_fx), before + 1); /* one entry: all or nothing */
+	list = plan_list(g_fx.model);
 	assert_non_null(list);
 	assert_int_equal(json_array_size(json_object_get(list, "plans")), 1);
 	p = json_array_get(json_object_get(list, "plans"), 0);
@@ -99,7 +77,7 @@ static void test_import_counts(void **state)
 
 static void test_export_roundtrip(void **state)
 {
-	json_t *doc = plan_export(g_model, g_plan);
+	json_t *doc = plan_export(g_fx.model, g_plan);
 	struct buf b;
 
 	(void)state;
@@ -111,12 +89,12 @@ static void test_export_roundtrip(void **state)
 	assert_memory_equal(b.ptr, g_text, g_len); /* byte for byte, the file as it is */
 	buf_release(&b);
 	json_decref(doc);
-	assert_null(plan_export(g_model, 99));
+	assert_null(plan_export(g_fx.model, 99));
 }
 
 static void test_plan_tree(void **state)
 {
-	json_t *o = plan_get(g_model, g_plan), *p, *prios, *obj;
+	json_t *o = plan_get(g_fx.model, g_plan), *p, *prios, *obj;
 	size_t i, j, n = 0;
 
 	(void)state;
@@ -134,7 +112,7 @@ static void test_plan_tree(void **state)
 	}
 	assert_int_equal(n, 94);
 	json_decref(o);
-	assert_null(plan_get(g_model, 2));
+	assert_null(plan_get(g_fx.model, 2));
 }
 
 /* ---- filters ---- */
@@ -177,7 +155,7 @@ static void test_filters(void **state)
 			want_resp += r;
 		}
 		f.org = orgs[k];
-		o = plan_measures(g_model, g_plan, &f);
+		o = plan_measures(g_fx.model, g_plan, &f);
 		assert_non_null(o);
 		assert_int_equal(json_array_size(json_object_get(o, "measures")), want);
 		json_array_foreach(json_object_get(o, "measures"), i, x) got_resp +=
@@ -188,21 +166,21 @@ static void test_filters(void **state)
 	}
 	/* the numbers in the data: MSB is responsible for 42 and takes part in 8 */
 	f.org = "MSB";
-	o = plan_measures(g_model, g_plan, &f);
+	o = plan_measures(g_fx.model, g_plan, &f);
 	assert_int_equal(json_array_size(json_object_get(o, "measures")), 50);
 	json_decref(o);
 	f.org = "Nobody";
-	o = plan_measures(g_model, g_plan, &f);
+	o = plan_measures(g_fx.model, g_plan, &f);
 	assert_int_equal(json_array_size(json_object_get(o, "measures")), 0);
 	json_decref(o);
 	memset(&f, 0, sizeof(f));
 	f.status = "written_off";
-	o = plan_measures(g_model, g_plan, &f);
+	o = plan_measures(g_fx.model, g_plan, &f);
 	assert_int_equal(json_array_size(json_object_get(o, "measures")), 9);
 	json_decref(o);
 	f.status = "current";
 	f.objective = "1.1";
-	o = plan_measures(g_model, g_plan, &f);
+	o = plan_measures(g_fx.model, g_plan, &f);
 	assert_true(json_array_size(json_object_get(o, "measures")) > 0);
 	json_array_foreach(json_object_get(o, "measures"), i, x)
 	{
@@ -210,14 +188,14 @@ static void test_filters(void **state)
 		assert_string_equal(json_string_value(json_object_get(x, "status")), "current");
 	}
 	json_decref(o);
-	assert_null(plan_measures(g_model, 42, NULL));
+	assert_null(plan_measures(g_fx.model, 42, NULL));
 }
 
 /* ---- the yearly report ---- */
 
 static void test_report_2021(void **state)
 {
-	json_t *o = plan_report(g_model, g_plan, 2021, NULL), *r, *t, *p, *obj, *x;
+	json_t *o = plan_report(g_fx.model, g_plan, 2021, NULL), *r, *t, *p, *obj, *x;
 	size_t i, j, k;
 
 	(void)state;
@@ -276,7 +254,7 @@ static void test_report_2021(void **state)
 	json_decref(o);
 
 	/* 2019: what was closed in 2020 was still current then; markers are 2021's */
-	o = plan_report(g_model, g_plan, 2019, NULL);
+	o = plan_report(g_fx.model, g_plan, 2019, NULL);
 	t = json_object_get(json_object_get(o, "report"), "totals");
 	assert_int_equal(count_of(t, "completed"), 7);
 	assert_int_equal(count_of(t, "written_off"), 5);
@@ -285,16 +263,16 @@ static void test_report_2021(void **state)
 	json_decref(o);
 
 	/* per organisation */
-	o = plan_report(g_model, g_plan, 2021, "PTS");
+	o = plan_report(g_fx.model, g_plan, 2021, "PTS");
 	t = json_object_get(json_object_get(o, "report"), "totals");
 	assert_int_equal(count_of(t, "measures"), 13); /* 11 responsible + 2 participant */
 	json_decref(o);
-	assert_null(plan_report(g_model, 7, 2021, NULL));
+	assert_null(plan_report(g_fx.model, 7, 2021, NULL));
 }
 
 static void test_report_xlsx(void **state)
 {
-	json_t *o = plan_report(g_model, g_plan, 2021, NULL);
+	json_t *o = plan_report(g_fx.model, g_plan, 2021, NULL);
 	struct buf b;
 
 	(void)state;
@@ -308,7 +286,7 @@ static void test_report_xlsx(void **state)
 
 static void test_deadlines(void **state)
 {
-	json_t *o = plan_deadlines(g_model), *d;
+	json_t *o = plan_deadlines(g_fx.model), *d;
 	const char *due;
 
 	(void)state;
@@ -350,7 +328,7 @@ static void test_period_parse(void **state)
 
 static int64_t measure_id_of(const char *number)
 {
-	json_t *o = plan_measures(g_model, g_plan, NULL), *x;
+	json_t *o = plan_measures(g_fx.model, g_plan, NULL), *x;
 	int64_t id = 0;
 	size_t i;
 
@@ -365,7 +343,7 @@ static int64_t measure_id_of(const char *number)
 
 static json_t *measure(int64_t id)
 {
-	json_t *o = plan_measure_get(g_model, id), *m;
+	json_t *o = plan_measure_get(g_fx.model, id), *m;
 
 	assert_non_null(o);
 	m = json_incref(json_object_get(o, "measure"));
@@ -385,7 +363,7 @@ static void test_edit(void **state)
 	                 "Ny gemensam övning", "description", "Rad ett.\n\nRad två.", "responsible",
 	                 "MSB", "participants", "FRA", "period_text", "2022 och tills vidare",
 	                 "marker", "new");
-	assert_int_equal(plan_measure_add(g_model, NULL, g_plan, body, &id, &err), SK_OK);
+	assert_int_equal(plan_measure_add(g_fx.model, NULL, g_plan, body, &id, &err), SK_OK);
 	json_decref(body);
 	m = measure(id);
 	assert_string_equal(json_string_value(json_object_get(m, "number")), "1.1.19");
@@ -399,45 +377,45 @@ static void test_edit(void **state)
 	/* a number once used is refused forever: current, completed, written off */
 	body = json_pack("{s:s, s:s, s:s}", "objective", "3.2", "number", "3.2.1", "title", "x");
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(plan_measure_add(g_model, NULL, g_plan, body, &id2, &err), SK_EEXIST);
+	assert_int_equal(plan_measure_add(g_fx.model, NULL, g_plan, body, &id2, &err), SK_EEXIST);
 	assert_string_equal(err.field, "number");
 	assert_non_null(strstr(err.msg, "never reused"));
 	json_decref(body);
 	body = json_pack("{s:s, s:s, s:s}", "objective", "1.1", "number", "1.1.1", "title", "x");
-	assert_int_equal(plan_measure_add(g_model, NULL, g_plan, body, &id2, &err), SK_EEXIST);
+	assert_int_equal(plan_measure_add(g_fx.model, NULL, g_plan, body, &id2, &err), SK_EEXIST);
 	json_decref(body);
 	/* an explicit never-used number */
 	body = json_pack("{s:s, s:s, s:s, s:[s]}", "objective", "3.2", "number", "3.2.7", "title",
 	                 "Explicit", "responsible", "PTS");
-	assert_int_equal(plan_measure_add(g_model, NULL, g_plan, body, &id2, &err), SK_OK);
+	assert_int_equal(plan_measure_add(g_fx.model, NULL, g_plan, body, &id2, &err), SK_OK);
 	json_decref(body);
 	/* bad adds */
 	body = json_pack("{s:s, s:s}", "objective", "9.9", "title", "x");
-	assert_int_equal(plan_measure_add(g_model, NULL, g_plan, body, &old, &err), SK_EINVAL);
+	assert_int_equal(plan_measure_add(g_fx.model, NULL, g_plan, body, &old, &err), SK_EINVAL);
 	assert_string_equal(err.field, "objective");
 	json_decref(body);
 	body = json_pack("{s:s, s:s, s:s}", "objective", "1.1", "number", "1.2.40", "title", "x");
-	assert_int_equal(plan_measure_add(g_model, NULL, g_plan, body, &old, &err), SK_EINVAL);
+	assert_int_equal(plan_measure_add(g_fx.model, NULL, g_plan, body, &old, &err), SK_EINVAL);
 	assert_string_equal(err.field, "number");
 	json_decref(body);
 	body = json_pack("{s:s, s:s, s:[s]}", "objective", "1.1", "title", "x", "responsible",
 	                 "NASA");
-	assert_int_equal(plan_measure_add(g_model, NULL, g_plan, body, &old, &err), SK_EINVAL);
+	assert_int_equal(plan_measure_add(g_fx.model, NULL, g_plan, body, &old, &err), SK_EINVAL);
 	assert_string_equal(err.field, "responsible[0]");
 	json_decref(body);
 	body = json_pack("{s:s, s:s, s:s}", "objective", "1.1", "title", "x", "period_text",
 	                 "snart");
-	assert_int_equal(plan_measure_add(g_model, NULL, g_plan, body, &old, &err), SK_EINVAL);
+	assert_int_equal(plan_measure_add(g_fx.model, NULL, g_plan, body, &old, &err), SK_EINVAL);
 	assert_string_equal(err.field, "period_text");
 	json_decref(body);
 	body = json_pack("{s:s, s:s}", "objective", "1.1", "title", "x");
-	assert_int_equal(plan_measure_add(g_model, NULL, 99, body, &old, &err), SK_ENOTFOUND);
+	assert_int_equal(plan_measure_add(g_fx.model, NULL, 99, body, &old, &err), SK_ENOTFOUND);
 	json_decref(body);
 
 	/* update */
 	body = json_pack("{s:s, s:s, s:s}", "title", "Ny gemensam övning (reviderad)",
 	                 "period_text", "2022–2024", "marker", "none");
-	assert_int_equal(plan_measure_update(g_model, NULL, id, body, &err), SK_OK);
+	assert_int_equal(plan_measure_update(g_fx.model, NULL, id, body, &err), SK_OK);
 	json_decref(body);
 	m = measure(id);
 	assert_string_equal(json_string_value(json_object_get(m, "title")),
@@ -448,26 +426,27 @@ static void test_edit(void **state)
 	                    "Rad ett.\n\nRad två.");
 	json_decref(m);
 	body = json_object();
-	assert_int_equal(plan_measure_update(g_model, NULL, id, body, &err), SK_EINVAL);
+	assert_int_equal(plan_measure_update(g_fx.model, NULL, id, body, &err), SK_EINVAL);
 	json_decref(body);
 	body = json_pack("{s:s}", "marker", "old");
-	assert_int_equal(plan_measure_update(g_model, NULL, id, body, &err), SK_EINVAL);
+	assert_int_equal(plan_measure_update(g_fx.model, NULL, id, body, &err), SK_EINVAL);
 	assert_string_equal(err.field, "marker");
 	json_decref(body);
 
 	/* complete, write off; then nothing changes them */
-	assert_int_equal(plan_measure_complete(g_model, NULL, id, 2021, &err), SK_EINVAL);
+	assert_int_equal(plan_measure_complete(g_fx.model, NULL, id, 2021, &err), SK_EINVAL);
 	assert_string_equal(err.field, "year"); /* before it started (2022) */
-	assert_int_equal(plan_measure_complete(g_model, NULL, id, 2023, &err), SK_OK);
-	assert_int_equal(plan_measure_complete(g_model, NULL, id, 2023, &err), SK_ERULE);
-	assert_int_equal(plan_measure_write_off(g_model, NULL, id2, 2022, "", &err), SK_EINVAL);
+	assert_int_equal(plan_measure_complete(g_fx.model, NULL, id, 2023, &err), SK_OK);
+	assert_int_equal(plan_measure_complete(g_fx.model, NULL, id, 2023, &err), SK_ERULE);
+	assert_int_equal(plan_measure_write_off(g_fx.model, NULL, id2, 2022, "", &err), SK_EINVAL);
 	assert_string_equal(err.field, "reason");
-	assert_int_equal(plan_measure_write_off(g_model, NULL, id2, 2022, "Uppgår i 3.1.6.", &err),
-	                 SK_OK);
+	assert_int_equal(
+	        plan_measure_write_off(g_fx.model, NULL, id2, 2022, "Uppgår i 3.1.6.", &err),
+	        SK_OK);
 	body = json_pack("{s:s}", "title", "again");
-	assert_int_equal(plan_measure_update(g_model, NULL, id2, body, &err), SK_ERULE);
+	assert_int_equal(plan_measure_update(g_fx.model, NULL, id2, body, &err), SK_ERULE);
 	json_decref(body);
-	assert_int_equal(plan_measure_complete(g_model, NULL, 999999, 2023, &err), SK_ENOTFOUND);
+	assert_int_equal(plan_measure_complete(g_fx.model, NULL, 999999, 2023, &err), SK_ENOTFOUND);
 	m = measure(id2);
 	assert_string_equal(json_string_value(json_object_get(m, "status")), "written_off");
 	assert_string_equal(json_string_value(json_object_get(m, "status_reason")),
@@ -475,17 +454,17 @@ static void test_edit(void **state)
 	json_decref(m);
 	/* and the numbers stay used */
 	body = json_pack("{s:s, s:s, s:s}", "objective", "1.1", "number", "1.1.19", "title", "x");
-	assert_int_equal(plan_measure_add(g_model, NULL, g_plan, body, &old, &err), SK_EEXIST);
+	assert_int_equal(plan_measure_add(g_fx.model, NULL, g_plan, body, &old, &err), SK_EEXIST);
 	json_decref(body);
 	body = json_pack("{s:s, s:s}", "objective", "1.1", "title", "next");
-	assert_int_equal(plan_measure_add(g_model, NULL, g_plan, body, &old, &err), SK_OK);
+	assert_int_equal(plan_measure_add(g_fx.model, NULL, g_plan, body, &old, &err), SK_OK);
 	json_decref(body);
 	m = measure(old);
 	assert_string_equal(json_string_value(json_object_get(m, "number")), "1.1.20");
 	json_decref(m);
 
 	/* the history: added, updated, completed — each carrying the number */
-	h = plan_measure_history(g_model, id);
+	h = plan_measure_history(g_fx.model, id);
 	assert_non_null(h);
 	assert_int_equal(json_array_size(json_object_get(h, "history")), 3);
 	assert_string_equal(json_string_value(json_object_get(
@@ -493,17 +472,17 @@ static void test_edit(void **state)
 	                    "plan.measure.completed");
 	json_decref(h);
 	/* an imported measure's history starts with the import */
-	h = plan_measure_history(g_model, measure_id_of("2.1.4"));
+	h = plan_measure_history(g_fx.model, measure_id_of("2.1.4"));
 	assert_int_equal(json_array_size(json_object_get(h, "history")), 1);
 	assert_string_equal(json_string_value(json_object_get(
 	                            json_array_get(json_object_get(h, "history"), 0), "kind")),
 	                    "plan.imported");
 	json_decref(h);
-	assert_null(plan_measure_history(g_model, 999999));
+	assert_null(plan_measure_history(g_fx.model, 999999));
 
 	/* the export shows the changes and still parses as the format */
 	{
-		json_t *doc = plan_export(g_model, g_plan);
+		json_t *doc = plan_export(g_fx.model, g_plan);
 
 		assert_false(json_equal(doc, g_doc));
 		assert_int_equal(json_array_size(json_object_get(doc, "measures")), 97);
@@ -517,17 +496,18 @@ static void test_rights(void **state)
 	struct principal staff = {.id = 77, .token_id = 3, .roles = ROLE_BIT(ROLE_STAFF)};
 	struct principal nobody = {.id = 78}; /* no grants at all */
 	struct model_err err = {0};
-	uint64_t before = ledger_size();
+	uint64_t before = regfx_ledger_size(&g_fx);
 	json_t *body = json_pack("{s:s, s:s}", "objective", "1.1", "title", "x");
 	int64_t id;
 
 	(void)state;
-	assert_int_equal(plan_import(g_model, &staff, g_doc, &id, &err), SK_EPERM);
-	assert_int_equal(plan_import(g_model, &nobody, g_doc, &id, &err), SK_EPERM);
-	assert_int_equal(plan_measure_add(g_model, &nobody, g_plan, body, &id, &err), SK_EPERM);
-	assert_int_equal(plan_measure_complete(g_model, &staff, measure_id_of("1.1.1"), 2021, &err),
-	                 SK_EPERM);
-	assert_int_equal(ledger_size(), before);
+	assert_int_equal(plan_import(g_fx.model, &staff, g_doc, &id, &err), SK_EPERM);
+	assert_int_equal(plan_import(g_fx.model, &nobody, g_doc, &id, &err), SK_EPERM);
+	assert_int_equal(plan_measure_add(g_fx.model, &nobody, g_plan, body, &id, &err), SK_EPERM);
+	assert_int_equal(
+	        plan_measure_complete(g_fx.model, &staff, measure_id_of("1.1.1"), 2021, &err),
+	        SK_EPERM);
+	assert_int_equal(regfx_ledger_size(&g_fx), before);
 	json_decref(body);
 }
 
@@ -553,7 +533,7 @@ static void test_deadline_boundaries(void **state)
 		now = sk_now_us();
 		assert_int_equal(sk_time_parse(cases[i].now, strlen(cases[i].now), &target), SK_OK);
 		sk_clock_set_offset(target - now);
-		o = plan_deadlines(g_model);
+		o = plan_deadlines(g_fx.model);
 		d = json_array_get(json_object_get(o, "deadlines"), 0);
 		assert_string_equal(json_string_value(json_object_get(d, "due")), cases[i].due);
 		assert_int_equal(count_of(d, "year"), cases[i].year);
@@ -573,9 +553,9 @@ static void test_token_traced(void **state)
 	int64_t id = 0;
 
 	(void)state;
-	assert_int_equal(plan_measure_add(g_model, &tok, g_plan, body, &id, &err), SK_OK);
+	assert_int_equal(plan_measure_add(g_fx.model, &tok, g_plan, body, &id, &err), SK_OK);
 	json_decref(body);
-	h = plan_measure_history(g_model, id);
+	h = plan_measure_history(g_fx.model, id);
 	e = json_array_get(json_object_get(h, "history"), 0);
 	assert_int_equal(count_of(json_object_get(e, "data"), "token_id"), 5);
 	assert_int_equal(count_of(e, "actor"), 1);
@@ -663,8 +643,8 @@ static void test_bad_input(void **state)
 	        {"measures.0", "[]", "measures[0]"},
 	};
 	struct model_err err;
-	uint64_t before = ledger_size();
-	json_t *list = plan_list(g_model);
+	uint64_t before = regfx_ledger_size(&g_fx);
+	json_t *list = plan_list(g_fx.model);
 	size_t nplans = json_array_size(json_object_get(list, "plans"));
 	size_t i, wo = 0, done = 0;
 	json_t *x;
@@ -692,7 +672,7 @@ static void test_bad_input(void **state)
 			json_object_del(parent, last);
 		}
 		memset(&err, 0, sizeof(err));
-		if (plan_import(g_model, NULL, doc, &id, &err) != SK_EINVAL)
+		if (plan_import(g_fx.model, NULL, doc, &id, &err) != SK_EINVAL)
 			fail_msg("case %zu (%s) was not refused", i, bad[i].path);
 		if (strcmp(err.field, bad[i].field) != 0)
 			fail_msg("case %zu (%s): field '%s', expected '%s' (%s)", i, bad[i].path,
@@ -715,14 +695,14 @@ static void test_bad_input(void **state)
 
 		json_object_set_new(json_array_get(json_object_get(doc, "measures"), wo),
 		                    "status_reason", json_null());
-		assert_int_equal(plan_import(g_model, NULL, doc, &id, &err), SK_EINVAL);
+		assert_int_equal(plan_import(g_fx.model, NULL, doc, &id, &err), SK_EINVAL);
 		snprintf(field, sizeof(field), "measures[%zu].status_reason", wo);
 		assert_string_equal(err.field, field);
 		json_decref(doc);
 		doc = json_deep_copy(g_doc);
 		json_object_set_new(json_array_get(json_object_get(doc, "measures"), done),
 		                    "status_year", json_null());
-		assert_int_equal(plan_import(g_model, NULL, doc, &id, &err), SK_EINVAL);
+		assert_int_equal(plan_import(g_fx.model, NULL, doc, &id, &err), SK_EINVAL);
 		snprintf(field, sizeof(field), "measures[%zu].status_year", done);
 		assert_string_equal(err.field, field);
 		json_decref(doc);
@@ -730,17 +710,17 @@ static void test_bad_input(void **state)
 	{
 		json_t *arr = json_array();
 
-		assert_int_equal(plan_import(g_model, NULL, arr, &id, &err), SK_EINVAL);
+		assert_int_equal(plan_import(g_fx.model, NULL, arr, &id, &err), SK_EINVAL);
 		assert_string_equal(err.field, "plan");
 		json_decref(arr);
 	}
 	/* nothing was written */
-	assert_int_equal(ledger_size(), before);
-	list = plan_list(g_model);
+	assert_int_equal(regfx_ledger_size(&g_fx), before);
+	list = plan_list(g_fx.model);
 	assert_int_equal(json_array_size(json_object_get(list, "plans")), nplans);
 	json_decref(list);
 	/* a missing file for the demo import */
-	assert_int_equal(plan_demo_import(g_model, "/nonexistent/plan.json", &id, &err),
+	assert_int_equal(plan_demo_import(g_fx.model, "/nonexistent/plan.json", &id, &err),
 	                 SK_ENOTFOUND);
 }
 
@@ -758,9 +738,9 @@ static void test_second_import_and_replay(void **state)
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/data/handlingsplan-2021.json", test_shared_dir());
-	assert_int_equal(plan_demo_import(g_model, path, &id, &err), SK_OK);
+	assert_int_equal(plan_demo_import(g_fx.model, path, &id, &err), SK_OK);
 	assert_int_equal(id, 2);
-	doc = plan_export(g_model, id);
+	doc = plan_export(g_fx.model, id);
 	buf_init(&b, 4 * 1024 * 1024);
 	assert_int_equal(plan_export_text(doc, &b), SK_OK);
 	assert_int_equal(b.len, g_len);
@@ -769,14 +749,14 @@ static void test_second_import_and_replay(void **state)
 	json_decref(doc);
 	/* the second plan's measures have their own ids, numbers per plan */
 	assert_int_equal(measure_id_of("1.1.1"), 1);
-	model_close(g_model);
-	store_close(g_store); /* flush: the verifier reads the files */
-	g_store = NULL;
+	model_close(g_fx.model);
+	store_close(g_fx.store); /* flush: the verifier reads the files */
+	g_fx.store = NULL;
 	memset(&res, 0, sizeof(res));
-	assert_int_equal(store_verify(g_dir, &o, &res), SK_OK);
-	assert_int_equal(store_open(g_dir, NULL, &g_store), SK_OK);
-	assert_int_equal(model_open(g_store, g_dir, NULL, &g_model), SK_OK);
-	doc = plan_export(g_model, 1);
+	assert_int_equal(store_verify(g_fx.dir, &o, &res), SK_OK);
+	assert_int_equal(store_open(g_fx.dir, NULL, &g_fx.store), SK_OK);
+	assert_int_equal(model_open(g_fx.store, g_fx.dir, NULL, &g_fx.model), SK_OK);
+	doc = plan_export(g_fx.model, 1);
 	assert_non_null(doc);
 	assert_int_equal(json_array_size(json_object_get(doc, "measures")), 98);
 	json_decref(doc);

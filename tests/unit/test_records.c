@@ -8,6 +8,7 @@
  * rebuilds them too and the test does not depend on the documents slice.
  */
 #include "testutil.h"
+#include "regfixture.h"
 
 #include <unistd.h>
 
@@ -20,10 +21,7 @@
 #include "model/records.h"
 #include "store/store.h"
 
-static char g_dir[64];
-static struct store *g_store;
-static struct model *g_model;
-static struct store_reader *g_rd;
+static struct reg_fixture g_fx;
 
 static struct principal chief, ssc, reg, reg_k, admin, staff, auditor;
 
@@ -67,31 +65,11 @@ static const struct store_projection proj_fixture = {
 static void fixture(const char *sql)
 {
 	json_t *d = json_pack("{s:s}", "sql", sql);
-	int rc = store_append(g_store, 0, "fixture.sql", "fixture/1", d, NULL);
+	int rc = store_append(g_fx.store, 0, "fixture.sql", "fixture/1", d, NULL);
 
 	if (rc)
 		fail_msg("fixture %s: %s", sql, sk_strerror(rc));
 	json_decref(d);
-}
-
-static void principal(struct principal *p, const char *name, enum role r, enum clearance c)
-{
-	struct model_new_identity ni = {name, name, c};
-	struct model_err err = {0};
-	char otp[32], today[11], until[11];
-	int64_t gid;
-
-	memset(p, 0, sizeof(*p));
-	assert_int_equal(model_identity_create(g_model, 0, &ni, &p->id, otp, sizeof(otp), &err),
-	                 SK_OK);
-	model_today(today);
-	model_plus_year(today, until);
-	struct model_new_grant g = {p->id, r, "TEST-1", today, role_privileged(r) ? until : NULL};
-	if (model_grant_create(g_model, 0, &g, &gid, &err) != SK_OK)
-		fail_msg("grant %s: %s", name, err.msg);
-	snprintf(p->username, sizeof(p->username), "%s", name);
-	p->roles = ROLE_BIT(r);
-	p->clearance = c;
 }
 
 static int64_t sql_int(const char *sql)
@@ -99,19 +77,11 @@ static int64_t sql_int(const char *sql)
 	struct store_q *q;
 	int64_t v = -1;
 
-	assert_int_equal(store_reader_query(g_rd, sql, &q), SK_OK);
+	assert_int_equal(store_reader_query(g_fx.rd, sql, &q), SK_OK);
 	if (store_q_step(q) == SK_OK)
 		v = store_q_is_null(q, 0) ? -2 : store_q_int(q, 0);
 	store_q_done(q);
 	return v;
-}
-
-static uint64_t ledger_size(void)
-{
-	uint64_t n = 0;
-
-	assert_int_equal(store_reader_size(g_rd, &n), SK_OK);
-	return n;
 }
 
 /* Expects rc == want and, for a refusal, err naming field (NULL: any). Nothing logged on refusal.
@@ -119,7 +89,7 @@ static uint64_t ledger_size(void)
 #define EXPECT(call, want, fld)                                                                    \
 	do {                                                                                       \
 		struct model_err err_ = {0};                                                       \
-		uint64_t before_ = ledger_size();                                                  \
+		uint64_t before_ = regfx_ledger_size(&g_fx);                                       \
 		int rc_;                                                                           \
 		struct model_err *err = &err_;                                                     \
 		rc_ = (call);                                                                      \
@@ -129,49 +99,34 @@ static uint64_t ledger_size(void)
 		if ((want) != SK_OK && (fld) && strcmp(err_.field, (fld) ? (fld) : "") != 0)       \
 			fail_msg("%s: want field '%s', got '%s' (%s)", #call, (fld) ? (fld) : "",  \
 			         err_.field, err_.msg);                                            \
-		if ((want) != SK_OK && ledger_size() != before_)                                   \
+		if ((want) != SK_OK && regfx_ledger_size(&g_fx) != before_)                        \
 			fail_msg("%s: refused, yet the ledger grew", #call);                       \
 		(void)err;                                                                         \
 	} while (0)
 
 static int group_setup(void **state)
 {
-	char vkey[256];
+	char today[11], until[11];
 
 	(void)state;
-	snprintf(g_dir, sizeof(g_dir), "/tmp/skydd-test-rec-XXXXXX");
-	assert_non_null(mkdtemp(g_dir));
-	assert_int_equal(store_init(g_dir, NULL, vkey, sizeof(vkey)), SK_OK);
-	store_clear_projections();
-	assert_int_equal(store_register_projection(&proj_fixture), SK_OK);
-	model_register();
-	assert_int_equal(store_open(g_dir, NULL, &g_store), SK_OK);
-	assert_int_equal(model_open(g_store, g_dir, NULL, &g_model), SK_OK);
-	assert_int_equal(store_reader_open(g_dir, &g_rd), SK_OK);
-	principal(&chief, "chief.one", ROLE_CHIEF, CLEAR_KH);
-	principal(&ssc, "ssc.one", ROLE_SSC, CLEAR_KH);
-	principal(&reg, "reg.one", ROLE_REGISTRAR, CLEAR_H);
-	principal(&reg_k, "reg.two", ROLE_REGISTRAR, CLEAR_K);
-	principal(&admin, "admin.one", ROLE_ADMIN, CLEAR_NONE);
-	principal(&staff, "staff.one", ROLE_STAFF, CLEAR_KH);
-	principal(&auditor, "aud.one", ROLE_AUDITOR, CLEAR_KH);
+	regfx_open(&g_fx, "/tmp/skydd-test-rec-XXXXXX", REGFX_READER | REGFX_CLEAR,
+	           (const struct store_projection *const[]){&proj_fixture, NULL});
+	model_today(today);
+	model_plus_year(today, until); /* the end of privileged grants */
+	regfx_identity(g_fx.model, &chief, "chief.one", ROLE_CHIEF, CLEAR_KH, NULL, until);
+	regfx_identity(g_fx.model, &ssc, "ssc.one", ROLE_SSC, CLEAR_KH, NULL, until);
+	regfx_identity(g_fx.model, &reg, "reg.one", ROLE_REGISTRAR, CLEAR_H, NULL, until);
+	regfx_identity(g_fx.model, &reg_k, "reg.two", ROLE_REGISTRAR, CLEAR_K, NULL, until);
+	regfx_identity(g_fx.model, &admin, "admin.one", ROLE_ADMIN, CLEAR_NONE, NULL, until);
+	regfx_identity(g_fx.model, &staff, "staff.one", ROLE_STAFF, CLEAR_KH, NULL, until);
+	regfx_identity(g_fx.model, &auditor, "aud.one", ROLE_AUDITOR, CLEAR_KH, NULL, until);
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_reader_close(g_rd);
-	model_close(g_model);
-	store_close(g_store);
-	if (getenv("SKYDD_TEST_KEEP")) {
-		print_message("kept %s\n", g_dir);
-		return 0;
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_dir);
-	assert_int_equal(system(cmd), 0);
+	regfx_close(&g_fx);
 	return 0;
 }
 
@@ -183,7 +138,7 @@ static int64_t person_new(const char *name, int64_t identity)
 	struct model_err err = {0};
 	int64_t id = 0;
 
-	if (records_person_create(g_model, &reg, &n, &id, &err))
+	if (records_person_create(g_fx.model, &reg, &n, &id, &err))
 		fail_msg("person %s: %s", name, err.msg);
 	return id;
 }
@@ -194,7 +149,7 @@ static int64_t space_new(const struct principal *p, const char *kind, int class)
 	struct model_err err = {0};
 	int64_t id = 0;
 
-	if (records_space_create(g_model, p, &s, &id, &err))
+	if (records_space_create(g_fx.model, p, &s, &id, &err))
 		fail_msg("space: %s", err.msg);
 	return id;
 }
@@ -205,7 +160,7 @@ static int64_t medium_new(const char *ident, int class, int64_t space, int64_t h
 	struct model_err err = {0};
 	int64_t id = 0;
 
-	if (records_medium_create(g_model, &reg, &n, &id, &err))
+	if (records_medium_create(g_fx.model, &reg, &n, &id, &err))
 		fail_msg("medium %s: %s", ident, err.msg);
 	return id;
 }
@@ -224,38 +179,42 @@ static void test_persons(void **state)
 	char today[11];
 
 	(void)state;
-	EXPECT(records_person_create(g_model, &reg, &n, &id, err), SK_OK, NULL);
+	EXPECT(records_person_create(g_fx.model, &reg, &n, &id, err), SK_OK, NULL);
 	assert_true(id > 0);
-	o = records_person_get(g_model, id);
+	o = records_person_get(g_fx.model, id);
 	assert_string_equal(json_string_value(json_object_get(o, "name")), "Eva Ek");
 	assert_string_equal(json_string_value(json_object_get(o, "status")), "active");
 	assert_true(json_is_null(json_object_get(o, "identity_id")));
 	json_decref(o);
 
 	/* rights and bad input */
-	EXPECT(records_person_create(g_model, &staff, &n, NULL, err), SK_EPERM, NULL);
-	EXPECT(records_person_create(g_model, &auditor, &n, NULL, err), SK_EPERM, NULL);
-	EXPECT(records_person_create(g_model, &admin, &plain, NULL, err), SK_EPERM, "identity_id");
-	EXPECT(records_person_create(g_model, &reg, &bad, NULL, err), SK_EINVAL, "name");
-	EXPECT(records_person_create(g_model, &reg, &ghost, NULL, err), SK_ENOTFOUND,
+	EXPECT(records_person_create(g_fx.model, &staff, &n, NULL, err), SK_EPERM, NULL);
+	EXPECT(records_person_create(g_fx.model, &auditor, &n, NULL, err), SK_EPERM, NULL);
+	EXPECT(records_person_create(g_fx.model, &admin, &plain, NULL, err), SK_EPERM,
+	       "identity_id");
+	EXPECT(records_person_create(g_fx.model, &reg, &bad, NULL, err), SK_EINVAL, "name");
+	EXPECT(records_person_create(g_fx.model, &reg, &ghost, NULL, err), SK_ENOTFOUND,
 	       "identity_id");
 
 	/* an admin records a person with a login; the login is one person's only */
-	EXPECT(records_person_create(g_model, &admin, &linked, &lid, err), SK_OK, NULL);
-	assert_int_equal(records_person_of_identity(g_rd, reg.id), lid);
-	assert_int_equal(records_person_of_identity(g_rd, staff.id), 0);
-	EXPECT(records_person_create(g_model, &ssc, &linked, NULL, err), SK_EEXIST, "identity_id");
-	EXPECT(records_person_update(g_model, &admin, lid, &unlink, err), SK_EPERM, "identity_id");
-	EXPECT(records_person_update(g_model, &admin, id, &rename, err), SK_EPERM, "identity_id");
+	EXPECT(records_person_create(g_fx.model, &admin, &linked, &lid, err), SK_OK, NULL);
+	assert_int_equal(records_person_of_identity(g_fx.rd, reg.id), lid);
+	assert_int_equal(records_person_of_identity(g_fx.rd, staff.id), 0);
+	EXPECT(records_person_create(g_fx.model, &ssc, &linked, NULL, err), SK_EEXIST,
+	       "identity_id");
+	EXPECT(records_person_update(g_fx.model, &admin, lid, &unlink, err), SK_EPERM,
+	       "identity_id");
+	EXPECT(records_person_update(g_fx.model, &admin, id, &rename, err), SK_EPERM,
+	       "identity_id");
 
 	/* update */
-	EXPECT(records_person_update(g_model, &reg, id, &rename, err), SK_OK, NULL);
-	EXPECT(records_person_update(g_model, &reg, id, &nothing, err), SK_EINVAL, NULL);
-	EXPECT(records_person_update(g_model, &reg, 424242, &rename, err), SK_ENOTFOUND, "id");
-	EXPECT(records_person_update(g_model, &staff, id, &rename, err), SK_EPERM, NULL);
-	EXPECT(records_person_update(g_model, &reg, lid, &unlink, err), SK_OK, NULL);
-	assert_int_equal(records_person_of_identity(g_rd, reg.id), 0);
-	o = records_person_get(g_model, id);
+	EXPECT(records_person_update(g_fx.model, &reg, id, &rename, err), SK_OK, NULL);
+	EXPECT(records_person_update(g_fx.model, &reg, id, &nothing, err), SK_EINVAL, NULL);
+	EXPECT(records_person_update(g_fx.model, &reg, 424242, &rename, err), SK_ENOTFOUND, "id");
+	EXPECT(records_person_update(g_fx.model, &staff, id, &rename, err), SK_EPERM, NULL);
+	EXPECT(records_person_update(g_fx.model, &reg, lid, &unlink, err), SK_OK, NULL);
+	assert_int_equal(records_person_of_identity(g_fx.rd, reg.id), 0);
+	o = records_person_get(g_fx.model, id);
 	assert_string_equal(json_string_value(json_object_get(o, "name")), "Eva Ekström");
 	assert_string_equal(json_string_value(json_object_get(o, "unit")), "Enhet 1");
 	json_decref(o);
@@ -266,11 +225,11 @@ static void test_persons(void **state)
 	{
 		struct model_err err = {0};
 
-		assert_int_equal(records_person_end(g_model, &reg, id, NULL, &err), SK_EEXIST);
+		assert_int_equal(records_person_end(g_fx.model, &reg, id, NULL, &err), SK_EEXIST);
 		assert_non_null(strstr(err.msg, "medium"));
 	}
 	struct records_medium move = {NULL, NULL, 0, NULL, -1, sp, 0, 0};
-	EXPECT(records_medium_update(g_model, &reg, med, &move, err), SK_OK, NULL);
+	EXPECT(records_medium_update(g_fx.model, &reg, med, &move, err), SK_OK, NULL);
 	fixture("INSERT INTO document (id, designation, title, class, form, registered_on, status, "
 	        "created_at, created_by, updated_at) VALUES (9001, 'P-1', 'T', 'K', 'physical', "
 	        "'2026-01-01', 'active', 'T', 0, 'T')");
@@ -283,32 +242,32 @@ static void test_persons(void **state)
 		         "created_at, updated_at) VALUES (9001, 9001, 1, 'issued', %lld, 'T', 'T')",
 		         (long long)id);
 		fixture(sql);
-		assert_int_equal(records_person_end(g_model, &reg, id, NULL, &err), SK_EEXIST);
+		assert_int_equal(records_person_end(g_fx.model, &reg, id, NULL, &err), SK_EEXIST);
 		assert_non_null(strstr(err.msg, "copy 9001"));
 		/* a copy made straight into their hands counts too */
 		fixture("UPDATE copy SET state = 'in_register' WHERE id = 9001");
 		memset(&err, 0, sizeof(err));
-		assert_int_equal(records_person_end(g_model, &reg, id, NULL, &err), SK_EEXIST);
+		assert_int_equal(records_person_end(g_fx.model, &reg, id, NULL, &err), SK_EEXIST);
 		assert_non_null(strstr(err.msg, "copy 9001"));
 		fixture("UPDATE copy SET state = 'returned', holder_person_id = NULL WHERE id = "
 		        "9001");
 	}
 	model_today(today);
-	EXPECT(records_person_end(g_model, &reg, id, "2999-01-01", err), SK_EINVAL, "ended_on");
-	EXPECT(records_person_end(g_model, &staff, id, NULL, err), SK_EPERM, NULL);
-	EXPECT(records_person_end(g_model, &reg, id, NULL, err), SK_OK, NULL);
-	EXPECT(records_person_end(g_model, &reg, id, NULL, err), SK_EEXIST, "id");
-	EXPECT(records_person_end(g_model, &reg, 424242, NULL, err), SK_ENOTFOUND, "id");
-	o = records_person_get(g_model, id);
+	EXPECT(records_person_end(g_fx.model, &reg, id, "2999-01-01", err), SK_EINVAL, "ended_on");
+	EXPECT(records_person_end(g_fx.model, &staff, id, NULL, err), SK_EPERM, NULL);
+	EXPECT(records_person_end(g_fx.model, &reg, id, NULL, err), SK_OK, NULL);
+	EXPECT(records_person_end(g_fx.model, &reg, id, NULL, err), SK_EEXIST, "id");
+	EXPECT(records_person_end(g_fx.model, &reg, 424242, NULL, err), SK_ENOTFOUND, "id");
+	o = records_person_get(g_fx.model, id);
 	assert_string_equal(json_string_value(json_object_get(o, "status")), "ended");
 	assert_string_equal(json_string_value(json_object_get(o, "ended_on")), today);
 	json_decref(o);
-	o = records_person_list(g_model, "ended");
+	o = records_person_list(g_fx.model, "ended");
 	assert_true(json_array_size(o) >= 1);
 	json_decref(o);
 	/* an ended person holds nothing new */
 	struct records_medium give = {NULL, NULL, 0, NULL, -1, 0, id, 0};
-	EXPECT(records_medium_update(g_model, &reg, med, &give, err), SK_ERULE, "holder_id");
+	EXPECT(records_medium_update(g_fx.model, &reg, med, &give, err), SK_ERULE, "holder_id");
 }
 
 /* ---- the helpers other slices call ---- */
@@ -335,7 +294,7 @@ static int probe_fn(struct store_tx *tx, void *arg)
 
 static void probe(struct helper_probe *h)
 {
-	assert_int_equal(model_submit(g_model, probe_fn, h, NULL), SK_OK);
+	assert_int_equal(model_submit(g_fx.model, probe_fn, h, NULL), SK_OK);
 }
 
 /* ---- spaces ---- */
@@ -359,26 +318,27 @@ static void test_spaces(void **state)
 	box = space_new(&ssc, "container", CLEAR_H);
 	room = space_new(&ssc, "processing", CLEAR_KH); /* a KH room: not a container */
 	conv = space_new(&chief, "conversation", CLEAR_H);
-	o = records_space_get(g_model, box);
+	o = records_space_get(g_fx.model, box);
 	assert_string_equal(json_string_value(json_object_get(o, "max_class")), "H");
 	assert_int_equal(json_integer_value(json_object_get(o, "decided_by")), ssc.id);
 	assert_string_equal(json_string_value(json_object_get(o, "decision_ref")), "BESLUT-1");
 	json_decref(o);
 
 	/* 5 kap. 10 §: a KH container by the head only */
-	EXPECT(records_space_create(g_model, &ssc, &kh_box, NULL, err), SK_EPERM, "max_class");
-	EXPECT(records_space_create(g_model, &chief, &kh_box, &kh, err), SK_OK, NULL);
-	EXPECT(records_space_create(g_model, &reg, &kh_box, NULL, err), SK_EPERM, NULL);
-	EXPECT(records_space_create(g_model, &admin, &kh_box, NULL, err), SK_EPERM, NULL);
-	EXPECT(records_space_create(g_model, &ssc, &bad_kind, NULL, err), SK_EINVAL, "kind");
-	EXPECT(records_space_create(g_model, &ssc, &no_ref, NULL, err), SK_EINVAL, "decision_ref");
-	EXPECT(records_space_create(g_model, &ssc, &future, NULL, err), SK_EINVAL, "decided_on");
-	EXPECT(records_space_update(g_model, &ssc, box, &up, err), SK_EPERM, "max_class");
-	EXPECT(records_space_update(g_model, &ssc, kh, &rename, err), SK_EPERM, "max_class");
-	EXPECT(records_space_update(g_model, &chief, kh, &rename, err), SK_OK, NULL);
-	EXPECT(records_space_update(g_model, &ssc, box, &nothing, err), SK_EINVAL, NULL);
-	EXPECT(records_space_update(g_model, &ssc, 9999, &rename, err), SK_ENOTFOUND, "id");
-	EXPECT(records_space_update(g_model, &ssc, box, &down_noref, err), SK_EINVAL,
+	EXPECT(records_space_create(g_fx.model, &ssc, &kh_box, NULL, err), SK_EPERM, "max_class");
+	EXPECT(records_space_create(g_fx.model, &chief, &kh_box, &kh, err), SK_OK, NULL);
+	EXPECT(records_space_create(g_fx.model, &reg, &kh_box, NULL, err), SK_EPERM, NULL);
+	EXPECT(records_space_create(g_fx.model, &admin, &kh_box, NULL, err), SK_EPERM, NULL);
+	EXPECT(records_space_create(g_fx.model, &ssc, &bad_kind, NULL, err), SK_EINVAL, "kind");
+	EXPECT(records_space_create(g_fx.model, &ssc, &no_ref, NULL, err), SK_EINVAL,
+	       "decision_ref");
+	EXPECT(records_space_create(g_fx.model, &ssc, &future, NULL, err), SK_EINVAL, "decided_on");
+	EXPECT(records_space_update(g_fx.model, &ssc, box, &up, err), SK_EPERM, "max_class");
+	EXPECT(records_space_update(g_fx.model, &ssc, kh, &rename, err), SK_EPERM, "max_class");
+	EXPECT(records_space_update(g_fx.model, &chief, kh, &rename, err), SK_OK, NULL);
+	EXPECT(records_space_update(g_fx.model, &ssc, box, &nothing, err), SK_EINVAL, NULL);
+	EXPECT(records_space_update(g_fx.model, &ssc, 9999, &rename, err), SK_ENOTFOUND, "id");
+	EXPECT(records_space_update(g_fx.model, &ssc, box, &down_noref, err), SK_EINVAL,
 	       "decision_ref");
 
 	/* helpers */
@@ -399,14 +359,14 @@ static void test_spaces(void **state)
 	/* media need a container or processing room approved for their class */
 	struct records_medium in_conv = {"USB-C1", "usb", CLEAR_K, NULL, 0, conv, 0, 0};
 	struct records_medium too_high = {"USB-C2", "usb", CLEAR_H, NULL, 0, 0, 0, 0};
-	EXPECT(records_medium_create(g_model, &reg, &in_conv, NULL, err), SK_ERULE, "space_id");
+	EXPECT(records_medium_create(g_fx.model, &reg, &in_conv, NULL, err), SK_ERULE, "space_id");
 	med = medium_new("USB-S1", CLEAR_H, box, 0);
 	too_high.space_id = room;
-	EXPECT(records_medium_create(g_model, &reg, &too_high, NULL, err), SK_OK, NULL);
+	EXPECT(records_medium_create(g_fx.model, &reg, &too_high, NULL, err), SK_OK, NULL);
 
 	/* lowering below what it holds, withdrawing while it holds anything: 409 */
-	EXPECT(records_space_update(g_model, &ssc, box, &down, err), SK_EEXIST, "max_class");
-	EXPECT(records_space_withdraw(g_model, &ssc, box, NULL, "flytt", err), SK_EEXIST, "id");
+	EXPECT(records_space_update(g_fx.model, &ssc, box, &down, err), SK_EEXIST, "max_class");
+	EXPECT(records_space_withdraw(g_fx.model, &ssc, box, NULL, "flytt", err), SK_EEXIST, "id");
 	fixture("INSERT INTO document (id, designation, title, class, form, registered_on, status, "
 	        "created_at, created_by, updated_at) VALUES (9002, 'S-1', 'T', 'H', 'physical', "
 	        "'2026-01-01', 'active', 'T', 0, 'T')");
@@ -419,36 +379,36 @@ static void test_spaces(void **state)
 		         (long long)box);
 		fixture(sql);
 	}
-	EXPECT(records_medium_end(g_model, &reg, med, "decommission",
+	EXPECT(records_medium_end(g_fx.model, &reg, med, "decommission",
 	                          &(struct records_medium_end){.method = "kross"}, NULL, err),
 	       SK_OK, NULL);
 	{
 		struct model_err err = {0};
 
-		assert_int_equal(records_space_withdraw(g_model, &ssc, box, NULL, "flytt", &err),
+		assert_int_equal(records_space_withdraw(g_fx.model, &ssc, box, NULL, "flytt", &err),
 		                 SK_EEXIST);
 		assert_non_null(strstr(err.msg, "copy 9002"));
 		assert_null(strstr(err.msg, "medium"));
 	}
 	fixture("UPDATE copy SET state = 'destroyed' WHERE id = 9002");
-	EXPECT(records_space_withdraw(g_model, &ssc, box, NULL, NULL, err), SK_EINVAL, "reason");
-	EXPECT(records_space_withdraw(g_model, &reg, box, NULL, "flytt", err), SK_EPERM, NULL);
-	EXPECT(records_space_update(g_model, &ssc, box, &down, err), SK_OK, NULL);
-	EXPECT(records_space_withdraw(g_model, &ssc, box, NULL, "flytt", err), SK_OK, NULL);
-	EXPECT(records_space_withdraw(g_model, &ssc, box, NULL, "flytt", err), SK_EEXIST, "id");
-	EXPECT(records_space_update(g_model, &ssc, box, &rename, err), SK_EEXIST, "id");
-	EXPECT(records_space_withdraw(g_model, &ssc, kh, NULL, "flytt", err), SK_EPERM,
+	EXPECT(records_space_withdraw(g_fx.model, &ssc, box, NULL, NULL, err), SK_EINVAL, "reason");
+	EXPECT(records_space_withdraw(g_fx.model, &reg, box, NULL, "flytt", err), SK_EPERM, NULL);
+	EXPECT(records_space_update(g_fx.model, &ssc, box, &down, err), SK_OK, NULL);
+	EXPECT(records_space_withdraw(g_fx.model, &ssc, box, NULL, "flytt", err), SK_OK, NULL);
+	EXPECT(records_space_withdraw(g_fx.model, &ssc, box, NULL, "flytt", err), SK_EEXIST, "id");
+	EXPECT(records_space_update(g_fx.model, &ssc, box, &rename, err), SK_EEXIST, "id");
+	EXPECT(records_space_withdraw(g_fx.model, &ssc, kh, NULL, "flytt", err), SK_EPERM,
 	       "max_class");
-	EXPECT(records_space_withdraw(g_model, &chief, kh, NULL, "flytt", err), SK_OK, NULL);
+	EXPECT(records_space_withdraw(g_fx.model, &chief, kh, NULL, "flytt", err), SK_OK, NULL);
 	h = (struct helper_probe){.space = box, .cls = CLEAR_BH};
 	probe(&h);
 	assert_int_equal(h.holds_rc, SK_ERULE); /* withdrawn */
-	o = records_space_get(g_model, box);
+	o = records_space_get(g_fx.model, box);
 	assert_string_equal(json_string_value(json_object_get(o, "status")), "withdrawn");
 	assert_string_equal(json_string_value(json_object_get(o, "max_class")), "BH");
 	assert_string_equal(json_string_value(json_object_get(o, "decision_ref")), "B-3");
 	json_decref(o);
-	o = records_space_list(g_model, "container", "approved");
+	o = records_space_list(g_fx.model, "container", "approved");
 	for (size_t i = 0; i < json_array_size(o); i++)
 		assert_string_equal(
 		        json_string_value(json_object_get(json_array_get(o, i), "kind")),
@@ -474,13 +434,14 @@ static void test_systems_distributors(void **state)
 	json_t *o;
 
 	(void)state;
-	EXPECT(records_system_create(g_model, &ssc, &s, &sid, err), SK_OK, NULL);
-	EXPECT(records_system_create(g_model, &reg, &s, NULL, err), SK_EPERM, NULL);
-	EXPECT(records_system_create(g_model, &chief, &s, NULL, err), SK_EPERM, NULL);
-	EXPECT(records_system_create(g_model, &ssc, &dup, NULL, err), SK_EEXIST, "name");
-	EXPECT(records_system_create(g_model, &ssc, &noclass, NULL, err), SK_EINVAL, "max_class");
-	EXPECT(records_system_update(g_model, &ssc, sid, &badstatus, err), SK_EINVAL, "status");
-	EXPECT(records_system_update(g_model, &ssc, 9999, &withdraw, err), SK_ENOTFOUND, "id");
+	EXPECT(records_system_create(g_fx.model, &ssc, &s, &sid, err), SK_OK, NULL);
+	EXPECT(records_system_create(g_fx.model, &reg, &s, NULL, err), SK_EPERM, NULL);
+	EXPECT(records_system_create(g_fx.model, &chief, &s, NULL, err), SK_EPERM, NULL);
+	EXPECT(records_system_create(g_fx.model, &ssc, &dup, NULL, err), SK_EEXIST, "name");
+	EXPECT(records_system_create(g_fx.model, &ssc, &noclass, NULL, err), SK_EINVAL,
+	       "max_class");
+	EXPECT(records_system_update(g_fx.model, &ssc, sid, &badstatus, err), SK_EINVAL, "status");
+	EXPECT(records_system_update(g_fx.model, &ssc, 9999, &withdraw, err), SK_ENOTFOUND, "id");
 
 	h = (struct helper_probe){.system = sid, .cls = CLEAR_K};
 	probe(&h);
@@ -494,38 +455,39 @@ static void test_systems_distributors(void **state)
 		int64_t box = space_new(&ssc, "container", CLEAR_H);
 		struct records_medium m = {"DISK-S1", "disk", CLEAR_H, NULL, 1, box, 0, sid};
 
-		EXPECT(records_medium_create(g_model, &reg, &m, NULL, err), SK_ERULE, "system_id");
+		EXPECT(records_medium_create(g_fx.model, &reg, &m, NULL, err), SK_ERULE,
+		       "system_id");
 		m.class = CLEAR_K;
-		EXPECT(records_medium_create(g_model, &reg, &m, NULL, err), SK_OK, NULL);
+		EXPECT(records_medium_create(g_fx.model, &reg, &m, NULL, err), SK_OK, NULL);
 	}
 
-	EXPECT(records_system_update(g_model, &ssc, sid, &withdraw, err), SK_OK, NULL);
+	EXPECT(records_system_update(g_fx.model, &ssc, sid, &withdraw, err), SK_OK, NULL);
 	h.cls = CLEAR_BH;
 	probe(&h);
 	assert_int_equal(h.system_rc, SK_ERULE);
 	h.system = 9999;
 	probe(&h);
 	assert_int_equal(h.system_rc, SK_ENOTFOUND);
-	o = records_system_get(g_model, sid);
+	o = records_system_get(g_fx.model, sid);
 	assert_string_equal(json_string_value(json_object_get(o, "status")), "withdrawn");
 	assert_string_equal(json_string_value(json_object_get(o, "decision_ref")), "IS-1");
 	json_decref(o);
 
-	EXPECT(records_distributor_create(g_model, &ssc, &d, &did, err), SK_OK, NULL);
-	EXPECT(records_distributor_create(g_model, &ssc, &d2, &did2, err), SK_OK, NULL);
-	EXPECT(records_distributor_create(g_model, &reg, &d, NULL, err), SK_EPERM, NULL);
-	EXPECT(records_distributor_create(g_model, &ssc, &d, NULL, err), SK_EEXIST, "name");
-	EXPECT(records_distributor_update(g_model, &ssc, did, &rename, err), SK_EEXIST, "name");
+	EXPECT(records_distributor_create(g_fx.model, &ssc, &d, &did, err), SK_OK, NULL);
+	EXPECT(records_distributor_create(g_fx.model, &ssc, &d2, &did2, err), SK_OK, NULL);
+	EXPECT(records_distributor_create(g_fx.model, &reg, &d, NULL, err), SK_EPERM, NULL);
+	EXPECT(records_distributor_create(g_fx.model, &ssc, &d, NULL, err), SK_EEXIST, "name");
+	EXPECT(records_distributor_update(g_fx.model, &ssc, did, &rename, err), SK_EEXIST, "name");
 	h = (struct helper_probe){.distributor = did};
 	probe(&h);
 	assert_int_equal(h.distributor_rc, SK_OK);
-	EXPECT(records_distributor_update(g_model, &ssc, did, &dwithdraw, err), SK_OK, NULL);
+	EXPECT(records_distributor_update(g_fx.model, &ssc, did, &dwithdraw, err), SK_OK, NULL);
 	probe(&h);
 	assert_int_equal(h.distributor_rc, SK_ERULE);
 	h.distributor = 9999;
 	probe(&h);
 	assert_int_equal(h.distributor_rc, SK_ENOTFOUND);
-	o = records_distributor_list(g_model);
+	o = records_distributor_list(g_fx.model);
 	assert_true(json_array_size(o) >= 2);
 	json_decref(o);
 }
@@ -554,53 +516,54 @@ static void test_media(void **state)
 
 	(void)state;
 	med = medium_new("USB-0001", CLEAR_H, box, 0);
-	o = records_medium_get(g_model, &reg, med);
+	o = records_medium_get(g_fx.model, &reg, med);
 	assert_non_null(o);
 	assert_string_equal(json_string_value(json_object_get(o, "marking")), "H USB-0001");
 	assert_string_equal(json_string_value(json_object_get(o, "state")), "in_use");
 	assert_int_equal(json_integer_value(json_object_get(o, "space_id")), box);
 	json_decref(o);
 	/* clearance: a K reader does not see an H medium, in lists or one by one */
-	assert_null(records_medium_get(g_model, &reg_k, med));
-	l = records_medium_list(g_model, &reg_k, NULL);
+	assert_null(records_medium_get(g_fx.model, &reg_k, med));
+	l = records_medium_list(g_fx.model, &reg_k, NULL);
 	for (size_t i = 0; i < json_array_size(l); i++)
 		assert_int_not_equal(
 		        json_integer_value(json_object_get(json_array_get(l, i), "id")), med);
 	json_decref(l);
-	l = records_medium_list(g_model, &admin, NULL);
+	l = records_medium_list(g_fx.model, &admin, NULL);
 	assert_int_equal(json_array_size(l), 0);
 	json_decref(l);
-	EXPECT(records_medium_update(g_model, &reg_k, med, &hand, err), SK_ENOTFOUND, "id");
+	EXPECT(records_medium_update(g_fx.model, &reg_k, med, &hand, err), SK_ENOTFOUND, "id");
 
 	/* bad input and rules */
-	EXPECT(records_medium_create(g_model, &reg, &both, NULL, err), SK_EINVAL, "space_id");
-	EXPECT(records_medium_create(g_model, &reg, &neither, NULL, err), SK_EINVAL, "space_id");
-	EXPECT(records_medium_create(g_model, &reg, &badtype, NULL, err), SK_EINVAL, "type");
-	EXPECT(records_medium_create(g_model, &reg, &kh, NULL, err), SK_EPERM, "class");
-	EXPECT(records_medium_create(g_model, &ssc, &kh, NULL, err), SK_ERULE, "space_id");
-	EXPECT(records_medium_create(g_model, &reg, &above, NULL, err), SK_ERULE, "space_id");
-	EXPECT(records_medium_create(g_model, &reg, &noone, NULL, err), SK_ENOTFOUND, "holder_id");
-	EXPECT(records_medium_create(g_model, &staff, &above, NULL, err), SK_EPERM, NULL);
-	EXPECT(records_medium_create(g_model, &auditor, &above, NULL, err), SK_EPERM, NULL);
+	EXPECT(records_medium_create(g_fx.model, &reg, &both, NULL, err), SK_EINVAL, "space_id");
+	EXPECT(records_medium_create(g_fx.model, &reg, &neither, NULL, err), SK_EINVAL, "space_id");
+	EXPECT(records_medium_create(g_fx.model, &reg, &badtype, NULL, err), SK_EINVAL, "type");
+	EXPECT(records_medium_create(g_fx.model, &reg, &kh, NULL, err), SK_EPERM, "class");
+	EXPECT(records_medium_create(g_fx.model, &ssc, &kh, NULL, err), SK_ERULE, "space_id");
+	EXPECT(records_medium_create(g_fx.model, &reg, &above, NULL, err), SK_ERULE, "space_id");
+	EXPECT(records_medium_create(g_fx.model, &reg, &noone, NULL, err), SK_ENOTFOUND,
+	       "holder_id");
+	EXPECT(records_medium_create(g_fx.model, &staff, &above, NULL, err), SK_EPERM, NULL);
+	EXPECT(records_medium_create(g_fx.model, &auditor, &above, NULL, err), SK_EPERM, NULL);
 	{
 		struct records_medium dup = {"USB-0001", "usb", CLEAR_K, NULL, 0, box, 0, 0};
 
-		EXPECT(records_medium_create(g_model, &reg, &dup, NULL, err), SK_EEXIST,
+		EXPECT(records_medium_create(g_fx.model, &reg, &dup, NULL, err), SK_EEXIST,
 		       "identifier");
 	}
 
 	/* update: hand over, move, relabel */
-	EXPECT(records_medium_update(g_model, &reg, med, &hand, err), SK_OK, NULL);
-	o = records_medium_get(g_model, &reg, med);
+	EXPECT(records_medium_update(g_fx.model, &reg, med, &hand, err), SK_OK, NULL);
+	o = records_medium_get(g_fx.model, &reg, med);
 	assert_true(json_is_null(json_object_get(o, "space_id")));
 	assert_int_equal(json_integer_value(json_object_get(o, "holder_id")), holder);
 	json_decref(o);
 	m2 = medium_new("USB-0002", CLEAR_K, low, 0);
-	EXPECT(records_medium_update(g_model, &reg, m2, &raise, err), SK_ERULE, "space_id");
+	EXPECT(records_medium_update(g_fx.model, &reg, m2, &raise, err), SK_ERULE, "space_id");
 	raise.space_id = box;
-	EXPECT(records_medium_update(g_model, &reg, m2, &raise, err), SK_OK, NULL);
-	EXPECT(records_medium_update(g_model, &reg, m2, &relabel, err), SK_OK, NULL);
-	o = records_medium_get(g_model, &reg, m2);
+	EXPECT(records_medium_update(g_fx.model, &reg, m2, &raise, err), SK_OK, NULL);
+	EXPECT(records_medium_update(g_fx.model, &reg, m2, &relabel, err), SK_OK, NULL);
+	o = records_medium_get(g_fx.model, &reg, m2);
 	assert_string_equal(json_string_value(json_object_get(o, "class")), "H");
 	assert_string_equal(json_string_value(json_object_get(o, "type")), "disk");
 	assert_string_equal(json_string_value(json_object_get(o, "marking")), "H FIXED-1");
@@ -610,22 +573,22 @@ static void test_media(void **state)
 	{
 		struct records_medium nothing = {NULL, NULL, 0, NULL, -1, 0, 0, 0};
 
-		EXPECT(records_medium_update(g_model, &reg, m2, &nothing, err), SK_EINVAL, NULL);
+		EXPECT(records_medium_update(g_fx.model, &reg, m2, &nothing, err), SK_EINVAL, NULL);
 	}
 
 	/* decommission, reuse (3 kap. 24 §) */
-	EXPECT(records_medium_end(g_model, &reg, m2, "decommission", &nomethod, NULL, err),
+	EXPECT(records_medium_end(g_fx.model, &reg, m2, "decommission", &nomethod, NULL, err),
 	       SK_EINVAL, "method");
-	EXPECT(records_medium_end(g_model, &staff, m2, "decommission", &method, NULL, err),
+	EXPECT(records_medium_end(g_fx.model, &staff, m2, "decommission", &method, NULL, err),
 	       SK_EPERM, NULL);
-	EXPECT(records_medium_end(g_model, &reg, m2, "decommission", &method, NULL, err), SK_OK,
+	EXPECT(records_medium_end(g_fx.model, &reg, m2, "decommission", &method, NULL, err), SK_OK,
 	       NULL);
-	EXPECT(records_medium_end(g_model, &reg, m2, "decommission", &method, NULL, err), SK_EEXIST,
-	       "id");
-	EXPECT(records_medium_end(g_model, &reg, m2, "lost", &lost, NULL, err), SK_EEXIST, "id");
-	EXPECT(records_medium_update(g_model, &reg, m2, &relabel, err), SK_EEXIST, "id");
-	EXPECT(records_medium_end(g_model, &reg, m2, "reuse", &method, NULL, err), SK_OK, NULL);
-	o = records_medium_get(g_model, &reg, m2);
+	EXPECT(records_medium_end(g_fx.model, &reg, m2, "decommission", &method, NULL, err),
+	       SK_EEXIST, "id");
+	EXPECT(records_medium_end(g_fx.model, &reg, m2, "lost", &lost, NULL, err), SK_EEXIST, "id");
+	EXPECT(records_medium_update(g_fx.model, &reg, m2, &relabel, err), SK_EEXIST, "id");
+	EXPECT(records_medium_end(g_fx.model, &reg, m2, "reuse", &method, NULL, err), SK_OK, NULL);
+	o = records_medium_get(g_fx.model, &reg, m2);
 	assert_string_equal(json_string_value(json_object_get(o, "state")), "reused");
 	assert_string_equal(json_string_value(json_object_get(o, "end_method")), "överskrivning");
 	assert_int_equal(json_integer_value(json_object_get(o, "ended_by")), reg.id);
@@ -633,23 +596,24 @@ static void test_media(void **state)
 
 	/* destroy (3 kap. 22–23 §§): a record with performer and witness */
 	m3 = medium_new("USB-0003", CLEAR_K, box, 0);
-	EXPECT(records_medium_end(g_model, &reg, m3, "destroy", &destroy, NULL, err), SK_EINVAL,
+	EXPECT(records_medium_end(g_fx.model, &reg, m3, "destroy", &destroy, NULL, err), SK_EINVAL,
 	       "performer_id");
 	destroy.performer_id = 424242;
-	EXPECT(records_medium_end(g_model, &reg, m3, "destroy", &destroy, NULL, err), SK_ENOTFOUND,
-	       "performer_id");
+	EXPECT(records_medium_end(g_fx.model, &reg, m3, "destroy", &destroy, NULL, err),
+	       SK_ENOTFOUND, "performer_id");
 	destroy.performer_id = holder;
 	destroy.witness_id = holder;
-	EXPECT(records_medium_end(g_model, &reg, m3, "destroy", &destroy, NULL, err), SK_EINVAL,
+	EXPECT(records_medium_end(g_fx.model, &reg, m3, "destroy", &destroy, NULL, err), SK_EINVAL,
 	       "witness_id");
 	destroy.witness_id = witness;
 	destroy.on = "2999-12-31";
-	EXPECT(records_medium_end(g_model, &reg, m3, "destroy", &destroy, NULL, err), SK_EINVAL,
+	EXPECT(records_medium_end(g_fx.model, &reg, m3, "destroy", &destroy, NULL, err), SK_EINVAL,
 	       "destroyed_on");
 	destroy.on = "2026-01-05";
-	EXPECT(records_medium_end(g_model, &reg, m3, "destroy", &destroy, &out, err), SK_OK, NULL);
+	EXPECT(records_medium_end(g_fx.model, &reg, m3, "destroy", &destroy, &out, err), SK_OK,
+	       NULL);
 	assert_true(out > 0);
-	o = records_medium_get(g_model, &reg, m3);
+	o = records_medium_get(g_fx.model, &reg, m3);
 	assert_string_equal(json_string_value(json_object_get(o, "state")), "destroyed");
 	assert_int_equal(json_integer_value(
 	                         json_object_get(json_object_get(o, "destruction"), "witness_id")),
@@ -665,15 +629,15 @@ static void test_media(void **state)
 		        (long long)out, (long long)m3, (long long)reg.id);
 		assert_int_equal(sql_int(sql), 1);
 	}
-	EXPECT(records_medium_end(g_model, &reg, m3, "destroy", &destroy, NULL, err), SK_EEXIST,
+	EXPECT(records_medium_end(g_fx.model, &reg, m3, "destroy", &destroy, NULL, err), SK_EEXIST,
 	       "id");
 
 	/* lost: opens a lost case */
 	m4 = medium_new("USB-0004", CLEAR_K, 0, holder);
-	EXPECT(records_medium_end(g_model, &reg, m4, "lost", &(struct records_medium_end){0}, NULL,
-	                          err),
+	EXPECT(records_medium_end(g_fx.model, &reg, m4, "lost", &(struct records_medium_end){0},
+	                          NULL, err),
 	       SK_EINVAL, "note");
-	EXPECT(records_medium_end(g_model, &reg, m4, "lost", &lost, &out, err), SK_OK, NULL);
+	EXPECT(records_medium_end(g_fx.model, &reg, m4, "lost", &lost, &out, err), SK_OK, NULL);
 	{
 		char sql[256];
 
@@ -683,24 +647,25 @@ static void test_media(void **state)
 		         (long long)out, (long long)m4);
 		assert_int_equal(sql_int(sql), 1);
 	}
-	o = records_medium_get(g_model, &reg, m4);
+	o = records_medium_get(g_fx.model, &reg, m4);
 	assert_string_equal(json_string_value(json_object_get(o, "state")), "lost");
 	assert_int_equal(json_array_size(json_object_get(o, "lost_cases")), 1);
 	json_decref(o);
-	EXPECT(records_medium_end(g_model, &reg, m4, "bogus", &lost, NULL, err), SK_EINVAL, NULL);
+	EXPECT(records_medium_end(g_fx.model, &reg, m4, "bogus", &lost, NULL, err), SK_EINVAL,
+	       NULL);
 	/* found again (the inventory slice resolves the case): back in use, then lost for good */
-	EXPECT(inventory_lost_resolve(g_model, &reg, out, true, "hittad", err), SK_OK, NULL);
-	o = records_medium_get(g_model, &reg, m4);
+	EXPECT(inventory_lost_resolve(g_fx.model, &reg, out, true, "hittad", err), SK_OK, NULL);
+	o = records_medium_get(g_fx.model, &reg, m4);
 	assert_string_equal(json_string_value(json_object_get(o, "state")), "in_use");
 	json_decref(o);
-	EXPECT(records_medium_end(g_model, &reg, m4, "lost", &lost, &out, err), SK_OK, NULL);
-	l = records_medium_list(g_model, &reg, "lost");
+	EXPECT(records_medium_end(g_fx.model, &reg, m4, "lost", &lost, &out, err), SK_OK, NULL);
+	l = records_medium_list(g_fx.model, &reg, "lost");
 	assert_int_equal(json_array_size(l), 1);
 	json_decref(l);
 	/* a lost medium is no longer held: its holder may end */
-	EXPECT(records_medium_end(g_model, &reg, med, "decommission", &method, NULL, err), SK_OK,
+	EXPECT(records_medium_end(g_fx.model, &reg, med, "decommission", &method, NULL, err), SK_OK,
 	       NULL);
-	EXPECT(records_person_end(g_model, &reg, holder, NULL, err), SK_OK, NULL);
+	EXPECT(records_person_end(g_fx.model, &reg, holder, NULL, err), SK_OK, NULL);
 }
 
 /* ---- a service token's acts are traceable to the token ---- */
@@ -723,8 +688,8 @@ static void test_token_traced(void **state)
 
 	(void)state;
 	tok.token_id = 77;
-	EXPECT(records_person_create(g_model, &tok, &n, NULL, err), SK_OK, NULL);
-	assert_int_equal(store_reader_log(g_rd, &f, last_entry, &e), SK_OK);
+	EXPECT(records_person_create(g_fx.model, &tok, &n, NULL, err), SK_OK, NULL);
+	assert_int_equal(store_reader_log(g_fx.rd, &f, last_entry, &e), SK_OK);
 	assert_non_null(e);
 	assert_string_equal(json_string_value(json_object_get(e, "kind")), "person.created");
 	assert_int_equal(
@@ -732,7 +697,7 @@ static void test_token_traced(void **state)
 	json_decref(e);
 	/* a token acts with its own roles */
 	tok.roles = ROLE_BIT(ROLE_STAFF);
-	EXPECT(records_person_create(g_model, &tok, &n, NULL, err), SK_EPERM, NULL);
+	EXPECT(records_person_create(g_fx.model, &tok, &n, NULL, err), SK_EPERM, NULL);
 }
 
 /* ---- replay equality after a long random sequence ---- */
@@ -761,43 +726,43 @@ static void test_replay_random(void **state)
 		case 0: {
 			struct records_person n = {name, "U", rand_r(&seed) % 3 ? 0 : a};
 
-			rc = records_person_create(g_model, p, &n, NULL, &err);
+			rc = records_person_create(g_fx.model, p, &n, NULL, &err);
 			break;
 		}
 		case 1: {
 			struct records_person n = {rand_r(&seed) % 2 ? name : NULL, "U2",
 			                           rand_r(&seed) % 3 - 1};
 
-			rc = records_person_update(g_model, p, a, &n, &err);
+			rc = records_person_update(g_fx.model, p, a, &n, &err);
 			break;
 		}
 		case 2:
-			rc = records_person_end(g_model, p, a, NULL, &err);
+			rc = records_person_end(g_fx.model, p, a, NULL, &err);
 			break;
 		case 3: {
 			struct records_space s = {
 			        kinds[rand_r(&seed) % 3], name, "L", cls, NULL, "B"};
 
-			rc = records_space_create(g_model, p, &s, NULL, &err);
+			rc = records_space_create(g_fx.model, p, &s, NULL, &err);
 			break;
 		}
 		case 4: {
 			struct records_space s = {NULL, NULL, rand_r(&seed) % 2 ? "L2" : NULL,
 			                          cls,  NULL, "B2"};
 
-			rc = records_space_update(g_model, p, a, &s, &err);
+			rc = records_space_update(g_fx.model, p, a, &s, &err);
 			break;
 		}
 		case 5:
-			rc = records_space_withdraw(g_model, p, a, NULL, "r", &err);
+			rc = records_space_withdraw(g_fx.model, p, a, NULL, "r", &err);
 			break;
 		case 6: {
 			struct records_system s = {name, cls, "S", NULL};
 
 			rc = rand_r(&seed) % 2
-			             ? records_system_create(g_model, p, &s, NULL, &err)
+			             ? records_system_create(g_fx.model, p, &s, NULL, &err)
 			             : records_system_update(
-			                       g_model, p, a,
+			                       g_fx.model, p, a,
 			                       &(struct records_system){NULL, cls, NULL,
 			                                                rand_r(&seed) % 2
 			                                                        ? "withdrawn"
@@ -809,8 +774,8 @@ static void test_replay_random(void **state)
 			struct records_distributor d = {name, "c", "d", NULL};
 
 			rc = rand_r(&seed) % 2
-			             ? records_distributor_create(g_model, p, &d, NULL, &err)
-			             : records_distributor_update(g_model, p, a,
+			             ? records_distributor_create(g_fx.model, p, &d, NULL, &err)
+			             : records_distributor_update(g_fx.model, p, a,
 			                                          &(struct records_distributor){
 			                                                  NULL, "c2", NULL, NULL},
 			                                          &err);
@@ -829,7 +794,7 @@ static void test_replay_random(void **state)
 
 			if (!m.space_id)
 				m.holder_id = b;
-			rc = records_medium_create(g_model, p, &m, NULL, &err);
+			rc = records_medium_create(g_fx.model, p, &m, NULL, &err);
 			break;
 		}
 		default: {
@@ -843,10 +808,10 @@ static void test_replay_random(void **state)
 
 				if (!m.space_id)
 					m.holder_id = b;
-				rc = records_medium_update(g_model, p, a, &m, &err);
+				rc = records_medium_update(g_fx.model, p, a, &m, &err);
 			} else {
-				rc = records_medium_end(g_model, p, a, ends[rand_r(&seed) % 4], &e,
-				                        NULL, &err);
+				rc = records_medium_end(g_fx.model, p, a, ends[rand_r(&seed) % 4],
+				                        &e, NULL, &err);
 			}
 			break;
 		}
@@ -861,19 +826,19 @@ static void test_replay_random(void **state)
 	assert_true(ok > 200);
 
 	memset(&r, 0, sizeof(r));
-	rc = store_verify(g_dir, &o, &r);
+	rc = store_verify(g_fx.dir, &o, &r);
 	if (rc != SK_OK)
 		fail_msg("verify --replay: %s: %s", sk_strerror(rc), r.problem);
 
 	/* a medium changed behind the ledger's back is found by the replay */
-	snprintf(path, sizeof(path), "%s/skydd.db", g_dir);
+	snprintf(path, sizeof(path), "%s/skydd.db", g_fx.dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	sqlite3_busy_timeout(db, 5000);
 	assert_int_equal(sqlite3_exec(db, "UPDATE medium SET marking = marking || 'X' WHERE id = 1",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);
 	memset(&r, 0, sizeof(r));
-	rc = store_verify(g_dir, &o, &r);
+	rc = store_verify(g_fx.dir, &o, &r);
 	assert_int_equal(sqlite3_exec(db,
 	                              "UPDATE medium SET marking = substr(marking, 1, "
 	                              "length(marking) - 1) WHERE id = 1",
@@ -884,7 +849,7 @@ static void test_replay_random(void **state)
 		fail_msg("a changed medium row: want SK_EVERIFY naming the table, got %s: %s",
 		         sk_strerror(rc), r.problem);
 	memset(&r, 0, sizeof(r));
-	rc = store_verify(g_dir, &o, &r);
+	rc = store_verify(g_fx.dir, &o, &r);
 	if (rc != SK_OK)
 		fail_msg("verify after restoring: %s: %s", sk_strerror(rc), r.problem);
 }

@@ -12,6 +12,7 @@
  * applied with plain SQL to a copy of the instance.
  */
 #include "testutil.h"
+#include "regfixture.h"
 
 #include <jansson.h>
 #include <sqlite3.h>
@@ -21,10 +22,7 @@
 #include "rules/rules.h"
 #include "store/store.h"
 
-static char g_dir[64];
-static struct store *g_store;
-static struct model *g_model;
-static struct store_reader *g_rd;
+static struct reg_fixture g_fx;
 static struct principal chief, ssc, reg, adm;
 
 #define DAY_US (86400 * INT64_C(1000000))
@@ -100,7 +98,7 @@ static void doc_fixture(int64_t doc, const char *sql)
 	expand(sql, buf, sizeof(buf));
 	snprintf(object, sizeof(object), "document/%lld", (long long)doc);
 	d = json_pack("{s:s}", "sql", buf);
-	if (store_append(g_store, 0, "document.fixture.sql", object, d, NULL) != SK_OK)
+	if (store_append(g_fx.store, 0, "document.fixture.sql", object, d, NULL) != SK_OK)
 		fail_msg("fixture failed: %s", buf);
 	json_decref(d);
 }
@@ -112,7 +110,7 @@ static void fixture(const char *sql)
 
 	expand(sql, buf, sizeof(buf));
 	d = json_pack("{s:s}", "sql", buf);
-	if (store_append(g_store, 0, "fixture.sql", "fixture/1", d, NULL) != SK_OK)
+	if (store_append(g_fx.store, 0, "fixture.sql", "fixture/1", d, NULL) != SK_OK)
 		fail_msg("fixture failed: %s", buf);
 	json_decref(d);
 }
@@ -126,14 +124,15 @@ static void principal(struct principal *p, const char *name, enum role r, const 
 	int64_t gid;
 
 	memset(p, 0, sizeof(*p));
-	assert_int_equal(model_identity_create(g_model, 0, &ni, &p->id, otp, sizeof(otp), &err),
+	assert_int_equal(model_identity_create(g_fx.model, 0, &ni, &p->id, otp, sizeof(otp), &err),
 	                 SK_OK);
-	assert_int_equal(model_identity_set_credentials(g_model, p->id, "correct horse battery 9",
-	                                                secret, sizeof(secret)),
+	assert_int_equal(model_identity_set_credentials(g_fx.model, p->id,
+	                                                "correct horse battery 9", secret,
+	                                                sizeof(secret)),
 	                 SK_OK);
 	model_today(today);
 	struct model_new_grant g = {p->id, r, "TEST-1", today, until};
-	assert_int_equal(model_grant_create(g_model, 0, &g, &gid, &err), SK_OK);
+	assert_int_equal(model_grant_create(g_fx.model, 0, &g, &gid, &err), SK_OK);
 	snprintf(p->username, sizeof(p->username), "%s", name);
 	p->roles = ROLE_BIT(r);
 	p->clearance = CLEAR_KH;
@@ -277,19 +276,12 @@ static const struct {
 
 static int group_setup(void **state)
 {
-	char vkey[256], today[11], until[11];
+	char today[11], until[11];
 
 	(void)state;
-	snprintf(g_dir, sizeof(g_dir), "/tmp/skydd-test-rules-XXXXXX");
-	assert_non_null(mkdtemp(g_dir));
-	assert_int_equal(store_init(g_dir, NULL, vkey, sizeof(vkey)), SK_OK);
-	store_clear_projections();
-	assert_int_equal(store_register_projection(&proj_fixture), SK_OK);
-	assert_int_equal(store_register_projection(&proj_doc_fixture), SK_OK);
-	model_register();
-	assert_int_equal(store_open(g_dir, NULL, &g_store), SK_OK);
-	assert_int_equal(model_open(g_store, g_dir, NULL, &g_model), SK_OK);
-	assert_int_equal(store_reader_open(g_dir, &g_rd), SK_OK);
+	regfx_open(
+	        &g_fx, "/tmp/skydd-test-rules-XXXXXX", REGFX_READER | REGFX_CLEAR,
+	        (const struct store_projection *const[]){&proj_fixture, &proj_doc_fixture, NULL});
 	model_today(today);
 	model_plus_year(today, until);
 	principal(&chief, "chef", ROLE_CHIEF, NULL);  /* identity 1 */
@@ -304,14 +296,8 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_reader_close(g_rd);
-	model_close(g_model);
-	store_close(g_store);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", g_dir);
-	assert_int_equal(system(cmd), 0);
+	regfx_close(&g_fx);
 	for (size_t i = 0; i < g_nsql; i++)
 		free(g_sql[i]);
 	return 0;
@@ -325,7 +311,7 @@ static json_t *evaluate(const struct rules_filter *f)
 	json_t *r;
 
 	model_today(today);
-	r = rules_evaluate(g_rd, today, f);
+	r = rules_evaluate(g_fx.rd, today, f);
 	assert_non_null(r);
 	return r;
 }
@@ -452,8 +438,8 @@ static void test_rule_fixtures(void **state)
 		}
 		if (!sql)
 			fail_msg("rule %s has no triggering fixture", t[i].id);
-		snprintf(dir, sizeof(dir), "%s-%zu", g_dir, i);
-		snprintf(cmd, sizeof(cmd), "rm -rf %s && cp -a %s %s", dir, g_dir, dir);
+		snprintf(dir, sizeof(dir), "%s-%zu", g_fx.dir, i);
+		snprintf(cmd, sizeof(cmd), "rm -rf %s && cp -a %s %s", dir, g_fx.dir, dir);
 		assert_int_equal(system(cmd), 0);
 		snprintf(path, sizeof(path), "%s/skydd.db", dir);
 		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
@@ -557,31 +543,31 @@ static void test_rules_follow_data(void **state)
 	json_t *res;
 
 	(void)state;
-	res = rules_current(g_model, NULL);
+	res = rules_current(g_fx.model, NULL);
 	assert_int_equal(count(res, NULL, NULL), 0);
 	json_decref(res);
 	/* the receipt is returned but the copy stays issued: a copy out without receipt */
 	fixture("UPDATE receipt SET state = 'returned', returned_at = '@NOW' WHERE id = 1");
-	res = rules_current(g_model, NULL);
+	res = rules_current(g_fx.model, NULL);
 	assert_int_equal(count(res, "copy.issued.receipt", "open"), 1);
 	json_decref(res);
 	/* a new receipt: the finding goes */
 	fixture("INSERT INTO receipt (id, copy_id, person_id, class, state, issued_at, issued_by, "
 	        "signed_at, signed_by, keep_until) VALUES (2, 2, 1, 'H', 'signed', '@NOW', 3, "
 	        "'@NOW', 3, '2036-12-31')");
-	res = rules_current(g_model, NULL);
+	res = rules_current(g_fx.model, NULL);
 	assert_int_equal(count(res, NULL, NULL), 0);
 	json_decref(res);
 	/* a year and a day later: inventories, the privileged review, the log checks */
 	sk_clock_set_offset(367 * DAY_US);
-	res = rules_current(g_model, NULL);
+	res = rules_current(g_fx.model, NULL);
 	assert_true(count(res, "doc.inventory.overdue", "open") >= 4);
 	assert_int_equal(count(res, "medium.inventory.overdue", "open"), 1);
 	assert_int_equal(count(res, "grant.privileged.review", "open"), 0); /* ended by then */
 	assert_int_equal(count(res, "ledger.verify.age", "open"), 1);
 	json_decref(res);
 	sk_clock_set_offset(300 * DAY_US); /* within the year: the grant is due for review */
-	res = rules_current(g_model, NULL);
+	res = rules_current(g_fx.model, NULL);
 	assert_int_equal(count(res, "doc.inventory.overdue", NULL), 0);
 	json_decref(res);
 	sk_clock_set_offset(0);
@@ -597,9 +583,9 @@ static void test_incremental(void **state)
 
 	(void)state;
 	rules_cache_reset();
-	json_decref(rules_current(g_model, NULL));
+	json_decref(rules_current(g_fx.model, NULL));
 	assert_int_equal(rules_last_evaluated(), n);
-	json_decref(rules_current(g_model, NULL));
+	json_decref(rules_current(g_fx.model, NULL));
 	assert_int_equal(rules_last_evaluated(), 0);
 	/* identity.* and grant.* entries: the rules reading identities, credentials, grants */
 	principal(&p, "ny.person", ROLE_STAFF, NULL);
@@ -609,17 +595,17 @@ static void test_incremental(void **state)
 		expect +=
 		        strstr(s, "identity") || strstr(s, "credential") || strstr(s, "role_grant");
 	}
-	res = rules_current(g_model, NULL);
+	res = rules_current(g_fx.model, NULL);
 	assert_int_equal(rules_last_evaluated(), expect);
 	assert_true(expect > 0 && expect < n);
 	json_decref(res);
 	/* a mark: the two log rules */
-	assert_int_equal(rules_mark(g_model, "verify.ok"), SK_OK);
-	json_decref(rules_current(g_model, NULL));
+	assert_int_equal(rules_mark(g_fx.model, "verify.ok"), SK_OK);
+	json_decref(rules_current(g_fx.model, NULL));
 	assert_int_equal(rules_last_evaluated(), 2);
 	/* an entry of a kind the engine does not know: everything */
 	fixture("UPDATE person SET unit = 'x' WHERE id = 2");
-	json_decref(rules_current(g_model, NULL));
+	json_decref(rules_current(g_fx.model, NULL));
 	assert_int_equal(rules_last_evaluated(), n);
 }
 
@@ -627,7 +613,7 @@ static void test_incremental(void **state)
 static void same_as_full(void)
 {
 	struct rules_filter all = {.min_severity = -1, .clearance = CLEAR_KH};
-	json_t *cur = rules_current(g_model, &all), *full = evaluate(&all);
+	json_t *cur = rules_current(g_fx.model, &all), *full = evaluate(&all);
 	size_t n;
 	const struct rule *t = rules_table(&n);
 
@@ -648,16 +634,16 @@ static void test_incremental_by_document(void **state)
 	(void)state;
 	fixture("UPDATE document SET pages = NULL WHERE id = 3"); /* a finding on another document
 	                                                           */
-	json_decref(rules_current(g_model, NULL));
+	json_decref(rules_current(g_fx.model, NULL));
 	doc_fixture(1, "UPDATE document SET pages = NULL WHERE id = 1");
-	res = rules_current(g_model, NULL);
+	res = rules_current(g_fx.model, NULL);
 	assert_true(rules_last_by_document() > 0);
 	assert_int_equal(count(res, "doc.marking.incomplete", NULL), 2);
 	json_decref(res);
 	same_as_full();
 	doc_fixture(1, "UPDATE document SET pages = 3 WHERE id = 1");
 	doc_fixture(1, "UPDATE copy SET space_id = NULL WHERE id = 1");
-	res = rules_current(g_model, NULL);
+	res = rules_current(g_fx.model, NULL);
 	assert_true(rules_last_by_document() > 0);
 	assert_int_equal(count(res, "doc.marking.incomplete", NULL), 1); /* document 3's */
 	assert_int_equal(count(res, "copy.control", NULL), 1);
@@ -665,7 +651,7 @@ static void test_incremental_by_document(void **state)
 	same_as_full();
 	doc_fixture(1, "UPDATE copy SET space_id = 1 WHERE id = 1");
 	fixture("UPDATE document SET pages = 1 WHERE id = 3");
-	res = rules_current(g_model, NULL);
+	res = rules_current(g_fx.model, NULL);
 	assert_int_equal(rules_last_by_document(), 0); /* a kind not about a document: all */
 	assert_int_equal(count(res, NULL, NULL), 0);
 	json_decref(res);
@@ -690,7 +676,7 @@ static void test_exemptions(void **state)
 
 	(void)state;
 	model_today(today);
-	assert_int_equal(store_reader_query(g_rd, "SELECT date(?1, '+10 days')", &q), SK_OK);
+	assert_int_equal(store_reader_query(g_fx.rd, "SELECT date(?1, '+10 days')", &q), SK_OK);
 	store_q_bind_text(q, 1, today);
 	assert_int_equal(store_q_step(q), SK_OK);
 	snprintf(until, sizeof(until), "%s", store_q_text(q, 0));
@@ -702,26 +688,26 @@ static void test_exemptions(void **state)
 
 	/* bad input and rights */
 	e.scope_rules = "no.such.rule";
-	assert_int_equal(rules_exemption_create(g_model, &ssc, &e, &id, &err), SK_EINVAL);
+	assert_int_equal(rules_exemption_create(g_fx.model, &ssc, &e, &id, &err), SK_EINVAL);
 	assert_string_equal(err.field, "scope_rules");
 	e.scope_rules = "doc.inventory.overdue";
 	e.scope_objects = "copy/0";
-	assert_int_equal(rules_exemption_create(g_model, &ssc, &e, &id, &err), SK_EINVAL);
+	assert_int_equal(rules_exemption_create(g_fx.model, &ssc, &e, &id, &err), SK_EINVAL);
 	assert_string_equal(err.field, "scope_objects");
 	e.scope_objects = "copy/1";
 	e.valid_until = "2001-01-01";
-	assert_int_equal(rules_exemption_create(g_model, &ssc, &e, &id, &err), SK_EINVAL);
+	assert_int_equal(rules_exemption_create(g_fx.model, &ssc, &e, &id, &err), SK_EINVAL);
 	assert_string_equal(err.field, "valid_until");
 	e.valid_until = until;
 	e.reference = "";
-	assert_int_equal(rules_exemption_create(g_model, &ssc, &e, &id, &err), SK_EINVAL);
+	assert_int_equal(rules_exemption_create(g_fx.model, &ssc, &e, &id, &err), SK_EINVAL);
 	assert_string_equal(err.field, "reference");
 	e.reference = "Säpo 2026-123";
-	assert_int_equal(rules_exemption_create(g_model, &reg, &e, &id, &err), SK_EPERM);
+	assert_int_equal(rules_exemption_create(g_fx.model, &reg, &e, &id, &err), SK_EPERM);
 
-	assert_int_equal(rules_exemption_create(g_model, &ssc, &e, &id, &err), SK_OK);
+	assert_int_equal(rules_exemption_create(g_fx.model, &ssc, &e, &id, &err), SK_OK);
 	assert_true(id >= 1);
-	res = rules_current(g_model, NULL);
+	res = rules_current(g_fx.model, NULL);
 	assert_int_equal(count(res, "doc.inventory.overdue", "covered"), 1); /* copy 1 */
 	assert_int_equal(count(res, "doc.inventory.overdue", "open"), 1);    /* copy 3 */
 	json_decref(res);
@@ -729,11 +715,11 @@ static void test_exemptions(void **state)
 		struct rules_filter f = {
 		        .min_severity = -1, .open_only = true, .clearance = CLEAR_KH};
 
-		res = rules_current(g_model, &f);
+		res = rules_current(g_fx.model, &f);
 		assert_int_equal(count(res, "doc.inventory.overdue", NULL), 1);
 		json_decref(res);
 	}
-	list = rules_exemption_list(g_rd, today);
+	list = rules_exemption_list(g_fx.rd, today);
 	assert_int_equal(json_array_size(list), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "state")),
 	                    "active");
@@ -741,27 +727,27 @@ static void test_exemptions(void **state)
 
 	/* eleven days later it has expired: the finding is open again */
 	sk_clock_set_offset(11 * DAY_US);
-	res = rules_current(g_model, NULL);
+	res = rules_current(g_fx.model, NULL);
 	assert_int_equal(count(res, "doc.inventory.overdue", "covered"), 0);
 	assert_int_equal(count(res, "doc.inventory.overdue", "open"), 2);
 	json_decref(res);
 	sk_clock_set_offset(0);
 
 	/* revoked: stops covering at once */
-	assert_int_equal(rules_exemption_revoke(g_model, &ssc, id, "", &err), SK_EINVAL);
-	assert_int_equal(rules_exemption_revoke(g_model, &ssc, 999, "fel", &err), SK_ENOTFOUND);
-	assert_int_equal(rules_exemption_revoke(g_model, &ssc, id, "upphävt", &err), SK_OK);
-	assert_int_equal(rules_exemption_revoke(g_model, &ssc, id, "igen", &err), SK_ERULE);
-	res = rules_current(g_model, NULL);
+	assert_int_equal(rules_exemption_revoke(g_fx.model, &ssc, id, "", &err), SK_EINVAL);
+	assert_int_equal(rules_exemption_revoke(g_fx.model, &ssc, 999, "fel", &err), SK_ENOTFOUND);
+	assert_int_equal(rules_exemption_revoke(g_fx.model, &ssc, id, "upphävt", &err), SK_OK);
+	assert_int_equal(rules_exemption_revoke(g_fx.model, &ssc, id, "igen", &err), SK_ERULE);
+	res = rules_current(g_fx.model, NULL);
 	assert_int_equal(count(res, "doc.inventory.overdue", "covered"), 0);
 	json_decref(res);
 	/* without an object scope: every finding of the rule */
 	e.scope_objects = NULL;
-	assert_int_equal(rules_exemption_create(g_model, &ssc, &e, &id, &err), SK_OK);
-	res = rules_current(g_model, NULL);
+	assert_int_equal(rules_exemption_create(g_fx.model, &ssc, &e, &id, &err), SK_OK);
+	res = rules_current(g_fx.model, NULL);
 	assert_int_equal(count(res, "doc.inventory.overdue", "covered"), 2);
 	json_decref(res);
-	assert_int_equal(rules_exemption_revoke(g_model, &ssc, id, "klart", &err), SK_OK);
+	assert_int_equal(rules_exemption_revoke(g_fx.model, &ssc, id, "klart", &err), SK_OK);
 	fixture("UPDATE copy SET last_inventoried_on = '@TODAY' WHERE id IN (1, 3)");
 }
 
@@ -789,25 +775,25 @@ static void test_deadlines(void **state)
 
 	(void)state;
 	model_today(today);
-	d = rules_deadlines(g_rd, today, 90, 0, CLEAR_KH);
+	d = rules_deadlines(g_fx.rd, today, 90, 0, CLEAR_KH);
 	assert_false(has_deadline(d, "inventory", "copy", 2));
 	json_decref(d);
 	fixture("UPDATE copy SET last_inventoried_on = date('now', '-300 days') WHERE id = 2");
-	d = rules_deadlines(g_rd, today, 90, 0, CLEAR_KH);
+	d = rules_deadlines(g_fx.rd, today, 90, 0, CLEAR_KH);
 	assert_true(has_deadline(d, "inventory", "copy", 2)); /* due in 65 days */
 	json_decref(d);
 	/* the holder's own (person 1 is identity 3), not someone else's */
-	d = rules_deadlines(g_rd, today, 90, reg.id, CLEAR_KH);
+	d = rules_deadlines(g_fx.rd, today, 90, reg.id, CLEAR_KH);
 	assert_true(has_deadline(d, "inventory", "copy", 2));
 	json_decref(d);
-	d = rules_deadlines(g_rd, today, 90, ssc.id, CLEAR_KH);
+	d = rules_deadlines(g_fx.rd, today, 90, ssc.id, CLEAR_KH);
 	assert_false(has_deadline(d, "inventory", "copy", 2));
 	json_decref(d);
-	d = rules_deadlines(g_rd, today, 30, 0, CLEAR_KH);
+	d = rules_deadlines(g_fx.rd, today, 30, 0, CLEAR_KH);
 	assert_false(has_deadline(d, "inventory", "copy", 2));
 	json_decref(d);
 	/* the privileged grant ends within a year; its review too */
-	d = rules_deadlines(g_rd, today, 366, 0, CLEAR_KH);
+	d = rules_deadlines(g_fx.rd, today, 366, 0, CLEAR_KH);
 	assert_true(has_deadline(d, "grant_expiry", "grant", 4));
 	assert_true(has_deadline(d, "grant_review", "grant", 4));
 	/* sorted by due date */
@@ -825,10 +811,10 @@ static void test_calendar(void **state)
 	struct buf b;
 
 	(void)state;
-	assert_int_equal(rules_calendar_create(g_model, &reg, key, sizeof(key)), SK_OK);
+	assert_int_equal(rules_calendar_create(g_fx.model, &reg, key, sizeof(key)), SK_OK);
 	assert_int_equal(strncmp(key, "skc_", 4), 0);
 	buf_init(&b, 1 << 20);
-	assert_int_equal(rules_calendar_feed(g_model, key, &b), SK_OK);
+	assert_int_equal(rules_calendar_feed(g_fx.model, key, &b), SK_OK);
 	assert_non_null(strstr(b.ptr, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
 	assert_non_null(strstr(b.ptr, "BEGIN:VEVENT")); /* copy 2, held by reg's person */
 	assert_non_null(strstr(b.ptr, "DTSTART;VALUE=DATE:"));
@@ -841,13 +827,13 @@ static void test_calendar(void **state)
 		line = end + 2;
 	}
 	buf_reset(&b);
-	assert_int_equal(rules_calendar_feed(g_model, "skc_nope", &b), SK_ENOTFOUND);
-	assert_int_equal(rules_calendar_feed(g_model, "x", &b), SK_ENOTFOUND);
+	assert_int_equal(rules_calendar_feed(g_fx.model, "skc_nope", &b), SK_ENOTFOUND);
+	assert_int_equal(rules_calendar_feed(g_fx.model, "x", &b), SK_ENOTFOUND);
 	/* only the hash is kept */
 	{
 		struct store_q *q;
 
-		assert_int_equal(store_reader_query(g_rd,
+		assert_int_equal(store_reader_query(g_fx.rd,
 		                                    "SELECT count(*) FROM calendar_key WHERE "
 		                                    "key_hash = ?1",
 		                                    &q),
@@ -857,9 +843,9 @@ static void test_calendar(void **state)
 		assert_int_equal(store_q_int(q, 0), 0);
 		store_q_done(q);
 	}
-	assert_int_equal(rules_calendar_revoke(g_model, &reg), SK_OK);
+	assert_int_equal(rules_calendar_revoke(g_fx.model, &reg), SK_OK);
 	buf_reset(&b);
-	assert_int_equal(rules_calendar_feed(g_model, key, &b), SK_ENOTFOUND);
+	assert_int_equal(rules_calendar_feed(g_fx.model, key, &b), SK_ENOTFOUND);
 	buf_release(&b);
 }
 
@@ -891,7 +877,7 @@ static void test_overview_and_trend(void **state)
 	json_decref(f);
 	/* the snapshot of today was taken by rules_current */
 	model_today(today);
-	tr = rules_trend(g_rd, 7);
+	tr = rules_trend(g_fx.rd, 7);
 	assert_int_equal(json_array_size(tr), 8 * 3);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(tr, 0), "day")),
 	                    today);
@@ -914,7 +900,7 @@ static void test_replay(void **state)
 	struct store_verify_result r;
 
 	(void)state;
-	assert_int_equal(store_verify(g_dir, &o, &r), SK_OK);
+	assert_int_equal(store_verify(g_fx.dir, &o, &r), SK_OK);
 }
 
 /*
@@ -929,7 +915,7 @@ static void test_query_plans(void **state)
 	sqlite3 *db;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/skydd.db", g_dir);
+	snprintf(path, sizeof(path), "%s/skydd.db", g_fx.dir);
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	for (size_t i = 0; i < n; i++) {
 		char sql[8192];
