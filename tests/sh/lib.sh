@@ -172,3 +172,24 @@ rand_between() {
 sha() {
 	sha256sum "$1" | cut -d ' ' -f 1
 }
+
+# json_str KEY FILE / json_num KEY FILE: the first string / number value of
+# "KEY" in compact JSON (no JSON parser needed).
+json_str() {
+	sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" "$2" | head -n 1
+}
+json_num() {
+	sed -n "s/.*\"$1\":\\([0-9][0-9]*\\).*/\\1/p" "$2" | head -n 1
+}
+
+# expect_one_line RC REGEX DESC: the last run exited RC with exactly one
+# "skydd:" line on stderr matching REGEX.
+expect_one_line() {
+	if [ "$RC" -eq "$1" ] && one_line_stderr && grep -Eq -- "$2" "$T/err"; then
+		ok "$3"
+	else
+		not_ok "$3"
+		diag "expected exit $1 and one stderr line matching /$2/"
+		show_output
+	fi
+}

@@ -2,17 +2,23 @@
 # test_decisions, test_io, test_inventory, test_rules, test_plans,
 # test_analysis, test_incidents): an instance with a running 'skydd serve',
 # logins with TOTP enrolment, API calls with curl, "nothing changed" checks.
-# POSIX sh; sourced after lib.sh, never run.
+# POSIX sh; sourced (it sources lib.sh), never run.
+
+# shellcheck source=tests/sh/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 PW='Korrekt-Hast-Batteri-77'
 SERVER_PID=""
 SERVER_PIDS=""
 STATUS=""
 
-# reg_setup: $T (setup_tmp) plus traps that also stop every server started,
-# a clean environment (no SKYDD_URL, token, CA, TOTP code or clock offset)
-# and TODAY (UTC).
+# reg_setup [PROG...]: needs $SKYDD, curl, oathtool, date, sed, grep and
+# each PROG; then $T (setup_tmp) with traps that also stop every server
+# started, a clean environment (no SKYDD_URL, token, CA, TOTP code or clock
+# offset) and TODAY (UTC).
 reg_setup() {
+	need_file "$SKYDD"
+	need_prog curl oathtool date sed grep "$@"
 	setup_tmp
 	trap reg_cleanup EXIT
 	trap 'reg_cleanup; exit 130' INT
@@ -155,14 +161,6 @@ as() {
 	fi
 }
 
-# json_str KEY FILE / json_num KEY FILE: the first value of "KEY" in compact JSON.
-json_str() {
-	sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" "$2" | head -n 1
-}
-json_num() {
-	sed -n "s/.*\"$1\":\\([0-9][0-9]*\\).*/\\1/p" "$2" | head -n 1
-}
-
 # py EXPR FILE: prints the python3 expression EXPR over the JSON in FILE
 # (bound to d).
 py() {
@@ -192,18 +190,6 @@ expect_api() {
 	else
 		not_ok "$3"
 		diag "expected $1 /$2/, got $STATUS: $(head -c 600 "$T/resp")"
-	fi
-}
-
-# expect_one_line RC REGEX DESC: the last run exited RC with one "skydd:"
-# line on stderr matching REGEX.
-expect_one_line() {
-	if [ "$RC" -eq "$1" ] && one_line_stderr && grep -Eq -- "$2" "$T/err"; then
-		ok "$3"
-	else
-		not_ok "$3"
-		diag "expected exit $1 and one stderr line matching /$2/"
-		show_output
 	fi
 }
 
@@ -247,6 +233,7 @@ person_of() {
 	else
 		api POST /api/v1/persons rut "{\"name\":\"$1\"}"
 	fi
+	# shellcheck disable=SC2034
 	PID_OUT=$(json_num id "$T/resp")
 	[ "$STATUS" = 201 ] || [ "$STATUS" = 200 ]
 }
@@ -255,6 +242,7 @@ person_of() {
 # its id in $DOC. True on 200/201.
 new_doc() {
 	api POST /api/v1/documents rut "$1"
+	# shellcheck disable=SC2034
 	DOC=$(json_num id "$T/resp")
 	[ "$STATUS" = 201 ] || [ "$STATUS" = 200 ]
 }

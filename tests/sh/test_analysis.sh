@@ -9,12 +9,8 @@
 # function, a special assessment, the 2 kap. findings, the auditor reading
 # but not writing, and 'skydd verify --replay' at the end.
 set -u
-# shellcheck source=tests/sh/lib.sh
-. "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/sh/reglib.sh
 . "$(dirname "$0")/reglib.sh"
-need_file "$SKYDD"
-need_prog curl oathtool date sed grep
 reg_setup
 
 # ---- help and usage, no server needed ----

@@ -51,11 +51,6 @@ start_server() {
 	return 1
 }
 
-# json_str KEY FILE: the string value of "KEY" in compact JSON.
-json_str() {
-	sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" "$2" | head -n 1
-}
-
 # totp SECRET: sets CODE to the code for now (from oathtool) and STEP to its 30 s step.
 totp() {
 	_now=$(date +%s)
@@ -83,17 +78,6 @@ checks() {
 # expect_ok DESC: the last run exited 0.
 expect_ok() {
 	expect_rc 0 "$1"
-}
-
-# expect_one_line RC REGEX DESC: exit RC, exactly one "skydd:" line on stderr matching REGEX.
-expect_one_line() {
-	if [ "$RC" -eq "$1" ] && one_line_stderr && grep -Eq -- "$2" "$T/err"; then
-		ok "$3"
-	else
-		not_ok "$3"
-		diag "expected exit $1 and one stderr line matching /$2/"
-		show_output
-	fi
 }
 
 CFG=$T/cfg

@@ -6,12 +6,8 @@
 # member off the need-to-know list, the CLI's lines and exit codes, and
 # 'skydd verify --replay' at the end.
 set -u
-# shellcheck source=tests/sh/lib.sh
-. "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/sh/reglib.sh
 . "$(dirname "$0")/reglib.sh"
-need_file "$SKYDD"
-need_prog curl oathtool date sed grep
 reg_setup
 
 # ---- help, no server needed ----

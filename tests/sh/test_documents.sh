@@ -8,14 +8,8 @@
 # the class; the auditor reads but cannot write; the CLI's lines and exit
 # codes; 'skydd verify --replay' at the end.
 set -u
-# shellcheck source=tests/sh/lib.sh
-. "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/sh/reglib.sh
 . "$(dirname "$0")/reglib.sh"
-# shellcheck source=tests/sh/reglib.sh
-. "$(dirname "$0")/reglib.sh"
-need_file "$SKYDD"
-need_prog curl oathtool date sed grep
 reg_setup
 
 # ---- help and usage, no server needed ----

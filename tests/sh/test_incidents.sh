@@ -8,13 +8,9 @@
 # reported becomes a finding two days later (a server with
 # SKYDD_CLOCK_OFFSET); verify --replay.
 set -u
-# shellcheck source=tests/sh/lib.sh
-. "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/sh/reglib.sh
 . "$(dirname "$0")/reglib.sh"
-need_file "$SKYDD"
-need_prog curl oathtool python3 sqlite3 date sed grep
-reg_setup
+reg_setup python3 sqlite3
 AS_URL=yes # the server restarts on another port: the CLI is given --url
 YDAY=$(date -u -d yesterday +%F)
 

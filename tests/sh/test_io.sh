@@ -9,13 +9,9 @@
 # the chief off every need-to-know list and an auditor cleared for H see
 # nothing they may not; 'skydd verify --replay' at the end.
 set -u
-# shellcheck source=tests/sh/lib.sh
-. "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/sh/reglib.sh
 . "$(dirname "$0")/reglib.sh"
-need_file "$SKYDD"
-need_prog curl oathtool date sed grep sqlite3 python3 sha256sum
-reg_setup
+reg_setup sqlite3 python3 sha256sum
 SAMPLE=docs/import-sample.csv
 
 # import_body FILE DRY: the JSON body {"csv": <FILE as a string>, "dry_run": DRY}.

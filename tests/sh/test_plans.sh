@@ -8,13 +8,9 @@
 # and after), editing with numbers never reused, history, deadlines, and
 # verify --replay.
 set -u
-# shellcheck source=tests/sh/lib.sh
-. "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/sh/reglib.sh
 . "$(dirname "$0")/reglib.sh"
-need_file "$SKYDD"
-need_prog curl oathtool python3 sqlite3 sha256sum date sed grep
-reg_setup
+reg_setup python3 sqlite3 sha256sum
 
 SEED=${SKYDD_SHARED:-../shared}/data/handlingsplan-2021.json
 if [ ! -f "$SEED" ]; then

@@ -8,12 +8,8 @@
 # a case). Bad input answers 400 naming the field; a refused request changes
 # nothing; 'skydd verify --replay' at the end.
 set -u
-# shellcheck source=tests/sh/lib.sh
-. "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/sh/reglib.sh
 . "$(dirname "$0")/reglib.sh"
-need_file "$SKYDD"
-need_prog curl oathtool date sed grep
 reg_setup
 
 # api_ledger_size: the number of entries (GET /api/v1/ledger as anna, the ssc).

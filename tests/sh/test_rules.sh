@@ -7,13 +7,9 @@
 # stops covering once expired), rights, deadlines, the trend, and the
 # calendar feed behind its revocable key.
 set -u
-# shellcheck source=tests/sh/lib.sh
-. "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/sh/reglib.sh
 . "$(dirname "$0")/reglib.sh"
-need_file "$SKYDD"
-need_prog curl oathtool python3 date sed grep cmp
-reg_setup
+reg_setup python3 cmp
 AS_URL=yes # the CLI is given --url
 
 # jq-less JSON checks: py_true EXPR FILE — true when EXPR over the parsed document j is.
