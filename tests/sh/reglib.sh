@@ -200,7 +200,7 @@ checks() {
 		ok "$1"
 	else
 		not_ok "$1"
-		show_output
+		[ -n "${RC:-}" ] && show_output
 		[ -n "$STATUS" ] && diag "api: $STATUS $(head -c 300 "$T/resp" 2>/dev/null)"
 	fi
 	return 0
