@@ -193,3 +193,15 @@ expect_one_line() {
 		show_output
 	fi
 }
+
+# help_ok DESC REGEX [quiet]: the last run (a --help) exited 0 and printed a
+# line matching REGEX (grep) on stdout; with "quiet", nothing on stderr.
+help_ok() {
+	if [ "$RC" -eq 0 ] && grep -q "$2" "$T/out" &&
+		{ [ "${3:-}" != quiet ] || [ ! -s "$T/err" ]; }; then
+		ok "$1"
+	else
+		not_ok "$1"
+		show_output
+	fi
+}

@@ -97,12 +97,7 @@ for cmd in login logout whoami user grant "user list" "user show" "user create" 
 	"user update" "grant list" "grant create" "grant review" "grant revoke"; do
 	# shellcheck disable=SC2086
 	run "$SKYDD" $cmd --help
-	if [ "$RC" -eq 0 ] && grep -q "^usage: skydd $cmd" "$T/out" && [ ! -s "$T/err" ]; then
-		ok "$cmd --help prints its usage, exit 0"
-	else
-		not_ok "$cmd --help prints its usage, exit 0"
-		show_output
-	fi
+	help_ok "$cmd --help prints its usage, exit 0" "^usage: skydd $cmd" quiet
 done
 run "$SKYDD" --help
 check "--help lists login, logout, whoami, user and grant" \

@@ -21,12 +21,7 @@ for cmd in inventory "inventory start" "inventory list" "inventory show" "invent
 	"inventory lost list" "inventory lost resolve"; do
 	# shellcheck disable=SC2086
 	run "$SKYDD" $cmd --help
-	if [ "$RC" -eq 0 ] && grep -q "^usage: skydd $cmd" "$T/out" && [ ! -s "$T/err" ]; then
-		ok "$cmd --help prints its usage, exit 0"
-	else
-		not_ok "$cmd --help prints its usage, exit 0"
-		show_output
-	fi
+	help_ok "$cmd --help prints its usage, exit 0" "^usage: skydd $cmd" quiet
 done
 run "$SKYDD" inventory
 expect_one_line 2 "subcommand" "inventory without a subcommand: exit 2, one line"
