@@ -131,22 +131,7 @@ static void show_list(json_t *o)
 	                                   "APPROVED", "REVIEW DUE", "TITLE"};
 	static const char *const keys[] = {"id",          "version",         "state",
 	                                   "approved_on", "next_review_due", "title"};
-	char v[6][512];
-	const char *row[6];
-	struct client_table t;
-	json_t *x;
-	size_t i;
-
-	client_table_init(&t, 6);
-	client_table_row(&t, head);
-	json_array_foreach(json_object_get(o, "analyses"), i, x)
-	{
-		for (size_t k = 0; k < 6; k++)
-			row[k] = client_field(x, keys[k], v[k], sizeof(v[k]));
-		client_table_row(&t, row);
-	}
-	client_table_print(&t);
-	client_table_release(&t);
+	client_table_json(json_object_get(o, "analyses"), 6, head, keys, 512);
 }
 
 static void show_section(const char *title, json_t *arr, const char *key)
@@ -251,22 +236,7 @@ static void show_plans(json_t *o)
 	static const char *const head[] = {"ID", "ANALYSIS", "STATE", "ITEMS", "APPROVED", "TITLE"};
 	static const char *const keys[] = {"id",         "analysis_id", "state",
 	                                   "item_count", "approved_on", "title"};
-	char v[6][512];
-	const char *row[6];
-	struct client_table t;
-	json_t *x;
-	size_t i;
-
-	client_table_init(&t, 6);
-	client_table_row(&t, head);
-	json_array_foreach(json_object_get(o, "plans"), i, x)
-	{
-		for (size_t k = 0; k < 6; k++)
-			row[k] = client_field(x, keys[k], v[k], sizeof(v[k]));
-		client_table_row(&t, row);
-	}
-	client_table_print(&t);
-	client_table_release(&t);
+	client_table_json(json_object_get(o, "plans"), 6, head, keys, 512);
 }
 
 static void show_plan(json_t *o)
@@ -296,22 +266,7 @@ static void show_assessments(json_t *o)
 	static const char *const head[] = {"ID", "KIND", "REFERENCE", "STATE", "APPROVED", "TITLE"};
 	static const char *const keys[] = {"id",    "procedure_kind", "procedure_ref",
 	                                   "state", "approved_on",    "title"};
-	char v[6][512];
-	const char *row[6];
-	struct client_table t;
-	json_t *x;
-	size_t i;
-
-	client_table_init(&t, 6);
-	client_table_row(&t, head);
-	json_array_foreach(json_object_get(o, "assessments"), i, x)
-	{
-		for (size_t k = 0; k < 6; k++)
-			row[k] = client_field(x, keys[k], v[k], sizeof(v[k]));
-		client_table_row(&t, row);
-	}
-	client_table_print(&t);
-	client_table_release(&t);
+	client_table_json(json_object_get(o, "assessments"), 6, head, keys, 512);
 }
 
 static void show_assessment(json_t *o)
@@ -441,10 +396,8 @@ static int an_write(int argc, char **argv, bool create)
 	body = a.values[V_C] ? read_json(cmd, a.values[V_C]) : json_object();
 	if (!body)
 		return CLI_USAGE;
-	if (a.values[V_A])
-		json_object_set_new(body, "title", json_string(a.values[V_A]));
-	if (a.values[V_B])
-		json_object_set_new(body, "description", json_string(a.values[V_B]));
+	client_body_str(body, "title", a.values[V_A]);
+	client_body_str(body, "description", a.values[V_B]);
 	if (json_object_size(body) == 0) {
 		json_decref(body);
 		return cli_error(CLI_USAGE, "%s: nothing to change", cmd);
@@ -489,8 +442,7 @@ static int an_export(int argc, char **argv)
 	if (!a.values[V_A])
 		return cli_error(CLI_USAGE, "analysis export: give --recipient (to whom)");
 	body = json_pack("{s:s}", "recipient", a.values[V_A]);
-	if (a.values[V_B])
-		json_object_set_new(body, "reason", json_string(a.values[V_B]));
+	client_body_str(body, "reason", a.values[V_B]);
 	snprintf(path, sizeof(path), "/api/v1/analyses/%lld/export", (long long)id);
 	rc = client_open("analysis export", &a.co, true, &cl);
 	if (!rc)
@@ -539,8 +491,7 @@ static int sp_new(int argc, char **argv)
 		return cli_error(CLI_USAGE, "analysis plan new: give --analysis ID (an approved "
 		                            "version)");
 	body = json_pack("{s:I}", "analysis_id", (json_int_t)aid);
-	if (a.values[V_B])
-		json_object_set_new(body, "title", json_string(a.values[V_B]));
+	client_body_str(body, "title", a.values[V_B]);
 	rc = client_call_show("analysis plan new", &a, "POST", "/api/v1/security-plans", body,
 	                      show_ok);
 	json_decref(body);
@@ -567,8 +518,7 @@ static int sp_update(int argc, char **argv)
 	if (!need_id("analysis plan update", &a, &id))
 		return CLI_USAGE;
 	body = json_object();
-	if (a.values[V_E])
-		json_object_set_new(body, "title", json_string(a.values[V_E]));
+	client_body_str(body, "title", a.values[V_E]);
 	if (a.values[V_A]) {
 		json_t *item;
 
@@ -651,12 +601,9 @@ static int as_write(int argc, char **argv, bool create)
 	body = a.values[V_D] ? read_json(cmd, a.values[V_D]) : json_object();
 	if (!body)
 		return CLI_USAGE;
-	if (a.values[V_A])
-		json_object_set_new(body, "title", json_string(a.values[V_A]));
-	if (a.values[V_B])
-		json_object_set_new(body, "procedure_kind", json_string(a.values[V_B]));
-	if (a.values[V_C])
-		json_object_set_new(body, "procedure_ref", json_string(a.values[V_C]));
+	client_body_str(body, "title", a.values[V_A]);
+	client_body_str(body, "procedure_kind", a.values[V_B]);
+	client_body_str(body, "procedure_ref", a.values[V_C]);
 	if (json_object_size(body) == 0) {
 		json_decref(body);
 		return cli_error(CLI_USAGE, "%s: nothing to change", cmd);

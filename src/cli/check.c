@@ -259,22 +259,7 @@ static void show_ex_list(json_t *o)
 	static const char *const keys[] = {"id",           "state",       "reference",
 	                                   "granted_by",   "valid_until", "scope_rules",
 	                                   "scope_objects"};
-	char v[7][512];
-	const char *row[7];
-	struct client_table t;
-	json_t *x;
-	size_t i;
-
-	client_table_init(&t, 7);
-	client_table_row(&t, head);
-	json_array_foreach(json_object_get(o, "exemptions"), i, x)
-	{
-		for (size_t k = 0; k < 7; k++)
-			row[k] = client_field(x, keys[k], v[k], sizeof(v[k]));
-		client_table_row(&t, row);
-	}
-	client_table_print(&t);
-	client_table_release(&t);
+	client_table_json(json_object_get(o, "exemptions"), 7, head, keys, 512);
 }
 
 static void show_ex(json_t *o)

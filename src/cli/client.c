@@ -4,6 +4,7 @@
  * failure is one line on stderr and an exit code (cli.h).
  */
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -1093,6 +1094,57 @@ void client_table_release(struct client_table *t)
 		free(t->cells[i]);
 	free(t->cells);
 	memset(t, 0, sizeof(*t));
+}
+
+void client_body_str(json_t *body, const char *key, const char *value)
+{
+	if (value)
+		json_object_set_new(body, key, json_string(value));
+}
+
+void client_query_add(struct buf *b, const char *key, const char *value)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	if (!value)
+		return;
+	buf_putc(b, strchr(b->ptr ? b->ptr : "", '?') ? '&' : '?');
+	buf_puts(b, key);
+	buf_putc(b, '=');
+	for (; *value; value++) {
+		unsigned char ch = (unsigned char)*value;
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' || ch == '~') {
+			buf_putc(b, (char)ch);
+		} else {
+			buf_putc(b, '%');
+			buf_putc(b, hex[ch >> 4]);
+			buf_putc(b, hex[ch & 15]);
+		}
+	}
+}
+
+void client_table_json(json_t *arr, size_t ncols, const char *const *head, const char *const *keys,
+                       size_t cell_cap)
+{
+	char v[16][512];
+	const char *row[16];
+	struct client_table t;
+	json_t *x;
+	size_t i;
+
+	assert(ncols <= 16 && cell_cap <= sizeof(v[0]));
+	client_table_init(&t, ncols);
+	client_table_row(&t, head);
+	json_array_foreach(arr, i, x)
+	{
+		for (size_t k = 0; k < ncols; k++)
+			row[k] = client_field(x, keys[k], v[k], cell_cap);
+		client_table_row(&t, row);
+	}
+	client_table_print(&t);
+	client_table_release(&t);
 }
 
 int client_parse_args(int argc, char **argv, const struct option *opts, const char *cmd,

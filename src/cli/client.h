@@ -161,6 +161,20 @@ bool client_interactive(void);
  */
 int client_prompt(const char *cmd, const char *prompt, bool secret, char *out, size_t cap);
 
+/* Sets body[key] to the string value when value is not NULL (an option given). */
+void client_body_str(json_t *body, const char *key, const char *value);
+
+/* ---- query strings ---- */
+
+struct buf;
+
+/*
+ * Appends key=value to the path or query in b ('?' before the first, '&'
+ * after), value percent-encoded but for RFC 3986 unreserved characters
+ * (A-Z a-z 0-9 - . _ ~). value NULL: nothing.
+ */
+void client_query_add(struct buf *b, const char *key, const char *value);
+
 /* ---- output ---- */
 
 /* Parses a positive identity/grant id (< 2^53). */
@@ -191,5 +205,13 @@ void client_table_init(struct client_table *t, size_t ncols);
 void client_table_row(struct client_table *t, const char *const *cells);
 void client_table_print(const struct client_table *t);
 void client_table_release(struct client_table *t);
+
+/*
+ * Prints the objects of arr as a table: head is row 0, column k shows
+ * client_field(object, keys[k]) in at most cell_cap - 1 bytes. ncols is at
+ * most 16 and cell_cap at most 512.
+ */
+void client_table_json(json_t *arr, size_t ncols, const char *const *head, const char *const *keys,
+                       size_t cell_cap);
 
 #endif

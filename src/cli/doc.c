@@ -45,33 +45,13 @@ static void kv(json_t *o, const char *label, const char *key)
 	client_kv(label, client_field(o, key, v, sizeof(v)));
 }
 
-static void table(json_t *arr, size_t n, const char *const *head, const char *const *keys)
-{
-	struct client_table t;
-	char v[MAX_OPTS][256];
-	const char *row[MAX_OPTS];
-	json_t *x;
-	size_t i;
-
-	client_table_init(&t, n);
-	client_table_row(&t, head);
-	json_array_foreach(arr, i, x)
-	{
-		for (size_t k = 0; k < n; k++)
-			row[k] = client_field(x, keys[k], v[k], sizeof(v[k]));
-		client_table_row(&t, row);
-	}
-	client_table_print(&t);
-	client_table_release(&t);
-}
-
 static void show_copies(json_t *arr)
 {
 	static const char *const head[] = {"COPY", "NR", "STATE", "HOLDER", "SPACE", "INVENTORIED"};
 	static const char *const keys[] = {"id",          "number",     "state",
 	                                   "holder_name", "space_name", "last_inventoried_on"};
 
-	table(arr, 6, head, keys);
+	client_table_json(arr, 6, head, keys, 256);
 }
 
 static void show_receipts(json_t *arr)
@@ -82,7 +62,7 @@ static void show_receipts(json_t *arr)
 	                                   "class",     "person_name", "state",
 	                                   "issued_at", "keep_until"};
 
-	table(arr, 8, head, keys);
+	client_table_json(arr, 8, head, keys, 256);
 }
 
 static void show_document(json_t *reply)
@@ -107,7 +87,7 @@ static void show_document(json_t *reply)
 		static const char *const keys[] = {"person_id", "name", "added_at"};
 
 		puts("\nneed-to-know:");
-		table(json_object_get(d, "access"), 3, head, keys);
+		client_table_json(json_object_get(d, "access"), 3, head, keys, 256);
 	}
 	if (json_array_size(json_object_get(d, "copies"))) {
 		puts("\ncopies:");
@@ -124,7 +104,7 @@ static void show_document(json_t *reply)
 		                                   "recipient", "sent_on",     "delivered_on"};
 
 		puts("\nshipments:");
-		table(json_object_get(d, "shipments"), 6, head, keys);
+		client_table_json(json_object_get(d, "shipments"), 6, head, keys, 256);
 	}
 }
 
@@ -136,7 +116,7 @@ static void show_list(json_t *reply)
 	                                   "copies", "case_number", "title"};
 	char v[32];
 
-	table(json_object_get(reply, "documents"), 7, head, keys);
+	client_table_json(json_object_get(reply, "documents"), 7, head, keys, 256);
 	if (json_is_integer(json_object_get(reply, "next")))
 		printf("(more: --after %s)\n", client_field(reply, "next", v, sizeof(v)));
 }
@@ -148,7 +128,7 @@ static void show_copy_list(json_t *reply)
 	static const char *const keys[] = {"id",    "designation", "number",    "class",
 	                                   "state", "holder_name", "space_name"};
 
-	table(json_object_get(reply, "copies"), 7, head, keys);
+	client_table_json(json_object_get(reply, "copies"), 7, head, keys, 256);
 }
 
 static void show_copy(json_t *reply)
@@ -398,28 +378,6 @@ static void usage_all(FILE *f)
 	      f);
 }
 
-/* Appends key=value to a query string, percent-encoded. */
-static void query_add(struct buf *b, const char *key, const char *v)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	buf_putc(b, b->len ? '&' : '?');
-	buf_puts(b, key);
-	buf_putc(b, '=');
-	for (; *v; v++) {
-		unsigned char c = (unsigned char)*v;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || c == '.' || c == '~') {
-			buf_putc(b, (char)c);
-		} else {
-			buf_putc(b, '%');
-			buf_putc(b, hex[c >> 4]);
-			buf_putc(b, hex[c & 15]);
-		}
-	}
-}
-
 /* An id list "1,2,3" as a JSON array, or NULL. */
 static json_t *id_list(const char *s)
 {
@@ -457,7 +415,7 @@ static int put_value(const struct dsub *s, const struct dopt *o, const char *v, 
 
 	snprintf(cmd, sizeof(cmd), "doc %s", s->name);
 	if (s->query) {
-		query_add(q, o->field, o->type == 'f' ? "true" : v);
+		client_query_add(q, o->field, o->type == 'f' ? "true" : v);
 		return CLI_OK;
 	}
 	switch (o->type) {

@@ -66,26 +66,6 @@ enum { V_A, V_B, V_C, V_D, V_E, V_F };
 
 /* ---- output ---- */
 
-static void table(json_t *arr, size_t ncols, const char *const *head, const char *const *keys)
-{
-	char v[8][256];
-	const char *row[8];
-	struct client_table t;
-	json_t *x;
-	size_t i;
-
-	client_table_init(&t, ncols);
-	client_table_row(&t, head);
-	json_array_foreach(arr, i, x)
-	{
-		for (size_t k = 0; k < ncols; k++)
-			row[k] = client_field(x, keys[k], v[k], sizeof(v[k]));
-		client_table_row(&t, row);
-	}
-	client_table_print(&t);
-	client_table_release(&t);
-}
-
 static void show_decisions(json_t *o)
 {
 	static const char *const dh[] = {"ID", "KIND", "DECIDED ON", "BY", "REFERENCE", "USED"};
@@ -107,17 +87,17 @@ static void show_decisions(json_t *o)
 		       (long long)json_integer_value(json_object_get(o, "seq")));
 	printf("Decisions:\n");
 	if (json_array_size(d))
-		table(d, 6, dh, dk);
+		client_table_json(d, 6, dh, dk, 256);
 	else
 		printf("  none\n");
 	printf("Changes of class:\n");
 	if (json_array_size(r))
-		table(r, 6, rh, rk);
+		client_table_json(r, 6, rh, rk, 256);
 	else
 		printf("  none\n");
 	if (json_array_size(k)) {
 		printf("KH recipients:\n");
-		table(k, 3, kh, kk);
+		client_table_json(k, 3, kh, kk, 256);
 	}
 }
 
@@ -131,7 +111,7 @@ static void show_disclosures(json_t *o)
 		printf("disclosure %lld noted\n",
 		       (long long)json_integer_value(json_object_get(o, "id")));
 	if (json_array_size(json_object_get(o, "disclosures")))
-		table(json_object_get(o, "disclosures"), 6, h, k);
+		client_table_json(json_object_get(o, "disclosures"), 6, h, k, 256);
 	else
 		printf("no KH shown or told orally has been noted\n");
 }

@@ -70,22 +70,7 @@ static void show_list(json_t *o)
 	static const char *const keys[NCOLS] = {"id",          "identity_id", "role",
 	                                        "privileged",  "status",      "valid_from",
 	                                        "valid_until", "review_due",  "decision_ref"};
-	char v[NCOLS][256];
-	const char *row[NCOLS];
-	struct client_table t;
-	json_t *x;
-	size_t i;
-
-	client_table_init(&t, NCOLS);
-	client_table_row(&t, head);
-	json_array_foreach(json_object_get(o, "grants"), i, x)
-	{
-		for (size_t k = 0; k < NCOLS; k++)
-			row[k] = client_field(x, keys[k], v[k], sizeof(v[k]));
-		client_table_row(&t, row);
-	}
-	client_table_print(&t);
-	client_table_release(&t);
+	client_table_json(json_object_get(o, "grants"), NCOLS, head, keys, 256);
 }
 
 static void show_grant(json_t *o)

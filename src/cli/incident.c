@@ -247,22 +247,7 @@ static void show_incidents(json_t *o)
 	                                   "REPORTABLE", "REPORTED", "TITLE"};
 	static const char *const keys[] = {"id",         "state",       "detected_on",
 	                                   "reportable", "report_date", "title"};
-	char v[6][512];
-	const char *row[6];
-	struct client_table t;
-	json_t *x;
-	size_t i;
-
-	client_table_init(&t, 6);
-	client_table_row(&t, head);
-	json_array_foreach(json_object_get(o, "incidents"), i, x)
-	{
-		for (size_t k = 0; k < 6; k++)
-			row[k] = client_field(x, keys[k], v[k], sizeof(v[k]));
-		client_table_row(&t, row);
-	}
-	client_table_print(&t);
-	client_table_release(&t);
+	client_table_json(json_object_get(o, "incidents"), 6, head, keys, 512);
 }
 
 static void show_incident(json_t *o)
@@ -322,22 +307,7 @@ static void show_deviations(json_t *o)
 	                                   "SOURCE", "REFERENCE", "TITLE"};
 	static const char *const keys[] = {"id",     "status",    "due_on", "responsible",
 	                                   "source", "reference", "title"};
-	char v[7][512];
-	const char *row[7];
-	struct client_table t;
-	json_t *x;
-	size_t i;
-
-	client_table_init(&t, 7);
-	client_table_row(&t, head);
-	json_array_foreach(json_object_get(o, "deviations"), i, x)
-	{
-		for (size_t k = 0; k < 7; k++)
-			row[k] = client_field(x, keys[k], v[k], sizeof(v[k]));
-		client_table_row(&t, row);
-	}
-	client_table_print(&t);
-	client_table_release(&t);
+	client_table_json(json_object_get(o, "deviations"), 7, head, keys, 512);
 }
 
 static void show_deviation(json_t *o)

@@ -141,35 +141,6 @@ static bool parse_year(const char *s, int64_t *out)
 	return true;
 }
 
-/* Appends s percent-encoded (everything but unreserved characters). */
-static void url_encode(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' || ch == '~') {
-			buf_append(b, (const char *)&ch, 1);
-		} else {
-			char e[3] = {'%', hex[ch >> 4], hex[ch & 15]};
-
-			buf_append(b, e, 3);
-		}
-	}
-}
-
-static void query_add(struct buf *b, const char *key, const char *value)
-{
-	if (!value)
-		return;
-	buf_puts(b, strchr(b->ptr ? b->ptr : "", '?') ? "&" : "?");
-	buf_puts(b, key);
-	buf_puts(b, "=");
-	url_encode(b, value);
-}
-
 /* "A,B , C" → ["A","B","C"] (empty items dropped). */
 static json_t *list_of(const char *s)
 {
@@ -307,22 +278,7 @@ static void show_measures(json_t *o)
 	static const char *const keys[] = {
 	        "id",     "number",      "status",           "status_year",
 	        "marker", "period_text", "responsible_text", "title"};
-	char v[8][512];
-	const char *row[8];
-	struct client_table t;
-	json_t *x;
-	size_t i;
-
-	client_table_init(&t, 8);
-	client_table_row(&t, head);
-	json_array_foreach(json_object_get(o, "measures"), i, x)
-	{
-		for (size_t k = 0; k < 8; k++)
-			row[k] = client_field(x, keys[k], v[k], sizeof(v[k]));
-		client_table_row(&t, row);
-	}
-	client_table_print(&t);
-	client_table_release(&t);
+	client_table_json(json_object_get(o, "measures"), 8, head, keys, 512);
 }
 
 static void show_measure(json_t *o)
@@ -588,9 +544,9 @@ static int plan_measures_cmd(int argc, char **argv)
 		return CLI_USAGE;
 	buf_init(&path, 4096);
 	buf_printf(&path, "/api/v1/plans/%lld/measures", (long long)id);
-	query_add(&path, "status", a.values[V_A]);
-	query_add(&path, "org", a.values[V_B]);
-	query_add(&path, "objective", a.values[V_C]);
+	client_query_add(&path, "status", a.values[V_A]);
+	client_query_add(&path, "org", a.values[V_B]);
+	client_query_add(&path, "objective", a.values[V_C]);
 	rc = path.err ? cli_error(CLI_USAGE, "plan measures: the options are too long")
 	              : client_call_show("plan measures", &a, "GET", path.ptr, NULL, show_measures);
 	buf_release(&path);
@@ -606,22 +562,18 @@ static json_t *edit_body(const struct client_args *a, bool add)
 		return NULL;
 	if (add && a->values[V_A])
 		json_object_set_new(body, "objective", json_string(a->values[V_A]));
-	if (a->values[V_B])
-		json_object_set_new(body, "title", json_string(a->values[V_B]));
+	client_body_str(body, "title", a->values[V_B]);
 	if (add && a->values[V_C])
 		json_object_set_new(body, "number", json_string(a->values[V_C]));
 	if (!add && a->values[V_C])
 		json_object_set_new(body, "responsible_text", json_string(a->values[V_C]));
-	if (a->values[V_D])
-		json_object_set_new(body, "description", json_string(a->values[V_D]));
+	client_body_str(body, "description", a->values[V_D]);
 	if (a->values[V_E])
 		json_object_set_new(body, "responsible", list_of(a->values[V_E]));
 	if (a->values[V_F])
 		json_object_set_new(body, "participants", list_of(a->values[V_F]));
-	if (a->values[V_G])
-		json_object_set_new(body, "period_text", json_string(a->values[V_G]));
-	if (a->values[V_H])
-		json_object_set_new(body, "marker", json_string(a->values[V_H]));
+	client_body_str(body, "period_text", a->values[V_G]);
+	client_body_str(body, "marker", a->values[V_H]);
 	return body;
 }
 
@@ -778,8 +730,8 @@ static int plan_report_cmd(int argc, char **argv)
 		                 PLAN_YEAR_MIN, PLAN_YEAR_MAX);
 	buf_init(&path, 4096);
 	buf_printf(&path, "/api/v1/plans/%lld/report", (long long)id);
-	query_add(&path, "year", a.values[V_A]);
-	query_add(&path, "org", a.values[V_B]);
+	client_query_add(&path, "year", a.values[V_A]);
+	client_query_add(&path, "org", a.values[V_B]);
 	if (path.err) {
 		buf_release(&path);
 		return cli_error(CLI_USAGE, "plan report: the options are too long");

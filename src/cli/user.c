@@ -81,22 +81,7 @@ static void show_list(json_t *o)
 	                                   "STATUS", "ENROLLED", "ROLES"};
 	static const char *const keys[] = {"id",     "username", "display_name", "clearance",
 	                                   "status", "enrolled", "roles"};
-	char v[7][256];
-	const char *row[7];
-	struct client_table t;
-	json_t *x;
-	size_t i;
-
-	client_table_init(&t, 7);
-	client_table_row(&t, head);
-	json_array_foreach(json_object_get(o, "identities"), i, x)
-	{
-		for (size_t k = 0; k < 7; k++)
-			row[k] = client_field(x, keys[k], v[k], sizeof(v[k]));
-		client_table_row(&t, row);
-	}
-	client_table_print(&t);
-	client_table_release(&t);
+	client_table_json(json_object_get(o, "identities"), 7, head, keys, 256);
 }
 
 static void show_one(json_t *o)
