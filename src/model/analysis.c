@@ -875,28 +875,18 @@ void model_register_analysis(void)
 	"a.created_by, a.updated_at, a.approved_on, a.approved_by, a.next_review_due, "            \
 	"a.exported, (SELECT display_name FROM identity WHERE id = a.approved_by), a.content "
 
-static json_t *opt_text(struct store_q *q, int col)
-{
-	return store_q_is_null(q, col) ? json_null() : json_string(store_q_text(q, col));
-}
-
-static json_t *opt_int(struct store_q *q, int col)
-{
-	return store_q_is_null(q, col) ? json_null() : json_integer(store_q_int(q, col));
-}
-
 static json_t *head_of(struct store_q *q, bool with_content)
 {
 	json_t *o = json_pack(
 	        "{s:I, s:I, s:I, s:o, s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:o, s:I, "
 	        "s:o}",
 	        "id", (json_int_t)store_q_int(q, 0), "series_id", (json_int_t)store_q_int(q, 1),
-	        "version", (json_int_t)store_q_int(q, 2), "revised_from", opt_int(q, 3), "state",
-	        store_q_text(q, 4), "title", store_q_text(q, 5), "created_at", store_q_text(q, 6),
-	        "created_by", (json_int_t)store_q_int(q, 7), "updated_at", store_q_text(q, 8),
-	        "approved_on", opt_text(q, 9), "approved_by", opt_int(q, 10), "next_review_due",
-	        opt_text(q, 11), "exported", (json_int_t)store_q_int(q, 12), "approved_by_name",
-	        opt_text(q, 13));
+	        "version", (json_int_t)store_q_int(q, 2), "revised_from", model_q_json_int(q, 3),
+	        "state", store_q_text(q, 4), "title", store_q_text(q, 5), "created_at",
+	        store_q_text(q, 6), "created_by", (json_int_t)store_q_int(q, 7), "updated_at",
+	        store_q_text(q, 8), "approved_on", model_q_json_text(q, 9), "approved_by",
+	        model_q_json_int(q, 10), "next_review_due", model_q_json_text(q, 11), "exported",
+	        (json_int_t)store_q_int(q, 12), "approved_by_name", model_q_json_text(q, 13));
 
 	if (o && with_content) {
 		json_t *c = an_load(store_q_text(q, 14));
@@ -953,7 +943,7 @@ json_t *analysis_get(struct model *m, int64_t id)
 			                                (json_int_t)store_q_int(q, 0), "version",
 			                                (json_int_t)store_q_int(q, 1), "state",
 			                                store_q_text(q, 2), "approved_on",
-			                                opt_text(q, 3)));
+			                                model_q_json_text(q, 3)));
 		store_q_done(q);
 	}
 	json_object_set_new(o, "versions", versions);

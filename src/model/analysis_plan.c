@@ -786,16 +786,6 @@ void analysis_register_plans(void)
 
 /* ---- queries ---- */
 
-static json_t *opt_text(struct store_q *q, int col)
-{
-	return store_q_is_null(q, col) ? json_null() : json_string(store_q_text(q, col));
-}
-
-static json_t *opt_int(struct store_q *q, int col)
-{
-	return store_q_is_null(q, col) ? json_null() : json_integer(store_q_int(q, col));
-}
-
 static json_t *sp_row(struct store_q *q, bool full)
 {
 	json_t *items = an_load(store_q_text(q, 4)), *x, *miss = json_array();
@@ -818,9 +808,10 @@ static json_t *sp_row(struct store_q *q, bool full)
 	              (json_int_t)store_q_int(q, 0), "analysis_id", (json_int_t)store_q_int(q, 1),
 	              "state", store_q_text(q, 2), "title", store_q_text(q, 3), "created_at",
 	              store_q_text(q, 5), "created_by", (json_int_t)store_q_int(q, 6), "updated_at",
-	              store_q_text(q, 7), "approved_on", opt_text(q, 8), "approved_by",
-	              opt_int(q, 9), "approved_by_name", opt_text(q, 10), "analysis_title",
-	              store_q_text(q, 11), "item_count", (json_int_t)json_array_size(items));
+	              store_q_text(q, 7), "approved_on", model_q_json_text(q, 8), "approved_by",
+	              model_q_json_int(q, 9), "approved_by_name", model_q_json_text(q, 10),
+	              "analysis_title", store_q_text(q, 11), "item_count",
+	              (json_int_t)json_array_size(items));
 	if (o && full) {
 		json_object_set_new(o, "items", items ? items : json_array());
 		json_object_set_new(o, "missing", miss);
@@ -910,14 +901,14 @@ json_t *secplan_due_items(struct store_reader *r, const char *today)
 static json_t *as_row_json(struct store_q *q, bool full)
 {
 	json_t *c = an_load(store_q_text(q, 6));
-	json_t *o =
-	        json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:o}", "id",
-	                  (json_int_t)store_q_int(q, 0), "analysis_id", opt_int(q, 1),
-	                  "procedure_kind", store_q_text(q, 2), "procedure_ref", store_q_text(q, 3),
-	                  "state", store_q_text(q, 4), "title", store_q_text(q, 5), "created_at",
-	                  store_q_text(q, 7), "created_by", (json_int_t)store_q_int(q, 8),
-	                  "updated_at", store_q_text(q, 9), "approved_on", opt_text(q, 10),
-	                  "approved_by", opt_int(q, 11), "approved_by_name", opt_text(q, 12));
+	json_t *o = json_pack(
+	        "{s:I, s:o, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:o}", "id",
+	        (json_int_t)store_q_int(q, 0), "analysis_id", model_q_json_int(q, 1),
+	        "procedure_kind", store_q_text(q, 2), "procedure_ref", store_q_text(q, 3), "state",
+	        store_q_text(q, 4), "title", store_q_text(q, 5), "created_at", store_q_text(q, 7),
+	        "created_by", (json_int_t)store_q_int(q, 8), "updated_at", store_q_text(q, 9),
+	        "approved_on", model_q_json_text(q, 10), "approved_by", model_q_json_int(q, 11),
+	        "approved_by_name", model_q_json_text(q, 12));
 
 	if (o) {
 		json_object_set_new(o, "missing", assessment_missing(c));

@@ -272,11 +272,6 @@ int deviation_create(struct model *m, const struct principal *p, const json_t *b
 	"incident_id, responsible, due_on, status, status_reason, resolved_by, status_on, "        \
 	"created_at, created_by, updated_at FROM deviation "
 
-static json_t *opt_text(struct store_q *q, int col)
-{
-	return store_q_is_null(q, col) ? json_null() : json_string(store_q_text(q, col));
-}
-
 static json_t *deviation_row(struct store_q *q)
 {
 	json_t *o = json_object();
@@ -288,16 +283,16 @@ static json_t *deviation_row(struct store_q *q)
 	json_object_set_new(o, "description", json_string(store_q_text(q, 2)));
 	json_object_set_new(o, "source", json_string(store_q_text(q, 3)));
 	json_object_set_new(o, "reference", json_string(store_q_text(q, 4)));
-	json_object_set_new(o, "finding", opt_text(q, 5));
-	json_object_set_new(o, "finding_object", opt_text(q, 6));
+	json_object_set_new(o, "finding", model_q_json_text(q, 5));
+	json_object_set_new(o, "finding_object", model_q_json_text(q, 6));
 	json_object_set_new(o, "incident_id",
 	                    store_q_is_null(q, 7) ? json_null() : json_integer(store_q_int(q, 7)));
 	json_object_set_new(o, "responsible", json_string(store_q_text(q, 8)));
-	json_object_set_new(o, "due_on", opt_text(q, 9));
+	json_object_set_new(o, "due_on", model_q_json_text(q, 9));
 	json_object_set_new(o, "status", json_string(store_q_text(q, 10)));
-	json_object_set_new(o, "status_reason", opt_text(q, 11));
-	json_object_set_new(o, "resolved_by", opt_text(q, 12));
-	json_object_set_new(o, "status_on", opt_text(q, 13));
+	json_object_set_new(o, "status_reason", model_q_json_text(q, 11));
+	json_object_set_new(o, "resolved_by", model_q_json_text(q, 12));
+	json_object_set_new(o, "status_on", model_q_json_text(q, 13));
 	json_object_set_new(o, "created_at", json_string(store_q_text(q, 14)));
 	json_object_set_new(o, "created_by", json_integer(store_q_int(q, 15)));
 	json_object_set_new(o, "updated_at", json_string(store_q_text(q, 16)));

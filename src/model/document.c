@@ -96,11 +96,6 @@ const char *doc_q_opt(struct store_q *q, int col)
 	return store_q_is_null(q, col) ? NULL : store_q_text(q, col);
 }
 
-json_t *doc_q_id(struct store_q *q, int col)
-{
-	return store_q_is_null(q, col) ? json_null() : json_integer(store_q_int(q, col));
-}
-
 int doc_tx_row(struct store_tx *tx, int64_t id, struct doc_row *out)
 {
 	struct store_q *q;

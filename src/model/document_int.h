@@ -4,6 +4,7 @@
 
 #include "model/access_int.h"
 #include "model/document.h"
+#include "model/reg_int.h"
 
 /* A document's row as the writer commands need it. */
 struct doc_row {
@@ -65,6 +66,5 @@ json_t *doc_destructions_json(struct store_reader *r, int64_t doc);
 
 /* Small readers. */
 const char *doc_q_opt(struct store_q *q, int col); /* NULL for SQL NULL */
-json_t *doc_q_id(struct store_q *q, int col);      /* JSON integer or null */
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model/document_int.h"
+#include "model/reg_int.h"
 
 #define DOC_COLS                                                                                   \
 	"d.id, d.designation, d.title, d.title_classified, d.class, d.form, d.pages, "             \
@@ -51,11 +52,6 @@ static const char *title_for(const struct principal *p, const char *cls, bool cl
 	return classified && !document_cleared(p, cls) ? DOCUMENT_TITLE_REDACTED : title;
 }
 
-static json_t *opt_str(struct store_q *q, int col)
-{
-	return store_q_is_null(q, col) ? json_null() : json_string(store_q_text(q, col));
-}
-
 /* A document row of DOC_COLS at column 0. */
 static json_t *doc_json(struct store_q *q, const struct principal *p)
 {
@@ -65,14 +61,15 @@ static json_t *doc_json(struct store_q *q, const struct principal *p)
 	        "s:s, s:s, s:I, s:s}",
 	        "id", (json_int_t)store_q_int(q, 0), "designation", store_q_text(q, 1), "title",
 	        title_for(p, store_q_text(q, 4), tc, store_q_text(q, 2)), "title_classified", tc,
-	        "class", store_q_text(q, 4), "form", store_q_text(q, 5), "pages", doc_q_id(q, 6),
-	        "attachments", (json_int_t)store_q_int(q, 7), "originator", store_q_text(q, 8),
-	        "case_number", store_q_text(q, 9), "system_id", doc_q_id(q, 10), "document_date",
-	        opt_str(q, 11), "registered_on", store_q_text(q, 12), "status", store_q_text(q, 13),
-	        "created_at", store_q_text(q, 14), "created_by", (json_int_t)store_q_int(q, 15),
-	        "updated_at", store_q_text(q, 16));
+	        "class", store_q_text(q, 4), "form", store_q_text(q, 5), "pages",
+	        model_q_json_int(q, 6), "attachments", (json_int_t)store_q_int(q, 7), "originator",
+	        store_q_text(q, 8), "case_number", store_q_text(q, 9), "system_id",
+	        model_q_json_int(q, 10), "document_date", model_q_json_text(q, 11), "registered_on",
+	        store_q_text(q, 12), "status", store_q_text(q, 13), "created_at",
+	        store_q_text(q, 14), "created_by", (json_int_t)store_q_int(q, 15), "updated_at",
+	        store_q_text(q, 16));
 	if (o)
-		json_object_set_new(o, "declassified_on", opt_str(q, 17));
+		json_object_set_new(o, "declassified_on", model_q_json_text(q, 17));
 	return o;
 }
 
@@ -258,9 +255,10 @@ static json_t *copy_json(struct store_q *q)
 	return json_pack("{s:I, s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:b}", "id",
 	                 (json_int_t)store_q_int(q, 0), "document_id",
 	                 (json_int_t)store_q_int(q, 1), "number", (json_int_t)store_q_int(q, 2),
-	                 "state", store_q_text(q, 3), "holder_id", doc_q_id(q, 4), "holder_name",
-	                 opt_str(q, 5), "space_id", doc_q_id(q, 6), "space_name", opt_str(q, 7),
-	                 "decision_id", doc_q_id(q, 8), "last_inventoried_on", opt_str(q, 9),
+	                 "state", store_q_text(q, 3), "holder_id", model_q_json_int(q, 4),
+	                 "holder_name", model_q_json_text(q, 5), "space_id", model_q_json_int(q, 6),
+	                 "space_name", model_q_json_text(q, 7), "decision_id",
+	                 model_q_json_int(q, 8), "last_inventoried_on", model_q_json_text(q, 9),
 	                 "created_at", store_q_text(q, 10), "updated_at", store_q_text(q, 11),
 	                 "inventory_overdue", store_q_int(q, 12) != 0);
 }
@@ -320,19 +318,19 @@ static json_t *receipt_json(struct store_q *q, const struct principal *p)
 	         "You are signing for a document with the security classification %s (%s). "
 	         "Handle it by the rules for its class (3 kap. 2 § PMFS 2022:1).",
 	         doc_class_en(cls), cls);
-	return json_pack("{s:I, s:I, s:I, s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:o, s:o, "
-	                 "s:o, s:o, s:o, s:s, s:{s:s, s:s}}",
-	                 "id", (json_int_t)store_q_int(q, 0), "copy_id",
-	                 (json_int_t)store_q_int(q, 1), "copy_number",
-	                 (json_int_t)store_q_int(q, 2), "document_id",
-	                 (json_int_t)store_q_int(q, 3), "designation", store_q_text(q, 4), "title",
-	                 title_for(p, cls, store_q_int(q, 6) != 0, store_q_text(q, 5)), "person_id",
-	                 (json_int_t)store_q_int(q, 7), "person_name", store_q_text(q, 8), "class",
-	                 cls, "state", store_q_text(q, 10), "issued_at", store_q_text(q, 11),
-	                 "issued_by", (json_int_t)store_q_int(q, 12), "signed_at", opt_str(q, 13),
-	                 "signed_by", doc_q_id(q, 14), "paper_ref", opt_str(q, 15), "returned_at",
-	                 opt_str(q, 16), "returned_note", opt_str(q, 17), "keep_until",
-	                 store_q_text(q, 18), "notice", "sv", sv, "en", en);
+	return json_pack(
+	        "{s:I, s:I, s:I, s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:o, s:o, "
+	        "s:o, s:o, s:o, s:s, s:{s:s, s:s}}",
+	        "id", (json_int_t)store_q_int(q, 0), "copy_id", (json_int_t)store_q_int(q, 1),
+	        "copy_number", (json_int_t)store_q_int(q, 2), "document_id",
+	        (json_int_t)store_q_int(q, 3), "designation", store_q_text(q, 4), "title",
+	        title_for(p, cls, store_q_int(q, 6) != 0, store_q_text(q, 5)), "person_id",
+	        (json_int_t)store_q_int(q, 7), "person_name", store_q_text(q, 8), "class", cls,
+	        "state", store_q_text(q, 10), "issued_at", store_q_text(q, 11), "issued_by",
+	        (json_int_t)store_q_int(q, 12), "signed_at", model_q_json_text(q, 13), "signed_by",
+	        model_q_json_int(q, 14), "paper_ref", model_q_json_text(q, 15), "returned_at",
+	        model_q_json_text(q, 16), "returned_note", model_q_json_text(q, 17), "keep_until",
+	        store_q_text(q, 18), "notice", "sv", sv, "en", en);
 }
 
 json_t *doc_receipts_json(struct store_reader *r, const struct principal *p, const char *sql,
@@ -383,7 +381,8 @@ json_t *doc_shipments_json(struct store_reader *r, int64_t doc)
 		                  (json_int_t)store_q_int(q, 3), "distributor_name",
 		                  store_q_text(q, 4), "recipient", store_q_text(q, 5), "sent_on",
 		                  store_q_text(q, 6), "sent_by", (json_int_t)store_q_int(q, 7),
-		                  "delivered_on", opt_str(q, 8), "delivery_ref", opt_str(q, 9)));
+		                  "delivered_on", model_q_json_text(q, 8), "delivery_ref",
+		                  model_q_json_text(q, 9)));
 	store_q_done(q);
 	return arr;
 }
@@ -403,8 +402,9 @@ static json_t *destruction_json(struct store_q *q)
 	                 (json_int_t)store_q_int(q, 3), "method", store_q_text(q, 4),
 	                 "destroyed_on", store_q_text(q, 5), "performer_id",
 	                 (json_int_t)store_q_int(q, 6), "performer_name", store_q_text(q, 7),
-	                 "witness_id", doc_q_id(q, 8), "witness_name", opt_str(q, 9), "recorded_at",
-	                 store_q_text(q, 10), "recorded_by", (json_int_t)store_q_int(q, 11));
+	                 "witness_id", model_q_json_int(q, 8), "witness_name",
+	                 model_q_json_text(q, 9), "recorded_at", store_q_text(q, 10), "recorded_by",
+	                 (json_int_t)store_q_int(q, 11));
 }
 
 json_t *doc_destructions_json(struct store_reader *r, int64_t doc)

@@ -81,16 +81,6 @@ struct inc {
 	"assessment_started_on, assessment_finished_on, assessment, investigation, evaluation, "   \
 	"investigated_on, state, closed_on, closed_by, created_at, updated_at FROM incident "
 
-static json_t *opt_text(struct store_q *q, int col)
-{
-	return store_q_is_null(q, col) ? json_null() : json_string(store_q_text(q, col));
-}
-
-static json_t *opt_int(struct store_q *q, int col)
-{
-	return store_q_is_null(q, col) ? json_null() : json_integer(store_q_int(q, col));
-}
-
 static json_t *incident_row(struct store_q *q)
 {
 	json_t *o = json_object();
@@ -103,21 +93,21 @@ static json_t *incident_row(struct store_q *q)
 	json_object_set_new(o, "occurred_on", json_string(store_q_text(q, 3)));
 	json_object_set_new(o, "detected_on", json_string(store_q_text(q, 4)));
 	json_object_set_new(o, "detected_by", json_string(store_q_text(q, 5)));
-	json_object_set_new(o, "detected_person_id", opt_int(q, 6));
+	json_object_set_new(o, "detected_person_id", model_q_json_int(q, 6));
 	json_object_set_new(o, "reported_by", json_integer(store_q_int(q, 7)));
-	json_object_set_new(o, "lost_case_id", opt_int(q, 8));
+	json_object_set_new(o, "lost_case_id", model_q_json_int(q, 8));
 	json_object_set_new(o, "reportable", json_boolean(store_q_int(q, 9)));
-	json_object_set_new(o, "report_date", opt_text(q, 10));
-	json_object_set_new(o, "report_ref", opt_text(q, 11));
-	json_object_set_new(o, "assessment_started_on", opt_text(q, 12));
-	json_object_set_new(o, "assessment_finished_on", opt_text(q, 13));
-	json_object_set_new(o, "assessment", opt_text(q, 14));
-	json_object_set_new(o, "investigation", opt_text(q, 15));
-	json_object_set_new(o, "evaluation", opt_text(q, 16));
-	json_object_set_new(o, "investigated_on", opt_text(q, 17));
+	json_object_set_new(o, "report_date", model_q_json_text(q, 10));
+	json_object_set_new(o, "report_ref", model_q_json_text(q, 11));
+	json_object_set_new(o, "assessment_started_on", model_q_json_text(q, 12));
+	json_object_set_new(o, "assessment_finished_on", model_q_json_text(q, 13));
+	json_object_set_new(o, "assessment", model_q_json_text(q, 14));
+	json_object_set_new(o, "investigation", model_q_json_text(q, 15));
+	json_object_set_new(o, "evaluation", model_q_json_text(q, 16));
+	json_object_set_new(o, "investigated_on", model_q_json_text(q, 17));
 	json_object_set_new(o, "state", json_string(store_q_text(q, 18)));
-	json_object_set_new(o, "closed_on", opt_text(q, 19));
-	json_object_set_new(o, "closed_by", opt_int(q, 20));
+	json_object_set_new(o, "closed_on", model_q_json_text(q, 19));
+	json_object_set_new(o, "closed_by", model_q_json_int(q, 20));
 	json_object_set_new(o, "created_at", json_string(store_q_text(q, 21)));
 	json_object_set_new(o, "updated_at", json_string(store_q_text(q, 22)));
 	return o;
@@ -1018,7 +1008,7 @@ static json_t *link_json(struct store_reader *r, const struct principal *p, cons
 	store_q_bind_int(q, 1, id);
 	if (store_q_step(q) == SK_OK) {
 		json_object_set_new(o, "label", json_string(store_q_text(q, 0)));
-		json_object_set_new(o, "class", opt_text(q, 1));
+		json_object_set_new(o, "class", model_q_json_text(q, 1));
 		if (sql == doc_sql) {
 			int64_t did = id;
 			bool sees;
@@ -1111,11 +1101,11 @@ static json_t *deviations_of(struct store_reader *r, int64_t id)
 		return arr;
 	store_q_bind_int(q, 1, id);
 	while (store_q_step(q) == SK_OK)
-		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:o}", "id",
-		                                     (json_int_t)store_q_int(q, 0), "title",
-		                                     store_q_text(q, 1), "status",
-		                                     store_q_text(q, 2), "responsible",
-		                                     store_q_text(q, 3), "due_on", opt_text(q, 4)));
+		json_array_append_new(
+		        arr, json_pack("{s:I, s:s, s:s, s:s, s:o}", "id",
+		                       (json_int_t)store_q_int(q, 0), "title", store_q_text(q, 1),
+		                       "status", store_q_text(q, 2), "responsible",
+		                       store_q_text(q, 3), "due_on", model_q_json_text(q, 4)));
 	store_q_done(q);
 	return arr;
 }

@@ -18,6 +18,7 @@
 #include "model/access_int.h"
 #include "model/document.h"
 #include "model/io.h"
+#include "model/reg_int.h"
 
 /* ---- the CSV reader ---- */
 
@@ -1689,31 +1690,21 @@ int io_export(struct model *m, const struct principal *p, enum io_format fmt,
 	"r.paper_ref, r.returned_at FROM receipt r JOIN person p ON p.id = r.person_id WHERE "     \
 	"r.copy_id = ?1 ORDER BY r.id"
 
-static json_t *opt_text(struct store_q *q, int col)
-{
-	return store_q_is_null(q, col) ? json_null() : json_string(store_q_text(q, col));
-}
-
-static json_t *opt_int(struct store_q *q, int col)
-{
-	return store_q_is_null(q, col) ? json_null() : json_integer(store_q_int(q, col));
-}
-
 static json_t *document_json(struct store_q *q, const struct principal *p)
 {
 	const char *cls = store_q_text(q, 4);
 	bool hidden = store_q_int(q, 3) && !document_cleared(p, cls);
 
-	return json_pack("{s:I, s:s, s:s, s:b, s:s, s:s, s:o, s:I, s:s, s:s, s:o, s:s, s:s, s:[], "
-	                 "s:I}",
-	                 "id", (json_int_t)store_q_int(q, 0), "designation", store_q_text(q, 1),
-	                 "title", hidden ? DOCUMENT_TITLE_REDACTED : store_q_text(q, 2),
-	                 "title_classified", store_q_int(q, 3) != 0, "class", cls, "form",
-	                 store_q_text(q, 5), "pages", opt_int(q, 6), "attachments",
-	                 (json_int_t)store_q_int(q, 7), "originator", store_q_text(q, 8),
-	                 "case_number", store_q_text(q, 9), "document_date", opt_text(q, 10),
-	                 "registered_on", store_q_text(q, 11), "status", store_q_text(q, 12),
-	                 "copies", "copy_count", (json_int_t)store_q_int(q, 21));
+	return json_pack(
+	        "{s:I, s:s, s:s, s:b, s:s, s:s, s:o, s:I, s:s, s:s, s:o, s:s, s:s, s:[], "
+	        "s:I}",
+	        "id", (json_int_t)store_q_int(q, 0), "designation", store_q_text(q, 1), "title",
+	        hidden ? DOCUMENT_TITLE_REDACTED : store_q_text(q, 2), "title_classified",
+	        store_q_int(q, 3) != 0, "class", cls, "form", store_q_text(q, 5), "pages",
+	        model_q_json_int(q, 6), "attachments", (json_int_t)store_q_int(q, 7), "originator",
+	        store_q_text(q, 8), "case_number", store_q_text(q, 9), "document_date",
+	        model_q_json_text(q, 10), "registered_on", store_q_text(q, 11), "status",
+	        store_q_text(q, 12), "copies", "copy_count", (json_int_t)store_q_int(q, 21));
 }
 
 static json_t *copy_json(struct store_reader *r, struct store_q *q)
@@ -1733,7 +1724,7 @@ static json_t *copy_json(struct store_reader *r, struct store_q *q)
 	                      ? json_null()
 	                      : json_pack("{s:I, s:s}", "id", (json_int_t)store_q_int(q, 18),
 	                                  "name", store_q_text(q, 19)),
-	              "last_inventoried_on", opt_text(q, 20));
+	              "last_inventoried_on", model_q_json_text(q, 20));
 	if (!o || !receipts || store_reader_query(r, RECEIPT_SQL, &rq)) {
 		json_decref(o);
 		json_decref(receipts);
@@ -1747,8 +1738,9 @@ static json_t *copy_json(struct store_reader *r, struct store_q *q)
 		                  (json_int_t)store_q_int(rq, 0), "person", "id",
 		                  (json_int_t)store_q_int(rq, 1), "name", store_q_text(rq, 2),
 		                  "class", store_q_text(rq, 3), "state", store_q_text(rq, 4),
-		                  "issued_at", store_q_text(rq, 5), "signed_at", opt_text(rq, 6),
-		                  "paper_ref", opt_text(rq, 7), "returned_at", opt_text(rq, 8)));
+		                  "issued_at", store_q_text(rq, 5), "signed_at",
+		                  model_q_json_text(rq, 6), "paper_ref", model_q_json_text(rq, 7),
+		                  "returned_at", model_q_json_text(rq, 8)));
 	store_q_done(rq);
 	json_object_set_new(o, "receipts", receipts);
 	return o;

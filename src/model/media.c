@@ -482,11 +482,6 @@ int rec_apply_medium(struct store_tx *tx, const struct ledger_entry *e)
 	"(CASE class WHEN 'BH' THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN 3 WHEN 'KH' THEN 4 ELSE 5 "    \
 	"END)"
 
-static json_t *id_or_null(struct store_q *q, int col)
-{
-	return store_q_is_null(q, col) ? json_null() : json_integer(store_q_int(q, col));
-}
-
 static const char *text_or_null(struct store_q *q, int col)
 {
 	return store_q_is_null(q, col) ? NULL : store_q_text(q, col);
@@ -499,10 +494,10 @@ static json_t *medium_row(struct store_q *q)
 	                 "id", (json_int_t)store_q_int(q, 0), "identifier", store_q_text(q, 1),
 	                 "type", store_q_text(q, 2), "class", store_q_text(q, 3), "marking",
 	                 store_q_text(q, 4), "fixed", store_q_int(q, 5) != 0, "holder_id",
-	                 id_or_null(q, 6), "space_id", id_or_null(q, 7), "system_id",
-	                 id_or_null(q, 8), "state", store_q_text(q, 9), "last_inventoried_on",
+	                 model_q_json_int(q, 6), "space_id", model_q_json_int(q, 7), "system_id",
+	                 model_q_json_int(q, 8), "state", store_q_text(q, 9), "last_inventoried_on",
 	                 text_or_null(q, 10), "ended_on", text_or_null(q, 11), "end_method",
-	                 text_or_null(q, 12), "ended_by", id_or_null(q, 13), "created_at",
+	                 text_or_null(q, 12), "ended_by", model_q_json_int(q, 13), "created_at",
 	                 store_q_text(q, 14), "updated_at", store_q_text(q, 15));
 }
 
@@ -511,7 +506,7 @@ static json_t *destruction_row(struct store_q *q)
 	return json_pack("{s:I, s:s, s:s, s:I, s:o, s:s, s:I}", "id", (json_int_t)store_q_int(q, 0),
 	                 "method", store_q_text(q, 1), "destroyed_on", store_q_text(q, 2),
 	                 "performer_id", (json_int_t)store_q_int(q, 3), "witness_id",
-	                 id_or_null(q, 4), "recorded_at", store_q_text(q, 5), "recorded_by",
+	                 model_q_json_int(q, 4), "recorded_at", store_q_text(q, 5), "recorded_by",
 	                 (json_int_t)store_q_int(q, 6));
 }
 

@@ -859,16 +859,6 @@ int plan_measure_add(struct model *m, const struct principal *p, int64_t plan_id
 	"responsible, participants, period_text, start_year, end_year, marker, marker_year, "      \
 	"status, status_year, status_reason, created_at, updated_at FROM plan_measure "
 
-static json_t *opt_int(struct store_q *q, int col)
-{
-	return store_q_is_null(q, col) ? json_null() : json_integer(store_q_int(q, col));
-}
-
-static json_t *opt_text(struct store_q *q, int col)
-{
-	return store_q_is_null(q, col) ? json_null() : json_string(store_q_text(q, col));
-}
-
 static json_t *parse_list(const char *s)
 {
 	json_t *v = json_loads(s, 0, NULL);
@@ -895,14 +885,14 @@ static json_t *measure_row(struct store_q *q)
 	json_object_set_new(o, "responsible_text", json_string(store_q_text(q, 6)));
 	json_object_set_new(o, "responsible", parse_list(store_q_text(q, 7)));
 	json_object_set_new(o, "participants", parse_list(store_q_text(q, 8)));
-	json_object_set_new(o, "period_text", opt_text(q, 9));
-	json_object_set_new(o, "start_year", opt_int(q, 10));
-	json_object_set_new(o, "end_year", opt_int(q, 11));
-	json_object_set_new(o, "marker", opt_text(q, 12));
-	json_object_set_new(o, "marker_year", opt_int(q, 13));
+	json_object_set_new(o, "period_text", model_q_json_text(q, 9));
+	json_object_set_new(o, "start_year", model_q_json_int(q, 10));
+	json_object_set_new(o, "end_year", model_q_json_int(q, 11));
+	json_object_set_new(o, "marker", model_q_json_text(q, 12));
+	json_object_set_new(o, "marker_year", model_q_json_int(q, 13));
 	json_object_set_new(o, "status", json_string(store_q_text(q, 14)));
-	json_object_set_new(o, "status_year", opt_int(q, 15));
-	json_object_set_new(o, "status_reason", opt_text(q, 16));
+	json_object_set_new(o, "status_year", model_q_json_int(q, 15));
+	json_object_set_new(o, "status_reason", model_q_json_text(q, 16));
 	json_object_set_new(o, "created_at", json_string(store_q_text(q, 17)));
 	json_object_set_new(o, "updated_at", json_string(store_q_text(q, 18)));
 	return o;
@@ -1263,7 +1253,7 @@ static json_t *plan_head(struct store_reader *r, int64_t id)
 		o = json_pack("{s:I, s:s, s:I, s:s, s:o, s:s, s:s}", "id",
 		              (json_int_t)store_q_int(q, 0), "title", store_q_text(q, 1),
 		              "report_year", (json_int_t)store_q_int(q, 2), "period",
-		              store_q_text(q, 3), "source", opt_text(q, 4), "created_at",
+		              store_q_text(q, 3), "source", model_q_json_text(q, 4), "created_at",
 		              store_q_text(q, 5), "updated_at", store_q_text(q, 6));
 	store_q_done(q);
 	return o;

@@ -37,6 +37,10 @@ bool model_text_ok(const char *s, unsigned allow);
  */
 bool model_text_valid(const char *s, size_t min, size_t max, unsigned allow);
 
+/* Column col of a row as JSON: null for SQL NULL, else the text / the integer. */
+json_t *model_q_json_text(struct store_q *q, int col);
+json_t *model_q_json_int(struct store_q *q, int col);
+
 /* The acting identity's id, 0 for the system (p NULL). */
 int64_t model_actor_of(const struct principal *p);
 /* Adds p's service token id to data (when there is one); returns data. */

@@ -53,6 +53,16 @@ bool model_text_valid(const char *s, size_t min, size_t max, unsigned allow)
 	return model_text_ok(s, allow);
 }
 
+json_t *model_q_json_text(struct store_q *q, int col)
+{
+	return store_q_is_null(q, col) ? json_null() : json_string(store_q_text(q, col));
+}
+
+json_t *model_q_json_int(struct store_q *q, int col)
+{
+	return store_q_is_null(q, col) ? json_null() : json_integer(store_q_int(q, col));
+}
+
 int64_t model_actor_of(const struct principal *p)
 {
 	return p ? p->id : 0;
