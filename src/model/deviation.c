@@ -16,29 +16,6 @@
 
 static const char manage_why[] = "the action plan is kept by the säkerhetsskyddschef or the head";
 
-/* A string member; absent or null: *out = NULL. */
-static int get_text(struct store_tx *tx, const json_t *body, const char *key, size_t min,
-                    size_t max, bool multiline, bool required, const char **out)
-{
-	json_t *v = json_object_get(body, key);
-	size_t n;
-
-	*out = NULL;
-	if (!v || json_is_null(v)) {
-		if (required)
-			return store_tx_fail(tx, key, "%s: required", key);
-		return SK_OK;
-	}
-	if (!json_is_string(v))
-		return store_tx_fail(tx, key, "%s: must be a string", key);
-	n = json_string_length(v);
-	if (n < min || n > max || strlen(json_string_value(v)) != n ||
-	    !model_text_ok(json_string_value(v), multiline ? MODEL_TEXT_LINES : 0))
-		return store_tx_fail(tx, key, "%s: %zu..%zu bytes of text", key, min, max);
-	*out = json_string_value(v);
-	return SK_OK;
-}
-
 static bool valid_source(const char *s)
 {
 	static const char *const v[] = {"finding", "control", "audit", "incident", "other", NULL};
@@ -74,16 +51,18 @@ static int check_edit(struct store_tx *tx, const json_t *body, const json_t *old
 {
 	const char *title, *desc, *ref, *resp, *due;
 	json_t *due_v = json_object_get(body, "due_on");
-	int rc = get_text(tx, body, "title", 1, INCIDENT_TITLE_MAX, false, !old, &title);
+	int rc = model_tx_get_text(tx, body, "title", 1, INCIDENT_TITLE_MAX, 0, !old, &title);
 
 	if (!rc)
-		rc = get_text(tx, body, "description", 0, INCIDENT_TEXT_MAX, true, false, &desc);
+		rc = model_tx_get_text(tx, body, "description", 0, INCIDENT_TEXT_MAX,
+		                       MODEL_TEXT_LINES, false, &desc);
 	if (!rc)
-		rc = get_text(tx, body, "reference", 0, INCIDENT_REF_MAX, false, false, &ref);
+		rc = model_tx_get_text(tx, body, "reference", 0, INCIDENT_REF_MAX, 0, false, &ref);
 	if (!rc)
-		rc = get_text(tx, body, "responsible", 0, INCIDENT_REF_MAX, false, false, &resp);
+		rc = model_tx_get_text(tx, body, "responsible", 0, INCIDENT_REF_MAX, 0, false,
+		                       &resp);
 	if (!rc)
-		rc = get_text(tx, body, "due_on", 10, 10, false, false, &due);
+		rc = model_tx_get_text(tx, body, "due_on", 10, 10, 0, false, &due);
 	if (rc)
 		return rc;
 	if (due && !model_date_valid(due))
@@ -116,11 +95,11 @@ int deviation_tx_create(struct store_tx *tx, const struct principal *p, const js
 
 	if (rc)
 		return rc;
-	rc = get_text(tx, body, "source", 1, 16, false, true, &source);
+	rc = model_tx_get_text(tx, body, "source", 1, 16, 0, true, &source);
 	if (!rc)
-		rc = get_text(tx, body, "finding", 1, 64, false, false, &rule);
+		rc = model_tx_get_text(tx, body, "finding", 1, 64, 0, false, &rule);
 	if (!rc)
-		rc = get_text(tx, body, "finding_object", 3, 64, false, false, &object);
+		rc = model_tx_get_text(tx, body, "finding_object", 3, 64, 0, false, &object);
 	if (rc)
 		return rc;
 	if (!valid_source(source))

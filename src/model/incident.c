@@ -23,38 +23,12 @@ static const char handle_why[] = "incidents are handled by the säkerhetsskyddsc
 
 /* ---- small helpers ---- */
 
-/*
- * A string member: NULL and absent are "not given" (*out NULL); otherwise
- * min..max bytes of text. Returns SK_OK or SK_EINVAL naming the field.
- */
-static int get_text(struct store_tx *tx, const json_t *body, const char *key, size_t min,
-                    size_t max, bool multiline, bool required, const char **out)
-{
-	json_t *v = json_object_get(body, key);
-	size_t n;
-
-	*out = NULL;
-	if (!v || json_is_null(v)) {
-		if (required)
-			return store_tx_fail(tx, key, "%s: required", key);
-		return SK_OK;
-	}
-	if (!json_is_string(v))
-		return store_tx_fail(tx, key, "%s: must be a string", key);
-	n = json_string_length(v);
-	if (n < min || n > max || strlen(json_string_value(v)) != n ||
-	    !model_text_ok(json_string_value(v), multiline ? MODEL_TEXT_LINES : 0))
-		return store_tx_fail(tx, key, "%s: %zu..%zu bytes of text", key, min, max);
-	*out = json_string_value(v);
-	return SK_OK;
-}
-
 /* A date member (YYYY-MM-DD, not after today). */
 static int get_date(struct store_tx *tx, const json_t *body, const char *key, bool required,
                     const char **out)
 {
 	char today[11];
-	int rc = get_text(tx, body, key, 10, 10, false, required, out);
+	int rc = model_tx_get_text(tx, body, key, 10, 10, 0, required, out);
 
 	if (rc || !*out)
 		return rc;
@@ -294,15 +268,17 @@ static int check_fields(struct store_tx *tx, const struct principal *p, const js
 	int rc;
 
 	*changed = 0;
-	rc = get_text(tx, body, "title", 1, INCIDENT_TITLE_MAX, false, !old, &title);
+	rc = model_tx_get_text(tx, body, "title", 1, INCIDENT_TITLE_MAX, 0, !old, &title);
 	if (!rc)
-		rc = get_text(tx, body, "description", 0, INCIDENT_TEXT_MAX, true, false, &desc);
+		rc = model_tx_get_text(tx, body, "description", 0, INCIDENT_TEXT_MAX,
+		                       MODEL_TEXT_LINES, false, &desc);
 	if (!rc)
 		rc = get_date(tx, body, "occurred_on", !old, &occ);
 	if (!rc)
 		rc = get_date(tx, body, "detected_on", false, &det);
 	if (!rc)
-		rc = get_text(tx, body, "detected_by", 0, INCIDENT_TITLE_MAX, false, false, &by);
+		rc = model_tx_get_text(tx, body, "detected_by", 0, INCIDENT_TITLE_MAX, 0, false,
+		                       &by);
 	if (rc)
 		return rc;
 	*changed += !!title + !!desc + !!occ + !!det + !!by;
@@ -515,7 +491,8 @@ static int act_report(struct store_tx *tx, struct act_cmd *c, struct inc *in, js
 	int rc = get_date(tx, c->body, "report_date", true, &date);
 
 	if (!rc)
-		rc = get_text(tx, c->body, "report_ref", 1, INCIDENT_REF_MAX, false, true, &ref);
+		rc = model_tx_get_text(tx, c->body, "report_ref", 1, INCIDENT_REF_MAX, 0, true,
+		                       &ref);
 	if (rc)
 		return rc;
 	if (in->report_date[0])
@@ -540,12 +517,13 @@ static int act_assess(struct store_tx *tx, struct act_cmd *c, struct inc *in, js
                       const char **kind)
 {
 	const char *action, *date, *content;
-	int rc = get_text(tx, c->body, "action", 5, 6, false, true, &action);
+	int rc = model_tx_get_text(tx, c->body, "action", 5, 6, 0, true, &action);
 
 	if (!rc)
 		rc = get_date(tx, c->body, "date", true, &date);
 	if (!rc)
-		rc = get_text(tx, c->body, "content", 1, INCIDENT_TEXT_MAX, true, false, &content);
+		rc = model_tx_get_text(tx, c->body, "content", 1, INCIDENT_TEXT_MAX,
+		                       MODEL_TEXT_LINES, false, &content);
 	if (rc)
 		return rc;
 	if (strcmp(action, "start") == 0) {
@@ -593,7 +571,8 @@ static int act_measure(struct store_tx *tx, struct act_cmd *c, struct inc *in, j
 	int rc = get_date(tx, c->body, "taken_on", true, &taken);
 
 	if (!rc)
-		rc = get_text(tx, c->body, "text", 1, INCIDENT_TEXT_MAX, true, true, &text);
+		rc = model_tx_get_text(tx, c->body, "text", 1, INCIDENT_TEXT_MAX, MODEL_TEXT_LINES,
+		                       true, &text);
 	if (!rc)
 		rc = store_tx_int(tx, &n,
 		                  "SELECT coalesce(max(number), 0) + 1 FROM incident_measure WHERE "
@@ -616,10 +595,12 @@ static int act_investigate(struct store_tx *tx, struct act_cmd *c, struct inc *i
 {
 	const char *inv, *eval, *on;
 	char today[11];
-	int rc = get_text(tx, c->body, "investigation", 1, INCIDENT_TEXT_MAX, true, true, &inv);
+	int rc = model_tx_get_text(tx, c->body, "investigation", 1, INCIDENT_TEXT_MAX,
+	                           MODEL_TEXT_LINES, true, &inv);
 
 	if (!rc)
-		rc = get_text(tx, c->body, "evaluation", 1, INCIDENT_TEXT_MAX, true, true, &eval);
+		rc = model_tx_get_text(tx, c->body, "evaluation", 1, INCIDENT_TEXT_MAX,
+		                       MODEL_TEXT_LINES, true, &eval);
 	if (!rc)
 		rc = get_date(tx, c->body, "investigated_on", false, &on);
 	if (rc)

@@ -37,6 +37,15 @@ bool model_text_ok(const char *s, unsigned allow);
  */
 bool model_text_valid(const char *s, size_t min, size_t max, unsigned allow);
 
+/*
+ * body[key] as text of min..max bytes with no control characters but those
+ * in allow (enum model_text_allow) into *out; absent or null: *out = NULL,
+ * an error when required. SK_OK, or SK_EINVAL after failing the command
+ * naming key.
+ */
+int model_tx_get_text(struct store_tx *tx, const json_t *body, const char *key, size_t min,
+                      size_t max, unsigned allow, bool required, const char **out);
+
 /* Column col of a row as JSON: null for SQL NULL, else the text / the integer. */
 json_t *model_q_json_text(struct store_q *q, int col);
 json_t *model_q_json_int(struct store_q *q, int col);

@@ -53,6 +53,28 @@ bool model_text_valid(const char *s, size_t min, size_t max, unsigned allow)
 	return model_text_ok(s, allow);
 }
 
+int model_tx_get_text(struct store_tx *tx, const json_t *body, const char *key, size_t min,
+                      size_t max, unsigned allow, bool required, const char **out)
+{
+	json_t *v = json_object_get(body, key);
+	size_t n;
+
+	*out = NULL;
+	if (!v || json_is_null(v)) {
+		if (required)
+			return store_tx_fail(tx, key, "%s: required", key);
+		return SK_OK;
+	}
+	if (!json_is_string(v))
+		return store_tx_fail(tx, key, "%s: must be a string", key);
+	n = json_string_length(v);
+	if (n < min || n > max || strlen(json_string_value(v)) != n ||
+	    !model_text_ok(json_string_value(v), allow))
+		return store_tx_fail(tx, key, "%s: %zu..%zu bytes of text", key, min, max);
+	*out = json_string_value(v);
+	return SK_OK;
+}
+
 json_t *model_q_json_text(struct store_q *q, int col)
 {
 	return store_q_is_null(q, col) ? json_null() : json_string(store_q_text(q, col));
