@@ -89,6 +89,19 @@ static inline uint64_t regfx_ledger_size(const struct reg_fixture *fx)
 	return n;
 }
 
+/* The first column of sql's first row by fx->rd: -1 for no row, -2 for NULL. */
+static inline int64_t regfx_sql_int(const struct reg_fixture *fx, const char *sql)
+{
+	struct store_q *q;
+	int64_t v = -1;
+
+	assert_int_equal(store_reader_query(fx->rd, sql, &q), SK_OK);
+	if (store_q_step(q) == SK_OK)
+		v = store_q_is_null(q, 0) ? -2 : store_q_int(q, 0);
+	store_q_done(q);
+	return v;
+}
+
 /* The UTC day days from today (YYYY-MM-DD). */
 static inline void regfx_today_plus(int days, char out[11])
 {

@@ -60,18 +60,6 @@ static void fixture(const char *sql)
 	json_decref(d);
 }
 
-static int64_t sql_int(const char *sql)
-{
-	struct store_q *q;
-	int64_t v = -1;
-
-	assert_int_equal(store_reader_query(g_fx.rd, sql, &q), SK_OK);
-	if (store_q_step(q) == SK_OK)
-		v = store_q_is_null(q, 0) ? -2 : store_q_int(q, 0);
-	store_q_done(q);
-	return v;
-}
-
 static char *sql_text(const char *sql, char *out, size_t cap)
 {
 	struct store_q *q;
@@ -189,28 +177,36 @@ static void test_start_scopes(void **state)
 	        SK_OK);
 	assert_true(g_inv >= 1);
 	/* kh_documents: copies 1, 2 (KH physical) and 7 (KH electronic, archived). */
-	assert_int_equal(sql_int("SELECT count(*) FROM inventory_item WHERE scope = "
-	                         "'kh_documents' AND item_type = 'copy' AND item_id IN (1, 2, 7)"),
-	                 3);
+	assert_int_equal(
+	        regfx_sql_int(&g_fx,
+	                      "SELECT count(*) FROM inventory_item WHERE scope = "
+	                      "'kh_documents' AND item_type = 'copy' AND item_id IN (1, 2, 7)"),
+	        3);
 	/* physical_k_h: copies 3 (H) and 8 (K); not 4 (destroyed), 5 (electronic K), 6 (BH). */
-	assert_int_equal(sql_int("SELECT count(*) FROM inventory_item WHERE scope = "
-	                         "'physical_k_h' AND item_id IN (3, 8)"),
+	assert_int_equal(regfx_sql_int(&g_fx, "SELECT count(*) FROM inventory_item WHERE scope = "
+	                                      "'physical_k_h' AND item_id IN (3, 8)"),
 	                 2);
-	assert_int_equal(sql_int("SELECT count(*) FROM inventory_item WHERE item_type = 'copy' "
-	                         "AND item_id IN (4, 5, 6)"),
-	                 0);
+	assert_int_equal(
+	        regfx_sql_int(&g_fx, "SELECT count(*) FROM inventory_item WHERE item_type = 'copy' "
+	                             "AND item_id IN (4, 5, 6)"),
+	        0);
 	/* media: medium 1 (H in use); not 2 (BH) nor 3 (decommissioned). */
-	assert_int_equal(sql_int("SELECT group_concat(item_id) FROM inventory_item WHERE scope = "
-	                         "'media'"),
-	                 1);
-	assert_int_equal(sql_int("SELECT count(*) FROM inventory_item"), 6);
+	assert_int_equal(
+	        regfx_sql_int(&g_fx,
+	                      "SELECT group_concat(item_id) FROM inventory_item WHERE scope = "
+	                      "'media'"),
+	        1);
+	assert_int_equal(regfx_sql_int(&g_fx, "SELECT count(*) FROM inventory_item"), 6);
 	/* The holder and space at the start are kept with each item. */
-	assert_int_equal(sql_int("SELECT holder_person_id FROM inventory_item WHERE item_type = "
-	                         "'copy' AND item_id = 1"),
-	                 1);
-	assert_int_equal(sql_int("SELECT space_id FROM inventory_item WHERE item_type = 'copy' "
-	                         "AND item_id = 3"),
-	                 2);
+	assert_int_equal(
+	        regfx_sql_int(&g_fx,
+	                      "SELECT holder_person_id FROM inventory_item WHERE item_type = "
+	                      "'copy' AND item_id = 1"),
+	        1);
+	assert_int_equal(
+	        regfx_sql_int(&g_fx, "SELECT space_id FROM inventory_item WHERE item_type = 'copy' "
+	                             "AND item_id = 3"),
+	        2);
 	assert_string_equal(
 	        sql_text("SELECT scope || '/' || state FROM inventory WHERE id = 1", t, sizeof(t)),
 	        "kh_documents physical_k_h media/open");
@@ -273,9 +269,11 @@ static void test_four_eyes(void **state)
 	assert_int_equal(
 	        inventory_check(g_fx.model, &reg1, g_inv, "copy", 3, true, "i skåp B", &err),
 	        SK_OK);
-	assert_int_equal(sql_int("SELECT checked_by FROM inventory_item WHERE item_type = 'copy' "
-	                         "AND item_id = 3"),
-	                 reg1.id);
+	assert_int_equal(
+	        regfx_sql_int(&g_fx,
+	                      "SELECT checked_by FROM inventory_item WHERE item_type = 'copy' "
+	                      "AND item_id = 3"),
+	        reg1.id);
 }
 
 static void test_check_corrections(void **state)
@@ -298,7 +296,8 @@ static void test_check_corrections(void **state)
 	                             "item_type = 'copy' AND item_id = 2",
 	                             t, sizeof(t)),
 	                    "not_found/not in safe A");
-	assert_int_equal(sql_int("SELECT last_inventoried_on FROM copy WHERE id = 2"), -2);
+	assert_int_equal(regfx_sql_int(&g_fx, "SELECT last_inventoried_on FROM copy WHERE id = 2"),
+	                 -2);
 	/* A service token's act names the token. */
 	tok.token_id = 42;
 	assert_int_equal(inventory_check(g_fx.model, &tok, g_inv, "medium", 1, false, NULL, &err),
@@ -494,8 +493,9 @@ static void test_close(void **state)
 	                             t, sizeof(t)),
 	                    "lost/1");
 	/* Found items count as inventoried. */
-	assert_int_equal(sql_int("SELECT count(*) FROM copy WHERE id IN (1, 3, 7, 8) AND "
-	                         "last_inventoried_on IS NOT NULL"),
+	assert_int_equal(regfx_sql_int(&g_fx,
+	                               "SELECT count(*) FROM copy WHERE id IN (1, 3, 7, 8) AND "
+	                               "last_inventoried_on IS NOT NULL"),
 	                 4);
 	rep = inventory_report(g_fx.model, &auditor, g_inv, &open);
 	assert_false(open);
@@ -528,9 +528,10 @@ static void test_close(void **state)
 	                 SK_EEXIST);
 	assert_int_equal(inventory_close(g_fx.model, &ssc, g_inv, NULL, &err), SK_EEXIST);
 	/* The stored report is the entry's. */
-	assert_int_equal(sql_int("SELECT json_extract(report, '$.totals.items') FROM inventory "
-	                         "WHERE id = 1"),
-	                 6);
+	assert_int_equal(
+	        regfx_sql_int(&g_fx, "SELECT json_extract(report, '$.totals.items') FROM inventory "
+	                             "WHERE id = 1"),
+	        6);
 }
 
 static void test_lost_resolve(void **state)

@@ -72,18 +72,6 @@ static void fixture(const char *sql)
 	json_decref(d);
 }
 
-static int64_t sql_int(const char *sql)
-{
-	struct store_q *q;
-	int64_t v = -1;
-
-	assert_int_equal(store_reader_query(g_fx.rd, sql, &q), SK_OK);
-	if (store_q_step(q) == SK_OK)
-		v = store_q_is_null(q, 0) ? -2 : store_q_int(q, 0);
-	store_q_done(q);
-	return v;
-}
-
 /* Expects rc == want and, for a refusal, err naming field (NULL: any). Nothing logged on refusal.
  */
 #define EXPECT(call, want, fld)                                                                    \
@@ -627,7 +615,7 @@ static void test_media(void **state)
 		        "SELECT count(*) FROM destruction WHERE id = %lld AND medium_id = %lld AND "
 		        "copy_id IS NULL AND destroyed_on = '2026-01-05' AND recorded_by = %lld",
 		        (long long)out, (long long)m3, (long long)reg.id);
-		assert_int_equal(sql_int(sql), 1);
+		assert_int_equal(regfx_sql_int(&g_fx, sql), 1);
 	}
 	EXPECT(records_medium_end(g_fx.model, &reg, m3, "destroy", &destroy, NULL, err), SK_EEXIST,
 	       "id");
@@ -645,7 +633,7 @@ static void test_media(void **state)
 		         "SELECT count(*) FROM lost_case WHERE id = %lld AND item_type = 'medium' "
 		         "AND item_id = %lld AND state = 'open' AND prior_state = 'in_use'",
 		         (long long)out, (long long)m4);
-		assert_int_equal(sql_int(sql), 1);
+		assert_int_equal(regfx_sql_int(&g_fx, sql), 1);
 	}
 	o = records_medium_get(g_fx.model, &reg, m4);
 	assert_string_equal(json_string_value(json_object_get(o, "state")), "lost");
