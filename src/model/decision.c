@@ -34,13 +34,6 @@ static const char *class_of_rank(int r)
 	return r >= 0 && r <= 4 ? names[r] : "none";
 }
 
-static int bad(struct model_err *err, const char *field, const char *msg)
-{
-	snprintf(err->field, sizeof(err->field), "%s", field);
-	snprintf(err->msg, sizeof(err->msg), "%s", msg);
-	return SK_EINVAL;
-}
-
 /* A day (YYYY-MM-DD, default today) not in the future, into out. */
 static int day_ok(const char *d, char out[11], struct model_err *err, const char *field)
 {
@@ -52,10 +45,10 @@ static int day_ok(const char *d, char out[11], struct model_err *err, const char
 		return SK_OK;
 	}
 	if (!model_date_valid(d))
-		return bad(err, field, "a date YYYY-MM-DD");
+		return model_err_inval(err, field, "a date YYYY-MM-DD");
 	if (strcmp(d, today) > 0)
-		return bad(err, field,
-		           "the day is in the future: record a decision once it is taken");
+		return model_err_inval(
+		        err, field, "the day is in the future: record a decision once it is taken");
 	memcpy(out, d, 11);
 	return SK_OK;
 }
@@ -310,13 +303,13 @@ int decision_reclassify(struct model *m, const struct principal *p, int64_t docu
 	int rc;
 
 	if (!r->to_class || (strcmp(r->to_class, "none") != 0 && !rank(r->to_class)))
-		return bad(err, "to_class", "to_class: one of BH, K, H, KH, none");
+		return model_err_inval(err, "to_class", "to_class: one of BH, K, H, KH, none");
 	if (!model_text_valid(r->reason, 1, 500, MODEL_TEXT_LINES))
-		return bad(err, "reason", "reason: 1..500 bytes of text");
+		return model_err_inval(err, "reason", "reason: 1..500 bytes of text");
 	if (r->consultation && !model_text_valid(r->consultation, 1, 500, MODEL_TEXT_LINES))
-		return bad(err, "consultation", "consultation: 1..500 bytes of text");
+		return model_err_inval(err, "consultation", "consultation: 1..500 bytes of text");
 	if (r->decided_by < 0)
-		return bad(err, "decided_by", "decided_by: an identity's id");
+		return model_err_inval(err, "decided_by", "decided_by: an identity's id");
 	rc = day_ok(r->decided_on, c.on, err, "decided_on");
 	if (rc)
 		return rc;
@@ -408,13 +401,14 @@ int decision_record(struct model *m, const struct principal *p, int64_t document
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		known = known || (d->kind && strcmp(d->kind, kinds[i]) == 0);
 	if (!known)
-		return bad(err, "kind", "kind: one of kh_copy, kh_extract, kh_carry_out, abroad");
+		return model_err_inval(err, "kind",
+		                       "kind: one of kh_copy, kh_extract, kh_carry_out, abroad");
 	if (!model_text_valid(d->reference, 1, 128, 0))
-		return bad(err, "reference", "reference: 1..128 bytes of text");
+		return model_err_inval(err, "reference", "reference: 1..128 bytes of text");
 	if (d->note && !model_text_valid(d->note, 1, 500, MODEL_TEXT_LINES))
-		return bad(err, "note", "note: 1..500 bytes of text");
+		return model_err_inval(err, "note", "note: 1..500 bytes of text");
 	if (d->decided_by < 0)
-		return bad(err, "decided_by", "decided_by: an identity's id");
+		return model_err_inval(err, "decided_by", "decided_by: an identity's id");
 	rc = day_ok(d->decided_on, c.on, err, "decided_on");
 	if (rc)
 		return rc;
@@ -500,13 +494,14 @@ int decision_kh_recipients_add(struct model *m, const struct principal *p, int64
 	struct recipients_cmd c = {p, document_id, persons, n};
 
 	if (n == 0 || n > 100)
-		return bad(err, "person_ids", "person_ids: 1..100 persons");
+		return model_err_inval(err, "person_ids", "person_ids: 1..100 persons");
 	for (size_t i = 0; i < n; i++) {
 		if (persons[i] <= 0)
-			return bad(err, "person_ids", "person_ids: positive ids");
+			return model_err_inval(err, "person_ids", "person_ids: positive ids");
 		for (size_t j = 0; j < i; j++) {
 			if (persons[j] == persons[i])
-				return bad(err, "person_ids", "person_ids: each person once");
+				return model_err_inval(err, "person_ids",
+				                       "person_ids: each person once");
 		}
 	}
 	return model_submit(m, recipients_fn, &c, err);
@@ -569,20 +564,22 @@ static int occurred_ok(const char *s, struct model_err *err)
 	int64_t t;
 
 	if (!s)
-		return bad(err, "occurred_at", "occurred_at: a date or an RFC 3339 time");
+		return model_err_inval(err, "occurred_at",
+		                       "occurred_at: a date or an RFC 3339 time");
 	if (strlen(s) == 10) {
 		if (!model_date_valid(s))
-			return bad(err, "occurred_at", "occurred_at: a date YYYY-MM-DD or a time");
+			return model_err_inval(err, "occurred_at",
+			                       "occurred_at: a date YYYY-MM-DD or a time");
 		model_today(today);
 		if (strcmp(s, today) > 0)
-			return bad(err, "occurred_at", "occurred_at is in the future");
+			return model_err_inval(err, "occurred_at", "occurred_at is in the future");
 		return SK_OK;
 	}
 	if (sk_time_parse(s, strlen(s), &t) != SK_OK)
-		return bad(err, "occurred_at",
-		           "occurred_at: a date YYYY-MM-DD or an RFC 3339 time");
+		return model_err_inval(err, "occurred_at",
+		                       "occurred_at: a date YYYY-MM-DD or an RFC 3339 time");
 	if (t > sk_now_us() + 60 * INT64_C(1000000))
-		return bad(err, "occurred_at", "occurred_at is in the future");
+		return model_err_inval(err, "occurred_at", "occurred_at is in the future");
 	return SK_OK;
 }
 
@@ -593,13 +590,13 @@ int decision_disclosure_add(struct model *m, const struct principal *p, int64_t 
 	int rc;
 
 	if (d->disclosed_by <= 0)
-		return bad(err, "disclosed_by", "disclosed_by: a person's id");
+		return model_err_inval(err, "disclosed_by", "disclosed_by: a person's id");
 	if (!model_text_valid(d->recipient, 1, 200, 0))
-		return bad(err, "recipient", "recipient: 1..200 bytes of text");
+		return model_err_inval(err, "recipient", "recipient: 1..200 bytes of text");
 	if (!d->how || (strcmp(d->how, "shown") != 0 && strcmp(d->how, "told") != 0))
-		return bad(err, "how", "how: shown or told");
+		return model_err_inval(err, "how", "how: shown or told");
 	if (d->note && !model_text_valid(d->note, 1, 500, MODEL_TEXT_LINES))
-		return bad(err, "note", "note: 1..500 bytes of text");
+		return model_err_inval(err, "note", "note: 1..500 bytes of text");
 	rc = occurred_ok(d->occurred_at, err);
 	if (rc)
 		return rc;

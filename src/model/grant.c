@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model/access_int.h"
+#include "model/reg_int.h"
 
 /* YYYY-MM-DD plus one year (Feb 29 becomes Feb 28). */
 void model_plus_year(const char *d, char out[11])
@@ -25,19 +26,6 @@ void model_plus_year(const char *d, char out[11])
 	out[10] = '\0';
 	if (strcmp(out + 4, "-02-29") == 0)
 		out[9] = '8';
-}
-
-static bool note_ok(const char *s, size_t max)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	if (n == 0 || n > max || !sk_utf8_valid(s, n))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if ((unsigned char)s[i] < 0x20 && s[i] != '\n')
-			return false;
-	}
-	return true;
 }
 
 /* May `roles` (of actor) decide grants of role r? */
@@ -166,7 +154,7 @@ int model_grant_create(struct model *m, int64_t actor, const struct model_new_gr
 		         "role: one of chief, ssc, registrar, admin, staff, auditor");
 		return SK_EINVAL;
 	}
-	if (!note_ok(g->decision_ref, 128)) {
+	if (!model_text_valid(g->decision_ref, 1, 128, MODEL_TEXT_NL | MODEL_TEXT_DEL)) {
 		snprintf(err->field, sizeof(err->field), "decision_ref");
 		snprintf(err->msg, sizeof(err->msg), "decision_ref: 1..128 bytes of text");
 		return SK_EINVAL;
@@ -249,7 +237,7 @@ static int grant_change(struct model *m, const struct principal *p, int64_t id, 
 {
 	struct change_cmd c = {p, id, text, revoke};
 
-	if (!note_ok(text, 500)) {
+	if (!model_text_valid(text, 1, 500, MODEL_TEXT_NL | MODEL_TEXT_DEL)) {
 		snprintf(err->field, sizeof(err->field), revoke ? "reason" : "note");
 		snprintf(err->msg, sizeof(err->msg), "%s: 1..500 bytes of text",
 		         revoke ? "reason" : "note");

@@ -33,13 +33,6 @@ static const char *const scope_names[] = {"kh_documents", "physical_k_h", "media
 
 /* ---- small helpers ---- */
 
-static int fail(struct model_err *err, const char *field, const char *msg)
-{
-	snprintf(err->field, sizeof(err->field), "%s", field);
-	snprintf(err->msg, sizeof(err->msg), "%s", msg);
-	return SK_EINVAL;
-}
-
 static bool may_write(const struct principal *p)
 {
 	return (p->roles & (ROLE_BIT(ROLE_REGISTRAR) | ROLE_BIT(ROLE_SSC))) != 0;
@@ -283,9 +276,10 @@ int inventory_start(struct model *m, const struct principal *p, const char *name
 	if (!may_write(p))
 		return refuse_role(err);
 	if (!model_text_valid(name, 1, 200, MODEL_TEXT_NL | MODEL_TEXT_DEL) || strchr(name, '\n'))
-		return fail(err, "name", "name: 1..200 bytes of text on one line");
+		return model_err_inval(err, "name", "name: 1..200 bytes of text on one line");
 	if (scope & ~INVENTORY_ALL)
-		return fail(err, "scope", "scope: kh_documents, physical_k_h and/or media");
+		return model_err_inval(err, "scope",
+		                       "scope: kh_documents, physical_k_h and/or media");
 	rc = model_submit(m, start_fn, &c, err);
 	if (!rc && id)
 		*id = c.id;
@@ -361,11 +355,11 @@ int inventory_check(struct model *m, const struct principal *p, int64_t inventor
 	if (!may_write(p))
 		return refuse_role(err);
 	if (!item_type_ok(item_type))
-		return fail(err, "item_type", "item_type: copy or medium");
+		return model_err_inval(err, "item_type", "item_type: copy or medium");
 	if (item_id < 1 || item_id >= SK_JSON_MAX_INT)
-		return fail(err, "item_id", "item_id: a positive id");
+		return model_err_inval(err, "item_id", "item_id: a positive id");
 	if (note && !model_text_valid(note, 1, 500, MODEL_TEXT_NL | MODEL_TEXT_DEL))
-		return fail(err, "note", "note: 1..500 bytes of text");
+		return model_err_inval(err, "note", "note: 1..500 bytes of text");
 	return model_submit(m, check_fn, &c, err);
 }
 
@@ -483,9 +477,9 @@ int inventory_lost_resolve(struct model *m, const struct principal *p, int64_t c
 	if (!may_write(p))
 		return refuse_role(err);
 	if (note && !model_text_valid(note, 1, 1000, MODEL_TEXT_NL | MODEL_TEXT_DEL))
-		return fail(err, "note", "note: 1..1000 bytes of text");
+		return model_err_inval(err, "note", "note: 1..1000 bytes of text");
 	if (!found && !note)
-		return fail(
+		return model_err_inval(
 		        err, "note",
 		        "note: say what is known about the loss (it is reported as an incident)");
 	return model_submit(m, resolve_fn, &c, err);
@@ -742,7 +736,7 @@ int inventory_close(struct model *m, const struct principal *p, int64_t inventor
 	if (!may_write(p))
 		return refuse_role(err);
 	if (note && !model_text_valid(note, 1, 1000, MODEL_TEXT_NL | MODEL_TEXT_DEL))
-		return fail(err, "note", "note: 1..1000 bytes of text");
+		return model_err_inval(err, "note", "note: 1..1000 bytes of text");
 	return model_submit(m, close_fn, &c, err);
 }
 

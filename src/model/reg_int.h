@@ -50,6 +50,9 @@ int model_tx_get_text(struct store_tx *tx, const json_t *body, const char *key, 
 json_t *model_q_json_text(struct store_q *q, int col);
 json_t *model_q_json_int(struct store_q *q, int col);
 
+/* Fills err (field, msg as given); returns SK_EINVAL. */
+int model_err_inval(struct model_err *err, const char *field, const char *msg);
+
 /* The acting identity's id, 0 for the system (p NULL). */
 int64_t model_actor_of(const struct principal *p);
 /* Adds p's service token id to data (when there is one); returns data. */

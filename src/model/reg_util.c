@@ -2,6 +2,7 @@
  * Small helpers shared by the registers (reg_int.h): one definition instead of
  * a static copy in every register file.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "model/access_int.h"
@@ -83,6 +84,13 @@ json_t *model_q_json_text(struct store_q *q, int col)
 json_t *model_q_json_int(struct store_q *q, int col)
 {
 	return store_q_is_null(q, col) ? json_null() : json_integer(store_q_int(q, col));
+}
+
+int model_err_inval(struct model_err *err, const char *field, const char *msg)
+{
+	snprintf(err->field, sizeof(err->field), "%s", field);
+	snprintf(err->msg, sizeof(err->msg), "%s", msg);
+	return SK_EINVAL;
 }
 
 int64_t model_actor_of(const struct principal *p)
