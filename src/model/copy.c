@@ -663,9 +663,22 @@ int receipt_sign(struct model *m, const struct principal *p, int64_t id, const c
 {
 	struct sign_cmd c = {m, p, id, code, class_ack, NULL};
 
+	char what[48];
+	int rc;
+
 	if (!code || strlen(code) != AUTH_TOTP_DIGITS)
 		return doc_err(err, SK_EINVAL, "code", "code: the 6-digit TOTP code");
-	return model_submit(m, sign_fn, &c, err);
+	/* A session alone must not be enough to guess the signature's code. */
+	rc = model_reauth_wait(m, p->id, err);
+	if (rc)
+		return rc;
+	rc = model_submit(m, sign_fn, &c, err);
+	snprintf(what, sizeof(what), "receipt/%lld", (long long)id);
+	if (rc == SK_EAUTH)
+		model_reauth_result(m, p->id, false, what);
+	else if (!rc)
+		model_reauth_result(m, p->id, true, what);
+	return rc;
 }
 
 int receipt_paper(struct model *m, const struct principal *p, int64_t id, const char *paper_ref,

@@ -94,6 +94,46 @@ static void throttle_clear(struct model *m, const char *key)
 	pthread_mutex_unlock(&m->mu);
 }
 
+/* ---- a second factor asked again after login (signing a receipt) ---- */
+
+int model_reauth_wait(struct model *m, int64_t identity_id, struct model_err *err)
+{
+	char key[96];
+	int wait;
+
+	snprintf(key, sizeof(key), "s:%lld", (long long)identity_id);
+	wait = throttle_wait(m, key, sk_now_us());
+	if (!wait)
+		return SK_OK;
+	err->retry_after = wait;
+	snprintf(err->field, sizeof(err->field), "code");
+	snprintf(err->msg, sizeof(err->msg), "too many wrong codes: try again in %d s", wait);
+	return SK_ETHROTTLED;
+}
+
+void model_reauth_result(struct model *m, int64_t identity_id, bool ok, const char *what)
+{
+	char key[96], object[64];
+	int n;
+	json_t *d;
+
+	snprintf(key, sizeof(key), "s:%lld", (long long)identity_id);
+	if (ok) {
+		throttle_clear(m, key);
+		return;
+	}
+	/* Like a failed login: one by one at first, then aggregated. */
+	n = throttle_fail(m, key, sk_now_us());
+	if (!n)
+		return;
+	snprintf(object, sizeof(object), "identity/%lld", (long long)identity_id);
+	d = n == 1 ? json_pack("{s:s}", "what", what)
+	           : json_pack("{s:s, s:i}", "what", what, "suppressed", n);
+	if (d)
+		store_append(m->store, identity_id, "auth.reauth.failed", object, d, NULL);
+	json_decref(d);
+}
+
 /* Records a failed login in the ledger, one by one or aggregated. */
 static void log_failure(struct model *m, int64_t identity_id, const char *username,
                         const char *remote, const char *reason)

@@ -146,6 +146,15 @@ int model_login_enroll(struct model *m, const char *challenge, const char *new_p
                        const char *code, bool bearer, const char *remote, const char *client,
                        struct model_session *out, struct model_err *err);
 int model_logout(struct model *m, const struct principal *p);
+/*
+ * A TOTP code asked again after login (a receipt's signature): wrong codes
+ * count per identity like failed logins (locked after 3, the wait doubling)
+ * and are ledger entries "auth.reauth.failed". _wait before checking a code
+ * (SK_ETHROTTLED with err.retry_after), _result after it (what: e.g.
+ * "receipt/7").
+ */
+int model_reauth_wait(struct model *m, int64_t identity_id, struct model_err *err);
+void model_reauth_result(struct model *m, int64_t identity_id, bool ok, const char *what);
 int model_password_change(struct model *m, const struct principal *p, const char *current,
                           const char *new_password, struct model_err *err);
 

@@ -599,8 +599,23 @@ static void test_issue_and_sign(void **state)
 	code_now(code);
 	refused(receipt_sign(g_fx.model, &staff, rid, code, "H", &err), &err, n, SK_EINVAL,
 	        "class_acknowledged", "3 kap. 2 §", "wrong class acknowledged");
-	refused(receipt_sign(g_fx.model, &staff, rid, "000000", "K", &err), &err, n, SK_EAUTH,
-	        "code", NULL, "wrong code");
+	/* a wrong code changes no register but is itself a security event (like a failed login) */
+	assert_int_equal(receipt_sign(g_fx.model, &staff, rid, "000000", "K", &err), SK_EAUTH);
+	assert_string_equal(err.field, "code");
+	assert_int_equal(regfx_ledger_size(&g_fx), n + 1);
+	{
+		json_t *e = entry_at(n + 1);
+		char obj[64];
+
+		snprintf(obj, sizeof(obj), "identity/%lld", (long long)staff.id);
+		assert_string_equal(json_string_value(json_object_get(e, "kind")),
+		                    "auth.reauth.failed");
+		assert_string_equal(json_string_value(json_object_get(e, "object")), obj);
+		json_decref(e);
+	}
+	col_text("SELECT state FROM receipt WHERE id = ?1", rid, s, sizeof(s));
+	assert_string_equal(s, "pending");
+	n = regfx_ledger_size(&g_fx);
 	refused(receipt_sign(g_fx.model, &staff2, rid, code, "K", &err), &err, n, SK_ENOTFOUND,
 	        "id", NULL, "someone else's receipt");
 	refused(receipt_sign(g_fx.model, &reg, rid, code, "K", &err), &err, n, SK_ENOTFOUND, "id",
@@ -624,8 +639,9 @@ static void test_issue_and_sign(void **state)
 	assert_int_equal(act(&reg, cp2, &a, &err), SK_OK);
 	rid2 = a.result_id;
 	n = regfx_ledger_size(&g_fx);
-	refused(receipt_sign(g_fx.model, &staff, rid2, code, "K", &err), &err, n, SK_EAUTH, "code",
-	        NULL, "a used code");
+	refused(receipt_sign(g_fx.model, &staff, rid2, code, "K", &err), &err, n + 1, SK_EAUTH,
+	        "code", NULL, "a used code (logged as a failed re-authentication)");
+	n++;
 	/* the registrar records a paper receipt instead */
 	refused(receipt_paper(g_fx.model, &staff, rid2, "P-9", &err), &err, n, SK_EPERM, NULL, NULL,
 	        "staff records paper");
@@ -1070,6 +1086,49 @@ static void test_replay_random(void **state)
 		fail_msg("verify --replay: %s", res.problem);
 }
 
+/*
+ * Guessing a receipt's code with a session: locked after three wrong codes,
+ * each logged. Runs last: it moves the clock on, and TOTP steps are single use.
+ */
+static void test_sign_throttled(void **state)
+{
+	struct model_err err = {0};
+	struct copy_action a = {.act = COPY_ISSUE, .person_id = p_staff};
+	int64_t acc[1] = {p_staff}, doc = mkdoc("K", "physical", acc, 1), cp, rid;
+	uint64_t n;
+	char code[7];
+	int fails, rc = SK_OK;
+
+	(void)state;
+	cp = mkcopy(doc, box_kh, 0);
+	assert_int_equal(act(&reg, cp, &a, &err), SK_OK);
+	rid = a.result_id;
+	n = regfx_ledger_size(&g_fx);
+	/* earlier tests' wrong codes count too (the window is 15 minutes): at most 3 in all */
+	for (fails = 0; fails < 4; fails++) {
+		rc = receipt_sign(g_fx.model, &staff, rid, "000001", "K", &err);
+		if (rc != SK_EAUTH)
+			break;
+	}
+	assert_int_equal(rc, SK_ETHROTTLED);
+	assert_in_range(fails, 1, 3);
+	assert_int_equal(regfx_ledger_size(&g_fx), n + (uint64_t)fails);
+	n += (uint64_t)fails;
+	/* locked now: even the right code waits, and nothing is checked or written */
+	sk_clock_set_offset(60 * INT64_C(1000000));
+	code_now(code);
+	sk_clock_set_offset(-5 * INT64_C(1000000)); /* inside the lock however slow the machine */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(receipt_sign(g_fx.model, &staff, rid, code, "K", &err), SK_ETHROTTLED);
+	assert_true(err.retry_after > 0);
+	assert_string_equal(err.field, "code");
+	assert_int_equal(regfx_ledger_size(&g_fx), n);
+	/* after the wait (the clock moved on) the right code signs */
+	sk_clock_set_offset(60 * INT64_C(1000000));
+	assert_int_equal(receipt_sign(g_fx.model, &staff, rid, code, "K", &err), SK_OK);
+	expect_last("receipt.signed", doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1085,6 +1144,7 @@ int main(void)
 	        cmocka_unit_test(test_redaction),
 	        cmocka_unit_test(test_list_filters),
 	        cmocka_unit_test(test_replay_random),
+	        cmocka_unit_test(test_sign_throttled), /* last: it moves the clock */
 	};
 
 	if (getenv("TEST_FILTER"))
