@@ -98,17 +98,20 @@ static const struct rule rules[] = {
          "c.document_id WHERE r.class NOT IN ('BH', 'K', 'H', 'KH')",
          T_UNIT ":test_rule_fixtures"},
         {"doc.marking.incomplete", "PMFS 2022:1", 3, 4, NULL, SEV_LOW,
-         "Handling (K eller högre) utan antal sidor", "Document (K or higher) without page count",
-         "En handling i klassen konfidentiell eller högre ska förses med anteckning om klass, "
-         "beteckning, antal sidor och bilagor.",
-         "A document classified K or higher must be marked with its class, designation, number "
-         "of pages and attachments.",
+         "Fysisk handling (K eller högre) utan antal sidor",
+         "Physical document (K or higher) without page count",
+         "En handling i klassen konfidentiell eller högre ska förses med anteckning om klass "
+         "och, i förekommande fall, beteckning, antal sidor och bilagor (antal sidor gäller "
+         "fysiska handlingar).",
+         "A document classified K or higher must be marked with its class and, where "
+         "applicable, its designation, number of pages and attachments (pages apply to "
+         "physical documents).",
          "Ange handlingens antal sidor och bilagor i registret.",
          "Record the document's page count and attachments in the register.",
          "Handling %s saknar antal sidor", "Document %s has no page count", "document",
          "SELECT 'document', d.id, d.designation, d.class, d.registered_on, NULL, d.id FROM "
-         "document d WHERE d.status = 'active' AND d.class IN ('K', 'H', 'KH') AND d.pages IS "
-         "NULL",
+         "document d WHERE d.status = 'active' AND d.class IN ('K', 'H', 'KH') AND d.form = "
+         "'physical' AND d.pages IS NULL",
          T_UNIT ":test_rule_fixtures"},
         {"doc.copies.none", "PMFS 2022:1", 3, 5, NULL, SEV_LOW,
          "Fysisk handling (K eller högre) utan numrerade exemplar",

@@ -972,6 +972,29 @@ static void test_traceability_current(void **state)
 	buf_release(&b);
 }
 
+/* 3 kap. 4 §'s page count is "where applicable": an electronic document has none to note. */
+static void test_marking_paper_only(void **state)
+{
+	struct rules_filter all = {.min_severity = -1, .clearance = CLEAR_KH};
+	json_t *res;
+	size_t before;
+
+	(void)state;
+	res = evaluate(&all);
+	before = count(res, "doc.marking.incomplete", NULL);
+	json_decref(res);
+	fixture("UPDATE document SET pages = NULL WHERE id = 2"); /* KH, electronic */
+	res = evaluate(&all);
+	assert_int_equal(count(res, "doc.marking.incomplete", NULL), before);
+	json_decref(res);
+	fixture("UPDATE document SET pages = NULL WHERE id = 3"); /* KH, physical */
+	res = evaluate(&all);
+	assert_int_equal(count(res, "doc.marking.incomplete", NULL), before + 1);
+	json_decref(res);
+	fixture("UPDATE document SET pages = 2 WHERE id = 2");
+	fixture("UPDATE document SET pages = 1 WHERE id = 3");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -989,6 +1012,7 @@ int main(void)
 	        cmocka_unit_test(test_replay),
 	        cmocka_unit_test(test_query_plans),
 	        cmocka_unit_test(test_traceability_current),
+	        cmocka_unit_test(test_marking_paper_only),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
