@@ -13,12 +13,12 @@
 
 #include <sodium.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "model/access_int.h"
 #include "model/document.h"
 #include "model/io.h"
 #include "model/reg_int.h"
+#include "model/xlsx.h"
 
 /* ---- the CSV reader ---- */
 
@@ -1539,53 +1539,18 @@ static int export_csv(struct model *m, const struct principal *p, const struct i
 	return rc;
 }
 
-static int read_file(const char *path, struct buf *out)
-{
-	char chunk[65536];
-	FILE *fp = fopen(path, "rb");
-	size_t n;
-	int rc = SK_OK;
-
-	if (!fp)
-		return SK_EIO;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		rc = buf_append(out, chunk, n);
-		if (rc)
-			break;
-	}
-	if (!rc && ferror(fp))
-		rc = SK_EIO;
-	fclose(fp);
-	return rc;
-}
-
 static int export_xlsx(struct model *m, const struct principal *p, const struct io_export_filter *f,
                        struct buf *out, struct export_out *o)
 {
-	const char *dir = getenv("TMPDIR");
-	char path[512];
-	lxw_workbook_options opts = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
-	lxw_workbook *wb;
+	struct model_xlsx x;
 	lxw_format *bold;
-	int fd, rc;
+	int rc = model_xlsx_open(&x, NULL);
 
-	/* $TMPDIR or /tmp, as the other XLSX writers; the file is 0600 and lives a moment */
-	if (!dir || !*dir || strlen(dir) > 400)
-		dir = "/tmp";
-	snprintf(path, sizeof(path), "%s/skydd-export-XXXXXX", dir);
-	opts.tmpdir = (char *)(uintptr_t)dir;
-	fd = mkstemp(path);
-	if (fd < 0)
-		return SK_EIO;
-	close(fd);
-	wb = workbook_new_opt(path, &opts);
-	if (!wb) {
-		unlink(path);
-		return SK_EIO;
-	}
+	if (rc)
+		return rc;
 	o->fmt = IO_XLSX;
-	o->ws = workbook_add_worksheet(wb, "Register");
-	bold = workbook_add_format(wb);
+	o->ws = workbook_add_worksheet(x.wb, "Register");
+	bold = workbook_add_format(x.wb);
 	format_set_bold(bold);
 	for (int i = 0; i < EXPORT_NCOLS; i++)
 		worksheet_write_string(o->ws, 0, (lxw_col_t)i, export_head[i], bold);
@@ -1593,12 +1558,7 @@ static int export_xlsx(struct model *m, const struct principal *p, const struct 
 	worksheet_set_column(o->ws, 4, 5, 24, NULL);
 	worksheet_freeze_panes(o->ws, 1, 0);
 	rc = export_rows(m, p, f, o);
-	if (workbook_close(wb) != LXW_NO_ERROR && !rc)
-		rc = SK_EIO;
-	if (!rc)
-		rc = read_file(path, out);
-	unlink(path);
-	return rc;
+	return model_xlsx_finish(&x, rc, out);
 }
 
 struct export_cmd {

@@ -11,11 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <xlsxwriter.h>
-
 #include "model/access_int.h"
 #include "model/reg_int.h"
 #include "model/plan.h"
+#include "model/xlsx.h"
 
 /* JSON paths in messages are cut at their buffer's size on purpose (bounded, still readable). */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -1764,33 +1763,21 @@ int plan_report_xlsx(const json_t *report, const char *tmpdir, struct buf *out)
 	static const char *const sect[] = {"current", "completed", "written_off"};
 	static const char *const sect_sv[] = {"Pågående", "Avslutad", "Avskriven"};
 	const json_t *rep = json_object_get(report, "report");
-	const char *dir = tmpdir ? tmpdir : getenv("TMPDIR");
-	char path[4200], title[400];
-	lxw_workbook_options opts = {0};
+	struct model_xlsx xl;
+	char title[400];
 	lxw_workbook *wb;
 	lxw_worksheet *ws1, *ws2;
 	lxw_format *bold, *wrap;
 	json_t *p, *o, *x;
 	size_t i, j, k;
-	int fd, row, rc = SK_OK;
-	FILE *f;
+	int row, rc;
 
 	if (!rep)
 		rep = report;
-	if (!dir || !*dir)
-		dir = "/tmp";
-	snprintf(path, sizeof(path), "%s/skydd-plan-XXXXXX", dir);
-	fd = mkstemp(path);
-	if (fd < 0)
-		return SK_EIO;
-	close(fd);
-	opts.constant_memory = LXW_FALSE;
-	opts.tmpdir = (char *)(uintptr_t)dir;
-	wb = workbook_new_opt(path, &opts);
-	if (!wb) {
-		unlink(path);
-		return SK_EIO;
-	}
+	rc = model_xlsx_open(&xl, tmpdir);
+	if (rc)
+		return rc;
+	wb = xl.wb;
 	bold = workbook_add_format(wb);
 	format_set_bold(bold);
 	wrap = workbook_add_format(wb);
@@ -1855,24 +1842,7 @@ int plan_report_xlsx(const json_t *report, const char *tmpdir, struct buf *out)
 			row++;
 		}
 	}
-	if (workbook_close(wb) != LXW_NO_ERROR)
-		rc = SK_EIO;
-	if (!rc) {
-		char chunk[8192];
-		size_t n;
-
-		f = fopen(path, "rb");
-		if (!f)
-			rc = SK_EIO;
-		while (f && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			buf_append(out, chunk, n);
-		if (f)
-			fclose(f);
-		if (!rc)
-			rc = out->err;
-	}
-	unlink(path);
-	return rc;
+	return model_xlsx_finish(&xl, SK_OK, out);
 }
 
 /* ---- deadlines ---- */
