@@ -67,17 +67,6 @@ struct config {
 	char dir[512];
 };
 
-static void die(const char *what, const char *why)
-{
-	fprintf(stderr, "bench_http: %s: %s\n", what, why);
-	exit(1);
-}
-
-static void die_rc(const char *what, int rc)
-{
-	die(what, sk_strerror(rc));
-}
-
 static double process_cpu_s(void)
 {
 	struct timespec ts;
@@ -202,19 +191,19 @@ static void fill_ledger(struct store *s, uint64_t n)
 	int rc;
 
 	if (!f)
-		die_rc("fill", SK_ENOMEM);
+		bench_die_rc("fill", SK_ENOMEM);
 	for (size_t k = 0; k < count; k++) {
 		f[k].lo = (uint64_t)k * APPEND_CHUNK;
 		f[k].hi = f[k].lo + APPEND_CHUNK < n ? f[k].lo + APPEND_CHUNK : n;
 		store_cmd_init(&f[k].cmd, fill_fn, &f[k]);
 		rc = store_submit_async(s, &f[k].cmd);
 		if (rc)
-			die_rc("store_submit_async", rc);
+			bench_die_rc("store_submit_async", rc);
 	}
 	for (size_t k = 0; k < count; k++) {
 		rc = store_wait(s, &f[k].cmd);
 		if (rc)
-			die_rc("append", rc);
+			bench_die_rc("append", rc);
 	}
 	free(f);
 }
@@ -249,21 +238,21 @@ static void make_instance(struct config *cfg, struct login *lg)
 		tmp = "/tmp";
 	snprintf(cfg->dir, sizeof(cfg->dir), "%s/skydd-bench-http-XXXXXX", tmp);
 	if (!mkdtemp(cfg->dir))
-		die(cfg->dir, strerror(errno));
+		bench_die(cfg->dir, strerror(errno));
 	rc = store_init(cfg->dir, &(struct store_init_opts){.origin = "skydd/bench"}, vkey,
 	                sizeof(vkey));
 	if (rc)
-		die_rc("store_init", rc);
+		bench_die_rc("store_init", rc);
 	rc = cli_first_identity(cfg->dir, "ssc", "Säkerhetsskyddschef", CLEAR_H, &first);
 	if (rc)
-		die("cli_first_identity", first.why);
+		bench_die("cli_first_identity", first.why);
 	sodium_memzero(&first, sizeof(first));
 	model_register();
 	rc = store_open(cfg->dir, NULL, &s);
 	if (!rc)
 		rc = model_open(s, cfg->dir, NULL, &m);
 	if (rc)
-		die_rc("store_open", rc);
+		bench_die_rc("store_open", rc);
 	fill_ledger(s, cfg->entries);
 	rc = model_identity_create(m, 0, &ni, &id, otp, sizeof(otp), &err);
 	model_today(today);
@@ -274,26 +263,18 @@ static void make_instance(struct config *cfg, struct login *lg)
 	if (!rc)
 		rc = model_grant_create(m, 0, &g, &gid, &err);
 	if (rc)
-		die("identity", err.msg[0] ? err.msg : sk_strerror(rc));
+		bench_die("identity", err.msg[0] ? err.msg : sk_strerror(rc));
 	snprintf(lg->username, sizeof(lg->username), "%s", ni.username);
 	randombytes_buf(pw, sizeof(pw));
 	sk_base64_encode(pw, sizeof(pw), lg->password, sizeof(lg->password));
 	auth_totp_secret_new(lg->secret);
 	rc = model_identity_set_credentials(m, id, lg->password, lg->secret, sizeof(lg->secret));
 	if (rc)
-		die_rc("model_identity_set_credentials", rc);
+		bench_die_rc("model_identity_set_credentials", rc);
 	model_close(m);
 	store_close(s);
 	printf("bench_http: instance in %s: %" PRIu64 " entries appended, auditor '%s' (%.1f s)\n",
 	       cfg->dir, cfg->entries, lg->username, now_s() - t0);
-}
-
-static void remove_tree(const char *dir)
-{
-	char *argv[] = {"rm", "-rf", "--", (char *)(uintptr_t)dir, NULL};
-
-	if (run_prog(argv, NULL, false) != 0)
-		fprintf(stderr, "bench_http: could not remove %s\n", dir);
 }
 
 /* A self-signed certificate for 127.0.0.1 in DIR/tls, made by the openssl CLI. */
@@ -391,13 +372,13 @@ static void serve_start(struct serve *sv, const struct config *cfg, const char *
 	pthread_mutex_init(&sv->mu, NULL);
 	pthread_cond_init(&sv->cv, NULL);
 	if (pthread_create(&sv->thread, NULL, serve_main, sv) != 0)
-		die("pthread_create", strerror(errno));
+		bench_die("pthread_create", strerror(errno));
 	pthread_mutex_lock(&sv->mu);
 	while (!sv->ready && !sv->done)
 		pthread_cond_wait(&sv->cv, &sv->mu);
 	pthread_mutex_unlock(&sv->mu);
 	if (!sv->ready)
-		die("skydd serve", "did not start (see above)");
+		bench_die("skydd serve", "did not start (see above)");
 }
 
 static void serve_stop(struct serve *sv)
@@ -407,7 +388,7 @@ static void serve_stop(struct serve *sv)
 	pthread_cond_destroy(&sv->cv);
 	pthread_mutex_destroy(&sv->mu);
 	if (sv->rc != CLI_OK)
-		die("skydd serve", "exited with an error");
+		bench_die("skydd serve", "exited with an error");
 }
 
 /* ---- libcurl ---- */
@@ -433,7 +414,7 @@ static void fetch(const char *url, const char *auth, const char *body, const cha
 	buf_init(&f->head, 64 * 1024);
 	buf_init(&f->body, BODY_MAX);
 	if (!c)
-		die("curl_easy_init", "failed");
+		bench_die("curl_easy_init", "failed");
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
@@ -455,7 +436,7 @@ static void fetch(const char *url, const char *auth, const char *body, const cha
 	curl_slist_free_all(hdrs);
 	curl_easy_cleanup(c);
 	if (cr != CURLE_OK)
-		die(url, curl_easy_strerror(cr));
+		bench_die(url, curl_easy_strerror(cr));
 }
 
 static void fetched_release(struct fetched *f)
@@ -472,7 +453,7 @@ static char *post_for(const char *url, json_t *req, const char *key, const char 
 	json_t *ans;
 
 	if (!text)
-		die_rc("json_dumps", SK_ENOMEM);
+		bench_die_rc("json_dumps", SK_ENOMEM);
 	fetch(url, NULL, text, cafile, &f);
 	sodium_memzero(text, strlen(text));
 	free(text);
@@ -487,7 +468,7 @@ static char *post_for(const char *url, json_t *req, const char *key, const char 
 	json_decref(ans);
 	fetched_release(&f);
 	if (!val)
-		die_rc("strdup", SK_ENOMEM);
+		bench_die_rc("strdup", SK_ENOMEM);
 	return val;
 }
 
@@ -503,7 +484,7 @@ static char *api_login(const char *base, const struct login *lg, const char *caf
 	        "challenge", cafile);
 	rc = auth_totp_code(lg->secret, sizeof(lg->secret), (int64_t)time(NULL), code);
 	if (rc)
-		die_rc("auth_totp_code", rc);
+		bench_die_rc("auth_totp_code", rc);
 	snprintf(url, sizeof(url), "%s/api/v1/login/totp", base);
 	token = post_for(
 	        url,
@@ -560,7 +541,7 @@ static void response_parse_headers(struct response *r, const char *head)
 			char *value = strndup(v, (size_t)(end - v));
 
 			if (!name || !value)
-				die_rc("headers", SK_ENOMEM);
+				bench_die_rc("headers", SK_ENOMEM);
 			if (mhd_owned(name) || r->nh == MAX_HEADERS) {
 				free(name);
 				free(value);
@@ -654,10 +635,10 @@ static void baseline_start(struct baseline *b, const struct config *cfg, const s
 	memset(b, 0, sizeof(*b));
 	b->resp = MHD_create_response_from_buffer(r->body.len, r->body.ptr, MHD_RESPMEM_PERSISTENT);
 	if (!b->resp)
-		die("baseline", "MHD_create_response_from_buffer failed");
+		bench_die("baseline", "MHD_create_response_from_buffer failed");
 	for (size_t i = 0; i < r->nh; i++)
 		if (MHD_add_response_header(b->resp, r->h[i].name, r->h[i].value) != MHD_YES)
-			die("baseline", "MHD_add_response_header failed");
+			bench_die("baseline", "MHD_add_response_header failed");
 	b->addr.sin_family = AF_INET;
 	b->addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	b->addr.sin_port = 0;
@@ -679,7 +660,7 @@ static void baseline_start(struct baseline *b, const struct config *cfg, const s
 	b->d = MHD_start_daemon(flags, 0, NULL, NULL, baseline_request, b->resp, MHD_OPTION_ARRAY,
 	                        opt, MHD_OPTION_END);
 	if (!b->d)
-		die("baseline", "MHD_start_daemon failed");
+		bench_die("baseline", "MHD_start_daemon failed");
 	info = MHD_get_daemon_info(b->d, MHD_DAEMON_INFO_BIND_PORT);
 	b->port = info ? info->port : 0;
 }
@@ -699,13 +680,13 @@ static char *slurp(const char *path)
 	size_t n;
 
 	if (!f)
-		die(path, strerror(errno));
+		bench_die(path, strerror(errno));
 	buf_init(&b, 1024 * 1024);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		buf_append(&b, chunk, n);
 	fclose(f);
 	if (b.err || !b.ptr)
-		die(path, "cannot read");
+		bench_die(path, "cannot read");
 	return buf_detach(&b, NULL);
 }
 
@@ -812,7 +793,7 @@ static void wrk_run(const struct config *cfg, const char *url, const char *auth,
 		char *copy = strdup(out.ptr);
 
 		if (!copy)
-			die_rc("wrk output", SK_ENOMEM);
+			bench_die_rc("wrk output", SK_ENOMEM);
 		wrk_parse(copy, res);
 		free(copy);
 	}
@@ -877,19 +858,6 @@ static void compare(const struct config *cfg, struct target *sk, struct target *
 	}
 }
 
-static const char *met(bool ok)
-{
-	return ok ? "met" : "NOT met";
-}
-
-static void report(const char *name, double v, const char *unit, double base, double ratio)
-{
-	int dv = v < 10 ? 2 : v < 100 ? 1 : 0, db = base < 10 ? 2 : base < 100 ? 1 : 0;
-
-	printf("bench %s %.*f %s baseline %.*f ratio %.3f\n", name, dv, v, unit, db, base, ratio);
-	fflush(stdout);
-}
-
 /* The same comparison over TLS (skydd restarted with a certificate): detail lines only. */
 static void run_tls(const struct config *cfg, const char *auth, struct serve *sv)
 {
@@ -916,7 +884,7 @@ static void run_tls(const struct config *cfg, const char *auth, struct serve *sv
 	         cfg->seq);
 	capture(base.url, auth, cert, &check);
 	if (!response_same(&r, &check))
-		die("tls baseline", "its response differs from skydd's");
+		bench_die("tls baseline", "its response differs from skydd's");
 	response_release(&check);
 	c1.rounds = 1;
 	compare(&c1, &sk, &base, auth, "tls");
@@ -959,9 +927,10 @@ int main(void)
 	cfg.tls = env_u64("SKYDD_BENCH_HTTP_TLS", 0, 0, 1) == 1;
 	cfg.keep = env_u64("SKYDD_BENCH_HTTP_KEEP", 0, 0, 1) == 1;
 	if (cfg.wrk_threads > cfg.conns)
-		die("SKYDD_BENCH_HTTP_WRK_THREADS", "wrk needs at least one connection per thread");
+		bench_die("SKYDD_BENCH_HTTP_WRK_THREADS",
+		          "wrk needs at least one connection per thread");
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		die("init", "libsodium or libcurl did not initialise");
+		bench_die("init", "libsodium or libcurl did not initialise");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("bench_http: libmicrohttpd %s, libcurl %s; %ld CPUs; server pool %u threads (both "
 	       "servers); "
@@ -988,7 +957,7 @@ int main(void)
 	         cfg.seq);
 	capture(base.url, auth, NULL, &check);
 	if (!response_same(&r, &check))
-		die("baseline", "its response differs from skydd's");
+		bench_die("baseline", "its response differs from skydd's");
 	response_release(&check);
 	printf("bench_http: the baseline answers with the same headers and body bytes\n");
 
@@ -1007,14 +976,15 @@ int main(void)
 	printf("http: goal >= %.0f req/s and ratio >= %.1f: %s; goal p99 < %.0f ms: %s (p99 ratio "
 	       "is baseline/value: lower latency is better)\n",
 	       GOAL_RATE, GOAL_RATIO,
-	       met(sk.best.rps >= GOAL_RATE && sk.best.rps / base.best.rps >= GOAL_RATIO),
-	       GOAL_P99_MS, met(sk.best_p99_ms < GOAL_P99_MS));
+	       bench_met(sk.best.rps >= GOAL_RATE && sk.best.rps / base.best.rps >= GOAL_RATIO),
+	       GOAL_P99_MS, bench_met(sk.best_p99_ms < GOAL_P99_MS));
 	print_load("at end");
-	report("http_get_entry", sk.best.rps, "req/s", base.best.rps, sk.best.rps / base.best.rps);
-	report("http_get_entry_p99", sk.best_p99_ms, "ms", base.best_p99_ms,
-	       base.best_p99_ms / sk.best_p99_ms);
+	bench_report("http_get_entry", sk.best.rps, "req/s", base.best.rps,
+	             sk.best.rps / base.best.rps);
+	bench_report("http_get_entry_p99", sk.best_p99_ms, "ms", base.best_p99_ms,
+	             base.best_p99_ms / sk.best_p99_ms);
 	if (!cfg.keep)
-		remove_tree(cfg.dir);
+		bench_remove_tree(cfg.dir);
 	curl_global_cleanup();
 	return 0;
 }

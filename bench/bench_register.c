@@ -68,49 +68,6 @@ struct config {
 	char dir[512];
 };
 
-static void die(const char *what, const char *why)
-{
-	fprintf(stderr, "bench_register: %s: %s\n", what, why);
-	exit(1);
-}
-
-static void die_rc(const char *what, int rc)
-{
-	die(what, sk_strerror(rc));
-}
-
-static const char *met(bool ok)
-{
-	return ok ? "met" : "NOT met";
-}
-
-static void report(const char *name, double v, const char *unit, double base, double ratio)
-{
-	int dv = v < 10 ? 2 : v < 100 ? 1 : 0, db = base < 10 ? 2 : base < 100 ? 1 : 0;
-
-	printf("bench %s %.*f %s baseline %.*f ratio %.3f\n", name, dv, v, unit, db, base, ratio);
-	fflush(stdout);
-}
-
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	uint64_t x = rng_state;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return rng_state = x;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* The q-quantile (nearest rank) of v[0..n), sorting v. */
 static double quantile(double *v, size_t n, double q)
 {
@@ -118,7 +75,7 @@ static double quantile(double *v, size_t n, double q)
 
 	if (!n)
 		return 0;
-	qsort(v, n, sizeof(*v), cmp_double);
+	qsort(v, n, sizeof(*v), bench_cmp_double);
 	k = (size_t)ceil(q * (double)n);
 	return v[k ? k - 1 : 0];
 }
@@ -141,14 +98,6 @@ static int run_prog(char *const argv[])
 			return -1;
 	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static void remove_tree(const char *dir)
-{
-	char *argv[] = {"rm", "-rf", "--", (char *)(uintptr_t)dir, NULL};
-
-	if (run_prog(argv) != 0)
-		fprintf(stderr, "bench_register: could not remove %s\n", dir);
 }
 
 /* A self-signed certificate for 127.0.0.1 in DIR/tls, made by the openssl CLI. */
@@ -179,9 +128,9 @@ static void make_cert(const char *dir, char *cert, char *key, size_t cap)
 	snprintf(cert, cap, "%s/cert.pem", tls);
 	snprintf(key, cap, "%s/key.pem", tls);
 	if (mkdir(tls, 0700) != 0 && errno != EEXIST)
-		die(tls, strerror(errno));
+		bench_die(tls, strerror(errno));
 	if (run_prog(argv) != 0)
-		die("openssl", "could not make a certificate");
+		bench_die("openssl", "could not make a certificate");
 }
 
 /* ---- the instance ---- */
@@ -200,7 +149,7 @@ static void open_model(const char *dir, struct store **s, struct model **m)
 	if (!rc)
 		rc = model_open(*s, dir, NULL, m);
 	if (rc)
-		die_rc("store_open", rc);
+		bench_die_rc("store_open", rc);
 }
 
 /*
@@ -222,14 +171,14 @@ static void make_instance(struct config *cfg, struct instance *in)
 		tmp = "/tmp";
 	snprintf(cfg->dir, sizeof(cfg->dir), "%s/skydd-bench-register-XXXXXX", tmp);
 	if (!mkdtemp(cfg->dir))
-		die(cfg->dir, strerror(errno));
+		bench_die(cfg->dir, strerror(errno));
 	rc = store_init(cfg->dir, &(struct store_init_opts){.origin = "skydd/bench"}, vkey,
 	                sizeof(vkey));
 	if (rc)
-		die_rc("store_init", rc);
+		bench_die_rc("store_init", rc);
 	rc = cli_first_identity(cfg->dir, "registrator", "Registrator Bench", CLEAR_H, &first);
 	if (rc)
-		die("cli_first_identity", first.why);
+		bench_die("cli_first_identity", first.why);
 	model_register();
 	open_model(cfg->dir, &s, &m);
 	memset(in, 0, sizeof(*in));
@@ -245,7 +194,7 @@ static void make_instance(struct config *cfg, struct instance *in)
 	rc = model_identity_set_credentials(m, in->p.id, in->password, in->secret,
 	                                    sizeof(in->secret));
 	if (rc)
-		die_rc("model_identity_set_credentials", rc);
+		bench_die_rc("model_identity_set_credentials", rc);
 	for (uint64_t i = 0; i < cfg->persons; i++) {
 		struct records_person np = {name, "Enhet 1", 0};
 		int64_t id = 0;
@@ -253,7 +202,7 @@ static void make_instance(struct config *cfg, struct instance *in)
 		snprintf(name, sizeof(name), "Person %" PRIu64, i + 1);
 		rc = records_person_create(m, &in->p, &np, &id, &err);
 		if (rc)
-			die("person", err.msg[0] ? err.msg : sk_strerror(rc));
+			bench_die("person", err.msg[0] ? err.msg : sk_strerror(rc));
 		if (!in->first_person)
 			in->first_person = id;
 	}
@@ -265,7 +214,7 @@ static void make_instance(struct config *cfg, struct instance *in)
 	                                                  .decision_ref = "Beslut 2026/1"},
 	                          &in->container, &err);
 	if (rc)
-		die("container", err.msg[0] ? err.msg : sk_strerror(rc));
+		bench_die("container", err.msg[0] ? err.msg : sk_strerror(rc));
 	model_close(m);
 	store_close(s);
 }
@@ -321,13 +270,13 @@ static void serve_start(struct serve *sv, const char *dir, const char *cert, con
 	pthread_mutex_init(&sv->mu, NULL);
 	pthread_cond_init(&sv->cv, NULL);
 	if (pthread_create(&sv->thread, NULL, serve_main, sv) != 0)
-		die("pthread_create", strerror(errno));
+		bench_die("pthread_create", strerror(errno));
 	pthread_mutex_lock(&sv->mu);
 	while (!sv->ready && !sv->done)
 		pthread_cond_wait(&sv->cv, &sv->mu);
 	pthread_mutex_unlock(&sv->mu);
 	if (!sv->ready)
-		die("skydd serve", "did not start (see above)");
+		bench_die("skydd serve", "did not start (see above)");
 }
 
 static void serve_stop(struct serve *sv)
@@ -337,7 +286,7 @@ static void serve_stop(struct serve *sv)
 	pthread_cond_destroy(&sv->cv);
 	pthread_mutex_destroy(&sv->mu);
 	if (sv->rc != CLI_OK)
-		die("skydd serve", "exited with an error");
+		bench_die("skydd serve", "exited with an error");
 }
 
 /* ---- one keep-alive HTTPS connection (libcurl) ---- */
@@ -360,7 +309,7 @@ static void client_init(struct client *cl, unsigned port, const char *cafile)
 	snprintf(cl->cafile, sizeof(cl->cafile), "%s", cafile);
 	cl->c = curl_easy_init();
 	if (!cl->c)
-		die("curl_easy_init", "failed");
+		bench_die("curl_easy_init", "failed");
 	buf_init(&cl->body, 64 * 1024 * 1024);
 }
 
@@ -399,7 +348,7 @@ static long client_do(struct client *cl, const char *path, const char *body)
 	curl_easy_getinfo(cl->c, CURLINFO_RESPONSE_CODE, &status);
 	curl_slist_free_all(hdrs);
 	if (cr != CURLE_OK)
-		die(url, curl_easy_strerror(cr));
+		bench_die(url, curl_easy_strerror(cr));
 	buf_append(&cl->body, "", 1);
 	cl->body.len--;
 	return status;
@@ -413,7 +362,7 @@ static char *post_for(struct client *cl, const char *path, json_t *req, const ch
 	long st;
 
 	if (!text)
-		die_rc("json_dumps", SK_ENOMEM);
+		bench_die_rc("json_dumps", SK_ENOMEM);
 	st = client_do(cl, path, text);
 	sodium_memzero(text, strlen(text));
 	free(text);
@@ -427,7 +376,7 @@ static char *post_for(struct client *cl, const char *path, json_t *req, const ch
 	val = strdup(json_string_value(json_object_get(ans, key)));
 	json_decref(ans);
 	if (!val)
-		die_rc("strdup", SK_ENOMEM);
+		bench_die_rc("strdup", SK_ENOMEM);
 	return val;
 }
 
@@ -443,7 +392,7 @@ static void api_login(struct client *cl, const struct instance *in)
 	        "challenge");
 	rc = auth_totp_code(in->secret, sizeof(in->secret), (int64_t)time(NULL), code);
 	if (rc)
-		die_rc("auth_totp_code", rc);
+		bench_die_rc("auth_totp_code", rc);
 	token = post_for(
 	        cl, "/api/v1/login/totp",
 	        json_pack("{s:s, s:s, s:b}", "challenge", challenge, "code", code, "bearer", 1),
@@ -498,7 +447,7 @@ static struct batch *run_import(const struct config *cfg, struct client *cl, siz
 	double t0 = now_s();
 
 	if (!bt)
-		die_rc("calloc", SK_ENOMEM);
+		bench_die_rc("calloc", SK_ENOMEM);
 	buf_init(&csv, 4 * 1024 * 1024);
 	while (i < cfg->docs) {
 		struct batch b = {0};
@@ -521,9 +470,9 @@ static struct batch *run_import(const struct config *cfg, struct client *cl, siz
 		text = req ? json_dumps(req, JSON_COMPACT) : NULL;
 		json_decref(req);
 		if (!text)
-			die_rc("json", SK_ENOMEM);
+			bench_die_rc("json", SK_ENOMEM);
 		if (strlen(text) > BODY_MAX)
-			die("import", "a request over 1 MiB");
+			bench_die("import", "a request over 1 MiB");
 		t1 = now_s();
 		st = client_do(cl, "/api/v1/documents/import", text);
 		b.secs = now_s() - t1;
@@ -541,7 +490,7 @@ static struct batch *run_import(const struct config *cfg, struct client *cl, siz
 			cap *= 2;
 			bt = realloc(bt, cap * sizeof(*bt));
 			if (!bt)
-				die_rc("realloc", SK_ENOMEM);
+				bench_die_rc("realloc", SK_ENOMEM);
 		}
 		bt[n++] = b;
 	}
@@ -573,7 +522,7 @@ static void rows_load(sqlite3 *db, const char *sql, int64_t lo, int64_t hi, stru
 	size_t cap = 1024;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		die(sql, sqlite3_errmsg(db));
+		bench_die(sql, sqlite3_errmsg(db));
 	sqlite3_bind_int64(st, 1, lo);
 	sqlite3_bind_int64(st, 2, hi);
 	r->cols = (size_t)sqlite3_column_count(st);
@@ -592,7 +541,7 @@ static void rows_load(sqlite3 *db, const char *sql, int64_t lo, int64_t hi, stru
 		r->n++;
 	}
 	if (!r->v)
-		die_rc("rows", SK_ENOMEM);
+		bench_die_rc("rows", SK_ENOMEM);
 	sqlite3_finalize(st);
 }
 
@@ -602,7 +551,7 @@ static void rows_insert(sqlite3_stmt *ins, const struct rows *r)
 		for (size_t c = 0; c < r->cols; c++)
 			sqlite3_bind_value(ins, (int)c + 1, r->v[i * r->cols + c]);
 		if (sqlite3_step(ins) != SQLITE_DONE)
-			die("baseline insert", sqlite3_errmsg(sqlite3_db_handle(ins)));
+			bench_die("baseline insert", sqlite3_errmsg(sqlite3_db_handle(ins)));
 		sqlite3_reset(ins);
 	}
 }
@@ -625,7 +574,7 @@ static sqlite3_stmt *prepare_insert(sqlite3 *db, const char *table, size_t cols)
 		len += (size_t)snprintf(sql + len, sizeof(sql) - len, ",?");
 	snprintf(sql + len, sizeof(sql) - len, ")");
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		die(sql, sqlite3_errmsg(db));
+		bench_die(sql, sqlite3_errmsg(db));
 	return st;
 }
 
@@ -651,7 +600,7 @@ static double run_baseline(const struct config *cfg, const struct batch *bt, siz
 	snprintf(src, sizeof(src), "%s/skydd.db", cfg->dir);
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK)
-		die(path, sqlite3_errmsg(db));
+		bench_die(path, sqlite3_errmsg(db));
 	sql_exec(db, "PRAGMA journal_mode=WAL");
 	sql_exec(db, "PRAGMA synchronous=FULL");
 	sql_exec(db, "PRAGMA foreign_keys=ON");
@@ -667,7 +616,7 @@ static double run_baseline(const struct config *cfg, const struct batch *bt, siz
 	                       "NOT LIKE 'sqlite_%' ORDER BY CASE type WHEN 'table' THEN 0 ELSE 1 "
 	                       "END, rowid",
 	                       -1, &st, NULL) != SQLITE_OK)
-		die("schema", sqlite3_errmsg(db));
+		bench_die("schema", sqlite3_errmsg(db));
 	while (sqlite3_step(st) == SQLITE_ROW)
 		sql_exec(db, (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
@@ -685,7 +634,7 @@ static double run_baseline(const struct config *cfg, const struct batch *bt, siz
 		rows_load(db, "SELECT * FROM src.copy WHERE id >= ?1 AND id < ?2", copy,
 		          copy + (int64_t)bt[k].copies, &c);
 		if (d.n != bt[k].docs || c.n != bt[k].copies)
-			die("baseline", "the imported rows are not numbered as expected");
+			bench_die("baseline", "the imported rows are not numbered as expected");
 		if (!ins_doc) {
 			ins_doc = prepare_insert(db, "document", d.cols);
 			ins_copy = prepare_insert(db, "copy", c.cols);
@@ -775,7 +724,7 @@ static void fill_register(const struct config *cfg, const struct instance *in, u
 	int rc;
 
 	if (!f)
-		die_rc("fill", SK_ENOMEM);
+		bench_die_rc("fill", SK_ENOMEM);
 	open_model(cfg->dir, &s, &m);
 	for (size_t k = 0; k < count; k++) {
 		f[k].in = in;
@@ -785,7 +734,7 @@ static void fill_register(const struct config *cfg, const struct instance *in, u
 		store_cmd_init(&f[k].cmd, fill_fn, &f[k]);
 		rc = store_submit_async(s, &f[k].cmd);
 		if (rc)
-			die_rc("store_submit_async", rc);
+			bench_die_rc("store_submit_async", rc);
 	}
 	for (size_t k = 0; k < count; k++) {
 		rc = store_wait(s, &f[k].cmd);
@@ -826,7 +775,7 @@ static int64_t count_copies(struct store_reader *r)
 	int rc = store_reader_query(r, "SELECT count(*) FROM copy", &q);
 
 	if (rc)
-		die_rc("count", rc);
+		bench_die_rc("count", rc);
 	if (store_q_step(q) == SK_OK)
 		n = store_q_int(q, 0);
 	store_q_done(q);
@@ -842,7 +791,7 @@ static void bench_overdue_inproc(const struct config *cfg, double *value_ms, dou
 	int rc = store_reader_open(cfg->dir, &r);
 
 	if (rc || !v || !b)
-		die_rc("store_reader_open", rc ? rc : SK_ENOMEM);
+		bench_die_rc("store_reader_open", rc ? rc : SK_ENOMEM);
 	year_ago(before);
 	for (uint64_t k = 0; k < cfg->reps; k++) {
 		json_t *out = NULL;
@@ -854,7 +803,7 @@ static void bench_overdue_inproc(const struct config *cfg, double *value_ms, dou
 		rc = inventory_overdue(r, before, CLEAR_H, 0, &out);
 		v[k] = (now_s() - t0) * 1e3;
 		if (rc)
-			die_rc("inventory_overdue", rc);
+			bench_die_rc("inventory_overdue", rc);
 		total = json_integer_value(json_object_get(out, "copies_total"));
 		json_decref(out);
 	}
@@ -885,13 +834,13 @@ static void measure(struct client *cl, const char *name, const char *prefix, uin
 	size_t bytes = 0, items = 0;
 
 	if (!v || !b)
-		die_rc("calloc", SK_ENOMEM);
+		bench_die_rc("calloc", SK_ENOMEM);
 	/* One unmeasured request of each first (connection, caches). */
 	snprintf(path, sizeof(path), "%s%s", prefix, max_after ? "1" : "");
 	client_do(cl, path, NULL);
 	client_do(cl, "/healthz", NULL);
 	for (uint64_t k = 0; k < n; k++) {
-		uint64_t after = max_after ? rnd() % max_after : 0; /* after + 1 is sent */
+		uint64_t after = max_after ? bench_rnd() % max_after : 0; /* after + 1 is sent */
 		double t0;
 		long st;
 
@@ -922,7 +871,7 @@ static void measure(struct client *cl, const char *name, const char *prefix, uin
 		st = client_do(cl, "/healthz", NULL);
 		b[k] = (now_s() - t0) * 1e3;
 		if (st != 200)
-			die("/healthz", "not 200");
+			bench_die("/healthz", "not 200");
 	}
 	out->p50 = quantile(v, n, 0.5);
 	out->p99 = quantile(v, n, 0.99);
@@ -959,9 +908,9 @@ int main(void)
 	cfg.seed = env_u64("SKYDD_BENCH_SEED", 1, 1, UINT64_MAX);
 	cfg.keep = env_u64("SKYDD_BENCH_KEEP", 0, 0, 1) == 1;
 	overdue_pct = env_u64("SKYDD_BENCH_OVERDUE_PERCENT", 10, 0, 100);
-	rng_state = cfg.seed * 0x9E3779B97F4A7C15ull | 1;
+	bench_rng_state = cfg.seed * 0x9E3779B97F4A7C15ull | 1;
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		die("init", "libsodium or libcurl did not initialise");
+		bench_die("init", "libsodium or libcurl did not initialise");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("bench_register: import %" PRIu64 " documents with %" PRIu64
 	       " copies through the API, then fill to %" PRIu64 " copies; %" PRIu64
@@ -1015,25 +964,25 @@ int main(void)
 	free(bt);
 
 	printf("import: goal ratio >= %.2f: %s\n", GOAL_IMPORT_RATIO,
-	       met(base_s / import_s >= GOAL_IMPORT_RATIO));
+	       bench_met(base_s / import_s >= GOAL_IMPORT_RATIO));
 	printf("list: goal p99 < %.0f ms: class=K %s, overdue %s, q %s\n", GOAL_LIST_P99_MS,
-	       met(lk.p99 < GOAL_LIST_P99_MS), met(lo.p99 < GOAL_LIST_P99_MS),
-	       met(lq.p99 < GOAL_LIST_P99_MS));
+	       bench_met(lk.p99 < GOAL_LIST_P99_MS), bench_met(lo.p99 < GOAL_LIST_P99_MS),
+	       bench_met(lq.p99 < GOAL_LIST_P99_MS));
 	printf("overdue: goal < %.0f ms: in-process %s, route p50 %s\n", GOAL_OVERDUE_MS,
-	       met(ov_ms < GOAL_OVERDUE_MS), met(lr.p50 < GOAL_OVERDUE_MS));
+	       bench_met(ov_ms < GOAL_OVERDUE_MS), bench_met(lr.p50 < GOAL_OVERDUE_MS));
 	print_load("at end");
-	report("register_import", (double)cfg.docs / import_s, "docs/s", (double)cfg.docs / base_s,
-	       base_s / import_s);
-	report("register_list_class_p50", lk.p50, "ms", lk.base_p50, lk.base_p50 / lk.p50);
-	report("register_list_class_p99", lk.p99, "ms", lk.base_p99, lk.base_p99 / lk.p99);
-	report("register_list_overdue_p50", lo.p50, "ms", lo.base_p50, lo.base_p50 / lo.p50);
-	report("register_list_overdue_p99", lo.p99, "ms", lo.base_p99, lo.base_p99 / lo.p99);
-	report("register_list_q_p50", lq.p50, "ms", lq.base_p50, lq.base_p50 / lq.p50);
-	report("register_list_q_p99", lq.p99, "ms", lq.base_p99, lq.base_p99 / lq.p99);
-	report("register_overdue", ov_ms, "ms", ov_base_ms, ov_base_ms / ov_ms);
-	report("register_overdue_route_p50", lr.p50, "ms", lr.base_p50, lr.base_p50 / lr.p50);
+	bench_report("register_import", (double)cfg.docs / import_s, "docs/s",
+	             (double)cfg.docs / base_s, base_s / import_s);
+	bench_report("register_list_class_p50", lk.p50, "ms", lk.base_p50, lk.base_p50 / lk.p50);
+	bench_report("register_list_class_p99", lk.p99, "ms", lk.base_p99, lk.base_p99 / lk.p99);
+	bench_report("register_list_overdue_p50", lo.p50, "ms", lo.base_p50, lo.base_p50 / lo.p50);
+	bench_report("register_list_overdue_p99", lo.p99, "ms", lo.base_p99, lo.base_p99 / lo.p99);
+	bench_report("register_list_q_p50", lq.p50, "ms", lq.base_p50, lq.base_p50 / lq.p50);
+	bench_report("register_list_q_p99", lq.p99, "ms", lq.base_p99, lq.base_p99 / lq.p99);
+	bench_report("register_overdue", ov_ms, "ms", ov_base_ms, ov_base_ms / ov_ms);
+	bench_report("register_overdue_route_p50", lr.p50, "ms", lr.base_p50, lr.base_p50 / lr.p50);
 	if (!cfg.keep)
-		remove_tree(cfg.dir);
+		bench_remove_tree(cfg.dir);
 	else
 		printf("bench_register: kept %s\n", cfg.dir);
 	curl_global_cleanup();

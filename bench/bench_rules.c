@@ -62,64 +62,10 @@ struct ctx {
 	char today[11];
 };
 
-static void die(const char *what, const char *why)
-{
-	fprintf(stderr, "bench_rules: %s: %s\n", what, why);
-	exit(1);
-}
-
-static void die_rc(const char *what, int rc)
-{
-	die(what, sk_strerror(rc));
-}
-
-static const char *met(bool ok)
-{
-	return ok ? "met" : "NOT met";
-}
-
-static void report(const char *name, double v, const char *unit, double base, double ratio)
-{
-	int dv = v < 10 ? 2 : v < 100 ? 1 : 0, db = base < 10 ? 2 : base < 100 ? 1 : 0;
-
-	printf("bench %s %.*f %s baseline %.*f ratio %.3f\n", name, dv, v, unit, db, base, ratio);
-	fflush(stdout);
-}
-
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	uint64_t x = rng_state;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return rng_state = x;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static double median(double *v, size_t n)
 {
-	qsort(v, n, sizeof(*v), cmp_double);
+	qsort(v, n, sizeof(*v), bench_cmp_double);
 	return n ? v[(n - 1) / 2] : 0;
-}
-
-static void remove_tree(const char *dir)
-{
-	char *argv[] = {"rm", "-rf", "--", (char *)(uintptr_t)dir, NULL};
-	int status = 0;
-	pid_t pid;
-
-	if (posix_spawnp(&pid, "rm", NULL, NULL, argv, environ) != 0 ||
-	    waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fprintf(stderr, "bench_rules: could not remove %s\n", dir);
 }
 
 /* ---- filling the instance with real entries ---- */
@@ -257,7 +203,7 @@ static void fill(struct store *s, const struct ctx *c, enum what w, uint64_t n, 
 	int rc;
 
 	if (!f)
-		die_rc("fill", SK_ENOMEM);
+		bench_die_rc("fill", SK_ENOMEM);
 	for (size_t k = 0; k < count; k++) {
 		f[k].c = c;
 		f[k].what = w;
@@ -266,7 +212,7 @@ static void fill(struct store *s, const struct ctx *c, enum what w, uint64_t n, 
 		store_cmd_init(&f[k].cmd, fill_fn, &f[k]);
 		rc = store_submit_async(s, &f[k].cmd);
 		if (rc)
-			die_rc("store_submit_async", rc);
+			bench_die_rc("store_submit_async", rc);
 	}
 	for (size_t k = 0; k < count; k++) {
 		rc = store_wait(s, &f[k].cmd);
@@ -293,20 +239,20 @@ static void make_instance(struct config *cfg, struct ctx *c, struct store **s, s
 		tmp = "/tmp";
 	snprintf(cfg->dir, sizeof(cfg->dir), "%s/skydd-bench-rules-XXXXXX", tmp);
 	if (!mkdtemp(cfg->dir))
-		die(cfg->dir, strerror(errno));
+		bench_die(cfg->dir, strerror(errno));
 	rc = store_init(cfg->dir, &(struct store_init_opts){.origin = "skydd/bench"}, vkey,
 	                sizeof(vkey));
 	if (rc)
-		die_rc("store_init", rc);
+		bench_die_rc("store_init", rc);
 	rc = cli_first_identity(cfg->dir, "ssc", "Säkerhetsskyddschef", CLEAR_KH, &first);
 	if (rc)
-		die("cli_first_identity", first.why);
+		bench_die("cli_first_identity", first.why);
 	model_register();
 	rc = store_open(cfg->dir, NULL, s);
 	if (!rc)
 		rc = model_open(*s, cfg->dir, NULL, m);
 	if (rc)
-		die_rc("store_open", rc);
+		bench_die_rc("store_open", rc);
 	c->cfg = cfg;
 	c->actor = first.id;
 	model_today(c->today);
@@ -322,7 +268,7 @@ static void make_instance(struct config *cfg, struct ctx *c, struct store **s, s
 	                                                  .decision_ref = "Beslut 2026/1"},
 	                          &c->container, &err);
 	if (rc)
-		die("container", err.msg[0] ? err.msg : sk_strerror(rc));
+		bench_die("container", err.msg[0] ? err.msg : sk_strerror(rc));
 	fill(*s, c, IDENTITIES, cfg->grants, CHUNK);
 	fill(*s, c, GRANTS, cfg->grants, CHUNK);
 	fill(*s, c, PERSONS, cfg->persons, CHUNK);
@@ -351,7 +297,7 @@ static int64_t count(struct store_reader *r, int which)
 	                            &q);
 
 	if (rc)
-		die_rc("count", rc);
+		bench_die_rc("count", rc);
 	if (store_q_step(q) == SK_OK)
 		n = store_q_int(q, 0);
 	store_q_done(q);
@@ -364,7 +310,7 @@ static double scan_tables(struct store_reader *r, int64_t n[3])
 	double t0 = now_s();
 
 	if (store_reader_begin(r) != SK_OK)
-		die("store_reader_begin", "failed");
+		bench_die("store_reader_begin", "failed");
 	for (int k = 0; k < 3; k++)
 		n[k] = count(r, k);
 	store_reader_end(r);
@@ -399,7 +345,7 @@ static void per_rule(struct store_reader *r, const char *today)
 	double sum = 0;
 
 	if (!rt)
-		die_rc("calloc", SK_ENOMEM);
+		bench_die_rc("calloc", SK_ENOMEM);
 	for (size_t i = 0; i < n; i++) {
 		struct rules_filter f = {
 		        .rule = t[i].id, .min_severity = -1, .clearance = CLEAR_KH};
@@ -450,7 +396,7 @@ static double read_batch_copies(struct store_reader *r, const struct batch *b, i
 
 	*rows = 0;
 	if (store_reader_begin(r) != SK_OK)
-		die("store_reader_begin", "failed");
+		bench_die("store_reader_begin", "failed");
 	for (int k = 0; k < BATCH; k++) {
 		struct store_q *q;
 		int rc = store_reader_query(r,
@@ -460,7 +406,7 @@ static double read_batch_copies(struct store_reader *r, const struct batch *b, i
 		                            &q);
 
 		if (rc)
-			die_rc("copies", rc);
+			bench_die_rc("copies", rc);
 		store_q_bind_int(q, 1, b->docs[k]);
 		while (store_q_step(q) == SK_OK)
 			(*rows)++;
@@ -493,11 +439,12 @@ int main(void)
 	cfg.seed = env_u64("SKYDD_BENCH_SEED", 1, 1, UINT64_MAX);
 	cfg.keep = env_u64("SKYDD_BENCH_KEEP", 0, 0, 1) == 1;
 	if (cfg.grants > cfg.persons)
-		die("SKYDD_BENCH_GRANTS", "at most SKYDD_BENCH_PERSONS (each grant's identity is a "
-		                          "person)");
-	rng_state = cfg.seed * 0x9E3779B97F4A7C15ull | 1;
+		bench_die("SKYDD_BENCH_GRANTS",
+		          "at most SKYDD_BENCH_PERSONS (each grant's identity is a "
+		          "person)");
+	bench_rng_state = cfg.seed * 0x9E3779B97F4A7C15ull | 1;
 	if (sodium_init() < 0)
-		die("init", "libsodium did not initialise");
+		bench_die("init", "libsodium did not initialise");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	ndocs = cfg.copies / FILL_COPIES;
 	fv = calloc(cfg.reps, sizeof(double));
@@ -505,7 +452,7 @@ int main(void)
 	iv = calloc(cfg.incr_reps, sizeof(double));
 	ib = calloc(cfg.incr_reps, sizeof(double));
 	if (!fv || !fb || !iv || !ib)
-		die_rc("calloc", SK_ENOMEM);
+		bench_die_rc("calloc", SK_ENOMEM);
 	printf("bench_rules: %" PRIu64 " copies, %" PRIu64 " persons, %" PRIu64 " grants; %" PRIu64
 	       " full evaluations, %" PRIu64 " incremental ones; %ld CPUs\n",
 	       cfg.copies, cfg.persons, cfg.grants, cfg.reps, cfg.incr_reps,
@@ -515,7 +462,7 @@ int main(void)
 	print_load("after filling");
 	rc = store_reader_open(cfg.dir, &r);
 	if (rc)
-		die_rc("store_reader_open", rc);
+		bench_die_rc("store_reader_open", rc);
 
 	/* full evaluation, alternating with the baseline */
 	for (uint64_t k = 0; k < cfg.reps; k++) {
@@ -562,13 +509,13 @@ int main(void)
 		json_decref(res);
 
 		for (int j = 0; j < BATCH; j++)
-			b.docs[j] = 1 + (int64_t)(rnd() % ndocs);
+			b.docs[j] = 1 + (int64_t)(bench_rnd() % ndocs);
 		store_cmd_init(&b.cmd, batch_fn, &b);
 		rc = store_submit(s, &b.cmd);
 		if (rc)
-			die(b.cmd.err_msg[0] ? b.cmd.err_msg : "batch", sk_strerror(rc));
+			bench_die(b.cmd.err_msg[0] ? b.cmd.err_msg : "batch", sk_strerror(rc));
 		if (b.cmd.last_seq - b.cmd.first_seq + 1 != BATCH)
-			die("batch", "not 100 entries");
+			bench_die("batch", "not 100 entries");
 		ib[k] = read_batch_copies(r, &b, &rows);
 		t0 = now_s();
 		res = rules_current(m, &all);
@@ -592,15 +539,15 @@ int main(void)
 		double incr = median(iv, cfg.incr_reps), incr_base = median(ib, cfg.incr_reps);
 
 		printf("full: median %.0f ms, goal < %.0f ms: %s\n", full, GOAL_FULL_MS,
-		       met(full < GOAL_FULL_MS));
+		       bench_met(full < GOAL_FULL_MS));
 		printf("incremental: median %.1f ms, goal < %.0f ms: %s\n", incr, GOAL_INCR_MS,
-		       met(incr < GOAL_INCR_MS));
+		       bench_met(incr < GOAL_INCR_MS));
 		print_load("at end");
-		report("rules_full", full, "ms", full_base, full_base / full);
-		report("rules_incremental", incr, "ms", incr_base, incr_base / incr);
+		bench_report("rules_full", full, "ms", full_base, full_base / full);
+		bench_report("rules_incremental", incr, "ms", incr_base, incr_base / incr);
 	}
 	if (!cfg.keep)
-		remove_tree(cfg.dir);
+		bench_remove_tree(cfg.dir);
 	else
 		printf("bench_rules: kept %s\n", cfg.dir);
 	free(fv);
