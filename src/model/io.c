@@ -451,7 +451,8 @@ static bool date_col(struct io_import *imp, const struct io_csv *c, unsigned lin
 		return io_import_problem(imp, line, io_col_name(col),
 		                         "'%s' is not a date YYYY-MM-DD", t),
 		       false;
-	if (strcmp(t, imp->today) > 0)
+	/* the same rule as the API's (document_tx_create checks it again) */
+	if (!model_date_not_future(t, imp->today))
 		return io_import_problem(imp, line, io_col_name(col),
 		                         "%s is in the future (today is %s)", t, imp->today),
 		       false;
@@ -1306,20 +1307,34 @@ int io_import(struct model *m, const struct principal *p, const char *data, size
 
 /* ---- export (3 kap. 10 §) ---- */
 
+/*
+ * Would a spreadsheet evaluate the cell? OWASP's list (= + - @, tab, CR) and
+ * the same after leading white space: Excel and LibreOffice skip spaces (and
+ * line breaks, NBSP …) before a formula sign, so " =1+1" is a formula too.
+ */
+static bool csv_formula_like(const char *s)
+{
+	size_t len = strlen(s), i = sk_text_skip_space(s, len);
+
+	if (s[0] == '\t' || s[0] == '\r' || s[0] == '\n')
+		return true;
+	return i < len && (s[i] == '=' || s[i] == '+' || s[i] == '-' || s[i] == '@');
+}
+
 void io_csv_cell(struct buf *b, const char *s, char sep)
 {
-	bool quote = false;
+	bool quote = false, guard = csv_formula_like(s);
 
 	for (const char *t = s; *t; t++) {
 		if (*t == sep || *t == '"' || *t == '\n' || *t == '\r' || *t == ',' || *t == ';')
 			quote = true;
 	}
 	/* Formula injection (OWASP): a cell a spreadsheet would evaluate starts with '. */
-	if (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r')
+	if (guard)
 		quote = true;
 	if (quote)
 		buf_putc(b, '"');
-	if (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r')
+	if (guard)
 		buf_putc(b, '\'');
 	for (; *s; s++) {
 		if (*s == '"')

@@ -151,16 +151,28 @@ static void test_columns(void **state)
 
 static void test_cell_guard(void **state)
 {
-	static const char *const cases[][2] = {{"plain", "plain"},
-	                                       {"=1+1", "\"'=1+1\""},
-	                                       {"+46", "\"'+46\""},
-	                                       {"-2", "\"'-2\""},
-	                                       {"@SUM(A1)", "\"'@SUM(A1)\""},
-	                                       {"a;b", "\"a;b\""},
-	                                       {"sa \"x\"", "\"sa \"\"x\"\"\""},
-	                                       {"a\nb", "\"a\nb\""},
-	                                       {"", ""},
-	                                       {"2026-01-01", "2026-01-01"}};
+	static const char *const cases[][2] = {
+	        {"plain", "plain"},
+	        {"=1+1", "\"'=1+1\""},
+	        {"+46", "\"'+46\""},
+	        {"-2", "\"'-2\""},
+	        {"@SUM(A1)", "\"'@SUM(A1)\""},
+	        {"a;b", "\"a;b\""},
+	        {"sa \"x\"", "\"sa \"\"x\"\"\""},
+	        {"a\nb", "\"a\nb\""},
+	        {"", ""},
+	        {"2026-01-01", "2026-01-01"},
+	        /* issue 10 item 16: white space first */
+	        {" =1+1", "\"' =1+1\""},
+	        {"  +46", "\"'  +46\""},
+	        {"\t-2", "\"'\t-2\""},
+	        {"\n@SUM(A1)", "\"'\n@SUM(A1)\""},
+	        {"\r\n=HYPERLINK(1)", "\"'\r\n=HYPERLINK(1)\""},
+	        {"\xc2\xa0=1", "\"'\xc2\xa0=1\""},         /* NBSP */
+	        {"\xe3\x80\x80-1", "\"'\xe3\x80\x80-1\""}, /* U+3000 */
+	        {"\n", "\"'\n\""},
+	        {" plain = text", " plain = text"},
+	        {"a -1", "a -1"}};
 	struct buf b;
 
 	(void)state;
