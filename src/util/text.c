@@ -112,3 +112,11 @@ size_t sk_text_sanitize_line(const char *in, size_t in_len, size_t max, char *ou
 	out[o] = '\0';
 	return o;
 }
+
+void sk_client_sanitize(const char *client, char out[SK_CLIENT_MAX + 1])
+{
+	/* Each output byte takes at most 4 input bytes: reading more would be wasted. */
+	size_t len = client ? strnlen(client, 4 * SK_CLIENT_MAX) : 0;
+
+	sk_text_sanitize_line(client, len, SK_CLIENT_MAX, out, SK_CLIENT_MAX + 1);
+}

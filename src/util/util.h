@@ -170,5 +170,9 @@ size_t sk_text_skip_space(const char *s, size_t len);
  * not UTF-8 as '?'. Always terminates out; returns its length.
  */
 size_t sk_text_sanitize_line(const char *in, size_t in_len, size_t max, char *out, size_t cap);
+/* A session's client (User-Agent) is stored sanitised and at most this many bytes. */
+#define SK_CLIENT_MAX 256
+/* client (may be NULL) sanitised for storage into out: at most SK_CLIENT_MAX bytes. */
+void sk_client_sanitize(const char *client, char out[SK_CLIENT_MAX + 1]);
 
 #endif
