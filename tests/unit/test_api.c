@@ -2898,6 +2898,58 @@ static void test_openapi(void **state)
 	buf_release(&doc);
 }
 
+/*
+ * Issue 10 item 16: a YAML 1.1 parser (PyYAML, python3-yaml) reads the served
+ * document with every mapping key, every "required" entry and every parameter
+ * name as a string: an unquoted "on:" would be the boolean true.
+ */
+static void test_openapi_yaml11(void **state)
+{
+	static const char check[] =
+	        "import sys, yaml\n"
+	        "doc = yaml.safe_load(open(sys.argv[1], encoding='utf-8'))\n"
+	        "bad = []\n"
+	        "def walk(x, path):\n"
+	        "    if isinstance(x, dict):\n"
+	        "        for k, v in x.items():\n"
+	        "            if not isinstance(k, str): bad.append(path + ': key ' + repr(k))\n"
+	        "            if k in ('required', 'enum') and isinstance(v, list):\n"
+	        "                bad.extend(path + ': ' + repr(e) for e in v if not isinstance(e, "
+	        "str))\n"
+	        "            if k == 'parameters':\n"
+	        "                bad.extend(path + ': name ' + repr(p.get('name')) for p in v if "
+	        "not isinstance(p.get('name'), str))\n"
+	        "            walk(v, path + '/' + str(k))\n"
+	        "    elif isinstance(x, list):\n"
+	        "        for i, v in enumerate(x): walk(v, path + '[%d]' % i)\n"
+	        "walk(doc, '')\n"
+	        "assert 'on' in doc['paths']['/api/v1/media/{id}/lost']['post']['requestBody']"
+	        "['content']['application/json']['schema']['properties']\n"
+	        "if bad: sys.exit('not strings: ' + '; '.join(bad[:10]))\n";
+	char path[] = "/tmp/skydd-test-openapi-XXXXXX";
+	struct buf doc, sh;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	if (system("python3 -c 'import yaml' 2>/dev/null") != 0)
+		fail_msg("python3-yaml is missing (script/bootstrap installs it)");
+	buf_init(&doc, 4 << 20);
+	assert_int_equal(api_openapi(&doc), SK_OK);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(doc.ptr, 1, doc.len, f), doc.len);
+	fclose(f);
+	buf_release(&doc);
+	buf_init(&sh, 1 << 16);
+	buf_printf(&sh, "python3 - %s <<'EOF'\n%sEOF\n", path, check);
+	expect(system(sh.ptr) == 0, "a YAML 1.1 parser misreads openapi.yaml (see above)");
+	buf_release(&sh);
+	unlink(path);
+}
+
 /* 4 kap. 27 §: every use of a privileged right is a ledger entry; other access is not. */
 static void test_privileged_use(void **state)
 {
@@ -3063,6 +3115,7 @@ int main(void)
 	        cmocka_unit_test(test_ledger),
 	        cmocka_unit_test(test_headers),
 	        cmocka_unit_test(test_openapi),
+	        cmocka_unit_test(test_openapi_yaml11),
 	        cmocka_unit_test(test_login_enrol),
 	        cmocka_unit_test(test_login_failures),
 	};
