@@ -327,17 +327,6 @@ static size_t arena_put(struct io_import *imp, const char *s)
 	return off;
 }
 
-static bool has_control(const char *s)
-{
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch < 0x20 || ch == 0x7f)
-			return true;
-	}
-	return false;
-}
-
 /* A non-negative decimal integer of at most 9 digits. */
 static bool parse_uint(const char *s, int64_t *out)
 {
@@ -424,14 +413,19 @@ static bool text_col(struct io_import *imp, const struct io_csv *c, unsigned lin
 		return io_import_problem(imp, line, "", "out of memory"), false;
 	o->s[col] = off;
 	t = imp->arena.ptr + off;
+	/* A spreadsheet cell of spaces is an empty cell (the register refuses blank text). */
+	if (sk_text_blank(t, strlen(t)))
+		imp->arena.ptr[off] = '\0';
 	if (required && !*t)
 		return io_import_problem(imp, line, io_col_name(col), "required, but empty"), false;
 	if (strlen(t) > max)
 		return io_import_problem(imp, line, io_col_name(col), "at most %zu bytes", max),
 		       false;
-	if (has_control(t))
+	/* the register's own rule (model_text_ok), said here with the line */
+	if (!model_text_ok(t, 0))
 		return io_import_problem(imp, line, io_col_name(col),
-		                         "a line break or control character in the text"),
+		                         "a line break, control character or bidi override in the "
+		                         "text"),
 		       false;
 	return true;
 }

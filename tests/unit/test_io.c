@@ -288,6 +288,23 @@ static void test_parse_validation(void **state)
 	has(p, "2/titel: a line break");
 	has(p, "4/klass: 'X' is not a class");
 
+	/* issue 10 item 16: a bidi override or a C1 control is refused with its line; a blank
+	 * required cell is empty; a blank optional cell is simply empty; a future date */
+	p = parse_problems("titel;klass;form;förvaring;upphov;datum\n"
+	                   "Plan\xe2\x80\xae"
+	                   "fdp.exe;K;fysisk;S;;\n"
+	                   "Plan\xc2\x9b"
+	                   "1;K;fysisk;S;;\n"
+	                   "  ;K;fysisk;S;;\n"
+	                   "Bra;K;fysisk;S;   ;\n"
+	                   "Sen;K;fysisk;S;;9999-12-31\n",
+	                   &rc, NULL);
+	has(p, "2/titel: a line break, control character or bidi override");
+	has(p, "3/titel: a line break, control character or bidi override");
+	has(p, "4/titel: required, but empty");
+	assert_null(strstr(p, "\n5/"));
+	has(p, "6/datum: 9999-12-31 is in the future");
+
 	/* encoding: the line is named */
 	p = parse_problems("titel;klass;form;förvaring\nok;K;fysisk;S\nfel\xe5;K;fysisk;S\n", &rc,
 	                   NULL);
