@@ -185,8 +185,9 @@ enum io_format { IO_CSV, IO_XLSX };
  * is one row): designation, class, number of copies, copy number,
  * recipient, signed for by, signed at, last inventoried, state and its date.
  * CSV: UTF-8 with BOM, ';'-separated, CRLF, cells starting with = + - @
- * (or tab/CR) prefixed with '. The export is a ledger entry "export.made"
- * (object export/N: format, rows, filters, sha256 of the bytes) appended
+ * (also after leading white space) or tab/CR/LF prefixed with '. The
+ * export is a ledger entry "export.made" (object export/N: format, rows,
+ * filters, sha256 of the bytes) appended
  * before the bytes are handed out. Returns SK_OK (*out owns the bytes),
  * SK_EPERM, SK_EIO (XLSX writer), or a store error.
  */
