@@ -245,7 +245,7 @@ static uint32_t cp_lower(uint32_t c)
 	return c;
 }
 
-/* Decodes valid UTF-8 (checked by the caller) into lowercased code points. */
+/* Decodes UTF-8 (checked by the caller; a stray byte is skipped) into lowercased code points. */
 static void cps_decode(const char *s, struct pw_cps *out)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -253,13 +253,13 @@ static void cps_decode(const char *s, struct pw_cps *out)
 
 	out->n = 0;
 	while (i < len && out->n < AUTH_PW_MAX_BYTES) {
-		uint32_t c = p[i];
-		size_t k = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+		uint32_t c;
+		size_t k = sk_utf8_next(p + i, len - i, &c);
 
-		if (k > 1)
-			c &= 0x3f >> (k - 1);
-		for (size_t j = 1; j < k && i + j < len; j++)
-			c = (c << 6) | (p[i + j] & 0x3f);
+		if (k == 0) {
+			i++;
+			continue;
+		}
 		out->cp[out->n++] = cp_lower(c);
 		i += k;
 	}
