@@ -1,13 +1,14 @@
 /*
  * Passwords: argon2id hashing (libsodium), the password policy (our own
- * checks, then libpwquality) and the history check against reuse (4 kap. 10 §).
+ * checks, then libpwquality, then the patterns it misses: short user names,
+ * keyboard sequences, dictionary words with digits around them) and the
+ * history check against reuse (4 kap. 10 §).
  * Passwords are never logged and never appear in a reason text.
  */
 #include <assert.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
