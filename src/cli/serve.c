@@ -251,11 +251,13 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'H':
 			if (!parse_uint(optarg, 1, 300, &o.head_s))
-				return cli_error(CLI_USAGE, "serve: --header-timeout must be 1..300");
+				return cli_error(CLI_USAGE,
+				                 "serve: --header-timeout must be 1..300");
 			break;
 		case 'B':
 			if (!parse_uint(optarg, 1, 3600, &o.body_s))
-				return cli_error(CLI_USAGE, "serve: --body-timeout must be 1..3600");
+				return cli_error(CLI_USAGE,
+				                 "serve: --body-timeout must be 1..3600");
 			break;
 		case 'h':
 			fputs(serve_usage, stdout);

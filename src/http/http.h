@@ -89,13 +89,13 @@ struct http_server_opts {
 	const char *listen;   /* "127.0.0.1:8443", "[::1]:8443", "0.0.0.0:443" */
 	const char *tls_cert; /* PEM file paths; both or neither */
 	const char *tls_key;
-	unsigned threads;   /* pool size; 0 = number of CPUs */
+	unsigned threads;          /* pool size; 0 = number of CPUs */
 	unsigned timeout_s;        /* idle connection timeout; 0 = HTTP_IDLE_TIMEOUT */
 	unsigned head_timeout_s;   /* request head deadline; 0 = HTTP_HEAD_TIMEOUT */
 	unsigned body_timeout_s;   /* request body deadline; 0 = HTTP_BODY_TIMEOUT */
 	unsigned max_conns;        /* 0 = HTTP_MAX_CONNS */
 	unsigned max_conns_per_ip; /* 0 = HTTP_MAX_CONNS_PER_IP (at most max_conns) */
-	FILE *access_log;   /* one line per request, NULL = none */
+	FILE *access_log;          /* one line per request, NULL = none */
 	http_handler_fn handler;
 	http_body_limit_fn body_limit; /* NULL = HTTP_MAX_BODY for all */
 	void *ctx;
@@ -111,9 +111,6 @@ int http_server_start(const struct http_server_opts *o, struct http_server **out
 
 /* The port actually bound (useful with port 0). */
 unsigned http_server_port(const struct http_server *s);
-
-/* How many connections were closed for missing the head or body deadline. */
-unsigned http_server_cut(const struct http_server *s);
 
 /*
  * Stops: refuses new requests (503, Connection: close) before they reach the

@@ -35,16 +35,16 @@
 	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:"                                              \
 	"-CIPHER-ALL:+AES-256-GCM:+CHACHA20-POLY1305:+AES-128-GCM:-MAC-ALL:+AEAD:"                 \
 	"-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:+DHE-RSA:%SERVER_PRECEDENCE"
-#define CERT_MAX       (256 * 1024) /* a PEM chain */
-#define KEY_MAX        (64 * 1024)  /* one PEM private key */
-#define CONN_MEMORY    (64 * 1024)  /* request line + headers + read buffer per connection */
-#define MAX_THREADS    256
-#define DRAIN_MS       10000  /* how long stop waits for requests that have not reached the handler */
-#define HANDLER_MS     120000 /* a safety net only: requests in the handler are always waited for */
-#define SWEEP_MS       250    /* how often the head/body deadlines are checked */
-#define DRAIN_EXTRA    (1024 * 1024) /* body bytes read past the limit to still answer 413 */
-#define BODY_FIRST     (16 * 1024)   /* first allocation for a body of unknown size */
-#define LOG_PATH_MAX   512           /* escaped path bytes kept for the access log */
+#define CERT_MAX     (256 * 1024) /* a PEM chain */
+#define KEY_MAX      (64 * 1024)  /* one PEM private key */
+#define CONN_MEMORY  (64 * 1024)  /* request line + headers + read buffer per connection */
+#define MAX_THREADS  256
+#define DRAIN_MS     10000  /* how long stop waits for requests that have not reached the handler */
+#define HANDLER_MS   120000 /* a safety net only: requests in the handler are always waited for */
+#define SWEEP_MS     250    /* how often the head/body deadlines are checked */
+#define DRAIN_EXTRA  (1024 * 1024) /* body bytes read past the limit to still answer 413 */
+#define BODY_FIRST   (16 * 1024)   /* first allocation for a body of unknown size */
+#define LOG_PATH_MAX 512           /* escaped path bytes kept for the access log */
 
 #define CSP                                                                                        \
 	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "          \
@@ -74,7 +74,6 @@ struct http_server {
 	pthread_t sweeper;
 	bool sweeping;
 	atomic_bool sweep_stop;
-	atomic_uint cut; /* connections closed for missing a deadline */
 };
 
 /*
@@ -107,7 +106,7 @@ struct conn_ctx {
 	bool too_large;
 	bool failed;
 	bool head;
-	bool handled; /* counted in in_handler */
+	bool handled;    /* counted in in_handler */
 	unsigned status; /* 0 until a response is queued */
 	size_t resp_bytes;
 	int64_t actor;
@@ -639,7 +638,6 @@ static void *sweep(void *arg)
 			if (d && now > d) {
 				atomic_store(&w->deadline_ms, 0);
 				shutdown(w->fd, SHUT_RDWR);
-				atomic_fetch_add(&s->cut, 1);
 			}
 		}
 		pthread_mutex_unlock(&s->watch_lock);
@@ -1087,7 +1085,8 @@ static struct MHD_Daemon *daemon_start(struct http_server *s, const struct http_
 	opt[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL};
 	opt[n++] = (struct MHD_OptionItem){MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL};
 	opt[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s};
-	opt[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s};
+	opt[n++] =
+	        (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s};
 	opt[n++] = (struct MHD_OptionItem){MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)unescape, NULL};
 	if (threads > 1)
 		opt[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, threads, NULL};
@@ -1161,7 +1160,6 @@ int http_server_start(const struct http_server_opts *o, struct http_server **out
 	atomic_init(&s->in_handler, 0);
 	atomic_init(&s->stopping, false);
 	atomic_init(&s->sweep_stop, false);
-	atomic_init(&s->cut, 0);
 	s->head_ms = (int64_t)(o->head_timeout_s ? o->head_timeout_s : HTTP_HEAD_TIMEOUT) * 1000;
 	s->body_ms = (int64_t)(o->body_timeout_s ? o->body_timeout_s : HTTP_BODY_TIMEOUT) * 1000;
 	if (pthread_mutex_init(&s->log_lock, NULL) != 0)
@@ -1210,11 +1208,6 @@ out:
 unsigned http_server_port(const struct http_server *s)
 {
 	return s ? s->port : 0;
-}
-
-unsigned http_server_cut(const struct http_server *s)
-{
-	return s ? atomic_load(&s->cut) : 0;
 }
 
 /*

@@ -27,8 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define RESP_MAX     (64 * 1024)
-#define MAX_CONNS    64
+#define RESP_MAX      (64 * 1024)
+#define MAX_CONNS     64
 #define CONNECT_TRIES 50 /* transient connect failures (backlog full) before giving up */
 
 static unsigned short port;
