@@ -42,6 +42,7 @@
 #define DRAIN_MS     10000  /* how long stop waits for requests that have not reached the handler */
 #define HANDLER_MS   120000 /* a safety net only: requests in the handler are always waited for */
 #define SWEEP_MS     250    /* how often the head/body deadlines are checked */
+#define WATCH_CUT    (-1)   /* conn_watch.deadline_ms once the sweeper has cut it */
 #define DRAIN_EXTRA  (1024 * 1024) /* body bytes read past the limit to still answer 413 */
 #define BODY_FIRST   (16 * 1024)   /* first allocation for a body of unknown size */
 #define LOG_PATH_MAX 512           /* escaped path bytes kept for the access log */
@@ -78,7 +79,8 @@ struct http_server {
 
 /*
  * One connection, from accept to close (MHD's socket context). deadline_ms
- * is the monotonic time by which the current phase must end (0: none):
+ * is the monotonic time by which the current phase must end (0: none,
+ * WATCH_CUT: past it, the socket shut down):
  * the request head from accept or from the end of the previous response,
  * the body from the end of the head. libmicrohttpd's own timeout restarts
  * with every byte, so a client trickling one byte at a time never meets it.
@@ -566,15 +568,27 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Starts a new phase of the connection: a deadline ms from now, or none (0). */
-static void watch_phase(struct MHD_Connection *conn, int64_t ms)
+/*
+ * Starts a new phase of the connection: a deadline ms from now, or none (0).
+ * Returns false when the sweeper has already cut the connection (then it
+ * stays cut): a request whose deadline passed must not reach the handler,
+ * whose answer could no longer be sent.
+ */
+static bool watch_phase(struct MHD_Connection *conn, int64_t ms)
 {
 	const union MHD_ConnectionInfo *ci =
 	        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	struct conn_watch *w = ci ? ci->socket_context : NULL;
+	long long old;
 
-	if (w)
-		atomic_store(&w->deadline_ms, ms ? mono_ms() + ms : 0);
+	if (!w)
+		return true;
+	old = atomic_load(&w->deadline_ms);
+	do {
+		if (old == WATCH_CUT)
+			return false;
+	} while (!atomic_compare_exchange_weak(&w->deadline_ms, &old, ms ? mono_ms() + ms : 0));
+	return true;
 }
 
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
@@ -627,7 +641,8 @@ static void *sweep(void *arg)
 	struct http_server *s = arg;
 	struct timespec tick = {0, SWEEP_MS * 1000 * 1000};
 	struct conn_watch *w;
-	int64_t now, d;
+	int64_t now;
+	long long d;
 
 	while (!atomic_load(&s->sweep_stop)) {
 		nanosleep(&tick, NULL);
@@ -635,10 +650,10 @@ static void *sweep(void *arg)
 		pthread_mutex_lock(&s->watch_lock);
 		for (w = s->watched; w; w = w->next) {
 			d = atomic_load(&w->deadline_ms);
-			if (d && now > d) {
-				atomic_store(&w->deadline_ms, 0);
+			/* only if no new phase began meanwhile (see watch_phase) */
+			if (d > 0 && now > d &&
+			    atomic_compare_exchange_strong(&w->deadline_ms, &d, WATCH_CUT))
 				shutdown(w->fd, SHUT_RDWR);
-			}
 		}
 		pthread_mutex_unlock(&s->watch_lock);
 	}
@@ -761,7 +776,8 @@ static enum MHD_Result req_begin(struct http_server *s, struct MHD_Connection *c
 	log_escape(c->log_method, sizeof(c->log_method), method);
 	log_escape(c->log_path, sizeof(c->log_path), url);
 	/* the head is in: from here the body has its own deadline */
-	watch_phase(conn, s->body_ms);
+	if (!watch_phase(conn, s->body_ms))
+		return MHD_NO; /* cut by the sweeper as the head came in */
 	c->method = canonical_method(method);
 	if (atomic_load(&s->stopping))
 		return send_error(c, conn, 503, "stopping",
@@ -862,7 +878,8 @@ static enum MHD_Result req_end(struct conn_ctx *c, struct MHD_Connection *conn, 
 	struct http_server *s = c->s;
 
 	/* the body is in; the handler and the answer have no deadline of ours */
-	watch_phase(conn, 0);
+	if (!watch_phase(conn, 0))
+		return MHD_NO; /* cut by the sweeper: the socket is shut down */
 	if (c->too_large)
 		return send_too_large(c, conn);
 	if (c->failed)
@@ -947,7 +964,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!c)
 		return;
 	/* the answer is out (or the connection gone): the next request's head has a deadline */
-	watch_phase(conn, s->head_ms);
+	(void)watch_phase(conn, s->head_ms);
 	if (s->access_log)
 		log_request(s, c);
 	if (c->handled)
