@@ -871,11 +871,10 @@ static enum MHD_Result req_body(struct conn_ctx *c, const char *data, size_t *si
 /* The last call: the whole body is in; run the handler and answer. */
 static enum MHD_Result req_end(struct conn_ctx *c, struct MHD_Connection *conn, const char *url)
 {
+	struct http_server *s = c->s;
 	struct http_req req;
 	struct http_resp resp;
 	enum MHD_Result ret;
-
-	struct http_server *s = c->s;
 
 	/* the body is in; the handler and the answer have no deadline of ours */
 	if (!watch_phase(conn, 0))
