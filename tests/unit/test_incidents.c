@@ -257,7 +257,7 @@ static void test_document_title_kept(void **state)
 	assert_null(strstr(err.msg, "Hemlig"));
 	assert_int_equal(incident_create(g_fx.model, &ssc, b, &id, &err), SK_OK);
 	json_decref(b);
-	/* the ssc (KH) sees the title; the auditor (K) sees the designation only */
+	/* the ssc (KH) sees the title; the auditor (K) not even the designation or class */
 	o = get_incident(&ssc, id);
 	l = json_array_get(json_object_get(json_object_get(o, "incident"), "links"), 0);
 	assert_string_equal(json_string_value(json_object_get(l, "type")), "document");
@@ -266,7 +266,8 @@ static void test_document_title_kept(void **state)
 	json_decref(o);
 	o = get_incident(&aud, id);
 	l = json_array_get(json_object_get(json_object_get(o, "incident"), "links"), 0);
-	assert_non_null(json_object_get(l, "label"));
+	assert_null(json_object_get(l, "label"));
+	assert_null(json_object_get(l, "class"));
 	assert_null(json_object_get(l, "title"));
 	assert_true(json_is_false(json_object_get(l, "visible")));
 	{
