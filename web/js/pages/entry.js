@@ -63,10 +63,10 @@ async function load(seq, body) {
         h('p', { class: 'strong' }, t('entry.redacted')),
         h('p', {}, t('entry.redacted_hint')))
       : h('pre', { class: 'json', tabindex: '0', 'aria-label': t('entry.data') }, JSON.stringify(entry.data ?? {}, null, 2)),
-    redacted ? null : h('details', {},
+    ...(redacted ? [] : [h('details', {},
       h('summary', {}, t('entry.canonical')),
       h('p', { class: 'hint' }, t('entry.canonical_hint')),
-      h('pre', { class: 'json', tabindex: '0' }, canonical || '')),
+      h('pre', { class: 'json', tabindex: '0' }, canonical || ''))]),
     h('h2', {}, t('entry.proof')),
     h('p', {}, t('entry.proof_intro')),
     proofBox);
