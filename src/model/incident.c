@@ -995,8 +995,8 @@ static json_t *link_json(struct store_reader *r, const struct principal *p, cons
 	if (doc_bound) {
 		int64_t did = id;
 
-		if (sql == copy_sql && !store_reader_query(
-		                               r, "SELECT document_id FROM copy WHERE id = ?1", &q)) {
+		if (sql == copy_sql &&
+		    !store_reader_query(r, "SELECT document_id FROM copy WHERE id = ?1", &q)) {
 			store_q_bind_int(q, 1, id);
 			did = store_q_step(q) == SK_OK ? store_q_int(q, 0) : 0;
 			store_q_done(q);

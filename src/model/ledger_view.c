@@ -15,7 +15,7 @@
 
 #define R(x)      ROLE_BIT(ROLE_##x)
 #define REGISTER  (R(REGISTRAR) | R(SSC) | R(CHIEF) | R(AUDITOR)) /* the records' read routes */
-#define INVENTORY (R(REGISTRAR) | R(SSC) | R(AUDITOR))           /* inventories, lost cases */
+#define INVENTORY (R(REGISTRAR) | R(SSC) | R(AUDITOR))            /* inventories, lost cases */
 #define OVERSIGHT (R(SSC) | R(CHIEF) | R(AUDITOR)) /* incidents, deviations, analyses */
 
 /* A guard depth: deviation → incident → copy is as deep as it goes. */
@@ -147,6 +147,7 @@ static const char incident_sql[] =
  * reader's clearance; a missing row is not visible (fail closed); any other
  * type (a system, a space) guards nothing.
  */
+#define DOC_VISIBLE DOCUMENT_VISIBLE_SQL("d")
 static const char leaf_sql[] =
         "WITH r(ref, type, id) AS (SELECT value, substr(value, 1, instr(value, '/') - 1), "
         "CAST(substr(value, instr(value, '/') + 1) AS INTEGER) FROM json_each(?1)), "
@@ -162,10 +163,9 @@ static const char leaf_sql[] =
         "CASE type WHEN 'medium' THEN (SELECT class FROM medium WHERE id = r.id) END FROM r) "
         "SELECT ref, CASE WHEN type IN ('document', 'copy', 'receipt', 'shipment', 'decision', "
         "'disclosure') THEN doc IS NOT NULL AND EXISTS (SELECT 1 FROM document d WHERE d.id = "
-        "t.doc AND " DOCUMENT_VISIBLE_SQL("d") ") "
-        "WHEN type = 'medium' THEN medium IS NOT NULL AND (CASE medium WHEN 'BH' THEN 1 WHEN "
-        "'K' THEN 2 WHEN 'H' THEN 3 WHEN 'KH' THEN 4 ELSE 9 END) <= ?90 "
-        "ELSE 1 END FROM t";
+        "t.doc AND " DOC_VISIBLE ") WHEN type = 'medium' THEN medium IS NOT NULL AND (CASE "
+        "medium WHEN 'BH' THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN 3 WHEN 'KH' THEN 4 ELSE 9 END) "
+        "<= ?90 ELSE 1 END FROM t";
 
 struct page {
 	json_t *refs;     /* per entry: the array of refs it concerns */

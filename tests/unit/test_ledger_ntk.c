@@ -31,12 +31,10 @@ static int64_t doc_kh, doc_h, inc_id;
 
 /* Every string below is written only into classified documents' entries. */
 static const char *const secrets[] = {
-        "Nordljus-titel-KH",    "HEMLIG-KH-77",         "DNR-KH-991",
-        "Originator-KH-AB",     "BESLUT-REF-4242",      "Beslutsnot-hemlig",
-        "Mottagare-Hemlig-AB",  "Muntlig-Mottagare-Q",  "Disclosure-note-Z",
-        "Polstjarna-titel-H",   "HEMLIG-H-55",          "DNR-H-552",
-        "Originator-H-AB",      "Forlust-anteckning-H", "Destruktionsmetod-X",
-        "Omklassning-skal-R",
+        "Nordljus-titel-KH", "HEMLIG-KH-77",         "DNR-KH-991",          "Originator-KH-AB",
+        "BESLUT-REF-4242",   "Beslutsnot-hemlig",    "Mottagare-Hemlig-AB", "Muntlig-Mottagare-Q",
+        "Disclosure-note-Z", "Polstjarna-titel-H",   "HEMLIG-H-55",         "DNR-H-552",
+        "Originator-H-AB",   "Forlust-anteckning-H", "Destruktionsmetod-X", "Omklassning-skal-R",
 };
 #define N_SECRETS (sizeof(secrets) / sizeof(secrets[0]))
 
@@ -118,8 +116,8 @@ static int setup(void **state)
 	acc[1] = p_other;
 	doc_kh = mkdoc("HEMLIG-KH-77", "Nordljus-titel-KH", "KH", "DNR-KH-991", "Originator-KH-AB",
 	               acc, 2);
-	doc_h = mkdoc("HEMLIG-H-55", "Polstjarna-titel-H", "H", "DNR-H-552", "Originator-H-AB",
-	              acc, 2);
+	doc_h = mkdoc("HEMLIG-H-55", "Polstjarna-titel-H", "H", "DNR-H-552", "Originator-H-AB", acc,
+	              2);
 
 	/* KH: the original, the head's copy decision, copy 2 shipped, a disclosure */
 	c1 = mkcopy(doc_kh, box_id, 0);
@@ -157,10 +155,10 @@ static int setup(void **state)
 	                          .performer_id = p_reg,
 	                          .witness_id = p_w},
 	    "destroy");
-	ok(decision_reclassify(g_fx.model, &ssc, doc_h,
-	                       &(struct decision_reclass){.to_class = "KH",
-	                                                  .reason = "Omklassning-skal-R"},
-	                       NULL, &err),
+	ok(decision_reclassify(
+	           g_fx.model, &ssc, doc_h,
+	           &(struct decision_reclass){.to_class = "KH", .reason = "Omklassning-skal-R"},
+	           NULL, &err),
 	   &err, "reclassify");
 
 	/* An incident about the KH document, reported by the ssc */
@@ -170,9 +168,9 @@ static int setup(void **state)
 	ok(incident_create(g_fx.model, &ssc, body, &inc_id, &err), &err, "incident");
 	json_decref(body);
 
-	assert_int_equal(api_new(g_fx.store, g_fx.model, &(struct api_opts){.dir = g_fx.dir},
-	                         &g_api),
-	                 SK_OK);
+	assert_int_equal(
+	        api_new(g_fx.store, g_fx.model, &(struct api_opts){.dir = g_fx.dir}, &g_api),
+	        SK_OK);
 	return 0;
 }
 
@@ -270,7 +268,8 @@ static void list_all(const struct principal *p, const char *object, struct answe
 /* The proof of seq checks out against the leaf hash the reader was given. */
 static void proof_verifies(const struct principal *p, uint64_t seq, const char *leaf_b64)
 {
-	uint8_t leaf[LEDGER_HASH_LEN], root[LEDGER_HASH_LEN], path[LEDGER_MAX_PROOF][LEDGER_HASH_LEN];
+	uint8_t leaf[LEDGER_HASH_LEN], root[LEDGER_HASH_LEN],
+	        path[LEDGER_MAX_PROOF][LEDGER_HASH_LEN];
 	struct answer a = {0};
 	json_t *arr, *x;
 	size_t i, n;
@@ -289,8 +288,9 @@ static void proof_verifies(const struct principal *p, uint64_t seq, const char *
 	assert_true(n <= LEDGER_MAX_PROOF);
 	json_array_foreach(arr, i, x)
 	{
-		assert_int_equal(sk_base64_decode(json_string_value(x), strlen(json_string_value(x)),
-		                                  path[i], LEDGER_HASH_LEN, NULL),
+		assert_int_equal(sk_base64_decode(json_string_value(x),
+		                                  strlen(json_string_value(x)), path[i],
+		                                  LEDGER_HASH_LEN, NULL),
 		                 SK_OK);
 	}
 	assert_int_equal(ledger_verify_inclusion(
@@ -442,9 +442,9 @@ static void test_head_on_list_sees_document(void **state)
 	struct store_q *q;
 
 	(void)state;
-	assert_int_equal(store_reader_query(g_fx.rd, "SELECT id FROM person WHERE identity_id = ?1",
-	                                    &q),
-	                 SK_OK);
+	assert_int_equal(
+	        store_reader_query(g_fx.rd, "SELECT id FROM person WHERE identity_id = ?1", &q),
+	        SK_OK);
 	store_q_bind_int(q, 1, chief.id);
 	assert_int_equal(store_q_step(q), SK_OK);
 	person = store_q_int(q, 0);
@@ -498,16 +498,16 @@ static void test_incident_entries_and_export(void **state)
 /* Bad input fails closed: an object that names nothing, or a store that cannot answer. */
 static void test_malformed_objects_fail_closed(void **state)
 {
-	static const char *const objects[] = {"document/abc", "document/999999", "lost/1",
-	                                      "inventory/5", "deviation/424242", "incident/777"};
+	static const char *const objects[] = {"document/abc", "document/999999",  "lost/1",
+	                                      "inventory/5",  "deviation/424242", "incident/777"};
 	json_t *e;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
-		e = json_pack("{s:I, s:s, s:I, s:s, s:s, s:{s:s, s:s, s:I}}", "actor", (json_int_t)1,
-		              "kind", "x.y", "seq", (json_int_t)1, "time", "2026-01-01T00:00:00Z",
-		              "object", objects[i], "data", "note", "Hemligt", "item_type", "copy",
-		              "item_id", (json_int_t)999999);
+		e = json_pack("{s:I, s:s, s:I, s:s, s:s, s:{s:s, s:s, s:I}}", "actor",
+		              (json_int_t)1, "kind", "x.y", "seq", (json_int_t)1, "time",
+		              "2026-01-01T00:00:00Z", "object", objects[i], "data", "note",
+		              "Hemligt", "item_type", "copy", "item_id", (json_int_t)999999);
 		assert_true(ledger_view_redact_one(g_fx.rd, &aud_kh, e));
 		assert_null(json_object_get(e, "data"));
 		assert_true(json_is_true(json_object_get(e, "redacted")));
