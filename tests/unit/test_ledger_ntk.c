@@ -27,7 +27,7 @@
 static struct reg_fixture g_fx;
 static struct api *g_api;
 static struct principal reg, ssc, chief, aud_k, aud_kh, admin;
-static int64_t doc_kh, doc_h, inc_id;
+static int64_t doc_kh, doc_h, inc_id, medium_kh;
 
 /* Every string below is written only into classified documents' entries. */
 static const char *const secrets[] = {
@@ -160,6 +160,15 @@ static int setup(void **state)
 	           &(struct decision_reclass){.to_class = "KH", .reason = "Omklassning-skal-R"},
 	           NULL, &err),
 	   &err, "reclassify");
+
+	/* A KH storage medium: its register shows it to those cleared for KH */
+	ok(records_medium_create(g_fx.model, &reg,
+	                         &(struct records_medium){.identifier = "USB-HEMLIG-KH",
+	                                                  .type = "usb",
+	                                                  .class = CLEAR_KH,
+	                                                  .space_id = box_id},
+	                         &medium_kh, &err),
+	   &err, "medium");
 
 	/* An incident about the KH document, reported by the ssc */
 	body = json_pack("{s:s, s:s, s:s, s:[I], s:[I]}", "title", INCIDENT_TEXT, "description",
@@ -495,6 +504,27 @@ static void test_incident_entries_and_export(void **state)
 	answer_release(&a);
 }
 
+/* A medium's entries follow its class: hidden from the auditor cleared K, shown to KH readers. */
+static void test_medium_follows_clearance(void **state)
+{
+	struct answer a = {0};
+	char obj[48];
+
+	(void)state;
+	snprintf(obj, sizeof(obj), "medium/%lld", (long long)medium_kh);
+	list_all(&aud_k, obj, &a);
+	assert_true(json_array_size(json_object_get(a.json, "entries")) >= 1);
+	assert_null(strstr(a.body, "USB-HEMLIG-KH"));
+	assert_non_null(strstr(a.body, "\"redacted\":true"));
+	answer_release(&a);
+	list_all(&admin, obj, &a); /* admin does not read the media register */
+	assert_null(strstr(a.body, "USB-HEMLIG-KH"));
+	answer_release(&a);
+	list_all(&chief, obj, &a); /* a register role cleared KH: no list for media */
+	assert_non_null(strstr(a.body, "USB-HEMLIG-KH"));
+	answer_release(&a);
+}
+
 /* Bad input fails closed: an object that names nothing, or a store that cannot answer. */
 static void test_malformed_objects_fail_closed(void **state)
 {
@@ -587,6 +617,7 @@ int main(void)
 	        cmocka_unit_test(test_auditor_kh_sees_all),
 	        cmocka_unit_test(test_head_on_list_sees_document),
 	        cmocka_unit_test(test_incident_entries_and_export),
+	        cmocka_unit_test(test_medium_follows_clearance),
 	        cmocka_unit_test(test_malformed_objects_fail_closed),
 	        cmocka_unit_test(test_incident_links_hide_unseen_documents),
 	};
