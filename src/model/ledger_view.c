@@ -3,8 +3,8 @@
  * the data of. One table (view_rules) maps an entry's object type to the
  * roles that read such objects and to what the entry concerns; three static
  * queries per page resolve it (deviations, incidents, then every document,
- * copy, receipt, ... and medium at once with DOCUMENT_VISIBLE_SQL), so a
- * page of 500 entries costs what a page of one does.
+ * copy, receipt, ... and medium at once with DOCUMENT_VISIBLE_SQL), however
+ * many entries the page has. See docs/internals/ledger-read.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,11 +49,13 @@ static void refs_item(const json_t *o, json_t *out)
 		add_ref(out, type, json_integer_value(id));
 }
 
-/* lost.opened / lost.resolved: the lost copy or medium. */
+/* lost.opened / lost.resolved: the lost copy or medium; none named is not visible. */
 static void refs_lost(const json_t *entry, const char *object, json_t *out)
 {
 	(void)object;
 	refs_item(json_object_get(entry, "data"), out);
+	if (!json_array_size(out))
+		add_ref(out, "document", 0); /* no such document: fail closed */
 }
 
 /* inventory.checked: the item; inventory.closed: every item of the report's not-found list. */

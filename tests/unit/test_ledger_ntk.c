@@ -543,6 +543,10 @@ static void test_malformed_objects_fail_closed(void **state)
 		assert_true(json_is_true(json_object_get(e, "redacted")));
 		json_decref(e);
 	}
+	/* a lost case that names no item */
+	e = json_pack("{s:s, s:{s:s}}", "object", "lost/1", "data", "note", "Hemligt");
+	assert_true(ledger_view_redact_one(g_fx.rd, &aud_kh, e));
+	json_decref(e);
 	/* a type without a rule carries nothing classified and stays */
 	e = json_pack("{s:s, s:{s:s}}", "object", "grant/1", "data", "role", "auditor");
 	assert_false(ledger_view_redact_one(g_fx.rd, &admin, e));
