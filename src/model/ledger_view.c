@@ -439,6 +439,38 @@ out:
 	return rc;
 }
 
+int ledger_view_refs_visible(struct store_reader *r, const struct principal *p, const json_t *refs,
+                             bool *visible)
+{
+	struct page pg = {json_array(), json_object(), NULL};
+	size_t n = json_array_size(refs), i;
+	json_t *mine = json_array(), *x;
+	int rc = SK_ENOMEM;
+
+	if (!pg.refs || !pg.known || !mine || json_array_append(pg.refs, mine) || !r || !p)
+		goto out;
+	json_array_foreach(refs, i, x)
+	{
+		const char *ref = json_string_value(x);
+
+		/* only the leaves: an incident or a deviation is its own route's matter */
+		if (ref && !has_type(ref, "incident") && !has_type(ref, "deviation"))
+			json_array_append_new(mine, json_string(ref));
+	}
+	rc = resolve_leaves(r, p, &pg);
+out:
+	for (i = 0; i < n; i++) {
+		const char *ref = json_string_value(json_array_get(refs, i));
+
+		visible[i] = !rc && (!ref || has_type(ref, "incident") ||
+		                     has_type(ref, "deviation") || ref_ok(&pg, ref, 0));
+	}
+	json_decref(mine);
+	json_decref(pg.refs);
+	json_decref(pg.known);
+	return rc;
+}
+
 bool ledger_view_redact_one(struct store_reader *r, const struct principal *p, json_t *entry)
 {
 	json_t *one;

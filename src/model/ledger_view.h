@@ -31,4 +31,15 @@ int ledger_view_redact(struct store_reader *r, const struct principal *p, json_t
 /* One entry (as above); true when it was redacted. */
 bool ledger_view_redact_one(struct store_reader *r, const struct principal *p, json_t *entry);
 
+/*
+ * Which of refs (a JSON array of objects "type/id") p may see, in one
+ * statement: a document, copy, receipt, shipment, decision or disclosure by
+ * its document (DOCUMENT_VISIBLE_SQL), a medium by its class; any other type
+ * (an incident, a space ...) guards nothing here. visible[i] is for refs[i]; a
+ * NULL or malformed ref is visible only if it names no guarded type. Returns
+ * SK_OK, or a store error (then every visible[i] is false).
+ */
+int ledger_view_refs_visible(struct store_reader *r, const struct principal *p, const json_t *refs,
+                             bool *visible);
+
 #endif

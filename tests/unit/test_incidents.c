@@ -462,7 +462,7 @@ static void test_lost_case(void **state)
 
 static json_t *dev(int64_t id)
 {
-	json_t *o = deviation_get(g_fx.model, id);
+	json_t *o = deviation_get(g_fx.model, &ssc, id);
 
 	assert_non_null(o);
 	return o;
@@ -587,7 +587,7 @@ static void test_deviation_rules_and_lessons(void **state)
 	assert_int_equal(
 	        json_array_size(json_object_get(json_object_get(o, "incident"), "deviations")), 1);
 	json_decref(o);
-	o = deviation_list(g_fx.model, NULL, true);
+	o = deviation_list(g_fx.model, &ssc, NULL, true);
 	assert_true(json_array_size(json_object_get(o, "deviations")) >= 2);
 	json_decref(o);
 }

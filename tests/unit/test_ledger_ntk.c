@@ -27,7 +27,7 @@
 static struct reg_fixture g_fx;
 static struct api *g_api;
 static struct principal reg, ssc, chief, aud_k, aud_kh, admin;
-static int64_t doc_kh, doc_h, inc_id, medium_kh;
+static int64_t doc_kh, doc_h, inc_id, medium_kh, copy_kh2, dev_id;
 
 /* Every string below is written only into classified documents' entries. */
 static const char *const secrets[] = {
@@ -86,6 +86,22 @@ static void act(int64_t copy, struct copy_action *a, const char *what)
 	ok(copy_act(g_fx.model, &reg, copy, a, &err), &err, what);
 }
 
+/* A deviation from a finding on the KH copy: the finding's message names it. */
+static int deviation_fn(struct store_tx *tx, void *arg)
+{
+	char object[32];
+	json_t *b;
+	int rc;
+
+	snprintf(object, sizeof(object), "copy/%lld", (long long)copy_kh2);
+	b = json_pack("{s:s, s:s, s:s, s:s, s:s}", "source", "finding", "finding", "doc.test",
+	              "finding_object", object, "title",
+	              "Exemplar HEMLIG-KH-77 ex 2 saknar kvittens", "description", "Beskrivning");
+	rc = deviation_tx_create(tx, &ssc, b, arg);
+	json_decref(b);
+	return rc;
+}
+
 static int setup(void **state)
 {
 	struct records_space box = {"container", "Kassaskap", "Hus 1", CLEAR_KH, NULL, "B-1"};
@@ -130,6 +146,7 @@ static int setup(void **state)
 	                   &dec, &err),
 	   &err, "kh_copy decision");
 	c2 = mkcopy(doc_kh, box_id, dec);
+	copy_kh2 = c2;
 	act(c2,
 	    &(struct copy_action){.act = COPY_SHIP,
 	                          .distributor_id = dist_id,
@@ -176,6 +193,14 @@ static int setup(void **state)
 	                 "copy_ids", (json_int_t)c2);
 	ok(incident_create(g_fx.model, &ssc, body, &inc_id, &err), &err, "incident");
 	json_decref(body);
+
+	{
+		struct store_cmd c;
+
+		store_cmd_init(&c, deviation_fn, &dev_id);
+		assert_int_equal(store_submit(g_fx.store, &c), SK_OK);
+		assert_true(dev_id > 0);
+	}
 
 	assert_int_equal(
 	        api_new(g_fx.store, g_fx.model, &(struct api_opts){.dir = g_fx.dir}, &g_api),
@@ -612,6 +637,34 @@ static void test_incident_links_hide_unseen_documents(void **state)
 	answer_release(&a);
 }
 
+/* The action plan: a deviation from a finding on the KH copy keeps its text from the unseen. */
+static void test_deviation_from_finding_hidden(void **state)
+{
+	api_handler_fn list = route("GET", "/api/v1/deviations"),
+	               get = route("GET", "/api/v1/deviations/{id}");
+	struct answer a = {0};
+	json_t *d;
+
+	(void)state;
+	call(list, &aud_k, 0, NULL, &a);
+	assert_int_equal(a.status, 200);
+	assert_null(strstr(a.body, "HEMLIG-KH-77"));
+	d = json_array_get(json_object_get(a.json, "deviations"), 0);
+	assert_true(json_is_true(json_object_get(d, "hidden")));
+	assert_null(json_object_get(d, "title"));
+	assert_non_null(json_object_get(d, "status"));
+	answer_release(&a);
+	call(get, &chief, dev_id, NULL, &a);
+	assert_int_equal(a.status, 200);
+	assert_null(strstr(a.body, "HEMLIG-KH-77"));
+	assert_null(strstr(a.body, "Beskrivning"));
+	answer_release(&a);
+	call(get, &ssc, dev_id, NULL, &a);
+	assert_non_null(strstr(a.body, "Exemplar HEMLIG-KH-77 ex 2 saknar kvittens"));
+	assert_null(strstr(a.body, "\"hidden\""));
+	answer_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -624,6 +677,7 @@ int main(void)
 	        cmocka_unit_test(test_medium_follows_clearance),
 	        cmocka_unit_test(test_malformed_objects_fail_closed),
 	        cmocka_unit_test(test_incident_links_hide_unseen_documents),
+	        cmocka_unit_test(test_deviation_from_finding_hidden),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
