@@ -168,11 +168,15 @@ static int setup(const char *dir, FILE *logins, bool sample)
 
 		if (i > 0) {
 			struct model_new_identity ni = {u->username, u->name, u->clearance};
-			/* Anna, the SSC, decides the demo grants: they read like real ones. */
+			/*
+			 * The system creates the demo's accounts, as init does the first
+			 * one; Anna, the SSC, decides their grants: they read like real
+			 * ones, and the creator is never the decider (4 kap. 8 §).
+			 */
 			struct model_new_grant g = {0, u->role, "Demo: beslut SSC 2026-01", today,
 			                            u->role == ROLE_CHIEF ? NULL : until};
 
-			rc = model_identity_create(m, first.id, &ni, &id, otp, sizeof(otp), &err);
+			rc = model_identity_create(m, 0, &ni, &id, otp, sizeof(otp), &err);
 			g.identity_id = id;
 			if (!rc)
 				rc = model_grant_create(m, first.id, &g, &gid, &err);

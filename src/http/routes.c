@@ -113,7 +113,7 @@ static const struct api_route core_routes[] = {
          api_h_identity_create, "create an identity"},
         {"GET", "/api/v1/identities/{id}", SECURITY, 0, NULL, f_none, api_h_identity_get,
          "one identity"},
-        {"PATCH", "/api/v1/identities/{id}", R(ADMIN) | R(SSC), 0, f_identity_patch, f_none,
+        {"PATCH", "/api/v1/identities/{id}", R(ADMIN) | R(SSC) | R(CHIEF), 0, f_identity_patch, f_none,
          api_h_identity_update, "change name, clearance (ssc) or status"},
         {"GET", "/api/v1/grants", SECURITY, 0, NULL, q_identity, api_h_grants, "list grants"},
         {"POST", "/api/v1/grants", R(ADMIN) | R(SSC) | R(CHIEF), 0, f_grant_new, f_none,
