@@ -2126,8 +2126,12 @@ static void test_grants(void **state)
 	post_grant(ssc, target.id, "admin", today, y1, &r);
 	expect(r.status == 201, "admin for exactly 12 months: %ld %s", r.status, body_text(&r));
 	rs_release(&r);
+	/* auditor opens classified information: the ssc's decision, not the admin's. */
 	post_grant(adm, target.id, "auditor", today, NULL, &r);
-	expect(r.status == 201, "admin granting auditor: %ld %s", r.status, body_text(&r));
+	expect_error(&r, 422, "rule", "role", "admin granting auditor");
+	rs_release(&r);
+	post_grant(ssc, target.id, "auditor", today, NULL, &r);
+	expect(r.status == 201, "ssc granting auditor: %ld %s", r.status, body_text(&r));
 	rs_release(&r);
 	snprintf(p, sizeof(p), "/api/v1/identities/%lld", (long long)target.id);
 	get(p, ssc, &r);
@@ -2220,7 +2224,7 @@ static void test_grants(void **state)
 	expect_error(&r, 422, "rule", "identity_id", "a grant to a disabled identity");
 	rs_release(&r);
 	send_json("PATCH", p, adm, NULL, json_pack("{s:s}", "clearance", "KH"), &r);
-	expect_error(&r, 403, "forbidden", "clearance", "admin (not ssc) setting clearance");
+	expect_error(&r, 422, "rule", "clearance", "admin (not ssc) setting clearance");
 	rs_release(&r);
 	snap_take(&after);
 	snap_same(&before, &after, "a refused username, grant and clearance");
@@ -2463,7 +2467,8 @@ static void test_session_lifetimes(void **state)
 
 static void test_tokens(void **state)
 {
-	const struct session *admin = &role_user[ROLE_ADMIN].main;
+	struct user maker; /* admin and auditor: a token carries only roles its creator holds */
+	const struct session *admin = &maker.main;
 	char in30[11], y2[11], p[96], secret[AUTH_TOKEN_SIZE];
 	struct snap before, after;
 	json_t *all;
@@ -2474,6 +2479,8 @@ static void test_tokens(void **state)
 	(void)state;
 	date_in(0, 0, 30, in30);
 	date_in(2, 0, 0, y2);
+	user_make(&maker, "token.maker", ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR));
+	login(&maker, true, NULL, &maker.main);
 
 	/* Refused: privileged roles, too long, a role it cannot carry, not an admin. */
 	snap_take(&before);
@@ -2494,6 +2501,12 @@ static void test_tokens(void **state)
 	                    in30),
 	          &r);
 	expect_error(&r, 403, "forbidden", NULL, "an ssc creating a token");
+	rs_release(&r);
+	send_json("POST", "/api/v1/tokens", role_user[ROLE_ADMIN].main.token, NULL,
+	          json_pack("{s:s, s:[s, s, s], s:s}", "name", "bad", "roles", "registrar",
+	                    "auditor", "staff", "expires_at", in30),
+	          &r);
+	expect_error(&r, 422, "rule", "roles", "an admin giving a token roles she does not hold");
 	rs_release(&r);
 	snap_take(&after);
 	snap_same(&before, &after, "refused tokens");
@@ -2541,7 +2554,7 @@ static void test_tokens(void **state)
 	http(&(struct rq){.method = "DELETE", .path = p, .token = secret}, &r);
 	expect_error(&r, 403, "forbidden", NULL, "a service token ending its creator's session");
 	rs_release(&r);
-	assert_int_equal(me_roles(admin->token), ROLE_BIT(ROLE_ADMIN));
+	assert_int_equal(me_roles(admin->token), ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR));
 	send_json("POST", "/api/v1/logout", secret, NULL, json_object(), &r);
 	expect_error(&r, 400, "invalid_field", NULL, "a service token logging out");
 	rs_release(&r);
@@ -2977,16 +2990,56 @@ static void test_password_change(void **state)
 	                      "reused") == 0,
 	       "reuse carries reason reused: %s", body_text(&r));
 	rs_release(&r);
+	snap_take(&after);
+	snap_same(&before, &after, "refused password changes");
 	send_json("POST", "/api/v1/me/password", staff, NULL,
 	          json_pack("{s:s, s:s}", "current_password", "not-the-password-1", "new_password",
 	                    "Vintergata-Sill-Pumpa-93"),
 	          &r);
 	expect_error(&r, 400, "invalid_field", "current_password", "a wrong current password");
 	rs_release(&r);
-	snap_take(&after);
-	snap_same(&before, &after, "refused password changes");
+	/* A wrong current password is a failed re-authentication: one entry, nothing else. */
+	{
+		json_t *added = entries_after(after.size), *e = json_array_get(added, 0);
+
+		expect(json_array_size(added) == 1 &&
+		               strcmp(entry_str(e, "kind"), "auth.reauth.failed") == 0 &&
+		               json_integer_value(json_object_get(e, "actor")) ==
+		                       role_user[ROLE_STAFF].id,
+		       "a wrong current password is one auth.reauth.failed entry (%zu entries)",
+		       json_array_size(added));
+		json_decref(added);
+	}
 	/* The session still works: nothing was changed. */
 	assert_int_equal(me_roles(staff), ROLE_BIT(ROLE_STAFF));
+}
+
+/* Item 13: a stolen session guessing the password is throttled like a signing code. */
+static void test_password_guessing(void **state)
+{
+	struct user u;
+	struct rs r;
+	char wait[16];
+
+	(void)state;
+	user_make(&u, "pw.guesser", ROLE_BIT(ROLE_STAFF));
+	login(&u, true, NULL, &u.main);
+	for (int i = 0; i < 3; i++) {
+		send_json("POST", "/api/v1/me/password", u.main.token, NULL,
+		          json_pack("{s:s, s:s}", "current_password", "Fel-Gissning-1234",
+		                    "new_password", "Vintergata-Sill-Pumpa-93"),
+		          &r);
+		expect_error(&r, 400, "invalid_field", "current_password", "a wrong guess");
+		rs_release(&r);
+	}
+	/* Locked: the right password too waits, with Retry-After. */
+	send_json("POST", "/api/v1/me/password", u.main.token, NULL,
+	          json_pack("{s:s, s:s}", "current_password", PASSWORD, "new_password",
+	                    "Vintergata-Sill-Pumpa-93"),
+	          &r);
+	expect(r.status == 429 && header(&r, "Retry-After", wait, sizeof(wait)) && strtol(wait, NULL, 10) >= 1,
+	       "the fourth try is throttled: %ld %s", r.status, body_text(&r));
+	rs_release(&r);
 }
 
 int main(void)
@@ -3002,6 +3055,7 @@ int main(void)
 	        cmocka_unit_test(test_tokens),
 	        cmocka_unit_test(test_privileged_use),
 	        cmocka_unit_test(test_password_change),
+	        cmocka_unit_test(test_password_guessing),
 	        cmocka_unit_test(test_ledger),
 	        cmocka_unit_test(test_headers),
 	        cmocka_unit_test(test_openapi),
