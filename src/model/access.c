@@ -142,8 +142,8 @@ static bool cleared(struct store_tx *tx, int64_t id)
 {
 	int64_t yes = 1;
 
-	if (store_tx_int(tx, &yes,
-	                 "SELECT clearance != 'none' FROM identity WHERE id = ?1", "i", id))
+	if (store_tx_int(tx, &yes, "SELECT clearance != 'none' FROM identity WHERE id = ?1", "i",
+	                 id))
 		return true; /* unknown: the stricter answer */
 	return yes != 0;
 }

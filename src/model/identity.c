@@ -322,15 +322,17 @@ int model_identity_update(struct model *m, const struct principal *p, int64_t id
 #define IDENTITY_SQL                                                                               \
 	"SELECT i.id, i.username, i.display_name, i.clearance, i.status, i.created_at, "           \
 	"coalesce(c.totp_confirmed, 0), (SELECT group_concat(role, ' ') FROM role_grant "          \
-	"WHERE " MODEL_GRANT_IN_FORCE("i.id") ") FROM identity i LEFT JOIN credential c ON "       \
-	                                      "c.identity_id = i.id "
+	"WHERE " MODEL_GRANT_IN_FORCE("i.id") "), i.created_by FROM identity i LEFT JOIN "         \
+	                                      "credential c ON c.identity_id = i.id "
 
 static json_t *identity_row(struct store_q *q)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:o}", "id",
+	/* created_by (0: the system): who may not decide about it (docs/internals/auth.md). */
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:o}", "id",
 	                 (json_int_t)store_q_int(q, 0), "username", store_q_text(q, 1),
 	                 "display_name", store_q_text(q, 2), "clearance", store_q_text(q, 3),
-	                 "status", store_q_text(q, 4), "created_at", store_q_text(q, 5), "enrolled",
+	                 "status", store_q_text(q, 4), "created_at", store_q_text(q, 5),
+	                 "created_by", (json_int_t)store_q_int(q, 8), "enrolled",
 	                 (int)store_q_int(q, 6), "roles",
 	                 model_roles_json(model_roles_mask(store_q_text(q, 7))));
 }

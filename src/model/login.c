@@ -722,9 +722,10 @@ static int authenticate_token(struct model *m, const char *token, struct princip
 {
 	static const char sql[] =
 	        "SELECT t.id, t.name, t.roles, t.created_by, t.expires_at, t.revoked_at, "
-	        "i.status, (SELECT group_concat(role, ' ') FROM role_grant WHERE " MODEL_GRANT_IN_FORCE(
+	        "i.status, (SELECT group_concat(role, ' ') FROM role_grant "
+	        "WHERE " MODEL_GRANT_IN_FORCE(
 	                "t.created_by") ") FROM service_token t JOIN identity i "
-	        "ON i.id = t.created_by WHERE t.token_hash = ?1";
+	                                "ON i.id = t.created_by WHERE t.token_hash = ?1";
 	struct store_reader *r = model_reader(m);
 	uint8_t h[AUTH_HASH_LEN];
 	char hex[2 * AUTH_HASH_LEN + 1], today[11];
@@ -908,8 +909,8 @@ int model_password_change(struct model *m, const struct principal *p, const char
 	rc = model_reauth_wait(m, p->id, err);
 	if (rc) {
 		snprintf(err->field, sizeof(err->field), "current_password");
-		snprintf(err->msg, sizeof(err->msg),
-		         "too many wrong passwords: try again in %d s", err->retry_after);
+		snprintf(err->msg, sizeof(err->msg), "too many wrong passwords: try again in %d s",
+		         err->retry_after);
 		return rc;
 	}
 	rc = account_by(m, NULL, p->id, &a);

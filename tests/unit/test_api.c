@@ -3037,7 +3037,8 @@ static void test_password_guessing(void **state)
 	          json_pack("{s:s, s:s}", "current_password", PASSWORD, "new_password",
 	                    "Vintergata-Sill-Pumpa-93"),
 	          &r);
-	expect(r.status == 429 && header(&r, "Retry-After", wait, sizeof(wait)) && strtol(wait, NULL, 10) >= 1,
+	expect(r.status == 429 && header(&r, "Retry-After", wait, sizeof(wait)) &&
+	               strtol(wait, NULL, 10) >= 1,
 	       "the fourth try is throttled: %ld %s", r.status, body_text(&r));
 	rs_release(&r);
 }

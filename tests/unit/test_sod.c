@@ -111,8 +111,7 @@ static const char *sql_text(const char *sql, int64_t id, char *out, size_t cap)
 /* Checks one cell: rc is SK_OK when allowed, else SK_ERULE naming a field and a reason. */
 static unsigned g_cells, g_bad;
 
-static void cell(bool allowed, int rc, const struct model_err *err, const char *what,
-                 enum actor a)
+static void cell(bool allowed, int rc, const struct model_err *err, const char *what, enum actor a)
 {
 	g_cells++;
 	if (allowed && rc == SK_OK)
@@ -137,9 +136,9 @@ static void login_as(int64_t id, const char *username, struct principal *p)
 	bool enroll = true;
 
 	randombytes_buf(secret, sizeof(secret));
-	assert_int_equal(model_identity_set_credentials(g_fx.model, id, PASSWORD, secret,
-	                                                sizeof(secret)),
-	                 SK_OK);
+	assert_int_equal(
+	        model_identity_set_credentials(g_fx.model, id, PASSWORD, secret, sizeof(secret)),
+	        SK_OK);
 	assert_int_equal(model_login_password(g_fx.model, username, PASSWORD, "127.0.0.1",
 	                                      challenge, sizeof(challenge), &enroll, b32,
 	                                      sizeof(b32), user, sizeof(user), &err),
@@ -222,11 +221,11 @@ static void test_admin_cannot_reach_kh(void **state)
 	assert_string_equal(err.field, "clearance");
 	assert_int_equal(grant(admin->id, id, ROLE_STAFF, &err), SK_ERULE);
 	assert_int_equal(regfx_ledger_size(&g_fx), size);
-	assert_string_equal(sql_text("SELECT clearance FROM identity WHERE id = ?1", id, v,
-	                             sizeof(v)),
-	                    "none");
+	assert_string_equal(
+	        sql_text("SELECT clearance FROM identity WHERE id = ?1", id, v, sizeof(v)), "none");
 
-	/* She enrols it: it has no role, no clearance, and the KH document does not exist for it. */
+	/* She enrols it: it has no role, no clearance, and the KH document does not exist for it.
+	 */
 	login_as(id, "mallory", &as_it);
 	assert_int_equal(as_it.roles, 0);
 	assert_int_equal(as_it.clearance, CLEAR_NONE);
@@ -258,17 +257,15 @@ static void test_ssc_own_clearance(void **state)
 	assert_int_equal(set_clearance(&me, ssc, CLEAR_KH, &err), SK_ERULE);
 	assert_string_equal(err.field, "clearance");
 	assert_string_equal(err.reason, "self");
-	assert_string_equal(sql_text("SELECT clearance FROM identity WHERE id = ?1", ssc, v,
-	                             sizeof(v)),
-	                    "H");
+	assert_string_equal(
+	        sql_text("SELECT clearance FROM identity WHERE id = ?1", ssc, v, sizeof(v)), "H");
 	/* Not the admin, not the registrar: the head, or another ssc. */
 	assert_int_equal(set_clearance(&g_actor[A_ADMIN], ssc, CLEAR_KH, &err), SK_ERULE);
 	assert_int_equal(set_clearance(&g_actor[A_REGISTRAR], ssc, CLEAR_KH, &err), SK_ERULE);
 	assert_int_equal(set_clearance(&g_actor[A_CHIEF], ssc, CLEAR_KH, &err), SK_OK);
 	assert_int_equal(set_clearance(&g_actor[A_SSC2], ssc, CLEAR_K, &err), SK_OK);
-	assert_string_equal(sql_text("SELECT clearance FROM identity WHERE id = ?1", ssc, v,
-	                             sizeof(v)),
-	                    "K");
+	assert_string_equal(
+	        sql_text("SELECT clearance FROM identity WHERE id = ?1", ssc, v, sizeof(v)), "K");
 }
 
 /* A second ssc made by the first is no second person: it decides nothing about her. */
@@ -344,26 +341,26 @@ static void test_matrix(void **state)
 		/* Each role: to another, to oneself, to an account one created, to an ssc. */
 		for (int r = 0; r < ROLE_COUNT; r++) {
 			other = fresh(0, CLEAR_NONE, -1);
-			snprintf(what, sizeof(what), "grant %s to another", role_name((enum role)r));
-			cell(grant_allowed((enum role)r) & B(a), grant(p->id, other, (enum role)r, &err),
-			     &err, what, a);
-			snprintf(what, sizeof(what), "grant %s to oneself", role_name((enum role)r));
+			snprintf(what, sizeof(what), "grant %s to another",
+			         role_name((enum role)r));
+			cell(grant_allowed((enum role)r) & B(a),
+			     grant(p->id, other, (enum role)r, &err), &err, what, a);
+			snprintf(what, sizeof(what), "grant %s to oneself",
+			         role_name((enum role)r));
 			cell(false, grant(p->id, p->id, (enum role)r, &err), &err, what, a);
 			snprintf(what, sizeof(what), "grant %s to an account one created",
 			         role_name((enum role)r));
 			cell(false, grant(p->id, mine, (enum role)r, &err), &err, what, a);
 			other = fresh(0, CLEAR_H, ROLE_SSC);
 			snprintf(what, sizeof(what), "grant %s to an ssc", role_name((enum role)r));
-			cell(TOP & B(a), grant(p->id, other, (enum role)r, &err),
-			     &err, what, a);
+			cell(TOP & B(a), grant(p->id, other, (enum role)r, &err), &err, what, a);
 		}
 
 		/* Disabling: an ssc, a head, anyone else, oneself. */
 		other = fresh(0, CLEAR_KH, ROLE_SSC);
 		cell(TOP & B(a), set_status(p, other, "disabled", &err), &err, "disable an ssc", a);
 		other = fresh(0, CLEAR_KH, ROLE_CHIEF);
-		cell(TOP & B(a), set_status(p, other, "disabled", &err), &err, "disable a head",
-		     a);
+		cell(TOP & B(a), set_status(p, other, "disabled", &err), &err, "disable a head", a);
 		other = fresh(0, CLEAR_K, ROLE_REGISTRAR);
 		cell((SSCS | B(A_ADMIN)) & B(a), set_status(p, other, "disabled", &err), &err,
 		     "disable a registrar", a);
@@ -406,13 +403,12 @@ static void test_admin_cannot_disable_ssc(void **state)
 	assert_string_equal(err.field, "status");
 	assert_string_equal(err.reason, "top_account");
 	assert_int_equal(regfx_ledger_size(&g_fx), size);
-	assert_string_equal(sql_text("SELECT status FROM identity WHERE id = ?1", ssc, v,
-	                             sizeof(v)),
-	                    "active");
+	assert_string_equal(
+	        sql_text("SELECT status FROM identity WHERE id = ?1", ssc, v, sizeof(v)), "active");
 	assert_int_equal(set_status(&g_actor[A_CHIEF], ssc, "disabled", &err), SK_OK);
-	assert_string_equal(sql_text("SELECT status FROM identity WHERE id = ?1", ssc, v,
-	                             sizeof(v)),
-	                    "disabled");
+	assert_string_equal(
+	        sql_text("SELECT status FROM identity WHERE id = ?1", ssc, v, sizeof(v)),
+	        "disabled");
 }
 
 /* ---- service tokens (item 3) ---- */
@@ -528,9 +524,9 @@ static void test_password_guessing(void **state)
 	assert_int_equal(reauth_entries(id, size), 3);
 	/* Locked: even the right password waits, and nothing is verified or written. */
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(model_password_change(g_fx.model, &p, PASSWORD, "Vintergata-Sill-Pumpa-93",
-	                                       &err),
-	                 SK_ETHROTTLED);
+	assert_int_equal(
+	        model_password_change(g_fx.model, &p, PASSWORD, "Vintergata-Sill-Pumpa-93", &err),
+	        SK_ETHROTTLED);
 	assert_string_equal(err.field, "current_password");
 	assert_true(err.retry_after >= 1);
 	assert_int_equal(reauth_entries(id, size), 3);
