@@ -48,6 +48,8 @@ static const struct demo_user users[] = {
         {"david", "David Ek", CLEAR_KH, ROLE_CHIEF, true},
         {"bertil", "Bertil Sjöberg", CLEAR_H, ROLE_REGISTRAR, true},
         {"cecilia", "Cecilia Holm", CLEAR_K, ROLE_AUDITOR, true},
+        /* the systemadministratör: creates accounts whose rights Anna decides (4 kap. 8 §) */
+        {"frans", "Frans Berg", CLEAR_NONE, ROLE_ADMIN, true},
         {"eva", "Eva Nilsson", CLEAR_K, ROLE_STAFF, false},
 };
 
@@ -195,6 +197,9 @@ static int setup(const char *dir, FILE *logins, bool sample)
 			break;
 		case ROLE_AUDITOR:
 			ids.auditor = id;
+			break;
+		case ROLE_ADMIN:
+			/* no part in the sample register: an admin sees nothing classified */
 			break;
 		default:
 			ids.staff = id;
