@@ -452,7 +452,7 @@ static void test_tokens(void **state)
 
 		model_today(today);
 		struct model_new_grant g = {maker.id, ROLE_REGISTRAR, "T", today, NULL};
-		struct model_new_grant s = {maker.id, ROLE_STAFF, "T", today, NULL};
+		struct model_new_grant s = {maker.id, ROLE_STAFF, "T", today, today}; /* ends today */
 
 		assert_int_equal(model_grant_create(g_fx.model, 0, &g, &reg_grant, &err), SK_OK);
 		assert_int_equal(model_grant_create(g_fx.model, 0, &s, &gid, &err), SK_OK);
@@ -466,6 +466,14 @@ static void test_tokens(void **state)
 	                                    ROLE_BIT(ROLE_REGISTRAR) | ROLE_BIT(ROLE_STAFF), in30,
 	                                    &tid, secret, sizeof(secret), &err),
 	                 SK_OK);
+	assert_int_equal(token_roles(secret, &roles), SK_OK);
+	assert_int_equal(roles, ROLE_BIT(ROLE_REGISTRAR) | ROLE_BIT(ROLE_STAFF));
+
+	/* Two days on, the creator's staff grant has expired: so has the token's staff. */
+	sk_clock_set_offset(2 * 86400 * INT64_C(1000000));
+	assert_int_equal(token_roles(secret, &roles), SK_OK);
+	sk_clock_set_offset(0);
+	assert_int_equal(roles, ROLE_BIT(ROLE_REGISTRAR));
 	assert_int_equal(token_roles(secret, &roles), SK_OK);
 	assert_int_equal(roles, ROLE_BIT(ROLE_REGISTRAR) | ROLE_BIT(ROLE_STAFF));
 
