@@ -452,7 +452,8 @@ static void test_tokens(void **state)
 
 		model_today(today);
 		struct model_new_grant g = {maker.id, ROLE_REGISTRAR, "T", today, NULL};
-		struct model_new_grant s = {maker.id, ROLE_STAFF, "T", today, today}; /* ends today */
+		/* staff ends today */
+		struct model_new_grant s = {maker.id, ROLE_STAFF, "T", today, today};
 
 		assert_int_equal(model_grant_create(g_fx.model, 0, &g, &reg_grant, &err), SK_OK);
 		assert_int_equal(model_grant_create(g_fx.model, 0, &s, &gid, &err), SK_OK);
