@@ -2230,6 +2230,88 @@ static void test_grants(void **state)
 	snap_same(&before, &after, "a refused username, grant and clearance");
 }
 
+/* Issue 10, items 1, 2 and 4 as the audit made them: over HTTP, with the reason the UI says. */
+static void expect_reason(const struct rs *r, const char *field, const char *reason,
+                          const char *what)
+{
+	json_t *e = json_object_get(r->json, "error");
+	const char *f = json_string_value(json_object_get(e, "field"));
+	const char *why = json_string_value(json_object_get(e, "reason"));
+
+	expect(r->status == 422 && is_code(r, "rule") && f && strcmp(f, field) == 0 && why &&
+	               strcmp(why, reason) == 0,
+	       "%s: %ld %s", what, r->status, body_text(r));
+}
+
+static void test_separation_of_duties(void **state)
+{
+	const char *adm = role_user[ROLE_ADMIN].main.token,
+	           *chief = role_user[ROLE_CHIEF].main.token;
+	struct user ssc;
+	char p[96], today[11];
+	int64_t made;
+	struct rs r;
+
+	(void)state;
+	date_in(0, 0, 0, today);
+	user_make(&ssc, "sod.ssc", ROLE_BIT(ROLE_SSC));
+	login(&ssc, true, NULL, &ssc.main);
+
+	/* 1: an admin creates a KH account and grants it registrar. */
+	send_json("POST", "/api/v1/identities", adm, NULL,
+	          json_pack("{s:s, s:s, s:s}", "username", "sod.kh", "display_name", "KH",
+	                    "clearance", "KH"),
+	          &r);
+	expect_reason(&r, "clearance", "clearance_at_create", "an admin creating a KH account");
+	rs_release(&r);
+	send_json("POST", "/api/v1/identities", adm, NULL,
+	          json_pack("{s:s, s:s, s:s}", "username", "sod.kh", "display_name", "KH",
+	                    "clearance", "none"),
+	          &r);
+	expect(r.status == 201, "an admin creating an account: %ld %s", r.status, body_text(&r));
+	made = json_integer_value(json_object_get(json_object_get(r.json, "identity"), "id"));
+	expect(json_integer_value(json_object_get(json_object_get(r.json, "identity"),
+	                                          "created_by")) == role_user[ROLE_ADMIN].id,
+	       "created_by: %s", body_text(&r));
+	rs_release(&r);
+	post_grant(adm, made, "registrar", today, NULL, &r);
+	expect_reason(&r, "identity_id", "creator", "the admin granting registrar to her account");
+	rs_release(&r);
+	post_grant(adm, made, "staff", today, NULL, &r);
+	expect_reason(&r, "identity_id", "creator", "the admin granting staff to her account");
+	rs_release(&r);
+
+	/* 2: an ssc raises her own clearance; the head decides it. */
+	snprintf(p, sizeof(p), "/api/v1/identities/%lld", (long long)ssc.id);
+	send_json("PATCH", p, ssc.main.token, NULL, json_pack("{s:s}", "clearance", "KH"), &r);
+	expect_reason(&r, "clearance", "self", "an ssc raising her own clearance");
+	rs_release(&r);
+	send_json("PATCH", p, adm, NULL, json_pack("{s:s}", "clearance", "KH"), &r);
+	expect_reason(&r, "clearance", "top_account", "an admin setting an ssc's clearance");
+	rs_release(&r);
+	send_json("PATCH", p, chief, NULL, json_pack("{s:s}", "clearance", "KH"), &r);
+	expect(r.status == 200, "the head setting the ssc's clearance: %ld %s", r.status,
+	       body_text(&r));
+	rs_release(&r);
+
+	/* 4: an admin disables the ssc; the head may. */
+	send_json("PATCH", p, adm, NULL, json_pack("{s:s}", "status", "disabled"), &r);
+	expect_reason(&r, "status", "top_account", "an admin disabling an ssc");
+	rs_release(&r);
+	get("/api/v1/me", ssc.main.token, &r);
+	expect(r.status == 200, "the ssc is still logged in: %ld", r.status);
+	rs_release(&r);
+	send_json("PATCH", p, chief, NULL, json_pack("{s:s}", "status", "disabled"), &r);
+	expect(r.status == 200, "the head disabling the ssc: %ld %s", r.status, body_text(&r));
+	rs_release(&r);
+	get("/api/v1/me", ssc.main.token, &r);
+	expect_error(&r, 401, "unauthenticated", NULL, "a disabled ssc's session");
+	rs_release(&r);
+	send_json("PATCH", p, adm, NULL, json_pack("{s:s}", "status", "active"), &r);
+	expect_reason(&r, "status", "top_account", "an admin re-activating an ssc");
+	rs_release(&r);
+}
+
 /* ---- 6. sessions ---- */
 
 static json_t *sessions_of(const char *token, int64_t who, struct rs *r)
@@ -3051,6 +3133,7 @@ int main(void)
 	        cmocka_unit_test(test_bad_input),
 	        cmocka_unit_test(test_grants),
 	        cmocka_unit_test(test_decider_roles_in_the_writer),
+	        cmocka_unit_test(test_separation_of_duties),
 	        cmocka_unit_test(test_sessions),
 	        cmocka_unit_test_teardown(test_session_lifetimes, short_server_teardown),
 	        cmocka_unit_test(test_tokens),
