@@ -30,6 +30,7 @@ struct throttle {
 	int64_t window_start_us;
 	int64_t locked_until_us;
 	int suppressed; /* failures not logged one by one */
+	int inflight;   /* attempts begun and not yet decided (throttle_begin) */
 };
 
 struct model {

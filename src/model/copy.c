@@ -678,6 +678,8 @@ int receipt_sign(struct model *m, const struct principal *p, int64_t id, const c
 		model_reauth_result(m, p->id, false, what);
 	else if (!rc)
 		model_reauth_result(m, p->id, true, what);
+	else
+		model_reauth_cancel(m, p->id); /* decided nothing about the code */
 	return rc;
 }
 

@@ -30,18 +30,47 @@ static struct throttle *throttle_find(struct model *m, const char *key, bool add
 	return oldest;
 }
 
-/* Seconds until key may try again, or 0. */
-static int throttle_wait(struct model *m, const char *key, int64_t now)
+/* Failures after which key locks: an account's after 3, an address's (shared) after 10. */
+static int throttle_limit(const char *key)
+{
+	return key[0] == 'a' ? 10 : 3;
+}
+
+/*
+ * Seconds until key may try again, or 0 with one attempt reserved, to be
+ * given back with throttle_end once it is decided. Checking and reserving are
+ * one step, so guesses sent at the same moment cannot all pass a check made
+ * before any of them failed: no more run at once than the failures left before
+ * the lock (one at a time once it has locked and the wait is over).
+ */
+static int throttle_begin(struct model *m, const char *key, int64_t now)
 {
 	struct throttle *t;
-	int wait = 0;
+	int wait = 0, failures, room;
 
 	pthread_mutex_lock(&m->mu);
-	t = throttle_find(m, key, false, now);
-	if (t && t->locked_until_us > now)
+	t = throttle_find(m, key, true, now);
+	failures = now - t->window_start_us > THROTTLE_WINDOW_US ? 0 : t->failures;
+	room = throttle_limit(key) - failures;
+	if (t->locked_until_us > now)
 		wait = (int)((t->locked_until_us - now + 999999) / 1000000);
+	else if (t->inflight >= (room > 1 ? room : 1))
+		wait = 1; /* the attempts under way decide whether it locks */
+	else
+		t->inflight++;
 	pthread_mutex_unlock(&m->mu);
 	return wait;
+}
+
+static void throttle_end(struct model *m, const char *key)
+{
+	struct throttle *t;
+
+	pthread_mutex_lock(&m->mu);
+	t = throttle_find(m, key, false, 0);
+	if (t && t->inflight > 0)
+		t->inflight--;
+	pthread_mutex_unlock(&m->mu);
 }
 
 /*
@@ -66,8 +95,8 @@ static int throttle_fail(struct model *m, const char *key, int64_t now)
 	 * An account locks after 3 failures; an address, shared by everyone
 	 * behind it, after 10. Then the wait doubles with each failure (≤ 15 min).
 	 */
-	if (t->failures >= (key[0] == 'a' ? 10 : 3)) {
-		int over = t->failures - (key[0] == 'a' ? 10 : 3);
+	if (t->failures >= throttle_limit(key)) {
+		int over = t->failures - throttle_limit(key);
 		int shift = over < 10 ? over : 10;
 		int64_t secs = (int64_t)1 << shift;
 
@@ -102,13 +131,21 @@ int model_reauth_wait(struct model *m, int64_t identity_id, struct model_err *er
 	int wait;
 
 	snprintf(key, sizeof(key), "s:%lld", (long long)identity_id);
-	wait = throttle_wait(m, key, sk_now_us());
+	wait = throttle_begin(m, key, sk_now_us());
 	if (!wait)
 		return SK_OK;
 	err->retry_after = wait;
 	snprintf(err->field, sizeof(err->field), "code");
 	snprintf(err->msg, sizeof(err->msg), "too many wrong codes: try again in %d s", wait);
 	return SK_ETHROTTLED;
+}
+
+void model_reauth_cancel(struct model *m, int64_t identity_id)
+{
+	char key[96];
+
+	snprintf(key, sizeof(key), "s:%lld", (long long)identity_id);
+	throttle_end(m, key);
 }
 
 void model_reauth_result(struct model *m, int64_t identity_id, bool ok, const char *what)
@@ -118,6 +155,7 @@ void model_reauth_result(struct model *m, int64_t identity_id, bool ok, const ch
 	json_t *d;
 
 	snprintf(key, sizeof(key), "s:%lld", (long long)identity_id);
+	throttle_end(m, key);
 	if (ok) {
 		throttle_clear(m, key);
 		return;
@@ -165,23 +203,40 @@ static void log_failure(struct model *m, int64_t identity_id, const char *userna
 	}
 }
 
+/* Reserves an attempt for the address and the user name (throttle_begin), or says how long to wait.
+ */
 static int throttled(struct model *m, const char *username, const char *remote,
                      struct model_err *err)
 {
-	char key[96];
+	char akey[96], ukey[96];
 	int64_t now = sk_now_us();
-	int a, u;
+	int a, u = 0;
 
-	snprintf(key, sizeof(key), "a:%s", remote);
-	a = throttle_wait(m, key, now);
-	snprintf(key, sizeof(key), "u:%s", username);
-	u = throttle_wait(m, key, now);
+	snprintf(akey, sizeof(akey), "a:%s", remote);
+	snprintf(ukey, sizeof(ukey), "u:%s", username);
+	a = throttle_begin(m, akey, now);
+	if (!a) {
+		u = throttle_begin(m, ukey, now);
+		if (u)
+			throttle_end(m, akey);
+	}
 	if (!a && !u)
 		return SK_OK;
 	err->retry_after = a > u ? a : u;
 	snprintf(err->msg, sizeof(err->msg), "too many failed logins: try again in %d s",
 	         err->retry_after);
 	return SK_ETHROTTLED;
+}
+
+/* Gives back what throttled() reserved, once the attempt is decided. */
+static void throttled_end(struct model *m, const char *username, const char *remote)
+{
+	char key[96];
+
+	snprintf(key, sizeof(key), "a:%s", remote);
+	throttle_end(m, key);
+	snprintf(key, sizeof(key), "u:%s", username);
+	throttle_end(m, key);
 }
 
 /* ---- challenges between the password and the second factor ---- */
@@ -312,18 +367,23 @@ int model_login_password(struct model *m, const char *username, const char *pass
 	if (rc)
 		return rc;
 	found = account_by(m, username, 0, &a);
-	if (found != SK_OK && found != SK_ENOTFOUND)
+	if (found != SK_OK && found != SK_ENOTFOUND) {
+		throttled_end(m, username, remote);
 		return found;
+	}
 	/* Unknown users cost the same argon2id verification as known ones. */
 	rc = auth_password_verify(found == SK_OK ? a.pw_hash : m->dummy_hash, password);
 	if (found != SK_OK || rc != SK_OK || !a.active) {
+		/* Counted before the reservation is given back: never neither. */
 		log_failure(m, found == SK_OK ? a.id : 0, username, remote,
 		            found != SK_OK ? "unknown user"
 		            : rc != SK_OK  ? "wrong password"
 		                           : "account disabled");
+		throttled_end(m, username, remote);
 		snprintf(err->msg, sizeof(err->msg), "wrong username or password");
 		return SK_EAUTH;
 	}
+	throttled_end(m, username, remote);
 	*enroll = a.enroll;
 	if (a.enroll) {
 		rc = model_identity_totp_secret(m, a.id, totp_secret, secret_cap);
@@ -492,11 +552,12 @@ int model_login_totp(struct model *m, const char *challenge, const char *code,
 	c.client = client;
 	c.out = out;
 	rc = model_submit(m, second_fn, &c, err);
-	if (rc == SK_EAUTH) {
+	if (rc == SK_EAUTH)
 		log_failure(m, id, a.username, remote,
 		            recovery_code ? "wrong recovery code" : "wrong TOTP code");
+	throttled_end(m, a.username, remote);
+	if (rc == SK_EAUTH)
 		return rc;
-	}
 	if (!rc) {
 		challenge_done(m, challenge);
 		snprintf(err->field, sizeof(err->field), "%s", "");
@@ -916,8 +977,10 @@ int model_password_change(struct model *m, const struct principal *p, const char
 		return rc;
 	}
 	rc = account_by(m, NULL, p->id, &a);
-	if (rc)
+	if (rc) {
+		model_reauth_cancel(m, p->id);
 		return rc;
+	}
 	if (auth_password_verify(a.pw_hash, current) != SK_OK) {
 		model_reauth_result(m, p->id, false, "password");
 		snprintf(err->field, sizeof(err->field), "current_password");

@@ -150,11 +150,15 @@ int model_logout(struct model *m, const struct principal *p);
  * A TOTP code asked again after login (a receipt's signature): wrong codes
  * count per identity like failed logins (locked after 3, the wait doubling)
  * and are ledger entries "auth.reauth.failed". _wait before checking a code
- * (SK_ETHROTTLED with err.retry_after), _result after it (what: e.g.
- * "receipt/7").
+ * (SK_ETHROTTLED with err.retry_after) reserves the attempt: no more run at
+ * once than wrong codes are left before the lock. Every _wait that returned
+ * SK_OK is followed by _result once the code is checked (what: e.g.
+ * "receipt/7") or by _cancel when nothing was decided about it.
  */
 int model_reauth_wait(struct model *m, int64_t identity_id, struct model_err *err);
 void model_reauth_result(struct model *m, int64_t identity_id, bool ok, const char *what);
+/* Gives back model_reauth_wait's reservation when the attempt decided nothing. */
+void model_reauth_cancel(struct model *m, int64_t identity_id);
 /*
  * A wrong current password counts like a wrong signing code above (what:
  * "password"): SK_EINVAL on field current_password and an auth.reauth.failed

@@ -7,6 +7,7 @@
  */
 #include "testutil.h"
 
+#include <pthread.h>
 #include <time.h>
 
 #include "model/document.h"
@@ -541,6 +542,82 @@ static void test_password_guessing(void **state)
 	assert_int_equal(reauth_entries(id, size), 3);
 }
 
+/*
+ * Guesses sent at the same moment: the lock must not be a check that every
+ * one of them passes before the first has failed. Of 12 parallel wrong
+ * guesses at most 3 are checked (the rest wait), for a stolen session's
+ * password change and for the login's password alike.
+ */
+#define RACERS 12
+
+struct racer {
+	pthread_barrier_t *go;
+	const struct principal *p; /* password change; NULL: login */
+	const char *username;
+	char remote[32];
+	int rc;
+};
+
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+	struct model_err err = {0};
+	char challenge[AUTH_TOKEN_SIZE], b32[AUTH_TOTP_BASE32_SIZE], user[65];
+	bool enroll = false;
+
+	pthread_barrier_wait(r->go);
+	if (r->p)
+		r->rc = model_password_change(g_fx.model, r->p, "Fel-Gissning-1234",
+		                              "Vintergata-Sill-Pumpa-93", &err);
+	else
+		r->rc = model_login_password(g_fx.model, r->username, "Fel-Gissning-1234",
+		                             r->remote, challenge, sizeof(challenge), &enroll, b32,
+		                             sizeof(b32), user, sizeof(user), &err);
+	return NULL;
+}
+
+static void race_guesses(const struct principal *p, const char *username, int wrong_rc)
+{
+	pthread_barrier_t go;
+	pthread_t th[RACERS];
+	struct racer r[RACERS];
+	int checked = 0, waited = 0;
+
+	assert_int_equal(pthread_barrier_init(&go, NULL, RACERS), 0);
+	for (int i = 0; i < RACERS; i++) {
+		r[i] = (struct racer){&go, p, username, "", -1};
+		/* Another address each: only the account's own lock is raced. */
+		snprintf(r[i].remote, sizeof(r[i].remote), "127.0.9.%d", i + 1);
+		assert_int_equal(pthread_create(&th[i], NULL, race, &r[i]), 0);
+	}
+	for (int i = 0; i < RACERS; i++) {
+		pthread_join(th[i], NULL);
+		checked += r[i].rc == wrong_rc;
+		waited += r[i].rc == SK_ETHROTTLED;
+	}
+	pthread_barrier_destroy(&go);
+	assert_int_equal(checked + waited, RACERS);
+	assert_true(checked >= 1);
+	if (checked > 3)
+		fail_msg("%d of %d parallel guesses were checked (at most 3)", checked, RACERS);
+}
+
+static void test_parallel_guessing(void **state)
+{
+	struct principal p = {0};
+	int64_t id;
+
+	(void)state;
+	id = fresh(0, CLEAR_NONE, ROLE_STAFF);
+	snprintf(p.username, sizeof(p.username), "user%u", g_seq);
+	login_as(id, p.username, &p);
+	race_guesses(&p, NULL, SK_EINVAL);
+	id = fresh(0, CLEAR_NONE, ROLE_STAFF);
+	snprintf(p.username, sizeof(p.username), "user%u", g_seq);
+	login_as(id, p.username, &p);
+	race_guesses(NULL, p.username, SK_EAUTH);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -551,6 +628,7 @@ int main(void)
 	        cmocka_unit_test(test_matrix),
 	        cmocka_unit_test(test_tokens),
 	        cmocka_unit_test(test_password_guessing),
+	        cmocka_unit_test(test_parallel_guessing),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
