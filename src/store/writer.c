@@ -478,6 +478,16 @@ static bool try_batch(struct store *s, struct store_cmd *batch, bool savepoints,
 	}
 	if (!rc && !retry)
 		rc = pending_flush(s);
+	/*
+	 * Seal the new tree in the same transaction: whatever a crash leaves
+	 * committed is sealed, and entries appended without the key are not.
+	 */
+	if (!rc && !retry && tree.size != s->tree.size && !s->opts.unsealed) {
+		uint8_t root[LEDGER_HASH_LEN];
+
+		ledger_tree_root(&tree, root);
+		rc = store_seal_write(s, tree.size, root);
+	}
 	if (!rc && !retry)
 		rc = store_conn_exec(&s->w, "COMMIT");
 	if (rc || retry)
