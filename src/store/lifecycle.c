@@ -248,14 +248,8 @@ static int log_note_check(void *ctx, uint64_t off, const struct ledger_checkpoin
 	int rc;
 
 	(void)off;
-	if (cp->size > lc->s->tree.size) {
-		say(lc->msg, lc->cap,
-		    "checkpoints.log holds a checkpoint at size %llu but the database has only %llu "
-		    "entries (rolled back to an older copy, or entries removed): refusing to sign a "
-		    "fork",
-		    (unsigned long long)cp->size, (unsigned long long)lc->s->tree.size);
-		return SK_EVERIFY;
-	}
+	if (cp->size > lc->s->tree.size)
+		return SK_OK; /* judged after the scan, naming the largest */
 	rc = ledger_root_at(cp->size, read_node_c, &lc->s->w, root);
 	if (rc)
 		return rc;
@@ -298,6 +292,14 @@ static int check_log(struct store *s, char *msg, size_t cap, uint64_t *logged)
 		say(msg, cap, "checkpoints.log: %s", res.why);
 	if (rc)
 		return rc;
+	if (res.max_size > s->tree.size) {
+		say(msg, cap,
+		    "checkpoints.log holds a checkpoint at size %llu but the database has only %llu "
+		    "entries (rolled back to an older copy, or entries removed): refusing to sign a "
+		    "fork",
+		    (unsigned long long)res.max_size, (unsigned long long)s->tree.size);
+		return SK_EVERIFY;
+	}
 	*logged = res.max_size;
 	if (res.torn) {
 		rc = store_cplog_repair(path, res.torn_off);
