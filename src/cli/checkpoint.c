@@ -42,7 +42,8 @@ static int accept_tail(const char *dir)
 	if (rc)
 		return cli_error(CLI_USAGE, "checkpoint: %s", sk_strerror(rc));
 	if (to)
-		printf("accepted entries %llu..%llu (ledger.tail.accepted) and signed a checkpoint\n",
+		printf("accepted entries %llu..%llu (ledger.tail.accepted) and signed a "
+		       "checkpoint\n",
 		       (unsigned long long)from, (unsigned long long)to);
 	else
 		printf("no unsealed entries: nothing to accept\n");

@@ -74,9 +74,9 @@ int cmd_verify(int argc, char **argv)
 		        json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:s?, s:s?}", "ok",
 		                  rc == SK_OK, "entries", (json_int_t)res.entries, "checkpoints",
 		                  (json_int_t)res.checkpoints, "against", (json_int_t)res.against,
-		                  "logged", (json_int_t)res.logged, "sealed", (json_int_t)res.sealed,
-		                  "torn_bytes", (json_int_t)res.torn, "root", rc ? NULL : root,
-		                  "problem", rc ? res.problem : NULL);
+		                  "logged", (json_int_t)res.logged, "sealed",
+		                  (json_int_t)res.sealed, "torn_bytes", (json_int_t)res.torn,
+		                  "root", rc ? NULL : root, "problem", rc ? res.problem : NULL);
 
 		cli_print_json(o);
 		json_decref(o);

@@ -249,7 +249,6 @@ int ledger_checkpoint_open(const char *note, size_t len, const struct ledger_ver
 int ledger_seal_sign(const struct ledger_signer *s, const char *origin, uint64_t size,
                      const uint8_t root[LEDGER_HASH_LEN], uint8_t sig[LEDGER_SEAL_SIG_LEN]);
 int ledger_seal_verify(const struct ledger_verifier *v, const char *origin, uint64_t size,
-                       const uint8_t root[LEDGER_HASH_LEN],
-                       const uint8_t sig[LEDGER_SEAL_SIG_LEN]);
+                       const uint8_t root[LEDGER_HASH_LEN], const uint8_t sig[LEDGER_SEAL_SIG_LEN]);
 
 #endif

@@ -193,7 +193,8 @@ int store_cplog_scan(const char *path, const struct ledger_verifier *vf, const c
 				state = SIG0;
 			break;
 		case SIG0:
-			if (strncmp(line, sig_prefix, strlen(sig_prefix)) != 0 || !note_add(sc, line, len))
+			if (strncmp(line, sig_prefix, strlen(sig_prefix)) != 0 ||
+			    !note_add(sc, line, len))
 				rc = SK_EVERIFY; /* a blank line not followed by a signature */
 			else
 				state = SIG;

@@ -284,7 +284,8 @@ static int check_log(struct store *s, char *msg, size_t cap, uint64_t *logged)
 	if (rc == SK_ENOTFOUND) {
 		if (s->tree.size > 0)
 			say(msg, cap,
-			    "warning: checkpoints.log is missing; a new one is started (restore the "
+			    "warning: checkpoints.log is missing; a new one is started (restore "
+			    "the "
 			    "old one from a copy kept elsewhere if there is one)");
 		return SK_OK;
 	}
@@ -294,8 +295,10 @@ static int check_log(struct store *s, char *msg, size_t cap, uint64_t *logged)
 		return rc;
 	if (res.max_size > s->tree.size) {
 		say(msg, cap,
-		    "checkpoints.log holds a checkpoint at size %llu but the database has only %llu "
-		    "entries (rolled back to an older copy, or entries removed): refusing to sign a "
+		    "checkpoints.log holds a checkpoint at size %llu but the database has only "
+		    "%llu "
+		    "entries (rolled back to an older copy, or entries removed): refusing to sign "
+		    "a "
 		    "fork",
 		    (unsigned long long)res.max_size, (unsigned long long)s->tree.size);
 		return SK_EVERIFY;
@@ -363,8 +366,8 @@ int store_open(const char *dir, const struct store_opts *opts, struct store **ou
 	return store_open_report(dir, opts, out, NULL, 0);
 }
 
-int store_open_report(const char *dir, const struct store_opts *opts, struct store **out,
-                      char *msg, size_t cap)
+int store_open_report(const char *dir, const struct store_opts *opts, struct store **out, char *msg,
+                      size_t cap)
 {
 	char path[STORE_PATH_MAX], vk[256];
 	uint64_t logged = 0;
@@ -428,8 +431,8 @@ int store_open_report(const char *dir, const struct store_opts *opts, struct sto
 	if (!rc)
 		rc = check_log(s, msg, cap, &logged);
 	if (!rc)
-		rc = check_tail(s, s->cp_size > logged ? s->cp_size : logged,
-		                s->opts.accept_tail, msg, cap);
+		rc = check_tail(s, s->cp_size > logged ? s->cp_size : logged, s->opts.accept_tail,
+		                msg, cap);
 	if (!rc)
 		rc = load_last_time(s);
 	if (rc)
@@ -485,7 +488,8 @@ struct tail_arg {
 static int tail_entry(struct store_tx *tx, void *arg)
 {
 	struct tail_arg *a = arg;
-	json_t *data = json_pack("{s:I, s:I}", "from", (json_int_t)a->from, "to", (json_int_t)a->to);
+	json_t *data =
+	        json_pack("{s:I, s:I}", "from", (json_int_t)a->from, "to", (json_int_t)a->to);
 	int rc;
 
 	if (!data)

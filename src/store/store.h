@@ -67,8 +67,8 @@ int store_open(const char *dir, const struct store_opts *opts, struct store **ou
  * batch seal are SK_EVERIFY unless opts->accept_tail. Also returns what
  * store_open does.
  */
-int store_open_report(const char *dir, const struct store_opts *opts, struct store **out,
-                      char *msg, size_t cap);
+int store_open_report(const char *dir, const struct store_opts *opts, struct store **out, char *msg,
+                      size_t cap);
 
 /*
  * After store_open_report with accept_tail: if there was an unsealed tail,

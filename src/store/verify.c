@@ -163,9 +163,10 @@ static int columns_check(struct store_q *q, uint64_t seq, const char *bytes, siz
 		size_t n = (size_t)sqlite3_column_bytes(q->st, 2 + k);
 
 		if (!col || n != env.len[k] || memcmp(col, env.ptr[k], n) != 0)
-			return problem(res, SK_EVERIFY,
-			               "entry %llu: its columns disagree with its hashed bytes (%s)",
-			               (unsigned long long)seq, name[k]);
+			return problem(
+			        res, SK_EVERIFY,
+			        "entry %llu: its columns disagree with its hashed bytes (%s)",
+			        (unsigned long long)seq, name[k]);
 	}
 	return SK_OK;
 }
@@ -294,9 +295,8 @@ static int stream_entries(struct vstate *v, struct cp_item *cps, size_t ncp, uin
 	uint8_t leaf[LEDGER_HASH_LEN], root[LEDGER_HASH_LEN];
 	int rc;
 
-	rc = store_conn_prepare(v->c,
-	                        "SELECT seq, entry, time, actor, kind, object FROM ledger ORDER BY seq",
-	                        &q);
+	rc = store_conn_prepare(
+	        v->c, "SELECT seq, entry, time, actor, kind, object FROM ledger ORDER BY seq", &q);
 	if (rc)
 		return problem(v->res, rc, "cannot read the ledger: %s", sk_strerror(rc));
 	ledger_tree_init(tree);
@@ -510,8 +510,8 @@ int store_verify(const char *dir, const struct store_verify_opts *opts,
 
 		rc = store_path(own, sizeof(own), dir, STORE_CPLOG_FILE);
 		if (!rc)
-			rc = load_against(own, CP_LOG, &vf, origin, &cps, &ncp, &capcp, &res->logged,
-			                  &res->torn, res);
+			rc = load_against(own, CP_LOG, &vf, origin, &cps, &ncp, &capcp,
+			                  &res->logged, &res->torn, res);
 		if (rc == SK_ENOTFOUND)
 			log_missing = true;
 		else if (rc)
