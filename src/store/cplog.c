@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -138,15 +139,33 @@ static bool note_add(struct scan *sc, const char *line, size_t len)
 	return true;
 }
 
+/*
+ * Reads one line (with its newline) into line, at most CPLOG_LINE_MAX + 1
+ * bytes: a longer line is cut there, so its last byte is not a newline and
+ * the caller treats it as garbage. NUL bytes are kept. Returns the length,
+ * 0 at the end of the file.
+ */
+static size_t read_line(FILE *f, char *line)
+{
+	size_t n = 0;
+	int c;
+
+	while (n < CPLOG_LINE_MAX + 1 && (c = getc_unlocked(f)) != EOF) {
+		line[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	return n;
+}
+
 int store_cplog_scan(const char *path, const struct ledger_verifier *vf, const char *origin,
                      store_cplog_fn fn, void *ctx, struct store_cplog_result *res)
 {
 	enum { TEXT, SIG0, SIG } state = TEXT;
 	struct scan *sc;
 	char *line = NULL;
-	size_t cap = 0;
 	uint64_t off = 0;
-	ssize_t got;
+	size_t got;
 	bool frag = false;
 	int rc = SK_OK;
 
@@ -160,13 +179,23 @@ int store_cplog_scan(const char *path, const struct ledger_verifier *vf, const c
 		free(sc);
 		return rc;
 	}
+	line = malloc(CPLOG_LINE_MAX + 1);
+	if (!line) {
+		fclose(sc->f);
+		free(sc);
+		return SK_ENOMEM;
+	}
 	sc->vf = vf;
 	sc->res = res;
 	sc->fn = fn;
 	sc->ctx = ctx;
-	while (!rc && (got = getline(&line, &cap, sc->f)) > 0) {
-		size_t len = (size_t)got;
+	while (!rc && (got = read_line(sc->f, line)) > 0) {
+		size_t len = got;
 
+		if (len > CPLOG_LINE_MAX) {
+			rc = SK_EVERIFY; /* no line of a note is that long */
+			break;
+		}
 		if (line[len - 1] != '\n') {
 			/* The last line, without its newline: checked as a fragment below. */
 			if (state == SIG)
@@ -175,10 +204,6 @@ int store_cplog_scan(const char *path, const struct ledger_verifier *vf, const c
 				sc->note_off = off;
 			off += len;
 			frag = true;
-			break;
-		}
-		if (len > CPLOG_LINE_MAX) {
-			rc = SK_EVERIFY;
 			break;
 		}
 		switch (state) {
@@ -224,9 +249,11 @@ int store_cplog_scan(const char *path, const struct ledger_verifier *vf, const c
 	else if (!rc && (frag || sc->nlen > 0)) {
 		/* An unfinished note at the end: torn by a crash, or garbage? */
 		size_t flen = (size_t)(off - sc->note_off);
-		char *frag_text = malloc(flen ? flen : 1);
+		char *frag_text = flen <= CPLOG_NOTE_MAX ? malloc(flen ? flen : 1) : NULL;
 
-		if (!frag_text) {
+		if (flen > CPLOG_NOTE_MAX) {
+			rc = SK_EVERIFY; /* longer than any note: not one cut short */
+		} else if (!frag_text) {
 			rc = SK_ENOMEM;
 		} else if (fseeko(sc->f, (off_t)sc->note_off, SEEK_SET) != 0 ||
 		           fread(frag_text, 1, flen, sc->f) != flen) {
@@ -251,15 +278,27 @@ int store_cplog_scan(const char *path, const struct ledger_verifier *vf, const c
 	return rc;
 }
 
-int store_cplog_repair(const char *path, uint64_t len)
+int store_cplog_repair(const char *path, uint64_t len, uint64_t expect)
 {
 	int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
 	int rc = SK_OK;
 
 	if (fd < 0)
 		return SK_EIO;
-	if (ftruncate(fd, (off_t)len) != 0 || fsync(fd) != 0)
+	/*
+	 * The writer appends under the same lock: a file that grew since the
+	 * scan is being written (another process has this instance open), and
+	 * its tail is not ours to cut.
+	 */
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0)
+		rc = SK_EBUSY;
+	else if (fstat(fd, &st) != 0)
 		rc = SK_EIO;
-	close(fd);
+	else if ((uint64_t)st.st_size != expect)
+		rc = SK_EBUSY;
+	else if (ftruncate(fd, (off_t)len) != 0 || fsync(fd) != 0)
+		rc = SK_EIO;
+	close(fd); /* releases the lock */
 	return rc;
 }

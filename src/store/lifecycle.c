@@ -305,7 +305,13 @@ static int check_log(struct store *s, char *msg, size_t cap, uint64_t *logged)
 	}
 	*logged = res.max_size;
 	if (res.torn) {
-		rc = store_cplog_repair(path, res.torn_off);
+		rc = store_cplog_repair(path, res.torn_off, res.torn_off + res.torn);
+		if (rc == SK_EBUSY) {
+			say(msg, cap,
+			    "warning: checkpoints.log ends in an incomplete note but is being "
+			    "written by another process: left alone");
+			return SK_OK;
+		}
 		if (rc)
 			return rc;
 		say(msg, cap,

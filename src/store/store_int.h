@@ -151,8 +151,12 @@ typedef int (*store_cplog_fn)(void *ctx, uint64_t off, const struct ledger_check
  */
 int store_cplog_scan(const char *path, const struct ledger_verifier *vf, const char *origin,
                      store_cplog_fn fn, void *ctx, struct store_cplog_result *res);
-/* Truncates the file to len bytes (dropping a torn final note) and syncs it. */
-int store_cplog_repair(const char *path, uint64_t len);
+/*
+ * Truncates the file to len bytes (dropping a torn final note) and syncs it,
+ * if it still has expect bytes (under flock). SK_OK, SK_EBUSY (it changed or
+ * is locked: left alone), SK_EIO.
+ */
+int store_cplog_repair(const char *path, uint64_t len, uint64_t expect);
 
 /* seal.c */
 /* Stores the batch seal of (size, root) inside the writer's open transaction. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -313,8 +314,23 @@ static int cplog_append(const char *dir, const char *note, size_t len)
 	{
 		struct iovec iov[2] = {{(void *)(uintptr_t)note, len}, {"\n", 1}};
 
-		if (writev(fd, iov, 2) != (ssize_t)len + 1 || fsync(fd) != 0)
+		struct stat st;
+
+		/* store_cplog_repair takes the same lock: it never cuts a note being written. */
+		if (flock(fd, LOCK_EX) != 0 || fstat(fd, &st) != 0) {
 			rc = SK_EIO;
+		} else if (writev(fd, iov, 2) != (ssize_t)len + 1) {
+			/* A short write (disk full): take it back, or every later note follows
+			 * garbage. */
+			if (ftruncate(fd, st.st_size) != 0)
+				fprintf(stderr,
+				        "skydd: checkpoints.log: a partial note is left at byte "
+				        "%lld\n",
+				        (long long)st.st_size);
+			rc = SK_EIO;
+		} else if (fsync(fd) != 0) {
+			rc = SK_EIO;
+		}
 	}
 	close(fd);
 	return rc;

@@ -684,6 +684,23 @@ static void test_cplog_torn_and_garbage(void **state)
 	expect_verify(NULL, false, SK_EVERIFY, "checkpoints.log is missing");
 }
 
+static void test_cplog_bounds(void **state)
+{
+	struct store_verify_result r;
+
+	(void)state;
+	make_instance();
+	/* Torn, then zero-filled (the size reached the disk before the data). */
+	shell("head -c 40 '%s/checkpoints.log' >'%s/t' && head -c 100 /dev/zero >>'%s/t' && "
+	      "cat '%s/t' >>'%s/checkpoints.log'",
+	      dir, dir, dir, dir, dir);
+	assert_int_equal(store_verify(dir, NULL, &r), SK_OK);
+	assert_int_equal(r.torn, 140);
+	/* A line longer than any note's, without a newline: garbage, read in bounded pieces. */
+	shell("head -c 200000 /dev/zero | tr '\\0' x >>'%s/checkpoints.log'", dir);
+	expect_verify(NULL, false, SK_EVERIFY, "not a signed checkpoint");
+}
+
 static void test_columns_checked(void **state)
 {
 	static const char *const edits[] = {
@@ -756,6 +773,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_sealed_tail_accepted, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_open_refuses_rollback, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_cplog_torn_and_garbage, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_cplog_bounds, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_columns_checked, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_seal_signature, setup, teardown),
 	};
