@@ -52,8 +52,10 @@ struct store_opts {
 
 /*
  * Opens an instance for writing: applies pending migrations, loads the tree,
+ * checks it against checkpoints.log and the batch seal (store_open_report),
  * starts the writer thread. Returns SK_OK, SK_ENOTFOUND (no instance),
- * SK_EVERSION (database newer than this binary), SK_ECORRUPT, SK_EIO.
+ * SK_EVERSION (database newer than this binary), SK_ECORRUPT, SK_EVERIFY
+ * (rolled back, forked, or an unsealed tail), SK_EIO.
  */
 int store_open(const char *dir, const struct store_opts *opts, struct store **out);
 
