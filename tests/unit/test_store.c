@@ -12,6 +12,7 @@
 #include "testutil.h"
 #include "ledger/ledger.h"
 #include "store/store.h"
+#include "store/store_int.h" /* store_entry_envelope */
 
 /* A test-only projection: counts entries per object, and sums data.n. */
 static const char *const counter_tables[] = {"test_counter", NULL};
@@ -701,6 +702,48 @@ static void test_cplog_bounds(void **state)
 	expect_verify(NULL, false, SK_EVERIFY, "not a signed checkpoint");
 }
 
+/* The envelope is found from both ends, whatever data holds. */
+static void test_entry_envelope(void **state)
+{
+	static const char *const datas[] = {
+	        "{}", "{\"kind\":\"x.y\",\"object\":\"a/b\",\"seq\":5,\"time\":\"t\"}",
+	        "{\"s\":\"\\\",\\\"object\\\":\\\"\"}", "{\"n\":[1,2,{\"actor\":3}]}"};
+	struct store_envelope env;
+	struct buf b;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(datas) / sizeof(datas[0]); i++) {
+		json_t *d = json_loads(datas[i], 0, NULL);
+		struct ledger_entry e = {.seq = 12345,
+		                         .time_us = 1700000000123456,
+		                         .actor = 42 + (int64_t)i,
+		                         .kind = "doc.copy.issued",
+		                         .object = i == 2 ? "" : "doc/17",
+		                         .data = d};
+		char actor[8];
+
+		assert_non_null(d);
+		buf_init(&b, 4096);
+		assert_int_equal(ledger_entry_encode(&e, &b), SK_OK);
+		assert_true(store_entry_envelope(b.ptr, b.len, &env));
+		assert_int_equal(env.len[0], SK_TIME_LEN);
+		assert_memory_equal(env.ptr[0], "2023-11-14T22:13:20.123456Z", SK_TIME_LEN);
+		snprintf(actor, sizeof(actor), "%d", 42 + (int)i);
+		assert_int_equal(env.len[1], strlen(actor));
+		assert_memory_equal(env.ptr[1], actor, strlen(actor));
+		assert_int_equal(env.len[2], strlen(e.kind));
+		assert_memory_equal(env.ptr[2], e.kind, env.len[2]);
+		assert_int_equal(env.len[3], strlen(e.object));
+		assert_memory_equal(env.ptr[3], e.object, env.len[3]);
+		/* Not an entry: cut, or the tail changed. */
+		assert_false(store_entry_envelope(b.ptr, b.len - 1, &env));
+		assert_false(store_entry_envelope(b.ptr + 1, b.len - 1, &env));
+		buf_release(&b);
+		json_decref(d);
+	}
+	assert_false(store_entry_envelope("{}", 2, &env));
+}
+
 static void test_columns_checked(void **state)
 {
 	static const char *const edits[] = {
@@ -775,6 +818,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_cplog_torn_and_garbage, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_cplog_bounds, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_columns_checked, setup, teardown),
+	        cmocka_unit_test(test_entry_envelope),
 	        cmocka_unit_test_setup_teardown(test_seal_signature, setup, teardown),
 	};
 
