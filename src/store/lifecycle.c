@@ -225,6 +225,11 @@ struct log_check {
 	struct store *s;
 	char *msg;
 	size_t cap;
+	uint64_t beyond; /* the largest genuine checkpoint larger than the tree */
+	/* the largest one within the tree, kept to verify it if it is coverage */
+	uint64_t top, top_off;
+	char *top_note;
+	size_t top_len;
 };
 
 static void say(char *msg, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -240,28 +245,57 @@ static void say(char *msg, size_t cap, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* C2SP: never sign a tree inconsistent with one signed before. */
-static int log_note_check(void *ctx, uint64_t off, const struct ledger_checkpoint *cp)
+/* A logged note that contradicts the database must at least be genuine to say so. */
+static int log_note_genuine(struct log_check *lc, uint64_t off, const char *note, size_t len)
+{
+	struct ledger_checkpoint cp;
+
+	if (ledger_checkpoint_open(note, len, &lc->s->verifier, &cp) == SK_OK)
+		return SK_OK;
+	say(lc->msg, lc->cap,
+	    "checkpoints.log: checkpoint at byte %llu does not verify with this instance's key",
+	    (unsigned long long)off);
+	return SK_EVERIFY;
+}
+
+/*
+ * C2SP: never sign a tree inconsistent with one signed before. Notes are
+ * only parsed (lazy scan); one whose tree differs from ours is verified.
+ */
+static int log_note_check(void *ctx, uint64_t off, const struct ledger_checkpoint *cp,
+                          const char *note, size_t len)
 {
 	struct log_check *lc = ctx;
 	uint8_t root[LEDGER_HASH_LEN];
 	int rc;
 
-	(void)off;
-	if (cp->size > lc->s->tree.size)
-		return SK_OK; /* judged after the scan, naming the largest */
+	if (cp->size > lc->s->tree.size) {
+		/* judged after the scan, naming the largest genuine one */
+		rc = log_note_genuine(lc, off, note, len);
+		if (!rc && cp->size > lc->beyond)
+			lc->beyond = cp->size;
+		return rc;
+	}
 	rc = ledger_root_at(cp->size, read_node_c, &lc->s->w, root);
 	if (rc)
 		return rc;
-	if (sodium_memcmp(root, cp->root, LEDGER_HASH_LEN) != 0) {
-		say(lc->msg, lc->cap,
-		    "checkpoints.log's checkpoint at size %llu does not match the database's tree "
-		    "at that size (%llu entries): the database was replaced or altered; refusing "
-		    "to sign a fork",
-		    (unsigned long long)cp->size, (unsigned long long)lc->s->tree.size);
-		return SK_EVERIFY;
+	if (sodium_memcmp(root, cp->root, LEDGER_HASH_LEN) == 0) {
+		if (cp->size >= lc->top && lc->top_note) {
+			lc->top = cp->size;
+			lc->top_off = off;
+			memcpy(lc->top_note, note, len);
+			lc->top_len = len;
+		}
+		return SK_OK;
 	}
-	return SK_OK;
+	rc = log_note_genuine(lc, off, note, len);
+	if (rc)
+		return rc;
+	say(lc->msg, lc->cap,
+	    "checkpoints.log's checkpoint at size %llu does not match the database's tree at that "
+	    "size (%llu entries): the database was replaced or altered; refusing to sign a fork",
+	    (unsigned long long)cp->size, (unsigned long long)lc->s->tree.size);
+	return SK_EVERIFY;
 }
 
 /*
@@ -271,8 +305,9 @@ static int log_note_check(void *ctx, uint64_t off, const struct ledger_checkpoin
  */
 static int check_log(struct store *s, char *msg, size_t cap, uint64_t *logged)
 {
-	struct log_check lc = {s, msg, cap};
+	struct log_check lc = {s, msg, cap, 0, 0, 0, NULL, 0};
 	struct store_cplog_result res;
+	struct ledger_checkpoint cp;
 	char path[STORE_PATH_MAX];
 	int rc;
 
@@ -280,46 +315,63 @@ static int check_log(struct store *s, char *msg, size_t cap, uint64_t *logged)
 	rc = store_path(path, sizeof(path), s->dir, STORE_CPLOG_FILE);
 	if (rc)
 		return rc;
-	rc = store_cplog_scan(path, &s->verifier, s->origin, log_note_check, &lc, &res);
+	lc.top_note = malloc(STORE_CPLOG_NOTE_MAX);
+	if (!lc.top_note)
+		return SK_ENOMEM;
+	rc = store_cplog_scan(path, &s->verifier, s->origin, true, log_note_check, &lc, &res);
 	if (rc == SK_ENOTFOUND) {
 		if (s->tree.size > 0)
 			say(msg, cap,
 			    "warning: checkpoints.log is missing; a new one is started (restore "
 			    "the "
 			    "old one from a copy kept elsewhere if there is one)");
-		return SK_OK;
+		rc = SK_OK;
+		goto out;
 	}
 	if (rc == SK_EVERIFY)
 		say(msg, cap, "checkpoints.log: %s", res.why);
 	if (rc)
-		return rc;
-	if (res.max_size > s->tree.size) {
+		goto out;
+	if (lc.beyond) {
 		say(msg, cap,
 		    "checkpoints.log holds a checkpoint at size %llu but the database has only "
-		    "%llu "
-		    "entries (rolled back to an older copy, or entries removed): refusing to sign "
-		    "a "
-		    "fork",
-		    (unsigned long long)res.max_size, (unsigned long long)s->tree.size);
-		return SK_EVERIFY;
+		    "%llu entries (rolled back to an older copy, or entries removed): refusing to "
+		    "sign a fork",
+		    (unsigned long long)lc.beyond, (unsigned long long)s->tree.size);
+		rc = SK_EVERIFY;
+		goto out;
 	}
-	*logged = res.max_size;
+	/* Coverage for the tail only from a genuine note: the scan did not verify it. */
+	if (lc.top > s->cp_size) {
+		if (ledger_checkpoint_open(lc.top_note, lc.top_len, &s->verifier, &cp) != SK_OK) {
+			say(msg, cap,
+			    "checkpoints.log: checkpoint at byte %llu does not verify with this "
+			    "instance's key",
+			    (unsigned long long)lc.top_off);
+			rc = SK_EVERIFY;
+			goto out;
+		}
+		*logged = lc.top;
+	}
 	if (res.torn) {
 		rc = store_cplog_repair(path, res.torn_off, res.torn_off + res.torn);
 		if (rc == SK_EBUSY) {
 			say(msg, cap,
 			    "warning: checkpoints.log ends in an incomplete note but is being "
 			    "written by another process: left alone");
-			return SK_OK;
+			rc = SK_OK;
+			goto out;
 		}
 		if (rc)
-			return rc;
+			goto out;
 		say(msg, cap,
 		    "checkpoints.log ended in an incomplete note (%llu bytes at byte %llu, a write "
 		    "cut short by a crash): removed it, the checkpoint is also in the database",
 		    (unsigned long long)res.torn, (unsigned long long)res.torn_off);
 	}
-	return SK_OK;
+out:
+	free(lc.top_note);
+	return rc;
 }
 
 /*

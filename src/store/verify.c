@@ -266,11 +266,14 @@ struct against_ctx {
 	uint64_t count;
 };
 
-static int against_add(void *ctx, uint64_t off, const struct ledger_checkpoint *cp)
+static int against_add(void *ctx, uint64_t off, const struct ledger_checkpoint *cp,
+                       const char *note, size_t len)
 {
 	struct against_ctx *a = ctx;
 
 	(void)off;
+	(void)note;
+	(void)len;
 	a->count++;
 	return cp_add(a->items, a->n, a->cap, cp, a->source);
 }
@@ -290,7 +293,7 @@ static int load_against(const char *path, int source, const struct ledger_verifi
 	struct store_cplog_result cr;
 	int rc;
 
-	rc = store_cplog_scan(path, vf, origin, against_add, &a, &cr);
+	rc = store_cplog_scan(path, vf, origin, false, against_add, &a, &cr);
 	*count = a.count;
 	*torn = cr.torn;
 	if (rc == SK_EVERIFY)

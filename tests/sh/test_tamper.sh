@@ -492,6 +492,39 @@ if fresh k-forged && python3 -c "$FORGE" "$DB"; then
 	verify_passes "k) ... after which verify passes"
 fi
 
+# The same, with a note for the forged tree appended to checkpoints.log (the
+# last note with its size and root replaced: the signature cannot follow).
+ROOT_B64='
+import base64, hashlib, sqlite3, sys
+H = lambda b: hashlib.sha256(b).digest()
+def mth(l):
+    if len(l) == 1:
+        return l[0]
+    k = 1
+    while k * 2 < len(l):
+        k *= 2
+    return H(b"\x01" + mth(l[:k]) + mth(l[k:]))
+con = sqlite3.connect(sys.argv[1])
+print(base64.b64encode(mth([H(b"\x00" + bytes(r[0])) for r in con.execute("SELECT CAST(entry AS BLOB) FROM ledger ORDER BY seq")])).decode())
+'
+if fresh k-forged-note && python3 -c "$FORGE" "$DB"; then
+	F=$((TOTAL + 1))
+	R=$(python3 -c "$ROOT_B64" "$DB")
+	python3 - "$I/checkpoints.log" "$F" "$R" <<'EOF'
+import sys
+path, size, root = sys.argv[1], sys.argv[2], sys.argv[3]
+data = open(path, encoding="utf-8").read().rstrip("\n")
+start = data.rfind("\n\n", 0, data.rfind("\n\n")) + 2
+lines = data[start:].split("\n")
+lines[1], lines[2] = size, root
+open(path, "a", encoding="utf-8").write("\n".join(lines) + "\n\n")
+EOF
+	verify_names "k) forged entry $F and a forged note for it in checkpoints.log: verify rejects the note" \
+		"checkpoints.log: checkpoint at byte [0-9]+ does not verify"
+	serve_refuses "k) ... and serve does not take the forged note as cover" \
+		"checkpoints.log: checkpoint at byte [0-9]+ does not verify"
+fi
+
 # A sealed tail (the writer's own batches after the last checkpoint, as a
 # crash leaves them) is not an error: remove the newest checkpoint, the seal
 # still covers the entries.
