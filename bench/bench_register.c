@@ -14,6 +14,8 @@
  *  3. overdue: inventory_overdue (copies not inventoried in 12 months)
  *     in-process and through GET /api/v1/inventories/overdue; baseline:
  *     SELECT count(*) FROM copy on the same reader (and /healthz).
+ *  4. the print view: GET /api/v1/register?limit=100 at random cursors (a page
+ *     of documents with their copies and receipts); baseline /healthz.
  *
  * Every result ends as "bench NAME VALUE UNIT baseline VALUE ratio R";
  * docs/performance.md ("Register and compliance engine") explains them.
@@ -892,7 +894,7 @@ int main(void)
 	struct serve sv;
 	struct client cl;
 	struct batch *bt;
-	struct latency lk, lo, lq, lr;
+	struct latency lk, lo, lq, lr, lp;
 	char cert[PATH_CAP + 32], key[PATH_CAP + 32];
 	size_t nb;
 	double import_s, base_s, ov_ms, ov_base_ms;
@@ -959,6 +961,10 @@ int main(void)
 	        cfg.requests, &lq);
 	measure(&cl, "route overdue", "/api/v1/inventories/overdue?limit=1000", 0,
 	        cfg.overdue_requests, &lr);
+	/* The print view's pages (issue 10, item 15): 100 documents with copies and receipts at a
+	 * random cursor among the filled designations (BF-00 + R: inside the BF-nnnnnnn range). */
+	measure(&cl, "register page", "/api/v1/register?limit=100&after=BF-00", max_doc,
+	        cfg.overdue_requests, &lp);
 	serve_stop(&sv);
 	client_free(&cl);
 	free(bt);
@@ -981,6 +987,8 @@ int main(void)
 	bench_report("register_list_q_p99", lq.p99, "ms", lq.base_p99, lq.base_p99 / lq.p99);
 	bench_report("register_overdue", ov_ms, "ms", ov_base_ms, ov_base_ms / ov_ms);
 	bench_report("register_overdue_route_p50", lr.p50, "ms", lr.base_p50, lr.base_p50 / lr.p50);
+	bench_report("register_print_page_p50", lp.p50, "ms", lp.base_p50, lp.base_p50 / lp.p50);
+	bench_report("register_print_page_p99", lp.p99, "ms", lp.base_p99, lp.base_p99 / lp.p99);
 	if (!cfg.keep)
 		bench_remove_tree(cfg.dir);
 	else

@@ -1,10 +1,13 @@
 /*
  * Passwords: argon2id hashing (libsodium), the password policy (our own
- * checks, then libpwquality) and the history check against reuse (4 kap. 10 §).
+ * checks, then libpwquality, then the patterns it misses: short user names,
+ * keyboard sequences, dictionary words with digits around them) and the
+ * history check against reuse (4 kap. 10 §).
  * Passwords are never logged and never appear in a reason text.
  */
 #include <assert.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,6 +29,17 @@ static size_t pw_mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
 
 /* cracklib (under libpwquality) keeps static state: one check at a time. */
 static pthread_mutex_t pwq_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * pwquality ignores user names shorter than 4 characters and, with usersubstr,
+ * refuses any 4 characters of a longer one; we refuse a whole name of 3.
+ */
+#define PW_USER_SUBSTR 4
+#define PW_USER_MIN    3
+/* Keyboard-row, alphabet and repeat runs this long count as no characters at all. */
+#define PW_RUN_MIN 4
+/* cracklib cannot judge fewer characters (and pwquality's minlen floor is 6). */
+#define PW_BASE_MIN 6
 
 int auth_password_set_cost(unsigned long long ops, size_t mem)
 {
@@ -182,8 +196,10 @@ static int pwq_check(const char *pw, const char *username, size_t min_len,
 		err = SK_ENOMEM;
 		goto out_unlock;
 	}
+	/* usersubstr 4: any four characters of a longer user name are refused too. */
 	if (pwquality_set_int_value(pwq, PWQ_SETTING_MIN_LENGTH, (int)min_len) != 0 ||
-	    pwquality_set_int_value(pwq, PWQ_SETTING_USER_CHECK, 1) != 0) {
+	    pwquality_set_int_value(pwq, PWQ_SETTING_USER_CHECK, 1) != 0 ||
+	    pwquality_set_int_value(pwq, PWQ_SETTING_USER_SUBSTR, PW_USER_SUBSTR) != 0) {
 		err = SK_EINTERNAL;
 		goto out_free;
 	}
@@ -211,6 +227,276 @@ out_free:
 	pwquality_free_settings(pwq);
 out_unlock:
 	pthread_mutex_unlock(&pwq_lock);
+	return err;
+}
+
+/* A password as lowercased code points, for the pattern checks below. */
+struct pw_cps {
+	uint32_t cp[AUTH_PW_MAX_BYTES];
+	size_t n;
+};
+
+/* Lowercase ASCII and Latin-1 (Å Ä Ö É …); enough for Swedish names and rows. */
+static uint32_t cp_lower(uint32_t c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c + 32;
+	if (c >= 0xc0 && c <= 0xde && c != 0xd7)
+		return c + 32;
+	return c;
+}
+
+/* Decodes UTF-8 (checked by the caller; a stray byte is skipped) into lowercased code points. */
+static void cps_decode(const char *s, struct pw_cps *out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strnlen(s, AUTH_PW_MAX_BYTES), i = 0;
+
+	out->n = 0;
+	while (i < len && out->n < AUTH_PW_MAX_BYTES) {
+		uint32_t c;
+		size_t k = sk_utf8_next(p + i, len - i, &c);
+
+		if (k == 0) {
+			i++;
+			continue;
+		}
+		out->cp[out->n++] = cp_lower(c);
+		i += k;
+	}
+}
+
+static void cps_encode(const uint32_t *cp, size_t n, char *out, size_t cap)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t c = cp[i];
+		unsigned char b[4];
+		size_t k;
+
+		if (c < 0x80) {
+			b[0] = (unsigned char)c;
+			k = 1;
+		} else if (c < 0x800) {
+			b[0] = (unsigned char)(0xc0 | (c >> 6));
+			b[1] = (unsigned char)(0x80 | (c & 0x3f));
+			k = 2;
+		} else if (c < 0x10000) {
+			b[0] = (unsigned char)(0xe0 | (c >> 12));
+			b[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+			b[2] = (unsigned char)(0x80 | (c & 0x3f));
+			k = 3;
+		} else {
+			b[0] = (unsigned char)(0xf0 | (c >> 18));
+			b[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3f));
+			b[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+			b[3] = (unsigned char)(0x80 | (c & 0x3f));
+			k = 4;
+		}
+		if (o + k >= cap)
+			break;
+		memcpy(out + o, b, k);
+		o += k;
+	}
+	out[o] = '\0';
+}
+
+static bool cps_contains(const struct pw_cps *hay, const struct pw_cps *needle, bool reversed)
+{
+	size_t m = needle->n;
+
+	for (size_t i = 0; m > 0 && i + m <= hay->n; i++) {
+		size_t j = 0;
+
+		while (j < m && hay->cp[i + j] == needle->cp[reversed ? m - 1 - j : j])
+			j++;
+		if (j == m)
+			return true;
+	}
+	return false;
+}
+
+/* The whole user name (3+ characters), any case, forwards or reversed. */
+static bool contains_user(const struct pw_cps *pw, const char *username)
+{
+	struct pw_cps user;
+
+	if (!username)
+		return false;
+	cps_decode(username, &user);
+	return user.n >= PW_USER_MIN &&
+	       (cps_contains(pw, &user, false) || cps_contains(pw, &user, true));
+}
+
+/* Rows of a Swedish keyboard, the digits and the alphabet, as code points. */
+static const uint32_t *const pw_rows[] = {
+        U"1234567890",
+        U"qwertyuiop\u00e5",
+        U"asdfghjkl\u00f6\u00e4",
+        U"zxcvbnm",
+        U"abcdefghijklmnopqrstuvwxyz\u00e5\u00e4\u00f6",
+};
+
+static long row_pos(const uint32_t *row, uint32_t c)
+{
+	for (long i = 0; row[i]; i++)
+		if (row[i] == c)
+			return i;
+	return -1;
+}
+
+/* Marks runs of PW_RUN_MIN+ characters that step by dir along row (dir 0: repeats). */
+static void mark_runs(const struct pw_cps *pw, const uint32_t *row, int dir, bool *covered)
+{
+	size_t start = 0;
+
+	for (size_t i = 1; i <= pw->n; i++) {
+		bool step = false;
+
+		if (i < pw->n && dir == 0) {
+			step = pw->cp[i] == pw->cp[i - 1];
+		} else if (i < pw->n) {
+			long a = row_pos(row, pw->cp[i - 1]), b = row_pos(row, pw->cp[i]);
+
+			step = a >= 0 && b >= 0 && b - a == dir;
+		}
+		if (step)
+			continue;
+		if (i - start >= PW_RUN_MIN)
+			for (size_t j = start; j < i; j++)
+				covered[j] = true;
+		start = i;
+	}
+}
+
+/*
+ * Keyboard rows (qwertyuiop…), the alphabet, digit runs and repeats, forwards
+ * or backwards, are worth nothing: what is left must still be half the minimum.
+ */
+static bool mostly_sequences(const struct pw_cps *pw, size_t min_len)
+{
+	bool covered[AUTH_PW_MAX_BYTES] = {false};
+	size_t left = 0;
+
+	mark_runs(pw, NULL, 0, covered);
+	for (size_t r = 0; r < sizeof(pw_rows) / sizeof(pw_rows[0]); r++) {
+		mark_runs(pw, pw_rows[r], 1, covered);
+		mark_runs(pw, pw_rows[r], -1, covered);
+	}
+	for (size_t i = 0; i < pw->n; i++)
+		left += !covered[i];
+	return left < (min_len + 1) / 2;
+}
+
+static bool cp_is_letter(uint32_t c)
+{
+	return (c >= 'a' && c <= 'z') || c >= 0x80;
+}
+
+/* Leetspeak back to letters: p@ssw0rd is password. */
+static uint32_t cp_unleet(uint32_t c)
+{
+	static const char from[] = "0134578@$!|+", to[] = "oieastbasilt";
+	const char *p = c < 0x80 && c ? strchr(from, (int)c) : NULL;
+
+	return p ? (uint32_t)to[p - from] : c;
+}
+
+/*
+ * The word a password is built on: lowercased, the digits and symbols around
+ * it dropped ("Password1234!", "!!Welcome2026"), leetspeak folded. Returns
+ * false when less than cracklib can judge is left.
+ */
+static bool base_word(const struct pw_cps *pw, char *out, size_t cap)
+{
+	uint32_t base[AUTH_PW_MAX_BYTES];
+	size_t b = 0, e = pw->n;
+
+	while (b < e && !cp_is_letter(pw->cp[b]))
+		b++;
+	while (e > b && !cp_is_letter(pw->cp[e - 1]))
+		e--;
+	if (e - b < PW_BASE_MIN)
+		return false;
+	for (size_t i = b; i < e; i++)
+		base[i - b] = cp_unleet(pw->cp[i]);
+	cps_encode(base, e - b, out, cap);
+	return true;
+}
+
+/*
+ * Is the base word (see base_word) in cracklib's dictionary? cracklib's own
+ * mangling rules miss "Password1234!". Without the dictionary: false, as in
+ * pwq_check. Returns SK_OK and sets *hit, or SK_ENOMEM / SK_EINTERNAL.
+ */
+static int base_in_dictionary(const char *base, bool *hit)
+{
+	pwquality_settings_t *pwq = NULL;
+	void *aux = NULL;
+	char msg[PWQ_MAX_ERROR_MESSAGE_LEN];
+	int rc, err = SK_OK;
+
+	*hit = false;
+	pthread_mutex_lock(&pwq_lock);
+	pwq = pwquality_default_settings();
+	if (!pwq) {
+		err = SK_ENOMEM;
+		goto out_unlock;
+	}
+	if (!dict_available(pwq))
+		goto out_free;
+	if (pwquality_set_int_value(pwq, PWQ_SETTING_MIN_LENGTH, PW_BASE_MIN) != 0) {
+		err = SK_EINTERNAL;
+		goto out_free;
+	}
+	rc = pwquality_check(pwq, base, NULL, NULL, &aux);
+	if (rc < 0)
+		(void)pwquality_strerror(msg, sizeof(msg), rc, aux); /* frees aux */
+	/* Only cracklib's verdict counts: the base word may break other rules. */
+	*hit = rc == PWQ_ERROR_CRACKLIB_CHECK;
+out_free:
+	pwquality_free_settings(pwq);
+out_unlock:
+	pthread_mutex_unlock(&pwq_lock);
+	return err;
+}
+
+/* The checks pwquality lacks: a short user name, sequences, dictionary base words. */
+static int policy_patterns(const char *pw, const char *username, size_t min_len,
+                           enum auth_pw_reason *reason, const char **text)
+{
+	struct pw_cps cps;
+	char base[AUTH_PW_MAX_BYTES + 1];
+	bool hit = false;
+	int err = SK_EINVAL;
+
+	cps_decode(pw, &cps);
+	if (contains_user(&cps, username)) {
+		*reason = AUTH_PW_CONTAINS_USER;
+		*text = "The password contains the user name";
+		goto out;
+	}
+	if (mostly_sequences(&cps, min_len)) {
+		*reason = AUTH_PW_WEAK;
+		*text = "The password is mostly keyboard or alphabet sequences or repeats";
+		goto out;
+	}
+	err = SK_OK;
+	if (!base_word(&cps, base, sizeof(base)))
+		goto out;
+	err = base_in_dictionary(base, &hit);
+	if (err != SK_OK) {
+		*text = "The password could not be checked";
+	} else if (hit) {
+		*reason = AUTH_PW_DICTIONARY;
+		*text = "The password is based on a dictionary word";
+		err = SK_EINVAL;
+	}
+out:
+	/* Both hold the password in another form. */
+	sodium_memzero(&cps, sizeof(cps));
+	sodium_memzero(base, sizeof(base));
 	return err;
 }
 
@@ -258,10 +544,14 @@ int auth_password_check_policy(const char *pw, const char *username, size_t min_
 	if (r != AUTH_PW_OK)
 		goto out;
 	err = pwq_check(pw, username, min_len, &r, why, why_cap);
-	if (err == SK_EINVAL)
+	if (err == SK_EINVAL) {
 		text = NULL; /* pwq_check wrote why itself */
-	else if (err != SK_OK)
+		goto out;
+	} else if (err != SK_OK) {
 		text = "The password could not be checked";
+		goto out;
+	}
+	err = policy_patterns(pw, username, min_len, &r, &text);
 out:
 	if (text)
 		set_why(why, why_cap, text);

@@ -42,6 +42,8 @@ struct cli_serve_opts {
 	const char *access_log;
 	const char *user; /* drop to this user once listening; NULL = stay */
 	unsigned threads, idle_s, absolute_s, pw_min;
+	/* connection caps and request deadlines; 0 = the http.h defaults */
+	unsigned max_conns, max_conns_per_ip, head_s, body_s;
 	void (*ready)(void *ctx, unsigned port); /* called once listening */
 	void *ready_ctx;
 };

@@ -19,10 +19,13 @@
 static const char serve_usage[] =
         "usage: skydd serve --data DIR --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]\n"
         "                   [--access-log FILE|-] [--threads N] [--session-idle SECS]\n"
-        "                   [--session-max SECS] [--password-min N] [--user NAME]\n\n"
+        "                   [--session-max SECS] [--password-min N] [--user NAME]\n"
+        "                   [--max-conns N] [--max-conns-per-ip N] [--header-timeout SECS]\n"
+        "                   [--body-timeout SECS]\n\n"
         "Serves the JSON API (/api/v1) and the web UI. Refuses to listen on a\n"
-        "non-loopback address without TLS. SIGTERM or SIGINT: finish the requests\n"
-        "in flight, drain the writer queue, sign a final checkpoint, exit 0.\n\n"
+        "non-loopback address without TLS. SIGTERM or SIGINT: refuse new requests\n"
+        "(503), answer every request already being handled, drain the writer\n"
+        "queue, sign a final checkpoint, exit 0.\n\n"
         "  --listen ADDR:PORT   e.g. 127.0.0.1:8443, [::1]:8443, 0.0.0.0:443\n"
         "  --tls-cert FILE      PEM certificate chain (with --tls-key)\n"
         "  --tls-key FILE       PEM private key\n"
@@ -31,6 +34,11 @@ static const char serve_usage[] =
         "  --session-idle SECS  idle timeout (default 1800)\n"
         "  --session-max SECS   absolute session lifetime (default 43200)\n"
         "  --password-min N     minimum password length (default 12)\n"
+        "  --max-conns N        connections at once, from all clients (default 1024)\n"
+        "  --max-conns-per-ip N connections at once from one address (default 128)\n"
+        "  --header-timeout SECS  a request head must arrive within SECS of the\n"
+        "                       connection or of the previous answer (default 10)\n"
+        "  --body-timeout SECS  a request body must arrive within SECS (default 60)\n"
         "  --user NAME          once the port is bound and the keys read, become NAME for\n"
         "                       good (no root, no new privileges); DIR must belong to NAME\n";
 
@@ -150,6 +158,10 @@ int cli_serve_run(const struct cli_serve_opts *o)
 	ho.tls_cert = o->tls_cert;
 	ho.tls_key = o->tls_key;
 	ho.threads = o->threads;
+	ho.max_conns = o->max_conns;
+	ho.max_conns_per_ip = o->max_conns_per_ip;
+	ho.head_timeout_s = o->head_s;
+	ho.body_timeout_s = o->body_s;
 	ho.access_log = log;
 	ho.handler = api_handle;
 	ho.body_limit = api_body_limit;
@@ -198,6 +210,10 @@ int cmd_serve(int argc, char **argv)
 	                                     {"session-max", required_argument, NULL, 'x'},
 	                                     {"password-min", required_argument, NULL, 'p'},
 	                                     {"user", required_argument, NULL, 'u'},
+	                                     {"max-conns", required_argument, NULL, 'M'},
+	                                     {"max-conns-per-ip", required_argument, NULL, 'P'},
+	                                     {"header-timeout", required_argument, NULL, 'H'},
+	                                     {"body-timeout", required_argument, NULL, 'B'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	struct cli_serve_opts o = {0};
@@ -205,7 +221,7 @@ int cmd_serve(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "d:l:c:k:a:t:i:x:p:u:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:l:c:k:a:t:i:x:p:u:M:P:H:B:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			o.dir = optarg;
@@ -243,6 +259,25 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'u':
 			o.user = optarg;
+			break;
+		case 'M':
+			if (!parse_uint(optarg, 4, 65536, &o.max_conns))
+				return cli_error(CLI_USAGE, "serve: --max-conns must be 4..65536");
+			break;
+		case 'P':
+			if (!parse_uint(optarg, 1, 65536, &o.max_conns_per_ip))
+				return cli_error(CLI_USAGE,
+				                 "serve: --max-conns-per-ip must be 1..65536");
+			break;
+		case 'H':
+			if (!parse_uint(optarg, 1, 300, &o.head_s))
+				return cli_error(CLI_USAGE,
+				                 "serve: --header-timeout must be 1..300");
+			break;
+		case 'B':
+			if (!parse_uint(optarg, 1, 3600, &o.body_s))
+				return cli_error(CLI_USAGE,
+				                 "serve: --body-timeout must be 1..3600");
 			break;
 		case 'h':
 			fputs(serve_usage, stdout);

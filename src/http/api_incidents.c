@@ -143,7 +143,7 @@ static void reply_incident(struct api_ctx *c, unsigned status, int64_t id)
 
 static void reply_deviation(struct api_ctx *c, unsigned status, int64_t id)
 {
-	json_t *v = deviation_get(api_model(c->api), id);
+	json_t *v = deviation_get(api_model(c->api), &c->p, id);
 
 	if (v)
 		api_reply(c, status, v);
@@ -246,7 +246,7 @@ static void h_deviations(struct api_ctx *c)
 
 	/* measures made from findings that are gone are marked done first */
 	deviation_sync(m, NULL);
-	v = deviation_list(m, qstr(c, "status"), open && strcmp(open, "true") == 0);
+	v = deviation_list(m, &c->p, qstr(c, "status"), open && strcmp(open, "true") == 0);
 	if (v)
 		api_reply(c, 200, v);
 	else

@@ -37,6 +37,19 @@ static const struct api_field q_export[] = {
         {"holder", API_INT, false, 1, SK_JSON_MAX_INT - 1, "only copies held by this person", NULL},
         API_FIELDS_END};
 
+/* The print view pages by a keyset cursor: the export's filters plus limit and after. */
+static const struct api_field q_register[] = {
+        {"class", API_CLASS, false, 0, 0, "only this class: BH K H KH", NULL},
+        {"state", API_ENUM, false, 0, 0,
+         "only copies in this state: in_register issued returned shipped lost archived "
+         "destroyed",
+         v_copy_state},
+        {"holder", API_INT, false, 1, SK_JSON_MAX_INT - 1, "only copies held by this person", NULL},
+        {"limit", API_INT, false, 1, IO_REGISTER_LIMIT_MAX, "documents per page, default 100",
+         NULL},
+        {"after", API_STRING, false, 1, 64, "the previous page's next value", NULL},
+        API_FIELDS_END};
+
 static void filter_of(struct api_ctx *c, struct io_export_filter *f)
 {
 	memset(f, 0, sizeof(*f));
@@ -133,21 +146,21 @@ static void h_export_xlsx(struct api_ctx *c)
 static void h_register(struct api_ctx *c)
 {
 	struct io_export_filter f;
-	json_t *docs;
+	json_t *page, *limit = json_object_get(c->query, "limit");
+	char now[SK_TIME_LEN + 1];
 
 	filter_of(c, &f);
-	docs = io_register(api_model(c->api), &c->p, &f);
-	if (!docs) {
+	page = io_register(api_model(c->api), &c->p, &f,
+	                   json_string_value(json_object_get(c->query, "after")),
+	                   limit ? (unsigned)json_integer_value(limit) : IO_REGISTER_LIMIT);
+	if (!page) {
 		api_fail(c, SK_EIO, NULL);
 		return;
 	}
-	{
-		char now[SK_TIME_LEN + 1];
-
-		if (sk_time_format(sk_now_us(), now) != SK_OK)
-			now[0] = '\0';
-		api_reply(c, 200, json_pack("{s:o, s:s}", "documents", docs, "generated_at", now));
-	}
+	if (sk_time_format(sk_now_us(), now) != SK_OK)
+		now[0] = '\0';
+	json_object_set_new(page, "generated_at", json_string(now));
+	api_reply(c, 200, page);
 }
 
 const struct api_route api_routes_io[] = {
@@ -157,7 +170,8 @@ const struct api_route api_routes_io[] = {
          "the register (3 kap. 10 §) as CSV, one row per copy; logged as export.made"},
         {"GET", "/api/v1/documents/export.xlsx", EXPORTERS, 0, NULL, q_export, h_export_xlsx,
          "the register (3 kap. 10 §) as an Excel workbook; logged as export.made"},
-        {"GET", "/api/v1/register", EXPORTERS, 0, NULL, q_export, h_register,
-         "the register's print view: documents with copies and receipts"},
+        {"GET", "/api/v1/register", EXPORTERS, 0, NULL, q_register, h_register,
+         "the register's print view: a page of documents with copies and receipts, "
+         "in designation order; follow next"},
         API_ROUTES_END,
 };

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "http/api.h"
-#include "model/document.h"
+#include "model/ledger_view.h"
 #include "rules/rules.h"
 
 static void b64(const uint8_t h[LEDGER_HASH_LEN], char out[48])
@@ -16,13 +16,26 @@ static void b64(const uint8_t h[LEDGER_HASH_LEN], char out[48])
 	sk_base64_encode(h, LEDGER_HASH_LEN, out, 48);
 }
 
+/* A page of entries and their leaf hashes (a redacted entry shows its hash). */
+struct page {
+	json_t *arr;
+	uint8_t (*leaf)[LEDGER_HASH_LEN];
+	size_t cap;
+};
+
 static int add_entry(void *ctx, const struct store_entry_row *row)
 {
-	json_t *arr = ctx, *e = json_loadb(row->bytes, row->len, 0, NULL);
+	struct page *pg = ctx;
+	size_t n = json_array_size(pg->arr);
+	json_t *e;
 
+	if (n >= pg->cap)
+		return SK_ERANGE; /* the store hands out at most limit rows */
+	e = json_loadb(row->bytes, row->len, 0, NULL);
 	if (!e)
 		return SK_ECORRUPT;
-	return json_array_append_new(arr, e) ? SK_ENOMEM : SK_OK;
+	ledger_leaf_hash(row->bytes, row->len, pg->leaf[n]);
+	return json_array_append_new(pg->arr, e) ? SK_ENOMEM : SK_OK;
 }
 
 static int64_t qint(struct api_ctx *c, const char *key, int64_t def)
@@ -42,12 +55,14 @@ void api_h_ledger(struct api_ctx *c)
 	struct store_reader *r = model_reader(api_model(c->api));
 	struct store_log_filter f = {0};
 	const char *order = qstr(c, "order"), *t;
-	json_t *arr = json_array();
+	struct page pg = {json_array(), NULL, 0};
+	bool *hidden = NULL;
 	uint64_t size = 0;
+	char leaf[48];
 	int rc;
 
 	if (order && strcmp(order, "asc") != 0 && strcmp(order, "desc") != 0) {
-		json_decref(arr);
+		json_decref(pg.arr);
 		api_error(c, 400, "invalid_field", "order", "order: asc or desc");
 		return;
 	}
@@ -61,26 +76,39 @@ void api_h_ledger(struct api_ctx *c)
 		sk_time_parse(t, strlen(t), &f.since_us);
 	if ((t = qstr(c, "until")))
 		sk_time_parse(t, strlen(t), &f.until_us);
-	if (!r || !arr) {
-		json_decref(arr);
-		api_fail(c, SK_EIO, NULL);
-		return;
+	pg.cap = f.limit ? f.limit : 1;
+	pg.leaf = calloc(pg.cap, sizeof(*pg.leaf));
+	hidden = calloc(pg.cap, sizeof(*hidden));
+	if (!r || !pg.arr || !pg.leaf || !hidden) {
+		rc = r ? SK_ENOMEM : SK_EIO;
+		goto out;
 	}
 	rc = store_reader_begin(r);
 	if (!rc)
 		rc = store_reader_size(r, &size);
 	if (!rc)
-		rc = store_reader_log(r, &f, add_entry, arr);
-	/* A classified title only for those cleared for its document (3 kap.). */
-	for (size_t i = 0; !rc && i < json_array_size(arr); i++)
-		document_redact_entry(r, &c->p, json_array_get(arr, i));
+		rc = store_reader_log(r, &f, add_entry, &pg);
+	/* Need-to-know (3 kap.): entries about what the reader may not see keep no data. */
+	if (!rc)
+		rc = ledger_view_redact(r, &c->p, pg.arr, hidden);
 	store_reader_end(r);
+out:
 	if (rc) {
-		json_decref(arr);
+		json_decref(pg.arr);
+		free(pg.leaf);
+		free(hidden);
 		api_fail(c, rc, NULL);
 		return;
 	}
-	api_reply(c, 200, json_pack("{s:o, s:I}", "entries", arr, "size", (json_int_t)size));
+	for (size_t i = 0; i < json_array_size(pg.arr); i++) {
+		if (!hidden[i])
+			continue;
+		b64(pg.leaf[i], leaf);
+		json_object_set_new(json_array_get(pg.arr, i), "leaf_hash", json_string(leaf));
+	}
+	free(pg.leaf);
+	free(hidden);
+	api_reply(c, 200, json_pack("{s:o, s:I}", "entries", pg.arr, "size", (json_int_t)size));
 }
 
 struct one {
@@ -156,7 +184,7 @@ struct entry_reply {
 	struct one o; /* otherwise filled for the jansson path */
 	struct store_reader *r;
 	const struct principal *p;
-	bool redacted; /* o.entry has a classified title hidden; no canonical bytes */
+	bool redacted; /* o.entry is about what p may not see: no data, no canonical bytes */
 };
 
 /*
@@ -177,7 +205,7 @@ static int take_entry(void *ctx, const struct store_entry_row *row)
 	v = json_loadb(row->bytes, row->len, 0, NULL);
 	if (!v)
 		return SK_ENOMEM; /* as take_one answers it */
-	if (document_redact_entry(e->r, e->p, v)) {
+	if (ledger_view_redact_one(e->r, e->p, v)) {
 		e->redacted = true;
 		e->o.entry = v;
 		ledger_leaf_hash(row->bytes, row->len, e->o.leaf);
@@ -218,9 +246,9 @@ void api_h_ledger_entry(struct api_ctx *c)
 		return;
 	}
 	b64(o.leaf, leaf);
-	if (!e.redacted && o.entry && document_redact_entry(r, &c->p, o.entry))
+	if (!e.redacted && o.entry && ledger_view_redact_one(r, &c->p, o.entry))
 		e.redacted = true;
-	if (e.redacted) { /* the canonical bytes would show the classified title */
+	if (e.redacted) { /* the canonical bytes would show the data */
 		free(o.bytes);
 		api_reply(c, 200,
 		          json_pack("{s:o, s:n, s:s, s:b}", "entry", o.entry, "canonical",

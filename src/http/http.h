@@ -20,6 +20,13 @@
 #define HTTP_MAX_DEPTH     32
 #define HTTP_MAX_HEADERS   16
 
+/* Connection defaults; see docs/internals/http.md "Deadlines and caps". */
+#define HTTP_MAX_CONNS        1024 /* connections at once, from everyone */
+#define HTTP_MAX_CONNS_PER_IP 128  /* from one client address (wrk's 64 fit) */
+#define HTTP_HEAD_TIMEOUT     10   /* s for a request head: from accept or the last answer */
+#define HTTP_BODY_TIMEOUT     60   /* s for a request body (1 MiB at 17 KiB/s) */
+#define HTTP_IDLE_TIMEOUT     30   /* s without a byte either way (libmicrohttpd's own) */
+
 /* ---- the server core (server.c) ---- */
 
 struct http_server;
@@ -82,10 +89,13 @@ struct http_server_opts {
 	const char *listen;   /* "127.0.0.1:8443", "[::1]:8443", "0.0.0.0:443" */
 	const char *tls_cert; /* PEM file paths; both or neither */
 	const char *tls_key;
-	unsigned threads;   /* pool size; 0 = number of CPUs */
-	unsigned timeout_s; /* idle connection timeout; 0 = 30 */
-	unsigned max_conns; /* 0 = 1024 */
-	FILE *access_log;   /* one line per request, NULL = none */
+	unsigned threads;          /* pool size; 0 = number of CPUs */
+	unsigned timeout_s;        /* idle connection timeout; 0 = HTTP_IDLE_TIMEOUT */
+	unsigned head_timeout_s;   /* request head deadline; 0 = HTTP_HEAD_TIMEOUT */
+	unsigned body_timeout_s;   /* request body deadline; 0 = HTTP_BODY_TIMEOUT */
+	unsigned max_conns;        /* 0 = HTTP_MAX_CONNS */
+	unsigned max_conns_per_ip; /* 0 = HTTP_MAX_CONNS_PER_IP (at most max_conns) */
+	FILE *access_log;          /* one line per request, NULL = none */
 	http_handler_fn handler;
 	http_body_limit_fn body_limit; /* NULL = HTTP_MAX_BODY for all */
 	void *ctx;
@@ -102,7 +112,12 @@ int http_server_start(const struct http_server_opts *o, struct http_server **out
 /* The port actually bound (useful with port 0). */
 unsigned http_server_port(const struct http_server *s);
 
-/* Stops accepting, lets requests in flight finish, frees. NULL is a no-op. */
+/*
+ * Stops: refuses new requests (503, Connection: close) before they reach the
+ * handler, stops accepting, waits until every request already in the
+ * handler has been answered, then closes the rest and frees. The caller
+ * stops the writer only after this. NULL is a no-op.
+ */
 void http_server_stop(struct http_server *s);
 
 /* Is the textual address a loopback address (127.0.0.0/8, ::1, localhost)? */

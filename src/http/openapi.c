@@ -3,6 +3,7 @@
  * drift: docs/api/openapi.yaml is this output, and a test compares them.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "embedded.h"
 #include "http/api.h"
@@ -40,6 +41,25 @@ static const char *schema_of(enum api_type t)
 	return "{type: string}";
 }
 
+/*
+ * A field name or enum value as a YAML plain scalar, quoted when a YAML 1.1 parser (PyYAML,
+ * many generators) would read it as a boolean or null: "on" is a key named
+ * on, not true.
+ */
+static void yaml_name(struct buf *o, const char *name)
+{
+	static const char *const special[] = {"y",  "n",   "yes",  "no", "true", "false",
+	                                      "on", "off", "null", "~",  NULL};
+
+	for (size_t i = 0; special[i]; i++) {
+		if (strcasecmp(name, special[i]) == 0) {
+			buf_printf(o, "'%s'", name);
+			return;
+		}
+	}
+	buf_puts(o, name);
+}
+
 static void limits(struct buf *o, const struct api_field *f)
 {
 	if (f->type == API_INT)
@@ -53,8 +73,10 @@ static void limits(struct buf *o, const struct api_field *f)
 		           (long long)f->min, (long long)f->max);
 	else if (f->type == API_ENUM) {
 		buf_puts(o, ", enum: [");
-		for (const char *const *e = f->values; e && *e; e++)
-			buf_printf(o, "%s%s", e == f->values ? "" : ", ", *e);
+		for (const char *const *e = f->values; e && *e; e++) {
+			buf_puts(o, e == f->values ? "" : ", ");
+			yaml_name(o, *e); /* enum: ["true", "false"] are strings, not booleans */
+		}
 		buf_puts(o, "]");
 	}
 }
@@ -110,8 +132,10 @@ static void operation(struct buf *o, const struct api_route *r)
 			buf_puts(o, "        - {name: id, in: path, required: true, schema: {type: "
 			            "integer, minimum: 1}}\n");
 		for (f = r->query; f && f->name; f++) {
-			buf_printf(o, "        - {name: %s, in: query, required: %s, schema: ",
-			           f->name, f->required ? "true" : "false");
+			buf_puts(o, "        - {name: ");
+			yaml_name(o, f->name);
+			buf_printf(o, ", in: query, required: %s, schema: ",
+			           f->required ? "true" : "false");
 			field_schema(o, f);
 			buf_puts(o, "}\n");
 		}
@@ -126,7 +150,9 @@ static void operation(struct buf *o, const struct api_route *r)
 
 			buf_puts(o, "              properties:\n");
 			for (f = r->body; f->name; f++) {
-				buf_printf(o, "                %s: ", f->name);
+				buf_puts(o, "                ");
+				yaml_name(o, f->name);
+				buf_puts(o, ": ");
 				field_schema(o, f);
 				buf_puts(o, "\n");
 				any = any || f->required;
@@ -137,7 +163,8 @@ static void operation(struct buf *o, const struct api_route *r)
 				buf_puts(o, "              required: [");
 				for (f = r->body; f->name; f++) {
 					if (f->required) {
-						buf_printf(o, "%s%s", first ? "" : ", ", f->name);
+						buf_puts(o, first ? "" : ", ");
+						yaml_name(o, f->name);
 						first = false;
 					}
 				}

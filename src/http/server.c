@@ -25,16 +25,27 @@
 
 #include "http.h"
 
-#define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%SERVER_PRECEDENCE"
-#define CERT_MAX       (256 * 1024) /* a PEM chain */
-#define KEY_MAX        (64 * 1024)  /* one PEM private key */
-#define CONN_MEMORY    (64 * 1024)  /* request line + headers + read buffer per connection */
-#define PER_IP_CONNS   256          /* wrk's 64 connections from one address fit easily */
-#define MAX_THREADS    256
-#define DRAIN_MS       10000         /* how long stop waits for requests in flight */
-#define DRAIN_EXTRA    (1024 * 1024) /* body bytes read past the limit to still answer 413 */
-#define BODY_FIRST     (16 * 1024)   /* first allocation for a body of unknown size */
-#define LOG_PATH_MAX   512           /* escaped path bytes kept for the access log */
+/*
+ * TLS 1.3 and 1.2 only. In TLS 1.2 only AEAD ciphers (AES-GCM,
+ * ChaCha20-Poly1305) with forward-secret key exchange (ECDHE, DHE): no CBC
+ * with HMAC-SHA1, no static RSA key exchange. TLS 1.3's suites are all AEAD
+ * with (EC)DHE already; AES-CCM is left out of both.
+ */
+#define TLS_PRIORITIES                                                                             \
+	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:"                                              \
+	"-CIPHER-ALL:+AES-256-GCM:+CHACHA20-POLY1305:+AES-128-GCM:-MAC-ALL:+AEAD:"                 \
+	"-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:+DHE-RSA:%SERVER_PRECEDENCE"
+#define CERT_MAX     (256 * 1024) /* a PEM chain */
+#define KEY_MAX      (64 * 1024)  /* one PEM private key */
+#define CONN_MEMORY  (64 * 1024)  /* request line + headers + read buffer per connection */
+#define MAX_THREADS  256
+#define DRAIN_MS     10000  /* how long stop waits for requests that have not reached the handler */
+#define HANDLER_MS   120000 /* a safety net only: requests in the handler are always waited for */
+#define SWEEP_MS     250    /* how often the head/body deadlines are checked */
+#define WATCH_CUT    (-1)   /* conn_watch.deadline_ms once the sweeper has cut it */
+#define DRAIN_EXTRA  (1024 * 1024) /* body bytes read past the limit to still answer 413 */
+#define BODY_FIRST   (16 * 1024)   /* first allocation for a body of unknown size */
+#define LOG_PATH_MAX 512           /* escaped path bytes kept for the access log */
 
 #define CSP                                                                                        \
 	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "          \
@@ -53,8 +64,31 @@ struct http_server {
 	pthread_mutex_t log_lock;
 	bool tls;
 	unsigned port;
-	atomic_int in_flight; /* requests between their first callback and completion */
+	atomic_int in_flight;  /* requests between their first callback and completion */
+	atomic_int in_handler; /* requests let through to the handler, until completion */
 	atomic_bool stopping;
+	/* the head and body deadlines (ms), and the connections they watch */
+	int64_t head_ms;
+	int64_t body_ms;
+	pthread_mutex_t watch_lock;
+	struct conn_watch *watched; /* a list, under watch_lock */
+	pthread_t sweeper;
+	bool sweeping;
+	atomic_bool sweep_stop;
+};
+
+/*
+ * One connection, from accept to close (MHD's socket context). deadline_ms
+ * is the monotonic time by which the current phase must end (0: none,
+ * WATCH_CUT: past it, the socket shut down):
+ * the request head from accept or from the end of the previous response,
+ * the body from the end of the head. libmicrohttpd's own timeout restarts
+ * with every byte, so a client trickling one byte at a time never meets it.
+ */
+struct conn_watch {
+	struct conn_watch *prev, *next;
+	MHD_socket fd;
+	atomic_llong deadline_ms;
 };
 
 /* One request's state, from its headers to its completion (MHD's con_cls). */
@@ -74,6 +108,7 @@ struct conn_ctx {
 	bool too_large;
 	bool failed;
 	bool head;
+	bool handled;    /* counted in in_handler */
 	unsigned status; /* 0 until a response is queued */
 	size_t resp_bytes;
 	int64_t actor;
@@ -523,6 +558,108 @@ static enum MHD_Result send_too_large(struct conn_ctx *c, struct MHD_Connection 
 	return send_error(c, conn, 413, "too_large", msg);
 }
 
+/* ---- deadlines ---- */
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Starts a new phase of the connection: a deadline ms from now, or none (0).
+ * Returns false when the sweeper has already cut the connection (then it
+ * stays cut): a request whose deadline passed must not reach the handler,
+ * whose answer could no longer be sent.
+ */
+static bool watch_phase(struct MHD_Connection *conn, int64_t ms)
+{
+	const union MHD_ConnectionInfo *ci =
+	        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn_watch *w = ci ? ci->socket_context : NULL;
+	long long old;
+
+	if (!w)
+		return true;
+	old = atomic_load(&w->deadline_ms);
+	do {
+		if (old == WATCH_CUT)
+			return false;
+	} while (!atomic_compare_exchange_weak(&w->deadline_ms, &old, ms ? mono_ms() + ms : 0));
+	return true;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *s = cls;
+	struct conn_watch *w = *socket_context;
+	const union MHD_ConnectionInfo *ci;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		w = calloc(1, sizeof(*w));
+		if (!w || !ci) {
+			free(w); /* unwatched: MHD's idle timeout still applies */
+			return;
+		}
+		w->fd = ci->connect_fd;
+		atomic_init(&w->deadline_ms, mono_ms() + s->head_ms);
+		pthread_mutex_lock(&s->watch_lock);
+		w->next = s->watched;
+		if (w->next)
+			w->next->prev = w;
+		s->watched = w;
+		pthread_mutex_unlock(&s->watch_lock);
+		*socket_context = w;
+		return;
+	}
+	if (!w)
+		return;
+	/* MHD closes the socket after this call: once unlinked, the sweeper never sees it */
+	pthread_mutex_lock(&s->watch_lock);
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		s->watched = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	pthread_mutex_unlock(&s->watch_lock);
+	free(w);
+	*socket_context = NULL;
+}
+
+/*
+ * Every SWEEP_MS: shuts down the sockets of connections past their deadline.
+ * shutdown() leaves the descriptor to libmicrohttpd, which sees the end of
+ * the stream and closes the connection in its own thread as usual.
+ */
+static void *sweep(void *arg)
+{
+	struct http_server *s = arg;
+	struct timespec tick = {0, SWEEP_MS * 1000 * 1000};
+	struct conn_watch *w;
+	int64_t now;
+	long long d;
+
+	while (!atomic_load(&s->sweep_stop)) {
+		nanosleep(&tick, NULL);
+		now = mono_ms();
+		pthread_mutex_lock(&s->watch_lock);
+		for (w = s->watched; w; w = w->next) {
+			d = atomic_load(&w->deadline_ms);
+			/* only if no new phase began meanwhile (see watch_phase) */
+			if (d > 0 && now > d &&
+			    atomic_compare_exchange_strong(&w->deadline_ms, &d, WATCH_CUT))
+				shutdown(w->fd, SHUT_RDWR);
+		}
+		pthread_mutex_unlock(&s->watch_lock);
+	}
+	return NULL;
+}
+
 /* ---- requests ---- */
 
 static const char *canonical_method(const char *m)
@@ -638,7 +775,13 @@ static enum MHD_Result req_begin(struct http_server *s, struct MHD_Connection *c
 	client_address(conn, c->remote, sizeof(c->remote));
 	log_escape(c->log_method, sizeof(c->log_method), method);
 	log_escape(c->log_path, sizeof(c->log_path), url);
+	/* the head is in: from here the body has its own deadline */
+	if (!watch_phase(conn, s->body_ms))
+		return MHD_NO; /* cut by the sweeper as the head came in */
 	c->method = canonical_method(method);
+	if (atomic_load(&s->stopping))
+		return send_error(c, conn, 503, "stopping",
+		                  "the server is stopping: try again in a moment");
 	if (!c->method)
 		return send_error(c, conn, 405, "method_not_allowed", "method not allowed");
 	c->head = strcmp(c->method, "HEAD") == 0;
@@ -728,19 +871,34 @@ static enum MHD_Result req_body(struct conn_ctx *c, const char *data, size_t *si
 /* The last call: the whole body is in; run the handler and answer. */
 static enum MHD_Result req_end(struct conn_ctx *c, struct MHD_Connection *conn, const char *url)
 {
+	struct http_server *s = c->s;
 	struct http_req req;
 	struct http_resp resp;
 	enum MHD_Result ret;
 
+	/* the body is in; the handler and the answer have no deadline of ours */
+	if (!watch_phase(conn, 0))
+		return MHD_NO; /* cut by the sweeper: the socket is shut down */
 	if (c->too_large)
 		return send_too_large(c, conn);
 	if (c->failed)
 		return send_error(c, conn, 500, "internal", "out of memory");
+	/*
+	 * Counted before the stopping flag is read, and http_server_stop sets
+	 * the flag before it reads the count (both sequentially consistent):
+	 * either this request is refused here, before it can reach the writer,
+	 * or stop waits for its answer.
+	 */
+	atomic_fetch_add(&s->in_handler, 1);
+	c->handled = true;
+	if (atomic_load(&s->stopping))
+		return send_error(c, conn, 503, "stopping",
+		                  "the server is stopping: try again in a moment");
 	req_fill(&req, c, conn, url);
 	req.body = c->body_len ? c->body : NULL;
 	req.body_len = c->body_len;
 	resp_init(&resp);
-	c->s->handler(c->s->ctx, &req, &resp);
+	s->handler(s->ctx, &req, &resp);
 	c->actor = req.actor;
 	c->token = req.token;
 	body_free(c);
@@ -801,12 +959,15 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct http_server *s = cls;
 	struct conn_ctx *c = *con_cls;
 
-	(void)conn;
 	(void)toe;
 	if (!c)
 		return;
+	/* the answer is out (or the connection gone): the next request's head has a deadline */
+	(void)watch_phase(conn, s->head_ms);
 	if (s->access_log)
 		log_request(s, c);
+	if (c->handled)
+		atomic_fetch_sub(&s->in_handler, 1);
 	body_free(c);
 	free(c);
 	*con_cls = NULL;
@@ -917,27 +1078,31 @@ static struct MHD_Daemon *daemon_start(struct http_server *s, const struct http_
 {
 	static char priorities[] = TLS_PRIORITIES;
 	unsigned threads = o->threads ? o->threads : default_threads();
-	unsigned conns = o->max_conns ? o->max_conns : 1024;
-	unsigned per_ip = conns < PER_IP_CONNS ? conns : PER_IP_CONNS;
+	unsigned conns = o->max_conns ? o->max_conns : HTTP_MAX_CONNS;
+	unsigned per_ip = o->max_conns_per_ip ? o->max_conns_per_ip : HTTP_MAX_CONNS_PER_IP;
 	unsigned flags =
 	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_TURBO;
-	struct MHD_OptionItem opt[16];
+	struct MHD_OptionItem opt[20];
 	size_t n = 0;
 
 	if (threads > MAX_THREADS)
 		threads = MAX_THREADS;
 	if (threads > conns)
 		threads = conns;
+	if (per_ip > conns)
+		per_ip = conns;
 	if (la->v6)
 		flags |= la->any6 ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
 	opt[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &la->ss};
 	opt[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, conns, NULL};
 	opt[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, NULL};
 	opt[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT,
-	                                   o->timeout_s ? o->timeout_s : 30, NULL};
+	                                   o->timeout_s ? o->timeout_s : HTTP_IDLE_TIMEOUT, NULL};
 	opt[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL};
 	opt[n++] = (struct MHD_OptionItem){MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL};
 	opt[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s};
+	opt[n++] =
+	        (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s};
 	opt[n++] = (struct MHD_OptionItem){MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)unescape, NULL};
 	if (threads > 1)
 		opt[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, threads, NULL};
@@ -1008,9 +1173,17 @@ int http_server_start(const struct http_server_opts *o, struct http_server **out
 	s->access_log = o->access_log;
 	s->tls = o->tls_cert != NULL;
 	atomic_init(&s->in_flight, 0);
+	atomic_init(&s->in_handler, 0);
 	atomic_init(&s->stopping, false);
+	atomic_init(&s->sweep_stop, false);
+	s->head_ms = (int64_t)(o->head_timeout_s ? o->head_timeout_s : HTTP_HEAD_TIMEOUT) * 1000;
+	s->body_ms = (int64_t)(o->body_timeout_s ? o->body_timeout_s : HTTP_BODY_TIMEOUT) * 1000;
 	if (pthread_mutex_init(&s->log_lock, NULL) != 0)
 		goto out_free_server;
+	if (pthread_mutex_init(&s->watch_lock, NULL) != 0) {
+		pthread_mutex_destroy(&s->log_lock);
+		goto out_free_server;
+	}
 	errno = 0;
 	s->daemon = daemon_start(s, o, &la, cert, key);
 	if (!s->daemon) {
@@ -1019,14 +1192,23 @@ int http_server_start(const struct http_server_opts *o, struct http_server **out
 		rc = SK_EIO;
 		goto out_destroy_lock;
 	}
+	if (pthread_create(&s->sweeper, NULL, sweep, s) != 0) {
+		set_why(why, why_cap, "cannot start the connection sweeper");
+		MHD_stop_daemon(s->daemon);
+		rc = SK_ENOMEM;
+		goto out_destroy_lock;
+	}
+	s->sweeping = true;
 	info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = info ? info->port : 0;
 	*out = s;
 	s = NULL;
 	rc = SK_OK;
 out_destroy_lock:
-	if (s)
+	if (s) {
+		pthread_mutex_destroy(&s->watch_lock);
 		pthread_mutex_destroy(&s->log_lock);
+	}
 out_free_server:
 	free(s);
 out_free_pem:
@@ -1044,6 +1226,17 @@ unsigned http_server_port(const struct http_server *s)
 	return s ? s->port : 0;
 }
 
+/*
+ * The shutdown sequence: (1) the stopping flag: from now on a request that
+ * has not reached the handler is answered 503 with Connection: close, and
+ * every answer closes its connection; (2) no new connections (the listening
+ * socket is shut down, so a client is refused instead of left in the backlog);
+ * (3) wait for every request let through to the handler to be answered:
+ * its write may have committed, and an unanswered committed write is what
+ * makes a retrying client write twice; (4) give the others (bodies still
+ * arriving, 503s still being sent) up to DRAIN_MS; (5) stop the daemon,
+ * which closes what is left: none of it reached the handler.
+ */
 void http_server_stop(struct http_server *s)
 {
 	struct timespec tick = {0, 5 * 1000 * 1000};
@@ -1054,6 +1247,18 @@ void http_server_stop(struct http_server *s)
 		return;
 	atomic_store(&s->stopping, true);
 	listen_fd = MHD_quiesce_daemon(s->daemon);
+	/*
+	 * Refuse connections at once rather than leave them in the backlog
+	 * unanswered; the descriptor itself stays open until the daemon's
+	 * threads are gone (libmicrohttpd's rule for quiesced sockets).
+	 */
+	if (listen_fd != MHD_INVALID_SOCKET)
+		shutdown(listen_fd, SHUT_RDWR);
+	while (atomic_load(&s->in_handler) > 0 && waited < HANDLER_MS) {
+		nanosleep(&tick, NULL);
+		waited += 5;
+	}
+	waited = 0;
 	while (atomic_load(&s->in_flight) > 0 && waited < DRAIN_MS) {
 		nanosleep(&tick, NULL);
 		waited += 5;
@@ -1061,6 +1266,11 @@ void http_server_stop(struct http_server *s)
 	MHD_stop_daemon(s->daemon);
 	if (listen_fd != MHD_INVALID_SOCKET)
 		close(listen_fd);
+	if (s->sweeping) {
+		atomic_store(&s->sweep_stop, true);
+		pthread_join(s->sweeper, NULL);
+	}
+	pthread_mutex_destroy(&s->watch_lock);
 	pthread_mutex_destroy(&s->log_lock);
 	free(s);
 }

@@ -12,6 +12,7 @@
 #include "model/access_int.h"
 #include "model/reg_int.h"
 #include "model/incident.h"
+#include "model/ledger_view.h"
 #include "rules/rules.h"
 
 static const char manage_why[] = "the action plan is kept by the säkerhetsskyddschef or the head";
@@ -561,7 +562,40 @@ const struct store_projection incident_proj_deviation = {
 
 /* ---- queries ---- */
 
-json_t *deviation_list(struct model *m, const char *status, bool open_only)
+/*
+ * Need-to-know: a deviation from a finding on something p may not see keeps
+ * its status, dates and responsible, not its text (the finding's message
+ * names the document). One statement for the whole list.
+ */
+static int hide_unseen(struct store_reader *r, const struct principal *p, json_t *rows)
+{
+	size_t n = json_array_size(rows), i;
+	json_t *refs = json_array(), *o;
+	bool *visible = calloc(n ? n : 1, sizeof(*visible));
+	int rc = refs && visible ? SK_OK : SK_ENOMEM;
+
+	json_array_foreach(rows, i, o)
+	{
+		json_array_append(refs, json_object_get(o, "finding_object"));
+	}
+	if (!rc)
+		ledger_view_refs_visible(r, p, refs, visible); /* fails closed */
+	json_array_foreach(rows, i, o)
+	{
+		if (!rc && visible[i])
+			continue;
+		json_object_del(o, "title");
+		json_object_del(o, "description");
+		json_object_del(o, "reference");
+		json_object_set_new(o, "hidden", json_true());
+	}
+	json_decref(refs);
+	free(visible);
+	return rc;
+}
+
+json_t *deviation_list(struct model *m, const struct principal *p, const char *status,
+                       bool open_only)
 {
 	struct store_reader *r = model_reader(m);
 	json_t *arr = json_array(), *o;
@@ -583,6 +617,7 @@ json_t *deviation_list(struct model *m, const char *status, bool open_only)
 			json_array_append_new(arr, o);
 	}
 	store_q_done(q);
+	hide_unseen(r, p, arr);
 	return json_pack("{s:o}", "deviations", arr);
 }
 
@@ -600,11 +635,13 @@ static int hist_one(void *ctx, const struct store_entry_row *row)
 	return SK_OK;
 }
 
-json_t *deviation_get(struct model *m, int64_t id)
+json_t *deviation_get(struct model *m, const struct principal *p, int64_t id)
 {
 	struct store_reader *r = model_reader(m);
 	struct store_log_filter f = {0};
-	json_t *o = NULL, *hist;
+	json_t *o = NULL, *hist, *one, *x;
+	bool hidden;
+	size_t i;
 	struct store_q *q;
 	char object[48];
 
@@ -616,6 +653,14 @@ json_t *deviation_get(struct model *m, int64_t id)
 	store_q_done(q);
 	if (!o)
 		return NULL;
+	one = json_pack("[O]", o);
+	if (!one) {
+		json_decref(o);
+		return NULL;
+	}
+	hide_unseen(r, p, one);
+	json_decref(one);
+	hidden = json_is_true(json_object_get(o, "hidden"));
 	hist = json_array();
 	snprintf(object, sizeof(object), "deviation/%lld", (long long)id);
 	f.actor = -1;
@@ -625,6 +670,11 @@ json_t *deviation_get(struct model *m, int64_t id)
 	if (hist && store_reader_log(r, &f, hist_one, hist) != SK_OK) {
 		json_decref(hist);
 		hist = json_array();
+	}
+	json_array_foreach(hidden ? hist : NULL, i, x)
+	{
+		json_object_del(x, "data"); /* deviation.created and .updated carry the text */
+		json_object_set_new(x, "redacted", json_true());
 	}
 	return json_pack("{s:o, s:o}", "deviation", o, "history", hist ? hist : json_array());
 }

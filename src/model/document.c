@@ -610,11 +610,14 @@ int document_tx_create(struct store_tx *tx, int64_t actor, const struct document
 	if (d->case_number && !doc_text_ok(d->case_number, 64, true))
 		return store_tx_fail(tx, "case_number", "case_number: up to 64 bytes of text"),
 		       SK_EINVAL;
-	if (d->document_date && !model_date_valid(d->document_date))
-		return store_tx_fail(tx, "document_date", "document_date: YYYY-MM-DD"), SK_EINVAL;
+	if (d->document_date && !model_date_not_future(d->document_date, today))
+		return store_tx_fail(tx, "document_date",
+		                     "document_date: YYYY-MM-DD, not in the future (today is %s)",
+		                     today),
+		       SK_EINVAL;
 	if (d->registered_on && !model_date_valid(d->registered_on))
 		return store_tx_fail(tx, "registered_on", "registered_on: YYYY-MM-DD"), SK_EINVAL;
-	if (d->registered_on && strcmp(d->registered_on, today) > 0)
+	if (d->registered_on && !model_date_not_future(d->registered_on, today))
 		return store_tx_fail(tx, "registered_on", "registered_on is in the future"),
 		       SK_EINVAL;
 	if (!physical && d->system_id <= 0)
@@ -723,9 +726,11 @@ static int update_fn(struct store_tx *tx, void *arg)
 	const struct document_patch *d = c->d;
 	struct doc_row row;
 	int64_t pages = 0;
+	char today[11];
 	json_t *data;
 	int rc;
 
+	model_today(today);
 	if (!document_tx_visible(tx, c->p, c->id))
 		return store_tx_fail(tx, "id", "no document %lld", (long long)c->id), SK_ENOTFOUND;
 	rc = doc_tx_row(tx, c->id, &row);
@@ -741,8 +746,11 @@ static int update_fn(struct store_tx *tx, void *arg)
 		return store_tx_fail(tx, "originator", "originator: up to 200 bytes"), SK_EINVAL;
 	if (d->case_number && !doc_text_ok(d->case_number, 64, true))
 		return store_tx_fail(tx, "case_number", "case_number: up to 64 bytes"), SK_EINVAL;
-	if (d->document_date && !model_date_valid(d->document_date))
-		return store_tx_fail(tx, "document_date", "document_date: YYYY-MM-DD"), SK_EINVAL;
+	if (d->document_date && !model_date_not_future(d->document_date, today))
+		return store_tx_fail(tx, "document_date",
+		                     "document_date: YYYY-MM-DD, not in the future (today is %s)",
+		                     today),
+		       SK_EINVAL;
 	if (d->status && strcmp(d->status, "active") != 0 && strcmp(d->status, "closed") != 0)
 		return store_tx_fail(tx, "status", "status: active or closed"), SK_EINVAL;
 	if (d->system_id > 0 && strcmp(row.form, "electronic") != 0)

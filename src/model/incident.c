@@ -966,52 +966,62 @@ json_t *incident_list(struct model *m, const struct principal *p, const char *st
 	return json_pack("{s:o}", "incidents", arr);
 }
 
-/* A link with what the caller may see of its object. */
+/*
+ * A link with what the caller may see of its object. A document or copy the
+ * caller may not see (DOCUMENT_VISIBLE_SQL), or a medium above their
+ * clearance, is only its type, id and "visible": false: no designation,
+ * class or title, which would tell what the incident is about.
+ */
 static json_t *link_json(struct store_reader *r, const struct principal *p, const char *type,
                          int64_t id)
 {
-	static const char doc_sql[] = "SELECT designation, class, title, title_classified FROM "
-	                              "document WHERE id = ?1";
-	static const char copy_sql[] = "SELECT d.designation || ' ex ' || c.number, d.class, d.id "
-	                               "FROM copy c JOIN document "
-	                               "d ON d.id = c.document_id WHERE c.id = ?1";
+	static const char doc_sql[] = "SELECT designation, class, title, id FROM document WHERE "
+	                              "id = ?1";
+	static const char copy_sql[] = "SELECT d.designation || ' ex ' || c.number, d.class, NULL, "
+	                               "d.id FROM copy c JOIN document d ON d.id = c.document_id "
+	                               "WHERE c.id = ?1";
 	static const char medium_sql[] = "SELECT identifier, class FROM medium WHERE id = ?1";
 	static const char system_sql[] = "SELECT name, max_class FROM info_system WHERE id = ?1";
 	const char *sql = strcmp(type, "document") == 0 ? doc_sql
 	                  : strcmp(type, "copy") == 0   ? copy_sql
 	                  : strcmp(type, "medium") == 0 ? medium_sql
 	                                                : system_sql;
+	bool doc_bound = sql == doc_sql || sql == copy_sql, sees = true;
 	json_t *o = json_pack("{s:s, s:I}", "type", type, "id", (json_int_t)id);
 	struct store_q *q;
 
-	if (!o || store_reader_query(r, sql, &q))
+	if (!o)
+		return NULL;
+	if (doc_bound) {
+		int64_t did = id;
+
+		if (sql == copy_sql &&
+		    !store_reader_query(r, "SELECT document_id FROM copy WHERE id = ?1", &q)) {
+			store_q_bind_int(q, 1, id);
+			did = store_q_step(q) == SK_OK ? store_q_int(q, 0) : 0;
+			store_q_done(q);
+		}
+		sees = did > 0 && document_visible(r, p, did);
+		json_object_set_new(o, "visible", json_boolean(sees));
+		if (!sees)
+			return o;
+	}
+	if (store_reader_query(r, sql, &q))
 		return o;
 	store_q_bind_int(q, 1, id);
 	if (store_q_step(q) == SK_OK) {
-		json_object_set_new(o, "label", json_string(store_q_text(q, 0)));
-		json_object_set_new(o, "class", model_q_json_text(q, 1));
-		if (sql == doc_sql) {
-			int64_t did = id;
-			bool sees;
+		const char *cls = store_q_text(q, 1);
 
-			store_q_done(q);
-			sees = document_visible(r, p, did);
-			json_object_set_new(o, "visible", json_boolean(sees));
-			if (sees && store_reader_query(r, doc_sql, &q) == SK_OK) {
-				store_q_bind_int(q, 1, did);
-				if (store_q_step(q) == SK_OK)
-					json_object_set_new(o, "title",
-					                    json_string(store_q_text(q, 2)));
-			}
-		} else if (sql == copy_sql) {
-			int64_t did = store_q_int(q, 2);
-
-			json_object_set_new(o, "document_id", json_integer(did));
-			store_q_done(q);
-			json_object_set_new(o, "visible",
-			                    json_boolean(document_visible(r, p, did)));
-			q = NULL;
+		if (sql == medium_sql && document_class_rank(cls) > (int)(p ? p->clearance : 0)) {
+			json_object_set_new(o, "visible", json_false());
+		} else {
+			json_object_set_new(o, "label", json_string(store_q_text(q, 0)));
+			json_object_set_new(o, "class", model_q_json_text(q, 1));
 		}
+		if (sql == doc_sql)
+			json_object_set_new(o, "title", json_string(store_q_text(q, 2)));
+		if (sql == copy_sql)
+			json_object_set_new(o, "document_id", json_integer(store_q_int(q, 3)));
 	}
 	store_q_done(q);
 	return o;

@@ -95,10 +95,16 @@ int deviation_set_status(struct model *m, const struct principal *p, int64_t id,
  * deviations are read.
  */
 int deviation_sync(struct model *m, unsigned *resolved);
-/* {"deviations": [...]} (status filter or NULL; open_only: open and in_progress). */
-json_t *deviation_list(struct model *m, const char *status, bool open_only);
-/* {"deviation": {...}, "history": [...]}, or NULL. */
-json_t *deviation_get(struct model *m, int64_t id);
+/*
+ * {"deviations": [...]} (status filter or NULL; open_only: open and in_progress).
+ * A deviation made from a finding on a document, copy ... or medium that p may
+ * not see (ledger_view_refs_visible) comes with "hidden": true and without
+ * title, description and reference: a finding's message names the document.
+ */
+json_t *deviation_list(struct model *m, const struct principal *p, const char *status,
+                       bool open_only);
+/* {"deviation": {...}, "history": [...]}, or NULL; hidden as above, its history without data. */
+json_t *deviation_get(struct model *m, const struct principal *p, int64_t id);
 
 /*
  * Inside a writer command: appends deviation.created from data (title,

@@ -327,17 +327,6 @@ static size_t arena_put(struct io_import *imp, const char *s)
 	return off;
 }
 
-static bool has_control(const char *s)
-{
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch < 0x20 || ch == 0x7f)
-			return true;
-	}
-	return false;
-}
-
 /* A non-negative decimal integer of at most 9 digits. */
 static bool parse_uint(const char *s, int64_t *out)
 {
@@ -424,14 +413,19 @@ static bool text_col(struct io_import *imp, const struct io_csv *c, unsigned lin
 		return io_import_problem(imp, line, "", "out of memory"), false;
 	o->s[col] = off;
 	t = imp->arena.ptr + off;
+	/* A spreadsheet cell of spaces is an empty cell (the register refuses blank text). */
+	if (sk_text_blank(t, strlen(t)))
+		imp->arena.ptr[off] = '\0';
 	if (required && !*t)
 		return io_import_problem(imp, line, io_col_name(col), "required, but empty"), false;
 	if (strlen(t) > max)
 		return io_import_problem(imp, line, io_col_name(col), "at most %zu bytes", max),
 		       false;
-	if (has_control(t))
+	/* the register's own rule (model_text_ok), said here with the line */
+	if (!model_text_ok(t, 0))
 		return io_import_problem(imp, line, io_col_name(col),
-		                         "a line break or control character in the text"),
+		                         "a line break, control character or bidi override in the "
+		                         "text"),
 		       false;
 	return true;
 }
@@ -451,7 +445,8 @@ static bool date_col(struct io_import *imp, const struct io_csv *c, unsigned lin
 		return io_import_problem(imp, line, io_col_name(col),
 		                         "'%s' is not a date YYYY-MM-DD", t),
 		       false;
-	if (strcmp(t, imp->today) > 0)
+	/* the same rule as the API's (document_tx_create checks it again) */
+	if (!model_date_not_future(t, imp->today))
 		return io_import_problem(imp, line, io_col_name(col),
 		                         "%s is in the future (today is %s)", t, imp->today),
 		       false;
@@ -1306,20 +1301,34 @@ int io_import(struct model *m, const struct principal *p, const char *data, size
 
 /* ---- export (3 kap. 10 §) ---- */
 
+/*
+ * Would a spreadsheet evaluate the cell? OWASP's list (= + - @, tab, CR) and
+ * the same after leading white space: Excel and LibreOffice skip spaces (and
+ * line breaks, NBSP …) before a formula sign, so " =1+1" is a formula too.
+ */
+static bool csv_formula_like(const char *s)
+{
+	size_t len = strlen(s), i = sk_text_skip_space(s, len);
+
+	if (s[0] == '\t' || s[0] == '\r' || s[0] == '\n')
+		return true;
+	return i < len && (s[i] == '=' || s[i] == '+' || s[i] == '-' || s[i] == '@');
+}
+
 void io_csv_cell(struct buf *b, const char *s, char sep)
 {
-	bool quote = false;
+	bool quote = false, guard = csv_formula_like(s);
 
 	for (const char *t = s; *t; t++) {
 		if (*t == sep || *t == '"' || *t == '\n' || *t == '\r' || *t == ',' || *t == ';')
 			quote = true;
 	}
 	/* Formula injection (OWASP): a cell a spreadsheet would evaluate starts with '. */
-	if (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r')
+	if (guard)
 		quote = true;
 	if (quote)
 		buf_putc(b, '"');
-	if (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r')
+	if (guard)
 		buf_putc(b, '\'');
 	for (; *s; s++) {
 		if (*s == '"')
@@ -1636,14 +1645,32 @@ int io_export(struct model *m, const struct principal *p, enum io_format fmt,
 
 /* ---- the print view (JSON) ---- */
 
+/*
+ * One page of the print view: the documents (visible to the caller, after the
+ * cursor ?4, in designation order, at most ?5 of them) in a subquery, then
+ * their copies. A copy filter (?2 state, ?3 holder) keeps a document only with
+ * a matching copy, and only those copies, as the export does.
+ */
+#define REGISTER_COPY_FILTER(c)                                                                    \
+	"(?2 IS NULL OR " c ".state = ?2) AND (?3 = 0 OR " c ".holder_person_id = ?3)"
 #define REGISTER_SQL                                                                               \
 	"SELECT d.id, d.designation, d.title, d.title_classified, d.class, d.form, d.pages, "      \
 	"d.attachments, d.originator, d.case_number, d.document_date, d.registered_on, d.status, " \
 	"c.id, c.number, c.state, c.holder_person_id, hp.name, c.space_id, sp.name, "              \
 	"c.last_inventoried_on, (SELECT count(*) FROM copy k WHERE k.document_id = d.id) "         \
-	"FROM document d LEFT JOIN copy c ON c.document_id = d.id "                                \
-	"LEFT JOIN person hp ON hp.id = c.holder_person_id LEFT JOIN space sp ON sp.id = "         \
-	"c.space_id" IO_WHERE
+	"FROM (SELECT * FROM document d WHERE " DOCUMENT_VISIBLE_SQL(                              \
+	        "d") " AND (?1 IS NULL OR "                                                        \
+	             "d.class = ?1) AND (?4 IS NULL OR d.designation > ?4) AND ((?2 IS NULL AND "  \
+	             "?3 = 0) OR "                                                                 \
+	             "EXISTS (SELECT 1 FROM copy f WHERE f.document_id = d.id "                    \
+	             "AND " REGISTER_COPY_FILTER("f") ")) ORDER BY d.designation LIMIT ?5) d "     \
+	                                              "LEFT JOIN copy c ON c.document_id = d.id "  \
+	                                              "AND " REGISTER_COPY_FILTER(                 \
+	                                                      "c") " LEFT JOIN person hp ON "      \
+	                                                           "hp.id = c.holder_person_id "   \
+	                                                           "LEFT JOIN space sp ON sp.id "  \
+	                                                           "= c.space_id ORDER BY "        \
+	                                                           "d.designation, c.number"
 
 #define RECEIPT_SQL                                                                                \
 	"SELECT r.id, r.person_id, p.name, r.class, r.state, r.issued_at, r.signed_at, "           \
@@ -1706,33 +1733,56 @@ static json_t *copy_json(struct store_reader *r, struct store_q *q)
 	return o;
 }
 
-json_t *io_register(struct model *m, const struct principal *p, const struct io_export_filter *f)
+static void register_bind(struct store_q *q, const struct principal *p,
+                          const struct io_export_filter *f, const char *after, unsigned limit)
+{
+	if (f && f->cls)
+		store_q_bind_text(q, 1, f->cls);
+	else
+		store_q_bind_null(q, 1);
+	if (f && f->state)
+		store_q_bind_text(q, 2, f->state);
+	else
+		store_q_bind_null(q, 2);
+	store_q_bind_int(q, 3, f ? f->holder : 0);
+	if (after)
+		store_q_bind_text(q, 4, after);
+	else
+		store_q_bind_null(q, 4);
+	/* One more than the page: whether there is a next page, without a count. */
+	store_q_bind_int(q, 5, (int64_t)limit + 1);
+	document_visible_bind(q, p);
+}
+
+json_t *io_register(struct model *m, const struct principal *p, const struct io_export_filter *f,
+                    const char *after, unsigned limit)
 {
 	struct store_reader *r = model_reader(m);
-	json_t *docs = json_array(), *doc = NULL;
+	json_t *docs = json_array(), *doc = NULL, *out = NULL, *next = json_null();
 	struct store_q *q = NULL;
 	int64_t last = -1;
 	int rc;
 
-	if (!r || !docs || store_reader_begin(r)) {
-		json_decref(docs);
-		return NULL;
-	}
+	if (limit == 0)
+		limit = IO_REGISTER_LIMIT;
+	if (limit > IO_REGISTER_LIMIT_MAX)
+		limit = IO_REGISTER_LIMIT_MAX;
+	if (!r || !docs || store_reader_begin(r))
+		goto out_free;
 	rc = store_reader_query(r, REGISTER_SQL, &q);
-	if (!rc) {
-		if (f && f->cls)
-			store_q_bind_text(q, 1, f->cls);
-		else
-			store_q_bind_null(q, 1);
-		if (f && f->state)
-			store_q_bind_text(q, 2, f->state);
-		else
-			store_q_bind_null(q, 2);
-		store_q_bind_int(q, 3, f ? f->holder : 0);
-		document_visible_bind(q, p);
-	}
+	if (!rc)
+		register_bind(q, p, f, after, limit);
 	while (!rc && (rc = store_q_step(q)) == SK_OK) {
 		if (store_q_int(q, 0) != last) {
+			if (json_array_size(docs) == limit) {
+				/* the (limit+1)th document: there is a next page, after the last
+				 * one */
+				json_decref(next);
+				next = json_object_get(doc, "designation");
+				json_incref(next);
+				rc = SK_ENOTFOUND;
+				break;
+			}
 			doc = document_json(q, p);
 			if (!doc) {
 				rc = SK_ENOMEM;
@@ -1753,9 +1803,10 @@ json_t *io_register(struct model *m, const struct principal *p, const struct io_
 	}
 	store_q_done(q);
 	store_reader_end(r);
-	if (rc != SK_ENOTFOUND) {
-		json_decref(docs);
-		return NULL;
-	}
-	return docs;
+	if (rc == SK_ENOTFOUND)
+		out = json_pack("{s:O, s:O}", "documents", docs, "next", next);
+out_free:
+	json_decref(docs);
+	json_decref(next);
+	return out;
 }

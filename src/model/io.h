@@ -185,16 +185,29 @@ enum io_format { IO_CSV, IO_XLSX };
  * is one row): designation, class, number of copies, copy number,
  * recipient, signed for by, signed at, last inventoried, state and its date.
  * CSV: UTF-8 with BOM, ';'-separated, CRLF, cells starting with = + - @
- * (or tab/CR) prefixed with '. The export is a ledger entry "export.made"
- * (object export/N: format, rows, filters, sha256 of the bytes) appended
+ * (also after leading white space) or tab/CR/LF prefixed with '. The
+ * export is a ledger entry "export.made" (object export/N: format, rows,
+ * filters, sha256 of the bytes) appended
  * before the bytes are handed out. Returns SK_OK (*out owns the bytes),
  * SK_EPERM, SK_EIO (XLSX writer), or a store error.
  */
 int io_export(struct model *m, const struct principal *p, enum io_format fmt,
               const struct io_export_filter *f, struct buf *out, struct model_err *err);
 
-/* The register's print view as JSON: documents with copies and receipts, within visibility. */
-json_t *io_register(struct model *m, const struct principal *p, const struct io_export_filter *f);
+/*
+ * One page of the register's print view as JSON: {"documents": [...], "next":
+ * cursor or null}, documents with copies and receipts, within p's visibility
+ * (DOCUMENT_VISIBLE_SQL on every page), in designation order. The page holds
+ * the documents after the cursor `after` (NULL: from the start; the cursor is
+ * the last designation of the previous page) — a keyset, so a page costs the
+ * same wherever it is. limit 0 means IO_REGISTER_LIMIT; more than
+ * IO_REGISTER_LIMIT_MAX is cut to it. "next" is set when more documents
+ * follow. NULL on a store or memory error.
+ */
+#define IO_REGISTER_LIMIT     100
+#define IO_REGISTER_LIMIT_MAX 500
+json_t *io_register(struct model *m, const struct principal *p, const struct io_export_filter *f,
+                    const char *after, unsigned limit);
 
 /* Writes one CSV cell (quoted when needed, formula-guarded). Exposed for tests. */
 void io_csv_cell(struct buf *b, const char *s, char sep);

@@ -342,8 +342,10 @@ int model_session_create_tx(struct store_tx *tx, int64_t identity_id, bool beare
 {
 	uint8_t h[AUTH_HASH_LEN];
 	int64_t now = store_tx_now(tx);
+	char ua[SK_CLIENT_MAX + 1];
 	int rc;
 
+	sk_client_sanitize(client, ua); /* the client's own text: bounded, no controls */
 	rc = auth_token_new(AUTH_TOKEN_PREFIX_SESSION, out->token, sizeof(out->token));
 	if (!rc)
 		rc = auth_token_hash(out->token, h);
@@ -355,7 +357,7 @@ int model_session_create_tx(struct store_tx *tx, int64_t identity_id, bool beare
 	                  "expires_us, bearer, client) VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6) "
 	                  "RETURNING id",
 	                  "biiiit", (const void *)h, sizeof(h), identity_id, now, out->expires_us,
-	                  (int64_t)bearer, client ? client : "");
+	                  (int64_t)bearer, ua);
 	if (rc)
 		return rc;
 	out->identity_id = identity_id;

@@ -521,6 +521,37 @@ static int space_rights(struct store_tx *tx, const struct principal *p, const ch
 	return SK_OK;
 }
 
+/*
+ * The day of the decision (decided_on, when given): the decider — the caller —
+ * held the deciding role on that day too, as document decisions require
+ * (decision.c, decider()): a role granted later does not reach back.
+ */
+static int space_decided_on(struct store_tx *tx, const struct principal *p, const char *kind,
+                            int old_class, int new_class, const char *on)
+{
+	unsigned roles;
+
+	if (!on)
+		return SK_OK;
+	roles = model_tx_roles_of(tx, p->id, on);
+	if (p->token_id)
+		roles &= p->roles;
+	if (!(roles & (ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_CHIEF))))
+		return store_tx_fail(tx, "decided_on",
+		                     "5 kap. 8–10 §§: on %s you were neither säkerhetsskyddschef "
+		                     "nor head, so the decision cannot be yours",
+		                     on),
+		       SK_ERULE;
+	if (strcmp(kind, "container") == 0 && (old_class == CLEAR_KH || new_class == CLEAR_KH) &&
+	    !(roles & ROLE_BIT(ROLE_CHIEF)))
+		return store_tx_fail(tx, "decided_on",
+		                     "5 kap. 10 §: on %s you were not the head (högsta chef), who "
+		                     "approves a storage container for KH",
+		                     on),
+		       SK_ERULE;
+	return SK_OK;
+}
+
 static int space_create_fn(struct store_tx *tx, void *arg)
 {
 	struct space_cmd *c = arg;
@@ -528,6 +559,8 @@ static int space_create_fn(struct store_tx *tx, void *arg)
 	char today[11];
 	int rc = space_rights(tx, c->p, n->kind, 0, n->max_class);
 
+	if (!rc)
+		rc = space_decided_on(tx, c->p, n->kind, 0, n->max_class, n->decided_on);
 	if (rc)
 		return rc;
 	rc = store_tx_int(tx, &c->id, "SELECT coalesce(max(id), 0) + 1 FROM space", "");
@@ -629,7 +662,8 @@ static int space_update_fn(struct store_tx *tx, void *arg)
 
 	if ((rc = space_read(tx, c->id, kind, &class, status)))
 		return rc;
-	if ((rc = space_rights(tx, c->p, kind, class, n->max_class)))
+	if ((rc = space_rights(tx, c->p, kind, class, n->max_class)) ||
+	    (rc = space_decided_on(tx, c->p, kind, class, n->max_class, n->decided_on)))
 		return rc;
 	if (strcmp(status, "approved") != 0)
 		return store_tx_fail(tx, "id", "space %lld is withdrawn", (long long)c->id),

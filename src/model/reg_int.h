@@ -29,13 +29,25 @@ enum model_text_allow {
 };
 #define MODEL_TEXT_LINES (MODEL_TEXT_NL | MODEL_TEXT_CR | MODEL_TEXT_TAB)
 
-/* True when s (not NULL) has no control characters but those in allow (enum model_text_allow). */
+/*
+ * True when s (not NULL) is valid UTF-8 without forbidden code points
+ * (sk_cp_forbidden: C0 but those in allow, C1, bidi overrides and isolates;
+ * DEL unless allowed) and is either empty or not only white space. Every
+ * register's text goes through here, so the rule is the same for all fields.
+ */
 bool model_text_ok(const char *s, unsigned allow);
 /*
  * model_text_ok, and s is min..max bytes of valid UTF-8. NULL: true only
  * when min is 0.
  */
 bool model_text_valid(const char *s, size_t min, size_t max, unsigned allow);
+
+/*
+ * Is s a real day YYYY-MM-DD (model_date_valid) and not after today (a
+ * YYYY-MM-DD too)? The one rule for dates that record the past — a
+ * document's date, its registration — in the API and the import alike.
+ */
+bool model_date_not_future(const char *s, const char *today);
 
 /*
  * body[key] as text of min..max bytes with no control characters but those

@@ -27,19 +27,26 @@ int64_t model_json_int(const json_t *o, const char *key)
 
 bool model_text_ok(const char *s, unsigned allow)
 {
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0;
 
-		if (ch == 0x7f && !(allow & MODEL_TEXT_DEL))
+	while (i < len) {
+		uint32_t cp;
+		size_t n = sk_utf8_next(p + i, len - i, &cp);
+
+		if (n == 0)
 			return false;
-		if (ch >= 0x20)
+		i += n;
+		if (!sk_cp_forbidden(cp) && cp != 0x7f)
 			continue;
-		if (!((ch == '\n' && (allow & MODEL_TEXT_NL)) ||
-		      (ch == '\r' && (allow & MODEL_TEXT_CR)) ||
-		      (ch == '\t' && (allow & MODEL_TEXT_TAB))))
+		if (!((cp == '\n' && (allow & MODEL_TEXT_NL)) ||
+		      (cp == '\r' && (allow & MODEL_TEXT_CR)) ||
+		      (cp == '\t' && (allow & MODEL_TEXT_TAB)) ||
+		      (cp == 0x7f && (allow & MODEL_TEXT_DEL))))
 			return false;
 	}
-	return true;
+	/* Text is empty or says something: "   " as a name or reference is no value at all. */
+	return len == 0 || !sk_text_blank(s, len);
 }
 
 bool model_text_valid(const char *s, size_t min, size_t max, unsigned allow)
@@ -52,6 +59,11 @@ bool model_text_valid(const char *s, size_t min, size_t max, unsigned allow)
 	if (n < min || n > max || !sk_utf8_valid(s, n))
 		return false;
 	return model_text_ok(s, allow);
+}
+
+bool model_date_not_future(const char *s, const char *today)
+{
+	return s && today && model_date_valid(s) && strcmp(s, today) <= 0;
 }
 
 int model_tx_get_text(struct store_tx *tx, const json_t *body, const char *key, size_t min,

@@ -149,4 +149,30 @@ size_t sk_utf8_next(const unsigned char *s, size_t len, uint32_t *cp);
 /* Is s (len bytes) well-formed UTF-8 without overlongs or surrogates? */
 bool sk_utf8_valid(const char *s, size_t len);
 
+/* ---- text hygiene (text.c) ---- */
+
+/*
+ * Code points never stored in text: C0 controls (the callers allow '\n',
+ * '\r', '\t' where lines are meant), DEL, C1 (U+0080..U+009F), the bidi
+ * embeddings and overrides U+202A..U+202E and isolates U+2066..U+2069.
+ */
+bool sk_cp_forbidden(uint32_t cp);
+/* White space, ASCII and Unicode (NBSP, U+2000..U+200B, U+3000, BOM …). */
+bool sk_cp_space(uint32_t cp);
+/* Is s (len bytes) nothing but white space (sk_cp_space)? "" is blank. */
+bool sk_text_blank(const char *s, size_t len);
+/* The number of bytes of white space (sk_cp_space) s starts with. */
+size_t sk_text_skip_space(const char *s, size_t len);
+/*
+ * Copies untrusted one-line text (a User-Agent) into out: at most max bytes
+ * (and cap - 1), cut at a UTF-8 boundary, each forbidden code point
+ * (sk_cp_forbidden, including line breaks) as a space and each byte that is
+ * not UTF-8 as '?'. Always terminates out; returns its length.
+ */
+size_t sk_text_sanitize_line(const char *in, size_t in_len, size_t max, char *out, size_t cap);
+/* A session's client (User-Agent) is stored sanitised and at most this many bytes. */
+#define SK_CLIENT_MAX 256
+/* client (may be NULL) sanitised for storage into out: at most SK_CLIENT_MAX bytes. */
+void sk_client_sanitize(const char *client, char out[SK_CLIENT_MAX + 1]);
+
 #endif

@@ -556,6 +556,27 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     assert.equal(await pc.locator('main button').filter({ hasNotText: SV['lang.switch_to'] }).count(), 0, 'no buttons that change anything');
     await shot(pc, 'auditor-document');
 
+    // 13. her Säkerhetslogg: the H document's entries are listed, their details hidden
+    //     (need-to-know), and the proof of a hidden entry still checks out
+    const hDoc = (await apiCall(anna, 'GET', `/documents?q=IMP-${run}-2`)).documents[0];
+    assert.ok(hDoc && hDoc.id, 'the H document');
+    await nav(pc).getByRole('link', { name: SV['nav.log'], exact: true }).click();
+    await pc.locator('main h1', { hasText: SV['nav.log'] }).waitFor();
+    await pc.getByLabel(SV['log.object'], { exact: true }).fill(`document/${hDoc.id}`);
+    await pc.getByRole('button', { name: SV['log.filter'], exact: true }).click();
+    const hiddenRow = pc.locator('tr[data-kind="document.created"]');
+    await hiddenRow.locator('[data-redacted]', { hasText: SV['entry.redacted'] }).waitFor();
+    await hiddenRow.first().locator('th a').click();
+    await pc.locator('[data-redacted]', { hasText: SV['entry.redacted'] }).waitFor();
+    await pc.locator('code[data-leaf-hash]').waitFor();
+    await pc.locator('.checks li').first().waitFor();
+    assert.equal(await pc.locator('.checks .check-bad').count(), 0, 'the proof of a hidden entry checks out');
+    assert.equal(await pc.locator('main', { hasText: `IMP-${run}-2` }).count(), 0, 'no designation on the entry page');
+    assert.equal(await pc.locator('main', { hasText: 'Importerad analys' }).count(), 0, 'no title on the entry page');
+    assert.equal(await pc.locator('main details').count(), 0, 'no canonical bytes of a hidden entry');
+    assert.doesNotMatch(await pc.locator('main').innerText(), /\bnull\b|undefined/, 'no stray value on the page');
+    await shot(pc, 'auditor-log-hidden');
+
     assert.deepEqual(problems, [], 'console errors or page errors');
   } catch (e) {
     // what each browser showed when the step failed: a screenshot and the status line

@@ -204,6 +204,37 @@ checks "an auditor cleared for H exports the register without the KH document" \
 api GET "/api/v1/register?class=K" greta
 checks "GET /api/v1/register: documents with copies and receipts" \
 	'[ "$STATUS" = 200 ] && grep -q "\"designation\":\"2025-0102\"" "$T/resp" && grep -q "\"receipts\":\[{" "$T/resp" && ! grep -q "2025-0101" "$T/resp"'
+# the print view in keyset pages (issue 10, item 15): 500 documents a page, every
+# visible one exactly once, following next; greta (auditor, H) never sees KH-1
+walk_register() {
+	_after="" _n=0 : >"$T/walk"
+	while :; do
+		api GET "/api/v1/register?limit=500$_after" "$1"
+		[ "$STATUS" = 200 ] || { echo "status $STATUS" >>"$T/walk"; break; }
+		python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["documents"]) <= 500; [print(x["designation"]) for x in d["documents"]]' "$T/resp" >>"$T/walk"
+		_next=$(python3 -c 'import json,sys,urllib.parse as u; n=json.load(open(sys.argv[1]))["next"]; print(u.quote(n, safe="") if n else "")' "$T/resp")
+		[ -n "$_next" ] || break
+		_after="&after=$_next" _n=$((_n + 1))
+		[ "$_n" -lt 100 ] || break
+	done
+}
+walk_register greta
+sq "$I/skydd.db" "SELECT designation FROM document WHERE class <> 'KH' ORDER BY designation" >"$T/walk.want"
+checks "GET /api/v1/register?limit=500: greta walks every page, each H/K/BH document once, no KH" \
+	'[ "$_n" -gt 1 ] && cmp -s "$T/walk" "$T/walk.want"'
+api GET "/api/v1/register?limit=0" greta
+expect_api 400 '"field":"limit"' "register: limit 0: 400 naming limit"
+api GET "/api/v1/register?limit=501" greta
+expect_api 400 '"field":"limit"' "register: limit 501 (over the maximum 500): 400 naming limit"
+api GET "/api/v1/register?limit=x" greta
+expect_api 400 '"field":"limit"' "register: limit x: 400 naming limit"
+api GET "/api/v1/register?after=" greta
+expect_api 400 '"field":"after"' "register: an empty after: 400 naming after"
+api GET "/api/v1/register?after=$(printf '%065d' 0)" greta
+expect_api 400 '"field":"after"' "register: an after over 64 bytes: 400 naming after"
+api GET "/api/v1/register?after=%01x" greta
+expect_api 400 '"field":"after"' "register: a control character in after: 400 naming after"
+
 api GET "/api/v1/documents/export.csv?class=Q" rut
 expect_api 400 '"field":"class"' "an unknown class filter: 400 naming class"
 

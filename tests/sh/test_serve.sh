@@ -3,6 +3,8 @@
 # (plain http off loopback, a TLS key others can read, --user checks), the
 # privilege drop to an unprivileged user (checked from /proc), writes that
 # still work after it, and SIGTERM ending with a final signed checkpoint.
+# Also: slow clients (head and body deadlines, connection caps per address
+# and in all, on loopback) and the TLS 1.2 cipher suites offered.
 set -u
 . "$(dirname "$0")/lib.sh"
 need_prog curl openssl python3
@@ -16,7 +18,9 @@ free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0)
 
 # Bad options: exit 2, one line, nothing started.
 for bad in "--threads 0" "--threads 999" "--session-idle 5" "--session-max 10" \
-	"--password-min 3" "--listen 127.0.0.1" "--listen 1.2.3.4.5:80" "--bogus"; do
+	"--password-min 3" "--listen 127.0.0.1" "--listen 1.2.3.4.5:80" "--bogus" \
+	"--max-conns 2" "--max-conns-per-ip 0" "--header-timeout 0" "--body-timeout 9999" \
+	"--max-conns x"; do
 	# shellcheck disable=SC2086
 	run "$SKYDD" serve --data "$D" --listen 127.0.0.1:"$(free_port)" $bad
 	rc_one_line 2 && ok "serve $bad: exit 2 with one line" || { not_ok "serve $bad: exit 2 with one line"; show_output; }
@@ -46,6 +50,100 @@ expect_fail_msg 2 "readable by others" "a TLS key readable by others is refused"
 chmod 600 "$T/key.pem"
 run "$SKYDD" serve --data "$D" --listen 127.0.0.1:1 --tls-cert "$T/cert.pem"
 expect_fail_msg 2 "both --tls-cert and --tls-key" "a certificate without its key is refused"
+
+# wait_up URL PID: waits (10 s at most) until URL/healthz answers; false if not.
+wait_up() {
+	_i=0
+	until curl -skf "$1/healthz" >/dev/null 2>&1; do
+		_i=$((_i + 1))
+		if [ $_i -gt 100 ] || ! kill -0 "$2" 2>/dev/null; then
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# ---- TLS 1.2: AEAD with forward secrecy only; TLS 1.3 as it is ----
+# tls_try KEYTYPE CIPHER...: 'openssl s_client' handshakes (TLS 1.2 with
+# CIPHER, or TLS 1.3 for "tls1.3") against a server with a KEYTYPE certificate.
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
+	-keyout "$T/rsa.key" -out "$T/rsa.pem" >/dev/null 2>&1
+chmod 600 "$T/rsa.key"
+for kt in ec rsa; do
+	if [ "$kt" = ec ]; then cert=$T/cert.pem key=$T/key.pem; else cert=$T/rsa.pem key=$T/rsa.key; fi
+	P=$(free_port)
+	"$SKYDD" serve --data "$D" --listen "127.0.0.1:$P" --tls-cert "$cert" --tls-key "$key" 2>"$T/tls.err" &
+	TPID=$!
+	if ! wait_up "https://127.0.0.1:$P" "$TPID"; then
+		not_ok "the TLS server starts with a $kt certificate"
+		diag "$(cat "$T/tls.err")"
+		kill "$TPID" 2>/dev/null
+		continue
+	fi
+	if [ "$kt" = ec ]; then
+		refused="ECDHE-ECDSA-AES128-SHA ECDHE-ECDSA-AES256-SHA ECDHE-ECDSA-AES128-SHA256 ECDHE-ECDSA-AES128-CCM"
+		accepted="ECDHE-ECDSA-AES128-GCM-SHA256 ECDHE-ECDSA-AES256-GCM-SHA384 ECDHE-ECDSA-CHACHA20-POLY1305"
+	else
+		refused="ECDHE-RSA-AES128-SHA ECDHE-RSA-AES256-SHA AES128-SHA AES128-GCM-SHA256 AES256-GCM-SHA384"
+		accepted="ECDHE-RSA-AES128-GCM-SHA256 ECDHE-RSA-CHACHA20-POLY1305"
+	fi
+	for c in $refused; do
+		openssl s_client -connect "127.0.0.1:$P" -tls1_2 -cipher "$c" </dev/null >"$T/tls.out" 2>&1
+		rc=$?
+		check "TLS 1.2 with $c ($kt key): handshake refused" \
+			all '[ "$rc" -ne 0 ]' '! grep -q "Cipher is $c" "$T/tls.out"'
+	done
+	for c in $accepted; do
+		openssl s_client -connect "127.0.0.1:$P" -tls1_2 -cipher "$c" </dev/null >"$T/tls.out" 2>&1
+		rc=$?
+		check "TLS 1.2 with $c ($kt key): handshake accepted" \
+			all '[ "$rc" -eq 0 ]' 'grep -q "Cipher is $c" "$T/tls.out"'
+	done
+	openssl s_client -connect "127.0.0.1:$P" -tls1_3 </dev/null >"$T/tls.out" 2>&1
+	rc=$?
+	check "TLS 1.3 ($kt key): handshake accepted" all '[ "$rc" -eq 0 ]' 'grep -q "TLSv1.3" "$T/tls.out"'
+	kill -TERM "$TPID"
+	wait "$TPID"
+done
+
+# ---- slow clients: deadlines that trickling cannot reset, connection caps ----
+# 12 connections from 127.0.0.2 (cap 8 per address), then more from
+# 127.0.0.3... up to the cap of 24 in all, each trickling a header byte every
+# 0.3 s, and one trickling a body: /healthz from 127.0.0.1 answers at once
+# beside the first, waits for a slot when all 24 are taken, and gets one
+# when the 2 s head deadline closes the slow ones.
+P=$(free_port)
+"$SKYDD" serve --data "$D" --listen "127.0.0.1:$P" --max-conns 24 --max-conns-per-ip 8 \
+	--header-timeout 2 --body-timeout 2 2>"$T/slow.err" &
+SPID=$!
+if wait_up "http://127.0.0.1:$P" "$SPID"; then
+	python3 "$(dirname "$0")/../tools/slowheaders.py" "$P" 8 24 2 2 >"$T/slow.out" 2>&1
+	val() { awk -v k="$1" '$1 == k { print $2 }' "$T/slow.out"; }
+	v=$(val kept_per_ip)
+	check "8 of 12 trickling connections from one address are kept (--max-conns-per-ip 8): $v" [ "${v:-x}" = 8 ]
+	v=$(val healthz_ms)
+	check "beside them /healthz from another address answers at once ($v ms)" \
+		all '[ "${v:--1}" -ge 0 ]' '[ "$v" -lt 1000 ]'
+	v=$(val healthz_full_ms)
+	check "with all 24 connections taken /healthz waits for a slot, and gets one when the deadline frees it ($v ms)" \
+		all '[ "${v:--1}" -ge 300 ]' '[ "$v" -le 4500 ]'
+	v=$(val cut_max_ms)
+	check "connections trickling a head are closed by the 2 s head deadline (the longest after $v ms)" \
+		all '[ "${v:--1}" -ge 1800 ]' '[ "$v" -le 6500 ]'
+	v=$(val body_cut_ms)
+	check "a connection trickling a body is closed by the 2 s body deadline ($v ms)" \
+		all '[ "${v:--1}" -ge 1800 ]' '[ "$v" -le 6500 ]'
+	grep -q '^kept_per_ip' "$T/slow.out" || diag "$(head -c 600 "$T/slow.out")"
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$P/healthz")
+	check "afterwards /healthz answers 200 ($code)" [ "$code" = 200 ]
+else
+	not_ok "the server starts with --max-conns, --max-conns-per-ip, --header-timeout, --body-timeout"
+	diag "$(cat "$T/slow.err")"
+fi
+kill -TERM "$SPID" 2>/dev/null
+wait "$SPID"
+rc=$?
+check "SIGTERM after the slow clients: exit 0 ($rc)" [ "$rc" -eq 0 ]
 
 if [ "$(id -u)" -ne 0 ]; then
 	ok "privilege drop: skipped, not running as root"

@@ -2898,6 +2898,58 @@ static void test_openapi(void **state)
 	buf_release(&doc);
 }
 
+/*
+ * Issue 10 item 16: a YAML 1.1 parser (PyYAML, python3-yaml) reads the served
+ * document with every mapping key, every "required" entry and every parameter
+ * name as a string: an unquoted "on:" would be the boolean true.
+ */
+static void test_openapi_yaml11(void **state)
+{
+	static const char check[] =
+	        "import sys, yaml\n"
+	        "doc = yaml.safe_load(open(sys.argv[1], encoding='utf-8'))\n"
+	        "bad = []\n"
+	        "def walk(x, path):\n"
+	        "    if isinstance(x, dict):\n"
+	        "        for k, v in x.items():\n"
+	        "            if not isinstance(k, str): bad.append(path + ': key ' + repr(k))\n"
+	        "            if k in ('required', 'enum') and isinstance(v, list):\n"
+	        "                bad.extend(path + ': ' + repr(e) for e in v if not isinstance(e, "
+	        "str))\n"
+	        "            if k == 'parameters':\n"
+	        "                bad.extend(path + ': name ' + repr(p.get('name')) for p in v if "
+	        "not isinstance(p.get('name'), str))\n"
+	        "            walk(v, path + '/' + str(k))\n"
+	        "    elif isinstance(x, list):\n"
+	        "        for i, v in enumerate(x): walk(v, path + '[%d]' % i)\n"
+	        "walk(doc, '')\n"
+	        "assert 'on' in doc['paths']['/api/v1/media/{id}/lost']['post']['requestBody']"
+	        "['content']['application/json']['schema']['properties']\n"
+	        "if bad: sys.exit('not strings: ' + '; '.join(bad[:10]))\n";
+	char path[] = "/tmp/skydd-test-openapi-XXXXXX";
+	struct buf doc, sh;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	if (system("python3 -c 'import yaml' 2>/dev/null") != 0)
+		fail_msg("python3-yaml is missing (script/bootstrap installs it)");
+	buf_init(&doc, 4 << 20);
+	assert_int_equal(api_openapi(&doc), SK_OK);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(doc.ptr, 1, doc.len, f), doc.len);
+	fclose(f);
+	buf_release(&doc);
+	buf_init(&sh, 1 << 16);
+	buf_printf(&sh, "python3 - %s <<'EOF'\n%sEOF\n", path, check);
+	expect(system(sh.ptr) == 0, "a YAML 1.1 parser misreads openapi.yaml (see above)");
+	buf_release(&sh);
+	unlink(path);
+}
+
 /* 4 kap. 27 §: every use of a privileged right is a ledger entry; other access is not. */
 static void test_privileged_use(void **state)
 {
@@ -2989,6 +3041,63 @@ static void test_password_change(void **state)
 	assert_int_equal(me_roles(staff), ROLE_BIT(ROLE_STAFF));
 }
 
+/*
+ * Issue 10 item 16: the session's client (User-Agent) is stored bounded (256
+ * bytes, whole UTF-8 sequences) and without control characters, C1 or bidi
+ * overrides, however long or hostile the header.
+ */
+static void test_session_client(void **state)
+{
+	char header[4096], challenge[128], code[AUTH_TOTP_DIGITS + 1], *body;
+	const char *tok, *client = NULL;
+	struct user u;
+	struct rs r;
+	json_t *list, *s, *j;
+	int64_t sid;
+	size_t i, n;
+
+	(void)state;
+	n = (size_t)snprintf(header, sizeof(header),
+	                     "User-Agent: Mozilla/5.0 \xc2\x9b[2J \xe2\x80\xae"
+	                     "fdp.exe \xc3\xa5");
+	while (n + 3 < sizeof(header)) {
+		memcpy(header + n, "\xc3\xa5", 2); /* å, two bytes: a cut must not split it */
+		n += 2;
+	}
+	header[n] = '\0';
+	user_make(&u, "ua.client", ROLE_BIT(ROLE_STAFF));
+	login_password(u.name, PASSWORD, NULL, challenge, sizeof(challenge));
+	totp_next(&u, code);
+	j = json_pack("{s:s, s:s, s:b}", "challenge", challenge, "code", code, "bearer", 1);
+	body = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	http(&(struct rq){.path = "/api/v1/login/totp", .body = body, .header = header}, &r);
+	free(body);
+	expect(r.status == 200, "login: %ld %s", r.status, body_text(&r));
+	tok = json_string_value(json_object_get(r.json, "token"));
+	snprintf(u.main.token, sizeof(u.main.token), "%s", tok ? tok : "");
+	sid = json_integer_value(json_object_get(json_object_get(r.json, "session"), "id"));
+	rs_release(&r);
+	list = sessions_of(u.main.token, 0, &r);
+	json_array_foreach(list, i, s)
+	{
+		if (json_integer_value(json_object_get(s, "id")) == sid)
+			client = json_string_value(json_object_get(s, "client"));
+	}
+	expect(client != NULL, "the session's client is not listed: %s", body_text(&r));
+	n = strlen(client);
+	expect(n <= 256 && n >= 250 && sk_utf8_valid(client, n), "client of %zu bytes: %s", n,
+	       client);
+	expect(strncmp(client, "Mozilla/5.0  [2J  fdp.exe å", 28) == 0, "client: %.60s", client);
+	for (const char *c = client; *c; c++) {
+		expect((unsigned char)*c >= 0x20 && (unsigned char)*c != 0x7f,
+		       "a control character in the client: %s", client);
+		expect(strncmp(c, "\xc2\x9b", 2) != 0 && strncmp(c, "\xe2\x80\xae", 3) != 0,
+		       "C1 or U+202E in the client: %s", client);
+	}
+	rs_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -3002,9 +3111,11 @@ int main(void)
 	        cmocka_unit_test(test_tokens),
 	        cmocka_unit_test(test_privileged_use),
 	        cmocka_unit_test(test_password_change),
+	        cmocka_unit_test(test_session_client),
 	        cmocka_unit_test(test_ledger),
 	        cmocka_unit_test(test_headers),
 	        cmocka_unit_test(test_openapi),
+	        cmocka_unit_test(test_openapi_yaml11),
 	        cmocka_unit_test(test_login_enrol),
 	        cmocka_unit_test(test_login_failures),
 	};

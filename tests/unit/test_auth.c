@@ -124,6 +124,56 @@ static void test_policy(void **state)
 	assert_int_equal(strlen(why), sizeof(why) - 1);
 }
 
+/*
+ * Issue 10 item 14: what an outside audit got accepted. Common passwords with
+ * digits and symbols tacked on, keyboard rows, and a short user name inside the
+ * password are refused; good passwords (random ones, passphrases) still pass.
+ */
+static void test_policy_audit(void **state)
+{
+	static const char *const dictionary[] = {
+	        "Password1234!", "P@ssw0rd2026!!", "!!Welcome2026",
+	        "Sommar2026!#%", "Qwerty123456!",
+	};
+	static const char *const sequences[] = {
+	        "qwertyuiopasdfgh", "QWERTYUIOPÅasdfg", "1234567890qwer",
+	        "abcdefghijkl9!",   "zxcvbnmasdfghj",   "0987654321poiu",
+	};
+	static const char *const good[] = {
+	        "Kx9#mQ2!vLp7",         "correct horse battery staple",
+	        "tåg-Ylva-7-brus-mört", "Fyra glada grävlingar dansar",
+	        "x7#Qalice-R2m!",
+	};
+	enum auth_pw_reason r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(dictionary) / sizeof(dictionary[0]); i++) {
+		assert_int_equal(policy(dictionary[i], "alice", &r), SK_EINVAL);
+		assert_int_equal(r, AUTH_PW_DICTIONARY);
+	}
+	for (size_t i = 0; i < sizeof(sequences) / sizeof(sequences[0]); i++) {
+		/* cracklib calls some of them "too systematic": a dictionary reason. */
+		assert_int_equal(policy(sequences[i], "alice", &r), SK_EINVAL);
+		assert_true(r == AUTH_PW_WEAK || r == AUTH_PW_DICTIONARY);
+	}
+	/* A three-character user name, in any case or reversed. */
+	assert_int_equal(policy("x7#Qbob-R2m!vK", "bob", &r), SK_EINVAL);
+	assert_int_equal(r, AUTH_PW_CONTAINS_USER);
+	assert_int_equal(policy("x7#QBoB-R2m!vK", "bob", &r), SK_EINVAL);
+	assert_int_equal(r, AUTH_PW_CONTAINS_USER);
+	assert_int_equal(policy("x7#Qeva-R2m!vK", "ave", &r), SK_EINVAL);
+	assert_int_equal(r, AUTH_PW_CONTAINS_USER);
+	assert_int_equal(policy("x7#Qnils-R2m!vK", "nils", &r), SK_EINVAL);
+	assert_int_equal(r, AUTH_PW_CONTAINS_USER);
+	/* A two-character name is too common a pair of letters to refuse. */
+	assert_int_equal(policy("x7#Qjo-R2m!vKz", "jo", &r), SK_OK);
+	assert_int_equal(policy("x7#Qbob-R2m!vK", "eva", &r), SK_OK);
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(policy(good[i], "bob", &r), SK_OK);
+		assert_int_equal(r, AUTH_PW_OK);
+	}
+}
+
 static void test_policy_bad_input(void **state)
 {
 	enum auth_pw_reason r;
@@ -647,6 +697,7 @@ int main(void)
 	        cmocka_unit_test(test_password_bad_input),
 	        cmocka_unit_test(test_password_rehash_on_cost_change),
 	        cmocka_unit_test(test_policy),
+	        cmocka_unit_test(test_policy_audit),
 	        cmocka_unit_test(test_policy_bad_input),
 	        cmocka_unit_test(test_password_reuse),
 	        cmocka_unit_test(test_totp_rfc6238_vectors),

@@ -288,6 +288,30 @@ static void test_create_bad(void **state)
 	d = docn("K", "physical");
 	d.registered_on = "2999-01-01";
 	TRY(&reg, SK_EINVAL, "registered_on", NULL, "future registration");
+	/* issue 10 item 16: a future document date, as the import refuses it */
+	d = docn("K", "physical");
+	d.document_date = "9999-12-31";
+	TRY(&reg, SK_EINVAL, "document_date", NULL, "document dated 9999-12-31");
+	{
+		char tomorrow[11];
+
+		regfx_today_plus(1, tomorrow);
+		d.document_date = tomorrow;
+		TRY(&reg, SK_EINVAL, "document_date", NULL, "document dated tomorrow");
+	}
+	/* white space only, a bidi override, a C1 control: refused like an empty title */
+	d = docn("K", "physical");
+	d.title = " \t ";
+	TRY(&reg, SK_EINVAL, "title", NULL, "a blank title");
+	d.title = "Plan\xe2\x80\xae"
+	          "gnp.exe";
+	TRY(&reg, SK_EINVAL, "title", NULL, "U+202E in the title");
+	d.title = "Plan\xc2\x9b"
+	          "1m";
+	TRY(&reg, SK_EINVAL, "title", NULL, "U+009B in the title");
+	d = docn("K", "physical");
+	d.originator = "   ";
+	TRY(&reg, SK_EINVAL, "originator", NULL, "a blank originator");
 	d = docn("K", "electronic");
 	d.system_id = 0;
 	TRY(&reg, SK_ERULE, "system_id", "3 kap. 1 §", "electronic without system");
@@ -353,6 +377,10 @@ static void test_update_and_access(void **state)
 	bad.status = "gone";
 	refused(document_update(g_fx.model, &reg, doc, &bad, &err), &err, n, SK_EINVAL, "status",
 	        NULL, "bad status");
+	bad = none;
+	bad.document_date = "9999-12-31";
+	refused(document_update(g_fx.model, &reg, doc, &bad, &err), &err, n, SK_EINVAL,
+	        "document_date", NULL, "a future document date");
 	{
 		int64_t kh = mkdoc("KH", "physical", NULL, 0);
 
@@ -778,6 +806,9 @@ static void test_copy_states(void **state)
 	a.distributor_id = dist;
 	a.recipient = "";
 	refused(act(&reg, c3, &a, &err), &err, n, SK_EINVAL, "recipient", NULL, "no recipient");
+	a.recipient = "  \xc2\xa0 ";
+	refused(act(&reg, c3, &a, &err), &err, n, SK_EINVAL, "recipient", NULL,
+	        "a blank recipient");
 	a.recipient = "FMV, Stockholm";
 	assert_int_equal(act(&reg, c3, &a, &err), SK_OK);
 	expect_last("shipment.sent", doc);

@@ -151,16 +151,28 @@ static void test_columns(void **state)
 
 static void test_cell_guard(void **state)
 {
-	static const char *const cases[][2] = {{"plain", "plain"},
-	                                       {"=1+1", "\"'=1+1\""},
-	                                       {"+46", "\"'+46\""},
-	                                       {"-2", "\"'-2\""},
-	                                       {"@SUM(A1)", "\"'@SUM(A1)\""},
-	                                       {"a;b", "\"a;b\""},
-	                                       {"sa \"x\"", "\"sa \"\"x\"\"\""},
-	                                       {"a\nb", "\"a\nb\""},
-	                                       {"", ""},
-	                                       {"2026-01-01", "2026-01-01"}};
+	static const char *const cases[][2] = {
+	        {"plain", "plain"},
+	        {"=1+1", "\"'=1+1\""},
+	        {"+46", "\"'+46\""},
+	        {"-2", "\"'-2\""},
+	        {"@SUM(A1)", "\"'@SUM(A1)\""},
+	        {"a;b", "\"a;b\""},
+	        {"sa \"x\"", "\"sa \"\"x\"\"\""},
+	        {"a\nb", "\"a\nb\""},
+	        {"", ""},
+	        {"2026-01-01", "2026-01-01"},
+	        /* issue 10 item 16: white space first */
+	        {" =1+1", "\"' =1+1\""},
+	        {"  +46", "\"'  +46\""},
+	        {"\t-2", "\"'\t-2\""},
+	        {"\n@SUM(A1)", "\"'\n@SUM(A1)\""},
+	        {"\r\n=HYPERLINK(1)", "\"'\r\n=HYPERLINK(1)\""},
+	        {"\xc2\xa0=1", "\"'\xc2\xa0=1\""},         /* NBSP */
+	        {"\xe3\x80\x80-1", "\"'\xe3\x80\x80-1\""}, /* U+3000 */
+	        {"\n", "\"'\n\""},
+	        {" plain = text", " plain = text"},
+	        {"a -1", "a -1"}};
 	struct buf b;
 
 	(void)state;
@@ -275,6 +287,23 @@ static void test_parse_validation(void **state)
 	                   NULL);
 	has(p, "2/titel: a line break");
 	has(p, "4/klass: 'X' is not a class");
+
+	/* issue 10 item 16: a bidi override or a C1 control is refused with its line; a blank
+	 * required cell is empty; a blank optional cell is simply empty; a future date */
+	p = parse_problems("titel;klass;form;förvaring;upphov;datum\n"
+	                   "Plan\xe2\x80\xae"
+	                   "fdp.exe;K;fysisk;S;;\n"
+	                   "Plan\xc2\x9b"
+	                   "1;K;fysisk;S;;\n"
+	                   "  ;K;fysisk;S;;\n"
+	                   "Bra;K;fysisk;S;   ;\n"
+	                   "Sen;K;fysisk;S;;9999-12-31\n",
+	                   &rc, NULL);
+	has(p, "2/titel: a line break, control character or bidi override");
+	has(p, "3/titel: a line break, control character or bidi override");
+	has(p, "4/titel: required, but empty");
+	assert_null(strstr(p, "\n5/"));
+	has(p, "6/datum: 9999-12-31 is in the future");
 
 	/* encoding: the line is named */
 	p = parse_problems("titel;klass;form;förvaring\nok;K;fysisk;S\nfel\xe5;K;fysisk;S\n", &rc,
@@ -712,9 +741,9 @@ static void test_register_json(void **state)
 	bool seen = false;
 
 	(void)state;
-	r = io_register(g_fx.model, &reg, NULL);
+	r = io_register(g_fx.model, &reg, NULL, NULL, IO_REGISTER_LIMIT_MAX);
 	assert_non_null(r);
-	json_array_foreach(r, i, d)
+	json_array_foreach(json_object_get(r, "documents"), i, d)
 	{
 		if (strcmp(json_string_value(json_object_get(d, "designation")), "IMP-2") != 0)
 			continue;
@@ -732,8 +761,136 @@ static void test_register_json(void **state)
 	assert_true(seen);
 	json_decref(r);
 	/* the chief is on no list: nothing */
-	r = io_register(g_fx.model, &chief, NULL);
-	assert_int_equal(json_array_size(r), 0);
+	r = io_register(g_fx.model, &chief, NULL, NULL, 0);
+	assert_int_equal(json_array_size(json_object_get(r, "documents")), 0);
+	assert_true(json_is_null(json_object_get(r, "next")));
+	json_decref(r);
+}
+
+/* Does the set seen (designation -> true) hold exactly the designations sql selects (?1 = bind)? */
+static void expect_designations(json_t *seen, const char *sql, int64_t bind)
+{
+	struct store_q *q;
+	size_t n = 0;
+
+	assert_int_equal(store_reader_query(g_fx.rd, sql, &q), SK_OK);
+	store_q_bind_int(q, 1, bind);
+	while (store_q_step(q) == SK_OK) {
+		const char *d = store_q_text(q, 0);
+
+		if (!json_object_get(seen, d))
+			fail_msg("%s is visible but on no page", d);
+		n++;
+	}
+	store_q_done(q);
+	if (n != json_object_size(seen))
+		fail_msg("the pages hold %zu documents, %zu are visible", json_object_size(seen),
+		         n);
+}
+
+/* Walks every page of the print view; returns the designations seen (each once) and the pages. */
+static json_t *walk_register(const struct principal *p, const struct io_export_filter *f,
+                             unsigned limit, size_t *pages)
+{
+	json_t *seen = json_object(), *r, *d, *next;
+	char after[96] = "", prev[96] = "";
+	size_t i;
+
+	*pages = 0;
+	for (;;) {
+		r = io_register(g_fx.model, p, f, *pages ? after : NULL, limit);
+		assert_non_null(r);
+		assert_true(json_array_size(json_object_get(r, "documents")) <= limit);
+		json_array_foreach(json_object_get(r, "documents"), i, d)
+		{
+			const char *des = json_string_value(json_object_get(d, "designation"));
+
+			if (json_object_get(seen, des))
+				fail_msg("%s on two pages", des);
+			/* in designation order, across pages too */
+			if (prev[0] && strcmp(prev, des) >= 0)
+				fail_msg("%s after %s", des, prev);
+			json_object_set_new(seen, des, json_true());
+			snprintf(prev, sizeof(prev), "%s", des);
+		}
+		(*pages)++;
+		assert_true(*pages < 1000);
+		next = json_object_get(r, "next");
+		if (json_is_null(next)) {
+			json_decref(r);
+			return seen;
+		}
+		/* a next cursor only after a full page */
+		assert_int_equal(json_array_size(json_object_get(r, "documents")), limit);
+		snprintf(after, sizeof(after), "%s", json_string_value(next));
+		json_decref(r);
+	}
+}
+
+/* Issue 10 item 15: the print view comes in keyset pages, each within need-to-know. */
+static void test_register_pages(void **state)
+{
+	static const char more[] = "Beteckning;Titel;Klass;Form;Sidor;Exemplar;Förvaring;System\n"
+	                           "PG-1;Sida ett;BH;fysisk;1;1;Skåp 1;\n"
+	                           "PG-2;Sida två;K;fysisk;1;2;Skåp 1;\n"
+	                           "PG-3;Sida tre;H;fysisk;1;1;Skåp 1;\n"
+	                           "PG-4;Sida fyra;KH;fysisk;1;1;Kassaskåpet;\n"
+	                           "PG-5;Sida fem;KH;fysisk;1;1;Kassaskåpet;\n"
+	                           "PG-6;Sida sex;H;elektronisk;;0;;Ärendesystemet\n"
+	                           "PG-7;Sida sju;BH;fysisk;1;0;;\n";
+	struct io_export_filter issued = {.state = "issued"};
+	struct model_err err = {0};
+	json_t *rep = NULL, *seen, *r;
+	int64_t ids[2];
+	size_t pages;
+	int rc;
+
+	(void)state;
+	rc = import(&reg, more, false, &rep, &err);
+	if (rc)
+		fail_msg("import: %s (%s) %s", err.msg, err.field, json_dumps(rep, JSON_COMPACT));
+	json_decref(rep);
+	/* the chief is on the need-to-know list of one KH and one K document */
+	ids[0] = count("SELECT id FROM document WHERE designation = 'PG-4'");
+	ids[1] = count("SELECT id FROM document WHERE designation = 'PG-2'");
+	if (document_access_change(g_fx.model, &reg, ids[0], &p_chief, 1, false, &err) ||
+	    document_access_change(g_fx.model, &reg, ids[1], &p_chief, 1, false, &err))
+		fail_msg("access: %s (%s)", err.msg, err.field);
+
+	/* the registrar cleared KH: every document, over several pages */
+	seen = walk_register(&reg, NULL, 2, &pages);
+	assert_true(pages > 3);
+	expect_designations(seen, "SELECT designation FROM document WHERE ?1 = ?1", 0);
+	json_decref(seen);
+	/* an auditor cleared H: never a KH document, on any page */
+	seen = walk_register(&auditor_h, NULL, 3, &pages);
+	assert_true(pages > 2);
+	expect_designations(seen,
+	                    "SELECT designation FROM document WHERE class <> 'KH' AND ?1 = ?1", 0);
+	json_decref(seen);
+	/* the chief: exactly the two on her list, one per page */
+	seen = walk_register(&chief, NULL, 1, &pages);
+	expect_designations(seen,
+	                    "SELECT d.designation FROM document d JOIN document_access a ON "
+	                    "a.document_id = d.id JOIN person p ON p.id = a.person_id WHERE "
+	                    "p.identity_id = ?1",
+	                    chief.id);
+	assert_int_equal(json_object_size(seen), 2);
+	json_decref(seen);
+	/* a filter pages too: only documents with an issued copy */
+	seen = walk_register(&reg, &issued, 1, &pages);
+	expect_designations(seen,
+	                    "SELECT DISTINCT d.designation FROM document d JOIN copy c ON "
+	                    "c.document_id = d.id WHERE c.state = 'issued' AND ?1 = ?1",
+	                    0);
+	json_decref(seen);
+	/* the default page is bounded; a cursor past the end is an empty last page */
+	r = io_register(g_fx.model, &reg, NULL, NULL, 0);
+	assert_true(json_array_size(json_object_get(r, "documents")) <= IO_REGISTER_LIMIT);
+	json_decref(r);
+	r = io_register(g_fx.model, &reg, NULL, "\xef\xbf\xbf", 10);
+	assert_int_equal(json_array_size(json_object_get(r, "documents")), 0);
+	assert_true(json_is_null(json_object_get(r, "next")));
 	json_decref(r);
 }
 
@@ -917,8 +1074,9 @@ int main(void)
 	const struct CMUnitTest reg_tests[] = {
 	        cmocka_unit_test(test_import),        cmocka_unit_test(test_import_all_or_nothing),
 	        cmocka_unit_test(test_export_csv),    cmocka_unit_test(test_export_xlsx),
-	        cmocka_unit_test(test_register_json), cmocka_unit_test(test_export_states),
-	        cmocka_unit_test(test_import_more),   cmocka_unit_test(test_replay),
+	        cmocka_unit_test(test_register_json), cmocka_unit_test(test_register_pages),
+	        cmocka_unit_test(test_export_states), cmocka_unit_test(test_import_more),
+	        cmocka_unit_test(test_replay),
 	};
 	int fails = cmocka_run_group_tests_name("io: reader and validation", pure, NULL, NULL);
 

@@ -406,6 +406,92 @@ static void test_spaces(void **state)
 
 /* ---- systems and distributors ---- */
 
+/*
+ * Issue 10 item 16: required text that is only white space, C1 controls and
+ * bidi overrides/isolates are refused in every register's text (one rule,
+ * model_text_ok); a space's decided_on must fall in the decider's role.
+ */
+static void test_text_hygiene(void **state)
+{
+	static const char *const bad_names[] = {
+	        "   ",
+	        "\t \xc2\xa0",  /* tab and NBSP only */
+	        "\xe3\x80\x80", /* U+3000 only */
+	        "Eva\xe2\x80\xae"
+	        "Ek", /* U+202E RIGHT-TO-LEFT OVERRIDE */
+	        "Eva\xe2\x80\xaa"
+	        "Ek", /* U+202A */
+	        "Eva\xe2\x81\xa6"
+	        "Ek", /* U+2066 LEFT-TO-RIGHT ISOLATE */
+	        "Eva\xe2\x81\xa9"
+	        "Ek", /* U+2069 POP DIRECTIONAL ISOLATE */
+	        "Eva\xc2\x85"
+	        "Ek", /* U+0085 NEL (C1) */
+	        "Eva\xc2\x9b"
+	        "Ek", /* U+009B CSI (C1) */
+	        "Eva\xc2\x80"
+	        "Ek", /* U+0080 */
+	};
+	struct records_space blank_ref = {"container", "Skåp B", "", CLEAR_K, NULL, " \t "};
+	struct records_space bidi_loc = {"container",
+	                                 "Skåp C",
+	                                 "Rum\xe2\x80\xae"
+	                                 "1",
+	                                 CLEAR_K,
+	                                 NULL,
+	                                 "B-9"};
+	struct records_medium blank_mark = {"Y1", "usb", CLEAR_K, "  ", 0, 0, 0, 0};
+	struct records_person good = {"Åsa Öberg-Ünal",
+	                              "Enhet \xe2\x80\x8f"
+	                              "2",
+	                              0}; /* RLM is fine */
+	struct records_person blank_unit = {"Ulla Unit", "  ", 0};
+	int64_t box;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_names) / sizeof(bad_names[0]); i++) {
+		struct records_person n = {bad_names[i], NULL, 0};
+
+		EXPECT(records_person_create(g_fx.model, &reg, &n, NULL, err), SK_EINVAL, "name");
+	}
+	EXPECT(records_person_create(g_fx.model, &reg, &good, NULL, err), SK_OK, NULL);
+	/* optional text: empty is "none", but white space alone is refused as well */
+	EXPECT(records_person_create(g_fx.model, &reg, &blank_unit, NULL, err), SK_EINVAL, "unit");
+	EXPECT(records_space_create(g_fx.model, &ssc, &blank_ref, NULL, err), SK_EINVAL,
+	       "decision_ref");
+	EXPECT(records_space_create(g_fx.model, &ssc, &bidi_loc, NULL, err), SK_EINVAL, "location");
+	box = space_new(&ssc, "container", CLEAR_H);
+	blank_mark.space_id = box;
+	EXPECT(records_medium_create(g_fx.model, &reg, &blank_mark, NULL, err), SK_EINVAL,
+	       "marking");
+}
+
+static void test_space_decided_on(void **state)
+{
+	char yesterday[11], today[11];
+	struct records_space before = {"container", "Skåp före", "", CLEAR_K, NULL, "B-10"};
+	struct records_space on_day = {"container", "Skåp i dag", "", CLEAR_K, NULL, "B-11"};
+	struct records_space kh_before = {"container", "KH före", "", CLEAR_KH, NULL, "B-12"};
+	struct records_space change = {NULL, NULL, NULL, 0, NULL, "B-13"};
+	int64_t id = 0;
+
+	(void)state;
+	regfx_today_plus(-1, yesterday);
+	model_today(today);
+	/* the ssc's and the chief's grants start today: yesterday's decision was not theirs */
+	before.decided_on = yesterday;
+	EXPECT(records_space_create(g_fx.model, &ssc, &before, NULL, err), SK_ERULE, "decided_on");
+	kh_before.decided_on = yesterday;
+	EXPECT(records_space_create(g_fx.model, &chief, &kh_before, NULL, err), SK_ERULE,
+	       "decided_on");
+	on_day.decided_on = today;
+	EXPECT(records_space_create(g_fx.model, &ssc, &on_day, &id, err), SK_OK, NULL);
+	change.decided_on = yesterday;
+	EXPECT(records_space_update(g_fx.model, &ssc, id, &change, err), SK_ERULE, "decided_on");
+	change.decided_on = today;
+	EXPECT(records_space_update(g_fx.model, &ssc, id, &change, err), SK_OK, NULL);
+}
+
 static void test_systems_distributors(void **state)
 {
 	struct records_system s = {"Ärendesystem", CLEAR_K, "IS-1", NULL};
@@ -847,6 +933,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_persons),
 	        cmocka_unit_test(test_spaces),
+	        cmocka_unit_test(test_text_hygiene),
+	        cmocka_unit_test(test_space_decided_on),
 	        cmocka_unit_test(test_systems_distributors),
 	        cmocka_unit_test(test_media),
 	        cmocka_unit_test(test_token_traced),

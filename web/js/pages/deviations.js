@@ -49,7 +49,8 @@ async function load(ctx, listBox, findingsBox, handler) {
     listBox.replaceChildren(table(t('dev.list'), headers, list.map((d) => {
       const overdue = d.due_on && d.due_on < today && (d.status === 'open' || d.status === 'in_progress');
       return h('tr', { dataset: { deviation: String(d.id), status: d.status } },
-        h('th', { scope: 'row' }, `#${d.id} ${d.title}`),
+        // a deviation from a finding on a document the reader may not see comes without its text
+        h('th', { scope: 'row' }, `#${d.id} ${d.hidden ? t('dev.hidden') : d.title}`),
         h('td', {}, badge(t(`dev.status.${d.status}`), STATUS_BADGE[d.status]),
           d.resolved_by === 'rule' ? h('span', { class: 'dev-note' }, ` ${t('dev.resolved_by_rule')}`) : null),
         h('td', {}, d.responsible || badge(t('dev.no_responsible'), 'danger')),

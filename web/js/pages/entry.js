@@ -24,7 +24,7 @@ export function render(ctx) {
 }
 
 async function load(seq, body) {
-  let entry, canonical, names, cp, size;
+  let entry, canonical, names, cp, size, redacted;
   try {
     const [r, n, c, latest] = await Promise.all([
       api.get(`/ledger/${seq}`),
@@ -34,6 +34,7 @@ async function load(seq, body) {
     ]);
     entry = r.entry;
     canonical = r.canonical;
+    redacted = r.redacted === true || entry.redacted === true;
     names = n.names;
     cp = c;
     size = latest && Number.isSafeInteger(latest.size) ? latest.size : null;
@@ -56,11 +57,16 @@ async function load(seq, body) {
       [t('log.object'), objectCell(entry.object)],
     ]),
     h('h2', {}, t('entry.data')),
-    h('pre', { class: 'json', tabindex: '0', 'aria-label': t('entry.data') }, JSON.stringify(entry.data ?? {}, null, 2)),
-    h('details', {},
+    // need-to-know: an entry about what the reader may not see comes without data or bytes
+    redacted
+      ? h('div', { class: 'alert alert-warn', dataset: { redacted: '' } },
+        h('p', { class: 'strong' }, t('entry.redacted')),
+        h('p', {}, t('entry.redacted_hint')))
+      : h('pre', { class: 'json', tabindex: '0', 'aria-label': t('entry.data') }, JSON.stringify(entry.data ?? {}, null, 2)),
+    ...(redacted ? [] : [h('details', {},
       h('summary', {}, t('entry.canonical')),
       h('p', { class: 'hint' }, t('entry.canonical_hint')),
-      h('pre', { class: 'json', tabindex: '0' }, canonical || '')),
+      h('pre', { class: 'json', tabindex: '0' }, canonical || ''))]),
     h('h2', {}, t('entry.proof')),
     h('p', {}, t('entry.proof_intro')),
     proofBox);

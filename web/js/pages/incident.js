@@ -54,7 +54,9 @@ async function load(ctx, id, box) {
     ]),
     h('h3', {}, t('inc.links')),
     x.links.length ? h('ul', { class: 'inc-links' }, x.links.map((l) => h('li', { dataset: { type: l.type, id: String(l.id) } },
-      `${t(`inc.link.${l.type}`)} ${l.label || `#${l.id}`}`,
+      // a document or copy the reader may not see comes without designation or class
+      l.visible === false && !l.label ? `${t(`inc.link.${l.type}`)}: ${t('inc.link.hidden')}`
+        : `${t(`inc.link.${l.type}`)} ${l.label || `#${l.id}`}`,
       l.title ? ` — ${l.title}` : '',
       l.type === 'document' && l.visible ? [' ', h('a', { href: `#/handlingar/${l.id}` }, t('inc.open'))] : null)))
       : h('p', { class: 'empty' }, t('inc.links.none')),

@@ -88,10 +88,13 @@ async function loadLost(ctx, box, incidents) {
     button.addEventListener('click', () => busy(button, async () => {
       hideError(err);
       try {
+        // The incident's title and description are read by everyone who reads incidents, not
+        // only those who may see the document: no designation or note of the lost item there
+        // (the linked copy shows them to those who may).
         const r = await api.post('/incidents', {
-          title: t('inc.lost.title', { label }),
+          title: t('inc.lost.title', { id: c.id }),
           occurred_on: (c.opened_at || todayISO()).slice(0, 10),
-          description: c.note || '',
+          description: '',
           lost_case_id: c.id,
         });
         ctx.announceNext(t('inc.created', { id: r.incident.id }));

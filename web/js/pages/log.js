@@ -173,7 +173,8 @@ function row(ctx, e, names) {
     h('th', { scope: 'row' }, h('a', { href, 'aria-label': t('log.open_entry', { seq: e.seq }) }, String(e.seq))),
     h('td', { class: 'nowrap' }, h('time', { datetime: e.time }, fmtTime(e.time))),
     h('td', {}, actorName(e.actor, names)),
-    h('td', {}, h('span', { class: 'mono kind' }, e.kind), desc ? h('span', { class: 'sub' }, desc) : null),
+    h('td', {}, h('span', { class: 'mono kind' }, e.kind), desc ? h('span', { class: 'sub' }, desc) : null,
+      e.redacted ? h('span', { class: 'sub', dataset: { redacted: '' } }, t('entry.redacted')) : null),
     h('td', {}, objectCell(e.object)));
   tr.addEventListener('click', (ev) => {
     if (ev.target.closest('a')) return;

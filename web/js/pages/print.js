@@ -20,31 +20,50 @@ function stamp(when) {
   return h('p', { class: 'print-stamp' }, t('reg.print.generated', { time: fmtTime(when || new Date().toISOString()) }));
 }
 
+// GET /register comes in pages (at most 500 documents, in designation order): follow "next"
+// until it is null, appending each page, so that a register of any size prints whole.
+const REGISTER_PAGE = 500;
+
 function registerPrint(ctx) {
   ctx.setTitle(t('reg.print.register_title'));
   const body = h('div', {}, loading());
+  const button = printButton();
+  button.disabled = true;
   const section = h('section', { class: 'page print-page' },
     h('p', { class: 'crumbs print-hide' }, h('a', { href: '#/handlingar' }, t('reg.nav.documents'))),
     pageHeading(t('reg.print.register_title')),
     h('p', { class: 'print-hide' }, t('reg.print.register_intro')),
-    h('div', { class: 'actions print-hide' }, printButton()),
+    h('div', { class: 'actions print-hide' }, button),
     body);
   (async () => {
-    let r;
-    try {
-      r = await api.get('/register');
-    } catch (e) {
-      fill(body, loadError(e));
-      return;
-    }
-    const docs = items(r, 'documents', 'register', 'items');
-    if (!docs.length) {
-      fill(body, stamp(r.generated_at), h('p', { class: 'empty' }, t('reg.docs.empty')));
-      return;
-    }
-    fill(body, stamp(r.generated_at),
-      r.organisation ? h('p', { class: 'strong' }, r.organisation) : null,
-      ...docs.map((d) => registerEntry(d)));
+    const status = h('p', { class: 'hint print-hide', role: 'status' });
+    let after = null;
+    let shown = 0;
+    do {
+      let r;
+      try {
+        r = await api.get(`/register?limit=${REGISTER_PAGE}${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+      } catch (e) {
+        if (shown) status.replaceWith(loadError(e)); else fill(body, loadError(e));
+        return;
+      }
+      const docs = items(r, 'documents', 'register', 'items');
+      if (after === null) {
+        if (!docs.length) {
+          fill(body, stamp(r.generated_at), h('p', { class: 'empty' }, t('reg.docs.empty')));
+          button.disabled = false;
+          return;
+        }
+        fill(body, stamp(r.generated_at),
+          r.organisation ? h('p', { class: 'strong' }, r.organisation) : null, status);
+      }
+      status.before(...docs.map((d) => registerEntry(d)));
+      shown += docs.length;
+      after = r.next || null;
+      status.textContent = after ? t('reg.print.loading_more', { count: String(shown) }) : '';
+    } while (after);
+    status.remove();
+    button.disabled = false;
   })();
   return section;
 }

@@ -1,0 +1,45 @@
+/*
+ * What a reader may see of the Säkerhetslogg: need-to-know applied to ledger
+ * entries as they leave the server (the API's list and single entry, and
+ * through them the web UI). One table says, per object type, who reads such
+ * objects at all and what an entry concerns (a document, a copy, a medium, an
+ * incident's links ...); one batch of queries per page decides. See
+ * docs/internals/ledger-read.md.
+ */
+#ifndef SKYDD_MODEL_LEDGER_VIEW_H
+#define SKYDD_MODEL_LEDGER_VIEW_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "model/model.h"
+#include "store/store.h"
+
+/*
+ * Redacts a page of decoded entries (a JSON array of entry objects, each as
+ * the ledger holds it) for p, in place: an entry about something p may not
+ * see loses "data" and gains "redacted": true; seq, time, actor, kind and
+ * object stay. hidden (NULL, or one bool per entry) says which were
+ * redacted. Reads through r (inside or outside a snapshot).
+ * Returns SK_OK, or a store error: then every entry is redacted (fail
+ * closed) and hidden says so too.
+ */
+int ledger_view_redact(struct store_reader *r, const struct principal *p, json_t *entries,
+                       bool *hidden);
+
+/* One entry (as above); true when it was redacted. */
+bool ledger_view_redact_one(struct store_reader *r, const struct principal *p, json_t *entry);
+
+/*
+ * Which of refs (a JSON array of objects "type/id") p may see, in one
+ * statement: a document, copy, receipt, shipment, decision or disclosure by
+ * its document (DOCUMENT_VISIBLE_SQL), a medium by its class; any other type
+ * (an incident, a space ...) guards nothing here. visible[i] is for refs[i]; a
+ * NULL or malformed ref is visible only if it names no guarded type. Returns
+ * SK_OK, or a store error (then every visible[i] is false).
+ */
+int ledger_view_refs_visible(struct store_reader *r, const struct principal *p, const json_t *refs,
+                             bool *visible);
+
+#endif
