@@ -58,6 +58,12 @@ struct cli_first {
 };
 int cli_first_identity(const char *dir, const char *user, const char *name, int clearance,
                        struct cli_first *out);
+/*
+ * skydd init --admin: a second identity (clearance none) with a 12-month admin
+ * grant, both decided by the system, so that creating accounts and deciding
+ * their rights are two people's work from the start (4 kap. 8 §).
+ */
+int cli_first_admin(const char *dir, const char *user, const char *name, struct cli_first *out);
 
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);

@@ -48,6 +48,8 @@ static const struct demo_user users[] = {
         {"david", "David Ek", CLEAR_KH, ROLE_CHIEF, true},
         {"bertil", "Bertil Sjöberg", CLEAR_H, ROLE_REGISTRAR, true},
         {"cecilia", "Cecilia Holm", CLEAR_K, ROLE_AUDITOR, true},
+        /* the systemadministratör: creates accounts whose rights Anna decides (4 kap. 8 §) */
+        {"frans", "Frans Berg", CLEAR_NONE, ROLE_ADMIN, true},
         {"eva", "Eva Nilsson", CLEAR_K, ROLE_STAFF, false},
 };
 
@@ -168,11 +170,15 @@ static int setup(const char *dir, FILE *logins, bool sample)
 
 		if (i > 0) {
 			struct model_new_identity ni = {u->username, u->name, u->clearance};
-			/* Anna, the SSC, decides the demo grants: they read like real ones. */
+			/*
+			 * The system creates the demo's accounts, as init does the first
+			 * one; Anna, the SSC, decides their grants: they read like real
+			 * ones, and the creator is never the decider (4 kap. 8 §).
+			 */
 			struct model_new_grant g = {0, u->role, "Demo: beslut SSC 2026-01", today,
 			                            u->role == ROLE_CHIEF ? NULL : until};
 
-			rc = model_identity_create(m, first.id, &ni, &id, otp, sizeof(otp), &err);
+			rc = model_identity_create(m, 0, &ni, &id, otp, sizeof(otp), &err);
 			g.identity_id = id;
 			if (!rc)
 				rc = model_grant_create(m, first.id, &g, &gid, &err);
@@ -191,6 +197,9 @@ static int setup(const char *dir, FILE *logins, bool sample)
 			break;
 		case ROLE_AUDITOR:
 			ids.auditor = id;
+			break;
+		case ROLE_ADMIN:
+			/* no part in the sample register: an admin sees nothing classified */
 			break;
 		default:
 			ids.staff = id;

@@ -20,6 +20,7 @@ static const char grant_usage[] =
         "'skydd login'). Roles: chief, ssc, registrar, admin (privileged), staff,\n"
         "auditor. A privileged grant needs --until at most 12 months after --from,\n"
         "is decided by the ssc, never for oneself, and is reviewed at least yearly.\n"
+        "Nobody grants a role to an account they created (4 kap. 8 §).\n"
         "Dates are YYYY-MM-DD (UTC). Every command also takes --url URL, --cacert\n"
         "FILE and --insecure (see 'skydd login --help').\n";
 
@@ -33,9 +34,11 @@ static const char list_usage[] =
 static const char create_usage[] =
         "usage: skydd grant create --identity ID --role ROLE --decision REF --from DATE\n"
         "                          [--until DATE] [--json]\n\n"
-        "Grants a role: ssc and chief by the chief or the ssc; admin (privileged) by\n"
-        "the ssc with --until at most 12 months after --from; other roles by the ssc\n"
-        "or an admin. Nobody grants a role to themselves.\n\n"
+        "Grants a role: ssc and chief by the chief or the ssc; registrar, auditor and\n"
+        "admin (privileged, --until at most 12 months after --from) by the ssc (the\n"
+        "chief only when there is no ssc); staff also by an admin. Any role of an ssc\n"
+        "or the chief by the chief or another ssc. Nobody grants a role to themselves\n"
+        "or to an account they created (its creator had its one-time password).\n\n"
         "  --identity ID    who receives the role\n"
         "  --role ROLE      chief, ssc, registrar, admin, staff or auditor\n"
         "  --decision REF   the decision's reference, e.g. SSC-2026-014\n"

@@ -13,11 +13,12 @@ static const char user_usage[] =
         "       skydd user update ID [--name TEXT] [--clearance C] [--status active|disabled]\n"
         "                            [--json]\n\n"
         "Identities (4 kap. 7 § PMFS 2022:1) on the server of the session (see 'skydd\n"
-        "login'). Clearance (säkerhetsskyddsklass) is none, BH, K, H or KH; only the\n"
-        "ssc may change it. 'create' prints the new account's one-time password once;\n"
-        "its first login sets a new password and enrols TOTP. Usernames are never\n"
-        "reused, not even after an account is disabled. Every command also takes\n"
-        "--url URL, --cacert FILE and --insecure (see 'skydd login --help').\n";
+        "login'). Clearance (säkerhetsskyddsklass) is none, BH, K, H or KH; the ssc\n"
+        "decides it, never for her own account nor for one she created (the head or\n"
+        "another ssc decides the ssc's). 'create' prints the new account's one-time\n"
+        "password once; its first login sets a new password and enrols TOTP. Usernames\n"
+        "are never reused, not even after an account is disabled. Every command also\n"
+        "takes --url URL, --cacert FILE and --insecure (see 'skydd login --help').\n";
 
 static const char list_usage[] = "usage: skydd user list [--json]\n\n"
                                  "Lists every identity with its clearance, status and roles.\n\n"
@@ -29,17 +30,23 @@ static const char show_usage[] = "usage: skydd user show ID [--json]\n\n"
 
 static const char create_usage[] =
         "usage: skydd user create --username NAME --name TEXT --clearance C [--json]\n\n"
-        "Creates an identity (admin or ssc) and prints its one-time password once.\n\n"
+        "Creates an identity (admin or ssc) and prints its one-time password once.\n"
+        "Whoever creates an account never decides its clearance or roles (4 kap. 8 §):\n"
+        "create it with --clearance none; the ssc sets the clearance afterwards.\n\n"
         "  --username NAME  3..64 of a-z 0-9 . _ -, starting with a letter; never reused\n"
         "  --name TEXT      the person's name\n"
-        "  --clearance C    none, BH, K, H or KH\n"
+        "  --clearance C    none (only the system creates an account with a clearance)\n"
         "  --json           print the API's JSON (with one_time_password)\n" CLIENT_OPTS_HELP;
 
 static const char update_usage[] =
         "usage: skydd user update ID [--name TEXT] [--clearance C] [--status active|disabled]\n"
         "                            [--json]\n\n"
-        "Changes an identity's name or status (admin, ssc) or clearance (ssc only).\n"
-        "A disabled account cannot log in; its username stays taken.\n\n"
+        "Changes an identity's name (admin, ssc), status or clearance. The clearance is\n"
+        "the ssc's decision; the ssc's or the head's account is decided by the head or\n"
+        "another ssc; nobody decides about their own account or, except disabling it,\n"
+        "one they created. An admin disables accounts and re-activates those with no\n"
+        "clearance and no role but staff. A disabled account cannot log in (nor its\n"
+        "service tokens work); its username stays taken.\n\n"
         "  --name TEXT      the person's name\n"
         "  --clearance C    none, BH, K, H or KH\n"
         "  --status S       active or disabled\n"

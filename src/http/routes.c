@@ -45,13 +45,14 @@ static const struct api_field f_password[] = {
 static const struct api_field f_identity_new[] = {
         {"username", API_STRING, true, 3, 64, "[a-z][a-z0-9._-]*, never reused", NULL},
         {"display_name", API_STRING, true, 1, 128, "the person's name", NULL},
-        {"clearance", API_CLEARANCE, true, 0, 0, "highest säkerhetsskyddsklass: none BH K H KH",
-         NULL},
+        {"clearance", API_CLEARANCE, true, 0, 0,
+         "none: the ssc decides it afterwards, never the creator (4 kap. 8 §)", NULL},
         END};
 
 static const struct api_field f_identity_patch[] = {
         {"display_name", API_STRING, false, 1, 128, "the person's name", NULL},
-        {"clearance", API_CLEARANCE, false, 0, 0, "decided by the ssc", NULL},
+        {"clearance", API_CLEARANCE, false, 0, 0,
+         "none BH K H KH, decided by the ssc (the ssc's own: chief or another ssc)", NULL},
         {"status", API_STRING, false, 6, 8, "active or disabled", NULL},
         END};
 
@@ -113,8 +114,8 @@ static const struct api_route core_routes[] = {
          api_h_identity_create, "create an identity"},
         {"GET", "/api/v1/identities/{id}", SECURITY, 0, NULL, f_none, api_h_identity_get,
          "one identity"},
-        {"PATCH", "/api/v1/identities/{id}", R(ADMIN) | R(SSC), 0, f_identity_patch, f_none,
-         api_h_identity_update, "change name, clearance (ssc) or status"},
+        {"PATCH", "/api/v1/identities/{id}", R(ADMIN) | R(SSC) | R(CHIEF), 0, f_identity_patch,
+         f_none, api_h_identity_update, "change name, clearance (ssc) or status"},
         {"GET", "/api/v1/grants", SECURITY, 0, NULL, q_identity, api_h_grants, "list grants"},
         {"POST", "/api/v1/grants", R(ADMIN) | R(SSC) | R(CHIEF), 0, f_grant_new, f_none,
          api_h_grant_create, "grant a role (4 kap. 8 §)"},

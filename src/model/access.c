@@ -123,6 +123,104 @@ bool model_tx_someone_has(struct store_tx *tx, enum role r, const char *today)
 	return yes;
 }
 
+/* ---- separation of duties (docs/internals/auth.md, "Who decides what") ---- */
+
+#define ROLES_TOP (ROLE_BIT(ROLE_CHIEF) | ROLE_BIT(ROLE_SSC))
+
+/* The identity that created id (0 = the system, or no such identity). */
+static int64_t creator_of(struct store_tx *tx, int64_t id)
+{
+	int64_t by = 0;
+
+	if (store_tx_int(tx, &by, "SELECT created_by FROM identity WHERE id = ?1", "i", id))
+		return 0;
+	return by;
+}
+
+/* Has id a clearance above none? */
+static bool cleared(struct store_tx *tx, int64_t id)
+{
+	int64_t yes = 1;
+
+	if (store_tx_int(tx, &yes, "SELECT clearance != 'none' FROM identity WHERE id = ?1", "i",
+	                 id))
+		return true; /* unknown: the stricter answer */
+	return yes != 0;
+}
+
+static int refuse(struct model_sod *out, const char *reason, const char *why)
+{
+	out->reason = reason;
+	out->why = why;
+	return SK_ERULE;
+}
+
+/* The ssc decides; the head only when no active identity holds ssc (2 kap. 20 §). */
+static bool ssc_or_stand_in(struct store_tx *tx, unsigned roles, const char *today)
+{
+	return (roles & ROLE_BIT(ROLE_SSC)) ||
+	       ((roles & ROLE_BIT(ROLE_CHIEF)) && !model_tx_someone_has(tx, ROLE_SSC, today));
+}
+
+int model_tx_sod(struct store_tx *tx, int64_t actor, int64_t subject, enum model_sod_act act,
+                 enum role role, const char *today, struct model_sod *out)
+{
+	unsigned mine, theirs;
+
+	out->reason = NULL;
+	out->why = NULL;
+	if (actor == 0)
+		return SK_OK; /* the system: skydd init and the demo set-up */
+	if (actor == subject)
+		return refuse(out, "self", "4 kap. 8 §: nobody decides about their own account");
+	/*
+	 * The creator received the account's one-time password: she could hold it.
+	 * Giving it clearance, a role or its access back is therefore someone else's
+	 * decision, and so is any decision of an account about the one who made it.
+	 */
+	if (act != SOD_DISABLE && creator_of(tx, subject) == actor)
+		return refuse(out, "creator",
+		              "4 kap. 8 §: whoever created an account does not also decide its "
+		              "clearance, roles or re-activation: another person decides");
+	if (act != SOD_DISABLE && creator_of(tx, actor) == subject)
+		return refuse(out, "creator_of_actor",
+		              "4 kap. 8 §: nobody decides about the account that created theirs");
+	mine = model_tx_roles_of(tx, actor, today);
+	theirs = model_tx_roles_of(tx, subject, today);
+	/* The ssc's and the head's own accounts: the head or another ssc. */
+	if ((theirs & ROLES_TOP) || (act == SOD_GRANT && (ROLE_BIT(role) & ROLES_TOP))) {
+		if (mine & ROLES_TOP)
+			return SK_OK;
+		return refuse(out, "top_account",
+		              "4 kap. 8 §: the accounts of the säkerhetsskyddschef and the head "
+		              "are decided by the head or another säkerhetsskyddschef");
+	}
+	switch (act) {
+	case SOD_GRANT:
+		if (role == ROLE_STAFF && (mine & (ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_ADMIN))))
+			return SK_OK;
+		break;
+	case SOD_DISABLE:
+		if (mine & (ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_ADMIN)))
+			return SK_OK;
+		break;
+	case SOD_ENABLE:
+		/* Re-activating an account that opens nothing classified is technical. */
+		if (!(theirs & ~ROLE_BIT(ROLE_STAFF)) && !cleared(tx, subject) &&
+		    (mine & (ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_ADMIN))))
+			return SK_OK;
+		break;
+	case SOD_CLEARANCE:
+		break;
+	}
+	if (ssc_or_stand_in(tx, mine, today))
+		return SK_OK;
+	return refuse(out, "ssc_decides",
+	              "4 kap. 8 §: clearance, privileged rights and every role that opens "
+	              "classified information are decided by the säkerhetsskyddschef (the head "
+	              "only when there is none, 2 kap. 20 §)");
+}
+
 int model_submit(struct model *m, store_cmd_fn fn, void *arg, struct model_err *err)
 {
 	struct store_cmd c;

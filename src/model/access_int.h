@@ -72,6 +72,21 @@ int model_tx_log(struct store_tx *tx, int64_t actor, const char *kind, const cha
 /* Records a password hash in the history and keeps only the last AUTH_PW_HISTORY. */
 int model_tx_history_add(struct store_tx *tx, int64_t id, const char *hash, const char *when);
 
+/*
+ * Separation of duties: may actor decide act (about role, for SOD_GRANT) about
+ * subject's account? The rule and its table are in docs/internals/auth.md.
+ * Reads roles in force on today inside the writer's transaction. SK_OK, or
+ * SK_ERULE with out->reason (a stable code for the UI) and out->why (English,
+ * citing the paragraph). actor 0 (the system) may decide anything.
+ */
+enum model_sod_act { SOD_GRANT, SOD_CLEARANCE, SOD_DISABLE, SOD_ENABLE };
+struct model_sod {
+	const char *reason;
+	const char *why;
+};
+int model_tx_sod(struct store_tx *tx, int64_t actor, int64_t subject, enum model_sod_act act,
+                 enum role role, const char *today, struct model_sod *out);
+
 /* login.c */
 int model_session_create_tx(struct store_tx *tx, int64_t identity_id, bool bearer,
                             const char *remote, const char *client, const char *method,

@@ -28,30 +28,35 @@ void model_plus_year(const char *d, char out[11])
 		out[9] = '8';
 }
 
-/* May `roles` (of actor) decide grants of role r? */
+/*
+ * May `roles` (of actor) revoke grants of role r? Whoever may grant it (see
+ * model_tx_sod): ssc and chief by the head or the ssc; staff by the ssc or an
+ * admin; every other role by the ssc (the head only when there is none).
+ */
 static bool may_decide(struct store_tx *tx, int64_t actor, unsigned roles, enum role r,
                        const char *today, const char **why)
 {
 	if (actor == 0)
 		return true; /* the system, at skydd init */
-	if (role_privileged(r) || r == ROLE_SSC || r == ROLE_CHIEF) {
-		if (roles & ROLE_BIT(ROLE_SSC))
+	if (r == ROLE_SSC || r == ROLE_CHIEF) {
+		if (roles & (ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_CHIEF)))
 			return true;
-		if ((roles & ROLE_BIT(ROLE_CHIEF)) && !model_tx_someone_has(tx, ROLE_SSC, today))
-			return true;
-		if ((r == ROLE_SSC || r == ROLE_CHIEF) && (roles & ROLE_BIT(ROLE_CHIEF)))
-			return true;
-		*why = role_privileged(r)
-		               ? "4 kap. 8 §: privileged rights are decided by the "
-		                 "säkerhetsskyddschef (the head only when there is none, 2 kap. 20 "
-		                 "§)"
-		               : "the roles säkerhetsskyddschef and högsta chef are decided by the "
-		                 "head or the säkerhetsskyddschef";
+		*why = "the roles säkerhetsskyddschef and högsta chef are decided by the head or "
+		       "the säkerhetsskyddschef";
 		return false;
 	}
-	if (roles & (ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_ADMIN)))
+	if (roles & ROLE_BIT(ROLE_SSC))
 		return true;
-	*why = "roles are granted by the säkerhetsskyddschef or a systemadministratör";
+	if ((roles & ROLE_BIT(ROLE_CHIEF)) && !model_tx_someone_has(tx, ROLE_SSC, today))
+		return true;
+	if (r == ROLE_STAFF && (roles & ROLE_BIT(ROLE_ADMIN)))
+		return true;
+	*why = role_privileged(r) ? "4 kap. 8 §: privileged rights are decided by the "
+	                            "säkerhetsskyddschef (the head only when there is none, 2 "
+	                            "kap. 20 §)"
+	                          : "4 kap. 8 §: roles that open classified information are "
+	                            "decided by the säkerhetsskyddschef (the head only when "
+	                            "there is none, 2 kap. 20 §)";
 	return false;
 }
 
@@ -59,6 +64,7 @@ struct grant_cmd {
 	int64_t actor;
 	const struct model_new_grant *g;
 	int64_t id;
+	struct model_sod sod;
 };
 
 static int identity_active(struct store_tx *tx, int64_t id)
@@ -81,7 +87,6 @@ static int grant_create_fn(struct store_tx *tx, void *arg)
 	struct grant_cmd *c = arg;
 	const struct model_new_grant *g = c->g;
 	char today[11], limit[11];
-	const char *why = NULL;
 	int rc;
 
 	model_today(today);
@@ -94,14 +99,18 @@ static int grant_create_fn(struct store_tx *tx, void *arg)
 		return store_tx_fail(tx, "identity_id", "the identity is disabled"), SK_ERULE;
 	if (rc)
 		return rc;
-	if (c->actor != 0 && c->actor == g->identity_id)
-		return store_tx_fail(tx, "identity_id",
-		                     "4 kap. 8 §: nobody grants a role to themselves"),
+	/*
+	 * Who may decide (self, creator, authority), with the decider's roles as they
+	 * stand in this transaction, not at the request's start.
+	 */
+	if (model_tx_sod(tx, c->actor, g->identity_id, SOD_GRANT, g->role, today, &c->sod))
+		return store_tx_fail(tx,
+		                     strcmp(c->sod.reason, "self") == 0 ||
+		                                     strncmp(c->sod.reason, "creator", 7) == 0
+		                             ? "identity_id"
+		                             : "role",
+		                     "%s", c->sod.why),
 		       SK_ERULE;
-	/* The decider's roles as they stand in this transaction, not at the request's start. */
-	if (!may_decide(tx, c->actor, c->actor ? model_tx_roles_of(tx, c->actor, today) : 0,
-	                g->role, today, &why))
-		return store_tx_fail(tx, "role", "%s", why), SK_ERULE;
 	if (role_privileged(g->role)) {
 		if (!g->valid_until)
 			return store_tx_fail(tx, "valid_until",
@@ -145,7 +154,7 @@ static int grant_create_fn(struct store_tx *tx, void *arg)
 int model_grant_create(struct model *m, int64_t actor, const struct model_new_grant *g, int64_t *id,
                        struct model_err *err)
 {
-	struct grant_cmd c = {actor, g, 0};
+	struct grant_cmd c = {actor, g, 0, {NULL, NULL}};
 	int rc;
 
 	if ((unsigned)g->role >= ROLE_COUNT) {
@@ -172,6 +181,8 @@ int model_grant_create(struct model *m, int64_t actor, const struct model_new_gr
 	rc = model_submit(m, grant_create_fn, &c, err);
 	if (!rc)
 		*id = c.id;
+	else if (c.sod.reason)
+		snprintf(err->reason, sizeof(err->reason), "%s", c.sod.reason);
 	return rc;
 }
 

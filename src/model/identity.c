@@ -45,6 +45,7 @@ struct create_cmd {
 	const uint8_t *sealed;
 	size_t sealed_len;
 	int64_t id;
+	const char *reason; /* a refusal's stable code */
 };
 
 static int create_fn(struct store_tx *tx, void *arg)
@@ -54,6 +55,18 @@ static int create_fn(struct store_tx *tx, void *arg)
 	int64_t taken = 0;
 	int rc;
 
+	/*
+	 * Whoever creates an account receives its one-time password: its clearance is
+	 * someone else's decision, made afterwards (docs/internals/auth.md).
+	 */
+	if (c->actor != 0 && c->n->clearance != CLEAR_NONE) {
+		c->reason = "clearance_at_create";
+		store_tx_fail(tx, "clearance",
+		              "4 kap. 8 §: an account is created with clearance none; the "
+		              "säkerhetsskyddschef decides its clearance afterwards, never the one "
+		              "who created it");
+		return SK_ERULE;
+	}
 	rc = store_tx_int(tx, &taken, "SELECT count(*) FROM identity WHERE username = ?1", "t",
 	                  c->n->username);
 	if (rc)
@@ -126,6 +139,8 @@ int model_identity_create(struct model *m, int64_t actor, const struct model_new
 		*id = c.id;
 	else
 		sodium_memzero(otp, otp_cap);
+	if (rc && c.reason)
+		snprintf(err->reason, sizeof(err->reason), "%s", c.reason);
 	return rc;
 }
 
@@ -206,26 +221,53 @@ struct update_cmd {
 	const struct principal *p;
 	int64_t id;
 	const struct model_identity_patch *patch;
+	struct model_sod sod;
 };
+
+/* Applies the separation-of-duties rule to one change; field names the change. */
+static int sod_check(struct store_tx *tx, struct update_cmd *c, enum model_sod_act act,
+                     const char *field, const char *today)
+{
+	if (model_tx_sod(tx, c->p->id, c->id, act, ROLE_STAFF, today, &c->sod) == SK_OK)
+		return SK_OK;
+	store_tx_fail(tx, field, "%s", c->sod.why);
+	return SK_ERULE;
+}
 
 static int update_fn(struct store_tx *tx, void *arg)
 {
 	struct update_cmd *c = arg;
-	int64_t exists = 0;
+	const struct model_identity_patch *patch = c->patch;
+	char status[16] = "", today[11];
+	struct store_q *q;
 	json_t *d;
 	int rc;
 
-	rc = store_tx_int(tx, &exists, "SELECT count(*) FROM identity WHERE id = ?1", "i", c->id);
+	rc = store_tx_query(tx, "SELECT status FROM identity WHERE id = ?1", &q);
 	if (rc)
 		return rc;
-	if (!exists) {
+	store_q_bind_int(q, 1, c->id);
+	rc = store_q_step(q);
+	if (!rc)
+		snprintf(status, sizeof(status), "%s", store_q_text(q, 0));
+	store_q_done(q);
+	if (rc == SK_ENOTFOUND) {
 		store_tx_fail(tx, "id", "no identity %lld", (long long)c->id);
 		return SK_ENOTFOUND;
 	}
-	if (c->patch->status && strcmp(c->patch->status, "disabled") == 0 && c->id == c->p->id) {
-		store_tx_fail(tx, "status", "you cannot disable your own account");
+	if (rc)
+		return rc;
+	/* Decided in the writer, against roles and creators as they stand now. */
+	model_today(today);
+	if (patch->clearance >= 0 && sod_check(tx, c, SOD_CLEARANCE, "clearance", today))
 		return SK_ERULE;
-	}
+	if (patch->status && strcmp(patch->status, "disabled") == 0 &&
+	    sod_check(tx, c, SOD_DISABLE, "status", today))
+		return SK_ERULE;
+	/* Re-activating gives an account its access back: a decision like a grant. */
+	if (patch->status && strcmp(patch->status, "active") == 0 &&
+	    strcmp(status, "active") != 0 && sod_check(tx, c, SOD_ENABLE, "status", today))
+		return SK_ERULE;
 	d = json_pack("{s:I}", "id", (json_int_t)c->id);
 	if (d && c->patch->display_name)
 		json_object_set_new(d, "display_name", json_string(c->patch->display_name));
@@ -248,7 +290,8 @@ static int update_fn(struct store_tx *tx, void *arg)
 int model_identity_update(struct model *m, const struct principal *p, int64_t id,
                           const struct model_identity_patch *patch, struct model_err *err)
 {
-	struct update_cmd c = {p, id, patch};
+	struct update_cmd c = {p, id, patch, {NULL, NULL}};
+	int rc;
 
 	if (patch->display_name && !model_text_valid(patch->display_name, 1, 128, 0)) {
 		snprintf(err->field, sizeof(err->field), "display_name");
@@ -262,18 +305,15 @@ int model_identity_update(struct model *m, const struct principal *p, int64_t id
 		snprintf(err->msg, sizeof(err->msg), "status: active or disabled");
 		return SK_EINVAL;
 	}
-	if (patch->clearance >= 0 && !(p->roles & ROLE_BIT(ROLE_SSC))) {
-		snprintf(err->field, sizeof(err->field), "clearance");
-		snprintf(err->msg, sizeof(err->msg),
-		         "only the säkerhetsskyddschef decides an identity's clearance");
-		return SK_EPERM;
-	}
 	if (!patch->display_name && patch->clearance < 0 && !patch->status) {
 		snprintf(err->field, sizeof(err->field), "%s", "");
 		snprintf(err->msg, sizeof(err->msg), "nothing to change");
 		return SK_EINVAL;
 	}
-	return model_submit(m, update_fn, &c, err);
+	rc = model_submit(m, update_fn, &c, err);
+	if (rc && c.sod.reason)
+		snprintf(err->reason, sizeof(err->reason), "%s", c.sod.reason);
+	return rc;
 }
 
 /* ---- queries ---- */
@@ -282,15 +322,17 @@ int model_identity_update(struct model *m, const struct principal *p, int64_t id
 #define IDENTITY_SQL                                                                               \
 	"SELECT i.id, i.username, i.display_name, i.clearance, i.status, i.created_at, "           \
 	"coalesce(c.totp_confirmed, 0), (SELECT group_concat(role, ' ') FROM role_grant "          \
-	"WHERE " MODEL_GRANT_IN_FORCE("i.id") ") FROM identity i LEFT JOIN credential c ON "       \
-	                                      "c.identity_id = i.id "
+	"WHERE " MODEL_GRANT_IN_FORCE("i.id") "), i.created_by FROM identity i LEFT JOIN "         \
+	                                      "credential c ON c.identity_id = i.id "
 
 static json_t *identity_row(struct store_q *q)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:o}", "id",
+	/* created_by (0: the system): who may not decide about it (docs/internals/auth.md). */
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:o}", "id",
 	                 (json_int_t)store_q_int(q, 0), "username", store_q_text(q, 1),
 	                 "display_name", store_q_text(q, 2), "clearance", store_q_text(q, 3),
-	                 "status", store_q_text(q, 4), "created_at", store_q_text(q, 5), "enrolled",
+	                 "status", store_q_text(q, 4), "created_at", store_q_text(q, 5),
+	                 "created_by", (json_int_t)store_q_int(q, 8), "enrolled",
 	                 (int)store_q_int(q, 6), "roles",
 	                 model_roles_json(model_roles_mask(store_q_text(q, 7))));
 }

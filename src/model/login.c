@@ -714,14 +714,24 @@ static int authenticate_session(struct model *m, const char *token, bool cookie,
 	return SK_OK;
 }
 
+/*
+ * A service token works for its creator's account: it dies with it (disabled
+ * creator: SK_EAUTH) and its roles are at every request the intersection of its
+ * own and the creator's roles in force today, so revoking or letting a grant of
+ * the creator expire shrinks the token at once.
+ */
 static int authenticate_token(struct model *m, const char *token, struct principal *p)
 {
 	static const char sql[] =
-	        "SELECT id, name, roles, created_by, expires_at, revoked_at FROM service_token "
-	        "WHERE token_hash = ?1";
+	        "SELECT t.id, t.name, t.roles, t.created_by, t.expires_at, t.revoked_at, "
+	        "i.status, (SELECT group_concat(role, ' ') FROM role_grant "
+	        "WHERE " MODEL_GRANT_IN_FORCE(
+	                "t.created_by") ") FROM service_token t JOIN identity i "
+	                                "ON i.id = t.created_by WHERE t.token_hash = ?1";
 	struct store_reader *r = model_reader(m);
 	uint8_t h[AUTH_HASH_LEN];
 	char hex[2 * AUTH_HASH_LEN + 1], today[11];
+	unsigned creator;
 	struct store_q *q;
 	json_t *roles;
 	int rc;
@@ -732,10 +742,12 @@ static int authenticate_token(struct model *m, const char *token, struct princip
 	rc = store_reader_query(r, sql, &q);
 	if (rc)
 		return rc;
-	store_q_bind_text(q, 1, hex);
-	rc = store_q_step(q);
 	model_today(today);
-	if (rc || !store_q_is_null(q, 5) || strcmp(store_q_text(q, 4), today) < 0) {
+	store_q_bind_text(q, 1, hex);
+	store_q_bind_text(q, 2, today);
+	rc = store_q_step(q);
+	if (rc || !store_q_is_null(q, 5) || strcmp(store_q_text(q, 4), today) < 0 ||
+	    strcmp(store_q_text(q, 6), "active") != 0) {
 		store_q_done(q);
 		return rc && rc != SK_ENOTFOUND ? rc : SK_EAUTH;
 	}
@@ -744,6 +756,7 @@ static int authenticate_token(struct model *m, const char *token, struct princip
 	snprintf(p->username, sizeof(p->username), "token:%.50s", store_q_text(q, 1));
 	snprintf(p->display_name, sizeof(p->display_name), "%s", store_q_text(q, 1));
 	roles = json_loads(store_q_text(q, 2), 0, NULL);
+	creator = model_roles_mask(store_q_text(q, 7)); /* NULL reads as "": no roles */
 	store_q_done(q);
 	{
 		size_t i;
@@ -758,6 +771,7 @@ static int authenticate_token(struct model *m, const char *token, struct princip
 		}
 	}
 	json_decref(roles);
+	p->roles &= creator;
 	p->clearance = CLEAR_NONE;
 	return SK_OK;
 }
@@ -889,14 +903,28 @@ int model_password_change(struct model *m, const struct principal *p, const char
 
 	if (p->token_id)
 		return SK_EPERM;
+	/*
+	 * A stolen session must not become a password oracle: a wrong current
+	 * password counts like a wrong signing code (locked after 3, the wait
+	 * doubling) and is an "auth.reauth.failed" entry. Checked before argon2id.
+	 */
+	rc = model_reauth_wait(m, p->id, err);
+	if (rc) {
+		snprintf(err->field, sizeof(err->field), "current_password");
+		snprintf(err->msg, sizeof(err->msg), "too many wrong passwords: try again in %d s",
+		         err->retry_after);
+		return rc;
+	}
 	rc = account_by(m, NULL, p->id, &a);
 	if (rc)
 		return rc;
 	if (auth_password_verify(a.pw_hash, current) != SK_OK) {
+		model_reauth_result(m, p->id, false, "password");
 		snprintf(err->field, sizeof(err->field), "current_password");
 		snprintf(err->msg, sizeof(err->msg), "current_password: wrong password");
 		return SK_EINVAL;
 	}
+	model_reauth_result(m, p->id, true, "password");
 	rc = new_password_hash(m, p->id, a.username, new_password, "new_password", hash, err);
 	if (rc)
 		return rc;

@@ -155,6 +155,11 @@ int model_logout(struct model *m, const struct principal *p);
  */
 int model_reauth_wait(struct model *m, int64_t identity_id, struct model_err *err);
 void model_reauth_result(struct model *m, int64_t identity_id, bool ok, const char *what);
+/*
+ * A wrong current password counts like a wrong signing code above (what:
+ * "password"): SK_EINVAL on field current_password and an auth.reauth.failed
+ * entry; SK_ETHROTTLED while locked.
+ */
 int model_password_change(struct model *m, const struct principal *p, const char *current,
                           const char *new_password, struct model_err *err);
 
@@ -168,7 +173,9 @@ struct model_new_identity {
 
 /*
  * Creates an identity with a one-time password (otp, cap >= 32) and a TOTP
- * secret to confirm at first login. actor 0 is the system (skydd init).
+ * secret to confirm at first login. actor 0 is the system (skydd init); any
+ * other actor creates with clearance none only (SK_ERULE): the creator never
+ * decides the account's clearance or roles (docs/internals/auth.md).
  */
 int model_identity_create(struct model *m, int64_t actor, const struct model_new_identity *n,
                           int64_t *id, char *otp, size_t otp_cap, struct model_err *err);
@@ -183,6 +190,11 @@ struct model_identity_patch {
 	int clearance;            /* -1 = unchanged */
 	const char *status;       /* NULL = unchanged */
 };
+/*
+ * Clearance, disabling and re-activation follow the separation-of-duties rule
+ * (model_tx_sod, docs/internals/auth.md): SK_ERULE with err->field and
+ * err->reason when p may not decide it.
+ */
 int model_identity_update(struct model *m, const struct principal *p, int64_t id,
                           const struct model_identity_patch *patch, struct model_err *err);
 json_t *model_identity_get(struct model *m, int64_t id);
@@ -199,9 +211,10 @@ struct model_new_grant {
 };
 
 /*
- * actor decides; its roles are read inside the writer's transaction, so a
- * right revoked a moment ago no longer decides anything. actor 0 is the
- * system (skydd init), which may grant anything.
+ * actor decides; its roles (and the grantee's creator) are read inside the
+ * writer's transaction, so a right revoked a moment ago no longer decides
+ * anything. Who may grant what: model_tx_sod, docs/internals/auth.md. actor 0
+ * is the system (skydd init), which may grant anything.
  */
 int model_grant_create(struct model *m, int64_t actor, const struct model_new_grant *g, int64_t *id,
                        struct model_err *err);
@@ -225,6 +238,11 @@ json_t *model_session_list(struct model *m, int64_t identity_id, int64_t current
 int model_session_revoke(struct model *m, const struct principal *p, int64_t session_id,
                          struct model_err *err);
 
+/*
+ * roles: non-privileged, and held by p now (SK_ERULE "token_roles" otherwise).
+ * At each request a token's roles are cut to its creator's roles in force, and
+ * it fails authentication when the creator is disabled.
+ */
 int model_token_create(struct model *m, const struct principal *p, const char *name, unsigned roles,
                        const char *expires_at, int64_t *id, char *secret, size_t cap,
                        struct model_err *err);

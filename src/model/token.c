@@ -1,7 +1,8 @@
 /*
  * Service tokens for integrations (created by an admin, scoped to
- * non-privileged roles, with an expiry, shown once, stored hashed) and the
- * listing of sessions.
+ * non-privileged roles the creator holds, with an expiry, shown once, stored
+ * hashed; never worth more than the creator's rights now) and the listing of
+ * sessions.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,13 +17,28 @@ struct token_cmd {
 	const char *expires_at;
 	const char *hash_hex;
 	int64_t id;
+	const char *reason; /* a refusal's stable code */
 };
 
 static int token_create_fn(struct store_tx *tx, void *arg)
 {
 	struct token_cmd *c = arg;
+	char today[11];
 	int rc;
 
+	/*
+	 * A token never holds more than its creator: at creation its roles are a
+	 * subset of the creator's roles in force now (and at every request they are
+	 * cut to the creator's roles then, see authenticate_token).
+	 */
+	model_today(today);
+	if (c->roles & ~model_tx_roles_of(tx, c->p->id, today)) {
+		c->reason = "token_roles";
+		store_tx_fail(tx, "roles",
+		              "4 kap. 8 §: a service token cannot carry a role its creator does "
+		              "not hold");
+		return SK_ERULE;
+	}
 	rc = store_tx_int(tx, &c->id, "SELECT coalesce(max(id), 0) + 1 FROM service_token", "");
 	if (rc)
 		return rc;
@@ -38,7 +54,7 @@ int model_token_create(struct model *m, const struct principal *p, const char *n
 {
 	uint8_t h[AUTH_HASH_LEN];
 	char hex[2 * AUTH_HASH_LEN + 1], today[11], limit[11];
-	struct token_cmd c = {p, name, roles, expires_at, hex, 0};
+	struct token_cmd c = {p, name, roles, expires_at, hex, 0, NULL};
 	size_t n = name ? strlen(name) : 0;
 	int rc;
 
@@ -75,6 +91,8 @@ int model_token_create(struct model *m, const struct principal *p, const char *n
 		sodium_memzero(secret, cap);
 	else
 		*id = c.id;
+	if (rc && c.reason)
+		snprintf(err->reason, sizeof(err->reason), "%s", c.reason);
 	return rc;
 }
 

@@ -137,7 +137,7 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
 }, async () => {
   process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'; // the loopback server's self-signed certificate
   const logins = readLogins(process.env.SKYDD_REG_LOGINS);
-  for (const u of ['anna', 'bertil']) assert.ok(logins[u], `${u} in SKYDD_REG_LOGINS`);
+  for (const u of ['anna', 'bertil', 'frans']) assert.ok(logins[u], `${u} in SKYDD_REG_LOGINS`);
   const run = crypto.randomBytes(3).toString('hex');
 
   // ---- setup through the API, as anna (ssc)
@@ -145,8 +145,11 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
   const ids = (await apiCall(anna, 'GET', '/identities')).identities;
   const bertilId = ids.find((i) => i.username === 'bertil').id;
   const fridaUser = `frida${run}`;
-  const created = await apiCall(anna, 'POST', '/identities', { username: fridaUser, display_name: 'Frida Ström', clearance: 'K' });
+  // Frans (admin) creates the account; Anna (ssc), who did not, decides its clearance and role.
+  const frans = await apiLogin('frans', logins.frans.password, logins.frans.secret);
+  const created = await apiCall(frans, 'POST', '/identities', { username: fridaUser, display_name: 'Frida Ström', clearance: 'none' });
   const fridaId = created.identity.id;
+  await apiCall(anna, 'PATCH', `/identities/${fridaId}`, { clearance: 'K' });
   const today = new Date().toISOString().slice(0, 10);
   await apiCall(anna, 'POST', '/grants', { identity_id: fridaId, role: 'staff', decision_ref: `REG-TEST-${run}`, valid_from: today });
   // Frida's first login: a new password and her own TOTP secret

@@ -231,16 +231,24 @@ test('scenario: first login with enrolment, user, grant, Säkerhetslogg, verify,
     const create = page.locator('form').filter({ has: page.getByRole('button', { name: SV['users.create_submit'] }) });
     await create.getByLabel(SV['field.username'], { exact: true }).fill(username);
     await create.getByLabel(SV['field.display_name'], { exact: true }).fill(displayName);
-    await create.getByLabel(SV['field.clearance'], { exact: true }).selectOption('K');
     await create.getByRole('button', { name: SV['users.create_submit'], exact: true }).click();
     await page.locator('.otp-box').waitFor();
     assert.ok((await page.locator('code[data-otp]').textContent()).trim().length >= 8, 'one-time password shown');
     await page.locator('table a', { hasText: username }).waitFor();
     await shot('user-created');
 
-    // 8. grant the role registrar with an expiry 20 days ahead: highlighted as expiring
+    // 8. who created an account decides nothing about it (4 kap. 8 §): its page says so and
+    // offers no grant; anna grants the role registrar, with an expiry 20 days ahead, to bosse,
+    // the admin `skydd init --admin` created (highlighted as expiring)
     await page.getByRole('link', { name: SV['users.created_open'].replace('{name}', displayName) }).click();
     await heading(displayName).waitFor();
+    await page.getByText(SV['user.created_by_me'], { exact: true }).waitFor();
+    assert.equal(await page.getByRole('button', { name: SV['grant.submit'] }).count(), 0,
+      'no grant form on an account one created');
+    await nav.getByRole('link', { name: SV['nav.users'], exact: true }).click();
+    await heading(SV['nav.users']).waitFor();
+    await page.locator('table a', { hasText: 'bosse' }).click();
+    await heading('Bo Svensson').waitFor();
     const href = page.url();
     const identityId = /#\/anvandare\/(\d+)/.exec(href)[1];
     const grant = page.locator('form').filter({ has: page.getByRole('button', { name: SV['grant.submit'] }) });

@@ -77,18 +77,24 @@ need_server() {
 	fi
 }
 
-# init_instance: 'skydd init' of I=$T/inst with anna as the first user; her
-# one-time password in $OTP and TOTP secret in $SECRET (or "not ok - init"
-# and the end).
+# init_instance: 'skydd init' of I=$T/inst with anna as the first user (ssc
+# and admin) and bosse as a second admin; anna's one-time password in $OTP and
+# TOTP secret in $SECRET, bosse's one-time password in $BOSSE_OTP (or
+# "not ok - init" and the end). Whoever creates an account never decides its
+# clearance or roles (docs/internals/auth.md): bosse creates, anna decides.
 init_instance() {
 	I=$T/inst
-	if ! "$SKYDD" init --data "$I" --user anna --json >"$T/init.json" 2>"$T/init.err"; then
+	if ! "$SKYDD" init --data "$I" --user anna --admin bosse --json >"$T/init.json" \
+		2>"$T/init.err"; then
 		not_ok "init"
 		diag "$(cat "$T/init.err")"
 		finish
 	fi
-	OTP=$(json_str one_time_password "$T/init.json")
-	SECRET=$(json_str totp_secret "$T/init.json")
+	# The admin's object comes first (sorted keys): the first match is anna's.
+	OTP=$(sed -n 's/.*"identity_id":1,"one_time_password":"\([^"]*\)".*/\1/p' "$T/init.json")
+	SECRET=$(sed -n 's/.*"identity_id":1,"one_time_password":"[^"]*","totp_secret":"\([^"]*\)".*/\1/p' \
+		"$T/init.json")
+	BOSSE_OTP=$(sed -n 's/.*"admin":{[^}]*"one_time_password":"\([^"]*\)".*/\1/p' "$T/init.json")
 }
 
 # login_anna DESC: anna's first login at $URL (new password, her TOTP
@@ -123,13 +129,26 @@ enrol() {
 	[ "$RC" -eq 0 ]
 }
 
-# new_user NAME ROLE [CLEARANCE]: anna creates identity NAME (cleared for
-# CLEARANCE, default KH) and grants ROLE from today (the admin role until
-# six months from now); NAME enrols. Its identity id in $UID_OUT.
+# bosse_in: bosse (admin) enrols once, on first use (config in $T/cfg.bosse).
+bosse_in() {
+	[ -f "$T/bosse.enrolled" ] && return 0
+	enrol bosse "$BOSSE_OTP" && : >"$T/bosse.enrolled"
+}
+
+# new_user NAME ROLE [CLEARANCE]: bosse (admin) creates identity NAME; anna
+# (ssc), who did not create it, sets its clearance CLEARANCE (default KH) and
+# grants ROLE from today (the admin role until six months from now); NAME
+# enrols. Its identity id in $UID_OUT.
 new_user() {
-	as anna user create --username "$1" --name "$1" --clearance "${3:-KH}" --json
+	UID_OUT=""
+	bosse_in || return 1
+	as bosse user create --username "$1" --name "$1" --clearance none --json
 	_otp=$(json_str one_time_password "$T/out")
 	UID_OUT=$(sed -n 's/.*"identity":{[^}]*"id":\([0-9]*\).*/\1/p' "$T/out")
+	if [ "${3:-KH}" != none ]; then
+		as anna user update "$UID_OUT" --clearance "${3:-KH}" --json
+		[ "$RC" -eq 0 ] || return 1
+	fi
 	_until=""
 	[ "$2" = admin ] && _until="--until $(date -u -d '+6 months' +%F)"
 	# shellcheck disable=SC2086

@@ -126,16 +126,21 @@ check "no session file was created by a failed whoami" [ ! -e "$SESSION" ]
 
 # ---- an instance and its server ----
 I=$T/inst
-if "$SKYDD" init --data "$I" --user anna --json >"$T/init.json" 2>"$T/init.err"; then
+if "$SKYDD" init --data "$I" --user anna --admin bosse --json >"$T/init.json" 2>"$T/init.err"; then
 	ok "init --json creates the instance"
 else
 	not_ok "init --json creates the instance"
 	diag "$(cat "$T/init.err")"
 	finish
 fi
-OTP=$(json_str one_time_password "$T/init.json")
-SECRET=$(json_str totp_secret "$T/init.json")
+OTP=$(sed -n 's/.*"identity_id":1,"one_time_password":"\([^"]*\)".*/\1/p' "$T/init.json")
+SECRET=$(sed -n 's/.*"identity_id":1,"one_time_password":"[^"]*","totp_secret":"\([^"]*\)".*/\1/p' \
+	"$T/init.json")
+BOSSE_OTP=$(sed -n 's/.*"admin":{[^}]*"one_time_password":"\([^"]*\)".*/\1/p' "$T/init.json")
+BOSSE_SECRET=$(sed -n 's/.*"admin":{[^}]*"totp_secret":"\([^"]*\)".*/\1/p' "$T/init.json")
 checks "init printed a one-time password and a TOTP secret" '[ -n "$OTP" ] && [ -n "$SECRET" ]'
+checks "init --admin printed the admin's one-time password and TOTP secret" \
+	'[ -n "$BOSSE_OTP" ] && [ -n "$BOSSE_SECRET" ] && [ "$BOSSE_OTP" != "$OTP" ]'
 if ! start_server "$I" http; then
 	not_ok "skydd serve answers /healthz"
 	finish
@@ -209,13 +214,27 @@ expect_one_line 2 "SKYDD_TOKEN" "a malformed SKYDD_TOKEN: exit 2, one line"
 run env XDG_CONFIG_HOME="$EMPTY" SKYDD_URL="$URL" SKYDD_TOKEN="sk_forged" "$SKYDD" whoami
 expect_one_line 1 "log in" "an unknown token: exit 1, one line"
 
-# ---- users ----
-run "$SKYDD" user create --username bertil --name "Bertil Ek" --clearance K --json
+# ---- users: bosse (admin) creates accounts, anna (ssc) decides their clearance ----
+OCFG=$T/cfg-bosse
+printf '%s\n%s\n%s\n' "$BOSSE_OTP" "$PW2" "$PW2" >"$T/in"
+totp "$BOSSE_SECRET"
+run env XDG_CONFIG_HOME="$OCFG" SKYDD_TOTP_CODE="$CODE" "$SKYDD" login --url "$URL" \
+	--user bosse <"$T/in"
+expect_ok "bosse, the admin from init --admin, enrols"
+run "$SKYDD" user create --username bertil4 --name "B" --clearance K
+expect_one_line 1 "4 kap\. 8 §" "creating an account with a clearance: exit 1, one line citing 4 kap. 8 §"
+run env XDG_CONFIG_HOME="$OCFG" "$SKYDD" user create --username bertil --name "Bertil Ek" \
+	--clearance none --json
 expect_ok "user create --json: exit 0"
 BOTP=$(json_str one_time_password "$T/out")
 BID=$(sed -n 's/.*"identity":{[^}]*"id":\([0-9]*\).*/\1/p' "$T/out")
 checks "user create prints the one-time password and the id" '[ -n "$BOTP" ] && [ -n "$BID" ]'
-run "$SKYDD" user create --username cecilia --name "Cecilia Ström" --clearance BH
+run env XDG_CONFIG_HOME="$OCFG" "$SKYDD" user update "$BID" --clearance K
+expect_one_line 1 "4 kap\. 8 §" "the admin who created it setting its clearance: exit 1, one line"
+run "$SKYDD" user update "$BID" --clearance K
+expect_ok "the ssc, who did not create the account, sets its clearance: exit 0"
+run env XDG_CONFIG_HOME="$OCFG" "$SKYDD" user create --username cecilia --name "Cecilia Ström" \
+	--clearance none
 COTP=$(sed -n 's/^One-time password (shown once[^:]*: //p' "$T/out")
 if [ "$RC" -eq 0 ] && [ -n "$COTP" ]; then
 	ok "user create prints the one-time password once, as text"
@@ -223,7 +242,11 @@ else
 	not_ok "user create prints the one-time password once, as text"
 	show_output
 fi
-run "$SKYDD" user create --username bertil --name "Someone Else" --clearance K
+run "$SKYDD" user list --json
+CID=$(sed -n 's/.*"id":\([0-9]*\),"roles":\[[^]]*\],"status":"[a-z]*","username":"cecilia".*/\1/p' "$T/out")
+run "$SKYDD" user update "$CID" --clearance BH
+expect_ok "the ssc sets cecilia's clearance: exit 0"
+run "$SKYDD" user create --username bertil --name "Someone Else" --clearance none
 expect_one_line 1 "never reused" "a taken username: exit 1, one line"
 run "$SKYDD" user create --username bertil2 --name "B"
 expect_one_line 2 "required" "user create without --clearance: exit 2, one line"

@@ -56,8 +56,8 @@ run "$SKYDD" check --data "$I"
 checks "a new instance: anna has no confirmed TOTP yet (4 kap. 9 §): exit 1" \
 	'[ "$RC" -eq 1 ] && grep -q "identity.totp.missing.*identity/1" "$T/out"'
 run "$SKYDD" check --data "$I" --json
-checks "check --json: the finding with its reference, object and message" \
-	'[ "$RC" -eq 1 ] && py_true "j[\"counts\"][\"open_high\"] == 1 and j[\"findings\"][0][\"ref\"] == \"4 kap. 9 §\" and j[\"findings\"][0][\"object\"][\"label\"] == \"anna\"" "$T/out"'
+checks "check --json: the findings (anna, bosse) with their reference, object and message" \
+	'[ "$RC" -eq 1 ] && py_true "j[\"counts\"][\"open_high\"] == 2 and all(f[\"ref\"] == \"4 kap. 9 §\" for f in j[\"findings\"]) and sorted(f[\"object\"][\"label\"] for f in j[\"findings\"]) == [\"anna\", \"bosse\"]" "$T/out"'
 run "$SKYDD" check --data "$I" --ref 3
 checks "check --ref 3: nothing in chapter 3, exit 0" '[ "$RC" -eq 0 ] && grep -q "^0 open" "$T/out"'
 run "$SKYDD" check --data "$I" --severity medium --rule ledger.verify.age
@@ -70,15 +70,20 @@ checks "40 days later: the log has not been verified (4 kap. 29 §), medium: exi
 need_server
 
 login_anna "anna (ssc, admin) logs in and enrols her TOTP"
+bosse_in
+expect_rc 0 "bosse (admin) logs in and enrols his TOTP"
 
 run "$SKYDD" check --data "$I"
 checks "after the enrolment: no open high finding, exit 0" '[ "$RC" -eq 0 ] && ! grep -q identity.totp.missing "$T/out"'
 
-# bob: an identity that has not enrolled (a high finding), with the staff role
-as anna user create --username bob --name Bob --clearance K --json
+# bob: an identity that has not enrolled (a high finding), with the staff role;
+# bosse creates the account, anna (who did not) decides its clearance and role
+as bosse user create --username bob --name Bob --clearance none --json
 BOB=$(sed -n 's/.*"identity":{[^}]*"id":\([0-9]*\).*/\1/p' "$T/out")
 BOB_OTP=$(json_str one_time_password "$T/out")
+as anna user update "$BOB" --clearance K
 as anna grant create --identity "$BOB" --role staff --decision T-1 --from "$TODAY"
+expect_rc 0 "anna grants bob staff"
 run "$SKYDD" check --data "$I"
 checks "bob without TOTP: exit 1" '[ "$RC" -eq 1 ] && grep -q "identity.totp.missing.*identity/$BOB" "$T/out"'
 

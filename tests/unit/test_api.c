@@ -2126,8 +2126,12 @@ static void test_grants(void **state)
 	post_grant(ssc, target.id, "admin", today, y1, &r);
 	expect(r.status == 201, "admin for exactly 12 months: %ld %s", r.status, body_text(&r));
 	rs_release(&r);
+	/* auditor opens classified information: the ssc's decision, not the admin's. */
 	post_grant(adm, target.id, "auditor", today, NULL, &r);
-	expect(r.status == 201, "admin granting auditor: %ld %s", r.status, body_text(&r));
+	expect_error(&r, 422, "rule", "role", "admin granting auditor");
+	rs_release(&r);
+	post_grant(ssc, target.id, "auditor", today, NULL, &r);
+	expect(r.status == 201, "ssc granting auditor: %ld %s", r.status, body_text(&r));
 	rs_release(&r);
 	snprintf(p, sizeof(p), "/api/v1/identities/%lld", (long long)target.id);
 	get(p, ssc, &r);
@@ -2220,10 +2224,92 @@ static void test_grants(void **state)
 	expect_error(&r, 422, "rule", "identity_id", "a grant to a disabled identity");
 	rs_release(&r);
 	send_json("PATCH", p, adm, NULL, json_pack("{s:s}", "clearance", "KH"), &r);
-	expect_error(&r, 403, "forbidden", "clearance", "admin (not ssc) setting clearance");
+	expect_error(&r, 422, "rule", "clearance", "admin (not ssc) setting clearance");
 	rs_release(&r);
 	snap_take(&after);
 	snap_same(&before, &after, "a refused username, grant and clearance");
+}
+
+/* Issue 10, items 1, 2 and 4 as the audit made them: over HTTP, with the reason the UI says. */
+static void expect_reason(const struct rs *r, const char *field, const char *reason,
+                          const char *what)
+{
+	json_t *e = json_object_get(r->json, "error");
+	const char *f = json_string_value(json_object_get(e, "field"));
+	const char *why = json_string_value(json_object_get(e, "reason"));
+
+	expect(r->status == 422 && is_code(r, "rule") && f && strcmp(f, field) == 0 && why &&
+	               strcmp(why, reason) == 0,
+	       "%s: %ld %s", what, r->status, body_text(r));
+}
+
+static void test_separation_of_duties(void **state)
+{
+	const char *adm = role_user[ROLE_ADMIN].main.token,
+	           *chief = role_user[ROLE_CHIEF].main.token;
+	struct user ssc;
+	char p[96], today[11];
+	int64_t made;
+	struct rs r;
+
+	(void)state;
+	date_in(0, 0, 0, today);
+	user_make(&ssc, "sod.ssc", ROLE_BIT(ROLE_SSC));
+	login(&ssc, true, NULL, &ssc.main);
+
+	/* 1: an admin creates a KH account and grants it registrar. */
+	send_json("POST", "/api/v1/identities", adm, NULL,
+	          json_pack("{s:s, s:s, s:s}", "username", "sod.kh", "display_name", "KH",
+	                    "clearance", "KH"),
+	          &r);
+	expect_reason(&r, "clearance", "clearance_at_create", "an admin creating a KH account");
+	rs_release(&r);
+	send_json("POST", "/api/v1/identities", adm, NULL,
+	          json_pack("{s:s, s:s, s:s}", "username", "sod.kh", "display_name", "KH",
+	                    "clearance", "none"),
+	          &r);
+	expect(r.status == 201, "an admin creating an account: %ld %s", r.status, body_text(&r));
+	made = json_integer_value(json_object_get(json_object_get(r.json, "identity"), "id"));
+	expect(json_integer_value(json_object_get(json_object_get(r.json, "identity"),
+	                                          "created_by")) == role_user[ROLE_ADMIN].id,
+	       "created_by: %s", body_text(&r));
+	rs_release(&r);
+	post_grant(adm, made, "registrar", today, NULL, &r);
+	expect_reason(&r, "identity_id", "creator", "the admin granting registrar to her account");
+	rs_release(&r);
+	post_grant(adm, made, "staff", today, NULL, &r);
+	expect_reason(&r, "identity_id", "creator", "the admin granting staff to her account");
+	rs_release(&r);
+
+	/* 2: an ssc raises her own clearance; the head decides it. */
+	snprintf(p, sizeof(p), "/api/v1/identities/%lld", (long long)ssc.id);
+	send_json("PATCH", p, ssc.main.token, NULL, json_pack("{s:s}", "clearance", "KH"), &r);
+	expect_reason(&r, "clearance", "self", "an ssc raising her own clearance");
+	rs_release(&r);
+	send_json("PATCH", p, adm, NULL, json_pack("{s:s}", "clearance", "KH"), &r);
+	expect_reason(&r, "clearance", "top_account", "an admin setting an ssc's clearance");
+	rs_release(&r);
+	send_json("PATCH", p, chief, NULL, json_pack("{s:s}", "clearance", "KH"), &r);
+	expect(r.status == 200, "the head setting the ssc's clearance: %ld %s", r.status,
+	       body_text(&r));
+	rs_release(&r);
+
+	/* 4: an admin disables the ssc; the head may. */
+	send_json("PATCH", p, adm, NULL, json_pack("{s:s}", "status", "disabled"), &r);
+	expect_reason(&r, "status", "top_account", "an admin disabling an ssc");
+	rs_release(&r);
+	get("/api/v1/me", ssc.main.token, &r);
+	expect(r.status == 200, "the ssc is still logged in: %ld", r.status);
+	rs_release(&r);
+	send_json("PATCH", p, chief, NULL, json_pack("{s:s}", "status", "disabled"), &r);
+	expect(r.status == 200, "the head disabling the ssc: %ld %s", r.status, body_text(&r));
+	rs_release(&r);
+	get("/api/v1/me", ssc.main.token, &r);
+	expect_error(&r, 401, "unauthenticated", NULL, "a disabled ssc's session");
+	rs_release(&r);
+	send_json("PATCH", p, adm, NULL, json_pack("{s:s}", "status", "active"), &r);
+	expect_reason(&r, "status", "top_account", "an admin re-activating an ssc");
+	rs_release(&r);
 }
 
 /* ---- 6. sessions ---- */
@@ -2463,7 +2549,8 @@ static void test_session_lifetimes(void **state)
 
 static void test_tokens(void **state)
 {
-	const struct session *admin = &role_user[ROLE_ADMIN].main;
+	struct user maker; /* admin and auditor: a token carries only roles its creator holds */
+	const struct session *admin = &maker.main;
 	char in30[11], y2[11], p[96], secret[AUTH_TOKEN_SIZE];
 	struct snap before, after;
 	json_t *all;
@@ -2474,6 +2561,8 @@ static void test_tokens(void **state)
 	(void)state;
 	date_in(0, 0, 30, in30);
 	date_in(2, 0, 0, y2);
+	user_make(&maker, "token.maker", ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR));
+	login(&maker, true, NULL, &maker.main);
 
 	/* Refused: privileged roles, too long, a role it cannot carry, not an admin. */
 	snap_take(&before);
@@ -2494,6 +2583,12 @@ static void test_tokens(void **state)
 	                    in30),
 	          &r);
 	expect_error(&r, 403, "forbidden", NULL, "an ssc creating a token");
+	rs_release(&r);
+	send_json("POST", "/api/v1/tokens", role_user[ROLE_ADMIN].main.token, NULL,
+	          json_pack("{s:s, s:[s, s, s], s:s}", "name", "bad", "roles", "registrar",
+	                    "auditor", "staff", "expires_at", in30),
+	          &r);
+	expect_error(&r, 422, "rule", "roles", "an admin giving a token roles she does not hold");
 	rs_release(&r);
 	snap_take(&after);
 	snap_same(&before, &after, "refused tokens");
@@ -2541,7 +2636,7 @@ static void test_tokens(void **state)
 	http(&(struct rq){.method = "DELETE", .path = p, .token = secret}, &r);
 	expect_error(&r, 403, "forbidden", NULL, "a service token ending its creator's session");
 	rs_release(&r);
-	assert_int_equal(me_roles(admin->token), ROLE_BIT(ROLE_ADMIN));
+	assert_int_equal(me_roles(admin->token), ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR));
 	send_json("POST", "/api/v1/logout", secret, NULL, json_object(), &r);
 	expect_error(&r, 400, "invalid_field", NULL, "a service token logging out");
 	rs_release(&r);
@@ -3029,14 +3124,26 @@ static void test_password_change(void **state)
 	                      "reused") == 0,
 	       "reuse carries reason reused: %s", body_text(&r));
 	rs_release(&r);
+	snap_take(&after);
+	snap_same(&before, &after, "refused password changes");
 	send_json("POST", "/api/v1/me/password", staff, NULL,
 	          json_pack("{s:s, s:s}", "current_password", "not-the-password-1", "new_password",
 	                    "Vintergata-Sill-Pumpa-93"),
 	          &r);
 	expect_error(&r, 400, "invalid_field", "current_password", "a wrong current password");
 	rs_release(&r);
-	snap_take(&after);
-	snap_same(&before, &after, "refused password changes");
+	/* A wrong current password is a failed re-authentication: one entry, nothing else. */
+	{
+		json_t *added = entries_after(after.size), *e = json_array_get(added, 0);
+
+		expect(json_array_size(added) == 1 &&
+		               strcmp(entry_str(e, "kind"), "auth.reauth.failed") == 0 &&
+		               json_integer_value(json_object_get(e, "actor")) ==
+		                       role_user[ROLE_STAFF].id,
+		       "a wrong current password is one auth.reauth.failed entry (%zu entries)",
+		       json_array_size(added));
+		json_decref(added);
+	}
 	/* The session still works: nothing was changed. */
 	assert_int_equal(me_roles(staff), ROLE_BIT(ROLE_STAFF));
 }
@@ -3098,6 +3205,35 @@ static void test_session_client(void **state)
 	rs_release(&r);
 }
 
+/* Item 13: a stolen session guessing the password is throttled like a signing code. */
+static void test_password_guessing(void **state)
+{
+	struct user u;
+	struct rs r;
+	char wait[16];
+
+	(void)state;
+	user_make(&u, "pw.guesser", ROLE_BIT(ROLE_STAFF));
+	login(&u, true, NULL, &u.main);
+	for (int i = 0; i < 3; i++) {
+		send_json("POST", "/api/v1/me/password", u.main.token, NULL,
+		          json_pack("{s:s, s:s}", "current_password", "Fel-Gissning-1234",
+		                    "new_password", "Vintergata-Sill-Pumpa-93"),
+		          &r);
+		expect_error(&r, 400, "invalid_field", "current_password", "a wrong guess");
+		rs_release(&r);
+	}
+	/* Locked: the right password too waits, with Retry-After. */
+	send_json("POST", "/api/v1/me/password", u.main.token, NULL,
+	          json_pack("{s:s, s:s}", "current_password", PASSWORD, "new_password",
+	                    "Vintergata-Sill-Pumpa-93"),
+	          &r);
+	expect(r.status == 429 && header(&r, "Retry-After", wait, sizeof(wait)) &&
+	               strtol(wait, NULL, 10) >= 1,
+	       "the fourth try is throttled: %ld %s", r.status, body_text(&r));
+	rs_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -3106,12 +3242,14 @@ int main(void)
 	        cmocka_unit_test(test_bad_input),
 	        cmocka_unit_test(test_grants),
 	        cmocka_unit_test(test_decider_roles_in_the_writer),
+	        cmocka_unit_test(test_separation_of_duties),
 	        cmocka_unit_test(test_sessions),
 	        cmocka_unit_test_teardown(test_session_lifetimes, short_server_teardown),
 	        cmocka_unit_test(test_tokens),
 	        cmocka_unit_test(test_privileged_use),
 	        cmocka_unit_test(test_password_change),
 	        cmocka_unit_test(test_session_client),
+	        cmocka_unit_test(test_password_guessing),
 	        cmocka_unit_test(test_ledger),
 	        cmocka_unit_test(test_headers),
 	        cmocka_unit_test(test_openapi),

@@ -44,6 +44,7 @@ export function grantableRoles(myRoles) {
   if (mine.includes('ssc') || mine.includes('chief')) {
     return ['registrar', 'staff', 'auditor', 'admin', 'ssc', 'chief'];
   }
-  if (mine.includes('admin')) return ['registrar', 'staff', 'auditor'];
+  // An admin manages accounts technically: only staff opens nothing classified.
+  if (mine.includes('admin')) return ['staff'];
   return [];
 }

@@ -33,6 +33,8 @@ export function errorText(e) {
     return e.retryAfter ? t('error.throttled_for', { seconds: e.retryAfter }) : t('error.throttled');
   }
   if (e.reason && has(`pw.reason.${e.reason}`)) return t(`pw.reason.${e.reason}`);
+  // Who may decide what (4 kap. 8 §): the server's stable reason, said in the UI's language.
+  if (e.reason && has(`sod.reason.${e.reason}`)) return `${t('error.rule')} ${t(`sod.reason.${e.reason}`)}`;
   const base = has(`error.${e.code}`) ? t(`error.${e.code}`) : t('error.unknown');
   // These carry a server message worth showing (field problems, the PMFS paragraph).
   if (['invalid_field', 'missing_field', 'rule', 'conflict', 'bad_json'].includes(e.code) && e.message) {

@@ -5,7 +5,7 @@ import * as api from '../api.js';
 import { fmtDate, fmtTime, todayISO, addMonths } from '../format.js';
 import {
   pageHeading, roleLabel, clearanceLabel, errorBox, showError, hideError, busy, loading,
-  loadError, badge, facts, PRIVILEGED,
+  loadError, badge, facts, PRIVILEGED, CLEARANCES,
 } from '../ui.js';
 import { grantState, rowClass, grantableRoles } from '../grants.js';
 
@@ -43,7 +43,7 @@ async function load(ctx, section, id) {
     facts([
       [t('field.username'), h('span', { class: 'mono' }, ident.username)],
       [t('field.id'), String(ident.id)],
-      [t('field.clearance'), clearanceLabel(ident.clearance)],
+      [t('field.clearance'), h('span', { dataset: { fact: 'clearance' } }, clearanceLabel(ident.clearance))],
       [t('field.status'), ident.status === 'disabled' ? t('identity.status.disabled') : t('identity.status.active')],
       [t('field.created'), fmtTime(ident.created_at)],
       [t('field.totp'), ident.enrolled ? t('identity.enrolled') : t('identity.not_enrolled')],
@@ -53,10 +53,20 @@ async function load(ctx, section, id) {
     grantsBox,
   ];
   const roles = grantableRoles(ctx.me.roles);
+  // Whoever created the account got its one-time password: someone else decides (4 kap. 8 §).
+  const creator = ctx.me.identity && ident.created_by === ctx.me.identity.id;
+  const mine = ctx.me.roles || [];
   if (self) {
     body.push(h('p', { class: 'rule-note' }, t('user.no_self_grant')));
-  } else if (roles.length) {
-    body.push(h('h2', {}, t('user.new_grant')), grantForm(ctx, ident, roles, () => showGrants()));
+  } else if (creator) {
+    body.push(h('p', { class: 'rule-note' }, t('user.created_by_me')));
+  } else {
+    if (mine.includes('ssc') || mine.includes('chief')) {
+      body.push(h('h2', {}, t('user.clearance_title')), clearanceForm(ctx, ident, section));
+    }
+    if (roles.length) {
+      body.push(h('h2', {}, t('user.new_grant')), grantForm(ctx, ident, roles, () => showGrants()));
+    }
   }
   section.querySelector('.loading')?.replaceWith(...body);
 
@@ -72,6 +82,37 @@ async function load(ctx, section, id) {
     grantsBox.replaceChildren(grantsTable(ctx, list, names, () => showGrants()));
   }
   showGrants(grants);
+}
+
+// The ssc's decision on the account's clearance (the server applies the rule).
+function clearanceForm(ctx, ident, section) {
+  const err = errorBox();
+  const done = h('p', { class: 'status status-ok', role: 'status', hidden: true });
+  const sel = field(t('field.clearance'), { name: 'clearance' }, {
+    tag: 'select', hint: t('user.clearance_rule'),
+    options: CLEARANCES.map((c) => option(c, clearanceLabel(c), c === ident.clearance)),
+  });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('user.clearance_submit'));
+  const form = h('form', { class: 'form form-grid', novalidate: true }, err, done, sel.wrap,
+    h('div', { class: 'actions' }, submit));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    hideError(err);
+    done.hidden = true;
+    await busy(submit, async () => {
+      try {
+        const r = await api.patch(`/identities/${ident.id}`, { clearance: sel.input.value });
+        const c = clearanceLabel(r.identity.clearance);
+        done.textContent = t('user.clearance_set', { clearance: c });
+        done.hidden = false;
+        const fact = section.querySelector('[data-fact="clearance"]');
+        if (fact) fact.textContent = c;
+      } catch (e) {
+        showError(err, e, form);
+      }
+    });
+  });
+  return form;
 }
 
 function grantsTable(ctx, grants, names, reload) {

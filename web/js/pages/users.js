@@ -1,10 +1,10 @@
 // Användare och behörigheter: the identities, what needs attention, and a form for a new user.
-import { h, field, option, table } from '../dom.js';
+import { h, field, table } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import {
   pageHeading, roleLabel, clearanceLabel, errorBox, showError, hideError, busy, loading,
-  loadError, badge, CLEARANCES,
+  loadError, badge,
 } from '../ui.js';
 import { grantState, rowClass } from '../grants.js';
 import { fmtDate } from '../format.js';
@@ -90,20 +90,18 @@ function createForm(ctx, resultBox, reload) {
   const name = field(t('field.display_name'), {
     name: 'display_name', type: 'text', required: true, autocomplete: 'off', maxlength: '200',
   });
-  const clearance = field(t('field.clearance'), { name: 'clearance' }, {
-    tag: 'select', hint: t('users.clearance_hint'),
-    options: CLEARANCES.map((c) => option(c, clearanceLabel(c), c === 'none')),
-  });
+  // No clearance here: whoever creates an account never decides it (4 kap. 8 §).
+  const note = h('p', { class: 'rule-note' }, t('users.clearance_after'));
   const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('users.create_submit'));
   const form = h('form', { class: 'form form-grid', novalidate: true }, err,
-    user.wrap, name.wrap, clearance.wrap, h('div', { class: 'actions' }, submit));
+    user.wrap, name.wrap, note, h('div', { class: 'actions' }, submit));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     hideError(err);
     const body = {
       username: user.input.value.trim(),
       display_name: name.input.value.trim(),
-      clearance: clearance.input.value,
+      clearance: 'none',
     };
     if (!/^[a-z][a-z0-9._-]{2,63}$/.test(body.username)) {
       showError(err, t('users.username_invalid'));
