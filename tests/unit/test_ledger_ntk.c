@@ -572,11 +572,31 @@ static void test_malformed_objects_fail_closed(void **state)
 	e = json_pack("{s:s, s:{s:s}}", "object", "lost/1", "data", "note", "Hemligt");
 	assert_true(ledger_view_redact_one(g_fx.rd, &aud_kh, e));
 	json_decref(e);
-	/* a type without a rule carries nothing classified and stays */
+	/* an open type carries nothing classified and stays */
 	e = json_pack("{s:s, s:{s:s}}", "object", "grant/1", "data", "role", "auditor");
 	assert_false(ledger_view_redact_one(g_fx.rd, &admin, e));
 	assert_non_null(json_object_get(e, "data"));
 	json_decref(e);
+	/* so does an entry about no object, or the ledger itself */
+	e = json_pack("{s:s, s:{s:s}}", "object", "", "data", "username", "okand");
+	assert_false(ledger_view_redact_one(g_fx.rd, &admin, e));
+	json_decref(e);
+	/* a type nobody wrote a rule for (a register added later) is hidden, in a page too */
+	e = json_pack("{s:s, s:{s:s}}", "object", "keycard/3", "data", "note", "Hemligt");
+	assert_true(ledger_view_redact_one(g_fx.rd, &aud_kh, e));
+	assert_null(json_object_get(e, "data"));
+	json_decref(e);
+	{
+		json_t *page =
+		        json_pack("[{s:s, s:{s:s}}, {s:s, s:{s:s}}]", "object", "keycard/3", "data",
+		                  "note", "Hemligt", "object", "person/1", "data", "name", "Anna");
+		bool hid[2] = {false, false};
+
+		assert_int_equal(ledger_view_redact(g_fx.rd, &aud_kh, page, hid), SK_OK);
+		assert_true(hid[0]);
+		assert_false(hid[1]);
+		json_decref(page);
+	}
 	/* no reader: everything hidden */
 	e = json_pack("{s:s, s:{s:s}}", "object", "grant/1", "data", "role", "auditor");
 	assert_true(ledger_view_redact_one(NULL, &admin, e));
