@@ -471,6 +471,25 @@ out:
 	return rc;
 }
 
+int ledger_view_objects_visible(struct store_reader *r, const struct principal *p,
+                                const json_t *objects, bool *visible)
+{
+	size_t n = json_array_size(objects), i;
+	int rc;
+
+	if (!n)
+		return SK_OK;
+	rc = ledger_view_refs_visible(r, p, objects, visible);
+	for (i = 0; i < n && p; i++) {
+		/* a copy, receipt ... has no row: its document's (every reader of the log) */
+		const struct view_rule *ru = rule_of(json_string_value(json_array_get(objects, i)));
+
+		if (ru && ru->roles && !(p->roles & ru->roles))
+			visible[i] = false;
+	}
+	return rc;
+}
+
 bool ledger_view_redact_one(struct store_reader *r, const struct principal *p, json_t *entry)
 {
 	json_t *one;
