@@ -55,6 +55,12 @@ int rules_calendar_create(struct model *m, const struct principal *p, char *key,
 	struct store_cmd sc;
 	int rc;
 
+	/*
+	 * A service token acts with its own, smaller rights; the feed would read
+	 * as its creator (clearance, lists, every role): a person's feed only.
+	 */
+	if (p->token_id || p->id <= 0)
+		return SK_EPERM;
 	if (cap < sizeof(KEY_PREFIX) + 2 * KEY_BYTES)
 		return SK_ERANGE;
 	randombytes_buf(raw, sizeof(raw));
@@ -74,6 +80,8 @@ int rules_calendar_revoke(struct model *m, const struct principal *p)
 	struct cal_cmd c = {p->id, NULL};
 	struct store_cmd sc;
 
+	if (p->token_id || p->id <= 0)
+		return SK_EPERM;
 	store_cmd_init(&sc, cal_fn, &c);
 	return store_submit(m->store, &sc);
 }

@@ -173,7 +173,10 @@ json_t *rules_exemption_get(struct store_reader *r, int64_t id, const char *toda
 
 /* ---- the calendar feed ---- */
 
-/* Creates (replacing any) the caller's feed key; key receives it (cap >= 64). */
+/*
+ * Creates (replacing any) the caller's feed key; key receives it (cap >= 64).
+ * SK_EPERM for a service token (the feed reads as a person) or nobody.
+ */
 int rules_calendar_create(struct model *m, const struct principal *p, char *key, size_t cap);
 int rules_calendar_revoke(struct model *m, const struct principal *p);
 /* The iCalendar text (RFC 5545) for key, or SK_ENOTFOUND for an unknown key. */

@@ -370,6 +370,25 @@ static void test_feed_follows_its_owner(void **state)
 	answer_release(&a);
 }
 
+/* A service token has no feed: it would read as its creator, with the creator's rights. */
+static void test_feed_not_for_tokens(void **state)
+{
+	struct principal tok = ssc;
+	struct answer a = {0};
+	char key[128];
+
+	(void)state;
+	tok.token_id = 1;
+	tok.roles = ROLE_BIT(ROLE_STAFF);
+	tok.clearance = CLEAR_NONE;
+	assert_int_equal(rules_calendar_create(g_fx.model, &tok, key, sizeof(key)), SK_EPERM);
+	assert_int_equal(rules_calendar_revoke(g_fx.model, &tok), SK_EPERM);
+	call(route("POST", "/api/v1/me/calendar"), &tok, 0, NULL, &a);
+	assert_int_equal(a.status, 403);
+	assert_null(strstr(a.body, "skc_"));
+	answer_release(&a);
+}
+
 /* Bad keys find nothing. */
 static void test_feed_bad_keys(void **state)
 {
@@ -468,6 +487,7 @@ int main(void)
 	        cmocka_unit_test(test_findings_shown_to_those_who_may),
 	        cmocka_unit_test(test_deadlines_hidden_outside_need_to_know),
 	        cmocka_unit_test(test_feed_follows_its_owner),
+	        cmocka_unit_test(test_feed_not_for_tokens),
 	        cmocka_unit_test(test_feed_bad_keys),
 	        cmocka_unit_test(test_objects_visible_fails_closed),
 	        cmocka_unit_test(test_inventory_report_hides_the_missing),
