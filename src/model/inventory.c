@@ -1078,8 +1078,9 @@ json_t *inventory_report(struct model *m, const struct principal *p, int64_t id,
 		w = json_pack("{s:s, s:I, s:b, s:O}", "item_type", model_json_str0(x, "item_type"),
 		              "item_id", (json_int_t)model_json_int(x, "item_id"), "withheld", true,
 		              "lost_case_id",
-		              json_object_get(x, "lost_case_id") ? json_object_get(x, "lost_case_id")
-		                                                 : json_null());
+		              json_object_get(x, "lost_case_id")
+		                      ? json_object_get(x, "lost_case_id")
+		                      : json_null());
 		if (w)
 			json_array_set_new(nf, i, w);
 		else

@@ -266,7 +266,8 @@ static void render(const struct rule *ru, const json_t *rows, const struct exms 
 		if (f && f->open_only && e)
 			continue;
 		if (is_unseen(hidden, f && f->viewer, object)) {
-			/* Need-to-know: no label, class or document; the rule's title as message. */
+			/* Need-to-know: no label, class or document; the rule's title as message.
+			 */
 			sv = strdup(ru->title_sv);
 			en = strdup(ru->title_en);
 			obj = json_pack("{s:s, s:I, s:b}", "type", type, "id", id, "hidden", true);
@@ -329,7 +330,8 @@ json_t *rules_evaluate(struct store_reader *rd, const char *today, const struct 
 	const struct rule *t = rules_table(&n);
 	bool began = store_reader_begin(rd) == SK_OK;
 
-	json_t **rows = calloc(n ? n : 1, sizeof(*rows)), *objs = json_array(), *seen = json_object();
+	json_t **rows = calloc(n ? n : 1, sizeof(*rows)), *objs = json_array(),
+	       *seen = json_object();
 	json_t *hidden;
 
 	exms_load(rd, today, &x);

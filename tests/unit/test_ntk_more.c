@@ -25,7 +25,7 @@
 
 static struct reg_fixture g_fx;
 static struct api *g_api;
-static struct principal reg, ssc, chief, aud_k, aud_kh, admin, olle;
+static struct principal reg, ssc, chief, aud_k, aud_kh, admin, olle, kurt;
 static int64_t doc_kh, doc_kh2, doc_h, copy_kh, p_chief, p_olle, olle_grant;
 
 /* Written only into the classified documents (designations and titles). */
@@ -77,6 +77,7 @@ static int setup(void **state)
 	regfx_identity(g_fx.model, &aud_k, "audk", ROLE_AUDITOR, CLEAR_K, NULL, until);
 	regfx_identity(g_fx.model, &aud_kh, "audkh", ROLE_AUDITOR, CLEAR_KH, NULL, until);
 	regfx_identity(g_fx.model, &admin, "admin", ROLE_ADMIN, CLEAR_NONE, NULL, until);
+	regfx_identity(g_fx.model, &kurt, "kurt", ROLE_AUDITOR, CLEAR_KH, NULL, until);
 	olle_grant = regfx_identity(g_fx.model, &olle, "olle", ROLE_STAFF, CLEAR_KH, NULL, until);
 	p_reg = regfx_person(g_fx.model, &reg, "Rut Registrator", "Enheten", reg.id);
 	p_olle = regfx_person(g_fx.model, &reg, "Olle Innehavare", "Enheten", olle.id);
@@ -263,8 +264,9 @@ static void test_findings_shown_to_those_who_may(void **state)
 	findings(&aud_kh, &a);
 	f = about(json_object_get(a.json, "findings"), "document", doc_kh2);
 	assert_non_null(f);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(f, "object"), "label")),
-	                    "HEMLIG-KH-99");
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(f, "object"), "label")),
+	        "HEMLIG-KH-99");
 	assert_non_null(strstr(a.body, "HEMLIG-H-66"));
 	assert_null(json_object_get(json_object_get(f, "object"), "hidden"));
 	answer_release(&a);
@@ -275,10 +277,12 @@ static void test_findings_shown_to_those_who_may(void **state)
 	findings(&chief, &a);
 	f = about(json_object_get(a.json, "findings"), "document", doc_kh2);
 	assert_non_null(f);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(f, "object"), "label")),
-	                    "HEMLIG-KH-99");
-	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(f, "message"), "sv")),
-	                       "HEMLIG-KH-99"));
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(f, "object"), "label")),
+	        "HEMLIG-KH-99");
+	assert_non_null(
+	        strstr(json_string_value(json_object_get(json_object_get(f, "message"), "sv")),
+	               "HEMLIG-KH-99"));
 	assert_null(strstr(a.body, "HEMLIG-H-66"));
 	answer_release(&a);
 	ok(document_access_change(g_fx.model, &reg, doc_kh2, &p_chief, 1, true, &err), &err,
@@ -354,6 +358,26 @@ static void test_feed_follows_its_owner(void **state)
 	/* positive control */
 	feed(&aud_kh, key, &b);
 	assert_non_null(strstr(b.ptr, "HEMLIG-KH-88 ex 1"));
+	buf_release(&b);
+
+	/* Kurt's feed reads as Kurt is at each fetch: cleared K, then disabled */
+	feed(&kurt, key, &b);
+	assert_non_null(strstr(b.ptr, "HEMLIG-KH-88 ex 1"));
+	buf_release(&b);
+	ok(model_identity_update(g_fx.model, &ssc, kurt.id,
+	                         &(struct model_identity_patch){NULL, CLEAR_K, NULL}, &err),
+	   &err, "Kurt cleared K");
+	buf_init(&b, 1 << 20);
+	assert_int_equal(rules_calendar_feed(g_fx.model, key, &b), SK_OK);
+	assert_int_equal(buf_putc(&b, '\0'), SK_OK);
+	no_secret(b.ptr, "Kurt's feed, cleared K", "calendar.ics");
+	assert_non_null(strstr(b.ptr, "uppgifter dolda (behovsprövning)"));
+	buf_release(&b);
+	ok(model_identity_update(g_fx.model, &ssc, kurt.id,
+	                         &(struct model_identity_patch){NULL, -1, "disabled"}, &err),
+	   &err, "Kurt disabled");
+	buf_init(&b, 1 << 20);
+	assert_int_equal(rules_calendar_feed(g_fx.model, key, &b), SK_ENOTFOUND);
 	buf_release(&b);
 
 	/* Olle sees his own copy; when his only role ends, his feed stops with it */
