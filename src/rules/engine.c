@@ -266,8 +266,7 @@ static void render(const struct rule *ru, const json_t *rows, const struct exms 
 		if (f && f->open_only && e)
 			continue;
 		if (is_unseen(hidden, f && f->viewer, object)) {
-			/* Need-to-know: no label, class or document; the rule's title as message.
-			 */
+			/* need-to-know: no label, class or document; the rule's title */
 			sv = strdup(ru->title_sv);
 			en = strdup(ru->title_en);
 			obj = json_pack("{s:s, s:I, s:b}", "type", type, "id", id, "hidden", true);
@@ -328,11 +327,9 @@ json_t *rules_evaluate(struct store_reader *rd, const char *today, const struct 
 	struct exms x;
 	size_t n;
 	const struct rule *t = rules_table(&n);
-	bool began = store_reader_begin(rd) == SK_OK;
-
 	json_t **rows = calloc(n ? n : 1, sizeof(*rows)), *objs = json_array(),
-	       *seen = json_object();
-	json_t *hidden;
+	       *seen = json_object(), *hidden;
+	bool began = store_reader_begin(rd) == SK_OK;
 
 	exms_load(rd, today, &x);
 	for (size_t i = 0; i < n && rows; i++) {
