@@ -490,6 +490,17 @@ int ledger_view_objects_visible(struct store_reader *r, const struct principal *
 	return rc;
 }
 
+bool ledger_view_sees_everything(const struct principal *p)
+{
+	if (!p || p->clearance != CLEAR_KH || !document_sees_all(p))
+		return false;
+	for (size_t i = 0; i < sizeof(view_rules) / sizeof(view_rules[0]); i++) {
+		if (view_rules[i].roles && !(p->roles & view_rules[i].roles))
+			return false;
+	}
+	return true;
+}
+
 bool ledger_view_redact_one(struct store_reader *r, const struct principal *p, json_t *entry)
 {
 	json_t *one;

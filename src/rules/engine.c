@@ -186,6 +186,9 @@ static json_t *unseen_of(struct store_reader *rd, const struct principal *viewer
 	if (!viewer)
 		return NULL;
 	out = json_object();
+	/* the objects are rows just read: who sees everything needs no statement */
+	if (ledger_view_sees_everything(viewer))
+		return out;
 	vis = n ? calloc(n, sizeof(*vis)) : NULL;
 	/* on a store error it leaves every vis[i] false */
 	if (vis)
