@@ -16,6 +16,7 @@
 
 #include "http/api.h"
 #include "model/document.h"
+#include "model/incident.h"
 #include "model/inventory.h"
 #include "model/ledger_view.h"
 #include "model/model.h"
@@ -292,6 +293,32 @@ static void test_findings_shown_to_those_who_may(void **state)
 	answer_release(&a);
 }
 
+/* A measure the head makes from a finding he may not see takes the rule's title, not the label. */
+static void test_deviation_from_hidden_finding(void **state)
+{
+	struct model_err err = {0};
+	char object[48];
+	int64_t id = 0;
+	json_t *body, *d;
+	const char *title;
+
+	(void)state;
+	snprintf(object, sizeof(object), "document/%lld", (long long)doc_kh2);
+	body = json_pack("{s:s, s:s, s:s}", "source", "finding", "finding", "doc.copies.none",
+	                 "finding_object", object);
+	ok(deviation_create(g_fx.model, &chief, body, &id, &err), &err, "measure");
+	json_decref(body);
+	/* as the ssc, who sees the document, reads it: what was stored */
+	d = deviation_get(g_fx.model, &ssc, id);
+	assert_non_null(d);
+	title = json_string_value(json_object_get(json_object_get(d, "deviation"), "title"));
+	assert_non_null(title);
+	if (strstr(title, "HEMLIG-KH-99"))
+		fail_msg("the head's measure names the document: %s", title);
+	assert_string_equal(title, rules_find("doc.copies.none")->title_sv);
+	json_decref(d);
+}
+
 /* ---- deadlines and the feed ---- */
 
 static void test_deadlines_hidden_outside_need_to_know(void **state)
@@ -509,6 +536,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_findings_hidden_outside_need_to_know),
 	        cmocka_unit_test(test_findings_shown_to_those_who_may),
+	        cmocka_unit_test(test_deviation_from_hidden_finding),
 	        cmocka_unit_test(test_deadlines_hidden_outside_need_to_know),
 	        cmocka_unit_test(test_feed_follows_its_owner),
 	        cmocka_unit_test(test_feed_not_for_tokens),
