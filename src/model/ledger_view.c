@@ -480,11 +480,13 @@ int ledger_view_objects_visible(struct store_reader *r, const struct principal *
 	if (!n)
 		return SK_OK;
 	rc = ledger_view_refs_visible(r, p, objects, visible);
-	for (i = 0; i < n && p; i++) {
+	for (i = 0; i < n; i++) {
+		const char *o = json_string_value(json_array_get(objects, i));
 		/* a copy, receipt ... has no row: its document's (every reader of the log) */
-		const struct view_rule *ru = rule_of(json_string_value(json_array_get(objects, i)));
+		const struct view_rule *ru = rule_of(o);
 
-		if (ru && ru->roles && !(p->roles & ru->roles))
+		/* what names nothing, or nobody asking, sees nothing */
+		if (!o || !strchr(o, '/') || !p || (ru && ru->roles && !(p->roles & ru->roles)))
 			visible[i] = false;
 	}
 	return rc;

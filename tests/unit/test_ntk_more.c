@@ -481,6 +481,16 @@ static void test_objects_visible_fails_closed(void **state)
 	assert_false(vis[0]);
 	assert_true(vis[3]);
 	assert_false(vis[4]); /* an admin does not read the spaces */
+	/* what is no object names nothing */
+	{
+		json_t *bad = json_pack("[i, s, n]", 5, "grant");
+
+		assert_int_equal(ledger_view_objects_visible(g_fx.rd, &aud_kh, bad, vis), SK_OK);
+		assert_false(vis[0]);
+		assert_false(vis[1]);
+		assert_false(vis[2]);
+		json_decref(bad);
+	}
 	/* no reader: nothing */
 	ledger_view_objects_visible(NULL, &aud_kh, objs, vis);
 	for (size_t i = 0; i < json_array_size(objs); i++)
