@@ -458,6 +458,25 @@ static void test_medium_follows_clearance(void **state)
 	ntkfx_answer_release(&a);
 }
 
+/*
+ * redact_one by rd for p on an entry about object with the data {key: value}:
+ * hidden (and the data gone) or left whole, as expected.
+ */
+static void redacts(struct store_reader *rd, const struct principal *p, const char *object,
+                    const char *key, const char *value, bool hidden)
+{
+	json_t *e = json_pack("{s:s, s:{s:s}}", "object", object, "data", key, value);
+
+	if (ledger_view_redact_one(rd, p, e) != hidden)
+		fail_msg("an entry about \"%s\" is %s for %s", object, hidden ? "shown" : "hidden",
+		         p->username);
+	if (hidden)
+		assert_null(json_object_get(e, "data"));
+	else
+		assert_non_null(json_object_get(e, "data"));
+	json_decref(e);
+}
+
 /* Bad input fails closed: an object that names nothing, or a store that cannot answer. */
 static void test_malformed_objects_fail_closed(void **state)
 {
@@ -477,23 +496,13 @@ static void test_malformed_objects_fail_closed(void **state)
 		json_decref(e);
 	}
 	/* a lost case that names no item */
-	e = json_pack("{s:s, s:{s:s}}", "object", "lost/1", "data", "note", "Hemligt");
-	assert_true(ledger_view_redact_one(g.fx.rd, &g.aud_kh, e));
-	json_decref(e);
+	redacts(g.fx.rd, &g.aud_kh, "lost/1", "note", "Hemligt", true);
 	/* an open type carries nothing classified and stays */
-	e = json_pack("{s:s, s:{s:s}}", "object", "grant/1", "data", "role", "auditor");
-	assert_false(ledger_view_redact_one(g.fx.rd, &g.admin, e));
-	assert_non_null(json_object_get(e, "data"));
-	json_decref(e);
+	redacts(g.fx.rd, &g.admin, "grant/1", "role", "auditor", false);
 	/* so does an entry about no object, or the ledger itself */
-	e = json_pack("{s:s, s:{s:s}}", "object", "", "data", "username", "okand");
-	assert_false(ledger_view_redact_one(g.fx.rd, &g.admin, e));
-	json_decref(e);
+	redacts(g.fx.rd, &g.admin, "", "username", "okand", false);
 	/* a type nobody wrote a rule for (a register added later) is hidden, in a page too */
-	e = json_pack("{s:s, s:{s:s}}", "object", "keycard/3", "data", "note", "Hemligt");
-	assert_true(ledger_view_redact_one(g.fx.rd, &g.aud_kh, e));
-	assert_null(json_object_get(e, "data"));
-	json_decref(e);
+	redacts(g.fx.rd, &g.aud_kh, "keycard/3", "note", "Hemligt", true);
 	{
 		json_t *page =
 		        json_pack("[{s:s, s:{s:s}}, {s:s, s:{s:s}}]", "object", "keycard/3", "data",
@@ -506,9 +515,7 @@ static void test_malformed_objects_fail_closed(void **state)
 		json_decref(page);
 	}
 	/* no reader: everything hidden */
-	e = json_pack("{s:s, s:{s:s}}", "object", "grant/1", "data", "role", "auditor");
-	assert_true(ledger_view_redact_one(NULL, &g.admin, e));
-	json_decref(e);
+	redacts(NULL, &g.admin, "grant/1", "role", "auditor", true);
 }
 
 /* ---- item 6: linked documents in an incident ---- */

@@ -163,6 +163,17 @@ static void test_findings_hidden_outside_need_to_know(void **state)
 	findings_hidden_for(&g.admin, "admin");
 }
 
+/* The finding about document doc in the answer to GET /findings, shown with its label. */
+static const json_t *finding_shown(const struct ntkfx_answer *a, int64_t doc, const char *label)
+{
+	const json_t *f = about(json_object_get(a->json, "findings"), "document", doc);
+
+	assert_non_null(f);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(f, "object"), "label")), label);
+	return f;
+}
+
 static void test_findings_shown_to_those_who_may(void **state)
 {
 	struct model_err err = {0};
@@ -171,11 +182,7 @@ static void test_findings_shown_to_those_who_may(void **state)
 
 	(void)state;
 	findings(&g.aud_kh, &a);
-	f = about(json_object_get(a.json, "findings"), "document", doc_kh2);
-	assert_non_null(f);
-	assert_string_equal(
-	        json_string_value(json_object_get(json_object_get(f, "object"), "label")),
-	        "HEMLIG-KH-99");
+	f = finding_shown(&a, doc_kh2, "HEMLIG-KH-99");
 	assert_non_null(strstr(a.body, "HEMLIG-H-66"));
 	assert_null(json_object_get(json_object_get(f, "object"), "hidden"));
 	ntkfx_answer_release(&a);
@@ -184,11 +191,7 @@ static void test_findings_shown_to_those_who_may(void **state)
 	ntkfx_ok(document_access_change(g.fx.model, &g.reg, doc_kh2, &p_chief, 1, false, &err),
 	         &err, "head on the list");
 	findings(&g.chief, &a);
-	f = about(json_object_get(a.json, "findings"), "document", doc_kh2);
-	assert_non_null(f);
-	assert_string_equal(
-	        json_string_value(json_object_get(json_object_get(f, "object"), "label")),
-	        "HEMLIG-KH-99");
+	f = finding_shown(&a, doc_kh2, "HEMLIG-KH-99");
 	assert_non_null(
 	        strstr(json_string_value(json_object_get(json_object_get(f, "message"), "sv")),
 	               "HEMLIG-KH-99"));
