@@ -72,6 +72,48 @@ tamper() {
 	return 1
 }
 
+# The ledger's leaf hashes and the RFC 6962 tree hash over a list of them,
+# as an attacker computes them: the prelude of the two functions below.
+MERKLE_PY='
+import base64, hashlib, sqlite3, sys
+H = lambda b: hashlib.sha256(b).digest()
+def mth(l):
+    if len(l) == 1:
+        return l[0]
+    k = 1
+    while k * 2 < len(l):
+        k *= 2
+    return H(b"\x01" + mth(l[:k]) + mth(l[k:]))
+con = sqlite3.connect(sys.argv[1])
+leaves = [H(b"\x00" + bytes(r[0])) for r in con.execute("SELECT CAST(entry AS BLOB) FROM ledger ORDER BY seq")]
+'
+
+# rewrite_tiles DB: recomputes the tiles (level 0 and tile 1/0) from the
+# entries as they now stand, so that the tree is consistent again.
+rewrite_tiles() {
+	{
+		printf '%s\n' "$MERKLE_PY"
+		cat <<'EOF'
+con.execute("DELETE FROM tile")
+for i in range(0, (len(leaves) + 255) // 256):
+    con.execute("INSERT INTO tile (level, idx, hashes) VALUES (0, ?, ?)", (i, b"".join(leaves[256 * i:256 * i + 256])))
+full = len(leaves) // 256
+if full:
+    con.execute("INSERT INTO tile (level, idx, hashes) VALUES (1, 0, ?)",
+                (b"".join(mth(leaves[256 * j:256 * j + 256]) for j in range(full)),))
+con.commit()
+EOF
+	} | python3 - "$1"
+}
+
+# tree_root DB: the root of the whole tree, base64.
+tree_root() {
+	{
+		printf '%s\n' "$MERKLE_PY"
+		echo 'print(base64.b64encode(mth(leaves)).decode())'
+	} | python3 - "$1"
+}
+
 # verify_names DESC REGEX [VERIFY ARGS...]: verify exits 1 with one line on
 # stderr, "skydd: verify: FAILED: ...", matching REGEX.
 verify_names() {
@@ -219,25 +261,7 @@ fi
 # checkpoints kept outside can tell.
 if fresh c-rewrite && tamper c "DROP TRIGGER checkpoint_no_delete; DELETE FROM checkpoint;
 	$ONE_BYTE 123;"; then
-	if python3 - "$DB" <<'EOF'; then
-import hashlib, sqlite3, sys
-H = lambda b: hashlib.sha256(b).digest()
-def mth(l):
-    if len(l) == 1:
-        return l[0]
-    k = 1
-    while k * 2 < len(l):
-        k *= 2
-    return H(b"\x01" + mth(l[:k]) + mth(l[k:]))
-con = sqlite3.connect(sys.argv[1])
-leaves = [H(b"\x00" + bytes(r[0])) for r in con.execute("SELECT CAST(entry AS BLOB) FROM ledger ORDER BY seq")]
-for i in range(0, (len(leaves) + 255) // 256):
-    con.execute("UPDATE tile SET hashes = ? WHERE level = 0 AND idx = ?", (b"".join(leaves[256 * i:256 * i + 256]), i))
-full = len(leaves) // 256
-con.execute("UPDATE tile SET hashes = ? WHERE level = 1 AND idx = 0",
-            (b"".join(mth(leaves[256 * j:256 * j + 256]) for j in range(full)),))
-con.commit()
-EOF
+	if rewrite_tiles "$DB"; then
 		verify_names "c) full rewrite: plain verify names a checkpoint from the instance's checkpoints.log" \
 			"checkpoint at size [0-9]+ \(from checkpoints.log\): its root does not match entries"
 		rm -f "$I/checkpoints.log"
@@ -429,29 +453,8 @@ fi
 # A fork: entry 123 rewritten, tiles recomputed, stored checkpoints deleted.
 # checkpoints.log still holds checkpoints of the original tree, at sizes
 # smaller than the database's.
-REWRITE_TILES='
-import hashlib, sqlite3, sys
-H = lambda b: hashlib.sha256(b).digest()
-def mth(l):
-    if len(l) == 1:
-        return l[0]
-    k = 1
-    while k * 2 < len(l):
-        k *= 2
-    return H(b"\x01" + mth(l[:k]) + mth(l[k:]))
-con = sqlite3.connect(sys.argv[1])
-leaves = [H(b"\x00" + bytes(r[0])) for r in con.execute("SELECT CAST(entry AS BLOB) FROM ledger ORDER BY seq")]
-con.execute("DELETE FROM tile")
-for i in range(0, (len(leaves) + 255) // 256):
-    con.execute("INSERT INTO tile (level, idx, hashes) VALUES (0, ?, ?)", (i, b"".join(leaves[256 * i:256 * i + 256])))
-full = len(leaves) // 256
-if full:
-    con.execute("INSERT INTO tile (level, idx, hashes) VALUES (1, 0, ?)",
-                (b"".join(mth(leaves[256 * j:256 * j + 256]) for j in range(full)),))
-con.commit()
-'
 if fresh j-fork && tamper j "DROP TRIGGER checkpoint_no_delete; DELETE FROM checkpoint; $ONE_BYTE 123;" &&
-	python3 -c "$REWRITE_TILES" "$DB"; then
+	rewrite_tiles "$DB"; then
 	FIRST=$(grep -E '^[0-9]+$' "$I/checkpoints.log" | awk '$1 >= 123' | sort -n | head -n 1)
 	serve_refuses "j) fork (entry 123 rewritten, tiles recomputed): serve exits 1 naming checkpoint $FIRST" \
 		"checkpoints.log's checkpoint at size $FIRST does not match the database's tree at that size \($TOTAL entries\)"
@@ -494,22 +497,9 @@ fi
 
 # The same, with a note for the forged tree appended to checkpoints.log (the
 # last note with its size and root replaced: the signature cannot follow).
-ROOT_B64='
-import base64, hashlib, sqlite3, sys
-H = lambda b: hashlib.sha256(b).digest()
-def mth(l):
-    if len(l) == 1:
-        return l[0]
-    k = 1
-    while k * 2 < len(l):
-        k *= 2
-    return H(b"\x01" + mth(l[:k]) + mth(l[k:]))
-con = sqlite3.connect(sys.argv[1])
-print(base64.b64encode(mth([H(b"\x00" + bytes(r[0])) for r in con.execute("SELECT CAST(entry AS BLOB) FROM ledger ORDER BY seq")])).decode())
-'
 if fresh k-forged-note && python3 -c "$FORGE" "$DB"; then
 	F=$((TOTAL + 1))
-	R=$(python3 -c "$ROOT_B64" "$DB")
+	R=$(tree_root "$DB")
 	python3 - "$I/checkpoints.log" "$F" "$R" <<'EOF'
 import sys
 path, size, root = sys.argv[1], sys.argv[2], sys.argv[3]
