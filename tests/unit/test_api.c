@@ -1966,6 +1966,16 @@ static void post_grant(const char *token, int64_t who, const char *role, const c
 	send_json("POST", "/api/v1/grants", token, NULL, j, r);
 }
 
+/* POST /identities as token: username, display name and clearance. */
+static void post_identity(const char *token, const char *username, const char *name,
+                          const char *clearance, struct rs *r)
+{
+	send_json("POST", "/api/v1/identities", token, NULL,
+	          json_pack("{s:s, s:s, s:s}", "username", username, "display_name", name,
+	                    "clearance", clearance),
+	          r);
+}
+
 /* The decider's roles are read in the writer: a right revoked a moment ago decides nothing. */
 static void test_decider_roles_in_the_writer(void **state)
 {
@@ -2197,10 +2207,7 @@ static void test_grants(void **state)
 	rs_release(&r);
 
 	/* Usernames are never reused, not even after the account is disabled. */
-	send_json("POST", "/api/v1/identities", adm, NULL,
-	          json_pack("{s:s, s:s, s:s}", "username", "reuse.me", "display_name", "Första",
-	                    "clearance", "none"),
-	          &r);
+	post_identity(adm, "reuse.me", "Första", "none", &r);
 	expect(r.status == 201, "create: %ld %s", r.status, body_text(&r));
 	reuse_id = json_integer_value(json_object_get(json_object_get(r.json, "identity"), "id"));
 	assert_true(reuse_id > 0);
@@ -2214,10 +2221,7 @@ static void test_grants(void **state)
 	        "disabled");
 	rs_release(&r);
 	snap_take(&before);
-	send_json("POST", "/api/v1/identities", adm, NULL,
-	          json_pack("{s:s, s:s, s:s}", "username", "reuse.me", "display_name", "Andra",
-	                    "clearance", "none"),
-	          &r);
+	post_identity(adm, "reuse.me", "Andra", "none", &r);
 	expect_error(&r, 409, "conflict", "username", "a disabled account's username");
 	rs_release(&r);
 	post_grant(ssc, reuse_id, "staff", today, NULL, &r);
@@ -2258,16 +2262,10 @@ static void test_separation_of_duties(void **state)
 	login(&ssc, true, NULL, &ssc.main);
 
 	/* 1: an admin creates a KH account and grants it registrar. */
-	send_json("POST", "/api/v1/identities", adm, NULL,
-	          json_pack("{s:s, s:s, s:s}", "username", "sod.kh", "display_name", "KH",
-	                    "clearance", "KH"),
-	          &r);
+	post_identity(adm, "sod.kh", "KH", "KH", &r);
 	expect_reason(&r, "clearance", "clearance_at_create", "an admin creating a KH account");
 	rs_release(&r);
-	send_json("POST", "/api/v1/identities", adm, NULL,
-	          json_pack("{s:s, s:s, s:s}", "username", "sod.kh", "display_name", "KH",
-	                    "clearance", "none"),
-	          &r);
+	post_identity(adm, "sod.kh", "KH", "none", &r);
 	expect(r.status == 201, "an admin creating an account: %ld %s", r.status, body_text(&r));
 	made = json_integer_value(json_object_get(json_object_get(r.json, "identity"), "id"));
 	expect(json_integer_value(json_object_get(json_object_get(r.json, "identity"),
