@@ -491,6 +491,28 @@ static void login(struct user *u, bool bearer, const char *from, struct session 
 	rs_release(&r);
 }
 
+/* A bearer login of u that sends the header line hdr too (a User-Agent): fills u->main. */
+static void login_with_header(struct user *u, const char *hdr)
+{
+	char challenge[128], code[AUTH_TOTP_DIGITS + 1], *body;
+	const char *tok;
+	json_t *j;
+	struct rs r;
+
+	login_password(u->name, PASSWORD, NULL, challenge, sizeof(challenge));
+	totp_next(u, code);
+	j = json_pack("{s:s, s:s, s:b}", "challenge", challenge, "code", code, "bearer", 1);
+	body = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	http(&(struct rq){.path = "/api/v1/login/totp", .body = body, .header = hdr}, &r);
+	free(body);
+	expect(r.status == 200, "login: %ld %s", r.status, body_text(&r));
+	tok = json_string_value(json_object_get(r.json, "token"));
+	snprintf(u->main.token, sizeof(u->main.token), "%s", tok ? tok : "");
+	u->main.id = json_integer_value(json_object_get(json_object_get(r.json, "session"), "id"));
+	rs_release(&r);
+}
+
 /* The roles GET /api/v1/me reports for a bearer token, as a mask. */
 static unsigned me_roles(const char *token)
 {
@@ -2370,28 +2392,10 @@ static void test_sessions(void **state)
 	/* A client name that is not UTF-8 does not hide the session from the list. */
 	{
 		struct user odd;
-		char challenge[128], code[AUTH_TOTP_DIGITS + 1], *body;
-		const char *tok;
 		bool listed = false;
-		json_t *j;
 
 		user_make(&odd, "odd.client", ROLE_BIT(ROLE_STAFF));
-		login_password(odd.name, PASSWORD, NULL, challenge, sizeof(challenge));
-		totp_next(&odd, code);
-		j = json_pack("{s:s, s:s, s:b}", "challenge", challenge, "code", code, "bearer", 1);
-		body = json_dumps(j, JSON_COMPACT);
-		json_decref(j);
-		http(&(struct rq){.path = "/api/v1/login/totp",
-		                  .body = body,
-		                  .header = "User-Agent: odd\xff\xfe client"},
-		     &r);
-		free(body);
-		expect(r.status == 200, "login: %ld %s", r.status, body_text(&r));
-		tok = json_string_value(json_object_get(r.json, "token"));
-		snprintf(odd.main.token, sizeof(odd.main.token), "%s", tok ? tok : "");
-		odd.main.id = json_integer_value(
-		        json_object_get(json_object_get(r.json, "session"), "id"));
-		rs_release(&r);
+		login_with_header(&odd, "User-Agent: odd\xff\xfe client");
 		list = sessions_of(odd.main.token, 0, &r);
 		json_array_foreach(list, i, s)
 		{
@@ -3153,11 +3157,11 @@ static void test_password_change(void **state)
  */
 static void test_session_client(void **state)
 {
-	char header[4096], challenge[128], code[AUTH_TOTP_DIGITS + 1], *body;
-	const char *tok, *client = NULL;
+	char header[4096];
+	const char *client = NULL;
 	struct user u;
 	struct rs r;
-	json_t *list, *s, *j;
+	json_t *list, *s;
 	int64_t sid;
 	size_t i, n;
 
@@ -3171,18 +3175,8 @@ static void test_session_client(void **state)
 	}
 	header[n] = '\0';
 	user_make(&u, "ua.client", ROLE_BIT(ROLE_STAFF));
-	login_password(u.name, PASSWORD, NULL, challenge, sizeof(challenge));
-	totp_next(&u, code);
-	j = json_pack("{s:s, s:s, s:b}", "challenge", challenge, "code", code, "bearer", 1);
-	body = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	http(&(struct rq){.path = "/api/v1/login/totp", .body = body, .header = header}, &r);
-	free(body);
-	expect(r.status == 200, "login: %ld %s", r.status, body_text(&r));
-	tok = json_string_value(json_object_get(r.json, "token"));
-	snprintf(u.main.token, sizeof(u.main.token), "%s", tok ? tok : "");
-	sid = json_integer_value(json_object_get(json_object_get(r.json, "session"), "id"));
-	rs_release(&r);
+	login_with_header(&u, header);
+	sid = u.main.id;
 	list = sessions_of(u.main.token, 0, &r);
 	json_array_foreach(list, i, s)
 	{
