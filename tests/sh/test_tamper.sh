@@ -114,6 +114,18 @@ tree_root() {
 	} | python3 - "$1"
 }
 
+# exit1_naming DESC PREFIX REGEX: what run ran exited 1 with one line on
+# stderr, PREFIX and then something matching REGEX.
+exit1_naming() {
+	if [ "$RC" -eq 1 ] && one_line_stderr && grep -Eq -- "^$2.*$3" "$T/err"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "expected exit 1 and one line on stderr matching /$3/"
+		show_output
+	fi
+}
+
 # verify_names DESC REGEX [VERIFY ARGS...]: verify exits 1 with one line on
 # stderr, "skydd: verify: FAILED: ...", matching REGEX.
 verify_names() {
@@ -121,13 +133,7 @@ verify_names() {
 	_re=$2
 	shift 2
 	run "$SKYDD" verify --data "$I" "$@"
-	if [ "$RC" -eq 1 ] && one_line_stderr && grep -Eq -- "^skydd: verify: FAILED: .*$_re" "$T/err"; then
-		ok "$_d"
-	else
-		not_ok "$_d"
-		diag "expected exit 1 and one line on stderr matching /$_re/"
-		show_output
-	fi
+	exit1_naming "$_d" "skydd: verify: FAILED: " "$_re"
 }
 
 # verify_passes DESC [VERIFY ARGS...]
@@ -395,13 +401,7 @@ free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0)
 # serve_refuses DESC REGEX: serve exits 1 at once with one line matching REGEX.
 serve_refuses() {
 	run timeout 20 "$SKYDD" serve --data "$I" --listen "127.0.0.1:$(free_port)"
-	if [ "$RC" -eq 1 ] && one_line_stderr && grep -Eq -- "^skydd: serve: refusing to start: .*$2" "$T/err"; then
-		ok "$1"
-	else
-		not_ok "$1"
-		diag "expected exit 1 and one line on stderr matching /$2/"
-		show_output
-	fi
+	exit1_naming "$1" "skydd: serve: refusing to start: " "$2"
 }
 
 # serve_runs DESC: serve starts (answers /healthz), then SIGTERM; its
