@@ -87,11 +87,33 @@ int store_reader_node(void *reader, unsigned level, uint64_t index, uint8_t out[
 	return store_conn_read_node(&r->c, level, index, out);
 }
 
+/*
+ * The string of an entry's envelope that closes just before b[end] and
+ * follows key (which ends with the string's opening quote): its bytes into
+ * *ptr and *n, or false when b does not read so there.
+ */
+static bool string_before(const char *b, size_t end, const char *key, size_t klen, const char **ptr,
+                          size_t *n)
+{
+	size_t q;
+
+	if (end == 0 || b[end - 1] != '"')
+		return false;
+	end--;
+	for (q = end; q > 0 && b[q - 1] != '"'; q--)
+		;
+	if (q < klen || memcmp(b + q - klen, key, klen) != 0)
+		return false;
+	*ptr = b + q;
+	*n = end - q;
+	return true;
+}
+
 bool store_entry_envelope(const char *b, size_t len, struct store_envelope *env)
 {
 	static const char head[] = "{\"actor\":", tail[] = ",\"time\":\"";
 	static const char seqk[] = ",\"seq\":", objk[] = ",\"object\":\"", kindk[] = ",\"kind\":\"";
-	size_t i, end, q;
+	size_t i, end;
 
 	/* time: the last 27 characters before "} */
 	if (len < 80 || b[len - 1] != '}' || b[len - 2] != '"')
@@ -108,27 +130,13 @@ bool store_entry_envelope(const char *b, size_t len, struct store_envelope *env)
 	if (i < sizeof(seqk) - 1 || memcmp(b + i - (sizeof(seqk) - 1), seqk, sizeof(seqk) - 1))
 		return false;
 	/* object: the string that closes just before ,"seq": */
-	end = i - (sizeof(seqk) - 1);
-	if (end == 0 || b[end - 1] != '"')
+	if (!string_before(b, i - (sizeof(seqk) - 1), objk, sizeof(objk) - 1, &env->ptr[3],
+	                   &env->len[3]))
 		return false;
-	end--;
-	for (q = end; q > 0 && b[q - 1] != '"'; q--)
-		;
-	if (q < sizeof(objk) - 1 || memcmp(b + q - (sizeof(objk) - 1), objk, sizeof(objk) - 1))
-		return false;
-	env->ptr[3] = b + q;
-	env->len[3] = end - q;
 	/* kind: the string before ,"object": */
-	end = q - (sizeof(objk) - 1);
-	if (end == 0 || b[end - 1] != '"')
+	if (!string_before(b, (size_t)(env->ptr[3] - b) - (sizeof(objk) - 1), kindk,
+	                   sizeof(kindk) - 1, &env->ptr[2], &env->len[2]))
 		return false;
-	end--;
-	for (q = end; q > 0 && b[q - 1] != '"'; q--)
-		;
-	if (q < sizeof(kindk) - 1 || memcmp(b + q - (sizeof(kindk) - 1), kindk, sizeof(kindk) - 1))
-		return false;
-	env->ptr[2] = b + q;
-	env->len[2] = end - q;
 	/* actor: the digits after {"actor": */
 	if (memcmp(b, head, sizeof(head) - 1) != 0)
 		return false;

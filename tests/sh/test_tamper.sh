@@ -72,6 +72,60 @@ tamper() {
 	return 1
 }
 
+# The ledger's leaf hashes and the RFC 6962 tree hash over a list of them,
+# as an attacker computes them: the prelude of the two functions below.
+MERKLE_PY='
+import base64, hashlib, sqlite3, sys
+H = lambda b: hashlib.sha256(b).digest()
+def mth(l):
+    if len(l) == 1:
+        return l[0]
+    k = 1
+    while k * 2 < len(l):
+        k *= 2
+    return H(b"\x01" + mth(l[:k]) + mth(l[k:]))
+con = sqlite3.connect(sys.argv[1])
+leaves = [H(b"\x00" + bytes(r[0])) for r in con.execute("SELECT CAST(entry AS BLOB) FROM ledger ORDER BY seq")]
+'
+
+# rewrite_tiles DB: recomputes the tiles (level 0 and tile 1/0) from the
+# entries as they now stand, so that the tree is consistent again.
+rewrite_tiles() {
+	{
+		printf '%s\n' "$MERKLE_PY"
+		cat <<'EOF'
+con.execute("DELETE FROM tile")
+for i in range(0, (len(leaves) + 255) // 256):
+    con.execute("INSERT INTO tile (level, idx, hashes) VALUES (0, ?, ?)", (i, b"".join(leaves[256 * i:256 * i + 256])))
+full = len(leaves) // 256
+if full:
+    con.execute("INSERT INTO tile (level, idx, hashes) VALUES (1, 0, ?)",
+                (b"".join(mth(leaves[256 * j:256 * j + 256]) for j in range(full)),))
+con.commit()
+EOF
+	} | python3 - "$1"
+}
+
+# tree_root DB: the root of the whole tree, base64.
+tree_root() {
+	{
+		printf '%s\n' "$MERKLE_PY"
+		echo 'print(base64.b64encode(mth(leaves)).decode())'
+	} | python3 - "$1"
+}
+
+# exit1_naming DESC PREFIX REGEX: what run ran exited 1 with one line on
+# stderr, PREFIX and then something matching REGEX.
+exit1_naming() {
+	if [ "$RC" -eq 1 ] && one_line_stderr && grep -Eq -- "^$2.*$3" "$T/err"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "expected exit 1 and one line on stderr matching /$3/"
+		show_output
+	fi
+}
+
 # verify_names DESC REGEX [VERIFY ARGS...]: verify exits 1 with one line on
 # stderr, "skydd: verify: FAILED: ...", matching REGEX.
 verify_names() {
@@ -79,13 +133,7 @@ verify_names() {
 	_re=$2
 	shift 2
 	run "$SKYDD" verify --data "$I" "$@"
-	if [ "$RC" -eq 1 ] && one_line_stderr && grep -Eq -- "^skydd: verify: FAILED: .*$_re" "$T/err"; then
-		ok "$_d"
-	else
-		not_ok "$_d"
-		diag "expected exit 1 and one line on stderr matching /$_re/"
-		show_output
-	fi
+	exit1_naming "$_d" "skydd: verify: FAILED: " "$_re"
 }
 
 # verify_passes DESC [VERIFY ARGS...]
@@ -219,25 +267,7 @@ fi
 # checkpoints kept outside can tell.
 if fresh c-rewrite && tamper c "DROP TRIGGER checkpoint_no_delete; DELETE FROM checkpoint;
 	$ONE_BYTE 123;"; then
-	if python3 - "$DB" <<'EOF'; then
-import hashlib, sqlite3, sys
-H = lambda b: hashlib.sha256(b).digest()
-def mth(l):
-    if len(l) == 1:
-        return l[0]
-    k = 1
-    while k * 2 < len(l):
-        k *= 2
-    return H(b"\x01" + mth(l[:k]) + mth(l[k:]))
-con = sqlite3.connect(sys.argv[1])
-leaves = [H(b"\x00" + bytes(r[0])) for r in con.execute("SELECT CAST(entry AS BLOB) FROM ledger ORDER BY seq")]
-for i in range(0, (len(leaves) + 255) // 256):
-    con.execute("UPDATE tile SET hashes = ? WHERE level = 0 AND idx = ?", (b"".join(leaves[256 * i:256 * i + 256]), i))
-full = len(leaves) // 256
-con.execute("UPDATE tile SET hashes = ? WHERE level = 1 AND idx = 0",
-            (b"".join(mth(leaves[256 * j:256 * j + 256]) for j in range(full)),))
-con.commit()
-EOF
+	if rewrite_tiles "$DB"; then
 		verify_names "c) full rewrite: plain verify names a checkpoint from the instance's checkpoints.log" \
 			"checkpoint at size [0-9]+ \(from checkpoints.log\): its root does not match entries"
 		rm -f "$I/checkpoints.log"
@@ -373,13 +403,7 @@ free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0)
 # serve_refuses DESC REGEX: serve exits 1 at once with one line matching REGEX.
 serve_refuses() {
 	run timeout 20 "$SKYDD" serve --data "$I" --listen "127.0.0.1:$(free_port)"
-	if [ "$RC" -eq 1 ] && one_line_stderr && grep -Eq -- "^skydd: serve: refusing to start: .*$2" "$T/err"; then
-		ok "$1"
-	else
-		not_ok "$1"
-		diag "expected exit 1 and one line on stderr matching /$2/"
-		show_output
-	fi
+	exit1_naming "$1" "skydd: serve: refusing to start: " "$2"
 }
 
 # serve_runs DESC: serve starts (answers /healthz), then SIGTERM; its
@@ -431,29 +455,8 @@ fi
 # A fork: entry 123 rewritten, tiles recomputed, stored checkpoints deleted.
 # checkpoints.log still holds checkpoints of the original tree, at sizes
 # smaller than the database's.
-REWRITE_TILES='
-import hashlib, sqlite3, sys
-H = lambda b: hashlib.sha256(b).digest()
-def mth(l):
-    if len(l) == 1:
-        return l[0]
-    k = 1
-    while k * 2 < len(l):
-        k *= 2
-    return H(b"\x01" + mth(l[:k]) + mth(l[k:]))
-con = sqlite3.connect(sys.argv[1])
-leaves = [H(b"\x00" + bytes(r[0])) for r in con.execute("SELECT CAST(entry AS BLOB) FROM ledger ORDER BY seq")]
-con.execute("DELETE FROM tile")
-for i in range(0, (len(leaves) + 255) // 256):
-    con.execute("INSERT INTO tile (level, idx, hashes) VALUES (0, ?, ?)", (i, b"".join(leaves[256 * i:256 * i + 256])))
-full = len(leaves) // 256
-if full:
-    con.execute("INSERT INTO tile (level, idx, hashes) VALUES (1, 0, ?)",
-                (b"".join(mth(leaves[256 * j:256 * j + 256]) for j in range(full)),))
-con.commit()
-'
 if fresh j-fork && tamper j "DROP TRIGGER checkpoint_no_delete; DELETE FROM checkpoint; $ONE_BYTE 123;" &&
-	python3 -c "$REWRITE_TILES" "$DB"; then
+	rewrite_tiles "$DB"; then
 	FIRST=$(grep -E '^[0-9]+$' "$I/checkpoints.log" | awk '$1 >= 123' | sort -n | head -n 1)
 	serve_refuses "j) fork (entry 123 rewritten, tiles recomputed): serve exits 1 naming checkpoint $FIRST" \
 		"checkpoints.log's checkpoint at size $FIRST does not match the database's tree at that size \($TOTAL entries\)"
@@ -496,22 +499,9 @@ fi
 
 # The same, with a note for the forged tree appended to checkpoints.log (the
 # last note with its size and root replaced: the signature cannot follow).
-ROOT_B64='
-import base64, hashlib, sqlite3, sys
-H = lambda b: hashlib.sha256(b).digest()
-def mth(l):
-    if len(l) == 1:
-        return l[0]
-    k = 1
-    while k * 2 < len(l):
-        k *= 2
-    return H(b"\x01" + mth(l[:k]) + mth(l[k:]))
-con = sqlite3.connect(sys.argv[1])
-print(base64.b64encode(mth([H(b"\x00" + bytes(r[0])) for r in con.execute("SELECT CAST(entry AS BLOB) FROM ledger ORDER BY seq")])).decode())
-'
 if fresh k-forged-note && python3 -c "$FORGE" "$DB"; then
 	F=$((TOTAL + 1))
-	R=$(python3 -c "$ROOT_B64" "$DB")
+	R=$(tree_root "$DB")
 	python3 - "$I/checkpoints.log" "$F" "$R" <<'EOF'
 import sys
 path, size, root = sys.argv[1], sys.argv[2], sys.argv[3]

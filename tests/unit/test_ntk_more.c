@@ -10,12 +10,8 @@
  * The handlers are called as the router calls them.
  */
 #include "testutil.h"
-#include "regfixture.h"
+#include "ntkfixture.h"
 
-#include <jansson.h>
-
-#include "http/api.h"
-#include "model/document.h"
 #include "model/incident.h"
 #include "model/inventory.h"
 #include "model/ledger_view.h"
@@ -24,9 +20,8 @@
 #include "rules/rules.h"
 #include "store/store.h"
 
-static struct reg_fixture g_fx;
-static struct api *g_api;
-static struct principal reg, ssc, chief, aud_k, aud_kh, admin, olle, kurt;
+static struct ntk_fixture g;
+static struct principal olle, kurt;
 static int64_t doc_kh, doc_kh2, doc_h, copy_kh, p_chief, p_olle, olle_grant;
 
 /* Written only into the classified documents (designations and titles). */
@@ -36,30 +31,10 @@ static const char *const secrets[] = {
 };
 #define N_SECRETS (sizeof(secrets) / sizeof(secrets[0]))
 
-static void ok(int rc, const struct model_err *err, const char *what)
-{
-	if (rc != SK_OK)
-		fail_msg("%s: %s (%s: %s)", what, sk_strerror(rc), err->field, err->msg);
-}
-
 static int64_t mkdoc(const char *des, const char *title, const char *cls, const int64_t *acc,
                      size_t n)
 {
-	struct document_new d = {.designation = des,
-	                         .title = title,
-	                         .title_classified = true,
-	                         .cls = cls,
-	                         .form = "physical",
-	                         .pages = 2,
-	                         .originator = "Upprattare",
-	                         .case_number = "DNR-1",
-	                         .access = acc,
-	                         .n_access = n};
-	struct model_err err = {0};
-	int64_t id = 0;
-
-	ok(document_create(g_fx.model, &reg, &d, &id, &err), &err, des);
-	return id;
+	return ntkfx_document(&g, des, title, cls, "DNR-1", "Upprattare", 2, acc, n);
 }
 
 static int setup(void **state)
@@ -67,115 +42,47 @@ static int setup(void **state)
 	struct records_space box = {"container", "Kassaskap", "Hus 1", CLEAR_KH, NULL, "B-1"};
 	struct model_err err = {0};
 	int64_t p_reg, box_id, acc[2];
-	char until[11];
 
 	(void)state;
-	regfx_open(&g_fx, "/tmp/skydd-ntk-more.XXXXXX", REGFX_FAST_PW | REGFX_READER, NULL);
-	regfx_today_plus(180, until);
-	regfx_identity(g_fx.model, &reg, "reg", ROLE_REGISTRAR, CLEAR_KH, NULL, until);
-	regfx_identity(g_fx.model, &ssc, "ssc", ROLE_SSC, CLEAR_KH, NULL, until);
-	regfx_identity(g_fx.model, &chief, "chief", ROLE_CHIEF, CLEAR_KH, NULL, until);
-	regfx_identity(g_fx.model, &aud_k, "audk", ROLE_AUDITOR, CLEAR_K, NULL, until);
-	regfx_identity(g_fx.model, &aud_kh, "audkh", ROLE_AUDITOR, CLEAR_KH, NULL, until);
-	regfx_identity(g_fx.model, &admin, "admin", ROLE_ADMIN, CLEAR_NONE, NULL, until);
-	regfx_identity(g_fx.model, &kurt, "kurt", ROLE_AUDITOR, CLEAR_KH, NULL, until);
-	olle_grant = regfx_identity(g_fx.model, &olle, "olle", ROLE_STAFF, CLEAR_KH, NULL, until);
-	p_reg = regfx_person(g_fx.model, &reg, "Rut Registrator", "Enheten", reg.id);
-	p_olle = regfx_person(g_fx.model, &reg, "Olle Innehavare", "Enheten", olle.id);
-	p_chief = regfx_person(g_fx.model, &reg, "Chefen", "Ledningen", chief.id);
-	ok(records_space_create(g_fx.model, &chief, &box, &box_id, &err), &err, "space");
+	ntkfx_open(&g, "/tmp/skydd-ntk-more.XXXXXX");
+	regfx_identity(g.fx.model, &kurt, "kurt", ROLE_AUDITOR, CLEAR_KH, NULL, g.until);
+	olle_grant = regfx_identity(g.fx.model, &olle, "olle", ROLE_STAFF, CLEAR_KH, NULL, g.until);
+	p_reg = regfx_person(g.fx.model, &g.reg, "Rut Registrator", "Enheten", g.reg.id);
+	p_olle = regfx_person(g.fx.model, &g.reg, "Olle Innehavare", "Enheten", olle.id);
+	p_chief = regfx_person(g.fx.model, &g.reg, "Chefen", "Ledningen", g.chief.id);
+	ntkfx_ok(records_space_create(g.fx.model, &g.chief, &box, &box_id, &err), &err, "space");
 
 	/* KH with one copy, issued to Olle (on its list: a holder must be): deadlines, the feed */
 	acc[0] = p_reg;
 	acc[1] = p_olle;
 	doc_kh = mkdoc("HEMLIG-KH-88", "Nordljus-KH-titel", "KH", acc, 2);
-	ok(copy_create(g_fx.model, &reg, doc_kh, &(struct copy_new){.space_id = box_id}, 1,
-	               &copy_kh, &err),
-	   &err, "copy");
-	ok(copy_act(g_fx.model, &reg, copy_kh,
-	            &(struct copy_action){.act = COPY_ISSUE, .person_id = p_olle}, &err),
-	   &err, "issue");
+	ntkfx_ok(copy_create(g.fx.model, &g.reg, doc_kh, &(struct copy_new){.space_id = box_id}, 1,
+	                     &copy_kh, &err),
+	         &err, "copy");
+	ntkfx_ok(copy_act(g.fx.model, &g.reg, copy_kh,
+	                  &(struct copy_action){.act = COPY_ISSUE, .person_id = p_olle}, &err),
+	         &err, "issue");
 	/* KH and H without copies: the finding doc.copies.none (3 kap. 5 §) */
 	doc_kh2 = mkdoc("HEMLIG-KH-99", "Polstjarna-KH-titel", "KH", acc, 1);
 	doc_h = mkdoc("HEMLIG-H-66", "Vinter-H-titel", "H", acc, 1);
 
 	rules_cache_reset();
-	assert_int_equal(
-	        api_new(g_fx.store, g_fx.model, &(struct api_opts){.dir = g_fx.dir}, &g_api),
-	        SK_OK);
+	ntkfx_api(&g);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	api_free(g_api);
-	regfx_close(&g_fx);
+	ntkfx_close(&g);
 	return 0;
 }
 
 /* ---- calling the handlers ---- */
 
-struct answer {
-	unsigned status;
-	char *body; /* NUL-terminated */
-	json_t *json;
-};
-
-static void answer_release(struct answer *a)
-{
-	free(a->body);
-	json_decref(a->json);
-	memset(a, 0, sizeof(*a));
-}
-
-static void call(api_handler_fn handler, const struct principal *p, int64_t id, json_t *query,
-                 struct answer *out)
-{
-	struct http_req req = {.method = "GET", .path = "/", .remote = "127.0.0.1"};
-	struct http_resp resp = {0};
-	struct api_ctx c = {0};
-
-	buf_init(&resp.body, HTTP_MAX_RESPONSE);
-	c.api = g_api;
-	c.req = &req;
-	c.resp = &resp;
-	c.p = *p;
-	c.id = id;
-	c.query = query ? query : json_object();
-	handler(&c);
-	json_decref(c.query);
-	out->status = resp.status;
-	out->body = strndup(resp.body.ptr ? resp.body.ptr : "", resp.body.len);
-	out->json = json_loadb(resp.body.ptr ? resp.body.ptr : "", resp.body.len, 0, NULL);
-	buf_release(&resp.body);
-	for (unsigned i = 0; i < resp.nheaders; i++) {
-		free(resp.headers[i][0]);
-		free(resp.headers[i][1]);
-	}
-	assert_non_null(out->body);
-}
-
-static api_handler_fn route(const char *method, const char *pattern)
-{
-	size_t n;
-	const struct api_route *rt = api_routes(&n);
-
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(rt[i].method, method) == 0 && strcmp(rt[i].pattern, pattern) == 0)
-			return rt[i].handler;
-	}
-	fail_msg("no route %s %s", method, pattern);
-	return NULL;
-}
-
 static void no_secret(const char *body, const char *who, const char *what)
 {
-	for (size_t i = 0; i < N_SECRETS; i++) {
-		if (strstr(body, secrets[i]))
-			fail_msg("%s: %s shows \"%s\": %.300s", who, what, secrets[i],
-			         strstr(body, secrets[i]));
-	}
+	ntkfx_no_secret(secrets, N_SECRETS, body, who, what);
 }
 
 /* The item of arr (findings or deadlines) about type/id, or NULL. */
@@ -205,16 +112,17 @@ static void is_hidden(const json_t *v, const char *who)
 		fail_msg("%s: not hidden: %s", who, json_dumps(o, JSON_COMPACT));
 }
 
-static void findings(const struct principal *p, struct answer *a)
+static void findings(const struct principal *p, struct ntkfx_answer *a)
 {
-	call(route("GET", "/api/v1/findings"), p, 0, NULL, a);
+	ntkfx_call(&g, ntkfx_route("GET", "/api/v1/findings"), p, 0, NULL, a);
 	assert_int_equal(a->status, 200);
 	assert_non_null(a->json);
 }
 
-static void deadlines(const struct principal *p, struct answer *a)
+static void deadlines(const struct principal *p, struct ntkfx_answer *a)
 {
-	call(route("GET", "/api/v1/deadlines"), p, 0, json_pack("{s:i}", "days", 366), a);
+	ntkfx_call(&g, ntkfx_route("GET", "/api/v1/deadlines"), p, 0,
+	           json_pack("{s:i}", "days", 366), a);
 	assert_int_equal(a->status, 200);
 	assert_non_null(a->json);
 }
@@ -223,7 +131,7 @@ static void deadlines(const struct principal *p, struct answer *a)
 
 static void findings_hidden_for(const struct principal *p, const char *who)
 {
-	struct answer a = {0};
+	struct ntkfx_answer a = {0};
 	const json_t *all, *f;
 
 	findings(p, &a);
@@ -244,53 +152,56 @@ static void findings_hidden_for(const struct principal *p, const char *who)
 		fail_msg("%s: GET /findings shows a class", who);
 	/* the overview per chapter still counts it */
 	assert_true(json_array_size(json_object_get(a.json, "chapters")) == 8);
-	answer_release(&a);
+	ntkfx_answer_release(&a);
 }
 
 static void test_findings_hidden_outside_need_to_know(void **state)
 {
 	(void)state;
-	findings_hidden_for(&chief, "the head, on no list");
-	findings_hidden_for(&aud_k, "auditor cleared K");
-	findings_hidden_for(&admin, "admin");
+	findings_hidden_for(&g.chief, "the head, on no list");
+	findings_hidden_for(&g.aud_k, "auditor cleared K");
+	findings_hidden_for(&g.admin, "admin");
+}
+
+/* The finding about document doc in the answer to GET /findings, shown with its label. */
+static const json_t *finding_shown(const struct ntkfx_answer *a, int64_t doc, const char *label)
+{
+	const json_t *f = about(json_object_get(a->json, "findings"), "document", doc);
+
+	assert_non_null(f);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(f, "object"), "label")), label);
+	return f;
 }
 
 static void test_findings_shown_to_those_who_may(void **state)
 {
 	struct model_err err = {0};
-	struct answer a = {0};
+	struct ntkfx_answer a = {0};
 	const json_t *f;
 
 	(void)state;
-	findings(&aud_kh, &a);
-	f = about(json_object_get(a.json, "findings"), "document", doc_kh2);
-	assert_non_null(f);
-	assert_string_equal(
-	        json_string_value(json_object_get(json_object_get(f, "object"), "label")),
-	        "HEMLIG-KH-99");
+	findings(&g.aud_kh, &a);
+	f = finding_shown(&a, doc_kh2, "HEMLIG-KH-99");
 	assert_non_null(strstr(a.body, "HEMLIG-H-66"));
 	assert_null(json_object_get(json_object_get(f, "object"), "hidden"));
-	answer_release(&a);
+	ntkfx_answer_release(&a);
 
 	/* the head, once on the KH document's list, sees it (and not the H one) */
-	ok(document_access_change(g_fx.model, &reg, doc_kh2, &p_chief, 1, false, &err), &err,
-	   "head on the list");
-	findings(&chief, &a);
-	f = about(json_object_get(a.json, "findings"), "document", doc_kh2);
-	assert_non_null(f);
-	assert_string_equal(
-	        json_string_value(json_object_get(json_object_get(f, "object"), "label")),
-	        "HEMLIG-KH-99");
+	ntkfx_ok(document_access_change(g.fx.model, &g.reg, doc_kh2, &p_chief, 1, false, &err),
+	         &err, "head on the list");
+	findings(&g.chief, &a);
+	f = finding_shown(&a, doc_kh2, "HEMLIG-KH-99");
 	assert_non_null(
 	        strstr(json_string_value(json_object_get(json_object_get(f, "message"), "sv")),
 	               "HEMLIG-KH-99"));
 	assert_null(strstr(a.body, "HEMLIG-H-66"));
-	answer_release(&a);
-	ok(document_access_change(g_fx.model, &reg, doc_kh2, &p_chief, 1, true, &err), &err,
-	   "head off the list");
-	findings(&chief, &a);
+	ntkfx_answer_release(&a);
+	ntkfx_ok(document_access_change(g.fx.model, &g.reg, doc_kh2, &p_chief, 1, true, &err), &err,
+	         "head off the list");
+	findings(&g.chief, &a);
 	assert_null(strstr(a.body, "HEMLIG-KH-99"));
-	answer_release(&a);
+	ntkfx_answer_release(&a);
 }
 
 /* A measure the head makes from a finding he may not see takes the rule's title, not the label. */
@@ -306,10 +217,10 @@ static void test_deviation_from_hidden_finding(void **state)
 	snprintf(object, sizeof(object), "document/%lld", (long long)doc_kh2);
 	body = json_pack("{s:s, s:s, s:s}", "source", "finding", "finding", "doc.copies.none",
 	                 "finding_object", object);
-	ok(deviation_create(g_fx.model, &chief, body, &id, &err), &err, "measure");
+	ntkfx_ok(deviation_create(g.fx.model, &g.chief, body, &id, &err), &err, "measure");
 	json_decref(body);
-	/* as the ssc, who sees the document, reads it: what was stored */
-	d = deviation_get(g_fx.model, &ssc, id);
+	/* as the g.ssc, who sees the document, reads it: what was stored */
+	d = deviation_get(g.fx.model, &g.ssc, id);
 	assert_non_null(d);
 	title = json_string_value(json_object_get(json_object_get(d, "deviation"), "title"));
 	assert_non_null(title);
@@ -323,9 +234,9 @@ static void test_deviation_from_hidden_finding(void **state)
 
 static void test_deadlines_hidden_outside_need_to_know(void **state)
 {
-	const struct principal *who[] = {&chief, &aud_k, &admin};
+	const struct principal *who[] = {&g.chief, &g.aud_k, &g.admin};
 	const char *names[] = {"the head", "auditor cleared K", "admin"};
-	struct answer a = {0};
+	struct ntkfx_answer a = {0};
 	const json_t *d;
 
 	(void)state;
@@ -338,52 +249,52 @@ static void test_deadlines_hidden_outside_need_to_know(void **state)
 			fail_msg("%s: no deadline for the copy: %s", names[i], a.body);
 		is_hidden(d, names[i]);
 		assert_non_null(json_string_value(json_object_get(d, "due")));
-		answer_release(&a);
+		ntkfx_answer_release(&a);
 	}
 	/* positive controls: an auditor cleared KH; Olle, who holds it, sees his own */
-	deadlines(&aud_kh, &a);
+	deadlines(&g.aud_kh, &a);
 	assert_non_null(strstr(a.body, "HEMLIG-KH-88 ex 1"));
-	answer_release(&a);
+	ntkfx_answer_release(&a);
 	deadlines(&olle, &a);
 	assert_non_null(strstr(a.body, "HEMLIG-KH-88 ex 1"));
 	assert_null(strstr(a.body, "HEMLIG-KH-99"));
-	answer_release(&a);
+	ntkfx_answer_release(&a);
 }
 
 static void feed(const struct principal *p, char *key, struct buf *b)
 {
-	assert_int_equal(rules_calendar_create(g_fx.model, p, key, 128), SK_OK);
+	assert_int_equal(rules_calendar_create(g.fx.model, p, key, 128), SK_OK);
 	buf_init(b, 1 << 20);
-	assert_int_equal(rules_calendar_feed(g_fx.model, key, b), SK_OK);
+	assert_int_equal(rules_calendar_feed(g.fx.model, key, b), SK_OK);
 	assert_int_equal(buf_putc(b, '\0'), SK_OK);
 }
 
 static void test_feed_follows_its_owner(void **state)
 {
 	struct model_err err = {0};
-	struct answer a = {0};
+	struct ntkfx_answer a = {0};
 	char key[128];
 	struct buf b;
 
 	(void)state;
 	/* the head's feed: the event, not what it is about */
-	feed(&chief, key, &b);
+	feed(&g.chief, key, &b);
 	no_secret(b.ptr, "the head's feed", "calendar.ics");
 	assert_non_null(strstr(b.ptr, "BEGIN:VEVENT"));
 	assert_non_null(strstr(b.ptr, "Inventering förfaller"));
 	buf_release(&b);
 	/* the route too */
-	call(route("GET", "/api/v1/calendar.ics"), &(struct principal){0}, 0,
-	     json_pack("{s:s}", "key", key), &a);
+	ntkfx_call(&g, ntkfx_route("GET", "/api/v1/calendar.ics"), &(struct principal){0}, 0,
+	           json_pack("{s:s}", "key", key), &a);
 	assert_int_equal(a.status, 200);
 	no_secret(a.body, "the head's feed", "GET /calendar.ics");
 	assert_non_null(strstr(a.body, "BEGIN:VEVENT"));
-	answer_release(&a);
-	feed(&aud_k, key, &b);
+	ntkfx_answer_release(&a);
+	feed(&g.aud_k, key, &b);
 	no_secret(b.ptr, "auditor K's feed", "calendar.ics");
 	buf_release(&b);
 	/* positive control */
-	feed(&aud_kh, key, &b);
+	feed(&g.aud_kh, key, &b);
 	assert_non_null(strstr(b.ptr, "HEMLIG-KH-88 ex 1"));
 	buf_release(&b);
 
@@ -391,53 +302,54 @@ static void test_feed_follows_its_owner(void **state)
 	feed(&kurt, key, &b);
 	assert_non_null(strstr(b.ptr, "HEMLIG-KH-88 ex 1"));
 	buf_release(&b);
-	ok(model_identity_update(g_fx.model, &ssc, kurt.id,
-	                         &(struct model_identity_patch){NULL, CLEAR_K, NULL}, &err),
-	   &err, "Kurt cleared K");
+	ntkfx_ok(model_identity_update(g.fx.model, &g.ssc, kurt.id,
+	                               &(struct model_identity_patch){NULL, CLEAR_K, NULL}, &err),
+	         &err, "Kurt cleared K");
 	buf_init(&b, 1 << 20);
-	assert_int_equal(rules_calendar_feed(g_fx.model, key, &b), SK_OK);
+	assert_int_equal(rules_calendar_feed(g.fx.model, key, &b), SK_OK);
 	assert_int_equal(buf_putc(&b, '\0'), SK_OK);
 	no_secret(b.ptr, "Kurt's feed, cleared K", "calendar.ics");
 	assert_non_null(strstr(b.ptr, "uppgifter dolda (behovsprövning)"));
 	buf_release(&b);
-	ok(model_identity_update(g_fx.model, &ssc, kurt.id,
-	                         &(struct model_identity_patch){NULL, -1, "disabled"}, &err),
-	   &err, "Kurt disabled");
+	ntkfx_ok(model_identity_update(g.fx.model, &g.ssc, kurt.id,
+	                               &(struct model_identity_patch){NULL, -1, "disabled"}, &err),
+	         &err, "Kurt disabled");
 	buf_init(&b, 1 << 20);
-	assert_int_equal(rules_calendar_feed(g_fx.model, key, &b), SK_ENOTFOUND);
+	assert_int_equal(rules_calendar_feed(g.fx.model, key, &b), SK_ENOTFOUND);
 	buf_release(&b);
 
 	/* Olle sees his own copy; when his only role ends, his feed stops with it */
 	feed(&olle, key, &b);
 	assert_non_null(strstr(b.ptr, "HEMLIG-KH-88 ex 1"));
 	buf_release(&b);
-	ok(model_grant_revoke(g_fx.model, &ssc, olle_grant, "slutat", &err), &err, "revoke");
+	ntkfx_ok(model_grant_revoke(g.fx.model, &g.ssc, olle_grant, "slutat", &err), &err,
+	         "revoke");
 	buf_init(&b, 1 << 20);
-	assert_int_equal(rules_calendar_feed(g_fx.model, key, &b), SK_ENOTFOUND);
+	assert_int_equal(rules_calendar_feed(g.fx.model, key, &b), SK_ENOTFOUND);
 	buf_release(&b);
-	call(route("GET", "/api/v1/calendar.ics"), &(struct principal){0}, 0,
-	     json_pack("{s:s}", "key", key), &a);
+	ntkfx_call(&g, ntkfx_route("GET", "/api/v1/calendar.ics"), &(struct principal){0}, 0,
+	           json_pack("{s:s}", "key", key), &a);
 	assert_int_equal(a.status, 404);
-	answer_release(&a);
+	ntkfx_answer_release(&a);
 }
 
 /* A service token has no feed: it would read as its creator, with the creator's rights. */
 static void test_feed_not_for_tokens(void **state)
 {
-	struct principal tok = ssc;
-	struct answer a = {0};
+	struct principal tok = g.ssc;
+	struct ntkfx_answer a = {0};
 	char key[128];
 
 	(void)state;
 	tok.token_id = 1;
 	tok.roles = ROLE_BIT(ROLE_STAFF);
 	tok.clearance = CLEAR_NONE;
-	assert_int_equal(rules_calendar_create(g_fx.model, &tok, key, sizeof(key)), SK_EPERM);
-	assert_int_equal(rules_calendar_revoke(g_fx.model, &tok), SK_EPERM);
-	call(route("POST", "/api/v1/me/calendar"), &tok, 0, NULL, &a);
+	assert_int_equal(rules_calendar_create(g.fx.model, &tok, key, sizeof(key)), SK_EPERM);
+	assert_int_equal(rules_calendar_revoke(g.fx.model, &tok), SK_EPERM);
+	ntkfx_call(&g, ntkfx_route("POST", "/api/v1/me/calendar"), &tok, 0, NULL, &a);
 	assert_int_equal(a.status, 403);
 	assert_null(strstr(a.body, "skc_"));
-	answer_release(&a);
+	ntkfx_answer_release(&a);
 }
 
 /* Bad keys find nothing. */
@@ -449,12 +361,12 @@ static void test_feed_bad_keys(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		buf_init(&b, 1 << 16);
-		assert_int_equal(rules_calendar_feed(g_fx.model, keys[i], &b), SK_ENOTFOUND);
+		assert_int_equal(rules_calendar_feed(g.fx.model, keys[i], &b), SK_ENOTFOUND);
 		assert_int_equal(b.len, 0);
 		buf_release(&b);
 	}
 	buf_init(&b, 1 << 16);
-	assert_int_equal(rules_calendar_feed(g_fx.model, NULL, &b), SK_ENOTFOUND);
+	assert_int_equal(rules_calendar_feed(g.fx.model, NULL, &b), SK_ENOTFOUND);
 	buf_release(&b);
 }
 
@@ -470,29 +382,29 @@ static void test_objects_visible_fails_closed(void **state)
 	snprintf(kh, sizeof(kh), "document/%lld", (long long)doc_kh2);
 	objs = json_pack("[s, s, s, s, s, s]", kh, "document/abc", "copy/999999", "grant/1",
 	                 "space/1", "medium/1");
-	assert_int_equal(ledger_view_objects_visible(g_fx.rd, &aud_kh, objs, vis), SK_OK);
+	assert_int_equal(ledger_view_objects_visible(g.fx.rd, &g.aud_kh, objs, vis), SK_OK);
 	assert_true(vis[0]);  /* within clearance, an auditor */
 	assert_false(vis[1]); /* malformed */
 	assert_false(vis[2]); /* no such copy */
 	assert_true(vis[3]);  /* nothing classified */
 	assert_true(vis[4]);  /* the register's roles read spaces */
 	assert_false(vis[5]); /* no such medium */
-	assert_int_equal(ledger_view_objects_visible(g_fx.rd, &admin, objs, vis), SK_OK);
+	assert_int_equal(ledger_view_objects_visible(g.fx.rd, &g.admin, objs, vis), SK_OK);
 	assert_false(vis[0]);
 	assert_true(vis[3]);
-	assert_false(vis[4]); /* an admin does not read the spaces */
+	assert_false(vis[4]); /* an g.admin does not read the spaces */
 	/* what is no object names nothing */
 	{
 		json_t *bad = json_pack("[i, s, n]", 5, "grant");
 
-		assert_int_equal(ledger_view_objects_visible(g_fx.rd, &aud_kh, bad, vis), SK_OK);
+		assert_int_equal(ledger_view_objects_visible(g.fx.rd, &g.aud_kh, bad, vis), SK_OK);
 		assert_false(vis[0]);
 		assert_false(vis[1]);
 		assert_false(vis[2]);
 		json_decref(bad);
 	}
 	/* no reader: nothing */
-	ledger_view_objects_visible(NULL, &aud_kh, objs, vis);
+	ledger_view_objects_visible(NULL, &g.aud_kh, objs, vis);
 	for (size_t i = 0; i < json_array_size(objs); i++)
 		assert_false(vis[i]);
 	json_decref(objs);
@@ -502,22 +414,23 @@ static void test_objects_visible_fails_closed(void **state)
 
 static void test_inventory_report_hides_the_missing(void **state)
 {
-	api_handler_fn report = route("GET", "/api/v1/inventories/{id}/report");
+	api_handler_fn report = ntkfx_route("GET", "/api/v1/inventories/{id}/report");
 	struct model_err err = {0};
-	struct answer a = {0};
+	struct ntkfx_answer a = {0};
 	const json_t *nf;
 	int64_t inv = 0;
 
 	(void)state;
-	ok(inventory_start(g_fx.model, &reg, "Arlig inventering", INVENTORY_KH_DOCUMENTS, &inv,
-	                   &err),
-	   &err, "start");
-	ok(inventory_check(g_fx.model, &ssc, inv, "copy", copy_kh, false, "Inte i skapet", &err),
-	   &err, "check");
-	ok(inventory_close(g_fx.model, &ssc, inv, NULL, &err), &err, "close");
+	ntkfx_ok(inventory_start(g.fx.model, &g.reg, "Arlig inventering", INVENTORY_KH_DOCUMENTS,
+	                         &inv, &err),
+	         &err, "start");
+	ntkfx_ok(inventory_check(g.fx.model, &g.ssc, inv, "copy", copy_kh, false, "Inte i skapet",
+	                         &err),
+	         &err, "check");
+	ntkfx_ok(inventory_close(g.fx.model, &g.ssc, inv, NULL, &err), &err, "close");
 
 	/* the auditor cleared K: that one item was missing, not what it was */
-	call(report, &aud_k, inv, NULL, &a);
+	ntkfx_call(&g, report, &g.aud_k, inv, NULL, &a);
 	assert_int_equal(a.status, 200);
 	no_secret(a.body, "auditor cleared K", "the inventory report");
 	if (strstr(a.body, "\"KH\"") || strstr(a.body, "Inte i skapet"))
@@ -526,19 +439,19 @@ static void test_inventory_report_hides_the_missing(void **state)
 	assert_non_null(nf);
 	assert_true(json_is_true(json_object_get(nf, "withheld")));
 	assert_int_equal(json_integer_value(json_object_get(nf, "item_id")), copy_kh);
-	answer_release(&a);
+	ntkfx_answer_release(&a);
 	/* the campaign's items and counts likewise */
-	call(route("GET", "/api/v1/inventories/{id}"), &aud_k, inv, NULL, &a);
+	ntkfx_call(&g, ntkfx_route("GET", "/api/v1/inventories/{id}"), &g.aud_k, inv, NULL, &a);
 	assert_int_equal(a.status, 200);
 	no_secret(a.body, "auditor cleared K", "the inventory");
-	answer_release(&a);
+	ntkfx_answer_release(&a);
 
 	/* positive control */
-	call(report, &aud_kh, inv, NULL, &a);
+	ntkfx_call(&g, report, &g.aud_kh, inv, NULL, &a);
 	assert_int_equal(a.status, 200);
 	assert_non_null(strstr(a.body, "HEMLIG-KH-88"));
 	assert_non_null(strstr(a.body, "\"KH\""));
-	answer_release(&a);
+	ntkfx_answer_release(&a);
 }
 
 int main(void)
