@@ -854,7 +854,8 @@ static json_t *chapter_missing(int ch, const bool *met, int *blocked)
 		if (met[k])
 			continue;
 		for (size_t i = 0; i < n; i++)
-			rules += t[i].chapter == ch && t[i].needs && strcmp(t[i].needs, nd[k].id) == 0;
+			rules += t[i].chapter == ch && t[i].needs &&
+			         strcmp(t[i].needs, nd[k].id) == 0;
 		if (!rules)
 			continue;
 		*blocked += rules;
@@ -912,11 +913,11 @@ json_t *rules_overview(struct store_reader *rd, const json_t *findings)
 		        : blocked                        ? "partial"
 		                                         : "ok";
 		json_array_append_new(
-		        out, json_pack("{s:i, s:s, s:i, s:i, s:i, s:i, s:i, s:s, s:o, s:o}", "chapter",
-		                       ch, "title", rules_chapter_title(ch), "rules", rules, "high",
-		                       sev[SEV_HIGH], "medium", sev[SEV_MEDIUM], "low", sev[SEV_LOW],
-		                       "covered", covered, "level", level, "refs", refs, "missing",
-		                       missing));
+		        out, json_pack("{s:i, s:s, s:i, s:i, s:i, s:i, s:i, s:s, s:o, s:o}",
+		                       "chapter", ch, "title", rules_chapter_title(ch), "rules",
+		                       rules, "high", sev[SEV_HIGH], "medium", sev[SEV_MEDIUM],
+		                       "low", sev[SEV_LOW], "covered", covered, "level", level,
+		                       "refs", refs, "missing", missing));
 	}
 	return out;
 }

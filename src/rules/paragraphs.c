@@ -91,7 +91,8 @@ static const struct rules_paragraph paragraphs[] = {
          "the yearly review is met by construction, so no rule checks it (the former "
          "grant.privileged.review could never fire, and was removed): skydd refuses a privileged "
          "grant without an end date or running more than 12 months (src/model/grant.c, "
-         "tests/unit/test_api.c:test_grants), so it is decided anew at least once a year; the review "
+         "tests/unit/test_api.c:test_grants), so it is decided anew at least once a year; the "
+         "review "
          "(Ompröva) is offered in Kommande"},
         {4, 9, "multi-factor authentication", NULL},
         {4, 10, "password rules",

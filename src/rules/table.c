@@ -565,8 +565,9 @@ static const struct rule rules[] = {
 static const struct rules_need needs[] = {
         {"analysis", "SELECT 1 FROM analysis LIMIT 1", "ingen säkerhetsskyddsanalys",
          "no security protection analysis"},
-        {"analysis_approved", "SELECT 1 FROM analysis WHERE state IN ('approved', 'superseded') "
-                              "LIMIT 1",
+        {"analysis_approved",
+         "SELECT 1 FROM analysis WHERE state IN ('approved', 'superseded') "
+         "LIMIT 1",
          "ingen fastställd säkerhetsskyddsanalys", "no approved security protection analysis"},
         {"secplan", "SELECT 1 FROM secplan LIMIT 1", "ingen säkerhetsskyddsplan",
          "no security plan"},

@@ -1092,7 +1092,8 @@ static void test_held_day_boundaries(void **state)
 	        "= 1 AND role = 'chief'");
 }
 
-/* 3 kap. 12 §: a distributor is approved by a decision; shipping with one that was not is flagged. */
+/* 3 kap. 12 §: a distributor is approved by a decision; shipping with one that was not is flagged.
+ */
 static void test_distributor_decision(void **state)
 {
 	struct records_distributor n = {.name = "Budfirman", .contact = "08-1"};
@@ -1267,7 +1268,8 @@ static void test_overview_needs(void **state)
 		size_t i;
 		json_t *v;
 
-		json_array_foreach(f, i, v) json_object_set_new(v, "status", json_string("covered"));
+		json_array_foreach(f, i, v)
+		        json_object_set_new(v, "status", json_string("covered"));
 		o = rules_overview(g_fx.rd, f);
 		assert_string_equal(level_of(o, 2), "partial");
 		assert_string_equal(level_of(o, 5), "unchecked");
