@@ -683,6 +683,10 @@ static const struct rules_deadline_query deadlines[] = {
         {"deviation", "deviation.overdue", "deviation",
          "SELECT 'deviation', v.id, '#' || v.id, NULL, v.due_on, NULL FROM deviation v WHERE "
          "v.status IN ('open', 'in_progress') AND v.due_on BETWEEN ?1 AND ?2"},
+        {"incident_report", "incident.reportable.unanswered", "incident",
+         "SELECT 'incident', i.id, '#' || i.id, NULL, date(i.detected_on, '+1 day'), NULL FROM "
+         "incident i WHERE i.reportable IS NULL AND date(i.detected_on, '+1 day') BETWEEN ?1 AND "
+         "?2"},
         {"incident_report", "incident.report.missing", "incident",
          "SELECT 'incident', i.id, '#' || i.id, NULL, date(i.detected_on, '+1 day'), NULL FROM "
          "incident i WHERE i.reportable = 1 AND i.report_date IS NULL AND date(i.detected_on, "

@@ -781,6 +781,21 @@ static void test_reportability(void **state)
 	assert_int_equal(incident_create(g_fx.model, &ssc, b, &a, &err), SK_OK);
 	json_decref(b);
 	assert_int_equal(findings("incident.reportable.unanswered", "incident", a), 0);
+	/* ... but due tomorrow, in Kommande */
+	{
+		json_t *dl = rules_deadlines(model_reader(g_fx.model), today, 30, 0, CLEAR_KH), *v;
+		size_t i, n = 0;
+
+		json_array_foreach(dl, i, v)
+		{
+			n += json_integer_value(
+			             json_object_get(json_object_get(v, "object"), "id")) == a &&
+			     strcmp(json_string_value(json_object_get(v, "rule")),
+			            "incident.reportable.unanswered") == 0;
+		}
+		assert_int_equal(n, 1);
+		json_decref(dl);
+	}
 	assert_int_equal(act(incident_update, &ssc, a, body("{s:b}", "reportable", 0), &err),
 	                 SK_OK);
 }

@@ -60,7 +60,8 @@ async function load(ctx, listBox, lostBox) {
       h('th', { scope: 'row' }, h('a', { href: `#/incidenter/${x.id}` }, `#${x.id} ${x.title}`)),
       h('td', {}, stateBadge(x)),
       h('td', {}, fmtDate(x.detected_on)),
-      h('td', {}, x.reportable ? t('inc.yes') : t('inc.no')),
+      h('td', {}, x.reportable === null || x.reportable === undefined
+        ? badge(t('inc.reportable.unanswered'), 'warn') : x.reportable ? t('inc.yes') : t('inc.no')),
       h('td', {}, x.report_date ? fmtDate(x.report_date) : '–'))), { captionHidden: true, stack: true }));
   }
   if (hasRole(ctx.me, LOST_OPENERS)) loadLost(ctx, lostBox, list);
