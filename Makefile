@@ -75,7 +75,7 @@ build/gen/embedded.h $(GEN_SRC): build/tools/embed $(EMBED_FILES)
 	@mkdir -p build/gen
 	build/tools/embed build/gen/embedded.c build/gen/embedded.h $(EMBED_FILES)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libskydd.a
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libskydd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libskydd.a \
 		$(PKG_LIBS) -lcmocka

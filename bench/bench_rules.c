@@ -530,6 +530,42 @@ int main(void)
 		       k + 1, BATCH, b.cmd.first_seq, b.cmd.last_seq, iv[k], rules_last_evaluated(),
 		       rules_last_by_document(), nf, rows, ib[k], hit, hit_rules);
 	}
+	/*
+	 * Need-to-know (issue 10): the same warm call for a reader, whose objects
+	 * are decided in one statement per call. The head cleared KH on no list
+	 * (every document's finding hidden) and an auditor cleared KH (all shown).
+	 */
+	{
+		struct principal head = {.id = 1,
+		                         .roles = ROLE_BIT(ROLE_CHIEF),
+		                         .clearance = CLEAR_KH},
+		                 aud = {.id = 1,
+		                        .roles = ROLE_BIT(ROLE_AUDITOR),
+		                        .clearance = CLEAR_KH};
+		const struct principal *who[] = {&head, &aud};
+		const char *name[] = {"the head on no list", "an auditor cleared KH"};
+
+		for (int w = 0; w < 2; w++) {
+			struct rules_filter f = all;
+			double none, with;
+			json_t *res;
+
+			f.viewer = who[w];
+			json_decref(rules_current(m, &all));
+			t0 = now_s();
+			res = rules_current(m, &all);
+			none = (now_s() - t0) * 1e3;
+			json_decref(res);
+			t0 = now_s();
+			res = rules_current(m, &f);
+			with = (now_s() - t0) * 1e3;
+			nf = findings_of(res, &ne);
+			json_decref(res);
+			printf("need-to-know: warm rules_current for %s: %.1f ms (%zu findings); "
+			       "without a reader %.1f ms\n",
+			       name[w], with, nf, none);
+		}
+	}
 	store_reader_close(r);
 	model_close(m);
 	store_close(s);

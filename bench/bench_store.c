@@ -34,15 +34,17 @@ const char *const bench_name = "bench_store";
 #define BENCH_PATH_MAX    700
 
 struct config {
-	uint64_t n;      /* entries appended */
-	uint64_t window; /* commands outstanding at once */
-	uint64_t batch;  /* store_opts.batch_max */
-	uint64_t round;  /* entries per append round (then the baseline's turn) */
-	uint64_t reps;   /* verify repetitions, best kept */
-	uint64_t proofs; /* inclusion proofs timed */
-	uint64_t seed;   /* for the random proof indexes */
-	bool keep;       /* leave the databases behind */
-	char dir[512];   /* the instance; baseline.db sits beside skydd.db */
+	uint64_t n;       /* entries appended */
+	uint64_t window;  /* commands outstanding at once */
+	uint64_t batch;   /* store_opts.batch_max */
+	uint64_t round;   /* entries per append round (then the baseline's turn) */
+	uint64_t reps;    /* verify repetitions, best kept */
+	uint64_t proofs;  /* inclusion proofs timed */
+	uint64_t seed;    /* for the random proof indexes */
+	uint64_t seal_n;  /* entries per seal comparison run, window as above */
+	uint64_t seal_n1; /* entries per seal comparison run, one command at a time */
+	bool keep;        /* leave the databases behind */
+	char dir[512];    /* the instance; baseline.db sits beside skydd.db */
 };
 
 static uint64_t now_ns(void)
@@ -486,6 +488,112 @@ static double bench_append(const struct config *cfg, double *base)
 	return (double)cfg->n / a.store_s;
 }
 
+/* ---- the cost of batch seals: the same appends with and without ---- */
+
+struct seal_slot {
+	struct store_cmd cmd;
+	json_t *data;
+	char object[32];
+};
+
+static int seal_cmd(struct store_tx *tx, void *arg)
+{
+	struct seal_slot *s = arg;
+
+	return store_tx_append(tx, 7, "bench.copy.issued", s->object, s->data, NULL);
+}
+
+/* n entries into a fresh instance beside cfg->dir, window commands in flight; entries/s. */
+static double seal_run(const struct config *cfg, uint64_t n, uint64_t window, bool unsealed)
+{
+	struct store_opts so = {.batch_max = (unsigned)cfg->batch, .unsealed = unsealed};
+	struct seal_slot *slots = calloc(window, sizeof(*slots));
+	char dir[BENCH_PATH_MAX], vkey[256];
+	struct store *st = NULL;
+	double t0, t;
+	int rc;
+
+	if (!slots)
+		die("window", SK_ENOMEM);
+	snprintf(dir, sizeof(dir), "%s/seal", cfg->dir);
+	rc = store_init(dir, &(struct store_init_opts){.origin = "skydd/bench"}, vkey,
+	                sizeof(vkey));
+	if (!rc)
+		rc = store_open(dir, &so, &st);
+	if (rc)
+		die("store_open (seal)", rc);
+	t0 = now_s();
+	for (uint64_t i = 0; i < n + window; i++) {
+		struct seal_slot *s = &slots[i % window];
+
+		if (i >= window) {
+			rc = store_wait(st, &s->cmd);
+			if (rc)
+				die("append (seal)", rc);
+			json_decref(s->data);
+		}
+		if (i >= n)
+			continue;
+		s->data = make_data(i);
+		if (!s->data)
+			die("json_pack", SK_ENOMEM);
+		snprintf(s->object, sizeof(s->object), "doc/%" PRIu64, i / 8);
+		store_cmd_init(&s->cmd, seal_cmd, s);
+		rc = store_submit_async(st, &s->cmd);
+		if (rc)
+			die("store_submit_async (seal)", rc);
+	}
+	t = now_s() - t0;
+	store_close(st);
+	free(slots);
+	bench_remove_tree(dir);
+	return (double)n / t;
+}
+
+/*
+ * Sealed and unsealed runs alternate, best of reps each: with many commands
+ * per transaction (throughput) and with one (every command its own
+ * transaction and seal: the worst case). *base gets the unsealed rate.
+ */
+static double bench_seal(const struct config *cfg, uint64_t n, uint64_t window, double *base)
+{
+	double best_on = 0, best_off = 0;
+
+	for (uint64_t r = 0; r < cfg->reps; r++) {
+		double off = seal_run(cfg, n, window, true), on = seal_run(cfg, n, window, false);
+
+		best_off = off > best_off ? off : best_off;
+		best_on = on > best_on ? on : best_on;
+	}
+	printf("seal: %" PRIu64 " entries, window %" PRIu64 ": %.0f entries/s sealed, %.0f "
+	       "unsealed (best of %" PRIu64 ")\n",
+	       n, window, best_on, best_off, cfg->reps);
+	*base = best_off;
+	return best_on;
+}
+
+/* One seal signature alone, as the writer makes it once per transaction. */
+static double seal_sign_us(void)
+{
+	char skey[256], vk[256];
+	struct ledger_signer sg;
+	uint8_t root[LEDGER_HASH_LEN] = {0}, sig[LEDGER_SEAL_SIG_LEN];
+	double t0;
+	int n = 2000;
+
+	if (ledger_note_keygen("skydd/bench", skey, sizeof(skey), vk, sizeof(vk)) ||
+	    ledger_signer_parse(skey, strlen(skey), &sg))
+		die("keygen", SK_EINTERNAL);
+	t0 = now_s();
+	for (int i = 0; i < n; i++) {
+		root[0] = (uint8_t)i;
+		if (ledger_seal_sign(&sg, "skydd/bench", (uint64_t)i, root, sig))
+			die("ledger_seal_sign", SK_EINTERNAL);
+	}
+	ledger_signer_wipe(&sg);
+	return (now_s() - t0) / n * 1e6;
+}
+
 /* ---- verify ---- */
 
 static double verify_once(const struct config *cfg, uint64_t *entries, uint64_t *cps)
@@ -723,6 +831,8 @@ int main(void)
 	cfg.proofs = env_u64("SKYDD_BENCH_PROOFS", 10000, 1, 10000000);
 	cfg.seed = env_u64("SKYDD_BENCH_SEED", 1, 0, UINT64_MAX);
 	cfg.keep = env_u64("SKYDD_BENCH_KEEP", 0, 0, 1) == 1;
+	cfg.seal_n = env_u64("SKYDD_BENCH_SEAL_N", 200000, 1, 100000000);
+	cfg.seal_n1 = env_u64("SKYDD_BENCH_SEAL_N1", 2000, 1, 100000000);
 	if (sodium_init() < 0)
 		die("sodium_init", SK_EINTERNAL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -736,6 +846,12 @@ int main(void)
 	       APPEND_GOAL_RATIO,
 	       met(rate >= APPEND_GOAL_RATE && rate / base >= APPEND_GOAL_RATIO));
 	report("append", rate, "entries/s", base, rate / base);
+
+	printf("seal: one ledger_seal_sign takes %.1f us\n", seal_sign_us());
+	rate = bench_seal(&cfg, cfg.seal_n, cfg.window, &base);
+	report("append_sealed", rate, "entries/s", base, rate / base);
+	rate = bench_seal(&cfg, cfg.seal_n1, 1, &base);
+	report("append_sealed_w1", rate, "entries/s", base, rate / base);
 
 	rate = bench_verify(&cfg, &base);
 	printf("verify: goal >= %.0f entries/s: %s\n", VERIFY_GOAL_RATE,

@@ -179,55 +179,77 @@ static enum auth_pw_reason pwq_reason(int rc)
 	}
 }
 
-/* The libpwquality half of the policy; the caller holds no lock. */
-static int pwq_check(const char *pw, const char *username, size_t min_len,
-                     enum auth_pw_reason *reason, char *why, size_t why_cap)
+/*
+ * One pwquality_check of pw under pwq_lock, with our defaults and not
+ * /etc/security/pwquality.conf (the policy is ours to set): at least min_len
+ * characters; with user_checks, username and any PW_USER_SUBSTR characters of
+ * it refused. cracklib without its dictionary refuses everything, so its
+ * check is off then, and with dict_only nothing is checked at all (*rc 0).
+ * Sets *rc to pwquality's answer and, when it refuses, text to its message
+ * ("" if none). Returns SK_OK, SK_ENOMEM, or SK_EINTERNAL (a setting refused).
+ */
+static int pwq_run(const char *pw, const char *username, int min_len, bool user_checks,
+                   bool dict_only, int *rc, char *text, size_t text_cap)
 {
 	pwquality_settings_t *pwq = NULL;
 	void *aux = NULL;
 	char msg[PWQ_MAX_ERROR_MESSAGE_LEN];
-	const char *text;
-	int rc, err = SK_OK;
+	const char *t;
+	bool dict;
+	int err = SK_OK;
 
+	*rc = 0;
+	text[0] = '\0';
 	pthread_mutex_lock(&pwq_lock);
-	/* Defaults, not /etc/security/pwquality.conf: the policy is ours to set. */
 	pwq = pwquality_default_settings();
 	if (!pwq) {
 		err = SK_ENOMEM;
 		goto out_unlock;
 	}
-	/* usersubstr 4: any four characters of a longer user name are refused too. */
-	if (pwquality_set_int_value(pwq, PWQ_SETTING_MIN_LENGTH, (int)min_len) != 0 ||
-	    pwquality_set_int_value(pwq, PWQ_SETTING_USER_CHECK, 1) != 0 ||
-	    pwquality_set_int_value(pwq, PWQ_SETTING_USER_SUBSTR, PW_USER_SUBSTR) != 0) {
+	dict = dict_available(pwq);
+	if (dict_only && !dict)
+		goto out_free;
+	if (pwquality_set_int_value(pwq, PWQ_SETTING_MIN_LENGTH, min_len) != 0 ||
+	    (user_checks &&
+	     (pwquality_set_int_value(pwq, PWQ_SETTING_USER_CHECK, 1) != 0 ||
+	      pwquality_set_int_value(pwq, PWQ_SETTING_USER_SUBSTR, PW_USER_SUBSTR) != 0)) ||
+	    (!dict && pwquality_set_int_value(pwq, PWQ_SETTING_DICT_CHECK, 0) != 0)) {
 		err = SK_EINTERNAL;
 		goto out_free;
 	}
-	if (!dict_available(pwq) && pwquality_set_int_value(pwq, PWQ_SETTING_DICT_CHECK, 0) != 0) {
-		err = SK_EINTERNAL;
-		goto out_free;
-	}
-	rc = pwquality_check(pwq, pw, NULL, username, &aux);
-	if (rc >= 0)
-		goto out_free;
-	/* Always through strerror: it frees aux. It may return a static string, not msg. */
-	text = pwquality_strerror(msg, sizeof(msg), rc, aux);
-	if (rc == PWQ_ERROR_MEM_ALLOC) {
-		err = SK_ENOMEM;
-	} else if (rc == PWQ_ERROR_FATAL_FAILURE || rc == PWQ_ERROR_INTEGER ||
-	           rc == PWQ_ERROR_UNKNOWN_SETTING || rc == PWQ_ERROR_NON_INT_SETTING ||
-	           rc == PWQ_ERROR_NON_STR_SETTING) {
-		err = SK_EINTERNAL;
-	} else {
-		*reason = pwq_reason(rc);
-		set_why(why, why_cap, text ? text : "The password is too weak");
-		err = SK_EINVAL;
+	*rc = pwquality_check(pwq, pw, NULL, username, &aux);
+	if (*rc < 0) {
+		/* Always through strerror: it frees aux. It may return a static string, not msg. */
+		t = pwquality_strerror(msg, sizeof(msg), *rc, aux);
+		snprintf(text, text_cap, "%s", t ? t : "");
 	}
 out_free:
 	pwquality_free_settings(pwq);
 out_unlock:
 	pthread_mutex_unlock(&pwq_lock);
 	return err;
+}
+
+/* The libpwquality half of the policy; the caller holds no lock. */
+static int pwq_check(const char *pw, const char *username, size_t min_len,
+                     enum auth_pw_reason *reason, char *why, size_t why_cap)
+{
+	char text[PWQ_MAX_ERROR_MESSAGE_LEN];
+	int rc, err;
+
+	/* usersubstr 4: any four characters of a longer user name are refused too. */
+	err = pwq_run(pw, username, (int)min_len, true, false, &rc, text, sizeof(text));
+	if (err || rc >= 0)
+		return err;
+	if (rc == PWQ_ERROR_MEM_ALLOC)
+		return SK_ENOMEM;
+	if (rc == PWQ_ERROR_FATAL_FAILURE || rc == PWQ_ERROR_INTEGER ||
+	    rc == PWQ_ERROR_UNKNOWN_SETTING || rc == PWQ_ERROR_NON_INT_SETTING ||
+	    rc == PWQ_ERROR_NON_STR_SETTING)
+		return SK_EINTERNAL;
+	*reason = pwq_reason(rc);
+	set_why(why, why_cap, text[0] ? text : "The password is too weak");
+	return SK_EINVAL;
 }
 
 /* A password as lowercased code points, for the pattern checks below. */
@@ -432,33 +454,14 @@ static bool base_word(const struct pw_cps *pw, char *out, size_t cap)
  */
 static int base_in_dictionary(const char *base, bool *hit)
 {
-	pwquality_settings_t *pwq = NULL;
-	void *aux = NULL;
-	char msg[PWQ_MAX_ERROR_MESSAGE_LEN];
-	int rc, err = SK_OK;
+	char text[PWQ_MAX_ERROR_MESSAGE_LEN];
+	int rc, err;
 
 	*hit = false;
-	pthread_mutex_lock(&pwq_lock);
-	pwq = pwquality_default_settings();
-	if (!pwq) {
-		err = SK_ENOMEM;
-		goto out_unlock;
-	}
-	if (!dict_available(pwq))
-		goto out_free;
-	if (pwquality_set_int_value(pwq, PWQ_SETTING_MIN_LENGTH, PW_BASE_MIN) != 0) {
-		err = SK_EINTERNAL;
-		goto out_free;
-	}
-	rc = pwquality_check(pwq, base, NULL, NULL, &aux);
-	if (rc < 0)
-		(void)pwquality_strerror(msg, sizeof(msg), rc, aux); /* frees aux */
+	err = pwq_run(base, NULL, PW_BASE_MIN, false, true, &rc, text, sizeof(text));
 	/* Only cracklib's verdict counts: the base word may break other rules. */
-	*hit = rc == PWQ_ERROR_CRACKLIB_CHECK;
-out_free:
-	pwquality_free_settings(pwq);
-out_unlock:
-	pthread_mutex_unlock(&pwq_lock);
+	if (!err)
+		*hit = rc == PWQ_ERROR_CRACKLIB_CHECK;
 	return err;
 }
 

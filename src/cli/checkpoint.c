@@ -6,36 +6,76 @@
 
 #include "cli/cli.h"
 #include "ledger/ledger.h"
+#include "model/model.h"
 #include "store/store.h"
 
 static const char checkpoint_usage[] =
-        "usage: skydd checkpoint --data DIR [--json]\n\n"
+        "usage: skydd checkpoint --data DIR [--json]\n"
+        "       skydd checkpoint --data DIR --accept-tail\n\n"
         "Prints the latest signed checkpoint (a C2SP signed note: origin, tree size,\n"
         "base64 root, Ed25519 signature). Keep copies outside the machine and check\n"
-        "them later with 'skydd verify --against FILE'. Read-only.\n";
+        "them later with 'skydd verify --against FILE'. Read-only.\n\n"
+        "  --accept-tail  entries at the end that no checkpoint and no batch seal\n"
+        "                 covers were written without the signing key (serve and\n"
+        "                 verify refuse them). After inspecting them ('skydd log'),\n"
+        "                 record the decision to keep them: appends a\n"
+        "                 ledger.tail.accepted entry naming the range and signs a\n"
+        "                 checkpoint over it. The server must not be running.\n";
+
+/* The operator keeps an unsealed tail: say so in the ledger, then sign. */
+static int accept_tail(const char *dir)
+{
+	struct store_opts so = {.accept_tail = true};
+	struct store *s = NULL;
+	uint64_t from = 0, to = 0;
+	char msg[512];
+	int rc;
+
+	model_register();
+	rc = store_open_report(dir, &so, &s, msg, sizeof(msg));
+	if (rc == SK_EVERIFY || rc == SK_ECORRUPT)
+		return cli_error(CLI_FAIL, "checkpoint: %s", msg[0] ? msg : sk_strerror(rc));
+	if (rc)
+		return cli_error(CLI_USAGE, "checkpoint: cannot open %s: %s", dir, sk_strerror(rc));
+	rc = store_accept_tail(s, 0, &from, &to);
+	store_close(s);
+	if (rc)
+		return cli_error(CLI_USAGE, "checkpoint: %s", sk_strerror(rc));
+	if (to)
+		printf("accepted entries %llu..%llu (ledger.tail.accepted) and signed a "
+		       "checkpoint\n",
+		       (unsigned long long)from, (unsigned long long)to);
+	else
+		printf("no unsealed entries: nothing to accept\n");
+	return CLI_OK;
+}
 
 int cmd_checkpoint(int argc, char **argv)
 {
 	static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
 	                                     {"json", no_argument, NULL, 'j'},
+	                                     {"accept-tail", no_argument, NULL, 't'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	struct store_reader *r = NULL;
 	const char *dir = NULL;
 	char *note = NULL;
 	uint64_t size = 0;
-	bool json = false;
+	bool json = false, tail = false;
 	int c, rc;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "d:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:jth", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dir = optarg;
 			break;
 		case 'j':
 			json = true;
+			break;
+		case 't':
+			tail = true;
 			break;
 		case 'h':
 			fputs(checkpoint_usage, stdout);
@@ -47,6 +87,10 @@ int cmd_checkpoint(int argc, char **argv)
 	}
 	if (!dir || optind != argc)
 		return cli_error(CLI_USAGE, "checkpoint: --data DIR is required");
+	if (tail && json)
+		return cli_error(CLI_USAGE, "checkpoint: --accept-tail takes no --json");
+	if (tail)
+		return accept_tail(dir);
 	rc = store_reader_open(dir, &r);
 	if (rc)
 		return cli_error(CLI_USAGE, "checkpoint: cannot open %s: %s", dir, sk_strerror(rc));

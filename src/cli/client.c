@@ -332,21 +332,6 @@ out_close:
 	return rc;
 }
 
-static bool write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 /* Creates dir (0700) unless it exists. */
 static int make_dir(const char *cmd, const char *dir)
 {
@@ -392,7 +377,7 @@ int client_session_save(const char *cmd, const char *url, const char *token)
 		goto out;
 	}
 	text[n++] = '\n';
-	if (!write_all(fd, text, n) || fsync(fd) != 0) {
+	if (!sk_write_all(fd, text, n) || fsync(fd) != 0) {
 		cli_error(CLI_USAGE, "%s: cannot write %s: %s", cmd, path, strerror(errno));
 		goto out;
 	}
@@ -942,7 +927,7 @@ static int tty_line(const char *prompt, bool secret, char *out, size_t cap)
 		tty_dirty = 1;
 		quiet = tcsetattr(fd, TCSAFLUSH, &t) == 0;
 	}
-	if (write_all(fd, prompt, strlen(prompt)))
+	if (sk_write_all(fd, prompt, strlen(prompt)))
 		rc = read_line(fd, out, cap);
 	else
 		rc = SK_EIO;

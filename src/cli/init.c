@@ -1,5 +1,6 @@
 /* skydd init: create a new instance and its first identity. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,10 +34,15 @@ static const char init_usage[] =
         "  --admin-name TEXT its display name (default Systemadministratör)\n"
         "  --json            print the result as JSON\n";
 
-int cli_first_identity(const char *dir, const char *user, const char *name, int clearance,
-                       struct cli_first *out)
+/*
+ * Creates the identity ni in dir's register with the bootstrap grants, which
+ * the system decides (there is no ssc yet to decide them): ssc from today
+ * when with_ssc, and admin for 12 months. Fills out with its id, one-time
+ * password and TOTP secret, or out->why. The projections must be registered.
+ */
+static int first_identity(const char *dir, const struct model_new_identity *ni, bool with_ssc,
+                          struct cli_first *out)
 {
-	struct model_new_identity ni = {user, name, (enum clearance)clearance};
 	struct model_new_grant g = {0};
 	struct model_err err = {0};
 	struct store *s = NULL;
@@ -46,25 +52,23 @@ int cli_first_identity(const char *dir, const char *user, const char *name, int 
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	model_register();
 	rc = store_open(dir, NULL, &s);
 	if (!rc)
 		rc = model_open(s, dir, NULL, &m);
 	if (!rc)
-		rc = model_identity_create(m, 0, &ni, &out->id, out->otp, sizeof(out->otp), &err);
-	if (rc) {
-		snprintf(out->why, sizeof(out->why), "%s", err.msg[0] ? err.msg : sk_strerror(rc));
-		goto out;
-	}
-	model_today(today);
-	/* The system decides the bootstrap grants: there is no SSC yet to decide them. */
-	g.identity_id = out->id;
-	g.role = ROLE_SSC;
-	g.decision_ref = "skydd init (initial configuration)";
-	g.valid_from = today;
-	rc = model_grant_create(m, 0, &g, &gid, &err);
+		rc = model_identity_create(m, 0, ni, &out->id, out->otp, sizeof(out->otp), &err);
 	if (!rc) {
+		model_today(today);
 		model_plus_year(today, until);
+		g.identity_id = out->id;
+		g.decision_ref = "skydd init (initial configuration)";
+		g.valid_from = today;
+		if (with_ssc) {
+			g.role = ROLE_SSC;
+			rc = model_grant_create(m, 0, &g, &gid, &err);
+		}
+	}
+	if (!rc) {
 		g.role = ROLE_ADMIN;
 		g.valid_until = until;
 		rc = model_grant_create(m, 0, &g, &gid, &err);
@@ -73,46 +77,25 @@ int cli_first_identity(const char *dir, const char *user, const char *name, int 
 		rc = model_identity_totp_secret(m, out->id, out->secret, sizeof(out->secret));
 	if (rc)
 		snprintf(out->why, sizeof(out->why), "%s", err.msg[0] ? err.msg : sk_strerror(rc));
-out:
 	model_close(m);
 	store_close(s);
 	return rc;
 }
 
+int cli_first_identity(const char *dir, const char *user, const char *name, int clearance,
+                       struct cli_first *out)
+{
+	struct model_new_identity ni = {user, name, (enum clearance)clearance};
+
+	model_register();
+	return first_identity(dir, &ni, true, out);
+}
+
 int cli_first_admin(const char *dir, const char *user, const char *name, struct cli_first *out)
 {
 	struct model_new_identity ni = {user, name, CLEAR_NONE};
-	struct model_new_grant g = {0};
-	struct model_err err = {0};
-	struct store *s = NULL;
-	struct model *m = NULL;
-	char today[11], until[11];
-	int64_t gid;
-	int rc;
 
-	memset(out, 0, sizeof(*out));
-	rc = store_open(dir, NULL, &s);
-	if (!rc)
-		rc = model_open(s, dir, NULL, &m);
-	if (!rc)
-		rc = model_identity_create(m, 0, &ni, &out->id, out->otp, sizeof(out->otp), &err);
-	if (!rc) {
-		model_today(today);
-		model_plus_year(today, until);
-		g.identity_id = out->id;
-		g.role = ROLE_ADMIN;
-		g.decision_ref = "skydd init (initial configuration)";
-		g.valid_from = today;
-		g.valid_until = until;
-		rc = model_grant_create(m, 0, &g, &gid, &err);
-	}
-	if (!rc)
-		rc = model_identity_totp_secret(m, out->id, out->secret, sizeof(out->secret));
-	if (rc)
-		snprintf(out->why, sizeof(out->why), "%s", err.msg[0] ? err.msg : sk_strerror(rc));
-	model_close(m);
-	store_close(s);
-	return rc;
+	return first_identity(dir, &ni, false, out);
 }
 
 static void print_enrolment(const char *user, const struct cli_first *f)

@@ -81,6 +81,26 @@ static int drop_privileges(const struct passwd *pw)
 	return SK_OK;
 }
 
+/*
+ * Start-up checks of the ledger (store_open_report): a database older than
+ * checkpoints.log, a fork or an unsealed tail refuse to start (exit 1) with
+ * one line; a repaired torn checkpoints.log is said on one line.
+ */
+static int open_checked(const char *dir, struct store **s)
+{
+	char msg[512];
+	int rc = store_open_report(dir, NULL, s, msg, sizeof(msg));
+
+	if (rc == SK_EVERIFY || rc == SK_ECORRUPT)
+		return cli_error(CLI_FAIL, "serve: refusing to start: %s",
+		                 msg[0] ? msg : sk_strerror(rc));
+	if (rc)
+		return cli_error(CLI_USAGE, "serve: cannot open %s: %s", dir, sk_strerror(rc));
+	if (msg[0])
+		fprintf(stderr, "skydd: serve: %s\n", msg);
+	return CLI_OK;
+}
+
 static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
 {
 	uint64_t v;
@@ -116,9 +136,9 @@ int cli_serve_run(const struct cli_serve_opts *o)
 	if (o->user && check_owner(o->dir, o->user, &pw) != CLI_OK)
 		return CLI_USAGE;
 	model_register();
-	rc = store_open(o->dir, NULL, &s);
+	rc = open_checked(o->dir, &s);
 	if (rc)
-		return cli_error(CLI_USAGE, "serve: cannot open %s: %s", o->dir, sk_strerror(rc));
+		return rc;
 	rc = model_open(s, o->dir, &mc, &m);
 	if (!rc)
 		rc = api_new(s, m, &(struct api_opts){.dir = o->dir, .tls = o->tls_cert != NULL},

@@ -18,8 +18,13 @@ static const char verify_usage[] =
         "  --replay        also rebuild every register from the ledger and compare\n"
         "  --against FILE  signed checkpoints kept outside the database\n"
         "  --json          print the result as JSON\n\n"
-        "Exit status: 0 all holds; 1 tampering found (the first bad entry, tile or\n"
-        "checkpoint is named); 2 usage or I/O error.\n";
+        "Entries after the last checkpoint must be covered by the batch seal the\n"
+        "writer commits with every batch; a missing checkpoints.log, garbage in it\n"
+        "or an edited time/actor/kind/object column is tampering. A final note in\n"
+        "checkpoints.log cut short by a crash is reported but accepted (serve\n"
+        "removes it on start).\n\n"
+        "Exit status: 0 all holds; 1 tampering found (the first bad entry, tile,\n"
+        "checkpoint or file is named); 2 usage or I/O error.\n";
 
 int cmd_verify(int argc, char **argv)
 {
@@ -66,9 +71,11 @@ int cmd_verify(int argc, char **argv)
 	sk_base64_encode(res.root, sizeof(res.root), root, sizeof(root));
 	if (json) {
 		json_t *o =
-		        json_pack("{s:b, s:I, s:I, s:I, s:s?, s:s?}", "ok", rc == SK_OK, "entries",
-		                  (json_int_t)res.entries, "checkpoints",
+		        json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:s?, s:s?}", "ok",
+		                  rc == SK_OK, "entries", (json_int_t)res.entries, "checkpoints",
 		                  (json_int_t)res.checkpoints, "against", (json_int_t)res.against,
+		                  "logged", (json_int_t)res.logged, "sealed",
+		                  (json_int_t)res.sealed, "torn_bytes", (json_int_t)res.torn,
 		                  "root", rc ? NULL : root, "problem", rc ? res.problem : NULL);
 
 		cli_print_json(o);
@@ -89,5 +96,11 @@ int cmd_verify(int argc, char **argv)
 		       (unsigned long long)res.entries, (unsigned long long)res.checkpoints,
 		       vo.against ? " and checkpoints from " : "", vo.against ? vo.against : "",
 		       root, vo.replay ? ", projections replayed and equal" : "");
+	/* Not tampering: the checkpoint is also in the database. Said, not failed. */
+	if (!json && res.torn)
+		fprintf(stderr,
+		        "skydd: verify: note: checkpoints.log ends in an incomplete note (%llu "
+		        "bytes, a write cut short by a crash); serve removes it on start\n",
+		        (unsigned long long)res.torn);
 	return CLI_OK;
 }

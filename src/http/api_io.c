@@ -28,23 +28,32 @@ static const struct api_field f_import[] = {
         {"dry_run", API_BOOL, false, 0, 0, "true: check everything, import nothing", NULL},
         API_FIELDS_END};
 
-static const struct api_field q_export[] = {
-        {"class", API_CLASS, false, 0, 0, "only this class: BH K H KH", NULL},
-        {"state", API_ENUM, false, 0, 0,
-         "only copies in this state: in_register issued returned shipped lost archived "
-         "destroyed",
-         v_copy_state},
-        {"holder", API_INT, false, 1, SK_JSON_MAX_INT - 1, "only copies held by this person", NULL},
-        API_FIELDS_END};
+/* The register's filters: the export's query, and the print view's before its paging. */
+#define FILTER_CLASS                                                                               \
+	{                                                                                          \
+		"class", API_CLASS, false, 0, 0, "only this class: BH K H KH", NULL                \
+	}
+#define FILTER_STATE                                                                               \
+	{                                                                                          \
+		"state", API_ENUM, false, 0, 0,                                                    \
+		        "only copies in this state: in_register issued returned shipped lost "     \
+		        "archived destroyed",                                                      \
+		        v_copy_state                                                               \
+	}
+#define FILTER_HOLDER                                                                              \
+	{                                                                                          \
+		"holder", API_INT, false, 1, SK_JSON_MAX_INT - 1,                                  \
+		        "only copies held by this person", NULL                                    \
+	}
+
+static const struct api_field q_export[] = {FILTER_CLASS, FILTER_STATE, FILTER_HOLDER,
+                                            API_FIELDS_END};
 
 /* The print view pages by a keyset cursor: the export's filters plus limit and after. */
 static const struct api_field q_register[] = {
-        {"class", API_CLASS, false, 0, 0, "only this class: BH K H KH", NULL},
-        {"state", API_ENUM, false, 0, 0,
-         "only copies in this state: in_register issued returned shipped lost archived "
-         "destroyed",
-         v_copy_state},
-        {"holder", API_INT, false, 1, SK_JSON_MAX_INT - 1, "only copies held by this person", NULL},
+        FILTER_CLASS,
+        FILTER_STATE,
+        FILTER_HOLDER,
         {"limit", API_INT, false, 1, IO_REGISTER_LIMIT_MAX, "documents per page, default 100",
          NULL},
         {"after", API_STRING, false, 1, 64, "the previous page's next value", NULL},

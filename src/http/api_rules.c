@@ -64,16 +64,6 @@ static const char *bstr(struct api_ctx *c, const char *key)
 	return json_string_value(json_object_get(c->body, key));
 }
 
-/*
- * The clearance labels are shown within: a document's designation only to the
- * roles that see the register (registrar, ssc, auditor); the admin and the
- * head see the findings with classified objects named by type and id.
- */
-static int label_clearance(const struct principal *p)
-{
-	return (p->roles & (R(REGISTRAR) | R(SSC) | R(AUDITOR))) ? (int)p->clearance : CLEAR_NONE;
-}
-
 static void h_rules(struct api_ctx *c)
 {
 	api_reply(c, 200, json_pack("{s:o}", "rules", rules_table_json()));
@@ -81,7 +71,9 @@ static void h_rules(struct api_ctx *c)
 
 static void h_findings(struct api_ctx *c)
 {
-	struct rules_filter f = {.min_severity = -1, .clearance = label_clearance(&c->p)};
+	/* need-to-know per object (rules_filter.viewer): ledger_view's rule, as in the log */
+	struct rules_filter f = {
+	        .min_severity = -1, .clearance = (int)c->p.clearance, .viewer = &c->p};
 	const char *ref = qstr(c, "ref"), *sev = qstr(c, "severity"), *st = qstr(c, "status");
 	json_t *res;
 
@@ -120,11 +112,6 @@ static void h_findings(struct api_ctx *c)
 	api_reply(c, 200, res);
 }
 
-static bool oversight(const struct principal *p)
-{
-	return (p->roles & OVERSIGHT) != 0;
-}
-
 static void h_deadlines(struct api_ctx *c)
 {
 	struct store_reader *r = model_reader(api_model(c->api));
@@ -139,9 +126,7 @@ static void h_deadlines(struct api_ctx *c)
 	model_today(today);
 	api_reply(c, 200,
 	          json_pack("{s:s, s:i, s:o}", "today", today, "days", n, "deadlines",
-	                    rules_deadlines(r, today, n, oversight(&c->p) ? 0 : c->p.id,
-	                                    oversight(&c->p) ? label_clearance(&c->p)
-	                                                     : (int)c->p.clearance)));
+	                    rules_deadlines_for(r, today, n, &c->p)));
 }
 
 static void h_trend(struct api_ctx *c)

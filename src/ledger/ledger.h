@@ -235,4 +235,20 @@ int ledger_checkpoint_parse(const char *text, size_t len, struct ledger_checkpoi
 int ledger_checkpoint_open(const char *note, size_t len, const struct ledger_verifier *v,
                            struct ledger_checkpoint *out);
 
+/* ---- batch seals (not checkpoints; see docs/internals/ledger.md) ---- */
+
+#define LEDGER_SEAL_SIG_LEN 64
+#define LEDGER_SEAL_MSG_MAX (20 + LEDGER_ORIGIN_MAX + 1 + 8 + LEDGER_HASH_LEN)
+
+/*
+ * Signs / verifies the seal of a tree (size, root) of the log origin. The
+ * message is domain-separated and holds NUL bytes, so a seal never verifies
+ * as a signed note nor a note's signature as a seal. Return SK_OK, SK_EINVAL
+ * (origin) or, for verify, SK_EVERIFY.
+ */
+int ledger_seal_sign(const struct ledger_signer *s, const char *origin, uint64_t size,
+                     const uint8_t root[LEDGER_HASH_LEN], uint8_t sig[LEDGER_SEAL_SIG_LEN]);
+int ledger_seal_verify(const struct ledger_verifier *v, const char *origin, uint64_t size,
+                       const uint8_t root[LEDGER_HASH_LEN], const uint8_t sig[LEDGER_SEAL_SIG_LEN]);
+
 #endif

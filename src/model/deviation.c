@@ -201,6 +201,7 @@ static json_t *from_finding(struct model *m, const struct principal *p, const js
 	f.rule = rule;
 	f.object = object;
 	f.clearance = p ? (int)p->clearance : CLEAR_KH;
+	f.viewer = p; /* a hidden finding gives its rule's title, not its object */
 	res = rules_current(m, &f);
 	fnd = json_array_get(json_object_get(res, "findings"), 0);
 	if (!fnd) {

@@ -13,6 +13,7 @@
 #include "model/access_int.h"
 #include "model/document.h"
 #include "model/inventory.h"
+#include "model/ledger_view.h"
 #include "model/reg_int.h"
 
 /* The states in which a copy should exist physically (and so is inventoried). */
@@ -1028,9 +1029,10 @@ json_t *inventory_get(struct model *m, const struct principal *p, int64_t id,
 json_t *inventory_report(struct model *m, const struct principal *p, int64_t id, bool *open)
 {
 	struct store_reader *r = model_reader(m);
-	json_t *rep = NULL, *nf, *x;
+	json_t *rep = NULL, *nf, *x, *objs;
 	struct store_q *q;
-	size_t i;
+	bool *vis = NULL;
+	size_t i, n;
 
 	*open = false;
 	if (!r || store_reader_query(r, "SELECT state, report FROM inventory WHERE id = ?1", &q))
@@ -1046,24 +1048,45 @@ json_t *inventory_report(struct model *m, const struct principal *p, int64_t id,
 		}
 	}
 	store_q_done(q);
+	/*
+	 * The not-found items p may not see (ledger_view's rule: a copy by its
+	 * document's class and need-to-know list, a medium by class), decided in
+	 * one statement: that an item was missing, not what it was — no class,
+	 * designation, identifier, holder, place or note. A store error hides all.
+	 */
 	nf = json_object_get(rep, "not_found");
+	n = json_array_size(nf);
+	objs = json_array();
+	vis = n ? calloc(n, sizeof(*vis)) : NULL;
 	json_array_foreach(nf, i, x)
 	{
-		/* Above the reader's clearance: that an item was missing, not what it was. */
-		if (!document_cleared(p, model_json_str0(x, "class"))) {
-			json_t *w = json_pack("{s:s, s:I, s:s, s:b, s:O}", "item_type",
-			                      model_json_str0(x, "item_type"), "item_id",
-			                      (json_int_t)model_json_int(x, "item_id"), "class",
-			                      model_json_str0(x, "class"), "withheld", true,
-			                      "lost_case_id",
-			                      json_object_get(x, "lost_case_id")
-			                              ? json_object_get(x, "lost_case_id")
-			                              : json_null());
+		char ref[64];
 
-			if (w)
-				json_array_set_new(nf, i, w);
-		}
+		snprintf(ref, sizeof(ref), "%.16s/%lld", model_json_str0(x, "item_type"),
+		         (long long)model_json_int(x, "item_id"));
+		json_array_append_new(objs, json_string(ref));
 	}
+	if (vis && objs && json_array_size(objs) == n)
+		ledger_view_objects_visible(r, p, objs, vis);
+	json_decref(objs);
+	json_array_foreach(nf, i, x)
+	{
+		json_t *w;
+
+		if (vis && vis[i])
+			continue;
+		w = json_pack("{s:s, s:I, s:b, s:O}", "item_type", model_json_str0(x, "item_type"),
+		              "item_id", (json_int_t)model_json_int(x, "item_id"), "withheld", true,
+		              "lost_case_id",
+		              json_object_get(x, "lost_case_id")
+		                      ? json_object_get(x, "lost_case_id")
+		                      : json_null());
+		if (w)
+			json_array_set_new(nf, i, w);
+		else
+			json_array_set_new(nf, i, json_object()); /* fail closed */
+	}
+	free(vis);
 	return rep;
 }
 

@@ -42,4 +42,24 @@ bool ledger_view_redact_one(struct store_reader *r, const struct principal *p, j
 int ledger_view_refs_visible(struct store_reader *r, const struct principal *p, const json_t *refs,
                              bool *visible);
 
+/*
+ * Which of objects (a JSON array of "type/id") p may see the data of where
+ * they leave the server outside the log (findings, deadlines, the calendar
+ * feed, an inventory report): the table's read roles for the type (a copy,
+ * receipt, shipment, decision or disclosure is its document's; an incident
+ * counts its reader roles only) and then ledger_view_refs_visible. A type
+ * the table does not know (an identity, a grant, an exemption) is visible.
+ * Returns SK_OK, or a store error (then every visible[i] is false).
+ */
+int ledger_view_objects_visible(struct store_reader *r, const struct principal *p,
+                                const json_t *objects, bool *visible);
+
+/*
+ * Does p see every existing object of every type in the table (every read
+ * role the table names, every document up to KH)? Then a caller whose
+ * objects were just read from the database (a finding's rows) may skip
+ * ledger_view_objects_visible: it would answer true for each.
+ */
+bool ledger_view_sees_everything(const struct principal *p);
+
 #endif

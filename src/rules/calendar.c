@@ -2,7 +2,11 @@
  * The deadlines as an iCalendar feed (RFC 5545), one per identity, behind a
  * secret URL key that the owner creates and revokes. Only the SHA-256 of the
  * key is kept (calendar_key, operational). The feed shows what the owner may
- * see: everything for the oversight roles, otherwise the owner's own items.
+ * see, decided at every fetch from the owner's account as it is then (status,
+ * roles in force, clearance, need-to-know lists): everything for the
+ * oversight roles, otherwise the owner's own items; an object the owner may
+ * not see is named by its kind only. An owner disabled or without any role
+ * in force has no feed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +18,6 @@
 #define KEY_BYTES  24
 #define FEED_DAYS  365
 #define KEY_PREFIX "skc_"
-#define OVERSIGHT_RL                                                                               \
-	(ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_REGISTRAR) | ROLE_BIT(ROLE_CHIEF) |                    \
-	 ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_ADMIN))
 
 static void key_hash(const char *key, char out[65])
 {
@@ -54,6 +55,12 @@ int rules_calendar_create(struct model *m, const struct principal *p, char *key,
 	struct store_cmd sc;
 	int rc;
 
+	/*
+	 * A service token acts with its own, smaller rights; the feed would read
+	 * as its creator (clearance, lists, every role): a person's feed only.
+	 */
+	if (p->token_id || p->id <= 0)
+		return SK_EPERM;
 	if (cap < sizeof(KEY_PREFIX) + 2 * KEY_BYTES)
 		return SK_ERANGE;
 	randombytes_buf(raw, sizeof(raw));
@@ -73,6 +80,8 @@ int rules_calendar_revoke(struct model *m, const struct principal *p)
 	struct cal_cmd c = {p->id, NULL};
 	struct store_cmd sc;
 
+	if (p->token_id || p->id <= 0)
+		return SK_EPERM;
 	store_cmd_init(&sc, cal_fn, &c);
 	return store_submit(m->store, &sc);
 }
@@ -134,9 +143,8 @@ int rules_calendar_feed(struct model *m, const char *key, struct buf *out)
 {
 	struct store_reader *rd = model_reader(m);
 	char hash[65], today[11], stamp[17], now[SK_TIME_LEN + 1];
-	int64_t id = 0;
+	struct principal owner = {0};
 	int clearance = CLEAR_NONE;
-	unsigned roles = 0;
 	struct store_q *q;
 	json_t *list, *v;
 	size_t i;
@@ -154,32 +162,30 @@ int rules_calendar_feed(struct model *m, const char *key, struct buf *out)
 		return SK_ENOTFOUND;
 	store_q_bind_text(q, 1, hash);
 	if (store_q_step(q) == SK_OK) {
-		id = store_q_int(q, 0);
+		owner.id = store_q_int(q, 0);
 		clearance = clearance_parse(store_q_text(q, 1));
 	}
 	store_q_done(q);
-	if (!id)
+	if (!owner.id)
 		return SK_ENOTFOUND;
 	if (!store_reader_query(
 	            rd, "SELECT DISTINCT role FROM role_grant WHERE " MODEL_GRANT_IN_FORCE("?1"),
 	            &q)) {
-		store_q_bind_int(q, 1, id);
+		store_q_bind_int(q, 1, owner.id);
 		store_q_bind_text(q, 2, today);
 		while (store_q_step(q) == SK_OK) {
 			int r = role_parse(store_q_text(q, 0));
 
 			if (r >= 0)
-				roles |= ROLE_BIT(r);
+				owner.roles |= ROLE_BIT(r);
 		}
 		store_q_done(q);
 	}
-	if (clearance < 0)
-		clearance = CLEAR_NONE;
-	/* labels of classified objects only for the register's roles (as the API) */
-	if ((roles & OVERSIGHT_RL) &&
-	    !(roles & (ROLE_BIT(ROLE_REGISTRAR) | ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_AUDITOR))))
-		clearance = CLEAR_NONE;
-	list = rules_deadlines(rd, today, FEED_DAYS, (roles & OVERSIGHT_RL) ? 0 : id, clearance);
+	/* The feed reads as its owner would now: no role in force, no feed (as no login). */
+	if (!owner.roles)
+		return SK_ENOTFOUND;
+	owner.clearance = clearance < 0 ? CLEAR_NONE : (enum clearance)clearance;
+	list = rules_deadlines_for(rd, today, FEED_DAYS, &owner);
 	model_time(sk_now_us(), now);
 	/* 2026-11-25T13:01:02... → 20261125T130102Z */
 	snprintf(stamp, sizeof(stamp), "%.4s%.2s%.2sT%.2s%.2s%.2sZ", now, now + 5, now + 8,
@@ -200,9 +206,15 @@ int rules_calendar_feed(struct model *m, const char *key, struct buf *out)
 		         json_string_value(json_object_get(o, "type")),
 		         (long long)json_integer_value(json_object_get(o, "id")), due);
 		snprintf(date, sizeof(date), "%.4s%.2s%.2s", due, due + 5, due + 8);
-		snprintf(summary, sizeof(summary), "%s: %s (%s)", kind_sv(kind),
-		         json_string_value(json_object_get(o, "label")),
-		         json_string_value(json_object_get(v, "ref")));
+		/* a hidden object: what falls due and under which paragraph, not what about */
+		if (json_is_true(json_object_get(o, "hidden")) || !json_object_get(o, "label"))
+			snprintf(summary, sizeof(summary), "%s: %s (%s)", kind_sv(kind),
+			         "uppgifter dolda (behovsprövning)",
+			         json_string_value(json_object_get(v, "ref")));
+		else
+			snprintf(summary, sizeof(summary), "%s: %s (%s)", kind_sv(kind),
+			         json_string_value(json_object_get(o, "label")),
+			         json_string_value(json_object_get(v, "ref")));
 		buf_puts(out, "BEGIN:VEVENT\r\n");
 		ics_line(out, "UID:", uid, false);
 		ics_line(out, "DTSTAMP:", stamp, false);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "model/access_int.h"
+#include "model/ledger_view.h"
 #include "rules/rules.h"
 
 #define MAX_RULES 128
@@ -157,6 +158,72 @@ static char *message(const char *tmpl, const char *label)
 	return buf_detach(&b, NULL);
 }
 
+/* ---- need-to-know: which objects the reader may not see ---- */
+
+/* Appends "type/id" to objs once (seen: the set so far). */
+static void object_add(json_t *objs, json_t *seen, const char *type, json_int_t id)
+{
+	char ref[96];
+
+	snprintf(ref, sizeof(ref), "%.40s/%lld", type ? type : "", (long long)id);
+	if (json_object_get(seen, ref))
+		return;
+	json_object_set_new(seen, ref, json_true());
+	json_array_append_new(objs, json_string(ref));
+}
+
+/*
+ * The set ("type/id" → true) of objs that viewer may not see, by
+ * ledger_view's rule, in one statement. On any failure every object is in it
+ * (fail closed); NULL only when there is nothing to hide from (no viewer).
+ */
+static json_t *unseen_of(struct store_reader *rd, const struct principal *viewer,
+                         const json_t *objs)
+{
+	size_t n = json_array_size(objs), i;
+	bool *vis;
+	json_t *out;
+
+	if (!viewer)
+		return NULL;
+	out = json_object();
+	/* the objects are rows just read: who sees everything needs no statement */
+	if (ledger_view_sees_everything(viewer))
+		return out;
+	vis = n ? calloc(n, sizeof(*vis)) : NULL;
+	/* on a store error it leaves every vis[i] false */
+	if (vis)
+		ledger_view_objects_visible(rd, viewer, objs, vis);
+	for (i = 0; i < n; i++) {
+		if (!vis || !vis[i])
+			json_object_set_new(out, json_string_value(json_array_get(objs, i)),
+			                    json_true());
+	}
+	free(vis);
+	return out;
+}
+
+/* The objects of raw rule rows ([type, id, ...]), appended to objs. */
+static void rows_objects(const json_t *rows, json_t *objs, json_t *seen)
+{
+	const json_t *row;
+	size_t i;
+
+	json_array_foreach(rows, i, row)
+	{
+		object_add(objs, seen, json_string_value(json_array_get(row, 0)),
+		           json_integer_value(json_array_get(row, 1)));
+	}
+}
+
+/* Is object in the hidden set? Without a set (no viewer) nothing is; an OOM set hides all. */
+static bool is_unseen(const json_t *hidden, bool viewer, const char *object)
+{
+	if (!viewer)
+		return false;
+	return !hidden || json_object_get(hidden, object) != NULL;
+}
+
 static bool rule_selected(const struct rule *ru, const struct rules_filter *f)
 {
 	if (!f)
@@ -173,9 +240,13 @@ static bool rule_selected(const struct rule *ru, const struct rules_filter *f)
 	return true;
 }
 
-/* Appends the rendered findings of rule ru from its raw rows. */
+/*
+ * Appends the rendered findings of rule ru from its raw rows. hidden: the
+ * objects f->viewer may not see (unseen_of): their findings say what rule
+ * found something and where in PMFS, not what about.
+ */
 static void render(const struct rule *ru, const json_t *rows, const struct exms *x,
-                   const struct rules_filter *f, json_t *out)
+                   const struct rules_filter *f, const json_t *hidden, json_t *out)
 {
 	char ref[48], object[96];
 	size_t i;
@@ -198,13 +269,21 @@ static void render(const struct rule *ru, const json_t *rows, const struct exms 
 		e = covering(x, ru->id, object);
 		if (f && f->open_only && e)
 			continue;
-		/* A classified object's label only for those cleared for its class. */
-		if (cls && f && class_rank(cls) > f->clearance)
-			label = object;
-		sv = message(ru->msg_sv, label);
-		en = message(ru->msg_en, label);
-		obj = json_pack("{s:s, s:I, s:s, s:s?, s:O}", "type", type, "id", id, "label",
-		                label, "class", cls, "document_id", json_array_get(row, 6));
+		if (is_unseen(hidden, f && f->viewer, object)) {
+			/* need-to-know: no label, class or document; the rule's title */
+			sv = strdup(ru->title_sv);
+			en = strdup(ru->title_en);
+			obj = json_pack("{s:s, s:I, s:b}", "type", type, "id", id, "hidden", true);
+		} else {
+			/* A classified object's label only for those cleared for its class. */
+			if (cls && f && class_rank(cls) > f->clearance)
+				label = object;
+			sv = message(ru->msg_sv, label);
+			en = message(ru->msg_en, label);
+			obj = json_pack("{s:s, s:I, s:s, s:s?, s:O}", "type", type, "id", id,
+			                "label", label, "class", cls, "document_id",
+			                json_array_get(row, 6));
+		}
 		o = json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:o, s:{s:s, s:s}, s:O, s:O, s:s}",
 		              "rule", ru->id, "source", ru->source, "ref", ref, "chapter",
 		              ru->chapter, "section", ru->section, "severity",
@@ -252,24 +331,41 @@ json_t *rules_evaluate(struct store_reader *rd, const char *today, const struct 
 	struct exms x;
 	size_t n;
 	const struct rule *t = rules_table(&n);
+	json_t **rows = calloc(n ? n : 1, sizeof(*rows)), *objs = json_array(),
+	       *seen = json_object(), *hidden;
 	bool began = store_reader_begin(rd) == SK_OK;
 
 	exms_load(rd, today, &x);
-	for (size_t i = 0; i < n; i++) {
-		json_t *rows;
+	for (size_t i = 0; i < n && rows; i++) {
 		int rc;
 
 		if (!rule_selected(&t[i], f))
 			continue;
-		rows = json_array();
-		rc = run_rule(rd, &t[i], today, rows);
-		if (rc)
+		rows[i] = json_array();
+		rc = run_rule(rd, &t[i], today, rows[i]);
+		if (rc) {
 			json_array_append_new(errors, json_pack("{s:s, s:s}", "rule", t[i].id,
 			                                        "error", sk_strerror(rc)));
-		else
-			render(&t[i], rows, &x, f, findings);
-		json_decref(rows);
+			json_decref(rows[i]);
+			rows[i] = NULL;
+			continue;
+		}
+		if (f && f->viewer)
+			rows_objects(rows[i], objs, seen);
 	}
+	if (!rows)
+		json_array_append_new(errors, json_pack("{s:s, s:s}", "rule", "*", "error",
+		                                        sk_strerror(SK_ENOMEM)));
+	hidden = unseen_of(rd, f ? f->viewer : NULL, objs);
+	for (size_t i = 0; i < n && rows; i++) {
+		if (rows[i])
+			render(&t[i], rows[i], &x, f, hidden, findings);
+		json_decref(rows[i]);
+	}
+	free(rows);
+	json_decref(hidden);
+	json_decref(objs);
+	json_decref(seen);
 	exms_free(&x);
 	if (began)
 		store_reader_end(rd);
@@ -603,6 +699,7 @@ json_t *rules_current(struct model *m, const struct rules_filter *f)
 	char today[11], *changed = NULL;
 	uint64_t size = 0;
 	struct exms x;
+	json_t *hidden = NULL;
 	bool full;
 
 	if (!rd)
@@ -665,6 +762,18 @@ json_t *rules_current(struct model *m, const struct rules_filter *f)
 	cache.size = size;
 	cache.marked = false;
 	exms_load(rd, today, &x);
+	if (f && f->viewer) {
+		/* decided in the same snapshot as the rows */
+		json_t *objs = json_array(), *seen = json_object();
+
+		for (size_t i = 0; i < n && i < MAX_RULES; i++) {
+			if (cache.rows[i] && rule_selected(&t[i], f))
+				rows_objects(cache.rows[i], objs, seen);
+		}
+		hidden = unseen_of(rd, f->viewer, objs);
+		json_decref(objs);
+		json_decref(seen);
+	}
 	store_reader_end(rd);
 
 	findings = json_array();
@@ -678,9 +787,9 @@ json_t *rules_current(struct model *m, const struct rules_filter *f)
 			if (!cache.rows[i])
 				continue;
 			if (rule_selected(&t[i], f))
-				render(&t[i], cache.rows[i], &x, f, findings);
+				render(&t[i], cache.rows[i], &x, f, hidden, findings);
 			if (all)
-				render(&t[i], cache.rows[i], &x, &everything, all);
+				render(&t[i], cache.rows[i], &x, &everything, NULL, all);
 		}
 		if (all) {
 			struct snap_cmd sc = {today, all};
@@ -694,6 +803,7 @@ json_t *rules_current(struct model *m, const struct rules_filter *f)
 		}
 	}
 	exms_free(&x);
+	json_decref(hidden);
 	pthread_mutex_unlock(&cache.mu);
 	return result(today, findings, errors);
 }
@@ -735,9 +845,10 @@ static int by_due(const void *a, const void *b)
 }
 
 json_t *rules_deadlines(struct store_reader *rd, const char *today, int days, int64_t owner_only,
-                        int clearance)
+                        const struct principal *viewer)
 {
-	size_t n, count = 0;
+	json_t *objs = json_array(), *seen = json_object(), *hidden, *e;
+	size_t n, count = 0, k;
 	const struct rules_deadline_query *d = rules_deadline_queries(&n);
 	json_t *out = json_array(), **v = NULL;
 	char until[11];
@@ -769,7 +880,6 @@ json_t *rules_deadlines(struct store_reader *rd, const char *today, int days, in
 		store_q_bind_text(q, 1, today);
 		store_q_bind_text(q, 2, until);
 		while (store_q_step(q) == SK_OK) {
-			char object[96];
 			const char *cls = store_q_is_null(q, 3) ? NULL : store_q_text(q, 3);
 			const char *label = store_q_text(q, 2);
 			int64_t owner = store_q_is_null(q, 5) ? 0 : store_q_int(q, 5);
@@ -777,10 +887,8 @@ json_t *rules_deadlines(struct store_reader *rd, const char *today, int days, in
 
 			if (owner_only && owner != owner_only)
 				continue;
-			snprintf(object, sizeof(object), "%s/%lld", store_q_text(q, 0),
-			         (long long)store_q_int(q, 1));
-			if (cls && class_rank(cls) > clearance)
-				label = object;
+			if (viewer)
+				object_add(objs, seen, store_q_text(q, 0), store_q_int(q, 1));
 			o = json_pack("{s:s, s:s?, s:s, s:{s:s, s:I, s:s, s:s?}, s:s}", "kind",
 			              d[i].kind, "rule", d[i].rule, "ref", ref, "object", "type",
 			              store_q_text(q, 0), "id", (json_int_t)store_q_int(q, 1),
@@ -792,6 +900,25 @@ json_t *rules_deadlines(struct store_reader *rd, const char *today, int days, in
 		}
 		store_q_done(q);
 	}
+	/* Need-to-know, in the same snapshot: a hidden deadline names its object by type and id. */
+	hidden = unseen_of(rd, viewer, objs);
+	json_array_foreach(viewer ? out : NULL, k, e)
+	{
+		const json_t *o = json_object_get(e, "object");
+		char object[96];
+
+		snprintf(object, sizeof(object), "%.40s/%lld",
+		         json_string_value(json_object_get(o, "type")),
+		         (long long)json_integer_value(json_object_get(o, "id")));
+		if (is_unseen(hidden, true, object))
+			json_object_set_new(e, "object",
+			                    json_pack("{s:O, s:O, s:b}", "type",
+			                              json_object_get(o, "type"), "id",
+			                              json_object_get(o, "id"), "hidden", true));
+	}
+	json_decref(hidden);
+	json_decref(objs);
+	json_decref(seen);
 	if (began)
 		store_reader_end(rd);
 	/* sorted by due date */
@@ -810,6 +937,16 @@ json_t *rules_deadlines(struct store_reader *rd, const char *today, int days, in
 		out = sorted;
 	}
 	return out;
+}
+
+json_t *rules_deadlines_for(struct store_reader *rd, const char *today, int days,
+                            const struct principal *viewer)
+{
+	/* nobody's own deadlines are nobody's */
+	if (!viewer || (!(viewer->roles & RULES_DEADLINES_ALL) && viewer->id <= 0))
+		return json_array();
+	return rules_deadlines(rd, today, days,
+	                       (viewer->roles & RULES_DEADLINES_ALL) ? 0 : viewer->id, viewer);
 }
 
 /* ---- overview and trend ---- */

@@ -106,6 +106,15 @@ struct rules_filter {
 	bool open_only;       /* leave covered findings out */
 	int clearance;        /* the viewer's (enum clearance): labels of objects above it are
 	                         replaced by "type/id"; CLEAR_KH sees every label */
+	/*
+	 * The reader, or NULL (the CLI, the snapshot: every object whole). A
+	 * finding about an object the reader may not see (ledger_view's rule:
+	 * a document by DOCUMENT_VISIBLE_SQL, a copy ... by its document, a
+	 * medium by class and register role, a space or an analysis by role)
+	 * keeps rule, ref, severity, since, due and status; its object is
+	 * {type, id, hidden: true} and its message the rule's title.
+	 */
+	const struct principal *viewer;
 };
 
 /*
@@ -131,9 +140,22 @@ unsigned rules_last_evaluated(void);
 /* Of those, how many ran only for the documents the new entries were about. */
 unsigned rules_last_by_document(void);
 
-/* The deadlines due from today until today + days: [{kind, rule, ref, object, due, owner}]. */
+/*
+ * The deadlines due from today until today + days: [{kind, rule, ref, object, due, owner}].
+ * owner_only: only those of this identity (0 = all). viewer: as in rules_filter (NULL =
+ * every object whole); a hidden deadline's object is {type, id, hidden: true}.
+ */
 json_t *rules_deadlines(struct store_reader *r, const char *today, int days, int64_t owner_only,
-                        int clearance);
+                        const struct principal *viewer);
+
+/* Who sees every deadline (the others: their own). */
+#define RULES_DEADLINES_ALL                                                                        \
+	(ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_REGISTRAR) | ROLE_BIT(ROLE_CHIEF) |                    \
+	 ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_ADMIN))
+
+/* The deadlines viewer may see (all or their own, by role), each object as viewer may. */
+json_t *rules_deadlines_for(struct store_reader *r, const char *today, int days,
+                            const struct principal *viewer);
 
 /*
  * Summary per chapter: [{chapter, title, rules, high, medium, low, covered,
@@ -177,7 +199,10 @@ json_t *rules_exemption_get(struct store_reader *r, int64_t id, const char *toda
 
 /* ---- the calendar feed ---- */
 
-/* Creates (replacing any) the caller's feed key; key receives it (cap >= 64). */
+/*
+ * Creates (replacing any) the caller's feed key; key receives it (cap >= 64).
+ * SK_EPERM for a service token (the feed reads as a person) or nobody.
+ */
 int rules_calendar_create(struct model *m, const struct principal *p, char *key, size_t cap);
 int rules_calendar_revoke(struct model *m, const struct principal *p);
 /* The iCalendar text (RFC 5545) for key, or SK_ENOTFOUND for an unknown key. */

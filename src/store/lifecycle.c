@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,14 +219,223 @@ static int load_last_time(struct store *s)
 	return rc;
 }
 
+/* ---- start-up checks against checkpoints.log and the batch seal ---- */
+
+struct log_check {
+	struct store *s;
+	char *msg;
+	size_t cap;
+	uint64_t beyond; /* the largest genuine checkpoint larger than the tree */
+	/* the largest one within the tree, kept to verify it if it is coverage */
+	uint64_t top, top_off;
+	char *top_note;
+	size_t top_len;
+};
+
+static void say(char *msg, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void say(char *msg, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!msg || !cap || msg[0])
+		return; /* keep the first */
+	va_start(ap, fmt);
+	vsnprintf(msg, cap, fmt, ap);
+	va_end(ap);
+}
+
+/* A logged note that contradicts the database must at least be genuine to say so. */
+static int log_note_genuine(struct log_check *lc, uint64_t off, const char *note, size_t len)
+{
+	struct ledger_checkpoint cp;
+
+	if (ledger_checkpoint_open(note, len, &lc->s->verifier, &cp) == SK_OK)
+		return SK_OK;
+	say(lc->msg, lc->cap,
+	    "checkpoints.log: checkpoint at byte %llu does not verify with this instance's key",
+	    (unsigned long long)off);
+	return SK_EVERIFY;
+}
+
+/*
+ * C2SP: never sign a tree inconsistent with one signed before. Notes are
+ * only parsed (lazy scan); one whose tree differs from ours is verified.
+ */
+static int log_note_check(void *ctx, uint64_t off, const struct ledger_checkpoint *cp,
+                          const char *note, size_t len)
+{
+	struct log_check *lc = ctx;
+	uint8_t root[LEDGER_HASH_LEN];
+	int rc;
+
+	if (cp->size > lc->s->tree.size) {
+		/* judged after the scan, naming the largest genuine one */
+		rc = log_note_genuine(lc, off, note, len);
+		if (!rc && cp->size > lc->beyond)
+			lc->beyond = cp->size;
+		return rc;
+	}
+	rc = ledger_root_at(cp->size, read_node_c, &lc->s->w, root);
+	if (rc)
+		return rc;
+	if (sodium_memcmp(root, cp->root, LEDGER_HASH_LEN) == 0) {
+		if (cp->size >= lc->top && lc->top_note) {
+			lc->top = cp->size;
+			lc->top_off = off;
+			memcpy(lc->top_note, note, len);
+			lc->top_len = len;
+		}
+		return SK_OK;
+	}
+	rc = log_note_genuine(lc, off, note, len);
+	if (rc)
+		return rc;
+	say(lc->msg, lc->cap,
+	    "checkpoints.log's checkpoint at size %llu does not match the database's tree at that "
+	    "size (%llu entries): the database was replaced or altered; refusing to sign a fork",
+	    (unsigned long long)cp->size, (unsigned long long)lc->s->tree.size);
+	return SK_EVERIFY;
+}
+
+/*
+ * Every checkpoint in checkpoints.log must be of a prefix of the stored
+ * tree. A note cut short by a crash is cut off; a missing log is a warning.
+ * *logged gets the largest size the log holds.
+ */
+static int check_log(struct store *s, char *msg, size_t cap, uint64_t *logged)
+{
+	struct log_check lc = {s, msg, cap, 0, 0, 0, NULL, 0};
+	struct store_cplog_result res;
+	struct ledger_checkpoint cp;
+	char path[STORE_PATH_MAX];
+	int rc;
+
+	*logged = 0;
+	rc = store_path(path, sizeof(path), s->dir, STORE_CPLOG_FILE);
+	if (rc)
+		return rc;
+	lc.top_note = malloc(STORE_CPLOG_NOTE_MAX);
+	if (!lc.top_note)
+		return SK_ENOMEM;
+	rc = store_cplog_scan(path, &s->verifier, s->origin, true, log_note_check, &lc, &res);
+	if (rc == SK_ENOTFOUND) {
+		if (s->tree.size > 0)
+			say(msg, cap,
+			    "warning: checkpoints.log is missing; a new one is started (restore "
+			    "the "
+			    "old one from a copy kept elsewhere if there is one)");
+		rc = SK_OK;
+		goto out;
+	}
+	if (rc == SK_EVERIFY)
+		say(msg, cap, "checkpoints.log: %s", res.why);
+	if (rc)
+		goto out;
+	if (lc.beyond) {
+		say(msg, cap,
+		    "checkpoints.log holds a checkpoint at size %llu but the database has only "
+		    "%llu entries (rolled back to an older copy, or entries removed): refusing to "
+		    "sign a fork",
+		    (unsigned long long)lc.beyond, (unsigned long long)s->tree.size);
+		rc = SK_EVERIFY;
+		goto out;
+	}
+	/* Coverage for the tail only from a genuine note: the scan did not verify it. */
+	if (lc.top > s->cp_size) {
+		if (ledger_checkpoint_open(lc.top_note, lc.top_len, &s->verifier, &cp) != SK_OK) {
+			say(msg, cap,
+			    "checkpoints.log: checkpoint at byte %llu does not verify with this "
+			    "instance's key",
+			    (unsigned long long)lc.top_off);
+			rc = SK_EVERIFY;
+			goto out;
+		}
+		*logged = lc.top;
+	}
+	if (res.torn) {
+		rc = store_cplog_repair(path, res.torn_off, res.torn_off + res.torn);
+		if (rc == SK_EBUSY) {
+			say(msg, cap,
+			    "warning: checkpoints.log ends in an incomplete note but is being "
+			    "written by another process: left alone");
+			rc = SK_OK;
+			goto out;
+		}
+		if (rc)
+			goto out;
+		say(msg, cap,
+		    "checkpoints.log ended in an incomplete note (%llu bytes at byte %llu, a write "
+		    "cut short by a crash): removed it, the checkpoint is also in the database",
+		    (unsigned long long)res.torn, (unsigned long long)res.torn_off);
+	}
+out:
+	free(lc.top_note);
+	return rc;
+}
+
+/*
+ * The entries after the last checkpoint must be covered by the batch seal:
+ * the writer seals every batch in its own transaction, so anything else was
+ * appended without the signing key.
+ */
+static int check_tail(struct store *s, uint64_t covered, bool accept, char *msg, size_t cap)
+{
+	uint8_t root[LEDGER_HASH_LEN], sroot[LEDGER_HASH_LEN];
+	uint64_t ssize = 0;
+	int rc;
+
+	rc = store_seal_read(&s->w, &s->verifier, s->origin, &ssize, sroot);
+	if (rc && rc != SK_ENOTFOUND && rc != SK_EVERIFY)
+		return rc;
+	if (rc == SK_EVERIFY && !accept) {
+		say(msg, cap, "the batch seal in the database does not verify with signing.key");
+		return SK_EVERIFY;
+	}
+	if (rc == SK_OK && ssize > s->tree.size && !accept) {
+		say(msg, cap,
+		    "the batch seal is for %llu entries but the database has only %llu (entries "
+		    "were removed)",
+		    (unsigned long long)ssize, (unsigned long long)s->tree.size);
+		return SK_EVERIFY;
+	}
+	if (s->tree.size <= covered)
+		return SK_OK;
+	if (rc == SK_OK && ssize == s->tree.size) {
+		ledger_tree_root(&s->tree, root);
+		if (sodium_memcmp(root, sroot, LEDGER_HASH_LEN) == 0)
+			return SK_OK;
+	}
+	if (accept) {
+		s->tail_from = covered + 1;
+		s->tail_to = s->tree.size;
+		return SK_OK;
+	}
+	say(msg, cap,
+	    "entries %llu..%llu are covered by no signed checkpoint and no batch seal: they were "
+	    "written without the signing key; inspect them, then 'skydd checkpoint --accept-tail' "
+	    "or restore a backup",
+	    (unsigned long long)covered + 1, (unsigned long long)s->tree.size);
+	return SK_EVERIFY;
+}
+
 int store_open(const char *dir, const struct store_opts *opts, struct store **out)
 {
+	return store_open_report(dir, opts, out, NULL, 0);
+}
+
+int store_open_report(const char *dir, const struct store_opts *opts, struct store **out, char *msg,
+                      size_t cap)
+{
 	char path[STORE_PATH_MAX], vk[256];
+	uint64_t logged = 0;
 	struct store *s;
 	uint64_t size;
 	int rc;
 
 	*out = NULL;
+	if (msg && cap)
+		msg[0] = '\0';
 	if (sodium_init() < 0)
 		return SK_EINTERNAL;
 	if (!file_exists(dir, STORE_DB_FILE))
@@ -268,8 +478,19 @@ int store_open(const char *dir, const struct store_opts *opts, struct store **ou
 		rc = store_conn_size(&s->w, &size);
 	if (!rc)
 		rc = ledger_tree_load(&s->tree, size, read_node_c, &s->w);
-	if (!rc)
+	if (!rc) {
 		rc = load_checkpoint(s);
+		if (rc == SK_ECORRUPT)
+			say(msg, cap,
+			    "the database's last checkpoint does not match its own tree (%llu "
+			    "entries): entries or tiles were altered",
+			    (unsigned long long)s->tree.size);
+	}
+	if (!rc)
+		rc = check_log(s, msg, cap, &logged);
+	if (!rc)
+		rc = check_tail(s, s->cp_size > logged ? s->cp_size : logged, s->opts.accept_tail,
+		                msg, cap);
 	if (!rc)
 		rc = load_last_time(s);
 	if (rc)
@@ -315,4 +536,40 @@ void store_close(struct store *s)
 const char *store_verifier_key(const struct store *s)
 {
 	return s->vkey;
+}
+
+struct tail_arg {
+	uint64_t from, to;
+	int64_t actor;
+};
+
+static int tail_entry(struct store_tx *tx, void *arg)
+{
+	struct tail_arg *a = arg;
+	json_t *data =
+	        json_pack("{s:I, s:I}", "from", (json_int_t)a->from, "to", (json_int_t)a->to);
+	int rc;
+
+	if (!data)
+		return SK_ENOMEM;
+	rc = store_tx_append(tx, a->actor, "ledger.tail.accepted", "ledger", data, NULL);
+	json_decref(data);
+	return rc;
+}
+
+int store_accept_tail(struct store *s, int64_t actor, uint64_t *from, uint64_t *to)
+{
+	struct tail_arg a = {s->tail_from, s->tail_to, actor};
+	struct store_cmd cmd;
+	int rc;
+
+	*from = s->tail_from;
+	*to = s->tail_to;
+	if (!s->tail_to)
+		return SK_OK;
+	store_cmd_init(&cmd, tail_entry, &a);
+	rc = store_submit(s, &cmd);
+	if (!rc)
+		rc = store_checkpoint_now(s);
+	return rc;
 }

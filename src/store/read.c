@@ -87,15 +87,91 @@ int store_reader_node(void *reader, unsigned level, uint64_t index, uint8_t out[
 	return store_conn_read_node(&r->c, level, index, out);
 }
 
+/*
+ * The string of an entry's envelope that closes just before b[end] and
+ * follows key (which ends with the string's opening quote): its bytes into
+ * *ptr and *n, or false when b does not read so there.
+ */
+static bool string_before(const char *b, size_t end, const char *key, size_t klen, const char **ptr,
+                          size_t *n)
+{
+	size_t q;
+
+	if (end == 0 || b[end - 1] != '"')
+		return false;
+	end--;
+	for (q = end; q > 0 && b[q - 1] != '"'; q--)
+		;
+	if (q < klen || memcmp(b + q - klen, key, klen) != 0)
+		return false;
+	*ptr = b + q;
+	*n = end - q;
+	return true;
+}
+
+bool store_entry_envelope(const char *b, size_t len, struct store_envelope *env)
+{
+	static const char head[] = "{\"actor\":", tail[] = ",\"time\":\"";
+	static const char seqk[] = ",\"seq\":", objk[] = ",\"object\":\"", kindk[] = ",\"kind\":\"";
+	size_t i, end;
+
+	/* time: the last 27 characters before "} */
+	if (len < 80 || b[len - 1] != '}' || b[len - 2] != '"')
+		return false;
+	end = len - 2 - SK_TIME_LEN;
+	if (memcmp(b + end - (sizeof(tail) - 1), tail, sizeof(tail) - 1) != 0)
+		return false;
+	env->ptr[0] = b + end;
+	env->len[0] = SK_TIME_LEN;
+	/* seq: digits before ,"time": */
+	i = end - (sizeof(tail) - 1);
+	while (i > 0 && b[i - 1] >= '0' && b[i - 1] <= '9')
+		i--;
+	if (i < sizeof(seqk) - 1 || memcmp(b + i - (sizeof(seqk) - 1), seqk, sizeof(seqk) - 1))
+		return false;
+	/* object: the string that closes just before ,"seq": */
+	if (!string_before(b, i - (sizeof(seqk) - 1), objk, sizeof(objk) - 1, &env->ptr[3],
+	                   &env->len[3]))
+		return false;
+	/* kind: the string before ,"object": */
+	if (!string_before(b, (size_t)(env->ptr[3] - b) - (sizeof(objk) - 1), kindk,
+	                   sizeof(kindk) - 1, &env->ptr[2], &env->len[2]))
+		return false;
+	/* actor: the digits after {"actor": */
+	if (memcmp(b, head, sizeof(head) - 1) != 0)
+		return false;
+	i = sizeof(head) - 1;
+	env->ptr[1] = b + i;
+	while (i < len && b[i] >= '0' && b[i] <= '9')
+		i++;
+	env->len[1] = (size_t)(b + i - env->ptr[1]);
+	return env->len[1] > 0 && i < len && b[i] == ',';
+}
+
+/*
+ * The row's fields come from the hashed bytes, not from the columns beside
+ * them: those are only for filtering, and an edited column must not show a
+ * forged actor, kind, object or time (verify reports such an edit).
+ */
 static void row_from_q(struct store_q *q, struct store_entry_row *row)
 {
+	struct store_envelope env;
+
 	row->seq = (uint64_t)store_q_int(q, 0);
+	row->bytes = store_q_text(q, 5);
+	row->len = (size_t)sqlite3_column_bytes(q->st, 5);
+	if (store_entry_envelope(row->bytes, row->len, &env) && env.len[1] < 20 &&
+	    env.len[2] <= LEDGER_KIND_MAX && env.len[3] <= LEDGER_OBJECT_MAX) {
+		snprintf(row->time, sizeof(row->time), "%.*s", (int)env.len[0], env.ptr[0]);
+		row->actor = strtoll(env.ptr[1], NULL, 10);
+		snprintf(row->kind, sizeof(row->kind), "%.*s", (int)env.len[2], env.ptr[2]);
+		snprintf(row->object, sizeof(row->object), "%.*s", (int)env.len[3], env.ptr[3]);
+		return;
+	}
 	snprintf(row->time, sizeof(row->time), "%s", store_q_text(q, 1));
 	row->actor = store_q_int(q, 2);
 	snprintf(row->kind, sizeof(row->kind), "%s", store_q_text(q, 3));
 	snprintf(row->object, sizeof(row->object), "%s", store_q_text(q, 4));
-	row->bytes = store_q_text(q, 5);
-	row->len = (size_t)sqlite3_column_bytes(q->st, 5);
 }
 
 /*

@@ -40,14 +40,46 @@ struct store_opts {
 	unsigned batch_max;     /* commands per transaction; 0 = default (1024) */
 	unsigned batch_wait_us; /* wait for more commands before a batch; 0 = none */
 	unsigned checkpoint_ms; /* minimum interval between checkpoints; 0 = 1000 */
+	/*
+	 * Open even when entries at the end are covered by no checkpoint and no
+	 * batch seal (written without the signing key); then call
+	 * store_accept_tail. Only 'skydd checkpoint --accept-tail' sets this.
+	 */
+	bool accept_tail;
+	/* Do not seal batches: only for bench_store's with/without comparison. */
+	bool unsealed;
 };
 
 /*
  * Opens an instance for writing: applies pending migrations, loads the tree,
+ * checks it against checkpoints.log and the batch seal (store_open_report),
  * starts the writer thread. Returns SK_OK, SK_ENOTFOUND (no instance),
- * SK_EVERSION (database newer than this binary), SK_ECORRUPT, SK_EIO.
+ * SK_EVERSION (database newer than this binary), SK_ECORRUPT, SK_EVERIFY
+ * (rolled back, forked, or an unsealed tail), SK_EIO.
  */
 int store_open(const char *dir, const struct store_opts *opts, struct store **out);
+
+/*
+ * store_open, and msg (cap bytes, may be NULL) gets one line saying why it
+ * refused, or on SK_OK what it repaired or found worth a warning ("" if
+ * nothing). Before the writer starts it checks checkpoints.log against the
+ * database: a checkpoint of a larger tree (a rolled-back database) or one
+ * whose root differs from the tree at its size (a fork) is SK_EVERIFY; a torn
+ * final note is cut off (fsync). Entries covered by no checkpoint and no
+ * batch seal are SK_EVERIFY unless opts->accept_tail. Also returns what
+ * store_open does.
+ */
+int store_open_report(const char *dir, const struct store_opts *opts, struct store **out, char *msg,
+                      size_t cap);
+
+/*
+ * After store_open_report with accept_tail: if there was an unsealed tail,
+ * records the operator's decision as a "ledger.tail.accepted" entry by actor
+ * ({"from":A,"to":B}) and signs a checkpoint over it. *from and *to get the
+ * range (0, 0 when there was none: nothing is written). Returns SK_OK or a
+ * store error.
+ */
+int store_accept_tail(struct store *s, int64_t actor, uint64_t *from, uint64_t *to);
 
 /*
  * Finishes every queued command, signs a final checkpoint, stops the writer
@@ -219,6 +251,8 @@ struct store_verify_result {
 	uint64_t checkpoints;
 	uint64_t against; /* checkpoints checked from --against */
 	uint64_t logged;  /* checkpoints checked from the instance's checkpoints.log */
+	uint64_t torn;    /* bytes of an unfinished final note in checkpoints.log (a crash) */
+	uint64_t sealed;  /* entries after the last checkpoint covered by the batch seal */
 	uint8_t root[LEDGER_HASH_LEN];
 	char problem[512]; /* the first problem found, e.g. "entry 1234: ..." */
 };

@@ -83,6 +83,7 @@ struct store {
 	uint8_t cp_root[LEDGER_HASH_LEN];
 	int64_t cp_time_us;
 	bool cp_wanted;
+	uint64_t tail_from, tail_to; /* an unsealed tail accepted at open (accept_tail) */
 
 	pthread_t thread;
 	pthread_mutex_t mu;
@@ -114,6 +115,67 @@ int store_conn_read_node(struct store_conn *c, unsigned level, uint64_t index,
                          uint8_t out[LEDGER_HASH_LEN]);
 int store_conn_size(struct store_conn *c, uint64_t *size);
 int store_tx_append_entry(struct store_tx *tx, const struct ledger_entry *e);
+
+/* read.c */
+/* Where time, actor, kind and object (in this order) sit in canonical entry bytes. */
+struct store_envelope {
+	const char *ptr[4];
+	size_t len[4];
+};
+
+/*
+ * Finds the envelope fields of canonical entry bytes without parsing data:
+ * {"actor":N,"data":{...},"kind":"K","object":"O","seq":S,"time":"T"}. Kind
+ * and object never hold a quote, so they are found from the end. False when
+ * the bytes do not have that shape.
+ */
+bool store_entry_envelope(const char *b, size_t len, struct store_envelope *env);
+
+/* cplog.c */
+#define STORE_CPLOG_NOTE_MAX 16384 /* the longest note the scanner accepts */
+
+struct store_cplog_result {
+	uint64_t notes;    /* complete notes that verified */
+	uint64_t max_size; /* the largest tree size among them */
+	uint64_t torn;     /* bytes of an unfinished final note cut short by a crash, or 0 */
+	uint64_t torn_off; /* where it starts: the length to truncate the file to */
+	uint64_t bad_off;  /* on SK_EVERIFY: where the bad note or garbage starts */
+	char why[160];     /* on SK_EVERIFY: what is wrong there */
+};
+
+/*
+ * Called for each note (verified, or only parsed when lazy: then note/len
+ * are there to verify it); a non-zero return stops the scan and is returned.
+ */
+typedef int (*store_cplog_fn)(void *ctx, uint64_t off, const struct ledger_checkpoint *cp,
+                              const char *note, size_t len);
+
+/*
+ * Reads a file of signed checkpoints note by note. With lazy, a note is only
+ * parsed, not verified (about 70 us each; store_open verifies the few whose
+ * tree differs from its own). Returns SK_OK (res->torn may be set),
+ * SK_ENOTFOUND (no file), SK_EIO, SK_ENOMEM, SK_EVERIFY (a note that does not
+ * verify or parse, or garbage: res->why) or the callback's error.
+ */
+int store_cplog_scan(const char *path, const struct ledger_verifier *vf, const char *origin,
+                     bool lazy, store_cplog_fn fn, void *ctx, struct store_cplog_result *res);
+/*
+ * Truncates the file to len bytes (dropping a torn final note) and syncs it,
+ * if it still has expect bytes (under flock). SK_OK, SK_EBUSY (it changed or
+ * is locked: left alone), SK_EIO.
+ */
+int store_cplog_repair(const char *path, uint64_t len, uint64_t expect);
+
+/* seal.c */
+/* Stores the batch seal of (size, root) inside the writer's open transaction. */
+int store_seal_write(struct store *s, uint64_t size, const uint8_t root[LEDGER_HASH_LEN]);
+/*
+ * Reads and verifies the stored batch seal. Returns SK_OK (*size set),
+ * SK_ENOTFOUND (none stored), SK_EVERIFY (malformed or a bad signature) or a
+ * store error.
+ */
+int store_seal_read(struct store_conn *c, const struct ledger_verifier *vf, const char *origin,
+                    uint64_t *size, uint8_t root[LEDGER_HASH_LEN]);
 
 /* writer.c */
 int store_checkpoint_write(struct store *s, uint64_t size, const uint8_t root[LEDGER_HASH_LEN]);

@@ -14,8 +14,6 @@
 
 #include "store_int.h"
 
-#define AGAINST_MAX (16 * 1024 * 1024)
-
 enum { CP_DB, CP_AGAINST, CP_LOG };
 
 static const char *const cp_source[] = {"", " (from --against)", " (from checkpoints.log)"};
@@ -145,6 +143,51 @@ static bool seq_in_bytes(const char *b, size_t len, uint64_t *seq)
 	return true;
 }
 
+/*
+ * The time, actor, kind and object columns repeat fields of the hashed
+ * bytes for filtering, and the Säkerhetslogg shows them: compare them as
+ * text with the bytes (store_entry_envelope), so an edited column is
+ * tampering found by plain verify, not only by --replay.
+ */
+static int columns_check(struct store_q *q, uint64_t seq, const char *bytes, size_t len,
+                         struct store_verify_result *res)
+{
+	static const char *const name[] = {"time", "actor", "kind", "object"};
+	struct store_envelope env;
+
+	if (!store_entry_envelope(bytes, len, &env))
+		return problem(res, SK_EVERIFY, "entry %llu: its stored bytes are not an entry",
+		               (unsigned long long)seq);
+	for (int k = 0; k < 4; k++) {
+		bool same;
+
+		if (k == 1) {
+			/*
+			 * actor has INTEGER affinity: '7' or 7.0 are stored as 7, so
+			 * anything but an integer is an edit. Comparing numbers saves
+			 * SQLite a text conversion per row.
+			 */
+			int64_t want = 0;
+
+			for (size_t i = 0; i < env.len[1] && i < 18; i++)
+				want = want * 10 + (env.ptr[1][i] - '0');
+			same = env.len[1] < 18 && sqlite3_column_type(q->st, 3) == SQLITE_INTEGER &&
+			       sqlite3_column_int64(q->st, 3) == want;
+		} else {
+			const char *col = (const char *)sqlite3_column_text(q->st, 2 + k);
+			size_t n = (size_t)sqlite3_column_bytes(q->st, 2 + k);
+
+			same = col && n == env.len[k] && memcmp(col, env.ptr[k], n) == 0;
+		}
+		if (!same)
+			return problem(
+			        res, SK_EVERIFY,
+			        "entry %llu: its columns disagree with its hashed bytes (%s)",
+			        (unsigned long long)seq, name[k]);
+	}
+	return SK_OK;
+}
+
 /* ---- checkpoints ---- */
 
 static int cp_add(struct cp_item **items, size_t *n, size_t *cap,
@@ -216,76 +259,49 @@ static int load_stored_checkpoints(struct store_conn *c, const struct ledger_ver
 	return rc == SK_ENOTFOUND ? SK_OK : rc;
 }
 
+struct against_ctx {
+	struct cp_item **items;
+	size_t *n, *cap;
+	int source;
+	uint64_t count;
+};
+
+static int against_add(void *ctx, uint64_t off, const struct ledger_checkpoint *cp,
+                       const char *note, size_t len)
+{
+	struct against_ctx *a = ctx;
+
+	(void)off;
+	(void)note;
+	(void)len;
+	a->count++;
+	return cp_add(a->items, a->n, a->cap, cp, a->source);
+}
+
 /*
  * A file of signed checkpoints: notes separated by blank lines, each
- * "origin\nsize\nroot\n\n— sig...\n". A single note file works too.
+ * "origin\nsize\nroot\n\n— sig...\n". A single note file works too. A note
+ * that does not verify, or garbage, is tampering (SK_EVERIFY); a final note
+ * cut short by a crash is counted in *torn and otherwise ignored. *count
+ * gets the number of notes; SK_ENOTFOUND when the file does not exist.
  */
 static int load_against(const char *path, int source, const struct ledger_verifier *vf,
-                        struct cp_item **items, size_t *n, size_t *cap,
-                        struct store_verify_result *res)
+                        const char *origin, struct cp_item **items, size_t *n, size_t *cap,
+                        uint64_t *count, uint64_t *torn, struct store_verify_result *res)
 {
-	struct ledger_checkpoint cp;
-	FILE *f = fopen(path, "rb");
-	char *text = NULL;
-	size_t len, pos = 0;
-	int rc = SK_OK;
+	struct against_ctx a = {items, n, cap, source, 0};
+	struct store_cplog_result cr;
+	int rc;
 
-	if (!f)
-		return problem(res, SK_EIO, "cannot read %s", path);
-	text = malloc(AGAINST_MAX + 1);
-	if (!text) {
-		fclose(f);
-		return SK_ENOMEM;
-	}
-	len = fread(text, 1, AGAINST_MAX + 1, f);
-	fclose(f);
-	if (len > AGAINST_MAX) {
-		free(text);
-		return problem(res, SK_ETOOBIG, "%s: larger than 16 MiB", path);
-	}
-	text[len] = '\0';
-	while (pos < len) {
-		/* A note is its text (ends at the first blank line), then signature lines. */
-		const char *start = text + pos;
-		const char *blank = strstr(start, "\n\n");
-		const char *end;
-		size_t nlen;
-
-		if (!blank) {
-			rc = problem(res, SK_EINVAL, "%s: no signed checkpoint at byte %zu", path,
-			             pos);
-			break;
-		}
-		/*
-		 * Signature lines start with an em dash; a note whose blank line
-		 * after it was never written (a crash between the two writes)
-		 * is followed directly by the next note.
-		 */
-		end = blank + 2;
-		while (strncmp(end, "\xe2\x80\x94 ", 4) == 0) {
-			const char *nl = strchr(end, '\n');
-
-			end = nl ? nl + 1 : text + len;
-		}
-		nlen = (size_t)(end - start);
-		if (ledger_checkpoint_open(start, nlen, vf, &cp) != SK_OK) {
-			rc = problem(res, SK_EVERIFY,
-			             "%s: checkpoint at byte %zu does not verify with this "
-			             "instance's key",
-			             path, pos);
-			break;
-		}
-		rc = cp_add(items, n, cap, &cp, source);
-		if (rc)
-			break;
-		res->against++;
-		pos += nlen;
-		while (pos < len && text[pos] == '\n')
-			pos++;
-	}
-	if (!rc && res->against == 0)
-		rc = problem(res, SK_EINVAL, "%s: holds no checkpoint", path);
-	free(text);
+	rc = store_cplog_scan(path, vf, origin, false, against_add, &a, &cr);
+	*count = a.count;
+	*torn = cr.torn;
+	if (rc == SK_EVERIFY)
+		return problem(res, rc, "%s: %s", path, cr.why);
+	if (rc == SK_ENOTFOUND)
+		return SK_ENOTFOUND;
+	if (rc == SK_EIO)
+		return problem(res, rc, "cannot read %s", path);
 	return rc;
 }
 
@@ -299,7 +315,8 @@ static int stream_entries(struct vstate *v, struct cp_item *cps, size_t ncp, uin
 	uint8_t leaf[LEDGER_HASH_LEN], root[LEDGER_HASH_LEN];
 	int rc;
 
-	rc = store_conn_prepare(v->c, "SELECT seq, entry FROM ledger ORDER BY seq", &q);
+	rc = store_conn_prepare(
+	        v->c, "SELECT seq, entry, time, actor, kind, object FROM ledger ORDER BY seq", &q);
 	if (rc)
 		return problem(v->res, rc, "cannot read the ledger: %s", sk_strerror(rc));
 	ledger_tree_init(tree);
@@ -331,6 +348,9 @@ static int stream_entries(struct vstate *v, struct cp_item *cps, size_t ncp, uin
 			             (unsigned long long)seq, (unsigned long long)seq);
 			break;
 		}
+		rc = columns_check(q, seq, bytes, len, v->res);
+		if (rc)
+			break;
 		ledger_leaf_hash(bytes, len, leaf);
 		rc = ledger_tree_append(tree, leaf, verify_emit, v);
 		if (rc)
@@ -404,6 +424,43 @@ static int finish_tiles(struct vstate *v, const struct ledger_tree *tree)
 	return SK_OK;
 }
 
+/*
+ * The entries after the last checkpoint must be covered by the batch seal,
+ * which the writer commits with every batch: a tail without it was written
+ * without the signing key (docs/internals/ledger.md, "Batch seals").
+ */
+static int check_tail(struct store_conn *c, const struct ledger_verifier *vf, const char *origin,
+                      const struct ledger_tree *tree, uint64_t covered,
+                      struct store_verify_result *res)
+{
+	uint8_t root[LEDGER_HASH_LEN], sroot[LEDGER_HASH_LEN];
+	uint64_t ssize = 0;
+	int rc;
+
+	rc = store_seal_read(c, vf, origin, &ssize, sroot);
+	if (rc == SK_EVERIFY)
+		return problem(res, rc, "the batch seal does not verify with %s (it was altered)",
+		               STORE_VKEY_FILE);
+	if (rc && rc != SK_ENOTFOUND)
+		return problem(res, rc, "cannot read the batch seal: %s", sk_strerror(rc));
+	if (!rc && ssize > tree->size)
+		return problem(res, SK_EVERIFY,
+		               "the batch seal is for %llu entries but the ledger has only %llu "
+		               "(entries were removed)",
+		               (unsigned long long)ssize, (unsigned long long)tree->size);
+	if (tree->size <= covered)
+		return SK_OK;
+	ledger_tree_root(tree, root);
+	if (!rc && ssize == tree->size && sodium_memcmp(root, sroot, LEDGER_HASH_LEN) == 0) {
+		res->sealed = tree->size - covered;
+		return SK_OK;
+	}
+	return problem(res, SK_EVERIFY,
+	               "entries %llu..%llu are covered by no signed checkpoint and no batch seal "
+	               "(written without the signing key)",
+	               (unsigned long long)covered + 1, (unsigned long long)tree->size);
+}
+
 int store_verify(const char *dir, const struct store_verify_opts *opts,
                  struct store_verify_result *res)
 {
@@ -415,6 +472,7 @@ int store_verify(const char *dir, const struct store_verify_opts *opts,
 	struct vstate v;
 	char path[STORE_PATH_MAX], vk[256], meta_vk[256], origin[LEDGER_ORIGIN_MAX + 1];
 	uint64_t total = 0;
+	bool log_missing = false;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -451,23 +509,34 @@ int store_verify(const char *dir, const struct store_verify_opts *opts,
 	 * snapshot taken next, even if a writer is running meanwhile.
 	 */
 	if (opts && opts->against) {
-		rc = load_against(opts->against, CP_AGAINST, &vf, &cps, &ncp, &capcp, res);
+		uint64_t torn;
+
+		rc = load_against(opts->against, CP_AGAINST, &vf, origin, &cps, &ncp, &capcp,
+		                  &res->against, &torn, res);
+		if (rc == SK_ENOTFOUND)
+			rc = problem(res, SK_EIO, "cannot read %s", opts->against);
+		else if (!rc && res->against == 0)
+			rc = problem(res, SK_EINVAL, "%s: holds no checkpoint", opts->against);
 		if (rc)
 			goto out;
 	}
-	/* The instance's own checkpoints.log is a second copy of every checkpoint. */
+	/*
+	 * The instance's own checkpoints.log is a second copy of every
+	 * checkpoint. Garbage in it is tampering; a missing or empty one is
+	 * judged once the number of entries is known.
+	 */
 	{
 		char own[STORE_PATH_MAX];
-		uint64_t before = res->against;
 
-		if (store_path(own, sizeof(own), dir, STORE_CPLOG_FILE) == SK_OK &&
-		    access(own, F_OK) == 0) {
-			rc = load_against(own, CP_LOG, &vf, &cps, &ncp, &capcp, res);
-			if (rc)
-				goto out;
-			res->logged = res->against - before;
-			res->against = before;
-		}
+		rc = store_path(own, sizeof(own), dir, STORE_CPLOG_FILE);
+		if (!rc)
+			rc = load_against(own, CP_LOG, &vf, origin, &cps, &ncp, &capcp,
+			                  &res->logged, &res->torn, res);
+		if (rc == SK_ENOTFOUND)
+			log_missing = true;
+		else if (rc)
+			goto out;
+		rc = SK_OK;
 	}
 	/* One snapshot for the whole check, even if a writer is running. */
 	rc = store_conn_exec(&c, "BEGIN");
@@ -498,6 +567,17 @@ int store_verify(const char *dir, const struct store_verify_opts *opts,
 		             "no signed checkpoint is stored for the %llu entries (checkpoints "
 		             "were deleted)",
 		             (unsigned long long)tree.size);
+	if (!rc && tree.size > 0 && log_missing)
+		rc = problem(res, SK_EVERIFY,
+		             "%s is missing: the %llu entries are not verified against it (it was "
+		             "deleted; restore it from a copy)",
+		             STORE_CPLOG_FILE, (unsigned long long)tree.size);
+	if (!rc && tree.size > 0 && !log_missing && res->logged == 0)
+		rc = problem(res, SK_EVERIFY,
+		             "%s holds no checkpoint for the %llu entries (its notes were removed)",
+		             STORE_CPLOG_FILE, (unsigned long long)tree.size);
+	if (!rc)
+		rc = check_tail(&c, &vf, origin, &tree, ncp ? cps[ncp - 1].size : 0, res);
 	if (rc)
 		goto out_end;
 	res->entries = tree.size;

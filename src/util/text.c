@@ -44,22 +44,6 @@ bool sk_cp_space(uint32_t cp)
 	}
 }
 
-bool sk_text_blank(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-
-	while (i < len) {
-		uint32_t cp;
-		size_t n = sk_utf8_next(p + i, len - i, &cp);
-
-		if (n == 0 || !sk_cp_space(cp))
-			return false; /* invalid UTF-8 is not blank: the caller refuses it anyway */
-		i += n;
-	}
-	return true;
-}
-
 size_t sk_text_skip_space(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -74,6 +58,12 @@ size_t sk_text_skip_space(const char *s, size_t len)
 		i += n;
 	}
 	return i;
+}
+
+bool sk_text_blank(const char *s, size_t len)
+{
+	/* invalid UTF-8 stops the skip, so it is not blank: the caller refuses it anyway */
+	return sk_text_skip_space(s, len) == len;
 }
 
 size_t sk_text_sanitize_line(const char *in, size_t in_len, size_t max, char *out, size_t cap)

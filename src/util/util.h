@@ -149,6 +149,15 @@ size_t sk_utf8_next(const unsigned char *s, size_t len, uint32_t *cp);
 /* Is s (len bytes) well-formed UTF-8 without overlongs or surrogates? */
 bool sk_utf8_valid(const char *s, size_t len);
 
+/* ---- file descriptors (fd.c) ---- */
+
+/*
+ * Writes all n bytes of buf to fd, through short writes and EINTR; false
+ * (errno set) when a write fails. A writer to sockets ignores SIGPIPE first,
+ * so that a peer's close is EPIPE here and not the end of the process.
+ */
+bool sk_write_all(int fd, const void *buf, size_t n);
+
 /* ---- text hygiene (text.c) ---- */
 
 /*

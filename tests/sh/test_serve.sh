@@ -64,8 +64,20 @@ wait_up() {
 }
 
 # ---- TLS 1.2: AEAD with forward secrecy only; TLS 1.3 as it is ----
-# tls_try KEYTYPE CIPHER...: 'openssl s_client' handshakes (TLS 1.2 with
-# CIPHER, or TLS 1.3 for "tls1.3") against a server with a KEYTYPE certificate.
+# tls12_handshake refused|accepted: a TLS 1.2 handshake with the server on
+# port $P ($kt key) offering only cipher $c is refused, or made with $c.
+tls12_handshake() {
+	openssl s_client -connect "127.0.0.1:$P" -tls1_2 -cipher "$c" </dev/null >"$T/tls.out" 2>&1
+	rc=$?
+	if [ "$1" = refused ]; then
+		check "TLS 1.2 with $c ($kt key): handshake refused" \
+			all '[ "$rc" -ne 0 ]' '! grep -q "Cipher is $c" "$T/tls.out"'
+	else
+		check "TLS 1.2 with $c ($kt key): handshake accepted" \
+			all '[ "$rc" -eq 0 ]' 'grep -q "Cipher is $c" "$T/tls.out"'
+	fi
+}
+
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
 	-keyout "$T/rsa.key" -out "$T/rsa.pem" >/dev/null 2>&1
 chmod 600 "$T/rsa.key"
@@ -88,16 +100,10 @@ for kt in ec rsa; do
 		accepted="ECDHE-RSA-AES128-GCM-SHA256 ECDHE-RSA-CHACHA20-POLY1305"
 	fi
 	for c in $refused; do
-		openssl s_client -connect "127.0.0.1:$P" -tls1_2 -cipher "$c" </dev/null >"$T/tls.out" 2>&1
-		rc=$?
-		check "TLS 1.2 with $c ($kt key): handshake refused" \
-			all '[ "$rc" -ne 0 ]' '! grep -q "Cipher is $c" "$T/tls.out"'
+		tls12_handshake refused
 	done
 	for c in $accepted; do
-		openssl s_client -connect "127.0.0.1:$P" -tls1_2 -cipher "$c" </dev/null >"$T/tls.out" 2>&1
-		rc=$?
-		check "TLS 1.2 with $c ($kt key): handshake accepted" \
-			all '[ "$rc" -eq 0 ]' 'grep -q "Cipher is $c" "$T/tls.out"'
+		tls12_handshake accepted
 	done
 	openssl s_client -connect "127.0.0.1:$P" -tls1_3 </dev/null >"$T/tls.out" 2>&1
 	rc=$?

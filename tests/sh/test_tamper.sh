@@ -10,10 +10,23 @@ set -u
 # shellcheck source=tests/sh/lib.sh
 . "$(dirname "$0")/lib.sh"
 need_file "$SKYDD" "$LOADGEN"
-need_prog sqlite3 sha256sum od awk sed grep
+need_prog sqlite3 sha256sum od awk sed grep python3 curl timeout
 setup_tmp
 
 NCASE=0
+
+# keep_notes FILE K: keeps only the notes of checkpoints of size <= K.
+# notes are "origin\nsize\nroot\n\n— sig\n" separated by a blank line
+keep_notes() {
+	python3 - "$1" "$2" <<'EOF'
+import sys
+path, k = sys.argv[1], int(sys.argv[2])
+parts = open(path, encoding="utf-8").read().split("\n\n")
+notes = [parts[i] + "\n\n" + parts[i + 1] + "\n" for i in range(0, len(parts) - 1, 2)]
+keep = [n for n in notes if int(n.split("\n")[1]) <= k]
+open(path, "w", encoding="utf-8").write("".join(n + "\n" for n in keep))
+EOF
+}
 
 # fresh NAME: a new instance in $I (database $DB, $TOTAL entries, last
 # checkpoint at $LAST) and a copy of its checkpoints.log in $OUTSIDE.
@@ -59,6 +72,60 @@ tamper() {
 	return 1
 }
 
+# The ledger's leaf hashes and the RFC 6962 tree hash over a list of them,
+# as an attacker computes them: the prelude of the two functions below.
+MERKLE_PY='
+import base64, hashlib, sqlite3, sys
+H = lambda b: hashlib.sha256(b).digest()
+def mth(l):
+    if len(l) == 1:
+        return l[0]
+    k = 1
+    while k * 2 < len(l):
+        k *= 2
+    return H(b"\x01" + mth(l[:k]) + mth(l[k:]))
+con = sqlite3.connect(sys.argv[1])
+leaves = [H(b"\x00" + bytes(r[0])) for r in con.execute("SELECT CAST(entry AS BLOB) FROM ledger ORDER BY seq")]
+'
+
+# rewrite_tiles DB: recomputes the tiles (level 0 and tile 1/0) from the
+# entries as they now stand, so that the tree is consistent again.
+rewrite_tiles() {
+	{
+		printf '%s\n' "$MERKLE_PY"
+		cat <<'EOF'
+con.execute("DELETE FROM tile")
+for i in range(0, (len(leaves) + 255) // 256):
+    con.execute("INSERT INTO tile (level, idx, hashes) VALUES (0, ?, ?)", (i, b"".join(leaves[256 * i:256 * i + 256])))
+full = len(leaves) // 256
+if full:
+    con.execute("INSERT INTO tile (level, idx, hashes) VALUES (1, 0, ?)",
+                (b"".join(mth(leaves[256 * j:256 * j + 256]) for j in range(full)),))
+con.commit()
+EOF
+	} | python3 - "$1"
+}
+
+# tree_root DB: the root of the whole tree, base64.
+tree_root() {
+	{
+		printf '%s\n' "$MERKLE_PY"
+		echo 'print(base64.b64encode(mth(leaves)).decode())'
+	} | python3 - "$1"
+}
+
+# exit1_naming DESC PREFIX REGEX: what run ran exited 1 with one line on
+# stderr, PREFIX and then something matching REGEX.
+exit1_naming() {
+	if [ "$RC" -eq 1 ] && one_line_stderr && grep -Eq -- "^$2.*$3" "$T/err"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "expected exit 1 and one line on stderr matching /$3/"
+		show_output
+	fi
+}
+
 # verify_names DESC REGEX [VERIFY ARGS...]: verify exits 1 with one line on
 # stderr, "skydd: verify: FAILED: ...", matching REGEX.
 verify_names() {
@@ -66,13 +133,7 @@ verify_names() {
 	_re=$2
 	shift 2
 	run "$SKYDD" verify --data "$I" "$@"
-	if [ "$RC" -eq 1 ] && one_line_stderr && grep -Eq -- "^skydd: verify: FAILED: .*$_re" "$T/err"; then
-		ok "$_d"
-	else
-		not_ok "$_d"
-		diag "expected exit 1 and one line on stderr matching /$_re/"
-		show_output
-	fi
+	exit1_naming "$_d" "skydd: verify: FAILED: " "$_re"
 }
 
 # verify_passes DESC [VERIFY ARGS...]
@@ -161,8 +222,11 @@ if fresh b-replace && tamper b "INSERT OR REPLACE INTO ledger (seq, time, actor,
 fi
 
 # ---- c) truncation: delete the newest entries, keep the DB self-consistent ----
-K=500
-TRUNCATE="DROP TRIGGER ledger_no_delete; DROP TRIGGER checkpoint_no_delete;
+# The attacker cuts at a signed size (anything else leaves entries no
+# signature covers) and deletes the batch seal, which is for the old size.
+truncate_sql() {
+	K=$1
+	TRUNCATE="DROP TRIGGER ledger_no_delete; DROP TRIGGER checkpoint_no_delete;
 DELETE FROM ledger WHERE seq > $K;
 DELETE FROM checkpoint WHERE size > $K;
 DELETE FROM tile WHERE level = 0 AND idx > $((K / 256));
@@ -171,27 +235,23 @@ UPDATE tile SET hashes = substr(hashes, 1, $((32 * (K >> 8)))) WHERE level = 1 A
 CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
 BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
 CREATE TRIGGER checkpoint_no_delete BEFORE DELETE ON checkpoint
-BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;"
-if fresh c-truncate && tamper c "$TRUNCATE"; then
+BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+DELETE FROM tile WHERE length(hashes) = 0;
+DELETE FROM meta WHERE key = 'seal';"
+}
+if fresh c-truncate && truncate_sql "$(sq "$DB" "SELECT max(size) FROM checkpoint WHERE size > 1 AND size < $TOTAL - 50")" &&
+	tamper c "$TRUNCATE"; then
 	verify_names "c) plain verify: the instance's own checkpoints.log still knows the removed entries" \
 		"checkpoint at size [0-9]+ \(from checkpoints.log\): the ledger has only $K entries \(entries were removed\)"
 	# The attacker cuts checkpoints.log too: then only the outside copy can tell.
-	python3 - "$I/checkpoints.log" "$K" <<'EOF'
-import sys
-path, k = sys.argv[1], int(sys.argv[2])
-# notes are "origin\nsize\nroot\n\n— sig\n" separated by a blank line
-parts = open(path, encoding="utf-8").read().split("\n\n")
-notes = [parts[i] + "\n\n" + parts[i + 1] + "\n" for i in range(0, len(parts) - 1, 2)]
-keep = [n for n in notes if int(n.split("\n")[1]) <= k]
-open(path, "w", encoding="utf-8").write("".join(n + "\n" for n in keep))
-EOF
+	keep_notes "$I/checkpoints.log" "$K"
 	verify_passes "c) truncated database and checkpoints.log: plain verify cannot tell" 
 	verify_names "c) verify --against the outside copy: entries were removed (only $K left)" \
 		"checkpoint at size [0-9]+ \(from --against\): the ledger has only $K entries \(entries were removed\)" \
 		--against "$OUTSIDE"
 	# A fork: after the truncation, new different entries grow the ledger
 	# past the old size again; every stored checkpoint still verifies.
-	if "$LOADGEN" "$I" 1 200 >/dev/null 2>"$T/lg.err"; then
+	if "$LOADGEN" "$I" 1 $((TOTAL - K + 50)) >/dev/null 2>"$T/lg.err"; then
 		verify_passes "c) the forked instance (truncated, then grown, its log cut too) passes plain verify"
 		verify_names "c) the fork: verify --against names the outside checkpoint it contradicts" \
 			"checkpoint at size [0-9]+ \(from --against\): its root does not match entries" \
@@ -207,25 +267,7 @@ fi
 # checkpoints kept outside can tell.
 if fresh c-rewrite && tamper c "DROP TRIGGER checkpoint_no_delete; DELETE FROM checkpoint;
 	$ONE_BYTE 123;"; then
-	if python3 - "$DB" <<'EOF'; then
-import hashlib, sqlite3, sys
-H = lambda b: hashlib.sha256(b).digest()
-def mth(l):
-    if len(l) == 1:
-        return l[0]
-    k = 1
-    while k * 2 < len(l):
-        k *= 2
-    return H(b"\x01" + mth(l[:k]) + mth(l[k:]))
-con = sqlite3.connect(sys.argv[1])
-leaves = [H(b"\x00" + bytes(r[0])) for r in con.execute("SELECT CAST(entry AS BLOB) FROM ledger ORDER BY seq")]
-for i in range(0, (len(leaves) + 255) // 256):
-    con.execute("UPDATE tile SET hashes = ? WHERE level = 0 AND idx = ?", (b"".join(leaves[256 * i:256 * i + 256]), i))
-full = len(leaves) // 256
-con.execute("UPDATE tile SET hashes = ? WHERE level = 1 AND idx = 0",
-            (b"".join(mth(leaves[256 * j:256 * j + 256]) for j in range(full)),))
-con.commit()
-EOF
+	if rewrite_tiles "$DB"; then
 		verify_names "c) full rewrite: plain verify names a checkpoint from the instance's checkpoints.log" \
 			"checkpoint at size [0-9]+ \(from checkpoints.log\): its root does not match entries"
 		rm -f "$I/checkpoints.log"
@@ -283,11 +325,18 @@ fi
 
 # ---- f) the columns beside the hashed bytes ----
 for col in "kind = 'test.loaf'" "object = 'load/2'" "actor = 7" "time = '2020-01-01T00:00:00.000000Z'"; do
-	if fresh f-column && S=$(rand_between 2 "$TOTAL") && tamper f "DROP TRIGGER ledger_no_update; UPDATE ledger SET $col WHERE seq = $S"; then
-		run "$SKYDD" verify --data "$I"
-		diag "f) plain verify with column $col at entry $S: exit $RC (it checks the hashed bytes only)"
+	# a loadgen entry: its hashed kind is test.load (the first entries are init's)
+	if fresh f-column && S=$(sq "$DB" "SELECT seq FROM ledger WHERE kind = 'test.load' ORDER BY random() LIMIT 1") &&
+		tamper f "DROP TRIGGER ledger_no_update; UPDATE ledger SET $col WHERE seq = $S"; then
+		verify_names "f) column edited ($col, entry $S): plain verify names entry $S and the column" \
+			"entry $S: its columns disagree with its hashed bytes \(${col%% *}\)"
 		verify_names "f) column edited ($col, entry $S): verify --replay names entry $S" \
 			"entry $S: its columns disagree with its hashed bytes" --replay
+		if [ "${col%% *}" = kind ]; then
+			run "$SKYDD" log --data "$I" --from "$S" --limit 1
+			check "f) skydd log shows the hashed kind of entry $S, not the edited column" \
+				all 'grep -q "test.load " "$T/out"' '! grep -q "test.loaf" "$T/out"'
+		fi
 	fi
 done
 
@@ -346,6 +395,194 @@ fi
 if fresh h-origin && tamper h "UPDATE meta SET value = 'skydd.test/other' WHERE key = 'origin'"; then
 	verify_names "h) the origin in meta changed: verify names checkpoint 1" \
 		"checkpoint at size 1: (its note is for size 1 of|signature does not verify)"
+fi
+
+# ---- j) serve's start-up checks ----
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+
+# serve_refuses DESC REGEX: serve exits 1 at once with one line matching REGEX.
+serve_refuses() {
+	run timeout 20 "$SKYDD" serve --data "$I" --listen "127.0.0.1:$(free_port)"
+	exit1_naming "$1" "skydd: serve: refusing to start: " "$2"
+}
+
+# serve_runs DESC: serve starts (answers /healthz), then SIGTERM; its
+# stderr is left in $T/serve.err.
+serve_runs() {
+	_p=$(free_port)
+	"$SKYDD" serve --data "$I" --listen "127.0.0.1:$_p" 2>"$T/serve.err" &
+	_pid=$!
+	_i=0
+	until curl -sf "http://127.0.0.1:$_p/healthz" >/dev/null 2>&1; do
+		_i=$((_i + 1))
+		if [ $_i -gt 100 ] || ! kill -0 "$_pid" 2>/dev/null; then
+			not_ok "$1"
+			diag "$(cat "$T/serve.err")"
+			kill "$_pid" 2>/dev/null
+			wait "$_pid" 2>/dev/null
+			return 1
+		fi
+		sleep 0.1
+	done
+	kill -TERM "$_pid"
+	wait "$_pid"
+	check "$1" [ $? -eq 0 ]
+}
+
+# The database rolled back to an older copy while checkpoints.log is newer:
+# serving it would sign checkpoints inconsistent with ones signed before.
+if fresh j-rollback; then
+	sq "$DB" ".backup '$T/old.db'"
+	OLD=$TOTAL
+	if "$LOADGEN" "$I" 1 100 >/dev/null 2>"$T/lg.err"; then
+		NEW=$(sq "$DB" "SELECT max(size) FROM checkpoint")
+		rm -f "$DB-wal" "$DB-shm"
+		cp "$T/old.db" "$DB"
+		serve_refuses "j) rolled-back database ($OLD entries), newer checkpoints.log ($NEW): serve exits 1 naming both sizes" \
+			"checkpoint at size $NEW but the database has only $OLD entries"
+		run "$LOADGEN" "$I" 1 10
+		check "j) ... and no other writer appends to it either (loadgen refused)" [ "$RC" -ne 0 ]
+		check "j) ... nothing was signed: checkpoints.log still ends at $NEW" \
+			[ "$(grep -E '^[0-9]+$' "$I/checkpoints.log" | tail -n 1)" = "$NEW" ]
+		verify_names "j) rolled-back database: verify names a newer checkpoint" \
+			"checkpoint at size [0-9]+ \(from checkpoints.log\): the ledger has only $OLD entries"
+	else
+		not_ok "j) loadgen appends"
+		diag "$(cat "$T/lg.err")"
+	fi
+fi
+
+# A fork: entry 123 rewritten, tiles recomputed, stored checkpoints deleted.
+# checkpoints.log still holds checkpoints of the original tree, at sizes
+# smaller than the database's.
+if fresh j-fork && tamper j "DROP TRIGGER checkpoint_no_delete; DELETE FROM checkpoint; $ONE_BYTE 123;" &&
+	rewrite_tiles "$DB"; then
+	FIRST=$(grep -E '^[0-9]+$' "$I/checkpoints.log" | awk '$1 >= 123' | sort -n | head -n 1)
+	serve_refuses "j) fork (entry 123 rewritten, tiles recomputed): serve exits 1 naming checkpoint $FIRST" \
+		"checkpoints.log's checkpoint at size $FIRST does not match the database's tree at that size \($TOTAL entries\)"
+fi
+
+# ---- k) a forged append: an entry and its tile hash ----
+# The attacker writes a valid entry $((TOTAL + 1)) (a grant) and appends its
+# leaf hash to tile 0/N: the tree is consistent, but no signature covers it.
+FORGE='
+import hashlib, sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+seq, t = con.execute("SELECT seq + 1, time FROM ledger ORDER BY seq DESC LIMIT 1").fetchone()
+entry = "{\"actor\":1,\"data\":{\"identity\":9,\"role\":\"admin\"},\"kind\":\"grant.added\",\"object\":\"identity/9\",\"seq\":%d,\"time\":\"%s\"}" % (seq, t)
+leaf = hashlib.sha256(b"\x00" + entry.encode()).digest()
+con.execute("INSERT INTO ledger (seq, time, actor, kind, object, entry) VALUES (?, ?, 1, ?, ?, ?)",
+            (seq, t, "grant.added", "identity/9", entry))
+idx = (seq - 1) // 256
+if (seq - 1) % 256 == 0:
+    con.execute("INSERT INTO tile (level, idx, hashes) VALUES (0, ?, ?)", (idx, leaf))
+else:
+    con.execute("UPDATE tile SET hashes = hashes || ? WHERE level = 0 AND idx = ?", (leaf, idx))
+assert (seq % 256) != 0, "the forged entry would complete a tile"
+con.commit()
+'
+if fresh k-forged && python3 -c "$FORGE" "$DB"; then
+	F=$((TOTAL + 1))
+	verify_names "k) forged entry $F with its tile hash: plain verify names the unsealed range" \
+		"entries $F\.\.$F are covered by no signed checkpoint and no batch seal"
+	verify_names "k) ... verify --replay --against too" \
+		"entries $F\.\.$F are covered by no signed checkpoint and no batch seal" --replay --against "$OUTSIDE"
+	serve_refuses "k) ... serve refuses to start and sign it (exit 1, the range named)" \
+		"entries $F\.\.$F are covered by no signed checkpoint and no batch seal"
+	check "k) ... nothing was signed over it" [ "$(sq "$DB" "SELECT max(size) FROM checkpoint")" = "$LAST" ]
+	run "$SKYDD" checkpoint --data "$I" --accept-tail
+	check "k) checkpoint --accept-tail: the operator keeps it, recorded in the ledger" \
+		all '[ "$RC" -eq 0 ]' \
+		"[ \"\$(sq \"\$DB\" \"SELECT json_extract(entry, '\\\$.data.from') || '-' || json_extract(entry, '\\\$.data.to') FROM ledger WHERE kind = 'ledger.tail.accepted'\")\" = '$F-$F' ]"
+	verify_passes "k) ... after which verify passes"
+fi
+
+# The same, with a note for the forged tree appended to checkpoints.log (the
+# last note with its size and root replaced: the signature cannot follow).
+if fresh k-forged-note && python3 -c "$FORGE" "$DB"; then
+	F=$((TOTAL + 1))
+	R=$(tree_root "$DB")
+	python3 - "$I/checkpoints.log" "$F" "$R" <<'EOF'
+import sys
+path, size, root = sys.argv[1], sys.argv[2], sys.argv[3]
+data = open(path, encoding="utf-8").read().rstrip("\n")
+start = data.rfind("\n\n", 0, data.rfind("\n\n")) + 2
+lines = data[start:].split("\n")
+lines[1], lines[2] = size, root
+open(path, "a", encoding="utf-8").write("\n".join(lines) + "\n\n")
+EOF
+	verify_names "k) forged entry $F and a forged note for it in checkpoints.log: verify rejects the note" \
+		"checkpoints.log: checkpoint at byte [0-9]+ does not verify"
+	serve_refuses "k) ... and serve does not take the forged note as cover" \
+		"checkpoints.log: checkpoint at byte [0-9]+ does not verify"
+fi
+
+# A sealed tail (the writer's own batches after the last checkpoint, as a
+# crash leaves them) is not an error: remove the newest checkpoint, the seal
+# still covers the entries.
+if fresh k-sealed && tamper k "DROP TRIGGER checkpoint_no_delete; DELETE FROM checkpoint WHERE size = (SELECT max(size) FROM checkpoint)"; then
+	keep_notes "$I/checkpoints.log" $((LAST - 1))
+	run "$SKYDD" verify --data "$I" --json
+	check "k) entries after the last checkpoint covered by the batch seal: verify passes and counts them" \
+		all '[ "$RC" -eq 0 ]' 'grep -Eq "\"sealed\":[1-9]" "$T/out"'
+	tamper k "UPDATE meta SET value = replace(value, substr(value, -10, 4), 'AAAA') WHERE key = 'seal'"
+	verify_names "k) the batch seal altered: verify says so" "the batch seal does not verify"
+fi
+
+# ---- l) checkpoints.log: garbage, emptied, deleted ----
+if fresh l-garbage; then
+	printf 'garbage\n' >>"$I/checkpoints.log"
+	verify_names "l) garbage appended to checkpoints.log: exit 1 (tampering), the byte named" \
+		"checkpoints.log: byte [0-9]+: not a signed checkpoint"
+	serve_refuses "l) ... and serve refuses to start" "checkpoints.log: byte [0-9]+: not a signed checkpoint"
+fi
+if fresh l-badnote; then
+	sed "s/^$LAST\$/$((LAST + 1))/" "$OUTSIDE" >"$I/checkpoints.log"
+	verify_names "l) a forged note in checkpoints.log: exit 1" \
+		"checkpoints.log: checkpoint at byte [0-9]+ does not verify"
+fi
+if fresh l-emptied; then
+	: >"$I/checkpoints.log"
+	verify_names "l) checkpoints.log emptied: exit 1" "checkpoints.log holds no checkpoint for the $TOTAL entries"
+	tamper l "DROP TRIGGER checkpoint_no_delete; DELETE FROM checkpoint"
+	verify_names "l) all checkpoints removed (table and log), no --against: exit 1" \
+		"no signed checkpoint is stored for the $TOTAL entries"
+fi
+if fresh l-deleted; then
+	rm "$I/checkpoints.log"
+	verify_names "l) checkpoints.log deleted: verify reports it (exit 1)" "checkpoints.log is missing"
+	run "$SKYDD" verify --data "$I" --against "$T/no-such-file"
+	check "l) an --against file that does not exist is a usage error (exit 2)" [ "$RC" -eq 2 ]
+fi
+
+# ---- m) a torn final note: power lost while appending to checkpoints.log ----
+# The first bytes of a note, cut inside its signature line: the checkpoint is
+# already committed in the database; only the log's copy is incomplete.
+if fresh m-torn; then
+	len=$(wc -c <"$I/checkpoints.log")
+	# the last note again, without the last 20 bytes of its signature line
+	python3 - "$I/checkpoints.log" <<'EOF'
+import sys
+data = open(sys.argv[1], "rb").read().rstrip(b"\n")
+start = data.rfind(b"\n\n", 0, data.rfind(b"\n\n")) + 2
+note = data[start:] + b"\n"
+assert note.split(b"\n")[3] == b"" and note.split(b"\n")[4].startswith("\u2014 ".encode())
+open(sys.argv[1], "ab").write(note[:-20])
+EOF
+	run "$SKYDD" verify --data "$I"
+	check "m) torn final note: verify accepts (exit 0) and says so on stderr" \
+		all '[ "$RC" -eq 0 ]' 'grep -q "checkpoints.log ends in an incomplete note" "$T/err"'
+	if serve_runs "m) serve starts on a torn checkpoints.log"; then
+		check "m) ... and says on one line that it removed the incomplete note" \
+			grep -q '^skydd: serve: checkpoints.log ended in an incomplete note' "$T/serve.err"
+		run "$SKYDD" verify --data "$I" --against "$OUTSIDE"
+		check "m) ... after which checkpoints.log is whole: verify passes without a note" \
+			all '[ "$RC" -eq 0 ]' '! grep -q incomplete "$T/err"' \
+			"[ \$(head -c $len \"\$I/checkpoints.log\" | cmp -s - \"\$OUTSIDE\"; echo \$?) -eq 0 ]"
+	fi
+	printf 'origin-of-someone-else\n12' >>"$I/checkpoints.log"
+	verify_names "m) an unfinished line that is not the start of our note: garbage (exit 1)" \
+		"checkpoints.log: byte [0-9]+: not a signed checkpoint"
 fi
 
 # ---- i) verify is read-only ----

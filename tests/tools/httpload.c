@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +27,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "util/util.h"
 
 #define RESP_MAX      (64 * 1024)
 #define MAX_CONNS     64
@@ -74,21 +77,6 @@ static int dial(void)
 		nanosleep(&pause, NULL);
 	}
 	return -1;
-}
-
-static bool write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
 }
 
 /* The value of a header (case-insensitive) in the head, or NULL. */
@@ -173,7 +161,8 @@ static void *run(void *arg)
 		         "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
 		         "Content-Length: %d\r\n\r\n%s",
 		         token, n, body);
-		if (!write_all(fd, req, strlen(req)) || !read_response(fd, buf, &status, &closes)) {
+		if (!sk_write_all(fd, req, strlen(req)) ||
+		    !read_response(fd, buf, &status, &closes)) {
 			say(nonce, 0);
 			close(fd);
 			fd = -1;
@@ -212,6 +201,8 @@ int main(int argc, char **argv)
 	prefix = argv[5];
 	until = time(NULL) + secs;
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	/* a server that closes a connection is an answer to count (EPIPE), not our end */
+	signal(SIGPIPE, SIG_IGN);
 	for (long i = 0; i < conns; i++)
 		pthread_create(&th[i], NULL, run, (void *)(intptr_t)i);
 	for (long i = 0; i < conns; i++)

@@ -102,6 +102,21 @@ static inline int64_t regfx_sql_int(const struct reg_fixture *fx, const char *sq
 	return v;
 }
 
+/* The first column of sql's first row (?1 bound to id) by fx->rd as text: "" for no row or NULL. */
+static inline const char *regfx_sql_text(const struct reg_fixture *fx, const char *sql, int64_t id,
+                                         char *out, size_t cap)
+{
+	struct store_q *q;
+
+	out[0] = '\0';
+	assert_int_equal(store_reader_query(fx->rd, sql, &q), SK_OK);
+	store_q_bind_int(q, 1, id);
+	if (store_q_step(q) == SK_OK)
+		snprintf(out, cap, "%s", store_q_text(q, 0));
+	store_q_done(q);
+	return out;
+}
+
 /* The UTC day days from today (YYYY-MM-DD). */
 static inline void regfx_today_plus(int days, char out[11])
 {

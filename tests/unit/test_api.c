@@ -491,6 +491,28 @@ static void login(struct user *u, bool bearer, const char *from, struct session 
 	rs_release(&r);
 }
 
+/* A bearer login of u that sends the header line hdr too (a User-Agent): fills u->main. */
+static void login_with_header(struct user *u, const char *hdr)
+{
+	char challenge[128], code[AUTH_TOTP_DIGITS + 1], *body;
+	const char *tok;
+	json_t *j;
+	struct rs r;
+
+	login_password(u->name, PASSWORD, NULL, challenge, sizeof(challenge));
+	totp_next(u, code);
+	j = json_pack("{s:s, s:s, s:b}", "challenge", challenge, "code", code, "bearer", 1);
+	body = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	http(&(struct rq){.path = "/api/v1/login/totp", .body = body, .header = hdr}, &r);
+	free(body);
+	expect(r.status == 200, "login: %ld %s", r.status, body_text(&r));
+	tok = json_string_value(json_object_get(r.json, "token"));
+	snprintf(u->main.token, sizeof(u->main.token), "%s", tok ? tok : "");
+	u->main.id = json_integer_value(json_object_get(json_object_get(r.json, "session"), "id"));
+	rs_release(&r);
+}
+
 /* The roles GET /api/v1/me reports for a bearer token, as a mask. */
 static unsigned me_roles(const char *token)
 {
@@ -1966,6 +1988,16 @@ static void post_grant(const char *token, int64_t who, const char *role, const c
 	send_json("POST", "/api/v1/grants", token, NULL, j, r);
 }
 
+/* POST /identities as token: username, display name and clearance. */
+static void post_identity(const char *token, const char *username, const char *name,
+                          const char *clearance, struct rs *r)
+{
+	send_json("POST", "/api/v1/identities", token, NULL,
+	          json_pack("{s:s, s:s, s:s}", "username", username, "display_name", name,
+	                    "clearance", clearance),
+	          r);
+}
+
 /* The decider's roles are read in the writer: a right revoked a moment ago decides nothing. */
 static void test_decider_roles_in_the_writer(void **state)
 {
@@ -2197,10 +2229,7 @@ static void test_grants(void **state)
 	rs_release(&r);
 
 	/* Usernames are never reused, not even after the account is disabled. */
-	send_json("POST", "/api/v1/identities", adm, NULL,
-	          json_pack("{s:s, s:s, s:s}", "username", "reuse.me", "display_name", "Första",
-	                    "clearance", "none"),
-	          &r);
+	post_identity(adm, "reuse.me", "Första", "none", &r);
 	expect(r.status == 201, "create: %ld %s", r.status, body_text(&r));
 	reuse_id = json_integer_value(json_object_get(json_object_get(r.json, "identity"), "id"));
 	assert_true(reuse_id > 0);
@@ -2214,10 +2243,7 @@ static void test_grants(void **state)
 	        "disabled");
 	rs_release(&r);
 	snap_take(&before);
-	send_json("POST", "/api/v1/identities", adm, NULL,
-	          json_pack("{s:s, s:s, s:s}", "username", "reuse.me", "display_name", "Andra",
-	                    "clearance", "none"),
-	          &r);
+	post_identity(adm, "reuse.me", "Andra", "none", &r);
 	expect_error(&r, 409, "conflict", "username", "a disabled account's username");
 	rs_release(&r);
 	post_grant(ssc, reuse_id, "staff", today, NULL, &r);
@@ -2258,16 +2284,10 @@ static void test_separation_of_duties(void **state)
 	login(&ssc, true, NULL, &ssc.main);
 
 	/* 1: an admin creates a KH account and grants it registrar. */
-	send_json("POST", "/api/v1/identities", adm, NULL,
-	          json_pack("{s:s, s:s, s:s}", "username", "sod.kh", "display_name", "KH",
-	                    "clearance", "KH"),
-	          &r);
+	post_identity(adm, "sod.kh", "KH", "KH", &r);
 	expect_reason(&r, "clearance", "clearance_at_create", "an admin creating a KH account");
 	rs_release(&r);
-	send_json("POST", "/api/v1/identities", adm, NULL,
-	          json_pack("{s:s, s:s, s:s}", "username", "sod.kh", "display_name", "KH",
-	                    "clearance", "none"),
-	          &r);
+	post_identity(adm, "sod.kh", "KH", "none", &r);
 	expect(r.status == 201, "an admin creating an account: %ld %s", r.status, body_text(&r));
 	made = json_integer_value(json_object_get(json_object_get(r.json, "identity"), "id"));
 	expect(json_integer_value(json_object_get(json_object_get(r.json, "identity"),
@@ -2372,28 +2392,10 @@ static void test_sessions(void **state)
 	/* A client name that is not UTF-8 does not hide the session from the list. */
 	{
 		struct user odd;
-		char challenge[128], code[AUTH_TOTP_DIGITS + 1], *body;
-		const char *tok;
 		bool listed = false;
-		json_t *j;
 
 		user_make(&odd, "odd.client", ROLE_BIT(ROLE_STAFF));
-		login_password(odd.name, PASSWORD, NULL, challenge, sizeof(challenge));
-		totp_next(&odd, code);
-		j = json_pack("{s:s, s:s, s:b}", "challenge", challenge, "code", code, "bearer", 1);
-		body = json_dumps(j, JSON_COMPACT);
-		json_decref(j);
-		http(&(struct rq){.path = "/api/v1/login/totp",
-		                  .body = body,
-		                  .header = "User-Agent: odd\xff\xfe client"},
-		     &r);
-		free(body);
-		expect(r.status == 200, "login: %ld %s", r.status, body_text(&r));
-		tok = json_string_value(json_object_get(r.json, "token"));
-		snprintf(odd.main.token, sizeof(odd.main.token), "%s", tok ? tok : "");
-		odd.main.id = json_integer_value(
-		        json_object_get(json_object_get(r.json, "session"), "id"));
-		rs_release(&r);
+		login_with_header(&odd, "User-Agent: odd\xff\xfe client");
 		list = sessions_of(odd.main.token, 0, &r);
 		json_array_foreach(list, i, s)
 		{
@@ -3155,11 +3157,11 @@ static void test_password_change(void **state)
  */
 static void test_session_client(void **state)
 {
-	char header[4096], challenge[128], code[AUTH_TOTP_DIGITS + 1], *body;
-	const char *tok, *client = NULL;
+	char header[4096];
+	const char *client = NULL;
 	struct user u;
 	struct rs r;
-	json_t *list, *s, *j;
+	json_t *list, *s;
 	int64_t sid;
 	size_t i, n;
 
@@ -3173,18 +3175,8 @@ static void test_session_client(void **state)
 	}
 	header[n] = '\0';
 	user_make(&u, "ua.client", ROLE_BIT(ROLE_STAFF));
-	login_password(u.name, PASSWORD, NULL, challenge, sizeof(challenge));
-	totp_next(&u, code);
-	j = json_pack("{s:s, s:s, s:b}", "challenge", challenge, "code", code, "bearer", 1);
-	body = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	http(&(struct rq){.path = "/api/v1/login/totp", .body = body, .header = header}, &r);
-	free(body);
-	expect(r.status == 200, "login: %ld %s", r.status, body_text(&r));
-	tok = json_string_value(json_object_get(r.json, "token"));
-	snprintf(u.main.token, sizeof(u.main.token), "%s", tok ? tok : "");
-	sid = json_integer_value(json_object_get(json_object_get(r.json, "session"), "id"));
-	rs_release(&r);
+	login_with_header(&u, header);
+	sid = u.main.id;
 	list = sessions_of(u.main.token, 0, &r);
 	json_array_foreach(list, i, s)
 	{

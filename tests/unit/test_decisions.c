@@ -117,14 +117,7 @@ static int group_teardown(void **state)
 /* One text column of the first row of sql (bound ?1 = id) into out ("" for none/NULL). */
 static void col_text(const char *sql, int64_t id, char *out, size_t cap)
 {
-	struct store_q *q;
-
-	out[0] = '\0';
-	assert_int_equal(store_reader_query(g_fx.rd, sql, &q), SK_OK);
-	store_q_bind_int(q, 1, id);
-	if (store_q_step(q) == SK_OK)
-		snprintf(out, cap, "%s", store_q_text(q, 0));
-	store_q_done(q);
+	regfx_sql_text(&g_fx, sql, id, out, cap);
 }
 
 static int64_t col_int(const char *sql, int64_t id)

@@ -152,7 +152,7 @@ static bool in_deadlines(const char *kind, const char *type, int64_t id)
 	size_t i;
 
 	model_today(today);
-	d = rules_deadlines(model_reader(g_fx.model), today, 30, 0, CLEAR_KH);
+	d = rules_deadlines(model_reader(g_fx.model), today, 30, 0, NULL);
 	assert_non_null(d);
 	json_array_foreach(d, i, x)
 	{

@@ -801,25 +801,25 @@ static void test_deadlines(void **state)
 
 	(void)state;
 	model_today(today);
-	d = rules_deadlines(g_fx.rd, today, 90, 0, CLEAR_KH);
+	d = rules_deadlines(g_fx.rd, today, 90, 0, NULL);
 	assert_false(has_deadline(d, "inventory", "copy", 2));
 	json_decref(d);
 	fixture("UPDATE copy SET last_inventoried_on = date('now', '-300 days') WHERE id = 2");
-	d = rules_deadlines(g_fx.rd, today, 90, 0, CLEAR_KH);
+	d = rules_deadlines(g_fx.rd, today, 90, 0, NULL);
 	assert_true(has_deadline(d, "inventory", "copy", 2)); /* due in 65 days */
 	json_decref(d);
 	/* the holder's own (person 1 is identity 3), not someone else's */
-	d = rules_deadlines(g_fx.rd, today, 90, reg.id, CLEAR_KH);
+	d = rules_deadlines(g_fx.rd, today, 90, reg.id, NULL);
 	assert_true(has_deadline(d, "inventory", "copy", 2));
 	json_decref(d);
-	d = rules_deadlines(g_fx.rd, today, 90, ssc.id, CLEAR_KH);
+	d = rules_deadlines(g_fx.rd, today, 90, ssc.id, NULL);
 	assert_false(has_deadline(d, "inventory", "copy", 2));
 	json_decref(d);
-	d = rules_deadlines(g_fx.rd, today, 30, 0, CLEAR_KH);
+	d = rules_deadlines(g_fx.rd, today, 30, 0, NULL);
 	assert_false(has_deadline(d, "inventory", "copy", 2));
 	json_decref(d);
 	/* the privileged grant ends within a year; its review too */
-	d = rules_deadlines(g_fx.rd, today, 366, 0, CLEAR_KH);
+	d = rules_deadlines(g_fx.rd, today, 366, 0, NULL);
 	assert_true(has_deadline(d, "grant_expiry", "grant", 4));
 	assert_true(has_deadline(d, "grant_review", "grant", 4));
 	/* sorted by due date */

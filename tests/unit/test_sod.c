@@ -98,15 +98,7 @@ static int set_status(const struct principal *p, int64_t who, const char *status
 
 static const char *sql_text(const char *sql, int64_t id, char *out, size_t cap)
 {
-	struct store_q *q;
-
-	out[0] = '\0';
-	assert_int_equal(store_reader_query(g_fx.rd, sql, &q), SK_OK);
-	store_q_bind_int(q, 1, id);
-	if (store_q_step(q) == SK_OK)
-		snprintf(out, cap, "%s", store_q_text(q, 0));
-	store_q_done(q);
-	return out;
+	return regfx_sql_text(&g_fx, sql, id, out, cap);
 }
 
 /* Checks one cell: rc is SK_OK when allowed, else SK_ERULE naming a field and a reason. */

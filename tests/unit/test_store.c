@@ -3,6 +3,7 @@
  * and replay, readers, proofs from tiles, checkpoints, and bad input.
  */
 #include <pthread.h>
+#include <stdarg.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include "testutil.h"
 #include "ledger/ledger.h"
 #include "store/store.h"
+#include "store/store_int.h" /* store_entry_envelope */
 
 /* A test-only projection: counts entries per object, and sums data.n. */
 static const char *const counter_tables[] = {"test_counter", NULL};
@@ -496,6 +498,301 @@ static void test_statement_cache_keys_on_text(void **state)
 	store_reader_close(r);
 }
 
+/* ---- batch seals, checkpoints.log at open (issue 10, items 8-10) ---- */
+
+static void db_exec(const char *sql)
+{
+	char path[512];
+	sqlite3 *db;
+
+	snprintf(path, sizeof(path), "%s/skydd.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
+static void shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void shell(const char *fmt, ...)
+{
+	char cmd[1200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* An attacker's append: entry 22 (a copy of 21 renumbered) and its leaf hash in tile 0/0. */
+static void forge_append(void)
+{
+	char path[512], entry[4096];
+	uint8_t leaf[LEDGER_HASH_LEN];
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	const char *e, *p;
+
+	snprintf(path, sizeof(path), "%s/skydd.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+	        sqlite3_prepare_v2(db, "SELECT entry FROM ledger WHERE seq = 21", -1, &st, NULL),
+	        SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	e = (const char *)sqlite3_column_text(st, 0);
+	p = strstr(e, "\"seq\":21,");
+	assert_non_null(p);
+	snprintf(entry, sizeof(entry), "%.*s\"seq\":22,%s", (int)(p - e), e, p + 9);
+	sqlite3_finalize(st);
+	ledger_leaf_hash(entry, strlen(entry), leaf);
+	assert_int_equal(
+	        sqlite3_prepare_v2(db,
+	                           "INSERT INTO ledger SELECT 22, time, actor, kind, object, "
+	                           "?1 FROM ledger WHERE seq = 21",
+	                           -1, &st, NULL),
+	        SQLITE_OK);
+	sqlite3_bind_text(st, 1, entry, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "UPDATE tile SET hashes = hashes || ?1 WHERE level = 0 "
+	                                    "AND idx = 0",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	sqlite3_bind_blob(st, 1, leaf, sizeof(leaf), SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+static void test_seal_and_accept_tail(void **state)
+{
+	struct store_opts o = {.checkpoint_ms = 600000};
+	struct store *s = NULL;
+	uint64_t from, to;
+	char msg[512];
+
+	(void)state;
+	make_instance();
+	assert_int_equal(store_open(dir, &o, &s), SK_OK);
+	append_n(s, "obj/a", 20, 1);
+	store_close(s);
+	forge_append();
+	assert_int_equal(store_open_report(dir, NULL, &s, msg, sizeof(msg)), SK_EVERIFY);
+	assert_null(s);
+	assert_non_null(strstr(msg, "entries 22..22 are covered by no signed checkpoint"));
+	expect_verify(NULL, false, SK_EVERIFY, "entries 22..22");
+	/* The operator keeps it: recorded in the ledger, then signed. */
+	o.accept_tail = true;
+	assert_int_equal(store_open_report(dir, &o, &s, msg, sizeof(msg)), SK_OK);
+	assert_int_equal(store_accept_tail(s, 0, &from, &to), SK_OK);
+	assert_int_equal(from, 22);
+	assert_int_equal(to, 22);
+	store_close(s);
+	expect_verify(NULL, false, SK_OK, NULL);
+	/* The forged entry never reached the projections: only the replay shows that. */
+	expect_verify(NULL, true, SK_EVERIFY, "differs from the replay");
+	/* Nothing left to accept. */
+	assert_int_equal(store_open_report(dir, &o, &s, msg, sizeof(msg)), SK_OK);
+	assert_int_equal(store_accept_tail(s, 0, &from, &to), SK_OK);
+	assert_int_equal(to, 0);
+	store_close(s);
+}
+
+static void test_sealed_tail_accepted(void **state)
+{
+	struct store_opts o = {.checkpoint_ms = 600000};
+	struct store_verify_result r;
+	struct store *s = NULL;
+	char msg[512];
+
+	(void)state;
+	make_instance();
+	assert_int_equal(store_open(dir, &o, &s), SK_OK);
+	append_n(s, "obj/a", 10, 1);
+	store_close(s);
+	/* As a crash after commit leaves it: no checkpoint yet over the last batch. */
+	db_exec("DROP TRIGGER checkpoint_no_delete; DELETE FROM checkpoint WHERE size > 1;");
+	shell("head -c 0 /dev/null; cd '%s' && python3 -c \"import sys; "
+	      "d=open('checkpoints.log').read(); "
+	      "open('checkpoints.log','w').write(d[:d.index(chr(10)*2, d.index(chr(10)*2)+2)+2])\"",
+	      dir);
+	assert_int_equal(store_verify(dir, NULL, &r), SK_OK);
+	assert_int_equal(r.sealed, 10);
+	assert_int_equal(store_open_report(dir, NULL, &s, msg, sizeof(msg)), SK_OK);
+	assert_string_equal(msg, "");
+	store_close(s);
+	expect_verify(NULL, true, SK_OK, NULL);
+	/* An altered seal is tampering. */
+	db_exec("UPDATE meta SET value = '1' || value WHERE key = 'seal';");
+	expect_verify(NULL, false, SK_EVERIFY, "the batch seal");
+}
+
+static void test_open_refuses_rollback(void **state)
+{
+	struct store *s = NULL;
+	char msg[512];
+
+	(void)state;
+	make_instance();
+	assert_int_equal(store_open(dir, NULL, &s), SK_OK);
+	append_n(s, "obj/a", 5, 1);
+	store_close(s);
+	shell("cp '%s/skydd.db' '%s/old.db'", dir, dir);
+	assert_int_equal(store_open(dir, NULL, &s), SK_OK);
+	append_n(s, "obj/a", 5, 1);
+	store_close(s);
+	shell("rm -f '%s/skydd.db-wal' '%s/skydd.db-shm'; cp '%s/old.db' '%s/skydd.db'", dir, dir,
+	      dir, dir);
+	assert_int_equal(store_open_report(dir, NULL, &s, msg, sizeof(msg)), SK_EVERIFY);
+	assert_null(s);
+	assert_non_null(strstr(msg, "checkpoint at size 11 but the database has only 6 entries"));
+	expect_verify(NULL, false, SK_EVERIFY, "the ledger has only 6 entries");
+}
+
+static void test_cplog_torn_and_garbage(void **state)
+{
+	struct store_verify_result r;
+	struct store *s = NULL;
+	char msg[512], path[512];
+	struct stat st0, st1;
+
+	(void)state;
+	make_instance();
+	snprintf(path, sizeof(path), "%s/checkpoints.log", dir);
+	assert_int_equal(stat(path, &st0), 0);
+	/* The first 30 bytes of the note again: power lost mid-write. */
+	shell("head -c 30 '%s/checkpoints.log' >'%s/torn' && cat '%s/torn' >>'%s/checkpoints.log'",
+	      dir, dir, dir, dir);
+	assert_int_equal(store_verify(dir, NULL, &r), SK_OK);
+	assert_int_equal(r.torn, 30);
+	assert_int_equal(store_open_report(dir, NULL, &s, msg, sizeof(msg)), SK_OK);
+	assert_non_null(strstr(msg, "incomplete note (30 bytes"));
+	store_close(s);
+	assert_int_equal(stat(path, &st1), 0);
+	assert_int_equal(st1.st_size, st0.st_size); /* repaired; nothing new to sign */
+	expect_verify(NULL, false, SK_OK, NULL);
+	/* Garbage is not a torn note: tampering, for verify and for open. */
+	shell("printf 'not a note\\n' >>'%s/checkpoints.log'", dir);
+	expect_verify(NULL, false, SK_EVERIFY, "not a signed checkpoint");
+	assert_int_equal(store_open_report(dir, NULL, &s, msg, sizeof(msg)), SK_EVERIFY);
+	assert_non_null(strstr(msg, "checkpoints.log: byte"));
+	/* Emptied, then deleted. */
+	shell("truncate -s 0 '%s/checkpoints.log'", dir);
+	expect_verify(NULL, false, SK_EVERIFY, "holds no checkpoint");
+	shell("rm '%s/checkpoints.log'", dir);
+	expect_verify(NULL, false, SK_EVERIFY, "checkpoints.log is missing");
+}
+
+static void test_cplog_bounds(void **state)
+{
+	struct store_verify_result r;
+
+	(void)state;
+	make_instance();
+	/* Torn, then zero-filled (the size reached the disk before the data). */
+	shell("head -c 40 '%s/checkpoints.log' >'%s/t' && head -c 100 /dev/zero >>'%s/t' && "
+	      "cat '%s/t' >>'%s/checkpoints.log'",
+	      dir, dir, dir, dir, dir);
+	assert_int_equal(store_verify(dir, NULL, &r), SK_OK);
+	assert_int_equal(r.torn, 140);
+	/* A line longer than any note's, without a newline: garbage, read in bounded pieces. */
+	shell("head -c 200000 /dev/zero | tr '\\0' x >>'%s/checkpoints.log'", dir);
+	expect_verify(NULL, false, SK_EVERIFY, "not a signed checkpoint");
+}
+
+/* The envelope is found from both ends, whatever data holds. */
+static void test_entry_envelope(void **state)
+{
+	static const char *const datas[] = {
+	        "{}", "{\"kind\":\"x.y\",\"object\":\"a/b\",\"seq\":5,\"time\":\"t\"}",
+	        "{\"s\":\"\\\",\\\"object\\\":\\\"\"}", "{\"n\":[1,2,{\"actor\":3}]}"};
+	struct store_envelope env;
+	struct buf b;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(datas) / sizeof(datas[0]); i++) {
+		json_t *d = json_loads(datas[i], 0, NULL);
+		struct ledger_entry e = {.seq = 12345,
+		                         .time_us = 1700000000123456,
+		                         .actor = 42 + (int64_t)i,
+		                         .kind = "doc.copy.issued",
+		                         .object = i == 2 ? "" : "doc/17",
+		                         .data = d};
+		char actor[8];
+
+		assert_non_null(d);
+		buf_init(&b, 4096);
+		assert_int_equal(ledger_entry_encode(&e, &b), SK_OK);
+		assert_true(store_entry_envelope(b.ptr, b.len, &env));
+		assert_int_equal(env.len[0], SK_TIME_LEN);
+		assert_memory_equal(env.ptr[0], "2023-11-14T22:13:20.123456Z", SK_TIME_LEN);
+		snprintf(actor, sizeof(actor), "%d", 42 + (int)i);
+		assert_int_equal(env.len[1], strlen(actor));
+		assert_memory_equal(env.ptr[1], actor, strlen(actor));
+		assert_int_equal(env.len[2], strlen(e.kind));
+		assert_memory_equal(env.ptr[2], e.kind, env.len[2]);
+		assert_int_equal(env.len[3], strlen(e.object));
+		assert_memory_equal(env.ptr[3], e.object, env.len[3]);
+		/* Not an entry: cut, or the tail changed. */
+		assert_false(store_entry_envelope(b.ptr, b.len - 1, &env));
+		assert_false(store_entry_envelope(b.ptr + 1, b.len - 1, &env));
+		buf_release(&b);
+		json_decref(d);
+	}
+	assert_false(store_entry_envelope("{}", 2, &env));
+}
+
+static void test_columns_checked(void **state)
+{
+	static const char *const edits[] = {
+	        "UPDATE ledger SET actor = 8 WHERE seq = 3",
+	        "UPDATE ledger SET kind = 'test.x' WHERE seq = 3",
+	        "UPDATE ledger SET object = 'obj/b' WHERE seq = 3",
+	        "UPDATE ledger SET time = '2000-01-01T00:00:00.000000Z' WHERE seq = 3",
+	        "UPDATE ledger SET actor = '7' || '' WHERE seq = 3"};
+	static const char *const names[] = {"(actor)", "(kind)", "(object)", "(time)", NULL};
+	struct store *s = NULL;
+
+	(void)state;
+	for (int i = 0; i < 5; i++) {
+		char sql[300];
+
+		make_instance();
+		assert_int_equal(store_open(dir, NULL, &s), SK_OK);
+		append_n(s, "obj/a", 3, 1);
+		store_close(s);
+		snprintf(sql, sizeof(sql), "DROP TRIGGER ledger_no_update; %s;", edits[i]);
+		db_exec(sql);
+		/* actor '7' as text equals 7 as text: the same value, not an edit */
+		expect_verify(NULL, false, names[i] ? SK_EVERIFY : SK_OK, names[i]);
+		teardown(NULL);
+	}
+}
+
+static void test_seal_signature(void **state)
+{
+	char skey[256], vkey[256];
+	struct ledger_signer sg;
+	struct ledger_verifier vf;
+	uint8_t root[LEDGER_HASH_LEN] = {1, 2, 3}, sig[LEDGER_SEAL_SIG_LEN];
+
+	(void)state;
+	assert_int_equal(ledger_note_keygen("test/seal", skey, sizeof(skey), vkey, sizeof(vkey)),
+	                 SK_OK);
+	assert_int_equal(ledger_signer_parse(skey, strlen(skey), &sg), SK_OK);
+	assert_int_equal(ledger_verifier_parse(vkey, strlen(vkey), &vf), SK_OK);
+	assert_int_equal(ledger_seal_sign(&sg, "test/seal", 42, root, sig), SK_OK);
+	assert_int_equal(ledger_seal_verify(&vf, "test/seal", 42, root, sig), SK_OK);
+	assert_int_equal(ledger_seal_verify(&vf, "test/seal", 43, root, sig), SK_EVERIFY);
+	assert_int_equal(ledger_seal_verify(&vf, "test/other", 42, root, sig), SK_EVERIFY);
+	root[0] ^= 1;
+	assert_int_equal(ledger_seal_verify(&vf, "test/seal", 42, root, sig), SK_EVERIFY);
+	assert_int_equal(ledger_seal_sign(&sg, "bad+origin", 42, root, sig), SK_EINVAL);
+	ledger_signer_wipe(&sg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -515,6 +812,14 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_wrong_key_refused, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_log_filters, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_statement_cache_keys_on_text, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_seal_and_accept_tail, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_sealed_tail_accepted, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_open_refuses_rollback, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_cplog_torn_and_garbage, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_cplog_bounds, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_columns_checked, setup, teardown),
+	        cmocka_unit_test(test_entry_envelope),
+	        cmocka_unit_test_setup_teardown(test_seal_signature, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -229,7 +229,7 @@ async function loadReport(view, box) {
     notFound.length
       ? table(t('reg.inv.missing_caption'), [t('reg.lost.item'), t('reg.doc.class'), t('reg.lost.case')],
         notFound.map((x) => h('tr', {},
-          h('th', { scope: 'row' }, itemText(x)),
+          h('th', { scope: 'row' }, x.withheld ? t('reg.inv.withheld') : itemText(x)),
           h('td', {}, x.class ? classBadge(x.class) : '–'),
           h('td', {}, x.lost_case_id || x.case_id ? h('a', { href: '#/inventering' }, t('reg.lost.case_n', { id: x.lost_case_id || x.case_id })) : '–'))),
         { stack: true, captionHidden: true, class: 'missing' })

@@ -169,8 +169,10 @@ function findingsTable(all, byId, state) {
   if (!list.length) return h('p', { class: 'rules-none' }, t('rules.findings.none'));
   const rows = list.map((f) => {
     const rule = byId.get(f.rule) || {};
-    const href = objectLink(f.object);
-    const label = f.object.label || `${f.object.type}/${f.object.id}`;
+    // need-to-know: a finding about what the reader may not see names neither object nor class
+    const hidden = f.object.hidden === true;
+    const href = hidden ? null : objectLink(f.object);
+    const label = hidden ? t('rules.hidden') : f.object.label || `${f.object.type}/${f.object.id}`;
     return h('tr', { class: f.status === 'covered' ? 'row-ended' : null },
       h('td', {}, badge(t(`rules.severity.${f.severity}`), f.severity === 'high' ? 'danger' : f.severity === 'medium' ? 'warn' : 'muted')),
       h('td', {},
@@ -211,8 +213,9 @@ async function loadDeadlines(box) {
     return;
   }
   const rows = list.map((d) => {
-    const href = objectLink(d.object);
-    const label = d.object.label || `${d.object.type}/${d.object.id}`;
+    const hidden = d.object.hidden === true;
+    const href = hidden ? null : objectLink(d.object);
+    const label = hidden ? t('rules.hidden') : d.object.label || `${d.object.type}/${d.object.id}`;
     const days = daysUntil(d.due);
     return h('tr', {},
       h('td', {}, fmtDate(d.due), ' ', h('span', { class: 'hint' }, t('rules.coming.in_days', { n: days === null ? '?' : days }))),
