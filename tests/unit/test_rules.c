@@ -1153,7 +1153,7 @@ static void test_inventory_no_copies(void **state)
 	fixture("UPDATE document SET registered_on = date('now', '-300 days') WHERE id = 2");
 	assert_int_equal(open_now("doc.inventory.no_copies"), 0);
 	model_today(today);
-	d = rules_deadlines(g_fx.rd, today, 90, 0, CLEAR_KH);
+	d = rules_deadlines(g_fx.rd, today, 90, 0, NULL);
 	assert_true(has_deadline(d, "inventory", "document", 2)); /* due in 65 days */
 	json_decref(d);
 	fixture("UPDATE document SET registered_on = date('now', '-400 days') WHERE id = 2");
