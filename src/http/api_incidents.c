@@ -41,7 +41,8 @@ static const struct api_field f_none[] = {API_FIELDS_END};
 	         false,                                                                            \
 	         0,                                                                                \
 	         0,                                                                                \
-	         "to be reported to Säkerhetspolisen (SäkF 2 kap. 4 §)",                           \
+	         "to be reported to Säkerhetspolisen (SäkF 2 kap. 4 §): an answer; left out, "  \
+	         "null (not assessed yet)",                                                        \
 	         NULL},                                                                            \
 	        {"document_ids", API_IDS, false, 0, LINKS, "documents it affects", NULL},          \
 	        {"copy_ids", API_IDS, false, 0, LINKS, "copies it affects", NULL},                 \

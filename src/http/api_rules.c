@@ -106,7 +106,9 @@ static void h_findings(struct api_ctx *c)
 		api_fail(c, SK_EIO, NULL);
 		return;
 	}
-	json_object_set_new(res, "chapters", rules_overview(json_object_get(res, "findings")));
+	json_object_set_new(
+	        res, "chapters",
+	        rules_overview(model_reader(api_model(c->api)), json_object_get(res, "findings")));
 	api_reply(c, 200, res);
 }
 

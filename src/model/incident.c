@@ -44,7 +44,7 @@ static int get_date(struct store_tx *tx, const json_t *body, const char *key, bo
 
 struct inc {
 	int64_t id, reported_by;
-	bool reportable, closed, assessment_started, assessment_finished;
+	bool reportable, answered, closed, assessment_started, assessment_finished;
 	char occurred_on[11], detected_on[11], report_date[11], assessment_started_on[11];
 	json_t *row; /* the whole row as JSON (for updates) */
 };
@@ -70,7 +70,9 @@ static json_t *incident_row(struct store_q *q)
 	json_object_set_new(o, "detected_person_id", model_q_json_int(q, 6));
 	json_object_set_new(o, "reported_by", json_integer(store_q_int(q, 7)));
 	json_object_set_new(o, "lost_case_id", model_q_json_int(q, 8));
-	json_object_set_new(o, "reportable", json_boolean(store_q_int(q, 9)));
+	/* 2 kap. 18 §: null until someone answers whether it is reportable */
+	json_object_set_new(o, "reportable",
+	                    store_q_is_null(q, 9) ? json_null() : json_boolean(store_q_int(q, 9)));
 	json_object_set_new(o, "report_date", model_q_json_text(q, 10));
 	json_object_set_new(o, "report_ref", model_q_json_text(q, 11));
 	json_object_set_new(o, "assessment_started_on", model_q_json_text(q, 12));
@@ -117,6 +119,7 @@ static int tx_incident(struct store_tx *tx, int64_t id, struct inc *out)
 	out->id = id;
 	out->reported_by = model_json_int(out->row, "reported_by");
 	out->reportable = json_is_true(json_object_get(out->row, "reportable"));
+	out->answered = json_is_boolean(json_object_get(out->row, "reportable"));
 	out->closed = strcmp(model_json_str0(out->row, "state"), "closed") == 0;
 	snprintf(out->occurred_on, sizeof(out->occurred_on), "%s",
 	         model_json_str0(out->row, "occurred_on"));
@@ -311,8 +314,17 @@ static int check_fields(struct store_tx *tx, const struct principal *p, const js
 	} else if (pid) {
 		(*changed)++;
 	}
-	if (rep && !json_is_boolean(rep))
-		return store_tx_fail(tx, "reportable", "reportable: true or false");
+	/*
+	 * 2 kap. 18 §: whether the event is reportable is an answer, never a
+	 * default. A new incident may leave it open (null: not assessed yet, a
+	 * finding from the day after detection); once answered it can be changed
+	 * but not taken back.
+	 */
+	if (rep && !json_is_boolean(rep) && !(json_is_null(rep) && !old))
+		return store_tx_fail(tx, "reportable",
+		                     old ? "reportable: true or false (an answer is changed, not "
+		                           "withdrawn)"
+		                         : "reportable: true, false or null (not assessed yet)");
 	*changed += !!rep;
 	(void)p;
 	json_object_set_new(data, "title",
@@ -329,9 +341,12 @@ static int check_fields(struct store_tx *tx, const struct principal *p, const js
 		json_object_set_new(data, "detected_person_id",
 		                    old ? json_deep_copy(json_object_get(old, "detected_person_id"))
 		                        : json_null());
-	json_object_set_new(data, "reportable",
-	                    json_boolean(rep ? json_is_true(rep)
-	                                     : json_is_true(json_object_get(old, "reportable"))));
+	if (rep)
+		json_object_set(data, "reportable", rep);
+	else
+		json_object_set_new(data, "reportable",
+		                    old ? json_deep_copy(json_object_get(old, "reportable"))
+		                        : json_null());
 	return SK_OK;
 }
 
@@ -631,6 +646,11 @@ static int act_close(struct store_tx *tx, struct act_cmd *c, struct inc *in, jso
 	if (in->closed)
 		return store_tx_fail(tx, "id", "incident %lld is closed already", (long long)c->id),
 		       SK_ERULE;
+	if (!in->answered)
+		return store_tx_fail(tx, "reportable",
+		                     "2 kap. 18 §: answer whether the event is reportable to "
+		                     "Säkerhetspolisen before closing it"),
+		       SK_ERULE;
 	model_today(today);
 	if (!on)
 		on = today;
@@ -842,7 +862,10 @@ static int apply_fields(struct store_tx *tx, const struct ledger_entry *e, const
 	store_q_bind_text(q, 5, model_json_str0(d, "detected_on"));
 	store_q_bind_text(q, 6, model_json_str0(d, "detected_by"));
 	bind_opt_int(q, 7, json_object_get(d, "detected_person_id"));
-	store_q_bind_int(q, 8, json_is_true(json_object_get(d, "reportable")));
+	if (json_is_boolean(json_object_get(d, "reportable")))
+		store_q_bind_int(q, 8, json_is_true(json_object_get(d, "reportable")));
+	else
+		store_q_bind_null(q, 8); /* not assessed yet */
 	bind_opt_int(q, 9, json_object_get(d, "lost_case_id"));
 	store_q_bind_int(q, 10, e->actor);
 	store_q_bind_text(q, 11, t);

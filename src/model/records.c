@@ -103,6 +103,16 @@ static int tx_row(struct store_tx *tx, const char *sql, int64_t id, char *a, siz
 	return rc;
 }
 
+/* Does s hold anything but spaces? */
+static bool rec_blank_free(const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s != ' ' && *s != '\t')
+			return true;
+	}
+	return false;
+}
+
 /* ---- helpers for other slices ---- */
 
 int records_tx_person_active(struct store_tx *tx, int64_t id)
@@ -156,13 +166,14 @@ int records_tx_system_holds(struct store_tx *tx, int64_t system_id, int class)
 
 int records_tx_distributor_approved(struct store_tx *tx, int64_t id)
 {
-	char status[16];
-	int rc = tx_row(tx, "SELECT status FROM distributor WHERE id = ?1", id, status,
-	                sizeof(status), NULL, 0, NULL, 0);
+	char status[16], ref[160];
+	/* a blank decision (stored before 3 kap. 12 § was enforced) approved nothing */
+	int rc = tx_row(tx, "SELECT status, decision_ref FROM distributor WHERE id = ?1", id,
+	                status, sizeof(status), ref, sizeof(ref), NULL, 0);
 
 	if (rc)
 		return rc;
-	return strcmp(status, "approved") == 0 ? SK_OK : SK_ERULE;
+	return strcmp(status, "approved") == 0 && rec_blank_free(ref) ? SK_OK : SK_ERULE;
 }
 
 int64_t records_tx_person_of_identity(struct store_tx *tx, int64_t identity_id)
@@ -837,6 +848,31 @@ static int simple_create_fn(struct store_tx *tx, void *arg)
 	               c->system ? "system" : "distributor", c->id, d);
 }
 
+/*
+ * 3 kap. 12 §: an approved distributor is approved by a decision. The
+ * distributor as the update leaves it must name one while approved (a blank
+ * reference was once stored as approved: distributor.decision flags those).
+ */
+static int distributor_decided(struct store_tx *tx, const struct simple_cmd *c)
+{
+	char status[16] = "", ref[160] = "";
+	int rc = tx_row(tx, "SELECT status, decision_ref FROM distributor WHERE id = ?1", c->id,
+	                status, sizeof(status), ref, sizeof(ref), NULL, 0);
+
+	if (rc)
+		return rc;
+	if (c->status)
+		snprintf(status, sizeof(status), "%s", c->status);
+	if (c->decision_ref)
+		snprintf(ref, sizeof(ref), "%s", c->decision_ref);
+	if (strcmp(status, "approved") == 0 && !rec_blank_free(ref))
+		return store_tx_fail(tx, "decision_ref",
+		                     "3 kap. 12 §: an approved distributor needs the reference of "
+		                     "the decision that approved it"),
+		       SK_EINVAL;
+	return SK_OK;
+}
+
 static int simple_update_fn(struct store_tx *tx, void *arg)
 {
 	struct simple_cmd *c = arg;
@@ -857,6 +893,8 @@ static int simple_update_fn(struct store_tx *tx, void *arg)
 		return rc;
 	if (!c->name && !c->contact && !c->decision_ref && !c->status && !c->max_class)
 		return store_tx_fail(tx, NULL, "nothing to change"), SK_EINVAL;
+	if (!c->system && (rc = distributor_decided(tx, c)))
+		return rc;
 	if (c->name && (rc = name_taken(tx, c->system, c->name, c->id)))
 		return rc;
 	d = json_pack("{s:I}", "id", (json_int_t)c->id);
@@ -924,6 +962,11 @@ int records_distributor_create(struct model *m, const struct principal *p,
 
 	if (rc)
 		return rc;
+	/* 3 kap. 12 §: approving a distributor is a decision; it is stored approved with it */
+	if (!n->decision_ref || !rec_blank_free(n->decision_ref))
+		return rec_bad(err, "decision_ref",
+		               "3 kap. 12 §: a distributor is approved by a decision: give its "
+		               "reference (decision_ref)");
 	rc = model_submit(m, simple_create_fn, &c, err);
 	if (!rc && id)
 		*id = c.id;

@@ -88,7 +88,12 @@ static const struct rules_paragraph paragraphs[] = {
          "for skydd itself: ids never reused, usernames bound forever, every entry names its "
          "actor: tests/unit/test_api.c (username reuse), test_store.c"},
         {4, 8, "privileged rights restrictive, decided by the SSC, time-limited, reviewed yearly",
-         NULL},
+         "the yearly review is met by construction, so no rule checks it (the former "
+         "grant.privileged.review could never fire, and was removed): skydd refuses a privileged "
+         "grant without an end date or running more than 12 months (src/model/grant.c, "
+         "tests/unit/test_api.c:test_grants), so it is decided anew at least once a year; the "
+         "review "
+         "(Ompröva) is offered in Kommande"},
         {4, 9, "multi-factor authentication", NULL},
         {4, 10, "password rules",
          "for skydd itself: ≥ 12 characters, libpwquality, not one of the last 5: "

@@ -45,7 +45,26 @@ struct rule {
 	const char *tables;          /* space-separated tables the query reads */
 	const char *sql;
 	const char *tests; /* the tests that cover it (space-separated) */
+	/*
+	 * What must exist for the rule to mean anything (a rules_need id), or
+	 * NULL: over an empty register a rule passes vacuously, and its chapter
+	 * is "not checked" rather than green. NULL where an empty register is
+	 * itself an answer (no incidents, no lost copies, no outsourcing).
+	 */
+	const char *needs;
 };
+
+/*
+ * A register a rule needs (rules_need). sql returns a row when the register
+ * holds something to check; missing_sv/en say what is missing.
+ */
+struct rules_need {
+	const char *id;
+	const char *sql;
+	const char *missing_sv, *missing_en;
+};
+const struct rules_need *rules_needs(size_t *n);
+const struct rules_need *rules_need_find(const char *id);
 
 /* The rule table, and its length. */
 const struct rule *rules_table(size_t *n);
@@ -138,8 +157,15 @@ json_t *rules_deadlines(struct store_reader *r, const char *today, int days, int
 json_t *rules_deadlines_for(struct store_reader *r, const char *today, int days,
                             const struct principal *viewer);
 
-/* Summary per chapter: [{chapter, title, high, medium, low, covered, level, refs: [...]}]. */
-json_t *rules_overview(const json_t *findings);
+/*
+ * Summary per chapter: [{chapter, title, rules, high, medium, low, covered,
+ * level, refs: [...], missing: [{need, sv, en, rules}]}]. level: "major" (an
+ * open high finding), "minor" (another open finding), "unchecked" (no rule,
+ * or no rule of the chapter has what it needs), "partial" (some rules lack
+ * what they need), "ok" (every rule ran and passed). rd answers the needs
+ * (NULL: every need is taken as met).
+ */
+json_t *rules_overview(struct store_reader *rd, const json_t *findings);
 
 /* The trend: [{day, chapter, severity, open, covered}] for the last `days` days. */
 json_t *rules_trend(struct store_reader *r, int days);

@@ -16,11 +16,17 @@
 	"(CASE " x " WHEN 'BH' THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN 3 WHEN 'KH' THEN 4 ELSE 0 "    \
 	"END)"
 
-/* Did identity `who` hold `role` on day `day` (SQL expressions)? */
+/*
+ * Did identity `who` hold `role` on day `day` (SQL expressions)? A decision
+ * carries a day, not a time: a grant in force at any moment of that day
+ * counts, so one revoked later the same day was held (the writer checked the
+ * decider's roles at the moment of writing where the decider wrote it).
+ * Days are UTC dates, as model_today() and the times' first ten characters.
+ */
 #define HELD(who, role, day)                                                                       \
 	"EXISTS (SELECT 1 FROM role_grant g WHERE g.identity_id = " who " AND g.role = '" role     \
 	"' AND g.valid_from <= " day " AND (g.valid_until IS NULL OR g.valid_until >= " day        \
-	") AND (g.revoked_at IS NULL OR substr(g.revoked_at, 1, 10) > " day "))"
+	") AND (g.revoked_at IS NULL OR substr(g.revoked_at, 1, 10) >= " day "))"
 
 /* A copy's label: the document's designation and the copy number. */
 #define COPY_LABEL "d.designation || ' ex ' || c.number"
@@ -67,7 +73,7 @@ static const struct rule rules[] = {
          "FROM info_system s CROSS JOIN document d ON d.system_id = s.id WHERE (s.status <> "
          "'approved' OR s.max_class <> 'KH') AND d.status = 'active' AND (s.status <> 'approved' "
          "OR " RANK("s.max_class") " < " RANK("d.class") ")",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "document"},
         {"medium.system.class", "PMFS 2022:1", 3, 1, NULL, SEV_HIGH,
          "Lagringsmedium i informationssystem godkänt för lägre klass",
          "Storage medium in a system approved for a lower class",
@@ -82,7 +88,7 @@ static const struct rule rules[] = {
          "SELECT 'medium', m.id, m.identifier, m.class, substr(m.updated_at, 1, 10), NULL, NULL "
          "FROM medium m JOIN info_system s ON s.id = m.system_id WHERE m.state = 'in_use' AND "
          "(s.status <> 'approved' OR " RANK("s.max_class") " < " RANK("m.class") ")",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "medium"},
         {"receipt.class.noted", "PMFS 2022:1", 3, 2, NULL, SEV_MEDIUM,
          "Kvittens utan angiven säkerhetsskyddsklass", "Receipt without the class noted",
          "Mottagaren ska uppmärksammas på säkerhetsskyddsklassificeringen när uppgiften "
@@ -96,7 +102,7 @@ static const struct rule rules[] = {
          "SELECT 'receipt', r.id, " COPY_LABEL ", d.class, substr(r.issued_at, 1, 10), NULL, d.id "
          "FROM receipt r CROSS JOIN copy c ON c.id = r.copy_id CROSS JOIN document d ON d.id = "
          "c.document_id WHERE r.class NOT IN ('BH', 'K', 'H', 'KH')",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "document"},
         {"doc.marking.incomplete", "PMFS 2022:1", 3, 4, NULL, SEV_LOW,
          "Fysisk handling (K eller högre) utan antal sidor",
          "Physical document (K or higher) without page count",
@@ -112,7 +118,7 @@ static const struct rule rules[] = {
          "SELECT 'document', d.id, d.designation, d.class, d.registered_on, NULL, d.id FROM "
          "document d WHERE d.status = 'active' AND d.class IN ('K', 'H', 'KH') AND d.form = "
          "'physical' AND d.pages IS NULL",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "document"},
         {"doc.copies.none", "PMFS 2022:1", 3, 5, NULL, SEV_LOW,
          "Fysisk handling (K eller högre) utan numrerade exemplar",
          "Physical document (K or higher) without numbered copies",
@@ -125,7 +131,7 @@ static const struct rule rules[] = {
          "SELECT 'document', d.id, d.designation, d.class, d.registered_on, NULL, d.id FROM "
          "document d WHERE d.status = 'active' AND d.form = 'physical' AND d.class IN ('K', 'H', "
          "'KH') AND NOT EXISTS (SELECT 1 FROM copy c WHERE c.document_id = d.id)",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "document"},
         {"doc.reclass.decider", "PMFS 2022:1", 3, 6, NULL, SEV_MEDIUM,
          "Omklassificering utan beslutsfattare eller datum",
          "Reclassification without decider or date",
@@ -140,7 +146,7 @@ static const struct rule rules[] = {
          "reclassification x CROSS JOIN document d ON d.id = x.document_id WHERE x.decided_on = '' "
          "OR "
          "NOT EXISTS (SELECT 1 FROM identity i WHERE i.id = x.decided_by)",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "document"},
         {"doc.reclass.kh_head", "PMFS 2022:1", 3, 7, "1 st.", SEV_HIGH,
          "Sänkning från KH inte beslutad av högsta chef",
          "Lowering from KH not decided by the head",
@@ -157,7 +163,7 @@ static const struct rule rules[] = {
          "reclassification x CROSS JOIN document d ON d.id = x.document_id WHERE x.from_class = "
          "'KH' "
          "AND x.to_class <> 'KH' AND NOT " HELD("x.decided_by", "chief", "x.decided_on"),
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "document"},
         {"doc.reclass.consultation", "PMFS 2022:1", 3, 7, "2 st.", SEV_MEDIUM,
          "Sänkning från KH utan samråd med upprättaren",
          "Lowering from KH without consulting the originator",
@@ -173,7 +179,7 @@ static const struct rule rules[] = {
          "'KH' "
          "AND x.to_class <> 'KH' AND d.originator <> '' AND coalesce(trim(x.consultation), '') = "
          "''",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "document"},
         {"copy.kh.decision", "PMFS 2022:1", 3, 8, NULL, SEV_HIGH,
          "Kopia av KH-handling utan beslut", "Copy of a KH document without a decision",
          "Kopia av eller utdrag ur en kvalificerat hemlig handling får göras endast efter beslut "
@@ -189,7 +195,7 @@ static const struct rule rules[] = {
          "c.number > "
          "1 AND NOT EXISTS (SELECT 1 FROM decision x WHERE x.id = c.decision_id AND x.document_id "
          "= d.id AND x.kind IN ('kh_copy', 'kh_extract'))",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "document"},
         {"decision.kh.head", "PMFS 2022:1", 3, 8, NULL, SEV_HIGH,
          "Beslut om KH-kopia inte fattat av högsta chef",
          "Decision on a KH copy not taken by the head",
@@ -205,7 +211,7 @@ static const struct rule rules[] = {
          "x CROSS JOIN document d ON d.id = x.document_id WHERE x.kind IN ('kh_copy', "
          "'kh_extract') AND "
          "NOT " HELD("x.decided_by", "chief", "x.decided_on"),
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "document"},
         {"copy.control", "PMFS 2022:1", 3, 9, NULL, SEV_HIGH,
          "Exemplar varken under kontroll eller i godkänt förvaringsutrymme",
          "Copy neither under control nor in an approved container",
@@ -225,7 +231,7 @@ static const struct rule rules[] = {
          "c.holder_person_id AND p.status = 'active') AND NOT EXISTS (SELECT 1 FROM space s WHERE "
          "s.id = c.space_id AND s.kind = 'container' AND s.status = 'approved' AND " RANK(
                  "s.max_class") " >= " RANK("d.class") ")",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "document"},
         {"copy.recipient", "PMFS 2022:1", 3, 10, NULL, SEV_MEDIUM,
          "Utlämnat exemplar utan aktiv mottagare", "Issued copy without an active recipient",
          "Registret ska visa mottagaren av varje exemplar.",
@@ -239,7 +245,7 @@ static const struct rule rules[] = {
          "NOT "
          "EXISTS (SELECT 1 FROM person p WHERE p.id = c.holder_person_id AND p.status = "
          "'active')",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "document"},
         {"medium.marking", "PMFS 2022:1", 3, 11, NULL, SEV_MEDIUM, "Omärkt lagringsmedium",
          "Unmarked storage medium",
          "Lagringsmedium ska märkas med säkerhetsskyddsklass och identifieringsuppgift (fast "
@@ -250,14 +256,14 @@ static const struct rule rules[] = {
          "Lagringsmedium %s saknar märkning", "Storage medium %s is not marked", "medium",
          "SELECT 'medium', m.id, m.identifier, m.class, substr(m.created_at, 1, 10), NULL, NULL "
          "FROM medium m WHERE m.state = 'in_use' AND trim(m.marking) = '' AND m.fixed = 0",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "medium"},
         {"shipment.distributor", "PMFS 2022:1", 3, 12, NULL, SEV_HIGH,
          "Försändelse med distributör som inte är godkänd",
          "Shipment with a distributor that is not approved",
          "Försändelser med fysiska handlingar (K eller högre) ska sändas med en distributör som "
-         "verksamhetsutövaren godkänt.",
+         "verksamhetsutövaren godkänt (en distributör utan beslutsreferens är inte godkänd).",
          "Shipments of physical documents (K or higher) go by a distributor the organisation "
-         "approved.",
+         "approved (a distributor without a decision reference was never approved).",
          "Utred försändelsen och använd en godkänd distributör.",
          "Investigate the shipment and use an approved distributor.",
          "Exemplar %s sändes med en distributör som inte är godkänd",
@@ -265,10 +271,9 @@ static const struct rule rules[] = {
          "shipment distributor copy document",
          "SELECT 'shipment', s.id, " COPY_LABEL ", d.class, s.sent_on, NULL, d.id FROM shipment s "
          "CROSS JOIN distributor x ON x.id = s.distributor_id CROSS JOIN copy c ON c.id = "
-         "s.copy_id CROSS JOIN document d ON d.id = c.document_id WHERE x.status <> 'approved' AND "
-         "s.delivered_on IS "
-         "NULL",
-         T_UNIT ":test_rule_fixtures"},
+         "s.copy_id CROSS JOIN document d ON d.id = c.document_id WHERE (x.status <> 'approved' "
+         "AND s.delivered_on IS NULL) OR trim(x.decision_ref) = ''",
+         T_UNIT ":test_rule_fixtures", "document"},
         {"shipment.delivery", "PMFS 2022:1", 3, 12, NULL, SEV_MEDIUM,
          "Leverans inte verifierad inom 14 dagar", "Delivery not verified within 14 days",
          "Det ska kunna verifieras att försändelsen har levererats till mottagaren.",
@@ -280,7 +285,20 @@ static const struct rule rules[] = {
          "days'), d.id FROM shipment s CROSS JOIN copy c ON c.id = s.copy_id CROSS JOIN document d "
          "ON d.id = "
          "c.document_id WHERE s.delivered_on IS NULL AND date(s.sent_on, '+14 days') < ?1",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "document"},
+        {"distributor.decision", "PMFS 2022:1", 3, 12, NULL, SEV_LOW,
+         "Distributör utan beslutsreferens", "Distributor without a decision reference",
+         "En försändelse med en fysisk handling i klassen konfidentiell eller högre ska sändas "
+         "med en distributör som verksamhetsutövaren har godkänt; godkännandet är ett beslut.",
+         "A shipment of a physical document classified K or higher goes by a distributor the "
+         "organisation approved; the approval is a decision.",
+         "Anteckna beslutets referens, eller markera distributören som återkallad.",
+         "Record the decision's reference, or mark the distributor withdrawn.",
+         "Distributör %s saknar beslutsreferens", "Distributor %s has no decision reference",
+         "distributor",
+         "SELECT 'distributor', x.id, x.name, NULL, substr(x.created_at, 1, 10), NULL, NULL FROM "
+         "distributor x WHERE x.status = 'approved' AND trim(x.decision_ref) = ''",
+         T_UNIT ":test_rule_fixtures " T_UNIT ":test_distributor_decision", NULL},
         {"copy.issued.receipt", "PMFS 2022:1", 3, 14, NULL, SEV_HIGH,
          "Utlämnat exemplar utan kvittens", "Issued copy without a receipt",
          "Den som tar emot en fysisk handling i klassen konfidentiell eller högre ska kvittera "
@@ -294,7 +312,7 @@ static const struct rule rules[] = {
          "d.form = 'physical' AND d.class IN ('K', 'H', 'KH') AND NOT EXISTS (SELECT 1 FROM "
          "receipt r WHERE r.copy_id = c.id AND r.person_id = c.holder_person_id AND r.state <> "
          "'returned')",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "document"},
         {"receipt.pending", "PMFS 2022:1", 3, 14, NULL, SEV_MEDIUM,
          "Kvittens inte undertecknad inom 14 dagar", "Receipt not signed within 14 days",
          "Mottagandet ska kvitteras i ett register, en liggare eller på ett kvitto.",
@@ -308,7 +326,7 @@ static const struct rule rules[] = {
          "c.id = r.copy_id CROSS JOIN document d ON d.id = c.document_id WHERE r.state = 'pending' "
          "AND "
          "r.issued_at < date(?1, '-14 days')",
-         T_UNIT ":test_rule_fixtures " T_UNIT ":test_rules_follow_data"},
+         T_UNIT ":test_rule_fixtures " T_UNIT ":test_rules_follow_data", "document"},
         {"doc.kh.recipients", "PMFS 2022:1", 3, 15, NULL, SEV_MEDIUM,
          "Elektronisk KH-handling utan antecknade mottagare",
          "Electronic KH document without recipients noted",
@@ -320,7 +338,7 @@ static const struct rule rules[] = {
          "SELECT 'document', d.id, d.designation, d.class, d.registered_on, NULL, d.id FROM "
          "document d WHERE d.class = 'KH' AND d.form = 'electronic' AND d.status = 'active' AND "
          "NOT EXISTS (SELECT 1 FROM kh_recipient k WHERE k.document_id = d.id)",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "document"},
         {"disclosure.incomplete", "PMFS 2022:1", 3, 17, NULL, SEV_MEDIUM,
          "Muntligt lämnad KH-uppgift utan mottagare eller tidpunkt",
          "KH disclosure without recipient or time",
@@ -334,7 +352,7 @@ static const struct rule rules[] = {
          "d.id FROM disclosure x CROSS JOIN document d ON d.id = x.document_id WHERE "
          "trim(x.recipient) "
          "= '' OR trim(x.occurred_at) = ''",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "document"},
         {"decision.abroad.ssc", "PMFS 2022:1", 3, 19, NULL, SEV_HIGH,
          "Medförande till utlandet utan säkerhetsskyddschefens beslut",
          "Carrying abroad without the security officer's decision",
@@ -352,7 +370,7 @@ static const struct rule rules[] = {
          "'KH' "
          "OR NOT (" HELD("x.decided_by", "ssc", "x.decided_on") " OR " HELD("x.decided_by", "chief",
                                                                             "x.decided_on") "))",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "document"},
         {"decision.carry.head", "PMFS 2022:1", 3, 20, NULL, SEV_HIGH,
          "Medförande av KH-handling utan högsta chefens beslut",
          "Carrying a KH document out without the head's decision",
@@ -366,7 +384,7 @@ static const struct rule rules[] = {
          "SELECT 'decision', x.id, d.designation, d.class, x.decided_on, NULL, d.id FROM decision "
          "x CROSS JOIN document d ON d.id = x.document_id WHERE x.kind = 'kh_carry_out' AND "
          "NOT " HELD("x.decided_by", "chief", "x.decided_on"),
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "document"},
         {"doc.inventory.overdue", "PMFS 2022:1", 3, 21, NULL, SEV_HIGH,
          "Exemplar inte inventerat på 12 månader", "Copy not inventoried in 12 months",
          "KH-handlingar, och fysiska handlingar i klassen konfidentiell och hemlig, ska "
@@ -380,7 +398,26 @@ static const struct rule rules[] = {
          "SELECT 'copy', c.id, " COPY_LABEL ", d.class, " COPY_SINCE ", date(" COPY_SINCE
          ", '+1 year'), d.id FROM copy c JOIN document d ON d.id = c.document_id WHERE " COPY_HELD
          " AND " INVENTORY_SCOPE " AND " COPY_SINCE " < date(?1, '-1 year')",
-         T_UNIT ":test_rule_fixtures " T_UNIT ":test_rules_follow_data"},
+         T_UNIT ":test_rule_fixtures " T_UNIT ":test_rules_follow_data", "document"},
+        {"doc.inventory.no_copies", "PMFS 2022:1", 3, 21, NULL, SEV_HIGH,
+         "Handling utan exemplar har aldrig inventerats",
+         "Document without copies has never been inventoried",
+         "KH-handlingar, och fysiska handlingar i klassen konfidentiell och hemlig, ska "
+         "inventeras minst en gång per år; inventeringen omfattar handlingens exemplar.",
+         "KH documents, and physical documents classified K and H, are inventoried at least once "
+         "a year; the inventory covers the document's copies.",
+         "Registrera handlingens exemplar (även en elektronisk handling har exemplar 1) så att "
+         "den kommer med i nästa inventering, eller avsluta handlingen om den inte längre finns.",
+         "Register the document's copy (an electronic document has copy 1 too) so that the next "
+         "inventory covers it, or close the document if it no longer exists.",
+         "Handling %s har inga exemplar och har inte inventerats på 12 månader",
+         "Document %s has no copies and has not been inventoried in 12 months", "document copy",
+         "SELECT 'document', d.id, d.designation, d.class, d.registered_on, date(d.registered_on, "
+         "'+1 year'), d.id FROM document d WHERE d.class IN ('K', 'H', 'KH') AND (d.class = 'KH' "
+         "OR d.form = 'physical') AND d.status = 'active' AND d.declassified_on IS NULL AND "
+         "d.registered_on < date(?1, '-1 year') AND NOT EXISTS (SELECT 1 FROM copy c WHERE "
+         "c.document_id = d.id)",
+         T_UNIT ":test_rule_fixtures " T_UNIT ":test_inventory_no_copies", "document"},
         {"medium.inventory.overdue", "PMFS 2022:1", 3, 21, NULL, SEV_HIGH,
          "Lagringsmedium inte inventerat på 12 månader",
          "Storage medium not inventoried in 12 months",
@@ -395,7 +432,7 @@ static const struct rule rules[] = {
          "SELECT 'medium', m.id, m.identifier, m.class, " MEDIUM_SINCE ", date(" MEDIUM_SINCE
          ", '+1 year'), NULL FROM medium m WHERE m.state = 'in_use' AND m.class IN ('K', 'H', "
          "'KH') AND " MEDIUM_SINCE " < date(?1, '-1 year')",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "medium"},
         {"copy.destruction.record", "PMFS 2022:1", 3, 23, NULL, SEV_HIGH,
          "Förstört exemplar utan förstöringsprotokoll", "Destroyed copy without a record",
          "Förstöring av en fysisk handling i klassen konfidentiell eller högre ska dokumenteras.",
@@ -409,7 +446,7 @@ static const struct rule rules[] = {
          "AND "
          "d.form = 'physical' AND d.class IN ('K', 'H', 'KH') AND NOT EXISTS (SELECT 1 FROM "
          "destruction x WHERE x.copy_id = c.id)",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "document"},
         /* ---- 4 kap., applied to skydd itself ---- */
         {"grant.privileged.no_end", "PMFS 2022:1", 4, 8, NULL, SEV_HIGH,
          "Privilegierad behörighet utan slutdatum", "Privileged grant without an end date",
@@ -424,20 +461,7 @@ static const struct rule rules[] = {
          "SELECT 'grant', g.id, i.username || ' (' || g.role || ')', NULL, g.valid_from, NULL, "
          "NULL FROM role_grant g JOIN identity i ON i.id = g.identity_id WHERE " GRANT_IN_FORCE
          " AND g.valid_until IS NULL",
-         T_UNIT ":test_rule_fixtures"},
-        {"grant.privileged.review", "PMFS 2022:1", 4, 8, NULL, SEV_MEDIUM,
-         "Privilegierad behörighet inte omprövad på 12 månader",
-         "Privileged grant not reviewed in 12 months",
-         "Privilegierade behörigheter ska omprövas minst en gång per år.",
-         "Privileged rights are reviewed at least once a year.",
-         "Ompröva behörigheten (Användare → behörighet → Ompröva).",
-         "Review the grant (Users → grant → Review).",
-         "Privilegierad behörighet för %s har inte omprövats på 12 månader",
-         "The privileged grant of %s has not been reviewed in 12 months", "role_grant identity",
-         "SELECT 'grant', g.id, i.username || ' (' || g.role || ')', NULL, " GRANT_REVIEWED
-         ", date(" GRANT_REVIEWED ", '+1 year'), NULL FROM role_grant g JOIN identity i ON i.id = "
-         "g.identity_id WHERE " GRANT_IN_FORCE " AND " GRANT_REVIEWED " < date(?1, '-1 year')",
-         T_UNIT ":test_rule_fixtures " T_UNIT ":test_rules_follow_data"},
+         T_UNIT ":test_rule_fixtures", NULL},
         {"identity.totp.missing", "PMFS 2022:1", 4, 9, NULL, SEV_HIGH,
          "Identitet utan bekräftad tvåfaktorsautentisering",
          "Identity without confirmed two-factor authentication",
@@ -451,7 +475,7 @@ static const struct rule rules[] = {
          "SELECT 'identity', i.id, i.username, NULL, substr(i.created_at, 1, 10), NULL, NULL FROM "
          "identity i WHERE i.status = 'active' AND NOT EXISTS (SELECT 1 FROM credential c WHERE "
          "c.identity_id = i.id AND c.totp_confirmed = 1)",
-         T_UNIT ":test_rule_fixtures " T_UNIT ":test_rules_api"},
+         T_UNIT ":test_rule_fixtures " T_UNIT ":test_rules_api", NULL},
         {"ledger.verify.age", "PMFS 2022:1", 4, 29, NULL, SEV_MEDIUM,
          "Säkerhetsloggen inte verifierad på 30 dagar", "Security log not verified in 30 days",
          "Säkerhetsloggar ska skyddas mot obehörig åtkomst, förändring och förstöring; att de "
@@ -465,7 +489,7 @@ static const struct rule rules[] = {
          "SELECT 'ledger', 1, 'ledger', NULL, x.since, date(x.since, '+30 days'), NULL FROM "
          "(SELECT coalesce((SELECT substr(at, 1, 10) FROM rule_mark WHERE name = "
          "'verify.ok'), " LEDGER_BORN ") AS since) x WHERE x.since < date(?1, '-30 days')",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", NULL},
         {"ledger.checkpoint.export", "PMFS 2022:1", 4, 29, NULL, SEV_LOW,
          "Ingen kontrollpunkt hämtad för förvaring på 30 dagar",
          "No checkpoint exported for safekeeping in 30 days",
@@ -480,7 +504,7 @@ static const struct rule rules[] = {
          "SELECT 'ledger', 1, 'ledger', NULL, x.since, date(x.since, '+30 days'), NULL FROM "
          "(SELECT coalesce((SELECT substr(at, 1, 10) FROM rule_mark WHERE name = "
          "'checkpoint.export'), " LEDGER_BORN ") AS since) x WHERE x.since < date(?1, '-30 days')",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", NULL},
         /* ---- 5 kap. ---- */
         {"space.conversation.decision", "PMFS 2022:1", 5, 8, NULL, SEV_LOW,
          "Samtalsrum utan beslutsreferens", "Conversation room without a decision reference",
@@ -493,7 +517,7 @@ static const struct rule rules[] = {
          "Approved conversation room %s has no decision reference", "space",
          "SELECT 'space', s.id, s.name, NULL, s.decided_on, NULL, NULL FROM space s WHERE s.kind "
          "= 'conversation' AND s.status = 'approved' AND trim(s.decision_ref) = ''",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "space"},
         {"space.processing.decision", "PMFS 2022:1", 5, 9, NULL, SEV_LOW,
          "Behandlingsutrymme utan beslutsreferens", "Processing room without a decision reference",
          "Verksamhetsutövaren beslutar vilka utrymmen som är godkända för regelbunden behandling "
@@ -505,7 +529,7 @@ static const struct rule rules[] = {
          "Approved processing room %s has no decision reference", "space",
          "SELECT 'space', s.id, s.name, NULL, s.decided_on, NULL, NULL FROM space s WHERE s.kind "
          "= 'processing' AND s.status = 'approved' AND trim(s.decision_ref) = ''",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "space"},
         {"space.container.kh_head", "PMFS 2022:1", 5, 10, NULL, SEV_HIGH,
          "KH-förvaringsutrymme inte godkänt av högsta chef",
          "KH container not approved by the head",
@@ -517,7 +541,7 @@ static const struct rule rules[] = {
          "SELECT 'space', s.id, s.name, NULL, s.decided_on, NULL, NULL FROM space s WHERE s.kind "
          "= 'container' AND s.status = 'approved' AND s.max_class = 'KH' AND NOT " HELD(
                  "s.decided_by", "chief", "s.decided_on"),
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "space"},
         {"space.container.decision", "PMFS 2022:1", 5, 10, NULL, SEV_LOW,
          "Förvaringsutrymme utan beslutsreferens", "Container without a decision reference",
          "Verksamhetsutövaren beslutar vilka förvaringsutrymmen som är godkända och för vilken "
@@ -528,10 +552,48 @@ static const struct rule rules[] = {
          "Approved container %s has no decision reference", "space",
          "SELECT 'space', s.id, s.name, NULL, s.decided_on, NULL, NULL FROM space s WHERE s.kind "
          "= 'container' AND s.status = 'approved' AND trim(s.decision_ref) = ''",
-         T_UNIT ":test_rule_fixtures"},
+         T_UNIT ":test_rule_fixtures", "space"},
 /* 2 kap. (the analysis slice's rules) */
 #include "rules/table_2kap.inc"
 };
+
+/*
+ * The registers rules need (struct rule's needs). A need is met when its
+ * register holds a row: the check is whether anything is there to check, not
+ * whether it is complete (that is the rules' work).
+ */
+static const struct rules_need needs[] = {
+        {"analysis", "SELECT 1 FROM analysis LIMIT 1", "ingen säkerhetsskyddsanalys",
+         "no security protection analysis"},
+        {"analysis_approved",
+         "SELECT 1 FROM analysis WHERE state IN ('approved', 'superseded') "
+         "LIMIT 1",
+         "ingen fastställd säkerhetsskyddsanalys", "no approved security protection analysis"},
+        {"secplan", "SELECT 1 FROM secplan LIMIT 1", "ingen säkerhetsskyddsplan",
+         "no security plan"},
+        {"document", "SELECT 1 FROM document LIMIT 1", "inga handlingar i registret",
+         "no documents in the register"},
+        {"medium", "SELECT 1 FROM medium LIMIT 1", "inga lagringsmedier i registret",
+         "no storage media in the register"},
+        {"space", "SELECT 1 FROM space LIMIT 1",
+         "inga godkända utrymmen eller förvaringsutrymmen i registret",
+         "no approved rooms or containers in the register"},
+};
+
+const struct rules_need *rules_needs(size_t *n)
+{
+	*n = sizeof(needs) / sizeof(needs[0]);
+	return needs;
+}
+
+const struct rules_need *rules_need_find(const char *id)
+{
+	for (size_t i = 0; id && i < sizeof(needs) / sizeof(needs[0]); i++) {
+		if (strcmp(needs[i].id, id) == 0)
+			return &needs[i];
+	}
+	return NULL;
+}
 
 const struct rule *rules_table(size_t *n)
 {
@@ -579,12 +641,19 @@ static const struct rules_deadline_query deadlines[] = {
          "c.holder_person_id) FROM copy c JOIN document d ON d.id = c.document_id WHERE " COPY_HELD
          " AND " INVENTORY_SCOPE " AND " COPY_SINCE " >= date(?1, '-1 year') AND " COPY_SINCE
          " <= date(?2, '-1 year')"},
+        {"inventory", "doc.inventory.no_copies", "document copy",
+         "SELECT 'document', d.id, d.designation, d.class, date(d.registered_on, '+1 year'), "
+         "NULL FROM document d WHERE d.class IN ('K', 'H', 'KH') AND (d.class = 'KH' OR d.form = "
+         "'physical') AND d.status = 'active' AND d.declassified_on IS NULL AND d.registered_on "
+         ">= date(?1, '-1 year') AND d.registered_on <= date(?2, '-1 year') AND NOT EXISTS "
+         "(SELECT 1 FROM copy c WHERE c.document_id = d.id)"},
         {"inventory", "medium.inventory.overdue", "medium person",
          "SELECT 'medium', m.id, m.identifier, m.class, date(" MEDIUM_SINCE
          ", '+1 year'), (SELECT p.identity_id FROM person p WHERE p.id = m.holder_person_id) FROM "
          "medium m WHERE m.state = 'in_use' AND m.class IN ('K', 'H', 'KH') AND " MEDIUM_SINCE
          " >= date(?1, '-1 year') AND " MEDIUM_SINCE " <= date(?2, '-1 year')"},
-        {"grant_review", "grant.privileged.review", "role_grant identity",
+        /* no rule: a privileged grant lasts at most 12 months (see paragraphs.c, 4 kap. 8 §) */
+        {"grant_review", NULL, "role_grant identity",
          "SELECT 'grant', g.id, i.username || ' (' || g.role || ')', NULL, date(" GRANT_REVIEWED
          ", '+1 year'), NULL FROM role_grant g JOIN identity i ON i.id = g.identity_id "
          "WHERE " GRANT_IN_FORCE " AND " GRANT_REVIEWED
@@ -614,6 +683,10 @@ static const struct rules_deadline_query deadlines[] = {
         {"deviation", "deviation.overdue", "deviation",
          "SELECT 'deviation', v.id, '#' || v.id, NULL, v.due_on, NULL FROM deviation v WHERE "
          "v.status IN ('open', 'in_progress') AND v.due_on BETWEEN ?1 AND ?2"},
+        {"incident_report", "incident.reportable.unanswered", "incident",
+         "SELECT 'incident', i.id, '#' || i.id, NULL, date(i.detected_on, '+1 day'), NULL FROM "
+         "incident i WHERE i.reportable IS NULL AND date(i.detected_on, '+1 day') BETWEEN ?1 AND "
+         "?2"},
         {"incident_report", "incident.report.missing", "incident",
          "SELECT 'incident', i.id, '#' || i.id, NULL, date(i.detected_on, '+1 day'), NULL FROM "
          "incident i WHERE i.reportable = 1 AND i.report_date IS NULL AND date(i.detected_on, "

@@ -114,12 +114,26 @@ test('scenario: an incident closed without investigation → a finding → Skapa
     const form = page.locator('form.inc-report');
     await form.getByLabel(SV['inc.title'], { exact: true }).fill(title);
     await form.getByLabel(SV['inc.detected_by'], { exact: true }).fill('Vakten');
+    // 2 kap. 18 §: reportability is asked, with guidance, and nothing is preselected
+    const repSet = form.getByRole('group', { name: SV['inc.reportable.legend'] });
+    await repSet.getByText(SV['inc.reportable.guidance']).waitFor();
+    assert.equal(await repSet.getByLabel(SV['inc.yes'], { exact: true }).isChecked(), false);
+    assert.equal(await repSet.getByLabel(SV['inc.no'], { exact: true }).isChecked(), false);
     await shot('report');
     assert.doesNotMatch(await page.locator('main').textContent(), /\bnull\b|undefined|⟦/);
     await form.getByRole('button', { name: SV['inc.report.submit'], exact: true }).click();
     await page.locator('main h2.inc-title', { hasText: title }).waitFor();
     const incId = Number(/#\/incidenter\/(\d+)/.exec(page.url())[1]);
     assert.ok(incId > 0, 'the incident has an id');
+
+    // left unanswered: "Inte bedömd", and a form to answer before it can be closed
+    await page.locator('main .badge', { hasText: SV['inc.reportable.unanswered'] }).first().waitFor();
+    const answer = page.locator('form.inc-action[data-action="reportable"]');
+    await answer.getByRole('button', { name: SV['inc.reportable.save'], exact: true }).click();
+    await answer.getByText(SV['inc.reportable.choose']).waitFor();
+    await answer.getByLabel(SV['inc.no'], { exact: true }).check();
+    await answer.getByRole('button', { name: SV['inc.reportable.save'], exact: true }).click();
+    await page.locator('form.inc-action[data-action="reportable"]').waitFor({ state: 'detached' });
 
     // 2. close it without investigation and evaluation (2 kap. 17 §)
     const close = page.locator('form.inc-action[data-action="close"]');

@@ -215,6 +215,11 @@ test('scenario: first login with enrolment, user, grant, Säkerhetslogg, verify,
       await nav.getByRole('link', { name: SV[k], exact: true }).waitFor();
     }
     assert.ok(await page.locator('.card-coming').count() >= 4, 'the coming registers are shown');
+    // a fresh instance: no chapter with an empty register is green; 5 kap. says what is missing
+    const ch5 = page.locator('.rules-chapters li', { hasText: SV['rules.chapter'].replace('{n}', '5') });
+    await ch5.locator('.rules-missing').waitFor();
+    assert.match(await ch5.textContent(), new RegExp(SV['rules.level.unchecked']));
+    assert.equal(await page.locator('.rules-chapters li.rules-level-ok .rules-missing').count(), 0);
     await shot('overview');
 
     // 6. Mitt konto: this session is listed

@@ -106,6 +106,15 @@ checks "no finding about incident 1" '! grep -q "\"incident\",\"id\":1[,}]" "$T/
 # ---- a deviation from a finding, done when the finding disappears ----
 as anna incident new --title "Glömd nyckel" --occurred "$TODAY" --json
 INC2=$(py 'd["incident"]["id"]' "$T/out")
+checks "without --reportable the reportability is not assessed (null), not 'no' (2 kap. 18 §)" \
+	'[ "$(py "d[\"incident\"][\"reportable\"] is None" "$T/out")" = True ]'
+as anna incident close "$INC2"
+checks "an incident whose reportability is unanswered is not closed: exit 1, naming reportable" \
+	'rc_one_line 1 && grep -q reportable "$T/err"'
+api PATCH "/api/v1/incidents/$INC2" anna '{"reportable":null}'
+expect_api 400 '"field":"reportable"' "PATCH reportable null: 400 naming reportable"
+api PATCH "/api/v1/incidents/$INC2" anna '{"reportable":false}'
+expect_api 200 '"reportable":false' "PATCH reportable false: answered"
 as anna incident close "$INC2"
 expect_rc 0 "incident $INC2 closed without investigation"
 api GET "/api/v1/findings" anna

@@ -55,8 +55,11 @@ checks "check --rule of an unknown rule: exit 2" '[ "$RC" -eq 2 ] && one_line_st
 run "$SKYDD" check --data "$I"
 checks "a new instance: anna has no confirmed TOTP yet (4 kap. 9 §): exit 1" \
 	'[ "$RC" -eq 1 ] && grep -q "identity.totp.missing.*identity/1" "$T/out"'
-run "$SKYDD" check --data "$I" --json
-checks "check --json: the findings (anna, bosse) with their reference, object and message" \
+run "$SKYDD" check --data "$I" --rule analysis.missing
+checks "a new instance has no security protection analysis (2 kap. 1 och 10 §§): a high finding, exit 1" \
+	'[ "$RC" -eq 1 ] && grep -q "analysis.missing" "$T/out" && grep -q "^1 open (1 high)" "$T/out"'
+run "$SKYDD" check --data "$I" --ref 4 --json
+checks "check --ref 4 --json: the findings (anna, bosse) with their reference, object and message" \
 	'[ "$RC" -eq 1 ] && py_true "j[\"counts\"][\"open_high\"] == 2 and all(f[\"ref\"] == \"4 kap. 9 §\" for f in j[\"findings\"]) and sorted(f[\"object\"][\"label\"] for f in j[\"findings\"]) == [\"anna\", \"bosse\"]" "$T/out"'
 run "$SKYDD" check --data "$I" --ref 3
 checks "check --ref 3: nothing in chapter 3, exit 0" '[ "$RC" -eq 0 ] && grep -q "^0 open" "$T/out"'
@@ -73,8 +76,8 @@ login_anna "anna (ssc, admin) logs in and enrols her TOTP"
 bosse_in
 expect_rc 0 "bosse (admin) logs in and enrols his TOTP"
 
-run "$SKYDD" check --data "$I"
-checks "after the enrolment: no open high finding, exit 0" '[ "$RC" -eq 0 ] && ! grep -q identity.totp.missing "$T/out"'
+run "$SKYDD" check --data "$I" --ref 4
+checks "after the enrolment: no open high finding in 4 kap., exit 0" '[ "$RC" -eq 0 ] && ! grep -q identity.totp.missing "$T/out"'
 
 # bob: an identity that has not enrolled (a high finding), with the staff role;
 # bosse creates the account, anna (who did not) decides its clearance and role
@@ -93,6 +96,8 @@ api GET /api/v1/findings anna
 expect_api 200 '"rule":"identity.totp.missing"' "GET /api/v1/findings lists bob's finding"
 checks "the findings carry the status per chapter (4 kap.: major gaps)" \
 	'py_true "[c for c in j[\"chapters\"] if c[\"chapter\"] == 4][0][\"level\"] == \"major\"" "$T/resp"'
+checks "an empty register is not green: 5 kap. not checked (no spaces), 2 kap. names the missing analysis" \
+	'py_true "(lambda c: c[5][\"level\"] == \"unchecked\" and [m[\"need\"] for m in c[5][\"missing\"]] == [\"space\"] and c[2][\"level\"] != \"ok\" and \"analysis\" in [m[\"need\"] for m in c[2][\"missing\"]] and c[2][\"missing\"][0][\"sv\"] == \"ingen säkerhetsskyddsanalys\")({c[\"chapter\"]: c for c in j[\"chapters\"]})" "$T/resp"'
 api GET "/api/v1/findings?ref=3:21&severity=high" anna
 expect_api 200 '"findings":\[\]' "GET /api/v1/findings?ref=3:21&severity=high: none"
 api GET "/api/v1/findings?ref=x" anna
@@ -110,12 +115,12 @@ as anna exemption create --reference x --granted-by y --granted-on "$TODAY" --ru
 	--until "$TODAY"
 checks "an exemption for an unknown rule is refused naming scope_rules, exit 2" \
 	'[ "$RC" -eq 2 ] && grep -q scope_rules "$T/err"'
-run "$SKYDD" check --data "$I"
+run "$SKYDD" check --data "$I" --ref 4
 checks "the covered finding is listed as covered, exit 0" \
 	'[ "$RC" -eq 0 ] && grep -q "identity/$BOB.*covered by exemption $EX" "$T/out"'
 api GET /api/v1/findings anna
 expect_api 200 '"status":"covered"' "GET /api/v1/findings: covered, not hidden"
-api GET "/api/v1/findings?status=open" anna
+api GET "/api/v1/findings?status=open&ref=4" anna
 expect_api 200 '"open":0' "GET /api/v1/findings?status=open leaves it out"
 run env SKYDD_CLOCK_OFFSET=86400 "$SKYDD" check --data "$I"
 checks "the next day the exemption has expired: the finding is open, exit 1" \

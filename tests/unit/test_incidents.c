@@ -735,6 +735,71 @@ static void test_bad_input(void **state)
 
 /* ---- replay ---- */
 
+/* ---- 2 kap. 18 §: reportability is an answer, not a default ---- */
+
+static void test_reportability(void **state)
+{
+	struct model_err err = {0};
+	char ago[11], today[11];
+	int64_t a = 0;
+	json_t *b, *o;
+
+	(void)state;
+	day(ago, -2);
+	day(today, 0);
+	/* left out: not assessed (null), not "no" */
+	b = body("{s:s, s:s, s:s}", "title", "Exemplar saknas", "occurred_on", ago, "detected_on",
+	         ago);
+	assert_int_equal(incident_create(g_fx.model, &ssc, b, &a, &err), SK_OK);
+	json_decref(b);
+	o = get_incident(&ssc, a);
+	assert_true(json_is_null(json_object_get(json_object_get(o, "incident"), "reportable")));
+	json_decref(o);
+	/* detected two days ago and still unanswered: a finding */
+	assert_int_equal(findings("incident.reportable.unanswered", "incident", a), 1);
+	/* bad input: not a yes or no; an answer cannot be withdrawn; no closing unanswered */
+	assert_int_equal(act(incident_update, &ssc, a, body("{s:s}", "reportable", "kanske"), &err),
+	                 SK_EINVAL);
+	assert_string_equal(err.field, "reportable");
+	assert_int_equal(act(incident_close, &ssc, a, body("{}"), &err), SK_ERULE);
+	assert_string_equal(err.field, "reportable");
+	/* answered: the finding goes; changed: still an answer; withdrawn: refused */
+	assert_int_equal(act(incident_update, &ssc, a, body("{s:b}", "reportable", 0), &err),
+	                 SK_OK);
+	assert_int_equal(findings("incident.reportable.unanswered", "incident", a), 0);
+	o = get_incident(&ssc, a);
+	assert_true(json_is_false(json_object_get(json_object_get(o, "incident"), "reportable")));
+	json_decref(o);
+	assert_int_equal(act(incident_update, &ssc, a, body("{s:n}", "reportable"), &err),
+	                 SK_EINVAL);
+	assert_string_equal(err.field, "reportable");
+	assert_int_equal(act(incident_update, &ssc, a, body("{s:b}", "reportable", 1), &err),
+	                 SK_OK);
+	assert_int_equal(findings("incident.report.missing", "incident", a), 1);
+	/* detected today: not yet a finding (the answer is due the day after) */
+	b = body("{s:s, s:s, s:n}", "title", "Ny", "occurred_on", today, "reportable");
+	assert_int_equal(incident_create(g_fx.model, &ssc, b, &a, &err), SK_OK);
+	json_decref(b);
+	assert_int_equal(findings("incident.reportable.unanswered", "incident", a), 0);
+	/* ... but due tomorrow, in Kommande */
+	{
+		json_t *dl = rules_deadlines(model_reader(g_fx.model), today, 30, 0, NULL), *v;
+		size_t i, n = 0;
+
+		json_array_foreach(dl, i, v)
+		{
+			n += json_integer_value(
+			             json_object_get(json_object_get(v, "object"), "id")) == a &&
+			     strcmp(json_string_value(json_object_get(v, "rule")),
+			            "incident.reportable.unanswered") == 0;
+		}
+		assert_int_equal(n, 1);
+		json_decref(dl);
+	}
+	assert_int_equal(act(incident_update, &ssc, a, body("{s:b}", "reportable", 0), &err),
+	                 SK_OK);
+}
+
 static void test_replay(void **state)
 {
 	struct store_verify_opts o = {.replay = true};
@@ -782,6 +847,7 @@ int main(void)
 	        cmocka_unit_test(test_deviation_rules_and_lessons),
 	        cmocka_unit_test(test_bad_input),
 	        cmocka_unit_test(test_rules_fixtures),
+	        cmocka_unit_test(test_reportability),
 	        cmocka_unit_test(test_replay),
 	};
 

@@ -500,7 +500,9 @@ static void test_systems_distributors(void **state)
 	struct records_system withdraw = {NULL, 0, NULL, "withdrawn"};
 	struct records_system badstatus = {NULL, 0, NULL, "gone"};
 	struct records_distributor d = {"Kurirbolaget", "010-123", "D-1", NULL};
-	struct records_distributor d2 = {"Posten", "", "", NULL};
+	struct records_distributor d2 = {"Posten", "", "D-2", NULL};
+	/* 3 kap. 12 §: approved by a decision; without its reference it is not stored */
+	struct records_distributor nodecision = {"Budet", "", "", NULL};
 	struct records_distributor rename = {"Posten", NULL, NULL, NULL};
 	struct records_distributor dwithdraw = {NULL, NULL, NULL, "withdrawn"};
 	struct helper_probe h = {0};
@@ -549,6 +551,8 @@ static void test_systems_distributors(void **state)
 
 	EXPECT(records_distributor_create(g_fx.model, &ssc, &d, &did, err), SK_OK, NULL);
 	EXPECT(records_distributor_create(g_fx.model, &ssc, &d2, &did2, err), SK_OK, NULL);
+	EXPECT(records_distributor_create(g_fx.model, &ssc, &nodecision, NULL, err), SK_EINVAL,
+	       "decision_ref");
 	EXPECT(records_distributor_create(g_fx.model, &reg, &d, NULL, err), SK_EPERM, NULL);
 	EXPECT(records_distributor_create(g_fx.model, &ssc, &d, NULL, err), SK_EEXIST, "name");
 	EXPECT(records_distributor_update(g_fx.model, &ssc, did, &rename, err), SK_EEXIST, "name");

@@ -89,7 +89,8 @@ function distributorsPart(ctx, ssc) {
 function distributorForm(x, close, done) {
   const name = field(t('reg.distributor.name'), { name: 'name', type: 'text', required: true, maxlength: '128', value: x ? x.name : '', autocomplete: 'off' });
   const contact = field(t('reg.distributor.contact'), { name: 'contact', type: 'text', maxlength: '200', value: x ? x.contact : '', autocomplete: 'off' });
-  const ref = field(t('reg.space.decision_ref'), { name: 'decision_ref', type: 'text', maxlength: '128', value: x ? x.decision_ref : '', autocomplete: 'off' });
+  // 3 kap. 12 §: approving a distributor is a decision; its reference is required
+  const ref = field(t('reg.space.decision_ref'), { name: 'decision_ref', type: 'text', required: true, maxlength: '128', value: x ? x.decision_ref : '', autocomplete: 'off' });
   const status = x ? field(t('field.status'), { name: 'status' }, {
     tag: 'select', options: ['approved', 'withdrawn'].map((v) => option(v, label('reg.space_state', v), x.status === v)),
   }) : null;
@@ -99,6 +100,7 @@ function distributorForm(x, close, done) {
     submitText: x ? t('reg.save') : t('reg.distributor.create_submit'),
     collect: () => {
       if (!name.input.value.trim()) return missing(name.input, t('reg.space.name_missing'));
+      if (!ref.input.value.trim() && (!status || status.input.value === 'approved')) return missing(ref.input, t('reg.distributor.decision_missing'));
       const all = { name: name.input.value.trim(), contact: contact.input.value.trim(), decision_ref: ref.input.value.trim() };
       if (!x) return compact(all);
       if (status) all.status = status.input.value;

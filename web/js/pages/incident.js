@@ -7,7 +7,7 @@ import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { pageHeading, loading, loadError, errorBox, showError, hideError, busy, facts, badge } from '../ui.js';
 import { todayISO, fmtDate, fmtTime } from '../format.js';
-import { HANDLERS, hasRole, incidentStyles, stateBadge } from './incidents.js';
+import { HANDLERS, hasRole, incidentStyles, stateBadge, reportableField } from './incidents.js';
 
 export function render(ctx) {
   incidentStyles();
@@ -42,7 +42,8 @@ async function load(ctx, id, box) {
       [t('inc.occurred_on'), dash(x.occurred_on)],
       [t('inc.detected_on'), dash(x.detected_on)],
       [t('inc.detected_by'), x.detected_by || '–'],
-      [t('inc.reportable'), x.reportable ? t('inc.yes') : t('inc.no')],
+      [t('inc.reportable'), x.reportable === null || x.reportable === undefined
+        ? badge(t('inc.reportable.unanswered'), 'warn') : x.reportable ? t('inc.yes') : t('inc.no')],
       [t('inc.report_date'), x.report_date ? `${fmtDate(x.report_date)} (${x.report_ref})` : '–'],
       [t('inc.assessment_started_on'), [dash(x.assessment_started_on), late ? [' ', badge(t('inc.assessment.late'), 'danger')] : null]],
       [t('inc.assessment_finished_on'), dash(x.assessment_finished_on)],
@@ -100,11 +101,39 @@ function actionForm(heading, path, fields, fixed, reload, ctx, submitLabel) {
   return form;
 }
 
+// 2 kap. 18 §: answer whether the event is reportable (nothing preselected).
+function reportableForm(ctx, x, reload) {
+  const err = errorBox();
+  const rep = reportableField(`inc-rep-${x.id}`);
+  const button = h('button', { type: 'submit', class: 'btn' }, t('inc.reportable.save'));
+  const form = h('form', { class: 'form inc-action', novalidate: true, dataset: { action: 'reportable' } },
+    h('h4', {}, t('inc.reportable.answer')), err, rep.wrap, button);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    hideError(err);
+    if (rep.value() === null) {
+      showError(err, t('inc.reportable.choose'));
+      return;
+    }
+    await busy(button, async () => {
+      try {
+        await api.patch(`/incidents/${x.id}`, { reportable: rep.value() });
+        ctx.announce(t('inc.saved'));
+        reload();
+      } catch (e) {
+        showError(err, e, form);
+      }
+    });
+  });
+  return form;
+}
+
 function actions(ctx, x, reload) {
   const base = `/incidents/${x.id}`;
   const date = (key, label) => [key, label, { type: 'date', value: todayISO() }];
   const text = (key, label, required) => [key, label, { rows: 3, required: !!required }, { tag: 'textarea' }];
   const forms = [];
+  if (x.reportable === null || x.reportable === undefined) forms.push(reportableForm(ctx, x, reload));
   if (!x.report_date) {
     forms.push(actionForm(t('inc.report.record'), `${base}/report`,
       [date('report_date', t('inc.report_date')), ['report_ref', t('inc.report_ref'), { type: 'text', required: true, maxlength: 200 }]],

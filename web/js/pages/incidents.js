@@ -60,7 +60,8 @@ async function load(ctx, listBox, lostBox) {
       h('th', { scope: 'row' }, h('a', { href: `#/incidenter/${x.id}` }, `#${x.id} ${x.title}`)),
       h('td', {}, stateBadge(x)),
       h('td', {}, fmtDate(x.detected_on)),
-      h('td', {}, x.reportable ? t('inc.yes') : t('inc.no')),
+      h('td', {}, x.reportable === null || x.reportable === undefined
+        ? badge(t('inc.reportable.unanswered'), 'warn') : x.reportable ? t('inc.yes') : t('inc.no')),
       h('td', {}, x.report_date ? fmtDate(x.report_date) : '–'))), { captionHidden: true, stack: true }));
   }
   if (hasRole(ctx.me, LOST_OPENERS)) loadLost(ctx, lostBox, list);
@@ -107,6 +108,19 @@ async function loadLost(ctx, box, incidents) {
   })));
 }
 
+// Reportability (2 kap. 18 §) as an explicit answer: Ja / Nej, nothing preselected, with guidance.
+export function reportableField(id) {
+  const radio = (v) => h('input', { type: 'radio', name: id, id: `${id}-${v}`, value: v });
+  const yes = radio('yes');
+  const no = radio('no');
+  const wrap = h('fieldset', { class: 'field inc-reportable', 'aria-describedby': `${id}-guide` },
+    h('legend', {}, t('inc.reportable.legend')),
+    h('p', { class: 'hint', id: `${id}-guide` }, t('inc.reportable.guidance')),
+    h('div', { class: 'field check' }, yes, h('label', { for: `${id}-yes` }, t('inc.yes'))),
+    h('div', { class: 'field check' }, no, h('label', { for: `${id}-no` }, t('inc.no'))));
+  return { wrap, value: () => (yes.checked ? true : no.checked ? false : null) };
+}
+
 function reportForm(ctx) {
   const err = errorBox();
   const title = field(t('inc.title'), { name: 'title', type: 'text', required: true, maxlength: 300 });
@@ -114,17 +128,19 @@ function reportForm(ctx) {
   const occurred = field(t('inc.occurred_on'), { name: 'occurred_on', type: 'date', required: true, value: todayISO() });
   const detected = field(t('inc.detected_on'), { name: 'detected_on', type: 'date', value: todayISO() });
   const by = field(t('inc.detected_by'), { name: 'detected_by', type: 'text', maxlength: 300 });
-  const rep = h('input', { type: 'checkbox', id: 'inc-reportable', name: 'reportable' });
+  const rep = reportableField('inc-reportable');
   const button = h('button', { type: 'submit', class: 'btn btn-primary' }, t('inc.report.submit'));
   const form = h('form', { class: 'form inc-report', novalidate: true },
     h('h2', {}, t('inc.report.heading')),
     err, title.wrap, desc.wrap, occurred.wrap, detected.wrap, by.wrap,
-    h('div', { class: 'field check' }, rep, h('label', { for: 'inc-reportable' }, t('inc.reportable_hint'))),
+    rep.wrap,
     button);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     hideError(err);
-    const body = { title: title.input.value.trim(), occurred_on: occurred.input.value, reportable: rep.checked };
+    const body = { title: title.input.value.trim(), occurred_on: occurred.input.value };
+    // 2 kap. 18 §: an answer, never a default; left out it stays "not assessed"
+    if (rep.value() !== null) body.reportable = rep.value();
     if (desc.input.value.trim()) body.description = desc.input.value;
     if (detected.input.value) body.detected_on = detected.input.value;
     if (by.input.value.trim()) body.detected_by = by.input.value.trim();

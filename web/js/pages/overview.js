@@ -11,7 +11,7 @@ import { measureButton } from './deviations.js';
 const OVERSIGHT = ['ssc', 'admin', 'chief', 'auditor'];
 const FINDINGS_ROLES = ['ssc', 'admin', 'chief', 'auditor', 'registrar'];
 const SEVERITIES = ['high', 'medium', 'low'];
-const LEVEL_BADGE = { ok: 'ok', minor: 'info', major: 'danger', unchecked: 'muted' };
+const LEVEL_BADGE = { ok: 'ok', minor: 'info', major: 'danger', partial: 'muted', unchecked: 'muted' };
 const SVG = 'http://www.w3.org/2000/svg';
 
 // The registers still to come (marked as such, no fake data).
@@ -112,11 +112,21 @@ function chapters(list) {
           SEVERITIES.map((s) => h('span', { class: ['rules-count', c[s] ? `rules-sev-${s}` : 'rules-zero'] },
             t(`rules.count.${s}`, { n: c[s] }))),
           c.covered ? h('span', { class: 'rules-count' }, t('rules.count.covered', { n: c.covered })) : null),
+        missingLine(c),
         c.refs.length ? h('p', { class: 'ref' }, t('rules.act_on'), ' ',
           c.refs.map((r, i) => [i ? ', ' : '', h('a', { href: '#findings', class: 'rules-ref' }, r)])) : null))),
     unchecked.length ? h('p', { class: 'hint' }, t('rules.unchecked', {
       list: unchecked.map((c) => t('rules.chapter', { n: c.chapter })).join(', '),
     })) : null);
+}
+
+// What a chapter could not check because its register is empty (never shown as passed).
+function missingLine(c) {
+  if (!c.missing || !c.missing.length) return null;
+  const lang = document.documentElement.lang === 'en' ? 'en' : 'sv';
+  return h('p', { class: 'rules-missing' }, t('rules.missing', {
+    list: c.missing.map((m) => t('rules.missing.rules', { what: m[lang], n: m.rules })).join('; '),
+  }));
 }
 
 function filters(chs, state, draw) {
