@@ -24,13 +24,18 @@ static const char plan_usage[] =
         "       skydd plan update MEASURE [--title TEXT] [options]\n"
         "       skydd plan complete MEASURE --year YEAR [--json]\n"
         "       skydd plan write-off MEASURE --year YEAR --reason TEXT [--json]\n"
+        "       skydd plan reopen MEASURE --reason TEXT [--json]\n"
         "       skydd plan history MEASURE [--json]\n"
         "       skydd plan report PLAN [--year YEAR] [--org ORG] [--xlsx FILE] [--json]\n"
+        "       skydd plan submit PLAN --year YEAR [--json]\n"
+        "       skydd plan year PLAN --to YEAR [--json]\n"
         "       skydd plan deadlines [--json]\n\n"
         "Coordinated action plans (handlingsplaner): strategic priorities, objectives\n"
         "(målsättningar) and measures (åtgärder) with their status and markers. PLAN\n"
-        "and MEASURE are ids (see 'plan list' and 'plan measures'). A measure number\n"
-        "is never reused. Changes need the role ssc or chief; every logged-in user\n"
+        "is the plan's id (see 'plan list'); MEASURE is the measure's number, e.g.\n"
+        "1.1.17 (PLAN:1.1.17 when several plans have it). A measure number is never\n"
+        "reused. A plan reports one year at a time: submit freezes the year's report,\n"
+        "year moves the plan on. Changes need the role ssc or chief; every logged-in user\n"
         "may read. Every command also takes --url URL, --cacert FILE and --insecure.\n";
 
 static const char list_usage[] = "usage: skydd plan list [--json]\n\n"
@@ -117,6 +122,29 @@ static const char report_usage[] =
         "  --xlsx FILE      write the report as an XLSX workbook to FILE\n"
         "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
 
+static const char reopen_usage[] =
+        "usage: skydd plan reopen MEASURE --reason TEXT [--json]\n\n"
+        "Reopens a completed or written-off measure (a correction: its year or reason\n"
+        "was wrong); complete or write it off again with the right values.\n\n"
+        "  --reason TEXT    what was wrong\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char submit_usage[] =
+        "usage: skydd plan submit PLAN --year YEAR [--json]\n\n"
+        "Submits the report for the plan's reporting year: its bytes are frozen and\n"
+        "their SHA-256 is an entry in the ledger; 'plan report --year' gives the same\n"
+        "bytes ever after. The year's measures cannot change afterwards.\n\n"
+        "  --year YEAR      the plan's reporting year\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char year_usage[] =
+        "usage: skydd plan year PLAN --to YEAR [--json]\n\n"
+        "Moves the plan to its next reporting year, after the current year's report is\n"
+        "submitted and not beyond the plan's period. Changes made from then on are\n"
+        "marked with the new year.\n\n"
+        "  --to YEAR        the next reporting year\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
 static const char deadlines_usage[] = "usage: skydd plan deadlines [--json]\n\n"
                                       "The next yearly report deadline of every plan.\n\n"
                                       "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
@@ -170,6 +198,46 @@ static bool need_id(const char *cmd, const char *what, const struct client_args 
 		          cmd);
 		return false;
 	}
+	return true;
+}
+
+/*
+ * The API path of a measure named by its number ("1.1.17"), "PLAN:NUMBER"
+ * when the number is in several plans, or its id; then suffix.
+ */
+static bool measure_path(const char *cmd, const struct client_args *a, const char *suffix,
+                         char *out, size_t cap)
+{
+	const char *ref = a->id, *colon = ref ? strchr(ref, ':') : NULL;
+	char plan[24] = "";
+	size_t n;
+	int64_t pid;
+
+	if (colon) {
+		n = (size_t)(colon - ref);
+		if (n == 0 || n >= sizeof(plan)) {
+			cli_error(CLI_USAGE, "%s: MEASURE is NUMBER (1.1.17) or PLAN:NUMBER", cmd);
+			return false;
+		}
+		memcpy(plan, ref, n);
+		plan[n] = '\0';
+		if (!client_parse_id(plan, &pid)) {
+			cli_error(CLI_USAGE, "%s: '%s' is not a plan id", cmd, plan);
+			return false;
+		}
+		ref = colon + 1;
+	}
+	n = ref ? strspn(ref, "0123456789.") : 0;
+	if (!ref || n == 0 || n > 32 || ref[n] != '\0') {
+		cli_error(CLI_USAGE,
+		          "%s: give the measure's number, e.g. 1.1.17 (see 'skydd %s --help')", cmd,
+		          cmd);
+		return false;
+	}
+	if (colon)
+		snprintf(out, cap, "/api/v1/measures/%s%s?plan=%lld", ref, suffix, (long long)pid);
+	else
+		snprintf(out, cap, "/api/v1/measures/%s%s", ref, suffix);
 	return true;
 }
 
@@ -273,12 +341,12 @@ static void show_plan(json_t *o)
 
 static void show_measures(json_t *o)
 {
-	static const char *const head[] = {"ID",     "NUMBER", "STATUS",      "YEAR",
-	                                   "MARKER", "PERIOD", "RESPONSIBLE", "TITLE"};
-	static const char *const keys[] = {
-	        "id",     "number",      "status",           "status_year",
-	        "marker", "period_text", "responsible_text", "title"};
-	client_table_json(json_object_get(o, "measures"), 8, head, keys, 512);
+	static const char *const head[] = {"NUMBER", "STATUS",      "YEAR", "MARKER",
+	                                   "PERIOD", "RESPONSIBLE", "TITLE"};
+	static const char *const keys[] = {"number", "status",      "status_year",
+	                                   "marker", "period_text", "responsible_text",
+	                                   "title"};
+	client_table_json(json_object_get(o, "measures"), 7, head, keys, 512);
 }
 
 static void show_measure(json_t *o)
@@ -286,7 +354,6 @@ static void show_measure(json_t *o)
 	json_t *m = json_object_get(o, "measure");
 	char v[2048];
 
-	client_kv("id", client_field(m, "id", v, sizeof(v)));
 	client_kv("number", client_field(m, "number", v, sizeof(v)));
 	client_kv("objective", client_field(m, "objective", v, sizeof(v)));
 	client_kv("title", client_field(m, "title", v, sizeof(v)));
@@ -624,21 +691,19 @@ static int plan_update_cmd(int argc, char **argv)
 	        {"marker", required_argument, NULL, CLIENT_VALUE(V_H)},
 	        COMMON_OPTS};
 	struct client_args a;
-	char path[96];
+	char path[128];
 	json_t *body;
-	int64_t id;
 	int rc = client_parse_args(argc, argv, opts, "plan update", update_usage, &a);
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
-	if (!need_id("plan update", "measure", &a, &id))
+	if (!measure_path("plan update", &a, "", path, sizeof(path)))
 		return CLI_USAGE;
 	body = edit_body(&a, false);
 	if (!body || json_object_size(body) == 0) {
 		json_decref(body);
 		return cli_error(CLI_USAGE, "plan update: give at least one field to change");
 	}
-	snprintf(path, sizeof(path), "/api/v1/measures/%lld", (long long)id);
 	rc = client_call_show("plan update", &a, "PATCH", path, body, show_measure);
 	json_decref(body);
 	return rc;
@@ -651,15 +716,15 @@ static int close_cmd(int argc, char **argv, bool write_off)
 	                                     COMMON_OPTS};
 	const char *cmd = write_off ? "plan write-off" : "plan complete";
 	struct client_args a;
-	char path[96];
+	char path[128];
 	json_t *body;
-	int64_t id, year;
+	int64_t year;
 	int rc = client_parse_args(argc, argv, opts, cmd,
 	                           write_off ? write_off_usage : complete_usage, &a);
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
-	if (!need_id(cmd, "measure", &a, &id))
+	if (!measure_path(cmd, &a, write_off ? "/write-off" : "/complete", path, sizeof(path)))
 		return CLI_USAGE;
 	if (!parse_year(a.values[V_A], &year))
 		return cli_error(CLI_USAGE, "%s: --year YEAR (%d..%d) is required", cmd,
@@ -675,8 +740,6 @@ static int close_cmd(int argc, char **argv, bool write_off)
 	}
 	if (!body)
 		return cli_error(CLI_USAGE, "%s: the reason must be UTF-8 text", cmd);
-	snprintf(path, sizeof(path), "/api/v1/measures/%lld/%s", (long long)id,
-	         write_off ? "write-off" : "complete");
 	rc = client_call_show(cmd, &a, "POST", path, body, show_measure);
 	json_decref(body);
 	return rc;
@@ -696,15 +759,13 @@ static int plan_history_cmd(int argc, char **argv)
 {
 	static const struct option opts[] = {COMMON_OPTS};
 	struct client_args a;
-	char path[96];
-	int64_t id;
+	char path[128];
 	int rc = client_parse_args(argc, argv, opts, "plan history", history_usage, &a);
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
-	if (!need_id("plan history", "measure", &a, &id))
+	if (!measure_path("plan history", &a, "/history", path, sizeof(path)))
 		return CLI_USAGE;
-	snprintf(path, sizeof(path), "/api/v1/measures/%lld/history", (long long)id);
 	return client_call_show("plan history", &a, "GET", path, NULL, show_history);
 }
 
@@ -769,6 +830,87 @@ static int plan_report_cmd(int argc, char **argv)
 	return CLI_OK;
 }
 
+static int plan_reopen_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {{"reason", required_argument, NULL, CLIENT_VALUE(V_A)},
+	                                     COMMON_OPTS};
+	struct client_args a;
+	char path[128];
+	json_t *body;
+	int rc = client_parse_args(argc, argv, opts, "plan reopen", reopen_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!measure_path("plan reopen", &a, "/reopen", path, sizeof(path)))
+		return CLI_USAGE;
+	if (!a.values[V_A])
+		return cli_error(CLI_USAGE, "plan reopen: --reason TEXT is required");
+	body = json_pack("{s:s}", "reason", a.values[V_A]);
+	if (!body)
+		return cli_error(CLI_USAGE, "plan reopen: the reason must be UTF-8 text");
+	rc = client_call_show("plan reopen", &a, "POST", path, body, show_measure);
+	json_decref(body);
+	return rc;
+}
+
+static void show_plan_year(json_t *o)
+{
+	json_t *p = json_object_get(o, "plan");
+
+	printf("plan %lld: reporting year %lld\n",
+	       (long long)json_integer_value(json_object_get(p, "id")),
+	       (long long)json_integer_value(json_object_get(p, "report_year")));
+}
+
+static void show_submitted(json_t *o)
+{
+	json_t *s = json_object_get(o, "submitted");
+
+	printf("submitted the report for %lld (sha256 %s)\n",
+	       (long long)json_integer_value(json_object_get(s, "year")), s_or(s, "sha256", ""));
+}
+
+/* plan year PLAN --to YEAR, plan submit PLAN --year YEAR */
+static int year_cmd(int argc, char **argv, bool submit)
+{
+	static const struct option opts_y[] = {{"to", required_argument, NULL, CLIENT_VALUE(V_A)},
+	                                       COMMON_OPTS};
+	static const struct option opts_s[] = {{"year", required_argument, NULL, CLIENT_VALUE(V_A)},
+	                                       COMMON_OPTS};
+	const char *cmd = submit ? "plan submit" : "plan year";
+	struct client_args a;
+	char path[96];
+	json_t *body;
+	int64_t id, year;
+	int rc = client_parse_args(argc, argv, submit ? opts_s : opts_y, cmd,
+	                           submit ? submit_usage : year_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!need_id(cmd, "plan", &a, &id))
+		return CLI_USAGE;
+	if (!parse_year(a.values[V_A], &year))
+		return cli_error(CLI_USAGE, "%s: %s YEAR (%d..%d) is required", cmd,
+		                 submit ? "--year" : "--to", PLAN_YEAR_MIN, PLAN_YEAR_MAX);
+	body = json_pack("{s:I}", submit ? "year" : "to", (json_int_t)year);
+	snprintf(path, sizeof(path), "/api/v1/plans/%lld/%s", (long long)id,
+	         submit ? "report/submit" : "reporting-year");
+	rc = client_call_show(cmd, &a, "POST", path, body,
+	                      submit ? show_submitted : show_plan_year);
+	json_decref(body);
+	return rc;
+}
+
+static int plan_year_cmd(int argc, char **argv)
+{
+	return year_cmd(argc, argv, false);
+}
+
+static int plan_submit_cmd(int argc, char **argv)
+{
+	return year_cmd(argc, argv, true);
+}
+
 static int plan_deadlines_cmd(int argc, char **argv)
 {
 	static const struct option opts[] = {COMMON_OPTS};
@@ -792,6 +934,8 @@ int cmd_plan(int argc, char **argv)
 	        {"update", plan_update_cmd},       {"complete", plan_complete_cmd},
 	        {"write-off", plan_write_off_cmd}, {"history", plan_history_cmd},
 	        {"report", plan_report_cmd},       {"deadlines", plan_deadlines_cmd},
+	        {"reopen", plan_reopen_cmd},       {"year", plan_year_cmd},
+	        {"submit", plan_submit_cmd},
 	};
 
 	return client_dispatch("plan", plan_usage, subs, sizeof(subs) / sizeof(subs[0]), argc,

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "model/access_int.h"
 #include "model/reg_int.h"
 #include "model/plan.h"
@@ -463,6 +465,21 @@ static bool year4(const char **s, int *y)
 	return *y >= PLAN_YEAR_MIN && *y <= PLAN_YEAR_MAX;
 }
 
+/* Skips one space of any width: ASCII, no-break (U+00A0), thin (U+2009) or narrow
+ * no-break (U+202F): imported texts have them ("2020\u2009–\u20092022", 5.3.6). */
+static void skip_space(const char **s)
+{
+	const char *p = *s;
+
+	if (*p == ' ')
+		p++;
+	else if (strncmp(p, "\xc2\xa0", 2) == 0)
+		p += 2;
+	else if (strncmp(p, "\xe2\x80\x89", 3) == 0 || strncmp(p, "\xe2\x80\xaf", 3) == 0)
+		p += 3;
+	*s = p;
+}
+
 bool plan_period_parse(const char *text, int *start, int *end)
 {
 	const char *s = text;
@@ -477,16 +494,14 @@ bool plan_period_parse(const char *text, int *start, int *end)
 		*end = -1;
 		return true;
 	}
-	if (*s == ' ')
-		s++;
+	skip_space(&s);
 	if (strncmp(s, "\xe2\x80\x93", 3) == 0) /* – */
 		s += 3;
 	else if (*s == '-')
 		s++;
 	else
 		return false;
-	if (*s == ' ')
-		s++;
+	skip_space(&s);
 	if (!year4(&s, end) || *s != '\0')
 		return false;
 	return *end >= *start;
@@ -504,12 +519,52 @@ struct import_cmd {
 	int64_t id;
 };
 
+/*
+ * The same plan (title and period) imported again is refused: a second,
+ * unlinked copy would have no history. A later reporting year of it is a
+ * year transition (plan year) and its changes, recorded one by one.
+ */
+static int check_not_imported(struct store_tx *tx, const json_t *doc)
+{
+	int64_t id = 0, year = 0;
+	struct store_q *q;
+	int rc = store_tx_query(tx,
+	                        "SELECT id, report_year FROM plan WHERE title = ?1 AND period = ?2 "
+	                        "ORDER BY id LIMIT 1",
+	                        &q);
+
+	if (rc)
+		return rc;
+	store_q_bind_text(q, 1, model_json_str0(doc, "title"));
+	store_q_bind_text(q, 2, model_json_str0(doc, "period"));
+	if (store_q_step(q) == SK_OK) {
+		id = store_q_int(q, 0);
+		year = store_q_int(q, 1);
+	}
+	store_q_done(q);
+	if (!id)
+		return SK_OK;
+	if (model_json_int(doc, "report_year") > year)
+		return store_tx_fail(tx, "report_year",
+		                     "plan %lld (%.200s) is already imported, reporting year %lld: "
+		                     "move it to %lld with 'skydd plan year %lld --to %lld' and "
+		                     "record the changes instead of importing it again",
+		                     (long long)id, model_json_str0(doc, "title"), (long long)year,
+		                     (long long)year + 1, (long long)id, (long long)year + 1),
+		       SK_EEXIST;
+	return store_tx_fail(tx, "title", "plan %lld (%.200s) is already imported", (long long)id,
+	                     model_json_str0(doc, "title")),
+	       SK_EEXIST;
+}
+
 static int import_fn(struct store_tx *tx, void *arg)
 {
 	struct import_cmd *c = arg;
 	int64_t first;
 	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, write_why);
 
+	if (!rc)
+		rc = check_not_imported(tx, c->doc);
 	if (rc)
 		return rc;
 	rc = store_tx_int(tx, &c->id, "SELECT coalesce(max(id), 0) + 1 FROM plan", "");
@@ -650,13 +705,76 @@ static int check_edit(struct store_tx *tx, const json_t *body, const json_t *aut
 	return SK_OK;
 }
 
-static int plan_report_year(struct store_tx *tx, int64_t plan_id, int64_t *year)
-{
-	int rc = store_tx_int(tx, year, "SELECT report_year FROM plan WHERE id = ?1", "i", plan_id);
+/* A plan's reporting years as the writer sees them. */
+struct plan_state {
+	int64_t report_year; /* the open reporting year */
+	int64_t first_year;  /* the first one in skydd (the import's) */
+	int64_t last_year;   /* the plan period's last year (PLAN_YEAR_MAX: open-ended) */
+	int64_t submitted;   /* the latest year whose report is submitted, 0 = none */
+	char updated_at[SK_TIME_LEN + 1];
+};
 
+static int tx_plan_state(struct store_tx *tx, int64_t plan_id, struct plan_state *st)
+{
+	struct store_q *q;
+	int s = 0, t = 0;
+	int rc = store_tx_query(tx,
+	                        "SELECT report_year, coalesce(first_report_year, report_year), "
+	                        "period, updated_at, (SELECT coalesce(max(year), 0) FROM "
+	                        "plan_report WHERE plan_id = ?1) FROM plan WHERE id = ?1",
+	                        &q);
+
+	if (rc)
+		return rc;
+	store_q_bind_int(q, 1, plan_id);
+	rc = store_q_step(q);
+	if (rc == SK_OK) {
+		st->report_year = store_q_int(q, 0);
+		st->first_year = store_q_int(q, 1);
+		st->last_year =
+		        plan_period_parse(store_q_text(q, 2), &s, &t) && t > 0 ? t : PLAN_YEAR_MAX;
+		snprintf(st->updated_at, sizeof(st->updated_at), "%s", store_q_text(q, 3));
+		st->submitted = store_q_int(q, 4);
+	}
+	store_q_done(q);
 	if (rc == SK_ENOTFOUND)
 		return store_tx_fail(tx, "id", "no plan %lld", (long long)plan_id), SK_ENOTFOUND;
 	return rc;
+}
+
+/* The plan's state, refused when its reporting year's report is submitted (frozen). */
+static int tx_open_year(struct store_tx *tx, int64_t plan_id, struct plan_state *st)
+{
+	int rc = tx_plan_state(tx, plan_id, st);
+
+	if (rc || st->submitted < st->report_year)
+		return rc;
+	if (st->report_year >= st->last_year)
+		return store_tx_fail(tx, "report_year",
+		                     "the final report (%lld) is submitted: the plan is closed",
+		                     (long long)st->report_year),
+		       SK_ERULE;
+	return store_tx_fail(tx, "report_year",
+	                     "the report for %lld is submitted: move the plan to %lld first "
+	                     "(plan year)",
+	                     (long long)st->report_year, (long long)st->report_year + 1),
+	       SK_ERULE;
+}
+
+/* True when s has no visible character (ASCII white space and no-break spaces only). */
+static bool blank(const char *s)
+{
+	while (*s) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+			s++;
+		else if (strncmp(s, "\xc2\xa0", 2) == 0)
+			s += 2;
+		else if (strncmp(s, "\xe2\x80\x89", 3) == 0 || strncmp(s, "\xe2\x80\xaf", 3) == 0)
+			s += 3;
+		else
+			return false;
+	}
+	return true;
 }
 
 /* Puts the editable values of a measure into data: from body, else from old (may be NULL). */
@@ -769,13 +887,14 @@ static int add_fn(struct store_tx *tx, void *arg)
 	struct add_cmd *c = arg;
 	const char *objective = model_json_str(c->body, "objective"),
 	           *number = model_json_str(c->body, "number");
-	int64_t report_year, n;
+	struct plan_state st;
+	int64_t n;
 	json_t *auth, *data;
 	int parts[3];
 	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, write_why);
 
 	if (!rc)
-		rc = plan_report_year(tx, c->plan_id, &report_year);
+		rc = tx_open_year(tx, c->plan_id, &st);
 	if (rc)
 		return rc;
 	if (!objective)
@@ -830,7 +949,8 @@ static int add_fn(struct store_tx *tx, void *arg)
 	                 (json_int_t)c->id, "number", c->number, "objective", objective);
 	if (!data)
 		return SK_ENOMEM;
-	rc = edit_values(data, c->body, NULL, report_year);
+	json_object_set_new(data, "report_year", json_integer(st.report_year));
+	rc = edit_values(data, c->body, NULL, st.report_year);
 	if (rc) {
 		json_decref(data);
 		return rc;
@@ -915,38 +1035,85 @@ struct change_cmd {
 	const struct principal *p;
 	int64_t id;
 	const json_t *body; /* update */
-	const char *kind;   /* plan.measure.updated / completed / written_off */
+	const char *kind;   /* plan.measure.updated / completed / written_off / reopened */
 	int64_t year;
 	const char *reason;
 };
 
+static const char *const editable[] = {
+        "title",        "description", "responsible_text", "responsible",
+        "participants", "period_text", "marker",           NULL};
+
+/* Checks a completion's or write-off's year against the plan's reporting years. */
+static int check_close_year(struct store_tx *tx, const json_t *old, int64_t year,
+                            const struct plan_state *st)
+{
+	if (year < PLAN_YEAR_MIN || year > PLAN_YEAR_MAX)
+		return store_tx_fail(tx, "year", "year: must be %d..%d", PLAN_YEAR_MIN,
+		                     PLAN_YEAR_MAX);
+	if (year > st->report_year)
+		return store_tx_fail(tx, "year",
+		                     "year: %lld is after the plan's reporting year %lld",
+		                     (long long)year, (long long)st->report_year);
+	if (year <= st->submitted)
+		return store_tx_fail(tx, "year",
+		                     "year: the report for %lld is submitted; a change made now "
+		                     "belongs to %lld",
+		                     (long long)st->submitted, (long long)st->report_year);
+	if (jhas_int(old, "start_year") && year < model_json_int(old, "start_year"))
+		return store_tx_fail(tx, "year", "year: %lld is before the measure started (%lld)",
+		                     (long long)year, (long long)model_json_int(old, "start_year"));
+	return SK_OK;
+}
+
+static int check_reason(struct store_tx *tx, const char *reason)
+{
+	if (!reason || blank(reason) || strlen(reason) > TEXT_MAX ||
+	    !model_text_ok(reason, MODEL_TEXT_NL))
+		return store_tx_fail(tx, "reason", "reason: 1..%d bytes of text, not only spaces",
+		                     TEXT_MAX);
+	return SK_OK;
+}
+
 static int change_fn(struct store_tx *tx, void *arg)
 {
-	static const char *const editable[] = {
-	        "title",        "description", "responsible_text", "responsible",
-	        "participants", "period_text", "marker",           NULL};
 	struct change_cmd *c = arg;
-	json_t *old, *data = NULL, *changed;
-	int64_t plan_id, report_year;
+	bool reopen = strcmp(c->kind, "plan.measure.reopened") == 0;
+	json_t *old, *data = NULL, *changed, *prev;
+	struct plan_state st;
+	int64_t plan_id;
+	bool current;
 	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, write_why);
 
 	if (rc)
 		return rc;
 	old = tx_measure(tx, c->id);
 	if (!old)
-		return store_tx_fail(tx, "id", "no measure %lld", (long long)c->id), SK_ENOTFOUND;
+		return store_tx_fail(tx, "measure", "no measure %lld", (long long)c->id),
+		       SK_ENOTFOUND;
 	plan_id = model_json_int(old, "plan_id");
-	if (strcmp(model_json_str0(old, "status"), "current") != 0) {
-		rc = store_tx_fail(
-		        tx, "id", "measure %s is %s already: only current measures change",
-		        model_json_str0(old, "number"),
-		        strcmp(model_json_str0(old, "status"), "completed") == 0 ? "completed"
-		                                                                 : "written off");
+	current = strcmp(model_json_str0(old, "status"), "current") == 0;
+	rc = tx_open_year(tx, plan_id, &st);
+	if (!rc && !reopen && !current)
+		rc = store_tx_fail(tx, "measure",
+		                   "measure %s is %s already: only current measures change (reopen "
+		                   "it first, with a reason)",
+		                   model_json_str0(old, "number"),
+		                   strcmp(model_json_str0(old, "status"), "completed") == 0
+		                           ? "completed"
+		                           : "written off"),
+		rc = SK_ERULE;
+	else if (!rc && reopen && current)
+		rc = store_tx_fail(tx, "measure", "measure %s is current: nothing to reopen",
+		                   model_json_str0(old, "number")),
+		rc = SK_ERULE;
+	if (rc) {
 		json_decref(old);
-		return SK_ERULE;
+		return rc;
 	}
-	data = json_pack("{s:I, s:I, s:s}", "id", (json_int_t)plan_id, "measure_id",
-	                 (json_int_t)c->id, "number", model_json_str0(old, "number"));
+	data = json_pack("{s:I, s:I, s:s, s:I}", "id", (json_int_t)plan_id, "measure_id",
+	                 (json_int_t)c->id, "number", model_json_str0(old, "number"), "report_year",
+	                 (json_int_t)st.report_year);
 	if (!data) {
 		json_decref(old);
 		return SK_ENOMEM;
@@ -957,32 +1124,38 @@ static int change_fn(struct store_tx *tx, void *arg)
 		rc = auth ? check_edit(tx, c->body, auth) : SK_ENOMEM;
 		json_decref(auth);
 		if (!rc)
-			rc = plan_report_year(tx, plan_id, &report_year);
-		if (!rc)
-			rc = edit_values(data, c->body, old, report_year);
+			rc = edit_values(data, c->body, old, st.report_year);
 		changed = json_array();
+		prev = json_object();
 		for (const char *const *k = editable; !rc && *k; k++) {
 			if (json_object_get(c->body, *k))
 				json_array_append_new(changed, json_string(*k));
 		}
+		/* what really changed, with the value it had: the history shows it */
+		for (const char *const *k = editable; !rc && *k; k++) {
+			json_t *was = json_object_get(old, *k), *now = json_object_get(data, *k);
+
+			if (was && now && !json_equal(was, now))
+				json_object_set(prev, *k, was);
+		}
 		json_object_set_new(data, "changed", changed);
+		json_object_set_new(data, "previous", prev);
 		if (!rc && json_array_size(changed) == 0)
 			rc = store_tx_fail(tx, NULL, "nothing to change: give at least one field");
+	} else if (reopen) {
+		rc = check_reason(tx, c->reason);
+		json_object_set_new(data, "reason", json_string(c->reason ? c->reason : ""));
+		json_object_set_new(data, "previous",
+		                    json_pack("{s:O, s:O, s:O}", "status",
+		                              json_object_get(old, "status"), "status_year",
+		                              json_object_get(old, "status_year"), "status_reason",
+		                              json_object_get(old, "status_reason")));
 	} else {
-		if (c->year < PLAN_YEAR_MIN || c->year > PLAN_YEAR_MAX)
-			rc = store_tx_fail(tx, "year", "year: must be %d..%d", PLAN_YEAR_MIN,
-			                   PLAN_YEAR_MAX);
-		else if (jhas_int(old, "start_year") && c->year < model_json_int(old, "start_year"))
-			rc = store_tx_fail(
-			        tx, "year", "year: %lld is before the measure started (%lld)",
-			        (long long)c->year, (long long)model_json_int(old, "start_year"));
+		rc = check_close_year(tx, old, c->year, &st);
 		json_object_set_new(data, "year", json_integer(c->year));
 		if (c->reason) {
-			if (!c->reason[0] || strlen(c->reason) > TEXT_MAX ||
-			    !model_text_ok(c->reason, MODEL_TEXT_NL))
-				rc = rc ? rc
-				        : store_tx_fail(tx, "reason", "reason: 1..%d bytes of text",
-				                        TEXT_MAX);
+			if (!rc)
+				rc = check_reason(tx, c->reason);
 			json_object_set_new(data, "reason", json_string(c->reason));
 		}
 	}
@@ -1018,6 +1191,15 @@ int plan_measure_write_off(struct model *m, const struct principal *p, int64_t m
 {
 	struct change_cmd c = {p,    measure_id,          NULL, "plan.measure.written_off",
 	                       year, reason ? reason : ""};
+
+	return model_submit(m, change_fn, &c, err);
+}
+
+int plan_measure_reopen(struct model *m, const struct principal *p, int64_t measure_id,
+                        const char *reason, struct model_err *err)
+{
+	struct change_cmd c = {p, measure_id,          NULL, "plan.measure.reopened",
+	                       0, reason ? reason : ""};
 
 	return model_submit(m, change_fn, &c, err);
 }
@@ -1097,7 +1279,8 @@ static int apply_import(struct store_tx *tx, const struct ledger_entry *e, const
 
 	rc = store_tx_run(tx,
 	                  "INSERT INTO plan (id, title, report_year, period, source, created_at, "
-	                  "created_by, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6)",
+	                  "created_by, updated_at, first_report_year) VALUES (?1, ?2, ?3, ?4, "
+	                  "?5, ?6, ?7, ?6, ?3)",
 	                  "itittti", id, model_json_str0(doc, "title"),
 	                  model_json_int(doc, "report_year"), model_json_str0(doc, "period"),
 	                  model_json_str(doc, "source"), t, e->actor);
@@ -1204,6 +1387,21 @@ static int apply_plan(struct store_tx *tx, const struct ledger_entry *e)
 		                  "UPDATE plan_measure SET status = 'completed', status_year = ?2, "
 		                  "updated_at = ?3 WHERE id = ?1",
 		                  "iit", mid, model_json_int(e->data, "year"), t);
+	} else if (strcmp(e->kind, "plan.measure.reopened") == 0) {
+		rc = store_tx_run(tx,
+		                  "UPDATE plan_measure SET status = 'current', status_year = NULL, "
+		                  "status_reason = NULL, updated_at = ?2 WHERE id = ?1",
+		                  "it", mid, t);
+	} else if (strcmp(e->kind, "plan.year.changed") == 0) {
+		rc = store_tx_run(tx, "UPDATE plan SET report_year = ?2 WHERE id = ?1", "ii",
+		                  plan_id, model_json_int(e->data, "to"));
+	} else if (strcmp(e->kind, "plan.report.submitted") == 0) {
+		return store_tx_run(tx,
+		                    "INSERT INTO plan_report (plan_id, year, sha256, body, "
+		                    "submitted_at, submitted_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		                    "iittti", plan_id, model_json_int(e->data, "year"),
+		                    model_json_str0(e->data, "sha256"),
+		                    model_json_str0(e->data, "report"), t, e->actor);
 	} else if (strcmp(e->kind, "plan.measure.written_off") == 0) {
 		rc = store_tx_run(
 		        tx,
@@ -1220,8 +1418,9 @@ static int apply_plan(struct store_tx *tx, const struct ledger_entry *e)
 	return rc;
 }
 
-static const char *const plan_tables[] = {"plan",           "plan_authority", "plan_priority",
-                                          "plan_objective", "plan_measure",   NULL};
+static const char *const plan_tables[] = {
+        "plan", "plan_authority", "plan_priority", "plan_objective", "plan_measure", "plan_report",
+        NULL};
 
 static const struct store_projection proj_plan = {
         .name = "action plans",
@@ -1237,6 +1436,8 @@ void model_register_plans(void)
 
 /* ---- queries ---- */
 
+static json_t *submitted_reports(struct store_reader *r, int64_t plan_id);
+
 static json_t *plan_head(struct store_reader *r, int64_t id)
 {
 	struct store_q *q;
@@ -1244,16 +1445,18 @@ static json_t *plan_head(struct store_reader *r, int64_t id)
 
 	if (store_reader_query(r,
 	                       "SELECT id, title, report_year, period, source, created_at, "
-	                       "updated_at FROM plan WHERE id = ?1",
+	                       "updated_at, coalesce(first_report_year, report_year) FROM plan "
+	                       "WHERE id = ?1",
 	                       &q))
 		return NULL;
 	store_q_bind_int(q, 1, id);
 	if (store_q_step(q) == SK_OK)
-		o = json_pack("{s:I, s:s, s:I, s:s, s:o, s:s, s:s}", "id",
+		o = json_pack("{s:I, s:s, s:I, s:s, s:o, s:s, s:s, s:I}", "id",
 		              (json_int_t)store_q_int(q, 0), "title", store_q_text(q, 1),
 		              "report_year", (json_int_t)store_q_int(q, 2), "period",
 		              store_q_text(q, 3), "source", model_q_json_text(q, 4), "created_at",
-		              store_q_text(q, 5), "updated_at", store_q_text(q, 6));
+		              store_q_text(q, 5), "updated_at", store_q_text(q, 6),
+		              "first_report_year", (json_int_t)store_q_int(q, 7));
 	store_q_done(q);
 	return o;
 }
@@ -1447,6 +1650,8 @@ json_t *plan_list(struct model *m)
 
 		if (h) {
 			json_object_set_new(h, "counts", counts_of(ms));
+			json_object_set_new(h, "reports",
+			                    submitted_reports(r, json_integer_value(x)));
 			json_array_append_new(arr, h);
 		}
 		json_decref(ms);
@@ -1481,6 +1686,7 @@ json_t *plan_get(struct model *m, int64_t id)
 		}
 	}
 	json_object_set_new(h, "counts", counts_of(ms));
+	json_object_set_new(h, "reports", submitted_reports(r, id));
 	json_object_set_new(h, "authorities", authorities(r, id));
 	json_object_set_new(h, "strategic_priorities", p);
 	json_decref(ms);
@@ -1531,6 +1737,64 @@ json_t *plan_measure_get(struct model *m, int64_t measure_id)
 		o = measure_row(q);
 	store_q_done(q);
 	return o ? json_pack("{s:o}", "measure", o) : NULL;
+}
+
+int plan_measure_resolve(struct model *m, int64_t plan_id, const char *ref, int64_t *id,
+                         struct model_err *err)
+{
+	struct store_reader *r = model_reader(m);
+	struct store_q *q;
+	int parts[3], n = 0;
+	int64_t plan = 0;
+	bool digits = ref && *ref;
+	int rc;
+
+	for (const char *s = ref; s && *s; s++)
+		digits = digits && *s >= '0' && *s <= '9';
+	if (!r)
+		return SK_EIO;
+	if (digits && strlen(ref) <= 15) { /* an internal id, kept for old links */
+		int64_t v = strtoll(ref, NULL, 10);
+
+		rc = store_reader_query(r, "SELECT id FROM plan_measure WHERE id = ?1", &q);
+		if (rc)
+			return rc;
+		store_q_bind_int(q, 1, v);
+		rc = store_q_step(q);
+		store_q_done(q);
+		if (rc == SK_OK)
+			*id = v;
+		else
+			fail(err, "measure", "measure: no measure %lld", (long long)v);
+		return rc;
+	}
+	if (!ref || number_parts(ref, parts) != 3)
+		return fail(err, "measure", "measure: '%.20s' is not a measure number like 1.1.17",
+		            ref ? ref : ""),
+		       SK_EINVAL;
+	rc = store_reader_query(r,
+	                        "SELECT id, plan_id FROM plan_measure WHERE number = ?1 AND "
+	                        "(?2 = 0 OR plan_id = ?2) ORDER BY plan_id",
+	                        &q);
+	if (rc)
+		return rc;
+	store_q_bind_text(q, 1, ref);
+	store_q_bind_int(q, 2, plan_id);
+	while (store_q_step(q) == SK_OK) {
+		if (n++ == 0) {
+			*id = store_q_int(q, 0);
+			plan = store_q_int(q, 1);
+		}
+	}
+	store_q_done(q);
+	if (n == 0)
+		return fail(err, "measure", "measure: no measure %s", ref), SK_ENOTFOUND;
+	if (n > 1)
+		return fail(err, "plan",
+		            "plan: measure %s is in %d plans: name the plan (e.g. plan=%lld)", ref,
+		            n, (long long)plan),
+		       SK_EEXIST;
+	return SK_OK;
 }
 
 struct hist {
@@ -1616,14 +1880,18 @@ static const char *status_in(const json_t *x, int year)
 
 static json_t *report_item(const json_t *x, const char *status, int year, const char *org)
 {
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:O, s:O, s:O, s:s}", "id",
-	                      (json_int_t)model_json_int(x, "id"), "number",
-	                      model_json_str0(x, "number"), "objective",
-	                      model_json_str0(x, "objective"), "title", model_json_str0(x, "title"),
-	                      "responsible_text", model_json_str0(x, "responsible_text"),
-	                      "responsible", json_object_get(x, "responsible"), "participants",
-	                      json_object_get(x, "participants"), "period_text",
-	                      json_object_get(x, "period_text"), "status", status);
+	json_t *o = json_pack(
+	        "{s:I, s:s, s:s, s:s, s:s, s:O, s:O, s:O, s:O, s:O, s:s}", "id",
+	        (json_int_t)model_json_int(x, "id"), "number", model_json_str0(x, "number"),
+	        "objective", model_json_str0(x, "objective"), "title", model_json_str0(x, "title"),
+	        "responsible_text", model_json_str0(x, "responsible_text"), "responsible",
+	        json_object_get(x, "responsible"), "participants",
+	        json_object_get(x, "participants"), "period_text",
+	        json_object_get(x, "period_text"), "start_year",
+	        json_object_get(x, "start_year") ? json_object_get(x, "start_year") : json_null(),
+	        "end_year",
+	        json_object_get(x, "end_year") ? json_object_get(x, "end_year") : json_null(),
+	        "status", status);
 	bool marked = model_json_str(x, "marker") && jhas_int(x, "marker_year") &&
 	              model_json_int(x, "marker_year") == year && strcmp(status, "current") == 0;
 
@@ -1635,25 +1903,153 @@ static json_t *report_item(const json_t *x, const char *status, int year, const 
 		json_object_set(o, "status_year", json_object_get(x, "status_year"));
 		if (strcmp(status, "written_off") == 0)
 			json_object_set(o, "status_reason", json_object_get(x, "status_reason"));
+	} else if (jhas_int(x, "end_year") && model_json_int(x, "end_year") < year) {
+		/* still current although its period has ended: the report points it out */
+		json_object_set_new(o, "period_ended", json_true());
 	}
 	if (org)
 		json_object_set_new(o, "org_role", json_string(org_role(x, org)));
 	return o;
 }
 
-json_t *plan_report(struct model *m, int64_t plan_id, int year, const char *org)
+/* ---- changes in a reporting year (from the ledger: entries stamped with it) ---- */
+
+struct chg {
+	int year;
+	json_t *by_number; /* number → measure (for titles) */
+	json_t *out;       /* {added, completed, written_off, reopened, changed} */
+	json_t *changed;   /* number → {number, title, text, agencies, timetable, fields} */
+};
+
+static const char *field_group(const char *f)
 {
-	struct store_reader *r = model_reader(m);
-	json_t *h, *p, *ms, *x, *o, *y, *app, *tot;
+	if (strcmp(f, "title") == 0 || strcmp(f, "description") == 0)
+		return "text";
+	if (strcmp(f, "period_text") == 0)
+		return "timetable";
+	if (strcmp(f, "marker") == 0)
+		return "marker";
+	return "agencies";
+}
+
+static int chg_one(void *ctx, const struct store_entry_row *row)
+{
+	struct chg *c = ctx;
+	json_t *e = json_loadb(row->bytes, row->len, 0, NULL), *d, *x, *item;
+	const char *num, *k;
+
+	if (!e)
+		return SK_ECORRUPT;
+	d = json_object_get(e, "data");
+	num = model_json_str0(d, "number");
+	if (!jhas_int(d, "report_year") || model_json_int(d, "report_year") != c->year) {
+		json_decref(e);
+		return SK_OK;
+	}
+	x = json_object_get(c->by_number, num);
+	item = json_pack("{s:s, s:s}", "number", num, "title",
+	                 x ? model_json_str0(x, "title") : model_json_str0(d, "title"));
+	if (strcmp(row->kind, "plan.measure.added") == 0) {
+		json_array_append_new(json_object_get(c->out, "added"), item);
+	} else if (strcmp(row->kind, "plan.measure.completed") == 0) {
+		json_object_set(item, "year", json_object_get(d, "year"));
+		json_array_append_new(json_object_get(c->out, "completed"), item);
+	} else if (strcmp(row->kind, "plan.measure.written_off") == 0) {
+		json_object_set(item, "year", json_object_get(d, "year"));
+		json_object_set(item, "reason", json_object_get(d, "reason"));
+		json_array_append_new(json_object_get(c->out, "written_off"), item);
+	} else if (strcmp(row->kind, "plan.measure.reopened") == 0) {
+		json_object_set(item, "reason", json_object_get(d, "reason"));
+		json_object_set(item, "previous", json_object_get(d, "previous"));
+		json_array_append_new(json_object_get(c->out, "reopened"), item);
+	} else if (strcmp(row->kind, "plan.measure.updated") == 0) {
+		json_t *have = json_object_get(c->changed, num), *v;
+
+		if (!have) {
+			json_object_set_new(item, "text", json_false());
+			json_object_set_new(item, "agencies", json_false());
+			json_object_set_new(item, "timetable", json_false());
+			json_object_set_new(item, "fields", json_array());
+			json_object_set(c->changed, num, item);
+			json_array_append(json_object_get(c->out, "changed"), item);
+			have = item;
+		}
+		json_object_foreach(json_object_get(d, "previous"), k, v)
+		{
+			const char *g = field_group(k);
+
+			(void)v;
+			if (strcmp(g, "marker") != 0)
+				json_object_set_new(have, g, json_true());
+			if (!in_list(json_object_get(have, "fields"), k))
+				json_array_append_new(json_object_get(have, "fields"),
+				                      json_string(k));
+		}
+		json_decref(item);
+	} else {
+		json_decref(item);
+	}
+	json_decref(e);
+	return SK_OK;
+}
+
+static json_t *report_changes(struct store_reader *r, int64_t plan_id, int year, const json_t *ms)
+{
+	struct store_log_filter f = {0};
+	struct chg c = {year, json_object(), NULL, json_object()};
+	char object[40];
+	size_t i;
+	json_t *x;
+
+	c.out = json_pack("{s:I, s:[], s:[], s:[], s:[], s:[]}", "year", (json_int_t)year, "added",
+	                  "completed", "written_off", "reopened", "changed");
+	json_array_foreach(ms, i, x) json_object_set(c.by_number, model_json_str0(x, "number"), x);
+	snprintf(object, sizeof(object), "plan/%lld", (long long)plan_id);
+	f.actor = -1;
+	f.object = object;
+	f.kind = "plan.measure.";
+	f.limit = 1000000;
+	if (store_reader_log(r, &f, chg_one, &c) != SK_OK) {
+		json_decref(c.out);
+		c.out = NULL;
+	}
+	json_decref(c.by_number);
+	json_decref(c.changed);
+	return c.out;
+}
+
+/* Keeps in each list of changes only the measures whose numbers are in keep. */
+static void filter_changes(json_t *changes, const json_t *keep)
+{
+	static const char *const lists[] = {"added",    "completed", "written_off",
+	                                    "reopened", "changed",   NULL};
+
+	for (const char *const *l = lists; *l; l++) {
+		json_t *arr = json_object_get(changes, *l);
+
+		for (size_t i = json_array_size(arr); i-- > 0;) {
+			if (!json_object_get(keep,
+			                     model_json_str0(json_array_get(arr, i), "number")))
+				json_array_remove(arr, i);
+		}
+	}
+}
+
+/*
+ * The report for year from the plan's head h, its priorities p and measures
+ * ms (rows, or a frozen report's items), with the year's changes (may be
+ * NULL). Takes ownership of h, p and changes.
+ */
+static json_t *report_build(json_t *h, json_t *p, const json_t *ms, int year, const char *org,
+                            json_t *changes)
+{
+	json_t *x, *o, *y, *app, *tot, *ended, *keep = json_object();
 	int64_t n_new = 0, n_upd = 0, n_cur = 0, n_done = 0, n_off = 0;
 	char due[11];
 	size_t i, j, k;
 
-	if (!r || !(h = plan_head(r, plan_id)))
-		return NULL;
-	p = priorities(r, plan_id);
-	ms = all_measures(r, plan_id);
 	app = json_pack("{s:[], s:[], s:[]}", "current", "completed", "written_off");
+	ended = json_array();
 	json_array_foreach(p, i, x)
 	{
 		json_t *pc = json_pack("{s:I, s:I, s:I}", "current", (json_int_t)0, "new",
@@ -1703,6 +2099,7 @@ json_t *plan_report(struct model *m, int64_t plan_id, int year, const char *org)
 		if (org && !org_role(y, org))
 			continue;
 		it = report_item(y, st, year, org);
+		json_object_set_new(keep, model_json_str0(y, "number"), json_true());
 		n_cur += strcmp(st, "current") == 0;
 		n_done += strcmp(st, "completed") == 0;
 		n_off += strcmp(st, "written_off") == 0;
@@ -1710,17 +2107,252 @@ json_t *plan_report(struct model *m, int64_t plan_id, int year, const char *org)
 		         strcmp(model_json_str(it, "marker"), "new") == 0;
 		n_upd += model_json_str(it, "marker") &&
 		         strcmp(model_json_str(it, "marker"), "updated") == 0;
+		if (json_is_true(json_object_get(it, "period_ended")))
+			json_array_append_new(
+			        ended, json_pack("{s:s, s:s, s:O, s:O}", "number",
+			                         model_json_str0(it, "number"), "title",
+			                         model_json_str0(it, "title"), "period_text",
+			                         json_object_get(it, "period_text"), "end_year",
+			                         json_object_get(it, "end_year")));
 		json_array_append_new(json_object_get(app, st), it);
 	}
-	tot = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "measures",
+	tot = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "measures",
 	                (json_int_t)(n_cur + n_done + n_off), "current", (json_int_t)n_cur,
 	                "completed", (json_int_t)n_done, "written_off", (json_int_t)n_off, "new",
-	                (json_int_t)n_new, "updated", (json_int_t)n_upd);
+	                (json_int_t)n_new, "updated", (json_int_t)n_upd, "period_ended",
+	                (json_int_t)json_array_size(ended));
+	if (changes && org)
+		filter_changes(changes, keep);
+	json_decref(keep);
 	snprintf(due, sizeof(due), "%04d-03-01", year + 1);
+	return json_pack("{s:{s:o, s:I, s:o, s:s, s:o, s:o, s:o, s:o, s:o}}", "report", "plan", h,
+	                 "year", (json_int_t)year, "org", org ? json_string(org) : json_null(),
+	                 "due", due, "strategic_priorities", p, "appendix", app, "totals", tot,
+	                 "period_ended", ended, "changes", changes ? changes : json_object());
+}
+
+json_t *plan_report(struct model *m, int64_t plan_id, int year, const char *org)
+{
+	struct store_reader *r = model_reader(m);
+	json_t *h, *p, *ms, *rep, *changes;
+
+	if (!r || !(h = plan_head(r, plan_id)))
+		return NULL;
+	p = priorities(r, plan_id);
+	ms = all_measures(r, plan_id);
+	changes = report_changes(r, plan_id, year, ms);
+	rep = report_build(h, p, ms, year, org, changes);
 	json_decref(ms);
-	return json_pack("{s:{s:o, s:I, s:o, s:s, s:o, s:o, s:o}}", "report", "plan", h, "year",
-	                 (json_int_t)year, "org", org ? json_string(org) : json_null(), "due", due,
-	                 "strategic_priorities", p, "appendix", app, "totals", tot);
+	return rep;
+}
+
+/* A frozen report rebuilt for one authority: its items stand in for the measures. */
+static json_t *frozen_for_org(const char *body, const char *org)
+{
+	json_t *doc = json_loads(body, 0, NULL), *rep, *ms, *x, *rows, *out;
+	static const char *const sect[] = {"current", "completed", "written_off", NULL};
+	size_t i;
+	int year;
+
+	rep = json_object_get(doc, "report");
+	if (!rep) {
+		json_decref(doc);
+		return NULL;
+	}
+	year = (int)model_json_int(rep, "year");
+	ms = json_array();
+	for (const char *const *s = sect; *s; s++) {
+		rows = json_object_get(json_object_get(rep, "appendix"), *s);
+		json_array_foreach(rows, i, x)
+		{
+			json_t *y = json_copy(x);
+
+			if (model_json_str(y, "marker"))
+				json_object_set_new(y, "marker_year", json_integer(year));
+			json_array_append_new(ms, y);
+		}
+	}
+	out = report_build(json_incref(json_object_get(rep, "plan")),
+	                   json_incref(json_object_get(rep, "strategic_priorities")), ms, year, org,
+	                   json_incref(json_object_get(rep, "changes")));
+	json_decref(ms);
+	json_decref(doc);
+	return out;
+}
+
+int plan_report_for(struct model *m, int64_t plan_id, int year, const char *org, json_t **out,
+                    struct buf *frozen, struct model_err *err)
+{
+	struct store_reader *r = model_reader(m);
+	json_t *h;
+	int64_t first, open;
+	struct store_q *q;
+	int rc;
+
+	*out = NULL;
+	if (!r || !(h = plan_head(r, plan_id)))
+		return fail(err, "id", "no plan %lld", (long long)plan_id), SK_ENOTFOUND;
+	first = model_json_int(h, "first_report_year");
+	open = model_json_int(h, "report_year");
+	json_decref(h);
+	if (year == 0)
+		year = (int)open;
+	if (year < first)
+		return fail(err, "year",
+		            "year: no report for %d: the plan's first reporting year is %lld", year,
+		            (long long)first),
+		       SK_EINVAL;
+	if (year > open)
+		return fail(err, "year",
+		            "year: %d is after the plan's reporting year %lld (plan year moves it)",
+		            year, (long long)open),
+		       SK_EINVAL;
+	rc = store_reader_query(r, "SELECT body FROM plan_report WHERE plan_id = ?1 AND year = ?2",
+	                        &q);
+	if (rc)
+		return rc;
+	store_q_bind_int(q, 1, plan_id);
+	store_q_bind_int(q, 2, year);
+	if (store_q_step(q) == SK_OK) {
+		if (org)
+			*out = frozen_for_org(store_q_text(q, 0), org);
+		else
+			buf_puts(frozen, store_q_text(q, 0));
+		store_q_done(q);
+		if (org && !*out)
+			return SK_ECORRUPT;
+		return frozen->err ? SK_ENOMEM : SK_OK;
+	}
+	store_q_done(q);
+	*out = plan_report(m, plan_id, year, org);
+	return *out ? SK_OK : SK_EIO;
+}
+
+/* ---- reporting years: submission (frozen) and the move to the next year ---- */
+
+struct submit_cmd {
+	const struct principal *p;
+	int64_t plan_id, year;
+	const char *text, *updated_at;
+	char sha[65];
+};
+
+static int submit_fn(struct store_tx *tx, void *arg)
+{
+	struct submit_cmd *c = arg;
+	struct plan_state st;
+	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, write_why);
+
+	if (!rc)
+		rc = tx_plan_state(tx, c->plan_id, &st);
+	if (rc)
+		return rc;
+	if (st.submitted >= c->year)
+		return store_tx_fail(tx, "year", "year: the report for %lld is submitted already",
+		                     (long long)c->year),
+		       SK_EEXIST;
+	if (c->year != st.report_year)
+		return store_tx_fail(tx, "year",
+		                     "year: only the plan's reporting year %lld can be submitted",
+		                     (long long)st.report_year),
+		       SK_EINVAL;
+	/* the report was made outside this transaction: refuse it if the plan changed since */
+	if (strcmp(st.updated_at, c->updated_at) != 0)
+		return store_tx_fail(tx, NULL,
+		                     "the plan changed while its report was made: submit again"),
+		       SK_EEXIST;
+	return model_tx_log(
+	        tx, model_actor_of(c->p), "plan.report.submitted", "plan", c->plan_id,
+	        model_with_token(json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)c->plan_id,
+	                                   "year", (json_int_t)c->year, "sha256", c->sha, "report",
+	                                   c->text),
+	                         c->p));
+}
+
+int plan_report_submit(struct model *m, const struct principal *p, int64_t plan_id, int64_t year,
+                       char sha[65], struct model_err *err)
+{
+	struct submit_cmd c = {p, plan_id, year, NULL, NULL, ""};
+	unsigned char h[crypto_hash_sha256_BYTES];
+	json_t *rep;
+	char *text;
+	int rc;
+
+	if (year < PLAN_YEAR_MIN || year > PLAN_YEAR_MAX)
+		return fail(err, "year", "year: must be %d..%d", PLAN_YEAR_MIN, PLAN_YEAR_MAX),
+		       SK_EINVAL;
+	rep = plan_report(m, plan_id, (int)year, NULL);
+	if (!rep)
+		return fail(err, "id", "no plan %lld", (long long)plan_id), SK_ENOTFOUND;
+	json_object_set_new(json_object_get(rep, "report"), "submitted", json_true());
+	/* the canonical bytes: compact, keys sorted, UTF-8 as is */
+	text = json_dumps(rep, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!text) {
+		json_decref(rep);
+		return SK_ENOMEM;
+	}
+	crypto_hash_sha256(h, (const unsigned char *)text, strlen(text));
+	sodium_bin2hex(c.sha, sizeof(c.sha), h, sizeof(h));
+	c.text = text;
+	c.updated_at = model_json_str0(json_object_get(json_object_get(rep, "report"), "plan"),
+	                               "updated_at");
+	rc = model_submit(m, submit_fn, &c, err);
+	if (!rc && sha)
+		memcpy(sha, c.sha, sizeof(c.sha));
+	free(text);
+	json_decref(rep);
+	return rc;
+}
+
+struct year_cmd {
+	const struct principal *p;
+	int64_t plan_id, to;
+};
+
+static int year_fn(struct store_tx *tx, void *arg)
+{
+	struct year_cmd *c = arg;
+	struct plan_state st;
+	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, write_why);
+
+	if (!rc)
+		rc = tx_plan_state(tx, c->plan_id, &st);
+	if (rc)
+		return rc;
+	if (c->to <= st.report_year)
+		return store_tx_fail(tx, "to",
+		                     "to: a plan's reporting year only moves forward (it is %lld)",
+		                     (long long)st.report_year),
+		       SK_EINVAL;
+	if (c->to != st.report_year + 1)
+		return store_tx_fail(tx, "to", "to: the next reporting year is %lld",
+		                     (long long)st.report_year + 1),
+		       SK_EINVAL;
+	if (c->to > st.last_year)
+		return store_tx_fail(tx, "to",
+		                     "to: the plan ends in %lld: its final report is the one for "
+		                     "%lld",
+		                     (long long)st.last_year, (long long)st.last_year),
+		       SK_ERULE;
+	if (st.submitted < st.report_year)
+		return store_tx_fail(
+		               tx, "to",
+		               "to: the report for %lld is not submitted yet: submit it first",
+		               (long long)st.report_year),
+		       SK_ERULE;
+	return model_tx_log(
+	        tx, model_actor_of(c->p), "plan.year.changed", "plan", c->plan_id,
+	        model_with_token(json_pack("{s:I, s:I, s:I}", "id", (json_int_t)c->plan_id, "from",
+	                                   (json_int_t)st.report_year, "to", (json_int_t)c->to),
+	                         c->p));
+}
+
+int plan_year_advance(struct model *m, const struct principal *p, int64_t plan_id, int64_t to,
+                      struct model_err *err)
+{
+	struct year_cmd c = {p, plan_id, to};
+
+	return model_submit(m, year_fn, &c, err);
 }
 
 /* ---- XLSX ---- */
@@ -1861,40 +2493,79 @@ static int64_t days_of(const char *d)
 	return era * 146097 + doe - 719468;
 }
 
+/* The years whose reports are submitted: [{year, sha256, submitted_at}]. */
+static json_t *submitted_reports(struct store_reader *r, int64_t plan_id)
+{
+	json_t *arr = json_array();
+	struct store_q *q;
+
+	if (!arr || store_reader_query(r,
+	                               "SELECT year, sha256, submitted_at FROM plan_report WHERE "
+	                               "plan_id = ?1 ORDER BY year",
+	                               &q)) {
+		json_decref(arr);
+		return NULL;
+	}
+	store_q_bind_int(q, 1, plan_id);
+	while (store_q_step(q) == SK_OK)
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s}", "year",
+		                                     (json_int_t)store_q_int(q, 0), "sha256",
+		                                     store_q_text(q, 1), "submitted_at",
+		                                     store_q_text(q, 2)));
+	store_q_done(q);
+	return arr;
+}
+
+/*
+ * Each plan's next report: the one for its reporting year, due 1 March of the
+ * year after (days_left < 0: overdue). The plan's last year's report is the
+ * final one (slutredovisning); once it is submitted the plan has no deadline.
+ */
 json_t *plan_deadlines(struct model *m)
 {
-	json_t *list = plan_list(m), *out = json_array(), *x;
+	struct store_reader *r = model_reader(m);
+	json_t *list = plan_list(m), *out = json_array(), *x, *subs;
 	char today[11], due[11];
-	int y, days;
 	size_t i;
 
-	if (!list || !out) {
+	if (!r || !list || !out) {
 		json_decref(list);
 		json_decref(out);
 		return NULL;
 	}
 	model_today(today);
-	y = (int)strtol(today, NULL, 10);
-	/* The report for year y-1 is due on 1 March of y; after that day, the next one. */
-	snprintf(due, sizeof(due), "%04d-03-01", y);
-	if (strcmp(today, due) > 0) {
-		y++;
-		snprintf(due, sizeof(due), "%04d-03-01", y);
-	}
-	days = (int)(days_of(due) - days_of(today));
 	json_array_foreach(json_object_get(list, "plans"), i, x)
 	{
+		int64_t id = model_json_int(x, "id"), y = model_json_int(x, "report_year"), last;
+		int s = 0, t = 0;
 		char object[40];
+		bool final, done = false;
+		size_t j;
+		json_t *z;
 
-		snprintf(object, sizeof(object), "plan/%lld", (long long)model_json_int(x, "id"));
-		json_array_append_new(out,
-		                      json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:i, s:s}", "kind",
-		                                "plan.report", "plan_id",
-		                                (json_int_t)model_json_int(x, "id"), "plan_title",
-		                                model_json_str0(x, "title"), "what",
-		                                "yearly report (redovisning) of the action plan",
-		                                "year", (json_int_t)(y - 1), "due", due,
-		                                "days_left", days, "object", object));
+		last = plan_period_parse(model_json_str0(x, "period"), &s, &t) && t > 0
+		               ? t
+		               : PLAN_YEAR_MAX;
+		final = y >= last;
+		subs = submitted_reports(r, id);
+		json_array_foreach(subs, j, z) done |= model_json_int(z, "year") == y;
+		json_decref(subs);
+		if (done && final)
+			continue; /* the final report is in: the plan is closed */
+		if (done)
+			y++; /* submitted, not yet moved on: the next one is due */
+		final = y >= last;
+		snprintf(due, sizeof(due), "%04lld-03-01", (long long)(y + 1));
+		snprintf(object, sizeof(object), "plan/%lld", (long long)id);
+		json_array_append_new(
+		        out, json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:I, s:s, s:b}", "kind",
+		                       "plan.report", "plan_id", (json_int_t)id, "plan_title",
+		                       model_json_str0(x, "title"), "what",
+		                       final ? "final report (slutredovisning) of the action plan"
+		                             : "yearly report (redovisning) of the action plan",
+		                       "year", (json_int_t)y, "due", due, "days_left",
+		                       (json_int_t)(days_of(due) - days_of(today)), "object",
+		                       object, "final", final));
 	}
 	json_decref(list);
 	return json_pack("{s:o, s:s}", "deadlines", out, "today", today);

@@ -1,0 +1,21 @@
+-- skydd schema 8: reporting years of coordinated action plans. A plan moves
+-- from one reporting year to the next by an entry (plan.year.changed), and a
+-- submitted yearly report is frozen (plan.report.submitted): its canonical
+-- bytes and their SHA-256 are kept here so that the report for a past year
+-- is reproduced byte for byte. Projections of plan.* entries, compared by
+-- `skydd verify --replay` (src/model/plan.c applies them).
+
+-- The first reporting year the plan had in skydd (its import's report_year):
+-- no report exists for an earlier year.
+ALTER TABLE plan ADD COLUMN first_report_year INTEGER;
+UPDATE plan SET first_report_year = report_year;
+
+CREATE TABLE plan_report (
+	plan_id      INTEGER NOT NULL REFERENCES plan (id),
+	year         INTEGER NOT NULL,
+	sha256       TEXT    NOT NULL, -- of body's bytes, lower-case hex
+	body         TEXT    NOT NULL, -- the report's canonical JSON (compact, sorted keys)
+	submitted_at TEXT    NOT NULL,
+	submitted_by INTEGER NOT NULL,
+	PRIMARY KEY (plan_id, year)
+) WITHOUT ROWID;
