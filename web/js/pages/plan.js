@@ -115,7 +115,7 @@ function measureItem(ctx, m, writer) {
 async function showHistory(button, m, box) {
   await busy(button, async () => {
     try {
-      const r = await api.get(`/measures/${m.id}/history`);
+      const r = await api.get(`/measures/${m.number}/history?plan=${m.plan_id}`);
       box.replaceChildren(table(t('plan.history.title', { number: m.number }),
         [t('plan.history.time'), t('plan.history.kind'), t('plan.history.actor'), t('plan.history.seq')],
         (r.history || []).map((e) => h('tr', {},
@@ -163,17 +163,17 @@ function editForms(ctx, m) {
   });
   return h('div', { class: 'plan-edit' },
     h('h4', {}, t('plan.edit.update')),
-    actionForm(ctx, t('plan.edit.save'), [title, period, marker], `/measures/${m.id}`, 'PATCH', () => {
+    actionForm(ctx, t('plan.edit.save'), [title, period, marker], `/measures/${m.number}?plan=${m.plan_id}`, 'PATCH', () => {
       const b = { marker: marker.input.value };
       if (title.input.value.trim() && title.input.value.trim() !== m.title) b.title = title.input.value.trim();
       if (period.input.value.trim() && period.input.value.trim() !== (m.period_text || '')) b.period_text = period.input.value.trim();
       return b;
     }, 'plan.edit.updated', m),
     h('h4', {}, t('plan.edit.complete')),
-    actionForm(ctx, t('plan.edit.complete'), [cYear], `/measures/${m.id}/complete`, 'POST',
+    actionForm(ctx, t('plan.edit.complete'), [cYear], `/measures/${m.number}/complete?plan=${m.plan_id}`, 'POST',
       () => ({ year: Number(cYear.input.value) }), 'plan.edit.completed', m),
     h('h4', {}, t('plan.edit.write_off')),
-    actionForm(ctx, t('plan.edit.write_off'), [wYear, reason], `/measures/${m.id}/write-off`, 'POST',
+    actionForm(ctx, t('plan.edit.write_off'), [wYear, reason], `/measures/${m.number}/write-off?plan=${m.plan_id}`, 'POST',
       () => ({ year: Number(wYear.input.value), reason: reason.input.value.trim() }), 'plan.edit.written_off', m));
 }
 
