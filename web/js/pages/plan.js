@@ -62,6 +62,7 @@ async function load(ctx, id, section, box) {
     options: [option('', t('plan.filter.all_statuses')), ...STATUSES.map((s) => option(s, t(`plan.status.${s}`)))],
   });
   const refresh = () => drawTree(ctx, plan, filters, tree, writer);
+  const reports = plan.reports || [];
   org.input.addEventListener('change', () => { filters.org = org.input.value; refresh(); });
   status.input.addEventListener('change', () => { filters.status = status.input.value; refresh(); });
   const c = plan.counts || {};
@@ -69,12 +70,16 @@ async function load(ctx, id, section, box) {
     facts([
       [t('plan.period'), plan.period],
       [t('plan.report_year'), String(plan.report_year)],
+      [t('plan.reports.label'), reports.length
+        ? reports.map((x) => t('plan.reports.item', { year: x.year, at: String(x.submitted_at).slice(0, 10) })).join(', ')
+        : t('plan.reports.none')],
       [t('plan.count.measures'), t('plan.counts', { measures: c.measures, current: c.current, completed: c.completed, written_off: c.written_off })],
     ]),
     h('p', { class: 'plan-links print-hide' },
       h('a', { class: 'btn', href: `#/handlingsplaner/${plan.id}/redovisning` }, t('plan.report.open')), ' ',
       h('a', { class: 'btn btn-quiet', href: `/api/v1/plans/${plan.id}/export`, download: `handlingsplan-${plan.id}.json` }, t('plan.export'))),
     h('div', { class: 'plan-filters print-hide', role: 'group', 'aria-label': t('plan.filter.label') }, org.wrap, status.wrap),
+    ...(writer ? [yearForms(ctx, plan)] : []),
     tree,
     ...(writer ? [addForm(ctx, plan)] : []));
   refresh();
@@ -89,13 +94,28 @@ function drawTree(ctx, plan, filters, tree, writer) {
       shown += ms.length;
       return h('section', { class: 'plan-objective', dataset: { objective: o.number } },
         h('h3', {}, `${o.number} ${o.title}`),
-        ms.length ? h('ul', { class: 'plan-measures' }, ms.map((m) => h('li', {}, measureItem(ctx, m, writer))))
+        ms.length ? h('ul', { class: 'plan-measures' }, ms.map((m) => h('li', {}, measureItem(ctx, m, writer, plan))))
           : h('p', { class: 'empty' }, t('plan.no_measures')));
     })));
   tree.replaceChildren(h('p', { class: 'plan-shown', role: 'status' }, t('plan.shown', { count: shown })), ...parts);
 }
 
-function measureItem(ctx, m, writer) {
+// The reporting year: submit its report (frozen), then move on to the next year.
+function yearForms(ctx, plan) {
+  const year = plan.report_year;
+  const submitted = (plan.reports || []).some((x) => x.year === year);
+  const last = Number(String(plan.period || '').split(/[–-]/).pop()) || 2100;
+  if (submitted && year >= last) return h('p', { class: 'plan-closed print-hide' }, t('plan.year.closed'));
+  const form = submitted
+    ? actionForm(ctx, t('plan.year.advance', { year: year + 1 }), [], `/plans/${plan.id}/reporting-year`, 'POST',
+      () => ({ to: year + 1 }), 'plan.year.advanced', { number: String(year + 1) })
+    : actionForm(ctx, t(year >= last ? 'plan.year.submit_final' : 'plan.year.submit', { year }), [], `/plans/${plan.id}/report/submit`, 'POST',
+      () => ({ year }), 'plan.year.submitted', { number: String(year) });
+  return h('section', { class: 'plan-year print-hide' }, h('h2', {}, t('plan.year.title', { year })),
+    h('p', { class: 'hint' }, t(submitted ? 'plan.year.advance_hint' : 'plan.year.submit_hint', { year })), form);
+}
+
+function measureItem(ctx, m, writer, plan) {
   const histBox = h('div', { class: 'plan-history' });
   const details = h('details', { class: 'plan-measure', dataset: { measure: String(m.id), number: m.number, status: m.status } },
     h('summary', {}, h('span', { class: 'plan-number' }, m.number), ' ', m.title, ' ', statusBadge(m), ' ', markerBadge(m.marker)),
@@ -108,7 +128,8 @@ function measureItem(ctx, m, writer) {
       ]),
       h('button', { type: 'button', class: 'btn btn-quiet print-hide', on: { click: (ev) => showHistory(ev.currentTarget, m, histBox) } }, t('plan.history.show')),
       histBox,
-      writer && m.status === 'current' ? editForms(ctx, m) : null));
+      writer && m.status === 'current' ? editForms(ctx, m, plan) : null,
+      writer && m.status !== 'current' ? reopenForm(ctx, m) : null));
   return details;
 }
 
@@ -150,22 +171,40 @@ function actionForm(ctx, title, fields, path, method, body, doneKey, m) {
   return form;
 }
 
-function editForms(ctx, m) {
-  const year = new Date().getFullYear();
+function reopenForm(ctx, m) {
+  const reason = field(t('plan.reopen.reason'), { name: 'reason', required: true, rows: '2' }, { tag: 'textarea' });
+  return h('div', { class: 'plan-edit' },
+    h('h4', {}, t('plan.edit.reopen')),
+    h('p', { class: 'hint' }, t('plan.reopen.hint')),
+    actionForm(ctx, t('plan.edit.reopen'), [reason], `/measures/${m.number}/reopen?plan=${m.plan_id}`, 'POST',
+      () => ({ reason: reason.input.value.trim() }), 'plan.edit.reopened', m));
+}
+
+function editForms(ctx, m, plan) {
+  // a closure belongs to the plan's reporting year (the server refuses later years)
+  const year = plan.report_year;
   const cYear = field(t('plan.year'), { name: 'year', type: 'number', min: '1990', max: '2100', value: String(year), required: true });
   const wYear = field(t('plan.year'), { name: 'year', type: 'number', min: '1990', max: '2100', value: String(year), required: true });
   const reason = field(t('plan.reason'), { name: 'reason', required: true, rows: '3' }, { tag: 'textarea' });
   const title = field(t('plan.title'), { name: 'title', type: 'text', value: m.title, maxlength: '500' });
   const period = field(t('plan.period'), { name: 'period_text', type: 'text', value: m.period_text || '', maxlength: '64' }, { hint: t('plan.period_hint') });
+  const description = field(t('plan.description'), { name: 'description', rows: '4', value: m.description || '' }, { tag: 'textarea' });
+  description.input.value = m.description || '';
+  const responsible = field(t('plan.responsible'), { name: 'responsible', type: 'text', value: (m.responsible || []).join(', ') }, { hint: t('plan.orgs_hint') });
+  const participants = field(t('plan.participants'), { name: 'participants', type: 'text', value: (m.participants || []).join(', ') }, { hint: t('plan.orgs_hint') });
   const marker = field(t('plan.marker.label'), { name: 'marker' }, {
     tag: 'select',
     options: ['none', 'new', 'updated'].map((x) => option(x, t(`plan.marker.${x}`), (m.marker || 'none') === x)),
   });
+  const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
   return h('div', { class: 'plan-edit' },
     h('h4', {}, t('plan.edit.update')),
-    actionForm(ctx, t('plan.edit.save'), [title, period, marker], `/measures/${m.number}?plan=${m.plan_id}`, 'PATCH', () => {
+    actionForm(ctx, t('plan.edit.save'), [title, description, responsible, participants, period, marker], `/measures/${m.number}?plan=${m.plan_id}`, 'PATCH', () => {
       const b = { marker: marker.input.value };
       if (title.input.value.trim() && title.input.value.trim() !== m.title) b.title = title.input.value.trim();
+      if (description.input.value.trim() !== (m.description || '').trim()) b.description = description.input.value.trim();
+      if (!same(list(responsible.input.value), m.responsible || [])) b.responsible = list(responsible.input.value);
+      if (!same(list(participants.input.value), m.participants || [])) b.participants = list(participants.input.value);
       if (period.input.value.trim() && period.input.value.trim() !== (m.period_text || '')) b.period_text = period.input.value.trim();
       return b;
     }, 'plan.edit.updated', m),
@@ -260,6 +299,7 @@ async function loadReport(ctx, id, year, org, section, box) {
     h('p', { class: 'plan-links print-hide' },
       h('button', { type: 'button', class: 'btn btn-primary', on: { click: () => window.print() } }, t('plan.report.print')), ' ',
       h('a', { class: 'btn btn-quiet', href: xlsx, download: `redovisning-${plan.id}-${r.year}.xlsx` }, t('plan.report.xlsx'))),
+    r.submitted ? h('p', { class: 'plan-frozen' }, t('plan.report.frozen')) : null,
     facts([
       [t('plan.report.year'), String(r.year)],
       [t('plan.report.due'), r.due],
@@ -274,6 +314,7 @@ async function loadReport(ctx, id, year, org, section, box) {
         (o.measures || []).length ? table(t('plan.report.measures_of', { number: o.number }),
           [t('plan.number'), t('plan.title'), t('plan.responsible'), t('plan.period'), t('plan.marker.label')],
           measureRows(o.measures, false), { captionHidden: true }) : null))))),
+    changesSection(r),
     h('section', { class: 'plan-appendix' },
       h('h2', {}, t('plan.report.appendix')),
       ['current', 'completed', 'written_off'].map((s) => {
@@ -286,4 +327,27 @@ async function loadReport(ctx, id, year, org, section, box) {
             measureRows(ms, s === 'current' ? false : (s === 'written_off' ? 'reason' : true)), { captionHidden: true })
             : h('p', { class: 'empty' }, t('plan.no_measures')));
       })));
+}
+
+// Changes since last year (the measure entries of the report's year) and current measures
+// whose period has ended.
+function changesSection(r) {
+  const c = r.changes || {};
+  const line = (x, extra) => h('li', {}, h('span', { class: 'plan-number' }, x.number), ' ', x.title, extra ? ` (${extra})` : '');
+  const what = (x) => ['text', 'agencies', 'timetable'].filter((k) => x[k]).map((k) => t(`plan.report.changes.${k}`)).join(', ');
+  const part = (key, items, extra) => (items || []).length
+    ? h('section', { class: 'plan-changes-part', dataset: { kind: key } },
+      h('h3', {}, t(`plan.report.changes.${key}`)), h('ul', {}, items.map((x) => line(x, extra(x)))))
+    : null;
+  const ended = r.period_ended || [];
+  return h('section', { class: 'plan-changes' },
+    h('h2', {}, t('plan.report.changes')),
+    part('added', c.added, () => ''),
+    part('completed', c.completed, (x) => String(x.year ?? '')),
+    part('written_off', c.written_off, (x) => x.reason || ''),
+    part('reopened', c.reopened, (x) => x.reason || ''),
+    part('changed', c.changed, what),
+    ended.length ? h('section', { class: 'plan-changes-part', dataset: { kind: 'period_ended' } },
+      h('h3', {}, t('plan.report.period_ended')),
+      h('ul', {}, ended.map((x) => line(x, x.period_text || '')))) : null);
 }
