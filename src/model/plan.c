@@ -1,8 +1,10 @@
 /*
  * Coordinated action plans: import and export in the file format of
- * shared/data/handlingsplan-2021.json, measures added, changed, completed
- * and written off (numbers never reused), the yearly report and its
- * deadline. Tables: sql/0005_plans.sql, projections of plan.* entries.
+ * shared/data/handlingsplan-2021.json, measures added, changed, completed,
+ * written off and reopened (numbers never reused), addressed by number, and
+ * the projection of every plan.* entry. The reports, reporting years and
+ * deadlines are in plan_report.c. Tables: sql/0005_plans.sql and
+ * sql/0008_plan_years.sql.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -11,12 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "model/access_int.h"
 #include "model/reg_int.h"
 #include "model/plan.h"
-#include "model/xlsx.h"
+#include "model/plan_int.h"
 
 /* JSON paths in messages are cut at their buffer's size on purpose (bounded, still readable). */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -33,11 +33,8 @@
 
 /* ---- small helpers ---- */
 
-static int fail(struct model_err *err, const char *path, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
 /* Records a validation failure: field = the JSON path, msg = "path: why". */
-static int fail(struct model_err *err, const char *path, const char *fmt, ...)
+int plan_fail(struct model_err *err, const char *path, const char *fmt, ...)
 {
 	char why[200];
 	va_list ap;
@@ -96,7 +93,7 @@ static bool child_of(const char *number, const char *parent)
 }
 
 /* An optional integer member as a pointer-free value: NULL JSON → has = false. */
-static bool jhas_int(const json_t *o, const char *key)
+bool plan_jhas_int(const json_t *o, const char *key)
 {
 	return json_is_integer(json_object_get(o, key));
 }
@@ -121,7 +118,7 @@ static int check_keys(const json_t *o, const char *path, const struct key *keys,
 	json_t *v, *mo;
 
 	if (!json_is_object(o))
-		return fail(err, path[0] ? path : "plan", "must be an object");
+		return plan_fail(err, path[0] ? path : "plan", "must be an object");
 	mo = (json_t *)(uintptr_t)o; /* jansson's iteration takes no const */
 
 	json_object_foreach(mo, k, v)
@@ -132,13 +129,13 @@ static int check_keys(const json_t *o, const char *path, const struct key *keys,
 			f++;
 		if (!f->name) {
 			snprintf(p, sizeof(p), "%s%s%s", path, path[0] ? "." : "", k);
-			return fail(err, p, "unknown field");
+			return plan_fail(err, p, "unknown field");
 		}
 	}
 	for (const struct key *f = keys; f->name; f++) {
 		if (f->required && !json_object_get(o, f->name)) {
 			snprintf(p, sizeof(p), "%s%s%s", path, path[0] ? "." : "", f->name);
-			return fail(err, p, "required");
+			return plan_fail(err, p, "required");
 		}
 	}
 	return SK_OK;
@@ -158,13 +155,14 @@ static int check_str(const json_t *o, const char *path, const char *key, size_t 
 	if (json_is_null(v) && nullable)
 		return SK_OK;
 	if (!json_is_string(v))
-		return fail(err, p, nullable ? "must be a string or null" : "must be a string");
+		return plan_fail(err, p,
+		                 nullable ? "must be a string or null" : "must be a string");
 	n = json_string_length(v);
 	if (n < min || n > max)
-		return fail(err, p, "must be %zu..%zu bytes", min, max);
+		return plan_fail(err, p, "must be %zu..%zu bytes", min, max);
 	if (strlen(json_string_value(v)) != n ||
 	    !model_text_ok(json_string_value(v), multiline ? MODEL_TEXT_NL : 0))
-		return fail(err, p, "must not contain control characters");
+		return plan_fail(err, p, "must not contain control characters");
 	return SK_OK;
 }
 
@@ -179,8 +177,8 @@ static int check_year(const json_t *o, const char *path, const char *key, bool n
 		return SK_OK;
 	if (!json_is_integer(v) || json_integer_value(v) < PLAN_YEAR_MIN ||
 	    json_integer_value(v) > PLAN_YEAR_MAX)
-		return fail(err, p, "must be a year %d..%d%s", PLAN_YEAR_MIN, PLAN_YEAR_MAX,
-		            nullable ? " or null" : "");
+		return plan_fail(err, p, "must be a year %d..%d%s", PLAN_YEAR_MIN, PLAN_YEAR_MAX,
+		                 nullable ? " or null" : "");
 	return SK_OK;
 }
 
@@ -196,19 +194,19 @@ static int check_orgs(const json_t *o, const char *path, const char *key, const 
 	if (!v)
 		return SK_OK;
 	if (!json_is_array(v) || json_array_size(v) > ORGS_MAX)
-		return fail(err, p, "must be a list of at most %d authorities", ORGS_MAX);
+		return plan_fail(err, p, "must be a list of at most %d authorities", ORGS_MAX);
 	json_array_foreach(v, i, x)
 	{
 		snprintf(p, sizeof(p), "%s%s%s[%zu]", path, path[0] ? "." : "", key, i);
 		if (!json_is_string(x))
-			return fail(err, p, "must be a string");
+			return plan_fail(err, p, "must be a string");
 		if (!json_object_get(auth, json_string_value(x)))
-			return fail(err, p, "'%.64s' is not one of the plan's authorities",
-			            json_string_value(x));
+			return plan_fail(err, p, "'%.64s' is not one of the plan's authorities",
+			                 json_string_value(x));
 		for (j = 0; j < i; j++) {
 			if (json_equal(json_array_get(v, j), x))
-				return fail(err, p, "'%.64s' is listed twice",
-				            json_string_value(x));
+				return plan_fail(err, p, "'%.64s' is listed twice",
+				                 json_string_value(x));
 		}
 	}
 	return SK_OK;
@@ -247,15 +245,16 @@ static int check_measure(const json_t *x, const char *p, const json_t *auth, con
 	objective = model_json_str(x, "objective");
 	snprintf(q, sizeof(q), "%s.number", p);
 	if (number_parts(number, parts) != 3)
-		return fail(err, q, "'%s' is not a measure number like 1.1.3", number);
+		return plan_fail(err, q, "'%s' is not a measure number like 1.1.3", number);
 	if (json_object_get(seen, number))
-		return fail(err, q, "%s is used twice (numbers are never reused)", number);
+		return plan_fail(err, q, "%s is used twice (numbers are never reused)", number);
 	snprintf(q, sizeof(q), "%s.objective", p);
 	if (!json_object_get(objs, objective))
-		return fail(err, q, "no objective %.16s in strategic_priorities", objective);
+		return plan_fail(err, q, "no objective %.16s in strategic_priorities", objective);
 	if (!child_of(number, objective)) {
 		snprintf(q, sizeof(q), "%s.number", p);
-		return fail(err, q, "%s is not a number under objective %s", number, objective);
+		return plan_fail(err, q, "%s is not a number under objective %s", number,
+		                 objective);
 	}
 	rc = check_str(x, p, "title", 1, TITLE_MAX, false, false, err);
 	if (!rc)
@@ -286,34 +285,34 @@ static int check_measure(const json_t *x, const char *p, const json_t *auth, con
 	status = model_json_str(x, "status");
 	snprintf(q, sizeof(q), "%s.marker", p);
 	if (marker && strcmp(marker, "new") != 0 && strcmp(marker, "updated") != 0)
-		return fail(err, q, "must be \"new\", \"updated\" or null");
+		return plan_fail(err, q, "must be \"new\", \"updated\" or null");
 	snprintf(q, sizeof(q), "%s.start_year", p);
 	if (json_is_null(json_object_get(x, "period_text")) &&
-	    (jhas_int(x, "start_year") || jhas_int(x, "end_year")))
-		return fail(err, q, "years without a period_text");
-	if (model_json_str(x, "period_text") && !jhas_int(x, "start_year"))
-		return fail(err, q, "a period_text needs its start_year");
+	    (plan_jhas_int(x, "start_year") || plan_jhas_int(x, "end_year")))
+		return plan_fail(err, q, "years without a period_text");
+	if (model_json_str(x, "period_text") && !plan_jhas_int(x, "start_year"))
+		return plan_fail(err, q, "a period_text needs its start_year");
 	snprintf(q, sizeof(q), "%s.end_year", p);
-	if (jhas_int(x, "end_year") &&
+	if (plan_jhas_int(x, "end_year") &&
 	    model_json_int(x, "end_year") < model_json_int(x, "start_year"))
-		return fail(err, q, "the period ends before it starts");
+		return plan_fail(err, q, "the period ends before it starts");
 	snprintf(q, sizeof(q), "%s.status", p);
 	if (strcmp(status, "current") != 0 && strcmp(status, "completed") != 0 &&
 	    strcmp(status, "written_off") != 0)
-		return fail(err, q, "must be current, completed or written_off");
+		return plan_fail(err, q, "must be current, completed or written_off");
 	snprintf(q, sizeof(q), "%s.status_year", p);
-	if (strcmp(status, "current") == 0 && jhas_int(x, "status_year"))
-		return fail(err, q, "a current measure has no status_year");
-	if (strcmp(status, "current") != 0 && !jhas_int(x, "status_year"))
-		return fail(err, q, "a %s measure needs the year", status);
-	if (jhas_int(x, "start_year") && jhas_int(x, "status_year") &&
+	if (strcmp(status, "current") == 0 && plan_jhas_int(x, "status_year"))
+		return plan_fail(err, q, "a current measure has no status_year");
+	if (strcmp(status, "current") != 0 && !plan_jhas_int(x, "status_year"))
+		return plan_fail(err, q, "a %s measure needs the year", status);
+	if (plan_jhas_int(x, "start_year") && plan_jhas_int(x, "status_year") &&
 	    model_json_int(x, "status_year") < model_json_int(x, "start_year"))
-		return fail(err, q, "before the measure started");
+		return plan_fail(err, q, "before the measure started");
 	snprintf(q, sizeof(q), "%s.status_reason", p);
 	if (strcmp(status, "written_off") == 0 && !model_json_str(x, "status_reason"))
-		return fail(err, q, "a written-off measure needs the reason");
+		return plan_fail(err, q, "a written-off measure needs the reason");
 	if (strcmp(status, "written_off") != 0 && model_json_str(x, "status_reason"))
-		return fail(err, q, "only a written-off measure has a reason");
+		return plan_fail(err, q, "only a written-off measure has a reason");
 	return SK_OK;
 }
 
@@ -331,7 +330,7 @@ int plan_validate(const json_t *doc, struct model_err *err)
 		goto out;
 	}
 	if (!json_is_object(doc)) {
-		rc = fail(err, "plan", "must be a JSON object");
+		rc = plan_fail(err, "plan", "must be a JSON object");
 		goto out;
 	}
 	rc = check_keys(doc, "", root_keys, err);
@@ -347,7 +346,8 @@ int plan_validate(const json_t *doc, struct model_err *err)
 		goto out;
 	arr = json_object_get(doc, "authorities");
 	if (!json_is_array(arr) || json_array_size(arr) < 1 || json_array_size(arr) > PARTS_MAX) {
-		rc = fail(err, "authorities", "must be a list of 1..%d authorities", PARTS_MAX);
+		rc = plan_fail(err, "authorities", "must be a list of 1..%d authorities",
+		               PARTS_MAX);
 		goto out;
 	}
 	json_array_foreach(arr, i, x)
@@ -362,15 +362,15 @@ int plan_validate(const json_t *doc, struct model_err *err)
 			goto out;
 		if (json_object_get(auth, model_json_str(x, "short"))) {
 			snprintf(q, sizeof(q), "%s.short", p);
-			rc = fail(err, q, "'%s' is listed twice", model_json_str(x, "short"));
+			rc = plan_fail(err, q, "'%s' is listed twice", model_json_str(x, "short"));
 			goto out;
 		}
 		json_object_set_new(auth, model_json_str(x, "short"), json_true());
 	}
 	arr = json_object_get(doc, "strategic_priorities");
 	if (!json_is_array(arr) || json_array_size(arr) < 1 || json_array_size(arr) > PARTS_MAX) {
-		rc = fail(err, "strategic_priorities", "must be a list of 1..%d priorities",
-		          PARTS_MAX);
+		rc = plan_fail(err, "strategic_priorities", "must be a list of 1..%d priorities",
+		               PARTS_MAX);
 		goto out;
 	}
 	json_array_foreach(arr, i, x)
@@ -388,19 +388,20 @@ int plan_validate(const json_t *doc, struct model_err *err)
 			goto out;
 		snprintf(q, sizeof(q), "%s.number", p);
 		if (number_parts(model_json_str(x, "number"), parts) != 1) {
-			rc = fail(err, q, "'%s' is not a priority number like 1",
-			          model_json_str(x, "number"));
+			rc = plan_fail(err, q, "'%s' is not a priority number like 1",
+			               model_json_str(x, "number"));
 			goto out;
 		}
 		if (json_object_get(prios, model_json_str(x, "number"))) {
-			rc = fail(err, q, "%s is used twice", model_json_str(x, "number"));
+			rc = plan_fail(err, q, "%s is used twice", model_json_str(x, "number"));
 			goto out;
 		}
 		json_object_set_new(prios, model_json_str(x, "number"), json_true());
 		os = json_object_get(x, "objectives");
 		if (!json_is_array(os) || json_array_size(os) > PARTS_MAX) {
 			snprintf(q, sizeof(q), "%s.objectives", p);
-			rc = fail(err, q, "must be a list of at most %d objectives", PARTS_MAX);
+			rc = plan_fail(err, q, "must be a list of at most %d objectives",
+			               PARTS_MAX);
 			goto out;
 		}
 		json_array_foreach(os, j, y)
@@ -416,13 +417,14 @@ int plan_validate(const json_t *doc, struct model_err *err)
 			snprintf(p, sizeof(p), "%s.number", q);
 			if (number_parts(model_json_str(y, "number"), parts) != 2 ||
 			    !child_of(model_json_str(y, "number"), model_json_str(x, "number"))) {
-				rc = fail(err, p,
-				          "'%s' is not an objective number under priority %s",
-				          model_json_str(y, "number"), model_json_str(x, "number"));
+				rc = plan_fail(
+				        err, p, "'%s' is not an objective number under priority %s",
+				        model_json_str(y, "number"), model_json_str(x, "number"));
 				goto out;
 			}
 			if (json_object_get(objs, model_json_str(y, "number"))) {
-				rc = fail(err, p, "%s is used twice", model_json_str(y, "number"));
+				rc = plan_fail(err, p, "%s is used twice",
+				               model_json_str(y, "number"));
 				goto out;
 			}
 			json_object_set_new(objs, model_json_str(y, "number"), json_true());
@@ -431,7 +433,8 @@ int plan_validate(const json_t *doc, struct model_err *err)
 	}
 	arr = json_object_get(doc, "measures");
 	if (!json_is_array(arr) || json_array_size(arr) > MEASURES_MAX) {
-		rc = fail(err, "measures", "must be a list of at most %d measures", MEASURES_MAX);
+		rc = plan_fail(err, "measures", "must be a list of at most %d measures",
+		               MEASURES_MAX);
 		goto out;
 	}
 	json_array_foreach(arr, i, x)
@@ -509,7 +512,7 @@ bool plan_period_parse(const char *text, int *start, int *end)
 
 /* ---- who may write ---- */
 
-static const char write_why[] = "action plans are changed by the säkerhetsskyddschef or the head";
+const char plan_write_why[] = "action plans are changed by the säkerhetsskyddschef or the head";
 
 /* ---- import ---- */
 
@@ -561,7 +564,7 @@ static int import_fn(struct store_tx *tx, void *arg)
 {
 	struct import_cmd *c = arg;
 	int64_t first;
-	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, write_why);
+	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, plan_write_why);
 
 	if (!rc)
 		rc = check_not_imported(tx, c->doc);
@@ -605,19 +608,19 @@ int plan_demo_import(struct model *m, const char *json_path, int64_t *id, struct
 	int rc;
 
 	if (!f)
-		return fail(err, "file", "cannot open %s", json_path), SK_ENOTFOUND;
+		return plan_fail(err, "file", "cannot open %s", json_path), SK_ENOTFOUND;
 	buf_init(&b, 16 * 1024 * 1024);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		buf_append(&b, chunk, n);
 	fclose(f);
 	if (b.err) {
 		buf_release(&b);
-		return fail(err, "file", "%s is too large", json_path), SK_ETOOBIG;
+		return plan_fail(err, "file", "%s is too large", json_path), SK_ETOOBIG;
 	}
 	doc = sk_json_parse(b.ptr ? b.ptr : "", b.len, 32, field, sizeof(field), msg, sizeof(msg));
 	buf_release(&b);
 	if (!doc)
-		return fail(err, field[0] ? field : "file", "%s", msg);
+		return plan_fail(err, field[0] ? field : "file", "%s", msg);
 	rc = plan_import(m, NULL, doc, id, err);
 	json_decref(doc);
 	return rc;
@@ -626,7 +629,7 @@ int plan_demo_import(struct model *m, const char *json_path, int64_t *id, struct
 /* ---- measures: add, update, complete, write off ---- */
 
 /* "A, B och C" */
-static void join_orgs(const json_t *arr, struct buf *b)
+void plan_join_orgs(const json_t *arr, struct buf *b)
 {
 	size_t i, n = json_array_size(arr);
 	json_t *x;
@@ -645,10 +648,10 @@ static char *default_responsible_text(const json_t *resp, const json_t *part)
 	char *s;
 
 	buf_init(&b, 4096);
-	join_orgs(resp, &b);
+	plan_join_orgs(resp, &b);
 	if (json_array_size(part) > 0) {
 		buf_puts(&b, " i samverkan med ");
-		join_orgs(part, &b);
+		plan_join_orgs(part, &b);
 	}
 	s = b.err ? NULL : strndup(b.ptr ? b.ptr : "", b.len);
 	buf_release(&b);
@@ -691,30 +694,21 @@ static int check_edit(struct store_tx *tx, const json_t *body, const json_t *aut
 		rc = check_str(body, "", "period_text", 1, PERIOD_MAX, false, false, &e);
 	if (!rc && model_json_str(body, "period_text") &&
 	    !plan_period_parse(model_json_str(body, "period_text"), &s, &t))
-		rc = fail(&e, "period_text",
-		          "not a period like 2019–2022, 2021 or 2019 och tills vidare");
+		rc = plan_fail(&e, "period_text",
+		               "not a period like 2019–2022, 2021 or 2019 och tills vidare");
 	if (!rc && json_object_get(body, "marker")) {
 		const char *mk = model_json_str(body, "marker");
 
 		if (!mk || (strcmp(mk, "new") != 0 && strcmp(mk, "updated") != 0 &&
 		            strcmp(mk, "none") != 0))
-			rc = fail(&e, "marker", "must be new, updated or none");
+			rc = plan_fail(&e, "marker", "must be new, updated or none");
 	}
 	if (rc)
 		return store_tx_fail(tx, e.field, "%s", e.msg);
 	return SK_OK;
 }
 
-/* A plan's reporting years as the writer sees them. */
-struct plan_state {
-	int64_t report_year; /* the open reporting year */
-	int64_t first_year;  /* the first one in skydd (the import's) */
-	int64_t last_year;   /* the plan period's last year (PLAN_YEAR_MAX: open-ended) */
-	int64_t submitted;   /* the latest year whose report is submitted, 0 = none */
-	char updated_at[SK_TIME_LEN + 1];
-};
-
-static int tx_plan_state(struct store_tx *tx, int64_t plan_id, struct plan_state *st)
+int plan_tx_state(struct store_tx *tx, int64_t plan_id, struct plan_state *st)
 {
 	struct store_q *q;
 	int s = 0, t = 0;
@@ -745,7 +739,7 @@ static int tx_plan_state(struct store_tx *tx, int64_t plan_id, struct plan_state
 /* The plan's state, refused when its reporting year's report is submitted (frozen). */
 static int tx_open_year(struct store_tx *tx, int64_t plan_id, struct plan_state *st)
 {
-	int rc = tx_plan_state(tx, plan_id, st);
+	int rc = plan_tx_state(tx, plan_id, st);
 
 	if (rc || st->submitted < st->report_year)
 		return rc;
@@ -891,7 +885,7 @@ static int add_fn(struct store_tx *tx, void *arg)
 	int64_t n;
 	json_t *auth, *data;
 	int parts[3];
-	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, write_why);
+	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, plan_write_why);
 
 	if (!rc)
 		rc = tx_open_year(tx, c->plan_id, &st);
@@ -966,7 +960,7 @@ int plan_measure_add(struct model *m, const struct principal *p, int64_t plan_id
 	int rc;
 
 	if (!json_is_object(body))
-		return fail(err, "body", "must be an object");
+		return plan_fail(err, "body", "must be an object");
 	rc = model_submit(m, add_fn, &c, err);
 	if (!rc && measure_id)
 		*measure_id = c.id;
@@ -1060,7 +1054,7 @@ static int check_close_year(struct store_tx *tx, const json_t *old, int64_t year
 		                     "year: the report for %lld is submitted; a change made now "
 		                     "belongs to %lld",
 		                     (long long)st->submitted, (long long)st->report_year);
-	if (jhas_int(old, "start_year") && year < model_json_int(old, "start_year"))
+	if (plan_jhas_int(old, "start_year") && year < model_json_int(old, "start_year"))
 		return store_tx_fail(tx, "year", "year: %lld is before the measure started (%lld)",
 		                     (long long)year, (long long)model_json_int(old, "start_year"));
 	return SK_OK;
@@ -1083,7 +1077,7 @@ static int change_fn(struct store_tx *tx, void *arg)
 	struct plan_state st;
 	int64_t plan_id;
 	bool current;
-	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, write_why);
+	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, plan_write_why);
 
 	if (rc)
 		return rc;
@@ -1174,7 +1168,7 @@ int plan_measure_update(struct model *m, const struct principal *p, int64_t meas
 	struct change_cmd c = {p, measure_id, body, "plan.measure.updated", 0, NULL};
 
 	if (!json_is_object(body))
-		return fail(err, "body", "must be an object");
+		return plan_fail(err, "body", "must be an object");
 	return model_submit(m, change_fn, &c, err);
 }
 
@@ -1436,9 +1430,7 @@ void model_register_plans(void)
 
 /* ---- queries ---- */
 
-static json_t *submitted_reports(struct store_reader *r, int64_t plan_id);
-
-static json_t *plan_head(struct store_reader *r, int64_t id)
+json_t *plan_head(struct store_reader *r, int64_t id)
 {
 	struct store_q *q;
 	json_t *o = NULL;
@@ -1482,7 +1474,7 @@ static json_t *authorities(struct store_reader *r, int64_t id)
 }
 
 /* priorities with their objectives: [{number, title, objectives: [{number, title}]}] */
-static json_t *priorities(struct store_reader *r, int64_t id)
+json_t *plan_priorities(struct store_reader *r, int64_t id)
 {
 	json_t *arr = json_array(), *p;
 	struct store_q *q;
@@ -1520,7 +1512,7 @@ static json_t *priorities(struct store_reader *r, int64_t id)
 	return arr;
 }
 
-static json_t *all_measures(struct store_reader *r, int64_t plan_id)
+json_t *plan_all_measures(struct store_reader *r, int64_t plan_id)
 {
 	json_t *arr = json_array();
 	struct store_q *q;
@@ -1537,7 +1529,7 @@ static json_t *all_measures(struct store_reader *r, int64_t plan_id)
 	return arr;
 }
 
-static bool in_list(const json_t *arr, const char *s)
+bool plan_in_list(const json_t *arr, const char *s)
 {
 	size_t i;
 	json_t *x;
@@ -1551,11 +1543,11 @@ static bool in_list(const json_t *arr, const char *s)
 }
 
 /* "responsible", "participant" or NULL: the part org has in measure x. */
-static const char *org_role(const json_t *x, const char *org)
+const char *plan_org_role(const json_t *x, const char *org)
 {
-	if (in_list(json_object_get(x, "responsible"), org))
+	if (plan_in_list(json_object_get(x, "responsible"), org))
 		return "responsible";
-	if (in_list(json_object_get(x, "participants"), org))
+	if (plan_in_list(json_object_get(x, "participants"), org))
 		return "participant";
 	return NULL;
 }
@@ -1580,8 +1572,8 @@ json_t *plan_export(struct model *m, int64_t id)
 		json_object_set(doc, "source", json_object_get(head, "source"));
 	json_object_set_new(doc, "authorities", authorities(r, id));
 	/* priorities come as number, title, objectives: the file's order */
-	json_object_set_new(doc, "strategic_priorities", priorities(r, id));
-	ms = all_measures(r, id);
+	json_object_set_new(doc, "strategic_priorities", plan_priorities(r, id));
+	ms = plan_all_measures(r, id);
 	out = json_array();
 	json_array_foreach(ms, i, x)
 	{
@@ -1646,12 +1638,12 @@ json_t *plan_list(struct model *m)
 	json_array_foreach(ids, i, x)
 	{
 		json_t *h = plan_head(r, json_integer_value(x));
-		json_t *ms = all_measures(r, json_integer_value(x));
+		json_t *ms = plan_all_measures(r, json_integer_value(x));
 
 		if (h) {
 			json_object_set_new(h, "counts", counts_of(ms));
 			json_object_set_new(h, "reports",
-			                    submitted_reports(r, json_integer_value(x)));
+			                    plan_submitted_reports(r, json_integer_value(x)));
 			json_array_append_new(arr, h);
 		}
 		json_decref(ms);
@@ -1668,8 +1660,8 @@ json_t *plan_get(struct model *m, int64_t id)
 
 	if (!r || !(h = plan_head(r, id)))
 		return NULL;
-	p = priorities(r, id);
-	ms = all_measures(r, id);
+	p = plan_priorities(r, id);
+	ms = plan_all_measures(r, id);
 	json_array_foreach(p, i, x)
 	{
 		json_array_foreach(json_object_get(x, "objectives"), j, o)
@@ -1686,7 +1678,7 @@ json_t *plan_get(struct model *m, int64_t id)
 		}
 	}
 	json_object_set_new(h, "counts", counts_of(ms));
-	json_object_set_new(h, "reports", submitted_reports(r, id));
+	json_object_set_new(h, "reports", plan_submitted_reports(r, id));
 	json_object_set_new(h, "authorities", authorities(r, id));
 	json_object_set_new(h, "strategic_priorities", p);
 	json_decref(ms);
@@ -1702,7 +1694,7 @@ json_t *plan_measures(struct model *m, int64_t plan_id, const struct plan_filter
 	if (!r || !(h = plan_head(r, plan_id)))
 		return NULL;
 	json_decref(h);
-	ms = all_measures(r, plan_id);
+	ms = plan_all_measures(r, plan_id);
 	out = json_array();
 	json_array_foreach(ms, i, x)
 	{
@@ -1713,7 +1705,7 @@ json_t *plan_measures(struct model *m, int64_t plan_id, const struct plan_filter
 		if (f && f->objective && strcmp(model_json_str0(x, "objective"), f->objective) != 0)
 			continue;
 		if (f && f->org) {
-			role = org_role(x, f->org);
+			role = plan_org_role(x, f->org);
 			if (!role)
 				continue;
 			json_object_set_new(x, "org_role", json_string(role));
@@ -1765,12 +1757,13 @@ int plan_measure_resolve(struct model *m, int64_t plan_id, const char *ref, int6
 		if (rc == SK_OK)
 			*id = v;
 		else
-			fail(err, "measure", "measure: no measure %lld", (long long)v);
+			plan_fail(err, "measure", "measure: no measure %lld", (long long)v);
 		return rc;
 	}
 	if (!ref || number_parts(ref, parts) != 3)
-		return fail(err, "measure", "measure: '%.20s' is not a measure number like 1.1.17",
-		            ref ? ref : ""),
+		return plan_fail(err, "measure",
+		                 "measure: '%.20s' is not a measure number like 1.1.17",
+		                 ref ? ref : ""),
 		       SK_EINVAL;
 	rc = store_reader_query(r,
 	                        "SELECT id, plan_id FROM plan_measure WHERE number = ?1 AND "
@@ -1788,11 +1781,11 @@ int plan_measure_resolve(struct model *m, int64_t plan_id, const char *ref, int6
 	}
 	store_q_done(q);
 	if (n == 0)
-		return fail(err, "measure", "measure: no measure %s", ref), SK_ENOTFOUND;
+		return plan_fail(err, "measure", "measure: no measure %s", ref), SK_ENOTFOUND;
 	if (n > 1)
-		return fail(err, "plan",
-		            "plan: measure %s is in %d plans: name the plan (e.g. plan=%lld)", ref,
-		            n, (long long)plan),
+		return plan_fail(err, "plan",
+		                 "plan: measure %s is in %d plans: name the plan (e.g. plan=%lld)",
+		                 ref, n, (long long)plan),
 		       SK_EEXIST;
 	return SK_OK;
 }
@@ -1863,710 +1856,4 @@ json_t *plan_measure_history(struct model *m, int64_t measure_id)
 	}
 	json_object_set_new(mo, "history", h.out);
 	return mo;
-}
-
-/* ---- the yearly report ---- */
-
-/* The status of measure x as it stood at the end of year. */
-static const char *status_in(const json_t *x, int year)
-{
-	const char *s = model_json_str0(x, "status");
-
-	if (strcmp(s, "current") != 0 && jhas_int(x, "status_year") &&
-	    model_json_int(x, "status_year") > year)
-		return "current";
-	return s;
-}
-
-static json_t *report_item(const json_t *x, const char *status, int year, const char *org)
-{
-	json_t *o = json_pack(
-	        "{s:I, s:s, s:s, s:s, s:s, s:O, s:O, s:O, s:O, s:O, s:s}", "id",
-	        (json_int_t)model_json_int(x, "id"), "number", model_json_str0(x, "number"),
-	        "objective", model_json_str0(x, "objective"), "title", model_json_str0(x, "title"),
-	        "responsible_text", model_json_str0(x, "responsible_text"), "responsible",
-	        json_object_get(x, "responsible"), "participants",
-	        json_object_get(x, "participants"), "period_text",
-	        json_object_get(x, "period_text"), "start_year",
-	        json_object_get(x, "start_year") ? json_object_get(x, "start_year") : json_null(),
-	        "end_year",
-	        json_object_get(x, "end_year") ? json_object_get(x, "end_year") : json_null(),
-	        "status", status);
-	bool marked = model_json_str(x, "marker") && jhas_int(x, "marker_year") &&
-	              model_json_int(x, "marker_year") == year && strcmp(status, "current") == 0;
-
-	if (!o)
-		return NULL;
-	json_object_set_new(o, "marker",
-	                    marked ? json_string(model_json_str(x, "marker")) : json_null());
-	if (strcmp(status, "current") != 0) {
-		json_object_set(o, "status_year", json_object_get(x, "status_year"));
-		if (strcmp(status, "written_off") == 0)
-			json_object_set(o, "status_reason", json_object_get(x, "status_reason"));
-	} else if (jhas_int(x, "end_year") && model_json_int(x, "end_year") < year) {
-		/* still current although its period has ended: the report points it out */
-		json_object_set_new(o, "period_ended", json_true());
-	}
-	if (org)
-		json_object_set_new(o, "org_role", json_string(org_role(x, org)));
-	return o;
-}
-
-/* ---- changes in a reporting year (from the ledger: entries stamped with it) ---- */
-
-struct chg {
-	int year;
-	json_t *by_number; /* number → measure (for titles) */
-	json_t *out;       /* {added, completed, written_off, reopened, changed} */
-	json_t *changed;   /* number → {number, title, text, agencies, timetable, fields} */
-};
-
-static const char *field_group(const char *f)
-{
-	if (strcmp(f, "title") == 0 || strcmp(f, "description") == 0)
-		return "text";
-	if (strcmp(f, "period_text") == 0)
-		return "timetable";
-	if (strcmp(f, "marker") == 0)
-		return "marker";
-	return "agencies";
-}
-
-static int chg_one(void *ctx, const struct store_entry_row *row)
-{
-	struct chg *c = ctx;
-	json_t *e = json_loadb(row->bytes, row->len, 0, NULL), *d, *x, *item;
-	const char *num, *k;
-
-	if (!e)
-		return SK_ECORRUPT;
-	d = json_object_get(e, "data");
-	num = model_json_str0(d, "number");
-	if (!jhas_int(d, "report_year") || model_json_int(d, "report_year") != c->year) {
-		json_decref(e);
-		return SK_OK;
-	}
-	x = json_object_get(c->by_number, num);
-	item = json_pack("{s:s, s:s}", "number", num, "title",
-	                 x ? model_json_str0(x, "title") : model_json_str0(d, "title"));
-	if (strcmp(row->kind, "plan.measure.added") == 0) {
-		json_array_append_new(json_object_get(c->out, "added"), item);
-	} else if (strcmp(row->kind, "plan.measure.completed") == 0) {
-		json_object_set(item, "year", json_object_get(d, "year"));
-		json_array_append_new(json_object_get(c->out, "completed"), item);
-	} else if (strcmp(row->kind, "plan.measure.written_off") == 0) {
-		json_object_set(item, "year", json_object_get(d, "year"));
-		json_object_set(item, "reason", json_object_get(d, "reason"));
-		json_array_append_new(json_object_get(c->out, "written_off"), item);
-	} else if (strcmp(row->kind, "plan.measure.reopened") == 0) {
-		json_object_set(item, "reason", json_object_get(d, "reason"));
-		json_object_set(item, "previous", json_object_get(d, "previous"));
-		json_array_append_new(json_object_get(c->out, "reopened"), item);
-	} else if (strcmp(row->kind, "plan.measure.updated") == 0) {
-		json_t *have = json_object_get(c->changed, num), *v;
-
-		if (!have) {
-			json_object_set_new(item, "text", json_false());
-			json_object_set_new(item, "agencies", json_false());
-			json_object_set_new(item, "timetable", json_false());
-			json_object_set_new(item, "fields", json_array());
-			json_object_set(c->changed, num, item);
-			json_array_append(json_object_get(c->out, "changed"), item);
-			have = item;
-		}
-		json_object_foreach(json_object_get(d, "previous"), k, v)
-		{
-			const char *g = field_group(k);
-
-			(void)v;
-			if (strcmp(g, "marker") != 0)
-				json_object_set_new(have, g, json_true());
-			if (!in_list(json_object_get(have, "fields"), k))
-				json_array_append_new(json_object_get(have, "fields"),
-				                      json_string(k));
-		}
-		json_decref(item);
-	} else {
-		json_decref(item);
-	}
-	json_decref(e);
-	return SK_OK;
-}
-
-static json_t *report_changes(struct store_reader *r, int64_t plan_id, int year, const json_t *ms)
-{
-	struct store_log_filter f = {0};
-	struct chg c = {year, json_object(), NULL, json_object()};
-	char object[40];
-	size_t i;
-	json_t *x;
-
-	c.out = json_pack("{s:I, s:[], s:[], s:[], s:[], s:[]}", "year", (json_int_t)year, "added",
-	                  "completed", "written_off", "reopened", "changed");
-	json_array_foreach(ms, i, x) json_object_set(c.by_number, model_json_str0(x, "number"), x);
-	snprintf(object, sizeof(object), "plan/%lld", (long long)plan_id);
-	f.actor = -1;
-	f.object = object;
-	f.kind = "plan.measure.";
-	f.limit = 1000000;
-	if (store_reader_log(r, &f, chg_one, &c) != SK_OK) {
-		json_decref(c.out);
-		c.out = NULL;
-	}
-	json_decref(c.by_number);
-	json_decref(c.changed);
-	return c.out;
-}
-
-/* Keeps in each list of changes only the measures whose numbers are in keep. */
-static void filter_changes(json_t *changes, const json_t *keep)
-{
-	static const char *const lists[] = {"added",    "completed", "written_off",
-	                                    "reopened", "changed",   NULL};
-
-	for (const char *const *l = lists; *l; l++) {
-		json_t *arr = json_object_get(changes, *l);
-
-		for (size_t i = json_array_size(arr); i-- > 0;) {
-			if (!json_object_get(keep,
-			                     model_json_str0(json_array_get(arr, i), "number")))
-				json_array_remove(arr, i);
-		}
-	}
-}
-
-/*
- * The report for year from the plan's head h, its priorities p and measures
- * ms (rows, or a frozen report's items), with the year's changes (may be
- * NULL). Takes ownership of h, p and changes.
- */
-static json_t *report_build(json_t *h, json_t *p, const json_t *ms, int year, const char *org,
-                            json_t *changes)
-{
-	json_t *x, *o, *y, *app, *tot, *ended, *keep = json_object();
-	int64_t n_new = 0, n_upd = 0, n_cur = 0, n_done = 0, n_off = 0;
-	char due[11];
-	size_t i, j, k;
-
-	app = json_pack("{s:[], s:[], s:[]}", "current", "completed", "written_off");
-	ended = json_array();
-	json_array_foreach(p, i, x)
-	{
-		json_t *pc = json_pack("{s:I, s:I, s:I}", "current", (json_int_t)0, "new",
-		                       (json_int_t)0, "updated", (json_int_t)0);
-
-		json_array_foreach(json_object_get(x, "objectives"), j, o)
-		{
-			json_t *list = json_array();
-			int64_t c = 0, nw = 0, up = 0;
-
-			json_array_foreach(ms, k, y)
-			{
-				const char *st = status_in(y, year);
-				json_t *it;
-
-				if (strcmp(model_json_str0(y, "objective"),
-				           model_json_str0(o, "number")) != 0 ||
-				    strcmp(st, "current") != 0 || (org && !org_role(y, org)))
-					continue;
-				it = report_item(y, st, year, org);
-				c++;
-				nw += model_json_str(it, "marker") &&
-				      strcmp(model_json_str(it, "marker"), "new") == 0;
-				up += model_json_str(it, "marker") &&
-				      strcmp(model_json_str(it, "marker"), "updated") == 0;
-				json_array_append_new(list, it);
-			}
-			json_object_set_new(o, "measures", list);
-			json_object_set_new(o, "counts",
-			                    json_pack("{s:I, s:I, s:I}", "current", (json_int_t)c,
-			                              "new", (json_int_t)nw, "updated",
-			                              (json_int_t)up));
-			json_object_set_new(pc, "current",
-			                    json_integer(model_json_int(pc, "current") + c));
-			json_object_set_new(pc, "new",
-			                    json_integer(model_json_int(pc, "new") + nw));
-			json_object_set_new(pc, "updated",
-			                    json_integer(model_json_int(pc, "updated") + up));
-		}
-		json_object_set_new(x, "counts", pc);
-	}
-	json_array_foreach(ms, k, y)
-	{
-		const char *st = status_in(y, year);
-		json_t *it;
-
-		if (org && !org_role(y, org))
-			continue;
-		it = report_item(y, st, year, org);
-		json_object_set_new(keep, model_json_str0(y, "number"), json_true());
-		n_cur += strcmp(st, "current") == 0;
-		n_done += strcmp(st, "completed") == 0;
-		n_off += strcmp(st, "written_off") == 0;
-		n_new += model_json_str(it, "marker") &&
-		         strcmp(model_json_str(it, "marker"), "new") == 0;
-		n_upd += model_json_str(it, "marker") &&
-		         strcmp(model_json_str(it, "marker"), "updated") == 0;
-		if (json_is_true(json_object_get(it, "period_ended")))
-			json_array_append_new(
-			        ended, json_pack("{s:s, s:s, s:O, s:O}", "number",
-			                         model_json_str0(it, "number"), "title",
-			                         model_json_str0(it, "title"), "period_text",
-			                         json_object_get(it, "period_text"), "end_year",
-			                         json_object_get(it, "end_year")));
-		json_array_append_new(json_object_get(app, st), it);
-	}
-	tot = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "measures",
-	                (json_int_t)(n_cur + n_done + n_off), "current", (json_int_t)n_cur,
-	                "completed", (json_int_t)n_done, "written_off", (json_int_t)n_off, "new",
-	                (json_int_t)n_new, "updated", (json_int_t)n_upd, "period_ended",
-	                (json_int_t)json_array_size(ended));
-	if (changes && org)
-		filter_changes(changes, keep);
-	json_decref(keep);
-	snprintf(due, sizeof(due), "%04d-03-01", year + 1);
-	return json_pack("{s:{s:o, s:I, s:o, s:s, s:o, s:o, s:o, s:o, s:o}}", "report", "plan", h,
-	                 "year", (json_int_t)year, "org", org ? json_string(org) : json_null(),
-	                 "due", due, "strategic_priorities", p, "appendix", app, "totals", tot,
-	                 "period_ended", ended, "changes", changes ? changes : json_object());
-}
-
-json_t *plan_report(struct model *m, int64_t plan_id, int year, const char *org)
-{
-	struct store_reader *r = model_reader(m);
-	json_t *h, *p, *ms, *rep, *changes;
-
-	if (!r || !(h = plan_head(r, plan_id)))
-		return NULL;
-	p = priorities(r, plan_id);
-	ms = all_measures(r, plan_id);
-	changes = report_changes(r, plan_id, year, ms);
-	rep = report_build(h, p, ms, year, org, changes);
-	json_decref(ms);
-	return rep;
-}
-
-/* A frozen report rebuilt for one authority: its items stand in for the measures. */
-static json_t *frozen_for_org(const char *body, const char *org)
-{
-	json_t *doc = json_loads(body, 0, NULL), *rep, *ms, *x, *rows, *out;
-	static const char *const sect[] = {"current", "completed", "written_off", NULL};
-	size_t i;
-	int year;
-
-	rep = json_object_get(doc, "report");
-	if (!rep) {
-		json_decref(doc);
-		return NULL;
-	}
-	year = (int)model_json_int(rep, "year");
-	ms = json_array();
-	for (const char *const *s = sect; *s; s++) {
-		rows = json_object_get(json_object_get(rep, "appendix"), *s);
-		json_array_foreach(rows, i, x)
-		{
-			json_t *y = json_copy(x);
-
-			if (model_json_str(y, "marker"))
-				json_object_set_new(y, "marker_year", json_integer(year));
-			json_array_append_new(ms, y);
-		}
-	}
-	out = report_build(json_incref(json_object_get(rep, "plan")),
-	                   json_incref(json_object_get(rep, "strategic_priorities")), ms, year, org,
-	                   json_incref(json_object_get(rep, "changes")));
-	json_decref(ms);
-	json_decref(doc);
-	return out;
-}
-
-int plan_report_for(struct model *m, int64_t plan_id, int year, const char *org, json_t **out,
-                    struct buf *frozen, struct model_err *err)
-{
-	struct store_reader *r = model_reader(m);
-	json_t *h;
-	int64_t first, open;
-	struct store_q *q;
-	int rc;
-
-	*out = NULL;
-	if (!r || !(h = plan_head(r, plan_id)))
-		return fail(err, "id", "no plan %lld", (long long)plan_id), SK_ENOTFOUND;
-	first = model_json_int(h, "first_report_year");
-	open = model_json_int(h, "report_year");
-	json_decref(h);
-	if (year == 0)
-		year = (int)open;
-	if (year < first)
-		return fail(err, "year",
-		            "year: no report for %d: the plan's first reporting year is %lld", year,
-		            (long long)first),
-		       SK_EINVAL;
-	if (year > open)
-		return fail(err, "year",
-		            "year: %d is after the plan's reporting year %lld (plan year moves it)",
-		            year, (long long)open),
-		       SK_EINVAL;
-	rc = store_reader_query(r, "SELECT body FROM plan_report WHERE plan_id = ?1 AND year = ?2",
-	                        &q);
-	if (rc)
-		return rc;
-	store_q_bind_int(q, 1, plan_id);
-	store_q_bind_int(q, 2, year);
-	if (store_q_step(q) == SK_OK) {
-		if (org)
-			*out = frozen_for_org(store_q_text(q, 0), org);
-		else
-			buf_puts(frozen, store_q_text(q, 0));
-		store_q_done(q);
-		if (org && !*out)
-			return SK_ECORRUPT;
-		return frozen->err ? SK_ENOMEM : SK_OK;
-	}
-	store_q_done(q);
-	*out = plan_report(m, plan_id, year, org);
-	return *out ? SK_OK : SK_EIO;
-}
-
-/* ---- reporting years: submission (frozen) and the move to the next year ---- */
-
-struct submit_cmd {
-	const struct principal *p;
-	int64_t plan_id, year;
-	const char *text, *updated_at;
-	char sha[65];
-};
-
-static int submit_fn(struct store_tx *tx, void *arg)
-{
-	struct submit_cmd *c = arg;
-	struct plan_state st;
-	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, write_why);
-
-	if (!rc)
-		rc = tx_plan_state(tx, c->plan_id, &st);
-	if (rc)
-		return rc;
-	if (st.submitted >= c->year)
-		return store_tx_fail(tx, "year", "year: the report for %lld is submitted already",
-		                     (long long)c->year),
-		       SK_EEXIST;
-	if (c->year != st.report_year)
-		return store_tx_fail(tx, "year",
-		                     "year: only the plan's reporting year %lld can be submitted",
-		                     (long long)st.report_year),
-		       SK_EINVAL;
-	/* the report was made outside this transaction: refuse it if the plan changed since */
-	if (strcmp(st.updated_at, c->updated_at) != 0)
-		return store_tx_fail(tx, NULL,
-		                     "the plan changed while its report was made: submit again"),
-		       SK_EEXIST;
-	return model_tx_log(
-	        tx, model_actor_of(c->p), "plan.report.submitted", "plan", c->plan_id,
-	        model_with_token(json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)c->plan_id,
-	                                   "year", (json_int_t)c->year, "sha256", c->sha, "report",
-	                                   c->text),
-	                         c->p));
-}
-
-int plan_report_submit(struct model *m, const struct principal *p, int64_t plan_id, int64_t year,
-                       char sha[65], struct model_err *err)
-{
-	struct submit_cmd c = {p, plan_id, year, NULL, NULL, ""};
-	unsigned char h[crypto_hash_sha256_BYTES];
-	json_t *rep;
-	char *text;
-	int rc;
-
-	if (year < PLAN_YEAR_MIN || year > PLAN_YEAR_MAX)
-		return fail(err, "year", "year: must be %d..%d", PLAN_YEAR_MIN, PLAN_YEAR_MAX),
-		       SK_EINVAL;
-	rep = plan_report(m, plan_id, (int)year, NULL);
-	if (!rep)
-		return fail(err, "id", "no plan %lld", (long long)plan_id), SK_ENOTFOUND;
-	json_object_set_new(json_object_get(rep, "report"), "submitted", json_true());
-	/* the canonical bytes: compact, keys sorted, UTF-8 as is */
-	text = json_dumps(rep, JSON_COMPACT | JSON_SORT_KEYS);
-	if (!text) {
-		json_decref(rep);
-		return SK_ENOMEM;
-	}
-	crypto_hash_sha256(h, (const unsigned char *)text, strlen(text));
-	sodium_bin2hex(c.sha, sizeof(c.sha), h, sizeof(h));
-	c.text = text;
-	c.updated_at = model_json_str0(json_object_get(json_object_get(rep, "report"), "plan"),
-	                               "updated_at");
-	rc = model_submit(m, submit_fn, &c, err);
-	if (!rc && sha)
-		memcpy(sha, c.sha, sizeof(c.sha));
-	free(text);
-	json_decref(rep);
-	return rc;
-}
-
-struct year_cmd {
-	const struct principal *p;
-	int64_t plan_id, to;
-};
-
-static int year_fn(struct store_tx *tx, void *arg)
-{
-	struct year_cmd *c = arg;
-	struct plan_state st;
-	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, write_why);
-
-	if (!rc)
-		rc = tx_plan_state(tx, c->plan_id, &st);
-	if (rc)
-		return rc;
-	if (c->to <= st.report_year)
-		return store_tx_fail(tx, "to",
-		                     "to: a plan's reporting year only moves forward (it is %lld)",
-		                     (long long)st.report_year),
-		       SK_EINVAL;
-	if (c->to != st.report_year + 1)
-		return store_tx_fail(tx, "to", "to: the next reporting year is %lld",
-		                     (long long)st.report_year + 1),
-		       SK_EINVAL;
-	if (c->to > st.last_year)
-		return store_tx_fail(tx, "to",
-		                     "to: the plan ends in %lld: its final report is the one for "
-		                     "%lld",
-		                     (long long)st.last_year, (long long)st.last_year),
-		       SK_ERULE;
-	if (st.submitted < st.report_year)
-		return store_tx_fail(
-		               tx, "to",
-		               "to: the report for %lld is not submitted yet: submit it first",
-		               (long long)st.report_year),
-		       SK_ERULE;
-	return model_tx_log(
-	        tx, model_actor_of(c->p), "plan.year.changed", "plan", c->plan_id,
-	        model_with_token(json_pack("{s:I, s:I, s:I}", "id", (json_int_t)c->plan_id, "from",
-	                                   (json_int_t)st.report_year, "to", (json_int_t)c->to),
-	                         c->p));
-}
-
-int plan_year_advance(struct model *m, const struct principal *p, int64_t plan_id, int64_t to,
-                      struct model_err *err)
-{
-	struct year_cmd c = {p, plan_id, to};
-
-	return model_submit(m, year_fn, &c, err);
-}
-
-/* ---- XLSX ---- */
-
-static void xlsx_orgs(lxw_worksheet *ws, int row, int col, const json_t *arr, lxw_format *f)
-{
-	struct buf b;
-
-	buf_init(&b, 4096);
-	join_orgs(arr, &b);
-	worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, b.ptr ? b.ptr : "", f);
-	buf_release(&b);
-}
-
-static void xlsx_str(lxw_worksheet *ws, int row, int col, const json_t *o, const char *key,
-                     lxw_format *f)
-{
-	json_t *v = json_object_get(o, key);
-
-	if (json_is_string(v))
-		worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, json_string_value(v), f);
-	else if (json_is_integer(v))
-		worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col,
-		                       (double)json_integer_value(v), f);
-}
-
-static const char *marker_sv(const char *m)
-{
-	if (!m)
-		return "";
-	return strcmp(m, "new") == 0 ? "Ny" : "Uppdaterad";
-}
-
-int plan_report_xlsx(const json_t *report, const char *tmpdir, struct buf *out)
-{
-	static const char *const head1[] = {"Nummer",    "Åtgärd",     "Ansvarig", "Ansvariga",
-	                                    "Deltagare", "Tidsperiod", "Markering"};
-	static const char *const head2[] = {"Status", "Nummer", "Åtgärd", "Ansvarig myndighet",
-	                                    "År",     "Skäl"};
-	static const char *const sect[] = {"current", "completed", "written_off"};
-	static const char *const sect_sv[] = {"Pågående", "Avslutad", "Avskriven"};
-	const json_t *rep = json_object_get(report, "report");
-	struct model_xlsx xl;
-	char title[400];
-	lxw_workbook *wb;
-	lxw_worksheet *ws1, *ws2;
-	lxw_format *bold, *wrap;
-	json_t *p, *o, *x;
-	size_t i, j, k;
-	int row, rc;
-
-	if (!rep)
-		rep = report;
-	rc = model_xlsx_open(&xl, tmpdir);
-	if (rc)
-		return rc;
-	wb = xl.wb;
-	bold = workbook_add_format(wb);
-	format_set_bold(bold);
-	wrap = workbook_add_format(wb);
-	format_set_text_wrap(wrap);
-	format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
-	ws1 = workbook_add_worksheet(wb, "Redovisning");
-	ws2 = workbook_add_worksheet(wb, "Bilaga");
-	snprintf(title, sizeof(title), "%s — redovisning %lld",
-	         model_json_str0(json_object_get(rep, "plan"), "title"),
-	         (long long)model_json_int(rep, "year"));
-	worksheet_write_string(ws1, 0, 0, title, bold);
-	if (model_json_str(rep, "org"))
-		worksheet_write_string(ws1, 1, 0, model_json_str(rep, "org"), NULL);
-	for (i = 0; i < 7; i++)
-		worksheet_write_string(ws1, 2, (lxw_col_t)i, head1[i], bold);
-	worksheet_set_column(ws1, 0, 0, 10, NULL);
-	worksheet_set_column(ws1, 1, 1, 60, wrap);
-	worksheet_set_column(ws1, 2, 4, 30, wrap);
-	worksheet_set_column(ws1, 5, 6, 16, NULL);
-	row = 3;
-	json_array_foreach(json_object_get(rep, "strategic_priorities"), i, p)
-	{
-		snprintf(title, sizeof(title), "Strategisk prioritering %s: %s",
-		         model_json_str0(p, "number"), model_json_str0(p, "title"));
-		worksheet_write_string(ws1, (lxw_row_t)row++, 0, title, bold);
-		json_array_foreach(json_object_get(p, "objectives"), j, o)
-		{
-			snprintf(title, sizeof(title), "Målsättning %s: %s",
-			         model_json_str0(o, "number"), model_json_str0(o, "title"));
-			worksheet_write_string(ws1, (lxw_row_t)row++, 0, title, bold);
-			json_array_foreach(json_object_get(o, "measures"), k, x)
-			{
-				xlsx_str(ws1, row, 0, x, "number", NULL);
-				xlsx_str(ws1, row, 1, x, "title", wrap);
-				xlsx_str(ws1, row, 2, x, "responsible_text", wrap);
-				xlsx_orgs(ws1, row, 3, json_object_get(x, "responsible"), wrap);
-				xlsx_orgs(ws1, row, 4, json_object_get(x, "participants"), wrap);
-				xlsx_str(ws1, row, 5, x, "period_text", NULL);
-				worksheet_write_string(ws1, (lxw_row_t)row, 6,
-				                       marker_sv(model_json_str(x, "marker")),
-				                       NULL);
-				row++;
-			}
-		}
-	}
-	for (i = 0; i < 6; i++)
-		worksheet_write_string(ws2, 0, (lxw_col_t)i, head2[i], bold);
-	worksheet_set_column(ws2, 0, 1, 12, NULL);
-	worksheet_set_column(ws2, 2, 3, 50, wrap);
-	worksheet_set_column(ws2, 4, 4, 8, NULL);
-	worksheet_set_column(ws2, 5, 5, 60, wrap);
-	row = 1;
-	for (i = 0; i < 3; i++) {
-		json_array_foreach(json_object_get(json_object_get(rep, "appendix"), sect[i]), j, x)
-		{
-			worksheet_write_string(ws2, (lxw_row_t)row, 0, sect_sv[i], NULL);
-			xlsx_str(ws2, row, 1, x, "number", NULL);
-			xlsx_str(ws2, row, 2, x, "title", wrap);
-			xlsx_str(ws2, row, 3, x, "responsible_text", wrap);
-			xlsx_str(ws2, row, 4, x, "status_year", NULL);
-			xlsx_str(ws2, row, 5, x, "status_reason", wrap);
-			row++;
-		}
-	}
-	return model_xlsx_finish(&xl, SK_OK, out);
-}
-
-/* ---- deadlines ---- */
-
-/* Days since 1970-01-01 of a valid YYYY-MM-DD (H. Hinnant's days_from_civil). */
-static int64_t days_of(const char *d)
-{
-	int64_t y = strtol(d, NULL, 10), mo = strtol(d + 5, NULL, 10), dd = strtol(d + 8, NULL, 10);
-	int64_t era, yoe, doy, doe;
-
-	y -= mo <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* The years whose reports are submitted: [{year, sha256, submitted_at}]. */
-static json_t *submitted_reports(struct store_reader *r, int64_t plan_id)
-{
-	json_t *arr = json_array();
-	struct store_q *q;
-
-	if (!arr || store_reader_query(r,
-	                               "SELECT year, sha256, submitted_at FROM plan_report WHERE "
-	                               "plan_id = ?1 ORDER BY year",
-	                               &q)) {
-		json_decref(arr);
-		return NULL;
-	}
-	store_q_bind_int(q, 1, plan_id);
-	while (store_q_step(q) == SK_OK)
-		json_array_append_new(arr, json_pack("{s:I, s:s, s:s}", "year",
-		                                     (json_int_t)store_q_int(q, 0), "sha256",
-		                                     store_q_text(q, 1), "submitted_at",
-		                                     store_q_text(q, 2)));
-	store_q_done(q);
-	return arr;
-}
-
-/*
- * Each plan's next report: the one for its reporting year, due 1 March of the
- * year after (days_left < 0: overdue). The plan's last year's report is the
- * final one (slutredovisning); once it is submitted the plan has no deadline.
- */
-json_t *plan_deadlines(struct model *m)
-{
-	struct store_reader *r = model_reader(m);
-	json_t *list = plan_list(m), *out = json_array(), *x, *subs;
-	char today[11], due[11];
-	size_t i;
-
-	if (!r || !list || !out) {
-		json_decref(list);
-		json_decref(out);
-		return NULL;
-	}
-	model_today(today);
-	json_array_foreach(json_object_get(list, "plans"), i, x)
-	{
-		int64_t id = model_json_int(x, "id"), y = model_json_int(x, "report_year"), last;
-		int s = 0, t = 0;
-		char object[40];
-		bool final, done = false;
-		size_t j;
-		json_t *z;
-
-		last = plan_period_parse(model_json_str0(x, "period"), &s, &t) && t > 0
-		               ? t
-		               : PLAN_YEAR_MAX;
-		final = y >= last;
-		subs = submitted_reports(r, id);
-		json_array_foreach(subs, j, z) done |= model_json_int(z, "year") == y;
-		json_decref(subs);
-		if (done && final)
-			continue; /* the final report is in: the plan is closed */
-		if (done)
-			y++; /* submitted, not yet moved on: the next one is due */
-		final = y >= last;
-		snprintf(due, sizeof(due), "%04lld-03-01", (long long)(y + 1));
-		snprintf(object, sizeof(object), "plan/%lld", (long long)id);
-		json_array_append_new(
-		        out, json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:I, s:s, s:b}", "kind",
-		                       "plan.report", "plan_id", (json_int_t)id, "plan_title",
-		                       model_json_str0(x, "title"), "what",
-		                       final ? "final report (slutredovisning) of the action plan"
-		                             : "yearly report (redovisning) of the action plan",
-		                       "year", (json_int_t)y, "due", due, "days_left",
-		                       (json_int_t)(days_of(due) - days_of(today)), "object",
-		                       object, "final", final));
-	}
-	json_decref(list);
-	return json_pack("{s:o, s:s}", "deadlines", out, "today", today);
 }
