@@ -385,6 +385,55 @@ static void show_history(json_t *o)
 	}
 }
 
+/* Changes since last year, and current measures whose period has ended. */
+static void show_changes(const json_t *r)
+{
+	static const char *const kinds[] = {"added", "completed", "written_off", "reopened",
+	                                    "changed"};
+	static const char *const names[] = {
+	        "Added (tillkomna)", "Completed (avslutade)", "Written off (avskrivna)",
+	        "Reopened (återöppnade, rättelser)", "Changed (ändrade)"};
+	const json_t *ch = json_object_get(r, "changes");
+	char line[1200], what[64];
+	size_t i, j;
+	json_t *x;
+
+	snprintf(line, sizeof(line), "\nChanges in %lld (förändringar sedan föregående år)\n",
+	         (long long)json_integer_value(json_object_get(r, "year")));
+	put_text(line);
+	for (i = 0; i < 5; i++) {
+		if (json_array_size(json_object_get(ch, kinds[i])) == 0)
+			continue;
+		snprintf(line, sizeof(line), "  %s\n", names[i]);
+		put_text(line);
+		json_array_foreach(json_object_get(ch, kinds[i]), j, x)
+		{
+			what[0] = '\0';
+			if (i == 4)
+				snprintf(what, sizeof(what), " [%s%s%s]",
+				         json_is_true(json_object_get(x, "text")) ? "text " : "",
+				         json_is_true(json_object_get(x, "agencies")) ? "agencies "
+				                                                      : "",
+				         json_is_true(json_object_get(x, "timetable")) ? "timetable"
+				                                                       : "");
+			snprintf(line, sizeof(line), "    %s %s%s%s%s\n", s_or(x, "number", ""),
+			         s_or(x, "title", ""), what,
+			         json_is_string(json_object_get(x, "reason")) ? " — " : "",
+			         s_or(x, "reason", ""));
+			put_text(line);
+		}
+	}
+	if (json_array_size(json_object_get(r, "period_ended")) > 0) {
+		put_text("\nPeriod ended, still current (tidsperioden har löpt ut)\n");
+		json_array_foreach(json_object_get(r, "period_ended"), j, x)
+		{
+			snprintf(line, sizeof(line), "  %s %s (%s)\n", s_or(x, "number", ""),
+			         s_or(x, "title", ""), s_or(x, "period_text", ""));
+			put_text(line);
+		}
+	}
+}
+
 static void show_report(json_t *o)
 {
 	static const char *const sect[] = {"current", "completed", "written_off"};
@@ -429,6 +478,7 @@ static void show_report(json_t *o)
 		json_array_foreach(json_object_get(json_object_get(r, "appendix"), sect[i]), j, x)
 		        print_measure_line(x, "  ");
 	}
+	show_changes(r);
 }
 
 static void show_deadlines(json_t *o)

@@ -222,6 +222,9 @@ checks "plan reopen 1.1.3: exit 0, current again" '[ "$RC" -eq 0 ] && grep -Eq "
 run "$SKYDD" plan report 1 --json
 checks "report 2022: 1 new, 1.1.4 completed in 2022, 1.1.3 reopened" \
 	'[ "$(py "d[\"report\"][\"year\"], d[\"report\"][\"totals\"][\"new\"], [c[\"number\"] for c in d[\"report\"][\"changes\"][\"completed\"]], [c[\"number\"] for c in d[\"report\"][\"changes\"][\"reopened\"]]" "$T/out")" = "2022 1 ['"'"'1.1.4'"'"'] ['"'"'1.1.3'"'"']" ]'
+run "$SKYDD" plan report 1
+checks "plan report as text lists the year's changes and the ended periods" \
+	'[ "$RC" -eq 0 ] && grep -q "^Changes in 2022" "$T/out" && grep -q "^    1.1.4 " "$T/out" && grep -q "^Period ended, still current" "$T/out"'
 curl -s -H "$AUTH" -o "$T/r2021b.json" "$URL/api/v1/plans/1/report?year=2021"
 checks "the frozen 2021 report is byte for byte the same after 2022's changes" \
 	'cmp -s "$T/r2021a.json" "$T/r2021b.json"'

@@ -138,16 +138,28 @@ async function showHistory(button, m, box) {
     try {
       const r = await api.get(`/measures/${m.number}/history?plan=${m.plan_id}`);
       box.replaceChildren(table(t('plan.history.title', { number: m.number }),
-        [t('plan.history.time'), t('plan.history.kind'), t('plan.history.actor'), t('plan.history.seq')],
+        [t('plan.history.time'), t('plan.history.kind'), t('plan.history.what'), t('plan.history.actor'), t('plan.history.seq')],
         (r.history || []).map((e) => h('tr', {},
           h('td', { class: 'nowrap' }, e.time),
           h('td', {}, t(`plan.kind.${e.kind.replace(/\./g, '_')}`)),
+          h('td', {}, historyWhat(e)),
           h('td', {}, String(e.actor)),
           h('td', {}, h('a', { href: `#/logg/${e.seq}` }, String(e.seq)))))));
     } catch (e) {
       box.replaceChildren(loadError(e));
     }
   });
+}
+
+// What an entry changed: the fields with their old values, the year, the reason.
+function historyWhat(e) {
+  const d = e.data || {};
+  const parts = Object.keys(d.previous || {}).filter((k) => k !== 'status' && k !== 'status_year' && k !== 'status_reason')
+    .map((k) => t('plan.history.field_was', { field: t(`plan.field.${k}`), was: [].concat(d.previous[k] ?? '–').join(', ') }));
+  if (d.year) parts.push(String(d.year));
+  if (d.reason) parts.push(d.reason);
+  if (d.report_year) parts.push(t('plan.history.in_year', { year: d.report_year }));
+  return parts.join('; ');
 }
 
 // A small form that sends body() to path; reloads the page when done.
