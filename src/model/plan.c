@@ -1581,6 +1581,9 @@ json_t *plan_export(struct model *m, int64_t id)
 
 		for (const char *const *k = keys; *k; k++)
 			json_object_set(y, *k, json_object_get(x, *k));
+		/* the file's marker is its reporting year's: an older year's is not carried on */
+		if (model_json_int(x, "marker_year") != model_json_int(head, "report_year"))
+			json_object_set_new(y, "marker", json_null());
 		json_array_append_new(out, y);
 	}
 	json_decref(ms);

@@ -333,6 +333,28 @@ static void test_round_2022(void **state)
 	assert_int_equal(plan_measure_add(g_fx.model, NULL, g_plan, body, &x, &err), SK_EEXIST);
 	json_decref(body);
 
+	/* the export is the 2022 plan: 2022's markers only */
+	{
+		json_t *doc = plan_export(g_fx.model, g_plan);
+		size_t n = 0;
+
+		assert_int_equal(num(doc, "report_year"), 2022);
+		json_array_foreach(json_object_get(doc, "measures"), i, it) n +=
+		        json_is_string(json_object_get(it, "marker"));
+		assert_int_equal(n, 5);
+		assert_int_equal(plan_validate(doc, &err), SK_OK);
+		json_decref(doc);
+	}
+	/* rights: only the ssc or the head moves years, reopens, submits */
+	{
+		struct principal staff = {.id = 77, .token_id = 3, .roles = ROLE_BIT(ROLE_STAFF)};
+
+		assert_int_equal(plan_year_advance(g_fx.model, &staff, g_plan, 2023, &err),
+		                 SK_EPERM);
+		assert_int_equal(plan_measure_reopen(g_fx.model, &staff, id_of("1.1.3"), "x", &err),
+		                 SK_EPERM);
+	}
+
 	/* the frozen 2021 report: byte for byte the same after all of it */
 	again = report_text(2021, &frozen);
 	assert_true(frozen);

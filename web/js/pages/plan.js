@@ -118,7 +118,7 @@ function yearForms(ctx, plan) {
 function measureItem(ctx, m, writer, plan) {
   const histBox = h('div', { class: 'plan-history' });
   const details = h('details', { class: 'plan-measure', dataset: { measure: String(m.id), number: m.number, status: m.status } },
-    h('summary', {}, h('span', { class: 'plan-number' }, m.number), ' ', m.title, ' ', statusBadge(m), ' ', markerBadge(m.marker)),
+    h('summary', {}, h('span', { class: 'plan-number' }, m.number), ' ', m.title, ' ', statusBadge(m), ' ', markerBadge(m.marker_year === plan.report_year ? m.marker : null)),
     h('div', { class: 'plan-measure-body' },
       paragraphs(m.description),
       facts([
