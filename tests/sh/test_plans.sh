@@ -205,7 +205,10 @@ run "$SKYDD" plan submit 1 --year 2021
 checks "plan submit 1 --year 2021: exit 0, its SHA-256" \
 	'[ "$RC" -eq 0 ] && grep -Eq "sha256 [0-9a-f]{64}" "$T/out"'
 SHA=$(sed -n 's/.*sha256 \([0-9a-f]*\).*/\1/p' "$T/out")
-curl -s -H "$AUTH" -o "$T/r2021a.json" "$URL/api/v1/plans/1/report?year=2021"
+curl -s -H "$AUTH" -D "$T/hdr" -o "$T/r2021a.json" -w '%{http_code} %{content_type}' \
+	"$URL/api/v1/plans/1/report?year=2021" >"$T/out"
+checks "GET report?year=2021 after submission: 200, JSON, marked frozen" \
+	'grep -q "^200 application/json" "$T/out" && grep -qi "^x-report-frozen: true" "$T/hdr"'
 checks "the frozen 2021 report's bytes hash to the submitted SHA-256" \
 	'[ "$(sha256sum "$T/r2021a.json" | cut -d" " -f1)" = "$SHA" ]'
 run "$SKYDD" plan complete 1.1.4 --year 2021
