@@ -10,6 +10,10 @@
 ALTER TABLE plan ADD COLUMN first_report_year INTEGER;
 UPDATE plan SET first_report_year = report_year;
 
+-- The final report's closing decision for a measure that stays current: why
+-- it goes on after the plan (e.g. in its successor). NULL = no decision.
+ALTER TABLE plan_measure ADD COLUMN continues TEXT;
+
 CREATE TABLE plan_report (
 	plan_id      INTEGER NOT NULL REFERENCES plan (id),
 	year         INTEGER NOT NULL,

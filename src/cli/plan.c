@@ -25,6 +25,7 @@ static const char plan_usage[] =
         "       skydd plan complete MEASURE --year YEAR [--json]\n"
         "       skydd plan write-off MEASURE --year YEAR --reason TEXT [--json]\n"
         "       skydd plan reopen MEASURE --reason TEXT [--json]\n"
+        "       skydd plan continue MEASURE --reason TEXT [--json]\n"
         "       skydd plan history MEASURE [--json]\n"
         "       skydd plan report PLAN [--year YEAR] [--org ORG] [--xlsx FILE] [--json]\n"
         "       skydd plan submit PLAN --year YEAR [--json]\n"
@@ -127,6 +128,15 @@ static const char reopen_usage[] =
         "Reopens a completed or written-off measure (a correction: its year or reason\n"
         "was wrong); complete or write it off again with the right values.\n\n"
         "  --reason TEXT    what was wrong\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char continue_usage[] =
+        "usage: skydd plan continue MEASURE --reason TEXT [--json]\n\n"
+        "The final report's closing decision for a measure that stays current: it goes\n"
+        "on after the plan (e.g. in its successor). Only in the plan's last reporting\n"
+        "year; the final report needs a decision (complete, write off or continue) for\n"
+        "every current measure.\n\n"
+        "  --reason TEXT    why and where it goes on\n"
         "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
 
 static const char submit_usage[] =
@@ -365,6 +375,8 @@ static void show_measure(json_t *o)
 		client_kv("year", client_field(m, "status_year", v, sizeof(v)));
 	if (json_is_string(json_object_get(m, "status_reason")))
 		client_kv("reason", client_field(m, "status_reason", v, sizeof(v)));
+	if (json_is_string(json_object_get(m, "continues")))
+		client_kv("continues", client_field(m, "continues", v, sizeof(v)));
 }
 
 static void show_history(json_t *o)
@@ -880,27 +892,39 @@ static int plan_report_cmd(int argc, char **argv)
 	return CLI_OK;
 }
 
-static int plan_reopen_cmd(int argc, char **argv)
+/* plan reopen MEASURE --reason, plan continue MEASURE --reason */
+static int reason_cmd(int argc, char **argv, bool cont)
 {
 	static const struct option opts[] = {{"reason", required_argument, NULL, CLIENT_VALUE(V_A)},
 	                                     COMMON_OPTS};
+	const char *cmd = cont ? "plan continue" : "plan reopen";
 	struct client_args a;
 	char path[128];
 	json_t *body;
-	int rc = client_parse_args(argc, argv, opts, "plan reopen", reopen_usage, &a);
+	int rc = client_parse_args(argc, argv, opts, cmd, cont ? continue_usage : reopen_usage, &a);
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
-	if (!measure_path("plan reopen", &a, "/reopen", path, sizeof(path)))
+	if (!measure_path(cmd, &a, cont ? "/continue" : "/reopen", path, sizeof(path)))
 		return CLI_USAGE;
 	if (!a.values[V_A])
-		return cli_error(CLI_USAGE, "plan reopen: --reason TEXT is required");
+		return cli_error(CLI_USAGE, "%s: --reason TEXT is required", cmd);
 	body = json_pack("{s:s}", "reason", a.values[V_A]);
 	if (!body)
-		return cli_error(CLI_USAGE, "plan reopen: the reason must be UTF-8 text");
-	rc = client_call_show("plan reopen", &a, "POST", path, body, show_measure);
+		return cli_error(CLI_USAGE, "%s: the reason must be UTF-8 text", cmd);
+	rc = client_call_show(cmd, &a, "POST", path, body, show_measure);
 	json_decref(body);
 	return rc;
+}
+
+static int plan_reopen_cmd(int argc, char **argv)
+{
+	return reason_cmd(argc, argv, false);
+}
+
+static int plan_continue_cmd(int argc, char **argv)
+{
+	return reason_cmd(argc, argv, true);
 }
 
 static void show_plan_year(json_t *o)
@@ -985,7 +1009,7 @@ int cmd_plan(int argc, char **argv)
 	        {"write-off", plan_write_off_cmd}, {"history", plan_history_cmd},
 	        {"report", plan_report_cmd},       {"deadlines", plan_deadlines_cmd},
 	        {"reopen", plan_reopen_cmd},       {"year", plan_year_cmd},
-	        {"submit", plan_submit_cmd},
+	        {"submit", plan_submit_cmd},       {"continue", plan_continue_cmd},
 	};
 
 	return client_dispatch("plan", plan_usage, subs, sizeof(subs) / sizeof(subs[0]), argc,

@@ -75,6 +75,10 @@ static const struct api_field f_reopen[] = {
         {"reason", API_TEXT, true, 1, 20000, "why it is reopened (the mistake corrected)", NULL},
         API_FIELDS_END};
 
+static const struct api_field f_continue[] = {
+        {"reason", API_TEXT, true, 1, 20000, "why it goes on after the plan", NULL},
+        API_FIELDS_END};
+
 static const struct api_field f_year[] = {
         {"to", API_INT, true, Y_MIN, Y_MAX, "the next reporting year (the current one + 1)", NULL},
         API_FIELDS_END};
@@ -268,6 +272,17 @@ static void h_reopen(struct api_ctx *c)
 		done(c, id, plan_measure_reopen(api_model(c->api), &c->p, id, reason, &err), &err);
 }
 
+static void h_continue(struct api_ctx *c)
+{
+	struct model_err err = {0};
+	const char *reason = json_string_value(json_object_get(c->body, "reason"));
+	int64_t id;
+
+	if (measure_of(c, &id))
+		done(c, id, plan_measure_continue(api_model(c->api), &c->p, id, reason, &err),
+		     &err);
+}
+
 static void h_year(struct api_ctx *c)
 {
 	struct model_err err = {0};
@@ -375,6 +390,8 @@ const struct api_route api_routes_plans[] = {
          "write a measure off, with the reason"},
         {"POST", "/api/v1/measures/{ref}/reopen", WRITE, 0, f_reopen, q_measure, h_reopen,
          "reopen a completed or written-off measure (a correction), with the reason"},
+        {"POST", "/api/v1/measures/{ref}/continue", WRITE, 0, f_continue, q_measure, h_continue,
+         "the final report's closing decision: the measure goes on after the plan"},
         {"GET", "/api/v1/measures/{ref}/history", ROLES_ANY, 0, NULL, q_measure, h_history,
          "a measure's ledger entries"},
         API_ROUTES_END,

@@ -970,7 +970,7 @@ int plan_measure_add(struct model *m, const struct principal *p, int64_t plan_id
 #define MEASURE_COLS                                                                               \
 	"SELECT id, plan_id, number, objective, title, description, responsible_text, "            \
 	"responsible, participants, period_text, start_year, end_year, marker, marker_year, "      \
-	"status, status_year, status_reason, created_at, updated_at FROM plan_measure "
+	"status, status_year, status_reason, created_at, updated_at, continues FROM plan_measure "
 
 static json_t *parse_list(const char *s)
 {
@@ -1008,6 +1008,7 @@ static json_t *measure_row(struct store_q *q)
 	json_object_set_new(o, "status_reason", model_q_json_text(q, 16));
 	json_object_set_new(o, "created_at", json_string(store_q_text(q, 17)));
 	json_object_set_new(o, "updated_at", json_string(store_q_text(q, 18)));
+	json_object_set_new(o, "continues", model_q_json_text(q, 19));
 	return o;
 }
 
@@ -1073,6 +1074,7 @@ static int change_fn(struct store_tx *tx, void *arg)
 {
 	struct change_cmd *c = arg;
 	bool reopen = strcmp(c->kind, "plan.measure.reopened") == 0;
+	bool cont = strcmp(c->kind, "plan.measure.continued") == 0;
 	json_t *old, *data = NULL, *changed, *prev;
 	struct plan_state st;
 	int64_t plan_id;
@@ -1088,6 +1090,12 @@ static int change_fn(struct store_tx *tx, void *arg)
 	plan_id = model_json_int(old, "plan_id");
 	current = strcmp(model_json_str0(old, "status"), "current") == 0;
 	rc = tx_open_year(tx, plan_id, &st);
+	if (!rc && cont && st.report_year < st.last_year)
+		rc = store_tx_fail(tx, "measure",
+		                   "a closing decision belongs to the plan's final report (%lld); "
+		                   "the reporting year is %lld",
+		                   (long long)st.last_year, (long long)st.report_year),
+		rc = SK_ERULE;
 	if (!rc && !reopen && !current)
 		rc = store_tx_fail(tx, "measure",
 		                   "measure %s is %s already: only current measures change (reopen "
@@ -1097,7 +1105,7 @@ static int change_fn(struct store_tx *tx, void *arg)
 		                           ? "completed"
 		                           : "written off"),
 		rc = SK_ERULE;
-	else if (!rc && reopen && current)
+	else if (!rc && reopen && current && !model_json_str(old, "continues"))
 		rc = store_tx_fail(tx, "measure", "measure %s is current: nothing to reopen",
 		                   model_json_str0(old, "number")),
 		rc = SK_ERULE;
@@ -1136,14 +1144,18 @@ static int change_fn(struct store_tx *tx, void *arg)
 		json_object_set_new(data, "previous", prev);
 		if (!rc && json_array_size(changed) == 0)
 			rc = store_tx_fail(tx, NULL, "nothing to change: give at least one field");
+	} else if (cont) {
+		rc = check_reason(tx, c->reason);
+		json_object_set_new(data, "reason", json_string(c->reason ? c->reason : ""));
 	} else if (reopen) {
 		rc = check_reason(tx, c->reason);
 		json_object_set_new(data, "reason", json_string(c->reason ? c->reason : ""));
 		json_object_set_new(data, "previous",
-		                    json_pack("{s:O, s:O, s:O}", "status",
+		                    json_pack("{s:O, s:O, s:O, s:O}", "status",
 		                              json_object_get(old, "status"), "status_year",
 		                              json_object_get(old, "status_year"), "status_reason",
-		                              json_object_get(old, "status_reason")));
+		                              json_object_get(old, "status_reason"), "continues",
+		                              json_object_get(old, "continues")));
 	} else {
 		rc = check_close_year(tx, old, c->year, &st);
 		json_object_set_new(data, "year", json_integer(c->year));
@@ -1185,6 +1197,15 @@ int plan_measure_write_off(struct model *m, const struct principal *p, int64_t m
 {
 	struct change_cmd c = {p,    measure_id,          NULL, "plan.measure.written_off",
 	                       year, reason ? reason : ""};
+
+	return model_submit(m, change_fn, &c, err);
+}
+
+int plan_measure_continue(struct model *m, const struct principal *p, int64_t measure_id,
+                          const char *reason, struct model_err *err)
+{
+	struct change_cmd c = {p, measure_id,          NULL, "plan.measure.continued",
+	                       0, reason ? reason : ""};
 
 	return model_submit(m, change_fn, &c, err);
 }
@@ -1379,13 +1400,19 @@ static int apply_plan(struct store_tx *tx, const struct ledger_entry *e)
 	} else if (strcmp(e->kind, "plan.measure.completed") == 0) {
 		rc = store_tx_run(tx,
 		                  "UPDATE plan_measure SET status = 'completed', status_year = ?2, "
-		                  "updated_at = ?3 WHERE id = ?1",
+		                  "continues = NULL, updated_at = ?3 WHERE id = ?1",
 		                  "iit", mid, model_json_int(e->data, "year"), t);
 	} else if (strcmp(e->kind, "plan.measure.reopened") == 0) {
-		rc = store_tx_run(tx,
-		                  "UPDATE plan_measure SET status = 'current', status_year = NULL, "
-		                  "status_reason = NULL, updated_at = ?2 WHERE id = ?1",
-		                  "it", mid, t);
+		rc = store_tx_run(
+		        tx,
+		        "UPDATE plan_measure SET status = 'current', status_year = NULL, "
+		        "status_reason = NULL, continues = NULL, updated_at = ?2 WHERE id = "
+		        "?1",
+		        "it", mid, t);
+	} else if (strcmp(e->kind, "plan.measure.continued") == 0) {
+		rc = store_tx_run(
+		        tx, "UPDATE plan_measure SET continues = ?2, updated_at = ?3 WHERE id = ?1",
+		        "itt", mid, model_json_str0(e->data, "reason"), t);
 	} else if (strcmp(e->kind, "plan.year.changed") == 0) {
 		rc = store_tx_run(tx, "UPDATE plan SET report_year = ?2 WHERE id = ?1", "ii",
 		                  plan_id, model_json_int(e->data, "to"));
@@ -1400,7 +1427,7 @@ static int apply_plan(struct store_tx *tx, const struct ledger_entry *e)
 		rc = store_tx_run(
 		        tx,
 		        "UPDATE plan_measure SET status = 'written_off', status_year = ?2, "
-		        "status_reason = ?3, updated_at = ?4 WHERE id = ?1",
+		        "status_reason = ?3, continues = NULL, updated_at = ?4 WHERE id = ?1",
 		        "iitt", mid, model_json_int(e->data, "year"),
 		        model_json_str0(e->data, "reason"), t);
 	} else {

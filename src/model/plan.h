@@ -88,11 +88,21 @@ int plan_measure_reopen(struct model *m, const struct principal *p, int64_t meas
                         const char *reason, struct model_err *err);
 
 /*
+ * The final report's closing decision for a measure that stays current: it
+ * goes on after the plan, with the reason (only in the plan's last reporting
+ * year). Completing or writing it off, or reopening it, replaces the decision.
+ */
+int plan_measure_continue(struct model *m, const struct principal *p, int64_t measure_id,
+                          const char *reason, struct model_err *err);
+
+/*
  * Submits the report for the plan's reporting year: one entry
  * "plan.report.submitted" carrying the report's canonical bytes (compact JSON,
  * sorted keys) and their SHA-256 (sha: 64 hex digits and a NUL, may be NULL).
  * From then on that year's report is those bytes, and the year's measures are
- * frozen until the plan moves on (plan_year_advance).
+ * frozen until the plan moves on (plan_year_advance). The final report (the
+ * period's last year) is refused while a current measure has no closing
+ * decision (field "measures", SK_ERULE).
  */
 int plan_report_submit(struct model *m, const struct principal *p, int64_t plan_id, int64_t year,
                        char sha[65], struct model_err *err);

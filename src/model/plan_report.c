@@ -57,9 +57,12 @@ static json_t *report_item(const json_t *x, const char *status, int year, const 
 		json_object_set(o, "status_year", json_object_get(x, "status_year"));
 		if (strcmp(status, "written_off") == 0)
 			json_object_set(o, "status_reason", json_object_get(x, "status_reason"));
-	} else if (plan_jhas_int(x, "end_year") && model_json_int(x, "end_year") < year) {
-		/* still current although its period has ended: the report points it out */
-		json_object_set_new(o, "period_ended", json_true());
+	} else {
+		if (plan_jhas_int(x, "end_year") && model_json_int(x, "end_year") < year)
+			/* still current although its period has ended: the report points it out */
+			json_object_set_new(o, "period_ended", json_true());
+		if (model_json_str(x, "continues"))
+			json_object_set(o, "continues", json_object_get(x, "continues"));
 	}
 	if (org)
 		json_object_set_new(o, "org_role", json_string(plan_org_role(x, org)));
@@ -295,7 +298,15 @@ json_t *plan_report(struct model *m, int64_t plan_id, int year, const char *org)
 	p = plan_priorities(r, plan_id);
 	ms = plan_all_measures(r, plan_id);
 	changes = report_changes(r, plan_id, year, ms);
-	rep = report_build(h, p, ms, year, org, changes);
+	{
+		int s = 0, t = 0;
+		bool final = plan_period_parse(model_json_str0(h, "period"), &s, &t) && t > 0 &&
+		             year >= t;
+
+		rep = report_build(h, p, ms, year, org, changes);
+		/* the period's last year: the final report (slutredovisning) */
+		json_object_set_new(json_object_get(rep, "report"), "final", json_boolean(final));
+	}
 	json_decref(ms);
 	return rep;
 }
@@ -329,6 +340,12 @@ static json_t *frozen_for_org(const char *body, const char *org)
 	out = report_build(json_incref(json_object_get(rep, "plan")),
 	                   json_incref(json_object_get(rep, "strategic_priorities")), ms, year, org,
 	                   json_incref(json_object_get(rep, "changes")));
+	if (out) {
+		json_object_set(json_object_get(out, "report"), "final",
+		                json_object_get(rep, "final"));
+		json_object_set(json_object_get(out, "report"), "submitted",
+		                json_object_get(rep, "submitted"));
+	}
 	json_decref(ms);
 	json_decref(doc);
 	return out;
@@ -392,6 +409,37 @@ struct submit_cmd {
 	char sha[65];
 };
 
+/* The final report needs a closing decision for every measure still current. */
+static int final_undecided(struct store_tx *tx, int64_t plan_id)
+{
+	struct store_q *q;
+	char list[200] = "";
+	size_t len = 0;
+	int n = 0;
+	int rc = store_tx_query(tx,
+	                        "SELECT number FROM plan_measure WHERE plan_id = ?1 AND status = "
+	                        "'current' AND continues IS NULL ORDER BY sort_key",
+	                        &q);
+
+	if (rc)
+		return rc;
+	store_q_bind_int(q, 1, plan_id);
+	while (store_q_step(q) == SK_OK) {
+		if (n++ < 8 && len < sizeof(list))
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+			                        n > 1 ? ", " : "", store_q_text(q, 0));
+	}
+	store_q_done(q);
+	if (n == 0)
+		return SK_OK;
+	return store_tx_fail(tx, "measures",
+	                     "measures: the final report needs a closing decision (complete, "
+	                     "write off or continue) for every current measure; %d have none: "
+	                     "%s%s",
+	                     n, list, n > 8 ? " …" : ""),
+	       SK_ERULE;
+}
+
 static int submit_fn(struct store_tx *tx, void *arg)
 {
 	struct submit_cmd *c = arg;
@@ -411,6 +459,11 @@ static int submit_fn(struct store_tx *tx, void *arg)
 		                     "year: only the plan's reporting year %lld can be submitted",
 		                     (long long)st.report_year),
 		       SK_EINVAL;
+	if (c->year >= st.last_year) {
+		rc = final_undecided(tx, c->plan_id);
+		if (rc)
+			return rc;
+	}
 	/* the report was made outside this transaction: refuse it if the plan changed since */
 	if (strcmp(st.updated_at, c->updated_at) != 0)
 		return store_tx_fail(tx, NULL,

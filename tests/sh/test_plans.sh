@@ -22,7 +22,7 @@ export XDG_CONFIG_HOME="$T/cfg.anna" # the CLI runs as anna, the only user
 
 # ---- help and usage, no server needed ----
 for sub in list show import export measures add update complete write-off history report \
-	deadlines reopen submit year; do
+	deadlines reopen submit year continue; do
 	run "$SKYDD" plan "$sub" --help
 	help_ok "plan $sub --help prints its usage" "^usage: skydd plan $sub"
 done
@@ -228,6 +228,12 @@ checks "report 2022: 1 new, 1.1.4 completed in 2022, 1.1.3 reopened" \
 run "$SKYDD" plan report 1
 checks "plan report as text lists the year's changes and the ended periods" \
 	'[ "$RC" -eq 0 ] && grep -q "^Changes in 2022" "$T/out" && grep -q "^    1.1.4 " "$T/out" && grep -q "^Period ended, still current" "$T/out"'
+run "$SKYDD" plan submit 1 --year 2022
+checks "the final report (2022) without closing decisions: exit 1, naming the measures" \
+	'rc_one_line 1 && grep -q "closing decision" "$T/err"'
+run "$SKYDD" plan continue 1.1.1 --reason "Fortsätter i nästa plan."
+checks "plan continue 1.1.1 in the final year: exit 0, the decision shown" \
+	'[ "$RC" -eq 0 ] && grep -Eq "^continues +Fortsätter i nästa plan." "$T/out"'
 curl -s -H "$AUTH" -o "$T/r2021b.json" "$URL/api/v1/plans/1/report?year=2021"
 checks "the frozen 2021 report is byte for byte the same after 2022's changes" \
 	'cmp -s "$T/r2021a.json" "$T/r2021b.json"'

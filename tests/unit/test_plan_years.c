@@ -191,6 +191,11 @@ static void test_submit_2021(void **state)
 	                 69);
 	json_decref(rep);
 	assert_int_equal(plan_report_submit(g_fx.model, &staff, g_plan, 2021, sha, &err), SK_EPERM);
+	/* a closing decision is for the final report only */
+	assert_int_equal(
+	        plan_measure_continue(g_fx.model, NULL, id_of("1.1.1"), "Fortsätter.", &err),
+	        SK_ERULE);
+	assert_string_equal(err.field, "measure");
 	before = regfx_ledger_size(&g_fx);
 	assert_int_equal(plan_report_submit(g_fx.model, NULL, g_plan, 2021, sha, &err), SK_OK);
 	assert_int_equal(regfx_ledger_size(&g_fx), before + 1);
@@ -365,9 +370,11 @@ static void test_round_2022(void **state)
 static void test_final_report(void **state)
 {
 	struct model_err err = {0};
-	json_t *d, *body;
+	json_t *d, *body, *ms, *x, *rep;
 	char *f22, *again;
 	bool frozen;
+	uint64_t before;
+	size_t i;
 
 	(void)state;
 	d = plan_deadlines(g_fx.model);
@@ -378,9 +385,50 @@ static void test_final_report(void **state)
 	assert_true(json_is_true(
 	        json_object_get(json_array_get(json_object_get(d, "deadlines"), 0), "final")));
 	json_decref(d);
+	/* the final report asks a closing decision for every measure still current */
+	before = regfx_ledger_size(&g_fx);
+	assert_int_equal(plan_report_submit(g_fx.model, NULL, g_plan, 2022, NULL, &err), SK_ERULE);
+	assert_string_equal(err.field, "measures");
+	assert_non_null(strstr(err.msg, "closing decision"));
+	assert_int_equal(regfx_ledger_size(&g_fx), before);
+	assert_int_equal(plan_measure_continue(g_fx.model, NULL, id_of("1.1.1"), "  ", &err),
+	                 SK_EINVAL);
+	assert_string_equal(err.field, "reason");
+	ms = plan_measures(g_fx.model, g_plan, &(struct plan_filter){"current", NULL, NULL});
+	json_array_foreach(json_object_get(ms, "measures"), i, x)
+	{
+		const char *n = json_string_value(json_object_get(x, "number"));
+
+		if (strcmp(n, "1.1.5") == 0) /* one completed instead */
+			assert_int_equal(
+			        plan_measure_complete(g_fx.model, NULL, id_of(n), 2022, &err),
+			        SK_OK);
+		else
+			assert_int_equal(plan_measure_continue(g_fx.model, NULL, id_of(n),
+			                                       "Fortsätter i nästa handlingsplan.",
+			                                       &err),
+			                 SK_OK);
+	}
+	json_decref(ms);
+	/* a decision is corrected by reopening: undecided again, then decided */
+	assert_int_equal(plan_measure_reopen(g_fx.model, NULL, id_of("1.1.4"), "Fel beslut.", &err),
+	                 SK_OK);
+	assert_int_equal(plan_report_submit(g_fx.model, NULL, g_plan, 2022, NULL, &err), SK_ERULE);
+	assert_non_null(strstr(err.msg, "1.1.4"));
+	assert_int_equal(plan_measure_continue(g_fx.model, NULL, id_of("1.1.4"),
+	                                       "Fortsätter inom MSB:s uppdrag.", &err),
+	                 SK_OK);
 	assert_int_equal(plan_report_submit(g_fx.model, NULL, g_plan, 2022, NULL, &err), SK_OK);
 	f22 = report_text(2022, &frozen);
 	assert_true(frozen);
+	rep = json_loads(f22, 0, NULL);
+	assert_true(json_is_true(json_object_get(json_object_get(rep, "report"), "final")));
+	x = json_array_get(
+	        json_object_get(json_object_get(json_object_get(rep, "report"), "appendix"),
+	                        "current"),
+	        0);
+	assert_non_null(json_string_value(json_object_get(x, "continues")));
+	json_decref(rep);
 	/* the plan 2019–2022 ends with the report for 2022, due 1 March 2023 */
 	d = plan_deadlines(g_fx.model);
 	assert_int_equal(json_array_size(json_object_get(d, "deadlines")), 0);

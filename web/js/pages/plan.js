@@ -104,7 +104,7 @@ function drawTree(ctx, plan, filters, tree, writer) {
 function yearForms(ctx, plan) {
   const year = plan.report_year;
   const submitted = (plan.reports || []).some((x) => x.year === year);
-  const last = Number(String(plan.period || '').split(/[–-]/).pop()) || 2100;
+  const last = lastYear(plan);
   if (submitted && year >= last) return h('p', { class: 'plan-closed print-hide' }, t('plan.year.closed'));
   const form = submitted
     ? actionForm(ctx, t('plan.year.advance', { year: year + 1 }), [], `/plans/${plan.id}/reporting-year`, 'POST',
@@ -125,11 +125,13 @@ function measureItem(ctx, m, writer, plan) {
         [t('plan.responsible'), m.responsible_text || '–'],
         [t('plan.period'), m.period_text || '–'],
         ...(m.status === 'written_off' ? [[t('plan.reason'), m.status_reason || '–']] : []),
+        ...(m.continues ? [[t('plan.continues.label'), m.continues]] : []),
       ]),
       h('button', { type: 'button', class: 'btn btn-quiet print-hide', on: { click: (ev) => showHistory(ev.currentTarget, m, histBox) } }, t('plan.history.show')),
       histBox,
       writer && m.status === 'current' ? editForms(ctx, m, plan) : null,
-      writer && m.status !== 'current' ? reopenForm(ctx, m) : null));
+      writer && (m.status !== 'current' || m.continues) ? reopenForm(ctx, m) : null,
+      writer && m.status === 'current' && !m.continues && isFinalYear(plan) ? continueForm(ctx, m) : null));
   return details;
 }
 
@@ -154,7 +156,7 @@ async function showHistory(button, m, box) {
 // What an entry changed: the fields with their old values, the year, the reason.
 function historyWhat(e) {
   const d = e.data || {};
-  const parts = Object.keys(d.previous || {}).filter((k) => k !== 'status' && k !== 'status_year' && k !== 'status_reason')
+  const parts = Object.keys(d.previous || {}).filter((k) => !['status', 'status_year', 'status_reason', 'continues'].includes(k))
     .map((k) => t('plan.history.field_was', { field: t(`plan.field.${k}`), was: [].concat(d.previous[k] ?? '–').join(', ') }));
   if (d.year) parts.push(String(d.year));
   if (d.reason) parts.push(d.reason);
@@ -181,6 +183,24 @@ function actionForm(ctx, title, fields, path, method, body, doneKey, m) {
     });
   });
   return form;
+}
+
+function lastYear(plan) {
+  return Number(String(plan.period || '').split(/[–-]/).pop()) || 2100;
+}
+
+function isFinalYear(plan) {
+  return plan.report_year >= lastYear(plan);
+}
+
+// The final report's closing decision for a measure that stays current.
+function continueForm(ctx, m) {
+  const reason = field(t('plan.continues.reason'), { name: 'reason', required: true, rows: '2' }, { tag: 'textarea' });
+  return h('div', { class: 'plan-edit' },
+    h('h4', {}, t('plan.continues.title')),
+    h('p', { class: 'hint' }, t('plan.continues.hint')),
+    actionForm(ctx, t('plan.continues.submit'), [reason], `/measures/${m.number}/continue?plan=${m.plan_id}`, 'POST',
+      () => ({ reason: reason.input.value.trim() }), 'plan.continues.done', m));
 }
 
 function reopenForm(ctx, m) {
