@@ -342,7 +342,7 @@ async function loadReport(ctx, id, year, org, section, box) {
       h('h2', {}, `${t('plan.priority')} ${p.number}: ${p.title}`),
       (p.objectives || []).map((o) => h('section', { class: 'plan-objective', dataset: { objective: o.number } },
         h('h3', {}, `${t('plan.objective')} ${o.number}: ${o.title}`),
-        h('p', { class: 'plan-counts' }, t('plan.report.objective_counts', o.counts || {})),
+        h('p', { class: 'plan-counts' }, t((o.counts || {}).current === 1 ? 'plan.report.objective_counts_one' : 'plan.report.objective_counts', o.counts || {})),
         (o.measures || []).length ? table(t('plan.report.measures_of', { number: o.number }),
           [t('plan.number'), t('plan.title'), t('plan.responsible'), t('plan.period'), t('plan.marker.label')],
           measureRows(o.measures, false), { captionHidden: true }) : null))))),
