@@ -23,3 +23,14 @@ CREATE TABLE plan_report (
 	submitted_by INTEGER NOT NULL,
 	PRIMARY KEY (plan_id, year)
 ) WITHOUT ROWID;
+
+-- The report's own text for a year: a summary, a follow-up per strategic
+-- priority and free sections (e.g. a covid-19 comment, closing words), as
+-- compact JSON {summary, priorities: [{number, text}], sections: [{title,
+-- text}]}. Part of the report, so frozen with it when it is submitted.
+CREATE TABLE plan_report_text (
+	plan_id INTEGER NOT NULL REFERENCES plan (id),
+	year    INTEGER NOT NULL,
+	body    TEXT    NOT NULL,
+	PRIMARY KEY (plan_id, year)
+) WITHOUT ROWID;

@@ -28,6 +28,7 @@ static const char plan_usage[] =
         "       skydd plan continue MEASURE --reason TEXT [--json]\n"
         "       skydd plan history MEASURE [--json]\n"
         "       skydd plan report PLAN [--year YEAR] [--org ORG] [--xlsx FILE] [--json]\n"
+        "       skydd plan report-text PLAN --year YEAR --file FILE [--json]\n"
         "       skydd plan submit PLAN --year YEAR [--json]\n"
         "       skydd plan year PLAN --to YEAR [--json]\n"
         "       skydd plan deadlines [--json]\n\n"
@@ -137,6 +138,16 @@ static const char continue_usage[] =
         "year; the final report needs a decision (complete, write off or continue) for\n"
         "every current measure.\n\n"
         "  --reason TEXT    why and where it goes on\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char report_text_usage[] =
+        "usage: skydd plan report-text PLAN --year YEAR --file FILE [--json]\n\n"
+        "Sets the report's own text for the plan's reporting year from a JSON file:\n"
+        "{\"summary\": TEXT, \"priorities\": [{\"number\": \"1\", \"text\": TEXT}],\n"
+        "\"sections\": [{\"title\": TEXT, \"text\": TEXT}]} (each optional; replaces the\n"
+        "year's text). It is part of the report and frozen with it.\n\n"
+        "  --year YEAR      the plan's reporting year\n"
+        "  --file FILE      the JSON file\n"
         "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
 
 static const char submit_usage[] =
@@ -553,15 +564,45 @@ static void show_imported(json_t *o)
 	               json_object_get(json_object_get(p, "counts"), "measures")));
 }
 
-static int plan_import_cmd(int argc, char **argv)
+/* Reads a JSON object from path (at most 1 MiB); NULL after a one-line error. */
+static json_t *read_object(const char *cmd, const char *path, int *rc)
 {
-	static const struct option opts[] = {COMMON_OPTS};
 	char field[64] = "", msg[160] = "", chunk[8192];
-	struct client_args a;
 	struct buf b;
 	json_t *doc;
 	size_t n;
-	FILE *f;
+	FILE *f = fopen(path, "rb");
+
+	*rc = CLI_USAGE;
+	if (!f)
+		return cli_error(CLI_USAGE, "%s: cannot open %s", cmd, path), NULL;
+	buf_init(&b, 1024 * 1024);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(f);
+	if (b.err) {
+		buf_release(&b);
+		return cli_error(CLI_USAGE, "%s: %s is larger than 1 MiB", cmd, path), NULL;
+	}
+	doc = sk_json_parse(b.ptr ? b.ptr : "", b.len, 32, field, sizeof(field), msg, sizeof(msg));
+	buf_release(&b);
+	if (!doc)
+		return cli_error(CLI_USAGE, "%s: %s: %s%s%s", cmd, path, field,
+		                 field[0] ? ": " : "", msg),
+		       NULL;
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		return cli_error(CLI_USAGE, "%s: %s: must be a JSON object", cmd, path), NULL;
+	}
+	*rc = CLI_OK;
+	return doc;
+}
+
+static int plan_import_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {COMMON_OPTS};
+	struct client_args a;
+	json_t *doc;
 	int rc = client_parse_args(argc, argv, opts, "plan import", import_usage, &a);
 
 	if (rc)
@@ -569,26 +610,9 @@ static int plan_import_cmd(int argc, char **argv)
 	if (!a.id)
 		return cli_error(CLI_USAGE, "plan import: give the JSON file (see 'skydd plan "
 		                            "import --help')");
-	f = fopen(a.id, "rb");
-	if (!f)
-		return cli_error(CLI_USAGE, "plan import: cannot open %s", a.id);
-	buf_init(&b, 1024 * 1024);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	if (b.err) {
-		buf_release(&b);
-		return cli_error(CLI_USAGE, "plan import: %s is larger than 1 MiB", a.id);
-	}
-	doc = sk_json_parse(b.ptr ? b.ptr : "", b.len, 32, field, sizeof(field), msg, sizeof(msg));
-	buf_release(&b);
+	doc = read_object("plan import", a.id, &rc);
 	if (!doc)
-		return cli_error(CLI_USAGE, "plan import: %s: %s%s%s", a.id, field,
-		                 field[0] ? ": " : "", msg);
-	if (!json_is_object(doc)) {
-		json_decref(doc);
-		return cli_error(CLI_USAGE, "plan import: %s: plan: must be a JSON object", a.id);
-	}
+		return rc;
 	rc = client_call_show("plan import", &a, "POST", "/api/v1/plans", doc, show_imported);
 	json_decref(doc);
 	return rc;
@@ -975,6 +999,43 @@ static int year_cmd(int argc, char **argv, bool submit)
 	return rc;
 }
 
+static void show_text_set(json_t *o)
+{
+	(void)o;
+	puts("the report's text is saved");
+}
+
+/* plan report-text PLAN --year YEAR --file FILE */
+static int plan_report_text_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {{"year", required_argument, NULL, CLIENT_VALUE(V_A)},
+	                                     {"file", required_argument, NULL, CLIENT_VALUE(V_B)},
+	                                     COMMON_OPTS};
+	struct client_args a;
+	char path[96];
+	json_t *doc;
+	int64_t id, year;
+	int rc = client_parse_args(argc, argv, opts, "plan report-text", report_text_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!need_id("plan report-text", "plan", &a, &id))
+		return CLI_USAGE;
+	if (!parse_year(a.values[V_A], &year))
+		return cli_error(CLI_USAGE, "plan report-text: --year YEAR (%d..%d) is required",
+		                 PLAN_YEAR_MIN, PLAN_YEAR_MAX);
+	if (!a.values[V_B])
+		return cli_error(CLI_USAGE, "plan report-text: --file FILE is required");
+	doc = read_object("plan report-text", a.values[V_B], &rc);
+	if (!doc)
+		return rc;
+	json_object_set_new(doc, "year", json_integer(year));
+	snprintf(path, sizeof(path), "/api/v1/plans/%lld/report/text", (long long)id);
+	rc = client_call_show("plan report-text", &a, "PUT", path, doc, show_text_set);
+	json_decref(doc);
+	return rc;
+}
+
 static int plan_year_cmd(int argc, char **argv)
 {
 	return year_cmd(argc, argv, false);
@@ -1002,14 +1063,23 @@ static int plan_deadlines_cmd(int argc, char **argv)
 int cmd_plan(int argc, char **argv)
 {
 	static const struct client_sub subs[] = {
-	        {"list", plan_list_cmd},           {"show", plan_show_cmd},
-	        {"import", plan_import_cmd},       {"export", plan_export_cmd},
-	        {"measures", plan_measures_cmd},   {"add", plan_add_cmd},
-	        {"update", plan_update_cmd},       {"complete", plan_complete_cmd},
-	        {"write-off", plan_write_off_cmd}, {"history", plan_history_cmd},
-	        {"report", plan_report_cmd},       {"deadlines", plan_deadlines_cmd},
-	        {"reopen", plan_reopen_cmd},       {"year", plan_year_cmd},
-	        {"submit", plan_submit_cmd},       {"continue", plan_continue_cmd},
+	        {"list", plan_list_cmd},
+	        {"show", plan_show_cmd},
+	        {"import", plan_import_cmd},
+	        {"export", plan_export_cmd},
+	        {"measures", plan_measures_cmd},
+	        {"add", plan_add_cmd},
+	        {"update", plan_update_cmd},
+	        {"complete", plan_complete_cmd},
+	        {"write-off", plan_write_off_cmd},
+	        {"history", plan_history_cmd},
+	        {"report", plan_report_cmd},
+	        {"deadlines", plan_deadlines_cmd},
+	        {"reopen", plan_reopen_cmd},
+	        {"year", plan_year_cmd},
+	        {"submit", plan_submit_cmd},
+	        {"continue", plan_continue_cmd},
+	        {"report-text", plan_report_text_cmd},
 	};
 
 	return client_dispatch("plan", plan_usage, subs, sizeof(subs) / sizeof(subs[0]), argc,

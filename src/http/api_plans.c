@@ -75,6 +75,13 @@ static const struct api_field f_reopen[] = {
         {"reason", API_TEXT, true, 1, 20000, "why it is reopened (the mistake corrected)", NULL},
         API_FIELDS_END};
 
+static const struct api_field f_report_text[] = {
+        {"year", API_INT, true, Y_MIN, Y_MAX, "the plan's reporting year", NULL},
+        {"summary", API_TEXT, false, 0, 20000, "the summary (sammanfattning)", NULL},
+        {"priorities", API_JSON, false, 0, 100, "[{number, text}]: follow-up per priority", NULL},
+        {"sections", API_JSON, false, 0, 20, "[{title, text}]: free sections", NULL},
+        API_FIELDS_END};
+
 static const struct api_field f_continue[] = {
         {"reason", API_TEXT, true, 1, 20000, "why it goes on after the plan", NULL},
         API_FIELDS_END};
@@ -283,6 +290,28 @@ static void h_continue(struct api_ctx *c)
 		     &err);
 }
 
+static void h_report_text(struct api_ctx *c)
+{
+	struct model_err err = {0};
+	int64_t year = json_integer_value(json_object_get(c->body, "year"));
+	json_t *text = json_deep_copy(c->body);
+	int rc;
+
+	if (!text) {
+		api_fail(c, SK_ENOMEM, NULL);
+		return;
+	}
+	json_object_del(text, "year");
+	rc = plan_report_text_set(api_model(c->api), &c->p, c->id, year, text, &err);
+	json_decref(text);
+	if (rc)
+		api_fail(c, rc, &err);
+	else
+		api_reply(c, 200,
+		          json_pack("{s:I, s:I}", "plan_id", (json_int_t)c->id, "year",
+		                    (json_int_t)year));
+}
+
 static void h_year(struct api_ctx *c)
 {
 	struct model_err err = {0};
@@ -378,6 +407,8 @@ const struct api_route api_routes_plans[] = {
          "the yearly report (redovisning) as JSON or XLSX"},
         {"POST", "/api/v1/plans/{id}/report/submit", WRITE, 0, f_submit, f_none, h_submit,
          "submit the reporting year's report: frozen, its SHA-256 in the ledger"},
+        {"PUT", "/api/v1/plans/{id}/report/text", WRITE, 0, f_report_text, f_none, h_report_text,
+         "the report's own text for the reporting year (summary, priorities, sections)"},
         {"POST", "/api/v1/plans/{id}/reporting-year", WRITE, 0, f_year, f_none, h_year,
          "move the plan to its next reporting year (after the report is submitted)"},
         {"GET", "/api/v1/measures/{ref}", ROLES_ANY, 0, NULL, q_measure, h_measure,

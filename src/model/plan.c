@@ -1416,6 +1416,19 @@ static int apply_plan(struct store_tx *tx, const struct ledger_entry *e)
 	} else if (strcmp(e->kind, "plan.year.changed") == 0) {
 		rc = store_tx_run(tx, "UPDATE plan SET report_year = ?2 WHERE id = ?1", "ii",
 		                  plan_id, model_json_int(e->data, "to"));
+	} else if (strcmp(e->kind, "plan.report.text") == 0) {
+		/* sorted: the same bytes whether applied live or replayed from the entry */
+		char *body =
+		        json_dumps(json_object_get(e->data, "text"), JSON_COMPACT | JSON_SORT_KEYS);
+
+		if (!body)
+			return SK_ENOMEM;
+		rc = store_tx_run(tx,
+		                  "INSERT OR REPLACE INTO plan_report_text (plan_id, year, body) "
+		                  "VALUES (?1, ?2, ?3)",
+		                  "iit", plan_id, model_json_int(e->data, "year"), body);
+		free(body);
+		return rc;
 	} else if (strcmp(e->kind, "plan.report.submitted") == 0) {
 		return store_tx_run(tx,
 		                    "INSERT INTO plan_report (plan_id, year, sha256, body, "
@@ -1440,8 +1453,8 @@ static int apply_plan(struct store_tx *tx, const struct ledger_entry *e)
 }
 
 static const char *const plan_tables[] = {
-        "plan", "plan_authority", "plan_priority", "plan_objective", "plan_measure", "plan_report",
-        NULL};
+        "plan",         "plan_authority", "plan_priority",    "plan_objective",
+        "plan_measure", "plan_report",    "plan_report_text", NULL};
 
 static const struct store_projection proj_plan = {
         .name = "action plans",

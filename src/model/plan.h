@@ -106,6 +106,13 @@ int plan_measure_continue(struct model *m, const struct principal *p, int64_t me
  */
 int plan_report_submit(struct model *m, const struct principal *p, int64_t plan_id, int64_t year,
                        char sha[65], struct model_err *err);
+/*
+ * The report's own text for the open reporting year: {summary, priorities:
+ * [{number, text}], sections: [{title, text}]} (all optional; replaces the
+ * year's text). Part of the report, frozen with it. Entry "plan.report.text".
+ */
+int plan_report_text_set(struct model *m, const struct principal *p, int64_t plan_id, int64_t year,
+                         const json_t *text, struct model_err *err);
 /* Moves the plan to its next reporting year (to = the year + 1, within the
  * plan's period, after that year's report was submitted): "plan.year.changed". */
 int plan_year_advance(struct model *m, const struct principal *p, int64_t plan_id, int64_t to,

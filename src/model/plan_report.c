@@ -288,6 +288,23 @@ static json_t *report_build(json_t *h, json_t *p, const json_t *ms, int year, co
 	                 "period_ended", ended, "changes", changes ? changes : json_object());
 }
 
+/* The report's own text for year, or null. */
+static json_t *report_text_of(struct store_reader *r, int64_t plan_id, int year)
+{
+	struct store_q *q;
+	json_t *t = NULL;
+
+	if (store_reader_query(
+	            r, "SELECT body FROM plan_report_text WHERE plan_id = ?1 AND year = ?2", &q))
+		return json_null();
+	store_q_bind_int(q, 1, plan_id);
+	store_q_bind_int(q, 2, year);
+	if (store_q_step(q) == SK_OK)
+		t = json_loads(store_q_text(q, 0), 0, NULL);
+	store_q_done(q);
+	return t ? t : json_null();
+}
+
 json_t *plan_report(struct model *m, int64_t plan_id, int year, const char *org)
 {
 	struct store_reader *r = model_reader(m);
@@ -306,6 +323,8 @@ json_t *plan_report(struct model *m, int64_t plan_id, int year, const char *org)
 		rep = report_build(h, p, ms, year, org, changes);
 		/* the period's last year: the final report (slutredovisning) */
 		json_object_set_new(json_object_get(rep, "report"), "final", json_boolean(final));
+		json_object_set_new(json_object_get(rep, "report"), "text",
+		                    report_text_of(r, plan_id, year));
 	}
 	json_decref(ms);
 	return rep;
@@ -345,6 +364,8 @@ static json_t *frozen_for_org(const char *body, const char *org)
 		                json_object_get(rep, "final"));
 		json_object_set(json_object_get(out, "report"), "submitted",
 		                json_object_get(rep, "submitted"));
+		json_object_set(json_object_get(out, "report"), "text",
+		                json_object_get(rep, "text"));
 	}
 	json_decref(ms);
 	json_decref(doc);
@@ -510,6 +531,136 @@ int plan_report_submit(struct model *m, const struct principal *p, int64_t plan_
 	free(text);
 	json_decref(rep);
 	return rc;
+}
+
+/* ---- the report's own text ---- */
+
+#define RTEXT_MAX    20000
+#define RTITLE_MAX   200
+#define RSECTION_MAX 20
+
+static bool only_keys(const json_t *o, const char *a, const char *b, const char *c)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach((json_t *)(uintptr_t)o, k, v)
+	{
+		(void)v;
+		if (strcmp(k, a) != 0 && strcmp(k, b) != 0 && (!c || strcmp(k, c) != 0))
+			return false;
+	}
+	return true;
+}
+
+static bool text_ok(const json_t *v, size_t min, size_t max, bool lines)
+{
+	const char *s = json_string_value(v);
+
+	return s && strlen(s) >= min && strlen(s) <= max &&
+	       model_text_ok(s, lines ? MODEL_TEXT_NL : 0);
+}
+
+/* Checks the text's shape (pure): {summary?, priorities?: [{number, text}], sections?: [{title,
+ * text}]}. */
+static int check_report_text(const json_t *t, struct model_err *err)
+{
+	char p[48];
+	size_t i;
+	json_t *x;
+
+	if (!json_is_object(t) || !only_keys(t, "summary", "priorities", "sections"))
+		return plan_fail(err, "text", "only summary, priorities and sections");
+	if (json_object_get(t, "summary") &&
+	    !text_ok(json_object_get(t, "summary"), 0, RTEXT_MAX, true))
+		return plan_fail(err, "summary", "text of up to %d bytes", RTEXT_MAX);
+	if (json_object_get(t, "priorities") &&
+	    (!json_is_array(json_object_get(t, "priorities")) ||
+	     json_array_size(json_object_get(t, "priorities")) > 100))
+		return plan_fail(err, "priorities", "a list of up to 100 {number, text}");
+	json_array_foreach(json_object_get(t, "priorities"), i, x)
+	{
+		snprintf(p, sizeof(p), "priorities[%zu]", i);
+		if (!json_is_object(x) || !only_keys(x, "number", "text", NULL) ||
+		    !text_ok(json_object_get(x, "number"), 1, 16, false))
+			return plan_fail(err, p, "must be {number, text}");
+		if (!text_ok(json_object_get(x, "text"), 0, RTEXT_MAX, true)) {
+			snprintf(p, sizeof(p), "priorities[%zu].text", i);
+			return plan_fail(err, p, "text of up to %d bytes", RTEXT_MAX);
+		}
+	}
+	if (json_object_get(t, "sections") &&
+	    (!json_is_array(json_object_get(t, "sections")) ||
+	     json_array_size(json_object_get(t, "sections")) > RSECTION_MAX))
+		return plan_fail(err, "sections", "a list of up to %d {title, text}", RSECTION_MAX);
+	json_array_foreach(json_object_get(t, "sections"), i, x)
+	{
+		snprintf(p, sizeof(p), "sections[%zu].title", i);
+		if (!json_is_object(x) || !only_keys(x, "title", "text", NULL) ||
+		    !text_ok(json_object_get(x, "title"), 1, RTITLE_MAX, false))
+			return plan_fail(err, p, "a title of 1..%d bytes", RTITLE_MAX);
+		snprintf(p, sizeof(p), "sections[%zu].text", i);
+		if (!text_ok(json_object_get(x, "text"), 0, RTEXT_MAX, true))
+			return plan_fail(err, p, "text of up to %d bytes", RTEXT_MAX);
+	}
+	return SK_OK;
+}
+
+struct text_cmd {
+	const struct principal *p;
+	int64_t plan_id, year;
+	const json_t *text;
+};
+
+static int text_fn(struct store_tx *tx, void *arg)
+{
+	struct text_cmd *c = arg;
+	struct plan_state st;
+	size_t i;
+	json_t *x;
+	int64_t n;
+	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, plan_write_why);
+
+	if (!rc)
+		rc = plan_tx_state(tx, c->plan_id, &st);
+	if (rc)
+		return rc;
+	if (c->year != st.report_year || st.submitted >= c->year)
+		return store_tx_fail(tx, "year",
+		                     "year: the text belongs to the open reporting year%s (%lld)",
+		                     st.submitted >= st.report_year ? ", whose report is submitted"
+		                                                    : "",
+		                     (long long)st.report_year),
+		       st.submitted >= c->year ? SK_ERULE : SK_EINVAL;
+	json_array_foreach(json_object_get(c->text, "priorities"), i, x)
+	{
+		rc = store_tx_int(
+		        tx, &n,
+		        "SELECT count(*) FROM plan_priority WHERE plan_id = ?1 AND number "
+		        "= ?2",
+		        "it", c->plan_id, json_string_value(json_object_get(x, "number")));
+		if (rc)
+			return rc;
+		if (n == 0)
+			return store_tx_fail(tx, "priorities",
+			                     "priorities[%zu].number: no priority %.16s", i,
+			                     json_string_value(json_object_get(x, "number"))),
+			       SK_EINVAL;
+	}
+	return model_tx_log(
+	        tx, model_actor_of(c->p), "plan.report.text", "plan", c->plan_id,
+	        model_with_token(json_pack("{s:I, s:I, s:O}", "id", (json_int_t)c->plan_id, "year",
+	                                   (json_int_t)c->year, "text", c->text),
+	                         c->p));
+}
+
+int plan_report_text_set(struct model *m, const struct principal *p, int64_t plan_id, int64_t year,
+                         const json_t *text, struct model_err *err)
+{
+	struct text_cmd c = {p, plan_id, year, text};
+	int rc = check_report_text(text, err);
+
+	return rc ? rc : model_submit(m, text_fn, &c, err);
 }
 
 struct year_cmd {

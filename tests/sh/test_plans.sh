@@ -22,7 +22,7 @@ export XDG_CONFIG_HOME="$T/cfg.anna" # the CLI runs as anna, the only user
 
 # ---- help and usage, no server needed ----
 for sub in list show import export measures add update complete write-off history report \
-	deadlines reopen submit year continue; do
+	deadlines reopen submit year continue report-text; do
 	run "$SKYDD" plan "$sub" --help
 	help_ok "plan $sub --help prints its usage" "^usage: skydd plan $sub"
 done
@@ -234,6 +234,16 @@ checks "the final report (2022) without closing decisions: exit 1, naming the me
 run "$SKYDD" plan continue 1.1.1 --reason "Fortsätter i nästa plan."
 checks "plan continue 1.1.1 in the final year: exit 0, the decision shown" \
 	'[ "$RC" -eq 0 ] && grep -Eq "^continues +Fortsätter i nästa plan." "$T/out"'
+printf '{"summary": "Arbetet fortskrider.", "sections": [{"title": "Covid-19", "text": "Pandemin."}]}' >"$T/text.json"
+run "$SKYDD" plan report-text 1 --year 2022 --file "$T/text.json"
+checks "plan report-text: exit 0" '[ "$RC" -eq 0 ]'
+run "$SKYDD" plan report 1 --json
+checks "the 2022 report carries its text" \
+	'[ "$(py "d[\"report\"][\"text\"][\"sections\"][0][\"title\"]" "$T/out")" = Covid-19 ]'
+printf '{"sections": [{"text": "utan rubrik"}]}' >"$T/text-bad.json"
+run "$SKYDD" plan report-text 1 --year 2022 --file "$T/text-bad.json"
+checks "a section without a title: refused, naming sections[0].title" \
+	'rc_one_line 2 && grep -qF "sections[0].title" "$T/err"'
 curl -s -H "$AUTH" -o "$T/r2021b.json" "$URL/api/v1/plans/1/report?year=2021"
 checks "the frozen 2021 report is byte for byte the same after 2022's changes" \
 	'cmp -s "$T/r2021a.json" "$T/r2021b.json"'

@@ -191,6 +191,43 @@ static void test_submit_2021(void **state)
 	                 69);
 	json_decref(rep);
 	assert_int_equal(plan_report_submit(g_fx.model, &staff, g_plan, 2021, sha, &err), SK_EPERM);
+	/* the report's own text: a summary, a priority's follow-up, free sections */
+	{
+		json_t *txt = json_pack(
+		        "{s:s, s:[{s:s, s:s}], s:[{s:s, s:s}, {s:s, s:s}]}", "summary",
+		        "Arbetet har fortskridit.\n\nFlera åtgärder är avslutade.", "priorities",
+		        "number", "1", "text", "Uppföljning av prioritering 1.", "sections",
+		        "title", "Covid-19", "text", "Pandemin påverkade arbetet.", "title",
+		        "Avslutande ord", "text", "Samverkan fortsätter.");
+		json_t *bad;
+
+		bad = json_pack("{s:s}", "colour", "red");
+		assert_int_equal(plan_report_text_set(g_fx.model, NULL, g_plan, 2021, bad, &err),
+		                 SK_EINVAL);
+		json_decref(bad);
+		bad = json_pack("{s:[{s:s, s:s}]}", "priorities", "number", "9", "text", "x");
+		assert_int_equal(plan_report_text_set(g_fx.model, NULL, g_plan, 2021, bad, &err),
+		                 SK_EINVAL);
+		assert_string_equal(err.field, "priorities");
+		json_decref(bad);
+		bad = json_pack("{s:[{s:s}]}", "sections", "text", "x");
+		assert_int_equal(plan_report_text_set(g_fx.model, NULL, g_plan, 2021, bad, &err),
+		                 SK_EINVAL);
+		assert_string_equal(err.field, "sections[0].title");
+		json_decref(bad);
+		assert_int_equal(plan_report_text_set(g_fx.model, NULL, g_plan, 2020, txt, &err),
+		                 SK_EINVAL);
+		assert_string_equal(err.field, "year");
+		assert_int_equal(plan_report_text_set(g_fx.model, NULL, g_plan, 2021, txt, &err),
+		                 SK_OK);
+		json_decref(txt);
+		rep = live_report(2021);
+		assert_string_equal(json_string_value(json_object_get(
+		                            json_object_get(json_object_get(rep, "report"), "text"),
+		                            "summary")),
+		                    "Arbetet har fortskridit.\n\nFlera åtgärder är avslutade.");
+		json_decref(rep);
+	}
 	/* a closing decision is for the final report only */
 	assert_int_equal(
 	        plan_measure_continue(g_fx.model, NULL, id_of("1.1.1"), "Fortsätter.", &err),
@@ -205,6 +242,18 @@ static void test_submit_2021(void **state)
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
 	assert_string_equal(hex, sha); /* the ledger's hash is the bytes' hash */
 	assert_int_equal(plan_report_submit(g_fx.model, NULL, g_plan, 2021, sha, &err), SK_EEXIST);
+	/* the frozen report has its text; the text of a submitted year stays */
+	rep = json_loads(g_frozen2021, 0, NULL);
+	assert_int_equal(
+	        json_array_size(json_object_get(
+	                json_object_get(json_object_get(rep, "report"), "text"), "sections")),
+	        2);
+	assert_int_equal(
+	        plan_report_text_set(g_fx.model, NULL, g_plan, 2021,
+	                             json_object_get(json_object_get(rep, "report"), "text"), &err),
+	        SK_ERULE);
+	assert_string_equal(err.field, "year");
+	json_decref(rep);
 	/* the submitted year is frozen: no more changes until the plan moves on */
 	body = json_pack("{s:s}", "title", "x");
 	assert_int_equal(plan_measure_update(g_fx.model, NULL, id_of("1.1.1"), body, &err),
