@@ -481,6 +481,11 @@ static void show_report(json_t *o)
 	         (long long)json_integer_value(json_object_get(tot, "completed")),
 	         (long long)json_integer_value(json_object_get(tot, "written_off")));
 	put_text(line);
+	if (json_is_string(json_object_get(json_object_get(r, "text"), "summary"))) {
+		put_text("\nSummary (sammanfattning)\n");
+		put_text(s_or(json_object_get(r, "text"), "summary", ""));
+		put_text("\n");
+	}
 	json_array_foreach(json_object_get(r, "strategic_priorities"), i, pr)
 	{
 		snprintf(line, sizeof(line), "\n%s %s\n", s_or(pr, "number", ""),
@@ -502,6 +507,13 @@ static void show_report(json_t *o)
 		        print_measure_line(x, "  ");
 	}
 	show_changes(r);
+	json_array_foreach(json_object_get(json_object_get(r, "text"), "sections"), i, x)
+	{
+		snprintf(line, sizeof(line), "\n%s\n", s_or(x, "title", ""));
+		put_text(line);
+		put_text(s_or(x, "text", ""));
+		put_text("\n");
+	}
 }
 
 static void show_deadlines(json_t *o)

@@ -240,6 +240,9 @@ checks "plan report-text: exit 0" '[ "$RC" -eq 0 ]'
 run "$SKYDD" plan report 1 --json
 checks "the 2022 report carries its text" \
 	'[ "$(py "d[\"report\"][\"text\"][\"sections\"][0][\"title\"]" "$T/out")" = Covid-19 ]'
+run "$SKYDD" plan report 1
+checks "the text report has the summary and the sections" \
+	'[ "$RC" -eq 0 ] && grep -q "^Arbetet fortskrider." "$T/out" && grep -q "^Covid-19" "$T/out"'
 printf '{"sections": [{"text": "utan rubrik"}]}' >"$T/text-bad.json"
 run "$SKYDD" plan report-text 1 --year 2022 --file "$T/text-bad.json"
 checks "a section without a title: refused, naming sections[0].title" \

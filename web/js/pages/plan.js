@@ -338,8 +338,10 @@ async function loadReport(ctx, id, year, org, section, box) {
       [t('plan.filter.org'), r.org || t('plan.filter.all_orgs')],
       [t('plan.count.measures'), t('plan.report.totals', tot)],
     ]),
+    reportText(r.text, 'summary'),
     h('div', { class: 'plan-chapters' }, (r.strategic_priorities || []).map((p) => h('section', { class: 'plan-priority' },
       h('h2', {}, `${t('plan.priority')} ${p.number}: ${p.title}`),
+      priorityText(r.text, p.number),
       (p.objectives || []).map((o) => h('section', { class: 'plan-objective', dataset: { objective: o.number } },
         h('h3', {}, `${t('plan.objective')} ${o.number}: ${o.title}`),
         h('p', { class: 'plan-counts' }, t((o.counts || {}).current === 1 ? 'plan.report.objective_counts_one' : 'plan.report.objective_counts', o.counts || {})),
@@ -347,6 +349,7 @@ async function loadReport(ctx, id, year, org, section, box) {
           [t('plan.number'), t('plan.title'), t('plan.responsible'), t('plan.period'), t('plan.marker.label')],
           measureRows(o.measures, false), { captionHidden: true }) : null))))),
     changesSection(r),
+    reportText(r.text, 'sections'),
     h('section', { class: 'plan-appendix' },
       h('h2', {}, t('plan.report.appendix')),
       ['current', 'completed', 'written_off'].map((s) => {
@@ -382,4 +385,18 @@ function changesSection(r) {
     ended.length ? h('section', { class: 'plan-changes-part', dataset: { kind: 'period_ended' } },
       h('h3', {}, t('plan.report.period_ended')),
       h('ul', {}, ended.map((x) => line(x, x.period_text || '')))) : null);
+}
+
+// The report's own text (stored per year): the summary first, free sections after the chapters.
+function reportText(text, part) {
+  if (!text) return null;
+  if (part === 'summary') {
+    return text.summary ? h('section', { class: 'plan-summary' }, h('h2', {}, t('plan.report.summary')), paragraphs(text.summary)) : null;
+  }
+  return (text.sections || []).map((x) => h('section', { class: 'plan-section' }, h('h2', {}, x.title), paragraphs(x.text)));
+}
+
+function priorityText(text, number) {
+  const x = ((text && text.priorities) || []).find((y) => y.number === number);
+  return x && x.text ? h('div', { class: 'plan-priority-text' }, paragraphs(x.text)) : null;
 }
