@@ -27,7 +27,8 @@ static const char plan_usage[] =
         "       skydd plan reopen MEASURE --reason TEXT [--json]\n"
         "       skydd plan continue MEASURE --reason TEXT [--json]\n"
         "       skydd plan history MEASURE [--json]\n"
-        "       skydd plan report PLAN [--year YEAR] [--org ORG] [--xlsx FILE] [--json]\n"
+        "       skydd plan report PLAN [--year YEAR] [--org ORG] [--xlsx FILE | --odt FILE]\n"
+        "                         [--json]\n"
         "       skydd plan report-text PLAN --year YEAR --file FILE [--json]\n"
         "       skydd plan submit PLAN --year YEAR [--json]\n"
         "       skydd plan year PLAN --to YEAR [--json]\n"
@@ -115,13 +116,15 @@ static const char history_usage[] =
         "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
 
 static const char report_usage[] =
-        "usage: skydd plan report PLAN [--year YEAR] [--org ORG] [--xlsx FILE] [--json]\n\n"
+        "usage: skydd plan report PLAN [--year YEAR] [--org ORG] [--xlsx FILE | --odt FILE]\n"
+        "                         [--json]\n\n"
         "The yearly report (redovisning, due 1 March for the previous year): the\n"
         "current measures per priority and objective with their markers, and the\n"
         "appendix of current, completed and written-off measures.\n\n"
         "  --year YEAR      the reporting year (default: the plan's)\n"
         "  --org ORG        only this authority's measures\n"
         "  --xlsx FILE      write the report as an XLSX workbook to FILE\n"
+        "  --odt FILE       write it as an OpenDocument text (ODT) to FILE, to edit\n"
         "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
 
 static const char reopen_usage[] =
@@ -872,12 +875,14 @@ static int plan_report_cmd(int argc, char **argv)
 	static const struct option opts[] = {{"year", required_argument, NULL, CLIENT_VALUE(V_A)},
 	                                     {"org", required_argument, NULL, CLIENT_VALUE(V_B)},
 	                                     {"xlsx", required_argument, NULL, CLIENT_VALUE(V_C)},
+	                                     {"odt", required_argument, NULL, CLIENT_VALUE(V_D)},
 	                                     COMMON_OPTS};
 	struct client_args a;
 	struct client *cl = NULL;
 	struct buf path, x;
 	json_t *o = NULL;
 	int64_t id, year;
+	const char *file;
 	int rc = client_parse_args(argc, argv, opts, "plan report", report_usage, &a);
 
 	if (rc)
@@ -895,12 +900,17 @@ static int plan_report_cmd(int argc, char **argv)
 		buf_release(&path);
 		return cli_error(CLI_USAGE, "plan report: the options are too long");
 	}
-	if (!a.values[V_C]) {
+	if (a.values[V_C] && a.values[V_D]) {
+		buf_release(&path);
+		return cli_error(CLI_USAGE, "plan report: --xlsx or --odt, not both");
+	}
+	file = a.values[V_C] ? a.values[V_C] : a.values[V_D];
+	if (!file) {
 		rc = client_call_show("plan report", &a, "GET", path.ptr, NULL, show_report);
 		buf_release(&path);
 		return rc;
 	}
-	/* XLSX: the report's JSON, made into a workbook here */
+	/* XLSX or ODT: the report's JSON, made into a file here */
 	rc = client_open("plan report", &a.co, true, &cl);
 	if (!rc)
 		rc = client_call(cl, "GET", path.ptr, NULL, &o);
@@ -909,19 +919,21 @@ static int plan_report_cmd(int argc, char **argv)
 	if (rc)
 		return rc;
 	buf_init(&x, 64 * 1024 * 1024);
-	rc = plan_report_xlsx(o, NULL, &x);
+	rc = a.values[V_C] ? plan_report_xlsx(o, NULL, &x) : plan_report_odt(o, &x);
 	json_decref(o);
 	if (rc) {
 		buf_release(&x);
-		return cli_error(CLI_USAGE, "plan report: cannot build the workbook (%s)",
+		return cli_error(CLI_USAGE, "plan report: cannot build the file (%s)",
 		                 sk_strerror(rc));
 	}
 	{
-		FILE *f = fopen(a.values[V_C], "wb");
+		FILE *f = fopen(file, "wb");
 
 		if (!f || fwrite(x.ptr, 1, x.len, f) != x.len || fclose(f) != 0) {
+			if (f)
+				fclose(f);
 			buf_release(&x);
-			return cli_error(CLI_USAGE, "plan report: cannot write %s", a.values[V_C]);
+			return cli_error(CLI_USAGE, "plan report: cannot write %s", file);
 		}
 	}
 	buf_release(&x);

@@ -17,10 +17,11 @@
 #define Y_MIN  PLAN_YEAR_MIN
 #define Y_MAX  PLAN_YEAR_MAX
 #define XLSX_T "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#define ODT_T  "application/vnd.oasis.opendocument.text"
 
 static const char *const v_status[] = {"current", "completed", "written_off", NULL};
 static const char *const v_marker[] = {"new", "updated", "none", NULL};
-static const char *const v_format[] = {"json", "xlsx", NULL};
+static const char *const v_format[] = {"json", "xlsx", "odt", NULL};
 
 static const struct api_field f_none[] = {API_FIELDS_END};
 
@@ -106,7 +107,7 @@ static const struct api_field q_measures[] = {
 static const struct api_field q_report[] = {
         {"year", API_INT, false, Y_MIN, Y_MAX, "the reporting year (default: the plan's)", NULL},
         {"org", API_STRING, false, 1, 64, "only this authority's measures", NULL},
-        {"format", API_ENUM, false, 0, 0, "json or xlsx", v_format},
+        {"format", API_ENUM, false, 0, 0, "json, xlsx or odt", v_format},
         API_FIELDS_END};
 
 static const char *qstr(struct api_ctx *c, const char *key)
@@ -374,6 +375,21 @@ static void h_report(struct api_ctx *c)
 		return;
 	}
 	year = (int)json_integer_value(json_object_get(json_object_get(rep, "report"), "year"));
+	if (strcmp(format, "odt") == 0) {
+		rc = plan_report_odt(rep, &c->resp->body);
+		json_decref(rep);
+		if (rc != SK_OK) {
+			buf_reset(&c->resp->body);
+			api_fail(c, rc, NULL);
+			return;
+		}
+		c->resp->status = 200;
+		c->resp->content_type = ODT_T;
+		snprintf(disp, sizeof(disp), "attachment; filename=\"redovisning-%lld-%d.odt\"",
+		         (long long)c->id, year);
+		http_resp_header(c->resp, "Content-Disposition", disp);
+		return;
+	}
 	if (plan_report_xlsx(rep, NULL, &c->resp->body) != SK_OK) {
 		json_decref(rep);
 		buf_reset(&c->resp->body);

@@ -134,6 +134,14 @@ json_t *plan_report(struct model *m, int64_t plan_id, int year, const char *org)
 /* The report as an XLSX workbook (tmpdir: where to build it; NULL = $TMPDIR or /tmp). */
 int plan_report_xlsx(const json_t *report, const char *tmpdir, struct buf *out);
 
+/*
+ * The report as an OpenDocument text (ODT: a zip of mimetype, manifest and
+ * content.xml) for an agency to edit further: summary, priorities with their
+ * texts, objectives and tables of current measures with markers, changes,
+ * free sections and the appendix (Bilaga 1) by status with year and reason.
+ */
+int plan_report_odt(const json_t *report, struct buf *out);
+
 /* The yearly report deadlines (1 March for the previous year) of every plan. */
 json_t *plan_deadlines(struct model *m);
 

@@ -243,6 +243,29 @@ checks "the 2022 report carries its text" \
 run "$SKYDD" plan report 1
 checks "the text report has the summary and the sections" \
 	'[ "$RC" -eq 0 ] && grep -q "^Arbetet fortskrider." "$T/out" && grep -q "^Covid-19" "$T/out"'
+run "$SKYDD" plan report 1 --odt "$T/r.odt"
+checks "plan report --odt: an OpenDocument text (mimetype first and stored, content.xml parses)" \
+	'[ "$RC" -eq 0 ] && python3 - "$T/r.odt" <<"PY"
+import sys, zipfile, xml.etree.ElementTree as ET
+z = zipfile.ZipFile(sys.argv[1])
+assert z.testzip() is None
+first = z.infolist()[0]
+assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+assert z.read("mimetype") == b"application/vnd.oasis.opendocument.text"
+root = ET.fromstring(z.read("content.xml"))
+text = "".join(root.itertext())
+for want in ("Bilaga 1", "Sammanfattning", "Arbetet fortskrider.", "Covid-19", "Gemensam övning",
+             "Förändringar sedan föregående år", "1.1.4"):
+    assert want in text, want
+ET.fromstring(z.read("META-INF/manifest.xml"))
+PY'
+if command -v odt2txt >/dev/null 2>&1; then
+	checks "odt2txt reads the report" 'odt2txt "$T/r.odt" | grep -q "Bilaga 1"'
+fi
+curl -s -H "$AUTH" -o "$T/api.odt" -w '%{http_code} %{content_type}' \
+	"$URL/api/v1/plans/1/report?year=2021&format=odt" >"$T/out"
+checks "GET report?year=2021&format=odt (frozen): 200, the ODT type, a valid zip" \
+	'grep -q "^200 application/vnd.oasis.opendocument.text" "$T/out" && python3 -c "import zipfile,sys; sys.exit(zipfile.ZipFile(sys.argv[1]).testzip() is not None)" "$T/api.odt"'
 printf '{"sections": [{"text": "utan rubrik"}]}' >"$T/text-bad.json"
 run "$SKYDD" plan report-text 1 --year 2022 --file "$T/text-bad.json"
 checks "a section without a title: refused, naming sections[0].title" \
