@@ -330,7 +330,8 @@ async function loadReport(ctx, id, year, org, section, box) {
     form,
     h('p', { class: 'plan-links print-hide' },
       h('button', { type: 'button', class: 'btn btn-primary', on: { click: () => window.print() } }, t('plan.report.print')), ' ',
-      h('a', { class: 'btn btn-quiet', href: xlsx, download: `redovisning-${plan.id}-${r.year}.xlsx` }, t('plan.report.xlsx'))),
+      h('a', { class: 'btn btn-quiet', href: xlsx, download: `redovisning-${plan.id}-${r.year}.xlsx` }, t('plan.report.xlsx')), ' ',
+      h('a', { class: 'btn btn-quiet', href: xlsx.replace('format=xlsx', 'format=odt'), download: `redovisning-${plan.id}-${r.year}.odt` }, t('plan.report.odt'))),
     r.submitted ? h('p', { class: 'plan-frozen' }, t('plan.report.frozen')) : null,
     facts([
       [t('plan.report.year'), String(r.year)],
