@@ -3,115 +3,101 @@
  * further: the summary, per strategic priority and objective the current
  * measures with their markers, the changes since last year, the free
  * sections, and the appendix (Bilaga 1) grouped by status, with the year and
- * the reason. The file is a zip of stored (uncompressed) members written here
- * (ODF 1.2 needs only mimetype first and stored, the manifest and
- * content.xml); no library beyond the C library is needed.
+ * the reason. The container is libzip's (in memory): ODF 1.2 needs the
+ * mimetype first and stored, then the manifest and content.xml.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <zip.h>
 
 #include "model/plan.h"
 #include "model/reg_int.h"
 
-/* ---- a zip of stored members ---- */
+/* ---- the zip container (libzip, in memory) ---- */
 
-static uint32_t crc32_of(const unsigned char *p, size_t n)
+/* 1980-01-01 00:00 UTC, zip's epoch: the bytes depend on the report only. */
+#define ODT_MTIME ((time_t)315532800)
+
+/* Adds one member, stored (ODF wants the mimetype first and uncompressed) or deflated. */
+static int odt_add(zip_t *za, const char *name, const void *data, size_t len, bool store)
 {
-	static uint32_t table[256];
-	static int ready;
-	uint32_t c = 0xffffffffu;
+	zip_source_t *src = zip_source_buffer(za, data, len, 0);
+	zip_int64_t idx;
 
-	if (!ready) {
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t k = i;
-
-			for (int j = 0; j < 8; j++)
-				k = k & 1 ? 0xedb88320u ^ (k >> 1) : k >> 1;
-			table[i] = k;
-		}
-		ready = 1;
+	if (!src)
+		return SK_ENOMEM;
+	idx = zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8);
+	if (idx < 0) {
+		zip_source_free(src);
+		return SK_ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++)
-		c = table[(c ^ p[i]) & 0xff] ^ (c >> 8);
-	return c ^ 0xffffffffu;
+	if (zip_set_file_compression(za, (zip_uint64_t)idx, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE,
+	                             0) != 0 ||
+	    zip_file_set_mtime(za, (zip_uint64_t)idx, ODT_MTIME, 0) != 0)
+		return SK_ENOMEM;
+	return SK_OK;
 }
 
-static void le16(struct buf *b, uint32_t v)
+/* Copies the finished archive held by src to out. */
+static int odt_read_back(zip_source_t *src, struct buf *out)
 {
-	unsigned char x[2] = {(unsigned char)v, (unsigned char)(v >> 8)};
+	zip_stat_t st;
+	char chunk[16384];
+	zip_int64_t n;
+	int rc = SK_OK;
 
-	buf_append(b, x, 2);
+	if (zip_source_stat(src, &st) != 0 || zip_source_open(src) != 0)
+		return SK_ENOMEM;
+	while ((n = zip_source_read(src, chunk, sizeof(chunk))) > 0)
+		buf_append(out, chunk, (size_t)n);
+	if (n < 0 || out->err)
+		rc = out->err == SK_ETOOBIG ? SK_ETOOBIG : SK_ENOMEM;
+	zip_source_close(src);
+	return rc;
 }
 
-static void le32(struct buf *b, uint32_t v)
+/* mimetype, manifest and content as an ODT archive in out. */
+static int odt_pack(const char *mimetype, const char *manifest, const struct buf *content,
+                    struct buf *out)
 {
-	unsigned char x[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
-	                      (unsigned char)(v >> 24)};
+	zip_error_t ze;
+	zip_source_t *src;
+	zip_t *za;
+	int rc;
 
-	buf_append(b, x, 4);
-}
-
-struct zip {
-	struct buf *out;
-	struct buf dir; /* the central directory, written at the end */
-	unsigned n;
-};
-
-/* Appends one stored member. 1980-01-01 00:00 as its time: the bytes depend on the report only. */
-static void zip_add(struct zip *z, const char *name, const void *data, size_t len)
-{
-	uint32_t crc = crc32_of(data, len), off = (uint32_t)z->out->len;
-	uint16_t nlen = (uint16_t)strlen(name);
-
-	le32(z->out, 0x04034b50);
-	le16(z->out, 20);     /* version needed */
-	le16(z->out, 0x0800); /* UTF-8 names */
-	le16(z->out, 0);      /* stored */
-	le16(z->out, 0);      /* time */
-	le16(z->out, 0x21);   /* date: 1980-01-01 */
-	le32(z->out, crc);
-	le32(z->out, (uint32_t)len);
-	le32(z->out, (uint32_t)len);
-	le16(z->out, nlen);
-	le16(z->out, 0);
-	buf_append(z->out, name, nlen);
-	buf_append(z->out, data, len);
-
-	le32(&z->dir, 0x02014b50);
-	le16(&z->dir, 20);
-	le16(&z->dir, 20);
-	le16(&z->dir, 0x0800);
-	le16(&z->dir, 0);
-	le16(&z->dir, 0);
-	le16(&z->dir, 0x21);
-	le32(&z->dir, crc);
-	le32(&z->dir, (uint32_t)len);
-	le32(&z->dir, (uint32_t)len);
-	le16(&z->dir, nlen);
-	le16(&z->dir, 0); /* extra */
-	le16(&z->dir, 0); /* comment */
-	le16(&z->dir, 0); /* disk */
-	le16(&z->dir, 0); /* internal attributes */
-	le32(&z->dir, 0); /* external attributes */
-	le32(&z->dir, off);
-	buf_append(&z->dir, name, nlen);
-	z->n++;
-}
-
-static void zip_finish(struct zip *z)
-{
-	uint32_t off = (uint32_t)z->out->len;
-
-	buf_append(z->out, z->dir.ptr ? z->dir.ptr : "", z->dir.len);
-	le32(z->out, 0x06054b50);
-	le16(z->out, 0);
-	le16(z->out, 0);
-	le16(z->out, (uint16_t)z->n);
-	le16(z->out, (uint16_t)z->n);
-	le32(z->out, (uint32_t)z->dir.len);
-	le32(z->out, off);
-	le16(z->out, 0);
+	zip_error_init(&ze);
+	src = zip_source_buffer_create(NULL, 0, 0, &ze);
+	if (!src) {
+		zip_error_fini(&ze);
+		return SK_ENOMEM;
+	}
+	zip_source_keep(src); /* zip_close hands it back with the archive in it */
+	za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
+	if (!za) {
+		rc = SK_ENOMEM;
+		goto out_free;
+	}
+	rc = odt_add(za, "mimetype", mimetype, strlen(mimetype), true);
+	if (!rc)
+		rc = odt_add(za, "META-INF/manifest.xml", manifest, strlen(manifest), false);
+	if (!rc)
+		rc = odt_add(za, "content.xml", content->ptr, content->len, false);
+	if (rc) {
+		zip_discard(za);
+		goto out_free;
+	}
+	if (zip_close(za) != 0) {
+		zip_discard(za);
+		rc = SK_ENOMEM;
+		goto out_free;
+	}
+	rc = odt_read_back(src, out);
+out_free:
+	zip_source_free(src);
+	zip_error_fini(&ze);
+	return rc;
 }
 
 /* ---- content.xml ---- */
@@ -323,7 +309,6 @@ int plan_report_odt(const json_t *report, struct buf *out)
 	        "</manifest:manifest>\n";
 	static const char mimetype[] = "application/vnd.oasis.opendocument.text";
 	const json_t *rep = json_object_get(report, "report"), *text, *p, *o, *x;
-	struct zip z = {out, {0}, 0};
 	struct buf c;
 	char line[1400];
 	int tables = 0, rc;
@@ -394,13 +379,7 @@ int plan_report_odt(const json_t *report, struct buf *out)
 		buf_release(&c);
 		return SK_ETOOBIG;
 	}
-	buf_init(&z.dir, 1024 * 1024);
-	zip_add(&z, "mimetype", mimetype, strlen(mimetype));
-	zip_add(&z, "META-INF/manifest.xml", manifest, strlen(manifest));
-	zip_add(&z, "content.xml", c.ptr, c.len);
-	zip_finish(&z);
-	rc = out->err || z.dir.err ? SK_ENOMEM : SK_OK;
-	buf_release(&z.dir);
+	rc = odt_pack(mimetype, manifest, &c, out);
 	buf_release(&c);
 	return rc;
 }
