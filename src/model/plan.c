@@ -4,7 +4,7 @@
  * written off and reopened (numbers never reused), addressed by number, and
  * the projection of every plan.* entry. The reports, reporting years and
  * deadlines are in plan_report.c. Tables: sql/0005_plans.sql and
- * sql/0008_plan_years.sql.
+ * sql/0009_plan_years.sql.
  */
 #include <errno.h>
 #include <stdarg.h>
