@@ -2,7 +2,7 @@
 # SANITIZE=1 builds into build/san with ASan+UBSan.
 
 PKGS := sqlite3 libsodium jansson libmicrohttpd liboath libqrencode pwquality libcurl gnutls \
-	libcrypto xlsxwriter
+	libcrypto xlsxwriter libzip
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 CC ?= cc

@@ -24,13 +24,21 @@ static const char plan_usage[] =
         "       skydd plan update MEASURE [--title TEXT] [options]\n"
         "       skydd plan complete MEASURE --year YEAR [--json]\n"
         "       skydd plan write-off MEASURE --year YEAR --reason TEXT [--json]\n"
+        "       skydd plan reopen MEASURE --reason TEXT [--json]\n"
+        "       skydd plan continue MEASURE --reason TEXT [--json]\n"
         "       skydd plan history MEASURE [--json]\n"
-        "       skydd plan report PLAN [--year YEAR] [--org ORG] [--xlsx FILE] [--json]\n"
+        "       skydd plan report PLAN [--year YEAR] [--org ORG] [--xlsx FILE | --odt FILE]\n"
+        "                         [--json]\n"
+        "       skydd plan report-text PLAN --year YEAR --file FILE [--json]\n"
+        "       skydd plan submit PLAN --year YEAR [--json]\n"
+        "       skydd plan year PLAN --to YEAR [--json]\n"
         "       skydd plan deadlines [--json]\n\n"
         "Coordinated action plans (handlingsplaner): strategic priorities, objectives\n"
         "(målsättningar) and measures (åtgärder) with their status and markers. PLAN\n"
-        "and MEASURE are ids (see 'plan list' and 'plan measures'). A measure number\n"
-        "is never reused. Changes need the role ssc or chief; every logged-in user\n"
+        "is the plan's id (see 'plan list'); MEASURE is the measure's number, e.g.\n"
+        "1.1.17 (PLAN:1.1.17 when several plans have it). A measure number is never\n"
+        "reused. A plan reports one year at a time: submit freezes the year's report,\n"
+        "year moves the plan on. Changes need the role ssc or chief; every logged-in user\n"
         "may read. Every command also takes --url URL, --cacert FILE and --insecure.\n";
 
 static const char list_usage[] = "usage: skydd plan list [--json]\n\n"
@@ -108,13 +116,57 @@ static const char history_usage[] =
         "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
 
 static const char report_usage[] =
-        "usage: skydd plan report PLAN [--year YEAR] [--org ORG] [--xlsx FILE] [--json]\n\n"
+        "usage: skydd plan report PLAN [--year YEAR] [--org ORG] [--xlsx FILE | --odt FILE]\n"
+        "                         [--json]\n\n"
         "The yearly report (redovisning, due 1 March for the previous year): the\n"
         "current measures per priority and objective with their markers, and the\n"
         "appendix of current, completed and written-off measures.\n\n"
         "  --year YEAR      the reporting year (default: the plan's)\n"
         "  --org ORG        only this authority's measures\n"
         "  --xlsx FILE      write the report as an XLSX workbook to FILE\n"
+        "  --odt FILE       write it as an OpenDocument text (ODT) to FILE, to edit\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char reopen_usage[] =
+        "usage: skydd plan reopen MEASURE --reason TEXT [--json]\n\n"
+        "Reopens a completed or written-off measure (a correction: its year or reason\n"
+        "was wrong); complete or write it off again with the right values.\n\n"
+        "  --reason TEXT    what was wrong\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char continue_usage[] =
+        "usage: skydd plan continue MEASURE --reason TEXT [--json]\n\n"
+        "The final report's closing decision for a measure that stays current: it goes\n"
+        "on after the plan (e.g. in its successor). Only in the plan's last reporting\n"
+        "year; the final report needs a decision (complete, write off or continue) for\n"
+        "every current measure.\n\n"
+        "  --reason TEXT    why and where it goes on\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char report_text_usage[] =
+        "usage: skydd plan report-text PLAN --year YEAR --file FILE [--json]\n\n"
+        "Sets the report's own text for the plan's reporting year from a JSON file:\n"
+        "{\"summary\": TEXT, \"priorities\": [{\"number\": \"1\", \"text\": TEXT}],\n"
+        "\"sections\": [{\"title\": TEXT, \"text\": TEXT}]} (each optional; replaces the\n"
+        "year's text). It is part of the report and frozen with it.\n\n"
+        "  --year YEAR      the plan's reporting year\n"
+        "  --file FILE      the JSON file\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char submit_usage[] =
+        "usage: skydd plan submit PLAN --year YEAR [--json]\n\n"
+        "Submits the report for the plan's reporting year: its bytes are frozen and\n"
+        "their SHA-256 is an entry in the ledger; 'plan report --year' gives the same\n"
+        "bytes ever after. The year's measures cannot change afterwards.\n\n"
+        "  --year YEAR      the plan's reporting year\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char year_usage[] =
+        "usage: skydd plan year PLAN --to YEAR [--json]\n\n"
+        "Moves the plan to its next reporting year, after the current year's report is\n"
+        "submitted and not beyond the plan's period. Changes made from then on are\n"
+        "marked with the new year.\n\n"
+        "  --to YEAR        the next reporting year\n"
         "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
 
 static const char deadlines_usage[] = "usage: skydd plan deadlines [--json]\n\n"
@@ -170,6 +222,46 @@ static bool need_id(const char *cmd, const char *what, const struct client_args 
 		          cmd);
 		return false;
 	}
+	return true;
+}
+
+/*
+ * The API path of a measure named by its number ("1.1.17"), "PLAN:NUMBER"
+ * when the number is in several plans, or its id; then suffix.
+ */
+static bool measure_path(const char *cmd, const struct client_args *a, const char *suffix,
+                         char *out, size_t cap)
+{
+	const char *ref = a->id, *colon = ref ? strchr(ref, ':') : NULL;
+	char plan[24] = "";
+	size_t n;
+	int64_t pid;
+
+	if (colon) {
+		n = (size_t)(colon - ref);
+		if (n == 0 || n >= sizeof(plan)) {
+			cli_error(CLI_USAGE, "%s: MEASURE is NUMBER (1.1.17) or PLAN:NUMBER", cmd);
+			return false;
+		}
+		memcpy(plan, ref, n);
+		plan[n] = '\0';
+		if (!client_parse_id(plan, &pid)) {
+			cli_error(CLI_USAGE, "%s: '%s' is not a plan id", cmd, plan);
+			return false;
+		}
+		ref = colon + 1;
+	}
+	n = ref ? strspn(ref, "0123456789.") : 0;
+	if (!ref || n == 0 || n > 32 || ref[n] != '\0') {
+		cli_error(CLI_USAGE,
+		          "%s: give the measure's number, e.g. 1.1.17 (see 'skydd %s --help')", cmd,
+		          cmd);
+		return false;
+	}
+	if (colon)
+		snprintf(out, cap, "/api/v1/measures/%s%s?plan=%lld", ref, suffix, (long long)pid);
+	else
+		snprintf(out, cap, "/api/v1/measures/%s%s", ref, suffix);
 	return true;
 }
 
@@ -273,12 +365,12 @@ static void show_plan(json_t *o)
 
 static void show_measures(json_t *o)
 {
-	static const char *const head[] = {"ID",     "NUMBER", "STATUS",      "YEAR",
-	                                   "MARKER", "PERIOD", "RESPONSIBLE", "TITLE"};
-	static const char *const keys[] = {
-	        "id",     "number",      "status",           "status_year",
-	        "marker", "period_text", "responsible_text", "title"};
-	client_table_json(json_object_get(o, "measures"), 8, head, keys, 512);
+	static const char *const head[] = {"NUMBER", "STATUS",      "YEAR", "MARKER",
+	                                   "PERIOD", "RESPONSIBLE", "TITLE"};
+	static const char *const keys[] = {"number", "status",      "status_year",
+	                                   "marker", "period_text", "responsible_text",
+	                                   "title"};
+	client_table_json(json_object_get(o, "measures"), 7, head, keys, 512);
 }
 
 static void show_measure(json_t *o)
@@ -286,7 +378,6 @@ static void show_measure(json_t *o)
 	json_t *m = json_object_get(o, "measure");
 	char v[2048];
 
-	client_kv("id", client_field(m, "id", v, sizeof(v)));
 	client_kv("number", client_field(m, "number", v, sizeof(v)));
 	client_kv("objective", client_field(m, "objective", v, sizeof(v)));
 	client_kv("title", client_field(m, "title", v, sizeof(v)));
@@ -298,6 +389,8 @@ static void show_measure(json_t *o)
 		client_kv("year", client_field(m, "status_year", v, sizeof(v)));
 	if (json_is_string(json_object_get(m, "status_reason")))
 		client_kv("reason", client_field(m, "status_reason", v, sizeof(v)));
+	if (json_is_string(json_object_get(m, "continues")))
+		client_kv("continues", client_field(m, "continues", v, sizeof(v)));
 }
 
 static void show_history(json_t *o)
@@ -315,6 +408,55 @@ static void show_history(json_t *o)
 		         s_or(x, "kind", ""),
 		         (long long)json_integer_value(json_object_get(x, "actor")));
 		put_text(line);
+	}
+}
+
+/* Changes since last year, and current measures whose period has ended. */
+static void show_changes(const json_t *r)
+{
+	static const char *const kinds[] = {"added", "completed", "written_off", "reopened",
+	                                    "changed"};
+	static const char *const names[] = {
+	        "Added (tillkomna)", "Completed (avslutade)", "Written off (avskrivna)",
+	        "Reopened (återöppnade, rättelser)", "Changed (ändrade)"};
+	const json_t *ch = json_object_get(r, "changes");
+	char line[1200], what[64];
+	size_t i, j;
+	json_t *x;
+
+	snprintf(line, sizeof(line), "\nChanges in %lld (förändringar sedan föregående år)\n",
+	         (long long)json_integer_value(json_object_get(r, "year")));
+	put_text(line);
+	for (i = 0; i < 5; i++) {
+		if (json_array_size(json_object_get(ch, kinds[i])) == 0)
+			continue;
+		snprintf(line, sizeof(line), "  %s\n", names[i]);
+		put_text(line);
+		json_array_foreach(json_object_get(ch, kinds[i]), j, x)
+		{
+			what[0] = '\0';
+			if (i == 4)
+				snprintf(what, sizeof(what), " [%s%s%s]",
+				         json_is_true(json_object_get(x, "text")) ? "text " : "",
+				         json_is_true(json_object_get(x, "agencies")) ? "agencies "
+				                                                      : "",
+				         json_is_true(json_object_get(x, "timetable")) ? "timetable"
+				                                                       : "");
+			snprintf(line, sizeof(line), "    %s %s%s%s%s\n", s_or(x, "number", ""),
+			         s_or(x, "title", ""), what,
+			         json_is_string(json_object_get(x, "reason")) ? " — " : "",
+			         s_or(x, "reason", ""));
+			put_text(line);
+		}
+	}
+	if (json_array_size(json_object_get(r, "period_ended")) > 0) {
+		put_text("\nPeriod ended, still current (tidsperioden har löpt ut)\n");
+		json_array_foreach(json_object_get(r, "period_ended"), j, x)
+		{
+			snprintf(line, sizeof(line), "  %s %s (%s)\n", s_or(x, "number", ""),
+			         s_or(x, "title", ""), s_or(x, "period_text", ""));
+			put_text(line);
+		}
 	}
 }
 
@@ -342,6 +484,11 @@ static void show_report(json_t *o)
 	         (long long)json_integer_value(json_object_get(tot, "completed")),
 	         (long long)json_integer_value(json_object_get(tot, "written_off")));
 	put_text(line);
+	if (json_is_string(json_object_get(json_object_get(r, "text"), "summary"))) {
+		put_text("\nSummary (sammanfattning)\n");
+		put_text(s_or(json_object_get(r, "text"), "summary", ""));
+		put_text("\n");
+	}
 	json_array_foreach(json_object_get(r, "strategic_priorities"), i, pr)
 	{
 		snprintf(line, sizeof(line), "\n%s %s\n", s_or(pr, "number", ""),
@@ -361,6 +508,14 @@ static void show_report(json_t *o)
 		put_text(line);
 		json_array_foreach(json_object_get(json_object_get(r, "appendix"), sect[i]), j, x)
 		        print_measure_line(x, "  ");
+	}
+	show_changes(r);
+	json_array_foreach(json_object_get(json_object_get(r, "text"), "sections"), i, x)
+	{
+		snprintf(line, sizeof(line), "\n%s\n", s_or(x, "title", ""));
+		put_text(line);
+		put_text(s_or(x, "text", ""));
+		put_text("\n");
 	}
 }
 
@@ -424,15 +579,45 @@ static void show_imported(json_t *o)
 	               json_object_get(json_object_get(p, "counts"), "measures")));
 }
 
-static int plan_import_cmd(int argc, char **argv)
+/* Reads a JSON object from path (at most 1 MiB); NULL after a one-line error. */
+static json_t *read_object(const char *cmd, const char *path, int *rc)
 {
-	static const struct option opts[] = {COMMON_OPTS};
 	char field[64] = "", msg[160] = "", chunk[8192];
-	struct client_args a;
 	struct buf b;
 	json_t *doc;
 	size_t n;
-	FILE *f;
+	FILE *f = fopen(path, "rb");
+
+	*rc = CLI_USAGE;
+	if (!f)
+		return cli_error(CLI_USAGE, "%s: cannot open %s", cmd, path), NULL;
+	buf_init(&b, 1024 * 1024);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(f);
+	if (b.err) {
+		buf_release(&b);
+		return cli_error(CLI_USAGE, "%s: %s is larger than 1 MiB", cmd, path), NULL;
+	}
+	doc = sk_json_parse(b.ptr ? b.ptr : "", b.len, 32, field, sizeof(field), msg, sizeof(msg));
+	buf_release(&b);
+	if (!doc)
+		return cli_error(CLI_USAGE, "%s: %s: %s%s%s", cmd, path, field,
+		                 field[0] ? ": " : "", msg),
+		       NULL;
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		return cli_error(CLI_USAGE, "%s: %s: must be a JSON object", cmd, path), NULL;
+	}
+	*rc = CLI_OK;
+	return doc;
+}
+
+static int plan_import_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {COMMON_OPTS};
+	struct client_args a;
+	json_t *doc;
 	int rc = client_parse_args(argc, argv, opts, "plan import", import_usage, &a);
 
 	if (rc)
@@ -440,26 +625,9 @@ static int plan_import_cmd(int argc, char **argv)
 	if (!a.id)
 		return cli_error(CLI_USAGE, "plan import: give the JSON file (see 'skydd plan "
 		                            "import --help')");
-	f = fopen(a.id, "rb");
-	if (!f)
-		return cli_error(CLI_USAGE, "plan import: cannot open %s", a.id);
-	buf_init(&b, 1024 * 1024);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	if (b.err) {
-		buf_release(&b);
-		return cli_error(CLI_USAGE, "plan import: %s is larger than 1 MiB", a.id);
-	}
-	doc = sk_json_parse(b.ptr ? b.ptr : "", b.len, 32, field, sizeof(field), msg, sizeof(msg));
-	buf_release(&b);
+	doc = read_object("plan import", a.id, &rc);
 	if (!doc)
-		return cli_error(CLI_USAGE, "plan import: %s: %s%s%s", a.id, field,
-		                 field[0] ? ": " : "", msg);
-	if (!json_is_object(doc)) {
-		json_decref(doc);
-		return cli_error(CLI_USAGE, "plan import: %s: plan: must be a JSON object", a.id);
-	}
+		return rc;
 	rc = client_call_show("plan import", &a, "POST", "/api/v1/plans", doc, show_imported);
 	json_decref(doc);
 	return rc;
@@ -624,21 +792,19 @@ static int plan_update_cmd(int argc, char **argv)
 	        {"marker", required_argument, NULL, CLIENT_VALUE(V_H)},
 	        COMMON_OPTS};
 	struct client_args a;
-	char path[96];
+	char path[128];
 	json_t *body;
-	int64_t id;
 	int rc = client_parse_args(argc, argv, opts, "plan update", update_usage, &a);
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
-	if (!need_id("plan update", "measure", &a, &id))
+	if (!measure_path("plan update", &a, "", path, sizeof(path)))
 		return CLI_USAGE;
 	body = edit_body(&a, false);
 	if (!body || json_object_size(body) == 0) {
 		json_decref(body);
 		return cli_error(CLI_USAGE, "plan update: give at least one field to change");
 	}
-	snprintf(path, sizeof(path), "/api/v1/measures/%lld", (long long)id);
 	rc = client_call_show("plan update", &a, "PATCH", path, body, show_measure);
 	json_decref(body);
 	return rc;
@@ -651,15 +817,15 @@ static int close_cmd(int argc, char **argv, bool write_off)
 	                                     COMMON_OPTS};
 	const char *cmd = write_off ? "plan write-off" : "plan complete";
 	struct client_args a;
-	char path[96];
+	char path[128];
 	json_t *body;
-	int64_t id, year;
+	int64_t year;
 	int rc = client_parse_args(argc, argv, opts, cmd,
 	                           write_off ? write_off_usage : complete_usage, &a);
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
-	if (!need_id(cmd, "measure", &a, &id))
+	if (!measure_path(cmd, &a, write_off ? "/write-off" : "/complete", path, sizeof(path)))
 		return CLI_USAGE;
 	if (!parse_year(a.values[V_A], &year))
 		return cli_error(CLI_USAGE, "%s: --year YEAR (%d..%d) is required", cmd,
@@ -675,8 +841,6 @@ static int close_cmd(int argc, char **argv, bool write_off)
 	}
 	if (!body)
 		return cli_error(CLI_USAGE, "%s: the reason must be UTF-8 text", cmd);
-	snprintf(path, sizeof(path), "/api/v1/measures/%lld/%s", (long long)id,
-	         write_off ? "write-off" : "complete");
 	rc = client_call_show(cmd, &a, "POST", path, body, show_measure);
 	json_decref(body);
 	return rc;
@@ -696,15 +860,13 @@ static int plan_history_cmd(int argc, char **argv)
 {
 	static const struct option opts[] = {COMMON_OPTS};
 	struct client_args a;
-	char path[96];
-	int64_t id;
+	char path[128];
 	int rc = client_parse_args(argc, argv, opts, "plan history", history_usage, &a);
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
-	if (!need_id("plan history", "measure", &a, &id))
+	if (!measure_path("plan history", &a, "/history", path, sizeof(path)))
 		return CLI_USAGE;
-	snprintf(path, sizeof(path), "/api/v1/measures/%lld/history", (long long)id);
 	return client_call_show("plan history", &a, "GET", path, NULL, show_history);
 }
 
@@ -713,12 +875,14 @@ static int plan_report_cmd(int argc, char **argv)
 	static const struct option opts[] = {{"year", required_argument, NULL, CLIENT_VALUE(V_A)},
 	                                     {"org", required_argument, NULL, CLIENT_VALUE(V_B)},
 	                                     {"xlsx", required_argument, NULL, CLIENT_VALUE(V_C)},
+	                                     {"odt", required_argument, NULL, CLIENT_VALUE(V_D)},
 	                                     COMMON_OPTS};
 	struct client_args a;
 	struct client *cl = NULL;
 	struct buf path, x;
 	json_t *o = NULL;
 	int64_t id, year;
+	const char *file;
 	int rc = client_parse_args(argc, argv, opts, "plan report", report_usage, &a);
 
 	if (rc)
@@ -736,12 +900,17 @@ static int plan_report_cmd(int argc, char **argv)
 		buf_release(&path);
 		return cli_error(CLI_USAGE, "plan report: the options are too long");
 	}
-	if (!a.values[V_C]) {
+	if (a.values[V_C] && a.values[V_D]) {
+		buf_release(&path);
+		return cli_error(CLI_USAGE, "plan report: --xlsx or --odt, not both");
+	}
+	file = a.values[V_C] ? a.values[V_C] : a.values[V_D];
+	if (!file) {
 		rc = client_call_show("plan report", &a, "GET", path.ptr, NULL, show_report);
 		buf_release(&path);
 		return rc;
 	}
-	/* XLSX: the report's JSON, made into a workbook here */
+	/* XLSX or ODT: the report's JSON, made into a file here */
 	rc = client_open("plan report", &a.co, true, &cl);
 	if (!rc)
 		rc = client_call(cl, "GET", path.ptr, NULL, &o);
@@ -750,23 +919,155 @@ static int plan_report_cmd(int argc, char **argv)
 	if (rc)
 		return rc;
 	buf_init(&x, 64 * 1024 * 1024);
-	rc = plan_report_xlsx(o, NULL, &x);
+	rc = a.values[V_C] ? plan_report_xlsx(o, NULL, &x) : plan_report_odt(o, &x);
 	json_decref(o);
 	if (rc) {
 		buf_release(&x);
-		return cli_error(CLI_USAGE, "plan report: cannot build the workbook (%s)",
+		return cli_error(CLI_USAGE, "plan report: cannot build the file (%s)",
 		                 sk_strerror(rc));
 	}
 	{
-		FILE *f = fopen(a.values[V_C], "wb");
+		FILE *f = fopen(file, "wb");
 
 		if (!f || fwrite(x.ptr, 1, x.len, f) != x.len || fclose(f) != 0) {
+			if (f)
+				fclose(f);
 			buf_release(&x);
-			return cli_error(CLI_USAGE, "plan report: cannot write %s", a.values[V_C]);
+			return cli_error(CLI_USAGE, "plan report: cannot write %s", file);
 		}
 	}
 	buf_release(&x);
 	return CLI_OK;
+}
+
+/* plan reopen MEASURE --reason, plan continue MEASURE --reason */
+static int reason_cmd(int argc, char **argv, bool cont)
+{
+	static const struct option opts[] = {{"reason", required_argument, NULL, CLIENT_VALUE(V_A)},
+	                                     COMMON_OPTS};
+	const char *cmd = cont ? "plan continue" : "plan reopen";
+	struct client_args a;
+	char path[128];
+	json_t *body;
+	int rc = client_parse_args(argc, argv, opts, cmd, cont ? continue_usage : reopen_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!measure_path(cmd, &a, cont ? "/continue" : "/reopen", path, sizeof(path)))
+		return CLI_USAGE;
+	if (!a.values[V_A])
+		return cli_error(CLI_USAGE, "%s: --reason TEXT is required", cmd);
+	body = json_pack("{s:s}", "reason", a.values[V_A]);
+	if (!body)
+		return cli_error(CLI_USAGE, "%s: the reason must be UTF-8 text", cmd);
+	rc = client_call_show(cmd, &a, "POST", path, body, show_measure);
+	json_decref(body);
+	return rc;
+}
+
+static int plan_reopen_cmd(int argc, char **argv)
+{
+	return reason_cmd(argc, argv, false);
+}
+
+static int plan_continue_cmd(int argc, char **argv)
+{
+	return reason_cmd(argc, argv, true);
+}
+
+static void show_plan_year(json_t *o)
+{
+	json_t *p = json_object_get(o, "plan");
+
+	printf("plan %lld: reporting year %lld\n",
+	       (long long)json_integer_value(json_object_get(p, "id")),
+	       (long long)json_integer_value(json_object_get(p, "report_year")));
+}
+
+static void show_submitted(json_t *o)
+{
+	json_t *s = json_object_get(o, "submitted");
+
+	printf("submitted the report for %lld (sha256 %s)\n",
+	       (long long)json_integer_value(json_object_get(s, "year")), s_or(s, "sha256", ""));
+}
+
+/* plan year PLAN --to YEAR, plan submit PLAN --year YEAR */
+static int year_cmd(int argc, char **argv, bool submit)
+{
+	static const struct option opts_y[] = {{"to", required_argument, NULL, CLIENT_VALUE(V_A)},
+	                                       COMMON_OPTS};
+	static const struct option opts_s[] = {{"year", required_argument, NULL, CLIENT_VALUE(V_A)},
+	                                       COMMON_OPTS};
+	const char *cmd = submit ? "plan submit" : "plan year";
+	struct client_args a;
+	char path[96];
+	json_t *body;
+	int64_t id, year;
+	int rc = client_parse_args(argc, argv, submit ? opts_s : opts_y, cmd,
+	                           submit ? submit_usage : year_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!need_id(cmd, "plan", &a, &id))
+		return CLI_USAGE;
+	if (!parse_year(a.values[V_A], &year))
+		return cli_error(CLI_USAGE, "%s: %s YEAR (%d..%d) is required", cmd,
+		                 submit ? "--year" : "--to", PLAN_YEAR_MIN, PLAN_YEAR_MAX);
+	body = json_pack("{s:I}", submit ? "year" : "to", (json_int_t)year);
+	snprintf(path, sizeof(path), "/api/v1/plans/%lld/%s", (long long)id,
+	         submit ? "report/submit" : "reporting-year");
+	rc = client_call_show(cmd, &a, "POST", path, body,
+	                      submit ? show_submitted : show_plan_year);
+	json_decref(body);
+	return rc;
+}
+
+static void show_text_set(json_t *o)
+{
+	(void)o;
+	puts("the report's text is saved");
+}
+
+/* plan report-text PLAN --year YEAR --file FILE */
+static int plan_report_text_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {{"year", required_argument, NULL, CLIENT_VALUE(V_A)},
+	                                     {"file", required_argument, NULL, CLIENT_VALUE(V_B)},
+	                                     COMMON_OPTS};
+	struct client_args a;
+	char path[96];
+	json_t *doc;
+	int64_t id, year;
+	int rc = client_parse_args(argc, argv, opts, "plan report-text", report_text_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!need_id("plan report-text", "plan", &a, &id))
+		return CLI_USAGE;
+	if (!parse_year(a.values[V_A], &year))
+		return cli_error(CLI_USAGE, "plan report-text: --year YEAR (%d..%d) is required",
+		                 PLAN_YEAR_MIN, PLAN_YEAR_MAX);
+	if (!a.values[V_B])
+		return cli_error(CLI_USAGE, "plan report-text: --file FILE is required");
+	doc = read_object("plan report-text", a.values[V_B], &rc);
+	if (!doc)
+		return rc;
+	json_object_set_new(doc, "year", json_integer(year));
+	snprintf(path, sizeof(path), "/api/v1/plans/%lld/report/text", (long long)id);
+	rc = client_call_show("plan report-text", &a, "PUT", path, doc, show_text_set);
+	json_decref(doc);
+	return rc;
+}
+
+static int plan_year_cmd(int argc, char **argv)
+{
+	return year_cmd(argc, argv, false);
+}
+
+static int plan_submit_cmd(int argc, char **argv)
+{
+	return year_cmd(argc, argv, true);
 }
 
 static int plan_deadlines_cmd(int argc, char **argv)
@@ -786,12 +1087,23 @@ static int plan_deadlines_cmd(int argc, char **argv)
 int cmd_plan(int argc, char **argv)
 {
 	static const struct client_sub subs[] = {
-	        {"list", plan_list_cmd},           {"show", plan_show_cmd},
-	        {"import", plan_import_cmd},       {"export", plan_export_cmd},
-	        {"measures", plan_measures_cmd},   {"add", plan_add_cmd},
-	        {"update", plan_update_cmd},       {"complete", plan_complete_cmd},
-	        {"write-off", plan_write_off_cmd}, {"history", plan_history_cmd},
-	        {"report", plan_report_cmd},       {"deadlines", plan_deadlines_cmd},
+	        {"list", plan_list_cmd},
+	        {"show", plan_show_cmd},
+	        {"import", plan_import_cmd},
+	        {"export", plan_export_cmd},
+	        {"measures", plan_measures_cmd},
+	        {"add", plan_add_cmd},
+	        {"update", plan_update_cmd},
+	        {"complete", plan_complete_cmd},
+	        {"write-off", plan_write_off_cmd},
+	        {"history", plan_history_cmd},
+	        {"report", plan_report_cmd},
+	        {"deadlines", plan_deadlines_cmd},
+	        {"reopen", plan_reopen_cmd},
+	        {"year", plan_year_cmd},
+	        {"submit", plan_submit_cmd},
+	        {"continue", plan_continue_cmd},
+	        {"report-text", plan_report_text_cmd},
 	};
 
 	return client_dispatch("plan", plan_usage, subs, sizeof(subs) / sizeof(subs[0]), argc,

@@ -86,15 +86,18 @@ extern const struct api_route api_routes_incidents[];
 	}
 
 /* What a handler sees. */
+#define API_REF_MAX 32
+
 struct api_ctx {
 	struct api *api;
 	struct http_req *req;
 	struct http_resp *resp;
 	const struct api_route *route;
-	struct principal p; /* id 0 when not logged in */
-	int64_t id;         /* the {id} path parameter */
-	json_t *body;       /* validated object (owned by the router), or NULL */
-	json_t *query;      /* validated query values as an object */
+	struct principal p;        /* id 0 when not logged in */
+	int64_t id;                /* the {id} path parameter */
+	char ref[API_REF_MAX + 1]; /* the {ref} path parameter: digits and dots */
+	json_t *body;              /* validated object (owned by the router), or NULL */
+	json_t *query;             /* validated query values as an object */
 };
 
 struct api_opts {

@@ -17,10 +17,11 @@
 #define Y_MIN  PLAN_YEAR_MIN
 #define Y_MAX  PLAN_YEAR_MAX
 #define XLSX_T "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#define ODT_T  "application/vnd.oasis.opendocument.text"
 
 static const char *const v_status[] = {"current", "completed", "written_off", NULL};
 static const char *const v_marker[] = {"new", "updated", "none", NULL};
-static const char *const v_format[] = {"json", "xlsx", NULL};
+static const char *const v_format[] = {"json", "xlsx", "odt", NULL};
 
 static const struct api_field f_none[] = {API_FIELDS_END};
 
@@ -71,6 +72,32 @@ static const struct api_field f_write_off[] = {
         {"reason", API_TEXT, true, 1, 20000, "why (avskrivningsskäl)", NULL},
         API_FIELDS_END};
 
+static const struct api_field f_reopen[] = {
+        {"reason", API_TEXT, true, 1, 20000, "why it is reopened (the mistake corrected)", NULL},
+        API_FIELDS_END};
+
+static const struct api_field f_report_text[] = {
+        {"year", API_INT, true, Y_MIN, Y_MAX, "the plan's reporting year", NULL},
+        {"summary", API_TEXT, false, 0, 20000, "the summary (sammanfattning)", NULL},
+        {"priorities", API_JSON, false, 0, 100, "[{number, text}]: follow-up per priority", NULL},
+        {"sections", API_JSON, false, 0, 20, "[{title, text}]: free sections", NULL},
+        API_FIELDS_END};
+
+static const struct api_field f_continue[] = {
+        {"reason", API_TEXT, true, 1, 20000, "why it goes on after the plan", NULL},
+        API_FIELDS_END};
+
+static const struct api_field f_year[] = {
+        {"to", API_INT, true, Y_MIN, Y_MAX, "the next reporting year (the current one + 1)", NULL},
+        API_FIELDS_END};
+
+static const struct api_field f_submit[] = {
+        {"year", API_INT, true, Y_MIN, Y_MAX, "the plan's reporting year", NULL}, API_FIELDS_END};
+
+static const struct api_field q_measure[] = {
+        {"plan", API_INT, false, 1, 1000000000, "the plan (when the number is in several)", NULL},
+        API_FIELDS_END};
+
 static const struct api_field q_measures[] = {
         {"status", API_ENUM, false, 0, 0, "current, completed or written_off", v_status},
         {"org", API_STRING, false, 1, 64, "an authority: responsible or participant", NULL},
@@ -80,7 +107,7 @@ static const struct api_field q_measures[] = {
 static const struct api_field q_report[] = {
         {"year", API_INT, false, Y_MIN, Y_MAX, "the reporting year (default: the plan's)", NULL},
         {"org", API_STRING, false, 1, 64, "only this authority's measures", NULL},
-        {"format", API_ENUM, false, 0, 0, "json or xlsx", v_format},
+        {"format", API_ENUM, false, 0, 0, "json, xlsx or odt", v_format},
         API_FIELDS_END};
 
 static const char *qstr(struct api_ctx *c, const char *key)
@@ -177,76 +204,190 @@ static void h_measure_add(struct api_ctx *c)
 	api_reply(c, 201, plan_measure_get(api_model(c->api), id));
 }
 
+/* The measure the path names ({ref}: its number, or an id); false: answered already. */
+static bool measure_of(struct api_ctx *c, int64_t *id)
+{
+	struct model_err err = {0};
+	int64_t plan = json_integer_value(json_object_get(c->query, "plan"));
+	int rc = plan_measure_resolve(api_model(c->api), plan, c->ref, id, &err);
+
+	if (rc)
+		api_fail(c, rc, &err);
+	return rc == SK_OK;
+}
+
 static void h_measure(struct api_ctx *c)
 {
-	reply_or_404(c, plan_measure_get(api_model(c->api), c->id), "measure");
+	int64_t id;
+
+	if (measure_of(c, &id))
+		reply_or_404(c, plan_measure_get(api_model(c->api), id), "measure");
 }
 
 static void h_history(struct api_ctx *c)
 {
-	reply_or_404(c, plan_measure_history(api_model(c->api), c->id), "measure");
+	int64_t id;
+
+	if (measure_of(c, &id))
+		reply_or_404(c, plan_measure_history(api_model(c->api), id), "measure");
 }
 
-static void done(struct api_ctx *c, int rc, const struct model_err *err)
+static void done(struct api_ctx *c, int64_t id, int rc, const struct model_err *err)
 {
 	if (rc)
 		api_fail(c, rc, err);
 	else
-		api_reply(c, 200, plan_measure_get(api_model(c->api), c->id));
+		api_reply(c, 200, plan_measure_get(api_model(c->api), id));
 }
 
 static void h_measure_patch(struct api_ctx *c)
 {
 	struct model_err err = {0};
+	int64_t id;
 
-	done(c, plan_measure_update(api_model(c->api), &c->p, c->id, c->body, &err), &err);
+	if (measure_of(c, &id))
+		done(c, id, plan_measure_update(api_model(c->api), &c->p, id, c->body, &err), &err);
 }
 
 static void h_complete(struct api_ctx *c)
 {
 	struct model_err err = {0};
-	int64_t year = json_integer_value(json_object_get(c->body, "year"));
+	int64_t year = json_integer_value(json_object_get(c->body, "year")), id;
 
-	done(c, plan_measure_complete(api_model(c->api), &c->p, c->id, year, &err), &err);
+	if (measure_of(c, &id))
+		done(c, id, plan_measure_complete(api_model(c->api), &c->p, id, year, &err), &err);
 }
 
 static void h_write_off(struct api_ctx *c)
 {
 	struct model_err err = {0};
-	int64_t year = json_integer_value(json_object_get(c->body, "year"));
+	int64_t year = json_integer_value(json_object_get(c->body, "year")), id;
 	const char *reason = json_string_value(json_object_get(c->body, "reason"));
 
-	done(c, plan_measure_write_off(api_model(c->api), &c->p, c->id, year, reason, &err), &err);
+	if (measure_of(c, &id))
+		done(c, id,
+		     plan_measure_write_off(api_model(c->api), &c->p, id, year, reason, &err),
+		     &err);
+}
+
+static void h_reopen(struct api_ctx *c)
+{
+	struct model_err err = {0};
+	const char *reason = json_string_value(json_object_get(c->body, "reason"));
+	int64_t id;
+
+	if (measure_of(c, &id))
+		done(c, id, plan_measure_reopen(api_model(c->api), &c->p, id, reason, &err), &err);
+}
+
+static void h_continue(struct api_ctx *c)
+{
+	struct model_err err = {0};
+	const char *reason = json_string_value(json_object_get(c->body, "reason"));
+	int64_t id;
+
+	if (measure_of(c, &id))
+		done(c, id, plan_measure_continue(api_model(c->api), &c->p, id, reason, &err),
+		     &err);
+}
+
+static void h_report_text(struct api_ctx *c)
+{
+	struct model_err err = {0};
+	int64_t year = json_integer_value(json_object_get(c->body, "year"));
+	json_t *text = json_deep_copy(c->body);
+	int rc;
+
+	if (!text) {
+		api_fail(c, SK_ENOMEM, NULL);
+		return;
+	}
+	json_object_del(text, "year");
+	rc = plan_report_text_set(api_model(c->api), &c->p, c->id, year, text, &err);
+	json_decref(text);
+	if (rc)
+		api_fail(c, rc, &err);
+	else
+		api_reply(c, 200,
+		          json_pack("{s:I, s:I}", "plan_id", (json_int_t)c->id, "year",
+		                    (json_int_t)year));
+}
+
+static void h_year(struct api_ctx *c)
+{
+	struct model_err err = {0};
+	int64_t to = json_integer_value(json_object_get(c->body, "to"));
+	int rc = plan_year_advance(api_model(c->api), &c->p, c->id, to, &err);
+
+	if (rc)
+		api_fail(c, rc, &err);
+	else
+		reply_or_404(c, plan_get(api_model(c->api), c->id), "plan");
+}
+
+static void h_submit(struct api_ctx *c)
+{
+	struct model_err err = {0};
+	int64_t year = json_integer_value(json_object_get(c->body, "year"));
+	char sha[65];
+	int rc = plan_report_submit(api_model(c->api), &c->p, c->id, year, sha, &err);
+
+	if (rc)
+		api_fail(c, rc, &err);
+	else
+		api_reply(c, 201,
+		          json_pack("{s:{s:I, s:I, s:s}}", "submitted", "plan_id",
+		                    (json_int_t)c->id, "year", (json_int_t)year, "sha256", sha));
 }
 
 static void h_report(struct api_ctx *c)
 {
 	struct model *m = api_model(c->api);
-	json_t *y = json_object_get(c->query, "year"), *rep;
+	int year = (int)json_integer_value(json_object_get(c->query, "year"));
 	const char *format = qstr(c, "format");
+	struct model_err err = {0};
+	json_t *rep = NULL;
 	char disp[128];
-	int year;
+	int rc;
 
-	if (y) {
-		year = (int)json_integer_value(y);
-	} else {
-		json_t *p = plan_get(m, c->id);
-
-		if (!p) {
-			api_error(c, 404, "not_found", NULL, "no such plan");
+	/* a submitted year's report is its frozen bytes, answered as they are */
+	rc = plan_report_for(m, c->id, year, qstr(c, "org"), &rep, &c->resp->body, &err);
+	if (rc) {
+		buf_reset(&c->resp->body);
+		api_fail(c, rc, &err);
+		return;
+	}
+	if (!rep && c->resp->body.len > 0) {
+		if (!format || strcmp(format, "json") == 0) {
+			c->resp->status = 200;
+			http_resp_header(c->resp, "X-Report-Frozen", "true");
 			return;
 		}
-		year = (int)json_integer_value(
-		        json_object_get(json_object_get(p, "plan"), "report_year"));
-		json_decref(p);
-	}
-	rep = plan_report(m, c->id, year, qstr(c, "org"));
-	if (!rep) {
-		api_error(c, 404, "not_found", NULL, "no such plan");
-		return;
+		rep = json_loadb(c->resp->body.ptr, c->resp->body.len, 0, NULL);
+		buf_reset(&c->resp->body);
+		if (!rep) {
+			api_fail(c, SK_ECORRUPT, NULL);
+			return;
+		}
 	}
 	if (!format || strcmp(format, "json") == 0) {
 		api_reply(c, 200, rep);
+		return;
+	}
+	year = (int)json_integer_value(json_object_get(json_object_get(rep, "report"), "year"));
+	if (strcmp(format, "odt") == 0) {
+		rc = plan_report_odt(rep, &c->resp->body);
+		json_decref(rep);
+		if (rc != SK_OK) {
+			buf_reset(&c->resp->body);
+			api_fail(c, rc, NULL);
+			return;
+		}
+		c->resp->status = 200;
+		c->resp->content_type = ODT_T;
+		snprintf(disp, sizeof(disp), "attachment; filename=\"redovisning-%lld-%d.odt\"",
+		         (long long)c->id, year);
+		http_resp_header(c->resp, "Content-Disposition", disp);
 		return;
 	}
 	if (plan_report_xlsx(rep, NULL, &c->resp->body) != SK_OK) {
@@ -280,14 +421,25 @@ const struct api_route api_routes_plans[] = {
          "add a measure (a number is never reused)"},
         {"GET", "/api/v1/plans/{id}/report", ROLES_ANY, 0, NULL, q_report, h_report,
          "the yearly report (redovisning) as JSON or XLSX"},
-        {"GET", "/api/v1/measures/{id}", ROLES_ANY, 0, NULL, f_none, h_measure, "one measure"},
-        {"PATCH", "/api/v1/measures/{id}", WRITE, 0, f_measure_patch, f_none, h_measure_patch,
+        {"POST", "/api/v1/plans/{id}/report/submit", WRITE, 0, f_submit, f_none, h_submit,
+         "submit the reporting year's report: frozen, its SHA-256 in the ledger"},
+        {"PUT", "/api/v1/plans/{id}/report/text", WRITE, 0, f_report_text, f_none, h_report_text,
+         "the report's own text for the reporting year (summary, priorities, sections)"},
+        {"POST", "/api/v1/plans/{id}/reporting-year", WRITE, 0, f_year, f_none, h_year,
+         "move the plan to its next reporting year (after the report is submitted)"},
+        {"GET", "/api/v1/measures/{ref}", ROLES_ANY, 0, NULL, q_measure, h_measure,
+         "one measure, by its number (1.1.17) or id"},
+        {"PATCH", "/api/v1/measures/{ref}", WRITE, 0, f_measure_patch, q_measure, h_measure_patch,
          "change a current measure"},
-        {"POST", "/api/v1/measures/{id}/complete", WRITE, 0, f_complete, f_none, h_complete,
-         "mark a measure completed"},
-        {"POST", "/api/v1/measures/{id}/write-off", WRITE, 0, f_write_off, f_none, h_write_off,
+        {"POST", "/api/v1/measures/{ref}/complete", WRITE, 0, f_complete, q_measure, h_complete,
+         "mark a measure completed (in the plan's reporting year or an earlier open one)"},
+        {"POST", "/api/v1/measures/{ref}/write-off", WRITE, 0, f_write_off, q_measure, h_write_off,
          "write a measure off, with the reason"},
-        {"GET", "/api/v1/measures/{id}/history", ROLES_ANY, 0, NULL, f_none, h_history,
+        {"POST", "/api/v1/measures/{ref}/reopen", WRITE, 0, f_reopen, q_measure, h_reopen,
+         "reopen a completed or written-off measure (a correction), with the reason"},
+        {"POST", "/api/v1/measures/{ref}/continue", WRITE, 0, f_continue, q_measure, h_continue,
+         "the final report's closing decision: the measure goes on after the plan"},
+        {"GET", "/api/v1/measures/{ref}/history", ROLES_ANY, 0, NULL, q_measure, h_history,
          "a measure's ledger entries"},
         API_ROUTES_END,
 };

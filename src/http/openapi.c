@@ -126,8 +126,14 @@ static void operation(struct buf *o, const struct api_route *r)
 		buf_puts(o, "      security: [{cookie: []}, {bearer: []}]\n");
 	else
 		buf_puts(o, "      security: []\n");
-	if (strstr(r->pattern, "{id}") || (r->query && r->query->name)) {
+	if (strstr(r->pattern, "{id}") || strstr(r->pattern, "{ref}") ||
+	    (r->query && r->query->name)) {
 		buf_puts(o, "      parameters:\n");
+		if (strstr(r->pattern, "{ref}"))
+			buf_puts(o,
+			         "        - {name: ref, in: path, required: true, schema: {type: "
+			         "string, pattern: '^[0-9.]{1,32}$'}, description: 'a measure "
+			         "number like 1.1.17 (or an id)'}\n");
 		if (strstr(r->pattern, "{id}"))
 			buf_puts(o, "        - {name: id, in: path, required: true, schema: {type: "
 			            "integer, minimum: 1}}\n");

@@ -152,10 +152,27 @@ void api_fail(struct api_ctx *c, int rc, const struct model_err *err)
 
 /* ---- matching ---- */
 
-/* Matches path against pattern; {id} takes a positive decimal integer. */
-static bool match(const char *pattern, const char *path, int64_t *id)
+/*
+ * Matches path against pattern; {id} takes a positive decimal integer, {ref}
+ * 1..API_REF_MAX digits and dots (a measure's number like 1.1.17, or an id).
+ */
+static bool match(const char *pattern, const char *path, int64_t *id, char *ref)
 {
 	while (*pattern && *path) {
+		if (strncmp(pattern, "{ref}", 5) == 0) {
+			size_t n = 0;
+
+			while ((*path >= '0' && *path <= '9') || *path == '.') {
+				if (n >= API_REF_MAX)
+					return false;
+				ref[n++] = *path++;
+			}
+			if (n == 0)
+				return false;
+			ref[n] = '\0';
+			pattern += 5;
+			continue;
+		}
 		if (strncmp(pattern, "{id}", 4) == 0) {
 			int64_t v = 0;
 			int digits = 0;
@@ -554,10 +571,11 @@ static void allow_of(const char *path, char *out, size_t cap)
 	const struct api_route *r;
 	size_t n = 0;
 	int64_t id;
+	char ref[API_REF_MAX + 1];
 
 	out[0] = '\0';
 	for (r = api_routes(NULL); r->method; r++) {
-		if (!match(r->pattern, path, &id))
+		if (!match(r->pattern, path, &id, ref))
 			continue;
 		n += (size_t)snprintf(out + n, cap - n, "%s%s%s", n ? ", " : "", r->method,
 		                      strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
@@ -583,13 +601,15 @@ void api_handle(void *ctx, struct http_req *req, struct http_resp *resp)
 	c.resp = resp;
 	for (r = api_routes(NULL); r->method; r++) {
 		int64_t id = 0;
+		char ref[API_REF_MAX + 1] = "";
 
-		if (!match(r->pattern, req->path, &id))
+		if (!match(r->pattern, req->path, &id, ref))
 			continue;
 		path_match = r;
 		if (strcmp(r->method, method) == 0) {
 			c.route = r;
 			c.id = id;
+			memcpy(c.ref, ref, sizeof(c.ref));
 			break;
 		}
 	}

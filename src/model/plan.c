@@ -1,8 +1,10 @@
 /*
  * Coordinated action plans: import and export in the file format of
- * shared/data/handlingsplan-2021.json, measures added, changed, completed
- * and written off (numbers never reused), the yearly report and its
- * deadline. Tables: sql/0005_plans.sql, projections of plan.* entries.
+ * shared/data/handlingsplan-2021.json, measures added, changed, completed,
+ * written off and reopened (numbers never reused), addressed by number, and
+ * the projection of every plan.* entry. The reports, reporting years and
+ * deadlines are in plan_report.c. Tables: sql/0005_plans.sql and
+ * sql/0009_plan_years.sql.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -14,7 +16,7 @@
 #include "model/access_int.h"
 #include "model/reg_int.h"
 #include "model/plan.h"
-#include "model/xlsx.h"
+#include "model/plan_int.h"
 
 /* JSON paths in messages are cut at their buffer's size on purpose (bounded, still readable). */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -31,11 +33,8 @@
 
 /* ---- small helpers ---- */
 
-static int fail(struct model_err *err, const char *path, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
 /* Records a validation failure: field = the JSON path, msg = "path: why". */
-static int fail(struct model_err *err, const char *path, const char *fmt, ...)
+int plan_fail(struct model_err *err, const char *path, const char *fmt, ...)
 {
 	char why[200];
 	va_list ap;
@@ -94,7 +93,7 @@ static bool child_of(const char *number, const char *parent)
 }
 
 /* An optional integer member as a pointer-free value: NULL JSON → has = false. */
-static bool jhas_int(const json_t *o, const char *key)
+bool plan_jhas_int(const json_t *o, const char *key)
 {
 	return json_is_integer(json_object_get(o, key));
 }
@@ -119,7 +118,7 @@ static int check_keys(const json_t *o, const char *path, const struct key *keys,
 	json_t *v, *mo;
 
 	if (!json_is_object(o))
-		return fail(err, path[0] ? path : "plan", "must be an object");
+		return plan_fail(err, path[0] ? path : "plan", "must be an object");
 	mo = (json_t *)(uintptr_t)o; /* jansson's iteration takes no const */
 
 	json_object_foreach(mo, k, v)
@@ -130,13 +129,13 @@ static int check_keys(const json_t *o, const char *path, const struct key *keys,
 			f++;
 		if (!f->name) {
 			snprintf(p, sizeof(p), "%s%s%s", path, path[0] ? "." : "", k);
-			return fail(err, p, "unknown field");
+			return plan_fail(err, p, "unknown field");
 		}
 	}
 	for (const struct key *f = keys; f->name; f++) {
 		if (f->required && !json_object_get(o, f->name)) {
 			snprintf(p, sizeof(p), "%s%s%s", path, path[0] ? "." : "", f->name);
-			return fail(err, p, "required");
+			return plan_fail(err, p, "required");
 		}
 	}
 	return SK_OK;
@@ -156,13 +155,14 @@ static int check_str(const json_t *o, const char *path, const char *key, size_t 
 	if (json_is_null(v) && nullable)
 		return SK_OK;
 	if (!json_is_string(v))
-		return fail(err, p, nullable ? "must be a string or null" : "must be a string");
+		return plan_fail(err, p,
+		                 nullable ? "must be a string or null" : "must be a string");
 	n = json_string_length(v);
 	if (n < min || n > max)
-		return fail(err, p, "must be %zu..%zu bytes", min, max);
+		return plan_fail(err, p, "must be %zu..%zu bytes", min, max);
 	if (strlen(json_string_value(v)) != n ||
 	    !model_text_ok(json_string_value(v), multiline ? MODEL_TEXT_NL : 0))
-		return fail(err, p, "must not contain control characters");
+		return plan_fail(err, p, "must not contain control characters");
 	return SK_OK;
 }
 
@@ -177,8 +177,8 @@ static int check_year(const json_t *o, const char *path, const char *key, bool n
 		return SK_OK;
 	if (!json_is_integer(v) || json_integer_value(v) < PLAN_YEAR_MIN ||
 	    json_integer_value(v) > PLAN_YEAR_MAX)
-		return fail(err, p, "must be a year %d..%d%s", PLAN_YEAR_MIN, PLAN_YEAR_MAX,
-		            nullable ? " or null" : "");
+		return plan_fail(err, p, "must be a year %d..%d%s", PLAN_YEAR_MIN, PLAN_YEAR_MAX,
+		                 nullable ? " or null" : "");
 	return SK_OK;
 }
 
@@ -194,19 +194,19 @@ static int check_orgs(const json_t *o, const char *path, const char *key, const 
 	if (!v)
 		return SK_OK;
 	if (!json_is_array(v) || json_array_size(v) > ORGS_MAX)
-		return fail(err, p, "must be a list of at most %d authorities", ORGS_MAX);
+		return plan_fail(err, p, "must be a list of at most %d authorities", ORGS_MAX);
 	json_array_foreach(v, i, x)
 	{
 		snprintf(p, sizeof(p), "%s%s%s[%zu]", path, path[0] ? "." : "", key, i);
 		if (!json_is_string(x))
-			return fail(err, p, "must be a string");
+			return plan_fail(err, p, "must be a string");
 		if (!json_object_get(auth, json_string_value(x)))
-			return fail(err, p, "'%.64s' is not one of the plan's authorities",
-			            json_string_value(x));
+			return plan_fail(err, p, "'%.64s' is not one of the plan's authorities",
+			                 json_string_value(x));
 		for (j = 0; j < i; j++) {
 			if (json_equal(json_array_get(v, j), x))
-				return fail(err, p, "'%.64s' is listed twice",
-				            json_string_value(x));
+				return plan_fail(err, p, "'%.64s' is listed twice",
+				                 json_string_value(x));
 		}
 	}
 	return SK_OK;
@@ -245,15 +245,16 @@ static int check_measure(const json_t *x, const char *p, const json_t *auth, con
 	objective = model_json_str(x, "objective");
 	snprintf(q, sizeof(q), "%s.number", p);
 	if (number_parts(number, parts) != 3)
-		return fail(err, q, "'%s' is not a measure number like 1.1.3", number);
+		return plan_fail(err, q, "'%s' is not a measure number like 1.1.3", number);
 	if (json_object_get(seen, number))
-		return fail(err, q, "%s is used twice (numbers are never reused)", number);
+		return plan_fail(err, q, "%s is used twice (numbers are never reused)", number);
 	snprintf(q, sizeof(q), "%s.objective", p);
 	if (!json_object_get(objs, objective))
-		return fail(err, q, "no objective %.16s in strategic_priorities", objective);
+		return plan_fail(err, q, "no objective %.16s in strategic_priorities", objective);
 	if (!child_of(number, objective)) {
 		snprintf(q, sizeof(q), "%s.number", p);
-		return fail(err, q, "%s is not a number under objective %s", number, objective);
+		return plan_fail(err, q, "%s is not a number under objective %s", number,
+		                 objective);
 	}
 	rc = check_str(x, p, "title", 1, TITLE_MAX, false, false, err);
 	if (!rc)
@@ -284,34 +285,34 @@ static int check_measure(const json_t *x, const char *p, const json_t *auth, con
 	status = model_json_str(x, "status");
 	snprintf(q, sizeof(q), "%s.marker", p);
 	if (marker && strcmp(marker, "new") != 0 && strcmp(marker, "updated") != 0)
-		return fail(err, q, "must be \"new\", \"updated\" or null");
+		return plan_fail(err, q, "must be \"new\", \"updated\" or null");
 	snprintf(q, sizeof(q), "%s.start_year", p);
 	if (json_is_null(json_object_get(x, "period_text")) &&
-	    (jhas_int(x, "start_year") || jhas_int(x, "end_year")))
-		return fail(err, q, "years without a period_text");
-	if (model_json_str(x, "period_text") && !jhas_int(x, "start_year"))
-		return fail(err, q, "a period_text needs its start_year");
+	    (plan_jhas_int(x, "start_year") || plan_jhas_int(x, "end_year")))
+		return plan_fail(err, q, "years without a period_text");
+	if (model_json_str(x, "period_text") && !plan_jhas_int(x, "start_year"))
+		return plan_fail(err, q, "a period_text needs its start_year");
 	snprintf(q, sizeof(q), "%s.end_year", p);
-	if (jhas_int(x, "end_year") &&
+	if (plan_jhas_int(x, "end_year") &&
 	    model_json_int(x, "end_year") < model_json_int(x, "start_year"))
-		return fail(err, q, "the period ends before it starts");
+		return plan_fail(err, q, "the period ends before it starts");
 	snprintf(q, sizeof(q), "%s.status", p);
 	if (strcmp(status, "current") != 0 && strcmp(status, "completed") != 0 &&
 	    strcmp(status, "written_off") != 0)
-		return fail(err, q, "must be current, completed or written_off");
+		return plan_fail(err, q, "must be current, completed or written_off");
 	snprintf(q, sizeof(q), "%s.status_year", p);
-	if (strcmp(status, "current") == 0 && jhas_int(x, "status_year"))
-		return fail(err, q, "a current measure has no status_year");
-	if (strcmp(status, "current") != 0 && !jhas_int(x, "status_year"))
-		return fail(err, q, "a %s measure needs the year", status);
-	if (jhas_int(x, "start_year") && jhas_int(x, "status_year") &&
+	if (strcmp(status, "current") == 0 && plan_jhas_int(x, "status_year"))
+		return plan_fail(err, q, "a current measure has no status_year");
+	if (strcmp(status, "current") != 0 && !plan_jhas_int(x, "status_year"))
+		return plan_fail(err, q, "a %s measure needs the year", status);
+	if (plan_jhas_int(x, "start_year") && plan_jhas_int(x, "status_year") &&
 	    model_json_int(x, "status_year") < model_json_int(x, "start_year"))
-		return fail(err, q, "before the measure started");
+		return plan_fail(err, q, "before the measure started");
 	snprintf(q, sizeof(q), "%s.status_reason", p);
 	if (strcmp(status, "written_off") == 0 && !model_json_str(x, "status_reason"))
-		return fail(err, q, "a written-off measure needs the reason");
+		return plan_fail(err, q, "a written-off measure needs the reason");
 	if (strcmp(status, "written_off") != 0 && model_json_str(x, "status_reason"))
-		return fail(err, q, "only a written-off measure has a reason");
+		return plan_fail(err, q, "only a written-off measure has a reason");
 	return SK_OK;
 }
 
@@ -329,7 +330,7 @@ int plan_validate(const json_t *doc, struct model_err *err)
 		goto out;
 	}
 	if (!json_is_object(doc)) {
-		rc = fail(err, "plan", "must be a JSON object");
+		rc = plan_fail(err, "plan", "must be a JSON object");
 		goto out;
 	}
 	rc = check_keys(doc, "", root_keys, err);
@@ -345,7 +346,8 @@ int plan_validate(const json_t *doc, struct model_err *err)
 		goto out;
 	arr = json_object_get(doc, "authorities");
 	if (!json_is_array(arr) || json_array_size(arr) < 1 || json_array_size(arr) > PARTS_MAX) {
-		rc = fail(err, "authorities", "must be a list of 1..%d authorities", PARTS_MAX);
+		rc = plan_fail(err, "authorities", "must be a list of 1..%d authorities",
+		               PARTS_MAX);
 		goto out;
 	}
 	json_array_foreach(arr, i, x)
@@ -360,15 +362,15 @@ int plan_validate(const json_t *doc, struct model_err *err)
 			goto out;
 		if (json_object_get(auth, model_json_str(x, "short"))) {
 			snprintf(q, sizeof(q), "%s.short", p);
-			rc = fail(err, q, "'%s' is listed twice", model_json_str(x, "short"));
+			rc = plan_fail(err, q, "'%s' is listed twice", model_json_str(x, "short"));
 			goto out;
 		}
 		json_object_set_new(auth, model_json_str(x, "short"), json_true());
 	}
 	arr = json_object_get(doc, "strategic_priorities");
 	if (!json_is_array(arr) || json_array_size(arr) < 1 || json_array_size(arr) > PARTS_MAX) {
-		rc = fail(err, "strategic_priorities", "must be a list of 1..%d priorities",
-		          PARTS_MAX);
+		rc = plan_fail(err, "strategic_priorities", "must be a list of 1..%d priorities",
+		               PARTS_MAX);
 		goto out;
 	}
 	json_array_foreach(arr, i, x)
@@ -386,19 +388,20 @@ int plan_validate(const json_t *doc, struct model_err *err)
 			goto out;
 		snprintf(q, sizeof(q), "%s.number", p);
 		if (number_parts(model_json_str(x, "number"), parts) != 1) {
-			rc = fail(err, q, "'%s' is not a priority number like 1",
-			          model_json_str(x, "number"));
+			rc = plan_fail(err, q, "'%s' is not a priority number like 1",
+			               model_json_str(x, "number"));
 			goto out;
 		}
 		if (json_object_get(prios, model_json_str(x, "number"))) {
-			rc = fail(err, q, "%s is used twice", model_json_str(x, "number"));
+			rc = plan_fail(err, q, "%s is used twice", model_json_str(x, "number"));
 			goto out;
 		}
 		json_object_set_new(prios, model_json_str(x, "number"), json_true());
 		os = json_object_get(x, "objectives");
 		if (!json_is_array(os) || json_array_size(os) > PARTS_MAX) {
 			snprintf(q, sizeof(q), "%s.objectives", p);
-			rc = fail(err, q, "must be a list of at most %d objectives", PARTS_MAX);
+			rc = plan_fail(err, q, "must be a list of at most %d objectives",
+			               PARTS_MAX);
 			goto out;
 		}
 		json_array_foreach(os, j, y)
@@ -414,13 +417,14 @@ int plan_validate(const json_t *doc, struct model_err *err)
 			snprintf(p, sizeof(p), "%s.number", q);
 			if (number_parts(model_json_str(y, "number"), parts) != 2 ||
 			    !child_of(model_json_str(y, "number"), model_json_str(x, "number"))) {
-				rc = fail(err, p,
-				          "'%s' is not an objective number under priority %s",
-				          model_json_str(y, "number"), model_json_str(x, "number"));
+				rc = plan_fail(
+				        err, p, "'%s' is not an objective number under priority %s",
+				        model_json_str(y, "number"), model_json_str(x, "number"));
 				goto out;
 			}
 			if (json_object_get(objs, model_json_str(y, "number"))) {
-				rc = fail(err, p, "%s is used twice", model_json_str(y, "number"));
+				rc = plan_fail(err, p, "%s is used twice",
+				               model_json_str(y, "number"));
 				goto out;
 			}
 			json_object_set_new(objs, model_json_str(y, "number"), json_true());
@@ -429,7 +433,8 @@ int plan_validate(const json_t *doc, struct model_err *err)
 	}
 	arr = json_object_get(doc, "measures");
 	if (!json_is_array(arr) || json_array_size(arr) > MEASURES_MAX) {
-		rc = fail(err, "measures", "must be a list of at most %d measures", MEASURES_MAX);
+		rc = plan_fail(err, "measures", "must be a list of at most %d measures",
+		               MEASURES_MAX);
 		goto out;
 	}
 	json_array_foreach(arr, i, x)
@@ -463,6 +468,21 @@ static bool year4(const char **s, int *y)
 	return *y >= PLAN_YEAR_MIN && *y <= PLAN_YEAR_MAX;
 }
 
+/* Skips one space of any width: ASCII, no-break (U+00A0), thin (U+2009) or narrow
+ * no-break (U+202F): imported texts have them ("2020\u2009–\u20092022", 5.3.6). */
+static void skip_space(const char **s)
+{
+	const char *p = *s;
+
+	if (*p == ' ')
+		p++;
+	else if (strncmp(p, "\xc2\xa0", 2) == 0)
+		p += 2;
+	else if (strncmp(p, "\xe2\x80\x89", 3) == 0 || strncmp(p, "\xe2\x80\xaf", 3) == 0)
+		p += 3;
+	*s = p;
+}
+
 bool plan_period_parse(const char *text, int *start, int *end)
 {
 	const char *s = text;
@@ -477,16 +497,14 @@ bool plan_period_parse(const char *text, int *start, int *end)
 		*end = -1;
 		return true;
 	}
-	if (*s == ' ')
-		s++;
+	skip_space(&s);
 	if (strncmp(s, "\xe2\x80\x93", 3) == 0) /* – */
 		s += 3;
 	else if (*s == '-')
 		s++;
 	else
 		return false;
-	if (*s == ' ')
-		s++;
+	skip_space(&s);
 	if (!year4(&s, end) || *s != '\0')
 		return false;
 	return *end >= *start;
@@ -494,7 +512,7 @@ bool plan_period_parse(const char *text, int *start, int *end)
 
 /* ---- who may write ---- */
 
-static const char write_why[] = "action plans are changed by the säkerhetsskyddschef or the head";
+const char plan_write_why[] = "action plans are changed by the säkerhetsskyddschef or the head";
 
 /* ---- import ---- */
 
@@ -504,12 +522,52 @@ struct import_cmd {
 	int64_t id;
 };
 
+/*
+ * The same plan (title and period) imported again is refused: a second,
+ * unlinked copy would have no history. A later reporting year of it is a
+ * year transition (plan year) and its changes, recorded one by one.
+ */
+static int check_not_imported(struct store_tx *tx, const json_t *doc)
+{
+	int64_t id = 0, year = 0;
+	struct store_q *q;
+	int rc = store_tx_query(tx,
+	                        "SELECT id, report_year FROM plan WHERE title = ?1 AND period = ?2 "
+	                        "ORDER BY id LIMIT 1",
+	                        &q);
+
+	if (rc)
+		return rc;
+	store_q_bind_text(q, 1, model_json_str0(doc, "title"));
+	store_q_bind_text(q, 2, model_json_str0(doc, "period"));
+	if (store_q_step(q) == SK_OK) {
+		id = store_q_int(q, 0);
+		year = store_q_int(q, 1);
+	}
+	store_q_done(q);
+	if (!id)
+		return SK_OK;
+	if (model_json_int(doc, "report_year") > year)
+		return store_tx_fail(tx, "report_year",
+		                     "plan %lld (%.200s) is already imported, reporting year %lld: "
+		                     "move it to %lld with 'skydd plan year %lld --to %lld' and "
+		                     "record the changes instead of importing it again",
+		                     (long long)id, model_json_str0(doc, "title"), (long long)year,
+		                     (long long)year + 1, (long long)id, (long long)year + 1),
+		       SK_EEXIST;
+	return store_tx_fail(tx, "title", "plan %lld (%.200s) is already imported", (long long)id,
+	                     model_json_str0(doc, "title")),
+	       SK_EEXIST;
+}
+
 static int import_fn(struct store_tx *tx, void *arg)
 {
 	struct import_cmd *c = arg;
 	int64_t first;
-	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, write_why);
+	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, plan_write_why);
 
+	if (!rc)
+		rc = check_not_imported(tx, c->doc);
 	if (rc)
 		return rc;
 	rc = store_tx_int(tx, &c->id, "SELECT coalesce(max(id), 0) + 1 FROM plan", "");
@@ -550,19 +608,19 @@ int plan_demo_import(struct model *m, const char *json_path, int64_t *id, struct
 	int rc;
 
 	if (!f)
-		return fail(err, "file", "cannot open %s", json_path), SK_ENOTFOUND;
+		return plan_fail(err, "file", "cannot open %s", json_path), SK_ENOTFOUND;
 	buf_init(&b, 16 * 1024 * 1024);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		buf_append(&b, chunk, n);
 	fclose(f);
 	if (b.err) {
 		buf_release(&b);
-		return fail(err, "file", "%s is too large", json_path), SK_ETOOBIG;
+		return plan_fail(err, "file", "%s is too large", json_path), SK_ETOOBIG;
 	}
 	doc = sk_json_parse(b.ptr ? b.ptr : "", b.len, 32, field, sizeof(field), msg, sizeof(msg));
 	buf_release(&b);
 	if (!doc)
-		return fail(err, field[0] ? field : "file", "%s", msg);
+		return plan_fail(err, field[0] ? field : "file", "%s", msg);
 	rc = plan_import(m, NULL, doc, id, err);
 	json_decref(doc);
 	return rc;
@@ -571,7 +629,7 @@ int plan_demo_import(struct model *m, const char *json_path, int64_t *id, struct
 /* ---- measures: add, update, complete, write off ---- */
 
 /* "A, B och C" */
-static void join_orgs(const json_t *arr, struct buf *b)
+void plan_join_orgs(const json_t *arr, struct buf *b)
 {
 	size_t i, n = json_array_size(arr);
 	json_t *x;
@@ -590,10 +648,10 @@ static char *default_responsible_text(const json_t *resp, const json_t *part)
 	char *s;
 
 	buf_init(&b, 4096);
-	join_orgs(resp, &b);
+	plan_join_orgs(resp, &b);
 	if (json_array_size(part) > 0) {
 		buf_puts(&b, " i samverkan med ");
-		join_orgs(part, &b);
+		plan_join_orgs(part, &b);
 	}
 	s = b.err ? NULL : strndup(b.ptr ? b.ptr : "", b.len);
 	buf_release(&b);
@@ -636,27 +694,81 @@ static int check_edit(struct store_tx *tx, const json_t *body, const json_t *aut
 		rc = check_str(body, "", "period_text", 1, PERIOD_MAX, false, false, &e);
 	if (!rc && model_json_str(body, "period_text") &&
 	    !plan_period_parse(model_json_str(body, "period_text"), &s, &t))
-		rc = fail(&e, "period_text",
-		          "not a period like 2019–2022, 2021 or 2019 och tills vidare");
+		rc = plan_fail(&e, "period_text",
+		               "not a period like 2019–2022, 2021 or 2019 och tills vidare");
 	if (!rc && json_object_get(body, "marker")) {
 		const char *mk = model_json_str(body, "marker");
 
 		if (!mk || (strcmp(mk, "new") != 0 && strcmp(mk, "updated") != 0 &&
 		            strcmp(mk, "none") != 0))
-			rc = fail(&e, "marker", "must be new, updated or none");
+			rc = plan_fail(&e, "marker", "must be new, updated or none");
 	}
 	if (rc)
 		return store_tx_fail(tx, e.field, "%s", e.msg);
 	return SK_OK;
 }
 
-static int plan_report_year(struct store_tx *tx, int64_t plan_id, int64_t *year)
+int plan_tx_state(struct store_tx *tx, int64_t plan_id, struct plan_state *st)
 {
-	int rc = store_tx_int(tx, year, "SELECT report_year FROM plan WHERE id = ?1", "i", plan_id);
+	struct store_q *q;
+	int s = 0, t = 0;
+	int rc = store_tx_query(tx,
+	                        "SELECT report_year, coalesce(first_report_year, report_year), "
+	                        "period, updated_at, (SELECT coalesce(max(year), 0) FROM "
+	                        "plan_report WHERE plan_id = ?1) FROM plan WHERE id = ?1",
+	                        &q);
 
+	if (rc)
+		return rc;
+	store_q_bind_int(q, 1, plan_id);
+	rc = store_q_step(q);
+	if (rc == SK_OK) {
+		st->report_year = store_q_int(q, 0);
+		st->first_year = store_q_int(q, 1);
+		st->last_year =
+		        plan_period_parse(store_q_text(q, 2), &s, &t) && t > 0 ? t : PLAN_YEAR_MAX;
+		snprintf(st->updated_at, sizeof(st->updated_at), "%s", store_q_text(q, 3));
+		st->submitted = store_q_int(q, 4);
+	}
+	store_q_done(q);
 	if (rc == SK_ENOTFOUND)
 		return store_tx_fail(tx, "id", "no plan %lld", (long long)plan_id), SK_ENOTFOUND;
 	return rc;
+}
+
+/* The plan's state, refused when its reporting year's report is submitted (frozen). */
+static int tx_open_year(struct store_tx *tx, int64_t plan_id, struct plan_state *st)
+{
+	int rc = plan_tx_state(tx, plan_id, st);
+
+	if (rc || st->submitted < st->report_year)
+		return rc;
+	if (st->report_year >= st->last_year)
+		return store_tx_fail(tx, "report_year",
+		                     "the final report (%lld) is submitted: the plan is closed",
+		                     (long long)st->report_year),
+		       SK_ERULE;
+	return store_tx_fail(tx, "report_year",
+	                     "the report for %lld is submitted: move the plan to %lld first "
+	                     "(plan year)",
+	                     (long long)st->report_year, (long long)st->report_year + 1),
+	       SK_ERULE;
+}
+
+/* True when s has no visible character (ASCII white space and no-break spaces only). */
+static bool blank(const char *s)
+{
+	while (*s) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+			s++;
+		else if (strncmp(s, "\xc2\xa0", 2) == 0)
+			s += 2;
+		else if (strncmp(s, "\xe2\x80\x89", 3) == 0 || strncmp(s, "\xe2\x80\xaf", 3) == 0)
+			s += 3;
+		else
+			return false;
+	}
+	return true;
 }
 
 /* Puts the editable values of a measure into data: from body, else from old (may be NULL). */
@@ -769,13 +881,14 @@ static int add_fn(struct store_tx *tx, void *arg)
 	struct add_cmd *c = arg;
 	const char *objective = model_json_str(c->body, "objective"),
 	           *number = model_json_str(c->body, "number");
-	int64_t report_year, n;
+	struct plan_state st;
+	int64_t n;
 	json_t *auth, *data;
 	int parts[3];
-	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, write_why);
+	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, plan_write_why);
 
 	if (!rc)
-		rc = plan_report_year(tx, c->plan_id, &report_year);
+		rc = tx_open_year(tx, c->plan_id, &st);
 	if (rc)
 		return rc;
 	if (!objective)
@@ -830,7 +943,8 @@ static int add_fn(struct store_tx *tx, void *arg)
 	                 (json_int_t)c->id, "number", c->number, "objective", objective);
 	if (!data)
 		return SK_ENOMEM;
-	rc = edit_values(data, c->body, NULL, report_year);
+	json_object_set_new(data, "report_year", json_integer(st.report_year));
+	rc = edit_values(data, c->body, NULL, st.report_year);
 	if (rc) {
 		json_decref(data);
 		return rc;
@@ -846,7 +960,7 @@ int plan_measure_add(struct model *m, const struct principal *p, int64_t plan_id
 	int rc;
 
 	if (!json_is_object(body))
-		return fail(err, "body", "must be an object");
+		return plan_fail(err, "body", "must be an object");
 	rc = model_submit(m, add_fn, &c, err);
 	if (!rc && measure_id)
 		*measure_id = c.id;
@@ -856,7 +970,7 @@ int plan_measure_add(struct model *m, const struct principal *p, int64_t plan_id
 #define MEASURE_COLS                                                                               \
 	"SELECT id, plan_id, number, objective, title, description, responsible_text, "            \
 	"responsible, participants, period_text, start_year, end_year, marker, marker_year, "      \
-	"status, status_year, status_reason, created_at, updated_at FROM plan_measure "
+	"status, status_year, status_reason, created_at, updated_at, continues FROM plan_measure "
 
 static json_t *parse_list(const char *s)
 {
@@ -894,6 +1008,7 @@ static json_t *measure_row(struct store_q *q)
 	json_object_set_new(o, "status_reason", model_q_json_text(q, 16));
 	json_object_set_new(o, "created_at", json_string(store_q_text(q, 17)));
 	json_object_set_new(o, "updated_at", json_string(store_q_text(q, 18)));
+	json_object_set_new(o, "continues", model_q_json_text(q, 19));
 	return o;
 }
 
@@ -915,38 +1030,92 @@ struct change_cmd {
 	const struct principal *p;
 	int64_t id;
 	const json_t *body; /* update */
-	const char *kind;   /* plan.measure.updated / completed / written_off */
+	const char *kind;   /* plan.measure.updated / completed / written_off / reopened */
 	int64_t year;
 	const char *reason;
 };
 
+static const char *const editable[] = {
+        "title",        "description", "responsible_text", "responsible",
+        "participants", "period_text", "marker",           NULL};
+
+/* Checks a completion's or write-off's year against the plan's reporting years. */
+static int check_close_year(struct store_tx *tx, const json_t *old, int64_t year,
+                            const struct plan_state *st)
+{
+	if (year < PLAN_YEAR_MIN || year > PLAN_YEAR_MAX)
+		return store_tx_fail(tx, "year", "year: must be %d..%d", PLAN_YEAR_MIN,
+		                     PLAN_YEAR_MAX);
+	if (year > st->report_year)
+		return store_tx_fail(tx, "year",
+		                     "year: %lld is after the plan's reporting year %lld",
+		                     (long long)year, (long long)st->report_year);
+	if (year <= st->submitted)
+		return store_tx_fail(tx, "year",
+		                     "year: the report for %lld is submitted; a change made now "
+		                     "belongs to %lld",
+		                     (long long)st->submitted, (long long)st->report_year);
+	if (plan_jhas_int(old, "start_year") && year < model_json_int(old, "start_year"))
+		return store_tx_fail(tx, "year", "year: %lld is before the measure started (%lld)",
+		                     (long long)year, (long long)model_json_int(old, "start_year"));
+	return SK_OK;
+}
+
+static int check_reason(struct store_tx *tx, const char *reason)
+{
+	if (!reason || blank(reason) || strlen(reason) > TEXT_MAX ||
+	    !model_text_ok(reason, MODEL_TEXT_NL))
+		return store_tx_fail(tx, "reason", "reason: 1..%d bytes of text, not only spaces",
+		                     TEXT_MAX);
+	return SK_OK;
+}
+
 static int change_fn(struct store_tx *tx, void *arg)
 {
-	static const char *const editable[] = {
-	        "title",        "description", "responsible_text", "responsible",
-	        "participants", "period_text", "marker",           NULL};
 	struct change_cmd *c = arg;
-	json_t *old, *data = NULL, *changed;
-	int64_t plan_id, report_year;
-	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, write_why);
+	bool reopen = strcmp(c->kind, "plan.measure.reopened") == 0;
+	bool cont = strcmp(c->kind, "plan.measure.continued") == 0;
+	json_t *old, *data = NULL, *changed, *prev;
+	struct plan_state st;
+	int64_t plan_id;
+	bool current;
+	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, plan_write_why);
 
 	if (rc)
 		return rc;
 	old = tx_measure(tx, c->id);
 	if (!old)
-		return store_tx_fail(tx, "id", "no measure %lld", (long long)c->id), SK_ENOTFOUND;
+		return store_tx_fail(tx, "measure", "no measure %lld", (long long)c->id),
+		       SK_ENOTFOUND;
 	plan_id = model_json_int(old, "plan_id");
-	if (strcmp(model_json_str0(old, "status"), "current") != 0) {
-		rc = store_tx_fail(
-		        tx, "id", "measure %s is %s already: only current measures change",
-		        model_json_str0(old, "number"),
-		        strcmp(model_json_str0(old, "status"), "completed") == 0 ? "completed"
-		                                                                 : "written off");
+	current = strcmp(model_json_str0(old, "status"), "current") == 0;
+	rc = tx_open_year(tx, plan_id, &st);
+	if (!rc && cont && st.report_year < st.last_year)
+		rc = store_tx_fail(tx, "measure",
+		                   "a closing decision belongs to the plan's final report (%lld); "
+		                   "the reporting year is %lld",
+		                   (long long)st.last_year, (long long)st.report_year),
+		rc = SK_ERULE;
+	if (!rc && !reopen && !current)
+		rc = store_tx_fail(tx, "measure",
+		                   "measure %s is %s already: only current measures change (reopen "
+		                   "it first, with a reason)",
+		                   model_json_str0(old, "number"),
+		                   strcmp(model_json_str0(old, "status"), "completed") == 0
+		                           ? "completed"
+		                           : "written off"),
+		rc = SK_ERULE;
+	else if (!rc && reopen && current && !model_json_str(old, "continues"))
+		rc = store_tx_fail(tx, "measure", "measure %s is current: nothing to reopen",
+		                   model_json_str0(old, "number")),
+		rc = SK_ERULE;
+	if (rc) {
 		json_decref(old);
-		return SK_ERULE;
+		return rc;
 	}
-	data = json_pack("{s:I, s:I, s:s}", "id", (json_int_t)plan_id, "measure_id",
-	                 (json_int_t)c->id, "number", model_json_str0(old, "number"));
+	data = json_pack("{s:I, s:I, s:s, s:I}", "id", (json_int_t)plan_id, "measure_id",
+	                 (json_int_t)c->id, "number", model_json_str0(old, "number"), "report_year",
+	                 (json_int_t)st.report_year);
 	if (!data) {
 		json_decref(old);
 		return SK_ENOMEM;
@@ -957,32 +1126,42 @@ static int change_fn(struct store_tx *tx, void *arg)
 		rc = auth ? check_edit(tx, c->body, auth) : SK_ENOMEM;
 		json_decref(auth);
 		if (!rc)
-			rc = plan_report_year(tx, plan_id, &report_year);
-		if (!rc)
-			rc = edit_values(data, c->body, old, report_year);
+			rc = edit_values(data, c->body, old, st.report_year);
 		changed = json_array();
+		prev = json_object();
 		for (const char *const *k = editable; !rc && *k; k++) {
 			if (json_object_get(c->body, *k))
 				json_array_append_new(changed, json_string(*k));
 		}
+		/* what really changed, with the value it had: the history shows it */
+		for (const char *const *k = editable; !rc && *k; k++) {
+			json_t *was = json_object_get(old, *k), *now = json_object_get(data, *k);
+
+			if (was && now && !json_equal(was, now))
+				json_object_set(prev, *k, was);
+		}
 		json_object_set_new(data, "changed", changed);
+		json_object_set_new(data, "previous", prev);
 		if (!rc && json_array_size(changed) == 0)
 			rc = store_tx_fail(tx, NULL, "nothing to change: give at least one field");
+	} else if (cont) {
+		rc = check_reason(tx, c->reason);
+		json_object_set_new(data, "reason", json_string(c->reason ? c->reason : ""));
+	} else if (reopen) {
+		rc = check_reason(tx, c->reason);
+		json_object_set_new(data, "reason", json_string(c->reason ? c->reason : ""));
+		json_object_set_new(data, "previous",
+		                    json_pack("{s:O, s:O, s:O, s:O}", "status",
+		                              json_object_get(old, "status"), "status_year",
+		                              json_object_get(old, "status_year"), "status_reason",
+		                              json_object_get(old, "status_reason"), "continues",
+		                              json_object_get(old, "continues")));
 	} else {
-		if (c->year < PLAN_YEAR_MIN || c->year > PLAN_YEAR_MAX)
-			rc = store_tx_fail(tx, "year", "year: must be %d..%d", PLAN_YEAR_MIN,
-			                   PLAN_YEAR_MAX);
-		else if (jhas_int(old, "start_year") && c->year < model_json_int(old, "start_year"))
-			rc = store_tx_fail(
-			        tx, "year", "year: %lld is before the measure started (%lld)",
-			        (long long)c->year, (long long)model_json_int(old, "start_year"));
+		rc = check_close_year(tx, old, c->year, &st);
 		json_object_set_new(data, "year", json_integer(c->year));
 		if (c->reason) {
-			if (!c->reason[0] || strlen(c->reason) > TEXT_MAX ||
-			    !model_text_ok(c->reason, MODEL_TEXT_NL))
-				rc = rc ? rc
-				        : store_tx_fail(tx, "reason", "reason: 1..%d bytes of text",
-				                        TEXT_MAX);
+			if (!rc)
+				rc = check_reason(tx, c->reason);
 			json_object_set_new(data, "reason", json_string(c->reason));
 		}
 	}
@@ -1001,7 +1180,7 @@ int plan_measure_update(struct model *m, const struct principal *p, int64_t meas
 	struct change_cmd c = {p, measure_id, body, "plan.measure.updated", 0, NULL};
 
 	if (!json_is_object(body))
-		return fail(err, "body", "must be an object");
+		return plan_fail(err, "body", "must be an object");
 	return model_submit(m, change_fn, &c, err);
 }
 
@@ -1018,6 +1197,24 @@ int plan_measure_write_off(struct model *m, const struct principal *p, int64_t m
 {
 	struct change_cmd c = {p,    measure_id,          NULL, "plan.measure.written_off",
 	                       year, reason ? reason : ""};
+
+	return model_submit(m, change_fn, &c, err);
+}
+
+int plan_measure_continue(struct model *m, const struct principal *p, int64_t measure_id,
+                          const char *reason, struct model_err *err)
+{
+	struct change_cmd c = {p, measure_id,          NULL, "plan.measure.continued",
+	                       0, reason ? reason : ""};
+
+	return model_submit(m, change_fn, &c, err);
+}
+
+int plan_measure_reopen(struct model *m, const struct principal *p, int64_t measure_id,
+                        const char *reason, struct model_err *err)
+{
+	struct change_cmd c = {p, measure_id,          NULL, "plan.measure.reopened",
+	                       0, reason ? reason : ""};
 
 	return model_submit(m, change_fn, &c, err);
 }
@@ -1097,7 +1294,8 @@ static int apply_import(struct store_tx *tx, const struct ledger_entry *e, const
 
 	rc = store_tx_run(tx,
 	                  "INSERT INTO plan (id, title, report_year, period, source, created_at, "
-	                  "created_by, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6)",
+	                  "created_by, updated_at, first_report_year) VALUES (?1, ?2, ?3, ?4, "
+	                  "?5, ?6, ?7, ?6, ?3)",
 	                  "itittti", id, model_json_str0(doc, "title"),
 	                  model_json_int(doc, "report_year"), model_json_str0(doc, "period"),
 	                  model_json_str(doc, "source"), t, e->actor);
@@ -1202,13 +1400,47 @@ static int apply_plan(struct store_tx *tx, const struct ledger_entry *e)
 	} else if (strcmp(e->kind, "plan.measure.completed") == 0) {
 		rc = store_tx_run(tx,
 		                  "UPDATE plan_measure SET status = 'completed', status_year = ?2, "
-		                  "updated_at = ?3 WHERE id = ?1",
+		                  "continues = NULL, updated_at = ?3 WHERE id = ?1",
 		                  "iit", mid, model_json_int(e->data, "year"), t);
+	} else if (strcmp(e->kind, "plan.measure.reopened") == 0) {
+		rc = store_tx_run(
+		        tx,
+		        "UPDATE plan_measure SET status = 'current', status_year = NULL, "
+		        "status_reason = NULL, continues = NULL, updated_at = ?2 WHERE id = "
+		        "?1",
+		        "it", mid, t);
+	} else if (strcmp(e->kind, "plan.measure.continued") == 0) {
+		rc = store_tx_run(
+		        tx, "UPDATE plan_measure SET continues = ?2, updated_at = ?3 WHERE id = ?1",
+		        "itt", mid, model_json_str0(e->data, "reason"), t);
+	} else if (strcmp(e->kind, "plan.year.changed") == 0) {
+		rc = store_tx_run(tx, "UPDATE plan SET report_year = ?2 WHERE id = ?1", "ii",
+		                  plan_id, model_json_int(e->data, "to"));
+	} else if (strcmp(e->kind, "plan.report.text") == 0) {
+		/* sorted: the same bytes whether applied live or replayed from the entry */
+		char *body =
+		        json_dumps(json_object_get(e->data, "text"), JSON_COMPACT | JSON_SORT_KEYS);
+
+		if (!body)
+			return SK_ENOMEM;
+		rc = store_tx_run(tx,
+		                  "INSERT OR REPLACE INTO plan_report_text (plan_id, year, body) "
+		                  "VALUES (?1, ?2, ?3)",
+		                  "iit", plan_id, model_json_int(e->data, "year"), body);
+		free(body);
+		return rc;
+	} else if (strcmp(e->kind, "plan.report.submitted") == 0) {
+		return store_tx_run(tx,
+		                    "INSERT INTO plan_report (plan_id, year, sha256, body, "
+		                    "submitted_at, submitted_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		                    "iittti", plan_id, model_json_int(e->data, "year"),
+		                    model_json_str0(e->data, "sha256"),
+		                    model_json_str0(e->data, "report"), t, e->actor);
 	} else if (strcmp(e->kind, "plan.measure.written_off") == 0) {
 		rc = store_tx_run(
 		        tx,
 		        "UPDATE plan_measure SET status = 'written_off', status_year = ?2, "
-		        "status_reason = ?3, updated_at = ?4 WHERE id = ?1",
+		        "status_reason = ?3, continues = NULL, updated_at = ?4 WHERE id = ?1",
 		        "iitt", mid, model_json_int(e->data, "year"),
 		        model_json_str0(e->data, "reason"), t);
 	} else {
@@ -1220,8 +1452,9 @@ static int apply_plan(struct store_tx *tx, const struct ledger_entry *e)
 	return rc;
 }
 
-static const char *const plan_tables[] = {"plan",           "plan_authority", "plan_priority",
-                                          "plan_objective", "plan_measure",   NULL};
+static const char *const plan_tables[] = {
+        "plan",         "plan_authority", "plan_priority",    "plan_objective",
+        "plan_measure", "plan_report",    "plan_report_text", NULL};
 
 static const struct store_projection proj_plan = {
         .name = "action plans",
@@ -1237,23 +1470,25 @@ void model_register_plans(void)
 
 /* ---- queries ---- */
 
-static json_t *plan_head(struct store_reader *r, int64_t id)
+json_t *plan_head(struct store_reader *r, int64_t id)
 {
 	struct store_q *q;
 	json_t *o = NULL;
 
 	if (store_reader_query(r,
 	                       "SELECT id, title, report_year, period, source, created_at, "
-	                       "updated_at FROM plan WHERE id = ?1",
+	                       "updated_at, coalesce(first_report_year, report_year) FROM plan "
+	                       "WHERE id = ?1",
 	                       &q))
 		return NULL;
 	store_q_bind_int(q, 1, id);
 	if (store_q_step(q) == SK_OK)
-		o = json_pack("{s:I, s:s, s:I, s:s, s:o, s:s, s:s}", "id",
+		o = json_pack("{s:I, s:s, s:I, s:s, s:o, s:s, s:s, s:I}", "id",
 		              (json_int_t)store_q_int(q, 0), "title", store_q_text(q, 1),
 		              "report_year", (json_int_t)store_q_int(q, 2), "period",
 		              store_q_text(q, 3), "source", model_q_json_text(q, 4), "created_at",
-		              store_q_text(q, 5), "updated_at", store_q_text(q, 6));
+		              store_q_text(q, 5), "updated_at", store_q_text(q, 6),
+		              "first_report_year", (json_int_t)store_q_int(q, 7));
 	store_q_done(q);
 	return o;
 }
@@ -1279,7 +1514,7 @@ static json_t *authorities(struct store_reader *r, int64_t id)
 }
 
 /* priorities with their objectives: [{number, title, objectives: [{number, title}]}] */
-static json_t *priorities(struct store_reader *r, int64_t id)
+json_t *plan_priorities(struct store_reader *r, int64_t id)
 {
 	json_t *arr = json_array(), *p;
 	struct store_q *q;
@@ -1317,7 +1552,7 @@ static json_t *priorities(struct store_reader *r, int64_t id)
 	return arr;
 }
 
-static json_t *all_measures(struct store_reader *r, int64_t plan_id)
+json_t *plan_all_measures(struct store_reader *r, int64_t plan_id)
 {
 	json_t *arr = json_array();
 	struct store_q *q;
@@ -1334,7 +1569,7 @@ static json_t *all_measures(struct store_reader *r, int64_t plan_id)
 	return arr;
 }
 
-static bool in_list(const json_t *arr, const char *s)
+bool plan_in_list(const json_t *arr, const char *s)
 {
 	size_t i;
 	json_t *x;
@@ -1348,11 +1583,11 @@ static bool in_list(const json_t *arr, const char *s)
 }
 
 /* "responsible", "participant" or NULL: the part org has in measure x. */
-static const char *org_role(const json_t *x, const char *org)
+const char *plan_org_role(const json_t *x, const char *org)
 {
-	if (in_list(json_object_get(x, "responsible"), org))
+	if (plan_in_list(json_object_get(x, "responsible"), org))
 		return "responsible";
-	if (in_list(json_object_get(x, "participants"), org))
+	if (plan_in_list(json_object_get(x, "participants"), org))
 		return "participant";
 	return NULL;
 }
@@ -1377,8 +1612,8 @@ json_t *plan_export(struct model *m, int64_t id)
 		json_object_set(doc, "source", json_object_get(head, "source"));
 	json_object_set_new(doc, "authorities", authorities(r, id));
 	/* priorities come as number, title, objectives: the file's order */
-	json_object_set_new(doc, "strategic_priorities", priorities(r, id));
-	ms = all_measures(r, id);
+	json_object_set_new(doc, "strategic_priorities", plan_priorities(r, id));
+	ms = plan_all_measures(r, id);
 	out = json_array();
 	json_array_foreach(ms, i, x)
 	{
@@ -1386,6 +1621,9 @@ json_t *plan_export(struct model *m, int64_t id)
 
 		for (const char *const *k = keys; *k; k++)
 			json_object_set(y, *k, json_object_get(x, *k));
+		/* the file's marker is its reporting year's: an older year's is not carried on */
+		if (model_json_int(x, "marker_year") != model_json_int(head, "report_year"))
+			json_object_set_new(y, "marker", json_null());
 		json_array_append_new(out, y);
 	}
 	json_decref(ms);
@@ -1443,10 +1681,12 @@ json_t *plan_list(struct model *m)
 	json_array_foreach(ids, i, x)
 	{
 		json_t *h = plan_head(r, json_integer_value(x));
-		json_t *ms = all_measures(r, json_integer_value(x));
+		json_t *ms = plan_all_measures(r, json_integer_value(x));
 
 		if (h) {
 			json_object_set_new(h, "counts", counts_of(ms));
+			json_object_set_new(h, "reports",
+			                    plan_submitted_reports(r, json_integer_value(x)));
 			json_array_append_new(arr, h);
 		}
 		json_decref(ms);
@@ -1463,8 +1703,8 @@ json_t *plan_get(struct model *m, int64_t id)
 
 	if (!r || !(h = plan_head(r, id)))
 		return NULL;
-	p = priorities(r, id);
-	ms = all_measures(r, id);
+	p = plan_priorities(r, id);
+	ms = plan_all_measures(r, id);
 	json_array_foreach(p, i, x)
 	{
 		json_array_foreach(json_object_get(x, "objectives"), j, o)
@@ -1481,6 +1721,7 @@ json_t *plan_get(struct model *m, int64_t id)
 		}
 	}
 	json_object_set_new(h, "counts", counts_of(ms));
+	json_object_set_new(h, "reports", plan_submitted_reports(r, id));
 	json_object_set_new(h, "authorities", authorities(r, id));
 	json_object_set_new(h, "strategic_priorities", p);
 	json_decref(ms);
@@ -1496,7 +1737,7 @@ json_t *plan_measures(struct model *m, int64_t plan_id, const struct plan_filter
 	if (!r || !(h = plan_head(r, plan_id)))
 		return NULL;
 	json_decref(h);
-	ms = all_measures(r, plan_id);
+	ms = plan_all_measures(r, plan_id);
 	out = json_array();
 	json_array_foreach(ms, i, x)
 	{
@@ -1507,7 +1748,7 @@ json_t *plan_measures(struct model *m, int64_t plan_id, const struct plan_filter
 		if (f && f->objective && strcmp(model_json_str0(x, "objective"), f->objective) != 0)
 			continue;
 		if (f && f->org) {
-			role = org_role(x, f->org);
+			role = plan_org_role(x, f->org);
 			if (!role)
 				continue;
 			json_object_set_new(x, "org_role", json_string(role));
@@ -1531,6 +1772,65 @@ json_t *plan_measure_get(struct model *m, int64_t measure_id)
 		o = measure_row(q);
 	store_q_done(q);
 	return o ? json_pack("{s:o}", "measure", o) : NULL;
+}
+
+int plan_measure_resolve(struct model *m, int64_t plan_id, const char *ref, int64_t *id,
+                         struct model_err *err)
+{
+	struct store_reader *r = model_reader(m);
+	struct store_q *q;
+	int parts[3], n = 0;
+	int64_t plan = 0;
+	bool digits = ref && *ref;
+	int rc;
+
+	for (const char *s = ref; s && *s; s++)
+		digits = digits && *s >= '0' && *s <= '9';
+	if (!r)
+		return SK_EIO;
+	if (digits && strlen(ref) <= 15) { /* an internal id, kept for old links */
+		int64_t v = strtoll(ref, NULL, 10);
+
+		rc = store_reader_query(r, "SELECT id FROM plan_measure WHERE id = ?1", &q);
+		if (rc)
+			return rc;
+		store_q_bind_int(q, 1, v);
+		rc = store_q_step(q);
+		store_q_done(q);
+		if (rc == SK_OK)
+			*id = v;
+		else
+			plan_fail(err, "measure", "measure: no measure %lld", (long long)v);
+		return rc;
+	}
+	if (!ref || number_parts(ref, parts) != 3)
+		return plan_fail(err, "measure",
+		                 "measure: '%.20s' is not a measure number like 1.1.17",
+		                 ref ? ref : ""),
+		       SK_EINVAL;
+	rc = store_reader_query(r,
+	                        "SELECT id, plan_id FROM plan_measure WHERE number = ?1 AND "
+	                        "(?2 = 0 OR plan_id = ?2) ORDER BY plan_id",
+	                        &q);
+	if (rc)
+		return rc;
+	store_q_bind_text(q, 1, ref);
+	store_q_bind_int(q, 2, plan_id);
+	while (store_q_step(q) == SK_OK) {
+		if (n++ == 0) {
+			*id = store_q_int(q, 0);
+			plan = store_q_int(q, 1);
+		}
+	}
+	store_q_done(q);
+	if (n == 0)
+		return plan_fail(err, "measure", "measure: no measure %s", ref), SK_ENOTFOUND;
+	if (n > 1)
+		return plan_fail(err, "plan",
+		                 "plan: measure %s is in %d plans: name the plan (e.g. plan=%lld)",
+		                 ref, n, (long long)plan),
+		       SK_EEXIST;
+	return SK_OK;
 }
 
 struct hist {
@@ -1599,303 +1899,4 @@ json_t *plan_measure_history(struct model *m, int64_t measure_id)
 	}
 	json_object_set_new(mo, "history", h.out);
 	return mo;
-}
-
-/* ---- the yearly report ---- */
-
-/* The status of measure x as it stood at the end of year. */
-static const char *status_in(const json_t *x, int year)
-{
-	const char *s = model_json_str0(x, "status");
-
-	if (strcmp(s, "current") != 0 && jhas_int(x, "status_year") &&
-	    model_json_int(x, "status_year") > year)
-		return "current";
-	return s;
-}
-
-static json_t *report_item(const json_t *x, const char *status, int year, const char *org)
-{
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:O, s:O, s:O, s:s}", "id",
-	                      (json_int_t)model_json_int(x, "id"), "number",
-	                      model_json_str0(x, "number"), "objective",
-	                      model_json_str0(x, "objective"), "title", model_json_str0(x, "title"),
-	                      "responsible_text", model_json_str0(x, "responsible_text"),
-	                      "responsible", json_object_get(x, "responsible"), "participants",
-	                      json_object_get(x, "participants"), "period_text",
-	                      json_object_get(x, "period_text"), "status", status);
-	bool marked = model_json_str(x, "marker") && jhas_int(x, "marker_year") &&
-	              model_json_int(x, "marker_year") == year && strcmp(status, "current") == 0;
-
-	if (!o)
-		return NULL;
-	json_object_set_new(o, "marker",
-	                    marked ? json_string(model_json_str(x, "marker")) : json_null());
-	if (strcmp(status, "current") != 0) {
-		json_object_set(o, "status_year", json_object_get(x, "status_year"));
-		if (strcmp(status, "written_off") == 0)
-			json_object_set(o, "status_reason", json_object_get(x, "status_reason"));
-	}
-	if (org)
-		json_object_set_new(o, "org_role", json_string(org_role(x, org)));
-	return o;
-}
-
-json_t *plan_report(struct model *m, int64_t plan_id, int year, const char *org)
-{
-	struct store_reader *r = model_reader(m);
-	json_t *h, *p, *ms, *x, *o, *y, *app, *tot;
-	int64_t n_new = 0, n_upd = 0, n_cur = 0, n_done = 0, n_off = 0;
-	char due[11];
-	size_t i, j, k;
-
-	if (!r || !(h = plan_head(r, plan_id)))
-		return NULL;
-	p = priorities(r, plan_id);
-	ms = all_measures(r, plan_id);
-	app = json_pack("{s:[], s:[], s:[]}", "current", "completed", "written_off");
-	json_array_foreach(p, i, x)
-	{
-		json_t *pc = json_pack("{s:I, s:I, s:I}", "current", (json_int_t)0, "new",
-		                       (json_int_t)0, "updated", (json_int_t)0);
-
-		json_array_foreach(json_object_get(x, "objectives"), j, o)
-		{
-			json_t *list = json_array();
-			int64_t c = 0, nw = 0, up = 0;
-
-			json_array_foreach(ms, k, y)
-			{
-				const char *st = status_in(y, year);
-				json_t *it;
-
-				if (strcmp(model_json_str0(y, "objective"),
-				           model_json_str0(o, "number")) != 0 ||
-				    strcmp(st, "current") != 0 || (org && !org_role(y, org)))
-					continue;
-				it = report_item(y, st, year, org);
-				c++;
-				nw += model_json_str(it, "marker") &&
-				      strcmp(model_json_str(it, "marker"), "new") == 0;
-				up += model_json_str(it, "marker") &&
-				      strcmp(model_json_str(it, "marker"), "updated") == 0;
-				json_array_append_new(list, it);
-			}
-			json_object_set_new(o, "measures", list);
-			json_object_set_new(o, "counts",
-			                    json_pack("{s:I, s:I, s:I}", "current", (json_int_t)c,
-			                              "new", (json_int_t)nw, "updated",
-			                              (json_int_t)up));
-			json_object_set_new(pc, "current",
-			                    json_integer(model_json_int(pc, "current") + c));
-			json_object_set_new(pc, "new",
-			                    json_integer(model_json_int(pc, "new") + nw));
-			json_object_set_new(pc, "updated",
-			                    json_integer(model_json_int(pc, "updated") + up));
-		}
-		json_object_set_new(x, "counts", pc);
-	}
-	json_array_foreach(ms, k, y)
-	{
-		const char *st = status_in(y, year);
-		json_t *it;
-
-		if (org && !org_role(y, org))
-			continue;
-		it = report_item(y, st, year, org);
-		n_cur += strcmp(st, "current") == 0;
-		n_done += strcmp(st, "completed") == 0;
-		n_off += strcmp(st, "written_off") == 0;
-		n_new += model_json_str(it, "marker") &&
-		         strcmp(model_json_str(it, "marker"), "new") == 0;
-		n_upd += model_json_str(it, "marker") &&
-		         strcmp(model_json_str(it, "marker"), "updated") == 0;
-		json_array_append_new(json_object_get(app, st), it);
-	}
-	tot = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "measures",
-	                (json_int_t)(n_cur + n_done + n_off), "current", (json_int_t)n_cur,
-	                "completed", (json_int_t)n_done, "written_off", (json_int_t)n_off, "new",
-	                (json_int_t)n_new, "updated", (json_int_t)n_upd);
-	snprintf(due, sizeof(due), "%04d-03-01", year + 1);
-	json_decref(ms);
-	return json_pack("{s:{s:o, s:I, s:o, s:s, s:o, s:o, s:o}}", "report", "plan", h, "year",
-	                 (json_int_t)year, "org", org ? json_string(org) : json_null(), "due", due,
-	                 "strategic_priorities", p, "appendix", app, "totals", tot);
-}
-
-/* ---- XLSX ---- */
-
-static void xlsx_orgs(lxw_worksheet *ws, int row, int col, const json_t *arr, lxw_format *f)
-{
-	struct buf b;
-
-	buf_init(&b, 4096);
-	join_orgs(arr, &b);
-	worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, b.ptr ? b.ptr : "", f);
-	buf_release(&b);
-}
-
-static void xlsx_str(lxw_worksheet *ws, int row, int col, const json_t *o, const char *key,
-                     lxw_format *f)
-{
-	json_t *v = json_object_get(o, key);
-
-	if (json_is_string(v))
-		worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, json_string_value(v), f);
-	else if (json_is_integer(v))
-		worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col,
-		                       (double)json_integer_value(v), f);
-}
-
-static const char *marker_sv(const char *m)
-{
-	if (!m)
-		return "";
-	return strcmp(m, "new") == 0 ? "Ny" : "Uppdaterad";
-}
-
-int plan_report_xlsx(const json_t *report, const char *tmpdir, struct buf *out)
-{
-	static const char *const head1[] = {"Nummer",    "Åtgärd",     "Ansvarig", "Ansvariga",
-	                                    "Deltagare", "Tidsperiod", "Markering"};
-	static const char *const head2[] = {"Status", "Nummer", "Åtgärd", "Ansvarig myndighet",
-	                                    "År",     "Skäl"};
-	static const char *const sect[] = {"current", "completed", "written_off"};
-	static const char *const sect_sv[] = {"Pågående", "Avslutad", "Avskriven"};
-	const json_t *rep = json_object_get(report, "report");
-	struct model_xlsx xl;
-	char title[400];
-	lxw_workbook *wb;
-	lxw_worksheet *ws1, *ws2;
-	lxw_format *bold, *wrap;
-	json_t *p, *o, *x;
-	size_t i, j, k;
-	int row, rc;
-
-	if (!rep)
-		rep = report;
-	rc = model_xlsx_open(&xl, tmpdir);
-	if (rc)
-		return rc;
-	wb = xl.wb;
-	bold = workbook_add_format(wb);
-	format_set_bold(bold);
-	wrap = workbook_add_format(wb);
-	format_set_text_wrap(wrap);
-	format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
-	ws1 = workbook_add_worksheet(wb, "Redovisning");
-	ws2 = workbook_add_worksheet(wb, "Bilaga");
-	snprintf(title, sizeof(title), "%s — redovisning %lld",
-	         model_json_str0(json_object_get(rep, "plan"), "title"),
-	         (long long)model_json_int(rep, "year"));
-	worksheet_write_string(ws1, 0, 0, title, bold);
-	if (model_json_str(rep, "org"))
-		worksheet_write_string(ws1, 1, 0, model_json_str(rep, "org"), NULL);
-	for (i = 0; i < 7; i++)
-		worksheet_write_string(ws1, 2, (lxw_col_t)i, head1[i], bold);
-	worksheet_set_column(ws1, 0, 0, 10, NULL);
-	worksheet_set_column(ws1, 1, 1, 60, wrap);
-	worksheet_set_column(ws1, 2, 4, 30, wrap);
-	worksheet_set_column(ws1, 5, 6, 16, NULL);
-	row = 3;
-	json_array_foreach(json_object_get(rep, "strategic_priorities"), i, p)
-	{
-		snprintf(title, sizeof(title), "Strategisk prioritering %s: %s",
-		         model_json_str0(p, "number"), model_json_str0(p, "title"));
-		worksheet_write_string(ws1, (lxw_row_t)row++, 0, title, bold);
-		json_array_foreach(json_object_get(p, "objectives"), j, o)
-		{
-			snprintf(title, sizeof(title), "Målsättning %s: %s",
-			         model_json_str0(o, "number"), model_json_str0(o, "title"));
-			worksheet_write_string(ws1, (lxw_row_t)row++, 0, title, bold);
-			json_array_foreach(json_object_get(o, "measures"), k, x)
-			{
-				xlsx_str(ws1, row, 0, x, "number", NULL);
-				xlsx_str(ws1, row, 1, x, "title", wrap);
-				xlsx_str(ws1, row, 2, x, "responsible_text", wrap);
-				xlsx_orgs(ws1, row, 3, json_object_get(x, "responsible"), wrap);
-				xlsx_orgs(ws1, row, 4, json_object_get(x, "participants"), wrap);
-				xlsx_str(ws1, row, 5, x, "period_text", NULL);
-				worksheet_write_string(ws1, (lxw_row_t)row, 6,
-				                       marker_sv(model_json_str(x, "marker")),
-				                       NULL);
-				row++;
-			}
-		}
-	}
-	for (i = 0; i < 6; i++)
-		worksheet_write_string(ws2, 0, (lxw_col_t)i, head2[i], bold);
-	worksheet_set_column(ws2, 0, 1, 12, NULL);
-	worksheet_set_column(ws2, 2, 3, 50, wrap);
-	worksheet_set_column(ws2, 4, 4, 8, NULL);
-	worksheet_set_column(ws2, 5, 5, 60, wrap);
-	row = 1;
-	for (i = 0; i < 3; i++) {
-		json_array_foreach(json_object_get(json_object_get(rep, "appendix"), sect[i]), j, x)
-		{
-			worksheet_write_string(ws2, (lxw_row_t)row, 0, sect_sv[i], NULL);
-			xlsx_str(ws2, row, 1, x, "number", NULL);
-			xlsx_str(ws2, row, 2, x, "title", wrap);
-			xlsx_str(ws2, row, 3, x, "responsible_text", wrap);
-			xlsx_str(ws2, row, 4, x, "status_year", NULL);
-			xlsx_str(ws2, row, 5, x, "status_reason", wrap);
-			row++;
-		}
-	}
-	return model_xlsx_finish(&xl, SK_OK, out);
-}
-
-/* ---- deadlines ---- */
-
-/* Days since 1970-01-01 of a valid YYYY-MM-DD (H. Hinnant's days_from_civil). */
-static int64_t days_of(const char *d)
-{
-	int64_t y = strtol(d, NULL, 10), mo = strtol(d + 5, NULL, 10), dd = strtol(d + 8, NULL, 10);
-	int64_t era, yoe, doy, doe;
-
-	y -= mo <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-json_t *plan_deadlines(struct model *m)
-{
-	json_t *list = plan_list(m), *out = json_array(), *x;
-	char today[11], due[11];
-	int y, days;
-	size_t i;
-
-	if (!list || !out) {
-		json_decref(list);
-		json_decref(out);
-		return NULL;
-	}
-	model_today(today);
-	y = (int)strtol(today, NULL, 10);
-	/* The report for year y-1 is due on 1 March of y; after that day, the next one. */
-	snprintf(due, sizeof(due), "%04d-03-01", y);
-	if (strcmp(today, due) > 0) {
-		y++;
-		snprintf(due, sizeof(due), "%04d-03-01", y);
-	}
-	days = (int)(days_of(due) - days_of(today));
-	json_array_foreach(json_object_get(list, "plans"), i, x)
-	{
-		char object[40];
-
-		snprintf(object, sizeof(object), "plan/%lld", (long long)model_json_int(x, "id"));
-		json_array_append_new(out,
-		                      json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:i, s:s}", "kind",
-		                                "plan.report", "plan_id",
-		                                (json_int_t)model_json_int(x, "id"), "plan_title",
-		                                model_json_str0(x, "title"), "what",
-		                                "yearly report (redovisning) of the action plan",
-		                                "year", (json_int_t)(y - 1), "due", due,
-		                                "days_left", days, "object", object));
-	}
-	json_decref(list);
-	return json_pack("{s:o, s:s}", "deadlines", out, "today", today);
 }

@@ -72,6 +72,60 @@ int plan_measure_complete(struct model *m, const struct principal *p, int64_t me
 int plan_measure_write_off(struct model *m, const struct principal *p, int64_t measure_id,
                            int64_t year, const char *reason, struct model_err *err);
 
+/*
+ * A measure by its reference: its number ("1.1.17": in plan_id, or, with
+ * plan_id 0, in the only plan that has it; SK_EEXIST with field "plan" when
+ * several do) or its internal id (digits only, for old links).
+ */
+int plan_measure_resolve(struct model *m, int64_t plan_id, const char *ref, int64_t *id,
+                         struct model_err *err);
+
+/*
+ * Reopens a completed or written-off measure (a correction: its year or
+ * reason was wrong), with the reason; it can then be closed again.
+ */
+int plan_measure_reopen(struct model *m, const struct principal *p, int64_t measure_id,
+                        const char *reason, struct model_err *err);
+
+/*
+ * The final report's closing decision for a measure that stays current: it
+ * goes on after the plan, with the reason (only in the plan's last reporting
+ * year). Completing or writing it off, or reopening it, replaces the decision.
+ */
+int plan_measure_continue(struct model *m, const struct principal *p, int64_t measure_id,
+                          const char *reason, struct model_err *err);
+
+/*
+ * Submits the report for the plan's reporting year: one entry
+ * "plan.report.submitted" carrying the report's canonical bytes (compact JSON,
+ * sorted keys) and their SHA-256 (sha: 64 hex digits and a NUL, may be NULL).
+ * From then on that year's report is those bytes, and the year's measures are
+ * frozen until the plan moves on (plan_year_advance). The final report (the
+ * period's last year) is refused while a current measure has no closing
+ * decision (field "measures", SK_ERULE).
+ */
+int plan_report_submit(struct model *m, const struct principal *p, int64_t plan_id, int64_t year,
+                       char sha[65], struct model_err *err);
+/*
+ * The report's own text for the open reporting year: {summary, priorities:
+ * [{number, text}], sections: [{title, text}]} (all optional; replaces the
+ * year's text). Part of the report, frozen with it. Entry "plan.report.text".
+ */
+int plan_report_text_set(struct model *m, const struct principal *p, int64_t plan_id, int64_t year,
+                         const json_t *text, struct model_err *err);
+/* Moves the plan to its next reporting year (to = the year + 1, within the
+ * plan's period, after that year's report was submitted): "plan.year.changed". */
+int plan_year_advance(struct model *m, const struct principal *p, int64_t plan_id, int64_t to,
+                      struct model_err *err);
+/*
+ * The report for year (0 = the plan's reporting year) as the API gives it:
+ * a submitted year's frozen bytes in *frozen (org NULL; with org, *out is
+ * rebuilt from them), else the live report in *out. A year before the plan's
+ * first reporting year or after its current one is refused (field "year").
+ */
+int plan_report_for(struct model *m, int64_t plan_id, int year, const char *org, json_t **out,
+                    struct buf *frozen, struct model_err *err);
+
 /* Parses a period text; *end = -1 for open-ended. false when not understood. */
 bool plan_period_parse(const char *text, int *start, int *end);
 
@@ -79,6 +133,14 @@ bool plan_period_parse(const char *text, int *start, int *end);
 json_t *plan_report(struct model *m, int64_t plan_id, int year, const char *org);
 /* The report as an XLSX workbook (tmpdir: where to build it; NULL = $TMPDIR or /tmp). */
 int plan_report_xlsx(const json_t *report, const char *tmpdir, struct buf *out);
+
+/*
+ * The report as an OpenDocument text (ODT: a zip of mimetype, manifest and
+ * content.xml) for an agency to edit further: summary, priorities with their
+ * texts, objectives and tables of current measures with markers, changes,
+ * free sections and the appendix (Bilaga 1) by status with year and reason.
+ */
+int plan_report_odt(const json_t *report, struct buf *out);
 
 /* The yearly report deadlines (1 March for the previous year) of every plan. */
 json_t *plan_deadlines(struct model *m);

@@ -22,7 +22,7 @@ export XDG_CONFIG_HOME="$T/cfg.anna" # the CLI runs as anna, the only user
 
 # ---- help and usage, no server needed ----
 for sub in list show import export measures add update complete write-off history report \
-	deadlines; do
+	deadlines reopen submit year continue report-text; do
 	run "$SKYDD" plan "$sub" --help
 	help_ok "plan $sub --help prints its usage" "^usage: skydd plan $sub"
 done
@@ -157,27 +157,122 @@ WO=$(sq "$DB" "SELECT id FROM plan_measure WHERE number = '3.2.1'")
 run "$SKYDD" plan add 1 --objective 3.2 --number 3.2.1 --title "Återanvänd"
 checks "plan add with a written-off measure's number: exit 1, never reused" \
 	'rc_one_line 1 && grep -q "never reused" "$T/err"'
-run "$SKYDD" plan update "$NEWID" --period "2022–2023" --marker updated
-checks "plan update: exit 0" '[ "$RC" -eq 0 ] && grep -Eq "^period +2022–2023" "$T/out"'
-run "$SKYDD" plan update "$WO" --title "x"
+run "$SKYDD" plan update 1.1.19 --period "2021–2023" --marker updated
+checks "plan update 1.1.19 (by number): exit 0" '[ "$RC" -eq 0 ] && grep -Eq "^period +2021–2023" "$T/out"'
+run "$SKYDD" plan update 5.3.6 --period "2020 – 2022"
+checks "plan update 5.3.6 --period with thin spaces as imported: exit 0" '[ "$RC" -eq 0 ]'
+run "$SKYDD" plan update 3.2.1 --title "x"
 checks "plan update of a written-off measure: exit 1" 'rc_one_line 1'
-run "$SKYDD" plan complete "$NEWID" --year 2023
-checks "plan complete: exit 0, completed" '[ "$RC" -eq 0 ] && grep -Eq "^status +completed" "$T/out"'
-run "$SKYDD" plan write-off "$(sq "$DB" "SELECT id FROM plan_measure WHERE number = '1.1.3'")" \
-	--year 2022 --reason "Uppgår i 1.1.19."
-checks "plan write-off: exit 0, written off with the reason" \
+H1=$(plan_hash)
+run "$SKYDD" plan complete 1.1.19 --year 2099
+checks "plan complete --year 2099: exit 2 (400), one line naming the year" \
+	'rc_one_line 2 && grep -q "year" "$T/err"'
+run "$SKYDD" plan write-off 1.1.3 --year 2021 --reason "   "
+checks "plan write-off --reason of spaces: exit 2 (400), one line naming the reason" \
+	'rc_one_line 2 && grep -q "reason" "$T/err"'
+run "$SKYDD" plan complete 1.1.42 --year 2021
+checks "plan complete of an unknown number: exit 1, one line" \
+	'rc_one_line 1 && grep -q "no measure 1.1.42" "$T/err"'
+checks "the refusals wrote nothing" '[ "$(plan_hash)" = "$H1" ]'
+run "$SKYDD" plan complete 1.1.19 --year 2021
+checks "plan complete 1.1.19: exit 0, completed" '[ "$RC" -eq 0 ] && grep -Eq "^status +completed" "$T/out"'
+run "$SKYDD" plan write-off 1.1.3 --year 2021 --reason "Uppgår i 1.1.19."
+checks "plan write-off 1.1.3: exit 0, written off with the reason" \
 	'[ "$RC" -eq 0 ] && grep -Eq "^reason +Uppgår i 1.1.19." "$T/out"'
-run "$SKYDD" plan history "$NEWID" --json
+run "$SKYDD" plan history 1.1.19 --json
 checks "plan history: added, updated, completed, each with the number" \
 	'[ "$(py "[(e[\"kind\"], e[\"data\"][\"number\"]) for e in d[\"history\"]]" "$T/out")" = "[('"'"'plan.measure.added'"'"', '"'"'1.1.19'"'"'), ('"'"'plan.measure.updated'"'"', '"'"'1.1.19'"'"'), ('"'"'plan.measure.completed'"'"', '"'"'1.1.19'"'"')]" ]'
+curl -s -H "$AUTH" -o "$T/m.json" -w '%{http_code}' "$URL/api/v1/measures/1.1.17" >"$T/out"
+checks "GET /api/v1/measures/1.1.17: 200, that measure" \
+	'[ "$(cat "$T/out")" = 200 ] && [ "$(py "d[\"measure\"][\"number\"]" "$T/m.json")" = 1.1.17 ]'
+curl -s -H "$AUTH" -o "$T/m.json" -w '%{http_code}' "$URL/api/v1/measures/1.1.42" >"$T/out"
+checks "GET /api/v1/measures/1.1.42: 404 naming measure" \
+	'[ "$(cat "$T/out")" = 404 ] && grep -q "\"field\":\"measure\"" "$T/m.json"'
 run "$SKYDD" plan deadlines --json
-checks "plan deadlines: one, due on 1 March" \
-	'[ "$(py "len(d[\"deadlines\"]), d[\"deadlines\"][0][\"due\"][4:]" "$T/out")" = "1 -03-01" ]'
+checks "plan deadlines: the report for 2021, due 2022-03-01" \
+	'[ "$(py "len(d[\"deadlines\"]), d[\"deadlines\"][0][\"due\"], d[\"deadlines\"][0][\"year\"]" "$T/out")" = "1 2022-03-01 2021" ]'
 run "$SKYDD" plan export 1 --output "$T/after.json"
-checks "the export after the changes re-imports (a second plan)" \
-	'[ "$RC" -eq 0 ] && "$SKYDD" plan import "$T/after.json" >"$T/out" 2>"$T/err" && grep -q "imported plan 2: 95 measures" "$T/out"'
-run "$SKYDD" plan export 2
-checks "and exports the same bytes again" '[ "$RC" -eq 0 ] && cmp -s "$T/out" "$T/after.json"'
+checks "re-importing the plan is refused: exit 1, naming plan 1" \
+	'[ "$RC" -eq 0 ] && ! "$SKYDD" plan import "$T/after.json" >"$T/out" 2>"$T/err" && grep -q "plan 1 " "$T/err"'
+
+# ---- reporting years: submit 2021 (frozen), move to 2022, the 2021 report stays ----
+curl -s -H "$AUTH" -o "$T/bad.json" -w '%{http_code}' "$URL/api/v1/plans/1/report?year=1990" >"$T/out"
+checks "report?year=1990: 400 naming year" \
+	'[ "$(cat "$T/out")" = 400 ] && grep -q "\"field\":\"year\"" "$T/bad.json"'
+run "$SKYDD" plan year 1 --to 2022
+checks "plan year before the report is submitted: exit 1" 'rc_one_line 1 && grep -q "submit" "$T/err"'
+run "$SKYDD" plan submit 1 --year 2021
+checks "plan submit 1 --year 2021: exit 0, its SHA-256" \
+	'[ "$RC" -eq 0 ] && grep -Eq "sha256 [0-9a-f]{64}" "$T/out"'
+SHA=$(sed -n 's/.*sha256 \([0-9a-f]*\).*/\1/p' "$T/out")
+curl -s -H "$AUTH" -D "$T/hdr" -o "$T/r2021a.json" -w '%{http_code} %{content_type}' \
+	"$URL/api/v1/plans/1/report?year=2021" >"$T/out"
+checks "GET report?year=2021 after submission: 200, JSON, marked frozen" \
+	'grep -q "^200 application/json" "$T/out" && grep -qi "^x-report-frozen: true" "$T/hdr"'
+checks "the frozen 2021 report's bytes hash to the submitted SHA-256" \
+	'[ "$(sha256sum "$T/r2021a.json" | cut -d" " -f1)" = "$SHA" ]'
+run "$SKYDD" plan complete 1.1.4 --year 2021
+checks "changes after the submission are refused until the plan moves on" 'rc_one_line 1'
+run "$SKYDD" plan year 1 --to 2022
+checks "plan year 1 --to 2022: exit 0" '[ "$RC" -eq 0 ] && grep -q "reporting year 2022" "$T/out"'
+run "$SKYDD" plan complete 1.1.4 --year 2022
+checks "plan complete 1.1.4 --year 2022: exit 0" '[ "$RC" -eq 0 ]'
+run "$SKYDD" plan add 1 --objective 1.1 --title "Ny 2022" --marker new --json
+checks "plan add in 2022: a fresh number 1.1.20" \
+	'[ "$(py "d[\"measure\"][\"number\"]" "$T/out")" = 1.1.20 ]'
+run "$SKYDD" plan reopen 1.1.3 --reason "Fel år."
+checks "plan reopen 1.1.3: exit 0, current again" '[ "$RC" -eq 0 ] && grep -Eq "^status +current" "$T/out"'
+run "$SKYDD" plan report 1 --json
+checks "report 2022: 1 new, 1.1.4 completed in 2022, 1.1.3 reopened" \
+	'[ "$(py "d[\"report\"][\"year\"], d[\"report\"][\"totals\"][\"new\"], [c[\"number\"] for c in d[\"report\"][\"changes\"][\"completed\"]], [c[\"number\"] for c in d[\"report\"][\"changes\"][\"reopened\"]]" "$T/out")" = "2022 1 ['"'"'1.1.4'"'"'] ['"'"'1.1.3'"'"']" ]'
+run "$SKYDD" plan report 1
+checks "plan report as text lists the year's changes and the ended periods" \
+	'[ "$RC" -eq 0 ] && grep -q "^Changes in 2022" "$T/out" && grep -q "^    1.1.4 " "$T/out" && grep -q "^Period ended, still current" "$T/out"'
+run "$SKYDD" plan submit 1 --year 2022
+checks "the final report (2022) without closing decisions: exit 1, naming the measures" \
+	'rc_one_line 1 && grep -q "closing decision" "$T/err"'
+run "$SKYDD" plan continue 1.1.1 --reason "Fortsätter i nästa plan."
+checks "plan continue 1.1.1 in the final year: exit 0, the decision shown" \
+	'[ "$RC" -eq 0 ] && grep -Eq "^continues +Fortsätter i nästa plan." "$T/out"'
+printf '{"summary": "Arbetet fortskrider.", "sections": [{"title": "Covid-19", "text": "Pandemin."}]}' >"$T/text.json"
+run "$SKYDD" plan report-text 1 --year 2022 --file "$T/text.json"
+checks "plan report-text: exit 0" '[ "$RC" -eq 0 ]'
+run "$SKYDD" plan report 1 --json
+checks "the 2022 report carries its text" \
+	'[ "$(py "d[\"report\"][\"text\"][\"sections\"][0][\"title\"]" "$T/out")" = Covid-19 ]'
+run "$SKYDD" plan report 1
+checks "the text report has the summary and the sections" \
+	'[ "$RC" -eq 0 ] && grep -q "^Arbetet fortskrider." "$T/out" && grep -q "^Covid-19" "$T/out"'
+run "$SKYDD" plan report 1 --odt "$T/r.odt"
+checks "plan report --odt: an OpenDocument text (mimetype first and stored, content.xml parses)" \
+	'[ "$RC" -eq 0 ] && python3 - "$T/r.odt" <<"PY"
+import sys, zipfile, xml.etree.ElementTree as ET
+z = zipfile.ZipFile(sys.argv[1])
+assert z.testzip() is None
+first = z.infolist()[0]
+assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+assert z.read("mimetype") == b"application/vnd.oasis.opendocument.text"
+root = ET.fromstring(z.read("content.xml"))
+text = "".join(root.itertext())
+for want in ("Bilaga 1", "Sammanfattning", "Arbetet fortskrider.", "Covid-19", "Gemensam övning",
+             "Förändringar sedan föregående år", "1.1.4"):
+    assert want in text, want
+ET.fromstring(z.read("META-INF/manifest.xml"))
+PY'
+if command -v odt2txt >/dev/null 2>&1; then
+	checks "odt2txt reads the report" 'odt2txt "$T/r.odt" | grep -q "Bilaga 1"'
+fi
+curl -s -H "$AUTH" -o "$T/api.odt" -w '%{http_code} %{content_type}' \
+	"$URL/api/v1/plans/1/report?year=2021&format=odt" >"$T/out"
+checks "GET report?year=2021&format=odt (frozen): 200, the ODT type, a valid zip" \
+	'grep -q "^200 application/vnd.oasis.opendocument.text" "$T/out" && python3 -c "import zipfile,sys; sys.exit(zipfile.ZipFile(sys.argv[1]).testzip() is not None)" "$T/api.odt"'
+printf '{"sections": [{"text": "utan rubrik"}]}' >"$T/text-bad.json"
+run "$SKYDD" plan report-text 1 --year 2022 --file "$T/text-bad.json"
+checks "a section without a title: refused, naming sections[0].title" \
+	'rc_one_line 2 && grep -qF "sections[0].title" "$T/err"'
+curl -s -H "$AUTH" -o "$T/r2021b.json" "$URL/api/v1/plans/1/report?year=2021"
+checks "the frozen 2021 report is byte for byte the same after 2022's changes" \
+	'cmp -s "$T/r2021a.json" "$T/r2021b.json"'
 
 # ---- the ledger replays to the same tables ----
 replay_check "verify --replay: exit 0"

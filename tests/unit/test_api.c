@@ -536,12 +536,15 @@ static unsigned me_roles(const char *token)
 
 /* ---- the route table ---- */
 
-/* The route's pattern with {id} replaced by id, then query (may be NULL). */
+/* The route's pattern with {id} (or {ref}) replaced by id, then query (may be NULL). */
 static void path_of(const struct api_route *r, int64_t id, const char *query, char *out, size_t cap)
 {
 	const char *p = strstr(r->pattern, "{id}");
 
-	if (p)
+	if (!p && (p = strstr(r->pattern, "{ref}")) != NULL)
+		snprintf(out, cap, "%.*s%lld%s%s", (int)(p - r->pattern), r->pattern, (long long)id,
+		         p + 5, query ? query : "");
+	else if (p)
 		snprintf(out, cap, "%.*s%lld%s%s", (int)(p - r->pattern), r->pattern, (long long)id,
 		         p + 4, query ? query : "");
 	else

@@ -295,8 +295,10 @@ static void test_deadlines(void **state)
 	d = json_array_get(json_object_get(o, "deadlines"), 0);
 	due = json_string_value(json_object_get(d, "due"));
 	assert_non_null(due);
-	assert_string_equal(due + 4, "-03-01");
-	assert_true(count_of(d, "days_left") >= 0 && count_of(d, "days_left") <= 366);
+	/* the plan's own reporting year decides, not today's date */
+	assert_string_equal(due, "2022-03-01");
+	assert_int_equal(count_of(d, "year"), 2021);
+	assert_false(json_is_true(json_object_get(d, "final")));
 	assert_string_equal(json_string_value(json_object_get(d, "object")), "plan/1");
 	json_decref(o);
 }
@@ -414,13 +416,14 @@ static void test_edit(void **state)
 
 	/* update */
 	body = json_pack("{s:s, s:s, s:s}", "title", "Ny gemensam övning (reviderad)",
-	                 "period_text", "2022–2024", "marker", "none");
+	                 "period_text", "2021–2024", "marker", "none");
 	assert_int_equal(plan_measure_update(g_fx.model, NULL, id, body, &err), SK_OK);
 	json_decref(body);
 	m = measure(id);
 	assert_string_equal(json_string_value(json_object_get(m, "title")),
 	                    "Ny gemensam övning (reviderad)");
 	assert_int_equal(count_of(m, "end_year"), 2024);
+	assert_int_equal(count_of(m, "start_year"), 2021);
 	assert_true(json_is_null(json_object_get(m, "marker")));
 	assert_string_equal(json_string_value(json_object_get(m, "description")),
 	                    "Rad ett.\n\nRad två.");
@@ -434,14 +437,27 @@ static void test_edit(void **state)
 	json_decref(body);
 
 	/* complete, write off; then nothing changes them */
-	assert_int_equal(plan_measure_complete(g_fx.model, NULL, id, 2021, &err), SK_EINVAL);
-	assert_string_equal(err.field, "year"); /* before it started (2022) */
-	assert_int_equal(plan_measure_complete(g_fx.model, NULL, id, 2023, &err), SK_OK);
-	assert_int_equal(plan_measure_complete(g_fx.model, NULL, id, 2023, &err), SK_ERULE);
-	assert_int_equal(plan_measure_write_off(g_fx.model, NULL, id2, 2022, "", &err), SK_EINVAL);
+	assert_int_equal(plan_measure_complete(g_fx.model, NULL, id, 2020, &err), SK_EINVAL);
+	assert_string_equal(err.field, "year"); /* before it started (2021) */
+	/* after the plan's reporting year (2021): refused, naming the year */
+	assert_int_equal(plan_measure_complete(g_fx.model, NULL, id, 2099, &err), SK_EINVAL);
+	assert_string_equal(err.field, "year");
+	assert_non_null(strstr(err.msg, "reporting year 2021"));
+	assert_int_equal(plan_measure_complete(g_fx.model, NULL, id, 2022, &err), SK_EINVAL);
+	assert_int_equal(plan_measure_complete(g_fx.model, NULL, id, 2021, &err), SK_OK);
+	assert_int_equal(plan_measure_complete(g_fx.model, NULL, id, 2021, &err), SK_ERULE);
+	assert_int_equal(plan_measure_write_off(g_fx.model, NULL, id2, 2021, "", &err), SK_EINVAL);
+	assert_string_equal(err.field, "reason");
+	/* a reason of spaces only (also no-break and thin ones) is no reason */
+	assert_int_equal(plan_measure_write_off(g_fx.model, NULL, id2, 2021, "   ", &err),
+	                 SK_EINVAL);
+	assert_string_equal(err.field, "reason");
+	assert_int_equal(plan_measure_write_off(g_fx.model, NULL, id2, 2021,
+	                                        " \xc2\xa0\xe2\x80\x89\n", &err),
+	                 SK_EINVAL);
 	assert_string_equal(err.field, "reason");
 	assert_int_equal(
-	        plan_measure_write_off(g_fx.model, NULL, id2, 2022, "Uppgår i 3.1.6.", &err),
+	        plan_measure_write_off(g_fx.model, NULL, id2, 2021, "Uppgår i 3.1.6.", &err),
 	        SK_OK);
 	body = json_pack("{s:s}", "title", "again");
 	assert_int_equal(plan_measure_update(g_fx.model, NULL, id2, body, &err), SK_ERULE);
@@ -511,17 +527,21 @@ static void test_rights(void **state)
 	json_decref(body);
 }
 
-/* 1 March: up to and including that day, last year's report is due; after it, next year's. */
+/*
+ * The deadline is the plan's reporting year's report, due 1 March after it,
+ * whatever the date: days_left goes negative when it is overdue (it used to
+ * follow the calendar and announce reports years after the plan's end).
+ */
 static void test_deadline_boundaries(void **state)
 {
 	static const struct {
-		const char *now, *due;
-		int year, days;
+		const char *now;
+		int days;
 	} cases[] = {
-	        {"2027-02-15T12:00:00Z", "2027-03-01", 2026, 14},
-	        {"2027-03-01T23:00:00Z", "2027-03-01", 2026, 0},
-	        {"2027-03-02T00:30:00Z", "2028-03-01", 2027, 365},
-	        {"2027-12-31T10:00:00Z", "2028-03-01", 2027, 61},
+	        {"2022-02-15T12:00:00Z", 14},
+	        {"2022-03-01T23:00:00Z", 0},
+	        {"2022-03-02T00:30:00Z", -1},
+	        {"2027-03-01T10:00:00Z", -1826},
 	};
 	int64_t target, now;
 
@@ -535,8 +555,8 @@ static void test_deadline_boundaries(void **state)
 		sk_clock_set_offset(target - now);
 		o = plan_deadlines(g_fx.model);
 		d = json_array_get(json_object_get(o, "deadlines"), 0);
-		assert_string_equal(json_string_value(json_object_get(d, "due")), cases[i].due);
-		assert_int_equal(count_of(d, "year"), cases[i].year);
+		assert_string_equal(json_string_value(json_object_get(d, "due")), "2022-03-01");
+		assert_int_equal(count_of(d, "year"), 2021);
 		assert_int_equal(count_of(d, "days_left"), cases[i].days);
 		json_decref(o);
 	}
@@ -738,13 +758,32 @@ static void test_second_import_and_replay(void **state)
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/data/handlingsplan-2021.json", test_shared_dir());
-	assert_int_equal(plan_demo_import(g_fx.model, path, &id, &err), SK_OK);
+	/* the same plan again: refused, naming the plan, nothing written */
+	uint64_t before = regfx_ledger_size(&g_fx);
+
+	assert_int_equal(plan_demo_import(g_fx.model, path, &id, &err), SK_EEXIST);
+	assert_string_equal(err.field, "title");
+	assert_non_null(strstr(err.msg, "plan 1 "));
+	/* and for a later year: refused, pointing at the year transition */
+	doc = json_deep_copy(g_doc);
+	json_object_set_new(doc, "report_year", json_integer(2022));
+	assert_int_equal(plan_import(g_fx.model, NULL, doc, &id, &err), SK_EEXIST);
+	assert_string_equal(err.field, "report_year");
+	assert_non_null(strstr(err.msg, "plan year 1 --to 2022"));
+	json_decref(doc);
+	assert_int_equal(regfx_ledger_size(&g_fx), before);
+	/* another plan (its own title) imports and exports its own bytes */
+	doc = json_deep_copy(g_doc);
+	json_object_set_new(doc, "title", json_string("Handlingsplan B"));
+	assert_int_equal(plan_import(g_fx.model, NULL, doc, &id, &err), SK_OK);
 	assert_int_equal(id, 2);
+	json_decref(doc);
 	doc = plan_export(g_fx.model, id);
 	buf_init(&b, 4 * 1024 * 1024);
 	assert_int_equal(plan_export_text(doc, &b), SK_OK);
-	assert_int_equal(b.len, g_len);
-	assert_memory_equal(b.ptr, g_text, g_len);
+	assert_int_equal(b.len, g_len + strlen("Handlingsplan B") -
+	                                strlen("Samlad informations- och "
+	                                       "cybersäkerhetshandlingsplan 2019–2022"));
 	buf_release(&b);
 	json_decref(doc);
 	/* the second plan's measures have their own ids, numbers per plan */

@@ -62,6 +62,7 @@ async function load(ctx, id, section, box) {
     options: [option('', t('plan.filter.all_statuses')), ...STATUSES.map((s) => option(s, t(`plan.status.${s}`)))],
   });
   const refresh = () => drawTree(ctx, plan, filters, tree, writer);
+  const reports = plan.reports || [];
   org.input.addEventListener('change', () => { filters.org = org.input.value; refresh(); });
   status.input.addEventListener('change', () => { filters.status = status.input.value; refresh(); });
   const c = plan.counts || {};
@@ -69,12 +70,16 @@ async function load(ctx, id, section, box) {
     facts([
       [t('plan.period'), plan.period],
       [t('plan.report_year'), String(plan.report_year)],
+      [t('plan.reports.label'), reports.length
+        ? reports.map((x) => t('plan.reports.item', { year: x.year, at: String(x.submitted_at).slice(0, 10) })).join(', ')
+        : t('plan.reports.none')],
       [t('plan.count.measures'), t('plan.counts', { measures: c.measures, current: c.current, completed: c.completed, written_off: c.written_off })],
     ]),
     h('p', { class: 'plan-links print-hide' },
       h('a', { class: 'btn', href: `#/handlingsplaner/${plan.id}/redovisning` }, t('plan.report.open')), ' ',
       h('a', { class: 'btn btn-quiet', href: `/api/v1/plans/${plan.id}/export`, download: `handlingsplan-${plan.id}.json` }, t('plan.export'))),
     h('div', { class: 'plan-filters print-hide', role: 'group', 'aria-label': t('plan.filter.label') }, org.wrap, status.wrap),
+    ...(writer ? [yearForms(ctx, plan)] : []),
     tree,
     ...(writer ? [addForm(ctx, plan)] : []));
   refresh();
@@ -89,44 +94,74 @@ function drawTree(ctx, plan, filters, tree, writer) {
       shown += ms.length;
       return h('section', { class: 'plan-objective', dataset: { objective: o.number } },
         h('h3', {}, `${o.number} ${o.title}`),
-        ms.length ? h('ul', { class: 'plan-measures' }, ms.map((m) => h('li', {}, measureItem(ctx, m, writer))))
+        ms.length ? h('ul', { class: 'plan-measures' }, ms.map((m) => h('li', {}, measureItem(ctx, m, writer, plan))))
           : h('p', { class: 'empty' }, t('plan.no_measures')));
     })));
   tree.replaceChildren(h('p', { class: 'plan-shown', role: 'status' }, t('plan.shown', { count: shown })), ...parts);
 }
 
-function measureItem(ctx, m, writer) {
+// The reporting year: submit its report (frozen), then move on to the next year.
+function yearForms(ctx, plan) {
+  const year = plan.report_year;
+  const submitted = (plan.reports || []).some((x) => x.year === year);
+  const last = lastYear(plan);
+  if (submitted && year >= last) return h('p', { class: 'plan-closed print-hide' }, t('plan.year.closed'));
+  const form = submitted
+    ? actionForm(ctx, t('plan.year.advance', { year: year + 1 }), [], `/plans/${plan.id}/reporting-year`, 'POST',
+      () => ({ to: year + 1 }), 'plan.year.advanced', { number: String(year + 1) })
+    : actionForm(ctx, t(year >= last ? 'plan.year.submit_final' : 'plan.year.submit', { year }), [], `/plans/${plan.id}/report/submit`, 'POST',
+      () => ({ year }), 'plan.year.submitted', { number: String(year) });
+  return h('section', { class: 'plan-year print-hide' }, h('h2', {}, t('plan.year.title', { year })),
+    h('p', { class: 'hint' }, t(submitted ? 'plan.year.advance_hint' : 'plan.year.submit_hint', { year })), form);
+}
+
+function measureItem(ctx, m, writer, plan) {
   const histBox = h('div', { class: 'plan-history' });
   const details = h('details', { class: 'plan-measure', dataset: { measure: String(m.id), number: m.number, status: m.status } },
-    h('summary', {}, h('span', { class: 'plan-number' }, m.number), ' ', m.title, ' ', statusBadge(m), ' ', markerBadge(m.marker)),
+    h('summary', {}, h('span', { class: 'plan-number' }, m.number), ' ', m.title, ' ', statusBadge(m), ' ', markerBadge(m.marker_year === plan.report_year ? m.marker : null)),
     h('div', { class: 'plan-measure-body' },
       paragraphs(m.description),
       facts([
         [t('plan.responsible'), m.responsible_text || '–'],
         [t('plan.period'), m.period_text || '–'],
         ...(m.status === 'written_off' ? [[t('plan.reason'), m.status_reason || '–']] : []),
+        ...(m.continues ? [[t('plan.continues.label'), m.continues]] : []),
       ]),
       h('button', { type: 'button', class: 'btn btn-quiet print-hide', on: { click: (ev) => showHistory(ev.currentTarget, m, histBox) } }, t('plan.history.show')),
       histBox,
-      writer && m.status === 'current' ? editForms(ctx, m) : null));
+      writer && m.status === 'current' ? editForms(ctx, m, plan) : null,
+      writer && (m.status !== 'current' || m.continues) ? reopenForm(ctx, m) : null,
+      writer && m.status === 'current' && !m.continues && isFinalYear(plan) ? continueForm(ctx, m) : null));
   return details;
 }
 
 async function showHistory(button, m, box) {
   await busy(button, async () => {
     try {
-      const r = await api.get(`/measures/${m.id}/history`);
+      const r = await api.get(`/measures/${m.number}/history?plan=${m.plan_id}`);
       box.replaceChildren(table(t('plan.history.title', { number: m.number }),
-        [t('plan.history.time'), t('plan.history.kind'), t('plan.history.actor'), t('plan.history.seq')],
+        [t('plan.history.time'), t('plan.history.kind'), t('plan.history.what'), t('plan.history.actor'), t('plan.history.seq')],
         (r.history || []).map((e) => h('tr', {},
           h('td', { class: 'nowrap' }, e.time),
           h('td', {}, t(`plan.kind.${e.kind.replace(/\./g, '_')}`)),
+          h('td', {}, historyWhat(e)),
           h('td', {}, String(e.actor)),
           h('td', {}, h('a', { href: `#/logg/${e.seq}` }, String(e.seq)))))));
     } catch (e) {
       box.replaceChildren(loadError(e));
     }
   });
+}
+
+// What an entry changed: the fields with their old values, the year, the reason.
+function historyWhat(e) {
+  const d = e.data || {};
+  const parts = Object.keys(d.previous || {}).filter((k) => !['status', 'status_year', 'status_reason', 'continues'].includes(k))
+    .map((k) => t('plan.history.field_was', { field: t(`plan.field.${k}`), was: [].concat(d.previous[k] ?? '–').join(', ') }));
+  if (d.year) parts.push(String(d.year));
+  if (d.reason) parts.push(d.reason);
+  if (d.report_year) parts.push(t('plan.history.in_year', { year: d.report_year }));
+  return parts.join('; ');
 }
 
 // A small form that sends body() to path; reloads the page when done.
@@ -150,30 +185,66 @@ function actionForm(ctx, title, fields, path, method, body, doneKey, m) {
   return form;
 }
 
-function editForms(ctx, m) {
-  const year = new Date().getFullYear();
+function lastYear(plan) {
+  return Number(String(plan.period || '').split(/[–-]/).pop()) || 2100;
+}
+
+function isFinalYear(plan) {
+  return plan.report_year >= lastYear(plan);
+}
+
+// The final report's closing decision for a measure that stays current.
+function continueForm(ctx, m) {
+  const reason = field(t('plan.continues.reason'), { name: 'reason', required: true, rows: '2' }, { tag: 'textarea' });
+  return h('div', { class: 'plan-edit' },
+    h('h4', {}, t('plan.continues.title')),
+    h('p', { class: 'hint' }, t('plan.continues.hint')),
+    actionForm(ctx, t('plan.continues.submit'), [reason], `/measures/${m.number}/continue?plan=${m.plan_id}`, 'POST',
+      () => ({ reason: reason.input.value.trim() }), 'plan.continues.done', m));
+}
+
+function reopenForm(ctx, m) {
+  const reason = field(t('plan.reopen.reason'), { name: 'reason', required: true, rows: '2' }, { tag: 'textarea' });
+  return h('div', { class: 'plan-edit' },
+    h('h4', {}, t('plan.edit.reopen')),
+    h('p', { class: 'hint' }, t('plan.reopen.hint')),
+    actionForm(ctx, t('plan.edit.reopen'), [reason], `/measures/${m.number}/reopen?plan=${m.plan_id}`, 'POST',
+      () => ({ reason: reason.input.value.trim() }), 'plan.edit.reopened', m));
+}
+
+function editForms(ctx, m, plan) {
+  // a closure belongs to the plan's reporting year (the server refuses later years)
+  const year = plan.report_year;
   const cYear = field(t('plan.year'), { name: 'year', type: 'number', min: '1990', max: '2100', value: String(year), required: true });
   const wYear = field(t('plan.year'), { name: 'year', type: 'number', min: '1990', max: '2100', value: String(year), required: true });
   const reason = field(t('plan.reason'), { name: 'reason', required: true, rows: '3' }, { tag: 'textarea' });
   const title = field(t('plan.title'), { name: 'title', type: 'text', value: m.title, maxlength: '500' });
   const period = field(t('plan.period'), { name: 'period_text', type: 'text', value: m.period_text || '', maxlength: '64' }, { hint: t('plan.period_hint') });
+  const description = field(t('plan.description'), { name: 'description', rows: '4', value: m.description || '' }, { tag: 'textarea' });
+  description.input.value = m.description || '';
+  const responsible = field(t('plan.responsible'), { name: 'responsible', type: 'text', value: (m.responsible || []).join(', ') }, { hint: t('plan.orgs_hint') });
+  const participants = field(t('plan.participants'), { name: 'participants', type: 'text', value: (m.participants || []).join(', ') }, { hint: t('plan.orgs_hint') });
   const marker = field(t('plan.marker.label'), { name: 'marker' }, {
     tag: 'select',
     options: ['none', 'new', 'updated'].map((x) => option(x, t(`plan.marker.${x}`), (m.marker || 'none') === x)),
   });
+  const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
   return h('div', { class: 'plan-edit' },
     h('h4', {}, t('plan.edit.update')),
-    actionForm(ctx, t('plan.edit.save'), [title, period, marker], `/measures/${m.id}`, 'PATCH', () => {
+    actionForm(ctx, t('plan.edit.save'), [title, description, responsible, participants, period, marker], `/measures/${m.number}?plan=${m.plan_id}`, 'PATCH', () => {
       const b = { marker: marker.input.value };
       if (title.input.value.trim() && title.input.value.trim() !== m.title) b.title = title.input.value.trim();
+      if (description.input.value.trim() !== (m.description || '').trim()) b.description = description.input.value.trim();
+      if (!same(list(responsible.input.value), m.responsible || [])) b.responsible = list(responsible.input.value);
+      if (!same(list(participants.input.value), m.participants || [])) b.participants = list(participants.input.value);
       if (period.input.value.trim() && period.input.value.trim() !== (m.period_text || '')) b.period_text = period.input.value.trim();
       return b;
     }, 'plan.edit.updated', m),
     h('h4', {}, t('plan.edit.complete')),
-    actionForm(ctx, t('plan.edit.complete'), [cYear], `/measures/${m.id}/complete`, 'POST',
+    actionForm(ctx, t('plan.edit.complete'), [cYear], `/measures/${m.number}/complete?plan=${m.plan_id}`, 'POST',
       () => ({ year: Number(cYear.input.value) }), 'plan.edit.completed', m),
     h('h4', {}, t('plan.edit.write_off')),
-    actionForm(ctx, t('plan.edit.write_off'), [wYear, reason], `/measures/${m.id}/write-off`, 'POST',
+    actionForm(ctx, t('plan.edit.write_off'), [wYear, reason], `/measures/${m.number}/write-off?plan=${m.plan_id}`, 'POST',
       () => ({ year: Number(wYear.input.value), reason: reason.input.value.trim() }), 'plan.edit.written_off', m));
 }
 
@@ -259,21 +330,27 @@ async function loadReport(ctx, id, year, org, section, box) {
     form,
     h('p', { class: 'plan-links print-hide' },
       h('button', { type: 'button', class: 'btn btn-primary', on: { click: () => window.print() } }, t('plan.report.print')), ' ',
-      h('a', { class: 'btn btn-quiet', href: xlsx, download: `redovisning-${plan.id}-${r.year}.xlsx` }, t('plan.report.xlsx'))),
+      h('a', { class: 'btn btn-quiet', href: xlsx, download: `redovisning-${plan.id}-${r.year}.xlsx` }, t('plan.report.xlsx')), ' ',
+      h('a', { class: 'btn btn-quiet', href: xlsx.replace('format=xlsx', 'format=odt'), download: `redovisning-${plan.id}-${r.year}.odt` }, t('plan.report.odt'))),
+    r.submitted ? h('p', { class: 'plan-frozen' }, t('plan.report.frozen')) : null,
     facts([
       [t('plan.report.year'), String(r.year)],
       [t('plan.report.due'), r.due],
       [t('plan.filter.org'), r.org || t('plan.filter.all_orgs')],
       [t('plan.count.measures'), t('plan.report.totals', tot)],
     ]),
+    reportText(r.text, 'summary'),
     h('div', { class: 'plan-chapters' }, (r.strategic_priorities || []).map((p) => h('section', { class: 'plan-priority' },
       h('h2', {}, `${t('plan.priority')} ${p.number}: ${p.title}`),
+      priorityText(r.text, p.number),
       (p.objectives || []).map((o) => h('section', { class: 'plan-objective', dataset: { objective: o.number } },
         h('h3', {}, `${t('plan.objective')} ${o.number}: ${o.title}`),
-        h('p', { class: 'plan-counts' }, t('plan.report.objective_counts', o.counts || {})),
+        h('p', { class: 'plan-counts' }, t((o.counts || {}).current === 1 ? 'plan.report.objective_counts_one' : 'plan.report.objective_counts', o.counts || {})),
         (o.measures || []).length ? table(t('plan.report.measures_of', { number: o.number }),
           [t('plan.number'), t('plan.title'), t('plan.responsible'), t('plan.period'), t('plan.marker.label')],
           measureRows(o.measures, false), { captionHidden: true }) : null))))),
+    changesSection(r),
+    reportText(r.text, 'sections'),
     h('section', { class: 'plan-appendix' },
       h('h2', {}, t('plan.report.appendix')),
       ['current', 'completed', 'written_off'].map((s) => {
@@ -286,4 +363,41 @@ async function loadReport(ctx, id, year, org, section, box) {
             measureRows(ms, s === 'current' ? false : (s === 'written_off' ? 'reason' : true)), { captionHidden: true })
             : h('p', { class: 'empty' }, t('plan.no_measures')));
       })));
+}
+
+// Changes since last year (the measure entries of the report's year) and current measures
+// whose period has ended.
+function changesSection(r) {
+  const c = r.changes || {};
+  const line = (x, extra) => h('li', {}, h('span', { class: 'plan-number' }, x.number), ' ', x.title, extra ? ` (${extra})` : '');
+  const what = (x) => ['text', 'agencies', 'timetable'].filter((k) => x[k]).map((k) => t(`plan.report.changes.${k}`)).join(', ');
+  const part = (key, items, extra) => (items || []).length
+    ? h('section', { class: 'plan-changes-part', dataset: { kind: key } },
+      h('h3', {}, t(`plan.report.changes.${key}`)), h('ul', {}, items.map((x) => line(x, extra(x)))))
+    : null;
+  const ended = r.period_ended || [];
+  return h('section', { class: 'plan-changes' },
+    h('h2', {}, t('plan.report.changes')),
+    part('added', c.added, () => ''),
+    part('completed', c.completed, (x) => String(x.year ?? '')),
+    part('written_off', c.written_off, (x) => x.reason || ''),
+    part('reopened', c.reopened, (x) => x.reason || ''),
+    part('changed', c.changed, what),
+    ended.length ? h('section', { class: 'plan-changes-part', dataset: { kind: 'period_ended' } },
+      h('h3', {}, t('plan.report.period_ended')),
+      h('ul', {}, ended.map((x) => line(x, x.period_text || '')))) : null);
+}
+
+// The report's own text (stored per year): the summary first, free sections after the chapters.
+function reportText(text, part) {
+  if (!text) return null;
+  if (part === 'summary') {
+    return text.summary ? h('section', { class: 'plan-summary' }, h('h2', {}, t('plan.report.summary')), paragraphs(text.summary)) : null;
+  }
+  return (text.sections || []).map((x) => h('section', { class: 'plan-section' }, h('h2', {}, x.title), paragraphs(x.text)));
+}
+
+function priorityText(text, number) {
+  const x = ((text && text.priorities) || []).find((y) => y.number === number);
+  return x && x.text ? h('div', { class: 'plan-priority-text' }, paragraphs(x.text)) : null;
 }

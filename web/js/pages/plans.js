@@ -60,7 +60,8 @@ async function load(listBox, deadlineBox) {
   try {
     const d = (await api.get('/plans/deadlines')).deadlines || [];
     deadlineBox.replaceChildren(...d.map((x) => h('p', { class: 'plan-deadline', dataset: { plan: String(x.plan_id) } },
-      t('plan.deadline', { due: x.due, year: x.year, title: x.plan_title, days: x.days_left }))));
+      t(x.days_left < 0 ? 'plan.deadline.overdue' : (x.final ? 'plan.deadline.final' : 'plan.deadline'),
+        { due: x.due, year: x.year, title: x.plan_title, days: x.days_left }))));
   } catch {
     deadlineBox.replaceChildren();
   }

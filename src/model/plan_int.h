@@ -1,0 +1,47 @@
+/*
+ * What plan.c and plan_report.c share (not the module's face: that is
+ * model/plan.h): the validation error helper, the writer's view of a plan's
+ * reporting years, and the readers of the plan tables.
+ */
+#ifndef SKYDD_MODEL_PLAN_INT_H
+#define SKYDD_MODEL_PLAN_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "model/model.h"
+#include "store/store.h"
+
+/* Records a failure: field = path, msg = "path: why"; returns SK_EINVAL. */
+int plan_fail(struct model_err *err, const char *path, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+extern const char plan_write_why[];
+
+/* A plan's reporting years as the writer sees them. */
+struct plan_state {
+	int64_t report_year; /* the open reporting year */
+	int64_t first_year;  /* the first one in skydd (the import's) */
+	int64_t last_year;   /* the plan period's last year (PLAN_YEAR_MAX: open-ended) */
+	int64_t submitted;   /* the latest year whose report is submitted, 0 = none */
+	char updated_at[SK_TIME_LEN + 1];
+};
+int plan_tx_state(struct store_tx *tx, int64_t plan_id, struct plan_state *st);
+
+bool plan_jhas_int(const json_t *o, const char *key);
+bool plan_in_list(const json_t *arr, const char *s);
+/* "responsible", "participant" or NULL: the part org has in measure x. */
+const char *plan_org_role(const json_t *x, const char *org);
+/* "A, B och C" */
+void plan_join_orgs(const json_t *arr, struct buf *b);
+
+/* Readers: the plan's head, its priorities → objectives, its measures (rows). */
+json_t *plan_head(struct store_reader *r, int64_t id);
+json_t *plan_priorities(struct store_reader *r, int64_t id);
+json_t *plan_all_measures(struct store_reader *r, int64_t plan_id);
+/* The years whose reports are submitted: [{year, sha256, submitted_at}]. */
+json_t *plan_submitted_reports(struct store_reader *r, int64_t plan_id);
+
+#endif
