@@ -15,6 +15,7 @@
 #define STORE_KEY_FILE        "signing.key"
 #define STORE_VKEY_FILE       "verifier.key"
 #define STORE_CPLOG_FILE      "checkpoints.log"
+#define STORE_LOCK_FILE       "skydd.lock"
 #define STORE_Q_CACHE         256
 #define STORE_MAX_PROJECTIONS 32
 #define STORE_PATH_MAX        4096
@@ -69,6 +70,7 @@ struct store_tx {
 
 struct store {
 	char dir[STORE_PATH_MAX];
+	int lock_fd;         /* holds the instance lock (lock.c) until store_close */
 	struct store_conn w; /* the writer's connection */
 	struct store_opts opts;
 	struct ledger_signer signer;
@@ -130,6 +132,18 @@ struct store_envelope {
  * the bytes do not have that shape.
  */
 bool store_entry_envelope(const char *b, size_t len, struct store_envelope *env);
+
+/* lock.c */
+/*
+ * Takes the instance lock (an exclusive, non-blocking flock on
+ * DIR/skydd.lock, created 0600) and writes our pid into it; *fd keeps it
+ * until store_lock_release. Returns SK_OK, SK_EBUSY (another process, or
+ * another open in this one, holds it: msg names the instance and, if it
+ * can, the holder's pid) or SK_EIO (msg says why).
+ */
+int store_lock_take(const char *dir, int *fd, char *msg, size_t cap);
+/* Releases it; -1 is a no-op. */
+void store_lock_release(int fd);
 
 /* cplog.c */
 #define STORE_CPLOG_NOTE_MAX 16384 /* the longest note the scanner accepts */
