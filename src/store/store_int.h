@@ -6,6 +6,7 @@
 #define SKYDD_STORE_INT_H
 
 #include <pthread.h>
+#include <stdio.h>
 
 #include <sqlite3.h>
 
@@ -173,6 +174,14 @@ typedef int (*store_cplog_fn)(void *ctx, uint64_t off, const struct ledger_check
  */
 int store_cplog_scan(const char *path, const struct ledger_verifier *vf, const char *origin,
                      bool lazy, store_cplog_fn fn, void *ctx, struct store_cplog_result *res);
+/*
+ * The same over an open stream positioned at its start (offsets count from
+ * there, and a torn tail is re-read with fseeko); the caller closes it. For the fuzz
+ * target (fmemopen) and any caller that already holds the file.
+ */
+int store_cplog_scan_stream(FILE *f, const struct ledger_verifier *vf, const char *origin,
+                            bool lazy, store_cplog_fn fn, void *ctx,
+                            struct store_cplog_result *res);
 /*
  * Truncates the file to len bytes (dropping a torn final note) and syncs it,
  * if it still has expect bytes (under flock). SK_OK, SK_EBUSY (it changed or
