@@ -37,7 +37,8 @@ static int accept_tail(const char *dir)
 	if (rc == SK_EVERIFY || rc == SK_ECORRUPT || rc == SK_EBUSY)
 		return cli_error(CLI_FAIL, "checkpoint: %s", msg[0] ? msg : sk_strerror(rc));
 	if (rc)
-		return cli_error(CLI_USAGE, "checkpoint: cannot open %s: %s", dir, sk_strerror(rc));
+		return cli_error(CLI_USAGE, "checkpoint: cannot open %s: %s", dir,
+		                 msg[0] ? msg : sk_strerror(rc));
 	rc = store_accept_tail(s, 0, &from, &to);
 	store_close(s);
 	if (rc)

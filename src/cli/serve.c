@@ -97,7 +97,8 @@ static int open_checked(const char *dir, struct store **s)
 		return cli_error(CLI_FAIL, "serve: refusing to start: %s",
 		                 msg[0] ? msg : sk_strerror(rc));
 	if (rc)
-		return cli_error(CLI_USAGE, "serve: cannot open %s: %s", dir, sk_strerror(rc));
+		return cli_error(CLI_USAGE, "serve: cannot open %s: %s", dir,
+		                 msg[0] ? msg : sk_strerror(rc));
 	if (msg[0])
 		fprintf(stderr, "skydd: serve: %s\n", msg);
 	return CLI_OK;

@@ -541,6 +541,9 @@ static int open_locked(const char *dir, const struct store_opts *opts, struct st
 	*out = s;
 	return SK_OK;
 out_fail:
+	/* A warning said on the way (a repaired log) is not why it failed. */
+	if (rc != SK_EVERIFY && rc != SK_ECORRUPT && msg && cap)
+		msg[0] = '\0';
 	store_conn_close(&s->w);
 	store_lock_release(s->lock_fd);
 	ledger_signer_wipe(&s->signer);
