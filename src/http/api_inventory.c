@@ -10,16 +10,16 @@
 #include "http/api.h"
 #include "model/inventory.h"
 
-#define R(x)   ROLE_BIT(ROLE_##x)
-#define READ   (R(REGISTRAR) | R(SSC) | R(AUDITOR)) /* see every item within clearance */
-#define WRITE  (R(REGISTRAR) | R(SSC))
+#define R(x)  ROLE_BIT(ROLE_##x)
+#define READ  (R(REGISTRAR) | R(SSC) | R(AUDITOR)) /* see every item within clearance */
+#define WRITE (R(REGISTRAR) | R(SSC))
 /*
  * Lost cases are read by the register roles and by the head, who handles
  * incidents (2 kap. 15–18 §§) and opens one from a lost case: the list is
  * filtered by need-to-know (DOCUMENT_VISIBLE_SQL), as for everybody.
  */
 #define LOST_READ (READ | R(CHIEF))
-#define MAX_ID SK_JSON_MAX_INT
+#define MAX_ID    SK_JSON_MAX_INT
 
 static const char *str(const json_t *o, const char *key)
 {
@@ -304,7 +304,8 @@ const struct api_route api_routes_inventory[] = {
          "close: every item checked; not found opens lost cases"},
         {"GET", "/api/v1/inventories/{id}/report", READ, 0, NULL, f_none, h_report,
          "the report of a closed campaign"},
-        {"GET", "/api/v1/lost-cases", LOST_READ, 0, NULL, q_lost, h_lost_list, "lost copies and media"},
+        {"GET", "/api/v1/lost-cases", LOST_READ, 0, NULL, q_lost, h_lost_list,
+         "lost copies and media"},
         {"GET", "/api/v1/lost-cases/{id}", LOST_READ, 0, NULL, f_none, h_lost_get, "one lost case"},
         {"POST", "/api/v1/lost-cases/{id}/resolve", WRITE, 0, f_resolve, f_none, h_lost_resolve,
          "resolve a lost case: found or confirmed_lost"},

@@ -121,7 +121,8 @@ static int tx_item_now(struct store_tx *tx, const char *type, int64_t id, struct
 	                               "WHERE c.id = ?1";
 	static const char sql_medium[] = "SELECT class, state, coalesce(holder_person_id, 0), 0 "
 	                                 "FROM medium WHERE id = ?1";
-	static const char sql_document[] = "SELECT class, status, 0, id FROM document WHERE id = ?1";
+	static const char sql_document[] =
+	        "SELECT class, status, 0, id FROM document WHERE id = ?1";
 	struct store_q *q;
 	int rc = store_tx_query(tx,
 	                        strcmp(type, "copy") == 0       ? sql_copy
@@ -214,11 +215,12 @@ struct start_cmd {
 #define SCOPE_PHYS_KH "d.class IN ('K', 'H') AND d.form = 'physical'"
 
 static const char *const count_sql[] = {
-        "SELECT (SELECT count(*) FROM copy c JOIN document d ON d.id = c.document_id WHERE " SCOPE_KH
-        " AND c.state IN " COPY_PRESENT ") + (SELECT count(*) FROM document d WHERE " SCOPE_KH
-        DOC_NO_COPIES ")",
-        "SELECT (SELECT count(*) FROM copy c JOIN document d ON d.id = c.document_id WHERE "
-        SCOPE_PHYS_KH " AND c.state IN " COPY_PRESENT ") + (SELECT count(*) FROM document d "
+        "SELECT (SELECT count(*) FROM copy c JOIN document d ON d.id = c.document_id "
+        "WHERE " SCOPE_KH " AND c.state IN " COPY_PRESENT
+        ") + (SELECT count(*) FROM document d WHERE " SCOPE_KH DOC_NO_COPIES ")",
+        "SELECT (SELECT count(*) FROM copy c JOIN document d ON d.id = c.document_id "
+        "WHERE " SCOPE_PHYS_KH " AND c.state IN " COPY_PRESENT
+        ") + (SELECT count(*) FROM document d "
         "WHERE " SCOPE_PHYS_KH DOC_NO_COPIES ")",
         "SELECT count(*) FROM medium WHERE class IN ('K', 'H', 'KH') AND state = 'in_use'",
 };
@@ -632,8 +634,8 @@ static int report_inspectors(struct store_tx *tx, int64_t id, json_t *report)
 #define NOT_FOUND_SQL                                                                              \
 	"SELECT i.item_type, i.item_id, i.scope, i.holder_person_id, i.space_id, i.note, "         \
 	"i.checked_by, i.checked_at, coalesce(d.class, m.class, ''), d.designation, c.number, "    \
-	"m.identifier, coalesce(c.state, m.state, d.status, '')" ITEM_JOINS "WHERE " ALL_ITEMS(    \
-	        "i.") " AND i.result = 'not_found' ORDER BY i.item_type, i.item_id"
+	"m.identifier, coalesce(c.state, m.state, d.status, '')" ITEM_JOINS                        \
+	"WHERE " ALL_ITEMS("i.") " AND i.result = 'not_found' ORDER BY i.item_type, i.item_id"
 
 static json_t *not_found_row(struct store_q *q)
 {
@@ -778,9 +780,9 @@ int inventory_close(struct model *m, const struct principal *p, int64_t inventor
  * document_visible_bind().
  */
 #define VISIBLE(x)                                                                                 \
-	"((" x                                                                                     \
-	".item_type = 'medium' AND " RANK("m.class") " <= ?90) OR (" x ".item_type IN ('copy', "   \
-	                                             "'document') AND " DOCUMENT_VISIBLE_SQL("d") "))"
+	"((" x ".item_type = 'medium' AND " RANK(                                                  \
+	        "m.class") " <= ?90) OR (" x ".item_type IN ('copy', "                             \
+	                   "'document') AND " DOCUMENT_VISIBLE_SQL("d") "))"
 
 static json_t *campaign_row(struct store_q *q)
 {
@@ -836,7 +838,8 @@ static void add_counts(struct store_reader *r, json_t *o)
 
 json_t *inventory_list(struct model *m, const struct principal *p, const char *state)
 {
-	static const char sql[] = CAMPAIGN_COLS "WHERE ?1 IS NULL OR v.state = ?1 ORDER BY v.id DESC";
+	static const char sql[] =
+	        CAMPAIGN_COLS "WHERE ?1 IS NULL OR v.state = ?1 ORDER BY v.id DESC";
 	struct store_reader *r = model_reader(m);
 	json_t *arr = json_array(), *o;
 	struct store_q *q;
@@ -871,8 +874,9 @@ json_t *inventory_list(struct model *m, const struct principal *p, const char *s
 	"i.checked_by, i.checked_at, i.note, coalesce(d.class, m.class, ''), d.id, "               \
 	"d.designation, c.number, m.identifier, hp.name, sp.name, coalesce(c.state, m.state, "     \
 	"d.status, ''), " VISIBLE("i") ", EXISTS (SELECT 1 FROM person op WHERE op.identity_id = " \
-	"?92 AND op.id IN (i.holder_person_id, coalesce(c.holder_person_id, m.holder_person_id))), " \
-	"ck.display_name"
+	                               "?92 AND op.id IN (i.holder_person_id, "                    \
+	                               "coalesce(c.holder_person_id, m.holder_person_id))), "      \
+	                               "ck.display_name"
 #define ITEM_FROM                                                                                  \
 	ITEM_JOINS                                                                                 \
 	"LEFT JOIN person hp ON hp.id = i.holder_person_id LEFT JOIN space sp ON sp.id "           \
@@ -944,8 +948,9 @@ static json_t *item_row(struct store_q *q)
 		              (json_int_t)store_q_int(q, 1), "withheld", true);
 		if (o)
 			json_object_set_new(o, "result",
-			                    store_q_is_null(q, 5) ? json_null()
-			                                          : json_string(store_q_text(q, 5)));
+			                    store_q_is_null(q, 5)
+			                            ? json_null()
+			                            : json_string(store_q_text(q, 5)));
 		return o;
 	}
 	o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:b}", "item_type", store_q_text(q, 0), "item_id",

@@ -418,9 +418,12 @@ static const struct rule rules[] = {
          "d.registered_on), date(coalesce(d.last_inventoried_on, d.registered_on), '+1 year'), "
          "d.id FROM document d WHERE d.class IN ('K', 'H', 'KH') AND (d.class = 'KH' "
          "OR d.form = 'physical') AND d.status = 'active' AND d.declassified_on IS NULL AND "
-         "coalesce(d.last_inventoried_on, d.registered_on) < date(?1, '-1 year') AND NOT EXISTS (SELECT 1 FROM copy c WHERE "
+         "coalesce(d.last_inventoried_on, d.registered_on) < date(?1, '-1 year') AND NOT EXISTS "
+         "(SELECT 1 FROM copy c WHERE "
          "c.document_id = d.id)",
-         T_UNIT ":test_rule_fixtures " T_UNIT ":test_inventory_no_copies", "document"},
+         T_UNIT ":test_rule_fixtures " T_UNIT
+                ":test_inventory_no_copies tests/unit/test_inventory.c:test_document_items",
+         "document"},
         {"medium.inventory.overdue", "PMFS 2022:1", 3, 21, NULL, SEV_HIGH,
          "Lagringsmedium inte inventerat på 12 månader",
          "Storage medium not inventoried in 12 months",

@@ -455,7 +455,8 @@ static void test_queries(void **state)
 		json_array_foreach(items, i, it)
 		{
 			if (!json_is_true(json_object_get(it, "withheld"))) {
-				assert_int_equal(json_integer_value(json_object_get(it, "item_id")), 8);
+				assert_int_equal(json_integer_value(json_object_get(it, "item_id")),
+				                 8);
 				continue;
 			}
 			withheld++;
@@ -499,10 +500,10 @@ static void test_queries(void **state)
 	/* Four eyes in the list: reg1's person holds copy 1, "own" for reg1 only. */
 	o = inventory_get(g_fx.model, &reg1, g_inv, &pg, &bad);
 	o2 = inventory_get(g_fx.model, &auditor, g_inv, &pg, &bad);
-	assert_true(json_is_true(json_object_get(json_array_get(json_object_get(o, "items"), 0),
-	                                         "own")));
-	assert_true(json_is_false(json_object_get(json_array_get(json_object_get(o, "items"), 1),
-	                                          "own")));
+	assert_true(json_is_true(
+	        json_object_get(json_array_get(json_object_get(o, "items"), 0), "own")));
+	assert_true(json_is_false(
+	        json_object_get(json_array_get(json_object_get(o, "items"), 1), "own")));
 	assert_true(json_is_false(
 	        json_object_get(json_array_get(json_object_get(o2, "items"), 0), "own")));
 	json_decref(o2);
@@ -755,8 +756,8 @@ static void test_overdue_after_a_year(void **state)
 /* Findings of doc.inventory.no_copies about document doc today. */
 static size_t no_copies_findings(int64_t doc)
 {
-	struct rules_filter f = {.rule = "doc.inventory.no_copies", .min_severity = -1,
-	                         .clearance = CLEAR_KH};
+	struct rules_filter f = {
+	        .rule = "doc.inventory.no_copies", .min_severity = -1, .clearance = CLEAR_KH};
 	char today[11];
 	json_t *res, *v;
 	size_t i, n = 0;
@@ -766,9 +767,10 @@ static size_t no_copies_findings(int64_t doc)
 	assert_non_null(res);
 	json_array_foreach(json_object_get(res, "findings"), i, v)
 	{
-		if (json_integer_value(json_object_get(json_object_get(v, "object"), "id")) == doc &&
-		    strcmp(json_string_value(json_object_get(v, "rule")), "doc.inventory.no_copies") ==
-		            0)
+		if (json_integer_value(json_object_get(json_object_get(v, "object"), "id")) ==
+		            doc &&
+		    strcmp(json_string_value(json_object_get(v, "rule")),
+		           "doc.inventory.no_copies") == 0)
 			n++;
 	}
 	json_decref(res);
@@ -797,14 +799,16 @@ static void test_document_items(void **state)
 	assert_int_equal(no_copies_findings(7), 1);
 	assert_int_equal(no_copies_findings(9), 1);
 	assert_int_equal(inventory_start(g_fx.model, &ssc, "Handlingar utan exemplar",
-	                                 INVENTORY_KH_DOCUMENTS | INVENTORY_PHYSICAL_K_H, &inv, &err),
+	                                 INVENTORY_KH_DOCUMENTS | INVENTORY_PHYSICAL_K_H, &inv,
+	                                 &err),
 	                 SK_OK);
 	/* documents 7 (KH electronic) and 9 (H paper); not 8 (K electronic: out of scope) */
-	assert_string_equal(sql_text("SELECT group_concat(item_id || ':' || scope) FROM (SELECT * "
-	                             "FROM inventory_item WHERE inventory_id = (SELECT max(id) FROM "
-	                             "inventory) AND item_type = 'document' ORDER BY item_id)",
-	                             t, sizeof(t)),
-	                    "7:kh_documents,9:physical_k_h");
+	assert_string_equal(
+	        sql_text("SELECT group_concat(item_id || ':' || scope) FROM (SELECT * "
+	                 "FROM inventory_item WHERE inventory_id = (SELECT max(id) FROM "
+	                 "inventory) AND item_type = 'document' ORDER BY item_id)",
+	                 t, sizeof(t)),
+	        "7:kh_documents,9:physical_k_h");
 	o = inventory_get(g_fx.model, &auditor, inv, &pg, &bad);
 	assert_non_null(o);
 	{
@@ -814,11 +818,13 @@ static void test_document_items(void **state)
 
 		json_array_foreach(json_object_get(o, "items"), i, it)
 		{
-			if (strcmp(json_string_value(json_object_get(it, "item_type")), "document") != 0 ||
+			if (strcmp(json_string_value(json_object_get(it, "item_type")),
+			           "document") != 0 ||
 			    json_integer_value(json_object_get(it, "item_id")) != 7)
 				continue;
 			seen = true;
-			assert_string_equal(json_string_value(json_object_get(it, "label")), "KH-7");
+			assert_string_equal(json_string_value(json_object_get(it, "label")),
+			                    "KH-7");
 			assert_null(json_object_get(it, "copy_number"));
 		}
 		assert_true(seen);
@@ -840,9 +846,8 @@ static void test_document_items(void **state)
 	assert_int_equal(no_copies_findings(7), 1);
 	assert_int_equal(inventory_check(g_fx.model, &ssc, inv, "document", 7, true, NULL, &err),
 	                 SK_OK);
-	assert_int_equal(inventory_check(g_fx.model, &ssc, inv, "document", 9, false, "borta",
-	                                 &err),
-	                 SK_OK);
+	assert_int_equal(
+	        inventory_check(g_fx.model, &ssc, inv, "document", 9, false, "borta", &err), SK_OK);
 	{
 		/* the rest of this campaign: found */
 		struct store_q *q;
@@ -862,8 +867,8 @@ static void test_document_items(void **state)
 		}
 		store_q_done(q);
 		for (int i = 0; i < n; i++) {
-			int rc = inventory_check(g_fx.model, &ssc, inv, types[i], ids[i], true, NULL,
-			                         &err);
+			int rc = inventory_check(g_fx.model, &ssc, inv, types[i], ids[i], true,
+			                         NULL, &err);
 
 			if (rc == SK_ERULE)
 				rc = inventory_check(g_fx.model, &reg1, inv, types[i], ids[i], true,
