@@ -440,12 +440,12 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     await pb.locator('[data-import="checked"]').waitFor();
     await pb.getByRole('button', { name: SV['reg.import.run'], exact: true }).click();
     await pb.locator('[data-import="imported"]').waitFor();
-    // 52 documents: the first 50, then "Visa fler" fetches the rest (keyset paging)
+    // 53 documents (with Bertil's own): the first 50, then "Visa fler" fetches the rest (keyset paging)
     await pb.locator('table.documents tbody tr').nth(49).waitFor();
     assert.equal(await pb.locator('table.documents tbody tr').count(), 50);
     await pb.getByRole('button', { name: SV['reg.docs.more'], exact: true }).click();
-    await pb.locator('table.documents tbody tr').nth(51).waitFor();
-    assert.equal(await pb.locator('table.documents tbody tr').count(), 52);
+    await pb.locator('table.documents tbody tr').nth(52).waitFor();
+    assert.equal(await pb.locator('table.documents tbody tr').count(), 53);
     assert.equal(await pb.getByRole('button', { name: SV['reg.docs.more'], exact: true }).count(), 0, 'no more pages');
     await pb.locator('table.documents tr', { hasText: `IMP-${run}-2` }).waitFor();
     assert.equal(await pb.locator('table.documents tr[data-class="H"]', { hasText: `IMP-${run}-2` }).count(), 1);

@@ -86,17 +86,17 @@ async function load(id, body, button) {
       h('td', {}, x.result ? label('reg.check', x.result) : t('reg.inv.protocol_unchecked')),
       h('td', {}, x.checked_by_name || '–'),
       h('td', { class: 'nowrap' }, x.checked_at ? fmtTime(x.checked_at) : '–'),
-      h('td', {}, x.note || '–'))), { class: 'protocol-items' }),
+      h('td', {}, x.note || '–'))), { class: 'protocol-items', captionHidden: true }),
     h('p', { class: 'protocol-statement' }, t('reg.inv.protocol_statement')),
     h('div', { class: 'signatures' },
       inv.closed_by_name ? signature(t('reg.inv.protocol_sign_closer', { name: inv.closed_by_name })) : null,
       inspectors.filter((n) => n !== inv.closed_by_name).map((n) => signature(t('reg.inv.protocol_sign_inspector', { name: n }))),
-      signature(t('reg.inv.protocol_date_line'))),
+      signature(t('reg.inv.protocol_date_line'), false)),
     h('p', { class: 'print-stamp' }, t('reg.print.generated', { time: fmtTime(new Date().toISOString()) })));
   button.disabled = false;
 }
 
-function signature(text) {
+function signature(text, hint = true) {
   return h('div', { class: 'signature' }, h('div', { class: 'sig-line' }), h('p', {}, text),
-    h('p', { class: 'sub' }, t('reg.inv.protocol_sign_hint')));
+    hint ? h('p', { class: 'sub' }, t('reg.inv.protocol_sign_hint')) : null);
 }
