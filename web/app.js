@@ -21,6 +21,7 @@ import * as spacesPage from './js/pages/spaces.js';
 import * as mediaPage from './js/pages/media.js';
 import * as personsPage from './js/pages/persons.js';
 import * as printPage from './js/pages/print.js';
+import * as inventoryPrintPage from './js/pages/inventory-print.js';
 import * as approvalsPage from './js/pages/approvals.js';
 import * as plansPage from './js/pages/plans.js';
 import * as planPage from './js/pages/plan.js';
@@ -57,6 +58,7 @@ const ROUTES = [
   { path: ['godkannanden'], page: approvalsPage, roles: REGISTER_ROLES },
   { path: ['utskrift', 'register'], page: printPage, roles: REGISTER_ROLES },
   { path: ['utskrift', 'forstoring', ':id'], page: printPage, roles: REGISTER_ROLES },
+  { path: ['utskrift', 'inventering', ':id'], page: inventoryPrintPage, roles: INVENTORY_ROLES },
   // coordinated action plans (handlingsplaner): not classified, every logged-in identity reads
   { path: ['handlingsplaner'], page: plansPage },
   { path: ['handlingsplaner', ':id'], page: planPage },
