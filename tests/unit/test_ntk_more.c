@@ -434,15 +434,17 @@ static void test_inventory_report_hides_the_missing(void **state)
 		char sql[160];
 		int64_t doc;
 
-		snprintf(sql, sizeof(sql),
-		         "SELECT coalesce(max(item_id), 0) FROM inventory_item WHERE inventory_id = "
-		         "%lld AND item_type = 'document' AND result IS NULL",
-		         (long long)inv);
+		snprintf(
+		        sql, sizeof(sql),
+		        "SELECT coalesce(max(item_id), 0) FROM inventory_item WHERE inventory_id = "
+		        "%lld AND item_type = 'document' AND result IS NULL",
+		        (long long)inv);
 		doc = regfx_sql_int(&g.fx, sql);
 		if (!doc)
 			break;
-		ntkfx_ok(inventory_check(g.fx.model, &g.ssc, inv, "document", doc, true, NULL, &err),
-		         &err, "check a document");
+		ntkfx_ok(
+		        inventory_check(g.fx.model, &g.ssc, inv, "document", doc, true, NULL, &err),
+		        &err, "check a document");
 	}
 	ntkfx_ok(inventory_close(g.fx.model, &g.ssc, inv, NULL, &err), &err, "close");
 
