@@ -105,4 +105,11 @@ done
 api GET /api/v1/ledger/export.csv stig
 expect_api 403 "forbidden" "staff may not export the log: 403"
 checks "  … and none of it was recorded" '[ "$(ledger_size)" -eq "$N1" ]'
+
+# ---- the CLI: skydd log export through the API ----
+run "$SKYDD" log export --from 0
+expect_one_line 2 "--from must be a seq" "log export --from 0: exit 2, one line"
+as anna log export --kind document.created -o "$T/cli.csv"
+checks "log export --kind document.created -o FILE: exit 0, the two documents, mode 0600" \
+	'[ "$RC" -eq 0 ] && [ "$(grep -c ";document.created;" "$T/cli.csv")" = 2 ] && [ "$(stat -c %a "$T/cli.csv")" = 600 ] && [ "$(ledger_size)" -eq $((N1 + 1)) ]'
 finish
