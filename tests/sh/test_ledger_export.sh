@@ -1,5 +1,5 @@
 #!/bin/sh
-# Export of the Säkerhetslogg (GET /api/v1/ledger/export.csv and /export, the
+# Export of the Säkerhetslogg (GET /api/v1/ledger/export.csv and /export.json, the
 # print page's JSON) through a running 'skydd serve': the filters apply; each
 # entry carries its leaf hash and audit path, and one of them is checked by
 # tests/sh/verify_proof.py (written from RFC 9162, no skydd code) against the
@@ -71,10 +71,10 @@ checks "  … a changed audit path does not" \
 	'! python3 "$VP" inclusion "$I/skydd.db" "$T/proof.json" "$(cat "$T/root")" 2>/dev/null'
 
 # ---- the print page's JSON, with filters ----
-api GET "/api/v1/ledger/export?kind=document.&actor=0" anna
+api GET "/api/v1/ledger/export.json?kind=document.&actor=0" anna
 checks "export?kind=document.&actor=0: 200, nothing (the system made no document)" \
 	'[ "$STATUS" = 200 ] && [ "$(py "len(d[\"entries\"])" "$T/resp")" = 0 ]'
-api GET "/api/v1/ledger/export?kind=document.created" anna
+api GET "/api/v1/ledger/export.json?kind=document.created" anna
 cp "$T/resp" "$T/doc.json"
 checks "export?kind=document.created: the two documents, with proofs and the checkpoint" \
 	'[ "$(py "[e[\"object\"] for e in d[\"entries\"]]" "$T/doc.json")" = "['"'"'document/$D_H'"'"', '"'"'document/$D_K'"'"']" ] &&
@@ -82,7 +82,7 @@ checks "export?kind=document.created: the two documents, with proofs and the che
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); e=d["entries"][1]; e["root"]=d["checkpoint"]["root"]; json.dump(e, open(sys.argv[2],"w"))' "$T/doc.json" "$T/proof2.json"
 checks "  … the print page's proof checks out too" \
 	'python3 "$VP" inclusion "$I/skydd.db" "$T/proof2.json" "$(py "d[\"checkpoint\"][\"root\"]" "$T/doc.json")"'
-api GET "/api/v1/ledger/export?object=document/$D_K" anna
+api GET "/api/v1/ledger/export.json?object=document/$D_K" anna
 checks "export?object=document/$D_K: only that document's entries" \
 	'[ "$STATUS" = 200 ] && [ "$(py "sorted(set(e[\"object\"] for e in d[\"entries\"]))" "$T/resp")" = "['"'"'document/$D_K'"'"']" ]'
 

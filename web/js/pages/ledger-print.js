@@ -26,7 +26,7 @@ export function render(ctx) {
 async function load(body, button) {
   let r, names;
   try {
-    [r, { names }] = await Promise.all([api.get('/ledger/export' + api.query(filterParams())), identityNames()]);
+    [r, { names }] = await Promise.all([api.get('/ledger/export.json' + api.query(filterParams())), identityNames()]);
   } catch (e) {
     body.replaceChildren(loadError(e));
     return;
