@@ -54,7 +54,7 @@ async function load(seq, body) {
       [t('entry.time_utc'), h('span', { class: 'mono' }, entry.time)],
       [t('log.actor'), actorName(entry.actor, names)],
       [t('log.kind'), h('span', { dataset: { kind: entry.kind } }, desc)],
-      [t('log.object'), objectCell(entry.object, names)],
+      [t('log.object'), objectCell(entry.object, names, redacted)],
     ]),
     h('h2', {}, t('entry.data')),
     // need-to-know: an entry about what the reader may not see comes without data or bytes

@@ -6,7 +6,7 @@ import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { fmtTime } from '../format.js';
 import { pageHeading, loading, loadError, facts } from '../ui.js';
-import { kindText, actorName, objectCell, identityNames, filterParams } from './log.js';
+import { kindText, actorName, objectCell, identityNames, filterParams, typeNoun } from './log.js';
 
 export function render(ctx) {
   ctx.setTitle(t('log.print_title'));
@@ -49,7 +49,7 @@ async function load(body, button) {
           h('td', { class: 'nowrap' }, fmtTime(e.time)),
           h('td', {}, actorName(e.actor, names)),
           h('td', {}, kindText(e.kind), e.redacted ? h('span', { class: 'sub', dataset: { redacted: '' } }, t('entry.redacted')) : null),
-          h('td', {}, objectCell(e.object, names)),
+          h('td', {}, objectCell(e.object, names, e.redacted === true)),
           h('td', { class: 'proof-cell' },
             h('div', {}, t('entry.leaf_hash'), ': ', h('code', { class: 'hash' }, e.leaf_hash)),
             h('details', {}, h('summary', {}, t('entry.proof_hashes', { count: (e.proof || []).length })),
@@ -67,7 +67,7 @@ function filterText(names) {
   const parts = [];
   if (f.kind) parts.push(`${t('log.kind')}: ${kindText(f.kind)}`);
   if (f.actor !== '') parts.push(`${t('log.actor')}: ${actorName(Number(f.actor), names)}`);
-  if (f.object) parts.push(h('span', {}, `${t('log.object')}: `, objectCell(f.object, names)));
+  if (f.object) parts.push(`${t('log.object')}: ${typeNoun((/^[a-z_]+/.exec(f.object) || [''])[0])}`);
   if (f.since) parts.push(`${t('log.since')} ${fmtTime(f.since)}`);
   if (f.until) parts.push(`${t('log.until')} ${fmtTime(f.until)}`);
   if (!parts.length) return t('log.print_no_filters');

@@ -48,7 +48,7 @@ const OBJECTS = {
 };
 const labels = new Map(); // "type/id" → Promise<{text, href}>, for the page's life
 
-function typeNoun(type) {
+export function typeNoun(type) {
   return has(`log.obj.${type}`) ? t(`log.obj.${type}`) : t('log.obj.other');
 }
 
@@ -58,7 +58,8 @@ function pickName(r, type, fields) {
   return '';
 }
 
-export function objectLabel(obj, names) {
+// redacted: the entry came without data (need-to-know), so its object is not asked for.
+export function objectLabel(obj, names, redacted) {
   if (!obj) return Promise.resolve({ text: '–', href: null });
   const m = /^([a-z_]+)(?:\/(.*))?$/.exec(obj);
   const type = m ? m[1] : '';
@@ -71,6 +72,7 @@ export function objectLabel(obj, names) {
     return Promise.resolve({ text: n ? t('log.obj_named', { type: noun, name: n }) : noun, href: def.page(id) });
   }
   if (def.numbered && /^\d+$/.test(id)) return Promise.resolve({ text: t('log.obj_numbered', { type: noun, n: id }), href: null });
+  if (redacted && def.api) return Promise.resolve({ text: t('log.obj_hidden', { type: noun }), href: null, hidden: true });
   if (!def.api || !/^\d+$/.test(id)) return Promise.resolve({ text: noun, href: def.page ? def.page(id) : null });
   if (!labels.has(obj)) {
     labels.set(obj, api.get(def.api(id)).then((r) => {
@@ -82,9 +84,9 @@ export function objectLabel(obj, names) {
 }
 
 // The object as readable text, a link to its page when the reader may open it.
-export function objectCell(obj, names) {
+export function objectCell(obj, names, redacted = false) {
   const cell = h('span', { class: 'obj' }, obj ? typeNoun((/^[a-z_]+/.exec(obj) || [''])[0]) : '–');
-  objectLabel(obj, names).then(({ text, href, hidden }) => {
+  objectLabel(obj, names, redacted).then(({ text, href, hidden }) => {
     cell.replaceChildren(href ? h('a', { href }, text) : text);
     if (hidden) cell.dataset.hidden = '';
     cell.dataset.ready = '';
@@ -263,7 +265,7 @@ function row(ctx, e, names) {
     h('td', {}, actorName(e.actor, names)),
     h('td', {}, h('span', { class: 'kind' }, desc),
       e.redacted ? h('span', { class: 'sub', dataset: { redacted: '' } }, t('entry.redacted')) : null),
-    h('td', {}, objectCell(e.object, names)));
+    h('td', {}, objectCell(e.object, names, e.redacted === true)));
   tr.addEventListener('click', (ev) => {
     if (ev.target.closest('a')) return;
     if (window.getSelection && String(window.getSelection())) return; // selecting text, not opening
