@@ -52,7 +52,7 @@ async function load(body, button) {
           h('td', {}, objectCell(e.object, names, e.redacted === true)),
           h('td', { class: 'proof-cell' },
             h('div', {}, t('entry.leaf_hash'), ': ', h('code', { class: 'hash' }, e.leaf_hash)),
-            h('details', {}, h('summary', {}, t('entry.proof_hashes', { count: (e.proof || []).length })),
+            h('details', {}, h('summary', {}, t('log.print_path', { count: (e.proof || []).length })),
               h('ol', { class: 'hashes' }, (e.proof || []).map((x) => h('li', {}, h('code', { class: 'hash' }, x)))))))),
         { class: 'ledger' })
       : h('p', { class: 'empty' }, t('log.empty')),
