@@ -189,8 +189,7 @@ static int log_fn(struct store_tx *tx, void *arg)
 	json_t *filters = json_object(), *data;
 	char hex[65], t[SK_TIME_LEN + 1];
 	int64_t no;
-	int rc = store_tx_int(tx, &no, "SELECT count(*) + 1 FROM ledger WHERE kind = 'export.made'",
-	                      "");
+	int rc = io_export_next_no(tx, &no);
 
 	if (rc) {
 		json_decref(filters);
