@@ -25,8 +25,9 @@ struct xp {
 	json_t *arr;  /* JSON: the entries */
 	json_t *page; /* the page being read */
 	uint8_t leaf[PAGE][LEDGER_HASH_LEN];
+	size_t len[PAGE]; /* each entry's bytes, to bound the JSON before it is written */
 	uint64_t cp_size, last, next_from;
-	size_t rows;
+	size_t rows, json_bytes;
 	bool full;
 };
 
@@ -44,6 +45,7 @@ static int take(void *ctx, const struct store_entry_row *row)
 	if (!e)
 		return SK_ECORRUPT;
 	ledger_leaf_hash(row->bytes, row->len, x->leaf[n]);
+	x->len[n] = row->len;
 	return json_array_append_new(x->page, e) ? SK_ENOMEM : SK_OK;
 }
 
@@ -96,6 +98,9 @@ static int put_entry(struct xp *x, json_t *e, bool hidden, const uint8_t leaf[LE
 		json_object_set_new(e, "leaf_index", json_integer((json_int_t)(seq - 1)));
 		json_object_set_new(e, "tree_size", json_integer((json_int_t)x->cp_size));
 		json_object_set_new(e, "proof", path);
+		x->json_bytes +=
+		        200 +
+		        48 * n; /* the proof, hashes and names; the data is counted by the caller */
 		if (hidden)
 			json_object_set_new(e, "redacted", json_true());
 		return json_array_append(x->arr, e) ? SK_ENOMEM : SK_OK;
@@ -154,13 +159,16 @@ static int read_all(struct xp *x, const struct store_log_filter *f)
 			json_t *e = json_array_get(x->page, i);
 			uint64_t seq = (uint64_t)json_integer_value(json_object_get(e, "seq"));
 
+			size_t bytes = x->fmt == LEDGER_EXPORT_CSV ? x->out->len : x->json_bytes;
+
 			if (x->rows >= LEDGER_EXPORT_MAX_ENTRIES ||
-			    x->out->len >= LEDGER_EXPORT_MAX_BYTES) {
+			    bytes >= LEDGER_EXPORT_MAX_BYTES) {
 				x->full = true;
 				x->next_from = seq;
 				return SK_OK;
 			}
 			rc = put_entry(x, e, hidden[i], x->leaf[i]);
+			x->json_bytes += hidden[i] ? 0 : x->len[i];
 			x->rows++;
 			x->last = seq;
 		}
