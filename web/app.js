@@ -10,6 +10,7 @@ import * as usersPage from './js/pages/users.js';
 import * as userPage from './js/pages/user.js';
 import * as logPage from './js/pages/log.js';
 import * as entryPage from './js/pages/entry.js';
+import * as ledgerPrintPage from './js/pages/ledger-print.js';
 import * as documentsPage from './js/pages/documents.js';
 import * as documentNewPage from './js/pages/document-new.js';
 import * as documentPage from './js/pages/document.js';
@@ -43,6 +44,7 @@ const ROUTES = [
   { path: ['anvandare'], page: usersPage, roles: OVERSIGHT },
   { path: ['anvandare', ':id'], page: userPage, roles: OVERSIGHT },
   { path: ['logg'], page: logPage, roles: OVERSIGHT },
+  { path: ['logg', 'utskrift'], page: ledgerPrintPage, roles: OVERSIGHT },
   { path: ['logg', ':seq'], page: entryPage, roles: OVERSIGHT },
   // the register of classified information (3 kap.)
   { path: ['handlingar'], page: documentsPage, roles: REGISTER_ROLES },

@@ -157,6 +157,8 @@ void api_h_token_revoke(struct api_ctx *c);
 void api_h_ledger(struct api_ctx *c);
 void api_h_ledger_entry(struct api_ctx *c);
 void api_h_ledger_proof(struct api_ctx *c);
+void api_h_ledger_export_csv(struct api_ctx *c);
+void api_h_ledger_export(struct api_ctx *c);
 void api_h_ledger_checkpoint(struct api_ctx *c);
 void api_h_ledger_verify(struct api_ctx *c);
 

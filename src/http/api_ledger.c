@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "http/api.h"
+#include "model/ledger_export.h"
 #include "model/ledger_view.h"
 #include "rules/rules.h"
 
@@ -50,11 +51,26 @@ static const char *qstr(struct api_ctx *c, const char *key)
 	return json_string_value(json_object_get(c->query, key));
 }
 
+/* The list's filters (from, actor, kind, object, since, until) as the store takes them. */
+static void log_filter(struct api_ctx *c, struct store_log_filter *f)
+{
+	const char *t;
+
+	f->from = (uint64_t)qint(c, "from", 0);
+	f->actor = qint(c, "actor", -1);
+	f->kind = qstr(c, "kind");
+	f->object = qstr(c, "object");
+	if ((t = qstr(c, "since")))
+		sk_time_parse(t, strlen(t), &f->since_us);
+	if ((t = qstr(c, "until")))
+		sk_time_parse(t, strlen(t), &f->until_us);
+}
+
 void api_h_ledger(struct api_ctx *c)
 {
 	struct store_reader *r = model_reader(api_model(c->api));
 	struct store_log_filter f = {0};
-	const char *order = qstr(c, "order"), *t;
+	const char *order = qstr(c, "order");
 	struct page pg = {json_array(), NULL, 0};
 	bool *hidden = NULL;
 	uint64_t size = 0;
@@ -67,15 +83,8 @@ void api_h_ledger(struct api_ctx *c)
 		return;
 	}
 	f.newest_first = order && strcmp(order, "desc") == 0;
-	f.from = (uint64_t)qint(c, "from", 0);
+	log_filter(c, &f);
 	f.limit = (unsigned)qint(c, "limit", 50);
-	f.actor = qint(c, "actor", -1);
-	f.kind = qstr(c, "kind");
-	f.object = qstr(c, "object");
-	if ((t = qstr(c, "since")))
-		sk_time_parse(t, strlen(t), &f.since_us);
-	if ((t = qstr(c, "until")))
-		sk_time_parse(t, strlen(t), &f.until_us);
 	pg.cap = f.limit ? f.limit : 1;
 	pg.leaf = calloc(pg.cap, sizeof(*pg.leaf));
 	hidden = calloc(pg.cap, sizeof(*hidden));
@@ -371,4 +380,51 @@ void api_h_ledger_verify(struct api_ctx *c)
 	                    (json_int_t)res.entries, "checkpoints", (json_int_t)res.checkpoints,
 	                    "root", rc ? NULL : root, "problem", rc ? res.problem : NULL,
 	                    "checked_at", now));
+}
+
+/*
+ * The filtered log as CSV or JSON (the print page), each entry with its
+ * inclusion proof against the checkpoint the export carries; recorded as
+ * export.made before it leaves.
+ */
+static void export_as(struct api_ctx *c, enum ledger_export_fmt fmt)
+{
+	struct store_log_filter f = {0};
+	struct model_err err = {0};
+	char disp[96], today[11];
+	int rc;
+
+	log_filter(c, &f);
+	rc = ledger_export(api_model(c->api), &c->p, &f, fmt, &c->resp->body, &err);
+	if (rc == SK_ENOTFOUND) {
+		buf_reset(&c->resp->body);
+		api_error(c, 409, "conflict", NULL, "%s", err.msg);
+		return;
+	}
+	if (rc) {
+		buf_reset(&c->resp->body);
+		api_fail(c, rc, &err);
+		return;
+	}
+	c->resp->status = 200;
+	if (fmt == LEDGER_EXPORT_CSV) {
+		model_today(today);
+		snprintf(disp, sizeof(disp), "attachment; filename=\"sakerhetslogg-%s.csv\"",
+		         today);
+		c->resp->content_type = "text/csv; charset=utf-8";
+		http_resp_header(c->resp, "Content-Disposition", disp);
+	} else {
+		c->resp->content_type = "application/json";
+	}
+	http_resp_header(c->resp, "Cache-Control", "no-store");
+}
+
+void api_h_ledger_export_csv(struct api_ctx *c)
+{
+	export_as(c, LEDGER_EXPORT_CSV);
+}
+
+void api_h_ledger_export(struct api_ctx *c)
+{
+	export_as(c, LEDGER_EXPORT_JSON);
 }

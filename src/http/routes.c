@@ -102,6 +102,15 @@ static const struct api_field q_ledger[] = {
         {"until", API_TIME, false, 0, 0, "to this time (exclusive)", NULL},
         END};
 
+static const struct api_field q_ledger_export[] = {
+        {"from", API_INT, false, 1, SK_JSON_MAX_INT, "first seq", NULL},
+        {"actor", API_INT, false, 0, SK_JSON_MAX_INT - 1, "only this identity's entries", NULL},
+        {"kind", API_STRING, false, 1, 64, "kind prefix, e.g. grant.", NULL},
+        {"object", API_STRING, false, 1, 128, "exact object, e.g. identity/3", NULL},
+        {"since", API_TIME, false, 0, 0, "from this time (inclusive)", NULL},
+        {"until", API_TIME, false, 0, 0, "to this time (exclusive)", NULL},
+        END};
+
 static const struct api_field q_proof[] = {
         {"size", API_INT, false, 1, SK_JSON_MAX_INT, "tree size (default: current)", NULL}, END};
 
@@ -155,6 +164,10 @@ static const struct api_route core_routes[] = {
          "revoke a service token"},
         {"GET", "/api/v1/ledger", SECURITY, 0, NULL, q_ledger, api_h_ledger,
          "the security log (Säkerhetslogg)"},
+        {"GET", "/api/v1/ledger/export.csv", SECURITY, 0, NULL, q_ledger_export,
+         api_h_ledger_export_csv, "the filtered log with inclusion proofs, CSV (recorded)"},
+        {"GET", "/api/v1/ledger/export.json", SECURITY, 0, NULL, q_ledger_export,
+         api_h_ledger_export, "the filtered log with inclusion proofs, JSON for print (recorded)"},
         {"GET", "/api/v1/ledger/checkpoint", SECURITY, 0, NULL, f_none, api_h_ledger_checkpoint,
          "the latest signed checkpoint"},
         {"POST", "/api/v1/ledger/verify", SECURITY, 0, f_none, f_none, api_h_ledger_verify,

@@ -1580,6 +1580,12 @@ struct export_cmd {
 	int64_t no;
 };
 
+int io_export_next_no(struct store_tx *tx, int64_t *no)
+{
+	return store_tx_int(tx, no, "SELECT count(*) + 1 FROM ledger WHERE kind = 'export.made'",
+	                    "");
+}
+
 static int export_fn(struct store_tx *tx, void *arg)
 {
 	struct export_cmd *c = arg;
@@ -1587,8 +1593,7 @@ static int export_fn(struct store_tx *tx, void *arg)
 	json_t *data, *filters;
 	int rc;
 
-	rc = store_tx_int(tx, &c->no, "SELECT count(*) + 1 FROM ledger WHERE kind = 'export.made'",
-	                  "");
+	rc = io_export_next_no(tx, &c->no);
 	if (rc)
 		return rc;
 	sodium_bin2hex(hex, sizeof(hex), c->sha256, 32);

@@ -212,4 +212,11 @@ json_t *io_register(struct model *m, const struct principal *p, const struct io_
 /* Writes one CSV cell (quoted when needed, formula-guarded). Exposed for tests. */
 void io_csv_cell(struct buf *b, const char *s, char sep);
 
+/*
+ * The next export's number (object "export/N" of its export.made entry),
+ * shared by the register's and the log's exports. Inside the writer's tx.
+ */
+struct store_tx;
+int io_export_next_no(struct store_tx *tx, int64_t *no);
+
 #endif

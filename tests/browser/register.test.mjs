@@ -610,6 +610,11 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     await pc.getByRole('button', { name: SV['log.filter'], exact: true }).click();
     const hiddenRow = pc.locator('tr[data-kind="document.created"]');
     await hiddenRow.locator('[data-redacted]', { hasText: SV['entry.redacted'] }).waitFor();
+    // in words, and the object without its designation: "Handling (dold)", no link
+    await hiddenRow.first().locator('.obj[data-ready]', { hasText: SV['log.obj_hidden'].replace('{type}', SV['log.obj.document']) }).waitFor();
+    assert.equal(await hiddenRow.first().locator('.obj a').count(), 0, 'no link to a hidden document');
+    await hiddenRow.first().getByText(SV['kind.document.created'], { exact: true }).waitFor();
+    assert.ok(!(await pc.locator('main table').innerText()).includes('document.created'), 'no raw event code');
     await hiddenRow.first().locator('th a').click();
     // the entry page's notice (the list's row marker may still be on its way out)
     await pc.locator('div.alert[data-redacted]', { hasText: SV['entry.redacted'] }).waitFor();

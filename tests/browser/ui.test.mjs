@@ -306,6 +306,34 @@ test('scenario: first login with enrolment, user, grant, Säkerhetslogg, verify,
     await heading(SV['nav.log']).waitFor();
     await page.locator('tr[data-kind="identity.created"]').first().waitFor();
     await page.locator('tr[data-kind="grant.created"]').first().waitFor();
+    // Swedish: every event in words, no raw event code, no internal id, objects by name with links
+    const rawKinds = Object.keys(SV).filter((k) => k.startsWith('kind.')).map((k) => k.slice(5));
+    const noCodes = async (what) => {
+      await page.locator('main .obj').first().waitFor();
+      await page.waitForFunction(() => document.querySelectorAll('main .obj:not([data-ready])').length === 0);
+      const text = await page.locator('main').innerText();
+      for (const k of rawKinds) assert.ok(!text.includes(k), `${what}: raw event code ${k} shown`);
+      assert.doesNotMatch(text, /\(\d+\)|#\d+/, `${what}: an internal id like "(3)" shown`);
+      assert.doesNotMatch(text, /\b[a-z]+\/\d+\b/, `${what}: a raw object like identity/3 shown`);
+      assert.doesNotMatch(text, /⟦/, `${what}: a missing text`);
+    };
+    await page.locator('tr[data-kind="grant.created"] td', { hasText: SV['kind.grant.created'] }).first().waitFor();
+    await page.locator('tr[data-kind="identity.created"] td', { hasText: SV['kind.identity.created'] }).first().waitFor();
+    await noCodes('Säkerhetslogg');
+    // the object is a link to its page: the new user
+    assert.equal(await page.locator(`tr[data-kind="identity.created"] .obj a[href="#/anvandare/${identityId}"]`).count() >= 1, true,
+      'the created user links to its page');
+    // the export carries the filters; the print page shows the entries with their proofs
+    assert.match(await page.locator('a[data-export="csv"]').getAttribute('href'), /^\/api\/v1\/ledger\/export\.csv/);
+    await page.locator('a[data-export="print"]').click();
+    await heading(SV['log.print_title']).waitFor();
+    await page.locator('tr[data-kind="grant.created"] code.hash').first().waitFor();
+    await page.locator('pre.note').waitFor();
+    await noCodes('Säkerhetslogg, utskrift');
+    await shot('log-print');
+    await page.getByRole('link', { name: SV['entry.back'] }).click();
+    await heading(SV['nav.log']).waitFor();
+    await page.locator('tr[data-kind="grant.created"]').first().waitFor();
     await shot('log');
 
     // 10. an entry with its inclusion proof (and the browser's own check of it)
@@ -314,6 +342,7 @@ test('scenario: first login with enrolment, user, grant, Säkerhetslogg, verify,
     assert.ok((await page.locator('code[data-leaf-hash]').textContent()).length >= 32, 'leaf hash shown');
     await page.locator('.checks li').first().waitFor();
     assert.equal(await page.locator('.checks .check-bad').count(), 0, 'the browser found a bad proof');
+    await noCodes('Loggpost');
     await shot('log-entry-proof');
 
     // 11. verify now

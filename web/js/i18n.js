@@ -41,3 +41,6 @@ export function t(key, params) {
 }
 
 export function has(key) { return typeof strings[key] === 'string'; }
+
+// The keys that start with prefix (e.g. every 'kind.' for the Säkerhetslogg's filter).
+export function keys(prefix) { return Object.keys(strings).filter((k) => k.startsWith(prefix)); }

@@ -52,9 +52,9 @@ async function load(seq, body) {
       [t('log.seq'), String(entry.seq)],
       [t('log.time'), h('time', { datetime: entry.time }, fmtTime(entry.time)), ],
       [t('entry.time_utc'), h('span', { class: 'mono' }, entry.time)],
-      [t('log.actor'), `${actorName(entry.actor, names)} (${entry.actor})`],
-      [t('log.kind'), [h('span', { class: 'mono' }, entry.kind), desc ? ` – ${desc}` : '']],
-      [t('log.object'), objectCell(entry.object)],
+      [t('log.actor'), actorName(entry.actor, names)],
+      [t('log.kind'), h('span', { dataset: { kind: entry.kind } }, desc)],
+      [t('log.object'), objectCell(entry.object, names, redacted)],
     ]),
     h('h2', {}, t('entry.data')),
     // need-to-know: an entry about what the reader may not see comes without data or bytes
@@ -62,7 +62,9 @@ async function load(seq, body) {
       ? h('div', { class: 'alert alert-warn', dataset: { redacted: '' } },
         h('p', { class: 'strong' }, t('entry.redacted')),
         h('p', {}, t('entry.redacted_hint')))
-      : h('pre', { class: 'json', tabindex: '0', 'aria-label': t('entry.data') }, JSON.stringify(entry.data ?? {}, null, 2)),
+      : h('details', { class: 'entry-data' },
+        h('summary', {}, t('entry.data_show')),
+        h('pre', { class: 'json', tabindex: '0', 'aria-label': t('entry.data') }, JSON.stringify(entry.data ?? {}, null, 2))),
     ...(redacted ? [] : [h('details', {},
       h('summary', {}, t('entry.canonical')),
       h('p', { class: 'hint' }, t('entry.canonical_hint')),

@@ -1,6 +1,6 @@
 // Säkerhetslogg: the ledger with filters and paging, the latest signed checkpoint, verify now.
 import { h, field, option, table } from '../dom.js';
-import { t, has } from '../i18n.js';
+import { t, has, keys } from '../i18n.js';
 import * as api from '../api.js';
 import { fmtTime, localToUTC } from '../format.js';
 import { pageHeading, errorBox, showError, hideError, busy, loading, loadError, facts } from '../ui.js';
@@ -13,29 +13,113 @@ const st = {
   from: null, order: 'desc',
 };
 
+// An event kind as text ("Exemplar upprättat"); every kind the server writes has one
+// (tests/sh/test_ledger_kinds.sh), an unknown one says so without its code.
 export function kindText(kind) {
-  return has(`kind.${kind}`) ? t(`kind.${kind}`) : '';
+  return has(`kind.${kind}`) ? t(`kind.${kind}`) : t('log.kind_unknown');
 }
 
+// The actor by name only (no internal id): the display name, else the user name.
 export function actorName(actor, names) {
   if (actor === 0) return t('log.system');
-  return names.get(actor) || `#${actor}`;
+  return names.get(actor) || t('log.actor_unknown');
 }
 
-export function objectCell(obj) {
-  if (!obj) return '–';
-  const m = /^identity\/(\d+)$/.exec(obj);
-  if (m) return h('a', { href: `#/anvandare/${m[1]}`, class: 'mono' }, obj);
-  return h('span', { class: 'mono' }, obj);
+// What an entry's object is, in words, and where it is read: per type the API to ask for
+// its name, and the page. A reader who may not open it gets "Handling (dold)".
+const OBJECTS = {
+  document: { api: (id) => `/documents/${id}`, page: (id) => `#/handlingar/${id}`, name: ['designation'] },
+  person: { api: (id) => `/persons/${id}`, page: () => '#/personer', name: ['name'] },
+  space: { api: (id) => `/spaces/${id}`, page: () => '#/forvaring', name: ['name'] },
+  system: { api: (id) => `/systems/${id}`, page: () => '#/forvaring', name: ['name'] },
+  distributor: { api: (id) => `/distributors/${id}`, page: () => '#/forvaring', name: ['name'] },
+  medium: { api: (id) => `/media/${id}`, page: () => '#/medier', name: ['designation', 'name'] },
+  inventory: { api: (id) => `/inventories/${id}?limit=1`, page: (id) => `#/inventering/${id}`, name: ['name'] },
+  lost: { page: () => '#/inventering' },
+  incident: { api: (id) => `/incidents/${id}`, page: (id) => `#/incidenter/${id}`, name: ['title'] },
+  deviation: { api: (id) => `/deviations/${id}`, page: () => '#/atgardsplan', name: ['title'] },
+  plan: { api: (id) => `/plans/${id}`, page: (id) => `#/handlingsplaner/${id}`, name: ['name', 'title'] },
+  analysis: { api: (id) => `/analyses/${id}`, page: (id) => `#/sakerhetsskyddsanalys/${id}`, name: ['title', 'name'] },
+  secplan: { api: (id) => `/security-plans/${id}`, page: (id) => `#/sakerhetsskyddsplan/${id}`, name: ['title', 'name'] },
+  assessment: { api: (id) => `/assessments/${id}`, page: (id) => `#/sarskilda-bedomningar/${id}`, name: ['title', 'name'] },
+  identity: { page: (id) => `#/anvandare/${id}` },
+  grant: {}, token: {}, exemption: {}, setting: {}, ledger: {},
+  export: { numbered: true }, import: { numbered: true },
+};
+const labels = new Map(); // "type/id" → Promise<{text, href}>, for the page's life
+
+export function typeNoun(type) {
+  return has(`log.obj.${type}`) ? t(`log.obj.${type}`) : t('log.obj.other');
+}
+
+function pickName(r, type, fields) {
+  const o = (r && (r[type] || r.item || r)) || {};
+  for (const f of fields) if (typeof o[f] === 'string' && o[f]) return o[f];
+  return '';
+}
+
+// redacted: the entry came without data (need-to-know), so its object is not asked for.
+export function objectLabel(obj, names, redacted) {
+  if (!obj) return Promise.resolve({ text: '–', href: null });
+  const m = /^([a-z_]+)(?:\/(.*))?$/.exec(obj);
+  const type = m ? m[1] : '';
+  const id = m && m[2] !== undefined ? m[2] : '';
+  const def = OBJECTS[type];
+  const noun = typeNoun(type);
+  if (!def) return Promise.resolve({ text: noun, href: null });
+  if (type === 'identity') {
+    const n = names && names.get(Number(id));
+    return Promise.resolve({ text: n ? t('log.obj_named', { type: noun, name: n }) : noun, href: def.page(id) });
+  }
+  if (def.numbered && /^\d+$/.test(id)) return Promise.resolve({ text: t('log.obj_numbered', { type: noun, n: id }), href: null });
+  if (redacted && def.api) return Promise.resolve({ text: t('log.obj_hidden', { type: noun }), href: null, hidden: true });
+  if (!def.api || !/^\d+$/.test(id)) return Promise.resolve({ text: noun, href: def.page ? def.page(id) : null });
+  if (!labels.has(obj)) {
+    labels.set(obj, api.get(def.api(id)).then((r) => {
+      const name = pickName(r, type, def.name);
+      return { text: name ? t('log.obj_named', { type: noun, name }) : noun, href: def.page(id) };
+    }, () => ({ text: t('log.obj_hidden', { type: noun }), href: null, hidden: true })));
+  }
+  return labels.get(obj);
+}
+
+// The object as readable text, a link to its page when the reader may open it.
+export function objectCell(obj, names, redacted = false) {
+  const cell = h('span', { class: 'obj' }, obj ? typeNoun((/^[a-z_]+/.exec(obj) || [''])[0]) : '–');
+  objectLabel(obj, names, redacted).then(({ text, href, hidden }) => {
+    cell.replaceChildren(href ? h('a', { href }, text) : text);
+    if (hidden) cell.dataset.hidden = '';
+    cell.dataset.ready = '';
+  });
+  return cell;
 }
 
 export async function identityNames() {
   try {
     const ids = (await api.get('/identities')).identities || [];
-    return { ids, names: new Map(ids.map((i) => [i.id, i.username])) };
+    return { ids, names: new Map(ids.map((i) => [i.id, i.display_name || i.username])) };
   } catch {
     return { ids: [], names: new Map() };
   }
+}
+
+// The list's filters, as the export takes them (no paging: the export pages itself).
+export function filterParams() {
+  return {
+    actor: st.actor, kind: st.kind, object: st.object,
+    since: localToUTC(st.since), until: localToUTC(st.until),
+  };
+}
+
+// CSV download and the print page, both with the filters now applied.
+function exportTools() {
+  const csv = h('a', { class: 'btn btn-small', href: '#', download: 'sakerhetslogg.csv', dataset: { export: 'csv' } }, t('log.export_csv'));
+  const print = h('a', { class: 'btn btn-small', href: '#/logg/utskrift', dataset: { export: 'print' } }, t('log.export_print'));
+  const box = h('div', { class: 'reg-tools print-hide' }, csv, print,
+    h('p', { class: 'hint' }, t('log.export_hint')));
+  box.refresh = () => { csv.href = `/api/v1/ledger/export.csv${api.query(filterParams())}`; };
+  box.refresh();
+  return box;
 }
 
 export function render(ctx) {
@@ -47,7 +131,9 @@ export function render(ctx) {
   const actorSel = h('select', {}, option('', t('log.actor_all')));
   const view = { names: new Map() };
 
+  const tools = exportTools();
   const reload = async (focusEl) => {
+    tools.refresh();
     results.replaceChildren(loading());
     await loadPage(ctx, view, results, [pagerTop, pager], info, reload);
     const target = typeof focusEl === 'function' ? focusEl() : focusEl;
@@ -61,6 +147,7 @@ export function render(ctx) {
       integrityPanel(),
       h('div', { class: 'log-main' },
         filterForm(actorSel, () => { st.from = null; st.order = 'desc'; reload(); }),
+        tools,
         h('div', { class: 'pager-bar' }, info, pagerTop), results, pager)));
 
   identityNames().then(({ ids, names }) => {
@@ -79,7 +166,10 @@ function filterForm(actorSel, apply) {
   actorSel.value = st.actor;
   const hintId = 'log-filter-hint';
   const text = (name, value) => ({ name, type: 'text', value, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': hintId });
-  const kind = field(t('log.kind'), text('kind', st.kind));
+  const kindSel = h('select', { name: 'kind', id: 'log-kind' }, option('', t('log.kind_all')),
+    keys('kind.').map((k) => k.slice(5)).sort((a, b) => kindText(a).localeCompare(kindText(b), 'sv'))
+      .map((k) => option(k, kindText(k), st.kind === k)));
+  const kind = { wrap: h('div', { class: 'field' }, h('label', { for: 'log-kind' }, t('log.kind')), kindSel), input: kindSel };
   const object = field(t('log.object'), text('object', st.object));
   const since = field(t('log.since'), { name: 'since', type: 'datetime-local', value: st.since, 'aria-describedby': hintId });
   const until = field(t('log.until'), { name: 'until', type: 'datetime-local', value: st.until, 'aria-describedby': hintId });
@@ -92,7 +182,7 @@ function filterForm(actorSel, apply) {
       h('button', { type: 'submit', class: 'btn btn-primary' }, t('log.filter')),
       h('button', {
         type: 'button', class: 'btn btn-quiet',
-        on: { click: () => { form.reset(); actorSel.value = ''; Object.assign(st, { actor: '', kind: '', object: '', since: '', until: '' }); hideError(err); apply(); } },
+        on: { click: () => { form.reset(); actorSel.value = ''; kindSel.value = ''; Object.assign(st, { actor: '', kind: '', object: '', since: '', until: '' }); hideError(err); apply(); } },
       }, t('log.clear'))));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -105,7 +195,7 @@ function filterForm(actorSel, apply) {
       }
     }
     Object.assign(st, {
-      actor: actorSel.value, kind: kind.input.value.trim(), object: object.input.value.trim(),
+      actor: actorSel.value, kind: kind.input.value, object: object.input.value.trim(),
       since: since.input.value, until: until.input.value,
     });
     apply();
@@ -173,9 +263,9 @@ function row(ctx, e, names) {
     h('th', { scope: 'row' }, h('a', { href, 'aria-label': t('log.open_entry', { seq: e.seq }) }, String(e.seq))),
     h('td', { class: 'nowrap' }, h('time', { datetime: e.time }, fmtTime(e.time))),
     h('td', {}, actorName(e.actor, names)),
-    h('td', {}, h('span', { class: 'mono kind' }, e.kind), desc ? h('span', { class: 'sub' }, desc) : null,
+    h('td', {}, h('span', { class: 'kind' }, desc),
       e.redacted ? h('span', { class: 'sub', dataset: { redacted: '' } }, t('entry.redacted')) : null),
-    h('td', {}, objectCell(e.object)));
+    h('td', {}, objectCell(e.object, names, e.redacted === true)));
   tr.addEventListener('click', (ev) => {
     if (ev.target.closest('a')) return;
     if (window.getSelection && String(window.getSelection())) return; // selecting text, not opening
