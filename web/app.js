@@ -196,7 +196,8 @@ function renderFrame() {
   // below 820 px the navigation hides behind this button (js/nav.js)
   const toggle = me ? menuButton(el.nav) : null;
   el.toggle = toggle;
-  clear(el.header).append(h('div', { class: 'header-inner' }, brand, toggle, tools));
+  // last in the header, so Tab goes from the button straight into the opened menu
+  clear(el.header).append(h('div', { class: 'header-inner' }, brand, tools, toggle));
 
   clear(el.nav);
   el.nav.hidden = !me;
