@@ -198,9 +198,9 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
     page.on('pageerror', (e) => problems.push(`${who}: page error: ${e.message}`));
     return page;
   };
-  const shot = async (page, name) => {
+  const shot = async (page, name, fullPage = true) => {
     shotNo += 1;
-    await page.screenshot({ path: path.join(ART, `nav-${String(shotNo).padStart(2, '0')}-${name}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(ART, `nav-${String(shotNo).padStart(2, '0')}-${name}.png`), fullPage });
   };
   const login = async (page, user, password, secret) => {
     await page.goto(URL_ + '/');
@@ -237,6 +237,9 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
     const named = await pa.getByRole('list', { name: G('events') }).getByRole('link').allTextContents();
     assert.deepEqual(named, [SV['inc.nav'], SV['dev.nav']]);
     await shot(pa, 'ssc-menu');
+    // wide: the whole menu shown, no menu button
+    assert.equal(await pa.locator('nav#mainnav').isVisible(), true);
+    assert.equal(await pa.getByRole('button', { name: SV['nav.menu'] }).isVisible(), false, 'no menu button at 1280 px');
 
     // Kommande: the shipment in words, linked to its document; no raw type/id anywhere
     const row = pa.locator('tr[data-kind="shipment"]', { hasText: doc.designation });
@@ -294,6 +297,7 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
     assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
     assert.equal(await toggle.getAttribute('aria-controls'), 'mainnav');
     assert.equal(await nav.isVisible(), false, 'collapsed at 320 px');
+    await shot(pa, 'menu-closed-320', false);
     const header = await pa.locator('header.topbar').boundingBox();
     assert.ok(header.height < 200, `the header takes ${header.height} px at 320 px`);
     // reach the button with Tab, open with Enter: focus visible, the links reachable
@@ -313,7 +317,7 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
     assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
     assert.equal(await nav.isVisible(), true, 'opened by Enter');
     assert.equal(await pa.evaluate(() => document.documentElement.scrollWidth <= 320), true, 'the open menu fits');
-    await shot(pa, 'menu-open-320');
+    await shot(pa, 'menu-open-320', false);
     violations.push(...await axe(pa, 'översikt 320 menu open'));
     await pa.keyboard.press('Tab');
     assert.equal(await pa.evaluate(() => !!document.activeElement.closest('#mainnav')), true, 'Tab goes into the menu');
