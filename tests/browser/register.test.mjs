@@ -329,7 +329,8 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     await pb.getByRole('table', { name: SV['reg.inv.missing_caption'] }).waitFor();
     await shot(pb, 'inventory-report');
 
-    // 5. the missing copy is a lost case (förlustärende)
+    // 5. the missing copy is a lost case (förlustärende); on the tablet the menu is behind Meny
+    await pb.getByRole('button', { name: SV['nav.menu'], exact: true }).click();
     await nav(pb).getByRole('link', { name: SV['reg.nav.inventories'], exact: true }).click();
     const lost = pb.locator('table.lost-cases tr[data-state="open"]');
     await lost.first().waitFor();
