@@ -209,14 +209,26 @@ function renderFrame() {
   el.footer.textContent = state.version ? `skydd ${state.version}` : 'skydd';
 }
 
-// The number of my receipts waiting to be signed, shown on the nav item (Att kvittera).
+// The number of my receipts waiting to be signed, shown on the nav item (Att kvittera) and,
+// while the menu is folded on a narrow screen, on the menu button too.
 async function refreshCounts() {
   const badge = el.nav.querySelector('[data-count="receipts"]');
   if (!badge) return;
   const n = await pendingReceipts();
-  badge.replaceChildren(...(n ? [h('span', { 'aria-hidden': 'true' }, String(n)),
-    h('span', { class: 'sr-only' }, t('reg.nav.receipts_count', { count: n }))] : []));
-  badge.hidden = !n;
+  const fill = (b) => {
+    b.replaceChildren(...(n ? [h('span', { 'aria-hidden': 'true' }, String(n)),
+      h('span', { class: 'sr-only' }, t('reg.nav.receipts_count', { count: n }))] : []));
+    b.hidden = !n;
+  };
+  fill(badge);
+  if (el.toggle) {
+    let onButton = el.toggle.querySelector('.nav-count');
+    if (!onButton) {
+      onButton = h('span', { class: 'nav-count', hidden: true });
+      el.toggle.append(onButton);
+    }
+    fill(onButton);
+  }
 }
 
 function markNav(top) {
