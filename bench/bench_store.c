@@ -791,9 +791,16 @@ static void make_instance(struct config *cfg)
 
 static void remove_instance(const struct config *cfg)
 {
-	static const char *const files[] = {"skydd.db",    "skydd.db-wal",    "skydd.db-shm",
-	                                    "signing.key", "verifier.key",    "checkpoints.log",
-	                                    "baseline.db", "baseline.db-wal", "baseline.db-shm",
+	static const char *const files[] = {"skydd.db",
+	                                    "skydd.db-wal",
+	                                    "skydd.db-shm",
+	                                    "signing.key",
+	                                    "verifier.key",
+	                                    "checkpoints.log",
+	                                    "baseline.db",
+	                                    "baseline.db-wal",
+	                                    "baseline.db-shm",
+	                                    "skydd.lock",
 	                                    NULL};
 	char path[BENCH_PATH_MAX];
 

@@ -21,6 +21,7 @@ import * as spacesPage from './js/pages/spaces.js';
 import * as mediaPage from './js/pages/media.js';
 import * as personsPage from './js/pages/persons.js';
 import * as printPage from './js/pages/print.js';
+import * as inventoryPrintPage from './js/pages/inventory-print.js';
 import * as approvalsPage from './js/pages/approvals.js';
 import * as plansPage from './js/pages/plans.js';
 import * as planPage from './js/pages/plan.js';
@@ -58,6 +59,7 @@ const ROUTES = [
   { path: ['godkannanden'], page: approvalsPage },
   { path: ['utskrift', 'register'], page: printPage },
   { path: ['utskrift', 'forstoring', ':id'], page: printPage, kind: 'title.kind.destruction' },
+  { path: ['utskrift', 'inventering', ':id'], page: inventoryPrintPage, roles: ACCESS.inventory, kind: 'title.kind.inventory' },
   // the national coordinated action plan (handlingsplan): not classified
   { path: ['handlingsplaner'], page: plansPage },
   { path: ['handlingsplaner', ':id'], page: planPage, kind: 'title.kind.plan' },

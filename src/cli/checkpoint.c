@@ -20,7 +20,8 @@ static const char checkpoint_usage[] =
         "                 verify refuse them). After inspecting them ('skydd log'),\n"
         "                 record the decision to keep them: appends a\n"
         "                 ledger.tail.accepted entry naming the range and signs a\n"
-        "                 checkpoint over it. The server must not be running.\n";
+        "                 checkpoint over it. Refused (exit 1) while the server or\n"
+        "                 another writer has the instance open.\n";
 
 /* The operator keeps an unsealed tail: say so in the ledger, then sign. */
 static int accept_tail(const char *dir)
@@ -33,10 +34,11 @@ static int accept_tail(const char *dir)
 
 	model_register();
 	rc = store_open_report(dir, &so, &s, msg, sizeof(msg));
-	if (rc == SK_EVERIFY || rc == SK_ECORRUPT)
+	if (rc == SK_EVERIFY || rc == SK_ECORRUPT || rc == SK_EBUSY)
 		return cli_error(CLI_FAIL, "checkpoint: %s", msg[0] ? msg : sk_strerror(rc));
 	if (rc)
-		return cli_error(CLI_USAGE, "checkpoint: cannot open %s: %s", dir, sk_strerror(rc));
+		return cli_error(CLI_USAGE, "checkpoint: cannot open %s: %s", dir,
+		                 msg[0] ? msg : sk_strerror(rc));
 	rc = store_accept_tail(s, 0, &from, &to);
 	store_close(s);
 	if (rc)

@@ -190,6 +190,9 @@ int cmd_init(int argc, char **argv)
 		                 "init: %s already holds an instance or key; refusing to "
 		                 "overwrite",
 		                 dir);
+	if (rc == SK_EBUSY)
+		return cli_error(CLI_FAIL,
+		                 "init: the instance %s is in use by another skydd process", dir);
 	if (rc == SK_EINVAL)
 		return cli_error(CLI_USAGE, "init: invalid --origin (no spaces, '+' or control "
 		                            "characters, at most 128 bytes)");

@@ -83,19 +83,22 @@ static int drop_privileges(const struct passwd *pw)
 
 /*
  * Start-up checks of the ledger (store_open_report): a database older than
- * checkpoints.log, a fork or an unsealed tail refuse to start (exit 1) with
- * one line; a repaired torn checkpoints.log is said on one line.
+ * checkpoints.log, a fork, an unsealed tail or another process writing the
+ * instance refuse to start (exit 1) with one line; a repaired torn checkpoints.log is said on one
+ * line.
  */
 static int open_checked(const char *dir, struct store **s)
 {
 	char msg[512];
 	int rc = store_open_report(dir, NULL, s, msg, sizeof(msg));
 
-	if (rc == SK_EVERIFY || rc == SK_ECORRUPT)
+	/* SK_EBUSY: another skydd process writes this instance (the store's lock). */
+	if (rc == SK_EVERIFY || rc == SK_ECORRUPT || rc == SK_EBUSY)
 		return cli_error(CLI_FAIL, "serve: refusing to start: %s",
 		                 msg[0] ? msg : sk_strerror(rc));
 	if (rc)
-		return cli_error(CLI_USAGE, "serve: cannot open %s: %s", dir, sk_strerror(rc));
+		return cli_error(CLI_USAGE, "serve: cannot open %s: %s", dir,
+		                 msg[0] ? msg : sk_strerror(rc));
 	if (msg[0])
 		fprintf(stderr, "skydd: serve: %s\n", msg);
 	return CLI_OK;

@@ -11,7 +11,10 @@ static const char user_usage[] =
         "       skydd user show ID [--json]\n"
         "       skydd user create --username NAME --name TEXT --clearance C [--json]\n"
         "       skydd user update ID [--name TEXT] [--clearance C] [--status active|disabled]\n"
-        "                            [--json]\n\n"
+        "                            [--reason TEXT] [--json]\n"
+        "       skydd user reset request ID --reason TEXT [--json]\n"
+        "       skydd user reset confirm ID --reset-id N [--json]\n"
+        "       skydd user reset cancel ID --reset-id N [--reason TEXT] [--json]\n\n"
         "Identities (4 kap. 7 § PMFS 2022:1) on the server of the session (see 'skydd\n"
         "login'). Clearance (säkerhetsskyddsklass) is none, BH, K, H or KH; the ssc\n"
         "decides it, never for her own account nor for one she created (the head or\n"
@@ -40,7 +43,7 @@ static const char create_usage[] =
 
 static const char update_usage[] =
         "usage: skydd user update ID [--name TEXT] [--clearance C] [--status active|disabled]\n"
-        "                            [--json]\n\n"
+        "                            [--reason TEXT] [--json]\n\n"
         "Changes an identity's name (admin, ssc), status or clearance. The clearance is\n"
         "the ssc's decision; the ssc's or the head's account is decided by the head or\n"
         "another ssc; nobody decides about their own account or, except disabling it,\n"
@@ -50,11 +53,31 @@ static const char update_usage[] =
         "  --name TEXT      the person's name\n"
         "  --clearance C    none, BH, K, H or KH\n"
         "  --status S       active or disabled\n"
+        "  --reason TEXT    why (recorded in the Säkerhetslogg with the change)\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char reset_usage[] =
+        "usage: skydd user reset request ID --reason TEXT [--json]\n"
+        "       skydd user reset confirm ID --reset-id N [--json]\n"
+        "       skydd user reset cancel ID --reset-id N [--reason TEXT] [--json]\n\n"
+        "A lost password or authenticator, reset by two people (4 kap. 8 and 9 §§).\n"
+        "One person requests the reset with a reason; another with the same authority\n"
+        "confirms it within 24 hours and gets the account's new one-time password,\n"
+        "shown once. The account then enrols again at its next login (new password,\n"
+        "new TOTP, new recovery codes); its sessions end and its service tokens are\n"
+        "revoked. Nobody resets their own account, one they created or the one that\n"
+        "created theirs; the requester, the account and its creator never confirm.\n"
+        "An admin resets only accounts with no clearance and no role but staff; the\n"
+        "ssc's and the head's are reset by the head or another ssc. 'skydd user show'\n"
+        "shows a waiting request's number. The requester, or anyone who may reset the\n"
+        "account, cancels a request.\n\n"
+        "  --reason TEXT    why (request: required; cancel: optional)\n"
+        "  --reset-id N     the waiting request's number (from 'skydd user show')\n"
         "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
 
 /* The path of one identity, from the ID argument. */
 /* Where each option's value lands in struct client_args.values. */
-enum { U_USERNAME, U_NAME, U_CLEARANCE, U_STATUS };
+enum { U_USERNAME, U_NAME, U_CLEARANCE, U_STATUS, U_REASON, U_RESET_ID };
 
 static int id_path(const char *cmd, const char *arg, char *path, size_t cap)
 {
@@ -80,6 +103,18 @@ static void show_identity(json_t *ident)
 	client_kv("enrolled", client_field(ident, "enrolled", v, sizeof(v)));
 	client_kv("roles", client_field(ident, "roles", v, sizeof(v)));
 	client_kv("created", client_field(ident, "created_at", v, sizeof(v)));
+	if (json_is_object(json_object_get(ident, "reset"))) {
+		json_t *r = json_object_get(ident, "reset");
+		char by[32], until[64];
+
+		client_field(r, "id", v, sizeof(v));
+		client_field(r, "requested_by", by, sizeof(by));
+		client_field(r, "expires_at", until, sizeof(until));
+		printf("reset requested: number %s by identity %s, waits for a second person until "
+		       "%s\n",
+		       v, by, until);
+		client_kv("reset reason", client_field(r, "reason", v, sizeof(v)));
+	}
 }
 
 static void show_list(json_t *o)
@@ -179,6 +214,7 @@ static int user_update(int argc, char **argv)
 	        {"name", required_argument, NULL, CLIENT_VALUE(U_NAME)},
 	        {"clearance", required_argument, NULL, CLIENT_VALUE(U_CLEARANCE)},
 	        {"status", required_argument, NULL, CLIENT_VALUE(U_STATUS)},
+	        {"reason", required_argument, NULL, CLIENT_VALUE(U_REASON)},
 	        {"json", no_argument, NULL, 'j'},
 	        {"help", no_argument, NULL, 'h'},
 	        CLIENT_LONG_OPTS,
@@ -207,6 +243,9 @@ static int user_update(int argc, char **argv)
 	if (body && a.values[U_STATUS] &&
 	    json_object_set_new(body, "status", json_string(a.values[U_STATUS])))
 		goto bad;
+	if (body && a.values[U_REASON] &&
+	    json_object_set_new(body, "reason", json_string(a.values[U_REASON])))
+		goto bad;
 	if (!body)
 		goto bad;
 	rc = client_call_show("user update", &a, "PATCH", path, body, show_one);
@@ -217,13 +256,98 @@ bad:
 	return cli_error(CLI_USAGE, "user update: the arguments must be UTF-8 text");
 }
 
+static void show_reset(json_t *o)
+{
+	json_t *r = json_object_get(o, "reset");
+	char id[32], until[64];
+
+	printf("Reset requested: number %s, waits for a second person until %s\n",
+	       client_field(r, "id", id, sizeof(id)),
+	       client_field(r, "expires_at", until, sizeof(until)));
+}
+
+static void show_reset_done(json_t *o)
+{
+	json_t *ident = json_object_get(o, "identity");
+	char user[128];
+
+	fputs("Reset confirmed for ", stdout);
+	client_puts_safe(client_field(ident, "username", user, sizeof(user)));
+	fputs(": its sessions and service tokens have ended.\nOne-time password (shown once; "
+	      "the next login enrols again): ",
+	      stdout);
+	client_puts_safe(json_string_value(json_object_get(o, "one_time_password"))
+	                         ? json_string_value(json_object_get(o, "one_time_password"))
+	                         : "-");
+	putchar('\n');
+}
+
+/* skydd user reset request|confirm|cancel ID … */
+static int user_reset(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	        {"reason", required_argument, NULL, CLIENT_VALUE(U_REASON)},
+	        {"reset-id", required_argument, NULL, CLIENT_VALUE(U_RESET_ID)},
+	        {"json", no_argument, NULL, 'j'},
+	        {"help", no_argument, NULL, 'h'},
+	        CLIENT_LONG_OPTS,
+	        {NULL, 0, NULL, 0}};
+	const char *what = argc >= 2 ? argv[1] : "";
+	char path[96], cmd[32];
+	struct client_args a;
+	json_t *body = NULL;
+	int64_t rid = 0;
+	int rc;
+
+	if (argc >= 2 &&
+	    (strcmp(what, "--help") == 0 || strcmp(what, "-h") == 0 || strcmp(what, "help") == 0)) {
+		fputs(reset_usage, stdout);
+		return CLI_OK;
+	}
+	if (strcmp(what, "request") != 0 && strcmp(what, "confirm") != 0 &&
+	    strcmp(what, "cancel") != 0)
+		return cli_error(CLI_USAGE,
+		                 "user reset: give request, confirm or cancel (see 'skydd user "
+		                 "reset --help')");
+	snprintf(cmd, sizeof(cmd), "user reset %s", what);
+	rc = client_parse_args(argc - 1, argv + 1, opts, cmd, reset_usage, &a);
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (id_path("user reset", a.id, path, sizeof(path)))
+		return CLI_USAGE;
+	if (what[0] != 'r' &&
+	    (!a.values[U_RESET_ID] || !client_parse_id(a.values[U_RESET_ID], &rid)))
+		return cli_error(CLI_USAGE, "%s: --reset-id N is required (see 'skydd user show')",
+		                 cmd);
+	if (what[0] == 'r' && !a.values[U_REASON])
+		return cli_error(CLI_USAGE, "%s: --reason TEXT is required", cmd);
+	if (what[0] == 'r') {
+		body = json_pack("{s:s}", "reason", a.values[U_REASON]);
+		snprintf(path + strlen(path), sizeof(path) - strlen(path), "/reset");
+	} else {
+		body = json_pack("{s:I}", "reset_id", (json_int_t)rid);
+		if (body && what[1] == 'a' && a.values[U_REASON] &&
+		    json_object_set_new(body, "reason", json_string(a.values[U_REASON]))) {
+			json_decref(body);
+			body = NULL;
+		}
+		snprintf(path + strlen(path), sizeof(path) - strlen(path), "/reset/%s", what);
+	}
+	if (!body)
+		return cli_error(CLI_USAGE, "%s: the arguments must be UTF-8 text", cmd);
+	rc = client_call_show(cmd, &a, "POST", path, body,
+	                      what[0] == 'r'   ? show_reset
+	                      : what[1] == 'o' ? show_reset_done
+	                                       : show_one);
+	json_decref(body);
+	return rc;
+}
+
 int cmd_user(int argc, char **argv)
 {
 	static const struct client_sub subs[] = {
-	        {"list", user_list},
-	        {"show", user_show},
-	        {"create", user_create},
-	        {"update", user_update},
+	        {"list", user_list},     {"show", user_show},   {"create", user_create},
+	        {"update", user_update}, {"reset", user_reset},
 	};
 
 	return client_dispatch("user", user_usage, subs, sizeof(subs) / sizeof(subs[0]), argc,

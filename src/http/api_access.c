@@ -262,6 +262,9 @@ void api_h_identity_get(struct api_ctx *c)
 		api_error(c, 404, "not_found", "id", "no identity %lld", (long long)c->id);
 		return;
 	}
+	/* What the caller may decide about it, by the writer's own rule: the UI shows only that. */
+	json_object_set_new(o, "may", model_identity_may(api_model(c->api), &c->p, c->id));
+	json_object_set_new(o, "reset", model_reset_pending(api_model(c->api), c->id));
 	api_reply(c, 200, json_pack("{s:o}", "identity", o));
 }
 
@@ -273,9 +276,57 @@ void api_h_identity_update(struct api_ctx *c)
 	                             ? clearance_parse(str(c, "clearance"))
 	                             : -1,
 	        .status = str(c, "status"),
+	        .reason = str(c, "reason"),
 	};
 	struct model_err err = {0};
 	int rc = model_identity_update(api_model(c->api), &c->p, c->id, &patch, &err);
+
+	if (rc) {
+		api_fail(c, rc, &err);
+		return;
+	}
+	api_h_identity_get(c);
+}
+
+/* ---- four-eyes reset of a lost password and TOTP ---- */
+
+void api_h_reset_request(struct api_ctx *c)
+{
+	struct model_err err = {0};
+	int64_t rid = 0;
+	int rc = model_reset_request(api_model(c->api), &c->p, c->id, str(c, "reason"), &rid, &err);
+
+	if (rc) {
+		api_fail(c, rc, &err);
+		return;
+	}
+	api_reply(c, 201,
+	          json_pack("{s:o}", "reset", model_reset_pending(api_model(c->api), c->id)));
+}
+
+void api_h_reset_confirm(struct api_ctx *c)
+{
+	int64_t rid = json_integer_value(json_object_get(c->body, "reset_id"));
+	struct model_err err = {0};
+	char otp[32];
+	int rc = model_reset_confirm(api_model(c->api), &c->p, c->id, rid, otp, sizeof(otp), &err);
+
+	if (rc) {
+		api_fail(c, rc, &err);
+		return;
+	}
+	/* Shown once, to the second person, who hands it over like a new account's. */
+	api_reply(c, 200,
+	          json_pack("{s:o, s:s}", "identity", model_identity_get(api_model(c->api), c->id),
+	                    "one_time_password", otp));
+	sodium_memzero(otp, sizeof(otp));
+}
+
+void api_h_reset_cancel(struct api_ctx *c)
+{
+	int64_t rid = json_integer_value(json_object_get(c->body, "reset_id"));
+	struct model_err err = {0};
+	int rc = model_reset_cancel(api_model(c->api), &c->p, c->id, rid, str(c, "reason"), &err);
 
 	if (rc) {
 		api_fail(c, rc, &err);

@@ -10,10 +10,16 @@
 #include "http/api.h"
 #include "model/inventory.h"
 
-#define R(x)   ROLE_BIT(ROLE_##x)
-#define READ   (R(REGISTRAR) | R(SSC) | R(AUDITOR)) /* see every item within clearance */
-#define WRITE  (R(REGISTRAR) | R(SSC))
-#define MAX_ID SK_JSON_MAX_INT
+#define R(x)  ROLE_BIT(ROLE_##x)
+#define READ  (R(REGISTRAR) | R(SSC) | R(AUDITOR)) /* see every item within clearance */
+#define WRITE (R(REGISTRAR) | R(SSC))
+/*
+ * Lost cases are read by the register roles and by the head, who handles
+ * incidents (2 kap. 15–18 §§) and opens one from a lost case: the list is
+ * filtered by need-to-know (DOCUMENT_VISIBLE_SQL), as for everybody.
+ */
+#define LOST_READ (READ | R(CHIEF))
+#define MAX_ID    SK_JSON_MAX_INT
 
 static const char *str(const json_t *o, const char *key)
 {
@@ -34,7 +40,7 @@ static void reply_list(struct api_ctx *c, const char *key, json_t *arr)
 static const char *const campaign_states[] = {"open", "closed", NULL};
 static const char *const v_bool[] = {"true", "false", NULL};
 static const char *const sorts[] = {"item", "space", "holder", NULL};
-static const char *const item_types[] = {"copy", "medium", NULL};
+static const char *const item_types[] = {"copy", "document", "medium", NULL};
 static const char *const results[] = {"found", "not_found", NULL};
 static const char *const lost_states[] = {"open", "found", "confirmed_lost", NULL};
 static const char *const resolutions[] = {"found", "confirmed_lost", NULL};
@@ -250,8 +256,8 @@ static const struct api_field q_get[] = {
 };
 
 static const struct api_field f_check[] = {
-        {"item_type", API_ENUM, true, 0, 0, "copy medium", item_types},
-        {"item_id", API_INT, true, 1, MAX_ID - 1, "the copy's or medium's id", NULL},
+        {"item_type", API_ENUM, true, 0, 0, "copy document medium", item_types},
+        {"item_id", API_INT, true, 1, MAX_ID - 1, "the copy's, document's or medium's id", NULL},
         {"result", API_ENUM, true, 0, 0, "found not_found", results},
         {"note", API_TEXT, false, 1, 500, "where it was, or what is known", NULL},
         API_FIELDS_END,
@@ -298,8 +304,9 @@ const struct api_route api_routes_inventory[] = {
          "close: every item checked; not found opens lost cases"},
         {"GET", "/api/v1/inventories/{id}/report", READ, 0, NULL, f_none, h_report,
          "the report of a closed campaign"},
-        {"GET", "/api/v1/lost-cases", READ, 0, NULL, q_lost, h_lost_list, "lost copies and media"},
-        {"GET", "/api/v1/lost-cases/{id}", READ, 0, NULL, f_none, h_lost_get, "one lost case"},
+        {"GET", "/api/v1/lost-cases", LOST_READ, 0, NULL, q_lost, h_lost_list,
+         "lost copies and media"},
+        {"GET", "/api/v1/lost-cases/{id}", LOST_READ, 0, NULL, f_none, h_lost_get, "one lost case"},
         {"POST", "/api/v1/lost-cases/{id}/resolve", WRITE, 0, f_resolve, f_none, h_lost_resolve,
          "resolve a lost case: found or confirmed_lost"},
         API_ROUTES_END,

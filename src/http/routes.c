@@ -54,6 +54,18 @@ static const struct api_field f_identity_patch[] = {
         {"clearance", API_CLEARANCE, false, 0, 0,
          "none BH K H KH, decided by the ssc (the ssc's own: chief or another ssc)", NULL},
         {"status", API_STRING, false, 6, 8, "active or disabled", NULL},
+        {"reason", API_STRING, false, 1, 1000, "why (recorded with the change)", NULL},
+        END};
+
+static const struct api_field f_reset_request[] = {
+        {"reason", API_STRING, true, 1, 1000, "why the password and TOTP are reset", NULL}, END};
+
+static const struct api_field f_reset_confirm[] = {
+        {"reset_id", API_INT, true, 1, SK_JSON_MAX_INT, "the request being confirmed", NULL}, END};
+
+static const struct api_field f_reset_cancel[] = {
+        {"reset_id", API_INT, true, 1, SK_JSON_MAX_INT, "the request being withdrawn", NULL},
+        {"reason", API_STRING, false, 1, 1000, "why it is withdrawn", NULL},
         END};
 
 static const struct api_field f_grant_new[] = {
@@ -116,6 +128,14 @@ static const struct api_route core_routes[] = {
          "one identity"},
         {"PATCH", "/api/v1/identities/{id}", R(ADMIN) | R(SSC) | R(CHIEF), 0, f_identity_patch,
          f_none, api_h_identity_update, "change name, clearance (ssc) or status"},
+        {"POST", "/api/v1/identities/{id}/reset", R(ADMIN) | R(SSC) | R(CHIEF), 0, f_reset_request,
+         f_none, api_h_reset_request,
+         "request a reset of a lost password and TOTP (a second person confirms)"},
+        {"POST", "/api/v1/identities/{id}/reset/confirm", R(ADMIN) | R(SSC) | R(CHIEF), 0,
+         f_reset_confirm, f_none, api_h_reset_confirm,
+         "confirm another person's reset request (one-time password shown once)"},
+        {"POST", "/api/v1/identities/{id}/reset/cancel", R(ADMIN) | R(SSC) | R(CHIEF), 0,
+         f_reset_cancel, f_none, api_h_reset_cancel, "withdraw a reset request"},
         {"GET", "/api/v1/grants", SECURITY, 0, NULL, q_identity, api_h_grants, "list grants"},
         {"POST", "/api/v1/grants", R(ADMIN) | R(SSC) | R(CHIEF), 0, f_grant_new, f_none,
          api_h_grant_create, "grant a role (4 kap. 8 §)"},

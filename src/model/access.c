@@ -205,7 +205,12 @@ int model_tx_sod(struct store_tx *tx, int64_t actor, int64_t subject, enum model
 			return SK_OK;
 		break;
 	case SOD_ENABLE:
-		/* Re-activating an account that opens nothing classified is technical. */
+	case SOD_RESET:
+		/*
+		 * Re-activating an account that opens nothing classified is technical;
+		 * so is a reset of its password and TOTP, which gives access back like
+		 * re-activation does (docs/internals/auth.md).
+		 */
 		if (!(theirs & ~ROLE_BIT(ROLE_STAFF)) && !cleared(tx, subject) &&
 		    (mine & (ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_ADMIN))))
 			return SK_OK;
@@ -351,6 +356,8 @@ static int apply_identity(struct store_tx *tx, const struct ledger_entry *e)
 		        "itttt", model_json_int(e->data, "id"),
 		        model_json_str(e->data, "display_name"),
 		        model_json_str(e->data, "clearance"), model_json_str(e->data, "status"), t);
+	if (strncmp(e->kind, "identity.reset.", 15) == 0)
+		return model_apply_reset(tx, e);
 	return SK_OK; /* identity.password.changed etc. change no projected table */
 }
 
@@ -424,7 +431,7 @@ static int apply_token(struct store_tx *tx, const struct ledger_entry *e)
 	return SK_OK;
 }
 
-static const char *const identity_tables[] = {"identity", NULL};
+static const char *const identity_tables[] = {"identity", "identity_reset", NULL};
 static const char *const grant_tables[] = {"role_grant", "grant_review", NULL};
 static const char *const token_tables[] = {"service_token", NULL};
 

@@ -80,13 +80,20 @@ int model_tx_history_add(struct store_tx *tx, int64_t id, const char *hash, cons
  * SK_ERULE with out->reason (a stable code for the UI) and out->why (English,
  * citing the paragraph). actor 0 (the system) may decide anything.
  */
-enum model_sod_act { SOD_GRANT, SOD_CLEARANCE, SOD_DISABLE, SOD_ENABLE };
+/* SOD_RESET: requesting, confirming or cancelling a password and TOTP reset. */
+enum model_sod_act { SOD_GRANT, SOD_CLEARANCE, SOD_DISABLE, SOD_ENABLE, SOD_RESET };
 struct model_sod {
 	const char *reason;
 	const char *why;
 };
 int model_tx_sod(struct store_tx *tx, int64_t actor, int64_t subject, enum model_sod_act act,
                  enum role role, const char *today, struct model_sod *out);
+
+/* identity.c: a new one-time password (cap >= 21: 20 characters). */
+void model_one_time_password(char *out, size_t cap);
+
+/* reset.c: the projection of identity.reset.* entries. */
+int model_apply_reset(struct store_tx *tx, const struct ledger_entry *e);
 
 /* login.c */
 int model_session_create_tx(struct store_tx *tx, int64_t identity_id, bool bearer,

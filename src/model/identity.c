@@ -27,7 +27,7 @@ static bool username_ok(const char *u)
 }
 
 /* A one-time password: 20 characters from an unambiguous alphabet (~100 bits). */
-static void one_time_password(char *out, size_t cap)
+void model_one_time_password(char *out, size_t cap)
 {
 	static const char alpha[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 	size_t n = cap - 1 < 20 ? cap - 1 : 20;
@@ -119,7 +119,7 @@ int model_identity_create(struct model *m, int64_t actor, const struct model_new
 		snprintf(err->msg, sizeof(err->msg), "clearance: one of none, BH, K, H, KH");
 		return SK_EINVAL;
 	}
-	one_time_password(otp, otp_cap);
+	model_one_time_password(otp, otp_cap);
 	rc = auth_password_hash(otp, hash);
 	if (!rc)
 		rc = auth_totp_secret_new(secret);
@@ -277,6 +277,8 @@ static int update_fn(struct store_tx *tx, void *arg)
 		        json_string(clearance_name((enum clearance)c->patch->clearance)));
 	if (d && c->patch->status)
 		json_object_set_new(d, "status", json_string(c->patch->status));
+	if (d && c->patch->reason)
+		json_object_set_new(d, "reason", json_string(c->patch->reason));
 	rc = model_tx_log(tx, c->p->id, "identity.updated", "identity", c->id, d);
 	if (rc || !c->patch->status || strcmp(c->patch->status, "disabled") != 0)
 		return rc;
@@ -297,6 +299,12 @@ int model_identity_update(struct model *m, const struct principal *p, int64_t id
 		snprintf(err->field, sizeof(err->field), "display_name");
 		snprintf(err->msg, sizeof(err->msg),
 		         "display_name: 1..128 bytes of text without control characters");
+		return SK_EINVAL;
+	}
+	if (patch->reason && !model_text_valid(patch->reason, 1, 1000, 0)) {
+		snprintf(err->field, sizeof(err->field), "reason");
+		snprintf(err->msg, sizeof(err->msg),
+		         "reason: 1..1000 bytes of text without control characters");
 		return SK_EINVAL;
 	}
 	if (patch->status && strcmp(patch->status, "active") != 0 &&

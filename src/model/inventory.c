@@ -22,13 +22,12 @@
 #define RANK(x)                                                                                    \
 	"(CASE " x " WHEN 'BH' THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN 3 WHEN 'KH' THEN 4 ELSE 9 "    \
 	"END)"
-#define MAX_UNCHECKED_NAMED 10
 /*
  * Every item of a campaign, through the primary key: with only inventory_id
  * given, the planner (after ANALYZE) walks a sort index and looks each row up
  * again, ten times slower over a large campaign.
  */
-#define ALL_ITEMS(x) x "inventory_id = ?1 AND " x "item_type IN ('copy', 'medium')"
+#define ALL_ITEMS(x) x "inventory_id = ?1 AND " x "item_type IN ('copy', 'document', 'medium')"
 
 static const char *const scope_names[] = {"kh_documents", "physical_k_h", "media"};
 
@@ -56,9 +55,16 @@ static void tx_today(struct store_tx *tx, char out[11])
 	out[10] = '\0';
 }
 
+/* What a lost case can be about: a copy or a medium. */
 static bool item_type_ok(const char *s)
 {
 	return s && (strcmp(s, "copy") == 0 || strcmp(s, "medium") == 0);
+}
+
+/* What a campaign checks: also a document without copies (3 kap. 21 §). */
+static bool check_type_ok(const char *s)
+{
+	return item_type_ok(s) || (s && strcmp(s, "document") == 0);
 }
 
 unsigned inventory_scope_parse(const char *s)
@@ -115,8 +121,14 @@ static int tx_item_now(struct store_tx *tx, const char *type, int64_t id, struct
 	                               "WHERE c.id = ?1";
 	static const char sql_medium[] = "SELECT class, state, coalesce(holder_person_id, 0), 0 "
 	                                 "FROM medium WHERE id = ?1";
+	static const char sql_document[] =
+	        "SELECT class, status, 0, id FROM document WHERE id = ?1";
 	struct store_q *q;
-	int rc = store_tx_query(tx, strcmp(type, "copy") == 0 ? sql_copy : sql_medium, &q);
+	int rc = store_tx_query(tx,
+	                        strcmp(type, "copy") == 0       ? sql_copy
+	                        : strcmp(type, "document") == 0 ? sql_document
+	                                                        : sql_medium,
+	                        &q);
 
 	if (rc)
 		return rc;
@@ -190,28 +202,52 @@ struct start_cmd {
 	int64_t id;
 };
 
+/*
+ * A document of the scope that has no copies at all (the rule
+ * doc.inventory.no_copies): what is inventoried is the document itself, as an
+ * item of type document (an electronic KH document kept in a system, or a
+ * paper one registered without copies).
+ */
+#define DOC_NO_COPIES                                                                              \
+	" AND d.status = 'active' AND d.declassified_on IS NULL AND NOT EXISTS (SELECT 1 FROM "    \
+	"copy c WHERE c.document_id = d.id)"
+#define SCOPE_KH      "d.class = 'KH'"
+#define SCOPE_PHYS_KH "d.class IN ('K', 'H') AND d.form = 'physical'"
+
 static const char *const count_sql[] = {
-        "SELECT count(*) FROM copy c JOIN document d ON d.id = c.document_id WHERE d.class = "
-        "'KH' AND c.state IN " COPY_PRESENT,
-        "SELECT count(*) FROM copy c JOIN document d ON d.id = c.document_id WHERE d.class IN "
-        "('K', 'H') AND d.form = 'physical' AND c.state IN " COPY_PRESENT,
+        "SELECT (SELECT count(*) FROM copy c JOIN document d ON d.id = c.document_id "
+        "WHERE " SCOPE_KH " AND c.state IN " COPY_PRESENT
+        ") + (SELECT count(*) FROM document d WHERE " SCOPE_KH DOC_NO_COPIES ")",
+        "SELECT (SELECT count(*) FROM copy c JOIN document d ON d.id = c.document_id "
+        "WHERE " SCOPE_PHYS_KH " AND c.state IN " COPY_PRESENT
+        ") + (SELECT count(*) FROM document d "
+        "WHERE " SCOPE_PHYS_KH DOC_NO_COPIES ")",
         "SELECT count(*) FROM medium WHERE class IN ('K', 'H', 'KH') AND state = 'in_use'",
 };
 
+#define SNAPSHOT_INTO                                                                              \
+	"INSERT INTO inventory_item (inventory_id, item_type, item_id, holder_person_id, "         \
+	"space_id, scope, prior_inventoried_on) "
+
 static const char *const snapshot_sql[] = {
-        "INSERT INTO inventory_item (inventory_id, item_type, item_id, holder_person_id, "
-        "space_id, scope, prior_inventoried_on) SELECT ?1, 'copy', c.id, c.holder_person_id, "
-        "c.space_id, 'kh_documents', c.last_inventoried_on FROM copy c JOIN document d ON d.id "
-        "= c.document_id WHERE d.class = 'KH' AND c.state IN " COPY_PRESENT,
-        "INSERT INTO inventory_item (inventory_id, item_type, item_id, holder_person_id, "
-        "space_id, scope, prior_inventoried_on) SELECT ?1, 'copy', c.id, c.holder_person_id, "
-        "c.space_id, 'physical_k_h', c.last_inventoried_on FROM copy c JOIN document d ON d.id "
-        "= c.document_id WHERE d.class IN ('K', 'H') AND d.form = 'physical' AND c.state "
-        "IN " COPY_PRESENT,
-        "INSERT INTO inventory_item (inventory_id, item_type, item_id, holder_person_id, "
-        "space_id, scope, prior_inventoried_on) SELECT ?1, 'medium', id, holder_person_id, "
-        "space_id, 'media', last_inventoried_on FROM medium WHERE class IN ('K', 'H', 'KH') "
-        "AND state = 'in_use'",
+        SNAPSHOT_INTO "SELECT ?1, 'copy', c.id, c.holder_person_id, c.space_id, 'kh_documents', "
+                      "c.last_inventoried_on FROM copy c JOIN document d ON d.id = c.document_id "
+                      "WHERE " SCOPE_KH " AND c.state IN " COPY_PRESENT,
+        SNAPSHOT_INTO "SELECT ?1, 'copy', c.id, c.holder_person_id, c.space_id, 'physical_k_h', "
+                      "c.last_inventoried_on FROM copy c JOIN document d ON d.id = c.document_id "
+                      "WHERE " SCOPE_PHYS_KH " AND c.state IN " COPY_PRESENT,
+        SNAPSHOT_INTO "SELECT ?1, 'medium', id, holder_person_id, space_id, 'media', "
+                      "last_inventoried_on FROM medium WHERE class IN ('K', 'H', 'KH') AND state "
+                      "= 'in_use'",
+};
+
+/* The documents without copies of each scope (none for media). */
+static const char *const snapshot_doc_sql[] = {
+        SNAPSHOT_INTO "SELECT ?1, 'document', d.id, NULL, NULL, 'kh_documents', "
+                      "d.last_inventoried_on FROM document d WHERE " SCOPE_KH DOC_NO_COPIES,
+        SNAPSHOT_INTO "SELECT ?1, 'document', d.id, NULL, NULL, 'physical_k_h', "
+                      "d.last_inventoried_on FROM document d WHERE " SCOPE_PHYS_KH DOC_NO_COPIES,
+        NULL,
 };
 
 static int start_fn(struct store_tx *tx, void *arg)
@@ -355,8 +391,8 @@ int inventory_check(struct model *m, const struct principal *p, int64_t inventor
 
 	if (!may_write(p))
 		return refuse_role(err);
-	if (!item_type_ok(item_type))
-		return model_err_inval(err, "item_type", "item_type: copy or medium");
+	if (!check_type_ok(item_type))
+		return model_err_inval(err, "item_type", "item_type: copy, document or medium");
 	if (item_id < 1 || item_id >= SK_JSON_MAX_INT)
 		return model_err_inval(err, "item_id", "item_id: a positive id");
 	if (note && !model_text_valid(note, 1, 500, MODEL_TEXT_NL | MODEL_TEXT_DEL))
@@ -494,12 +530,13 @@ struct close_cmd {
 	const char *note;
 };
 
-/* Fails the close naming the unchecked items (at most MAX_UNCHECKED_NAMED). */
+/*
+ * Fails the close with the number of unchecked items. It names none: the
+ * closer may not see every item, and an id is no word for a person (the
+ * list of unchecked items is GET /inventories/{id}?unchecked=true).
+ */
 static int close_unchecked(struct store_tx *tx, int64_t id)
 {
-	struct store_q *q;
-	char names[400];
-	size_t len = 0;
 	int64_t n = 0;
 	int rc;
 
@@ -509,22 +546,9 @@ static int close_unchecked(struct store_tx *tx, int64_t id)
 	                  "i", id);
 	if (rc || n == 0)
 		return rc;
-	rc = store_tx_query(tx,
-	                    "SELECT item_type, item_id FROM inventory_item WHERE " ALL_ITEMS(
-	                            "") " AND result IS NULL ORDER BY item_type, item_id LIMIT 10",
-	                    &q);
-	if (rc)
-		return rc;
-	store_q_bind_int(q, 1, id);
-	names[0] = '\0';
-	while (store_q_step(q) == SK_OK && len < sizeof(names))
-		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s %lld",
-		                        len ? ", " : "", store_q_text(q, 0),
-		                        (long long)store_q_int(q, 1));
-	store_q_done(q);
-	return store_tx_fail(tx, "items", "%lld item%s not checked yet: %s%s (check them first)",
-	                     (long long)n, n == 1 ? " is" : "s are", names,
-	                     n > MAX_UNCHECKED_NAMED ? ", …" : ""),
+	return store_tx_fail(tx, "items",
+	                     "%lld item%s not checked yet: check every item before closing",
+	                     (long long)n, n == 1 ? " is" : "s are"),
 	       SK_EEXIST;
 }
 
@@ -601,13 +625,17 @@ static int report_inspectors(struct store_tx *tx, int64_t id, json_t *report)
 	return SK_OK;
 }
 
+/* An item (i) with its copy, document (of the copy, or the document item) and medium. */
+#define ITEM_JOINS                                                                                 \
+	" FROM inventory_item i LEFT JOIN copy c ON i.item_type = 'copy' AND c.id = i.item_id "    \
+	"LEFT JOIN document d ON d.id = CASE i.item_type WHEN 'copy' THEN c.document_id WHEN "     \
+	"'document' THEN i.item_id END LEFT JOIN medium m ON i.item_type = 'medium' AND m.id = "   \
+	"i.item_id "
 #define NOT_FOUND_SQL                                                                              \
 	"SELECT i.item_type, i.item_id, i.scope, i.holder_person_id, i.space_id, i.note, "         \
 	"i.checked_by, i.checked_at, coalesce(d.class, m.class, ''), d.designation, c.number, "    \
-	"m.identifier, coalesce(c.state, m.state, '') FROM inventory_item i LEFT JOIN copy c ON "  \
-	"i.item_type = 'copy' AND c.id = i.item_id LEFT JOIN document d ON d.id = c.document_id "  \
-	"LEFT JOIN medium m ON i.item_type = 'medium' AND m.id = i.item_id WHERE " ALL_ITEMS(      \
-	        "i.") " AND i.result = 'not_found' ORDER BY i.item_type, i.item_id"
+	"m.identifier, coalesce(c.state, m.state, d.status, '')" ITEM_JOINS                        \
+	"WHERE " ALL_ITEMS("i.") " AND i.result = 'not_found' ORDER BY i.item_type, i.item_id"
 
 static json_t *not_found_row(struct store_q *q)
 {
@@ -625,10 +653,10 @@ static json_t *not_found_row(struct store_q *q)
 	                    store_q_is_null(q, 4) ? json_null() : json_integer(store_q_int(q, 4)));
 	if (!store_q_is_null(q, 5))
 		json_object_set_new(o, "note", json_string(store_q_text(q, 5)));
-	if (!store_q_is_null(q, 9)) {
+	if (!store_q_is_null(q, 9))
 		json_object_set_new(o, "designation", json_string(store_q_text(q, 9)));
+	if (!store_q_is_null(q, 10))
 		json_object_set_new(o, "copy_number", json_integer(store_q_int(q, 10)));
-	}
 	if (!store_q_is_null(q, 11))
 		json_object_set_new(o, "identifier", json_string(store_q_text(q, 11)));
 	return o;
@@ -638,6 +666,9 @@ static bool state_present(const char *type, const char *state)
 {
 	if (strcmp(type, "medium") == 0)
 		return strcmp(state, "in_use") == 0;
+	/* A document without copies has no lost case: it is named in the report. */
+	if (strcmp(type, "document") == 0)
+		return false;
 	return strcmp(state, "in_register") == 0 || strcmp(state, "issued") == 0 ||
 	       strcmp(state, "returned") == 0 || strcmp(state, "archived") == 0;
 }
@@ -743,20 +774,15 @@ int inventory_close(struct model *m, const struct principal *p, int64_t inventor
 
 /* ---- queries ---- */
 
-/* The class of an item (i, with c, d, m joined) as a rank. */
-#define ITEM_JOINS                                                                                 \
-	" FROM inventory_item i LEFT JOIN copy c ON i.item_type = 'copy' AND c.id = i.item_id "    \
-	"LEFT JOIN document d ON d.id = c.document_id LEFT JOIN medium m ON i.item_type = "        \
-	"'medium' AND m.id = i.item_id "
 /*
  * Visible items (x: the alias of the table with item_type): media by class
  * within clearance, copies by the documents slice's rule. Bind ?90..?92 with
  * document_visible_bind().
  */
 #define VISIBLE(x)                                                                                 \
-	"((" x                                                                                     \
-	".item_type = 'medium' AND " RANK("m.class") " <= ?90) OR (" x ".item_type = "             \
-	                                             "'copy' AND " DOCUMENT_VISIBLE_SQL("d") "))"
+	"((" x ".item_type = 'medium' AND " RANK(                                                  \
+	        "m.class") " <= ?90) OR (" x ".item_type IN ('copy', "                             \
+	                   "'document') AND " DOCUMENT_VISIBLE_SQL("d") "))"
 
 static json_t *campaign_row(struct store_q *q)
 {
@@ -771,31 +797,28 @@ static json_t *campaign_row(struct store_q *q)
 	                    store_q_is_null(q, 6) ? json_null() : json_string(store_q_text(q, 6)));
 	json_object_set_new(o, "closed_by",
 	                    store_q_is_null(q, 7) ? json_null() : json_integer(store_q_int(q, 7)));
+	json_object_set_new(o, "started_by_name", json_string(store_q_text(q, 8)));
+	json_object_set_new(o, "closed_by_name",
+	                    store_q_is_null(q, 9) ? json_null() : json_string(store_q_text(q, 9)));
 	return o;
 }
 
 /*
- * Counts of the items of campaign o that p may see, into o["counts"]. Who
- * sees every document up to KH sees every item: no joins then.
+ * Counts of every item of campaign o: the campaign's, the same for everybody
+ * who may read it (an item the reader may not see is counted, and shown
+ * withheld in the list), so that two inspectors never see "7 av 8" and
+ * "9 av 9" for one campaign.
  */
-static void add_counts(struct store_reader *r, const struct principal *p, json_t *o)
+static void add_counts(struct store_reader *r, json_t *o)
 {
-	static const char sql_all[] = "SELECT count(*), count(result), coalesce(sum(result = "
-	                              "'found'), 0), coalesce(sum(result = 'not_found'), 0) FROM "
-	                              "inventory_item WHERE " ALL_ITEMS("");
-	static const char sql_visible[] =
-	        "SELECT count(*), count(i.result), coalesce(sum(i.result = "
-	        "'found'), 0), coalesce(sum(i.result = 'not_found'), 0)" ITEM_JOINS
-	        "WHERE " ALL_ITEMS("i.") " AND " VISIBLE("i");
-	bool all = document_sees_all(p) && p->clearance == CLEAR_KH;
-	const char *sql = all ? sql_all : sql_visible;
+	static const char sql[] = "SELECT count(*), count(result), coalesce(sum(result = "
+	                          "'found'), 0), coalesce(sum(result = 'not_found'), 0) FROM "
+	                          "inventory_item WHERE " ALL_ITEMS("");
 	struct store_q *q;
 
 	if (!o || store_reader_query(r, sql, &q))
 		return;
 	store_q_bind_int(q, 1, model_json_int(o, "id"));
-	if (!all)
-		document_visible_bind(q, p);
 	if (store_q_step(q) == SK_OK)
 		json_object_set_new(o, "counts",
 		                    json_pack("{s:I, s:I, s:I, s:I, s:I}", "items",
@@ -807,18 +830,22 @@ static void add_counts(struct store_reader *r, const struct principal *p, json_t
 	store_q_done(q);
 }
 
+/* The campaign and who started and closed it (by name, for the protocol). */
 #define CAMPAIGN_COLS                                                                              \
-	"SELECT id, name, scope, state, started_at, started_by, closed_at, closed_by FROM "        \
-	"inventory "
+	"SELECT v.id, v.name, v.scope, v.state, v.started_at, v.started_by, v.closed_at, "         \
+	"v.closed_by, coalesce(si.display_name, ''), ci.display_name FROM inventory v LEFT JOIN "  \
+	"identity si ON si.id = v.started_by LEFT JOIN identity ci ON ci.id = v.closed_by "
 
 json_t *inventory_list(struct model *m, const struct principal *p, const char *state)
 {
-	static const char sql[] = CAMPAIGN_COLS "WHERE ?1 IS NULL OR state = ?1 ORDER BY id DESC";
+	static const char sql[] =
+	        CAMPAIGN_COLS "WHERE ?1 IS NULL OR v.state = ?1 ORDER BY v.id DESC";
 	struct store_reader *r = model_reader(m);
 	json_t *arr = json_array(), *o;
 	struct store_q *q;
 	size_t i;
 
+	(void)p; /* the counts are the campaign's, the same for every reader */
 	if (!r || !arr || store_reader_begin(r)) {
 		json_decref(arr);
 		return NULL;
@@ -833,7 +860,7 @@ json_t *inventory_list(struct model *m, const struct principal *p, const char *s
 	while (store_q_step(q) == SK_OK)
 		json_array_append_new(arr, campaign_row(q));
 	store_q_done(q);
-	json_array_foreach(arr, i, o) add_counts(r, p, o);
+	json_array_foreach(arr, i, o) add_counts(r, o);
 	store_reader_end(r);
 	return arr;
 }
@@ -845,12 +872,16 @@ json_t *inventory_list(struct model *m, const struct principal *p, const char *s
 #define ITEM_COLS                                                                                  \
 	"i.item_type, i.item_id, i.scope, i.holder_person_id, i.space_id, i.result, "              \
 	"i.checked_by, i.checked_at, i.note, coalesce(d.class, m.class, ''), d.id, "               \
-	"d.designation, c.number, m.identifier, hp.name, sp.name, coalesce(c.state, m.state, '')"
+	"d.designation, c.number, m.identifier, hp.name, sp.name, coalesce(c.state, m.state, "     \
+	"d.status, ''), " VISIBLE("i") ", EXISTS (SELECT 1 FROM person op WHERE op.identity_id = " \
+	                               "?92 AND op.id IN (i.holder_person_id, "                    \
+	                               "coalesce(c.holder_person_id, m.holder_person_id))), "      \
+	                               "ck.display_name"
 #define ITEM_FROM                                                                                  \
 	ITEM_JOINS                                                                                 \
 	"LEFT JOIN person hp ON hp.id = i.holder_person_id LEFT JOIN space sp ON sp.id "           \
-	"= i.space_id WHERE i.inventory_id = ?1 AND (?2 = 0 OR i.result IS NULL) "                 \
-	"AND " VISIBLE("i")
+	"= i.space_id LEFT JOIN identity ck ON ck.id = i.checked_by WHERE i.inventory_id = ?1 "    \
+	"AND (?2 = 0 OR i.result IS NULL)"
 /* In item order the primary key answers the range and the order (?4, ?5 unused). */
 #define ITEMS_BY_ITEM                                                                              \
 	"SELECT " ITEM_COLS ", 0, 0" ITEM_FROM                                                     \
@@ -869,7 +900,7 @@ json_t *inventory_list(struct model *m, const struct principal *p, const char *s
 #define ITEMS_SQL(k1, k2)                                                                          \
 	ITEMS_PART(k1, k2, k1 " = ?4 AND " k2 " = ?5 AND (i.item_type, i.item_id) > (?6, ?7)")     \
 	" UNION ALL " ITEMS_PART(k1, k2, k1 " = ?4 AND " k2 " > ?5") " UNION ALL " ITEMS_PART(     \
-	        k1, k2, k1 " > ?4") " ORDER BY 18, 19, 1, 2 LIMIT ?8"
+	        k1, k2, k1 " > ?4") " ORDER BY 21, 22, 1, 2 LIMIT ?8"
 #define K_SPACE  "coalesce(i.space_id, 0)"
 #define K_HOLDER "coalesce(i.holder_person_id, 0)"
 
@@ -892,9 +923,9 @@ static bool cursor_parse(const char *s, int64_t k[2], const char **type, int64_t
 			return false;
 		s = end + 1;
 	}
-	if ((*s != 'c' && *s != 'm') || s[1] != '.')
+	if ((*s != 'c' && *s != 'd' && *s != 'm') || s[1] != '.')
 		return false;
-	*type = *s == 'c' ? "copy" : "medium";
+	*type = *s == 'c' ? "copy" : *s == 'd' ? "document" : "medium";
 	s += 2;
 	if (!(*s >= '1' && *s <= '9'))
 		return false;
@@ -902,21 +933,42 @@ static bool cursor_parse(const char *s, int64_t k[2], const char **type, int64_t
 	return *end == '\0' && *id > 0 && *id < SK_JSON_MAX_INT;
 }
 
+/*
+ * One item of the list. An item p may not see (v == 0) is counted and listed
+ * but withheld: its type, id and result only — not its class, scope,
+ * designation, holder, place, checker or note (need-to-know, 3 kap.).
+ */
 static json_t *item_row(struct store_q *q)
 {
-	json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s}", "item_type", store_q_text(q, 0),
-	                      "item_id", (json_int_t)store_q_int(q, 1), "scope", store_q_text(q, 2),
-	                      "class", store_q_text(q, 9), "state", store_q_text(q, 16));
+	json_t *o;
 	char label[300];
 
+	if (!store_q_int(q, 17)) {
+		o = json_pack("{s:s, s:I, s:b}", "item_type", store_q_text(q, 0), "item_id",
+		              (json_int_t)store_q_int(q, 1), "withheld", true);
+		if (o)
+			json_object_set_new(o, "result",
+			                    store_q_is_null(q, 5)
+			                            ? json_null()
+			                            : json_string(store_q_text(q, 5)));
+		return o;
+	}
+	o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:b}", "item_type", store_q_text(q, 0), "item_id",
+	              (json_int_t)store_q_int(q, 1), "scope", store_q_text(q, 2), "class",
+	              store_q_text(q, 9), "state", store_q_text(q, 16), "own",
+	              store_q_int(q, 18) != 0);
 	if (!o)
 		return NULL;
 	if (!store_q_is_null(q, 10)) {
 		json_object_set_new(o, "document_id", json_integer(store_q_int(q, 10)));
 		json_object_set_new(o, "designation", json_string(store_q_text(q, 11)));
-		json_object_set_new(o, "copy_number", json_integer(store_q_int(q, 12)));
-		snprintf(label, sizeof(label), "%s ex %lld", store_q_text(q, 11),
-		         (long long)store_q_int(q, 12));
+		if (!store_q_is_null(q, 12)) {
+			json_object_set_new(o, "copy_number", json_integer(store_q_int(q, 12)));
+			snprintf(label, sizeof(label), "%s ex %lld", store_q_text(q, 11),
+			         (long long)store_q_int(q, 12));
+		} else {
+			snprintf(label, sizeof(label), "%s", store_q_text(q, 11));
+		}
 	} else {
 		json_object_set_new(o, "identifier", json_string(store_q_text(q, 13)));
 		snprintf(label, sizeof(label), "%s", store_q_text(q, 13));
@@ -936,6 +988,9 @@ static json_t *item_row(struct store_q *q)
 	                    store_q_is_null(q, 5) ? json_null() : json_string(store_q_text(q, 5)));
 	json_object_set_new(o, "checked_by",
 	                    store_q_is_null(q, 6) ? json_null() : json_integer(store_q_int(q, 6)));
+	json_object_set_new(o, "checked_by_name",
+	                    store_q_is_null(q, 19) ? json_null()
+	                                           : json_string(store_q_text(q, 19)));
 	json_object_set_new(o, "checked_at",
 	                    store_q_is_null(q, 7) ? json_null() : json_string(store_q_text(q, 7)));
 	json_object_set_new(o, "note",
@@ -972,8 +1027,8 @@ static json_t *items_page(struct store_reader *r, const struct principal *p, int
 	store_q_bind_int(q, 8, limit);
 	while (store_q_step(q) == SK_OK) {
 		json_array_append_new(arr, item_row(q));
-		k1 = store_q_int(q, 17);
-		k2 = store_q_int(q, 18);
+		k1 = store_q_int(q, 20);
+		k2 = store_q_int(q, 21);
 		last_type = store_q_text(q, 0)[0];
 		last_id = store_q_int(q, 1);
 		n++;
@@ -992,7 +1047,7 @@ static json_t *items_page(struct store_reader *r, const struct principal *p, int
 json_t *inventory_get(struct model *m, const struct principal *p, int64_t id,
                       const struct inventory_page *page, bool *bad_cursor)
 {
-	static const char sql[] = CAMPAIGN_COLS "WHERE id = ?1";
+	static const char sql[] = CAMPAIGN_COLS "WHERE v.id = ?1";
 	struct store_reader *r = model_reader(m);
 	int64_t k[2] = {-1, -1}, after_id = 0;
 	const char *type = "";
@@ -1017,7 +1072,7 @@ json_t *inventory_get(struct model *m, const struct principal *p, int64_t id,
 		store_q_done(q);
 	}
 	if (o) {
-		add_counts(r, p, o);
+		add_counts(r, o);
 		items = items_page(r, p, id, page, k, type, after_id, &next);
 		json_object_set_new(o, "items", items ? items : json_array());
 		json_object_set_new(o, "next", next ? next : json_null());
@@ -1294,6 +1349,9 @@ int inventory_overdue(struct store_reader *r, const char *before_date, enum clea
 
 static const char *item_table_update(const char *type, bool state)
 {
+	/* A document item has no state to change (no lost case): only its date. */
+	if (strcmp(type, "document") == 0)
+		return "UPDATE document SET last_inventoried_on = ?2 WHERE id = ?1";
 	if (strcmp(type, "medium") == 0)
 		return state ? "UPDATE medium SET state = ?2, updated_at = ?3 WHERE id = ?1"
 		             : "UPDATE medium SET last_inventoried_on = ?2 WHERE id = ?1";
@@ -1313,8 +1371,11 @@ static int apply_started(struct store_tx *tx, const struct ledger_entry *e, cons
 	                  "ittti", id, model_json_str0(e->data, "name"),
 	                  model_json_str0(e->data, "scope"), t, e->actor);
 	for (unsigned i = 0; !rc && i < 3; i++) {
-		if (scope & (1u << i))
+		if (scope & (1u << i)) {
 			rc = store_tx_run(tx, snapshot_sql[i], "i", id);
+			if (!rc && snapshot_doc_sql[i])
+				rc = store_tx_run(tx, snapshot_doc_sql[i], "i", id);
+		}
 	}
 	if (!rc)
 		rc = store_tx_int(tx, &n,
@@ -1352,6 +1413,10 @@ static int apply_checked(struct store_tx *tx, const struct ledger_entry *e, cons
 	                ? "UPDATE medium SET last_inventoried_on = (SELECT "
 	                  "prior_inventoried_on FROM inventory_item WHERE inventory_id "
 	                  "= ?2 AND item_type = 'medium' AND item_id = ?1) WHERE id = ?1"
+	        : strcmp(type, "document") == 0
+	                ? "UPDATE document SET last_inventoried_on = (SELECT "
+	                  "prior_inventoried_on FROM inventory_item WHERE inventory_id "
+	                  "= ?2 AND item_type = 'document' AND item_id = ?1) WHERE id = ?1"
 	                : "UPDATE copy SET last_inventoried_on = (SELECT "
 	                  "prior_inventoried_on FROM inventory_item WHERE inventory_id "
 	                  "= ?2 AND item_type = 'copy' AND item_id = ?1) WHERE id = ?1",

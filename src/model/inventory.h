@@ -91,7 +91,7 @@ struct inventory_page {
 	int limit;         /* 1..1000; 0 = 100 */
 };
 
-/* The campaigns (state NULL = all), newest first, with counts of the items p may see. */
+/* The campaigns (state NULL = all), newest first, with the counts of all their items. */
 json_t *inventory_list(struct model *m, const struct principal *p, const char *state);
 /*
  * One campaign and a page of its items that p may see (class within p's

@@ -193,6 +193,7 @@ struct model_identity_patch {
 	const char *display_name; /* NULL = unchanged */
 	int clearance;            /* -1 = unchanged */
 	const char *status;       /* NULL = unchanged */
+	const char *reason;       /* NULL or why, recorded in the entry */
 };
 /*
  * Clearance, disabling and re-activation follow the separation-of-duties rule
@@ -203,6 +204,33 @@ int model_identity_update(struct model *m, const struct principal *p, int64_t id
                           const struct model_identity_patch *patch, struct model_err *err);
 json_t *model_identity_get(struct model *m, int64_t id);
 json_t *model_identity_list(struct model *m);
+
+/*
+ * A lost password or TOTP, reset by two people (docs/internals/auth.md):
+ * p requests the reset of account id with a reason (1..1000 bytes); another
+ * person with the same authority confirms it within 24 hours, getting the
+ * account's new one-time password in otp (cap >= 21); the account enrols
+ * again at its next login, its sessions end, its service tokens are revoked.
+ * Refusals: SK_ERULE with err->field and err->reason (self, creator,
+ * creator_of_actor, top_account, ssc_decides, reset_pending, same_person,
+ * reset_expired, reset_closed); SK_ENOTFOUND (field id or reset_id).
+ */
+int model_reset_request(struct model *m, const struct principal *p, int64_t id, const char *reason,
+                        int64_t *reset_id, struct model_err *err);
+int model_reset_confirm(struct model *m, const struct principal *p, int64_t id, int64_t reset_id,
+                        char *otp, size_t otp_cap, struct model_err *err);
+/* The requester, or anyone who may reset the account, withdraws a request (reason optional). */
+int model_reset_cancel(struct model *m, const struct principal *p, int64_t id, int64_t reset_id,
+                       const char *reason, struct model_err *err);
+/* The account's pending, unexpired reset request, or JSON null. */
+json_t *model_reset_pending(struct model *m, int64_t id);
+/*
+ * What p may decide about account id, by the rule the writer applies
+ * (model_tx_sod, asked on the writer so it is the same state):
+ * {disable, enable, clearance, grant_roles: [...], reset_request,
+ * reset_confirm, reset_cancel}.
+ */
+json_t *model_identity_may(struct model *m, const struct principal *p, int64_t id);
 
 /* ---- grants (4 kap. 8 §) ---- */
 

@@ -406,18 +406,24 @@ static const struct rule rules[] = {
          "inventeras minst en gång per år; inventeringen omfattar handlingens exemplar.",
          "KH documents, and physical documents classified K and H, are inventoried at least once "
          "a year; the inventory covers the document's copies.",
-         "Registrera handlingens exemplar (även en elektronisk handling har exemplar 1) så att "
-         "den kommer med i nästa inventering, eller avsluta handlingen om den inte längre finns.",
-         "Register the document's copy (an electronic document has copy 1 too) so that the next "
-         "inventory covers it, or close the document if it no longer exists.",
+         "Inventera handlingen (Inventering: en inventering av KH-handlingar eller fysiska K- och "
+         "H-handlingar tar med handlingar utan exemplar), registrera dess exemplar, eller avsluta "
+         "handlingen om den inte längre finns.",
+         "Inventory the document (Inventering: a campaign over KH documents or physical K and H "
+         "documents includes documents without copies), register its copy, or close the "
+         "document if it no longer exists.",
          "Handling %s har inga exemplar och har inte inventerats på 12 månader",
          "Document %s has no copies and has not been inventoried in 12 months", "document copy",
-         "SELECT 'document', d.id, d.designation, d.class, d.registered_on, date(d.registered_on, "
-         "'+1 year'), d.id FROM document d WHERE d.class IN ('K', 'H', 'KH') AND (d.class = 'KH' "
+         "SELECT 'document', d.id, d.designation, d.class, coalesce(d.last_inventoried_on, "
+         "d.registered_on), date(coalesce(d.last_inventoried_on, d.registered_on), '+1 year'), "
+         "d.id FROM document d WHERE d.class IN ('K', 'H', 'KH') AND (d.class = 'KH' "
          "OR d.form = 'physical') AND d.status = 'active' AND d.declassified_on IS NULL AND "
-         "d.registered_on < date(?1, '-1 year') AND NOT EXISTS (SELECT 1 FROM copy c WHERE "
+         "coalesce(d.last_inventoried_on, d.registered_on) < date(?1, '-1 year') AND NOT EXISTS "
+         "(SELECT 1 FROM copy c WHERE "
          "c.document_id = d.id)",
-         T_UNIT ":test_rule_fixtures " T_UNIT ":test_inventory_no_copies", "document"},
+         T_UNIT ":test_rule_fixtures " T_UNIT
+                ":test_inventory_no_copies tests/unit/test_inventory.c:test_document_items",
+         "document"},
         {"medium.inventory.overdue", "PMFS 2022:1", 3, 21, NULL, SEV_HIGH,
          "Lagringsmedium inte inventerat på 12 månader",
          "Storage medium not inventoried in 12 months",
@@ -642,10 +648,12 @@ static const struct rules_deadline_query deadlines[] = {
          " AND " INVENTORY_SCOPE " AND " COPY_SINCE " >= date(?1, '-1 year') AND " COPY_SINCE
          " <= date(?2, '-1 year')"},
         {"inventory", "doc.inventory.no_copies", "document copy",
-         "SELECT 'document', d.id, d.designation, d.class, date(d.registered_on, '+1 year'), "
-         "NULL FROM document d WHERE d.class IN ('K', 'H', 'KH') AND (d.class = 'KH' OR d.form = "
-         "'physical') AND d.status = 'active' AND d.declassified_on IS NULL AND d.registered_on "
-         ">= date(?1, '-1 year') AND d.registered_on <= date(?2, '-1 year') AND NOT EXISTS "
+         "SELECT 'document', d.id, d.designation, d.class, date(coalesce(d.last_inventoried_on, "
+         "d.registered_on), '+1 year'), NULL FROM document d WHERE d.class IN ('K', 'H', 'KH') "
+         "AND (d.class = 'KH' OR d.form = 'physical') AND d.status = 'active' AND "
+         "d.declassified_on IS NULL AND coalesce(d.last_inventoried_on, d.registered_on) >= "
+         "date(?1, '-1 year') AND coalesce(d.last_inventoried_on, d.registered_on) <= date(?2, "
+         "'-1 year') AND NOT EXISTS "
          "(SELECT 1 FROM copy c WHERE c.document_id = d.id)"},
         {"inventory", "medium.inventory.overdue", "medium person",
          "SELECT 'medium', m.id, m.identifier, m.class, date(" MEDIUM_SINCE

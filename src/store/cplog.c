@@ -169,6 +169,21 @@ static size_t read_line(FILE *f, char *line)
 int store_cplog_scan(const char *path, const struct ledger_verifier *vf, const char *origin,
                      bool lazy, store_cplog_fn fn, void *ctx, struct store_cplog_result *res)
 {
+	FILE *f;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	f = fopen(path, "rb");
+	if (!f)
+		return errno == ENOENT ? SK_ENOTFOUND : SK_EIO;
+	rc = store_cplog_scan_stream(f, vf, origin, lazy, fn, ctx, res);
+	fclose(f);
+	return rc;
+}
+
+int store_cplog_scan_stream(FILE *f, const struct ledger_verifier *vf, const char *origin,
+                            bool lazy, store_cplog_fn fn, void *ctx, struct store_cplog_result *res)
+{
 	enum { TEXT, SIG0, SIG } state = TEXT;
 	struct scan *sc;
 	char *line = NULL;
@@ -181,15 +196,9 @@ int store_cplog_scan(const char *path, const struct ledger_verifier *vf, const c
 	sc = calloc(1, sizeof(*sc));
 	if (!sc)
 		return SK_ENOMEM;
-	sc->f = fopen(path, "rb");
-	if (!sc->f) {
-		rc = errno == ENOENT ? SK_ENOTFOUND : SK_EIO;
-		free(sc);
-		return rc;
-	}
+	sc->f = f;
 	line = malloc(CPLOG_LINE_MAX + 1);
 	if (!line) {
-		fclose(sc->f);
 		free(sc);
 		return SK_ENOMEM;
 	}
@@ -282,7 +291,6 @@ int store_cplog_scan(const char *path, const struct ledger_verifier *vf, const c
 		         (unsigned long long)sc->note_off, (unsigned long long)res->notes);
 	}
 	free(line);
-	fclose(sc->f);
 	free(sc);
 	return rc;
 }

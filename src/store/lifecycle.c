@@ -78,6 +78,9 @@ static void default_origin(char *out, size_t cap)
 	buf_release(&b);
 }
 
+static int open_locked(const char *dir, const struct store_opts *opts, struct store **out,
+                       char *msg, size_t cap, int lock);
+
 static int init_entry(struct store_tx *tx, void *arg)
 {
 	const json_t *data = arg;
@@ -93,7 +96,7 @@ int store_init(const char *dir, const struct store_init_opts *opts, char *vkey, 
 	struct store *s = NULL;
 	struct store_cmd cmd;
 	json_t *data = NULL;
-	int rc;
+	int lock = -1, rc;
 
 	if (opts && opts->origin)
 		snprintf(origin, sizeof(origin), "%s", opts->origin);
@@ -103,9 +106,15 @@ int store_init(const char *dir, const struct store_init_opts *opts, char *vkey, 
 		return SK_EINVAL;
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return SK_EIO;
+	/* Two inits, or an init beside a running server, must not interleave. */
+	rc = store_lock_take(dir, &lock, NULL, 0);
+	if (rc)
+		return rc;
 	if (file_exists(dir, STORE_DB_FILE) || file_exists(dir, STORE_KEY_FILE) ||
-	    file_exists(dir, STORE_CPLOG_FILE))
+	    file_exists(dir, STORE_CPLOG_FILE)) {
+		store_lock_release(lock);
 		return SK_EEXIST;
+	}
 
 	rc = ledger_note_keygen(origin, skey, sizeof(skey), vk, sizeof(vk));
 	if (rc)
@@ -131,7 +140,9 @@ int store_init(const char *dir, const struct store_init_opts *opts, char *vkey, 
 	if (rc)
 		goto out;
 
-	rc = store_open(dir, NULL, &s);
+	/* The store takes over the lock, and store_close releases it. */
+	rc = open_locked(dir, NULL, &s, NULL, 0, lock);
+	lock = -1;
 	if (rc)
 		goto out;
 	data = json_pack("{s:s, s:s, s:s}", "origin", origin, "verifier_key", vk, "version",
@@ -146,6 +157,7 @@ int store_init(const char *dir, const struct store_init_opts *opts, char *vkey, 
 		snprintf(vkey, vkey_cap, "%s", vk);
 out:
 	store_close(s);
+	store_lock_release(lock);
 	json_decref(data);
 	sodium_memzero(skey, sizeof(skey));
 	if (!rc)
@@ -427,6 +439,29 @@ int store_open(const char *dir, const struct store_opts *opts, struct store **ou
 int store_open_report(const char *dir, const struct store_opts *opts, struct store **out, char *msg,
                       size_t cap)
 {
+	int lock = -1, rc;
+
+	*out = NULL;
+	if (msg && cap)
+		msg[0] = '\0';
+	if (sodium_init() < 0)
+		return SK_EINTERNAL;
+	/* Checked before the lock, so a wrong --data creates no lock file. */
+	if (!file_exists(dir, STORE_DB_FILE))
+		return SK_ENOTFOUND;
+	rc = store_lock_take(dir, &lock, msg, cap);
+	if (rc)
+		return rc;
+	return open_locked(dir, opts, out, msg, cap, lock);
+}
+
+/*
+ * store_open_report once the instance lock is held (lock): the store owns it
+ * from here on, released by store_close or on failure.
+ */
+static int open_locked(const char *dir, const struct store_opts *opts, struct store **out,
+                       char *msg, size_t cap, int lock)
+{
 	char path[STORE_PATH_MAX], vk[256];
 	uint64_t logged = 0;
 	struct store *s;
@@ -436,13 +471,16 @@ int store_open_report(const char *dir, const struct store_opts *opts, struct sto
 	*out = NULL;
 	if (msg && cap)
 		msg[0] = '\0';
-	if (sodium_init() < 0)
+	if (sodium_init() < 0) {
+		store_lock_release(lock);
 		return SK_EINTERNAL;
-	if (!file_exists(dir, STORE_DB_FILE))
-		return SK_ENOTFOUND;
+	}
 	s = calloc(1, sizeof(*s));
-	if (!s)
+	if (!s) {
+		store_lock_release(lock);
 		return SK_ENOMEM;
+	}
+	s->lock_fd = lock;
 	snprintf(s->dir, sizeof(s->dir), "%s", dir);
 	if (opts)
 		s->opts = *opts;
@@ -503,7 +541,11 @@ int store_open_report(const char *dir, const struct store_opts *opts, struct sto
 	*out = s;
 	return SK_OK;
 out_fail:
+	/* A warning said on the way (a repaired log) is not why it failed. */
+	if (rc != SK_EVERIFY && rc != SK_ECORRUPT && msg && cap)
+		msg[0] = '\0';
 	store_conn_close(&s->w);
+	store_lock_release(s->lock_fd);
 	ledger_signer_wipe(&s->signer);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->wake);
@@ -524,6 +566,8 @@ void store_close(struct store *s)
 		pthread_join(s->thread, NULL);
 	}
 	store_conn_close(&s->w);
+	/* Last: the writer has finished and the final checkpoint is on disk. */
+	store_lock_release(s->lock_fd);
 	ledger_signer_wipe(&s->signer);
 	for (unsigned L = 0; L < 8; L++)
 		free(s->pending[L].hashes);

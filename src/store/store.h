@@ -30,9 +30,11 @@ struct store_init_opts {
 /*
  * Creates a new instance in dir (created if missing): skydd.db with the
  * schema and a first entry "ledger.init", signing.key (0600, refuses to
- * overwrite), verifier.key and checkpoints.log with the first checkpoint.
- * vkey receives the verifier key text (cap >= 256). Returns SK_OK,
- * SK_EEXIST (an instance or key already there), SK_EIO, SK_EINVAL (origin).
+ * overwrite), verifier.key and checkpoints.log with the first checkpoint,
+ * all under the instance lock. vkey receives the verifier key text (cap >=
+ * 256). Returns SK_OK, SK_EEXIST (an instance or key already there),
+ * SK_EBUSY (another process holds the instance lock), SK_EIO, SK_EINVAL
+ * (origin).
  */
 int store_init(const char *dir, const struct store_init_opts *opts, char *vkey, size_t vkey_cap);
 
@@ -51,18 +53,22 @@ struct store_opts {
 };
 
 /*
- * Opens an instance for writing: applies pending migrations, loads the tree,
- * checks it against checkpoints.log and the batch seal (store_open_report),
- * starts the writer thread. Returns SK_OK, SK_ENOTFOUND (no instance),
- * SK_EVERSION (database newer than this binary), SK_ECORRUPT, SK_EVERIFY
- * (rolled back, forked, or an unsealed tail), SK_EIO.
+ * Opens an instance for writing: takes the instance lock (an exclusive flock
+ * on DIR/skydd.lock, held until store_close: one writer per instance),
+ * applies pending migrations, loads the tree, checks it against
+ * checkpoints.log and the batch seal (store_open_report), starts the writer
+ * thread. Returns SK_OK, SK_ENOTFOUND (no instance), SK_EBUSY (another
+ * process, or another open in this one, writes the instance), SK_EVERSION
+ * (database newer than this binary), SK_ECORRUPT, SK_EVERIFY (rolled back,
+ * forked, or an unsealed tail), SK_EIO.
  */
 int store_open(const char *dir, const struct store_opts *opts, struct store **out);
 
 /*
  * store_open, and msg (cap bytes, may be NULL) gets one line saying why it
- * refused, or on SK_OK what it repaired or found worth a warning ("" if
- * nothing). Before the writer starts it checks checkpoints.log against the
+ * refused (on SK_EBUSY: "the instance DIR is in use by another skydd process
+ * (pid N)"; on SK_EIO from the lock file, what failed), or on SK_OK what it repaired or found worth
+ * a warning ("" if nothing). Before the writer starts it checks checkpoints.log against the
  * database: a checkpoint of a larger tree (a rolled-back database) or one
  * whose root differs from the tree at its size (a fork) is SK_EVERIFY; a torn
  * final note is cut off (fsync). Entries covered by no checkpoint and no

@@ -6,6 +6,7 @@
 #define SKYDD_STORE_INT_H
 
 #include <pthread.h>
+#include <stdio.h>
 
 #include <sqlite3.h>
 
@@ -15,6 +16,7 @@
 #define STORE_KEY_FILE        "signing.key"
 #define STORE_VKEY_FILE       "verifier.key"
 #define STORE_CPLOG_FILE      "checkpoints.log"
+#define STORE_LOCK_FILE       "skydd.lock"
 #define STORE_Q_CACHE         256
 #define STORE_MAX_PROJECTIONS 32
 #define STORE_PATH_MAX        4096
@@ -69,6 +71,7 @@ struct store_tx {
 
 struct store {
 	char dir[STORE_PATH_MAX];
+	int lock_fd;         /* holds the instance lock (lock.c) until store_close */
 	struct store_conn w; /* the writer's connection */
 	struct store_opts opts;
 	struct ledger_signer signer;
@@ -131,6 +134,18 @@ struct store_envelope {
  */
 bool store_entry_envelope(const char *b, size_t len, struct store_envelope *env);
 
+/* lock.c */
+/*
+ * Takes the instance lock (an exclusive, non-blocking flock on
+ * DIR/skydd.lock, created 0600) and writes our pid into it; *fd keeps it
+ * until store_lock_release. Returns SK_OK, SK_EBUSY (another process, or
+ * another open in this one, holds it: msg names the instance and, if it
+ * can, the holder's pid) or SK_EIO (msg says why).
+ */
+int store_lock_take(const char *dir, int *fd, char *msg, size_t cap);
+/* Releases it; -1 is a no-op. */
+void store_lock_release(int fd);
+
 /* cplog.c */
 #define STORE_CPLOG_NOTE_MAX 16384 /* the longest note the scanner accepts */
 
@@ -159,6 +174,14 @@ typedef int (*store_cplog_fn)(void *ctx, uint64_t off, const struct ledger_check
  */
 int store_cplog_scan(const char *path, const struct ledger_verifier *vf, const char *origin,
                      bool lazy, store_cplog_fn fn, void *ctx, struct store_cplog_result *res);
+/*
+ * The same over an open stream positioned at its start (offsets count from
+ * there, and a torn tail is re-read with fseeko); the caller closes it. For the fuzz
+ * target (fmemopen) and any caller that already holds the file.
+ */
+int store_cplog_scan_stream(FILE *f, const struct ledger_verifier *vf, const char *origin,
+                            bool lazy, store_cplog_fn fn, void *ctx,
+                            struct store_cplog_result *res);
 /*
  * Truncates the file to len bytes (dropping a torn final note) and syncs it,
  * if it still has expect bytes (under flock). SK_OK, SK_EBUSY (it changed or

@@ -179,3 +179,60 @@ test('scenario: an incident closed without investigation → a finding → Skapa
     await browser.close();
   }
 });
+
+// Issue 15: the head (david, chief) opens Incidenter: the list and the inventory's lost cases
+// load (GET /lost-cases is the head's too, need-to-know applied), no red error, no refused call.
+test('the head on Incidenter: no error, the lost cases section loads', {
+  timeout: 120_000,
+  skip: URL_ ? false : 'skipped: no SKYDD_REG_URL',
+}, async () => {
+  process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+  const logins = readLogins(process.env.SKYDD_REG_LOGINS);
+  assert.ok(logins.david, 'david (chief) in SKYDD_REG_LOGINS');
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const problems = [];
+  try {
+    const context = await browser.newContext({
+      ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 }, locale: 'sv-SE', timezoneId: 'Europe/Stockholm',
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    const refused = [];
+    page.on('response', (r) => { if (r.status() === 403 && /\/api\/v1\//.test(r.url())) refused.push(r.url()); });
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      const url = (m.location() && m.location().url) || '';
+      if (/^Failed to load resource: .* 401/.test(m.text()) && /\/api\/v1\/me$/.test(url)) return;
+      problems.push(`console: ${m.text()} ${url}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await page.goto(URL_ + '/');
+    await page.locator('main h1', { hasText: SV['login.title'] }).waitFor();
+    await page.getByLabel(SV['login.username']).fill('david');
+    await page.getByLabel(SV['login.password'], { exact: true }).fill(logins.david.password);
+    await page.getByRole('button', { name: SV['login.submit'], exact: true }).click();
+    await page.getByLabel(SV['totp.code_label'], { exact: true }).fill(await nextCode(logins.david.secret));
+    await page.getByRole('button', { name: SV['totp.submit'], exact: true }).click();
+    const nav = page.getByRole('navigation', { name: SV['nav.label'] });
+    await nav.waitFor();
+    await page.goto(`${URL_}/#/incidenter`);
+    await page.locator('main h1', { hasText: SV['inc.nav'] }).waitFor();
+    await page.locator('main h2', { hasText: SV['inc.lost.heading'] }).waitFor();
+    // the lost-case box has loaded: an empty note or the list, not "Hämtar …"
+    await page.locator('main .inc-lost-section').locator('.empty, ul.inc-lost').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    assert.deepEqual(refused, [], 'no API call refused (403) for the head');
+    // (forms keep a hidden error box: only a visible one is an error shown)
+    assert.equal(await page.locator('main .alert-error:visible').count(), 0, 'no red error on Incidenter for the head');
+    await page.screenshot({ path: path.join(ART, 'inc-head-incidents.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -304,6 +304,13 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     await pf.locator('ol.timeline li[data-kind="receipt.signed"]').waitFor();
     assert.equal(await pf.locator('table.copies button').count(), 0, 'no copy actions for staff');
 
+    // a K paper document whose copy Bertil holds (signed on paper): his own item in the
+    // inventory, which he may not check himself (3 kap. 21 §, four eyes)
+    const ownDoc = (await apiCall(anna, 'POST', '/documents', { title: `Bertils exemplar ${run}`, class: 'K', form: 'physical', pages: 1, person_ids: [bertil.id] })).document;
+    await apiCall(anna, 'POST', `/documents/${ownDoc.id}/copies`, { holder_id: bertil.id, paper_ref: `KV-${run}` });
+    const ownCopy = (await apiCall(anna, 'GET', `/copies?document_id=${ownDoc.id}`)).copies[0];
+    assert.ok(ownCopy && ownCopy.id, 'Bertil holds a copy');
+
     // 4. bertil starts an inventory; on a tablet: two found, one missing
     await pb.reload();
     await pb.locator('table.receipts tr[data-state="signed"]').waitFor();
@@ -320,6 +327,21 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     const box = await item(1).getByRole('button', { name: new RegExp(`^${SV['reg.inv.found']}`) }).boundingBox();
     assert.ok(box && box.height >= 44, `touch target at least 44 px high (${box && box.height})`);
     await shot(pb, 'inventory-checklist');
+    // his own copy: Hittad / Saknas shown disabled, with the reason
+    const own = pb.locator('li.inv-item[data-own="1"]');
+    await own.waitFor();
+    assert.equal(await own.count(), 1, 'one item of his own');
+    assert.ok(await own.locator('.btn-found').isDisabled(), 'Hittad disabled on his own copy');
+    assert.ok(await own.locator('.btn-notfound').isDisabled(), 'Saknas disabled on his own copy');
+    await own.getByText(SV['reg.inv.own_item']).waitFor();
+    assert.equal(await own.locator('.btn-found').getAttribute('aria-describedby'), await own.locator('.inv-own-reason').getAttribute('id'));
+    assert.equal(await pb.locator('li.inv-item:not([data-own]) .btn-found:disabled').count(), 0, 'the other items are live');
+    await shot(pb, 'inventory-own-item');
+    // anna (another person) checks it; the list shows it checked
+    const invId = Number(/#\/inventering\/(\d+)/.exec(pb.url())[1]);
+    await apiCall(anna, 'POST', `/inventories/${invId}/check`, { item_type: 'copy', item_id: ownCopy.id, result: 'found' });
+    await pb.reload();
+    await pb.locator('li.inv-item[data-own="1"][data-result="found"]').waitFor();
     await item(1).locator('.btn-found').click();
     await pb.locator('li.inv-item[data-result="found"]').first().waitFor();
     await item(2).locator('.btn-found').click();
@@ -335,6 +357,25 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     await pb.locator('#inv-report').waitFor();
     await pb.getByRole('table', { name: SV['reg.inv.missing_caption'] }).waitFor();
     await shot(pb, 'inventory-report');
+    // the full protocol (print page): every item, its result, who checked it and when; signatures
+    await pb.getByRole('link', { name: SV['reg.inv.protocol_open'], exact: true }).click();
+    await heading(pb, SV['reg.inv.protocol']).waitFor();
+    const prow = pb.locator('table.protocol-items tbody tr');
+    await prow.first().waitFor();
+    assert.equal(await prow.count(), 4, 'the protocol lists all four items (copies 1–3 and Bertil\'s)');
+    for (let i = 0; i < 4; i++) {
+      const cells = await prow.nth(i).locator('td').allTextContents();
+      assert.notEqual(cells[2].trim(), '–', `item ${i + 1}: who checked it`);
+      assert.notEqual(cells[3].trim(), '–', `item ${i + 1}: when`);
+    }
+    assert.equal(await pb.locator('table.protocol-items tr[data-result="not_found"]').count(), 1);
+    assert.ok(await pb.locator('.inventory-protocol .signatures .signature').count() >= 2, 'signature lines');
+    await pb.getByText(SV['reg.inv.protocol_sign_closer'].replace('{name}', '')).first().waitFor();
+    assert.doesNotMatch(await pb.locator('main').textContent(), /\bnull\b|undefined|\bcopy \d|#\d/);
+    await pb.emulateMedia({ media: 'print' });
+    assert.equal(await pb.locator('nav.mainnav').isVisible(), false, 'print hides the navigation');
+    await shot(pb, 'inventory-protocol-print');
+    await pb.emulateMedia({ media: 'screen' });
 
     // 5. the missing copy is a lost case (förlustärende); on the tablet the menu is behind Meny
     await pb.getByRole('button', { name: SV['nav.menu'], exact: true }).click();
@@ -407,12 +448,12 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     await pb.locator('[data-import="checked"]').waitFor();
     await pb.getByRole('button', { name: SV['reg.import.run'], exact: true }).click();
     await pb.locator('[data-import="imported"]').waitFor();
-    // 52 documents: the first 50, then "Visa fler" fetches the rest (keyset paging)
+    // 53 documents (with Bertil's own): the first 50, then "Visa fler" fetches the rest (keyset paging)
     await pb.locator('table.documents tbody tr').nth(49).waitFor();
     assert.equal(await pb.locator('table.documents tbody tr').count(), 50);
     await pb.getByRole('button', { name: SV['reg.docs.more'], exact: true }).click();
-    await pb.locator('table.documents tbody tr').nth(51).waitFor();
-    assert.equal(await pb.locator('table.documents tbody tr').count(), 52);
+    await pb.locator('table.documents tbody tr').nth(52).waitFor();
+    assert.equal(await pb.locator('table.documents tbody tr').count(), 53);
     assert.equal(await pb.getByRole('button', { name: SV['reg.docs.more'], exact: true }).count(), 0, 'no more pages');
     await pb.locator('table.documents tr', { hasText: `IMP-${run}-2` }).waitFor();
     assert.equal(await pb.locator('table.documents tr[data-class="H"]', { hasText: `IMP-${run}-2` }).count(), 1);
@@ -578,7 +619,8 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     const hiddenRow = pc.locator('tr[data-kind="document.created"]');
     await hiddenRow.locator('[data-redacted]', { hasText: SV['entry.redacted'] }).waitFor();
     await hiddenRow.first().locator('th a').click();
-    await pc.locator('[data-redacted]', { hasText: SV['entry.redacted'] }).waitFor();
+    // the entry page's notice (the list's row marker may still be on its way out)
+    await pc.locator('div.alert[data-redacted]', { hasText: SV['entry.redacted'] }).waitFor();
     await pc.locator('code[data-leaf-hash]').waitFor();
     await pc.locator('.checks li').first().waitFor();
     assert.equal(await pc.locator('.checks .check-bad').count(), 0, 'the proof of a hidden entry checks out');

@@ -250,12 +250,44 @@ test('scenario: first login with enrolment, user, grant, Säkerhetslogg, verify,
     await page.getByText(SV['user.created_by_me'], { exact: true }).waitFor();
     assert.equal(await page.getByRole('button', { name: SV['grant.submit'] }).count(), 0,
       'no grant form on an account one created');
+    // issue 15, "Users": she may disable it (that takes access away) but not reset it, and the
+    // buttons are what the server says she may do (identity.may)
+    await page.getByRole('button', { name: SV['user.disable'], exact: true }).waitFor();
+    assert.equal(await page.getByRole('button', { name: SV['user.reset_request'] }).count(), 0,
+      'no reset of an account one created');
+    await page.getByRole('button', { name: SV['user.disable'], exact: true }).click();
+    const disableDlg = page.getByRole('dialog', { name: SV['user.disable_title'].replace('{name}', displayName) });
+    await disableDlg.waitFor();
+    await disableDlg.getByRole('button', { name: SV['user.disable'], exact: true }).click();
+    await disableDlg.getByText(SV['user.reason_missing']).waitFor();
+    await disableDlg.getByLabel(SV['user.action_reason'], { exact: true }).fill('Slutat sin anställning');
+    await disableDlg.getByRole('button', { name: SV['user.disable'], exact: true }).click();
+    await page.locator('[data-fact="status"]', { hasText: SV['identity.status.disabled'] }).waitFor();
+    assert.equal(await page.getByRole('button', { name: SV['user.enable'] }).count(), 0,
+      'who created an account does not re-activate it');
+    await shot('user-disabled');
     await nav.getByRole('link', { name: SV['nav.users'], exact: true }).click();
     await heading(SV['nav.users']).waitFor();
     await page.locator('table a', { hasText: 'bosse' }).click();
     await heading('Bo Svensson').waitFor();
     const href = page.url();
     const identityId = /#\/anvandare\/(\d+)/.exec(href)[1];
+    // another person's account: the ssc may disable it and request a reset of its password and
+    // TOTP; a second person confirms, so she sees her request waiting and may withdraw it
+    await page.getByRole('button', { name: SV['user.disable'], exact: true }).waitFor();
+    await page.getByRole('button', { name: SV['user.reset_request'], exact: true }).click();
+    const resetDlg = page.getByRole('dialog', { name: SV['user.reset_request_title'].replace('{name}', 'Bo Svensson') });
+    await resetDlg.getByLabel(SV['user.action_reason'], { exact: true }).fill('Tappade telefonen');
+    await resetDlg.getByRole('button', { name: SV['user.reset_request'], exact: true }).click();
+    await page.getByText(SV['user.reset_waiting_other']).waitFor();
+    await page.getByText(SV['user.reset_reason'].replace('{reason}', 'Tappade telefonen')).waitFor();
+    assert.equal(await page.getByRole('button', { name: SV['user.reset_confirm'] }).count(), 0,
+      'the requester does not confirm her own reset request');
+    await shot('user-reset-requested');
+    await page.getByRole('button', { name: SV['user.reset_cancel'], exact: true }).click();
+    const cancelDlg = page.getByRole('dialog', { name: SV['user.reset_cancel_title'].replace('{name}', 'Bo Svensson') });
+    await cancelDlg.getByRole('button', { name: SV['user.reset_cancel'], exact: true }).click();
+    await page.getByRole('button', { name: SV['user.reset_request'], exact: true }).waitFor();
     const grant = page.locator('form').filter({ has: page.getByRole('button', { name: SV['grant.submit'] }) });
     await grant.getByLabel(SV['grant.role'], { exact: true }).selectOption('registrar');
     await grant.getByLabel(SV['grant.decision_ref'], { exact: true }).fill(`UI-TEST-${identityId}`);

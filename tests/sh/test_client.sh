@@ -94,7 +94,7 @@ PW2='Gron-Kanel-Fyrtorn-2026'
 
 # ---- help and usage, no server needed ----
 for cmd in login logout whoami user grant "user list" "user show" "user create" \
-	"user update" "grant list" "grant create" "grant review" "grant revoke"; do
+	"user update" "user reset" "grant list" "grant create" "grant review" "grant revoke"; do
 	# shellcheck disable=SC2086
 	run "$SKYDD" $cmd --help
 	help_ok "$cmd --help prints its usage, exit 0" "^usage: skydd $cmd" quiet
@@ -279,6 +279,25 @@ else
 	not_ok "user update --name --json: exit 0, the new name"
 	show_output
 fi
+
+# ---- a lost password and TOTP: reset by two people (issue 15, "Users") ----
+run "$SKYDD" user reset request "$BID"
+expect_one_line 2 "--reason" "user reset request without --reason: exit 2, one line"
+run "$SKYDD" user reset confirm "$BID"
+expect_one_line 2 "--reset-id" "user reset confirm without --reset-id: exit 2, one line"
+run "$SKYDD" user reset request "$BID" --reason "Tappade telefonen"
+RID=$(sed -n 's/^Reset requested: number \([0-9][0-9]*\),.*/\1/p' "$T/out")
+checks "the ssc requests a reset of bertil: exit 0, its number" '[ "$RC" -eq 0 ] && [ -n "$RID" ]'
+run "$SKYDD" user show "$BID"
+check "user show shows the waiting reset" grep -q "^reset requested: number $RID " "$T/out"
+run "$SKYDD" user reset confirm "$BID" --reset-id "$RID"
+expect_one_line 1 "4 kap\. 8 §" "the requester confirming her own request: exit 1, one line"
+run env XDG_CONFIG_HOME="$OCFG" "$SKYDD" user reset confirm "$BID" --reset-id "$RID"
+expect_one_line 1 "4 kap\. 8 §" "bertil's creator confirming his reset: exit 1, one line"
+run "$SKYDD" user reset cancel "$BID" --reset-id "$RID" --reason "Hittade telefonen"
+expect_ok "the requester cancels the reset: exit 0"
+run "$SKYDD" user show "$BID" --json
+check "the cancelled reset is no longer waiting" grep -q '"reset":null' "$T/out"
 
 # ---- grants ----
 run "$SKYDD" grant create --identity "$BID" --role registrar --decision SSC-T-1 \

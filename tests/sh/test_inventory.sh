@@ -49,8 +49,9 @@ login_anna "anna (ssc, admin) logs in"
 
 new_user rut registrar KH && RUT=$UID_OUT && new_user ada auditor KH && ADA=$UID_OUT &&
 	new_user kim registrar K && KIM=$UID_OUT && new_user per ssc KH && PER=$UID_OUT &&
-	new_user stig staff KH && STIG=$UID_OUT
+	new_user stig staff KH && STIG=$UID_OUT && new_user hedda chief KH && HEDDA=$UID_OUT
 enrolled "${STIG:-}" "registrars (KH, K), an auditor, an ssc and a staff member are enrolled"
+enrolled "${HEDDA:-}" "the head (chief, KH) is enrolled"
 
 # ---- the register: persons, a container, documents, copies, a medium ----
 api POST /api/v1/persons rut "{\"name\":\"Rut Registrator\",\"identity_id\":$RUT}"
@@ -122,7 +123,12 @@ expect_api 400 '"field":"after"' "a malformed cursor: 400 naming after"
 api GET "/api/v1/inventories/$INV?sort=room" ada
 expect_api 400 '"field":"sort"' "an unknown sort: 400 naming sort"
 api GET "/api/v1/inventories/$INV" kim
-expect_api 200 '"items":0,.*"items":\[\]' "a registrar cleared for K sees none of the KH/H items"
+expect_api 200 '"counts":{[^}]*"items":4' "a registrar cleared for K counts the campaign's 4 items, as everybody"
+checks "... and sees each of them withheld, none described" \
+	'[ "$(grep -o "\"withheld\":true" "$T/resp" | wc -l)" -eq 4 ] && ! grep -q "KH-plan\|Skåp B\|USB-17" "$T/resp"'
+api GET "/api/v1/inventories/$INV" rut
+checks "the holder's own copy is flagged own (its buttons are disabled in the UI)" \
+	'grep -q "\"item_id\":$C_KH,[^}]*\"own\":true" "$T/resp"' 
 as ada inventory show "$INV" --sort holder
 checks "inventory show: the items with place and holder" \
 	'[ "$RC" -eq 0 ] && grep -q "Skåp B" "$T/out" && grep -q "Rut Registrator" "$T/out" && grep -q "USB-17" "$T/out"'
@@ -149,8 +155,9 @@ expect_api 200 "\"last_inventoried_on\":\"$TODAY\"" "a found copy counts as inve
 
 # ---- closing ----
 as rut inventory close "$INV"
-expect_one_line 1 "not checked yet: copy $C_H2, medium $M_USB" \
-	"closing with unchecked items: exit 1, one line naming them"
+expect_one_line 1 "2 items are not checked yet" \
+	"closing with unchecked items: exit 1, one line with their number"
+checks "... naming no internal id" '! grep -q "copy $C_H2\|medium $M_USB" "$T/out"' 
 api GET "/api/v1/inventories/$INV?unchecked=true" rut
 checks "unchecked=true lists exactly the two unchecked items" \
 	'[ "$(grep -o "\"item_id\":" "$T/resp" | wc -l)" -eq 2 ]'
@@ -179,7 +186,20 @@ as ada inventory list
 checks "inventory list shows the closed campaign with its counts" \
 	'[ "$RC" -eq 0 ] && grep -Eq "^$INV +Årlig inventering .* closed +4 +4 +3 +1$" "$T/out"'
 
-# ---- lost cases ----
+# ---- lost cases: who reads them (the head handles incidents, 2 kap. 15–18 §§) ----
+for who in rut ada per; do
+	api GET /api/v1/lost-cases "$who"
+	expect_api 200 "\"item_id\":$C_H2" "GET /lost-cases as $who: 200, the lost case listed"
+done
+api GET /api/v1/lost-cases hedda
+expect_api 200 '"lost_cases":\[\]' \
+	"GET /lost-cases as the head: 200 (not 403), need-to-know applied (not on the H document's list)"
+api GET /api/v1/lost-cases stig
+expect_api 403 '"forbidden"' "GET /lost-cases as staff: 403"
+api GET /api/v1/lost-cases kim
+expect_api 200 '"lost_cases":\[\]' "GET /lost-cases as the K registrar: 200, the H copy's case not shown"
+api POST /api/v1/lost-cases/1/resolve hedda '{"resolution":"found"}'
+expect_api 403 '"forbidden"' "the head reads lost cases but does not resolve them: 403"
 as ada inventory lost list --state open --json
 LOST=$(json_num id "$T/out")
 checks "the lost case is listed" '[ "$RC" -eq 0 ] && [ -n "$LOST" ] && grep -q "\"item_id\":$C_H2" "$T/out"'

@@ -151,6 +151,55 @@ wait "$SPID"
 rc=$?
 check "SIGTERM after the slow clients: exit 0 ($rc)" [ "$rc" -eq 0 ]
 
+# ---- one writer per instance: the instance lock (DIR/skydd.lock) ----
+# While serve runs, a second serve and checkpoint --accept-tail are refused
+# at once (exit 1, one line naming the holder's pid); verify, a reader, still
+# works and the server still writes. A SIGKILLed server leaves no stale lock.
+P=$(free_port)
+"$SKYDD" serve --data "$D" --listen "127.0.0.1:$P" 2>"$T/lock.err" &
+LPID=$!
+if wait_up "http://127.0.0.1:$P" "$LPID"; then
+	run timeout 20 "$SKYDD" serve --data "$D" --listen "127.0.0.1:$(free_port)"
+	check "a second serve on the same instance is refused: exit 1, one line naming the holder (pid $LPID)" \
+		all '[ "$RC" -eq 1 ]' one_line_stderr \
+		"grep -q 'serve: refusing to start: the instance $D is in use by another skydd process (pid $LPID)' \"\$T/err\""
+	run "$SKYDD" checkpoint --data "$D" --accept-tail
+	check "checkpoint --accept-tail while serve runs is refused: exit 1, one line" \
+		all '[ "$RC" -eq 1 ]' one_line_stderr "grep -q 'in use by another skydd process (pid $LPID)' \"\$T/err\""
+	run "$SKYDD" verify --data "$D"
+	expect_rc 0 "verify (read-only) works while serve runs"
+	run "$SKYDD" checkpoint --data "$D"
+	expect_rc 0 "checkpoint (read-only) works while serve runs"
+	before=$(sqlite3 "$D/skydd.db" "SELECT count(*) FROM ledger")
+	curl -s -o /dev/null -H 'Content-Type: application/json' \
+		-d '{"username":"anna","password":"wrong-password-1"}' "http://127.0.0.1:$P/api/v1/login"
+	after=$(sqlite3 "$D/skydd.db" "SELECT count(*) FROM ledger")
+	check "... and the running server still writes ($before -> $after entries)" [ "$after" -eq $((before + 1)) ]
+	kill -KILL "$LPID"
+	wait "$LPID" 2>/dev/null
+	P=$(free_port)
+	"$SKYDD" serve --data "$D" --listen "127.0.0.1:$P" 2>"$T/lock2.err" &
+	LPID=$!
+	if wait_up "http://127.0.0.1:$P" "$LPID"; then
+		ok "after kill -9 of the server a new serve starts (the kernel released the lock)"
+	else
+		not_ok "after kill -9 of the server a new serve starts"
+		diag "$(cat "$T/lock2.err")"
+	fi
+	kill -TERM "$LPID" 2>/dev/null
+	wait "$LPID"
+	rc=$?
+	check "... and stops cleanly (exit $rc)" [ "$rc" -eq 0 ]
+else
+	not_ok "the server starts (one writer per instance)"
+	diag "$(cat "$T/lock.err")"
+	kill "$LPID" 2>/dev/null
+fi
+run "$SKYDD" checkpoint --data "$D" --accept-tail
+expect_rc 0 "with no server running checkpoint --accept-tail opens the instance"
+run "$SKYDD" verify --data "$D"
+expect_rc 0 "the instance verifies after the SIGKILL and the restart"
+
 if [ "$(id -u)" -ne 0 ]; then
 	ok "privilege drop: skipped, not running as root"
 	finish

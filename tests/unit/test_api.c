@@ -2335,6 +2335,122 @@ static void test_separation_of_duties(void **state)
 	rs_release(&r);
 }
 
+/* Issue 15, "Users": a lost password and TOTP, reset by two people, over the API. */
+static void test_reset_routes(void **state)
+{
+	const char *adm = role_user[ROLE_ADMIN].main.token, *ssc = role_user[ROLE_SSC].main.token,
+	           *staff = role_user[ROLE_STAFF].main.token;
+	struct user x, ssc2;
+	char p[128], pc[160];
+	json_t *ident, *may;
+	int64_t rid;
+	struct rs r;
+	const char *otp, *next;
+
+	(void)state;
+	user_make(&x, "reset.x", ROLE_BIT(ROLE_STAFF));
+	login(&x, true, NULL, &x.main);
+	user_make(&ssc2, "reset.ssc2", ROLE_BIT(ROLE_SSC));
+	login(&ssc2, true, NULL, &ssc2.main);
+	snprintf(p, sizeof(p), "/api/v1/identities/%lld/reset", (long long)x.id);
+
+	/* The page is told what the caller may do: the ssc may disable and request. */
+	snprintf(pc, sizeof(pc), "/api/v1/identities/%lld", (long long)x.id);
+	get(pc, ssc, &r);
+	ident = json_object_get(r.json, "identity");
+	may = json_object_get(ident, "may");
+	expect(r.status == 200 && json_is_true(json_object_get(may, "disable")) &&
+	               json_is_true(json_object_get(may, "reset_request")) &&
+	               !json_is_true(json_object_get(may, "reset_confirm")) &&
+	               json_is_null(json_object_get(ident, "reset")),
+	       "GET identity as the ssc: %s", body_text(&r));
+	rs_release(&r);
+	/* An admin may disable a cleared account but not reset it. */
+	get(pc, adm, &r);
+	may = json_object_get(json_object_get(r.json, "identity"), "may");
+	expect(json_is_true(json_object_get(may, "disable")) &&
+	               !json_is_true(json_object_get(may, "reset_request")),
+	       "GET identity as the admin: %s", body_text(&r));
+	rs_release(&r);
+
+	/* Bad input: no reason, an empty one, a wrong type; staff may not ask at all. */
+	send_json("POST", p, ssc, NULL, json_pack("{}"), &r);
+	expect_error(&r, 400, "missing_field", "reason", "a reset without a reason");
+	rs_release(&r);
+	send_json("POST", p, ssc, NULL, json_pack("{s:s}", "reason", ""), &r);
+	expect(r.status == 400, "an empty reason: %ld %s", r.status, body_text(&r));
+	rs_release(&r);
+	send_json("POST", p, ssc, NULL, json_pack("{s:i}", "reason", 5), &r);
+	expect(r.status == 400, "a numeric reason: %ld %s", r.status, body_text(&r));
+	rs_release(&r);
+	send_json("POST", p, staff, NULL, json_pack("{s:s}", "reason", "x"), &r);
+	expect_error(&r, 403, "forbidden", NULL, "staff requesting a reset");
+	rs_release(&r);
+	send_json("POST", p, adm, NULL, json_pack("{s:s}", "reason", "Tappad telefon"), &r);
+	expect_reason(&r, "identity_id", "ssc_decides", "an admin resetting a cleared account");
+	rs_release(&r);
+
+	/* The ssc requests; the second ssc sees it and may confirm. */
+	send_json("POST", p, ssc, NULL, json_pack("{s:s}", "reason", "Tappad telefon"), &r);
+	expect(r.status == 201, "the ssc requesting a reset: %ld %s", r.status, body_text(&r));
+	rid = json_integer_value(json_object_get(json_object_get(r.json, "reset"), "id"));
+	expect(rid > 0, "reset id: %s", body_text(&r));
+	rs_release(&r);
+	send_json("POST", p, adm, NULL, json_pack("{s:s}", "reason", "igen"), &r);
+	expect(r.status == 422, "a second request while one waits: %ld %s", r.status,
+	       body_text(&r));
+	rs_release(&r);
+	get(pc, ssc2.main.token, &r);
+	ident = json_object_get(r.json, "identity");
+	expect(json_integer_value(json_object_get(json_object_get(ident, "reset"), "id")) == rid &&
+	               json_is_true(
+	                       json_object_get(json_object_get(ident, "may"), "reset_confirm")),
+	       "the pending request as the second ssc: %s", body_text(&r));
+	rs_release(&r);
+
+	snprintf(pc, sizeof(pc), "/api/v1/identities/%lld/reset/confirm", (long long)x.id);
+	send_json("POST", pc, ssc, NULL, json_pack("{s:I}", "reset_id", (json_int_t)rid), &r);
+	expect_reason(&r, "reset_id", "same_person", "the requester confirming");
+	rs_release(&r);
+	send_json("POST", pc, ssc2.main.token, NULL, json_pack("{s:s}", "reset_id", "1"), &r);
+	expect(r.status == 400, "a reset_id of the wrong type: %ld %s", r.status, body_text(&r));
+	rs_release(&r);
+	send_json("POST", pc, ssc2.main.token, NULL,
+	          json_pack("{s:I}", "reset_id", (json_int_t)rid + 1000), &r);
+	expect_error(&r, 404, "not_found", "reset_id", "confirming an unknown request");
+	rs_release(&r);
+	get("/api/v1/me", x.main.token, &r);
+	expect(r.status == 200, "the account works until confirmed: %ld", r.status);
+	rs_release(&r);
+	send_json("POST", pc, ssc2.main.token, NULL,
+	          json_pack("{s:I}", "reset_id", (json_int_t)rid), &r);
+	otp = json_string_value(json_object_get(r.json, "one_time_password"));
+	expect(r.status == 200 && otp && strlen(otp) == 20, "the second ssc confirming: %ld %s",
+	       r.status, body_text(&r));
+	/* Its session is gone and the next login with the one-time password is an enrolment. */
+	{
+		struct rs me, l;
+
+		get("/api/v1/me", x.main.token, &me);
+		expect_error(&me, 401, "unauthenticated", NULL, "the reset account's old session");
+		rs_release(&me);
+		send_json("POST", "/api/v1/login", NULL, NULL,
+		          json_pack("{s:s, s:s}", "username", x.name, "password", otp ? otp : ""),
+		          &l);
+		next = json_string_value(json_object_get(l.json, "next"));
+		expect(l.status == 200 && next && strcmp(next, "enroll") == 0,
+		       "login with the one-time password: %ld %s", l.status, body_text(&l));
+		rs_release(&l);
+	}
+	rs_release(&r);
+
+	/* A closed request cannot be cancelled. */
+	snprintf(pc, sizeof(pc), "/api/v1/identities/%lld/reset/cancel", (long long)x.id);
+	send_json("POST", pc, ssc, NULL, json_pack("{s:I}", "reset_id", (json_int_t)rid), &r);
+	expect_reason(&r, "reset_id", "reset_closed", "cancelling a confirmed request");
+	rs_release(&r);
+}
+
 /* ---- 6. sessions ---- */
 
 static json_t *sessions_of(const char *token, int64_t who, struct rs *r)
@@ -3238,6 +3354,7 @@ int main(void)
 	        cmocka_unit_test(test_grants),
 	        cmocka_unit_test(test_decider_roles_in_the_writer),
 	        cmocka_unit_test(test_separation_of_duties),
+	        cmocka_unit_test(test_reset_routes),
 	        cmocka_unit_test(test_sessions),
 	        cmocka_unit_test_teardown(test_session_lifetimes, short_server_teardown),
 	        cmocka_unit_test(test_tokens),

@@ -14,6 +14,7 @@
 #include "model/access_int.h"
 #include "model/inventory.h"
 #include "model/model.h"
+#include "rules/rules.h"
 #include "store/store.h"
 
 static struct reg_fixture g_fx;
@@ -134,6 +135,11 @@ static int group_teardown(void **state)
 
 /* ---- tests ---- */
 
+static bool nonempty(const json_t *v)
+{
+	return json_is_string(v) && json_string_length(v) > 0;
+}
+
 static void test_scope_parse(void **state)
 {
 	(void)state;
@@ -227,9 +233,12 @@ static void test_check_bad_input(void **state)
 	                 SK_EPERM);
 	assert_int_equal(inventory_check(g_fx.model, &auditor, g_inv, "copy", 2, true, NULL, &err),
 	                 SK_EPERM);
-	assert_int_equal(inventory_check(g_fx.model, &ssc, g_inv, "document", 2, true, NULL, &err),
+	assert_int_equal(inventory_check(g_fx.model, &ssc, g_inv, "folder", 2, true, NULL, &err),
 	                 SK_EINVAL);
 	assert_string_equal(err.field, "item_type");
+	/* A document with copies is no item: its copies are. */
+	assert_int_equal(inventory_check(g_fx.model, &ssc, g_inv, "document", 2, true, NULL, &err),
+	                 SK_ENOTFOUND);
 	assert_int_equal(inventory_check(g_fx.model, &ssc, g_inv, "copy", 0, true, NULL, &err),
 	                 SK_EINVAL);
 	assert_int_equal(inventory_check(g_fx.model, &ssc, g_inv, "copy", 2, true, "", &err),
@@ -325,7 +334,13 @@ static void test_close_refused_unchecked(void **state)
 	assert_int_equal(inventory_close(g_fx.model, &ssc, g_inv, NULL, &err), SK_EEXIST);
 	assert_string_equal(err.field, "items");
 	assert_non_null(strstr(err.msg, "2 items are not checked"));
-	assert_non_null(strstr(err.msg, "copy 7, copy 8"));
+	/* No internal id in the message (issue 15: "copy 6" of a hidden copy). */
+	assert_null(strstr(err.msg, "copy 7"));
+	assert_null(strstr(err.msg, "copy 8"));
+	/* The K-cleared registrar, who may not see copy 7, is told the same number. */
+	assert_int_equal(inventory_close(g_fx.model, &reg2, g_inv, NULL, &err), SK_EEXIST);
+	assert_non_null(strstr(err.msg, "2 items are not checked"));
+	assert_null(strstr(err.msg, "copy"));
 	assert_int_equal(regfx_ledger_size(&g_fx), before);
 }
 
@@ -419,23 +434,79 @@ static void test_queries(void **state)
 		}
 		assert_int_equal(n, 6);
 	}
-	/* A reader with K sees the K item only (copy 8), counts too. */
+	/*
+	 * A reader with K sees the K item (copy 8) and the others withheld; the
+	 * counts are the campaign's, the same as a KH reader's (issue 15: "7 av 8").
+	 */
 	pg = (struct inventory_page){0};
 	o = inventory_get(g_fx.model, &reg2, g_inv, &pg, &bad);
-	items = json_object_get(o, "items");
-	assert_int_equal(json_array_size(items), 1);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "item_id")),
-	                 8);
+	o2 = inventory_get(g_fx.model, &auditor, g_inv, &pg, &bad);
+	assert_non_null(o);
+	assert_non_null(o2);
+	assert_true(json_equal(json_object_get(o, "counts"), json_object_get(o2, "counts")));
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "counts"), "items")),
-	                 1);
+	                 6);
+	items = json_object_get(o, "items");
+	assert_int_equal(json_array_size(items), 6);
+	{
+		size_t i, withheld = 0;
+		json_t *it;
+
+		json_array_foreach(items, i, it)
+		{
+			if (!json_is_true(json_object_get(it, "withheld"))) {
+				assert_int_equal(json_integer_value(json_object_get(it, "item_id")),
+				                 8);
+				continue;
+			}
+			withheld++;
+			/* counted, not described: no class, scope, designation, place */
+			assert_null(json_object_get(it, "class"));
+			assert_null(json_object_get(it, "scope"));
+			assert_null(json_object_get(it, "designation"));
+			assert_null(json_object_get(it, "label"));
+			assert_null(json_object_get(it, "space_id"));
+		}
+		assert_int_equal(withheld, 5);
+	}
+	json_decref(o2);
+	json_decref(o);
+	/* The list's counts are the campaign's for every reader too. */
+	o = inventory_list(g_fx.model, &reg2, "open");
+	o2 = inventory_list(g_fx.model, &auditor, "open");
+	assert_true(json_equal(json_object_get(json_array_get(o, 0), "counts"),
+	                       json_object_get(json_array_get(o2, 0), "counts")));
+	json_decref(o2);
 	json_decref(o);
 	/* The documents slice's rule: the head is on no need-to-know list, sees the medium only. */
 	o = inventory_get(g_fx.model, &chief, g_inv, &pg, &bad);
 	items = json_object_get(o, "items");
-	assert_int_equal(json_array_size(items), 1);
-	assert_string_equal(
-	        json_string_value(json_object_get(json_array_get(items, 0), "item_type")),
-	        "medium");
+	assert_int_equal(json_array_size(items), 6);
+	{
+		size_t i, shown = 0;
+		json_t *it;
+
+		json_array_foreach(items, i, it)
+		{
+			if (json_is_true(json_object_get(it, "withheld")))
+				continue;
+			shown++;
+			assert_string_equal(json_string_value(json_object_get(it, "item_type")),
+			                    "medium");
+		}
+		assert_int_equal(shown, 1);
+	}
+	json_decref(o);
+	/* Four eyes in the list: reg1's person holds copy 1, "own" for reg1 only. */
+	o = inventory_get(g_fx.model, &reg1, g_inv, &pg, &bad);
+	o2 = inventory_get(g_fx.model, &auditor, g_inv, &pg, &bad);
+	assert_true(json_is_true(
+	        json_object_get(json_array_get(json_object_get(o, "items"), 0), "own")));
+	assert_true(json_is_false(
+	        json_object_get(json_array_get(json_object_get(o, "items"), 1), "own")));
+	assert_true(json_is_false(
+	        json_object_get(json_array_get(json_object_get(o2, "items"), 0), "own")));
+	json_decref(o2);
 	json_decref(o);
 	/* Bad cursors. */
 	pg.after = "1.2.x.3";
@@ -523,6 +594,30 @@ static void test_close(void **state)
 	assert_true(json_is_true(json_object_get(json_array_get(nf, 0), "withheld")));
 	assert_null(json_object_get(json_array_get(nf, 0), "designation"));
 	json_decref(rep);
+	/*
+	 * The protocol (issue 15): every item with its result, who checked it
+	 * (by name) and when; who started and who closed the campaign.
+	 */
+	{
+		struct inventory_page pg = {.limit = 1000};
+		bool bad = false;
+		json_t *o = inventory_get(g_fx.model, &auditor, g_inv, &pg, &bad), *it;
+		size_t i;
+
+		assert_non_null(o);
+		assert_int_equal(json_array_size(json_object_get(o, "items")), 6);
+		json_array_foreach(json_object_get(o, "items"), i, it)
+		{
+			assert_non_null(json_string_value(json_object_get(it, "result")));
+			assert_true(json_integer_value(json_object_get(it, "checked_by")) >= 1);
+			assert_true(nonempty(json_object_get(it, "checked_by_name")));
+			assert_non_null(json_string_value(json_object_get(it, "checked_at")));
+		}
+		assert_int_equal(json_integer_value(json_object_get(o, "closed_by")), ssc.id);
+		assert_true(nonempty(json_object_get(o, "closed_by_name")));
+		assert_true(nonempty(json_object_get(o, "started_by_name")));
+		json_decref(o);
+	}
 	/* Closed: no more checks, no second close. */
 	assert_int_equal(inventory_check(g_fx.model, &ssc, g_inv, "copy", 3, false, NULL, &err),
 	                 SK_EEXIST);
@@ -658,6 +753,143 @@ static void test_overdue_after_a_year(void **state)
 	sk_clock_set_offset(0);
 }
 
+/* Findings of doc.inventory.no_copies about document doc today. */
+static size_t no_copies_findings(int64_t doc)
+{
+	struct rules_filter f = {
+	        .rule = "doc.inventory.no_copies", .min_severity = -1, .clearance = CLEAR_KH};
+	char today[11];
+	json_t *res, *v;
+	size_t i, n = 0;
+
+	model_today(today);
+	res = rules_evaluate(g_fx.rd, today, &f);
+	assert_non_null(res);
+	json_array_foreach(json_object_get(res, "findings"), i, v)
+	{
+		if (json_integer_value(json_object_get(json_object_get(v, "object"), "id")) ==
+		            doc &&
+		    strcmp(json_string_value(json_object_get(v, "rule")),
+		           "doc.inventory.no_copies") == 0)
+			n++;
+	}
+	json_decref(res);
+	return n;
+}
+
+/*
+ * 3 kap. 21 §: a KH document (any form) or a K/H paper document without copies
+ * is an item of type document; checking it found clears doc.inventory.no_copies.
+ */
+static void test_document_items(void **state)
+{
+	struct model_err err = {0};
+	struct inventory_page pg = {.limit = 100};
+	bool bad = false, open = false;
+	int64_t inv = 0;
+	json_t *o, *rep;
+	char t[64];
+
+	(void)state;
+	fixture("INSERT INTO document (id, designation, title, class, form, registered_on, "
+	        "status, created_at, created_by, updated_at) VALUES "
+	        "(7, 'KH-7', 't', 'KH', 'electronic', '2020-01-01', 'active', 'T', 0, 'T'), "
+	        "(8, 'K-8', 't', 'K', 'electronic', '2020-01-01', 'active', 'T', 0, 'T'), "
+	        "(9, 'H-9', 't', 'H', 'physical', '2020-01-01', 'active', 'T', 0, 'T')");
+	assert_int_equal(no_copies_findings(7), 1);
+	assert_int_equal(no_copies_findings(9), 1);
+	assert_int_equal(inventory_start(g_fx.model, &ssc, "Handlingar utan exemplar",
+	                                 INVENTORY_KH_DOCUMENTS | INVENTORY_PHYSICAL_K_H, &inv,
+	                                 &err),
+	                 SK_OK);
+	/* documents 7 (KH electronic) and 9 (H paper); not 8 (K electronic: out of scope) */
+	assert_string_equal(
+	        sql_text("SELECT group_concat(item_id || ':' || scope) FROM (SELECT * "
+	                 "FROM inventory_item WHERE inventory_id = (SELECT max(id) FROM "
+	                 "inventory) AND item_type = 'document' ORDER BY item_id)",
+	                 t, sizeof(t)),
+	        "7:kh_documents,9:physical_k_h");
+	o = inventory_get(g_fx.model, &auditor, inv, &pg, &bad);
+	assert_non_null(o);
+	{
+		size_t i;
+		json_t *it;
+		bool seen = false;
+
+		json_array_foreach(json_object_get(o, "items"), i, it)
+		{
+			if (strcmp(json_string_value(json_object_get(it, "item_type")),
+			           "document") != 0 ||
+			    json_integer_value(json_object_get(it, "item_id")) != 7)
+				continue;
+			seen = true;
+			assert_string_equal(json_string_value(json_object_get(it, "label")),
+			                    "KH-7");
+			assert_null(json_object_get(it, "copy_number"));
+		}
+		assert_true(seen);
+	}
+	json_decref(o);
+	/* bad input: an item type that is no item */
+	assert_int_equal(inventory_check(g_fx.model, &ssc, inv, "folder", 7, true, NULL, &err),
+	                 SK_EINVAL);
+	assert_string_equal(err.field, "item_type");
+	/* a K reader may not check the KH document: answered as missing */
+	assert_int_equal(inventory_check(g_fx.model, &reg2, inv, "document", 7, true, NULL, &err),
+	                 SK_ENOTFOUND);
+	assert_int_equal(inventory_check(g_fx.model, &ssc, inv, "document", 7, true, NULL, &err),
+	                 SK_OK);
+	assert_int_equal(no_copies_findings(7), 0);
+	/* a correction to not found puts the date back: the finding returns */
+	assert_int_equal(inventory_check(g_fx.model, &ssc, inv, "document", 7, false, NULL, &err),
+	                 SK_OK);
+	assert_int_equal(no_copies_findings(7), 1);
+	assert_int_equal(inventory_check(g_fx.model, &ssc, inv, "document", 7, true, NULL, &err),
+	                 SK_OK);
+	assert_int_equal(
+	        inventory_check(g_fx.model, &ssc, inv, "document", 9, false, "borta", &err), SK_OK);
+	{
+		/* the rest of this campaign: found */
+		struct store_q *q;
+		int64_t ids[16];
+		char types[16][12];
+		int n = 0;
+
+		assert_int_equal(store_reader_query(g_fx.rd,
+		                                    "SELECT item_type, item_id FROM inventory_item "
+		                                    "WHERE inventory_id = (SELECT max(id) FROM "
+		                                    "inventory) AND result IS NULL",
+		                                    &q),
+		                 SK_OK);
+		while (n < 16 && store_q_step(q) == SK_OK) {
+			snprintf(types[n], sizeof(types[n]), "%s", store_q_text(q, 0));
+			ids[n++] = store_q_int(q, 1);
+		}
+		store_q_done(q);
+		for (int i = 0; i < n; i++) {
+			int rc = inventory_check(g_fx.model, &ssc, inv, types[i], ids[i], true,
+			                         NULL, &err);
+
+			if (rc == SK_ERULE)
+				rc = inventory_check(g_fx.model, &reg1, inv, types[i], ids[i], true,
+				                     NULL, &err);
+			assert_int_equal(rc, SK_OK);
+		}
+	}
+	assert_int_equal(inventory_close(g_fx.model, &ssc, inv, NULL, &err), SK_OK);
+	/* document 9 not found: in the report, no lost case (a case is of a copy or medium) */
+	rep = inventory_report(g_fx.model, &auditor, inv, &open);
+	assert_non_null(rep);
+	assert_int_equal(json_array_size(json_object_get(rep, "not_found")), 1);
+	o = json_array_get(json_object_get(rep, "not_found"), 0);
+	assert_string_equal(json_string_value(json_object_get(o, "item_type")), "document");
+	assert_string_equal(json_string_value(json_object_get(o, "designation")), "H-9");
+	assert_true(json_is_null(json_object_get(o, "lost_case_id")));
+	json_decref(rep);
+	assert_int_equal(no_copies_findings(7), 0);
+	assert_int_equal(no_copies_findings(9), 1);
+}
+
 static void test_replay(void **state)
 {
 	struct store_verify_opts vo = {.replay = true};
@@ -708,6 +940,7 @@ int main(void)
 	        cmocka_unit_test(test_lost_resolve),
 	        cmocka_unit_test(test_tx_lost_open),
 	        cmocka_unit_test(test_overdue_after_a_year),
+	        cmocka_unit_test(test_document_items),
 	        cmocka_unit_test(test_replay),
 	        cmocka_unit_test(test_replay_detects),
 	};

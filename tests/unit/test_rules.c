@@ -1216,6 +1216,12 @@ static void test_inventory_no_copies(void **state)
 	json_decref(d);
 	fixture("UPDATE document SET registered_on = date('now', '-400 days') WHERE id = 2");
 	assert_int_equal(open_now("doc.inventory.no_copies"), 1);
+	/* inventoried as a document item (an inventory of kh_documents) within the year */
+	fixture("UPDATE document SET last_inventoried_on = date('now', '-10 days') WHERE id = 2");
+	assert_int_equal(open_now("doc.inventory.no_copies"), 0);
+	fixture("UPDATE document SET last_inventoried_on = date('now', '-370 days') WHERE id = 2");
+	assert_int_equal(open_now("doc.inventory.no_copies"), 1);
+	fixture("UPDATE document SET last_inventoried_on = NULL WHERE id = 2");
 	/* a K electronic document is outside 3 kap. 21 §'s scope */
 	fixture("UPDATE document SET class = 'K' WHERE id = 2");
 	assert_int_equal(open_now("doc.inventory.no_copies"), 0);

@@ -7,6 +7,7 @@
  */
 #include "testutil.h"
 
+#include <liboath/oath.h>
 #include <pthread.h>
 #include <time.h>
 
@@ -81,7 +82,7 @@ static int grant(int64_t actor, int64_t who, enum role r, struct model_err *err)
 static int set_clearance(const struct principal *p, int64_t who, enum clearance c,
                          struct model_err *err)
 {
-	struct model_identity_patch patch = {NULL, (int)c, NULL};
+	struct model_identity_patch patch = {NULL, (int)c, NULL, NULL};
 
 	memset(err, 0, sizeof(*err));
 	return model_identity_update(g_fx.model, p, who, &patch, err);
@@ -90,7 +91,7 @@ static int set_clearance(const struct principal *p, int64_t who, enum clearance 
 static int set_status(const struct principal *p, int64_t who, const char *status,
                       struct model_err *err)
 {
-	struct model_identity_patch patch = {NULL, -1, status};
+	struct model_identity_patch patch = {NULL, -1, status, NULL};
 
 	memset(err, 0, sizeof(*err));
 	return model_identity_update(g_fx.model, p, who, &patch, err);
@@ -610,6 +611,261 @@ static void test_parallel_guessing(void **state)
 	race_guesses(NULL, p.username, SK_EAUTH);
 }
 
+/* ---- four-eyes reset of a lost password and TOTP (issue 15, "Users") ---- */
+
+static int reset_req(const struct principal *p, int64_t who, int64_t *rid, struct model_err *err)
+{
+	memset(err, 0, sizeof(*err));
+	return model_reset_request(g_fx.model, p, who, "Tappade telefonen", rid, err);
+}
+
+static int reset_ok(const struct principal *p, int64_t who, int64_t rid, char *otp, size_t cap,
+                    struct model_err *err)
+{
+	memset(err, 0, sizeof(*err));
+	return model_reset_confirm(g_fx.model, p, who, rid, otp, cap, err);
+}
+
+/* Who may request (and so confirm) a reset of whom: the rule's own matrix. */
+static void test_reset_matrix(void **state)
+{
+	/* subject kinds: plain staff, cleared staff, a registrar, an ssc */
+	struct {
+		const char *what;
+		enum clearance cl;
+		int role;
+		unsigned allowed;
+	} subj[] = {
+	        {"reset staff", CLEAR_NONE, ROLE_STAFF, SSCS | B(A_ADMIN)},
+	        {"reset cleared staff", CLEAR_K, ROLE_STAFF, SSCS},
+	        {"reset registrar", CLEAR_NONE, ROLE_REGISTRAR, SSCS},
+	        {"reset ssc", CLEAR_KH, ROLE_SSC, TOP},
+	};
+	struct model_err err;
+	uint64_t size;
+	int64_t rid;
+
+	(void)state;
+	g_cells = g_bad = 0;
+	for (size_t k = 0; k < sizeof(subj) / sizeof(subj[0]); k++) {
+		for (int a = 0; a < A_COUNT; a++) {
+			int64_t x = fresh(0, subj[k].cl, subj[k].role);
+			bool allowed = (subj[k].allowed & B(a)) != 0;
+			int rc;
+
+			size = regfx_ledger_size(&g_fx);
+			rc = reset_req(&g_actor[a], x, &rid, &err);
+			cell(allowed, rc, &err, subj[k].what, (enum actor)a);
+			if (rc)
+				assert_int_equal(regfx_ledger_size(&g_fx), size);
+			else
+				assert_int_equal(regfx_ledger_size(&g_fx), size + 1);
+		}
+	}
+	/* Nobody resets their own account, nor one they created. */
+	assert_int_equal(reset_req(&g_actor[A_SSC], g_actor[A_SSC].id, &rid, &err), SK_ERULE);
+	assert_string_equal(err.reason, "self");
+	assert_string_equal(err.field, "identity_id");
+	{
+		int64_t made = fresh(g_actor[A_ADMIN].id, CLEAR_NONE, ROLE_STAFF);
+
+		assert_int_equal(reset_req(&g_actor[A_ADMIN], made, &rid, &err), SK_ERULE);
+		assert_string_equal(err.reason, "creator");
+	}
+	/* An admin never resets the ssc's account (the takeover the old note warned of). */
+	assert_int_equal(reset_req(&g_actor[A_ADMIN], g_actor[A_SSC].id, &rid, &err), SK_ERULE);
+	assert_string_equal(err.reason, "top_account");
+	/* Bad input changes nothing. */
+	size = regfx_ledger_size(&g_fx);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(model_reset_request(g_fx.model, &g_actor[A_SSC], g_actor[A_STAFF].id, "",
+	                                     &rid, &err),
+	                 SK_EINVAL);
+	assert_string_equal(err.field, "reason");
+	assert_int_equal(model_reset_request(g_fx.model, &g_actor[A_SSC], 999999, "x", &rid, &err),
+	                 SK_ENOTFOUND);
+	assert_int_equal(regfx_ledger_size(&g_fx), size);
+	print_message("%u reset cells checked\n", g_cells);
+	assert_int_equal(g_bad, 0);
+}
+
+static void test_reset_refusals(void **state)
+{
+	struct model_err err;
+	char otp[32];
+	int64_t x, made, rid, rid2;
+	uint64_t size;
+
+	(void)state;
+	x = fresh(0, CLEAR_NONE, ROLE_STAFF);
+	assert_int_equal(reset_req(&g_actor[A_SSC], x, &rid, &err), SK_OK);
+	/* One pending request at a time. */
+	assert_int_equal(reset_req(&g_actor[A_ADMIN], x, &rid2, &err), SK_ERULE);
+	assert_string_equal(err.reason, "reset_pending");
+	size = regfx_ledger_size(&g_fx);
+	/* The requester is not the second person. */
+	assert_int_equal(reset_ok(&g_actor[A_SSC], x, rid, otp, sizeof(otp), &err), SK_ERULE);
+	assert_string_equal(err.reason, "same_person");
+	assert_string_equal(err.field, "reset_id");
+	/* Nor is the account itself. */
+	{
+		struct principal as_x = {.id = x, .roles = ROLE_BIT(ROLE_STAFF)};
+
+		assert_int_equal(reset_ok(&as_x, x, rid, otp, sizeof(otp), &err), SK_ERULE);
+		assert_string_equal(err.reason, "self");
+	}
+	/* A request of another account is not this one's. */
+	assert_int_equal(
+	        reset_ok(&g_actor[A_SSC2], g_actor[A_STAFF].id, rid, otp, sizeof(otp), &err),
+	        SK_ENOTFOUND);
+	assert_string_equal(err.field, "reset_id");
+	assert_int_equal(regfx_ledger_size(&g_fx), size);
+
+	/* Whoever created the account does not confirm its reset. */
+	made = fresh(g_actor[A_ADMIN].id, CLEAR_NONE, ROLE_STAFF);
+	assert_int_equal(reset_req(&g_actor[A_SSC], made, &rid2, &err), SK_OK);
+	assert_int_equal(reset_ok(&g_actor[A_ADMIN], made, rid2, otp, sizeof(otp), &err), SK_ERULE);
+	assert_string_equal(err.reason, "creator");
+
+	/* An admin does not confirm the reset of a cleared account. */
+	{
+		int64_t cl = fresh(0, CLEAR_H, ROLE_STAFF), r3;
+
+		assert_int_equal(reset_req(&g_actor[A_SSC], cl, &r3, &err), SK_OK);
+		assert_int_equal(reset_ok(&g_actor[A_ADMIN], cl, r3, otp, sizeof(otp), &err),
+		                 SK_ERULE);
+		assert_string_equal(err.reason, "ssc_decides");
+	}
+
+	/* Cancelled: the request is closed and cannot be confirmed. */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(
+	        model_reset_cancel(g_fx.model, &g_actor[A_SSC], x, rid, "Hittade telefonen", &err),
+	        SK_OK);
+	assert_int_equal(reset_ok(&g_actor[A_SSC2], x, rid, otp, sizeof(otp), &err), SK_ERULE);
+	assert_string_equal(err.reason, "reset_closed");
+	/* Someone without authority cannot cancel another's request. */
+	assert_int_equal(reset_req(&g_actor[A_SSC], x, &rid, &err), SK_OK);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(model_reset_cancel(g_fx.model, &g_actor[A_REGISTRAR], x, rid, NULL, &err),
+	                 SK_ERULE);
+	assert_string_equal(err.reason, "ssc_decides");
+
+	/* Expired after 24 hours: refused, and a new request may be made. */
+	sk_clock_set_offset(25 * 3600 * INT64_C(1000000));
+	assert_int_equal(reset_ok(&g_actor[A_SSC2], x, rid, otp, sizeof(otp), &err), SK_ERULE);
+	assert_string_equal(err.reason, "reset_expired");
+	assert_int_equal(reset_req(&g_actor[A_SSC2], x, &rid2, &err), SK_OK);
+	sk_clock_set_offset(0);
+	assert_true(rid2 > rid);
+}
+
+static void test_reset_good_path(void **state)
+{
+	char in30[11], tok[AUTH_TOKEN_SIZE], otp[32], challenge[AUTH_TOKEN_SIZE];
+	char b32[AUTH_TOTP_BASE32_SIZE], b32_before[AUTH_TOTP_BASE32_SIZE], user[65], v[64];
+	struct store_verify_opts o = {.replay = true};
+	struct store_verify_result res;
+	struct principal px = {0}, again;
+	struct model_session sess;
+	struct model_err err = {0};
+	bool enroll = false;
+	int64_t x, tid, rid;
+	json_t *may, *pending;
+
+	(void)state;
+	until_months(1, in30);
+	x = fresh(0, CLEAR_NONE, ROLE_STAFF);
+	snprintf(px.username, sizeof(px.username), "user%u", g_seq);
+	login_as(x, px.username, &px);
+	assert_int_equal(model_token_create(g_fx.model, &px, "sync", ROLE_BIT(ROLE_STAFF), in30,
+	                                    &tid, tok, sizeof(tok), &err),
+	                 SK_OK);
+	assert_int_equal(model_identity_totp_secret(g_fx.model, x, b32_before, sizeof(b32_before)),
+	                 SK_OK);
+
+	/* What the page is told: the ssc may request, not yet confirm. */
+	may = model_identity_may(g_fx.model, &g_actor[A_SSC], x);
+	assert_true(json_is_true(json_object_get(may, "reset_request")));
+	assert_true(json_is_true(json_object_get(may, "disable")));
+	assert_false(json_is_true(json_object_get(may, "reset_confirm")));
+	json_decref(may);
+	assert_int_equal(reset_req(&g_actor[A_SSC], x, &rid, &err), SK_OK);
+	pending = model_reset_pending(g_fx.model, x);
+	assert_int_equal(json_integer_value(json_object_get(pending, "id")), rid);
+	assert_int_equal(json_integer_value(json_object_get(pending, "requested_by")),
+	                 g_actor[A_SSC].id);
+	json_decref(pending);
+	may = model_identity_may(g_fx.model, &g_actor[A_SSC], x);
+	assert_false(json_is_true(json_object_get(may, "reset_confirm")));
+	assert_true(json_is_true(json_object_get(may, "reset_cancel")));
+	json_decref(may);
+	may = model_identity_may(g_fx.model, &g_actor[A_SSC2], x);
+	assert_true(json_is_true(json_object_get(may, "reset_confirm")));
+	json_decref(may);
+	/* The account still works until the second person confirms. */
+	assert_int_equal(model_authenticate(g_fx.model, tok, false, &again), SK_OK);
+
+	assert_int_equal(reset_ok(&g_actor[A_SSC2], x, rid, otp, sizeof(otp), &err), SK_OK);
+	assert_int_equal(strlen(otp), 20);
+	/* Its sessions and service tokens are dead. */
+	assert_int_equal(model_authenticate(g_fx.model, tok, false, &again), SK_EAUTH);
+	{
+		assert_string_equal(
+		        sql_text("SELECT revoked_us IS NOT NULL FROM session WHERE id = ?1",
+		                 px.session_id, v, sizeof(v)),
+		        "1");
+	}
+	assert_string_equal(
+	        sql_text("SELECT revoked_at IS NOT NULL FROM service_token WHERE id = ?1", tid, v,
+	                 sizeof(v)),
+	        "1");
+	assert_string_equal(sql_text("SELECT count(*) FROM recovery_code WHERE identity_id = ?1", x,
+	                             v, sizeof(v)),
+	                    "0");
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want), "confirmed %lld", (long long)g_actor[A_SSC2].id);
+		assert_string_equal(
+		        sql_text("SELECT state || ' ' || decided_by FROM identity_reset "
+		                 "WHERE id = ?1",
+		                 rid, v, sizeof(v)),
+		        want);
+	}
+	/* The old password no longer opens it. */
+	assert_int_equal(model_login_password(g_fx.model, px.username, PASSWORD, "127.0.0.2",
+	                                      challenge, sizeof(challenge), &enroll, b32,
+	                                      sizeof(b32), user, sizeof(user), &err),
+	                 SK_EAUTH);
+	/* The one-time password does, and the next login is an enrolment with a new secret. */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(model_login_password(g_fx.model, px.username, otp, "127.0.0.2", challenge,
+	                                      sizeof(challenge), &enroll, b32, sizeof(b32), user,
+	                                      sizeof(user), &err),
+	                 SK_OK);
+	assert_true(enroll);
+	assert_string_not_equal(b32, b32_before);
+	{
+		char code[AUTH_TOTP_DIGITS + 1], *secret = NULL;
+		size_t n = 0;
+
+		assert_int_equal(oath_base32_decode(b32, strlen(b32), &secret, &n), OATH_OK);
+		assert_int_equal(auth_totp_code((const uint8_t *)secret, n, time(NULL), code),
+		                 SK_OK);
+		free(secret);
+		assert_int_equal(model_login_enroll(g_fx.model, challenge,
+		                                    "Ny-Telefon-Hemlig-2026!", code, true,
+		                                    "127.0.0.2", "test", &sess, &err),
+		                 SK_OK);
+	}
+	/* A confirmed request is closed. */
+	assert_int_equal(reset_ok(&g_actor[A_CHIEF], x, rid, otp, sizeof(otp), &err), SK_ERULE);
+	assert_string_equal(err.reason, "reset_closed");
+	/* The projection replays from the entries. */
+	assert_int_equal(store_verify(g_fx.dir, &o, &res), SK_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -621,6 +877,9 @@ int main(void)
 	        cmocka_unit_test(test_tokens),
 	        cmocka_unit_test(test_password_guessing),
 	        cmocka_unit_test(test_parallel_guessing),
+	        cmocka_unit_test(test_reset_matrix),
+	        cmocka_unit_test(test_reset_refusals),
+	        cmocka_unit_test(test_reset_good_path),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -702,6 +702,61 @@ static void test_cplog_bounds(void **state)
 	expect_verify(NULL, false, SK_EVERIFY, "not a signed checkpoint");
 }
 
+/*
+ * One writer per instance: a second open for writing is refused while the
+ * first is open (flock locks belong to the open file description, so this
+ * holds inside one process too), readers and verify still work, and closing
+ * releases the lock. A symlink planted as the lock file is not followed.
+ */
+static void test_one_writer(void **state)
+{
+	struct store_reader *r = NULL;
+	struct store *s = NULL, *s2 = (void *)1;
+	char msg[512], want[600], path[512], text[32] = "";
+	struct stat st;
+	FILE *f;
+
+	(void)state;
+	make_instance();
+	assert_int_equal(store_open(dir, NULL, &s), SK_OK);
+	append_n(s, "obj/a", 3, 1);
+	assert_int_equal(store_open_report(dir, NULL, &s2, msg, sizeof(msg)), SK_EBUSY);
+	assert_null(s2);
+	snprintf(want, sizeof(want), "the instance %s is in use by another skydd process (pid %ld)",
+	         dir, (long)getpid());
+	assert_string_equal(msg, want);
+	assert_int_equal(store_open_report(dir, &(struct store_opts){.accept_tail = true}, &s2, msg,
+	                                   sizeof(msg)),
+	                 SK_EBUSY);
+	assert_int_equal(store_init(dir, NULL, NULL, 0), SK_EBUSY);
+	/* Readers take no lock. */
+	assert_int_equal(store_reader_open(dir, &r), SK_OK);
+	store_reader_close(r);
+	expect_verify(NULL, false, SK_OK, NULL);
+	/* The refused opens changed nothing: the first writer still writes. */
+	append_n(s, "obj/a", 2, 1);
+	snprintf(path, sizeof(path), "%s/skydd.lock", dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(text, sizeof(text), f));
+	fclose(f);
+	assert_int_equal(strtol(text, NULL, 10), (long)getpid());
+	store_close(s);
+	/* Released on close: the next writer opens. */
+	assert_int_equal(store_open(dir, NULL, &s), SK_OK);
+	store_close(s);
+	/* A symlink in its place: refused, its target neither created nor locked. */
+	shell("rm '%s/skydd.lock' && ln -s '%s/elsewhere' '%s/skydd.lock'", dir, dir, dir);
+	assert_int_equal(store_open_report(dir, NULL, &s, msg, sizeof(msg)), SK_EIO);
+	assert_null(s);
+	assert_non_null(strstr(msg, "skydd.lock"));
+	snprintf(path, sizeof(path), "%s/elsewhere", dir);
+	assert_int_equal(stat(path, &st), -1);
+	expect_verify(NULL, false, SK_OK, NULL);
+}
+
 /* The envelope is found from both ends, whatever data holds. */
 static void test_entry_envelope(void **state)
 {
@@ -817,6 +872,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_open_refuses_rollback, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_cplog_torn_and_garbage, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_cplog_bounds, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_one_writer, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_columns_checked, setup, teardown),
 	        cmocka_unit_test(test_entry_envelope),
 	        cmocka_unit_test_setup_teardown(test_seal_signature, setup, teardown),

@@ -9,6 +9,9 @@ import { todayISO, fmtDate } from '../format.js';
 
 export const HANDLERS = ['ssc', 'chief'];
 export const READERS = ['ssc', 'chief', 'auditor'];
+// Who may open an incident from a lost case (the incident route's lost_case_id rule). Each of
+// them may read the lost cases (GET /lost-cases: register roles and the head, need-to-know
+// applied); should the server refuse anyway, the section goes away rather than show an error.
 const LOST_OPENERS = ['ssc', 'chief', 'registrar'];
 
 export function hasRole(me, roles) {
@@ -38,7 +41,9 @@ export function render(ctx) {
     reportForm(ctx),
     h('h2', {}, t('inc.list')),
     listBox,
-    hasRole(ctx.me, LOST_OPENERS) ? [h('h2', {}, t('inc.lost.heading')), h('p', {}, t('inc.lost.intro')), lostBox] : null);
+    hasRole(ctx.me, LOST_OPENERS)
+      ? h('div', { class: 'inc-lost-section' }, h('h2', {}, t('inc.lost.heading')), h('p', {}, t('inc.lost.intro')), lostBox)
+      : null);
   reload();
   return section;
 }
@@ -73,6 +78,11 @@ async function loadLost(ctx, box, incidents) {
   try {
     cases = (await api.get('/lost-cases')).lost_cases || [];
   } catch (e) {
+    // Not this role's to read: nothing to offer, and no red error on the page.
+    if (e && e.status === 403) {
+      (box.closest('.inc-lost-section') || box).remove();
+      return;
+    }
     box.replaceChildren(loadError(e));
     return;
   }

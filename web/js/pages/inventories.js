@@ -96,11 +96,15 @@ function startForm(ctx) {
   });
 }
 
+// What an item is, in words: never an internal id (an item the reader may not see is
+// "Uppgifter dolda (behovsprövning)"; a document without copies is named as a document).
 export function itemText(x) {
+  if (x.withheld) return t('reg.inv.withheld');
   const designation = x.designation || x.document_designation;
-  if (x.item_type === 'medium') return t('reg.item.medium', { identifier: x.identifier || x.label || `#${x.item_id}` });
+  if (x.item_type === 'medium') return t('reg.item.medium', { identifier: x.identifier || x.label || '–' });
+  if (x.item_type === 'document' && designation) return t('reg.item.document', { designation });
   if (designation) return t('reg.item.copy', { designation, number: x.copy_number ?? x.number ?? '?' });
-  return x.label || `${x.item_type} #${x.item_id}`;
+  return x.label || t('reg.inv.withheld');
 }
 
 async function loadLost(ctx, box) {

@@ -5,7 +5,7 @@ import { h, field, option, table } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { fmtTime } from '../format.js';
-import { pageHeading, loading, loadError, facts, busy } from '../ui.js';
+import { pageHeading, loading, loadError, facts, busy, errorText } from '../ui.js';
 import {
   canWrite, stateBadge, items, one, lookup, byId, personText, spaceText, classBadge, actionForm, compact, headRow, fill,
 } from '../register/common.js';
@@ -99,6 +99,7 @@ function toolbar(view) {
 }
 
 function groupKey(view, x) {
+  if (x.withheld) return 'withheld';
   const holder = x.holder_person_id ?? x.holder_id;
   if (st.group === 'holder') {
     return holder ? `p${holder}` : 'none';
@@ -107,6 +108,7 @@ function groupKey(view, x) {
 }
 function groupTitle(view, key, x) {
   if (key === 'none') return t('reg.inv.group_none');
+  if (key === 'withheld') return t('reg.inv.withheld');
   if (key.startsWith('s')) return t('reg.copy.in_space', { name: x.space_name || spaceText(view.spaces, x.space_id) });
   return t('reg.copy.with_person', { name: x.holder_name || personText(view.persons, x.holder_person_id ?? x.holder_id) });
 }
@@ -134,23 +136,36 @@ function renderList(view, box, writer) {
 function itemRow(view, x, writer) {
   const key = `${x.item_type}-${x.item_id}`;
   const text = itemText(x);
-  const li = h('li', { class: ['inv-item', x.result ? `inv-${x.result}` : 'inv-unchecked'], dataset: { item: key, result: x.result || '' } },
+  const li = h('li', { class: ['inv-item', x.result ? `inv-${x.result}` : 'inv-unchecked'], dataset: { item: key, result: x.result || '', ...(x.withheld ? { withheld: '1' } : {}), ...(x.own ? { own: '1' } : {}) } },
     h('div', { class: 'inv-what' },
-      h('span', { class: 'inv-label' }, text),
+      h('span', { class: x.withheld ? 'inv-label inv-withheld' : 'inv-label' }, text),
       x.class ? classBadge(x.class) : null,
       x.title ? h('span', { class: 'sub' }, x.title) : null,
       x.result ? h('span', { class: 'sub' }, stateBadge('reg.check', x.result), x.checked_at ? ` ${fmtTime(x.checked_at)}` : '',
         x.note ? ` – ${x.note}` : '') : null));
-  if (writer) {
+  // An item the reader may not see is checked by someone cleared for it: no buttons.
+  if (writer && !x.withheld) {
     const found = h('button', { type: 'button', class: 'btn btn-check btn-found', 'aria-pressed': String(x.result === 'found'), 'aria-label': t('reg.inv.found_for', { item: text }) },
       t('reg.inv.found'));
     const notFound = h('button', { type: 'button', class: 'btn btn-check btn-notfound', 'aria-pressed': String(x.result === 'not_found'), 'aria-label': t('reg.inv.not_found_for', { item: text }) },
       t('reg.inv.not_found'));
+    // Four eyes (3 kap. 21 §): the server says which items are the reader's own; their
+    // buttons are shown disabled with the reason, tied to them by aria-describedby.
+    if (x.own) {
+      const rid = `own-${key}`;
+      for (const b of [found, notFound]) {
+        b.disabled = true;
+        b.setAttribute('aria-describedby', rid);
+      }
+      li.append(h('div', { class: 'inv-buttons' }, found, notFound),
+        h('p', { class: 'inv-own-reason sub', id: rid }, t('reg.inv.own_item')));
+      return li;
+    }
     const act = (result, button) => busy(button, async () => {
       try {
         await api.post(`/inventories/${view.id}/check`, { item_type: x.item_type, item_id: x.item_id, result });
       } catch (e) {
-        view.ctx.announce(`${t('reg.inv.check_failed', { item: text })} ${e.message || ''}`, 'error');
+        view.ctx.announce(`${t('reg.inv.check_failed', { item: text })} ${errorText(e)}`, 'error');
         return;
       }
       x.result = result;
@@ -195,7 +210,19 @@ function closeForm(view, remaining) {
     fields: [h('p', { class: 'close-hint', 'aria-live': 'polite' }, remaining ? t('reg.inv.close_unchecked', { count: remaining }) : t('reg.inv.close_ready')), note],
     submitText: t('reg.inv.close'),
     collect: () => compact({ note: note.input.value.trim() }),
-    send: (body) => api.post(`/inventories/${view.id}/close`, body),
+    // The server's conflict names a number, in English; say it in the UI's language.
+    send: async (body) => {
+      try {
+        return await api.post(`/inventories/${view.id}/close`, body);
+      } catch (e) {
+        if (e && e.field === 'items') {
+          const left = view.all.filter((x) => !x.result).length;
+          // showError() shows a string as it is (no English server text, no ids)
+          throw t('reg.inv.close_check_all', { count: left });
+        }
+        throw e;
+      }
+    },
     done: async () => {
       view.ctx.announce(t('reg.inv.closed'));
       await load(view, '#inv-report');
@@ -218,7 +245,7 @@ async function loadReport(view, box) {
   const s = rep.totals || {};
   fill(box,
     headRow(h('h2', { id: 'inv-report', tabindex: '-1' }, t('reg.inv.report')),
-      h('button', { type: 'button', class: 'btn btn-small', on: { click: () => window.print() } }, t('reg.print.print'))),
+      h('a', { class: 'btn btn-small', href: `#/utskrift/inventering/${view.id}` }, t('reg.inv.protocol_open'))),
     facts([
       [t('reg.inv.items_total'), String(s.items ?? view.all.length)],
       [t('reg.inv.found_total'), String(s.found ?? view.all.filter((x) => x.result === 'found').length)],

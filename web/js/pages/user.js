@@ -39,20 +39,24 @@ async function load(ctx, section, id) {
   heading.textContent = title;
   const self = ctx.me.identity && ctx.me.identity.id === ident.id;
   const grantsBox = h('div', {});
+  const accountBox = h('div', { class: 'account-actions' });
   const body = [
     facts([
       [t('field.username'), h('span', { class: 'mono' }, ident.username)],
       [t('field.id'), String(ident.id)],
       [t('field.clearance'), h('span', { dataset: { fact: 'clearance' } }, clearanceLabel(ident.clearance))],
-      [t('field.status'), ident.status === 'disabled' ? t('identity.status.disabled') : t('identity.status.active')],
+      [t('field.status'), h('span', { dataset: { fact: 'status' } }, statusLabel(ident.status))],
       [t('field.created'), fmtTime(ident.created_at)],
       [t('field.totp'), ident.enrolled ? t('identity.enrolled') : t('identity.not_enrolled')],
     ]),
+    accountBox,
     h('h2', {}, t('user.grants')),
     h('p', {}, t('user.grants_intro')),
     grantsBox,
   ];
-  const roles = grantableRoles(ctx.me.roles);
+  // What this person may decide about the account is the server's answer (model_tx_sod).
+  const may = ident.may || {};
+  const roles = Array.isArray(may.grant_roles) ? may.grant_roles : grantableRoles(ctx.me.roles);
   // Whoever created the account got its one-time password: someone else decides (4 kap. 8 §).
   const creator = ctx.me.identity && ident.created_by === ctx.me.identity.id;
   const mine = ctx.me.roles || [];
@@ -61,7 +65,7 @@ async function load(ctx, section, id) {
   } else if (creator) {
     body.push(h('p', { class: 'rule-note' }, t('user.created_by_me')));
   } else {
-    if (mine.includes('ssc') || mine.includes('chief')) {
+    if (ident.may ? may.clearance : (mine.includes('ssc') || mine.includes('chief'))) {
       body.push(h('h2', {}, t('user.clearance_title')), clearanceForm(ctx, ident, section));
     }
     if (roles.length) {
@@ -69,6 +73,7 @@ async function load(ctx, section, id) {
     }
   }
   section.querySelector('.loading')?.replaceWith(...body);
+  showAccount(ctx, section, accountBox, ident, names);
 
   async function showGrants(list) {
     if (!list) {
@@ -273,4 +278,183 @@ function grantForm(ctx, ident, roles, reload) {
     });
   });
   return form;
+}
+
+function statusLabel(status) {
+  return status === 'disabled' ? t('identity.status.disabled') : t('identity.status.active');
+}
+
+// Disabling, re-activating and the four-eyes reset of a lost password and TOTP. Buttons appear
+// only where the server says this person may decide (ident.may); the server decides again.
+function showAccount(ctx, section, box, ident, names) {
+  const may = ident.may || {};
+  const name = ident.display_name || ident.username;
+  const reset = ident.reset && typeof ident.reset === 'object' ? ident.reset : null;
+  const reload = async (message) => {
+    let fresh;
+    try {
+      fresh = (await api.get(`/identities/${ident.id}`)).identity;
+    } catch (e) {
+      box.replaceChildren(loadError(e));
+      return;
+    }
+    const fact = section.querySelector('[data-fact="status"]');
+    if (fact) fact.textContent = statusLabel(fresh.status);
+    showAccount(ctx, section, box, fresh, names);
+    if (message) ctx.announce(message);
+  };
+  const parts = [];
+  const status = h('p', { class: 'actions' });
+  if (ident.status === 'active' && may.disable) {
+    status.append(h('button', {
+      type: 'button', class: 'btn btn-danger', dataset: { action: 'disable' },
+      on: {
+        click: (ev) => openDialog(ev.currentTarget, {
+          title: t('user.disable_title', { name }), text: t('user.disable_text'),
+          reason: t('user.action_reason'), reasonRequired: true,
+          submit: t('user.disable'), danger: true,
+          run: (reason) => api.patch(`/identities/${ident.id}`, { status: 'disabled', reason }),
+          done: () => reload(t('user.disabled_done')),
+        }),
+      },
+    }, t('user.disable')));
+  }
+  if (ident.status === 'disabled' && may.enable) {
+    status.append(h('button', {
+      type: 'button', class: 'btn', dataset: { action: 'enable' },
+      on: {
+        click: (ev) => openDialog(ev.currentTarget, {
+          title: t('user.enable_title', { name }), text: t('user.enable_text'),
+          reason: t('user.action_reason'), reasonRequired: true, submit: t('user.enable'),
+          run: (reason) => api.patch(`/identities/${ident.id}`, { status: 'active', reason }),
+          done: () => reload(t('user.enabled_done')),
+        }),
+      },
+    }, t('user.enable')));
+  }
+  if (status.childNodes.length) parts.push(status);
+
+  const resetPart = [];
+  const otpBox = h('div', {});
+  if (reset) {
+    const who = names.get(reset.requested_by) || t('user.someone');
+    resetPart.push(h('div', { class: 'alert alert-warn', dataset: { reset: String(reset.id) } },
+      h('p', {}, t('user.reset_pending', {
+        name: who, time: fmtTime(reset.requested_at), until: fmtTime(reset.expires_at),
+      })),
+      h('p', {}, t('user.reset_reason', { reason: reset.reason })),
+      !may.reset_confirm ? h('p', {}, t('user.reset_waiting_other')) : null));
+    const actions = h('p', { class: 'actions' });
+    if (may.reset_confirm) {
+      actions.append(h('button', {
+        type: 'button', class: 'btn btn-danger', dataset: { action: 'reset-confirm' },
+        on: {
+          click: (ev) => openDialog(ev.currentTarget, {
+            title: t('user.reset_confirm_title', { name }), text: t('user.reset_confirm_text'),
+            submit: t('user.reset_confirm'), danger: true,
+            run: () => api.post(`/identities/${ident.id}/reset/confirm`, { reset_id: reset.id }),
+            done: async (r) => {
+              await reload(t('user.reset_confirmed'));
+              showResetPassword(otpBox, r);
+            },
+          }),
+        },
+      }, t('user.reset_confirm')));
+    }
+    if (may.reset_cancel) {
+      actions.append(h('button', {
+        type: 'button', class: 'btn btn-quiet', dataset: { action: 'reset-cancel' },
+        on: {
+          click: (ev) => openDialog(ev.currentTarget, {
+            title: t('user.reset_cancel_title', { name }), text: t('user.reset_cancel_text'),
+            reason: t('user.cancel_reason'), reasonRequired: false, submit: t('user.reset_cancel'),
+            run: (reason) => api.post(`/identities/${ident.id}/reset/cancel`,
+              reason ? { reset_id: reset.id, reason } : { reset_id: reset.id }),
+            done: () => reload(t('user.reset_cancelled')),
+          }),
+        },
+      }, t('user.reset_cancel')));
+    }
+    if (actions.childNodes.length) resetPart.push(actions);
+  } else if (may.reset_request) {
+    resetPart.push(h('p', { class: 'actions' }, h('button', {
+      type: 'button', class: 'btn', dataset: { action: 'reset-request' },
+      on: {
+        click: (ev) => openDialog(ev.currentTarget, {
+          title: t('user.reset_request_title', { name }), text: t('user.reset_request_text'),
+          reason: t('user.action_reason'), reasonRequired: true, submit: t('user.reset_request'),
+          run: (reason) => api.post(`/identities/${ident.id}/reset`, { reason }),
+          done: () => reload(t('user.reset_requested')),
+        }),
+      },
+    }, t('user.reset_request'))));
+  }
+  if (resetPart.length) {
+    parts.push(h('h3', {}, t('user.reset_title')), h('p', {}, t('user.reset_intro')), ...resetPart);
+  }
+  parts.push(otpBox);
+  if (parts.length > 1) box.replaceChildren(h('h2', {}, t('user.account_title')), ...parts);
+  else box.replaceChildren(otpBox);
+}
+
+// The new one-time password, shown once to the person who confirmed the reset.
+function showResetPassword(box, r) {
+  const heading = h('h3', { tabindex: '-1' }, t('user.reset_done_title'));
+  box.replaceChildren(h('div', { class: 'alert alert-ok otp-box' },
+    heading,
+    h('p', {}, t('user.reset_done_text')),
+    h('p', { class: 'otp' }, h('code', { 'data-otp': '' }, r.one_time_password || '')),
+    h('p', {}, t('user.reset_done_next')),
+    h('p', { class: 'actions' }, h('button', {
+      type: 'button', class: 'btn btn-quiet', on: { click: () => box.replaceChildren() },
+    }, t('users.created_done')))));
+  heading.focus();
+}
+
+// A modal confirmation with an optional reason; the server's refusal is shown in it.
+function openDialog(opener, o) {
+  const err = errorBox();
+  const titleId = `dlg-${Math.random().toString(36).slice(2)}`;
+  const reason = o.reason ? field(o.reason, {
+    name: 'reason', rows: '3', maxlength: '1000', required: o.reasonRequired || undefined,
+  }, { tag: 'textarea', hint: t('user.action_reason_hint') }) : null;
+  const submit = h('button', { type: 'submit', class: o.danger ? 'btn btn-danger' : 'btn btn-primary' }, o.submit);
+  const cancel = h('button', { type: 'button', class: 'btn btn-quiet' }, t('app.cancel'));
+  const form = h('form', { class: 'form', method: 'dialog', novalidate: true },
+    h('h2', { id: titleId }, o.title), h('p', {}, o.text), err, reason ? reason.wrap : null,
+    h('div', { class: 'actions' }, submit, cancel));
+  const dlg = h('dialog', { class: 'confirm-dialog', 'aria-labelledby': titleId }, form);
+  const close = () => {
+    dlg.close();
+    dlg.remove();
+    if (opener && opener.isConnected) opener.focus();
+  };
+  cancel.addEventListener('click', close);
+  dlg.addEventListener('cancel', (ev) => { ev.preventDefault(); close(); });
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    hideError(err);
+    const value = reason ? reason.input.value.trim() : '';
+    if (reason && o.reasonRequired && !value) {
+      showError(err, t('user.reason_missing'));
+      reason.input.setAttribute('aria-invalid', 'true');
+      reason.input.focus();
+      return;
+    }
+    await busy(submit, async () => {
+      let r;
+      try {
+        r = await o.run(value);
+      } catch (e) {
+        showError(err, e, form);
+        return;
+      }
+      dlg.close();
+      dlg.remove();
+      await o.done(r);
+    });
+  });
+  document.body.append(dlg);
+  dlg.showModal();
+  (reason ? reason.input : submit).focus();
 }
