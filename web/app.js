@@ -32,72 +32,63 @@ import * as assessmentsPage from './js/pages/assessments.js';
 import * as incidentsPage from './js/pages/incidents.js';
 import * as incidentPage from './js/pages/incident.js';
 import * as deviationsPage from './js/pages/deviations.js';
-import { REGISTER_ROLES, RECIPIENT_ROLES, INVENTORY_ROLES, pendingReceipts, setMe, forget } from './js/register/common.js';
+import { pendingReceipts, setMe, forget } from './js/register/common.js';
+import { ACCESS, PAGES, rolesOf, allowed as allowedFor, renderNav, menuButton, wireNav, markNav as markNavIn } from './js/nav.js';
 
-const OVERSIGHT = ['ssc', 'admin', 'chief', 'auditor'];
-
-// path pattern → page; roles limit who may open it
+// path pattern → page; who opens it comes from the navigation's one table (js/nav.js):
+// roles: rolesOf(first segment) unless a page narrows it. kind: a detail page's title word.
 const ROUTES = [
   { path: ['login'], page: loginPage, anonymous: true },
   { path: ['oversikt'], page: overviewPage },
   { path: ['konto'], page: accountPage },
-  { path: ['anvandare'], page: usersPage, roles: OVERSIGHT },
-  { path: ['anvandare', ':id'], page: userPage, roles: OVERSIGHT },
-  { path: ['logg'], page: logPage, roles: OVERSIGHT },
-  { path: ['logg', 'utskrift'], page: ledgerPrintPage, roles: OVERSIGHT },
-  { path: ['logg', ':seq'], page: entryPage, roles: OVERSIGHT },
+  { path: ['anvandare'], page: usersPage },
+  { path: ['anvandare', ':id'], page: userPage, kind: 'title.kind.user' },
+  { path: ['logg'], page: logPage },
+  { path: ['logg', 'utskrift'], page: ledgerPrintPage },
+  { path: ['logg', ':seq'], page: entryPage, kind: 'title.kind.entry' },
   // the register of classified information (3 kap.)
-  { path: ['handlingar'], page: documentsPage, roles: REGISTER_ROLES },
-  { path: ['handlingar', 'ny'], page: documentNewPage, roles: ['registrar', 'ssc'] },
-  { path: ['handlingar', ':id'], page: documentPage },
-  { path: ['kvittera'], page: receiptsPage, roles: RECIPIENT_ROLES },
-  { path: ['mina-exemplar'], page: myCopiesPage, roles: RECIPIENT_ROLES },
-  { path: ['inventering'], page: inventoriesPage, roles: INVENTORY_ROLES },
-  { path: ['inventering', ':id'], page: inventoryPage, roles: INVENTORY_ROLES },
-  { path: ['forvaring'], page: spacesPage, roles: REGISTER_ROLES },
-  { path: ['medier'], page: mediaPage, roles: REGISTER_ROLES },
-  { path: ['personer'], page: personsPage, roles: [...REGISTER_ROLES, 'admin'] },
-  { path: ['godkannanden'], page: approvalsPage, roles: REGISTER_ROLES },
-  { path: ['utskrift', 'register'], page: printPage, roles: REGISTER_ROLES },
-  { path: ['utskrift', 'forstoring', ':id'], page: printPage, roles: REGISTER_ROLES },
-  { path: ['utskrift', 'inventering', ':id'], page: inventoryPrintPage, roles: INVENTORY_ROLES },
-  // coordinated action plans (handlingsplaner): not classified, every logged-in identity reads
+  { path: ['handlingar'], page: documentsPage },
+  { path: ['handlingar', 'ny'], page: documentNewPage, roles: ACCESS.writers },
+  // a document's page: its own check decides (a recipient opens the copy they hold)
+  { path: ['handlingar', ':id'], page: documentPage, roles: ACCESS.any, kind: 'title.kind.document' },
+  { path: ['kvittera'], page: receiptsPage },
+  { path: ['mina-exemplar'], page: myCopiesPage },
+  { path: ['inventering'], page: inventoriesPage },
+  { path: ['inventering', ':id'], page: inventoryPage, kind: 'title.kind.inventory' },
+  { path: ['forvaring'], page: spacesPage },
+  { path: ['medier'], page: mediaPage },
+  { path: ['personer'], page: personsPage },
+  { path: ['godkannanden'], page: approvalsPage },
+  { path: ['utskrift', 'register'], page: printPage },
+  { path: ['utskrift', 'forstoring', ':id'], page: printPage, kind: 'title.kind.destruction' },
+  { path: ['utskrift', 'inventering', ':id'], page: inventoryPrintPage, roles: ACCESS.inventory, kind: 'title.kind.inventory' },
+  // the national coordinated action plan (handlingsplan): not classified
   { path: ['handlingsplaner'], page: plansPage },
-  { path: ['handlingsplaner', ':id'], page: planPage },
-  { path: ['handlingsplaner', ':id', 'redovisning'], page: { render: planPage.renderReport } },
+  { path: ['handlingsplaner', ':id'], page: planPage, kind: 'title.kind.plan' },
+  { path: ['handlingsplaner', ':id', 'redovisning'], page: { render: planPage.renderReport }, kind: 'title.kind.plan' },
   // the security protection analysis, plan and special assessments (2 kap. 1–13 §§)
-  { path: ['sakerhetsskyddsanalys'], page: analysisPage, roles: analysisPage.AN_READERS },
-  { path: ['sakerhetsskyddsanalys', ':id'], page: { render: analysisPage.renderOne }, roles: analysisPage.AN_READERS },
-  { path: ['sakerhetsskyddsanalys', ':id', 'rapport'], page: { render: analysisPage.renderReport }, roles: analysisPage.AN_READERS },
-  { path: ['sakerhetsskyddsplan'], page: secplanPage, roles: analysisPage.AN_READERS },
-  { path: ['sakerhetsskyddsplan', ':id'], page: { render: secplanPage.renderOne }, roles: analysisPage.AN_READERS },
-  { path: ['sarskilda-bedomningar'], page: assessmentsPage, roles: analysisPage.AN_READERS },
-  { path: ['sarskilda-bedomningar', ':id'], page: { render: assessmentsPage.renderOne }, roles: analysisPage.AN_READERS },
+  { path: ['sakerhetsskyddsanalys'], page: analysisPage },
+  { path: ['sakerhetsskyddsanalys', ':id'], page: { render: analysisPage.renderOne }, kind: 'title.kind.analysis' },
+  { path: ['sakerhetsskyddsanalys', ':id', 'rapport'], page: { render: analysisPage.renderReport }, kind: 'title.kind.analysis' },
+  { path: ['sakerhetsskyddsplan'], page: secplanPage },
+  { path: ['sakerhetsskyddsplan', ':id'], page: { render: secplanPage.renderOne }, kind: 'title.kind.secplan' },
+  { path: ['sarskilda-bedomningar'], page: assessmentsPage },
+  { path: ['sarskilda-bedomningar', ':id'], page: { render: assessmentsPage.renderOne }, kind: 'title.kind.assessment' },
   // incidents (2 kap. 15–19 §§): anyone reports; the action plan of deviations (14 §)
   { path: ['incidenter'], page: incidentsPage },
-  { path: ['incidenter', ':id'], page: incidentPage },
-  { path: ['atgardsplan'], page: deviationsPage, roles: incidentsPage.READERS },
-];
+  { path: ['incidenter', ':id'], page: incidentPage, kind: 'title.kind.incident' },
+  { path: ['atgardsplan'], page: deviationsPage },
+].map((r) => (r.anonymous || 'roles' in r ? r : { ...r, roles: rolesOf(r.path[0]) }));
 
-const NAV = [
-  { hash: '#/oversikt', key: 'nav.overview', top: 'oversikt' },
-  { hash: '#/handlingar', key: 'reg.nav.documents', top: 'handlingar', roles: REGISTER_ROLES },
-  { hash: '#/kvittera', key: 'reg.nav.receipts', top: 'kvittera', roles: RECIPIENT_ROLES, count: 'receipts' },
-  { hash: '#/mina-exemplar', key: 'reg.nav.my_copies', top: 'mina-exemplar', roles: RECIPIENT_ROLES },
-  { hash: '#/inventering', key: 'reg.nav.inventories', top: 'inventering', roles: INVENTORY_ROLES },
-  { hash: '#/forvaring', key: 'reg.nav.spaces', top: 'forvaring', roles: REGISTER_ROLES },
-  { hash: '#/medier', key: 'reg.nav.media', top: 'medier', roles: REGISTER_ROLES },
-  { hash: '#/personer', key: 'reg.nav.persons', top: 'personer', roles: [...REGISTER_ROLES, 'admin'] },
-  { hash: '#/handlingsplaner', key: 'plan.nav', top: 'handlingsplaner' },
-  { hash: '#/sakerhetsskyddsanalys', key: 'an.nav', top: 'sakerhetsskyddsanalys', roles: analysisPage.AN_READERS },
-  { hash: '#/sakerhetsskyddsplan', key: 'sp.nav', top: 'sakerhetsskyddsplan', roles: analysisPage.AN_READERS },
-  { hash: '#/sarskilda-bedomningar', key: 'as.nav', top: 'sarskilda-bedomningar', roles: analysisPage.AN_READERS },
-  { hash: '#/incidenter', key: 'inc.nav', top: 'incidenter' },
-  { hash: '#/atgardsplan', key: 'dev.nav', top: 'atgardsplan', roles: incidentsPage.READERS },
-  { hash: '#/konto', key: 'nav.account', top: 'konto' },
-  { hash: '#/anvandare', key: 'nav.users', top: 'anvandare', roles: OVERSIGHT },
-  { hash: '#/logg', key: 'nav.log', top: 'logg', roles: OVERSIGHT },
-];
+// A detail page's title: its kind and its name ("Handling 2026-0001 – skydd"); the list
+// pages' own labels, which a detail page shows while it loads, are no name.
+function titleFor(route, s) {
+  if (!route.kind) return `${s} – skydd`;
+  const kind = t(route.kind);
+  const generic = !s || PAGES.some((p) => t(p.key) === s) || s === kind;
+  if (generic) return `${kind} – skydd`;
+  return s.toLowerCase().startsWith(kind.toLowerCase()) ? `${s} – skydd` : `${kind} ${s} – skydd`;
+}
 
 const state = {
   me: null,        // GET /api/v1/me answer when logged in
@@ -109,9 +100,7 @@ const state = {
 const el = {};
 
 function allowed(roles) {
-  if (!roles) return true;
-  const mine = (state.me && state.me.roles) || [];
-  return roles.some((r) => mine.includes(r));
+  return allowedFor(state.me, roles);
 }
 
 function parseHash() {
@@ -208,36 +197,46 @@ function renderFrame() {
   if (me) {
     tools.append(h('button', { type: 'button', class: 'btn btn-quiet', on: { click: logout } }, t('nav.logout')));
   }
-  clear(el.header).append(h('div', { class: 'header-inner' }, brand, tools));
+  // below 820 px the navigation hides behind this button (js/nav.js)
+  const toggle = me ? menuButton(el.nav) : null;
+  el.toggle = toggle;
+  // last in the header, so Tab goes from the button straight into the opened menu
+  clear(el.header).append(h('div', { class: 'header-inner' }, brand, tools, toggle));
 
   clear(el.nav);
   el.nav.hidden = !me;
   if (me) {
-    el.nav.setAttribute('aria-label', t('nav.label'));
-    el.nav.append(h('ul', {}, NAV.filter((n) => allowed(n.roles)).map((n) =>
-      h('li', {}, h('a', { href: n.hash, dataset: { top: n.top } }, t(n.key),
-        n.count ? h('span', { class: 'nav-count', dataset: { count: n.count }, hidden: true }) : null)))));
+    renderNav(el.nav, toggle, me);
     refreshCounts();
   }
   el.skip.textContent = t('app.skip');
   el.footer.textContent = state.version ? `skydd ${state.version}` : 'skydd';
 }
 
-// The number of my receipts waiting to be signed, shown on the nav item (Att kvittera).
+// The number of my receipts waiting to be signed, shown on the nav item (Att kvittera) and,
+// while the menu is folded on a narrow screen, on the menu button too.
 async function refreshCounts() {
   const badge = el.nav.querySelector('[data-count="receipts"]');
   if (!badge) return;
   const n = await pendingReceipts();
-  badge.replaceChildren(...(n ? [h('span', { 'aria-hidden': 'true' }, String(n)),
-    h('span', { class: 'sr-only' }, t('reg.nav.receipts_count', { count: n }))] : []));
-  badge.hidden = !n;
+  const fill = (b) => {
+    b.replaceChildren(...(n ? [h('span', { 'aria-hidden': 'true' }, String(n)),
+      h('span', { class: 'sr-only' }, t('reg.nav.receipts_count', { count: n }))] : []));
+    b.hidden = !n;
+  };
+  fill(badge);
+  if (el.toggle) {
+    let onButton = el.toggle.querySelector('.nav-count');
+    if (!onButton) {
+      onButton = h('span', { class: 'nav-count', hidden: true });
+      el.toggle.append(onButton);
+    }
+    fill(onButton);
+  }
 }
 
 function markNav(top) {
-  for (const a of el.nav.querySelectorAll('a')) {
-    if (a.dataset.top === top) a.setAttribute('aria-current', 'page');
-    else a.removeAttribute('aria-current');
-  }
+  markNavIn(el.nav, top);
 }
 
 let renderSeq = 0;
@@ -268,7 +267,7 @@ async function render(opts = {}) {
   markNav(parts[0]);
   const ctx = {
     me: state.me, params, navigate, loggedIn, announce,
-    setTitle: (s) => { document.title = `${s} – skydd`; },
+    setTitle: (s) => { document.title = titleFor(route, s); },
     refreshMe: async () => { await loadMe(); renderFrame(); markNav(parts[0]); },
     refreshCounts,
     // a status message shown after the next navigation (render clears the status region)
@@ -279,7 +278,7 @@ async function render(opts = {}) {
     page = h('section', { class: 'page' },
       h('h1', { tabindex: '-1' }, t('forbidden.title')),
       h('p', {}, t('forbidden.text')));
-    ctx.setTitle(t('forbidden.title'));
+    document.title = `${t('forbidden.title')} – skydd`;
   } else {
     page = route.page.render(ctx);
   }
@@ -297,7 +296,8 @@ async function start() {
     if (hd) hd.focus();
   } } });
   el.header = h('header', { class: 'topbar' });
-  el.nav = h('nav', { class: 'mainnav' });
+  el.nav = h('nav', { class: 'mainnav', id: 'mainnav' });
+  wireNav(el.nav, () => el.toggle);
   el.status = h('div', { id: 'status', class: 'status-region', role: 'status', 'aria-live': 'polite' });
   el.main = h('main', { id: 'main', class: 'main' });
   el.footer = h('footer', { class: 'footer' });

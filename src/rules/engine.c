@@ -844,6 +844,47 @@ static int by_due(const void *a, const void *b)
 	              json_string_value(json_object_get(y, "due")));
 }
 
+/*
+ * The document a deadline's object belongs to, so Kommande links it to the document's page
+ * (a copy, its receipt or its shipment has no page of its own); 0 for other objects.
+ */
+static int64_t deadline_document(struct store_reader *rd, const char *type, int64_t id)
+{
+	static const struct {
+		const char *type, *sql;
+	} of[] = {
+	        {"document", "SELECT id FROM document WHERE id = ?1"},
+	        {"copy", "SELECT document_id FROM copy WHERE id = ?1"},
+	        {"receipt", "SELECT c.document_id FROM receipt r JOIN copy c ON c.id = r.copy_id "
+	                    "WHERE r.id = ?1"},
+	        {"shipment", "SELECT c.document_id FROM shipment s JOIN copy c ON c.id = s.copy_id "
+	                     "WHERE s.id = ?1"},
+	};
+	struct store_q *q;
+	int64_t doc = 0;
+
+	for (size_t i = 0; i < sizeof(of) / sizeof(of[0]); i++) {
+		if (strcmp(type, of[i].type) != 0)
+			continue;
+		if (store_reader_query(rd, of[i].sql, &q))
+			return 0;
+		store_q_bind_int(q, 1, id);
+		if (store_q_step(q) == SK_OK && !store_q_is_null(q, 0))
+			doc = store_q_int(q, 0);
+		store_q_done(q);
+		break;
+	}
+	return doc;
+}
+
+/* A readable name for objects whose query has none of its own (the ledger). */
+static const char *deadline_label(const char *type, const char *label)
+{
+	if (strcmp(type, "ledger") == 0)
+		return "Säkerhetsloggen";
+	return label;
+}
+
 json_t *rules_deadlines(struct store_reader *rd, const char *today, int days, int64_t owner_only,
                         const struct principal *viewer)
 {
@@ -881,8 +922,10 @@ json_t *rules_deadlines(struct store_reader *rd, const char *today, int days, in
 		store_q_bind_text(q, 2, until);
 		while (store_q_step(q) == SK_OK) {
 			const char *cls = store_q_is_null(q, 3) ? NULL : store_q_text(q, 3);
-			const char *label = store_q_text(q, 2);
+			const char *type = store_q_text(q, 0);
+			const char *label = deadline_label(type, store_q_text(q, 2));
 			int64_t owner = store_q_is_null(q, 5) ? 0 : store_q_int(q, 5);
+			int64_t doc;
 			json_t *o;
 
 			if (owner_only && owner != owner_only)
@@ -895,6 +938,11 @@ json_t *rules_deadlines(struct store_reader *rd, const char *today, int days, in
 			              "label", label, "class", cls, "due", store_q_text(q, 4));
 			if (o && owner)
 				json_object_set_new(o, "owner", json_integer(owner));
+			/* dropped with the label when need-to-know hides the object (below) */
+			doc = o ? deadline_document(rd, type, store_q_int(q, 1)) : 0;
+			if (doc)
+				json_object_set_new(json_object_get(o, "object"), "document_id",
+				                    json_integer(doc));
 			if (o)
 				json_array_append_new(out, o);
 		}

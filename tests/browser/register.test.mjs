@@ -211,7 +211,8 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     await page.getByRole('button', { name: SV['login.submit'], exact: true }).click();
     await page.getByLabel(SV['totp.code_label'], { exact: true }).fill(await freshCode(secret));
     await page.getByRole('button', { name: SV['totp.submit'], exact: true }).click();
-    await page.getByRole('navigation', { name: SV['nav.label'] }).waitFor();
+    // logged in: the menu is there (on a narrow screen folded behind the Meny button)
+    await page.locator('#mainnav a').first().waitFor({ state: 'attached' });
   };
   const heading = (page, text) => page.locator('main h1', { hasText: text });
   const nav = (page) => page.getByRole('navigation', { name: SV['nav.label'] });
@@ -259,6 +260,11 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     // 3. Frida logs in on a tablet-sized screen, sees the count, signs with the class confirmed
     const pf = await newPage('frida', { width: 768, height: 1024 });
     await login(pf, fridaUser, fridaPassword, fridaSecret);
+    // the menu is folded behind Meny on the tablet; the button carries the count too
+    const menuButton = pf.getByRole('button', { name: new RegExp(`^${SV['nav.menu']}`) });
+    await menuButton.locator('.nav-count:not([hidden])').waitFor();
+    assert.match(await menuButton.locator('.nav-count').textContent(), /^1/);
+    await menuButton.click();
     const toSign = nav(pf).getByRole('link', { name: new RegExp(`^${SV['reg.nav.receipts']}`) });
     await toSign.locator('.nav-count:not([hidden])').waitFor();
     assert.match(await toSign.locator('.nav-count').textContent(), /^1/);
@@ -288,6 +294,7 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     await pf.locator('[data-empty="receipts"]').waitFor();
     await pf.getByText(SV['reg.sign.signed'].replace('{designation}', designation).replace('{number}', '1')).waitFor();
     await shot(pf, 'receipt-signed');
+    await menuButton.click();
     await nav(pf).getByRole('link', { name: SV['reg.nav.my_copies'], exact: true }).click();
     await pf.locator('tr[data-receipt][data-state="signed"]').waitFor();
     await shot(pf, 'my-copies');
@@ -370,7 +377,8 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     await shot(pb, 'inventory-protocol-print');
     await pb.emulateMedia({ media: 'screen' });
 
-    // 5. the missing copy is a lost case (förlustärende)
+    // 5. the missing copy is a lost case (förlustärende); on the tablet the menu is behind Meny
+    await pb.getByRole('button', { name: SV['nav.menu'], exact: true }).click();
     await nav(pb).getByRole('link', { name: SV['reg.nav.inventories'], exact: true }).click();
     const lost = pb.locator('table.lost-cases tr[data-state="open"]');
     await lost.first().waitFor();

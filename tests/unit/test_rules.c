@@ -794,6 +794,64 @@ static bool has_deadline(const json_t *list, const char *kind, const char *type,
 	return false;
 }
 
+/* The object of kind's deadline about type/id, or NULL. */
+static const json_t *deadline_object(const json_t *list, const char *kind, const char *type,
+                                     int64_t id)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(list, i, v)
+	{
+		const json_t *o = json_object_get(v, "object");
+
+		if (strcmp(json_string_value(json_object_get(v, "kind")), kind) == 0 &&
+		    strcmp(json_string_value(json_object_get(o, "type")), type) == 0 &&
+		    json_integer_value(json_object_get(o, "id")) == id)
+			return o;
+	}
+	return NULL;
+}
+
+/* Kommande names and links every object: a copy's, receipt's or shipment's document. */
+static void test_deadline_labels(void **state)
+{
+	char today[11];
+	json_t *d;
+	const json_t *o;
+
+	(void)state;
+	model_today(today);
+	fixture("UPDATE copy SET last_inventoried_on = date('now', '-300 days') WHERE id = 2");
+	fixture("UPDATE shipment SET delivered_on = NULL, sent_on = date('now', '-3 days') WHERE "
+	        "id = 1");
+	fixture("UPDATE rule_mark SET at = date('now', '-20 days') WHERE name = 'verify.ok'");
+	d = rules_deadlines(g_fx.rd, today, 90, 0, NULL);
+	o = deadline_object(d, "inventory", "copy", 2);
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "label")), "H-1 ex 2");
+	assert_int_equal(json_integer_value(json_object_get(o, "document_id")), 1);
+	o = deadline_object(d, "shipment", "shipment", 1);
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "label")), "H-1 ex 4");
+	assert_int_equal(json_integer_value(json_object_get(o, "document_id")), 1);
+	/* verified 20 days ago, or born lately: due within 30 days */
+	o = deadline_object(d, "verify", "ledger", 1);
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "label")), "Säkerhetsloggen");
+	json_decref(d);
+	/* need-to-know: what the admin may not see keeps neither label nor document */
+	d = rules_deadlines(g_fx.rd, today, 90, 0, &adm);
+	o = deadline_object(d, "shipment", "shipment", 1);
+	assert_non_null(o);
+	assert_true(json_is_true(json_object_get(o, "hidden")));
+	assert_null(json_object_get(o, "label"));
+	assert_null(json_object_get(o, "document_id"));
+	json_decref(d);
+	fixture("UPDATE copy SET last_inventoried_on = '@TODAY' WHERE id = 2");
+	fixture("UPDATE shipment SET delivered_on = '@TODAY', sent_on = '@TODAY' WHERE id = 1");
+}
+
 static void test_deadlines(void **state)
 {
 	char today[11];
@@ -1305,6 +1363,7 @@ int main(void)
 	        cmocka_unit_test(test_incremental_by_document),
 	        cmocka_unit_test(test_exemptions),
 	        cmocka_unit_test(test_deadlines),
+	        cmocka_unit_test(test_deadline_labels),
 	        cmocka_unit_test(test_calendar),
 	        cmocka_unit_test(test_overview_and_trend),
 	        cmocka_unit_test(test_replay),

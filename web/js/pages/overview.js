@@ -2,13 +2,13 @@
 // each linking to its object and its paragraph), Kommande (what falls due in 90 days), the
 // trend of findings (plain SVG) and the calendar feed. Staff see their own deadlines.
 import { h, option, table } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, has } from '../i18n.js';
 import * as api from '../api.js';
-import { pageHeading, badge, loading, loadError, errorBox, showError, busy } from '../ui.js';
+import { pageHeading, badge, loading, loadError, errorBox, showError, busy, roleLabel } from '../ui.js';
 import { fmtDate, daysUntil } from '../format.js';
 import { measureButton } from './deviations.js';
+import { rolesOf, allowed } from '../nav.js';
 
-const OVERSIGHT = ['ssc', 'admin', 'chief', 'auditor'];
 const FINDINGS_ROLES = ['ssc', 'admin', 'chief', 'auditor', 'registrar'];
 const SEVERITIES = ['high', 'medium', 'low'];
 const LEVEL_BADGE = { ok: 'ok', minor: 'info', major: 'danger', partial: 'muted', unchecked: 'muted' };
@@ -27,7 +27,6 @@ export function render(ctx) {
   const me = ctx.me || {};
   const id = me.identity || {};
   const mine = me.roles || [];
-  const oversight = OVERSIGHT.some((r) => mine.includes(r));
   const findingsAllowed = FINDINGS_ROLES.some((r) => mine.includes(r));
 
   const statusBox = h('div', {}, findingsAllowed ? loading() : null);
@@ -35,12 +34,6 @@ export function render(ctx) {
   const deadlinesBox = h('div', {}, loading());
   const trendBox = h('div', {});
   const calendarBox = h('div', {});
-
-  const now = [
-    ['#/konto', 'nav.account', 'overview.account_text'],
-    oversight ? ['#/anvandare', 'nav.users', 'overview.users_text'] : null,
-    oversight ? ['#/logg', 'nav.log', 'overview.log_text'] : null,
-  ].filter(Boolean);
 
   const section = h('section', { class: 'page overview' },
     pageHeading(t('nav.overview')),
@@ -58,11 +51,6 @@ export function render(ctx) {
     findingsAllowed ? [h('h2', {}, t('rules.trend.heading')), trendBox] : null,
     h('h2', {}, t('rules.calendar.heading')),
     calendarBox,
-    h('h2', {}, t('overview.now')),
-    h('ul', { class: 'cards' }, now.map(([href, title, text]) =>
-      h('li', { class: 'card card-link' },
-        h('h3', {}, h('a', { href }, t(title))),
-        h('p', {}, t(text))))),
     h('h2', {}, t('overview.coming')),
     h('p', {}, t('overview.coming_intro')),
     h('ul', { class: 'cards' }, COMING.map(([key, ref]) =>
@@ -73,8 +61,8 @@ export function render(ctx) {
         h('p', {}, t(`register.${key}_text`)),
         h('p', { class: 'ref' }, t('overview.ref', { ref }))))));
 
-  if (findingsAllowed) loadFindings(statusBox, findingsBox);
-  loadDeadlines(deadlinesBox);
+  if (findingsAllowed) loadFindings(statusBox, findingsBox, me);
+  loadDeadlines(deadlinesBox, me);
   if (findingsAllowed) loadTrend(trendBox);
   calendar(calendarBox);
   return section;
@@ -82,7 +70,7 @@ export function render(ctx) {
 
 // ---- status per chapter and the findings ----
 
-async function loadFindings(statusBox, findingsBox) {
+async function loadFindings(statusBox, findingsBox, me) {
   let res, rules;
   try {
     [res, rules] = await Promise.all([api.get('/findings'), api.get('/rules')]);
@@ -94,7 +82,7 @@ async function loadFindings(statusBox, findingsBox) {
   statusBox.replaceChildren(chapters(res.chapters || []));
   const state = { severity: '', chapter: '', covered: false };
   const list = h('div', {});
-  const draw = () => list.replaceChildren(findingsTable(res.findings || [], byId, state));
+  const draw = () => list.replaceChildren(findingsTable(res.findings || [], byId, state, me));
   findingsBox.replaceChildren(filters(res.chapters || [], state, draw), list);
   draw();
 }
@@ -143,22 +131,49 @@ function filters(chs, state, draw) {
     h('div', { class: 'field field-check' }, cov, h('label', { for: 'rules-f-cov' }, t('rules.filter.covered'))));
 }
 
-// Where an object is shown in the UI.
-function objectLink(o) {
+// Where an object is shown in the UI, if the reader may open that page (the navigation's table).
+function objectLink(o, me) {
+  // a document's page decides itself who sees it (a recipient opens the copy they hold)
   if (o.document_id) return `#/handlingar/${o.document_id}`;
-  switch (o.type) {
-    case 'identity': return `#/anvandare/${o.id}`;
-    case 'grant': return '#/anvandare';
-    case 'space': return '#/forvaring';
-    case 'medium': return '#/medier';
-    case 'ledger': return '#/logg';
-    case 'incident': return `#/incidenter/${o.id}`;
-    case 'deviation': return '#/atgardsplan';
-    default: return null;
-  }
+  const where = {
+    identity: `#/anvandare/${o.id}`,
+    // a grant of one's own is on one's account; the others' with the users
+    grant: allowed(me, rolesOf('anvandare')) ? '#/anvandare' : '#/konto',
+    space: '#/forvaring',
+    medium: '#/medier',
+    ledger: '#/logg',
+    incident: `#/incidenter/${o.id}`,
+    deviation: '#/atgardsplan',
+  };
+  const href = where[o.type];
+  if (!href) return null;
+  const top = href.slice(2).split('/')[0];
+  return allowed(me, rolesOf(top)) ? href : null;
 }
 
-function findingsTable(all, byId, state) {
+// A readable name for an object: its kind and its label ("Försändelse av H-1 ex 2"), never
+// "shipment/1". The server gives "type/id" as the label of an object above the reader's
+// clearance: then only the kind. need-to-know: a hidden object says so and nothing else.
+export function objectName(o) {
+  if (o.hidden === true) return t('rules.hidden');
+  const kindKey = `rules.obj.${o.type}`;
+  const kind = has(kindKey) ? t(kindKey) : null;
+  if (o.type === 'ledger') return kind;
+  let label = o.label || '';
+  if (!label || label === `${o.type}/${o.id}`) return kind ? t('rules.obj.class_hidden', { kind }) : t('rules.hidden');
+  // a grant is "username (role)": the role in words
+  if (o.type === 'grant') label = label.replace(/\(([a-z]+)\)$/, (m, r) => `(${roleLabel(r).toLowerCase()})`);
+  return kind ? t('rules.obj.named', { kind, label }) : label;
+}
+
+function objectCell(o, me) {
+  const hidden = o.hidden === true;
+  const href = hidden ? null : objectLink(o, me);
+  const name = objectName(o);
+  return href ? h('a', { href, class: 'object-link' }, name) : h('span', { class: 'object-name' }, name);
+}
+
+function findingsTable(all, byId, state, me) {
   const lang = document.documentElement.lang === 'en' ? 'en' : 'sv';
   const rank = { high: 0, medium: 1, low: 2 };
   const list = all
@@ -169,10 +184,6 @@ function findingsTable(all, byId, state) {
   if (!list.length) return h('p', { class: 'rules-none' }, t('rules.findings.none'));
   const rows = list.map((f) => {
     const rule = byId.get(f.rule) || {};
-    // need-to-know: a finding about what the reader may not see names neither object nor class
-    const hidden = f.object.hidden === true;
-    const href = hidden ? null : objectLink(f.object);
-    const label = hidden ? t('rules.hidden') : f.object.label || `${f.object.type}/${f.object.id}`;
     return h('tr', { class: f.status === 'covered' ? 'row-ended' : null },
       h('td', {}, badge(t(`rules.severity.${f.severity}`), f.severity === 'high' ? 'danger' : f.severity === 'medium' ? 'warn' : 'muted')),
       h('td', {},
@@ -189,7 +200,8 @@ function findingsTable(all, byId, state) {
           ref: f.exemption.reference, until: f.exemption.valid_until,
         }), 'info')] : null,
         measureButton(f)),
-      h('td', {}, href ? h('a', { href }, label) : label),
+      // need-to-know: a finding about what the reader may not see names neither object nor class
+      h('td', {}, objectCell(f.object, me)),
       h('td', {}, f.due ? fmtDate(f.due) : fmtDate(f.since)));
   });
   return table(t('rules.findings.caption', { n: list.length }), [
@@ -199,7 +211,7 @@ function findingsTable(all, byId, state) {
 
 // ---- Kommande ----
 
-async function loadDeadlines(box) {
+async function loadDeadlines(box, me) {
   let res;
   try {
     res = await api.get('/deadlines?days=90');
@@ -213,14 +225,11 @@ async function loadDeadlines(box) {
     return;
   }
   const rows = list.map((d) => {
-    const hidden = d.object.hidden === true;
-    const href = hidden ? null : objectLink(d.object);
-    const label = hidden ? t('rules.hidden') : d.object.label || `${d.object.type}/${d.object.id}`;
     const days = daysUntil(d.due);
-    return h('tr', {},
+    return h('tr', { dataset: { kind: d.kind } },
       h('td', {}, fmtDate(d.due), ' ', h('span', { class: 'hint' }, t('rules.coming.in_days', { n: days === null ? '?' : days }))),
       h('td', {}, t(`rules.kind.${d.kind}`)),
-      h('td', {}, href ? h('a', { href }, label) : label),
+      h('td', { class: 'deadline-object' }, objectCell(d.object, me)),
       h('td', { class: 'ref' }, d.ref));
   });
   box.replaceChildren(table(t('rules.coming.caption'), [

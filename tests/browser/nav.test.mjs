@@ -1,0 +1,363 @@
+// Browser test of the navigation and the layout (issue 15: daily use, WCAG 2.1 AA).
+//
+//   SKYDD_REG_URL=https://localhost:8443 SKYDD_REG_LOGINS=DIR/DEMO-LOGINS.txt \
+//     node --test tests/browser/nav.test.mjs
+//
+// On the demo instance: the ssc (anna) and a new staff member each see the menu grouped by what
+// people do (Register, Analys och plan, Händelser, Uppföljning, Administration) with only their
+// own items; at 320 px (400 % zoom, 1.4.10) no main page scrolls sideways and the menu button
+// opens and closes the navigation from the keyboard; Kommande names every object in words and
+// links it (a shipment: "Försändelse av …", never "shipment/1"); detail pages have titles of their
+// own; axe-core finds no violation on the pages this touches. Screenshots: artefacts/nav-*.png.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const WEB = path.resolve(HERE, '../../web');
+const ART = path.join(HERE, 'artefacts');
+
+function strings(lang) {
+  const out = {};
+  for (const f of fs.readdirSync(path.join(WEB, 'i18n'))) {
+    if (!f.startsWith(`${lang}.`) && !f.startsWith(`${lang}-`)) continue;
+    Object.assign(out, JSON.parse(fs.readFileSync(path.join(WEB, 'i18n', f), 'utf8')));
+  }
+  return out;
+}
+const SV = strings('sv');
+const EN = strings('en');
+
+// ---------------------------------------------------------------- static checks
+
+test('navigation: one table decides who sees what; its labels exist in Swedish and English', () => {
+  const nav = fs.readFileSync(path.join(WEB, 'js/nav.js'), 'utf8');
+  const app = fs.readFileSync(path.join(WEB, 'app.js'), 'utf8');
+  // the router keeps no role lists of its own: they come from js/nav.js
+  assert.doesNotMatch(app, /\[\s*'(ssc|registrar|chief|auditor|admin|staff)'/, 'a role list in app.js');
+  assert.doesNotMatch(app, /roles:\s*[a-zA-Z]+Page\./, 'a page module decides a route\'s roles');
+  const keys = [...nav.matchAll(/\bkey: '([a-z0-9_.]+)'/g)].map((m) => m[1]);
+  assert.ok(keys.length >= 17, 'every page in the table');
+  for (const g of ['register', 'analysis', 'events', 'followup', 'admin']) keys.push(`nav.group.${g}`);
+  keys.push('nav.menu');
+  for (const k of keys) {
+    assert.ok(SV[k] && EN[k], `missing string ${k}`);
+  }
+  // the three plans are told apart by name
+  assert.equal(SV['plan.nav'], 'Nationell handlingsplan (samordnad)');
+  assert.equal(SV['dev.nav'], 'Åtgärdsplan (avvikelser)');
+  assert.equal(SV['sp.nav'], 'Säkerhetsskyddsplan');
+  // every object type a deadline or finding names has its word
+  for (const ty of ['document', 'copy', 'receipt', 'shipment', 'medium', 'space', 'grant', 'identity',
+    'exemption', 'deviation', 'incident', 'ledger']) {
+    assert.ok(SV[`rules.obj.${ty}`] && EN[`rules.obj.${ty}`], `rules.obj.${ty}`);
+  }
+  // the out-of-date "Tillgängligt nu" block is gone
+  assert.ok(!('overview.now' in SV), 'overview.now');
+});
+
+test('layout CSS: long words wrap, the navigation collapses below 820 px behind the menu button', () => {
+  const css = fs.readFileSync(path.join(WEB, 'css/app.css'), 'utf8');
+  assert.match(css, /body\s*\{[^}]*overflow-wrap:\s*anywhere/);
+  const at = css.search(/\.mainnav:not\(\.nav-open\)\s*\{\s*display:\s*none/);
+  assert.ok(at > 0, 'the collapsed navigation');
+  assert.ok(css.lastIndexOf('@media (max-width: 820px)', at) > css.lastIndexOf('}\n}', at), 'collapsed only below 820 px');
+  const html = fs.readFileSync(path.join(WEB, 'index.html'), 'utf8');
+  assert.match(html, /<html lang="sv">/, 'hyphenation needs the language');
+});
+
+// ---------------------------------------------------------------- the scenario
+
+const URL_ = (process.env.SKYDD_REG_URL || '').replace(/\/+$/, '');
+
+function readLogins(file) {
+  const out = {};
+  for (const m of fs.readFileSync(file, 'utf8').matchAll(/^\s+([a-z]+)\s+.*?password (\S+)\s+TOTP secret ([A-Z2-7=]+)/gm)) {
+    out[m[1]] = { password: m[2], secret: m[3] };
+  }
+  return out;
+}
+
+// TOTP codes of steps after the one the test began in (the tests before may have used it), each
+// step used once per secret.
+const START = Math.floor(Date.now() / 30000);
+const used = new Map();
+async function code(secret) {
+  for (;;) {
+    const step = Math.floor(Date.now() / 30000);
+    if (step > START && step > (used.get(secret) || 0)) {
+      used.set(secret, step);
+      return execFileSync('oathtool', ['--totp', '-b', `--now=@${step * 30}`, secret], { encoding: 'utf8' }).trim();
+    }
+    await new Promise((r) => setTimeout(r, (step + 1) * 30000 - Date.now() + 300));
+  }
+}
+
+async function apiCall(token, method, p, body) {
+  const res = await fetch(`${URL_}/api/v1${p}`, {
+    method,
+    headers: {
+      Accept: 'application/json',
+      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!res.ok) throw new Error(`${method} ${p}: HTTP ${res.status} ${text}`);
+  return data;
+}
+async function apiLogin(username, password, secret) {
+  const r = await apiCall(null, 'POST', '/login', { username, password });
+  assert.equal(r.next, 'totp', `${username}: expected the TOTP step`);
+  const s = await apiCall(null, 'POST', '/login/totp', { challenge: r.challenge, code: await code(secret), bearer: true });
+  return s.token;
+}
+
+// The menu as shown: [[group label or '', [item labels]]].
+async function menu(page) {
+  return page.locator('nav.mainnav .nav-group').evaluateAll((groups) => groups.map((g) => [
+    (g.querySelector('.nav-group-label') || { textContent: '' }).textContent,
+    [...g.querySelectorAll('a')].map((a) => a.firstChild.textContent),
+  ]));
+}
+
+async function axe(page, where) {
+  const require = createRequire(import.meta.url);
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const res = await page.evaluate(async () => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  }));
+  return res.violations.map((v) => `${where}: ${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+test('scenario: grouped menus per role, 320 px without sideways scroll, menu button, Kommande, titles', {
+  timeout: 400_000,
+  skip: URL_ ? false : 'skipped: no SKYDD_REG_URL',
+}, async () => {
+  process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+  const logins = readLogins(process.env.SKYDD_REG_LOGINS);
+  for (const u of ['anna', 'frans']) assert.ok(logins[u], `${u} in SKYDD_REG_LOGINS`);
+  const run = crypto.randomBytes(3).toString('hex');
+
+  // ---- setup as anna (ssc): a K document whose copy is shipped (a deadline in Kommande)
+  const anna = await apiLogin('anna', logins.anna.password, logins.anna.secret);
+  const dist = (await apiCall(anna, 'POST', '/distributors', { name: `Kurir ${run}`, decision_ref: `D-${run}` })).distributor;
+  const safe = (await apiCall(anna, 'POST', '/spaces', {
+    kind: 'container', name: `Skåp ${run}`, location: 'Rum 1', max_class: 'H', decision_ref: `S-${run}`,
+  })).space;
+  const doc = (await apiCall(anna, 'POST', '/documents', {
+    title: `Navigeringsprov ${run}`, class: 'K', form: 'physical', pages: 2,
+  })).document;
+  const withCopy = (await apiCall(anna, 'POST', `/documents/${doc.id}/copies`, { count: 1, space_id: safe.id })).document;
+  const copy = withCopy.copies[0];
+  await apiCall(anna, 'POST', `/copies/${copy.id}/ship`, { distributor_id: dist.id, recipient: 'Myndigheten' });
+  // a staff member: Frans (admin) creates the account, Anna grants the role
+  const frans = await apiLogin('frans', logins.frans.password, logins.frans.secret);
+  const staffUser = `nav${run}`;
+  const created = await apiCall(frans, 'POST', '/identities', { username: staffUser, display_name: 'Nils Navigatör', clearance: 'none' });
+  const today = new Date().toISOString().slice(0, 10);
+  await apiCall(anna, 'POST', '/grants', { identity_id: created.identity.id, role: 'staff', decision_ref: `NAV-${run}`, valid_from: today });
+  const staffPassword = `Lots-${crypto.randomBytes(9).toString('base64url')}-Q4`;
+  const first = await apiCall(null, 'POST', '/login', { username: staffUser, password: created.one_time_password });
+  assert.equal(first.next, 'enroll');
+  const staffSecret = first.totp.secret.replace(/[\s=]+/g, '');
+  await apiCall(null, 'POST', '/login/enroll', { challenge: first.challenge, new_password: staffPassword, code: await code(staffSecret) });
+
+  const { chromium } = await import('playwright-core');
+  fs.mkdirSync(ART, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const problems = [];
+  const violations = [];
+  let shotNo = 0;
+  const newPage = async (who) => {
+    const context = await browser.newContext({
+      ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 }, locale: 'sv-SE', timezoneId: 'Europe/Stockholm',
+      bypassCSP: true, // axe-core is injected as a script; the page's own CSP is tested in ui.test.mjs
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      const url = (m.location() && m.location().url) || '';
+      if (/^Failed to load resource: .* 401/.test(m.text()) && /\/api\/v1\/me$/.test(url)) return;
+      problems.push(`${who}: console: ${m.text()} ${url}`);
+    });
+    page.on('pageerror', (e) => problems.push(`${who}: page error: ${e.message}`));
+    return page;
+  };
+  const shot = async (page, name, fullPage = true) => {
+    shotNo += 1;
+    await page.screenshot({ path: path.join(ART, `nav-${String(shotNo).padStart(2, '0')}-${name}.png`), fullPage });
+  };
+  const login = async (page, user, password, secret) => {
+    await page.goto(URL_ + '/');
+    await page.locator('main h1', { hasText: SV['login.title'] }).waitFor();
+    await page.getByLabel(SV['login.username']).fill(user);
+    await page.getByLabel(SV['login.password'], { exact: true }).fill(password);
+    await page.getByRole('button', { name: SV['login.submit'], exact: true }).click();
+    await page.getByLabel(SV['totp.code_label'], { exact: true }).fill(await code(secret));
+    await page.getByRole('button', { name: SV['totp.submit'], exact: true }).click();
+    await page.getByRole('navigation', { name: SV['nav.label'] }).waitFor();
+  };
+  // wait for a page's data: its heading and no "Laddar …" left
+  const settle = async (page) => {
+    await page.locator('main h1').first().waitFor();
+    await page.waitForFunction(() => !document.querySelector('main .loading'), null, { timeout: 20_000 }).catch(() => {});
+    await page.waitForLoadState('networkidle').catch(() => {});
+  };
+  const G = (k) => SV[`nav.group.${k}`];
+  try {
+    // ---- the ssc: every group
+    const pa = await newPage('anna');
+    await login(pa, 'anna', logins.anna.password, logins.anna.secret);
+    await settle(pa);
+    assert.deepEqual(await menu(pa), [
+      ['', [SV['nav.overview']]],
+      [G('register'), ['reg.nav.documents', 'reg.nav.receipts', 'reg.nav.my_copies', 'reg.nav.inventories',
+        'reg.nav.spaces', 'reg.nav.media', 'reg.nav.persons'].map((k) => SV[k])],
+      [G('analysis'), [SV['an.nav'], SV['sp.nav'], SV['as.nav']]],
+      [G('events'), [SV['inc.nav'], SV['dev.nav']]],
+      [G('followup'), [SV['plan.nav'], SV['nav.log']]],
+      [G('admin'), [SV['nav.users'], SV['nav.account']]],
+    ]);
+    // each group is a list named by its label
+    const named = await pa.getByRole('list', { name: G('events') }).getByRole('link').allTextContents();
+    assert.deepEqual(named, [SV['inc.nav'], SV['dev.nav']]);
+    await shot(pa, 'ssc-menu');
+    // wide: the whole menu shown, no menu button
+    assert.equal(await pa.locator('nav#mainnav').isVisible(), true);
+    assert.equal(await pa.getByRole('button', { name: SV['nav.menu'] }).isVisible(), false, 'no menu button at 1280 px');
+
+    // Kommande: the shipment in words, linked to its document; no raw type/id anywhere
+    const row = pa.locator('tr[data-kind="shipment"]', { hasText: doc.designation });
+    await row.waitFor();
+    const link = row.locator('td.deadline-object a');
+    assert.equal(await link.textContent(), `${SV['rules.obj.shipment']} ${doc.designation} ex ${copy.number}`);
+    assert.equal(await link.getAttribute('href'), `#/handlingar/${doc.id}`);
+    const objects = await pa.locator('td.deadline-object').allTextContents();
+    assert.ok(objects.length > 0);
+    for (const o of objects) assert.doesNotMatch(o, /\b[a-z_]+\/\d+\b|^\s*$/, `a raw object in Kommande: ${o}`);
+    const hidden = await pa.locator('td.deadline-object:not(:has(a))').allTextContents();
+    for (const o of hidden) assert.equal(o, SV['rules.hidden'], `an object neither linked nor hidden: ${o}`);
+    assert.doesNotMatch(await pa.locator('main').textContent(), /\b(shipment|copy|receipt|ledger|document)\/\d+/);
+    assert.doesNotMatch(await pa.locator('main').textContent(), new RegExp('Tillgängligt nu'));
+    violations.push(...await axe(pa, 'översikt 1280'));
+
+    // detail pages have titles of their own
+    const titles = new Map();
+    const visit = async (hash) => {
+      await pa.goto(`${URL_}/${hash}`);
+      await settle(pa);
+      await pa.waitForFunction((list) => !list.includes(document.title), [SV['reg.nav.documents'], SV['nav.users']].map((s) => `${s} – skydd`)).catch(() => {});
+      titles.set(hash, await pa.title());
+    };
+    await visit(`#/handlingar/${doc.id}`);
+    assert.equal(titles.get(`#/handlingar/${doc.id}`), `${SV['title.kind.document']} ${doc.designation} – skydd`);
+    await visit('#/logg/1');
+    assert.equal(titles.get('#/logg/1'), `${SV['entry.title'].replace('{seq}', '1')} – skydd`);
+    await visit(`#/anvandare/${created.identity.id}`);
+    assert.equal(titles.get(`#/anvandare/${created.identity.id}`), `${SV['title.kind.user']} Nils Navigatör – skydd`);
+    for (const hash of ['#/handlingar', '#/logg', '#/anvandare']) await visit(hash);
+    assert.equal(new Set(titles.values()).size, titles.size, `titles not distinct: ${[...titles.values()].join(' | ')}`);
+
+    // ---- 320 px (400 %): no sideways scroll, the navigation behind the menu button
+    await pa.setViewportSize({ width: 320, height: 640 });
+    const wide = [];
+    const main = ['oversikt', 'handlingar', `handlingar/${doc.id}`, 'kvittera', 'mina-exemplar', 'inventering',
+      'forvaring', 'medier', 'personer', 'sakerhetsskyddsanalys', 'sakerhetsskyddsplan', 'sarskilda-bedomningar',
+      'incidenter', 'atgardsplan', 'handlingsplaner', 'logg', 'logg/1', 'anvandare', `anvandare/${created.identity.id}`, 'konto'];
+    for (const p of main) {
+      await pa.goto(`${URL_}/#/${p}`);
+      await settle(pa);
+      const w = await pa.evaluate(() => document.documentElement.scrollWidth);
+      if (w > 320) {
+        wide.push(`#/${p}: ${w} px`);
+        await shot(pa, `wide-${p.replace(/\W+/g, '-')}`);
+      }
+    }
+    assert.deepEqual(wide, [], 'pages that scroll sideways at 320 px');
+
+    await pa.goto(`${URL_}/#/oversikt`);
+    await settle(pa);
+    const toggle = pa.getByRole('button', { name: SV['nav.menu'] });
+    const nav = pa.locator('nav#mainnav');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    assert.equal(await toggle.getAttribute('aria-controls'), 'mainnav');
+    assert.equal(await nav.isVisible(), false, 'collapsed at 320 px');
+    await shot(pa, 'menu-closed-320', false);
+    const header = await pa.locator('header.topbar').boundingBox();
+    assert.ok(header.height < 180, `the header takes ${header.height} px at 320 px`);
+    // reach the button with Tab, open with Enter: focus visible, the links reachable
+    // the keyboard's starting point: the product name in the header (a click on text)
+    await pa.locator('header .product').click();
+    let onToggle = false;
+    for (let i = 0; i < 10 && !onToggle; i++) {
+      await pa.keyboard.press('Tab');
+      onToggle = await pa.evaluate(() => document.activeElement && document.activeElement.classList.contains('menu-toggle'));
+    }
+    assert.ok(onToggle, 'the menu button is reached with Tab');
+    assert.ok(await pa.evaluate(() => {
+      const b = document.activeElement;
+      return b.matches(':focus-visible') && getComputedStyle(b).outlineStyle !== 'none';
+    }), 'the focus on the menu button is visible');
+    await pa.keyboard.press('Enter');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    assert.equal(await nav.isVisible(), true, 'opened by Enter');
+    assert.equal(await pa.evaluate(() => document.documentElement.scrollWidth <= 320), true, 'the open menu fits');
+    await shot(pa, 'menu-open-320', false);
+    violations.push(...await axe(pa, 'översikt 320 menu open'));
+    await pa.keyboard.press('Tab');
+    assert.equal(await pa.evaluate(() => !!document.activeElement.closest('#mainnav')), true, 'Tab goes into the menu');
+    await pa.keyboard.press('Escape');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    assert.equal(await nav.isVisible(), false, 'closed by Escape');
+    assert.equal(await pa.evaluate(() => document.activeElement.classList.contains('menu-toggle')), true, 'the focus back on the button');
+    await pa.keyboard.press(' ');
+    assert.equal(await nav.isVisible(), true, 'opened by Space');
+    await pa.keyboard.press(' ');
+    assert.equal(await nav.isVisible(), false, 'closed by Space');
+    // following a link closes the menu
+    await pa.keyboard.press('Enter');
+    await nav.getByRole('link', { name: SV['inc.nav'], exact: true }).click();
+    await pa.locator('main h1', { hasText: SV['inc.nav'] }).waitFor();
+    assert.equal(await nav.isVisible(), false, 'closed after following a link');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+
+    // ---- staff: only what concerns them
+    const ps = await newPage('staff');
+    await login(ps, staffUser, staffPassword, staffSecret);
+    await settle(ps);
+    assert.deepEqual(await menu(ps), [
+      ['', [SV['nav.overview']]],
+      [G('register'), [SV['reg.nav.receipts'], SV['reg.nav.my_copies']]],
+      [G('events'), [SV['inc.nav']]],
+      [G('admin'), [SV['nav.account']]],
+    ]);
+    for (const o of await ps.locator('td.deadline-object').allTextContents()) {
+      assert.doesNotMatch(o, /\b[a-z_]+\/\d+\b/, `a raw object in the staff's Kommande: ${o}`);
+    }
+    await shot(ps, 'staff-menu');
+    violations.push(...await axe(ps, 'översikt staff'));
+    // a page not in the menu is not opened either
+    await ps.goto(`${URL_}/#/atgardsplan`);
+    await ps.locator('main h1', { hasText: SV['forbidden.title'] }).waitFor();
+
+    assert.deepEqual(violations, [], 'axe-core violations');
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});

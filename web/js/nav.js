@@ -1,0 +1,145 @@
+// The main navigation: one table says which pages exist, in which group they are shown and
+// which roles open them. The router (app.js) guards its routes with the same table, so a role
+// sees in the menu exactly what it may open. The server decides what the API returns; these
+// lists mirror its route table (src/http/*.c, x-roles in docs/api/openapi.yaml) and only trim
+// the interface.
+//
+// Below 820 px (400 % zoom, WCAG 1.4.10) the navigation collapses behind a menu button.
+import { h, clear } from './dom.js';
+import { t } from './i18n.js';
+
+// Who opens what (the API's READ sets).
+export const ACCESS = {
+  any: null,
+  // the security log and the accounts (SECURITY in src/http/routes.c)
+  oversight: ['ssc', 'admin', 'chief', 'auditor'],
+  // the register of classified information (3 kap.)
+  register: ['registrar', 'ssc', 'chief', 'auditor'],
+  writers: ['registrar', 'ssc'],
+  // anyone who can hold a copy: the receipts and "my copies" pages
+  recipients: ['staff', 'registrar', 'ssc', 'chief', 'auditor'],
+  // inventories and lost cases (not the head)
+  inventory: ['registrar', 'ssc', 'auditor'],
+  persons: ['registrar', 'ssc', 'chief', 'auditor', 'admin'],
+  // the analysis, the plan, the assessments and the action plan of deviations (READ in
+  // src/http/api_analysis.c and api_incidents.c)
+  analysis: ['chief', 'ssc', 'auditor'],
+  // the national coordinated action plan: readable by every login, but it concerns those who
+  // follow the organisation's security up, not staff
+  followup: ['ssc', 'chief', 'auditor', 'registrar', 'admin'],
+};
+
+// The groups, by what people do, in the order shown.
+export const GROUPS = ['register', 'analysis', 'events', 'followup', 'admin'];
+
+// Each page: its first path segment, its label, its group (none: shown first), who sees it.
+export const PAGES = [
+  { top: 'oversikt', key: 'nav.overview', group: null, roles: ACCESS.any },
+  { top: 'handlingar', key: 'reg.nav.documents', group: 'register', roles: ACCESS.register },
+  { top: 'kvittera', key: 'reg.nav.receipts', group: 'register', roles: ACCESS.recipients, count: 'receipts' },
+  { top: 'mina-exemplar', key: 'reg.nav.my_copies', group: 'register', roles: ACCESS.recipients },
+  { top: 'inventering', key: 'reg.nav.inventories', group: 'register', roles: ACCESS.inventory },
+  { top: 'forvaring', key: 'reg.nav.spaces', group: 'register', roles: ACCESS.register },
+  { top: 'medier', key: 'reg.nav.media', group: 'register', roles: ACCESS.register },
+  { top: 'personer', key: 'reg.nav.persons', group: 'register', roles: ACCESS.persons },
+  { top: 'sakerhetsskyddsanalys', key: 'an.nav', group: 'analysis', roles: ACCESS.analysis },
+  { top: 'sakerhetsskyddsplan', key: 'sp.nav', group: 'analysis', roles: ACCESS.analysis },
+  { top: 'sarskilda-bedomningar', key: 'as.nav', group: 'analysis', roles: ACCESS.analysis },
+  { top: 'incidenter', key: 'inc.nav', group: 'events', roles: ACCESS.any },
+  { top: 'atgardsplan', key: 'dev.nav', group: 'events', roles: ACCESS.analysis },
+  { top: 'handlingsplaner', key: 'plan.nav', group: 'followup', roles: ACCESS.followup },
+  { top: 'logg', key: 'nav.log', group: 'followup', roles: ACCESS.oversight },
+  { top: 'anvandare', key: 'nav.users', group: 'admin', roles: ACCESS.oversight },
+  { top: 'konto', key: 'nav.account', group: 'admin', roles: ACCESS.any },
+];
+
+// Pages reached from others, not from the menu: who opens them.
+export const HIDDEN = {
+  godkannanden: ACCESS.register,
+  utskrift: ACCESS.register,
+};
+
+export function allowed(me, roles) {
+  if (!roles) return true;
+  const mine = (me && me.roles) || [];
+  return roles.some((r) => mine.includes(r));
+}
+
+// The roles that open the pages under a first path segment.
+export function rolesOf(top) {
+  const p = PAGES.find((x) => x.top === top);
+  if (p) return p.roles;
+  if (top in HIDDEN) return HIDDEN[top];
+  throw new Error(`nav: no access entry for ${top}`);
+}
+
+// The visible menu for me: [{group, items}] with group null first.
+export function menuFor(me) {
+  const mine = PAGES.filter((p) => allowed(me, p.roles));
+  const out = [];
+  const loose = mine.filter((p) => !p.group);
+  if (loose.length) out.push({ group: null, items: loose });
+  for (const g of GROUPS) {
+    const items = mine.filter((p) => p.group === g);
+    if (items.length) out.push({ group: g, items });
+  }
+  return out;
+}
+
+export const NARROW = '(max-width: 820px)';
+
+// Fills nav (the <nav> element) with the grouped menu and wires the menu button (toggle).
+export function renderNav(nav, toggle, me) {
+  clear(nav);
+  nav.setAttribute('aria-label', t('nav.label'));
+  const groups = menuFor(me).map(({ group, items }) => {
+    const labelId = group ? `nav-group-${group}` : null;
+    return h('li', { class: ['nav-group', group ? null : 'nav-group-loose'], dataset: { group: group || '' } },
+      group ? h('span', { class: 'nav-group-label', id: labelId }, t(`nav.group.${group}`)) : null,
+      h('ul', { 'aria-labelledby': labelId },
+        items.map((n) => h('li', {}, h('a', { href: `#/${n.top}`, dataset: { top: n.top } }, t(n.key),
+          n.count ? h('span', { class: 'nav-count', dataset: { count: n.count }, hidden: true }) : null)))));
+  });
+  nav.append(h('ul', { class: 'nav-groups' }, groups));
+  if (toggle) setOpen(nav, toggle, false);
+}
+
+export function setOpen(nav, toggle, open) {
+  toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+  nav.classList.toggle('nav-open', open);
+}
+
+// The menu button: a real button, opened and closed by Enter/Space (the browser's).
+export function menuButton(nav) {
+  const toggle = h('button', {
+    type: 'button', class: 'btn btn-quiet menu-toggle', 'aria-expanded': 'false', 'aria-controls': nav.id,
+  }, h('span', { class: 'menu-icon', 'aria-hidden': 'true' }), t('nav.menu'));
+  toggle.addEventListener('click', () => setOpen(nav, toggle, toggle.getAttribute('aria-expanded') !== 'true'));
+  return toggle;
+}
+
+// Once per nav: Escape closes the open menu and gives the focus back to its button; a link
+// followed closes it. toggle() returns the current button (the header is redrawn).
+export function wireNav(nav, toggle) {
+  nav.addEventListener('keydown', (e) => {
+    const b = toggle();
+    if (e.key === 'Escape' && b && b.getAttribute('aria-expanded') === 'true') {
+      setOpen(nav, b, false);
+      b.focus();
+    }
+  });
+  nav.addEventListener('click', (e) => {
+    const b = toggle();
+    if (b && e.target.closest('a')) setOpen(nav, b, false);
+  });
+}
+
+export function markNav(nav, top) {
+  for (const a of nav.querySelectorAll('a')) {
+    if (a.dataset.top === top) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  for (const g of nav.querySelectorAll('.nav-group')) {
+    g.classList.toggle('nav-group-current', !!g.querySelector('a[aria-current]'));
+  }
+}
