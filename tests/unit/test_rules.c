@@ -777,23 +777,6 @@ static void test_exemptions(void **state)
 	fixture("UPDATE copy SET last_inventoried_on = '@TODAY' WHERE id IN (1, 3)");
 }
 
-static bool has_deadline(const json_t *list, const char *kind, const char *type, int64_t id)
-{
-	size_t i;
-	json_t *v;
-
-	json_array_foreach(list, i, v)
-	{
-		const json_t *o = json_object_get(v, "object");
-
-		if (strcmp(json_string_value(json_object_get(v, "kind")), kind) == 0 &&
-		    strcmp(json_string_value(json_object_get(o, "type")), type) == 0 &&
-		    json_integer_value(json_object_get(o, "id")) == id)
-			return true;
-	}
-	return false;
-}
-
 /* The object of kind's deadline about type/id, or NULL. */
 static const json_t *deadline_object(const json_t *list, const char *kind, const char *type,
                                      int64_t id)
@@ -811,6 +794,11 @@ static const json_t *deadline_object(const json_t *list, const char *kind, const
 			return o;
 	}
 	return NULL;
+}
+
+static bool has_deadline(const json_t *list, const char *kind, const char *type, int64_t id)
+{
+	return deadline_object(list, kind, type, id) != NULL;
 }
 
 /* Kommande names and links every object: a copy's, receipt's or shipment's document. */
