@@ -761,6 +761,45 @@ int client_get_bytes(struct client *c, const char *path, char **out, size_t *len
 	return rc;
 }
 
+int client_download(const char *cmd, const struct client_opts *co, const char *path,
+                    const char *output, const char *kind)
+{
+	struct client *cl = NULL;
+	char *bytes = NULL;
+	size_t len = 0;
+	int rc, fd;
+
+	rc = client_open(cmd, co, true, &cl);
+	if (!rc)
+		rc = client_get_bytes(cl, path, &bytes, &len);
+	client_free(cl);
+	if (rc)
+		return rc;
+	if (output) {
+		fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			free(bytes);
+			return cli_error(CLI_USAGE, "%s: cannot write %s: %s", cmd, output,
+			                 strerror(errno));
+		}
+		rc = write(fd, bytes, len) == (ssize_t)len && fsync(fd) == 0 ? CLI_OK : CLI_USAGE;
+		close(fd);
+		if (rc) {
+			free(bytes);
+			return cli_error(CLI_USAGE, "%s: cannot write %s", cmd, output);
+		}
+		if (kind)
+			printf("wrote %zu bytes (%s) to %s; the export is in the ledger\n", len,
+			       kind, output);
+		else
+			printf("wrote %zu bytes to %s; the export is in the ledger\n", len, output);
+	} else if (fwrite(bytes, 1, len, stdout) != len || fflush(stdout) != 0) {
+		rc = cli_error(CLI_USAGE, "%s: cannot write to standard output", cmd);
+	}
+	free(bytes);
+	return rc;
+}
+
 void client_reply_release(struct client_reply *r)
 {
 	json_decref(r->json);

@@ -126,6 +126,15 @@ void client_reply_release(struct client_reply *r);
 int client_get_bytes(struct client *c, const char *path, char **out, size_t *len);
 
 /*
+ * An export's download: opens the client for cmd, GETs path and writes the
+ * body to output (created 0600, fsync'd; "wrote N bytes [(kind)] to FILE")
+ * or, with output NULL, to standard output. kind may be NULL. Returns CLI_OK
+ * or the exit code after one line.
+ */
+int client_download(const char *cmd, const struct client_opts *co, const char *path,
+                    const char *output, const char *kind);
+
+/*
  * For a reply that is not 2xx: prints "skydd: <cmd>: <message> (<field>)"
  * and returns CLI_USAGE for malformed requests (400, 405, 413, 415) and
  * server errors (5xx), CLI_FAIL for a refusal (other 4xx).

@@ -436,11 +436,10 @@ int cmd_doc_export(int argc, char **argv)
 	                                     "lost",        "archived", "destroyed", NULL};
 	struct client_opts co = {0};
 	const char *format = "csv", *output = NULL, *cls = NULL, *state = NULL, *holder = NULL;
-	struct client *cl = NULL;
-	char path[256], *bytes = NULL;
-	size_t len = 0, n;
+	char path[256];
+	size_t n;
 	int64_t hid = 0;
-	int c, rc, fd;
+	int c;
 
 	optind = 1;
 	opterr = 0;
@@ -493,30 +492,5 @@ int cmd_doc_export(int argc, char **argv)
 	if (holder)
 		snprintf(path + n, sizeof(path) - n, "%sholder=%lld", strchr(path, '?') ? "&" : "?",
 		         (long long)hid);
-	rc = client_open("doc export", &co, true, &cl);
-	if (!rc)
-		rc = client_get_bytes(cl, path, &bytes, &len);
-	client_free(cl);
-	if (rc)
-		return rc;
-	if (output) {
-		fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0) {
-			free(bytes);
-			return cli_error(CLI_USAGE, "doc export: cannot write %s: %s", output,
-			                 strerror(errno));
-		}
-		rc = write(fd, bytes, len) == (ssize_t)len && fsync(fd) == 0 ? CLI_OK : CLI_USAGE;
-		close(fd);
-		if (rc) {
-			free(bytes);
-			return cli_error(CLI_USAGE, "doc export: cannot write %s", output);
-		}
-		printf("wrote %zu bytes (%s) to %s; the export is in the ledger\n", len, format,
-		       output);
-	} else if (fwrite(bytes, 1, len, stdout) != len || fflush(stdout) != 0) {
-		rc = cli_error(CLI_USAGE, "doc export: cannot write to standard output");
-	}
-	free(bytes);
-	return rc;
+	return client_download("doc export", &co, path, output, format);
 }

@@ -288,12 +288,9 @@ static int do_export(int argc, char **argv)
 	static const char *const keys[] = {"kind", "object", "actor", "from", "since", "until"};
 	const char *val[6] = {0}, *output = NULL;
 	struct client_opts co = {0};
-	struct client *cl = NULL;
 	struct buf path;
-	char *bytes = NULL;
-	size_t len = 0;
 	uint64_t v;
-	int c, rc, fd;
+	int c, rc;
 
 	optind = 1;
 	opterr = 0;
@@ -346,27 +343,8 @@ static int do_export(int argc, char **argv)
 		buf_release(&path);
 		return cli_error(CLI_USAGE, "log export: the filters are too long");
 	}
-	rc = client_open("log export", &co, true, &cl);
-	if (!rc)
-		rc = client_get_bytes(cl, path.ptr, &bytes, &len);
-	client_free(cl);
+	rc = client_download("log export", &co, path.ptr, output, NULL);
 	buf_release(&path);
-	if (rc)
-		return rc;
-	if (output) {
-		fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-		rc = fd >= 0 && write(fd, bytes, len) == (ssize_t)len && fsync(fd) == 0 ? CLI_OK
-		                                                                        : CLI_USAGE;
-		if (fd >= 0)
-			close(fd);
-		if (rc)
-			rc = cli_error(CLI_USAGE, "log export: cannot write %s", output);
-		else
-			printf("wrote %zu bytes to %s; the export is in the ledger\n", len, output);
-	} else if (fwrite(bytes, 1, len, stdout) != len || fflush(stdout) != 0) {
-		rc = cli_error(CLI_USAGE, "log export: cannot write to standard output");
-	}
-	free(bytes);
 	return rc;
 }
 

@@ -461,14 +461,21 @@ static int final_undecided(struct store_tx *tx, int64_t plan_id)
 	       SK_ERULE;
 }
 
+/* The plan's state, for the ssc or the chief (who write the plan's reports). */
+static int tx_writer_state(struct store_tx *tx, const struct principal *p, int64_t plan_id,
+                           struct plan_state *st)
+{
+	int rc = model_tx_need_roles(tx, p, MODEL_ROLES_SSC_CHIEF, plan_write_why);
+
+	return rc ? rc : plan_tx_state(tx, plan_id, st);
+}
+
 static int submit_fn(struct store_tx *tx, void *arg)
 {
 	struct submit_cmd *c = arg;
 	struct plan_state st;
-	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, plan_write_why);
+	int rc = tx_writer_state(tx, c->p, c->plan_id, &st);
 
-	if (!rc)
-		rc = plan_tx_state(tx, c->plan_id, &st);
 	if (rc)
 		return rc;
 	if (st.submitted >= c->year)
@@ -619,10 +626,8 @@ static int text_fn(struct store_tx *tx, void *arg)
 	size_t i;
 	json_t *x;
 	int64_t n;
-	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, plan_write_why);
+	int rc = tx_writer_state(tx, c->p, c->plan_id, &st);
 
-	if (!rc)
-		rc = plan_tx_state(tx, c->plan_id, &st);
 	if (rc)
 		return rc;
 	if (c->year != st.report_year || st.submitted >= c->year)
@@ -672,10 +677,8 @@ static int year_fn(struct store_tx *tx, void *arg)
 {
 	struct year_cmd *c = arg;
 	struct plan_state st;
-	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, plan_write_why);
+	int rc = tx_writer_state(tx, c->p, c->plan_id, &st);
 
-	if (!rc)
-		rc = plan_tx_state(tx, c->plan_id, &st);
 	if (rc)
 		return rc;
 	if (c->to <= st.report_year)

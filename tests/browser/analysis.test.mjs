@@ -11,21 +11,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ART, URL_, WEB, launchChromium, newPage, readLogins, strings, totpAt, uiLogin } from './lib.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const WEB = path.resolve(HERE, '../../web');
-const ART = path.join(HERE, 'artefacts');
 const AN_SV = JSON.parse(fs.readFileSync(path.join(WEB, 'i18n/sv-analysis.json'), 'utf8'));
 const AN_EN = JSON.parse(fs.readFileSync(path.join(WEB, 'i18n/en-analysis.json'), 'utf8'));
-const SV = {};
-for (const f of fs.readdirSync(path.join(WEB, 'i18n'))) {
-  if (f.startsWith('sv.') || f.startsWith('sv-')) Object.assign(SV, JSON.parse(fs.readFileSync(path.join(WEB, 'i18n', f), 'utf8')));
-}
+const SV = strings('sv');
 
 // ---------------------------------------------------------------- static checks
 
@@ -58,16 +51,6 @@ test('analysis strings: the same keys in sv and en, and every key the pages use 
 
 // ---------------------------------------------------------------- the scenario
 
-const URL_ = (process.env.SKYDD_REG_URL || '').replace(/\/+$/, '');
-
-function readLogins(file) {
-  const out = {};
-  for (const m of fs.readFileSync(file, 'utf8').matchAll(/^\s+([a-z]+)\s+.*?password (\S+)\s+TOTP secret ([A-Z2-7=]+)/gm)) {
-    out[m[1]] = { password: m[2], secret: m[3] };
-  }
-  return out;
-}
-
 // A TOTP code for a step not used before (a code is accepted only once per login; earlier test
 // files may have used the current step, so this one waits for the next).
 let lastStep = Math.floor(Date.now() / 30000);
@@ -76,7 +59,7 @@ async function freshCode(secret) {
     const step = Math.floor(Date.now() / 30000);
     if (step > lastStep) {
       lastStep = step;
-      return execFileSync('oathtool', ['--totp', '-b', `--now=@${step * 30}`, secret], { encoding: 'utf8' }).trim();
+      return totpAt(secret, step);
     }
     await new Promise((r) => setTimeout(r, (lastStep + 1) * 30000 - Date.now() + 300));
   }
@@ -90,29 +73,11 @@ test('scenario: the head walks an analysis from draft to approval', {
   const logins = readLogins(process.env.SKYDD_REG_LOGINS);
   assert.ok(logins.david, 'david (chief) in SKYDD_REG_LOGINS');
   const run = crypto.randomBytes(3).toString('hex');
-  const { chromium } = await import('playwright-core');
-  fs.mkdirSync(ART, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   const problems = [];
   let shotNo = 0;
   try {
-    const context = await browser.newContext({
-      ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 }, locale: 'sv-SE', timezoneId: 'Europe/Stockholm',
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('console', (m) => {
-      if (m.type() !== 'error') return;
-      const url = (m.location() && m.location().url) || '';
-      if (/^Failed to load resource: .* 401/.test(m.text()) && /\/api\/v1\/me$/.test(url)) return;
-      problems.push(`console ${m.type()}: ${m.text()} ${url}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    const page = await newPage(browser, problems);
     const shot = async (name) => {
       shotNo += 1;
       await page.screenshot({ path: path.join(ART, `an-${String(shotNo).padStart(2, '0')}-${name}.png`), fullPage: true });
@@ -125,13 +90,7 @@ test('scenario: the head walks an analysis from draft to approval', {
     };
 
     // log in as david (chief)
-    await page.goto(URL_ + '/');
-    await page.locator('main h1', { hasText: SV['login.title'] }).waitFor();
-    await page.getByLabel(SV['login.username']).fill('david');
-    await page.getByLabel(SV['login.password'], { exact: true }).fill(logins.david.password);
-    await page.getByRole('button', { name: SV['login.submit'], exact: true }).click();
-    await page.getByLabel(SV['totp.code_label'], { exact: true }).fill(await freshCode(logins.david.secret));
-    await page.getByRole('button', { name: SV['totp.submit'], exact: true }).click();
+    await uiLogin(page, SV, 'david', logins.david.password, logins.david.secret, freshCode);
     const nav = page.getByRole('navigation', { name: SV['nav.label'] });
     await nav.waitFor();
 

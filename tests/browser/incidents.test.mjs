@@ -10,24 +10,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ART, URL_, WEB, launchChromium, newPage, readLogins, strings, totpAt, uiLogin } from './lib.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const WEB = path.resolve(HERE, '../../web');
-const ART = path.join(HERE, 'artefacts');
-
-function strings(lang) {
-  const out = {};
-  for (const f of fs.readdirSync(path.join(WEB, 'i18n'))) {
-    if (!f.startsWith(`${lang}.`) && !f.startsWith(`${lang}-`)) continue;
-    Object.assign(out, JSON.parse(fs.readFileSync(path.join(WEB, 'i18n', f), 'utf8')));
-  }
-  return out;
-}
 const SV = strings('sv');
 const INC_SV = JSON.parse(fs.readFileSync(path.join(WEB, 'i18n/sv-incidents.json'), 'utf8'));
 const INC_EN = JSON.parse(fs.readFileSync(path.join(WEB, 'i18n/en-incidents.json'), 'utf8'));
@@ -42,21 +29,11 @@ test('incident strings: the same keys in sv and en; every key built at run time 
   for (const k of Object.keys(INC_SV)) assert.ok(/^(inc|dev|rules\.kind)\./.test(k), k);
 });
 
-const URL_ = (process.env.SKYDD_REG_URL || '').replace(/\/+$/, '');
-
-function readLogins(file) {
-  const out = {};
-  for (const m of fs.readFileSync(file, 'utf8').matchAll(/^\s+([a-z]+)\s+.*?password (\S+)\s+TOTP secret ([A-Z2-7=]+)/gm)) {
-    out[m[1]] = { password: m[2], secret: m[3] };
-  }
-  return out;
-}
-
 // A code of a step after the current one: the test before may have used this step's code.
 async function nextCode(secret) {
   const step = Math.floor(Date.now() / 30000) + 1;
   await new Promise((r) => setTimeout(r, step * 30000 - Date.now() + 300));
-  return execFileSync('oathtool', ['--totp', '-b', `--now=@${step * 30}`, secret], { encoding: 'utf8' }).trim();
+  return totpAt(secret, step);
 }
 
 test('scenario: an incident closed without investigation → a finding → Skapa åtgärd → done by the rule', {
@@ -67,29 +44,11 @@ test('scenario: an incident closed without investigation → a finding → Skapa
   const logins = readLogins(process.env.SKYDD_REG_LOGINS);
   assert.ok(logins.anna, 'anna in SKYDD_REG_LOGINS');
   const run = crypto.randomBytes(3).toString('hex');
-  const { chromium } = await import('playwright-core');
-  fs.mkdirSync(ART, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   const problems = [];
   let shotNo = 0;
   try {
-    const context = await browser.newContext({
-      ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 }, locale: 'sv-SE', timezoneId: 'Europe/Stockholm',
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('console', (m) => {
-      if (m.type() !== 'error') return;
-      const url = (m.location() && m.location().url) || '';
-      if (/^Failed to load resource: .* 401/.test(m.text()) && /\/api\/v1\/me$/.test(url)) return;
-      problems.push(`console: ${m.text()} ${url}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    const page = await newPage(browser, problems);
     const shot = async (name) => {
       shotNo += 1;
       await page.screenshot({ path: path.join(ART, `inc-${String(shotNo).padStart(2, '0')}-${name}.png`), fullPage: true });
@@ -98,13 +57,7 @@ test('scenario: an incident closed without investigation → a finding → Skapa
     const nav = () => page.getByRole('navigation', { name: SV['nav.label'] });
 
     // log in as anna (ssc)
-    await page.goto(URL_ + '/');
-    await page.locator('main h1', { hasText: SV['login.title'] }).waitFor();
-    await page.getByLabel(SV['login.username']).fill('anna');
-    await page.getByLabel(SV['login.password'], { exact: true }).fill(logins.anna.password);
-    await page.getByRole('button', { name: SV['login.submit'], exact: true }).click();
-    await page.getByLabel(SV['totp.code_label'], { exact: true }).fill(await nextCode(logins.anna.secret));
-    await page.getByRole('button', { name: SV['totp.submit'], exact: true }).click();
+    await uiLogin(page, SV, 'anna', logins.anna.password, logins.anna.secret, nextCode);
     await nav().waitFor();
 
     // 1. report an event in Incidenter
@@ -189,36 +142,13 @@ test('the head on Incidenter: no error, the lost cases section loads', {
   process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
   const logins = readLogins(process.env.SKYDD_REG_LOGINS);
   assert.ok(logins.david, 'david (chief) in SKYDD_REG_LOGINS');
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   const problems = [];
   try {
-    const context = await browser.newContext({
-      ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 }, locale: 'sv-SE', timezoneId: 'Europe/Stockholm',
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    const page = await newPage(browser, problems);
     const refused = [];
     page.on('response', (r) => { if (r.status() === 403 && /\/api\/v1\//.test(r.url())) refused.push(r.url()); });
-    page.on('console', (m) => {
-      if (m.type() !== 'error') return;
-      const url = (m.location() && m.location().url) || '';
-      if (/^Failed to load resource: .* 401/.test(m.text()) && /\/api\/v1\/me$/.test(url)) return;
-      problems.push(`console: ${m.text()} ${url}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(URL_ + '/');
-    await page.locator('main h1', { hasText: SV['login.title'] }).waitFor();
-    await page.getByLabel(SV['login.username']).fill('david');
-    await page.getByLabel(SV['login.password'], { exact: true }).fill(logins.david.password);
-    await page.getByRole('button', { name: SV['login.submit'], exact: true }).click();
-    await page.getByLabel(SV['totp.code_label'], { exact: true }).fill(await nextCode(logins.david.secret));
-    await page.getByRole('button', { name: SV['totp.submit'], exact: true }).click();
+    await uiLogin(page, SV, 'david', logins.david.password, logins.david.secret, nextCode);
     const nav = page.getByRole('navigation', { name: SV['nav.label'] });
     await nav.waitFor();
     await page.goto(`${URL_}/#/incidenter`);

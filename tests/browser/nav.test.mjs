@@ -12,25 +12,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { ART, URL_, WEB, apiCall, apiLogin, launchChromium, newPage as libNewPage, strings, readLogins, totpAt, uiLogin } from './lib.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const WEB = path.resolve(HERE, '../../web');
-const ART = path.join(HERE, 'artefacts');
-
-function strings(lang) {
-  const out = {};
-  for (const f of fs.readdirSync(path.join(WEB, 'i18n'))) {
-    if (!f.startsWith(`${lang}.`) && !f.startsWith(`${lang}-`)) continue;
-    Object.assign(out, JSON.parse(fs.readFileSync(path.join(WEB, 'i18n', f), 'utf8')));
-  }
-  return out;
-}
 const SV = strings('sv');
 const EN = strings('en');
 
@@ -74,16 +61,6 @@ test('layout CSS: long words wrap, the navigation collapses below 820 px behind 
 
 // ---------------------------------------------------------------- the scenario
 
-const URL_ = (process.env.SKYDD_REG_URL || '').replace(/\/+$/, '');
-
-function readLogins(file) {
-  const out = {};
-  for (const m of fs.readFileSync(file, 'utf8').matchAll(/^\s+([a-z]+)\s+.*?password (\S+)\s+TOTP secret ([A-Z2-7=]+)/gm)) {
-    out[m[1]] = { password: m[2], secret: m[3] };
-  }
-  return out;
-}
-
 // TOTP codes of steps after the one the test began in (the tests before may have used it), each
 // step used once per secret.
 const START = Math.floor(Date.now() / 30000);
@@ -93,32 +70,10 @@ async function code(secret) {
     const step = Math.floor(Date.now() / 30000);
     if (step > START && step > (used.get(secret) || 0)) {
       used.set(secret, step);
-      return execFileSync('oathtool', ['--totp', '-b', `--now=@${step * 30}`, secret], { encoding: 'utf8' }).trim();
+      return totpAt(secret, step);
     }
     await new Promise((r) => setTimeout(r, (step + 1) * 30000 - Date.now() + 300));
   }
-}
-
-async function apiCall(token, method, p, body) {
-  const res = await fetch(`${URL_}/api/v1${p}`, {
-    method,
-    headers: {
-      Accept: 'application/json',
-      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  const data = text ? JSON.parse(text) : null;
-  if (!res.ok) throw new Error(`${method} ${p}: HTTP ${res.status} ${text}`);
-  return data;
-}
-async function apiLogin(username, password, secret) {
-  const r = await apiCall(null, 'POST', '/login', { username, password });
-  assert.equal(r.next, 'totp', `${username}: expected the TOTP step`);
-  const s = await apiCall(null, 'POST', '/login/totp', { challenge: r.challenge, code: await code(secret), bearer: true });
-  return s.token;
 }
 
 // The menu as shown: [[group label or '', [item labels]]].
@@ -148,7 +103,7 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
   const run = crypto.randomBytes(3).toString('hex');
 
   // ---- setup as anna (ssc): a K document whose copy is shipped (a deadline in Kommande)
-  const anna = await apiLogin('anna', logins.anna.password, logins.anna.secret);
+  const anna = await apiLogin('anna', logins.anna.password, logins.anna.secret, code);
   const dist = (await apiCall(anna, 'POST', '/distributors', { name: `Kurir ${run}`, decision_ref: `D-${run}` })).distributor;
   const safe = (await apiCall(anna, 'POST', '/spaces', {
     kind: 'container', name: `Skåp ${run}`, location: 'Rum 1', max_class: 'H', decision_ref: `S-${run}`,
@@ -160,7 +115,7 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
   const copy = withCopy.copies[0];
   await apiCall(anna, 'POST', `/copies/${copy.id}/ship`, { distributor_id: dist.id, recipient: 'Myndigheten' });
   // a staff member: Frans (admin) creates the account, Anna grants the role
-  const frans = await apiLogin('frans', logins.frans.password, logins.frans.secret);
+  const frans = await apiLogin('frans', logins.frans.password, logins.frans.secret, code);
   const staffUser = `nav${run}`;
   const created = await apiCall(frans, 'POST', '/identities', { username: staffUser, display_name: 'Nils Navigatör', clearance: 'none' });
   const today = new Date().toISOString().slice(0, 10);
@@ -171,45 +126,19 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
   const staffSecret = first.totp.secret.replace(/[\s=]+/g, '');
   await apiCall(null, 'POST', '/login/enroll', { challenge: first.challenge, new_password: staffPassword, code: await code(staffSecret) });
 
-  const { chromium } = await import('playwright-core');
-  fs.mkdirSync(ART, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   const problems = [];
   const violations = [];
   let shotNo = 0;
-  const newPage = async (who) => {
-    const context = await browser.newContext({
-      ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 }, locale: 'sv-SE', timezoneId: 'Europe/Stockholm',
-      bypassCSP: true, // axe-core is injected as a script; the page's own CSP is tested in ui.test.mjs
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('console', (m) => {
-      if (m.type() !== 'error') return;
-      const url = (m.location() && m.location().url) || '';
-      if (/^Failed to load resource: .* 401/.test(m.text()) && /\/api\/v1\/me$/.test(url)) return;
-      problems.push(`${who}: console: ${m.text()} ${url}`);
-    });
-    page.on('pageerror', (e) => problems.push(`${who}: page error: ${e.message}`));
-    return page;
-  };
+  const newPage = (who) => libNewPage(browser, problems, who, {
+    bypassCSP: true, // axe-core is injected as a script; the page's own CSP is tested in ui.test.mjs
+  });
   const shot = async (page, name, fullPage = true) => {
     shotNo += 1;
     await page.screenshot({ path: path.join(ART, `nav-${String(shotNo).padStart(2, '0')}-${name}.png`), fullPage });
   };
   const login = async (page, user, password, secret) => {
-    await page.goto(URL_ + '/');
-    await page.locator('main h1', { hasText: SV['login.title'] }).waitFor();
-    await page.getByLabel(SV['login.username']).fill(user);
-    await page.getByLabel(SV['login.password'], { exact: true }).fill(password);
-    await page.getByRole('button', { name: SV['login.submit'], exact: true }).click();
-    await page.getByLabel(SV['totp.code_label'], { exact: true }).fill(await code(secret));
-    await page.getByRole('button', { name: SV['totp.submit'], exact: true }).click();
+    await uiLogin(page, SV, user, password, secret, code);
     await page.getByRole('navigation', { name: SV['nav.label'] }).waitFor();
   };
   // wait for a page's data: its heading and no "Laddar …" left

@@ -15,25 +15,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ART, URL_, WEB, apiCall, apiLogin, launchChromium, readLogins, strings, totpAt, uiLogin } from './lib.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const WEB = path.resolve(HERE, '../../web');
-const ART = path.join(HERE, 'artefacts');
-
-function strings(lang) {
-  const out = {};
-  for (const f of fs.readdirSync(path.join(WEB, 'i18n'))) {
-    if (!f.startsWith(`${lang}.`) && !f.startsWith(`${lang}-`)) continue;
-    Object.assign(out, JSON.parse(fs.readFileSync(path.join(WEB, 'i18n', f), 'utf8')));
-  }
-  return out;
-}
 const SV = strings('sv');
 const EN = strings('en');
 const REG_SV = JSON.parse(fs.readFileSync(path.join(WEB, 'i18n/sv-register.json'), 'utf8'));
@@ -84,17 +71,6 @@ test('register strings: the same keys in sv and en, and every key built at run t
 
 // ---------------------------------------------------------------- the scenario
 
-const URL_ = (process.env.SKYDD_REG_URL || '').replace(/\/+$/, '');
-
-// Demo logins from DEMO-LOGINS.txt: {anna: {password, secret}, ...}
-function readLogins(file) {
-  const out = {};
-  for (const m of fs.readFileSync(file, 'utf8').matchAll(/^\s+([a-z]+)\s+.*?password (\S+)\s+TOTP secret ([A-Z2-7=]+)/gm)) {
-    out[m[1]] = { password: m[2], secret: m[3] };
-  }
-  return out;
-}
-
 // A TOTP code for a step not used before by this login (a code is accepted only once).
 const lastStep = new Map();
 async function freshCode(secret) {
@@ -102,33 +78,10 @@ async function freshCode(secret) {
     const step = Math.floor(Date.now() / 30000);
     if (step > (lastStep.get(secret) || 0)) {
       lastStep.set(secret, step);
-      return execFileSync('oathtool', ['--totp', '-b', `--now=@${step * 30}`, secret], { encoding: 'utf8' }).trim();
+      return totpAt(secret, step);
     }
     await new Promise((r) => setTimeout(r, (lastStep.get(secret) + 1) * 30000 - Date.now() + 300));
   }
-}
-
-// The JSON API with a bearer token (the setup; the browser uses its own session).
-async function apiCall(token, method, p, body) {
-  const res = await fetch(`${URL_}/api/v1${p}`, {
-    method,
-    headers: {
-      Accept: 'application/json',
-      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  const data = text ? JSON.parse(text) : null;
-  if (!res.ok) throw new Error(`${method} ${p}: HTTP ${res.status} ${text}`);
-  return data;
-}
-async function apiLogin(username, password, secret) {
-  const r = await apiCall(null, 'POST', '/login', { username, password });
-  assert.equal(r.next, 'totp', `${username}: expected the TOTP step`);
-  const s = await apiCall(null, 'POST', '/login/totp', { challenge: r.challenge, code: await freshCode(secret), bearer: true });
-  return s.token;
 }
 
 test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy, destruction record', {
@@ -141,12 +94,12 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
   const run = crypto.randomBytes(3).toString('hex');
 
   // ---- setup through the API, as anna (ssc)
-  const anna = await apiLogin('anna', logins.anna.password, logins.anna.secret);
+  const anna = await apiLogin('anna', logins.anna.password, logins.anna.secret, freshCode);
   const ids = (await apiCall(anna, 'GET', '/identities')).identities;
   const bertilId = ids.find((i) => i.username === 'bertil').id;
   const fridaUser = `frida${run}`;
   // Frans (admin) creates the account; Anna (ssc), who did not, decides its clearance and role.
-  const frans = await apiLogin('frans', logins.frans.password, logins.frans.secret);
+  const frans = await apiLogin('frans', logins.frans.password, logins.frans.secret, freshCode);
   const created = await apiCall(frans, 'POST', '/identities', { username: fridaUser, display_name: 'Frida Ström', clearance: 'none' });
   const fridaId = created.identity.id;
   await apiCall(anna, 'PATCH', `/identities/${fridaId}`, { clearance: 'K' });
@@ -170,14 +123,7 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
   })).space;
   for (const x of [frida, bertil, witness, safe]) assert.ok(x && x.id, 'setup object created');
 
-  const { chromium } = await import('playwright-core');
-  fs.mkdirSync(ART, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   const problems = [];
   const expected = []; // URLs whose refusal the current step provokes
   const pages = [];
@@ -204,13 +150,7 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     await page.screenshot({ path: path.join(ART, `reg-${String(shotNo).padStart(2, '0')}-${name}.png`), fullPage: true });
   };
   const login = async (page, username, password, secret) => {
-    await page.goto(URL_ + '/');
-    await page.locator('main h1', { hasText: SV['login.title'] }).waitFor();
-    await page.getByLabel(SV['login.username']).fill(username);
-    await page.getByLabel(SV['login.password'], { exact: true }).fill(password);
-    await page.getByRole('button', { name: SV['login.submit'], exact: true }).click();
-    await page.getByLabel(SV['totp.code_label'], { exact: true }).fill(await freshCode(secret));
-    await page.getByRole('button', { name: SV['totp.submit'], exact: true }).click();
+    await uiLogin(page, SV, username, password, secret, freshCode);
     // logged in: the menu is there (on a narrow screen folded behind the Meny button)
     await page.locator('#mainnav a').first().waitFor({ state: 'attached' });
   };

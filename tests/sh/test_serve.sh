@@ -63,6 +63,14 @@ wait_up() {
 	done
 }
 
+# SIGTERM to the server $1 and a check that it exits 0 ("$2 (exit N)").
+stop_ok() {
+	kill -TERM "$1" 2>/dev/null
+	wait "$1"
+	rc=$?
+	check "$2 (exit $rc)" [ "$rc" -eq 0 ]
+}
+
 # ---- TLS 1.2: AEAD with forward secrecy only; TLS 1.3 as it is ----
 # tls12_handshake refused|accepted: a TLS 1.2 handshake with the server on
 # port $P ($kt key) offering only cipher $c is refused, or made with $c.
@@ -146,10 +154,7 @@ else
 	not_ok "the server starts with --max-conns, --max-conns-per-ip, --header-timeout, --body-timeout"
 	diag "$(cat "$T/slow.err")"
 fi
-kill -TERM "$SPID" 2>/dev/null
-wait "$SPID"
-rc=$?
-check "SIGTERM after the slow clients: exit 0 ($rc)" [ "$rc" -eq 0 ]
+stop_ok "$SPID" "SIGTERM after the slow clients: the server exits 0"
 
 # ---- one writer per instance: the instance lock (DIR/skydd.lock) ----
 # While serve runs, a second serve and checkpoint --accept-tail are refused
@@ -186,10 +191,7 @@ if wait_up "http://127.0.0.1:$P" "$LPID"; then
 		not_ok "after kill -9 of the server a new serve starts"
 		diag "$(cat "$T/lock2.err")"
 	fi
-	kill -TERM "$LPID" 2>/dev/null
-	wait "$LPID"
-	rc=$?
-	check "... and stops cleanly (exit $rc)" [ "$rc" -eq 0 ]
+	stop_ok "$LPID" "... and stops cleanly"
 else
 	not_ok "the server starts (one writer per instance)"
 	diag "$(cat "$T/lock.err")"
@@ -245,10 +247,7 @@ check "a wrong password answers 401 ($code)" [ "$code" = 401 ]
 after=$(sqlite3 "$D/skydd.db" "SELECT count(*) FROM ledger")
 check "... and is written to the ledger by the unprivileged server ($before -> $after)" [ "$after" -eq $((before + 1)) ]
 
-kill -TERM "$PID"
-wait "$PID"
-rc=$?
-check "SIGTERM: the server exits 0 (exit $rc)" [ "$rc" -eq 0 ]
+stop_ok "$PID" "SIGTERM: the server exits 0"
 size=$(sqlite3 "$D/skydd.db" "SELECT max(size) FROM checkpoint")
 check "SIGTERM: a final checkpoint covers every entry ($size of $after)" [ "$size" = "$after" ]
 run "$SKYDD" verify --data "$D" --replay

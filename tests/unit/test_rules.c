@@ -777,23 +777,6 @@ static void test_exemptions(void **state)
 	fixture("UPDATE copy SET last_inventoried_on = '@TODAY' WHERE id IN (1, 3)");
 }
 
-static bool has_deadline(const json_t *list, const char *kind, const char *type, int64_t id)
-{
-	size_t i;
-	json_t *v;
-
-	json_array_foreach(list, i, v)
-	{
-		const json_t *o = json_object_get(v, "object");
-
-		if (strcmp(json_string_value(json_object_get(v, "kind")), kind) == 0 &&
-		    strcmp(json_string_value(json_object_get(o, "type")), type) == 0 &&
-		    json_integer_value(json_object_get(o, "id")) == id)
-			return true;
-	}
-	return false;
-}
-
 /* The object of kind's deadline about type/id, or NULL. */
 static const json_t *deadline_object(const json_t *list, const char *kind, const char *type,
                                      int64_t id)
@@ -811,6 +794,11 @@ static const json_t *deadline_object(const json_t *list, const char *kind, const
 			return o;
 	}
 	return NULL;
+}
+
+static bool has_deadline(const json_t *list, const char *kind, const char *type, int64_t id)
+{
+	return deadline_object(list, kind, type, id) != NULL;
 }
 
 /* Kommande names and links every object: a copy's, receipt's or shipment's document. */
@@ -1092,6 +1080,19 @@ static size_t open_now(const char *rule)
 	return n;
 }
 
+static const char *const head_rules[] = {"space.container.kh_head", "decision.kh.head",
+                                         "decision.carry.head", "doc.reclass.kh_head",
+                                         "analysis.approver"};
+
+/* Every rule above open (1) or not (0) as want; why: what the day's grant was. */
+static void head_rules_open(size_t want, const char *why)
+{
+	for (size_t k = 0; k < sizeof(head_rules) / sizeof(head_rules[0]); k++) {
+		if (open_now(head_rules[k]) != want)
+			fail_msg("%s: %s", head_rules[k], why);
+	}
+}
+
 /*
  * HELD(): who held a role on a day. The head (identity 1) approved the KH
  * container, the KH copy and the carrying out today; the rules that ask
@@ -1099,53 +1100,34 @@ static size_t open_now(const char *rule)
  */
 static void test_held_day_boundaries(void **state)
 {
-	static const char *const head_rules[] = {"space.container.kh_head", "decision.kh.head",
-	                                         "decision.carry.head", "doc.reclass.kh_head",
-	                                         "analysis.approver"};
-	size_t k;
-
 	(void)state;
-	for (k = 0; k < 5; k++)
-		assert_int_equal(open_now(head_rules[k]), 0);
+	head_rules_open(0, "the head's own approvals");
 	/* the chief grant revoked later the same day: held that day */
 	fixture("UPDATE role_grant SET revoked_at = strftime('%Y-%m-%dT23:59:59Z', 'now') WHERE "
 	        "identity_id = 1 AND role = 'chief'");
-	for (k = 0; k < 5; k++) {
-		if (open_now(head_rules[k]) != 0)
-			fail_msg("%s: a grant revoked after the act on its day was held",
-			         head_rules[k]);
-	}
+	head_rules_open(0, "a grant revoked after the act on its day was held");
 	/* revoked at the day's first second: still that day */
 	fixture("UPDATE role_grant SET revoked_at = strftime('%Y-%m-%dT00:00:00Z', 'now') WHERE "
 	        "identity_id = 1 AND role = 'chief'");
-	for (k = 0; k < 5; k++)
-		assert_int_equal(open_now(head_rules[k]), 0);
+	head_rules_open(0, "a grant revoked at the day's first second was held that day");
 	/* revoked the day before (its last second): not held */
 	fixture("UPDATE role_grant SET revoked_at = strftime('%Y-%m-%dT23:59:59Z', 'now', '-1 "
 	        "day') WHERE identity_id = 1 AND role = 'chief'");
-	for (k = 0; k < 5; k++) {
-		if (open_now(head_rules[k]) != 1)
-			fail_msg("%s: a grant revoked the day before was taken as held",
-			         head_rules[k]);
-	}
+	head_rules_open(1, "a grant revoked the day before was taken as held");
 	/* granted from that day: held; from the next day: not */
 	fixture("UPDATE role_grant SET revoked_at = NULL, valid_from = '@TODAY' WHERE identity_id "
 	        "= 1 AND role = 'chief'");
-	for (k = 0; k < 5; k++)
-		assert_int_equal(open_now(head_rules[k]), 0);
+	head_rules_open(0, "a grant valid from that day was held");
 	fixture("UPDATE role_grant SET valid_from = date('@TODAY', '+1 day') WHERE identity_id = 1 "
 	        "AND role = 'chief'");
-	for (k = 0; k < 5; k++)
-		assert_int_equal(open_now(head_rules[k]), 1);
+	head_rules_open(1, "a grant valid from the next day was not held");
 	/* ended (valid_until) the day before: not held; ending that day: held */
 	fixture("UPDATE role_grant SET valid_from = date('@TODAY', '-10 days'), valid_until = "
 	        "date('@TODAY', '-1 day') WHERE identity_id = 1 AND role = 'chief'");
-	for (k = 0; k < 5; k++)
-		assert_int_equal(open_now(head_rules[k]), 1);
+	head_rules_open(1, "a grant ended the day before was not held");
 	fixture("UPDATE role_grant SET valid_until = '@TODAY' WHERE identity_id = 1 AND role = "
 	        "'chief'");
-	for (k = 0; k < 5; k++)
-		assert_int_equal(open_now(head_rules[k]), 0);
+	head_rules_open(0, "a grant ending that day was held");
 	fixture("UPDATE role_grant SET valid_from = '@TODAY', valid_until = NULL WHERE identity_id "
 	        "= 1 AND role = 'chief'");
 }

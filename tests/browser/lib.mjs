@@ -1,0 +1,107 @@
+// What the browser suites on the demo instance share: the paths, the strings, the demo logins, TOTP
+// codes from oathtool (an implementation independent of the server's), the JSON API with a bearer
+// token, chromium, and the login form.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const WEB = path.resolve(HERE, '../../web');
+export const ART = path.join(HERE, 'artefacts');
+export const URL_ = (process.env.SKYDD_REG_URL || '').replace(/\/+$/, '');
+
+// Every string of a language (sv.json, sv-register.json, …) in one object.
+export function strings(lang) {
+  const out = {};
+  for (const f of fs.readdirSync(path.join(WEB, 'i18n'))) {
+    if (!f.startsWith(`${lang}.`) && !f.startsWith(`${lang}-`)) continue;
+    Object.assign(out, JSON.parse(fs.readFileSync(path.join(WEB, 'i18n', f), 'utf8')));
+  }
+  return out;
+}
+
+// Demo logins from DEMO-LOGINS.txt: {anna: {password, secret}, ...}
+export function readLogins(file) {
+  const out = {};
+  for (const m of fs.readFileSync(file, 'utf8').matchAll(/^\s+([a-z]+)\s+.*?password (\S+)\s+TOTP secret ([A-Z2-7=]+)/gm)) {
+    out[m[1]] = { password: m[2], secret: m[3] };
+  }
+  return out;
+}
+
+// The TOTP code of a 30-second step.
+export function totpAt(secret, step) {
+  return execFileSync('oathtool', ['--totp', '-b', `--now=@${step * 30}`, secret], { encoding: 'utf8' }).trim();
+}
+
+// The JSON API with a bearer token (the setup; the browser uses its own session).
+export async function apiCall(token, method, p, body) {
+  const res = await fetch(`${URL_}/api/v1${p}`, {
+    method,
+    headers: {
+      Accept: 'application/json',
+      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!res.ok) throw new Error(`${method} ${p}: HTTP ${res.status} ${text}`);
+  return data;
+}
+
+// A bearer token for a login; code(secret) gives the TOTP code (each suite its own timing).
+export async function apiLogin(username, password, secret, code) {
+  const r = await apiCall(null, 'POST', '/login', { username, password });
+  assert.equal(r.next, 'totp', `${username}: expected the TOTP step`);
+  const s = await apiCall(null, 'POST', '/login/totp', { challenge: r.challenge, code: await code(secret), bearer: true });
+  return s.token;
+}
+
+// Debian's chromium, headless.
+export async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  fs.mkdirSync(ART, { recursive: true });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+// A page in a new context (Swedish, Stockholm, 1280 × 900) whose console errors and page errors
+// go to problems, each prefixed by who; the 401 of /api/v1/me before the login is expected.
+export async function newPage(browser, problems, who = '', options = {}) {
+  const context = await browser.newContext({
+    ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 }, locale: 'sv-SE', timezoneId: 'Europe/Stockholm',
+    ...options,
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  const prefix = who ? `${who}: ` : '';
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const url = (m.location() && m.location().url) || '';
+    if (/^Failed to load resource: .* 401/.test(m.text()) && /\/api\/v1\/me$/.test(url)) return;
+    problems.push(`${prefix}console ${m.type()}: ${m.text()} ${url}`);
+  });
+  page.on('pageerror', (e) => problems.push(`${prefix}page error: ${e.message}`));
+  return page;
+}
+
+// Log in through the login page with password and TOTP (code(secret) gives the code); the caller
+// waits for what shows it logged in.
+export async function uiLogin(page, SV, user, password, secret, code) {
+  await page.goto(URL_ + '/');
+  await page.locator('main h1', { hasText: SV['login.title'] }).waitFor();
+  await page.getByLabel(SV['login.username']).fill(user);
+  await page.getByLabel(SV['login.password'], { exact: true }).fill(password);
+  await page.getByRole('button', { name: SV['login.submit'], exact: true }).click();
+  await page.getByLabel(SV['totp.code_label'], { exact: true }).fill(await code(secret));
+  await page.getByRole('button', { name: SV['totp.submit'], exact: true }).click();
+}
