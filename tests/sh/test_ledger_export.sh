@@ -112,4 +112,20 @@ expect_one_line 2 "--from must be a seq" "log export --from 0: exit 2, one line"
 as anna log export --kind document.created -o "$T/cli.csv"
 checks "log export --kind document.created -o FILE: exit 0, the two documents, mode 0600" \
 	'[ "$RC" -eq 0 ] && [ "$(grep -c ";document.created;" "$T/cli.csv")" = 2 ] && [ "$(stat -c %a "$T/cli.csv")" = 600 ] && [ "$(ledger_size)" -eq $((N1 + 1)) ]'
+# ---- the bound: at most 5,000 entries a file, and where the next one starts ----
+stop_server
+if "$LOADGEN" "$I" 2 5200 >"$T/loadgen.out" 2>"$T/loadgen.err" && start_server; then
+	sleep 1.2 # a checkpoint after the load
+	api GET /api/v1/ledger/export.csv anna
+	cp "$T/resp" "$T/big.csv"
+	NEXT=$(sed -n 's/^#truncated;.*next_from=\([0-9]*\).*/\1/p' "$T/big.csv")
+	checks "an export past 5,000 entries: 200, exactly 5,000 entry rows, a #truncated row naming the next seq" \
+		'[ "$STATUS" = 200 ] && [ "$(grep -Ec "^[0-9]+;" "$T/big.csv")" = 5000 ] && [ "${NEXT:-0}" = 5001 ]'
+	api GET "/api/v1/ledger/export.csv?from=$NEXT" anna
+	checks "  … from=next_from goes on where it stopped" \
+		'[ "$STATUS" = 200 ] && [ "$(grep -Ec "^[0-9]+;" "$T/resp" | head -1)" -gt 0 ] && grep -Eq "^$NEXT;" "$T/resp"'
+else
+	not_ok "loadgen and a restarted server for the bound"
+	diag "$(cat "$T/loadgen.err" "$T/serve.log" 2>/dev/null | tail -5)"
+fi
 finish
