@@ -463,7 +463,6 @@ void model_register(void)
 	model_register_documents();
 	model_register_decisions();
 	model_register_inventory();
-	model_register_rules();
 	model_register_plans();
 	model_register_analysis();
 	model_register_incidents();

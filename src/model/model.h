@@ -64,7 +64,6 @@ void model_register_records(void);   /* records.c: persons, spaces, systems, med
 void model_register_documents(void); /* document.c: documents, copies, receipts … */
 void model_register_decisions(void); /* decision.c: reclassification, KH decisions … */
 void model_register_inventory(void); /* inventory.c: campaigns, lost cases */
-void model_register_rules(void);     /* rules/: exemptions, snapshots */
 void model_register_plans(void);     /* plan.c: coordinated action plans */
 void model_register_analysis(void);  /* analysis.c: analyses, security plans, assessments */
 void model_register_incidents(void); /* incident.c: incidents, the action plan of deviations */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "model/access_int.h"
+#include "model/incident.h"
 #include "model/ledger_view.h"
 #include "rules/rules.h"
 
@@ -806,6 +807,40 @@ json_t *rules_current(struct model *m, const struct rules_filter *f)
 	json_decref(hidden);
 	pthread_mutex_unlock(&cache.mu);
 	return result(today, findings, errors);
+}
+
+json_t *rules_finding(struct model *m, const char *rule, const char *object,
+                      const struct principal *viewer)
+{
+	struct rules_filter f = {.min_severity = -1, .clearance = CLEAR_KH};
+	json_t *res, *fnd;
+
+	if (!rule || !object)
+		return NULL;
+	f.rule = rule;
+	f.object = object;
+	f.clearance = viewer ? (int)viewer->clearance : CLEAR_KH;
+	f.viewer = viewer; /* a hidden finding gives its rule's title, not its object */
+	res = rules_current(m, &f);
+	fnd = json_incref(json_array_get(json_object_get(res, "findings"), 0));
+	json_decref(res);
+	return fnd;
+}
+
+int rules_sync_deviations(struct model *m, unsigned *resolved)
+{
+	struct rules_filter f = {.min_severity = -1, .clearance = CLEAR_KH};
+	json_t *res;
+	int rc;
+
+	if (resolved)
+		*resolved = 0;
+	if (!deviation_sync_due(m))
+		return SK_OK;
+	res = rules_current(m, &f);
+	rc = deviation_sync(m, res, resolved);
+	json_decref(res);
+	return rc;
 }
 
 /* ---- marks ---- */

@@ -54,7 +54,7 @@ static const struct store_projection proj_exemption = {
         .apply = apply_exemption,
 };
 
-void model_register_rules(void)
+void rules_register(void)
 {
 	store_register_projection(&proj_exemption);
 }
