@@ -68,7 +68,7 @@ int cmd_verify(int argc, char **argv)
 		return cli_error(CLI_USAGE,
 		                 "verify: --data DIR is required (see 'skydd verify --help')");
 	model_register(); /* so that --replay rebuilds every register */
-	rules_register();  /* exemptions */
+	rules_register(); /* exemptions */
 	rc = store_verify(dir, &vo, &res);
 	sk_base64_encode(res.root, sizeof(res.root), root, sizeof(root));
 	if (json) {

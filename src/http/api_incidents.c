@@ -265,10 +265,9 @@ static void h_deviation_new(struct api_ctx *c)
 
 	/* the finding as the caller sees it now: the model does not ask the engine */
 	if (src && strcmp(src, "finding") == 0)
-		fnd = rules_finding(api_model(c->api),
-		                    json_string_value(json_object_get(c->body, "finding")),
-		                    json_string_value(json_object_get(c->body, "finding_object")),
-		                    &c->p);
+		fnd = rules_finding(
+		        api_model(c->api), json_string_value(json_object_get(c->body, "finding")),
+		        json_string_value(json_object_get(c->body, "finding_object")), &c->p);
 	rc = deviation_create(api_model(c->api), &c->p, c->body, fnd, &id, &err);
 	json_decref(fnd);
 

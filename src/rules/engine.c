@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/access_int.h"
 #include "model/incident.h"
 #include "model/ledger_view.h"
+#include "model/model.h"
 #include "rules/rules.h"
 
 #define MAX_RULES 128
@@ -692,7 +692,7 @@ static int snapshot_fn(struct store_tx *tx, void *arg)
 json_t *rules_current(struct model *m, const struct rules_filter *f)
 {
 	struct store_reader *rd = model_reader(m);
-	const char *inst = store_verifier_key(m->store);
+	const char *inst = store_verifier_key(model_store(m));
 	size_t n;
 	const struct rule *t = rules_table(&n);
 	json_t *findings, *errors;
@@ -797,7 +797,7 @@ json_t *rules_current(struct model *m, const struct rules_filter *f)
 			struct store_cmd c;
 
 			store_cmd_init(&c, snapshot_fn, &sc);
-			if (store_submit(m->store, &c) == SK_OK)
+			if (store_submit(model_store(m), &c) == SK_OK)
 				snprintf(cache.snapshot_day, sizeof(cache.snapshot_day), "%s",
 				         today);
 			json_decref(all);
@@ -860,7 +860,7 @@ int rules_mark(struct model *m, const char *name)
 	int rc;
 
 	store_cmd_init(&c, mark_fn, (void *)(uintptr_t)name);
-	rc = store_submit(m->store, &c);
+	rc = store_submit(model_store(m), &c);
 	if (!rc) {
 		pthread_mutex_lock(&cache.mu);
 		cache.marked = true;

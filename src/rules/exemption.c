@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/access_int.h"
+#include "model/model.h"
 #include "rules/rules.h"
 
 static const char *str(const json_t *d, const char *k)
