@@ -6,6 +6,7 @@
 # is caught too. The last checks feed the checker a made-up tree that breaks
 # each rule, so that it is seen to fail.
 HERE=$(dirname "$0")
+# shellcheck source=tests/sh/lib.sh
 . "$HERE/lib.sh"
 need_prog nm grep sed
 setup_tmp
