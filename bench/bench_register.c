@@ -47,6 +47,7 @@
 #include "model/records.h"
 #include "store/store.h"
 #include "bench.h"
+#include "rules/rules.h"
 
 const char *const bench_name = "bench_register";
 
@@ -182,6 +183,7 @@ static void make_instance(struct config *cfg, struct instance *in)
 	if (rc)
 		bench_die("cli_first_identity", first.why);
 	model_register();
+	rules_register();
 	open_model(cfg->dir, &s, &m);
 	memset(in, 0, sizeof(*in));
 	in->p.id = first.id;

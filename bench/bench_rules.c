@@ -248,6 +248,7 @@ static void make_instance(struct config *cfg, struct ctx *c, struct store **s, s
 	if (rc)
 		bench_die("cli_first_identity", first.why);
 	model_register();
+	rules_register();
 	rc = store_open(cfg->dir, NULL, s);
 	if (!rc)
 		rc = model_open(*s, cfg->dir, NULL, m);

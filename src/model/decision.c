@@ -687,11 +687,14 @@ static int apply_decision(struct store_tx *tx, const struct ledger_entry *e)
 
 static const char *const decision_tables[] = {"reclassification", "decision", "kh_recipient",
                                               "disclosure", NULL};
+/* A decision also changes the copies and the document it is about. */
+static const char *const decision_touches[] = {"copy", "document", NULL};
 
 static const struct store_projection proj_decision = {
         .name = "decisions",
         .kind_prefix = "decision.",
         .tables = decision_tables,
+        .touches = decision_touches,
         .apply = apply_decision,
 };
 

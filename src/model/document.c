@@ -1090,35 +1090,49 @@ static int apply_setting(struct store_tx *tx, const struct ledger_entry *e)
 static const char *const doc_tables[] = {"document", "document_access",  "copy",        "receipt",
                                          "shipment", "register_setting", "destruction", NULL};
 static const char *const no_tables[] = {NULL};
+/* What entries change beyond their projection's own tables (the engine re-runs the rules reading
+ * them). */
+static const char *const doc_touches[] = {"reclassification", "decision", "kh_recipient",
+                                          "disclosure", NULL};
+static const char *const copy_touches[] = {"copy",        "receipt",  "shipment",
+                                           "destruction", "decision", NULL};
+static const char *const receipt_touches[] = {"receipt", "copy", NULL};
+static const char *const shipment_touches[] = {"shipment", "copy", NULL};
+static const char *const setting_touches[] = {"register_setting", NULL};
 
 static const struct store_projection proj_document = {
         .name = "documents",
         .kind_prefix = "document.",
         .tables = doc_tables,
+        .touches = doc_touches,
         .apply = apply_document,
 };
 static const struct store_projection proj_copy = {
         .name = "copies",
         .kind_prefix = "copy.",
         .tables = no_tables,
+        .touches = copy_touches,
         .apply = doc_apply_copy,
 };
 static const struct store_projection proj_receipt = {
         .name = "receipts",
         .kind_prefix = "receipt.",
         .tables = no_tables,
+        .touches = receipt_touches,
         .apply = doc_apply_receipt,
 };
 static const struct store_projection proj_shipment = {
         .name = "shipments",
         .kind_prefix = "shipment.",
         .tables = no_tables,
+        .touches = shipment_touches,
         .apply = doc_apply_shipment,
 };
 static const struct store_projection proj_setting = {
         .name = "register settings",
         .kind_prefix = "setting.",
         .tables = no_tables,
+        .touches = setting_touches,
         .apply = apply_setting,
 };
 

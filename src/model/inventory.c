@@ -1497,17 +1497,22 @@ static int apply_lost(struct store_tx *tx, const struct ledger_entry *e)
 
 static const char *const inventory_tables[] = {"inventory", "inventory_item", NULL};
 static const char *const lost_tables[] = {"lost_case", NULL};
+/* A campaign and a lost case also change the copies and media they are about. */
+static const char *const inventory_touches[] = {"copy", "medium", "lost_case", NULL};
+static const char *const lost_touches[] = {"copy", "medium", NULL};
 
 static const struct store_projection proj_inventory = {
         .name = "inventories",
         .kind_prefix = "inventory.",
         .tables = inventory_tables,
+        .touches = inventory_touches,
         .apply = apply_inventory,
 };
 static const struct store_projection proj_lost = {
         .name = "lost cases",
         .kind_prefix = "lost.",
         .tables = lost_tables,
+        .touches = lost_touches,
         .apply = apply_lost,
 };
 
