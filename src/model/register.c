@@ -873,6 +873,7 @@ void reg_register_projections(void)
 		        .name = d->title,
 		        .kind_prefix = rp->prefix,
 		        .tables = rp->tables,
+		        .touches = d->touches,
 		        .apply = reg_apply,
 		};
 		store_register_projection(&rp->proj);

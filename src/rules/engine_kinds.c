@@ -11,35 +11,6 @@
 
 /* ---- kinds → tables ---- */
 
-/*
- * What the projections do not declare yet: the medium projection (records.c,
- * being rewritten as a register definition) also changes destruction, the
- * campaigns' items and lost cases. Added to what the store says for the kind.
- */
-static const struct {
-	const char *prefix, *tables;
-} undeclared[] = {
-        {"medium.", "destruction inventory_item lost_case"},
-};
-
-/*
- * Adds the tables kind changes to *set (space-separated): what the registered
- * projections declare (store_tables_of_kind); false for a kind no projection
- * claims, or one that did not say what it changes.
- */
-static bool tables_of_kind(const char *kind, struct buf *set)
-{
-	if (!store_tables_of_kind(kind, set))
-		return false;
-	for (size_t i = 0; i < sizeof(undeclared) / sizeof(undeclared[0]); i++) {
-		if (strncmp(kind, undeclared[i].prefix, strlen(undeclared[i].prefix)) == 0) {
-			buf_putc(set, ' ');
-			buf_puts(set, undeclared[i].tables);
-		}
-	}
-	return true;
-}
-
 bool engine_rule_reads_any(const struct rule *ru, const char *set)
 {
 	for (const char *p = ru->tables; *p;) {
@@ -105,7 +76,7 @@ void engine_changes_read(struct store_reader *rd, uint64_t from, uint64_t to, st
 		char *end;
 		long long id;
 
-		all = !tables_of_kind(kind, &set);
+		all = !store_tables_of_kind(kind, &set);
 		if (!c->by_document)
 			continue;
 		if (!document_kind(kind) || strncmp(object, "document/", 9) != 0) {

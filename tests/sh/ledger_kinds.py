@@ -7,7 +7,8 @@ store_tx_append, store_append, and decision.c's log_entry) and takes the kind
 argument: a string literal, or a ternary of literals. A kind passed as a
 variable must come from a source this script knows how to read (the acts[]
 table of copy.c, the change_cmd initialisers of plan_measures.c, the `kind = "..."`
-assignments of incident.c and deviation.c); any other variable fails the
+assignments of incident.c and deviation.c, the `.event = "..."` of the
+commands of every register defined as data); any other variable fails the
 check, so a new dynamic writer is noticed and added here.
 
 Usage: ledger_kinds.py SRC_DIR            prints the kinds, one a line
@@ -32,6 +33,7 @@ DYNAMIC = {
     "c->kind": "plan_measures.c change_cmd",
     "kind": "kind = \"...\" in the function",
     "a->kind": "store_append's own argument",
+    "cmd->event": "the .event of the commands in the register definitions (reg_*.c)",
 }
 
 
@@ -106,6 +108,10 @@ def kinds(src_dir):
         if name.startswith("plan"):
             for t in re.finditer(r"struct change_cmd c = \{(.*?)\};", src, re.S):
                 found.update(k for k in LIT.findall(t.group(1)) if KIND.match(k))
+        # registers defined as data: each command's .event (register.c writes it)
+        for k in re.findall(r'\.event\s*=\s*"([a-z_.]+)"', src):
+            if KIND.match(k):
+                found.add(k)
         for k in re.findall(r'\bkind\s*=\s*"([a-z_.]+)"', src):
             if KIND.match(k):
                 found.add(k)
