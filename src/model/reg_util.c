@@ -131,6 +131,33 @@ out:
 	return rc;
 }
 
+json_t *model_tx_name(struct store_tx *tx, const char *what, int64_t id)
+{
+	/* What the user sees for a row: a person's, space's, system's or distributor's name. */
+	static const struct {
+		const char *what, *sql;
+	} names[] = {
+	        {"person", "SELECT name FROM person WHERE id = ?1"},
+	        {"space", "SELECT name FROM space WHERE id = ?1"},
+	        {"system", "SELECT name FROM info_system WHERE id = ?1"},
+	        {"distributor", "SELECT name FROM distributor WHERE id = ?1"},
+	        {"document", "SELECT designation FROM document WHERE id = ?1"},
+	        {"identity", "SELECT display_name FROM identity WHERE id = ?1"},
+	};
+	struct store_q *q = NULL;
+	json_t *v = NULL;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && !v; i++) {
+		if (strcmp(names[i].what, what) != 0 || store_tx_query(tx, names[i].sql, &q))
+			continue;
+		store_q_bind_int(q, 1, id);
+		if (store_q_step(q) == SK_OK && store_q_text(q, 0))
+			v = json_string(store_q_text(q, 0));
+		store_q_done(q);
+	}
+	return v ? v : json_string("?");
+}
+
 int64_t model_actor_of(const struct principal *p)
 {
 	return p ? p->id : 0;
