@@ -51,8 +51,11 @@ export function errorText(e, form) {
     return e.retryAfter ? t('error.throttled_for', { seconds: e.retryAfter }) : t('error.throttled');
   }
   const label = fieldLabel(form, e.field);
-  const params = Object.assign({}, e.params && typeof e.params === 'object' ? e.params : {},
-    { field: label || t('error.a_field') });
+  const params = { field: label || t('error.a_field') };
+  // A code among the params (a copy's state, an act) is said through err.param.<name>.<code>.
+  for (const [k, v] of Object.entries(e.params && typeof e.params === 'object' ? e.params : {})) {
+    if (k !== 'field') params[k] = has(`err.param.${k}.${v}`) ? t(`err.param.${k}.${v}`) : v;
+  }
   if (e.reason && has(`err.${e.reason}`)) return t(`err.${e.reason}`, params);
   if (e.reason && has(`pw.reason.${e.reason}`)) return t(`pw.reason.${e.reason}`);
   // Who may decide what (4 kap. 8 §): the server's stable reason, said in the UI's language.
