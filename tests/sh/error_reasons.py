@@ -23,12 +23,15 @@ import re
 import sys
 
 # function -> index of its reason argument
-CALLS = {"store_tx_failr": 3, "model_fail": 3, "api_errorr": 4, "bad": 1}
+CALLS = {"store_tx_failr": 3, "model_fail": 3, "api_errorr": 4, "bad": 1, "an_failr": 2,
+         "an_may": 3, "may_approve_as_ssc": 2}
 LIT = re.compile(r'"((?:[^"\\]|\\.)*)"')
 REASON = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 # reason arguments that are variables, and where their values are found
 DYNAMIC = {
     "fe.reason": "router.c bad()",
+    "fwd_reason": "an_tx_fail_err: a model_err's reason, set by the calls above",
+    "reason": "an_may, may_approve_as_ssc: their callers' literals, read above",
 }
 # a reason written into a JSON text by hand (server.c's 413)
 RAW = re.compile(r'\\"reason\\":\\"([a-z0-9_.]+)\\"')
@@ -91,7 +94,7 @@ def scan(src):
             where = f"{path}:{line}"
             # the declaration and the definition
             before = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
-            if re.search(r"\b(int|bool|void)\s*$", before):
+            if re.search(r"\b(int|bool|void)\s*$", before) or re.match(r"\s*const char \*", text[m.end():]):
                 continue
             a = args_at(text, m.end() - 1)
             if a is None or len(a) <= CALLS[name]:
