@@ -76,7 +76,7 @@ int model_fail(struct model_err *err, int rc, const char *field, const char *rea
 /*
  * The name a user knows row id by, for an error's params: what is "person",
  * "space", "system", "distributor", "document" (its designation) or
- * "identity" (the display name). "?" when there is no such row. Never NULL
+ * "identity" (the display name), "inventory". "?" when there is no such row. Never NULL
  * but on allocation failure.
  */
 json_t *model_tx_name(struct store_tx *tx, const char *what, int64_t id);
