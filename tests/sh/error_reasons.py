@@ -33,8 +33,8 @@ DYNAMIC = {
     "fwd_reason": "an_tx_fail_err: a model_err's reason, set by the calls above",
     "reason": "an_may, may_approve_as_ssc: their callers' literals, read above",
 }
-# a reason written into a JSON text by hand (server.c's 413)
-RAW = re.compile(r'\\"reason\\":\\"([a-z0-9_.]+)\\"')
+# a reason written into a JSON text by hand (server.c's 413) or packed by hand (api_io.c)
+RAW = re.compile(r'\\"reason\\":\\"([a-z0-9_.]+)\\"|"reason",\s*"([a-z0-9_]+\.[a-z0-9_.]+)"')
 
 
 def strip_comments(s):
@@ -85,7 +85,8 @@ def scan(src):
     for path in sorted(glob.glob(os.path.join(src, "**", "*.c"), recursive=True)):
         text = strip_comments(open(path, encoding="utf-8").read())
         for m in RAW.finditer(text):
-            reasons.setdefault(m.group(1), f"{path}:{text.count(chr(10), 0, m.start()) + 1}")
+            reasons.setdefault(m.group(1) or m.group(2),
+                               f"{path}:{text.count(chr(10), 0, m.start()) + 1}")
         for m in call.finditer(text):
             name = m.group(1)
             if name == "bad" and not path.endswith("router.c"):
