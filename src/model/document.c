@@ -4,7 +4,6 @@
  * numbering setting and the projections of the register's entries. Copies,
  * receipts, shipments and destruction are in copy.c.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,19 +53,6 @@ bool doc_text_ok(const char *s, size_t max, bool empty_ok)
 {
 	/* \n and DEL let through; NULL refused even when empty_ok. */
 	return s && model_text_valid(s, empty_ok ? 0 : 1, max, MODEL_TEXT_NL | MODEL_TEXT_DEL);
-}
-
-int doc_err(struct model_err *err, int rc, const char *field, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err) {
-		snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
-		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-		va_end(ap);
-	}
-	return rc;
 }
 
 int doc_may_write(const struct principal *p, struct model_err *err)
