@@ -74,6 +74,14 @@ export function errorText(e, form) {
   return label ? `${base} ${label}` : base.replace(/:\s*$/, '.');
 }
 
+// A refusal at a JSON path (an analysis's or a plan's field, e.g. measures[3].objective): in
+// English the path and the server's message; in Swedish the reason's own text, since both the
+// path and the message are the server's English.
+export function refusalText(e, key) {
+  if (e && e.field && getLang() === 'en' && e.message) return t(key, { path: e.field, message: e.message });
+  return errorText(e);
+}
+
 // An error box for a form: role=alert so it is read out when it appears.
 let boxes = 0;
 export function errorBox() {
