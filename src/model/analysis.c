@@ -416,10 +416,12 @@ static json_t *empty_content(void)
 	                 "assets", "sapo", "threats", "vulnerabilities", "measures");
 }
 
-static void missing(json_t *out, const char *field, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+/* One thing missing: its field, the UI's reason and params (taken over), the English message. */
+static void missing(json_t *out, const char *field, const char *reason, json_t *params,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static void missing(json_t *out, const char *field, const char *fmt, ...)
+static void missing(json_t *out, const char *field, const char *reason, json_t *params,
+                    const char *fmt, ...)
 {
 	char msg[200];
 	va_list ap;
@@ -427,7 +429,9 @@ static void missing(json_t *out, const char *field, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	json_array_append_new(out, json_pack("{s:s, s:s}", "field", field, "message", msg));
+	json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:o}", "field", field, "message", msg,
+	                                     "reason", reason, "params",
+	                                     params ? params : json_object()));
 }
 
 static bool refs_have(const json_t *arr, json_int_t id)
@@ -453,15 +457,17 @@ json_t *analysis_missing(const json_t *c)
 	if (!out)
 		return NULL;
 	if (json_string_length(json_object_get(c, "description")) == 0)
-		missing(out, "description", "the activity is not described (2 kap. 2 §)");
+		missing(out, "description", "analysis.missing.description", NULL,
+		        "the activity is not described (2 kap. 2 §)");
 	json_array_foreach(json_object_get(c, "parts"), i, x) any |=
 	        json_array_size(json_object_get(x, "categories")) > 0;
 	if (!any)
-		missing(out, "parts",
+		missing(out, "parts", "analysis.missing.parts", NULL,
 		        "no part of the activity with a category of importance for Sweden's "
 		        "security (2 kap. 2 §)");
 	if (json_array_size(json_object_get(c, "assets")) == 0)
-		missing(out, "assets", "no protected asset identified (2 kap. 3 §)");
+		missing(out, "assets", "analysis.missing.assets", NULL,
+		        "no protected asset identified (2 kap. 3 §)");
 	json_array_foreach(json_object_get(c, "assets"), i, x)
 	{
 		json_int_t id = json_integer_value(json_object_get(x, "id"));
@@ -470,15 +476,20 @@ json_t *analysis_missing(const json_t *c)
 
 		snprintf(f, sizeof(f), "assets[%zu].perspectives", i);
 		if (json_array_size(json_object_get(x, "perspectives")) == 0)
-			missing(out, f, "asset %lld has no perspective (2 kap. 4 §)",
-			        (long long)id);
+			missing(out, f, "analysis.missing.perspective",
+			        json_pack("{s:s}", "asset", model_json_str0(x, "name")),
+			        "asset %lld has no perspective (2 kap. 4 §)", (long long)id);
 		snprintf(f, sizeof(f), "assets[%zu].level", i);
 		if (kind == 2 && !json_is_string(json_object_get(x, "level")))
-			missing(out, f, "asset %lld has no consequence level A–D (2 kap. 5 §)",
+			missing(out, f, "analysis.missing.level",
+			        json_pack("{s:s}", "asset", model_json_str0(x, "name")),
+			        "asset %lld has no consequence level A–D (2 kap. 5 §)",
 			        (long long)id);
 		snprintf(f, sizeof(f), "assets[%zu].class", i);
 		if (kind == 1 && !json_is_string(json_object_get(x, "class")))
-			missing(out, f, "asset %lld has no security classification (2 kap. 3 §)",
+			missing(out, f, "analysis.missing.class",
+			        json_pack("{s:s}", "asset", model_json_str0(x, "name")),
+			        "asset %lld has no security classification (2 kap. 3 §)",
 			        (long long)id);
 		json_array_foreach(json_object_get(c, "threats"), j, y) threat |=
 		        refs_have(json_object_get(y, "asset_ids"), id);
@@ -486,10 +497,13 @@ json_t *analysis_missing(const json_t *c)
 		        json_integer_value(json_object_get(y, "asset_id")) == id;
 		snprintf(f, sizeof(f), "assets[%zu]", i);
 		if (!threat)
-			missing(out, f, "asset %lld has no threat (2 kap. 6 §)", (long long)id);
+			missing(out, f, "analysis.missing.threat",
+			        json_pack("{s:s}", "asset", model_json_str0(x, "name")),
+			        "asset %lld has no threat (2 kap. 6 §)", (long long)id);
 		if (!vuln)
-			missing(out, f, "asset %lld has no vulnerability (2 kap. 8 §)",
-			        (long long)id);
+			missing(out, f, "analysis.missing.vulnerability",
+			        json_pack("{s:s}", "asset", model_json_str0(x, "name")),
+			        "asset %lld has no vulnerability (2 kap. 8 §)", (long long)id);
 	}
 	json_array_foreach(json_object_get(c, "vulnerabilities"), i, x)
 	{
@@ -500,8 +514,9 @@ json_t *analysis_missing(const json_t *c)
 		        refs_have(json_object_get(y, "vulnerability_ids"), id);
 		snprintf(f, sizeof(f), "vulnerabilities[%zu]", i);
 		if (!m)
-			missing(out, f, "vulnerability %lld has no measure (2 kap. 9 §)",
-			        (long long)id);
+			missing(out, f, "analysis.missing.measure",
+			        json_pack("{s:I}", "vulnerability", id),
+			        "vulnerability %lld has no measure (2 kap. 9 §)", (long long)id);
 	}
 	return out;
 }

@@ -387,30 +387,36 @@ json_t *assessment_missing(const json_t *c)
 
 	if (!out)
 		return NULL;
-#define MISS(field, msg)                                                                           \
-	json_array_append_new(out, json_pack("{s:s, s:s}", "field", field, "message", msg))
+#define MISS(field, reason, msg)                                                                   \
+	json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:{}}", "field", field, "message",   \
+	                                     msg, "reason", reason, "params"))
 	if (json_array_size(json_object_get(c, "affected")) == 0)
-		MISS("affected", "no affected asset (2 kap. 13 § 1)");
+		MISS("affected", "assessment.missing.affected",
+		     "no affected asset (2 kap. 13 § 1)");
 	json_array_foreach(json_object_get(c, "affected"), i, x)
 	{
 		snprintf(f, sizeof(f), "affected[%zu].how", i);
 		if (!model_json_str0(x, "how")[0])
-			MISS(f, "how the procedure affects the asset is not described (2 kap. 13 § "
-			        "1)");
+			MISS(f, "assessment.missing.how",
+			     "how the procedure affects the asset is not described (2 kap. 13 § "
+			     "1)");
 	}
 	if (json_array_size(json_object_get(c, "threats")) == 0)
-		MISS("threats", "no threat described (2 kap. 13 § 2)");
+		MISS("threats", "assessment.missing.threats",
+		     "no threat described (2 kap. 13 § 2)");
 	if (json_array_size(json_object_get(c, "vulnerabilities")) == 0)
-		MISS("vulnerabilities", "no vulnerability described (2 kap. 13 § 3)");
+		MISS("vulnerabilities", "assessment.missing.vulnerabilities",
+		     "no vulnerability described (2 kap. 13 § 3)");
 	json_array_foreach(json_object_get(c, "vulnerabilities"), i, x)
 	{
 		snprintf(f, sizeof(f), "vulnerabilities[%zu].change", i);
 		if (!model_json_str0(x, "change")[0])
-			MISS(f, "how the procedure changes the vulnerability is not described "
-			        "(2 kap. 13 § 3)");
+			MISS(f, "assessment.missing.change",
+			     "how the procedure changes the vulnerability is not described "
+			     "(2 kap. 13 § 3)");
 	}
 	if (json_array_size(json_object_get(c, "measures")) == 0)
-		MISS("measures", "no measure (2 kap. 13 § 4)");
+		MISS("measures", "assessment.missing.measures", "no measure (2 kap. 13 § 4)");
 #undef MISS
 	return out;
 }
@@ -826,9 +832,11 @@ static json_t *sp_row(struct store_q *q, bool full)
 		    !model_json_str0(x, "responsible")[0])
 			json_array_append_new(
 			        miss,
-			        json_pack("{s:s, s:s}", "field", f, "message",
+			        json_pack("{s:s, s:s, s:s, s:{s:I}}", "field", f, "message",
 			                  "a measure without due date or responsible function "
-			                  "(2 kap. 12 §)"));
+			                  "(2 kap. 12 §)",
+			                  "reason", "secplan.missing.item", "params", "measure",
+			                  json_integer_value(json_object_get(x, "measure_id"))));
 	}
 	o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:o, s:s, s:I}", "id",
 	              (json_int_t)store_q_int(q, 0), "analysis_id", (json_int_t)store_q_int(q, 1),

@@ -82,6 +82,11 @@ export function refusalText(e, key) {
   return errorText(e);
 }
 
+// One item of an analysis's or an assessment's "missing" list, in the UI's language.
+export function missingText(m) {
+  return errorText({ code: 'rule', reason: m.reason, params: m.params, message: `${m.field}: ${m.message}` });
+}
+
 // An error box for a form: role=alert so it is read out when it appears.
 let boxes = 0;
 export function errorBox() {
