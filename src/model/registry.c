@@ -2,7 +2,9 @@
 #include "model/register.h"
 
 extern const struct register_def reg_persons, reg_spaces, reg_systems, reg_distributors;
+extern const struct register_def reg_incidents, reg_deviations;
 
 const struct register_def *const reg_all[] = {
-        &reg_persons, &reg_spaces, &reg_systems, &reg_distributors, NULL,
+        &reg_persons, &reg_spaces, &reg_systems, &reg_distributors, &reg_incidents, &reg_deviations,
+        NULL,
 };
