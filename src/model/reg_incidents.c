@@ -84,14 +84,15 @@ static const char *str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-/* A date field of in (already valid) not before the day limit (named in the refusal). */
-static int not_before(struct reg_call *c, const char *field, const char *limit, const char *what)
+/* A date of the entry (already valid) not before the day the event was detected (limit). */
+static int not_before(struct reg_call *c, const char *field, const char *limit)
 {
 	const char *v = str(c->data, field);
 
 	if (!v || !limit || strcmp(v, limit) >= 0)
 		return SK_OK;
-	return store_tx_failr(c->tx, SK_EINVAL, field, what, json_pack("{s:s}", "date", limit),
+	return store_tx_failr(c->tx, SK_EINVAL, field, "incident.before_detected",
+	                      json_pack("{s:s}", "date", limit),
 	                      "%s: %s is before %s", field, v, limit);
 }
 
@@ -337,7 +338,7 @@ static int check_report(struct reg_call *c)
 		                      json_pack("{s:s}", "date", rep),
 		                      "incident %lld was reported on %s already", (long long)c->id,
 		                      rep);
-	if (not_before(c, "report_date", str(c->old, "detected_on"), "incident.before_detected"))
+	if (not_before(c, "report_date", str(c->old, "detected_on")))
 		return SK_EINVAL;
 	/* 19 §: the damage assessment starts no later than the report; say so in the entry */
 	json_object_set_new(c->data, "assessment_started_before",
@@ -348,7 +349,7 @@ static int check_report(struct reg_call *c)
 
 static int check_investigate(struct reg_call *c)
 {
-	if (not_before(c, "investigated_on", str(c->old, "detected_on"), "incident.before_detected"))
+	if (not_before(c, "investigated_on", str(c->old, "detected_on")))
 		return SK_EINVAL;
 	return SK_OK;
 }
@@ -363,7 +364,7 @@ static int check_close(struct reg_call *c)
 		return store_tx_failr(c->tx, SK_ERULE, "reportable", "incident.unanswered", NULL,
 		                      "2 kap. 18 §: answer whether the event is reportable to "
 		                      "Säkerhetspolisen before closing it");
-	if (not_before(c, "closed_on", str(c->old, "detected_on"), "incident.before_detected"))
+	if (not_before(c, "closed_on", str(c->old, "detected_on")))
 		return SK_EINVAL;
 	/* 17 §: an incident closed without investigation and evaluation is a finding */
 	json_object_set_new(c->data, "investigated",
