@@ -275,7 +275,8 @@ static int resolve_fn(struct store_tx *tx, void *arg)
 	store_q_bind_int(q, 1, c->id);
 	if (store_q_step(q) == SK_OK)
 		data = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)c->id, "by", "rule",
-		                 "finding", store_q_text(q, 0), "finding_object", store_q_text(q, 1));
+		                 "finding", store_q_text(q, 0), "finding_object",
+		                 store_q_text(q, 1));
 	else
 		c->skipped = true;
 	store_q_done(q);

@@ -62,14 +62,15 @@ static int tx_incident(struct store_tx *tx, int64_t id, struct inc *out)
 	if (rc == SK_OK) {
 		snprintf(out->occurred_on, sizeof(out->occurred_on), "%s", store_q_text(q, 0));
 		if (!store_q_is_null(q, 1))
-			snprintf(out->started_on, sizeof(out->started_on), "%s", store_q_text(q, 1));
+			snprintf(out->started_on, sizeof(out->started_on), "%s",
+			         store_q_text(q, 1));
 		out->finished = !store_q_is_null(q, 2);
 	}
 	store_q_done(q);
 	if (rc == SK_ENOTFOUND)
 		return store_tx_failr(tx, SK_ENOTFOUND, "id", "record.not_found",
-		                      json_pack("{s:s}", "register", "incidents"), "no incident %lld",
-		                      (long long)id);
+		                      json_pack("{s:s}", "register", "incidents"),
+		                      "no incident %lld", (long long)id);
 	return rc;
 }
 
@@ -104,10 +105,12 @@ static int act_assess(struct store_tx *tx, struct act_cmd *c, struct inc *in, js
 		if (strcmp(date, in->occurred_on) < 0)
 			return store_tx_failr(tx, SK_EINVAL, "date", "incident.before_occurred",
 			                      json_pack("{s:s}", "date", in->occurred_on),
-			                      "date: before the event occurred (%s)", in->occurred_on);
+			                      "date: before the event occurred (%s)",
+			                      in->occurred_on);
 		if (content)
-			return store_tx_failr(tx, SK_EINVAL, "content", "incident.content_at_finish",
-			                      NULL, "content: given when the assessment is finished");
+			return store_tx_failr(tx, SK_EINVAL, "content",
+			                      "incident.content_at_finish", NULL,
+			                      "content: given when the assessment is finished");
 		*kind = "incident.assessment.started";
 	} else if (strcmp(action, "finish") == 0) {
 		if (!in->started_on[0])
@@ -115,14 +118,14 @@ static int act_assess(struct store_tx *tx, struct act_cmd *c, struct inc *in, js
 			                      "incident.assessment_not_started", NULL,
 			                      "action: start the damage assessment first");
 		if (in->finished)
-			return store_tx_failr(tx, SK_ERULE, "action", "incident.assessment_finished",
-			                      NULL, "action: the assessment is finished already");
+			return store_tx_failr(tx, SK_ERULE, "action",
+			                      "incident.assessment_finished", NULL,
+			                      "action: the assessment is finished already");
 		if (strcmp(date, in->started_on) < 0)
-			return store_tx_failr(tx, SK_EINVAL, "date",
-			                      "incident.before_assessment_started",
-			                      json_pack("{s:s}", "date", in->started_on),
-			                      "date: before the assessment started (%s)",
-			                      in->started_on);
+			return store_tx_failr(
+			        tx, SK_EINVAL, "date", "incident.before_assessment_started",
+			        json_pack("{s:s}", "date", in->started_on),
+			        "date: before the assessment started (%s)", in->started_on);
 		if (!content)
 			return store_tx_failr(tx, SK_EINVAL, "content", "field.required", NULL,
 			                      "content: the assessment's conclusions");
@@ -180,7 +183,8 @@ static int act_fn(struct store_tx *tx, void *arg)
 	data = json_pack("{s:I}", "id", (json_int_t)c->id);
 	if (!data)
 		return SK_ENOMEM;
-	rc = c->measure ? act_measure(tx, c, &in, data, &kind) : act_assess(tx, c, &in, data, &kind);
+	rc = c->measure ? act_measure(tx, c, &in, data, &kind)
+	                : act_assess(tx, c, &in, data, &kind);
 	if (rc) {
 		json_decref(data);
 		return rc;

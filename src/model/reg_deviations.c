@@ -33,8 +33,7 @@ static const char *const yes_no[] = {"true", "false", NULL};
 
 static const struct reg_field fields[] = {
         {"id", REG_INT, .src = REG_SRC_ID, .doc = "the deviation's number"},
-        {"title", REG_STRING, 1, INCIDENT_TITLE_MAX, .flags = REG_F_LIST,
-         .doc = "the deviation"},
+        {"title", REG_STRING, 1, INCIDENT_TITLE_MAX, .flags = REG_F_LIST, .doc = "the deviation"},
         {"description", REG_TEXT, 0, INCIDENT_TEXT_MAX, .doc = "what is to be done"},
         {"source", REG_ENUM, .values = sources, .flags = REG_F_LIST, .vlabel = "dev.source",
          .doc = "finding, control, audit, incident or other"},
@@ -112,11 +111,13 @@ static int check_status(struct reg_call *c)
 		return store_tx_failr(c->tx, SK_EINVAL, "reason", "deviation.reason_required", NULL,
 		                      "reason: why it is written off");
 	if (!off && reason)
-		return store_tx_failr(c->tx, SK_EINVAL, "reason", "deviation.reason_only_written_off",
-		                      NULL, "reason: only when written off");
+		return store_tx_failr(c->tx, SK_EINVAL, "reason",
+		                      "deviation.reason_only_written_off", NULL,
+		                      "reason: only when written off");
 	if (strcmp(s, str(c->old, "status")) == 0)
 		return store_tx_failr(c->tx, SK_ERULE, "status", "deviation.status_same",
-		                      json_pack("{s:s}", "status", s), "status: it is %s already", s);
+		                      json_pack("{s:s}", "status", s), "status: it is %s already",
+		                      s);
 	return SK_OK;
 }
 
@@ -141,8 +142,9 @@ static int apply(struct store_tx *tx, const struct ledger_entry *e, const struct
 	return store_tx_run(tx,
 	                    "UPDATE deviation SET status_reason = ?2, resolved_by = ?3, "
 	                    "status_on = ?4 WHERE id = ?1",
-	                    "ittt", model_json_int(e->data, "id"), model_json_str(e->data, "reason"),
-	                    fin ? "user" : NULL, fin ? day : NULL);
+	                    "ittt", model_json_int(e->data, "id"),
+	                    model_json_str(e->data, "reason"), fin ? "user" : NULL,
+	                    fin ? day : NULL);
 }
 
 /* deviation.created and deviation.resolved (deviation.c writes them). */
@@ -238,9 +240,9 @@ static json_t *reply(struct model *m, const struct principal *p, json_t *o)
 /* ---- the definition ---- */
 
 static const struct reg_arg update_args[] = {
-        {"title", 0, NULL, NULL},       {"description", 0, NULL, NULL},
-        {"reference", 0, NULL, NULL},   {"responsible", 0, NULL, NULL},
-        {"due_on", 0, NULL, NULL},      {0},
+        {"title", 0, NULL, NULL},     {"description", 0, NULL, NULL},
+        {"reference", 0, NULL, NULL}, {"responsible", 0, NULL, NULL},
+        {"due_on", 0, NULL, NULL},    {0},
 };
 static const struct reg_arg status_args[] = {
         {"status", REG_A_REQUIRED, NULL, NULL},

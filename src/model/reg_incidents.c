@@ -29,6 +29,7 @@
 #define TTL    INCIDENT_TITLE_MAX
 #define REF    INCIDENT_REF_MAX
 #define NUL    REG_F_NULL
+#define ID_MAX INT64_C(9007199254740991)
 
 static const char *const states[] = {"open", "closed", NULL};
 static const char *const link_types[] = {"document", "copy", "medium", "system"};
@@ -43,10 +44,10 @@ static const struct reg_field fields[] = {
         {"detected_on", REG_DATE, .flags = REG_F_PAST | REG_F_LIST,
          .doc = "when it was detected (default today)"},
         {"detected_by", REG_STRING, 0, TTL, .doc = "who detected it (free text)"},
-        {"detected_person_id", REG_INT, 1, SK_JSON_MAX_INT, .flags = NUL,
+        {"detected_person_id", REG_INT, 1, ID_MAX, .flags = NUL,
          .doc = "or a person of the register"},
         {"reported_by", REG_INT, .src = REG_SRC_CREATED_BY, .doc = "who reported it (identity)"},
-        {"lost_case_id", REG_INT, 1, SK_JSON_MAX_INT, .flags = NUL,
+        {"lost_case_id", REG_INT, 1, ID_MAX, .flags = NUL,
          .doc = "the inventory's lost case it comes from (ssc, chief, registrar)"},
         {"reportable", REG_BOOL, .flags = NUL | REG_F_LIST,
          .doc = "to be reported to Säkerhetspolisen (SäkF 2 kap. 4 §): an answer; left out, "
@@ -92,8 +93,8 @@ static int not_before(struct reg_call *c, const char *field, const char *limit)
 	if (!v || !limit || strcmp(v, limit) >= 0)
 		return SK_OK;
 	return store_tx_failr(c->tx, SK_EINVAL, field, "incident.before_detected",
-	                      json_pack("{s:s}", "date", limit),
-	                      "%s: %s is before %s", field, v, limit);
+	                      json_pack("{s:s}", "date", limit), "%s: %s is before %s", field, v,
+	                      limit);
 }
 
 /* Is the object there, and may the reporter see it? 1 yes, 0 no, < 0 an error. */
@@ -182,13 +183,12 @@ static int check_links(struct reg_call *c)
 				json_decref(links);
 				if (ok < 0)
 					return -ok;
-				return store_tx_failr(c->tx, SK_EINVAL, link_fields[t],
-				                      "incident.link_missing",
-				                      json_pack("{s:s, s:I}", "type", link_types[t],
-				                                "id", json_integer_value(x)),
-				                      "%s: no %s %lld", link_fields[t],
-				                      link_types[t],
-				                      (long long)json_integer_value(x));
+				return store_tx_failr(
+				        c->tx, SK_EINVAL, link_fields[t], "incident.link_missing",
+				        json_pack("{s:s, s:I}", "type", link_types[t], "id",
+				                  json_integer_value(x)),
+				        "%s: no %s %lld", link_fields[t], link_types[t],
+				        (long long)json_integer_value(x));
 			}
 		}
 		json_object_set_new(links, link_types[t], json_deep_copy(v));
@@ -203,11 +203,10 @@ static int check_fields(struct reg_call *c)
 	const json_t *pid = json_object_get(c->data, "detected_person_id");
 
 	if (strcmp(str(c->data, "occurred_on"), str(c->data, "detected_on")) > 0)
-		return store_tx_failr(c->tx, SK_EINVAL, "detected_on",
-		                      "incident.detected_before_occurred",
-		                      json_pack("{s:s}", "date", str(c->data, "occurred_on")),
-		                      "detected_on: before the event occurred (%s)",
-		                      str(c->data, "occurred_on"));
+		return store_tx_failr(
+		        c->tx, SK_EINVAL, "detected_on", "incident.detected_before_occurred",
+		        json_pack("{s:s}", "date", str(c->data, "occurred_on")),
+		        "detected_on: before the event occurred (%s)", str(c->data, "occurred_on"));
 	if (json_is_integer(pid)) {
 		int64_t n = 0;
 		int rc = store_tx_int(c->tx, &n, "SELECT count(*) FROM person WHERE id = ?1", "i",
@@ -252,8 +251,9 @@ static int lost_case(struct reg_call *c, int64_t lc)
 	}
 	store_q_done(q);
 	if (rc == SK_ENOTFOUND)
-		return store_tx_failr(c->tx, SK_EINVAL, "lost_case_id", "incident.lost_case_missing",
-		                      NULL, "lost_case_id: no lost case %lld", (long long)lc);
+		return store_tx_failr(c->tx, SK_EINVAL, "lost_case_id",
+		                      "incident.lost_case_missing", NULL,
+		                      "lost_case_id: no lost case %lld", (long long)lc);
 	if (rc)
 		return rc;
 	rc = store_tx_int(c->tx, &n, "SELECT count(*) FROM incident WHERE lost_case_id = ?1", "i",
@@ -304,9 +304,9 @@ static int refuse_closed(struct reg_call *c)
  */
 static int check_update(struct reg_call *c)
 {
-	static const char *const keep[] = {"title",       "description",        "occurred_on",
-	                                   "detected_on", "detected_by",        "reportable",
-	                                   "detected_person_id"};
+	static const char *const keep[] = {
+	        "title",       "description", "occurred_on",       "detected_on",
+	        "detected_by", "reportable",  "detected_person_id"};
 	const char *rep;
 	int rc = refuse_closed(c);
 
@@ -322,16 +322,17 @@ static int check_update(struct reg_call *c)
 		return rc;
 	rep = str(c->old, "report_date");
 	if (rep && strcmp(str(c->data, "detected_on"), rep) > 0)
-		return store_tx_failr(c->tx, SK_EINVAL, "detected_on",
-		                      "incident.detected_after_report",
-		                      json_pack("{s:s}", "date", rep),
-		                      "detected_on: after the report to Säkerhetspolisen (%s)", rep);
+		return store_tx_failr(
+		        c->tx, SK_EINVAL, "detected_on", "incident.detected_after_report",
+		        json_pack("{s:s}", "date", rep),
+		        "detected_on: after the report to Säkerhetspolisen (%s)", rep);
 	return SK_OK;
 }
 
 static int check_report(struct reg_call *c)
 {
-	const char *rep = str(c->old, "report_date"), *started = str(c->old, "assessment_started_on");
+	const char *rep = str(c->old, "report_date"),
+	           *started = str(c->old, "assessment_started_on");
 
 	if (rep)
 		return store_tx_failr(c->tx, SK_ERULE, "id", "incident.reported_already",
@@ -341,9 +342,9 @@ static int check_report(struct reg_call *c)
 	if (not_before(c, "report_date", str(c->old, "detected_on")))
 		return SK_EINVAL;
 	/* 19 §: the damage assessment starts no later than the report; say so in the entry */
-	json_object_set_new(c->data, "assessment_started_before",
-	                    json_boolean(started &&
-	                                 strcmp(started, str(c->data, "report_date")) <= 0));
+	json_object_set_new(
+	        c->data, "assessment_started_before",
+	        json_boolean(started && strcmp(started, str(c->data, "report_date")) <= 0));
 	return SK_OK;
 }
 
@@ -399,8 +400,8 @@ static int apply(struct store_tx *tx, const struct ledger_entry *e, const struct
 	int64_t id = model_json_int(e->data, "id");
 
 	if (strcmp(cmd->event, "incident.closed") == 0)
-		return store_tx_run(tx, "UPDATE incident SET closed_by = ?2 WHERE id = ?1", "ii", id,
-		                    e->actor);
+		return store_tx_run(tx, "UPDATE incident SET closed_by = ?2 WHERE id = ?1", "ii",
+		                    id, e->actor);
 	if (strcmp(cmd->event, "incident.reported") == 0 ||
 	    strcmp(cmd->event, "incident.updated") == 0)
 		return insert_links(tx, id, json_object_get(e->data, "links"));
@@ -421,11 +422,11 @@ static int apply_other(struct store_tx *tx, const struct ledger_entry *e)
 		                  "UPDATE incident SET assessment_started_on = ?2 WHERE id = ?1",
 		                  "it", id, model_json_str0(d, "date"));
 	else if (strcmp(e->kind, "incident.assessment.finished") == 0)
-		rc = store_tx_run(tx,
-		                  "UPDATE incident SET assessment_finished_on = ?2, assessment = ?3 "
-		                  "WHERE id = ?1",
-		                  "itt", id, model_json_str0(d, "date"),
-		                  model_json_str0(d, "content"));
+		rc = store_tx_run(
+		        tx,
+		        "UPDATE incident SET assessment_finished_on = ?2, assessment = ?3 "
+		        "WHERE id = ?1",
+		        "itt", id, model_json_str0(d, "date"), model_json_str0(d, "content"));
 	else if (strcmp(e->kind, "incident.measure.recorded") == 0)
 		rc = store_tx_run(tx,
 		                  "INSERT INTO incident_measure (incident_id, number, taken_on, "
@@ -555,8 +556,7 @@ static json_t *links_of(struct store_reader *r, const struct principal *p, int64
 }
 
 /* Rows of sql (?1 = id) as objects of keys (one per column; "" ends). */
-static json_t *rows_of(struct store_reader *r, const char *sql, int64_t id,
-                       const char *const *keys)
+static json_t *rows_of(struct store_reader *r, const char *sql, int64_t id, const char *const *keys)
 {
 	json_t *arr = json_array();
 	struct store_q *q;
@@ -573,7 +573,7 @@ static json_t *rows_of(struct store_reader *r, const char *sql, int64_t id,
 			json_object_set_new(o, keys[k] + num,
 			                    store_q_is_null(q, k) ? json_null()
 			                    : num                 ? json_integer(store_q_int(q, k))
-			                                          : json_string(store_q_text(q, k)));
+			                          : json_string(store_q_text(q, k)));
 		}
 		json_array_append_new(arr, o);
 	}
@@ -586,8 +586,8 @@ static void detail(struct model *m, const struct principal *p, json_t *o)
 {
 	static const char *const measure_keys[] = {"#number",     "taken_on",     "text",
 	                                           "recorded_at", "#recorded_by", NULL};
-	static const char *const dev_keys[] = {"#id", "title", "status", "responsible", "due_on",
-	                                       NULL};
+	static const char *const dev_keys[] = {"#id",         "title",  "status",
+	                                       "responsible", "due_on", NULL};
 	struct store_reader *r = model_reader(m);
 	int64_t id = model_json_int(o, "id");
 
@@ -616,22 +616,18 @@ static json_t *reply(struct model *m, const struct principal *p, json_t *o)
 /* ---- the definition ---- */
 
 #define FIELD_ARGS                                                                                 \
-	{"description", REG_A_EMPTY, NULL, NULL},                                                  \
-	        {"detected_by", REG_A_EMPTY, NULL, NULL},                                          \
-	        {"detected_person_id", REG_A_NULL | REG_A_CLEAR, NULL, NULL},                  \
-	        {"reportable", REG_A_NULL, NULL, NULL}, {"document_ids", 0, NULL, NULL},    \
-	        {"copy_ids", 0, NULL, NULL}, {"medium_ids", 0, NULL, NULL},                 \
+	{"description", REG_A_EMPTY, NULL, NULL}, {"detected_by", REG_A_EMPTY, NULL, NULL},        \
+	        {"detected_person_id", REG_A_NULL | REG_A_CLEAR, NULL, NULL},                      \
+	        {"reportable", REG_A_NULL, NULL, NULL}, {"document_ids", 0, NULL, NULL},           \
+	        {"copy_ids", 0, NULL, NULL}, {"medium_ids", 0, NULL, NULL},                        \
 	{                                                                                          \
 		"system_ids", 0, "systems", NULL                                                   \
 	}
 
 static const struct reg_arg add_args[] = {
-        {"title", REG_A_REQUIRED, NULL, NULL},
-        {"occurred_on", REG_A_REQUIRED, NULL, NULL},
-        {"detected_on", REG_A_TODAY, NULL, NULL},
-        FIELD_ARGS,
-        {"lost_case_id", REG_A_NULL, NULL, NULL},
-        {0},
+        {"title", REG_A_REQUIRED, NULL, NULL},    {"occurred_on", REG_A_REQUIRED, NULL, NULL},
+        {"detected_on", REG_A_TODAY, NULL, NULL}, FIELD_ARGS,
+        {"lost_case_id", REG_A_NULL, NULL, NULL}, {0},
 };
 static const struct reg_arg update_args[] = {
         {"title", 0, NULL, NULL},

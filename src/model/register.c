@@ -254,7 +254,8 @@ static int check_value(const struct reg_field *f, const struct reg_arg *a, const
 			return model_fail(err, SK_EINVAL, f->name, "field.range",
 			                  json_pack("{s:I, s:I}", "min", (json_int_t)0, "max",
 			                            (json_int_t)f->max),
-			                  "%s: a list of at most %lld ids", f->name, (long long)f->max);
+			                  "%s: a list of at most %lld ids", f->name,
+			                  (long long)f->max);
 		json_array_foreach(v, i, x)
 		{
 			if (!json_is_integer(x) || json_integer_value(x) < 1 ||
@@ -264,8 +265,9 @@ static int check_value(const struct reg_field *f, const struct reg_arg *a, const
 				                  "%s: positive ids", f->name);
 			for (size_t j = 0; j < i; j++) {
 				if (json_equal(json_array_get(v, j), x))
-					return model_fail(err, SK_EINVAL, f->name, "field.duplicate",
-					                  NULL, "%s: %lld is listed twice", f->name,
+					return model_fail(err, SK_EINVAL, f->name,
+					                  "field.duplicate", NULL,
+					                  "%s: %lld is listed twice", f->name,
 					                  (long long)json_integer_value(x));
 			}
 		}
@@ -999,7 +1001,8 @@ static json_t *describe_cmd(const struct register_def *d, const struct reg_cmd *
 	              "done", done, "may", p && (p->roles & c->roles) != 0, "danger", c->danger,
 	              "args", args);
 	if (o)
-		json_object_set_new(o, "when", c->when && sf ? describe_when(sf, c->when) : json_null());
+		json_object_set_new(o, "when",
+		                    c->when && sf ? describe_when(sf, c->when) : json_null());
 	return o;
 }
 

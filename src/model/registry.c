@@ -5,6 +5,6 @@ extern const struct register_def reg_persons, reg_spaces, reg_systems, reg_distr
 extern const struct register_def reg_incidents, reg_deviations;
 
 const struct register_def *const reg_all[] = {
-        &reg_persons, &reg_spaces, &reg_systems, &reg_distributors, &reg_incidents, &reg_deviations,
-        NULL,
+        &reg_persons,   &reg_spaces,     &reg_systems, &reg_distributors,
+        &reg_incidents, &reg_deviations, NULL,
 };
