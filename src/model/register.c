@@ -641,9 +641,9 @@ static json_t *entry_data(struct reg_call *c)
 			json_object_set_new(d, a->field, entry_value(f, v));
 		else if (a->flags & REG_A_TODAY)
 			json_object_set_new(d, a->field, json_string(today));
-		else if (c->cmd->verb == REG_CREATE && (a->flags & REG_A_EMPTY))
+		else if (c->cmd->verb != REG_UPDATE && (a->flags & REG_A_EMPTY))
 			json_object_set_new(d, a->field, json_string(""));
-		else if (c->cmd->verb == REG_CREATE && (a->flags & REG_A_NULL))
+		else if (c->cmd->verb != REG_UPDATE && (a->flags & REG_A_NULL))
 			json_object_set_new(d, a->field, json_null());
 	}
 	return d;

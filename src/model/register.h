@@ -70,8 +70,8 @@ struct reg_field {
 
 /* An argument of a command: a field it takes. */
 #define REG_A_REQUIRED 0x01u /* must be given */
-#define REG_A_EMPTY    0x02u /* create: absent is "" in the entry */
-#define REG_A_NULL     0x04u /* create: absent, or given as null, is null in the entry */
+#define REG_A_EMPTY    0x02u /* create, act: absent is "" in the entry */
+#define REG_A_NULL     0x04u /* create, act: absent (create: or null) is null in the entry */
 #define REG_A_TODAY    0x08u /* absent is today */
 #define REG_A_CLEAR    0x10u /* update: null, or 0 for a reference, clears it */
 

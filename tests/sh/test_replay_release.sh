@@ -5,9 +5,9 @@
 # tests/data/release-0.2.0-incidents, made by its test_incidents.sh (with a
 # few more calls so that every incident and deviation kind is there), each
 # kept as it was. The generic projection (src/model/register.c) rebuilds
-# persons, spaces, systems, distributors, incidents and the action plan
-# exactly as the hand-written ones did. A changed row must still be caught,
-# so the comparison is shown to fail when it should.
+# persons, spaces, systems, distributors, storage media, incidents and the
+# action plan exactly as the hand-written ones did. A changed row must still
+# be caught, so the comparison is shown to fail when it should.
 set -u
 # shellcheck source=tests/sh/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -30,14 +30,18 @@ run "$SKYDD" verify --data "$I" --replay
 expect_rc 0 "the 0.2.0 instance verifies and replays with this build"
 KINDS=$(sqlite3 "$I/skydd.db" "SELECT count(DISTINCT kind) FROM ledger WHERE kind IN \
 	('person.created', 'person.updated', 'person.ended', 'space.approved', 'space.updated', \
-	'space.withdrawn', 'system.approved', 'distributor.approved', 'distributor.updated')")
-check "its ledger holds every records event kind the move touches" [ "$KINDS" -eq 9 ]
+	'space.withdrawn', 'system.approved', 'distributor.approved', 'distributor.updated', \
+	'medium.registered', 'medium.updated', 'medium.decommissioned', 'medium.reused', \
+	'medium.destroyed', 'medium.lost')")
+check "its ledger holds every records event kind the move touches" [ "$KINDS" -eq 15 ]
 
 # The same instance with one projected value changed behind skydd's back.
 for change in "UPDATE person SET unit = unit || 'x' WHERE id = 1" \
 	"UPDATE space SET decided_by = decided_by + 1 WHERE id = (SELECT max(id) FROM space)" \
 	"UPDATE distributor SET decision_ref = 'X' WHERE id = 1" \
-	"UPDATE person SET ended_on = NULL WHERE status = 'ended'"; do
+	"UPDATE person SET ended_on = NULL WHERE status = 'ended'" \
+	"UPDATE medium SET end_method = 'x' WHERE state = 'destroyed'" \
+	"UPDATE medium SET holder_person_id = NULL WHERE holder_person_id IS NOT NULL"; do
 	fresh "changed-$(printf '%s' "$change" | cksum | cut -d' ' -f1)"
 	sqlite3 "$I/skydd.db" "PRAGMA trusted_schema=1; $change" 2>"$T/sq.err"
 	run "$SKYDD" verify --data "$I" --replay

@@ -830,7 +830,8 @@ static void test_definitions(void **state)
 	json_decref(o);
 	rows = reg_list(g_fx.model, &aud, inc, NULL);
 	assert_true(json_array_size(rows) >= 1);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "id")), id); /* newest first */
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "id")),
+	                 id); /* newest first */
 	json_decref(rows);
 	/* the action plan's open filter */
 	b = body("{s:s}", "open", "true");
