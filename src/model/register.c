@@ -1014,10 +1014,12 @@ json_t *reg_describe(struct model *m, const struct principal *p)
 	(void)m;
 	for (size_t i = 0; arr && reg_all[i]; i++) {
 		const struct register_def *d = reg_all[i];
-		json_t *fields = json_array(), *cmds = json_array(), *o;
+		json_t *fields, *cmds, *o;
 
 		if (!p || !(p->roles & d->read_roles))
-			continue;
+			continue; /* before the arrays: a skipped register leaks nothing */
+		fields = json_array();
+		cmds = json_array();
 		for (const struct reg_field *f = d->fields; fields && f->name; f++)
 			json_array_append_new(fields, describe_field(d, f));
 		for (const struct reg_cmd *c = d->cmds; cmds && c->name; c++)
