@@ -148,6 +148,11 @@ struct register_def {
 	void (*detail)(struct model *m, const struct principal *p, json_t *o);
 	const char *const *extra_tables; /* more tables apply writes (replay compares them) */
 	/*
+	 * Other registers' tables its entries change (through the apply hook, or
+	 * an entry the check hook appends): what the compliance engine re-reads.
+	 */
+	const char *const *touches;
+	/*
 	 * Applies an entry of the register's kind that no command writes (one a
 	 * hand-written writer appends: a sub-list, a workflow step). NULL: such
 	 * entries change nothing.
