@@ -95,16 +95,19 @@ int deviation_tx_create(struct store_tx *tx, const struct principal *p, const js
 	if (rc)
 		return rc;
 	if (!valid_source(source))
-		return store_tx_fail(tx, "source",
-		                     "source: finding, control, audit, incident or other");
+		return store_tx_failr(tx, SK_EINVAL, "source", "field.enum",
+		                      json_pack("{s:s}", "values",
+		                                "finding, control, audit, incident, other"),
+		                      "source: finding, control, audit, incident or other");
 	if (strcmp(source, "finding") == 0) {
 		int64_t n = 0;
 
 		if (!rule)
-			return store_tx_fail(tx, "finding", "finding: the rule id of the finding");
+			return store_tx_failr(tx, SK_EINVAL, "finding", "field.required", NULL,
+			                      "finding: the rule id of the finding");
 		if (!object || !valid_object(object))
-			return store_tx_fail(tx, "finding_object",
-			                     "finding_object: the finding's object, type/id");
+			return store_tx_failr(tx, SK_EINVAL, "finding_object", "deviation.object",
+			                      NULL, "finding_object: the finding's object, type/id");
 		rc = store_tx_int(tx, &n,
 		                  "SELECT count(*) FROM deviation WHERE finding_rule = ?1 AND "
 		                  "finding_object = ?2 AND status IN ('open', 'in_progress')",
@@ -112,27 +115,29 @@ int deviation_tx_create(struct store_tx *tx, const struct principal *p, const js
 		if (rc)
 			return rc;
 		if (n > 0)
-			return store_tx_fail(tx, "finding",
-			                     "finding: %s on %s is in the action plan already",
-			                     rule, object),
-			       SK_EEXIST;
+			return store_tx_failr(tx, SK_EEXIST, "finding", "deviation.finding_planned",
+			                      NULL, "finding: %s on %s is in the action plan already",
+			                      rule, object);
 	} else if (rule || object) {
-		return store_tx_fail(tx, rule ? "finding" : "finding_object",
-		                     "%s: only for source finding",
-		                     rule ? "finding" : "finding_object");
+		return store_tx_failr(tx, SK_EINVAL, rule ? "finding" : "finding_object",
+		                      "deviation.finding_only", NULL, "%s: only for source finding",
+		                      rule ? "finding" : "finding_object");
 	}
 	if (inc && !json_is_null(inc)) {
 		int64_t n = 0;
 
 		if (!json_is_integer(inc) || json_integer_value(inc) < 1)
-			return store_tx_fail(tx, "incident_id", "incident_id: an incident's id");
+			return store_tx_failr(tx, SK_EINVAL, "incident_id", "field.type",
+			                      json_pack("{s:s}", "type", "integer"),
+			                      "incident_id: an incident's id");
 		rc = store_tx_int(tx, &n, "SELECT count(*) FROM incident WHERE id = ?1", "i",
 		                  json_integer_value(inc));
 		if (rc)
 			return rc;
 		if (n == 0)
-			return store_tx_fail(tx, "incident_id", "incident_id: no incident %lld",
-			                     (long long)json_integer_value(inc));
+			return store_tx_failr(tx, SK_EINVAL, "incident_id", "record.ref_missing", NULL,
+			                      "incident_id: no incident %lld",
+			                      (long long)json_integer_value(inc));
 	}
 	data = json_object();
 	if (!data)
@@ -191,12 +196,10 @@ static json_t *from_finding(const json_t *body, const json_t *fnd, int *rc, stru
 	if (!fnd) {
 		json_decref(b);
 		*rc = SK_EINVAL;
-		if (err) {
-			snprintf(err->field, sizeof(err->field), "finding");
-			snprintf(err->msg, sizeof(err->msg),
-			         "finding: the compliance engine reports no %.64s on %.64s now",
-			         rule, object);
-		}
+		if (err)
+			model_fail(err, SK_EINVAL, "finding", "deviation.no_finding", NULL,
+			           "finding: the compliance engine reports no %.64s on %.64s now", rule,
+			           object);
 		return NULL;
 	}
 	if (!json_object_get(b, "title"))
