@@ -95,10 +95,10 @@ int deviation_tx_create(struct store_tx *tx, const struct principal *p, const js
 	if (rc)
 		return rc;
 	if (!valid_source(source))
-		return store_tx_failr(tx, SK_EINVAL, "source", "field.enum",
-		                      json_pack("{s:s}", "values",
-		                                "finding, control, audit, incident, other"),
-		                      "source: finding, control, audit, incident or other");
+		return store_tx_failr(
+		        tx, SK_EINVAL, "source", "field.enum",
+		        json_pack("{s:s}", "values", "finding, control, audit, incident, other"),
+		        "source: finding, control, audit, incident or other");
 	if (strcmp(source, "finding") == 0) {
 		int64_t n = 0;
 
@@ -107,7 +107,8 @@ int deviation_tx_create(struct store_tx *tx, const struct principal *p, const js
 			                      "finding: the rule id of the finding");
 		if (!object || !valid_object(object))
 			return store_tx_failr(tx, SK_EINVAL, "finding_object", "deviation.object",
-			                      NULL, "finding_object: the finding's object, type/id");
+			                      NULL,
+			                      "finding_object: the finding's object, type/id");
 		rc = store_tx_int(tx, &n,
 		                  "SELECT count(*) FROM deviation WHERE finding_rule = ?1 AND "
 		                  "finding_object = ?2 AND status IN ('open', 'in_progress')",
@@ -115,9 +116,9 @@ int deviation_tx_create(struct store_tx *tx, const struct principal *p, const js
 		if (rc)
 			return rc;
 		if (n > 0)
-			return store_tx_failr(tx, SK_EEXIST, "finding", "deviation.finding_planned",
-			                      NULL, "finding: %s on %s is in the action plan already",
-			                      rule, object);
+			return store_tx_failr(
+			        tx, SK_EEXIST, "finding", "deviation.finding_planned", NULL,
+			        "finding: %s on %s is in the action plan already", rule, object);
 	} else if (rule || object) {
 		return store_tx_failr(tx, SK_EINVAL, rule ? "finding" : "finding_object",
 		                      "deviation.finding_only", NULL, "%s: only for source finding",
@@ -135,8 +136,8 @@ int deviation_tx_create(struct store_tx *tx, const struct principal *p, const js
 		if (rc)
 			return rc;
 		if (n == 0)
-			return store_tx_failr(tx, SK_EINVAL, "incident_id", "record.ref_missing", NULL,
-			                      "incident_id: no incident %lld",
+			return store_tx_failr(tx, SK_EINVAL, "incident_id", "record.ref_missing",
+			                      NULL, "incident_id: no incident %lld",
 			                      (long long)json_integer_value(inc));
 	}
 	data = json_object();
@@ -198,8 +199,8 @@ static json_t *from_finding(const json_t *body, const json_t *fnd, int *rc, stru
 		*rc = SK_EINVAL;
 		if (err)
 			model_fail(err, SK_EINVAL, "finding", "deviation.no_finding", NULL,
-			           "finding: the compliance engine reports no %.64s on %.64s now", rule,
-			           object);
+			           "finding: the compliance engine reports no %.64s on %.64s now",
+			           rule, object);
 		return NULL;
 	}
 	if (!json_object_get(b, "title"))
