@@ -27,6 +27,8 @@ static enum api_type api_type_of(const struct reg_field *f)
 		return API_DATE;
 	case REG_CLASS:
 		return API_CLASS;
+	case REG_IDS:
+		return API_IDS;
 	case REG_ENUM:
 		return API_ENUM;
 	case REG_STRING:
@@ -182,13 +184,17 @@ static void reply_one(struct api_ctx *c, unsigned status, json_t *obj)
 {
 	const struct register_def *d = made_of(c->route)->def;
 
+	if (obj && d->reply)
+		obj = d->reply(api_model(c->api), &c->p, obj);
+	else if (obj)
+		obj = json_pack("{s:o}", d->one, obj);
 	if (!obj) {
 		api_errorr(c, 404, "not_found", "id", "record.not_found",
 		           json_pack("{s:s}", "register", d->name), "no %s %lld", d->one,
 		           (long long)c->id);
 		return;
 	}
-	api_reply(c, status, json_pack("{s:o}", d->one, obj));
+	api_reply(c, status, obj);
 }
 
 static void h_list(struct api_ctx *c)

@@ -508,7 +508,6 @@ void model_register(void)
 	model_register_inventory();
 	model_register_plans();
 	model_register_analysis();
-	model_register_incidents();
 }
 
 /* ---- lifecycle ---- */

@@ -1,6 +1,10 @@
 /*
  * Security-threatening events (säkerhetshotande händelser, PMFS 2022:1
  * 2 kap. 15–19 §§) and the action plan of deviations (åtgärdsplan, 14 §).
+ * Both are register definitions (reg_incidents.c, reg_deviations.c: the
+ * generic routes, rows and projection); the functions here are the C
+ * interface to them plus the workflow that is not a register's
+ * (incident.c, deviation.c).
  * Incidents are reported by anyone logged in and handled by the ssc or the
  * head; deviations come from the compliance engine's findings, from controls
  * and audits, or from an incident's lessons. Ledger objects incident/ID and
@@ -59,6 +63,12 @@ int incident_close(struct model *m, const struct principal *p, int64_t id, const
 /* A lesson becomes a deviation of the action plan: title, description, responsible, due_on. */
 int incident_lesson(struct model *m, const struct principal *p, int64_t id, const json_t *body,
                     int64_t *deviation_id, struct model_err *err);
+
+/*
+ * The ledger history of type/id (incident or deviation), oldest first;
+ * redact: the entries without their data ("redacted": true).
+ */
+json_t *incident_history(struct model *m, const char *type, int64_t id, bool redact);
 
 /* Who reads every incident: chief, ssc, auditor. Others see the ones they reported. */
 bool incident_reads_all(const struct principal *p);

@@ -66,7 +66,6 @@ void model_register_decisions(void); /* decision.c: reclassification, KH decisio
 void model_register_inventory(void); /* inventory.c: campaigns, lost cases */
 void model_register_plans(void);     /* plan.c: coordinated action plans */
 void model_register_analysis(void);  /* analysis.c: analyses, security plans, assessments */
-void model_register_incidents(void); /* incident.c: incidents, the action plan of deviations */
 
 /*
  * Opens the register over an open store. Loads (or creates, 0600)

@@ -89,7 +89,7 @@ const char *reg_type_name(enum reg_type t)
 	static const char *const names[] = {
 	        [REG_STRING] = "string", [REG_TEXT] = "text", [REG_INT] = "int",
 	        [REG_BOOL] = "bool",     [REG_DATE] = "date", [REG_CLASS] = "class",
-	        [REG_ENUM] = "enum",     [REG_REF] = "ref",
+	        [REG_ENUM] = "enum",     [REG_REF] = "ref",   [REG_IDS] = "ids",
 	};
 
 	return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "string";
@@ -175,7 +175,7 @@ static int check_value(const struct reg_field *f, const struct reg_arg *a, const
 	const char *s = json_string_value(v);
 
 	if (json_is_null(v)) {
-		if (update && (a->flags & REG_A_CLEAR))
+		if (update ? (a->flags & REG_A_CLEAR) : (a->flags & REG_A_NULL))
 			return SK_OK;
 		return model_fail(err, SK_EINVAL, f->name, "field.type",
 		                  json_pack("{s:s}", "type", reg_type_name(f->type)),
@@ -247,6 +247,33 @@ static int check_value(const struct reg_field *f, const struct reg_arg *a, const
 			return model_fail(err, SK_EINVAL, f->name, "field.class", NULL,
 			                  "%s: one of BH, K, H, KH", f->name);
 		return SK_OK;
+	case REG_IDS: {
+		json_t *x;
+		size_t i;
+
+		if (!json_is_array(v) || json_array_size(v) > (size_t)f->max)
+			return model_fail(err, SK_EINVAL, f->name, "field.range",
+			                  json_pack("{s:I, s:I}", "min", (json_int_t)0, "max",
+			                            (json_int_t)f->max),
+			                  "%s: a list of at most %lld ids", f->name,
+			                  (long long)f->max);
+		json_array_foreach(v, i, x)
+		{
+			if (!json_is_integer(x) || json_integer_value(x) < 1 ||
+			    json_integer_value(x) > SK_JSON_MAX_INT)
+				return model_fail(err, SK_EINVAL, f->name, "field.type",
+				                  json_pack("{s:s}", "type", "integer"),
+				                  "%s: positive ids", f->name);
+			for (size_t j = 0; j < i; j++) {
+				if (json_equal(json_array_get(v, j), x))
+					return model_fail(err, SK_EINVAL, f->name,
+					                  "field.duplicate", NULL,
+					                  "%s: %lld is listed twice", f->name,
+					                  (long long)json_integer_value(x));
+			}
+		}
+		return SK_OK;
+	}
 	case REG_ENUM:
 		if (!in_values(s, f->values)) {
 			join_values(f->values, list, sizeof(list));
@@ -350,7 +377,7 @@ static json_t *row_json(const struct register_def *d, struct store_q *q)
 		if (store_q_is_null(q, col)) {
 			/* a missing number is null; a missing text is left out */
 			if (f->type == REG_INT || f->type == REG_REF || f->src == REG_SRC_ID ||
-			    f->src == REG_SRC_CREATED_BY)
+			    f->src == REG_SRC_CREATED_BY || (f->flags & REG_F_NULL))
 				v = json_null();
 		} else if (f->type == REG_BOOL) {
 			v = json_boolean(store_q_int(q, col) != 0);
@@ -400,9 +427,28 @@ json_t *reg_get(struct model *m, const struct principal *p, const struct registe
 		store_q_done(q);
 	}
 	buf_release(&b);
+	if (o && def->view) {
+		json_t *one = json_pack("[O]", o);
+
+		if (!one || def->view(m, p, one) || json_array_size(one) != 1) {
+			json_decref(o);
+			o = NULL; /* not for p, or the check failed: as if it did not exist */
+		}
+		json_decref(one);
+	}
 	if (o && def->detail)
 		def->detail(m, p, o);
 	return o;
+}
+
+json_t *reg_get_reply(struct model *m, const struct principal *p, const struct register_def *def,
+                      int64_t id)
+{
+	json_t *o = reg_get(m, p, def, id);
+
+	if (!o)
+		return NULL;
+	return def->reply ? def->reply(m, p, o) : json_pack("{s:o}", def->one, o);
 }
 
 json_t *reg_list(struct model *m, const struct principal *p, const struct register_def *def,
@@ -440,6 +486,8 @@ json_t *reg_list(struct model *m, const struct principal *p, const struct regist
 		json_array_append_new(arr, row_json(def, q));
 	store_q_done(q);
 	json_decref(binds);
+	if (def->view && def->view(m, p, arr))
+		json_array_clear(arr); /* fails closed */
 	return arr;
 fail:
 	json_decref(arr);
@@ -812,6 +860,8 @@ static int reg_apply(struct store_tx *tx, const struct ledger_entry *e)
 	size_t i;
 	int rc;
 
+	if (d && !cmd && d->apply_other)
+		return d->apply_other(tx, e); /* a kind a hand-written writer appends */
 	if (!d || !cmd)
 		return SK_OK; /* a kind no command writes: nothing to apply */
 	if (cmd->no_apply)
@@ -978,10 +1028,12 @@ json_t *reg_describe(struct model *m, const struct principal *p)
 	(void)m;
 	for (size_t i = 0; arr && reg_all[i]; i++) {
 		const struct register_def *d = reg_all[i];
-		json_t *fields = json_array(), *cmds = json_array(), *o;
+		json_t *fields, *cmds, *o;
 
 		if (!p || !(p->roles & d->read_roles))
-			continue;
+			continue; /* before the arrays: a skipped register leaks nothing */
+		fields = json_array();
+		cmds = json_array();
 		for (const struct reg_field *f = d->fields; fields && f->name; f++)
 			json_array_append_new(fields, describe_field(d, f));
 		for (const struct reg_cmd *c = d->cmds; cmds && c->name; c++)

@@ -32,6 +32,7 @@ enum reg_type {
 	REG_CLASS,  /* a säkerhetsskyddsklass: BH, K, H, KH */
 	REG_ENUM,   /* one of values */
 	REG_REF,    /* the id of a record in another register (ref) or an identity */
+	REG_IDS,    /* a list of at most max positive ids, none twice (an argument only) */
 };
 
 /* Where a field's value comes from (what apply writes into its column). */
@@ -52,6 +53,7 @@ enum reg_src {
 #define REG_F_UNIQUE  0x08u /* unique among the register's records */
 #define REG_F_NOBLANK 0x10u /* never "" (text_ok already refuses only white space) */
 #define REG_F_CLI     0x20u /* a column of the CLI's list */
+#define REG_F_NULL    0x40u /* rows: a missing value is null, not left out */
 
 struct reg_field {
 	const char *name; /* the JSON key; also the column unless col is set */
@@ -69,7 +71,7 @@ struct reg_field {
 /* An argument of a command: a field it takes. */
 #define REG_A_REQUIRED 0x01u /* must be given */
 #define REG_A_EMPTY    0x02u /* create, act: absent is "" in the entry */
-#define REG_A_NULL     0x04u /* create, act: absent is null in the entry */
+#define REG_A_NULL     0x04u /* create, act: absent (create: or null) is null in the entry */
 #define REG_A_TODAY    0x08u /* absent is today */
 #define REG_A_CLEAR    0x10u /* update: null, or 0 for a reference, clears it */
 
@@ -150,6 +152,25 @@ struct register_def {
 	 * an entry the check hook appends): what the compliance engine re-reads.
 	 */
 	const char *const *touches;
+	/*
+	 * Applies an entry of the register's kind that no command writes (one a
+	 * hand-written writer appends: a sub-list, a workflow step). NULL: such
+	 * entries change nothing.
+	 */
+	int (*apply_other)(struct store_tx *tx, const struct ledger_entry *e);
+	/*
+	 * Need-to-know beyond class_col: called with the rows reg_list or reg_get
+	 * read for p (an array) before they leave the model; it may remove a row
+	 * p may not read or redact one. An error drops every row (fails closed).
+	 * NULL: none.
+	 */
+	int (*view)(struct model *m, const struct principal *p, json_t *rows);
+	/*
+	 * The reply of GET /<name>/{id} and of the commands, made from the record
+	 * o (stolen; as reg_get gives it), e.g. with its history beside it.
+	 * NULL: {"<one>": o}.
+	 */
+	json_t *(*reply)(struct model *m, const struct principal *p, json_t *o);
 };
 
 /* What a check hook sees. */
@@ -211,6 +232,9 @@ int reg_validate(const struct register_def *def, const struct reg_cmd *cmd, json
 /* One record as JSON, NULL when missing or hidden from p (p NULL: no clearance filter). */
 json_t *reg_get(struct model *m, const struct principal *p, const struct register_def *def,
                 int64_t id);
+/* The reply for record id (def's reply hook, or {"<one>": record}), NULL when reg_get has none. */
+json_t *reg_get_reply(struct model *m, const struct principal *p, const struct register_def *def,
+                      int64_t id);
 /* The list (filters: an object of field → value; may be NULL), NULL on failure. */
 json_t *reg_list(struct model *m, const struct principal *p, const struct register_def *def,
                  const json_t *filters);

@@ -10,7 +10,9 @@
 	X(spaces)                                                                                  \
 	X(systems)                                                                                 \
 	X(distributors)                                                                            \
-	X(media)
+	X(media)                                                                                   \
+	X(incidents)                                                                               \
+	X(deviations)
 
 #define DECLARE(name) extern const struct register_def reg_##name;
 REGISTERS(DECLARE)

@@ -95,6 +95,24 @@ static inline void ntkfx_answer_release(struct ntkfx_answer *a)
 	memset(a, 0, sizeof(*a));
 }
 
+/*
+ * The routes ntkfx_route handed out (the latest per handler), so that
+ * ntkfx_call gives a handler its route as the router does: the generic
+ * handlers of the registers defined as data (api_registers.c) serve many
+ * routes and read which one from it.
+ */
+static const struct api_route *ntkfx_given[64];
+static size_t ntkfx_given_n;
+
+static inline const struct api_route *ntkfx_route_of(api_handler_fn handler)
+{
+	for (size_t i = ntkfx_given_n; i-- > 0;) {
+		if (ntkfx_given[i]->handler == handler)
+			return ntkfx_given[i];
+	}
+	return NULL;
+}
+
 /* Runs handler as the router would for p, with the {id} and the validated query (taken). */
 static inline void ntkfx_call(const struct ntk_fixture *nf, api_handler_fn handler,
                               const struct principal *p, int64_t id, json_t *query,
@@ -110,6 +128,7 @@ static inline void ntkfx_call(const struct ntk_fixture *nf, api_handler_fn handl
 	c.resp = &resp;
 	c.p = *p;
 	c.id = id;
+	c.route = ntkfx_route_of(handler);
 	c.query = query ? query : json_object();
 	handler(&c);
 	json_decref(c.query);
@@ -131,8 +150,11 @@ static inline api_handler_fn ntkfx_route(const char *method, const char *pattern
 	const struct api_route *rt = api_routes(&n);
 
 	for (size_t i = 0; i < n; i++) {
-		if (strcmp(rt[i].method, method) == 0 && strcmp(rt[i].pattern, pattern) == 0)
+		if (strcmp(rt[i].method, method) == 0 && strcmp(rt[i].pattern, pattern) == 0) {
+			if (ntkfx_given_n < sizeof(ntkfx_given) / sizeof(ntkfx_given[0]))
+				ntkfx_given[ntkfx_given_n++] = &rt[i];
 			return rt[i].handler;
+		}
 	}
 	fail_msg("no route %s %s", method, pattern);
 	return NULL;

@@ -17,6 +17,7 @@
 #include "model/incident.h"
 #include "model/model.h"
 #include "model/records.h"
+#include "model/register.h"
 #include "records_compat.h"
 #include "rules/rules.h"
 #include "store/store.h"
@@ -750,6 +751,101 @@ static void test_bad_input(void **state)
 	assert_int_equal(regfx_ledger_size(&g_fx), before);
 }
 
+/* ---- the registers as data (issue 16): incidents and deviations are definitions ---- */
+
+/* The command named in the description d gives p, or NULL. */
+static const json_t *described_cmd(const json_t *regs, const char *name, const char *cmd)
+{
+	const json_t *r, *c;
+	size_t i, j;
+
+	json_array_foreach(regs, i, r)
+	{
+		if (strcmp(json_string_value(json_object_get(r, "name")), name) != 0)
+			continue;
+		json_array_foreach(json_object_get(r, "commands"), j, c)
+		{
+			if (strcmp(json_string_value(json_object_get(c, "name")), cmd) == 0)
+				return c;
+		}
+	}
+	return NULL;
+}
+
+static void test_definitions(void **state)
+{
+	const struct register_def *inc = reg_find("incidents"), *dev = reg_find("deviations");
+	struct model_err err = {0};
+	char why[200] = "";
+	json_t *b, *regs, *rows, *o;
+	int64_t id = 0;
+	size_t i;
+
+	(void)state;
+	assert_non_null(inc);
+	assert_non_null(dev);
+	assert_int_equal(reg_check_defs(why, sizeof(why)), SK_OK);
+	/* the description: staff report but do not handle, nor read the action plan */
+	regs = reg_describe(g_fx.model, &staff);
+	assert_non_null(described_cmd(regs, "incidents", "new"));
+	assert_true(json_is_true(json_object_get(described_cmd(regs, "incidents", "new"), "may")));
+	assert_true(
+	        json_is_false(json_object_get(described_cmd(regs, "incidents", "close"), "may")));
+	assert_null(described_cmd(regs, "deviations", "status"));
+	json_decref(regs);
+	regs = reg_describe(g_fx.model, &ssc);
+	assert_true(
+	        json_is_true(json_object_get(described_cmd(regs, "deviations", "status"), "may")));
+	json_decref(regs);
+	/* validation in one place: a list of ids, an answer that is null only on create */
+	b = body("{s:s, s:s, s:[i, i]}", "title", "t", "occurred_on", "2026-01-01", "copy_ids", 1,
+	         1);
+	assert_int_equal(reg_validate(inc, reg_cmd_find(inc, "new"), b, &err), SK_EINVAL);
+	assert_string_equal(err.field, "copy_ids");
+	assert_string_equal(err.reason, "field.duplicate");
+	json_decref(b);
+	b = body("{s:s, s:s, s:n}", "title", "t", "occurred_on", "2026-01-01", "reportable");
+	assert_int_equal(reg_validate(inc, reg_cmd_find(inc, "new"), b, &err), SK_OK);
+	json_decref(b);
+	b = body("{s:n}", "reportable");
+	assert_int_equal(reg_validate(inc, reg_cmd_find(inc, "update"), b, &err), SK_EINVAL);
+	assert_string_equal(err.field, "reportable");
+	json_decref(b);
+	/* need-to-know through the generic reads: staff see only what they reported */
+	b = body("{s:s, s:s}", "title", "Egen rapport", "occurred_on", "2026-01-01");
+	assert_int_equal(reg_run(g_fx.model, &staff2, "incidents", "new", b, &id, &err), SK_OK);
+	json_decref(b);
+	rows = reg_list(g_fx.model, &staff, inc, NULL);
+	assert_non_null(rows);
+	json_array_foreach(rows, i, o)
+	{
+		assert_int_equal(json_integer_value(json_object_get(o, "reported_by")), staff.id);
+	}
+	json_decref(rows);
+	assert_null(reg_get(g_fx.model, &staff, inc, id));
+	o = reg_get_reply(g_fx.model, &staff2, inc, id);
+	assert_non_null(json_object_get(o, "history"));
+	assert_non_null(json_object_get(json_object_get(o, "incident"), "links"));
+	assert_true(json_is_null(json_object_get(json_object_get(o, "incident"), "report_date")));
+	json_decref(o);
+	rows = reg_list(g_fx.model, &aud, inc, NULL);
+	assert_true(json_array_size(rows) >= 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "id")),
+	                 id); /* newest first */
+	json_decref(rows);
+	/* the action plan's open filter */
+	b = body("{s:s}", "open", "true");
+	rows = reg_list(g_fx.model, &ssc, dev, b);
+	json_array_foreach(rows, i, o)
+	{
+		const char *st = json_string_value(json_object_get(o, "status"));
+
+		assert_true(strcmp(st, "open") == 0 || strcmp(st, "in_progress") == 0);
+	}
+	json_decref(rows);
+	json_decref(b);
+}
+
 /* ---- replay ---- */
 
 /* ---- 2 kap. 18 §: reportability is an answer, not a default ---- */
@@ -865,6 +961,7 @@ int main(void)
 	        cmocka_unit_test(test_bad_input),
 	        cmocka_unit_test(test_rules_fixtures),
 	        cmocka_unit_test(test_reportability),
+	        cmocka_unit_test(test_definitions),
 	        cmocka_unit_test(test_replay),
 	};
 
