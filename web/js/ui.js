@@ -56,7 +56,11 @@ export function errorText(e, form) {
   for (const [k, v] of Object.entries(e.params && typeof e.params === 'object' ? e.params : {})) {
     if (k !== 'field') params[k] = has(`err.param.${k}.${v}`) ? t(`err.param.${k}.${v}`) : v;
   }
-  if (e.reason && has(`err.${e.reason}`)) return t(`err.${e.reason}`, params);
+  if (e.reason && has(`err.${e.reason}`)) {
+    const text = t(`err.${e.reason}`, params);
+    // params too long for the server's 256 bytes are left out: then the generic text below
+    if (!/\{[a-z_]+\}/.test(text)) return text;
+  }
   if (e.reason && has(`pw.reason.${e.reason}`)) return t(`pw.reason.${e.reason}`);
   // Who may decide what (4 kap. 8 §): the server's stable reason, said in the UI's language.
   if (e.reason && has(`sod.reason.${e.reason}`)) return `${t('error.rule')} ${t(`sod.reason.${e.reason}`)}`;
