@@ -215,12 +215,21 @@ static int raise_check(struct store_tx *tx, int64_t id, const struct doc_state *
 			                         n > 1 ? ", " : "", (long long)store_q_int(q, 0),
 			                         (long long)store_q_int(q, 1), store_q_text(q, 2),
 			                         store_q_text(q, 3));
-		/* the same without words, for the UI's text: "2 (Skåp K, K)" */
-		if (n <= 4 && lused < sizeof(list))
+		/*
+		 * The same without words, for the UI's text: "2 (Skåp K, K)". A name is
+		 * cut at 24 bytes on a character's boundary: params must be UTF-8.
+		 */
+		if (n <= 4 && lused < sizeof(list)) {
+			const char *sname = store_q_text(q, 2);
+			int cut = (int)strnlen(sname, 24);
+
+			while (cut > 0 && !sk_utf8_valid(sname, (size_t)cut))
+				cut--;
 			lused += (size_t)snprintf(list + lused, sizeof(list) - lused,
-			                          "%s%lld (%.24s, %s)", n > 1 ? ", " : "",
-			                          (long long)store_q_int(q, 0), store_q_text(q, 2),
+			                          "%s%lld (%.*s, %s)", n > 1 ? ", " : "",
+			                          (long long)store_q_int(q, 0), cut, sname,
 			                          store_q_text(q, 3));
+		}
 	}
 	store_q_done(q);
 	if (rc != SK_ENOTFOUND)

@@ -137,6 +137,10 @@ test('errorText: the reason and params in the UI language, never the English mes
   }
   assert.equal(errorText({ code: 'rule', field: 'pages', message: 'm' }, fakeForm('pages', 'Antal sidor')),
     `${SV['error.rule']} Antal sidor`);
+  // a reason whose params did not come (too long for the server): the code's text, no {braces}
+  assert.equal(errorText({ code: 'rule', reason: 'space.class_above_max', field: 'space_id' }), SV['error.rule'].replace(/:$/, '.'));
+  // a lead-in without a colon is not followed by the field's label
+  assert.equal(errorText({ code: 'not_found', field: 'pages' }, fakeForm('pages', 'Antal sidor')), SV['error.not_found']);
   // the older reasons still say their text
   assert.equal(errorText({ code: 'invalid_field', reason: 'reused', field: 'new_password' }), SV['pw.reason.reused']);
   assert.ok(errorText({ code: 'rule', reason: 'self' }).endsWith(SV['sod.reason.self']));

@@ -2338,6 +2338,16 @@ static void test_error_reasons(void **state)
 	expect(err_str(&r, "reason") && strcmp(err_str(&r, "reason"), "field.unknown") == 0,
 	       "an unknown field: reason field.unknown: %s", body_text(&r));
 	rs_release(&r);
+
+	/* the model's check before the writer (model_fail): its reason, the message kept */
+	post_identity(adm, "Not A Name", "N", "none", &r);
+	expect_error(&r, 400, "invalid_field", "username", "a username with capitals and spaces");
+	expect(err_str(&r, "reason") &&
+	               strcmp(err_str(&r, "reason"), "identity.username_format") == 0 &&
+	               strstr(err_str(&r, "message"), "starting with a letter"),
+	       "a bad username: reason identity.username_format, the English message: %s",
+	       body_text(&r));
+	rs_release(&r);
 }
 
 static void test_separation_of_duties(void **state)

@@ -257,6 +257,65 @@ static void test_failed_command_does_not_poison_batch(void **state)
 	json_decref(a.bad);
 }
 
+/* Refusals with a reason (issue 16): what a command records for the UI. */
+struct fail_arg {
+	int step;
+	json_t *params;
+};
+
+static int cmd_refuse(struct store_tx *tx, void *arg)
+{
+	struct fail_arg *a = arg;
+	char big[300];
+
+	switch (a->step) {
+	case 0: /* the first refusal stands, a later one adds nothing */
+		store_tx_failr(tx, SK_ERULE, "n", "test.first", a->params, "first %d", 1);
+		return store_tx_failr(tx, SK_EEXIST, "m", "test.second", json_pack("{s:i}", "n", 2),
+		                      "second");
+	case 1: /* params over 255 bytes are left out whole; the reason stays */
+		memset(big, 'x', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		return store_tx_failr(tx, SK_EINVAL, NULL, "test.big", json_pack("{s:s}", "s", big),
+		                      "big");
+	default: /* the older call names no reason */
+		return store_tx_fail(tx, "n", "plain"), SK_EINVAL;
+	}
+}
+
+static void test_refusal_reason(void **state)
+{
+	struct fail_arg a = {0, NULL};
+	struct store_cmd c;
+	struct store *s;
+
+	(void)state;
+	make_instance();
+	assert_int_equal(store_open(dir, NULL, &s), SK_OK);
+	a.params = json_pack("{s:s, s:i}", "space", "Skåp 1", "count", 3);
+	store_cmd_init(&c, cmd_refuse, &a);
+	/* the command's rc is its own (the second call's); the words are the first call's */
+	assert_int_equal(store_submit(s, &c), SK_EEXIST);
+	assert_string_equal(c.err_field, "n");
+	assert_string_equal(c.err_reason, "test.first");
+	assert_string_equal(c.err_params, "{\"count\":3,\"space\":\"Skåp 1\"}");
+	assert_string_equal(c.err_msg, "first 1");
+
+	a.step = 1;
+	store_cmd_init(&c, cmd_refuse, &a);
+	assert_int_equal(store_submit(s, &c), SK_EINVAL);
+	assert_string_equal(c.err_reason, "test.big");
+	assert_string_equal(c.err_params, "");
+	assert_string_equal(c.err_field, "");
+
+	a.step = 2;
+	store_cmd_init(&c, cmd_refuse, &a);
+	assert_int_equal(store_submit(s, &c), SK_EINVAL);
+	assert_string_equal(c.err_reason, "");
+	assert_string_equal(c.err_msg, "plain");
+	store_close(s);
+}
+
 static void test_bad_entries_rejected(void **state)
 {
 	json_t *d = json_object(), *real = json_pack("{s:f}", "x", 1.5);
@@ -919,6 +978,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_failed_command_does_not_poison_batch, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_bad_entries_rejected, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_refusal_reason, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_concurrent_writers_and_proofs, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_against_detects_truncation, setup, teardown),

@@ -26,7 +26,6 @@ export function clearanceLabel(c) {
   return has(`clearance.${c}`) ? t(`clearance.${c}`) : (c || '–');
 }
 
-// A readable sentence for an ApiError (or any Error).
 // The visible label of form's input named field ("Säkerhetsskyddsklass"), or null.
 function fieldLabel(form, field) {
   if (!form || !field || typeof form.querySelector !== 'function') return null;
@@ -42,6 +41,7 @@ function fieldLabel(form, field) {
   return text ? text.replace(/\s*\*\s*$/, '').trim() || null : null;
 }
 
+// A readable sentence for an ApiError (or any Error).
 // The text for an API error: the server's reason and params said in the UI's language
 // (err.<reason> in the string files, {field} = the field's label). In Swedish the server's
 // English message is never shown; without a text for the reason, the code's generic one.
@@ -56,22 +56,25 @@ export function errorText(e, form) {
   for (const [k, v] of Object.entries(e.params && typeof e.params === 'object' ? e.params : {})) {
     if (k !== 'field') params[k] = has(`err.param.${k}.${v}`) ? t(`err.param.${k}.${v}`) : v;
   }
-  if (e.reason && has(`err.${e.reason}`)) return t(`err.${e.reason}`, params);
+  if (e.reason && has(`err.${e.reason}`)) {
+    const text = t(`err.${e.reason}`, params);
+    // params too long for the server's 256 bytes are left out: then the generic text below
+    if (!/\{[a-z_]+\}/.test(text)) return text;
+  }
   if (e.reason && has(`pw.reason.${e.reason}`)) return t(`pw.reason.${e.reason}`);
   // Who may decide what (4 kap. 8 §): the server's stable reason, said in the UI's language.
   if (e.reason && has(`sod.reason.${e.reason}`)) return `${t('error.rule')} ${t(`sod.reason.${e.reason}`)}`;
   const known = has(`error.${e.code}`);
   const base = known ? t(`error.${e.code}`) : t('error.unknown');
-  if (getLang() !== 'en') {
-    // The lead-ins end in a colon for what follows; without a label nothing follows.
-    return label ? `${base} ${label}` : base.replace(/:\s*$/, '.');
-  }
+  // The lead-ins that end in a colon name the field after it; without a label nothing follows.
+  const withLabel = () => (!/:\s*$/.test(base) ? base : label ? `${base} ${label}` : base.replace(/:\s*$/, '.'));
+  if (getLang() !== 'en') return withLabel();
   // English: the server's message is English too, worth showing for these.
   if (['invalid_field', 'missing_field', 'rule', 'conflict', 'bad_json'].includes(e.code) && e.message) {
     return `${base} ${e.message}`;
   }
   if (!known && e.message) return `${base} (${e.message})`;
-  return label ? `${base} ${label}` : base.replace(/:\s*$/, '.');
+  return withLabel();
 }
 
 // A refusal at a JSON path (an analysis's or a plan's field, e.g. measures[3].objective): in
