@@ -118,6 +118,13 @@ size_t api_body_limit(void *ctx, const struct http_req *req);
 void api_reply(struct api_ctx *c, unsigned status, json_t *v);
 void api_error(struct api_ctx *c, unsigned status, const char *code, const char *field,
                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/*
+ * api_error with a stable dotted reason for the UI ("field.too_long") and
+ * params (a JSON object of the values its text names; taken over, may be NULL).
+ */
+void api_errorr(struct api_ctx *c, unsigned status, const char *code, const char *field,
+                const char *reason, json_t *params, const char *fmt, ...)
+        __attribute__((format(printf, 7, 8)));
 /* Maps an sk_err (and the model's reason) to the right status and code. */
 void api_fail(struct api_ctx *c, int rc, const struct model_err *err);
 

@@ -80,12 +80,16 @@ void api_reply(struct api_ctx *c, unsigned status, json_t *v)
 	}
 }
 
-/* The one error body: {"error":{"code","message","field"[,"reason"]}}. */
+/*
+ * The one error body: {"error":{"code","message","field"[,"reason"][,"params"]}}.
+ * params is taken over; the English message is for API and CLI users, the
+ * UI says reason and params in its own language.
+ */
 static void error_reply(struct api_ctx *c, unsigned status, const char *code, const char *field,
-                        const char *reason, char *msg)
+                        const char *reason, json_t *params, char *msg)
 {
 	size_t n = strlen(msg);
-	json_t *v;
+	json_t *v, *e;
 
 	/* A message cut short may end inside a UTF-8 sequence, which jansson refuses. */
 	while (n > 0 && !sk_utf8_valid(msg, n))
@@ -93,8 +97,12 @@ static void error_reply(struct api_ctx *c, unsigned status, const char *code, co
 	buf_reset(&c->resp->body);
 	v = json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", code, "message", msg, "field",
 	              field && *field ? field : NULL);
-	if (v && reason && *reason)
-		json_object_set_new(json_object_get(v, "error"), "reason", json_string(reason));
+	e = json_object_get(v, "error");
+	if (e && reason && *reason)
+		json_object_set_new(e, "reason", json_string(reason));
+	if (e && reason && *reason && json_is_object(params) && json_object_size(params))
+		json_object_set(e, "params", params);
+	json_decref(params);
 	if (!v) /* still an error in JSON, never an empty body */
 		v = json_pack("{s:{s:s, s:s, s:n}}", "error", "code", code, "message",
 		              "the request had text that is not UTF-8", "field");
@@ -110,7 +118,19 @@ void api_error(struct api_ctx *c, unsigned status, const char *code, const char 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	error_reply(c, status, code, field, NULL, msg);
+	error_reply(c, status, code, field, NULL, NULL, msg);
+}
+
+void api_errorr(struct api_ctx *c, unsigned status, const char *code, const char *field,
+                const char *reason, json_t *params, const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	error_reply(c, status, code, field, reason, params, msg);
 }
 
 /* How each error code answers (docs/api.md lists the same). */
@@ -140,9 +160,12 @@ void api_fail(struct api_ctx *c, int rc, const struct model_err *err)
 		snprintf(msg, sizeof(msg), "the server is shutting down or busy");
 	for (size_t i = 0; i < sizeof(failures) / sizeof(failures[0]); i++) {
 		if (failures[i].rc == rc) {
+			/* Parameters that do not parse are left out, the reason still goes. */
 			error_reply(c, failures[i].status, failures[i].code,
 			            failures[i].field && err ? err->field : NULL,
-			            err ? err->reason : NULL, msg);
+			            err ? err->reason : NULL,
+			            err && err->params[0] ? json_loads(err->params, 0, NULL) : NULL,
+			            msg);
 			return;
 		}
 	}
@@ -210,8 +233,39 @@ static bool has_control(const char *s, bool newlines)
 	return false;
 }
 
-/* Checks one value against its field; on failure fills msg. */
-static bool field_ok(const struct api_field *f, json_t *v, char *msg, size_t cap)
+/* Why a value failed its field: the English message, the UI's reason and its params. */
+struct field_err {
+	char msg[200];
+	const char *reason;
+	json_t *params;
+};
+
+static bool bad(struct field_err *fe, const char *reason, json_t *params, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+
+static bool bad(struct field_err *fe, const char *reason, json_t *params, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(fe->msg, sizeof(fe->msg), fmt, ap);
+	va_end(ap);
+	fe->reason = reason;
+	json_decref(fe->params);
+	fe->params = params;
+	return false;
+}
+
+static json_t *range_params(int64_t min, int64_t max)
+{
+	return json_pack("{s:I, s:I}", "min", (json_int_t)min, "max", (json_int_t)max);
+}
+
+#define ROLE_VALUES      "chief, ssc, registrar, admin, staff, auditor"
+#define CLEARANCE_VALUES "none, BH, K, H, KH"
+
+/* Checks one value against its field; on failure fills fe. */
+static bool field_ok(const struct api_field *f, json_t *v, struct field_err *fe)
 {
 	const char *s;
 	size_t n;
@@ -221,72 +275,81 @@ static bool field_ok(const struct api_field *f, json_t *v, char *msg, size_t cap
 	case API_TEXT:
 	case API_SECRET:
 		if (!json_is_string(v))
-			return snprintf(msg, cap, "%s: must be a string", f->name), false;
+			return bad(fe, "field.type", json_pack("{s:s}", "type", "string"),
+			           "%s: must be a string", f->name);
 		n = json_string_length(v);
 		if ((int64_t)n < f->min || (int64_t)n > f->max)
-			return snprintf(msg, cap, "%s: must be %lld..%lld bytes", f->name,
-			                (long long)f->min, (long long)f->max),
-			       false;
+			return bad(fe, (int64_t)n < f->min ? "field.too_short" : "field.too_long",
+			           (int64_t)n < f->min
+			                   ? json_pack("{s:I}", "min", (json_int_t)f->min)
+			                   : json_pack("{s:I}", "max", (json_int_t)f->max),
+			           "%s: must be %lld..%lld bytes", f->name, (long long)f->min,
+			           (long long)f->max);
 		if (f->type != API_SECRET && has_control(json_string_value(v), f->type == API_TEXT))
-			return snprintf(msg, cap, "%s: must not contain control characters",
-			                f->name),
-			       false;
+			return bad(fe, "field.text", NULL,
+			           "%s: must not contain control characters", f->name);
 		return true;
 	case API_INT:
-		if (!json_is_integer(v) || json_integer_value(v) < f->min ||
-		    json_integer_value(v) > f->max)
-			return snprintf(msg, cap, "%s: must be an integer %lld..%lld", f->name,
-			                (long long)f->min, (long long)f->max),
-			       false;
+		if (!json_is_integer(v))
+			return bad(fe, "field.type", json_pack("{s:s}", "type", "integer"),
+			           "%s: must be an integer %lld..%lld", f->name, (long long)f->min,
+			           (long long)f->max);
+		if (json_integer_value(v) < f->min || json_integer_value(v) > f->max)
+			return bad(fe, "field.range", range_params(f->min, f->max),
+			           "%s: must be an integer %lld..%lld", f->name, (long long)f->min,
+			           (long long)f->max);
 		return true;
 	case API_BOOL:
 		if (!json_is_boolean(v))
-			return snprintf(msg, cap, "%s: must be true or false", f->name), false;
+			return bad(fe, "field.type", json_pack("{s:s}", "type", "boolean"),
+			           "%s: must be true or false", f->name);
 		return true;
 	case API_DATE:
 		if (!json_is_string(v) || !model_date_valid(json_string_value(v)))
-			return snprintf(msg, cap, "%s: must be a date YYYY-MM-DD", f->name), false;
+			return bad(fe, "field.date", NULL, "%s: must be a date YYYY-MM-DD",
+			           f->name);
 		return true;
 	case API_TIME: {
 		int64_t t;
 
 		s = json_string_value(v);
 		if (!s || sk_time_parse(s, strlen(s), &t) != SK_OK)
-			return snprintf(msg, cap, "%s: must be an RFC 3339 time", f->name), false;
+			return bad(fe, "field.time", NULL, "%s: must be an RFC 3339 time", f->name);
 		return true;
 	}
 	case API_ROLE:
 		if (!json_is_string(v) || role_parse(json_string_value(v)) < 0)
-			return snprintf(msg, cap,
-			                "%s: must be one of chief, ssc, registrar, admin, staff, "
-			                "auditor",
-			                f->name),
-			       false;
+			return bad(fe, "field.enum", json_pack("{s:s}", "values", ROLE_VALUES),
+			           "%s: must be one of " ROLE_VALUES, f->name);
 		return true;
 	case API_ROLES: {
 		size_t i;
 		json_t *x;
 
-		if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > ROLE_COUNT)
-			return snprintf(msg, cap, "%s: must be a list of 1..%d roles", f->name,
-			                ROLE_COUNT),
-			       false;
+		if (!json_is_array(v))
+			return bad(fe, "field.type", json_pack("{s:s}", "type", "list"),
+			           "%s: must be a list of 1..%d roles", f->name, ROLE_COUNT);
+		if (json_array_size(v) == 0 || json_array_size(v) > ROLE_COUNT)
+			return bad(fe, "field.range", range_params(1, ROLE_COUNT),
+			           "%s: must be a list of 1..%d roles", f->name, ROLE_COUNT);
 		json_array_foreach(v, i, x)
 		{
 			if (!json_is_string(x) || role_parse(json_string_value(x)) < 0)
-				return snprintf(msg, cap, "%s[%zu]: not a role", f->name, i), false;
+				return bad(fe, "field.enum",
+				           json_pack("{s:s}", "values", ROLE_VALUES),
+				           "%s[%zu]: not a role", f->name, i);
 		}
 		return true;
 	}
 	case API_CLEARANCE:
 		if (!json_is_string(v) || clearance_parse(json_string_value(v)) < 0)
-			return snprintf(msg, cap, "%s: must be one of none, BH, K, H, KH", f->name),
-			       false;
+			return bad(fe, "field.enum", json_pack("{s:s}", "values", CLEARANCE_VALUES),
+			           "%s: must be one of " CLEARANCE_VALUES, f->name);
 		return true;
 	case API_CLASS:
 		if (!json_is_string(v) || clearance_parse(json_string_value(v)) <= CLEAR_NONE)
-			return snprintf(msg, cap, "%s: must be one of BH, K, H, KH", f->name),
-			       false;
+			return bad(fe, "field.class", NULL, "%s: must be one of BH, K, H, KH",
+			           f->name);
 		return true;
 	case API_ENUM:
 		s = json_string_value(v);
@@ -294,30 +357,31 @@ static bool field_ok(const struct api_field *f, json_t *v, char *msg, size_t cap
 			if (strcmp(s, *e) == 0)
 				return true;
 		}
-		return snprintf(msg, cap, "%s: must be one of %s", f->name, f->doc ? f->doc : ""),
-		       false;
+		return bad(fe, "field.enum", json_pack("{s:s}", "values", f->doc ? f->doc : ""),
+		           "%s: must be one of %s", f->name, f->doc ? f->doc : "");
 	case API_IDS: {
 		size_t i, j;
 		json_t *x;
 
-		if (!json_is_array(v) || (int64_t)json_array_size(v) < f->min ||
-		    (int64_t)json_array_size(v) > f->max)
-			return snprintf(msg, cap, "%s: must be a list of %lld..%lld ids", f->name,
-			                (long long)f->min, (long long)f->max),
-			       false;
+		if (!json_is_array(v))
+			return bad(fe, "field.type", json_pack("{s:s}", "type", "list"),
+			           "%s: must be a list of %lld..%lld ids", f->name,
+			           (long long)f->min, (long long)f->max);
+		if ((int64_t)json_array_size(v) < f->min || (int64_t)json_array_size(v) > f->max)
+			return bad(fe, "field.range", range_params(f->min, f->max),
+			           "%s: must be a list of %lld..%lld ids", f->name,
+			           (long long)f->min, (long long)f->max);
 		json_array_foreach(v, i, x)
 		{
 			if (!json_is_integer(x) || json_integer_value(x) < 1 ||
 			    json_integer_value(x) >= SK_JSON_MAX_INT)
-				return snprintf(msg, cap, "%s[%zu]: must be a positive integer",
-				                f->name, i),
-				       false;
+				return bad(fe, "field.type", json_pack("{s:s}", "type", "integer"),
+				           "%s[%zu]: must be a positive integer", f->name, i);
 			for (j = 0; j < i; j++) {
 				if (json_integer_value(json_array_get(v, j)) ==
 				    json_integer_value(x))
-					return snprintf(msg, cap, "%s[%zu]: a duplicate", f->name,
-					                i),
-					       false;
+					return bad(fe, "field.duplicate", NULL,
+					           "%s[%zu]: a duplicate", f->name, i);
 			}
 		}
 		return true;
@@ -328,15 +392,15 @@ static bool field_ok(const struct api_field *f, json_t *v, char *msg, size_t cap
 		else if (json_is_object(v))
 			n = json_object_size(v);
 		else
-			return snprintf(msg, cap, "%s: must be a JSON array or object", f->name),
-			       false;
+			return bad(fe, "field.type", json_pack("{s:s}", "type", "list"),
+			           "%s: must be a JSON array or object", f->name);
 		if ((int64_t)n < f->min || (int64_t)n > f->max)
-			return snprintf(msg, cap, "%s: must have %lld..%lld items", f->name,
-			                (long long)f->min, (long long)f->max),
-			       false;
+			return bad(fe, "field.range", range_params(f->min, f->max),
+			           "%s: must have %lld..%lld items", f->name, (long long)f->min,
+			           (long long)f->max);
 		return true;
 	}
-	return false;
+	return bad(fe, "field.type", NULL, "%s: not a known type", f->name);
 }
 
 static const struct api_field *field_find(const struct api_field *fs, const char *name)
@@ -353,25 +417,28 @@ static bool validate_object(struct api_ctx *c, json_t *obj, const struct api_fie
                             const char *what)
 {
 	const struct api_field *f;
+	struct field_err fe = {"", NULL, NULL};
 	const char *key;
-	char msg[200];
 	json_t *v;
 
 	json_object_foreach(obj, key, v)
 	{
 		f = field_find(fields, key);
 		if (!f) {
-			api_error(c, 400, "invalid_field", key, "%s: unknown %s field", key, what);
+			api_errorr(c, 400, "invalid_field", key, "field.unknown", NULL,
+			           "%s: unknown %s field", key, what);
 			return false;
 		}
-		if (!field_ok(f, v, msg, sizeof(msg))) {
-			api_error(c, 400, "invalid_field", key, "%s", msg);
+		if (!field_ok(f, v, &fe)) {
+			api_errorr(c, 400, "invalid_field", key, fe.reason, fe.params, "%s",
+			           fe.msg);
 			return false;
 		}
 	}
 	for (f = fields; f && f->name; f++) {
 		if (f->required && !json_object_get(obj, f->name)) {
-			api_error(c, 400, "missing_field", f->name, "%s: required", f->name);
+			api_errorr(c, 400, "missing_field", f->name, "field.required", NULL,
+			           "%s: required", f->name);
 			return false;
 		}
 	}
@@ -394,17 +461,20 @@ static int query_one(void *ctx, const char *key, const char *value)
 	if (q->failed)
 		return 1;
 	if (!sk_utf8_valid(key, strlen(key))) {
-		api_error(q->c, 400, "invalid_field", NULL, "a query parameter name must be UTF-8");
+		api_errorr(q->c, 400, "invalid_field", NULL, "field.text", NULL,
+		           "a query parameter name must be UTF-8");
 		q->failed = true;
 		return 1;
 	}
 	if (!f) {
-		api_error(q->c, 400, "invalid_field", key, "%s: unknown query parameter", key);
+		api_errorr(q->c, 400, "invalid_field", key, "field.unknown", NULL,
+		           "%s: unknown query parameter", key);
 		q->failed = true;
 		return 1;
 	}
 	if (!value || !sk_utf8_valid(value, strlen(value))) {
-		api_error(q->c, 400, "invalid_field", key, "%s: must be UTF-8 text", key);
+		api_errorr(q->c, 400, "invalid_field", key, "field.text", NULL,
+		           "%s: must be UTF-8 text", key);
 		q->failed = true;
 		return 1;
 	}
@@ -423,7 +493,8 @@ static int query_one(void *ctx, const char *key, const char *value)
 	}
 	if (!v || json_object_get(q->obj, key)) {
 		json_decref(v);
-		api_error(q->c, 400, "invalid_field", key, "%s: given twice", key);
+		api_errorr(q->c, 400, "invalid_field", key, "field.duplicate", NULL,
+		           "%s: given twice", key);
 		q->failed = true;
 		return 1;
 	}
@@ -452,7 +523,8 @@ static bool parse_body(struct api_ctx *c)
 
 	if (!c->route->body) {
 		if (c->req->body_len) {
-			api_error(c, 400, "invalid_field", NULL, "this request takes no body");
+			api_errorr(c, 400, "invalid_field", NULL, "body.none", NULL,
+			           "this request takes no body");
 			return false;
 		}
 		return true;
@@ -462,20 +534,21 @@ static bool parse_body(struct api_ctx *c)
 		return validate_object(c, c->body, c->route->body, "body");
 	}
 	if (!ct || strncmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';')) {
-		api_error(c, 415, "unsupported_media_type", NULL,
-		          "send the body as application/json");
+		api_errorr(c, 415, "unsupported_media_type", NULL, "body.media_type", NULL,
+		           "send the body as application/json");
 		return false;
 	}
 	v = sk_json_parse(c->req->body, c->req->body_len, HTTP_MAX_DEPTH, field, sizeof(field), msg,
 	                  sizeof(msg));
 	if (!v) {
-		api_error(c, 400, field[0] ? "invalid_field" : "bad_json", field, "%s%s%s",
-		          field[0] ? field : "", field[0] ? ": " : "", msg);
+		api_errorr(c, 400, field[0] ? "invalid_field" : "bad_json", field, "body.json",
+		           NULL, "%s%s%s", field[0] ? field : "", field[0] ? ": " : "", msg);
 		return false;
 	}
 	if (!json_is_object(v)) {
 		json_decref(v);
-		api_error(c, 400, "bad_json", NULL, "the body must be a JSON object");
+		api_errorr(c, 400, "bad_json", NULL, "body.json", NULL,
+		           "the body must be a JSON object");
 		return false;
 	}
 	c->body = v;
@@ -621,10 +694,11 @@ void api_handle(void *ctx, struct http_req *req, struct http_resp *resp)
 
 			allow_of(req->path, allow, sizeof(allow));
 			http_resp_header(resp, "Allow", allow);
-			api_error(&c, 405, "method_not_allowed", NULL, "%s is not allowed here",
-			          req->method);
+			api_errorr(&c, 405, "method_not_allowed", NULL, "request.method", NULL,
+			           "%s is not allowed here", req->method);
 		} else {
-			api_error(&c, 404, "not_found", NULL, "no such route");
+			api_errorr(&c, 404, "not_found", NULL, "request.route", NULL,
+			           "no such route");
 		}
 		return;
 	}
@@ -632,8 +706,8 @@ void api_handle(void *ctx, struct http_req *req, struct http_resp *resp)
 	if (!(c.route->flags & API_PUBLIC) || bearer_of(req) || http_req_cookie(req, COOKIE)) {
 		rc = authenticate(a, req, &c.p);
 		if (rc && !(c.route->flags & API_PUBLIC)) {
-			api_error(&c, 401, "unauthenticated", NULL,
-			          "log in first (the session may have expired)");
+			api_errorr(&c, 401, "unauthenticated", NULL, "session.none", NULL,
+			           "log in first (the session may have expired)");
 			goto out;
 		}
 		if (rc)
@@ -643,12 +717,14 @@ void api_handle(void *ctx, struct http_req *req, struct http_resp *resp)
 	req->token = c.p.token_id;
 	if (!(c.route->flags & API_PUBLIC) && c.route->roles != ROLES_ANY &&
 	    !(c.p.roles & c.route->roles)) {
-		api_error(&c, 403, "forbidden", NULL, "your roles do not allow this");
+		api_errorr(&c, 403, "forbidden", NULL, "access.role", NULL,
+		           "your roles do not allow this");
 		goto out;
 	}
 	if (c.p.id && c.p.cookie && state_changing(req->method) &&
 	    !model_csrf_ok(a->model, &c.p, http_req_header(req, "X-CSRF-Token"))) {
-		api_error(&c, 403, "csrf", NULL, "missing or wrong X-CSRF-Token");
+		api_errorr(&c, 403, "csrf", NULL, "session.csrf", NULL,
+		           "missing or wrong X-CSRF-Token");
 		goto out;
 	}
 	if (!parse_query(&c) || !parse_body(&c))

@@ -530,16 +530,18 @@ out:
 }
 
 /* An error in the API's JSON shape; code and message are constant ASCII. */
-static enum MHD_Result send_error(struct conn_ctx *c, struct MHD_Connection *conn, unsigned status,
-                                  const char *code, const char *message)
+/* extra: NULL, or more members of the error object (",\"reason\":…"), trusted text. */
+static enum MHD_Result send_error_x(struct conn_ctx *c, struct MHD_Connection *conn,
+                                    unsigned status, const char *code, const char *message,
+                                    const char *extra)
 {
 	struct http_resp r;
 	enum MHD_Result ret = MHD_NO;
 
 	resp_init(&r);
 	r.status = status;
-	buf_printf(&r.body, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\",\"field\":null}}", code,
-	           message);
+	buf_printf(&r.body, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\",\"field\":null%s}}",
+	           code, message, extra ? extra : "");
 	if (r.body.err)
 		goto out;
 	if (status == 405 && http_resp_header(&r, "Allow", ALLOWED_METHODS) != SK_OK)
@@ -550,12 +552,20 @@ out:
 	return ret;
 }
 
+static enum MHD_Result send_error(struct conn_ctx *c, struct MHD_Connection *conn, unsigned status,
+                                  const char *code, const char *message)
+{
+	return send_error_x(c, conn, status, code, message, NULL);
+}
+
 static enum MHD_Result send_too_large(struct conn_ctx *c, struct MHD_Connection *conn)
 {
-	char msg[64];
+	char msg[64], extra[96];
 
 	snprintf(msg, sizeof(msg), "request body over %zu bytes", c->limit);
-	return send_error(c, conn, 413, "too_large", msg);
+	snprintf(extra, sizeof(extra), ",\"reason\":\"body.too_large\",\"params\":{\"max\":%zu}",
+	         c->limit);
+	return send_error_x(c, conn, 413, "too_large", msg, extra);
 }
 
 /* ---- deadlines ---- */

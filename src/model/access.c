@@ -237,6 +237,10 @@ int model_submit(struct model *m, store_cmd_fn fn, void *arg, struct model_err *
 		snprintf(err->field, sizeof(err->field), "%s", c.err_field);
 		snprintf(err->msg, sizeof(err->msg), "%s",
 		         c.err_msg[0] ? c.err_msg : sk_strerror(rc));
+		/* A command that names no reason leaves one set before the writer alone. */
+		if (c.err_reason[0])
+			snprintf(err->reason, sizeof(err->reason), "%s", c.err_reason);
+		snprintf(err->params, sizeof(err->params), "%s", c.err_params);
 	}
 	return rc;
 }

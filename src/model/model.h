@@ -99,8 +99,9 @@ struct principal {
 struct model_err {
 	char field[64];
 	char msg[200];
-	int retry_after; /* seconds, for SK_ETHROTTLED */
-	char reason[24]; /* a stable code for the UI, e.g. "too_short", "reused" */
+	int retry_after;  /* seconds, for SK_ETHROTTLED */
+	char reason[48];  /* a stable code for the UI, e.g. "too_short", "document.closed" */
+	char params[256]; /* a JSON object of the values the reason's text names, "" = none */
 };
 
 /*

@@ -65,6 +65,14 @@ json_t *model_q_json_int(struct store_q *q, int col);
 /* Fills err (field, msg as given); returns SK_EINVAL. */
 int model_err_inval(struct model_err *err, const char *field, const char *msg);
 
+/*
+ * Fills err for a refusal found before the writer: field (may be NULL), a
+ * stable dotted reason for the UI, params (a JSON object the reason's text
+ * names, taken over, may be NULL) and the English message. Returns rc.
+ */
+int model_fail(struct model_err *err, int rc, const char *field, const char *reason, json_t *params,
+               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
 /* The acting identity's id, 0 for the system (p NULL). */
 int64_t model_actor_of(const struct principal *p);
 /* Adds p's service token id to data (when there is one); returns data. */

@@ -2,7 +2,9 @@
  * Small helpers shared by the registers (reg_int.h): one definition instead of
  * a static copy in every register file.
  */
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/access_int.h"
@@ -103,6 +105,30 @@ int model_err_inval(struct model_err *err, const char *field, const char *msg)
 	snprintf(err->field, sizeof(err->field), "%s", field);
 	snprintf(err->msg, sizeof(err->msg), "%s", msg);
 	return SK_EINVAL;
+}
+
+int model_fail(struct model_err *err, int rc, const char *field, const char *reason, json_t *params,
+               const char *fmt, ...)
+{
+	char *text = NULL;
+	va_list ap;
+
+	if (!err)
+		goto out;
+	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
+	snprintf(err->reason, sizeof(err->reason), "%s", reason ? reason : "");
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->params[0] = '\0';
+	if (params)
+		text = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
+	if (text && strlen(text) < sizeof(err->params))
+		snprintf(err->params, sizeof(err->params), "%s", text);
+	free(text);
+out:
+	json_decref(params);
+	return rc;
 }
 
 int64_t model_actor_of(const struct principal *p)

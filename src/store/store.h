@@ -114,6 +114,8 @@ struct store_cmd {
 	uint64_t last_seq;
 	char err_field[64]; /* set by the command on a validation failure */
 	char err_msg[200];
+	char err_reason[48];  /* a stable code for the UI ("document.closed"), "" = none */
+	char err_params[256]; /* a JSON object of the values the UI's text names, "" = none */
 	/* private to the store */
 	struct store_cmd *next;
 	bool done;
@@ -138,6 +140,16 @@ int store_tx_append(struct store_tx *tx, int64_t actor, const char *kind, const 
 /* Records a validation failure for the command (field may be NULL); returns SK_EINVAL. */
 int store_tx_fail(struct store_tx *tx, const char *field, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
+/*
+ * Records a refusal for the command: the field (may be NULL), a stable
+ * dotted reason the UI turns into text ("copy.holder_or_space"), params (a
+ * JSON object of strings and integers the text names, taken over, may be
+ * NULL; left out when it does not fit in err_params) and an English message
+ * for API and CLI users. Only the first failure of a command stands.
+ * Returns rc.
+ */
+int store_tx_failr(struct store_tx *tx, int rc, const char *field, const char *reason,
+                   json_t *params, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* The time of this batch (µs since the epoch); during replay, the time of the entry applied. */
 int64_t store_tx_now(const struct store_tx *tx);
 

@@ -203,6 +203,30 @@ int store_tx_fail(struct store_tx *tx, const char *field, const char *fmt, ...)
 	return SK_EINVAL;
 }
 
+int store_tx_failr(struct store_tx *tx, int rc, const char *field, const char *reason,
+                   json_t *params, const char *fmt, ...)
+{
+	char *text = NULL;
+	va_list ap;
+
+	if (!tx->cmd || tx->cmd->err_msg[0])
+		goto out; /* the first, most specific reason stands */
+	snprintf(tx->cmd->err_field, sizeof(tx->cmd->err_field), "%s", field ? field : "");
+	snprintf(tx->cmd->err_reason, sizeof(tx->cmd->err_reason), "%s", reason ? reason : "");
+	va_start(ap, fmt);
+	vsnprintf(tx->cmd->err_msg, sizeof(tx->cmd->err_msg), fmt, ap);
+	va_end(ap);
+	if (params)
+		text = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
+	/* Parameters that do not fit are left out whole: half an object is no object. */
+	if (text && strlen(text) < sizeof(tx->cmd->err_params))
+		snprintf(tx->cmd->err_params, sizeof(tx->cmd->err_params), "%s", text);
+	free(text);
+out:
+	json_decref(params);
+	return rc;
+}
+
 int64_t store_tx_now(const struct store_tx *tx)
 {
 	return tx->now_us;
@@ -420,7 +444,7 @@ static void cmd_reset(struct store_cmd *c)
 {
 	c->rc = SK_OK;
 	c->first_seq = c->last_seq = 0;
-	c->err_field[0] = c->err_msg[0] = '\0';
+	c->err_field[0] = c->err_msg[0] = c->err_reason[0] = c->err_params[0] = '\0';
 }
 
 /* Runs one command in its own savepoint: if it fails, it is undone alone. */
@@ -447,7 +471,7 @@ static void run_command(struct store *s, struct store_tx *tx, struct store_cmd *
 			s->pending[L].n = pend_n[L];
 		c->first_seq = c->last_seq = 0;
 	} else {
-		c->err_field[0] = c->err_msg[0] = '\0';
+		c->err_field[0] = c->err_msg[0] = c->err_reason[0] = c->err_params[0] = '\0';
 	}
 	if (writer_exec(s, "RELEASE cmd") && !c->rc)
 		c->rc = SK_EIO;
@@ -641,7 +665,7 @@ int store_submit_async(struct store *s, struct store_cmd *c)
 	c->done = false;
 	c->rc = SK_OK;
 	c->first_seq = c->last_seq = 0;
-	c->err_field[0] = c->err_msg[0] = '\0';
+	c->err_field[0] = c->err_msg[0] = c->err_reason[0] = c->err_params[0] = '\0';
 	pthread_mutex_lock(&s->mu);
 	if (s->closing) {
 		pthread_mutex_unlock(&s->mu);

@@ -87,6 +87,65 @@ test('web: no inline script, style or handler; no HTML parsing of data; no exter
   }
 });
 
+// errorText in node: the string files served by a stub fetch, a form of plain objects.
+async function loadUi(lang) {
+  globalThis.document ??= { documentElement: {} };
+  globalThis.CSS ??= { escape: (s) => String(s).replace(/["\\]/g, '\\$&') };
+  globalThis.localStorage = { getItem: () => lang, setItem: () => {} };
+  globalThis.fetch = async (url) => {
+    const file = path.join(WEB, String(url).replace(/^\//, ''));
+    return { ok: true, json: async () => JSON.parse(fs.readFileSync(file, 'utf8')) };
+  };
+  const i18n = await import(path.join(WEB, 'js/i18n.js'));
+  await i18n.setLang(lang, false);
+  return import(path.join(WEB, 'js/ui.js'));
+}
+
+// A form whose input `name` has the label text `label`.
+function fakeForm(name, label) {
+  const lab = { textContent: label };
+  const input = { id: `f-${name}`, getAttribute: () => null, closest: () => null };
+  return {
+    querySelector: (sel) => (sel === `[name="${name}"]` ? input : sel === `label[for="f-${name}"]` ? lab : null),
+  };
+}
+
+test('errorText: the reason and params in the UI language, never the English message in Swedish', async () => {
+  const { errorText } = await loadUi('sv');
+  const tooLong = { code: 'invalid_field', field: 'display_name', reason: 'field.too_long',
+    params: { max: 128 }, message: 'display_name: must be 1..128 bytes' };
+  const sv = errorText(tooLong, fakeForm('display_name', 'Namn'));
+  assert.equal(sv, SV['err.field.too_long'].replace('{field}', 'Namn').replace('{max}', '128'));
+  // without a form the field's raw name is not shown: a neutral "ett fält"
+  const bare = errorText(tooLong);
+  assert.ok(bare.includes(SV['error.a_field']) && !bare.includes('display_name'), bare);
+  // a reason without text, and none at all: the code's generic text, no English
+  for (const e of [
+    { code: 'rule', reason: 'nothing.known', field: 'x', message: 'person 5 is cleared only for K' },
+    { code: 'rule', field: 'pages', message: '3 kap. 4 §: pages is required' },
+    { code: 'no_such_code', message: 'something English' },
+    new TypeError('x is undefined'),
+  ]) {
+    const text = errorText(e);
+    assert.ok(!text.includes(e.message), `the English message shown in Swedish: ${text}`);
+    assert.doesNotMatch(text, /⟦/, `a missing string: ${text}`);
+  }
+  assert.equal(errorText({ code: 'rule', field: 'pages', message: 'm' }, fakeForm('pages', 'Antal sidor')),
+    `${SV['error.rule']} Antal sidor`);
+  // the older reasons still say their text
+  assert.equal(errorText({ code: 'invalid_field', reason: 'reused', field: 'new_password' }), SV['pw.reason.reused']);
+  assert.ok(errorText({ code: 'rule', reason: 'self' }).endsWith(SV['sod.reason.self']));
+});
+
+test('errorText: English says the reason too, and may fall back on the message', async () => {
+  const { errorText } = await loadUi('en');
+  assert.equal(errorText({ code: 'missing_field', field: 'title', reason: 'field.required' }, fakeForm('title', 'Title')),
+    'Fill in Title.');
+  assert.equal(errorText({ code: 'rule', field: 'pages', message: '3 kap. 4 §: pages' }),
+    `${EN['error.rule']} 3 kap. 4 §: pages`);
+  await loadUi('sv'); // leave the module in the default language
+});
+
 // ---------------------------------------------------------------- the scenario
 
 const URL_ = (process.env.SKYDD_URL || '').replace(/\/+$/, '');

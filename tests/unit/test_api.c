@@ -2272,6 +2272,68 @@ static void expect_reason(const struct rs *r, const char *field, const char *rea
 	       "%s: %ld %s", what, r->status, body_text(r));
 }
 
+/* The field table's max for route method path's field, -1 when there is none. */
+static int64_t field_max(const char *method, const char *path, const char *field)
+{
+	size_t n;
+	const struct api_route *rt = api_routes(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(rt[i].method, method) != 0 || strcmp(rt[i].pattern, path) != 0)
+			continue;
+		for (const struct api_field *f = rt[i].body; f && f->name; f++) {
+			if (strcmp(f->name, field) == 0)
+				return f->max;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Issue 16: every error says what went wrong as a stable reason and its
+ * params, for the UI to say in Swedish; the English message stays.
+ */
+static void test_error_reasons(void **state)
+{
+	const char *adm = role_user[ROLE_ADMIN].main.token;
+	int64_t max = field_max("POST", "/api/v1/identities", "display_name");
+	char name[1100];
+	json_t *e, *params;
+	struct rs r;
+
+	(void)state;
+	assert_true(max > 0 && max < (int64_t)sizeof(name) - 1);
+	memset(name, 'a', (size_t)max + 1);
+	name[max + 1] = '\0';
+	post_identity(adm, "reason.x", name, "none", &r);
+	e = json_object_get(r.json, "error");
+	params = json_object_get(e, "params");
+	expect_error(&r, 400, "invalid_field", "display_name", "a display name one byte too long");
+	expect(err_str(&r, "reason") && strcmp(err_str(&r, "reason"), "field.too_long") == 0 &&
+	               json_integer_value(json_object_get(params, "max")) == max &&
+	               json_object_size(params) == 1,
+	       "a display name one byte too long: reason field.too_long, params {max: %lld}: %s",
+	       (long long)max, body_text(&r));
+	rs_release(&r);
+
+	send_json("POST", "/api/v1/identities", adm, NULL, json_pack("{s:s}", "username", "r.y"),
+	          &r);
+	expect_error(&r, 400, "missing_field", "display_name", "an identity without its name");
+	expect(err_str(&r, "reason") && strcmp(err_str(&r, "reason"), "field.required") == 0 &&
+	               !json_object_get(json_object_get(r.json, "error"), "params"),
+	       "a required field left out: reason field.required, no params: %s", body_text(&r));
+	rs_release(&r);
+
+	send_json("POST", "/api/v1/identities", adm, NULL,
+	          json_pack("{s:s, s:s, s:s, s:i}", "username", "r.z", "display_name", "Z",
+	                    "clearance", "none", "colour", 3),
+	          &r);
+	expect_error(&r, 400, "invalid_field", "colour", "an unknown field");
+	expect(err_str(&r, "reason") && strcmp(err_str(&r, "reason"), "field.unknown") == 0,
+	       "an unknown field: reason field.unknown: %s", body_text(&r));
+	rs_release(&r);
+}
+
 static void test_separation_of_duties(void **state)
 {
 	const char *adm = role_user[ROLE_ADMIN].main.token,
@@ -3354,6 +3416,7 @@ int main(void)
 	        cmocka_unit_test(test_grants),
 	        cmocka_unit_test(test_decider_roles_in_the_writer),
 	        cmocka_unit_test(test_separation_of_duties),
+	        cmocka_unit_test(test_error_reasons),
 	        cmocka_unit_test(test_reset_routes),
 	        cmocka_unit_test(test_sessions),
 	        cmocka_unit_test_teardown(test_session_lifetimes, short_server_teardown),

@@ -50,6 +50,7 @@ export async function call(method, path, body, opts = {}) {
   const e = new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText,
     err.field, Number.isFinite(retry) ? retry : null);
   if (err.reason) e.reason = err.reason;
+  if (err.params && typeof err.params === 'object') e.params = err.params;
   e.data = data; // the whole error body (e.g. an import's list of problems)
   // A 401 means the session is gone, except bad_credentials (a wrong password is not a lost session).
   if (res.status === 401 && e.code !== 'bad_credentials' && opts.auth !== false) {

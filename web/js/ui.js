@@ -1,6 +1,6 @@
 // Shared bits of UI: the status region, error texts, labels, badges, form errors.
 import { h, clear } from './dom.js';
-import { t, has } from './i18n.js';
+import { t, has, getLang } from './i18n.js';
 
 export const ROLES = ['chief', 'ssc', 'registrar', 'admin', 'staff', 'auditor'];
 export const PRIVILEGED = ['admin'];
@@ -27,37 +27,85 @@ export function clearanceLabel(c) {
 }
 
 // A readable sentence for an ApiError (or any Error).
-export function errorText(e) {
+// The visible label of form's input named field ("Säkerhetsskyddsklass"), or null.
+function fieldLabel(form, field) {
+  if (!form || !field || typeof form.querySelector !== 'function') return null;
+  const input = form.querySelector(`[name="${CSS.escape(field)}"]`);
+  if (!input) return null;
+  let label = input.id ? form.querySelector(`label[for="${CSS.escape(input.id)}"]`) : null;
+  if (!label) label = input.closest('label');
+  if (!label) {
+    const set = input.closest('fieldset');
+    label = set ? set.querySelector('legend') : null;
+  }
+  const text = label ? label.textContent : input.getAttribute('aria-label');
+  return text ? text.replace(/\s*\*\s*$/, '').trim() || null : null;
+}
+
+// The text for an API error: the server's reason and params said in the UI's language
+// (err.<reason> in the string files, {field} = the field's label). In Swedish the server's
+// English message is never shown; without a text for the reason, the code's generic one.
+export function errorText(e, form) {
   if (!e) return t('error.unknown');
   if (e.code === 'throttled') {
     return e.retryAfter ? t('error.throttled_for', { seconds: e.retryAfter }) : t('error.throttled');
   }
+  const label = fieldLabel(form, e.field);
+  const params = Object.assign({}, e.params && typeof e.params === 'object' ? e.params : {},
+    { field: label || t('error.a_field') });
+  if (e.reason && has(`err.${e.reason}`)) return t(`err.${e.reason}`, params);
   if (e.reason && has(`pw.reason.${e.reason}`)) return t(`pw.reason.${e.reason}`);
   // Who may decide what (4 kap. 8 §): the server's stable reason, said in the UI's language.
   if (e.reason && has(`sod.reason.${e.reason}`)) return `${t('error.rule')} ${t(`sod.reason.${e.reason}`)}`;
-  const base = has(`error.${e.code}`) ? t(`error.${e.code}`) : t('error.unknown');
-  // These carry a server message worth showing (field problems, the PMFS paragraph).
+  const known = has(`error.${e.code}`);
+  const base = known ? t(`error.${e.code}`) : t('error.unknown');
+  if (getLang() !== 'en') {
+    // The lead-ins end in a colon for what follows; without a label nothing follows.
+    return label ? `${base} ${label}` : base.replace(/:\s*$/, '.');
+  }
+  // English: the server's message is English too, worth showing for these.
   if (['invalid_field', 'missing_field', 'rule', 'conflict', 'bad_json'].includes(e.code) && e.message) {
     return `${base} ${e.message}`;
   }
-  if (!has(`error.${e.code}`) && e.message) return `${base} (${e.message})`;
-  return base;
+  if (!known && e.message) return `${base} (${e.message})`;
+  return label ? `${base} ${label}` : base.replace(/:\s*$/, '.');
 }
 
 // An error box for a form: role=alert so it is read out when it appears.
+let boxes = 0;
 export function errorBox() {
-  return h('div', { class: 'alert alert-error', role: 'alert', hidden: true });
+  return h('div', { class: 'alert alert-error', role: 'alert', hidden: true, id: `error-box-${++boxes}` });
+}
+
+// Takes the error marks (aria-invalid, aria-describedby → box) off the fields under root that
+// point at box; with all, every aria-invalid under root (a form shows one error at a time).
+function unmark(box, root, all) {
+  if (!root || typeof root.querySelectorAll !== 'function') return;
+  for (const x of root.querySelectorAll('[aria-invalid], [aria-describedby]')) {
+    const ids = (x.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+    const mine = box.id && ids.includes(box.id);
+    if (mine) {
+      const rest = ids.filter((id) => id !== box.id);
+      if (rest.length) x.setAttribute('aria-describedby', rest.join(' '));
+      else x.removeAttribute('aria-describedby');
+    }
+    if (mine || all) x.removeAttribute('aria-invalid');
+  }
 }
 
 export function showError(box, e, form) {
-  clear(box).append(h('p', {}, typeof e === 'string' ? e : errorText(e)));
+  clear(box).append(h('p', {}, typeof e === 'string' ? e : errorText(e, form)));
   box.hidden = false;
+  if (!box.id) box.id = `error-box-${++boxes}`;
   if (form) {
-    for (const x of form.querySelectorAll('[aria-invalid]')) x.removeAttribute('aria-invalid');
+    unmark(box, form, true);
     if (e && e.field) {
       const input = form.querySelector(`[name="${CSS.escape(e.field)}"]`);
       if (input) {
+        // The field says it is wrong and where the reason is (WCAG 3.3.1).
         input.setAttribute('aria-invalid', 'true');
+        const ids = (input.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+        if (!ids.includes(box.id)) input.setAttribute('aria-describedby', [...ids, box.id].join(' '));
         input.focus();
       }
     }
@@ -65,6 +113,8 @@ export function showError(box, e, form) {
 }
 
 export function hideError(box) {
+  const form = box.closest ? box.closest('form') : null;
+  unmark(box, form || (box.isConnected ? document : null), false);
   clear(box);
   box.hidden = true;
 }
