@@ -209,7 +209,7 @@ function commandForm(ctx, def, cmd, row, refs, { close, done }) {
     submitText: cmd.verb === 'update' ? t('reg.save') : t(cmd.label),
     collect: () => {
       for (const { f, arg, x } of inputs) {
-        if (arg.required && f.type !== 'bool' && x.read() === undefined) return missing(x.input, t('regdef.missing', { field: t(f.label) }));
+        if (arg.required && f.type !== 'bool' && x.read() === undefined) return missing(x.input, t('err.field.required', { field: t(f.label) }));
       }
       if (cmd.verb === 'update') return changed(inputs, row);
       const body = {};
@@ -403,7 +403,7 @@ export function recordPage(ctx, def, id) {
     const buttons = commandButtons(def, rec, open);
     fill(body,
       h('div', { class: 'record', dataset: rowData(def, rec) },
-        facts(def.fields.filter((f) => valueOf(rec, f.name) !== undefined).map((f) => [t(f.label), cell(f, rec, refs)]))),
+        facts(def.fields.filter((f) => f.name !== 'id' && valueOf(rec, f.name) !== undefined).map((f) => [t(f.label), cell(f, rec, refs)]))),
       buttons.length ? h('div', { class: 'actions record-actions print-hide' }, buttons) : null);
     if (focus) heading.focus();
   };
