@@ -153,10 +153,15 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
     const pa = await newPage('anna');
     await login(pa, 'anna', logins.anna.password, logins.anna.secret);
     await settle(pa);
+    // the register pages the server describes to her (GET /api/v1/registers) follow the
+    // hand-made ones, in the description's order
+    const described = (await apiCall(anna, 'GET', '/registers')).registers;
+    assert.deepEqual(['persons', 'spaces', 'systems', 'distributors'].filter((n) => !described.some((d) => d.name === n)), [],
+      'the ssc reads persons, spaces, systems and distributors');
     assert.deepEqual(await menu(pa), [
       ['', [SV['nav.overview']]],
-      [G('register'), ['reg.nav.documents', 'reg.nav.receipts', 'reg.nav.my_copies', 'reg.nav.inventories',
-        'reg.nav.spaces', 'reg.nav.media', 'reg.nav.persons'].map((k) => SV[k])],
+      [G('register'), [...['reg.nav.documents', 'reg.nav.receipts', 'reg.nav.my_copies', 'reg.nav.inventories',
+        'reg.nav.media'].map((k) => SV[k]), ...described.filter((d) => d.slug !== 'medier').map((d) => SV[d.label])]],
       [G('analysis'), [SV['an.nav'], SV['sp.nav'], SV['as.nav']]],
       [G('events'), [SV['inc.nav'], SV['dev.nav']]],
       [G('followup'), [SV['plan.nav'], SV['nav.log']]],
@@ -206,7 +211,7 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
     await pa.setViewportSize({ width: 320, height: 640 });
     const wide = [];
     const main = ['oversikt', 'handlingar', `handlingar/${doc.id}`, 'kvittera', 'mina-exemplar', 'inventering',
-      'forvaring', 'medier', 'personer', 'sakerhetsskyddsanalys', 'sakerhetsskyddsplan', 'sarskilda-bedomningar',
+      'forvaring', 'medier', 'personer', 'informationssystem', 'distributorer', 'sakerhetsskyddsanalys', 'sakerhetsskyddsplan', 'sarskilda-bedomningar',
       'incidenter', 'atgardsplan', 'handlingsplaner', 'logg', 'logg/1', 'anvandare', `anvandare/${created.identity.id}`, 'konto'];
     for (const p of main) {
       await pa.goto(`${URL_}/#/${p}`);

@@ -32,7 +32,7 @@ test('register strings: the same keys in sv and en, and every key built at run t
   assert.deepEqual(Object.keys(REG_SV).sort(), Object.keys(REG_EN).sort());
   const params = (s) => (s.match(/\{\w+\}/g) || []).sort().join();
   for (const k of Object.keys(REG_SV)) {
-    assert.ok(k.startsWith('reg.'), `${k}: the register's keys start with reg.`);
+    assert.ok(/^reg(def)?\./.test(k), `${k}: the register's keys start with reg. (regdef. for the described registers)`);
     assert.equal(params(REG_SV[k]), params(REG_EN[k]), `placeholders differ for ${k}`);
   }
   const dyn = {
@@ -410,17 +410,17 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     assert.doesNotMatch(exported, new RegExp(`IMP-${run}-1`));
 
     // 8. the records: a person, and a storage medium registered and then destroyed with a record
-    await nav(pb).getByRole('link', { name: SV['reg.nav.persons'], exact: true }).click();
-    await heading(pb, SV['reg.nav.persons']).waitFor();
-    const personForm = pb.locator('form', { has: pb.getByRole('button', { name: SV['reg.person.create_submit'], exact: true }) });
-    await personForm.getByLabel(SV['reg.person.name'], { exact: true }).fill(`Hanna Hansson ${run}`);
-    await personForm.getByLabel(SV['reg.person.unit'], { exact: true }).fill('Säkerhet');
-    await personForm.getByRole('button', { name: SV['reg.person.create_submit'], exact: true }).click();
+    await nav(pb).getByRole('link', { name: SV['regdef.persons.title'], exact: true }).click();
+    await heading(pb, SV['regdef.persons.title']).waitFor();
+    const personForm = pb.locator('form', { has: pb.getByRole('button', { name: SV['regdef.person.cmd.add'], exact: true }) });
+    await personForm.getByLabel(SV['regdef.person.f.name'], { exact: true }).fill(`Hanna Hansson ${run}`);
+    await personForm.getByLabel(SV['regdef.person.f.unit'], { exact: true }).fill('Säkerhet');
+    await personForm.getByRole('button', { name: SV['regdef.person.cmd.add'], exact: true }).click();
     const hanna = pb.locator('table.persons tbody tr', { hasText: `Hanna Hansson ${run}` });
     await hanna.waitFor();
-    await hanna.getByRole('button', { name: SV['reg.edit'], exact: true }).click();
+    await hanna.getByRole('button', { name: SV['regdef.person.cmd.update'], exact: true }).click();
     const editPerson = pb.locator('.inline-form-row form');
-    await editPerson.getByLabel(SV['reg.person.unit'], { exact: true }).fill('Säkerhetsenheten');
+    await editPerson.getByLabel(SV['regdef.person.f.unit'], { exact: true }).fill('Säkerhetsenheten');
     await editPerson.getByRole('button', { name: SV['reg.save'], exact: true }).click();
     await pb.locator('table.persons tbody tr', { hasText: 'Säkerhetsenheten' }).waitFor();
     await nav(pb).getByRole('link', { name: SV['reg.nav.media'], exact: true }).click();
@@ -446,11 +446,11 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     await login(pa, 'anna', logins.anna.password, logins.anna.secret);
     // an approved distributor (3 kap. 12 §), recorded by the ssc
     await pa.goto(`${URL_}/#/godkannanden`);
-    const distForm = pa.locator('form', { has: pa.getByRole('button', { name: SV['reg.distributor.create_submit'], exact: true }) }).last();
-    await distForm.getByLabel(SV['reg.distributor.name'], { exact: true }).fill(`Säker Kurir ${run}`);
-    await distForm.getByLabel(SV['reg.distributor.contact'], { exact: true }).fill('010-123 45 67');
-    await distForm.getByLabel(SV['reg.space.decision_ref'], { exact: true }).fill(`SSC-D-${run}`);
-    await distForm.getByRole('button', { name: SV['reg.distributor.create_submit'], exact: true }).click();
+    const distForm = pa.locator('form', { has: pa.getByRole('button', { name: SV['regdef.distributor.cmd.add'], exact: true }) }).last();
+    await distForm.getByLabel(SV['regdef.distributor.f.name'], { exact: true }).fill(`Säker Kurir ${run}`);
+    await distForm.getByLabel(SV['regdef.distributor.f.contact'], { exact: true }).fill('010-123 45 67');
+    await distForm.getByLabel(SV['regdef.distributor.f.decision_ref'], { exact: true }).fill(`SSC-D-${run}`);
+    await distForm.getByRole('button', { name: SV['regdef.distributor.cmd.add'], exact: true }).click();
     await pa.locator('table.distributors tr[data-status="approved"]', { hasText: `Säker Kurir ${run}` }).waitFor();
     // a fourth copy, shipped through it and delivered
     await pa.goto(`${URL_}/#/handlingar/${docId}`);
@@ -499,14 +499,14 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
 
     // anna approves a room for processing through the UI (5 kap. 9 §)
     await pa.goto(`${URL_}/#/forvaring`);
-    await heading(pa, SV['reg.nav.spaces']).waitFor();
-    const spaceForm = pa.locator('form', { has: pa.getByRole('button', { name: SV['reg.space.create_submit'], exact: true }) });
-    await spaceForm.getByLabel(SV['reg.space.kind'], { exact: true }).selectOption('processing');
-    await spaceForm.getByLabel(SV['reg.space.name'], { exact: true }).fill(`Arbetsrum ${run}`);
-    await spaceForm.getByLabel(SV['reg.space.location'], { exact: true }).fill('Plan 3');
-    await spaceForm.getByLabel(SV['reg.space.max_class'], { exact: true }).selectOption('H');
-    await spaceForm.getByLabel(SV['reg.space.decision_ref'], { exact: true }).fill(`SSC-R-${run}`);
-    await spaceForm.getByRole('button', { name: SV['reg.space.create_submit'], exact: true }).click();
+    await heading(pa, SV['regdef.spaces.title']).waitFor();
+    const spaceForm = pa.locator('form', { has: pa.getByRole('button', { name: SV['regdef.space.cmd.add'], exact: true }) });
+    await spaceForm.getByLabel(SV['regdef.space.f.kind'], { exact: true }).selectOption('processing');
+    await spaceForm.getByLabel(SV['regdef.space.f.name'], { exact: true }).fill(`Arbetsrum ${run}`);
+    await spaceForm.getByLabel(SV['regdef.space.f.location'], { exact: true }).fill('Plan 3');
+    await spaceForm.getByLabel(SV['regdef.space.f.max_class'], { exact: true }).selectOption('H');
+    await spaceForm.getByLabel(SV['regdef.space.f.decision_ref'], { exact: true }).fill(`SSC-R-${run}`);
+    await spaceForm.getByRole('button', { name: SV['regdef.space.cmd.add'], exact: true }).click();
     await pa.locator('table.spaces tbody tr[data-kind="processing"]', { hasText: `Arbetsrum ${run}` }).waitFor();
     await shot(pa, 'spaces');
 
