@@ -2,7 +2,9 @@
 // which roles open them. The router (app.js) guards its routes with the same table, so a role
 // sees in the menu exactly what it may open. The server decides what the API returns; these
 // lists mirror its route table (src/http/*.c, x-roles in docs/api/openapi.yaml) and only trim
-// the interface.
+// the interface. The register pages the server describes (GET /api/v1/registers: persons,
+// spaces, systems, distributors …) have no role list here: the description holds only what
+// the reader may read, and its entries go where the table says `registers: true`.
 //
 // Below 820 px (400 % zoom, WCAG 1.4.10) the navigation collapses behind a menu button.
 import { h, clear } from './dom.js';

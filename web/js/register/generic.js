@@ -339,7 +339,7 @@ export function registerPage(ctx, def, opts = {}) {
     h(level, {}, t('regdef.list')),
     listBox,
     create ? [h(level, {}, t(create.label)), createBox] : null,
-    ext.after ? ext.after(ctx) : null);
+    ext.after ? h('div', { class: 'reg-after' }, ext.after(ctx)) : null);
 }
 
 function listTable(ctx, def, list, refs, reload) {
