@@ -84,18 +84,17 @@ int cmd_doc_reclassify(int argc, char **argv); /* doc_decide.c: `doc reclassify`
 int cmd_doc_disclose(int argc, char **argv);   /* doc_decide.c: `doc disclose` */
 int cmd_doc_decide(int argc, char **argv);     /* doc_decide.c: `doc decide` */
 int cmd_inventory(int argc, char **argv);      /* inventory.c */
-int cmd_person(int argc, char **argv);         /* records.c */
-int cmd_space(int argc, char **argv);          /* records.c */
 int cmd_media(int argc, char **argv);          /* records.c */
-int cmd_system(int argc, char **argv);         /* records.c */
-int cmd_distributor(int argc, char **argv);    /* records.c */
-int cmd_check(int argc, char **argv);          /* check.c */
-int cmd_rules(int argc, char **argv);          /* check.c */
-int cmd_exemption(int argc, char **argv);      /* check.c */
-int cmd_analysis(int argc, char **argv);       /* analysis.c */
-int cmd_assessment(int argc, char **argv);     /* analysis.c */
-int cmd_incident(int argc, char **argv);       /* incident.c */
-int cmd_deviation(int argc, char **argv);      /* incident.c */
-int cmd_plan(int argc, char **argv);           /* plan.c */
+/* A register defined as data (model/register.h) by its CLI name: argv[0]. */
+bool cli_is_register(const char *name);    /* records.c */
+int cmd_register(int argc, char **argv);   /* records.c */
+int cmd_check(int argc, char **argv);      /* check.c */
+int cmd_rules(int argc, char **argv);      /* check.c */
+int cmd_exemption(int argc, char **argv);  /* check.c */
+int cmd_analysis(int argc, char **argv);   /* analysis.c */
+int cmd_assessment(int argc, char **argv); /* analysis.c */
+int cmd_incident(int argc, char **argv);   /* incident.c */
+int cmd_deviation(int argc, char **argv);  /* incident.c */
+int cmd_plan(int argc, char **argv);       /* plan.c */
 
 #endif

@@ -14,6 +14,7 @@
 #include "model/document.h"
 #include "model/plan.h"
 #include "model/records.h"
+#include "model/register.h"
 
 struct demo_ctx {
 	struct model *m;
@@ -49,21 +50,28 @@ static bool step(struct demo_ctx *d, int rc, const char *what)
 
 static int64_t person(struct demo_ctx *d, const char *name, const char *unit, int64_t identity)
 {
-	struct records_person n = {name, unit, identity};
+	json_t *in = json_pack("{s:s, s:s}", "name", name, "unit", unit);
 	int64_t id = 0;
 
-	step(d, records_person_create(d->m, &d->registrar, &n, &id, &d->err), name);
+	if (identity)
+		json_object_set_new(in, "identity_id", json_integer(identity));
+	step(d, reg_run(d->m, &d->registrar, "persons", "add", in, &id, &d->err), name);
+	json_decref(in);
 	return id;
 }
 
 static int64_t space(struct demo_ctx *d, const char *kind, const char *name, const char *where,
                      enum clearance max, const char *ref)
 {
-	struct records_space n = {kind, name, where, (int)max, NULL, ref};
+	json_t *in = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", kind, "name", name, "location",
+	                       where, "max_class", clearance_name(max), "decision_ref", ref);
 	int64_t id = 0;
 
-	step(d, records_space_create(d->m, max == CLEAR_KH ? &d->chief : &d->ssc, &n, &id, &d->err),
+	step(d,
+	     reg_run(d->m, max == CLEAR_KH ? &d->chief : &d->ssc, "spaces", "add", in, &id,
+	             &d->err),
 	     name);
+	json_decref(in);
 	return id;
 }
 
@@ -126,14 +134,16 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 
 	/* An approved system (3 kap. 1 §) and an approved distributor (3 kap. 12 §). */
 	{
-		struct records_system s = {"Skyddat nät SN1", CLEAR_H, "Ackreditering SSC 2026:2",
-		                           NULL};
-		struct records_distributor c = {"Säker budtjänst AB", "växel 08-123 456 00",
-		                                "SUA 2025:17", NULL};
+		json_t *s = json_pack("{s:s, s:s, s:s}", "name", "Skyddat nät SN1", "max_class",
+		                      "H", "decision_ref", "Ackreditering SSC 2026:2");
+		json_t *c = json_pack("{s:s, s:s, s:s}", "name", "Säker budtjänst AB", "contact",
+		                      "växel 08-123 456 00", "decision_ref", "SUA 2025:17");
 
-		step(&d, records_system_create(m, &d.ssc, &s, &sys, &d.err), "system");
-		step(&d, records_distributor_create(m, &d.ssc, &c, &courier, &d.err),
+		step(&d, reg_run(m, &d.ssc, "systems", "add", s, &sys, &d.err), "system");
+		step(&d, reg_run(m, &d.ssc, "distributors", "add", c, &courier, &d.err),
 		     "distributor");
+		json_decref(s);
+		json_decref(c);
 	}
 
 	/* Storage media (3 kap. 11 §). */

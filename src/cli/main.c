@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "cli/cli.h"
+#include "model/register.h"
 
 static const struct cli_cmd commands[] = {
         {"init", cmd_init, "create a new instance (database, signing key, checkpoint log)"},
@@ -26,11 +27,7 @@ static const struct cli_cmd commands[] = {
         {"grant", cmd_grant, "list, create, review and revoke grants of roles (API)"},
         {"doc", cmd_doc, "the register of classified documents, copies and receipts (API)"},
         {"inventory", cmd_inventory, "inventory campaigns (3 kap. 21 §) (API)"},
-        {"person", cmd_person, "persons: recipients and holders (API)"},
-        {"space", cmd_space, "approved spaces and storage containers (5 kap. 8–10 §§) (API)"},
         {"media", cmd_media, "storage media (3 kap. 11, 21, 24 §§) (API)"},
-        {"system", cmd_system, "information systems and their approved class (API)"},
-        {"distributor", cmd_distributor, "approved distributors (3 kap. 12 §) (API)"},
         {"check", cmd_check, "evaluate the compliance rules; exit 1 on an open high finding"},
         {"rules", cmd_rules, "list the compliance rules (or --markdown: the traceability)"},
         {"exemption", cmd_exemption, "exemptions granted (8 kap. 2 §) (API)"},
@@ -68,6 +65,11 @@ static void usage(FILE *f)
 	      f);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
+	for (size_t i = 0; reg_all[i]; i++) {
+		if (reg_all[i]->cli)
+			fprintf(f, "  %-11s the register of %s (%s) (API)\n", reg_all[i]->cli,
+			        reg_all[i]->title, reg_all[i]->paragraph);
+	}
 	fputs("\nRun 'skydd <command> --help' for a command's options.\n"
 	      "Exit status: 0 success, 1 check failed or request refused, 2 usage or I/O error.\n",
 	      f);
@@ -97,5 +99,7 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].run(argc - 1, argv + 1);
 	}
+	if (cli_is_register(argv[1]))
+		return cmd_register(argc - 1, argv + 1);
 	return cli_error(CLI_USAGE, "unknown command '%s' (see 'skydd --help')", argv[1]);
 }

@@ -1,9 +1,9 @@
 /*
- * skydd person|space|system|distributor|media: the records register through
- * the API (persons, approved spaces of 5 kap. 8–10 §§, information systems,
- * approved distributors of 3 kap. 12 §, storage media of 3 kap. 11, 21–24
- * §§). One table describes every subcommand: its method, path, options and
- * the JSON fields they fill; the server applies the rules.
+ * skydd <register> …: the registers through the API. The subcommands of
+ * every register defined as data (model/register.h: person, space, system,
+ * distributor …) are made from its definition — list (its filters), show and
+ * one per command with an option per argument; storage media (media) have a
+ * table of their own until they move. The server applies the rules.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/client.h"
+#include "model/register.h"
 
 enum ftype {
 	F_STR,  /* text */
@@ -48,127 +49,6 @@ struct group {
 };
 
 /* ---- the subcommands ---- */
-
-static const struct act person_acts[] = {
-        {"list",
-         "GET",
-         NULL,
-         true,
-         "Lists persons.",
-         {{"status", "status", F_STR, false, "active or ended"}}},
-        {"show", "GET", "", false, "Shows one person and what they hold.", {{0}}},
-        {"add",
-         "POST",
-         NULL,
-         false,
-         "Records a person: a recipient or holder of copies and media (registrar, ssc; an "
-         "admin only persons with a login).",
-         {{"name", "name", F_STR, true, "the person's name"},
-          {"unit", "unit", F_STR, false, "organisational unit"},
-          {"identity", "identity_id", F_ID, false, "their login (identity), if any"}}},
-        {"update",
-         "PATCH",
-         "",
-         false,
-         "Changes a person's name, unit or login.",
-         {{"name", "name", F_STR, false, "the person's name"},
-          {"unit", "unit", F_STR, false, "organisational unit"},
-          {"identity", "identity_id", F_ID0, false, "their login; 0 removes the link"}}},
-        {"end",
-         "POST",
-         "/end",
-         false,
-         "Ends a person (left the organisation). Refused while they still hold issued copies "
-         "or media in use.",
-         {{"on", "ended_on", F_STR, false, "last day, YYYY-MM-DD (default today)"}}},
-};
-
-static const struct act space_acts[] = {
-        {"list",
-         "GET",
-         NULL,
-         true,
-         "Lists approved spaces.",
-         {{"kind", "kind", F_STR, false, "conversation, processing or container"},
-          {"status", "status", F_STR, false, "approved or withdrawn"}}},
-        {"show", "GET", "", false, "Shows one space, its decision and what it holds.", {{0}}},
-        {"add",
-         "POST",
-         NULL,
-         false,
-         "Approves a room for classified conversations (5 kap. 8 §), a room for processing "
-         "(9 §) or a storage container (10 §) up to a class. ssc or chief; a container for "
-         "KH only by the head (chief).",
-         {{"kind", "kind", F_STR, true, "conversation, processing or container"},
-          {"name", "name", F_STR, true, "its name"},
-          {"location", "location", F_STR, false, "where it is"},
-          {"class", "max_class", F_STR, true, "highest approved class: BH, K, H or KH"},
-          {"decided", "decided_on", F_STR, false, "the decision's date (default today)"},
-          {"decision", "decision_ref", F_STR, true, "the decision's reference"}}},
-        {"update",
-         "PATCH",
-         "",
-         false,
-         "Changes a space; a new class is a new decision (give --decision). Lowering below "
-         "what it holds is refused.",
-         {{"name", "name", F_STR, false, "its name"},
-          {"location", "location", F_STR, false, "where it is"},
-          {"class", "max_class", F_STR, false, "highest approved class"},
-          {"decided", "decided_on", F_STR, false, "the decision's date"},
-          {"decision", "decision_ref", F_STR, false, "the decision's reference"}}},
-        {"withdraw",
-         "POST",
-         "/withdraw",
-         false,
-         "Withdraws an approval. Refused while the space holds copies or media.",
-         {{"reason", "reason", F_STR, true, "why"},
-          {"on", "withdrawn_on", F_STR, false, "the day (default today)"}}},
-};
-
-static const struct act system_acts[] = {
-        {"list", "GET", NULL, true, "Lists information systems.", {{0}}},
-        {"show", "GET", "", false, "Shows one information system.", {{0}}},
-        {"add",
-         "POST",
-         NULL,
-         false,
-         "Records an information system and the highest class it is approved for (3 kap. 1 "
-         "§). ssc only.",
-         {{"name", "name", F_STR, true, "its name (unique)"},
-          {"class", "max_class", F_STR, true, "highest approved class: BH, K, H or KH"},
-          {"decision", "decision_ref", F_STR, false, "the approval's reference"}}},
-        {"update",
-         "PATCH",
-         "",
-         false,
-         "Changes a system or withdraws its approval (--status withdrawn).",
-         {{"name", "name", F_STR, false, "its name"},
-          {"class", "max_class", F_STR, false, "highest approved class"},
-          {"decision", "decision_ref", F_STR, false, "the approval's reference"},
-          {"status", "status", F_STR, false, "approved or withdrawn"}}},
-};
-
-static const struct act distributor_acts[] = {
-        {"list", "GET", NULL, true, "Lists approved distributors.", {{0}}},
-        {"show", "GET", "", false, "Shows one distributor.", {{0}}},
-        {"add",
-         "POST",
-         NULL,
-         false,
-         "Records an approved distributor of classified documents (3 kap. 12 §). ssc only.",
-         {{"name", "name", F_STR, true, "its name (unique)"},
-          {"contact", "contact", F_STR, false, "how to reach them"},
-          {"decision", "decision_ref", F_STR, false, "the approval's reference"}}},
-        {"update",
-         "PATCH",
-         "",
-         false,
-         "Changes a distributor or withdraws its approval (--status withdrawn).",
-         {{"name", "name", F_STR, false, "its name"},
-          {"contact", "contact", F_STR, false, "how to reach them"},
-          {"decision", "decision_ref", F_STR, false, "the approval's reference"},
-          {"status", "status", F_STR, false, "approved or withdrawn"}}},
-};
 
 static const struct act media_acts[] = {
         {"list",
@@ -243,51 +123,120 @@ static const struct act media_acts[] = {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static const struct group groups[] = {
-        {"person",
-         "/api/v1/persons",
-         "person",
-         "persons",
-         "Persons: recipients and holders of copies and storage media, with or without a "
-         "login.",
-         {"id", "name", "unit", "identity_id", "status", "ended_on"},
-         person_acts,
-         N(person_acts)},
-        {"space",
-         "/api/v1/spaces",
-         "space",
-         "spaces",
-         "Approved spaces (5 kap. 8–10 §§ PMFS 2022:1): rooms for classified conversations "
-         "and processing, storage containers, each with its highest class and decision.",
-         {"id", "kind", "name", "max_class", "status", "decided_on", "decision_ref"},
-         space_acts,
-         N(space_acts)},
-        {"system",
-         "/api/v1/systems",
-         "system",
-         "systems",
-         "Information systems and the highest class each is approved for (3 kap. 1 §).",
-         {"id", "name", "max_class", "status", "decision_ref"},
-         system_acts,
-         N(system_acts)},
-        {"distributor",
-         "/api/v1/distributors",
-         "distributor",
-         "distributors",
-         "Approved distributors of classified documents (3 kap. 12 §).",
-         {"id", "name", "contact", "status", "decision_ref"},
-         distributor_acts,
-         N(distributor_acts)},
-        {"media",
-         "/api/v1/media",
-         "medium",
-         "media",
-         "Storage media (3 kap. 11, 21–24 §§): marking, class, where or with whom, and their "
-         "end (decommissioned, reused, destroyed or lost).",
-         {"id", "identifier", "type", "class", "state", "space_id", "holder_id", "system_id"},
-         media_acts,
-         N(media_acts)},
-};
+static const struct group media_group = {
+        "media",
+        "/api/v1/media",
+        "medium",
+        "media",
+        "Storage media (3 kap. 11, 21–24 §§): marking, class, where or with whom, and their "
+        "end (decommissioned, reused, destroyed or lost).",
+        {"id", "identifier", "type", "class", "state", "space_id", "holder_id", "system_id"},
+        media_acts,
+        N(media_acts)};
+
+/* ---- the groups of the registers defined as data (model/register.h) ---- */
+
+#define GEN_MAX  16 /* registers */
+#define ACTS_MAX 10 /* list, show and the commands of one register */
+
+static struct group gen_groups[GEN_MAX];
+static struct act gen_acts[GEN_MAX][ACTS_MAX];
+static char gen_opts[GEN_MAX][ACTS_MAX][CLIENT_MAX_VALUES][32];
+static char gen_paths[GEN_MAX][64], gen_suffix[GEN_MAX][ACTS_MAX][40];
+
+/* The option of a field: the argument's own name, else the field's with '-' for '_'. */
+static const char *opt_name(const char *opt, const char *field, char *out, size_t cap)
+{
+	size_t i = 0;
+
+	if (opt)
+		return opt;
+	for (; field[i] && i + 1 < cap; i++)
+		out[i] = field[i] == '_' ? '-' : field[i];
+	out[i] = '\0';
+	return out;
+}
+
+static enum ftype ftype_of(const struct reg_field *f, unsigned flags)
+{
+	if (f->type == REG_BOOL)
+		return F_BOOL;
+	if (f->type == REG_REF || f->type == REG_INT)
+		return flags & REG_A_CLEAR ? F_ID0 : F_ID;
+	return F_STR;
+}
+
+/* One act per command of d (after list and show). */
+static void gen_cmd_act(size_t g, size_t k, const struct register_def *d, const struct reg_cmd *c)
+{
+	struct act *a = &gen_acts[g][k];
+	size_t n = 0;
+
+	a->name = c->name;
+	a->method = c->verb == REG_UPDATE ? "PATCH" : "POST";
+	if (c->verb == REG_CREATE) {
+		a->suffix = NULL;
+	} else {
+		snprintf(gen_suffix[g][k], sizeof(gen_suffix[g][k]), "%s%s", c->path ? "/" : "",
+		         c->path ? c->path : "");
+		a->suffix = gen_suffix[g][k];
+	}
+	a->what = c->help ? c->help : c->summary;
+	for (const struct reg_arg *x = c->args; x->field && n < CLIENT_MAX_VALUES; x++, n++) {
+		const struct reg_field *f = reg_arg_field(d, x);
+
+		a->opts[n] = (struct fopt){
+		        opt_name(x->opt, x->field, gen_opts[g][k][n], sizeof(gen_opts[g][k][n])),
+		        x->field, ftype_of(f, x->flags), (x->flags & REG_A_REQUIRED) != 0,
+		        x->doc ? x->doc : f->doc};
+	}
+}
+
+static void gen_group(size_t g, const struct register_def *d)
+{
+	struct group *gr = &gen_groups[g];
+	size_t k = 0, n = 0, col = 0;
+
+	snprintf(gen_paths[g], sizeof(gen_paths[g]), "/api/v1/%s", d->name);
+	*gr = (struct group){d->cli, gen_paths[g], d->one, d->name, d->about, {0}, gen_acts[g], 0};
+	for (const struct reg_field *f = d->fields; f->name && col < N(gr->cols); f++) {
+		if (f->flags & REG_F_CLI)
+			gr->cols[col++] = f->name;
+	}
+	gen_acts[g][k] = (struct act){"list", "GET", NULL, true, "Lists the register.", {{0}}};
+	for (const struct reg_field *f = d->fields; f->name && n < CLIENT_MAX_VALUES; f++) {
+		if (f->flags & REG_F_FILTER)
+			gen_acts[g][k].opts[n++] =
+			        (struct fopt){opt_name(NULL, f->name, gen_opts[g][k][n], 32),
+			                      f->name, F_STR, false, f->doc};
+	}
+	k++;
+	gen_acts[g][k++] = (struct act){"show", "GET", "", false, "Shows one record.", {{0}}};
+	for (const struct reg_cmd *c = d->cmds; c->name && k < ACTS_MAX; c++)
+		gen_cmd_act(g, k++, d, c);
+	gr->nacts = k;
+}
+
+/* The group of command name: media's, or one made from a register's definition. */
+static const struct group *group_of(const char *name)
+{
+	static bool made;
+
+	if (!made) {
+		for (size_t i = 0, g = 0; reg_all[i] && g < GEN_MAX; i++) {
+			if (reg_all[i]->cli)
+				gen_group(g++, reg_all[i]);
+		}
+		made = true;
+	}
+	if (strcmp(name, media_group.name) == 0)
+		return &media_group;
+	for (size_t g = 0; g < GEN_MAX && gen_groups[g].name; g++) {
+		if (strcmp(gen_groups[g].name, name) == 0)
+			return &gen_groups[g];
+	}
+	return NULL;
+}
 
 static const struct group *cur; /* the group being run */
 
@@ -542,10 +491,9 @@ static int dispatch(const char *name, int argc, char **argv)
 	size_t n = 0;
 	int rc;
 
-	for (size_t i = 0; i < N(groups); i++) {
-		if (strcmp(groups[i].name, name) == 0)
-			cur = &groups[i];
-	}
+	cur = group_of(name);
+	if (!cur)
+		return cli_error(CLI_USAGE, "unknown command '%s' (see 'skydd --help')", name);
 	for (; n < cur->nacts && n < N(subs); n++)
 		subs[n] = (struct client_sub){cur->acts[n].name, run};
 	buf_init(&usage, 16384);
@@ -555,27 +503,17 @@ static int dispatch(const char *name, int argc, char **argv)
 	return rc;
 }
 
-int cmd_person(int argc, char **argv)
-{
-	return dispatch("person", argc, argv);
-}
-
-int cmd_space(int argc, char **argv)
-{
-	return dispatch("space", argc, argv);
-}
-
 int cmd_media(int argc, char **argv)
 {
 	return dispatch("media", argc, argv);
 }
 
-int cmd_system(int argc, char **argv)
+bool cli_is_register(const char *name)
 {
-	return dispatch("system", argc, argv);
+	return group_of(name) != NULL;
 }
 
-int cmd_distributor(int argc, char **argv)
+int cmd_register(int argc, char **argv)
 {
-	return dispatch("distributor", argc, argv);
+	return dispatch(argv[0], argc, argv);
 }

@@ -74,6 +74,12 @@ extern const struct api_route api_routes_rules[];
 extern const struct api_route api_routes_plans[];
 extern const struct api_route api_routes_analysis[];
 extern const struct api_route api_routes_incidents[];
+/*
+ * The routes of every register defined as data (model/register.h): list, one,
+ * and each command, with field tables made from the definition. Fills out
+ * (at most cap) and returns how many; they live as long as the program.
+ */
+size_t api_register_routes(struct api_route *out, size_t cap);
 
 #define API_ROLE_BIT(x) ROLE_BIT(ROLE_##x)
 #define API_FIELDS_END                                                                             \
@@ -136,6 +142,7 @@ struct store *api_store(struct api *a);
 const char *api_dir(struct api *a);
 
 /* Handlers (api_*.c) */
+void api_h_registers(struct api_ctx *c);
 void api_h_health(struct api_ctx *c);
 void api_h_version(struct api_ctx *c);
 void api_h_openapi(struct api_ctx *c);

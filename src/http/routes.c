@@ -127,6 +127,8 @@ static const struct api_route core_routes[] = {
          api_h_login_enroll, "first login: new password and TOTP confirmation"},
         {"POST", "/api/v1/logout", ROLES_ANY, 0, f_none, f_none, api_h_logout, "end this session"},
         {"GET", "/api/v1/me", ROLES_ANY, 0, NULL, f_none, api_h_me, "who am I"},
+        {"GET", "/api/v1/registers", ROLES_ANY, 0, NULL, f_none, api_h_registers,
+         "the registers defined as data that I may read: fields, commands, what I may do"},
         {"POST", "/api/v1/me/password", ROLES_ANY, 0, f_password, f_none, api_h_me_password,
          "change my password"},
         {"GET", "/api/v1/identities", SECURITY, 0, NULL, f_none, api_h_identities,
@@ -201,6 +203,7 @@ static void merge(void)
 			all[all_n++] = *r;
 		}
 	}
+	all_n += api_register_routes(all + all_n, ROUTES_MAX - all_n);
 }
 
 const struct api_route *api_routes(size_t *n)

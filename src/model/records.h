@@ -1,9 +1,7 @@
 /*
- * The records register (3 kap. PMFS 2022:1 and 5 kap. 8–10 §§): persons,
- * approved spaces, information systems, approved distributors and storage
- * media. Writer commands validate against the current state in their
- * transaction and append ledger entries (person., space., system.,
- * distributor., medium.); the projection in records.c applies them.
+ * The records registers (3 kap. PMFS 2022:1 and 5 kap. 8–10 §§): storage
+ * media here; persons, approved spaces, information systems and approved
+ * distributors as registers defined as data (model/register.h).
  *
  * The records_tx_* helpers run inside another writer command (other slices:
  * documents, inventory) and read the state of that transaction.
@@ -42,74 +40,12 @@ int64_t records_tx_person_of_identity(struct store_tx *tx, int64_t identity_id);
 /* The person linked to identity_id (person.identity_id), or 0 if none. */
 int64_t records_person_of_identity(struct store_reader *r, int64_t identity_id);
 
-/* ---- persons ---- */
-
-struct records_person {
-	const char *name;    /* NULL = unchanged (update) */
-	const char *unit;    /* NULL = unchanged / "" */
-	int64_t identity_id; /* 0 = none; update: -1 = unchanged, 0 = unlink */
-};
-
-int records_person_create(struct model *m, const struct principal *p,
-                          const struct records_person *n, int64_t *id, struct model_err *err);
-int records_person_update(struct model *m, const struct principal *p, int64_t id,
-                          const struct records_person *patch, struct model_err *err);
-/* ended_on NULL = today. SK_ERULE (409) while the person holds copies or media. */
-int records_person_end(struct model *m, const struct principal *p, int64_t id, const char *ended_on,
-                       struct model_err *err);
-json_t *records_person_get(struct model *m, int64_t id);
-json_t *records_person_list(struct model *m, const char *status /* NULL = all */);
-
-/* ---- approved spaces (5 kap. 8–10 §§) ---- */
-
-struct records_space {
-	const char *kind;         /* conversation, processing, container (create only) */
-	const char *name;         /* NULL = unchanged */
-	const char *location;     /* NULL = unchanged */
-	int max_class;            /* enum clearance CLEAR_BH..CLEAR_KH; 0 = unchanged */
-	const char *decided_on;   /* YYYY-MM-DD; NULL = today (create) / unchanged */
-	const char *decision_ref; /* NULL = unchanged */
-};
-
-int records_space_create(struct model *m, const struct principal *p, const struct records_space *n,
-                         int64_t *id, struct model_err *err);
-int records_space_update(struct model *m, const struct principal *p, int64_t id,
-                         const struct records_space *patch, struct model_err *err);
-int records_space_withdraw(struct model *m, const struct principal *p, int64_t id,
-                           const char *withdrawn_on, const char *reason, struct model_err *err);
-json_t *records_space_get(struct model *m, int64_t id);
-json_t *records_space_list(struct model *m, const char *kind, const char *status);
-
-/* ---- information systems and distributors ---- */
-
-struct records_system {
-	const char *name;         /* NULL = unchanged */
-	int max_class;            /* 0 = unchanged */
-	const char *decision_ref; /* NULL = unchanged */
-	const char *status;       /* update: "approved"/"withdrawn", NULL = unchanged */
-};
-
-int records_system_create(struct model *m, const struct principal *p,
-                          const struct records_system *n, int64_t *id, struct model_err *err);
-int records_system_update(struct model *m, const struct principal *p, int64_t id,
-                          const struct records_system *patch, struct model_err *err);
-json_t *records_system_get(struct model *m, int64_t id);
-json_t *records_system_list(struct model *m);
-
-struct records_distributor {
-	const char *name;
-	const char *contact;
-	const char *decision_ref;
-	const char *status; /* update only */
-};
-
-int records_distributor_create(struct model *m, const struct principal *p,
-                               const struct records_distributor *n, int64_t *id,
-                               struct model_err *err);
-int records_distributor_update(struct model *m, const struct principal *p, int64_t id,
-                               const struct records_distributor *patch, struct model_err *err);
-json_t *records_distributor_get(struct model *m, int64_t id);
-json_t *records_distributor_list(struct model *m);
+/*
+ * Persons, approved spaces (5 kap. 8–10 §§), information systems and
+ * approved distributors (3 kap. 12 §) are registers defined as data:
+ * model/register.h (reg_run, reg_get, reg_list) with the definitions in
+ * reg_persons.c, reg_spaces.c, reg_systems.c and reg_distributors.c.
+ */
 
 /* ---- storage media (3 kap. 11, 21, 22–24 §§) ---- */
 

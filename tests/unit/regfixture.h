@@ -17,6 +17,7 @@
 #include "auth/auth.h"
 #include "model/model.h"
 #include "model/records.h"
+#include "records_compat.h"
 #include "store/store.h"
 
 struct reg_fixture {

@@ -18,6 +18,7 @@
 #include "model/document.h"
 #include "model/model.h"
 #include "model/records.h"
+#include "records_compat.h"
 #include "store/store.h"
 
 /* Fails the setup with a message on stderr (cmocka prints nothing for a group setup). */

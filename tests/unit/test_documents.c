@@ -18,6 +18,7 @@
 #include "model/document.h"
 #include "model/model.h"
 #include "model/records.h"
+#include "records_compat.h"
 #include "store/store.h"
 
 #define setup_fail(...) (fprintf(stderr, __VA_ARGS__), fputc('\n', stderr), fail())

@@ -17,6 +17,7 @@
 #include "model/io.h"
 #include "model/model.h"
 #include "model/records.h"
+#include "records_compat.h"
 #include "store/store.h"
 
 static struct reg_fixture g_fx;

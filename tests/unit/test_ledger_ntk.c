@@ -18,6 +18,7 @@
 #include "model/ledger_view.h"
 #include "model/model.h"
 #include "model/records.h"
+#include "records_compat.h"
 #include "store/store.h"
 
 static struct ntk_fixture g;

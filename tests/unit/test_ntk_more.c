@@ -17,6 +17,7 @@
 #include "model/ledger_view.h"
 #include "model/model.h"
 #include "model/records.h"
+#include "records_compat.h"
 #include "rules/rules.h"
 #include "store/store.h"
 

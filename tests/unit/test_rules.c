@@ -20,6 +20,7 @@
 #include "model/access_int.h"
 #include "model/model.h"
 #include "model/records.h"
+#include "records_compat.h"
 #include "rules/rules.h"
 #include "store/store.h"
 

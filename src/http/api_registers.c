@@ -1,0 +1,234 @@
+/*
+ * The routes of the registers defined as data (model/register.h): for each,
+ * GET /api/v1/<name> (the list, its filters as query fields), GET
+ * /api/v1/<name>/{id}, and one route per command, all answered by the
+ * generic handlers below. Their field tables are made from the definition, so
+ * the router's checks, the OpenAPI document and the authorisation matrix test
+ * see them like any other route.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/api.h"
+#include "model/register.h"
+
+static enum api_type api_type_of(const struct reg_field *f)
+{
+	switch (f->type) {
+	case REG_TEXT:
+		return API_TEXT;
+	case REG_INT:
+	case REG_REF:
+		return API_INT;
+	case REG_BOOL:
+		return API_BOOL;
+	case REG_DATE:
+		return API_DATE;
+	case REG_CLASS:
+		return API_CLASS;
+	case REG_ENUM:
+		return API_ENUM;
+	case REG_STRING:
+		break;
+	}
+	return API_STRING;
+}
+
+/* The field table of a command's arguments (static lifetime: made once). */
+static struct api_field *body_fields(const struct register_def *d, const struct reg_cmd *c)
+{
+	size_t n = 0, i = 0;
+	struct api_field *t;
+
+	while (c->args[n].field)
+		n++;
+	t = calloc(n + 1, sizeof(*t));
+	if (!t)
+		abort(); /* at start, before serving: nothing to save */
+	for (const struct reg_arg *a = c->args; a->field; a++, i++) {
+		const struct reg_field *f = reg_arg_field(d, a);
+
+		t[i] = (struct api_field){
+		        .name = a->field,
+		        .type = api_type_of(f),
+		        .required = (a->flags & REG_A_REQUIRED) != 0,
+		        .min = f->min,
+		        .max = f->max,
+		        .doc = a->doc ? a->doc : f->doc,
+		        .values = f->values,
+		};
+		if (f->type == REG_REF) {
+			t[i].min = c->verb != REG_CREATE && (a->flags & REG_A_CLEAR) ? 0 : 1;
+			t[i].max = SK_JSON_MAX_INT;
+		}
+	}
+	return t;
+}
+
+/* The list's query fields: the filters. */
+static struct api_field *query_fields(const struct register_def *d)
+{
+	size_t n = 0, i = 0;
+	struct api_field *t;
+
+	for (const struct reg_field *f = d->fields; f->name; f++)
+		n += (f->flags & REG_F_FILTER) != 0;
+	t = calloc(n + 1, sizeof(*t));
+	if (!t)
+		abort();
+	for (const struct reg_field *f = d->fields; f->name; f++) {
+		if (f->flags & REG_F_FILTER)
+			t[i++] = (struct api_field){f->name,
+			                            f->values ? API_ENUM : API_STRING,
+			                            false,
+			                            0,
+			                            f->values ? 0 : 200,
+			                            f->doc,
+			                            f->values};
+	}
+	return t;
+}
+
+static const struct api_field no_fields[] = {API_FIELDS_END};
+
+/* Which register and command each made route serves (the routes do not move once made). */
+#define MADE_MAX 256
+static struct made {
+	const struct api_route *route;
+	const struct register_def *def;
+	const struct reg_cmd *cmd;
+} made[MADE_MAX];
+static size_t made_n;
+
+static const struct made *made_of(const struct api_route *r)
+{
+	for (size_t i = 0; i < made_n; i++) {
+		if (made[i].route == r)
+			return &made[i];
+	}
+	abort(); /* only the made routes have these handlers */
+}
+
+static void add(struct api_route *out, size_t *n, struct api_route r, const struct register_def *d,
+                const struct reg_cmd *c)
+{
+	if (made_n == MADE_MAX)
+		abort(); /* a build-time limit: raise MADE_MAX */
+	out[*n] = r;
+	made[made_n++] = (struct made){&out[*n], d, c};
+	(*n)++;
+}
+
+static void h_list(struct api_ctx *c);
+static void h_get(struct api_ctx *c);
+static void h_cmd(struct api_ctx *c);
+
+/* a, b and c joined, for paths and summaries that live as long as the routes. */
+static char *cat3(const char *a, const char *b, const char *c)
+{
+	size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
+	char *p = malloc(n);
+
+	if (!p)
+		abort(); /* at start, before serving */
+	snprintf(p, n, "%s%s%s", a, b, c);
+	return p;
+}
+
+size_t api_register_routes(struct api_route *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; reg_all[i]; i++) {
+		const struct register_def *d = reg_all[i];
+
+		if (n + 2 > cap)
+			abort(); /* a build-time limit: raise ROUTES_MAX */
+		add(out, &n,
+		    (struct api_route){"GET", cat3("/api/v1/", d->name, ""), d->read_roles, 0, NULL,
+		                       query_fields(d), h_list, cat3("list ", d->title, "")},
+		    d, NULL);
+		add(out, &n,
+		    (struct api_route){"GET", cat3("/api/v1/", d->name, "/{id}"), d->read_roles, 0,
+		                       NULL, no_fields, h_get, cat3("one ", d->one, "")},
+		    d, NULL);
+		for (const struct reg_cmd *c = d->cmds; c->name; c++) {
+			const char *path;
+
+			if (n + 1 > cap)
+				abort();
+			if (c->verb == REG_CREATE)
+				path = cat3("/api/v1/", d->name, "");
+			else if (c->verb == REG_UPDATE)
+				path = cat3("/api/v1/", d->name, "/{id}");
+			else
+				path = cat3(cat3("/api/v1/", d->name, "/{id}/"), c->path, "");
+			add(out, &n,
+			    (struct api_route){c->verb == REG_UPDATE ? "PATCH" : "POST", path,
+			                       c->roles, 0, body_fields(d, c), no_fields, h_cmd,
+			                       c->summary},
+			    d, c);
+		}
+	}
+	return n;
+}
+
+/* ---- the handlers ---- */
+
+static void reply_one(struct api_ctx *c, unsigned status, json_t *obj)
+{
+	const struct register_def *d = made_of(c->route)->def;
+
+	if (!obj) {
+		api_errorr(c, 404, "not_found", "id", "record.not_found",
+		           json_pack("{s:s}", "register", d->name), "no %s %lld", d->one,
+		           (long long)c->id);
+		return;
+	}
+	api_reply(c, status, json_pack("{s:o}", d->one, obj));
+}
+
+static void h_list(struct api_ctx *c)
+{
+	const struct register_def *d = made_of(c->route)->def;
+	json_t *arr = reg_list(api_model(c->api), &c->p, d, c->query);
+
+	if (!arr) {
+		api_fail(c, SK_EIO, NULL);
+		return;
+	}
+	api_reply(c, 200, json_pack("{s:o}", d->name, arr));
+}
+
+static void h_get(struct api_ctx *c)
+{
+	reply_one(c, 200, reg_get(api_model(c->api), &c->p, made_of(c->route)->def, c->id));
+}
+
+static void h_cmd(struct api_ctx *c)
+{
+	const struct register_def *d = made_of(c->route)->def;
+	const struct reg_cmd *cmd = made_of(c->route)->cmd;
+	struct model_err err = {0};
+	int64_t id = c->id;
+	int rc = reg_exec(api_model(c->api), &c->p, d, cmd, c->body, &id, &err);
+
+	if (rc) {
+		api_fail(c, rc, &err);
+		return;
+	}
+	c->id = id;
+	reply_one(c, cmd->verb == REG_CREATE ? 201 : 200, reg_get(api_model(c->api), &c->p, d, id));
+}
+
+void api_h_registers(struct api_ctx *c)
+{
+	json_t *arr = reg_describe(api_model(c->api), &c->p);
+
+	if (!arr) {
+		api_fail(c, SK_EIO, NULL);
+		return;
+	}
+	api_reply(c, 200, json_pack("{s:o}", "registers", arr));
+}
