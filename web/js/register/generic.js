@@ -48,7 +48,7 @@ function refSource(f) {
     if (!f.readable) return null;
     return { load: async () => items(await api.get('/identities'), 'identities'), text: (i) => i.username, long: (i) => (i.display_name ? `${i.display_name} (${i.username})` : i.username) };
   }
-  const d = registerNamed(f.ref);
+  const d = f.readable === false ? null : registerNamed(f.ref);
   if (!d) return null;
   const text = (x) => displayOf(d, x);
   return { load: () => lookup(d.name), text, long: text };
@@ -144,7 +144,9 @@ function inputFor(f, arg, cmd, current, refs) {
       const word = (v) => (f.type === 'class' ? `${v} – ${label(prefix, v)}` : label(prefix, v));
       // a required enum starts at its first value; a class is chosen on purpose
       const chosen = editing ? cur : (f.type === 'enum' && req ? values[0] : '');
-      const first = (f.type === 'class' || !req) && !(editing && req) ? [option('', t(req ? 'reg.choose' : 'reg.none'))] : [];
+      // an empty choice: a class not yet chosen, an optional value, or one an update may clear
+      const empty = editing ? !!arg.clear : (f.type === 'class' || !req);
+      const first = empty ? [option('', t(req ? 'reg.choose' : 'reg.none'))] : [];
       x = field(text, { name, required: req }, { tag: 'select', hint, options: [...first, ...values.map((v) => option(v, word(v), String(chosen) === v))] });
       x.read = () => x.input.value || undefined;
       return x;
@@ -403,7 +405,7 @@ export function recordPage(ctx, def, id) {
     const buttons = commandButtons(def, rec, open);
     fill(body,
       h('div', { class: 'record', dataset: rowData(def, rec) },
-        facts(def.fields.filter((f) => f.name !== 'id' && valueOf(rec, f.name) !== undefined).map((f) => [t(f.label), cell(f, rec, refs)]))),
+        facts(def.fields.filter((f) => f.name !== 'id' && f.stored !== false && valueOf(rec, f.name) !== undefined).map((f) => [t(f.label), cell(f, rec, refs)]))),
       buttons.length ? h('div', { class: 'actions record-actions print-hide' }, buttons) : null);
     if (focus) heading.focus();
   };
