@@ -848,11 +848,12 @@ static json_t *describe_field(const struct register_def *d, const struct reg_fie
 	json_t *o;
 
 	snprintf(label, sizeof(label), "regdef.%s.f.%s", d->one, f->name);
-	o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b}", "name", f->name, "type",
-	              by ? "ref" : reg_type_name(f->type), "label", label, "list",
-	              (f->flags & REG_F_LIST) != 0, "filter", (f->flags & REG_F_FILTER) != 0,
-	              "output", f->src != REG_SRC_DATA && f->src != REG_SRC_STATE, "state",
-	              f->src == REG_SRC_STATE, "stored", f->src != REG_SRC_LEDGER_ONLY);
+	o = json_pack(
+	        "{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b}", "name", f->name, "type",
+	        by ? "ref" : reg_type_name(f->type), "label", label, "list",
+	        (f->flags & REG_F_LIST) != 0, "filter", (f->flags & REG_F_FILTER) != 0, "output",
+	        f->src != REG_SRC_DATA && f->src != REG_SRC_STATE && f->src != REG_SRC_LEDGER_ONLY,
+	        "state", f->src == REG_SRC_STATE, "stored", f->src != REG_SRC_LEDGER_ONLY);
 	if (!o)
 		return NULL;
 	if (f->type == REG_STRING || f->type == REG_TEXT || f->type == REG_INT) {
