@@ -1,5 +1,6 @@
-// A records page (persons, spaces, media): a list with a row of actions per record, an inline
-// form under the row for edit and the other acts, and a create form below the list.
+// A hand-made records page (media; the registers defined as data use generic.js): a list with a
+// row of actions per record, an inline form under the row for edit and the other acts, and a
+// create form below the list.
 import { h, table } from '../dom.js';
 import * as api from '../api.js';
 import { pageHeading, loading, loadError } from '../ui.js';
