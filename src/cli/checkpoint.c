@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "ledger/ledger.h"
 #include "model/model.h"
+#include "rules/rules.h"
 #include "store/store.h"
 
 static const char checkpoint_usage[] =
@@ -33,6 +34,7 @@ static int accept_tail(const char *dir)
 	int rc;
 
 	model_register();
+	rules_register();
 	rc = store_open_report(dir, &so, &s, msg, sizeof(msg));
 	if (rc == SK_EVERIFY || rc == SK_ECORRUPT || rc == SK_EBUSY)
 		return cli_error(CLI_FAIL, "checkpoint: %s", msg[0] ? msg : sk_strerror(rc));

@@ -84,7 +84,6 @@ int cmd_doc_reclassify(int argc, char **argv); /* doc_decide.c: `doc reclassify`
 int cmd_doc_disclose(int argc, char **argv);   /* doc_decide.c: `doc disclose` */
 int cmd_doc_decide(int argc, char **argv);     /* doc_decide.c: `doc decide` */
 int cmd_inventory(int argc, char **argv);      /* inventory.c */
-int cmd_media(int argc, char **argv);          /* records.c */
 /* A register defined as data (model/register.h) by its CLI name: argv[0]. */
 bool cli_is_register(const char *name);    /* records.c */
 int cmd_register(int argc, char **argv);   /* records.c */

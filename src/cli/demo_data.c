@@ -148,13 +148,17 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 
 	/* Storage media (3 kap. 11 §). */
 	{
-		struct records_medium usb = {"USB-0001", "usb", CLEAR_K, NULL, 0, safe_h, 0, 0};
-		struct records_medium lap = {"LAP-0042", "laptop", CLEAR_H,  NULL,
-		                             1,          0,        p_bertil, sys};
+		json_t *usb = json_pack("{s:s, s:s, s:s, s:I}", "identifier", "USB-0001", "type",
+		                        "usb", "class", "K", "space_id", (json_int_t)safe_h);
+		json_t *lap = json_pack("{s:s, s:s, s:s, s:b, s:I, s:I}", "identifier", "LAP-0042",
+		                        "type", "laptop", "class", "H", "fixed", 1, "holder_id",
+		                        (json_int_t)p_bertil, "system_id", (json_int_t)sys);
 		int64_t id;
 
-		step(&d, records_medium_create(m, &d.registrar, &usb, &id, &d.err), "USB-0001");
-		step(&d, records_medium_create(m, &d.registrar, &lap, &id, &d.err), "LAP-0042");
+		step(&d, reg_run(m, &d.registrar, "media", "add", usb, &id, &d.err), "USB-0001");
+		step(&d, reg_run(m, &d.registrar, "media", "add", lap, &id, &d.err), "LAP-0042");
+		json_decref(usb);
+		json_decref(lap);
 	}
 
 	/* A K report in three copies: one waits for Eva's receipt, one signed on paper. */

@@ -9,6 +9,7 @@
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "model/model.h"
+#include "rules/rules.h"
 #include "store/store.h"
 
 static const char init_usage[] =
@@ -88,6 +89,7 @@ int cli_first_identity(const char *dir, const char *user, const char *name, int 
 	struct model_new_identity ni = {user, name, (enum clearance)clearance};
 
 	model_register();
+	rules_register();
 	return first_identity(dir, &ni, true, out);
 }
 

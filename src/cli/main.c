@@ -27,7 +27,6 @@ static const struct cli_cmd commands[] = {
         {"grant", cmd_grant, "list, create, review and revoke grants of roles (API)"},
         {"doc", cmd_doc, "the register of classified documents, copies and receipts (API)"},
         {"inventory", cmd_inventory, "inventory campaigns (3 kap. 21 §) (API)"},
-        {"media", cmd_media, "storage media (3 kap. 11, 21, 24 §§) (API)"},
         {"check", cmd_check, "evaluate the compliance rules; exit 1 on an open high finding"},
         {"rules", cmd_rules, "list the compliance rules (or --markdown: the traceability)"},
         {"exemption", cmd_exemption, "exemptions granted (8 kap. 2 §) (API)"},

@@ -1,9 +1,9 @@
 /*
  * skydd <register> …: the registers through the API. The subcommands of
  * every register defined as data (model/register.h: person, space, system,
- * distributor …) are made from its definition — list (its filters), show and
- * one per command with an option per argument; storage media (media) have a
- * table of their own until they move. The server applies the rules.
+ * distributor, media …) are made from its definition — list (its filters),
+ * show and one per command with an option per argument. The server applies
+ * the rules.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -50,89 +50,7 @@ struct group {
 
 /* ---- the subcommands ---- */
 
-static const struct act media_acts[] = {
-        {"list",
-         "GET",
-         NULL,
-         true,
-         "Lists storage media within your clearance.",
-         {{"state", "state", F_STR, false, "in_use, lost, decommissioned, reused or destroyed"}}},
-        {"show",
-         "GET",
-         "",
-         false,
-         "Shows one medium, its destruction record and lost cases.",
-         {{0}}},
-        {"add",
-         "POST",
-         NULL,
-         false,
-         "Registers a storage medium, marked with class and identifier (3 kap. 11 §), kept in "
-         "an approved space or by a person (registrar, ssc).",
-         {{"identifier", "identifier", F_STR, true, "its identifier (unique)"},
-          {"type", "type", F_STR, true, "usb, disk, laptop, phone, optical or other"},
-          {"class", "class", F_STR, true, "BH, K, H or KH (within your clearance)"},
-          {"marking", "marking", F_STR, false, "the marking (default: class and identifier)"},
-          {"fixed", "fixed", F_BOOL, false, "yes: marked on the equipment"},
-          {"space", "space_id", F_ID, false, "the space where it is kept"},
-          {"holder", "holder_id", F_ID, false, "the person who holds it"},
-          {"system", "system_id", F_ID, false, "its information system"}}},
-        {"update",
-         "PATCH",
-         "",
-         false,
-         "Changes, moves (--space) or hands over (--holder) a medium in use.",
-         {{"type", "type", F_STR, false, "usb, disk, laptop, phone, optical or other"},
-          {"class", "class", F_STR, false, "BH, K, H or KH"},
-          {"marking", "marking", F_STR, false, "the marking"},
-          {"fixed", "fixed", F_BOOL, false, "yes or no"},
-          {"space", "space_id", F_ID, false, "move it to this space"},
-          {"holder", "holder_id", F_ID, false, "hand it to this person"},
-          {"system", "system_id", F_ID0, false, "its system; 0 removes it"}}},
-        {"decommission",
-         "POST",
-         "/decommission",
-         false,
-         "Takes a medium out of use (3 kap. 24 §).",
-         {{"method", "method", F_STR, true, "how"},
-          {"on", "on", F_STR, false, "the day (default today)"}}},
-        {"reuse",
-         "POST",
-         "/reuse",
-         false,
-         "Records that a medium was cleared and reused (3 kap. 24 §).",
-         {{"method", "method", F_STR, true, "how it was cleared"},
-          {"on", "on", F_STR, false, "the day (default today)"}}},
-        {"destroy",
-         "POST",
-         "/destroy",
-         false,
-         "Destroys a medium so nothing can be restored, with a record (3 kap. 22–23 §§).",
-         {{"method", "method", F_STR, true, "how"},
-          {"performer", "performer_id", F_ID, true, "the person who destroyed it"},
-          {"witness", "witness_id", F_ID, false, "a witness (another person)"},
-          {"on", "destroyed_on", F_STR, false, "the day (default today)"}}},
-        {"lost",
-         "POST",
-         "/lost",
-         false,
-         "Reports a medium lost; opens a lost case.",
-         {{"note", "note", F_STR, true, "what is known"},
-          {"on", "on", F_STR, false, "when it was missed (default today)"}}},
-};
-
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-
-static const struct group media_group = {
-        "media",
-        "/api/v1/media",
-        "medium",
-        "media",
-        "Storage media (3 kap. 11, 21–24 §§): marking, class, where or with whom, and their "
-        "end (decommissioned, reused, destroyed or lost).",
-        {"id", "identifier", "type", "class", "state", "space_id", "holder_id", "system_id"},
-        media_acts,
-        N(media_acts)};
 
 /* ---- the groups of the registers defined as data (model/register.h) ---- */
 
@@ -217,7 +135,7 @@ static void gen_group(size_t g, const struct register_def *d)
 	gr->nacts = k;
 }
 
-/* The group of command name: media's, or one made from a register's definition. */
+/* The group of command name, made from its register's definition. */
 static const struct group *group_of(const char *name)
 {
 	static bool made;
@@ -229,8 +147,6 @@ static const struct group *group_of(const char *name)
 		}
 		made = true;
 	}
-	if (strcmp(name, media_group.name) == 0)
-		return &media_group;
 	for (size_t g = 0; g < GEN_MAX && gen_groups[g].name; g++) {
 		if (strcmp(gen_groups[g].name, name) == 0)
 			return &gen_groups[g];
@@ -486,7 +402,7 @@ static int run(int argc, char **argv)
 
 static int dispatch(const char *name, int argc, char **argv)
 {
-	struct client_sub subs[8];
+	struct client_sub subs[ACTS_MAX];
 	struct buf usage;
 	size_t n = 0;
 	int rc;
@@ -501,11 +417,6 @@ static int dispatch(const char *name, int argc, char **argv)
 	rc = client_dispatch(name, usage.err ? "" : usage.ptr, subs, n, argc, argv);
 	buf_release(&usage);
 	return rc;
-}
-
-int cmd_media(int argc, char **argv)
-{
-	return dispatch("media", argc, argv);
 }
 
 bool cli_is_register(const char *name)

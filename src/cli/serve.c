@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "http/api.h"
 #include "model/model.h"
+#include "rules/rules.h"
 #include "store/store.h"
 
 static const char serve_usage[] =
@@ -139,6 +140,7 @@ int cli_serve_run(const struct cli_serve_opts *o)
 	if (o->user && check_owner(o->dir, o->user, &pw) != CLI_OK)
 		return CLI_USAGE;
 	model_register();
+	rules_register();
 	rc = open_checked(o->dir, &s);
 	if (rc)
 		return rc;

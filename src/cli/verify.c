@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "model/model.h"
+#include "rules/rules.h"
 #include "store/store.h"
 
 static const char verify_usage[] =
@@ -67,6 +68,7 @@ int cmd_verify(int argc, char **argv)
 		return cli_error(CLI_USAGE,
 		                 "verify: --data DIR is required (see 'skydd verify --help')");
 	model_register(); /* so that --replay rebuilds every register */
+	rules_register(); /* exemptions */
 	rc = store_verify(dir, &vo, &res);
 	sk_base64_encode(res.root, sizeof(res.root), root, sizeof(root));
 	if (json) {

@@ -65,7 +65,6 @@ const struct api_route *api_routes(size_t *n);
  * Each module's own table (its api_<module>.c), terminated by
  * API_ROUTES_END; routes.c merges them in this order after the core routes.
  */
-extern const struct api_route api_routes_records[];
 extern const struct api_route api_routes_documents[];
 extern const struct api_route api_routes_decisions[];
 extern const struct api_route api_routes_io[];

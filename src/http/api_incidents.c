@@ -9,6 +9,7 @@
 
 #include "http/api.h"
 #include "model/incident.h"
+#include "rules/rules.h"
 
 #define R(x)   ROLE_BIT(ROLE_##x)
 #define HANDLE (R(SSC) | R(CHIEF))
@@ -245,8 +246,8 @@ static void h_deviations(struct api_ctx *c)
 	const char *open = qstr(c, "open");
 	json_t *v;
 
-	/* measures made from findings that are gone are marked done first */
-	deviation_sync(m, NULL);
+	/* a read writes nothing: measures whose finding is gone were marked done after the
+	 * write that removed it (the router runs rules_sync_deviations after every write) */
 	v = deviation_list(m, &c->p, qstr(c, "status"), open && strcmp(open, "true") == 0);
 	if (v)
 		api_reply(c, 200, v);
@@ -258,7 +259,17 @@ static void h_deviation_new(struct api_ctx *c)
 {
 	struct model_err err = {0};
 	int64_t id = 0;
-	int rc = deviation_create(api_model(c->api), &c->p, c->body, &id, &err);
+	const char *src = json_string_value(json_object_get(c->body, "source"));
+	json_t *fnd = NULL;
+	int rc;
+
+	/* the finding as the caller sees it now: the model does not ask the engine */
+	if (src && strcmp(src, "finding") == 0)
+		fnd = rules_finding(
+		        api_model(c->api), json_string_value(json_object_get(c->body, "finding")),
+		        json_string_value(json_object_get(c->body, "finding_object")), &c->p);
+	rc = deviation_create(api_model(c->api), &c->p, c->body, fnd, &id, &err);
+	json_decref(fnd);
 
 	if (rc)
 		api_fail(c, rc, &err);
@@ -268,7 +279,6 @@ static void h_deviation_new(struct api_ctx *c)
 
 static void h_deviation(struct api_ctx *c)
 {
-	deviation_sync(api_model(c->api), NULL);
 	reply_deviation(c, 200, c->id);
 }
 

@@ -146,8 +146,10 @@ size_t api_register_routes(struct api_route *out, size_t cap)
 		if (n + 2 > cap)
 			abort(); /* a build-time limit: raise ROUTES_MAX */
 		add(out, &n,
-		    (struct api_route){"GET", cat3("/api/v1/", d->name, ""), d->read_roles, 0, NULL,
-		                       query_fields(d), h_list, cat3("list ", d->title, "")},
+		    (struct api_route){
+		            "GET", cat3("/api/v1/", d->name, ""), d->read_roles, 0, NULL,
+		            query_fields(d), h_list,
+		            cat3("list ", d->title, d->class_col ? " within your clearance" : "")},
 		    d, NULL);
 		add(out, &n,
 		    (struct api_route){"GET", cat3("/api/v1/", d->name, "/{id}"), d->read_roles, 0,

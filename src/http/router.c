@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "http/api.h"
+#include "rules/rules.h"
 
 #define COOKIE "__Host-skydd"
 
@@ -735,6 +736,12 @@ void api_handle(void *ctx, struct http_req *req, struct http_resp *resp)
 	if (resp->status < 400 && privileged_use(c.route, &c.p))
 		model_log_privileged_use(a->model, &c.p, req->method, c.route->pattern,
 		                         resp->status ? resp->status : 200);
+	/*
+	 * A write may have made a finding disappear: the deviations made from it are
+	 * marked done now, before the reply, so that no read ever has to write.
+	 */
+	if (resp->status < 400 && state_changing(req->method))
+		rules_sync_deviations(a->model, NULL);
 out:
 	json_decref(c.body);
 	json_decref(c.query);

@@ -226,6 +226,11 @@ int model_tx_sod(struct store_tx *tx, int64_t actor, int64_t subject, enum model
 	              "only when there is none, 2 kap. 20 §)");
 }
 
+struct store *model_store(struct model *m)
+{
+	return m->store;
+}
+
 int model_submit(struct model *m, store_cmd_fn fn, void *arg, struct model_err *err)
 {
 	struct store_cmd c;
@@ -467,7 +472,6 @@ void model_register(void)
 	model_register_documents();
 	model_register_decisions();
 	model_register_inventory();
-	model_register_rules();
 	model_register_plans();
 	model_register_analysis();
 	model_register_incidents();

@@ -46,30 +46,13 @@ struct model {
 	struct throttle throttles[THROTTLE_MAX];
 };
 
-/*
- * A grant of identity id (an SQL expression) in force on day ?2 (YYYY-MM-DD),
- * as a WHERE condition on role_grant: the one rule behind model_tx_roles_of and
- * the roles that authentication reads in the same statement as the session.
- */
-#define MODEL_GRANT_IN_FORCE(id)                                                                   \
-	"identity_id = " id                                                                        \
-	" AND revoked_at IS NULL AND valid_from <= ?2 AND (valid_until IS NULL "                   \
-	"OR valid_until >= ?2)"
-
-/* access.c */
-int model_submit(struct model *m, store_cmd_fn fn, void *arg, struct model_err *err);
+/* access.c (and model.h: model_submit, model_time, model_tx_log …) */
 int model_seal(struct model *m, const uint8_t *plain, size_t n, uint8_t *out, size_t cap,
                size_t *out_len);
 int model_unseal(struct model *m, const uint8_t *sealed, size_t n, uint8_t *out, size_t cap,
                  size_t *out_len);
-unsigned model_tx_roles_of(struct store_tx *tx, int64_t identity_id, const char *today);
 /* The role mask of space-separated role names (unknown names are ignored). */
 unsigned model_roles_mask(const char *names);
-void model_time(int64_t us, char out[SK_TIME_LEN + 1]);
-bool model_tx_someone_has(struct store_tx *tx, enum role r, const char *today);
-/* Appends an entry about object "type/id", taking ownership of data (NULL: SK_ENOMEM). */
-int model_tx_log(struct store_tx *tx, int64_t actor, const char *kind, const char *type, int64_t id,
-                 json_t *data);
 /* Records a password hash in the history and keeps only the last AUTH_PW_HISTORY. */
 int model_tx_history_add(struct store_tx *tx, int64_t id, const char *hash, const char *when);
 

@@ -13,7 +13,6 @@
 #include "model/reg_int.h"
 #include "model/incident.h"
 #include "model/ledger_view.h"
-#include "rules/rules.h"
 
 static const char manage_why[] = "the action plan is kept by the säkerhetsskyddschef or the head";
 
@@ -178,16 +177,15 @@ static int create_fn(struct store_tx *tx, void *arg)
 
 /*
  * For source finding: the finding must exist now (as the caller sees the
- * findings); its reference and Swedish message fill reference and title
- * when they are not given. Returns a new body or NULL (err filled).
+ * findings: fnd, looked up by the caller, or NULL); its reference and Swedish
+ * message fill reference and title when they are not given. Returns a new
+ * body or NULL (err filled).
  */
-static json_t *from_finding(struct model *m, const struct principal *p, const json_t *body, int *rc,
-                            struct model_err *err)
+static json_t *from_finding(const json_t *body, const json_t *fnd, int *rc, struct model_err *err)
 {
 	const char *rule = model_json_str(body, "finding"),
 	           *object = model_json_str(body, "finding_object");
-	struct rules_filter f = {.min_severity = -1};
-	json_t *res, *fnd, *b;
+	json_t *b;
 
 	*rc = SK_OK;
 	b = json_deep_copy(body);
@@ -198,14 +196,7 @@ static json_t *from_finding(struct model *m, const struct principal *p, const js
 	if (!rule || !object || !valid_object(object) ||
 	    strcmp(model_json_str0(body, "source"), "finding") != 0)
 		return b; /* the writer names what is missing or malformed */
-	f.rule = rule;
-	f.object = object;
-	f.clearance = p ? (int)p->clearance : CLEAR_KH;
-	f.viewer = p; /* a hidden finding gives its rule's title, not its object */
-	res = rules_current(m, &f);
-	fnd = json_array_get(json_object_get(res, "findings"), 0);
 	if (!fnd) {
-		json_decref(res);
 		json_decref(b);
 		*rc = SK_EINVAL;
 		if (err) {
@@ -222,12 +213,11 @@ static json_t *from_finding(struct model *m, const struct principal *p, const js
 		        json_string(model_json_str0(json_object_get(fnd, "message"), "sv")));
 	if (!json_object_get(b, "reference"))
 		json_object_set_new(b, "reference", json_string(model_json_str0(fnd, "ref")));
-	json_decref(res);
 	return b;
 }
 
-int deviation_create(struct model *m, const struct principal *p, const json_t *body, int64_t *id,
-                     struct model_err *err)
+int deviation_create(struct model *m, const struct principal *p, const json_t *body,
+                     const json_t *finding, int64_t *id, struct model_err *err)
 {
 	struct create_cmd c = {p, NULL, 0};
 	json_t *b;
@@ -235,7 +225,7 @@ int deviation_create(struct model *m, const struct principal *p, const json_t *b
 
 	if (!json_is_object(body))
 		return SK_EINVAL;
-	b = from_finding(m, p, body, &rc, err);
+	b = from_finding(body, finding, &rc, err);
 	if (!b)
 		return rc;
 	c.body = b;
@@ -402,11 +392,26 @@ int deviation_set_status(struct model *m, const struct principal *p, int64_t id,
 
 /* ---- the automatic check: findings that disappeared ---- */
 
-int deviation_sync(struct model *m, unsigned *resolved)
+bool deviation_sync_due(struct model *m)
 {
 	struct store_reader *r = model_reader(m);
-	struct rules_filter f = {.min_severity = -1, .clearance = CLEAR_KH};
-	json_t *open = json_array(), *res = NULL, *keys = json_object(), *x;
+	struct store_q *q;
+	bool due;
+
+	if (!r || store_reader_query(r,
+	                             "SELECT 1 FROM deviation WHERE finding_rule IS NOT NULL "
+	                             "AND status IN ('open', 'in_progress') LIMIT 1",
+	                             &q))
+		return true; /* the sync itself will say what is wrong */
+	due = store_q_step(q) == SK_OK;
+	store_q_done(q);
+	return due;
+}
+
+int deviation_sync(struct model *m, const json_t *res, unsigned *resolved)
+{
+	struct store_reader *r = model_reader(m);
+	json_t *open = json_array(), *keys = json_object(), *x;
 	struct store_q *q;
 	unsigned n = 0;
 	size_t i;
@@ -431,7 +436,6 @@ int deviation_sync(struct model *m, unsigned *resolved)
 	store_q_done(q);
 	if (json_array_size(open) == 0)
 		goto out;
-	res = rules_current(m, &f);
 	if (!res) {
 		rc = SK_EIO;
 		goto out;
@@ -472,7 +476,6 @@ int deviation_sync(struct model *m, unsigned *resolved)
 	if (resolved)
 		*resolved = n;
 out:
-	json_decref(res);
 	json_decref(keys);
 	json_decref(open);
 	return rc;

@@ -78,10 +78,12 @@ json_t *incident_get(struct model *m, const struct principal *p, int64_t id);
  * (finding|control|audit|incident|other), reference, finding (a rule id) and
  * finding_object ("type/id") for source finding — the finding must exist
  * now; its reference and Swedish message are copied when not given —
- * responsible, due_on, incident_id.
+ * responsible, due_on, incident_id. finding: that finding as p sees it now
+ * (rules_finding), or NULL when the engine reports none: the caller looks it
+ * up, since the model never calls up into the rules layer.
  */
-int deviation_create(struct model *m, const struct principal *p, const json_t *body, int64_t *id,
-                     struct model_err *err);
+int deviation_create(struct model *m, const struct principal *p, const json_t *body,
+                     const json_t *finding, int64_t *id, struct model_err *err);
 /* Changes an open or in-progress deviation: title, description, reference, responsible, due_on. */
 int deviation_update(struct model *m, const struct principal *p, int64_t id, const json_t *body,
                      struct model_err *err);
@@ -90,11 +92,15 @@ int deviation_set_status(struct model *m, const struct principal *p, int64_t id,
                          const char *reason, struct model_err *err);
 /*
  * Marks done (deviation.resolved, by "rule") every open or in-progress
- * deviation made from a finding that the compliance engine no longer
- * reports. *resolved (may be NULL) receives how many. Called when
- * deviations are read.
+ * deviation made from a finding that current (the engine's result,
+ * rules_current for every object whole: {findings, errors}) no longer
+ * reports; a rule in errors keeps its deviations. *resolved (may be NULL)
+ * receives how many. Run by rules_sync_deviations after writes, never on
+ * a read.
  */
-int deviation_sync(struct model *m, unsigned *resolved);
+int deviation_sync(struct model *m, const json_t *current, unsigned *resolved);
+/* Whether any open or in-progress deviation was made from a finding (nothing to sync if not). */
+bool deviation_sync_due(struct model *m);
 /*
  * {"deviations": [...]} (status filter or NULL; open_only: open and in_progress).
  * A deviation made from a finding on a document, copy ... or medium that p may

@@ -6,12 +6,14 @@
  * copy, receipt, ... and medium at once with DOCUMENT_VISIBLE_SQL), however
  * many entries the page has. See docs/internals/ledger-read.md.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/document.h"
 #include "model/ledger_view.h"
+#include "model/register.h"
 
 #define R(x)      ROLE_BIT(ROLE_##x)
 #define REGISTER  (R(REGISTRAR) | R(SSC) | R(CHIEF) | R(AUDITOR)) /* the records' read routes */
@@ -92,7 +94,10 @@ static void refs_incident(const json_t *entry, const char *object, json_t *out)
 
 /*
  * The table of object types that guard something. Types that carry nothing
- * classified are in open_types above; any other type is hidden.
+ * classified are in open_types below; a register defined as data
+ * (model/register.h) that is in neither gets the rule "its readers"
+ * (derived below: spaces, systems, distributors …); any other type is
+ * hidden.
  */
 static const struct view_rule {
 	const char *type; /* the object's type: "document" for "document/ID" */
@@ -106,9 +111,6 @@ static const struct view_rule {
         {"inventory", INVENTORY, false, refs_inventory},
         {"incident", OVERSIGHT, true, refs_incident},
         {"deviation", OVERSIGHT, false, refs_object}, /* its finding's object, its incident */
-        {"space", REGISTER, false, NULL},
-        {"system", REGISTER, false, NULL},
-        {"distributor", REGISTER, false, NULL},
         {"analysis", OVERSIGHT, false, NULL},
         {"secplan", OVERSIGHT, false, NULL},
         {"assessment", OVERSIGHT, false, NULL},
@@ -138,19 +140,50 @@ static bool object_open(const char *object)
 	return false;
 }
 
+/* The registers defined as data without a rule above: read by the register's readers. */
+static struct view_rule derived[64];
+static size_t derived_n;
+static pthread_once_t derived_once = PTHREAD_ONCE_INIT;
+
+static const struct view_rule *find_rule(const struct view_rule *t, size_t n, const char *type,
+                                         size_t len)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strlen(t[i].type) == len && strncmp(type, t[i].type, len) == 0)
+			return &t[i];
+	}
+	return NULL;
+}
+
+static void derive(void)
+{
+	char object[80];
+
+	for (size_t i = 0; reg_all[i] && derived_n < sizeof(derived) / sizeof(derived[0]); i++) {
+		const struct register_def *d = reg_all[i];
+
+		snprintf(object, sizeof(object), "%s/1", d->one);
+		if (find_rule(view_rules, sizeof(view_rules) / sizeof(view_rules[0]), d->one,
+		              strlen(d->one)) ||
+		    object_open(object))
+			continue;
+		derived[derived_n++] = (struct view_rule){d->one, d->read_roles, false, NULL};
+	}
+}
+
 static const struct view_rule *rule_of(const char *object)
 {
 	const char *slash = object ? strchr(object, '/') : NULL;
+	const struct view_rule *ru;
 
 	if (!slash)
 		return NULL;
-	for (size_t i = 0; i < sizeof(view_rules) / sizeof(view_rules[0]); i++) {
-		size_t n = strlen(view_rules[i].type);
-
-		if ((size_t)(slash - object) == n && strncmp(object, view_rules[i].type, n) == 0)
-			return &view_rules[i];
-	}
-	return NULL;
+	ru = find_rule(view_rules, sizeof(view_rules) / sizeof(view_rules[0]), object,
+	               (size_t)(slash - object));
+	if (ru)
+		return ru;
+	pthread_once(&derived_once, derive);
+	return find_rule(derived, derived_n, object, (size_t)(slash - object));
 }
 
 /*
@@ -520,6 +553,11 @@ bool ledger_view_sees_everything(const struct principal *p)
 		return false;
 	for (size_t i = 0; i < sizeof(view_rules) / sizeof(view_rules[0]); i++) {
 		if (view_rules[i].roles && !(p->roles & view_rules[i].roles))
+			return false;
+	}
+	pthread_once(&derived_once, derive);
+	for (size_t i = 0; i < derived_n; i++) {
+		if (derived[i].roles && !(p->roles & derived[i].roles))
 			return false;
 	}
 	return true;

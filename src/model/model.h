@@ -64,7 +64,6 @@ void model_register_records(void);   /* records.c: persons, spaces, systems, med
 void model_register_documents(void); /* document.c: documents, copies, receipts … */
 void model_register_decisions(void); /* decision.c: reclassification, KH decisions … */
 void model_register_inventory(void); /* inventory.c: campaigns, lost cases */
-void model_register_rules(void);     /* rules/: exemptions, snapshots */
 void model_register_plans(void);     /* plan.c: coordinated action plans */
 void model_register_analysis(void);  /* analysis.c: analyses, security plans, assessments */
 void model_register_incidents(void); /* incident.c: incidents, the action plan of deviations */
@@ -289,5 +288,36 @@ bool model_date_valid(const char *s);
 void model_today(char out[11]);
 /* YYYY-MM-DD plus one year (Feb 29 becomes Feb 28). */
 void model_plus_year(const char *d, char out[11]);
+
+/*
+ * ---- for the layers above that keep tables of their own ----
+ * The rules layer (exemptions, rule marks, the daily snapshot, calendar feed
+ * keys) runs its own writer commands through these, never through the model's
+ * internals (access_int.h).
+ */
+/*
+ * A grant of identity id (an SQL expression) in force on day ?2 (YYYY-MM-DD),
+ * as a WHERE condition on role_grant: the one rule behind model_tx_roles_of,
+ * the roles that authentication reads in the same statement as the session and
+ * the calendar feed's owner.
+ */
+#define MODEL_GRANT_IN_FORCE(id)                                                                   \
+	"identity_id = " id                                                                        \
+	" AND revoked_at IS NULL AND valid_from <= ?2 AND (valid_until IS NULL "                   \
+	"OR valid_until >= ?2)"
+
+/* The store the model writes to. */
+struct store *model_store(struct model *m);
+/* Submits a writer command; on failure err (may be NULL) gets the command's field and reason. */
+int model_submit(struct model *m, store_cmd_fn fn, void *arg, struct model_err *err);
+/* A ledger time (µs since the epoch) as "YYYY-MM-DDTHH:MM:SS.ffffffZ". */
+void model_time(int64_t us, char out[SK_TIME_LEN + 1]);
+/* Inside a writer command: the role mask identity_id holds on today. */
+unsigned model_tx_roles_of(struct store_tx *tx, int64_t identity_id, const char *today);
+/* Inside a writer command: does anyone hold role r on today? */
+bool model_tx_someone_has(struct store_tx *tx, enum role r, const char *today);
+/* Appends an entry about object "type/id", taking ownership of data (NULL: SK_ENOMEM). */
+int model_tx_log(struct store_tx *tx, int64_t actor, const char *kind, const char *type, int64_t id,
+                 json_t *data);
 
 #endif

@@ -3,8 +3,8 @@
  * commands make inside their transaction (is this person active, does this
  * container hold class H…), and the helpers of media.c. Persons, approved
  * spaces, information systems and distributors are registers defined as
- * data (reg_persons.c, reg_spaces.c, reg_systems.c, reg_distributors.c);
- * storage media are in media.c.
+ * data (reg_persons.c, reg_spaces.c, reg_systems.c, reg_distributors.c,
+ * reg_media.c).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -204,7 +204,7 @@ int64_t records_person_of_identity(struct store_reader *r, int64_t identity_id)
 	return id;
 }
 
-/* ---- reading (media.c) ---- */
+/* ---- reading (reg_media.c) ---- */
 
 json_t *rec_query(struct model *m, const char *sql, json_t *(*row)(struct store_q *),
                   const char *t1, const char *t2, int64_t i3)
@@ -247,18 +247,8 @@ json_t *rec_query_one(struct model *m, const char *sql, json_t *(*row)(struct st
 
 /* ---- projections ---- */
 
-static const char *const medium_tables[] = {"medium", NULL};
-
-static const struct store_projection proj_medium = {
-        .name = "storage media",
-        .kind_prefix = "medium.",
-        .tables = medium_tables,
-        .apply = rec_apply_medium,
-};
-
-/* Persons, spaces, systems and distributors are defined as data (reg_*.c). */
+/* Persons, spaces, systems, distributors and media are defined as data (reg_*.c). */
 void model_register_records(void)
 {
 	reg_register_projections();
-	store_register_projection(&proj_medium);
 }

@@ -1,7 +1,8 @@
 /*
- * The records registers (3 kap. PMFS 2022:1 and 5 kap. 8–10 §§): storage
- * media here; persons, approved spaces, information systems and approved
- * distributors as registers defined as data (model/register.h).
+ * The records registers (3 kap. PMFS 2022:1 and 5 kap. 8–10 §§): persons,
+ * approved spaces, information systems, approved distributors and storage
+ * media, all registers defined as data (model/register.h); here what other
+ * slices check inside their own writer commands.
  *
  * The records_tx_* helpers run inside another writer command (other slices:
  * documents, inventory) and read the state of that transaction.
@@ -41,43 +42,11 @@ int64_t records_tx_person_of_identity(struct store_tx *tx, int64_t identity_id);
 int64_t records_person_of_identity(struct store_reader *r, int64_t identity_id);
 
 /*
- * Persons, approved spaces (5 kap. 8–10 §§), information systems and
- * approved distributors (3 kap. 12 §) are registers defined as data:
- * model/register.h (reg_run, reg_get, reg_list) with the definitions in
- * reg_persons.c, reg_spaces.c, reg_systems.c and reg_distributors.c.
+ * Persons, approved spaces (5 kap. 8–10 §§), information systems, approved
+ * distributors (3 kap. 12 §) and storage media (3 kap. 11, 21–24 §§) are
+ * registers defined as data: model/register.h (reg_run, reg_get, reg_list)
+ * with the definitions in reg_persons.c, reg_spaces.c, reg_systems.c,
+ * reg_distributors.c and reg_media.c.
  */
-
-/* ---- storage media (3 kap. 11, 21, 22–24 §§) ---- */
-
-struct records_medium {
-	const char *identifier; /* create only */
-	const char *type;       /* usb disk laptop phone optical other; NULL = unchanged */
-	int class;              /* 0 = unchanged */
-	const char *marking;    /* NULL = unchanged (create: "CLASS IDENTIFIER") */
-	int fixed;              /* -1 = unchanged; 0/1 */
-	int64_t space_id;       /* 0 = none/unchanged; exactly one of space and holder */
-	int64_t holder_id;      /* person */
-	int64_t system_id;      /* 0 = none/unchanged; -1 = clear (update) */
-};
-
-int records_medium_create(struct model *m, const struct principal *p,
-                          const struct records_medium *n, int64_t *id, struct model_err *err);
-int records_medium_update(struct model *m, const struct principal *p, int64_t id,
-                          const struct records_medium *patch, struct model_err *err);
-
-struct records_medium_end {
-	const char *method;   /* how (3 kap. 24 §); required */
-	const char *on;       /* YYYY-MM-DD; NULL = today */
-	int64_t performer_id; /* destroy: person who destroyed */
-	int64_t witness_id;   /* destroy: person witnessing (0 = none) */
-	const char *note;     /* lost: what is known */
-};
-
-/* kind: "decommission", "reuse", "destroy", "lost". *out_id: destruction or lost_case id. */
-int records_medium_end(struct model *m, const struct principal *p, int64_t id, const char *kind,
-                       const struct records_medium_end *e, int64_t *out_id, struct model_err *err);
-/* NULL when missing or above p's clearance. */
-json_t *records_medium_get(struct model *m, const struct principal *p, int64_t id);
-json_t *records_medium_list(struct model *m, const struct principal *p, const char *state);
 
 #endif

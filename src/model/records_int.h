@@ -1,4 +1,4 @@
-/* Internals of the records register shared by records.c and media.c. */
+/* Internals of the records registers shared by records.c and the reg_*.c definitions. */
 #ifndef SKYDD_RECORDS_INT_H
 #define SKYDD_RECORDS_INT_H
 
@@ -26,8 +26,5 @@ json_t *rec_query(struct model *m, const char *sql, json_t *(*row)(struct store_
                   const char *t1, const char *t2, int64_t i3);
 json_t *rec_query_one(struct model *m, const char *sql, json_t *(*row)(struct store_q *),
                       int64_t id);
-
-/* media.c: the projection of medium.* entries (medium, destruction, lost_case rows). */
-int rec_apply_medium(struct store_tx *tx, const struct ledger_entry *e);
 
 #endif

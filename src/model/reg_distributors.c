@@ -76,12 +76,24 @@ static const struct reg_arg update_args[] = {
 };
 
 static const struct reg_cmd cmds[] = {
-        {"add", REG_CREATE, NULL, R(SSC), "distributor.approved", "approved", NULL, add_args,
-         decided, false, "record an approved distributor (3 kap. 12 §)",
-         "Records an approved distributor of classified documents (3 kap. 12 §). ssc only."},
-        {"update", REG_UPDATE, NULL, R(SSC), "distributor.updated", NULL, NULL, update_args,
-         decided, false, "change a distributor or withdraw its approval",
-         "Changes a distributor or withdraws its approval (--status withdrawn)."},
+        {.name = "add",
+         .verb = REG_CREATE,
+         .roles = R(SSC),
+         .event = "distributor.approved",
+         .state = "approved",
+         .args = add_args,
+         .check = decided,
+         .summary = "record an approved distributor (3 kap. 12 §)",
+         .help = "Records an approved distributor of classified documents (3 kap. 12 §). ssc "
+                 "only."},
+        {.name = "update",
+         .verb = REG_UPDATE,
+         .roles = R(SSC),
+         .event = "distributor.updated",
+         .args = update_args,
+         .check = decided,
+         .summary = "change a distributor or withdraw its approval",
+         .help = "Changes a distributor or withdraws its approval (--status withdrawn)."},
         {0},
 };
 

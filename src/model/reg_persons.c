@@ -141,16 +141,38 @@ static const struct reg_arg end_args[] = {
 };
 
 static const struct reg_cmd cmds[] = {
-        {"add", REG_CREATE, NULL, WRITE, "person.created", "active", NULL, add_args, check_add,
-         false, "record a person (recipient or holder)",
-         "Records a person: a recipient or holder of copies and media (registrar, ssc; an "
-         "admin only persons with a login)."},
-        {"update", REG_UPDATE, NULL, WRITE, "person.updated", NULL, NULL, update_args, check_update,
-         false, "change a person's name, unit or login", "Changes a person's name, unit or login."},
-        {"end", REG_ACT, "end", WRITE, "person.ended", "ended", "active", end_args, check_end, true,
-         "end a person (refused while they hold copies or media)",
-         "Ends a person (left the organisation). Refused while they still hold issued copies "
-         "or media in use."},
+        {.name = "add",
+         .verb = REG_CREATE,
+         .roles = WRITE,
+         .event = "person.created",
+         .state = "active",
+         .args = add_args,
+         .check = check_add,
+         .summary = "record a person (recipient or holder)",
+         .help = "Records a person: a recipient or holder of copies and media (registrar, ssc; an "
+                 "admin only persons with a login)."},
+        {.name = "update",
+         .verb = REG_UPDATE,
+         .roles = WRITE,
+         .event = "person.updated",
+         .args = update_args,
+         .check = check_update,
+         .summary = "change a person's name, unit or login",
+         .help = "Changes a person's name, unit or login."},
+        {.name = "end",
+         .verb = REG_ACT,
+         .path = "end",
+         .roles = WRITE,
+         .event = "person.ended",
+         .state = "ended",
+         .when = "active",
+         .args = end_args,
+         .check = check_end,
+         .danger = true,
+         .summary = "end a person (refused while they hold copies or media)",
+         .help = "Ends a person (left the organisation). Refused while they still hold issued "
+                 "copies "
+                 "or media in use."},
         {0},
 };
 

@@ -201,19 +201,39 @@ static const struct reg_arg withdraw_args[] = {
 };
 
 static const struct reg_cmd cmds[] = {
-        {"add", REG_CREATE, NULL, APPROVERS, "space.approved", "approved", NULL, add_args, rights,
-         false, "approve a room or storage container",
-         "Approves a room for classified conversations (5 kap. 8 §), a room for processing "
-         "(9 §) or a storage container (10 §) up to a class. ssc or chief; a container for "
-         "KH only by the head (chief)."},
-        {"update", REG_UPDATE, NULL, APPROVERS, "space.updated", NULL, "approved", update_args,
-         check_update, false, "change a space or its approval",
-         "Changes a space; a new class is a new decision (give --decision). Lowering below "
-         "what it holds is refused."},
-        {"withdraw", REG_ACT, "withdraw", APPROVERS, "space.withdrawn", "withdrawn", "approved",
-         withdraw_args, check_withdraw, true,
-         "withdraw an approval (refused while it holds anything)",
-         "Withdraws an approval. Refused while the space holds copies or media."},
+        {.name = "add",
+         .verb = REG_CREATE,
+         .roles = APPROVERS,
+         .event = "space.approved",
+         .state = "approved",
+         .args = add_args,
+         .check = rights,
+         .summary = "approve a room or storage container",
+         .help = "Approves a room for classified conversations (5 kap. 8 §), a room for processing "
+                 "(9 §) or a storage container (10 §) up to a class. ssc or chief; a container for "
+                 "KH only by the head (chief)."},
+        {.name = "update",
+         .verb = REG_UPDATE,
+         .roles = APPROVERS,
+         .event = "space.updated",
+         .when = "approved",
+         .args = update_args,
+         .check = check_update,
+         .summary = "change a space or its approval",
+         .help = "Changes a space; a new class is a new decision (give --decision). Lowering below "
+                 "what it holds is refused."},
+        {.name = "withdraw",
+         .verb = REG_ACT,
+         .path = "withdraw",
+         .roles = APPROVERS,
+         .event = "space.withdrawn",
+         .state = "withdrawn",
+         .when = "approved",
+         .args = withdraw_args,
+         .check = check_withdraw,
+         .danger = true,
+         .summary = "withdraw an approval (refused while it holds anything)",
+         .help = "Withdraws an approval. Refused while the space holds copies or media."},
         {0},
 };
 

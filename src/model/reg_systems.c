@@ -42,13 +42,22 @@ static const struct reg_arg update_args[] = {
 };
 
 static const struct reg_cmd cmds[] = {
-        {"add", REG_CREATE, NULL, R(SSC), "system.approved", "approved", NULL, add_args, NULL,
-         false, "record an approved information system (3 kap. 1 §)",
-         "Records an information system and the highest class it is approved for (3 kap. 1 "
-         "§). ssc only."},
-        {"update", REG_UPDATE, NULL, R(SSC), "system.updated", NULL, NULL, update_args, NULL, false,
-         "change a system or withdraw its approval",
-         "Changes a system or withdraws its approval (--status withdrawn)."},
+        {.name = "add",
+         .verb = REG_CREATE,
+         .roles = R(SSC),
+         .event = "system.approved",
+         .state = "approved",
+         .args = add_args,
+         .summary = "record an approved information system (3 kap. 1 §)",
+         .help = "Records an information system and the highest class it is approved for (3 kap. 1 "
+                 "§). ssc only."},
+        {.name = "update",
+         .verb = REG_UPDATE,
+         .roles = R(SSC),
+         .event = "system.updated",
+         .args = update_args,
+         .summary = "change a system or withdraw its approval",
+         .help = "Changes a system or withdraws its approval (--status withdrawn)."},
         {0},
 };
 

@@ -399,6 +399,8 @@ json_t *reg_get(struct model *m, const struct principal *p, const struct registe
 		store_q_done(q);
 	}
 	buf_release(&b);
+	if (o && def->detail)
+		def->detail(m, p, o);
 	return o;
 }
 
@@ -465,6 +467,36 @@ static json_t *tx_row(struct store_tx *tx, const struct register_def *d, int64_t
 }
 
 /* ---- the writer command ---- */
+
+/* Is s one of the space-separated words of list? */
+static bool in_words(const char *s, const char *list)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	for (const char *w = list; n && w && *w;) {
+		const char *end = strchr(w, ' ');
+		size_t len = end ? (size_t)(end - w) : strlen(w);
+
+		if (len == n && strncmp(w, s, n) == 0)
+			return true;
+		w = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+/* Is the row's class above p's clearance (a register with class_col)? */
+static bool above_clearance(const struct register_def *d, const struct principal *p,
+                            const json_t *row)
+{
+	const char *cls;
+	int rank;
+
+	if (!d->class_col || !p)
+		return false;
+	cls = json_string_value(json_object_get(row, d->class_col));
+	rank = cls ? clearance_parse(cls) : -1;
+	return rank < CLEAR_BH || rank > (int)p->clearance;
+}
 
 void reg_tx_held_list(struct store_tx *tx, const char *sql, int64_t id, int64_t arg2,
                       const char *what, struct buf *b)
@@ -561,9 +593,9 @@ static json_t *entry_data(struct reg_call *c)
 			json_object_set_new(d, a->field, entry_value(f, v));
 		else if (a->flags & REG_A_TODAY)
 			json_object_set_new(d, a->field, json_string(today));
-		else if (c->cmd->verb == REG_CREATE && (a->flags & REG_A_EMPTY))
+		else if (c->cmd->verb != REG_UPDATE && (a->flags & REG_A_EMPTY))
 			json_object_set_new(d, a->field, json_string(""));
-		else if (c->cmd->verb == REG_CREATE && (a->flags & REG_A_NULL))
+		else if (c->cmd->verb != REG_UPDATE && (a->flags & REG_A_NULL))
 			json_object_set_new(d, a->field, json_null());
 	}
 	return d;
@@ -582,6 +614,10 @@ static int exec_fn(struct store_tx *tx, void *arg)
 	c.roles = model_tx_caller_roles(tx, x->p);
 	if (cmd->verb != REG_CREATE) {
 		c.old = tx_row(tx, d, x->id);
+		if (c.old && above_clearance(d, x->p, c.old)) {
+			json_decref(c.old);
+			c.old = NULL; /* need-to-know: as if it did not exist */
+		}
 		if (!c.old)
 			return store_tx_failr(tx, SK_ENOTFOUND, "id", "record.not_found",
 			                      json_pack("{s:s}", "register", d->name), "no %s %lld",
@@ -595,7 +631,7 @@ static int exec_fn(struct store_tx *tx, void *arg)
 		goto out;
 	}
 	if (cmd->when && sf &&
-	    strcmp(json_string_value(json_object_get(c.old, sf->name)) ?: "", cmd->when) != 0) {
+	    !in_words(json_string_value(json_object_get(c.old, sf->name)), cmd->when)) {
 		rc = store_tx_failr(
 		        tx, SK_EEXIST, "id", "record.state",
 		        json_pack("{s:s, s:s, s:s}", "register", d->name, "state",
@@ -777,6 +813,8 @@ static int reg_apply(struct store_tx *tx, const struct ledger_entry *e)
 
 	if (!d || !cmd)
 		return SK_OK; /* a kind no command writes: nothing to apply */
+	if (cmd->no_apply)
+		return d->apply ? d->apply(tx, e, cmd) : SK_OK;
 	model_time(e->time_us, t);
 	vals = json_array();
 	buf_init(&b, REG_SQL_MAX);
@@ -848,12 +886,13 @@ static json_t *describe_field(const struct register_def *d, const struct reg_fie
 	json_t *o;
 
 	snprintf(label, sizeof(label), "regdef.%s.f.%s", d->one, f->name);
+	/* output: never an argument; input: an argument only, not in the rows */
 	o = json_pack(
 	        "{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b}", "name", f->name, "type",
 	        by ? "ref" : reg_type_name(f->type), "label", label, "list",
 	        (f->flags & REG_F_LIST) != 0, "filter", (f->flags & REG_F_FILTER) != 0, "output",
 	        f->src != REG_SRC_DATA && f->src != REG_SRC_STATE && f->src != REG_SRC_LEDGER_ONLY,
-	        "state", f->src == REG_SRC_STATE, "stored", f->src != REG_SRC_LEDGER_ONLY);
+	        "input", f->src == REG_SRC_LEDGER_ONLY, "state", f->src == REG_SRC_STATE);
 	if (!o)
 		return NULL;
 	if (f->type == REG_STRING || f->type == REG_TEXT || f->type == REG_INT) {
@@ -886,6 +925,25 @@ static json_t *describe_field(const struct register_def *d, const struct reg_fie
 	return o;
 }
 
+/* {"field": state, "value": the first state, "values": all of them}. */
+static json_t *describe_when(const struct reg_field *sf, const char *when)
+{
+	json_t *vals = json_array(), *o;
+	char w[64];
+
+	for (const char *p = when; vals && p && *p;) {
+		const char *end = strchr(p, ' ');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		snprintf(w, sizeof(w), "%.*s", (int)len, p);
+		json_array_append_new(vals, json_string(w));
+		p = end ? end + 1 : NULL;
+	}
+	o = json_pack("{s:s, s:O?, s:o}", "field", sf->name, "value", json_array_get(vals, 0),
+	              "values", vals);
+	return o;
+}
+
 static json_t *describe_cmd(const struct register_def *d, const struct reg_cmd *c,
                             const struct principal *p)
 {
@@ -912,10 +970,8 @@ static json_t *describe_cmd(const struct register_def *d, const struct reg_cmd *
 	              "done", done, "may", p && (p->roles & c->roles) != 0, "danger", c->danger,
 	              "args", args);
 	if (o)
-		json_object_set_new(
-		        o, "when",
-		        c->when && sf ? json_pack("{s:s, s:s}", "field", sf->name, "value", c->when)
-		                      : json_null());
+		json_object_set_new(o, "when",
+		                    c->when && sf ? describe_when(sf, c->when) : json_null());
 	return o;
 }
 
@@ -931,7 +987,6 @@ json_t *reg_describe(struct model *m, const struct principal *p)
 
 		if (!p || !(p->roles & d->read_roles))
 			continue;
-		/* ledger-only fields too: commands take them (a reason), rows never hold them */
 		for (const struct reg_field *f = d->fields; fields && f->name; f++)
 			json_array_append_new(fields, describe_field(d, f, p));
 		for (const struct reg_cmd *c = d->cmds; cmds && c->name; c++)

@@ -68,8 +68,8 @@ struct reg_field {
 
 /* An argument of a command: a field it takes. */
 #define REG_A_REQUIRED 0x01u /* must be given */
-#define REG_A_EMPTY    0x02u /* create: absent is "" in the entry */
-#define REG_A_NULL     0x04u /* create: absent is null in the entry */
+#define REG_A_EMPTY    0x02u /* create, act: absent is "" in the entry */
+#define REG_A_NULL     0x04u /* create, act: absent is null in the entry */
 #define REG_A_TODAY    0x08u /* absent is today */
 #define REG_A_CLEAR    0x10u /* update: null, or 0 for a reference, clears it */
 
@@ -107,6 +107,12 @@ struct reg_cmd {
 	bool danger;         /* the UI asks before running it */
 	const char *summary; /* one line for the API reference */
 	const char *help;    /* the CLI's --help text */
+	/*
+	 * The entry changes nothing in the register's table by itself (another
+	 * entry the check hook appended did, e.g. lost.opened): the generic
+	 * apply skips it; the register's apply hook still runs.
+	 */
+	bool no_apply;
 };
 
 struct register_def {
@@ -128,8 +134,16 @@ struct register_def {
 	 * column the generic code cannot know, another table). NULL: none.
 	 */
 	int (*apply)(struct store_tx *tx, const struct ledger_entry *e, const struct reg_cmd *cmd);
-	/* Rows whose class column is above the reader's clearance are hidden (media). */
+	/*
+	 * Rows whose class column is above the caller's clearance are hidden from
+	 * lists and reads, and are "not found" to commands (media).
+	 */
 	const char *class_col;
+	/*
+	 * Adds what one record shows beyond its row (a destruction record, lost
+	 * cases) to o, for reg_get only. NULL: none.
+	 */
+	void (*detail)(struct model *m, const struct principal *p, json_t *o);
 	const char *const *extra_tables; /* more tables apply writes (replay compares them) */
 };
 

@@ -1,8 +1,19 @@
-/* Every register defined as data (register.h): adding one is one line here. */
+/*
+ * Every register defined as data (register.h). Adding one is one line in
+ * REGISTERS: X(name) for the const struct register_def reg_<name> its own
+ * file defines. The order is the order of the description and the CLI help.
+ */
 #include "model/register.h"
 
-extern const struct register_def reg_persons, reg_spaces, reg_systems, reg_distributors;
+#define REGISTERS(X)                                                                               \
+	X(persons)                                                                                 \
+	X(spaces)                                                                                  \
+	X(systems)                                                                                 \
+	X(distributors)                                                                            \
+	X(media)
 
-const struct register_def *const reg_all[] = {
-        &reg_persons, &reg_spaces, &reg_systems, &reg_distributors, NULL,
-};
+#define DECLARE(name) extern const struct register_def reg_##name;
+REGISTERS(DECLARE)
+
+#define ENTRY(name) &reg_##name,
+const struct register_def *const reg_all[] = {REGISTERS(ENTRY) NULL};

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/access_int.h"
+#include <sodium.h>
+
+#include "model/model.h"
 #include "rules/rules.h"
 
 #define KEY_BYTES  24
@@ -70,7 +72,7 @@ int rules_calendar_create(struct model *m, const struct principal *p, char *key,
 	c.id = p->id;
 	c.hash = hash;
 	store_cmd_init(&sc, cal_fn, &c);
-	rc = store_submit(m->store, &sc);
+	rc = store_submit(model_store(m), &sc);
 	sodium_memzero(raw, sizeof(raw));
 	return rc;
 }
@@ -83,7 +85,7 @@ int rules_calendar_revoke(struct model *m, const struct principal *p)
 	if (p->token_id || p->id <= 0)
 		return SK_EPERM;
 	store_cmd_init(&sc, cal_fn, &c);
-	return store_submit(m->store, &sc);
+	return store_submit(model_store(m), &sc);
 }
 
 /* Appends one content line, escaped (RFC 5545 3.3.11) and folded at 75 octets. */

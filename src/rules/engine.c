@@ -11,8 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/access_int.h"
+#include "model/incident.h"
 #include "model/ledger_view.h"
+#include "model/model.h"
 #include "rules/rules.h"
 
 #define MAX_RULES 128
@@ -691,7 +692,7 @@ static int snapshot_fn(struct store_tx *tx, void *arg)
 json_t *rules_current(struct model *m, const struct rules_filter *f)
 {
 	struct store_reader *rd = model_reader(m);
-	const char *inst = store_verifier_key(m->store);
+	const char *inst = store_verifier_key(model_store(m));
 	size_t n;
 	const struct rule *t = rules_table(&n);
 	json_t *findings, *errors;
@@ -699,8 +700,8 @@ json_t *rules_current(struct model *m, const struct rules_filter *f)
 	char today[11], *changed = NULL;
 	uint64_t size = 0;
 	struct exms x;
-	json_t *hidden = NULL;
-	bool full;
+	json_t *hidden = NULL, *rows[MAX_RULES] = {NULL};
+	bool full, snap;
 
 	if (!rd)
 		return NULL;
@@ -761,14 +762,29 @@ json_t *rules_current(struct model *m, const struct rules_filter *f)
 	snprintf(cache.day, sizeof(cache.day), "%s", today);
 	cache.size = size;
 	cache.marked = false;
+	/*
+	 * The rest works on copies of the rows (a row is never changed once made;
+	 * run_rule_for replaces rows in the cache's arrays, so the arrays are
+	 * copied), so that the visibility query, the rendering and the snapshot's
+	 * write run outside the lock and do not serialise the other callers.
+	 */
+	for (size_t i = 0; i < n && i < MAX_RULES; i++)
+		rows[i] = cache.rows[i] ? json_copy(cache.rows[i]) : NULL;
+	/* one caller takes the day's snapshot (the snapshot counts every finding) */
+	snap = strcmp(cache.snapshot_day, today) != 0;
+	if (snap)
+		snprintf(cache.snapshot_day, sizeof(cache.snapshot_day), "%s", today);
+	pthread_mutex_unlock(&cache.mu);
+
+	/* still the reader's snapshot the rows came from */
 	exms_load(rd, today, &x);
 	if (f && f->viewer) {
 		/* decided in the same snapshot as the rows */
 		json_t *objs = json_array(), *seen = json_object();
 
 		for (size_t i = 0; i < n && i < MAX_RULES; i++) {
-			if (cache.rows[i] && rule_selected(&t[i], f))
-				rows_objects(cache.rows[i], objs, seen);
+			if (rows[i] && rule_selected(&t[i], f))
+				rows_objects(rows[i], objs, seen);
 		}
 		hidden = unseen_of(rd, f->viewer, objs);
 		json_decref(objs);
@@ -778,34 +794,70 @@ json_t *rules_current(struct model *m, const struct rules_filter *f)
 
 	findings = json_array();
 	{
-		/* the snapshot counts every finding, whatever this caller filters */
-		bool snap = strcmp(cache.snapshot_day, today) != 0;
 		json_t *all = snap ? json_array() : NULL;
 		struct rules_filter everything = {.min_severity = -1, .clearance = CLEAR_KH};
 
 		for (size_t i = 0; i < n && i < MAX_RULES; i++) {
-			if (!cache.rows[i])
+			if (!rows[i])
 				continue;
 			if (rule_selected(&t[i], f))
-				render(&t[i], cache.rows[i], &x, f, hidden, findings);
+				render(&t[i], rows[i], &x, f, hidden, findings);
 			if (all)
-				render(&t[i], cache.rows[i], &x, &everything, NULL, all);
+				render(&t[i], rows[i], &x, &everything, NULL, all);
+			json_decref(rows[i]);
 		}
 		if (all) {
 			struct snap_cmd sc = {today, all};
 			struct store_cmd c;
 
 			store_cmd_init(&c, snapshot_fn, &sc);
-			if (store_submit(m->store, &c) == SK_OK)
-				snprintf(cache.snapshot_day, sizeof(cache.snapshot_day), "%s",
-				         today);
+			if (store_submit(model_store(m), &c) != SK_OK) {
+				/* the next caller tries again */
+				pthread_mutex_lock(&cache.mu);
+				if (strcmp(cache.snapshot_day, today) == 0)
+					cache.snapshot_day[0] = '\0';
+				pthread_mutex_unlock(&cache.mu);
+			}
 			json_decref(all);
 		}
 	}
 	exms_free(&x);
 	json_decref(hidden);
-	pthread_mutex_unlock(&cache.mu);
 	return result(today, findings, errors);
+}
+
+json_t *rules_finding(struct model *m, const char *rule, const char *object,
+                      const struct principal *viewer)
+{
+	struct rules_filter f = {.min_severity = -1, .clearance = CLEAR_KH};
+	json_t *res, *fnd;
+
+	if (!rule || !object)
+		return NULL;
+	f.rule = rule;
+	f.object = object;
+	f.clearance = viewer ? (int)viewer->clearance : CLEAR_KH;
+	f.viewer = viewer; /* a hidden finding gives its rule's title, not its object */
+	res = rules_current(m, &f);
+	fnd = json_incref(json_array_get(json_object_get(res, "findings"), 0));
+	json_decref(res);
+	return fnd;
+}
+
+int rules_sync_deviations(struct model *m, unsigned *resolved)
+{
+	struct rules_filter f = {.min_severity = -1, .clearance = CLEAR_KH};
+	json_t *res;
+	int rc;
+
+	if (resolved)
+		*resolved = 0;
+	if (!deviation_sync_due(m))
+		return SK_OK;
+	res = rules_current(m, &f);
+	rc = deviation_sync(m, res, resolved);
+	json_decref(res);
+	return rc;
 }
 
 /* ---- marks ---- */
@@ -825,7 +877,7 @@ int rules_mark(struct model *m, const char *name)
 	int rc;
 
 	store_cmd_init(&c, mark_fn, (void *)(uintptr_t)name);
-	rc = store_submit(m->store, &c);
+	rc = store_submit(model_store(m), &c);
 	if (!rc) {
 		pthread_mutex_lock(&cache.mu);
 		cache.marked = true;

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/access_int.h"
+#include "model/model.h"
 #include "rules/rules.h"
 
 static const char *str(const json_t *d, const char *k)
@@ -54,7 +54,7 @@ static const struct store_projection proj_exemption = {
         .apply = apply_exemption,
 };
 
-void model_register_rules(void)
+void rules_register(void)
 {
 	store_register_projection(&proj_exemption);
 }

@@ -133,6 +133,19 @@ json_t *rules_evaluate(struct store_reader *r, const char *today, const struct r
  * Thread-safe. Returns the same shape as rules_evaluate.
  */
 json_t *rules_current(struct model *m, const struct rules_filter *f);
+/*
+ * The finding of rule on object ("type/id") now, as viewer sees it (NULL:
+ * every object whole), or NULL when the engine reports none. For a deviation
+ * made from a finding (deviation_create): the model never calls up into rules.
+ */
+json_t *rules_finding(struct model *m, const char *rule, const char *object,
+                      const struct principal *viewer);
+/*
+ * Marks done the deviations made from findings that are gone (deviation_sync
+ * over rules_current). Runs after each successful write request (the router),
+ * never on a read; cheap when no deviation was made from a finding.
+ */
+int rules_sync_deviations(struct model *m, unsigned *resolved);
 /* Forgets the cache (tests that switch instances). */
 void rules_cache_reset(void);
 /* How many rules the last rules_current evaluated (tests: incremental). */
@@ -180,6 +193,13 @@ int rules_markdown(struct buf *out);
 int rules_mark(struct model *m, const char *name);
 
 /* ---- exemptions (8 kap. 2 §) ---- */
+
+/*
+ * Registers the rules layer's projection (exemptions) with the store: called
+ * next to model_register() by whoever opens the store (serve, init, verify,
+ * checkpoint, the tests), since the model does not know the rules layer.
+ */
+void rules_register(void);
 
 struct rules_new_exemption {
 	const char *reference;

@@ -140,6 +140,16 @@ as anna deviation status "$DEV" in_progress
 checks "deviation status in_progress" '[ "$RC" -eq 0 ] && grep -Eq "^status +in_progress" "$T/out"'
 as anna incident investigate "$INC2" --investigation "Nyckeln hittades" --evaluation "OK"
 expect_rc 0 "the investigation makes the finding disappear"
+# reads write nothing: the measure was marked done by the write that removed its finding
+api GET "/api/v1/ledger?limit=1" ulla
+SIZE0=$(py 'd["size"]' "$T/resp")
+api GET /api/v1/deviations anna
+api GET "/api/v1/deviations/$DEV" anna
+api GET /api/v1/incidents anna
+api GET "/api/v1/incidents/$INC2" anna
+api GET "/api/v1/ledger?limit=1" ulla
+checks "GET of deviations and incidents leaves the ledger as it was ($SIZE0 entries)" \
+	'[ "$(py "d[\"size\"]" "$T/resp")" = "$SIZE0" ]'
 as anna deviation list --json
 checks "deviation list: the measure is done, resolved by the rule" \
 	'[ "$(py "sum(1 for x in d[\"deviations\"] if x[\"id\"] == $DEV and x[\"status\"] == \"done\" and x[\"resolved_by\"] == \"rule\")" "$T/out")" = 1 ]'

@@ -7,6 +7,8 @@
 #ifndef SKYDD_TEST_RECORDS_COMPAT_H
 #define SKYDD_TEST_RECORDS_COMPAT_H
 
+#include <string.h>
+
 #include "model/model.h"
 #include "model/register.h"
 
@@ -208,6 +210,101 @@ static inline json_t *records_distributor_get(struct model *m, int64_t id)
 static inline json_t *records_distributor_list(struct model *m)
 {
 	return reg_list(m, NULL, reg_find("distributors"), NULL);
+}
+
+struct records_medium {
+	const char *identifier; /* create only */
+	const char *type;       /* NULL = unchanged */
+	int class;              /* 0 = unchanged */
+	const char *marking;    /* NULL = unchanged */
+	int fixed;              /* -1 = unchanged; 0/1 */
+	int64_t space_id;       /* 0 = none/unchanged */
+	int64_t holder_id;
+	int64_t system_id; /* 0 = none/unchanged; -1 = clear (update) */
+};
+struct records_medium_end {
+	const char *method, *on;
+	int64_t performer_id, witness_id;
+	const char *note;
+};
+
+static inline json_t *compat_medium(const struct records_medium *n, bool create)
+{
+	json_t *in = json_object();
+
+	compat_s(in, "identifier", n->identifier);
+	compat_s(in, "type", n->type);
+	compat_class(in, "class", n->class);
+	compat_s(in, "marking", n->marking);
+	if (n->fixed >= 0 && (n->fixed || !create))
+		json_object_set_new(in, "fixed", json_boolean(n->fixed));
+	if (n->space_id)
+		json_object_set_new(in, "space_id", json_integer(n->space_id));
+	if (n->holder_id)
+		json_object_set_new(in, "holder_id", json_integer(n->holder_id));
+	if (n->system_id)
+		json_object_set_new(in, "system_id",
+		                    json_integer(n->system_id < 0 ? 0 : n->system_id));
+	return in;
+}
+static inline int records_medium_create(struct model *m, const struct principal *p,
+                                        const struct records_medium *n, int64_t *id,
+                                        struct model_err *err)
+{
+	return compat_run(m, p, "media", "add", compat_medium(n, true), 0, id, err);
+}
+static inline int records_medium_update(struct model *m, const struct principal *p, int64_t id,
+                                        const struct records_medium *n, struct model_err *err)
+{
+	return compat_run(m, p, "media", "update", compat_medium(n, false), id, NULL, err);
+}
+/* kind: decommission, reuse, destroy, lost; *out_id: the destruction or lost case. */
+static inline int records_medium_end(struct model *m, const struct principal *p, int64_t id,
+                                     const char *kind, const struct records_medium_end *e,
+                                     int64_t *out_id, struct model_err *err)
+{
+	bool destroy = strcmp(kind, "destroy") == 0, lost = strcmp(kind, "lost") == 0;
+	json_t *in = json_object(), *o;
+	int rc;
+
+	if (!lost)
+		compat_s(in, "method", e->method);
+	compat_s(in, destroy ? "destroyed_on" : "on", e->on);
+	if (destroy && e->performer_id)
+		json_object_set_new(in, "performer_id", json_integer(e->performer_id));
+	if (destroy && e->witness_id)
+		json_object_set_new(in, "witness_id", json_integer(e->witness_id));
+	if (lost)
+		compat_s(in, "note", e->note);
+	rc = compat_run(m, p, "media", kind, in, id, NULL, err);
+	if (!rc && out_id) {
+		o = reg_get(m, NULL, reg_find("media"), id);
+		*out_id =
+		        destroy ? json_integer_value(
+		                          json_object_get(json_object_get(o, "destruction"), "id"))
+		                : json_integer_value(json_object_get(
+		                          json_array_get(json_object_get(o, "lost_cases"),
+		                                         json_array_size(
+		                                                 json_object_get(o, "lost_cases")) -
+		                                                 1),
+		                          "id"));
+		json_decref(o);
+	}
+	return rc;
+}
+static inline json_t *records_medium_get(struct model *m, const struct principal *p, int64_t id)
+{
+	return reg_get(m, p, reg_find("media"), id);
+}
+static inline json_t *records_medium_list(struct model *m, const struct principal *p,
+                                          const char *state)
+{
+	json_t *f = json_object(), *r;
+
+	compat_s(f, "state", state);
+	r = reg_list(m, p, reg_find("media"), f);
+	json_decref(f);
+	return r;
 }
 
 #endif

@@ -18,6 +18,7 @@
 #include "model/model.h"
 #include "model/records.h"
 #include "records_compat.h"
+#include "rules/rules.h"
 #include "store/store.h"
 
 struct reg_fixture {
@@ -56,6 +57,7 @@ static inline void regfx_open(struct reg_fixture *fx, const char *tmpl, unsigned
 	for (; extra && *extra; extra++)
 		assert_int_equal(store_register_projection(*extra), SK_OK);
 	model_register();
+	rules_register();
 	assert_int_equal(store_open(fx->dir, NULL, &fx->store), SK_OK);
 	assert_int_equal(model_open(fx->store, fx->dir, NULL, &fx->model), SK_OK);
 	if (flags & REGFX_READER)

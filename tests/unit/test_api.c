@@ -21,6 +21,7 @@
 #include "embedded.h"
 #include "http/api.h"
 #include "model/model.h"
+#include "rules/rules.h"
 #include "store/store.h"
 
 #define PASSWORD       "Kompassros-Hallon-4711"
@@ -604,6 +605,7 @@ static int group_setup(void **state)
 	       "first identity: %s", first.why);
 	assert_int_equal(first.id, 1);
 	model_register();
+	rules_register();
 	assert_int_equal(store_open(g_dir, NULL, &g_store), SK_OK);
 	assert_int_equal(model_open(g_store, g_dir, NULL, &g_model), SK_OK);
 	assert_int_equal(api_new(g_store, g_model, &(struct api_opts){.dir = g_dir}, &g_api),

@@ -474,6 +474,22 @@ static const char *dstr(json_t *o, const char *key)
 	return json_string_value(json_object_get(json_object_get(o, "deviation"), key));
 }
 
+/* As the API does: the finding (source finding) looked up as p sees it, then the model. */
+static int dev_create(const struct principal *p, const json_t *b, int64_t *id,
+                      struct model_err *err)
+{
+	const char *src = json_string_value(json_object_get(b, "source"));
+	json_t *fnd = NULL;
+	int rc;
+
+	if (src && strcmp(src, "finding") == 0)
+		fnd = rules_finding(g_fx.model, json_string_value(json_object_get(b, "finding")),
+		                    json_string_value(json_object_get(b, "finding_object")), p);
+	rc = deviation_create(g_fx.model, p, b, fnd, id, err);
+	json_decref(fnd);
+	return rc;
+}
+
 static void test_deviation_from_finding(void **state)
 {
 	struct model_err err = {0};
@@ -489,16 +505,16 @@ static void test_deviation_from_finding(void **state)
 	/* no such finding: refused */
 	b = body("{s:s, s:s, s:s}", "source", "finding", "finding", "incident.report.missing",
 	         "finding_object", object);
-	assert_int_equal(deviation_create(g_fx.model, &ssc, b, &d, &err), SK_EINVAL);
+	assert_int_equal(dev_create(&ssc, b, &d, &err), SK_EINVAL);
 	assert_string_equal(err.field, "finding");
 	json_decref(b);
 	/* from the finding: its message and paragraph are copied */
 	b = body("{s:s, s:s, s:s, s:s}", "source", "finding", "finding",
 	         "incident.closed.evaluation", "finding_object", object, "responsible",
 	         "Säkerhetsskyddschef");
-	assert_int_equal(deviation_create(g_fx.model, &ssc, b, &d, &err), SK_OK);
-	assert_int_equal(deviation_create(g_fx.model, &chief, b, &d2, &err), SK_EEXIST);
-	assert_int_equal(deviation_create(g_fx.model, &staff, b, &d2, &err), SK_EPERM);
+	assert_int_equal(dev_create(&ssc, b, &d, &err), SK_OK);
+	assert_int_equal(dev_create(&chief, b, &d2, &err), SK_EEXIST);
+	assert_int_equal(dev_create(&staff, b, &d2, &err), SK_EPERM);
 	json_decref(b);
 	o = dev(d);
 	assert_string_equal(dstr(o, "reference"), "2 kap. 17 §");
@@ -506,7 +522,7 @@ static void test_deviation_from_finding(void **state)
 	assert_string_equal(dstr(o, "status"), "open");
 	json_decref(o);
 	/* the finding is still there: nothing to resolve */
-	assert_int_equal(deviation_sync(g_fx.model, &resolved), SK_OK);
+	assert_int_equal(rules_sync_deviations(g_fx.model, &resolved), SK_OK);
 	assert_int_equal(resolved, 0);
 	assert_int_equal(deviation_set_status(g_fx.model, &ssc, d, "in_progress", NULL, &err),
 	                 SK_OK);
@@ -514,14 +530,14 @@ static void test_deviation_from_finding(void **state)
 	assert_int_equal(act(incident_investigate, &ssc, a,
 	                     body("{s:s, s:s}", "investigation", "u", "evaluation", "e"), &err),
 	                 SK_OK);
-	assert_int_equal(deviation_sync(g_fx.model, &resolved), SK_OK);
+	assert_int_equal(rules_sync_deviations(g_fx.model, &resolved), SK_OK);
 	assert_int_equal(resolved, 1);
 	o = dev(d);
 	assert_string_equal(dstr(o, "status"), "done");
 	assert_string_equal(dstr(o, "resolved_by"), "rule");
 	assert_int_equal(json_array_size(json_object_get(o, "history")), 3);
 	json_decref(o);
-	assert_int_equal(deviation_sync(g_fx.model, &resolved), SK_OK);
+	assert_int_equal(rules_sync_deviations(g_fx.model, &resolved), SK_OK);
 	assert_int_equal(resolved, 0);
 	/* done is final */
 	assert_int_equal(deviation_set_status(g_fx.model, &ssc, d, "open", NULL, &err), SK_ERULE);
@@ -540,7 +556,7 @@ static void test_deviation_rules_and_lessons(void **state)
 	/* without a responsible function: fires; with one: does not */
 	b = body("{s:s, s:s, s:s}", "source", "control", "title", "Kodlås byts inte", "reference",
 	         "Kontroll 2026-1");
-	assert_int_equal(deviation_create(g_fx.model, &ssc, b, &d1, &err), SK_OK);
+	assert_int_equal(dev_create(&ssc, b, &d1, &err), SK_OK);
 	json_decref(b);
 	assert_int_equal(findings("deviation.responsible", "deviation", d1), 1);
 	assert_int_equal(
@@ -554,7 +570,7 @@ static void test_deviation_rules_and_lessons(void **state)
 	assert_int_equal(findings("deviation.overdue", "deviation", d1), 1);
 	b = body("{s:s, s:s, s:s, s:s}", "source", "audit", "title", "Rutin saknas", "responsible",
 	         "SSC", "due_on", tomorrow);
-	assert_int_equal(deviation_create(g_fx.model, &chief, b, &d2, &err), SK_OK);
+	assert_int_equal(dev_create(&chief, b, &d2, &err), SK_OK);
 	json_decref(b);
 	assert_int_equal(findings("deviation.overdue", "deviation", d2), 0);
 	assert_true(in_deadlines("deviation", "deviation", d2)); /* Kommande: due tomorrow */
@@ -664,7 +680,7 @@ static void test_bad_input(void **state)
 
 		assert_non_null(b);
 		memset(&err, 0, sizeof(err));
-		if (deviation_create(g_fx.model, &ssc, b, &id, &err) == SK_OK)
+		if (dev_create(&ssc, b, &id, &err) == SK_OK)
 			fail_msg("accepted %s", dev_bad[i].json);
 		if (strcmp(err.field, dev_bad[i].field) != 0)
 			fail_msg("%s: field '%s' (%s), expected %s", dev_bad[i].json, err.field,

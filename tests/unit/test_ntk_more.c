@@ -211,14 +211,16 @@ static void test_deviation_from_hidden_finding(void **state)
 	struct model_err err = {0};
 	char object[48];
 	int64_t id = 0;
-	json_t *body, *d;
+	json_t *body, *d, *fnd;
 	const char *title;
 
 	(void)state;
 	snprintf(object, sizeof(object), "document/%lld", (long long)doc_kh2);
 	body = json_pack("{s:s, s:s, s:s}", "source", "finding", "finding", "doc.copies.none",
 	                 "finding_object", object);
-	ntkfx_ok(deviation_create(g.fx.model, &g.chief, body, &id, &err), &err, "measure");
+	fnd = rules_finding(g.fx.model, "doc.copies.none", object, &g.chief);
+	ntkfx_ok(deviation_create(g.fx.model, &g.chief, body, fnd, &id, &err), &err, "measure");
+	json_decref(fnd);
 	json_decref(body);
 	/* as the g.ssc, who sees the document, reads it: what was stored */
 	d = deviation_get(g.fx.model, &g.ssc, id);

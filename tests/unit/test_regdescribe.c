@@ -56,12 +56,12 @@ static void test_ledger_only_is_an_input(void **state)
 	(void)state;
 	assert_non_null(reason);
 	assert_false(json_is_true(json_object_get(reason, "output")));
-	assert_false(json_is_true(json_object_get(reason, "stored")));
+	assert_true(json_is_true(json_object_get(reason, "input")));
 	assert_false(json_is_true(json_object_get(reason, "list")));
 	assert_string_equal(json_string_value(json_object_get(reason, "type")), "text");
 	assert_non_null(find(json_object_get(withdraw, "args"), "name", "reason"));
-	/* a stored field says so */
-	assert_true(json_is_true(json_object_get(field(regs, "spaces", "name"), "stored")));
+	/* a stored field is no input only */
+	assert_false(json_is_true(json_object_get(field(regs, "spaces", "name"), "input")));
 	json_decref(regs);
 }
 

@@ -14,6 +14,9 @@
 #include "testutil.h"
 #include "regfixture.h"
 
+#include <pthread.h>
+#include <time.h>
+
 #include <jansson.h>
 #include <sqlite3.h>
 
@@ -1334,6 +1337,90 @@ static void test_overview_needs(void **state)
 	assert_int_equal(open_now(NULL), 0);
 }
 
+/*
+ * The day's snapshot is written outside the cache's lock: while the writer is
+ * busy, one caller waits for its snapshot to be written and the others still
+ * get their findings (before, every evaluation waited behind that write).
+ */
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool entered, open;
+	int done;
+} g_gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, false, 0};
+
+static int gate_fn(struct store_tx *tx, void *arg)
+{
+	struct timespec until;
+
+	(void)tx;
+	(void)arg;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10; /* never forever, whatever the test does */
+	pthread_mutex_lock(&g_gate.mu);
+	g_gate.entered = true;
+	pthread_cond_broadcast(&g_gate.cv);
+	while (!g_gate.open && pthread_cond_timedwait(&g_gate.cv, &g_gate.mu, &until) == 0)
+		;
+	pthread_mutex_unlock(&g_gate.mu);
+	return SK_OK;
+}
+
+static void *gate_writer(void *arg)
+{
+	struct store_cmd c;
+
+	(void)arg;
+	store_cmd_init(&c, gate_fn, NULL);
+	(void)store_submit(g_fx.store, &c);
+	return NULL;
+}
+
+static void *evaluating(void *arg)
+{
+	json_t *res = rules_current(g_fx.model, NULL);
+
+	(void)arg;
+	pthread_mutex_lock(&g_gate.mu);
+	g_gate.done += res != NULL;
+	pthread_cond_broadcast(&g_gate.cv);
+	pthread_mutex_unlock(&g_gate.mu);
+	json_decref(res);
+	return NULL;
+}
+
+static void test_snapshot_outside_lock(void **state)
+{
+	pthread_t w, a, b;
+	struct timespec until;
+	int done;
+
+	(void)state;
+	rules_cache_reset(); /* a new day for the cache: the next call takes the snapshot */
+	assert_int_equal(pthread_create(&w, NULL, gate_writer, NULL), 0);
+	pthread_mutex_lock(&g_gate.mu);
+	while (!g_gate.entered)
+		pthread_cond_wait(&g_gate.cv, &g_gate.mu);
+	pthread_mutex_unlock(&g_gate.mu);
+	/* the writer is held: two callers evaluate, one of them takes the snapshot */
+	assert_int_equal(pthread_create(&a, NULL, evaluating, NULL), 0);
+	assert_int_equal(pthread_create(&b, NULL, evaluating, NULL), 0);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 3;
+	pthread_mutex_lock(&g_gate.mu);
+	while (g_gate.done < 1 && pthread_cond_timedwait(&g_gate.cv, &g_gate.mu, &until) == 0)
+		;
+	done = g_gate.done;
+	g_gate.open = true;
+	pthread_cond_broadcast(&g_gate.cv);
+	pthread_mutex_unlock(&g_gate.mu);
+	pthread_join(w, NULL);
+	pthread_join(a, NULL);
+	pthread_join(b, NULL);
+	assert_int_equal(done, 1); /* the other waits for the writer, not for the lock */
+	assert_int_equal(g_gate.done, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1358,6 +1445,7 @@ int main(void)
 	        cmocka_unit_test(test_inventory_no_copies),
 	        cmocka_unit_test(test_lost_copy_incident),
 	        cmocka_unit_test(test_overview_needs),
+	        cmocka_unit_test(test_snapshot_outside_lock),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

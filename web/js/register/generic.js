@@ -28,10 +28,11 @@ function listFields(def) {
   return [first, ...def.fields.filter((f) => f.list && f !== first)].filter(Boolean);
 }
 const commandsOf = (def, verb) => (def.commands || []).filter((c) => c.may && c.verb === verb);
-// May cmd run on row? (`when`: only from one state.)
+// May cmd run on row? (`when`: only from these states.)
 function applies(cmd, row) {
   if (!cmd.when) return true;
-  return String(valueOf(row, cmd.when.field)) === String(cmd.when.value);
+  const states = Array.isArray(cmd.when.values) ? cmd.when.values : [cmd.when.value];
+  return states.map(String).includes(String(valueOf(row, cmd.when.field)));
 }
 export const displayOf = (def, row) => {
   const v = row ? valueOf(row, def.display) : null;
@@ -405,7 +406,7 @@ export function recordPage(ctx, def, id) {
     const buttons = commandButtons(def, rec, open);
     fill(body,
       h('div', { class: 'record', dataset: rowData(def, rec) },
-        facts(def.fields.filter((f) => f.name !== 'id' && f.stored !== false && valueOf(rec, f.name) !== undefined).map((f) => [t(f.label), cell(f, rec, refs)]))),
+        facts(def.fields.filter((f) => f.name !== 'id' && !f.input && valueOf(rec, f.name) !== undefined).map((f) => [t(f.label), cell(f, rec, refs)]))),
       buttons.length ? h('div', { class: 'actions record-actions print-hide' }, buttons) : null);
     if (focus) heading.focus();
   };
