@@ -18,7 +18,6 @@ import * as receiptsPage from './js/pages/receipts.js';
 import * as myCopiesPage from './js/pages/mycopies.js';
 import * as inventoriesPage from './js/pages/inventories.js';
 import * as inventoryPage from './js/pages/inventory.js';
-import * as mediaPage from './js/pages/media.js';
 import * as printPage from './js/pages/print.js';
 import * as inventoryPrintPage from './js/pages/inventory-print.js';
 import * as approvalsPage from './js/pages/approvals.js';
@@ -55,7 +54,6 @@ const ROUTES = [
   { path: ['mina-exemplar'], page: myCopiesPage },
   { path: ['inventering'], page: inventoriesPage },
   { path: ['inventering', ':id'], page: inventoryPage, kind: 'title.kind.inventory' },
-  { path: ['medier'], page: mediaPage },
   // the approved systems and distributors side by side (each shown when it is described)
   { path: ['godkannanden'], page: approvalsPage },
   { path: ['utskrift', 'register'], page: printPage },

@@ -63,8 +63,9 @@ test('register strings: the same keys in sv and en, and every key built at run t
   for (const act of ['issue', 'return', 'store', 'archive', 'ship', 'lost', 'destroy']) {
     for (const k of ['act', 'title', 'submit', 'done']) if (!(`reg.copy.${k}_${act}` in REG_SV)) missing.push(`reg.copy.${k}_${act}`);
   }
-  for (const kind of ['decommission', 'reuse', 'destroy', 'lost']) {
-    for (const k of ['act', 'title', 'done', 'method_hint']) if (!(`reg.medium.${k}_${kind}` in REG_SV)) missing.push(`reg.medium.${k}_${kind}`);
+  // storage media are a register defined as data: their commands' strings are regdef keys
+  for (const kind of ['add', 'update', 'decommission', 'reuse', 'destroy', 'lost']) {
+    for (const k of [`regdef.medium.cmd.${kind}`, `regdef.medium.cmd.${kind}.done`]) if (!(k in REG_SV)) missing.push(k);
   }
   assert.deepEqual(missing, []);
 });
@@ -423,21 +424,21 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     await editPerson.getByLabel(SV['regdef.person.f.unit'], { exact: true }).fill('Säkerhetsenheten');
     await editPerson.getByRole('button', { name: SV['reg.save'], exact: true }).click();
     await pb.locator('table.persons tbody tr', { hasText: 'Säkerhetsenheten' }).waitFor();
-    await nav(pb).getByRole('link', { name: SV['reg.nav.media'], exact: true }).click();
-    await heading(pb, SV['reg.nav.media']).waitFor();
-    const mediumForm = pb.locator('form', { has: pb.getByRole('button', { name: SV['reg.medium.create_submit'], exact: true }) });
-    await mediumForm.getByLabel(SV['reg.medium.identifier'], { exact: true }).fill(`USB-${run}`);
-    await mediumForm.getByLabel(SV['reg.medium.class'], { exact: true }).selectOption('K');
-    await mediumForm.getByLabel(SV['reg.copy.space'], { exact: true }).selectOption(String(safe.id));
-    await mediumForm.getByRole('button', { name: SV['reg.medium.create_submit'], exact: true }).click();
+    await nav(pb).getByRole('link', { name: SV['regdef.media.title'], exact: true }).click();
+    await heading(pb, SV['regdef.media.title']).waitFor();
+    const mediumForm = pb.locator('form', { has: pb.getByRole('button', { name: SV['regdef.medium.cmd.add'], exact: true }) });
+    await mediumForm.getByLabel(SV['regdef.medium.f.identifier'], { exact: true }).fill(`USB-${run}`);
+    await mediumForm.getByLabel(SV['regdef.medium.f.class'], { exact: true }).selectOption('K');
+    await mediumForm.getByLabel(SV['regdef.medium.f.space_id'], { exact: true }).selectOption(String(safe.id));
+    await mediumForm.getByRole('button', { name: SV['regdef.medium.cmd.add'], exact: true }).click();
     const usb = pb.locator('table.media tbody tr[data-state="in_use"]', { hasText: `USB-${run}` });
     await usb.waitFor();
-    await usb.getByRole('button', { name: SV['reg.medium.act_destroy'], exact: true }).click();
+    await usb.getByRole('button', { name: SV['regdef.medium.cmd.destroy'], exact: true }).click();
     const destroyMedium = pb.locator('.inline-form-row form');
-    await destroyMedium.getByLabel(SV['reg.medium.method'], { exact: true }).fill('Krossning');
-    await destroyMedium.getByLabel(SV['reg.destroy.performer'], { exact: true }).selectOption(String(bertil.id));
-    await destroyMedium.getByLabel(SV['reg.destroy.witness'], { exact: true }).selectOption(String(witness.id));
-    await destroyMedium.getByRole('button', { name: SV['reg.medium.act_destroy'], exact: true }).click();
+    await destroyMedium.getByLabel(SV['regdef.medium.f.method'], { exact: true }).fill('Krossning');
+    await destroyMedium.getByLabel(SV['regdef.medium.f.performer_id'], { exact: true }).selectOption(String(bertil.id));
+    await destroyMedium.getByLabel(SV['regdef.medium.f.witness_id'], { exact: true }).selectOption(String(witness.id));
+    await destroyMedium.getByRole('button', { name: SV['regdef.medium.cmd.destroy'], exact: true }).click();
     await pb.locator('table.media tbody tr[data-state="destroyed"]', { hasText: `USB-${run}` }).waitFor();
     await shot(pb, 'media');
 

@@ -41,10 +41,9 @@ export const PAGES = [
   { top: 'kvittera', key: 'reg.nav.receipts', group: 'register', roles: ACCESS.recipients, count: 'receipts' },
   { top: 'mina-exemplar', key: 'reg.nav.my_copies', group: 'register', roles: ACCESS.recipients },
   { top: 'inventering', key: 'reg.nav.inventories', group: 'register', roles: ACCESS.inventory },
-  { top: 'medier', key: 'reg.nav.media', group: 'register', roles: ACCESS.register },
   // the registers the server describes to this user (GET /api/v1/registers), in its order:
-  // persons, spaces, systems, distributors … (no role lists here: the description has only what
-  // the user may read)
+  // persons, spaces, systems, distributors, media … (no role lists here: the description has
+  // only what the user may read)
   { registers: true, group: 'register' },
   { top: 'sakerhetsskyddsanalys', key: 'an.nav', group: 'analysis', roles: ACCESS.analysis },
   { top: 'sakerhetsskyddsplan', key: 'sp.nav', group: 'analysis', roles: ACCESS.analysis },

@@ -140,7 +140,7 @@ function objectLink(o, me) {
     // a grant of one's own is on one's account; the others' with the users
     grant: allowed(me, rolesOf('anvandare')) ? '#/anvandare' : '#/konto',
     space: '#/forvaring',
-    medium: '#/medier',
+    medium: '#/lagringsmedier',
     ledger: '#/logg',
     incident: `#/incidenter/${o.id}`,
     deviation: '#/atgardsplan',

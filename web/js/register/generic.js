@@ -107,7 +107,8 @@ function rowData(def, row) {
 // ---- inputs
 
 // An input for one argument of a command: {wrap, input, read() → value | undefined}.
-function inputFor(f, arg, cmd, current, refs) {
+// only(record) narrows a reference's choices (extensions.js), the current value kept.
+function inputFor(f, arg, cmd, current, refs, only) {
   const text = t(f.label);
   const hint = hintOf(f);
   const name = f.name;
@@ -156,7 +157,8 @@ function inputFor(f, arg, cmd, current, refs) {
       const r = refs.get(f.ref);
       if (r) {
         const options = [option('', t(req ? 'reg.choose' : 'reg.none')),
-          ...r.list.map((y) => option(String(y.id), r.long(y), Number(cur) === Number(y.id)))];
+          ...r.list.filter((y) => !only || only(y) || Number(cur) === Number(y.id))
+            .map((y) => option(String(y.id), r.long(y), Number(cur) === Number(y.id)))];
         x = field(text, { name, required: req }, { tag: 'select', hint, options });
       } else {
         x = field(text, { name, type: 'number', min: '1', step: '1', required: req, value: cur ? String(cur) : '', inputmode: 'numeric' },
@@ -198,7 +200,8 @@ function commandForm(ctx, def, cmd, row, refs, { close, done }) {
   const inputs = (cmd.args || []).map((arg) => {
     const f = fieldNamed(def, arg.name);
     if (!f || f.output) return null;
-    return { f, arg, x: inputFor(f, arg, cmd, row ? valueOf(row, f.name) : undefined, refs) };
+    const only = ((EXTENSIONS[def.name] || {}).choices || {})[f.name];
+    return { f, arg, x: inputFor(f, arg, cmd, row ? valueOf(row, f.name) : undefined, refs, only) };
   }).filter(Boolean);
   const name = row ? displayOf(def, row) : '';
   const intro = has(`${cmd.label}.intro`) ? t(`${cmd.label}.intro`) : null;
