@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "model/register.h"
 #include "util/util.h"
 
 /* Each program defines its name, e.g. "bench_store", for its messages. */
@@ -118,6 +119,19 @@ static inline void bench_remove_tree(const char *dir)
 	if (posix_spawnp(&pid, "rm", NULL, NULL, argv, environ) != 0 ||
 	    waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		fprintf(stderr, "%s: could not remove %s\n", bench_name, dir);
+}
+
+/* The approved storage container for H the register benches keep copies in ("Kassaskåp A"). */
+static inline int bench_container(struct model *m, const struct principal *p, int64_t *id,
+                                  struct model_err *err)
+{
+	json_t *in = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", "container", "name",
+	                       "Kassaskåp A", "location", "Plan 3, rum 301", "max_class", "H",
+	                       "decision_ref", "Beslut 2026/1");
+	int rc = reg_run(m, p, "spaces", "add", in, id, err);
+
+	json_decref(in);
+	return rc;
 }
 
 #endif

@@ -32,6 +32,7 @@
 #include "model/model.h"
 #include "store/store.h"
 #include "bench.h"
+#include "rules/rules.h"
 
 const char *const bench_name = "bench_http";
 
@@ -248,6 +249,7 @@ static void make_instance(struct config *cfg, struct login *lg)
 		bench_die("cli_first_identity", first.why);
 	sodium_memzero(&first, sizeof(first));
 	model_register();
+	rules_register();
 	rc = store_open(cfg->dir, NULL, &s);
 	if (!rc)
 		rc = model_open(s, cfg->dir, NULL, &m);

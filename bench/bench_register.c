@@ -47,6 +47,7 @@
 #include "model/records.h"
 #include "store/store.h"
 #include "bench.h"
+#include "rules/rules.h"
 
 const char *const bench_name = "bench_register";
 
@@ -182,6 +183,7 @@ static void make_instance(struct config *cfg, struct instance *in)
 	if (rc)
 		bench_die("cli_first_identity", first.why);
 	model_register();
+	rules_register();
 	open_model(cfg->dir, &s, &m);
 	memset(in, 0, sizeof(*in));
 	in->p.id = first.id;
@@ -198,23 +200,19 @@ static void make_instance(struct config *cfg, struct instance *in)
 	if (rc)
 		bench_die_rc("model_identity_set_credentials", rc);
 	for (uint64_t i = 0; i < cfg->persons; i++) {
-		struct records_person np = {name, "Enhet 1", 0};
+		json_t *np;
 		int64_t id = 0;
 
 		snprintf(name, sizeof(name), "Person %" PRIu64, i + 1);
-		rc = records_person_create(m, &in->p, &np, &id, &err);
+		np = json_pack("{s:s, s:s}", "name", name, "unit", "Enhet 1");
+		rc = reg_run(m, &in->p, "persons", "add", np, &id, &err);
+		json_decref(np);
 		if (rc)
 			bench_die("person", err.msg[0] ? err.msg : sk_strerror(rc));
 		if (!in->first_person)
 			in->first_person = id;
 	}
-	rc = records_space_create(m, &in->p,
-	                          &(struct records_space){.kind = "container",
-	                                                  .name = CONTAINER,
-	                                                  .location = "Plan 3, rum 301",
-	                                                  .max_class = CLEAR_H,
-	                                                  .decision_ref = "Beslut 2026/1"},
-	                          &in->container, &err);
+	rc = bench_container(m, &in->p, &in->container, &err);
 	if (rc)
 		bench_die("container", err.msg[0] ? err.msg : sk_strerror(rc));
 	model_close(m);

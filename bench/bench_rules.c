@@ -248,6 +248,7 @@ static void make_instance(struct config *cfg, struct ctx *c, struct store **s, s
 	if (rc)
 		bench_die("cli_first_identity", first.why);
 	model_register();
+	rules_register();
 	rc = store_open(cfg->dir, NULL, s);
 	if (!rc)
 		rc = model_open(*s, cfg->dir, NULL, m);
@@ -260,13 +261,7 @@ static void make_instance(struct config *cfg, struct ctx *c, struct store **s, s
 	p.id = c->actor;
 	p.roles = ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_ADMIN);
 	p.clearance = CLEAR_KH;
-	rc = records_space_create(*m, &p,
-	                          &(struct records_space){.kind = "container",
-	                                                  .name = CONTAINER,
-	                                                  .location = "Plan 3, rum 301",
-	                                                  .max_class = CLEAR_H,
-	                                                  .decision_ref = "Beslut 2026/1"},
-	                          &c->container, &err);
+	rc = bench_container(*m, &p, &c->container, &err);
 	if (rc)
 		bench_die("container", err.msg[0] ? err.msg : sk_strerror(rc));
 	fill(*s, c, IDENTITIES, cfg->grants, CHUNK);

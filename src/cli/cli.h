@@ -85,8 +85,8 @@ int cmd_doc_disclose(int argc, char **argv);   /* doc_decide.c: `doc disclose` *
 int cmd_doc_decide(int argc, char **argv);     /* doc_decide.c: `doc decide` */
 int cmd_inventory(int argc, char **argv);      /* inventory.c */
 /* A register defined as data (model/register.h) by its CLI name: argv[0]. */
-bool cli_is_register(const char *name);    /* records.c */
-int cmd_register(int argc, char **argv);   /* records.c */
+bool cli_is_register(const char *name);    /* register.c */
+int cmd_register(int argc, char **argv);   /* register.c */
 int cmd_check(int argc, char **argv);      /* check.c */
 int cmd_rules(int argc, char **argv);      /* check.c */
 int cmd_exemption(int argc, char **argv);  /* check.c */

@@ -159,16 +159,16 @@ struct batch {
 static int split(const char *data, size_t len, size_t *head_end, unsigned *head_lines,
                  struct batch **out, size_t *n)
 {
-	struct io_csv c;
+	struct csv c;
 	struct batch *v = NULL;
 	size_t cap = 0, head_cost, cost = 0, bom;
 	int got;
 
 	*n = 0;
 	bom = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-	io_csv_open(&c, data, len, 0);
-	if (io_csv_next(&c) != 1) {
-		io_csv_release(&c);
+	csv_open(&c, data, len, 0);
+	if (csv_next(&c) != 1) {
+		csv_release(&c);
 		return SK_EINVAL;
 	}
 	*head_end = bom + c.pos;
@@ -178,13 +178,13 @@ static int split(const char *data, size_t len, size_t *head_end, unsigned *head_
 		size_t start = bom + c.pos, rec_cost;
 		unsigned line = c.line;
 
-		got = io_csv_next(&c);
+		got = csv_next(&c);
 		if (got <= 0)
 			break;
 		rec_cost = escaped_len(data + start, bom + c.pos - start);
 		if (head_cost + rec_cost > BATCH_BUDGET) {
 			free(v);
-			io_csv_release(&c);
+			csv_release(&c);
 			return SK_ETOOBIG;
 		}
 		if (*n == 0 || cost + rec_cost > BATCH_BUDGET) {
@@ -195,7 +195,7 @@ static int split(const char *data, size_t len, size_t *head_end, unsigned *head_
 				p = realloc(v, cap * sizeof(*p));
 				if (!p) {
 					free(v);
-					io_csv_release(&c);
+					csv_release(&c);
 					return SK_ENOMEM;
 				}
 				v = p;
@@ -206,7 +206,7 @@ static int split(const char *data, size_t len, size_t *head_end, unsigned *head_
 		v[*n - 1].to = bom + c.pos;
 		cost += rec_cost;
 	}
-	io_csv_release(&c);
+	csv_release(&c);
 	*out = v;
 	return got < 0 ? SK_EINVAL : SK_OK;
 }

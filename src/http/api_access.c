@@ -138,7 +138,8 @@ void api_h_login_totp(struct api_ctx *c)
 	int rc;
 
 	if (!!code == !!rec) {
-		api_error(c, 400, "missing_field", "code", "give either code or recovery_code");
+		api_errorr(c, 400, "missing_field", "code", "login.code_or_recovery", NULL,
+		           "give either code or recovery_code");
 		return;
 	}
 	rc = model_login_totp(api_model(c->api), str(c, "challenge"), code, rec, bearer,
@@ -172,7 +173,8 @@ void api_h_logout(struct api_ctx *c)
 	int rc;
 
 	if (!c->p.session_id) {
-		api_error(c, 400, "invalid_field", NULL, "a service token has no session to end");
+		api_errorr(c, 400, "invalid_field", NULL, "session.token_has_none", NULL,
+		           "a service token has no session to end");
 		return;
 	}
 	rc = model_logout(api_model(c->api), &c->p);
@@ -259,7 +261,8 @@ void api_h_identity_get(struct api_ctx *c)
 	json_t *o = model_identity_get(api_model(c->api), c->id);
 
 	if (!o) {
-		api_error(c, 404, "not_found", "id", "no identity %lld", (long long)c->id);
+		api_errorr(c, 404, "not_found", "id", "identity.not_found", NULL,
+		           "no identity %lld", (long long)c->id);
 		return;
 	}
 	/* What the caller may decide about it, by the writer's own rule: the UI shows only that. */
@@ -402,12 +405,13 @@ void api_h_sessions(struct api_ctx *c)
 	json_t *arr;
 
 	if (c->p.token_id) { /* p.id is the token's creator, whose sessions are not its own */
-		api_error(c, 403, "forbidden", NULL, "a service token has no sessions");
+		api_errorr(c, 403, "forbidden", NULL, "session.token_has_none", NULL,
+		           "a service token has no sessions");
 		return;
 	}
 	if (who != c->p.id && !(c->p.roles & ROLE_BIT(ROLE_ADMIN))) {
-		api_error(c, 403, "forbidden", "identity_id",
-		          "only a systemadministratör sees others' sessions");
+		api_errorr(c, 403, "forbidden", "identity_id", "session.admin_sees", NULL,
+		           "only a systemadministratör sees others' sessions");
 		return;
 	}
 	/* Seeing someone else's sessions is a use of the admin's privileged right. */

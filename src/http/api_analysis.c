@@ -126,7 +126,8 @@ static void reply_or_404(struct api_ctx *c, json_t *v, const char *what)
 	if (v)
 		api_reply(c, 200, v);
 	else
-		api_error(c, 404, "not_found", NULL, "no such %s", what);
+		api_errorr(c, 404, "not_found", NULL, "request.not_found", NULL, "no such %s",
+		           what);
 }
 
 static void reply_list(struct api_ctx *c, json_t *v)

@@ -197,7 +197,8 @@ static int64_t *ids_of(const json_t *o, const char *key, size_t *n)
 
 static void not_found(struct api_ctx *c, const char *what)
 {
-	api_error(c, 404, "not_found", "id", "no %s %lld", what, (long long)c->id);
+	api_errorr(c, 404, "not_found", "id", "request.not_found", NULL, "no %s %lld", what,
+	           (long long)c->id);
 }
 
 /* Answers the document, or 404 (logged when it exists and is not visible). */
@@ -206,7 +207,8 @@ static void reply_document(struct api_ctx *c, int64_t id, unsigned status)
 	json_t *o;
 
 	if (document_check_read(M(c), &c->p, id) != SK_OK) {
-		api_error(c, 404, "not_found", "id", "no document %lld", (long long)id);
+		api_errorr(c, 404, "not_found", "id", "document.not_found", NULL,
+		           "no document %lld", (long long)id);
 		return;
 	}
 	o = document_get(M(c), &c->p, id);

@@ -68,12 +68,13 @@ static void reply_campaign(struct api_ctx *c, unsigned status, int64_t id)
 	json_t *o = inventory_get(api_model(c->api), &c->p, id, &pg, &bad);
 
 	if (bad) {
-		api_error(c, 400, "invalid_field", "after",
-		          "after: the \"next\" value of the previous page");
+		api_errorr(c, 400, "invalid_field", "after", "request.page_after", NULL,
+		           "after: the \"next\" value of the previous page");
 		return;
 	}
 	if (!o) {
-		api_error(c, 404, "not_found", "id", "no inventory %lld", (long long)id);
+		api_errorr(c, 404, "not_found", "id", "inventory.not_found", NULL,
+		           "no inventory %lld", (long long)id);
 		return;
 	}
 	api_reply(c, status, json_pack("{s:o}", "inventory", o));
@@ -93,8 +94,8 @@ static void h_start(struct api_ctx *c)
 	int rc;
 
 	if (!scope) {
-		api_error(c, 400, "invalid_field", "scope",
-		          "scope: kh_documents, physical_k_h and/or media, separated by spaces");
+		api_errorr(c, 400, "invalid_field", "scope", "field.enum", NULL,
+		           "scope: kh_documents, physical_k_h and/or media, separated by spaces");
 		return;
 	}
 	rc = inventory_start(api_model(c->api), &c->p, str(c->body, "name"), scope, &id, &err);
@@ -149,13 +150,14 @@ static void h_report(struct api_ctx *c)
 	json_t *rep = inventory_report(api_model(c->api), &c->p, c->id, &open);
 
 	if (open) {
-		api_error(c, 409, "conflict", "id",
-		          "inventory %lld is still open: the report is made when it closes",
-		          (long long)c->id);
+		api_errorr(c, 409, "conflict", "id", "inventory.report_open", NULL,
+		           "inventory %lld is still open: the report is made when it closes",
+		           (long long)c->id);
 		return;
 	}
 	if (!rep) {
-		api_error(c, 404, "not_found", "id", "no inventory %lld", (long long)c->id);
+		api_errorr(c, 404, "not_found", "id", "inventory.not_found", NULL,
+		           "no inventory %lld", (long long)c->id);
 		return;
 	}
 	api_reply(c, 200, json_pack("{s:o}", "report", rep));
@@ -189,7 +191,8 @@ static void h_overdue(struct api_ctx *c)
 	rc = inventory_overdue(model_reader(api_model(c->api)), before, c->p.clearance,
 	                       (int)json_integer_value(json_object_get(c->query, "limit")), &o);
 	if (rc == SK_EINVAL) {
-		api_error(c, 400, "invalid_field", "before", "before: a date YYYY-MM-DD");
+		api_errorr(c, 400, "invalid_field", "before", "field.date", NULL,
+		           "before: a date YYYY-MM-DD");
 		return;
 	}
 	if (rc) {
@@ -212,7 +215,8 @@ static void h_lost_get(struct api_ctx *c)
 	json_t *o = inventory_lost_get(api_model(c->api), &c->p, c->id);
 
 	if (!o) {
-		api_error(c, 404, "not_found", "id", "no lost case %lld", (long long)c->id);
+		api_errorr(c, 404, "not_found", "id", "inventory.lost_not_found", NULL,
+		           "no lost case %lld", (long long)c->id);
 		return;
 	}
 	api_reply(c, 200, json_pack("{s:o}", "lost_case", o));

@@ -104,8 +104,11 @@ static void h_import(struct api_ctx *c)
 		status = 400, code = "invalid_field";
 		break;
 	}
-	o = json_pack("{s:{s:s, s:s, s:s}, s:O, s:O, s:O}", "error", "code", code, "message",
-	              err.msg, "field", err.field[0] ? err.field : "csv", "problems",
+	/* the UI says the reason; the rows' own problems are in "problems" */
+	o = json_pack("{s:{s:s, s:s, s:s, s:s, s:{s:I}}, s:O, s:O, s:O}", "error", "code", code,
+	              "message", err.msg, "field", err.field[0] ? err.field : "csv", "reason",
+	              "import.refused", "params", "count",
+	              (json_int_t)json_array_size(json_object_get(report, "problems")), "problems",
 	              json_object_get(report, "problems"), "errors",
 	              json_object_get(report, "errors"), "truncated",
 	              json_object_get(report, "truncated"));

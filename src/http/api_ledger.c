@@ -79,7 +79,8 @@ void api_h_ledger(struct api_ctx *c)
 
 	if (order && strcmp(order, "asc") != 0 && strcmp(order, "desc") != 0) {
 		json_decref(pg.arr);
-		api_error(c, 400, "invalid_field", "order", "order: asc or desc");
+		api_errorr(c, 400, "invalid_field", "order", "field.enum", NULL,
+		           "order: asc or desc");
 		return;
 	}
 	f.newest_first = order && strcmp(order, "desc") == 0;
@@ -245,7 +246,8 @@ void api_h_ledger_entry(struct api_ctx *c)
 		json_decref(o.entry);
 		free(o.bytes);
 		if (rc == SK_ENOTFOUND)
-			api_error(c, 404, "not_found", "seq", "no entry %lld", (long long)c->id);
+			api_errorr(c, 404, "not_found", "seq", "ledger.entry_not_found", NULL,
+			           "no entry %lld", (long long)c->id);
 		else
 			api_fail(c, rc, NULL);
 		return;
@@ -291,13 +293,17 @@ void api_h_ledger_proof(struct api_ctx *c)
 	size = (uint64_t)qint(c, "size", (int64_t)total);
 	if (!rc && seq > total) {
 		store_reader_end(r);
-		api_error(c, 404, "not_found", "seq", "no entry %llu", (unsigned long long)seq);
+		api_errorr(c, 404, "not_found", "seq", "ledger.entry_not_found", NULL,
+		           "no entry %llu", (unsigned long long)seq);
 		return;
 	}
 	if (!rc && (size < seq || size > total)) {
 		store_reader_end(r);
-		api_error(c, 400, "invalid_field", "size", "size: must be %llu..%llu",
-		          (unsigned long long)seq, (unsigned long long)total);
+		api_errorr(
+		        c, 400, "invalid_field", "size", "field.range",
+		        json_pack("{s:I, s:I}", "min", (json_int_t)seq, "max", (json_int_t)total),
+		        "size: must be %llu..%llu", (unsigned long long)seq,
+		        (unsigned long long)total);
 		return;
 	}
 	if (!rc)
@@ -368,7 +374,8 @@ void api_h_ledger_verify(struct api_ctx *c)
 	int rc = store_verify(api_dir(c->api), NULL, &res);
 
 	if (rc && rc != SK_EVERIFY) {
-		api_error(c, 500, "internal", NULL, "verification could not run: %s", res.problem);
+		api_errorr(c, 500, "internal", NULL, "ledger.verify_failed", NULL,
+		           "verification could not run: %s", res.problem);
 		return;
 	}
 	b64(res.root, root);
@@ -398,7 +405,7 @@ static void export_as(struct api_ctx *c, enum ledger_export_fmt fmt)
 	rc = ledger_export(api_model(c->api), &c->p, &f, fmt, &c->resp->body, &err);
 	if (rc == SK_ENOTFOUND) {
 		buf_reset(&c->resp->body);
-		api_error(c, 409, "conflict", NULL, "%s", err.msg);
+		api_errorr(c, 409, "conflict", NULL, "ledger.no_checkpoint", NULL, "%s", err.msg);
 		return;
 	}
 	if (rc) {

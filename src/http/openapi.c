@@ -222,7 +222,11 @@ int api_openapi(struct buf *o)
 	         "    Error:\n      type: object\n      properties:\n        error:\n"
 	         "          type: object\n          properties:\n"
 	         "            code: {type: string}\n            message: {type: string}\n"
-	         "            field: {type: [string, 'null']}\n");
+	         "            field: {type: [string, 'null']}\n"
+	         "            reason: {type: string, description: \"a stable dotted code for the "
+	         "UI, e.g. field.too_long\"}\n"
+	         "            params: {type: object, description: \"the values the reason's text "
+	         "names\"}\n");
 	return o->err;
 }
 

@@ -443,11 +443,16 @@ static int apply_token(struct store_tx *tx, const struct ledger_entry *e)
 static const char *const identity_tables[] = {"identity", "identity_reset", NULL};
 static const char *const grant_tables[] = {"role_grant", "grant_review", NULL};
 static const char *const token_tables[] = {"service_token", NULL};
+/* Enrolment and password changes write the (operational) credential table. */
+static const char *const identity_touches[] = {"credential", NULL};
+static const char *const session_touches[] = {"session", "credential", NULL};
+static const char *const nothing[] = {NULL};
 
 static const struct store_projection proj_identity = {
         .name = "identities",
         .kind_prefix = "identity.",
         .tables = identity_tables,
+        .touches = identity_touches,
         .apply = apply_identity,
 };
 static const struct store_projection proj_grant = {
@@ -462,12 +467,41 @@ static const struct store_projection proj_token = {
         .tables = token_tables,
         .apply = apply_token,
 };
+/*
+ * Kinds without a projection, declared so that the compliance engine knows
+ * what their entries change: sessions (operational tables), failed logins,
+ * privileged use and exports (nothing a rule reads).
+ */
+static const struct store_projection kind_session = {
+        .name = "sessions",
+        .kind_prefix = "session.",
+        .touches = session_touches,
+};
+static const struct store_projection kind_auth = {
+        .name = "authentication events",
+        .kind_prefix = "auth.",
+        .touches = nothing,
+};
+static const struct store_projection kind_privilege = {
+        .name = "privileged use",
+        .kind_prefix = "privilege.",
+        .touches = nothing,
+};
+static const struct store_projection kind_export = {
+        .name = "exports",
+        .kind_prefix = "export.",
+        .touches = nothing,
+};
 
 void model_register(void)
 {
 	store_register_projection(&proj_identity);
 	store_register_projection(&proj_grant);
 	store_register_projection(&proj_token);
+	store_register_projection(&kind_session);
+	store_register_projection(&kind_auth);
+	store_register_projection(&kind_privilege);
+	store_register_projection(&kind_export);
 	model_register_records();
 	model_register_documents();
 	model_register_decisions();

@@ -46,6 +46,19 @@ int an_fail(struct model_err *err, const char *path, const char *fmt, ...)
 	return SK_EINVAL;
 }
 
+int an_failr(struct model_err *err, const char *path, const char *reason, json_t *params,
+             const char *fmt, ...)
+{
+	char why[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	/* the path ("assets[2].level") stays in the English message and the field */
+	return model_fail(err, SK_EINVAL, path, reason, params, "%s: %s", path, why);
+}
+
 bool an_text_ok(const char *s, size_t len, bool multiline)
 {
 	return strlen(s) == len && model_text_ok(s, multiline ? MODEL_TEXT_NL : 0);
@@ -60,8 +73,8 @@ static bool in_list(const char *s, const char *const *v)
 	return false;
 }
 
-int an_may(struct store_tx *tx, const struct principal *p, unsigned need, const char *why,
-           unsigned *roles_out)
+int an_may(struct store_tx *tx, const struct principal *p, unsigned need, const char *reason,
+           const char *why, unsigned *roles_out)
 {
 	unsigned roles = model_tx_caller_roles(tx, p);
 
@@ -69,14 +82,15 @@ int an_may(struct store_tx *tx, const struct principal *p, unsigned need, const 
 		*roles_out = roles;
 	if (roles & need)
 		return SK_OK;
-	store_tx_fail(tx, NULL, "%s", why);
-	return SK_EPERM;
+	return store_tx_failr(tx, SK_EPERM, NULL, reason, NULL, "%s", why);
 }
 
 int an_tx_fail_err(struct store_tx *tx, int rc, const struct model_err *e)
 {
-	store_tx_fail(tx, e->field[0] ? e->field : NULL, "%s", e->msg);
-	return rc;
+	const char *fwd_reason = e->reason[0] ? e->reason : NULL;
+
+	return store_tx_failr(tx, rc, e->field[0] ? e->field : NULL, fwd_reason,
+	                      e->params[0] ? json_loads(e->params, 0, NULL) : NULL, "%s", e->msg);
 }
 
 char *an_dump(const json_t *v)
@@ -102,7 +116,9 @@ int an_check_items(const json_t *arr, const char *sec, const struct an_field *sp
 	if (!seen)
 		return SK_ENOMEM;
 	if (!json_is_array(arr) || json_array_size(arr) > max_items) {
-		rc = an_fail(err, sec, "must be a list of at most %zu items", max_items);
+		rc = an_failr(err, sec, "field.too_many",
+		              json_pack("{s:I}", "max", (json_int_t)max_items),
+		              "must be a list of at most %zu items", max_items);
 		goto out;
 	}
 	json_array_foreach(arr, i, x)
@@ -111,7 +127,8 @@ int an_check_items(const json_t *arr, const char *sec, const struct an_field *sp
 
 		snprintf(p, sizeof(p), "%s[%zu]", sec, i);
 		if (!json_is_object(x)) {
-			rc = an_fail(err, p, "must be an object");
+			rc = an_failr(err, p, "field.type", json_pack("{s:s}", "type", "object"),
+			              "must be an object");
 			goto out;
 		}
 		json_object_foreach(x, k, v)
@@ -122,7 +139,7 @@ int an_check_items(const json_t *arr, const char *sec, const struct an_field *sp
 				f++;
 			if (!f->name) {
 				snprintf(q, sizeof(q), "%s.%.30s", p, k);
-				rc = an_fail(err, q, "unknown field");
+				rc = an_failr(err, q, "field.unknown", NULL, "unknown field");
 				goto out;
 			}
 		}
@@ -131,7 +148,7 @@ int an_check_items(const json_t *arr, const char *sec, const struct an_field *sp
 			snprintf(q, sizeof(q), "%s.%s", p, f->name);
 			if (!v || json_is_null(v)) {
 				if (f->required) {
-					rc = an_fail(err, q, "required");
+					rc = an_failr(err, q, "field.required", NULL, "required");
 					goto out;
 				}
 				continue;
@@ -141,15 +158,20 @@ int an_check_items(const json_t *arr, const char *sec, const struct an_field *sp
 			case AF_INT:
 				if (!json_is_integer(v) || json_integer_value(v) < f->min ||
 				    json_integer_value(v) > (json_int_t)f->max) {
-					rc = an_fail(err, q, "must be an integer %lld..%zu",
-					             (long long)f->min, f->max);
+					rc = an_failr(err, q, "field.range",
+					              json_pack("{s:I, s:I}", "min",
+					                        (json_int_t)f->min, "max",
+					                        (json_int_t)f->max),
+					              "must be an integer %lld..%zu",
+					              (long long)f->min, f->max);
 					goto out;
 				}
 				if (f->type == AF_ID) {
 					snprintf(key, sizeof(key), "%lld",
 					         (long long)json_integer_value(v));
 					if (json_object_get(seen, key)) {
-						rc = an_fail(err, q, "id %s is used twice", key);
+						rc = an_failr(err, q, "field.duplicate", NULL,
+						              "id %s is used twice", key);
 						goto out;
 					}
 					json_object_set_new(seen, key, json_true());
@@ -161,27 +183,35 @@ int an_check_items(const json_t *arr, const char *sec, const struct an_field *sp
 				    json_string_length(v) > f->max ||
 				    !an_text_ok(json_string_value(v), json_string_length(v),
 				                f->type == AF_TEXT)) {
-					rc = an_fail(err, q, "must be text of %lld..%zu bytes",
-					             (long long)f->min, f->max);
+					rc = an_failr(err, q, "field.text_size",
+					              json_pack("{s:I, s:I}", "min",
+					                        (json_int_t)f->min, "max",
+					                        (json_int_t)f->max),
+					              "must be text of %lld..%zu bytes",
+					              (long long)f->min, f->max);
 					goto out;
 				}
 				break;
 			case AF_BOOL:
 				if (!json_is_boolean(v)) {
-					rc = an_fail(err, q, "must be true or false");
+					rc = an_failr(err, q, "field.type",
+					              json_pack("{s:s}", "type", "boolean"),
+					              "must be true or false");
 					goto out;
 				}
 				break;
 			case AF_DATE:
 				if (!json_is_string(v) || !model_date_valid(json_string_value(v))) {
-					rc = an_fail(err, q, "must be a date YYYY-MM-DD");
+					rc = an_failr(err, q, "field.date", NULL,
+					              "must be a date YYYY-MM-DD");
 					goto out;
 				}
 				break;
 			case AF_ENUM:
 				if (!json_is_string(v) ||
 				    !in_list(json_string_value(v), f->values)) {
-					rc = an_fail(err, q, "not one of the allowed values");
+					rc = an_failr(err, q, "field.enum", NULL,
+					              "not one of the allowed values");
 					goto out;
 				}
 				break;
@@ -190,8 +220,9 @@ int an_check_items(const json_t *arr, const char *sec, const struct an_field *sp
 				json_t *y;
 
 				if (!json_is_array(v) || json_array_size(v) > f->max) {
-					rc = an_fail(err, q, "must be a list of at most %zu",
-					             f->max);
+					rc = an_failr(err, q, "field.too_many",
+					              json_pack("{s:I}", "max", (json_int_t)f->max),
+					              "must be a list of at most %zu", f->max);
 					goto out;
 				}
 				json_array_foreach(v, j, y)
@@ -200,13 +231,16 @@ int an_check_items(const json_t *arr, const char *sec, const struct an_field *sp
 					if (f->type == AF_SET &&
 					    (!json_is_string(y) ||
 					     !in_list(json_string_value(y), f->values))) {
-						rc = an_fail(err, q,
-						             "not one of the allowed values");
+						rc = an_failr(err, q, "field.enum", NULL,
+						              "not one of the allowed values");
 						goto out;
 					}
 					if (f->type == AF_REFS) {
 						if (!json_is_integer(y)) {
-							rc = an_fail(err, q, "must be an id");
+							rc = an_failr(err, q, "field.type",
+							              json_pack("{s:s}", "type",
+							                        "integer"),
+							              "must be an id");
 							goto out;
 						}
 						snprintf(key, sizeof(key), "%lld",
@@ -214,14 +248,19 @@ int an_check_items(const json_t *arr, const char *sec, const struct an_field *sp
 						if (!json_object_get(
 						            json_object_get(ids, f->section),
 						            key)) {
-							rc = an_fail(err, q, "no %s with id %s",
-							             f->section, key);
+							rc = an_failr(
+							        err, q, "analysis.no_such_item",
+							        json_pack("{s:s, s:s}", "section",
+							                  f->section, "id", key),
+							        "no %s with id %s", f->section,
+							        key);
 							goto out;
 						}
 					}
 					for (size_t n = 0; n < j; n++) {
 						if (json_equal(json_array_get(v, n), y)) {
-							rc = an_fail(err, q, "listed twice");
+							rc = an_failr(err, q, "field.duplicate",
+							              NULL, "listed twice");
 							goto out;
 						}
 					}
@@ -233,7 +272,10 @@ int an_check_items(const json_t *arr, const char *sec, const struct an_field *sp
 				         (long long)json_integer_value(v));
 				if (!json_is_integer(v) ||
 				    !json_object_get(json_object_get(ids, f->section), key)) {
-					rc = an_fail(err, q, "no %s with that id", f->section);
+					rc = an_failr(err, q, "analysis.no_such_item",
+					              json_pack("{s:s, s:s}", "section", f->section,
+					                        "id", key),
+					              "no %s with that id", f->section);
 					goto out;
 				}
 				break;
@@ -295,20 +337,23 @@ int analysis_content_check(const json_t *content, struct model_err *err)
 		return SK_ENOMEM;
 	if (!json_is_object(content)) {
 		json_decref(ids);
-		return an_fail(err, "content", "must be an object");
+		return an_failr(err, "content", "field.type", json_pack("{s:s}", "type", "object"),
+		                "must be an object");
 	}
 	json_object_foreach((json_t *)(uintptr_t)content, k, v)
 	{
 		if (!in_list(k, analysis_sections)) {
 			json_decref(ids);
-			return an_fail(err, k, "unknown section");
+			return an_failr(err, k, "field.unknown", NULL, "unknown section");
 		}
 	}
 	v = json_object_get(content, "description");
 	if (!json_is_string(v) || json_string_length(v) > 20000 ||
 	    !an_text_ok(json_string_value(v), json_string_length(v), true)) {
 		json_decref(ids);
-		return an_fail(err, "description", "must be text of at most 20000 bytes");
+		return an_failr(err, "description", "field.text_size",
+		                json_pack("{s:i, s:i}", "min", 0, "max", 20000),
+		                "must be text of at most 20000 bytes");
 	}
 	rc = an_check_items(json_object_get(content, "parts"), "parts", f_part, 100, ids, err);
 	if (!rc)
@@ -322,16 +367,16 @@ int analysis_content_check(const json_t *content, struct model_err *err)
 
 			snprintf(p, sizeof(p), "assets[%zu].level", i);
 			if (kind != 2 && json_is_string(json_object_get(x, "level"))) {
-				rc = an_fail(err, p,
-				             "only assets of kind 2 have a consequence "
-				             "level (2 kap. 5 §)");
+				rc = an_failr(err, p, "analysis.level_kind2", NULL,
+				              "only assets of kind 2 have a consequence "
+				              "level (2 kap. 5 §)");
 				break;
 			}
 			snprintf(p, sizeof(p), "assets[%zu].class", i);
 			if (kind != 1 && json_is_string(json_object_get(x, "class"))) {
-				rc = an_fail(err, p,
-				             "only classified information (kind 1) has a "
-				             "class");
+				rc = an_failr(err, p, "analysis.class_kind1", NULL,
+				              "only classified information (kind 1) has a "
+				              "class");
 				break;
 			}
 		}
@@ -348,7 +393,9 @@ int analysis_content_check(const json_t *content, struct model_err *err)
 	if (!rc) {
 		v = json_object_get(content, "sapo");
 		if (!json_is_object(v)) {
-			rc = an_fail(err, "sapo", "must be an object ({} when none was provided)");
+			rc = an_failr(err, "sapo", "field.type",
+			              json_pack("{s:s}", "type", "object"),
+			              "must be an object ({} when none was provided)");
 		} else if (json_object_size(v) > 0) {
 			wrap = json_pack("[O]", v);
 			rc = wrap ? an_check_items(wrap, "sapo", f_sapo, 1, NULL, err) : SK_ENOMEM;
@@ -369,10 +416,12 @@ static json_t *empty_content(void)
 	                 "assets", "sapo", "threats", "vulnerabilities", "measures");
 }
 
-static void missing(json_t *out, const char *field, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+/* One thing missing: its field, the UI's reason and params (taken over), the English message. */
+static void missing(json_t *out, const char *field, const char *reason, json_t *params,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static void missing(json_t *out, const char *field, const char *fmt, ...)
+static void missing(json_t *out, const char *field, const char *reason, json_t *params,
+                    const char *fmt, ...)
 {
 	char msg[200];
 	va_list ap;
@@ -380,7 +429,9 @@ static void missing(json_t *out, const char *field, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	json_array_append_new(out, json_pack("{s:s, s:s}", "field", field, "message", msg));
+	json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:o}", "field", field, "message", msg,
+	                                     "reason", reason, "params",
+	                                     params ? params : json_object()));
 }
 
 static bool refs_have(const json_t *arr, json_int_t id)
@@ -406,15 +457,17 @@ json_t *analysis_missing(const json_t *c)
 	if (!out)
 		return NULL;
 	if (json_string_length(json_object_get(c, "description")) == 0)
-		missing(out, "description", "the activity is not described (2 kap. 2 §)");
+		missing(out, "description", "analysis.missing.description", NULL,
+		        "the activity is not described (2 kap. 2 §)");
 	json_array_foreach(json_object_get(c, "parts"), i, x) any |=
 	        json_array_size(json_object_get(x, "categories")) > 0;
 	if (!any)
-		missing(out, "parts",
+		missing(out, "parts", "analysis.missing.parts", NULL,
 		        "no part of the activity with a category of importance for Sweden's "
 		        "security (2 kap. 2 §)");
 	if (json_array_size(json_object_get(c, "assets")) == 0)
-		missing(out, "assets", "no protected asset identified (2 kap. 3 §)");
+		missing(out, "assets", "analysis.missing.assets", NULL,
+		        "no protected asset identified (2 kap. 3 §)");
 	json_array_foreach(json_object_get(c, "assets"), i, x)
 	{
 		json_int_t id = json_integer_value(json_object_get(x, "id"));
@@ -423,15 +476,20 @@ json_t *analysis_missing(const json_t *c)
 
 		snprintf(f, sizeof(f), "assets[%zu].perspectives", i);
 		if (json_array_size(json_object_get(x, "perspectives")) == 0)
-			missing(out, f, "asset %lld has no perspective (2 kap. 4 §)",
-			        (long long)id);
+			missing(out, f, "analysis.missing.perspective",
+			        json_pack("{s:s}", "asset", model_json_str0(x, "name")),
+			        "asset %lld has no perspective (2 kap. 4 §)", (long long)id);
 		snprintf(f, sizeof(f), "assets[%zu].level", i);
 		if (kind == 2 && !json_is_string(json_object_get(x, "level")))
-			missing(out, f, "asset %lld has no consequence level A–D (2 kap. 5 §)",
+			missing(out, f, "analysis.missing.level",
+			        json_pack("{s:s}", "asset", model_json_str0(x, "name")),
+			        "asset %lld has no consequence level A–D (2 kap. 5 §)",
 			        (long long)id);
 		snprintf(f, sizeof(f), "assets[%zu].class", i);
 		if (kind == 1 && !json_is_string(json_object_get(x, "class")))
-			missing(out, f, "asset %lld has no security classification (2 kap. 3 §)",
+			missing(out, f, "analysis.missing.class",
+			        json_pack("{s:s}", "asset", model_json_str0(x, "name")),
+			        "asset %lld has no security classification (2 kap. 3 §)",
 			        (long long)id);
 		json_array_foreach(json_object_get(c, "threats"), j, y) threat |=
 		        refs_have(json_object_get(y, "asset_ids"), id);
@@ -439,10 +497,13 @@ json_t *analysis_missing(const json_t *c)
 		        json_integer_value(json_object_get(y, "asset_id")) == id;
 		snprintf(f, sizeof(f), "assets[%zu]", i);
 		if (!threat)
-			missing(out, f, "asset %lld has no threat (2 kap. 6 §)", (long long)id);
+			missing(out, f, "analysis.missing.threat",
+			        json_pack("{s:s}", "asset", model_json_str0(x, "name")),
+			        "asset %lld has no threat (2 kap. 6 §)", (long long)id);
 		if (!vuln)
-			missing(out, f, "asset %lld has no vulnerability (2 kap. 8 §)",
-			        (long long)id);
+			missing(out, f, "analysis.missing.vulnerability",
+			        json_pack("{s:s}", "asset", model_json_str0(x, "name")),
+			        "asset %lld has no vulnerability (2 kap. 8 §)", (long long)id);
 	}
 	json_array_foreach(json_object_get(c, "vulnerabilities"), i, x)
 	{
@@ -453,8 +514,9 @@ json_t *analysis_missing(const json_t *c)
 		        refs_have(json_object_get(y, "vulnerability_ids"), id);
 		snprintf(f, sizeof(f), "vulnerabilities[%zu]", i);
 		if (!m)
-			missing(out, f, "vulnerability %lld has no measure (2 kap. 9 §)",
-			        (long long)id);
+			missing(out, f, "analysis.missing.measure",
+			        json_pack("{s:I}", "vulnerability", id),
+			        "vulnerability %lld has no measure (2 kap. 9 §)", (long long)id);
 	}
 	return out;
 }
@@ -493,7 +555,8 @@ static int tx_version(struct store_tx *tx, int64_t id, struct version *v)
 	}
 	store_q_done(q);
 	if (rc == SK_ENOTFOUND)
-		store_tx_fail(tx, NULL, "no such analysis");
+		store_tx_failr(tx, SK_ENOTFOUND, NULL, "analysis.not_found", NULL,
+		               "no such analysis");
 	return rc;
 }
 
@@ -509,7 +572,7 @@ static int merge(json_t *content, const json_t *body, json_t *changed, struct mo
 	json_object_foreach((json_t *)(uintptr_t)body, k, x)
 	{
 		if (strcmp(k, "title") != 0 && !in_list(k, analysis_sections))
-			return an_fail(err, k, "unknown field");
+			return an_failr(err, k, "field.unknown", NULL, "unknown field");
 	}
 	for (const char *const *s = analysis_sections; *s; s++) {
 		json_t *v = json_object_get(body, *s);
@@ -537,13 +600,17 @@ static int create_fn(struct store_tx *tx, void *arg)
 	struct an_cmd *c = arg;
 	json_t *content = empty_content(), *changed = json_array(), *data;
 	const char *title = json_string_value(json_object_get(c->body, "title"));
-	int rc = an_may(tx, c->p, WRITE_ROLES, WRITE_WHY, NULL);
+	int rc = an_may(tx, c->p, WRITE_ROLES, "analysis.writer", WRITE_WHY, NULL);
 
 	if (!content || !changed)
 		rc = rc ? rc : SK_ENOMEM;
 	if (!rc && (!title || !title[0] || strlen(title) > 300 ||
 	            !an_text_ok(title, strlen(title), false)))
-		rc = an_tx_fail_err(tx, an_fail(c->err, "title", "1..300 bytes of text"), c->err);
+		rc = an_tx_fail_err(tx,
+		                    an_failr(c->err, "title", "field.text_size",
+		                             json_pack("{s:i, s:i}", "min", 1, "max", 300),
+		                             "1..300 bytes of text"),
+		                    c->err);
 	if (!rc) {
 		rc = merge(content, c->body, changed, c->err);
 		if (rc)
@@ -582,7 +649,7 @@ static int update_fn(struct store_tx *tx, void *arg)
 	struct version v;
 	json_t *changed = json_array(), *data;
 	const char *title = json_string_value(json_object_get(c->body, "title"));
-	int rc = an_may(tx, c->p, WRITE_ROLES, WRITE_WHY, NULL);
+	int rc = an_may(tx, c->p, WRITE_ROLES, "analysis.writer", WRITE_WHY, NULL);
 
 	if (rc) {
 		json_decref(changed);
@@ -590,15 +657,19 @@ static int update_fn(struct store_tx *tx, void *arg)
 	}
 	rc = tx_version(tx, c->id, &v);
 	if (!rc && strcmp(v.state, "draft") != 0) {
-		store_tx_fail(tx, NULL,
-		              "version %lld is %s and frozen: revise it to make a new draft "
-		              "(2 kap. 10 §)",
-		              (long long)v.version, v.state);
+		store_tx_failr(tx, SK_ERULE, NULL, "analysis.frozen",
+		               json_pack("{s:I}", "version", (json_int_t)v.version),
+		               "version %lld is %s and frozen: revise it to make a new draft "
+		               "(2 kap. 10 §)",
+		               (long long)v.version, v.state);
 		rc = SK_ERULE;
 	}
 	if (!rc && title) {
 		if (!title[0] || strlen(title) > 300 || !an_text_ok(title, strlen(title), false))
-			rc = an_tx_fail_err(tx, an_fail(c->err, "title", "1..300 bytes of text"),
+			rc = an_tx_fail_err(tx,
+			                    an_failr(c->err, "title", "field.text_size",
+			                             json_pack("{s:i, s:i}", "min", 1, "max", 300),
+			                             "1..300 bytes of text"),
 			                    c->err);
 		else
 			json_array_append_new(changed, json_string("title"));
@@ -609,7 +680,8 @@ static int update_fn(struct store_tx *tx, void *arg)
 			an_tx_fail_err(tx, rc, c->err);
 	}
 	if (!rc && json_array_size(changed) == 0)
-		rc = store_tx_fail(tx, NULL, "nothing to change");
+		rc = store_tx_failr(tx, SK_EINVAL, NULL, "field.nothing_to_change", NULL,
+		                    "nothing to change");
 	if (rc) {
 		json_decref(v.content);
 		json_decref(changed);
@@ -639,7 +711,7 @@ static int approve_fn(struct store_tx *tx, void *arg)
 	char today[11], y1[11], due[11];
 	int64_t prev = 0;
 	json_t *miss, *data;
-	int rc = an_may(tx, c->p, ROLE_BIT(ROLE_CHIEF),
+	int rc = an_may(tx, c->p, ROLE_BIT(ROLE_CHIEF), "analysis.approver",
 	                "the analysis is approved (fastställs) by the head of the organisation "
 	                "(role chief), 2 kap. 10 §",
 	                NULL);
@@ -651,8 +723,9 @@ static int approve_fn(struct store_tx *tx, void *arg)
 		return rc;
 	if (strcmp(v.state, "draft") != 0) {
 		json_decref(v.content);
-		store_tx_fail(tx, NULL, "version %lld is already %s", (long long)v.version,
-		              v.state);
+		store_tx_failr(tx, SK_ERULE, NULL, "analysis.not_draft",
+		               json_pack("{s:I}", "version", (json_int_t)v.version),
+		               "version %lld is already %s", (long long)v.version, v.state);
 		return SK_ERULE;
 	}
 	miss = analysis_missing(v.content);
@@ -662,9 +735,10 @@ static int approve_fn(struct store_tx *tx, void *arg)
 	if (json_array_size(miss) > 0) {
 		json_t *f = json_array_get(miss, 0);
 
-		store_tx_fail(tx, model_json_str0(f, "field"), "%s%s",
-		              model_json_str0(f, "message"),
-		              json_array_size(miss) > 1 ? " (and more: see missing)" : "");
+		store_tx_failr(tx, SK_ERULE, model_json_str0(f, "field"), "analysis.incomplete",
+		               json_pack("{s:I}", "count", (json_int_t)json_array_size(miss)),
+		               "%s%s", model_json_str0(f, "message"),
+		               json_array_size(miss) > 1 ? " (and more: see missing)" : "");
 		json_decref(miss);
 		return SK_ERULE;
 	}
@@ -701,7 +775,7 @@ static int revise_fn(struct store_tx *tx, void *arg)
 	struct version v;
 	int64_t drafts = 0, ver = 0;
 	json_t *data;
-	int rc = an_may(tx, c->p, WRITE_ROLES, WRITE_WHY, NULL);
+	int rc = an_may(tx, c->p, WRITE_ROLES, "analysis.writer", WRITE_WHY, NULL);
 
 	if (rc)
 		return rc;
@@ -710,16 +784,17 @@ static int revise_fn(struct store_tx *tx, void *arg)
 		return rc;
 	if (strcmp(v.state, "approved") != 0) {
 		json_decref(v.content);
-		store_tx_fail(tx, NULL,
-		              "only the approved (current) version is revised; this one is %s",
-		              v.state);
+		store_tx_failr(tx, SK_ERULE, NULL, "analysis.revise_approved", NULL,
+		               "only the approved (current) version is revised; this one is %s",
+		               v.state);
 		return SK_ERULE;
 	}
 	rc = store_tx_int(tx, &drafts,
 	                  "SELECT count(*) FROM analysis WHERE series_id = ?1 AND state = 'draft'",
 	                  "i", v.series_id);
 	if (!rc && drafts > 0) {
-		store_tx_fail(tx, NULL, "the analysis already has a draft version");
+		store_tx_failr(tx, SK_EEXIST, NULL, "analysis.draft_exists", NULL,
+		               "the analysis already has a draft version");
 		rc = SK_EEXIST;
 	}
 	if (!rc)
@@ -757,24 +832,28 @@ static int export_fn(struct store_tx *tx, void *arg)
 	struct an_cmd *c = arg;
 	struct version v;
 	json_t *data;
-	int rc = an_may(tx, c->p, WRITE_ROLES,
+	int rc = an_may(tx, c->p, WRITE_ROLES, "analysis.handover_by",
 	                "the analysis is handed over by the säkerhetsskyddschef or the head", NULL);
 
 	if (rc)
 		return rc;
 	if (!c->recipient || !c->recipient[0] || strlen(c->recipient) > 300 ||
 	    !an_text_ok(c->recipient, strlen(c->recipient), false))
-		return store_tx_fail(tx, "recipient", "recipient: 1..300 bytes of text");
+		return store_tx_failr(tx, SK_EINVAL, "recipient", "field.text_size",
+		                      json_pack("{s:i, s:i}", "min", 1, "max", 300),
+		                      "recipient: 1..300 bytes of text");
 	if (c->reason &&
 	    (strlen(c->reason) > 2000 || !an_text_ok(c->reason, strlen(c->reason), true)))
-		return store_tx_fail(tx, "reason", "reason: at most 2000 bytes of text");
+		return store_tx_failr(tx, SK_EINVAL, "reason", "field.text_size",
+		                      json_pack("{s:i, s:i}", "min", 0, "max", 2000),
+		                      "reason: at most 2000 bytes of text");
 	rc = tx_version(tx, c->id, &v);
 	if (rc)
 		return rc;
 	json_decref(v.content);
 	if (strcmp(v.state, "draft") == 0) {
-		store_tx_fail(tx, NULL,
-		              "a draft is not handed over: approve it first (2 kap. 11 §)");
+		store_tx_failr(tx, SK_ERULE, NULL, "analysis.handover_draft", NULL,
+		               "a draft is not handed over: approve it first (2 kap. 11 §)");
 		return SK_ERULE;
 	}
 	data = json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)c->id, "version",
@@ -974,13 +1053,14 @@ int analysis_report(struct model *m, int64_t id, json_t **out, struct model_err 
 
 	*out = NULL;
 	if (!g) {
-		an_fail(err, "id", "no such analysis");
+		an_failr(err, "id", "analysis.not_found", NULL, "no such analysis");
 		return SK_ENOTFOUND;
 	}
 	a = json_object_get(g, "analysis");
 	if (strcmp(model_json_str0(a, "state"), "draft") == 0) {
 		json_decref(g);
-		an_fail(err, "id", "a draft has no report: approve it first (2 kap. 10–11 §§)");
+		an_failr(err, "id", "analysis.report_draft", NULL,
+		         "a draft has no report: approve it first (2 kap. 10–11 §§)");
 		return SK_ERULE;
 	}
 	c = json_object_get(a, "content");

@@ -33,11 +33,17 @@ int an_check_items(const json_t *arr, const char *sec, const struct an_field *sp
 
 int an_fail(struct model_err *err, const char *path, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
+/* an_fail with a reason for the UI and its params (taken over, may be NULL); SK_EINVAL. */
+int an_failr(struct model_err *err, const char *path, const char *reason, json_t *params,
+             const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 bool an_text_ok(const char *s, size_t len, bool multiline);
-/* The caller's roles (a token's own) include one of need; else SK_EPERM with why. */
-int an_may(struct store_tx *tx, const struct principal *p, unsigned need, const char *why,
-           unsigned *roles_out);
-/* store_tx_fail with e's field and message; returns rc. */
+/*
+ * The caller's roles (a token's own) include one of need; else SK_EPERM with
+ * reason (for the UI) and why (the English message).
+ */
+int an_may(struct store_tx *tx, const struct principal *p, unsigned need, const char *reason,
+           const char *why, unsigned *roles_out);
+/* Fails the command with e's field, reason, params and message; returns rc. */
 int an_tx_fail_err(struct store_tx *tx, int rc, const struct model_err *e);
 char *an_dump(const json_t *v); /* compact, sorted keys; free() */
 json_t *an_load(const char *s);

@@ -29,12 +29,12 @@ static bool title_ok(const char *s)
 }
 
 /* May p approve what the ssc approves? The ssc, or the head when no one holds ssc (20 §). */
-static int may_approve_as_ssc(struct store_tx *tx, const struct principal *p, const char *what,
-                              const char **role)
+static int may_approve_as_ssc(struct store_tx *tx, const struct principal *p, const char *reason,
+                              const char *what, const char **role)
 {
 	char today[11];
 	unsigned roles;
-	int rc = an_may(tx, p, WRITE_ROLES, what, &roles);
+	int rc = an_may(tx, p, WRITE_ROLES, reason, what, &roles);
 
 	if (rc)
 		return rc;
@@ -48,8 +48,8 @@ static int may_approve_as_ssc(struct store_tx *tx, const struct principal *p, co
 		return SK_OK;
 	}
 	/* the head's right is conditional (20 §): a rule, not the route's rights */
-	store_tx_fail(tx, NULL, "%s (the head only when there is none, 2 kap. 20 §)", what);
-	return SK_ERULE;
+	return store_tx_failr(tx, SK_ERULE, NULL, "secplan.head_only_without_ssc", NULL,
+	                      "%s (the head only when there is none, 2 kap. 20 §)", what);
 }
 
 /* ---- the security plan ---- */
@@ -75,13 +75,15 @@ static int sp_create_fn(struct store_tx *tx, void *arg)
 	char state[16] = "", atitle[512] = "", title[600];
 	json_t *content = NULL, *items, *x, *data;
 	size_t i;
-	int rc = an_may(tx, c->p, WRITE_ROLES,
+	int rc = an_may(tx, c->p, WRITE_ROLES, "secplan.maker",
 	                "the plan is made by the säkerhetsskyddschef or the head", NULL);
 
 	if (rc)
 		return rc;
 	if (c->title && !title_ok(c->title))
-		return store_tx_fail(tx, "title", "title: 1..300 bytes of text");
+		return store_tx_failr(tx, SK_EINVAL, "title", "field.text_size",
+		                      json_pack("{s:i, s:i}", "min", 1, "max", 300),
+		                      "title: 1..300 bytes of text");
 	rc = store_tx_query(tx, "SELECT state, title, content FROM analysis WHERE id = ?1", &q);
 	if (rc)
 		return rc;
@@ -94,7 +96,8 @@ static int sp_create_fn(struct store_tx *tx, void *arg)
 	}
 	store_q_done(q);
 	if (rc == SK_ENOTFOUND) {
-		store_tx_fail(tx, "analysis_id", "no such analysis");
+		store_tx_failr(tx, SK_ENOTFOUND, "analysis_id", "analysis.not_found", NULL,
+		               "no such analysis");
 		return SK_ENOTFOUND;
 	}
 	if (rc || !content) {
@@ -103,10 +106,11 @@ static int sp_create_fn(struct store_tx *tx, void *arg)
 	}
 	if (strcmp(state, "approved") != 0) {
 		json_decref(content);
-		store_tx_fail(tx, "analysis_id",
-		              "the plan is made from the approved, current analysis (2 kap. 12 §); "
-		              "this version is %s",
-		              state);
+		store_tx_failr(
+		        tx, SK_ERULE, "analysis_id", "secplan.analysis_not_approved", NULL,
+		        "the plan is made from the approved, current analysis (2 kap. 12 §); "
+		        "this version is %s",
+		        state);
 		return SK_ERULE;
 	}
 	items = json_array();
@@ -160,7 +164,7 @@ static int tx_plan(struct store_tx *tx, int64_t id, char state[16], char title[5
 	}
 	store_q_done(q);
 	if (rc == SK_ENOTFOUND)
-		store_tx_fail(tx, NULL, "no such plan");
+		store_tx_failr(tx, SK_ENOTFOUND, NULL, "secplan.not_found", NULL, "no such plan");
 	return rc;
 }
 
@@ -171,7 +175,7 @@ static int sp_update_fn(struct store_tx *tx, void *arg)
 	const char *ntitle = json_string_value(json_object_get(c->body, "title"));
 	json_t *items, *given = json_object_get(c->body, "items"), *x, *changed, *data;
 	size_t i, j;
-	int rc = an_may(tx, c->p, WRITE_ROLES,
+	int rc = an_may(tx, c->p, WRITE_ROLES, "secplan.changer",
 	                "the plan is changed by the säkerhetsskyddschef or the head", NULL);
 
 	if (rc)
@@ -181,12 +185,15 @@ static int sp_update_fn(struct store_tx *tx, void *arg)
 		return rc;
 	changed = json_array();
 	if (strcmp(state, "draft") != 0) {
-		store_tx_fail(tx, NULL, "an approved plan is frozen");
+		store_tx_failr(tx, SK_ERULE, NULL, "secplan.frozen", NULL,
+		               "an approved plan is frozen");
 		rc = SK_ERULE;
 	}
 	if (!rc && json_object_get(c->body, "title")) {
 		if (!title_ok(ntitle))
-			rc = store_tx_fail(tx, "title", "title: 1..300 bytes of text");
+			rc = store_tx_failr(tx, SK_EINVAL, "title", "field.text_size",
+			                    json_pack("{s:i, s:i}", "min", 1, "max", 300),
+			                    "title: 1..300 bytes of text");
 		else
 			json_array_append_new(changed, json_string("title"));
 	}
@@ -211,7 +218,8 @@ static int sp_update_fn(struct store_tx *tx, void *arg)
 			}
 			if (!hit) {
 				snprintf(f, sizeof(f), "items[%zu].measure_id", i);
-				rc = store_tx_fail(tx, f, "%s: not a measure of this plan", f);
+				rc = store_tx_failr(tx, SK_EINVAL, f, "secplan.not_a_measure", NULL,
+				                    "%s: not a measure of this plan", f);
 				break;
 			}
 			json_object_foreach(x, k, v)
@@ -224,7 +232,8 @@ static int sp_update_fn(struct store_tx *tx, void *arg)
 			json_array_append_new(changed, json_string("items"));
 	}
 	if (!rc && json_array_size(changed) == 0)
-		rc = store_tx_fail(tx, NULL, "nothing to change");
+		rc = store_tx_failr(tx, SK_EINVAL, NULL, "field.nothing_to_change", NULL,
+		                    "nothing to change");
 	if (rc) {
 		json_decref(items);
 		json_decref(changed);
@@ -252,7 +261,7 @@ static int sp_approve_fn(struct store_tx *tx, void *arg)
 	const char *role = NULL;
 	json_t *items, *x;
 	size_t i;
-	int rc = may_approve_as_ssc(tx, c->p,
+	int rc = may_approve_as_ssc(tx, c->p, "secplan.approver",
 	                            "the plan is approved (fastställs) by the säkerhetsskyddschef "
 	                            "(2 kap. 12 §)",
 	                            &role);
@@ -264,12 +273,14 @@ static int sp_approve_fn(struct store_tx *tx, void *arg)
 		return rc;
 	if (strcmp(state, "draft") != 0) {
 		json_decref(items);
-		store_tx_fail(tx, NULL, "the plan is already approved");
+		store_tx_failr(tx, SK_ERULE, NULL, "secplan.approved", NULL,
+		               "the plan is already approved");
 		return SK_ERULE;
 	}
 	if (json_array_size(items) == 0) {
 		json_decref(items);
-		store_tx_fail(tx, "items", "items: the plan has no measure");
+		store_tx_failr(tx, SK_ERULE, "items", "secplan.no_measures", NULL,
+		               "items: the plan has no measure");
 		return SK_ERULE;
 	}
 	json_array_foreach(items, i, x)
@@ -284,8 +295,13 @@ static int sp_approve_fn(struct store_tx *tx, void *arg)
 			what = "the responsible function";
 		}
 		if (what) {
-			store_tx_fail(
-			        tx, f, "%s: measure %lld lacks %s (2 kap. 12 §)", f,
+			store_tx_failr(
+			        tx, SK_ERULE, f, "secplan.measure_lacks",
+			        json_pack("{s:I, s:s}", "measure",
+			                  (json_int_t)json_integer_value(
+			                          json_object_get(x, "measure_id")),
+			                  "lacks", strstr(f, ".due") ? "due" : "responsible"),
+			        "%s: measure %lld lacks %s (2 kap. 12 §)", f,
 			        (long long)json_integer_value(json_object_get(x, "measure_id")),
 			        what);
 			json_decref(items);
@@ -371,30 +387,36 @@ json_t *assessment_missing(const json_t *c)
 
 	if (!out)
 		return NULL;
-#define MISS(field, msg)                                                                           \
-	json_array_append_new(out, json_pack("{s:s, s:s}", "field", field, "message", msg))
+#define MISS(field, reason, msg)                                                                   \
+	json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:{}}", "field", field, "message",   \
+	                                     msg, "reason", reason, "params"))
 	if (json_array_size(json_object_get(c, "affected")) == 0)
-		MISS("affected", "no affected asset (2 kap. 13 § 1)");
+		MISS("affected", "assessment.missing.affected",
+		     "no affected asset (2 kap. 13 § 1)");
 	json_array_foreach(json_object_get(c, "affected"), i, x)
 	{
 		snprintf(f, sizeof(f), "affected[%zu].how", i);
 		if (!model_json_str0(x, "how")[0])
-			MISS(f, "how the procedure affects the asset is not described (2 kap. 13 § "
-			        "1)");
+			MISS(f, "assessment.missing.how",
+			     "how the procedure affects the asset is not described (2 kap. 13 § "
+			     "1)");
 	}
 	if (json_array_size(json_object_get(c, "threats")) == 0)
-		MISS("threats", "no threat described (2 kap. 13 § 2)");
+		MISS("threats", "assessment.missing.threats",
+		     "no threat described (2 kap. 13 § 2)");
 	if (json_array_size(json_object_get(c, "vulnerabilities")) == 0)
-		MISS("vulnerabilities", "no vulnerability described (2 kap. 13 § 3)");
+		MISS("vulnerabilities", "assessment.missing.vulnerabilities",
+		     "no vulnerability described (2 kap. 13 § 3)");
 	json_array_foreach(json_object_get(c, "vulnerabilities"), i, x)
 	{
 		snprintf(f, sizeof(f), "vulnerabilities[%zu].change", i);
 		if (!model_json_str0(x, "change")[0])
-			MISS(f, "how the procedure changes the vulnerability is not described "
-			        "(2 kap. 13 § 3)");
+			MISS(f, "assessment.missing.change",
+			     "how the procedure changes the vulnerability is not described "
+			     "(2 kap. 13 § 3)");
 	}
 	if (json_array_size(json_object_get(c, "measures")) == 0)
-		MISS("measures", "no measure (2 kap. 13 § 4)");
+		MISS("measures", "assessment.missing.measures", "no measure (2 kap. 13 § 4)");
 #undef MISS
 	return out;
 }
@@ -441,7 +463,9 @@ static int as_merge(struct store_tx *tx, struct as_cmd *c, json_t *o, json_t *co
 
 	if ((v = json_object_get(c->body, "title"))) {
 		if (!title_ok(json_string_value(v)))
-			return store_tx_fail(tx, "title", "title: 1..300 bytes of text");
+			return store_tx_failr(tx, SK_EINVAL, "title", "field.text_size",
+			                      json_pack("{s:i, s:i}", "min", 1, "max", 300),
+			                      "title: 1..300 bytes of text");
 		json_object_set(o, "title", v);
 		json_array_append_new(changed, json_string("title"));
 	}
@@ -450,16 +474,17 @@ static int as_merge(struct store_tx *tx, struct as_cmd *c, json_t *o, json_t *co
 		for (i = 0; v_proc[i] && (!s || strcmp(s, v_proc[i]) != 0); i++)
 			;
 		if (!v_proc[i])
-			return store_tx_fail(tx, "procedure_kind",
-			                     "procedure_kind: supplier_agreement, outsourcing, "
-			                     "transfer or other");
+			return store_tx_failr(tx, SK_EINVAL, "procedure_kind", "field.enum", NULL,
+			                      "procedure_kind: supplier_agreement, outsourcing, "
+			                      "transfer or other");
 		json_object_set(o, "procedure_kind", v);
 		json_array_append_new(changed, json_string("procedure_kind"));
 	}
 	if ((v = json_object_get(c->body, "procedure_ref"))) {
 		if (!title_ok(json_string_value(v)))
-			return store_tx_fail(tx, "procedure_ref",
-			                     "procedure_ref: 1..300 bytes of text");
+			return store_tx_failr(tx, SK_EINVAL, "procedure_ref", "field.text_size",
+			                      json_pack("{s:i, s:i}", "min", 1, "max", 300),
+			                      "procedure_ref: 1..300 bytes of text");
 		json_object_set(o, "procedure_ref", v);
 		json_array_append_new(changed, json_string("procedure_ref"));
 	}
@@ -483,8 +508,8 @@ static int as_merge(struct store_tx *tx, struct as_cmd *c, json_t *o, json_t *co
 		        json_equal(json_object_get(a, "id"), json_object_get(v, "asset_id"));
 		if (!found) {
 			snprintf(f, sizeof(f), "affected[%zu].asset_id", i);
-			store_tx_fail(
-			        tx, f,
+			store_tx_failr(
+			        tx, SK_ERULE, f, "assessment.not_an_asset", NULL,
 			        "%s: not an asset of the current approved analysis (2 kap. 13 § 1)",
 			        f);
 			return SK_ERULE;
@@ -499,7 +524,7 @@ static int as_create_fn(struct store_tx *tx, void *arg)
 	json_t *assets = NULL, *o, *content, *changed, *data;
 	int64_t aid;
 	int rc =
-	        an_may(tx, c->p, WRITE_ROLES,
+	        an_may(tx, c->p, WRITE_ROLES, "assessment.maker",
 	               "special assessments are made by the säkerhetsskyddschef or the head", NULL);
 
 	if (rc)
@@ -512,11 +537,12 @@ static int as_create_fn(struct store_tx *tx, void *arg)
 	rc = as_merge(tx, c, o, content, changed, assets);
 	if (!rc && (!json_object_get(o, "title") || !json_object_get(o, "procedure_kind") ||
 	            !json_object_get(o, "procedure_ref")))
-		rc = store_tx_fail(tx,
-		                   !json_object_get(o, "title")            ? "title"
-		                   : !json_object_get(o, "procedure_kind") ? "procedure_kind"
-		                                                           : "procedure_ref",
-		                   "title, procedure_kind and procedure_ref are required");
+		rc = store_tx_failr(tx, SK_EINVAL,
+		                    !json_object_get(o, "title")            ? "title"
+		                    : !json_object_get(o, "procedure_kind") ? "procedure_kind"
+		                                                            : "procedure_ref",
+		                    "field.required", NULL,
+		                    "title, procedure_kind and procedure_ref are required");
 	if (!rc)
 		rc = store_tx_int(tx, &c->id, "SELECT coalesce(max(id), 0) + 1 FROM assessment",
 		                  "");
@@ -580,7 +606,8 @@ static int tx_assessment(struct store_tx *tx, int64_t id, struct as_row *a)
 	}
 	store_q_done(q);
 	if (rc == SK_ENOTFOUND)
-		store_tx_fail(tx, NULL, "no such assessment");
+		store_tx_failr(tx, SK_ENOTFOUND, NULL, "assessment.not_found", NULL,
+		               "no such assessment");
 	return rc;
 }
 
@@ -614,7 +641,7 @@ static int as_update_fn(struct store_tx *tx, void *arg)
 	struct as_cmd *c = arg;
 	struct as_row a;
 	json_t *assets, *changed, *data;
-	int rc = an_may(tx, c->p, WRITE_ROLES,
+	int rc = an_may(tx, c->p, WRITE_ROLES, "assessment.changer",
 	                "special assessments are changed by the säkerhetsskyddschef or the head",
 	                NULL);
 
@@ -627,7 +654,8 @@ static int as_update_fn(struct store_tx *tx, void *arg)
 	}
 	if (strcmp(a.state, "draft") != 0) {
 		as_row_free(&a);
-		store_tx_fail(tx, NULL, "an approved assessment is frozen");
+		store_tx_failr(tx, SK_ERULE, NULL, "assessment.frozen", NULL,
+		               "an approved assessment is frozen");
 		return SK_ERULE;
 	}
 	assets = tx_assets_of(tx, a.analysis_id);
@@ -635,7 +663,8 @@ static int as_update_fn(struct store_tx *tx, void *arg)
 	rc = as_merge(tx, c, a.o, a.content, changed, assets);
 	json_decref(assets);
 	if (!rc && json_array_size(changed) == 0)
-		rc = store_tx_fail(tx, NULL, "nothing to change");
+		rc = store_tx_failr(tx, SK_EINVAL, NULL, "field.nothing_to_change", NULL,
+		                    "nothing to change");
 	if (rc) {
 		json_decref(changed);
 		as_row_free(&a);
@@ -667,7 +696,7 @@ static int as_approve_fn(struct store_tx *tx, void *arg)
 	char today[11];
 	unsigned roles;
 	json_t *miss;
-	int rc = an_may(tx, c->p, WRITE_ROLES,
+	int rc = an_may(tx, c->p, WRITE_ROLES, "assessment.approver",
 	                "a special assessment is approved by the säkerhetsskyddschef or a delegate "
 	                "(ssc or chief)",
 	                &roles);
@@ -681,7 +710,8 @@ static int as_approve_fn(struct store_tx *tx, void *arg)
 	}
 	if (strcmp(a.state, "draft") != 0) {
 		as_row_free(&a);
-		store_tx_fail(tx, NULL, "the assessment is already approved");
+		store_tx_failr(tx, SK_ERULE, NULL, "assessment.approved", NULL,
+		               "the assessment is already approved");
 		return SK_ERULE;
 	}
 	miss = assessment_missing(a.content);
@@ -691,8 +721,10 @@ static int as_approve_fn(struct store_tx *tx, void *arg)
 	if (json_array_size(miss) > 0) {
 		json_t *f = json_array_get(miss, 0);
 
-		store_tx_fail(tx, model_json_str0(f, "field"), "%s: %s",
-		              model_json_str0(f, "field"), model_json_str0(f, "message"));
+		store_tx_failr(tx, SK_ERULE, model_json_str0(f, "field"), "assessment.incomplete",
+		               json_pack("{s:I}", "count", (json_int_t)json_array_size(miss)),
+		               "%s: %s", model_json_str0(f, "field"),
+		               model_json_str0(f, "message"));
 		json_decref(miss);
 		return SK_ERULE;
 	}
@@ -800,9 +832,11 @@ static json_t *sp_row(struct store_q *q, bool full)
 		    !model_json_str0(x, "responsible")[0])
 			json_array_append_new(
 			        miss,
-			        json_pack("{s:s, s:s}", "field", f, "message",
+			        json_pack("{s:s, s:s, s:s, s:{s:I}}", "field", f, "message",
 			                  "a measure without due date or responsible function "
-			                  "(2 kap. 12 §)"));
+			                  "(2 kap. 12 §)",
+			                  "reason", "secplan.missing.item", "params", "measure",
+			                  json_integer_value(json_object_get(x, "measure_id"))));
 	}
 	o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:o, s:s, s:I}", "id",
 	              (json_int_t)store_q_int(q, 0), "analysis_id", (json_int_t)store_q_int(q, 1),

@@ -68,7 +68,9 @@ static int receipt_tx_new(struct store_tx *tx, int64_t actor, const struct doc_r
 	int rc;
 
 	if (paper_ref && !doc_text_ok(paper_ref, 128, false))
-		return store_tx_fail(tx, "paper_ref", "paper_ref: 1..128 bytes of text"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "paper_ref", "field.text_size",
+		                      json_pack("{s:i, s:i}", "min", 1, "max", 128),
+		                      "paper_ref: 1..128 bytes of text");
 	model_today(today);
 	keep_until(today, d->cls, keep);
 	rc = store_tx_int(tx, id, "SELECT coalesce(max(id), 0) + 1 FROM receipt", "");
@@ -112,14 +114,12 @@ static int tx_kh_decision(struct store_tx *tx, int64_t doc, int64_t given, int64
 			rc = SK_EEXIST;
 		store_q_done(q);
 		if (rc == SK_ENOTFOUND)
-			return store_tx_fail(tx, "decision_id",
-			                     "no kh_copy decision %lld for this document",
-			                     (long long)given),
-			       SK_ENOTFOUND;
+			return store_tx_failr(
+			        tx, SK_ENOTFOUND, "decision_id", "decision.kh_copy_not_found", NULL,
+			        "no kh_copy decision %lld for this document", (long long)given);
 		if (rc == SK_EEXIST)
-			return store_tx_fail(tx, "decision_id", "decision %lld is already used",
-			                     (long long)given),
-			       SK_ERULE;
+			return store_tx_failr(tx, SK_ERULE, "decision_id", "decision.used", NULL,
+			                      "decision %lld is already used", (long long)given);
 		*out = given;
 		return rc;
 	}
@@ -128,10 +128,9 @@ static int tx_kh_decision(struct store_tx *tx, int64_t doc, int64_t given, int64
 	                  "used = 0 ORDER BY id LIMIT 1",
 	                  "i", doc);
 	if (rc == SK_ENOTFOUND)
-		return store_tx_fail(tx, "decision_id",
-		                     "3 kap. 8 §: a copy of a KH document is made only after the "
-		                     "head's decision (kh_copy)"),
-		       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "decision_id", "copy.kh_needs_decision", NULL,
+		                      "3 kap. 8 §: a copy of a KH document is made only after the "
+		                      "head's decision (kh_copy)");
 	return rc;
 }
 
@@ -143,28 +142,38 @@ static int copies_tx_create(struct store_tx *tx, int64_t actor, int64_t doc,
 	int rc = doc_tx_row(tx, doc, &d);
 
 	if (rc == SK_ENOTFOUND)
-		return store_tx_fail(tx, "id", "no document %lld", (long long)doc), SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, "id", "document.not_found", NULL,
+		                      "no document %lld", (long long)doc);
 	if (rc)
 		return rc;
 	if (strcmp(d.status, "active") != 0)
-		return store_tx_fail(tx, "id", "the document is closed"), SK_ERULE;
+		return store_tx_failr(
+		        tx, SK_ERULE, "id", "document.closed",
+		        json_pack("{s:o}", "designation", model_tx_name(tx, "document", doc)),
+		        "the document is closed");
 	if (d.declassified)
-		return store_tx_fail(tx, "id", "3 kap. 6 §: the document is declassified"),
-		       SK_ERULE;
+		return store_tx_failr(
+		        tx, SK_ERULE, "id", "document.declassified",
+		        json_pack("{s:o}", "designation", model_tx_name(tx, "document", doc)),
+		        "3 kap. 6 §: the document is declassified");
 	if (count < 1 || count > 100)
-		return store_tx_fail(tx, "count", "count: 1..100"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "count", "field.range",
+		                      json_pack("{s:i, s:i}", "min", 1, "max", 100),
+		                      "count: 1..100");
 	if ((c->holder_id > 0) == (c->space_id > 0))
-		return store_tx_fail(tx, c->holder_id > 0 ? "space_id" : "holder_id",
-		                     "3 kap. 9 §: a copy is with a person (holder_id) or in an "
-		                     "approved container (space_id): give one of them"),
-		       SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, c->holder_id > 0 ? "space_id" : "holder_id",
+		                      "copy.holder_or_space", NULL,
+		                      "3 kap. 9 §: a copy is with a person (holder_id) or in an "
+		                      "approved container (space_id): give one of them");
 	if (c->holder_id > 0 && count > 1)
-		return store_tx_fail(tx, "count", "one copy at a time to a person"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "count", "copy.one_to_person", NULL,
+		                      "one copy at a time to a person");
 	if (c->last_inventoried_on && !model_date_valid(c->last_inventoried_on))
-		return store_tx_fail(tx, "last_inventoried_on", "last_inventoried_on: YYYY-MM-DD"),
-		       SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "last_inventoried_on", "field.date", NULL,
+		                      "last_inventoried_on: YYYY-MM-DD");
 	if (c->paper_ref && c->holder_id <= 0)
-		return store_tx_fail(tx, "paper_ref", "a paper receipt needs a holder"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "paper_ref", "copy.paper_needs_holder", NULL,
+		                      "a paper receipt needs a holder");
 	rc = c->holder_id > 0 ? doc_tx_person_may_hold(tx, &d, c->holder_id, "holder_id")
 	                      : doc_tx_space(tx, c->space_id, d.cls, "space_id");
 	if (rc)
@@ -180,8 +189,8 @@ static int copies_tx_create(struct store_tx *tx, int64_t actor, int64_t doc,
 		if (rc)
 			return rc;
 	} else if (c->decision_id > 0) {
-		return store_tx_fail(tx, "decision_id", "only new copies of KH documents need one"),
-		       SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "decision_id", "copy.decision_only_kh", NULL,
+		                      "only new copies of KH documents need one");
 	}
 	for (int i = 0; i < count; i++) {
 		json_t *data;
@@ -235,7 +244,8 @@ static int copies_fn(struct store_tx *tx, void *arg)
 	struct copies_cmd *c = arg;
 
 	if (!document_tx_visible(tx, c->p, c->doc))
-		return store_tx_fail(tx, "id", "no document %lld", (long long)c->doc), SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, "id", "document.not_found", NULL,
+		                      "no document %lld", (long long)c->doc);
 	return copies_tx_create(tx, c->p->id, c->doc, c->c, c->count, &c->first);
 }
 
@@ -285,7 +295,8 @@ static int act_issue(struct store_tx *tx, struct act_cmd *c, const struct doc_ro
 		rc = receipt_tx_new(tx, c->p->id, d, c->id, c->a->person_id, c->a->paper_ref,
 		                    c->p->token_id, &rid);
 	else if (!rc && c->a->paper_ref)
-		rc = store_tx_fail(tx, "paper_ref", "only K+ physical copies need a receipt");
+		rc = store_tx_failr(tx, SK_EINVAL, "paper_ref", "copy.receipt_not_needed", NULL,
+		                    "only K+ physical copies need a receipt");
 	c->a->result_id = rid;
 	return rc;
 }
@@ -300,23 +311,25 @@ static int act_destroy(struct store_tx *tx, struct act_cmd *c, const struct doc_
 
 	model_today(today);
 	if (!doc_text_ok(a->method, 200, false))
-		return store_tx_fail(tx, "method", "method: 1..200 bytes of text"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "method", "field.text_size",
+		                      json_pack("{s:i, s:i}", "min", 1, "max", 200),
+		                      "method: 1..200 bytes of text");
 	if (!a->destroyed_on || !model_date_valid(a->destroyed_on))
-		return store_tx_fail(tx, "destroyed_on", "destroyed_on: YYYY-MM-DD"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "destroyed_on", "field.date", NULL,
+		                      "destroyed_on: YYYY-MM-DD");
 	if (strcmp(a->destroyed_on, today) > 0)
-		return store_tx_fail(tx, "destroyed_on", "destroyed_on is in the future"),
-		       SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "destroyed_on", "field.date_not_future",
+		                      json_pack("{s:s}", "today", today),
+		                      "destroyed_on is in the future");
 	rc = doc_tx_person(tx, a->performer_id, "performer_id");
 	if (rc)
 		return rc;
 	if (a->witness_id <= 0 && document_class_k_plus(d->cls))
-		return store_tx_fail(tx, "witness_id",
-		                     "3 kap. 23 §: destruction of a K+ document is witnessed"),
-		       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "witness_id", "copy.destroy_witness", NULL,
+		                      "3 kap. 23 §: destruction of a K+ document is witnessed");
 	if (a->witness_id > 0 && a->witness_id == a->performer_id)
-		return store_tx_fail(tx, "witness_id",
-		                     "the witness is someone other than the performer"),
-		       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "witness_id", "copy.witness_not_performer",
+		                      NULL, "the witness is someone other than the performer");
 	if (a->witness_id > 0 && (rc = doc_tx_person(tx, a->witness_id, "witness_id")))
 		return rc;
 	rc = store_tx_int(tx, &id, "SELECT coalesce(max(id), 0) + 1 FROM destruction", "");
@@ -343,11 +356,16 @@ static int act_ship(struct store_tx *tx, struct act_cmd *c, const struct doc_row
 	if (rc)
 		return rc;
 	if (!doc_text_ok(a->recipient, 200, false) || strchr(a->recipient, '\n'))
-		return store_tx_fail(tx, "recipient", "recipient: 1..200 bytes of text"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "recipient", "field.text_size",
+		                      json_pack("{s:i, s:i}", "min", 1, "max", 200),
+		                      "recipient: 1..200 bytes of text");
 	if (a->sent_on && !model_date_valid(a->sent_on))
-		return store_tx_fail(tx, "sent_on", "sent_on: YYYY-MM-DD"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "sent_on", "field.date", NULL,
+		                      "sent_on: YYYY-MM-DD");
 	if (a->sent_on && strcmp(a->sent_on, today) > 0)
-		return store_tx_fail(tx, "sent_on", "sent_on is in the future"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "sent_on", "field.date_not_future",
+		                      json_pack("{s:s}", "today", today),
+		                      "sent_on is in the future");
 	rc = store_tx_int(tx, &id, "SELECT coalesce(max(id), 0) + 1 FROM shipment", "");
 	if (rc)
 		return rc;
@@ -390,17 +408,22 @@ static int act_fn(struct store_tx *tx, void *arg)
 	int rc = tx_copy(tx, c->id, &cr);
 
 	if (rc == SK_ENOTFOUND || (!rc && !document_tx_visible(tx, c->p, cr.document_id)))
-		return store_tx_fail(tx, "id", "no copy %lld", (long long)c->id), SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, "id", "copy.not_found", NULL,
+		                      "no copy %lld", (long long)c->id);
 	if (!rc)
 		rc = doc_tx_row(tx, cr.document_id, &d);
 	if (rc)
 		return rc;
 	if (!state_in(cr.state, acts[a->act].from))
-		return store_tx_fail(tx, "id", "a copy in state %s cannot be %s", cr.state,
-		                     acts[a->act].verb),
-		       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "id", "copy.wrong_state",
+		                      json_pack("{s:I, s:s, s:s}", "number", (json_int_t)cr.number,
+		                                "copy_state", cr.state, "act", acts[a->act].kind),
+		                      "a copy in state %s cannot be %s", cr.state,
+		                      acts[a->act].verb);
 	if (a->note && !doc_text_ok(a->note, 500, true))
-		return store_tx_fail(tx, "note", "note: up to 500 bytes of text"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "note", "field.text_size",
+		                      json_pack("{s:i, s:i}", "min", 0, "max", 500),
+		                      "note: up to 500 bytes of text");
 	data = doc_data(d.id, c->p->token_id);
 	if (!data)
 		return SK_ENOMEM;
@@ -419,7 +442,8 @@ static int act_fn(struct store_tx *tx, void *arg)
 		break;
 	case COPY_STORE:
 		if (a->space_id <= 0) {
-			rc = store_tx_fail(tx, "space_id", "give the container: space_id");
+			rc = store_tx_failr(tx, SK_EINVAL, "space_id", "copy.store_needs_space",
+			                    NULL, "give the container: space_id");
 			break;
 		}
 		/* fall through */
@@ -455,7 +479,7 @@ int copy_act(struct model *m, const struct principal *p, int64_t copy_id, struct
 	if (rc)
 		return rc;
 	if ((unsigned)a->act > COPY_SHIP)
-		return doc_err(err, SK_EINVAL, NULL, "unknown act");
+		return model_fail(err, SK_EINVAL, NULL, "request.unknown_act", NULL, "unknown act");
 	a->result_id = 0;
 	return model_submit(m, act_fn, &c, err);
 }
@@ -494,20 +518,23 @@ static int deliver_fn(struct store_tx *tx, void *arg)
 	}
 	store_q_done(q);
 	if (rc == SK_ENOTFOUND || (!rc && !document_tx_visible(tx, c->p, doc)))
-		return store_tx_fail(tx, "id", "no shipment %lld", (long long)c->id), SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, "id", "shipment.not_found", NULL,
+		                      "no shipment %lld", (long long)c->id);
 	if (rc)
 		return rc;
 	if (delivered)
-		return store_tx_fail(tx, "id", "the delivery is already confirmed"), SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "id", "shipment.delivered", NULL,
+		                      "the delivery is already confirmed");
 	if (c->on && !model_date_valid(c->on))
-		return store_tx_fail(tx, "delivered_on", "delivered_on: YYYY-MM-DD"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "delivered_on", "field.date", NULL,
+		                      "delivered_on: YYYY-MM-DD");
 	if (c->on && strcmp(c->on, today) > 0)
-		return store_tx_fail(tx, "delivered_on", "delivered_on is in the future"),
-		       SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "delivered_on", "field.date_not_future",
+		                      json_pack("{s:s}", "today", today),
+		                      "delivered_on is in the future");
 	if (!doc_text_ok(c->ref, 128, false) || strchr(c->ref, '\n'))
-		return store_tx_fail(tx, "delivery_ref",
-		                     "3 kap. 12 §: the delivery is verifiable: give delivery_ref"),
-		       SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "delivery_ref", "shipment.delivery_ref", NULL,
+		                      "3 kap. 12 §: the delivery is verifiable: give delivery_ref");
 	data = doc_data(doc, c->p->token_id);
 	if (!data)
 		return SK_ENOMEM;
@@ -585,12 +612,14 @@ static int tx_totp(struct store_tx *tx, struct model *m, int64_t id, const char 
 	}
 	store_q_done(q);
 	if (rc == SK_ENOTFOUND)
-		return store_tx_fail(tx, "code", "no confirmed authenticator"), SK_EAUTH;
+		return store_tx_failr(tx, SK_EAUTH, "code", "receipt.no_authenticator", NULL,
+		                      "no confirmed authenticator");
 	if (!rc)
 		rc = auth_totp_verify(secret, n, code, sk_now_us() / 1000000, last, &matched);
 	sodium_memzero(secret, sizeof(secret));
 	if (rc == SK_EVERIFY || rc == SK_EINVAL)
-		return store_tx_fail(tx, "code", "wrong or already used code"), SK_EAUTH;
+		return store_tx_failr(tx, SK_EAUTH, "code", "receipt.wrong_code", NULL,
+		                      "wrong or already used code");
 	if (rc)
 		return rc;
 	return store_tx_run(tx, "UPDATE credential SET totp_last_step = ?2 WHERE identity_id = ?1",
@@ -615,33 +644,35 @@ static int sign_fn(struct store_tx *tx, void *arg)
 	int rc = tx_receipt(tx, c->id, &doc, &person, cls, state);
 
 	if (rc == SK_ENOTFOUND)
-		return store_tx_fail(tx, "id", "no receipt %lld", (long long)c->id), SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, "id", "receipt.not_found", NULL,
+		                      "no receipt %lld", (long long)c->id);
 	if (rc)
 		return rc;
 	mine = tx_person_of(tx, c->p->id);
 	if (c->paper_ref) {
 		if (!document_tx_visible(tx, c->p, doc))
-			return store_tx_fail(tx, "id", "no receipt %lld", (long long)c->id),
-			       SK_ENOTFOUND;
+			return store_tx_failr(tx, SK_ENOTFOUND, "id", "receipt.not_found", NULL,
+			                      "no receipt %lld", (long long)c->id);
 		if (!doc_text_ok(c->paper_ref, 128, false) || strchr(c->paper_ref, '\n'))
-			return store_tx_fail(tx, "paper_ref", "paper_ref: 1..128 bytes of text"),
-			       SK_EINVAL;
+			return store_tx_failr(tx, SK_EINVAL, "paper_ref", "field.text_size",
+			                      json_pack("{s:i, s:i}", "min", 1, "max", 128),
+			                      "paper_ref: 1..128 bytes of text");
 	} else if (mine == 0 || mine != person) {
-		return store_tx_fail(tx, "id", "no receipt %lld of yours", (long long)c->id),
-		       SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, "id", "receipt.not_found", NULL,
+		                      "no receipt %lld of yours", (long long)c->id);
 	}
 	if (strcmp(state, "pending") != 0)
-		return store_tx_fail(tx, "id", "the receipt is %s, not pending", state), SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "id", "receipt.not_pending", NULL,
+		                      "the receipt is %s, not pending", state);
 	if (!c->paper_ref) {
 		if (!c->class_ack || strcmp(c->class_ack, cls) != 0)
-			return store_tx_fail(tx, "class_acknowledged",
-			                     "3 kap. 2 §: acknowledge the classification %s", cls),
-			       SK_EINVAL;
+			return store_tx_failr(tx, SK_EINVAL, "class_acknowledged",
+			                      "receipt.class_ack", json_pack("{s:s}", "class", cls),
+			                      "3 kap. 2 §: acknowledge the classification %s", cls);
 		if (c->p->token_id)
-			return store_tx_fail(tx, "id",
-			                     "the recipient signs in person, not with a "
-			                     "service token"),
-			       SK_EPERM;
+			return store_tx_failr(tx, SK_EPERM, "id", "receipt.in_person", NULL,
+			                      "the recipient signs in person, not with a "
+			                      "service token");
 		rc = tx_totp(tx, c->m, c->p->id, c->code ? c->code : "");
 		if (rc)
 			return rc;
@@ -667,7 +698,8 @@ int receipt_sign(struct model *m, const struct principal *p, int64_t id, const c
 	int rc;
 
 	if (!code || strlen(code) != AUTH_TOTP_DIGITS)
-		return doc_err(err, SK_EINVAL, "code", "code: the 6-digit TOTP code");
+		return model_fail(err, SK_EINVAL, "code", "receipt.code_format", NULL,
+		                  "code: the 6-digit TOTP code");
 	/* A session alone must not be enough to guess the signature's code. */
 	rc = model_reauth_wait(m, p->id, err);
 	if (rc)

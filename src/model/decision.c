@@ -45,10 +45,10 @@ static int day_ok(const char *d, char out[11], struct model_err *err, const char
 		return SK_OK;
 	}
 	if (!model_date_valid(d))
-		return model_err_inval(err, field, "a date YYYY-MM-DD");
+		return model_fail(err, SK_EINVAL, field, "field.date", NULL, "a date YYYY-MM-DD");
 	if (strcmp(d, today) > 0)
-		return model_err_inval(
-		        err, field, "the day is in the future: record a decision once it is taken");
+		return model_fail(err, SK_EINVAL, field, "decision.day_future", NULL,
+		                  "the day is in the future: record a decision once it is taken");
 	memcpy(out, d, 11);
 	return SK_OK;
 }
@@ -75,7 +75,8 @@ static int doc_load(struct store_tx *tx, const struct principal *p, int64_t id, 
 
 	memset(d, 0, sizeof(*d));
 	if (!document_tx_visible(tx, p, id))
-		return store_tx_fail(tx, "id", "no document %lld", (long long)id), SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, "id", "document.not_found", NULL,
+		                      "no document %lld", (long long)id);
 	rc = store_tx_query(tx,
 	                    "SELECT class, form, originator, declassified_on, system_id FROM "
 	                    "document WHERE id = ?1",
@@ -94,15 +95,16 @@ static int doc_load(struct store_tx *tx, const struct principal *p, int64_t id, 
 	}
 	store_q_done(q);
 	if (rc == SK_ENOTFOUND)
-		return store_tx_fail(tx, "id", "no document %lld", (long long)id), SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, "id", "document.not_found", NULL,
+		                      "no document %lld", (long long)id);
 	if (rc)
 		return rc;
 	if (d->declassified)
-		return store_tx_fail(tx, "id",
-		                     "3 kap. 6 §: the document was declassified on %s and is no "
-		                     "longer in the register",
-		                     d->declassified_on),
-		       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "id", "decision.declassified",
+		                      json_pack("{s:s}", "date", d->declassified_on),
+		                      "3 kap. 6 §: the document was declassified on %s and is no "
+		                      "longer in the register",
+		                      d->declassified_on);
 	return SK_OK;
 }
 
@@ -130,18 +132,18 @@ static int decider(struct store_tx *tx, const struct principal *p, int64_t decid
 	*who = decided_by ? decided_by : p->id;
 	if (*who != p->id) {
 		if (!(caller_roles(tx, p) & CALLER_RECORDS))
-			return store_tx_fail(
-			               tx, "decided_by",
-			               "only the registrar or the säkerhetsskyddschef records "
-			               "a decision taken by someone else"),
-			       SK_ERULE;
+			return store_tx_failr(
+			        tx, SK_ERULE, "decided_by", "decision.recorder", NULL,
+			        "only the registrar or the säkerhetsskyddschef records "
+			        "a decision taken by someone else");
 		rc = store_tx_int(tx, &found, "SELECT count(*) FROM identity WHERE id = ?1", "i",
 		                  *who);
 		if (rc)
 			return rc;
 		if (!found)
-			return store_tx_fail(tx, "decided_by", "no identity %lld", (long long)*who),
-			       SK_ENOTFOUND;
+			return store_tx_failr(tx, SK_ENOTFOUND, "decided_by",
+			                      "decision.decider_not_found", NULL,
+			                      "no identity %lld", (long long)*who);
 	}
 	*roles = model_tx_roles_of(tx, *who, on);
 	if (p->token_id && *who == p->id)
@@ -196,8 +198,8 @@ static int raise_check(struct store_tx *tx, int64_t id, const struct doc_state *
 	        "'archived') AND (CASE s.max_class WHEN 'BH' THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN "
 	        "3 WHEN 'KH' THEN 4 ELSE 0 END) < ?2 ORDER BY c.number";
 	static const char system_sql[] = "SELECT name, max_class FROM info_system WHERE id = ?1";
-	char names[200] = "";
-	size_t used = 0;
+	char names[200] = "", list[200] = "";
+	size_t used = 0, lused = 0;
 	struct store_q *q;
 	int rc, n = 0;
 
@@ -213,16 +215,22 @@ static int raise_check(struct store_tx *tx, int64_t id, const struct doc_state *
 			                         n > 1 ? ", " : "", (long long)store_q_int(q, 0),
 			                         (long long)store_q_int(q, 1), store_q_text(q, 2),
 			                         store_q_text(q, 3));
+		/* the same without words, for the UI's text: "2 (Skåp K, K)" */
+		if (n <= 4 && lused < sizeof(list))
+			lused += (size_t)snprintf(list + lused, sizeof(list) - lused,
+			                          "%s%lld (%.24s, %s)", n > 1 ? ", " : "",
+			                          (long long)store_q_int(q, 0), store_q_text(q, 2),
+			                          store_q_text(q, 3));
 	}
 	store_q_done(q);
 	if (rc != SK_ENOTFOUND)
 		return rc;
 	if (n)
-		return store_tx_fail(tx, "to_class",
-		                     "3 kap. 9 §: %s%s approved for less than %s: move %s first",
-		                     names, n > 4 ? " and more" : "", class_of_rank(to),
-		                     n > 1 ? "them" : "it"),
-		       SK_ERULE;
+		return store_tx_failr(
+		        tx, SK_ERULE, "to_class", "decision.copies_below_class",
+		        json_pack("{s:s, s:s}", "copies", list, "class", class_of_rank(to)),
+		        "3 kap. 9 §: %s%s approved for less than %s: move %s first", names,
+		        n > 4 ? " and more" : "", class_of_rank(to), n > 1 ? "them" : "it");
 	if (strcmp(d->form, "electronic") != 0 || !d->system_id)
 		return SK_OK;
 	rc = store_tx_query(tx, system_sql, &q);
@@ -231,10 +239,12 @@ static int raise_check(struct store_tx *tx, int64_t id, const struct doc_state *
 	store_q_bind_int(q, 1, d->system_id);
 	rc = store_q_step(q);
 	if (!rc && rank(store_q_text(q, 1)) < to) {
-		store_tx_fail(tx, "to_class",
-		              "3 kap. 1 §: the document is held in system %lld (%.40s), approved "
-		              "for %s only: move it first",
-		              (long long)d->system_id, store_q_text(q, 0), store_q_text(q, 1));
+		store_tx_failr(tx, SK_ERULE, "to_class", "decision.system_below_class",
+		               json_pack("{s:s, s:s, s:s}", "system", store_q_text(q, 0), "max",
+		                         store_q_text(q, 1), "class", class_of_rank(to)),
+		               "3 kap. 1 §: the document is held in system %lld (%.40s), approved "
+		               "for %s only: move it first",
+		               (long long)d->system_id, store_q_text(q, 0), store_q_text(q, 1));
 		rc = SK_ERULE;
 	} else if (rc == SK_ENOTFOUND) {
 		rc = SK_OK;
@@ -258,30 +268,29 @@ static int reclass_fn(struct store_tx *tx, void *arg)
 	from = rank(d.cls);
 	to = rank(r->to_class);
 	if (from == to)
-		return store_tx_fail(tx, "to_class", "the document is already %s", d.cls),
-		       SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "to_class", "decision.same_class",
+		                      json_pack("{s:s}", "class", d.cls),
+		                      "the document is already %s", d.cls);
 	rc = decider(tx, c->p, r->decided_by, c->on, &who, &roles);
 	if (rc)
 		return rc;
 	if (from == 4) {
 		/* Lowering from KH (3 kap. 7 §). */
 		if (!(roles & ROLE_BIT(ROLE_CHIEF)))
-			return store_tx_fail(
-			               tx, "decided_by",
-			               "3 kap. 7 §: only the head of the organisation (högsta "
-			               "chef) decides to lower a document from KH"),
-			       SK_ERULE;
+			return store_tx_failr(
+			        tx, SK_ERULE, "decided_by", "decision.kh_lowered_by_head", NULL,
+			        "3 kap. 7 §: only the head of the organisation (högsta "
+			        "chef) decides to lower a document from KH");
 		if (d.external && !r->consultation)
-			return store_tx_fail(tx, "consultation",
-			                     "3 kap. 7 §: the document comes from another "
-			                     "organisation: note the consultation with the "
-			                     "originator before lowering it from KH"),
-			       SK_ERULE;
+			return store_tx_failr(tx, SK_ERULE, "consultation",
+			                      "decision.kh_consultation", NULL,
+			                      "3 kap. 7 §: the document comes from another "
+			                      "organisation: note the consultation with the "
+			                      "originator before lowering it from KH");
 	} else if (!(roles & (ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_CHIEF)))) {
-		return store_tx_fail(tx, "decided_by",
-		                     "3 kap. 6 §: a change of class is decided by the "
-		                     "säkerhetsskyddschef or the head of the organisation"),
-		       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "decided_by", "decision.class_decider", NULL,
+		                      "3 kap. 6 §: a change of class is decided by the "
+		                      "säkerhetsskyddschef or the head of the organisation");
 	}
 	if (to > from) {
 		rc = raise_check(tx, c->id, &d, to);
@@ -303,13 +312,20 @@ int decision_reclassify(struct model *m, const struct principal *p, int64_t docu
 	int rc;
 
 	if (!r->to_class || (strcmp(r->to_class, "none") != 0 && !rank(r->to_class)))
-		return model_err_inval(err, "to_class", "to_class: one of BH, K, H, KH, none");
+		return model_fail(err, SK_EINVAL, "to_class", "field.enum", NULL,
+		                  "to_class: one of BH, K, H, KH, none");
 	if (!model_text_valid(r->reason, 1, 500, MODEL_TEXT_LINES))
-		return model_err_inval(err, "reason", "reason: 1..500 bytes of text");
+		return model_fail(err, SK_EINVAL, "reason", "field.text_size",
+		                  json_pack("{s:i, s:i}", "min", 1, "max", 500),
+		                  "reason: 1..500 bytes of text");
 	if (r->consultation && !model_text_valid(r->consultation, 1, 500, MODEL_TEXT_LINES))
-		return model_err_inval(err, "consultation", "consultation: 1..500 bytes of text");
+		return model_fail(err, SK_EINVAL, "consultation", "field.text_size",
+		                  json_pack("{s:i, s:i}", "min", 1, "max", 500),
+		                  "consultation: 1..500 bytes of text");
 	if (r->decided_by < 0)
-		return model_err_inval(err, "decided_by", "decided_by: an identity's id");
+		return model_fail(err, SK_EINVAL, "decided_by", "field.type",
+		                  json_pack("{s:s}", "type", "integer"),
+		                  "decided_by: an identity's id");
 	rc = day_ok(r->decided_on, c.on, err, "decided_on");
 	if (rc)
 		return rc;
@@ -343,17 +359,18 @@ static int record_fn(struct store_tx *tx, void *arg)
 	if (rc)
 		return rc;
 	if (abroad && rank(d.cls) == 4)
-		return store_tx_fail(tx, "kind",
-		                     "3 kap. 19 §: the säkerhetsskyddschef decides on carrying "
-		                     "abroad only information classed H or lower; this document "
-		                     "is KH"),
-		       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "kind", "decision.abroad_not_kh", NULL,
+		                      "3 kap. 19 §: the säkerhetsskyddschef decides on carrying "
+		                      "abroad only information classed H or lower; this document "
+		                      "is KH");
 	if (!abroad && rank(d.cls) != 4)
-		return store_tx_fail(tx, "kind",
-		                     "3 kap. %s §: the head's decision is for KH documents; this "
-		                     "document is %s",
-		                     strcmp(kind, "kh_carry_out") == 0 ? "20" : "8", d.cls),
-		       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "kind", "decision.kh_only",
+		                      json_pack("{s:s, s:s}", "paragraph",
+		                                strcmp(kind, "kh_carry_out") == 0 ? "20" : "8",
+		                                "class", d.cls),
+		                      "3 kap. %s §: the head's decision is for KH documents; this "
+		                      "document is %s",
+		                      strcmp(kind, "kh_carry_out") == 0 ? "20" : "8", d.cls);
 	rc = decider(tx, c->p, c->d->decided_by, c->on, &who, &roles);
 	if (rc)
 		return rc;
@@ -362,21 +379,22 @@ static int record_fn(struct store_tx *tx, void *arg)
 		 */
 		if (!(roles & ROLE_BIT(ROLE_SSC)) &&
 		    !((roles & ROLE_BIT(ROLE_CHIEF)) && !model_tx_someone_has(tx, ROLE_SSC, c->on)))
-			return store_tx_fail(tx, "decided_by",
-			                     "3 kap. 19 §: carrying abroad is decided by the "
-			                     "säkerhetsskyddschef"),
-			       SK_ERULE;
+			return store_tx_failr(tx, SK_ERULE, "decided_by", "decision.abroad_by_ssc",
+			                      NULL,
+			                      "3 kap. 19 §: carrying abroad is decided by the "
+			                      "säkerhetsskyddschef");
 	} else if (!(roles & ROLE_BIT(ROLE_CHIEF))) {
-		return store_tx_fail(tx, "decided_by",
-		                     "3 kap. %s §: %s is decided by the head of the organisation "
-		                     "(högsta chef)",
-		                     strcmp(kind, "kh_carry_out") == 0 ? "20" : "8",
-		                     strcmp(kind, "kh_copy") == 0 ? "a copy of a KH document"
-		                     : strcmp(kind, "kh_extract") == 0
-		                             ? "an extract of a KH document"
-		                             : "carrying KH out of the "
-		                               "premises"),
-		       SK_ERULE;
+		return store_tx_failr(
+		        tx, SK_ERULE, "decided_by", "decision.head_decides",
+		        json_pack("{s:s, s:s}", "paragraph",
+		                  strcmp(kind, "kh_carry_out") == 0 ? "20" : "8", "kind", kind),
+		        "3 kap. %s §: %s is decided by the head of the organisation "
+		        "(högsta chef)",
+		        strcmp(kind, "kh_carry_out") == 0 ? "20" : "8",
+		        strcmp(kind, "kh_copy") == 0      ? "a copy of a KH document"
+		        : strcmp(kind, "kh_extract") == 0 ? "an extract of a KH document"
+		                                          : "carrying KH out of the "
+		                                            "premises");
 	}
 	rc = store_tx_int(tx, &c->new_id, "SELECT coalesce(max(id), 0) + 1 FROM decision", "");
 	if (rc)
@@ -401,14 +419,20 @@ int decision_record(struct model *m, const struct principal *p, int64_t document
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		known = known || (d->kind && strcmp(d->kind, kinds[i]) == 0);
 	if (!known)
-		return model_err_inval(err, "kind",
-		                       "kind: one of kh_copy, kh_extract, kh_carry_out, abroad");
+		return model_fail(err, SK_EINVAL, "kind", "field.enum", NULL,
+		                  "kind: one of kh_copy, kh_extract, kh_carry_out, abroad");
 	if (!model_text_valid(d->reference, 1, 128, 0))
-		return model_err_inval(err, "reference", "reference: 1..128 bytes of text");
+		return model_fail(err, SK_EINVAL, "reference", "field.text_size",
+		                  json_pack("{s:i, s:i}", "min", 1, "max", 128),
+		                  "reference: 1..128 bytes of text");
 	if (d->note && !model_text_valid(d->note, 1, 500, MODEL_TEXT_LINES))
-		return model_err_inval(err, "note", "note: 1..500 bytes of text");
+		return model_fail(err, SK_EINVAL, "note", "field.text_size",
+		                  json_pack("{s:i, s:i}", "min", 1, "max", 500),
+		                  "note: 1..500 bytes of text");
 	if (d->decided_by < 0)
-		return model_err_inval(err, "decided_by", "decided_by: an identity's id");
+		return model_fail(err, SK_EINVAL, "decided_by", "field.type",
+		                  json_pack("{s:s}", "type", "integer"),
+		                  "decided_by: an identity's id");
 	rc = day_ok(d->decided_on, c.on, err, "decided_on");
 	if (rc)
 		return rc;
@@ -438,28 +462,27 @@ static int recipients_fn(struct store_tx *tx, void *arg)
 	if (rc)
 		return rc;
 	if (!(caller_roles(tx, c->p) & CALLER_RECORDS))
-		return store_tx_fail(tx, NULL,
-		                     "3 kap. 15 §: the registrar or the säkerhetsskyddschef notes "
-		                     "the recipients"),
-		       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, NULL, "decision.recipients_by_registrar", NULL,
+		                      "3 kap. 15 §: the registrar or the säkerhetsskyddschef notes "
+		                      "the recipients");
 	if (rank(d.cls) != 4 || strcmp(d.form, "electronic") != 0)
-		return store_tx_fail(tx, "id",
-		                     "3 kap. 15 §: recipients are noted for KH electronic "
-		                     "documents; this one is %s %s",
-		                     d.cls, d.form),
-		       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "id", "decision.recipients_kh_electronic",
+		                      json_pack("{s:s}", "class", d.cls),
+		                      "3 kap. 15 §: recipients are noted for KH electronic "
+		                      "documents; this one is %s %s",
+		                      d.cls, d.form);
 	for (size_t i = 0; i < c->n; i++) {
 		int64_t noted = 0;
 
 		rc = records_tx_person_active(tx, c->persons[i]);
 		if (rc == SK_ENOTFOUND)
-			return store_tx_fail(tx, "person_ids", "no person %lld",
-			                     (long long)c->persons[i]),
-			       SK_ENOTFOUND;
+			return store_tx_failr(tx, SK_ENOTFOUND, "person_ids", "person.not_found",
+			                      NULL, "no person %lld", (long long)c->persons[i]);
 		if (rc == SK_ERULE)
-			return store_tx_fail(tx, "person_ids", "person %lld has ended",
-			                     (long long)c->persons[i]),
-			       SK_ERULE;
+			return store_tx_failr(tx, SK_ERULE, "person_ids", "person.ended",
+			                      json_pack("{s:o}", "person",
+			                                model_tx_name(tx, "person", c->persons[i])),
+			                      "person %lld has ended", (long long)c->persons[i]);
 		if (rc)
 			return rc;
 		rc = store_tx_int(tx, &noted,
@@ -469,10 +492,12 @@ static int recipients_fn(struct store_tx *tx, void *arg)
 		if (rc)
 			return rc;
 		if (noted)
-			return store_tx_fail(tx, "person_ids",
-			                     "person %lld is already noted as a recipient",
-			                     (long long)c->persons[i]),
-			       SK_EEXIST;
+			return store_tx_failr(tx, SK_EEXIST, "person_ids",
+			                      "decision.recipient_noted",
+			                      json_pack("{s:o}", "person",
+			                                model_tx_name(tx, "person", c->persons[i])),
+			                      "person %lld is already noted as a recipient",
+			                      (long long)c->persons[i]);
 	}
 	ids = json_array();
 	for (size_t i = 0; ids && i < c->n; i++) {
@@ -494,14 +519,18 @@ int decision_kh_recipients_add(struct model *m, const struct principal *p, int64
 	struct recipients_cmd c = {p, document_id, persons, n};
 
 	if (n == 0 || n > 100)
-		return model_err_inval(err, "person_ids", "person_ids: 1..100 persons");
+		return model_fail(err, SK_EINVAL, "person_ids", "field.range",
+		                  json_pack("{s:i, s:i}", "min", 1, "max", 100),
+		                  "person_ids: 1..100 persons");
 	for (size_t i = 0; i < n; i++) {
 		if (persons[i] <= 0)
-			return model_err_inval(err, "person_ids", "person_ids: positive ids");
+			return model_fail(err, SK_EINVAL, "person_ids", "field.type",
+			                  json_pack("{s:s}", "type", "integer"),
+			                  "person_ids: positive ids");
 		for (size_t j = 0; j < i; j++) {
 			if (persons[j] == persons[i])
-				return model_err_inval(err, "person_ids",
-				                       "person_ids: each person once");
+				return model_fail(err, SK_EINVAL, "person_ids", "field.duplicate",
+				                  NULL, "person_ids: each person once");
 		}
 	}
 	return model_submit(m, recipients_fn, &c, err);
@@ -527,24 +556,22 @@ static int disclosure_fn(struct store_tx *tx, void *arg)
 	if (rc)
 		return rc;
 	if (rank(d.cls) != 4)
-		return store_tx_fail(tx, "id",
-		                     "3 kap. 17 §: the log of information shown or told orally is "
-		                     "kept for KH; this document is %s",
-		                     d.cls),
-		       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "id", "decision.disclosure_kh",
+		                      json_pack("{s:s}", "class", d.cls),
+		                      "3 kap. 17 §: the log of information shown or told orally is "
+		                      "kept for KH; this document is %s",
+		                      d.cls);
 	rc = records_tx_person_active(tx, x->disclosed_by);
 	if (rc == SK_ENOTFOUND)
-		return store_tx_fail(tx, "disclosed_by", "no person %lld",
-		                     (long long)x->disclosed_by),
-		       SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, "disclosed_by", "person.not_found", NULL,
+		                      "no person %lld", (long long)x->disclosed_by);
 	if (rc && rc != SK_ERULE) /* an ended person may still have disclosed before */
 		return rc;
 	if (!(caller_roles(tx, c->p) & CALLER_RECORDS) &&
 	    records_tx_person_of_identity(tx, c->p->id) != x->disclosed_by)
-		return store_tx_fail(tx, "disclosed_by",
-		                     "3 kap. 17 §: you note what you yourself showed or told; the "
-		                     "registrar notes others'"),
-		       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "disclosed_by", "decision.disclosure_own", NULL,
+		                      "3 kap. 17 §: you note what you yourself showed or told; the "
+		                      "registrar notes others'");
 	rc = store_tx_int(tx, &c->new_id, "SELECT coalesce(max(id), 0) + 1 FROM disclosure", "");
 	if (rc)
 		return rc;
@@ -564,22 +591,25 @@ static int occurred_ok(const char *s, struct model_err *err)
 	int64_t t;
 
 	if (!s)
-		return model_err_inval(err, "occurred_at",
-		                       "occurred_at: a date or an RFC 3339 time");
+		return model_fail(err, SK_EINVAL, "occurred_at", "field.time", NULL,
+		                  "occurred_at: a date or an RFC 3339 time");
 	if (strlen(s) == 10) {
 		if (!model_date_valid(s))
-			return model_err_inval(err, "occurred_at",
-			                       "occurred_at: a date YYYY-MM-DD or a time");
+			return model_fail(err, SK_EINVAL, "occurred_at", "field.date", NULL,
+			                  "occurred_at: a date YYYY-MM-DD or a time");
 		model_today(today);
 		if (strcmp(s, today) > 0)
-			return model_err_inval(err, "occurred_at", "occurred_at is in the future");
+			return model_fail(err, SK_EINVAL, "occurred_at", "field.date_not_future",
+			                  json_pack("{s:s}", "today", today),
+			                  "occurred_at is in the future");
 		return SK_OK;
 	}
 	if (sk_time_parse(s, strlen(s), &t) != SK_OK)
-		return model_err_inval(err, "occurred_at",
-		                       "occurred_at: a date YYYY-MM-DD or an RFC 3339 time");
+		return model_fail(err, SK_EINVAL, "occurred_at", "field.time", NULL,
+		                  "occurred_at: a date YYYY-MM-DD or an RFC 3339 time");
 	if (t > sk_now_us() + 60 * INT64_C(1000000))
-		return model_err_inval(err, "occurred_at", "occurred_at is in the future");
+		return model_fail(err, SK_EINVAL, "occurred_at", "field.time_future", NULL,
+		                  "occurred_at is in the future");
 	return SK_OK;
 }
 
@@ -590,13 +620,19 @@ int decision_disclosure_add(struct model *m, const struct principal *p, int64_t 
 	int rc;
 
 	if (d->disclosed_by <= 0)
-		return model_err_inval(err, "disclosed_by", "disclosed_by: a person's id");
+		return model_fail(err, SK_EINVAL, "disclosed_by", "field.type",
+		                  json_pack("{s:s}", "type", "integer"),
+		                  "disclosed_by: a person's id");
 	if (!model_text_valid(d->recipient, 1, 200, 0))
-		return model_err_inval(err, "recipient", "recipient: 1..200 bytes of text");
+		return model_fail(err, SK_EINVAL, "recipient", "field.text_size",
+		                  json_pack("{s:i, s:i}", "min", 1, "max", 200),
+		                  "recipient: 1..200 bytes of text");
 	if (!d->how || (strcmp(d->how, "shown") != 0 && strcmp(d->how, "told") != 0))
-		return model_err_inval(err, "how", "how: shown or told");
+		return model_fail(err, SK_EINVAL, "how", "field.enum", NULL, "how: shown or told");
 	if (d->note && !model_text_valid(d->note, 1, 500, MODEL_TEXT_LINES))
-		return model_err_inval(err, "note", "note: 1..500 bytes of text");
+		return model_fail(err, SK_EINVAL, "note", "field.text_size",
+		                  json_pack("{s:i, s:i}", "min", 1, "max", 500),
+		                  "note: 1..500 bytes of text");
 	rc = occurred_ok(d->occurred_at, err);
 	if (rc)
 		return rc;
@@ -687,11 +723,14 @@ static int apply_decision(struct store_tx *tx, const struct ledger_entry *e)
 
 static const char *const decision_tables[] = {"reclassification", "decision", "kh_recipient",
                                               "disclosure", NULL};
+/* A decision also changes the copies and the document it is about. */
+static const char *const decision_touches[] = {"copy", "document", NULL};
 
 static const struct store_projection proj_decision = {
         .name = "decisions",
         .kind_prefix = "decision.",
         .tables = decision_tables,
+        .touches = decision_touches,
         .apply = apply_decision,
 };
 

@@ -4,7 +4,6 @@
  * numbering setting and the projections of the register's entries. Copies,
  * receipts, shipments and destruction are in copy.c.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,24 +55,12 @@ bool doc_text_ok(const char *s, size_t max, bool empty_ok)
 	return s && model_text_valid(s, empty_ok ? 0 : 1, max, MODEL_TEXT_NL | MODEL_TEXT_DEL);
 }
 
-int doc_err(struct model_err *err, int rc, const char *field, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err) {
-		snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
-		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
-
 int doc_may_write(const struct principal *p, struct model_err *err)
 {
 	if (p->roles & (ROLE_BIT(ROLE_REGISTRAR) | ROLE_BIT(ROLE_SSC)))
 		return SK_OK;
-	return doc_err(err, SK_EPERM, NULL, "the register is kept by the registrar or the ssc");
+	return model_fail(err, SK_EPERM, NULL, "document.register_keeper", NULL,
+	                  "the register is kept by the registrar or the ssc");
 }
 
 json_t *doc_data(int64_t doc, int64_t token_id)
@@ -152,9 +139,12 @@ int doc_tx_person(struct store_tx *tx, int64_t id, const char *field)
 	int rc = records_tx_person_active(tx, id);
 
 	if (rc == SK_ENOTFOUND)
-		return store_tx_fail(tx, field, "no person %lld", (long long)id), SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, field, "person.not_found", NULL,
+		                      "no person %lld", (long long)id);
 	if (rc == SK_ERULE)
-		return store_tx_fail(tx, field, "person %lld has ended", (long long)id), SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, field, "person.ended",
+		                      json_pack("{s:o}", "person", model_tx_name(tx, "person", id)),
+		                      "person %lld has ended", (long long)id);
 	return rc;
 }
 
@@ -164,7 +154,8 @@ int doc_tx_space(struct store_tx *tx, int64_t id, const char *cls, const char *f
 	int rc = records_tx_space_holds(tx, id, document_class_rank(cls));
 
 	if (rc == SK_ENOTFOUND)
-		return store_tx_fail(tx, field, "no space %lld", (long long)id), SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, field, "space.not_found", NULL,
+		                      "no space %lld", (long long)id);
 	if (rc != SK_ERULE)
 		return rc;
 	rc = tx_text(tx, "SELECT kind, status FROM space WHERE id = ?1", id, kind, sizeof(kind),
@@ -175,18 +166,19 @@ int doc_tx_space(struct store_tx *tx, int64_t id, const char *cls, const char *f
 	if (rc)
 		return rc;
 	if (strcmp(kind, "container") != 0)
-		return store_tx_fail(tx, field,
-		                     "3 kap. 9 §: space %lld is not an approved storage container",
-		                     (long long)id),
-		       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, field, "space.not_container",
+		                      json_pack("{s:o}", "space", model_tx_name(tx, "space", id)),
+		                      "3 kap. 9 §: space %lld is not an approved storage container",
+		                      (long long)id);
 	if (strcmp(status, "approved") != 0)
-		return store_tx_fail(tx, field, "3 kap. 9 §: space %lld is withdrawn",
-		                     (long long)id),
-		       SK_ERULE;
-	return store_tx_fail(tx, field,
-	                     "3 kap. 9 §: container %lld is approved up to %s, the document is %s",
-	                     (long long)id, max, cls),
-	       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, field, "space.withdrawn",
+		                      json_pack("{s:o}", "space", model_tx_name(tx, "space", id)),
+		                      "3 kap. 9 §: space %lld is withdrawn", (long long)id);
+	return store_tx_failr(tx, SK_ERULE, field, "space.class_above_max",
+	                      json_pack("{s:o, s:s, s:s}", "space", model_tx_name(tx, "space", id),
+	                                "max", max, "class", cls),
+	                      "3 kap. 9 §: container %lld is approved up to %s, the document is %s",
+	                      (long long)id, max, cls);
 }
 
 int doc_tx_system(struct store_tx *tx, int64_t id, const char *cls, const char *field)
@@ -195,8 +187,8 @@ int doc_tx_system(struct store_tx *tx, int64_t id, const char *cls, const char *
 	int rc = records_tx_system_holds(tx, id, document_class_rank(cls));
 
 	if (rc == SK_ENOTFOUND)
-		return store_tx_fail(tx, field, "no information system %lld", (long long)id),
-		       SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, field, "system.not_found", NULL,
+		                      "no information system %lld", (long long)id);
 	if (rc != SK_ERULE)
 		return rc;
 	rc = tx_text(tx, "SELECT max_class, status FROM info_system WHERE id = ?1", id, max,
@@ -204,13 +196,14 @@ int doc_tx_system(struct store_tx *tx, int64_t id, const char *cls, const char *
 	if (rc)
 		return rc;
 	if (strcmp(status, "approved") != 0)
-		return store_tx_fail(tx, field, "3 kap. 1 §: system %lld is withdrawn",
-		                     (long long)id),
-		       SK_ERULE;
-	return store_tx_fail(tx, field,
-	                     "3 kap. 1 §: system %lld is approved up to %s, the document is %s",
-	                     (long long)id, max, cls),
-	       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, field, "system.withdrawn",
+		                      json_pack("{s:o}", "system", model_tx_name(tx, "system", id)),
+		                      "3 kap. 1 §: system %lld is withdrawn", (long long)id);
+	return store_tx_failr(tx, SK_ERULE, field, "system.class_above_max",
+	                      json_pack("{s:o, s:s, s:s}", "system",
+	                                model_tx_name(tx, "system", id), "max", max, "class", cls),
+	                      "3 kap. 1 §: system %lld is approved up to %s, the document is %s",
+	                      (long long)id, max, cls);
 }
 
 int doc_tx_distributor(struct store_tx *tx, int64_t id, const char *field)
@@ -218,11 +211,13 @@ int doc_tx_distributor(struct store_tx *tx, int64_t id, const char *field)
 	int rc = records_tx_distributor_approved(tx, id);
 
 	if (rc == SK_ENOTFOUND)
-		return store_tx_fail(tx, field, "no distributor %lld", (long long)id), SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, field, "distributor.not_found", NULL,
+		                      "no distributor %lld", (long long)id);
 	if (rc == SK_ERULE)
-		return store_tx_fail(tx, field, "3 kap. 12 §: distributor %lld is withdrawn",
-		                     (long long)id),
-		       SK_ERULE;
+		return store_tx_failr(
+		        tx, SK_ERULE, field, "distributor.withdrawn",
+		        json_pack("{s:o}", "distributor", model_tx_name(tx, "distributor", id)),
+		        "3 kap. 12 §: distributor %lld is withdrawn", (long long)id);
 	return rc;
 }
 
@@ -254,16 +249,19 @@ int doc_tx_person_may_hold(struct store_tx *tx, const struct doc_row *d, int64_t
 	if (rc)
 		return rc;
 	if (!listed)
-		return store_tx_fail(tx, field,
-		                     "person %lld is not on the document's need-to-know list",
-		                     (long long)person),
-		       SK_ERULE;
+		return store_tx_failr(
+		        tx, SK_ERULE, field, "document.person_not_listed",
+		        json_pack("{s:o}", "person", model_tx_name(tx, "person", person)),
+		        "person %lld is not on the document's need-to-know list",
+		        (long long)person);
 	/* A person with a login must be cleared for the class; one without is vouched for. */
 	if (clear[0] && clearance_parse(clear) < document_class_rank(d->cls))
-		return store_tx_fail(tx, field,
-		                     "person %lld is cleared only for %s, the document is %s",
-		                     (long long)person, clear, d->cls),
-		       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, field, "document.class_above_clearance",
+		                      json_pack("{s:o, s:s, s:s}", "person",
+		                                model_tx_name(tx, "person", person), "clearance",
+		                                clear, "class", d->cls),
+		                      "person %lld is cleared only for %s, the document is %s",
+		                      (long long)person, clear, d->cls);
 	return SK_OK;
 }
 
@@ -528,7 +526,9 @@ static int next_designation(struct store_tx *tx, char *out, size_t cap, char *ke
 		if (!tx_designation_taken(tx, d.ptr))
 			break;
 		if (tries > 100000) {
-			rc = store_tx_fail(tx, "designation", "no free designation by the pattern");
+			rc = store_tx_failr(tx, SK_EINVAL, "designation",
+			                    "document.designation_exhausted", NULL,
+			                    "no free designation by the pattern");
 			goto out;
 		}
 		n++;
@@ -561,9 +561,11 @@ static int check_persons(struct store_tx *tx, const int64_t *ids, size_t n, cons
 			return rc;
 		for (size_t j = 0; j < i; j++) {
 			if (ids[j] == ids[i])
-				return store_tx_fail(tx, field, "person %lld is listed twice",
-				                     (long long)ids[i]),
-				       SK_EINVAL;
+				return store_tx_failr(
+				        tx, SK_EINVAL, field, "field.duplicate_person",
+				        json_pack("{s:o}", "person",
+				                  model_tx_name(tx, "person", ids[i])),
+				        "person %lld is listed twice", (long long)ids[i]);
 		}
 	}
 	return SK_OK;
@@ -589,70 +591,84 @@ int document_tx_create(struct store_tx *tx, int64_t actor, const struct document
 
 	model_today(today);
 	if (!rank)
-		return store_tx_fail(tx, "class", "class: BH, K, H or KH"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "class", "field.class", NULL,
+		                      "class: BH, K, H or KH");
 	if (!d->form || (strcmp(d->form, "physical") != 0 && strcmp(d->form, "electronic") != 0))
-		return store_tx_fail(tx, "form", "form: physical or electronic"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "form", "field.enum", NULL,
+		                      "form: physical or electronic");
 	physical = strcmp(d->form, "physical") == 0;
 	if (!doc_text_ok(d->title, 500, false) || strchr(d->title, '\n'))
-		return store_tx_fail(tx, "title", "title: 1..500 bytes of text"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "title", "field.text_size",
+		                      json_pack("{s:i, s:i}", "min", 1, "max", 500),
+		                      "title: 1..500 bytes of text");
 	if (d->pages < 0 || d->pages > 1000000)
-		return store_tx_fail(tx, "pages", "pages: 1..1000000"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "pages", "field.range",
+		                      json_pack("{s:i, s:i}", "min", 1, "max", 1000000),
+		                      "pages: 1..1000000");
 	if (physical && rank >= 2 && d->pages == 0)
-		return store_tx_fail(
-		               tx, "pages",
-		               "3 kap. 4 §: the page count of a K+ physical document is noted"),
-		       SK_ERULE;
+		return store_tx_failr(
+		        tx, SK_ERULE, "pages", "document.pages_required", NULL,
+		        "3 kap. 4 §: the page count of a K+ physical document is noted");
 	if (d->attachments < 0 || d->attachments > 100000)
-		return store_tx_fail(tx, "attachments", "attachments: 0..100000"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "attachments", "field.range",
+		                      json_pack("{s:i, s:i}", "min", 0, "max", 100000),
+		                      "attachments: 0..100000");
 	if (d->originator && !doc_text_ok(d->originator, 200, true))
-		return store_tx_fail(tx, "originator", "originator: up to 200 bytes of text"),
-		       SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "originator", "field.text_size",
+		                      json_pack("{s:i, s:i}", "min", 0, "max", 200),
+		                      "originator: up to 200 bytes of text");
 	if (d->case_number && !doc_text_ok(d->case_number, 64, true))
-		return store_tx_fail(tx, "case_number", "case_number: up to 64 bytes of text"),
-		       SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "case_number", "field.text_size",
+		                      json_pack("{s:i, s:i}", "min", 0, "max", 64),
+		                      "case_number: up to 64 bytes of text");
 	if (d->document_date && !model_date_not_future(d->document_date, today))
-		return store_tx_fail(tx, "document_date",
-		                     "document_date: YYYY-MM-DD, not in the future (today is %s)",
-		                     today),
-		       SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "document_date", "field.date_not_future",
+		                      json_pack("{s:s}", "today", today),
+		                      "document_date: YYYY-MM-DD, not in the future (today is %s)",
+		                      today);
 	if (d->registered_on && !model_date_valid(d->registered_on))
-		return store_tx_fail(tx, "registered_on", "registered_on: YYYY-MM-DD"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "registered_on", "field.date", NULL,
+		                      "registered_on: YYYY-MM-DD");
 	if (d->registered_on && !model_date_not_future(d->registered_on, today))
-		return store_tx_fail(tx, "registered_on", "registered_on is in the future"),
-		       SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "registered_on", "field.date_not_future",
+		                      json_pack("{s:s}", "today", today),
+		                      "registered_on is in the future");
 	if (!physical && d->system_id <= 0)
-		return store_tx_fail(tx, "system_id",
-		                     "3 kap. 1 §: an electronic document is held in an approved "
-		                     "information system: give system_id"),
-		       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "system_id", "document.system_required", NULL,
+		                      "3 kap. 1 §: an electronic document is held in an approved "
+		                      "information system: give system_id");
 	if (physical && d->system_id > 0)
-		return store_tx_fail(tx, "system_id", "a physical document has no system"),
-		       SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "system_id", "document.physical_no_system",
+		                      NULL, "a physical document has no system");
 	if (d->system_id > 0 && (rc = doc_tx_system(tx, d->system_id, d->cls, "system_id")))
 		return rc;
 	if (d->n_access > 1000)
-		return store_tx_fail(tx, "person_ids", "at most 1000 persons"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "person_ids", "field.range",
+		                      json_pack("{s:i, s:i}", "min", 0, "max", 1000),
+		                      "at most 1000 persons");
 	rc = check_persons(tx, d->access, d->n_access, "person_ids");
 	if (rc)
 		return rc;
 	key[0] = '\0';
 	if (d->designation && d->designation[0]) {
 		if (!doc_text_ok(d->designation, 64, false) || strchr(d->designation, '\n'))
-			return store_tx_fail(tx, "designation", "designation: 1..64 bytes of text"),
-			       SK_EINVAL;
+			return store_tx_failr(tx, SK_EINVAL, "designation", "field.text_size",
+			                      json_pack("{s:i, s:i}", "min", 1, "max", 64),
+			                      "designation: 1..64 bytes of text");
 		if (tx_designation_taken(tx, d->designation))
-			return store_tx_fail(tx, "designation", "designation %s is taken",
-			                     d->designation),
-			       SK_EEXIST;
+			return store_tx_failr(tx, SK_EEXIST, "designation",
+			                      "document.designation_taken",
+			                      json_pack("{s:s}", "designation", d->designation),
+			                      "designation %s is taken", d->designation);
 		snprintf(desig, sizeof(desig), "%s", d->designation);
 	} else {
 		rc = next_designation(tx, desig, sizeof(desig), key, sizeof(key), &n);
 		if (rc)
 			return rc;
 		if (strlen(desig) > 64)
-			return store_tx_fail(tx, "designation",
-			                     "the pattern gives a designation over 64 bytes"),
-			       SK_EINVAL;
+			return store_tx_failr(tx, SK_EINVAL, "designation",
+			                      "document.designation_too_long", NULL,
+			                      "the pattern gives a designation over 64 bytes");
 	}
 	rc = store_tx_int(tx, id, "SELECT coalesce(max(id), 0) + 1 FROM document", "");
 	if (rc)
@@ -690,9 +706,9 @@ static int create_fn(struct store_tx *tx, void *arg)
 	struct create_cmd *c = arg;
 
 	if (document_class_rank(c->d->cls) && !document_cleared(c->p, c->d->cls))
-		return store_tx_fail(tx, "class", "you are not cleared for %s",
-		                     c->d->cls ? c->d->cls : ""),
-		       SK_EPERM;
+		return store_tx_failr(tx, SK_EPERM, "class", "document.class_above_own",
+		                      json_pack("{s:s}", "class", c->d->cls ? c->d->cls : ""),
+		                      "you are not cleared for %s", c->d->cls ? c->d->cls : "");
 	return document_tx_create(tx, c->p->id, c->d, &c->id);
 }
 
@@ -732,30 +748,42 @@ static int update_fn(struct store_tx *tx, void *arg)
 
 	model_today(today);
 	if (!document_tx_visible(tx, c->p, c->id))
-		return store_tx_fail(tx, "id", "no document %lld", (long long)c->id), SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, "id", "document.not_found", NULL,
+		                      "no document %lld", (long long)c->id);
 	rc = doc_tx_row(tx, c->id, &row);
 	if (rc)
 		return rc;
 	if (d->title && (!doc_text_ok(d->title, 500, false) || strchr(d->title, '\n')))
-		return store_tx_fail(tx, "title", "title: 1..500 bytes of text"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "title", "field.text_size",
+		                      json_pack("{s:i, s:i}", "min", 1, "max", 500),
+		                      "title: 1..500 bytes of text");
 	if (d->pages == 0 || d->pages > 1000000)
-		return store_tx_fail(tx, "pages", "pages: 1..1000000"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "pages", "field.range",
+		                      json_pack("{s:i, s:i}", "min", 1, "max", 1000000),
+		                      "pages: 1..1000000");
 	if (d->attachments < -1 || d->attachments > 100000)
-		return store_tx_fail(tx, "attachments", "attachments: 0..100000"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "attachments", "field.range",
+		                      json_pack("{s:i, s:i}", "min", 0, "max", 100000),
+		                      "attachments: 0..100000");
 	if (d->originator && !doc_text_ok(d->originator, 200, true))
-		return store_tx_fail(tx, "originator", "originator: up to 200 bytes"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "originator", "field.text_size",
+		                      json_pack("{s:i, s:i}", "min", 0, "max", 200),
+		                      "originator: up to 200 bytes");
 	if (d->case_number && !doc_text_ok(d->case_number, 64, true))
-		return store_tx_fail(tx, "case_number", "case_number: up to 64 bytes"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "case_number", "field.text_size",
+		                      json_pack("{s:i, s:i}", "min", 0, "max", 64),
+		                      "case_number: up to 64 bytes");
 	if (d->document_date && !model_date_not_future(d->document_date, today))
-		return store_tx_fail(tx, "document_date",
-		                     "document_date: YYYY-MM-DD, not in the future (today is %s)",
-		                     today),
-		       SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "document_date", "field.date_not_future",
+		                      json_pack("{s:s}", "today", today),
+		                      "document_date: YYYY-MM-DD, not in the future (today is %s)",
+		                      today);
 	if (d->status && strcmp(d->status, "active") != 0 && strcmp(d->status, "closed") != 0)
-		return store_tx_fail(tx, "status", "status: active or closed"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "status", "field.enum", NULL,
+		                      "status: active or closed");
 	if (d->system_id > 0 && strcmp(row.form, "electronic") != 0)
-		return store_tx_fail(tx, "system_id", "a physical document has no system"),
-		       SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "system_id", "document.physical_no_system",
+		                      NULL, "a physical document has no system");
 	if (d->system_id > 0 && (rc = doc_tx_system(tx, d->system_id, row.cls, "system_id")))
 		return rc;
 	if (d->status && strcmp(d->status, "closed") == 0) {
@@ -768,10 +796,10 @@ static int update_fn(struct store_tx *tx, void *arg)
 		if (rc)
 			return rc;
 		if (open)
-			return store_tx_fail(tx, "status",
-			                     "%lld copies are still issued or shipped",
-			                     (long long)open),
-			       SK_ERULE;
+			return store_tx_failr(tx, SK_ERULE, "status", "document.copies_out",
+			                      json_pack("{s:I}", "count", (json_int_t)open),
+			                      "%lld copies are still issued or shipped",
+			                      (long long)open);
 	}
 	if (d->pages < 0 && strcmp(row.form, "physical") == 0 && document_class_k_plus(row.cls)) {
 		rc = store_tx_int(tx, &pages,
@@ -801,7 +829,8 @@ static int update_fn(struct store_tx *tx, void *arg)
 		json_object_set_new(data, "status", json_string(d->status));
 	if (json_object_size(data) <= 1 + (c->p->token_id != 0)) {
 		json_decref(data);
-		return store_tx_fail(tx, NULL, "nothing to change"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, NULL, "field.nothing_to_change", NULL,
+		                      "nothing to change");
 	}
 	return model_tx_log(tx, c->p->id, "document.updated", "document", c->id, data);
 }
@@ -830,9 +859,12 @@ static int access_fn(struct store_tx *tx, void *arg)
 	int rc;
 
 	if (!document_tx_visible(tx, c->p, c->id))
-		return store_tx_fail(tx, "id", "no document %lld", (long long)c->id), SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, "id", "document.not_found", NULL,
+		                      "no document %lld", (long long)c->id);
 	if (c->n == 0 || c->n > 1000)
-		return store_tx_fail(tx, "person_ids", "person_ids: 1..1000 persons"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "person_ids", "field.range",
+		                      json_pack("{s:i, s:i}", "min", 1, "max", 1000),
+		                      "person_ids: 1..1000 persons");
 	for (size_t i = 0; i < c->n; i++) {
 		int64_t on = 0, held = 0;
 
@@ -848,13 +880,17 @@ static int access_fn(struct store_tx *tx, void *arg)
 		if (rc)
 			return rc;
 		if (!c->remove && on)
-			return store_tx_fail(tx, "person_ids", "person %lld is already on the list",
-			                     (long long)c->persons[i]),
-			       SK_EEXIST;
+			return store_tx_failr(
+			        tx, SK_EEXIST, "person_ids", "document.person_already_listed",
+			        json_pack("{s:o}", "person",
+			                  model_tx_name(tx, "person", c->persons[i])),
+			        "person %lld is already on the list", (long long)c->persons[i]);
 		if (c->remove && !on)
-			return store_tx_fail(tx, "person_ids", "person %lld is not on the list",
-			                     (long long)c->persons[i]),
-			       SK_ENOTFOUND;
+			return store_tx_failr(
+			        tx, SK_ENOTFOUND, "person_ids", "document.person_not_listed",
+			        json_pack("{s:o}", "person",
+			                  model_tx_name(tx, "person", c->persons[i])),
+			        "person %lld is not on the list", (long long)c->persons[i]);
 		if (!c->remove)
 			continue;
 		rc = store_tx_int(tx, &held,
@@ -864,10 +900,12 @@ static int access_fn(struct store_tx *tx, void *arg)
 		if (rc)
 			return rc;
 		if (held)
-			return store_tx_fail(tx, "person_ids",
-			                     "person %lld still holds a copy: return it first",
-			                     (long long)c->persons[i]),
-			       SK_ERULE;
+			return store_tx_failr(tx, SK_ERULE, "person_ids",
+			                      "document.person_holds_copy",
+			                      json_pack("{s:o}", "person",
+			                                model_tx_name(tx, "person", c->persons[i])),
+			                      "person %lld still holds a copy: return it first",
+			                      (long long)c->persons[i]);
 	}
 	data = doc_data(c->id, c->p->token_id);
 	if (!data)
@@ -915,11 +953,13 @@ int document_pattern_set(struct model *m, const struct principal *p, const char 
 	struct pattern_cmd c = {p, pattern};
 
 	if (!(p->roles & ROLE_BIT(ROLE_SSC)))
-		return doc_err(err, SK_EPERM, NULL, "the numbering is set by the ssc");
+		return model_fail(err, SK_EPERM, NULL, "document.numbering_by_ssc", NULL,
+		                  "the numbering is set by the ssc");
 	if (!document_pattern_valid(pattern))
-		return doc_err(err, SK_EINVAL, "pattern",
-		               "pattern: text with one {N} or {N:1..9} and optional {YYYY}/{YY}, "
-		               "at most 64 bytes");
+		return model_fail(
+		        err, SK_EINVAL, "pattern", "document.pattern", NULL,
+		        "pattern: text with one {N} or {N:1..9} and optional {YYYY}/{YY}, "
+		        "at most 64 bytes");
 	return model_submit(m, pattern_fn, &c, err);
 }
 
@@ -1090,35 +1130,49 @@ static int apply_setting(struct store_tx *tx, const struct ledger_entry *e)
 static const char *const doc_tables[] = {"document", "document_access",  "copy",        "receipt",
                                          "shipment", "register_setting", "destruction", NULL};
 static const char *const no_tables[] = {NULL};
+/* What entries change beyond their projection's own tables (the engine re-runs the rules reading
+ * them). */
+static const char *const doc_touches[] = {"reclassification", "decision", "kh_recipient",
+                                          "disclosure", NULL};
+static const char *const copy_touches[] = {"copy",        "receipt",  "shipment",
+                                           "destruction", "decision", NULL};
+static const char *const receipt_touches[] = {"receipt", "copy", NULL};
+static const char *const shipment_touches[] = {"shipment", "copy", NULL};
+static const char *const setting_touches[] = {"register_setting", NULL};
 
 static const struct store_projection proj_document = {
         .name = "documents",
         .kind_prefix = "document.",
         .tables = doc_tables,
+        .touches = doc_touches,
         .apply = apply_document,
 };
 static const struct store_projection proj_copy = {
         .name = "copies",
         .kind_prefix = "copy.",
         .tables = no_tables,
+        .touches = copy_touches,
         .apply = doc_apply_copy,
 };
 static const struct store_projection proj_receipt = {
         .name = "receipts",
         .kind_prefix = "receipt.",
         .tables = no_tables,
+        .touches = receipt_touches,
         .apply = doc_apply_receipt,
 };
 static const struct store_projection proj_shipment = {
         .name = "shipments",
         .kind_prefix = "shipment.",
         .tables = no_tables,
+        .touches = shipment_touches,
         .apply = doc_apply_shipment,
 };
 static const struct store_projection proj_setting = {
         .name = "register settings",
         .kind_prefix = "setting.",
         .tables = no_tables,
+        .touches = setting_touches,
         .apply = apply_setting,
 };
 

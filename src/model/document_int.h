@@ -22,10 +22,6 @@ int doc_tx_row(struct store_tx *tx, int64_t id, struct doc_row *out);
 /* Text of 1..max bytes (0..max when empty_ok), UTF-8, no control characters but \n. */
 bool doc_text_ok(const char *s, size_t max, bool empty_ok);
 
-/* Fills err (field and message) and returns rc. */
-int doc_err(struct model_err *err, int rc, const char *field, const char *fmt, ...)
-        __attribute__((format(printf, 4, 5)));
-
 /* May p write the register (registrar or ssc)? Else fills err and returns SK_EPERM. */
 int doc_may_write(const struct principal *p, struct model_err *err);
 

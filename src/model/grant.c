@@ -92,11 +92,13 @@ static int grant_create_fn(struct store_tx *tx, void *arg)
 	model_today(today);
 	rc = identity_active(tx, g->identity_id);
 	if (rc == SK_ENOTFOUND)
-		return store_tx_fail(tx, "identity_id", "no identity %lld",
-		                     (long long)g->identity_id),
-		       SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, "identity_id", "identity.not_found", NULL,
+		                      "no identity %lld", (long long)g->identity_id);
 	if (rc == SK_ERULE)
-		return store_tx_fail(tx, "identity_id", "the identity is disabled"), SK_ERULE;
+		return store_tx_failr(
+		        tx, SK_ERULE, "identity_id", "identity.disabled",
+		        json_pack("{s:o}", "name", model_tx_name(tx, "identity", g->identity_id)),
+		        "the identity is disabled");
 	if (rc)
 		return rc;
 	/*
@@ -113,33 +115,34 @@ static int grant_create_fn(struct store_tx *tx, void *arg)
 		       SK_ERULE;
 	if (role_privileged(g->role)) {
 		if (!g->valid_until)
-			return store_tx_fail(tx, "valid_until",
-			                     "4 kap. 8 §: a privileged right must be "
-			                     "time-limited: give valid_until"),
-			       SK_ERULE;
+			return store_tx_failr(tx, SK_ERULE, "valid_until", "grant.privileged_until",
+			                      NULL,
+			                      "4 kap. 8 §: a privileged right must be "
+			                      "time-limited: give valid_until");
 		model_plus_year(today, limit);
 		if (strcmp(g->valid_until, limit) > 0)
-			return store_tx_fail(tx, "valid_until",
-			                     "4 kap. 8 §: a privileged right may run at most 12 "
-			                     "months ahead (until %s)",
-			                     limit),
-			       SK_ERULE;
+			return store_tx_failr(tx, SK_ERULE, "valid_until",
+			                      "grant.privileged_12_months_ahead",
+			                      json_pack("{s:s}", "until", limit),
+			                      "4 kap. 8 §: a privileged right may run at most 12 "
+			                      "months ahead (until %s)",
+			                      limit);
 		model_plus_year(g->valid_from, limit);
 		if (strcmp(g->valid_until, limit) > 0)
-			return store_tx_fail(tx, "valid_until",
-			                     "4 kap. 8 §: a privileged right may last at most 12 "
-			                     "months (until %s)",
-			                     limit),
-			       SK_ERULE;
+			return store_tx_failr(tx, SK_ERULE, "valid_until",
+			                      "grant.privileged_12_months",
+			                      json_pack("{s:s}", "until", limit),
+			                      "4 kap. 8 §: a privileged right may last at most 12 "
+			                      "months (until %s)",
+			                      limit);
 	}
 	if (g->valid_until && strcmp(g->valid_until, today) < 0)
-		return store_tx_fail(tx, "valid_until",
-		                     "valid_until is in the past: a grant that has already ended "
-		                     "cannot be decided"),
-		       SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "valid_until", "grant.until_past", NULL,
+		                      "valid_until is in the past: a grant that has already ended "
+		                      "cannot be decided");
 	if (g->valid_until && strcmp(g->valid_until, g->valid_from) < 0)
-		return store_tx_fail(tx, "valid_until", "valid_until is before valid_from"),
-		       SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "valid_until", "grant.until_before_from", NULL,
+		                      "valid_until is before valid_from");
 	rc = store_tx_int(tx, &c->id, "SELECT coalesce(max(id), 0) + 1 FROM role_grant", "");
 	if (rc)
 		return rc;
@@ -158,25 +161,21 @@ int model_grant_create(struct model *m, int64_t actor, const struct model_new_gr
 	int rc;
 
 	if ((unsigned)g->role >= ROLE_COUNT) {
-		snprintf(err->field, sizeof(err->field), "role");
-		snprintf(err->msg, sizeof(err->msg),
-		         "role: one of chief, ssc, registrar, admin, staff, auditor");
-		return SK_EINVAL;
+		return model_fail(err, SK_EINVAL, "role", "field.enum", NULL,
+		                  "role: one of chief, ssc, registrar, admin, staff, auditor");
 	}
 	if (!model_text_valid(g->decision_ref, 1, 128, MODEL_TEXT_NL | MODEL_TEXT_DEL)) {
-		snprintf(err->field, sizeof(err->field), "decision_ref");
-		snprintf(err->msg, sizeof(err->msg), "decision_ref: 1..128 bytes of text");
-		return SK_EINVAL;
+		return model_fail(err, SK_EINVAL, "decision_ref", "field.text_size",
+		                  json_pack("{s:i, s:i}", "min", 1, "max", 128),
+		                  "decision_ref: 1..128 bytes of text");
 	}
 	if (!model_date_valid(g->valid_from)) {
-		snprintf(err->field, sizeof(err->field), "valid_from");
-		snprintf(err->msg, sizeof(err->msg), "valid_from: a date YYYY-MM-DD");
-		return SK_EINVAL;
+		return model_fail(err, SK_EINVAL, "valid_from", "field.date", NULL,
+		                  "valid_from: a date YYYY-MM-DD");
 	}
 	if (g->valid_until && !model_date_valid(g->valid_until)) {
-		snprintf(err->field, sizeof(err->field), "valid_until");
-		snprintf(err->msg, sizeof(err->msg), "valid_until: a date YYYY-MM-DD");
-		return SK_EINVAL;
+		return model_fail(err, SK_EINVAL, "valid_until", "field.date", NULL,
+		                  "valid_until: a date YYYY-MM-DD");
 	}
 	rc = model_submit(m, grant_create_fn, &c, err);
 	if (!rc)
@@ -220,22 +219,28 @@ static int grant_change_fn(struct store_tx *tx, void *arg)
 	holder = rc ? 0 : store_q_int(q, 2);
 	store_q_done(q);
 	if (rc == SK_ENOTFOUND || role < 0)
-		return store_tx_fail(tx, "id", "no grant %lld", (long long)c->id), SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, "id", "grant.not_found", NULL,
+		                      "no grant %lld", (long long)c->id);
 	if (rc)
 		return rc;
 	if (revoked)
-		return store_tx_fail(tx, "id", "the grant is already revoked"), SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "id", "grant.revoked", NULL,
+		                      "the grant is already revoked");
 	if (!c->revoke && holder == c->p->id)
-		return store_tx_fail(tx, "id", "4 kap. 8 §: nobody reviews their own rights"),
-		       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "id", "grant.own_review", NULL,
+		                      "4 kap. 8 §: nobody reviews their own rights");
 	if (c->revoke) {
 		if (!may_decide(tx, c->p->id, roles, (enum role)role, today, &why))
-			return store_tx_fail(tx, "id", "%s", why), SK_ERULE;
+			return store_tx_failr(
+			        tx, SK_ERULE, "id",
+			        role == ROLE_SSC || role == ROLE_CHIEF ? "grant.top_roles"
+			        : role_privileged((enum role)role)     ? "grant.privileged_by_ssc"
+			                                               : "grant.classified_by_ssc",
+			        NULL, "%s", why);
 	} else if (!(roles & ROLE_BIT(ROLE_SSC)) && !((roles & ROLE_BIT(ROLE_CHIEF)) &&
 	                                              !model_tx_someone_has(tx, ROLE_SSC, today))) {
-		return store_tx_fail(tx, "id",
-		                     "4 kap. 8 §: grants are reviewed by the säkerhetsskyddschef"),
-		       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "id", "grant.review_by_ssc", NULL,
+		                      "4 kap. 8 §: grants are reviewed by the säkerhetsskyddschef");
 	}
 	return model_tx_log(tx, c->p->id, c->revoke ? "grant.revoked" : "grant.reviewed", "grant",
 	                    c->id,
@@ -249,10 +254,9 @@ static int grant_change(struct model *m, const struct principal *p, int64_t id, 
 	struct change_cmd c = {p, id, text, revoke};
 
 	if (!model_text_valid(text, 1, 500, MODEL_TEXT_NL | MODEL_TEXT_DEL)) {
-		snprintf(err->field, sizeof(err->field), revoke ? "reason" : "note");
-		snprintf(err->msg, sizeof(err->msg), "%s: 1..500 bytes of text",
-		         revoke ? "reason" : "note");
-		return SK_EINVAL;
+		return model_fail(err, SK_EINVAL, revoke ? "reason" : "note", "field.text_size",
+		                  json_pack("{s:i, s:i}", "min", 1, "max", 500),
+		                  "%s: 1..500 bytes of text", revoke ? "reason" : "note");
 	}
 	return model_submit(m, grant_change_fn, &c, err);
 }

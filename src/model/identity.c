@@ -72,8 +72,8 @@ static int create_fn(struct store_tx *tx, void *arg)
 	if (rc)
 		return rc;
 	if (taken) {
-		store_tx_fail(tx, "username",
-		              "username is taken: usernames are never reused (4 kap. 7 §)");
+		store_tx_failr(tx, SK_EEXIST, "username", "identity.username_taken", NULL,
+		               "username is taken: usernames are never reused (4 kap. 7 §)");
 		return SK_EEXIST;
 	}
 	rc = store_tx_int(tx, &c->id, "SELECT coalesce(max(id), 0) + 1 FROM identity", "");
@@ -103,21 +103,18 @@ int model_identity_create(struct model *m, int64_t actor, const struct model_new
 	int rc;
 
 	if (!n->username || !username_ok(n->username)) {
-		snprintf(err->field, sizeof(err->field), "username");
-		snprintf(err->msg, sizeof(err->msg),
-		         "username: 3..64 characters a-z 0-9 . _ -, starting with a letter");
-		return SK_EINVAL;
+		return model_fail(
+		        err, SK_EINVAL, "username", "identity.username_format", NULL,
+		        "username: 3..64 characters a-z 0-9 . _ -, starting with a letter");
 	}
 	if (!n->display_name || !model_text_valid(n->display_name, 1, 128, 0)) {
-		snprintf(err->field, sizeof(err->field), "display_name");
-		snprintf(err->msg, sizeof(err->msg),
-		         "display_name: 1..128 bytes of text without control characters");
-		return SK_EINVAL;
+		return model_fail(err, SK_EINVAL, "display_name", "field.text_size",
+		                  json_pack("{s:i, s:i}", "min", 1, "max", 128),
+		                  "display_name: 1..128 bytes of text without control characters");
 	}
 	if ((unsigned)n->clearance > CLEAR_KH || otp_cap < 21) {
-		snprintf(err->field, sizeof(err->field), "clearance");
-		snprintf(err->msg, sizeof(err->msg), "clearance: one of none, BH, K, H, KH");
-		return SK_EINVAL;
+		return model_fail(err, SK_EINVAL, "clearance", "field.enum", NULL,
+		                  "clearance: one of none, BH, K, H, KH");
 	}
 	model_one_time_password(otp, otp_cap);
 	rc = auth_password_hash(otp, hash);
@@ -252,7 +249,8 @@ static int update_fn(struct store_tx *tx, void *arg)
 		snprintf(status, sizeof(status), "%s", store_q_text(q, 0));
 	store_q_done(q);
 	if (rc == SK_ENOTFOUND) {
-		store_tx_fail(tx, "id", "no identity %lld", (long long)c->id);
+		store_tx_failr(tx, SK_ENOTFOUND, "id", "identity.not_found", NULL,
+		               "no identity %lld", (long long)c->id);
 		return SK_ENOTFOUND;
 	}
 	if (rc)
@@ -296,27 +294,23 @@ int model_identity_update(struct model *m, const struct principal *p, int64_t id
 	int rc;
 
 	if (patch->display_name && !model_text_valid(patch->display_name, 1, 128, 0)) {
-		snprintf(err->field, sizeof(err->field), "display_name");
-		snprintf(err->msg, sizeof(err->msg),
-		         "display_name: 1..128 bytes of text without control characters");
-		return SK_EINVAL;
+		return model_fail(err, SK_EINVAL, "display_name", "field.text_size",
+		                  json_pack("{s:i, s:i}", "min", 1, "max", 128),
+		                  "display_name: 1..128 bytes of text without control characters");
 	}
 	if (patch->reason && !model_text_valid(patch->reason, 1, 1000, 0)) {
-		snprintf(err->field, sizeof(err->field), "reason");
-		snprintf(err->msg, sizeof(err->msg),
-		         "reason: 1..1000 bytes of text without control characters");
-		return SK_EINVAL;
+		return model_fail(err, SK_EINVAL, "reason", "field.text_size",
+		                  json_pack("{s:i, s:i}", "min", 1, "max", 1000),
+		                  "reason: 1..1000 bytes of text without control characters");
 	}
 	if (patch->status && strcmp(patch->status, "active") != 0 &&
 	    strcmp(patch->status, "disabled") != 0) {
-		snprintf(err->field, sizeof(err->field), "status");
-		snprintf(err->msg, sizeof(err->msg), "status: active or disabled");
-		return SK_EINVAL;
+		return model_fail(err, SK_EINVAL, "status", "field.enum", NULL,
+		                  "status: active or disabled");
 	}
 	if (!patch->display_name && patch->clearance < 0 && !patch->status) {
-		snprintf(err->field, sizeof(err->field), "%s", "");
-		snprintf(err->msg, sizeof(err->msg), "nothing to change");
-		return SK_EINVAL;
+		return model_fail(err, SK_EINVAL, "", "field.nothing_to_change", NULL,
+		                  "nothing to change");
 	}
 	rc = model_submit(m, update_fn, &c, err);
 	if (rc && c.sod.reason)

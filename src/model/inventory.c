@@ -40,9 +40,8 @@ static bool may_write(const struct principal *p)
 
 static int refuse_role(struct model_err *err)
 {
-	snprintf(err->field, sizeof(err->field), "%s", "");
-	snprintf(err->msg, sizeof(err->msg), "inventories are kept by a registrar or the ssc");
-	return SK_EPERM;
+	return model_fail(err, SK_EPERM, "", "inventory.keeper", NULL,
+	                  "inventories are kept by a registrar or the ssc");
 }
 
 /* Today's date of the transaction (the entry's date). */
@@ -186,10 +185,13 @@ static int tx_campaign_open(struct store_tx *tx, int64_t id)
 static int campaign_fail(struct store_tx *tx, int rc, int64_t id)
 {
 	if (rc == SK_ENOTFOUND)
-		return store_tx_fail(tx, "id", "no inventory %lld", (long long)id), SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, "id", "inventory.not_found", NULL,
+		                      "no inventory %lld", (long long)id);
 	if (rc == SK_EEXIST)
-		return store_tx_fail(tx, "id", "inventory %lld is closed", (long long)id),
-		       SK_EEXIST;
+		return store_tx_failr(
+		        tx, SK_EEXIST, "id", "inventory.closed",
+		        json_pack("{s:o}", "name", model_tx_name(tx, "inventory", id)),
+		        "inventory %lld is closed", (long long)id);
 	return rc;
 }
 
@@ -268,12 +270,12 @@ static int start_fn(struct store_tx *tx, void *arg)
 			int64_t other = store_q_int(q, 0);
 
 			store_q_done(q);
-			return store_tx_fail(
-			               tx, "scope",
-			               "inventory %lld is still open over part of this scope: "
-			               "close it first",
-			               (long long)other),
-			       SK_EEXIST;
+			return store_tx_failr(
+			        tx, SK_EEXIST, "scope", "inventory.scope_open",
+			        json_pack("{s:o}", "name", model_tx_name(tx, "inventory", other)),
+			        "inventory %lld is still open over part of this scope: "
+			        "close it first",
+			        (long long)other);
 		}
 	}
 	store_q_done(q);
@@ -313,10 +315,12 @@ int inventory_start(struct model *m, const struct principal *p, const char *name
 	if (!may_write(p))
 		return refuse_role(err);
 	if (!model_text_valid(name, 1, 200, MODEL_TEXT_NL | MODEL_TEXT_DEL) || strchr(name, '\n'))
-		return model_err_inval(err, "name", "name: 1..200 bytes of text on one line");
+		return model_fail(err, SK_EINVAL, "name", "field.text_size",
+		                  json_pack("{s:i, s:i}", "min", 1, "max", 200),
+		                  "name: 1..200 bytes of text on one line");
 	if (scope & ~INVENTORY_ALL)
-		return model_err_inval(err, "scope",
-		                       "scope: kh_documents, physical_k_h and/or media");
+		return model_fail(err, SK_EINVAL, "scope", "field.enum", NULL,
+		                  "scope: kh_documents, physical_k_h and/or media");
 	rc = model_submit(m, start_fn, &c, err);
 	if (!rc && id)
 		*id = c.id;
@@ -363,16 +367,15 @@ static int check_fn(struct store_tx *tx, void *arg)
 		rc = tx_item_now(tx, c->type, c->item_id, &now);
 	/* An item above the inspector's clearance is answered like a missing one. */
 	if (rc == SK_ENOTFOUND || (!rc && !tx_item_visible(tx, c->p, &now)))
-		return store_tx_fail(tx, "item_id", "no %s %lld in inventory %lld", c->type,
-		                     (long long)c->item_id, (long long)c->inventory_id),
-		       SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, "item_id", "inventory.item_not_found", NULL,
+		                      "no %s %lld in inventory %lld", c->type,
+		                      (long long)c->item_id, (long long)c->inventory_id);
 	if (rc)
 		return rc;
 	person = tx_person_of(tx, c->p->id);
 	if (person && (person == snap_holder || person == now.holder))
-		return store_tx_fail(tx, "item_id",
-		                     "3 kap. 21 §: the holder does not inventory their own copy"),
-		       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "item_id", "inventory.own_copy", NULL,
+		                      "3 kap. 21 §: the holder does not inventory their own copy");
 	tx_today(tx, today);
 	data = json_pack("{s:I, s:s, s:I, s:s, s:s}", "inventory_id", (json_int_t)c->inventory_id,
 	                 "item_type", c->type, "item_id", (json_int_t)c->item_id, "result",
@@ -392,11 +395,15 @@ int inventory_check(struct model *m, const struct principal *p, int64_t inventor
 	if (!may_write(p))
 		return refuse_role(err);
 	if (!check_type_ok(item_type))
-		return model_err_inval(err, "item_type", "item_type: copy, document or medium");
+		return model_fail(err, SK_EINVAL, "item_type", "field.enum", NULL,
+		                  "item_type: copy, document or medium");
 	if (item_id < 1 || item_id >= SK_JSON_MAX_INT)
-		return model_err_inval(err, "item_id", "item_id: a positive id");
+		return model_fail(err, SK_EINVAL, "item_id", "field.type",
+		                  json_pack("{s:s}", "type", "integer"), "item_id: a positive id");
 	if (note && !model_text_valid(note, 1, 500, MODEL_TEXT_NL | MODEL_TEXT_DEL))
-		return model_err_inval(err, "note", "note: 1..500 bytes of text");
+		return model_fail(err, SK_EINVAL, "note", "field.text_size",
+		                  json_pack("{s:i, s:i}", "min", 1, "max", 500),
+		                  "note: 1..500 bytes of text");
 	return model_submit(m, check_fn, &c, err);
 }
 
@@ -479,13 +486,15 @@ static int resolve_fn(struct store_tx *tx, void *arg)
 	if (!rc)
 		rc = tx_item_now(tx, type, item_id, &now);
 	if (rc == SK_ENOTFOUND || (!rc && !tx_item_visible(tx, c->p, &now)))
-		return store_tx_fail(tx, "id", "no lost case %lld", (long long)c->id), SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, "id", "inventory.lost_not_found", NULL,
+		                      "no lost case %lld", (long long)c->id);
 	if (rc)
 		return rc;
 	if (strcmp(state, "open") != 0)
-		return store_tx_fail(tx, "id", "lost case %lld is already resolved (%s)",
-		                     (long long)c->id, state),
-		       SK_EEXIST;
+		return store_tx_failr(tx, SK_EEXIST, "id", "inventory.lost_resolved",
+		                      json_pack("{s:s}", "lost_state", state),
+		                      "lost case %lld is already resolved (%s)", (long long)c->id,
+		                      state);
 	tx_today(tx, today);
 	data = json_pack("{s:I, s:s, s:I, s:s, s:s}", "id", (json_int_t)c->id, "item_type", type,
 	                 "item_id", (json_int_t)item_id, "resolution",
@@ -514,10 +523,12 @@ int inventory_lost_resolve(struct model *m, const struct principal *p, int64_t c
 	if (!may_write(p))
 		return refuse_role(err);
 	if (note && !model_text_valid(note, 1, 1000, MODEL_TEXT_NL | MODEL_TEXT_DEL))
-		return model_err_inval(err, "note", "note: 1..1000 bytes of text");
+		return model_fail(err, SK_EINVAL, "note", "field.text_size",
+		                  json_pack("{s:i, s:i}", "min", 1, "max", 1000),
+		                  "note: 1..1000 bytes of text");
 	if (!found && !note)
-		return model_err_inval(
-		        err, "note",
+		return model_fail(
+		        err, SK_EINVAL, "note", "inventory.lost_note", NULL,
 		        "note: say what is known about the loss (it is reported as an incident)");
 	return model_submit(m, resolve_fn, &c, err);
 }
@@ -546,10 +557,10 @@ static int close_unchecked(struct store_tx *tx, int64_t id)
 	                  "i", id);
 	if (rc || n == 0)
 		return rc;
-	return store_tx_fail(tx, "items",
-	                     "%lld item%s not checked yet: check every item before closing",
-	                     (long long)n, n == 1 ? " is" : "s are"),
-	       SK_EEXIST;
+	return store_tx_failr(tx, SK_EEXIST, "items", "inventory.unchecked",
+	                      json_pack("{s:I}", "count", (json_int_t)n),
+	                      "%lld item%s not checked yet: check every item before closing",
+	                      (long long)n, n == 1 ? " is" : "s are");
 }
 
 /* Counts per scope and result into report["counts"], and the totals. */
@@ -768,7 +779,9 @@ int inventory_close(struct model *m, const struct principal *p, int64_t inventor
 	if (!may_write(p))
 		return refuse_role(err);
 	if (note && !model_text_valid(note, 1, 1000, MODEL_TEXT_NL | MODEL_TEXT_DEL))
-		return model_err_inval(err, "note", "note: 1..1000 bytes of text");
+		return model_fail(err, SK_EINVAL, "note", "field.text_size",
+		                  json_pack("{s:i, s:i}", "min", 1, "max", 1000),
+		                  "note: 1..1000 bytes of text");
 	return model_submit(m, close_fn, &c, err);
 }
 
@@ -1497,17 +1510,22 @@ static int apply_lost(struct store_tx *tx, const struct ledger_entry *e)
 
 static const char *const inventory_tables[] = {"inventory", "inventory_item", NULL};
 static const char *const lost_tables[] = {"lost_case", NULL};
+/* A campaign and a lost case also change the copies and media they are about. */
+static const char *const inventory_touches[] = {"copy", "medium", "lost_case", NULL};
+static const char *const lost_touches[] = {"copy", "medium", NULL};
 
 static const struct store_projection proj_inventory = {
         .name = "inventories",
         .kind_prefix = "inventory.",
         .tables = inventory_tables,
+        .touches = inventory_touches,
         .apply = apply_inventory,
 };
 static const struct store_projection proj_lost = {
         .name = "lost cases",
         .kind_prefix = "lost.",
         .tables = lost_tables,
+        .touches = lost_touches,
         .apply = apply_lost,
 };
 

@@ -1,6 +1,6 @@
 /*
- * Import and export of the register (see io.h and docs/internals/io.md): a
- * small bounded CSV reader, the import column set and its row checks, the
+ * Import and export of the register (see io.h and docs/internals/io.md): the
+ * import column set and its row checks over util/csv.h's reader, the
  * import as one writer command over the documents slice's tx-level create
  * functions, and the 3 kap. 10 § exports (CSV, XLSX, JSON).
  */
@@ -19,196 +19,6 @@
 #include "model/io.h"
 #include "model/reg_int.h"
 #include "model/xlsx.h"
-
-/* ---- the CSV reader ---- */
-
-#define BOM "\xef\xbb\xbf"
-
-/* Length of a line break at p[i] (LF, CRLF or a lone CR), 0 if none. */
-static size_t line_break(const char *p, size_t len, size_t i)
-{
-	if (i >= len)
-		return 0;
-	if (p[i] == '\n')
-		return 1;
-	if (p[i] == '\r')
-		return i + 1 < len && p[i + 1] == '\n' ? 2 : 1;
-	return 0;
-}
-
-static char detect_sep(const char *p, size_t len)
-{
-	size_t semi = 0, comma = 0;
-	bool quoted = false;
-
-	for (size_t i = 0; i < len; i++) {
-		if (p[i] == '"')
-			quoted = !quoted;
-		else if (!quoted && (p[i] == '\n' || p[i] == '\r'))
-			break;
-		else if (!quoted && p[i] == ';')
-			semi++;
-		else if (!quoted && p[i] == ',')
-			comma++;
-	}
-	return comma > semi ? ',' : ';';
-}
-
-int io_csv_open(struct io_csv *c, const char *data, size_t len, char sep)
-{
-	memset(c, 0, sizeof(*c));
-	buf_init(&c->rec, (size_t)IO_MAX_FIELDS * (IO_MAX_FIELD + 1) + 1);
-	if (len > IO_MAX_BYTES)
-		return SK_ETOOBIG;
-	if (len >= 3 && memcmp(data, BOM, 3) == 0) {
-		data += 3;
-		len -= 3;
-	}
-	c->p = data;
-	c->len = len;
-	c->line = 1;
-	c->sep = sep ? sep : detect_sep(data, len);
-	return SK_OK;
-}
-
-void io_csv_release(struct io_csv *c)
-{
-	buf_release(&c->rec);
-}
-
-const char *io_csv_field(const struct io_csv *c, unsigned i)
-{
-	if (i >= c->nfields || !c->rec.ptr)
-		return "";
-	return c->rec.ptr + c->off[i];
-}
-
-static int csv_fail(struct io_csv *c, const char *msg)
-{
-	snprintf(c->err, sizeof(c->err), "%s", msg);
-	return SK_EINVAL;
-}
-
-/* Appends one byte of a field, bounded by IO_MAX_FIELD. */
-static int field_put(struct io_csv *c, size_t start, char ch)
-{
-	if (ch == '\0')
-		return csv_fail(c, "a NUL byte in the file");
-	if (c->rec.len - start >= IO_MAX_FIELD)
-		return csv_fail(c, "a field longer than 4096 bytes");
-	if (buf_putc(&c->rec, ch))
-		return csv_fail(c, "out of memory");
-	return SK_OK;
-}
-
-/* A quoted field: from after the opening quote to after the closing one. */
-static int quoted_field(struct io_csv *c, size_t start)
-{
-	for (;;) {
-		size_t br;
-		int rc;
-
-		if (c->pos >= c->len)
-			return csv_fail(c, "a quoted field is not closed (a missing '\"')");
-		if (c->p[c->pos] == '"') {
-			if (c->pos + 1 < c->len && c->p[c->pos + 1] == '"') {
-				rc = field_put(c, start, '"');
-				c->pos += 2;
-			} else {
-				c->pos++;
-				return SK_OK;
-			}
-		} else if ((br = line_break(c->p, c->len, c->pos)) > 0) {
-			for (size_t k = 0; k < br; k++) {
-				rc = field_put(c, start, c->p[c->pos + k]);
-				if (rc)
-					return rc;
-			}
-			c->pos += br;
-			c->line++;
-			rc = SK_OK;
-		} else {
-			rc = field_put(c, start, c->p[c->pos]);
-			c->pos++;
-		}
-		if (rc)
-			return rc;
-	}
-}
-
-int io_csv_next(struct io_csv *c)
-{
-	int rc;
-
-	if (c->pos >= c->len)
-		return 0;
-	buf_reset(&c->rec);
-	c->nfields = 0;
-	c->rec_line = c->line;
-	for (;;) {
-		size_t start = c->rec.len, br;
-
-		if (c->nfields >= IO_MAX_FIELDS)
-			return csv_fail(c, "more than 64 fields in a row");
-		c->off[c->nfields] = start;
-		if (c->pos < c->len && c->p[c->pos] == '"') {
-			c->pos++;
-			rc = quoted_field(c, start);
-			if (rc)
-				return rc;
-			if (c->pos < c->len && c->p[c->pos] != c->sep &&
-			    !line_break(c->p, c->len, c->pos))
-				return csv_fail(c, "text after the closing quote of a field");
-		} else {
-			while (c->pos < c->len && c->p[c->pos] != c->sep &&
-			       !line_break(c->p, c->len, c->pos)) {
-				rc = field_put(c, start, c->p[c->pos]);
-				if (rc)
-					return rc;
-				c->pos++;
-			}
-		}
-		if (buf_putc(&c->rec, '\0'))
-			return csv_fail(c, "out of memory");
-		c->nfields++;
-		if (c->pos >= c->len)
-			return 1;
-		if (c->p[c->pos] == c->sep) {
-			c->pos++;
-			continue;
-		}
-		br = line_break(c->p, c->len, c->pos);
-		c->pos += br;
-		c->line++;
-		return 1;
-	}
-}
-
-bool io_check_utf8(const char *data, size_t len, unsigned *line)
-{
-	const unsigned char *p = (const unsigned char *)data;
-	unsigned ln = 1;
-	size_t i = 0;
-
-	while (i < len) {
-		uint32_t cp;
-		size_t n;
-
-		if (p[i] < 0x80) {
-			if (p[i] == '\n' || (p[i] == '\r' && !(i + 1 < len && p[i + 1] == '\n')))
-				ln++;
-			i++;
-			continue;
-		}
-		n = sk_utf8_next(p + i, len - i, &cp);
-		if (n == 0) {
-			*line = ln;
-			return false;
-		}
-		i += n;
-	}
-	return true;
-}
 
 /* ---- the column set ---- */
 
@@ -392,9 +202,9 @@ static int yes_no(const char *v)
 }
 
 /* The value of column col in the current record ("" when the column is absent). */
-static const char *value(const struct io_import *imp, const struct io_csv *c, enum io_col col)
+static const char *value(const struct io_import *imp, const struct csv *c, enum io_col col)
 {
-	return imp->cols[col] < 0 ? "" : io_csv_field(c, (unsigned)imp->cols[col]);
+	return imp->cols[col] < 0 ? "" : csv_field(c, (unsigned)imp->cols[col]);
 }
 
 struct offs {
@@ -402,7 +212,7 @@ struct offs {
 };
 
 /* A text column: bounded, no control characters; stored in the arena. */
-static bool text_col(struct io_import *imp, const struct io_csv *c, unsigned line, enum io_col col,
+static bool text_col(struct io_import *imp, const struct csv *c, unsigned line, enum io_col col,
                      size_t max, bool required, struct offs *o)
 {
 	const char *v = value(imp, c, col);
@@ -431,7 +241,7 @@ static bool text_col(struct io_import *imp, const struct io_csv *c, unsigned lin
 }
 
 /* A date column: "" or YYYY-MM-DD, a real day, not after today. */
-static bool date_col(struct io_import *imp, const struct io_csv *c, unsigned line, enum io_col col,
+static bool date_col(struct io_import *imp, const struct csv *c, unsigned line, enum io_col col,
                      struct offs *o)
 {
 	const char *t;
@@ -453,7 +263,7 @@ static bool date_col(struct io_import *imp, const struct io_csv *c, unsigned lin
 	return true;
 }
 
-static bool int_col(struct io_import *imp, const struct io_csv *c, unsigned line, enum io_col col,
+static bool int_col(struct io_import *imp, const struct csv *c, unsigned line, enum io_col col,
                     int64_t min, int64_t max, int64_t dflt, int64_t *out)
 {
 	char f[32];
@@ -473,8 +283,7 @@ static bool int_col(struct io_import *imp, const struct io_csv *c, unsigned line
 }
 
 /* Validates the current record as row r; false when a problem was recorded. */
-static bool row_check(struct io_import *imp, const struct io_csv *c, struct io_row *r,
-                      struct offs *o)
+static bool row_check(struct io_import *imp, const struct csv *c, struct io_row *r, struct offs *o)
 {
 	unsigned line = c->rec_line;
 	const char *v, *cls, *form;
@@ -593,7 +402,7 @@ static void row_strings(struct io_import *imp, struct io_row *r, const struct of
 	r->inventoried = a + o->s[IO_COL_INVENTORIED];
 }
 
-static bool header(struct io_import *imp, struct io_csv *c)
+static bool header(struct io_import *imp, struct csv *c)
 {
 	static const enum io_col required[] = {IO_COL_TITLE, IO_COL_CLASS, IO_COL_FORM};
 	char missing[128] = "";
@@ -603,7 +412,7 @@ static bool header(struct io_import *imp, struct io_csv *c)
 		imp->cols[i] = -1;
 	imp->ncols = c->nfields;
 	for (unsigned i = 0; i < c->nfields; i++) {
-		const char *name = io_csv_field(c, i);
+		const char *name = csv_field(c, i);
 		int col = io_col_parse(name);
 		char f[96];
 
@@ -644,10 +453,10 @@ static bool header(struct io_import *imp, struct io_csv *c)
 	return ok;
 }
 
-static bool all_empty(const struct io_csv *c)
+static bool all_empty(const struct csv *c)
 {
 	for (unsigned i = 0; i < c->nfields; i++) {
-		const char *s = io_csv_field(c, i);
+		const char *s = csv_field(c, i);
 
 		while (*s == ' ' || *s == '\t')
 			s++;
@@ -732,7 +541,7 @@ int io_import_parse(const char *data, size_t len, struct io_import *imp)
 {
 	struct offs *offs = NULL;
 	size_t noffs = 0, offs_cap = 0;
-	struct io_csv c;
+	struct csv c;
 	unsigned bad_line;
 	int rc = SK_OK, got;
 
@@ -752,30 +561,30 @@ int io_import_parse(const char *data, size_t len, struct io_import *imp)
 		return SK_ETOOBIG;
 	}
 	crypto_hash_sha256(imp->sha256, (const unsigned char *)data, len);
-	if (!io_check_utf8(data, len, &bad_line)) {
+	if (!csv_check_utf8(data, len, &bad_line)) {
 		io_import_problem(imp, bad_line, "",
 		                  "not UTF-8 text: save the file as \"CSV UTF-8\" and try again");
 		imp->fatal = true;
 		return SK_EINVAL;
 	}
-	io_csv_open(&c, data, len, 0);
+	csv_open(&c, data, len, 0);
 	imp->sep = c.sep;
-	got = io_csv_next(&c);
+	got = csv_next(&c);
 	if (got <= 0) {
 		io_import_problem(imp, got < 0 ? c.rec_line : 1, "", "%s",
 		                  got < 0 ? c.err
 		                          : "the file is empty: the first line names the "
 		                            "columns");
-		io_csv_release(&c);
+		csv_release(&c);
 		imp->fatal = true;
 		return SK_EINVAL;
 	}
 	if (!header(imp, &c)) {
-		io_csv_release(&c);
+		csv_release(&c);
 		imp->fatal = true;
 		return SK_EINVAL;
 	}
-	while ((got = io_csv_next(&c)) != 0) {
+	while ((got = csv_next(&c)) != 0) {
 		struct io_row r;
 		struct offs o;
 
@@ -819,7 +628,7 @@ int io_import_parse(const char *data, size_t len, struct io_import *imp)
 			break;
 		}
 	}
-	io_csv_release(&c);
+	csv_release(&c);
 	/* The arena may have moved while it grew: point the rows into it now. */
 	for (size_t i = 0; !rc && i < imp->nrows; i++)
 		row_strings(imp, &imp->rows[i], &offs[i]);
@@ -1301,44 +1110,6 @@ int io_import(struct model *m, const struct principal *p, const char *data, size
 
 /* ---- export (3 kap. 10 §) ---- */
 
-/*
- * Would a spreadsheet evaluate the cell? OWASP's list (= + - @, tab, CR) and
- * the same after leading white space: Excel and LibreOffice skip spaces (and
- * line breaks, NBSP …) before a formula sign, so " =1+1" is a formula too.
- */
-static bool csv_formula_like(const char *s)
-{
-	size_t len = strlen(s), i = sk_text_skip_space(s, len);
-
-	if (s[0] == '\t' || s[0] == '\r' || s[0] == '\n')
-		return true;
-	return i < len && (s[i] == '=' || s[i] == '+' || s[i] == '-' || s[i] == '@');
-}
-
-void io_csv_cell(struct buf *b, const char *s, char sep)
-{
-	bool quote = false, guard = csv_formula_like(s);
-
-	for (const char *t = s; *t; t++) {
-		if (*t == sep || *t == '"' || *t == '\n' || *t == '\r' || *t == ',' || *t == ';')
-			quote = true;
-	}
-	/* Formula injection (OWASP): a cell a spreadsheet would evaluate starts with '. */
-	if (guard)
-		quote = true;
-	if (quote)
-		buf_putc(b, '"');
-	if (guard)
-		buf_putc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *s);
-	}
-	if (quote)
-		buf_putc(b, '"');
-}
-
 static const char *state_sv(const char *state)
 {
 	static const char *const map[][2] = {
@@ -1480,7 +1251,7 @@ static void export_emit(struct export_out *o, const struct export_row *e, int64_
 		for (int i = 0; i < EXPORT_NCOLS; i++) {
 			if (i)
 				buf_putc(o->csv, ';');
-			io_csv_cell(o->csv, e->cells[i], ';');
+			csv_cell(o->csv, e->cells[i], ';');
 		}
 		buf_puts(o->csv, "\r\n");
 		return;
@@ -1535,11 +1306,11 @@ static int export_csv(struct model *m, const struct principal *p, const struct i
 	o->fmt = IO_CSV;
 	o->csv = out;
 	/* the BOM tells Excel it is UTF-8; ';' is what Swedish Excel expects */
-	buf_puts(out, BOM);
+	buf_puts(out, CSV_BOM);
 	for (int i = 0; i < EXPORT_NCOLS; i++) {
 		if (i)
 			buf_putc(out, ';');
-		io_csv_cell(out, export_head[i], ';');
+		csv_cell(out, export_head[i], ';');
 	}
 	buf_puts(out, "\r\n");
 	rc = export_rows(m, p, f, o);

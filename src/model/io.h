@@ -1,6 +1,6 @@
 /*
- * io: the register in and out of spreadsheets. A bounded RFC 4180 CSV reader
- * (UTF-8 with or without BOM, ',' or ';', CRLF or LF), the import column set
+ * io: the register in and out of spreadsheets. Over util/csv.h's bounded
+ * RFC 4180 reader (UTF-8 with or without BOM, ',' or ';', CRLF or LF): the import column set
  * and its row validation, the import as one writer command over the documents
  * slice's tx-level create functions, and the exports of the 3 kap. 10 §
  * register (CSV, XLSX, JSON) within the caller's visibility. Imports and
@@ -17,54 +17,16 @@
 #include <jansson.h>
 
 #include "model/model.h"
+#include "util/csv.h"
 
-#define IO_MAX_BYTES  (32u * 1024 * 1024) /* a file to import */
-#define IO_MAX_ROWS   100000u             /* data rows in one file */
-#define IO_MAX_FIELDS 64u                 /* fields in one record */
-#define IO_MAX_FIELD  4096u               /* bytes in one field */
-#define IO_MAX_ERRORS 1000u               /* row errors reported (the count is exact) */
-#define IO_MAX_COPIES 999                 /* exemplar per row */
+#define IO_MAX_BYTES  CSV_MAX_BYTES  /* a file to import */
+#define IO_MAX_ROWS   100000u        /* data rows in one file */
+#define IO_MAX_FIELDS CSV_MAX_FIELDS /* fields in one record */
+#define IO_MAX_FIELD  CSV_MAX_FIELD  /* bytes in one field */
+#define IO_MAX_ERRORS 1000u          /* row errors reported (the count is exact) */
+#define IO_MAX_COPIES 999            /* exemplar per row */
 
-/* ---- the CSV reader (pure; fuzzed by tests/fuzz/fuzz_csv.c) ---- */
-
-struct io_csv {
-	const char *p; /* the input (after a BOM) */
-	size_t len, pos;
-	char sep;      /* ',' or ';' */
-	unsigned line; /* the physical line where the next record starts (1-based) */
-	/* the current record: fields NUL-terminated in rec, starting at off[i] */
-	struct buf rec;
-	size_t off[IO_MAX_FIELDS];
-	unsigned nfields;
-	unsigned rec_line; /* where the current record started */
-	char err[160];     /* why io_csv_next failed */
-};
-
-/*
- * Starts reading data (len bytes, not NUL-terminated). Strips a UTF-8 BOM.
- * sep 0 detects the separator from the first line (the one of ';' and ','
- * more frequent outside quotes; ';' on a tie, ',' when neither occurs).
- * Returns SK_OK or SK_ETOOBIG (over IO_MAX_BYTES).
- */
-int io_csv_open(struct io_csv *c, const char *data, size_t len, char sep);
-void io_csv_release(struct io_csv *c);
-
-/*
- * Reads the next record into c->rec/off/nfields (a quoted field may span
- * lines; "" is a quote; a bare quote inside an unquoted field is literal).
- * Returns 1 with a record, 0 at the end, or SK_EINVAL with c->err and
- * c->rec_line set (an unterminated quote, text after a closing quote, a NUL
- * byte, a field over IO_MAX_FIELD bytes, more than IO_MAX_FIELDS fields).
- * The reader does not check UTF-8: io_check_utf8 does, by line.
- */
-int io_csv_next(struct io_csv *c);
-const char *io_csv_field(const struct io_csv *c, unsigned i);
-
-/*
- * Checks that data is UTF-8; on failure *line is the first bad line
- * (1-based, counting LF) and the result false.
- */
-bool io_check_utf8(const char *data, size_t len, unsigned *line);
+/* The CSV reader is util/csv.h (csv_open, csv_next, csv_field, csv_check_utf8, csv_cell). */
 
 /* ---- the import column set ---- */
 
@@ -208,9 +170,6 @@ int io_export(struct model *m, const struct principal *p, enum io_format fmt,
 #define IO_REGISTER_LIMIT_MAX 500
 json_t *io_register(struct model *m, const struct principal *p, const struct io_export_filter *f,
                     const char *after, unsigned limit);
-
-/* Writes one CSV cell (quoted when needed, formula-guarded). Exposed for tests. */
-void io_csv_cell(struct buf *b, const char *s, char sep);
 
 /*
  * The next export's number (object "export/N" of its export.made entry),

@@ -113,15 +113,15 @@ static int put_entry(struct xp *x, json_t *e, bool hidden, const uint8_t leaf[LE
 		if (!hidden && d)
 			data = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
 		buf_printf(o, "%llu;", (unsigned long long)seq);
-		io_csv_cell(o, json_string_value(json_object_get(e, "time")), ';');
+		csv_cell(o, json_string_value(json_object_get(e, "time")), ';');
 		buf_printf(o, ";%lld;", (long long)json_integer_value(json_object_get(e, "actor")));
-		io_csv_cell(o, name, ';');
+		csv_cell(o, name, ';');
 		buf_putc(o, ';');
-		io_csv_cell(o, json_string_value(json_object_get(e, "kind")), ';');
+		csv_cell(o, json_string_value(json_object_get(e, "kind")), ';');
 		buf_putc(o, ';');
-		io_csv_cell(o, json_string_value(json_object_get(e, "object")), ';');
+		csv_cell(o, json_string_value(json_object_get(e, "object")), ';');
 		buf_puts(o, hidden ? ";true;" : ";false;");
-		io_csv_cell(o, data ? data : "", ';');
+		csv_cell(o, data ? data : "", ';');
 		free(data);
 		buf_printf(o, ";%s;%llu;%llu;", h, (unsigned long long)(seq - 1),
 		           (unsigned long long)x->cp_size);
@@ -292,7 +292,7 @@ int ledger_export(struct model *m, const struct principal *p, const struct store
 		/* The checkpoint the proofs lead to, as the last row: its note in the data column.
 		 */
 		buf_printf(out, "#checkpoint;%s;;;;;;", now);
-		io_csv_cell(out, note, ';');
+		csv_cell(out, note, ';');
 		buf_printf(out, ";%s;;%llu;\r\n", rh, (unsigned long long)x->cp_size);
 		if (x->full)
 			buf_printf(out, "#truncated;;;;;;;next_from=%llu;;;;\r\n",

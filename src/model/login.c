@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model/access_int.h"
+#include "model/reg_int.h"
 
 /* ---- throttling (in memory; a restart forgets, the ledger does not) ---- */
 
@@ -135,9 +136,9 @@ int model_reauth_wait(struct model *m, int64_t identity_id, struct model_err *er
 	if (!wait)
 		return SK_OK;
 	err->retry_after = wait;
-	snprintf(err->field, sizeof(err->field), "code");
-	snprintf(err->msg, sizeof(err->msg), "too many wrong codes: try again in %d s", wait);
-	return SK_ETHROTTLED;
+	return model_fail(err, SK_ETHROTTLED, "code", "login.throttled",
+	                  json_pack("{s:i}", "seconds", wait),
+	                  "too many wrong codes: try again in %d s", wait);
 }
 
 void model_reauth_cancel(struct model *m, int64_t identity_id)
@@ -223,9 +224,9 @@ static int throttled(struct model *m, const char *username, const char *remote,
 	if (!a && !u)
 		return SK_OK;
 	err->retry_after = a > u ? a : u;
-	snprintf(err->msg, sizeof(err->msg), "too many failed logins: try again in %d s",
-	         err->retry_after);
-	return SK_ETHROTTLED;
+	return model_fail(err, SK_ETHROTTLED, NULL, "login.throttled",
+	                  json_pack("{s:i}", "seconds", err->retry_after),
+	                  "too many failed logins: try again in %d s", err->retry_after);
 }
 
 /* Gives back what throttled() reserved, once the attempt is decided. */
@@ -380,8 +381,8 @@ int model_login_password(struct model *m, const char *username, const char *pass
 		            : rc != SK_OK  ? "wrong password"
 		                           : "account disabled");
 		throttled_end(m, username, remote);
-		snprintf(err->msg, sizeof(err->msg), "wrong username or password");
-		return SK_EAUTH;
+		return model_fail(err, SK_EAUTH, NULL, "login.wrong", NULL,
+		                  "wrong username or password");
 	}
 	throttled_end(m, username, remote);
 	*enroll = a.enroll;
@@ -471,7 +472,8 @@ static int check_totp(struct store_tx *tx, struct second_cmd *c)
 		rc = auth_totp_verify(secret, n, c->code, sk_now_us() / 1000000, last, &matched);
 	sodium_memzero(secret, sizeof(secret));
 	if (rc == SK_EVERIFY || rc == SK_EINVAL)
-		return store_tx_fail(tx, "code", "wrong or already used code"), SK_EAUTH;
+		return store_tx_failr(tx, SK_EAUTH, "code", "login.wrong_code", NULL,
+		                      "wrong or already used code");
 	if (rc)
 		return rc;
 	return store_tx_run(tx, "UPDATE credential SET totp_last_step = ?2 WHERE identity_id = ?1",
@@ -486,16 +488,16 @@ static int check_recovery(struct store_tx *tx, struct second_cmd *c)
 	int rc;
 
 	if (auth_recovery_code_hash(c->id, c->recovery, h) != SK_OK)
-		return store_tx_fail(tx, "recovery_code", "wrong or already used recovery code"),
-		       SK_EAUTH;
+		return store_tx_failr(tx, SK_EAUTH, "recovery_code", "login.wrong_recovery_code",
+		                      NULL, "wrong or already used recovery code");
 	model_time(store_tx_now(tx), t);
 	rc = store_tx_int(tx, &one,
 	                  "UPDATE recovery_code SET used_at = ?3 WHERE identity_id = ?1 AND "
 	                  "code_hash = ?2 AND used_at IS NULL RETURNING 1",
 	                  "ibt", c->id, (const void *)h, sizeof(h), t);
 	if (rc == SK_ENOTFOUND)
-		return store_tx_fail(tx, "recovery_code", "wrong or already used recovery code"),
-		       SK_EAUTH;
+		return store_tx_failr(tx, SK_EAUTH, "recovery_code", "login.wrong_recovery_code",
+		                      NULL, "wrong or already used recovery code");
 	if (rc)
 		return rc;
 	return model_tx_log(tx, c->id, "identity.recovery_code.used", "identity", c->id,
@@ -527,14 +529,12 @@ int model_login_totp(struct model *m, const char *challenge, const char *code,
 	memset(out, 0, sizeof(*out));
 	id = challenge_take(m, challenge, &enroll);
 	if (!id) {
-		snprintf(err->field, sizeof(err->field), "challenge");
-		snprintf(err->msg, sizeof(err->msg), "the login has expired: start again");
-		return SK_EAUTH;
+		return model_fail(err, SK_EAUTH, "challenge", "login.expired", NULL,
+		                  "the login has expired: start again");
 	}
 	if (enroll) {
-		snprintf(err->field, sizeof(err->field), "challenge");
-		snprintf(err->msg, sizeof(err->msg), "this account must enrol first");
-		return SK_EINVAL;
+		return model_fail(err, SK_EINVAL, "challenge", "login.must_enrol", NULL,
+		                  "this account must enrol first");
 	}
 	rc = account_by(m, NULL, id, &a);
 	if (rc)
@@ -683,10 +683,10 @@ int model_login_enroll(struct model *m, const char *challenge, const char *new_p
 	memset(out, 0, sizeof(*out));
 	id = challenge_take(m, challenge, &enroll);
 	if (!id || !enroll) {
-		snprintf(err->field, sizeof(err->field), "challenge");
-		snprintf(err->msg, sizeof(err->msg),
-		         id ? "this account is already enrolled" : "the login has expired");
-		return id ? SK_EINVAL : SK_EAUTH;
+		return model_fail(err, id ? SK_EINVAL : SK_EAUTH, "challenge",
+		                  id ? "login.enrolled" : "login.expired", NULL,
+		                  id ? "this account is already enrolled"
+		                     : "the login has expired");
 	}
 	rc = account_by(m, NULL, id, &a);
 	if (rc)
@@ -896,13 +896,13 @@ static int revoke_fn(struct store_tx *tx, void *arg)
 	                  "SELECT identity_id FROM session WHERE id = ?1 AND revoked_us IS NULL",
 	                  "i", c->session_id);
 	if (rc == SK_ENOTFOUND)
-		return store_tx_fail(tx, "id", "no active session %lld", (long long)c->session_id),
-		       SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, "id", "session.not_found", NULL,
+		                      "no active session %lld", (long long)c->session_id);
 	if (rc)
 		return rc;
 	if (owner != c->p->id && !(c->p->roles & ROLE_BIT(ROLE_ADMIN)))
-		return store_tx_fail(tx, "id", "only a systemadministratör ends others' sessions"),
-		       SK_EPERM;
+		return store_tx_failr(tx, SK_EPERM, "id", "session.admin_ends", NULL,
+		                      "only a systemadministratör ends others' sessions");
 	rc = store_tx_run(tx, "UPDATE session SET revoked_us = ?2 WHERE id = ?1", "ii",
 	                  c->session_id, store_tx_now(tx));
 	if (rc)
@@ -929,8 +929,8 @@ int model_session_revoke(struct model *m, const struct principal *p, int64_t ses
 
 	/* A service token acts for an integration, not as its creator: it owns no session. */
 	if (p->token_id) {
-		snprintf(err->msg, sizeof(err->msg), "a service token has no sessions to end");
-		return SK_EPERM;
+		return model_fail(err, SK_EPERM, NULL, "session.token_has_none", NULL,
+		                  "a service token has no sessions to end");
 	}
 	return model_submit(m, revoke_fn, &c, err);
 }
@@ -971,10 +971,9 @@ int model_password_change(struct model *m, const struct principal *p, const char
 	 */
 	rc = model_reauth_wait(m, p->id, err);
 	if (rc) {
-		snprintf(err->field, sizeof(err->field), "current_password");
-		snprintf(err->msg, sizeof(err->msg), "too many wrong passwords: try again in %d s",
-		         err->retry_after);
-		return rc;
+		return model_fail(err, rc, "current_password", "login.throttled",
+		                  json_pack("{s:i}", "seconds", err->retry_after),
+		                  "too many wrong passwords: try again in %d s", err->retry_after);
 	}
 	rc = account_by(m, NULL, p->id, &a);
 	if (rc) {
@@ -983,9 +982,8 @@ int model_password_change(struct model *m, const struct principal *p, const char
 	}
 	if (auth_password_verify(a.pw_hash, current) != SK_OK) {
 		model_reauth_result(m, p->id, false, "password");
-		snprintf(err->field, sizeof(err->field), "current_password");
-		snprintf(err->msg, sizeof(err->msg), "current_password: wrong password");
-		return SK_EINVAL;
+		return model_fail(err, SK_EINVAL, "current_password", "login.wrong_password", NULL,
+		                  "current_password: wrong password");
 	}
 	model_reauth_result(m, p->id, true, "password");
 	rc = new_password_hash(m, p->id, a.username, new_password, "new_password", hash, err);

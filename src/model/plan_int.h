@@ -1,5 +1,5 @@
 /*
- * What plan.c and plan_report.c share (not the module's face: that is
+ * What the plan files (plan_*.c) share (not the module's face: that is
  * model/plan.h): the validation error helper, the writer's view of a plan's
  * reporting years, and the readers of the plan tables.
  */
@@ -43,5 +43,36 @@ json_t *plan_priorities(struct store_reader *r, int64_t id);
 json_t *plan_all_measures(struct store_reader *r, int64_t plan_id);
 /* The years whose reports are submitted: [{year, sha256, submitted_at}]. */
 json_t *plan_submitted_reports(struct store_reader *r, int64_t plan_id);
+
+/* ---- between the plan files (plan_validate.c … plan_query.c) ---- */
+
+/* The bounds of the file format and of the measures' fields. */
+#define PLAN_TITLE_MAX     500
+#define PLAN_TEXT_MAX      20000
+#define PLAN_SHORT_MAX     64
+#define PLAN_NAME_MAX_LEN  300
+#define PLAN_RESP_TEXT_MAX 1000
+#define PLAN_PERIOD_MAX    64
+#define PLAN_ORGS_MAX      50
+#define PLAN_MEASURES_MAX  5000
+#define PLAN_PARTS_MAX     100
+
+/* "1" / "1.1" / "1.1.3": parts of 1..9999 without leading zeros; returns the part count or 0. */
+int plan_number_parts(const char *s, int parts[3]);
+/* Is number a child of parent ("1.1.3" of "1.1")? */
+bool plan_child_of(const char *number, const char *parent);
+/* A string member: min..max bytes, no control characters (multiline: '\n' allowed). */
+int plan_check_str(const json_t *o, const char *path, const char *key, size_t min, size_t max,
+                   bool nullable, bool multiline, struct model_err *err);
+/* An array of distinct authority short names, each listed in auth (an object used as a set). */
+int plan_check_orgs(const json_t *o, const char *path, const char *key, const json_t *auth,
+                    struct model_err *err);
+
+/* A measure's row: PLAN_MEASURE_COLS + "WHERE …", read by plan_measure_row. */
+#define PLAN_MEASURE_COLS                                                                          \
+	"SELECT id, plan_id, number, objective, title, description, responsible_text, "            \
+	"responsible, participants, period_text, start_year, end_year, marker, marker_year, "      \
+	"status, status_year, status_reason, created_at, updated_at, continues FROM plan_measure "
+json_t *plan_measure_row(struct store_q *q);
 
 #endif

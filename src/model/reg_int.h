@@ -73,6 +73,14 @@ int model_err_inval(struct model_err *err, const char *field, const char *msg);
 int model_fail(struct model_err *err, int rc, const char *field, const char *reason, json_t *params,
                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/*
+ * The name a user knows row id by, for an error's params: what is "person",
+ * "space", "system", "distributor", "document" (its designation) or
+ * "identity" (the display name), "inventory". "?" when there is no such row. Never NULL
+ * but on allocation failure.
+ */
+json_t *model_tx_name(struct store_tx *tx, const char *what, int64_t id);
+
 /* The acting identity's id, 0 for the system (p NULL). */
 int64_t model_actor_of(const struct principal *p);
 /* Adds p's service token id to data (when there is one); returns data. */

@@ -458,4 +458,6 @@ const struct register_def reg_media = {
         .apply = apply,
         .class_col = "class",
         .detail = detail,
+        /* a destruction record; a lost case and the campaigns' items (lost.opened) */
+        .touches = (const char *const[]){"destruction", "inventory_item", "lost_case", NULL},
 };

@@ -77,15 +77,21 @@ int model_tx_get_text(struct store_tx *tx, const json_t *body, const char *key, 
 	*out = NULL;
 	if (!v || json_is_null(v)) {
 		if (required)
-			return store_tx_fail(tx, key, "%s: required", key);
+			return store_tx_failr(tx, SK_EINVAL, key, "field.required", NULL,
+			                      "%s: required", key);
 		return SK_OK;
 	}
 	if (!json_is_string(v))
-		return store_tx_fail(tx, key, "%s: must be a string", key);
+		return store_tx_failr(tx, SK_EINVAL, key, "field.type",
+		                      json_pack("{s:s}", "type", "string"), "%s: must be a string",
+		                      key);
 	n = json_string_length(v);
 	if (n < min || n > max || strlen(json_string_value(v)) != n ||
 	    !model_text_ok(json_string_value(v), allow))
-		return store_tx_fail(tx, key, "%s: %zu..%zu bytes of text", key, min, max);
+		return store_tx_failr(
+		        tx, SK_EINVAL, key, "field.text_size",
+		        json_pack("{s:I, s:I}", "min", (json_int_t)min, "max", (json_int_t)max),
+		        "%s: %zu..%zu bytes of text", key, min, max);
 	*out = json_string_value(v);
 	return SK_OK;
 }
@@ -131,6 +137,34 @@ out:
 	return rc;
 }
 
+json_t *model_tx_name(struct store_tx *tx, const char *what, int64_t id)
+{
+	/* What the user sees for a row: a person's, space's, system's or distributor's name. */
+	static const struct {
+		const char *what, *sql;
+	} names[] = {
+	        {"person", "SELECT name FROM person WHERE id = ?1"},
+	        {"space", "SELECT name FROM space WHERE id = ?1"},
+	        {"system", "SELECT name FROM info_system WHERE id = ?1"},
+	        {"distributor", "SELECT name FROM distributor WHERE id = ?1"},
+	        {"document", "SELECT designation FROM document WHERE id = ?1"},
+	        {"identity", "SELECT display_name FROM identity WHERE id = ?1"},
+	        {"inventory", "SELECT name FROM inventory WHERE id = ?1"},
+	};
+	struct store_q *q = NULL;
+	json_t *v = NULL;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && !v; i++) {
+		if (strcmp(names[i].what, what) != 0 || store_tx_query(tx, names[i].sql, &q))
+			continue;
+		store_q_bind_int(q, 1, id);
+		if (store_q_step(q) == SK_OK && store_q_text(q, 0))
+			v = json_string(store_q_text(q, 0));
+		store_q_done(q);
+	}
+	return v ? v : json_string("?");
+}
+
 int64_t model_actor_of(const struct principal *p)
 {
 	return p ? p->id : 0;
@@ -160,6 +194,8 @@ int model_tx_need_roles(struct store_tx *tx, const struct principal *p, unsigned
 {
 	if (model_tx_caller_roles(tx, p) & need)
 		return SK_OK;
-	store_tx_fail(tx, NULL, "%s", why);
-	return SK_EPERM;
+	/* every caller today asks for the ssc or the head; why stays the English message */
+	return store_tx_failr(tx, SK_EPERM, NULL,
+	                      need == MODEL_ROLES_SSC_CHIEF ? "access.ssc_or_chief" : "access.role",
+	                      NULL, "%s", why);
 }

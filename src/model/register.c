@@ -10,6 +10,7 @@
  * count; no upsert, no RETURNING, no SQLite functions.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/access_int.h"
@@ -834,35 +835,48 @@ static int reg_apply(struct store_tx *tx, const struct ledger_entry *e)
 	return rc;
 }
 
-/* One projection per register; the store keeps the pointers. */
-static struct store_projection projs[32];
-static const char *proj_tables[32][4];
-static char prefixes[32][40];
+/*
+ * One projection per register. The store keeps the pointers, so they live as
+ * long as the program: made once, however many registers there are.
+ */
+struct reg_proj {
+	struct store_projection proj;
+	const char *tables[8];
+	char prefix[40];
+};
 
 void reg_register_projections(void)
 {
+	static struct reg_proj *projs;
 	char why[200];
+	size_t n = 0;
 
 	if (reg_check_defs(why, sizeof(why))) {
 		fprintf(stderr, "skydd: bad register definition: %s\n", why);
 		return;
 	}
-	for (size_t i = 0; reg_all[i] && i < sizeof(projs) / sizeof(projs[0]); i++) {
+	while (reg_all[n])
+		n++;
+	if (!projs && !(projs = calloc(n ? n : 1, sizeof(*projs))))
+		abort(); /* at start: nothing to save */
+	for (size_t i = 0; i < n; i++) {
 		const struct register_def *d = reg_all[i];
-		size_t n = 0;
+		struct reg_proj *rp = &projs[i];
+		size_t k = 0;
 
-		proj_tables[i][n++] = d->table;
-		for (size_t k = 0; d->extra_tables && d->extra_tables[k] && n < 3; k++)
-			proj_tables[i][n++] = d->extra_tables[k];
-		proj_tables[i][n] = NULL;
-		snprintf(prefixes[i], sizeof(prefixes[i]), "%s.", d->one);
-		projs[i] = (struct store_projection){
+		rp->tables[k++] = d->table;
+		for (size_t x = 0; d->extra_tables && d->extra_tables[x] && k < 7; x++)
+			rp->tables[k++] = d->extra_tables[x];
+		rp->tables[k] = NULL;
+		snprintf(rp->prefix, sizeof(rp->prefix), "%s.", d->one);
+		rp->proj = (struct store_projection){
 		        .name = d->title,
-		        .kind_prefix = prefixes[i],
-		        .tables = proj_tables[i],
+		        .kind_prefix = rp->prefix,
+		        .tables = rp->tables,
+		        .touches = d->touches,
 		        .apply = reg_apply,
 		};
-		store_register_projection(&projs[i]);
+		store_register_projection(&rp->proj);
 	}
 }
 

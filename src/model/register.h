@@ -145,6 +145,11 @@ struct register_def {
 	 */
 	void (*detail)(struct model *m, const struct principal *p, json_t *o);
 	const char *const *extra_tables; /* more tables apply writes (replay compares them) */
+	/*
+	 * Other registers' tables its entries change (through the apply hook, or
+	 * an entry the check hook appends): what the compliance engine re-reads.
+	 */
+	const char *const *touches;
 };
 
 /* What a check hook sees. */

@@ -85,7 +85,8 @@ static int may_reset(struct store_tx *tx, struct reset_cmd *c)
 	if (rc)
 		return rc;
 	if (!n) {
-		store_tx_fail(tx, "id", "no identity %lld", (long long)c->id);
+		store_tx_failr(tx, SK_ENOTFOUND, "id", "identity.not_found", NULL,
+		               "no identity %lld", (long long)c->id);
 		return SK_ENOTFOUND;
 	}
 	model_today(today);
@@ -155,8 +156,9 @@ static int pending_request(struct store_tx *tx, struct reset_cmd *c, int64_t *by
 	}
 	store_q_done(q);
 	if (rc == SK_ENOTFOUND) {
-		store_tx_fail(tx, "reset_id", "no reset request %lld for identity %lld",
-		              (long long)c->reset_id, (long long)c->id);
+		store_tx_failr(tx, SK_ENOTFOUND, "reset_id", "reset.not_found", NULL,
+		               "no reset request %lld for identity %lld", (long long)c->reset_id,
+		               (long long)c->id);
 		return SK_ENOTFOUND;
 	}
 	if (rc)
@@ -267,10 +269,9 @@ static int reason_ok(const char *reason, bool required, struct model_err *err)
 {
 	if ((!reason && !required) || model_text_valid(reason, required ? 1 : 0, 1000, 0))
 		return SK_OK;
-	snprintf(err->field, sizeof(err->field), "reason");
-	snprintf(err->msg, sizeof(err->msg),
-	         "reason: 1..1000 bytes of text without control characters");
-	return SK_EINVAL;
+	return model_fail(err, SK_EINVAL, "reason", "field.text_size",
+	                  json_pack("{s:i, s:i}", "min", 1, "max", 1000),
+	                  "reason: 1..1000 bytes of text without control characters");
 }
 
 static int submit(struct model *m, store_cmd_fn fn, struct reset_cmd *c, struct model_err *err)

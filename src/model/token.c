@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model/access_int.h"
+#include "model/reg_int.h"
 
 struct token_cmd {
 	const struct principal *p;
@@ -59,26 +60,25 @@ int model_token_create(struct model *m, const struct principal *p, const char *n
 	int rc;
 
 	if (n == 0 || n > 64 || !sk_utf8_valid(name, n)) {
-		snprintf(err->field, sizeof(err->field), "name");
-		snprintf(err->msg, sizeof(err->msg), "name: 1..64 bytes of text");
-		return SK_EINVAL;
+		return model_fail(err, SK_EINVAL, "name", "field.text_size",
+		                  json_pack("{s:i, s:i}", "min", 1, "max", 64),
+		                  "name: 1..64 bytes of text");
 	}
 	if (!roles ||
 	    (roles & (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_CHIEF)))) {
-		snprintf(err->field, sizeof(err->field), "roles");
-		snprintf(err->msg, sizeof(err->msg),
-		         "roles: one or more of registrar, staff, auditor (a token cannot carry "
-		         "privileged or decision roles: it has no second factor, 4 kap. 9 §)");
-		return SK_EINVAL;
+		return model_fail(
+		        err, SK_EINVAL, "roles", "token.roles", NULL,
+		        "roles: one or more of registrar, staff, auditor (a token cannot carry "
+		        "privileged or decision roles: it has no second factor, 4 kap. 9 §)");
 	}
 	model_today(today);
 	model_plus_year(today, limit);
 	if (!model_date_valid(expires_at) || strcmp(expires_at, today) < 0 ||
 	    strcmp(expires_at, limit) > 0) {
-		snprintf(err->field, sizeof(err->field), "expires_at");
-		snprintf(err->msg, sizeof(err->msg),
-		         "expires_at: a date YYYY-MM-DD from today to at most a year ahead");
-		return SK_EINVAL;
+		return model_fail(
+		        err, SK_EINVAL, "expires_at", "token.expires_at",
+		        json_pack("{s:s}", "until", limit),
+		        "expires_at: a date YYYY-MM-DD from today to at most a year ahead");
 	}
 	rc = auth_token_new(AUTH_TOKEN_PREFIX_SERVICE, secret, cap);
 	if (!rc)
@@ -110,11 +110,13 @@ static int token_revoke_fn(struct store_tx *tx, void *arg)
 	rc = store_tx_int(tx, &live, "SELECT revoked_at IS NULL FROM service_token WHERE id = ?1",
 	                  "i", c->id);
 	if (rc == SK_ENOTFOUND)
-		return store_tx_fail(tx, "id", "no token %lld", (long long)c->id), rc;
+		return store_tx_failr(tx, rc, "id", "token.not_found", NULL, "no token %lld",
+		                      (long long)c->id);
 	if (rc)
 		return rc;
 	if (!live)
-		return store_tx_fail(tx, "id", "the token is already revoked"), SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "id", "token.revoked", NULL,
+		                      "the token is already revoked");
 	return model_tx_log(tx, c->p->id, "token.revoked", "token", c->id,
 	                    json_pack("{s:I}", "id", (json_int_t)c->id));
 }

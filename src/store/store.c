@@ -15,8 +15,9 @@
 #include "embedded.h"
 #include "store_int.h"
 
-static const struct store_projection *projections[STORE_MAX_PROJECTIONS];
-static unsigned nprojections;
+/* Set up before any thread starts (store_register_projection), read-only afterwards. */
+static const struct store_projection **projections;
+static unsigned nprojections, cap_projections;
 
 int store_path(char *out, size_t cap, const char *dir, const char *file)
 {
@@ -465,12 +466,24 @@ int store_load_verifier(const char *dir, struct ledger_verifier *v, char *text, 
 
 int store_register_projection(const struct store_projection *p)
 {
+	if (!p || !p->name || !p->kind_prefix || !p->kind_prefix[0])
+		return SK_EINVAL;
 	for (unsigned i = 0; i < nprojections; i++) {
 		if (projections[i] == p)
 			return SK_OK;
 	}
-	if (nprojections == STORE_MAX_PROJECTIONS)
-		return SK_ERANGE;
+	if (nprojections == cap_projections) {
+		unsigned cap = cap_projections ? cap_projections * 2 : 64;
+		const struct store_projection **v;
+
+		if (cap < cap_projections)
+			return SK_ENOMEM;
+		v = realloc(projections, cap * sizeof(*v));
+		if (!v)
+			return SK_ENOMEM;
+		projections = v;
+		cap_projections = cap;
+	}
 	projections[nprojections++] = p;
 	return SK_OK;
 }
@@ -480,9 +493,42 @@ void store_clear_projections(void)
 	nprojections = 0;
 }
 
+unsigned store_projection_count(void)
+{
+	return nprojections;
+}
+
 const struct store_projection *store_projection_at(unsigned i)
 {
 	return i < nprojections ? projections[i] : NULL;
+}
+
+static void put_tables(struct buf *set, const char *const *t)
+{
+	for (; t && *t; t++) {
+		buf_putc(set, ' ');
+		buf_puts(set, *t);
+	}
+}
+
+bool store_tables_of_kind(const char *kind, struct buf *set)
+{
+	bool claimed = false;
+
+	if (strncmp(kind, "ledger.", 7) == 0)
+		return true; /* ledger.init, ledger.tail.accepted: written by the store, no table */
+	for (unsigned i = 0; i < nprojections; i++) {
+		const struct store_projection *p = projections[i];
+
+		if (strncmp(kind, p->kind_prefix, strlen(p->kind_prefix)) != 0)
+			continue;
+		if ((!p->tables || !p->tables[0]) && !p->touches)
+			return false; /* said nothing: anything */
+		put_tables(set, p->tables);
+		put_tables(set, p->touches);
+		claimed = true;
+	}
+	return claimed;
 }
 
 int store_create_projection_tables(struct store_conn *c)
@@ -503,7 +549,7 @@ int store_apply_projections(struct store_tx *tx, const struct ledger_entry *e)
 	for (unsigned i = 0; i < nprojections; i++) {
 		const struct store_projection *p = projections[i];
 
-		if (strncmp(e->kind, p->kind_prefix, strlen(p->kind_prefix)) == 0) {
+		if (p->apply && strncmp(e->kind, p->kind_prefix, strlen(p->kind_prefix)) == 0) {
 			int rc = p->apply(tx, e);
 
 			if (rc)

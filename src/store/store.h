@@ -196,20 +196,46 @@ int store_tx_int(struct store_tx *tx, int64_t *out, const char *sql, const char 
 /*
  * A register's projection: the tables derived from its entries. apply runs
  * for every entry whose kind starts with kind_prefix, inside the entry's
- * transaction, both live and during replay.
+ * transaction, both live and during replay. A projection without apply only
+ * declares what the entries of its kinds change (kinds whose commands write
+ * operational tables, or nothing that is projected: session., auth. …).
  */
 struct store_projection {
 	const char *name;
 	const char *kind_prefix;
 	const char *const *tables; /* NULL-terminated; compared by verify --replay */
-	const char *schema;        /* optional DDL run when the tables are missing (tests) */
-	int (*apply)(struct store_tx *tx, const struct ledger_entry *e);
+	/*
+	 * The other tables entries of these kinds change, NULL-terminated: another
+	 * register's tables that apply updates, operational tables the commands
+	 * write. What the compliance engine re-evaluates after such an entry
+	 * (store_tables_of_kind). NULL: none beyond tables — but a projection with
+	 * neither tables nor touches has not said what it changes (a test fixture
+	 * running any SQL): its entries count as changing anything.
+	 */
+	const char *const *touches;
+	const char *schema; /* optional DDL run when the tables are missing (tests) */
+	int (*apply)(struct store_tx *tx, const struct ledger_entry *e); /* or NULL */
 };
 
-/* Registers a projection (before store_open); at most 32. Returns SK_OK or SK_ERANGE. */
+/*
+ * Registers a projection (before store_open; the registry grows as needed).
+ * Registering the same one twice is a no-op. SK_EINVAL for a projection
+ * without name or kind_prefix, SK_ENOMEM when out of memory.
+ */
 int store_register_projection(const struct store_projection *p);
 /* Forgets every registered projection (tests). */
 void store_clear_projections(void);
+/* How many projections are registered. */
+unsigned store_projection_count(void);
+
+/*
+ * The tables entries of kind may change: the tables and touches of every
+ * projection whose kind_prefix kind starts with, each appended to set as " "
+ * + name. false when no projection claims kind or one that does has not
+ * declared what it changes (see touches): then anything may have changed.
+ * The store's own kinds (ledger.*) change no projected table.
+ */
+bool store_tables_of_kind(const char *kind, struct buf *set);
 
 /* ---- readers (any thread; each has its own connection) ---- */
 

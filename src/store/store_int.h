@@ -12,14 +12,13 @@
 
 #include "store.h"
 
-#define STORE_DB_FILE         "skydd.db"
-#define STORE_KEY_FILE        "signing.key"
-#define STORE_VKEY_FILE       "verifier.key"
-#define STORE_CPLOG_FILE      "checkpoints.log"
-#define STORE_LOCK_FILE       "skydd.lock"
-#define STORE_Q_CACHE         256
-#define STORE_MAX_PROJECTIONS 32
-#define STORE_PATH_MAX        4096
+#define STORE_DB_FILE    "skydd.db"
+#define STORE_KEY_FILE   "signing.key"
+#define STORE_VKEY_FILE  "verifier.key"
+#define STORE_CPLOG_FILE "checkpoints.log"
+#define STORE_LOCK_FILE  "skydd.lock"
+#define STORE_Q_CACHE    256
+#define STORE_PATH_MAX   4096
 
 struct store_q {
 	sqlite3_stmt *st;

@@ -197,6 +197,8 @@ int store_tx_fail(struct store_tx *tx, const char *field, const char *fmt, ...)
 	if (!tx->cmd || tx->cmd->err_msg[0])
 		return SK_EINVAL; /* the first, most specific reason stands */
 	snprintf(tx->cmd->err_field, sizeof(tx->cmd->err_field), "%s", field ? field : "");
+	/* a reason left by an earlier failure (the import clears only the message) is not ours */
+	tx->cmd->err_reason[0] = tx->cmd->err_params[0] = '\0';
 	va_start(ap, fmt);
 	vsnprintf(tx->cmd->err_msg, sizeof(tx->cmd->err_msg), fmt, ap);
 	va_end(ap);

@@ -26,7 +26,8 @@ test('analysis strings: the same keys in sv and en, and every key the pages use 
   assert.deepEqual(Object.keys(AN_SV).sort(), Object.keys(AN_EN).sort());
   const params = (s) => (s.match(/\{\w+\}/g) || []).sort().join();
   for (const k of Object.keys(AN_SV)) {
-    assert.match(k, /^(an|sp|as)\./, `${k}: the module's keys start with an., sp. or as.`);
+    // err.<reason>: the module's refusals said in the UI (issue 16)
+    assert.match(k, /^(an|sp|as|err)\./, `${k}: the module's keys start with an., sp., as. or err.`);
     assert.equal(params(AN_SV[k]), params(AN_EN[k]), `placeholders differ for ${k}`);
   }
   const missing = [];

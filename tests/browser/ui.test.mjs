@@ -116,6 +116,11 @@ test('errorText: the reason and params in the UI language, never the English mes
     params: { max: 128 }, message: 'display_name: must be 1..128 bytes' };
   const sv = errorText(tooLong, fakeForm('display_name', 'Namn'));
   assert.equal(sv, SV['err.field.too_long'].replace('{field}', 'Namn').replace('{max}', '128'));
+  // a code among the params is said in Swedish too
+  assert.equal(errorText({ code: 'rule', field: 'id', reason: 'copy.wrong_state',
+    params: { number: 2, copy_state: 'issued', act: 'copy.issued' } }),
+  SV['err.copy.wrong_state'].replace('{number}', '2').replace('{copy_state}', SV['err.param.copy_state.issued'])
+    .replace('{act}', SV['err.param.act.copy.issued']));
   // without a form the field's raw name is not shown: a neutral "ett fält"
   const bare = errorText(tooLong);
   assert.ok(bare.includes(SV['error.a_field']) && !bare.includes('display_name'), bare);

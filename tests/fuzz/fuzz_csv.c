@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for the import's CSV reader and row checks (model/io.h):
+ * libFuzzer target for the import's CSV reader and row checks (util/csv.h, model/io.h):
  * whatever the bytes, the reader stays within its bounds, every record has
  * 1..64 fields of at most 4096 bytes, line numbers only grow, and the
  * import's parse either accepts the file or names at least one problem.
@@ -14,25 +14,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check_reader(const char *text, size_t len, char sep)
 {
-	struct io_csv c;
+	struct csv c;
 	unsigned last = 0;
 	int rc;
 
-	if (io_csv_open(&c, text, len, sep) != SK_OK)
+	if (csv_open(&c, text, len, sep) != SK_OK)
 		abort();
-	while ((rc = io_csv_next(&c)) == 1) {
+	while ((rc = csv_next(&c)) == 1) {
 		if (c.nfields < 1 || c.nfields > IO_MAX_FIELDS || c.rec_line <= last ||
 		    c.line < c.rec_line || c.pos > c.len)
 			abort();
 		for (unsigned i = 0; i < c.nfields; i++) {
-			if (strlen(io_csv_field(&c, i)) > IO_MAX_FIELD)
+			if (strlen(csv_field(&c, i)) > IO_MAX_FIELD)
 				abort();
 		}
 		last = c.rec_line;
 	}
 	if (rc < 0 && !c.err[0])
 		abort();
-	io_csv_release(&c);
+	csv_release(&c);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	check_reader(text, size, 0);
 	check_reader(text, size, ',');
-	(void)io_check_utf8(text, size, &line);
+	(void)csv_check_utf8(text, size, &line);
 	rc = io_import_parse(text, size, &imp);
 	if (rc == SK_OK && (imp.nerrors || imp.nrows == 0))
 		abort();

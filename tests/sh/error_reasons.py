@@ -23,15 +23,20 @@ import re
 import sys
 
 # function -> index of its reason argument
-CALLS = {"store_tx_failr": 3, "model_fail": 3, "api_errorr": 4, "bad": 1}
+CALLS = {"store_tx_failr": 3, "model_fail": 3, "api_errorr": 4, "bad": 1, "an_failr": 2,
+         "an_may": 3, "may_approve_as_ssc": 2, "missing": 2, "MISS": 1}
+# calls by a common name that are ours only in one file
+ONLY_IN = {"bad": "router.c", "missing": "analysis.c", "MISS": "analysis_plan.c"}
 LIT = re.compile(r'"((?:[^"\\]|\\.)*)"')
 REASON = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 # reason arguments that are variables, and where their values are found
 DYNAMIC = {
     "fe.reason": "router.c bad()",
+    "fwd_reason": "an_tx_fail_err: a model_err's reason, set by the calls above",
+    "reason": "an_may, may_approve_as_ssc: their callers' literals, read above",
 }
-# a reason written into a JSON text by hand (server.c's 413)
-RAW = re.compile(r'\\"reason\\":\\"([a-z0-9_.]+)\\"')
+# a reason written into a JSON text by hand (server.c's 413) or packed by hand (api_io.c)
+RAW = re.compile(r'\\"reason\\":\\"([a-z0-9_.]+)\\"|"reason",\s*"([a-z0-9_]+\.[a-z0-9_.]+)"')
 
 
 def strip_comments(s):
@@ -82,16 +87,17 @@ def scan(src):
     for path in sorted(glob.glob(os.path.join(src, "**", "*.c"), recursive=True)):
         text = strip_comments(open(path, encoding="utf-8").read())
         for m in RAW.finditer(text):
-            reasons.setdefault(m.group(1), f"{path}:{text.count(chr(10), 0, m.start()) + 1}")
+            reasons.setdefault(m.group(1) or m.group(2),
+                               f"{path}:{text.count(chr(10), 0, m.start()) + 1}")
         for m in call.finditer(text):
             name = m.group(1)
-            if name == "bad" and not path.endswith("router.c"):
+            if name in ONLY_IN and os.path.basename(path) != ONLY_IN[name]:
                 continue
             line = text.count("\n", 0, m.start()) + 1
             where = f"{path}:{line}"
             # the declaration and the definition
             before = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
-            if re.search(r"\b(int|bool|void)\s*$", before):
+            if re.search(r"\b(int|bool|void)\s*$", before) or re.match(r"\s*const char \*", text[m.end():]):
                 continue
             a = args_at(text, m.end() - 1)
             if a is None or len(a) <= CALLS[name]:

@@ -6,8 +6,9 @@ the checked list. It finds every call of a writer (model_tx_log, rec_log,
 store_tx_append, store_append, and decision.c's log_entry) and takes the kind
 argument: a string literal, or a ternary of literals. A kind passed as a
 variable must come from a source this script knows how to read (the acts[]
-table of copy.c, the change_cmd initialisers of plan.c, the `kind = "..."`
-assignments of incident.c and deviation.c); any other variable fails the
+table of copy.c, the change_cmd initialisers of plan_measures.c, the `kind = "..."`
+assignments of incident.c and deviation.c, the `.event = "..."` of the
+commands of every register defined as data); any other variable fails the
 check, so a new dynamic writer is noticed and added here.
 
 Usage: ledger_kinds.py SRC_DIR            prints the kinds, one a line
@@ -29,9 +30,10 @@ KIND = re.compile(r"^[a-z_]+(\.[a-z_]+)+$")
 # kind arguments that are variables, and where their values are found
 DYNAMIC = {
     "acts[a->act].kind": "copy.c acts[]",
-    "c->kind": "plan.c change_cmd",
+    "c->kind": "plan_measures.c change_cmd",
     "kind": "kind = \"...\" in the function",
     "a->kind": "store_append's own argument",
+    "cmd->event": "the .event of the commands in the register definitions (reg_*.c)",
 }
 
 
@@ -103,9 +105,13 @@ def kinds(src_dir):
                 problems.append("copy.c: no acts[] table")
             else:
                 found.update(re.findall(r'=\s*\{\s*"([a-z_.]+)"', t.group(1)))
-        if name == "plan.c":
+        if name.startswith("plan"):
             for t in re.finditer(r"struct change_cmd c = \{(.*?)\};", src, re.S):
                 found.update(k for k in LIT.findall(t.group(1)) if KIND.match(k))
+        # registers defined as data: each command's .event (register.c writes it)
+        for k in re.findall(r'\.event\s*=\s*"([a-z_.]+)"', src):
+            if KIND.match(k):
+                found.add(k)
         for k in re.findall(r'\bkind\s*=\s*"([a-z_.]+)"', src):
             if KIND.match(k):
                 found.add(k)

@@ -63,8 +63,10 @@ expect_api 201 "\"designation\":\"$YEAR-0001\"" "a document gets the next design
 D_H=$(json_num id "$T/resp")
 api POST /api/v1/documents rut '{"title":"Utan sidor","class":"K","form":"physical"}'
 expect_api 422 '"field":"pages".*3 kap\. 4 §|3 kap\. 4 §.*"field":"pages"' "K physical without pages: 422 citing 3 kap. 4 §"
+expect_api 422 '"reason":"document\.pages_required"' "... with the reason the UI says in Swedish (issue 16)"
 api POST /api/v1/documents rut '{"title":"X","class":"Q","form":"physical"}'
 expect_api 400 '"field":"class"' "an unknown class: 400 naming class"
+expect_api 400 '"reason":"field\.class"' "... with the reason field.class"
 api POST /api/v1/documents rut '{"title":"X","class":"K","form":"physical","pages":1,"colour":"red"}'
 expect_api 400 'colour' "an unknown field: 400"
 api POST /api/v1/documents stig '{"title":"X","class":"K","form":"physical","pages":1}'
@@ -136,6 +138,8 @@ api POST "/api/v1/documents/$D_H/copies" rut "{\"count\":2,\"space_id\":$BOX}"
 expect_api 201 '"number":2' "two copies in an approved container"
 api POST "/api/v1/documents/$D_H/copies" rut "{\"space_id\":$BOX_K}"
 expect_api 422 '3 kap\. 9 §' "a container approved for K refuses an H copy (3 kap. 9 §)"
+expect_api 422 '"params":\{"class":"H","max":"K","space":"Skåp K"\},"reason":"space\.class_above_max"' \
+	"... with the reason and its params: the container's name, its class, the document's"
 api POST "/api/v1/documents/$D_H/copies" ulla "{\"space_id\":$BOX}"
 expect_api 403 '"forbidden"' "the auditor may not make copies: 403"
 api GET "/api/v1/copies?document_id=$D_H" rut

@@ -6,6 +6,7 @@
 # is caught too. The last checks feed the checker a made-up tree that breaks
 # each rule, so that it is seen to fail.
 HERE=$(dirname "$0")
+# shellcheck source=tests/sh/lib.sh
 . "$HERE/lib.sh"
 need_prog nm grep sed
 setup_tmp
@@ -16,20 +17,28 @@ includes() {
 	grep -rHnE "^#include \"($2)" "$1" --include='*.c' --include='*.h' 2>/dev/null
 }
 
-# undefined OBJDIR PREFIXES: the symbols OBJDIR's objects call, named PREFIX*
-undefined() {
-	for _o in "$1"/*.o; do
-		[ -f "$_o" ] || continue
-		nm -u "$_o" | sed -n "s/^ *U \\(\\($2\\)[a-z0-9_]*\\)\$/$(basename "$_o"): \\1/p"
+# objects SRCDIR OBJDIR: the objects built from SRCDIR's sources (not a stale
+# object of a file since removed)
+objects() {
+	for _c in "$1"/*.c; do
+		[ -f "$_c" ] || continue
+		_o="$2/$(basename "$_c" .c).o"
+		[ -f "$_o" ] && echo "$_o"
 	done
 }
 
-# defined OBJDIR PREFIXES: the functions OBJDIR's objects define, named PREFIX*
+# undefined SRCDIR OBJDIR PREFIXES: the symbols the objects call, named PREFIX*
+undefined() {
+	for _o in $(objects "$1" "$2"); do
+		nm -u "$_o" | sed -n "s/^ *U \\(\\($3\\)[a-z0-9_]*\\)\$/$(basename "$_o"): \\1/p"
+	done
+}
+
+# defined SRCDIR OBJDIR PREFIXES: the functions the objects define, named PREFIX*
 defined() {
-	for _o in "$1"/*.o; do
-		[ -f "$_o" ] || continue
+	for _o in $(objects "$1" "$2"); do
 		nm --defined-only "$_o" |
-			sed -n "s/^[0-9a-f]* T \\(\\($2\\)[a-z0-9_]*\\)\$/$(basename "$_o"): \\1/p"
+			sed -n "s/^[0-9a-f]* T \\(\\($3\\)[a-z0-9_]*\\)\$/$(basename "$_o"): \\1/p"
 	done
 }
 
@@ -40,10 +49,10 @@ layer_checks() {
 	includes "$_src/model" 'rules/|http/|cli/' >"$T/hits"
 	check "model/ includes nothing of rules/, http/ or cli/" [ ! -s "$T/hits" ]
 	[ -s "$T/hits" ] && diag "$(cat "$T/hits")"
-	undefined "$_obj/model" 'rules_\|api_\|http_\|cli_' >"$T/hits"
+	undefined "$_src/model" "$_obj/model" 'rules_\|api_\|http_\|cli_' >"$T/hits"
 	check "model/ calls nothing of rules/, http/ or cli/" [ ! -s "$T/hits" ]
 	[ -s "$T/hits" ] && diag "$(cat "$T/hits")"
-	defined "$_obj/rules" 'model_' >"$T/hits"
+	defined "$_src/rules" "$_obj/rules" 'model_' >"$T/hits"
 	check "rules/ defines no model_ function (each layer registers its own)" [ ! -s "$T/hits" ]
 	[ -s "$T/hits" ] && diag "$(cat "$T/hits")"
 	includes "$_src/store" 'model/|rules/|http/|cli/' >"$T/hits"
@@ -63,9 +72,10 @@ mkdir -p "$T/bad/src/model" "$T/bad/src/rules" "$T/bad/src/store" "$T/bad/obj/mo
 printf '#include "rules/rules.h"\n' >"$T/bad/src/model/a.c"
 printf '#include "model/model.h"\n' >"$T/bad/src/store/a.c"
 printf '#include "model/access_int.h"\n' >"$T/bad/src/rules/a.c"
-printf 'int rules_current(void);\nint f(void) { return rules_current(); }\n' >"$T/m.c"
-printf 'void model_register_rules(void) {}\n' >"$T/r.c"
-if cc -c -o "$T/bad/obj/model/m.o" "$T/m.c" && cc -c -o "$T/bad/obj/rules/r.o" "$T/r.c"; then
+printf 'int rules_current(void);\nint f(void) { return rules_current(); }\n' >"$T/bad/src/model/m.c"
+printf 'void model_register_rules(void) {}\n' >"$T/bad/src/rules/r.c"
+if cc -c -o "$T/bad/obj/model/m.o" "$T/bad/src/model/m.c" &&
+	cc -c -o "$T/bad/obj/rules/r.o" "$T/bad/src/rules/r.c"; then
 	P0=$PASSED
 	F0=$FAILED
 	layer_checks "$T/bad/src" "$T/bad/obj" >"$T/bad.out"

@@ -11,7 +11,7 @@ K="$HERE/ledger_kinds.py"
 
 run python3 "$K" src
 check "the kinds are read from the sources without problems" [ "$RC" -eq 0 ]
-# one kind from each kind of source: a literal, copy.c's acts[], plan.c's
+# one kind from each kind of source: a literal, copy.c's acts[], plan_measures.c's
 # change_cmd, an assignment in incident.c, a ternary in records.c, the store
 for k in copy.created copy.returned plan.measure.completed incident.closed \
 	distributor.approved system.approved ledger.tail.accepted auth.login.failed; do

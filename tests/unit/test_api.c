@@ -933,6 +933,10 @@ static void bad_body(const struct api_route *r, const char *body, size_t len, lo
 	     &res);
 	snprintf(what, sizeof(what), "%s %s with %s", r->method, path, why);
 	expect_error(&res, status, code, field, what);
+	/* issue 16: the UI says why from the reason, never from the English message */
+	expect(err_str(&res, "reason") && (strncmp(err_str(&res, "reason"), "field.", 6) == 0 ||
+	                                   strncmp(err_str(&res, "reason"), "body.", 5) == 0),
+	       "%s: a field.* or body.* reason: %.300s", what, body_text(&res));
 	rs_release(&res);
 	bad_cases++;
 }

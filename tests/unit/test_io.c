@@ -1,6 +1,6 @@
 /*
- * Import and export of the register: the CSV reader (quoting, ';' and ',',
- * BOM, CRLF, broken files), the column set, row validation with every bad
+ * Import and export of the register (the CSV reader itself: test_csv.c):
+ * the column set, row validation with every bad
  * row reported, the import as one all-or-nothing writer command, dry runs
  * that change nothing, the 3 kap. 10 § exports (columns, formula guard,
  * visibility, XLSX as a zip) as ledger entries, and replay equality.
@@ -25,110 +25,7 @@ static struct reg_fixture g_fx;
 static struct principal ssc, reg, reg_h, staff, auditor_h, chief, admin;
 static int64_t p_anna, p_bo, p_staff, p_chief, sys_h, cont_h, cont_kh;
 
-/* ---- 1. the CSV reader ---- */
-
-/* Reads all records of text; returns them as "a|b|c\n" lines, or "ERR@line: msg". */
-static char *records(const char *text, size_t len, char sep)
-{
-	static char out[8192];
-	struct io_csv c;
-	size_t n = 0;
-	int rc;
-
-	out[0] = '\0';
-	assert_int_equal(io_csv_open(&c, text, len, sep), SK_OK);
-	while ((rc = io_csv_next(&c)) == 1) {
-		n += (size_t)snprintf(out + n, sizeof(out) - n, "%u:", c.rec_line);
-		for (unsigned i = 0; i < c.nfields; i++)
-			n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s", i ? "|" : "",
-			                      io_csv_field(&c, i));
-		n += (size_t)snprintf(out + n, sizeof(out) - n, "\n");
-	}
-	if (rc < 0)
-		snprintf(out + n, sizeof(out) - n, "ERR@%u: %s", c.rec_line, c.err);
-	io_csv_release(&c);
-	return out;
-}
-
-#define REC(s, sep) records(s, sizeof(s) - 1, sep)
-
-static void test_csv_reader(void **state)
-{
-	(void)state;
-	assert_string_equal(REC("a;b;c\n1;2;3\n", 0), "1:a|b|c\n2:1|2|3\n");
-	assert_string_equal(REC("a,b,c\r\n1,2,3\r\n", 0), "1:a|b|c\n2:1|2|3\n");
-	/* a lone CR ends a line too; no newline at the end is fine */
-	assert_string_equal(REC("a;b\r1;2", 0), "1:a|b\n2:1|2\n");
-	/* the BOM is not part of the first name */
-	assert_string_equal(REC("\xef\xbb\xbf"
-	                        "titel;klass\nx;K\n",
-	                        0),
-	                    "1:titel|klass\n2:x|K\n");
-	/* quoting: separators, quotes and line breaks inside; the record keeps its first line */
-	assert_string_equal(REC("a;b\n\"x;y\";\"sa \"\"hej\"\"\"\n\"two\nlines\";z\nq;r\n", 0),
-	                    "1:a|b\n2:x;y|sa \"hej\"\n3:two\nlines|z\n5:q|r\n");
-	/* ',' detected when more frequent; ';' on a tie */
-	assert_string_equal(REC("a,b,c;d\n", 0), "1:a|b|c;d\n");
-	assert_string_equal(REC("a,b;c\n", 0), "1:a,b|c\n");
-	assert_string_equal(REC("a,b;c;d\n", 0), "1:a,b|c|d\n");
-	/* a separator inside quotes in the header does not count */
-	assert_string_equal(REC("\"a;b;c\",d\n", 0), "1:a;b;c|d\n");
-	/* empty fields, a trailing separator, a bare quote inside an unquoted field */
-	assert_string_equal(REC(";;\nx;;\n", ';'), "1:||\n2:x||\n");
-	assert_string_equal(REC("ab\"c;d\n", ';'), "1:ab\"c|d\n");
-	assert_string_equal(REC("\"\";\"\"\n", ';'), "1:|\n");
-	/* empty input: no records */
-	assert_string_equal(REC("", 0), "");
-	assert_string_equal(REC("\xef\xbb\xbf", 0), "");
-
-	/* broken files */
-	assert_non_null(strstr(REC("a;b\n\"open;x\ny;z\n", ';'), "ERR@2: a quoted field is not"));
-	assert_non_null(strstr(REC("a;b\n\"x\"y;z\n", ';'), "ERR@2: text after the closing"));
-	assert_non_null(strstr(records("a;b\nx\0y;z\n", 11, ';'), "ERR@2: a NUL byte"));
-	{
-		char many[400];
-		size_t n = 0;
-
-		for (int i = 0; i < 65; i++)
-			n += (size_t)snprintf(many + n, sizeof(many) - n, "%sx", i ? ";" : "");
-		assert_non_null(strstr(records(many, n, ';'), "ERR@1: more than 64 fields"));
-		n = 0;
-		for (int i = 0; i < 64; i++)
-			n += (size_t)snprintf(many + n, sizeof(many) - n, "%sx", i ? ";" : "");
-		assert_null(strstr(records(many, n, ';'), "ERR"));
-	}
-	{
-		char *big = malloc(IO_MAX_FIELD + 8);
-
-		memset(big, 'a', IO_MAX_FIELD + 1);
-		assert_non_null(
-		        strstr(records(big, IO_MAX_FIELD + 1, ';'), "ERR@1: a field longer"));
-		assert_null(strstr(records(big, IO_MAX_FIELD, ';'), "ERR"));
-		free(big);
-	}
-	{
-		struct io_csv c;
-
-		assert_int_equal(io_csv_open(&c, "x", (size_t)IO_MAX_BYTES + 1, 0), SK_ETOOBIG);
-		io_csv_release(&c);
-	}
-}
-
-static void test_utf8_lines(void **state)
-{
-	unsigned line = 0;
-
-	(void)state;
-	assert_true(io_check_utf8("a\nb\xc3\xa5\n", 6, &line));
-	assert_false(io_check_utf8("a\nb\n\xff\n", 6, &line));
-	assert_int_equal(line, 3);
-	assert_false(io_check_utf8("a\r\nb\r\nc\xc3", 9, &line)); /* truncated at the end */
-	assert_int_equal(line, 3);
-	assert_false(io_check_utf8("\xed\xa0\x80", 3, &line)); /* a surrogate */
-	assert_int_equal(line, 1);
-	assert_false(io_check_utf8("a\rb\r\xc0\xaf", 6, &line)); /* overlong, lone CRs */
-	assert_int_equal(line, 3);
-}
+/* ---- 1. the column set (the CSV reader: test_csv.c) ---- */
 
 static void test_columns(void **state)
 {
@@ -148,43 +45,6 @@ static void test_columns(void **state)
 	assert_int_equal(io_col_parse(""), -1);
 	for (int i = 0; i < IO_COL_COUNT; i++)
 		assert_int_equal(io_col_parse(io_col_name((enum io_col)i)), i);
-}
-
-static void test_cell_guard(void **state)
-{
-	static const char *const cases[][2] = {
-	        {"plain", "plain"},
-	        {"=1+1", "\"'=1+1\""},
-	        {"+46", "\"'+46\""},
-	        {"-2", "\"'-2\""},
-	        {"@SUM(A1)", "\"'@SUM(A1)\""},
-	        {"a;b", "\"a;b\""},
-	        {"sa \"x\"", "\"sa \"\"x\"\"\""},
-	        {"a\nb", "\"a\nb\""},
-	        {"", ""},
-	        {"2026-01-01", "2026-01-01"},
-	        /* issue 10 item 16: white space first */
-	        {" =1+1", "\"' =1+1\""},
-	        {"  +46", "\"'  +46\""},
-	        {"\t-2", "\"'\t-2\""},
-	        {"\n@SUM(A1)", "\"'\n@SUM(A1)\""},
-	        {"\r\n=HYPERLINK(1)", "\"'\r\n=HYPERLINK(1)\""},
-	        {"\xc2\xa0=1", "\"'\xc2\xa0=1\""},         /* NBSP */
-	        {"\xe3\x80\x80-1", "\"'\xe3\x80\x80-1\""}, /* U+3000 */
-	        {"\n", "\"'\n\""},
-	        {" plain = text", " plain = text"},
-	        {"a -1", "a -1"}};
-	struct buf b;
-
-	(void)state;
-	buf_init(&b, 1024);
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		buf_reset(&b);
-		io_csv_cell(&b, cases[i][0], ';');
-		if (strcmp(b.ptr ? b.ptr : "", cases[i][1]) != 0)
-			fail_msg("cell '%s': got '%s', want '%s'", cases[i][0], b.ptr, cases[i][1]);
-	}
-	buf_release(&b);
 }
 
 /* ---- 2. validation without the register ---- */
@@ -1068,9 +928,9 @@ static void test_replay(void **state)
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
-	        cmocka_unit_test(test_csv_reader),       cmocka_unit_test(test_utf8_lines),
-	        cmocka_unit_test(test_columns),          cmocka_unit_test(test_cell_guard),
-	        cmocka_unit_test(test_parse_validation), cmocka_unit_test(test_parse_limits),
+	        cmocka_unit_test(test_columns),
+	        cmocka_unit_test(test_parse_validation),
+	        cmocka_unit_test(test_parse_limits),
 	};
 	const struct CMUnitTest reg_tests[] = {
 	        cmocka_unit_test(test_import),        cmocka_unit_test(test_import_all_or_nothing),

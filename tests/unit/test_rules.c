@@ -92,6 +92,20 @@ static const struct store_projection proj_doc_fixture = {
         .name = "test fixtures about a document",
         .kind_prefix = "document.fixture.",
         .tables = no_tables,
+        .touches = no_tables, /* nothing beyond what document.* entries change */
+        .apply = apply_fixture,
+};
+
+/*
+ * A register no table in the engine knows of: what its entries change is
+ * what its projection declares (touches), nothing else.
+ */
+static const char *const widget_touches[] = {"person", NULL};
+static const struct store_projection proj_widget = {
+        .name = "test widgets",
+        .kind_prefix = "widget.",
+        .tables = no_tables,
+        .touches = widget_touches,
         .apply = apply_fixture,
 };
 
@@ -310,9 +324,9 @@ static int group_setup(void **state)
 	char today[11], until[11];
 
 	(void)state;
-	regfx_open(
-	        &g_fx, "/tmp/skydd-test-rules-XXXXXX", REGFX_READER | REGFX_CLEAR,
-	        (const struct store_projection *const[]){&proj_fixture, &proj_doc_fixture, NULL});
+	regfx_open(&g_fx, "/tmp/skydd-test-rules-XXXXXX", REGFX_READER | REGFX_CLEAR,
+	           (const struct store_projection *const[]){&proj_fixture, &proj_doc_fixture,
+	                                                    &proj_widget, NULL});
 	model_today(today);
 	model_plus_year(today, until);
 	principal(&chief, "chef", ROLE_CHIEF, NULL);  /* identity 1 */
@@ -633,10 +647,24 @@ static void test_incremental(void **state)
 	assert_int_equal(rules_mark(g_fx.model, "verify.ok"), SK_OK);
 	json_decref(rules_current(g_fx.model, NULL));
 	assert_int_equal(rules_last_evaluated(), 2);
-	/* an entry of a kind the engine does not know: everything */
+	/* an entry of a kind whose projection did not say what it changes: everything */
 	fixture("UPDATE person SET unit = 'x' WHERE id = 2");
 	json_decref(rules_current(g_fx.model, NULL));
 	assert_int_equal(rules_last_evaluated(), n);
+	/* a kind only its projection knows: the rules reading what it declares */
+	expect = 0;
+	for (size_t i = 0; i < n; i++)
+		expect += strstr(t[i].tables, "person") != NULL;
+	{
+		json_t *d = json_pack("{s:s}", "sql", "UPDATE person SET unit = 'y' WHERE id = 2");
+
+		assert_int_equal(store_append(g_fx.store, 0, "widget.changed", "widget/1", d, NULL),
+		                 SK_OK);
+		json_decref(d);
+	}
+	json_decref(rules_current(g_fx.model, NULL));
+	assert_int_equal(rules_last_evaluated(), expect);
+	assert_true(expect > 0 && expect < n);
 }
 
 /* The cache after entries about a few documents equals a full evaluation. */

@@ -848,6 +848,65 @@ static void test_seal_signature(void **state)
 	ledger_signer_wipe(&sg);
 }
 
+/*
+ * The registry grows: 20 registers of 3 projections need 60, far above the
+ * old fixed 32; a projection without a name or kind prefix is refused. What a
+ * kind changes is what the projections claiming it declare.
+ */
+#define MANY 300
+static struct store_projection g_many[MANY];
+static char g_prefix[MANY][16];
+
+static void test_projection_registry(void **state)
+{
+	static const char *const t1[] = {"alpha", NULL}, *const t2[] = {"beta", "gamma", NULL};
+	static const char *const none[] = {NULL};
+	static const struct store_projection
+	        p1 = {.name = "one", .kind_prefix = "thing.", .tables = t1, .touches = t2},
+	        p2 = {.name = "quiet", .kind_prefix = "quiet.", .touches = none},
+	        p3 = {.name = "any", .kind_prefix = "any."}, bad1 = {.kind_prefix = "x."},
+	        bad2 = {.name = "no prefix"}, bad3 = {.name = "empty", .kind_prefix = ""};
+	struct buf b;
+
+	(void)state;
+	store_clear_projections();
+	for (unsigned i = 0; i < MANY; i++) {
+		snprintf(g_prefix[i], sizeof(g_prefix[i]), "reg%u.", i);
+		g_many[i] = (struct store_projection){
+		        .name = g_prefix[i], .kind_prefix = g_prefix[i], .tables = t1};
+		assert_int_equal(store_register_projection(&g_many[i]), SK_OK);
+	}
+	assert_int_equal(store_register_projection(&g_many[7]), SK_OK); /* twice: once */
+	assert_int_equal(store_projection_count(), MANY);
+	assert_ptr_equal(store_projection_at(MANY - 1), &g_many[MANY - 1]);
+	assert_null(store_projection_at(MANY));
+	/* bad input: refused, nothing registered */
+	assert_int_equal(store_register_projection(NULL), SK_EINVAL);
+	assert_int_equal(store_register_projection(&bad1), SK_EINVAL);
+	assert_int_equal(store_register_projection(&bad2), SK_EINVAL);
+	assert_int_equal(store_register_projection(&bad3), SK_EINVAL);
+	assert_int_equal(store_projection_count(), MANY);
+	/* tables by kind */
+	assert_int_equal(store_register_projection(&p1), SK_OK);
+	assert_int_equal(store_register_projection(&p2), SK_OK);
+	assert_int_equal(store_register_projection(&p3), SK_OK);
+	buf_init(&b, 4096);
+	assert_true(store_tables_of_kind("thing.made", &b));
+	buf_putc(&b, '\0');
+	assert_string_equal(b.ptr, " alpha beta gamma");
+	b.len = 0;
+	assert_true(store_tables_of_kind("quiet.noted", &b)); /* declared: nothing */
+	assert_int_equal(b.len, 0);
+	assert_true(store_tables_of_kind("ledger.init", &b)); /* the store's own */
+	assert_int_equal(b.len, 0);
+	assert_true(store_tables_of_kind("reg299.x", &b));
+	assert_false(store_tables_of_kind("any.thing", &b));    /* said nothing: anything */
+	assert_false(store_tables_of_kind("unknown.kind", &b)); /* nobody claims it */
+	buf_release(&b);
+	store_clear_projections();
+	assert_int_equal(store_projection_count(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -875,6 +934,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_one_writer, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_columns_checked, setup, teardown),
 	        cmocka_unit_test(test_entry_envelope),
+	        cmocka_unit_test(test_projection_registry),
 	        cmocka_unit_test_setup_teardown(test_seal_signature, setup, teardown),
 	};
 

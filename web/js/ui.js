@@ -51,8 +51,11 @@ export function errorText(e, form) {
     return e.retryAfter ? t('error.throttled_for', { seconds: e.retryAfter }) : t('error.throttled');
   }
   const label = fieldLabel(form, e.field);
-  const params = Object.assign({}, e.params && typeof e.params === 'object' ? e.params : {},
-    { field: label || t('error.a_field') });
+  const params = { field: label || t('error.a_field') };
+  // A code among the params (a copy's state, an act) is said through err.param.<name>.<code>.
+  for (const [k, v] of Object.entries(e.params && typeof e.params === 'object' ? e.params : {})) {
+    if (k !== 'field') params[k] = has(`err.param.${k}.${v}`) ? t(`err.param.${k}.${v}`) : v;
+  }
   if (e.reason && has(`err.${e.reason}`)) return t(`err.${e.reason}`, params);
   if (e.reason && has(`pw.reason.${e.reason}`)) return t(`pw.reason.${e.reason}`);
   // Who may decide what (4 kap. 8 §): the server's stable reason, said in the UI's language.
@@ -69,6 +72,19 @@ export function errorText(e, form) {
   }
   if (!known && e.message) return `${base} (${e.message})`;
   return label ? `${base} ${label}` : base.replace(/:\s*$/, '.');
+}
+
+// A refusal at a JSON path (an analysis's or a plan's field, e.g. measures[3].objective): in
+// English the path and the server's message; in Swedish the reason's own text, since both the
+// path and the message are the server's English.
+export function refusalText(e, key) {
+  if (e && e.field && getLang() === 'en' && e.message) return t(key, { path: e.field, message: e.message });
+  return errorText(e);
+}
+
+// One item of an analysis's or an assessment's "missing" list, in the UI's language.
+export function missingText(m) {
+  return errorText({ code: 'rule', reason: m.reason, params: m.params, message: `${m.field}: ${m.message}` });
 }
 
 // An error box for a form: role=alert so it is read out when it appears.

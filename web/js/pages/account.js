@@ -5,7 +5,7 @@ import * as api from '../api.js';
 import { fmtTime } from '../format.js';
 import {
   pageHeading, facts, roleLabel, clearanceLabel, errorBox, showError, hideError, busy,
-  loading, loadError, badge,
+  loading, loadError, badge, errorText,
 } from '../ui.js';
 import { policyList, checkNewPassword } from './enroll.js';
 
@@ -50,7 +50,7 @@ async function loadSessions(ctx, box) {
       try {
         await api.del(`/sessions/${encodeURIComponent(s.id)}`);
       } catch (e) {
-        ctx.announce(`${t('account.end_failed')} ${e.message}`, 'error');
+        ctx.announce(`${t('account.end_failed')} ${errorText(e)}`, 'error');
         return;
       }
       if (s.current) {

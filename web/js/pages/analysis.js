@@ -4,7 +4,7 @@
 import { h, table, option, uid } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
-import { pageHeading, loading, loadError, errorBox, showError, hideError, busy, badge, facts } from '../ui.js';
+import { pageHeading, loading, loadError, errorBox, showError, refusalText, missingText, hideError, busy, badge, facts } from '../ui.js';
 
 // replaceChildren() writes null as text: leave the absent parts out.
 const present = (...xs) => xs.filter((x) => x !== null && x !== undefined && x !== false);
@@ -173,7 +173,7 @@ function draw(ctx, root, st) {
           ctx.announce(t('an.saved'));
           draw(ctx, root, st);
         } catch (e) {
-          showError(err, e.field ? t('an.refused_at', { path: e.field, message: e.message }) : e);
+          showError(err, refusalText(e, 'an.refused_at'));
         }
       });
     };
@@ -354,7 +354,7 @@ const STEP_RENDER = {
     }
     if (missing.length) {
       box.append(h('h3', {}, t('an.missing')),
-        h('ul', { class: 'an-missing' }, missing.map((m) => h('li', { dataset: { field: m.field } }, `${m.field}: ${m.message}`))));
+        h('ul', { class: 'an-missing' }, missing.map((m) => h('li', { dataset: { field: m.field } }, missingText(m)))));
     } else {
       box.append(h('p', { class: 'an-complete' }, t('an.complete')));
     }

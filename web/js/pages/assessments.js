@@ -4,7 +4,7 @@
 import { h, table, option, uid } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
-import { pageHeading, loading, loadError, errorBox, showError, hideError, busy, facts } from '../ui.js';
+import { pageHeading, loading, loadError, errorBox, showError, refusalText, missingText, hideError, busy, facts } from '../ui.js';
 import { analysisStyles, stateBadge, hasRole, AN_WRITERS } from './analysis.js';
 
 // replaceChildren() writes null as text: leave the absent parts out.
@@ -106,7 +106,7 @@ export function renderOne(ctx) {
           ctx.announce(t('an.saved'));
           draw();
         } catch (e) {
-          showError(err, e.field ? t('an.refused_at', { path: e.field, message: e.message }) : e);
+          showError(err, refusalText(e, 'an.refused_at'));
         }
       }));
       const approve = h('button', { type: 'button', class: 'btn btn-primary' }, t('as.approve'));
@@ -118,7 +118,7 @@ export function renderOne(ctx) {
           ctx.announce(t('as.approve.done'));
           draw();
         } catch (e) {
-          showError(err, e.field ? t('an.refused_at', { path: e.field, message: e.message }) : e);
+          showError(err, refusalText(e, 'an.refused_at'));
         }
       }));
       buttons.append(save, approve);
@@ -127,7 +127,7 @@ export function renderOne(ctx) {
       facts([[t('as.kind'), t(`as.kind.${a.procedure_kind}`)], [t('as.ref'), a.procedure_ref],
         [t('an.state'), stateBadge(a.state)], [t('an.approved_on'), a.approved_on || '–']]),
       err,
-      (a.missing || []).length ? h('ul', { class: 'an-missing' }, a.missing.map((m) => h('li', {}, `${m.field}: ${m.message}`))) : null,
+      (a.missing || []).length ? h('ul', { class: 'an-missing' }, a.missing.map((m) => h('li', {}, missingText(m)))) : null,
       h('h2', {}, t('as.affected')),
       assets.length ? rows(c.affected, [['asset_id', t('an.asset'), 'select', assets], ['how', t('as.how')]], edit,
         () => ({ asset_id: assets[0][0], how: '' }), draw) : h('p', { class: 'hint' }, t('as.no_analysis')),

@@ -4,7 +4,7 @@ import { h, field, option } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { todayISO } from '../format.js';
-import { pageHeading, errorBox, showError, hideError, busy } from '../ui.js';
+import { pageHeading, errorBox, showError, errorText, hideError, busy } from '../ui.js';
 import {
   CLASSES, label, lookup, checkbox, intValue, compact, one, forget, fill,
 } from '../register/common.js';
@@ -132,7 +132,7 @@ function newForm(ctx, persons, spaces, systems) {
           await api.post(`/documents/${doc.id}/copies`, { count: nCopies, space_id: Number(space.input.value) });
         } catch (e) {
           copiesOk = false;
-          ctx.announceNext(`${t('reg.new.copies_failed')} ${e.message || ''}`, 'error');
+          ctx.announceNext(`${t('reg.new.copies_failed')} ${errorText(e)}`, 'error');
         }
       }
       if (copiesOk) ctx.announceNext(t('reg.new.created', { designation: doc.designation || '', registered_on: doc.registered_on || todayISO() }));

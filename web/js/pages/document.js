@@ -5,7 +5,7 @@ import { h, field, option, table } from '../dom.js';
 import { t, has } from '../i18n.js';
 import * as api from '../api.js';
 import { fmtDate, fmtTime, todayISO, localToUTC } from '../format.js';
-import { pageHeading, loading, loadError, facts, badge } from '../ui.js';
+import { pageHeading, loading, loadError, facts, badge, errorText } from '../ui.js';
 import {
   CLASSES, WRITERS, hasRole, canWrite, classBadge, stateBadge, label, items, one, lookup, byId, forget,
   personText, spaceText, whereText, recordSelect, enumSelect, actionForm, missing, intValue, compact,
@@ -472,7 +472,7 @@ function accessSection(view) {
           try {
             await api.post(`/documents/${doc.id}/access/remove`, { person_ids: [pid] });
           } catch (e) {
-            view.ctx.announce(`${t('reg.access.failed')} ${e.message || ''}`, 'error');
+            view.ctx.announce(`${t('reg.access.failed')} ${errorText(e)}`, 'error');
             return;
           }
           view.ctx.announce(t('reg.access.removed', { name: personText(view.persons, pid) }));

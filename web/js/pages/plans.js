@@ -1,9 +1,9 @@
 // Handlingsplaner: the coordinated action plans, their counts, the next report deadline,
 // and (ssc, chief) importing a plan from a JSON file in the format of handlingsplan-2021.json.
 import { h, table } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, getLang } from '../i18n.js';
 import * as api from '../api.js';
-import { pageHeading, loading, loadError, errorBox, showError, hideError, busy } from '../ui.js';
+import { pageHeading, loading, loadError, errorBox, showError, refusalText, hideError, busy } from '../ui.js';
 
 export const PLAN_WRITERS = ['ssc', 'chief'];
 
@@ -91,7 +91,8 @@ function importForm(ctx, reload) {
     try {
       doc = JSON.parse(await file.text());
     } catch (e) {
-      showError(err, t('plan.import.not_json', { message: e.message }));
+      // the parser's message is English: said in English only
+      showError(err, getLang() === 'en' ? t('plan.import.not_json', { message: e.message }) : t('plan.import.not_json_plain'));
       return;
     }
     await busy(button, async () => {
@@ -102,7 +103,7 @@ function importForm(ctx, reload) {
         ctx.navigate(`#/handlingsplaner/${p.id}`);
       } catch (e) {
         // the field is the JSON path of what is wrong, e.g. measures[3].objective
-        showError(err, e.field ? t('plan.import.refused_at', { path: e.field, message: e.message }) : e);
+        showError(err, refusalText(e, 'plan.import.refused_at'));
         reload();
       }
     });

@@ -4,7 +4,7 @@
 import { h, table, option, uid } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
-import { pageHeading, loading, loadError, errorBox, showError, hideError, busy, facts } from '../ui.js';
+import { pageHeading, loading, loadError, errorBox, showError, refusalText, hideError, busy, facts } from '../ui.js';
 import { analysisStyles, stateBadge, hasRole, AN_WRITERS } from './analysis.js';
 
 // replaceChildren() writes null as text: leave the absent parts out.
@@ -96,7 +96,7 @@ export function renderOne(ctx) {
           ctx.announce(t('an.saved'));
           draw();
         } catch (e) {
-          showError(err, e.field ? t('an.refused_at', { path: e.field, message: e.message }) : e);
+          showError(err, refusalText(e, 'an.refused_at'));
         }
       }));
       const approve = h('button', { type: 'button', class: 'btn btn-primary' }, t('sp.approve'));
@@ -107,7 +107,7 @@ export function renderOne(ctx) {
           ctx.announce(t('sp.approve.done'));
           draw();
         } catch (e) {
-          showError(err, e.field ? t('an.refused_at', { path: e.field, message: e.message }) : e);
+          showError(err, refusalText(e, 'an.refused_at'));
         }
       }));
       buttons.append(save, approve);
