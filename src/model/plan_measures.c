@@ -81,7 +81,8 @@ static int check_edit(struct store_tx *tx, const json_t *body, const json_t *aut
 	if (!rc)
 		rc = plan_check_orgs(body, NULL, "participants", auth, &e);
 	if (!rc)
-		rc = plan_check_str(body, NULL, "period_text", 1, PLAN_PERIOD_MAX, false, false, &e);
+		rc = plan_check_str(body, NULL, "period_text", 1, PLAN_PERIOD_MAX, false, false,
+		                    &e);
 	if (!rc && model_json_str(body, "period_text") &&
 	    !plan_period_parse(model_json_str(body, "period_text"), &s, &t))
 		rc = plan_failr(&e, "period_text", "plan.period_format", NULL,
@@ -91,7 +92,8 @@ static int check_edit(struct store_tx *tx, const json_t *body, const json_t *aut
 
 		if (!mk || (strcmp(mk, "new") != 0 && strcmp(mk, "updated") != 0 &&
 		            strcmp(mk, "none") != 0))
-			rc = plan_failr(&e, "marker", "field.enum", NULL, "must be new, updated or none");
+			rc = plan_failr(&e, "marker", "field.enum", NULL,
+			                "must be new, updated or none");
 	}
 	if (rc)
 		return plan_tx_fail_err(tx, rc, &e);
@@ -122,8 +124,8 @@ int plan_tx_state(struct store_tx *tx, int64_t plan_id, struct plan_state *st)
 	}
 	store_q_done(q);
 	if (rc == SK_ENOTFOUND)
-		return store_tx_failr(tx, SK_ENOTFOUND, "id", "plan.not_found", NULL, "no plan %lld",
-		                      (long long)plan_id);
+		return store_tx_failr(tx, SK_ENOTFOUND, "id", "plan.not_found", NULL,
+		                      "no plan %lld", (long long)plan_id);
 	return rc;
 }
 
@@ -435,13 +437,14 @@ static int check_close_year(struct store_tx *tx, const json_t *old, int64_t year
                             const struct plan_state *st)
 {
 	if (year < PLAN_YEAR_MIN || year > PLAN_YEAR_MAX)
-		return store_tx_failr(tx, SK_EINVAL, "year", "field.range",
-		                      json_pack("{s:i,s:i}", "min", PLAN_YEAR_MIN, "max", PLAN_YEAR_MAX),
-		                      "year: must be %d..%d", PLAN_YEAR_MIN, PLAN_YEAR_MAX);
+		return store_tx_failr(
+		        tx, SK_EINVAL, "year", "field.range",
+		        json_pack("{s:i,s:i}", "min", PLAN_YEAR_MIN, "max", PLAN_YEAR_MAX),
+		        "year: must be %d..%d", PLAN_YEAR_MIN, PLAN_YEAR_MAX);
 	if (year > st->report_year)
 		return store_tx_failr(tx, SK_EINVAL, "year", "plan.year_after_report",
-		                      json_pack("{s:I,s:I}", "year", (json_int_t)year, "report_year",
-		                                (json_int_t)st->report_year),
+		                      json_pack("{s:I,s:I}", "year", (json_int_t)year,
+		                                "report_year", (json_int_t)st->report_year),
 		                      "year: %lld is after the plan's reporting year %lld",
 		                      (long long)year, (long long)st->report_year);
 	if (year <= st->submitted)
@@ -456,7 +459,8 @@ static int check_close_year(struct store_tx *tx, const json_t *old, int64_t year
 		                      json_pack("{s:I,s:I}", "year", (json_int_t)year, "start",
 		                                (json_int_t)model_json_int(old, "start_year")),
 		                      "year: %lld is before the measure started (%lld)",
-		                      (long long)year, (long long)model_json_int(old, "start_year"));
+		                      (long long)year,
+		                      (long long)model_json_int(old, "start_year"));
 	return SK_OK;
 }
 
@@ -466,7 +470,8 @@ static int check_reason(struct store_tx *tx, const char *reason)
 	    !model_text_ok(reason, MODEL_TEXT_NL))
 		return store_tx_failr(tx, SK_EINVAL, "reason", "plan.reason",
 		                      json_pack("{s:i}", "max", PLAN_TEXT_MAX),
-		                      "reason: 1..%d bytes of text, not only spaces", PLAN_TEXT_MAX);
+		                      "reason: 1..%d bytes of text, not only spaces",
+		                      PLAN_TEXT_MAX);
 	return SK_OK;
 }
 
@@ -498,15 +503,15 @@ static int change_fn(struct store_tx *tx, void *arg)
 		                    "the reporting year is %lld",
 		                    (long long)st.last_year, (long long)st.report_year);
 	if (!rc && !reopen && !current)
-		rc = store_tx_failr(tx, SK_ERULE, "measure", "plan.measure_closed",
-		                    json_pack("{s:s,s:s}", "measure", model_json_str0(old, "number"),
-		                              "status", model_json_str0(old, "status")),
-		                    "measure %s is %s already: only current measures change (reopen "
-		                    "it first, with a reason)",
-		                    model_json_str0(old, "number"),
-		                    strcmp(model_json_str0(old, "status"), "completed") == 0
-		                            ? "completed"
-		                            : "written off");
+		rc = store_tx_failr(
+		        tx, SK_ERULE, "measure", "plan.measure_closed",
+		        json_pack("{s:s,s:s}", "measure", model_json_str0(old, "number"), "status",
+		                  model_json_str0(old, "status")),
+		        "measure %s is %s already: only current measures change (reopen "
+		        "it first, with a reason)",
+		        model_json_str0(old, "number"),
+		        strcmp(model_json_str0(old, "status"), "completed") == 0 ? "completed"
+		                                                                 : "written off");
 	else if (!rc && reopen && current && !model_json_str(old, "continues"))
 		rc = store_tx_failr(tx, SK_ERULE, "measure", "plan.measure_current",
 		                    json_pack("{s:s}", "measure", model_json_str0(old, "number")),

@@ -396,11 +396,12 @@ int plan_report_for(struct model *m, int64_t plan_id, int year, const char *org,
 		                  "year: no report for %d: the plan's first reporting year is %lld",
 		                  year, (long long)first);
 	if (year > open)
-		return model_fail(err, SK_EINVAL, "year", "plan.report_after_open",
-		                  json_pack("{s:i,s:I}", "year", year, "report_year", (json_int_t)open),
-		                  "year: %d is after the plan's reporting year %lld (plan year "
-		                  "moves it)",
-		                  year, (long long)open);
+		return model_fail(
+		        err, SK_EINVAL, "year", "plan.report_after_open",
+		        json_pack("{s:i,s:I}", "year", year, "report_year", (json_int_t)open),
+		        "year: %d is after the plan's reporting year %lld (plan year "
+		        "moves it)",
+		        year, (long long)open);
 	rc = store_reader_query(r, "SELECT body FROM plan_report WHERE plan_id = ?1 AND year = ?2",
 	                        &q);
 	if (rc)
@@ -454,13 +455,13 @@ static int final_undecided(struct store_tx *tx, int64_t plan_id)
 	store_q_done(q);
 	if (n == 0)
 		return SK_OK;
-	return store_tx_failr(tx, SK_ERULE, "measures", "plan.final_undecided",
-	                      json_pack("{s:i,s:s+}", "count", n, "measures", list,
-	                                n > 8 ? " …" : ""),
-	                      "measures: the final report needs a closing decision (complete, "
-	                      "write off or continue) for every current measure; %d have none: "
-	                      "%s%s",
-	                      n, list, n > 8 ? " …" : "");
+	return store_tx_failr(
+	        tx, SK_ERULE, "measures", "plan.final_undecided",
+	        json_pack("{s:i,s:s+}", "count", n, "measures", list, n > 8 ? " …" : ""),
+	        "measures: the final report needs a closing decision (complete, "
+	        "write off or continue) for every current measure; %d have none: "
+	        "%s%s",
+	        n, list, n > 8 ? " …" : "");
 }
 
 /* The plan's state, for the ssc or the chief (who write the plan's reports). */
@@ -517,9 +518,10 @@ int plan_report_submit(struct model *m, const struct principal *p, int64_t plan_
 	int rc;
 
 	if (year < PLAN_YEAR_MIN || year > PLAN_YEAR_MAX)
-		return model_fail(err, SK_EINVAL, "year", "field.range",
-		                  json_pack("{s:i,s:i}", "min", PLAN_YEAR_MIN, "max", PLAN_YEAR_MAX),
-		                  "year: must be %d..%d", PLAN_YEAR_MIN, PLAN_YEAR_MAX);
+		return model_fail(
+		        err, SK_EINVAL, "year", "field.range",
+		        json_pack("{s:i,s:i}", "min", PLAN_YEAR_MIN, "max", PLAN_YEAR_MAX),
+		        "year: must be %d..%d", PLAN_YEAR_MIN, PLAN_YEAR_MAX);
 	rep = plan_report(m, plan_id, (int)year, NULL);
 	if (!rep)
 		return model_fail(err, SK_ENOTFOUND, "id", "plan.not_found", NULL, "no plan %lld",
@@ -585,12 +587,14 @@ static int check_report_text(const json_t *t, struct model_err *err)
 		                  "only summary, priorities and sections");
 	if (json_object_get(t, "summary") &&
 	    !text_ok(json_object_get(t, "summary"), 0, RTEXT_MAX, true))
-		return plan_failr(err, "summary", "field.too_long", json_pack("{s:i}", "max", RTEXT_MAX),
-		                  "text of up to %d bytes", RTEXT_MAX);
+		return plan_failr(err, "summary", "field.too_long",
+		                  json_pack("{s:i}", "max", RTEXT_MAX), "text of up to %d bytes",
+		                  RTEXT_MAX);
 	if (json_object_get(t, "priorities") &&
 	    (!json_is_array(json_object_get(t, "priorities")) ||
 	     json_array_size(json_object_get(t, "priorities")) > 100))
-		return plan_failr(err, "priorities", "field.too_many", json_pack("{s:i}", "max", 100),
+		return plan_failr(err, "priorities", "field.too_many",
+		                  json_pack("{s:i}", "max", 100),
 		                  "a list of up to 100 {number, text}");
 	json_array_foreach(json_object_get(t, "priorities"), i, x)
 	{
@@ -618,16 +622,16 @@ static int check_report_text(const json_t *t, struct model_err *err)
 		snprintf(p, sizeof(p), "sections[%zu].title", i);
 		if (!json_is_object(x) || !only_keys(x, "title", "text", NULL) ||
 		    !text_ok(json_object_get(x, "title"), 1, RTITLE_MAX, false))
-			return plan_failr(err, p, "plan.report.section_title",
-			                  json_pack("{s:I,s:i}", "pos", (json_int_t)i + 1, "max",
-			                            RTITLE_MAX),
-			                  "a title of 1..%d bytes", RTITLE_MAX);
+			return plan_failr(
+			        err, p, "plan.report.section_title",
+			        json_pack("{s:I,s:i}", "pos", (json_int_t)i + 1, "max", RTITLE_MAX),
+			        "a title of 1..%d bytes", RTITLE_MAX);
 		snprintf(p, sizeof(p), "sections[%zu].text", i);
 		if (!text_ok(json_object_get(x, "text"), 0, RTEXT_MAX, true))
-			return plan_failr(err, p, "plan.report.section_text",
-			                  json_pack("{s:I,s:i}", "pos", (json_int_t)i + 1, "max",
-			                            RTEXT_MAX),
-			                  "text of up to %d bytes", RTEXT_MAX);
+			return plan_failr(
+			        err, p, "plan.report.section_text",
+			        json_pack("{s:I,s:i}", "pos", (json_int_t)i + 1, "max", RTEXT_MAX),
+			        "text of up to %d bytes", RTEXT_MAX);
 	}
 	return SK_OK;
 }
@@ -668,11 +672,12 @@ static int text_fn(struct store_tx *tx, void *arg)
 		if (rc)
 			return rc;
 		if (n == 0)
-			return store_tx_failr(tx, SK_EINVAL, "priorities", "plan.no_priority",
-			                      json_pack("{s:s}", "priority",
-			                                json_string_value(json_object_get(x, "number"))),
-			                      "priorities[%zu].number: no priority %.16s", i,
-			                      json_string_value(json_object_get(x, "number")));
+			return store_tx_failr(
+			        tx, SK_EINVAL, "priorities", "plan.no_priority",
+			        json_pack("{s:s}", "priority",
+			                  json_string_value(json_object_get(x, "number"))),
+			        "priorities[%zu].number: no priority %.16s", i,
+			        json_string_value(json_object_get(x, "number")));
 	}
 	return model_tx_log(
 	        tx, model_actor_of(c->p), "plan.report.text", "plan", c->plan_id,
@@ -720,10 +725,11 @@ static int year_fn(struct store_tx *tx, void *arg)
 		                      "%lld",
 		                      (long long)st.last_year, (long long)st.last_year);
 	if (st.submitted < st.report_year)
-		return store_tx_failr(tx, SK_ERULE, "to", "plan.year_unsubmitted",
-		                      json_pack("{s:I}", "year", (json_int_t)st.report_year),
-		                      "to: the report for %lld is not submitted yet: submit it first",
-		                      (long long)st.report_year);
+		return store_tx_failr(
+		        tx, SK_ERULE, "to", "plan.year_unsubmitted",
+		        json_pack("{s:I}", "year", (json_int_t)st.report_year),
+		        "to: the report for %lld is not submitted yet: submit it first",
+		        (long long)st.report_year);
 	return model_tx_log(
 	        tx, model_actor_of(c->p), "plan.year.changed", "plan", c->plan_id,
 	        model_with_token(json_pack("{s:I, s:I, s:I}", "id", (json_int_t)c->plan_id, "from",

@@ -141,8 +141,8 @@ static int check_keys(const json_t *o, const char *path, const struct key *keys,
 			f++;
 		if (!f->name) {
 			snprintf(p, sizeof(p), "%s%s%s", path, path[0] ? "." : "", k);
-			return plan_failr(err, p, "plan.file.unknown_key", json_pack("{s:s}", "key", k),
-			                  "unknown field");
+			return plan_failr(err, p, "plan.file.unknown_key",
+			                  json_pack("{s:s}", "key", k), "unknown field");
 		}
 	}
 	for (const struct key *f = keys; f->name; f++) {
@@ -181,13 +181,14 @@ int plan_check_str(const json_t *o, const char *path, const char *key, size_t mi
 	n = json_string_length(v);
 	if (n < min || n > max)
 		return plan_failr(err, p, path ? "plan.file.length" : "field.text_size",
-		                  json_pack("{s:s,s:I,s:I}", "key", key, "min", (json_int_t)min, "max",
-		                            (json_int_t)max),
+		                  json_pack("{s:s,s:I,s:I}", "key", key, "min", (json_int_t)min,
+		                            "max", (json_int_t)max),
 		                  "must be %zu..%zu bytes", min, max);
 	if (strlen(json_string_value(v)) != n ||
 	    !model_text_ok(json_string_value(v), multiline ? MODEL_TEXT_NL : 0))
 		return plan_failr(err, p, path ? "plan.file.text" : "field.text",
-		                  json_pack("{s:s}", "key", key), "must not contain control characters");
+		                  json_pack("{s:s}", "key", key),
+		                  "must not contain control characters");
 	return SK_OK;
 }
 
@@ -203,8 +204,8 @@ static int check_year(const json_t *o, const char *path, const char *key, bool n
 	if (!json_is_integer(v) || json_integer_value(v) < PLAN_YEAR_MIN ||
 	    json_integer_value(v) > PLAN_YEAR_MAX)
 		return plan_failr(err, p, "plan.file.year",
-		                  json_pack("{s:s,s:i,s:i}", "key", key, "min", PLAN_YEAR_MIN, "max",
-		                            PLAN_YEAR_MAX),
+		                  json_pack("{s:s,s:i,s:i}", "key", key, "min", PLAN_YEAR_MIN,
+		                            "max", PLAN_YEAR_MAX),
 		                  "must be a year %d..%d%s", PLAN_YEAR_MIN, PLAN_YEAR_MAX,
 		                  nullable ? " or null" : "");
 	return SK_OK;
@@ -227,20 +228,23 @@ int plan_check_orgs(const json_t *o, const char *path, const char *key, const js
 		                  "must be a list of at most %d authorities", PLAN_ORGS_MAX);
 	json_array_foreach(v, i, x)
 	{
-		if (path)
-			snprintf(p, sizeof(p), "%s%s%s[%zu]", path, path[0] ? "." : "", key, i);
+		snprintf(p, sizeof(p), "%s%s%s[%zu]", path ? path : "", path && path[0] ? "." : "",
+		         key, i);
 		if (!json_is_string(x))
 			return plan_failr(err, p, path ? "plan.file.string" : "field.type",
 			                  json_pack("{s:s}", "key", key), "must be a string");
 		if (!json_object_get(auth, json_string_value(x)))
-			return plan_failr(err, p, path ? "plan.file.org_unknown" : "plan.org_unknown",
-			                  json_pack("{s:s,s:s}", "key", key, "org", json_string_value(x)),
-			                  "'%.64s' is not one of the plan's authorities",
-			                  json_string_value(x));
+			return plan_failr(
+			        err, p, path ? "plan.file.org_unknown" : "plan.org_unknown",
+			        json_pack("{s:s,s:s}", "key", key, "org", json_string_value(x)),
+			        "'%.64s' is not one of the plan's authorities",
+			        json_string_value(x));
 		for (j = 0; j < i; j++) {
 			if (json_equal(json_array_get(v, j), x))
-				return plan_failr(err, p, path ? "plan.file.org_twice" : "plan.org_twice",
-				                  json_pack("{s:s,s:s}", "key", key, "org", json_string_value(x)),
+				return plan_failr(err, p,
+				                  path ? "plan.file.org_twice" : "plan.org_twice",
+				                  json_pack("{s:s,s:s}", "key", key, "org",
+				                            json_string_value(x)),
 				                  "'%.64s' is listed twice", json_string_value(x));
 		}
 	}
@@ -337,10 +341,12 @@ static int check_measure(const json_t *x, const char *p, const json_t *auth, con
 	objective = model_json_str(x, "objective");
 	snprintf(q, sizeof(q), "%s.number", p);
 	if (plan_number_parts(number, parts) != 3)
-		return plan_failr(err, q, "plan.file.measure_number", json_pack("{s:s}", "number", number),
+		return plan_failr(err, q, "plan.file.measure_number",
+		                  json_pack("{s:s}", "number", number),
 		                  "'%s' is not a measure number like 1.1.3", number);
 	if (json_object_get(seen, number))
-		return plan_failr(err, q, "plan.file.number_twice", json_pack("{s:s}", "number", number),
+		return plan_failr(err, q, "plan.file.number_twice",
+		                  json_pack("{s:s}", "number", number),
 		                  "%s is used twice (numbers are never reused)", number);
 	snprintf(q, sizeof(q), "%s.objective", p);
 	if (!json_object_get(objs, objective))
@@ -521,13 +527,15 @@ int plan_validate(const json_t *doc, struct model_err *err)
 				                          model_json_str(y, "number"), "priority",
 				                          model_json_str(x, "number")),
 				                "'%s' is not an objective number under priority %s",
-				                model_json_str(y, "number"), model_json_str(x, "number"));
+				                model_json_str(y, "number"),
+				                model_json_str(x, "number"));
 				goto out;
 			}
 			if (json_object_get(objs, model_json_str(y, "number"))) {
-				rc = plan_failr(err, p, "plan.file.number_twice",
-				                json_pack("{s:s}", "number", model_json_str(y, "number")),
-				                "%s is used twice", model_json_str(y, "number"));
+				rc = plan_failr(
+				        err, p, "plan.file.number_twice",
+				        json_pack("{s:s}", "number", model_json_str(y, "number")),
+				        "%s is used twice", model_json_str(y, "number"));
 				goto out;
 			}
 			json_object_set_new(objs, model_json_str(y, "number"), json_true());
