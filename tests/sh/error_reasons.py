@@ -23,7 +23,7 @@ import re
 import sys
 
 # function -> index of its reason argument
-CALLS = {"store_tx_failr": 3, "model_fail": 3, "plan_failr": 2, "api_errorr": 4, "bad": 1, "an_failr": 2,
+CALLS = {"store_tx_failr": 3, "model_fail": 3, "plan_failr": 2, "ex_fail": 2, "api_errorr": 4, "bad": 1, "an_failr": 2,
          "an_may": 3, "may_approve_as_ssc": 2, "missing": 2, "MISS": 1}
 # calls by a common name that are ours only in one file
 ONLY_IN = {"bad": "router.c", "missing": "analysis.c", "MISS": "analysis_plan.c"}
