@@ -50,7 +50,8 @@ export function errorText(e, form) {
   if (e.code === 'throttled') {
     return e.retryAfter ? t('error.throttled_for', { seconds: e.retryAfter }) : t('error.throttled');
   }
-  const label = fieldLabel(form, e.field);
+  // form: the form whose label names e.field, or the name itself (a CSV file's column)
+  const label = typeof form === 'string' ? form : fieldLabel(form, e.field);
   const params = { field: label || t('error.a_field') };
   // A code among the params (a copy's state, an act) is said through err.param.<name>.<code>;
   // that text may name the other params (a place in a plan file: ", åtgärd {measure}").
