@@ -1137,12 +1137,8 @@ int io_import(struct model *m, const struct principal *p, const char *data, size
 
 	*report = NULL;
 	if (!(p->roles & (ROLE_BIT(ROLE_REGISTRAR) | ROLE_BIT(ROLE_SSC)))) {
-		if (err) {
-			snprintf(err->field, sizeof(err->field), "%s", "");
-			snprintf(err->msg, sizeof(err->msg),
-			         "the register is written by a registrar or the ssc");
-		}
-		return SK_EPERM;
+		return model_fail(err, SK_EPERM, NULL, "document.register_keeper", NULL,
+		                  "the register is written by a registrar or the ssc");
 	}
 	memset(&c, 0, sizeof(c));
 	prc = io_import_parse(data, len, &imp);
@@ -1163,8 +1159,12 @@ int io_import(struct model *m, const struct principal *p, const char *data, size
 		rc = store_submit(m->store, &sc);
 		if (rc == SK_EPERM) {
 			if (err) {
-				snprintf(err->field, sizeof(err->field), "%s", "");
-				snprintf(err->msg, sizeof(err->msg), "%s", sc.err_msg);
+				const char *fwd_reason = sc.err_reason[0] ? sc.err_reason : NULL;
+
+				model_fail(err, rc, NULL, fwd_reason,
+				           sc.err_params[0] ? json_loads(sc.err_params, 0, NULL)
+				                            : NULL,
+				           "%s", sc.err_msg);
 			}
 			io_import_release(&imp);
 			return rc;
@@ -1479,11 +1479,9 @@ int io_export(struct model *m, const struct principal *p, enum io_format fmt,
 	int rc;
 
 	if (!may_export(p)) {
-		if (err)
-			snprintf(err->msg, sizeof(err->msg),
-			         "the register is exported by a registrar, the ssc, an auditor or "
-			         "the chief");
-		return SK_EPERM;
+		return model_fail(err, SK_EPERM, NULL, "document.export_role", NULL,
+		                  "the register is exported by a registrar, the ssc, an auditor or "
+		                  "the chief");
 	}
 	rc = fmt == IO_XLSX ? export_xlsx(m, p, f, out, &o) : export_csv(m, p, f, out, &o);
 	if (rc) {
