@@ -18,9 +18,6 @@ import * as receiptsPage from './js/pages/receipts.js';
 import * as myCopiesPage from './js/pages/mycopies.js';
 import * as inventoriesPage from './js/pages/inventories.js';
 import * as inventoryPage from './js/pages/inventory.js';
-import * as spacesPage from './js/pages/spaces.js';
-import * as mediaPage from './js/pages/media.js';
-import * as personsPage from './js/pages/persons.js';
 import * as printPage from './js/pages/print.js';
 import * as inventoryPrintPage from './js/pages/inventory-print.js';
 import * as approvalsPage from './js/pages/approvals.js';
@@ -32,7 +29,9 @@ import * as assessmentsPage from './js/pages/assessments.js';
 import * as incidentsPage from './js/pages/incidents.js';
 import * as incidentPage from './js/pages/incident.js';
 import * as deviationsPage from './js/pages/deviations.js';
-import { pendingReceipts, setMe, forget } from './js/register/common.js';
+import { pendingReceipts, forget } from './js/register/common.js';
+import { loadRegisters, registers, registerAt } from './js/register/registers.js';
+import { registerPage, recordPage } from './js/register/generic.js';
 import { ACCESS, PAGES, rolesOf, allowed as allowedFor, renderNav, menuButton, wireNav, markNav as markNavIn } from './js/nav.js';
 
 // path pattern → page; who opens it comes from the navigation's one table (js/nav.js):
@@ -55,9 +54,7 @@ const ROUTES = [
   { path: ['mina-exemplar'], page: myCopiesPage },
   { path: ['inventering'], page: inventoriesPage },
   { path: ['inventering', ':id'], page: inventoryPage, kind: 'title.kind.inventory' },
-  { path: ['forvaring'], page: spacesPage },
-  { path: ['medier'], page: mediaPage },
-  { path: ['personer'], page: personsPage },
+  // the approved systems and distributors side by side (each shown when it is described)
   { path: ['godkannanden'], page: approvalsPage },
   { path: ['utskrift', 'register'], page: printPage },
   { path: ['utskrift', 'forstoring', ':id'], page: printPage, kind: 'title.kind.destruction' },
@@ -85,7 +82,7 @@ const ROUTES = [
 function titleFor(route, s) {
   if (!route.kind) return `${s} – skydd`;
   const kind = t(route.kind);
-  const generic = !s || PAGES.some((p) => t(p.key) === s) || s === kind;
+  const generic = !s || PAGES.some((p) => p.key && t(p.key) === s) || s === kind;
   if (generic) return `${kind} – skydd`;
   return s.toLowerCase().startsWith(kind.toLowerCase()) ? `${s} – skydd` : `${kind} ${s} – skydd`;
 }
@@ -110,6 +107,17 @@ function parseHash() {
   return parts;
 }
 
+// The registers the server describes (persons, spaces, systems, distributors …) each have a
+// list page at #/<slug> and a record's page at #/<slug>/<id>; a page of its own in ROUTES wins.
+function registerRoute(parts) {
+  const def = parts.length >= 1 && parts.length <= 2 ? registerAt(parts[0]) : null;
+  if (!def) return null;
+  const page = parts.length === 1
+    ? { render: (ctx) => registerPage(ctx, def) }
+    : { render: (ctx) => recordPage(ctx, def, ctx.params.id) };
+  return { route: { path: parts.length === 1 ? [def.slug] : [def.slug, ':id'], page, roles: ACCESS.any }, params: parts.length === 2 ? { id: parts[1] } : {} };
+}
+
 function match(parts) {
   for (const r of ROUTES) {
     if (r.path.length !== parts.length) continue;
@@ -121,7 +129,7 @@ function match(parts) {
     });
     if (ok) return { route: r, params };
   }
-  return null;
+  return registerRoute(parts);
 }
 
 export function navigate(hash) {
@@ -134,10 +142,10 @@ async function loadMe() {
     state.me = await api.get('/me', { auth: false });
   } catch (e) {
     state.me = null;
-    setMe(null);
     if (e.code !== 'unauthenticated' && e.status !== 401) throw e;
   }
-  setMe(state.me);
+  // which register pages exist for this user: read once after the login
+  await loadRegisters(state.me);
   forget();
   return state.me;
 }
@@ -206,7 +214,7 @@ function renderFrame() {
   clear(el.nav);
   el.nav.hidden = !me;
   if (me) {
-    renderNav(el.nav, toggle, me);
+    renderNav(el.nav, toggle, me, registers());
     refreshCounts();
   }
   el.skip.textContent = t('app.skip');

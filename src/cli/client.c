@@ -58,6 +58,17 @@ static void zero_free(void *p)
 
 /* ---- options ---- */
 
+size_t client_std_opts(struct option *opts, size_t n)
+{
+	opts[n++] = (struct option){"json", no_argument, NULL, 'j'};
+	opts[n++] = (struct option){"help", no_argument, NULL, 'h'};
+	opts[n++] = (struct option){"url", required_argument, NULL, CLIENT_OPT_URL};
+	opts[n++] = (struct option){"cacert", required_argument, NULL, CLIENT_OPT_CACERT};
+	opts[n++] = (struct option){"insecure", no_argument, NULL, CLIENT_OPT_INSECURE};
+	opts[n] = (struct option){NULL, 0, NULL, 0};
+	return n;
+}
+
 bool client_opt(struct client_opts *o, int c, const char *arg)
 {
 	switch (c) {

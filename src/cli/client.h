@@ -30,6 +30,14 @@ enum { CLIENT_OPT_URL = 0x100, CLIENT_OPT_CACERT, CLIENT_OPT_INSECURE };
 	"  --cacert FILE    trust this CA certificate too (default: $SKYDD_CACERT)\n"              \
 	"  --insecure       do not verify the TLS certificate (loopback URLs only)\n"
 
+/*
+ * Ends a getopt_long table built at run time: appends --json ('j'), --help
+ * ('h'), --url, --cacert, --insecure and the terminator at opts[n]; opts has
+ * room for n + CLIENT_STD_OPTS. Returns the index of the terminator.
+ */
+#define CLIENT_STD_OPTS 6
+size_t client_std_opts(struct option *opts, size_t n);
+
 struct client_opts {
 	const char *url;
 	const char *cacert;

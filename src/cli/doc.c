@@ -460,12 +460,7 @@ static int run_sub(const struct dsub *s, int argc, char **argv)
 	for (const struct dopt *o = s->opts; o->name; o++, n++)
 		opts[n] = (struct option){o->name, o->type == 'f' ? no_argument : required_argument,
 		                          NULL, 0x300 + (int)n};
-	opts[n++] = (struct option){"json", no_argument, NULL, 'j'};
-	opts[n++] = (struct option){"help", no_argument, NULL, 'h'};
-	opts[n++] = (struct option){"url", required_argument, NULL, CLIENT_OPT_URL};
-	opts[n++] = (struct option){"cacert", required_argument, NULL, CLIENT_OPT_CACERT};
-	opts[n++] = (struct option){"insecure", no_argument, NULL, CLIENT_OPT_INSECURE};
-	opts[n] = (struct option){NULL, 0, NULL, 0};
+	client_std_opts(opts, n);
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {

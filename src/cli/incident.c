@@ -128,12 +128,7 @@ static int run_sub(const struct sub *sb, int argc, char **argv)
 
 	for (const struct optspec *s = sb->specs; s && s->opt; s++, n++)
 		opts[n] = (struct option){s->opt, required_argument, NULL, 0x300 + (int)n};
-	opts[n++] = (struct option){"json", no_argument, NULL, 'j'};
-	opts[n++] = (struct option){"help", no_argument, NULL, 'h'};
-	opts[n++] = (struct option){"url", required_argument, NULL, CLIENT_OPT_URL};
-	opts[n++] = (struct option){"cacert", required_argument, NULL, CLIENT_OPT_CACERT};
-	opts[n++] = (struct option){"insecure", no_argument, NULL, CLIENT_OPT_INSECURE};
-	opts[n] = (struct option){NULL, 0, NULL, 0};
+	client_std_opts(opts, n);
 	buf_init(&path, 4096);
 	optind = 1;
 	opterr = 0;

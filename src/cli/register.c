@@ -343,12 +343,7 @@ static int run(int argc, char **argv)
 	for (; n < CLIENT_MAX_VALUES && a->opts[n].opt; n++)
 		opts[n] = (struct option){a->opts[n].opt, required_argument, NULL,
 		                          CLIENT_VALUE((int)n)};
-	opts[n++] = (struct option){"json", no_argument, NULL, 'j'};
-	opts[n++] = (struct option){"help", no_argument, NULL, 'h'};
-	opts[n++] = (struct option){"url", required_argument, NULL, CLIENT_OPT_URL};
-	opts[n++] = (struct option){"cacert", required_argument, NULL, CLIENT_OPT_CACERT};
-	opts[n++] = (struct option){"insecure", no_argument, NULL, CLIENT_OPT_INSECURE};
-	opts[n] = (struct option){NULL, 0, NULL, 0};
+	client_std_opts(opts, n);
 	buf_init(&usage, 16384);
 	act_usage(&usage, g, a);
 	rc = client_parse_args(argc, argv, opts, cmd, usage.err ? "" : usage.ptr, &args);

@@ -48,7 +48,7 @@ static const struct reg_field fields[] = {
         {"last_inventoried_on", REG_DATE, .doc = "the last inventory that found it"},
         {"ended_on", REG_DATE, .doc = "the day it was decommissioned, reused or destroyed"},
         {"end_method", REG_STRING, .doc = "how"},
-        {"ended_by", REG_INT, .doc = "who recorded the end (identity)"},
+        {"ended_by", REG_REF, .ref = "identities", .doc = "who recorded the end (identity)"},
         {"created_at", REG_STRING, .src = REG_SRC_CREATED_AT, .doc = "recorded"},
         {"updated_at", REG_STRING, .src = REG_SRC_UPDATED_AT, .doc = "last changed"},
         /* the arguments of the ends: in the entries, and in the row as ended_on and end_method */

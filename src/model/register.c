@@ -932,19 +932,31 @@ void reg_register_projections(void)
 
 /* ---- the description for the web UI ---- */
 
-static json_t *describe_field(const struct register_def *d, const struct reg_field *f)
+/*
+ * Who may list the identities (GET /api/v1/identities: SECURITY in
+ * src/http/routes.c): a reference to a login is shown by its user name to
+ * them, and as a number input in forms to the others.
+ */
+#define IDENTITY_READERS                                                                           \
+	(ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_CHIEF) | ROLE_BIT(ROLE_AUDITOR))
+
+static json_t *describe_field(const struct register_def *d, const struct reg_field *f,
+                              const struct principal *p)
 {
+	/* who recorded a record is a reference to a login, for the UI as any other */
+	bool by = f->src == REG_SRC_CREATED_BY;
+	const char *ref = by ? "identities" : f->ref;
 	char label[128];
 	json_t *o;
 
 	snprintf(label, sizeof(label), "regdef.%s.f.%s", d->one, f->name);
 	/* output: never an argument; input: an argument only, not in the rows */
-	o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b}", "name", f->name, "type",
-	              reg_type_name(f->type), "label", label, "list", (f->flags & REG_F_LIST) != 0,
-	              "filter", (f->flags & REG_F_FILTER) != 0, "output",
-	              f->src != REG_SRC_DATA && f->src != REG_SRC_STATE &&
-	                      f->src != REG_SRC_LEDGER_ONLY,
-	              "input", f->src == REG_SRC_LEDGER_ONLY, "state", f->src == REG_SRC_STATE);
+	o = json_pack(
+	        "{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b}", "name", f->name, "type",
+	        by ? "ref" : reg_type_name(f->type), "label", label, "list",
+	        (f->flags & REG_F_LIST) != 0, "filter", (f->flags & REG_F_FILTER) != 0, "output",
+	        f->src != REG_SRC_DATA && f->src != REG_SRC_STATE && f->src != REG_SRC_LEDGER_ONLY,
+	        "input", f->src == REG_SRC_LEDGER_ONLY, "state", f->src == REG_SRC_STATE);
 	if (!o)
 		return NULL;
 	if (f->type == REG_STRING || f->type == REG_TEXT || f->type == REG_INT) {
@@ -963,8 +975,15 @@ static json_t *describe_field(const struct register_def *d, const struct reg_fie
 		                    json_string(f->vlabel ? f->vlabel : "reg.class"));
 	else if (f->vlabel)
 		json_object_set_new(o, "value_label", json_string(f->vlabel));
-	if (f->type == REG_REF)
-		json_object_set_new(o, "ref", json_string(f->ref));
+	if (f->type == REG_REF || by) {
+		/* readable: the UI may fetch the referenced list (else a 403 in its console) */
+		bool ident = !strcmp(ref, "identities");
+		const struct register_def *r = ident ? NULL : reg_find(ref);
+		unsigned readers = ident ? IDENTITY_READERS : r ? r->read_roles : 0;
+
+		json_object_set_new(o, "ref", json_string(ref));
+		json_object_set_new(o, "readable", json_boolean(p && (p->roles & readers)));
+	}
 	if (f->type == REG_DATE)
 		json_object_set_new(o, "past", json_boolean((f->flags & REG_F_PAST) != 0));
 	return o;
@@ -1035,7 +1054,7 @@ json_t *reg_describe(struct model *m, const struct principal *p)
 		fields = json_array();
 		cmds = json_array();
 		for (const struct reg_field *f = d->fields; fields && f->name; f++)
-			json_array_append_new(fields, describe_field(d, f));
+			json_array_append_new(fields, describe_field(d, f, p));
 		for (const struct reg_cmd *c = d->cmds; cmds && c->name; c++)
 			json_array_append_new(cmds, describe_cmd(d, c, p));
 		snprintf(label, sizeof(label), "regdef.%s.title", d->name);

@@ -18,7 +18,18 @@
 
 /* ---- one rule's raw findings ---- */
 
-/* Runs r's query; appends [object_type, id, label, class, since, due, document_id] rows. */
+/* A rule query's row: [object_type, id, label, class, since, due, document_id]. */
+static json_t *finding_row(struct store_q *q)
+{
+	return json_pack("[s, I, s, s?, s?, s?, o]", store_q_text(q, 0),
+	                 (json_int_t)store_q_int(q, 1), store_q_text(q, 2),
+	                 store_q_is_null(q, 3) ? NULL : store_q_text(q, 3),
+	                 store_q_is_null(q, 4) ? NULL : store_q_text(q, 4),
+	                 store_q_is_null(q, 5) ? NULL : store_q_text(q, 5),
+	                 store_q_is_null(q, 6) ? json_null() : json_integer(store_q_int(q, 6)));
+}
+
+/* Runs r's query; appends its finding rows. */
 static int run_rule(struct store_reader *rd, const struct rule *ru, const char *today, json_t *out)
 {
 	struct store_q *q;
@@ -28,13 +39,7 @@ static int run_rule(struct store_reader *rd, const struct rule *ru, const char *
 		return rc;
 	store_q_bind_text(q, 1, today);
 	while ((rc = store_q_step(q)) == SK_OK) {
-		json_t *row = json_pack("[s, I, s, s?, s?, s?, o]", store_q_text(q, 0),
-		                        (json_int_t)store_q_int(q, 1), store_q_text(q, 2),
-		                        store_q_is_null(q, 3) ? NULL : store_q_text(q, 3),
-		                        store_q_is_null(q, 4) ? NULL : store_q_text(q, 4),
-		                        store_q_is_null(q, 5) ? NULL : store_q_text(q, 5),
-		                        store_q_is_null(q, 6) ? json_null()
-		                                              : json_integer(store_q_int(q, 6)));
+		json_t *row = finding_row(q);
 
 		if (!row || json_array_append_new(out, row)) {
 			rc = SK_ENOMEM;
@@ -187,14 +192,7 @@ static int run_rule_for(struct store_reader *rd, size_t i, const struct rule *ru
 		store_q_bind_text(q, 1, today);
 		store_q_bind_text(q, 2, list);
 		while ((rc = store_q_step(q)) == SK_OK) {
-			json_t *r =
-			        json_pack("[s, I, s, s?, s?, s?, o]", store_q_text(q, 0),
-			                  (json_int_t)store_q_int(q, 1), store_q_text(q, 2),
-			                  store_q_is_null(q, 3) ? NULL : store_q_text(q, 3),
-			                  store_q_is_null(q, 4) ? NULL : store_q_text(q, 4),
-			                  store_q_is_null(q, 5) ? NULL : store_q_text(q, 5),
-			                  store_q_is_null(q, 6) ? json_null()
-			                                        : json_integer(store_q_int(q, 6)));
+			json_t *r = finding_row(q);
 
 			if (!r || json_array_append_new(keep, r)) {
 				rc = SK_ENOMEM;

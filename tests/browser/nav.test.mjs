@@ -30,7 +30,9 @@ test('navigation: one table decides who sees what; its labels exist in Swedish a
   assert.doesNotMatch(app, /\[\s*'(ssc|registrar|chief|auditor|admin|staff)'/, 'a role list in app.js');
   assert.doesNotMatch(app, /roles:\s*[a-zA-Z]+Page\./, 'a page module decides a route\'s roles');
   const keys = [...nav.matchAll(/\bkey: '([a-z0-9_.]+)'/g)].map((m) => m[1]);
-  assert.ok(keys.length >= 17, 'every page in the table');
+  // the register pages (persons, spaces, systems, distributors, media) come from GET /api/v1/registers
+  assert.ok(keys.length >= 14, 'every page in the table');
+  assert.match(nav, /registers: true, group: 'register'/, 'the described registers in the register group');
   for (const g of ['register', 'analysis', 'events', 'followup', 'admin']) keys.push(`nav.group.${g}`);
   keys.push('nav.menu');
   for (const k of keys) {
@@ -153,10 +155,15 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
     const pa = await newPage('anna');
     await login(pa, 'anna', logins.anna.password, logins.anna.secret);
     await settle(pa);
+    // the register pages the server describes to her (GET /api/v1/registers) follow the
+    // hand-made ones, in the description's order
+    const described = (await apiCall(anna, 'GET', '/registers')).registers;
+    assert.deepEqual(['persons', 'spaces', 'systems', 'distributors', 'media'].filter((n) => !described.some((d) => d.name === n)), [],
+      'the ssc reads persons, spaces, systems, distributors and media');
     assert.deepEqual(await menu(pa), [
       ['', [SV['nav.overview']]],
-      [G('register'), ['reg.nav.documents', 'reg.nav.receipts', 'reg.nav.my_copies', 'reg.nav.inventories',
-        'reg.nav.spaces', 'reg.nav.media', 'reg.nav.persons'].map((k) => SV[k])],
+      [G('register'), [...['reg.nav.documents', 'reg.nav.receipts', 'reg.nav.my_copies', 'reg.nav.inventories']
+        .map((k) => SV[k]), ...described.map((d) => SV[d.label])]],
       [G('analysis'), [SV['an.nav'], SV['sp.nav'], SV['as.nav']]],
       [G('events'), [SV['inc.nav'], SV['dev.nav']]],
       [G('followup'), [SV['plan.nav'], SV['nav.log']]],
@@ -206,7 +213,7 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
     await pa.setViewportSize({ width: 320, height: 640 });
     const wide = [];
     const main = ['oversikt', 'handlingar', `handlingar/${doc.id}`, 'kvittera', 'mina-exemplar', 'inventering',
-      'forvaring', 'medier', 'personer', 'sakerhetsskyddsanalys', 'sakerhetsskyddsplan', 'sarskilda-bedomningar',
+      'forvaring', 'lagringsmedier', 'personer', 'informationssystem', 'distributorer', 'sakerhetsskyddsanalys', 'sakerhetsskyddsplan', 'sarskilda-bedomningar',
       'incidenter', 'atgardsplan', 'handlingsplaner', 'logg', 'logg/1', 'anvandare', `anvandare/${created.identity.id}`, 'konto'];
     for (const p of main) {
       await pa.goto(`${URL_}/#/${p}`);

@@ -32,8 +32,8 @@ test('register strings: the same keys in sv and en, and every key built at run t
   assert.deepEqual(Object.keys(REG_SV).sort(), Object.keys(REG_EN).sort());
   const params = (s) => (s.match(/\{\w+\}/g) || []).sort().join();
   for (const k of Object.keys(REG_SV)) {
-    // err.<reason>: the register's refusals said in the UI (issue 16)
-    assert.ok(k.startsWith('reg.') || k.startsWith('err.'), `${k}: the register's keys start with reg. or err.`);
+    // err.<reason>: the register's refusals said in the UI; regdef.: the described registers (issue 16)
+    assert.ok(/^(reg|regdef|err)\./.test(k), `${k}: the register's keys start with reg., regdef. or err.`);
     assert.equal(params(REG_SV[k]), params(REG_EN[k]), `placeholders differ for ${k}`);
   }
   const dyn = {
@@ -64,8 +64,9 @@ test('register strings: the same keys in sv and en, and every key built at run t
   for (const act of ['issue', 'return', 'store', 'archive', 'ship', 'lost', 'destroy']) {
     for (const k of ['act', 'title', 'submit', 'done']) if (!(`reg.copy.${k}_${act}` in REG_SV)) missing.push(`reg.copy.${k}_${act}`);
   }
-  for (const kind of ['decommission', 'reuse', 'destroy', 'lost']) {
-    for (const k of ['act', 'title', 'done', 'method_hint']) if (!(`reg.medium.${k}_${kind}` in REG_SV)) missing.push(`reg.medium.${k}_${kind}`);
+  // storage media are a register defined as data: their commands' strings are regdef keys
+  for (const kind of ['add', 'update', 'decommission', 'reuse', 'destroy', 'lost']) {
+    for (const k of [`regdef.medium.cmd.${kind}`, `regdef.medium.cmd.${kind}.done`]) if (!(k in REG_SV)) missing.push(k);
   }
   assert.deepEqual(missing, []);
 });
@@ -411,34 +412,34 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     assert.doesNotMatch(exported, new RegExp(`IMP-${run}-1`));
 
     // 8. the records: a person, and a storage medium registered and then destroyed with a record
-    await nav(pb).getByRole('link', { name: SV['reg.nav.persons'], exact: true }).click();
-    await heading(pb, SV['reg.nav.persons']).waitFor();
-    const personForm = pb.locator('form', { has: pb.getByRole('button', { name: SV['reg.person.create_submit'], exact: true }) });
-    await personForm.getByLabel(SV['reg.person.name'], { exact: true }).fill(`Hanna Hansson ${run}`);
-    await personForm.getByLabel(SV['reg.person.unit'], { exact: true }).fill('Säkerhet');
-    await personForm.getByRole('button', { name: SV['reg.person.create_submit'], exact: true }).click();
+    await nav(pb).getByRole('link', { name: SV['regdef.persons.title'], exact: true }).click();
+    await heading(pb, SV['regdef.persons.title']).waitFor();
+    const personForm = pb.locator('form', { has: pb.getByRole('button', { name: SV['regdef.person.cmd.add'], exact: true }) });
+    await personForm.getByLabel(SV['regdef.person.f.name'], { exact: true }).fill(`Hanna Hansson ${run}`);
+    await personForm.getByLabel(SV['regdef.person.f.unit'], { exact: true }).fill('Säkerhet');
+    await personForm.getByRole('button', { name: SV['regdef.person.cmd.add'], exact: true }).click();
     const hanna = pb.locator('table.persons tbody tr', { hasText: `Hanna Hansson ${run}` });
     await hanna.waitFor();
-    await hanna.getByRole('button', { name: SV['reg.edit'], exact: true }).click();
+    await hanna.getByRole('button', { name: SV['regdef.person.cmd.update'], exact: true }).click();
     const editPerson = pb.locator('.inline-form-row form');
-    await editPerson.getByLabel(SV['reg.person.unit'], { exact: true }).fill('Säkerhetsenheten');
+    await editPerson.getByLabel(SV['regdef.person.f.unit'], { exact: true }).fill('Säkerhetsenheten');
     await editPerson.getByRole('button', { name: SV['reg.save'], exact: true }).click();
     await pb.locator('table.persons tbody tr', { hasText: 'Säkerhetsenheten' }).waitFor();
-    await nav(pb).getByRole('link', { name: SV['reg.nav.media'], exact: true }).click();
-    await heading(pb, SV['reg.nav.media']).waitFor();
-    const mediumForm = pb.locator('form', { has: pb.getByRole('button', { name: SV['reg.medium.create_submit'], exact: true }) });
-    await mediumForm.getByLabel(SV['reg.medium.identifier'], { exact: true }).fill(`USB-${run}`);
-    await mediumForm.getByLabel(SV['reg.medium.class'], { exact: true }).selectOption('K');
-    await mediumForm.getByLabel(SV['reg.copy.space'], { exact: true }).selectOption(String(safe.id));
-    await mediumForm.getByRole('button', { name: SV['reg.medium.create_submit'], exact: true }).click();
+    await nav(pb).getByRole('link', { name: SV['regdef.media.title'], exact: true }).click();
+    await heading(pb, SV['regdef.media.title']).waitFor();
+    const mediumForm = pb.locator('form', { has: pb.getByRole('button', { name: SV['regdef.medium.cmd.add'], exact: true }) });
+    await mediumForm.getByLabel(SV['regdef.medium.f.identifier'], { exact: true }).fill(`USB-${run}`);
+    await mediumForm.getByLabel(SV['regdef.medium.f.class'], { exact: true }).selectOption('K');
+    await mediumForm.getByLabel(SV['regdef.medium.f.space_id'], { exact: true }).selectOption(String(safe.id));
+    await mediumForm.getByRole('button', { name: SV['regdef.medium.cmd.add'], exact: true }).click();
     const usb = pb.locator('table.media tbody tr[data-state="in_use"]', { hasText: `USB-${run}` });
     await usb.waitFor();
-    await usb.getByRole('button', { name: SV['reg.medium.act_destroy'], exact: true }).click();
+    await usb.getByRole('button', { name: SV['regdef.medium.cmd.destroy'], exact: true }).click();
     const destroyMedium = pb.locator('.inline-form-row form');
-    await destroyMedium.getByLabel(SV['reg.medium.method'], { exact: true }).fill('Krossning');
-    await destroyMedium.getByLabel(SV['reg.destroy.performer'], { exact: true }).selectOption(String(bertil.id));
-    await destroyMedium.getByLabel(SV['reg.destroy.witness'], { exact: true }).selectOption(String(witness.id));
-    await destroyMedium.getByRole('button', { name: SV['reg.medium.act_destroy'], exact: true }).click();
+    await destroyMedium.getByLabel(SV['regdef.medium.f.method'], { exact: true }).fill('Krossning');
+    await destroyMedium.getByLabel(SV['regdef.medium.f.performer_id'], { exact: true }).selectOption(String(bertil.id));
+    await destroyMedium.getByLabel(SV['regdef.medium.f.witness_id'], { exact: true }).selectOption(String(witness.id));
+    await destroyMedium.getByRole('button', { name: SV['regdef.medium.cmd.destroy'], exact: true }).click();
     await pb.locator('table.media tbody tr[data-state="destroyed"]', { hasText: `USB-${run}` }).waitFor();
     await shot(pb, 'media');
 
@@ -447,11 +448,11 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
     await login(pa, 'anna', logins.anna.password, logins.anna.secret);
     // an approved distributor (3 kap. 12 §), recorded by the ssc
     await pa.goto(`${URL_}/#/godkannanden`);
-    const distForm = pa.locator('form', { has: pa.getByRole('button', { name: SV['reg.distributor.create_submit'], exact: true }) }).last();
-    await distForm.getByLabel(SV['reg.distributor.name'], { exact: true }).fill(`Säker Kurir ${run}`);
-    await distForm.getByLabel(SV['reg.distributor.contact'], { exact: true }).fill('010-123 45 67');
-    await distForm.getByLabel(SV['reg.space.decision_ref'], { exact: true }).fill(`SSC-D-${run}`);
-    await distForm.getByRole('button', { name: SV['reg.distributor.create_submit'], exact: true }).click();
+    const distForm = pa.locator('form', { has: pa.getByRole('button', { name: SV['regdef.distributor.cmd.add'], exact: true }) }).last();
+    await distForm.getByLabel(SV['regdef.distributor.f.name'], { exact: true }).fill(`Säker Kurir ${run}`);
+    await distForm.getByLabel(SV['regdef.distributor.f.contact'], { exact: true }).fill('010-123 45 67');
+    await distForm.getByLabel(SV['regdef.distributor.f.decision_ref'], { exact: true }).fill(`SSC-D-${run}`);
+    await distForm.getByRole('button', { name: SV['regdef.distributor.cmd.add'], exact: true }).click();
     await pa.locator('table.distributors tr[data-status="approved"]', { hasText: `Säker Kurir ${run}` }).waitFor();
     // a fourth copy, shipped through it and delivered
     await pa.goto(`${URL_}/#/handlingar/${docId}`);
@@ -500,14 +501,14 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
 
     // anna approves a room for processing through the UI (5 kap. 9 §)
     await pa.goto(`${URL_}/#/forvaring`);
-    await heading(pa, SV['reg.nav.spaces']).waitFor();
-    const spaceForm = pa.locator('form', { has: pa.getByRole('button', { name: SV['reg.space.create_submit'], exact: true }) });
-    await spaceForm.getByLabel(SV['reg.space.kind'], { exact: true }).selectOption('processing');
-    await spaceForm.getByLabel(SV['reg.space.name'], { exact: true }).fill(`Arbetsrum ${run}`);
-    await spaceForm.getByLabel(SV['reg.space.location'], { exact: true }).fill('Plan 3');
-    await spaceForm.getByLabel(SV['reg.space.max_class'], { exact: true }).selectOption('H');
-    await spaceForm.getByLabel(SV['reg.space.decision_ref'], { exact: true }).fill(`SSC-R-${run}`);
-    await spaceForm.getByRole('button', { name: SV['reg.space.create_submit'], exact: true }).click();
+    await heading(pa, SV['regdef.spaces.title']).waitFor();
+    const spaceForm = pa.locator('form', { has: pa.getByRole('button', { name: SV['regdef.space.cmd.add'], exact: true }) });
+    await spaceForm.getByLabel(SV['regdef.space.f.kind'], { exact: true }).selectOption('processing');
+    await spaceForm.getByLabel(SV['regdef.space.f.name'], { exact: true }).fill(`Arbetsrum ${run}`);
+    await spaceForm.getByLabel(SV['regdef.space.f.location'], { exact: true }).fill('Plan 3');
+    await spaceForm.getByLabel(SV['regdef.space.f.max_class'], { exact: true }).selectOption('H');
+    await spaceForm.getByLabel(SV['regdef.space.f.decision_ref'], { exact: true }).fill(`SSC-R-${run}`);
+    await spaceForm.getByRole('button', { name: SV['regdef.space.cmd.add'], exact: true }).click();
     await pa.locator('table.spaces tbody tr[data-kind="processing"]', { hasText: `Arbetsrum ${run}` }).waitFor();
     await shot(pa, 'spaces');
 

@@ -203,7 +203,7 @@ static void test_need_to_know(void **state)
 {
 	char args[200];
 	int64_t s, m;
-	json_t *l;
+	json_t *l, *o;
 
 	(void)state;
 	s = run(&ssc, "spaces", "add", 0,
@@ -215,8 +215,9 @@ static void test_need_to_know(void **state)
 	         (long long)s);
 	run(&reg_k, "media", "add", 0, args, SK_EPERM, "class", "medium.class_above_clearance");
 	m = run(&reg, "media", "add", 0, args, SK_OK, NULL, NULL);
-	assert_non_null(reg_get(g_fx.model, &reg, reg_find("media"), m));
-	json_decref(reg_get(g_fx.model, &reg, reg_find("media"), m));
+	o = reg_get(g_fx.model, &reg, reg_find("media"), m);
+	assert_non_null(o);
+	json_decref(o);
 	assert_null(reg_get(g_fx.model, &reg_k, reg_find("media"), m));
 	l = reg_list(g_fx.model, &reg_k, reg_find("media"), NULL);
 	assert_int_equal(json_array_size(l), 0);

@@ -2,11 +2,14 @@
 // which roles open them. The router (app.js) guards its routes with the same table, so a role
 // sees in the menu exactly what it may open. The server decides what the API returns; these
 // lists mirror its route table (src/http/*.c, x-roles in docs/api/openapi.yaml) and only trim
-// the interface.
+// the interface. The register pages the server describes (GET /api/v1/registers: persons,
+// spaces, systems, distributors …) have no role list here: the description holds only what
+// the reader may read, and its entries go where the table says `registers: true`.
 //
 // Below 820 px (400 % zoom, WCAG 1.4.10) the navigation collapses behind a menu button.
 import { h, clear } from './dom.js';
 import { t } from './i18n.js';
+import { registerAt } from './register/registers.js';
 
 // Who opens what (the API's READ sets).
 export const ACCESS = {
@@ -20,7 +23,6 @@ export const ACCESS = {
   recipients: ['staff', 'registrar', 'ssc', 'chief', 'auditor'],
   // inventories and lost cases (not the head)
   inventory: ['registrar', 'ssc', 'auditor'],
-  persons: ['registrar', 'ssc', 'chief', 'auditor', 'admin'],
   // the analysis, the plan, the assessments and the action plan of deviations (READ in
   // src/http/api_analysis.c and api_incidents.c)
   analysis: ['chief', 'ssc', 'auditor'],
@@ -39,9 +41,10 @@ export const PAGES = [
   { top: 'kvittera', key: 'reg.nav.receipts', group: 'register', roles: ACCESS.recipients, count: 'receipts' },
   { top: 'mina-exemplar', key: 'reg.nav.my_copies', group: 'register', roles: ACCESS.recipients },
   { top: 'inventering', key: 'reg.nav.inventories', group: 'register', roles: ACCESS.inventory },
-  { top: 'forvaring', key: 'reg.nav.spaces', group: 'register', roles: ACCESS.register },
-  { top: 'medier', key: 'reg.nav.media', group: 'register', roles: ACCESS.register },
-  { top: 'personer', key: 'reg.nav.persons', group: 'register', roles: ACCESS.persons },
+  // the registers the server describes to this user (GET /api/v1/registers), in its order:
+  // persons, spaces, systems, distributors, media … (no role lists here: the description has
+  // only what the user may read)
+  { registers: true, group: 'register' },
   { top: 'sakerhetsskyddsanalys', key: 'an.nav', group: 'analysis', roles: ACCESS.analysis },
   { top: 'sakerhetsskyddsplan', key: 'sp.nav', group: 'analysis', roles: ACCESS.analysis },
   { top: 'sarskilda-bedomningar', key: 'as.nav', group: 'analysis', roles: ACCESS.analysis },
@@ -55,7 +58,8 @@ export const PAGES = [
 
 // Pages reached from others, not from the menu: who opens them.
 export const HIDDEN = {
-  godkannanden: ACCESS.register,
+  // the page shows the described registers of the two, or says it is not for the reader
+  godkannanden: ACCESS.any,
   utskrift: ACCESS.register,
 };
 
@@ -70,12 +74,24 @@ export function rolesOf(top) {
   const p = PAGES.find((x) => x.top === top);
   if (p) return p.roles;
   if (top in HIDDEN) return HIDDEN[top];
+  // a register page: open to whoever the server described the register to
+  if (registerAt(top)) return ACCESS.any;
   throw new Error(`nav: no access entry for ${top}`);
 }
 
+// Whether me opens the pages under top; a register page not described to me (or a page that
+// does not exist) is not opened.
+export function mayOpen(me, top) {
+  const known = PAGES.some((x) => x.top === top) || top in HIDDEN || registerAt(top);
+  return known ? allowed(me, rolesOf(top)) : false;
+}
+
 // The visible menu for me: [{group, items}] with group null first.
-export function menuFor(me) {
-  const mine = PAGES.filter((p) => allowed(me, p.roles));
+export function menuFor(me, registers = []) {
+  const own = new Set(PAGES.map((p) => p.top));
+  const mine = PAGES.flatMap((p) => (p.registers
+    ? registers.filter((d) => d.slug && !own.has(d.slug)).map((d) => ({ top: d.slug, key: d.label, group: p.group }))
+    : [p])).filter((p) => allowed(me, p.roles));
   const out = [];
   const loose = mine.filter((p) => !p.group);
   if (loose.length) out.push({ group: null, items: loose });
@@ -89,10 +105,10 @@ export function menuFor(me) {
 export const NARROW = '(max-width: 820px)';
 
 // Fills nav (the <nav> element) with the grouped menu and wires the menu button (toggle).
-export function renderNav(nav, toggle, me) {
+export function renderNav(nav, toggle, me, registers = []) {
   clear(nav);
   nav.setAttribute('aria-label', t('nav.label'));
-  const groups = menuFor(me).map(({ group, items }) => {
+  const groups = menuFor(me, registers).map(({ group, items }) => {
     const labelId = group ? `nav-group-${group}` : null;
     return h('li', { class: ['nav-group', group ? null : 'nav-group-loose'], dataset: { group: group || '' } },
       group ? h('span', { class: 'nav-group-label', id: labelId }, t(`nav.group.${group}`)) : null,

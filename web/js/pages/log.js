@@ -33,7 +33,7 @@ const OBJECTS = {
   space: { api: (id) => `/spaces/${id}`, page: () => '#/forvaring', name: ['name'] },
   system: { api: (id) => `/systems/${id}`, page: () => '#/forvaring', name: ['name'] },
   distributor: { api: (id) => `/distributors/${id}`, page: () => '#/forvaring', name: ['name'] },
-  medium: { api: (id) => `/media/${id}`, page: () => '#/medier', name: ['designation', 'name'] },
+  medium: { api: (id) => `/media/${id}`, page: () => '#/lagringsmedier', name: ['designation', 'name'] },
   inventory: { api: (id) => `/inventories/${id}?limit=1`, page: (id) => `#/inventering/${id}`, name: ['name'] },
   lost: { page: () => '#/inventering' },
   incident: { api: (id) => `/incidents/${id}`, page: (id) => `#/incidenter/${id}`, name: ['title'] },

@@ -7,7 +7,7 @@ import * as api from '../api.js';
 import { pageHeading, badge, loading, loadError, errorBox, showError, busy, roleLabel } from '../ui.js';
 import { fmtDate, daysUntil } from '../format.js';
 import { measureButton } from './deviations.js';
-import { rolesOf, allowed } from '../nav.js';
+import { rolesOf, allowed, mayOpen } from '../nav.js';
 
 const FINDINGS_ROLES = ['ssc', 'admin', 'chief', 'auditor', 'registrar'];
 const SEVERITIES = ['high', 'medium', 'low'];
@@ -140,7 +140,7 @@ function objectLink(o, me) {
     // a grant of one's own is on one's account; the others' with the users
     grant: allowed(me, rolesOf('anvandare')) ? '#/anvandare' : '#/konto',
     space: '#/forvaring',
-    medium: '#/medier',
+    medium: '#/lagringsmedier',
     ledger: '#/logg',
     incident: `#/incidenter/${o.id}`,
     deviation: '#/atgardsplan',
@@ -148,7 +148,7 @@ function objectLink(o, me) {
   const href = where[o.type];
   if (!href) return null;
   const top = href.slice(2).split('/')[0];
-  return allowed(me, rolesOf(top)) ? href : null;
+  return mayOpen(me, top) ? href : null;
 }
 
 // A readable name for an object: its kind and its label ("Försändelse av H-1 ex 2"), never

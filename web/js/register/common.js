@@ -1,22 +1,15 @@
 // Shared pieces of the register pages (3 kap. PMFS 2022:1): roles, classes and their badges,
-// state labels, cached look-ups of persons/spaces/systems/distributors, small form helpers.
+// state labels, cached look-ups of the described registers' records, small form helpers.
 import { h, field, option, append } from '../dom.js';
 import { t, has } from '../i18n.js';
 import * as api from '../api.js';
 import { errorBox, showError, hideError, busy } from '../ui.js';
+import { registerNamed, apiPath } from './registers.js';
 
-// Who sees the register (lists of documents) and who writes it.
-export const REGISTER_ROLES = ['registrar', 'ssc', 'chief', 'auditor'];
-// Inventories and lost cases: read by registrar, ssc and auditor (not the head).
-export const INVENTORY_ROLES = ['registrar', 'ssc', 'auditor'];
+// Who writes the register of documents (the pages drawn from GET /api/v1/registers take `may`).
 export const WRITERS = ['registrar', 'ssc'];
-// Anyone who can be a recipient of a copy: the receipts and "my copies" pages.
-export const RECIPIENT_ROLES = ['staff', 'registrar', 'ssc', 'chief', 'auditor'];
 export const CLASSES = ['BH', 'K', 'H', 'KH'];
 export const COPY_STATES = ['in_register', 'issued', 'returned', 'shipped', 'lost', 'archived', 'destroyed'];
-export const SPACE_KINDS = ['container', 'processing', 'conversation'];
-export const MEDIUM_TYPES = ['usb', 'disk', 'laptop', 'phone', 'optical', 'other'];
-export const MEDIUM_STATES = ['in_use', 'lost', 'decommissioned', 'reused', 'destroyed'];
 export const INVENTORY_SCOPES = ['kh_documents', 'physical_k_h', 'media'];
 
 export function hasRole(me, roles) {
@@ -67,25 +60,17 @@ export function one(r, key) {
   return r && r[key] && typeof r[key] === 'object' ? r[key] : r;
 }
 
-// Look-ups of the records, cached for a short while (pages reload them after a write).
+// Look-ups of the records, cached for a short while (pages reload them after a write). Only the
+// registers the server described to this user are asked for (js/register/registers.js).
 const cache = new Map();
-const PATHS = {
-  persons: ['/persons', 'persons', [...REGISTER_ROLES, 'admin']],
-  spaces: ['/spaces', 'spaces', REGISTER_ROLES],
-  systems: ['/systems', 'systems', REGISTER_ROLES],
-  distributors: ['/distributors', 'distributors', REGISTER_ROLES],
-};
-let me = null;
-// The logged-in user, so look-ups are only asked for when the roles allow them.
-export function setMe(m) { me = m; }
 export async function lookup(kind) {
-  const [path, key, roles] = PATHS[kind];
-  if (me && !hasRole(me, roles)) return [];
+  const def = registerNamed(kind);
+  if (!def) return [];
   const hit = cache.get(kind);
   if (hit && Date.now() - hit.at < 15000) return hit.list;
   let list = [];
   try {
-    list = items(await api.get(path), key, 'items');
+    list = items(await api.get(apiPath(def.path)), def.name, 'items');
   } catch {
     list = [];
   }
