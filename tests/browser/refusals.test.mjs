@@ -11,11 +11,12 @@
 // distributors: a name taken; media: no place; documents: a designation taken, and a CSV import
 // with a bad class; plans: a plan file whose completed measure has no year), else through the
 // API from the page's context, said with the page's own errorText (copies, inventories,
-// incidents, deviations, exemptions, the analysis). Screenshots go to artefacts/refusal-*.png.
+// incidents, deviations, exemptions, the analysis approved by the ssc). Screenshots go to artefacts/refusal-*.png.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { ART, URL_, apiCall, apiLogin, launchChromium, newPage, readLogins, strings, totpAt, uiLogin } from './lib.mjs';
 
@@ -74,10 +75,12 @@ test('refusals of every register: Swedish without English or codes, then English
   const dist = (await apiCall(anna, 'POST', '/distributors', { name: `Bud R ${run}`, decision_ref: `RD-${run}` })).distributor;
   const doc = (await apiCall(anna, 'POST', '/documents', { designation: `R-${run}`, title: 'Vägran', class: 'K', form: 'physical', pages: 2 })).document;
   const copies = await apiCall(anna, 'POST', `/documents/${doc.id}/copies`, { count: 1, space_id: space.id });
-  const copy = (copies.copies || [copies.copy])[0];
+  const copy = (copies.copies || (copies.document && copies.document.copies) || [])[0];
   assert.ok(copy && copy.id, 'a copy to refuse a return of');
-  // the analysis: a draft, so that a second one is refused
-  await fetch(`${URL_}/api/v1/analyses`, { method: 'POST', headers: { Authorization: `Bearer ${anna}`, 'Content-Type': 'application/json' }, body: '{}' });
+  // the analysis: a draft, which the ssc may not approve (the head does, 2 kap. 10 §)
+  const made = await apiCall(anna, 'POST', '/analyses', { title: `Analys ${run}` });
+  const analysis = made.analysis || made;
+  assert.ok(analysis.id, 'a draft analysis');
 
   // a plan file the import refuses: a completed measure without the year it was completed
   const planFile = JSON.stringify({
@@ -157,7 +160,7 @@ test('refusals of every register: Swedish without English or codes, then English
     }],
     ['documents: an import with a bad class', async () => {
       await go('handlingar');
-      const panel = page.locator('details.import-panel');
+      const panel = page.locator('details.import-panel').filter({ has: page.locator('input[type="file"]') });
       await panel.locator('summary').click();
       await panel.locator('input[type="file"]').setInputFiles({ name: 'fel.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
       await panel.locator('button[type="submit"]').click();
@@ -166,13 +169,13 @@ test('refusals of every register: Swedish without English or codes, then English
       return cell.innerText();
     }],
     ['copies: a copy in the register returned', () => viaApi('kvittera', 'POST', `/copies/${copy.id}/return`, {})],
-    ['inventories: a campaign without its scope', () => viaApi('inventering', 'POST', '/inventories', {})],
+    ['inventories: a campaign of an unknown scope', () => viaApi('inventering', 'POST', '/inventories', { name: `Inventering ${run}`, scope: 'allt' })],
     ['incidents: detected before it occurred', () => viaApi('incidenter', 'POST', '/incidents', { title: `Händelse ${run}`, occurred_on: today, detected_on: yesterday })],
     ['deviations: a blank title', () => viaApi('atgardsplan', 'POST', '/deviations', { title: '', source: 'other' })],
     ['exemptions: valid until before granted', () => viaApi('oversikt', 'POST', '/exemptions', {
       reference: `Säpo ${run}`, granted_by: 'Säkerhetspolisen', granted_on: today, valid_until: '2001-01-01', scope_rules: 'doc.inventory.overdue',
     })],
-    ['analysis: a second draft', () => viaApi('sakerhetsskyddsanalys', 'POST', '/analyses', {})],
+    ['analysis: approved by the ssc', () => viaApi(`sakerhetsskyddsanalys/${analysis.id}`, 'POST', `/analyses/${analysis.id}/approve`, {})],
     ['plans: a plan file whose completed measure has no year', async () => {
       await go('handlingsplaner');
       const form = page.locator('main form').filter({ has: page.locator('input[type="file"]') });
@@ -188,6 +191,7 @@ test('refusals of every register: Swedish without English or codes, then English
     await uiLogin(page, SV, 'anna', logins.anna.password, logins.anna.secret, code);
     await page.getByRole('navigation', { name: SV['nav.label'] }).waitFor();
     const said = {};
+    const texts = [];
     for (const [lang, S] of [['sv', SV], ['en', EN]]) {
       if (lang === 'en') {
         await go('oversikt');
@@ -199,9 +203,12 @@ test('refusals of every register: Swedish without English or codes, then English
         readable(text, lang, `${where} (${lang})`);
         if (lang === 'en') assert.notEqual(text, said[where], `${where}: the same text in English as in Swedish`);
         said[where] = text;
+        texts.push(`${lang} ${where}: ${text}`);
       }
       await shot(lang);
     }
+    // what each refusal said, for a reader of the artefacts
+    fs.writeFileSync(path.join(ART, 'refusals.txt'), `${texts.join('\n')}\n`);
     // the place in a plan file, said in the language: the measure by its number, the field's name
     assert.match(said['plans: a plan file whose completed measure has no year'], /1\.1\.7/);
     // the refusals' 4xx are expected in the console; nothing else
