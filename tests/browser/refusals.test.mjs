@@ -9,7 +9,8 @@
 // register's page is opened and a refusal provoked: through the page's own form where it has one
 // (persons: a blank name; spaces: a KH container approved by the ssc, not the head; systems and
 // distributors: a name taken; media: no place; documents: a designation taken, and a CSV import
-// with a bad class; plans: a plan file whose completed measure has no year), else through the
+// with a bad class; plans: a plan file whose completed measure has no year, a measure number
+// used before), else through the
 // API from the page's context, said with the page's own errorText (copies, inventories,
 // incidents, deviations, exemptions, the analysis approved by the ssc). Screenshots go to artefacts/refusal-*.png.
 
@@ -94,6 +95,13 @@ test('refusals of every register: Swedish without English or codes, then English
     }],
   });
   const csv = 'titel;klass;form\nFel klass;Q;fysisk\n';
+  // a plan that is imported, whose measure number 1.1.7 a new measure may not take again
+  const goodPlan = JSON.parse(planFile);
+  goodPlan.title = `Plan G ${run}`;
+  Object.assign(goodPlan.measures[0], { status: 'current' });
+  const imported = await apiCall(anna, 'POST', '/plans', goodPlan);
+  const plan = imported.plan || imported;
+  assert.ok(plan.id, 'a plan imported');
 
   const browser = await launchChromium();
   const problems = [];
@@ -180,6 +188,17 @@ test('refusals of every register: Swedish without English or codes, then English
       await go('handlingsplaner');
       const form = page.locator('main form').filter({ has: page.locator('input[type="file"]') });
       await form.locator('input[type="file"]').setInputFiles({ name: 'plan.json', mimeType: 'application/json', buffer: Buffer.from(planFile) });
+      await form.locator('button[type="submit"]').click();
+      const alert = form.getByRole('alert');
+      await alert.waitFor();
+      return alert.innerText();
+    }],
+    ['plans: a measure number used before', async () => {
+      await go(`handlingsplaner/${plan.id}`);
+      const form = page.locator('section.plan-add form');
+      await form.locator('[name="objective"]').selectOption('1.1');
+      await form.locator('[name="number"]').fill('1.1.7');
+      await form.locator('[name="title"]').fill('Samma nummer');
       await form.locator('button[type="submit"]').click();
       const alert = form.getByRole('alert');
       await alert.waitFor();
