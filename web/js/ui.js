@@ -54,7 +54,7 @@ export function errorText(e, form) {
   const label = typeof form === 'string' ? form : fieldLabel(form, e.field);
   const params = { field: label || t('error.a_field') };
   // A code among the params (a copy's state, an act) is said through err.param.<name>.<code>;
-  // that text may name the other params (a place in a plan file: ", åtgärd {measure}").
+  // that text may name the other params (a place in a plan file: "I planfilen, åtgärd {measure}").
   const raw = e.params && typeof e.params === 'object' ? e.params : {};
   for (const [k, v] of Object.entries(raw)) {
     if (k !== 'field') params[k] = has(`err.param.${k}.${v}`) ? t(`err.param.${k}.${v}`, raw) : v;
