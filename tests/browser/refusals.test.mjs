@@ -10,9 +10,9 @@
 // (persons: a blank name; spaces: a KH container approved by the ssc, not the head; systems and
 // distributors: a name taken; media: no place; documents: a designation taken, and a CSV import
 // with a bad class; plans: a plan file whose completed measure has no year, a measure number
-// used before), else through the
-// API from the page's context, said with the page's own errorText (copies, inventories,
-// incidents, deviations, exemptions, the analysis approved by the ssc). Screenshots go to artefacts/refusal-*.png.
+// used before; incidents: detected before it occurred; deviations: a blank title), else through
+// the API from the page's context, said with the page's own errorText (copies, inventories,
+// exemptions, the analysis approved by the ssc). Screenshots go to artefacts/refusal-*.png.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -130,6 +130,16 @@ test('refusals of every register: Swedish without English or codes, then English
     await alert.waitFor();
     return alert.innerText();
   };
+  // a page's own form (by its selector) filled by field name, then its alert's text
+  const submit = async (hash, selector, values) => {
+    await go(hash);
+    const form = page.locator(`main ${selector}`);
+    for (const [name, value] of Object.entries(values)) await form.locator(`[name="${name}"]`).fill(value);
+    await form.locator('button[type="submit"]').click();
+    const alert = form.getByRole('alert');
+    await alert.waitFor();
+    return alert.innerText();
+  };
   // a refusal through the API from the page's context, said by the page's own errorText
   const viaApi = async (hash, method, p, body) => {
     await go(hash);
@@ -178,8 +188,10 @@ test('refusals of every register: Swedish without English or codes, then English
     }],
     ['copies: a copy in the register returned', () => viaApi('kvittera', 'POST', `/copies/${copy.id}/return`, {})],
     ['inventories: a campaign of an unknown scope', () => viaApi('inventering', 'POST', '/inventories', { name: `Inventering ${run}`, scope: 'allt' })],
-    ['incidents: detected before it occurred', () => viaApi('incidenter', 'POST', '/incidents', { title: `Händelse ${run}`, occurred_on: today, detected_on: yesterday })],
-    ['deviations: a blank title', () => viaApi('atgardsplan', 'POST', '/deviations', { title: '', source: 'other' })],
+    ['incidents: detected before it occurred', () => submit('incidenter', 'form.inc-report', {
+      title: `Händelse ${run}`, occurred_on: today, detected_on: yesterday,
+    })],
+    ['deviations: a blank title', () => submit('atgardsplan', 'form.dev-new', { title: '' })],
     ['exemptions: valid until before granted', () => viaApi('oversikt', 'POST', '/exemptions', {
       reference: `Säpo ${run}`, granted_by: 'Säkerhetspolisen', granted_on: today, valid_until: '2001-01-01', scope_rules: 'doc.inventory.overdue',
     })],
