@@ -126,16 +126,21 @@ static void h_list(struct api_ctx *c);
 static void h_get(struct api_ctx *c);
 static void h_cmd(struct api_ctx *c);
 
-/* a, b and c joined, for paths and summaries that live as long as the routes. */
-static char *cat3(const char *a, const char *b, const char *c)
+/* a, b, c and d joined, for paths and summaries that live as long as the routes. */
+static char *cat4(const char *a, const char *b, const char *c, const char *d)
 {
-	size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
+	size_t n = strlen(a) + strlen(b) + strlen(c) + strlen(d) + 1;
 	char *p = malloc(n);
 
 	if (!p)
 		abort(); /* at start, before serving */
-	snprintf(p, n, "%s%s%s", a, b, c);
+	snprintf(p, n, "%s%s%s%s", a, b, c, d);
 	return p;
+}
+
+static char *cat3(const char *a, const char *b, const char *c)
+{
+	return cat4(a, b, c, "");
 }
 
 size_t api_register_routes(struct api_route *out, size_t cap)
@@ -167,7 +172,7 @@ size_t api_register_routes(struct api_route *out, size_t cap)
 			else if (c->verb == REG_UPDATE)
 				path = cat3("/api/v1/", d->name, "/{id}");
 			else
-				path = cat3(cat3("/api/v1/", d->name, "/{id}/"), c->path, "");
+				path = cat4("/api/v1/", d->name, "/{id}/", c->path);
 			add(out, &n,
 			    (struct api_route){c->verb == REG_UPDATE ? "PATCH" : "POST", path,
 			                       c->roles, 0, body_fields(d, c), no_fields, h_cmd,
