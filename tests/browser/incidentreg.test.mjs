@@ -30,6 +30,10 @@ test('the incident and deviation pages keep only their workflow: no list, filter
   }
   assert.doesNotMatch(incidents, /function reportForm|'form inc-report'/, 'the report form is the generic one');
   assert.doesNotMatch(deviations, /changeForm|dev-change/, 'the change of a deviation is the generic one');
+  // who handles incidents and changes the plan: the description's `may`, not a role list
+  for (const [f, s] of [['deviations.js', deviations], ['incident.js', src('js/pages/incident.js')]]) {
+    assert.doesNotMatch(s, /HANDLERS|hasRole|'(ssc|chief)'/, `a role list in ${f}`);
+  }
   // the routes: no hand-made list route, the workflow page by the register's extension only
   const app = src('app.js');
   assert.doesNotMatch(app, /pages\/(incidents|incident|deviations)\.js/, 'app.js routes the incident pages itself');

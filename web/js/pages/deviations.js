@@ -9,7 +9,8 @@ import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { loading, loadError, errorBox, showError, hideError, busy, badge } from '../ui.js';
 import { todayISO } from '../format.js';
-import { HANDLERS, hasRole, incidentStyles } from './incidents.js';
+import { incidentStyles } from './incidents.js';
+import { registerNamed } from '../register/registers.js';
 
 const SOURCES = ['control', 'audit', 'incident', 'other'];
 
@@ -18,7 +19,7 @@ const SOURCES = ['control', 'audit', 'incident', 'other'];
 // findings not yet in the plan with "Skapa åtgärd", and a deviation added by hand. page.onLoad
 // gives the list after each load; page.reload() loads it again after an addition.
 export function planTools(ctx, page) {
-  if (!(page.def.commands || []).some((c) => c.verb === 'update' && c.may)) return null;
+  if (!changesPlan(page.def)) return null;
   incidentStyles();
   const findingsBox = h('div', {}, loading());
   page.onLoad((list) => loadFindings(ctx, findingsBox, list, page.reload));
@@ -112,28 +113,27 @@ function newForm(ctx, reload) {
   return form;
 }
 
-// "Skapa åtgärd" for one finding of the Översikt (the rules slice's page): shown to the ssc and
-// the head only (asked of GET /me, cached for a few seconds), it takes the finding into the plan.
-let meCache = { at: 0, p: null };
+// Whether the reader changes the plan (and so adds to it: POST /deviations has the roles of the
+// definition's update, the ssc and the head): the description's `may`, no role list here.
+const changesPlan = (def = registerNamed('deviations')) => ((def && def.commands) || []).some((c) => c.verb === 'update' && c.may);
+
+// "Skapa åtgärd" for one finding of the Översikt (the rules slice's page): shown to whoever
+// changes the plan, it takes the finding into the plan.
 export function measureButton(f) {
-  if (!f || f.status !== 'open') return null;
+  if (!f || f.status !== 'open' || !changesPlan()) return null;
   const slot = h('span', { class: 'dev-measure-slot' });
-  if (!meCache.p || Date.now() - meCache.at > 10000) meCache = { at: Date.now(), p: api.get('/me').catch(() => null) };
-  meCache.p.then((me) => {
-    if (!hasRole(me, HANDLERS)) return;
-    const object = `${f.object.type}/${f.object.id}`;
-    const err = errorBox();
-    const button = h('button', { type: 'button', class: 'btn btn-small', dataset: { rule: f.rule, object } }, t('dev.create_measure'));
-    button.addEventListener('click', () => busy(button, async () => {
-      hideError(err);
-      try {
-        const r = await api.post('/deviations', { source: 'finding', finding: f.rule, finding_object: object });
-        slot.replaceChildren(' ', h('a', { href: '#/atgardsplan' }, t('dev.created', { id: r.deviation.id })));
-      } catch (e) {
-        showError(err, e);
-      }
-    }));
-    slot.replaceChildren(' ', button, err);
-  });
+  const object = `${f.object.type}/${f.object.id}`;
+  const err = errorBox();
+  const button = h('button', { type: 'button', class: 'btn btn-small', dataset: { rule: f.rule, object } }, t('dev.create_measure'));
+  button.addEventListener('click', () => busy(button, async () => {
+    hideError(err);
+    try {
+      const r = await api.post('/deviations', { source: 'finding', finding: f.rule, finding_object: object });
+      slot.replaceChildren(' ', h('a', { href: '#/atgardsplan' }, t('dev.created', { id: r.deviation.id })));
+    } catch (e) {
+      showError(err, e);
+    }
+  }));
+  slot.replaceChildren(' ', button, err);
   return slot;
 }

@@ -8,8 +8,11 @@ import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { loading, loadError, errorBox, showError, hideError, busy, badge } from '../ui.js';
 import { todayISO } from '../format.js';
+import { registerNamed } from '../register/registers.js';
 
-export const HANDLERS = ['ssc', 'chief'];
+// Whether the reader handles incidents: the description's `may` of the definition's update (the
+// ssc and the head; the workflow routes of src/http/api_incidents.c allow the same roles).
+export const handles = () => ((registerNamed('incidents') || {}).commands || []).some((c) => c.name === 'update' && c.may);
 // Who may open an incident from a lost case (the incident route's lost_case_id rule). Each of
 // them may read the lost cases (GET /lost-cases: register roles and the head, need-to-know
 // applied); should the server refuse anyway, the section goes away rather than show an error.
