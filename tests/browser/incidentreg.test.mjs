@@ -81,7 +81,13 @@ test('scenario: Incidenter as a generic register page, by role, in Swedish and E
 
   // ---- setup: anna (ssc) reports one incident; frans makes a staff member, anna grants the role
   const anna = await apiLogin('anna', logins.anna.password, logins.anna.secret, code);
-  const annas = (await apiCall(anna, 'POST', '/incidents', { title: `Annas händelse ${run}`, occurred_on: '2026-01-05' })).incident;
+  const annas = (await apiCall(anna, 'POST', '/incidents', { title: `Annas händelse ${run}`, occurred_on: '2026-01-05', reportable: false })).incident;
+  // closed without investigation (2 kap. 17 §): a finding, taken into the plan and done
+  await apiCall(anna, 'POST', `/incidents/${annas.id}/close`, {});
+  const measure = (await apiCall(anna, 'POST', '/deviations', {
+    source: 'finding', finding: 'incident.closed.evaluation', finding_object: `incident/${annas.id}`,
+  })).deviation;
+  await apiCall(anna, 'POST', `/deviations/${measure.id}/status`, { status: 'done' });
   const frans = await apiLogin('frans', logins.frans.password, logins.frans.secret, code);
   const staffUser = `inc${run}`;
   const created = await apiCall(frans, 'POST', '/identities', { username: staffUser, display_name: 'Ida Incident', clearance: 'none' });
@@ -172,6 +178,20 @@ test('scenario: Incidenter as a generic register page, by role, in Swedish and E
     await pa.waitForFunction(() => [...document.querySelectorAll('table.incidents tbody tr[data-id]')].every((r) => r.dataset.state === 'closed'));
     assert.equal(await pa.locator(`table.incidents tr[data-id="${mine}"]`).count(), 0, 'the filter leaves out the open one');
     await pa.getByRole('search').getByRole('button', { name: SV['regdef.clear'], exact: true }).click();
+    await pa.locator(`table.incidents tr[data-id="${mine}"]`).waitFor();
+    // the action plan: a done measure has no buttons; its own page says its finding in words
+    await open(pa, SV, dev);
+    const done = pa.locator(`table.deviations tr[data-id="${measure.id}"][data-status="done"]`);
+    await done.waitFor();
+    assert.equal(await done.locator('button').count(), 0, 'a done deviation has no commands left');
+    await done.locator('th a').click();
+    await pa.locator('main dl.facts').waitFor();
+    const facts = await pa.locator('main dl.facts').innerText();
+    assert.ok(facts.includes(`${SV['rules.obj.incident']} #${annas.id}`), `the finding's incident in words: ${facts}`);
+    assert.ok(facts.includes(SV['dev.resolved_by.user']), 'who resolved it, in words');
+    assert.doesNotMatch(facts, /\b[a-z]+_[a-z_]+\b|\b[a-z]+\.[a-z_.]+\b|\b[a-z]+\/\d+\b|\b(user|rule|true|false)\b/, `a raw code on the deviation's page: ${facts}`);
+    await shot(pa, 'sv-deviation');
+    await open(pa, SV, inc);
     await pa.locator(`table.incidents tr[data-id="${mine}"] th a`).click();
     await pa.locator('main h2.inc-title', { hasText: title }).waitFor();
     assert.match(await pa.title(), new RegExp(`^${SV['title.kind.incident']}`));

@@ -5,7 +5,7 @@
 // an open finding of the compliance engine ("Skapa åtgärd"), which the HTTP layer looks up; a
 // measure made from a finding is marked done by the rule when the finding disappears.
 import { h, field, option } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, has } from '../i18n.js';
 import * as api from '../api.js';
 import { loading, loadError, errorBox, showError, hideError, busy, badge } from '../ui.js';
 import { todayISO } from '../format.js';
@@ -39,7 +39,23 @@ export const CELLS = {
     return [base, overdue ? [' ', badge(t('dev.overdue'), 'danger')] : null];
   },
   source: (d, base) => [base, d.incident_id ? [' ', h('a', { href: `#/incidenter/${d.incident_id}` }, `#${d.incident_id}`)] : null],
+  // the record's page: no rule id, object reference or resolver code as the server keeps them
+  incident_id: (d, base) => (d.incident_id ? h('a', { href: `#/incidenter/${d.incident_id}` }, `#${d.incident_id}`) : base),
+  finding: (d, base) => (d.finding ? t('dev.source.finding') : base),
+  finding_object: (d, base) => findingObject(d.finding_object) || base,
+  resolved_by: (d, base) => (d.resolved_by && has(`dev.resolved_by.${d.resolved_by}`) ? t(`dev.resolved_by.${d.resolved_by}`) : base),
 };
+
+// What a finding was about, in words: an incident or a deviation by its number (linked), any
+// other object by its kind only (its id is internal; its page names it to those who may see it).
+function findingObject(ref) {
+  const m = /^([a-z_]+)\/(\d+)$/.exec(ref || '');
+  if (!m || !has(`rules.obj.${m[1]}`)) return null;
+  const kind = t(`rules.obj.${m[1]}`);
+  if (m[1] === 'incident') return h('a', { href: `#/incidenter/${m[2]}` }, `${kind} #${m[2]}`);
+  if (m[1] === 'deviation') return `${kind} #${m[2]}`;
+  return kind;
+}
 
 // Done and written off are final (the server refuses a change): no buttons for them.
 export const changes = (cmd, d) => d.status === 'open' || d.status === 'in_progress';
