@@ -119,8 +119,11 @@ static void reply_or_404(struct api_ctx *c, json_t *v, const char *what)
 {
 	if (v)
 		api_reply(c, 200, v);
+	else if (strcmp(what, "plan") == 0)
+		api_errorr(c, 404, "not_found", NULL, "plan.not_found", NULL, "no such plan");
 	else
-		api_error(c, 404, "not_found", NULL, "no such %s", what);
+		api_errorr(c, 404, "not_found", NULL, "plan.measure_not_found", NULL, "no such %s",
+		           what);
 }
 
 static void h_plans(struct api_ctx *c)
@@ -167,7 +170,7 @@ static void h_export(struct api_ctx *c)
 	char disp[96];
 
 	if (!doc) {
-		api_error(c, 404, "not_found", NULL, "no such plan");
+		api_errorr(c, 404, "not_found", NULL, "plan.not_found", NULL, "no such plan");
 		return;
 	}
 	/* the file's exact text: 2-space indent, the format's key order, a final newline */

@@ -89,16 +89,16 @@ static void h_findings(struct api_ctx *c)
 		if (*end == ':')
 			sec = strtol(end + 1, &end, 10);
 		if (*end || ch < 1 || ch > 8 || sec < 0 || sec > 99) {
-			api_error(c, 400, "invalid_field", "ref",
-			          "ref: chapter or chapter:section, e.g. 3:21");
+			api_errorr(c, 400, "invalid_field", "ref", "rules.ref", NULL,
+			           "ref: chapter or chapter:section, e.g. 3:21");
 			return;
 		}
 		f.chapter = (int)ch;
 		f.section = (int)sec;
 	}
 	if (f.rule && !rules_find(f.rule)) {
-		api_error(c, 400, "invalid_field", "rule",
-		          "rule: no such rule (GET /api/v1/rules)");
+		api_errorr(c, 400, "invalid_field", "rule", "rules.no_rule", NULL,
+		           "rule: no such rule (GET /api/v1/rules)");
 		return;
 	}
 	res = rules_current(api_model(c->api), &f);
@@ -167,7 +167,8 @@ static void h_exemption_get(struct api_ctx *c)
 	model_today(today);
 	o = r ? rules_exemption_get(r, c->id, today) : NULL;
 	if (!o) {
-		api_error(c, 404, "not_found", NULL, "no exemption %lld", (long long)c->id);
+		api_errorr(c, 404, "not_found", NULL, "exemption.not_found", NULL,
+		           "no exemption %lld", (long long)c->id);
 		return;
 	}
 	api_reply(c, 200, o);
@@ -248,7 +249,8 @@ static void h_calendar_feed(struct api_ctx *c)
 	rc = rules_calendar_feed(api_model(c->api), qstr(c, "key"), &out);
 	if (rc) {
 		buf_release(&out);
-		api_error(c, 404, "not_found", NULL, "no such calendar");
+		api_errorr(c, 404, "not_found", NULL, "rules.no_calendar", NULL,
+		           "no such calendar");
 		return;
 	}
 	c->resp->status = 200;

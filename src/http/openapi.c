@@ -241,5 +241,6 @@ void api_h_openapi(struct api_ctx *c)
 			return;
 		}
 	}
-	api_error(c, 404, "not_found", NULL, "no OpenAPI document in this build");
+	api_errorr(c, 404, "not_found", NULL, "api.no_openapi", NULL,
+	           "no OpenAPI document in this build");
 }

@@ -31,21 +31,6 @@ static const char *const v_classes[] = {"BH", "K", "H", "KH", NULL};
 
 /* ---- shared helpers (analysis_int.h) ---- */
 
-int an_fail(struct model_err *err, const char *path, const char *fmt, ...)
-{
-	char why[160];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	if (err) {
-		snprintf(err->field, sizeof(err->field), "%s", path);
-		snprintf(err->msg, sizeof(err->msg), "%s: %s", path, why);
-	}
-	return SK_EINVAL;
-}
-
 int an_failr(struct model_err *err, const char *path, const char *reason, json_t *params,
              const char *fmt, ...)
 {

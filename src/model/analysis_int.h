@@ -31,9 +31,10 @@ struct an_field {
 int an_check_items(const json_t *arr, const char *sec, const struct an_field *spec,
                    size_t max_items, json_t *ids, struct model_err *err);
 
-int an_fail(struct model_err *err, const char *path, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-/* an_fail with a reason for the UI and its params (taken over, may be NULL); SK_EINVAL. */
+/*
+ * Records a failure at path (field = path, msg = "path: why") with a reason for
+ * the UI and its params (taken over, may be NULL); SK_EINVAL.
+ */
 int an_failr(struct model_err *err, const char *path, const char *reason, json_t *params,
              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 bool an_text_ok(const char *s, size_t len, bool multiline);

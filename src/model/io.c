@@ -95,19 +95,46 @@ int io_col_parse(const char *name)
 
 /* ---- problems ---- */
 
-void io_import_problem(struct io_import *imp, unsigned line, const char *field, const char *fmt,
-                       ...)
+/* The length of s cut to at most max bytes on a character's boundary (for params). */
+static size_t utf8_cut(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+
+	while (n > 0 && !sk_utf8_valid(s, n))
+		n--;
+	return n;
+}
+
+/* The params of a cell's value, the first 40 bytes of it. */
+static json_t *cut40(const char *v)
+{
+	return json_pack("{s:s%}", "value", v, utf8_cut(v, 40));
+}
+
+void io_import_problemr(struct io_import *imp, unsigned line, const char *field, const char *reason,
+                        json_t *params, const char *fmt, ...)
 {
 	struct io_problem *pr;
+	char *text = NULL;
 	va_list ap;
 	size_t n;
 
 	imp->nerrors++;
-	if (imp->nproblems >= IO_MAX_ERRORS || !imp->problems)
+	if (imp->nproblems >= IO_MAX_ERRORS || !imp->problems) {
+		json_decref(params);
 		return;
+	}
 	pr = &imp->problems[imp->nproblems++];
 	pr->line = line;
 	snprintf(pr->field, sizeof(pr->field), "%s", field ? field : "");
+	snprintf(pr->reason, sizeof(pr->reason), "%s", reason ? reason : "");
+	pr->params[0] = '\0';
+	if (params)
+		text = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
+	if (text && strlen(text) < sizeof(pr->params))
+		snprintf(pr->params, sizeof(pr->params), "%s", text);
+	free(text);
+	json_decref(params);
 	va_start(ap, fmt);
 	vsnprintf(pr->msg, sizeof(pr->msg), fmt, ap);
 	va_end(ap);
@@ -220,22 +247,27 @@ static bool text_col(struct io_import *imp, const struct csv *c, unsigned line, 
 	const char *t;
 
 	if (off == (size_t)-1)
-		return io_import_problem(imp, line, "", "out of memory"), false;
+		return io_import_problemr(imp, line, "", "import.memory", NULL, "out of memory"),
+		       false;
 	o->s[col] = off;
 	t = imp->arena.ptr + off;
 	/* A spreadsheet cell of spaces is an empty cell (the register refuses blank text). */
 	if (sk_text_blank(t, strlen(t)))
 		imp->arena.ptr[off] = '\0';
 	if (required && !*t)
-		return io_import_problem(imp, line, io_col_name(col), "required, but empty"), false;
+		return io_import_problemr(imp, line, io_col_name(col), "field.required", NULL,
+		                          "required, but empty"),
+		       false;
 	if (strlen(t) > max)
-		return io_import_problem(imp, line, io_col_name(col), "at most %zu bytes", max),
+		return io_import_problemr(imp, line, io_col_name(col), "field.too_long",
+		                          json_pack("{s:I}", "max", (json_int_t)max),
+		                          "at most %zu bytes", max),
 		       false;
 	/* the register's own rule (model_text_ok), said here with the line */
 	if (!model_text_ok(t, 0))
-		return io_import_problem(imp, line, io_col_name(col),
-		                         "a line break, control character or bidi override in the "
-		                         "text"),
+		return io_import_problemr(imp, line, io_col_name(col), "field.text", NULL,
+		                          "a line break, control character or bidi override in the "
+		                          "text"),
 		       false;
 	return true;
 }
@@ -252,13 +284,14 @@ static bool date_col(struct io_import *imp, const struct csv *c, unsigned line, 
 	if (!*t)
 		return true;
 	if (!model_date_valid(t))
-		return io_import_problem(imp, line, io_col_name(col),
-		                         "'%s' is not a date YYYY-MM-DD", t),
+		return io_import_problemr(imp, line, io_col_name(col), "field.date", NULL,
+		                          "'%s' is not a date YYYY-MM-DD", t),
 		       false;
 	/* the same rule as the API's (document_tx_create checks it again) */
 	if (!model_date_not_future(t, imp->today))
-		return io_import_problem(imp, line, io_col_name(col),
-		                         "%s is in the future (today is %s)", t, imp->today),
+		return io_import_problemr(imp, line, io_col_name(col), "field.date_not_future",
+		                          json_pack("{s:s}", "today", imp->today),
+		                          "%s is in the future (today is %s)", t, imp->today),
 		       false;
 	return true;
 }
@@ -275,9 +308,11 @@ static bool int_col(struct io_import *imp, const struct csv *c, unsigned line, e
 		return true;
 	}
 	if (strlen(v) > 20 || !parse_uint(f, out) || *out < min || *out > max)
-		return io_import_problem(imp, line, io_col_name(col),
-		                         "'%.20s' is not a whole number %lld..%lld", v,
-		                         (long long)min, (long long)max),
+		return io_import_problemr(imp, line, io_col_name(col), "import.number",
+		                          json_pack("{s:s%,s:I,s:I}", "value", v, utf8_cut(v, 20),
+		                                    "min", (json_int_t)min, "max", (json_int_t)max),
+		                          "'%.20s' is not a whole number %lld..%lld", v,
+		                          (long long)min, (long long)max),
 		       false;
 	return true;
 }
@@ -307,9 +342,10 @@ static bool row_check(struct io_import *imp, const struct csv *c, struct io_row 
 
 	yn = yes_no(value(imp, c, IO_COL_TITLE_CLASSIFIED));
 	if (yn < 0) {
-		io_import_problem(imp, line, io_col_name(IO_COL_TITLE_CLASSIFIED),
-		                  "'%.40s': ja or nej (yes/no)",
-		                  value(imp, c, IO_COL_TITLE_CLASSIFIED));
+		io_import_problemr(imp, line, io_col_name(IO_COL_TITLE_CLASSIFIED), "import.yes_no",
+		                   cut40(value(imp, c, IO_COL_TITLE_CLASSIFIED)),
+		                   "'%.40s': ja or nej (yes/no)",
+		                   value(imp, c, IO_COL_TITLE_CLASSIFIED));
 		ok = false;
 	}
 	r->title_classified = yn == 1;
@@ -317,8 +353,8 @@ static bool row_check(struct io_import *imp, const struct csv *c, struct io_row 
 	v = value(imp, c, IO_COL_CLASS);
 	cls = class_of(v);
 	if (!cls) {
-		io_import_problem(imp, line, io_col_name(IO_COL_CLASS),
-		                  "'%.40s' is not a class: BH, K, H or KH", v);
+		io_import_problemr(imp, line, io_col_name(IO_COL_CLASS), "import.class", cut40(v),
+		                   "'%.40s' is not a class: BH, K, H or KH", v);
 		ok = false;
 	} else {
 		snprintf(r->cls, sizeof(r->cls), "%s", cls);
@@ -326,8 +362,8 @@ static bool row_check(struct io_import *imp, const struct csv *c, struct io_row 
 	v = value(imp, c, IO_COL_FORM);
 	form = form_of(v);
 	if (!form) {
-		io_import_problem(imp, line, io_col_name(IO_COL_FORM),
-		                  "'%.40s' is not a form: fysisk or elektronisk", v);
+		io_import_problemr(imp, line, io_col_name(IO_COL_FORM), "import.form", cut40(v),
+		                   "'%.40s' is not a form: fysisk or elektronisk", v);
 		ok = false;
 	}
 	r->form = form ? form : "";
@@ -348,37 +384,42 @@ static bool row_check(struct io_import *imp, const struct csv *c, struct io_row 
 		const char *inv = imp->arena.ptr + o->s[IO_COL_INVENTORIED];
 
 		if (strcmp(form, "electronic") == 0 && !*sys) {
-			io_import_problem(imp, line, io_col_name(IO_COL_SYSTEM),
-			                  "an electronic document names the approved information "
-			                  "system it is held in (3 kap. 1 §)");
+			io_import_problemr(imp, line, io_col_name(IO_COL_SYSTEM),
+			                   "import.system_required", NULL,
+			                   "an electronic document names the approved information "
+			                   "system it is held in (3 kap. 1 §)");
 			ok = false;
 		}
 		if (strcmp(form, "physical") == 0 && *sys) {
-			io_import_problem(imp, line, io_col_name(IO_COL_SYSTEM),
-			                  "only electronic documents name a system");
+			io_import_problemr(imp, line, io_col_name(IO_COL_SYSTEM),
+			                   "import.physical_no_system", NULL,
+			                   "only electronic documents name a system");
 			ok = false;
 		}
 		if (r->copies > 0 && !*box && !*who) {
-			io_import_problem(
-			        imp, line, io_col_name(IO_COL_CONTAINER),
+			io_import_problemr(
+			        imp, line, io_col_name(IO_COL_CONTAINER), "import.copy_place", NULL,
 			        "each copy is with a person (innehavare) or in an approved "
 			        "container (förvaring), 3 kap. 9 §: give one");
 			ok = false;
 		}
 		if (*box && *who) {
-			io_import_problem(imp, line, io_col_name(IO_COL_HOLDER),
-			                  "give förvaring or innehavare, not both");
+			io_import_problemr(imp, line, io_col_name(IO_COL_HOLDER),
+			                   "import.place_both", NULL,
+			                   "give förvaring or innehavare, not both");
 			ok = false;
 		}
 		if (r->copies == 0 && (*box || *who || *inv)) {
-			io_import_problem(imp, line, io_col_name(IO_COL_COPIES),
-			                  "no copies (exemplar 0), yet förvaring, innehavare or "
-			                  "inventerad is given");
+			io_import_problemr(imp, line, io_col_name(IO_COL_COPIES),
+			                   "import.no_copies_place", NULL,
+			                   "no copies (exemplar 0), yet förvaring, innehavare or "
+			                   "inventerad is given");
 			ok = false;
 		}
 		if (*rcpt && !*who) {
-			io_import_problem(imp, line, io_col_name(IO_COL_RECEIPT),
-			                  "a receipt goes with a holder (innehavare)");
+			io_import_problemr(imp, line, io_col_name(IO_COL_RECEIPT),
+			                   "import.receipt_holder", NULL,
+			                   "a receipt goes with a holder (innehavare)");
 			ok = false;
 		}
 	}
@@ -418,11 +459,14 @@ static bool header(struct io_import *imp, struct csv *c)
 
 		fold(name, f, sizeof(f));
 		if (!*f) {
-			io_import_problem(imp, c->rec_line, "", "column %u has no name", i + 1);
+			io_import_problemr(imp, c->rec_line, "", "import.column_unnamed",
+			                   json_pack("{s:I}", "column", (json_int_t)i + 1),
+			                   "column %u has no name", i + 1);
 			ok = false;
 		} else if (col < 0) {
-			io_import_problem(
-			        imp, c->rec_line, "",
+			io_import_problemr(
+			        imp, c->rec_line, "", "import.column_unknown",
+			        json_pack("{s:s%}", "name", name, utf8_cut(name, 60)),
 			        "unknown column '%.60s' (known: beteckning, titel, "
 			        "titel_klassificerad, klass, form, sidor, bilagor, upphov, "
 			        "diarienummer, system, datum, registrerad, exemplar, "
@@ -430,9 +474,11 @@ static bool header(struct io_import *imp, struct csv *c)
 			        name);
 			ok = false;
 		} else if (imp->cols[col] >= 0) {
-			io_import_problem(imp, c->rec_line, io_col_name((enum io_col)col),
-			                  "the column %s appears twice",
-			                  io_col_name((enum io_col)col));
+			io_import_problemr(
+			        imp, c->rec_line, io_col_name((enum io_col)col),
+			        "import.column_twice",
+			        json_pack("{s:s}", "name", io_col_name((enum io_col)col)),
+			        "the column %s appears twice", io_col_name((enum io_col)col));
 			ok = false;
 		} else {
 			imp->cols[col] = (int)i;
@@ -447,7 +493,9 @@ static bool header(struct io_import *imp, struct csv *c)
 		}
 	}
 	if (*missing) {
-		io_import_problem(imp, c->rec_line, "", "missing required columns: %s", missing);
+		io_import_problemr(imp, c->rec_line, "", "import.columns_missing",
+		                   json_pack("{s:s}", "columns", missing),
+		                   "missing required columns: %s", missing);
 		ok = false;
 	}
 	return ok;
@@ -517,9 +565,12 @@ static int duplicates(struct io_import *imp)
 			while (first > 0 &&
 			       strcmp(v[first - 1]->designation, v[i]->designation) == 0)
 				first--;
-			io_import_problem(imp, v[i]->line, io_col_name(IO_COL_DESIGNATION),
-			                  "'%.64s' is also on line %u", v[i]->designation,
-			                  v[first]->line);
+			io_import_problemr(imp, v[i]->line, io_col_name(IO_COL_DESIGNATION),
+			                   "import.designation_twice",
+			                   json_pack("{s:s,s:I}", "designation", v[i]->designation,
+			                             "line", (json_int_t)v[first]->line),
+			                   "'%.64s' is also on line %u", v[i]->designation,
+			                   v[first]->line);
 			v[i]->bad = true;
 		}
 	}
@@ -553,17 +604,18 @@ int io_import_parse(const char *data, size_t len, struct io_import *imp)
 	model_today(imp->today);
 	imp->bytes = len;
 	if (len > IO_MAX_BYTES) {
-		io_import_problem(imp, 0, "",
-		                  "the file has %zu bytes; at most 32 MiB (%u) are "
-		                  "imported at once",
-		                  len, IO_MAX_BYTES);
+		io_import_problemr(imp, 0, "", "import.too_large",
+		                   json_pack("{s:I}", "max", (json_int_t)IO_MAX_BYTES),
+		                   "the file has %zu bytes; at most 32 MiB (%u) are "
+		                   "imported at once",
+		                   len, IO_MAX_BYTES);
 		imp->fatal = true;
 		return SK_ETOOBIG;
 	}
 	crypto_hash_sha256(imp->sha256, (const unsigned char *)data, len);
 	if (!csv_check_utf8(data, len, &bad_line)) {
-		io_import_problem(imp, bad_line, "",
-		                  "not UTF-8 text: save the file as \"CSV UTF-8\" and try again");
+		io_import_problemr(imp, bad_line, "", "import.not_utf8", NULL,
+		                   "not UTF-8 text: save the file as \"CSV UTF-8\" and try again");
 		imp->fatal = true;
 		return SK_EINVAL;
 	}
@@ -571,10 +623,11 @@ int io_import_parse(const char *data, size_t len, struct io_import *imp)
 	imp->sep = c.sep;
 	got = csv_next(&c);
 	if (got <= 0) {
-		io_import_problem(imp, got < 0 ? c.rec_line : 1, "", "%s",
-		                  got < 0 ? c.err
-		                          : "the file is empty: the first line names the "
-		                            "columns");
+		io_import_problemr(imp, got < 0 ? c.rec_line : 1, "",
+		                   got < 0 ? "import.csv" : "import.empty", NULL, "%s",
+		                   got < 0 ? c.err
+		                           : "the file is empty: the first line names the "
+		                             "columns");
 		csv_release(&c);
 		imp->fatal = true;
 		return SK_EINVAL;
@@ -590,22 +643,25 @@ int io_import_parse(const char *data, size_t len, struct io_import *imp)
 
 		if (got < 0) {
 			/* the reader cannot go on after a broken record: stop here */
-			io_import_problem(imp, c.rec_line, "", "%s", c.err);
+			io_import_problemr(imp, c.rec_line, "", "import.csv", NULL, "%s", c.err);
 			break;
 		}
 		if (all_empty(&c))
 			continue;
 		if (imp->nrows >= IO_MAX_ROWS) {
-			io_import_problem(imp, c.rec_line, "", "more than %u rows: split the file",
-			                  IO_MAX_ROWS);
+			io_import_problemr(imp, c.rec_line, "", "import.too_many_rows",
+			                   json_pack("{s:I}", "max", (json_int_t)IO_MAX_ROWS),
+			                   "more than %u rows: split the file", IO_MAX_ROWS);
 			rc = SK_ETOOBIG;
 			imp->fatal = true;
 			break;
 		}
 		if (c.nfields != imp->ncols) {
-			io_import_problem(imp, c.rec_line, "",
-			                  "the row has %u fields; the header has %u", c.nfields,
-			                  imp->ncols);
+			io_import_problemr(imp, c.rec_line, "", "import.field_count",
+			                   json_pack("{s:I,s:I}", "fields", (json_int_t)c.nfields,
+			                             "header", (json_int_t)imp->ncols),
+			                   "the row has %u fields; the header has %u", c.nfields,
+			                   imp->ncols);
 			continue;
 		}
 		memset(&o, 0, sizeof(o));
@@ -638,7 +694,8 @@ int io_import_parse(const char *data, size_t len, struct io_import *imp)
 	if (!rc)
 		rc = duplicates(imp);
 	if (!rc && imp->nrows == 0 && imp->nerrors == 0)
-		io_import_problem(imp, 2, "", "the file has no rows below the header");
+		io_import_problemr(imp, 2, "", "import.no_rows", NULL,
+		                   "the file has no rows below the header");
 	if (!rc && imp->nerrors)
 		rc = SK_EINVAL;
 	return rc;
@@ -702,11 +759,11 @@ static const char *column_of(const char *field)
 
 /* Records a problem found in the register; the first one's rc decides the answer. */
 static void db_problem(struct import_cmd *c, int rc, unsigned line, const char *field,
-                       const char *msg)
+                       const char *reason, json_t *params, const char *msg)
 {
 	if (!c->first_rc)
 		c->first_rc = rc;
-	io_import_problem(c->imp, line, field, "%s", msg);
+	io_import_problemr(c->imp, line, field, reason, params, "%s", msg);
 }
 
 /* A failure of the documents slice's function: its message, its field as our column. */
@@ -714,10 +771,18 @@ static void tx_problem(struct import_cmd *c, int rc, const struct io_row *r)
 {
 	char msg[200];
 
+	const char *fwd_reason = c->cmd->err_reason[0] ? c->cmd->err_reason : "import.row";
+
 	snprintf(msg, sizeof(msg), "%s", c->cmd->err_msg[0] ? c->cmd->err_msg : sk_strerror(rc));
-	db_problem(c, rc, r->line, column_of(c->cmd->err_field), msg);
+	if (!c->first_rc)
+		c->first_rc = rc;
+	/* the slice's reason and params as they are: the UI says them for this line */
+	io_import_problemr(c->imp, r->line, column_of(c->cmd->err_field), fwd_reason,
+	                   c->cmd->err_params[0] ? json_loads(c->cmd->err_params, 0, NULL) : NULL,
+	                   "%s", msg);
 	/* let the next failure say its own reason (store_tx_fail keeps only the first) */
 	c->cmd->err_field[0] = c->cmd->err_msg[0] = '\0';
+	c->cmd->err_reason[0] = c->cmd->err_params[0] = '\0';
 }
 
 static bool all_digits(const char *s)
@@ -785,7 +850,8 @@ static bool row_resolve(struct store_tx *tx, struct import_cmd *c, struct io_row
 		if (rc == SK_ENOTFOUND || rc == SK_EEXIST) {
 			snprintf(msg, sizeof(msg), "no information system '%.128s' in the register",
 			         r->system);
-			db_problem(c, SK_EINVAL, r->line, io_col_name(IO_COL_SYSTEM), msg);
+			db_problem(c, SK_EINVAL, r->line, io_col_name(IO_COL_SYSTEM),
+			           "import.no_system", json_pack("{s:s}", "name", r->system), msg);
 			ok = false;
 		} else if (rc) {
 			*fatal = rc;
@@ -805,7 +871,10 @@ static bool row_resolve(struct store_tx *tx, struct import_cmd *c, struct io_row
 			                   "its id"
 			                 : "no approved storage container '%.128s' (5 kap. 10 §)",
 			         r->container);
-			db_problem(c, SK_EINVAL, r->line, io_col_name(IO_COL_CONTAINER), msg);
+			db_problem(c, SK_EINVAL, r->line, io_col_name(IO_COL_CONTAINER),
+			           rc == SK_EEXIST ? "import.container_ambiguous"
+			                           : "import.no_container",
+			           json_pack("{s:s}", "name", r->container), msg);
 			ok = false;
 		} else if (rc) {
 			*fatal = rc;
@@ -823,7 +892,9 @@ static bool row_resolve(struct store_tx *tx, struct import_cmd *c, struct io_row
 			                           "person's id"
 			                         : "no active person '%.128s' in the register",
 			         r->holder);
-			db_problem(c, SK_EINVAL, r->line, io_col_name(IO_COL_HOLDER), msg);
+			db_problem(c, SK_EINVAL, r->line, io_col_name(IO_COL_HOLDER),
+			           rc == SK_EEXIST ? "import.person_ambiguous" : "import.no_person",
+			           json_pack("{s:s}", "name", r->holder), msg);
 			ok = false;
 		} else if (rc) {
 			*fatal = rc;
@@ -842,7 +913,9 @@ static bool row_resolve(struct store_tx *tx, struct import_cmd *c, struct io_row
 		if (one) {
 			snprintf(msg, sizeof(msg), "'%.64s' is already in the register",
 			         r->designation);
-			db_problem(c, SK_EEXIST, r->line, io_col_name(IO_COL_DESIGNATION), msg);
+			db_problem(c, SK_EEXIST, r->line, io_col_name(IO_COL_DESIGNATION),
+			           "document.designation_taken",
+			           json_pack("{s:s}", "designation", r->designation), msg);
 			ok = false;
 		}
 	}
@@ -884,7 +957,8 @@ static bool row_create(struct store_tx *tx, struct import_cmd *c, const struct i
 		char msg[64];
 
 		snprintf(msg, sizeof(msg), "you are not cleared for %s", r->cls);
-		db_problem(c, SK_EPERM, r->line, io_col_name(IO_COL_CLASS), msg);
+		db_problem(c, SK_EPERM, r->line, io_col_name(IO_COL_CLASS),
+		           "document.class_above_own", json_pack("{s:s}", "class", r->cls), msg);
 		return false;
 	}
 	rc = document_tx_create(tx, c->p->id, &d, &id);
@@ -937,10 +1011,9 @@ static int import_fn(struct store_tx *tx, void *arg)
 		model_today(today);
 		if (!(model_tx_roles_of(tx, c->p->id, today) &
 		      (ROLE_BIT(ROLE_REGISTRAR) | ROLE_BIT(ROLE_SSC))))
-			return store_tx_fail(tx, NULL,
-			                     "the register is written by a registrar or "
-			                     "the ssc"),
-			       SK_EPERM;
+			return store_tx_failr(tx, SK_EPERM, NULL, "document.register_keeper", NULL,
+			                      "the register is written by a registrar or "
+			                      "the ssc");
 	}
 	for (size_t i = 0; i < imp->nrows && !fatal; i++) {
 		struct io_row *r = &imp->rows[i];
@@ -970,7 +1043,8 @@ static int import_fn(struct store_tx *tx, void *arg)
 	if (fatal)
 		return fatal;
 	if (c->dry_run || imp->nerrors)
-		return store_tx_fail(tx, NULL, "nothing was imported"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, NULL, "import.nothing", NULL,
+		                      "nothing was imported");
 	rc = store_tx_int(tx, &c->import_no,
 	                  "SELECT count(*) + 1 FROM ledger WHERE kind = 'import.completed'", "");
 	if (rc)
@@ -1000,9 +1074,14 @@ static json_t *problems_json(const struct io_import *imp)
 	for (size_t i = 0; a && i < imp->nproblems; i++) {
 		const struct io_problem *pr = &imp->problems[i];
 
-		json_array_append_new(a, json_pack("{s:I, s:s?, s:s}", "line", (json_int_t)pr->line,
-		                                   "field", pr->field[0] ? pr->field : NULL,
-		                                   "message", pr->msg));
+		json_t *o = json_pack("{s:I, s:s?, s:s, s:s?}", "line", (json_int_t)pr->line,
+		                      "field", pr->field[0] ? pr->field : NULL, "message", pr->msg,
+		                      "reason", pr->reason[0] ? pr->reason : NULL);
+
+		/* the reason's params as an object, as in an API error (the UI says them) */
+		if (o && pr->params[0])
+			json_object_set_new(o, "params", json_loads(pr->params, 0, NULL));
+		json_array_append_new(a, o);
 	}
 	return a;
 }
@@ -1035,16 +1114,17 @@ static void first_problem(const struct io_import *imp, struct model_err *err)
 	if (!err)
 		return;
 	if (imp->nproblems == 0) {
-		snprintf(err->field, sizeof(err->field), "csv");
-		snprintf(err->msg, sizeof(err->msg), "the file was not imported");
+		model_fail(err, 0, "csv", "import.nothing", NULL, "the file was not imported");
 		return;
 	}
-	snprintf(err->field, sizeof(err->field), "%s",
-	         imp->problems[0].field[0] ? imp->problems[0].field : "csv");
-	snprintf(err->msg, sizeof(err->msg),
-	         "line %u%s%s: %.120s (%zu problem%s; nothing imported)", imp->problems[0].line,
-	         imp->problems[0].field[0] ? ", " : "", imp->problems[0].field,
-	         imp->problems[0].msg, imp->nerrors, imp->nerrors == 1 ? "" : "s");
+	/* the UI lists every problem; the error itself says how many and where the first is */
+	model_fail(err, 0, imp->problems[0].field[0] ? imp->problems[0].field : "csv",
+	           "import.refused",
+	           json_pack("{s:I,s:I}", "count", (json_int_t)imp->nerrors, "line",
+	                     (json_int_t)imp->problems[0].line),
+	           "line %u%s%s: %.120s (%zu problem%s; nothing imported)", imp->problems[0].line,
+	           imp->problems[0].field[0] ? ", " : "", imp->problems[0].field,
+	           imp->problems[0].msg, imp->nerrors, imp->nerrors == 1 ? "" : "s");
 }
 
 int io_import(struct model *m, const struct principal *p, const char *data, size_t len,
@@ -1057,12 +1137,8 @@ int io_import(struct model *m, const struct principal *p, const char *data, size
 
 	*report = NULL;
 	if (!(p->roles & (ROLE_BIT(ROLE_REGISTRAR) | ROLE_BIT(ROLE_SSC)))) {
-		if (err) {
-			snprintf(err->field, sizeof(err->field), "%s", "");
-			snprintf(err->msg, sizeof(err->msg),
-			         "the register is written by a registrar or the ssc");
-		}
-		return SK_EPERM;
+		return model_fail(err, SK_EPERM, NULL, "document.register_keeper", NULL,
+		                  "the register is written by a registrar or the ssc");
 	}
 	memset(&c, 0, sizeof(c));
 	prc = io_import_parse(data, len, &imp);
@@ -1083,8 +1159,12 @@ int io_import(struct model *m, const struct principal *p, const char *data, size
 		rc = store_submit(m->store, &sc);
 		if (rc == SK_EPERM) {
 			if (err) {
-				snprintf(err->field, sizeof(err->field), "%s", "");
-				snprintf(err->msg, sizeof(err->msg), "%s", sc.err_msg);
+				const char *fwd_reason = sc.err_reason[0] ? sc.err_reason : NULL;
+
+				model_fail(err, rc, NULL, fwd_reason,
+				           sc.err_params[0] ? json_loads(sc.err_params, 0, NULL)
+				                            : NULL,
+				           "%s", sc.err_msg);
 			}
 			io_import_release(&imp);
 			return rc;
@@ -1399,11 +1479,9 @@ int io_export(struct model *m, const struct principal *p, enum io_format fmt,
 	int rc;
 
 	if (!may_export(p)) {
-		if (err)
-			snprintf(err->msg, sizeof(err->msg),
-			         "the register is exported by a registrar, the ssc, an auditor or "
-			         "the chief");
-		return SK_EPERM;
+		return model_fail(err, SK_EPERM, NULL, "document.export_role", NULL,
+		                  "the register is exported by a registrar, the ssc, an auditor or "
+		                  "the chief");
 	}
 	rc = fmt == IO_XLSX ? export_xlsx(m, p, f, out, &o) : export_csv(m, p, f, out, &o);
 	if (rc) {

@@ -84,7 +84,9 @@ struct io_row {
 struct io_problem {
 	unsigned line;
 	char field[32];
-	char msg[200];
+	char msg[200];    /* English, for the CLI and API users */
+	char reason[48];  /* a stable code the UI says ("import.class"), "" = none */
+	char params[256]; /* a JSON object of the values its text names, "" = none */
 };
 
 /* A file being imported: its rows and everything wrong with it. */
@@ -115,9 +117,13 @@ struct io_import {
  */
 int io_import_parse(const char *data, size_t len, struct io_import *imp);
 void io_import_release(struct io_import *imp);
-/* Adds a problem (counts it always, keeps the first IO_MAX_ERRORS). */
-void io_import_problem(struct io_import *imp, unsigned line, const char *field, const char *fmt,
-                       ...) __attribute__((format(printf, 4, 5)));
+/*
+ * Adds a problem (counts it always, keeps the first IO_MAX_ERRORS): the line,
+ * the column, a reason the UI says and its params (a JSON object, taken over,
+ * may be NULL; left out when too long) and the English message.
+ */
+void io_import_problemr(struct io_import *imp, unsigned line, const char *field, const char *reason,
+                        json_t *params, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /*
  * Parses, validates and imports a file as p: one writer command that

@@ -14,6 +14,7 @@
 #include "model/io.h"
 #include "model/ledger_export.h"
 #include "model/ledger_view.h"
+#include "model/reg_int.h"
 
 #define PAGE 200
 
@@ -246,11 +247,9 @@ int ledger_export(struct model *m, const struct principal *p, const struct store
 	int rc;
 
 	if (!may_read_log(p)) {
-		if (err)
-			snprintf(err->msg, sizeof(err->msg),
-			         "the security log is read by the ssc, the chief, an admin or an "
-			         "auditor");
-		return SK_EPERM;
+		return model_fail(err, SK_EPERM, NULL, "log.reader_role", NULL,
+		                  "the security log is read by the ssc, the chief, an admin or an "
+		                  "auditor");
 	}
 	if (!r)
 		return SK_EIO;
@@ -263,9 +262,9 @@ int ledger_export(struct model *m, const struct principal *p, const struct store
 	if (rc)
 		goto out;
 	rc = store_reader_checkpoint(r, &note, &x->cp_size);
-	if (rc == SK_ENOTFOUND && err)
-		snprintf(err->msg, sizeof(err->msg),
-		         "no signed checkpoint yet: try again in a second");
+	if (rc == SK_ENOTFOUND)
+		model_fail(err, rc, NULL, "log.no_checkpoint", NULL,
+		           "no signed checkpoint yet: try again in a second");
 	if (!rc)
 		rc = ledger_root_at(x->cp_size, store_reader_node, r, root);
 	if (!rc && fmt == LEDGER_EXPORT_CSV)

@@ -42,16 +42,19 @@ static int check_not_imported(struct store_tx *tx, const json_t *doc)
 	if (!id)
 		return SK_OK;
 	if (model_json_int(doc, "report_year") > year)
-		return store_tx_fail(tx, "report_year",
-		                     "plan %lld (%.200s) is already imported, reporting year %lld: "
-		                     "move it to %lld with 'skydd plan year %lld --to %lld' and "
-		                     "record the changes instead of importing it again",
-		                     (long long)id, model_json_str0(doc, "title"), (long long)year,
-		                     (long long)year + 1, (long long)id, (long long)year + 1),
-		       SK_EEXIST;
-	return store_tx_fail(tx, "title", "plan %lld (%.200s) is already imported", (long long)id,
-	                     model_json_str0(doc, "title")),
-	       SK_EEXIST;
+		return store_tx_failr(
+		        tx, SK_EEXIST, "report_year", "plan.imported_move",
+		        json_pack("{s:s,s:I,s:I}", "title", model_json_str0(doc, "title"), "year",
+		                  (json_int_t)year, "next", (json_int_t)year + 1),
+		        "plan %lld (%.200s) is already imported, reporting year %lld: "
+		        "move it to %lld with 'skydd plan year %lld --to %lld' and "
+		        "record the changes instead of importing it again",
+		        (long long)id, model_json_str0(doc, "title"), (long long)year,
+		        (long long)year + 1, (long long)id, (long long)year + 1);
+	return store_tx_failr(tx, SK_EEXIST, "title", "plan.imported",
+	                      json_pack("{s:s}", "title", model_json_str0(doc, "title")),
+	                      "plan %lld (%.200s) is already imported", (long long)id,
+	                      model_json_str0(doc, "title"));
 }
 
 static int import_fn(struct store_tx *tx, void *arg)
@@ -102,19 +105,22 @@ int plan_demo_import(struct model *m, const char *json_path, int64_t *id, struct
 	int rc;
 
 	if (!f)
-		return plan_fail(err, "file", "cannot open %s", json_path), SK_ENOTFOUND;
+		return model_fail(err, SK_ENOTFOUND, "file", "plan.file.open", NULL,
+		                  "file: cannot open %s", json_path);
 	buf_init(&b, 16 * 1024 * 1024);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		buf_append(&b, chunk, n);
 	fclose(f);
 	if (b.err) {
 		buf_release(&b);
-		return plan_fail(err, "file", "%s is too large", json_path), SK_ETOOBIG;
+		return model_fail(err, SK_ETOOBIG, "file", "plan.file.too_large", NULL,
+		                  "file: %s is too large", json_path);
 	}
 	doc = sk_json_parse(b.ptr ? b.ptr : "", b.len, 32, field, sizeof(field), msg, sizeof(msg));
 	buf_release(&b);
 	if (!doc)
-		return plan_fail(err, field[0] ? field : "file", "%s", msg);
+		return model_fail(err, SK_EINVAL, field[0] ? field : "file", "body.json", NULL,
+		                  "%s: %s", field[0] ? field : "file", msg);
 	rc = plan_import(m, NULL, doc, id, err);
 	json_decref(doc);
 	return rc;

@@ -14,9 +14,17 @@
 #include "model/model.h"
 #include "store/store.h"
 
-/* Records a failure: field = path, msg = "path: why"; returns SK_EINVAL. */
-int plan_fail(struct model_err *err, const char *path, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+/*
+ * Records a failure at a JSON path (model_fail): field = path, msg = "path:
+ * why", a reason for the UI and its params (taken over, may be NULL), to which
+ * for the file's reasons (plan.file.*) the place of the path in the plan file
+ * is added ("where": file, authority, priority, objective, item with "pos", or
+ * measure when params has "measure"). Returns SK_EINVAL.
+ */
+int plan_failr(struct model_err *err, const char *path, const char *reason, json_t *params,
+               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A failure found before (in e) as the command's failure, with its reason and params; rc. */
+int plan_tx_fail_err(struct store_tx *tx, int rc, const struct model_err *e);
 
 extern const char plan_write_why[];
 
@@ -61,7 +69,10 @@ json_t *plan_submitted_reports(struct store_reader *r, int64_t plan_id);
 int plan_number_parts(const char *s, int parts[3]);
 /* Is number a child of parent ("1.1.3" of "1.1")? */
 bool plan_child_of(const char *number, const char *parent);
-/* A string member: min..max bytes, no control characters (multiline: '\n' allowed). */
+/*
+ * A string member: min..max bytes, no control characters (multiline: '\n' allowed).
+ * path: where o is in the plan file ("" its top level); NULL: o is a form's body.
+ */
 int plan_check_str(const json_t *o, const char *path, const char *key, size_t min, size_t max,
                    bool nullable, bool multiline, struct model_err *err);
 /* An array of distinct authority short names, each listed in auth (an object used as a set). */

@@ -70,31 +70,33 @@ static int check_edit(struct store_tx *tx, const json_t *body, const json_t *aut
 	struct model_err e = {0};
 	int s, t, rc;
 
-	rc = plan_check_str(body, "", "title", 1, PLAN_TITLE_MAX, false, false, &e);
+	rc = plan_check_str(body, NULL, "title", 1, PLAN_TITLE_MAX, false, false, &e);
 	if (!rc)
-		rc = plan_check_str(body, "", "description", 0, PLAN_TEXT_MAX, false, true, &e);
+		rc = plan_check_str(body, NULL, "description", 0, PLAN_TEXT_MAX, false, true, &e);
 	if (!rc)
-		rc = plan_check_str(body, "", "responsible_text", 1, PLAN_RESP_TEXT_MAX, false,
+		rc = plan_check_str(body, NULL, "responsible_text", 1, PLAN_RESP_TEXT_MAX, false,
 		                    false, &e);
 	if (!rc)
-		rc = plan_check_orgs(body, "", "responsible", auth, &e);
+		rc = plan_check_orgs(body, NULL, "responsible", auth, &e);
 	if (!rc)
-		rc = plan_check_orgs(body, "", "participants", auth, &e);
+		rc = plan_check_orgs(body, NULL, "participants", auth, &e);
 	if (!rc)
-		rc = plan_check_str(body, "", "period_text", 1, PLAN_PERIOD_MAX, false, false, &e);
+		rc = plan_check_str(body, NULL, "period_text", 1, PLAN_PERIOD_MAX, false, false,
+		                    &e);
 	if (!rc && model_json_str(body, "period_text") &&
 	    !plan_period_parse(model_json_str(body, "period_text"), &s, &t))
-		rc = plan_fail(&e, "period_text",
-		               "not a period like 2019–2022, 2021 or 2019 och tills vidare");
+		rc = plan_failr(&e, "period_text", "plan.period_format", NULL,
+		                "not a period like 2019–2022, 2021 or 2019 och tills vidare");
 	if (!rc && json_object_get(body, "marker")) {
 		const char *mk = model_json_str(body, "marker");
 
 		if (!mk || (strcmp(mk, "new") != 0 && strcmp(mk, "updated") != 0 &&
 		            strcmp(mk, "none") != 0))
-			rc = plan_fail(&e, "marker", "must be new, updated or none");
+			rc = plan_failr(&e, "marker", "field.enum", NULL,
+			                "must be new, updated or none");
 	}
 	if (rc)
-		return store_tx_fail(tx, e.field, "%s", e.msg);
+		return plan_tx_fail_err(tx, rc, &e);
 	return SK_OK;
 }
 
@@ -122,7 +124,8 @@ int plan_tx_state(struct store_tx *tx, int64_t plan_id, struct plan_state *st)
 	}
 	store_q_done(q);
 	if (rc == SK_ENOTFOUND)
-		return store_tx_fail(tx, "id", "no plan %lld", (long long)plan_id), SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, "id", "plan.not_found", NULL,
+		                      "no plan %lld", (long long)plan_id);
 	return rc;
 }
 
@@ -134,15 +137,16 @@ static int tx_open_year(struct store_tx *tx, int64_t plan_id, struct plan_state 
 	if (rc || st->submitted < st->report_year)
 		return rc;
 	if (st->report_year >= st->last_year)
-		return store_tx_fail(tx, "report_year",
-		                     "the final report (%lld) is submitted: the plan is closed",
-		                     (long long)st->report_year),
-		       SK_ERULE;
-	return store_tx_fail(tx, "report_year",
-	                     "the report for %lld is submitted: move the plan to %lld first "
-	                     "(plan year)",
-	                     (long long)st->report_year, (long long)st->report_year + 1),
-	       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "report_year", "plan.closed",
+		                      json_pack("{s:I}", "year", (json_int_t)st->report_year),
+		                      "the final report (%lld) is submitted: the plan is closed",
+		                      (long long)st->report_year);
+	return store_tx_failr(tx, SK_ERULE, "report_year", "plan.year_submitted",
+	                      json_pack("{s:I,s:I}", "year", (json_int_t)st->report_year, "next",
+	                                (json_int_t)st->report_year + 1),
+	                      "the report for %lld is submitted: move the plan to %lld first "
+	                      "(plan year)",
+	                      (long long)st->report_year, (long long)st->report_year + 1);
 }
 
 /* True when s has no visible character (ASCII white space and no-break spaces only). */
@@ -260,8 +264,9 @@ static int next_number(struct store_tx *tx, int64_t plan_id, const char *objecti
 	}
 	store_q_done(q);
 	if (max >= 9999)
-		return store_tx_fail(tx, "objective", "objective %s has no free number", objective),
-		       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "objective", "plan.objective_full",
+		                      json_pack("{s:s}", "objective", objective),
+		                      "objective %s has no free number", objective);
 	snprintf(out, 20, "%s.%d", objective, max + 1);
 	return SK_OK;
 }
@@ -282,18 +287,21 @@ static int add_fn(struct store_tx *tx, void *arg)
 	if (rc)
 		return rc;
 	if (!objective)
-		return store_tx_fail(tx, "objective", "objective: required"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "objective", "field.required", NULL,
+		                      "objective: required");
 	rc = store_tx_int(tx, &n,
 	                  "SELECT count(*) FROM plan_objective WHERE plan_id = ?1 AND number = ?2",
 	                  "it", c->plan_id, objective);
 	if (rc)
 		return rc;
 	if (n == 0)
-		return store_tx_fail(tx, "objective", "objective: no objective %.16s in plan %lld",
-		                     objective, (long long)c->plan_id),
-		       SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "objective", "plan.no_objective",
+		                      json_pack("{s:s}", "objective", objective),
+		                      "objective: no objective %.16s in plan %lld", objective,
+		                      (long long)c->plan_id);
 	if (!model_json_str(c->body, "title"))
-		return store_tx_fail(tx, "title", "title: required"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "title", "field.required", NULL,
+		                      "title: required");
 	auth = tx_authorities(tx, c->plan_id);
 	if (!auth)
 		return SK_ENOMEM;
@@ -303,11 +311,11 @@ static int add_fn(struct store_tx *tx, void *arg)
 		return rc;
 	if (number) {
 		if (plan_number_parts(number, parts) != 3 || !plan_child_of(number, objective))
-			return store_tx_fail(tx, "number",
-			                     "number: '%.16s' is not a measure number under "
-			                     "objective %.16s",
-			                     number, objective),
-			       SK_EINVAL;
+			return store_tx_failr(tx, SK_EINVAL, "number", "plan.number_under",
+			                      json_pack("{s:s}", "objective", objective),
+			                      "number: '%.16s' is not a measure number under "
+			                      "objective %.16s",
+			                      number, objective);
 		rc = store_tx_int(
 		        tx, &n,
 		        "SELECT count(*) FROM plan_measure WHERE plan_id = ?1 AND number = ?2",
@@ -315,11 +323,11 @@ static int add_fn(struct store_tx *tx, void *arg)
 		if (rc)
 			return rc;
 		if (n > 0)
-			return store_tx_fail(tx, "number",
-			                     "number: %s has been used in this plan; a measure "
-			                     "number is never reused",
-			                     number),
-			       SK_EEXIST;
+			return store_tx_failr(tx, SK_EEXIST, "number", "plan.number_used",
+			                      json_pack("{s:s}", "number", number),
+			                      "number: %s has been used in this plan; a measure "
+			                      "number is never reused",
+			                      number);
 		snprintf(c->number, sizeof(c->number), "%s", number);
 	} else {
 		rc = next_number(tx, c->plan_id, objective, c->number);
@@ -350,7 +358,7 @@ int plan_measure_add(struct model *m, const struct principal *p, int64_t plan_id
 	int rc;
 
 	if (!json_is_object(body))
-		return plan_fail(err, "body", "must be an object");
+		return plan_failr(err, "body", "field.type", NULL, "must be an object");
 	rc = model_submit(m, add_fn, &c, err);
 	if (!rc && measure_id)
 		*measure_id = c.id;
@@ -429,20 +437,30 @@ static int check_close_year(struct store_tx *tx, const json_t *old, int64_t year
                             const struct plan_state *st)
 {
 	if (year < PLAN_YEAR_MIN || year > PLAN_YEAR_MAX)
-		return store_tx_fail(tx, "year", "year: must be %d..%d", PLAN_YEAR_MIN,
-		                     PLAN_YEAR_MAX);
+		return store_tx_failr(
+		        tx, SK_EINVAL, "year", "field.range",
+		        json_pack("{s:i,s:i}", "min", PLAN_YEAR_MIN, "max", PLAN_YEAR_MAX),
+		        "year: must be %d..%d", PLAN_YEAR_MIN, PLAN_YEAR_MAX);
 	if (year > st->report_year)
-		return store_tx_fail(tx, "year",
-		                     "year: %lld is after the plan's reporting year %lld",
-		                     (long long)year, (long long)st->report_year);
+		return store_tx_failr(tx, SK_EINVAL, "year", "plan.year_after_report",
+		                      json_pack("{s:I,s:I}", "year", (json_int_t)year,
+		                                "report_year", (json_int_t)st->report_year),
+		                      "year: %lld is after the plan's reporting year %lld",
+		                      (long long)year, (long long)st->report_year);
 	if (year <= st->submitted)
-		return store_tx_fail(tx, "year",
-		                     "year: the report for %lld is submitted; a change made now "
-		                     "belongs to %lld",
-		                     (long long)st->submitted, (long long)st->report_year);
+		return store_tx_failr(tx, SK_EINVAL, "year", "plan.year_closed",
+		                      json_pack("{s:I,s:I}", "year", (json_int_t)st->submitted,
+		                                "report_year", (json_int_t)st->report_year),
+		                      "year: the report for %lld is submitted; a change made now "
+		                      "belongs to %lld",
+		                      (long long)st->submitted, (long long)st->report_year);
 	if (plan_jhas_int(old, "start_year") && year < model_json_int(old, "start_year"))
-		return store_tx_fail(tx, "year", "year: %lld is before the measure started (%lld)",
-		                     (long long)year, (long long)model_json_int(old, "start_year"));
+		return store_tx_failr(tx, SK_EINVAL, "year", "plan.year_before_start",
+		                      json_pack("{s:I,s:I}", "year", (json_int_t)year, "start",
+		                                (json_int_t)model_json_int(old, "start_year")),
+		                      "year: %lld is before the measure started (%lld)",
+		                      (long long)year,
+		                      (long long)model_json_int(old, "start_year"));
 	return SK_OK;
 }
 
@@ -450,8 +468,10 @@ static int check_reason(struct store_tx *tx, const char *reason)
 {
 	if (!reason || blank(reason) || strlen(reason) > PLAN_TEXT_MAX ||
 	    !model_text_ok(reason, MODEL_TEXT_NL))
-		return store_tx_fail(tx, "reason", "reason: 1..%d bytes of text, not only spaces",
-		                     PLAN_TEXT_MAX);
+		return store_tx_failr(tx, SK_EINVAL, "reason", "plan.reason",
+		                      json_pack("{s:i}", "max", PLAN_TEXT_MAX),
+		                      "reason: 1..%d bytes of text, not only spaces",
+		                      PLAN_TEXT_MAX);
 	return SK_OK;
 }
 
@@ -470,30 +490,33 @@ static int change_fn(struct store_tx *tx, void *arg)
 		return rc;
 	old = tx_measure(tx, c->id);
 	if (!old)
-		return store_tx_fail(tx, "measure", "no measure %lld", (long long)c->id),
-		       SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, "measure", "plan.measure_not_found", NULL,
+		                      "no measure %lld", (long long)c->id);
 	plan_id = model_json_int(old, "plan_id");
 	current = strcmp(model_json_str0(old, "status"), "current") == 0;
 	rc = tx_open_year(tx, plan_id, &st);
 	if (!rc && cont && st.report_year < st.last_year)
-		rc = store_tx_fail(tx, "measure",
-		                   "a closing decision belongs to the plan's final report (%lld); "
-		                   "the reporting year is %lld",
-		                   (long long)st.last_year, (long long)st.report_year),
-		rc = SK_ERULE;
+		rc = store_tx_failr(tx, SK_ERULE, "measure", "plan.continue_final",
+		                    json_pack("{s:I,s:I}", "last", (json_int_t)st.last_year, "year",
+		                              (json_int_t)st.report_year),
+		                    "a closing decision belongs to the plan's final report (%lld); "
+		                    "the reporting year is %lld",
+		                    (long long)st.last_year, (long long)st.report_year);
 	if (!rc && !reopen && !current)
-		rc = store_tx_fail(tx, "measure",
-		                   "measure %s is %s already: only current measures change (reopen "
-		                   "it first, with a reason)",
-		                   model_json_str0(old, "number"),
-		                   strcmp(model_json_str0(old, "status"), "completed") == 0
-		                           ? "completed"
-		                           : "written off"),
-		rc = SK_ERULE;
+		rc = store_tx_failr(
+		        tx, SK_ERULE, "measure", "plan.measure_closed",
+		        json_pack("{s:s,s:s}", "measure", model_json_str0(old, "number"), "status",
+		                  model_json_str0(old, "status")),
+		        "measure %s is %s already: only current measures change (reopen "
+		        "it first, with a reason)",
+		        model_json_str0(old, "number"),
+		        strcmp(model_json_str0(old, "status"), "completed") == 0 ? "completed"
+		                                                                 : "written off");
 	else if (!rc && reopen && current && !model_json_str(old, "continues"))
-		rc = store_tx_fail(tx, "measure", "measure %s is current: nothing to reopen",
-		                   model_json_str0(old, "number")),
-		rc = SK_ERULE;
+		rc = store_tx_failr(tx, SK_ERULE, "measure", "plan.measure_current",
+		                    json_pack("{s:s}", "measure", model_json_str0(old, "number")),
+		                    "measure %s is current: nothing to reopen",
+		                    model_json_str0(old, "number"));
 	if (rc) {
 		json_decref(old);
 		return rc;
@@ -528,7 +551,8 @@ static int change_fn(struct store_tx *tx, void *arg)
 		json_object_set_new(data, "changed", changed);
 		json_object_set_new(data, "previous", prev);
 		if (!rc && json_array_size(changed) == 0)
-			rc = store_tx_fail(tx, NULL, "nothing to change: give at least one field");
+			rc = store_tx_failr(tx, SK_EINVAL, NULL, "field.nothing_to_change", NULL,
+			                    "nothing to change: give at least one field");
 	} else if (cont) {
 		rc = check_reason(tx, c->reason);
 		json_object_set_new(data, "reason", json_string(c->reason ? c->reason : ""));
@@ -565,7 +589,7 @@ int plan_measure_update(struct model *m, const struct principal *p, int64_t meas
 	struct change_cmd c = {p, measure_id, body, "plan.measure.updated", 0, NULL};
 
 	if (!json_is_object(body))
-		return plan_fail(err, "body", "must be an object");
+		return plan_failr(err, "body", "field.type", NULL, "must be an object");
 	return model_submit(m, change_fn, &c, err);
 }
 

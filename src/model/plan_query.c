@@ -343,14 +343,14 @@ int plan_measure_resolve(struct model *m, int64_t plan_id, const char *ref, int6
 		if (rc == SK_OK)
 			*id = v;
 		else
-			plan_fail(err, "measure", "measure: no measure %lld", (long long)v);
+			model_fail(err, SK_ENOTFOUND, "measure", "plan.measure_not_found", NULL,
+			           "measure: no measure %lld", (long long)v);
 		return rc;
 	}
 	if (!ref || plan_number_parts(ref, parts) != 3)
-		return plan_fail(err, "measure",
-		                 "measure: '%.20s' is not a measure number like 1.1.17",
-		                 ref ? ref : ""),
-		       SK_EINVAL;
+		return model_fail(err, SK_EINVAL, "measure", "plan.measure_ref", NULL,
+		                  "measure: '%.20s' is not a measure number like 1.1.17",
+		                  ref ? ref : "");
 	rc = store_reader_query(r,
 	                        "SELECT id, plan_id FROM plan_measure WHERE number = ?1 AND "
 	                        "(?2 = 0 OR plan_id = ?2) ORDER BY plan_id",
@@ -367,12 +367,13 @@ int plan_measure_resolve(struct model *m, int64_t plan_id, const char *ref, int6
 	}
 	store_q_done(q);
 	if (n == 0)
-		return plan_fail(err, "measure", "measure: no measure %s", ref), SK_ENOTFOUND;
+		return model_fail(err, SK_ENOTFOUND, "measure", "plan.measure_not_found", NULL,
+		                  "measure: no measure %s", ref);
 	if (n > 1)
-		return plan_fail(err, "plan",
-		                 "plan: measure %s is in %d plans: name the plan (e.g. plan=%lld)",
-		                 ref, n, (long long)plan),
-		       SK_EEXIST;
+		return model_fail(err, SK_EEXIST, "plan", "plan.measure_ambiguous",
+		                  json_pack("{s:s,s:i}", "measure", ref, "count", n),
+		                  "plan: measure %s is in %d plans: name the plan (e.g. plan=%lld)",
+		                  ref, n, (long long)plan);
 	return SK_OK;
 }
 

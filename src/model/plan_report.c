@@ -383,23 +383,25 @@ int plan_report_for(struct model *m, int64_t plan_id, int year, const char *org,
 
 	*out = NULL;
 	if (!r || !(h = plan_head(r, plan_id)))
-		return plan_fail(err, "id", "no plan %lld", (long long)plan_id), SK_ENOTFOUND;
+		return model_fail(err, SK_ENOTFOUND, "id", "plan.not_found", NULL, "no plan %lld",
+		                  (long long)plan_id);
 	first = model_json_int(h, "first_report_year");
 	open = model_json_int(h, "report_year");
 	json_decref(h);
 	if (year == 0)
 		year = (int)open;
 	if (year < first)
-		return plan_fail(err, "year",
-		                 "year: no report for %d: the plan's first reporting year is %lld",
-		                 year, (long long)first),
-		       SK_EINVAL;
+		return model_fail(err, SK_EINVAL, "year", "plan.report_before_first",
+		                  json_pack("{s:i,s:I}", "year", year, "first", (json_int_t)first),
+		                  "year: no report for %d: the plan's first reporting year is %lld",
+		                  year, (long long)first);
 	if (year > open)
-		return plan_fail(err, "year",
-		                 "year: %d is after the plan's reporting year %lld (plan year "
-		                 "moves it)",
-		                 year, (long long)open),
-		       SK_EINVAL;
+		return model_fail(
+		        err, SK_EINVAL, "year", "plan.report_after_open",
+		        json_pack("{s:i,s:I}", "year", year, "report_year", (json_int_t)open),
+		        "year: %d is after the plan's reporting year %lld (plan year "
+		        "moves it)",
+		        year, (long long)open);
 	rc = store_reader_query(r, "SELECT body FROM plan_report WHERE plan_id = ?1 AND year = ?2",
 	                        &q);
 	if (rc)
@@ -453,12 +455,13 @@ static int final_undecided(struct store_tx *tx, int64_t plan_id)
 	store_q_done(q);
 	if (n == 0)
 		return SK_OK;
-	return store_tx_fail(tx, "measures",
-	                     "measures: the final report needs a closing decision (complete, "
-	                     "write off or continue) for every current measure; %d have none: "
-	                     "%s%s",
-	                     n, list, n > 8 ? " …" : ""),
-	       SK_ERULE;
+	return store_tx_failr(
+	        tx, SK_ERULE, "measures", "plan.final_undecided",
+	        json_pack("{s:i,s:s+}", "count", n, "measures", list, n > 8 ? " …" : ""),
+	        "measures: the final report needs a closing decision (complete, "
+	        "write off or continue) for every current measure; %d have none: "
+	        "%s%s",
+	        n, list, n > 8 ? " …" : "");
 }
 
 /* The plan's state, for the ssc or the chief (who write the plan's reports). */
@@ -479,14 +482,15 @@ static int submit_fn(struct store_tx *tx, void *arg)
 	if (rc)
 		return rc;
 	if (st.submitted >= c->year)
-		return store_tx_fail(tx, "year", "year: the report for %lld is submitted already",
-		                     (long long)c->year),
-		       SK_EEXIST;
+		return store_tx_failr(tx, SK_EEXIST, "year", "plan.report_submitted",
+		                      json_pack("{s:I}", "year", (json_int_t)c->year),
+		                      "year: the report for %lld is submitted already",
+		                      (long long)c->year);
 	if (c->year != st.report_year)
-		return store_tx_fail(tx, "year",
-		                     "year: only the plan's reporting year %lld can be submitted",
-		                     (long long)st.report_year),
-		       SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "year", "plan.submit_open_year",
+		                      json_pack("{s:I}", "year", (json_int_t)st.report_year),
+		                      "year: only the plan's reporting year %lld can be submitted",
+		                      (long long)st.report_year);
 	if (c->year >= st.last_year) {
 		rc = final_undecided(tx, c->plan_id);
 		if (rc)
@@ -494,9 +498,8 @@ static int submit_fn(struct store_tx *tx, void *arg)
 	}
 	/* the report was made outside this transaction: refuse it if the plan changed since */
 	if (strcmp(st.updated_at, c->updated_at) != 0)
-		return store_tx_fail(tx, NULL,
-		                     "the plan changed while its report was made: submit again"),
-		       SK_EEXIST;
+		return store_tx_failr(tx, SK_EEXIST, NULL, "plan.changed_meanwhile", NULL,
+		                      "the plan changed while its report was made: submit again");
 	return model_tx_log(
 	        tx, model_actor_of(c->p), "plan.report.submitted", "plan", c->plan_id,
 	        model_with_token(json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)c->plan_id,
@@ -515,11 +518,14 @@ int plan_report_submit(struct model *m, const struct principal *p, int64_t plan_
 	int rc;
 
 	if (year < PLAN_YEAR_MIN || year > PLAN_YEAR_MAX)
-		return plan_fail(err, "year", "year: must be %d..%d", PLAN_YEAR_MIN, PLAN_YEAR_MAX),
-		       SK_EINVAL;
+		return model_fail(
+		        err, SK_EINVAL, "year", "field.range",
+		        json_pack("{s:i,s:i}", "min", PLAN_YEAR_MIN, "max", PLAN_YEAR_MAX),
+		        "year: must be %d..%d", PLAN_YEAR_MIN, PLAN_YEAR_MAX);
 	rep = plan_report(m, plan_id, (int)year, NULL);
 	if (!rep)
-		return plan_fail(err, "id", "no plan %lld", (long long)plan_id), SK_ENOTFOUND;
+		return model_fail(err, SK_ENOTFOUND, "id", "plan.not_found", NULL, "no plan %lld",
+		                  (long long)plan_id);
 	json_object_set_new(json_object_get(rep, "report"), "submitted", json_true());
 	/* the canonical bytes: compact, keys sorted, UTF-8 as is */
 	text = json_dumps(rep, JSON_COMPACT | JSON_SORT_KEYS);
@@ -577,38 +583,55 @@ static int check_report_text(const json_t *t, struct model_err *err)
 	json_t *x;
 
 	if (!json_is_object(t) || !only_keys(t, "summary", "priorities", "sections"))
-		return plan_fail(err, "text", "only summary, priorities and sections");
+		return plan_failr(err, "text", "field.unknown", NULL,
+		                  "only summary, priorities and sections");
 	if (json_object_get(t, "summary") &&
 	    !text_ok(json_object_get(t, "summary"), 0, RTEXT_MAX, true))
-		return plan_fail(err, "summary", "text of up to %d bytes", RTEXT_MAX);
+		return plan_failr(err, "summary", "field.too_long",
+		                  json_pack("{s:i}", "max", RTEXT_MAX), "text of up to %d bytes",
+		                  RTEXT_MAX);
 	if (json_object_get(t, "priorities") &&
 	    (!json_is_array(json_object_get(t, "priorities")) ||
 	     json_array_size(json_object_get(t, "priorities")) > 100))
-		return plan_fail(err, "priorities", "a list of up to 100 {number, text}");
+		return plan_failr(err, "priorities", "field.too_many",
+		                  json_pack("{s:i}", "max", 100),
+		                  "a list of up to 100 {number, text}");
 	json_array_foreach(json_object_get(t, "priorities"), i, x)
 	{
 		snprintf(p, sizeof(p), "priorities[%zu]", i);
 		if (!json_is_object(x) || !only_keys(x, "number", "text", NULL) ||
 		    !text_ok(json_object_get(x, "number"), 1, 16, false))
-			return plan_fail(err, p, "must be {number, text}");
+			return plan_failr(err, p, "field.type", NULL, "must be {number, text}");
 		if (!text_ok(json_object_get(x, "text"), 0, RTEXT_MAX, true)) {
 			snprintf(p, sizeof(p), "priorities[%zu].text", i);
-			return plan_fail(err, p, "text of up to %d bytes", RTEXT_MAX);
+			return plan_failr(err, p, "plan.report.priority_text",
+			                  json_pack("{s:s,s:i}", "priority",
+			                            json_string_value(json_object_get(x, "number")),
+			                            "max", RTEXT_MAX),
+			                  "text of up to %d bytes", RTEXT_MAX);
 		}
 	}
 	if (json_object_get(t, "sections") &&
 	    (!json_is_array(json_object_get(t, "sections")) ||
 	     json_array_size(json_object_get(t, "sections")) > RSECTION_MAX))
-		return plan_fail(err, "sections", "a list of up to %d {title, text}", RSECTION_MAX);
+		return plan_failr(err, "sections", "field.too_many",
+		                  json_pack("{s:i}", "max", RSECTION_MAX),
+		                  "a list of up to %d {title, text}", RSECTION_MAX);
 	json_array_foreach(json_object_get(t, "sections"), i, x)
 	{
 		snprintf(p, sizeof(p), "sections[%zu].title", i);
 		if (!json_is_object(x) || !only_keys(x, "title", "text", NULL) ||
 		    !text_ok(json_object_get(x, "title"), 1, RTITLE_MAX, false))
-			return plan_fail(err, p, "a title of 1..%d bytes", RTITLE_MAX);
+			return plan_failr(
+			        err, p, "plan.report.section_title",
+			        json_pack("{s:I,s:i}", "pos", (json_int_t)i + 1, "max", RTITLE_MAX),
+			        "a title of 1..%d bytes", RTITLE_MAX);
 		snprintf(p, sizeof(p), "sections[%zu].text", i);
 		if (!text_ok(json_object_get(x, "text"), 0, RTEXT_MAX, true))
-			return plan_fail(err, p, "text of up to %d bytes", RTEXT_MAX);
+			return plan_failr(
+			        err, p, "plan.report.section_text",
+			        json_pack("{s:I,s:i}", "pos", (json_int_t)i + 1, "max", RTEXT_MAX),
+			        "text of up to %d bytes", RTEXT_MAX);
 	}
 	return SK_OK;
 }
@@ -631,12 +654,14 @@ static int text_fn(struct store_tx *tx, void *arg)
 	if (rc)
 		return rc;
 	if (c->year != st.report_year || st.submitted >= c->year)
-		return store_tx_fail(tx, "year",
-		                     "year: the text belongs to the open reporting year%s (%lld)",
-		                     st.submitted >= st.report_year ? ", whose report is submitted"
-		                                                    : "",
-		                     (long long)st.report_year),
-		       st.submitted >= c->year ? SK_ERULE : SK_EINVAL;
+		return store_tx_failr(tx, st.submitted >= c->year ? SK_ERULE : SK_EINVAL, "year",
+		                      st.submitted >= st.report_year ? "plan.text_submitted"
+		                                                     : "plan.text_open_year",
+		                      json_pack("{s:I}", "year", (json_int_t)st.report_year),
+		                      "year: the text belongs to the open reporting year%s (%lld)",
+		                      st.submitted >= st.report_year ? ", whose report is submitted"
+		                                                     : "",
+		                      (long long)st.report_year);
 	json_array_foreach(json_object_get(c->text, "priorities"), i, x)
 	{
 		rc = store_tx_int(
@@ -647,10 +672,12 @@ static int text_fn(struct store_tx *tx, void *arg)
 		if (rc)
 			return rc;
 		if (n == 0)
-			return store_tx_fail(tx, "priorities",
-			                     "priorities[%zu].number: no priority %.16s", i,
-			                     json_string_value(json_object_get(x, "number"))),
-			       SK_EINVAL;
+			return store_tx_failr(
+			        tx, SK_EINVAL, "priorities", "plan.no_priority",
+			        json_pack("{s:s}", "priority",
+			                  json_string_value(json_object_get(x, "number"))),
+			        "priorities[%zu].number: no priority %.16s", i,
+			        json_string_value(json_object_get(x, "number")));
 	}
 	return model_tx_log(
 	        tx, model_actor_of(c->p), "plan.report.text", "plan", c->plan_id,
@@ -682,26 +709,27 @@ static int year_fn(struct store_tx *tx, void *arg)
 	if (rc)
 		return rc;
 	if (c->to <= st.report_year)
-		return store_tx_fail(tx, "to",
-		                     "to: a plan's reporting year only moves forward (it is %lld)",
-		                     (long long)st.report_year),
-		       SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "to", "plan.year_forward",
+		                      json_pack("{s:I}", "year", (json_int_t)st.report_year),
+		                      "to: a plan's reporting year only moves forward (it is %lld)",
+		                      (long long)st.report_year);
 	if (c->to != st.report_year + 1)
-		return store_tx_fail(tx, "to", "to: the next reporting year is %lld",
-		                     (long long)st.report_year + 1),
-		       SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "to", "plan.year_next",
+		                      json_pack("{s:I}", "year", (json_int_t)st.report_year + 1),
+		                      "to: the next reporting year is %lld",
+		                      (long long)st.report_year + 1);
 	if (c->to > st.last_year)
-		return store_tx_fail(tx, "to",
-		                     "to: the plan ends in %lld: its final report is the one for "
-		                     "%lld",
-		                     (long long)st.last_year, (long long)st.last_year),
-		       SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "to", "plan.year_after_end",
+		                      json_pack("{s:I}", "year", (json_int_t)st.last_year),
+		                      "to: the plan ends in %lld: its final report is the one for "
+		                      "%lld",
+		                      (long long)st.last_year, (long long)st.last_year);
 	if (st.submitted < st.report_year)
-		return store_tx_fail(
-		               tx, "to",
-		               "to: the report for %lld is not submitted yet: submit it first",
-		               (long long)st.report_year),
-		       SK_ERULE;
+		return store_tx_failr(
+		        tx, SK_ERULE, "to", "plan.year_unsubmitted",
+		        json_pack("{s:I}", "year", (json_int_t)st.report_year),
+		        "to: the report for %lld is not submitted yet: submit it first",
+		        (long long)st.report_year);
 	return model_tx_log(
 	        tx, model_actor_of(c->p), "plan.year.changed", "plan", c->plan_id,
 	        model_with_token(json_pack("{s:I, s:I, s:I}", "id", (json_int_t)c->plan_id, "from",

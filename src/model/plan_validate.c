@@ -17,8 +17,42 @@
 
 /* ---- small helpers ---- */
 
-/* Records a validation failure: field = the JSON path, msg = "path: why". */
-int plan_fail(struct model_err *err, const char *path, const char *fmt, ...)
+/*
+ * The place of a JSON path in the plan file, as params the UI says ("åtgärd
+ * 1.1.17", "myndighet 2 i listan"): a measure by its number when params has
+ * it, else the position in its list. Only for the file's reasons (plan.file.*):
+ * a form's field is named by the form.
+ */
+static void add_where(json_t *params, const char *path, const char *reason)
+{
+	unsigned a, b;
+	int n = 0;
+
+	if (!path || !reason || strncmp(reason, "plan.file.", 10) != 0) {
+		return;
+	} else if (json_object_get(params, "measure")) {
+		json_object_set_new(params, "where", json_string("measure"));
+	} else if (sscanf(path, "measures[%u]%n", &a, &n) == 1 && n) {
+		json_object_set_new(params, "where", json_string("item"));
+		json_object_set_new(params, "pos", json_integer((json_int_t)a + 1));
+	} else if (sscanf(path, "strategic_priorities[%u].objectives[%u]%n", &a, &b, &n) == 2 &&
+	           n) {
+		json_object_set_new(params, "where", json_string("objective"));
+		json_object_set_new(params, "pos", json_integer((json_int_t)b + 1));
+		json_object_set_new(params, "ppos", json_integer((json_int_t)a + 1));
+	} else if (sscanf(path, "strategic_priorities[%u]%n", &a, &n) == 1 && n) {
+		json_object_set_new(params, "where", json_string("priority"));
+		json_object_set_new(params, "pos", json_integer((json_int_t)a + 1));
+	} else if (sscanf(path, "authorities[%u]%n", &a, &n) == 1 && n) {
+		json_object_set_new(params, "where", json_string("authority"));
+		json_object_set_new(params, "pos", json_integer((json_int_t)a + 1));
+	} else {
+		json_object_set_new(params, "where", json_string("file"));
+	}
+}
+
+int plan_failr(struct model_err *err, const char *path, const char *reason, json_t *params,
+               const char *fmt, ...)
 {
 	char why[200];
 	va_list ap;
@@ -26,11 +60,20 @@ int plan_fail(struct model_err *err, const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	if (err) {
-		snprintf(err->field, sizeof(err->field), "%s", path);
-		snprintf(err->msg, sizeof(err->msg), "%s: %s", path, why);
-	}
-	return SK_EINVAL;
+	if (!params)
+		params = json_object();
+	add_where(params, path, reason);
+	/* the path ("measures[3].status_year") stays in the English message and the field */
+	return model_fail(err, SK_EINVAL, path ? path : "", reason, params, "%s: %s",
+	                  path ? path : "", why);
+}
+
+int plan_tx_fail_err(struct store_tx *tx, int rc, const struct model_err *e)
+{
+	const char *fwd_reason = e->reason[0] ? e->reason : NULL;
+
+	return store_tx_failr(tx, rc, e->field[0] ? e->field : NULL, fwd_reason,
+	                      e->params[0] ? json_loads(e->params, 0, NULL) : NULL, "%s", e->msg);
 }
 
 /* "1" / "1.1" / "1.1.3": parts of 1..9999 without leading zeros; returns the part count or 0. */
@@ -86,7 +129,8 @@ static int check_keys(const json_t *o, const char *path, const struct key *keys,
 	json_t *v, *mo;
 
 	if (!json_is_object(o))
-		return plan_fail(err, path[0] ? path : "plan", "must be an object");
+		return plan_failr(err, path[0] ? path : "plan", "plan.file.not_object", NULL,
+		                  "must be an object");
 	mo = (json_t *)(uintptr_t)o; /* jansson's iteration takes no const */
 
 	json_object_foreach(mo, k, v)
@@ -97,16 +141,24 @@ static int check_keys(const json_t *o, const char *path, const struct key *keys,
 			f++;
 		if (!f->name) {
 			snprintf(p, sizeof(p), "%s%s%s", path, path[0] ? "." : "", k);
-			return plan_fail(err, p, "unknown field");
+			return plan_failr(err, p, "plan.file.unknown_key",
+			                  json_pack("{s:s}", "key", k), "unknown field");
 		}
 	}
 	for (const struct key *f = keys; f->name; f++) {
 		if (f->required && !json_object_get(o, f->name)) {
 			snprintf(p, sizeof(p), "%s%s%s", path, path[0] ? "." : "", f->name);
-			return plan_fail(err, p, "required");
+			return plan_failr(err, p, "plan.file.required",
+			                  json_pack("{s:s}", "key", f->name), "required");
 		}
 	}
 	return SK_OK;
+}
+
+/* path.key, or key alone for a form's field (path NULL) or the file's top level (""). */
+static void join_path(char *p, size_t n, const char *path, const char *key)
+{
+	snprintf(p, n, "%s%s%s", path ? path : "", path && path[0] ? "." : "", key);
 }
 
 /* A string member: min..max bytes, no control characters (multiline: '\n' allowed). */
@@ -117,20 +169,26 @@ int plan_check_str(const json_t *o, const char *path, const char *key, size_t mi
 	char p[96];
 	size_t n;
 
-	snprintf(p, sizeof(p), "%s%s%s", path, path[0] ? "." : "", key);
+	join_path(p, sizeof(p), path, key);
 	if (!v)
 		return SK_OK; /* presence is check_keys' business */
 	if (json_is_null(v) && nullable)
 		return SK_OK;
 	if (!json_is_string(v))
-		return plan_fail(err, p,
-		                 nullable ? "must be a string or null" : "must be a string");
+		return plan_failr(err, p, path ? "plan.file.string" : "field.type",
+		                  json_pack("{s:s}", "key", key),
+		                  nullable ? "must be a string or null" : "must be a string");
 	n = json_string_length(v);
 	if (n < min || n > max)
-		return plan_fail(err, p, "must be %zu..%zu bytes", min, max);
+		return plan_failr(err, p, path ? "plan.file.length" : "field.text_size",
+		                  json_pack("{s:s,s:I,s:I}", "key", key, "min", (json_int_t)min,
+		                            "max", (json_int_t)max),
+		                  "must be %zu..%zu bytes", min, max);
 	if (strlen(json_string_value(v)) != n ||
 	    !model_text_ok(json_string_value(v), multiline ? MODEL_TEXT_NL : 0))
-		return plan_fail(err, p, "must not contain control characters");
+		return plan_failr(err, p, path ? "plan.file.text" : "field.text",
+		                  json_pack("{s:s}", "key", key),
+		                  "must not contain control characters");
 	return SK_OK;
 }
 
@@ -140,13 +198,16 @@ static int check_year(const json_t *o, const char *path, const char *key, bool n
 	json_t *v = json_object_get(o, key);
 	char p[96];
 
-	snprintf(p, sizeof(p), "%s%s%s", path, path[0] ? "." : "", key);
+	join_path(p, sizeof(p), path, key);
 	if (!v || (json_is_null(v) && nullable))
 		return SK_OK;
 	if (!json_is_integer(v) || json_integer_value(v) < PLAN_YEAR_MIN ||
 	    json_integer_value(v) > PLAN_YEAR_MAX)
-		return plan_fail(err, p, "must be a year %d..%d%s", PLAN_YEAR_MIN, PLAN_YEAR_MAX,
-		                 nullable ? " or null" : "");
+		return plan_failr(err, p, "plan.file.year",
+		                  json_pack("{s:s,s:i,s:i}", "key", key, "min", PLAN_YEAR_MIN,
+		                            "max", PLAN_YEAR_MAX),
+		                  "must be a year %d..%d%s", PLAN_YEAR_MIN, PLAN_YEAR_MAX,
+		                  nullable ? " or null" : "");
 	return SK_OK;
 }
 
@@ -158,23 +219,33 @@ int plan_check_orgs(const json_t *o, const char *path, const char *key, const js
 	char p[112];
 	size_t i, j;
 
-	snprintf(p, sizeof(p), "%s%s%s", path, path[0] ? "." : "", key);
+	join_path(p, sizeof(p), path, key);
 	if (!v)
 		return SK_OK;
 	if (!json_is_array(v) || json_array_size(v) > PLAN_ORGS_MAX)
-		return plan_fail(err, p, "must be a list of at most %d authorities", PLAN_ORGS_MAX);
+		return plan_failr(err, p, path ? "plan.file.orgs" : "field.too_many",
+		                  json_pack("{s:s,s:i}", "key", key, "max", PLAN_ORGS_MAX),
+		                  "must be a list of at most %d authorities", PLAN_ORGS_MAX);
 	json_array_foreach(v, i, x)
 	{
-		snprintf(p, sizeof(p), "%s%s%s[%zu]", path, path[0] ? "." : "", key, i);
+		snprintf(p, sizeof(p), "%s%s%s[%zu]", path ? path : "", path && path[0] ? "." : "",
+		         key, i);
 		if (!json_is_string(x))
-			return plan_fail(err, p, "must be a string");
+			return plan_failr(err, p, path ? "plan.file.string" : "field.type",
+			                  json_pack("{s:s}", "key", key), "must be a string");
 		if (!json_object_get(auth, json_string_value(x)))
-			return plan_fail(err, p, "'%.64s' is not one of the plan's authorities",
-			                 json_string_value(x));
+			return plan_failr(
+			        err, p, path ? "plan.file.org_unknown" : "plan.org_unknown",
+			        json_pack("{s:s,s:s}", "key", key, "org", json_string_value(x)),
+			        "'%.64s' is not one of the plan's authorities",
+			        json_string_value(x));
 		for (j = 0; j < i; j++) {
 			if (json_equal(json_array_get(v, j), x))
-				return plan_fail(err, p, "'%.64s' is listed twice",
-				                 json_string_value(x));
+				return plan_failr(err, p,
+				                  path ? "plan.file.org_twice" : "plan.org_twice",
+				                  json_pack("{s:s,s:s}", "key", key, "org",
+				                            json_string_value(x)),
+				                  "'%.64s' is listed twice", json_string_value(x));
 		}
 	}
 	return SK_OK;
@@ -195,35 +266,33 @@ static const struct key measure_keys[] = {
         {"end_year", true},     {"marker", true},           {"status", true},
         {"status_year", true},  {"status_reason", true},    {NULL, false}};
 
-static int check_measure(const json_t *x, const char *p, const json_t *auth, const json_t *objs,
-                         const json_t *seen, struct model_err *err)
+/* A failure of measure number's field: the UI names the measure by its number. */
+static int name_measure(struct model_err *err, const char *number, int rc)
 {
-	const char *number, *objective, *marker, *status;
-	char q[96];
-	int parts[3], rc;
+	json_t *params;
+	char *text;
 
-	rc = check_keys(x, p, measure_keys, err);
-	if (!rc)
-		rc = plan_check_str(x, p, "number", 1, 16, false, false, err);
-	if (!rc)
-		rc = plan_check_str(x, p, "objective", 1, 16, false, false, err);
-	if (rc)
+	if (!err)
 		return rc;
-	number = model_json_str(x, "number");
-	objective = model_json_str(x, "objective");
-	snprintf(q, sizeof(q), "%s.number", p);
-	if (plan_number_parts(number, parts) != 3)
-		return plan_fail(err, q, "'%s' is not a measure number like 1.1.3", number);
-	if (json_object_get(seen, number))
-		return plan_fail(err, q, "%s is used twice (numbers are never reused)", number);
-	snprintf(q, sizeof(q), "%s.objective", p);
-	if (!json_object_get(objs, objective))
-		return plan_fail(err, q, "no objective %.16s in strategic_priorities", objective);
-	if (!plan_child_of(number, objective)) {
-		snprintf(q, sizeof(q), "%s.number", p);
-		return plan_fail(err, q, "%s is not a number under objective %s", number,
-		                 objective);
-	}
+	params = err->params[0] ? json_loads(err->params, 0, NULL) : json_object();
+	if (!params)
+		return rc;
+	json_object_set_new(params, "measure", json_string(number));
+	json_object_set_new(params, "where", json_string("measure"));
+	json_object_del(params, "pos");
+	text = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
+	if (text && strlen(text) < sizeof(err->params))
+		snprintf(err->params, sizeof(err->params), "%s", text);
+	free(text);
+	json_decref(params);
+	return rc;
+}
+
+/* The fields of a measure after its number and objective. */
+static int check_fields(const json_t *x, const char *p, const json_t *auth, struct model_err *err)
+{
+	int rc;
+
 	rc = plan_check_str(x, p, "title", 1, PLAN_TITLE_MAX, false, false, err);
 	if (!rc)
 		rc = plan_check_str(x, p, "description", 0, PLAN_TEXT_MAX, false, true, err);
@@ -248,40 +317,94 @@ static int check_measure(const json_t *x, const char *p, const json_t *auth, con
 		rc = check_year(x, p, "status_year", true, err);
 	if (!rc)
 		rc = plan_check_str(x, p, "status_reason", 1, PLAN_TEXT_MAX, true, true, err);
+	return rc;
+}
+
+/* The params of a measure's failure once its number is known: the UI names it by the number. */
+#define MEASURE(number) json_pack("{s:s}", "measure", number)
+
+static int check_measure(const json_t *x, const char *p, const json_t *auth, const json_t *objs,
+                         const json_t *seen, struct model_err *err)
+{
+	const char *number, *objective, *marker, *status;
+	char q[96];
+	int parts[3], rc;
+
+	rc = check_keys(x, p, measure_keys, err);
+	if (!rc)
+		rc = plan_check_str(x, p, "number", 1, 16, false, false, err);
+	if (!rc)
+		rc = plan_check_str(x, p, "objective", 1, 16, false, false, err);
 	if (rc)
 		return rc;
+	number = model_json_str(x, "number");
+	objective = model_json_str(x, "objective");
+	snprintf(q, sizeof(q), "%s.number", p);
+	if (plan_number_parts(number, parts) != 3)
+		return plan_failr(err, q, "plan.file.measure_number",
+		                  json_pack("{s:s}", "number", number),
+		                  "'%s' is not a measure number like 1.1.3", number);
+	if (json_object_get(seen, number))
+		return plan_failr(err, q, "plan.file.number_twice",
+		                  json_pack("{s:s}", "number", number),
+		                  "%s is used twice (numbers are never reused)", number);
+	snprintf(q, sizeof(q), "%s.objective", p);
+	if (!json_object_get(objs, objective))
+		return plan_failr(err, q, "plan.file.no_objective",
+		                  json_pack("{s:s,s:s}", "measure", number, "objective", objective),
+		                  "no objective %.16s in strategic_priorities", objective);
+	if (!plan_child_of(number, objective)) {
+		snprintf(q, sizeof(q), "%s.number", p);
+		return plan_failr(err, q, "plan.file.not_under",
+		                  json_pack("{s:s,s:s}", "measure", number, "objective", objective),
+		                  "%s is not a number under objective %s", number, objective);
+	}
+	rc = check_fields(x, p, auth, err);
+	if (rc)
+		return name_measure(err, number, rc);
 	marker = model_json_str(x, "marker");
 	status = model_json_str(x, "status");
 	snprintf(q, sizeof(q), "%s.marker", p);
 	if (marker && strcmp(marker, "new") != 0 && strcmp(marker, "updated") != 0)
-		return plan_fail(err, q, "must be \"new\", \"updated\" or null");
+		return plan_failr(err, q, "plan.file.marker", MEASURE(number),
+		                  "must be \"new\", \"updated\" or null");
 	snprintf(q, sizeof(q), "%s.start_year", p);
 	if (json_is_null(json_object_get(x, "period_text")) &&
 	    (plan_jhas_int(x, "start_year") || plan_jhas_int(x, "end_year")))
-		return plan_fail(err, q, "years without a period_text");
+		return plan_failr(err, q, "plan.file.years_without_period", MEASURE(number),
+		                  "years without a period_text");
 	if (model_json_str(x, "period_text") && !plan_jhas_int(x, "start_year"))
-		return plan_fail(err, q, "a period_text needs its start_year");
+		return plan_failr(err, q, "plan.file.period_needs_start", MEASURE(number),
+		                  "a period_text needs its start_year");
 	snprintf(q, sizeof(q), "%s.end_year", p);
 	if (plan_jhas_int(x, "end_year") &&
 	    model_json_int(x, "end_year") < model_json_int(x, "start_year"))
-		return plan_fail(err, q, "the period ends before it starts");
+		return plan_failr(err, q, "plan.file.period_backwards", MEASURE(number),
+		                  "the period ends before it starts");
 	snprintf(q, sizeof(q), "%s.status", p);
 	if (strcmp(status, "current") != 0 && strcmp(status, "completed") != 0 &&
 	    strcmp(status, "written_off") != 0)
-		return plan_fail(err, q, "must be current, completed or written_off");
+		return plan_failr(err, q, "plan.file.status", MEASURE(number),
+		                  "must be current, completed or written_off");
 	snprintf(q, sizeof(q), "%s.status_year", p);
 	if (strcmp(status, "current") == 0 && plan_jhas_int(x, "status_year"))
-		return plan_fail(err, q, "a current measure has no status_year");
+		return plan_failr(err, q, "plan.file.current_no_year", MEASURE(number),
+		                  "a current measure has no status_year");
 	if (strcmp(status, "current") != 0 && !plan_jhas_int(x, "status_year"))
-		return plan_fail(err, q, "a %s measure needs the year", status);
+		return plan_failr(err, q, "plan.file.status_needs_year",
+		                  json_pack("{s:s,s:s}", "measure", number, "status", status),
+		                  "a %s measure needs the year", status);
 	if (plan_jhas_int(x, "start_year") && plan_jhas_int(x, "status_year") &&
 	    model_json_int(x, "status_year") < model_json_int(x, "start_year"))
-		return plan_fail(err, q, "before the measure started");
+		return plan_failr(err, q, "plan.file.status_before_start", MEASURE(number),
+		                  "before the measure started");
 	snprintf(q, sizeof(q), "%s.status_reason", p);
 	if (strcmp(status, "written_off") == 0 && !model_json_str(x, "status_reason"))
-		return plan_fail(err, q, "a written-off measure needs the reason");
+		return plan_failr(err, q, "plan.file.reason_needed", MEASURE(number),
+		                  "a written-off measure needs the reason");
 	if (strcmp(status, "written_off") != 0 && model_json_str(x, "status_reason"))
-		return plan_fail(err, q, "only a written-off measure has a reason");
+		return plan_failr(err, q, "plan.file.reason_only_written_off", MEASURE(number),
+		                  "only a written-off measure has a reason");
 	return SK_OK;
 }
 
@@ -299,7 +422,7 @@ int plan_validate(const json_t *doc, struct model_err *err)
 		goto out;
 	}
 	if (!json_is_object(doc)) {
-		rc = plan_fail(err, "plan", "must be a JSON object");
+		rc = plan_failr(err, "plan", "plan.file.not_object", NULL, "must be a JSON object");
 		goto out;
 	}
 	rc = check_keys(doc, "", root_keys, err);
@@ -316,8 +439,9 @@ int plan_validate(const json_t *doc, struct model_err *err)
 	arr = json_object_get(doc, "authorities");
 	if (!json_is_array(arr) || json_array_size(arr) < 1 ||
 	    json_array_size(arr) > PLAN_PARTS_MAX) {
-		rc = plan_fail(err, "authorities", "must be a list of 1..%d authorities",
-		               PLAN_PARTS_MAX);
+		rc = plan_failr(err, "authorities", "plan.file.authorities",
+		                json_pack("{s:i}", "max", PLAN_PARTS_MAX),
+		                "must be a list of 1..%d authorities", PLAN_PARTS_MAX);
 		goto out;
 	}
 	json_array_foreach(arr, i, x)
@@ -332,7 +456,9 @@ int plan_validate(const json_t *doc, struct model_err *err)
 			goto out;
 		if (json_object_get(auth, model_json_str(x, "short"))) {
 			snprintf(q, sizeof(q), "%s.short", p);
-			rc = plan_fail(err, q, "'%s' is listed twice", model_json_str(x, "short"));
+			rc = plan_failr(err, q, "plan.file.short_twice",
+			                json_pack("{s:s}", "org", model_json_str(x, "short")),
+			                "'%s' is listed twice", model_json_str(x, "short"));
 			goto out;
 		}
 		json_object_set_new(auth, model_json_str(x, "short"), json_true());
@@ -340,8 +466,9 @@ int plan_validate(const json_t *doc, struct model_err *err)
 	arr = json_object_get(doc, "strategic_priorities");
 	if (!json_is_array(arr) || json_array_size(arr) < 1 ||
 	    json_array_size(arr) > PLAN_PARTS_MAX) {
-		rc = plan_fail(err, "strategic_priorities", "must be a list of 1..%d priorities",
-		               PLAN_PARTS_MAX);
+		rc = plan_failr(err, "strategic_priorities", "plan.file.priorities",
+		                json_pack("{s:i}", "max", PLAN_PARTS_MAX),
+		                "must be a list of 1..%d priorities", PLAN_PARTS_MAX);
 		goto out;
 	}
 	json_array_foreach(arr, i, x)
@@ -359,20 +486,25 @@ int plan_validate(const json_t *doc, struct model_err *err)
 			goto out;
 		snprintf(q, sizeof(q), "%s.number", p);
 		if (plan_number_parts(model_json_str(x, "number"), parts) != 1) {
-			rc = plan_fail(err, q, "'%s' is not a priority number like 1",
-			               model_json_str(x, "number"));
+			rc = plan_failr(err, q, "plan.file.priority_number",
+			                json_pack("{s:s}", "number", model_json_str(x, "number")),
+			                "'%s' is not a priority number like 1",
+			                model_json_str(x, "number"));
 			goto out;
 		}
 		if (json_object_get(prios, model_json_str(x, "number"))) {
-			rc = plan_fail(err, q, "%s is used twice", model_json_str(x, "number"));
+			rc = plan_failr(err, q, "plan.file.number_twice",
+			                json_pack("{s:s}", "number", model_json_str(x, "number")),
+			                "%s is used twice", model_json_str(x, "number"));
 			goto out;
 		}
 		json_object_set_new(prios, model_json_str(x, "number"), json_true());
 		os = json_object_get(x, "objectives");
 		if (!json_is_array(os) || json_array_size(os) > PLAN_PARTS_MAX) {
 			snprintf(q, sizeof(q), "%s.objectives", p);
-			rc = plan_fail(err, q, "must be a list of at most %d objectives",
-			               PLAN_PARTS_MAX);
+			rc = plan_failr(err, q, "plan.file.objectives",
+			                json_pack("{s:i}", "max", PLAN_PARTS_MAX),
+			                "must be a list of at most %d objectives", PLAN_PARTS_MAX);
 			goto out;
 		}
 		json_array_foreach(os, j, y)
@@ -390,14 +522,20 @@ int plan_validate(const json_t *doc, struct model_err *err)
 			if (plan_number_parts(model_json_str(y, "number"), parts) != 2 ||
 			    !plan_child_of(model_json_str(y, "number"),
 			                   model_json_str(x, "number"))) {
-				rc = plan_fail(
-				        err, p, "'%s' is not an objective number under priority %s",
-				        model_json_str(y, "number"), model_json_str(x, "number"));
+				rc = plan_failr(err, p, "plan.file.objective_number",
+				                json_pack("{s:s,s:s}", "number",
+				                          model_json_str(y, "number"), "priority",
+				                          model_json_str(x, "number")),
+				                "'%s' is not an objective number under priority %s",
+				                model_json_str(y, "number"),
+				                model_json_str(x, "number"));
 				goto out;
 			}
 			if (json_object_get(objs, model_json_str(y, "number"))) {
-				rc = plan_fail(err, p, "%s is used twice",
-				               model_json_str(y, "number"));
+				rc = plan_failr(
+				        err, p, "plan.file.number_twice",
+				        json_pack("{s:s}", "number", model_json_str(y, "number")),
+				        "%s is used twice", model_json_str(y, "number"));
 				goto out;
 			}
 			json_object_set_new(objs, model_json_str(y, "number"), json_true());
@@ -406,8 +544,9 @@ int plan_validate(const json_t *doc, struct model_err *err)
 	}
 	arr = json_object_get(doc, "measures");
 	if (!json_is_array(arr) || json_array_size(arr) > PLAN_MEASURES_MAX) {
-		rc = plan_fail(err, "measures", "must be a list of at most %d measures",
-		               PLAN_MEASURES_MAX);
+		rc = plan_failr(err, "measures", "plan.file.measures",
+		                json_pack("{s:i}", "max", PLAN_MEASURES_MAX),
+		                "must be a list of at most %d measures", PLAN_MEASURES_MAX);
 		goto out;
 	}
 	json_array_foreach(arr, i, x)

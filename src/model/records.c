@@ -19,51 +19,6 @@
 
 /* ---- shared helpers (records_int.h) ---- */
 
-int rec_bad(struct model_err *err, const char *field, const char *fmt, ...)
-{
-	va_list ap;
-
-	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return SK_EINVAL;
-}
-
-int rec_check_text(struct model_err *err, const char *field, const char *s, size_t min, size_t max,
-                   bool required)
-{
-	if (!s)
-		return required ? rec_bad(err, field, "%s is required", field) : SK_OK;
-	if (!model_text_valid(s, min, max, 0))
-		return rec_bad(err, field, "%s: %zu..%zu bytes of text without control characters",
-		               field, min, max);
-	return SK_OK;
-}
-
-int rec_check_date(struct model_err *err, const char *field, const char *s)
-{
-	char today[11];
-
-	if (!s)
-		return SK_OK;
-	if (!model_date_valid(s))
-		return rec_bad(err, field, "%s: a date YYYY-MM-DD", field);
-	model_today(today);
-	if (strcmp(s, today) > 0)
-		return rec_bad(err, field, "%s: %s is in the future", field, s);
-	return SK_OK;
-}
-
-int rec_check_class(struct model_err *err, const char *field, int class, bool required)
-{
-	if (class == 0 && !required)
-		return SK_OK;
-	if (class < CLEAR_BH || class > CLEAR_KH)
-		return rec_bad(err, field, "%s: one of BH, K, H, KH", field);
-	return SK_OK;
-}
-
 int rec_log(struct store_tx *tx, const struct principal *p, const char *kind, const char *type,
             int64_t id, json_t *data)
 {

@@ -6,15 +6,6 @@
 #include "model/records.h"
 #include "model/reg_int.h"
 
-/* Fills err (field, message); returns SK_EINVAL. */
-int rec_bad(struct model_err *err, const char *field, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-int rec_check_text(struct model_err *err, const char *field, const char *s, size_t min, size_t max,
-                   bool required);
-/* NULL or a valid date not in the future. */
-int rec_check_date(struct model_err *err, const char *field, const char *s);
-/* CLEAR_BH..CLEAR_KH (0 allowed when not required). */
-int rec_check_class(struct model_err *err, const char *field, int class, bool required);
 /* model_tx_log with the service token's id added to data when there is one. */
 int rec_log(struct store_tx *tx, const struct principal *p, const char *kind, const char *type,
             int64_t id, json_t *data);

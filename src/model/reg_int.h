@@ -62,9 +62,6 @@ int model_tx_get_text(struct store_tx *tx, const json_t *body, const char *key, 
 json_t *model_q_json_text(struct store_q *q, int col);
 json_t *model_q_json_int(struct store_q *q, int col);
 
-/* Fills err (field, msg as given); returns SK_EINVAL. */
-int model_err_inval(struct model_err *err, const char *field, const char *msg);
-
 /*
  * Fills err for a refusal found before the writer: field (may be NULL), a
  * stable dotted reason for the UI, params (a JSON object the reason's text

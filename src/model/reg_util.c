@@ -106,13 +106,6 @@ json_t *model_q_json_int(struct store_q *q, int col)
 	return store_q_is_null(q, col) ? json_null() : json_integer(store_q_int(q, col));
 }
 
-int model_err_inval(struct model_err *err, const char *field, const char *msg)
-{
-	snprintf(err->field, sizeof(err->field), "%s", field);
-	snprintf(err->msg, sizeof(err->msg), "%s", msg);
-	return SK_EINVAL;
-}
-
 int model_fail(struct model_err *err, int rc, const char *field, const char *reason, json_t *params,
                const char *fmt, ...)
 {

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "model/model.h"
 #include "rules/rules.h"
 
@@ -61,11 +63,28 @@ void rules_register(void)
 
 /* ---- writing ---- */
 
-static int fail(struct model_err *err, const char *field, const char *msg)
+/* A refusal before the writer: the field, a reason the UI says, its params (taken over) and the
+ * English message. Returns SK_EINVAL. */
+static int ex_fail(struct model_err *err, const char *field, const char *reason, json_t *params,
+                   const char *msg)
 {
+	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+
 	snprintf(err->field, sizeof(err->field), "%s", field);
+	snprintf(err->reason, sizeof(err->reason), "%s", reason);
 	snprintf(err->msg, sizeof(err->msg), "%s", msg);
+	err->params[0] = '\0';
+	if (text && strlen(text) < sizeof(err->params))
+		snprintf(err->params, sizeof(err->params), "%s", text);
+	free(text);
+	json_decref(params);
 	return SK_EINVAL;
+}
+
+/* The params of a text of min..max bytes. */
+static json_t *size(int min, int max)
+{
+	return json_pack("{s:i,s:i}", "min", min, "max", max);
 }
 
 static bool text_ok(const char *s, size_t min, size_t max)
@@ -158,12 +177,13 @@ static int create_fn(struct store_tx *tx, void *arg)
 
 	model_today(today);
 	if (!may_record(tx, c->p->id, today))
-		return store_tx_fail(
-		               tx, NULL,
-		               "exemptions are recorded by the säkerhetsskyddschef (8 kap. 2 §)"),
-		       SK_EPERM;
+		return store_tx_failr(
+		        tx, SK_EPERM, NULL, "exemption.recorder", NULL,
+		        "exemptions are recorded by the säkerhetsskyddschef (8 kap. 2 §)");
 	if (strcmp(e->granted_on, today) > 0)
-		return store_tx_fail(tx, "granted_on", "granted_on is in the future"), SK_EINVAL;
+		return store_tx_failr(tx, SK_EINVAL, "granted_on", "field.future",
+		                      json_pack("{s:s}", "date", e->granted_on),
+		                      "granted_on is in the future");
 	rc = store_tx_int(tx, &c->id, "SELECT coalesce(max(id), 0) + 1 FROM exemption", "");
 	if (rc)
 		return rc;
@@ -184,25 +204,32 @@ int rules_exemption_create(struct model *m, const struct principal *p,
 	int rc;
 
 	if (!text_ok(e->reference, 1, 128))
-		return fail(err, "reference", "reference: 1..128 bytes of text");
+		return ex_fail(err, "reference", "field.text_size", size(1, 128),
+		               "reference: 1..128 bytes of text");
 	if (!text_ok(e->granted_by, 1, 128))
-		return fail(err, "granted_by", "granted_by: the authority, 1..128 bytes");
+		return ex_fail(err, "granted_by", "field.text_size", size(1, 128),
+		               "granted_by: the authority, 1..128 bytes");
 	if (!e->granted_on || !model_date_valid(e->granted_on))
-		return fail(err, "granted_on", "granted_on: a date YYYY-MM-DD");
+		return ex_fail(err, "granted_on", "field.date", NULL,
+		               "granted_on: a date YYYY-MM-DD");
 	if (!e->valid_until || !model_date_valid(e->valid_until))
-		return fail(err, "valid_until", "valid_until: a date YYYY-MM-DD");
+		return ex_fail(err, "valid_until", "field.date", NULL,
+		               "valid_until: a date YYYY-MM-DD");
 	if (strcmp(e->valid_until, e->granted_on) < 0)
-		return fail(err, "valid_until", "valid_until is before granted_on");
+		return ex_fail(err, "valid_until", "exemption.until_before_granted",
+		               json_pack("{s:s}", "date", e->granted_on),
+		               "valid_until is before granted_on");
 	if (!text_ok(e->scope_rules, 1, 2000) || !scope_rules_ok(e->scope_rules))
-		return fail(
-		        err, "scope_rules",
+		return ex_fail(
+		        err, "scope_rules", "exemption.scope_rules", NULL,
 		        "scope_rules: one or more rule ids (GET /api/v1/rules), space-separated");
 	if (e->scope_objects &&
 	    (!text_ok(e->scope_objects, 0, 2000) || !scope_objects_ok(e->scope_objects)))
-		return fail(err, "scope_objects",
-		            "scope_objects: objects like document/12, space-separated");
+		return ex_fail(err, "scope_objects", "exemption.scope_objects", NULL,
+		               "scope_objects: objects like document/12, space-separated");
 	if (e->note && !text_ok(e->note, 0, 1000))
-		return fail(err, "note", "note: at most 1000 bytes of text");
+		return ex_fail(err, "note", "field.text_size", size(0, 1000),
+		               "note: at most 1000 bytes of text");
 	rc = model_submit(m, create_fn, &c, err);
 	if (!rc)
 		*id = c.id;
@@ -219,18 +246,19 @@ static int revoke_fn(struct store_tx *tx, void *arg)
 
 	model_today(today);
 	if (!may_record(tx, c->p->id, today))
-		return store_tx_fail(
-		               tx, NULL,
-		               "exemptions are recorded by the säkerhetsskyddschef (8 kap. 2 §)"),
-		       SK_EPERM;
+		return store_tx_failr(
+		        tx, SK_EPERM, NULL, "exemption.recorder", NULL,
+		        "exemptions are recorded by the säkerhetsskyddschef (8 kap. 2 §)");
 	rc = store_tx_int(tx, &revoked,
 	                  "SELECT revoked_at IS NOT NULL FROM exemption WHERE id = ?1", "i", c->id);
 	if (rc == SK_ENOTFOUND)
-		return store_tx_fail(tx, "id", "no exemption %lld", (long long)c->id), SK_ENOTFOUND;
+		return store_tx_failr(tx, SK_ENOTFOUND, "id", "exemption.not_found", NULL,
+		                      "no exemption %lld", (long long)c->id);
 	if (rc)
 		return rc;
 	if (revoked)
-		return store_tx_fail(tx, "id", "the exemption is already revoked"), SK_ERULE;
+		return store_tx_failr(tx, SK_ERULE, "id", "exemption.revoked", NULL,
+		                      "the exemption is already revoked");
 	d = json_pack("{s:I, s:s}", "id", (json_int_t)c->id, "reason", c->reason);
 	if (d && c->p->token_id)
 		json_object_set_new(d, "token_id", json_integer(c->p->token_id));
@@ -243,7 +271,8 @@ int rules_exemption_revoke(struct model *m, const struct principal *p, int64_t i
 	struct ex_cmd c = {p, NULL, id, reason};
 
 	if (!text_ok(reason, 1, 500))
-		return fail(err, "reason", "reason: 1..500 bytes of text");
+		return ex_fail(err, "reason", "field.text_size", size(1, 500),
+		               "reason: 1..500 bytes of text");
 	return model_submit(m, revoke_fn, &c, err);
 }
 

@@ -155,6 +155,28 @@ test('errorText: English says the reason too, and may fall back on the message',
   await loadUi('sv'); // leave the module in the default language
 });
 
+test('errorText: a place in a plan file and a CSV column are said in the UI language', async () => {
+  for (const [lang, S] of [['sv', SV], ['en', EN]]) {
+    const { errorText, refusalText } = await loadUi(lang);
+    // the place's own text names the other params: the measure by its number, the member's name
+    const e = { code: 'invalid_field', field: 'measures[16].status_year', reason: 'plan.file.status_needs_year',
+      params: { measure: '1.1.17', status: 'completed', where: 'measure' }, message: 'measures[16].status_year: a completed measure needs the year' };
+    const want = S['err.plan.file.status_needs_year'].replace('{where}', S['err.param.where.measure'].replace('{measure}', '1.1.17'))
+      .replace('{status}', S['err.param.status.completed']);
+    assert.equal(errorText(e), want);
+    assert.match(want, /1\.1\.17/);
+    // the import page's refusal at a path says the reason's text, not the path and English message
+    assert.equal(refusalText(e, 'plan.import.refused_at'), want);
+    const item = { code: 'invalid_field', reason: 'plan.file.required', params: { key: 'title', pos: 3, where: 'item' } };
+    assert.equal(errorText(item), S['err.plan.file.required'].replace('{where}', S['err.param.where.item'].replace('{pos}', '3'))
+      .replace('{key}', S['err.param.key.title']));
+    // a CSV file's column names the field
+    assert.equal(errorText({ code: 'invalid_field', field: 'klass', reason: 'field.required' }, 'klass'),
+      S['err.field.required'].replace('{field}', 'klass'));
+  }
+  await loadUi('sv'); // leave the module in the default language
+});
+
 // ---------------------------------------------------------------- the scenario
 
 const URL_ = (process.env.SKYDD_URL || '').replace(/\/+$/, '');

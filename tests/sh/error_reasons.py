@@ -23,10 +23,10 @@ import re
 import sys
 
 # function -> index of its reason argument
-CALLS = {"store_tx_failr": 3, "model_fail": 3, "api_errorr": 4, "bad": 1, "an_failr": 2,
+CALLS = {"store_tx_failr": 3, "model_fail": 3, "plan_failr": 2, "ex_fail": 2, "io_import_problemr": 3, "db_problem": 4, "api_errorr": 4, "bad": 1, "an_failr": 2,
          "an_may": 3, "may_approve_as_ssc": 2, "missing": 2, "MISS": 1}
 # calls by a common name that are ours only in one file
-ONLY_IN = {"bad": "router.c", "missing": "analysis.c", "MISS": "analysis_plan.c"}
+ONLY_IN = {"db_problem": "io.c", "bad": "router.c", "missing": "analysis.c", "MISS": "analysis_plan.c"}
 LIT = re.compile(r'"((?:[^"\\]|\\.)*)"')
 REASON = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 # reason arguments that are variables, and where their values are found

@@ -421,7 +421,14 @@ static void test_import_all_or_nothing(void **state)
 	assert_false(json_is_true(json_object_get(rep, "ok")));
 	s = json_dumps(json_object_get(rep, "problems"), JSON_COMPACT | JSON_SORT_KEYS);
 	has(s, "{\"field\":\"beteckning\",\"line\":3,\"message\":\"'IMP-1' is already in the "
-	       "register\"}");
+	       "register\",\"params\":{\"designation\":\"IMP-1\"},\"reason\":\"document."
+	       "designation_taken\"}");
+	/* each problem a reason the UI says, with the names it needs (never an internal id) */
+	has(s, "\"params\":{\"name\":\"Ingen Alls\"},\"reason\":\"import.no_person\"");
+	has(s, "\"params\":{\"name\":\"Garderoben\"},\"reason\":\"import.no_container\"");
+	has(s, "\"params\":{\"class\":\"KH\",\"max\":\"H\",\"space\":\"Skåp 1\"},"
+	       "\"reason\":\"space.class_above_max\"");
+	has(s, "\"reason\":\"document.pages_required\"");
 	has(s, "\"field\":\"innehavare\",\"line\":4");
 	has(s, "\"field\":\"förvaring\",\"line\":5");
 	has(s, "\"field\":\"förvaring\",\"line\":6"); /* the container holds only H */
@@ -438,6 +445,8 @@ static void test_import_all_or_nothing(void **state)
 	assert_int_equal(rc, SK_EEXIST);
 	assert_string_equal(err.field, "beteckning");
 	has(err.msg, "line 3, beteckning: 'IMP-1' is already in the register");
+	assert_string_equal(err.reason, "import.refused");
+	assert_string_equal(err.params, "{\"count\":5,\"line\":3}");
 	pr = json_object_get(rep, "problems");
 	assert_int_equal(json_array_size(pr), 5);
 	json_decref(rep);

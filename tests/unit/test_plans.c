@@ -590,6 +590,9 @@ struct bad {
 	const char *path;  /* where to change, in a tiny path language below */
 	const char *value; /* JSON text; NULL = delete the member */
 	const char *field; /* the expected err.field */
+	/* the expected reason and a part of its params (the place the UI names); NULL: not checked
+	 */
+	const char *reason, *params;
 };
 
 /* Navigates "measures.3.objective" style paths; returns the parent and the last key. */
@@ -618,49 +621,64 @@ static json_t *parent_of(json_t *doc, const char *path, char *last, size_t cap)
 static void test_bad_input(void **state)
 {
 	static const struct bad bad[] = {
-	        {"extra", "1", "extra"},
-	        {"report_year", "\"2021\"", "report_year"},
-	        {"report_year", "1800", "report_year"},
-	        {"title", "\"\"", "title"},
-	        {"title", NULL, "title"},
-	        {"period", "null", "period"},
-	        {"source", "7", "source"},
-	        {"authorities", "[]", "authorities"},
-	        {"authorities.1.short", "\"MSB\"", "authorities[1].short"},
-	        {"authorities.0.colour", "\"red\"", "authorities[0].colour"},
-	        {"strategic_priorities", "{}", "strategic_priorities"},
-	        {"strategic_priorities.0.number", "\"1.1\"", "strategic_priorities[0].number"},
-	        {"strategic_priorities.1.number", "\"1\"", "strategic_priorities[1].number"},
+	        {"extra", "1", "extra", "plan.file.unknown_key",
+	         "\"key\":\"extra\",\"where\":\"file\""},
+	        {"report_year", "\"2021\"", "report_year", NULL, NULL},
+	        {"report_year", "1800", "report_year", "plan.file.year",
+	         "\"key\":\"report_year\",\"max\""},
+	        {"title", "\"\"", "title", NULL, NULL},
+	        {"title", NULL, "title", "plan.file.required", "\"key\":\"title\""},
+	        {"period", "null", "period", NULL, NULL},
+	        {"source", "7", "source", NULL, NULL},
+	        {"authorities", "[]", "authorities", NULL, NULL},
+	        {"authorities.1.short", "\"MSB\"", "authorities[1].short", "plan.file.short_twice",
+	         "\"org\":\"MSB\",\"pos\":2,\"where\":\"authority\""},
+	        {"authorities.0.colour", "\"red\"", "authorities[0].colour", NULL, NULL},
+	        {"strategic_priorities", "{}", "strategic_priorities", NULL, NULL},
+	        {"strategic_priorities.0.number", "\"1.1\"", "strategic_priorities[0].number", NULL,
+	         NULL},
+	        {"strategic_priorities.1.number", "\"1\"", "strategic_priorities[1].number", NULL,
+	         NULL},
 	        {"strategic_priorities.0.objectives.0.number", "\"2.1\"",
-	         "strategic_priorities[0].objectives[0].number"},
+	         "strategic_priorities[0].objectives[0].number", "plan.file.objective_number",
+	         "\"pos\":1,\"ppos\":1,\"priority\":\"1\",\"where\":\"objective\""},
 	        {"strategic_priorities.0.objectives.1.number", "\"1.1\"",
-	         "strategic_priorities[0].objectives[1].number"},
-	        {"strategic_priorities.0.objectives", "null", "strategic_priorities[0].objectives"},
-	        {"measures", "{}", "measures"},
-	        {"measures.3.objective", "\"9.9\"", "measures[3].objective"},
-	        {"measures.5.number", "\"1.1.1\"", "measures[5].number"},
-	        {"measures.5.number", "\"1.2.9\"", "measures[5].number"},
-	        {"measures.5.number", "\"1.1.x\"", "measures[5].number"},
-	        {"measures.5.number", "\"1.1.01\"", "measures[5].number"},
-	        {"measures.1.colour", "\"blue\"", "measures[1].colour"},
-	        {"measures.0.title", NULL, "measures[0].title"},
-	        {"measures.0.title", "5", "measures[0].title"},
-	        {"measures.0.title", "\"a\\u0001b\"", "measures[0].title"},
-	        {"measures.0.description", "[]", "measures[0].description"},
-	        {"measures.0.start_year", "1800", "measures[0].start_year"},
-	        {"measures.0.start_year", "\"2019\"", "measures[0].start_year"},
-	        {"measures.0.end_year", "2010", "measures[0].end_year"},
-	        {"measures.0.end_year", "3000", "measures[0].end_year"},
-	        {"measures.0.start_year", "null", "measures[0].start_year"},
-	        {"measures.2.responsible", "[\"XYZ\"]", "measures[2].responsible[0]"},
-	        {"measures.2.responsible", "\"MSB\"", "measures[2].responsible"},
-	        {"measures.2.participants", "[\"MSB\", \"MSB\"]", "measures[2].participants[1]"},
-	        {"measures.2.participants", "[7]", "measures[2].participants[0]"},
-	        {"measures.0.marker", "\"old\"", "measures[0].marker"},
-	        {"measures.0.status", "\"done\"", "measures[0].status"},
-	        {"measures.0.status_year", "2020", "measures[0].status_year"},
-	        {"measures.0.status_reason", "\"why\"", "measures[0].status_reason"},
-	        {"measures.0", "[]", "measures[0]"},
+	         "strategic_priorities[0].objectives[1].number", NULL, NULL},
+	        {"strategic_priorities.0.objectives", "null", "strategic_priorities[0].objectives",
+	         NULL, NULL},
+	        {"measures", "{}", "measures", NULL, NULL},
+	        {"measures.3.objective", "\"9.9\"", "measures[3].objective",
+	         "plan.file.no_objective", "\"objective\":\"9.9\",\"where\":\"measure\""},
+	        {"measures.5.number", "\"1.1.1\"", "measures[5].number", NULL, NULL},
+	        {"measures.5.number", "\"1.2.9\"", "measures[5].number", NULL, NULL},
+	        {"measures.5.number", "\"1.1.x\"", "measures[5].number", "plan.file.measure_number",
+	         "\"number\":\"1.1.x\",\"pos\":6,\"where\":\"item\""},
+	        {"measures.5.number", "\"1.1.01\"", "measures[5].number", NULL, NULL},
+	        {"measures.1.colour", "\"blue\"", "measures[1].colour", NULL, NULL},
+	        {"measures.0.title", NULL, "measures[0].title", NULL, NULL},
+	        {"measures.0.title", "5", "measures[0].title", "plan.file.string",
+	         "\"key\":\"title\",\"measure\":\"1.1.1\",\"where\":\"measure\""},
+	        {"measures.0.title", "\"a\\u0001b\"", "measures[0].title", NULL, NULL},
+	        {"measures.0.description", "[]", "measures[0].description", NULL, NULL},
+	        {"measures.0.start_year", "1800", "measures[0].start_year", NULL, NULL},
+	        {"measures.0.start_year", "\"2019\"", "measures[0].start_year", NULL, NULL},
+	        {"measures.0.end_year", "2010", "measures[0].end_year", NULL, NULL},
+	        {"measures.0.end_year", "3000", "measures[0].end_year", NULL, NULL},
+	        {"measures.0.start_year", "null", "measures[0].start_year", NULL, NULL},
+	        {"measures.2.responsible", "[\"XYZ\"]", "measures[2].responsible[0]",
+	         "plan.file.org_unknown",
+	         "\"key\":\"responsible\",\"measure\":\"1.1.3\",\"org\":\"XYZ\",\"where\":"
+	         "\"measure\""},
+	        {"measures.2.responsible", "\"MSB\"", "measures[2].responsible", NULL, NULL},
+	        {"measures.2.participants", "[\"MSB\", \"MSB\"]", "measures[2].participants[1]",
+	         NULL, NULL},
+	        {"measures.2.participants", "[7]", "measures[2].participants[0]", NULL, NULL},
+	        {"measures.0.marker", "\"old\"", "measures[0].marker", NULL, NULL},
+	        {"measures.0.status", "\"done\"", "measures[0].status", "plan.file.status",
+	         "\"measure\":\"1.1.1\",\"where\":\"measure\""},
+	        {"measures.0.status_year", "2020", "measures[0].status_year", NULL, NULL},
+	        {"measures.0.status_reason", "\"why\"", "measures[0].status_reason", NULL, NULL},
+	        {"measures.0", "[]", "measures[0]", NULL, NULL},
 	};
 	struct model_err err;
 	uint64_t before = regfx_ledger_size(&g_fx);
@@ -698,6 +716,15 @@ static void test_bad_input(void **state)
 			fail_msg("case %zu (%s): field '%s', expected '%s' (%s)", i, bad[i].path,
 			         err.field, bad[i].field, err.msg);
 		assert_true(strncmp(err.msg, bad[i].field, strlen(bad[i].field)) == 0);
+		/* every refusal has a reason the UI says; these also name the place */
+		if (strncmp(err.reason, "plan.file.", 10) != 0)
+			fail_msg("case %zu (%s): reason '%s'", i, bad[i].path, err.reason);
+		if (bad[i].reason && strcmp(err.reason, bad[i].reason) != 0)
+			fail_msg("case %zu (%s): reason '%s', expected '%s'", i, bad[i].path,
+			         err.reason, bad[i].reason);
+		if (bad[i].params && !strstr(err.params, bad[i].params))
+			fail_msg("case %zu (%s): params %s, expected %s in them", i, bad[i].path,
+			         err.params, bad[i].params);
 		json_decref(doc);
 	}
 	/* a written-off measure without its reason, a completed one without its year */
@@ -725,6 +752,9 @@ static void test_bad_input(void **state)
 		assert_int_equal(plan_import(g_fx.model, NULL, doc, &id, &err), SK_EINVAL);
 		snprintf(field, sizeof(field), "measures[%zu].status_year", done);
 		assert_string_equal(err.field, field);
+		assert_string_equal(err.reason, "plan.file.status_needs_year");
+		assert_non_null(strstr(err.params, "\"status\":\"completed\""));
+		assert_non_null(strstr(err.params, "\"where\":\"measure\""));
 		json_decref(doc);
 	}
 	{

@@ -748,6 +748,7 @@ static void test_exemptions(void **state)
 	e.scope_rules = "no.such.rule";
 	assert_int_equal(rules_exemption_create(g_fx.model, &ssc, &e, &id, &err), SK_EINVAL);
 	assert_string_equal(err.field, "scope_rules");
+	assert_string_equal(err.reason, "exemption.scope_rules");
 	e.scope_rules = "doc.inventory.overdue";
 	e.scope_objects = "copy/0";
 	assert_int_equal(rules_exemption_create(g_fx.model, &ssc, &e, &id, &err), SK_EINVAL);
@@ -756,12 +757,18 @@ static void test_exemptions(void **state)
 	e.valid_until = "2001-01-01";
 	assert_int_equal(rules_exemption_create(g_fx.model, &ssc, &e, &id, &err), SK_EINVAL);
 	assert_string_equal(err.field, "valid_until");
+	/* the reason the UI says, naming the day of the decision */
+	assert_string_equal(err.reason, "exemption.until_before_granted");
+	assert_non_null(strstr(err.params, today));
 	e.valid_until = until;
 	e.reference = "";
 	assert_int_equal(rules_exemption_create(g_fx.model, &ssc, &e, &id, &err), SK_EINVAL);
 	assert_string_equal(err.field, "reference");
+	assert_string_equal(err.reason, "field.text_size");
+	assert_string_equal(err.params, "{\"max\":128,\"min\":1}");
 	e.reference = "Säpo 2026-123";
 	assert_int_equal(rules_exemption_create(g_fx.model, &reg, &e, &id, &err), SK_EPERM);
+	assert_string_equal(err.reason, "exemption.recorder");
 
 	assert_int_equal(rules_exemption_create(g_fx.model, &ssc, &e, &id, &err), SK_OK);
 	assert_true(id >= 1);
@@ -796,6 +803,7 @@ static void test_exemptions(void **state)
 	assert_int_equal(rules_exemption_revoke(g_fx.model, &ssc, 999, "fel", &err), SK_ENOTFOUND);
 	assert_int_equal(rules_exemption_revoke(g_fx.model, &ssc, id, "upphävt", &err), SK_OK);
 	assert_int_equal(rules_exemption_revoke(g_fx.model, &ssc, id, "igen", &err), SK_ERULE);
+	assert_string_equal(err.reason, "exemption.revoked");
 	res = rules_current(g_fx.model, NULL);
 	assert_int_equal(count(res, "doc.inventory.overdue", "covered"), 0);
 	json_decref(res);

@@ -50,11 +50,14 @@ export function errorText(e, form) {
   if (e.code === 'throttled') {
     return e.retryAfter ? t('error.throttled_for', { seconds: e.retryAfter }) : t('error.throttled');
   }
-  const label = fieldLabel(form, e.field);
+  // form: the form whose label names e.field, or the name itself (a CSV file's column)
+  const label = typeof form === 'string' ? form : fieldLabel(form, e.field);
   const params = { field: label || t('error.a_field') };
-  // A code among the params (a copy's state, an act) is said through err.param.<name>.<code>.
-  for (const [k, v] of Object.entries(e.params && typeof e.params === 'object' ? e.params : {})) {
-    if (k !== 'field') params[k] = has(`err.param.${k}.${v}`) ? t(`err.param.${k}.${v}`) : v;
+  // A code among the params (a copy's state, an act) is said through err.param.<name>.<code>;
+  // that text may name the other params (a place in a plan file: "I planfilen, åtgärd {measure}").
+  const raw = e.params && typeof e.params === 'object' ? e.params : {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (k !== 'field') params[k] = has(`err.param.${k}.${v}`) ? t(`err.param.${k}.${v}`, raw) : v;
   }
   if (e.reason && has(`err.${e.reason}`)) {
     const text = t(`err.${e.reason}`, params);
@@ -77,10 +80,12 @@ export function errorText(e, form) {
   return withLabel();
 }
 
-// A refusal at a JSON path (an analysis's or a plan's field, e.g. measures[3].objective): in
-// English the path and the server's message; in Swedish the reason's own text, since both the
-// path and the message are the server's English.
+// A refusal at a JSON path (an analysis's or a plan's field, e.g. measures[3].objective): the
+// reason's own text when it has one (it names the place: "åtgärd 1.1.17"); else in English the
+// path and the server's message, in Swedish the generic text, since both are the server's English.
 export function refusalText(e, key) {
+  // A reason of its own (not a generic field.*) says the place itself, in either language.
+  if (e && e.reason && !e.reason.startsWith('field.') && has(`err.${e.reason}`)) return errorText(e);
   if (e && e.field && getLang() === 'en' && e.message) return t(key, { path: e.field, message: e.message });
   return errorText(e);
 }

@@ -1,10 +1,10 @@
 // Handlingar: the register of classified documents (3 kap. 10 §) with filters, search,
 // keyset paging ("Visa fler"), export (CSV, XLSX), import of a CSV file with a dry run.
 import { h, field, option, table } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, getLang } from '../i18n.js';
 import * as api from '../api.js';
 import { fmtDate } from '../format.js';
-import { pageHeading, loading, loadError, errorBox, showError, hideError, busy } from '../ui.js';
+import { pageHeading, loading, loadError, errorBox, showError, errorText, hideError, busy } from '../ui.js';
 import {
   CLASSES, COPY_STATES, canWrite, hasRole, actionForm, missing, classBadge, label, items, lookup, byId, checkbox, headRow, fill,
 } from '../register/common.js';
@@ -257,5 +257,11 @@ function showResult(box, r, dry) {
     errors.map((e) => h('tr', {},
       h('th', { scope: 'row' }, String(e.line ?? e.row ?? '–')),
       h('td', { class: 'mono' }, e.field || '–'),
-      h('td', {}, e.message || e.error || e.code || ''))), { class: 'import-errors' }));
+      h('td', {}, problemText(e)))), { class: 'import-errors' }));
+}
+
+// A row's problem in the UI's language: its reason and params (the column names the field).
+function problemText(e) {
+  if (e.reason) return errorText({ code: 'invalid_field', reason: e.reason, params: e.params, field: e.field, message: e.message }, e.field || undefined);
+  return getLang() === 'en' ? e.message || e.error || e.code || '' : t('error.invalid_field').replace(/:\s*$/, '.');
 }
