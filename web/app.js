@@ -26,13 +26,11 @@ import * as planPage from './js/pages/plan.js';
 import * as analysisPage from './js/pages/analysis.js';
 import * as secplanPage from './js/pages/secplan.js';
 import * as assessmentsPage from './js/pages/assessments.js';
-import * as incidentsPage from './js/pages/incidents.js';
-import * as incidentPage from './js/pages/incident.js';
-import * as deviationsPage from './js/pages/deviations.js';
 import { pendingReceipts, forget } from './js/register/common.js';
 import { loadRegisters, registers, registerAt } from './js/register/registers.js';
 import { registerPage, recordPage } from './js/register/generic.js';
-import { ACCESS, PAGES, rolesOf, allowed as allowedFor, renderNav, menuButton, wireNav, markNav as markNavIn } from './js/nav.js';
+import { EXTENSIONS } from './js/register/extensions.js';
+import { ACCESS, PAGES, namedRegister, rolesOf, allowed as allowedFor, renderNav, menuButton, wireNav, markNav as markNavIn } from './js/nav.js';
 
 // path pattern → page; who opens it comes from the navigation's one table (js/nav.js):
 // roles: rolesOf(first segment) unless a page narrows it. kind: a detail page's title word.
@@ -71,10 +69,8 @@ const ROUTES = [
   { path: ['sakerhetsskyddsplan', ':id'], page: { render: secplanPage.renderOne }, kind: 'title.kind.secplan' },
   { path: ['sarskilda-bedomningar'], page: assessmentsPage },
   { path: ['sarskilda-bedomningar', ':id'], page: { render: assessmentsPage.renderOne }, kind: 'title.kind.assessment' },
-  // incidents (2 kap. 15–19 §§): anyone reports; the action plan of deviations (14 §)
-  { path: ['incidenter'], page: incidentsPage },
-  { path: ['incidenter', ':id'], page: incidentPage, kind: 'title.kind.incident' },
-  { path: ['atgardsplan'], page: deviationsPage },
+  // incidents (2 kap. 15–19 §§) and the action plan of deviations (14 §) are described registers:
+  // registerRoute below, the incident's workflow page by its extension (js/register/extensions.js)
 ].map((r) => (r.anonymous || 'roles' in r ? r : { ...r, roles: rolesOf(r.path[0]) }));
 
 // A detail page's title: its kind and its name ("Handling 2026-0001 – skydd"); the list
@@ -108,14 +104,23 @@ function parseHash() {
 }
 
 // The registers the server describes (persons, spaces, systems, distributors …) each have a
-// list page at #/<slug> and a record's page at #/<slug>/<id>; a page of its own in ROUTES wins.
+// list page at #/<slug> and a record's page at #/<slug>/<id> (a workflow page when its extension
+// has a detail: the incident's); a page of its own in ROUTES wins. A register the navigation
+// places by name but the server did not describe to this user: the forbidden page.
 function registerRoute(parts) {
-  const def = parts.length >= 1 && parts.length <= 2 ? registerAt(parts[0]) : null;
-  if (!def) return null;
-  const page = parts.length === 1
-    ? { render: (ctx) => registerPage(ctx, def) }
-    : { render: (ctx) => recordPage(ctx, def, ctx.params.id) };
-  return { route: { path: parts.length === 1 ? [def.slug] : [def.slug, ':id'], page, roles: ACCESS.any }, params: parts.length === 2 ? { id: parts[1] } : {} };
+  if (parts.length < 1 || parts.length > 2) return null;
+  const def = registerAt(parts[0]);
+  const params = parts.length === 2 ? { id: parts[1] } : {};
+  if (!def) {
+    return namedRegister(parts[0]) ? { route: { path: parts, page: null, roles: [] }, params } : null;
+  }
+  const ext = EXTENSIONS[def.name] || {};
+  let page;
+  if (parts.length === 1) page = { render: (ctx) => registerPage(ctx, def) };
+  else if (ext.detail) page = { render: (ctx) => ext.detail(ctx, ctx.params.id) };
+  else page = { render: (ctx) => recordPage(ctx, def, ctx.params.id) };
+  const kind = parts.length === 2 ? ext.kind : undefined;
+  return { route: { path: parts.length === 1 ? [def.slug] : [def.slug, ':id'], page, roles: ACCESS.any, kind }, params };
 }
 
 function match(parts) {

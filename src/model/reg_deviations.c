@@ -37,7 +37,8 @@ static const struct reg_field fields[] = {
         {"description", REG_TEXT, 0, INCIDENT_TEXT_MAX, .doc = "what is to be done"},
         {"source", REG_ENUM, .values = sources, .flags = REG_F_LIST, .vlabel = "dev.source",
          .doc = "finding, control, audit, incident or other"},
-        {"reference", REG_STRING, 0, INCIDENT_REF_MAX, .doc = "paragraph, control or audit"},
+        {"reference", REG_STRING, 0, INCIDENT_REF_MAX, .flags = REG_F_LIST,
+         .doc = "paragraph, control or audit"},
         {"finding", REG_STRING, .src = REG_SRC_SQL, .col = "finding_rule", .flags = NUL,
          .doc = "source finding: the rule id"},
         {"finding_object", REG_STRING, .flags = NUL, .doc = "source finding: the object, type/id"},
@@ -55,6 +56,7 @@ static const struct reg_field fields[] = {
         {"created_by", REG_INT, .src = REG_SRC_CREATED_BY, .doc = "who recorded it (identity)"},
         {"updated_at", REG_STRING, .src = REG_SRC_UPDATED_AT, .doc = "last changed"},
         {"open", REG_ENUM, .values = yes_no, .src = REG_SRC_SQL, .flags = REG_F_FILTER,
+         .vlabel = "regdef.deviation.open",
          .col = "(CASE WHEN " OPEN " THEN 'true' ELSE 'false' END)",
          .doc = "true: open or in progress"},
         {"reason", REG_TEXT, 1, INCIDENT_TEXT_MAX, .src = REG_SRC_LEDGER_ONLY,
@@ -275,6 +277,7 @@ const struct register_def reg_deviations = {
         .table = "deviation",
         .display = "title",
         .title = "action plan of deviations",
+        .slug = "atgardsplan",
         .paragraph = "2 kap. 14 §",
         .about = "The action plan (åtgärdsplan, 2 kap. 14 § PMFS 2022:1): deviations from "
                  "findings, controls, audits and incidents, with the responsible function, "

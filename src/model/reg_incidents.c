@@ -52,7 +52,7 @@ static const struct reg_field fields[] = {
         {"reportable", REG_BOOL, .flags = NUL | REG_F_LIST,
          .doc = "to be reported to Säkerhetspolisen (SäkF 2 kap. 4 §): an answer; left out, "
                 "null (not assessed yet)"},
-        {"report_date", REG_DATE, .flags = REG_F_PAST | NUL,
+        {"report_date", REG_DATE, .flags = REG_F_PAST | NUL | REG_F_LIST,
          .doc = "the day it was reported to Säkerhetspolisen"},
         {"report_ref", REG_STRING, 1, REF, .flags = NUL, .doc = "the form's reference"},
         {"assessment_started_on", REG_DATE, .flags = NUL, .doc = "the damage assessment (19 §)"},
@@ -705,6 +705,7 @@ const struct register_def reg_incidents = {
         .table = "incident",
         .display = "title",
         .title = "incidents",
+        .slug = "incidenter",
         .paragraph = "2 kap. 15–19 §§",
         .about = "Security-threatening events (säkerhetshotande händelser, 2 kap. 15–19 §§ "
                  "PMFS 2022:1): all for the ssc, the head and the auditor; else one's own.",

@@ -986,6 +986,9 @@ static json_t *describe_field(const struct register_def *d, const struct reg_fie
 	}
 	if (f->type == REG_DATE)
 		json_object_set_new(o, "past", json_boolean((f->flags & REG_F_PAST) != 0));
+	/* a yes/no that may be null is an answer not yet given (incident.reportable) */
+	if (f->type == REG_BOOL)
+		json_object_set_new(o, "null", json_boolean((f->flags & REG_F_NULL) != 0));
 	return o;
 }
 

@@ -64,17 +64,18 @@ test('scenario: an incident closed without investigation → a finding → Skapa
     await nav().getByRole('link', { name: SV['inc.nav'], exact: true }).click();
     await heading(SV['inc.nav']).waitFor();
     const title = `Glömd nyckel ${run}`;
-    const form = page.locator('form.inc-report');
-    await form.getByLabel(SV['inc.title'], { exact: true }).fill(title);
-    await form.getByLabel(SV['inc.detected_by'], { exact: true }).fill('Vakten');
+    // the generic register page's report form (issue 16): the definition's create command
+    const form = page.locator('main form.reg-cmd-new');
+    await form.getByLabel(SV['regdef.incident.f.title'], { exact: true }).fill(title);
+    await form.getByLabel(SV['regdef.incident.f.detected_by'], { exact: true }).fill('Vakten');
     // 2 kap. 18 §: reportability is asked, with guidance, and nothing is preselected
-    const repSet = form.getByRole('group', { name: SV['inc.reportable.legend'] });
-    await repSet.getByText(SV['inc.reportable.guidance']).waitFor();
-    assert.equal(await repSet.getByLabel(SV['inc.yes'], { exact: true }).isChecked(), false);
-    assert.equal(await repSet.getByLabel(SV['inc.no'], { exact: true }).isChecked(), false);
+    const repSet = form.getByRole('group', { name: SV['regdef.incident.f.reportable.question'] });
+    await repSet.getByText(SV['regdef.incident.f.reportable.hint']).waitFor();
+    assert.equal(await repSet.getByLabel(SV['regdef.yes'], { exact: true }).isChecked(), false);
+    assert.equal(await repSet.getByLabel(SV['regdef.no'], { exact: true }).isChecked(), false);
     await shot('report');
     assert.doesNotMatch(await page.locator('main').textContent(), /\bnull\b|undefined|⟦/);
-    await form.getByRole('button', { name: SV['inc.report.submit'], exact: true }).click();
+    await form.getByRole('button', { name: SV['regdef.incident.cmd.new'], exact: true }).click();
     await page.locator('main h2.inc-title', { hasText: title }).waitFor();
     const incId = Number(/#\/incidenter\/(\d+)/.exec(page.url())[1]);
     assert.ok(incId > 0, 'the incident has an id');
@@ -107,12 +108,12 @@ test('scenario: an incident closed without investigation → a finding → Skapa
     assert.equal(await create.textContent(), SV['dev.create_measure']);
     await shot('findings');
     await create.click();
-    const row = page.locator('tr[data-deviation]', { hasText: `Händelse #${incId} ` }).filter({ hasText: '2 kap. 17 §' });
+    const row = page.locator('table.deviations tr[data-id]', { hasText: `Händelse #${incId} ` }).filter({ hasText: '2 kap. 17 §' });
     await row.waitFor();
     assert.equal(await row.getAttribute('data-status'), 'open');
     assert.equal(await create.count(), 0, 'the finding is no longer offered');
     await shot('in-plan');
-    const devId = await row.getAttribute('data-deviation');
+    const devId = await row.getAttribute('data-id');
 
     // 4. the investigation and evaluation make the finding disappear: the measure is done by the rule
     await page.goto(`${URL_}/#/incidenter/${incId}`);
@@ -122,7 +123,7 @@ test('scenario: an incident closed without investigation → a finding → Skapa
     await inv.getByRole('button', { name: SV['inc.save'], exact: true }).click();
     await page.locator('dl.facts dd', { hasText: 'Nyckeln låg kvar' }).waitFor();
     await nav().getByRole('link', { name: SV['dev.nav'], exact: true }).click();
-    const done = page.locator(`tr[data-deviation="${devId}"][data-status="done"]`);
+    const done = page.locator(`table.deviations tr[data-id="${devId}"][data-status="done"]`);
     await done.waitFor();
     assert.match(await done.textContent(), new RegExp(SV['dev.resolved_by_rule'].replace(/[()]/g, '\\$&')));
     await shot('done');

@@ -188,7 +188,7 @@ test('refusals of every register: Swedish without English or codes, then English
     }],
     ['copies: a copy in the register returned', () => viaApi('kvittera', 'POST', `/copies/${copy.id}/return`, {})],
     ['inventories: a campaign of an unknown scope', () => viaApi('inventering', 'POST', '/inventories', { name: `Inventering ${run}`, scope: 'allt' })],
-    ['incidents: detected before it occurred', () => submit('incidenter', 'form.inc-report', {
+    ['incidents: detected before it occurred', () => submit('incidenter', 'form.reg-cmd-new', {
       title: `Händelse ${run}`, occurred_on: today, detected_on: yesterday,
     })],
     ['deviations: a blank title', () => submit('atgardsplan', 'form.dev-new', { title: '' })],

@@ -99,12 +99,44 @@ static void test_refs_say_readable(void **state)
 	json_decref(c);
 }
 
+/*
+ * The incidents and the action plan have web pages of their own addresses
+ * (#/incidenter, #/atgardsplan), and a yes/no that may be null (whether an
+ * incident is reportable: an answer, never a default) says so, so the page
+ * asks it with nothing chosen instead of a checkbox that answers "no".
+ */
+static void test_incidents_have_pages(void **state)
+{
+	struct principal ssc = as(ROLE_SSC), staff = as(ROLE_STAFF);
+	json_t *regs = reg_describe(NULL, &ssc), *mine = reg_describe(NULL, &staff);
+
+	(void)state;
+	assert_string_equal(
+	        json_string_value(json_object_get(find(regs, "name", "incidents"), "slug")),
+	        "incidenter");
+	assert_string_equal(
+	        json_string_value(json_object_get(find(regs, "name", "deviations"), "slug")),
+	        "atgardsplan");
+	assert_true(json_is_true(json_object_get(field(regs, "incidents", "reportable"), "null")));
+	assert_true(json_is_false(json_object_get(field(regs, "media", "fixed"), "null")));
+	/* the open filter's values have words of their own */
+	assert_string_equal(json_string_value(json_object_get(field(regs, "deviations", "open"),
+	                                                      "value_label")),
+	                    "regdef.deviation.open");
+	/* staff report incidents but do not read the action plan: no page described */
+	assert_non_null(find(mine, "name", "incidents"));
+	assert_null(find(mine, "name", "deviations"));
+	json_decref(regs);
+	json_decref(mine);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_ledger_only_is_an_input),
 	        cmocka_unit_test(test_recorded_by_is_a_login),
 	        cmocka_unit_test(test_refs_say_readable),
+	        cmocka_unit_test(test_incidents_have_pages),
 	};
 
 	return cmocka_run_group_tests_name("regdescribe", tests, NULL, NULL);

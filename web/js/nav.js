@@ -48,8 +48,9 @@ export const PAGES = [
   { top: 'sakerhetsskyddsanalys', key: 'an.nav', group: 'analysis', roles: ACCESS.analysis },
   { top: 'sakerhetsskyddsplan', key: 'sp.nav', group: 'analysis', roles: ACCESS.analysis },
   { top: 'sarskilda-bedomningar', key: 'as.nav', group: 'analysis', roles: ACCESS.analysis },
-  { top: 'incidenter', key: 'inc.nav', group: 'events', roles: ACCESS.any },
-  { top: 'atgardsplan', key: 'dev.nav', group: 'events', roles: ACCESS.analysis },
+  // incidents and the action plan of deviations (2 kap. 14–19 §§), described registers too: named
+  // here by their addresses to stand in this group; whoever is not described one is refused it
+  { registers: ['incidenter', 'atgardsplan'], group: 'events' },
   { top: 'handlingsplaner', key: 'plan.nav', group: 'followup', roles: ACCESS.followup },
   { top: 'logg', key: 'nav.log', group: 'followup', roles: ACCESS.oversight },
   { top: 'anvandare', key: 'nav.users', group: 'admin', roles: ACCESS.oversight },
@@ -63,6 +64,11 @@ export const HIDDEN = {
   utskrift: ACCESS.register,
 };
 
+// The addresses of the described registers this table places by name.
+const NAMED = new Set(PAGES.flatMap((p) => (Array.isArray(p.registers) ? p.registers : [])));
+// Is top the page of a register this table names (described to this user or not)?
+export const namedRegister = (top) => NAMED.has(top);
+
 export function allowed(me, roles) {
   if (!roles) return true;
   const mine = (me && me.roles) || [];
@@ -74,24 +80,29 @@ export function rolesOf(top) {
   const p = PAGES.find((x) => x.top === top);
   if (p) return p.roles;
   if (top in HIDDEN) return HIDDEN[top];
-  // a register page: open to whoever the server described the register to
+  // a register page: open to whoever the server described the register to; a named one not
+  // described to this user is refused (the forbidden page, not the overview)
   if (registerAt(top)) return ACCESS.any;
+  if (NAMED.has(top)) return [];
   throw new Error(`nav: no access entry for ${top}`);
 }
 
 // Whether me opens the pages under top; a register page not described to me (or a page that
 // does not exist) is not opened.
 export function mayOpen(me, top) {
-  const known = PAGES.some((x) => x.top === top) || top in HIDDEN || registerAt(top);
+  const known = PAGES.some((x) => x.top === top) || top in HIDDEN || registerAt(top) || NAMED.has(top);
   return known ? allowed(me, rolesOf(top)) : false;
 }
 
 // The visible menu for me: [{group, items}] with group null first.
 export function menuFor(me, registers = []) {
   const own = new Set(PAGES.map((p) => p.top));
-  const mine = PAGES.flatMap((p) => (p.registers
-    ? registers.filter((d) => d.slug && !own.has(d.slug)).map((d) => ({ top: d.slug, key: d.label, group: p.group }))
-    : [p])).filter((p) => allowed(me, p.roles));
+  const entry = (p) => (d) => ({ top: d.slug, key: d.label, group: p.group });
+  const mine = PAGES.flatMap((p) => {
+    if (Array.isArray(p.registers)) return p.registers.map((s) => registers.find((d) => d.slug === s)).filter(Boolean).map(entry(p));
+    if (p.registers) return registers.filter((d) => d.slug && !own.has(d.slug) && !NAMED.has(d.slug)).map(entry(p));
+    return [p];
+  }).filter((p) => allowed(me, p.roles));
   const out = [];
   const loose = mine.filter((p) => !p.group);
   if (loose.length) out.push({ group: null, items: loose });

@@ -1,102 +1,64 @@
 // Åtgärdsplan: the action plan of deviations (2 kap. 14 §) with the responsible function, due
-// date, status and source. The ssc and the head add deviations by hand (controls, audits) or
-// with one click from an open finding of the compliance engine ("Skapa åtgärd"); a measure made
-// from a finding is marked done by the rule when the finding disappears.
-import { h, field, option, table } from '../dom.js';
-import { t } from '../i18n.js';
+// date, status and source. The list, its filters and the changes of a deviation (its fields,
+// its status) are the generic register page (GET /api/v1/registers); here what it does not
+// draw: the ssc and the head add deviations by hand (controls, audits) or with one click from
+// an open finding of the compliance engine ("Skapa åtgärd"), which the HTTP layer looks up; a
+// measure made from a finding is marked done by the rule when the finding disappears.
+import { h, field, option } from '../dom.js';
+import { t, has } from '../i18n.js';
 import * as api from '../api.js';
-import { pageHeading, loading, loadError, errorBox, showError, hideError, busy, badge } from '../ui.js';
-import { fmtDate, todayISO } from '../format.js';
-import { HANDLERS, hasRole, incidentStyles } from './incidents.js';
+import { loading, loadError, errorBox, showError, hideError, busy, badge } from '../ui.js';
+import { todayISO } from '../format.js';
+import { incidentStyles } from './incidents.js';
+import { registerNamed } from '../register/registers.js';
 
-const STATUSES = ['open', 'in_progress', 'done', 'written_off'];
 const SOURCES = ['control', 'audit', 'incident', 'other'];
-const STATUS_BADGE = { open: 'info', in_progress: 'info', done: 'ok', written_off: 'muted' };
 
-export function render(ctx) {
+// Below the generic list of deviations (js/register/generic.js, the register's extension): for
+// whoever may change deviations (the description's `may`: the ssc and the head), the open
+// findings not yet in the plan with "Skapa åtgärd", and a deviation added by hand. page.onLoad
+// gives the list after each load; page.reload() loads it again after an addition.
+export function planTools(ctx, page) {
+  if (!changesPlan(page.def)) return null;
   incidentStyles();
-  ctx.setTitle(t('dev.nav'));
-  const listBox = h('div', {}, loading());
-  const findingsBox = h('div', {});
-  const handler = hasRole(ctx.me, HANDLERS);
-  const reload = () => load(ctx, listBox, findingsBox, handler);
-  const section = h('section', { class: 'page deviations' },
-    pageHeading(t('dev.nav')),
-    h('p', { class: 'lead' }, t('dev.intro')),
-    h('h2', {}, t('dev.list')),
-    listBox,
-    handler ? [h('h2', { id: 'from-findings' }, t('dev.from_findings')), h('p', {}, t('dev.from_findings_intro')), findingsBox,
-      newForm(ctx, reload)] : null);
-  reload();
-  return section;
+  const findingsBox = h('div', {}, loading());
+  page.onLoad((list) => loadFindings(ctx, findingsBox, list, page.reload));
+  return [h('h2', { id: 'from-findings' }, t('dev.from_findings')), h('p', {}, t('dev.from_findings_intro')), findingsBox,
+    newForm(ctx, page.reload)];
 }
 
-async function load(ctx, listBox, findingsBox, handler) {
-  let list;
-  try {
-    list = (await api.get('/deviations')).deviations || [];
-  } catch (e) {
-    listBox.replaceChildren(loadError(e));
-    return;
-  }
-  const reload = () => load(ctx, listBox, findingsBox, handler);
-  const today = todayISO();
-  if (!list.length) {
-    listBox.replaceChildren(h('p', { class: 'empty' }, t('dev.none')));
-  } else {
-    const headers = [t('dev.title'), t('dev.status'), t('dev.responsible'), t('dev.due_on'), t('dev.source'), t('dev.reference')];
-    if (handler) headers.push(t('dev.change'));
-    listBox.replaceChildren(table(t('dev.list'), headers, list.map((d) => {
-      const overdue = d.due_on && d.due_on < today && (d.status === 'open' || d.status === 'in_progress');
-      return h('tr', { dataset: { deviation: String(d.id), status: d.status } },
-        // a deviation from a finding on a document the reader may not see comes without its text
-        h('th', { scope: 'row' }, `#${d.id} ${d.hidden ? t('dev.hidden') : d.title}`),
-        h('td', {}, badge(t(`dev.status.${d.status}`), STATUS_BADGE[d.status]),
-          d.resolved_by === 'rule' ? h('span', { class: 'dev-note' }, ` ${t('dev.resolved_by_rule')}`) : null),
-        h('td', {}, d.responsible || badge(t('dev.no_responsible'), 'danger')),
-        h('td', {}, d.due_on ? fmtDate(d.due_on) : '–', overdue ? [' ', badge(t('dev.overdue'), 'danger')] : null),
-        h('td', {}, t(`dev.source.${d.source}`), d.incident_id ? [' ', h('a', { href: `#/incidenter/${d.incident_id}` }, `#${d.incident_id}`)] : null),
-        h('td', {}, d.reference || '–'),
-        handler ? h('td', {}, changeForm(ctx, d, reload)) : null);
-    }), { captionHidden: true, stack: true }));
-  }
-  if (handler) loadFindings(ctx, findingsBox, list, reload);
+// What the list shows beyond a field's value: a hidden text said so, the rule's resolution, an
+// overdue date, the incident a deviation comes from.
+export const CELLS = {
+  // a deviation from a finding on a document the reader may not see comes without its text
+  title: (d, base) => (d.hidden ? t('dev.hidden') : base),
+  status: (d, base) => [base, d.resolved_by === 'rule' ? h('span', { class: 'dev-note' }, ` ${t('dev.resolved_by_rule')}`) : null],
+  responsible: (d, base) => (d.responsible ? base : badge(t('dev.no_responsible'), 'danger')),
+  due_on: (d, base) => {
+    const overdue = d.due_on && d.due_on < todayISO() && (d.status === 'open' || d.status === 'in_progress');
+    return [base, overdue ? [' ', badge(t('dev.overdue'), 'danger')] : null];
+  },
+  source: (d, base) => [base, d.incident_id ? [' ', h('a', { href: `#/incidenter/${d.incident_id}` }, `#${d.incident_id}`)] : null],
+  // the record's page: no rule id, object reference or resolver code as the server keeps them
+  incident_id: (d, base) => (d.incident_id ? h('a', { href: `#/incidenter/${d.incident_id}` }, `#${d.incident_id}`) : base),
+  finding: (d, base) => (d.finding ? t('dev.source.finding') : base),
+  finding_object: (d, base) => findingObject(d.finding_object) || base,
+  resolved_by: (d, base) => (d.resolved_by && has(`dev.resolved_by.${d.resolved_by}`) ? t(`dev.resolved_by.${d.resolved_by}`) : base),
+};
+
+// What a finding was about, in words: an incident or a deviation by its number (linked), any
+// other object by its kind only (its id is internal; its page names it to those who may see it).
+function findingObject(ref) {
+  const m = /^([a-z_]+)\/(\d+)$/.exec(ref || '');
+  if (!m || !has(`rules.obj.${m[1]}`)) return null;
+  const kind = t(`rules.obj.${m[1]}`);
+  if (m[1] === 'incident') return h('a', { href: `#/incidenter/${m[2]}` }, `${kind} #${m[2]}`);
+  if (m[1] === 'deviation') return `${kind} #${m[2]}`;
+  return kind;
 }
 
-// The status (and for open ones: responsible, due date) of one deviation.
-function changeForm(ctx, d, reload) {
-  if (d.status === 'done' || d.status === 'written_off') return d.status_reason || '–';
-  const err = errorBox();
-  const status = h('select', { name: 'status', 'aria-label': t('dev.status') },
-    STATUSES.map((s) => option(s, t(`dev.status.${s}`), s === d.status)));
-  const reason = h('input', { name: 'reason', type: 'text', 'aria-label': t('dev.reason'), placeholder: t('dev.reason'), maxlength: 2000 });
-  const resp = h('input', { name: 'responsible', type: 'text', 'aria-label': t('dev.responsible'), placeholder: t('dev.responsible'), value: d.responsible, maxlength: 200 });
-  const due = h('input', { name: 'due_on', type: 'date', 'aria-label': t('dev.due_on'), value: d.due_on || '' });
-  const button = h('button', { type: 'submit', class: 'btn' }, t('inc.save'));
-  const form = h('form', { class: 'dev-change', novalidate: true }, err, status, reason, resp, due, button);
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    hideError(err);
-    await busy(button, async () => {
-      try {
-        const patch = {};
-        if (resp.value.trim() !== d.responsible) patch.responsible = resp.value.trim();
-        if (due.value !== (d.due_on || '')) patch.due_on = due.value || null;
-        if (Object.keys(patch).length) await api.patch(`/deviations/${d.id}`, patch);
-        if (status.value !== d.status) {
-          const body = { status: status.value };
-          if (reason.value.trim()) body.reason = reason.value.trim();
-          await api.post(`/deviations/${d.id}/status`, body);
-        }
-        ctx.announce(t('inc.saved'));
-        reload();
-      } catch (e) {
-        showError(err, e, form);
-      }
-    });
-  });
-  return form;
-}
+// Done and written off are final (the server refuses a change): no buttons for them.
+export const changes = (cmd, d) => d.status === 'open' || d.status === 'in_progress';
 
 // The open findings not yet in the plan, each with "Skapa åtgärd".
 async function loadFindings(ctx, box, deviations, reload) {
@@ -167,28 +129,27 @@ function newForm(ctx, reload) {
   return form;
 }
 
-// "Skapa åtgärd" for one finding of the Översikt (the rules slice's page): shown to the ssc and
-// the head only (asked of GET /me, cached for a few seconds), it takes the finding into the plan.
-let meCache = { at: 0, p: null };
+// Whether the reader changes the plan (and so adds to it: POST /deviations has the roles of the
+// definition's update, the ssc and the head): the description's `may`, no role list here.
+const changesPlan = (def = registerNamed('deviations')) => ((def && def.commands) || []).some((c) => c.verb === 'update' && c.may);
+
+// "Skapa åtgärd" for one finding of the Översikt (the rules slice's page): shown to whoever
+// changes the plan, it takes the finding into the plan.
 export function measureButton(f) {
-  if (!f || f.status !== 'open') return null;
+  if (!f || f.status !== 'open' || !changesPlan()) return null;
   const slot = h('span', { class: 'dev-measure-slot' });
-  if (!meCache.p || Date.now() - meCache.at > 10000) meCache = { at: Date.now(), p: api.get('/me').catch(() => null) };
-  meCache.p.then((me) => {
-    if (!hasRole(me, HANDLERS)) return;
-    const object = `${f.object.type}/${f.object.id}`;
-    const err = errorBox();
-    const button = h('button', { type: 'button', class: 'btn btn-small', dataset: { rule: f.rule, object } }, t('dev.create_measure'));
-    button.addEventListener('click', () => busy(button, async () => {
-      hideError(err);
-      try {
-        const r = await api.post('/deviations', { source: 'finding', finding: f.rule, finding_object: object });
-        slot.replaceChildren(' ', h('a', { href: '#/atgardsplan' }, t('dev.created', { id: r.deviation.id })));
-      } catch (e) {
-        showError(err, e);
-      }
-    }));
-    slot.replaceChildren(' ', button, err);
-  });
+  const object = `${f.object.type}/${f.object.id}`;
+  const err = errorBox();
+  const button = h('button', { type: 'button', class: 'btn btn-small', dataset: { rule: f.rule, object } }, t('dev.create_measure'));
+  button.addEventListener('click', () => busy(button, async () => {
+    hideError(err);
+    try {
+      const r = await api.post('/deviations', { source: 'finding', finding: f.rule, finding_object: object });
+      slot.replaceChildren(' ', h('a', { href: '#/atgardsplan' }, t('dev.created', { id: r.deviation.id })));
+    } catch (e) {
+      showError(err, e);
+    }
+  }));
+  slot.replaceChildren(' ', button, err);
   return slot;
 }

@@ -7,7 +7,7 @@ import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { pageHeading, loading, loadError, errorBox, showError, hideError, busy, facts, badge } from '../ui.js';
 import { todayISO, fmtDate, fmtTime } from '../format.js';
-import { HANDLERS, hasRole, incidentStyles, stateBadge, reportableField } from './incidents.js';
+import { handles, incidentStyles, stateBadge, reportableField } from './incidents.js';
 
 export function render(ctx) {
   incidentStyles();
@@ -68,7 +68,7 @@ async function load(ctx, id, box) {
     x.deviations.length ? h('ul', {}, x.deviations.map((d) => h('li', {},
       h('a', { href: '#/atgardsplan' }, `#${d.id} ${d.title}`), ` (${t(`dev.status.${d.status}`)})`)))
       : h('p', { class: 'empty' }, t('inc.deviations.none')),
-    hasRole(ctx.me, HANDLERS) ? actions(ctx, x, reload) : null,
+    handles() ? actions(ctx, x, reload) : null,
     h('h3', {}, t('inc.history')),
     table(t('inc.history'), [t('inc.history.time'), t('inc.history.kind')],
       (r.history || []).map((e) => h('tr', {},

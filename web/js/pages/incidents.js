@@ -1,14 +1,18 @@
-// Incidenter: security-threatening events (2 kap. 15–19 §§). Anyone logged in reports an event
-// and sees their own reports; the ssc, the head and the auditor see every one. Lost copies and
-// media from the inventory offer to open an incident (ssc, chief, registrar).
-import { h, field, table } from '../dom.js';
+// Incidenter: security-threatening events (2 kap. 15–19 §§). The list and the report form are
+// the generic register page (GET /api/v1/registers: anyone reports and sees their own reports;
+// the ssc, the head and the auditor see every one); here the parts of the workflow that page
+// does not draw: lost copies and media from the inventory offer to open an incident (ssc,
+// chief, registrar), and the pieces the incident's own page (incident.js) shares.
+import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
-import { pageHeading, loading, loadError, errorBox, showError, hideError, busy, badge } from '../ui.js';
-import { todayISO, fmtDate } from '../format.js';
+import { loading, loadError, errorBox, showError, hideError, busy, badge } from '../ui.js';
+import { todayISO } from '../format.js';
+import { registerNamed } from '../register/registers.js';
 
-export const HANDLERS = ['ssc', 'chief'];
-export const READERS = ['ssc', 'chief', 'auditor'];
+// Whether the reader handles incidents: the description's `may` of the definition's update (the
+// ssc and the head; the workflow routes of src/http/api_incidents.c allow the same roles).
+export const handles = () => ((registerNamed('incidents') || {}).commands || []).some((c) => c.name === 'update' && c.may);
 // Who may open an incident from a lost case (the incident route's lost_case_id rule). Each of
 // them may read the lost cases (GET /lost-cases: register roles and the head, need-to-know
 // applied); should the server refuse anyway, the section goes away rather than show an error.
@@ -29,47 +33,16 @@ export function stateBadge(x) {
   return x.state === 'closed' ? badge(t('inc.state.closed'), 'muted') : badge(t('inc.state.open'), 'info');
 }
 
-export function render(ctx) {
+// Below the generic list of incidents (js/register/generic.js, the register's extension): the
+// inventory's lost cases without an incident, each with a button that opens one. page.onLoad
+// gives the list after each load (a case already linked is not offered).
+export function lostSection(ctx, page) {
+  if (!hasRole(ctx.me, LOST_OPENERS)) return null;
   incidentStyles();
-  ctx.setTitle(t('inc.nav'));
-  const listBox = h('div', {}, loading());
-  const lostBox = h('div', {});
-  const reload = () => load(ctx, listBox, lostBox);
-  const section = h('section', { class: 'page incidents' },
-    pageHeading(t('inc.nav')),
-    h('p', { class: 'lead' }, t(hasRole(ctx.me, READERS) ? 'inc.intro' : 'inc.intro_own')),
-    reportForm(ctx),
-    h('h2', {}, t('inc.list')),
-    listBox,
-    hasRole(ctx.me, LOST_OPENERS)
-      ? h('div', { class: 'inc-lost-section' }, h('h2', {}, t('inc.lost.heading')), h('p', {}, t('inc.lost.intro')), lostBox)
-      : null);
-  reload();
+  const box = h('div', {}, loading());
+  const section = h('div', { class: 'inc-lost-section' }, h('h2', {}, t('inc.lost.heading')), h('p', {}, t('inc.lost.intro')), box);
+  page.onLoad((list) => loadLost(ctx, box, list));
   return section;
-}
-
-async function load(ctx, listBox, lostBox) {
-  let list;
-  try {
-    list = (await api.get('/incidents')).incidents || [];
-  } catch (e) {
-    listBox.replaceChildren(loadError(e));
-    return;
-  }
-  if (!list.length) {
-    listBox.replaceChildren(h('p', { class: 'empty' }, t('inc.none')));
-  } else {
-    listBox.replaceChildren(table(t('inc.list'), [
-      t('inc.title'), t('inc.state'), t('inc.detected_on'), t('inc.reportable'), t('inc.report_date'),
-    ], list.map((x) => h('tr', { dataset: { incident: String(x.id) } },
-      h('th', { scope: 'row' }, h('a', { href: `#/incidenter/${x.id}` }, `#${x.id} ${x.title}`)),
-      h('td', {}, stateBadge(x)),
-      h('td', {}, fmtDate(x.detected_on)),
-      h('td', {}, x.reportable === null || x.reportable === undefined
-        ? badge(t('inc.reportable.unanswered'), 'warn') : x.reportable ? t('inc.yes') : t('inc.no')),
-      h('td', {}, x.report_date ? fmtDate(x.report_date) : '–'))), { captionHidden: true, stack: true }));
-  }
-  if (hasRole(ctx.me, LOST_OPENERS)) loadLost(ctx, lostBox, list);
 }
 
 // Lost cases of the inventory without an incident: a button opens one, linked to the case.
@@ -129,40 +102,4 @@ export function reportableField(id) {
     h('div', { class: 'field check' }, yes, h('label', { for: `${id}-yes` }, t('inc.yes'))),
     h('div', { class: 'field check' }, no, h('label', { for: `${id}-no` }, t('inc.no'))));
   return { wrap, value: () => (yes.checked ? true : no.checked ? false : null) };
-}
-
-function reportForm(ctx) {
-  const err = errorBox();
-  const title = field(t('inc.title'), { name: 'title', type: 'text', required: true, maxlength: 300 });
-  const desc = field(t('inc.description'), { name: 'description', rows: 4 }, { tag: 'textarea', hint: t('inc.description_hint') });
-  const occurred = field(t('inc.occurred_on'), { name: 'occurred_on', type: 'date', required: true, value: todayISO() });
-  const detected = field(t('inc.detected_on'), { name: 'detected_on', type: 'date', value: todayISO() });
-  const by = field(t('inc.detected_by'), { name: 'detected_by', type: 'text', maxlength: 300 });
-  const rep = reportableField('inc-reportable');
-  const button = h('button', { type: 'submit', class: 'btn btn-primary' }, t('inc.report.submit'));
-  const form = h('form', { class: 'form inc-report', novalidate: true },
-    h('h2', {}, t('inc.report.heading')),
-    err, title.wrap, desc.wrap, occurred.wrap, detected.wrap, by.wrap,
-    rep.wrap,
-    button);
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    hideError(err);
-    const body = { title: title.input.value.trim(), occurred_on: occurred.input.value };
-    // 2 kap. 18 §: an answer, never a default; left out it stays "not assessed"
-    if (rep.value() !== null) body.reportable = rep.value();
-    if (desc.input.value.trim()) body.description = desc.input.value;
-    if (detected.input.value) body.detected_on = detected.input.value;
-    if (by.input.value.trim()) body.detected_by = by.input.value.trim();
-    await busy(button, async () => {
-      try {
-        const r = await api.post('/incidents', body);
-        ctx.announceNext(t('inc.created', { id: r.incident.id }));
-        ctx.navigate(`#/incidenter/${r.incident.id}`);
-      } catch (e) {
-        showError(err, e, form);
-      }
-    });
-  });
-  return form;
 }

@@ -1,10 +1,17 @@
 // What a register's page shows beyond its description, in one place: a rule the page states,
-// what follows the page (links to related pages) and which records a reference offers
-// (choices: field → record → bool; the server checks again). Keyed by the register's name; a
-// register without an entry is drawn from its description alone.
+// what follows the page (after(ctx, page): page.def, page.reload(), page.onLoad(list → …)),
+// which records a reference offers (choices: field → record → bool; the server checks again),
+// what a value shows besides itself (cells: field → (row, shown) → shown), which commands
+// apply to a row beyond their `when` (applies), arguments the form leaves out (skip), and a
+// workflow page of its own for a record (detail(ctx, id), its title word kind; created: where
+// the create form goes; rowCommands: false when the commands are that page's). Keyed by the
+// register's name; a register without an entry is drawn from its description alone.
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { registerNamed } from './registers.js';
+import { lostSection } from '../pages/incidents.js';
+import * as incidentPage from '../pages/incident.js';
+import { planTools, CELLS as DEVIATION_CELLS, changes } from '../pages/deviations.js';
 
 const active = (p) => p.status === 'active';
 
@@ -25,5 +32,25 @@ export const EXTENSIONS = {
       witness_id: active,
       system_id: (s) => s.status === 'approved',
     },
+  },
+  // 2 kap. 15–19 §§: the incident's workflow (assessment, measures, lessons, the report to
+  // Säkerhetspolisen, closing) is its own page; the lost cases of the inventory follow the list;
+  // a lost case and the person who detected it are given from those pages, not the report form
+  incidents: {
+    detail: (ctx) => incidentPage.render(ctx),
+    kind: 'title.kind.incident',
+    created: (ctx, def, rec, msg) => {
+      ctx.announceNext(msg);
+      ctx.navigate(`#/${def.slug}/${encodeURIComponent(rec.id)}`);
+    },
+    rowCommands: false,
+    skip: ['lost_case_id', 'detected_person_id'],
+    after: lostSection,
+  },
+  // 2 kap. 14 §: deviations from findings and by hand (deviations.js), final once done
+  deviations: {
+    cells: DEVIATION_CELLS,
+    applies: changes,
+    after: planTools,
   },
 };

@@ -7,7 +7,7 @@ import { h, field, option, table } from '../dom.js';
 import { t, has } from '../i18n.js';
 import * as api from '../api.js';
 import { fmtDate, fmtTime, todayISO } from '../format.js';
-import { pageHeading, loading, loadError, facts } from '../ui.js';
+import { pageHeading, loading, loadError, facts, badge } from '../ui.js';
 import { CLASSES, classBadge, stateBadge, label, checkbox, actionForm, missing, items, one, fill, forget, lookup } from './common.js';
 import { registerNamed, apiPath } from './registers.js';
 import { EXTENSIONS } from './extensions.js';
@@ -77,6 +77,8 @@ async function loadRefs(def) {
 
 export function cell(f, row, refs) {
   const v = valueOf(row, f.name);
+  // a yes/no that may be null: not answered yet (an incident's reportability, 2 kap. 18 §)
+  if (f.type === 'bool' && f.null && v === null) return badge(t(has(`${f.label}.unanswered`) ? `${f.label}.unanswered` : 'regdef.unanswered'), 'warn');
   if (v === null || v === undefined || v === '') return '–';
   switch (f.type) {
     case 'class': return classBadge(v);
@@ -93,6 +95,14 @@ export function cell(f, row, refs) {
       if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d\d:/.test(v)) return h('span', { class: 'nowrap' }, fmtTime(v));
       return String(v);
   }
+}
+
+// A value as the list and the record page show it: the register's extension may add to it
+// (extensions.js: cells).
+function shown(def, f, row, refs) {
+  const base = cell(f, row, refs);
+  const more = ((EXTENSIONS[def.name] || {}).cells || {})[f.name];
+  return more ? more(row, base) : base;
 }
 
 // The values of a row worth selecting on in CSS and tests: its enums and classes.
@@ -130,6 +140,7 @@ function inputFor(f, arg, cmd, current, refs, only) {
       x.read = () => (x.input.value.trim() === '' ? undefined : Number(x.input.value));
       return x;
     case 'bool':
+      if (f.null) return answer(f, text, hint, editing ? current : null);
       x = checkbox(text, name, !!current, hint);
       x.read = () => x.input.checked;
       return x;
@@ -174,6 +185,22 @@ function inputFor(f, arg, cmd, current, refs, only) {
   }
 }
 
+// A yes/no that may stay unanswered: two radio buttons, nothing chosen unless answered before;
+// asked as its question when the strings have one.
+function answer(f, label, hint, current) {
+  const text = has(`${f.label}.question`) ? t(`${f.label}.question`) : label;
+  const base = `rb-${f.name}-${Math.random().toString(36).slice(2, 8)}`;
+  const radio = (v, word) => {
+    const input = h('input', { type: 'radio', name: base, id: `${base}-${v}`, value: v, checked: current === (v === 'yes') || undefined });
+    return [input, h('div', { class: 'check' }, input, h('label', { for: `${base}-${v}` }, t(word)))];
+  };
+  const [yes, yesWrap] = radio('yes', 'regdef.yes');
+  const [no, noWrap] = radio('no', 'regdef.no');
+  const wrap = h('fieldset', { class: ['field', 'answer', `answer-${f.name}`], 'aria-describedby': hint ? `${base}-hint` : undefined },
+    h('legend', {}, text), hint ? h('p', { class: 'hint', id: `${base}-hint` }, hint) : null, yesWrap, noWrap);
+  return { wrap, input: yes, read: () => (yes.checked ? true : no.checked ? false : undefined) };
+}
+
 // ---- a command's form
 
 // The body of an update: only what changed; an emptied clearable value becomes null (0 for a
@@ -189,7 +216,7 @@ function changed(inputs, row) {
       else if (arg.clear) body[f.name] = f.type === 'ref' ? 0 : null;
       continue;
     }
-    if (f.type === 'bool' ? Boolean(was) !== v : String(v) !== String(was ?? '')) body[f.name] = v;
+    if (f.type === 'bool' && !f.null ? Boolean(was) !== v : String(v) !== String(was ?? '')) body[f.name] = v;
   }
   return body;
 }
@@ -197,9 +224,11 @@ function changed(inputs, row) {
 // The form of one command (create, or update/act on row): its args, a submit named after it
 // (an update says Spara), a danger command's red button and warning; done(text, record) after.
 function commandForm(ctx, def, cmd, row, refs, { close, done }) {
+  const skip = (EXTENSIONS[def.name] || {}).skip || [];
   const inputs = (cmd.args || []).map((arg) => {
     const f = fieldNamed(def, arg.name);
-    if (!f || f.output) return null;
+    // a list of ids has no input here (the incident's workflow page links its objects)
+    if (!f || f.output || f.type === 'ids' || skip.includes(f.name)) return null;
     const only = ((EXTENSIONS[def.name] || {}).choices || {})[f.name];
     return { f, arg, x: inputFor(f, arg, cmd, row ? valueOf(row, f.name) : undefined, refs, only) };
   }).filter(Boolean);
@@ -221,7 +250,7 @@ function commandForm(ctx, def, cmd, row, refs, { close, done }) {
       const body = {};
       for (const { f, x } of inputs) {
         const v = x.read();
-        if (v !== undefined && !(f.type === 'bool' && v === false)) body[f.name] = v;
+        if (v !== undefined && !(f.type === 'bool' && v === false && !f.null)) body[f.name] = v;
       }
       return body;
     },
@@ -244,7 +273,8 @@ function commandForm(ctx, def, cmd, row, refs, { close, done }) {
 
 // The buttons of the update and act commands that apply to row; open(cmd, button) shows a form.
 function commandButtons(def, row, open) {
-  return [...commandsOf(def, 'update'), ...commandsOf(def, 'act')].filter((c) => applies(c, row)).map((c) => {
+  const more = (EXTENSIONS[def.name] || {}).applies || (() => true);
+  return [...commandsOf(def, 'update'), ...commandsOf(def, 'act')].filter((c) => applies(c, row) && more(c, row)).map((c) => {
     const b = h('button', {
       type: 'button', class: ['btn', 'btn-small', c.danger ? 'btn-danger-quiet' : null], dataset: { act: c.name },
     }, t(c.label));
@@ -311,6 +341,8 @@ export function registerPage(ctx, def, opts = {}) {
   const listBox = h('div', {}, loading());
   const createBox = h('div', {});
   let first = true;
+  // what an extension's part of the page does after each load (extensions.js: after)
+  const loaded = [];
   const reload = async (focusSel) => {
     forget();
     let list, refs;
@@ -325,9 +357,15 @@ export function registerPage(ctx, def, opts = {}) {
       : h('p', { class: 'empty', dataset: { empty: def.name } }, t(Object.keys(st).length ? 'regdef.none_found' : 'regdef.empty')));
     if (first) fill(filterBox, filterForm(def, st, refs, () => reload()));
     first = false;
+    for (const f of loaded) f(list);
     if (create) {
       fill(createBox, commandForm(ctx, def, create, null, refs, {
         done: async (msg, rec) => {
+          // a register whose records have a workflow page goes there (the incident's)
+          if (ext.created && rec && rec.id !== undefined) {
+            ext.created(ctx, def, rec, msg);
+            return;
+          }
           ctx.announce(msg);
           await reload(rec && rec.id !== undefined ? `tr[data-id="${rec.id}"] th a` : null);
         },
@@ -335,6 +373,7 @@ export function registerPage(ctx, def, opts = {}) {
     }
     if (focusSel) listBox.querySelector(focusSel)?.focus();
   };
+  const after = ext.after ? ext.after(ctx, { def, reload: () => reload(), onLoad: (f) => loaded.push(f) }) : null;
   reload();
   return h(embedded ? 'div' : 'section', { class: [embedded ? 'records-part' : 'page', `register-${def.name}`], dataset: { register: def.name } },
     embedded ? h('h2', {}, t(def.label)) : pageHeading(t(def.label)),
@@ -345,12 +384,13 @@ export function registerPage(ctx, def, opts = {}) {
     h(level, {}, t('regdef.list')),
     listBox,
     create ? [h(level, {}, t(create.label)), createBox] : null,
-    ext.after ? h('div', { class: 'reg-after' }, ext.after(ctx)) : null);
+    after ? h('div', { class: 'reg-after' }, after) : null);
 }
 
 function listTable(ctx, def, list, refs, reload) {
   const cols = listFields(def);
-  const acting = [...commandsOf(def, 'update'), ...commandsOf(def, 'act')].length > 0;
+  // a register whose commands live on its workflow page offers none in the list
+  const acting = (EXTENSIONS[def.name] || {}).rowCommands !== false && [...commandsOf(def, 'update'), ...commandsOf(def, 'act')].length > 0;
   const headers = [...cols.map((f) => t(f.label)), ...(acting ? [t('field.actions')] : [])];
   const rows = [];
   for (const x of list) {
@@ -369,8 +409,8 @@ function listTable(ctx, def, list, refs, reload) {
     };
     const [head, ...rest] = cols;
     const tr = h('tr', { dataset: rowData(def, x) },
-      h('th', { scope: 'row' }, h('a', { href: `#/${def.slug}/${encodeURIComponent(x.id)}` }, cell(head, x, refs))),
-      rest.map((f) => h('td', { dataset: { field: f.name } }, cell(f, x, refs))),
+      h('th', { scope: 'row' }, h('a', { href: `#/${def.slug}/${encodeURIComponent(x.id)}` }, shown(def, head, x, refs))),
+      rest.map((f) => h('td', { dataset: { field: f.name } }, shown(def, f, x, refs))),
       acting ? h('td', { class: 'row-actions' }, commandButtons(def, x, open)) : null);
     rows.push(tr, formRow);
   }
@@ -409,7 +449,7 @@ export function recordPage(ctx, def, id) {
     const buttons = commandButtons(def, rec, open);
     fill(body,
       h('div', { class: 'record', dataset: rowData(def, rec) },
-        facts(def.fields.filter((f) => f.name !== 'id' && !f.input && valueOf(rec, f.name) !== undefined).map((f) => [t(f.label), cell(f, rec, refs)]))),
+        facts(def.fields.filter((f) => f.name !== 'id' && !f.input && valueOf(rec, f.name) !== undefined).map((f) => [t(f.label), shown(def, f, rec, refs)]))),
       buttons.length ? h('div', { class: 'actions record-actions print-hide' }, buttons) : null);
     if (focus) heading.focus();
   };
