@@ -105,3 +105,31 @@ export async function uiLogin(page, SV, user, password, secret, code) {
   await page.getByLabel(SV['totp.code_label'], { exact: true }).fill(await code(secret));
   await page.getByRole('button', { name: SV['totp.submit'], exact: true }).click();
 }
+
+// TOTP codes for the scenarios: a code of a step after the one the test began in (the tests
+// before may have used it), each step used once per secret, waiting for the next when needed.
+export function totpCodes() {
+  const start = Math.floor(Date.now() / 30000);
+  const used = new Map();
+  return async function code(secret) {
+    for (;;) {
+      const step = Math.floor(Date.now() / 30000);
+      if (step > start && step > (used.get(secret) || 0)) {
+        used.set(secret, step);
+        return totpAt(secret, step);
+      }
+      await new Promise((r) => setTimeout(r, (step + 1) * 30000 - Date.now() + 300));
+    }
+  };
+}
+
+// A refusal's text as a user reads it: something is said, no missing string, no raw code or
+// field name, and in Swedish neither the server's English message nor English words.
+export function assertReadable(text, err, swedish, where) {
+  assert.ok(text && text.trim(), `${where}: an error is shown`);
+  assert.ok(!text.includes('⟦'), `${where}: a missing string: ${text}`);
+  if (err && swedish) assert.ok(!text.includes(err.message), `${where}: the server's English in Swedish: ${text}`);
+  for (const raw of [err && err.code, err && err.reason, swedish && err && err.field].filter(Boolean)) assert.ok(!text.includes(raw), `${where}: the raw code ${raw}: ${text}`);
+  assert.doesNotMatch(text, /\b[a-z]+_[a-z_]+\b|\b[a-z]+\.[a-z_]+\b/, `${where}: a raw code or field name: ${text}`);
+  if (swedish) assert.doesNotMatch(text, /\b(already|must|bytes|invalid|field|the|has|is|future)\b/i, `${where}: English in Swedish: ${text}`);
+}

@@ -16,7 +16,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { ART, URL_, WEB, apiCall, apiLogin, launchChromium, newPage as libNewPage, strings, readLogins, totpAt, uiLogin } from './lib.mjs';
+import { ART, URL_, WEB, apiCall, apiLogin, launchChromium, newPage as libNewPage, strings, readLogins, uiLogin, totpCodes } from './lib.mjs';
 
 const SV = strings('sv');
 const EN = strings('en');
@@ -64,20 +64,7 @@ test('layout CSS: long words wrap, the navigation collapses below 820 px behind 
 
 // ---------------------------------------------------------------- the scenario
 
-// TOTP codes of steps after the one the test began in (the tests before may have used it), each
-// step used once per secret.
-const START = Math.floor(Date.now() / 30000);
-const used = new Map();
-async function code(secret) {
-  for (;;) {
-    const step = Math.floor(Date.now() / 30000);
-    if (step > START && step > (used.get(secret) || 0)) {
-      used.set(secret, step);
-      return totpAt(secret, step);
-    }
-    await new Promise((r) => setTimeout(r, (step + 1) * 30000 - Date.now() + 300));
-  }
-}
+const code = totpCodes();
 
 // The menu as shown: [[group label or '', [item labels]]].
 async function menu(page) {

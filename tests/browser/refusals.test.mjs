@@ -19,23 +19,12 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ART, URL_, apiCall, apiLogin, launchChromium, newPage, readLogins, strings, totpAt, uiLogin } from './lib.mjs';
+import { ART, URL_, apiCall, apiLogin, launchChromium, newPage, readLogins, strings, uiLogin, totpCodes } from './lib.mjs';
 
 const SV = strings('sv');
 const EN = strings('en');
 
-const START = Math.floor(Date.now() / 30000);
-const used = new Map();
-async function code(secret) {
-  for (;;) {
-    const step = Math.floor(Date.now() / 30000);
-    if (step > START && step > (used.get(secret) || 0)) {
-      used.set(secret, step);
-      return totpAt(secret, step);
-    }
-    await new Promise((r) => setTimeout(r, (step + 1) * 30000 - Date.now() + 300));
-  }
-}
+const code = totpCodes();
 
 // Words of an English sentence that Swedish never uses.
 const ENGLISH = /\b(the|is|not|must|give|already|cannot|field|required|invalid|forbidden|only|before|after|exists|missing|allowed|unknown|bytes|measure|nothing|no such)\b/i;
