@@ -96,6 +96,9 @@ function allowed(roles) {
   return allowedFor(state.me, roles);
 }
 
+// Addresses that moved, so bookmarks still lead somewhere: old first segment → new.
+const MOVED = { medier: 'lagringsmedier' };
+
 function parseHash() {
   const raw = (location.hash || '').replace(/^#\/?/, '');
   const [pathPart] = raw.split('?');
@@ -257,6 +260,10 @@ let renderSeq = 0;
 async function render(opts = {}) {
   const seq = ++renderSeq;
   const parts = parseHash();
+  if (parts.length && MOVED[parts[0]]) {
+    location.replace(`#/${[MOVED[parts[0]], ...parts.slice(1)].map(encodeURIComponent).join('/')}`);
+    return;
+  }
   const m = match(parts);
   if (!m) {
     navigate(state.me ? '#/oversikt' : '#/login');

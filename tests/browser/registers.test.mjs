@@ -284,6 +284,12 @@ test('scenario: the four generic register pages in Swedish and English, by role'
       assert.equal(await pf.locator(`table.${name}`).count(), 0);
     }
 
+    // the media page's old address still leads to it (the head reads media)
+    await pd.goto(`${URL_}/#/medier`);
+    await pd.waitForFunction(() => location.hash === '#/lagringsmedier', null, { timeout: 10_000 });
+    await pd.locator('main h1').first().waitFor();
+    assert.equal(await pd.locator('main h1').first().textContent(), SV[def('media').label], 'the old media address opens media');
+
     // the refusals' 4xx are expected in the console; nothing else
     const expected = [/status of 40[09] .*\/api\/v1\/(systems|persons\/\d+)$/];
     assert.deepEqual(problems.filter((p) => !expected.some((re) => re.test(p))), [], 'console errors or page errors');
