@@ -8,7 +8,7 @@
 #include "http/api.h"
 
 #define R(x)     ROLE_BIT(ROLE_##x)
-#define SECURITY (R(SSC) | R(ADMIN) | R(CHIEF) | R(AUDITOR)) /* may read the security log */
+#define SECURITY ROLES_SECURITY /* may read the security log (model.h) */
 #define END                                                                                        \
 	{                                                                                          \
 		NULL, 0, false, 0, 0, NULL, NULL                                                   \

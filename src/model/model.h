@@ -31,7 +31,13 @@ enum role {
 
 #define ROLE_BIT(r) (1u << (r))
 #define ROLES_ANY   0u /* any authenticated identity */
-#define ROLES_ALL   ((1u << ROLE_COUNT) - 1)
+/*
+ * Who reads the security log and the identities (GET /api/v1/ledger,
+ * /identities): the route table's and the registers' description's one set.
+ */
+#define ROLES_SECURITY                                                                             \
+	(ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_CHIEF) | ROLE_BIT(ROLE_AUDITOR))
+#define ROLES_ALL ((1u << ROLE_COUNT) - 1)
 
 const char *role_name(enum role r);
 int role_parse(const char *s); /* the role or -1 */

@@ -937,8 +937,7 @@ void reg_register_projections(void)
  * src/http/routes.c): a reference to a login is shown by its user name to
  * them, and as a number input in forms to the others.
  */
-#define IDENTITY_READERS                                                                           \
-	(ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_CHIEF) | ROLE_BIT(ROLE_AUDITOR))
+#define IDENTITY_READERS ROLES_SECURITY /* GET /api/v1/identities's roles (model.h) */
 
 static json_t *describe_field(const struct register_def *d, const struct reg_field *f,
                               const struct principal *p)

@@ -88,6 +88,9 @@ static void test_defs(void **state)
 	}
 	assert_null(reg_find("no-such-register"));
 	assert_null(reg_cmd_find(reg_find("persons"), "explode"));
+	/* a command or register that does not exist is refused, and nothing is written */
+	run(&reg, "persons", "explode", 0, "{}", SK_EINVAL, NULL, "record.no_command");
+	run(&reg, "dragons", "add", 0, "{\"name\":\"X\"}", SK_EINVAL, NULL, "record.no_command");
 }
 
 static void test_validation(void **state)
