@@ -49,8 +49,8 @@ static const struct reg_field fields[] = {
         {"ended_on", REG_DATE, .doc = "the day it was decommissioned, reused or destroyed"},
         {"end_method", REG_STRING, .doc = "how"},
         {"ended_by", REG_REF, .ref = "identities", .doc = "who recorded the end (identity)"},
-        {"created_at", REG_STRING, .src = REG_SRC_CREATED_AT, .doc = "recorded"},
-        {"updated_at", REG_STRING, .src = REG_SRC_UPDATED_AT, .doc = "last changed"},
+        REG_FIELD_CREATED_AT,
+        REG_FIELD_UPDATED_AT,
         /* the arguments of the ends: in the entries, and in the row as ended_on and end_method */
         {"method", REG_TEXT, 1, 200, .src = REG_SRC_LEDGER_ONLY, .doc = "how (3 kap. 24 §)"},
         {"on", REG_DATE, .flags = REG_F_PAST, .src = REG_SRC_LEDGER_ONLY,

@@ -21,8 +21,6 @@
 #define COPY_IN_SPACE "c.space_id = ?1 AND c.state IN ('in_register', 'returned', 'archived')"
 
 static const char *const kinds[] = {"conversation", "processing", "container", NULL};
-static const char *const states[] = {"approved", "withdrawn", NULL};
-
 static const struct reg_field fields[] = {
         {"id", REG_INT, .src = REG_SRC_ID, .flags = REG_F_CLI, .doc = "the space's number"},
         {"kind", REG_ENUM, .values = kinds, .flags = REG_F_LIST | REG_F_FILTER | REG_F_CLI,
@@ -38,14 +36,12 @@ static const struct reg_field fields[] = {
          .doc = "the decision's date (default today)"},
         {"decision_ref", REG_STRING, 1, 128, .flags = REG_F_LIST | REG_F_CLI,
          .doc = "the decision's reference"},
-        {"status", REG_ENUM, .values = states, .src = REG_SRC_STATE,
-         .flags = REG_F_LIST | REG_F_FILTER | REG_F_CLI, .vlabel = "reg.space_state",
-         .doc = "approved or withdrawn"},
+        REG_FIELD_APPROVAL_STATUS,
         {"withdrawn_on", REG_DATE, .flags = REG_F_PAST | REG_F_LIST,
          .doc = "the day the approval ended"},
         {"reason", REG_TEXT, 1, 500, .src = REG_SRC_LEDGER_ONLY, .doc = "why the approval ends"},
-        {"created_at", REG_STRING, .src = REG_SRC_CREATED_AT, .doc = "recorded"},
-        {"updated_at", REG_STRING, .src = REG_SRC_UPDATED_AT, .doc = "last changed"},
+        REG_FIELD_CREATED_AT,
+        REG_FIELD_UPDATED_AT,
         {"holds.copies", REG_INT, .src = REG_SRC_SQL, .flags = REG_F_LIST,
          .col = "(SELECT count(*) FROM copy c WHERE c.space_id = space.id AND c.state IN "
                 "('in_register', 'returned', 'archived'))",

@@ -9,8 +9,6 @@
 #define R(x) ROLE_BIT(ROLE_##x)
 #define READ (R(REGISTRAR) | R(SSC) | R(CHIEF) | R(AUDITOR))
 
-static const char *const states[] = {"approved", "withdrawn", NULL};
-
 static const struct reg_field fields[] = {
         {"id", REG_INT, .src = REG_SRC_ID, .flags = REG_F_CLI, .doc = "the system's number"},
         {"name", REG_STRING, 1, 128, .flags = REG_F_LIST | REG_F_CLI | REG_F_UNIQUE,
@@ -19,11 +17,9 @@ static const struct reg_field fields[] = {
          .doc = "highest approved class (3 kap. 1 §)"},
         {"decision_ref", REG_STRING, 0, 128, .flags = REG_F_LIST | REG_F_CLI,
          .doc = "the approval's reference"},
-        {"status", REG_ENUM, .values = states, .src = REG_SRC_STATE,
-         .flags = REG_F_LIST | REG_F_FILTER | REG_F_CLI, .vlabel = "reg.space_state",
-         .doc = "approved or withdrawn"},
-        {"created_at", REG_STRING, .src = REG_SRC_CREATED_AT, .doc = "recorded"},
-        {"updated_at", REG_STRING, .src = REG_SRC_UPDATED_AT, .doc = "last changed"},
+        REG_FIELD_APPROVAL_STATUS,
+        REG_FIELD_CREATED_AT,
+        REG_FIELD_UPDATED_AT,
         {0},
 };
 

@@ -21,6 +21,8 @@
 
 /* ---- the registry ---- */
 
+const char *const reg_approval_states[] = {"approved", "withdrawn", NULL};
+
 const struct register_def *reg_find(const char *name)
 {
 	for (size_t i = 0; name && reg_all[i]; i++) {

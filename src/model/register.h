@@ -68,6 +68,25 @@ struct reg_field {
 	const char *doc;    /* one line for the API reference, in English */
 };
 
+/* The fields most registers share, stated once. */
+#define REG_FIELD_CREATED_AT                                                                       \
+	{                                                                                          \
+		"created_at", REG_STRING, .src = REG_SRC_CREATED_AT, .doc = "recorded"             \
+	}
+#define REG_FIELD_UPDATED_AT                                                                       \
+	{                                                                                          \
+		"updated_at", REG_STRING, .src = REG_SRC_UPDATED_AT, .doc = "last changed"         \
+	}
+/* An approval's state: a decision approves, a withdrawal ends it (spaces, systems, distributors).
+ */
+extern const char *const reg_approval_states[];
+#define REG_FIELD_APPROVAL_STATUS                                                                  \
+	{                                                                                          \
+		"status", REG_ENUM, .values = reg_approval_states, .src = REG_SRC_STATE,           \
+		                    .flags = REG_F_LIST | REG_F_FILTER | REG_F_CLI,                \
+		                    .vlabel = "reg.space_state", .doc = "approved or withdrawn"    \
+	}
+
 /* An argument of a command: a field it takes. */
 #define REG_A_REQUIRED 0x01u /* must be given */
 #define REG_A_EMPTY    0x02u /* create, act: absent is "" in the entry */
