@@ -16,9 +16,9 @@
 #include "model/register.h"
 
 #define R(x)      ROLE_BIT(ROLE_##x)
-#define REGISTER  (R(REGISTRAR) | R(SSC) | R(CHIEF) | R(AUDITOR)) /* the records' read routes */
-#define INVENTORY (R(REGISTRAR) | R(SSC) | R(AUDITOR))            /* inventories, lost cases */
-#define OVERSIGHT (R(SSC) | R(CHIEF) | R(AUDITOR)) /* incidents, deviations, analyses */
+#define REGISTER  ROLES_REGISTER                       /* the records' read roles (model.h) */
+#define INVENTORY (R(REGISTRAR) | R(SSC) | R(AUDITOR)) /* inventories, lost cases */
+#define OVERSIGHT (R(SSC) | R(CHIEF) | R(AUDITOR))     /* incidents, deviations, analyses */
 
 /* A guard depth: deviation → incident → copy is as deep as it goes. */
 #define REF_DEPTH_MAX 4

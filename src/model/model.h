@@ -31,6 +31,10 @@ enum role {
 
 #define ROLE_BIT(r) (1u << (r))
 #define ROLES_ANY   0u /* any authenticated identity */
+/* Who reads the records registers (persons add the admin): the definitions' and the log's set. */
+#define ROLES_REGISTER                                                                             \
+	(ROLE_BIT(ROLE_REGISTRAR) | ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_CHIEF) |                    \
+	 ROLE_BIT(ROLE_AUDITOR))
 /*
  * Who reads the security log and the identities (GET /api/v1/ledger,
  * /identities): the route table's and the registers' description's one set.

@@ -8,7 +8,7 @@
 #include "model/register.h"
 
 #define R(x) ROLE_BIT(ROLE_##x)
-#define READ (R(REGISTRAR) | R(SSC) | R(CHIEF) | R(AUDITOR))
+#define READ ROLES_REGISTER
 
 static const struct reg_field fields[] = {
         {"id", REG_INT, .src = REG_SRC_ID, .flags = REG_F_CLI, .doc = "the distributor's number"},

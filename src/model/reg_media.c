@@ -17,7 +17,7 @@
 
 #define R(x)  ROLE_BIT(ROLE_##x)
 #define WRITE (R(REGISTRAR) | R(SSC))
-#define READ  (R(REGISTRAR) | R(SSC) | R(CHIEF) | R(AUDITOR))
+#define READ  ROLES_REGISTER
 #define ENDABLE                                                                                    \
 	"in_use decommissioned" /* 3 kap. 24 §: a decommissioned medium is reused or destroyed */
 

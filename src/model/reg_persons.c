@@ -12,7 +12,7 @@
 #define R(x)  ROLE_BIT(ROLE_##x)
 #define WRITE (R(REGISTRAR) | R(SSC) | R(ADMIN))
 #define FULL  (R(REGISTRAR) | R(SSC)) /* an admin only records persons with a login */
-#define READ  (R(REGISTRAR) | R(SSC) | R(CHIEF) | R(AUDITOR) | R(ADMIN))
+#define READ  (ROLES_REGISTER | R(ADMIN))
 
 /* A copy with a person: issued, or made straight into their hands (not lost, gone or away). */
 #define COPY_HELD "state NOT IN ('lost', 'destroyed', 'shipped', 'archived')"

@@ -12,7 +12,7 @@
 
 #define R(x)      ROLE_BIT(ROLE_##x)
 #define APPROVERS (R(SSC) | R(CHIEF))
-#define READ      (R(REGISTRAR) | R(SSC) | R(CHIEF) | R(AUDITOR))
+#define READ      ROLES_REGISTER
 
 #define RANK(col)                                                                                  \
 	"(CASE " col " WHEN 'BH' THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN 3 WHEN 'KH' THEN 4 ELSE 5 "  \
