@@ -80,14 +80,21 @@ static struct api_field *query_fields(const struct register_def *d)
 	if (!t)
 		abort();
 	for (const struct reg_field *f = d->fields; f->name; f++) {
-		if (f->flags & REG_F_FILTER)
-			t[i++] = (struct api_field){f->name,
-			                            f->values ? API_ENUM : API_STRING,
-			                            false,
-			                            0,
-			                            f->values ? 0 : 200,
-			                            f->doc,
-			                            f->values};
+		if (!(f->flags & REG_F_FILTER))
+			continue;
+		t[i] = (struct api_field){.name = f->name,
+		                          .type = f->values ? API_ENUM : API_STRING,
+		                          .max = f->values ? 0 : 200,
+		                          .doc = f->doc,
+		                          .values = f->values};
+		/* a reference or a number is filtered as one: ?parent_id=3 */
+		if (f->type == REG_REF || f->type == REG_INT)
+			t[i] = (struct api_field){.name = f->name,
+			                          .type = API_INT,
+			                          .min = 1,
+			                          .max = SK_JSON_MAX_INT,
+			                          .doc = f->doc};
+		i++;
 	}
 	return t;
 }

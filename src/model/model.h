@@ -26,6 +26,7 @@ enum role {
 	ROLE_ADMIN,
 	ROLE_STAFF,
 	ROLE_AUDITOR,
+	ROLE_RECEPTION, /* issues visitor permits and checks visits in and out (5 kap. 3 §) */
 	ROLE_COUNT
 };
 

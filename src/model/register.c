@@ -453,6 +453,8 @@ json_t *reg_get_reply(struct model *m, const struct principal *p, const struct r
 	return def->reply ? def->reply(m, p, o) : json_pack("{s:o}", def->one, o);
 }
 
+static void bind_json(struct store_q *q, int idx, const json_t *v);
+
 json_t *reg_list(struct model *m, const struct principal *p, const struct register_def *def,
                  const json_t *filters)
 {
@@ -470,7 +472,7 @@ json_t *reg_list(struct model *m, const struct principal *p, const struct regist
 	select_sql(def, &b);
 	for (const struct reg_field *f = def->fields; f->name; f++) {
 		v = json_object_get(filters, f->name);
-		if (!(f->flags & REG_F_FILTER) || !json_is_string(v))
+		if (!(f->flags & REG_F_FILTER) || !(json_is_string(v) || json_is_integer(v)))
 			continue;
 		json_array_append(binds, v);
 		buf_printf(&b, " %s %s = ?%zu", glue, reg_col(f), json_array_size(binds));
@@ -483,7 +485,7 @@ json_t *reg_list(struct model *m, const struct principal *p, const struct regist
 		goto fail;
 	}
 	buf_release(&b);
-	json_array_foreach(binds, i, v) store_q_bind_text(q, (int)i + 1, json_string_value(v));
+	json_array_foreach(binds, i, v) bind_json(q, (int)i + 1, v);
 	while (store_q_step(q) == SK_OK)
 		json_array_append_new(arr, row_json(def, q));
 	store_q_done(q);

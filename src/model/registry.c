@@ -12,7 +12,8 @@
 	X(distributors)                                                                            \
 	X(media)                                                                                   \
 	X(incidents)                                                                               \
-	X(deviations)
+	X(deviations)                                                                              \
+	X(areas)
 
 #define DECLARE(name) extern const struct register_def reg_##name;
 REGISTERS(DECLARE)

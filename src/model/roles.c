@@ -4,8 +4,8 @@
 
 #include "model/model.h"
 
-static const char *const role_names[ROLE_COUNT] = {"chief", "ssc",   "registrar",
-                                                   "admin", "staff", "auditor"};
+static const char *const role_names[ROLE_COUNT] = {"chief", "ssc",     "registrar", "admin",
+                                                   "staff", "auditor", "reception"};
 
 const char *role_name(enum role r)
 {

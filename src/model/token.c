@@ -64,8 +64,8 @@ int model_token_create(struct model *m, const struct principal *p, const char *n
 		                  json_pack("{s:i, s:i}", "min", 1, "max", 64),
 		                  "name: 1..64 bytes of text");
 	}
-	if (!roles ||
-	    (roles & (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_CHIEF)))) {
+	if (!roles || (roles & (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_CHIEF) |
+	                        ROLE_BIT(ROLE_RECEPTION)))) {
 		return model_fail(
 		        err, SK_EINVAL, "roles", "token.roles", NULL,
 		        "roles: one or more of registrar, staff, auditor (a token cannot carry "
