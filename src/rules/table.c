@@ -561,6 +561,10 @@ static const struct rule rules[] = {
          T_UNIT ":test_rule_fixtures", "space"},
 /* 2 kap. (the analysis slice's rules) */
 #include "rules/table_2kap.inc"
+/* 5 kap. 2–4 §§: areas, access authorisations, visitor permits */
+#include "rules/table_5kap_access.inc"
+/* 5 kap. 5–6 §§: keys, codes and cards */
+#include "rules/table_5kap_keys.inc"
 };
 
 /*

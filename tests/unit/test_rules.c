@@ -221,6 +221,8 @@ static const char *const base[] = {
         "updated_at, approved_on, approved_by) VALUES (100, 100, 'approved', 'Plan', "
         "'[{\"measure_id\":1,\"description\":\"Larm\",\"due\":\"2030-01-01\","
         "\"responsible\":\"SSC\",\"note\":\"\"}]', '@NOW', 2, '@NOW', '@TODAY', 2)",
+#include "rules_5kap_access_base.inc" /* areas, access, visits: a clean state */
+#include "rules_5kap_keys_base.inc"   /* keys, codes and cards: a clean state */
 };
 
 /* For each rule: plain SQL that makes it fire on a copy of the clean register. */
@@ -317,6 +319,8 @@ static const struct {
          "NULL, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now"
          "'))"},
 #include "rules_2kap_triggers.inc" /* the analysis slice's rules (2 kap.) */
+#include "rules_5kap_access_triggers.inc"
+#include "rules_5kap_keys_triggers.inc"
 };
 
 static int group_setup(void **state)

@@ -32,7 +32,7 @@ export const ACCESS = {
 };
 
 // The groups, by what people do, in the order shown.
-export const GROUPS = ['register', 'analysis', 'events', 'followup', 'admin'];
+export const GROUPS = ['register', 'physical', 'analysis', 'events', 'followup', 'admin'];
 
 // Each page: its first path segment, its label, its group (none: shown first), who sees it.
 export const PAGES = [
@@ -45,6 +45,9 @@ export const PAGES = [
   // persons, spaces, systems, distributors, media … (no role lists here: the description has
   // only what the user may read)
   { registers: true, group: 'register' },
+  // physical security (5 kap.): areas, access authorisations, visitor permits, keys, codes and
+  // cards, described registers placed here by their addresses
+  { registers: ['omraden', 'tilltraden', 'besok', 'nycklar'], group: 'physical' },
   { top: 'sakerhetsskyddsanalys', key: 'an.nav', group: 'analysis', roles: ACCESS.analysis },
   { top: 'sakerhetsskyddsplan', key: 'sp.nav', group: 'analysis', roles: ACCESS.analysis },
   { top: 'sarskilda-bedomningar', key: 'as.nav', group: 'analysis', roles: ACCESS.analysis },
