@@ -26,6 +26,7 @@ import * as planPage from './js/pages/plan.js';
 import * as analysisPage from './js/pages/analysis.js';
 import * as secplanPage from './js/pages/secplan.js';
 import * as assessmentsPage from './js/pages/assessments.js';
+import * as exemptionsPage from './js/pages/exemptions.js';
 import { pendingReceipts, forget } from './js/register/common.js';
 import { loadRegisters, registers, registerAt } from './js/register/registers.js';
 import { registerPage, recordPage } from './js/register/generic.js';
@@ -43,6 +44,7 @@ const ROUTES = [
   { path: ['logg'], page: logPage },
   { path: ['logg', 'utskrift'], page: ledgerPrintPage },
   { path: ['logg', ':seq'], page: entryPage, kind: 'title.kind.entry' },
+  { path: ['undantag'], page: exemptionsPage },
   // the register of classified information (3 kap.)
   { path: ['handlingar'], page: documentsPage },
   { path: ['handlingar', 'ny'], page: documentNewPage, roles: ACCESS.writers },

@@ -8,6 +8,7 @@ import { pageHeading, badge, loading, loadError, errorBox, showError, busy, role
 import { fmtDate, daysUntil } from '../format.js';
 import { measureButton } from './deviations.js';
 import { rolesOf, allowed, mayOpen } from '../nav.js';
+import { registerNamed } from '../register/registers.js';
 
 const FINDINGS_ROLES = ['ssc', 'admin', 'chief', 'auditor', 'registrar'];
 const SEVERITIES = ['high', 'medium', 'low'];
@@ -145,8 +146,11 @@ function objectLink(o, me) {
     incident: `#/incidenter/${o.id}`,
     deviation: '#/atgardsplan',
   };
-  const href = where[o.type];
+  // any other register the server describes to the reader: its record's own page
+  const reg = registerNamed(o.type);
+  const href = where[o.type] || (reg ? `#/${reg.slug}/${encodeURIComponent(o.id)}` : null);
   if (!href) return null;
+  if (!where[o.type]) return href;
   const top = href.slice(2).split('/')[0];
   return mayOpen(me, top) ? href : null;
 }
@@ -166,7 +170,7 @@ export function objectName(o) {
   return kind ? t('rules.obj.named', { kind, label }) : label;
 }
 
-function objectCell(o, me) {
+export function objectCell(o, me) {
   const hidden = o.hidden === true;
   const href = hidden ? null : objectLink(o, me);
   const name = objectName(o);
