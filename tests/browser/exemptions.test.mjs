@@ -2,7 +2,8 @@
 // records an exemption Säkerhetspolisen granted, narrowed to one finding chosen by its name, sees
 // what it covers today and that the finding is covered on Översikt, then ends it early with a
 // reason and the finding is open again. A form sent empty is refused in Swedish and records
-// nothing. The auditor reads the page and gets no form.
+// nothing. Översikt's Att göra says the exemption ends within 30 days and links here. The auditor
+// reads the page, gets no form and no such task.
 //
 //   SKYDD_REG_URL=https://localhost:8443 SKYDD_REG_LOGINS=DIR/DEMO-LOGINS.txt \
 //     node --test tests/browser/exemptions.test.mjs
@@ -88,7 +89,17 @@ test('Undantag: record, review and end an exemption; refusals in Swedish; the au
     assert.equal(covered.status, 'covered');
     assert.equal(covered.exemption.id, ex.id);
 
+    // Att göra on Översikt: the exemption ending within 30 days, linked to this page
+    await page.goto(`${URL_}/#/oversikt`);
+    const todo = page.locator('.todo li[data-kind="exemptions_ending"]');
+    await todo.waitFor();
+    assert.match(await todo.innerText(), new RegExp(SV['todo.exemptions_ending'].replace('{n}', '\\d+')));
+    assert.equal(await todo.locator('a').getAttribute('href'), '#/undantag');
+    await todo.locator('a').click();
+    await page.locator('main h1', { hasText: SV['ex.nav'] }).waitFor();
+
     // ended early with a reason: the finding is open again
+    await row.locator('summary', { hasText: SV['ex.review'] }).click();
     await row.getByLabel(SV['ex.revoke.reason']).fill('Säkerhetspolisen har upphävt beslutet.');
     await row.getByRole('button', { name: SV['ex.revoke'] }).click();
     await page.locator('tr', { hasText: `SÄPO ${run}` }).filter({ hasText: SV['ex.state.revoked'] }).waitFor();
@@ -107,6 +118,11 @@ test('Undantag: record, review and end an exemption; refusals in Swedish; the au
     await aud.locator('tr', { hasText: `SÄPO ${run}` }).waitFor();
     assert.equal(await aud.locator('form.ex-new').count(), 0, 'no form for the auditor');
     assert.equal(await aud.getByRole('button', { name: SV['ex.revoke'] }).count(), 0);
+    // the auditor has no exemption to act on in Att göra
+    await aud.goto(`${URL_}/#/oversikt`);
+    await aud.locator('.todo').waitFor();
+    await aud.waitForFunction(() => !document.querySelector('.todo .loading'));
+    assert.equal(await aud.locator('.todo li[data-kind="exemptions_ending"]').count(), 0);
   } finally {
     await browser.close();
   }
