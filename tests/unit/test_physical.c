@@ -388,6 +388,63 @@ static void test_visits(void **state)
 	    SK_EPERM, NULL, "record.forbidden");
 }
 
+/* The findings of rule about object (type/id) now. */
+static size_t findings(const char *rule, const char *type, int64_t id)
+{
+	char today[11];
+	json_t *res, *v;
+	size_t i, n = 0;
+
+	model_today(today);
+	res = rules_evaluate(g_fx.rd, today, NULL);
+	assert_non_null(res);
+	json_array_foreach(json_object_get(res, "findings"), i, v)
+	{
+		json_t *o = json_object_get(v, "object");
+
+		if (!strcmp(json_string_value(json_object_get(v, "rule")), rule) &&
+		    !strcmp(json_string_value(json_object_get(o, "type")), type) &&
+		    json_integer_value(json_object_get(o, "id")) == id)
+			n++;
+	}
+	json_decref(res);
+	return n;
+}
+
+/* What the commands recorded, the rules of 5 kap. 2–4 §§ read. */
+static void test_rules_read(void **state)
+{
+	int64_t b = building("Annexet", false), z = zone("Annexet, arkiv", b), a, v;
+	char today[11];
+
+	(void)state;
+	model_today(today);
+	/* no entry-check decision: the building is a finding, its zone follows it */
+	assert_int_equal(findings("area.check_method", "area", b), 1);
+	assert_int_equal(findings("area.check_method", "area", z), 1);
+	run(&ssc, "areas", "decide", b,
+	    J("{s:s, s:s}", "check_method", "Kort och kod", "check_decision_ref", "B-9"), SK_OK,
+	    NULL, NULL);
+	assert_int_equal(findings("area.check_method", "area", b), 0);
+	assert_int_equal(findings("area.check_method", "area", z), 0);
+	/* an authorisation without an end is a finding until it has one */
+	a = run(&ssc, "access", "grant", 0,
+	        J("{s:I, s:I, s:s}", "person_id", (json_int_t)p_bo, "area_id", (json_int_t)b,
+	          "decision_ref", "TB-9"),
+	        SK_OK, NULL, NULL);
+	assert_int_equal(findings("access.decision", "area_access", a), 1);
+	run(&ssc, "access", "change", a, J("{s:s}", "valid_until", today), SK_OK, NULL, NULL);
+	assert_int_equal(findings("access.decision", "area_access", a), 0);
+	/* a check-in without a permit is recorded, and flagged */
+	v = run(&recep, "visits", "add", 0,
+	        J("{s:s, s:s}", "visitor", "Utan Tillstånd", "valid_until", today), SK_OK, NULL,
+	        NULL);
+	run(&recep, "visits", "checkin", v, J("{s:s}", "checkin_note", "Hämtar en leverans"), SK_OK,
+	    NULL, NULL);
+	assert_int_equal(findings("visit.no_permit", "visit", v), 1);
+	assert_int_equal(findings("visit.overstay", "visit", v), 0);
+}
+
 /*
  * The reception is described areas and visits, and incidents: anyone logged in
  * reports a security-threatening event (2 kap. 15 §) and reads only their own.
@@ -428,9 +485,9 @@ static void test_reception(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_areas),     cmocka_unit_test(test_decide),
-	        cmocka_unit_test(test_access),    cmocka_unit_test(test_visits),
-	        cmocka_unit_test(test_reception),
+	        cmocka_unit_test(test_areas),      cmocka_unit_test(test_decide),
+	        cmocka_unit_test(test_access),     cmocka_unit_test(test_visits),
+	        cmocka_unit_test(test_rules_read), cmocka_unit_test(test_reception),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
