@@ -294,9 +294,7 @@ static const struct reg_arg add_args[] = {
         {"host_id", REG_A_NULL, "host", NULL},
         {"area_ids", 0, "areas", NULL},
         {"escort", REG_A_NULL, NULL, NULL},
-        {"id_check", REG_A_EMPTY, NULL, NULL},
-        {"badge", REG_A_EMPTY, NULL, NULL},
-        {0},
+        {0}, /* the CLI takes at most 8 options (CLIENT_MAX_VALUES): id_check and badge at issue */
 };
 static const struct reg_arg update_args[] = {
         {"visitor", 0, NULL, NULL},
@@ -307,8 +305,6 @@ static const struct reg_arg update_args[] = {
         {"host_id", REG_A_CLEAR, "host", NULL},
         {"area_ids", 0, "areas", NULL},
         {"escort", REG_A_CLEAR, NULL, NULL},
-        {"id_check", 0, NULL, NULL},
-        {"badge", 0, NULL, NULL},
         {0},
 };
 static const struct reg_arg issue_args[] = {
