@@ -20,6 +20,7 @@ import * as inventoriesPage from './js/pages/inventories.js';
 import * as inventoryPage from './js/pages/inventory.js';
 import * as printPage from './js/pages/print.js';
 import * as inventoryPrintPage from './js/pages/inventory-print.js';
+import * as visitPermitPage from './js/pages/visit-permit.js';
 import * as approvalsPage from './js/pages/approvals.js';
 import * as plansPage from './js/pages/plans.js';
 import * as planPage from './js/pages/plan.js';
@@ -57,6 +58,8 @@ const ROUTES = [
   { path: ['utskrift', 'register'], page: printPage },
   { path: ['utskrift', 'forstoring', ':id'], page: printPage, kind: 'title.kind.destruction' },
   { path: ['utskrift', 'inventering', ':id'], page: inventoryPrintPage, roles: ACCESS.inventory, kind: 'title.kind.inventory' },
+  // the written visitor permit (5 kap. 3 §): for whoever is described the visits
+  { path: ['besok', ':id', 'tillstand'], page: visitPermitPage, kind: 'title.kind.visit' },
   // the national coordinated action plan (handlingsplan): not classified
   { path: ['handlingsplaner'], page: plansPage },
   { path: ['handlingsplaner', ':id'], page: planPage, kind: 'title.kind.plan' },

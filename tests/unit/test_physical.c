@@ -339,7 +339,7 @@ static void test_visits(void **state)
 	o = reg_get(g_fx.model, &recep, reg_find("visits"), v);
 	assert_non_null(o);
 	assert_string_equal(json_string_value(json_object_get(o, "host")), "Anna Andersson");
-	assert_string_equal(json_string_value(json_object_get(o, "issuer")), "recep.p");
+	assert_string_equal(json_string_value(json_object_get(o, "issued_by")), "recep.p");
 	assert_int_equal(json_array_size(json_object_get(o, "areas")), 1);
 	json_decref(o);
 	/* the area cannot close while the visit is open */
