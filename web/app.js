@@ -58,8 +58,9 @@ const ROUTES = [
   { path: ['utskrift', 'register'], page: printPage },
   { path: ['utskrift', 'forstoring', ':id'], page: printPage, kind: 'title.kind.destruction' },
   { path: ['utskrift', 'inventering', ':id'], page: inventoryPrintPage, roles: ACCESS.inventory, kind: 'title.kind.inventory' },
-  // the written visitor permit (5 kap. 3 §): for whoever is described the visits
-  { path: ['besok', ':id', 'tillstand'], page: visitPermitPage, kind: 'title.kind.visit' },
+  // the written visitor permit (5 kap. 3 §): for whoever is described the visits (asked when
+  // opened: the description comes after the login)
+  { path: ['besok', ':id', 'tillstand'], page: visitPermitPage, kind: 'title.kind.visit', get roles() { return rolesOf('besok'); } },
   // the national coordinated action plan (handlingsplan): not classified
   { path: ['handlingsplaner'], page: plansPage },
   { path: ['handlingsplaner', ':id'], page: planPage, kind: 'title.kind.plan' },

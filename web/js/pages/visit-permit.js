@@ -2,7 +2,7 @@
 // permit, the areas it opens, who issued it and when, signature lines for the visitor, the host
 // and the issuer, on A4 or A5 (the paper size swaps the print style sheet: an @page size cannot
 // be set from a class). Swedish or English as the interface.
-import { h, field, option } from '../dom.js';
+import { h, field, option, append, clear } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { pageHeading, loading, loadError, facts } from '../ui.js';
@@ -50,7 +50,8 @@ async function load(id, body, button) {
     h('div', { class: 'sign-line' }), h('p', {}, t(`visit.permit.sign_${key}`)),
     h('p', { class: 'sub' }, `${t('visit.permit.name_clarification')}: ${name || ''}`),
     h('p', { class: 'sub' }, `${t('visit.permit.date')}:`));
-  body.replaceChildren(
+  // append() leaves out what does not apply (replaceChildren would print "null")
+  append(clear(body), [
     h('p', { class: 'permit-number' }, t('visit.permit.number', { id: x.id })),
     h('p', { class: 'lead' }, t('visit.permit.lead')),
     x.issued_by ? null : h('p', { class: 'alert alert-warn' }, t('visit.permit.not_issued')),
@@ -58,6 +59,7 @@ async function load(id, body, button) {
     h('h2', {}, t('visit.areas')),
     areas.length ? h('ul', { class: 'permit-areas' }, areas.map((a) => h('li', {}, a))) : h('p', {}, t('visit.no_areas')),
     h('p', { class: 'permit-rule' }, t('visit.permit.rule')),
-    h('div', { class: 'signatures' }, sign('visitor', x.visitor), sign('host', x.host), sign('issuer', x.issued_by)));
+    h('div', { class: 'signatures' }, sign('visitor', x.visitor), sign('host', x.host), sign('issuer', x.issued_by)),
+  ]);
   button.disabled = false;
 }
