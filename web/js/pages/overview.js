@@ -148,9 +148,6 @@ function objectLink(o, me) {
     ledger: '#/logg',
     incident: `#/incidenter/${o.id}`,
     deviation: '#/atgardsplan',
-    area: `#/omraden/${o.id}`,
-    area_access: `#/tilltraden/${o.id}`,
-    visit: `#/besok/${o.id}`,
   };
   const href = where[o.type];
   if (!href) return null;
