@@ -165,9 +165,18 @@ static int check_issue(struct reg_call *c)
 {
 	int rc = check_fields(c);
 	const json_t *host = now_val(c, "host_id"), *escort = now_val(c, "escort");
+	const char *until;
+	char today[11];
 
 	if (rc)
 		return rc;
+	model_today(today);
+	until = json_string_value(now_val(c, "valid_until"));
+	if (until && strcmp(until, today) < 0)
+		return store_tx_failr(c->tx, SK_ERULE, "valid_until", "visit.permit_past",
+		                      json_pack("{s:s}", "date", until),
+		                      "the visit ended on %s: a permit is not issued afterwards",
+		                      until);
 	if (!json_is_integer(host) || json_integer_value(host) <= 0)
 		return store_tx_failr(c->tx, SK_EINVAL, "host_id", "visit.host_required", NULL,
 		                      "a permit names its host (host_id)");
@@ -348,7 +357,7 @@ static const struct reg_cmd cmds[] = {
          .verb = REG_UPDATE,
          .roles = DESK,
          .event = "visit.updated",
-         .when = "requested issued",
+         .when = "requested", /* an issued permit is not changed: cancel it, issue anew */
          .args = update_args,
          .check = check_fields,
          .summary = "change a visit before the visitor comes"},

@@ -373,10 +373,30 @@ static void test_visits(void **state)
 	          (json_int_t)b, "escort", 0),
 	        SK_OK, NULL, NULL);
 	run(&recep, "visits", "issue", w, J("{}"), SK_OK, NULL, NULL);
+	/* an issued permit is not changed */
+	run(&recep, "visits", "update", w, J("{s:s}", "badge", "B-99"), SK_EINVAL, "badge",
+	    "field.unknown");
+	run(&recep, "visits", "update", w, J("{s:s}", "purpose", "Annat"), SK_EEXIST, "id",
+	    "record.state");
 	run(&recep, "visits", "checkin", w, J("{}"), SK_ERULE, "checkin_note",
 	    "visit.checkin_outside");
 	run(&recep, "visits", "cancel", w, J("{s:s}", "cancel_reason", "Kom en dag för tidigt"),
 	    SK_OK, NULL, NULL);
+	/* no permit afterwards for a visit that has ended */
+	{
+		char yesterday[11];
+
+		regfx_today_plus(-1, yesterday);
+		w = run(&recep, "visits", "add", 0,
+		        J("{s:s, s:s, s:s, s:I, s:[I], s:b}", "visitor", "Sen Sven", "valid_from",
+		          yesterday, "valid_until", yesterday, "host_id", (json_int_t)p_bo,
+		          "area_ids", (json_int_t)b, "escort", 1),
+		        SK_OK, NULL, NULL);
+		run(&recep, "visits", "issue", w, J("{}"), SK_ERULE, "valid_until",
+		    "visit.permit_past");
+		run(&recep, "visits", "cancel", w, J("{s:s}", "cancel_reason", "Kom aldrig"), SK_OK,
+		    NULL, NULL);
+	}
 	/* the days in order */
 	run(&recep, "visits", "add", 0,
 	    J("{s:s, s:s, s:s}", "visitor", "X", "valid_from", tomorrow, "valid_until", today),
