@@ -171,8 +171,8 @@ static void physical(struct demo_ctx *d, int64_t host, int64_t p_fredrik, int64_
 	cmd(d, &d->reception, "visits", "checkin", json_object(), &v1, "check-in 1");
 	cmd(d, &d->reception, "visits", "checkout", json_object(), &v1, "check-out 1");
 	cmd(d, &d->reception, "visits", "add",
-	    json_pack("{s:s, s:s, s:s}", "visitor", "Okänd tekniker", "organisation",
-	              "Hissbolaget", "valid_until", today),
+	    json_pack("{s:s, s:s, s:s}", "visitor", "Okänd tekniker", "organisation", "Hissbolaget",
+	              "valid_until", today),
 	    &v2, "visit 2");
 	cmd(d, &d->reception, "visits", "checkin",
 	    json_pack("{s:s, s:s}", "id_check", "Legitimation från Hissbolaget", "checkin_note",
@@ -356,9 +356,10 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 			        (long long)plan);
 	}
 	if (!d.rc)
-		fprintf(out, "The register holds 8 persons, 4 approved spaces, 2 storage media, 5 "
-		             "documents,\na building with two zones, two access authorisations and "
-		             "two visits;\nEva has a receipt to sign (Att kvittera) after her first "
-		             "login.\n");
+		fprintf(out,
+		        "The register holds 8 persons, 4 approved spaces, 2 storage media, 5 "
+		        "documents,\na building with two zones, two access authorisations and "
+		        "two visits;\nEva has a receipt to sign (Att kvittera) after her first "
+		        "login.\n");
 	return d.rc;
 }
