@@ -311,4 +311,5 @@ const struct register_def reg_areas = {
         .fields = fields,
         .cmds = cmds,
         .order = "id",
+        .import = "add",
 };

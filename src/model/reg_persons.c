@@ -191,4 +191,5 @@ const struct register_def reg_persons = {
         .fields = fields,
         .cmds = cmds,
         .order = "id",
+        .import = "add",
 };

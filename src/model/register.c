@@ -118,6 +118,12 @@ int reg_check_defs(char *why, size_t cap)
 				return SK_EINVAL;
 			}
 		}
+		if (d->import && (!reg_cmd_find(d, d->import) ||
+		                  reg_cmd_find(d, d->import)->verb != REG_CREATE)) {
+			snprintf(why, cap, "%s: import %s is no create command", d->name,
+			         d->import);
+			return SK_EINVAL;
+		}
 		for (const struct reg_cmd *c = d->cmds; c->name; c++) {
 			if (strncmp(c->event, d->one, strlen(d->one)) != 0 ||
 			    c->event[strlen(d->one)] != '.') {
@@ -738,6 +744,17 @@ int reg_exec(struct model *m, const struct principal *p, const struct register_d
 	if (!rc && id)
 		*id = x.id;
 	json_decref(empty);
+	return rc;
+}
+
+int reg_tx_exec(struct store_tx *tx, const struct principal *p, const struct register_def *def,
+                const struct reg_cmd *cmd, const json_t *in, int64_t *id)
+{
+	struct exec x = {p, def, cmd, in, id && cmd->verb != REG_CREATE ? *id : 0};
+	int rc = exec_fn(tx, &x);
+
+	if (!rc && id)
+		*id = x.id;
 	return rc;
 }
 
