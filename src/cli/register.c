@@ -533,13 +533,17 @@ static size_t show_results(json_t *results)
 		snprintf(head, sizeof(head), "line %lld%s",
 		         (long long)json_integer_value(json_object_get(r, "line")),
 		         field ? ", " : "");
+		const char *msg = json_string_value(json_object_get(r, "message"));
+
+		msg = msg ? msg : "";
+		/* the model's message often starts with the field already */
+		if (field && strncmp(msg, field, strlen(field)) == 0 && msg[strlen(field)] == ':')
+			msg += strlen(field) + 1 + (msg[strlen(field) + 1] == ' ');
 		client_puts_safe(head);
 		if (field)
 			client_puts_safe(field);
 		fputs(": ", stdout);
-		client_puts_safe(json_string_value(json_object_get(r, "message"))
-		                         ? json_string_value(json_object_get(r, "message"))
-		                         : "");
+		client_puts_safe(msg);
 		fputc('\n', stdout);
 	}
 	return bad;
@@ -649,8 +653,15 @@ static int run_import(int argc, char **argv)
 		(void)bad;
 		goto out;
 	}
-	if (!json && rep)
-		show_results(json_object_get(rep, "results"));
+	if (json_is_array(json_object_get(rep, "results"))) {
+		/* a bad row: refused, not a malformed request */
+		if (!json)
+			show_results(json_object_get(rep, "results"));
+		rc = cli_error(CLI_FAIL, "%s: %lld problem%s found; nothing was imported", cmd,
+		               (long long)json_integer_value(json_object_get(rep, "errors")),
+		               json_integer_value(json_object_get(rep, "errors")) == 1 ? "" : "s");
+		goto out;
+	}
 	rc = client_refused(cl, &r);
 out:
 	client_reply_release(&r);
