@@ -1088,6 +1088,9 @@ json_t *reg_describe(struct model *m, const struct principal *p)
 		              d->paragraph ? d->paragraph : "", "display",
 		              d->display ? d->display : "id", "label", label, "intro", intro,
 		              "fields", fields, "commands", cmds);
+		/* the create command an import runs (register_io.h), or null */
+		if (o)
+			json_object_set_new(o, "import", d->import ? json_string(d->import) : json_null());
 		json_array_append_new(arr, o);
 	}
 	return arr;

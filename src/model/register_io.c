@@ -1069,8 +1069,9 @@ int reg_import(struct model *m, const struct principal *p, const struct register
 		rc = store_submit(m->store, &x.sc);
 		if (rc && !(rc == SK_EINVAL && (dry_run || x.errors_db))) {
 			/* a store failure, not a problem with the file */
-			model_fail(err, rc, x.sc.err_field[0] ? x.sc.err_field : NULL,
-			           x.sc.err_reason[0] ? x.sc.err_reason : NULL,
+			const char *fwd_reason = x.sc.err_reason[0] ? x.sc.err_reason : NULL;
+
+			model_fail(err, rc, x.sc.err_field[0] ? x.sc.err_field : NULL, fwd_reason,
 			           x.sc.err_params[0] ? json_loads(x.sc.err_params, 0, NULL) : NULL,
 			           "%s", x.sc.err_msg[0] ? x.sc.err_msg : sk_strerror(rc));
 			goto out;
