@@ -258,6 +258,13 @@ static bool rich_text(struct buf *b, const char *s, const char *end)
 	return true;
 }
 
+/* needle in s..end, or NULL: every search stays inside its element, so a sheet costs linear time.
+ */
+static const char *find(const char *s, const char *end, const char *needle)
+{
+	return s && end > s ? memmem(s, (size_t)(end - s), needle, strlen(needle)) : NULL;
+}
+
 /* The value of attribute name in the start tag at s (up to its '>'), into out. */
 static bool attr(const char *s, const char *name, char *out, size_t cap)
 {
@@ -267,8 +274,8 @@ static bool attr(const char *s, const char *name, char *out, size_t cap)
 	size_t n;
 
 	snprintf(key, sizeof(key), " %s=\"", name);
-	a = strstr(s, key);
-	if (!a || !gt || a > gt)
+	a = find(s, gt, key);
+	if (!a)
 		return false;
 	a += strlen(key);
 	n = strcspn(a, "\"");
@@ -383,7 +390,7 @@ static int sheet_fail(struct model_err *err, int rc, unsigned line)
 static int sheet_cell(const char *s, const char *e, json_t *ss, json_t *cells)
 {
 	char t[16] = "n", r[16];
-	const char *v = strstr(s, "<v>");
+	const char *v = find(s, e, "<v>");
 	const char *gt = strchr(s, '>');
 	json_t *val = NULL;
 	int col = (int)json_array_size(cells);
@@ -397,16 +404,16 @@ static int sheet_cell(const char *s, const char *e, json_t *ss, json_t *cells)
 	if (gt && gt[-1] == '/')
 		return SK_OK; /* <c r="A1" s="1"/>: a formatted empty cell */
 	buf_init(&b, REG_IO_MAX_CELL + 16);
-	if (strstr(s, "<f") && strstr(s, "<f") < e) {
+	if (find(s, e, "<f>") || find(s, e, "<f ") || find(s, e, "<f/")) {
 		val = json_null(); /* a formula: refused by the import, naming its column */
 	} else if (!strcmp(t, "inlineStr")) {
 		if (!rich_text(&b, s, e) || b.err)
 			goto bad;
 		val = json_string(b.ptr ? b.ptr : "");
-	} else if (v && v < e) {
-		const char *ve = strstr(v, "</v>");
+	} else if (v) {
+		const char *ve = find(v, e, "</v>");
 
-		if (!ve || ve > e || !xml_text(&b, v + 3, ve) || b.err)
+		if (!ve || !xml_text(&b, v + 3, ve) || b.err)
 			goto bad;
 		if (!strcmp(t, "s")) {
 			char *endp;
@@ -912,6 +919,12 @@ static int header(const struct register_def *d, const struct reg_cmd *cmd, const
 			continue; /* a column without a heading is refused if any row fills it */
 		}
 		map[i] = header_arg(cmd, name);
+		if (!map[i] && reg_field_find(d, folded))
+			/* an export's column that skydd sets itself (id, status, created_at …) */
+			return model_fail(
+			        err, SK_EINVAL, folded, "regio.column_not_imported",
+			        json_pack("{s:s, s:s}", "name", folded, "register", d->name),
+			        "column %s is set by skydd, not imported: remove it", folded);
 		if (!map[i])
 			return model_fail(
 			        err, SK_EINVAL, folded, "regio.column_unknown",

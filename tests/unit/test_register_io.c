@@ -13,8 +13,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+#include <zip.h>
 
 #include "model/register.h"
 #include "model/register_io.h"
@@ -190,6 +192,8 @@ static void test_hostile(void **state)
 	(void)state;
 	import(&reg, "persons", "name,shoe_size\nA,42\n", 0, true, SK_EINVAL, "shoe_size",
 	       "regio.column_unknown");
+	import(&reg, "persons", "id,name\n1,A\n", 0, true, SK_EINVAL, "id",
+	       "regio.column_not_imported");
 	import(&reg, "persons", "name,Name\nA,B\n", 0, true, SK_EINVAL, "name",
 	       "import.column_twice");
 	import(&reg, "persons", "unit\nA\n", 0, true, SK_EINVAL, "name", "import.columns_missing");
@@ -273,6 +277,44 @@ static void test_xlsx_import(void **state)
 	import(&ssc, "areas", b.ptr, b.len, true, SK_EINVAL, "max_class", "regio.formula");
 	buf_release(&b);
 	assert_int_equal(count("area"), areas + 2);
+}
+
+/* A workbook whose sheet unpacks to more than REG_IO_MAX_PART bytes (a zip bomb, small packed). */
+static void test_xlsx_bomb(void **state)
+{
+	char path[] = "/tmp/skydd-test-bomb-XXXXXX";
+	size_t big = REG_IO_MAX_PART + 1024;
+	char *sheet = malloc(big), *data;
+	zip_source_t *src;
+	zip_t *z;
+	FILE *f;
+	long n;
+	int fd, err = 0;
+
+	(void)state;
+	assert_non_null(sheet);
+	memset(sheet, ' ', big);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	z = zip_open(path, ZIP_TRUNCATE, &err);
+	assert_non_null(z);
+	src = zip_source_buffer(z, sheet, big, 0);
+	assert_true(zip_file_add(z, "xl/worksheets/sheet1.xml", src, 0) >= 0);
+	assert_int_equal(zip_close(z), 0);
+	free(sheet);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	assert_true(n > 0 && n < (long)REG_IO_MAX_BYTES);
+	data = malloc((size_t)n);
+	assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	unlink(path);
+	import(&ssc, "areas", data, (size_t)n, true, SK_ETOOBIG, "xlsx", "import.too_large");
+	free(data);
 }
 
 static int64_t add(const struct principal *p, const char *name, const char *args)
@@ -401,8 +443,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_csv_good),    cmocka_unit_test(test_csv_bad_row),
 	        cmocka_unit_test(test_dry_run),     cmocka_unit_test(test_hostile),
-	        cmocka_unit_test(test_xlsx_import), cmocka_unit_test(test_export),
-	        cmocka_unit_test(test_local_time),
+	        cmocka_unit_test(test_xlsx_import), cmocka_unit_test(test_xlsx_bomb),
+	        cmocka_unit_test(test_export),      cmocka_unit_test(test_local_time),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
