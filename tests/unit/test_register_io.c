@@ -279,6 +279,109 @@ static void test_xlsx_import(void **state)
 	assert_int_equal(count("area"), areas + 2);
 }
 
+/* A package of the given parts (name, text, … NULL) in out (malloc'd), its length returned. */
+static size_t make_zip(char **out, ...)
+{
+	char path[] = "/tmp/skydd-test-zip-XXXXXX";
+	const char *name;
+	va_list ap;
+	zip_t *z;
+	FILE *f;
+	long n;
+	int fd, err = 0;
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	z = zip_open(path, ZIP_TRUNCATE, &err);
+	assert_non_null(z);
+	va_start(ap, out);
+	while ((name = va_arg(ap, const char *)) != NULL) {
+		const char *text = va_arg(ap, const char *);
+		zip_source_t *src = zip_source_buffer(z, text, strlen(text), 0);
+
+		assert_true(zip_file_add(z, name, src, 0) >= 0);
+	}
+	va_end(ap);
+	assert_int_equal(zip_close(z), 0);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	*out = malloc((size_t)n);
+	assert_non_null(*out);
+	assert_int_equal(fread(*out, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	unlink(path);
+	return (size_t)n;
+}
+
+/* Malformed workbooks: every one refused as a whole with a reason, none read past its bounds. */
+static void test_xlsx_hostile(void **state)
+{
+	static const char *const sheets[] = {
+	        "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>7</v></c></row>",
+	        "<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>a",
+	        "<sheetData><row r=\"1\"><c r=\"A1\"><v>1</c></row></sheetData>",
+	        "<sheetData><row r=\"1\"><c r=\"ZZZ1\" t=\"str\"><v>x</v></c></row></sheetData>",
+	        "<sheetData><row r=\"1\"><c r=\"BZ1\" t=\"str\"><v>x</v></c></row></sheetData>",
+	        "<sheetData><row r=\"1\"><c t=\"str\"><v>&#0;</v></c></row></sheetData>",
+	        "<sheetData><row r=\"1\"><c t=\"str\"><v>&#xD800;</v></c></row></sheetData>",
+	        "<sheetData><row r=\"1\"><c t=\"str\"><v>&bogus;</v></c></row></sheetData>",
+	        "<sheetData><row r=\"1\"><c t=\"str\"><v>&amp</v></c></row></sheetData>",
+	        "<sheetData><row r=\"1\"><c><v>1e</v></c></row></sheetData>",
+	        "<sheetData><row r=\"1\"><c t=\"str\"><v>\xff\xfe</v></c></row></sheetData>",
+	};
+	struct model_err err;
+	json_t *rows;
+	char *z;
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(sheets) / sizeof(sheets[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		n = make_zip(&z, "xl/worksheets/sheet1.xml", sheets[i], NULL);
+		if (reg_io_table(z, n, &rows, &err) == SK_OK)
+			fail_msg("sheet %zu was read: %s", i, sheets[i]);
+		assert_string_equal(err.field, "xlsx");
+		assert_true(err.reason[0] != '\0');
+		free(z);
+	}
+	/* a shared string index past the list; a sheet the rels name that is not there */
+	n = make_zip(&z, "xl/sharedStrings.xml", "<sst><si><t>a</t></si></sst>",
+	             "xl/worksheets/sheet1.xml",
+	             "<sheetData><row r=\"1\"><c t=\"s\"><v>1</v></c></row></sheetData>", NULL);
+	assert_int_equal(reg_io_table(z, n, &rows, &err), SK_EINVAL);
+	free(z);
+	n = make_zip(&z, "xl/workbook.xml", "<workbook><sheets><sheet name=\"x\" r:id=\"rId9\"/>",
+	             "xl/_rels/workbook.xml.rels",
+	             "<Relationships><Relationship Id=\"rId9\" Target=\"worksheets/nope.xml\"/>",
+	             NULL);
+	assert_int_equal(reg_io_table(z, n, &rows, &err), SK_EINVAL);
+	free(z);
+	/* the good case of the same reader: rich text runs, phonetic runs left out, a number */
+	n = make_zip(&z, "xl/sharedStrings.xml",
+	             "<sst><si><r><t>Ö</t></r><r><t xml:space=\"preserve\"> &amp; &#229;</t></r>"
+	             "<rPh><t>x</t></rPh></si></sst>",
+	             "xl/worksheets/sheet1.xml",
+	             "<sheetData><row r=\"3\"><c r=\"B3\" t=\"s\"><v>0</v></c><c r=\"C3\" "
+	             "s=\"1\"/><c r=\"D3\"><v>42</v></c></row></sheetData>",
+	             NULL);
+	assert_int_equal(reg_io_table(z, n, &rows, &err), SK_OK);
+	free(z);
+	{
+		json_t *cells = json_object_get(json_array_get(rows, 0), "cells");
+
+		assert_int_equal(
+		        json_integer_value(json_object_get(json_array_get(rows, 0), "line")), 3);
+		assert_string_equal(json_string_value(json_array_get(cells, 0)), "");
+		assert_string_equal(json_string_value(json_array_get(cells, 1)), "Ö & å");
+		assert_int_equal(json_integer_value(json_array_get(cells, 3)), 42);
+	}
+	json_decref(rows);
+}
+
 /* A workbook whose sheet unpacks to more than REG_IO_MAX_PART bytes (a zip bomb, small packed). */
 static void test_xlsx_bomb(void **state)
 {
@@ -443,8 +546,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_csv_good),    cmocka_unit_test(test_csv_bad_row),
 	        cmocka_unit_test(test_dry_run),     cmocka_unit_test(test_hostile),
-	        cmocka_unit_test(test_xlsx_import), cmocka_unit_test(test_xlsx_bomb),
-	        cmocka_unit_test(test_export),      cmocka_unit_test(test_local_time),
+	        cmocka_unit_test(test_xlsx_import), cmocka_unit_test(test_xlsx_hostile),
+	        cmocka_unit_test(test_xlsx_bomb),   cmocka_unit_test(test_export),
+	        cmocka_unit_test(test_local_time),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
