@@ -190,39 +190,46 @@ static void test_hostile(void **state)
 	json_t *r;
 
 	(void)state;
-	import(&reg, "persons", "name,shoe_size\nA,42\n", 0, true, SK_EINVAL, "shoe_size",
-	       "regio.column_unknown");
-	import(&reg, "persons", "id,name\n1,A\n", 0, true, SK_EINVAL, "id",
-	       "regio.column_not_imported");
-	import(&reg, "persons", "name,Name\nA,B\n", 0, true, SK_EINVAL, "name",
-	       "import.column_twice");
-	import(&reg, "persons", "unit\nA\n", 0, true, SK_EINVAL, "name", "import.columns_missing");
-	import(&reg, "persons", "name,unit\n=HYPERLINK(\"http://x\"),A\n", 0, true, SK_EINVAL,
-	       "name", "regio.formula");
-	import(&reg, "persons", "name,unit\nA,@SUM(1)\n", 0, false, SK_EINVAL, "unit",
-	       "regio.formula");
-	import(&reg, "persons", "name\nA\xff\n", 0, true, SK_EINVAL, "csv", "import.not_utf8");
-	import(&reg, "persons", "name\n", 0, true, SK_EINVAL, "csv", "import.no_rows");
-	import(&reg, "persons", "", 0, true, SK_EINVAL, "csv", "import.empty");
-	import(&reg, "persons", "name;unit\nA;B;C\n", 0, false, SK_EINVAL, NULL, "import.refused");
-	import(&reg, "persons", "PK\3\4garbage", 0, true, SK_EINVAL, "xlsx", "regio.xlsx");
+	json_decref(import(&reg, "persons", "name,shoe_size\nA,42\n", 0, true, SK_EINVAL,
+	                   "shoe_size", "regio.column_unknown"));
+	json_decref(import(&reg, "persons", "id,name\n1,A\n", 0, true, SK_EINVAL, "id",
+	                   "regio.column_not_imported"));
+	json_decref(import(&reg, "persons", "name,Name\nA,B\n", 0, true, SK_EINVAL, "name",
+	                   "import.column_twice"));
+	json_decref(import(&reg, "persons", "unit\nA\n", 0, true, SK_EINVAL, "name",
+	                   "import.columns_missing"));
+	json_decref(import(&reg, "persons", "name,unit\n=HYPERLINK(\"http://x\"),A\n", 0, true,
+	                   SK_EINVAL, "name", "regio.formula"));
+	json_decref(import(&reg, "persons", "name,unit\nA,@SUM(1)\n", 0, false, SK_EINVAL, "unit",
+	                   "regio.formula"));
+	json_decref(import(&reg, "persons", "name\nA\xff\n", 0, true, SK_EINVAL, "csv",
+	                   "import.not_utf8"));
+	json_decref(import(&reg, "persons", "name\n", 0, true, SK_EINVAL, "csv", "import.no_rows"));
+	json_decref(import(&reg, "persons", "", 0, true, SK_EINVAL, "csv", "import.empty"));
+	json_decref(import(&reg, "persons", "name;unit\nA;B;C\n", 0, false, SK_EINVAL, NULL,
+	                   "import.refused"));
+	json_decref(
+	        import(&reg, "persons", "PK\3\4garbage", 0, true, SK_EINVAL, "xlsx", "regio.xlsx"));
 	/* a huge cell, too many rows, too many bytes */
 	big = malloc(REG_IO_MAX_BYTES + 16);
 	assert_non_null(big);
 	n = (size_t)snprintf(big, 16, "name\n");
 	memset(big + n, 'x', 5000);
 	big[n + 5000] = '\n';
-	import(&reg, "persons", big, n + 5001, true, SK_ETOOBIG, "csv", "regio.cell_too_long");
+	json_decref(import(&reg, "persons", big, n + 5001, true, SK_ETOOBIG, "csv",
+	                   "regio.cell_too_long"));
 	n = (size_t)snprintf(big, 16, "name\n");
 	for (unsigned i = 0; i < REG_IO_MAX_ROWS + 1; i++)
 		n += (size_t)snprintf(big + n, 16, "P%u\n", i);
-	import(&reg, "persons", big, n, true, SK_ETOOBIG, "csv", "import.too_many_rows");
+	json_decref(
+	        import(&reg, "persons", big, n, true, SK_ETOOBIG, "csv", "import.too_many_rows"));
 	memset(big, 'x', REG_IO_MAX_BYTES + 1);
-	import(&reg, "persons", big, REG_IO_MAX_BYTES + 1, true, SK_ETOOBIG, "csv",
-	       "import.too_large");
+	json_decref(import(&reg, "persons", big, REG_IO_MAX_BYTES + 1, true, SK_ETOOBIG, "csv",
+	                   "import.too_large"));
 	free(big);
 	/* who may: the create command's roles; a register without .import is not imported */
-	import(&staff, "persons", "name\nA\n", 0, true, SK_EPERM, NULL, "record.forbidden");
+	json_decref(import(&staff, "persons", "name\nA\n", 0, true, SK_EPERM, NULL,
+	                   "record.forbidden"));
 	r = import(&ssc, "systems", "name\nA\n", 0, true, SK_ENOTFOUND, NULL,
 	           "regio.not_importable");
 	json_decref(r);
@@ -274,7 +281,8 @@ static void test_xlsx_import(void **state)
 	        1);
 	buf_init(&b, 1 << 20);
 	make_xlsx(&b, true);
-	import(&ssc, "areas", b.ptr, b.len, true, SK_EINVAL, "max_class", "regio.formula");
+	json_decref(
+	        import(&ssc, "areas", b.ptr, b.len, true, SK_EINVAL, "max_class", "regio.formula"));
 	buf_release(&b);
 	assert_int_equal(count("area"), areas + 2);
 }
@@ -416,7 +424,8 @@ static void test_xlsx_bomb(void **state)
 	assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
 	fclose(f);
 	unlink(path);
-	import(&ssc, "areas", data, (size_t)n, true, SK_ETOOBIG, "xlsx", "import.too_large");
+	json_decref(import(&ssc, "areas", data, (size_t)n, true, SK_ETOOBIG, "xlsx",
+	                   "import.too_large"));
 	free(data);
 }
 
