@@ -1090,7 +1090,8 @@ json_t *reg_describe(struct model *m, const struct principal *p)
 		              "fields", fields, "commands", cmds);
 		/* the create command an import runs (register_io.h), or null */
 		if (o)
-			json_object_set_new(o, "import", d->import ? json_string(d->import) : json_null());
+			json_object_set_new(o, "import",
+			                    d->import ? json_string(d->import) : json_null());
 		json_array_append_new(arr, o);
 	}
 	return arr;
