@@ -56,8 +56,9 @@ test('scenario: export and import of persons in Swedish', {
 
   const browser = await launchChromium();
   const problems = [];
+  let page;
   try {
-    const page = await newPage(browser, problems, 'anna', { acceptDownloads: true });
+    page = await newPage(browser, problems, 'anna', { acceptDownloads: true });
     await uiLogin(page, SV, 'anna', logins.anna.password, logins.anna.secret, code);
     await page.getByRole('navigation', { name: SV['nav.label'] }).waitFor();
     await page.goto(`${URL_}/#/personer`);
@@ -101,6 +102,7 @@ test('scenario: export and import of persons in Swedish', {
     await panel.locator('[data-import="imported"]', { hasText: SV['regio.done'].replace('{count}', '2') }).waitFor();
     await page.locator('table.persons tbody tr[data-id]', { hasText: `Hanna Ny ${run}` }).waitFor();
     await page.locator('table.persons tbody tr[data-id]', { hasText: `Arvid Ny ${run}` }).waitFor();
+    assert.equal(await panel.getByRole('button', { name: SV['regio.run'], exact: true }).isDisabled(), true, 'no second import of the same file');
     const after = await persons();
     assert.equal(after.length, before.length + 2);
     assert.equal(after.find((a) => a.name === `Hanna Ny ${run}`).unit, 'Storgatan');
@@ -110,6 +112,9 @@ test('scenario: export and import of persons in Swedish', {
     assert.doesNotMatch(text, /\bregio\.|\berr\./, 'no raw key');
     await page.screenshot({ path: path.join(ART, 'regio-3-imported.png'), fullPage: true });
     assert.deepEqual(problems, [], 'no console errors or failed requests');
+  } catch (e) {
+    if (page) await page.screenshot({ path: path.join(ART, 'regio-failure.png'), fullPage: true });
+    throw e;
   } finally {
     await browser.close();
   }

@@ -369,7 +369,8 @@ function importPanel(ctx, def, create, reload) {
   const check = h('button', { type: 'submit', class: 'btn' }, t('regio.check'));
   const run = h('button', { type: 'button', class: 'btn btn-primary', disabled: true }, t('regio.run'));
   let body = null;
-  file.input.addEventListener('change', () => { body = null; run.disabled = true; result.replaceChildren(); });
+  let ready = false; // the import only right after a clean dry run of this file
+  file.input.addEventListener('change', () => { body = null; ready = false; run.disabled = true; result.replaceChildren(); });
   const send = async (dry) => {
     hideError(err);
     const f = file.input.files && file.input.files[0];
@@ -387,6 +388,7 @@ function importPanel(ctx, def, create, reload) {
       if (e.data && Array.isArray(e.data.results)) r = { ok: false, results: e.data.results, errors: e.data.errors };
       else {
         showError(err, errorText(e, problemField(def, e.field)));
+        ready = false;
         run.disabled = true;
         return;
       }
@@ -396,7 +398,8 @@ function importPanel(ctx, def, create, reload) {
     const summary = bad ? t('regio.bad_rows', { count: bad }) : dry ? t('regio.ok_rows', { count: results.length }) : t('regio.done', { count: r.created ?? results.length });
     fill(result, h('div', { class: ['alert', bad ? 'alert-error' : 'alert-ok'], dataset: { import: bad ? 'errors' : dry ? 'checked' : 'imported' } }, h('p', {}, summary)),
       table(t('regio.caption'), [t('regio.line'), t('regio.field'), t('regio.problem')], resultRows(def, results), { class: 'import-rows' }));
-    run.disabled = !dry || bad > 0;
+    ready = dry && bad === 0;
+    run.disabled = !ready;
     ctx.announce(summary, bad ? 'error' : 'ok');
     if (!dry && !bad) {
       body = null;
@@ -406,7 +409,10 @@ function importPanel(ctx, def, create, reload) {
   };
   const form = h('form', { class: 'form', novalidate: true }, err, file.wrap, h('div', { class: 'actions' }, check, run), result);
   form.addEventListener('submit', (ev) => { ev.preventDefault(); busy(check, () => send(true)); });
-  run.addEventListener('click', () => busy(run, () => send(false)));
+  run.addEventListener('click', async () => {
+    await busy(run, () => send(false));
+    run.disabled = !ready; // busy() enables it again
+  });
   return h('details', { class: 'import-panel print-hide', dataset: { import: def.name } },
     h('summary', {}, t('regio.title')),
     h('p', {}, t('regio.intro')),
