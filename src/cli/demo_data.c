@@ -99,6 +99,43 @@ static void act(struct demo_ctx *d, int64_t copy, struct copy_action *a, const c
 	step(d, copy_act(d->m, &d->registrar, copy, a, &d->err), what);
 }
 
+/* An area (5 kap. 2 §) with its decided identity check (4 §), by the ssc. */
+static int64_t area(struct demo_ctx *d, const char *name, const char *kind, int64_t parent,
+                    const char *cls, const char *method, const char *decision)
+{
+	json_t *in = json_pack("{s:s, s:s, s:s}", "name", name, "kind", kind, "max_class", cls);
+	json_t *dec =
+	        json_pack("{s:s, s:s}", "check_method", method, "check_decision_ref", decision);
+	int64_t id = 0;
+
+	if (parent)
+		json_object_set_new(in, "parent_id", json_integer(parent));
+	if (step(d, reg_run(d->m, &d->ssc, "areas", "add", in, &id, &d->err), name))
+		step(d, reg_run(d->m, &d->ssc, "areas", "decide", dec, &id, &d->err), name);
+	json_decref(in);
+	json_decref(dec);
+	return id;
+}
+
+/*
+ * Physical security (5 kap.): a building with its zones and how entry is
+ * checked.
+ */
+static void physical(struct demo_ctx *d)
+{
+	int64_t hq = area(d, "Huvudkontoret", "building", 0, "H",
+	                  "Passerkort med personlig kod vid entrén. Besökare legitimeras i "
+	                  "receptionen och hämtas där av sin värd.",
+	                  "Beslut SSC 2026:11");
+
+	area(d, "Registraturen och arkivet", "zone", hq, "KH",
+	     "Passerkort och kod; arkivet öppnas bara med två behöriga närvarande.",
+	     "Beslut SSC 2026:12");
+	area(d, "Serverhallen", "zone", hq, "H",
+	     "Passerkort och kod; besökare endast med eskort och antecknade i besöksliggaren.",
+	     "Beslut SSC 2026:13");
+}
+
 int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 {
 	struct demo_ctx d;
@@ -121,6 +158,7 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 	p_eva = person(&d, "Eva Nilsson", "Analysavdelningen", ids->staff);
 	p_fredrik = person(&d, "Fredrik Berg", "Ledningsstaben", 0);
 	p_greta = person(&d, "Greta Alm", "Analysavdelningen", 0);
+	person(&d, "Rut Sandberg", "Receptionen", ids->reception);
 	(void)p_anna;
 	(void)p_cecilia;
 
@@ -252,6 +290,8 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 		copies(&d, &d.registrar, doc, safe_h, 1);
 	}
 
+	physical(&d);
+
 	/* The national action plan 2019–2022 (the shared seed), when it is at hand. */
 	if (!d.rc) {
 		const char *shared = getenv("SKYDD_SHARED");
@@ -271,9 +311,9 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 			        (long long)plan);
 	}
 	if (!d.rc)
-		fprintf(out,
-		        "The register holds 7 persons, 4 approved spaces, 2 storage media and 5 "
-		        "documents;\nEva has a receipt to sign (Att kvittera) after her first "
-		        "login.\n");
+		fprintf(out, "The register holds 8 persons, 4 approved spaces, 2 storage media, 5 "
+		             "documents\nand a building with two zones; Eva has a receipt to sign "
+		             "(Att kvittera) after her first "
+		             "login.\n");
 	return d.rc;
 }

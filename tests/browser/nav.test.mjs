@@ -34,7 +34,7 @@ test('navigation: one table decides who sees what; its labels exist in Swedish a
   // (incidents and the action plan too since they are described: 12 pages of their own)
   assert.ok(keys.length >= 12, 'every page in the table');
   assert.match(nav, /registers: true, group: 'register'/, 'the described registers in the register group');
-  for (const g of ['register', 'analysis', 'events', 'followup', 'admin']) keys.push(`nav.group.${g}`);
+  for (const g of ['register', 'physical', 'analysis', 'events', 'followup', 'admin']) keys.push(`nav.group.${g}`);
   keys.push('nav.menu');
   for (const k of keys) {
     assert.ok(SV[k] && EN[k], `missing string ${k}`);
@@ -147,16 +147,21 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
     // hand-made ones, in the description's order
     const described = (await apiCall(anna, 'GET', '/registers')).registers;
     // incidents and deviations are described too, but have their pages under Händelser
-    const inRegisterMenu = (d) => d.slug && !['incidents', 'deviations'].includes(d.name);
+    // and the physical-security registers (5 kap.) under Fysisk säkerhet, in the table's order
+    const PHYSICAL = ['omraden', 'tilltraden', 'besok', 'nycklar'];
+    const inRegisterMenu = (d) => d.slug && !['incidents', 'deviations'].includes(d.name) && !PHYSICAL.includes(d.slug);
+    const physical = PHYSICAL.map((slug) => described.find((d) => d.slug === slug)).filter(Boolean).map((d) => SV[d.label]);
+    assert.ok(physical.length >= 1, 'the ssc reads the areas');
     assert.deepEqual(['persons', 'spaces', 'systems', 'distributors', 'media'].filter((n) => !described.some((d) => d.name === n)), [],
       'the ssc reads persons, spaces, systems, distributors and media');
     assert.deepEqual(await menu(pa), [
       ['', [SV['nav.overview']]],
       [G('register'), [...['reg.nav.documents', 'reg.nav.receipts', 'reg.nav.my_copies', 'reg.nav.inventories']
         .map((k) => SV[k]), ...described.filter(inRegisterMenu).map((d) => SV[d.label])]],
+      [G('physical'), physical],
       [G('analysis'), [SV['an.nav'], SV['sp.nav'], SV['as.nav']]],
       [G('events'), [SV['inc.nav'], SV['dev.nav']]],
-      [G('followup'), [SV['plan.nav'], SV['nav.log']]],
+      [G('followup'), [SV['plan.nav'], SV['nav.log'], SV['ex.nav']]],
       [G('admin'), [SV['nav.users'], SV['nav.account']]],
     ]);
     // each group is a list named by its label

@@ -62,6 +62,8 @@ async function load(view, focusSel) {
     headRow(h('h2', { id: 'doc-facts' }, t('reg.doc.facts')),
       view.writer ? editToggle(view) : null),
     factsOf(view),
+    // paper: the cover sheet with the class marking, for everyone who reads the document
+    h('p', { class: 'print-hide' }, h('a', { class: 'btn btn-small btn-quiet', href: `#/utskrift/forsattsblad/${doc.id}` }, t('paper.cover.link'))),
     h('h2', { id: 'doc-copies' }, t('reg.doc.copies_title')),
     copiesSection(view),
     h('h2', { id: 'doc-receipts' }, t('reg.doc.receipts_title')),
@@ -210,6 +212,10 @@ function copiesSection(view) {
         }
       }
       if (destr) actions.append(h('a', { class: 'btn btn-small btn-quiet', href: `#/utskrift/forstoring/${destr}` }, t('reg.copy.destruction_record')));
+      // a copy handed over and not yet signed for: the paper receipt form to print
+      if (view.writer && c.state === 'issued') {
+        actions.append(h('a', { class: 'btn btn-small btn-quiet', href: `#/utskrift/kvittens/${doc.id}/${c.number}` }, t('paper.receipt.link')));
+      }
       rows.push(h('tr', { dataset: { copy: String(c.number), copyId: String(c.id), state: c.state } },
         h('th', { scope: 'row' }, t('reg.copy.number_n', { number: c.number })),
         h('td', {}, stateBadge('reg.copy_state', c.state)),

@@ -4,18 +4,24 @@
 // what a value shows besides itself (cells: field → (row, shown) → shown), which commands
 // apply to a row beyond their `when` (applies), arguments the form leaves out (skip), and a
 // workflow page of its own for a record (detail(ctx, id), its title word kind; created: where
-// the create form goes; rowCommands: false when the commands are that page's). Keyed by the
-// register's name; a register without an entry is drawn from its description alone.
+// the create form goes; rowCommands: false when the commands are that page's), and what follows
+// a record's own page (record(ctx, rec, reload)). Keyed by the register's name; a register
+// without an entry is drawn from its description alone.
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { registerNamed } from './registers.js';
 import { lostSection } from '../pages/incidents.js';
 import * as incidentPage from '../pages/incident.js';
 import { planTools, CELLS as DEVIATION_CELLS, changes } from '../pages/deviations.js';
+import { leavingSection } from './leaving.js';
 
 const active = (p) => p.status === 'active';
 
 export const EXTENSIONS = {
+  // 3 kap., 5 kap. 5–6 §§: what a person still has when they leave, on their page
+  persons: {
+    record: leavingSection,
+  },
   // 5 kap. 10 §: a KH container is approved by the head
   spaces: {
     rule: 'reg.spaces.rule',
