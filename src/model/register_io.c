@@ -602,6 +602,19 @@ static void fold(const char *s, char *out, size_t cap)
 	out[n] = '\0';
 }
 
+/* s trimmed of spaces, tabs and line ends, into out (cut at cap). */
+static void fold_keep(const char *s, char *out, size_t cap)
+{
+	size_t len;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	len = strlen(s);
+	while (len && strchr(" \t\r\n", s[len - 1]))
+		len--;
+	snprintf(out, cap, "%.*s", (int)len, s);
+}
+
 /* The argument a header cell names: its field, or its CLI option ("parent", "class"). */
 static const struct reg_arg *header_arg(const struct reg_cmd *cmd, const char *cell)
 {
@@ -789,8 +802,60 @@ static int cell_value(const struct reg_field *f, json_t *v, json_t **out, struct
 struct row {
 	unsigned line;
 	json_t *in;     /* the arguments, NULL when the row is bad already */
+	json_t *names;  /* references given by name: field → name, resolved in the writer */
 	json_t *result; /* {"line", "ok", …} */
 };
+
+/*
+ * The register a reference may name a record of by its display field ("Huset"
+ * for parent): one whose rows are the same for every reader (no class_col, no
+ * view hook), so a name says nothing a number would not. NULL: by id only.
+ */
+static const struct register_def *by_name(const struct reg_field *f)
+{
+	const struct register_def *r;
+	const struct reg_field *df;
+
+	if (f->type != REG_REF || !f->ref || !strcmp(f->ref, "identities"))
+		return NULL;
+	r = reg_find(f->ref);
+	df = r && r->display ? reg_field_find(r, r->display) : NULL;
+	if (!df || r->class_col || r->view || df->src == REG_SRC_LEDGER_ONLY)
+		return NULL;
+	return r;
+}
+
+/* Sets in[field] to the id of the one record of f's register named name; else a refusal. */
+static int resolve_name(struct store_tx *tx, const struct reg_field *f, const char *name,
+                        json_t *in, struct model_err *e)
+{
+	const struct register_def *r = by_name(f);
+	char sql[300];
+	struct store_q *q;
+	int64_t id = 0;
+	int n = 0, rc;
+
+	snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE %s = ?1 ORDER BY id", r->table,
+	         reg_col(reg_field_find(r, r->display)));
+	if ((rc = store_tx_query(tx, sql, &q)))
+		return rc;
+	store_q_bind_text(q, 1, name);
+	while (n < 2 && store_q_step(q) == SK_OK) {
+		id = store_q_int(q, 0);
+		n++;
+	}
+	store_q_done(q);
+	if (n == 1) {
+		json_object_set_new(in, f->name, json_integer(id));
+		return SK_OK;
+	}
+	return model_fail(e, n ? SK_EEXIST : SK_ENOTFOUND, f->name,
+	                  n ? "regio.ref_ambiguous" : "regio.ref_unknown",
+	                  json_pack("{s:s, s:s}", "name", name, "register", r->name),
+	                  n ? "%s: several %s are named %s: give the number"
+	                    : "%s: no %s is named %s",
+	                  f->name, r->name, name);
+}
 
 struct import {
 	const struct principal *p;
@@ -842,13 +907,43 @@ static int import_fn(struct store_tx *tx, void *arg)
 		struct row *r = &x->rows[i];
 		int64_t id = 0;
 
+		json_t *in;
+		const char *field;
+		json_t *name;
+		struct model_err e = {0};
+
 		if (!r->in)
 			continue;
 		json_object_clear(r->result);
 		json_object_set_new(r->result, "line", json_integer(r->line));
-		if ((rc = store_tx_run(tx, "SAVEPOINT reg_io_row", "")))
+		/* names of records, resolved here: an earlier row's record counts */
+		in = json_copy(r->in);
+		if (!in)
+			return SK_ENOMEM;
+		rc = SK_OK;
+		json_object_foreach(r->names, field, name)
+		{
+			if (!rc)
+				rc = resolve_name(tx, reg_field_find(x->def, field),
+				                  json_string_value(name), in, &e);
+		}
+		if (rc) {
+			json_decref(in);
+			if (!refusal(rc))
+				return rc;
+			row_problem(r->result, e.field, e.reason,
+			            e.params[0] ? json_loads(e.params, 0, NULL) : NULL, e.msg);
+			if (!x->first_rc)
+				x->first_rc = rc;
+			x->errors_db++;
+			continue;
+		}
+		if ((rc = store_tx_run(tx, "SAVEPOINT reg_io_row", ""))) {
+			json_decref(in);
 			return rc;
-		rc = reg_tx_exec(tx, x->p, x->def, x->cmd, r->in, &id);
+		}
+		rc = reg_tx_exec(tx, x->p, x->def, x->cmd, in, &id);
+		json_decref(in);
 		if (rc) {
 			if (!refusal(rc))
 				return rc;
@@ -979,6 +1074,20 @@ static bool row_args(const struct register_def *d, const struct reg_cmd *cmd,
 			goto bad;
 		}
 		f = reg_arg_field(d, map[i]);
+		if (by_name(f) && json_is_string(v) && !formula_like(json_string_value(v))) {
+			char name[REG_IO_MAX_CELL + 1];
+
+			/* a record named, not numbered ("Huset" for parent): the writer finds it */
+			fold_keep(json_string_value(v), name, sizeof(name));
+			if (name[0] && name[strspn(name, "0123456789")]) {
+				if (!r->names)
+					r->names = json_object();
+				json_object_set_new(r->names, f->name, json_string(name));
+				/* a stand-in that passes reg_validate; resolve_name replaces it */
+				json_object_set_new(r->in, map[i]->field, json_integer(1));
+				continue;
+			}
+		}
 		if (cell_value(f, v, &val, &e)) {
 			if (!strcmp(e.reason, "regio.formula")) {
 				/* hostile input refuses the whole file, naming the column */
@@ -1127,6 +1236,7 @@ int reg_import(struct model *m, const struct principal *p, const struct register
 out:
 	for (size_t i = 0; i < x.nrows; i++) {
 		json_decref(x.rows[i].in);
+		json_decref(x.rows[i].names);
 		json_decref(x.rows[i].result);
 	}
 	free(x.rows);
