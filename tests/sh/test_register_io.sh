@@ -136,14 +136,15 @@ EOF
 import sys, openpyxl
 wb = openpyxl.Workbook()
 ws = wb.active
-ws.append(["Name", "kind", "class", "location"])
-ws.append(["Huset", "building", "H", "Storgatan 1"])
-ws.append(["Arkivet", "object", "k", None])
+ws.append(["Name", "kind", "class", "location", "parent"])
+ws.append(["Huset", "building", "H", "Storgatan 1", None])
+ws.append(["Arkivet", "object", "k", None, None])
+ws.append(["Entrézonen", "zone", None, None, "Huset"])  # the parent by name, a row above
 wb.save(sys.argv[1])
 EOF
 	as anna area import "$T/areas.xlsx"
-	checks "an XLSX file written by openpyxl imports: two areas" \
-		'[ "$RC" -eq 0 ] && [ "$(sq "$I/skydd.db" "SELECT count(*) FROM area WHERE (name = '"'"'Huset'"'"' AND max_class = '"'"'H'"'"') OR (name = '"'"'Arkivet'"'"' AND max_class = '"'"'K'"'"')")" = 2 ]'
+	checks "an XLSX file written by openpyxl imports: three areas, the zone inside Huset by name" \
+		'[ "$RC" -eq 0 ] && [ "$(sq "$I/skydd.db" "SELECT count(*) FROM area WHERE (name = '"'"'Huset'"'"' AND max_class = '"'"'H'"'"') OR (name = '"'"'Arkivet'"'"' AND max_class = '"'"'K'"'"') OR (name = '"'"'Entrézonen'"'"' AND parent_id = (SELECT id FROM area WHERE name = '"'"'Huset'"'"'))")" = 3 ]'
 else
 	not_ok "python3-openpyxl is installed (script/bootstrap)"
 fi
