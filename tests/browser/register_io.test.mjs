@@ -1,7 +1,8 @@
 // Browser test of import and export on the generic register pages (register_io.h), in Swedish:
 // on Personer the ssc downloads the CSV export (the rows the API lists, a header of field names),
 // checks a file with a bad row (the row's line and its problem said in Swedish, the import button
-// stays off, nothing is written), then checks and imports a good file: both persons appear. (Områden imports the same way;
+// stays off, nothing is written), then checks and imports a good file: both persons appear; then the
+// same bad row in English. (Områden imports the same way;
 // its strings are the areas helper's.)
 //
 //   SKYDD_REG_URL=https://localhost:8443 SKYDD_REG_LOGINS=DIR/DEMO-LOGINS.txt \
@@ -111,6 +112,19 @@ test('scenario: export and import of persons in Swedish', {
     assert.ok(!text.includes('⟦'), 'no missing string');
     assert.doesNotMatch(text, /\bregio\.|\berr\./, 'no raw key');
     await page.screenshot({ path: path.join(ART, 'regio-3-imported.png'), fullPage: true });
+
+    // ---- in English: the same links and form, a bad row said in English
+    await page.getByRole('button', { name: SV['lang.switch_to'], exact: true }).click();
+    await page.locator('main h1', { hasText: EN['regdef.persons.title'] }).waitFor();
+    assert.match(await page.locator('p.reg-export').innerText(), new RegExp(`^${EN['regio.export']}`));
+    const enPanel = page.locator('details[data-import="persons"]');
+    await enPanel.locator('summary', { hasText: EN['regio.title'] }).click();
+    await enPanel.getByLabel(EN['regio.file'], { exact: true }).setInputFiles({ name: 'persons.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await enPanel.getByRole('button', { name: EN['regio.check'], exact: true }).click();
+    const enRow = enPanel.locator('table.import-rows tr[data-line="3"][data-ok="no"]');
+    await enRow.waitFor();
+    assert.ok((await enRow.innerText()).includes(EN[desc.fields.find((f) => f.name === 'name').label]));
+    assert.doesNotMatch(await page.locator('main').innerText(), /⟦/, 'no missing English string');
     assert.deepEqual(problems, [], 'no console errors or failed requests');
   } catch (e) {
     if (page) await page.screenshot({ path: path.join(ART, 'regio-failure.png'), fullPage: true });
