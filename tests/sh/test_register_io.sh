@@ -72,6 +72,12 @@ as rut person import "$T/bad.csv"
 checks "a bad row: exit 1, 'line 3, name' printed, nothing imported" \
 	'[ "$RC" -eq 1 ] && grep -q "^line 3, name: " "$T/out" && grep -q "nothing was imported" "$T/err"'
 checks "  … and nothing changed" '[ "$(state)" = "$BEFORE" ]'
+as rut person import "$T/bad.csv" --dry-run
+checks "the same file in a dry run: exit 1, line 3 named, nothing imported" \
+	'[ "$RC" -eq 1 ] && grep -q "^line 3, name: " "$T/out" && ! grep -q "^line 2" "$T/out"'
+as rut person import "$T/bad.csv" --dry-run --json
+checks "  … --json prints the report: every row with its result" \
+	'[ "$RC" -eq 1 ] && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert [r[\"ok\"] for r in d[\"results\"]] == [True, False, True], d" "$T/out"'
 api POST /api/v1/persons/import rut '{"csv":"name,shoe_size\nA,42\n","dry_run":true}'
 expect_api 400 '"field":"shoe_size".*"reason":"regio.column_unknown"|"reason":"regio.column_unknown".*"field":"shoe_size"' \
 	"an unknown column: 400 naming it, even in a dry run"
