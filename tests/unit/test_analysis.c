@@ -76,7 +76,7 @@ static const char full_body[] =
 
 static json_t *get_analysis(int64_t id)
 {
-	json_t *o = analysis_get(g_fx.model, id);
+	json_t *o = analysis_get(g_fx.model, NULL, id);
 
 	assert_non_null(o);
 	return o;
@@ -156,7 +156,7 @@ static void test_bad_input(void **state)
 		assert_int_equal(analysis_create(g_fx.model, &aud, b, &id, &err), SK_EPERM);
 		assert_int_equal(analysis_create(g_fx.model, &staff, b, &id, &err), SK_EPERM);
 		json_decref(b);
-		b = analysis_list(g_fx.model);
+		b = analysis_list(g_fx.model, NULL);
 		assert_int_equal(json_array_size(json_object_get(b, "analyses")), 0);
 		json_decref(b);
 	}
@@ -222,7 +222,7 @@ static void test_approval(void **state)
 	b = J("{}");
 	assert_int_equal(analysis_update(g_fx.model, &ssc, 999, b, &err), SK_ENOTFOUND);
 	json_decref(b);
-	assert_null(analysis_get(g_fx.model, 999));
+	assert_null(analysis_get(g_fx.model, NULL, 999));
 }
 
 /* ---- revise ---- */
@@ -283,9 +283,9 @@ static void test_report_export(void **state)
 	json_t *rep = NULL, *a, *m;
 
 	(void)state;
-	assert_int_equal(analysis_report(g_fx.model, g_a2, &rep, &err), SK_ERULE);
-	assert_int_equal(analysis_report(g_fx.model, 999, &rep, &err), SK_ENOTFOUND);
-	assert_int_equal(analysis_report(g_fx.model, g_a1, &rep, &err), SK_OK);
+	assert_int_equal(analysis_report(g_fx.model, NULL, g_a2, &rep, &err), SK_ERULE);
+	assert_int_equal(analysis_report(g_fx.model, NULL, 999, &rep, &err), SK_ENOTFOUND);
+	assert_int_equal(analysis_report(g_fx.model, NULL, g_a1, &rep, &err), SK_OK);
 	a = json_object_get(rep, "report");
 	m = json_object_get(a, "matrix");
 	assert_int_equal(json_array_size(m), 2);
@@ -328,7 +328,7 @@ static void test_secplan(void **state)
 	assert_int_equal(secplan_create(g_fx.model, &ssc, 999, NULL, &id, &err), SK_ENOTFOUND);
 	assert_int_equal(secplan_create(g_fx.model, &aud, g_a1, NULL, &id, &err), SK_EPERM);
 	assert_int_equal(secplan_create(g_fx.model, &ssc, g_a1, NULL, &g_plan, &err), SK_OK);
-	o = secplan_get(g_fx.model, g_plan);
+	o = secplan_get(g_fx.model, NULL, g_plan);
 	assert_int_equal(json_array_size(json_object_get(json_object_get(o, "plan"), "items")), 2);
 	json_decref(o);
 	/* items without due date or responsible refuse approval */
@@ -356,7 +356,7 @@ static void test_secplan(void **state)
 	assert_int_equal(secplan_approve(g_fx.model, &chief, g_plan, &err), SK_ERULE);
 	assert_int_equal(secplan_approve(g_fx.model, &aud, g_plan, &err), SK_EPERM);
 	assert_int_equal(secplan_approve(g_fx.model, &ssc, g_plan, &err), SK_OK);
-	o = secplan_get(g_fx.model, g_plan);
+	o = secplan_get(g_fx.model, NULL, g_plan);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "plan"), "state")),
 	                    "approved");
 	json_decref(o);
@@ -520,7 +520,7 @@ static void test_rules_2kap(void **state)
 
 static void test_deadlines(void **state)
 {
-	json_t *d = analysis_deadlines(g_fx.model), *x;
+	json_t *d = analysis_deadlines(g_fx.model, NULL), *x;
 	size_t i, reviews = 0, items = 0;
 
 	(void)state;
@@ -576,7 +576,7 @@ static void test_chief_without_ssc(void **state)
 	assert_int_equal(secplan_approve(g_fx.model, &ssc, plan, &err),
 	                 SK_EPERM); /* no longer ssc */
 	assert_int_equal(secplan_approve(g_fx.model, &chief, plan, &err), SK_OK);
-	p = secplan_get(g_fx.model, plan);
+	p = secplan_get(g_fx.model, NULL, plan);
 	assert_int_equal(
 	        json_integer_value(json_object_get(json_object_get(p, "plan"), "approved_by")),
 	        chief.id);
