@@ -82,6 +82,8 @@ const TODO_PAGES = {
   lost_cases: 'incidenter',
   analysis_missing: 'sakerhetsskyddsanalys',
   analysis_approve: 'sakerhetsskyddsanalys',
+  analysis_returned: 'sakerhetsskyddsanalys',
+  analysis_approved: 'sakerhetsskyddsanalys',
   analysis_review: 'sakerhetsskyddsanalys',
   grant_reviews: 'anvandare',
   exemptions_ending: 'undantag',
