@@ -13,3 +13,9 @@ ALTER TABLE analysis ADD COLUMN submitted_by INTEGER;
 ALTER TABLE analysis ADD COLUMN returned_at TEXT;
 ALTER TABLE analysis ADD COLUMN returned_by INTEGER;
 ALTER TABLE analysis ADD COLUMN return_reason TEXT;
+
+-- Destruction of several copies of a document in one act (issue 15, "Paper"):
+-- each copy keeps its own destruction record; the records of one act share a
+-- protocol number, printed as one protocol. NULL: destroyed on its own.
+ALTER TABLE destruction ADD COLUMN protocol_id INTEGER;
+CREATE INDEX destruction_by_protocol ON destruction (protocol_id);
