@@ -134,11 +134,11 @@ static void put_line(const char *s)
 
 static void show_list(json_t *o)
 {
-	static const char *const head[] = {"ID",    "VERSION",  "STATE",      "CLASS",
-	                                   "SENT",  "APPROVED", "REVIEW DUE", "TITLE"};
-	static const char *const keys[] = {"id",           "version",     "state",
-	                                   "class",        "submitted_at", "approved_on",
-	                                   "next_review_due", "title"};
+	static const char *const head[] = {"ID",   "VERSION",  "STATE",      "CLASS",
+	                                   "SENT", "APPROVED", "REVIEW DUE", "TITLE"};
+	static const char *const keys[] = {
+	        "id",           "version",     "state",           "class",
+	        "submitted_at", "approved_on", "next_review_due", "title"};
 	json_t *x;
 	size_t i;
 
@@ -378,8 +378,8 @@ SIMPLE(an_show, "analysis show", analysis_usage, "GET", "/api/v1/analyses/%lld",
        show_analysis)
 SIMPLE(an_approve, "analysis approve", analysis_usage, "POST", "/api/v1/analyses/%lld/approve",
        true, show_ok)
-SIMPLE(an_submit, "analysis submit", analysis_usage, "POST", "/api/v1/analyses/%lld/submit",
-       true, show_ok)
+SIMPLE(an_submit, "analysis submit", analysis_usage, "POST", "/api/v1/analyses/%lld/submit", true,
+       show_ok)
 SIMPLE(an_revise, "analysis revise", analysis_usage, "POST", "/api/v1/analyses/%lld/revise", true,
        show_ok)
 SIMPLE(an_report, "analysis report", analysis_usage, "GET", "/api/v1/analyses/%lld/report", true,
@@ -630,11 +630,10 @@ static int an_plan(int argc, char **argv)
 int cmd_analysis(int argc, char **argv)
 {
 	static const struct client_sub subs[] = {
-	        {"list", an_list},     {"show", an_show},       {"new", an_new},
-	        {"update", an_update}, {"approve", an_approve}, {"revise", an_revise},
-	        {"submit", an_submit}, {"return", an_return},
-	        {"report", an_report}, {"export", an_export},   {"deadlines", an_deadlines},
-	        {"plan", an_plan},
+	        {"list", an_list},     {"show", an_show},           {"new", an_new},
+	        {"update", an_update}, {"approve", an_approve},     {"revise", an_revise},
+	        {"submit", an_submit}, {"return", an_return},       {"report", an_report},
+	        {"export", an_export}, {"deadlines", an_deadlines}, {"plan", an_plan},
 	};
 
 	return client_dispatch("analysis", analysis_usage, subs, sizeof(subs) / sizeof(subs[0]),

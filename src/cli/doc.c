@@ -319,8 +319,8 @@ static const struct dopt o_destroy_many[] = {
         {"performer", "performer_id", 'i', true, "the person who destroyed them"},
         {"witness", "witness_id", 'i', false, "a second person (required for K+, 3 kap. 23 §)"},
         {NULL, NULL, 0, false, NULL}};
-static const struct dopt o_organisation[] = {
-        {"name", "name", 's', true, "the organisation's name"}, {NULL, NULL, 0, false, NULL}};
+static const struct dopt o_organisation[] = {{"name", "name", 's', true, "the organisation's name"},
+                                             {NULL, NULL, 0, false, NULL}};
 static const struct dopt o_ship[] = {
         {"distributor", "distributor_id", 'i', true, "an approved distributor (3 kap. 12 §)"},
         {"recipient", "recipient", 's', true, "the external recipient"},
@@ -393,8 +393,8 @@ static const struct dsub subs[] = {
          show_numbering, "set the designation pattern (ssc)"},
         {"organisation", "GET", "/api/v1/settings/organisation", false, false, o_none,
          show_organisation, "the organisation's name (printed on protocols)"},
-        {"set-organisation", "PUT", "/api/v1/settings/organisation", false, false,
-         o_organisation, show_organisation, "set the organisation's name (ssc)"},
+        {"set-organisation", "PUT", "/api/v1/settings/organisation", false, false, o_organisation,
+         show_organisation, "set the organisation's name (ssc)"},
 };
 
 #define NSUBS (sizeof(subs) / sizeof(subs[0]))
@@ -539,8 +539,9 @@ static int run_sub(const struct dsub *s, int argc, char **argv)
 	}
 	if (s->takes_id && (!a.id || !client_parse_id(a.id, &id)))
 		return cli_error(CLI_USAGE, "%s: give the number of the %s", cmd,
-		                 strstr(s->path, "copies")   ? "copy"
-		                 : strstr(s->path, "/destroy") && strncmp(s->path, D, strlen(D)) == 0
+		                 strstr(s->path, "copies") ? "copy"
+		                 : strstr(s->path, "/destroy") &&
+		                                 strncmp(s->path, D, strlen(D)) == 0
 		                         ? "document"
 		                         : "record");
 	body = s->query || strcmp(s->method, "GET") == 0 ? NULL : json_object();
@@ -595,7 +596,8 @@ int cmd_doc(int argc, char **argv)
 	/* "doc destroy DOCUMENT --copies 1,2,3": several copies in one act (issue 15) */
 	if (strcmp(argv[1], "destroy") == 0) {
 		for (int i = 2; i < argc; i++) {
-			if (strcmp(argv[i], "--copies") != 0 && strncmp(argv[i], "--copies=", 9) != 0)
+			if (strcmp(argv[i], "--copies") != 0 &&
+			    strncmp(argv[i], "--copies=", 9) != 0)
 				continue;
 			for (size_t k = 0; k < NSUBS; k++) {
 				if (strcmp(subs[k].name, "destroy-copies") == 0)

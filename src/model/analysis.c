@@ -522,8 +522,7 @@ struct version {
  * not cleared for its class (nobody changes, sends or approves what they may
  * not read).
  */
-static int tx_version(struct store_tx *tx, const struct principal *p, int64_t id,
-                      struct version *v)
+static int tx_version(struct store_tx *tx, const struct principal *p, int64_t id, struct version *v)
 {
 	struct store_q *q;
 	int rc = store_tx_query(tx,
@@ -608,8 +607,9 @@ static int body_class(struct store_tx *tx, const struct principal *p, const json
 		*cls = json_string_value(v);
 		/* above one's own clearance, the writer could not read it any more */
 		if (!analysis_cleared(p, *cls))
-			return store_tx_failr(tx, SK_EINVAL, "class", "analysis.class_above_clearance",
-			                      NULL, "class: above your own clearance");
+			return store_tx_failr(tx, SK_EINVAL, "class",
+			                      "analysis.class_above_clearance", NULL,
+			                      "class: above your own clearance");
 		return SK_OK;
 	}
 	return store_tx_failr(tx, SK_EINVAL, "class", "field.enum", NULL,
@@ -835,8 +835,9 @@ static int submit_fn(struct store_tx *tx, void *arg)
 	struct an_cmd *c = arg;
 	struct version v;
 	json_t *miss;
-	int rc = an_may(tx, c->p, ROLE_BIT(ROLE_SSC), "analysis.submit_by_ssc",
-	                "the säkerhetsskyddschef sends the analysis to the head for approval", NULL);
+	int rc =
+	        an_may(tx, c->p, ROLE_BIT(ROLE_SSC), "analysis.submit_by_ssc",
+	               "the säkerhetsskyddschef sends the analysis to the head for approval", NULL);
 
 	if (rc)
 		return rc;
@@ -866,11 +867,11 @@ static int submit_fn(struct store_tx *tx, void *arg)
 		return SK_ERULE;
 	}
 	json_decref(miss);
-	return model_tx_log(tx, c->p->id, "analysis.submitted", "analysis", c->id,
-	                    model_with_token(json_pack("{s:I, s:I, s:s}", "id", (json_int_t)c->id,
-	                                               "version", (json_int_t)v.version, "to",
-	                                               "chief"),
-	                                     c->p));
+	return model_tx_log(
+	        tx, c->p->id, "analysis.submitted", "analysis", c->id,
+	        model_with_token(json_pack("{s:I, s:I, s:s}", "id", (json_int_t)c->id, "version",
+	                                   (json_int_t)v.version, "to", "chief"),
+	                         c->p));
 }
 
 int analysis_submit(struct model *m, const struct principal *p, int64_t id, struct model_err *err)
@@ -907,11 +908,11 @@ static int return_fn(struct store_tx *tx, void *arg)
 		                      json_pack("{s:I}", "version", (json_int_t)v.version),
 		                      "version %lld has not been sent to the head",
 		                      (long long)v.version);
-	return model_tx_log(tx, c->p->id, "analysis.returned", "analysis", c->id,
-	                    model_with_token(json_pack("{s:I, s:I, s:s}", "id", (json_int_t)c->id,
-	                                               "version", (json_int_t)v.version, "reason",
-	                                               c->reason),
-	                                     c->p));
+	return model_tx_log(
+	        tx, c->p->id, "analysis.returned", "analysis", c->id,
+	        model_with_token(json_pack("{s:I, s:I, s:s}", "id", (json_int_t)c->id, "version",
+	                                   (json_int_t)v.version, "reason", c->reason),
+	                         c->p));
 }
 
 int analysis_return(struct model *m, const struct principal *p, int64_t id, const char *reason,
@@ -1049,7 +1050,8 @@ static int apply_analysis(struct store_tx *tx, const struct ledger_entry *e)
 		rc = store_tx_run(
 		        tx,
 		        "INSERT INTO analysis (id, series_id, version, revised_from, state, "
-		        "title, content, created_at, created_by, updated_at, class) VALUES (?1, ?2, "
+		        "title, content, created_at, created_by, updated_at, class) VALUES (?1, "
+		        "?2, "
 		        "?3, NULLIF(?4, 0), 'draft', ?5, ?6, ?7, ?8, ?7, NULLIF(?9, ''))",
 		        "iiiitttit", id,
 		        (int64_t)json_integer_value(json_object_get(d, "series_id")),
@@ -1341,11 +1343,12 @@ json_t *analysis_deadlines(struct model *m, const struct principal *p)
 			snprintf(obj, sizeof(obj), "analysis/%lld", (long long)store_q_int(q, 0));
 			if (!analysis_cleared(p, store_q_text(q, 6))) {
 				json_array_append_new(
-				        arr, json_pack("{s:s, s:I, s:s, s:s, s:I, s:b}", "kind",
-				                       "analysis.review", "analysis_id",
-				                       (json_int_t)store_q_int(q, 0), "object", obj,
-				                       "due", store_q_text(q, 4), "days_left",
-				                       (json_int_t)store_q_int(q, 5), "hidden", true));
+				        arr,
+				        json_pack("{s:s, s:I, s:s, s:s, s:I, s:b}", "kind",
+				                  "analysis.review", "analysis_id",
+				                  (json_int_t)store_q_int(q, 0), "object", obj,
+				                  "due", store_q_text(q, 4), "days_left",
+				                  (json_int_t)store_q_int(q, 5), "hidden", true));
 				continue;
 			}
 			json_array_append_new(

@@ -100,7 +100,8 @@ static int sp_create_fn(struct store_tx *tx, void *arg)
 			store_q_done(q);
 			json_decref(content);
 			return store_tx_failr(tx, SK_EPERM, "analysis_id", "analysis.need_to_know",
-			                      NULL, "the analysis is classified above your clearance");
+			                      NULL,
+			                      "the analysis is classified above your clearance");
 		}
 	}
 	store_q_done(q);
@@ -160,10 +161,11 @@ static int tx_plan(struct store_tx *tx, const struct principal *p, int64_t id, c
 {
 	struct store_q *q;
 	bool cleared = true;
-	int rc = store_tx_query(tx,
-	                        "SELECT s.state, s.title, s.items, (SELECT coalesce(class, '') FROM "
-	                        "analysis WHERE id = s.analysis_id) FROM secplan s WHERE s.id = ?1",
-	                        &q);
+	int rc =
+	        store_tx_query(tx,
+	                       "SELECT s.state, s.title, s.items, (SELECT coalesce(class, '') FROM "
+	                       "analysis WHERE id = s.analysis_id) FROM secplan s WHERE s.id = ?1",
+	                       &q);
 
 	*items = NULL;
 	if (rc)
@@ -951,13 +953,12 @@ json_t *secplan_due_items(struct store_reader *r, const struct principal *p, con
 
 		snprintf(obj, sizeof(obj), "secplan/%lld", (long long)store_q_int(q, 0));
 		if (!analysis_cleared(p, store_q_text(q, 6))) {
-			json_array_append_new(arr, json_pack("{s:s, s:I, s:s, s:s, s:I, s:b}", "kind",
-			                                     "secplan.item", "plan_id",
-			                                     (json_int_t)store_q_int(q, 0), "object",
-			                                     obj, "due", store_q_text(q, 3),
-			                                     "days_left",
-			                                     (json_int_t)store_q_int(q, 5), "hidden",
-			                                     true));
+			json_array_append_new(
+			        arr,
+			        json_pack("{s:s, s:I, s:s, s:s, s:I, s:b}", "kind", "secplan.item",
+			                  "plan_id", (json_int_t)store_q_int(q, 0), "object", obj,
+			                  "due", store_q_text(q, 3), "days_left",
+			                  (json_int_t)store_q_int(q, 5), "hidden", true));
 			continue;
 		}
 		json_array_append_new(

@@ -513,13 +513,13 @@ static int many_fn(struct store_tx *tx, void *arg)
 		struct act_cmd one = {c->p, 0, c->a};
 
 		rc = store_tx_int(tx, &one.id,
-		                  "SELECT id FROM copy WHERE document_id = ?1 AND number = ?2", "ii",
-		                  c->document_id, c->numbers[i]);
+		                  "SELECT id FROM copy WHERE document_id = ?1 AND number = ?2",
+		                  "ii", c->document_id, c->numbers[i]);
 		if (rc == SK_ENOTFOUND)
-			return store_tx_failr(tx, SK_EINVAL, "copies", "copy.no_such_number",
-			                      json_pack("{s:I}", "number", (json_int_t)c->numbers[i]),
-			                      "the document has no copy %lld",
-			                      (long long)c->numbers[i]);
+			return store_tx_failr(
+			        tx, SK_EINVAL, "copies", "copy.no_such_number",
+			        json_pack("{s:I}", "number", (json_int_t)c->numbers[i]),
+			        "the document has no copy %lld", (long long)c->numbers[i]);
 		if (rc)
 			return rc;
 		/* each copy's own checks, record and entry, as one at a time; the first refusal
@@ -532,8 +532,8 @@ static int many_fn(struct store_tx *tx, void *arg)
 }
 
 int copy_destroy_many(struct model *m, const struct principal *p, int64_t document_id,
-                      const int64_t *numbers, size_t n, struct copy_action *a,
-                      int64_t *protocol_id, struct model_err *err)
+                      const int64_t *numbers, size_t n, struct copy_action *a, int64_t *protocol_id,
+                      struct model_err *err)
 {
 	struct many_cmd c = {p, document_id, numbers, n, a};
 	int rc = doc_may_write(p, err);
@@ -548,11 +548,13 @@ int copy_destroy_many(struct model *m, const struct principal *p, int64_t docume
 		if (numbers[i] < 1)
 			return model_fail(err, SK_EINVAL, "copies", "copy.no_such_number",
 			                  json_pack("{s:I}", "number", (json_int_t)numbers[i]),
-			                  "copies: %lld is not a copy number", (long long)numbers[i]);
+			                  "copies: %lld is not a copy number",
+			                  (long long)numbers[i]);
 		for (size_t j = 0; j < i; j++) {
 			if (numbers[j] == numbers[i])
 				return model_fail(err, SK_EINVAL, "copies", "field.duplicate", NULL,
-				                  "copies: %lld is given twice", (long long)numbers[i]);
+				                  "copies: %lld is given twice",
+				                  (long long)numbers[i]);
 		}
 	}
 	a->act = COPY_DESTROY;

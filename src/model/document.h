@@ -178,7 +178,7 @@ struct copy_action {
 	int64_t performer_id, witness_id;
 	int64_t distributor_id;
 	const char *recipient, *sent_on;
-	int64_t result_id; /* out: the receipt, destruction or shipment created, or 0 */
+	int64_t result_id;   /* out: the receipt, destruction or shipment created, or 0 */
 	int64_t protocol_id; /* destroy: the protocol of a destruction of several copies, or 0 */
 };
 int copy_act(struct model *m, const struct principal *p, int64_t copy_id, struct copy_action *a,
@@ -193,8 +193,8 @@ int copy_act(struct model *m, const struct principal *p, int64_t copy_id, struct
  */
 #define DESTROY_MANY_MAX 1000
 int copy_destroy_many(struct model *m, const struct principal *p, int64_t document_id,
-                      const int64_t *numbers, size_t n, struct copy_action *a,
-                      int64_t *protocol_id, struct model_err *err);
+                      const int64_t *numbers, size_t n, struct copy_action *a, int64_t *protocol_id,
+                      struct model_err *err);
 /*
  * The protocol of one act of destruction, as p may see it: {protocol: {id,
  * organisation, document: {id, designation, title, class, pages,

@@ -1206,10 +1206,10 @@ static const char *state_sv(const char *state)
 
 #define EXPORT_NCOLS 14
 /* the columns written as numbers in XLSX */
-#define COL_PAGES 4
+#define COL_PAGES       4
 #define COL_ATTACHMENTS 5
-#define COL_NCOPIES 6
-#define COL_NUMBER 7
+#define COL_NCOPIES     6
+#define COL_NUMBER      7
 
 /*
  * Times are Swedish local time with their offset ("2026-12-06 22:15:03+01:00",
@@ -1235,7 +1235,8 @@ static const char *const export_head[EXPORT_NCOLS] = {
 #define EXPORT_SQL                                                                                 \
 	"SELECT d.id, d.designation, d.class, (SELECT count(*) FROM copy k WHERE k.document_id = " \
 	"d.id), c.id, c.number, c.state, c.last_inventoried_on, substr(c.updated_at, 1, 10), "     \
-	"hp.name, sp.name, rp.name, r.state, r.signed_at, r.paper_ref, r.returned_at, s.recipient, " \
+	"hp.name, sp.name, rp.name, r.state, r.signed_at, r.paper_ref, r.returned_at, "            \
+	"s.recipient, "                                                                            \
 	"s.sent_on, x.destroyed_on, d.title, d.title_classified, d.case_number, d.pages, "         \
 	"d.attachments, c.updated_at "                                                             \
 	"FROM document d LEFT JOIN copy c ON c.document_id = d.id "                                \
@@ -1249,7 +1250,7 @@ static const char *const export_head[EXPORT_NCOLS] = {
 
 struct export_row {
 	char cells[EXPORT_NCOLS][300];
-	int64_t ncopies, number; /* number 0: no copy */
+	int64_t ncopies, number;    /* number 0: no copy */
 	int64_t pages, attachments; /* pages 0: not given (electronic) */
 };
 
@@ -1285,14 +1286,13 @@ static void export_row_of(struct store_q *q, const struct principal *p, struct e
 	cell(e, 1, store_q_text(q, 2));
 	cell(e, 2,
 	     store_q_int(q, 20) && !document_cleared(p, store_q_text(q, 2)) ? EXPORT_TITLE_HIDDEN
-	                                                                   : store_q_text(q, 19));
+	                                                                    : store_q_text(q, 19));
 	cell(e, 3, store_q_text(q, 21));
 	e->pages = store_q_is_null(q, 22) ? 0 : store_q_int(q, 22);
 	if (e->pages)
 		snprintf(e->cells[COL_PAGES], sizeof(e->cells[0]), "%lld", (long long)e->pages);
 	e->attachments = store_q_int(q, 23);
-	snprintf(e->cells[COL_ATTACHMENTS], sizeof(e->cells[0]), "%lld",
-	         (long long)e->attachments);
+	snprintf(e->cells[COL_ATTACHMENTS], sizeof(e->cells[0]), "%lld", (long long)e->attachments);
 	e->ncopies = store_q_int(q, 3);
 	snprintf(e->cells[COL_NCOPIES], sizeof(e->cells[0]), "%lld", (long long)e->ncopies);
 	if (store_q_is_null(q, 4))
@@ -1388,7 +1388,7 @@ static void export_emit(struct export_out *o, const struct export_row *e, int64_
 		if (i == COL_NCOPIES || i == COL_ATTACHMENTS || (i == COL_NUMBER && e->number) ||
 		    (i == COL_PAGES && e->pages))
 			worksheet_write_number(o->ws, row, (lxw_col_t)i,
-			                       (double)(i == COL_NCOPIES ? e->ncopies
+			                       (double)(i == COL_NCOPIES  ? e->ncopies
 			                                : i == COL_NUMBER ? e->number
 			                                : i == COL_PAGES  ? e->pages
 			                                                  : e->attachments),

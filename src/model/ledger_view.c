@@ -111,8 +111,8 @@ static const struct view_rule {
         {"inventory", INVENTORY, false, refs_inventory},
         {"incident", OVERSIGHT, true, refs_incident},
         {"deviation", OVERSIGHT, false, refs_object}, /* its finding's object, its incident */
-        {"analysis", OVERSIGHT, false, refs_object}, /* and its class (issue 15) */
-        {"secplan", OVERSIGHT, false, refs_object},  /* its analysis's class */
+        {"analysis", OVERSIGHT, false, refs_object},  /* and its class (issue 15) */
+        {"secplan", OVERSIGHT, false, refs_object},   /* its analysis's class */
         {"assessment", OVERSIGHT, false, NULL},
 };
 

@@ -82,7 +82,8 @@ json_t *organisation_get(struct model *m)
 	"d.title, d.title_classified, d.class, d.pages, d.attachments, d.form, d.case_number "     \
 	"FROM destruction x JOIN copy c ON c.id = x.copy_id JOIN document d ON d.id = "            \
 	"c.document_id JOIN person pp ON pp.id = x.performer_id LEFT JOIN person wp ON wp.id = "   \
-	"x.witness_id WHERE x.protocol_id = ?1 AND " DOCUMENT_VISIBLE_SQL("d") " ORDER BY c.number"
+	"x.witness_id WHERE x.protocol_id = ?1 AND " DOCUMENT_VISIBLE_SQL(                         \
+	        "d") " ORDER BY c.number"
 
 json_t *destruction_protocol_get(struct model *m, const struct principal *p, int64_t id)
 {
@@ -99,9 +100,9 @@ json_t *destruction_protocol_get(struct model *m, const struct principal *p, int
 	document_visible_bind(q, p);
 	while (store_q_step(q) == SK_OK) {
 		json_array_append_new(copies, json_integer(store_q_int(q, 1)));
-		json_array_append_new(records, json_pack("{s:I, s:I}", "id",
-		                                         (json_int_t)store_q_int(q, 0), "copy_number",
-		                                         (json_int_t)store_q_int(q, 1)));
+		json_array_append_new(records,
+		                      json_pack("{s:I, s:I}", "id", (json_int_t)store_q_int(q, 0),
+		                                "copy_number", (json_int_t)store_q_int(q, 1)));
 		if (o)
 			continue;
 		/* one act: method, day and people are the same on every record */
@@ -130,8 +131,9 @@ json_t *destruction_protocol_get(struct model *m, const struct principal *p, int
 	json_object_set_new(o, "copies", copies);
 	json_object_set_new(o, "destructions", records);
 	org = organisation_get(m);
-	json_object_set_new(o, "organisation",
-	                    json_string(org ? json_string_value(json_object_get(org, "name")) : ""));
+	json_object_set_new(
+	        o, "organisation",
+	        json_string(org ? json_string_value(json_object_get(org, "name")) : ""));
 	json_decref(org);
 	return json_pack("{s:o}", "protocol", o);
 }

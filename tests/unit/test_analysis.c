@@ -636,7 +636,6 @@ static void test_more_bad_input_and_token(void **state)
 	assert_int_equal(analysis_approve(g_fx.model, &tok, id, &err), SK_EPERM);
 }
 
-
 /* ---- issue 15: sent to the head, sent back, approved; the class and need-to-know ---- */
 
 static const char *str_of(const json_t *o, const char *key)
@@ -725,9 +724,9 @@ static void test_submit_and_return(void **state)
 	assert_int_equal(analysis_return(g_fx.model, &chief, id, "  \t ", &err), SK_EINVAL);
 	assert_string_equal(err.field, "reason");
 	assert_int_equal(analysis_return(g_fx.model, &chief, id, NULL, &err), SK_EINVAL);
-	assert_int_equal(analysis_return(g_fx.model, &chief, id, "Beskriv hoten mot serverhallen",
-	                                 &err),
-	                 SK_OK);
+	assert_int_equal(
+	        analysis_return(g_fx.model, &chief, id, "Beskriv hoten mot serverhallen", &err),
+	        SK_OK);
 	g = get_analysis(id);
 	a = json_object_get(g, "analysis");
 	assert_true(json_is_null(json_object_get(a, "submitted_at")));
@@ -854,6 +853,33 @@ static void test_class_need_to_know(void **state)
 	}
 	json_decref(g);
 
+	/* Kommande on Översikt (the rules' deadlines): the review two years on, hidden likewise */
+	model_today(today);
+	for (int who = 0; who < 2; who++) {
+		struct store_reader *rd = model_reader(g_fx.model);
+		json_t *dl = rules_deadlines(rd, today, 800, 0, who ? &aud : &aud_h);
+		int n = 0;
+
+		json_array_foreach(dl, i, x)
+		{
+			const json_t *o = json_object_get(x, "object");
+
+			if (strcmp(str_of(x, "kind"), "analysis_review") != 0 ||
+			    json_integer_value(json_object_get(o, "id")) != kh)
+				continue;
+			n++;
+			if (who) {
+				assert_null(json_object_get(o, "hidden"));
+				assert_non_null(strstr(str_of(o, "label"), "Säkerhetsskyddsanalys 2026"));
+			} else {
+				assert_true(json_is_true(json_object_get(o, "hidden")));
+				assert_null(json_object_get(o, "label"));
+			}
+		}
+		assert_int_equal(n, 1);
+		json_decref(dl);
+	}
+
 	/* the Säkerhetslogg: entries about it, and about its plan, redacted to the uncleared */
 	snprintf(body, sizeof(body),
 	         "[{\"object\":\"analysis/%lld\",\"data\":{\"title\":\"t\"}},"
@@ -879,7 +905,6 @@ static void test_class_need_to_know(void **state)
 	b = J("{\"title\":\"Hemlig ofullständig\",\"class\":\"KH\"}");
 	assert_int_equal(analysis_create(g_fx.model, &ssc2, b, &draft, &err), SK_OK);
 	json_decref(b);
-	model_today(today);
 	f.viewer = &aud_h;
 	res = rules_evaluate(model_reader(g_fx.model), today, &f);
 	seen_kh = 0;

@@ -1154,13 +1154,12 @@ static void test_sign_throttled(void **state)
 	expect_last("receipt.signed", doc);
 }
 
-
 /* Issue 15: several copies destroyed in one act, all or nothing, with one protocol. */
 static void test_destroy_many(void **state)
 {
 	int64_t acc[2] = {p_staff, p_reg}, doc = mkdoc("H", "physical", acc, 2), other;
-	int64_t c1 = mkcopy(doc, box_kh, 0), c2 = mkcopy(doc, box_kh, 0), c3 = mkcopy(doc, box_kh, 0),
-	        c4 = mkcopy(doc, 0, p_staff);
+	int64_t c1 = mkcopy(doc, box_kh, 0), c2 = mkcopy(doc, box_kh, 0),
+	        c3 = mkcopy(doc, box_kh, 0), c4 = mkcopy(doc, 0, p_staff);
 	int64_t nums[4], protocol = 0;
 	struct copy_action a;
 	struct model_err err = {0};
@@ -1221,7 +1220,8 @@ static void test_destroy_many(void **state)
 	assert_string_equal(err.field, "name");
 	assert_int_equal(organisation_set(g_fx.model, &ssc, "Rad ett\nRad två", &err), SK_EINVAL);
 	assert_int_equal(regfx_ledger_size(&g_fx), n);
-	assert_int_equal(organisation_set(g_fx.model, &ssc, "Försvarets materielverk", &err), SK_OK);
+	assert_int_equal(organisation_set(g_fx.model, &ssc, "Försvarets materielverk", &err),
+	                 SK_OK);
 	n = regfx_ledger_size(&g_fx);
 	{
 		json_t *e = entry_at(n);
@@ -1243,9 +1243,8 @@ static void test_destroy_many(void **state)
 	assert_true(protocol > 0);
 	assert_int_equal(regfx_ledger_size(&g_fx), n + 3);
 	expect_last("copy.destroyed", doc);
-	assert_int_equal(col_int("SELECT count(*) FROM destruction WHERE protocol_id = ?1",
-	                         protocol),
-	                 3);
+	assert_int_equal(
+	        col_int("SELECT count(*) FROM destruction WHERE protocol_id = ?1", protocol), 3);
 	assert_int_equal(col_int("SELECT count(*) FROM copy WHERE document_id = ?1 AND state = "
 	                         "'destroyed'",
 	                         doc),

@@ -862,9 +862,12 @@ static void test_export_states(void **state)
 	has(csv, line);
 	snprintf(line, sizeof(line), ";återlämnad;%s\r\n", sthlm_today);
 	has(csv, line);
-	snprintf(line, sizeof(line), "IMP-1;H;Plan för övning;DNR 1;12;1;2;2;;;;2026-01-10;förstörd;%s\r\n", today);
+	snprintf(line, sizeof(line),
+	         "IMP-1;H;Plan för övning;DNR 1;12;1;2;2;;;;2026-01-10;förstörd;%s\r\n", today);
 	has(csv, line);
-	snprintf(line, sizeof(line), "IMP-1;H;Plan för övning;DNR 1;12;1;2;1;förvaring: Skåp 1;;;2026-01-10;förlorad;%s\r\n",
+	snprintf(line, sizeof(line),
+	         "IMP-1;H;Plan för övning;DNR 1;12;1;2;1;förvaring: Skåp "
+	         "1;;;2026-01-10;förlorad;%s\r\n",
 	         sthlm_today);
 	has(csv, line);
 	snprintf(line, sizeof(line), ";arkiverad;%s\r\n", sthlm_today);

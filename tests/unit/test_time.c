@@ -69,9 +69,9 @@ static void libc_stockholm(time_t secs, char out[SK_STHLM_LEN + 1])
 
 	assert_non_null(localtime_r(&secs, &tm));
 	off = tm.tm_gmtoff;
-	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d %02d:%02d:%02d%c%02ld:%02ld",
-	         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-	         off < 0 ? '-' : '+', labs(off) / 3600, labs(off) / 60 % 60);
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d %02d:%02d:%02d%c%02ld:%02ld", tm.tm_year + 1900,
+	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
+	         labs(off) / 3600, labs(off) / 60 % 60);
 	snprintf(out, SK_STHLM_LEN + 1, "%.25s", tmp);
 }
 
