@@ -188,6 +188,9 @@ function objectLink(o, me) {
     ledger: '#/logg',
     incident: `#/incidenter/${o.id}`,
     deviation: '#/atgardsplan',
+    // the finding "no analysis at all" is analysis/0: the list, where one is made
+    analysis: o.id ? `#/sakerhetsskyddsanalys/${o.id}` : '#/sakerhetsskyddsanalys',
+    secplan: `#/sakerhetsskyddsplan/${o.id}`,
   };
   // any other register the server describes to the reader: its record's own page
   const reg = registerNamed(o.type);
