@@ -870,7 +870,8 @@ static void test_class_need_to_know(void **state)
 			n++;
 			if (who) {
 				assert_null(json_object_get(o, "hidden"));
-				assert_non_null(strstr(str_of(o, "label"), "Säkerhetsskyddsanalys 2026"));
+				assert_non_null(
+				        strstr(str_of(o, "label"), "Säkerhetsskyddsanalys 2026"));
 			} else {
 				assert_true(json_is_true(json_object_get(o, "hidden")));
 				assert_null(json_object_get(o, "label"));
