@@ -29,6 +29,7 @@ import * as secplanPage from './js/pages/secplan.js';
 import * as assessmentsPage from './js/pages/assessments.js';
 import * as exemptionsPage from './js/pages/exemptions.js';
 import * as paperPage from './js/pages/paper.js';
+import * as protocolPage from './js/pages/protocol.js';
 import { pendingReceipts, forget } from './js/register/common.js';
 import { loadRegisters, registers, registerAt } from './js/register/registers.js';
 import { registerPage, recordPage } from './js/register/generic.js';
@@ -60,6 +61,7 @@ const ROUTES = [
   { path: ['godkannanden'], page: approvalsPage },
   { path: ['utskrift', 'register'], page: printPage },
   { path: ['utskrift', 'forstoring', ':id'], page: printPage, kind: 'title.kind.destruction' },
+  { path: ['utskrift', 'forstoringsprotokoll', ':id'], page: protocolPage, kind: 'title.kind.destruction' },
   // paper: a document's cover sheet, a copy's receipt form (issue 15)
   { path: ['utskrift', 'forsattsblad', ':id'], page: paperPage, kind: 'title.kind.document' },
   { path: ['utskrift', 'kvittens', ':id', ':copy'], page: paperPage, roles: ACCESS.writers, kind: 'title.kind.document' },

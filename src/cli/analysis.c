@@ -15,8 +15,11 @@
 static const char analysis_usage[] =
         "usage: skydd analysis list [--json]\n"
         "       skydd analysis show ID [--json]\n"
-        "       skydd analysis new --title TEXT [--file FILE] [--json]\n"
-        "       skydd analysis update ID [--title TEXT] [--description TEXT] [--file FILE]\n"
+        "       skydd analysis new --title TEXT [--class BH|K|H|KH] [--file FILE] [--json]\n"
+        "       skydd analysis update ID [--title TEXT] [--class BH|K|H|KH|none]\n"
+        "                             [--description TEXT] [--file FILE]\n"
+        "       skydd analysis submit ID [--json]\n"
+        "       skydd analysis return ID --reason TEXT [--json]\n"
         "       skydd analysis approve ID [--json]\n"
         "       skydd analysis revise ID [--json]\n"
         "       skydd analysis report ID [--json]\n"
@@ -25,12 +28,16 @@ static const char analysis_usage[] =
         "       skydd analysis plan list|show|new|update|approve …\n\n"
         "The security protection analysis (säkerhetsskyddsanalys, PMFS 2022:1 2 kap.\n"
         "1–11 §§): each ID is a version. The ssc or the head writes; only the head\n"
-        "(chief) approves (fastställer, 10 §); an approved version is frozen and\n"
+        "(chief) approves (fastställer, 10 §): the ssc sends a complete draft to the\n"
+        "head ('submit', frozen while there), the head approves it or sends it back\n"
+        "with a reason ('return'). An approved version is frozen and\n"
         "'revise' makes a new draft from it. The review is due two years after\n"
         "approval. 'export' hands the analysis over (11 §) and is recorded in the\n"
         "ledger. --file FILE holds a JSON object with any of the sections\n"
         "description, parts, assets, sapo, threats, vulnerabilities, measures (see\n"
-        "docs/guide/analysis.md). Every command also takes --url, --cacert, --insecure.\n";
+        "docs/guide/analysis.md). --class gives the analysis's class: it and its plan\n"
+        "are shown only to those cleared for it. Every command also takes --url,\n"
+        "--cacert, --insecure.\n";
 
 static const char plan_usage[] =
         "usage: skydd analysis plan list [--json]\n"
@@ -127,11 +134,21 @@ static void put_line(const char *s)
 
 static void show_list(json_t *o)
 {
-	static const char *const head[] = {"ID",       "VERSION",    "STATE",
-	                                   "APPROVED", "REVIEW DUE", "TITLE"};
-	static const char *const keys[] = {"id",          "version",         "state",
-	                                   "approved_on", "next_review_due", "title"};
-	client_table_json(json_object_get(o, "analyses"), 6, head, keys, 512);
+	static const char *const head[] = {"ID",   "VERSION",  "STATE",      "CLASS",
+	                                   "SENT", "APPROVED", "REVIEW DUE", "TITLE"};
+	static const char *const keys[] = {
+	        "id",           "version",     "state",           "class",
+	        "submitted_at", "approved_on", "next_review_due", "title"};
+	json_t *x;
+	size_t i;
+
+	/* a version above the reader's clearance has no title: say why */
+	json_array_foreach(json_object_get(o, "analyses"), i, x)
+	{
+		if (json_is_true(json_object_get(x, "hidden")))
+			json_object_set_new(x, "title", json_string("(hidden: need-to-know)"));
+	}
+	client_table_json(json_object_get(o, "analyses"), 8, head, keys, 512);
 }
 
 static void show_section(const char *title, json_t *arr, const char *key)
@@ -157,9 +174,21 @@ static void show_analysis(json_t *o)
 	size_t i;
 
 	client_kv("id", client_field(a, "id", v, sizeof(v)));
+	if (json_is_true(json_object_get(a, "hidden"))) {
+		client_kv("class", client_field(a, "class", v, sizeof(v)));
+		client_kv("state", client_field(a, "state", v, sizeof(v)));
+		put_line("(contents hidden: need-to-know, the class is above your clearance)");
+		return;
+	}
 	client_kv("title", client_field(a, "title", v, sizeof(v)));
 	client_kv("version", client_field(a, "version", v, sizeof(v)));
+	client_kv("class", client_field(a, "class", v, sizeof(v)));
 	client_kv("state", client_field(a, "state", v, sizeof(v)));
+	client_kv("sent to the head", client_field(a, "submitted_at", v, sizeof(v)));
+	client_kv("sent by", client_field(a, "submitted_by_name", v, sizeof(v)));
+	client_kv("sent back", client_field(a, "returned_at", v, sizeof(v)));
+	client_kv("sent back by", client_field(a, "returned_by_name", v, sizeof(v)));
+	client_kv("to change", client_field(a, "return_reason", v, sizeof(v)));
 	client_kv("approved on", client_field(a, "approved_on", v, sizeof(v)));
 	client_kv("approved by", client_field(a, "approved_by_name", v, sizeof(v)));
 	client_kv("review due", client_field(a, "next_review_due", v, sizeof(v)));
@@ -349,6 +378,8 @@ SIMPLE(an_show, "analysis show", analysis_usage, "GET", "/api/v1/analyses/%lld",
        show_analysis)
 SIMPLE(an_approve, "analysis approve", analysis_usage, "POST", "/api/v1/analyses/%lld/approve",
        true, show_ok)
+SIMPLE(an_submit, "analysis submit", analysis_usage, "POST", "/api/v1/analyses/%lld/submit", true,
+       show_ok)
 SIMPLE(an_revise, "analysis revise", analysis_usage, "POST", "/api/v1/analyses/%lld/revise", true,
        show_ok)
 SIMPLE(an_report, "analysis report", analysis_usage, "GET", "/api/v1/analyses/%lld/report", true,
@@ -377,6 +408,7 @@ static int an_write(int argc, char **argv, bool create)
 	        {"title", required_argument, NULL, CLIENT_VALUE(V_A)},
 	        {"description", required_argument, NULL, CLIENT_VALUE(V_B)},
 	        {"file", required_argument, NULL, CLIENT_VALUE(V_C)},
+	        {"class", required_argument, NULL, CLIENT_VALUE(V_D)},
 	        COMMON_OPTS};
 	const char *cmd = create ? "analysis new" : "analysis update";
 	struct client_args a;
@@ -398,6 +430,16 @@ static int an_write(int argc, char **argv, bool create)
 		return CLI_USAGE;
 	client_body_str(body, "title", a.values[V_A]);
 	client_body_str(body, "description", a.values[V_B]);
+	if (a.values[V_D]) {
+		const char *cl = a.values[V_D];
+
+		if (strcmp(cl, "none") != 0 && strcmp(cl, "BH") != 0 && strcmp(cl, "K") != 0 &&
+		    strcmp(cl, "H") != 0 && strcmp(cl, "KH") != 0) {
+			json_decref(body);
+			return cli_error(CLI_USAGE, "%s: --class is BH, K, H, KH or none", cmd);
+		}
+		json_object_set_new(body, "class", json_string(strcmp(cl, "none") ? cl : ""));
+	}
 	if (json_object_size(body) == 0) {
 		json_decref(body);
 		return cli_error(CLI_USAGE, "%s: nothing to change", cmd);
@@ -419,6 +461,30 @@ static int an_new(int argc, char **argv)
 static int an_update(int argc, char **argv)
 {
 	return an_write(argc, argv, false);
+}
+
+/* The head sends a sent draft back: --reason is required. */
+static int an_return(int argc, char **argv)
+{
+	static const struct option opts[] = {{"reason", required_argument, NULL, CLIENT_VALUE(V_A)},
+	                                     COMMON_OPTS};
+	struct client_args a;
+	json_t *body;
+	char path[96];
+	int64_t id;
+	int rc = client_parse_args(argc, argv, opts, "analysis return", analysis_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!need_id("analysis return", &a, &id))
+		return CLI_USAGE;
+	if (!a.values[V_A] || !a.values[V_A][0])
+		return cli_error(CLI_USAGE, "analysis return: give --reason (what to change)");
+	body = json_pack("{s:s}", "reason", a.values[V_A]);
+	snprintf(path, sizeof(path), "/api/v1/analyses/%lld/return", (long long)id);
+	rc = client_call_show("analysis return", &a, "POST", path, body, show_ok);
+	json_decref(body);
+	return rc;
 }
 
 static int an_export(int argc, char **argv)
@@ -564,10 +630,10 @@ static int an_plan(int argc, char **argv)
 int cmd_analysis(int argc, char **argv)
 {
 	static const struct client_sub subs[] = {
-	        {"list", an_list},     {"show", an_show},       {"new", an_new},
-	        {"update", an_update}, {"approve", an_approve}, {"revise", an_revise},
-	        {"report", an_report}, {"export", an_export},   {"deadlines", an_deadlines},
-	        {"plan", an_plan},
+	        {"list", an_list},     {"show", an_show},           {"new", an_new},
+	        {"update", an_update}, {"approve", an_approve},     {"revise", an_revise},
+	        {"submit", an_submit}, {"return", an_return},       {"report", an_report},
+	        {"export", an_export}, {"deadlines", an_deadlines}, {"plan", an_plan},
 	};
 
 	return client_dispatch("analysis", analysis_usage, subs, sizeof(subs) / sizeof(subs[0]),

@@ -187,6 +187,41 @@ static void show_destruction(json_t *reply)
 	kv(d, "recorded", "recorded_at");
 }
 
+/* The protocol of several copies destroyed in one act. */
+static void show_protocol(json_t *reply)
+{
+	json_t *p = json_object_get(reply, "protocol"), *x;
+	char nums[512] = "";
+	size_t i, len = 0;
+
+	kv(p, "protocol", "id");
+	kv(p, "organisation", "organisation");
+	kv(json_object_get(p, "document"), "document", "designation");
+	kv(json_object_get(p, "document"), "class", "class");
+	kv(json_object_get(p, "document"), "pages", "pages");
+	kv(json_object_get(p, "document"), "attachments", "attachments");
+	json_array_foreach(json_object_get(p, "copies"), i, x)
+	{
+		int w = snprintf(nums + len, sizeof(nums) - len, "%s%lld", i ? ", " : "",
+		                 (long long)json_integer_value(x));
+
+		if (w < 0 || (size_t)w >= sizeof(nums) - len)
+			break;
+		len += (size_t)w;
+	}
+	client_kv("copies", nums);
+	kv(p, "method", "method");
+	kv(p, "destroyed on", "destroyed_on");
+	kv(p, "performer", "performer_name");
+	kv(p, "witness", "witness_name");
+	kv(p, "recorded", "recorded_at");
+}
+
+static void show_organisation(json_t *reply)
+{
+	kv(json_object_get(reply, "organisation"), "organisation", "name");
+}
+
 static void show_history(json_t *reply)
 {
 	json_t *e;
@@ -277,6 +312,15 @@ static const struct dopt o_destroy[] = {
         {"performer", "performer_id", 'i', true, "the person who destroyed it"},
         {"witness", "witness_id", 'i', false, "a second person (required for K+, 3 kap. 23 §)"},
         {NULL, NULL, 0, false, NULL}};
+static const struct dopt o_destroy_many[] = {
+        {"copies", "copies", 'l', true, "the copies' numbers, e.g. 1,2,3 (all or none)"},
+        {"method", "method", 's', true, "how (3 kap. 22 §)"},
+        {"on", "destroyed_on", 's', true, "the day, YYYY-MM-DD"},
+        {"performer", "performer_id", 'i', true, "the person who destroyed them"},
+        {"witness", "witness_id", 'i', false, "a second person (required for K+, 3 kap. 23 §)"},
+        {NULL, NULL, 0, false, NULL}};
+static const struct dopt o_organisation[] = {{"name", "name", 's', true, "the organisation's name"},
+                                             {NULL, NULL, 0, false, NULL}};
 static const struct dopt o_ship[] = {
         {"distributor", "distributor_id", 'i', true, "an approved distributor (3 kap. 12 §)"},
         {"recipient", "recipient", 's', true, "the external recipient"},
@@ -324,7 +368,11 @@ static const struct dsub subs[] = {
         {"archive", "POST", C "/archive", true, false, o_archive, show_copy, "archive a copy"},
         {"lost", "POST", C "/lost", true, false, o_lost, show_copy, "report a copy lost"},
         {"destroy", "POST", C "/destroy", true, false, o_destroy, show_copy,
-         "record the destruction of a copy"},
+         "record the destruction of a copy (with --copies: see destroy-copies)"},
+        {"destroy-copies", "POST", D "/%lld/destroy", true, false, o_destroy_many, show_protocol,
+         "destroy several copies of DOCUMENT in one act, one protocol"},
+        {"protocol", "GET", "/api/v1/destruction-protocols/%lld", true, false, o_none,
+         show_protocol, "the protocol of one act of destruction"},
         {"ship", "POST", C "/ship", true, false, o_ship, show_copy,
          "send a copy through an approved distributor"},
         {"deliver", "POST", "/api/v1/shipments/%lld/deliver", true, false, o_deliver, show_document,
@@ -343,6 +391,10 @@ static const struct dsub subs[] = {
          "the designation pattern"},
         {"set-numbering", "PUT", "/api/v1/settings/numbering", false, false, o_numbering,
          show_numbering, "set the designation pattern (ssc)"},
+        {"organisation", "GET", "/api/v1/settings/organisation", false, false, o_none,
+         show_organisation, "the organisation's name (printed on protocols)"},
+        {"set-organisation", "PUT", "/api/v1/settings/organisation", false, false, o_organisation,
+         show_organisation, "set the organisation's name (ssc)"},
 };
 
 #define NSUBS (sizeof(subs) / sizeof(subs[0]))
@@ -487,7 +539,11 @@ static int run_sub(const struct dsub *s, int argc, char **argv)
 	}
 	if (s->takes_id && (!a.id || !client_parse_id(a.id, &id)))
 		return cli_error(CLI_USAGE, "%s: give the number of the %s", cmd,
-		                 strstr(s->path, "copies") ? "copy" : "record");
+		                 strstr(s->path, "copies") ? "copy"
+		                 : strstr(s->path, "/destroy") &&
+		                                 strncmp(s->path, D, strlen(D)) == 0
+		                         ? "document"
+		                         : "record");
 	body = s->query || strcmp(s->method, "GET") == 0 ? NULL : json_object();
 	buf_init(&q, 4096);
 	n = 0;
@@ -536,6 +592,18 @@ int cmd_doc(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
 		if (strcmp(argv[1], others[i].name) == 0)
 			return others[i].run(argc - 1, argv + 1);
+	}
+	/* "doc destroy DOCUMENT --copies 1,2,3": several copies in one act (issue 15) */
+	if (strcmp(argv[1], "destroy") == 0) {
+		for (int i = 2; i < argc; i++) {
+			if (strcmp(argv[i], "--copies") != 0 &&
+			    strncmp(argv[i], "--copies=", 9) != 0)
+				continue;
+			for (size_t k = 0; k < NSUBS; k++) {
+				if (strcmp(subs[k].name, "destroy-copies") == 0)
+					return run_sub(&subs[k], argc - 1, argv + 1);
+			}
+		}
 	}
 	for (size_t i = 0; i < NSUBS; i++) {
 		if (strcmp(argv[1], subs[i].name) == 0)

@@ -67,9 +67,18 @@ static const struct api_field f_none[] = {API_FIELDS_END};
 	        API_FIELDS_END
 
 static const struct api_field f_new[] = {
-        {"title", API_STRING, true, 1, 300, "the analysis's title", NULL}, CONTENT_FIELDS};
+        {"title", API_STRING, true, 1, 300, "the analysis's title", NULL},
+        {"class", API_STRING, false, 0, 2,
+         "BH, K, H or KH: shown only to those cleared for it; empty: not classified", NULL},
+        CONTENT_FIELDS};
 static const struct api_field f_patch[] = {
-        {"title", API_STRING, false, 1, 300, "the analysis's title", NULL}, CONTENT_FIELDS};
+        {"title", API_STRING, false, 1, 300, "the analysis's title", NULL},
+        {"class", API_STRING, false, 0, 2,
+         "BH, K, H or KH: shown only to those cleared for it; empty: not classified", NULL},
+        CONTENT_FIELDS};
+static const struct api_field f_return[] = {
+        {"reason", API_TEXT, true, 1, 2000, "what to change before approval", NULL},
+        API_FIELDS_END};
 
 static const struct api_field f_export[] = {
         {"recipient", API_STRING, true, 1, 300,
@@ -142,7 +151,22 @@ static void reply_list(struct api_ctx *c, json_t *v)
 
 static void h_list(struct api_ctx *c)
 {
-	reply_list(c, analysis_list(api_model(c->api)));
+	reply_list(c, analysis_list(api_model(c->api), &c->p));
+}
+
+static json_t *get_analysis(struct api_ctx *c, int64_t id)
+{
+	return analysis_get(api_model(c->api), &c->p, id);
+}
+
+static json_t *get_plan(struct api_ctx *c, int64_t id)
+{
+	return secplan_get(api_model(c->api), &c->p, id);
+}
+
+static json_t *get_assessment(struct api_ctx *c, int64_t id)
+{
+	return assessment_get(api_model(c->api), id);
 }
 
 static void h_create(struct api_ctx *c)
@@ -154,28 +178,28 @@ static void h_create(struct api_ctx *c)
 	if (rc)
 		api_fail(c, rc, &err);
 	else
-		api_reply(c, 201, analysis_get(api_model(c->api), id));
+		api_reply(c, 201, get_analysis(c, id));
 }
 
 static void h_get(struct api_ctx *c)
 {
-	reply_or_404(c, analysis_get(api_model(c->api), c->id), "analysis");
+	reply_or_404(c, get_analysis(c, c->id), "analysis");
 }
 
 static void done(struct api_ctx *c, int rc, const struct model_err *err,
-                 json_t *(*get)(struct model *, int64_t), int64_t id)
+                 json_t *(*get)(struct api_ctx *, int64_t), int64_t id)
 {
 	if (rc)
 		api_fail(c, rc, err);
 	else
-		api_reply(c, 200, get(api_model(c->api), id));
+		api_reply(c, 200, get(c, id));
 }
 
 static void h_patch(struct api_ctx *c)
 {
 	struct model_err err = {0};
 
-	done(c, analysis_update(api_model(c->api), &c->p, c->id, c->body, &err), &err, analysis_get,
+	done(c, analysis_update(api_model(c->api), &c->p, c->id, c->body, &err), &err, get_analysis,
 	     c->id);
 }
 
@@ -183,7 +207,24 @@ static void h_approve(struct api_ctx *c)
 {
 	struct model_err err = {0};
 
-	done(c, analysis_approve(api_model(c->api), &c->p, c->id, &err), &err, analysis_get, c->id);
+	done(c, analysis_approve(api_model(c->api), &c->p, c->id, &err), &err, get_analysis, c->id);
+}
+
+static void h_submit(struct api_ctx *c)
+{
+	struct model_err err = {0};
+
+	done(c, analysis_submit(api_model(c->api), &c->p, c->id, &err), &err, get_analysis, c->id);
+}
+
+static void h_return(struct api_ctx *c)
+{
+	struct model_err err = {0};
+
+	done(c,
+	     analysis_return(api_model(c->api), &c->p, c->id,
+	                     json_string_value(json_object_get(c->body, "reason")), &err),
+	     &err, get_analysis, c->id);
 }
 
 static void h_revise(struct api_ctx *c)
@@ -195,14 +236,14 @@ static void h_revise(struct api_ctx *c)
 	if (rc)
 		api_fail(c, rc, &err);
 	else
-		api_reply(c, 201, analysis_get(api_model(c->api), id));
+		api_reply(c, 201, get_analysis(c, id));
 }
 
 static void h_report(struct api_ctx *c)
 {
 	struct model_err err = {0};
 	json_t *rep = NULL;
-	int rc = analysis_report(api_model(c->api), c->id, &rep, &err);
+	int rc = analysis_report(api_model(c->api), &c->p, c->id, &rep, &err);
 
 	if (rc)
 		api_fail(c, rc, &err);
@@ -231,14 +272,14 @@ static void h_export(struct api_ctx *c)
 
 static void h_deadlines(struct api_ctx *c)
 {
-	reply_list(c, analysis_deadlines(api_model(c->api)));
+	reply_list(c, analysis_deadlines(api_model(c->api), &c->p));
 }
 
 /* ---- security plans ---- */
 
 static void h_plans(struct api_ctx *c)
 {
-	reply_list(c, secplan_list(api_model(c->api)));
+	reply_list(c, secplan_list(api_model(c->api), &c->p));
 }
 
 static void h_plan_create(struct api_ctx *c)
@@ -252,19 +293,19 @@ static void h_plan_create(struct api_ctx *c)
 	if (rc)
 		api_fail(c, rc, &err);
 	else
-		api_reply(c, 201, secplan_get(api_model(c->api), id));
+		api_reply(c, 201, get_plan(c, id));
 }
 
 static void h_plan(struct api_ctx *c)
 {
-	reply_or_404(c, secplan_get(api_model(c->api), c->id), "plan");
+	reply_or_404(c, get_plan(c, c->id), "plan");
 }
 
 static void h_plan_patch(struct api_ctx *c)
 {
 	struct model_err err = {0};
 
-	done(c, secplan_update(api_model(c->api), &c->p, c->id, c->body, &err), &err, secplan_get,
+	done(c, secplan_update(api_model(c->api), &c->p, c->id, c->body, &err), &err, get_plan,
 	     c->id);
 }
 
@@ -272,7 +313,7 @@ static void h_plan_approve(struct api_ctx *c)
 {
 	struct model_err err = {0};
 
-	done(c, secplan_approve(api_model(c->api), &c->p, c->id, &err), &err, secplan_get, c->id);
+	done(c, secplan_approve(api_model(c->api), &c->p, c->id, &err), &err, get_plan, c->id);
 }
 
 /* ---- special assessments ---- */
@@ -304,14 +345,14 @@ static void h_as_patch(struct api_ctx *c)
 	struct model_err err = {0};
 
 	done(c, assessment_update(api_model(c->api), &c->p, c->id, c->body, &err), &err,
-	     assessment_get, c->id);
+	     get_assessment, c->id);
 }
 
 static void h_as_approve(struct api_ctx *c)
 {
 	struct model_err err = {0};
 
-	done(c, assessment_approve(api_model(c->api), &c->p, c->id, &err), &err, assessment_get,
+	done(c, assessment_approve(api_model(c->api), &c->p, c->id, &err), &err, get_assessment,
 	     c->id);
 }
 
@@ -328,6 +369,10 @@ const struct api_route api_routes_analysis[] = {
          "change a draft version (sections replaced whole)"},
         {"POST", "/api/v1/analyses/{id}/approve", R(CHIEF), 0, f_none, f_none, h_approve,
          "approve (fastställ) a draft: the head only (2 kap. 10 §)"},
+        {"POST", "/api/v1/analyses/{id}/submit", R(SSC), 0, f_none, f_none, h_submit,
+         "send a complete draft to the head for approval (shows in the head's Att göra)"},
+        {"POST", "/api/v1/analyses/{id}/return", R(CHIEF), 0, f_return, f_none, h_return,
+         "send a sent draft back for changes, with the reason: the head only"},
         {"POST", "/api/v1/analyses/{id}/revise", WRITE, 0, f_none, f_none, h_revise,
          "a new draft version, a copy of the approved one"},
         {"GET", "/api/v1/analyses/{id}/report", READ, 0, NULL, f_none, h_report,

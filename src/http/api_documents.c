@@ -123,6 +123,20 @@ static const struct api_field f_destroy[] = {
         ID("witness_id", false, "a second person (required for K+, 3 kap. 23 §)"),
         API_FIELDS_END};
 
+static const struct api_field f_destroy_many[] = {
+        {"copies", API_IDS, true, 1, DESTROY_MANY_MAX,
+         "the numbers of the copies destroyed in this act (all or none)", NULL},
+        {"method", API_STRING, true, 1, 200, "how (so nothing can be restored, 3 kap. 22 §)", NULL},
+        {"destroyed_on", API_DATE, true, 0, 0, "when", NULL},
+        ID("performer_id", true, "the person who destroyed them"),
+        ID("witness_id", false, "a second person (required for K+, 3 kap. 23 §)"),
+        API_FIELDS_END};
+
+static const struct api_field f_organisation[] = {
+        {"name", API_STRING, true, 1, ORG_NAME_MAX,
+         "the organisation's name, printed on protocols and the register", NULL},
+        API_FIELDS_END};
+
 static const struct api_field f_ship[] = {
         ID("distributor_id", true, "an approved distributor (3 kap. 12 §)"),
         {"recipient", API_STRING, true, 1, 200, "the external recipient", NULL},
@@ -551,6 +565,72 @@ static void h_paper(struct api_ctx *c)
 
 /* ---- destruction and numbering ---- */
 
+/* Several copies of the document destroyed in one act with one protocol (issue 15). */
+static void h_destroy_many(struct api_ctx *c)
+{
+	struct copy_action a = {.act = COPY_DESTROY,
+	                        .method = str(c->body, "method"),
+	                        .destroyed_on = str(c->body, "destroyed_on"),
+	                        .performer_id = num(c->body, "performer_id", 0),
+	                        .witness_id = num(c->body, "witness_id", 0)};
+	struct model_err err = {0};
+	size_t n = 0;
+	int64_t *numbers = ids_of(c->body, "copies", &n), protocol = 0;
+	json_t *o;
+	int rc;
+
+	if (!numbers) {
+		api_fail(c, SK_ENOMEM, NULL);
+		return;
+	}
+	rc = copy_destroy_many(M(c), &c->p, c->id, numbers, n, &a, &protocol, &err);
+	free(numbers);
+	if (rc) {
+		api_fail(c, rc, &err);
+		return;
+	}
+	o = destruction_protocol_get(M(c), &c->p, protocol);
+	if (!o) {
+		api_fail(c, SK_EIO, NULL);
+		return;
+	}
+	api_reply(c, 201, o);
+}
+
+static void h_protocol_get(struct api_ctx *c)
+{
+	json_t *o = destruction_protocol_get(M(c), &c->p, c->id);
+
+	if (!o) {
+		not_found(c, "protocol");
+		return;
+	}
+	api_reply(c, 200, o);
+}
+
+static void h_organisation_get(struct api_ctx *c)
+{
+	json_t *o = organisation_get(M(c));
+
+	if (!o) {
+		api_fail(c, SK_EIO, NULL);
+		return;
+	}
+	api_reply(c, 200, json_pack("{s:o}", "organisation", o));
+}
+
+static void h_organisation_put(struct api_ctx *c)
+{
+	struct model_err err = {0};
+	int rc = organisation_set(M(c), &c->p, str(c->body, "name"), &err);
+
+	if (rc) {
+		api_fail(c, rc, &err);
+		return;
+	}
+	h_organisation_get(c);
+}
+
 static void h_destruction_get(struct api_ctx *c)
 {
 	reply_part(c, "destruction", destruction_get(M(c), &c->p, c->id),
@@ -626,6 +706,15 @@ const struct api_route api_routes_documents[] = {
          "sign my own receipt with a fresh TOTP code"},
         {"POST", "/api/v1/receipts/{id}/paper", WRITERS, 0, f_paper, f_none, h_paper,
          "record a signed paper receipt"},
+        {"POST", "/api/v1/documents/{id}/destroy", WRITERS, 0, f_destroy_many, f_none,
+         h_destroy_many,
+         "destroy several copies in one act: a record each, one protocol (3 kap. 22–23 §§)"},
+        {"GET", "/api/v1/destruction-protocols/{id}", ROLES_ANY, 0, NULL, f_none, h_protocol_get,
+         "the protocol of one act of destruction (printable)"},
+        {"GET", "/api/v1/settings/organisation", ROLES_ANY, 0, NULL, f_none, h_organisation_get,
+         "the organisation's name"},
+        {"PUT", "/api/v1/settings/organisation", R(SSC), 0, f_organisation, f_none,
+         h_organisation_put, "set the organisation's name (the ssc; recorded in the ledger)"},
         {"GET", "/api/v1/destructions/{id}", ROLES_ANY, 0, NULL, f_none, h_destruction_get,
          "a destruction record (printable)"},
         {"GET", "/api/v1/settings/numbering", READERS, 0, NULL, f_none, h_numbering_get,

@@ -512,14 +512,22 @@ struct version {
 	int64_t id, series_id, version;
 	char state[16];
 	char title[512];
+	char cls[4];    /* "" = not classified */
+	bool submitted; /* a draft sent to the head */
 	json_t *content;
 };
 
-static int tx_version(struct store_tx *tx, int64_t id, struct version *v)
+/*
+ * Reads version id for a command by p: SK_ENOTFOUND, or SK_EPERM when p is
+ * not cleared for its class (nobody changes, sends or approves what they may
+ * not read).
+ */
+static int tx_version(struct store_tx *tx, const struct principal *p, int64_t id, struct version *v)
 {
 	struct store_q *q;
 	int rc = store_tx_query(tx,
-	                        "SELECT id, series_id, version, state, title, content FROM "
+	                        "SELECT id, series_id, version, state, title, content, "
+	                        "coalesce(class, ''), submitted_at IS NOT NULL FROM "
 	                        "analysis WHERE id = ?1",
 	                        &q);
 
@@ -535,6 +543,8 @@ static int tx_version(struct store_tx *tx, int64_t id, struct version *v)
 		snprintf(v->state, sizeof(v->state), "%s", store_q_text(q, 3));
 		snprintf(v->title, sizeof(v->title), "%s", store_q_text(q, 4));
 		v->content = an_load(store_q_text(q, 5));
+		snprintf(v->cls, sizeof(v->cls), "%s", store_q_text(q, 6));
+		v->submitted = store_q_int(q, 7) != 0;
 		if (!v->content)
 			rc = SK_ECORRUPT;
 	}
@@ -542,6 +552,12 @@ static int tx_version(struct store_tx *tx, int64_t id, struct version *v)
 	if (rc == SK_ENOTFOUND)
 		store_tx_failr(tx, SK_ENOTFOUND, NULL, "analysis.not_found", NULL,
 		               "no such analysis");
+	if (rc == SK_OK && !analysis_cleared(p, v->cls)) {
+		json_decref(v->content);
+		v->content = NULL;
+		rc = store_tx_failr(tx, SK_EPERM, NULL, "analysis.need_to_know", NULL,
+		                    "the analysis is classified above your clearance");
+	}
 	return rc;
 }
 
@@ -556,7 +572,8 @@ static int merge(json_t *content, const json_t *body, json_t *changed, struct mo
 
 	json_object_foreach((json_t *)(uintptr_t)body, k, x)
 	{
-		if (strcmp(k, "title") != 0 && !in_list(k, analysis_sections))
+		if (strcmp(k, "title") != 0 && strcmp(k, "class") != 0 &&
+		    !in_list(k, analysis_sections))
 			return an_failr(err, k, "field.unknown", NULL, "unknown field");
 	}
 	for (const char *const *s = analysis_sections; *s; s++) {
@@ -572,6 +589,39 @@ static int merge(json_t *content, const json_t *body, json_t *changed, struct mo
 
 /* ---- create, update ---- */
 
+/*
+ * The class in a body: absent (*present false), null or "" (not classified)
+ * or BH/K/H/KH. SK_OK or SK_EINVAL (field "class") failing the command.
+ */
+static int body_class(struct store_tx *tx, const struct principal *p, const json_t *body,
+                      bool *present, const char **cls)
+{
+	const json_t *v = json_object_get(body, "class");
+
+	*present = v != NULL;
+	*cls = "";
+	if (!v || json_is_null(v))
+		return SK_OK;
+	if (json_is_string(v) &&
+	    (json_string_value(v)[0] == '\0' || in_list(json_string_value(v), v_classes))) {
+		*cls = json_string_value(v);
+		/* above one's own clearance, the writer could not read it any more */
+		if (!analysis_cleared(p, *cls))
+			return store_tx_failr(tx, SK_EINVAL, "class",
+			                      "analysis.class_above_clearance", NULL,
+			                      "class: above your own clearance");
+		return SK_OK;
+	}
+	return store_tx_failr(tx, SK_EINVAL, "class", "field.enum", NULL,
+	                      "class: BH, K, H, KH or empty (not classified)");
+}
+
+/* The class as an entry carries it: a string or null. */
+static json_t *class_json(const char *cls)
+{
+	return cls && cls[0] ? json_string(cls) : json_null();
+}
+
 struct an_cmd {
 	const struct principal *p;
 	const json_t *body;
@@ -584,7 +634,8 @@ static int create_fn(struct store_tx *tx, void *arg)
 {
 	struct an_cmd *c = arg;
 	json_t *content = empty_content(), *changed = json_array(), *data;
-	const char *title = json_string_value(json_object_get(c->body, "title"));
+	const char *title = json_string_value(json_object_get(c->body, "title")), *cls = "";
+	bool has_class = false;
 	int rc = an_may(tx, c->p, WRITE_ROLES, "analysis.writer", WRITE_WHY, NULL);
 
 	if (!content || !changed)
@@ -602,6 +653,8 @@ static int create_fn(struct store_tx *tx, void *arg)
 			an_tx_fail_err(tx, rc, c->err);
 	}
 	if (!rc)
+		rc = body_class(tx, c->p, c->body, &has_class, &cls);
+	if (!rc)
 		rc = store_tx_int(tx, &c->id, "SELECT coalesce(max(id), 0) + 1 FROM analysis", "");
 	if (rc) {
 		json_decref(content);
@@ -609,9 +662,9 @@ static int create_fn(struct store_tx *tx, void *arg)
 		return rc;
 	}
 	json_decref(changed);
-	data = json_pack("{s:I, s:I, s:I, s:s, s:o}", "id", (json_int_t)c->id, "series_id",
+	data = json_pack("{s:I, s:I, s:I, s:s, s:o, s:o}", "id", (json_int_t)c->id, "series_id",
 	                 (json_int_t)c->id, "version", (json_int_t)1, "title", title, "content",
-	                 content);
+	                 content, "class", class_json(cls));
 	return model_tx_log(tx, c->p->id, "analysis.created", "analysis", c->id,
 	                    model_with_token(data, c->p));
 }
@@ -633,14 +686,21 @@ static int update_fn(struct store_tx *tx, void *arg)
 	struct an_cmd *c = arg;
 	struct version v;
 	json_t *changed = json_array(), *data;
-	const char *title = json_string_value(json_object_get(c->body, "title"));
+	const char *title = json_string_value(json_object_get(c->body, "title")), *cls = "";
+	bool has_class = false;
 	int rc = an_may(tx, c->p, WRITE_ROLES, "analysis.writer", WRITE_WHY, NULL);
 
 	if (rc) {
 		json_decref(changed);
 		return rc;
 	}
-	rc = tx_version(tx, c->id, &v);
+	rc = tx_version(tx, c->p, c->id, &v);
+	if (!rc && strcmp(v.state, "draft") == 0 && v.submitted) {
+		store_tx_failr(tx, SK_ERULE, NULL, "analysis.submitted", NULL,
+		               "the draft is with the head for approval: the head approves it or "
+		               "sends it back for changes");
+		rc = SK_ERULE;
+	}
 	if (!rc && strcmp(v.state, "draft") != 0) {
 		store_tx_failr(tx, SK_ERULE, NULL, "analysis.frozen",
 		               json_pack("{s:I}", "version", (json_int_t)v.version),
@@ -664,6 +724,12 @@ static int update_fn(struct store_tx *tx, void *arg)
 		if (rc)
 			an_tx_fail_err(tx, rc, c->err);
 	}
+	if (!rc)
+		rc = body_class(tx, c->p, c->body, &has_class, &cls);
+	if (!rc && has_class && strcmp(cls, v.cls) != 0)
+		json_array_append_new(changed, json_string("class"));
+	if (!rc && !has_class)
+		cls = v.cls;
 	if (!rc && json_array_size(changed) == 0)
 		rc = store_tx_failr(tx, SK_EINVAL, NULL, "field.nothing_to_change", NULL,
 		                    "nothing to change");
@@ -672,8 +738,9 @@ static int update_fn(struct store_tx *tx, void *arg)
 		json_decref(changed);
 		return rc;
 	}
-	data = json_pack("{s:I, s:s, s:o, s:o}", "id", (json_int_t)c->id, "title",
-	                 title ? title : v.title, "content", v.content, "changed", changed);
+	data = json_pack("{s:I, s:s, s:o, s:o, s:o}", "id", (json_int_t)c->id, "title",
+	                 title ? title : v.title, "content", v.content, "changed", changed, "class",
+	                 class_json(cls));
 	return model_tx_log(tx, c->p->id, "analysis.updated", "analysis", c->id,
 	                    model_with_token(data, c->p));
 }
@@ -695,6 +762,7 @@ static int approve_fn(struct store_tx *tx, void *arg)
 	struct version v;
 	char today[11], y1[11], due[11];
 	int64_t prev = 0;
+	bool v_submitted;
 	json_t *miss, *data;
 	int rc = an_may(tx, c->p, ROLE_BIT(ROLE_CHIEF), "analysis.approver",
 	                "the analysis is approved (fastställs) by the head of the organisation "
@@ -703,7 +771,7 @@ static int approve_fn(struct store_tx *tx, void *arg)
 
 	if (rc)
 		return rc;
-	rc = tx_version(tx, c->id, &v);
+	rc = tx_version(tx, c->p, c->id, &v);
 	if (rc)
 		return rc;
 	if (strcmp(v.state, "draft") != 0) {
@@ -713,6 +781,7 @@ static int approve_fn(struct store_tx *tx, void *arg)
 		               "version %lld is already %s", (long long)v.version, v.state);
 		return SK_ERULE;
 	}
+	v_submitted = v.submitted;
 	miss = analysis_missing(v.content);
 	json_decref(v.content);
 	if (!miss)
@@ -742,6 +811,8 @@ static int approve_fn(struct store_tx *tx, void *arg)
 	                 "role", "chief");
 	if (data && prev)
 		json_object_set_new(data, "supersedes", json_integer(prev));
+	if (data)
+		json_object_set_new(data, "submitted", json_boolean(v_submitted));
 	return model_tx_log(tx, c->p->id, "analysis.approved", "analysis", c->id,
 	                    model_with_token(data, c->p));
 }
@@ -754,6 +825,105 @@ int analysis_approve(struct model *m, const struct principal *p, int64_t id, str
 	return model_submit(m, approve_fn, &c, err);
 }
 
+/*
+ * Sending a draft to the head (issue 15): the ssc says it is ready; the
+ * head sees it in Att göra, approves it or sends it back with a reason.
+ * Only a complete draft is sent (the head could not approve it otherwise).
+ */
+static int submit_fn(struct store_tx *tx, void *arg)
+{
+	struct an_cmd *c = arg;
+	struct version v;
+	json_t *miss;
+	int rc =
+	        an_may(tx, c->p, ROLE_BIT(ROLE_SSC), "analysis.submit_by_ssc",
+	               "the säkerhetsskyddschef sends the analysis to the head for approval", NULL);
+
+	if (rc)
+		return rc;
+	rc = tx_version(tx, c->p, c->id, &v);
+	if (rc)
+		return rc;
+	if (strcmp(v.state, "draft") != 0 || v.submitted) {
+		json_decref(v.content);
+		return store_tx_failr(tx, SK_ERULE, NULL,
+		                      v.submitted ? "analysis.submitted" : "analysis.not_draft",
+		                      json_pack("{s:I}", "version", (json_int_t)v.version),
+		                      "version %lld is %s", (long long)v.version,
+		                      v.submitted ? "already with the head" : v.state);
+	}
+	miss = analysis_missing(v.content);
+	json_decref(v.content);
+	if (!miss)
+		return SK_ENOMEM;
+	if (json_array_size(miss) > 0) {
+		json_t *f = json_array_get(miss, 0);
+
+		store_tx_failr(tx, SK_ERULE, model_json_str0(f, "field"), "analysis.incomplete",
+		               json_pack("{s:I}", "count", (json_int_t)json_array_size(miss)),
+		               "%s%s", model_json_str0(f, "message"),
+		               json_array_size(miss) > 1 ? " (and more: see missing)" : "");
+		json_decref(miss);
+		return SK_ERULE;
+	}
+	json_decref(miss);
+	return model_tx_log(
+	        tx, c->p->id, "analysis.submitted", "analysis", c->id,
+	        model_with_token(json_pack("{s:I, s:I, s:s}", "id", (json_int_t)c->id, "version",
+	                                   (json_int_t)v.version, "to", "chief"),
+	                         c->p));
+}
+
+int analysis_submit(struct model *m, const struct principal *p, int64_t id, struct model_err *err)
+{
+	struct model_err local = {0};
+	struct an_cmd c = {p, NULL, id, 0, NULL, NULL, err ? err : &local};
+
+	return model_submit(m, submit_fn, &c, err);
+}
+
+/* The head sends a sent draft back for changes, saying why; it is an open draft again. */
+static int return_fn(struct store_tx *tx, void *arg)
+{
+	struct an_cmd *c = arg;
+	struct version v;
+	int rc = an_may(tx, c->p, ROLE_BIT(ROLE_CHIEF), "analysis.approver",
+	                "the head (role chief) approves the analysis or sends it back, 2 kap. 10 §",
+	                NULL);
+
+	if (rc)
+		return rc;
+	if (!c->reason || !c->reason[0] || strlen(c->reason) > 2000 ||
+	    !an_text_ok(c->reason, strlen(c->reason), true) ||
+	    sk_text_blank(c->reason, strlen(c->reason)))
+		return store_tx_failr(tx, SK_EINVAL, "reason", "field.text_size",
+		                      json_pack("{s:i, s:i}", "min", 1, "max", 2000),
+		                      "reason: what to change, 1..2000 bytes of text");
+	rc = tx_version(tx, c->p, c->id, &v);
+	if (rc)
+		return rc;
+	json_decref(v.content);
+	if (strcmp(v.state, "draft") != 0 || !v.submitted)
+		return store_tx_failr(tx, SK_ERULE, NULL, "analysis.not_submitted",
+		                      json_pack("{s:I}", "version", (json_int_t)v.version),
+		                      "version %lld has not been sent to the head",
+		                      (long long)v.version);
+	return model_tx_log(
+	        tx, c->p->id, "analysis.returned", "analysis", c->id,
+	        model_with_token(json_pack("{s:I, s:I, s:s}", "id", (json_int_t)c->id, "version",
+	                                   (json_int_t)v.version, "reason", c->reason),
+	                         c->p));
+}
+
+int analysis_return(struct model *m, const struct principal *p, int64_t id, const char *reason,
+                    struct model_err *err)
+{
+	struct model_err local = {0};
+	struct an_cmd c = {p, NULL, id, 0, NULL, reason, err ? err : &local};
+
+	return model_submit(m, return_fn, &c, err);
+}
+
 static int revise_fn(struct store_tx *tx, void *arg)
 {
 	struct an_cmd *c = arg;
@@ -764,7 +934,7 @@ static int revise_fn(struct store_tx *tx, void *arg)
 
 	if (rc)
 		return rc;
-	rc = tx_version(tx, c->id, &v);
+	rc = tx_version(tx, c->p, c->id, &v);
 	if (rc)
 		return rc;
 	if (strcmp(v.state, "approved") != 0) {
@@ -793,9 +963,10 @@ static int revise_fn(struct store_tx *tx, void *arg)
 		json_decref(v.content);
 		return rc;
 	}
-	data = json_pack("{s:I, s:I, s:I, s:I, s:s, s:o}", "id", (json_int_t)c->new_id, "series_id",
-	                 (json_int_t)v.series_id, "version", (json_int_t)ver, "revised_from",
-	                 (json_int_t)v.id, "title", v.title, "content", v.content);
+	data = json_pack("{s:I, s:I, s:I, s:I, s:s, s:o, s:o}", "id", (json_int_t)c->new_id,
+	                 "series_id", (json_int_t)v.series_id, "version", (json_int_t)ver,
+	                 "revised_from", (json_int_t)v.id, "title", v.title, "content", v.content,
+	                 "class", class_json(v.cls));
 	return model_tx_log(tx, c->p->id, "analysis.revised", "analysis", c->new_id,
 	                    model_with_token(data, c->p));
 }
@@ -832,7 +1003,7 @@ static int export_fn(struct store_tx *tx, void *arg)
 		return store_tx_failr(tx, SK_EINVAL, "reason", "field.text_size",
 		                      json_pack("{s:i, s:i}", "min", 0, "max", 2000),
 		                      "reason: at most 2000 bytes of text");
-	rc = tx_version(tx, c->id, &v);
+	rc = tx_version(tx, c->p, c->id, &v);
 	if (rc)
 		return rc;
 	json_decref(v.content);
@@ -856,7 +1027,7 @@ int analysis_export(struct model *m, const struct principal *p, int64_t id, cons
 	int rc = model_submit(m, export_fn, &c, err);
 
 	if (!rc && report)
-		rc = analysis_report(m, id, report, err);
+		rc = analysis_report(m, p, id, report, err);
 	return rc;
 }
 
@@ -879,22 +1050,35 @@ static int apply_analysis(struct store_tx *tx, const struct ledger_entry *e)
 		rc = store_tx_run(
 		        tx,
 		        "INSERT INTO analysis (id, series_id, version, revised_from, state, "
-		        "title, content, created_at, created_by, updated_at) VALUES (?1, ?2, "
-		        "?3, NULLIF(?4, 0), 'draft', ?5, ?6, ?7, ?8, ?7)",
-		        "iiiittti", id,
+		        "title, content, created_at, created_by, updated_at, class) VALUES (?1, "
+		        "?2, "
+		        "?3, NULLIF(?4, 0), 'draft', ?5, ?6, ?7, ?8, ?7, NULLIF(?9, ''))",
+		        "iiiitttit", id,
 		        (int64_t)json_integer_value(json_object_get(d, "series_id")),
 		        (int64_t)json_integer_value(json_object_get(d, "version")),
 		        (int64_t)json_integer_value(from), model_json_str0(d, "title"), content, t,
-		        e->actor);
+		        e->actor, model_json_str0(d, "class"));
 	} else if (strcmp(e->kind, "analysis.updated") == 0) {
 		content = an_dump(json_object_get(d, "content"));
 		if (!content)
 			return SK_ENOMEM;
 		rc = store_tx_run(
 		        tx,
-		        "UPDATE analysis SET title = ?2, content = ?3, updated_at = ?4 WHERE "
-		        "id = ?1",
-		        "ittt", id, model_json_str0(d, "title"), content, t);
+		        "UPDATE analysis SET title = ?2, content = ?3, updated_at = ?4, class = "
+		        "NULLIF(?5, '') WHERE id = ?1",
+		        "itttt", id, model_json_str0(d, "title"), content, t,
+		        model_json_str0(d, "class"));
+	} else if (strcmp(e->kind, "analysis.submitted") == 0) {
+		rc = store_tx_run(tx,
+		                  "UPDATE analysis SET submitted_at = ?2, submitted_by = ?3, "
+		                  "updated_at = ?2 WHERE id = ?1",
+		                  "iti", id, t, e->actor);
+	} else if (strcmp(e->kind, "analysis.returned") == 0) {
+		rc = store_tx_run(tx,
+		                  "UPDATE analysis SET submitted_at = NULL, submitted_by = NULL, "
+		                  "returned_at = ?2, returned_by = ?3, return_reason = ?4, "
+		                  "updated_at = ?2 WHERE id = ?1",
+		                  "itit", id, t, e->actor, model_json_str0(d, "reason"));
 	} else if (strcmp(e->kind, "analysis.approved") == 0) {
 		rc = store_tx_run(
 		        tx,
@@ -937,7 +1121,36 @@ void model_register_analysis(void)
 #define HEAD_COLS                                                                                  \
 	"a.id, a.series_id, a.version, a.revised_from, a.state, a.title, a.created_at, "           \
 	"a.created_by, a.updated_at, a.approved_on, a.approved_by, a.next_review_due, "            \
-	"a.exported, (SELECT display_name FROM identity WHERE id = a.approved_by), a.content "
+	"a.exported, (SELECT display_name FROM identity WHERE id = a.approved_by), a.content, "    \
+	"a.class, a.submitted_at, (SELECT display_name FROM identity WHERE id = a.submitted_by), " \
+	"a.returned_at, (SELECT display_name FROM identity WHERE id = a.returned_by), "            \
+	"a.return_reason "
+#define HEAD_CLASS 15
+
+bool analysis_cleared(const struct principal *p, const char *cls)
+{
+	int rank = 0;
+
+	if (!p || !cls || !cls[0])
+		return true; /* the model's own reads; an unclassified analysis */
+	for (int i = 0; v_classes[i]; i++) {
+		if (strcmp(cls, v_classes[i]) == 0)
+			rank = i + 1;
+	}
+	return rank > 0 && (int)p->clearance >= rank;
+}
+
+/*
+ * A version p is not cleared for: what it is (id, version, state, class)
+ * and that its contents are withheld, never its title or content.
+ */
+static json_t *head_hidden(struct store_q *q)
+{
+	return json_pack("{s:I, s:I, s:I, s:s, s:s, s:b}", "id", (json_int_t)store_q_int(q, 0),
+	                 "series_id", (json_int_t)store_q_int(q, 1), "version",
+	                 (json_int_t)store_q_int(q, 2), "state", store_q_text(q, 4), "class",
+	                 store_q_text(q, HEAD_CLASS), "hidden", true);
+}
 
 static json_t *head_of(struct store_q *q, bool with_content)
 {
@@ -952,6 +1165,14 @@ static json_t *head_of(struct store_q *q, bool with_content)
 	        model_q_json_int(q, 10), "next_review_due", model_q_json_text(q, 11), "exported",
 	        (json_int_t)store_q_int(q, 12), "approved_by_name", model_q_json_text(q, 13));
 
+	if (o) {
+		json_object_set_new(o, "class", model_q_json_text(q, HEAD_CLASS));
+		json_object_set_new(o, "submitted_at", model_q_json_text(q, 16));
+		json_object_set_new(o, "submitted_by_name", model_q_json_text(q, 17));
+		json_object_set_new(o, "returned_at", model_q_json_text(q, 18));
+		json_object_set_new(o, "returned_by_name", model_q_json_text(q, 19));
+		json_object_set_new(o, "return_reason", model_q_json_text(q, 20));
+	}
 	if (o && with_content) {
 		json_t *c = an_load(store_q_text(q, 14));
 
@@ -961,7 +1182,7 @@ static json_t *head_of(struct store_q *q, bool with_content)
 	return o;
 }
 
-json_t *analysis_list(struct model *m)
+json_t *analysis_list(struct model *m, const struct principal *p)
 {
 	struct store_reader *r = model_reader(m);
 	json_t *arr = json_array();
@@ -976,12 +1197,14 @@ json_t *analysis_list(struct model *m)
 		return NULL;
 	}
 	while (store_q_step(q) == SK_OK)
-		json_array_append_new(arr, head_of(q, false));
+		json_array_append_new(arr, analysis_cleared(p, store_q_text(q, HEAD_CLASS))
+		                                   ? head_of(q, false)
+		                                   : head_hidden(q));
 	store_q_done(q);
 	return json_pack("{s:o}", "analyses", arr);
 }
 
-json_t *analysis_get(struct model *m, int64_t id)
+json_t *analysis_get(struct model *m, const struct principal *p, int64_t id)
 {
 	struct store_reader *r = model_reader(m);
 	json_t *o = NULL, *versions;
@@ -991,10 +1214,13 @@ json_t *analysis_get(struct model *m, int64_t id)
 		return NULL;
 	store_q_bind_int(q, 1, id);
 	if (store_q_step(q) == SK_OK)
-		o = head_of(q, true);
+		o = analysis_cleared(p, store_q_text(q, HEAD_CLASS)) ? head_of(q, true)
+		                                                     : head_hidden(q);
 	store_q_done(q);
 	if (!o)
 		return NULL;
+	if (json_is_true(json_object_get(o, "hidden")))
+		return json_pack("{s:o}", "analysis", o);
 	versions = json_array();
 	if (!store_reader_query(r,
 	                        "SELECT id, version, state, approved_on FROM analysis WHERE "
@@ -1030,9 +1256,10 @@ static json_t *linked(const json_t *c, const char *section, const char *refs, js
 	return out;
 }
 
-int analysis_report(struct model *m, int64_t id, json_t **out, struct model_err *err)
+int analysis_report(struct model *m, const struct principal *p, int64_t id, json_t **out,
+                    struct model_err *err)
 {
-	json_t *g = analysis_get(m, id), *a, *c, *assets, *x, *matrix;
+	json_t *g = analysis_get(m, p, id), *a, *c, *assets, *x, *matrix;
 	char today[11];
 	size_t i;
 
@@ -1042,6 +1269,12 @@ int analysis_report(struct model *m, int64_t id, json_t **out, struct model_err 
 		return SK_ENOTFOUND;
 	}
 	a = json_object_get(g, "analysis");
+	if (json_is_true(json_object_get(a, "hidden"))) {
+		json_decref(g);
+		model_fail(err, SK_EPERM, NULL, "analysis.need_to_know", NULL,
+		           "the analysis is classified above your clearance");
+		return SK_EPERM;
+	}
 	if (strcmp(model_json_str0(a, "state"), "draft") == 0) {
 		json_decref(g);
 		an_failr(err, "id", "analysis.report_draft", NULL,
@@ -1063,14 +1296,14 @@ int analysis_report(struct model *m, int64_t id, json_t **out, struct model_err 
 		persp = json_object_get(x, "perspectives");
 		json_object_set_new(row, "asset_id", json_integer(aid));
 		json_object_set_new(row, "name", json_string(model_json_str0(x, "name")));
-		for (const char *const *p = v_perspectives; *p; p++) {
+		for (const char *const *pp = v_perspectives; *pp; pp++) {
 			size_t j;
 			json_t *z;
 			bool has = false;
 
 			json_array_foreach(persp, j, z) has |=
-			        strcmp(json_string_value(z), *p) == 0;
-			json_object_set_new(row, *p, json_boolean(has));
+			        strcmp(json_string_value(z), *pp) == 0;
+			json_object_set_new(row, *pp, json_boolean(has));
 		}
 		json_array_append_new(matrix, row);
 	}
@@ -1085,7 +1318,7 @@ int analysis_report(struct model *m, int64_t id, json_t **out, struct model_err 
 	return *out ? SK_OK : SK_ENOMEM;
 }
 
-json_t *analysis_deadlines(struct model *m)
+json_t *analysis_deadlines(struct model *m, const struct principal *p)
 {
 	struct store_reader *r = model_reader(m);
 	json_t *arr = json_array(), *items;
@@ -1099,14 +1332,25 @@ json_t *analysis_deadlines(struct model *m)
 	model_today(today);
 	if (!store_reader_query(r,
 	                        "SELECT id, series_id, version, title, next_review_due, "
-	                        "CAST(julianday(next_review_due) - julianday(?1) AS INTEGER) FROM "
-	                        "analysis WHERE state = 'approved' ORDER BY next_review_due, id",
+	                        "CAST(julianday(next_review_due) - julianday(?1) AS INTEGER), "
+	                        "coalesce(class, '') FROM analysis WHERE state = 'approved' "
+	                        "ORDER BY next_review_due, id",
 	                        &q)) {
 		store_q_bind_text(q, 1, today);
 		while (store_q_step(q) == SK_OK) {
 			char obj[48];
 
 			snprintf(obj, sizeof(obj), "analysis/%lld", (long long)store_q_int(q, 0));
+			if (!analysis_cleared(p, store_q_text(q, 6))) {
+				json_array_append_new(
+				        arr,
+				        json_pack("{s:s, s:I, s:s, s:s, s:I, s:b}", "kind",
+				                  "analysis.review", "analysis_id",
+				                  (json_int_t)store_q_int(q, 0), "object", obj,
+				                  "due", store_q_text(q, 4), "days_left",
+				                  (json_int_t)store_q_int(q, 5), "hidden", true));
+				continue;
+			}
 			json_array_append_new(
 			        arr,
 			        json_pack("{s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:I, s:s}", "kind",
@@ -1122,7 +1366,7 @@ json_t *analysis_deadlines(struct model *m)
 		}
 		store_q_done(q);
 	}
-	items = secplan_due_items(r, today);
+	items = secplan_due_items(r, p, today);
 	if (items)
 		json_array_extend(arr, items);
 	json_decref(items);

@@ -35,6 +35,14 @@ int analysis_update(struct model *m, const struct principal *p, int64_t id, cons
                     struct model_err *err);
 /* Approval (fastställande, 10 §) by the head (chief) only; refused while parts are missing. */
 int analysis_approve(struct model *m, const struct principal *p, int64_t id, struct model_err *err);
+/*
+ * Sending a complete draft to the head for approval (the ssc; an entry
+ * analysis.submitted); a sent draft is frozen until the head approves it or
+ * sends it back with a reason (analysis.returned: a draft again).
+ */
+int analysis_submit(struct model *m, const struct principal *p, int64_t id, struct model_err *err);
+int analysis_return(struct model *m, const struct principal *p, int64_t id, const char *reason,
+                    struct model_err *err);
 /* A new draft version, a copy of approved version id. */
 int analysis_revise(struct model *m, const struct principal *p, int64_t id, int64_t *new_id,
                     struct model_err *err);
@@ -42,12 +50,20 @@ int analysis_revise(struct model *m, const struct principal *p, int64_t id, int6
 int analysis_export(struct model *m, const struct principal *p, int64_t id, const char *recipient,
                     const char *reason, json_t **report, struct model_err *err);
 
-json_t *analysis_list(struct model *m);
-json_t *analysis_get(struct model *m, int64_t id); /* NULL: none */
-/* The printable report of an approved version: SK_OK, SK_ENOTFOUND, SK_ERULE (a draft). */
-int analysis_report(struct model *m, int64_t id, json_t **out, struct model_err *err);
+/*
+ * Need-to-know (issue 15): a version with a class (BH/K/H/KH) is shown only
+ * to p cleared for it; to others as {id, series_id, version, state, class,
+ * hidden: true}. p NULL: the model's own reads (everything).
+ */
+bool analysis_cleared(const struct principal *p, const char *cls);
+json_t *analysis_list(struct model *m, const struct principal *p);
+json_t *analysis_get(struct model *m, const struct principal *p, int64_t id); /* NULL: none */
+/* The printable report of an approved version: SK_OK, SK_ENOTFOUND, SK_ERULE (a draft),
+ * SK_EPERM (not cleared for its class). */
+int analysis_report(struct model *m, const struct principal *p, int64_t id, json_t **out,
+                    struct model_err *err);
 /* The review deadlines (approved_on + 2 years) and the plan items' due dates. */
-json_t *analysis_deadlines(struct model *m);
+json_t *analysis_deadlines(struct model *m, const struct principal *p);
 
 /* The security plan (12 §): made from an approved version; approved by the ssc. */
 int secplan_create(struct model *m, const struct principal *p, int64_t analysis_id,
@@ -56,8 +72,9 @@ int secplan_create(struct model *m, const struct principal *p, int64_t analysis_
 int secplan_update(struct model *m, const struct principal *p, int64_t id, const json_t *body,
                    struct model_err *err);
 int secplan_approve(struct model *m, const struct principal *p, int64_t id, struct model_err *err);
-json_t *secplan_list(struct model *m);
-json_t *secplan_get(struct model *m, int64_t id);
+/* A plan is shown as its analysis is (hidden: {id, analysis_id, state, class, hidden}). */
+json_t *secplan_list(struct model *m, const struct principal *p);
+json_t *secplan_get(struct model *m, const struct principal *p, int64_t id);
 
 /* Special assessments (13 §). body: title, procedure_kind, procedure_ref, affected,
  * threats, vulnerabilities, measures. */

@@ -52,6 +52,6 @@ json_t *an_load(const char *s);
 /* analysis_plan.c */
 void analysis_register_plans(void);
 /* The plan items with a due date, not in approved plans superseded…: deadline items. */
-json_t *secplan_due_items(struct store_reader *r, const char *today);
+json_t *secplan_due_items(struct store_reader *r, const struct principal *p, const char *today);
 
 #endif

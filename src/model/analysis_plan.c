@@ -84,7 +84,10 @@ static int sp_create_fn(struct store_tx *tx, void *arg)
 		return store_tx_failr(tx, SK_EINVAL, "title", "field.text_size",
 		                      json_pack("{s:i, s:i}", "min", 1, "max", 300),
 		                      "title: 1..300 bytes of text");
-	rc = store_tx_query(tx, "SELECT state, title, content FROM analysis WHERE id = ?1", &q);
+	rc = store_tx_query(tx,
+	                    "SELECT state, title, content, coalesce(class, '') FROM analysis WHERE "
+	                    "id = ?1",
+	                    &q);
 	if (rc)
 		return rc;
 	store_q_bind_int(q, 1, c->analysis_id);
@@ -93,6 +96,13 @@ static int sp_create_fn(struct store_tx *tx, void *arg)
 		snprintf(state, sizeof(state), "%s", store_q_text(q, 0));
 		snprintf(atitle, sizeof(atitle), "%s", store_q_text(q, 1));
 		content = an_load(store_q_text(q, 2));
+		if (!analysis_cleared(c->p, store_q_text(q, 3))) {
+			store_q_done(q);
+			json_decref(content);
+			return store_tx_failr(tx, SK_EPERM, "analysis_id", "analysis.need_to_know",
+			                      NULL,
+			                      "the analysis is classified above your clearance");
+		}
 	}
 	store_q_done(q);
 	if (rc == SK_ENOTFOUND) {
@@ -145,10 +155,17 @@ int secplan_create(struct model *m, const struct principal *p, int64_t analysis_
 	return rc;
 }
 
-static int tx_plan(struct store_tx *tx, int64_t id, char state[16], char title[512], json_t **items)
+/* A plan for a command by p: SK_ENOTFOUND, SK_EPERM when p is not cleared for its analysis. */
+static int tx_plan(struct store_tx *tx, const struct principal *p, int64_t id, char state[16],
+                   char title[512], json_t **items)
 {
 	struct store_q *q;
-	int rc = store_tx_query(tx, "SELECT state, title, items FROM secplan WHERE id = ?1", &q);
+	bool cleared = true;
+	int rc =
+	        store_tx_query(tx,
+	                       "SELECT s.state, s.title, s.items, (SELECT coalesce(class, '') FROM "
+	                       "analysis WHERE id = s.analysis_id) FROM secplan s WHERE s.id = ?1",
+	                       &q);
 
 	*items = NULL;
 	if (rc)
@@ -159,12 +176,19 @@ static int tx_plan(struct store_tx *tx, int64_t id, char state[16], char title[5
 		snprintf(state, 16, "%s", store_q_text(q, 0));
 		snprintf(title, 512, "%s", store_q_text(q, 1));
 		*items = an_load(store_q_text(q, 2));
+		cleared = analysis_cleared(p, store_q_text(q, 3));
 		if (!*items)
 			rc = SK_ECORRUPT;
 	}
 	store_q_done(q);
 	if (rc == SK_ENOTFOUND)
 		store_tx_failr(tx, SK_ENOTFOUND, NULL, "secplan.not_found", NULL, "no such plan");
+	if (rc == SK_OK && !cleared) {
+		json_decref(*items);
+		*items = NULL;
+		rc = store_tx_failr(tx, SK_EPERM, NULL, "analysis.need_to_know", NULL,
+		                    "the analysis is classified above your clearance");
+	}
 	return rc;
 }
 
@@ -180,7 +204,7 @@ static int sp_update_fn(struct store_tx *tx, void *arg)
 
 	if (rc)
 		return rc;
-	rc = tx_plan(tx, c->id, state, title, &items);
+	rc = tx_plan(tx, c->p, c->id, state, title, &items);
 	if (rc)
 		return rc;
 	changed = json_array();
@@ -268,7 +292,7 @@ static int sp_approve_fn(struct store_tx *tx, void *arg)
 
 	if (rc)
 		return rc;
-	rc = tx_plan(tx, c->id, state, title, &items);
+	rc = tx_plan(tx, c->p, c->id, state, title, &items);
 	if (rc)
 		return rc;
 	if (strcmp(state, "draft") != 0) {
@@ -860,9 +884,18 @@ static json_t *sp_row(struct store_q *q, bool full)
 	"s.id, s.analysis_id, s.state, s.title, s.items, s.created_at, s.created_by, "             \
 	"s.updated_at, s.approved_on, s.approved_by, (SELECT display_name FROM identity WHERE id " \
 	"= s.approved_by), (SELECT title || ' v' || version FROM analysis WHERE id = "             \
-	"s.analysis_id) "
+	"s.analysis_id), (SELECT class FROM analysis WHERE id = s.analysis_id) "
+#define SP_CLASS 12
 
-json_t *secplan_list(struct model *m)
+/* A plan of an analysis p is not cleared for: what it is, never its title or items. */
+static json_t *sp_hidden(struct store_q *q)
+{
+	return json_pack("{s:I, s:I, s:s, s:s, s:b}", "id", (json_int_t)store_q_int(q, 0),
+	                 "analysis_id", (json_int_t)store_q_int(q, 1), "state", store_q_text(q, 2),
+	                 "class", store_q_text(q, SP_CLASS), "hidden", true);
+}
+
+json_t *secplan_list(struct model *m, const struct principal *p)
 {
 	struct store_reader *r = model_reader(m);
 	json_t *arr = json_array();
@@ -874,12 +907,14 @@ json_t *secplan_list(struct model *m)
 		return NULL;
 	}
 	while (store_q_step(q) == SK_OK)
-		json_array_append_new(arr, sp_row(q, false));
+		json_array_append_new(arr, analysis_cleared(p, store_q_text(q, SP_CLASS))
+		                                   ? sp_row(q, false)
+		                                   : sp_hidden(q));
 	store_q_done(q);
 	return json_pack("{s:o}", "plans", arr);
 }
 
-json_t *secplan_get(struct model *m, int64_t id)
+json_t *secplan_get(struct model *m, const struct principal *p, int64_t id)
 {
 	struct store_reader *r = model_reader(m);
 	json_t *o = NULL;
@@ -889,12 +924,12 @@ json_t *secplan_get(struct model *m, int64_t id)
 		return NULL;
 	store_q_bind_int(q, 1, id);
 	if (store_q_step(q) == SK_OK)
-		o = sp_row(q, true);
+		o = analysis_cleared(p, store_q_text(q, SP_CLASS)) ? sp_row(q, true) : sp_hidden(q);
 	store_q_done(q);
 	return o ? json_pack("{s:o}", "plan", o) : NULL;
 }
 
-json_t *secplan_due_items(struct store_reader *r, const char *today)
+json_t *secplan_due_items(struct store_reader *r, const struct principal *p, const char *today)
 {
 	json_t *arr = json_array();
 	struct store_q *q;
@@ -905,7 +940,9 @@ json_t *secplan_due_items(struct store_reader *r, const char *today)
 	                       "json_extract(j.value, '$.description'), json_extract(j.value, "
 	                       "'$.due'), json_extract(j.value, '$.responsible'), "
 	                       "CAST(julianday(json_extract(j.value, '$.due')) - "
-	                       "julianday(?1) AS INTEGER) FROM secplan s, json_each(s.items) j "
+	                       "julianday(?1) AS INTEGER), (SELECT coalesce(class, '') FROM "
+	                       "analysis WHERE id = s.analysis_id) FROM secplan s, "
+	                       "json_each(s.items) j "
 	                       "WHERE s.state = 'approved' AND json_extract(j.value, '$.due') "
 	                       "IS NOT NULL ORDER BY 4, 1, 2",
 	                       &q))
@@ -915,6 +952,15 @@ json_t *secplan_due_items(struct store_reader *r, const char *today)
 		char obj[48];
 
 		snprintf(obj, sizeof(obj), "secplan/%lld", (long long)store_q_int(q, 0));
+		if (!analysis_cleared(p, store_q_text(q, 6))) {
+			json_array_append_new(
+			        arr,
+			        json_pack("{s:s, s:I, s:s, s:s, s:I, s:b}", "kind", "secplan.item",
+			                  "plan_id", (json_int_t)store_q_int(q, 0), "object", obj,
+			                  "due", store_q_text(q, 3), "days_left",
+			                  (json_int_t)store_q_int(q, 5), "hidden", true));
+			continue;
+		}
 		json_array_append_new(
 		        arr, json_pack("{s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:I}", "kind",
 		                       "secplan.item", "plan_id", (json_int_t)store_q_int(q, 0),

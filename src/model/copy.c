@@ -340,6 +340,7 @@ static int act_destroy(struct store_tx *tx, struct act_cmd *c, const struct doc_
 	                                 "method", a->method, "destroyed_on", a->destroyed_on,
 	                                 "performer_id", (json_int_t)a->performer_id));
 	doc_set_id(data, "witness_id", a->witness_id);
+	doc_set_id(data, "protocol_id", a->protocol_id);
 	a->result_id = id;
 	return model_tx_log(tx, c->p->id, "copy.destroyed", "document", d->id, json_incref(data));
 }
@@ -482,6 +483,87 @@ int copy_act(struct model *m, const struct principal *p, int64_t copy_id, struct
 		return model_fail(err, SK_EINVAL, NULL, "request.unknown_act", NULL, "unknown act");
 	a->result_id = 0;
 	return model_submit(m, act_fn, &c, err);
+}
+
+/* ---- several copies destroyed in one act (issue 15) ---- */
+
+struct many_cmd {
+	const struct principal *p;
+	int64_t document_id;
+	const int64_t *numbers;
+	size_t n;
+	struct copy_action *a;
+};
+
+static int many_fn(struct store_tx *tx, void *arg)
+{
+	struct many_cmd *c = arg;
+	int64_t protocol = 0;
+	int rc;
+
+	if (!document_tx_visible(tx, c->p, c->document_id))
+		return store_tx_failr(tx, SK_ENOTFOUND, "id", "document.not_found", NULL,
+		                      "no document %lld", (long long)c->document_id);
+	rc = store_tx_int(tx, &protocol,
+	                  "SELECT coalesce(max(protocol_id), 0) + 1 FROM destruction", "");
+	if (rc)
+		return rc;
+	c->a->protocol_id = protocol;
+	for (size_t i = 0; i < c->n; i++) {
+		struct act_cmd one = {c->p, 0, c->a};
+
+		rc = store_tx_int(tx, &one.id,
+		                  "SELECT id FROM copy WHERE document_id = ?1 AND number = ?2",
+		                  "ii", c->document_id, c->numbers[i]);
+		if (rc == SK_ENOTFOUND)
+			return store_tx_failr(
+			        tx, SK_EINVAL, "copies", "copy.no_such_number",
+			        json_pack("{s:I}", "number", (json_int_t)c->numbers[i]),
+			        "the document has no copy %lld", (long long)c->numbers[i]);
+		if (rc)
+			return rc;
+		/* each copy's own checks, record and entry, as one at a time; the first refusal
+		 * undoes them all */
+		rc = act_fn(tx, &one);
+		if (rc)
+			return rc;
+	}
+	return SK_OK;
+}
+
+int copy_destroy_many(struct model *m, const struct principal *p, int64_t document_id,
+                      const int64_t *numbers, size_t n, struct copy_action *a, int64_t *protocol_id,
+                      struct model_err *err)
+{
+	struct many_cmd c = {p, document_id, numbers, n, a};
+	int rc = doc_may_write(p, err);
+
+	if (rc)
+		return rc;
+	if (!numbers || n == 0 || n > DESTROY_MANY_MAX)
+		return model_fail(err, SK_EINVAL, "copies", "field.too_many",
+		                  json_pack("{s:i}", "max", DESTROY_MANY_MAX),
+		                  "copies: 1..%d copy numbers", DESTROY_MANY_MAX);
+	for (size_t i = 0; i < n; i++) {
+		if (numbers[i] < 1)
+			return model_fail(err, SK_EINVAL, "copies", "copy.no_such_number",
+			                  json_pack("{s:I}", "number", (json_int_t)numbers[i]),
+			                  "copies: %lld is not a copy number",
+			                  (long long)numbers[i]);
+		for (size_t j = 0; j < i; j++) {
+			if (numbers[j] == numbers[i])
+				return model_fail(err, SK_EINVAL, "copies", "field.duplicate", NULL,
+				                  "copies: %lld is given twice",
+				                  (long long)numbers[i]);
+		}
+	}
+	a->act = COPY_DESTROY;
+	a->result_id = 0;
+	a->protocol_id = 0;
+	rc = model_submit(m, many_fn, &c, err);
+	if (!rc && protocol_id)
+		*protocol_id = a->protocol_id;
+	return rc;
 }
 
 /* ---- shipments ---- */
@@ -788,12 +870,12 @@ int doc_apply_copy(struct store_tx *tx, const struct ledger_entry *e)
 			rc = store_tx_run(
 			        tx,
 			        "INSERT INTO destruction (id, copy_id, method, destroyed_on, "
-			        "performer_id, witness_id, recorded_at, recorded_by) VALUES "
-			        "(?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, ?8)",
-			        "iittiiti", model_json_int(d, "destruction_id"), copy,
+			        "performer_id, witness_id, recorded_at, recorded_by, protocol_id) "
+			        "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, ?8, nullif(?9, 0))",
+			        "iittiitii", model_json_int(d, "destruction_id"), copy,
 			        model_json_str0(d, "method"), model_json_str0(d, "destroyed_on"),
 			        model_json_int(d, "performer_id"), model_json_int(d, "witness_id"),
-			        t, e->actor);
+			        t, e->actor, model_json_int(d, "protocol_id"));
 		return rc;
 	}
 	return SK_OK;

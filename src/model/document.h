@@ -178,10 +178,37 @@ struct copy_action {
 	int64_t performer_id, witness_id;
 	int64_t distributor_id;
 	const char *recipient, *sent_on;
-	int64_t result_id; /* out: the receipt, destruction or shipment created, or 0 */
+	int64_t result_id;   /* out: the receipt, destruction or shipment created, or 0 */
+	int64_t protocol_id; /* destroy: the protocol of a destruction of several copies, or 0 */
 };
 int copy_act(struct model *m, const struct principal *p, int64_t copy_id, struct copy_action *a,
              struct model_err *err);
+
+/*
+ * Destruction of several copies of one document in one act (issue 15): each
+ * copy gets its own destruction record and copy.destroyed entry as with
+ * copy_act, all in one transaction (all or nothing), and the records share a
+ * new protocol number (*protocol_id). numbers: the copies' numbers, 1..1000
+ * of them, no duplicates. Field errors name "copies".
+ */
+#define DESTROY_MANY_MAX 1000
+int copy_destroy_many(struct model *m, const struct principal *p, int64_t document_id,
+                      const int64_t *numbers, size_t n, struct copy_action *a, int64_t *protocol_id,
+                      struct model_err *err);
+/*
+ * The protocol of one act of destruction, as p may see it: {protocol: {id,
+ * organisation, document: {id, designation, title, class, pages,
+ * attachments}, copies: [numbers], destructions: [...], method,
+ * destroyed_on, performer_name, witness_name, recorded_at, recorded_by_name}}.
+ * NULL: none, or not visible to p.
+ */
+json_t *destruction_protocol_get(struct model *m, const struct principal *p, int64_t id);
+
+/* The organisation's name (a setting in the ledger): printed on protocols and the register. */
+#define ORG_NAME_MAX 200
+int organisation_set(struct model *m, const struct principal *p, const char *name,
+                     struct model_err *err);
+json_t *organisation_get(struct model *m); /* {name, changed_at, changed_by} (name "" if unset) */
 
 int shipment_deliver(struct model *m, const struct principal *p, int64_t id,
                      const char *delivered_on, const char *ref, struct model_err *err);

@@ -1204,11 +1204,25 @@ static const char *state_sv(const char *state)
 	return state;
 }
 
-#define EXPORT_NCOLS 10
+#define EXPORT_NCOLS 14
+/* the columns written as numbers in XLSX */
+#define COL_PAGES       4
+#define COL_ATTACHMENTS 5
+#define COL_NCOPIES     6
+#define COL_NUMBER      7
 
+/*
+ * Times are Swedish local time with their offset ("2026-12-06 22:15:03+01:00",
+ * sk_time_stockholm) and days taken from a time are the Swedish day: the
+ * export is read by people in Sweden, not by the model (issue 15).
+ */
 static const char *const export_head[EXPORT_NCOLS] = {
-        "beteckning",   "klass",     "antal exemplar", "exemplar", "mottagare",
-        "kvitterat av", "kvitterat", "inventerad",     "status",   "status datum"};
+        "beteckning", "klass",          "titel",    "diarienummer", "sidor",
+        "bilagor",    "antal exemplar", "exemplar", "mottagare",    "kvitterat av",
+        "kvitterat",  "inventerad",     "status",   "status datum"};
+
+/* A classified title is shown only to those cleared for the class (as in the lists). */
+#define EXPORT_TITLE_HIDDEN "[titeln är säkerhetsskyddsklassificerad]"
 
 /* The visibility rule and the filters (?1 class, ?2 copy state, ?3 holder), and the order. */
 #define IO_WHERE                                                                                   \
@@ -1221,8 +1235,10 @@ static const char *const export_head[EXPORT_NCOLS] = {
 #define EXPORT_SQL                                                                                 \
 	"SELECT d.id, d.designation, d.class, (SELECT count(*) FROM copy k WHERE k.document_id = " \
 	"d.id), c.id, c.number, c.state, c.last_inventoried_on, substr(c.updated_at, 1, 10), "     \
-	"hp.name, sp.name, rp.name, r.state, substr(r.signed_at, 1, 19) || 'Z', r.paper_ref, "     \
-	"substr(r.returned_at, 1, 10), s.recipient, s.sent_on, x.destroyed_on "                    \
+	"hp.name, sp.name, rp.name, r.state, r.signed_at, r.paper_ref, r.returned_at, "            \
+	"s.recipient, "                                                                            \
+	"s.sent_on, x.destroyed_on, d.title, d.title_classified, d.case_number, d.pages, "         \
+	"d.attachments, c.updated_at "                                                             \
 	"FROM document d LEFT JOIN copy c ON c.document_id = d.id "                                \
 	"LEFT JOIN person hp ON hp.id = c.holder_person_id "                                       \
 	"LEFT JOIN space sp ON sp.id = c.space_id "                                                \
@@ -1234,7 +1250,8 @@ static const char *const export_head[EXPORT_NCOLS] = {
 
 struct export_row {
 	char cells[EXPORT_NCOLS][300];
-	int64_t ncopies, number; /* number 0: no copy */
+	int64_t ncopies, number;    /* number 0: no copy */
+	int64_t pages, attachments; /* pages 0: not given (electronic) */
 };
 
 static void cell(struct export_row *e, int i, const char *s)
@@ -1242,8 +1259,24 @@ static void cell(struct export_row *e, int i, const char *s)
 	snprintf(e->cells[i], sizeof(e->cells[i]), "%s", s ? s : "");
 }
 
-/* Fills one export row from the statement's current row. */
-static void export_row_of(struct store_q *q, struct export_row *e)
+/* An RFC 3339 time as Swedish local time ("YYYY-MM-DD HH:MM:SS+01:00"), or its day only. */
+static void cell_time(struct export_row *e, int i, const char *rfc3339, bool day_only)
+{
+	char out[SK_STHLM_LEN + 1];
+	int64_t t;
+
+	if (!rfc3339 || sk_time_parse(rfc3339, strlen(rfc3339), &t) != SK_OK ||
+	    sk_time_stockholm(t, out) != SK_OK) {
+		cell(e, i, rfc3339); /* never happens for the model's own times */
+		return;
+	}
+	if (day_only)
+		out[10] = '\0';
+	cell(e, i, out);
+}
+
+/* Fills one export row from the statement's current row (the title as p may see it). */
+static void export_row_of(struct store_q *q, const struct principal *p, struct export_row *e)
 {
 	const char *state = store_q_text(q, 6), *rstate = store_q_text(q, 12);
 	char tmp[300];
@@ -1251,22 +1284,31 @@ static void export_row_of(struct store_q *q, struct export_row *e)
 	memset(e, 0, sizeof(*e));
 	cell(e, 0, store_q_text(q, 1));
 	cell(e, 1, store_q_text(q, 2));
+	cell(e, 2,
+	     store_q_int(q, 20) && !document_cleared(p, store_q_text(q, 2)) ? EXPORT_TITLE_HIDDEN
+	                                                                    : store_q_text(q, 19));
+	cell(e, 3, store_q_text(q, 21));
+	e->pages = store_q_is_null(q, 22) ? 0 : store_q_int(q, 22);
+	if (e->pages)
+		snprintf(e->cells[COL_PAGES], sizeof(e->cells[0]), "%lld", (long long)e->pages);
+	e->attachments = store_q_int(q, 23);
+	snprintf(e->cells[COL_ATTACHMENTS], sizeof(e->cells[0]), "%lld", (long long)e->attachments);
 	e->ncopies = store_q_int(q, 3);
-	snprintf(e->cells[2], sizeof(e->cells[2]), "%lld", (long long)e->ncopies);
+	snprintf(e->cells[COL_NCOPIES], sizeof(e->cells[0]), "%lld", (long long)e->ncopies);
 	if (store_q_is_null(q, 4))
 		return;
 	e->number = store_q_int(q, 5);
-	snprintf(e->cells[3], sizeof(e->cells[3]), "%lld", (long long)e->number);
+	snprintf(e->cells[COL_NUMBER], sizeof(e->cells[0]), "%lld", (long long)e->number);
 	/* the recipient: who received it (the receipt), else who holds it, else where it went */
 	if (!store_q_is_null(q, 11))
-		cell(e, 4, store_q_text(q, 11));
+		cell(e, 8, store_q_text(q, 11));
 	else if (!store_q_is_null(q, 9))
-		cell(e, 4, store_q_text(q, 9));
+		cell(e, 8, store_q_text(q, 9));
 	else if (!store_q_is_null(q, 16))
-		cell(e, 4, store_q_text(q, 16));
+		cell(e, 8, store_q_text(q, 16));
 	else if (!store_q_is_null(q, 10)) {
 		snprintf(tmp, sizeof(tmp), "förvaring: %.200s", store_q_text(q, 10));
-		cell(e, 4, tmp);
+		cell(e, 8, tmp);
 	}
 	if (strcmp(rstate, "signed") == 0 || strcmp(rstate, "returned") == 0) {
 		if (!store_q_is_null(q, 14))
@@ -1274,21 +1316,25 @@ static void export_row_of(struct store_q *q, struct export_row *e)
 			         store_q_text(q, 11), store_q_text(q, 14));
 		else
 			snprintf(tmp, sizeof(tmp), "%.200s", store_q_text(q, 11));
-		cell(e, 5, tmp);
-		cell(e, 6, store_q_text(q, 13));
+		cell(e, 9, tmp);
+		cell_time(e, 10, store_q_text(q, 13), false);
 	} else if (strcmp(rstate, "pending") == 0) {
-		cell(e, 6, "väntar på kvittens");
+		cell(e, 10, "väntar på kvittens");
 	}
-	cell(e, 7, store_q_text(q, 7));
-	cell(e, 8, state_sv(state));
+	cell(e, 11, store_q_text(q, 7));
+	cell(e, 12, state_sv(state));
+	/* a recorded day as it is; a day from a time is the Swedish day of that time */
 	if (strcmp(state, "returned") == 0)
-		cell(e, 9, store_q_is_null(q, 15) ? store_q_text(q, 8) : store_q_text(q, 15));
+		cell_time(e, 13, store_q_is_null(q, 15) ? store_q_text(q, 24) : store_q_text(q, 15),
+		          true);
+	else if (strcmp(state, "destroyed") == 0 && !store_q_is_null(q, 18))
+		cell(e, 13, store_q_text(q, 18));
 	else if (strcmp(state, "destroyed") == 0)
-		cell(e, 9, store_q_is_null(q, 18) ? store_q_text(q, 8) : store_q_text(q, 18));
+		cell_time(e, 13, store_q_text(q, 24), true);
 	else if (strcmp(state, "shipped") == 0)
-		cell(e, 9, store_q_text(q, 17));
+		cell(e, 13, store_q_text(q, 17));
 	else if (strcmp(state, "lost") == 0 || strcmp(state, "archived") == 0)
-		cell(e, 9, store_q_text(q, 8));
+		cell_time(e, 13, store_q_text(q, 24), true);
 }
 
 static int export_query(struct store_reader *r, const struct principal *p,
@@ -1339,9 +1385,14 @@ static void export_emit(struct export_out *o, const struct export_row *e, int64_
 	for (int i = 0; i < EXPORT_NCOLS; i++) {
 		lxw_row_t row = (lxw_row_t)o->rows;
 
-		if ((i == 2 || (i == 3 && e->number)))
+		if (i == COL_NCOPIES || i == COL_ATTACHMENTS || (i == COL_NUMBER && e->number) ||
+		    (i == COL_PAGES && e->pages))
 			worksheet_write_number(o->ws, row, (lxw_col_t)i,
-			                       (double)(i == 2 ? e->ncopies : e->number), NULL);
+			                       (double)(i == COL_NCOPIES  ? e->ncopies
+			                                : i == COL_NUMBER ? e->number
+			                                : i == COL_PAGES  ? e->pages
+			                                                  : e->attachments),
+			                       NULL);
 		else if (e->cells[i][0])
 			worksheet_write_string(o->ws, row, (lxw_col_t)i, e->cells[i], NULL);
 	}
@@ -1367,7 +1418,7 @@ static int export_rows(struct model *m, const struct principal *p, const struct 
 	}
 	rc = export_query(r, p, f, &q);
 	while (!rc && (rc = store_q_step(q)) == SK_OK) {
-		export_row_of(q, e);
+		export_row_of(q, p, e);
 		export_emit(o, e, store_q_int(q, 0));
 	}
 	if (rc == SK_ENOTFOUND)
@@ -1415,7 +1466,8 @@ static int export_xlsx(struct model *m, const struct principal *p, const struct 
 	for (int i = 0; i < EXPORT_NCOLS; i++)
 		worksheet_write_string(o->ws, 0, (lxw_col_t)i, export_head[i], bold);
 	worksheet_set_column(o->ws, 0, 0, 18, NULL);
-	worksheet_set_column(o->ws, 4, 5, 24, NULL);
+	worksheet_set_column(o->ws, 2, 2, 30, NULL);
+	worksheet_set_column(o->ws, 8, 10, 24, NULL);
 	worksheet_freeze_panes(o->ws, 1, 0);
 	rc = export_rows(m, p, f, o);
 	return model_xlsx_finish(&x, rc, out);

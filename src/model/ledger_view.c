@@ -111,8 +111,8 @@ static const struct view_rule {
         {"inventory", INVENTORY, false, refs_inventory},
         {"incident", OVERSIGHT, true, refs_incident},
         {"deviation", OVERSIGHT, false, refs_object}, /* its finding's object, its incident */
-        {"analysis", OVERSIGHT, false, NULL},
-        {"secplan", OVERSIGHT, false, NULL},
+        {"analysis", OVERSIGHT, false, refs_object},  /* and its class (issue 15) */
+        {"secplan", OVERSIGHT, false, refs_object},   /* its analysis's class */
         {"assessment", OVERSIGHT, false, NULL},
 };
 
@@ -200,15 +200,16 @@ static const char incident_sql[] =
 /*
  * The leaves, all at once: a document-bound ref (the document, a copy, a
  * receipt, a shipment, a decision, a disclosure) is visible when its document
- * passes DOCUMENT_VISIBLE_SQL; a medium when its class is within the
- * reader's clearance; a missing row is not visible (fail closed); any other
+ * passes DOCUMENT_VISIBLE_SQL; a medium, an analysis version or a plan
+ * (by its analysis's class, issue 15) when its class is within the reader's
+ * clearance; a missing row is not visible (fail closed); any other
  * type (a system, a space) guards nothing.
  */
 #define DOC_VISIBLE DOCUMENT_VISIBLE_SQL("d")
 static const char leaf_sql[] =
         "WITH r(ref, type, id) AS (SELECT value, substr(value, 1, instr(value, '/') - 1), "
         "CAST(substr(value, instr(value, '/') + 1) AS INTEGER) FROM json_each(?1)), "
-        "t(ref, type, doc, medium) AS (SELECT ref, type, CASE type "
+        "t(ref, type, doc, cls) AS (SELECT ref, type, CASE type "
         "WHEN 'document' THEN (SELECT id FROM document WHERE id = r.id) "
         "WHEN 'copy' THEN (SELECT document_id FROM copy WHERE id = r.id) "
         "WHEN 'receipt' THEN (SELECT c.document_id FROM receipt x JOIN copy c ON c.id = "
@@ -217,12 +218,20 @@ static const char leaf_sql[] =
         "x.copy_id WHERE x.id = r.id) "
         "WHEN 'decision' THEN (SELECT document_id FROM decision WHERE id = r.id) "
         "WHEN 'disclosure' THEN (SELECT document_id FROM disclosure WHERE id = r.id) END, "
-        "CASE type WHEN 'medium' THEN (SELECT class FROM medium WHERE id = r.id) END FROM r) "
+        "CASE type WHEN 'medium' THEN (SELECT class FROM medium WHERE id = r.id) "
+        /* an analysis version, or a plan by its analysis: its class, '' when none; the
+         * finding "no analysis at all" is analysis/0 and guards nothing */
+        "WHEN 'analysis' THEN CASE WHEN r.id = 0 THEN '' ELSE (SELECT coalesce(class, '') FROM "
+        "analysis WHERE id = r.id) END "
+        "WHEN 'secplan' THEN (SELECT coalesce(a.class, '') FROM secplan s JOIN analysis a ON "
+        "a.id = s.analysis_id WHERE s.id = r.id) END FROM r) "
         "SELECT ref, CASE WHEN type IN ('document', 'copy', 'receipt', 'shipment', 'decision', "
         "'disclosure') THEN doc IS NOT NULL AND EXISTS (SELECT 1 FROM document d WHERE d.id = "
-        "t.doc AND " DOC_VISIBLE ") WHEN type = 'medium' THEN medium IS NOT NULL AND (CASE "
-        "medium WHEN 'BH' THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN 3 WHEN 'KH' THEN 4 ELSE 9 END) "
-        "<= ?90 ELSE 1 END FROM t";
+        "t.doc AND " DOC_VISIBLE ") WHEN type = 'medium' THEN cls IS NOT NULL AND (CASE "
+        "cls WHEN 'BH' THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN 3 WHEN 'KH' THEN 4 ELSE 9 END) "
+        "<= ?90 WHEN type IN ('analysis', 'secplan') THEN cls IS NOT NULL AND (CASE cls "
+        "WHEN '' THEN 0 WHEN 'BH' THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN 3 WHEN 'KH' THEN 4 ELSE 9 "
+        "END) <= ?90 ELSE 1 END FROM t";
 
 struct page {
 	json_t *refs;     /* per entry: the array of refs it concerns */

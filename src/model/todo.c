@@ -1,8 +1,9 @@
 /*
  * Att göra (issue 15, "Reminders"): what waits for one person now, by their
  * own link and their roles: receipts to sign, inventory items to check
- * (never their own: four eyes), lost cases, the analysis to approve or
- * review, privileged grants to review, exemptions ending, incidents whose
+ * (never their own: four eyes), lost cases, the analysis sent to the head
+ * to approve (and, back to the ssc, sent back or approved in the last
+ * week) or to review, privileged grants to review, exemptions ending, incidents whose
  * reportability is unanswered, resets waiting for a second person. Counts
  * only: each item's page says what and where, with its own need-to-know.
  * Dates are UTC days, as everywhere in the model.
@@ -33,7 +34,15 @@ static const struct todo_query {
         {"analysis_missing", R(SSC) | R(CHIEF),
          "SELECT CASE WHEN EXISTS (SELECT 1 FROM analysis WHERE state = 'approved') THEN 0 ELSE 1 "
          "END"},
-        {"analysis_approve", R(CHIEF), "SELECT count(*) FROM analysis WHERE state = 'draft'"},
+        /* what the ssc sent to the head, and the answers back to the ssc (issue 15) */
+        {"analysis_approve", R(CHIEF),
+         "SELECT count(*) FROM analysis WHERE state = 'draft' AND submitted_at IS NOT NULL"},
+        {"analysis_returned", R(SSC),
+         "SELECT count(*) FROM analysis WHERE state = 'draft' AND submitted_at IS NULL AND "
+         "returned_at IS NOT NULL"},
+        {"analysis_approved", R(SSC),
+         "SELECT count(*) FROM analysis WHERE state = 'approved' AND approved_on >= "
+         "date(?2, '-7 days')"},
         {"analysis_review", R(SSC) | R(CHIEF),
          "SELECT count(*) FROM analysis WHERE state = 'approved' AND next_review_due <= ?3"},
         {"grant_reviews", R(SSC),

@@ -705,6 +705,11 @@ static const struct rules_deadline_query deadlines[] = {
          "SELECT 'incident', i.id, '#' || i.id, NULL, date(i.detected_on, '+1 day'), NULL FROM "
          "incident i WHERE i.reportable = 1 AND i.report_date IS NULL AND date(i.detected_on, "
          "'+1 day') BETWEEN ?1 AND ?2"},
+        /* the analysis's review (issue 15: in Kommande, named only to those cleared for it) */
+        {"analysis_review", "analysis.review.overdue", "analysis",
+         "SELECT 'analysis', a.id, a.title || ' v' || a.version, a.class, a.next_review_due, "
+         "NULL FROM analysis a WHERE a.state = 'approved' AND a.next_review_due BETWEEN ?1 AND "
+         "?2"},
 };
 
 const struct rules_deadline_query *rules_deadline_queries(size_t *n)

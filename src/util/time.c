@@ -205,3 +205,65 @@ int sk_time_parse(const char *s, size_t len, int64_t *out)
 	*out = t * 1000000 + frac;
 	return SK_OK;
 }
+
+/* Seconds since the epoch of 01:00 UTC on the last Sunday of month m of year y. */
+static int64_t last_sunday_0100(int64_t y, unsigned m)
+{
+	int64_t last = days_from_civil(y, m, month_days(y, m));
+	/* 1970-01-01 was a Thursday: (days + 4) % 7 is 0 on Sundays */
+	int64_t wd = ((last + 4) % 7 + 7) % 7;
+
+	return (last - wd) * 86400 + 3600;
+}
+
+/*
+ * Swedish summer time: the EU rule since 1996, the end in September
+ * 1981–1995, 1980's own dates, none in 1970–1979 (the model's range). Own
+ * arithmetic, not localtime_r: it does not depend on the host's tzdata or
+ * $TZ, and takes no lock. Checked against tzdata in tests/unit/test_time.c
+ * and tests/sh/test_time.sh.
+ */
+static bool stockholm_summer(int64_t secs)
+{
+	int64_t y, start, end;
+	unsigned m, d;
+
+	civil_from_days(secs / 86400, &y, &m, &d);
+	if (y < 1980)
+		return false;
+	if (y == 1980) {
+		start = days_from_civil(1980, 4, 6) * 86400 + 3600;
+		end = days_from_civil(1980, 9, 28) * 86400 + 3600;
+	} else {
+		start = last_sunday_0100(y, 3);
+		end = last_sunday_0100(y, y <= 1995 ? 9 : 10);
+	}
+	return secs >= start && secs < end;
+}
+
+int sk_time_stockholm(int64_t t, char out[SK_STHLM_LEN + 1])
+{
+	int64_t secs, local, days, y;
+	unsigned mo, d, sod;
+	bool summer;
+
+	/* 1970-01-01 .. 9999-12-31 22:59:59 UTC (local time stays within year 9999) */
+	if (t < 0 || t > INT64_C(253402297199999999))
+		return SK_ERANGE;
+	secs = t / 1000000;
+	summer = stockholm_summer(secs);
+	local = secs + (summer ? 7200 : 3600);
+	days = local / 86400;
+	sod = (unsigned)(local % 86400);
+	civil_from_days(days, &y, &mo, &d);
+	memcpy(out, "0000-00-00 00:00:00+01:00", SK_STHLM_LEN + 1);
+	put_digits(out, (unsigned)y, 4);
+	put_digits(out + 5, mo, 2);
+	put_digits(out + 8, d, 2);
+	put_digits(out + 11, sod / 3600, 2);
+	put_digits(out + 14, sod / 60 % 60, 2);
+	put_digits(out + 17, sod % 60, 2);
+	if (summer)
+		out[21] = '2';
+	return SK_OK;
+}

@@ -106,6 +106,16 @@ int sk_time_format(int64_t t, char out[SK_TIME_LEN + 1]);
  */
 int sk_time_parse(const char *s, size_t len, int64_t *out);
 
+/*
+ * Formats t (µs since the epoch) as Swedish local time (Europe/Stockholm)
+ * with its offset, "2026-12-06 22:15:03+01:00" (SK_STHLM_LEN bytes + NUL):
+ * CET (+01:00), and CEST (+02:00) from the last Sunday of March 01:00 UTC to
+ * the last Sunday of October 01:00 UTC (September until 1995, from 6 April
+ * in 1980, none before). For what people read and export; the model keeps UTC.
+ */
+#define SK_STHLM_LEN 25
+int sk_time_stockholm(int64_t t, char out[SK_STHLM_LEN + 1]);
+
 /* ---- encodings (thin wrappers over libsodium) ---- */
 
 /* Standard base64 with padding. out_cap must allow 4*ceil(n/3)+1. */

@@ -14,7 +14,7 @@ set -u
 reg_setup
 
 # ---- help and usage, no server needed ----
-for sub in list show new update approve revise report export deadlines; do
+for sub in list show new update submit return approve revise report export deadlines; do
 	run "$SKYDD" analysis "$sub" --help
 	check "analysis $sub --help prints the usage, exit 0" all '[ "$RC" -eq 0 ]' \
 		'grep -q "^usage: skydd analysis" "$T/out"'
@@ -182,6 +182,81 @@ api PATCH "/api/v1/analyses/$A2" anna '{"vulnerabilities":[{"id":1,"description"
 api GET "/api/v1/findings" anna
 check "findings: a vulnerability without a measure (2 kap. 9 §)" all '[ "$STATUS" = 200 ]' \
 	'grep -q "analysis.vulnerability.measure" "$T/resp"'
+
+# ---- issue 15: sent to the head, sent back with a reason, the class ----
+as anna analysis submit "$A2"
+expect_one_line 1 "9 §" "submit of an incomplete draft (a vulnerability without a measure): exit 1, one line"
+api PATCH "/api/v1/analyses/$A2" anna '{"measures":[{"id":1,"description":"Larm","vulnerability_ids":[1,3]},{"id":2,"description":"Kontroll","vulnerability_ids":[2]}]}'
+expect_api 200 '"missing":\[\]' "the draft is complete again"
+as carl analysis submit "$A2"
+expect_one_line 1 "roles|ssc|säkerhetsskyddschef" "submit by the head: exit 1, one line (the ssc sends)"
+api GET /api/v1/me/todo carl
+check "the head's Att göra: nothing to approve before it is sent" all '[ "$STATUS" = 200 ]' \
+	'! grep -q "analysis_approve" "$T/resp"'
+as anna analysis submit "$A2"
+check "analysis submit (ssc): exit 0" all '[ "$RC" -eq 0 ]' 'grep -q "draft" "$T/out"'
+api GET /api/v1/me/todo carl
+expect_api 200 '\{"count":1,"kind":"analysis_approve"\}' "the head's Att göra: one analysis to approve"
+api PATCH "/api/v1/analyses/$A2" anna '{"description":"Ändrad i smyg"}'
+expect_api 422 'analysis.submitted' "a sent draft is frozen: 422"
+as anna analysis submit "$A2"
+expect_one_line 1 "already" "a second submit: exit 1, one line"
+as carl analysis return "$A2"
+expect_one_line 2 "reason" "analysis return without --reason: exit 2, one line"
+api POST "/api/v1/analyses/$A2/return" carl '{"reason":""}'
+expect_api 400 '"field":"reason"' "a return with an empty reason: 400 naming reason"
+api POST "/api/v1/analyses/$A2/return" anna '{"reason":"x"}'
+expect_api 403 '"forbidden"' "the ssc does not send it back: 403"
+as carl analysis return "$A2" --reason "Beskriv hoten mot ledningscentralen"
+check "analysis return by the head: exit 0" all '[ "$RC" -eq 0 ]'
+as anna analysis show "$A2"
+check "analysis show: sent back, by whom and why" all '[ "$RC" -eq 0 ]' \
+	'grep -q "Beskriv hoten mot ledningscentralen" "$T/out"' 'grep -q "^sent back by" "$T/out"'
+api GET /api/v1/me/todo anna
+expect_api 200 '\{"count":1,"kind":"analysis_returned"\}' "the ssc's Att göra: one sent back"
+api GET "/api/v1/ledger?kind=analysis.returned" anna
+check "the sending back is a ledger entry with the reason" all '[ "$STATUS" = 200 ]' \
+	'grep -q "ledningscentralen" "$T/resp"'
+as anna analysis update "$A2" --class Q
+expect_one_line 2 "class" "analysis update --class Q: exit 2, one line"
+# anna holds no clearance here: a second ssc, cleared KH, classifies it
+as anna analysis update "$A2" --class KH
+expect_one_line 2 "clearance" "a class above one's own clearance: exit 2, one line"
+new_user hans auditor H && HANS=$UID_OUT && new_user sven ssc && SVEN=$UID_OUT
+enrolled "${SVEN:-}" "an auditor cleared H and a second ssc cleared KH are enrolled"
+: "$HANS"
+as sven analysis update "$A2" --class KH
+check "analysis update --class KH (ssc cleared KH): exit 0" all '[ "$RC" -eq 0 ]'
+api GET "/api/v1/analyses/$A2" anna
+check "… now hidden to anna, who holds no clearance" all '[ "$STATUS" = 200 ]' \
+	'grep -q "\"hidden\":true" "$T/resp"' '! grep -q "Serverhall" "$T/resp"'
+as anna analysis submit "$A2"
+expect_one_line 1 "clearance" "… and she cannot send it: exit 1, one line"
+api GET "/api/v1/analyses/$A2" hans
+check "the KH draft to an auditor cleared H: what it is, not its title or content" all \
+	'[ "$STATUS" = 200 ]' 'grep -q "\"hidden\":true" "$T/resp"' '! grep -q "Säkerhetsskyddsanalys 2026" "$T/resp"' \
+	'! grep -q "Serverhall" "$T/resp"'
+as hans analysis list
+check "analysis list (auditor cleared H): the KH version hidden" all '[ "$RC" -eq 0 ]' \
+	'grep -q "hidden: need-to-know" "$T/out"'
+api GET "/api/v1/ledger?kind=analysis.updated" hans
+# every entry about the KH version redacted (no data); those about the unclassified v1 whole
+ledger_split() {
+	python3 -c 'import json,sys; es=json.load(open(sys.argv[1]))["entries"]
+kh=[e for e in es if e["object"]=="analysis/"+sys.argv[2]]; v1=[e for e in es if e["object"]=="analysis/"+sys.argv[3]]
+print(len(kh), sum(1 for e in kh if e.get("redacted") and "data" not in e), len(v1), sum(1 for e in v1 if "data" in e))' "$T/resp" "$A2" "$A1"
+}
+SPLIT=$(ledger_split)
+check "the Säkerhetslogg: entries about the KH analysis redacted for the auditor cleared H ($SPLIT)" all \
+	'[ "$STATUS" = 200 ]' 'set -- $SPLIT; [ "$1" -gt 0 ] && [ "$1" = "$2" ] && [ "$3" -gt 0 ] && [ "$3" = "$4" ]'
+api GET "/api/v1/ledger?kind=analysis.updated" ulla
+SPLIT=$(ledger_split)
+check "… and shown to the auditor cleared KH ($SPLIT)" all '[ "$STATUS" = 200 ]' 'set -- $SPLIT; [ "$1" -gt 0 ] && [ "$2" = 0 ]'
+as sven analysis submit "$A2"
+as carl analysis approve "$A2"
+check "sent again and approved by the head" all '[ "$RC" -eq 0 ]' 'grep -q "approved" "$T/out"'
+api GET /api/v1/me/todo sven
+expect_api 200 '\{"count":1,"kind":"analysis_approved"\}' "the ssc's Att göra: the notice that it was approved"
 
 # ---- the ledger replays to the same tables ----
 stop_server

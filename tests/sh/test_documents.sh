@@ -217,6 +217,49 @@ checks "doc receipts --mine: exit 0" '[ "$RC" -eq 0 ]'
 as rut doc numbering
 checks "doc numbering shows the pattern" '[ "$RC" -eq 0 ] && grep -q "HEM/{YYYY}/{N:3}" "$T/out"'
 
+# ---- issue 15: several copies destroyed in one act, one protocol; the organisation's name ----
+as rut doc set-organisation --name "Myndigheten"
+expect_one_line 1 "roles|ssc" "doc set-organisation by the registrar: exit 1, one line"
+api PUT /api/v1/settings/organisation sara '{"name":""}'
+expect_api 400 '"field":"name"' "an empty organisation name: 400 naming name"
+as sara doc set-organisation --name "Myndigheten för provning"
+checks "doc set-organisation (ssc): exit 0" '[ "$RC" -eq 0 ] && grep -q "Myndigheten för provning" "$T/out"'
+api GET "/api/v1/ledger?kind=setting.changed" anna
+checks "the name is a setting.changed entry" 'grep -q "org.name" "$T/resp" && grep -q "Myndigheten för provning" "$T/resp"'
+as rut doc add --title "Tre exemplar" --class H --form physical --pages 4 --access "$P_RUT"
+checks "doc add (H, 4 pages): exit 0" '[ "$RC" -eq 0 ]'
+as rut doc list --q "Tre exemplar"
+D_3=$(grep "Tre exemplar" "$T/out" | awk '{print $1}' | head -n 1)
+as rut doc copy "$D_3" --space "$BOX" --count 3
+checks "doc copy --count 3: exit 0" '[ "$RC" -eq 0 ]'
+NLEDGER=$(sq "$I/skydd.db" "SELECT count(*) FROM ledger")
+as rut doc destroy "$D_3" --copies 1,3 --method Kross --on "$TODAY" --performer "$P_RUT"
+expect_one_line 1 "23 §" "doc destroy --copies of H without a witness: exit 1, one line citing 3 kap. 23 §"
+as rut doc destroy "$D_3" --copies 1,9 --method Kross --on "$TODAY" --performer "$P_RUT" --witness "$P_VERA"
+expect_one_line 2 "no copy 9" "doc destroy --copies with a number the document lacks: exit 2 (bad input), one line"
+as rut doc destroy "$D_3" --copies 1,x --method Kross --on "$TODAY" --performer "$P_RUT" --witness "$P_VERA"
+expect_one_line 2 "commas" "doc destroy --copies 1,x: exit 2, one line"
+api POST "/api/v1/documents/$D_3/destroy" rut "{\"copies\":[1,1],\"method\":\"Kross\",\"destroyed_on\":\"$TODAY\",\"performer_id\":$P_RUT,\"witness_id\":$P_VERA}"
+expect_api 400 '"field":"copies"' "the same copy twice: 400 naming copies"
+api POST "/api/v1/documents/$D_3/destroy" stig "{\"copies\":[1],\"method\":\"Kross\",\"destroyed_on\":\"$TODAY\",\"performer_id\":$P_RUT,\"witness_id\":$P_VERA}"
+expect_api 403 '"forbidden"' "staff may not destroy: 403"
+checks "the refusals changed nothing (the ledger's size)" \
+	'[ "$(sq "$I/skydd.db" "SELECT count(*) FROM ledger")" = "$NLEDGER" ]'
+as rut doc destroy "$D_3" --copies 1,3 --method Kross --on "$TODAY" --performer "$P_RUT" --witness "$P_VERA"
+checks "doc destroy DOC --copies 1,3: exit 0, one protocol naming the organisation and the copies" \
+	'[ "$RC" -eq 0 ] && grep -q "Myndigheten för provning" "$T/out" && grep -Eq "^copies +1, 3" "$T/out"'
+PROT=$(sed -n 's/^protocol *\([0-9]*\)$/\1/p' "$T/out")
+checks "  … two records and two copy.destroyed entries, copy 2 untouched" \
+	'[ "$(sq "$I/skydd.db" "SELECT count(*) FROM destruction WHERE protocol_id = $PROT")" = 2 ] &&
+	 [ "$(sq "$I/skydd.db" "SELECT count(*) FROM ledger")" = "$((NLEDGER + 2))" ] &&
+	 [ "$(sq "$I/skydd.db" "SELECT state FROM copy WHERE document_id = $D_3 AND number = 2")" = in_register ]'
+api GET "/api/v1/destruction-protocols/$PROT" rut
+expect_api 200 '"pages":4' "GET the protocol: the page count"
+api GET "/api/v1/destruction-protocols/$PROT" sten
+expect_api 404 '"not_found"' "staff off the list: the protocol is 404"
+as rut doc protocol "$PROT"
+checks "doc protocol: the performer and the witness" '[ "$RC" -eq 0 ] && grep -q "Vera Vittne" "$T/out"'
+
 # ---- the ledger replays to the same tables ----
 stop_server
 replay_check "skydd verify --replay: the projections equal the ledger's replay"

@@ -161,11 +161,16 @@ checks "export.csv: 200, text/csv, an attachment" \
 	 grep -qi "^content-disposition: attachment; filename=\"register-$TODAY.csv\"" "$T/hdr"'
 cp "$T/resp" "$T/export.csv"
 checks "  … the header is the 3 kap. 10 § fields" \
-	'head -n 1 "$T/export.csv" | grep -q "beteckning;klass;antal exemplar;exemplar;mottagare;kvitterat av;kvitterat;inventerad;status;status datum"'
+	'head -n 1 "$T/export.csv" | grep -q "beteckning;klass;titel;diarienummer;sidor;bilagor;antal exemplar;exemplar;mottagare;kvitterat av;kvitterat;inventerad;status;status datum"'
 checks "  … one row per copy (12007 copies, 1 document without copies, the header)" \
 	'[ "$(wc -l <"$T/export.csv")" -eq 12009 ]'
 checks "  … the receipt: Eva Ek signed on paper" \
-	'grep -q "^2025-0102;K;1;1;Eva Ek;Eva Ek (papperskvittens Kvittens 2025-17);" "$T/export.csv"'
+	'grep -q "^2025-0102;K;[^;]*;[^;]*;[0-9]*;[0-9]*;1;1;Eva Ek;Eva Ek (papperskvittens Kvittens 2025-17);" "$T/export.csv"'
+checks "  … the signing time is Swedish local time with its offset, no UTC Z" \
+	'grep "^2025-0102;" "$T/export.csv" | grep -Eq ";20[0-9]{2}-[01][0-9]-[0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9]\+0[12]:00;" &&
+	 ! grep -Eq "[0-9]T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z" "$T/export.csv"'
+checks "  … with title and page count (KH-1, Valvplanen, 3 pages)" \
+	'grep -q "^KH-1;KH;Valvplanen;;3;0;" "$T/export.csv"'
 formula_guarded() {
 	grep -q "^\"'=HYPERLINK" "$T/export.csv" && ! grep -q '^=HYPERLINK' "$T/export.csv"
 }
@@ -177,7 +182,7 @@ as rut doc export --format xlsx -o "$T/register.xlsx"
 checks "doc export --format xlsx -o: exit 0, the file is mode 0600" \
 	'[ "$RC" -eq 0 ] && [ "$(stat -c %a "$T/register.xlsx")" = 600 ]'
 checks "  … a valid zip with the sheet (python zipfile)" \
-	"python3 -c \"import zipfile; z=zipfile.ZipFile('$T/register.xlsx'); assert z.testzip() is None; s=z.read('xl/sharedStrings.xml').decode(); assert 'Valvplanen' not in s and 'KH-1' in s and '2025-0102' in s\""
+	"python3 -c \"import zipfile; z=zipfile.ZipFile('$T/register.xlsx'); assert z.testzip() is None; s=z.read('xl/sharedStrings.xml').decode(); assert 'Valvplanen' in s and 'KH-1' in s and '2025-0102' in s\""
 checks "  … and a ledger entry (format xlsx)" \
 	'sq "$I/skydd.db" "SELECT entry FROM ledger WHERE kind = '"'"'export.made'"'"' ORDER BY seq DESC LIMIT 1" | grep -q "\"format\":\"xlsx\"" &&
 	 sq "$I/skydd.db" "SELECT entry FROM ledger WHERE kind = '"'"'export.made'"'"' ORDER BY seq DESC LIMIT 1" | grep -q "\"sha256\":\"$(sha "$T/register.xlsx")\""'

@@ -15,6 +15,7 @@
 
 #include "model/access_int.h"
 #include "model/analysis.h"
+#include "model/ledger_view.h"
 #include "model/model.h"
 #include "rules/rules.h"
 #include "store/store.h"
@@ -76,7 +77,7 @@ static const char full_body[] =
 
 static json_t *get_analysis(int64_t id)
 {
-	json_t *o = analysis_get(g_fx.model, id);
+	json_t *o = analysis_get(g_fx.model, NULL, id);
 
 	assert_non_null(o);
 	return o;
@@ -156,7 +157,7 @@ static void test_bad_input(void **state)
 		assert_int_equal(analysis_create(g_fx.model, &aud, b, &id, &err), SK_EPERM);
 		assert_int_equal(analysis_create(g_fx.model, &staff, b, &id, &err), SK_EPERM);
 		json_decref(b);
-		b = analysis_list(g_fx.model);
+		b = analysis_list(g_fx.model, NULL);
 		assert_int_equal(json_array_size(json_object_get(b, "analyses")), 0);
 		json_decref(b);
 	}
@@ -222,7 +223,7 @@ static void test_approval(void **state)
 	b = J("{}");
 	assert_int_equal(analysis_update(g_fx.model, &ssc, 999, b, &err), SK_ENOTFOUND);
 	json_decref(b);
-	assert_null(analysis_get(g_fx.model, 999));
+	assert_null(analysis_get(g_fx.model, NULL, 999));
 }
 
 /* ---- revise ---- */
@@ -283,9 +284,9 @@ static void test_report_export(void **state)
 	json_t *rep = NULL, *a, *m;
 
 	(void)state;
-	assert_int_equal(analysis_report(g_fx.model, g_a2, &rep, &err), SK_ERULE);
-	assert_int_equal(analysis_report(g_fx.model, 999, &rep, &err), SK_ENOTFOUND);
-	assert_int_equal(analysis_report(g_fx.model, g_a1, &rep, &err), SK_OK);
+	assert_int_equal(analysis_report(g_fx.model, NULL, g_a2, &rep, &err), SK_ERULE);
+	assert_int_equal(analysis_report(g_fx.model, NULL, 999, &rep, &err), SK_ENOTFOUND);
+	assert_int_equal(analysis_report(g_fx.model, NULL, g_a1, &rep, &err), SK_OK);
 	a = json_object_get(rep, "report");
 	m = json_object_get(a, "matrix");
 	assert_int_equal(json_array_size(m), 2);
@@ -328,7 +329,7 @@ static void test_secplan(void **state)
 	assert_int_equal(secplan_create(g_fx.model, &ssc, 999, NULL, &id, &err), SK_ENOTFOUND);
 	assert_int_equal(secplan_create(g_fx.model, &aud, g_a1, NULL, &id, &err), SK_EPERM);
 	assert_int_equal(secplan_create(g_fx.model, &ssc, g_a1, NULL, &g_plan, &err), SK_OK);
-	o = secplan_get(g_fx.model, g_plan);
+	o = secplan_get(g_fx.model, NULL, g_plan);
 	assert_int_equal(json_array_size(json_object_get(json_object_get(o, "plan"), "items")), 2);
 	json_decref(o);
 	/* items without due date or responsible refuse approval */
@@ -356,7 +357,7 @@ static void test_secplan(void **state)
 	assert_int_equal(secplan_approve(g_fx.model, &chief, g_plan, &err), SK_ERULE);
 	assert_int_equal(secplan_approve(g_fx.model, &aud, g_plan, &err), SK_EPERM);
 	assert_int_equal(secplan_approve(g_fx.model, &ssc, g_plan, &err), SK_OK);
-	o = secplan_get(g_fx.model, g_plan);
+	o = secplan_get(g_fx.model, NULL, g_plan);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "plan"), "state")),
 	                    "approved");
 	json_decref(o);
@@ -520,7 +521,7 @@ static void test_rules_2kap(void **state)
 
 static void test_deadlines(void **state)
 {
-	json_t *d = analysis_deadlines(g_fx.model), *x;
+	json_t *d = analysis_deadlines(g_fx.model, NULL), *x;
 	size_t i, reviews = 0, items = 0;
 
 	(void)state;
@@ -576,7 +577,7 @@ static void test_chief_without_ssc(void **state)
 	assert_int_equal(secplan_approve(g_fx.model, &ssc, plan, &err),
 	                 SK_EPERM); /* no longer ssc */
 	assert_int_equal(secplan_approve(g_fx.model, &chief, plan, &err), SK_OK);
-	p = secplan_get(g_fx.model, plan);
+	p = secplan_get(g_fx.model, NULL, plan);
 	assert_int_equal(
 	        json_integer_value(json_object_get(json_object_get(p, "plan"), "approved_by")),
 	        chief.id);
@@ -635,6 +636,329 @@ static void test_more_bad_input_and_token(void **state)
 	assert_int_equal(analysis_approve(g_fx.model, &tok, id, &err), SK_EPERM);
 }
 
+/* ---- issue 15: sent to the head, sent back, approved; the class and need-to-know ---- */
+
+static const char *str_of(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* The last entry of kind, as JSON. */
+static json_t *last_of_kind(const char *kind)
+{
+	struct store_reader *r = model_reader(g_fx.model);
+	struct store_q *q;
+	json_t *e = NULL;
+
+	assert_int_equal(store_reader_query(r,
+	                                    "SELECT entry FROM ledger WHERE kind = ?1 ORDER BY seq "
+	                                    "DESC LIMIT 1",
+	                                    &q),
+	                 SK_OK);
+	store_q_bind_text(q, 1, kind);
+	if (store_q_step(q) == SK_OK)
+		e = json_loads(store_q_text(q, 0), 0, NULL);
+	store_q_done(q);
+	assert_non_null(e);
+	return e;
+}
+
+/* The ssc of these tests (the first one's grant was revoked by test_chief_without_ssc). */
+static struct principal ssc2;
+
+static void test_submit_and_return(void **state)
+{
+	struct model_err err = {0};
+	json_t *b = J(full_body), *g, *a, *e;
+	int64_t id = 0, bare = 0;
+
+	(void)state;
+	regfx_identity(g_fx.model, &ssc2, "ssc2", ROLE_SSC, CLEAR_KH, NULL, NULL);
+	assert_int_equal(analysis_create(g_fx.model, &ssc2, b, &id, &err), SK_OK);
+	json_decref(b);
+	/* nothing to send back before it was sent; only the ssc sends */
+	assert_int_equal(analysis_return(g_fx.model, &chief, id, "Mer om hot", &err), SK_ERULE);
+	assert_string_equal(err.reason, "analysis.not_submitted");
+	assert_int_equal(analysis_submit(g_fx.model, &chief, id, &err), SK_EPERM);
+	assert_int_equal(analysis_submit(g_fx.model, &aud, id, &err), SK_EPERM);
+	assert_int_equal(analysis_submit(g_fx.model, &ssc2, 999, &err), SK_ENOTFOUND);
+	/* an incomplete draft is not sent: the head could not approve it */
+	b = J("{\"title\":\"Bara en titel\"}");
+	assert_int_equal(analysis_create(g_fx.model, &ssc2, b, &bare, &err), SK_OK);
+	json_decref(b);
+	assert_int_equal(analysis_submit(g_fx.model, &ssc2, bare, &err), SK_ERULE);
+	assert_string_equal(err.reason, "analysis.incomplete");
+	assert_true(json_is_null(json_object_get(
+	        json_object_get(g = get_analysis(bare), "analysis"), "submitted_at")));
+	json_decref(g);
+
+	/* sent: who and when, in the ledger and on the version */
+	assert_int_equal(analysis_submit(g_fx.model, &ssc2, id, &err), SK_OK);
+	g = get_analysis(id);
+	a = json_object_get(g, "analysis");
+	assert_non_null(str_of(a, "submitted_at"));
+	assert_string_equal(str_of(a, "submitted_by_name"), "ssc2");
+	assert_string_equal(str_of(a, "state"), "draft");
+	json_decref(g);
+	e = last_of_kind("analysis.submitted");
+	assert_int_equal(json_integer_value(json_object_get(e, "actor")), ssc2.id);
+	{
+		char obj[48];
+
+		snprintf(obj, sizeof(obj), "analysis/%lld", (long long)id);
+		assert_string_equal(str_of(e, "object"), obj);
+	}
+	json_decref(e);
+	/* twice is refused; a sent draft is frozen */
+	assert_int_equal(analysis_submit(g_fx.model, &ssc2, id, &err), SK_ERULE);
+	assert_string_equal(err.reason, "analysis.submitted");
+	b = J("{\"description\":\"Ändrad i smyg\"}");
+	assert_int_equal(analysis_update(g_fx.model, &ssc2, id, b, &err), SK_ERULE);
+	assert_string_equal(err.reason, "analysis.submitted");
+	json_decref(b);
+
+	/* sent back: the head only, with a reason that is not blank */
+	assert_int_equal(analysis_return(g_fx.model, &ssc2, id, "Nej", &err), SK_EPERM);
+	assert_int_equal(analysis_return(g_fx.model, &chief, id, "", &err), SK_EINVAL);
+	assert_string_equal(err.field, "reason");
+	assert_int_equal(analysis_return(g_fx.model, &chief, id, "  \t ", &err), SK_EINVAL);
+	assert_string_equal(err.field, "reason");
+	assert_int_equal(analysis_return(g_fx.model, &chief, id, NULL, &err), SK_EINVAL);
+	assert_int_equal(
+	        analysis_return(g_fx.model, &chief, id, "Beskriv hoten mot serverhallen", &err),
+	        SK_OK);
+	g = get_analysis(id);
+	a = json_object_get(g, "analysis");
+	assert_true(json_is_null(json_object_get(a, "submitted_at")));
+	assert_string_equal(str_of(a, "return_reason"), "Beskriv hoten mot serverhallen");
+	assert_string_equal(str_of(a, "returned_by_name"), "chef");
+	assert_string_equal(str_of(a, "state"), "draft");
+	json_decref(g);
+	/* a draft again: changed, sent again, approved; the approval says it was sent */
+	b = J("{\"description\":\"Myndigheten driver ledningssystem och en serverhall\"}");
+	assert_int_equal(analysis_update(g_fx.model, &ssc2, id, b, &err), SK_OK);
+	json_decref(b);
+	assert_int_equal(analysis_submit(g_fx.model, &ssc2, id, &err), SK_OK);
+	assert_int_equal(analysis_approve(g_fx.model, &chief, id, &err), SK_OK);
+	e = last_of_kind("analysis.approved");
+	assert_true(json_is_true(json_object_get(json_object_get(e, "data"), "submitted")));
+	json_decref(e);
+	assert_string_equal(state_of(id), "approved");
+	/* approved is not sent back */
+	assert_int_equal(analysis_return(g_fx.model, &chief, id, "För sent", &err), SK_ERULE);
+	assert_int_equal(analysis_submit(g_fx.model, &ssc2, id, &err), SK_ERULE);
+}
+
+static void test_class_need_to_know(void **state)
+{
+	struct principal aud_h, ssc_h;
+	struct model_err err = {0};
+	struct rules_filter f = {.min_severity = -1, .clearance = CLEAR_H};
+	json_t *b, *g, *a, *list, *x, *entries, *res;
+	int64_t kh = 0, open_one = 0, plan = 0, draft = 0;
+	char body[4096], today[11];
+	bool hidden[3];
+	size_t i;
+	int seen_kh = 0;
+
+	(void)state;
+	regfx_identity(g_fx.model, &aud_h, "granskare-h", ROLE_AUDITOR, CLEAR_H, NULL, NULL);
+	regfx_identity(g_fx.model, &ssc_h, "ssc-h", ROLE_SSC, CLEAR_H, NULL, NULL);
+	/* bad classes; a class above one's own clearance (one could not read it afterwards) */
+	b = J("{\"title\":\"x\",\"class\":\"Q\"}");
+	assert_int_equal(analysis_create(g_fx.model, &ssc2, b, &kh, &err), SK_EINVAL);
+	assert_string_equal(err.field, "class");
+	json_decref(b);
+	b = J("{\"title\":\"x\",\"class\":3}");
+	assert_int_equal(analysis_create(g_fx.model, &ssc2, b, &kh, &err), SK_EINVAL);
+	assert_string_equal(err.field, "class");
+	json_decref(b);
+	b = J("{\"title\":\"x\",\"class\":\"KH\"}");
+	assert_int_equal(analysis_create(g_fx.model, &ssc_h, b, &kh, &err), SK_EINVAL);
+	assert_string_equal(err.reason, "analysis.class_above_clearance");
+	json_decref(b);
+
+	/* a KH analysis, complete, approved; an unclassified one beside it */
+	snprintf(body, sizeof(body), "%.*s,\"class\":\"KH\"}", (int)strlen(full_body) - 1,
+	         full_body);
+	b = J(body);
+	assert_int_equal(analysis_create(g_fx.model, &ssc2, b, &kh, &err), SK_OK);
+	json_decref(b);
+	b = J("{\"title\":\"Öppen analys\",\"class\":\"\"}");
+	assert_int_equal(analysis_create(g_fx.model, &ssc2, b, &open_one, &err), SK_OK);
+	json_decref(b);
+	assert_int_equal(analysis_submit(g_fx.model, &ssc2, kh, &err), SK_OK);
+	assert_int_equal(analysis_approve(g_fx.model, &chief, kh, &err), SK_OK);
+	assert_int_equal(secplan_create(g_fx.model, &ssc2, kh, NULL, &plan, &err), SK_OK);
+
+	/* the cleared see it whole */
+	g = analysis_get(g_fx.model, &aud, kh);
+	a = json_object_get(g, "analysis");
+	assert_string_equal(str_of(a, "class"), "KH");
+	assert_string_equal(str_of(a, "title"), "Säkerhetsskyddsanalys 2026");
+	assert_non_null(json_object_get(a, "content"));
+	json_decref(g);
+	/* one by one, to the uncleared: what it is, never its title or content */
+	g = analysis_get(g_fx.model, &aud_h, kh);
+	a = json_object_get(g, "analysis");
+	assert_true(json_is_true(json_object_get(a, "hidden")));
+	assert_string_equal(str_of(a, "class"), "KH");
+	assert_null(json_object_get(a, "title"));
+	assert_null(json_object_get(a, "content"));
+	json_decref(g);
+	g = analysis_get(g_fx.model, &aud_h, open_one);
+	assert_string_equal(str_of(json_object_get(g, "analysis"), "title"), "Öppen analys");
+	json_decref(g);
+	/* the list */
+	list = analysis_list(g_fx.model, &aud_h);
+	json_array_foreach(json_object_get(list, "analyses"), i, x)
+	{
+		if (json_integer_value(json_object_get(x, "id")) == kh) {
+			seen_kh++;
+			assert_true(json_is_true(json_object_get(x, "hidden")));
+			assert_null(json_object_get(x, "title"));
+		} else if (json_integer_value(json_object_get(x, "id")) == open_one) {
+			assert_null(json_object_get(x, "hidden"));
+		}
+	}
+	assert_int_equal(seen_kh, 1);
+	json_decref(list);
+	/* the report, and changes, by the uncleared */
+	assert_int_equal(analysis_report(g_fx.model, &aud_h, kh, &res, &err), SK_EPERM);
+	assert_string_equal(err.reason, "analysis.need_to_know");
+	assert_int_equal(analysis_report(g_fx.model, &aud, kh, &res, &err), SK_OK);
+	json_decref(res);
+	assert_int_equal(analysis_revise(g_fx.model, &ssc_h, kh, &draft, &err), SK_EPERM);
+	assert_int_equal(secplan_create(g_fx.model, &ssc_h, kh, NULL, &draft, &err), SK_EPERM);
+	/* its plan */
+	g = secplan_get(g_fx.model, &aud_h, plan);
+	assert_true(json_is_true(json_object_get(json_object_get(g, "plan"), "hidden")));
+	assert_null(json_object_get(json_object_get(g, "plan"), "items"));
+	assert_null(json_object_get(json_object_get(g, "plan"), "title"));
+	json_decref(g);
+	g = secplan_get(g_fx.model, &aud, plan);
+	assert_non_null(json_object_get(json_object_get(g, "plan"), "items"));
+	json_decref(g);
+	b = J("{\"title\":\"Ny titel\"}");
+	assert_int_equal(secplan_update(g_fx.model, &ssc_h, plan, b, &err), SK_EPERM);
+	json_decref(b);
+	/* Kommande (the review deadline) */
+	g = analysis_deadlines(g_fx.model, &aud_h);
+	json_array_foreach(json_object_get(g, "deadlines"), i, x)
+	{
+		if (json_integer_value(json_object_get(x, "analysis_id")) == kh) {
+			assert_true(json_is_true(json_object_get(x, "hidden")));
+			assert_null(json_object_get(x, "title"));
+		}
+	}
+	json_decref(g);
+
+	/* Kommande on Översikt (the rules' deadlines): the review two years on, hidden likewise */
+	model_today(today);
+	for (int who = 0; who < 2; who++) {
+		struct store_reader *rd = model_reader(g_fx.model);
+		json_t *dl = rules_deadlines(rd, today, 800, 0, who ? &aud : &aud_h);
+		int n = 0;
+
+		json_array_foreach(dl, i, x)
+		{
+			const json_t *o = json_object_get(x, "object");
+
+			if (strcmp(str_of(x, "kind"), "analysis_review") != 0 ||
+			    json_integer_value(json_object_get(o, "id")) != kh)
+				continue;
+			n++;
+			if (who) {
+				assert_null(json_object_get(o, "hidden"));
+				assert_non_null(
+				        strstr(str_of(o, "label"), "Säkerhetsskyddsanalys 2026"));
+			} else {
+				assert_true(json_is_true(json_object_get(o, "hidden")));
+				assert_null(json_object_get(o, "label"));
+			}
+		}
+		assert_int_equal(n, 1);
+		json_decref(dl);
+	}
+
+	/* the Säkerhetslogg: entries about it, and about its plan, redacted to the uncleared */
+	snprintf(body, sizeof(body),
+	         "[{\"object\":\"analysis/%lld\",\"data\":{\"title\":\"t\"}},"
+	         "{\"object\":\"secplan/%lld\",\"data\":{\"title\":\"t\"}},"
+	         "{\"object\":\"analysis/%lld\",\"data\":{\"title\":\"Öppen analys\"}}]",
+	         (long long)kh, (long long)plan, (long long)open_one);
+	entries = J(body);
+	assert_int_equal(ledger_view_redact(model_reader(g_fx.model), &aud_h, entries, hidden),
+	                 SK_OK);
+	assert_true(hidden[0]);
+	assert_true(hidden[1]);
+	assert_false(hidden[2]);
+	assert_null(json_object_get(json_array_get(entries, 0), "data"));
+	json_decref(entries);
+	entries = J(body);
+	assert_int_equal(ledger_view_redact(model_reader(g_fx.model), &aud, entries, hidden),
+	                 SK_OK);
+	assert_false(hidden[0]);
+	assert_false(hidden[1]);
+	json_decref(entries);
+
+	/* findings: a KH draft with only a title has findings; the uncleared see no label */
+	b = J("{\"title\":\"Hemlig ofullständig\",\"class\":\"KH\"}");
+	assert_int_equal(analysis_create(g_fx.model, &ssc2, b, &draft, &err), SK_OK);
+	json_decref(b);
+	f.viewer = &aud_h;
+	res = rules_evaluate(model_reader(g_fx.model), today, &f);
+	seen_kh = 0;
+	json_array_foreach(json_object_get(res, "findings"), i, x)
+	{
+		const json_t *o = json_object_get(x, "object");
+
+		if (strcmp(str_of(o, "type"), "analysis") == 0 &&
+		    json_integer_value(json_object_get(o, "id")) == draft) {
+			seen_kh++;
+			assert_true(json_is_true(json_object_get(o, "hidden")));
+			{
+				char *dump = json_dumps(x, 0);
+
+				assert_null(strstr(dump, "Hemlig ofullständig"));
+				free(dump);
+			}
+		}
+	}
+	assert_true(seen_kh > 0);
+	json_decref(res);
+	f.viewer = &aud;
+	f.clearance = CLEAR_KH;
+	res = rules_evaluate(model_reader(g_fx.model), today, &f);
+	seen_kh = 0;
+	json_array_foreach(json_object_get(res, "findings"), i, x)
+	{
+		const json_t *o = json_object_get(x, "object");
+
+		if (strcmp(str_of(o, "type"), "analysis") == 0 &&
+		    json_integer_value(json_object_get(o, "id")) == draft) {
+			seen_kh++;
+			assert_null(json_object_get(o, "hidden"));
+		}
+	}
+	assert_true(seen_kh > 0);
+	json_decref(res);
+
+	/* the class changes on a draft, recorded in the entry; replay agrees */
+	b = J("{\"class\":\"H\"}");
+	assert_int_equal(analysis_update(g_fx.model, &ssc2, draft, b, &err), SK_OK);
+	json_decref(b);
+	g = analysis_get(g_fx.model, &aud_h, draft);
+	assert_string_equal(str_of(json_object_get(g, "analysis"), "title"), "Hemlig ofullständig");
+	json_decref(g);
+	{
+		struct store_verify_opts o = {.replay = true};
+		struct store_verify_result vr;
+
+		assert_int_equal(store_verify(g_fx.dir, &o, &vr), SK_OK);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -649,6 +973,8 @@ int main(void)
 	        cmocka_unit_test(test_supersede_and_replay),
 	        cmocka_unit_test(test_chief_without_ssc),
 	        cmocka_unit_test(test_more_bad_input_and_token),
+	        cmocka_unit_test(test_submit_and_return),
+	        cmocka_unit_test(test_class_need_to_know),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1154,6 +1154,137 @@ static void test_sign_throttled(void **state)
 	expect_last("receipt.signed", doc);
 }
 
+/* Issue 15: several copies destroyed in one act, all or nothing, with one protocol. */
+static void test_destroy_many(void **state)
+{
+	int64_t acc[2] = {p_staff, p_reg}, doc = mkdoc("H", "physical", acc, 2), other;
+	int64_t c1 = mkcopy(doc, box_kh, 0), c2 = mkcopy(doc, box_kh, 0),
+	        c3 = mkcopy(doc, box_kh, 0), c4 = mkcopy(doc, 0, p_staff);
+	int64_t nums[4], protocol = 0;
+	struct copy_action a;
+	struct model_err err = {0};
+	char today[11], s[64];
+	uint64_t n;
+	json_t *o, *pr;
+
+	(void)state;
+	(void)c4;
+	regfx_today_plus(0, today);
+	other = mkdoc("K", "physical", acc, 2);
+	mkcopy(other, box_kh, 0);
+	a = (struct copy_action){.method = "Dokumentförstörare klass 5",
+	                         .destroyed_on = today,
+	                         .performer_id = p_reg,
+	                         .witness_id = p_staff};
+	n = regfx_ledger_size(&g_fx);
+	/* bad input: no copies, a number twice, a number the document lacks */
+	refused(copy_destroy_many(g_fx.model, &reg, doc, nums, 0, &a, &protocol, &err), &err, n,
+	        SK_EINVAL, "copies", NULL, "no copies");
+	nums[0] = 1;
+	nums[1] = 1;
+	refused(copy_destroy_many(g_fx.model, &reg, doc, nums, 2, &a, &protocol, &err), &err, n,
+	        SK_EINVAL, "copies", NULL, "a copy twice");
+	nums[1] = 99;
+	refused(copy_destroy_many(g_fx.model, &reg, doc, nums, 2, &a, &protocol, &err), &err, n,
+	        SK_EINVAL, "copies", NULL, "no copy 99");
+	/* all or nothing: copy 4 is issued (not destroyable), so 1–3 stay as they were */
+	nums[0] = 1;
+	nums[1] = 2;
+	nums[2] = 3;
+	nums[3] = 4;
+	refused(copy_destroy_many(g_fx.model, &reg, doc, nums, 4, &a, &protocol, &err), &err, n,
+	        SK_ERULE, "id", NULL, "one copy out of reach");
+	col_text("SELECT state FROM copy WHERE id = ?1", c1, s, sizeof(s));
+	assert_string_equal(s, "in_register");
+	assert_int_equal(col_int("SELECT count(*) FROM destruction WHERE copy_id IN (SELECT id "
+	                         "FROM copy WHERE document_id = ?1)",
+	                         doc),
+	                 0);
+	/* the rules of one destruction hold for each: K+ is witnessed */
+	a.witness_id = 0;
+	refused(copy_destroy_many(g_fx.model, &reg, doc, nums, 3, &a, &protocol, &err), &err, n,
+	        SK_ERULE, "witness_id", "3 kap. 23 §", "K+ without witness");
+	a.witness_id = p_staff;
+	/* who may: not staff, not the auditor; not a document one does not see */
+	assert_int_equal(copy_destroy_many(g_fx.model, &staff, doc, nums, 3, &a, &protocol, &err),
+	                 SK_EPERM);
+	assert_int_equal(copy_destroy_many(g_fx.model, &auditor, doc, nums, 3, &a, &protocol, &err),
+	                 SK_EPERM);
+	assert_int_equal(copy_destroy_many(g_fx.model, &reg, 99999, nums, 3, &a, &protocol, &err),
+	                 SK_ENOTFOUND);
+	assert_int_equal(regfx_ledger_size(&g_fx), n);
+
+	/* the organisation's name: set by the ssc only, recorded */
+	assert_int_equal(organisation_set(g_fx.model, &reg, "Myndigheten", &err), SK_EPERM);
+	assert_int_equal(organisation_set(g_fx.model, &ssc, "", &err), SK_EINVAL);
+	assert_string_equal(err.field, "name");
+	assert_int_equal(organisation_set(g_fx.model, &ssc, "Rad ett\nRad två", &err), SK_EINVAL);
+	assert_int_equal(regfx_ledger_size(&g_fx), n);
+	assert_int_equal(organisation_set(g_fx.model, &ssc, "Försvarets materielverk", &err),
+	                 SK_OK);
+	n = regfx_ledger_size(&g_fx);
+	{
+		json_t *e = entry_at(n);
+
+		assert_string_equal(json_string_value(json_object_get(e, "kind")),
+		                    "setting.changed");
+		assert_string_equal(json_string_value(json_object_get(e, "object")),
+		                    "setting/org.name");
+		json_decref(e);
+	}
+	o = organisation_get(g_fx.model);
+	assert_string_equal(json_string_value(json_object_get(o, "name")),
+	                    "Försvarets materielverk");
+	json_decref(o);
+
+	/* three copies in one act: three records and entries, one protocol */
+	if (copy_destroy_many(g_fx.model, &reg, doc, nums, 3, &a, &protocol, &err) != SK_OK)
+		fail_msg("destroy many: %s (%s)", err.msg, err.field);
+	assert_true(protocol > 0);
+	assert_int_equal(regfx_ledger_size(&g_fx), n + 3);
+	expect_last("copy.destroyed", doc);
+	assert_int_equal(
+	        col_int("SELECT count(*) FROM destruction WHERE protocol_id = ?1", protocol), 3);
+	assert_int_equal(col_int("SELECT count(*) FROM copy WHERE document_id = ?1 AND state = "
+	                         "'destroyed'",
+	                         doc),
+	                 3);
+	(void)c2;
+	(void)c3;
+	pr = destruction_protocol_get(g_fx.model, &auditor, protocol);
+	assert_non_null(pr);
+	o = json_object_get(pr, "protocol");
+	assert_string_equal(json_string_value(json_object_get(o, "organisation")),
+	                    "Försvarets materielverk");
+	assert_int_equal(json_array_size(json_object_get(o, "copies")), 3);
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(o, "copies"), 2)), 3);
+	assert_string_equal(json_string_value(json_object_get(o, "method")),
+	                    "Dokumentförstörare klass 5");
+	assert_string_equal(json_string_value(json_object_get(o, "performer_name")),
+	                    "Rut Registrator");
+	assert_string_equal(json_string_value(json_object_get(o, "witness_name")), "Stina Staff");
+	assert_string_equal(json_string_value(json_object_get(o, "destroyed_on")), today);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(o, "document"), "class")), "H");
+	assert_true(json_is_integer(json_object_get(json_object_get(o, "document"), "pages")));
+	assert_true(
+	        json_is_integer(json_object_get(json_object_get(o, "document"), "attachments")));
+	json_decref(pr);
+	/* need-to-know: staff2 (cleared K, not on the list) does not see it; nor a wrong number */
+	assert_null(destruction_protocol_get(g_fx.model, &staff2, protocol));
+	assert_null(destruction_protocol_get(g_fx.model, &auditor, protocol + 100));
+	/* destroyed copies are not destroyed twice */
+	n = regfx_ledger_size(&g_fx);
+	nums[0] = 1;
+	refused(copy_destroy_many(g_fx.model, &reg, doc, nums, 1, &a, &protocol, &err), &err, n,
+	        SK_ERULE, "id", NULL, "destroyed again");
+	/* a copy destroyed alone has no protocol */
+	assert_int_equal(col_int("SELECT count(*) FROM destruction WHERE protocol_id IS NULL AND "
+	                         "copy_id IN (SELECT id FROM copy WHERE document_id = ?1)",
+	                         doc),
+	                 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1165,6 +1296,7 @@ int main(void)
 	        cmocka_unit_test(test_kh_copies),
 	        cmocka_unit_test(test_issue_and_sign),
 	        cmocka_unit_test(test_copy_states),
+	        cmocka_unit_test(test_destroy_many),
 	        cmocka_unit_test(test_visibility),
 	        cmocka_unit_test(test_redaction),
 	        cmocka_unit_test(test_list_filters),

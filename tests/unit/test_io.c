@@ -287,6 +287,25 @@ static int64_t count(const char *sql)
 	return n;
 }
 
+/* The signing time (RFC 3339 UTC) of the receipt of copy 1 of a document. */
+static void signed_at_of(const char *designation, char out[SK_TIME_LEN + 1])
+{
+	struct store_q *q;
+
+	out[0] = '\0';
+	assert_int_equal(store_reader_query(g_fx.rd,
+	                                    "SELECT r.signed_at FROM receipt r JOIN copy c ON c.id "
+	                                    "= r.copy_id JOIN document d ON d.id = c.document_id "
+	                                    "WHERE d.designation = ?1 AND c.number = 1",
+	                                    &q),
+	                 SK_OK);
+	store_q_bind_text(q, 1, designation);
+	if (store_q_step(q) == SK_OK)
+		snprintf(out, SK_TIME_LEN + 1, "%s", store_q_text(q, 0));
+	store_q_done(q);
+	assert_true(out[0]);
+}
+
 static int last_cb(void *ctx, const struct store_entry_row *row)
 {
 	json_t **out = ctx;
@@ -509,14 +528,34 @@ static void test_export_csv(void **state)
 	csv = export(&reg, IO_CSV, NULL, &rc, &len);
 	assert_int_equal(rc, SK_OK);
 	assert_int_equal(memcmp(csv, "\xef\xbb\xbf", 3), 0);
-	has(csv, "beteckning;klass;antal exemplar;exemplar;mottagare;kvitterat av;kvitterat;"
-	         "inventerad;status;status datum\r\n");
-	has(csv, "IMP-1;H;2;1;förvaring: Skåp 1;;;2026-01-10;i registret;\r\n");
-	has(csv, "IMP-1;H;2;2;");
-	has(csv, "IMP-2;K;1;1;Anna Andersson;Anna Andersson (papperskvittens PK-7);");
-	has(csv, "IMP-3;H;0;;;;;;;\r\n");
+	has(csv, "beteckning;klass;titel;diarienummer;sidor;bilagor;antal exemplar;exemplar;"
+	         "mottagare;kvitterat av;kvitterat;inventerad;status;status datum\r\n");
+	has(csv, "IMP-1;H;Plan för övning;DNR 1;12;1;2;1;förvaring: Skåp 1;;;2026-01-10;"
+	         "i registret;\r\n");
+	has(csv, "IMP-1;H;Plan för övning;DNR 1;12;1;2;2;");
+	has(csv, "IMP-2;K;Bilaga till plan;;3;0;1;1;Anna Andersson;Anna Andersson "
+	         "(papperskvittens PK-7);");
+	/* an electronic document has no page count and no copies */
+	has(csv, "IMP-3;H;Elektronisk rapport;;;0;0;;;;;;;\r\n");
+	/* the signing time is Swedish local time with its offset, never UTC's "Z" */
+	{
+		const char *k = strstr(csv, "(papperskvittens PK-7);");
+		char want[SK_STHLM_LEN + 1];
+		char at[SK_TIME_LEN + 1];
+		int64_t t;
+
+		assert_non_null(k);
+		k += strlen("(papperskvittens PK-7);");
+		/* the receipt's own time as the model keeps it (UTC), converted here */
+		signed_at_of("IMP-2", at);
+		assert_int_equal(sk_time_parse(at, strlen(at), &t), SK_OK);
+		assert_int_equal(sk_time_stockholm(t, want), SK_OK);
+		assert_memory_equal(k, want, SK_STHLM_LEN);
+		assert_true(strcmp(want + 19, "+01:00") == 0 || strcmp(want + 19, "+02:00") == 0);
+		assert_int_equal(k[SK_STHLM_LEN], ';');
+	}
 	/* formula injection */
-	has(csv, "\"'=1+1\";K;1;1;");
+	has(csv, "\"'=1+1\";K;Formel;;1;0;1;1;");
 	assert_null(strstr(csv, "\r\n=1+1"));
 	for (size_t i = 0; i < len; i++)
 		lines += csv[i] == '\n';
@@ -797,13 +836,16 @@ static void act(enum copy_act what, int64_t copy_id, struct copy_action *a)
 /* Returned, lost, archived, destroyed: the 3 kap. 10 § states with their dates. */
 static void test_export_states(void **state)
 {
-	char today[11], line[256];
+	char today[11], line[256], sthlm_today[SK_STHLM_LEN + 1];
 	size_t len;
 	char *csv;
 	int rc;
 
 	(void)state;
 	model_today(today);
+	/* days taken from a time are the Swedish day (after 23:00 UTC in winter: tomorrow) */
+	assert_int_equal(sk_time_stockholm(sk_now_us(), sthlm_today), SK_OK);
+	sthlm_today[10] = '\0';
 	act(COPY_RETURN, copy_of("IMP-2", 1), &(struct copy_action){.space_id = cont_h});
 	act(COPY_DESTROY, copy_of("IMP-1", 2),
 	    &(struct copy_action){.method = "Kross",
@@ -815,25 +857,50 @@ static void test_export_states(void **state)
 	csv = export(&reg, IO_CSV, NULL, &rc, &len);
 	assert_int_equal(rc, SK_OK);
 	snprintf(line, sizeof(line),
-	         "IMP-2;K;1;1;Anna Andersson;Anna Andersson (papperskvittens "
-	         "PK-7);");
+	         "IMP-2;K;Bilaga till plan;;3;0;1;1;Anna Andersson;Anna Andersson "
+	         "(papperskvittens PK-7);");
 	has(csv, line);
-	snprintf(line, sizeof(line), ";återlämnad;%s\r\n", today);
+	snprintf(line, sizeof(line), ";återlämnad;%s\r\n", sthlm_today);
 	has(csv, line);
-	snprintf(line, sizeof(line), "IMP-1;H;2;2;;;;2026-01-10;förstörd;%s\r\n", today);
+	snprintf(line, sizeof(line),
+	         "IMP-1;H;Plan för övning;DNR 1;12;1;2;2;;;;2026-01-10;förstörd;%s\r\n", today);
 	has(csv, line);
-	snprintf(line, sizeof(line), "IMP-1;H;2;1;förvaring: Skåp 1;;;2026-01-10;förlorad;%s\r\n",
-	         today);
+	snprintf(line, sizeof(line),
+	         "IMP-1;H;Plan för övning;DNR 1;12;1;2;1;förvaring: Skåp "
+	         "1;;;2026-01-10;förlorad;%s\r\n",
+	         sthlm_today);
 	has(csv, line);
-	snprintf(line, sizeof(line), ";arkiverad;%s\r\n", today);
+	snprintf(line, sizeof(line), ";arkiverad;%s\r\n", sthlm_today);
 	has(csv, line);
+	free(csv);
+
+	/* a classified title: the cleared see it; a registrar cleared for H sees no KH row */
+	{
+		static const char ht[] = "Beteckning;Titel;Klass;Form;Sidor;Exemplar;Förvaring;"
+		                         "hemlig_titel\nHT-1;Valvets ritning;KH;fysisk;2;1;"
+		                         "Kassaskåpet;ja\n";
+		struct model_err err = {0};
+		json_t *rep = NULL;
+
+		assert_int_equal(io_import(g_fx.model, &reg, ht, strlen(ht), false, &rep, &err),
+		                 SK_OK);
+		json_decref(rep);
+	}
+	csv = export(&reg, IO_CSV, &(struct io_export_filter){.cls = "KH"}, &rc, &len);
+	assert_int_equal(rc, SK_OK);
+	has(csv, "HT-1;KH;Valvets ritning;;2;0;1;1;");
+	free(csv);
+	csv = export(&reg_h, IO_CSV, &(struct io_export_filter){.cls = "KH"}, &rc, &len);
+	assert_int_equal(rc, SK_OK);
+	assert_null(strstr(csv, "HT-1"));
+	assert_null(strstr(csv, "Valvets"));
 	free(csv);
 
 	/* filters: a state, a holder */
 	csv = export(&reg, IO_CSV, &(struct io_export_filter){.state = "destroyed"}, &rc, &len);
 	assert_int_equal(rc, SK_OK);
-	has(csv, "IMP-1;H;2;2;");
-	assert_null(strstr(csv, "IMP-1;H;2;1;"));
+	has(csv, "IMP-1;H;Plan för övning;DNR 1;12;1;2;2;");
+	assert_null(strstr(csv, "IMP-1;H;Plan för övning;DNR 1;12;1;2;1;"));
 	assert_null(strstr(csv, "IMP-2"));
 	free(csv);
 	csv = export(&reg, IO_CSV, &(struct io_export_filter){.holder = p_anna}, &rc, &len);

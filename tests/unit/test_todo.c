@@ -210,8 +210,25 @@ static void test_todo_by_person_and_role(void **state)
 	        "'{}', '%s', 1, '%s', NULL, NULL, NULL)",
 	        now, now, today, today, now, now);
 	assert_int_equal(count_of(&ssc, "analysis_missing"), 0);
+	/* a draft the ssc works on is not the head's yet; sent, it is (issue 15) */
+	assert_int_equal(count_of(&chief, "analysis_approve"), 0);
+	fixture("UPDATE analysis SET submitted_at = '%s', submitted_by = %lld WHERE id = 2", now,
+	        (long long)ssc.id);
 	assert_int_equal(count_of(&chief, "analysis_approve"), 1);
 	assert_int_equal(count_of(&ssc, "analysis_approve"), 0);
+	assert_int_equal(count_of(&ssc, "analysis_returned"), 0);
+	/* sent back: the ssc's again */
+	fixture("UPDATE analysis SET submitted_at = NULL, returned_at = '%s', return_reason = 'x' "
+	        "WHERE id = 2",
+	        now);
+	assert_int_equal(count_of(&chief, "analysis_approve"), 0);
+	assert_int_equal(count_of(&ssc, "analysis_returned"), 1);
+	assert_int_equal(count_of(&chief, "analysis_returned"), 0);
+	/* approved today: a notice to the ssc for a week, not to the head who approved it */
+	assert_int_equal(count_of(&ssc, "analysis_approved"), 1);
+	assert_int_equal(count_of(&chief, "analysis_approved"), 0);
+	fixture("UPDATE analysis SET approved_on = date('%s', '-8 days') WHERE id = 1", today);
+	assert_int_equal(count_of(&ssc, "analysis_approved"), 0);
 	assert_int_equal(count_of(&chief, "analysis_review"), 1);
 	assert_int_equal(count_of(&aud, "analysis_review"), 0);
 }

@@ -5,6 +5,7 @@ import { h, table, option, uid } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { pageHeading, loading, loadError, errorBox, showError, refusalText, missingText, hideError, busy, badge, facts } from '../ui.js';
+import { fmtTime } from '../format.js';
 
 // replaceChildren() writes null as text: leave the absent parts out.
 const present = (...xs) => xs.filter((x) => x !== null && x !== undefined && x !== false);
@@ -28,7 +29,9 @@ export function analysisStyles() {
   document.head.append(h('link', { rel: 'stylesheet', href: '/css/analysis.css', dataset: { analysisCss: '1' } }));
 }
 
-export function stateBadge(state) {
+export function stateBadge(state, a) {
+  // a draft sent to the head is "with the head" until approved or sent back (issue 15)
+  if (state === 'draft' && a && a.submitted_at) return badge(t('an.state.submitted'), 'warn');
   return badge(t(`an.state.${state}`), state === 'approved' ? 'ok' : state === 'draft' ? 'warn' : null);
 }
 
@@ -62,17 +65,20 @@ async function load(listBox, deadlineBox) {
     listBox.replaceChildren(h('p', { class: 'empty' }, t('an.none')));
   } else {
     listBox.replaceChildren(table(t('an.list'), [
-      t('an.title'), t('an.version'), t('an.state'), t('an.approved_on'), t('an.review_due'),
-    ], list.map((a) => h('tr', { dataset: { analysis: String(a.id), state: a.state } },
-      h('th', { scope: 'row' }, h('a', { href: `#/sakerhetsskyddsanalys/${a.id}` }, a.title)),
+      t('an.title'), t('an.version'), t('an.class'), t('an.state'), t('an.approved_on'), t('an.review_due'),
+    ], list.map((a) => h('tr', { dataset: { analysis: String(a.id), state: a.state, hidden: a.hidden ? '1' : undefined } },
+      // need-to-know: a version above the reader's clearance shows what it is, not its title
+      h('th', { scope: 'row' }, a.hidden ? h('span', { class: 'an-hidden' }, t('an.hidden'))
+        : h('a', { href: `#/sakerhetsskyddsanalys/${a.id}` }, a.title)),
       h('td', {}, String(a.version)),
-      h('td', {}, stateBadge(a.state)),
+      h('td', {}, a.class ? t(`reg.class.${a.class}`) : t('an.class.none')),
+      h('td', {}, stateBadge(a.state, a)),
       h('td', {}, a.approved_on || '–'),
       h('td', {}, a.next_review_due || '–'))), { captionHidden: true, stack: true }));
   }
   try {
     const d = (await api.get('/analyses/deadlines')).deadlines || [];
-    deadlineBox.replaceChildren(...d.filter((x) => x.kind === 'analysis.review').map((x) =>
+    deadlineBox.replaceChildren(...d.filter((x) => x.kind === 'analysis.review' && !x.hidden).map((x) =>
       h('p', { class: ['an-deadline', x.days_left < 0 ? 'an-overdue' : null] },
         t(x.days_left < 0 ? 'an.deadline_overdue' : 'an.deadline', { title: x.title, due: x.due, days: x.days_left }))));
   } catch {
@@ -129,9 +135,17 @@ async function loadOne(ctx, root, st) {
     root.replaceChildren(pageHeading(t('an.nav')), loadError(e));
     return;
   }
+  if (a.hidden) {
+    root.replaceChildren(pageHeading(t('an.nav')),
+      h('p', { class: 'an-hidden' }, t('an.hidden')),
+      h('p', {}, t('an.hidden.why', { cls: t(`reg.class.${a.class}`) })));
+    return;
+  }
   st.a = a;
   st.c = JSON.parse(JSON.stringify(a.content));
-  st.edit = a.state === 'draft' && hasRole(ctx.me, AN_WRITERS);
+  // a draft sent to the head is frozen until the head approves it or sends it back
+  st.edit = a.state === 'draft' && !a.submitted_at && hasRole(ctx.me, AN_WRITERS);
+  st.c.class = a.class || '';
   draw(ctx, root, st);
 }
 
@@ -152,8 +166,10 @@ function draw(ctx, root, st) {
   }, t('an.version_n', { n: v.version }), ' (', t(`an.state.${v.state}`), ')'));
   root.replaceChildren(...present(
     pageHeading(`${a.title} – ${t('an.version_n', { n: a.version })}`),
-    h('p', { class: 'an-meta' }, stateBadge(a.state), ' ',
+    h('p', { class: 'an-meta' }, stateBadge(a.state, a), ' ',
+      a.class ? t('an.class_line', { cls: t(`reg.class.${a.class}`) }) : t('an.class.none_line'), ' ',
       a.approved_on ? t('an.approved_line', { on: a.approved_on, by: a.approved_by_name || String(a.approved_by), due: a.next_review_due }) : ''),
+    where(a),
     versions.length > 1 ? h('p', { class: 'an-versions' }, t('an.versions'), ' ', versions) : null,
     actions(ctx, root, st),
     steps, err, panel));
@@ -185,7 +201,7 @@ function draw(ctx, root, st) {
 
 function sectionsOf(step, c) {
   switch (step) {
-    case 'activity': return { description: c.description, parts: c.parts };
+    case 'activity': return { description: c.description, parts: c.parts, class: c.class || '' };
     case 'assets': return { assets: c.assets };
     case 'threats': {
       const s = c.sapo || {};
@@ -267,6 +283,9 @@ const STEP_RENDER = {
     const dis = !st.edit;
     return h('div', {},
       h('h2', {}, t('an.step.activity')), h('p', { class: 'hint' }, t('an.help.activity')),
+      selectIn(t('an.class'), st.c, 'class', ['BH', 'K', 'H', 'KH'].map((c) => [c, t(`reg.class.${c}`)]),
+        { disabled: dis, empty: t('an.class.none') }),
+      h('p', { class: 'hint' }, t('an.class.hint')),
       textIn(t('an.description'), st.c, 'description', { area: true, max: 20000, disabled: dis }),
       h('h3', {}, t('an.parts')),
       itemList(ctx, root, st, st.c.parts, t('an.part'), (p) => [
@@ -358,8 +377,44 @@ const STEP_RENDER = {
     } else {
       box.append(h('p', { class: 'an-complete' }, t('an.complete')));
     }
+    const post = (button, path, body, done) => busy(button, async () => {
+      hideError(err);
+      try {
+        const r = await api.post(`/analyses/${a.id}/${path}`, body);
+        st.a = r.analysis;
+        st.c = JSON.parse(JSON.stringify(r.analysis.content));
+        st.c.class = r.analysis.class || '';
+        st.edit = st.a.state === 'draft' && !st.a.submitted_at && hasRole(ctx.me, AN_WRITERS);
+        ctx.announce(t(done));
+        draw(ctx, root, st);
+      } catch (e) {
+        showError(err, e);
+      }
+    });
+    // the ssc sends a complete draft to the head; it shows up in the head's Att göra
+    if (hasRole(ctx.me, ['ssc']) && !a.submitted_at) {
+      const send = h('button', { type: 'button', class: 'btn btn-primary', dataset: { act: 'submit' }, disabled: missing.length ? true : undefined }, t('an.submit'));
+      send.addEventListener('click', () => post(send, 'submit', undefined, 'an.submit.done'));
+      box.append(h('p', { class: 'hint' }, t('an.submit.hint')), send);
+    }
+    if (hasRole(ctx.me, ['chief']) && a.submitted_at) {
+      const reason = { reason: '' };
+      const back = h('button', { type: 'submit', class: 'btn', dataset: { act: 'return' } }, t('an.return'));
+      const form = h('form', { class: 'form an-return', novalidate: true },
+        h('h3', {}, t('an.return.title')),
+        textIn(t('an.return.reason'), reason, 'reason', { area: true, max: 2000 }), back);
+      form.addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        if (!reason.reason.trim()) {
+          showError(err, t('an.return.need_reason'));
+          return;
+        }
+        post(back, 'return', { reason: reason.reason.trim() }, 'an.return.done');
+      });
+      box.append(form);
+    }
     if (hasRole(ctx.me, ['chief'])) {
-      const button = h('button', { type: 'button', class: 'btn btn-primary', disabled: missing.length ? true : undefined }, t('an.approve'));
+      const button = h('button', { type: 'button', class: 'btn btn-primary', dataset: { act: 'approve' }, disabled: missing.length ? true : undefined }, t('an.approve'));
       button.addEventListener('click', async () => {
         hideError(err);
         await busy(button, async () => {
@@ -381,6 +436,21 @@ const STEP_RENDER = {
     return box;
   },
 };
+
+// Where a draft stands: with the head (sent when, by whom) or sent back (why).
+function where(a) {
+  if (a.state !== 'draft') return null;
+  if (a.submitted_at) {
+    return h('p', { class: 'an-where', dataset: { where: 'submitted' } },
+      t('an.submitted_line', { on: fmtTime(a.submitted_at), by: a.submitted_by_name || '' }));
+  }
+  if (a.returned_at) {
+    return h('div', { class: 'an-where', dataset: { where: 'returned' } },
+      h('p', {}, t('an.returned_line', { on: fmtTime(a.returned_at), by: a.returned_by_name || '' })),
+      h('blockquote', { class: 'an-return-reason' }, a.return_reason || ''));
+  }
+  return h('p', { class: 'an-where', dataset: { where: 'draft' } }, t('an.draft_line'));
+}
 
 function actions(ctx, root, st) {
   const a = st.a;

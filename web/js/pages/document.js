@@ -229,7 +229,77 @@ function copiesSection(view) {
     ], rows, { captionHidden: true, stack: true, class: 'copies' }));
   }
   if (view.writer && view.doc.status !== 'closed') out.push(addCopiesForm(view));
+  // several copies destroyed in one act, one protocol (issue 15)
+  if (view.writer && copies.filter((c) => ACTIONS.destroy(c.state)).length >= 2) out.push(destroyManyToggle(view));
   return out;
+}
+
+function destroyManyToggle(view) {
+  const box = h('div', { class: 'destroy-many-box' });
+  const b = h('button', { type: 'button', class: 'btn btn-danger-quiet', 'aria-expanded': 'false', dataset: { act: 'destroy-many' } },
+    t('reg.destroy_many.open'));
+  b.addEventListener('click', () => {
+    const open = b.getAttribute('aria-expanded') === 'true';
+    b.setAttribute('aria-expanded', open ? 'false' : 'true');
+    if (open) {
+      box.replaceChildren();
+      return;
+    }
+    box.replaceChildren(destroyManyForm(view, () => {
+      box.replaceChildren();
+      b.setAttribute('aria-expanded', 'false');
+      b.focus();
+    }));
+    box.querySelector('input')?.focus();
+  });
+  return h('div', { class: 'destroy-many' }, b, box);
+}
+
+// One form: choose the copies, the method, the day, who destroyed them and who witnessed it.
+function destroyManyForm(view, close) {
+  const { doc } = view;
+  const today = todayISO();
+  const destroyable = copiesOf(doc).filter((c) => ACTIONS.destroy(c.state)).sort((a, b) => a.number - b.number);
+  const boxes = destroyable.map((c) => {
+    const input = h('input', { type: 'checkbox', name: 'copies', value: String(c.number), id: `destroy-many-${c.number}` });
+    return { c, input, el: h('span', { class: 'check' }, input, h('label', { for: input.id }, t('reg.copy.number_n', { number: c.number }))) };
+  });
+  const pick = h('fieldset', { class: 'destroy-many-copies' }, h('legend', {}, t('reg.destroy_many.copies')), boxes.map((x) => x.el));
+  const method = field(t('reg.destroy.method'), { name: 'method', type: 'text', maxlength: '200', required: true, list: 'destroy-many-methods' },
+    { hint: t('reg.destroy.method_hint') });
+  const methods = h('datalist', { id: 'destroy-many-methods' },
+    ['shredder', 'burning', 'degausser', 'crushing'].map((m) => option(t(`reg.destroy.m_${m}`), '')));
+  const on = field(t('reg.destroy.date'), { name: 'destroyed_on', type: 'date', value: today, max: today, required: true });
+  const performer = recordSelect(t('reg.destroy.performer'), 'performer_id', activePersons(view), { required: true, empty: t('reg.choose') });
+  const kPlus = doc.class !== 'BH';
+  const witness = recordSelect(t('reg.destroy.witness'), 'witness_id', activePersons(view), {
+    empty: kPlus ? t('reg.choose') : t('reg.none'), required: kPlus, hint: kPlus ? t('reg.destroy.witness_hint') : null,
+  });
+  return actionForm({
+    title: t('reg.destroy_many.title'), intro: t('reg.destroy_many.intro'), close,
+    class: 'destroy-many-form', danger: true,
+    fields: [pick, method, methods, on, performer, witness],
+    submitText: t('reg.destroy_many.submit'),
+    collect: () => {
+      const chosen = boxes.filter((x) => x.input.checked).map((x) => x.c.number);
+      if (!chosen.length) return missing(boxes[0].input, t('reg.destroy_many.none_chosen'));
+      if (!method.input.value.trim()) return missing(method.input, t('reg.destroy.method_missing'));
+      if (!on.input.value) return missing(on.input, t('reg.destroy.date_missing'));
+      if (!performer.input.value) return missing(performer.input, t('reg.destroy.performer_missing'));
+      if (kPlus && !witness.input.value) return missing(witness.input, t('reg.destroy.witness_missing'));
+      if (witness.input.value && witness.input.value === performer.input.value) return missing(witness.input, t('reg.destroy.witness_same'));
+      return compact({
+        copies: chosen, method: method.input.value.trim(), destroyed_on: on.input.value,
+        performer_id: Number(performer.input.value), witness_id: witness.input.value ? Number(witness.input.value) : undefined,
+      });
+    },
+    send: (body) => api.post(`/documents/${doc.id}/destroy`, body),
+    done: (r) => {
+      const p = r && r.protocol;
+      view.ctx.announceNext(t('reg.destroy_many.done', { count: String(p ? p.copies.length : '') }));
+      view.ctx.navigate(`#/utskrift/forstoringsprotokoll/${p ? p.id : ''}`);
+    },
+  });
 }
 
 function containersFor(view, cls) {

@@ -83,7 +83,8 @@ export function render(ctx) {
     h('div', { class: 'pager-bar' }, info, exportBox),
     results, more,
     writer ? importPanel(ctx, () => load(false)) : null,
-    hasRole(ctx.me, ['ssc']) ? numberingPanel(ctx) : null);
+    hasRole(ctx.me, ['ssc']) ? numberingPanel(ctx) : null,
+    hasRole(ctx.me, ['ssc']) ? organisationPanel(ctx) : null);
   syncExport();
   load(false);
   return section;
@@ -170,6 +171,29 @@ function numberingPanel(ctx) {
   return h('details', { class: 'import-panel print-hide' },
     h('summary', {}, t('reg.numbering.title')),
     h('p', {}, t('reg.numbering.intro')),
+    form);
+}
+
+// The organisation's name (the ssc), printed on the destruction protocol, the register and the
+// inventory protocol; recorded in the ledger like every setting.
+function organisationPanel(ctx) {
+  const current = h('p', { class: 'hint' });
+  const name = field(t('reg.org.name'), { name: 'name', type: 'text', maxlength: '200', autocomplete: 'organization' });
+  const show = (r) => {
+    const o = (r && r.organisation) || {};
+    current.textContent = o.name ? t('reg.org.current', { name: o.name }) : t('reg.org.unset');
+    if (o.name) name.input.value = o.name;
+  };
+  api.get('/settings/organisation').then(show).catch(() => {});
+  const form = actionForm({
+    fields: [current, name], submitText: t('reg.save'),
+    collect: () => (name.input.value.trim() ? { name: name.input.value.trim() } : missing(name.input, t('reg.org.missing'))),
+    send: (body) => api.call('PUT', '/settings/organisation', body),
+    done: (r) => { show(r); ctx.announce(t('reg.org.saved')); },
+  });
+  return h('details', { class: 'import-panel print-hide org-panel' },
+    h('summary', {}, t('reg.org.title')),
+    h('p', {}, t('reg.org.intro')),
     form);
 }
 

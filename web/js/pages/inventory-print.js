@@ -51,10 +51,11 @@ async function fetchAll(id, status) {
 async function load(id, body, button) {
   const status = h('p', { class: 'hint print-hide', role: 'status' });
   fill(body, loading(), status);
-  let inv, all, rep = null;
+  let inv, all, rep = null, org = '';
   try {
     ({ inv, all } = await fetchAll(id, status));
     if (inv.state === 'closed') rep = (await api.get(`/inventories/${id}/report`)).report || null;
+    org = await api.get('/settings/organisation').then((o) => (o.organisation && o.organisation.name) || '').catch(() => '');
   } catch (e) {
     fill(body, loadError(e));
     return;
@@ -65,7 +66,9 @@ async function load(id, body, button) {
     ? rep.inspectors.map((x) => x.name).filter(Boolean)
     : all.map((x) => x.checked_by_name).filter(Boolean))];
   fill(body,
-    h('div', { class: 'protocol-org' }, h('span', {}, `${t('reg.inv.protocol_org')}:`), h('span', { class: 'fill-line' })),
+    // the organisation's name when the ssc has set it (issue 15), else a line to fill in
+    h('div', { class: 'protocol-org' }, h('span', {}, `${t('reg.inv.protocol_org')}:`),
+      org ? h('span', { class: 'print-org' }, org) : h('span', { class: 'fill-line' })),
     h('p', { class: 'print-ref' }, t('reg.inv.protocol_intro')),
     inv.state !== 'closed' ? h('p', { class: 'alert alert-warn' }, t('reg.inv.protocol_preliminary')) : null,
     facts([

@@ -85,6 +85,8 @@ const TODO_PAGES = {
   lost_cases: 'incidenter',
   analysis_missing: 'sakerhetsskyddsanalys',
   analysis_approve: 'sakerhetsskyddsanalys',
+  analysis_returned: 'sakerhetsskyddsanalys',
+  analysis_approved: 'sakerhetsskyddsanalys',
   analysis_review: 'sakerhetsskyddsanalys',
   grant_reviews: 'anvandare',
   exemptions_ending: 'undantag',
@@ -189,6 +191,9 @@ function objectLink(o, me) {
     ledger: '#/logg',
     incident: `#/incidenter/${o.id}`,
     deviation: '#/atgardsplan',
+    // the finding "no analysis at all" is analysis/0: the list, where one is made
+    analysis: o.id ? `#/sakerhetsskyddsanalys/${o.id}` : '#/sakerhetsskyddsanalys',
+    secplan: `#/sakerhetsskyddsplan/${o.id}`,
   };
   // any other register the server describes to the reader: its record's own page
   const reg = registerNamed(o.type);

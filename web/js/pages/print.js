@@ -54,8 +54,11 @@ function registerPrint(ctx) {
           button.disabled = false;
           return;
         }
+        // the organisation's name (a setting, issue 15); a register prints without it too
+        const org = r.organisation || await api.get('/settings/organisation')
+          .then((o) => (o.organisation && o.organisation.name) || '').catch(() => '');
         fill(body, stamp(r.generated_at),
-          r.organisation ? h('p', { class: 'strong' }, r.organisation) : null, status);
+          org ? h('p', { class: 'strong print-org' }, org) : null, status);
       }
       status.before(...docs.map((d) => registerEntry(d)));
       shown += docs.length;
