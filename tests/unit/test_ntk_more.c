@@ -306,7 +306,7 @@ static void test_feed_follows_its_owner(void **state)
 	assert_non_null(strstr(b.ptr, "HEMLIG-KH-88 ex 1"));
 	buf_release(&b);
 	ntkfx_ok(model_identity_update(g.fx.model, &g.ssc, kurt.id,
-	                               &(struct model_identity_patch){NULL, CLEAR_K, NULL, NULL},
+	                               &(struct model_identity_patch){NULL, CLEAR_K, NULL, NULL, NULL},
 	                               &err),
 	         &err, "Kurt cleared K");
 	buf_init(&b, 1 << 20);
@@ -316,7 +316,7 @@ static void test_feed_follows_its_owner(void **state)
 	assert_non_null(strstr(b.ptr, "uppgifter dolda (behovsprövning)"));
 	buf_release(&b);
 	ntkfx_ok(model_identity_update(g.fx.model, &g.ssc, kurt.id,
-	                               &(struct model_identity_patch){NULL, -1, "disabled", NULL},
+	                               &(struct model_identity_patch){NULL, -1, "disabled", NULL, NULL},
 	                               &err),
 	         &err, "Kurt disabled");
 	buf_init(&b, 1 << 20);
