@@ -205,8 +205,8 @@ int cli_serve_run(const struct cli_serve_opts *o)
 	sodium_memzero(smtp_pw, sizeof(smtp_pw));
 	if (!rc)
 		rc = api_new(s, m,
-		             &(struct api_opts){.dir = o->dir, .tls = o->tls_cert != NULL,
-		                                .remind = rem},
+		             &(struct api_opts){
+		                     .dir = o->dir, .tls = o->tls_cert != NULL, .remind = rem},
 		             &a);
 	if (rc) {
 		cli_error(CLI_USAGE, "serve: cannot start: %s", sk_strerror(rc));
@@ -387,8 +387,9 @@ int cmd_serve(int argc, char **argv)
 		return cli_error(CLI_USAGE, "serve: --smtp-from, --smtp-user and "
 		                            "--smtp-password-file need --smtp URL");
 	if (!o.remind.user != !o.smtp_password_file)
-		return cli_error(CLI_USAGE,
-		                 "serve: give both --smtp-user and --smtp-password-file, or neither");
+		return cli_error(
+		        CLI_USAGE,
+		        "serve: give both --smtp-user and --smtp-password-file, or neither");
 	if (!o.tls_cert != !o.tls_key)
 		return cli_error(CLI_USAGE,
 		                 "serve: give both --tls-cert and --tls-key, or neither");

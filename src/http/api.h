@@ -107,8 +107,8 @@ struct api_ctx {
 };
 
 struct api_opts {
-	const char *dir; /* the instance directory (for verify) */
-	bool tls;        /* cookies are Secure either way; informs nothing else yet */
+	const char *dir;       /* the instance directory (for verify) */
+	bool tls;              /* cookies are Secure either way; informs nothing else yet */
 	struct remind *remind; /* e-mail reminders (model/remind.h), or NULL without --smtp */
 };
 

@@ -56,7 +56,8 @@ static void h_send(struct api_ctx *c)
 	}
 	remind_run_now(r, c->p.id, SEND_WAIT_S, &res);
 	if (!res.done) {
-		/* the thread goes on and records the run; the request thread does not wait longer */
+		/* the thread goes on and records the run; the request thread does not wait longer
+		 */
 		api_reply(c, 202, json_pack("{s:b}", "done", 0));
 		return;
 	}

@@ -337,8 +337,8 @@ int model_identity_update(struct model *m, const struct principal *p, int64_t id
 #define IDENTITY_SQL                                                                               \
 	"SELECT i.id, i.username, i.display_name, i.clearance, i.status, i.created_at, "           \
 	"coalesce(c.totp_confirmed, 0), (SELECT group_concat(role, ' ') FROM role_grant "          \
-	"WHERE " MODEL_GRANT_IN_FORCE("i.id") "), i.created_by, i.email FROM identity i "         \
-	"LEFT JOIN credential c ON c.identity_id = i.id "
+	"WHERE " MODEL_GRANT_IN_FORCE("i.id") "), i.created_by, i.email FROM identity i "          \
+	                                      "LEFT JOIN credential c ON c.identity_id = i.id "
 
 static json_t *identity_row(struct store_q *q)
 {

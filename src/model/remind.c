@@ -5,7 +5,9 @@
  * holds a request thread. Each run is one reminders.sent entry in the ledger
  * with numbers only, never an address.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,8 +78,21 @@ bool remind_url_loopback(const char *url)
 
 	if (!url || url_parts(url, scheme, sizeof(scheme), host, sizeof(host), &userinfo))
 		return false;
-	return strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
-	       strcmp(host, "[::1]") == 0 || strcmp(host, "::1") == 0;
+	{
+		struct in_addr a4;
+		struct in6_addr a6;
+		size_t n = strlen(host);
+
+		/* literal addresses only: "127.0.0.1.example.se" is somebody else's host */
+		if (inet_pton(AF_INET, host, &a4) == 1)
+			return (ntohl(a4.s_addr) >> 24) == 127;
+		if (n > 2 && host[0] == '[' && host[n - 1] == ']') {
+			host[n - 1] = '\0';
+			return inet_pton(AF_INET6, host + 1, &a6) == 1 &&
+			       memcmp(&a6, &in6addr_loopback, sizeof(a6)) == 0;
+		}
+		return strcmp(host, "localhost") == 0;
+	}
 }
 
 int remind_config_check(const struct remind_config *c, char *why, size_t cap)
@@ -215,12 +230,13 @@ static struct recipient *recipients(struct model *m, size_t *n)
 	char today[11];
 
 	*n = 0;
-	if (!rd || store_reader_query(rd,
-	                              "SELECT i.id, i.email, i.clearance, (SELECT "
-	                              "group_concat(role, ' ') FROM role_grant WHERE " MODEL_GRANT_IN_FORCE(
-	                                      "i.id") ") FROM identity i WHERE i.status = 'active' "
-	                                              "AND i.email <> '' ORDER BY i.id",
-	                              &q))
+	if (!rd || store_reader_query(
+	                   rd,
+	                   "SELECT i.id, i.email, i.clearance, (SELECT "
+	                   "group_concat(role, ' ') FROM role_grant WHERE " MODEL_GRANT_IN_FORCE(
+	                           "i.id") ") FROM identity i WHERE i.status = 'active' "
+	                                   "AND i.email <> '' ORDER BY i.id",
+	                   &q))
 		return NULL;
 	model_today(today);
 	store_q_bind_text(q, 2, today);
@@ -332,11 +348,12 @@ static void last_daily(struct remind *r)
 	struct store_q *q;
 	int64_t sec;
 
-	if (!rd || store_reader_query(rd,
-	                              "SELECT time FROM ledger WHERE kind = 'reminders.sent' AND "
-	                              "json_extract(entry, '$.data.trigger') = 'daily' ORDER BY seq "
-	                              "DESC LIMIT 1",
-	                              &q))
+	if (!rd ||
+	    store_reader_query(rd,
+	                       "SELECT time FROM ledger WHERE kind = 'reminders.sent' AND "
+	                       "json_extract(entry, '$.data.trigger') = 'daily' ORDER BY seq "
+	                       "DESC LIMIT 1",
+	                       &q))
 		return;
 	if (store_q_step(q) == SK_OK) {
 		const char *t = store_q_text(q, 0);
