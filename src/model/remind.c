@@ -284,6 +284,16 @@ static int record_fn(struct store_tx *tx, void *arg)
 	return rc;
 }
 
+static bool stopping(struct remind *r)
+{
+	bool stop;
+
+	pthread_mutex_lock(&r->mu);
+	stop = r->stop;
+	pthread_mutex_unlock(&r->mu);
+	return stop;
+}
+
 static struct remind_result run(struct remind *r, int64_t actor, const char *trigger)
 {
 	struct remind_result res = {.done = true};
@@ -293,7 +303,15 @@ static struct remind_result run(struct remind *r, int64_t actor, const char *tri
 
 	to = recipients(r->m, &n);
 	for (size_t i = 0; i < n; i++) {
-		json_t *todo = model_todo(r->m, &to[i].p);
+		json_t *todo;
+
+		if (stopping(r)) {
+			/* a shutdown does not wait for a whole run against a slow mail server */
+			fprintf(stderr, "skydd: reminders: stopped before %zu of %zu people\n",
+			        n - i, n);
+			break;
+		}
+		todo = model_todo(r->m, &to[i].p);
 		char why[CURL_ERROR_SIZE + 64] = "";
 		struct buf msg;
 
