@@ -233,6 +233,21 @@ sleep 1
 checks "after a restart, the day's daily run is not repeated" \
 	'[ "$(mails)" = 1 ] && [ "$(sq "$I/skydd.db" "SELECT count(*) FROM ledger WHERE kind = '"'reminders.sent'"' AND json_extract(entry, '"'\$.data.trigger'"') = '"'daily'"'")" = 1 ]'
 
+# STARTTLS is required off loopback: a host *name* (not localhost) is not loopback, whatever it
+# resolves to; the sink offers no STARTTLS, so nothing is sent in clear
+HOSTNAME_=$(hostname 2>/dev/null)
+if [ -n "$HOSTNAME_" ] && [ "$HOSTNAME_" != localhost ] &&
+	getent ahostsv4 "$HOSTNAME_" 2>/dev/null | head -n 1 | grep -q '^127\.0\.0\.1 '; then
+	stop_server
+	serve_with --smtp "smtp://$HOSTNAME_:$SPORT" --smtp-from skydd@example.se --remind-hour 23
+	api POST /api/v1/reminders/send anna
+	expect_api 200 '"failed":1' "smtp:// to a host name without STARTTLS: not sent"
+	checks "libcurl's reason is logged, and the sink got nothing" \
+		'grep -q "not sent: .*SSL" "$T/serve.log" && [ "$(mails)" = 1 ]'
+else
+	ok "# SKIP STARTTLS off loopback: $HOSTNAME_ does not resolve to 127.0.0.1 here"
+fi
+
 # ---- a mail server that is down ----
 stop_sink
 stop_server
