@@ -156,6 +156,12 @@ api PATCH "/api/v1/identities/$RUT" anna '{"email":"rut@example"}'
 expect_api 400 '"field":"email"' "the ssc with a bad address: 400 naming email"
 api PATCH "/api/v1/identities/$RUT" anna '{"email":"rut@example.se"}'
 expect_api 200 '"email":"rut@example.se"' "the ssc sets Rut's address"
+as anna user update "$RUT" --email 'rut at example.se'
+checks "CLI: user update --email with a bad address: exit 2, one line naming email" 'rc_one_line 2 && grep -q "(email)" "$T/err"'
+as anna user update "$RUT" --email rut.r@example.se
+checks "CLI: user update --email sets it, user show says it" \
+	'[ "$RC" -eq 0 ] && grep -q "^email  *rut.r@example.se" "$T/out"'
+as anna user update "$RUT" --email rut@example.se
 
 # need-to-know: the identity itself and the readers of the security log
 api GET "/api/v1/identities/$STIG" rut
