@@ -8,6 +8,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import {
   ART, URL_, apiCall, apiLogin, assertReadable, launchChromium, newPage, readLogins, strings, uiLogin, totpCodes,
@@ -15,6 +16,16 @@ import {
 
 const SV = strings('sv');
 const code = totpCodes();
+
+// axe-core over the page as it stands (WCAG 2.1 A and AA), as nav.test.mjs does.
+async function axe(page, where) {
+  const require = createRequire(import.meta.url);
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const res = await page.evaluate(async () => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  }));
+  return res.violations.map((v) => `${where}: ${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
 
 test('reminders: one\'s own address on Mitt konto, and the ssc\'s on the user page', {
   timeout: 300_000,
@@ -29,7 +40,8 @@ test('reminders: one\'s own address on Mitt konto, and the ssc\'s on the user pa
   const browser = await launchChromium();
   const problems = [];
   try {
-    const page = await newPage(browser, problems, 'bertil');
+    const violations = [];
+    const page = await newPage(browser, problems, 'bertil', { bypassCSP: true });
     await uiLogin(page, SV, 'bertil', logins.bertil.password, logins.bertil.secret, code);
     await page.locator('main h1', { hasText: SV['nav.overview'] }).waitFor();
     await page.goto(`${URL_}/#/konto`);
@@ -48,7 +60,10 @@ test('reminders: one\'s own address on Mitt konto, and the ssc\'s on the user pa
       assert.equal(text.trim(), SV['err.identity.email_format'], `refused in Swedish: ${bad}`);
       assertReadable(text, null, true, `bad address ${bad}`);
       assert.equal(await input.getAttribute('aria-invalid'), 'true', 'the field says it is wrong');
+      const described = (await input.getAttribute('aria-describedby')) || '';
+      assert.ok(described.split(' ').includes(await alert.getAttribute('id')), 'the field points at its error');
     }
+    violations.push(...await axe(page, 'Mitt konto with an error'));
     const me0 = await page.evaluate(async () => (await (await fetch('/api/v1/me')).json()).identity.email);
     assert.equal(me0, '', 'nothing was saved');
 
@@ -68,7 +83,7 @@ test('reminders: one\'s own address on Mitt konto, and the ssc\'s on the user pa
     assert.equal(other, 403, 'GET /identities/{id} is not the registrar\'s');
 
     // the ssc: sees it on the user page and changes it
-    const ssc = await newPage(browser, problems, 'anna');
+    const ssc = await newPage(browser, problems, 'anna', { bypassCSP: true });
     await uiLogin(ssc, SV, 'anna', logins.anna.password, logins.anna.secret, code);
     await ssc.locator('main h1', { hasText: SV['nav.overview'] }).waitFor();
     await ssc.goto(`${URL_}/#/anvandare/${bertilId}`);
@@ -84,6 +99,8 @@ test('reminders: one\'s own address on Mitt konto, and the ssc\'s on the user pa
     await uform.getByRole('button', { name: SV['user.email_save'] }).click();
     await uform.getByText(SV['user.email_saved']).waitFor();
     assert.equal(await fact.innerText(), 'registrator@example.se');
+    violations.push(...await axe(ssc, 'the user page'));
+    assert.deepEqual(violations, [], 'axe-core violations');
     const main = await ssc.locator('main').innerText();
     assert.ok(!main.includes('⟦'), 'no missing string');
     await ssc.screenshot({ path: path.join(ART, 'remind-user.png'), fullPage: true });
