@@ -20,6 +20,7 @@ import * as inventoriesPage from './js/pages/inventories.js';
 import * as inventoryPage from './js/pages/inventory.js';
 import * as printPage from './js/pages/print.js';
 import * as inventoryPrintPage from './js/pages/inventory-print.js';
+import * as visitPermitPage from './js/pages/visit-permit.js';
 import * as approvalsPage from './js/pages/approvals.js';
 import * as plansPage from './js/pages/plans.js';
 import * as planPage from './js/pages/plan.js';
@@ -63,6 +64,9 @@ const ROUTES = [
   { path: ['utskrift', 'forsattsblad', ':id'], page: paperPage, kind: 'title.kind.document' },
   { path: ['utskrift', 'kvittens', ':id', ':copy'], page: paperPage, roles: ACCESS.writers, kind: 'title.kind.document' },
   { path: ['utskrift', 'inventering', ':id'], page: inventoryPrintPage, roles: ACCESS.inventory, kind: 'title.kind.inventory' },
+  // the written visitor permit (5 kap. 3 §): for whoever is described the visits (asked when
+  // opened: the description comes after the login)
+  { path: ['besok', ':id', 'tillstand'], page: visitPermitPage, kind: 'title.kind.visit', get roles() { return rolesOf('besok'); } },
   // the national coordinated action plan (handlingsplan): not classified
   { path: ['handlingsplaner'], page: plansPage },
   { path: ['handlingsplaner', ':id'], page: planPage, kind: 'title.kind.plan' },

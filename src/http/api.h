@@ -74,6 +74,7 @@ extern const struct api_route api_routes_plans[];
 extern const struct api_route api_routes_analysis[];
 extern const struct api_route api_routes_incidents[];
 extern const struct api_route api_routes_todo[];
+extern const struct api_route api_routes_physical[]; /* the hosts of visitor permits */
 /*
  * The routes of every register defined as data (model/register.h): list, one,
  * and each command, with field tables made from the definition. Fills out

@@ -151,23 +151,35 @@ static json_t *leaving_row(struct store_q *q)
 }
 
 /*
- * One person also shows what they still have (leaving): to the registers'
- * readers, each item within the reader's clearance, the rest counted as
- * hidden; an administrator (who reads persons for logins) sees counts only.
+ * May p see an item of type (a copy, or a record of the register whose one is
+ * type) within its class? A copy to the readers of the classified register;
+ * another item to its register's readers.
+ */
+static bool leaving_visible(const struct principal *p, const char *type, const char *cls)
+{
+	const struct register_def *d = strcmp(type, "copy") == 0 ? NULL : reg_find(type);
+	unsigned readers = d ? d->read_roles : ROLES_REGISTER;
+
+	if (!p || !(p->roles & readers))
+		return false;
+	return !cls || rec_class_rank(cls) <= (int)p->clearance;
+}
+
+/*
+ * One person also shows what they still have (leaving): each item to the
+ * readers of its register, within their clearance; the rest counted as
+ * hidden (an administrator, who reads persons for logins, sees counts only).
  */
 static void detail(struct model *m, const struct principal *p, json_t *o)
 {
 	json_t *rows = rec_query(m, LEAVING_SQL, leaving_row, NULL, NULL, model_json_int(o, "id"));
 	json_t *items = json_array(), *x;
-	bool reader = p && (p->roles & ROLES_REGISTER);
 	int64_t hidden = 0;
 	size_t i;
 
 	json_array_foreach(rows, i, x)
 	{
-		const char *cls = json_string_value(json_object_get(x, "class"));
-
-		if (reader && (!cls || !p || rec_class_rank(cls) <= (int)p->clearance))
+		if (leaving_visible(p, model_json_str0(x, "type"), model_json_str(x, "class")))
 			json_array_append(items, x);
 		else
 			hidden++;
@@ -248,4 +260,5 @@ const struct register_def reg_persons = {
         .cmds = cmds,
         .order = "id",
         .detail = detail,
+        .import = "add",
 };

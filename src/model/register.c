@@ -118,6 +118,12 @@ int reg_check_defs(char *why, size_t cap)
 				return SK_EINVAL;
 			}
 		}
+		if (d->import && (!reg_cmd_find(d, d->import) ||
+		                  reg_cmd_find(d, d->import)->verb != REG_CREATE)) {
+			snprintf(why, cap, "%s: import %s is no create command", d->name,
+			         d->import);
+			return SK_EINVAL;
+		}
 		for (const struct reg_cmd *c = d->cmds; c->name; c++) {
 			if (strncmp(c->event, d->one, strlen(d->one)) != 0 ||
 			    c->event[strlen(d->one)] != '.') {
@@ -741,6 +747,17 @@ int reg_exec(struct model *m, const struct principal *p, const struct register_d
 	return rc;
 }
 
+int reg_tx_exec(struct store_tx *tx, const struct principal *p, const struct register_def *def,
+                const struct reg_cmd *cmd, const json_t *in, int64_t *id)
+{
+	struct exec x = {p, def, cmd, in, id && cmd->verb != REG_CREATE ? *id : 0};
+	int rc = exec_fn(tx, &x);
+
+	if (!rc && id)
+		*id = x.id;
+	return rc;
+}
+
 int reg_run(struct model *m, const struct principal *p, const char *reg, const char *cmd,
             json_t *in, int64_t *id, struct model_err *err)
 {
@@ -1071,6 +1088,10 @@ json_t *reg_describe(struct model *m, const struct principal *p)
 		              d->paragraph ? d->paragraph : "", "display",
 		              d->display ? d->display : "id", "label", label, "intro", intro,
 		              "fields", fields, "commands", cmds);
+		/* the create command an import runs (register_io.h), or null */
+		if (o)
+			json_object_set_new(o, "import",
+			                    d->import ? json_string(d->import) : json_null());
 		json_array_append_new(arr, o);
 	}
 	return arr;

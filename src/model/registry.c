@@ -13,7 +13,9 @@
 	X(media)                                                                                   \
 	X(incidents)                                                                               \
 	X(deviations)                                                                              \
-	X(areas)
+	X(areas)                                                                                   \
+	X(access)                                                                                  \
+	X(visits)
 
 #define DECLARE(name) extern const struct register_def reg_##name;
 REGISTERS(DECLARE)

@@ -588,6 +588,8 @@ static const struct rules_need needs[] = {
         {"space", "SELECT 1 FROM space LIMIT 1",
          "inga godkända utrymmen eller förvaringsutrymmen i registret",
          "no approved rooms or containers in the register"},
+        {"area", "SELECT 1 FROM area LIMIT 1", "inga områden i registret",
+         "no areas in the register"},
 };
 
 const struct rules_need *rules_needs(size_t *n)

@@ -89,7 +89,7 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
 }, async () => {
   process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
   const logins = readLogins(process.env.SKYDD_REG_LOGINS);
-  for (const u of ['anna', 'frans']) assert.ok(logins[u], `${u} in SKYDD_REG_LOGINS`);
+  for (const u of ['anna', 'frans', 'rut']) assert.ok(logins[u], `${u} in SKYDD_REG_LOGINS`);
   const run = crypto.randomBytes(3).toString('hex');
 
   // ---- setup as anna (ssc): a K document whose copy is shipped (a deadline in Kommande)
@@ -285,6 +285,22 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
     // a page not in the menu is not opened either
     await ps.goto(`${URL_}/#/atgardsplan`);
     await ps.locator('main h1', { hasText: SV['forbidden.title'] }).waitFor();
+
+    // ---- the reception: the areas and the visits, incidents to report, the account; nothing else
+    const pr = await newPage('reception');
+    await login(pr, 'rut', logins.rut.password, logins.rut.secret);
+    await settle(pr);
+    assert.deepEqual(await menu(pr), [
+      ['', [SV['nav.overview']]],
+      [G('physical'), [SV['regdef.areas.title'], SV['regdef.visits.title']]],
+      [G('events'), [SV['inc.nav']]],
+      [G('admin'), [SV['nav.account']]],
+    ]);
+    violations.push(...await axe(pr, 'översikt reception'));
+    for (const top of ['handlingar', 'personer', 'tilltraden', 'logg', 'undantag']) {
+      await pr.goto(`${URL_}/#/${top}`);
+      await pr.locator('main h1', { hasText: SV['forbidden.title'] }).waitFor();
+    }
 
     assert.deepEqual(violations, [], 'axe-core violations');
     assert.deepEqual(problems, []);

@@ -811,6 +811,36 @@ static void test_leaving(void **state)
 	assert_int_equal(json_array_size(json_object_get(l, "items")), 0);
 	assert_int_equal(json_integer_value(json_object_get(l, "hidden")), 2);
 	json_decref(l);
+	/* an access authorisation not withdrawn: listed until it is */
+	{
+		struct model_err err = {0};
+		int64_t area = 0, grant = 0;
+		json_t *in = json_pack("{s:s, s:s}", "name", "Lämnarens kontor", "kind", "area");
+
+		assert_int_equal(reg_run(g_fx.model, &ssc, "areas", "add", in, &area, &err), SK_OK);
+		json_decref(in);
+		in = json_pack("{s:I, s:I, s:s, s:s}", "person_id", (json_int_t)who, "area_id",
+		               (json_int_t)area, "decision_ref", "B-1", "valid_until",
+		               "2099-12-31");
+		assert_int_equal(reg_run(g_fx.model, &ssc, "access", "grant", in, &grant, &err),
+		                 SK_OK);
+		json_decref(in);
+		l = leaving_of(&ssc, who);
+		assert_true(leaving_has(l, "area_access", grant));
+		json_decref(l);
+		/* the registrar does not read the access register: counted, not shown */
+		l = leaving_of(&reg, who);
+		assert_false(leaving_has(l, "area_access", grant));
+		assert_int_equal(json_integer_value(json_object_get(l, "hidden")), 1);
+		json_decref(l);
+		in = json_pack("{s:s}", "withdraw_reason", "slutar");
+		assert_int_equal(reg_run(g_fx.model, &ssc, "access", "withdraw", in, &grant, &err),
+		                 SK_OK);
+		json_decref(in);
+		l = leaving_of(&ssc, who);
+		assert_false(leaving_has(l, "area_access", grant));
+		json_decref(l);
+	}
 	/* a person with nothing: an empty list */
 	l = leaving_of(&reg, person_new("Tom Tomhänt", 0));
 	assert_int_equal(json_array_size(json_object_get(l, "items")), 0);

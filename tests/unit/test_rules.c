@@ -1339,6 +1339,11 @@ static void test_overview_needs(void **state)
 	/* no approved spaces either: 5 kap. has nothing to check */
 	fixture("UPDATE copy SET space_id = NULL");
 	fixture("DELETE FROM space");
+	/* and no areas (5 kap. 2–4 §§) */
+	fixture("DELETE FROM visit_area");
+	fixture("DELETE FROM visit");
+	fixture("DELETE FROM area_access");
+	fixture("DELETE FROM area");
 	res = evaluate(&all);
 	assert_int_equal(count(res, "analysis.missing", "open"), 1);
 	o = rules_overview(g_fx.rd, json_object_get(res, "findings"));

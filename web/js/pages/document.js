@@ -671,7 +671,8 @@ async function loadHistory(view, box) {
   entries = entries.slice().sort((a, b) => b.seq - a.seq);
   fill(box, h('ol', { class: 'timeline' }, entries.map((e) => {
     const kindKey = `reg.kind.${e.kind}`;
-    const what = has(kindKey) ? t(kindKey) : e.kind;
+    // the register's own word, else the Säkerhetslogg's for every kind; never the raw code
+    const what = has(kindKey) ? t(kindKey) : has(`kind.${e.kind}`) ? t(`kind.${e.kind}`) : t('reg.history.other');
     const data = e.data || {};
     const details = [];
     if (data.copy_number ?? data.number) details.push(t('reg.copy.number_n', { number: data.copy_number ?? data.number }));
@@ -687,7 +688,6 @@ async function loadHistory(view, box) {
         h('span', { class: 'tl-what' }, what),
         details.length ? h('span', { class: 'tl-details' }, details.join(' · ')) : null),
       h('div', { class: 'tl-meta' },
-        h('span', { class: 'mono kind' }, e.kind),
         e.actor_name ? h('span', {}, t('reg.history.by', { name: e.actor_name })) : null,
         proofs
           ? h('a', { href: `#/logg/${e.seq}`, 'aria-label': t('reg.history.proof_for', { seq: e.seq }) }, t('reg.history.proof', { seq: e.seq }))

@@ -8,6 +8,7 @@ import { pageHeading, badge, loading, loadError, errorBox, showError, busy, role
 import { fmtDate, daysUntil } from '../format.js';
 import { measureButton } from './deviations.js';
 import { rolesOf, allowed, mayOpen } from '../nav.js';
+import { visitsToday } from './visit.js';
 import { registerNamed } from '../register/registers.js';
 
 const FINDINGS_ROLES = ['ssc', 'admin', 'chief', 'auditor', 'registrar'];
@@ -49,6 +50,8 @@ export function render(ctx) {
       h('h2', { id: 'findings' }, t('rules.findings.heading')),
       findingsBox,
     ] : h('p', {}, t('overview.intro')),
+    // the reception (5 kap. 3 §): today's visits, not the findings
+    !findingsAllowed && registerNamed('visits') ? visitsToday() : null,
     h('h2', {}, t('rules.coming.heading')),
     h('p', {}, t(findingsAllowed ? 'rules.coming.intro' : 'rules.coming.intro_own')),
     deadlinesBox,

@@ -14,6 +14,7 @@ import { lostSection } from '../pages/incidents.js';
 import * as incidentPage from '../pages/incident.js';
 import { planTools, CELLS as DEVIATION_CELLS, changes } from '../pages/deviations.js';
 import { leavingSection } from './leaving.js';
+import * as visitPage from '../pages/visit.js';
 
 const active = (p) => p.status === 'active';
 
@@ -58,5 +59,34 @@ export const EXTENSIONS = {
     cells: DEVIATION_CELLS,
     applies: changes,
     after: planTools,
+  },
+  // 5 kap. 3 §: a visit's page issues the permit (a host by name, its areas), checks the visitor
+  // in and out and prints the permit; the host is chosen there, the list checks in and out
+  visits: {
+    detail: (ctx, id) => visitPage.render(ctx, id),
+    kind: 'title.kind.visit',
+    created: (ctx, def, rec, msg) => {
+      ctx.announceNext(msg);
+      ctx.navigate(`#/${def.slug}/${encodeURIComponent(rec.id)}`);
+    },
+    skip: ['host_id', 'escort'],
+    applies: (cmd) => !['issue', 'update'].includes(cmd.name),
+  },
+  // 5 kap. 2 §: an authorisation to an active person, for an active area
+  access: {
+    choices: { person_id: active, area_id: active },
+  },
+  // 5 kap. 2, 4 §§: an area's page lists its zones and, for the readers of the authorisations,
+  // who may enter today (directly, or through an area that opens its zones: least access)
+  areas: {
+    choices: { parent_id: active },
+    cells: {
+      zones: (row, shown) => (row.zone_list ? (row.zone_list.length
+        ? h('ul', { class: 'area-zones' }, row.zone_list.map((z) => h('li', {}, h('a', { href: `#/omraden/${encodeURIComponent(z.id)}` }, z.name))))
+        : t('area.detail.no_zones')) : shown),
+      authorised: (row, shown) => (row.may_enter ? (row.may_enter.length
+        ? h('ul', { class: 'area-entrants' }, row.may_enter.map((x) => h('li', {}, x.person, x.through ? ` (${t('area.detail.through', { area: x.area })})` : '')))
+        : t('area.detail.none')) : shown),
+    },
   },
 };
