@@ -220,7 +220,12 @@ struct recipient {
 	char email[256];
 };
 
-/* Active identities with an address, with their roles in force today. */
+/* Active identities with an address, with their roles in force today (?2). */
+#define RECIPIENTS_SQL                                                                             \
+	"SELECT i.id, i.email, i.clearance, (SELECT group_concat(role, ' ') FROM role_grant "      \
+	"WHERE " MODEL_GRANT_IN_FORCE("i.id") ") FROM identity i WHERE i.status = 'active' AND "   \
+	                                      "i.email <> '' ORDER BY i.id"
+
 static struct recipient *recipients(struct model *m, size_t *n)
 {
 	struct store_reader *rd = model_reader(m);
@@ -230,13 +235,7 @@ static struct recipient *recipients(struct model *m, size_t *n)
 	char today[11];
 
 	*n = 0;
-	if (!rd || store_reader_query(
-	                   rd,
-	                   "SELECT i.id, i.email, i.clearance, (SELECT "
-	                   "group_concat(role, ' ') FROM role_grant WHERE " MODEL_GRANT_IN_FORCE(
-	                           "i.id") ") FROM identity i WHERE i.status = 'active' "
-	                                   "AND i.email <> '' ORDER BY i.id",
-	                   &q))
+	if (!rd || store_reader_query(rd, RECIPIENTS_SQL, &q))
 		return NULL;
 	model_today(today);
 	store_q_bind_text(q, 2, today);
@@ -303,6 +302,8 @@ static struct remind_result run(struct remind *r, int64_t actor, const char *tri
 
 	to = recipients(r->m, &n);
 	for (size_t i = 0; i < n; i++) {
+		char why[CURL_ERROR_SIZE + 64] = "";
+		struct buf msg;
 		json_t *todo;
 
 		if (stopping(r)) {
@@ -312,9 +313,6 @@ static struct remind_result run(struct remind *r, int64_t actor, const char *tri
 			break;
 		}
 		todo = model_todo(r->m, &to[i].p);
-		char why[CURL_ERROR_SIZE + 64] = "";
-		struct buf msg;
-
 		buf_init(&msg, MSG_MAX);
 		rc = todo ? remind_message(r->cfg.from, to[i].email, r->cfg.public_url, todo,
 		                           time(NULL), &msg)
