@@ -169,9 +169,21 @@ static size_t read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+static bool stopping(struct remind *r);
+
+/* libcurl asks about once a second: a shutdown aborts a transfer to a mail server that hangs. */
+static int progress_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return stopping(arg) ? 1 : 0;
+}
+
 /* One mail to one address; why gets libcurl's words on failure. */
-static int smtp_send(const struct remind *r, const char *to, const struct buf *msg, char *why,
-                     size_t cap)
+static int smtp_send(struct remind *r, const char *to, const struct buf *msg, char *why, size_t cap)
 {
 	CURL *e = curl_easy_init();
 	struct curl_slist *rcpt = NULL;
@@ -204,6 +216,9 @@ static int smtp_send(const struct remind *r, const char *to, const struct buf *m
 	curl_easy_setopt(e, CURLOPT_READFUNCTION, read_cb);
 	curl_easy_setopt(e, CURLOPT_READDATA, &up);
 	curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, progress_cb);
+	curl_easy_setopt(e, CURLOPT_XFERINFODATA, r);
 	curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg->len);
 	cc = curl_easy_perform(e);
 	if (cc != CURLE_OK)

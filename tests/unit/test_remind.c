@@ -9,7 +9,12 @@
 #include "testutil.h"
 #include "regfixture.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdarg.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -471,6 +476,84 @@ static void test_set_email(void **state)
 	json_decref(o);
 }
 
+/* A mail server that hangs: a listening socket nobody accepts from (the kernel completes the
+ * handshake, the greeting never comes). Its port in *port. */
+static int hanging_server(unsigned *port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(fd, 8), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+static int64_t ledger_runs(const char *field)
+{
+	struct store_reader *r = model_reader(g_fx.model);
+	struct store_q *q;
+	char sql[200];
+	int64_t n = -1;
+
+	snprintf(sql, sizeof(sql),
+	         "SELECT coalesce(sum(json_extract(entry, '$.data.%s')), 0) FROM ledger WHERE "
+	         "kind = 'reminders.sent'",
+	         field);
+	assert_int_equal(store_reader_query(r, sql, &q), SK_OK);
+	if (store_q_step(q) == SK_OK)
+		n = store_q_int(q, 0);
+	store_q_done(q);
+	return n;
+}
+
+/*
+ * The request waits a bounded time for a run against a mail server that hangs (202, the run
+ * goes on), and a shutdown aborts the transfer at once instead of waiting out libcurl's
+ * timeouts; the run is recorded with the mail as failed.
+ */
+static void test_hanging_server(void **state)
+{
+	struct remind_result res;
+	struct remind *r = NULL;
+	struct timespec t0, t1;
+	char url[64];
+	unsigned port;
+	int64_t failed0;
+	int fd = hanging_server(&port);
+
+	(void)state;
+	/* staff has an address and a pending receipt (test_message_never_classified) */
+	assert_int_equal(model_identity_set_email(g_fx.model, &staff, "sara@example.se", NULL),
+	                 SK_OK);
+	failed0 = ledger_runs("failed");
+	snprintf(url, sizeof(url), "smtp://127.0.0.1:%u", port);
+	assert_int_equal(remind_run_now(NULL, ssc.id, 1, &res), SK_EINVAL);
+	assert_int_equal(remind_start(g_fx.model,
+	                              &(struct remind_config){.smtp_url = url,
+	                                                      .from = "skydd@example.se",
+	                                                      .hour = 23},
+	                              &r),
+	                 SK_OK);
+	assert_non_null(r);
+	assert_int_equal(remind_run_now(r, ssc.id, 1, &res), SK_OK);
+	assert_false(res.done); /* still waiting for the greeting: the caller is not held */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	remind_stop(r);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(t1.tv_sec - t0.tv_sec < 5); /* not libcurl's 60 s */
+	assert_true(ledger_runs("failed") > failed0);
+	close(fd);
+	/* without --smtp nothing starts */
+	r = (struct remind *)1;
+	assert_int_equal(remind_start(g_fx.model, &(struct remind_config){0}, &r), SK_OK);
+	assert_null(r);
+	assert_int_equal(model_identity_set_email(g_fx.model, &staff, "", NULL), SK_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -481,6 +564,7 @@ int main(void)
 	        cmocka_unit_test(test_email_valid),
 	        cmocka_unit_test(test_config),
 	        cmocka_unit_test(test_set_email),
+	        cmocka_unit_test(test_hanging_server),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
