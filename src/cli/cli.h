@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "model/remind.h"
 #include "util/util.h"
 
 #define CLI_OK    0
@@ -44,6 +45,9 @@ struct cli_serve_opts {
 	unsigned threads, idle_s, absolute_s, pw_min;
 	/* connection caps and request deadlines; 0 = the http.h defaults */
 	unsigned max_conns, max_conns_per_ip, head_s, body_s;
+	/* e-mail reminders (model/remind.h); remind.smtp_url NULL = none */
+	struct remind_config remind;
+	const char *smtp_password_file;
 	void (*ready)(void *ctx, unsigned port); /* called once listening */
 	void *ready_ctx;
 };

@@ -11,9 +11,12 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "cli/cli.h"
 #include "http/api.h"
 #include "model/model.h"
+#include "model/remind.h"
 #include "rules/rules.h"
 #include "store/store.h"
 
@@ -22,7 +25,9 @@ static const char serve_usage[] =
         "                   [--access-log FILE|-] [--threads N] [--session-idle SECS]\n"
         "                   [--session-max SECS] [--password-min N] [--user NAME]\n"
         "                   [--max-conns N] [--max-conns-per-ip N] [--header-timeout SECS]\n"
-        "                   [--body-timeout SECS]\n\n"
+        "                   [--body-timeout SECS] [--public-url URL]\n"
+        "                   [--smtp URL --smtp-from ADDR [--smtp-user NAME\n"
+        "                   --smtp-password-file FILE] [--remind-hour H]]\n\n"
         "Serves the JSON API (/api/v1) and the web UI. Refuses to listen on a\n"
         "non-loopback address without TLS. SIGTERM or SIGINT: refuse new requests\n"
         "(503), answer every request already being handled, drain the writer\n"
@@ -41,7 +46,18 @@ static const char serve_usage[] =
         "                       connection or of the previous answer (default 10)\n"
         "  --body-timeout SECS  a request body must arrive within SECS (default 60)\n"
         "  --user NAME          once the port is bound and the keys read, become NAME for\n"
-        "                       good (no root, no new privileges); DIR must belong to NAME\n";
+        "                       good (no root, no new privileges); DIR must belong to NAME\n"
+        "  --public-url URL     the address people use to reach this server (named in\n"
+        "                       the reminder mails)\n"
+        "  --smtp URL           send reminders of Att göra by e-mail through this server:\n"
+        "                       smtp://HOST[:PORT] (STARTTLS required unless HOST is\n"
+        "                       loopback) or smtps://HOST[:PORT]; counts only, never\n"
+        "                       what a document is called\n"
+        "  --smtp-from ADDR     the sender's address (required with --smtp)\n"
+        "  --smtp-user NAME     SMTP AUTH user name\n"
+        "  --smtp-password-file FILE  SMTP AUTH password (first line; not readable by others)\n"
+        "  --remind-hour H      the daily reminders go after this hour, local time\n"
+        "                       (0..23, default 7)\n";
 
 /*
  * Least privilege: the instance directory must belong to the user we become
@@ -105,6 +121,34 @@ static int open_checked(const char *dir, struct store **s)
 	return CLI_OK;
 }
 
+/*
+ * The SMTP password: the first line of a file nobody else may read, read
+ * before privileges are dropped (like the TLS key).
+ */
+static int read_password(const char *path, char *out, size_t cap)
+{
+	struct stat st;
+	FILE *f;
+	size_t n;
+
+	if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return cli_error(CLI_USAGE, "serve: cannot read %s", path);
+	if (st.st_mode & 077)
+		return cli_error(CLI_USAGE, "serve: %s is readable by others: chmod 600 it first",
+		                 path);
+	f = fopen(path, "r");
+	if (!f)
+		return cli_error(CLI_USAGE, "serve: cannot read %s", path);
+	if (!fgets(out, (int)cap, f))
+		out[0] = '\0';
+	fclose(f);
+	n = strcspn(out, "\r\n");
+	out[n] = '\0';
+	if (n == 0)
+		return cli_error(CLI_USAGE, "serve: %s: the first line is empty", path);
+	return CLI_OK;
+}
+
 static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
 {
 	uint64_t v;
@@ -124,6 +168,9 @@ int cli_serve_run(const struct cli_serve_opts *o)
 	struct store *s = NULL;
 	struct model *m = NULL;
 	struct api *a = NULL;
+	struct remind *rem = NULL;
+	struct remind_config rc_remind = o->remind;
+	char smtp_pw[257] = "";
 	FILE *log = NULL;
 	sigset_t set;
 	char why[256] = "";
@@ -139,14 +186,27 @@ int cli_serve_run(const struct cli_serve_opts *o)
 
 	if (o->user && check_owner(o->dir, o->user, &pw) != CLI_OK)
 		return CLI_USAGE;
+	if (o->smtp_password_file) {
+		if (read_password(o->smtp_password_file, smtp_pw, sizeof(smtp_pw)) != CLI_OK)
+			return CLI_USAGE;
+		rc_remind.password = smtp_pw;
+	}
+	if (remind_config_check(&rc_remind, why, sizeof(why)))
+		return cli_error(CLI_USAGE, "serve: %s", why);
 	model_register();
 	rules_register();
 	rc = open_checked(o->dir, &s);
 	if (rc)
 		return rc;
 	rc = model_open(s, o->dir, &mc, &m);
+	/* its own thread: a slow or refusing mail server never holds a request */
 	if (!rc)
-		rc = api_new(s, m, &(struct api_opts){.dir = o->dir, .tls = o->tls_cert != NULL},
+		rc = remind_start(m, &rc_remind, &rem);
+	sodium_memzero(smtp_pw, sizeof(smtp_pw));
+	if (!rc)
+		rc = api_new(s, m,
+		             &(struct api_opts){
+		                     .dir = o->dir, .tls = o->tls_cert != NULL, .remind = rem},
 		             &a);
 	if (rc) {
 		cli_error(CLI_USAGE, "serve: cannot start: %s", sk_strerror(rc));
@@ -186,8 +246,8 @@ int cli_serve_run(const struct cli_serve_opts *o)
 	if (o->ready)
 		o->ready(o->ready_ctx, http_server_port(srv));
 	else
-		fprintf(stderr, "skydd: serving %s on %s%s\n", o->dir, o->listen,
-		        o->tls_cert ? " (TLS)" : "");
+		fprintf(stderr, "skydd: serving %s on %s%s%s\n", o->dir, o->listen,
+		        o->tls_cert ? " (TLS)" : "", rem ? ", reminders by e-mail" : "");
 	fflush(stdout);
 	sigwait(&set, &sig);
 	fprintf(stderr, "skydd: %s: finishing requests in flight, signing a final checkpoint\n",
@@ -195,6 +255,7 @@ int cli_serve_run(const struct cli_serve_opts *o)
 	rc = CLI_OK;
 out:
 	http_server_stop(srv);
+	remind_stop(rem);
 	api_free(a);
 	model_close(m);
 	store_close(s);
@@ -219,9 +280,15 @@ int cmd_serve(int argc, char **argv)
 	                                     {"max-conns-per-ip", required_argument, NULL, 'P'},
 	                                     {"header-timeout", required_argument, NULL, 'H'},
 	                                     {"body-timeout", required_argument, NULL, 'B'},
+	                                     {"public-url", required_argument, NULL, 1001},
+	                                     {"smtp", required_argument, NULL, 1002},
+	                                     {"smtp-from", required_argument, NULL, 1003},
+	                                     {"smtp-user", required_argument, NULL, 1004},
+	                                     {"smtp-password-file", required_argument, NULL, 1005},
+	                                     {"remind-hour", required_argument, NULL, 1006},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
-	struct cli_serve_opts o = {0};
+	struct cli_serve_opts o = {.remind = {.hour = 7}};
 	int c;
 
 	optind = 1;
@@ -284,6 +351,25 @@ int cmd_serve(int argc, char **argv)
 				return cli_error(CLI_USAGE,
 				                 "serve: --body-timeout must be 1..3600");
 			break;
+		case 1001:
+			o.remind.public_url = optarg;
+			break;
+		case 1002:
+			o.remind.smtp_url = optarg;
+			break;
+		case 1003:
+			o.remind.from = optarg;
+			break;
+		case 1004:
+			o.remind.user = optarg;
+			break;
+		case 1005:
+			o.smtp_password_file = optarg;
+			break;
+		case 1006:
+			if (!parse_uint(optarg, 0, 23, &o.remind.hour))
+				return cli_error(CLI_USAGE, "serve: --remind-hour must be 0..23");
+			break;
 		case 'h':
 			fputs(serve_usage, stdout);
 			return CLI_OK;
@@ -297,6 +383,13 @@ int cmd_serve(int argc, char **argv)
 		        CLI_USAGE,
 		        "serve: --data DIR and --listen ADDR:PORT are required (see 'skydd "
 		        "serve --help')");
+	if (!o.remind.smtp_url && (o.remind.from || o.remind.user || o.smtp_password_file))
+		return cli_error(CLI_USAGE, "serve: --smtp-from, --smtp-user and "
+		                            "--smtp-password-file need --smtp URL");
+	if (!o.remind.user != !o.smtp_password_file)
+		return cli_error(
+		        CLI_USAGE,
+		        "serve: give both --smtp-user and --smtp-password-file, or neither");
 	if (!o.tls_cert != !o.tls_key)
 		return cli_error(CLI_USAGE,
 		                 "serve: give both --tls-cert and --tls-key, or neither");

@@ -11,7 +11,7 @@ static const char user_usage[] =
         "       skydd user show ID [--json]\n"
         "       skydd user create --username NAME --name TEXT --clearance C [--json]\n"
         "       skydd user update ID [--name TEXT] [--clearance C] [--status active|disabled]\n"
-        "                            [--reason TEXT] [--json]\n"
+        "                            [--email ADDR] [--reason TEXT] [--json]\n"
         "       skydd user reset request ID --reason TEXT [--json]\n"
         "       skydd user reset confirm ID --reset-id N [--json]\n"
         "       skydd user reset cancel ID --reset-id N [--reason TEXT] [--json]\n\n"
@@ -43,7 +43,7 @@ static const char create_usage[] =
 
 static const char update_usage[] =
         "usage: skydd user update ID [--name TEXT] [--clearance C] [--status active|disabled]\n"
-        "                            [--reason TEXT] [--json]\n\n"
+        "                            [--email ADDR] [--reason TEXT] [--json]\n\n"
         "Changes an identity's name (admin, ssc), status or clearance. The clearance is\n"
         "the ssc's decision; the ssc's or the head's account is decided by the head or\n"
         "another ssc; nobody decides about their own account or, except disabling it,\n"
@@ -53,6 +53,7 @@ static const char update_usage[] =
         "  --name TEXT      the person's name\n"
         "  --clearance C    none, BH, K, H or KH\n"
         "  --status S       active or disabled\n"
+        "  --email ADDR     the address for reminders of Att göra (admin, ssc); '' removes it\n"
         "  --reason TEXT    why (recorded in the Säkerhetslogg with the change)\n"
         "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
 
@@ -77,7 +78,7 @@ static const char reset_usage[] =
 
 /* The path of one identity, from the ID argument. */
 /* Where each option's value lands in struct client_args.values. */
-enum { U_USERNAME, U_NAME, U_CLEARANCE, U_STATUS, U_REASON, U_RESET_ID };
+enum { U_USERNAME, U_NAME, U_CLEARANCE, U_STATUS, U_REASON, U_RESET_ID, U_EMAIL };
 
 static int id_path(const char *cmd, const char *arg, char *path, size_t cap)
 {
@@ -102,6 +103,7 @@ static void show_identity(json_t *ident)
 	client_kv("status", client_field(ident, "status", v, sizeof(v)));
 	client_kv("enrolled", client_field(ident, "enrolled", v, sizeof(v)));
 	client_kv("roles", client_field(ident, "roles", v, sizeof(v)));
+	client_kv("email", client_field(ident, "email", v, sizeof(v)));
 	client_kv("created", client_field(ident, "created_at", v, sizeof(v)));
 	if (json_is_object(json_object_get(ident, "reset"))) {
 		json_t *r = json_object_get(ident, "reset");
@@ -215,6 +217,7 @@ static int user_update(int argc, char **argv)
 	        {"clearance", required_argument, NULL, CLIENT_VALUE(U_CLEARANCE)},
 	        {"status", required_argument, NULL, CLIENT_VALUE(U_STATUS)},
 	        {"reason", required_argument, NULL, CLIENT_VALUE(U_REASON)},
+	        {"email", required_argument, NULL, CLIENT_VALUE(U_EMAIL)},
 	        {"json", no_argument, NULL, 'j'},
 	        {"help", no_argument, NULL, 'h'},
 	        CLIENT_LONG_OPTS,
@@ -228,8 +231,10 @@ static int user_update(int argc, char **argv)
 		return rc < 0 ? CLI_OK : rc;
 	if (id_path("user update", a.id, path, sizeof(path)))
 		return CLI_USAGE;
-	if (!a.values[U_NAME] && !a.values[U_CLEARANCE] && !a.values[U_STATUS])
-		return cli_error(CLI_USAGE, "user update: give --name, --clearance or --status");
+	if (!a.values[U_NAME] && !a.values[U_CLEARANCE] && !a.values[U_STATUS] &&
+	    !a.values[U_EMAIL])
+		return cli_error(CLI_USAGE,
+		                 "user update: give --name, --clearance, --status or --email");
 	if (a.values[U_STATUS] && strcmp(a.values[U_STATUS], "active") != 0 &&
 	    strcmp(a.values[U_STATUS], "disabled") != 0)
 		return cli_error(CLI_USAGE, "user update: --status must be active or disabled");
@@ -245,6 +250,9 @@ static int user_update(int argc, char **argv)
 		goto bad;
 	if (body && a.values[U_REASON] &&
 	    json_object_set_new(body, "reason", json_string(a.values[U_REASON])))
+		goto bad;
+	if (body && a.values[U_EMAIL] &&
+	    json_object_set_new(body, "email", json_string(a.values[U_EMAIL])))
 		goto bad;
 	if (!body)
 		goto bad;

@@ -108,8 +108,9 @@ struct api_ctx {
 };
 
 struct api_opts {
-	const char *dir; /* the instance directory (for verify) */
-	bool tls;        /* cookies are Secure either way; informs nothing else yet */
+	const char *dir;       /* the instance directory (for verify) */
+	bool tls;              /* cookies are Secure either way; informs nothing else yet */
+	struct remind *remind; /* e-mail reminders (model/remind.h), or NULL without --smtp */
 };
 
 struct api;
@@ -141,6 +142,7 @@ int api_openapi(struct buf *out);
 struct model *api_model(struct api *a);
 struct store *api_store(struct api *a);
 const char *api_dir(struct api *a);
+struct remind *api_remind(struct api *a);
 
 /* Handlers (api_*.c) */
 void api_h_registers(struct api_ctx *c);

@@ -280,6 +280,7 @@ void api_h_identity_update(struct api_ctx *c)
 	                             : -1,
 	        .status = str(c, "status"),
 	        .reason = str(c, "reason"),
+	        .email = str(c, "email"),
 	};
 	struct model_err err = {0};
 	int rc = model_identity_update(api_model(c->api), &c->p, c->id, &patch, &err);

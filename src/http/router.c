@@ -44,6 +44,11 @@ void api_free(struct api *a)
 	free(a);
 }
 
+struct remind *api_remind(struct api *a)
+{
+	return a->opts.remind;
+}
+
 struct model *api_model(struct api *a)
 {
 	return a->model;

@@ -55,6 +55,7 @@ static const struct api_field f_identity_patch[] = {
          "none BH K H KH, decided by the ssc (the ssc's own: chief or another ssc)", NULL},
         {"status", API_STRING, false, 6, 8, "active or disabled", NULL},
         {"reason", API_STRING, false, 1, 1000, "why (recorded with the change)", NULL},
+        {"email", API_STRING, false, 0, 254, "address for reminders, '' = none (admin, ssc)", NULL},
         END};
 
 static const struct api_field f_reset_request[] = {

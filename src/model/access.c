@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "model/access_int.h"
+#include "model/remind.h"
 #include "model/reg_int.h"
 
 #define SECRETS_FILE "secrets.key"
@@ -361,10 +362,11 @@ static int apply_identity(struct store_tx *tx, const struct ledger_entry *e)
 		        tx,
 		        "UPDATE identity SET display_name = coalesce(?2, display_name), "
 		        "clearance = coalesce(?3, clearance), status = coalesce(?4, "
-		        "status), updated_at = ?5 WHERE id = ?1",
-		        "itttt", model_json_int(e->data, "id"),
+		        "status), email = coalesce(?6, email), updated_at = ?5 WHERE id = ?1",
+		        "ittttt", model_json_int(e->data, "id"),
 		        model_json_str(e->data, "display_name"),
-		        model_json_str(e->data, "clearance"), model_json_str(e->data, "status"), t);
+		        model_json_str(e->data, "clearance"), model_json_str(e->data, "status"), t,
+		        model_json_str(e->data, "email"));
 	if (strncmp(e->kind, "identity.reset.", 15) == 0)
 		return model_apply_reset(tx, e);
 	return SK_OK; /* identity.password.changed etc. change no projected table */
@@ -502,6 +504,7 @@ void model_register(void)
 	store_register_projection(&kind_auth);
 	store_register_projection(&kind_privilege);
 	store_register_projection(&kind_export);
+	remind_register();
 	model_register_records();
 	model_register_documents();
 	model_register_decisions();

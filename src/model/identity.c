@@ -277,6 +277,8 @@ static int update_fn(struct store_tx *tx, void *arg)
 		json_object_set_new(d, "status", json_string(c->patch->status));
 	if (d && c->patch->reason)
 		json_object_set_new(d, "reason", json_string(c->patch->reason));
+	if (d && c->patch->email)
+		json_object_set_new(d, "email", json_string(c->patch->email));
 	rc = model_tx_log(tx, c->p->id, "identity.updated", "identity", c->id, d);
 	if (rc || !c->patch->status || strcmp(c->patch->status, "disabled") != 0)
 		return rc;
@@ -308,7 +310,18 @@ int model_identity_update(struct model *m, const struct principal *p, int64_t id
 		return model_fail(err, SK_EINVAL, "status", "field.enum", NULL,
 		                  "status: active or disabled");
 	}
-	if (!patch->display_name && patch->clearance < 0 && !patch->status) {
+	if (patch->email && !model_email_valid(patch->email)) {
+		return model_fail(err, SK_EINVAL, "email", "identity.email_format", NULL,
+		                  "email: one address local@domain (at most 254 characters, no "
+		                  "spaces or control characters), or empty for none");
+	}
+	/* The address is the person's own, or the admin's or the ssc's to keep (not the head's). */
+	if (patch->email && p->id != id &&
+	    !(p->roles & (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_SSC)))) {
+		return model_fail(err, SK_EPERM, "email", "identity.email_by", NULL,
+		                  "email: set by the person themself, an admin or the ssc");
+	}
+	if (!patch->display_name && patch->clearance < 0 && !patch->status && !patch->email) {
 		return model_fail(err, SK_EINVAL, "", "field.nothing_to_change", NULL,
 		                  "nothing to change");
 	}
@@ -324,19 +337,24 @@ int model_identity_update(struct model *m, const struct principal *p, int64_t id
 #define IDENTITY_SQL                                                                               \
 	"SELECT i.id, i.username, i.display_name, i.clearance, i.status, i.created_at, "           \
 	"coalesce(c.totp_confirmed, 0), (SELECT group_concat(role, ' ') FROM role_grant "          \
-	"WHERE " MODEL_GRANT_IN_FORCE("i.id") "), i.created_by FROM identity i LEFT JOIN "         \
-	                                      "credential c ON c.identity_id = i.id "
+	"WHERE " MODEL_GRANT_IN_FORCE("i.id") "), i.created_by, i.email FROM identity i "          \
+	                                      "LEFT JOIN credential c ON c.identity_id = i.id "
 
 static json_t *identity_row(struct store_q *q)
 {
-	/* created_by (0: the system): who may not decide about it (docs/internals/auth.md). */
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:o}", "id",
+	/*
+	 * created_by (0: the system): who may not decide about it (docs/internals/auth.md).
+	 * email: only the identity itself (GET /api/v1/me) and the security log's readers
+	 * (the identities routes) ever receive a row.
+	 */
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:o, s:s}", "id",
 	                 (json_int_t)store_q_int(q, 0), "username", store_q_text(q, 1),
 	                 "display_name", store_q_text(q, 2), "clearance", store_q_text(q, 3),
 	                 "status", store_q_text(q, 4), "created_at", store_q_text(q, 5),
 	                 "created_by", (json_int_t)store_q_int(q, 8), "enrolled",
 	                 (int)store_q_int(q, 6), "roles",
-	                 model_roles_json(model_roles_mask(store_q_text(q, 7))));
+	                 model_roles_json(model_roles_mask(store_q_text(q, 7))), "email",
+	                 store_q_text(q, 9));
 }
 
 /* Runs IDENTITY_SQL + tail (id bound to ?2 when given) and collects the rows. */

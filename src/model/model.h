@@ -204,6 +204,7 @@ struct model_identity_patch {
 	int clearance;            /* -1 = unchanged */
 	const char *status;       /* NULL = unchanged */
 	const char *reason;       /* NULL or why, recorded in the entry */
+	const char *email;        /* NULL = unchanged, "" = none (admin, ssc: model_email_valid) */
 };
 /*
  * Clearance, disabling and re-activation follow the separation-of-duties rule
@@ -214,6 +215,17 @@ int model_identity_update(struct model *m, const struct principal *p, int64_t id
                           const struct model_identity_patch *patch, struct model_err *err);
 json_t *model_identity_get(struct model *m, int64_t id);
 json_t *model_identity_list(struct model *m);
+
+/*
+ * One e-mail address for reminders (identity_email.c): printable ASCII only,
+ * local@domain within RFC 5321's limits, no space, quote, angle bracket,
+ * comma or control character: nothing that could end a mail header. "" is
+ * valid (no address).
+ */
+bool model_email_valid(const char *s);
+/* The caller sets their own address ("" removes it); recorded as identity.updated. */
+int model_identity_set_email(struct model *m, const struct principal *p, const char *email,
+                             struct model_err *err);
 
 /*
  * A lost password or TOTP, reset by two people (docs/internals/auth.md):

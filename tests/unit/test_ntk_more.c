@@ -305,9 +305,9 @@ static void test_feed_follows_its_owner(void **state)
 	feed(&kurt, key, &b);
 	assert_non_null(strstr(b.ptr, "HEMLIG-KH-88 ex 1"));
 	buf_release(&b);
-	ntkfx_ok(model_identity_update(g.fx.model, &g.ssc, kurt.id,
-	                               &(struct model_identity_patch){NULL, CLEAR_K, NULL, NULL},
-	                               &err),
+	ntkfx_ok(model_identity_update(
+	                 g.fx.model, &g.ssc, kurt.id,
+	                 &(struct model_identity_patch){NULL, CLEAR_K, NULL, NULL, NULL}, &err),
 	         &err, "Kurt cleared K");
 	buf_init(&b, 1 << 20);
 	assert_int_equal(rules_calendar_feed(g.fx.model, key, &b), SK_OK);
@@ -315,9 +315,9 @@ static void test_feed_follows_its_owner(void **state)
 	no_secret(b.ptr, "Kurt's feed, cleared K", "calendar.ics");
 	assert_non_null(strstr(b.ptr, "uppgifter dolda (behovsprövning)"));
 	buf_release(&b);
-	ntkfx_ok(model_identity_update(g.fx.model, &g.ssc, kurt.id,
-	                               &(struct model_identity_patch){NULL, -1, "disabled", NULL},
-	                               &err),
+	ntkfx_ok(model_identity_update(
+	                 g.fx.model, &g.ssc, kurt.id,
+	                 &(struct model_identity_patch){NULL, -1, "disabled", NULL, NULL}, &err),
 	         &err, "Kurt disabled");
 	buf_init(&b, 1 << 20);
 	assert_int_equal(rules_calendar_feed(g.fx.model, key, &b), SK_ENOTFOUND);

@@ -82,7 +82,7 @@ static int grant(int64_t actor, int64_t who, enum role r, struct model_err *err)
 static int set_clearance(const struct principal *p, int64_t who, enum clearance c,
                          struct model_err *err)
 {
-	struct model_identity_patch patch = {NULL, (int)c, NULL, NULL};
+	struct model_identity_patch patch = {NULL, (int)c, NULL, NULL, NULL};
 
 	memset(err, 0, sizeof(*err));
 	return model_identity_update(g_fx.model, p, who, &patch, err);
@@ -91,7 +91,7 @@ static int set_clearance(const struct principal *p, int64_t who, enum clearance 
 static int set_status(const struct principal *p, int64_t who, const char *status,
                       struct model_err *err)
 {
-	struct model_identity_patch patch = {NULL, -1, status, NULL};
+	struct model_identity_patch patch = {NULL, -1, status, NULL, NULL};
 
 	memset(err, 0, sizeof(*err));
 	return model_identity_update(g_fx.model, p, who, &patch, err);

@@ -1,4 +1,4 @@
-// Mitt konto: own details, own sessions (revoke), change password.
+// Mitt konto: own details, own address for reminders, own sessions (revoke), change password.
 import { h, field, table } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
@@ -24,6 +24,8 @@ export function render(ctx) {
       [t('field.clearance'), clearanceLabel(id.clearance)],
       [t('field.roles'), (me.roles || []).map(roleLabel).join(', ') || t('role.none')],
     ]),
+    h('h2', {}, t('account.email')),
+    emailForm(ctx, id),
     h('h2', {}, t('account.sessions')),
     h('p', {}, t('account.sessions_intro')),
     sessions,
@@ -82,6 +84,38 @@ export function clientName(ua) {
   const name = b[2] === 'Safari' ? `Safari ${b[1]}` : `${{ Edg: 'Edge', OPR: 'Opera' }[b[1]] || b[1]} ${b[2]}`;
   const osName = os ? { 'Mac OS X': 'macOS', CrOS: 'ChromeOS' }[os[1]] || os[1] : '';
   return osName ? `${name}, ${osName}` : name;
+}
+
+// One's own address for the daily reminders of Att göra (counts only); empty = none.
+function emailForm(ctx, id) {
+  const err = errorBox();
+  const done = h('p', { class: 'status status-ok', role: 'status', hidden: true });
+  const email = field(t('account.email'), {
+    name: 'email', type: 'email', autocomplete: 'email', value: id.email || '', maxlength: '254',
+    spellcheck: 'false',
+  }, { hint: t('account.email_hint') });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('account.email_save'));
+  const form = h('form', { class: 'form form-narrow', novalidate: true, dataset: { form: 'email' } },
+    err, done, email.wrap, h('div', { class: 'actions' }, submit));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    hideError(err);
+    done.hidden = true;
+    await busy(submit, async () => {
+      try {
+        const r = await api.post('/me/email', { email: email.input.value.trim() });
+        const now = (r.identity && r.identity.email) || '';
+        email.input.value = now;
+        if (ctx.me && ctx.me.identity) ctx.me.identity.email = now;
+        done.textContent = now ? t('account.email_saved') : t('account.email_removed');
+        done.hidden = false;
+        ctx.announce(done.textContent);
+      } catch (e) {
+        showError(err, e, form);
+      }
+    });
+  });
+  return form;
 }
 
 function passwordForm(ctx, id) {

@@ -48,6 +48,7 @@ async function load(ctx, section, id) {
       [t('field.status'), h('span', { dataset: { fact: 'status' } }, statusLabel(ident.status))],
       [t('field.created'), fmtTime(ident.created_at)],
       [t('field.totp'), ident.enrolled ? t('identity.enrolled') : t('identity.not_enrolled')],
+      [t('user.email'), h('span', { dataset: { fact: 'email' } }, ident.email || t('user.email_none'))],
     ]),
     accountBox,
     h('h2', {}, t('user.grants')),
@@ -72,6 +73,10 @@ async function load(ctx, section, id) {
       body.push(h('h2', {}, t('user.new_grant')), grantForm(ctx, ident, roles, () => showGrants()));
     }
   }
+  // The address for reminders: the admin's or the ssc's to keep (and the person's own, on Mitt konto).
+  if (mine.includes('admin') || mine.includes('ssc')) {
+    body.push(h('h2', {}, t('user.email')), emailForm(ctx, ident, section));
+  }
   section.querySelector('.loading')?.replaceWith(...body);
   showAccount(ctx, section, accountBox, ident, names);
 
@@ -87,6 +92,38 @@ async function load(ctx, section, id) {
     grantsBox.replaceChildren(grantsTable(ctx, list, names, () => showGrants()));
   }
   showGrants(grants);
+}
+
+// An account's address for reminders (admin, ssc); empty removes it.
+function emailForm(ctx, ident, section) {
+  const err = errorBox();
+  const done = h('p', { class: 'status status-ok', role: 'status', hidden: true });
+  const email = field(t('user.email'), {
+    name: 'email', type: 'email', autocomplete: 'off', value: ident.email || '', maxlength: '254',
+    spellcheck: 'false',
+  });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('user.email_save'));
+  const form = h('form', { class: 'form form-grid', novalidate: true, dataset: { form: 'email' } },
+    err, done, email.wrap, h('div', { class: 'actions' }, submit));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    hideError(err);
+    done.hidden = true;
+    await busy(submit, async () => {
+      try {
+        const r = await api.patch(`/identities/${ident.id}`, { email: email.input.value.trim() });
+        const now = r.identity.email || '';
+        email.input.value = now;
+        done.textContent = t('user.email_saved');
+        done.hidden = false;
+        const fact = section.querySelector('[data-fact="email"]');
+        if (fact) fact.textContent = now || t('user.email_none');
+      } catch (e) {
+        showError(err, e, form);
+      }
+    });
+  });
+  return form;
 }
 
 // The ssc's decision on the account's clearance (the server applies the rule).

@@ -1,3 +1,0 @@
--- PLACEHOLDER in branch hA only: the version number 0014 belongs to another helper's
--- migration. Drop this file when merging (hA's own migration is 0015).
-SELECT 1;
