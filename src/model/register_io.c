@@ -22,44 +22,12 @@
 
 /* ---- Swedish local time ---- */
 
-/* The time (UTC) of the last Sunday of month mon (0-based) of year y at 01:00 UTC. */
-static time_t last_sunday_1utc(int y, int mon)
-{
-	struct tm tm = {.tm_year = y - 1900, .tm_mon = mon, .tm_mday = 31, .tm_hour = 1};
-	time_t t = timegm(&tm);
-	struct tm g;
-
-	gmtime_r(&t, &g);
-	return t - (time_t)g.tm_wday * 86400;
-}
-
+/* A model time (RFC 3339, UTC) as Swedish local time with its offset (sk_time_stockholm). */
 bool reg_io_local_time(const char *s, char out[32])
 {
-	struct tm tm = {0}, l;
-	time_t t;
-	int off;
+	int64_t t;
 
-	/* the EU rule of Sweden since 1996: summer time from the last Sunday of March to the
-	 * last Sunday of October, both at 01:00 UTC; no tz database is needed for it */
-	if (!s || strlen(s) < 20 || s[4] != '-' || s[10] != 'T' || s[strlen(s) - 1] != 'Z' ||
-	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-	           &tm.tm_min, &tm.tm_sec) != 6)
-		return false;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	t = timegm(&tm);
-	off = t >= last_sunday_1utc(tm.tm_year + 1900, 2) &&
-	                      t < last_sunday_1utc(tm.tm_year + 1900, 9)
-	              ? 2
-	              : 1;
-	t += (time_t)off * 3600;
-	gmtime_r(&t, &l);
-	if (l.tm_year + 1900 > 9999 || l.tm_year + 1900 < 1000)
-		return false;
-	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d+%02d:00", (l.tm_year + 1900) % 10000,
-	         (l.tm_mon + 1) % 100, l.tm_mday % 100, l.tm_hour % 100, l.tm_min % 100,
-	         l.tm_sec % 100, off % 100);
-	return true;
+	return s && sk_time_parse(s, strlen(s), &t) == SK_OK && sk_time_stockholm(t, out) == SK_OK;
 }
 
 /* ---- reading a table: CSV ---- */

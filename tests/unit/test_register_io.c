@@ -582,18 +582,18 @@ static void test_local_time(void **state)
 
 	(void)state;
 	assert_true(reg_io_local_time("2026-07-01T10:00:00.000000Z", t));
-	assert_string_equal(t, "2026-07-01T12:00:00+02:00");
+	assert_string_equal(t, "2026-07-01 12:00:00+02:00");
 	assert_true(reg_io_local_time("2026-12-06T23:30:00.5Z", t));
-	assert_string_equal(t, "2026-12-07T00:30:00+01:00");
+	assert_string_equal(t, "2026-12-07 00:30:00+01:00");
 	/* summer time begins 2026-03-29 01:00 UTC and ends 2026-10-25 01:00 UTC */
 	assert_true(reg_io_local_time("2026-03-29T00:59:59Z", t));
-	assert_string_equal(t, "2026-03-29T01:59:59+01:00");
+	assert_string_equal(t, "2026-03-29 01:59:59+01:00");
 	assert_true(reg_io_local_time("2026-03-29T01:00:00Z", t));
-	assert_string_equal(t, "2026-03-29T03:00:00+02:00");
+	assert_string_equal(t, "2026-03-29 03:00:00+02:00");
 	assert_true(reg_io_local_time("2026-10-25T00:59:59Z", t));
-	assert_string_equal(t, "2026-10-25T02:59:59+02:00");
+	assert_string_equal(t, "2026-10-25 02:59:59+02:00");
 	assert_true(reg_io_local_time("2026-10-25T01:00:00Z", t));
-	assert_string_equal(t, "2026-10-25T02:00:00+01:00");
+	assert_string_equal(t, "2026-10-25 02:00:00+01:00");
 	assert_false(reg_io_local_time("2026-10-25", t));
 	assert_false(reg_io_local_time("yesterday at noon Z", t));
 }
