@@ -195,6 +195,9 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 	d.reception = demo_principal(ids->reception, ROLE_RECEPTION, CLEAR_NONE);
 	model_today(today);
 
+	/* The organisation's name, printed on protocols and the register. */
+	step(&d, organisation_set(m, &d.ssc, "Demomyndigheten", &d.err), "organisation");
+
 	/* Persons: everyone with a login, and two without. */
 	p_anna = person(&d, "Anna Lindqvist", "Säkerhetsenheten", ids->ssc);
 	p_david = person(&d, "David Ek", "Ledningen", ids->chief);
@@ -206,6 +209,14 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 	person(&d, "Rut Sandberg", "Receptionen", ids->reception);
 	(void)p_anna;
 	(void)p_cecilia;
+
+	/* Eva's address for reminders (skydd serve --smtp …: counts only, no classified content).
+	 */
+	{
+		struct model_identity_patch ep = {.clearance = -1, .email = "eva@demo.example"};
+
+		step(&d, model_identity_update(m, &d.ssc, ids->staff, &ep, &d.err), "e-mail");
+	}
 
 	/* Approved spaces (5 kap. 8–10 §§): the KH safe is the head's decision. */
 	safe_kh = space(&d, "container", "Säkerhetsskåp R1", "Registraturen, rum 312", CLEAR_KH,
