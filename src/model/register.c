@@ -575,6 +575,7 @@ void reg_tx_held_list(struct store_tx *tx, const char *sql, int64_t id, int64_t 
 }
 
 struct exec {
+	struct model *m;
 	const struct principal *p;
 	const struct register_def *def;
 	const struct reg_cmd *cmd;
@@ -642,6 +643,8 @@ static json_t *entry_data(struct reg_call *c)
 		const struct reg_field *f = reg_arg_field(c->def, a);
 		json_t *v = json_object_get(c->in, a->field);
 
+		if (c->cmd->second_factor && strcmp(a->field, "code") == 0)
+			continue; /* a second factor is checked, never kept */
 		if (v)
 			json_object_set_new(d, a->field, entry_value(f, v));
 		else if (a->flags & REG_A_TODAY)
@@ -659,7 +662,8 @@ static int exec_fn(struct store_tx *tx, void *arg)
 	struct exec *x = arg;
 	const struct register_def *d = x->def;
 	const struct reg_cmd *cmd = x->cmd;
-	struct reg_call c = {.tx = tx, .p = x->p, .def = d, .cmd = cmd, .id = x->id, .in = x->in};
+	struct reg_call c = {
+	        .m = x->m, .tx = tx, .p = x->p, .def = d, .cmd = cmd, .id = x->id, .in = x->in};
 	const struct reg_field *sf = state_field(d);
 	char sql[160];
 	int rc;
@@ -713,6 +717,11 @@ static int exec_fn(struct store_tx *tx, void *arg)
 	}
 	if (cmd->check && (rc = cmd->check(&c)))
 		goto out;
+	/* the code last, as for a copy's receipt: a refused command spends no code */
+	if (cmd->second_factor &&
+	    (rc = model_tx_totp(tx, x->m, x->p ? x->p->id : 0,
+	                        model_json_str0(x->in, "code"))))
+		goto out;
 	x->id = c.id;
 	rc = model_tx_log(tx, x->p ? x->p->id : 0, cmd->event, d->one, c.id,
 	                  x->p ? model_with_token(c.data, x->p) : c.data);
@@ -726,14 +735,19 @@ out:
 int reg_exec(struct model *m, const struct principal *p, const struct register_def *def,
              const struct reg_cmd *cmd, json_t *in, int64_t *id, struct model_err *err)
 {
-	struct exec x = {p, def, cmd, in, id && cmd->verb != REG_CREATE ? *id : 0};
+	struct exec x = {m, p, def, cmd, in, id && cmd->verb != REG_CREATE ? *id : 0};
 	json_t *empty = NULL;
 	int rc;
 
 	if (!in)
 		x.in = in = empty = json_object();
 	rc = reg_validate(def, cmd, in, err);
-	if (!rc)
+	if (!rc && cmd->second_factor && !p)
+		rc = model_fail(err, SK_EPERM, "code", "receipt.in_person", NULL,
+		                "a second factor needs a person's login");
+	else if (!rc && cmd->second_factor)
+		rc = model_submit_reauth(m, p->id, def->one, x.id, exec_fn, &x, err);
+	else if (!rc)
 		rc = model_submit(m, exec_fn, &x, err);
 	if (!rc && id)
 		*id = x.id;

@@ -13,7 +13,8 @@
 	X(media)                                                                                   \
 	X(incidents)                                                                               \
 	X(deviations)                                                                              \
-	X(areas)
+	X(areas)                                                                                   \
+	X(keys)
 
 #define DECLARE(name) extern const struct register_def reg_##name;
 REGISTERS(DECLARE)
