@@ -134,35 +134,36 @@ static int spare_ok(struct reg_call *c, int64_t space)
 /* What it opens: active areas and approved containers. */
 static int opens_ok(struct reg_call *c)
 {
-	static const struct {
-		const char *field, *sql, *reason;
-	} lists[] = {
-	        {"area_ids", "SELECT count(*) FROM area WHERE id = ?1 AND status = 'active'",
-	         "key.area_missing"},
-	        {"space_ids",
-	         "SELECT count(*) FROM space WHERE id = ?1 AND kind = 'container' AND status = "
-	         "'approved'",
-	         "key.opens_not_container"},
-	};
+	json_t *x;
+	size_t i;
+	int64_t n;
+	int rc;
 
-	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
-		json_t *x;
-		size_t i;
-
-		json_array_foreach(json_object_get(c->in, lists[l].field), i, x)
-		{
-			int64_t n = 0;
-			int rc = store_tx_int(c->tx, &n, lists[l].sql, "i", json_integer_value(x));
-
-			if (rc)
-				return rc;
-			if (!n)
-				return store_tx_failr(c->tx, SK_ENOTFOUND, lists[l].field,
-				                      lists[l].reason, NULL,
-				                      "%s: %lld is no active area or approved "
-				                      "container",
-				                      lists[l].field, (long long)json_integer_value(x));
-		}
+	json_array_foreach(json_object_get(c->in, "area_ids"), i, x)
+	{
+		n = 0;
+		if ((rc = store_tx_int(c->tx, &n,
+		                       "SELECT count(*) FROM area WHERE id = ?1 AND status = 'active'",
+		                       "i", json_integer_value(x))))
+			return rc;
+		if (!n)
+			return store_tx_failr(c->tx, SK_ENOTFOUND, "area_ids", "key.area_missing", NULL,
+			                      "area_ids: no active area %lld",
+			                      (long long)json_integer_value(x));
+	}
+	json_array_foreach(json_object_get(c->in, "space_ids"), i, x)
+	{
+		n = 0;
+		if ((rc = store_tx_int(c->tx, &n,
+		                       "SELECT count(*) FROM space WHERE id = ?1 AND kind = "
+		                       "'container' AND status = 'approved'",
+		                       "i", json_integer_value(x))))
+			return rc;
+		if (!n)
+			return store_tx_failr(c->tx, SK_ENOTFOUND, "space_ids",
+			                      "key.opens_not_container", NULL,
+			                      "space_ids: %lld is no approved storage container",
+			                      (long long)json_integer_value(x));
 	}
 	return SK_OK;
 }
