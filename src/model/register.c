@@ -97,6 +97,8 @@ const char *reg_type_name(enum reg_type t)
 	return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "string";
 }
 
+static const struct reg_arg *cmd_arg(const struct reg_cmd *cmd, const char *name);
+
 int reg_check_defs(char *why, size_t cap)
 {
 	for (size_t i = 0; reg_all[i]; i++) {
@@ -123,6 +125,11 @@ int reg_check_defs(char *why, size_t cap)
 			    c->event[strlen(d->one)] != '.') {
 				snprintf(why, cap, "%s %s: event %s is not %s.*", d->name, c->name,
 				         c->event, d->one);
+				return SK_EINVAL;
+			}
+			if (c->second_factor && !cmd_arg(c, "code")) {
+				snprintf(why, cap, "%s %s: a second factor needs the argument code",
+				         d->name, c->name);
 				return SK_EINVAL;
 			}
 			if ((c->verb == REG_ACT) != (c->path != NULL) || !c->roles) {
