@@ -144,6 +144,7 @@ function objectLink(o, me) {
     ledger: '#/logg',
     incident: `#/incidenter/${o.id}`,
     deviation: '#/atgardsplan',
+    key: `#/nycklar/${o.id}`,
   };
   const href = where[o.type];
   if (!href) return null;

@@ -12,6 +12,7 @@ import { registerNamed } from './registers.js';
 import { lostSection } from '../pages/incidents.js';
 import * as incidentPage from '../pages/incident.js';
 import { planTools, CELLS as DEVIATION_CELLS, changes } from '../pages/deviations.js';
+import { keyPage } from './keys.js';
 
 const active = (p) => p.status === 'active';
 
@@ -46,6 +47,19 @@ export const EXTENSIONS = {
     rowCommands: false,
     skip: ['lost_case_id', 'detected_person_id'],
     after: lostSection,
+  },
+  // 5 kap. 5–6 §§: the spare in an approved container, handed to active persons; the item's
+  // page adds its hand-outs (keys.js); the holder signs on the Kvittera page, a hand-out is
+  // returned or its paper receipt recorded from the item's page, not by typing its number
+  keys: {
+    choices: {
+      spare_space_id: (s) => s.kind === 'container' && s.status === 'approved',
+      person_id: active,
+    },
+    applies: (cmd, row) => !['sign', 'return', 'receipt'].includes(cmd.name)
+      && (cmd.name !== 'change' || row.kind === 'code'),
+    detail: (ctx, id) => keyPage(ctx, id),
+    kind: 'title.kind.key',
   },
   // 2 kap. 14 §: deviations from findings and by hand (deviations.js), final once done
   deviations: {
