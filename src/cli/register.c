@@ -319,10 +319,12 @@ static int put_value(const char *cmd, const struct fopt *o, const char *v, json_
 			char one[24];
 			size_t n = strcspn(p, ",");
 
-			snprintf(one, sizeof(one), "%.*s", (int)(n < sizeof(one) ? n : sizeof(one) - 1), p);
+			snprintf(one, sizeof(one), "%.*s",
+			         (int)(n < sizeof(one) ? n : sizeof(one) - 1), p);
 			if (n >= sizeof(one) || !client_parse_id(one, &id)) {
 				json_decref(j);
-				return cli_error(CLI_USAGE, "%s: --%s must be numbers separated by commas",
+				return cli_error(CLI_USAGE,
+				                 "%s: --%s must be numbers separated by commas",
 				                 cmd, o->opt);
 			}
 			json_array_append_new(j, json_integer(id));

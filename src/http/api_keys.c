@@ -11,10 +11,10 @@
 
 static const char *const v_bool[] = {"true", "false", NULL};
 
-static const struct api_field q_mine[] = {
-        {"pending", API_ENUM, false, 0, 0, "true: only those whose receipt awaits my signature",
-         v_bool},
-        API_FIELDS_END};
+static const struct api_field q_mine[] = {{"pending", API_ENUM, false, 0, 0,
+                                           "true: only those whose receipt awaits my signature",
+                                           v_bool},
+                                          API_FIELDS_END};
 
 static void h_mine(struct api_ctx *c)
 {

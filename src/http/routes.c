@@ -183,9 +183,9 @@ static const struct api_route core_routes[] = {
 
 /* Every module's table, in matching order (the first match wins). */
 static const struct api_route *const tables[] = {
-        core_routes,      api_routes_documents, api_routes_decisions,
-        api_routes_io,    api_routes_inventory, api_routes_rules,
-        api_routes_plans, api_routes_analysis,  api_routes_incidents, api_routes_keys,
+        core_routes,          api_routes_documents, api_routes_decisions, api_routes_io,
+        api_routes_inventory, api_routes_rules,     api_routes_plans,     api_routes_analysis,
+        api_routes_incidents, api_routes_keys,
 };
 
 #define ROUTES_MAX 512

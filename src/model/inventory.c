@@ -63,8 +63,8 @@ static bool item_type_ok(const char *s)
 /* What a campaign checks: copies, media, and a document without copies (3 kap. 21 §). */
 static bool check_type_ok(const char *s)
 {
-	return s && (strcmp(s, "copy") == 0 || strcmp(s, "medium") == 0 ||
-	             strcmp(s, "document") == 0);
+	return s &&
+	       (strcmp(s, "copy") == 0 || strcmp(s, "medium") == 0 || strcmp(s, "document") == 0);
 }
 
 unsigned inventory_scope_parse(const char *s)
@@ -803,7 +803,8 @@ int inventory_close(struct model *m, const struct principal *p, int64_t inventor
 #define VISIBLE(x)                                                                                 \
 	"((" x ".item_type = 'medium' AND " RANK(                                                  \
 	        "m.class") " <= ?90) OR (" x ".item_type = 'key' AND ?91 = 1) OR (" x              \
-	                   ".item_type IN ('copy', 'document') AND " DOCUMENT_VISIBLE_SQL("d") "))"
+	                   ".item_type IN ('copy', 'document') AND " DOCUMENT_VISIBLE_SQL(         \
+	                           "d") "))"
 
 static json_t *campaign_row(struct store_q *q)
 {
@@ -1171,7 +1172,8 @@ json_t *inventory_report(struct model *m, const struct principal *p, int64_t id,
 	"l.closed_at, l.closed_by, l.note, l.prior_state, l.resolution_note, coalesce(d.class, "   \
 	"m.class, ''), d.id, d.designation, c.number, coalesce(m.identifier, k.number) FROM "      \
 	"lost_case l LEFT JOIN copy c ON l.item_type = 'copy' AND c.id = l.item_id LEFT JOIN "     \
-	"document d ON d.id = c.document_id LEFT JOIN medium m ON l.item_type = 'medium' AND m.id " \
+	"document d ON d.id = c.document_id LEFT JOIN medium m ON l.item_type = 'medium' AND "     \
+	"m.id "                                                                                    \
 	"= l.item_id LEFT JOIN key_item k ON l.item_type = 'key' AND k.id = l.item_id "
 
 static json_t *lost_row(struct store_q *q)
@@ -1380,7 +1382,8 @@ static const char *item_table_update(const char *type, bool state)
 	/* a key is not inventoried: a found key's lost hand-out is out again */
 	if (strcmp(type, "key") == 0)
 		return state ? "UPDATE key_item SET state = ?2, updated_at = ?3 WHERE id = ?1"
-		             : "UPDATE key_issue SET state = 'out', returned_on = NULL WHERE key_id = "
+		             : "UPDATE key_issue SET state = 'out', returned_on = NULL WHERE "
+		               "key_id = "
 		               "?1 AND state = 'lost' AND ?2 IS NOT NULL";
 	return state ? "UPDATE copy SET state = ?2, updated_at = ?3 WHERE id = ?1"
 	             : "UPDATE copy SET last_inventoried_on = ?2 WHERE id = ?1";

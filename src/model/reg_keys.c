@@ -54,7 +54,8 @@ static const struct reg_field fields[] = {
          .doc = "active, lost, replaced or destroyed"},
         {"ended_on", REG_DATE, .flags = REG_F_PAST | REG_F_NULL,
          .doc = "the day it was replaced or destroyed"},
-        {"end_note", REG_TEXT, 1, 500, .flags = REG_F_NULL, .doc = "how it was replaced or destroyed"},
+        {"end_note", REG_TEXT, 1, 500, .flags = REG_F_NULL,
+         .doc = "how it was replaced or destroyed"},
         {"replaced_by_id", REG_REF, 0, 0, .ref = "keys", .flags = REG_F_NULL,
          .doc = "the item that replaced it"},
         REG_FIELD_CREATED_AT,
@@ -120,14 +121,14 @@ static int spare_ok(struct reg_call *c, int64_t space)
 	if (rc)
 		return rc; /* the generic check found it: only an I/O error is left */
 	if (strcmp(kind, "container") != 0)
-		return store_tx_failr(c->tx, SK_ERULE, "spare_space_id", "key.spare_not_container",
-		                      NULL,
-		                      "5 kap. 10 §: space %lld is no storage container: keep the spare "
-		                      "in an approved container",
-		                      (long long)space);
+		return store_tx_failr(
+		        c->tx, SK_ERULE, "spare_space_id", "key.spare_not_container", NULL,
+		        "5 kap. 10 §: space %lld is no storage container: keep the spare "
+		        "in an approved container",
+		        (long long)space);
 	if (strcmp(status, "approved") != 0)
-		return store_tx_failr(c->tx, SK_ERULE, "spare_space_id", "key.spare_withdrawn", NULL,
-		                      "space %lld is withdrawn", (long long)space);
+		return store_tx_failr(c->tx, SK_ERULE, "spare_space_id", "key.spare_withdrawn",
+		                      NULL, "space %lld is withdrawn", (long long)space);
 	return SK_OK;
 }
 
@@ -142,13 +143,14 @@ static int opens_ok(struct reg_call *c)
 	json_array_foreach(json_object_get(c->in, "area_ids"), i, x)
 	{
 		n = 0;
-		if ((rc = store_tx_int(c->tx, &n,
-		                       "SELECT count(*) FROM area WHERE id = ?1 AND status = 'active'",
-		                       "i", json_integer_value(x))))
+		if ((rc = store_tx_int(
+		             c->tx, &n,
+		             "SELECT count(*) FROM area WHERE id = ?1 AND status = 'active'", "i",
+		             json_integer_value(x))))
 			return rc;
 		if (!n)
-			return store_tx_failr(c->tx, SK_ENOTFOUND, "area_ids", "key.area_missing", NULL,
-			                      "area_ids: no active area %lld",
+			return store_tx_failr(c->tx, SK_ENOTFOUND, "area_ids", "key.area_missing",
+			                      NULL, "area_ids: no active area %lld",
 			                      (long long)json_integer_value(x));
 	}
 	json_array_foreach(json_object_get(c->in, "space_ids"), i, x)
@@ -251,10 +253,10 @@ static int check_issue(struct reg_call *c)
 	if ((out = out_count(c)) < 0)
 		return SK_EIO;
 	if (!is_kind(c->old, "code") && out >= num(c->old, "copies"))
-		return store_tx_failr(c->tx, SK_ERULE, "person_id", "key.copies_exceeded",
-		                      json_pack("{s:I}", "copies", (json_int_t)num(c->old, "copies")),
-		                      "all %lld copies are handed out",
-		                      (long long)num(c->old, "copies"));
+		return store_tx_failr(
+		        c->tx, SK_ERULE, "person_id", "key.copies_exceeded",
+		        json_pack("{s:I}", "copies", (json_int_t)num(c->old, "copies")),
+		        "all %lld copies are handed out", (long long)num(c->old, "copies"));
 	if ((rc = store_tx_int(c->tx, &id, "SELECT coalesce(max(id), 0) + 1 FROM key_issue", "")))
 		return rc;
 	json_object_set_new(c->data, "issue_id", json_integer(id));
@@ -317,8 +319,8 @@ static int check_sign(struct reg_call *c)
 	if (c->p && c->p->token_id)
 		return store_tx_failr(c->tx, SK_EPERM, "issue_id", "receipt.in_person", NULL,
 		                      "the holder signs in person, not with a service token");
-	if (c->p && store_tx_int(c->tx, &mine, "SELECT id FROM person WHERE identity_id = ?1",
-	                         "i", c->p->id) != SK_OK)
+	if (c->p && store_tx_int(c->tx, &mine, "SELECT id FROM person WHERE identity_id = ?1", "i",
+	                         c->p->id) != SK_OK)
 		mine = 0;
 	rc = issue_of(c, &r);
 	if (rc == SK_ENOTFOUND || (!rc && (mine == 0 || r.person != mine)))
@@ -369,8 +371,8 @@ static int check_lost(struct reg_call *c)
 	int64_t case_id = 0;
 	int rc;
 
-	if (json_object_get(c->in, "issue_id") && !json_is_null(json_object_get(c->in, "issue_id")) &&
-	    (rc = issue_out(c, &r)))
+	if (json_object_get(c->in, "issue_id") &&
+	    !json_is_null(json_object_get(c->in, "issue_id")) && (rc = issue_out(c, &r)))
 		return rc;
 	rc = inventory_tx_lost_open(c->tx, c->p ? c->p->id : 0, c->p ? c->p->token_id : 0, "key",
 	                            c->id, 0, model_json_str(c->old, "state"),
@@ -402,12 +404,12 @@ static int check_change(struct reg_call *c)
 		                       json_integer_value(x))))
 			return rc;
 		if (!n)
-			return store_tx_failr(c->tx, SK_ENOTFOUND, "person_ids", "record.ref_missing",
-			                      NULL, "person_ids: no person %lld",
-			                      (long long)json_integer_value(x));
+			return store_tx_failr(
+			        c->tx, SK_ENOTFOUND, "person_ids", "record.ref_missing", NULL,
+			        "person_ids: no person %lld", (long long)json_integer_value(x));
 		if (records_tx_person_active(c->tx, json_integer_value(x)) == SK_ERULE)
-			return store_tx_failr(c->tx, SK_ERULE, "person_ids", "key.person_ended", NULL,
-			                      "person %lld has ended",
+			return store_tx_failr(c->tx, SK_ERULE, "person_ids", "key.person_ended",
+			                      NULL, "person %lld has ended",
 			                      (long long)json_integer_value(x));
 	}
 	json_object_set_new(c->data, "first_issue_id", json_integer(id));
@@ -432,8 +434,8 @@ static int check_end(struct reg_call *c)
 		                    "still handed out: %s: take them back first", b.ptr);
 	buf_release(&b);
 	if (!rc && num(c->in, "replaced_by_id") == c->id)
-		rc = store_tx_failr(c->tx, SK_EINVAL, "replaced_by_id", "key.replaced_by_self", NULL,
-		                    "an item does not replace itself");
+		rc = store_tx_failr(c->tx, SK_EINVAL, "replaced_by_id", "key.replaced_by_self",
+		                    NULL, "an item does not replace itself");
 	return rc;
 }
 
@@ -477,21 +479,26 @@ static int apply(struct store_tx *tx, const struct ledger_entry *e, const struct
 	if (strcmp(ev, "key.registered") == 0 || strcmp(ev, "key.updated") == 0)
 		return put_opens(tx, id, d);
 	if (strcmp(ev, "key.issued") == 0)
+		return store_tx_run(tx,
+		                    "INSERT INTO key_issue (id, key_id, person_id, issued_on, "
+		                    "issued_at, issued_by, "
+		                    "receipt, receipt_at, receipt_by, paper_ref, state) VALUES "
+		                    "(?1, ?2, ?3, ?4, "
+		                    "?5, ?6, CASE WHEN ?7 = '' THEN 'pending' ELSE 'paper' END, "
+		                    "CASE WHEN ?7 = '' "
+		                    "THEN NULL ELSE ?5 END, CASE WHEN ?7 = '' THEN NULL ELSE ?6 "
+		                    "END, nullif(?7, ''), "
+		                    "'out')",
+		                    "iiittit", issue, id, model_json_int(d, "person_id"),
+		                    model_json_str0(d, "issued_on"), t, e->actor,
+		                    model_json_str0(d, "paper_ref"));
+	if (strcmp(ev, "key.receipt_signed") == 0 || strcmp(ev, "key.receipt_recorded") == 0)
 		return store_tx_run(
 		        tx,
-		        "INSERT INTO key_issue (id, key_id, person_id, issued_on, issued_at, issued_by, "
-		        "receipt, receipt_at, receipt_by, paper_ref, state) VALUES (?1, ?2, ?3, ?4, "
-		        "?5, ?6, CASE WHEN ?7 = '' THEN 'pending' ELSE 'paper' END, CASE WHEN ?7 = '' "
-		        "THEN NULL ELSE ?5 END, CASE WHEN ?7 = '' THEN NULL ELSE ?6 END, nullif(?7, ''), "
-		        "'out')",
-		        "iiittit", issue, id, model_json_int(d, "person_id"),
-		        model_json_str0(d, "issued_on"), t, e->actor, model_json_str0(d, "paper_ref"));
-	if (strcmp(ev, "key.receipt_signed") == 0 || strcmp(ev, "key.receipt_recorded") == 0)
-		return store_tx_run(tx,
-		                    "UPDATE key_issue SET receipt = CASE WHEN ?4 = '' THEN 'signed' "
-		                    "ELSE 'paper' END, receipt_at = ?2, receipt_by = ?3, paper_ref = "
-		                    "nullif(?4, '') WHERE id = ?1",
-		                    "itit", issue, t, e->actor, model_json_str0(d, "paper_ref"));
+		        "UPDATE key_issue SET receipt = CASE WHEN ?4 = '' THEN 'signed' "
+		        "ELSE 'paper' END, receipt_at = ?2, receipt_by = ?3, paper_ref = "
+		        "nullif(?4, '') WHERE id = ?1",
+		        "itit", issue, t, e->actor, model_json_str0(d, "paper_ref"));
 	if (strcmp(ev, "key.returned") == 0)
 		return store_tx_run(tx,
 		                    "UPDATE key_issue SET state = 'returned', returned_on = ?2, "
@@ -521,11 +528,12 @@ static int apply(struct store_tx *tx, const struct ledger_entry *e, const struct
 				rc = store_tx_run(
 				        tx,
 				        "INSERT INTO key_issue (id, key_id, person_id, issued_on, "
-				        "issued_at, issued_by, receipt, state) VALUES (?1, ?2, ?3, ?4, "
+				        "issued_at, issued_by, receipt, state) VALUES (?1, ?2, ?3, "
+				        "?4, "
 				        "?5, ?6, 'pending', 'out')",
-				        "iiitti", model_json_int(d, "first_issue_id") + (int64_t)i, id,
-				        json_integer_value(x), model_json_str0(d, "code_changed_on"), t,
-				        e->actor);
+				        "iiitti", model_json_int(d, "first_issue_id") + (int64_t)i,
+				        id, json_integer_value(x),
+				        model_json_str0(d, "code_changed_on"), t, e->actor);
 		}
 		return rc;
 	}
@@ -542,12 +550,12 @@ static int apply(struct store_tx *tx, const struct ledger_entry *e, const struct
 
 static json_t *issue_row(struct store_q *q)
 {
-	json_t *o = json_pack(
-	        "{s:I, s:I, s:s, s:s, s:s, s:I, s:s, s:s}", "id", (json_int_t)store_q_int(q, 0),
-	        "person_id", (json_int_t)store_q_int(q, 1), "person", store_q_text(q, 2),
-	        "issued_on", store_q_text(q, 3), "issued_at", store_q_text(q, 4), "issued_by",
-	        (json_int_t)store_q_int(q, 5), "receipt", store_q_text(q, 6), "state",
-	        store_q_text(q, 9));
+	json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:s, s:s}", "id",
+	                      (json_int_t)store_q_int(q, 0), "person_id",
+	                      (json_int_t)store_q_int(q, 1), "person", store_q_text(q, 2),
+	                      "issued_on", store_q_text(q, 3), "issued_at", store_q_text(q, 4),
+	                      "issued_by", (json_int_t)store_q_int(q, 5), "receipt",
+	                      store_q_text(q, 6), "state", store_q_text(q, 9));
 
 	if (!o)
 		return NULL;
@@ -593,10 +601,11 @@ static void detail(struct model *m, const struct principal *p, json_t *o)
 	              "o.type, o.object_id",
 	              opens_row, NULL, NULL, id);
 	json_object_set_new(o, "opens", x ? x : json_array());
-	x = rec_query(m,
-	              "SELECT id, state, opened_at, note FROM lost_case WHERE item_type = 'key' AND "
-	              "item_id = ?3 ORDER BY id",
-	              lost_row, NULL, NULL, id);
+	x = rec_query(
+	        m,
+	        "SELECT id, state, opened_at, note FROM lost_case WHERE item_type = 'key' AND "
+	        "item_id = ?3 ORDER BY id",
+	        lost_row, NULL, NULL, id);
 	json_object_set_new(o, "lost_cases", x ? x : json_array());
 }
 
@@ -611,10 +620,11 @@ static json_t *mine_row(struct store_q *q)
 	json_t *o = issue_row(q);
 
 	if (o)
-		json_object_update_new(o, json_pack("{s:I, s:s, s:s, s:s}", "key_id",
-		                                    (json_int_t)store_q_int(q, 12), "kind",
-		                                    store_q_text(q, 13), "number", store_q_text(q, 14),
-		                                    "description", store_q_text(q, 15)));
+		json_object_update_new(o,
+		                       json_pack("{s:I, s:s, s:s, s:s}", "key_id",
+		                                 (json_int_t)store_q_int(q, 12), "kind",
+		                                 store_q_text(q, 13), "number", store_q_text(q, 14),
+		                                 "description", store_q_text(q, 15)));
 	return o;
 }
 

@@ -726,8 +726,7 @@ static int exec_fn(struct store_tx *tx, void *arg)
 		goto out;
 	/* the code last, as for a copy's receipt: a refused command spends no code */
 	if (cmd->second_factor &&
-	    (rc = model_tx_totp(tx, x->m, x->p ? x->p->id : 0,
-	                        model_json_str0(x->in, "code"))))
+	    (rc = model_tx_totp(tx, x->m, x->p ? x->p->id : 0, model_json_str0(x->in, "code"))))
 		goto out;
 	x->id = c.id;
 	rc = model_tx_log(tx, x->p ? x->p->id : 0, cmd->event, d->one, c.id,

@@ -150,15 +150,15 @@ static void test_add(void **state)
 	         (long long)box, (long long)area1, (long long)box);
 	id = ok_run(&reg, "add", 0, json);
 	assert_true(id > 0);
-	assert_string_equal(regfx_sql_text(&g_fx, "SELECT state FROM key_item WHERE id = ?1", id, t,
-	                             sizeof(t)),
-	                    "active");
+	assert_string_equal(
+	        regfx_sql_text(&g_fx, "SELECT state FROM key_item WHERE id = ?1", id, t, sizeof(t)),
+	        "active");
 	assert_int_equal(sql_int("SELECT count(*) FROM key_opens WHERE key_id = 1"), 2);
 	/* a code: its reference and the day it was changed (today by default), never the code */
 	id = ok_run(&ssc, "add", 0,
 	            "{\"kind\":\"code\",\"number\":\"KOD-Entré\",\"description\":\"Entrédörren\"}");
-	assert_true(regfx_sql_text(&g_fx, "SELECT code_changed_on FROM key_item WHERE id = ?1", id, t,
-	                     sizeof(t))[0] != '\0');
+	assert_true(regfx_sql_text(&g_fx, "SELECT code_changed_on FROM key_item WHERE id = ?1", id,
+	                           t, sizeof(t))[0] != '\0');
 
 	/* refusals */
 	refused(&staff, "add", 0, "{\"kind\":\"key\",\"number\":\"N-9\"}", SK_EPERM, NULL,
@@ -170,10 +170,11 @@ static void test_add(void **state)
 	refused(&reg, "add", 0, "{\"kind\":\"lock\",\"number\":\"N-9\"}", SK_EINVAL, "kind", NULL);
 	refused(&reg, "add", 0, "{\"kind\":\"card\",\"number\":\"C-9\",\"copies\":2}", SK_EINVAL,
 	        "copies", "key.copies_one");
-	snprintf(json, sizeof(json), "{\"kind\":\"key\",\"number\":\"N-9\",\"spare_space_id\":%lld}",
-	         (long long)room);
+	snprintf(json, sizeof(json),
+	         "{\"kind\":\"key\",\"number\":\"N-9\",\"spare_space_id\":%lld}", (long long)room);
 	refused(&reg, "add", 0, json, SK_ERULE, "spare_space_id", "key.spare_not_container");
-	snprintf(json, sizeof(json), "{\"kind\":\"key\",\"number\":\"N-9\",\"spare_space_id\":%lld}",
+	snprintf(json, sizeof(json),
+	         "{\"kind\":\"key\",\"number\":\"N-9\",\"spare_space_id\":%lld}",
 	         (long long)box_withdrawn);
 	refused(&reg, "add", 0, json, SK_ERULE, "spare_space_id", "key.spare_withdrawn");
 	refused(&reg, "add", 0, "{\"kind\":\"key\",\"number\":\"N-9\",\"spare_space_id\":999}",
@@ -183,7 +184,8 @@ static void test_add(void **state)
 	refused(&reg, "add", 0, json, SK_ENOTFOUND, "space_ids", "key.opens_not_container");
 	refused(&reg, "add", 0, "{\"kind\":\"key\",\"number\":\"N-9\",\"area_ids\":[77]}",
 	        SK_ENOTFOUND, "area_ids", "key.area_missing");
-	refused(&reg, "add", 0, "{\"kind\":\"key\",\"number\":\"N-9\",\"code_changed_on\":\"2020-01-01\"}",
+	refused(&reg, "add", 0,
+	        "{\"kind\":\"key\",\"number\":\"N-9\",\"code_changed_on\":\"2020-01-01\"}",
 	        SK_EINVAL, "code_changed_on", "key.not_code");
 }
 
@@ -225,8 +227,8 @@ static void test_issue_sign_return(void **state)
 	snprintf(json, sizeof(json), "{\"person_id\":%lld}", (long long)p_staff);
 	ok_run(&reg, "issue", key, json);
 	issue = sql_int("SELECT max(id) FROM key_issue");
-	assert_string_equal(regfx_sql_text(&g_fx, "SELECT receipt FROM key_issue WHERE id = ?1", issue, t,
-	                             sizeof(t)),
+	assert_string_equal(regfx_sql_text(&g_fx, "SELECT receipt FROM key_issue WHERE id = ?1",
+	                                   issue, t, sizeof(t)),
 	                    "pending");
 	/* the same person twice; an ended person; a card to a second holder */
 	refused(&reg, "issue", key, json, SK_EEXIST, "person_id", "key.already_holds");
@@ -236,8 +238,8 @@ static void test_issue_sign_return(void **state)
 	         (long long)p_staff2);
 	ok_run(&reg, "issue", key, json);
 	issue2 = sql_int("SELECT max(id) FROM key_issue");
-	assert_string_equal(regfx_sql_text(&g_fx, "SELECT receipt FROM key_issue WHERE id = ?1", issue2,
-	                             t, sizeof(t)),
+	assert_string_equal(regfx_sql_text(&g_fx, "SELECT receipt FROM key_issue WHERE id = ?1",
+	                                   issue2, t, sizeof(t)),
 	                    "paper");
 	/* copies exceeded: both copies are out */
 	snprintf(json, sizeof(json), "{\"person_id\":%lld}", (long long)p_other);
@@ -271,14 +273,14 @@ static void test_issue_sign_return(void **state)
 	assert_string_equal(err.field, "code");
 	/* a wrong code is an auth.reauth.failed entry, nothing else */
 	assert_int_equal(regfx_ledger_size(&g_fx), n + 1);
-	assert_string_equal(regfx_sql_text(&g_fx, "SELECT receipt FROM key_issue WHERE id = ?1", issue, t,
-	                             sizeof(t)),
+	assert_string_equal(regfx_sql_text(&g_fx, "SELECT receipt FROM key_issue WHERE id = ?1",
+	                                   issue, t, sizeof(t)),
 	                    "pending");
 	/* the good path */
 	snprintf(json, sizeof(json), "{\"issue_id\":%lld,\"code\":\"%s\"}", (long long)issue, code);
 	assert_int_equal(run(&staff, "sign", &key, json, &err), SK_OK);
-	assert_string_equal(regfx_sql_text(&g_fx, "SELECT receipt FROM key_issue WHERE id = ?1", issue, t,
-	                             sizeof(t)),
+	assert_string_equal(regfx_sql_text(&g_fx, "SELECT receipt FROM key_issue WHERE id = ?1",
+	                                   issue, t, sizeof(t)),
 	                    "signed");
 	assert_int_equal(sql_int("SELECT count(*) FROM ledger WHERE kind = 'key.receipt_signed' "
 	                         "AND entry LIKE '%\"code\"%'"),
@@ -298,7 +300,8 @@ static void test_issue_sign_return(void **state)
 	snprintf(json, sizeof(json), "{\"person_id\":%lld}", (long long)p_staff2);
 	ok_run(&reg, "issue", card, json);
 	issue = sql_int("SELECT max(id) FROM key_issue");
-	snprintf(json, sizeof(json), "{\"issue_id\":%lld,\"paper_ref\":\"KV-9\"}", (long long)issue);
+	snprintf(json, sizeof(json), "{\"issue_id\":%lld,\"paper_ref\":\"KV-9\"}",
+	         (long long)issue);
 	refused(&reg, "receipt", key, json, SK_ENOTFOUND, "issue_id", "key.issue_missing");
 	ok_run(&reg, "receipt", card, json);
 	refused(&reg, "receipt", card, json, SK_ERULE, "issue_id", "receipt.not_pending");
@@ -306,8 +309,8 @@ static void test_issue_sign_return(void **state)
 	/* return */
 	snprintf(json, sizeof(json), "{\"issue_id\":%lld}", (long long)issue2);
 	ok_run(&reg, "return", key, json);
-	assert_string_equal(regfx_sql_text(&g_fx, "SELECT state FROM key_issue WHERE id = ?1", issue2, t,
-	                             sizeof(t)),
+	assert_string_equal(regfx_sql_text(&g_fx, "SELECT state FROM key_issue WHERE id = ?1",
+	                                   issue2, t, sizeof(t)),
 	                    "returned");
 	refused(&reg, "return", key, json, SK_EEXIST, "issue_id", "key.issue_closed");
 	refused(&reg, "return", key, "{\"issue_id\":9999}", SK_ENOTFOUND, "issue_id",
@@ -334,22 +337,22 @@ static void test_lost(void **state)
 	snprintf(json, sizeof(json), "{\"issue_id\":%lld,\"note\":\"Tappad på bussen\"}",
 	         (long long)issue);
 	ok_run(&reg, "lost", key, json);
-	assert_string_equal(regfx_sql_text(&g_fx, "SELECT state FROM key_item WHERE id = ?1", key, t,
-	                             sizeof(t)),
+	assert_string_equal(regfx_sql_text(&g_fx, "SELECT state FROM key_item WHERE id = ?1", key,
+	                                   t, sizeof(t)),
 	                    "lost");
-	assert_string_equal(regfx_sql_text(&g_fx, "SELECT state FROM key_issue WHERE id = ?1", issue, t,
-	                             sizeof(t)),
+	assert_string_equal(regfx_sql_text(&g_fx, "SELECT state FROM key_issue WHERE id = ?1",
+	                                   issue, t, sizeof(t)),
 	                    "lost");
 	lc = sql_int("SELECT max(id) FROM lost_case WHERE item_type = 'key'");
 	assert_true(lc > 0);
 	refused(&reg, "lost", key, json, SK_EEXIST, "id", "record.state");
 	/* found again: the key is active and the copy is out with its holder */
 	assert_int_equal(inventory_lost_resolve(g_fx.model, &reg, lc, true, NULL, &err), SK_OK);
-	assert_string_equal(regfx_sql_text(&g_fx, "SELECT state FROM key_item WHERE id = ?1", key, t,
-	                             sizeof(t)),
+	assert_string_equal(regfx_sql_text(&g_fx, "SELECT state FROM key_item WHERE id = ?1", key,
+	                                   t, sizeof(t)),
 	                    "active");
-	assert_string_equal(regfx_sql_text(&g_fx, "SELECT state FROM key_issue WHERE id = ?1", issue, t,
-	                             sizeof(t)),
+	assert_string_equal(regfx_sql_text(&g_fx, "SELECT state FROM key_issue WHERE id = ?1",
+	                                   issue, t, sizeof(t)),
 	                    "out");
 	/* lost for good: the case is confirmed lost */
 	ok_run(&reg, "lost", key, json);
@@ -359,8 +362,8 @@ static void test_lost(void **state)
 	snprintf(json, sizeof(json), "{\"person_id\":%lld}", (long long)p_staff2);
 	refused(&reg, "issue", key, json, SK_EEXIST, "id", "record.state");
 	ok_run(&reg, "replace", key, "{\"end_note\":\"Nytt lås\"}");
-	assert_string_equal(regfx_sql_text(&g_fx, "SELECT state FROM key_item WHERE id = ?1", key, t,
-	                             sizeof(t)),
+	assert_string_equal(regfx_sql_text(&g_fx, "SELECT state FROM key_item WHERE id = ?1", key,
+	                                   t, sizeof(t)),
 	                    "replaced");
 	ok_run(&reg, "destroy", key, "{\"end_note\":\"Klippt\"}");
 	refused(&reg, "destroy", key, "{\"end_note\":\"Igen\"}", SK_EEXIST, "id", "record.state");
@@ -380,7 +383,8 @@ static void test_end_refused_while_out(void **state)
 	refused(&reg, "replace", key, "{\"end_note\":\"x\"}", SK_EEXIST, "id", "key.still_out");
 	snprintf(json, sizeof(json), "{\"issue_id\":%lld}", (long long)issue);
 	ok_run(&reg, "return", key, json);
-	snprintf(json, sizeof(json), "{\"end_note\":\"x\",\"replaced_by_id\":%lld}", (long long)key);
+	snprintf(json, sizeof(json), "{\"end_note\":\"x\",\"replaced_by_id\":%lld}",
+	         (long long)key);
 	refused(&reg, "replace", key, json, SK_EINVAL, "replaced_by_id", "key.replaced_by_self");
 	ok_run(&reg, "destroy", key, "{\"end_note\":\"x\"}");
 }
@@ -415,8 +419,8 @@ static void test_code_change(void **state)
 	assert_int_equal(sql_int("SELECT count(*) FROM key_issue i JOIN key_item k ON k.id = "
 	                         "i.key_id WHERE k.number = 'KOD-Arkiv' AND i.state = 'out'"),
 	                 1);
-	assert_true(regfx_sql_text(&g_fx, "SELECT code_changed_on FROM key_item WHERE id = ?1", code, t,
-	                     sizeof(t))[0] != '\0');
+	assert_true(regfx_sql_text(&g_fx, "SELECT code_changed_on FROM key_item WHERE id = ?1",
+	                           code, t, sizeof(t))[0] != '\0');
 	/* only a code is changed */
 	key = ok_run(&reg, "add", 0, "{\"kind\":\"key\",\"number\":\"K-C\"}");
 	refused(&reg, "change", key, "{\"person_ids\":[]}", SK_EINVAL, "id", "key.not_code");
