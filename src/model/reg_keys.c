@@ -47,17 +47,14 @@ static const struct reg_field fields[] = {
                 "kap. 10 §)"},
         {"spare_note", REG_STRING, 0, 200, .flags = REG_F_LIST,
          .doc = "where in it, or how it is sealed"},
-        {"code_changed_on", REG_DATE, .flags = REG_F_PAST | REG_F_LIST | REG_F_NULL,
+        {"code_changed_on", REG_DATE, .flags = REG_F_PAST | REG_F_LIST,
          .doc = "a code: the day it was last changed"},
         {"state", REG_ENUM, .values = states, .src = REG_SRC_STATE,
          .flags = REG_F_LIST | REG_F_FILTER | REG_F_CLI, .vlabel = "reg.key_state",
          .doc = "active, lost, replaced or destroyed"},
-        {"ended_on", REG_DATE, .flags = REG_F_PAST | REG_F_NULL,
-         .doc = "the day it was replaced or destroyed"},
-        {"end_note", REG_TEXT, 1, 500, .flags = REG_F_NULL,
-         .doc = "how it was replaced or destroyed"},
-        {"replaced_by_id", REG_REF, 0, 0, .ref = "keys", .flags = REG_F_NULL,
-         .doc = "the item that replaced it"},
+        {"ended_on", REG_DATE, .flags = REG_F_PAST, .doc = "the day it was replaced or destroyed"},
+        {"end_note", REG_TEXT, 1, 500, .doc = "how it was replaced or destroyed"},
+        {"replaced_by_id", REG_REF, 0, 0, .ref = "keys", .doc = "the item that replaced it"},
         REG_FIELD_CREATED_AT,
         REG_FIELD_UPDATED_AT,
         {"out", REG_INT, .src = REG_SRC_SQL, .flags = REG_F_LIST | REG_F_CLI,
@@ -508,9 +505,9 @@ static int apply(struct store_tx *tx, const struct ledger_entry *e, const struct
 		/* the state came with lost.opened (no_apply); the hand-out is lost too */
 		if (issue)
 			rc = store_tx_run(tx,
-			                  "UPDATE key_issue SET state = 'lost', returned_on = ?2, "
-			                  "closed_by = ?3, lost_case_id = ?4 WHERE id = ?1",
-			                  "itii", issue, model_json_str0(d, "lost_on"), e->actor,
+			                  "UPDATE key_issue SET state = 'lost', closed_by = ?2, "
+			                  "lost_case_id = ?3 WHERE id = ?1",
+			                  "iii", issue, e->actor,
 			                  model_json_int(d, "lost_case_id"));
 		return rc;
 	}

@@ -152,7 +152,37 @@ test('scenario: hand out a key, the holder signs, ends, the finding comes and go
     assert.ok(!gone.includes(`N-${run} innehas fortfarande`), 'the finding is gone');
     await shot(pa, 'overview-clean');
 
-    const expected = [/status of 422 .*\/api\/v1\/keys\/\d+\/issue$/];
+    // ---- what it opens: the key cabinet ticked, saved as the whole list
+    await pc.locator('main details.key-opens-edit summary').click();
+    await pc.getByLabel(`Nyckelskåp ${run}`, { exact: true }).check();
+    await pc.locator('main details.key-opens-edit').getByRole('button', { name: SV['reg.save'], exact: true }).click();
+    await pc.locator('main p.key-opens', { hasText: `Nyckelskåp ${run}` }).waitFor();
+    const opened = (await apiCall(bertil, 'GET', `/keys/${key.id}`)).key.opens;
+    assert.deepEqual(opened.map((o) => [o.type, o.id]), [['space', box.id]], 'it opens the cabinet');
+
+    // ---- a holder's copy lost: without a note refused in Swedish, then a lost case
+    const lostIssue = (await apiCall(bertil, 'POST', `/keys/${key.id}/issue`, { person_id: other.id, paper_ref: `KV-${run}` })).key;
+    assert.ok(lostIssue, 'handed to Olle');
+    await pc.goto(`${URL_}/#/nycklar`);
+    await pc.goto(`${URL_}/#/nycklar/${key.id}`);
+    const lostForm = pc.locator('main table.key-issues tr[data-state="out"] form.key-lost');
+    await lostForm.getByRole('button', { name: SV['regdef.key.cmd.lost'], exact: true }).click();
+    await pc.locator('main .key-issues [role="alert"]:not([hidden])').waitFor();
+    const noteRes = await fetch(`${URL_}/api/v1/keys/${key.id}/lost`, {
+      method: 'POST', headers: { Authorization: `Bearer ${bertil}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ note: '' }),
+    });
+    assert.equal(noteRes.status, 400, 'a loss without a note');
+    assertReadable(await pc.locator('main .key-issues [role="alert"]:not([hidden])').innerText(), (await noteRes.json()).error, true, 'a loss without a note (sv)');
+    await lostForm.getByLabel(SV['regdef.key.f.note'], { exact: true }).fill('Tappad på bussen');
+    await lostForm.getByRole('button', { name: SV['regdef.key.cmd.lost'], exact: true }).click();
+    await pc.locator('main table.key-issues tr[data-state="lost"]').waitFor();
+    const lostKey = (await apiCall(bertil, 'GET', `/keys/${key.id}`)).key;
+    assert.equal(lostKey.state, 'lost', 'the key is lost');
+    assert.equal(lostKey.lost_cases.length, 1, 'a lost case is opened');
+    await shot(pc, 'clerk-lost');
+
+    const expected = [/status of 422 .*\/api\/v1\/keys\/\d+\/issue$/, /status of 400 .*\/api\/v1\/keys\/\d+\/lost$/];
     assert.deepEqual(problems.filter((p) => !expected.some((re) => re.test(p))), [], 'console errors or page errors');
   } finally {
     await browser.close();

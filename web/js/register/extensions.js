@@ -58,6 +58,8 @@ export const EXTENSIONS = {
     },
     applies: (cmd, row) => !['sign', 'return', 'receipt'].includes(cmd.name)
       && (cmd.name !== 'change' || row.kind === 'code'),
+    // the generic "lost" is the item's; a holder's copy is lost from its hand-out's row
+    skip: ['issue_id'],
     detail: (ctx, id) => keyPage(ctx, id),
     kind: 'title.kind.key',
   },

@@ -26,7 +26,7 @@ async function act(ctx, key, path, body, msg, done) {
 }
 
 // The hand-outs of one item, with their actions for those who may run them.
-function issuesPart(ctx, id) {
+function issuesPart(ctx, id, reloadAll) {
   const box = h('div', { class: 'key-issues' }, loading());
   box.reload = () => load();
   const def = registerNamed('keys');
@@ -54,6 +54,22 @@ function issuesPart(ctx, id) {
         }));
         buttons.push(b);
       }
+      if (x.state === 'out' && rec.state === 'active' && may('lost')) {
+        const note = field(t('regdef.key.f.note'), { name: 'note', type: 'text', maxlength: '500', autocomplete: 'off' });
+        const b = h('button', { type: 'submit', class: 'btn btn-small btn-danger-quiet', dataset: { act: 'lost', issue: String(x.id) } }, t('regdef.key.cmd.lost'));
+        const form = h('form', { class: 'inline-form key-lost', novalidate: true }, note.wrap, b);
+        form.addEventListener('submit', (ev) => {
+          ev.preventDefault();
+          busy(b, async () => {
+            hideError(err);
+            try {
+              await api.post(`/keys/${encodeURIComponent(id)}/lost`, { issue_id: x.id, note: note.input.value.trim() });
+              reloadAll(t('regdef.key.cmd.lost.done', { name: rec.number }));
+            } catch (e) { showError(err, e, form); }
+          });
+        });
+        buttons.push(form);
+      }
       if (x.state === 'out' && x.receipt === 'pending' && may('receipt')) {
         const ref = field(t('regdef.key.f.paper_ref'), { name: 'paper_ref', type: 'text', maxlength: '128', autocomplete: 'off' });
         const b = h('button', { type: 'submit', class: 'btn btn-small' }, t('regdef.key.cmd.receipt'));
@@ -80,6 +96,7 @@ function issuesPart(ctx, id) {
     });
     fill(box,
       opens ? h('p', { class: 'key-opens' }, h('strong', {}, t('keys.opens')), ': ', opens) : null,
+      rec.state === 'active' && may('update') ? opensForm(ctx, rec, load) : null,
       h('h2', {}, t('keys.issues')),
       err,
       rows.length
@@ -87,6 +104,57 @@ function issuesPart(ctx, id) {
         : h('p', { class: 'empty' }, t('keys.none')));
   };
   load();
+  return box;
+}
+
+// What the item opens (5 kap. 6 §): areas and approved containers, as checkboxes; the whole
+// list is sent (a generic form has no input for a list of ids).
+function opensForm(ctx, rec, done) {
+  const box = h('details', { class: 'key-opens-edit' }, h('summary', {}, t('keys.opens.edit')));
+  box.addEventListener('toggle', async () => {
+    if (!box.open || box.dataset.loaded) return;
+    box.dataset.loaded = '1';
+    let areas = [];
+    let spaces = [];
+    try {
+      [areas, spaces] = await Promise.all([
+        api.get('/areas?status=active').then((r) => items(r, 'areas')).catch(() => []),
+        api.get('/spaces?status=approved').then((r) => items(r, 'spaces')),
+      ]);
+    } catch (e) {
+      box.append(loadError(e));
+      return;
+    }
+    const has = (type, oid) => (rec.opens || []).some((o) => o.type === type && o.id === oid);
+    const check = (type, x) => {
+      const cid = `key-open-${type}-${x.id}`;
+      return h('div', { class: 'check' },
+        h('input', { type: 'checkbox', id: cid, name: type, value: String(x.id), checked: has(type, x.id) || undefined }),
+        h('label', { for: cid }, x.name));
+    };
+    const err = errorBox();
+    const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('reg.save'));
+    const form = h('form', { class: 'form', novalidate: true }, err,
+      h('fieldset', {}, h('legend', {}, t('regdef.key.f.area_ids')), areas.map((x) => check('area', x))),
+      h('fieldset', {}, h('legend', {}, t('regdef.key.f.space_ids')), spaces.filter((x) => x.kind === 'container').map((x) => check('space', x))),
+      h('div', { class: 'actions' }, submit));
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const ids = (type) => [...form.querySelectorAll(`input[name="${type}"]:checked`)].map((i) => Number(i.value));
+      busy(submit, async () => {
+        hideError(err);
+        try {
+          await api.patch(`/keys/${encodeURIComponent(rec.id)}`, { area_ids: ids('area'), space_ids: ids('space') });
+        } catch (e) {
+          showError(err, e, form);
+          return;
+        }
+        ctx.announce(t('regdef.key.cmd.update.done', { name: rec.number }));
+        await done();
+      });
+    });
+    box.append(form);
+  });
   return box;
 }
 
@@ -105,7 +173,11 @@ export function keyPage(ctx, id) {
     },
   });
   const page = recordPage(mine, def, id);
-  part = issuesPart(ctx, id);
+  // a loss changes the item's state too: the whole page is read again
+  part = issuesPart(ctx, id, (msg) => {
+    ctx.announceNext(msg);
+    ctx.navigate(`#/nycklar/${encodeURIComponent(id)}`);
+  });
   page.append(part);
   return page;
 }
