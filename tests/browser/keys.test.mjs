@@ -111,6 +111,9 @@ test('scenario: hand out a key, the holder signs, ends, the finding comes and go
     const ph = await newPage('holder');
     await uiLogin(ph, SV, user, password, secret, code);
     await nav(ph).waitFor();
+    const count = ph.locator('nav [data-count="receipts"]:not([hidden])');
+    await count.waitFor();
+    assert.match(await count.innerText(), /^1\b/, 'the key receipt is counted on Att kvittera');
     await ph.goto(`${URL_}/#/kvittera`);
     const card = ph.locator(`li.key-receipt[data-key-issue="${issueId}"]`);
     await card.waitFor();

@@ -254,6 +254,7 @@ function card(ctx, x, reload) {
         return;
       }
       ctx.announce(t('keys.mine.signed'));
+      ctx.refreshCounts();
       await reload();
     });
   });
