@@ -247,6 +247,18 @@ static int check_issue(struct reg_call *c)
 	if (n)
 		return store_tx_failr(c->tx, SK_EEXIST, "person_id", "key.already_holds", NULL,
 		                      "person %lld already holds it", (long long)person);
+	/* without a login nobody can sign in skydd: the receipt is on paper */
+	if (!json_object_get(c->in, "paper_ref") &&
+	    (rc = store_tx_int(c->tx, &n,
+	                       "SELECT count(*) FROM person WHERE id = ?1 AND identity_id IS NOT "
+	                       "NULL",
+	                       "i", person)))
+		return rc;
+	if (!json_object_get(c->in, "paper_ref") && !n)
+		return store_tx_failr(c->tx, SK_EINVAL, "paper_ref", "key.paper_needed", NULL,
+		                      "person %lld has no login to sign in skydd: give the paper "
+		                      "receipt's reference",
+		                      (long long)person);
 	if ((out = out_count(c)) < 0)
 		return SK_EIO;
 	if (!is_kind(c->old, "code") && out >= num(c->old, "copies"))
@@ -425,9 +437,10 @@ static int check_end(struct reg_call *c)
 	reg_tx_held_list(c->tx,
 	                 "SELECT id FROM key_issue WHERE key_id = ?1 AND state = 'out' ORDER BY id",
 	                 c->id, 0, "hand-out", &b);
+	/* the params count (a list of ids is no word for a person); the message lists them */
 	if (b.len)
 		rc = store_tx_failr(c->tx, SK_EEXIST, "id", "key.still_out",
-		                    json_pack("{s:s}", "what", b.ptr),
+		                    json_pack("{s:I}", "out", (json_int_t)out_count(c)),
 		                    "still handed out: %s: take them back first", b.ptr);
 	buf_release(&b);
 	if (!rc && num(c->in, "replaced_by_id") == c->id)

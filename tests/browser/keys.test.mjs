@@ -96,12 +96,13 @@ test('scenario: hand out a key, the holder signs, ends, the finding comes and go
     // a second hand-out of a key with one copy: refused, in Swedish
     const res = await fetch(`${URL_}/api/v1/keys/${key.id}/issue`, {
       method: 'POST', headers: { Authorization: `Bearer ${bertil}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ person_id: other.id }),
+      body: JSON.stringify({ person_id: other.id, paper_ref: `KV-${run}` }),
     });
     assert.equal(res.status, 422, 'copies exceeded');
     const apiErr = (await res.json()).error;
     await pc.locator('main button[data-act="issue"]').click();
     await form.getByLabel(personLabel, { exact: true }).selectOption(String(other.id));
+    await form.getByLabel(SV['regdef.key.f.paper_ref'], { exact: true }).fill(`KV-${run}`);
     await form.getByRole('button', { name: SV[issue.label], exact: true }).click();
     await form.getByRole('alert').waitFor();
     assertReadable(await form.getByRole('alert').innerText(), apiErr, true, 'copies exceeded (sv)');

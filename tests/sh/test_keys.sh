@@ -102,6 +102,8 @@ as rut key issue "$K1" --person "$P_STIG"
 checks "key issue to Stig: exit 0" '[ "$RC" -eq 0 ]'
 I1=$(issue_of "$K1" "$P_STIG")
 as rut key issue "$K1" --person "$P_OLLE"
+expect_one_line 2 "paper" "a hand-out to someone without a login and no paper receipt: exit 2, one line"
+as rut key issue "$K1" --person "$P_OLLE" --paper KV-0
 expect_one_line 1 "copies" "a second hand-out of a key with one copy: exit 1, one line"
 api GET "/api/v1/key-receipts?pending=true" stig
 expect_api 200 '"number":"N-1"' "Stig sees his pending receipt"
@@ -129,14 +131,14 @@ as rut key issue "$C1" --person "$P_STIG"
 IC=$(issue_of "$C1" "$P_STIG")
 api POST "/api/v1/keys/$C1/sign" stig "{\"issue_id\":$IC,\"code\":\"$CODE\"}"
 expect_api 401 '"field":"code"' "the same code on another receipt: 401 (used once)"
-as rut key issue "$C1" --person "$P_OLLE"
+as rut key issue "$C1" --person "$P_OLLE" --paper KV-0
 expect_one_line 1 "copies" "a card to a second holder: exit 1, one line"
 as rut key add --kind card --number C-2 --json
 C2=$(json_num id "$T/out")
-as rut key issue "$C2" --person "$P_OLLE"
-IC2=$(issue_of "$C2" "$P_OLLE")
+as rut key issue "$C2" --person "$P_STIG"
+IC2=$(issue_of "$C2" "$P_STIG")
 as rut key receipt "$C2" --issue "$IC2" --paper KV-1
-checks "the clerk records Olle's paper receipt: exit 0" '[ "$RC" -eq 0 ]'
+checks "the clerk records Stig's paper receipt: exit 0" '[ "$RC" -eq 0 ]'
 as rut key return "$K1" --issue "$I1"
 checks "key return: exit 0" '[ "$RC" -eq 0 ]'
 as rut key return "$K1" --issue "$I1"
@@ -145,7 +147,7 @@ expect_one_line 1 "." "the same hand-out returned twice: exit 1, one line"
 # ---- a code: changed, not returned ----
 as anna key add --kind code --number KOD-Arkiv --spare "$BOX" --json
 KC=$(json_num id "$T/out")
-as rut key issue "$KC" --person "$P_OLLE"
+as rut key issue "$KC" --person "$P_OLLE" --paper KV-2
 IK=$(issue_of "$KC" "$P_OLLE")
 as rut key return "$KC" --issue "$IK"
 expect_one_line 1 "change it" "a code given back: exit 1, one line"
@@ -154,11 +156,15 @@ checks "a code change told to Stig: Olle no longer knows it" \
 	'[ "$RC" -eq 0 ] && [ "$(sq "$I/skydd.db" "SELECT state FROM key_issue WHERE id = $IK")" = changed ]'
 
 # ---- the finding: a card held by someone who left ----
+as rut key add --kind card --number C-3 --json
+C3=$(json_num id "$T/out")
+as rut key issue "$C3" --person "$P_OLLE" --paper KV-3
+IC3=$(issue_of "$C3" "$P_OLLE")
 as rut person end "$P_OLLE"
 checks "ending Olle is not refused for keys" '[ "$RC" -eq 0 ]'
 api GET /api/v1/findings anna
 expect_api 200 '"key.holder.ended"' "the finding: a card held by someone who has left"
-as rut key return "$C2" --issue "$IC2"
+as rut key return "$C3" --issue "$IC3"
 api GET /api/v1/findings anna
 checks "returned: the finding goes" '! grep -q "\"key.holder.ended\"" "$T/resp"'
 

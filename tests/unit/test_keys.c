@@ -200,7 +200,8 @@ static void test_update(void **state)
 	         (long long)box);
 	ok_run(&reg, "update", id, json);
 	assert_int_equal(sql_int("SELECT spare_space_id FROM key_item WHERE number = 'U-1'"), box);
-	snprintf(json, sizeof(json), "{\"person_id\":%lld}", (long long)p_other);
+	snprintf(json, sizeof(json), "{\"person_id\":%lld,\"paper_ref\":\"KV-1\"}",
+	         (long long)p_other);
 	ok_run(&reg, "issue", id, json);
 	refused(&reg, "update", id, "{\"copies\":0}", SK_EINVAL, "copies", NULL);
 	ok_run(&reg, "update", id, "{\"copies\":3}");
@@ -234,6 +235,9 @@ static void test_issue_sign_return(void **state)
 	refused(&reg, "issue", key, json, SK_EEXIST, "person_id", "key.already_holds");
 	snprintf(json, sizeof(json), "{\"person_id\":%lld}", (long long)p_ended);
 	refused(&reg, "issue", key, json, SK_ERULE, "person_id", "key.person_ended");
+	/* without a login nobody signs in skydd: a paper receipt */
+	snprintf(json, sizeof(json), "{\"person_id\":%lld}", (long long)p_other);
+	refused(&reg, "issue", key, json, SK_EINVAL, "paper_ref", "key.paper_needed");
 	snprintf(json, sizeof(json), "{\"person_id\":%lld,\"paper_ref\":\"KV-7\"}",
 	         (long long)p_staff2);
 	ok_run(&reg, "issue", key, json);
@@ -242,7 +246,8 @@ static void test_issue_sign_return(void **state)
 	                                   issue2, t, sizeof(t)),
 	                    "paper");
 	/* copies exceeded: both copies are out */
-	snprintf(json, sizeof(json), "{\"person_id\":%lld}", (long long)p_other);
+	snprintf(json, sizeof(json), "{\"person_id\":%lld,\"paper_ref\":\"KV-1\"}",
+	         (long long)p_other);
 	refused(&reg, "issue", key, json, SK_ERULE, "person_id", "key.copies_exceeded");
 	ok_run(&reg, "issue", card, json);
 	snprintf(json, sizeof(json), "{\"person_id\":%lld}", (long long)p_staff);
@@ -316,7 +321,8 @@ static void test_issue_sign_return(void **state)
 	refused(&reg, "return", key, "{\"issue_id\":9999}", SK_ENOTFOUND, "issue_id",
 	        "key.issue_missing");
 	/* a copy came back: it may go out again */
-	snprintf(json, sizeof(json), "{\"person_id\":%lld}", (long long)p_other);
+	snprintf(json, sizeof(json), "{\"person_id\":%lld,\"paper_ref\":\"KV-1\"}",
+	         (long long)p_other);
 	ok_run(&reg, "issue", key, json);
 }
 
@@ -330,7 +336,8 @@ static void test_lost(void **state)
 
 	(void)state;
 	key = ok_run(&reg, "add", 0, "{\"kind\":\"key\",\"number\":\"L-1\",\"copies\":2}");
-	snprintf(json, sizeof(json), "{\"person_id\":%lld}", (long long)p_other);
+	snprintf(json, sizeof(json), "{\"person_id\":%lld,\"paper_ref\":\"KV-1\"}",
+	         (long long)p_other);
 	ok_run(&reg, "issue", key, json);
 	issue = sql_int("SELECT max(id) FROM key_issue");
 	refused(&reg, "lost", key, "{}", SK_EINVAL, "note", NULL);
@@ -376,7 +383,8 @@ static void test_end_refused_while_out(void **state)
 
 	(void)state;
 	key = ok_run(&reg, "add", 0, "{\"kind\":\"key\",\"number\":\"E-1\"}");
-	snprintf(json, sizeof(json), "{\"person_id\":%lld}", (long long)p_other);
+	snprintf(json, sizeof(json), "{\"person_id\":%lld,\"paper_ref\":\"KV-1\"}",
+	         (long long)p_other);
 	ok_run(&reg, "issue", key, json);
 	issue = sql_int("SELECT max(id) FROM key_issue");
 	refused(&reg, "destroy", key, "{\"end_note\":\"x\"}", SK_EEXIST, "id", "key.still_out");
@@ -396,7 +404,8 @@ static void test_code_change(void **state)
 
 	(void)state;
 	code = ok_run(&ssc, "add", 0, "{\"kind\":\"code\",\"number\":\"KOD-Arkiv\"}");
-	snprintf(json, sizeof(json), "{\"person_id\":%lld}", (long long)p_other);
+	snprintf(json, sizeof(json), "{\"person_id\":%lld,\"paper_ref\":\"KV-1\"}",
+	         (long long)p_other);
 	ok_run(&reg, "issue", code, json);
 	snprintf(json, sizeof(json), "{\"person_id\":%lld}", (long long)p_staff2);
 	ok_run(&reg, "issue", code, json);
