@@ -42,6 +42,7 @@ CREATE TABLE area_access (
 	reason         TEXT    NOT NULL DEFAULT '',
 	state          TEXT    NOT NULL CHECK (state IN ('active', 'withdrawn')),
 	withdrawn_on   TEXT,
+	withdraw_reason TEXT   NOT NULL DEFAULT '',
 	created_at     TEXT    NOT NULL,
 	updated_at     TEXT    NOT NULL
 );
@@ -55,10 +56,10 @@ CREATE TABLE visit (
 	visitor        TEXT    NOT NULL,
 	organisation   TEXT    NOT NULL DEFAULT '',
 	id_check       TEXT    NOT NULL DEFAULT '', -- how identity was (or will be) checked
-	host_id        INTEGER NOT NULL REFERENCES person (id),
+	host_id        INTEGER REFERENCES person (id), -- named when the permit is issued
 	valid_from     TEXT    NOT NULL,
 	valid_until    TEXT    NOT NULL,
-	escort         INTEGER NOT NULL DEFAULT 1 CHECK (escort IN (0, 1)),
+	escort         INTEGER CHECK (escort IS NULL OR escort IN (0, 1)), -- NULL: not decided yet
 	badge          TEXT    NOT NULL DEFAULT '',
 	purpose        TEXT    NOT NULL DEFAULT '',
 	issued_by      INTEGER, -- identity that issued the permit (NULL: none issued)
@@ -67,6 +68,9 @@ CREATE TABLE visit (
 	checked_in_by  INTEGER,
 	checkin_note   TEXT    NOT NULL DEFAULT '', -- why a check-in departed from the permit
 	checked_out_at TEXT,
+	checked_out_by INTEGER,
+	cancelled_on   TEXT,
+	cancel_reason  TEXT    NOT NULL DEFAULT '',
 	state          TEXT    NOT NULL CHECK (state IN ('requested', 'issued', 'checked_in',
 	                                                 'checked_out', 'cancelled')),
 	created_at     TEXT    NOT NULL,

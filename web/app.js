@@ -20,12 +20,15 @@ import * as inventoriesPage from './js/pages/inventories.js';
 import * as inventoryPage from './js/pages/inventory.js';
 import * as printPage from './js/pages/print.js';
 import * as inventoryPrintPage from './js/pages/inventory-print.js';
+import * as visitPermitPage from './js/pages/visit-permit.js';
 import * as approvalsPage from './js/pages/approvals.js';
 import * as plansPage from './js/pages/plans.js';
 import * as planPage from './js/pages/plan.js';
 import * as analysisPage from './js/pages/analysis.js';
 import * as secplanPage from './js/pages/secplan.js';
 import * as assessmentsPage from './js/pages/assessments.js';
+import * as exemptionsPage from './js/pages/exemptions.js';
+import * as paperPage from './js/pages/paper.js';
 import { pendingReceipts, forget } from './js/register/common.js';
 import { loadRegisters, registers, registerAt } from './js/register/registers.js';
 import { registerPage, recordPage } from './js/register/generic.js';
@@ -43,6 +46,7 @@ const ROUTES = [
   { path: ['logg'], page: logPage },
   { path: ['logg', 'utskrift'], page: ledgerPrintPage },
   { path: ['logg', ':seq'], page: entryPage, kind: 'title.kind.entry' },
+  { path: ['undantag'], page: exemptionsPage },
   // the register of classified information (3 kap.)
   { path: ['handlingar'], page: documentsPage },
   { path: ['handlingar', 'ny'], page: documentNewPage, roles: ACCESS.writers },
@@ -56,7 +60,13 @@ const ROUTES = [
   { path: ['godkannanden'], page: approvalsPage },
   { path: ['utskrift', 'register'], page: printPage },
   { path: ['utskrift', 'forstoring', ':id'], page: printPage, kind: 'title.kind.destruction' },
+  // paper: a document's cover sheet, a copy's receipt form (issue 15)
+  { path: ['utskrift', 'forsattsblad', ':id'], page: paperPage, kind: 'title.kind.document' },
+  { path: ['utskrift', 'kvittens', ':id', ':copy'], page: paperPage, roles: ACCESS.writers, kind: 'title.kind.document' },
   { path: ['utskrift', 'inventering', ':id'], page: inventoryPrintPage, roles: ACCESS.inventory, kind: 'title.kind.inventory' },
+  // the written visitor permit (5 kap. 3 §): for whoever is described the visits (asked when
+  // opened: the description comes after the login)
+  { path: ['besok', ':id', 'tillstand'], page: visitPermitPage, kind: 'title.kind.visit', get roles() { return rolesOf('besok'); } },
   // the national coordinated action plan (handlingsplan): not classified
   { path: ['handlingsplaner'], page: plansPage },
   { path: ['handlingsplaner', ':id'], page: planPage, kind: 'title.kind.plan' },

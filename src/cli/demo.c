@@ -50,6 +50,8 @@ static const struct demo_user users[] = {
         {"cecilia", "Cecilia Holm", CLEAR_K, ROLE_AUDITOR, true},
         /* the systemadministratör: creates accounts whose rights Anna decides (4 kap. 8 §) */
         {"frans", "Frans Berg", CLEAR_NONE, ROLE_ADMIN, true},
+        /* the reception: visitor permits and check-in, nothing else (5 kap. 3 §) */
+        {"rut", "Rut Sandberg", CLEAR_NONE, ROLE_RECEPTION, true},
         {"eva", "Eva Nilsson", CLEAR_K, ROLE_STAFF, false},
 };
 
@@ -200,6 +202,9 @@ static int setup(const char *dir, FILE *logins, bool sample)
 			break;
 		case ROLE_ADMIN:
 			/* no part in the sample register: an admin sees nothing classified */
+			break;
+		case ROLE_RECEPTION:
+			ids.reception = id;
 			break;
 		default:
 			ids.staff = id;

@@ -20,7 +20,7 @@ struct demo_ctx {
 	struct model *m;
 	struct model_err err;
 	int rc;
-	struct principal ssc, chief, registrar;
+	struct principal ssc, chief, registrar, reception;
 };
 
 static struct principal demo_principal(int64_t id, enum role r, enum clearance c)
@@ -99,6 +99,87 @@ static void act(struct demo_ctx *d, int64_t copy, struct copy_action *a, const c
 	step(d, copy_act(d->m, &d->registrar, copy, a, &d->err), what);
 }
 
+/* An area (5 kap. 2 §) with its decided identity check (4 §), by the ssc. */
+static int64_t area(struct demo_ctx *d, const char *name, const char *kind, int64_t parent,
+                    const char *cls, const char *method, const char *decision)
+{
+	json_t *in = json_pack("{s:s, s:s, s:s}", "name", name, "kind", kind, "max_class", cls);
+	json_t *dec =
+	        json_pack("{s:s, s:s}", "check_method", method, "check_decision_ref", decision);
+	int64_t id = 0;
+
+	if (parent)
+		json_object_set_new(in, "parent_id", json_integer(parent));
+	if (step(d, reg_run(d->m, &d->ssc, "areas", "add", in, &id, &d->err), name))
+		step(d, reg_run(d->m, &d->ssc, "areas", "decide", dec, &id, &d->err), name);
+	json_decref(in);
+	json_decref(dec);
+	return id;
+}
+
+/* Runs cmd of register reg on record *id (or creates one into *id) as p, with in (stolen). */
+static void cmd(struct demo_ctx *d, const struct principal *p, const char *reg, const char *name,
+                json_t *in, int64_t *id, const char *what)
+{
+	step(d, reg_run(d->m, p, reg, name, in, id, &d->err), what);
+	json_decref(in);
+}
+
+/*
+ * Physical security (5 kap.): a building with its zones and how entry is
+ * checked, two access authorisations (one without a last day: a finding),
+ * and two visits at the reception — one with a permit, checked in and out,
+ * one let in without a permit, with the reason (a finding).
+ */
+static void physical(struct demo_ctx *d, int64_t host, int64_t p_fredrik, int64_t p_greta)
+{
+	char today[11], until[16];
+	int64_t hq, servers, id = 0, v1 = 0, v2 = 0;
+
+	model_today(today);
+	/* the end of next year: the year's digits plus one */
+	snprintf(until, sizeof(until), "%.4d-12-31", (int)(strtol(today, NULL, 10) % 10000) + 1);
+	hq = area(d, "Huvudkontoret", "building", 0, "H",
+	          "Passerkort med personlig kod vid entrén. Besökare legitimeras i receptionen och "
+	          "hämtas där av sin värd.",
+	          "Beslut SSC 2026:11");
+	area(d, "Registraturen och arkivet", "zone", hq, "KH",
+	     "Passerkort och kod; arkivet öppnas bara med två behöriga närvarande.",
+	     "Beslut SSC 2026:12");
+	servers = area(d, "Serverhallen", "zone", hq, "H",
+	               "Passerkort och kod; besökare endast med eskort och antecknade i "
+	               "besöksliggaren.",
+	               "Beslut SSC 2026:13");
+	cmd(d, &d->ssc, "access", "grant",
+	    json_pack("{s:I, s:I, s:s, s:s, s:s}", "person_id", (json_int_t)p_fredrik, "area_id",
+	              (json_int_t)hq, "decision_ref", "Beslut SSC 2026:20", "valid_until", until,
+	              "reason", "Tjänstgör i ledningsstaben"),
+	    &id, "access Fredrik");
+	cmd(d, &d->ssc, "access", "grant",
+	    json_pack("{s:I, s:I, s:s, s:s}", "person_id", (json_int_t)p_greta, "area_id",
+	              (json_int_t)servers, "decision_ref", "Beslut SSC 2026:21", "reason",
+	              "Drift av analysservrarna"),
+	    &id, "access Greta");
+	cmd(d, &d->reception, "visits", "add",
+	    json_pack("{s:s, s:s, s:s, s:s, s:I, s:[I], s:b}", "visitor", "Vera Besök",
+	              "organisation", "Leverantören AB", "purpose", "Service av kylaggregat",
+	              "valid_until", today, "host_id", (json_int_t)host, "area_ids",
+	              (json_int_t)servers, "escort", 1),
+	    &v1, "visit 1");
+	cmd(d, &d->reception, "visits", "issue",
+	    json_pack("{s:s, s:s}", "id_check", "Körkort", "badge", "B-17"), &v1, "permit 1");
+	cmd(d, &d->reception, "visits", "checkin", json_object(), &v1, "check-in 1");
+	cmd(d, &d->reception, "visits", "checkout", json_object(), &v1, "check-out 1");
+	cmd(d, &d->reception, "visits", "add",
+	    json_pack("{s:s, s:s, s:s}", "visitor", "Okänd tekniker", "organisation", "Hissbolaget",
+	              "valid_until", today),
+	    &v2, "visit 2");
+	cmd(d, &d->reception, "visits", "checkin",
+	    json_pack("{s:s, s:s}", "id_check", "Legitimation från Hissbolaget", "checkin_note",
+	              "Akut reparation av hissen, följd av värden"),
+	    &v2, "check-in 2");
+}
+
 int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 {
 	struct demo_ctx d;
@@ -111,6 +192,7 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 	d.ssc = demo_principal(ids->ssc, ROLE_SSC, CLEAR_KH);
 	d.chief = demo_principal(ids->chief, ROLE_CHIEF, CLEAR_KH);
 	d.registrar = demo_principal(ids->registrar, ROLE_REGISTRAR, CLEAR_H);
+	d.reception = demo_principal(ids->reception, ROLE_RECEPTION, CLEAR_NONE);
 	model_today(today);
 
 	/* Persons: everyone with a login, and two without. */
@@ -121,6 +203,7 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 	p_eva = person(&d, "Eva Nilsson", "Analysavdelningen", ids->staff);
 	p_fredrik = person(&d, "Fredrik Berg", "Ledningsstaben", 0);
 	p_greta = person(&d, "Greta Alm", "Analysavdelningen", 0);
+	person(&d, "Rut Sandberg", "Receptionen", ids->reception);
 	(void)p_anna;
 	(void)p_cecilia;
 
@@ -252,6 +335,8 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 		copies(&d, &d.registrar, doc, safe_h, 1);
 	}
 
+	physical(&d, p_bertil, p_fredrik, p_greta);
+
 	/* The national action plan 2019–2022 (the shared seed), when it is at hand. */
 	if (!d.rc) {
 		const char *shared = getenv("SKYDD_SHARED");
@@ -272,8 +357,9 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 	}
 	if (!d.rc)
 		fprintf(out,
-		        "The register holds 7 persons, 4 approved spaces, 2 storage media and 5 "
-		        "documents;\nEva has a receipt to sign (Att kvittera) after her first "
+		        "The register holds 8 persons, 4 approved spaces, 2 storage media, 5 "
+		        "documents,\na building with two zones, two access authorisations and "
+		        "two visits;\nEva has a receipt to sign (Att kvittera) after her first "
 		        "login.\n");
 	return d.rc;
 }

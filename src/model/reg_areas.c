@@ -15,6 +15,8 @@
 #include "model/reg_int.h"
 #include "model/register.h"
 
+extern const struct register_def reg_access; /* reg_access.c: who reads authorisations */
+
 #define R(x)  ROLE_BIT(ROLE_##x)
 #define WRITE R(SSC)
 /* the reception issues visitor permits to areas, so it reads them */
@@ -33,21 +35,19 @@ static const struct reg_field fields[] = {
         {"parent_id", REG_REF, 0, SK_JSON_MAX_INT, .ref = "areas",
          .flags = REG_F_LIST | REG_F_FILTER | REG_F_CLI | REG_F_NULL,
          .doc = "the area it lies inside (a zone's area)"},
-        {"location", REG_STRING, 0, 200, .flags = REG_F_LIST, .doc = "address or place"},
+        {"location", REG_STRING, 0, 200, .doc = "address or place"},
         {"max_class", REG_CLASS, .flags = REG_F_LIST | REG_F_CLI | REG_F_NULL,
          .doc = "the highest class of information handled there"},
-        {"level", REG_ENUM, .values = levels, .flags = REG_F_LIST | REG_F_NULL,
-         .vlabel = "reg.area_level",
+        {"level", REG_ENUM, .values = levels, .flags = REG_F_NULL, .vlabel = "reg.area_level",
          .doc = "the consequence level of the assets there (A–D, 2 kap. 5 §)"},
         {"asset_id", REG_INT, 0, SK_JSON_MAX_INT, .flags = REG_F_NULL,
          .doc = "the asset of the approved security protection analysis it holds"},
-        {"include_zones", REG_BOOL, .flags = REG_F_LIST,
-         .doc = "an authorisation to the area also opens its zones"},
-        {"check_method", REG_TEXT, 1, 1000, .flags = REG_F_LIST,
+        {"include_zones", REG_BOOL, .doc = "an authorisation to the area also opens its zones"},
+        {"check_method", REG_TEXT, 1, 1000,
          .doc = "how identity and authorisation are checked at entry (5 kap. 4 §)"},
         {"check_decision_ref", REG_STRING, 1, 128, .flags = REG_F_LIST | REG_F_CLI,
          .doc = "the decision's reference"},
-        {"check_decided_on", REG_DATE, .flags = REG_F_PAST | REG_F_LIST | REG_F_NULL,
+        {"check_decided_on", REG_DATE, .flags = REG_F_PAST | REG_F_NULL,
          .doc = "the day of the decision"},
         {"check_decided_by", REG_REF, .ref = "identities", .flags = REG_F_NULL,
          .doc = "who recorded the decision (identity)"},
@@ -142,6 +142,15 @@ static int asset_ok(struct reg_call *c, const json_t *v)
 	return SK_OK;
 }
 
+/* An asset link of 0 is no link: the column holds NULL, not 0. */
+static void asset_zero_null(struct reg_call *c)
+{
+	json_t *v = json_object_get(c->data, "asset_id");
+
+	if (json_is_integer(v) && json_integer_value(v) == 0)
+		json_object_set_new(c->data, "asset_id", json_null());
+}
+
 /* A zone lies inside an area. */
 static int zone_ok(struct reg_call *c, const char *kind, int64_t parent)
 {
@@ -161,6 +170,8 @@ static int check_add(struct reg_call *c)
 		rc = asset_ok(c, json_object_get(c->in, "asset_id"));
 	if (!rc && !json_object_get(c->data, "include_zones"))
 		json_object_set_new(c->data, "include_zones", json_false());
+	if (!rc)
+		asset_zero_null(c);
 	return rc;
 }
 
@@ -176,6 +187,8 @@ static int check_update(struct reg_call *c)
 		rc = parent_ok(c, parent);
 	if (!rc)
 		rc = asset_ok(c, json_object_get(c->in, "asset_id"));
+	if (!rc)
+		asset_zero_null(c);
 	return rc;
 }
 
@@ -186,33 +199,122 @@ static int check_decide(struct reg_call *c)
 	return SK_OK;
 }
 
-/* Closing an area: its zones are closed and nobody is authorised to it any more. */
+/* A count of sql (?1 = id) in the writer's transaction (0 on failure: the caller checks rc). */
+static int tx_count(struct store_tx *tx, const char *sql, int64_t id, int64_t *n)
+{
+	*n = 0;
+	return store_tx_int(tx, n, sql, "i", id);
+}
+
+/*
+ * Closing an area: its zones are closed, nobody is authorised to it and no
+ * visit to it is open. The refusal says how many of each (numbers, not
+ * English words, so that the Swedish text can say them).
+ */
 static int check_close(struct reg_call *c)
 {
-	struct buf b;
-	int rc = SK_OK;
+	int64_t zones = 0, access = 0, visits = 0;
+	int rc = tx_count(c->tx,
+	                  "SELECT count(*) FROM area WHERE parent_id = ?1 AND status = 'active'",
+	                  c->id, &zones);
 
-	buf_init(&b, 1024);
-	reg_tx_held_list(c->tx,
-	                 "SELECT id FROM area WHERE parent_id = ?1 AND status = 'active' ORDER BY "
-	                 "id",
-	                 c->id, 0, "zone", &b);
-	reg_tx_held_list(c->tx,
-	                 "SELECT id FROM area_access WHERE area_id = ?1 AND state = 'active' ORDER "
-	                 "BY id",
-	                 c->id, 0, "access", &b);
-	reg_tx_held_list(c->tx,
-	                 "SELECT v.id FROM visit v JOIN visit_area w ON w.visit_id = v.id WHERE "
-	                 "w.area_id = ?1 AND v.state IN ('requested', 'issued', 'checked_in') "
-	                 "ORDER BY v.id",
-	                 c->id, 0, "visit", &b);
-	if (b.len)
-		rc = store_tx_failr(c->tx, SK_EEXIST, "id", "area.still_open",
-		                    json_pack("{s:s}", "what", b.ptr),
-		                    "area %lld still has %s: close, withdraw or end them first",
-		                    (long long)c->id, b.ptr);
-	buf_release(&b);
-	return rc;
+	if (!rc)
+		rc = tx_count(c->tx,
+		              "SELECT count(*) FROM area_access WHERE area_id = ?1 AND state = "
+		              "'active'",
+		              c->id, &access);
+	if (!rc)
+		rc = tx_count(c->tx,
+		              "SELECT count(*) FROM visit v JOIN visit_area w ON w.visit_id = v.id "
+		              "WHERE w.area_id = ?1 AND v.state IN ('requested', 'issued', "
+		              "'checked_in')",
+		              c->id, &visits);
+	if (rc)
+		return rc;
+	if (zones || access || visits)
+		return store_tx_failr(
+		        c->tx, SK_EEXIST, "id", "area.still_open",
+		        json_pack("{s:I, s:I, s:I}", "zones", (json_int_t)zones, "access",
+		                  (json_int_t)access, "visits", (json_int_t)visits),
+		        "area %lld still has %lld active zones, %lld access "
+		        "authorisations and %lld open visits: close, withdraw or end "
+		        "them first",
+		        (long long)c->id, (long long)zones, (long long)access, (long long)visits);
+	return SK_OK;
+}
+
+/* ---- what one area shows beyond its row ---- */
+
+/*
+ * The authorisations in force today that let someone into area id: those to
+ * the area itself, and those to an area it lies inside where every area on
+ * the way down opens its zones (include_zones). Least access (5 kap. 2 §): an
+ * authorisation to a building opens a zone only where the building says so.
+ */
+#define ACCESS_IN_FORCE                                                                            \
+	"x.state = 'active' AND x.valid_from <= ?2 AND (x.valid_until IS NULL OR x.valid_until "   \
+	">= "                                                                                      \
+	"?2)"
+static const char entrants_sql[] =
+        "WITH RECURSIVE up(id, via_ok, depth) AS (SELECT ?1, 1, 0 UNION ALL SELECT a.parent_id, "
+        "p.include_zones, up.depth + 1 FROM area a JOIN up ON a.id = up.id JOIN area p ON p.id "
+        "= a.parent_id WHERE up.via_ok = 1 AND up.depth < 64) SELECT x.id, x.person_id, "
+        "pe.name, x.area_id, ar.name, x.valid_from, x.valid_until FROM up JOIN area_access x ON "
+        "x.area_id = up.id JOIN person pe ON pe.id = x.person_id JOIN area ar ON ar.id = "
+        "x.area_id WHERE up.via_ok = 1 AND " ACCESS_IN_FORCE " ORDER BY pe.name, x.id";
+
+static json_t *text_or_null(struct store_q *q, int col)
+{
+	return store_q_is_null(q, col) ? json_null() : json_string(store_q_text(q, col));
+}
+
+static void detail(struct model *m, const struct principal *p, json_t *o)
+{
+	struct store_reader *r = model_reader(m);
+	int64_t id = num(o, "id");
+	json_t *zones = json_array(), *who = NULL;
+	struct store_q *q;
+	char today[11];
+
+	if (!r || !zones)
+		goto out;
+	if (!store_reader_query(r,
+	                        "SELECT id, name, kind, status FROM area WHERE parent_id = ?1 "
+	                        "ORDER BY name, id",
+	                        &q)) {
+		store_q_bind_int(q, 1, id);
+		while (store_q_step(q) == SK_OK)
+			json_array_append_new(zones, json_pack("{s:I, s:s, s:s, s:s}", "id",
+			                                       (json_int_t)store_q_int(q, 0),
+			                                       "name", store_q_text(q, 1), "kind",
+			                                       store_q_text(q, 2), "status",
+			                                       store_q_text(q, 3)));
+		store_q_done(q);
+	}
+	/* who may enter names persons: for the readers of the authorisations only */
+	if (!p || !(p->roles & reg_access.read_roles))
+		goto out;
+	model_today(today);
+	who = json_array();
+	if (who && !store_reader_query(r, entrants_sql, &q)) {
+		store_q_bind_int(q, 1, id);
+		store_q_bind_text(q, 2, today);
+		while (store_q_step(q) == SK_OK)
+			json_array_append_new(
+			        who,
+			        json_pack("{s:I, s:I, s:s, s:I, s:s, s:b, s:s, s:o}", "access_id",
+			                  (json_int_t)store_q_int(q, 0), "person_id",
+			                  (json_int_t)store_q_int(q, 1), "person",
+			                  store_q_text(q, 2), "area_id",
+			                  (json_int_t)store_q_int(q, 3), "area", store_q_text(q, 4),
+			                  "through", store_q_int(q, 3) != id, "valid_from",
+			                  store_q_text(q, 5), "valid_until", text_or_null(q, 6)));
+		store_q_done(q);
+	}
+out:
+	json_object_set_new(o, "zone_list", zones ? zones : json_array());
+	if (who)
+		json_object_set_new(o, "may_enter", who);
 }
 
 static const struct reg_arg add_args[] = {
@@ -311,4 +413,5 @@ const struct register_def reg_areas = {
         .fields = fields,
         .cmds = cmds,
         .order = "id",
+        .detail = detail,
 };

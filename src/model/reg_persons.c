@@ -7,6 +7,7 @@
 
 #include "model/access_int.h"
 #include "model/register.h"
+#include "model/reg_int.h"
 #include "model/records_int.h"
 
 #define R(x)  ROLE_BIT(ROLE_##x)
@@ -123,6 +124,74 @@ static int check_end(struct reg_call *c)
 	return rc;
 }
 
+/*
+ * What a person still has, for the day they leave (5 kap. 5–6 §§, 3 kap.):
+ * copies and media in their hands, access authorisations not withdrawn, keys
+ * and cards not returned and codes they know (reg_keys.c: the hand-outs out).
+ * Ending is refused while they hold copies or media (check_end); the rest is
+ * listed here and flagged by the rules until returned, withdrawn or changed.
+ * Each row: type, id, label, class (or NULL), since, and the record to link
+ * (a copy's document).
+ */
+#define LEAVING_SQL                                                                                \
+	"SELECT 'copy', c.id, d.designation || ' ex ' || c.number, d.class, "                      \
+	"substr(c.updated_at, 1, 10), d.id FROM copy c JOIN document d ON d.id = c.document_id "   \
+	"WHERE c.holder_person_id = ?3 AND c." COPY_HELD " UNION ALL "                             \
+	"SELECT 'medium', m.id, m.identifier, m.class, substr(m.updated_at, 1, 10), m.id FROM "    \
+	"medium m WHERE m.holder_person_id = ?3 AND m.state = 'in_use' UNION ALL "                 \
+	"SELECT 'area_access', x.id, a.name, a.max_class, x.valid_from, x.id FROM area_access x "  \
+	"JOIN area a ON a.id = x.area_id WHERE x.person_id = ?3 AND x.state = 'active' UNION ALL " \
+	"SELECT k.kind, i.id, k.number, NULL, i.issued_on, k.id FROM key_issue i JOIN key_item k " \
+	"ON k.id = i.key_id WHERE i.person_id = ?3 AND i.state = 'out' ORDER BY 1, 2"
+
+static json_t *leaving_row(struct store_q *q)
+{
+	return json_pack("{s:s, s:I, s:s, s:o, s:s, s:I}", "type", store_q_text(q, 0), "id",
+	                 (json_int_t)store_q_int(q, 1), "label", store_q_text(q, 2), "class",
+	                 store_q_is_null(q, 3) ? json_null() : json_string(store_q_text(q, 3)),
+	                 "since", store_q_text(q, 4), "link_id", (json_int_t)store_q_int(q, 5));
+}
+
+/*
+ * May p see an item of type (a copy, or a record of the register whose one is
+ * type) within its class? A copy to the readers of the classified register;
+ * another item to its register's readers.
+ */
+static bool leaving_visible(const struct principal *p, const char *type, const char *cls)
+{
+	const struct register_def *d = strcmp(type, "copy") == 0 ? NULL : reg_find(type);
+	unsigned readers = d ? d->read_roles : ROLES_REGISTER;
+
+	if (!p || !(p->roles & readers))
+		return false;
+	return !cls || rec_class_rank(cls) <= (int)p->clearance;
+}
+
+/*
+ * One person also shows what they still have (leaving): each item to the
+ * readers of its register, within their clearance; the rest counted as
+ * hidden (an administrator, who reads persons for logins, sees counts only).
+ */
+static void detail(struct model *m, const struct principal *p, json_t *o)
+{
+	json_t *rows = rec_query(m, LEAVING_SQL, leaving_row, NULL, NULL, model_json_int(o, "id"));
+	json_t *items = json_array(), *x;
+	int64_t hidden = 0;
+	size_t i;
+
+	json_array_foreach(rows, i, x)
+	{
+		if (leaving_visible(p, model_json_str0(x, "type"), model_json_str(x, "class")))
+			json_array_append(items, x);
+		else
+			hidden++;
+	}
+	json_object_set_new(o, "leaving",
+	                    json_pack("{s:o, s:I}", "items", items ? items : json_array(), "hidden",
+	                              (json_int_t)hidden));
+	json_decref(rows);
+}
+
 static const struct reg_arg add_args[] = {
         {"name", REG_A_REQUIRED, NULL, NULL},
         {"unit", REG_A_EMPTY, NULL, NULL},
@@ -171,8 +240,9 @@ static const struct reg_cmd cmds[] = {
          .danger = true,
          .summary = "end a person (refused while they hold copies or media)",
          .help = "Ends a person (left the organisation). Refused while they still hold issued "
-                 "copies "
-                 "or media in use."},
+                 "copies or media in use; access authorisations, keys, cards and codes they "
+                 "still have are listed on their page (leaving) and flagged by the rules until "
+                 "withdrawn, returned or changed."},
         {0},
 };
 
@@ -191,4 +261,5 @@ const struct register_def reg_persons = {
         .fields = fields,
         .cmds = cmds,
         .order = "id",
+        .detail = detail,
 };

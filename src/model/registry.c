@@ -14,6 +14,8 @@
 	X(incidents)                                                                               \
 	X(deviations)                                                                              \
 	X(areas)                                                                                   \
+	X(access)                                                                                  \
+	X(visits)                                                                                  \
 	X(keys)
 
 #define DECLARE(name) extern const struct register_def reg_##name;

@@ -588,6 +588,8 @@ static const struct rules_need needs[] = {
         {"space", "SELECT 1 FROM space LIMIT 1",
          "inga godkända utrymmen eller förvaringsutrymmen i registret",
          "no approved rooms or containers in the register"},
+        {"area", "SELECT 1 FROM area LIMIT 1", "inga områden i registret",
+         "no areas in the register"},
         {"key", "SELECT 1 FROM key_item LIMIT 1", "inga nycklar, koder eller kort i förteckningen",
          "no keys, codes or cards in the list"},
 };

@@ -34,7 +34,7 @@ test('navigation: one table decides who sees what; its labels exist in Swedish a
   // (incidents and the action plan too since they are described: 12 pages of their own)
   assert.ok(keys.length >= 12, 'every page in the table');
   assert.match(nav, /registers: true, group: 'register'/, 'the described registers in the register group');
-  for (const g of ['register', 'analysis', 'events', 'followup', 'admin']) keys.push(`nav.group.${g}`);
+  for (const g of ['register', 'physical', 'analysis', 'events', 'followup', 'admin']) keys.push(`nav.group.${g}`);
   keys.push('nav.menu');
   for (const k of keys) {
     assert.ok(SV[k] && EN[k], `missing string ${k}`);
@@ -89,7 +89,7 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
 }, async () => {
   process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
   const logins = readLogins(process.env.SKYDD_REG_LOGINS);
-  for (const u of ['anna', 'frans']) assert.ok(logins[u], `${u} in SKYDD_REG_LOGINS`);
+  for (const u of ['anna', 'frans', 'rut']) assert.ok(logins[u], `${u} in SKYDD_REG_LOGINS`);
   const run = crypto.randomBytes(3).toString('hex');
 
   // ---- setup as anna (ssc): a K document whose copy is shipped (a deadline in Kommande)
@@ -147,16 +147,21 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
     // hand-made ones, in the description's order
     const described = (await apiCall(anna, 'GET', '/registers')).registers;
     // incidents and deviations are described too, but have their pages under Händelser
-    const inRegisterMenu = (d) => d.slug && !['incidents', 'deviations'].includes(d.name);
+    // and the physical-security registers (5 kap.) under Fysisk säkerhet, in the table's order
+    const PHYSICAL = ['omraden', 'tilltraden', 'besok', 'nycklar'];
+    const inRegisterMenu = (d) => d.slug && !['incidents', 'deviations'].includes(d.name) && !PHYSICAL.includes(d.slug);
+    const physical = PHYSICAL.map((slug) => described.find((d) => d.slug === slug)).filter(Boolean).map((d) => SV[d.label]);
+    assert.ok(physical.length >= 1, 'the ssc reads the areas');
     assert.deepEqual(['persons', 'spaces', 'systems', 'distributors', 'media'].filter((n) => !described.some((d) => d.name === n)), [],
       'the ssc reads persons, spaces, systems, distributors and media');
     assert.deepEqual(await menu(pa), [
       ['', [SV['nav.overview']]],
       [G('register'), [...['reg.nav.documents', 'reg.nav.receipts', 'reg.nav.my_copies', 'reg.nav.inventories']
         .map((k) => SV[k]), ...described.filter(inRegisterMenu).map((d) => SV[d.label])]],
+      [G('physical'), physical],
       [G('analysis'), [SV['an.nav'], SV['sp.nav'], SV['as.nav']]],
       [G('events'), [SV['inc.nav'], SV['dev.nav']]],
-      [G('followup'), [SV['plan.nav'], SV['nav.log']]],
+      [G('followup'), [SV['plan.nav'], SV['nav.log'], SV['ex.nav']]],
       [G('admin'), [SV['nav.users'], SV['nav.account']]],
     ]);
     // each group is a list named by its label
@@ -280,6 +285,22 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
     // a page not in the menu is not opened either
     await ps.goto(`${URL_}/#/atgardsplan`);
     await ps.locator('main h1', { hasText: SV['forbidden.title'] }).waitFor();
+
+    // ---- the reception: the areas and the visits, incidents to report, the account; nothing else
+    const pr = await newPage('reception');
+    await login(pr, 'rut', logins.rut.password, logins.rut.secret);
+    await settle(pr);
+    assert.deepEqual(await menu(pr), [
+      ['', [SV['nav.overview']]],
+      [G('physical'), [SV['regdef.areas.title'], SV['regdef.visits.title']]],
+      [G('events'), [SV['inc.nav']]],
+      [G('admin'), [SV['nav.account']]],
+    ]);
+    violations.push(...await axe(pr, 'översikt reception'));
+    for (const top of ['handlingar', 'personer', 'tilltraden', 'logg', 'undantag']) {
+      await pr.goto(`${URL_}/#/${top}`);
+      await pr.locator('main h1', { hasText: SV['forbidden.title'] }).waitFor();
+    }
 
     assert.deepEqual(violations, [], 'axe-core violations');
     assert.deepEqual(problems, []);

@@ -96,8 +96,8 @@ api GET /api/v1/findings anna
 expect_api 200 '"rule":"identity.totp.missing"' "GET /api/v1/findings lists bob's finding"
 checks "the findings carry the status per chapter (4 kap.: major gaps)" \
 	'py_true "[c for c in j[\"chapters\"] if c[\"chapter\"] == 4][0][\"level\"] == \"major\"" "$T/resp"'
-checks "an empty register is not green: 5 kap. not checked (no spaces), 2 kap. names the missing analysis" \
-	'py_true "(lambda c: c[5][\"level\"] == \"unchecked\" and [m[\"need\"] for m in c[5][\"missing\"]] == [\"space\"] and c[2][\"level\"] != \"ok\" and \"analysis\" in [m[\"need\"] for m in c[2][\"missing\"]] and c[2][\"missing\"][0][\"sv\"] == \"ingen säkerhetsskyddsanalys\")({c[\"chapter\"]: c for c in j[\"chapters\"]})" "$T/resp"'
+checks "an empty register is not green: 5 kap. not checked (no spaces, no areas), 2 kap. names the missing analysis" \
+	'py_true "(lambda c: c[5][\"level\"] == \"unchecked\" and {\"space\", \"area\"} <= {m[\"need\"] for m in c[5][\"missing\"]} and c[2][\"level\"] != \"ok\" and \"analysis\" in [m[\"need\"] for m in c[2][\"missing\"]] and c[2][\"missing\"][0][\"sv\"] == \"ingen säkerhetsskyddsanalys\")({c[\"chapter\"]: c for c in j[\"chapters\"]})" "$T/resp"'
 api GET "/api/v1/findings?ref=3:21&severity=high" anna
 expect_api 200 '"findings":\[\]' "GET /api/v1/findings?ref=3:21&severity=high: none"
 api GET "/api/v1/findings?ref=x" anna

@@ -20,6 +20,7 @@
 #include "model/model.h"
 #include "model/records.h"
 #include "records_compat.h"
+#include "model/register.h"
 #include "store/store.h"
 
 static struct reg_fixture g_fx;
@@ -758,6 +759,95 @@ static int last_entry(void *ctx, const struct store_entry_row *row)
 	return 0;
 }
 
+/* The leaving view: what a person still has, within the reader's clearance. */
+static json_t *leaving_of(const struct principal *p, int64_t person)
+{
+	json_t *o = reg_get(g_fx.model, p, reg_find("persons"), person);
+	json_t *l = json_incref(json_object_get(o, "leaving"));
+
+	assert_non_null(l);
+	json_decref(o);
+	return l;
+}
+
+static bool leaving_has(const json_t *l, const char *type, int64_t id)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(json_object_get(l, "items"), i, x)
+	{
+		if (strcmp(json_string_value(json_object_get(x, "type")), type) == 0 &&
+		    json_integer_value(json_object_get(x, "id")) == id)
+			return true;
+	}
+	return false;
+}
+
+static void test_leaving(void **state)
+{
+	int64_t who = person_new("Lena Lämnar", 0), other = person_new("Olle Annan", 0);
+	int64_t mk = medium_new("LEAVE-K", CLEAR_K, 0, who),
+	        mh = medium_new("LEAVE-H", CLEAR_H, 0, who);
+	int64_t mo = medium_new("LEAVE-O", CLEAR_K, 0, other);
+	json_t *l;
+
+	(void)state;
+	/* the registrar cleared for H sees both media, and not the other person's */
+	l = leaving_of(&reg, who);
+	assert_true(leaving_has(l, "medium", mk));
+	assert_true(leaving_has(l, "medium", mh));
+	assert_false(leaving_has(l, "medium", mo));
+	assert_int_equal(json_integer_value(json_object_get(l, "hidden")), 0);
+	json_decref(l);
+	/* a registrar cleared for K: the H medium is counted, not shown */
+	l = leaving_of(&reg_k, who);
+	assert_true(leaving_has(l, "medium", mk));
+	assert_false(leaving_has(l, "medium", mh));
+	assert_int_equal(json_integer_value(json_object_get(l, "hidden")), 1);
+	json_decref(l);
+	/* an administrator reads persons for their logins: counts only */
+	l = leaving_of(&admin, who);
+	assert_int_equal(json_array_size(json_object_get(l, "items")), 0);
+	assert_int_equal(json_integer_value(json_object_get(l, "hidden")), 2);
+	json_decref(l);
+	/* an access authorisation not withdrawn: listed until it is */
+	{
+		struct model_err err = {0};
+		int64_t area = 0, grant = 0;
+		json_t *in = json_pack("{s:s, s:s}", "name", "Lämnarens kontor", "kind", "area");
+
+		assert_int_equal(reg_run(g_fx.model, &ssc, "areas", "add", in, &area, &err), SK_OK);
+		json_decref(in);
+		in = json_pack("{s:I, s:I, s:s, s:s}", "person_id", (json_int_t)who, "area_id",
+		               (json_int_t)area, "decision_ref", "B-1", "valid_until",
+		               "2099-12-31");
+		assert_int_equal(reg_run(g_fx.model, &ssc, "access", "grant", in, &grant, &err),
+		                 SK_OK);
+		json_decref(in);
+		l = leaving_of(&ssc, who);
+		assert_true(leaving_has(l, "area_access", grant));
+		json_decref(l);
+		/* the registrar does not read the access register: counted, not shown */
+		l = leaving_of(&reg, who);
+		assert_false(leaving_has(l, "area_access", grant));
+		assert_int_equal(json_integer_value(json_object_get(l, "hidden")), 1);
+		json_decref(l);
+		in = json_pack("{s:s}", "withdraw_reason", "slutar");
+		assert_int_equal(reg_run(g_fx.model, &ssc, "access", "withdraw", in, &grant, &err),
+		                 SK_OK);
+		json_decref(in);
+		l = leaving_of(&ssc, who);
+		assert_false(leaving_has(l, "area_access", grant));
+		json_decref(l);
+	}
+	/* a person with nothing: an empty list */
+	l = leaving_of(&reg, person_new("Tom Tomhänt", 0));
+	assert_int_equal(json_array_size(json_object_get(l, "items")), 0);
+	assert_int_equal(json_integer_value(json_object_get(l, "hidden")), 0);
+	json_decref(l);
+}
+
 static void test_token_traced(void **state)
 {
 	struct principal tok = reg;
@@ -942,6 +1032,7 @@ int main(void)
 	        cmocka_unit_test(test_space_decided_on),
 	        cmocka_unit_test(test_systems_distributors),
 	        cmocka_unit_test(test_media),
+	        cmocka_unit_test(test_leaving),
 	        cmocka_unit_test(test_token_traced),
 	        cmocka_unit_test(test_replay_random),
 	};

@@ -1341,6 +1341,11 @@ static void test_overview_needs(void **state)
 	fixture("DELETE FROM key_issue"); /* no keys either (their spares point into spaces) */
 	fixture("DELETE FROM key_item");
 	fixture("DELETE FROM space");
+	/* and no areas (5 kap. 2–4 §§) */
+	fixture("DELETE FROM visit_area");
+	fixture("DELETE FROM visit");
+	fixture("DELETE FROM area_access");
+	fixture("DELETE FROM area");
 	res = evaluate(&all);
 	assert_int_equal(count(res, "analysis.missing", "open"), 1);
 	o = rules_overview(g_fx.rd, json_object_get(res, "findings"));

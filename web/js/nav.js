@@ -29,6 +29,8 @@ export const ACCESS = {
   // the national coordinated action plan: readable by every login, but it concerns those who
   // follow the organisation's security up, not staff
   followup: ['ssc', 'chief', 'auditor', 'registrar', 'admin'],
+  // the exemptions and the findings they cover (OVERSIGHT in src/http/api_rules.c)
+  exemptions: ['ssc', 'chief', 'auditor', 'registrar', 'admin'],
 };
 
 // The groups, by what people do, in the order shown.
@@ -56,6 +58,8 @@ export const PAGES = [
   { registers: ['incidenter', 'atgardsplan'], group: 'events' },
   { top: 'handlingsplaner', key: 'plan.nav', group: 'followup', roles: ACCESS.followup },
   { top: 'logg', key: 'nav.log', group: 'followup', roles: ACCESS.oversight },
+  // exemptions granted by Säkerhetspolisen or the supervisory authority (8 kap. 2 §)
+  { top: 'undantag', key: 'ex.nav', group: 'followup', roles: ACCESS.exemptions },
   { top: 'anvandare', key: 'nav.users', group: 'admin', roles: ACCESS.oversight },
   { top: 'konto', key: 'nav.account', group: 'admin', roles: ACCESS.any },
 ];

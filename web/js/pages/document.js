@@ -62,6 +62,8 @@ async function load(view, focusSel) {
     headRow(h('h2', { id: 'doc-facts' }, t('reg.doc.facts')),
       view.writer ? editToggle(view) : null),
     factsOf(view),
+    // paper: the cover sheet with the class marking, for everyone who reads the document
+    h('p', { class: 'print-hide' }, h('a', { class: 'btn btn-small btn-quiet', href: `#/utskrift/forsattsblad/${doc.id}` }, t('paper.cover.link'))),
     h('h2', { id: 'doc-copies' }, t('reg.doc.copies_title')),
     copiesSection(view),
     h('h2', { id: 'doc-receipts' }, t('reg.doc.receipts_title')),
@@ -210,6 +212,10 @@ function copiesSection(view) {
         }
       }
       if (destr) actions.append(h('a', { class: 'btn btn-small btn-quiet', href: `#/utskrift/forstoring/${destr}` }, t('reg.copy.destruction_record')));
+      // a copy handed over and not yet signed for: the paper receipt form to print
+      if (view.writer && c.state === 'issued') {
+        actions.append(h('a', { class: 'btn btn-small btn-quiet', href: `#/utskrift/kvittens/${doc.id}/${c.number}` }, t('paper.receipt.link')));
+      }
       rows.push(h('tr', { dataset: { copy: String(c.number), copyId: String(c.id), state: c.state } },
         h('th', { scope: 'row' }, t('reg.copy.number_n', { number: c.number })),
         h('td', {}, stateBadge('reg.copy_state', c.state)),
@@ -665,7 +671,8 @@ async function loadHistory(view, box) {
   entries = entries.slice().sort((a, b) => b.seq - a.seq);
   fill(box, h('ol', { class: 'timeline' }, entries.map((e) => {
     const kindKey = `reg.kind.${e.kind}`;
-    const what = has(kindKey) ? t(kindKey) : e.kind;
+    // the register's own word, else the Säkerhetslogg's for every kind; never the raw code
+    const what = has(kindKey) ? t(kindKey) : has(`kind.${e.kind}`) ? t(`kind.${e.kind}`) : t('reg.history.other');
     const data = e.data || {};
     const details = [];
     if (data.copy_number ?? data.number) details.push(t('reg.copy.number_n', { number: data.copy_number ?? data.number }));
@@ -681,7 +688,6 @@ async function loadHistory(view, box) {
         h('span', { class: 'tl-what' }, what),
         details.length ? h('span', { class: 'tl-details' }, details.join(' · ')) : null),
       h('div', { class: 'tl-meta' },
-        h('span', { class: 'mono kind' }, e.kind),
         e.actor_name ? h('span', {}, t('reg.history.by', { name: e.actor_name })) : null,
         proofs
           ? h('a', { href: `#/logg/${e.seq}`, 'aria-label': t('reg.history.proof_for', { seq: e.seq }) }, t('reg.history.proof', { seq: e.seq }))

@@ -8,6 +8,8 @@ import { pageHeading, badge, loading, loadError, errorBox, showError, busy, role
 import { fmtDate, daysUntil } from '../format.js';
 import { measureButton } from './deviations.js';
 import { rolesOf, allowed, mayOpen } from '../nav.js';
+import { visitsToday } from './visit.js';
+import { registerNamed } from '../register/registers.js';
 
 const FINDINGS_ROLES = ['ssc', 'admin', 'chief', 'auditor', 'registrar'];
 const SEVERITIES = ['high', 'medium', 'low'];
@@ -29,6 +31,7 @@ export function render(ctx) {
   const mine = me.roles || [];
   const findingsAllowed = FINDINGS_ROLES.some((r) => mine.includes(r));
 
+  const todoBox = h('div', { class: 'todo' }, loading());
   const statusBox = h('div', {}, findingsAllowed ? loading() : null);
   const findingsBox = h('div', {});
   const deadlinesBox = h('div', {}, loading());
@@ -38,6 +41,8 @@ export function render(ctx) {
   const section = h('section', { class: 'page overview' },
     pageHeading(t('nav.overview')),
     h('p', { class: 'lead' }, t('overview.welcome', { name: id.display_name || id.username || '' })),
+    h('h2', { id: 'todo' }, t('todo.heading')),
+    todoBox,
     findingsAllowed ? [
       h('h2', {}, t('rules.status.heading')),
       h('p', {}, t('rules.status.intro')),
@@ -45,6 +50,8 @@ export function render(ctx) {
       h('h2', { id: 'findings' }, t('rules.findings.heading')),
       findingsBox,
     ] : h('p', {}, t('overview.intro')),
+    // the reception (5 kap. 3 §): today's visits, not the findings
+    !findingsAllowed && registerNamed('visits') ? visitsToday() : null,
     h('h2', {}, t('rules.coming.heading')),
     h('p', {}, t(findingsAllowed ? 'rules.coming.intro' : 'rules.coming.intro_own')),
     deadlinesBox,
@@ -61,11 +68,49 @@ export function render(ctx) {
         h('p', {}, t(`register.${key}_text`)),
         h('p', { class: 'ref' }, t('overview.ref', { ref }))))));
 
+  loadTodo(todoBox, me);
   if (findingsAllowed) loadFindings(statusBox, findingsBox, me);
   loadDeadlines(deadlinesBox, me);
   if (findingsAllowed) loadTrend(trendBox);
   calendar(calendarBox);
   return section;
+}
+
+// ---- Att göra: what waits for me now (GET /api/v1/me/todo) ----
+
+// Where each kind of task is done.
+const TODO_PAGES = {
+  receipts: 'kvittera',
+  inventory_checks: 'inventering',
+  lost_cases: 'incidenter',
+  analysis_missing: 'sakerhetsskyddsanalys',
+  analysis_approve: 'sakerhetsskyddsanalys',
+  analysis_review: 'sakerhetsskyddsanalys',
+  grant_reviews: 'anvandare',
+  exemptions_ending: 'undantag',
+  incidents_reportability: 'incidenter',
+  resets: 'anvandare',
+};
+
+async function loadTodo(box, me) {
+  let res;
+  try {
+    res = await api.get('/me/todo');
+  } catch (e) {
+    box.replaceChildren(loadError(e));
+    return;
+  }
+  const items = (res.todo || []).filter((x) => has(`todo.${x.kind}`));
+  if (!items.length) {
+    box.replaceChildren(h('p', { class: 'todo-none' }, t('todo.none')));
+    return;
+  }
+  box.replaceChildren(h('ul', { class: 'todo-list' }, items.map((x) => {
+    const top = TODO_PAGES[x.kind];
+    const text = t(`todo.${x.kind}`, { n: x.count });
+    return h('li', { dataset: { kind: x.kind } },
+      top && mayOpen(me, top) ? h('a', { href: `#/${top}` }, text) : text);
+  })));
 }
 
 // ---- status per chapter and the findings ----
@@ -146,8 +191,11 @@ function objectLink(o, me) {
     deviation: '#/atgardsplan',
     key: `#/nycklar/${o.id}`,
   };
-  const href = where[o.type];
+  // any other register the server describes to the reader: its record's own page
+  const reg = registerNamed(o.type);
+  const href = where[o.type] || (reg ? `#/${reg.slug}/${encodeURIComponent(o.id)}` : null);
   if (!href) return null;
+  if (!where[o.type]) return href;
   const top = href.slice(2).split('/')[0];
   return mayOpen(me, top) ? href : null;
 }
@@ -167,7 +215,7 @@ export function objectName(o) {
   return kind ? t('rules.obj.named', { kind, label }) : label;
 }
 
-function objectCell(o, me) {
+export function objectCell(o, me) {
   const hidden = o.hidden === true;
   const href = hidden ? null : objectLink(o, me);
   const name = objectName(o);

@@ -4,19 +4,26 @@
 // what a value shows besides itself (cells: field → (row, shown) → shown), which commands
 // apply to a row beyond their `when` (applies), arguments the form leaves out (skip), and a
 // workflow page of its own for a record (detail(ctx, id), its title word kind; created: where
-// the create form goes; rowCommands: false when the commands are that page's). Keyed by the
-// register's name; a register without an entry is drawn from its description alone.
+// the create form goes; rowCommands: false when the commands are that page's), and what follows
+// a record's own page (record(ctx, rec, reload)). Keyed by the register's name; a register
+// without an entry is drawn from its description alone.
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { registerNamed } from './registers.js';
 import { lostSection } from '../pages/incidents.js';
 import * as incidentPage from '../pages/incident.js';
 import { planTools, CELLS as DEVIATION_CELLS, changes } from '../pages/deviations.js';
-import { keyPage } from './keys.js';
+import { leavingSection } from './leaving.js';
+import * as visitPage from '../pages/visit.js';
+import { keyRecord } from './keys.js';
 
 const active = (p) => p.status === 'active';
 
 export const EXTENSIONS = {
+  // 3 kap., 5 kap. 5–6 §§: what a person still has when they leave, on their page
+  persons: {
+    record: leavingSection,
+  },
   // 5 kap. 10 §: a KH container is approved by the head
   spaces: {
     rule: 'reg.spaces.rule',
@@ -49,7 +56,7 @@ export const EXTENSIONS = {
     after: lostSection,
   },
   // 5 kap. 5–6 §§: the spare in an approved container, handed to active persons; the item's
-  // page adds its hand-outs (keys.js); the holder signs on the Kvittera page, a hand-out is
+  // page adds what it opens and its hand-outs (keys.js); the holder signs on the Kvittera page, a hand-out is
   // returned or its paper receipt recorded from the item's page, not by typing its number
   keys: {
     choices: {
@@ -60,13 +67,41 @@ export const EXTENSIONS = {
       && (cmd.name !== 'change' || row.kind === 'code'),
     // the generic "lost" is the item's; a holder's copy is lost from its hand-out's row
     skip: ['issue_id'],
-    detail: (ctx, id) => keyPage(ctx, id),
-    kind: 'title.kind.key',
+    record: keyRecord,
   },
   // 2 kap. 14 §: deviations from findings and by hand (deviations.js), final once done
   deviations: {
     cells: DEVIATION_CELLS,
     applies: changes,
     after: planTools,
+  },
+  // 5 kap. 3 §: a visit's page issues the permit (a host by name, its areas), checks the visitor
+  // in and out and prints the permit; the host is chosen there, the list checks in and out
+  visits: {
+    detail: (ctx, id) => visitPage.render(ctx, id),
+    kind: 'title.kind.visit',
+    created: (ctx, def, rec, msg) => {
+      ctx.announceNext(msg);
+      ctx.navigate(`#/${def.slug}/${encodeURIComponent(rec.id)}`);
+    },
+    skip: ['host_id', 'escort'],
+    applies: (cmd) => !['issue', 'update'].includes(cmd.name),
+  },
+  // 5 kap. 2 §: an authorisation to an active person, for an active area
+  access: {
+    choices: { person_id: active, area_id: active },
+  },
+  // 5 kap. 2, 4 §§: an area's page lists its zones and, for the readers of the authorisations,
+  // who may enter today (directly, or through an area that opens its zones: least access)
+  areas: {
+    choices: { parent_id: active },
+    cells: {
+      zones: (row, shown) => (row.zone_list ? (row.zone_list.length
+        ? h('ul', { class: 'area-zones' }, row.zone_list.map((z) => h('li', {}, h('a', { href: `#/omraden/${encodeURIComponent(z.id)}` }, z.name))))
+        : t('area.detail.no_zones')) : shown),
+      authorised: (row, shown) => (row.may_enter ? (row.may_enter.length
+        ? h('ul', { class: 'area-entrants' }, row.may_enter.map((x) => h('li', {}, x.person, x.through ? ` (${t('area.detail.through', { area: x.area })})` : '')))
+        : t('area.detail.none')) : shown),
+    },
   },
 };

@@ -7,9 +7,8 @@ import { h, field, table } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { fmtDate } from '../format.js';
-import { loading, loadError, errorBox, showError, hideError, busy, badge } from '../ui.js';
-import { label, items, one, fill } from './common.js';
-import { recordPage } from './generic.js';
+import { loadError, errorBox, showError, hideError, busy, badge } from '../ui.js';
+import { label, items, fill } from './common.js';
 import { registerNamed } from './registers.js';
 
 // The receipt in words: awaiting, signed in skydd, or the paper receipt's reference.
@@ -25,86 +24,74 @@ async function act(ctx, key, path, body, msg, done) {
   await done();
 }
 
-// The hand-outs of one item, with their actions for those who may run them.
-function issuesPart(ctx, id, reloadAll) {
-  const box = h('div', { class: 'key-issues' }, loading());
-  box.reload = () => load();
+// The hand-outs of one item (rec, as GET /keys/{id} gives it: with issues and opens), with
+// their actions for those who may run them; reload() reads the record again.
+function issuesPart(ctx, rec, reload) {
+  const id = rec.id;
   const def = registerNamed('keys');
   const may = (name) => !!(def && (def.commands || []).find((c) => c.name === name && c.may));
-  const load = async () => {
-    let rec;
-    try {
-      rec = one(await api.get(`/keys/${encodeURIComponent(id)}`), 'key');
-    } catch (e) {
-      fill(box, loadError(e));
-      return;
+  const list = rec.issues || [];
+  const opens = (rec.opens || []).map((o) => o.name).join(', ');
+  const err = errorBox();
+  const rows = list.map((x) => {
+    const buttons = [];
+    if (x.state === 'out' && rec.kind !== 'code' && may('return')) {
+      const b = h('button', { type: 'button', class: 'btn btn-small', dataset: { act: 'return', issue: String(x.id) } }, t('keys.return'));
+      b.addEventListener('click', () => busy(b, async () => {
+        hideError(err);
+        try {
+          await act(ctx, id, 'return', { issue_id: x.id }, t('keys.return.done'), reload);
+        } catch (e) { showError(err, e); }
+      }));
+      buttons.push(b);
     }
-    const list = rec.issues || [];
-    const opens = (rec.opens || []).map((o) => o.name).join(', ');
-    const err = errorBox();
-    const rows = list.map((x) => {
-      const buttons = [];
-      if (x.state === 'out' && rec.kind !== 'code' && may('return')) {
-        const b = h('button', { type: 'button', class: 'btn btn-small', dataset: { act: 'return', issue: String(x.id) } }, t('keys.return'));
-        b.addEventListener('click', () => busy(b, async () => {
+    if (x.state === 'out' && rec.state === 'active' && may('lost')) {
+      const note = field(t('regdef.key.f.note'), { name: 'note', type: 'text', maxlength: '500', autocomplete: 'off' });
+      const b = h('button', { type: 'submit', class: 'btn btn-small btn-danger-quiet', dataset: { act: 'lost', issue: String(x.id) } }, t('regdef.key.cmd.lost'));
+      const form = h('form', { class: 'inline-form key-lost', novalidate: true }, note.wrap, b);
+      form.addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        busy(b, async () => {
           hideError(err);
           try {
-            await act(ctx, id, 'return', { issue_id: x.id }, t('keys.return.done'), load);
-          } catch (e) { showError(err, e); }
-        }));
-        buttons.push(b);
-      }
-      if (x.state === 'out' && rec.state === 'active' && may('lost')) {
-        const note = field(t('regdef.key.f.note'), { name: 'note', type: 'text', maxlength: '500', autocomplete: 'off' });
-        const b = h('button', { type: 'submit', class: 'btn btn-small btn-danger-quiet', dataset: { act: 'lost', issue: String(x.id) } }, t('regdef.key.cmd.lost'));
-        const form = h('form', { class: 'inline-form key-lost', novalidate: true }, note.wrap, b);
-        form.addEventListener('submit', (ev) => {
-          ev.preventDefault();
-          busy(b, async () => {
-            hideError(err);
-            try {
-              await api.post(`/keys/${encodeURIComponent(id)}/lost`, { issue_id: x.id, note: note.input.value.trim() });
-              reloadAll(t('regdef.key.cmd.lost.done', { name: rec.number }));
-            } catch (e) { showError(err, e, form); }
-          });
+            await act(ctx, id, 'lost', { issue_id: x.id, note: note.input.value.trim() }, t('regdef.key.cmd.lost.done', { name: rec.number }), reload);
+          } catch (e) { showError(err, e, form); }
         });
-        buttons.push(form);
-      }
-      if (x.state === 'out' && x.receipt === 'pending' && may('receipt')) {
-        const ref = field(t('regdef.key.f.paper_ref'), { name: 'paper_ref', type: 'text', maxlength: '128', autocomplete: 'off' });
-        const b = h('button', { type: 'submit', class: 'btn btn-small' }, t('regdef.key.cmd.receipt'));
-        const form = h('form', { class: 'inline-form', novalidate: true }, ref.wrap, b);
-        form.addEventListener('submit', (ev) => {
-          ev.preventDefault();
-          busy(b, async () => {
-            hideError(err);
-            try {
-              await act(ctx, id, 'receipt', { issue_id: x.id, paper_ref: ref.input.value.trim() }, t('regdef.key.cmd.receipt.done'), load);
-            } catch (e) { showError(err, e, form); }
-          });
+      });
+      buttons.push(form);
+    }
+    if (x.state === 'out' && x.receipt === 'pending' && may('receipt')) {
+      const ref = field(t('regdef.key.f.paper_ref'), { name: 'paper_ref', type: 'text', maxlength: '128', autocomplete: 'off' });
+      const b = h('button', { type: 'submit', class: 'btn btn-small' }, t('regdef.key.cmd.receipt'));
+      const form = h('form', { class: 'inline-form', novalidate: true }, ref.wrap, b);
+      form.addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        busy(b, async () => {
+          hideError(err);
+          try {
+            await act(ctx, id, 'receipt', { issue_id: x.id, paper_ref: ref.input.value.trim() }, t('regdef.key.cmd.receipt.done'), reload);
+          } catch (e) { showError(err, e, form); }
         });
-        buttons.push(form);
-      }
-      return h('tr', { dataset: { issue: String(x.id), state: x.state } },
-        h('th', { scope: 'row' }, String(x.id)),
-        h('td', {}, x.person),
-        h('td', {}, fmtDate(x.issued_on)),
-        h('td', {}, x.receipt === 'pending' ? badge(receiptText(x), 'warn') : receiptText(x)),
-        h('td', {}, label('keys.issue_state', x.state)),
-        h('td', {}, x.returned_on ? fmtDate(x.returned_on) : '–'),
-        h('td', { class: 'row-actions' }, buttons));
-    });
-    fill(box,
-      opens ? h('p', { class: 'key-opens' }, h('strong', {}, t('keys.opens')), ': ', opens) : null,
-      rec.state === 'active' && may('update') ? opensForm(ctx, rec, load) : null,
-      h('h2', {}, t('keys.issues')),
-      err,
-      rows.length
-        ? table(t('keys.issues'), [t('keys.col.number'), t('keys.col.person'), t('keys.col.issued'), t('keys.col.receipt'), t('keys.col.state'), t('keys.col.returned'), t('field.actions')], rows, { captionHidden: true, stack: true, class: 'key-issues' })
-        : h('p', { class: 'empty' }, t('keys.none')));
-  };
-  load();
-  return box;
+      });
+      buttons.push(form);
+    }
+    return h('tr', { dataset: { issue: String(x.id), state: x.state } },
+      h('th', { scope: 'row' }, String(x.id)),
+      h('td', {}, x.person),
+      h('td', {}, fmtDate(x.issued_on)),
+      h('td', {}, x.receipt === 'pending' ? badge(receiptText(x), 'warn') : receiptText(x)),
+      h('td', {}, label('keys.issue_state', x.state)),
+      h('td', {}, x.returned_on ? fmtDate(x.returned_on) : '–'),
+      h('td', { class: 'row-actions' }, buttons));
+  });
+  return h('div', { class: 'key-issues' },
+    opens ? h('p', { class: 'key-opens' }, h('strong', {}, t('keys.opens')), ': ', opens) : null,
+    rec.state === 'active' && may('update') ? opensForm(ctx, rec, reload) : null,
+    h('h2', {}, t('keys.issues')),
+    err,
+    rows.length
+      ? table(t('keys.issues'), [t('keys.col.number'), t('keys.col.person'), t('keys.col.issued'), t('keys.col.receipt'), t('keys.col.state'), t('keys.col.returned'), t('field.actions')], rows, { captionHidden: true, stack: true, class: 'key-issues' })
+      : h('p', { class: 'empty' }, t('keys.none')));
 }
 
 // What the item opens (5 kap. 6 §): areas and approved containers, as checkboxes; the whole
@@ -158,28 +145,9 @@ function opensForm(ctx, rec, done) {
   return box;
 }
 
-// The item's page: its record (generic: fields and commands) and its hand-outs.
-export function keyPage(ctx, id) {
-  const def = registerNamed('keys');
-  let part = null;
-  // a command of the generic record page (a hand-out, a loss) announces what it did: the
-  // hand-outs are read again then too
-  const mine = Object.create(ctx, {
-    announce: {
-      value: (...a) => {
-        ctx.announce(...a);
-        if (part) part.reload();
-      },
-    },
-  });
-  const page = recordPage(mine, def, id);
-  // a loss changes the item's state too: the whole page is read again
-  part = issuesPart(ctx, id, (msg) => {
-    ctx.announceNext(msg);
-    ctx.navigate(`#/nycklar/${encodeURIComponent(id)}`);
-  });
-  page.append(part);
-  return page;
+// What follows the item's own page (extensions.js: record): what it opens, its hand-outs.
+export function keyRecord(ctx, rec, reload) {
+  return issuesPart(ctx, rec, reload);
 }
 
 // The holder's pending receipts for keys, codes and cards (the Kvittera page): nothing when

@@ -1,0 +1,133 @@
+// Every page, every role (issue 15, "Done when"): each demo login opens every page its menu
+// offers, and the first record of each list; in Swedish no page shows a missing string, an
+// English sentence, a raw event or reason code ("copy.created") or an internal object code
+// ("document/12"), and axe-core finds no WCAG 2.1 A/AA violation on any page (each distinct page
+// scanned once, by the first role that opens it). Screenshots of a failure go to
+// artefacts/walk-*.png.
+//
+//   SKYDD_REG_URL=https://localhost:8443 SKYDD_REG_LOGINS=DIR/DEMO-LOGINS.txt \
+//     node --test tests/browser/walk.test.mjs
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { ART, URL_, apiCall, apiLogin, launchChromium, newPage as libNewPage, readLogins, strings, uiLogin, totpCodes } from './lib.mjs';
+
+const SV = strings('sv');
+const code = totpCodes();
+
+// The demo's logins and the roles they stand for (eva, staff, enrols at her first login: the
+// staff member is made by the test).
+const ROLES = ['anna', 'david', 'bertil', 'cecilia', 'frans', 'rut'];
+
+// An event or reason code, an object code, an English sentence's words.
+const RAW_CODE = /\b(copy|document|person|space|medium|incident|deviation|identity|grant|receipt|area|area_access|visit|key|analysis|secplan|plan|inventory|lost|exemption|auth|ledger|shipment|decision|token|session|record|field|err|reg|regdef|rules|nav|todo)\.[a-z_]+\b/;
+const OBJECT_CODE = /\b(document|copy|identity|person|space|medium|incident|deviation|area|visit|key|receipt|shipment|grant|analysis|exemption)\/\d+\b/;
+const ENGLISH = /\b(the|is not|must|already|cannot|invalid|forbidden|required|unknown|nothing to|not found|no such|please)\b/i;
+
+async function axe(page, where) {
+  const require = createRequire(import.meta.url);
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const res = await page.evaluate(async () => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  }));
+  return res.violations.map((v) => `${where}: ${v.id} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+}
+
+test('every page as every role: Swedish only, no codes, no axe-core violation', {
+  timeout: 900_000,
+  skip: URL_ ? false : 'skipped: no SKYDD_REG_URL',
+}, async () => {
+  process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+  const logins = readLogins(process.env.SKYDD_REG_LOGINS);
+  for (const u of ROLES) assert.ok(logins[u], `${u} in SKYDD_REG_LOGINS`);
+  const run = crypto.randomBytes(3).toString('hex');
+
+  // a record in the registers whose first rows the walk opens, and a staff member
+  const anna = await apiLogin('anna', logins.anna.password, logins.anna.secret, code);
+  const holder = (await apiCall(anna, 'POST', '/persons', { name: `Vera Vandrare ${run}`, unit: 'Analys' })).person;
+  const safe = (await apiCall(anna, 'POST', '/spaces', { kind: 'container', name: `Vandringsskåp ${run}`, location: 'Rum 3', max_class: 'H', decision_ref: `W-${run}` })).space;
+  const doc = (await apiCall(anna, 'POST', '/documents', { title: `Vandring ${run}`, class: 'K', form: 'physical', pages: 2, person_ids: [holder.id] })).document;
+  await apiCall(anna, 'POST', `/documents/${doc.id}/copies`, { count: 1, space_id: safe.id });
+  await apiCall(anna, 'POST', '/media', { identifier: `W-USB-${run}`, type: 'usb', class: 'K', space_id: safe.id });
+  const frans = await apiLogin('frans', logins.frans.password, logins.frans.secret, code);
+  const staffUser = `walk${run}`;
+  const created = await apiCall(frans, 'POST', '/identities', { username: staffUser, display_name: 'Sam Stafflund', clearance: 'none' });
+  const today = new Date().toISOString().slice(0, 10);
+  await apiCall(anna, 'POST', '/grants', { identity_id: created.identity.id, role: 'staff', decision_ref: `G-${run}`, valid_from: today });
+  // the staff member enrols through the API (the first-login page is ui.test.mjs's)
+  const staffPassword = `Vandra-${crypto.randomBytes(9).toString('base64url')}-Q4`;
+  const first = await apiCall(null, 'POST', '/login', { username: staffUser, password: created.one_time_password });
+  assert.equal(first.next, 'enroll');
+  const staffSecret = first.totp.secret.replace(/[\s=]+/g, '');
+  await apiCall(null, 'POST', '/login/enroll', { challenge: first.challenge, new_password: staffPassword, code: await code(staffSecret) });
+
+  const browser = await launchChromium();
+  const problems = [];
+  const findings = [];
+  const violations = [];
+  const scanned = new Set();
+  let shots = 0;
+  const settle = async (page) => {
+    await page.locator('main h1').first().waitFor();
+    await page.waitForFunction(() => !document.querySelector('main .loading'), null, { timeout: 20_000 }).catch(() => {});
+    await page.waitForLoadState('networkidle').catch(() => {});
+  };
+  // what a reader sees of the page: the main part and the navigation, the hidden parts left out
+  const visible = (page) => page.evaluate(() => [document.querySelector('nav'), document.querySelector('main')]
+    .filter(Boolean).map((e) => e.innerText).join('\n'));
+  const check = async (page, who, hash) => {
+    const text = await visible(page);
+    const bad = [];
+    if (text.includes('⟦')) bad.push(`a missing string: ${(text.match(/⟦[^⟧]*⟧/) || [''])[0]}`);
+    const raw = text.match(RAW_CODE);
+    if (raw) bad.push(`a raw code: ${raw[0]}`);
+    const obj = text.match(OBJECT_CODE);
+    if (obj) bad.push(`an object code: ${obj[0]}`);
+    const en = text.match(ENGLISH);
+    if (en) bad.push(`English: …${text.slice(Math.max(0, en.index - 40), en.index + 40).replace(/\s+/g, ' ')}…`);
+    if (bad.length) {
+      findings.push(`${who} ${hash}: ${bad.join('; ')}`);
+      shots += 1;
+      await page.screenshot({ path: path.join(ART, `walk-${shots}-${who}.png`), fullPage: true });
+    }
+    const key = hash.replace(/\/\d+(?=\/|$)/g, '/N');
+    if (!scanned.has(key)) {
+      scanned.add(key);
+      violations.push(...await axe(page, `${who} ${hash}`));
+    }
+  };
+
+  try {
+    const users = [...ROLES.map((u) => [u, u, logins[u].password, logins[u].secret]), ['staff', staffUser, staffPassword, staffSecret]];
+    for (const [who, user, password, secret] of users) {
+      const page = await libNewPage(browser, problems, who, { bypassCSP: true });
+      await uiLogin(page, SV, user, password, secret, code);
+      await page.locator('main h1', { hasText: SV['nav.overview'] }).waitFor();
+      await settle(page);
+      const links = await page.locator('nav a[href^="#/"]').evaluateAll((as) => [...new Set(as.map((a) => a.getAttribute('href')))]);
+      assert.ok(links.length >= 2, `${who}: a menu`);
+      for (const hash of links) {
+        await page.goto(`${URL_}/${hash}`);
+        await settle(page);
+        await check(page, who, hash);
+        // the first record of a list: its own page
+        const first = page.locator(`main table tbody a[href^="${hash}/"]`).first();
+        if (await first.count()) {
+          const href = await first.getAttribute('href');
+          await page.goto(`${URL_}/${href}`);
+          await settle(page);
+          await check(page, who, href);
+        }
+      }
+      await page.context().close();
+    }
+  } finally {
+    await browser.close();
+  }
+  assert.deepEqual(findings, [], 'pages that show a missing string, a code or English in Swedish');
+  assert.deepEqual(violations, [], 'axe-core violations');
+  assert.deepEqual(problems, []);
+});
