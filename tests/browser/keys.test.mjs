@@ -134,6 +134,11 @@ test('scenario: hand out a key, the holder signs, ends, the finding comes and go
     await prow.locator('button[data-act="end"]').click();
     await pc.locator('main form.reg-cmd-end').getByRole('button', { name: SV['regdef.person.cmd.end'], exact: true }).click();
     await pc.locator(`table.persons tr[data-id="${holder.id}"][data-status="ended"]`).waitFor();
+    // the person's page lists the key they still have, linked to the key's page
+    await pc.goto(`${URL_}/#/personer/${holder.id}`);
+    const still = pc.locator(`main section.leaving tr[data-type="key"] a[href="#/nycklar/${key.id}"]`);
+    await still.waitFor();
+    assert.equal(await still.innerText(), `N-${run}`);
 
     // ---- the Översikt (anna, ssc) shows the finding
     const pa = await newPage('anna');
