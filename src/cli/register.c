@@ -5,13 +5,19 @@
  * show and one per command with an option per argument. The server applies
  * the rules.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
 
 #include "cli/cli.h"
 #include "cli/client.h"
 #include "model/register.h"
+#include "model/register_io.h"
 
 enum ftype {
 	F_STR,  /* text */
@@ -36,6 +42,8 @@ struct act {
 	bool query;         /* options are query parameters (lists) */
 	const char *what;   /* one line on what it does */
 	struct fopt opts[CLIENT_MAX_VALUES];
+	int (*fn)(int argc, char **argv); /* a subcommand of its own (export, import); NULL: run */
+	const char *synopsis;             /* its usage line after "skydd <cmd> " */
 };
 
 struct group {
@@ -56,7 +64,7 @@ struct group {
 /* ---- the groups of the registers defined as data (model/register.h) ---- */
 
 #define GEN_MAX  16 /* registers */
-#define ACTS_MAX 12 /* list, show and the commands of one register */
+#define ACTS_MAX 16 /* list, show, export, import and the commands of one register */
 
 static struct group gen_groups[GEN_MAX];
 static struct act gen_acts[GEN_MAX][ACTS_MAX];
@@ -113,6 +121,9 @@ static void gen_cmd_act(size_t g, size_t k, const struct register_def *d, const 
 	}
 }
 
+static int run_export(int argc, char **argv);
+static int run_import(int argc, char **argv);
+
 static void gen_group(size_t g, const struct register_def *d)
 {
 	struct group *gr = &gen_groups[g];
@@ -124,7 +135,8 @@ static void gen_group(size_t g, const struct register_def *d)
 		if (f->flags & REG_F_CLI)
 			gr->cols[col++] = f->name;
 	}
-	gen_acts[g][k] = (struct act){"list", "GET", NULL, true, "Lists the register.", {{0}}};
+	gen_acts[g][k] =
+	        (struct act){"list", "GET", NULL, true, "Lists the register.", {{0}}, NULL, NULL};
 	for (const struct reg_field *f = d->fields; f->name && n < CLIENT_MAX_VALUES; f++) {
 		if (f->flags & REG_F_FILTER)
 			gen_acts[g][k].opts[n++] =
@@ -132,9 +144,21 @@ static void gen_group(size_t g, const struct register_def *d)
 			                      f->name, F_STR, false, f->doc};
 	}
 	k++;
-	gen_acts[g][k++] = (struct act){"show", "GET", "", false, "Shows one record.", {{0}}};
-	for (const struct reg_cmd *c = d->cmds; c->name && k < ACTS_MAX; c++)
+	gen_acts[g][k++] =
+	        (struct act){"show", "GET", "", false, "Shows one record.", {{0}}, NULL, NULL};
+	for (const struct reg_cmd *c = d->cmds; c->name && k + 2 < ACTS_MAX; c++)
 		gen_cmd_act(g, k++, d, c);
+	gen_acts[g][k++] = (struct act){.name = "export",
+	                                .method = "GET",
+	                                .what = "Exports the register as far as you may read it.",
+	                                .fn = run_export,
+	                                .synopsis = "export [--format csv|xlsx] [-o FILE]"};
+	if (d->import)
+		gen_acts[g][k++] = (struct act){.name = "import",
+		                                .method = "POST",
+		                                .what = "Imports records from a CSV or XLSX file.",
+		                                .fn = run_import,
+		                                .synopsis = "import FILE [--dry-run] [--json]"};
 	gr->nacts = k;
 }
 
@@ -163,6 +187,10 @@ static const struct group *cur; /* the group being run */
 
 static void act_synopsis(struct buf *b, const struct group *g, const struct act *a)
 {
+	if (a->synopsis) {
+		buf_printf(b, "skydd %s %s", g->name, a->synopsis);
+		return;
+	}
 	buf_printf(b, "skydd %s %s%s", g->name, a->name, a->suffix ? " ID" : "");
 	for (size_t i = 0; i < CLIENT_MAX_VALUES && a->opts[i].opt; i++) {
 		const struct fopt *o = &a->opts[i];
@@ -419,6 +447,257 @@ static int run(int argc, char **argv)
 	return rc;
 }
 
+/* ---- export and import ---- */
+
+static const struct register_def *cur_def(void)
+{
+	for (size_t i = 0; reg_all[i]; i++) {
+		if (reg_all[i]->cli && strcmp(reg_all[i]->cli, cur->name) == 0)
+			return reg_all[i];
+	}
+	return NULL;
+}
+
+enum { O_FORMAT = 0x300, O_DRY, O_JSON };
+
+static int run_export(int argc, char **argv)
+{
+	static const struct option opts[] = {{"format", required_argument, NULL, O_FORMAT},
+	                                     {"output", required_argument, NULL, 'o'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     CLIENT_LONG_OPTS,
+	                                     {NULL, 0, NULL, 0}};
+	const struct register_def *d = cur_def();
+	struct client_opts co = {0};
+	const char *format = "csv", *output = NULL;
+	char cmd[64], path[160];
+	int c;
+
+	snprintf(cmd, sizeof(cmd), "%s export", cur->name);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+		if (client_opt(&co, c, optarg))
+			continue;
+		switch (c) {
+		case O_FORMAT:
+			format = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			printf("usage: skydd %s export [--format csv|xlsx] [-o FILE]\n\n"
+			       "Exports %s as far as you may read them: a header of the field "
+			       "names, "
+			       "one row\nper record, references also by name, times in Swedish "
+			       "time. Every export\nis an entry in the ledger (the "
+			       "Säkerhetslogg).\n\n"
+			       "  --format F       csv (default; ';', UTF-8 with BOM for Excel) or "
+			       "xlsx\n"
+			       "  -o, --output F   write to F (mode 0600); default: standard "
+			       "output "
+			       "(csv)\n" CLIENT_OPTS_HELP,
+			       cur->name, d->name);
+			return CLI_OK;
+		default:
+			return client_bad_option(cmd, argv);
+		}
+	}
+	if (optind != argc)
+		return cli_error(CLI_USAGE, "%s: unexpected argument '%s'", cmd, argv[optind]);
+	if (strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0)
+		return cli_error(CLI_USAGE, "%s: --format is csv or xlsx", cmd);
+	if (!output && strcmp(format, "xlsx") == 0 && isatty(STDOUT_FILENO))
+		return cli_error(CLI_USAGE, "%s: give -o FILE for xlsx", cmd);
+	snprintf(path, sizeof(path), "%s/export?format=%s", cur->path, format);
+	return client_download(cmd, &co, path, output, format);
+}
+
+/* Reads a whole file of at most REG_IO_MAX_BYTES ('-': standard input). */
+static int read_file(const char *cmd, const char *path, char **out, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	struct buf b;
+	char chunk[65536];
+	size_t n;
+
+	if (!f)
+		return cli_error(CLI_USAGE, "%s: cannot open %s: %s", cmd, path, strerror(errno));
+	buf_init(&b, (size_t)REG_IO_MAX_BYTES);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && !b.err)
+		buf_append(&b, chunk, n);
+	if (f != stdin)
+		fclose(f);
+	if (b.err) {
+		buf_release(&b);
+		return cli_error(CLI_FAIL, "%s: %s is over %u bytes: split it", cmd, path,
+		                 REG_IO_MAX_BYTES);
+	}
+	*out = buf_detach(&b, len);
+	if (!*out)
+		*out = calloc(1, 1);
+	return *out ? CLI_OK : cli_error(CLI_USAGE, "%s: out of memory", cmd);
+}
+
+/* Prints the rows that have a problem: "line N, field: message". */
+static size_t show_results(json_t *results)
+{
+	size_t i, bad = 0;
+	json_t *r;
+	char head[96];
+
+	json_array_foreach(results, i, r)
+	{
+		const char *field = json_string_value(json_object_get(r, "field"));
+
+		if (json_is_true(json_object_get(r, "ok")))
+			continue;
+		bad++;
+		snprintf(head, sizeof(head), "line %lld%s",
+		         (long long)json_integer_value(json_object_get(r, "line")),
+		         field ? ", " : "");
+		const char *msg = json_string_value(json_object_get(r, "message"));
+
+		msg = msg ? msg : "";
+		/* the model's message often starts with the field already */
+		if (field && strncmp(msg, field, strlen(field)) == 0 && msg[strlen(field)] == ':')
+			msg += strlen(field) + 1 + (msg[strlen(field) + 1] == ' ');
+		client_puts_safe(head);
+		if (field)
+			client_puts_safe(field);
+		fputs(": ", stdout);
+		client_puts_safe(msg);
+		fputc('\n', stdout);
+	}
+	return bad;
+}
+
+static int run_import(int argc, char **argv)
+{
+	static const struct option opts[] = {{"dry-run", no_argument, NULL, O_DRY},
+	                                     {"json", no_argument, NULL, O_JSON},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     CLIENT_LONG_OPTS,
+	                                     {NULL, 0, NULL, 0}};
+	const struct register_def *d = cur_def();
+	const struct reg_cmd *add = d && d->import ? reg_cmd_find(d, d->import) : NULL;
+	struct client_opts co = {0};
+	struct client_reply r = {0};
+	struct client *cl = NULL;
+	bool dry = false, json = false;
+	char cmd[64], path[160], *data = NULL, *b64 = NULL;
+	json_t *body = NULL, *rep;
+	size_t len = 0;
+	int c, rc;
+
+	snprintf(cmd, sizeof(cmd), "%s import", cur->name);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (client_opt(&co, c, optarg))
+			continue;
+		switch (c) {
+		case O_DRY:
+			dry = true;
+			break;
+		case O_JSON:
+			json = true;
+			break;
+		case 'h':
+			printf("usage: skydd %s import FILE [--dry-run] [--json]\n\n"
+			       "Imports %s from a CSV file (UTF-8, ',' or ';') or an Excel "
+			       "workbook "
+			       "(.xlsx,\nits first sheet) ('-': standard input). The first row "
+			       "names "
+			       "the columns:\nthe options of 'skydd %s %s' (or the API's field "
+			       "names); each further row\nis one record, run through the same "
+			       "checks. One bad row and nothing is\nimported. At most %u rows and "
+			       "%u bytes.\n\n"
+			       "  --dry-run        check every row against the register, import "
+			       "nothing\n"
+			       "  --json           print the server's report\n" CLIENT_OPTS_HELP,
+			       cur->name, d->name, cur->name, add ? add->name : "add",
+			       REG_IO_MAX_ROWS, REG_IO_MAX_BYTES);
+			return CLI_OK;
+		default:
+			return client_bad_option(cmd, argv);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_error(CLI_USAGE, "%s: give one FILE (see 'skydd %s --help')", cmd, cmd);
+	if ((rc = read_file(cmd, argv[optind], &data, &len)))
+		return rc;
+	if (len >= 4 && memcmp(data, "PK\3\4", 4) == 0) {
+		size_t n = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
+
+		b64 = malloc(n);
+		if (b64) {
+			sodium_bin2base64(b64, n, (const unsigned char *)data, len,
+			                  sodium_base64_VARIANT_ORIGINAL);
+			body = json_pack("{s:s, s:b}", "xlsx", b64, "dry_run", dry);
+		}
+	} else {
+		body = json_pack("{s:s%, s:b}", "csv", data, len, "dry_run", dry);
+		if (!body) {
+			rc = cli_error(CLI_USAGE, "%s: %s is neither UTF-8 text nor an .xlsx file",
+			               cmd, argv[optind]);
+			goto out;
+		}
+	}
+	if (!body) {
+		rc = cli_error(CLI_USAGE, "%s: out of memory", cmd);
+		goto out;
+	}
+	if ((rc = client_open(cmd, &co, true, &cl)))
+		goto out;
+	snprintf(path, sizeof(path), "%s/import", cur->path);
+	if ((rc = client_send(cl, "POST", path, body, &r)))
+		goto out;
+	rep = r.json;
+	if (json && rep)
+		cli_print_json(rep);
+	if (r.status >= 200 && r.status <= 299 && rep) {
+		size_t bad = json ? 0 : show_results(json_object_get(rep, "results"));
+
+		if (!json_is_true(json_object_get(rep, "ok"))) {
+			rc = cli_error(
+			        CLI_FAIL, "%s: %lld problem%s found; nothing was imported", cmd,
+			        (long long)json_integer_value(json_object_get(rep, "errors")),
+			        json_integer_value(json_object_get(rep, "errors")) == 1 ? "" : "s");
+		} else if (!json && dry) {
+			printf("dry run: %lld rows are fine; nothing was imported\n",
+			       (long long)json_integer_value(json_object_get(rep, "rows")));
+		} else if (!json) {
+			printf("imported %lld %s from %s as import %lld\n",
+			       (long long)json_integer_value(json_object_get(rep, "created")),
+			       d->name, argv[optind],
+			       (long long)json_integer_value(json_object_get(rep, "import_id")));
+		}
+		(void)bad;
+		goto out;
+	}
+	if (json_is_array(json_object_get(rep, "results"))) {
+		/* a bad row: refused, not a malformed request */
+		if (!json)
+			show_results(json_object_get(rep, "results"));
+		rc = cli_error(CLI_FAIL, "%s: %lld problem%s found; nothing was imported", cmd,
+		               (long long)json_integer_value(json_object_get(rep, "errors")),
+		               json_integer_value(json_object_get(rep, "errors")) == 1 ? "" : "s");
+		goto out;
+	}
+	rc = client_refused(cl, &r);
+out:
+	client_reply_release(&r);
+	json_decref(body);
+	if (data)
+		sodium_memzero(data, len);
+	free(data);
+	free(b64);
+	client_free(cl);
+	return rc;
+}
+
 static int dispatch(const char *name, int argc, char **argv)
 {
 	struct client_sub subs[ACTS_MAX];
@@ -430,7 +709,8 @@ static int dispatch(const char *name, int argc, char **argv)
 	if (!cur)
 		return cli_error(CLI_USAGE, "unknown command '%s' (see 'skydd --help')", name);
 	for (; n < cur->nacts && n < N(subs); n++)
-		subs[n] = (struct client_sub){cur->acts[n].name, run};
+		subs[n] = (struct client_sub){cur->acts[n].name,
+		                              cur->acts[n].fn ? cur->acts[n].fn : run};
 	buf_init(&usage, 16384);
 	group_usage(&usage, cur);
 	rc = client_dispatch(name, usage.err ? "" : usage.ptr, subs, n, argc, argv);

@@ -12,6 +12,9 @@
 
 #include "http/api.h"
 #include "model/register.h"
+#include "model/register_io.h"
+
+#include <sodium.h>
 
 static enum api_type api_type_of(const struct reg_field *f)
 {
@@ -101,6 +104,22 @@ static struct api_field *query_fields(const struct register_def *d)
 
 static const struct api_field no_fields[] = {API_FIELDS_END};
 
+static const char *const v_formats[] = {"csv", "xlsx", NULL};
+static const struct api_field q_export[] = {
+        {"format", API_ENUM, false, 0, 0, "csv (default; ';', UTF-8 with BOM) or xlsx", v_formats},
+        API_FIELDS_END};
+/* base64 of REG_IO_MAX_BYTES */
+#define XLSX_B64_MAX (((REG_IO_MAX_BYTES + 2) / 3) * 4)
+static const struct api_field f_import[] = {
+        {"csv", API_TEXT, false, 1, REG_IO_MAX_BYTES,
+         "the file as UTF-8 text: a header of the create command's argument names (or CLI "
+         "options), then one row per record; ',' or ';'",
+         NULL},
+        {"xlsx", API_STRING, false, 1, XLSX_B64_MAX,
+         "or an Excel workbook in base64 (its first sheet, the same columns)", NULL},
+        {"dry_run", API_BOOL, false, 0, 0, "true: check every row, import nothing", NULL},
+        API_FIELDS_END};
+
 /* Which register and command each made route serves (the routes do not move once made). */
 #define MADE_MAX 256
 static struct made {
@@ -132,6 +151,8 @@ static void add(struct api_route *out, size_t *n, struct api_route r, const stru
 static void h_list(struct api_ctx *c);
 static void h_get(struct api_ctx *c);
 static void h_cmd(struct api_ctx *c);
+static void h_export(struct api_ctx *c);
+static void h_import(struct api_ctx *c);
 
 /* a, b, c and d joined, for paths and summaries that live as long as the routes. */
 static char *cat4(const char *a, const char *b, const char *c, const char *d)
@@ -169,6 +190,27 @@ size_t api_register_routes(struct api_route *out, size_t cap)
 		    (struct api_route){"GET", cat3("/api/v1/", d->name, "/{id}"), d->read_roles, 0,
 		                       NULL, no_fields, h_get, cat3("one ", d->one, "")},
 		    d, NULL);
+		if (n + 2 > cap)
+			abort();
+		add(out, &n,
+		    (struct api_route){"GET", cat3("/api/v1/", d->name, "/export"), d->read_roles,
+		                       0, NULL, q_export, h_export,
+		                       cat3("export ", d->title,
+		                            " as CSV or XLSX (the rows you may read); logged as "
+		                            "export.made")},
+		    d, NULL);
+		if (d->import) {
+			const struct reg_cmd *ic = reg_cmd_find(d, d->import);
+
+			add(out, &n,
+			    (struct api_route){"POST", cat3("/api/v1/", d->name, "/import"),
+			                       ic->roles, 0, f_import, no_fields, h_import,
+			                       cat3("import ", d->title,
+			                            " from CSV or XLSX: each row is the create "
+			                            "command's arguments; all or nothing; at most "
+			                            "2000 rows and 512 KiB; dry_run checks only")},
+			    d, ic);
+		}
 		for (const struct reg_cmd *c = d->cmds; c->name; c++) {
 			const char *path;
 
@@ -240,6 +282,97 @@ static void h_cmd(struct api_ctx *c)
 	}
 	c->id = id;
 	reply_one(c, cmd->verb == REG_CREATE ? 201 : 200, reg_get(api_model(c->api), &c->p, d, id));
+}
+
+static void h_export(struct api_ctx *c)
+{
+	const struct register_def *d = made_of(c->route)->def;
+	const char *f = json_string_value(json_object_get(c->query, "format"));
+	bool xlsx = f && !strcmp(f, "xlsx");
+	struct model_err err = {0};
+	char today[11], disp[160];
+	int rc;
+
+	rc = reg_export(api_model(c->api), &c->p, d, xlsx ? REG_IO_XLSX : REG_IO_CSV,
+	                &c->resp->body, &err);
+	if (rc) {
+		buf_reset(&c->resp->body);
+		api_fail(c, rc, &err);
+		return;
+	}
+	model_today(today);
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s-%s.%s\"", d->name, today,
+	         xlsx ? "xlsx" : "csv");
+	c->resp->status = 200;
+	c->resp->content_type =
+	        xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	             : "text/csv; charset=utf-8";
+	http_resp_header(c->resp, "Content-Disposition", disp);
+	http_resp_header(c->resp, "Cache-Control", "no-store");
+}
+
+static void h_import(struct api_ctx *c)
+{
+	const struct register_def *d = made_of(c->route)->def;
+	json_t *csv = json_object_get(c->body, "csv"), *xlsx = json_object_get(c->body, "xlsx");
+	bool dry = json_is_true(json_object_get(c->body, "dry_run"));
+	struct model_err err = {0};
+	json_t *report = NULL, *o;
+	unsigned char *bin = NULL;
+	const char *data;
+	size_t len;
+	int rc;
+
+	if (!csv == !xlsx) {
+		api_errorr(c, 400, "invalid_field", "csv", "regio.one_file", NULL,
+		           "give the file as csv or as xlsx (base64), one of them");
+		return;
+	}
+	if (xlsx) {
+		size_t cap = json_string_length(xlsx) / 4 * 3 + 3;
+
+		bin = malloc(cap);
+		if (!bin) {
+			api_fail(c, SK_ENOMEM, NULL);
+			return;
+		}
+		if (sodium_base642bin(bin, cap, json_string_value(xlsx), json_string_length(xlsx),
+		                      "\r\n", &len, NULL, sodium_base64_VARIANT_ORIGINAL)) {
+			free(bin);
+			api_errorr(c, 400, "invalid_field", "xlsx", "regio.base64", NULL,
+			           "xlsx: the workbook in base64");
+			return;
+		}
+		data = (const char *)bin;
+	} else {
+		data = json_string_value(csv);
+		len = json_string_length(csv);
+	}
+	rc = reg_import(api_model(c->api), &c->p, d, data, len, dry, &report, &err);
+	free(bin);
+	if (rc == SK_OK) {
+		api_reply(c, dry ? 200 : 201, report);
+		return;
+	}
+	if (!report) {
+		api_fail(c, rc, &err);
+		return;
+	}
+	/* a bad row: the error names the first; "results" says every row */
+	o = json_pack("{s:{s:s, s:s, s:s?, s:s, s:s}, s:O, s:O}", "error", "code", "invalid_field",
+	              "message", err.msg, "field", err.field[0] ? err.field : NULL, "reason",
+	              "import.refused", "params", err.params[0] ? err.params : "{}", "results",
+	              json_object_get(report, "results"), "errors",
+	              json_object_get(report, "errors"));
+	json_decref(report);
+	if (o)
+		json_object_set_new(json_object_get(o, "error"), "params",
+		                    json_loads(err.params[0] ? err.params : "{}", 0, NULL));
+	if (!o) {
+		api_fail(c, rc, &err);
+		return;
+	}
+	api_reply(c, 400, o);
 }
 
 void api_h_registers(struct api_ctx *c)

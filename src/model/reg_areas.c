@@ -414,4 +414,5 @@ const struct register_def reg_areas = {
         .cmds = cmds,
         .order = "id",
         .detail = detail,
+        .import = "add",
 };

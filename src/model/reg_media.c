@@ -460,4 +460,5 @@ const struct register_def reg_media = {
         .detail = detail,
         /* a destruction record; a lost case and the campaigns' items (lost.opened) */
         .touches = (const char *const[]){"destruction", "inventory_item", "lost_case", NULL},
+        .import = "add",
 };

@@ -262,4 +262,5 @@ const struct register_def reg_persons = {
         .cmds = cmds,
         .order = "id",
         .detail = detail,
+        .import = "add",
 };

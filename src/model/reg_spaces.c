@@ -250,4 +250,5 @@ const struct register_def reg_spaces = {
         .cmds = cmds,
         .order = "id",
         .apply = apply,
+        .import = "add",
 };

@@ -120,6 +120,12 @@ int reg_check_defs(char *why, size_t cap)
 				return SK_EINVAL;
 			}
 		}
+		if (d->import && (!reg_cmd_find(d, d->import) ||
+		                  reg_cmd_find(d, d->import)->verb != REG_CREATE)) {
+			snprintf(why, cap, "%s: import %s is no create command", d->name,
+			         d->import);
+			return SK_EINVAL;
+		}
 		for (const struct reg_cmd *c = d->cmds; c->name; c++) {
 			if (strncmp(c->event, d->one, strlen(d->one)) != 0 ||
 			    c->event[strlen(d->one)] != '.') {
@@ -725,8 +731,13 @@ static int exec_fn(struct store_tx *tx, void *arg)
 	if (cmd->check && (rc = cmd->check(&c)))
 		goto out;
 	/* the code last, as for a copy's receipt: a refused command spends no code */
+	if (cmd->second_factor && (!x->m || !x->p)) {
+		rc = store_tx_failr(tx, SK_EPERM, "code", "receipt.in_person", NULL,
+		                    "a second factor is given in person");
+		goto out;
+	}
 	if (cmd->second_factor &&
-	    (rc = model_tx_totp(tx, x->m, x->p ? x->p->id : 0, model_json_str0(x->in, "code"))))
+	    (rc = model_tx_totp(tx, x->m, x->p->id, model_json_str0(x->in, "code"))))
 		goto out;
 	x->id = c.id;
 	rc = model_tx_log(tx, x->p ? x->p->id : 0, cmd->event, d->one, c.id,
@@ -741,7 +752,12 @@ out:
 int reg_exec(struct model *m, const struct principal *p, const struct register_def *def,
              const struct reg_cmd *cmd, json_t *in, int64_t *id, struct model_err *err)
 {
-	struct exec x = {m, p, def, cmd, in, id && cmd->verb != REG_CREATE ? *id : 0};
+	struct exec x = {.m = m,
+	                 .p = p,
+	                 .def = def,
+	                 .cmd = cmd,
+	                 .in = in,
+	                 .id = id && cmd->verb != REG_CREATE ? *id : 0};
 	json_t *empty = NULL;
 	int rc;
 
@@ -758,6 +774,22 @@ int reg_exec(struct model *m, const struct principal *p, const struct register_d
 	if (!rc && id)
 		*id = x.id;
 	json_decref(empty);
+	return rc;
+}
+
+int reg_tx_exec(struct store_tx *tx, const struct principal *p, const struct register_def *def,
+                const struct reg_cmd *cmd, const json_t *in, int64_t *id)
+{
+	/* no model here: a second-factor command is run through reg_exec only (exec_fn refuses) */
+	struct exec x = {.p = p,
+	                 .def = def,
+	                 .cmd = cmd,
+	                 .in = in,
+	                 .id = id && cmd->verb != REG_CREATE ? *id : 0};
+	int rc = exec_fn(tx, &x);
+
+	if (!rc && id)
+		*id = x.id;
 	return rc;
 }
 
@@ -1091,6 +1123,10 @@ json_t *reg_describe(struct model *m, const struct principal *p)
 		              d->paragraph ? d->paragraph : "", "display",
 		              d->display ? d->display : "id", "label", label, "intro", intro,
 		              "fields", fields, "commands", cmds);
+		/* the create command an import runs (register_io.h), or null */
+		if (o)
+			json_object_set_new(o, "import",
+			                    d->import ? json_string(d->import) : json_null());
 		json_array_append_new(arr, o);
 	}
 	return arr;

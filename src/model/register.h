@@ -198,6 +198,11 @@ struct register_def {
 	 * NULL: {"<one>": o}.
 	 */
 	json_t *(*reply)(struct model *m, const struct principal *p, json_t *o);
+	/*
+	 * The create command an import runs for each row ("add"; register_io.h):
+	 * NULL, the register is not imported. Every register is exported.
+	 */
+	const char *import;
 };
 
 /* What a check hook sees. */
@@ -246,6 +251,13 @@ int reg_check_defs(char *why, size_t cap);
  */
 int reg_exec(struct model *m, const struct principal *p, const struct register_def *def,
              const struct reg_cmd *cmd, json_t *in, int64_t *id, struct model_err *err);
+/*
+ * reg_exec's writer step inside a transaction the caller holds (an import
+ * runs one per row): in must be validated (reg_validate). SK_OK with *id, or
+ * the refusal recorded in tx.
+ */
+int reg_tx_exec(struct store_tx *tx, const struct principal *p, const struct register_def *def,
+                const struct reg_cmd *cmd, const json_t *in, int64_t *id);
 /* reg_exec by names ("persons", "add"). */
 int reg_run(struct model *m, const struct principal *p, const char *reg, const char *cmd,
             json_t *in, int64_t *id, struct model_err *err);

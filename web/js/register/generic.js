@@ -7,7 +7,7 @@ import { h, field, option, table } from '../dom.js';
 import { t, has } from '../i18n.js';
 import * as api from '../api.js';
 import { fmtDate, fmtTime, todayISO } from '../format.js';
-import { pageHeading, loading, loadError, facts, badge } from '../ui.js';
+import { pageHeading, loading, loadError, facts, badge, errorBox, showError, hideError, busy, errorText } from '../ui.js';
 import { CLASSES, classBadge, stateBadge, label, checkbox, actionForm, missing, items, one, fill, forget, lookup } from './common.js';
 import { registerNamed, apiPath } from './registers.js';
 import { EXTENSIONS } from './extensions.js';
@@ -325,6 +325,100 @@ function filterForm(def, st, refs, apply) {
   return form;
 }
 
+// ---- export and import (docs/internals/registers.md, "Import and export")
+
+// "Exportera: CSV · Excel": the rows the user may read, a download logged in the Säkerhetslogg.
+function exportLinks(def) {
+  const link = (fmt, text) => h('a', { href: `/api/v1/${def.name}/export?format=${fmt}`, download: `${def.name}.${fmt}`, dataset: { export: fmt } }, text);
+  return h('p', { class: 'reg-export print-hide' }, `${t('regio.export')} `, link('csv', 'CSV'), ' · ', link('xlsx', t('regio.excel')),
+    h('span', { class: 'hint' }, ` ${t('regio.export_hint')}`));
+}
+
+// The file as the import's body: a workbook (it starts "PK") in base64, else its text.
+async function fileBody(f) {
+  const bytes = new Uint8Array(await f.arrayBuffer());
+  if (bytes.length >= 2 && bytes[0] === 0x50 && bytes[1] === 0x4b) {
+    let bin = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return { xlsx: btoa(bin) };
+  }
+  return { csv: new TextDecoder('utf-8', { fatal: false }).decode(bytes) };
+}
+
+// A problem's field said as the form says it: the field's label, else the column as written.
+function problemField(def, name) {
+  const f = name ? fieldNamed(def, name) : null;
+  if (f) return t(f.label);
+  if (!name || ['csv', 'xlsx', 'header'].includes(name)) return t('regio.the_file');
+  return name;
+}
+
+function resultRows(def, results) {
+  return results.map((r) => h('tr', { dataset: { line: String(r.line), ok: r.ok ? 'yes' : 'no' } },
+    h('th', { scope: 'row' }, String(r.line)),
+    h('td', {}, r.ok ? badge(t('regio.row_ok'), 'ok') : (r.field ? problemField(def, r.field) : '–')),
+    h('td', {}, r.ok ? '' : errorText({ code: 'invalid_field', reason: r.reason, params: r.params, field: r.field, message: r.message }, problemField(def, r.field)))));
+}
+
+// "Importera": a file, a dry run that says each row's result, then the import itself.
+function importPanel(ctx, def, create, reload) {
+  const err = errorBox();
+  const result = h('div', { class: 'import-result', 'aria-live': 'polite' });
+  const file = field(t('regio.file'), { name: 'file', type: 'file', accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+    { hint: t('regio.file_hint', { columns: (create.args || []).map((a) => a.name).join(', ') }) });
+  const check = h('button', { type: 'submit', class: 'btn' }, t('regio.check'));
+  const run = h('button', { type: 'button', class: 'btn btn-primary', disabled: true }, t('regio.run'));
+  let body = null;
+  let ready = false; // the import only right after a clean dry run of this file
+  file.input.addEventListener('change', () => { body = null; ready = false; run.disabled = true; result.replaceChildren(); });
+  const send = async (dry) => {
+    hideError(err);
+    const f = file.input.files && file.input.files[0];
+    if (!f) {
+      showError(err, t('regio.no_file'));
+      file.input.focus();
+      return;
+    }
+    if (body === null) body = await fileBody(f);
+    let r;
+    try {
+      r = await api.post(`/${def.name}/import`, { ...body, dry_run: dry });
+    } catch (e) {
+      // a bad row: the error body says every row; a file refused whole names its field
+      if (e.data && Array.isArray(e.data.results)) r = { ok: false, results: e.data.results, errors: e.data.errors };
+      else {
+        showError(err, errorText(e, problemField(def, e.field)));
+        ready = false;
+        run.disabled = true;
+        return;
+      }
+    }
+    const results = Array.isArray(r.results) ? r.results : [];
+    const bad = results.filter((x) => !x.ok).length;
+    const summary = bad ? t('regio.bad_rows', { count: bad }) : dry ? t('regio.ok_rows', { count: results.length }) : t('regio.done', { count: r.created ?? results.length });
+    fill(result, h('div', { class: ['alert', bad ? 'alert-error' : 'alert-ok'], dataset: { import: bad ? 'errors' : dry ? 'checked' : 'imported' } }, h('p', {}, summary)),
+      table(t('regio.caption'), [t('regio.line'), t('regio.field'), t('regio.problem')], resultRows(def, results), { class: 'import-rows' }));
+    ready = dry && bad === 0;
+    run.disabled = !ready;
+    ctx.announce(summary, bad ? 'error' : 'ok');
+    if (!dry && !bad) {
+      body = null;
+      file.input.value = '';
+      await reload();
+    }
+  };
+  const form = h('form', { class: 'form', novalidate: true }, err, file.wrap, h('div', { class: 'actions' }, check, run), result);
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); busy(check, () => send(true)); });
+  run.addEventListener('click', async () => {
+    await busy(run, () => send(false));
+    run.disabled = !ready; // busy() enables it again
+  });
+  return h('details', { class: 'import-panel print-hide', dataset: { import: def.name } },
+    h('summary', {}, t('regio.title')),
+    h('p', {}, t('regio.intro')),
+    form);
+}
+
 // ---- the list page
 
 // The register's page: the list, its filters and the create form. opts.embedded: a part of
@@ -382,8 +476,10 @@ export function registerPage(ctx, def, opts = {}) {
     ext.rule ? h('p', { class: 'rule-note' }, t(ext.rule)) : null,
     filterBox,
     h(level, {}, t('regdef.list')),
+    exportLinks(def),
     listBox,
     create ? [h(level, {}, t(create.label)), createBox] : null,
+    create && def.import === create.name ? importPanel(ctx, def, create, () => reload()) : null,
     after ? h('div', { class: 'reg-after' }, after) : null);
 }
 
