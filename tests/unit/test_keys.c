@@ -271,6 +271,15 @@ static void test_issue_sign_return(void **state)
 	refused(&reg, "sign", key, json, SK_ENOTFOUND, "issue_id", "key.receipt_not_yours");
 	snprintf(json, sizeof(json), "{\"issue_id\":%lld,\"code\":\"12\"}", (long long)issue);
 	refused(&staff, "sign", key, json, SK_EINVAL, "code", NULL);
+	/* the holder signs in person, not with a service token of theirs */
+	{
+		struct principal tok = staff;
+
+		tok.token_id = 1;
+		snprintf(json, sizeof(json), "{\"issue_id\":%lld,\"code\":\"%s\"}",
+		         (long long)issue, code);
+		refused(&tok, "sign", key, json, SK_EPERM, "issue_id", "receipt.in_person");
+	}
 	n = regfx_ledger_size(&g_fx);
 	snprintf(json, sizeof(json), "{\"issue_id\":%lld,\"code\":\"%s\"}", (long long)issue,
 	         strcmp(code, "000000") ? "000000" : "000001");
