@@ -12,6 +12,7 @@
 #include "model/inventory.h"
 #include "model/keys.h"
 #include "model/register.h"
+#include "model/todo.h"
 
 static struct reg_fixture g_fx;
 static struct principal ssc, reg, staff, staff2, auditor;
@@ -259,6 +260,13 @@ static void test_issue_sign_return(void **state)
 	assert_int_equal(json_array_size(mine), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(mine, 0), "number")),
 	                    "I-1");
+	json_decref(mine);
+	/* ... and on Att göra: one receipt to sign */
+	mine = model_todo(g_fx.model, &staff);
+	assert_non_null(mine);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(mine, 0), "kind")),
+	                    "receipts");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(mine, 0), "count")), 1);
 	json_decref(mine);
 	mine = keys_mine(g_fx.model, &staff2, true);
 	assert_int_equal(json_array_size(mine), 0); /* a paper receipt: nothing to sign */
