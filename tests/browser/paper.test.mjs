@@ -44,33 +44,33 @@ test('paper: the cover sheet and a copy\'s receipt form', {
     await uiLogin(page, SV, 'anna', logins.anna.password, logins.anna.secret, code);
     await page.locator('main h1', { hasText: SV['nav.overview'] }).waitFor();
     await page.goto(`${URL_}/#/handlingar/${doc.id}`);
-    await page.getByRole('link', { name: SV['paper.cover.link'] }).click();
-    await page.locator('main h1', { hasText: SV['paper.cover.heading'] }).waitFor();
+    await page.getByRole('link', { name: SV['reg.paper.cover.link'] }).click();
+    await page.locator('main h1', { hasText: SV['reg.paper.cover.heading'] }).waitFor();
     const marks = await page.locator('.paper-marking').allTextContents();
     assert.deepEqual(marks, ['KONFIDENTIELL', 'KONFIDENTIELL'], 'the marking at the top and the foot');
     const cover = await page.locator('main').innerText();
     assert.ok(cover.includes(doc.designation), 'the designation');
     assert.ok(cover.includes(`SÄK 2026/${run}`), 'the case number');
     assert.ok(!cover.includes(secret), 'a classified title is never printed');
-    assert.ok(cover.includes(SV['paper.cover.title_classified']));
+    assert.ok(cover.includes(SV['reg.paper.cover.title_classified']));
     assert.ok(!cover.includes('⟦'), 'no missing string');
     await page.screenshot({ path: path.join(ART, 'paper-cover.png'), fullPage: true });
 
     // the receipt form, from the copy's row
     await page.goto(`${URL_}/#/handlingar/${doc.id}`);
-    await page.locator(`tr[data-copy-id="${copy.id}"]`).getByRole('link', { name: SV['paper.receipt.link'] }).click();
-    await page.locator('main h1', { hasText: SV['paper.receipt.heading'] }).waitFor();
+    await page.locator(`tr[data-copy-id="${copy.id}"]`).getByRole('link', { name: SV['reg.paper.receipt.link'] }).click();
+    await page.locator('main h1', { hasText: SV['reg.paper.receipt.heading'] }).waitFor();
     const form = await page.locator('main').innerText();
     assert.ok(form.includes(holder.name), 'the recipient is named');
-    assert.ok(form.includes(fill(SV['paper.receipt.statement'], { designation: doc.designation, number: copy.number, class: SV['reg.class.K'].toLocaleLowerCase('sv-SE') })),
+    assert.ok(form.includes(fill(SV['reg.paper.receipt.statement'], { designation: doc.designation, number: copy.number, class: SV['reg.class.K'].toLocaleLowerCase('sv-SE') })),
       'the statement names the copy and its class');
-    for (const k of ['paper.receipt.sign_holder', 'paper.receipt.sign_name', 'paper.receipt.sign_issuer', 'paper.receipt.sign_receiver']) assert.ok(form.includes(SV[k]), k);
+    for (const k of ['reg.paper.receipt.sign_holder', 'reg.paper.receipt.sign_name', 'reg.paper.receipt.sign_issuer', 'reg.paper.receipt.sign_receiver']) assert.ok(form.includes(SV[k]), k);
     assert.ok(!form.includes(secret), 'no classified title on the form');
     assert.ok(!form.includes('⟦'), 'no missing string');
     await page.screenshot({ path: path.join(ART, 'paper-receipt.png'), fullPage: true });
     // a copy number that does not exist says so
     await page.goto(`${URL_}/#/utskrift/kvittens/${doc.id}/99`);
-    await page.getByText(SV['paper.receipt.no_copy']).waitFor();
+    await page.getByText(SV['reg.paper.receipt.no_copy']).waitFor();
 
     // the auditor: the cover sheet yes, the receipt form no
     const aud = await newPage(browser, problems, 'cecilia');

@@ -23,7 +23,10 @@ const ART = path.join(HERE, 'artefacts');
 // The strings of every module file, merged; a key defined twice is an error.
 function strings(lang) {
   const out = {};
-  for (const m of ['', '-register', '-rules', '-plans', '-analysis', '-incidents']) {
+  // the modules the UI loads (I18N_MODULES in web/js/i18n.js): the test reads the same list
+  const src = fs.readFileSync(path.join(WEB, 'js/i18n.js'), 'utf8');
+  const modules = JSON.parse(src.match(/I18N_MODULES = (\[[^\]]*\])/)[1].replace(/'/g, '"'));
+  for (const m of modules) {
     const part = JSON.parse(fs.readFileSync(path.join(WEB, `i18n/${lang}${m}.json`), 'utf8'));
     for (const k of Object.keys(part)) {
       if (k in out) throw new Error(`i18n ${lang}${m}.json: ${k} is defined twice`);

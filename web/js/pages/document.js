@@ -63,7 +63,7 @@ async function load(view, focusSel) {
       view.writer ? editToggle(view) : null),
     factsOf(view),
     // paper: the cover sheet with the class marking, for everyone who reads the document
-    h('p', { class: 'print-hide' }, h('a', { class: 'btn btn-small btn-quiet', href: `#/utskrift/forsattsblad/${doc.id}` }, t('paper.cover.link'))),
+    h('p', { class: 'print-hide' }, h('a', { class: 'btn btn-small btn-quiet', href: `#/utskrift/forsattsblad/${doc.id}` }, t('reg.paper.cover.link'))),
     h('h2', { id: 'doc-copies' }, t('reg.doc.copies_title')),
     copiesSection(view),
     h('h2', { id: 'doc-receipts' }, t('reg.doc.receipts_title')),
@@ -214,7 +214,7 @@ function copiesSection(view) {
       if (destr) actions.append(h('a', { class: 'btn btn-small btn-quiet', href: `#/utskrift/forstoring/${destr}` }, t('reg.copy.destruction_record')));
       // a copy handed over and not yet signed for: the paper receipt form to print
       if (view.writer && c.state === 'issued') {
-        actions.append(h('a', { class: 'btn btn-small btn-quiet', href: `#/utskrift/kvittens/${doc.id}/${c.number}` }, t('paper.receipt.link')));
+        actions.append(h('a', { class: 'btn btn-small btn-quiet', href: `#/utskrift/kvittens/${doc.id}/${c.number}` }, t('reg.paper.receipt.link')));
       }
       rows.push(h('tr', { dataset: { copy: String(c.number), copyId: String(c.id), state: c.state } },
         h('th', { scope: 'row' }, t('reg.copy.number_n', { number: c.number })),

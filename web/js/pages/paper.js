@@ -32,17 +32,17 @@ function signature(text) {
 export function render(ctx) {
   styles();
   const kind = ctx.params.copy ? 'receipt' : 'cover';
-  ctx.setTitle(t(`paper.${kind}.title`));
+  ctx.setTitle(t(`reg.paper.${kind}.title`));
   const body = h('div', {}, loading());
   const section = h('section', { class: ['page', 'print-page', 'paper', `paper-${kind}`] },
-    h('p', { class: 'crumbs print-hide' }, h('a', { href: `#/handlingar/${encodeURIComponent(ctx.params.id)}` }, t('paper.back'))),
+    h('p', { class: 'crumbs print-hide' }, h('a', { href: `#/handlingar/${encodeURIComponent(ctx.params.id)}` }, t('reg.paper.back'))),
     body);
   (async () => {
     let d;
     try {
       d = one(await api.get(`/documents/${encodeURIComponent(ctx.params.id)}`), 'document');
     } catch (e) {
-      fill(body, pageHeading(t(`paper.${kind}.title`)), loadError(e));
+      fill(body, pageHeading(t(`reg.paper.${kind}.title`)), loadError(e));
       return;
     }
     if (kind === 'cover') {
@@ -51,7 +51,7 @@ export function render(ctx) {
     }
     const copy = items(d.copies || [], 'copies').find((c) => String(c.number) === String(ctx.params.copy));
     if (!copy) {
-      fill(body, pageHeading(t('paper.receipt.title')), h('p', { class: 'alert alert-error' }, t('paper.receipt.no_copy')));
+      fill(body, pageHeading(t('reg.paper.receipt.title')), h('p', { class: 'alert alert-error' }, t('reg.paper.receipt.no_copy')));
       return;
     }
     fill(body, receiptForm(d, copy));
@@ -63,20 +63,20 @@ export function render(ctx) {
 function coverSheet(d) {
   return [
     h('p', { class: 'paper-marking', dataset: { class: d.class } }, marking(d.class)),
-    pageHeading(t('paper.cover.heading')),
+    pageHeading(t('reg.paper.cover.heading')),
     h('div', { class: 'actions print-hide' }, printButton()),
     facts([
       [t('reg.doc.designation'), h('span', { class: 'mono' }, d.designation)],
       [t('reg.doc.class'), `${label('reg.class', d.class)} (${d.class})`],
-      [t('reg.doc.title'), d.title_classified ? t('paper.cover.title_classified') : (d.title || '–')],
+      [t('reg.doc.title'), d.title_classified ? t('reg.paper.cover.title_classified') : (d.title || '–')],
       [t('reg.doc.case_number'), d.case_number || '–'],
       [t('reg.doc.registered_on'), fmtDate(d.registered_on)],
       [t('reg.doc.pages'), d.pages ? String(d.pages) : '–'],
       [t('reg.doc.attachments'), String(d.attachments ?? 0)],
       d.originator ? [t('reg.doc.originator'), d.originator] : null,
     ].filter(Boolean)),
-    h('p', { class: 'paper-rule' }, t('paper.cover.rule', { class: label('reg.class', d.class).toLocaleLowerCase('sv-SE') })),
-    h('p', { class: 'paper-rule' }, t('paper.cover.found')),
+    h('p', { class: 'paper-rule' }, t('reg.paper.cover.rule', { class: label('reg.class', d.class).toLocaleLowerCase('sv-SE') })),
+    h('p', { class: 'paper-rule' }, t('reg.paper.cover.found')),
     h('p', { class: 'print-stamp' }, t('reg.print.generated', { time: fmtTime(new Date().toISOString()) })),
     h('p', { class: 'paper-marking paper-marking-foot', dataset: { class: d.class } }, marking(d.class)),
   ];
@@ -92,7 +92,7 @@ function receiptForm(d, copy) {
   const line = (text) => h('div', { class: 'protocol-fill' }, h('span', {}, text), h('span', { class: 'fill-line' }));
   return [
     h('p', { class: 'paper-marking', dataset: { class: d.class } }, marking(d.class)),
-    pageHeading(t('paper.receipt.heading')),
+    pageHeading(t('reg.paper.receipt.heading')),
     h('div', { class: 'actions print-hide' }, printButton()),
     facts([
       [t('reg.doc.designation'), h('span', { class: 'mono' }, d.designation)],
@@ -101,23 +101,23 @@ function receiptForm(d, copy) {
       [t('reg.doc.case_number'), d.case_number || '–'],
       [t('reg.doc.pages'), d.pages ? String(d.pages) : '–'],
       [t('reg.doc.attachments'), String(d.attachments ?? 0)],
-      [t('paper.receipt.to'), to || ''],
-      [t('paper.receipt.issued'), receipt && receipt.state === 'pending' ? fmtDate(receipt.issued_at) : ''],
+      [t('reg.paper.receipt.to'), to || ''],
+      [t('reg.paper.receipt.issued'), receipt && receipt.state === 'pending' ? fmtDate(receipt.issued_at) : ''],
     ]),
-    line(t('paper.receipt.reference')),
-    h('p', { class: 'paper-statement' }, t('paper.receipt.statement', {
+    line(t('reg.paper.receipt.reference')),
+    h('p', { class: 'paper-statement' }, t('reg.paper.receipt.statement', {
       designation: d.designation, number: copy.number, class: label('reg.class', d.class).toLocaleLowerCase('sv-SE'),
     })),
     h('div', { class: 'signatures' },
-      signature(t('paper.receipt.sign_holder')),
-      signature(t('paper.receipt.sign_name')),
-      signature(t('paper.receipt.sign_date')),
-      signature(t('paper.receipt.sign_issuer'))),
-    h('h2', {}, t('paper.receipt.returned')),
+      signature(t('reg.paper.receipt.sign_holder')),
+      signature(t('reg.paper.receipt.sign_name')),
+      signature(t('reg.paper.receipt.sign_date')),
+      signature(t('reg.paper.receipt.sign_issuer'))),
+    h('h2', {}, t('reg.paper.receipt.returned')),
     h('div', { class: 'signatures' },
-      signature(t('paper.receipt.sign_date')),
-      signature(t('paper.receipt.sign_receiver'))),
-    h('p', { class: 'hint print-hide' }, t('paper.receipt.after')),
+      signature(t('reg.paper.receipt.sign_date')),
+      signature(t('reg.paper.receipt.sign_receiver'))),
+    h('p', { class: 'hint print-hide' }, t('reg.paper.receipt.after')),
     h('p', { class: 'paper-marking paper-marking-foot', dataset: { class: d.class } }, marking(d.class)),
   ];
 }
