@@ -176,6 +176,17 @@ IL=$(issue_of "$KL" "$P_STIG")
 as rut key lost "$KL" --issue "$IL" --note "Tappad på bussen"
 checks "key lost: a lost case about the key" \
 	'[ "$RC" -eq 0 ] && [ "$(sq "$I/skydd.db" "SELECT count(*) FROM lost_case WHERE item_type = '"'"'key'"'"' AND item_id = $KL")" = 1 ]'
+LC=$(sq "$I/skydd.db" "SELECT id FROM lost_case WHERE item_type = 'key' AND item_id = $KL")
+api GET /api/v1/lost-cases rut
+expect_api 200 '"identifier":"L-1"' "the lost case lists the key by its number"
+api POST "/api/v1/lost-cases/$LC/resolve" rut '{"resolution":"confirmed_lost","note":"Borta"}'
+expect_api 200 '.' "the loss confirmed"
+api GET /api/v1/findings anna
+expect_api 200 '"key.lost.incident"' "the finding: a key confirmed lost without an incident"
+api POST /api/v1/incidents anna "{\"title\":\"Nyckel L-1 förlorad\",\"occurred_on\":\"$TODAY\",\"lost_case_id\":$LC}"
+expect_api 201 '"incident"' "an incident for the key's lost case"
+api GET /api/v1/findings anna
+checks "... and the finding goes" '! grep -q "\"key.lost.incident\"" "$T/resp"'
 as rut key replace "$KL" --note "Nytt lås"
 checks "key replace: exit 0" '[ "$RC" -eq 0 ]'
 as rut key destroy "$KL" --note "Klippt"
