@@ -192,6 +192,7 @@ static int copies_ok(struct reg_call *c, const char *kind)
 static int check_add(struct reg_call *c)
 {
 	const char *kind = model_json_str0(c->in, "kind");
+	bool given = json_is_string(json_object_get(c->in, "code_changed_on"));
 	char today[11];
 	int rc;
 
@@ -200,10 +201,10 @@ static int check_add(struct reg_call *c)
 		return rc;
 	if (!json_object_get(c->data, "copies"))
 		json_object_set_new(c->data, "copies", json_integer(1));
-	if (strcmp(kind, "code") == 0 && !json_object_get(c->in, "code_changed_on")) {
+	if (strcmp(kind, "code") == 0 && !given) {
 		model_today(today);
 		json_object_set_new(c->data, "code_changed_on", json_string(today));
-	} else if (strcmp(kind, "code") != 0 && json_object_get(c->in, "code_changed_on")) {
+	} else if (strcmp(kind, "code") != 0 && given) {
 		return store_tx_failr(c->tx, SK_EINVAL, "code_changed_on", "key.not_code", NULL,
 		                      "only a code is changed");
 	}
