@@ -55,7 +55,7 @@ int client_bad_option(const char *cmd, char **argv);
  * ('h'), at most one positional ID, and named values: an option whose getopt
  * code is CLIENT_VALUE(n) stores its argument in values[n].
  */
-#define CLIENT_MAX_VALUES 8
+#define CLIENT_MAX_VALUES 10
 #define CLIENT_VALUE(n)   (0x200 + (n))
 
 struct client_args {

@@ -24,6 +24,7 @@ enum ftype {
 	F_ID,   /* a positive number */
 	F_ID0,  /* a positive number, or 0 (removes the link) */
 	F_BOOL, /* yes or no */
+	F_IDS,  /* numbers separated by commas ("" for none): a REG_IDS list */
 };
 
 struct fopt {
@@ -87,6 +88,8 @@ static enum ftype ftype_of(const struct reg_field *f, unsigned flags)
 {
 	if (f->type == REG_BOOL)
 		return F_BOOL;
+	if (f->type == REG_IDS)
+		return F_IDS;
 	if (f->type == REG_REF || f->type == REG_INT)
 		return flags & REG_A_CLEAR ? F_ID0 : F_ID;
 	return F_STR;
@@ -191,7 +194,10 @@ static void act_synopsis(struct buf *b, const struct group *g, const struct act 
 	buf_printf(b, "skydd %s %s%s", g->name, a->name, a->suffix ? " ID" : "");
 	for (size_t i = 0; i < CLIENT_MAX_VALUES && a->opts[i].opt; i++) {
 		const struct fopt *o = &a->opts[i];
-		const char *arg = o->type == F_STR ? "TEXT" : o->type == F_BOOL ? "yes|no" : "N";
+		const char *arg = o->type == F_STR    ? "TEXT"
+		                  : o->type == F_BOOL ? "yes|no"
+		                  : o->type == F_IDS  ? "N,N"
+		                                      : "N";
 
 		buf_printf(b, o->required ? " --%s %s" : " [--%s %s]", o->opt, arg);
 	}
@@ -334,6 +340,24 @@ static int put_value(const char *cmd, const struct fopt *o, const char *v, json_
 			return cli_error(CLI_USAGE, "%s: --%s must be a number%s", cmd, o->opt,
 			                 o->type == F_ID0 ? " (0 removes it)" : "");
 		j = json_integer(id);
+		break;
+	case F_IDS:
+		j = json_array();
+		for (const char *p = v; j && *p;) {
+			char one[24];
+			size_t n = strcspn(p, ",");
+
+			snprintf(one, sizeof(one), "%.*s",
+			         (int)(n < sizeof(one) ? n : sizeof(one) - 1), p);
+			if (n >= sizeof(one) || !client_parse_id(one, &id)) {
+				json_decref(j);
+				return cli_error(CLI_USAGE,
+				                 "%s: --%s must be numbers separated by commas",
+				                 cmd, o->opt);
+			}
+			json_array_append_new(j, json_integer(id));
+			p += n + (p[n] == ',');
+		}
 		break;
 	case F_BOOL:
 		if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0)

@@ -75,6 +75,7 @@ extern const struct api_route api_routes_analysis[];
 extern const struct api_route api_routes_incidents[];
 extern const struct api_route api_routes_todo[];
 extern const struct api_route api_routes_physical[]; /* the hosts of visitor permits */
+extern const struct api_route api_routes_keys[];
 /*
  * The routes of every register defined as data (model/register.h): list, one,
  * and each command, with field tables made from the definition. Fills out

@@ -670,7 +670,7 @@ static int tx_receipt(struct store_tx *tx, int64_t id, int64_t *doc, int64_t *pe
 }
 
 /* A fresh TOTP code of identity id, at most once per time step (as at login). */
-static int tx_totp(struct store_tx *tx, struct model *m, int64_t id, const char *code)
+int model_tx_totp(struct store_tx *tx, struct model *m, int64_t id, const char *code)
 {
 	uint8_t secret[AUTH_TOTP_SECRET_MAX];
 	int64_t last = 0, matched = 0;
@@ -755,7 +755,7 @@ static int sign_fn(struct store_tx *tx, void *arg)
 			return store_tx_failr(tx, SK_EPERM, "id", "receipt.in_person", NULL,
 			                      "the recipient signs in person, not with a "
 			                      "service token");
-		rc = tx_totp(tx, c->m, c->p->id, c->code ? c->code : "");
+		rc = model_tx_totp(tx, c->m, c->p->id, c->code ? c->code : "");
 		if (rc)
 			return rc;
 	}
@@ -776,24 +776,29 @@ int receipt_sign(struct model *m, const struct principal *p, int64_t id, const c
 {
 	struct sign_cmd c = {m, p, id, code, class_ack, NULL};
 
-	char what[48];
-	int rc;
-
 	if (!code || strlen(code) != AUTH_TOTP_DIGITS)
 		return model_fail(err, SK_EINVAL, "code", "receipt.code_format", NULL,
 		                  "code: the 6-digit TOTP code");
+	return model_submit_reauth(m, p->id, "receipt", id, sign_fn, &c, err);
+}
+
+int model_submit_reauth(struct model *m, int64_t identity, const char *what_type, int64_t what_id,
+                        store_cmd_fn fn, void *arg, struct model_err *err)
+{
+	char what[48];
 	/* A session alone must not be enough to guess the signature's code. */
-	rc = model_reauth_wait(m, p->id, err);
+	int rc = model_reauth_wait(m, identity, err);
+
 	if (rc)
 		return rc;
-	rc = model_submit(m, sign_fn, &c, err);
-	snprintf(what, sizeof(what), "receipt/%lld", (long long)id);
+	rc = model_submit(m, fn, arg, err);
+	snprintf(what, sizeof(what), "%s/%lld", what_type, (long long)what_id);
 	if (rc == SK_EAUTH)
-		model_reauth_result(m, p->id, false, what);
+		model_reauth_result(m, identity, false, what);
 	else if (!rc)
-		model_reauth_result(m, p->id, true, what);
+		model_reauth_result(m, identity, true, what);
 	else
-		model_reauth_cancel(m, p->id); /* decided nothing about the code */
+		model_reauth_cancel(m, identity); /* decided nothing about the code */
 	return rc;
 }
 

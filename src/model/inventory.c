@@ -54,16 +54,17 @@ static void tx_today(struct store_tx *tx, char out[11])
 	out[10] = '\0';
 }
 
-/* What a lost case can be about: a copy or a medium. */
+/* What a lost case can be about: a copy, a medium, or a key, card or code (5 kap. 6 §). */
 static bool item_type_ok(const char *s)
 {
-	return s && (strcmp(s, "copy") == 0 || strcmp(s, "medium") == 0);
+	return s && (strcmp(s, "copy") == 0 || strcmp(s, "medium") == 0 || strcmp(s, "key") == 0);
 }
 
-/* What a campaign checks: also a document without copies (3 kap. 21 §). */
+/* What a campaign checks: copies, media, and a document without copies (3 kap. 21 §). */
 static bool check_type_ok(const char *s)
 {
-	return item_type_ok(s) || (s && strcmp(s, "document") == 0);
+	return s &&
+	       (strcmp(s, "copy") == 0 || strcmp(s, "medium") == 0 || strcmp(s, "document") == 0);
 }
 
 unsigned inventory_scope_parse(const char *s)
@@ -110,6 +111,7 @@ struct item_now {
 	char state[16];
 	int64_t holder;   /* 0 = none */
 	int64_t document; /* a copy's document, 0 for a medium */
+	bool key;         /* a key, card or code: no class */
 };
 
 /* The current class, state and holder of an item. SK_ENOTFOUND when there is none. */
@@ -122,10 +124,12 @@ static int tx_item_now(struct store_tx *tx, const char *type, int64_t id, struct
 	                                 "FROM medium WHERE id = ?1";
 	static const char sql_document[] =
 	        "SELECT class, status, 0, id FROM document WHERE id = ?1";
+	static const char sql_key[] = "SELECT '', state, 0, 0 FROM key_item WHERE id = ?1";
 	struct store_q *q;
 	int rc = store_tx_query(tx,
 	                        strcmp(type, "copy") == 0       ? sql_copy
 	                        : strcmp(type, "document") == 0 ? sql_document
+	                        : strcmp(type, "key") == 0      ? sql_key
 	                                                        : sql_medium,
 	                        &q);
 
@@ -138,6 +142,7 @@ static int tx_item_now(struct store_tx *tx, const char *type, int64_t id, struct
 		snprintf(out->state, sizeof(out->state), "%s", store_q_text(q, 1));
 		out->holder = store_q_int(q, 2);
 		out->document = store_q_int(q, 3);
+		out->key = strcmp(type, "key") == 0;
 	}
 	store_q_done(q);
 	return rc;
@@ -152,6 +157,8 @@ static bool tx_item_visible(struct store_tx *tx, const struct principal *p,
 {
 	if (now->document)
 		return document_tx_visible(tx, p, now->document);
+	if (now->key) /* the key register's readers (reg_keys.c) */
+		return (p->roles & ROLES_REGISTER) != 0;
 	return clearance_parse(now->cls) > CLEAR_NONE &&
 	       clearance_parse(now->cls) <= (int)p->clearance;
 }
@@ -505,6 +512,7 @@ static int resolve_fn(struct store_tx *tx, void *arg)
 		/* Back to where it was; a case opened without a known state falls back. */
 		const char *back = prior[0] && strcmp(prior, "lost") != 0 ? prior
 		                   : strcmp(type, "copy") == 0            ? "in_register"
+		                   : strcmp(type, "key") == 0             ? "active"
 		                                                          : "in_use";
 
 		json_object_set_new(data, "restore_state", json_string(back));
@@ -794,8 +802,9 @@ int inventory_close(struct model *m, const struct principal *p, int64_t inventor
  */
 #define VISIBLE(x)                                                                                 \
 	"((" x ".item_type = 'medium' AND " RANK(                                                  \
-	        "m.class") " <= ?90) OR (" x ".item_type IN ('copy', "                             \
-	                   "'document') AND " DOCUMENT_VISIBLE_SQL("d") "))"
+	        "m.class") " <= ?90) OR (" x ".item_type = 'key' AND ?91 = 1) OR (" x              \
+	                   ".item_type IN ('copy', 'document') AND " DOCUMENT_VISIBLE_SQL(         \
+	                           "d") "))"
 
 static json_t *campaign_row(struct store_q *q)
 {
@@ -1161,9 +1170,11 @@ json_t *inventory_report(struct model *m, const struct principal *p, int64_t id,
 #define LOST_COLS                                                                                  \
 	"SELECT l.id, l.item_type, l.item_id, l.inventory_id, l.opened_at, l.opened_by, l.state, " \
 	"l.closed_at, l.closed_by, l.note, l.prior_state, l.resolution_note, coalesce(d.class, "   \
-	"m.class, ''), d.id, d.designation, c.number, m.identifier FROM lost_case l LEFT JOIN "    \
-	"copy c ON l.item_type = 'copy' AND c.id = l.item_id LEFT JOIN document d ON d.id = "      \
-	"c.document_id LEFT JOIN medium m ON l.item_type = 'medium' AND m.id = l.item_id "
+	"m.class, ''), d.id, d.designation, c.number, coalesce(m.identifier, k.number) FROM "      \
+	"lost_case l LEFT JOIN copy c ON l.item_type = 'copy' AND c.id = l.item_id LEFT JOIN "     \
+	"document d ON d.id = c.document_id LEFT JOIN medium m ON l.item_type = 'medium' AND "     \
+	"m.id "                                                                                    \
+	"= l.item_id LEFT JOIN key_item k ON l.item_type = 'key' AND k.id = l.item_id "
 
 static json_t *lost_row(struct store_q *q)
 {
@@ -1368,6 +1379,12 @@ static const char *item_table_update(const char *type, bool state)
 	if (strcmp(type, "medium") == 0)
 		return state ? "UPDATE medium SET state = ?2, updated_at = ?3 WHERE id = ?1"
 		             : "UPDATE medium SET last_inventoried_on = ?2 WHERE id = ?1";
+	/* a key is not inventoried: a found key's lost hand-out is out again */
+	if (strcmp(type, "key") == 0)
+		return state ? "UPDATE key_item SET state = ?2, updated_at = ?3 WHERE id = ?1"
+		             : "UPDATE key_issue SET state = 'out', returned_on = NULL WHERE "
+		               "key_id = "
+		               "?1 AND state = 'lost' AND ?2 IS NOT NULL";
 	return state ? "UPDATE copy SET state = ?2, updated_at = ?3 WHERE id = ?1"
 	             : "UPDATE copy SET last_inventoried_on = ?2 WHERE id = ?1";
 }
@@ -1512,7 +1529,7 @@ static const char *const inventory_tables[] = {"inventory", "inventory_item", NU
 static const char *const lost_tables[] = {"lost_case", NULL};
 /* A campaign and a lost case also change the copies and media they are about. */
 static const char *const inventory_touches[] = {"copy", "medium", "lost_case", NULL};
-static const char *const lost_touches[] = {"copy", "medium", NULL};
+static const char *const lost_touches[] = {"copy", "medium", "key_item", "key_issue", NULL};
 
 static const struct store_projection proj_inventory = {
         .name = "inventories",

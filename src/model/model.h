@@ -170,6 +170,19 @@ void model_reauth_result(struct model *m, int64_t identity_id, bool ok, const ch
 /* Gives back model_reauth_wait's reservation when the attempt decided nothing. */
 void model_reauth_cancel(struct model *m, int64_t identity_id);
 /*
+ * model_submit(fn) between _wait and _result/_cancel for identity, whose
+ * transaction checks a second factor (model_tx_totp: SK_EAUTH when wrong);
+ * what_type/what_id name the object in the failure's entry ("receipt/7").
+ * Document receipts (copy.c) and second-factor register commands use it.
+ */
+int model_submit_reauth(struct model *m, int64_t identity, const char *what_type, int64_t what_id,
+                        store_cmd_fn fn, void *arg, struct model_err *err);
+/*
+ * A fresh TOTP code of identity id in tx, at most once per time step (as at
+ * login): SK_EAUTH (the command failed on field "code") when wrong or reused.
+ */
+int model_tx_totp(struct store_tx *tx, struct model *m, int64_t id, const char *code);
+/*
  * A wrong current password counts like a wrong signing code above (what:
  * "password"): SK_EINVAL on field current_password and an auth.reauth.failed
  * entry; SK_ETHROTTLED while locked.

@@ -126,7 +126,8 @@ static int check_end(struct reg_call *c)
 
 /*
  * What a person still has, for the day they leave (5 kap. 5–6 §§, 3 kap.):
- * copies and media in their hands, access authorisations not withdrawn.
+ * copies and media in their hands, access authorisations not withdrawn, keys
+ * and cards not returned and codes they know (reg_keys.c: the hand-outs out).
  * Ending is refused while they hold copies or media (check_end); the rest is
  * listed here and flagged by the rules until returned, withdrawn or changed.
  * Each row: type, id, label, class (or NULL), since, and the record to link
@@ -139,8 +140,9 @@ static int check_end(struct reg_call *c)
 	"SELECT 'medium', m.id, m.identifier, m.class, substr(m.updated_at, 1, 10), m.id FROM "    \
 	"medium m WHERE m.holder_person_id = ?3 AND m.state = 'in_use' UNION ALL "                 \
 	"SELECT 'area_access', x.id, a.name, a.max_class, x.valid_from, x.id FROM area_access x "  \
-	"JOIN area a ON a.id = x.area_id WHERE x.person_id = ?3 AND x.state = 'active' "           \
-	"ORDER BY 1, 2"
+	"JOIN area a ON a.id = x.area_id WHERE x.person_id = ?3 AND x.state = 'active' UNION ALL " \
+	"SELECT k.kind, i.id, k.number, NULL, i.issued_on, k.id FROM key_issue i JOIN key_item k " \
+	"ON k.id = i.key_id WHERE i.person_id = ?3 AND i.state = 'out' ORDER BY 1, 2"
 
 static json_t *leaving_row(struct store_q *q)
 {

@@ -97,6 +97,8 @@ const char *reg_type_name(enum reg_type t)
 	return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "string";
 }
 
+static const struct reg_arg *cmd_arg(const struct reg_cmd *cmd, const char *name);
+
 int reg_check_defs(char *why, size_t cap)
 {
 	for (size_t i = 0; reg_all[i]; i++) {
@@ -129,6 +131,11 @@ int reg_check_defs(char *why, size_t cap)
 			    c->event[strlen(d->one)] != '.') {
 				snprintf(why, cap, "%s %s: event %s is not %s.*", d->name, c->name,
 				         c->event, d->one);
+				return SK_EINVAL;
+			}
+			if (c->second_factor && !cmd_arg(c, "code")) {
+				snprintf(why, cap, "%s %s: a second factor needs the argument code",
+				         d->name, c->name);
 				return SK_EINVAL;
 			}
 			if ((c->verb == REG_ACT) != (c->path != NULL) || !c->roles) {
@@ -581,6 +588,7 @@ void reg_tx_held_list(struct store_tx *tx, const char *sql, int64_t id, int64_t 
 }
 
 struct exec {
+	struct model *m;
 	const struct principal *p;
 	const struct register_def *def;
 	const struct reg_cmd *cmd;
@@ -648,6 +656,8 @@ static json_t *entry_data(struct reg_call *c)
 		const struct reg_field *f = reg_arg_field(c->def, a);
 		json_t *v = json_object_get(c->in, a->field);
 
+		if (c->cmd->second_factor && strcmp(a->field, "code") == 0)
+			continue; /* a second factor is checked, never kept */
 		if (v)
 			json_object_set_new(d, a->field, entry_value(f, v));
 		else if (a->flags & REG_A_TODAY)
@@ -665,7 +675,8 @@ static int exec_fn(struct store_tx *tx, void *arg)
 	struct exec *x = arg;
 	const struct register_def *d = x->def;
 	const struct reg_cmd *cmd = x->cmd;
-	struct reg_call c = {.tx = tx, .p = x->p, .def = d, .cmd = cmd, .id = x->id, .in = x->in};
+	struct reg_call c = {
+	        .m = x->m, .tx = tx, .p = x->p, .def = d, .cmd = cmd, .id = x->id, .in = x->in};
 	const struct reg_field *sf = state_field(d);
 	char sql[160];
 	int rc;
@@ -719,6 +730,15 @@ static int exec_fn(struct store_tx *tx, void *arg)
 	}
 	if (cmd->check && (rc = cmd->check(&c)))
 		goto out;
+	/* the code last, as for a copy's receipt: a refused command spends no code */
+	if (cmd->second_factor && (!x->m || !x->p)) {
+		rc = store_tx_failr(tx, SK_EPERM, "code", "receipt.in_person", NULL,
+		                    "a second factor is given in person");
+		goto out;
+	}
+	if (cmd->second_factor &&
+	    (rc = model_tx_totp(tx, x->m, x->p->id, model_json_str0(x->in, "code"))))
+		goto out;
 	x->id = c.id;
 	rc = model_tx_log(tx, x->p ? x->p->id : 0, cmd->event, d->one, c.id,
 	                  x->p ? model_with_token(c.data, x->p) : c.data);
@@ -732,14 +752,24 @@ out:
 int reg_exec(struct model *m, const struct principal *p, const struct register_def *def,
              const struct reg_cmd *cmd, json_t *in, int64_t *id, struct model_err *err)
 {
-	struct exec x = {p, def, cmd, in, id && cmd->verb != REG_CREATE ? *id : 0};
+	struct exec x = {.m = m,
+	                 .p = p,
+	                 .def = def,
+	                 .cmd = cmd,
+	                 .in = in,
+	                 .id = id && cmd->verb != REG_CREATE ? *id : 0};
 	json_t *empty = NULL;
 	int rc;
 
 	if (!in)
 		x.in = in = empty = json_object();
 	rc = reg_validate(def, cmd, in, err);
-	if (!rc)
+	if (!rc && cmd->second_factor && !p)
+		rc = model_fail(err, SK_EPERM, "code", "receipt.in_person", NULL,
+		                "a second factor needs a person's login");
+	else if (!rc && cmd->second_factor)
+		rc = model_submit_reauth(m, p->id, def->one, x.id, exec_fn, &x, err);
+	else if (!rc)
 		rc = model_submit(m, exec_fn, &x, err);
 	if (!rc && id)
 		*id = x.id;
@@ -750,7 +780,12 @@ int reg_exec(struct model *m, const struct principal *p, const struct register_d
 int reg_tx_exec(struct store_tx *tx, const struct principal *p, const struct register_def *def,
                 const struct reg_cmd *cmd, const json_t *in, int64_t *id)
 {
-	struct exec x = {p, def, cmd, in, id && cmd->verb != REG_CREATE ? *id : 0};
+	/* no model here: a second-factor command is run through reg_exec only (exec_fn refuses) */
+	struct exec x = {.p = p,
+	                 .def = def,
+	                 .cmd = cmd,
+	                 .in = in,
+	                 .id = id && cmd->verb != REG_CREATE ? *id : 0};
 	int rc = exec_fn(tx, &x);
 
 	if (!rc && id)

@@ -134,6 +134,14 @@ struct reg_cmd {
 	 * apply skips it; the register's apply hook still runs.
 	 */
 	bool no_apply;
+	/*
+	 * The caller confirms with a fresh TOTP code of their own login (the
+	 * argument "code", never written to the entry): reg_exec applies the
+	 * re-authentication throttle around the transaction, and the code is
+	 * checked after the check hook (model_tx_totp, as for a document copy's
+	 * receipt). A key's receipt signed by its holder.
+	 */
+	bool second_factor;
 };
 
 struct register_def {
@@ -199,6 +207,7 @@ struct register_def {
 
 /* What a check hook sees. */
 struct reg_call {
+	struct model *m; /* for what needs the model beyond the transaction (unsealing a secret) */
 	struct store_tx *tx;
 	const struct principal *p;
 	const struct register_def *def;

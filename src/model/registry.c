@@ -15,7 +15,8 @@
 	X(deviations)                                                                              \
 	X(areas)                                                                                   \
 	X(access)                                                                                  \
-	X(visits)
+	X(visits)                                                                                  \
+	X(keys)
 
 #define DECLARE(name) extern const struct register_def reg_##name;
 REGISTERS(DECLARE)

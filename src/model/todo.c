@@ -23,9 +23,12 @@ static const struct todo_query {
 	unsigned roles;   /* who has it to do (ROLES_ANY: everyone, by their own link) */
 	const char *sql;  /* ?1 = the identity, ?2 = today, ?3 = today + 30 days */
 } queries[] = {
+        /* copies' receipts and those of keys, codes and cards handed to me (5 kap. 6 §) */
         {"receipts", ROLES_ANY,
-         "SELECT count(*) FROM receipt r JOIN person p ON p.id = r.person_id WHERE "
-         "p.identity_id = ?1 AND r.state = 'pending'"},
+         "SELECT (SELECT count(*) FROM receipt r JOIN person p ON p.id = r.person_id WHERE "
+         "p.identity_id = ?1 AND r.state = 'pending') + (SELECT count(*) FROM key_issue i JOIN "
+         "person p ON p.id = i.person_id WHERE p.identity_id = ?1 AND i.state = 'out' AND "
+         "i.receipt = 'pending')"},
         {"inventory_checks", R(REGISTRAR) | R(SSC) | R(AUDITOR),
          "SELECT count(*) FROM inventory_item i JOIN inventory v ON v.id = i.inventory_id WHERE "
          "v.state = 'open' AND i.result IS NULL AND coalesce(i.holder_person_id, 0) <> " MY_PERSON},

@@ -590,6 +590,8 @@ static const struct rules_need needs[] = {
          "no approved rooms or containers in the register"},
         {"area", "SELECT 1 FROM area LIMIT 1", "inga områden i registret",
          "no areas in the register"},
+        {"key", "SELECT 1 FROM key_item LIMIT 1", "inga nycklar, koder eller kort i förteckningen",
+         "no keys, codes or cards in the list"},
 };
 
 const struct rules_need *rules_needs(size_t *n)

@@ -102,6 +102,7 @@ export function itemText(x) {
   if (x.withheld) return t('reg.inv.withheld');
   const designation = x.designation || x.document_designation;
   if (x.item_type === 'medium') return t('reg.item.medium', { identifier: x.identifier || x.label || '–' });
+  if (x.item_type === 'key') return t('reg.item.key', { identifier: x.identifier || x.label || '–' });
   if (x.item_type === 'document' && designation) return t('reg.item.document', { designation });
   if (designation) return t('reg.item.copy', { designation, number: x.copy_number ?? x.number ?? '?' });
   return x.label || t('reg.inv.withheld');

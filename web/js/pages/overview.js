@@ -194,6 +194,7 @@ function objectLink(o, me) {
     // the finding "no analysis at all" is analysis/0: the list, where one is made
     analysis: o.id ? `#/sakerhetsskyddsanalys/${o.id}` : '#/sakerhetsskyddsanalys',
     secplan: `#/sakerhetsskyddsplan/${o.id}`,
+    key: `#/nycklar/${o.id}`,
   };
   // any other register the server describes to the reader: its record's own page
   const reg = registerNamed(o.type);

@@ -1,11 +1,13 @@
 // Att kvittera: my receipts waiting to be signed (3 kap. 14 §). Signing shows the class
 // prominently (3 kap. 2 §), asks the recipient to confirm it and to enter a fresh TOTP code.
+// Keys, codes and cards handed to me (5 kap. 6 §) follow (register/keys.js).
 import { h, field } from '../dom.js';
 import { t, getLang } from '../i18n.js';
 import * as api from '../api.js';
 import { fmtTime } from '../format.js';
 import { pageHeading, loading, loadError, errorBox, showError, hideError, busy } from '../ui.js';
 import { classBadge, label, items, stateBadge, fill } from '../register/common.js';
+import { myKeyReceipts } from '../register/keys.js';
 
 export function render(ctx) {
   ctx.setTitle(t('reg.nav.receipts'));
@@ -13,7 +15,8 @@ export function render(ctx) {
   const section = h('section', { class: 'page' },
     pageHeading(t('reg.nav.receipts')),
     h('p', { class: 'lead' }, t('reg.sign.intro')),
-    box);
+    box,
+    myKeyReceipts(ctx));
   load(ctx, box);
   return section;
 }

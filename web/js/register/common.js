@@ -201,12 +201,17 @@ export function compact(o) {
 
 // The count of my pending receipts, for the nav badge (0 when not a recipient).
 export async function pendingReceipts() {
-  try {
-    const r = await api.get('/receipts?mine=true&state=pending');
-    return items(r, 'receipts').length;
-  } catch {
-    return 0;
-  }
+  const count = async (path, key) => {
+    try {
+      return items(await api.get(path), key).length;
+    } catch {
+      return 0;
+    }
+  };
+  // copies (3 kap. 14 §) and keys, codes and cards handed to me (5 kap. 6 §)
+  const [copies, keys] = await Promise.all([
+    count('/receipts?mine=true&state=pending', 'receipts'), count('/key-receipts?pending=true', 'issues')]);
+  return copies + keys;
 }
 
 // A heading row with buttons on the right.

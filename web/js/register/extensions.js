@@ -15,6 +15,7 @@ import * as incidentPage from '../pages/incident.js';
 import { planTools, CELLS as DEVIATION_CELLS, changes } from '../pages/deviations.js';
 import { leavingSection } from './leaving.js';
 import * as visitPage from '../pages/visit.js';
+import { keyRecord } from './keys.js';
 
 const active = (p) => p.status === 'active';
 
@@ -53,6 +54,20 @@ export const EXTENSIONS = {
     rowCommands: false,
     skip: ['lost_case_id', 'detected_person_id'],
     after: lostSection,
+  },
+  // 5 kap. 5–6 §§: the spare in an approved container, handed to active persons; the item's
+  // page adds what it opens and its hand-outs (keys.js); the holder signs on the Kvittera page, a hand-out is
+  // returned or its paper receipt recorded from the item's page, not by typing its number
+  keys: {
+    choices: {
+      spare_space_id: (s) => s.kind === 'container' && s.status === 'approved',
+      person_id: active,
+    },
+    applies: (cmd, row) => !['sign', 'return', 'receipt'].includes(cmd.name)
+      && (cmd.name !== 'change' || row.kind === 'code'),
+    // the generic "lost" is the item's; a holder's copy is lost from its hand-out's row
+    skip: ['issue_id'],
+    record: keyRecord,
   },
   // 2 kap. 14 §: deviations from findings and by hand (deviations.js), final once done
   deviations: {

@@ -11,7 +11,8 @@ import { registerNamed } from './registers.js';
 // Where each kind of item is kept: a described register's page, or the document's page.
 function href(x) {
   if (x.type === 'copy') return `#/handlingar/${encodeURIComponent(x.link_id)}`;
-  const reg = registerNamed(x.type);
+  // a key, card or code is a hand-out of the keys register
+  const reg = registerNamed(['key', 'card', 'code'].includes(x.type) ? 'keys' : x.type);
   return reg ? `#/${reg.slug}/${encodeURIComponent(x.link_id)}` : null;
 }
 
