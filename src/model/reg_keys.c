@@ -848,6 +848,7 @@ const struct register_def reg_keys = {
         .fields = fields,
         .cmds = cmds,
         .order = "id",
+        .import = "add", /* existing key and card lists (register_io.h) */
         .apply = apply,
         .detail = detail,
         .extra_tables = extra_tables,

@@ -227,6 +227,46 @@ static void test_ref_by_name(void **state)
 	                 1);
 }
 
+/* An existing key and card list: the spare's container by name, what each opens by number. */
+static void test_keys_list(void **state)
+{
+	int64_t keys = count("key_item"), box = 0, area = 0;
+	char csv[512];
+	json_t *in, *r;
+	struct model_err err = {0};
+
+	(void)state;
+	in = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", "container", "name", "Nyckelskåp IO",
+	               "location", "Vaktmästeriet", "max_class", "H", "decision_ref", "B-IO");
+	assert_int_equal(reg_run(g_fx.model, &ssc, "spaces", "add", in, &box, &err), SK_OK);
+	json_decref(in);
+	in = json_pack("{s:s, s:s}", "name", "Entrén IO", "kind", "area");
+	assert_int_equal(reg_run(g_fx.model, &ssc, "areas", "add", in, &area, &err), SK_OK);
+	json_decref(in);
+	snprintf(csv, sizeof(csv),
+	         "kind;number;description;copies;spare;areas\n"
+	         "key;N-IO-1;Huvudentré;3;Nyckelskåp IO;%lld\n"
+	         "card;K-IO-7;Passerkort;;;%lld\n",
+	         (long long)area, (long long)area);
+	r = import(&reg, "keys", csv, 0, true, SK_OK, NULL, NULL);
+	assert_true(json_is_true(json_object_get(r, "ok")));
+	json_decref(r);
+	assert_int_equal(count("key_item"), keys); /* a dry run writes nothing */
+	json_decref(import(&reg, "keys", csv, 0, false, SK_OK, NULL, NULL));
+	assert_int_equal(count("key_item"), keys + 2);
+	assert_int_equal(regfx_sql_int(&g_fx, "SELECT copies FROM key_item WHERE number = 'N-IO-1' "
+	                                      "AND spare_space_id IS NOT NULL"),
+	                 3);
+	/* a spare that is no approved container is the register's own refusal, for that row */
+	r = import(&reg, "keys", "kind;number;spare\nkey;N-IO-2;Nyckelskåp IO\nkey;N-IO-3;Okänt\n",
+	           0, false, SK_EINVAL, "spare_space_id", "import.refused");
+	assert_true(json_is_true(json_object_get(result(r, 0), "ok")));
+	assert_string_equal(json_string_value(json_object_get(result(r, 1), "reason")),
+	                    "regio.ref_unknown");
+	json_decref(r);
+	assert_int_equal(count("key_item"), keys + 2);
+}
+
 static void test_hostile(void **state)
 {
 	char *big;
@@ -601,11 +641,12 @@ static void test_local_time(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_csv_good),     cmocka_unit_test(test_csv_bad_row),
-	        cmocka_unit_test(test_dry_run),      cmocka_unit_test(test_ref_by_name),
-	        cmocka_unit_test(test_hostile),      cmocka_unit_test(test_xlsx_import),
-	        cmocka_unit_test(test_xlsx_hostile), cmocka_unit_test(test_xlsx_bomb),
-	        cmocka_unit_test(test_export),       cmocka_unit_test(test_local_time),
+	        cmocka_unit_test(test_csv_good),    cmocka_unit_test(test_csv_bad_row),
+	        cmocka_unit_test(test_dry_run),     cmocka_unit_test(test_ref_by_name),
+	        cmocka_unit_test(test_keys_list),   cmocka_unit_test(test_hostile),
+	        cmocka_unit_test(test_xlsx_import), cmocka_unit_test(test_xlsx_hostile),
+	        cmocka_unit_test(test_xlsx_bomb),   cmocka_unit_test(test_export),
+	        cmocka_unit_test(test_local_time),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
