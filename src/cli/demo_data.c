@@ -126,6 +126,56 @@ static void cmd(struct demo_ctx *d, const struct principal *p, const char *reg, 
 }
 
 /*
+ * Keys, codes and cards (5 kap. 5–6 §§): a key cabinet, the main entrance's
+ * key with its spare in the cabinet (one copy with Bertil, whose receipt
+ * waits for him, one signed for on paper by Fredrik), the server room's
+ * code known to two, and a card still held by someone who has left (a
+ * finding: return it).
+ */
+static void keys(struct demo_ctx *d, int64_t hq, int64_t servers, int64_t p_bertil,
+                 int64_t p_fredrik, int64_t p_greta)
+{
+	int64_t cabinet = 0, key = 0, code = 0, card = 0, lars;
+
+	cmd(d, &d->ssc, "spaces", "add",
+	    json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", "container", "name",
+	              "Nyckelskåp, vaktmästeriet", "location", "Plan 1, rum 104", "max_class", "H",
+	              "decision_ref", "Beslut SSC 2026:30"),
+	    &cabinet, "key cabinet");
+	cmd(d, &d->registrar, "keys", "add",
+	    json_pack("{s:s, s:s, s:s, s:i, s:I, s:s, s:[I]}", "kind", "key", "number", "N-101",
+	              "description", "Huvudentrén", "copies", 3, "spare_space_id",
+	              (json_int_t)cabinet, "spare_note", "Krok 1", "area_ids", (json_int_t)hq),
+	    &key, "key N-101");
+	cmd(d, &d->registrar, "keys", "issue",
+	    json_pack("{s:I}", "person_id", (json_int_t)p_bertil), &key, "key to Bertil");
+	cmd(d, &d->registrar, "keys", "issue",
+	    json_pack("{s:I, s:s}", "person_id", (json_int_t)p_fredrik, "paper_ref",
+	              "Nyckelkvittens 2026:12"),
+	    &key, "key to Fredrik");
+	cmd(d, &d->registrar, "keys", "add",
+	    json_pack("{s:s, s:s, s:s, s:I, s:s, s:[I]}", "kind", "code", "number",
+	              "KOD-Serverhallen", "description", "Kodlås, serverhallen", "spare_space_id",
+	              (json_int_t)cabinet, "spare_note", "Förseglat kuvert 3", "area_ids",
+	              (json_int_t)servers),
+	    &code, "code");
+	cmd(d, &d->registrar, "keys", "issue",
+	    json_pack("{s:I, s:s}", "person_id", (json_int_t)p_greta, "paper_ref",
+	              "Kodkvittens 2026:4"),
+	    &code, "code to Greta");
+	lars = person(d, "Lars Lundgren", "Vaktmästeriet", 0);
+	cmd(d, &d->registrar, "keys", "add",
+	    json_pack("{s:s, s:s, s:s, s:[I]}", "kind", "card", "number", "K-2041", "description",
+	              "Passerkort", "area_ids", (json_int_t)hq),
+	    &card, "card");
+	cmd(d, &d->registrar, "keys", "issue",
+	    json_pack("{s:I, s:s}", "person_id", (json_int_t)lars, "paper_ref",
+	              "Kortkvittens 2026:7"),
+	    &card, "card to Lars");
+	cmd(d, &d->registrar, "persons", "end", json_object(), &lars, "Lars leaves");
+}
+
+/*
  * Physical security (5 kap.): a building with its zones and how entry is
  * checked, two access authorisations (one without a last day: a finding),
  * and two visits at the reception — one with a permit, checked in and out,
@@ -160,6 +210,7 @@ static void physical(struct demo_ctx *d, int64_t host, int64_t p_fredrik, int64_
 	              (json_int_t)servers, "decision_ref", "Beslut SSC 2026:21", "reason",
 	              "Drift av analysservrarna"),
 	    &id, "access Greta");
+	keys(d, hq, servers, host, p_fredrik, p_greta);
 	cmd(d, &d->reception, "visits", "add",
 	    json_pack("{s:s, s:s, s:s, s:s, s:I, s:[I], s:b}", "visitor", "Vera Besök",
 	              "organisation", "Leverantören AB", "purpose", "Service av kylaggregat",
@@ -368,9 +419,9 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 	}
 	if (!d.rc)
 		fprintf(out,
-		        "The register holds 8 persons, 4 approved spaces, 2 storage media, 5 "
-		        "documents,\na building with two zones, two access authorisations and "
-		        "two visits;\nEva has a receipt to sign (Att kvittera) after her first "
-		        "login.\n");
+		        "The register holds 9 persons, 5 approved spaces, 2 storage media, 5 "
+		        "documents,\na building with two zones, two access authorisations, two "
+		        "visits, a key, a code and a card;\nEva has a receipt to sign (Att "
+		        "kvittera) after her first login, Bertil one for a key.\n");
 	return d.rc;
 }

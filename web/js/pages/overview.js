@@ -18,7 +18,6 @@ const SVG = 'http://www.w3.org/2000/svg';
 
 // The registers still to come (marked as such, no fake data).
 const COMING = [
-  ['keys', '5 kap. 5–6 §§'],
   ['personnel', '6 kap.'],
   ['sua', '7 kap.'],
   ['systems', '4 kap.'],
