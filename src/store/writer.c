@@ -611,7 +611,12 @@ void *writer_main_entry(void *arg)
 				maybe_checkpoint(s, force);
 				pthread_mutex_lock(&s->mu);
 				pthread_cond_broadcast(&s->done);
-				if (s->head || s->closing)
+				/*
+				 * A checkpoint asked for while this one was being decided
+				 * (store_checkpoint_now set cp_wanted, its signal found
+				 * nobody waiting) is made now, not after the interval.
+				 */
+				if (s->head || s->closing || s->cp_wanted)
 					continue;
 				if (s->tree.size != s->cp_size) {
 					deadline_after(&ts, (int64_t)s->opts.checkpoint_ms * 1000);

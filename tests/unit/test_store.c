@@ -659,6 +659,30 @@ static void test_seal_and_accept_tail(void **state)
 	store_close(s);
 }
 
+/*
+ * store_checkpoint_now right after an append, again and again, with the
+ * periodic checkpoint far away: each must come back at once. A request made
+ * while the writer was checking whether a checkpoint was due (and found the
+ * interval not yet passed) used to be slept through until the next interval
+ * (here ten minutes); the alarm ends the suite if it ever is again.
+ */
+static void test_checkpoint_now_after_append(void **state)
+{
+	struct store_opts o = {.checkpoint_ms = 600000};
+	struct store *s = NULL;
+
+	(void)state;
+	make_instance();
+	assert_int_equal(store_open(dir, &o, &s), SK_OK);
+	alarm(120);
+	for (int i = 0; i < 300; i++) {
+		append_n(s, "obj/cp", 1, i + 1);
+		assert_int_equal(store_checkpoint_now(s), SK_OK);
+	}
+	alarm(0);
+	store_close(s);
+}
+
 static void test_sealed_tail_accepted(void **state)
 {
 	struct store_opts o = {.checkpoint_ms = 600000};
@@ -987,6 +1011,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_log_filters, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_statement_cache_keys_on_text, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_seal_and_accept_tail, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_checkpoint_now_after_append, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_sealed_tail_accepted, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_open_refuses_rollback, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_cplog_torn_and_garbage, setup, teardown),
