@@ -102,6 +102,28 @@ test('every page as every role: Swedish only, no codes, no axe-core violation', 
 
   try {
     const users = [...ROLES.map((u) => [u, u, logins[u].password, logins[u].secret]), ['staff', staffUser, staffPassword, staffSecret]];
+    // a refusal on the login page names its field (WCAG 3.3.1): aria-invalid and the message
+    {
+      const page = await libNewPage(browser, problems, 'login', { bypassCSP: true });
+      await page.goto(URL_ + '/');
+      await page.locator('main h1', { hasText: SV['login.title'] }).waitFor();
+      await page.getByLabel(SV['login.username']).fill('anna');
+      await page.getByRole('button', { name: SV['login.submit'], exact: true }).click();
+      const pw = page.getByLabel(SV['login.password'], { exact: true });
+      await page.locator('[role=alert]').filter({ hasText: SV['login.fill_both'] }).waitFor();
+      assert.equal(await pw.getAttribute('aria-invalid'), 'true', 'the empty password is marked');
+      const box = await page.locator('[role=alert]').filter({ hasText: SV['login.fill_both'] }).getAttribute('id');
+      assert.ok((await pw.getAttribute('aria-describedby') || '').split(' ').includes(box), 'and points at its message');
+      await pw.fill(logins.anna.password);
+      await page.getByRole('button', { name: SV['login.submit'], exact: true }).click();
+      const totp = page.getByLabel(SV['totp.code_label'], { exact: true });
+      await totp.fill('12');
+      await page.getByRole('button', { name: SV['totp.submit'], exact: true }).click();
+      await page.locator('[role=alert]').filter({ hasText: SV['totp.six_digits'] }).waitFor();
+      assert.equal(await totp.getAttribute('aria-invalid'), 'true', 'a short code is marked');
+      assert.equal(await pw.count(), 0);
+      await page.context().close();
+    }
     for (const [who, user, password, secret] of users) {
       const page = await libNewPage(browser, problems, who, { bypassCSP: true });
       await uiLogin(page, SV, user, password, secret, code);

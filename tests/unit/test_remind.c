@@ -8,6 +8,7 @@
  */
 #include "testutil.h"
 #include "regfixture.h"
+#include "sqlfixture.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -26,45 +27,8 @@
 static struct reg_fixture g_fx;
 static struct principal staff, ssc, chief, admin;
 
-static int apply_fixture(struct store_tx *tx, const struct ledger_entry *e)
-{
-	static char *pool[16];
-	static size_t n;
-	const char *sql = json_string_value(json_object_get(e->data, "sql"));
-
-	/* the statement cache keeps the SQL's address: text that lives as long as the process */
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(pool[i], sql) == 0)
-			return store_tx_run(tx, pool[i], "");
-	}
-	if (n == sizeof(pool) / sizeof(pool[0]))
-		return SK_ENOMEM;
-	pool[n] = strdup(sql);
-	return store_tx_run(tx, pool[n++], "");
-}
-
-static const char *const no_tables[] = {NULL};
-static const struct store_projection proj_fixture = {
-        .name = "test fixtures",
-        .kind_prefix = "fixture.",
-        .tables = no_tables,
-        .apply = apply_fixture,
-};
-
-static void fixture(const char *fmt, ...)
-{
-	char sql[2048];
-	va_list ap;
-	json_t *d;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	d = json_pack("{s:s}", "sql", sql);
-	if (store_append(g_fx.store, 0, "fixture.sql", "fixture/1", d, NULL))
-		fail_msg("fixture %s", sql);
-	json_decref(d);
-}
+/* fixture(fmt, …): SQL put through the ledger (sqlfixture.h). */
+#define fixture(...) sqlfx(g_fx.store, __VA_ARGS__)
 
 static int group_setup(void **state)
 {
@@ -72,7 +36,7 @@ static int group_setup(void **state)
 
 	(void)state;
 	regfx_open(&g_fx, "/tmp/skydd-test-remind-XXXXXX", REGFX_READER,
-	           (const struct store_projection *const[]){&proj_fixture, NULL});
+	           (const struct store_projection *const[]){&sqlfx_proj, NULL});
 	model_today(today);
 	model_plus_year(today, until);
 	regfx_identity(g_fx.model, &staff, "staff", ROLE_STAFF, CLEAR_H, NULL, until);

@@ -117,14 +117,16 @@ function unmark(box, root, all) {
   }
 }
 
-export function showError(box, e, form) {
+// name: the field a message of the page's own is about (a string e has no field of its own).
+export function showError(box, e, form, name) {
   clear(box).append(h('p', {}, typeof e === 'string' ? e : errorText(e, form)));
   box.hidden = false;
   if (!box.id) box.id = `error-box-${++boxes}`;
   if (form) {
     unmark(box, form, true);
-    if (e && e.field) {
-      const input = form.querySelector(`[name="${CSS.escape(e.field)}"]`);
+    const which = name || (e && e.field);
+    if (which) {
+      const input = form.querySelector(`[name="${CSS.escape(which)}"]`);
       if (input) {
         // The field says it is wrong and where the reason is (WCAG 3.3.1).
         input.setAttribute('aria-invalid', 'true');

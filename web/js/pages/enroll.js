@@ -55,7 +55,7 @@ function passwordStep(ctx, flow, nav) {
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'btn btn-primary' }, t('enroll.next'))));
   if (st.error) {
-    showError(err, st.error);
+    showError(err, st.error, form);
     st.error = null;
   }
   form.addEventListener('submit', (ev) => {
@@ -63,9 +63,7 @@ function passwordStep(ctx, flow, nav) {
     hideError(err);
     const problem = checkNewPassword(pw.input.value, again.input.value, flow.username);
     if (problem) {
-      showError(err, problem);
-      pw.input.setAttribute('aria-invalid', 'true');
-      pw.input.focus();
+      showError(err, problem, form, 'new_password');
       return;
     }
     st.newPassword = pw.input.value;
@@ -111,8 +109,7 @@ function totpStep(ctx, flow, nav) {
     hideError(err);
     const value = code.input.value.replace(/\s+/g, '');
     if (!/^\d{6}$/.test(value)) {
-      showError(err, t('totp.six_digits'));
-      code.input.focus();
+      showError(err, t('totp.six_digits'), form, 'code');
       return;
     }
     await busy(submit, async () => {
@@ -133,9 +130,8 @@ function totpStep(ctx, flow, nav) {
           st.sub = 'password';
           nav.rerender();
         } else if (e.code === 'bad_credentials' || e.field === 'code') {
-          showError(err, t('totp.bad_code'));
           code.input.value = '';
-          code.input.focus();
+          showError(err, t('totp.bad_code'), form, 'code');
         } else {
           showError(err, e, form);
         }
@@ -182,8 +178,7 @@ function codesStep(ctx, flow) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     if (!box.checked) {
-      showError(err, t('enroll.confirm_saved'));
-      box.focus();
+      showError(err, t('enroll.confirm_saved'), form, 'saved');
       return;
     }
     st.codes = null;

@@ -76,8 +76,7 @@ function passwordStep(ctx, show) {
     const username = user.input.value.trim();
     const password = pass.input.value;
     if (!username || !password) {
-      showError(err, t('login.fill_both'));
-      (username ? pass.input : user.input).focus();
+      showError(err, t('login.fill_both'), form, username ? 'password' : 'username');
       return;
     }
     await busy(submit, async () => {
@@ -97,9 +96,8 @@ function passwordStep(ctx, show) {
         show();
       } catch (e) {
         if (e.code === 'bad_credentials') {
-          showError(err, t('login.bad_credentials'));
           pass.input.value = '';
-          pass.input.focus();
+          showError(err, t('login.bad_credentials'), form, 'password');
         } else {
           showError(err, e, form);
         }
@@ -143,13 +141,11 @@ function totpStep(ctx, show) {
     hideError(err);
     const value = code.input.value.replace(/\s+/g, '');
     if (!recovery && !/^\d{6}$/.test(value)) {
-      showError(err, t('totp.six_digits'));
-      code.input.focus();
+      showError(err, t('totp.six_digits'), form, 'code');
       return;
     }
     if (recovery && value.length < 12) {
-      showError(err, t('totp.recovery_format'));
-      code.input.focus();
+      showError(err, t('totp.recovery_format'), form, 'recovery_code');
       return;
     }
     const body = { challenge: flow.challenge };
@@ -163,9 +159,8 @@ function totpStep(ctx, show) {
       } catch (e) {
         if (restartIfChallengeGone(e, show)) return;
         if (e.code === 'bad_credentials') {
-          showError(err, recovery ? t('totp.bad_recovery') : t('totp.bad_code'));
           code.input.value = '';
-          code.input.focus();
+          showError(err, recovery ? t('totp.bad_recovery') : t('totp.bad_code'), form, recovery ? 'recovery_code' : 'code');
         } else {
           showError(err, e, form);
         }
