@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +61,21 @@ export async function apiLogin(username, password, secret, code) {
   assert.equal(r.next, 'totp', `${username}: expected the TOTP step`);
   const s = await apiCall(null, 'POST', '/login/totp', { challenge: r.challenge, code: await code(secret), bearer: true });
   return s.token;
+}
+
+// A staff member with a login, made as in real life: the system administrator (frans) creates
+// the account, the säkerhetsskyddschef (anna) grants the role, the person enrols at the first
+// login (new password and TOTP, through the API). Returns { username, password, secret, id }.
+export async function makeStaff(anna, frans, username, displayName, ref, code) {
+  const created = await apiCall(frans, 'POST', '/identities', { username, display_name: displayName, clearance: 'none' });
+  const today = new Date().toISOString().slice(0, 10);
+  await apiCall(anna, 'POST', '/grants', { identity_id: created.identity.id, role: 'staff', decision_ref: ref, valid_from: today });
+  const password = `Lots-${crypto.randomBytes(9).toString('base64url')}-Q4`;
+  const first = await apiCall(null, 'POST', '/login', { username, password: created.one_time_password });
+  if (first.next !== 'enroll') throw new Error(`${username}: expected the enrolment step`);
+  const secret = first.totp.secret.replace(/[\s=]+/g, '');
+  await apiCall(null, 'POST', '/login/enroll', { challenge: first.challenge, new_password: password, code: await code(secret) });
+  return { username, password, secret, id: created.identity.id };
 }
 
 // Debian's chromium, headless.

@@ -16,7 +16,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { ART, URL_, WEB, apiCall, apiLogin, launchChromium, newPage as libNewPage, strings, readLogins, uiLogin, totpCodes } from './lib.mjs';
+import { ART, URL_, WEB, apiCall, apiLogin, launchChromium, newPage as libNewPage, strings, readLogins, uiLogin, totpCodes, makeStaff } from './lib.mjs';
 
 const SV = strings('sv');
 const EN = strings('en');
@@ -106,15 +106,9 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
   await apiCall(anna, 'POST', `/copies/${copy.id}/ship`, { distributor_id: dist.id, recipient: 'Myndigheten' });
   // a staff member: Frans (admin) creates the account, Anna grants the role
   const frans = await apiLogin('frans', logins.frans.password, logins.frans.secret, code);
-  const staffUser = `nav${run}`;
-  const created = await apiCall(frans, 'POST', '/identities', { username: staffUser, display_name: 'Nils Navigatör', clearance: 'none' });
-  const today = new Date().toISOString().slice(0, 10);
-  await apiCall(anna, 'POST', '/grants', { identity_id: created.identity.id, role: 'staff', decision_ref: `NAV-${run}`, valid_from: today });
-  const staffPassword = `Lots-${crypto.randomBytes(9).toString('base64url')}-Q4`;
-  const first = await apiCall(null, 'POST', '/login', { username: staffUser, password: created.one_time_password });
-  assert.equal(first.next, 'enroll');
-  const staffSecret = first.totp.secret.replace(/[\s=]+/g, '');
-  await apiCall(null, 'POST', '/login/enroll', { challenge: first.challenge, new_password: staffPassword, code: await code(staffSecret) });
+  const staff = await makeStaff(anna, frans, `nav${run}`, 'Nils Navigatör', `NAV-${run}`, code);
+  const { username: staffUser, password: staffPassword, secret: staffSecret } = staff;
+  const created = { identity: { id: staff.id } };
 
   const browser = await launchChromium();
   const problems = [];

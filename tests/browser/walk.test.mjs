@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { ART, URL_, apiCall, apiLogin, launchChromium, newPage as libNewPage, readLogins, strings, uiLogin, totpCodes } from './lib.mjs';
+import { ART, URL_, apiCall, apiLogin, launchChromium, newPage as libNewPage, readLogins, strings, uiLogin, totpCodes, makeStaff } from './lib.mjs';
 
 const SV = strings('sv');
 const code = totpCodes();
@@ -53,16 +53,8 @@ test('every page as every role: Swedish only, no codes, no axe-core violation', 
   await apiCall(anna, 'POST', `/documents/${doc.id}/copies`, { count: 1, space_id: safe.id });
   await apiCall(anna, 'POST', '/media', { identifier: `W-USB-${run}`, type: 'usb', class: 'K', space_id: safe.id });
   const frans = await apiLogin('frans', logins.frans.password, logins.frans.secret, code);
-  const staffUser = `walk${run}`;
-  const created = await apiCall(frans, 'POST', '/identities', { username: staffUser, display_name: 'Sam Stafflund', clearance: 'none' });
-  const today = new Date().toISOString().slice(0, 10);
-  await apiCall(anna, 'POST', '/grants', { identity_id: created.identity.id, role: 'staff', decision_ref: `G-${run}`, valid_from: today });
-  // the staff member enrols through the API (the first-login page is ui.test.mjs's)
-  const staffPassword = `Vandra-${crypto.randomBytes(9).toString('base64url')}-Q4`;
-  const first = await apiCall(null, 'POST', '/login', { username: staffUser, password: created.one_time_password });
-  assert.equal(first.next, 'enroll');
-  const staffSecret = first.totp.secret.replace(/[\s=]+/g, '');
-  await apiCall(null, 'POST', '/login/enroll', { challenge: first.challenge, new_password: staffPassword, code: await code(staffSecret) });
+  const staff = await makeStaff(anna, frans, `walk${run}`, 'Sam Stafflund', `G-${run}`, code);
+  const { username: staffUser, password: staffPassword, secret: staffSecret } = staff;
 
   const browser = await launchChromium();
   const problems = [];
