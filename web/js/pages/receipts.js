@@ -1,13 +1,14 @@
 // Att kvittera: my receipts waiting to be signed (3 kap. 14 §). Signing shows the class
 // prominently (3 kap. 2 §), asks the recipient to confirm it and to enter a fresh TOTP code.
 // Keys, codes and cards handed to me (5 kap. 6 §) follow (register/keys.js).
-import { h, field } from '../dom.js';
+import { h } from '../dom.js';
 import { t, getLang } from '../i18n.js';
 import * as api from '../api.js';
 import { fmtTime } from '../format.js';
-import { pageHeading, loading, loadError, errorBox, showError, hideError, busy } from '../ui.js';
+import { pageHeading, loading, loadError } from '../ui.js';
 import { classBadge, label, items, stateBadge, fill } from '../register/common.js';
 import { myKeyReceipts } from '../register/keys.js';
+import { signForm } from '../sign.js';
 
 export function render(ctx) {
   ctx.setTitle(t('reg.nav.receipts'));
@@ -43,52 +44,19 @@ function card(ctx, r, reload) {
   const designation = r.designation || r.document_designation || `#${r.document_id}`;
   const title = r.title || r.document_title || '';
   const copyNo = r.copy_number ?? r.number;
-  const err = errorBox();
-  const ackId = `ack-${r.id}`;
-  const ack = h('input', { type: 'checkbox', id: ackId, name: 'class_acknowledged', required: true });
-  const code = field(t('totp.code_label'), {
-    name: 'code', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]{6}',
-    maxlength: '6', required: true, class: 'code-input',
-  }, { hint: t('reg.sign.code_hint') });
-  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('reg.sign.submit'));
-  const form = h('form', { class: 'form sign-form', novalidate: true, 'aria-label': t('reg.sign.form_label', { designation }) },
-    err,
-    h('div', { class: 'check ack' }, ack, h('label', { for: ackId }, t('reg.sign.ack', { class: label('reg.class', cls).toLocaleUpperCase() }))),
-    code.wrap,
-    h('div', { class: 'actions' }, submit));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    hideError(err);
-    if (!ack.checked) {
-      showError(err, t('reg.sign.ack_missing'));
-      ack.focus();
-      return;
-    }
-    const value = code.input.value.replace(/\s+/g, '');
-    if (!/^\d{6}$/.test(value)) {
-      showError(err, t('totp.six_digits'));
-      code.input.setAttribute('aria-invalid', 'true');
-      code.input.focus();
-      return;
-    }
-    await busy(submit, async () => {
-      try {
-        await api.post(`/receipts/${r.id}/sign`, { code: value, class_acknowledged: cls });
-      } catch (e) {
-        if (e.code === 'bad_credentials' || e.status === 401 || e.field === 'code') {
-          showError(err, t('reg.sign.bad_code'));
-          code.input.value = '';
-          code.input.setAttribute('aria-invalid', 'true');
-          code.input.focus();
-        } else {
-          showError(err, e, form);
-        }
-        return;
-      }
+  const form = signForm({
+    id: `ack-${r.id}`,
+    ackName: 'class_acknowledged',
+    ackText: t('reg.sign.ack', { class: label('reg.class', cls).toLocaleUpperCase() }),
+    ackMissing: t('reg.sign.ack_missing'),
+    submitText: t('reg.sign.submit'),
+    formLabel: t('reg.sign.form_label', { designation }),
+    send: (value) => api.post(`/receipts/${r.id}/sign`, { code: value, class_acknowledged: cls }),
+    done: async () => {
       ctx.announce(t('reg.sign.signed', { designation, number: copyNo ?? '?' }));
       ctx.refreshCounts();
       await reload();
-    });
+    },
   });
   const headId = `rc-${r.id}`;
   return h('li', { class: ['card', 'receipt-card', `receipt-${cls}`], dataset: { receipt: String(r.id), class: cls || '' }, 'aria-labelledby': headId },
@@ -104,3 +72,4 @@ function card(ctx, r, reload) {
       h('dt', {}, t('reg.receipt.state')), h('dd', {}, stateBadge('reg.receipt_state', r.state))),
     form);
 }
+

@@ -6,6 +6,7 @@
 import { h, field, table } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
+import { signForm } from '../sign.js';
 import { fmtDate } from '../format.js';
 import { loadError, errorBox, showError, hideError, busy, badge } from '../ui.js';
 import { label, items, fill } from './common.js';
@@ -178,53 +179,18 @@ export function myKeyReceipts(ctx) {
 }
 
 function card(ctx, x, reload) {
-  const err = errorBox();
   const kind = label('reg.key_kind', x.kind).toLocaleLowerCase();
-  const ackId = `key-ack-${x.id}`;
-  const ack = h('input', { type: 'checkbox', id: ackId, required: true });
-  const code = field(t('totp.code_label'), {
-    name: 'code', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]{6}',
-    maxlength: '6', required: true, class: 'code-input',
-  }, { hint: t('reg.sign.code_hint') });
-  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('keys.mine.sign'));
-  const form = h('form', { class: 'form sign-form', novalidate: true },
-    err,
-    h('div', { class: 'check ack' }, ack, h('label', { for: ackId }, t('keys.mine.ack', { kind, number: x.number }))),
-    code.wrap,
-    h('div', { class: 'actions' }, submit));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    hideError(err);
-    if (!ack.checked) {
-      showError(err, t('keys.mine.ack_missing'));
-      ack.focus();
-      return;
-    }
-    const value = code.input.value.replace(/\s+/g, '');
-    if (!/^\d{6}$/.test(value)) {
-      showError(err, t('totp.six_digits'));
-      code.input.setAttribute('aria-invalid', 'true');
-      code.input.focus();
-      return;
-    }
-    await busy(submit, async () => {
-      try {
-        await api.post(`/keys/${encodeURIComponent(x.key_id)}/sign`, { issue_id: x.id, code: value });
-      } catch (e) {
-        if (e.status === 401 || e.field === 'code') {
-          showError(err, t('reg.sign.bad_code'));
-          code.input.value = '';
-          code.input.setAttribute('aria-invalid', 'true');
-          code.input.focus();
-        } else {
-          showError(err, e, form);
-        }
-        return;
-      }
+  const form = signForm({
+    id: `key-ack-${x.id}`,
+    ackText: t('keys.mine.ack', { kind, number: x.number }),
+    ackMissing: t('keys.mine.ack_missing'),
+    submitText: t('keys.mine.sign'),
+    send: (value) => api.post(`/keys/${encodeURIComponent(x.key_id)}/sign`, { issue_id: x.id, code: value }),
+    done: async () => {
       ctx.announce(t('keys.mine.signed'));
       ctx.refreshCounts();
       await reload();
-    });
+    },
   });
   const headId = `key-rc-${x.id}`;
   return h('li', { class: ['card', 'receipt-card', 'key-receipt'], dataset: { keyIssue: String(x.id) }, 'aria-labelledby': headId },
