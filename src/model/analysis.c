@@ -756,6 +756,31 @@ int analysis_update(struct model *m, const struct principal *p, int64_t id, cons
 
 /* ---- approve, revise, export ---- */
 
+/*
+ * A draft is sent or approved only complete (2 kap. 3–9 §§): the first thing
+ * missing names the field, the count says how many more. SK_OK, SK_ERULE or
+ * SK_ENOMEM.
+ */
+static int tx_complete(struct store_tx *tx, const json_t *content)
+{
+	json_t *miss = analysis_missing(content);
+	int rc = SK_OK;
+
+	if (!miss)
+		return SK_ENOMEM;
+	if (json_array_size(miss) > 0) {
+		json_t *f = json_array_get(miss, 0);
+
+		rc = store_tx_failr(tx, SK_ERULE, model_json_str0(f, "field"),
+		                    "analysis.incomplete",
+		                    json_pack("{s:I}", "count", (json_int_t)json_array_size(miss)),
+		                    "%s%s", model_json_str0(f, "message"),
+		                    json_array_size(miss) > 1 ? " (and more: see missing)" : "");
+	}
+	json_decref(miss);
+	return rc;
+}
+
 static int approve_fn(struct store_tx *tx, void *arg)
 {
 	struct an_cmd *c = arg;
@@ -763,7 +788,7 @@ static int approve_fn(struct store_tx *tx, void *arg)
 	char today[11], y1[11], due[11];
 	int64_t prev = 0;
 	bool v_submitted;
-	json_t *miss, *data;
+	json_t *data;
 	int rc = an_may(tx, c->p, ROLE_BIT(ROLE_CHIEF), "analysis.approver",
 	                "the analysis is approved (fastställs) by the head of the organisation "
 	                "(role chief), 2 kap. 10 §",
@@ -782,21 +807,10 @@ static int approve_fn(struct store_tx *tx, void *arg)
 		return SK_ERULE;
 	}
 	v_submitted = v.submitted;
-	miss = analysis_missing(v.content);
+	rc = tx_complete(tx, v.content);
 	json_decref(v.content);
-	if (!miss)
-		return SK_ENOMEM;
-	if (json_array_size(miss) > 0) {
-		json_t *f = json_array_get(miss, 0);
-
-		store_tx_failr(tx, SK_ERULE, model_json_str0(f, "field"), "analysis.incomplete",
-		               json_pack("{s:I}", "count", (json_int_t)json_array_size(miss)),
-		               "%s%s", model_json_str0(f, "message"),
-		               json_array_size(miss) > 1 ? " (and more: see missing)" : "");
-		json_decref(miss);
-		return SK_ERULE;
-	}
-	json_decref(miss);
+	if (rc)
+		return rc;
 	rc = store_tx_int(tx, &prev,
 	                  "SELECT coalesce(max(id), 0) FROM analysis WHERE series_id = ?1 AND "
 	                  "state = 'approved'",
@@ -834,7 +848,6 @@ static int submit_fn(struct store_tx *tx, void *arg)
 {
 	struct an_cmd *c = arg;
 	struct version v;
-	json_t *miss;
 	int rc =
 	        an_may(tx, c->p, ROLE_BIT(ROLE_SSC), "analysis.submit_by_ssc",
 	               "the säkerhetsskyddschef sends the analysis to the head for approval", NULL);
@@ -852,21 +865,10 @@ static int submit_fn(struct store_tx *tx, void *arg)
 		                      "version %lld is %s", (long long)v.version,
 		                      v.submitted ? "already with the head" : v.state);
 	}
-	miss = analysis_missing(v.content);
+	rc = tx_complete(tx, v.content);
 	json_decref(v.content);
-	if (!miss)
-		return SK_ENOMEM;
-	if (json_array_size(miss) > 0) {
-		json_t *f = json_array_get(miss, 0);
-
-		store_tx_failr(tx, SK_ERULE, model_json_str0(f, "field"), "analysis.incomplete",
-		               json_pack("{s:I}", "count", (json_int_t)json_array_size(miss)),
-		               "%s%s", model_json_str0(f, "message"),
-		               json_array_size(miss) > 1 ? " (and more: see missing)" : "");
-		json_decref(miss);
-		return SK_ERULE;
-	}
-	json_decref(miss);
+	if (rc)
+		return rc;
 	return model_tx_log(
 	        tx, c->p->id, "analysis.submitted", "analysis", c->id,
 	        model_with_token(json_pack("{s:I, s:I, s:s}", "id", (json_int_t)c->id, "version",
