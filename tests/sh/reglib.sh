@@ -46,12 +46,15 @@ stop_server() {
 }
 
 # start_server [ENV...]: 'skydd serve' over $I on a free port (up to 10
-# tries), with the environment assignments ENV; waits for /healthz and sets
-# SERVER_PID, PORT and URL. Returns non-zero when no server answered.
+# tries), with the environment assignments ENV and the serve options in
+# $SERVE_ARGS (words without spaces); waits for /healthz and sets SERVER_PID,
+# PORT and URL. Returns non-zero when no server answered.
 start_server() {
 	for _try in 1 2 3 4 5 6 7 8 9 10; do
 		PORT=$(rand_between 20000 60999)
-		env "$@" "$SKYDD" serve --data "$I" --listen "127.0.0.1:$PORT" >"$T/serve.log" 2>&1 &
+		# shellcheck disable=SC2086
+		env "$@" "$SKYDD" serve --data "$I" --listen "127.0.0.1:$PORT" ${SERVE_ARGS:-} \
+			>"$T/serve.log" 2>&1 &
 		SERVER_PID=$!
 		SERVER_PIDS="$SERVER_PIDS $SERVER_PID"
 		_i=0

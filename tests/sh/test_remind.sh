@@ -26,28 +26,15 @@ trap 'stop_sink; reg_cleanup' EXIT
 trap 'stop_sink; reg_cleanup; exit 130' INT
 trap 'stop_sink; reg_cleanup; exit 143' TERM
 
-# serve_with ARGS...: like start_server, with extra 'skydd serve' options.
+# serve_with ARGS...: start_server with extra 'skydd serve' options (no spaces in them).
 serve_with() {
-	for _try in 1 2 3 4 5 6 7 8 9 10; do
-		PORT=$(rand_between 20000 60999)
-		"$SKYDD" serve --data "$I" --listen "127.0.0.1:$PORT" "$@" >"$T/serve.log" 2>&1 &
-		SERVER_PID=$!
-		SERVER_PIDS="$SERVER_PIDS $SERVER_PID"
-		_i=0
-		while [ "$_i" -lt 300 ] && kill -0 "$SERVER_PID" 2>/dev/null &&
-			! curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do
-			sleep 0.1
-			_i=$((_i + 1))
-		done
-		if curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then
-			URL=http://127.0.0.1:$PORT
-			return 0
-		fi
-		stop_server
-	done
-	not_ok "skydd serve $* answers /healthz"
-	diag "$(cat "$T/serve.log")"
-	finish
+	SERVE_ARGS="$*"
+	if ! start_server; then
+		not_ok "skydd serve $* answers /healthz"
+		diag "$(cat "$T/serve.log")"
+		finish
+	fi
+	SERVE_ARGS=
 }
 
 # mails: how many messages the sink has written.
