@@ -19,6 +19,9 @@
 #include "model/register.h"
 #include "model/register_io.h"
 
+/* every argument of a command gets its option (reg_check_defs holds a definition to it) */
+_Static_assert(CLIENT_MAX_VALUES >= REG_ARGS_MAX, "the CLI carries every argument");
+
 enum ftype {
 	F_STR,  /* text */
 	F_ID,   /* a positive number */

@@ -142,6 +142,16 @@ int reg_check_defs(char *why, size_t cap)
 				snprintf(why, cap, "%s %s: path or roles", d->name, c->name);
 				return SK_EINVAL;
 			}
+			size_t nargs = 0;
+
+			while (c->args[nargs].field)
+				nargs++;
+			if (d->cli && nargs > REG_ARGS_MAX) {
+				snprintf(why, cap,
+				         "%s %s: %zu arguments, at most %d (the CLI's options)",
+				         d->name, c->name, nargs, REG_ARGS_MAX);
+				return SK_EINVAL;
+			}
 			for (const struct reg_arg *a = c->args; a->field; a++) {
 				const struct reg_field *f = reg_arg_field(d, a);
 

@@ -94,6 +94,9 @@ extern const char *const reg_approval_states[];
 #define REG_A_TODAY    0x08u /* absent is today */
 #define REG_A_CLEAR    0x10u /* update: null, or 0 for a reference, clears it */
 
+/* The arguments one command of a register with a CLI takes, at most (each gets an option). */
+#define REG_ARGS_MAX 10
+
 struct reg_arg {
 	const char *field;
 	unsigned flags;
