@@ -129,8 +129,8 @@ static void cmd(struct demo_ctx *d, const struct principal *p, const char *reg, 
  * Keys, codes and cards (5 kap. 5–6 §§): a key cabinet, the main entrance's
  * key with its spare in the cabinet (one copy with Bertil, whose receipt
  * waits for him, one signed for on paper by Fredrik), the server room's
- * code known to two, and a card still held by someone who has left (a
- * finding: return it).
+ * code, and two cards, one still held by someone who has left (a finding:
+ * return it).
  */
 static void keys(struct demo_ctx *d, int64_t hq, int64_t servers, int64_t p_bertil,
                  int64_t p_fredrik, int64_t p_greta)
@@ -173,6 +173,15 @@ static void keys(struct demo_ctx *d, int64_t hq, int64_t servers, int64_t p_bert
 	              "Kortkvittens 2026:7"),
 	    &card, "card to Lars");
 	cmd(d, &d->registrar, "persons", "end", json_object(), &lars, "Lars leaves");
+	card = 0;
+	cmd(d, &d->registrar, "keys", "add",
+	    json_pack("{s:s, s:s, s:s, s:[I]}", "kind", "card", "number", "K-2042", "description",
+	              "Passerkort", "area_ids", (json_int_t)hq),
+	    &card, "card 2");
+	cmd(d, &d->registrar, "keys", "issue",
+	    json_pack("{s:I, s:s}", "person_id", (json_int_t)p_fredrik, "paper_ref",
+	              "Kortkvittens 2026:8"),
+	    &card, "card to Fredrik");
 }
 
 /*
@@ -421,7 +430,7 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 		fprintf(out,
 		        "The register holds 9 persons, 5 approved spaces, 2 storage media, 5 "
 		        "documents,\na building with two zones, two access authorisations, two "
-		        "visits, a key, a code and a card;\nEva has a receipt to sign (Att "
+		        "visits, a key, a code and two cards;\nEva has a receipt to sign (Att "
 		        "kvittera) after her first login, Bertil one for a key.\n");
 	return d.rc;
 }

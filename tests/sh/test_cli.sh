@@ -373,10 +373,10 @@ else
 fi
 run "$SKYDD" verify --data "$DEMO" --replay --against "$DEMO/checkpoints.log"
 expect_rc 0 "verify --replay --against passes on the demo instance"
-check "the demo's sample register: 9 persons, 5 approved spaces, 5 documents, 2 media, 3 areas, 3 keys" \
+check "the demo's sample register: 9 persons, 5 approved spaces, 5 documents, 2 media, 3 areas, 4 keys" \
 	all '[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM person")" = 9 ]' \
 	'[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM space WHERE status = '"'approved'"'")" = 5 ]' \
-	'[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM key_item")" = 3 ]' \
+	'[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM key_item")" = 4 ]' \
 	'[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM document")" = 5 ]' \
 	'[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM medium")" = 2 ]' \
 	'[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM area WHERE check_decision_ref <> '"''"'")" = 3 ]' \
