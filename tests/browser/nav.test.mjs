@@ -203,7 +203,8 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
     const wide = [];
     const main = ['oversikt', 'handlingar', `handlingar/${doc.id}`, 'kvittera', 'mina-exemplar', 'inventering',
       'forvaring', 'lagringsmedier', 'personer', 'informationssystem', 'distributorer', 'sakerhetsskyddsanalys', 'sakerhetsskyddsplan', 'sarskilda-bedomningar',
-      'incidenter', 'atgardsplan', 'handlingsplaner', 'logg', 'logg/1', 'anvandare', `anvandare/${created.identity.id}`, 'konto'];
+      'incidenter', 'atgardsplan', 'handlingsplaner', 'logg', 'logg/1', 'anvandare', `anvandare/${created.identity.id}`, 'konto',
+      'omraden', 'tilltraden', 'besok', 'nycklar', 'undantag'];
     for (const p of main) {
       await pa.goto(`${URL_}/#/${p}`);
       await settle(pa);
