@@ -23,9 +23,11 @@ export function fmtTime(s) {
   return d ? dtf.format(d) : (s || '–');
 }
 
-// Today's date in Swedish time as YYYY-MM-DD.
+// Today as the server counts days (UTC, model_today()) as YYYY-MM-DD: the date forms offer and
+// count from. In Swedish time it is already tomorrow between midnight and 01:00 (02:00 in
+// summer); a form filled with the Swedish date then was refused as a day in the future.
 export function todayISO() {
-  return df.format(new Date());
+  return new Date().toISOString().slice(0, 10);
 }
 
 function parts(date) {
