@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ART, URL_, WEB, apiCall, apiLogin, launchChromium, newPage as libNewPage, readLogins, strings, uiLogin, totpCodes, assertReadable } from './lib.mjs';
+import { ART, URL_, WEB, apiCall, apiLogin, launchChromium, newPage as libNewPage, readLogins, strings, uiLogin, totpCodes, assertReadable, newPassword } from './lib.mjs';
 
 const SV = strings('sv');
 const EN = strings('en');
@@ -73,7 +73,7 @@ test('scenario: Incidenter as a generic register page, by role, in Swedish and E
   const created = await apiCall(frans, 'POST', '/identities', { username: staffUser, display_name: 'Ida Incident', clearance: 'none' });
   const today = new Date().toISOString().slice(0, 10);
   await apiCall(anna, 'POST', '/grants', { identity_id: created.identity.id, role: 'staff', decision_ref: `INC-${run}`, valid_from: today });
-  const staffPassword = `Lots-${crypto.randomBytes(9).toString('base64url')}-Q4`;
+  const staffPassword = newPassword();
   const first = await apiCall(null, 'POST', '/login', { username: staffUser, password: created.one_time_password });
   const staffSecret = first.totp.secret.replace(/[\s=]+/g, '');
   await apiCall(null, 'POST', '/login/enroll', { challenge: first.challenge, new_password: staffPassword, code: await code(staffSecret) });

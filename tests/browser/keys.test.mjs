@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { ART, URL_, apiCall, apiLogin, launchChromium, newPage as libNewPage, readLogins, strings, uiLogin, totpCodes, assertReadable } from './lib.mjs';
+import { ART, URL_, apiCall, apiLogin, launchChromium, newPage as libNewPage, readLogins, strings, uiLogin, totpCodes, assertReadable, newPassword } from './lib.mjs';
 
 const SV = strings('sv');
 const code = totpCodes();
@@ -42,7 +42,7 @@ test('scenario: hand out a key, the holder signs, ends, the finding comes and go
   const user = `key${run}`;
   const created = await apiCall(frans, 'POST', '/identities', { username: user, display_name: 'Nils Nyckel', clearance: 'none' });
   await apiCall(anna, 'POST', '/grants', { identity_id: created.identity.id, role: 'staff', decision_ref: `KEY-${run}`, valid_from: today });
-  const password = `Lots-${crypto.randomBytes(9).toString('base64url')}-Q4`;
+  const password = newPassword();
   const first = await apiCall(null, 'POST', '/login', { username: user, password: created.one_time_password });
   const secret = first.totp.secret.replace(/[\s=]+/g, '');
   await apiCall(null, 'POST', '/login/enroll', { challenge: first.challenge, new_password: password, code: await code(secret) });

@@ -63,6 +63,15 @@ export async function apiLogin(username, password, secret, code) {
   return s.token;
 }
 
+// A new password for a test account: random digits between fixed letters and signs, so no
+// word is in it (libpwquality refuses a password "based on a dictionary word", 4 kap. 10 §, and
+// random letters sometimes spell one) and no part of any user name.
+export function newPassword() {
+  let digits = '';
+  for (let i = 0; i < 14; i++) digits += String(crypto.randomInt(10));
+  return `Xk9!${digits}#Rw4`;
+}
+
 // A staff member with a login, made as in real life: the system administrator (frans) creates
 // the account, the säkerhetsskyddschef (anna) grants the role, the person enrols at the first
 // login (new password and TOTP, through the API). Returns { username, password, secret, id }.
@@ -70,7 +79,7 @@ export async function makeStaff(anna, frans, username, displayName, ref, code) {
   const created = await apiCall(frans, 'POST', '/identities', { username, display_name: displayName, clearance: 'none' });
   const today = new Date().toISOString().slice(0, 10);
   await apiCall(anna, 'POST', '/grants', { identity_id: created.identity.id, role: 'staff', decision_ref: ref, valid_from: today });
-  const password = `Lots-${crypto.randomBytes(9).toString('base64url')}-Q4`;
+  const password = newPassword();
   const first = await apiCall(null, 'POST', '/login', { username, password: created.one_time_password });
   if (first.next !== 'enroll') throw new Error(`${username}: expected the enrolment step`);
   const secret = first.totp.secret.replace(/[\s=]+/g, '');

@@ -16,7 +16,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { ART, URL_, apiCall, apiLogin, launchChromium, newPage as libNewPage, readLogins, strings, uiLogin, totpCodes, assertReadable } from './lib.mjs';
+import { ART, URL_, apiCall, apiLogin, launchChromium, newPage as libNewPage, readLogins, strings, uiLogin, totpCodes, assertReadable, newPassword } from './lib.mjs';
 
 const SV = strings('sv');
 const code = totpCodes();
@@ -39,7 +39,7 @@ test('scenario: areas, access and a visitor permit, from the ssc to the receptio
   const recUser = `rec${run}`;
   const created = await apiCall(frans, 'POST', '/identities', { username: recUser, display_name: `Rita Reception ${run}`, clearance: 'none' });
   await apiCall(anna, 'POST', '/grants', { identity_id: created.identity.id, role: 'reception', decision_ref: `REC-${run}`, valid_from: today });
-  const recPassword = `Disk-${crypto.randomBytes(9).toString('base64url')}-R7`;
+  const recPassword = newPassword();
   const first = await apiCall(null, 'POST', '/login', { username: recUser, password: created.one_time_password });
   const recSecret = first.totp.secret.replace(/[\s=]+/g, '');
   await apiCall(null, 'POST', '/login/enroll', { challenge: first.challenge, new_password: recPassword, code: await code(recSecret) });

@@ -19,7 +19,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ART, URL_, WEB, apiCall, apiLogin, launchChromium, readLogins, strings, totpAt, uiLogin } from './lib.mjs';
+import { ART, URL_, WEB, apiCall, apiLogin, launchChromium, readLogins, strings, totpAt, uiLogin, newPassword } from './lib.mjs';
 
 const SV = strings('sv');
 const EN = strings('en');
@@ -108,7 +108,7 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
   const today = new Date().toISOString().slice(0, 10);
   await apiCall(anna, 'POST', '/grants', { identity_id: fridaId, role: 'staff', decision_ref: `REG-TEST-${run}`, valid_from: today });
   // Frida's first login: a new password and her own TOTP secret
-  const fridaPassword = `Strom-${crypto.randomBytes(9).toString('base64url')}-Ek7`; // no part of her user name (4 kap. 10 §)
+  const fridaPassword = newPassword();
   const first = await apiCall(null, 'POST', '/login', { username: fridaUser, password: created.one_time_password });
   assert.equal(first.next, 'enroll');
   const fridaSecret = first.totp.secret.replace(/[\s=]+/g, '');
