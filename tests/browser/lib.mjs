@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 export const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -164,4 +165,15 @@ export function assertReadable(text, err, swedish, where) {
   for (const raw of [err && err.code, err && err.reason, swedish && err && err.field].filter(Boolean)) assert.ok(!text.includes(raw), `${where}: the raw code ${raw}: ${text}`);
   assert.doesNotMatch(text, /\b[a-z]+_[a-z_]+\b|\b[a-z]+\.[a-z_]+\b/, `${where}: a raw code or field name: ${text}`);
   if (swedish) assert.doesNotMatch(text, /\b(already|must|bytes|invalid|field|the|has|is|future)\b/i, `${where}: English in Swedish: ${text}`);
+}
+
+// axe-core over the page as it stands (WCAG 2.1 A and AA): one line per violation, naming where
+// (the page needs its CSP bypassed: newPage(…, { bypassCSP: true })).
+export async function axe(page, where) {
+  const require = createRequire(import.meta.url);
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const res = await page.evaluate(async () => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  }));
+  return res.violations.map((v) => `${where}: ${v.id} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
 }

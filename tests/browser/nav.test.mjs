@@ -15,8 +15,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { ART, URL_, WEB, apiCall, apiLogin, launchChromium, newPage as libNewPage, strings, readLogins, uiLogin, totpCodes, makeStaff } from './lib.mjs';
+import { ART, URL_, WEB, apiCall, apiLogin, launchChromium, newPage as libNewPage, strings, readLogins, uiLogin, totpCodes, makeStaff, axe } from './lib.mjs';
 
 const SV = strings('sv');
 const EN = strings('en');
@@ -72,15 +71,6 @@ async function menu(page) {
     (g.querySelector('.nav-group-label') || { textContent: '' }).textContent,
     [...g.querySelectorAll('a')].map((a) => a.firstChild.textContent),
   ]));
-}
-
-async function axe(page, where) {
-  const require = createRequire(import.meta.url);
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const res = await page.evaluate(async () => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-  }));
-  return res.violations.map((v) => `${where}: ${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
 test('scenario: grouped menus per role, 320 px without sideways scroll, menu button, Kommande, titles', {

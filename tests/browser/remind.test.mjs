@@ -8,24 +8,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import {
-  ART, URL_, apiCall, apiLogin, assertReadable, launchChromium, newPage, readLogins, strings, uiLogin, totpCodes,
-} from './lib.mjs';
+  ART, URL_, apiCall, apiLogin, assertReadable, launchChromium, newPage, readLogins, strings, uiLogin, totpCodes, axe } from './lib.mjs';
 
 const SV = strings('sv');
 const code = totpCodes();
-
-// axe-core over the page as it stands (WCAG 2.1 A and AA), as nav.test.mjs does.
-async function axe(page, where) {
-  const require = createRequire(import.meta.url);
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const res = await page.evaluate(async () => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-  }));
-  return res.violations.map((v) => `${where}: ${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
 
 test('reminders: one\'s own address on Mitt konto, and the ssc\'s on the user page', {
   timeout: 300_000,

@@ -12,8 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { ART, URL_, apiCall, apiLogin, launchChromium, newPage as libNewPage, readLogins, strings, uiLogin, totpCodes, makeStaff } from './lib.mjs';
+import { ART, URL_, apiCall, apiLogin, launchChromium, newPage as libNewPage, readLogins, strings, uiLogin, totpCodes, makeStaff, axe } from './lib.mjs';
 
 const SV = strings('sv');
 const code = totpCodes();
@@ -26,15 +25,6 @@ const ROLES = ['anna', 'david', 'bertil', 'cecilia', 'frans', 'rut'];
 const RAW_CODE = /\b(copy|document|person|space|medium|incident|deviation|identity|grant|receipt|area|area_access|visit|key|analysis|secplan|plan|inventory|lost|exemption|auth|ledger|shipment|decision|token|session|record|field|err|reg|regdef|rules|nav|todo)\.[a-z_]+\b/;
 const OBJECT_CODE = /\b(document|copy|identity|person|space|medium|incident|deviation|area|visit|key|receipt|shipment|grant|analysis|exemption)\/\d+\b/;
 const ENGLISH = /\b(the|is not|must|already|cannot|invalid|forbidden|required|unknown|nothing to|not found|no such|please)\b/i;
-
-async function axe(page, where) {
-  const require = createRequire(import.meta.url);
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const res = await page.evaluate(async () => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-  }));
-  return res.violations.map((v) => `${where}: ${v.id} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
-}
 
 test('every page as every role: Swedish only, no codes, no axe-core violation', {
   timeout: 900_000,
