@@ -199,6 +199,9 @@ int cli_serve_run(const struct cli_serve_opts *o)
 	if (rc)
 		return rc;
 	rc = model_open(s, o->dir, &mc, &m);
+	/* an older release's clearances on logins become decisions on persons (6 kap.) */
+	if (!rc)
+		rc = model_clearance_migrate(m);
 	/* its own thread: a slow or refusing mail server never holds a request */
 	if (!rc)
 		rc = remind_start(m, &rc_remind, &rem);

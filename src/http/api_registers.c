@@ -97,6 +97,9 @@ static struct api_field *query_fields(const struct register_def *d)
 			                          .min = 1,
 			                          .max = SK_JSON_MAX_INT,
 			                          .doc = f->doc};
+		if (f->type == REG_CLASS)
+			t[i] = (struct api_field){
+			        .name = f->name, .type = API_CLASS, .doc = f->doc};
 		i++;
 	}
 	return t;

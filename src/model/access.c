@@ -142,9 +142,11 @@ static int64_t creator_of(struct store_tx *tx, int64_t id)
 static bool cleared(struct store_tx *tx, int64_t id)
 {
 	int64_t yes = 1;
+	char today[11];
 
-	if (store_tx_int(tx, &yes, "SELECT clearance != 'none' FROM identity WHERE id = ?1", "i",
-	                 id))
+	model_today(today);
+	if (store_tx_int(tx, &yes, "SELECT " MODEL_CLEARANCE_OF_IDENTITY("?1", "?2") " != 'none'",
+	                 "it", id, today))
 		return true; /* unknown: the stricter answer */
 	return yes != 0;
 }

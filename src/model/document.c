@@ -226,20 +226,21 @@ int doc_tx_person_may_hold(struct store_tx *tx, const struct doc_row *d, int64_t
 {
 	struct store_q *q;
 	bool listed = false;
-	char clear[8] = "";
+	char clear[8] = "", today[11];
 	int rc = doc_tx_person(tx, person, field);
 
 	if (rc)
 		return rc;
 	rc = store_tx_query(tx,
 	                    "SELECT (SELECT 1 FROM document_access WHERE document_id = ?1 AND "
-	                    "person_id = ?2), (SELECT i.clearance FROM person p JOIN identity i ON "
-	                    "i.id = p.identity_id WHERE p.id = ?2)",
+	                    "person_id = ?2), " MODEL_CLEARANCE_OF_PERSON("?2", "?3"),
 	                    &q);
 	if (rc)
 		return rc;
+	model_today(today);
 	store_q_bind_int(q, 1, d->id);
 	store_q_bind_int(q, 2, person);
+	store_q_bind_text(q, 3, today);
 	rc = store_q_step(q);
 	if (!rc) {
 		listed = !store_q_is_null(q, 0);
@@ -254,8 +255,8 @@ int doc_tx_person_may_hold(struct store_tx *tx, const struct doc_row *d, int64_t
 		        json_pack("{s:o}", "person", model_tx_name(tx, "person", person)),
 		        "person %lld is not on the document's need-to-know list",
 		        (long long)person);
-	/* A person with a login must be cleared for the class; one without is vouched for. */
-	if (clear[0] && clearance_parse(clear) < document_class_rank(d->cls))
+	/* Every person, with a login or without, is cleared for the class (reg_clearances.c). */
+	if (clearance_parse(clear) < document_class_rank(d->cls))
 		return store_tx_failr(tx, SK_ERULE, field, "document.class_above_clearance",
 		                      json_pack("{s:o, s:s, s:s}", "person",
 		                                model_tx_name(tx, "person", person), "clearance",
@@ -852,6 +853,44 @@ struct access_cmd {
 	bool remove;
 };
 
+/*
+ * Only a person cleared for the document's class goes on its need-to-know
+ * list (the clearance decisions, reg_clearances.c): the list says who may
+ * receive it, and nobody may receive it above their clearance.
+ */
+static int list_cleared(struct store_tx *tx, int64_t doc, int64_t person)
+{
+	char cls[8] = "", clear[8] = "", today[11];
+	struct store_q *q;
+	int rc = store_tx_query(tx,
+	                        "SELECT class, " MODEL_CLEARANCE_OF_PERSON(
+	                                "?2", "?3") " FROM document WHERE id = ?1",
+	                        &q);
+
+	if (rc)
+		return rc;
+	model_today(today);
+	store_q_bind_int(q, 1, doc);
+	store_q_bind_int(q, 2, person);
+	store_q_bind_text(q, 3, today);
+	rc = store_q_step(q);
+	if (!rc) {
+		snprintf(cls, sizeof(cls), "%s", store_q_text(q, 0));
+		snprintf(clear, sizeof(clear), "%s", store_q_text(q, 1));
+	}
+	store_q_done(q);
+	if (rc)
+		return rc == SK_ENOTFOUND ? SK_OK : rc; /* the caller answers for the document */
+	if (clearance_parse(clear) < document_class_rank(cls))
+		return store_tx_failr(tx, SK_ERULE, "person_ids", "document.class_above_clearance",
+		                      json_pack("{s:o, s:s, s:s}", "person",
+		                                model_tx_name(tx, "person", person), "clearance",
+		                                clear, "class", cls),
+		                      "person %lld is cleared only for %s, the document is %s",
+		                      (long long)person, clear, cls);
+	return SK_OK;
+}
+
 static int access_fn(struct store_tx *tx, void *arg)
 {
 	struct access_cmd *c = arg;
@@ -870,6 +909,8 @@ static int access_fn(struct store_tx *tx, void *arg)
 
 		if (!c->remove) {
 			rc = check_persons(tx, c->persons, i + 1, "person_ids");
+			if (!rc)
+				rc = list_cleared(tx, c->id, c->persons[i]);
 			if (rc)
 				return rc;
 		}

@@ -81,8 +81,10 @@ static int create_fn(struct store_tx *tx, void *arg)
 		rc = model_tx_log(tx, c->actor, "identity.created", "identity", c->id,
 		                  json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)c->id,
 		                            "username", c->n->username, "display_name",
-		                            c->n->display_name, "clearance",
-		                            clearance_name(c->n->clearance)));
+		                            c->n->display_name, "clearance", "none"));
+	/* the clearance is a decision on the login's person (reg_clearances.c) */
+	if (!rc && c->n->clearance != CLEAR_NONE)
+		rc = model_tx_clearance_set(tx, c->actor, c->id, c->n->clearance);
 	if (rc)
 		return rc;
 	model_time(store_tx_now(tx), t);
@@ -269,17 +271,23 @@ static int update_fn(struct store_tx *tx, void *arg)
 	d = json_pack("{s:I}", "id", (json_int_t)c->id);
 	if (d && c->patch->display_name)
 		json_object_set_new(d, "display_name", json_string(c->patch->display_name));
-	if (d && c->patch->clearance >= 0)
-		json_object_set_new(
-		        d, "clearance",
-		        json_string(clearance_name((enum clearance)c->patch->clearance)));
 	if (d && c->patch->status)
 		json_object_set_new(d, "status", json_string(c->patch->status));
 	if (d && c->patch->reason)
 		json_object_set_new(d, "reason", json_string(c->patch->reason));
 	if (d && c->patch->email)
 		json_object_set_new(d, "email", json_string(c->patch->email));
-	rc = model_tx_log(tx, c->p->id, "identity.updated", "identity", c->id, d);
+	/* the clearance is a decision on the login's person, not a field of the account */
+	if (c->patch->clearance >= 0 &&
+	    (rc = model_tx_clearance_set(tx, c->p->id, c->id,
+	                                 (enum clearance)c->patch->clearance))) {
+		json_decref(d);
+		return rc;
+	}
+	if (json_object_size(d) > 1 || c->patch->clearance < 0)
+		rc = model_tx_log(tx, c->p->id, "identity.updated", "identity", c->id, d);
+	else
+		json_decref(d);
 	if (rc || !c->patch->status || strcmp(c->patch->status, "disabled") != 0)
 		return rc;
 	/* A disabled account loses its sessions on the spot. */
@@ -335,9 +343,12 @@ int model_identity_update(struct model *m, const struct principal *p, int64_t id
 
 /* One identity with its roles in force today (?1), in one statement. */
 #define IDENTITY_SQL                                                                               \
-	"SELECT i.id, i.username, i.display_name, i.clearance, i.status, i.created_at, "           \
-	"coalesce(c.totp_confirmed, 0), (SELECT group_concat(role, ' ') FROM role_grant "          \
-	"WHERE " MODEL_GRANT_IN_FORCE("i.id") "), i.created_by, i.email FROM identity i "          \
+	"SELECT i.id, i.username, i.display_name, " MODEL_CLEARANCE_OF_IDENTITY(                   \
+	        "i.id", "?2") ", i.status, i.created_at, "                                         \
+	                      "coalesce(c.totp_confirmed, 0), (SELECT group_concat(role, ' ') "    \
+	                      "FROM role_grant "                                                   \
+	                      "WHERE " MODEL_GRANT_IN_FORCE(                                       \
+	                              "i.id") "), i.created_by, i.email FROM identity i "          \
 	                                      "LEFT JOIN credential c ON c.identity_id = i.id "
 
 static json_t *identity_row(struct store_q *q)

@@ -731,8 +731,11 @@ static int authenticate_session(struct model *m, const char *token, bool cookie,
 {
 	static const char sql[] =
 	        "SELECT s.id, s.identity_id, s.last_seen_us, s.expires_us, s.revoked_us, "
-	        "i.username, i.display_name, i.clearance, i.status, s.bearer, " SESSION_ROLES
-	        " FROM session s JOIN identity i ON i.id = s.identity_id WHERE s.token_hash = ?1";
+	        "i.username, i.display_name, " MODEL_CLEARANCE_OF_IDENTITY(
+	                "i.id", "?2") ", i.status, "
+	                              "s.bearer, " SESSION_ROLES
+	                              " FROM session s JOIN identity i ON i.id = s.identity_id "
+	                              "WHERE s.token_hash = ?1";
 	struct store_reader *r = model_reader(m);
 	int64_t now = sk_now_us(), last;
 	struct store_q *q;

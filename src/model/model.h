@@ -27,6 +27,7 @@ enum role {
 	ROLE_STAFF,
 	ROLE_AUDITOR,
 	ROLE_RECEPTION, /* issues visitor permits and checks visits in and out (5 kap. 3 §) */
+	ROLE_PERSONNEL, /* the personnel-security function: vetting, registerkontroll (6 kap.) */
 	ROLE_COUNT
 };
 
@@ -55,6 +56,26 @@ json_t *model_roles_json(unsigned roles);
 enum clearance { CLEAR_NONE, CLEAR_BH, CLEAR_K, CLEAR_H, CLEAR_KH };
 const char *clearance_name(enum clearance c);
 int clearance_parse(const char *s); /* or -1 */
+
+/*
+ * The clearance in force on day `today` (an SQL expression giving YYYY-MM-DD)
+ * of a person (MODEL_CLEARANCE_OF_PERSON: an expression giving person.id) or
+ * of the login an identity is (MODEL_CLEARANCE_OF_IDENTITY): the highest
+ * active decision of an active person whose days include today, as 'BH',
+ * 'K', 'H', 'KH', or 'none' (sql/0016_clearance.sql, reg_clearances.c). The
+ * one truth every check reads.
+ */
+#define MODEL_CLEARANCE_WHERE(where, today)                                                        \
+	"coalesce((SELECT cl.class FROM clearance cl JOIN person pc ON pc.id = cl.person_id "      \
+	"WHERE " where                                                                             \
+	" AND pc.status = 'active' AND cl.state = 'active' AND cl.valid_from <= " today            \
+	" AND (cl.valid_until IS NULL OR cl.valid_until >= " today ") ORDER BY CASE "              \
+	"cl.class WHEN 'KH' THEN 4 WHEN 'H' THEN 3 WHEN 'K' THEN 2 ELSE 1 END DESC LIMIT 1), "     \
+	"'none')"
+#define MODEL_CLEARANCE_OF_PERSON(person, today)                                                   \
+	MODEL_CLEARANCE_WHERE("cl.person_id = " person, today)
+#define MODEL_CLEARANCE_OF_IDENTITY(ident, today)                                                  \
+	MODEL_CLEARANCE_WHERE("pc.identity_id = " ident, today)
 
 /* ---- the register ---- */
 
@@ -227,6 +248,21 @@ struct model_identity_patch {
 int model_identity_update(struct model *m, const struct principal *p, int64_t id,
                           const struct model_identity_patch *patch, struct model_err *err);
 json_t *model_identity_get(struct model *m, int64_t id);
+
+/*
+ * An identity's clearance as a decision on its person (reg_clearances.c):
+ * the person is recorded when the login has none, their active decisions
+ * are withdrawn, and for a class above none a decision with basis
+ * "account" is recorded from today. In the writer, after the caller's
+ * separation-of-duties check.
+ */
+int model_tx_clearance_set(struct store_tx *tx, int64_t actor, int64_t ident, enum clearance cls);
+/*
+ * At start: the clearances an older release kept on identities become
+ * recorded decisions (basis "migrated") on their persons. SK_OK when there
+ * were none.
+ */
+int model_clearance_migrate(struct model *m);
 json_t *model_identity_list(struct model *m);
 
 /*

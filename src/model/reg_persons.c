@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model/access_int.h"
+#include "model/pdata.h"
 #include "model/register.h"
 #include "model/reg_int.h"
 #include "model/records_int.h"
@@ -13,7 +14,8 @@
 #define R(x)  ROLE_BIT(ROLE_##x)
 #define WRITE (R(REGISTRAR) | R(SSC) | R(ADMIN))
 #define FULL  (R(REGISTRAR) | R(SSC)) /* an admin only records persons with a login */
-#define READ  (ROLES_REGISTER | R(ADMIN))
+#define READ  (ROLES_REGISTER | R(ADMIN) | R(PERSONNEL))
+#define CULL  (R(SSC) | R(PERSONNEL)) /* personnel-security data (6 kap.) */
 
 /* A copy with a person: issued, or made straight into their hands (not lost, gone or away). */
 #define COPY_HELD "state NOT IN ('lost', 'destroyed', 'shipped', 'archived')"
@@ -33,6 +35,12 @@ static const struct reg_field fields[] = {
          .flags = REG_F_LIST | REG_F_FILTER | REG_F_CLI, .vlabel = "reg.person_state",
          .doc = "active or ended"},
         {"ended_on", REG_DATE, .flags = REG_F_PAST | REG_F_LIST | REG_F_CLI, .doc = "the last day"},
+        {"clearance", REG_CLASS, .src = REG_SRC_SQL, .flags = REG_F_LIST | REG_F_NULL,
+         .col = "(SELECT nullif(" MODEL_CLEARANCE_OF_PERSON("person.id", REG_TODAY) ", 'none'))",
+         .doc = "the clearance in force today (reg_clearances.c), null for none"},
+        {"culled_on", REG_DATE, .flags = REG_F_PAST | REG_F_NULL,
+         .doc = "the day the person's personnel-security data was culled"},
+        {"cull_ref", REG_STRING, 1, 128, .doc = "the culling decision's reference"},
         REG_FIELD_CREATED_AT,
         {"created_by", REG_INT, .src = REG_SRC_CREATED_BY, .doc = "recorded by (identity)"},
         REG_FIELD_UPDATED_AT,
@@ -209,6 +217,30 @@ static const struct reg_arg end_args[] = {
         {0},
 };
 
+/*
+ * Culling (gallring) of the person's personnel-security data: their key is
+ * destroyed (pdata.h), so what vetting and follow-up recorded about them can
+ * no longer be read from the ledger, the database, the WAL or a later
+ * backup. Once only; nobody culls the person linked to their own login.
+ */
+static int check_cull(struct reg_call *c)
+{
+	if (model_json_str(c->old, "culled_on"))
+		return store_tx_failr(c->tx, SK_EEXIST, "id", "person.culled_already", NULL,
+		                      "person %lld's data was culled already", (long long)c->id);
+	if (c->p && c->p->id && records_tx_person_of_identity(c->tx, c->p->id) == c->id)
+		return store_tx_failr(
+		        c->tx, SK_EPERM, "id", "person.cull_self", NULL,
+		        "nobody culls the data of the person linked to their own login");
+	return pdata_tx_cull(c->tx, c->id);
+}
+
+static const struct reg_arg cull_args[] = {
+        {"cull_ref", REG_A_REQUIRED, "decision", "the culling decision's reference"},
+        {"culled_on", REG_A_TODAY, "on", "the day (default today)"},
+        {0},
+};
+
 static const struct reg_cmd cmds[] = {
         {.name = "add",
          .verb = REG_CREATE,
@@ -243,6 +275,19 @@ static const struct reg_cmd cmds[] = {
                  "copies or media in use; access authorisations, keys, cards and codes they "
                  "still have are listed on their page (leaving) and flagged by the rules until "
                  "withdrawn, returned or changed."},
+        {.name = "cull",
+         .verb = REG_ACT,
+         .path = "cull",
+         .roles = CULL,
+         .event = "person.culled",
+         .args = cull_args,
+         .check = check_cull,
+         .danger = true,
+         .summary = "cull the person's personnel-security data (gallring)",
+         .help = "Records the decision to cull (gallra) the person's personnel-security data "
+                 "and destroys the key it is encrypted with: vetting notes and follow-up "
+                 "information about them can no longer be read. The ledger still verifies. "
+                 "The ssc or the personnel-security function; never for themself."},
         {0},
 };
 

@@ -431,6 +431,15 @@ static void class_cond(const struct register_def *d, const struct principal *p, 
 	           glue, d->class_col, (int)p->clearance);
 }
 
+/* Binds REG_TODAY: a statement with fewer parameters refuses it, which changes nothing. */
+static void bind_today(struct store_q *q)
+{
+	char today[11];
+
+	model_today(today);
+	(void)store_q_bind_text(q, REG_TODAY_IDX, today);
+}
+
 json_t *reg_get(struct model *m, const struct principal *p, const struct register_def *def,
                 int64_t id)
 {
@@ -447,6 +456,7 @@ json_t *reg_get(struct model *m, const struct principal *p, const struct registe
 	class_cond(def, p, &b, "AND");
 	if (b.ptr && store_reader_query(r, b.ptr, &q) == SK_OK) {
 		store_q_bind_int(q, 1, id);
+		bind_today(q);
 		if (store_q_step(q) == SK_OK)
 			o = row_json(def, q);
 		store_q_done(q);
@@ -509,6 +519,7 @@ json_t *reg_list(struct model *m, const struct principal *p, const struct regist
 	}
 	buf_release(&b);
 	json_array_foreach(binds, i, v) bind_json(q, (int)i + 1, v);
+	bind_today(q);
 	while (store_q_step(q) == SK_OK)
 		json_array_append_new(arr, row_json(def, q));
 	store_q_done(q);
@@ -534,6 +545,7 @@ static json_t *tx_row(struct store_tx *tx, const struct register_def *d, int64_t
 	buf_printf(&b, " WHERE id = ?1");
 	if (b.ptr && store_tx_query(tx, b.ptr, &q) == SK_OK) {
 		store_q_bind_int(q, 1, id);
+		bind_today(q);
 		if (store_q_step(q) == SK_OK)
 			o = row_json(d, q);
 		store_q_done(q);

@@ -68,6 +68,13 @@ struct reg_field {
 	const char *doc;    /* one line for the API reference, in English */
 };
 
+/*
+ * In the SQL expression of a REG_SRC_SQL field (col): today's date
+ * (model_today), bound whenever the register's rows are read.
+ */
+#define REG_TODAY     "?99"
+#define REG_TODAY_IDX 99
+
 /* The fields most registers share, stated once. */
 #define REG_FIELD_CREATED_AT                                                                       \
 	{                                                                                          \

@@ -7,6 +7,7 @@
 
 #define REGISTERS(X)                                                                               \
 	X(persons)                                                                                 \
+	X(clearances)                                                                              \
 	X(spaces)                                                                                  \
 	X(systems)                                                                                 \
 	X(distributors)                                                                            \

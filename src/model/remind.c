@@ -237,8 +237,10 @@ struct recipient {
 
 /* Active identities with an address, with their roles in force today (?2). */
 #define RECIPIENTS_SQL                                                                             \
-	"SELECT i.id, i.email, i.clearance, (SELECT group_concat(role, ' ') FROM role_grant "      \
-	"WHERE " MODEL_GRANT_IN_FORCE("i.id") ") FROM identity i WHERE i.status = 'active' AND "   \
+	"SELECT i.id, i.email, " MODEL_CLEARANCE_OF_IDENTITY(                                      \
+	        "i.id", "?2") ", (SELECT group_concat(role, ' ') FROM role_grant "                 \
+	                      "WHERE " MODEL_GRANT_IN_FORCE(                                       \
+	                              "i.id") ") FROM identity i WHERE i.status = 'active' AND "   \
 	                                      "i.email <> '' ORDER BY i.id"
 
 static struct recipient *recipients(struct model *m, size_t *n)

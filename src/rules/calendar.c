@@ -155,14 +155,16 @@ int rules_calendar_feed(struct model *m, const char *key, struct buf *out)
 		return SK_ENOTFOUND;
 	key_hash(key, hash);
 	model_today(today);
-	if (store_reader_query(
-	            rd,
-	            "SELECT k.identity_id, i.clearance FROM calendar_key k JOIN identity "
-	            "i ON i.id = k.identity_id WHERE k.key_hash = ?1 AND i.status = "
-	            "'active'",
-	            &q))
+	if (store_reader_query(rd,
+	                       "SELECT k.identity_id, " MODEL_CLEARANCE_OF_IDENTITY(
+	                               "i.id", "?2") " FROM "
+	                                             "calendar_key k JOIN identity i ON i.id = "
+	                                             "k.identity_id WHERE k.key_hash = "
+	                                             "?1 AND i.status = 'active'",
+	                       &q))
 		return SK_ENOTFOUND;
 	store_q_bind_text(q, 1, hash);
+	store_q_bind_text(q, 2, today);
 	if (store_q_step(q) == SK_OK) {
 		owner.id = store_q_int(q, 0);
 		clearance = clearance_parse(store_q_text(q, 1));

@@ -61,11 +61,15 @@ int store_sqlite_err(int rc)
 /* Settings every connection gets: safety first, then bounded resources. */
 static int conn_configure(sqlite3 *db, bool readonly)
 {
-	static const char *const pragmas_rw[] = {
-	        "PRAGMA journal_mode=WAL",   "PRAGMA synchronous=FULL",
-	        "PRAGMA foreign_keys=ON",    "PRAGMA trusted_schema=OFF",
-	        "PRAGMA cell_size_check=ON", "PRAGMA busy_timeout=10000",
-	        "PRAGMA cache_size=-16384",  NULL};
+	static const char *const pragmas_rw[] = {"PRAGMA journal_mode=WAL",
+	                                         "PRAGMA synchronous=FULL",
+	                                         "PRAGMA foreign_keys=ON",
+	                                         "PRAGMA trusted_schema=OFF",
+	                                         "PRAGMA cell_size_check=ON",
+	                                         "PRAGMA busy_timeout=10000",
+	                                         "PRAGMA cache_size=-16384",
+	                                         "PRAGMA secure_delete=ON",
+	                                         NULL};
 	static const char *const pragmas_ro[] = {
 	        "PRAGMA foreign_keys=ON",    "PRAGMA trusted_schema=OFF",
 	        "PRAGMA cell_size_check=ON", "PRAGMA busy_timeout=10000",

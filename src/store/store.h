@@ -157,6 +157,15 @@ int64_t store_tx_now(const struct store_tx *tx);
 int store_append(struct store *s, int64_t actor, const char *kind, const char *object,
                  const json_t *data, uint64_t *seq);
 
+/*
+ * The transaction deletes something that must not survive in the files
+ * (a person's key at culling): once it commits, the WAL is checkpointed
+ * into the database and truncated, so no frame holds the old page. The
+ * writer's connection runs with secure_delete, so the freed cells are
+ * zeroed in the database itself.
+ */
+void store_tx_shred(struct store_tx *tx);
+
 /* Forces a checkpoint now if the tree grew since the last one. */
 int store_checkpoint_now(struct store *s);
 

@@ -66,6 +66,7 @@ struct store_tx {
 	int64_t now_us;
 	int64_t last_time_us;
 	struct buf enc;
+	bool shred; /* store_tx_shred: truncate the WAL after the commit */
 };
 
 struct store {

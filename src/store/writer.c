@@ -190,6 +190,11 @@ int store_tx_append(struct store_tx *tx, int64_t actor, const char *kind, const 
 	return SK_OK;
 }
 
+void store_tx_shred(struct store_tx *tx)
+{
+	tx->shred = true;
+}
+
 int store_tx_fail(struct store_tx *tx, const char *field, const char *fmt, ...)
 {
 	va_list ap;
@@ -540,6 +545,15 @@ static bool try_batch(struct store *s, struct store_cmd *batch, bool savepoints,
 		pthread_mutex_unlock(&s->mu);
 		s->last_time_us = tx.last_time_us;
 	}
+	/*
+	 * What was shredded leaves the WAL too: checkpoint and truncate it. A
+	 * reader still in an older snapshot makes it wait (busy_timeout); if it
+	 * cannot finish, the next shredding or the close does it.
+	 */
+	if (!rc && !retry && tx.shred &&
+	    sqlite3_wal_checkpoint_v2(s->w.db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) !=
+	            SQLITE_OK)
+		fprintf(stderr, "skydd: could not truncate the WAL after culling\n");
 	buf_release(&tx.enc);
 	*rc_out = rc;
 	return retry;

@@ -17,6 +17,7 @@
 #include "auth/auth.h"
 #include "model/model.h"
 #include "model/records.h"
+#include "model/register.h"
 #include "records_compat.h"
 #include "rules/rules.h"
 #include "store/store.h"
@@ -167,6 +168,16 @@ static inline int64_t regfx_person(struct model *m, const struct principal *reg,
 	struct model_err err = {0};
 	int64_t id = 0;
 
+	/* a login with a clearance has its person already (its decision is on them) */
+	id = identity_id > 0 ? records_person_of_identity(model_reader(m), identity_id) : 0;
+	if (id > 0) {
+		json_t *in = json_pack("{s:s, s:s}", "name", name, "unit", unit ? unit : "");
+
+		if (reg_run(m, reg, "persons", "update", in, &id, &err) != SK_OK)
+			fail_msg("person %s: %s (%s)", name, err.msg, err.field);
+		json_decref(in);
+		return id;
+	}
 	if (records_person_create(m, reg, &n, &id, &err) != SK_OK)
 		fail_msg("person %s: %s (%s)", name, err.msg, err.field);
 	return id;

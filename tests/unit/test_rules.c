@@ -136,7 +136,8 @@ static void fixture(const char *sql)
 
 static void principal(struct principal *p, const char *name, enum role r, const char *until)
 {
-	struct model_new_identity ni = {name, name, CLEAR_KH};
+	/* no decision: the base's persons carry the clearances the rules read */
+	struct model_new_identity ni = {name, name, CLEAR_NONE};
 	struct model_err err = {0};
 	char otp[32], today[11];
 	uint8_t secret[20] = {1, 2, 3};
@@ -162,6 +163,10 @@ static const char *const base[] = {
         "INSERT INTO person (id, name, identity_id, status, created_at, created_by, updated_at) "
         "VALUES (1, 'Anna Registrator', 3, 'active', '@NOW', 0, '@NOW'), (2, 'Bo Bärare', NULL, "
         "'active', '@NOW', 0, '@NOW')",
+        "INSERT INTO clearance (id, person_id, class, valid_from, basis, decided_by, decided_on, "
+        "state, created_at, updated_at) VALUES (1, 1, 'KH', '@TODAY', 'decision', 1, '@TODAY', "
+        "'active', '@NOW', '@NOW'), (2, 2, 'KH', '@TODAY', 'decision', 1, '@TODAY', 'active', "
+        "'@NOW', '@NOW')",
         "INSERT INTO space (id, kind, name, max_class, decided_by, decided_on, decision_ref, "
         "status, created_at, updated_at) VALUES (1, 'container', 'Kassaskåp A', 'KH', 1, "
         "'@TODAY', 'B-1', 'approved', '@NOW', '@NOW'), (2, 'conversation', 'Rum 1', 'H', 2, "
