@@ -565,6 +565,12 @@ static const struct rule rules[] = {
 #include "rules/table_5kap_access.inc"
 /* 5 kap. 5–6 §§: keys, codes and cards */
 #include "rules/table_5kap_keys.inc"
+/* 6 kap.: positions and training (1–3, 11 §§) */
+#include "rules/table_6kap_positions.inc"
+/* 6 kap.: vetting and registerkontroll (4–5, 7–15 §§) */
+#include "rules/table_6kap_vetting.inc"
+/* 6 kap. 6 § exit talks, and clearance against what a person holds (3 kap. with 6 kap.) */
+#include "rules/table_6kap_exit.inc"
 };
 
 /*
