@@ -34,7 +34,7 @@ export const ACCESS = {
 };
 
 // The groups, by what people do, in the order shown.
-export const GROUPS = ['register', 'physical', 'analysis', 'events', 'followup', 'admin'];
+export const GROUPS = ['register', 'physical', 'personnel', 'analysis', 'events', 'followup', 'admin'];
 
 // Each page: its first path segment, its label, its group (none: shown first), who sees it.
 export const PAGES = [
@@ -50,6 +50,9 @@ export const PAGES = [
   // physical security (5 kap.): areas, access authorisations, visitor permits, keys, codes and
   // cards, described registers placed here by their addresses
   { registers: ['omraden', 'tilltraden', 'besok', 'nycklar'], group: 'physical' },
+  // personnel security (6 kap.): clearances, positions and placements, training, vetting,
+  // registerkontroll, exit talks — described registers (only their readers are described them)
+  { registers: ['behorigheter', 'befattningar', 'placeringar', 'utbildningar', 'utbildningstillfallen', 'sakerhetsprovningar', 'registerkontroller', 'avslutningssamtal'], group: 'personnel' },
   { top: 'sakerhetsskyddsanalys', key: 'an.nav', group: 'analysis', roles: ACCESS.analysis },
   { top: 'sakerhetsskyddsplan', key: 'sp.nav', group: 'analysis', roles: ACCESS.analysis },
   { top: 'sarskilda-bedomningar', key: 'as.nav', group: 'analysis', roles: ACCESS.analysis },
