@@ -85,9 +85,9 @@ static void clear(struct demo_ctx *d, int64_t person, const char *cls, const cha
 	int64_t id = 0;
 
 	cmd(d, &d->ssc, "clearances", "decide",
-	       json_pack("{s:I, s:s, s:s}", "person_id", (json_int_t)person, "class", cls,
-	                 "decision_ref", ref),
-	       &id, "clearance");
+	    json_pack("{s:I, s:s, s:s}", "person_id", (json_int_t)person, "class", cls,
+	              "decision_ref", ref),
+	    &id, "clearance");
 }
 
 static int64_t space(struct demo_ctx *d, const char *kind, const char *name, const char *where,
@@ -146,7 +146,6 @@ static int64_t area(struct demo_ctx *d, const char *name, const char *kind, int6
 	json_decref(dec);
 	return id;
 }
-
 
 /*
  * Keys, codes and cards (5 kap. 5–6 §§): a key cabinet, the main entrance's
