@@ -177,3 +177,11 @@ export async function axe(page, where) {
   }));
   return res.violations.map((v) => `${where}: ${v.id} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
 }
+
+// The person of a login, named name in unit: a login given a clearance has its person already
+// (the decision is on the person), which is renamed; otherwise who records one.
+export async function personOf(who, name, unit, identityId) {
+  const known = (await apiCall(who, 'GET', '/persons')).persons.find((x) => x.identity_id === identityId);
+  if (!known) return (await apiCall(who, 'POST', '/persons', { name, unit, identity_id: identityId })).person;
+  return (await apiCall(who, 'PATCH', `/persons/${known.id}`, { name, unit })).person;
+}

@@ -133,8 +133,14 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
     // incidents and deviations are described too, but have their pages under Händelser
     // and the physical-security registers (5 kap.) under Fysisk säkerhet, in the table's order
     const PHYSICAL = ['omraden', 'tilltraden', 'besok', 'nycklar'];
-    const inRegisterMenu = (d) => d.slug && !['incidents', 'deviations'].includes(d.name) && !PHYSICAL.includes(d.slug);
+    // and personnel security (6 kap.) under Personalsäkerhet, in the table's order (nav.js)
+    const PERSONNEL = ['behorigheter', 'befattningar', 'placeringar', 'utbildningar', 'utbildningstillfallen',
+      'sakerhetsprovningar', 'registerkontroller', 'avslutningssamtal'];
+    const inRegisterMenu = (d) => d.slug && !['incidents', 'deviations'].includes(d.name) && !PHYSICAL.includes(d.slug)
+      && !PERSONNEL.includes(d.slug);
     const physical = PHYSICAL.map((slug) => described.find((d) => d.slug === slug)).filter(Boolean).map((d) => SV[d.label]);
+    const personnel = PERSONNEL.map((slug) => described.find((d) => d.slug === slug)).filter(Boolean).map((d) => SV[d.label]);
+    assert.ok(personnel.includes(SV['regdef.clearances.title']), 'the ssc reads the clearances');
     assert.ok(physical.length >= 1, 'the ssc reads the areas');
     assert.deepEqual(['persons', 'spaces', 'systems', 'distributors', 'media'].filter((n) => !described.some((d) => d.name === n)), [],
       'the ssc reads persons, spaces, systems, distributors and media');
@@ -143,6 +149,7 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
       [G('register'), [...['reg.nav.documents', 'reg.nav.receipts', 'reg.nav.my_copies', 'reg.nav.inventories']
         .map((k) => SV[k]), ...described.filter(inRegisterMenu).map((d) => SV[d.label])]],
       [G('physical'), physical],
+      [G('personnel'), personnel],
       [G('analysis'), [SV['an.nav'], SV['sp.nav'], SV['as.nav']]],
       [G('events'), [SV['inc.nav'], SV['dev.nav']]],
       [G('followup'), [SV['plan.nav'], SV['nav.log'], SV['ex.nav']]],

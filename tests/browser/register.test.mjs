@@ -19,7 +19,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ART, URL_, WEB, apiCall, apiLogin, launchChromium, readLogins, strings, totpAt, uiLogin, newPassword } from './lib.mjs';
+import { ART, URL_, WEB, apiCall, apiLogin, launchChromium, readLogins, strings, totpAt, uiLogin, newPassword, personOf } from './lib.mjs';
 
 const SV = strings('sv');
 const EN = strings('en');
@@ -114,10 +114,9 @@ test('scenario: K document, 3 copies, receipt signed, inventory with a lost copy
   const fridaSecret = first.totp.secret.replace(/[\s=]+/g, '');
   await apiCall(null, 'POST', '/login/enroll', { challenge: first.challenge, new_password: fridaPassword, code: await freshCode(fridaSecret) });
   // persons linked to the logins, and one without (the witness)
-  const frida = (await apiCall(anna, 'POST', '/persons', { name: 'Frida Ström', unit: 'Analys', identity_id: fridaId })).person;
-  // the demo register already has Bertil's person; a bare instance gets one
-  const known = (await apiCall(anna, 'GET', '/persons')).persons.find((x) => x.identity_id === bertilId);
-  const bertil = known || (await apiCall(anna, 'POST', '/persons', { name: 'Bertil Sjöberg', unit: 'Registratur', identity_id: bertilId })).person;
+  // (a login given a clearance has its person: the decision is on the person)
+  const frida = await personOf(anna, 'Frida Ström', 'Analys', fridaId);
+  const bertil = await personOf(anna, 'Bertil Sjöberg', 'Registratur', bertilId);
   const witness = (await apiCall(anna, 'POST', '/persons', { name: 'Gustav Vittnesson', unit: 'Registratur' })).person;
   // a storage container approved by the ssc for up to H
   const safe = (await apiCall(anna, 'POST', '/spaces', {
