@@ -38,6 +38,8 @@ test('every page as every role: Swedish only, no codes, no axe-core violation', 
   // a record in the registers whose first rows the walk opens, and a staff member
   const anna = await apiLogin('anna', logins.anna.password, logins.anna.secret, code);
   const holder = (await apiCall(anna, 'POST', '/persons', { name: `Vera Vandrare ${run}`, unit: 'Analys' })).person;
+  // cleared for the class before she goes on the need-to-know list (6 kap.)
+  await apiCall(anna, 'POST', '/clearances', { person_id: holder.id, class: 'K', decision_ref: `WALK-${run}` });
   const safe = (await apiCall(anna, 'POST', '/spaces', { kind: 'container', name: `Vandringsskåp ${run}`, location: 'Rum 3', max_class: 'H', decision_ref: `W-${run}` })).space;
   const doc = (await apiCall(anna, 'POST', '/documents', { title: `Vandring ${run}`, class: 'K', form: 'physical', pages: 2, person_ids: [holder.id] })).document;
   await apiCall(anna, 'POST', `/documents/${doc.id}/copies`, { count: 1, space_id: safe.id });
