@@ -213,7 +213,8 @@ static int decide_clearance(struct reg_call *c, const char *on)
 	rc = reg_validate(cd, cc, in, &err);
 	/* the arguments were this command's own fields: only the class can still fail */
 	if (rc)
-		rc = store_tx_failr(c->tx, rc, "clearance_class", "field.class", NULL, "%s", err.msg);
+		rc = store_tx_failr(c->tx, rc, "clearance_class", "field.class", NULL, "%s",
+		                    err.msg);
 	else
 		rc = reg_tx_exec(c->tx, c->p, cd, cc, in, &cid);
 	json_decref(in);

@@ -226,8 +226,8 @@ static const char *const base[] = {
         "updated_at, approved_on, approved_by) VALUES (100, 100, 'approved', 'Plan', "
         "'[{\"measure_id\":1,\"description\":\"Larm\",\"due\":\"2030-01-01\","
         "\"responsible\":\"SSC\",\"note\":\"\"}]', '@NOW', 2, '@NOW', '@TODAY', 2)",
-#include "rules_5kap_access_base.inc" /* areas, access, visits: a clean state */
-#include "rules_5kap_keys_base.inc"   /* keys, codes and cards: a clean state */
+#include "rules_5kap_access_base.inc"  /* areas, access, visits: a clean state */
+#include "rules_5kap_keys_base.inc"    /* keys, codes and cards: a clean state */
 #include "rules_6kap_vetting_base.inc" /* vetting and registerkontroll: a clean state */
 };
 
