@@ -9,6 +9,7 @@
  */
 #include "testutil.h"
 
+#include "cli/demo_vetting.h"
 #include "model/pdata.h"
 #include "model/vetting.h"
 #include "regfixture.h"
@@ -243,12 +244,46 @@ static void test_culled(void **state)
 	assert_int_equal(regfx_ledger_size(&g_fx), before);
 }
 
+/* The demo's part: everything recorded, and one finding left (a renewal due), for the ssc. */
+static void test_demo(void **state)
+{
+	int64_t a = regfx_person(g_fx.model, &ssc, "Bertil Sjöberg", "Registraturen", 0),
+	        b = regfx_person(g_fx.model, &ssc, "Eva Nilsson", "Analys", 0);
+	struct rules_filter f = {.min_severity = -1, .clearance = CLEAR_KH, .viewer = &ssc};
+	char today[11], buf[64];
+	FILE *out = fopen("/dev/null", "w");
+	json_t *res, *x;
+	size_t i, renew = 0, other = 0;
+
+	(void)state;
+	assert_non_null(out);
+	assert_int_equal(demo_vetting(g_fx.model, &pers, a, b, out), SK_OK);
+	fclose(out);
+	regfx_sql_text(&g_fx, "SELECT class || basis FROM clearance WHERE person_id = ?1", a, buf,
+	               sizeof(buf));
+	assert_string_equal(buf, "Hvetting");
+	model_today(today);
+	res = rules_evaluate(g_fx.rd, today, &f);
+	json_array_foreach(json_object_get(res, "findings"), i, x)
+	{
+		const char *rule = json_string_value(json_object_get(x, "rule"));
+
+		if (strcmp(rule, "regcheck.renewal.missing") == 0)
+			renew++;
+		else if (strncmp(rule, "regcheck.", 9) == 0)
+			other++;
+	}
+	json_decref(res);
+	assert_int_equal(renew, 1);
+	assert_int_equal(other, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_notes_sealed), cmocka_unit_test(test_decide_with_clearance),
 	        cmocka_unit_test(test_self_refused), cmocka_unit_test(test_findings_readers),
-	        cmocka_unit_test(test_culled),
+	        cmocka_unit_test(test_culled),       cmocka_unit_test(test_demo),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
