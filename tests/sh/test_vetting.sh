@@ -54,7 +54,7 @@ new_user persa personnel KH && PERSA=$UID_OUT
 new_user rut registrar H && new_user cecilia chief KH && new_user olof auditor K && OLOF=$UID_OUT
 enrolled "${OLOF:-}" "the personnel-security function, a registrar, the head and an auditor"
 P_PERSA=$(sq "$I/skydd.db" "SELECT id FROM person WHERE identity_id = $PERSA")
-person_of "Vera Vettad" ""
+person_of "Vera Vettad" "" none
 P_VERA=$PID_OUT
 checks "Vera is a person, and persa's login has one" '[ -n "$P_VERA" ] && [ -n "$P_PERSA" ]'
 
