@@ -1,4 +1,5 @@
-// Browser test of vetting and registerkontroll (6 kap. 4–15 §§, issue 12): the ssc records a
+// Browser test of vetting and registerkontroll (6 kap. 4–15 §§, issue 12): the personnel-security
+// function (petra) records a
 // vetting with its interview on the Säkerhetsprövningar page (the notes shown opened on the
 // record's page, the follow-up conversation below), a registerkontroll whose application is
 // refused in Swedish while the consent is missing, then completed and printed with every field
@@ -31,22 +32,22 @@ test('scenario: a vetting with its interview, a registerkontroll printed, hidden
 }, async () => {
   process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
   const logins = readLogins(process.env.SKYDD_REG_LOGINS);
-  for (const u of ['anna', 'bertil', 'david']) assert.ok(logins[u], `${u} in SKYDD_REG_LOGINS`);
+  for (const u of ['petra', 'bertil', 'david']) assert.ok(logins[u], `${u} in SKYDD_REG_LOGINS`);
   const run = crypto.randomBytes(3).toString('hex');
   const today = new Date().toISOString().slice(0, 10);
   const note = `Intervju ${run}: inget att anmärka`;
 
-  const anna = await apiLogin('anna', logins.anna.password, logins.anna.secret, code);
+  const petra = await apiLogin('petra', logins.petra.password, logins.petra.secret, code);
   const bertil = await apiLogin('bertil', logins.bertil.password, logins.bertil.secret, code);
   const vera = (await apiCall(bertil, 'POST', '/persons', { name: `Vera Vettad ${run}` })).person;
-  const v = (await apiCall(anna, 'POST', '/vettings', { person_id: vera.id, position_id: 3 })).vetting;
-  await apiCall(anna, 'POST', `/vettings/${v.id}/interview`, {
+  const v = (await apiCall(petra, 'POST', '/vettings', { person_id: vera.id, position_id: 3 })).vetting;
+  await apiCall(petra, 'POST', `/vettings/${v.id}/interview`, {
     interview_on: today, interviewer: 'Anna Lindqvist', loyalty: true, reliability: true, vulnerability: true,
     interview_concluded: true, interview_notes: note,
   });
-  await apiCall(anna, 'POST', `/vettings/${v.id}/decision`, { decision: 'approved', clearance_class: 'H' });
-  await apiCall(anna, 'POST', `/vettings/${v.id}/followup`, { held_on: today, held_by: 'Anna Lindqvist', followup_notes: `Samtal ${run}` });
-  const rk = (await apiCall(anna, 'POST', '/regchecks', {
+  await apiCall(petra, 'POST', `/vettings/${v.id}/decision`, { decision: 'approved', clearance_class: 'H' });
+  await apiCall(petra, 'POST', `/vettings/${v.id}/followup`, { held_on: today, held_by: 'Anna Lindqvist', followup_notes: `Samtal ${run}` });
+  const rk = (await apiCall(petra, 'POST', '/regchecks', {
     person_id: vera.id, position_id: 3, security_class: '2', control_reason: `Drift av H-nätet ${run}`,
   })).regcheck;
 
@@ -60,9 +61,9 @@ test('scenario: a vetting with its interview, a registerkontroll printed, hidden
   };
   const nav = (page) => page.getByRole('navigation', { name: SV['nav.label'] });
   try {
-    // ---- the ssc: the list, the vetting's page with its opened notes and follow-up
-    const pa = await newPage('anna');
-    await uiLogin(pa, SV, 'anna', logins.anna.password, logins.anna.secret, code);
+    // ---- the personnel-security function: the list, the vetting's page with its opened notes and follow-up
+    const pa = await newPage('petra');
+    await uiLogin(pa, SV, 'petra', logins.petra.password, logins.petra.secret, code);
     await nav(pa).waitFor();
     await pa.goto(`${URL_}/#/sakerhetsprovningar`);
     await pa.locator('main h1', { hasText: SV['regdef.vettings.title'] }).waitFor();
@@ -87,8 +88,8 @@ test('scenario: a vetting with its interview, a registerkontroll printed, hidden
     assertReadable(refusal, null, true, 'an application without consent');
     assert.ok(refusal.includes(SV['err.regcheck.consent']), `the consent is named: ${refusal}`);
     await shot(pa, 'refused');
-    await apiCall(anna, 'PATCH', `/regchecks/${rk.id}`, { consent_on: today });
-    await apiCall(anna, 'POST', `/regchecks/${rk.id}/send`, {});
+    await apiCall(petra, 'PATCH', `/regchecks/${rk.id}`, { consent_on: today });
+    await apiCall(petra, 'POST', `/regchecks/${rk.id}/send`, {});
     await pa.goto(`${URL_}/#/registerkontroller/${rk.id}/ansokan`);
     await pa.locator('main h1', { hasText: SV['regcheck.form.title'] }).waitFor();
     await pa.locator('main').getByText(`Drift av H-nätet ${run}`).waitFor();
