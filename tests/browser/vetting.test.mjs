@@ -1,9 +1,8 @@
 // Browser test of vetting and registerkontroll (6 kap. 4–15 §§, issue 12): the personnel-security
-// function (petra) records a
-// vetting with its interview on the Säkerhetsprövningar page (the notes shown opened on the
-// record's page, the follow-up conversation below), a registerkontroll whose application is
-// refused in Swedish while the consent is missing, then completed and printed with every field
-// Säkerhetspolisen's form needs; the head (david) has no menu entry and gets the forbidden page.
+// function (petra) records a vetting with its interview on the Säkerhetsprövningar page (the
+// notes shown opened on the record's page, the follow-up conversation below), a registerkontroll
+// whose application is refused in Swedish while the consent is missing, then completed and
+// printed with every field Säkerhetspolisen's form needs; the head (david) has no menu entry and gets the forbidden page.
 // Screenshots: artefacts/vetting-*.png.
 //
 //   SKYDD_REG_URL=https://localhost:8443 SKYDD_REG_LOGINS=DIR/DEMO-LOGINS.txt \
