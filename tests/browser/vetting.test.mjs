@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { ART, URL_, apiCall, apiLogin, launchChromium, newPage as libNewPage, readLogins, strings, uiLogin, totpCodes, assertReadable } from './lib.mjs';
+import { ART, URL_, apiCall, apiLogin, launchChromium, newPage as libNewPage, readLogins, strings, uiLogin, totpCodes, assertReadable, axe } from './lib.mjs';
 
 const SV = strings('sv');
 const code = totpCodes();
@@ -53,7 +53,8 @@ test('scenario: a vetting with its interview, a registerkontroll printed, hidden
   const browser = await launchChromium();
   const problems = [];
   let shotNo = 0;
-  const newPage = (who) => libNewPage(browser, problems, who);
+  const newPage = (who) => libNewPage(browser, problems, who, { bypassCSP: true });
+  const violations = [];
   const shot = async (page, name) => {
     shotNo += 1;
     await page.screenshot({ path: path.join(ART, `vetting-${String(shotNo).padStart(2, '0')}-${name}.png`), fullPage: true });
@@ -74,6 +75,7 @@ test('scenario: a vetting with its interview, a registerkontroll printed, hidden
     assert.ok(rec.includes(SV['regdef.vetting.followups']) && rec.includes(`Samtal ${run}`), 'the follow-up conversation is listed');
     assert.ok(rec.includes(SV['reg.vetting_state.approved']), 'approved, in Swedish');
     assert.ok(!rec.includes('pd1:'), 'no sealed text on the page');
+    violations.push(...await axe(pa, 'the vetting\'s page'));
     await shot(pa, 'record');
 
     // ---- the application: refused in Swedish without consent, then sent and printed
@@ -100,6 +102,7 @@ test('scenario: a vetting with its interview, a registerkontroll printed, hidden
     assert.ok(form.includes(SV['reg.security_class.2']) && form.includes(`Vera Vettad ${run}`), 'class and person');
     assert.ok(form.includes(SV['regcheck.form.function']), 'the 15 § function');
     assert.doesNotMatch(form, /⟦|undefined|null/, 'no missing string or raw value');
+    violations.push(...await axe(pa, 'the application'));
     await shot(pa, 'application');
 
     // ---- the head: no menu entry, the forbidden page
@@ -113,6 +116,7 @@ test('scenario: a vetting with its interview, a registerkontroll printed, hidden
     const seen = await pd.locator('main').innerText();
     assert.ok(!seen.includes(note) && !seen.includes(`Vera Vettad ${run}`), 'the head sees nothing of the vetting');
     await shot(pd, 'head-forbidden');
+    assert.deepEqual(violations, []);
     // the refused send is the one expected 400
     assert.deepEqual(problems.filter((x) => !/status of 400 .*\/regchecks\/\d+\/send$/.test(x)), []);
   } finally {
