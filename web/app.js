@@ -29,6 +29,7 @@ import * as secplanPage from './js/pages/secplan.js';
 import * as assessmentsPage from './js/pages/assessments.js';
 import * as exemptionsPage from './js/pages/exemptions.js';
 import * as paperPage from './js/pages/paper.js';
+import * as regcheckFormPage from './js/pages/regcheck-form.js';
 import * as protocolPage from './js/pages/protocol.js';
 import { pendingReceipts, forget } from './js/register/common.js';
 import { loadRegisters, registers, registerAt } from './js/register/registers.js';
@@ -69,6 +70,8 @@ const ROUTES = [
   // the written visitor permit (5 kap. 3 §): for whoever is described the visits (asked when
   // opened: the description comes after the login)
   { path: ['besok', ':id', 'tillstand'], page: visitPermitPage, kind: 'title.kind.visit', get roles() { return rolesOf('besok'); } },
+  // the application for registerkontroll (6 kap. 7–11 §§) for printing: for its register's readers
+  { path: ['registerkontroller', ':id', 'ansokan'], page: regcheckFormPage, kind: 'title.kind.regcheck', get roles() { return rolesOf('registerkontroller'); } },
   // the national coordinated action plan (handlingsplan): not classified
   { path: ['handlingsplaner'], page: plansPage },
   { path: ['handlingsplaner', ':id'], page: planPage, kind: 'title.kind.plan' },

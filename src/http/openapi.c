@@ -44,13 +44,18 @@ static const char *schema_of(enum api_type t)
 /*
  * A field name or enum value as a YAML plain scalar, quoted when a YAML 1.1 parser (PyYAML,
  * many generators) would read it as a boolean or null: "on" is a key named
- * on, not true.
+ * on, not true; a digit first, a number.
  */
 static void yaml_name(struct buf *o, const char *name)
 {
 	static const char *const special[] = {"y",  "n",   "yes",  "no", "true", "false",
 	                                      "on", "off", "null", "~",  NULL};
 
+	/* a value starting with a digit ("1": a security class) would be read as a number */
+	if (name[0] >= '0' && name[0] <= '9') {
+		buf_printf(o, "'%s'", name);
+		return;
+	}
 	for (size_t i = 0; special[i]; i++) {
 		if (strcasecmp(name, special[i]) == 0) {
 			buf_printf(o, "'%s'", name);

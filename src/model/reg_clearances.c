@@ -43,7 +43,7 @@ static const struct reg_field fields[] = {
         {"valid_from", REG_DATE, .flags = REG_F_LIST | REG_F_CLI, .doc = "the first day"},
         {"valid_until", REG_DATE, .flags = REG_F_LIST | REG_F_CLI | REG_F_NULL,
          .doc = "the last day (none: until withdrawn)"},
-        {"vetting_id", REG_INT, 0, SK_JSON_MAX_INT, .flags = REG_F_NULL,
+        {"vetting_id", REG_REF, .ref = "vettings", .flags = REG_F_NULL,
          .doc = "the vetting (säkerhetsprövning) whose decision it rests on"},
         {"basis", REG_ENUM, .values = bases, .flags = REG_F_LIST | REG_F_FILTER,
          .vlabel = "reg.clearance_basis",

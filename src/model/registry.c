@@ -17,7 +17,10 @@
 	X(areas)                                                                                   \
 	X(access)                                                                                  \
 	X(visits)                                                                                  \
-	X(keys)
+	X(keys)                                                                                    \
+	X(vettings)                                                                                \
+	X(regchecks)                                                                               \
+	X(regcheck_functions)
 
 #define DECLARE(name) extern const struct register_def reg_##name;
 REGISTERS(DECLARE)

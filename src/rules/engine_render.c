@@ -89,6 +89,26 @@ static const struct exm *covering(const struct exms *x, const char *rule, const 
 	return NULL;
 }
 
+/* ---- who sees a rule's findings at all ---- */
+
+static const struct {
+	const char *prefix; /* of the rule's id */
+	unsigned readers;
+} restricted[] = {
+        /* vetting and registerkontroll: the personnel-security function and the ssc */
+        {"vetting.", ROLE_BIT(ROLE_PERSONNEL) | ROLE_BIT(ROLE_SSC)},
+        {"regcheck.", ROLE_BIT(ROLE_PERSONNEL) | ROLE_BIT(ROLE_SSC)},
+};
+
+unsigned rules_readers(const struct rule *ru)
+{
+	for (size_t i = 0; ru && i < sizeof(restricted) / sizeof(restricted[0]); i++) {
+		if (strncmp(ru->id, restricted[i].prefix, strlen(restricted[i].prefix)) == 0)
+			return restricted[i].readers;
+	}
+	return 0;
+}
+
 /* ---- rendering ---- */
 
 static int class_rank(const char *c)
@@ -220,6 +240,8 @@ void engine_render(const struct rule *ru, const json_t *rows, const struct exms 
 		char *sv, *en;
 		json_t *o, *obj;
 
+		if (f && f->viewer && rules_readers(ru) && !(f->viewer->roles & rules_readers(ru)))
+			return; /* not for this reader at all (rules_readers) */
 		snprintf(object, sizeof(object), "%s/%lld", type, (long long)id);
 		if (f && f->object && strcmp(f->object, object) != 0)
 			continue;

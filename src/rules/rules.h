@@ -66,6 +66,15 @@ struct rules_need {
 const struct rules_need *rules_needs(size_t *n);
 const struct rules_need *rules_need_find(const char *id);
 
+/*
+ * Who may see rule ru's findings at all (role bits), or 0: everyone, with
+ * need-to-know per object. The rules over data only some roles may know of
+ * (vetting and registerkontroll, 6 kap.: ids "vetting.…", "regcheck.…") give
+ * the others no finding, not even a hidden one: the title alone would say
+ * too much about a person.
+ */
+unsigned rules_readers(const struct rule *ru);
+
 /* The rule table, and its length. */
 const struct rule *rules_table(size_t *n);
 const struct rule *rules_find(const char *id);

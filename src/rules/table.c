@@ -598,6 +598,10 @@ static const struct rules_need needs[] = {
          "no areas in the register"},
         {"key", "SELECT 1 FROM key_item LIMIT 1", "inga nycklar, koder eller kort i förteckningen",
          "no keys, codes or cards in the list"},
+        {"vetting", "SELECT 1 FROM vetting LIMIT 1", "inga säkerhetsprövningar i registret",
+         "no vettings in the register"},
+        {"regcheck", "SELECT 1 FROM regcheck LIMIT 1", "inga registerkontroller i registret",
+         "no registerkontroller in the register"},
 };
 
 const struct rules_need *rules_needs(size_t *n)

@@ -16,6 +16,7 @@ import { planTools, CELLS as DEVIATION_CELLS, changes } from '../pages/deviation
 import { leavingSection } from './leaving.js';
 import * as visitPage from '../pages/visit.js';
 import { keyRecord } from './keys.js';
+import { vettingRecord, regcheckRecord } from './vetting.js';
 
 const active = (p) => p.status === 'active';
 
@@ -87,6 +88,10 @@ export const EXTENSIONS = {
     skip: ['host_id', 'escort'],
     applies: (cmd) => !['issue', 'update'].includes(cmd.name),
   },
+  // 6 kap. 4–5 §§: a vetting's follow-up conversations; 7–14 §§: a registerkontroll's renewal
+  // triggers and its application as a print page (vetting.js)
+  vettings: { choices: { person_id: active }, record: vettingRecord },
+  regchecks: { choices: { person_id: active }, record: regcheckRecord },
   // 5 kap. 2 §: an authorisation to an active person, for an active area
   access: {
     choices: { person_id: active, area_id: active },
