@@ -17,7 +17,8 @@
 	X(areas)                                                                                   \
 	X(access)                                                                                  \
 	X(visits)                                                                                  \
-	X(keys)
+	X(keys)                                                                                    \
+	X(exit_talks)
 
 #define DECLARE(name) extern const struct register_def reg_##name;
 REGISTERS(DECLARE)
