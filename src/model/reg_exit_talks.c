@@ -35,16 +35,15 @@ static const struct reg_field fields[] = {
         {"ended_on", REG_DATE, .src = REG_SRC_SQL, .flags = REG_F_LIST | REG_F_NULL,
          .col = "(SELECT ended_on FROM person WHERE person.id = exit_talk.person_id)",
          .doc = "the person's last day (null while active)"},
-        {"outcome", REG_ENUM, .values = outcomes,
-         .flags = REG_F_LIST | REG_F_FILTER | REG_F_CLI, .vlabel = "reg.exit_outcome",
+        {"outcome", REG_ENUM, .values = outcomes, .flags = REG_F_LIST | REG_F_FILTER | REG_F_CLI,
+         .vlabel = "reg.exit_outcome",
          .doc = "held (the talk), or unnecessary (obviously, with the reason)"},
         {"held_on", REG_DATE, .flags = REG_F_PAST | REG_F_LIST | REG_F_CLI | REG_F_NULL,
          .doc = "the day of the talk"},
         {"held_by_person_id", REG_REF, 0, SK_JSON_MAX_INT, .ref = "persons", .flags = REG_F_NULL,
          .doc = "who held the talk (a person), if not a login"},
         {"held_by_identity_id", REG_REF, 0, SK_JSON_MAX_INT, .ref = "identities",
-         .flags = REG_F_NULL,
-         .doc = "who held the talk (a login); by default whoever records it"},
+         .flags = REG_F_NULL, .doc = "who held the talk (a login); by default whoever records it"},
         {"held_by", REG_STRING, .src = REG_SRC_SQL, .flags = REG_F_LIST | REG_F_NULL,
          .col = "coalesce((SELECT name FROM person WHERE person.id = "
                 "exit_talk.held_by_person_id), (SELECT display_name FROM identity WHERE "
@@ -67,9 +66,10 @@ static int check_common(struct reg_call *c, int64_t person)
 	int rc;
 
 	if (c->p && c->p->id && records_tx_person_of_identity(c->tx, c->p->id) == person)
-		return store_tx_failr(c->tx, SK_EPERM, "person_id", "exit.self", NULL,
-		                      "nobody records the exit talk of the person linked to their "
-		                      "own login: another ssc or the personnel-security function does");
+		return store_tx_failr(
+		        c->tx, SK_EPERM, "person_id", "exit.self", NULL,
+		        "nobody records the exit talk of the person linked to their "
+		        "own login: another ssc or the personnel-security function does");
 	rc = store_tx_int(c->tx, &n,
 	                  "SELECT count(*) FROM exit_talk WHERE person_id = ?1 AND placement_id "
 	                  "IS NULL",
@@ -91,14 +91,15 @@ static int check_held(struct reg_call *c, int64_t person)
 	int rc;
 
 	if (model_json_str0(c->in, "reason")[0])
-		return store_tx_failr(c->tx, SK_EINVAL, "reason", "exit.reason_for_unnecessary",
-		                      NULL,
-		                      "reason: only for an exit talk that was obviously unnecessary");
+		return store_tx_failr(
+		        c->tx, SK_EINVAL, "reason", "exit.reason_for_unnecessary", NULL,
+		        "reason: only for an exit talk that was obviously unnecessary");
 	/* 6 kap. 6 §: the talk reminds of the duty of confidentiality; a talk without it is none */
 	if (!json_is_true(json_object_get(c->in, "reminded")))
-		return store_tx_failr(c->tx, SK_EINVAL, "reminded", "exit.not_reminded", NULL,
-		                      "reminded: the talk reminds the person of their duty of "
-		                      "confidentiality (tystnadsplikt); record it once that is done");
+		return store_tx_failr(
+		        c->tx, SK_EINVAL, "reminded", "exit.not_reminded", NULL,
+		        "reminded: the talk reminds the person of their duty of "
+		        "confidentiality (tystnadsplikt); record it once that is done");
 	if (by_person && by_ident)
 		return store_tx_failr(c->tx, SK_EINVAL, "held_by_person_id", "exit.held_by_both",
 		                      NULL,
@@ -111,9 +112,9 @@ static int check_held(struct reg_call *c, int64_t person)
 	}
 	if (by_person == person ||
 	    (by_ident && records_tx_person_of_identity(c->tx, by_ident) == person))
-		return store_tx_failr(c->tx, SK_EINVAL,
-		                      by_person ? "held_by_person_id" : "held_by_identity_id",
-		                      "exit.held_by_self", NULL, "nobody holds their own exit talk");
+		return store_tx_failr(
+		        c->tx, SK_EINVAL, by_person ? "held_by_person_id" : "held_by_identity_id",
+		        "exit.held_by_self", NULL, "nobody holds their own exit talk");
 	if (by_person) {
 		rc = records_tx_person_active(c->tx, by_person);
 		if (rc == SK_ERULE)
@@ -155,7 +156,7 @@ static int check_record(struct reg_call *c)
 	if (rc)
 		return rc;
 	return strcmp(model_json_str0(c->in, "outcome"), "held") == 0 ? check_held(c, person)
-	                                                               : check_unnecessary(c);
+	                                                              : check_unnecessary(c);
 }
 
 static const struct reg_arg record_args[] = {
@@ -215,14 +216,13 @@ static json_t *talk_row(struct store_q *q)
 	                 "outcome", store_q_text(q, 1), "held_on", model_q_json_text(q, 2),
 	                 "held_by", model_q_json_text(q, 3), "reminded",
 	                 store_q_is_null(q, 4) ? json_null() : json_boolean(store_q_int(q, 4)),
-	                 "reason", store_q_text(q, 5), "recorded_on",
-	                 store_q_text(q, 6));
+	                 "reason", store_q_text(q, 5), "recorded_on", store_q_text(q, 6));
 }
 
 #define TALK_SQL                                                                                   \
-	"SELECT t.id, t.outcome, t.held_on, coalesce((SELECT name FROM person WHERE person.id = "     \
+	"SELECT t.id, t.outcome, t.held_on, coalesce((SELECT name FROM person WHERE person.id = "  \
 	"t.held_by_person_id), (SELECT display_name FROM identity WHERE identity.id = "            \
-	"t.held_by_identity_id)), t.reminded, t.reason, substr(t.created_at, 1, 10) FROM "          \
+	"t.held_by_identity_id)), t.reminded, t.reason, substr(t.created_at, 1, 10) FROM "         \
 	"exit_talk t WHERE t.person_id = ?3 AND t.placement_id IS NULL ORDER BY t.id LIMIT 1"
 
 void exit_person_detail(struct model *m, const struct principal *p, int64_t person, json_t *o)
@@ -241,9 +241,9 @@ void exit_person_detail(struct model *m, const struct principal *p, int64_t pers
 
 		self = r && records_person_of_identity(r, p->id) == person;
 	}
-	json_object_set_new(
-	        o, "exit_talk",
-	        json_pack("{s:O, s:b, s:b}", "talk", talk ? talk : json_null(), "due", ended && !talk,
-	                  "may_record", !talk && !self && (p->roles & RECORD) != 0));
+	json_object_set_new(o, "exit_talk",
+	                    json_pack("{s:O, s:b, s:b}", "talk", talk ? talk : json_null(), "due",
+	                              ended && !talk, "may_record",
+	                              !talk && !self && (p->roles & RECORD) != 0));
 	json_decref(rows);
 }
