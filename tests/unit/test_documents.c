@@ -6,6 +6,7 @@
  * nothing) — and replay equality after a long random sequence.
  */
 #include "testutil.h"
+#include "model/register.h"
 #include "regfixture.h"
 
 #include <unistd.h>
@@ -385,7 +386,15 @@ static void test_update_and_access(void **state)
 	n = regfx_ledger_size(&g_fx);
 	refused(document_update(g_fx.model, &auditor, doc, &pt, &err), &err, n, SK_EPERM, NULL,
 	        NULL, "auditor writes");
-	/* need-to-know list */
+	/* need-to-know list: only a person cleared for the class (6 kap., reg_clearances.c) */
+	n = regfx_ledger_size(&g_fx);
+	refused(document_access_change(g_fx.model, &reg, doc, more, 1, false, &err), &err, n,
+	        SK_ERULE, "person_ids", "cleared only for none", "not cleared");
+	regfx_clear(g_fx.model, &ssc, p_other, "K");
+	n = regfx_ledger_size(&g_fx);
+	refused(document_access_change(g_fx.model, &reg, doc, more, 1, false, &err), &err, n,
+	        SK_ERULE, "person_ids", "cleared only for K", "cleared below");
+	regfx_clear(g_fx.model, &ssc, p_other, "H");
 	assert_int_equal(document_access_change(g_fx.model, &reg, doc, more, 1, false, &err),
 	                 SK_OK);
 	expect_last("document.access.added", doc);
@@ -456,13 +465,19 @@ static void test_numbering(void **state)
 
 static void test_copies(void **state)
 {
+	/* Sven (K) is listed while cleared for H, then the H decision is withdrawn */
+	int64_t raised = regfx_clear(g_fx.model, &ssc, p_staff2, "H");
 	int64_t acc[2] = {p_staff, p_staff2}, doc = mkdoc("H", "physical", acc, 2);
 	struct copy_new c = {.space_id = box_kh};
 	struct model_err err = {0};
 	int64_t first = 0;
 	uint64_t n;
+	json_t *w = json_pack("{s:s}", "withdraw_reason", "tillfälligt uppdrag slut");
 
 	(void)state;
+	assert_int_equal(reg_run(g_fx.model, &ssc, "clearances", "withdraw", w, &raised, &err),
+	                 SK_OK);
+	json_decref(w);
 	assert_int_equal(copy_create(g_fx.model, &reg, doc, &c, 3, &first, &err), SK_OK);
 	assert_int_equal(col_int("SELECT max(number) FROM copy WHERE document_id = ?1", doc), 3);
 	assert_int_equal(col_int("SELECT count(*) FROM copy WHERE document_id = ?1 AND state = "
