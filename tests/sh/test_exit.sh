@@ -63,6 +63,7 @@ checks "the registrar (not a reader of exit talks) sees nothing of it" \
 	'[ "$STATUS" = 200 ] && ! grep -q "exit_talk" "$T/resp"'
 
 # ---- refusals that change nothing ----
+# shellcheck disable=SC2034 # read by the checks (eval)
 BEFORE=$(db_hash "SELECT * FROM exit_talk" "SELECT count(*) FROM ledger")
 as rut exit record --person "$P_LENA" --outcome held --reminded yes
 expect_one_line 1 "." "the registrar may not record an exit talk: exit 1, one line"
@@ -97,6 +98,7 @@ checks "nothing changed by the refusals" \
 
 # ---- the good path ----
 as pia exit record --person "$P_LENA" --outcome held --on "$TODAY" --reminded yes --json
+# shellcheck disable=SC2034 # read by the checks (eval)
 T1=$(json_num id "$T/out")
 checks "pia records Lena's exit talk: exit 0, an id" '[ "$RC" -eq 0 ] && [ -n "$T1" ]'
 checks "... held by pia's login, reminded" \
@@ -119,11 +121,9 @@ expect_api 403 '.' "staff may not read exit talks: 403"
 api GET /api/v1/exit-talks rut
 expect_api 403 '.' "the registrar may not read exit talks: 403"
 
-# ---- every kind, and replay ----
-for kind in recorded; do
-	checks "an exit_talk.$kind entry" \
-		'[ "$(sq "$I/skydd.db" "SELECT count(*) FROM ledger WHERE kind = '"'"'exit_talk.$kind'"'"'")" -ge 1 ]'
-done
+# ---- the entries, and replay ----
+checks "three exit_talk.recorded entries" \
+	'[ "$(sq "$I/skydd.db" "SELECT count(*) FROM ledger WHERE kind = '"'"'exit_talk.recorded'"'"'")" -eq 3 ]'
 stop_server
 replay_check "verify --replay rebuilds the exit talks"
 
