@@ -289,6 +289,7 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 	p_fredrik = person(&d, "Fredrik Berg", "Ledningsstaben", 0);
 	p_greta = person(&d, "Greta Alm", "Analysavdelningen", 0);
 	person(&d, "Rut Sandberg", "Receptionen", ids->reception);
+	person(&d, "Petra Holmgren", "Personalavdelningen", ids->personnel);
 	/* the two without a login: cleared by the ssc's decisions (6 kap.) */
 	clear(&d, p_fredrik, "H", "Beslut SSC 2026:40");
 	clear(&d, p_greta, "H", "Beslut SSC 2026:41");
