@@ -20,7 +20,8 @@
 	X(keys)                                                                                    \
 	X(vettings)                                                                                \
 	X(regchecks)                                                                               \
-	X(regcheck_functions)
+	X(regcheck_functions)                                                                      \
+	X(exit_talks)
 
 #define DECLARE(name) extern const struct register_def reg_##name;
 REGISTERS(DECLARE)

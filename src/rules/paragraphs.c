@@ -146,7 +146,7 @@ static const struct rules_paragraph paragraphs[] = {
         {6, 3, "positions vetted without class listed", LATER("personnel")},
         {6, 4, "basic investigation with vetting interview", NULL},
         {6, 5, "information from vetting documented for follow-up", NULL},
-        {6, 6, "exit security talk", LATER("personnel")},
+        {6, 6, "exit security talk", NULL},
         {6, 7, "application for registerkontroll on the form", NULL},
         {6, 8, "class 1: the government's decision", NULL},
         {6, 9, "supplier staff only after the SUA is reported", NULL},

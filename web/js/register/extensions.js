@@ -13,7 +13,7 @@ import { registerNamed } from './registers.js';
 import { lostSection } from '../pages/incidents.js';
 import * as incidentPage from '../pages/incident.js';
 import { planTools, CELLS as DEVIATION_CELLS, changes } from '../pages/deviations.js';
-import { leavingSection } from './leaving.js';
+import { personRecord } from './person.js';
 import * as visitPage from '../pages/visit.js';
 import { keyRecord } from './keys.js';
 import { vettingRecord, regcheckRecord } from './vetting.js';
@@ -21,9 +21,10 @@ import { vettingRecord, regcheckRecord } from './vetting.js';
 const active = (p) => p.status === 'active';
 
 export const EXTENSIONS = {
-  // 3 kap., 5 kap. 5–6 §§: what a person still has when they leave, on their page
+  // 3 kap., 5 kap. 5–6 §§, 6 kap.: a person's clearance, placements, training, vetting, exit
+  // talk and what they still have when they leave, on their page (person.js)
   persons: {
-    record: leavingSection,
+    record: personRecord,
   },
   // 5 kap. 10 §: a KH container is approved by the head
   spaces: {
