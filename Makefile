@@ -36,7 +36,7 @@ LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/gen/embedded.o
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 EMBED_FILES := $(sort $(wildcard sql/*.sql) $(shell find web -type f 2>/dev/null) docs/api/openapi.yaml)
-HEADERS := $(shell find src -name '*.h')
+HEADERS := $(shell find src -name '*.h' -o -name '*.inc')
 
 .SECONDARY:
 
@@ -75,7 +75,7 @@ build/gen/embedded.h $(GEN_SRC): build/tools/embed $(EMBED_FILES)
 	@mkdir -p build/gen
 	build/tools/embed build/gen/embedded.c build/gen/embedded.h $(EMBED_FILES)
 
-$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libskydd.a
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h tests/unit/*.inc) $(BUILD)/libskydd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libskydd.a \
 		$(PKG_LIBS) -lcmocka

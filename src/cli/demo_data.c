@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "cli/demo.h"
+#include "cli/demo_exit.h"
+#include "cli/demo_vetting.h"
 #include "model/document.h"
 #include "model/plan.h"
 #include "model/records.h"
@@ -20,7 +22,7 @@ struct demo_ctx {
 	struct model *m;
 	struct model_err err;
 	int rc;
-	struct principal ssc, chief, registrar, reception;
+	struct principal ssc, chief, registrar, reception, personnel;
 };
 
 static bool step(struct demo_ctx *d, int rc, const char *what);
@@ -195,6 +197,10 @@ static void keys(struct demo_ctx *d, int64_t hq, int64_t servers, int64_t p_bert
 	              "Kortkvittens 2026:7"),
 	    &card, "card to Lars");
 	cmd(d, &d->registrar, "persons", "end", json_object(), &lars, "Lars leaves");
+	cmd(d, &d->ssc, "exit-talks", "record",
+	    json_pack("{s:I, s:s, s:b}", "person_id", (json_int_t)lars, "outcome", "held", "reminded",
+	              1),
+	    &(int64_t){0}, "exit talk with Lars");
 	card = 0;
 	cmd(d, &d->registrar, "keys", "add",
 	    json_pack("{s:s, s:s, s:s, s:[I]}", "kind", "card", "number", "K-2042", "description",
@@ -275,6 +281,7 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 	d.chief = demo_principal(ids->chief, ROLE_CHIEF, CLEAR_KH);
 	d.registrar = demo_principal(ids->registrar, ROLE_REGISTRAR, CLEAR_H);
 	d.reception = demo_principal(ids->reception, ROLE_RECEPTION, CLEAR_NONE);
+	d.personnel = demo_principal(ids->personnel, ROLE_PERSONNEL, CLEAR_H);
 	model_today(today);
 
 	/* The organisation's name, printed on protocols and the register. */
@@ -290,9 +297,14 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 	p_greta = person(&d, "Greta Alm", "Analysavdelningen", 0);
 	person(&d, "Rut Sandberg", "Receptionen", ids->reception);
 	person(&d, "Petra Holmgren", "Personalavdelningen", ids->personnel);
-	/* the two without a login: cleared by the ssc's decisions (6 kap.) */
+	/*
+	 * The two without a login (6 kap.): Fredrik cleared by the ssc's decision, Greta by her
+	 * vetting, which Petra (the personnel-security function) records with Eva's registerkontroll
+	 * whose renewal is due.
+	 */
 	clear(&d, p_fredrik, "H", "Beslut SSC 2026:40");
-	clear(&d, p_greta, "H", "Beslut SSC 2026:41");
+	if (!d.rc)
+		step(&d, demo_vetting(m, &d.personnel, p_greta, p_eva, out), "vetting");
 	(void)p_anna;
 	(void)p_cecilia;
 
@@ -433,6 +445,9 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 	}
 
 	physical(&d, p_bertil, p_fredrik, p_greta);
+	/* exit talks (6 kap. 6 §): one held, one missing (a finding), a clearance running out */
+	if (!d.rc)
+		step(&d, demo_exit_talks(m, &d.ssc, &d.registrar, out), "exit talks");
 
 	/* The national action plan 2019–2022 (the shared seed), when it is at hand. */
 	if (!d.rc) {

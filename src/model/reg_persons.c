@@ -6,10 +6,12 @@
 #include <string.h>
 
 #include "model/access_int.h"
+#include "model/exit_talks.h"
 #include "model/pdata.h"
 #include "model/register.h"
 #include "model/reg_int.h"
 #include "model/records_int.h"
+#include "model/vetting.h"
 
 #define R(x)  ROLE_BIT(ROLE_##x)
 #define WRITE (R(REGISTRAR) | R(SSC) | R(ADMIN))
@@ -199,6 +201,9 @@ static void detail(struct model *m, const struct principal *p, json_t *o)
 	                    json_pack("{s:o, s:I}", "items", items ? items : json_array(), "hidden",
 	                              (json_int_t)hidden));
 	json_decref(rows);
+	/* personnel security (6 kap.): each part adds what p may read of it */
+	vetting_person_detail(m, p, model_json_int(o, "id"), o);
+	exit_person_detail(m, p, model_json_int(o, "id"), o);
 }
 
 static const struct reg_arg add_args[] = {
