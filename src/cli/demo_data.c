@@ -198,8 +198,8 @@ static void keys(struct demo_ctx *d, int64_t hq, int64_t servers, int64_t p_bert
 	    &card, "card to Lars");
 	cmd(d, &d->registrar, "persons", "end", json_object(), &lars, "Lars leaves");
 	cmd(d, &d->ssc, "exit-talks", "record",
-	    json_pack("{s:I, s:s, s:b}", "person_id", (json_int_t)lars, "outcome", "held", "reminded",
-	              1),
+	    json_pack("{s:I, s:s, s:b}", "person_id", (json_int_t)lars, "outcome", "held",
+	              "reminded", 1),
 	    &(int64_t){0}, "exit talk with Lars");
 	card = 0;
 	cmd(d, &d->registrar, "keys", "add",
@@ -299,8 +299,8 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 	person(&d, "Petra Holmgren", "Personalavdelningen", ids->personnel);
 	/*
 	 * The two without a login (6 kap.): Fredrik cleared by the ssc's decision, Greta by her
-	 * vetting, which Petra (the personnel-security function) records with Eva's registerkontroll
-	 * whose renewal is due.
+	 * vetting, which Petra (the personnel-security function) records with Eva's
+	 * registerkontroll whose renewal is due.
 	 */
 	clear(&d, p_fredrik, "H", "Beslut SSC 2026:40");
 	if (!d.rc)

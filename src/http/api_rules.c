@@ -13,6 +13,9 @@
 #define R(x)      ROLE_BIT(ROLE_##x)
 #define OVERSIGHT (R(SSC) | R(CHIEF) | R(AUDITOR) | R(REGISTRAR) | R(ADMIN))
 #define DECIDERS  (R(SSC) | R(CHIEF))
+/* the personnel-security function follows up 6 kap. only: its findings, nothing else */
+#define FINDINGS          (OVERSIGHT | R(PERSONNEL))
+#define PERSONNEL_CHAPTER 6
 
 static const char *const severities[] = {"low", "medium", "high", NULL};
 static const char *const statuses[] = {"open", "all", NULL};
@@ -75,6 +78,7 @@ static void h_findings(struct api_ctx *c)
 	struct rules_filter f = {
 	        .min_severity = -1, .clearance = (int)c->p.clearance, .viewer = &c->p};
 	const char *ref = qstr(c, "ref"), *sev = qstr(c, "severity"), *st = qstr(c, "status");
+	bool scoped = !(c->p.roles & OVERSIGHT); /* the personnel-security function alone */
 	json_t *res;
 
 	f.rule = qstr(c, "rule");
@@ -101,6 +105,13 @@ static void h_findings(struct api_ctx *c)
 		           "rule: no such rule (GET /api/v1/rules)");
 		return;
 	}
+	if (scoped && f.chapter && f.chapter != PERSONNEL_CHAPTER) {
+		api_errorr(c, 403, "forbidden", "ref", "rules.chapter_scope", NULL,
+		           "ref: the personnel-security function reads 6 kap. only");
+		return;
+	}
+	if (scoped)
+		f.chapter = PERSONNEL_CHAPTER;
 	res = rules_current(api_model(c->api), &f);
 	if (!res) {
 		api_fail(c, SK_EIO, NULL);
@@ -109,6 +120,19 @@ static void h_findings(struct api_ctx *c)
 	json_object_set_new(
 	        res, "chapters",
 	        rules_overview(model_reader(api_model(c->api)), json_object_get(res, "findings")));
+	if (scoped) {
+		/* the status of 6 kap. only: the other chapters were not evaluated for this reader
+		 */
+		json_t *all = json_object_get(res, "chapters"), *keep = json_array(), *v;
+		size_t i;
+
+		json_array_foreach(all, i, v)
+		{
+			if (json_integer_value(json_object_get(v, "chapter")) == PERSONNEL_CHAPTER)
+				json_array_append(keep, v);
+		}
+		json_object_set_new(res, "chapters", keep);
+	}
 	api_reply(c, 200, res);
 }
 
@@ -263,7 +287,7 @@ static void h_calendar_feed(struct api_ctx *c)
 const struct api_route api_routes_rules[] = {
         {"GET", "/api/v1/rules", ROLES_ANY, 0, NULL, f_none, h_rules,
          "the compliance rules (PMFS 2022:1 paragraphs they check)"},
-        {"GET", "/api/v1/findings", OVERSIGHT, 0, NULL, q_findings, h_findings,
+        {"GET", "/api/v1/findings", FINDINGS, 0, NULL, q_findings, h_findings,
          "the findings of every rule, with the status per chapter"},
         {"GET", "/api/v1/deadlines", ROLES_ANY, 0, NULL, q_days, h_deadlines,
          "what falls due (oversight roles: everything; others: their own)"},

@@ -229,7 +229,7 @@ static const char *const base[] = {
 #include "rules_5kap_access_base.inc"  /* areas, access, visits: a clean state */
 #include "rules_5kap_keys_base.inc"    /* keys, codes and cards: a clean state */
 #include "rules_6kap_vetting_base.inc" /* vetting and registerkontroll: a clean state */
-#include "rules_6kap_exit_base.inc"   /* exit talks, clearances: a clean state */
+#include "rules_6kap_exit_base.inc"    /* exit talks, clearances: a clean state */
 };
 
 /* For each rule: plain SQL that makes it fire on a copy of the clean register. */

@@ -12,13 +12,14 @@ import { visitsToday } from './visit.js';
 import { registerNamed } from '../register/registers.js';
 
 const FINDINGS_ROLES = ['ssc', 'admin', 'chief', 'auditor', 'registrar'];
+// the personnel-security function: the findings of 6 kap. only (the server scopes them), no trend
+const PERSONNEL_FINDINGS = ['personnel'];
 const SEVERITIES = ['high', 'medium', 'low'];
 const LEVEL_BADGE = { ok: 'ok', minor: 'info', major: 'danger', partial: 'muted', unchecked: 'muted' };
 const SVG = 'http://www.w3.org/2000/svg';
 
 // The registers still to come (marked as such, no fake data).
 const COMING = [
-  ['personnel', '6 kap.'],
   ['sua', '7 kap.'],
   ['systems', '4 kap.'],
 ];
@@ -28,7 +29,8 @@ export function render(ctx) {
   const me = ctx.me || {};
   const id = me.identity || {};
   const mine = me.roles || [];
-  const findingsAllowed = FINDINGS_ROLES.some((r) => mine.includes(r));
+  const trendAllowed = FINDINGS_ROLES.some((r) => mine.includes(r));
+  const findingsAllowed = trendAllowed || PERSONNEL_FINDINGS.some((r) => mine.includes(r));
 
   const todoBox = h('div', { class: 'todo' }, loading());
   const statusBox = h('div', {}, findingsAllowed ? loading() : null);
@@ -54,7 +56,7 @@ export function render(ctx) {
     h('h2', {}, t('rules.coming.heading')),
     h('p', {}, t(findingsAllowed ? 'rules.coming.intro' : 'rules.coming.intro_own')),
     deadlinesBox,
-    findingsAllowed ? [h('h2', {}, t('rules.trend.heading')), trendBox] : null,
+    trendAllowed ? [h('h2', {}, t('rules.trend.heading')), trendBox] : null,
     h('h2', {}, t('rules.calendar.heading')),
     calendarBox,
     h('h2', {}, t('overview.coming')),
@@ -70,7 +72,7 @@ export function render(ctx) {
   loadTodo(todoBox, me);
   if (findingsAllowed) loadFindings(statusBox, findingsBox, me);
   loadDeadlines(deadlinesBox, me);
-  if (findingsAllowed) loadTrend(trendBox);
+  if (trendAllowed) loadTrend(trendBox);
   calendar(calendarBox);
   return section;
 }
