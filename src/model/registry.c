@@ -17,7 +17,12 @@
 	X(areas)                                                                                   \
 	X(access)                                                                                  \
 	X(visits)                                                                                  \
-	X(keys)
+	X(keys)                                                                                    \
+	X(positions)                                                                               \
+	X(placements)                                                                              \
+	X(courses)                                                                                 \
+	X(training_sessions)                                                                       \
+	X(attendance)
 
 #define DECLARE(name) extern const struct register_def reg_##name;
 REGISTERS(DECLARE)

@@ -598,6 +598,10 @@ static const struct rules_need needs[] = {
          "no areas in the register"},
         {"key", "SELECT 1 FROM key_item LIMIT 1", "inga nycklar, koder eller kort i förteckningen",
          "no keys, codes or cards in the list"},
+        {"position", "SELECT 1 FROM position LIMIT 1", "inga befattningar i förteckningen",
+         "no positions in the list"},
+        {"training", "SELECT 1 FROM training_course LIMIT 1", "ingen utbildningsplan",
+         "no training plan"},
 };
 
 const struct rules_need *rules_needs(size_t *n)
