@@ -160,6 +160,35 @@ static inline int64_t regfx_identity(struct model *m, struct principal *p, const
 	return gid;
 }
 
+/*
+ * regfx_identity without a clearance decision (so without a person): p
+ * carries clearance cl for the model's reads, and the suite's SQL fixtures
+ * make the persons and their clearances themselves.
+ */
+static inline int64_t regfx_identity_bare(struct model *m, struct principal *p, const char *name,
+                                          enum role r, enum clearance cl, const char *from,
+                                          const char *until)
+{
+	int64_t gid = regfx_identity(m, p, name, r, CLEAR_NONE, from, until);
+
+	p->clearance = cl;
+	return gid;
+}
+
+/* A clearance decision of class for person, made by decider (an ssc). */
+static inline int64_t regfx_clear(struct model *m, const struct principal *decider, int64_t person,
+                                  const char *cls)
+{
+	json_t *in = json_pack("{s:I, s:s}", "person_id", (json_int_t)person, "class", cls);
+	struct model_err err = {0};
+	int64_t id = 0;
+
+	if (reg_run(m, decider, "clearances", "decide", in, &id, &err) != SK_OK)
+		fail_msg("clearance of %lld: %s (%s)", (long long)person, err.msg, err.field);
+	json_decref(in);
+	return id;
+}
+
 /* A person of unit in the records register, made by reg; identity_id 0: none. */
 static inline int64_t regfx_person(struct model *m, const struct principal *reg, const char *name,
                                    const char *unit, int64_t identity_id)

@@ -385,7 +385,15 @@ static void test_update_and_access(void **state)
 	n = regfx_ledger_size(&g_fx);
 	refused(document_update(g_fx.model, &auditor, doc, &pt, &err), &err, n, SK_EPERM, NULL,
 	        NULL, "auditor writes");
-	/* need-to-know list */
+	/* need-to-know list: only a person cleared for the class (6 kap., reg_clearances.c) */
+	n = regfx_ledger_size(&g_fx);
+	refused(document_access_change(g_fx.model, &reg, doc, more, 1, false, &err), &err, n,
+	        SK_ERULE, "person_ids", "cleared only for none", "not cleared");
+	regfx_clear(g_fx.model, &ssc, p_other, "K");
+	n = regfx_ledger_size(&g_fx);
+	refused(document_access_change(g_fx.model, &reg, doc, more, 1, false, &err), &err, n,
+	        SK_ERULE, "person_ids", "cleared only for K", "cleared below");
+	regfx_clear(g_fx.model, &ssc, p_other, "H");
 	assert_int_equal(document_access_change(g_fx.model, &reg, doc, more, 1, false, &err),
 	                 SK_OK);
 	expect_last("document.access.added", doc);

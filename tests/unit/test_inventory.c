@@ -78,12 +78,12 @@ static int group_setup(void **state)
 	(void)state;
 	regfx_open(&g_fx, "/tmp/skydd-test-inv-XXXXXX", REGFX_READER | REGFX_CLEAR,
 	           (const struct store_projection *const[]){&proj_fixture, NULL});
-	regfx_identity(g_fx.model, &reg1, "reg.one", ROLE_REGISTRAR, CLEAR_KH, NULL, NULL);
-	regfx_identity(g_fx.model, &reg2, "reg.two", ROLE_REGISTRAR, CLEAR_K, NULL, NULL);
-	regfx_identity(g_fx.model, &ssc, "ssc.one", ROLE_SSC, CLEAR_KH, NULL, NULL);
-	regfx_identity(g_fx.model, &auditor, "aud.one", ROLE_AUDITOR, CLEAR_KH, NULL, NULL);
-	regfx_identity(g_fx.model, &staff, "staff.one", ROLE_STAFF, CLEAR_KH, NULL, NULL);
-	regfx_identity(g_fx.model, &chief, "chief.one", ROLE_CHIEF, CLEAR_KH, NULL, NULL);
+	regfx_identity_bare(g_fx.model, &reg1, "reg.one", ROLE_REGISTRAR, CLEAR_KH, NULL, NULL);
+	regfx_identity_bare(g_fx.model, &reg2, "reg.two", ROLE_REGISTRAR, CLEAR_K, NULL, NULL);
+	regfx_identity_bare(g_fx.model, &ssc, "ssc.one", ROLE_SSC, CLEAR_KH, NULL, NULL);
+	regfx_identity_bare(g_fx.model, &auditor, "aud.one", ROLE_AUDITOR, CLEAR_KH, NULL, NULL);
+	regfx_identity_bare(g_fx.model, &staff, "staff.one", ROLE_STAFF, CLEAR_KH, NULL, NULL);
+	regfx_identity_bare(g_fx.model, &chief, "chief.one", ROLE_CHIEF, CLEAR_KH, NULL, NULL);
 	{
 		char sql[2048];
 

@@ -257,6 +257,8 @@ static int group_setup(void **state)
 	regfx_identity(g_fx.model, &admin, "admin", ROLE_ADMIN, CLEAR_KH, NULL, until);
 	p_anna = regfx_person(g_fx.model, &reg, "Anna Andersson", "Enheten", 0);
 	p_bo = regfx_person(g_fx.model, &reg, "Bo Berg", "Enheten", 0);
+	regfx_clear(g_fx.model, &ssc, p_anna, "KH");
+	regfx_clear(g_fx.model, &ssc, p_bo, "KH");
 	p_staff = regfx_person(g_fx.model, &reg, "Stina Staff", "Enheten", staff.id);
 	p_chief = regfx_person(g_fx.model, &reg, "Chefen", "Enheten", chief.id);
 	(void)p_bo;

@@ -105,10 +105,10 @@ static int group_setup(void **state)
 	model_plus_year(today, until); /* the end of privileged grants */
 	regfx_identity(g_fx.model, &chief, "chief.one", ROLE_CHIEF, CLEAR_KH, NULL, until);
 	regfx_identity(g_fx.model, &ssc, "ssc.one", ROLE_SSC, CLEAR_KH, NULL, until);
-	regfx_identity(g_fx.model, &reg, "reg.one", ROLE_REGISTRAR, CLEAR_H, NULL, until);
+	regfx_identity_bare(g_fx.model, &reg, "reg.one", ROLE_REGISTRAR, CLEAR_H, NULL, until);
 	regfx_identity(g_fx.model, &reg_k, "reg.two", ROLE_REGISTRAR, CLEAR_K, NULL, until);
 	regfx_identity(g_fx.model, &admin, "admin.one", ROLE_ADMIN, CLEAR_NONE, NULL, until);
-	regfx_identity(g_fx.model, &staff, "staff.one", ROLE_STAFF, CLEAR_KH, NULL, until);
+	regfx_identity_bare(g_fx.model, &staff, "staff.one", ROLE_STAFF, CLEAR_KH, NULL, until);
 	regfx_identity(g_fx.model, &auditor, "aud.one", ROLE_AUDITOR, CLEAR_KH, NULL, until);
 	return 0;
 }

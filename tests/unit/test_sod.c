@@ -14,6 +14,9 @@
 #include "model/document.h"
 #include "regfixture.h"
 
+/* An identity's clearance: the decision in force on its person (reg_clearances.c). */
+#define CLEARANCE_SQL "SELECT " MODEL_CLEARANCE_OF_IDENTITY("?1", "date('now')")
+
 #define PASSWORD "Korrekt-Hast-Batteri-77"
 
 static struct reg_fixture g_fx;
@@ -216,7 +219,7 @@ static void test_admin_cannot_reach_kh(void **state)
 	assert_int_equal(grant(admin->id, id, ROLE_STAFF, &err), SK_ERULE);
 	assert_int_equal(regfx_ledger_size(&g_fx), size);
 	assert_string_equal(
-	        sql_text("SELECT clearance FROM identity WHERE id = ?1", id, v, sizeof(v)), "none");
+	        sql_text(CLEARANCE_SQL, id, v, sizeof(v)), "none");
 
 	/* She enrols it: it has no role, no clearance, and the KH document does not exist for it.
 	 */
@@ -252,14 +255,14 @@ static void test_ssc_own_clearance(void **state)
 	assert_string_equal(err.field, "clearance");
 	assert_string_equal(err.reason, "self");
 	assert_string_equal(
-	        sql_text("SELECT clearance FROM identity WHERE id = ?1", ssc, v, sizeof(v)), "H");
+	        sql_text(CLEARANCE_SQL, ssc, v, sizeof(v)), "H");
 	/* Not the admin, not the registrar: the head, or another ssc. */
 	assert_int_equal(set_clearance(&g_actor[A_ADMIN], ssc, CLEAR_KH, &err), SK_ERULE);
 	assert_int_equal(set_clearance(&g_actor[A_REGISTRAR], ssc, CLEAR_KH, &err), SK_ERULE);
 	assert_int_equal(set_clearance(&g_actor[A_CHIEF], ssc, CLEAR_KH, &err), SK_OK);
 	assert_int_equal(set_clearance(&g_actor[A_SSC2], ssc, CLEAR_K, &err), SK_OK);
 	assert_string_equal(
-	        sql_text("SELECT clearance FROM identity WHERE id = ?1", ssc, v, sizeof(v)), "K");
+	        sql_text(CLEARANCE_SQL, ssc, v, sizeof(v)), "K");
 }
 
 /* A second ssc made by the first is no second person: it decides nothing about her. */

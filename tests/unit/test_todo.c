@@ -31,12 +31,12 @@ static int group_setup(void **state)
 	           (const struct store_projection *const[]){&sqlfx_proj, NULL});
 	model_today(today);
 	model_plus_year(today, until);
-	regfx_identity(g_fx.model, &staff, "staff", ROLE_STAFF, CLEAR_H, NULL, until);
-	regfx_identity(g_fx.model, &reg, "reg", ROLE_REGISTRAR, CLEAR_H, NULL, until);
-	regfx_identity(g_fx.model, &ssc, "ssc", ROLE_SSC, CLEAR_KH, NULL, until);
-	regfx_identity(g_fx.model, &chief, "chief", ROLE_CHIEF, CLEAR_KH, NULL, until);
-	regfx_identity(g_fx.model, &admin, "admin", ROLE_ADMIN, CLEAR_NONE, NULL, until);
-	regfx_identity(g_fx.model, &aud, "aud", ROLE_AUDITOR, CLEAR_KH, NULL, until);
+	regfx_identity_bare(g_fx.model, &staff, "staff", ROLE_STAFF, CLEAR_H, NULL, until);
+	regfx_identity_bare(g_fx.model, &reg, "reg", ROLE_REGISTRAR, CLEAR_H, NULL, until);
+	regfx_identity_bare(g_fx.model, &ssc, "ssc", ROLE_SSC, CLEAR_KH, NULL, until);
+	regfx_identity_bare(g_fx.model, &chief, "chief", ROLE_CHIEF, CLEAR_KH, NULL, until);
+	regfx_identity_bare(g_fx.model, &admin, "admin", ROLE_ADMIN, CLEAR_NONE, NULL, until);
+	regfx_identity_bare(g_fx.model, &aud, "aud", ROLE_AUDITOR, CLEAR_KH, NULL, until);
 	return 0;
 }
 
