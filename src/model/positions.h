@@ -20,7 +20,6 @@
  * for readers of the positions register (ssc, personnel, chief, auditor);
  * nothing for others.
  */
-void positions_person_detail(struct model *m, const struct principal *p, int64_t person,
-                             json_t *o);
+void positions_person_detail(struct model *m, const struct principal *p, int64_t person, json_t *o);
 
 #endif

@@ -29,12 +29,15 @@ extern const struct register_def reg_placements;
  * plan says so); taken and repeated: the last day plus the interval.
  */
 #define DUE_SQL                                                                                    \
-	"SELECT id, name, before_access, refresher_months, last, CASE WHEN last IS NOT NULL AND "   \
-	"refresher_months > 0 THEN date(last, '+' || refresher_months || ' months') END FROM "      \
-	"(SELECT k.id AS id, k.name AS name, k.before_access AS before_access, k.refresher_months " \
-	"AS refresher_months, " POSITIONS_LAST_ATTENDED("k", "p", "?2") " AS last FROM "          \
-	"training_course k CROSS JOIN person p WHERE p.id = ?1 AND k.state = 'active' AND "          \
-	POSITIONS_COURSE_APPLIES("k", "p", "?2") ") x ORDER BY id"
+	"SELECT id, name, before_access, refresher_months, last, CASE WHEN last IS NOT NULL AND "  \
+	"refresher_months > 0 THEN date(last, '+' || refresher_months || ' months') END FROM "     \
+	"(SELECT k.id AS id, k.name AS name, k.before_access AS before_access, "                   \
+	"k.refresher_months "                                                                      \
+	"AS refresher_months, " POSITIONS_LAST_ATTENDED(                                           \
+	        "k", "p",                                                                          \
+	        "?2") " AS last FROM "                                                             \
+	              "training_course k CROSS JOIN person p WHERE p.id = ?1 AND k.state = "       \
+	              "'active' AND " POSITIONS_COURSE_APPLIES("k", "p", "?2") ") x ORDER BY id"
 
 static json_t *done_of(struct store_reader *r, int64_t person)
 {
@@ -46,12 +49,13 @@ static json_t *done_of(struct store_reader *r, int64_t person)
 		return arr;
 	store_q_bind_int(q, 1, person);
 	while ((rc = store_q_step(q)) == SK_OK)
-		json_array_append_new(
-		        arr, json_pack("{s:I, s:I, s:I, s:s, s:s, s:s}", "id",
-		                       (json_int_t)store_q_int(q, 0), "session_id",
-		                       (json_int_t)store_q_int(q, 1), "course_id",
-		                       (json_int_t)store_q_int(q, 2), "course", store_q_text(q, 3),
-		                       "held_on", store_q_text(q, 4), "leader", store_q_text(q, 5)));
+		json_array_append_new(arr,
+		                      json_pack("{s:I, s:I, s:I, s:s, s:s, s:s}", "id",
+		                                (json_int_t)store_q_int(q, 0), "session_id",
+		                                (json_int_t)store_q_int(q, 1), "course_id",
+		                                (json_int_t)store_q_int(q, 2), "course",
+		                                store_q_text(q, 3), "held_on", store_q_text(q, 4),
+		                                "leader", store_q_text(q, 5)));
 	store_q_done(q);
 	return arr;
 }
@@ -69,7 +73,7 @@ static json_t *due_of(struct store_reader *r, int64_t person, const char *today)
 	while ((rc = store_q_step(q)) == SK_OK) {
 		bool never = store_q_is_null(q, 4), repeat = !store_q_is_null(q, 5);
 		const char *due = never ? today : repeat ? store_q_text(q, 5) : NULL;
-		const char *status = never                          ? "missing"
+		const char *status = never                              ? "missing"
 		                     : repeat && strcmp(due, today) < 0 ? "overdue"
 		                                                        : "done";
 
@@ -85,8 +89,7 @@ static json_t *due_of(struct store_reader *r, int64_t person, const char *today)
 	return arr;
 }
 
-void positions_person_detail(struct model *m, const struct principal *p, int64_t person,
-                             json_t *o)
+void positions_person_detail(struct model *m, const struct principal *p, int64_t person, json_t *o)
 {
 	struct store_reader *r;
 	json_t *filter, *pl;
@@ -99,6 +102,7 @@ void positions_person_detail(struct model *m, const struct principal *p, int64_t
 	pl = reg_list(m, p, &reg_placements, filter);
 	json_decref(filter);
 	json_object_set_new(o, "placements", pl ? pl : json_array());
-	json_object_set_new(o, "training", json_pack("{s:o, s:o}", "done", done_of(r, person), "due",
-	                                             due_of(r, person, today)));
+	json_object_set_new(o, "training",
+	                    json_pack("{s:o, s:o}", "done", done_of(r, person), "due",
+	                              due_of(r, person, today)));
 }

@@ -62,8 +62,8 @@ static const struct reg_field fields[] = {
         {"decided_on", REG_DATE, .flags = REG_F_LIST | REG_F_PAST | REG_F_NULL,
          .doc = "the day the class was decided (none: not decided)"},
         {"placed", REG_INT, .src = REG_SRC_SQL, .flags = REG_F_LIST | REG_F_CLI,
-         .col = "(SELECT count(*) FROM placement pl WHERE pl.position_id = position.id AND " POSITIONS_PLACED(
-                 "pl", REG_TODAY) ")",
+         .col = "(SELECT count(*) FROM placement pl WHERE pl.position_id = position.id "
+                "AND " POSITIONS_PLACED("pl", REG_TODAY) ")",
          .doc = "persons placed in it today"},
         {"state", REG_ENUM, .values = states, .src = REG_SRC_STATE,
          .flags = REG_F_LIST | REG_F_FILTER | REG_F_CLI, .vlabel = "reg.position_state",
@@ -143,8 +143,8 @@ static int check_decide(struct reg_call *c)
 	                       "i", an)))
 		return rc;
 	if (!n)
-		return store_tx_failr(c->tx, SK_ERULE, "analysis_id", "position.analysis_not_approved",
-		                      NULL,
+		return store_tx_failr(c->tx, SK_ERULE, "analysis_id",
+		                      "position.analysis_not_approved", NULL,
 		                      "analysis_id: the decision rests on the approved (current) "
 		                      "security protection analysis");
 	json_object_set_new(c->data, "decided_by", json_integer(by));
@@ -337,7 +337,8 @@ static int check_place(struct reg_call *c)
 		                      NULL, "position %lld is closed", (long long)pos);
 	if (json_is_true(json_object_get(c->in, "temporary")) && !until)
 		return store_tx_failr(c->tx, SK_EINVAL, "valid_until", "placement.until_needed",
-		                      NULL, "valid_until: a temporary placement states its last day");
+		                      NULL,
+		                      "valid_until: a temporary placement states its last day");
 	if (from && until && strcmp(until, from) < 0)
 		return store_tx_failr(c->tx, SK_EINVAL, "valid_until", "placement.until_before",
 		                      json_pack("{s:s}", "date", from),
@@ -350,8 +351,9 @@ static int check_place(struct reg_call *c)
 	                       "iitt", person, pos, from ? from : "", until ? until : "")))
 		return rc;
 	if (n)
-		return store_tx_failr(c->tx, SK_EEXIST, "person_id", "placement.twice", NULL,
-		                      "the person is already placed in this position for these days");
+		return store_tx_failr(
+		        c->tx, SK_EEXIST, "person_id", "placement.twice", NULL,
+		        "the person is already placed in this position for these days");
 	json_object_set_new(c->data, "placed_by", json_integer(c->p ? c->p->id : 0));
 	if (!json_object_get(c->data, "temporary"))
 		json_object_set_new(c->data, "temporary", json_false());

@@ -26,9 +26,8 @@
 
 static const char *const course_states[] = {"active", "retired", NULL};
 static const char *const audiences[] = {"logins", "placed", "role", NULL};
-static const char *const roles[] = {"chief", "ssc",       "registrar", "admin",
-                                    "staff", "auditor",   "reception", "personnel",
-                                    NULL};
+static const char *const roles[] = {"chief",   "ssc",       "registrar", "admin", "staff",
+                                    "auditor", "reception", "personnel", NULL};
 
 static const struct reg_field course_fields[] = {
         {"id", REG_INT, .src = REG_SRC_ID, .flags = REG_F_CLI, .doc = "the course's number"},
@@ -39,8 +38,8 @@ static const struct reg_field course_fields[] = {
          .vlabel = "reg.course_audience",
          .doc = "who must take it: logins (everyone with a login), placed (everyone placed in a "
                 "position) or role (the holders of a role)"},
-        {"role", REG_ENUM, .values = roles, .flags = REG_F_LIST | REG_F_NULL,
-         .vlabel = "role", .doc = "audience role: the role whose holders take it"},
+        {"role", REG_ENUM, .values = roles, .flags = REG_F_LIST | REG_F_NULL, .vlabel = "role",
+         .doc = "audience role: the role whose holders take it"},
         {"refresher_months", REG_INT, 0, 120, .flags = REG_F_LIST | REG_F_CLI,
          .doc = "repeated every this many months (0: once)"},
         {"before_access", REG_BOOL, .flags = REG_F_LIST | REG_F_CLI,
@@ -187,7 +186,7 @@ static const struct reg_field session_fields[] = {
 static int check_session(struct reg_call *c)
 {
 	int64_t course = json_object_get(c->in, "course_id") ? model_json_int(c->in, "course_id")
-	                                                      : model_json_int(c->old, "course_id");
+	                                                     : model_json_int(c->old, "course_id");
 	int64_t n = 0;
 	int rc;
 
@@ -345,8 +344,9 @@ static int check_attend(struct reg_call *c)
 	                       "ii", session, person)))
 		return rc;
 	if (n)
-		return store_tx_failr(c->tx, SK_EEXIST, "person_id", "attendance.twice", NULL,
-		                      "the person's attendance of this session is recorded already");
+		return store_tx_failr(
+		        c->tx, SK_EEXIST, "person_id", "attendance.twice", NULL,
+		        "the person's attendance of this session is recorded already");
 	return SK_OK;
 }
 

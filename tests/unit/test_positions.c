@@ -81,13 +81,14 @@ static void approved_analysis(void)
 	snprintf(path, sizeof(path), "%s/skydd.db", g_fx.dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_exec(db,
-	                 "INSERT INTO analysis (id, series_id, version, state, title, content, "
-	                 "created_at, created_by, updated_at, approved_on, approved_by) VALUES "
-	                 "(100, 100, 1, 'approved', 'SSA', '{}', '2026-01-01T00:00:00Z', 1, "
-	                 "'2026-01-01T00:00:00Z', '2026-01-01', 1), (101, 101, 1, 'draft', 'Utkast', "
-	                 "'{}', '2026-01-01T00:00:00Z', 1, '2026-01-01T00:00:00Z', NULL, NULL)",
-	                 NULL, NULL, &msg) != SQLITE_OK)
+	if (sqlite3_exec(
+	            db,
+	            "INSERT INTO analysis (id, series_id, version, state, title, content, "
+	            "created_at, created_by, updated_at, approved_on, approved_by) VALUES "
+	            "(100, 100, 1, 'approved', 'SSA', '{}', '2026-01-01T00:00:00Z', 1, "
+	            "'2026-01-01T00:00:00Z', '2026-01-01', 1), (101, 101, 1, 'draft', 'Utkast', "
+	            "'{}', '2026-01-01T00:00:00Z', 1, '2026-01-01T00:00:00Z', NULL, NULL)",
+	            NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("analysis: %s", msg);
 	sqlite3_close(db);
 }
@@ -127,8 +128,9 @@ static void test_positions(void **state)
 
 	(void)state;
 	/* bad input first: nothing changes */
-	refused(&pers, "positions", "add", 0, "{\"name\": \"Driftchef\", \"security_class\": \"sk2\"}",
-	        SK_EINVAL, "info_class", "position.info_class_needed");
+	refused(&pers, "positions", "add", 0,
+	        "{\"name\": \"Driftchef\", \"security_class\": \"sk2\"}", SK_EINVAL, "info_class",
+	        "position.info_class_needed");
 	refused(&pers, "positions", "add", 0,
 	        "{\"name\": \"Driftchef\", \"security_class\": \"sk4\", \"info_class\": \"H\"}",
 	        SK_EINVAL, "security_class", NULL);
@@ -140,20 +142,23 @@ static void test_positions(void **state)
 	             "\"control_assets\": \"Serverhallen\"}");
 	assert_true(pos > 0);
 	refused(&pers, "positions", "add", 0,
-	        "{\"name\": \"Driftchef\", \"security_class\": \"vetted\"}", SK_EEXIST, "name", NULL);
+	        "{\"name\": \"Driftchef\", \"security_class\": \"vetted\"}", SK_EEXIST, "name",
+	        NULL);
 	/* the decision: by the ssc or the head, on the approved analysis */
 	snprintf(json, sizeof(json),
 	         "{\"analysis_id\": 100, \"decision_ref\": \"B-1\", \"decided_by\": %lld}",
 	         (long long)pers.id);
 	refused(&pers, "positions", "decide", pos, json, SK_ERULE, "decided_by",
 	        "position.decider_role");
-	refused(&ssc, "positions", "decide", pos, "{\"analysis_id\": 101, \"decision_ref\": \"B-1\"}",
-	        SK_ERULE, "analysis_id", "position.analysis_not_approved");
+	refused(&ssc, "positions", "decide", pos,
+	        "{\"analysis_id\": 101, \"decision_ref\": \"B-1\"}", SK_ERULE, "analysis_id",
+	        "position.analysis_not_approved");
 	refused(&pers, "positions", "decide", pos, "{\"analysis_id\": 100}", SK_EINVAL,
 	        "decision_ref", NULL);
-	refused(&staff, "positions", "decide", pos, "{\"analysis_id\": 100, \"decision_ref\": \"B\"}",
-	        SK_EPERM, NULL, NULL);
-	ok_run(&chief, "positions", "decide", pos, "{\"analysis_id\": 100, \"decision_ref\": \"B-1\"}");
+	refused(&staff, "positions", "decide", pos,
+	        "{\"analysis_id\": 100, \"decision_ref\": \"B\"}", SK_EPERM, NULL, NULL);
+	ok_run(&chief, "positions", "decide", pos,
+	       "{\"analysis_id\": 100, \"decision_ref\": \"B-1\"}");
 	assert_int_equal(sql_int("SELECT decided_by FROM position WHERE id = 1"), chief.id);
 	assert_int_equal(sql_int("SELECT count(*) FROM position WHERE decided_on IS NOT NULL"), 1);
 	/* recorded by personnel, decided by the head who is named */
@@ -167,15 +172,16 @@ static void test_positions(void **state)
 	assert_int_equal(sql_int("SELECT count(*) FROM position WHERE decided_on IS NULL AND "
 	                         "analysis_id IS NULL AND id = 1"),
 	                 1);
-	ok_run(&ssc, "positions", "decide", pos, "{\"analysis_id\": 100, \"decision_ref\": \"B-3\"}");
+	ok_run(&ssc, "positions", "decide", pos,
+	       "{\"analysis_id\": 100, \"decision_ref\": \"B-3\"}");
 
 	/* placements */
 	snprintf(json, sizeof(json), "{\"position_id\": %lld, \"person_id\": %lld}", (long long)pos,
 	         (long long)p_pers);
 	refused(&pers, "placements", "add", 0, json, SK_EPERM, "person_id", "placement.self");
 	snprintf(json, sizeof(json),
-	         "{\"position_id\": %lld, \"person_id\": %lld, \"temporary\": true}", (long long)pos,
-	         (long long)p_bo);
+	         "{\"position_id\": %lld, \"person_id\": %lld, \"temporary\": true}",
+	         (long long)pos, (long long)p_bo);
 	refused(&pers, "placements", "add", 0, json, SK_EINVAL, "valid_until",
 	        "placement.until_needed");
 	snprintf(json, sizeof(json),
@@ -203,8 +209,9 @@ static void test_positions(void **state)
 	/* closing: refused while someone is placed */
 	refused(&pers, "positions", "close", pos, "{\"close_reason\": \"Omorganisation\"}",
 	        SK_ERULE, "id", "position.placed");
-	refused(&pers, "placements", "end", pl, "{\"end_reason\": \"Ny tjänst\", \"ended_on\": "
-	                                        "\"2000-01-01\"}",
+	refused(&pers, "placements", "end", pl,
+	        "{\"end_reason\": \"Ny tjänst\", \"ended_on\": "
+	        "\"2000-01-01\"}",
 	        SK_EINVAL, "ended_on", "placement.ended_before");
 	ok_run(&pers, "placements", "end", pl, "{\"end_reason\": \"Ny tjänst\"}");
 	refused(&pers, "placements", "end", pl, "{\"end_reason\": \"igen\"}", SK_EEXIST, "id",
@@ -225,7 +232,8 @@ static void test_training(void **state)
 	regfx_today_plus(-10, past);
 	regfx_today_plus(10, future);
 	refused(&pers, "courses", "add", 0,
-	        "{\"name\": \"Registratorer\", \"content\": \"Diarieföring\", \"audience\": \"role\"}",
+	        "{\"name\": \"Registratorer\", \"content\": \"Diarieföring\", \"audience\": "
+	        "\"role\"}",
 	        SK_EINVAL, "role", "course.role_needed");
 	refused(&pers, "courses", "add", 0,
 	        "{\"name\": \"X\", \"content\": \"Y\", \"audience\": \"logins\", "
@@ -244,7 +252,8 @@ static void test_training(void **state)
 	         "\"Aulan\"}",
 	         (long long)course, past);
 	s_past = ok_run(&ssc, "training_sessions", "add", 0, json);
-	snprintf(json, sizeof(json), "{\"course_id\": %lld, \"held_on\": \"%s\", \"leader\": \"Sara\"}",
+	snprintf(json, sizeof(json),
+	         "{\"course_id\": %lld, \"held_on\": \"%s\", \"leader\": \"Sara\"}",
 	         (long long)course, future);
 	s_future = ok_run(&ssc, "training_sessions", "add", 0, json);
 	snprintf(json, sizeof(json), "{\"session_id\": %lld, \"person_id\": %lld}",
@@ -254,8 +263,8 @@ static void test_training(void **state)
 	         (long long)s_past, (long long)p_anna);
 	ok_run(&pers, "attendance", "add", 0, json);
 	refused(&pers, "attendance", "add", 0, json, SK_EEXIST, "person_id", "attendance.twice");
-	refused(&pers, "training_sessions", "cancel", s_past, "{\"note\": \"Sjuk\"}", SK_ERULE, "id",
-	        "session.attended");
+	refused(&pers, "training_sessions", "cancel", s_past, "{\"note\": \"Sjuk\"}", SK_ERULE,
+	        "id", "session.attended");
 	ok_run(&pers, "training_sessions", "cancel", s_future, "{\"note\": \"Sjuk ledare\"}");
 	assert_int_equal(
 	        sql_int("SELECT count(*) FROM training_attendance WHERE state = 'attended'"), 1);
@@ -287,7 +296,8 @@ static void test_person_detail(void **state)
 	/* Bo has no login: the course (everyone with a login) is not his; his ended placement is */
 	o = json_object();
 	positions_person_detail(g_fx.model, &pers, p_bo, o);
-	assert_int_equal(json_array_size(json_object_get(json_object_get(o, "training"), "due")), 0);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(o, "training"), "due")),
+	                 0);
 	assert_int_equal(json_array_size(json_object_get(o, "placements")), 1);
 	json_decref(o);
 	/* staff reads nothing of it, not even about themselves */
@@ -325,9 +335,9 @@ static void test_import(void **state)
 	before = sql_int("SELECT count(*) FROM training_attendance");
 	n = regfx_ledger_size(&g_fx);
 	/* a bad row (a person nobody is) and nothing is written */
-	assert_int_equal(import(&pers, "session;person\r\n1;Bo Bärare\r\n1;Ingen Alls\r\n", 0, false,
-	                        &err),
-	                 SK_EINVAL);
+	assert_int_equal(
+	        import(&pers, "session;person\r\n1;Bo Bärare\r\n1;Ingen Alls\r\n", 0, false, &err),
+	        SK_EINVAL);
 	assert_string_equal(err.field, "person_id");
 	assert_int_equal(regfx_ledger_size(&g_fx), n);
 	/* a dry run writes nothing */
@@ -336,8 +346,9 @@ static void test_import(void **state)
 	/* nobody without the create command's roles */
 	assert_int_equal(import(&staff, "session;person\r\n1;Bo Bärare\r\n", 0, false, &err),
 	                 SK_EPERM);
-	assert_int_equal(import(&pers, "\xef\xbb\xbfsession;person\r\n1;Bo Bärare\r\n", 0, false, &err),
-	                 SK_OK);
+	assert_int_equal(
+	        import(&pers, "\xef\xbb\xbfsession;person\r\n1;Bo Bärare\r\n", 0, false, &err),
+	        SK_OK);
 	assert_int_equal(sql_int("SELECT count(*) FROM training_attendance"), before + 1);
 	/* XLSX: Cai by name, Bo again refused (twice), then Cai alone */
 	buf_init(&b, 1 << 20);
@@ -366,17 +377,17 @@ static void test_import(void **state)
 	assert_int_equal(model_xlsx_finish(&x, SK_OK, &b), SK_OK);
 	assert_int_equal(import(&pers, b.ptr, b.len, false, &err), SK_OK);
 	buf_release(&b);
-	assert_int_equal(regfx_sql_int(&g_fx,
-	                               "SELECT count(*) FROM training_attendance WHERE state = "
-	                               "'attended' AND person_id = (SELECT id FROM person WHERE name "
-	                               "= 'Cai Cyber')"),
-	                 1);
+	assert_int_equal(
+	        regfx_sql_int(&g_fx, "SELECT count(*) FROM training_attendance WHERE state = "
+	                             "'attended' AND person_id = (SELECT id FROM person WHERE name "
+	                             "= 'Cai Cyber')"),
+	        1);
 }
 
 static size_t count_rule(const char *rule, const char *object)
 {
-	struct rules_filter f = {.rule = rule, .min_severity = -1, .clearance = CLEAR_KH,
-	                         .object = object};
+	struct rules_filter f = {
+	        .rule = rule, .min_severity = -1, .clearance = CLEAR_KH, .object = object};
 	char today[11];
 	json_t *r;
 	size_t n;
@@ -434,8 +445,8 @@ static void test_demo_and_rules(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_positions),     cmocka_unit_test(test_training),
-	        cmocka_unit_test(test_person_detail), cmocka_unit_test(test_import),
+	        cmocka_unit_test(test_positions),      cmocka_unit_test(test_training),
+	        cmocka_unit_test(test_person_detail),  cmocka_unit_test(test_import),
 	        cmocka_unit_test(test_demo_and_rules),
 	};
 

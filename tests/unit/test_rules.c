@@ -228,7 +228,8 @@ static const char *const base[] = {
         "\"responsible\":\"SSC\",\"note\":\"\"}]', '@NOW', 2, '@NOW', '@TODAY', 2)",
 #include "rules_5kap_access_base.inc" /* areas, access, visits: a clean state */
 #include "rules_5kap_keys_base.inc"   /* keys, codes and cards: a clean state */
-#include "rules_6kap_positions_base.inc" /* training, positions: a clean state */
+/* training, positions, placements: a clean state */
+#include "rules_6kap_positions_base.inc"
 };
 
 /* For each rule: plain SQL that makes it fire on a copy of the clean register. */
