@@ -208,6 +208,37 @@ cli_refused 1 "attended" "cancelling a session with attendance: exit 1, one line
 as petra training-session cancel "$S2" --reason "Sjuk ledare"
 checks "a session nobody attended is cancelled" '[ "$RC" -eq 0 ]'
 
+# ---- every string key the descriptions of these registers name, in Swedish and English ----
+api GET /api/v1/registers anna
+python3 - "$T/resp" "$(dirname "$0")/../../web/i18n" >"$T/keys.out" 2>&1 <<'EOF'
+import glob, json, os, sys
+d = json.load(open(sys.argv[1]))
+S = {}
+for lang in ("sv", "en"):
+    S[lang] = {}
+    for f in glob.glob(os.path.join(sys.argv[2], lang + "*.json")):
+        S[lang].update(json.load(open(f)))
+missing = []
+mine = {"positions", "placements", "courses", "training_sessions", "attendance"}
+regs = [r for r in d["registers"] if r["name"] in mine]
+assert len(regs) == 5, [r["name"] for r in d["registers"]]
+for r in regs:
+    keys = [r.get("label"), r.get("intro")]
+    for f in r["fields"]:
+        keys.append(f.get("label"))
+        if f.get("value_label") and f.get("values"):
+            keys += ["%s.%s" % (f["value_label"], v) for v in f["values"]]
+    for c in r["commands"]:
+        keys += [c.get("label"), c.get("done")]
+    for k in filter(None, keys):
+        for lang in ("sv", "en"):
+            if not isinstance(S[lang].get(k), str) or not S[lang][k]:
+                missing.append(lang + " " + k)
+print("missing", missing)
+EOF
+checks "every key of the five descriptions has a Swedish and an English text" 'grep -q "^missing \[\]$" "$T/keys.out"'
+grep -q "^missing \[\]$" "$T/keys.out" || diag "$(cat "$T/keys.out")"
+
 # ---- ending and closing ----
 as petra placement end "$PL" --reason "Ny tjänst"
 checks "placement end: exit 0" '[ "$RC" -eq 0 ]'
