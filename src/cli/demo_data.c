@@ -23,6 +23,16 @@ struct demo_ctx {
 	struct principal ssc, chief, registrar, reception;
 };
 
+static bool step(struct demo_ctx *d, int rc, const char *what);
+
+/* Runs cmd of register reg on record *id (or creates one into *id) as p, with in (stolen). */
+static void cmd(struct demo_ctx *d, const struct principal *p, const char *reg, const char *name,
+                json_t *in, int64_t *id, const char *what)
+{
+	step(d, reg_run(d->m, p, reg, name, in, id, &d->err), what);
+	json_decref(in);
+}
+
 static struct principal demo_principal(int64_t id, enum role r, enum clearance c)
 {
 	struct principal p;
@@ -48,16 +58,36 @@ static bool step(struct demo_ctx *d, int rc, const char *what)
 	return true;
 }
 
+/*
+ * A person of the register. A login given a clearance has its person already
+ * (the decision is on the person, reg_clearances.c): it gets its name and unit.
+ */
 static int64_t person(struct demo_ctx *d, const char *name, const char *unit, int64_t identity)
 {
 	json_t *in = json_pack("{s:s, s:s}", "name", name, "unit", unit);
-	int64_t id = 0;
+	int64_t id = identity ? records_person_of_identity(model_reader(d->m), identity) : 0;
 
+	if (id > 0) {
+		step(d, reg_run(d->m, &d->registrar, "persons", "update", in, &id, &d->err), name);
+		json_decref(in);
+		return id;
+	}
 	if (identity)
 		json_object_set_new(in, "identity_id", json_integer(identity));
 	step(d, reg_run(d->m, &d->registrar, "persons", "add", in, &id, &d->err), name);
 	json_decref(in);
 	return id;
+}
+
+/* The ssc's decision that person may access up to cls (6 kap.; a login's comes with it). */
+static void clear(struct demo_ctx *d, int64_t person, const char *cls, const char *ref)
+{
+	int64_t id = 0;
+
+	cmd(d, &d->ssc, "clearances", "decide",
+	       json_pack("{s:I, s:s, s:s}", "person_id", (json_int_t)person, "class", cls,
+	                 "decision_ref", ref),
+	       &id, "clearance");
 }
 
 static int64_t space(struct demo_ctx *d, const char *kind, const char *name, const char *where,
@@ -117,13 +147,6 @@ static int64_t area(struct demo_ctx *d, const char *name, const char *kind, int6
 	return id;
 }
 
-/* Runs cmd of register reg on record *id (or creates one into *id) as p, with in (stolen). */
-static void cmd(struct demo_ctx *d, const struct principal *p, const char *reg, const char *name,
-                json_t *in, int64_t *id, const char *what)
-{
-	step(d, reg_run(d->m, p, reg, name, in, id, &d->err), what);
-	json_decref(in);
-}
 
 /*
  * Keys, codes and cards (5 kap. 5–6 §§): a key cabinet, the main entrance's
@@ -267,6 +290,9 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 	p_fredrik = person(&d, "Fredrik Berg", "Ledningsstaben", 0);
 	p_greta = person(&d, "Greta Alm", "Analysavdelningen", 0);
 	person(&d, "Rut Sandberg", "Receptionen", ids->reception);
+	/* the two without a login: cleared by the ssc's decisions (6 kap.) */
+	clear(&d, p_fredrik, "H", "Beslut SSC 2026:40");
+	clear(&d, p_greta, "H", "Beslut SSC 2026:41");
 	(void)p_anna;
 	(void)p_cecilia;
 

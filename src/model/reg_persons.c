@@ -75,7 +75,8 @@ static int identity_free(struct reg_call *c)
 		return SK_OK;
 	other = records_tx_person_of_identity(c->tx, json_integer_value(v));
 	if (other && other != c->id)
-		return store_tx_failr(c->tx, SK_EEXIST, "identity_id", "person.login_taken", NULL,
+		return store_tx_failr(c->tx, SK_EEXIST, "identity_id", "person.login_taken",
+		                      json_pack("{s:I}", "person_id", (json_int_t)other),
 		                      "identity %lld is already person %lld",
 		                      (long long)json_integer_value(v), (long long)other);
 	return SK_OK;

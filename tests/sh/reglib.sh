@@ -249,14 +249,30 @@ replay_check() {
 
 # person_of NAME IDENTITY: the registrar (rut) records person NAME, linked
 # to login IDENTITY unless it is ""; its id in $PID_OUT. True on 200/201.
+#
+# A login given a clearance has its person already (the decision is on the
+# person, reg_clearances.c): that person is named NAME. A person without a
+# login gets a clearance decision of CLASS (default KH) by anna (ssc), so that
+# copies can be issued to them as before decisions existed ("none": no
+# decision).
 person_of() {
 	if [ -n "$2" ]; then
 		api POST /api/v1/persons rut "{\"name\":\"$1\",\"identity_id\":$2}"
+		if [ "$STATUS" = 409 ]; then
+			PID_OUT=$(json_num person_id "$T/resp")
+			[ -n "$PID_OUT" ] || return 1
+			api PATCH "/api/v1/persons/$PID_OUT" rut "{\"name\":\"$1\"}"
+			[ "$STATUS" = 200 ]
+			return
+		fi
 	else
 		api POST /api/v1/persons rut "{\"name\":\"$1\"}"
 	fi
 	# shellcheck disable=SC2034
 	PID_OUT=$(json_num id "$T/resp")
+	[ "$STATUS" = 201 ] || [ "$STATUS" = 200 ] || return 1
+	[ -n "$2" ] || [ "${3:-KH}" = none ] && return 0
+	api POST /api/v1/clearances anna "{\"person_id\":$PID_OUT,\"class\":\"${3:-KH}\"}"
 	[ "$STATUS" = 201 ] || [ "$STATUS" = 200 ]
 }
 

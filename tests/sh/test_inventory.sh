@@ -54,10 +54,8 @@ enrolled "${STIG:-}" "registrars (KH, K), an auditor, an ssc and a staff member 
 enrolled "${HEDDA:-}" "the head (chief, KH) is enrolled"
 
 # ---- the register: persons, a container, documents, copies, a medium ----
-api POST /api/v1/persons rut "{\"name\":\"Rut Registrator\",\"identity_id\":$RUT}"
-P_RUT=$(json_num id "$T/resp")
-api POST /api/v1/persons rut '{"name":"Olle Utan Inlogg"}'
-P_OLLE=$(json_num id "$T/resp")
+person_of "Rut Registrator" "$RUT" && P_RUT=$PID_OUT
+person_of "Olle Utan Inlogg" "" && P_OLLE=$PID_OUT
 api POST /api/v1/spaces anna \
 	'{"kind":"container","name":"Skåp B","max_class":"H","decision_ref":"SSC-1"}'
 S_B=$(json_num id "$T/resp")

@@ -59,10 +59,8 @@ login_anna "anna (ssc, admin) logs in"
 new_user rut registrar H && new_user stig staff K && STIG=$UID_OUT && new_user olof auditor K &&
 	OLOF=$UID_OUT
 enrolled "${OLOF:-}" "a registrar, a holder (staff) and an auditor are enrolled"
-as rut person add --name "Stig Staff" --identity "$STIG" --json
-P_STIG=$(json_num id "$T/out")
-as rut person add --name "Olle Utan Inlogg" --json
-P_OLLE=$(json_num id "$T/out")
+person_of "Stig Staff" "$STIG" && P_STIG=$PID_OUT
+person_of "Olle Utan Inlogg" "" && P_OLLE=$PID_OUT
 as anna space add --kind container --name "Nyckelskåp" --class H --decision SSC-1 --json
 BOX=$(json_num id "$T/out")
 as anna space add --kind processing --name "Rum 1" --class H --decision SSC-2 --json

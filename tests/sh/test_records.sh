@@ -88,10 +88,13 @@ enrolled "${ADAM:-}" "a registrar, the chief, an ssc, staff, an auditor and an a
 as rut person add --name "Olle Utan Inlogg" --unit "Enhet 2" --json
 P_OLLE=$(json_num id "$T/out")
 checks "person add (registrar): exit 0, an id" '[ "$RC" -eq 0 ] && [ -n "$P_OLLE" ]'
+# rut's clearance (KH) is a decision on her person, made with it: the login has its person
 as rut person add --name "Rut Registrator" --identity "$RUT"
-checks "person add --identity: shows the person with the login" \
-	'[ "$RC" -eq 0 ] && grep -Eq "^identity_id +$RUT\$" "$T/out" && grep -Eq "^status +active\$" "$T/out"'
-P_RUT=$(sed -n 's/^id  *//p' "$T/out")
+expect_one_line 1 "already person" "person add --identity of a login given a clearance: exit 1 (its person exists)"
+person_of "Rut Registrator" "$RUT" && P_RUT=$PID_OUT
+as rut person show "$P_RUT"
+checks "the login's person shows the login and the clearance in force" \
+	'[ "$RC" -eq 0 ] && grep -Eq "^identity_id +$RUT\$" "$T/out" && grep -Eq "^status +active\$" "$T/out" && grep -Eq "^clearance +(BH|K|H|KH)\$" "$T/out"'
 as adam person add --name "Adam Admin" --identity "$ADAM"
 checks "an admin records a person who has a login" '[ "$RC" -eq 0 ]'
 as adam person add --name "Utan Konto"
