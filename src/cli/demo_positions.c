@@ -112,7 +112,7 @@ int demo_positions(struct model *m, const struct demo_positions_in *in, FILE *ou
 	              "leader", "Anna Lindqvist, säkerhetsskyddschef", "place",
 	              "Sammanträdesrum Eken"),
 	    &session, &rc, "session");
-	for (int i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(in->trained) / sizeof(in->trained[0]); i++) {
 		if (in->trained[i])
 			run(m, &ssc, "attendance", "add",
 			    json_pack("{s:I, s:I}", "session_id", (json_int_t)session, "person_id",

@@ -12,7 +12,7 @@ struct demo_positions_in {
 	int64_t ssc, chief; /* identities: the ssc records, the head decides */
 	int64_t analysis;   /* the approved analysis the decisions rest on (0: none decided) */
 	int64_t placed[3];  /* persons placed in sk2, sk3 and the vetted position (0: skip) */
-	int64_t trained[2]; /* persons who attended the session (0: skip) */
+	int64_t trained[8]; /* persons who attended the session (0: none) */
 };
 
 /*
