@@ -52,6 +52,8 @@ static const struct demo_user users[] = {
         {"frans", "Frans Berg", CLEAR_NONE, ROLE_ADMIN, true},
         /* the reception: visitor permits and check-in, nothing else (5 kap. 3 §) */
         {"rut", "Rut Sandberg", CLEAR_NONE, ROLE_RECEPTION, true},
+        /* the personnel-security function: vetting, registerkontroll, training (6 kap.) */
+        {"petra", "Petra Holmgren", CLEAR_H, ROLE_PERSONNEL, true},
         {"eva", "Eva Nilsson", CLEAR_K, ROLE_STAFF, false},
 };
 
@@ -205,6 +207,9 @@ static int setup(const char *dir, FILE *logins, bool sample)
 			break;
 		case ROLE_RECEPTION:
 			ids.reception = id;
+			break;
+		case ROLE_PERSONNEL:
+			ids.personnel = id;
 			break;
 		default:
 			ids.staff = id;

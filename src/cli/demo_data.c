@@ -85,9 +85,9 @@ static void clear(struct demo_ctx *d, int64_t person, const char *cls, const cha
 	int64_t id = 0;
 
 	cmd(d, &d->ssc, "clearances", "decide",
-	       json_pack("{s:I, s:s, s:s}", "person_id", (json_int_t)person, "class", cls,
-	                 "decision_ref", ref),
-	       &id, "clearance");
+	    json_pack("{s:I, s:s, s:s}", "person_id", (json_int_t)person, "class", cls,
+	              "decision_ref", ref),
+	    &id, "clearance");
 }
 
 static int64_t space(struct demo_ctx *d, const char *kind, const char *name, const char *where,
@@ -146,7 +146,6 @@ static int64_t area(struct demo_ctx *d, const char *name, const char *kind, int6
 	json_decref(dec);
 	return id;
 }
-
 
 /*
  * Keys, codes and cards (5 kap. 5–6 §§): a key cabinet, the main entrance's
@@ -290,6 +289,7 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 	p_fredrik = person(&d, "Fredrik Berg", "Ledningsstaben", 0);
 	p_greta = person(&d, "Greta Alm", "Analysavdelningen", 0);
 	person(&d, "Rut Sandberg", "Receptionen", ids->reception);
+	person(&d, "Petra Holmgren", "Personalavdelningen", ids->personnel);
 	/* the two without a login: cleared by the ssc's decisions (6 kap.) */
 	clear(&d, p_fredrik, "H", "Beslut SSC 2026:40");
 	clear(&d, p_greta, "H", "Beslut SSC 2026:41");

@@ -553,6 +553,39 @@ int document_tx_next_designation(struct store_tx *tx, char *out, size_t cap)
 
 /* ---- creating a document ---- */
 
+/*
+ * Only a person cleared for the document's class cls goes on its
+ * need-to-know list (the clearance decisions, reg_clearances.c): the list
+ * says who may receive it, and nobody may receive it above their clearance.
+ */
+static int person_cleared_for(struct store_tx *tx, const char *cls, int64_t person,
+                              const char *field)
+{
+	char clear[8] = "", today[11];
+	struct store_q *q;
+	int rc = store_tx_query(tx, "SELECT " MODEL_CLEARANCE_OF_PERSON("?1", "?2"), &q);
+
+	if (rc)
+		return rc;
+	model_today(today);
+	store_q_bind_int(q, 1, person);
+	store_q_bind_text(q, 2, today);
+	rc = store_q_step(q);
+	if (!rc)
+		snprintf(clear, sizeof(clear), "%s", store_q_text(q, 0));
+	store_q_done(q);
+	if (rc)
+		return rc;
+	if (clearance_parse(clear) < document_class_rank(cls))
+		return store_tx_failr(tx, SK_ERULE, field, "document.class_above_clearance",
+		                      json_pack("{s:o, s:s, s:s}", "person",
+		                                model_tx_name(tx, "person", person), "clearance",
+		                                clear, "class", cls),
+		                      "person %lld is cleared only for %s, the document is %s",
+		                      (long long)person, clear, cls);
+	return SK_OK;
+}
+
 static int check_persons(struct store_tx *tx, const int64_t *ids, size_t n, const char *field)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -648,6 +681,8 @@ int document_tx_create(struct store_tx *tx, int64_t actor, const struct document
 		                      json_pack("{s:i, s:i}", "min", 0, "max", 1000),
 		                      "at most 1000 persons");
 	rc = check_persons(tx, d->access, d->n_access, "person_ids");
+	for (size_t i = 0; !rc && i < d->n_access; i++)
+		rc = person_cleared_for(tx, d->cls, d->access[i], "person_ids");
 	if (rc)
 		return rc;
 	key[0] = '\0';
@@ -853,53 +888,26 @@ struct access_cmd {
 	bool remove;
 };
 
-/*
- * Only a person cleared for the document's class goes on its need-to-know
- * list (the clearance decisions, reg_clearances.c): the list says who may
- * receive it, and nobody may receive it above their clearance.
- */
-static int list_cleared(struct store_tx *tx, int64_t doc, int64_t person)
-{
-	char cls[8] = "", clear[8] = "", today[11];
-	struct store_q *q;
-	int rc = store_tx_query(tx,
-	                        "SELECT class, " MODEL_CLEARANCE_OF_PERSON(
-	                                "?2", "?3") " FROM document WHERE id = ?1",
-	                        &q);
-
-	if (rc)
-		return rc;
-	model_today(today);
-	store_q_bind_int(q, 1, doc);
-	store_q_bind_int(q, 2, person);
-	store_q_bind_text(q, 3, today);
-	rc = store_q_step(q);
-	if (!rc) {
-		snprintf(cls, sizeof(cls), "%s", store_q_text(q, 0));
-		snprintf(clear, sizeof(clear), "%s", store_q_text(q, 1));
-	}
-	store_q_done(q);
-	if (rc)
-		return rc == SK_ENOTFOUND ? SK_OK : rc; /* the caller answers for the document */
-	if (clearance_parse(clear) < document_class_rank(cls))
-		return store_tx_failr(tx, SK_ERULE, "person_ids", "document.class_above_clearance",
-		                      json_pack("{s:o, s:s, s:s}", "person",
-		                                model_tx_name(tx, "person", person), "clearance",
-		                                clear, "class", cls),
-		                      "person %lld is cleared only for %s, the document is %s",
-		                      (long long)person, clear, cls);
-	return SK_OK;
-}
-
 static int access_fn(struct store_tx *tx, void *arg)
 {
 	struct access_cmd *c = arg;
+	char cls[8] = "";
+	struct store_q *q;
 	json_t *data;
 	int rc;
 
 	if (!document_tx_visible(tx, c->p, c->id))
 		return store_tx_failr(tx, SK_ENOTFOUND, "id", "document.not_found", NULL,
 		                      "no document %lld", (long long)c->id);
+	if ((rc = store_tx_query(tx, "SELECT class FROM document WHERE id = ?1", &q)))
+		return rc;
+	store_q_bind_int(q, 1, c->id);
+	rc = store_q_step(q);
+	if (!rc)
+		snprintf(cls, sizeof(cls), "%s", store_q_text(q, 0));
+	store_q_done(q);
+	if (rc)
+		return rc;
 	if (c->n == 0 || c->n > 1000)
 		return store_tx_failr(tx, SK_EINVAL, "person_ids", "field.range",
 		                      json_pack("{s:i, s:i}", "min", 1, "max", 1000),
@@ -910,7 +918,7 @@ static int access_fn(struct store_tx *tx, void *arg)
 		if (!c->remove) {
 			rc = check_persons(tx, c->persons, i + 1, "person_ids");
 			if (!rc)
-				rc = list_cleared(tx, c->id, c->persons[i]);
+				rc = person_cleared_for(tx, cls, c->persons[i], "person_ids");
 			if (rc)
 				return rc;
 		}

@@ -6,6 +6,7 @@
  * nothing) — and replay equality after a long random sequence.
  */
 #include "testutil.h"
+#include "model/register.h"
 #include "regfixture.h"
 
 #include <unistd.h>
@@ -464,13 +465,19 @@ static void test_numbering(void **state)
 
 static void test_copies(void **state)
 {
+	/* Sven (K) is listed while cleared for H, then the H decision is withdrawn */
+	int64_t raised = regfx_clear(g_fx.model, &ssc, p_staff2, "H");
 	int64_t acc[2] = {p_staff, p_staff2}, doc = mkdoc("H", "physical", acc, 2);
 	struct copy_new c = {.space_id = box_kh};
 	struct model_err err = {0};
 	int64_t first = 0;
 	uint64_t n;
+	json_t *w = json_pack("{s:s}", "withdraw_reason", "tillfälligt uppdrag slut");
 
 	(void)state;
+	assert_int_equal(reg_run(g_fx.model, &ssc, "clearances", "withdraw", w, &raised, &err),
+	                 SK_OK);
+	json_decref(w);
 	assert_int_equal(copy_create(g_fx.model, &reg, doc, &c, 3, &first, &err), SK_OK);
 	assert_int_equal(col_int("SELECT max(number) FROM copy WHERE document_id = ?1", doc), 3);
 	assert_int_equal(col_int("SELECT count(*) FROM copy WHERE document_id = ?1 AND state = "

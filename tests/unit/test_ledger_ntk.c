@@ -92,6 +92,8 @@ static int setup(void **state)
 	p_reg = regfx_person(g.fx.model, &g.reg, "Rut Registrator", "Enheten", g.reg.id);
 	p_w = regfx_person(g.fx.model, &g.reg, "Vera Vittne", "Enheten", 0);
 	p_other = regfx_person(g.fx.model, &g.reg, "Olle Annan", "Enheten", 0);
+	regfx_clear(g.fx.model, &g.ssc, p_w, "KH");
+	regfx_clear(g.fx.model, &g.ssc, p_other, "KH");
 	regfx_person(g.fx.model, &g.reg, "Chefen", "Ledningen", g.chief.id);
 	ntkfx_ok(records_space_create(g.fx.model, &g.chief, &box, &box_id, &err), &err, "space");
 	ntkfx_ok(records_distributor_create(g.fx.model, &g.ssc, &dist, &dist_id, &err), &err,

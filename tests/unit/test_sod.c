@@ -218,8 +218,7 @@ static void test_admin_cannot_reach_kh(void **state)
 	assert_string_equal(err.field, "clearance");
 	assert_int_equal(grant(admin->id, id, ROLE_STAFF, &err), SK_ERULE);
 	assert_int_equal(regfx_ledger_size(&g_fx), size);
-	assert_string_equal(
-	        sql_text(CLEARANCE_SQL, id, v, sizeof(v)), "none");
+	assert_string_equal(sql_text(CLEARANCE_SQL, id, v, sizeof(v)), "none");
 
 	/* She enrols it: it has no role, no clearance, and the KH document does not exist for it.
 	 */
@@ -254,15 +253,13 @@ static void test_ssc_own_clearance(void **state)
 	assert_int_equal(set_clearance(&me, ssc, CLEAR_KH, &err), SK_ERULE);
 	assert_string_equal(err.field, "clearance");
 	assert_string_equal(err.reason, "self");
-	assert_string_equal(
-	        sql_text(CLEARANCE_SQL, ssc, v, sizeof(v)), "H");
+	assert_string_equal(sql_text(CLEARANCE_SQL, ssc, v, sizeof(v)), "H");
 	/* Not the admin, not the registrar: the head, or another ssc. */
 	assert_int_equal(set_clearance(&g_actor[A_ADMIN], ssc, CLEAR_KH, &err), SK_ERULE);
 	assert_int_equal(set_clearance(&g_actor[A_REGISTRAR], ssc, CLEAR_KH, &err), SK_ERULE);
 	assert_int_equal(set_clearance(&g_actor[A_CHIEF], ssc, CLEAR_KH, &err), SK_OK);
 	assert_int_equal(set_clearance(&g_actor[A_SSC2], ssc, CLEAR_K, &err), SK_OK);
-	assert_string_equal(
-	        sql_text(CLEARANCE_SQL, ssc, v, sizeof(v)), "K");
+	assert_string_equal(sql_text(CLEARANCE_SQL, ssc, v, sizeof(v)), "K");
 }
 
 /* A second ssc made by the first is no second person: it decides nothing about her. */
