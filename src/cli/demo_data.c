@@ -12,7 +12,9 @@
 
 #include "cli/demo.h"
 #include "cli/demo_exit.h"
+#include "cli/demo_positions.h"
 #include "cli/demo_vetting.h"
+#include "model/analysis.h"
 #include "model/document.h"
 #include "model/plan.h"
 #include "model/records.h"
@@ -268,10 +270,52 @@ static void physical(struct demo_ctx *d, int64_t host, int64_t p_fredrik, int64_
 	    &v2, "check-in 2");
 }
 
+/*
+ * The security protection analysis (2 kap. 1–10 §§), written by the ssc and
+ * approved by the head: the positions in security class rest on it (6 kap.
+ * 2 §). Its id, or 0 after a failure.
+ */
+static int64_t analysis(struct demo_ctx *d)
+{
+	static const char body[] =
+	        "{\"title\":\"Säkerhetsskyddsanalys 2026\",\"description\":\"Demomyndigheten "
+	        "leder beredskapsplaneringen och tar fram lägesbilder för regeringen.\",\"parts\":"
+	        "[{\"id\":1,\"name\":\"Ledning och beredskap\",\"categories\":["
+	        "\"internal_security\",\"critical_activity\"]},{\"id\":2,\"name\":"
+	        "\"Analysavdelningen\",\"categories\":[\"internal_security\"]}],\"assets\":["
+	        "{\"id\":1,\"kind\":1,\"name\":\"Lägesrapporter och beredskapsplaner\","
+	        "\"perspectives\":[\"confidentiality\",\"integrity\"],\"class\":\"H\","
+	        "\"part_ids\":[1,2]},{\"id\":2,\"kind\":2,\"name\":\"Serverhallen\","
+	        "\"perspectives\":[\"availability\",\"integrity\"],\"level\":\"B\","
+	        "\"part_ids\":[1]}],\"sapo\":{\"reference\":\"Säkerhetspolisen, "
+	        "dimensionerande antagonistisk förmåga 2026\",\"date\":\"2026-02-15\"},"
+	        "\"threats\":[{\"id\":1,\"description\":\"Underrättelseinhämtning mot "
+	        "lägesrapporterna\",\"asset_ids\":[1]},{\"id\":2,\"description\":\"Sabotage "
+	        "mot serverhallen\",\"asset_ids\":[2]}],\"vulnerabilities\":[{\"id\":1,"
+	        "\"description\":\"Insider med behörighet\",\"asset_id\":1,\"threat_ids\":"
+	        "[1]},{\"id\":2,\"description\":\"Ett enda skalskydd\",\"asset_id\":2,"
+	        "\"threat_ids\":[2]}],\"measures\":[{\"id\":1,\"description\":"
+	        "\"Säkerhetsprövning och placering i säkerhetsklass\",\"vulnerability_ids\":[1],"
+	        "\"asset_ids\":[1]},{\"id\":2,\"description\":\"Zonindelning med passerkort "
+	        "och kod\",\"vulnerability_ids\":[2],\"asset_ids\":[2]}]}";
+	json_error_t jerr;
+	json_t *b = json_loads(body, 0, &jerr);
+	int64_t id = 0;
+
+	if (!b) {
+		step(d, SK_EINVAL, "analysis");
+		return 0;
+	}
+	if (step(d, analysis_create(d->m, &d->ssc, b, &id, &d->err), "analysis"))
+		step(d, analysis_approve(d->m, &d->chief, id, &d->err), "analysis approval");
+	json_decref(b);
+	return d->rc ? 0 : id;
+}
+
 int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 {
 	struct demo_ctx d;
-	int64_t p_anna, p_david, p_bertil, p_cecilia, p_eva, p_fredrik, p_greta;
+	int64_t p_anna, p_david, p_bertil, p_cecilia, p_eva, p_fredrik, p_greta, p_rut, p_petra;
 	int64_t safe_kh, safe_h, sys, courier, doc, first;
 	char today[11];
 
@@ -295,8 +339,8 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 	p_eva = person(&d, "Eva Nilsson", "Analysavdelningen", ids->staff);
 	p_fredrik = person(&d, "Fredrik Berg", "Ledningsstaben", 0);
 	p_greta = person(&d, "Greta Alm", "Analysavdelningen", 0);
-	person(&d, "Rut Sandberg", "Receptionen", ids->reception);
-	person(&d, "Petra Holmgren", "Personalavdelningen", ids->personnel);
+	p_rut = person(&d, "Rut Sandberg", "Receptionen", ids->reception);
+	p_petra = person(&d, "Petra Holmgren", "Personalavdelningen", ids->personnel);
 	/*
 	 * The two without a login (6 kap.): Fredrik cleared by the ssc's decision, Greta by her
 	 * vetting, which Petra (the personnel-security function) records with Eva's
@@ -305,8 +349,6 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 	clear(&d, p_fredrik, "H", "Beslut SSC 2026:40");
 	if (!d.rc)
 		step(&d, demo_vetting(m, &d.personnel, p_greta, p_eva, out), "vetting");
-	(void)p_anna;
-	(void)p_cecilia;
 
 	/* Eva's address for reminders (skydd serve --smtp …: counts only, no classified content).
 	 */
@@ -445,6 +487,23 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 	}
 
 	physical(&d, p_bertil, p_fredrik, p_greta);
+	/*
+	 * Positions in security class on the approved analysis, Fredrik, Greta and Eva placed, the
+	 * security training everyone with a login attended but Eva (a finding: access before
+	 * training, 6 kap. 1 §)
+	 */
+	if (!d.rc) {
+		struct demo_positions_in pin = {
+		        .ssc = ids->ssc,
+		        .chief = ids->chief,
+		        .analysis = analysis(&d),
+		        .placed = {p_fredrik, p_greta, p_eva},
+		        .trained = {p_anna, p_david, p_bertil, p_cecilia, p_rut, p_petra},
+		};
+
+		if (!d.rc)
+			step(&d, demo_positions(m, &pin, out), "positions");
+	}
 	/* exit talks (6 kap. 6 §): one held, one missing (a finding), a clearance running out */
 	if (!d.rc)
 		step(&d, demo_exit_talks(m, &d.ssc, &d.registrar, out), "exit talks");

@@ -8,6 +8,7 @@
 #include "model/access_int.h"
 #include "model/exit_talks.h"
 #include "model/pdata.h"
+#include "model/positions.h"
 #include "model/register.h"
 #include "model/reg_int.h"
 #include "model/records_int.h"
@@ -202,6 +203,7 @@ static void detail(struct model *m, const struct principal *p, json_t *o)
 	                              (json_int_t)hidden));
 	json_decref(rows);
 	/* personnel security (6 kap.): each part adds what p may read of it */
+	positions_person_detail(m, p, model_json_int(o, "id"), o);
 	vetting_person_detail(m, p, model_json_int(o, "id"), o);
 	exit_person_detail(m, p, model_json_int(o, "id"), o);
 }

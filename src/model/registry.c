@@ -21,7 +21,12 @@
 	X(vettings)                                                                                \
 	X(regchecks)                                                                               \
 	X(regcheck_functions)                                                                      \
-	X(exit_talks)
+	X(exit_talks)                                                                              \
+	X(positions)                                                                               \
+	X(placements)                                                                              \
+	X(courses)                                                                                 \
+	X(training_sessions)                                                                       \
+	X(attendance)
 
 #define DECLARE(name) extern const struct register_def reg_##name;
 REGISTERS(DECLARE)

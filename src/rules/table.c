@@ -602,6 +602,10 @@ static const struct rules_need needs[] = {
          "no vettings in the register"},
         {"regcheck", "SELECT 1 FROM regcheck LIMIT 1", "inga registerkontroller i registret",
          "no registerkontroller in the register"},
+        {"position", "SELECT 1 FROM position LIMIT 1", "inga befattningar i förteckningen",
+         "no positions in the list"},
+        {"training", "SELECT 1 FROM training_course LIMIT 1", "ingen utbildningsplan",
+         "no training plan"},
 };
 
 const struct rules_need *rules_needs(size_t *n)

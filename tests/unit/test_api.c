@@ -293,8 +293,8 @@ static const char *entry_str(const json_t *e, const char *key)
 struct snap {
 	uint64_t size;
 	int n;
-	char name[96][64]; /* every table of the schema (41 with all modules, more since 6 kap.) */
-	uint8_t hash[96][crypto_hash_sha256_BYTES];
+	char name[128][64]; /* every table of the schema (over 64 with personnel security) */
+	uint8_t hash[128][crypto_hash_sha256_BYTES];
 };
 
 static void hash_table(sqlite3 *db, const char *table, uint8_t out[crypto_hash_sha256_BYTES])
@@ -346,7 +346,7 @@ static void snap_take(struct snap *s)
 	                                    -1, &t, NULL),
 	                 SQLITE_OK);
 	while (sqlite3_step(t) == SQLITE_ROW) {
-		assert_true(s->n < 96);
+		assert_true(s->n < 128);
 		snprintf(s->name[s->n], sizeof(s->name[0]), "%s",
 		         (const char *)sqlite3_column_text(t, 0));
 		hash_table(db, s->name[s->n], s->hash[s->n]);

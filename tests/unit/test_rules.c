@@ -230,6 +230,8 @@ static const char *const base[] = {
 #include "rules_5kap_keys_base.inc"    /* keys, codes and cards: a clean state */
 #include "rules_6kap_vetting_base.inc" /* vetting and registerkontroll: a clean state */
 #include "rules_6kap_exit_base.inc"    /* exit talks, clearances: a clean state */
+/* training, positions, placements: a clean state */
+#include "rules_6kap_positions_base.inc"
 };
 
 /* For each rule: plain SQL that makes it fire on a copy of the clean register. */
@@ -330,6 +332,7 @@ static const struct {
 #include "rules_5kap_keys_triggers.inc"
 #include "rules_6kap_vetting_triggers.inc"
 #include "rules_6kap_exit_triggers.inc"
+#include "rules_6kap_positions_triggers.inc"
 };
 
 static int group_setup(void **state)

@@ -52,7 +52,7 @@ export const PAGES = [
   { registers: ['omraden', 'tilltraden', 'besok', 'nycklar'], group: 'physical' },
   // personnel security (6 kap.): clearances, positions and placements, training, vetting,
   // registerkontroll, exit talks — described registers (only their readers are described them)
-  { registers: ['behorigheter', 'befattningar', 'placeringar', 'utbildningar', 'utbildningstillfallen', 'sakerhetsprovningar', 'registerkontroller', 'registerkontrollfunktion', 'avslutningssamtal'], group: 'personnel' },
+  { registers: ['behorigheter', 'befattningar', 'placeringar', 'utbildningar', 'utbildningstillfallen', 'utbildningsdeltagare', 'sakerhetsprovningar', 'registerkontroller', 'registerkontrollfunktion', 'avslutningssamtal'], group: 'personnel' },
   { top: 'sakerhetsskyddsanalys', key: 'an.nav', group: 'analysis', roles: ACCESS.analysis },
   { top: 'sakerhetsskyddsplan', key: 'sp.nav', group: 'analysis', roles: ACCESS.analysis },
   { top: 'sarskilda-bedomningar', key: 'as.nav', group: 'analysis', roles: ACCESS.analysis },
