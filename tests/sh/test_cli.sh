@@ -373,8 +373,8 @@ else
 fi
 run "$SKYDD" verify --data "$DEMO" --replay --against "$DEMO/checkpoints.log"
 expect_rc 0 "verify --replay --against passes on the demo instance"
-check "the demo's sample register: 9 persons, 5 approved spaces, 5 documents, 2 media, 3 areas, 4 keys" \
-	all '[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM person")" = 9 ]' \
+check "the demo's sample register: 13 persons, 5 approved spaces, 5 documents, 2 media, 3 areas, 4 keys" \
+	all '[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM person")" = 13 ]' \
 	'[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM space WHERE status = '"'approved'"'")" = 5 ]' \
 	'[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM key_item")" = 4 ]' \
 	'[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM document")" = 5 ]' \
@@ -395,6 +395,17 @@ fi
 run "$SKYDD" check --data "$DEMO" --json
 check "skydd check runs over the demo register (exit 0 or 1, JSON findings)" \
 	all '[ "$RC" -le 1 ]' 'python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$T/out"'
+check "the demo's personnel security: an approved analysis, 5 positions decided on it, 3 placements, a training plan, an approved vetting with its clearance, 2 exit talks" \
+	all '[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM analysis WHERE state = '"'approved'"'")" = 1 ]' \
+	'[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM position WHERE decided_on IS NOT NULL")" = 5 ]' \
+	'[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM placement")" = 3 ]' \
+	'[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM training_course")" -ge 1 ]' \
+	'[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM clearance WHERE basis = '"'vetting'"'")" = 1 ]' \
+	'[ "$(sq "$DEMO/skydd.db" "SELECT count(*) FROM exit_talk")" = 2 ]'
+run "$SKYDD" check --data "$DEMO"
+check "the demo shows 6 kap. findings: training before access, a registerkontroll to renew, a missing exit talk" \
+	all 'grep -q "training.before_access" "$T/out"' 'grep -q "regcheck.renewal.missing" "$T/out"' \
+	'grep -q "person.exit_talk.missing" "$T/out"'
 run "$SKYDD" demo --data "$T/demo-bare" --setup-only --no-sample
 # the people: the logins, and the persons their clearances are decided on (no one else)
 check "demo --no-sample: the people only, no register" \
