@@ -75,6 +75,11 @@ function keyLabel(part, k) {
   return null;
 }
 
+// A list's heading: person.<part>.list.<key> (a list and a field may share a key), else its label.
+function listLabel(part, k) {
+  return has(`person.${part}.list.${k}`) ? t(`person.${part}.list.${k}`) : keyLabel(part, k);
+}
+
 // A value as text or a node; null when it cannot be said in the reader's language.
 function valueText(part, k, v) {
   if (v === null || v === undefined || v === '') return null;
@@ -113,7 +118,7 @@ function genericPart(key, v) {
     const facts = entryFacts(key, v);
     return section(key,
       facts.length ? h('p', {}, facts) : null,
-      lists.map(([k, x]) => [keyLabel(key, k) ? h('h3', {}, keyLabel(key, k)) : null, listOf(key, x)]));
+      lists.map(([k, x]) => [listLabel(key, k) ? h('h3', {}, listLabel(key, k)) : null, listOf(key, x)]));
   }
   const x = valueText(key, key, v);
   return x === null ? null : section(key, h('p', {}, x));
