@@ -183,6 +183,21 @@ test('scenario: a position decided, a person placed, training missing and then r
     const findings = (await apiCall(anna, 'GET', '/findings')).findings;
     assert.ok(!findings.some((f) => f.rule === 'training.before_access' && f.object.id === person.id), 'the API has no finding');
 
+    // ---- the person's page: the clearance in force, the placement and the training, in Swedish
+    await pa.goto(`${URL_}/#/personer/${person.id}`);
+    const parts = pa.locator('.person-parts');
+    await parts.waitFor();
+    await parts.getByText(SV['person.section.placements'], { exact: true }).waitFor();
+    const partsText = await parts.innerText();
+    assert.ok(partsText.includes('Behörig för H'), `the clearance in force on the page: ${partsText.slice(0, 300)}`);
+    assert.ok(partsText.includes(SV['person.placements.security_class.sk2'])
+      || partsText.includes(SV['person.placements.security_class.sk3'])
+      || partsText.includes(SV['person.placements.security_class.sk1']), 'the placement in its class');
+    assert.ok(partsText.includes(SV['person.training.list.done']) && partsText.includes(SV['person.training.status.done']),
+      'the session attended and the course done');
+    assertReadable(partsText, null, true, 'person page');
+    await shot(pa, 'person-page');
+
     // ---- leave the instance as found: the placement ended, the position closed, the course out
     await apiCall(anna, 'POST', `/placements/${plId}/end`, { end_reason: 'Testet klart' });
     await apiCall(anna, 'POST', `/positions/${posId}/close`, { close_reason: 'Testet klart' });
