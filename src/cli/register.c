@@ -178,7 +178,8 @@ static const struct group *group_of(const char *name)
 				continue;
 			/* a register past the table would be listed by --help but never run */
 			if (g == GEN_MAX) {
-				fprintf(stderr, "skydd: internal: more than %d registers with a CLI\n",
+				fprintf(stderr,
+				        "skydd: internal: more than %d registers with a CLI\n",
 				        GEN_MAX);
 				abort();
 			}

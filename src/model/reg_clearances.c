@@ -64,15 +64,43 @@ static const struct reg_field fields[] = {
         {0},
 };
 
-/* Nobody decides about the person linked to their own login (separation of duties). */
+/* The login of person, or 0. */
+static int64_t login_of(struct store_tx *tx, int64_t person)
+{
+	int64_t ident = 0;
+
+	if (store_tx_int(tx, &ident, "SELECT coalesce(identity_id, 0) FROM person WHERE id = ?1",
+	                 "i", person))
+		return 0;
+	return ident;
+}
+
+/*
+ * Nobody decides about the person linked to their own login (separation of
+ * duties). A person with a login: the clearance opens the login's reading
+ * too, so the rule of every clearance on an account applies (4 kap. 8 §,
+ * model_tx_sod): the ssc decides (the head without one), never the login's
+ * creator, and the ssc's and head's own by the head or another ssc.
+ */
 static int not_self(struct reg_call *c, int64_t person)
 {
+	struct model_sod sod = {0};
+	int64_t ident;
+	char today[11], reason[64];
+
 	if (c->p && c->p->id && records_tx_person_of_identity(c->tx, c->p->id) == person)
 		return store_tx_failr(c->tx, SK_EPERM, "person_id", "clearance.self", NULL,
 		                      "nobody decides on the clearance of the person linked to "
 		                      "their own login: another ssc or the personnel-security "
 		                      "function decides");
-	return SK_OK;
+	ident = login_of(c->tx, person);
+	if (!ident || !c->p)
+		return SK_OK;
+	model_today(today);
+	if (model_tx_sod(c->tx, c->p->id, ident, SOD_CLEARANCE, ROLE_STAFF, today, &sod) == SK_OK)
+		return SK_OK;
+	snprintf(reason, sizeof(reason), "clearance.login_%s", sod.reason ? sod.reason : "sod");
+	return store_tx_failr(c->tx, SK_EPERM, "person_id", reason, NULL, "%s", sod.why);
 }
 
 static int check_decide(struct reg_call *c)

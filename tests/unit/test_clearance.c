@@ -169,6 +169,18 @@ static void test_decide_withdraw(void **state)
 	                     json_pack("{s:I, s:s}", "person_id", (json_int_t)p_ssc, "class", "KH"),
 	                     &id, &err),
 	                 SK_OK);
+	/* a person with a login: the account's rule (4 kap. 8 §) — the ssc, not personnel */
+	assert_int_equal(
+	        run(&pers, "clearances", "decide",
+	            json_pack("{s:I, s:s}", "person_id", (json_int_t)p_stina, "class", "K"), &id,
+	            &err),
+	        SK_EPERM);
+	assert_string_equal(err.reason, "clearance.login_ssc_decides");
+	assert_int_equal(run(&pers, "clearances", "decide",
+	                     json_pack("{s:I, s:s}", "person_id", (json_int_t)p_ssc, "class", "H"),
+	                     &id, &err),
+	                 SK_EPERM);
+	assert_string_equal(err.reason, "clearance.login_top_account");
 }
 
 static void test_login_from_person(void **state)
