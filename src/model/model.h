@@ -27,6 +27,7 @@ enum role {
 	ROLE_STAFF,
 	ROLE_AUDITOR,
 	ROLE_RECEPTION, /* issues visitor permits and checks visits in and out (5 kap. 3 §) */
+	ROLE_AGENCY,    /* an agency's contact in a coordinated action plan (its measures only) */
 	ROLE_COUNT
 };
 

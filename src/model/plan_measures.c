@@ -426,6 +426,7 @@ struct change_cmd {
 	const char *kind;   /* plan.measure.updated / completed / written_off / reopened */
 	int64_t year;
 	const char *reason;
+	int64_t proposal_id; /* update: the agency's proposal it accepts (0: none) */
 };
 
 static const char *const editable[] = {
@@ -486,6 +487,8 @@ static int change_fn(struct store_tx *tx, void *arg)
 	bool current;
 	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, plan_write_why);
 
+	if (!rc && c->proposal_id == 0 && c->body)
+		rc = plan_tx_no_open_proposal(tx, c->id);
 	if (rc)
 		return rc;
 	old = tx_measure(tx, c->id);
@@ -548,6 +551,8 @@ static int change_fn(struct store_tx *tx, void *arg)
 			if (was && now && !json_equal(was, now))
 				json_object_set(prev, *k, was);
 		}
+		if (c->proposal_id)
+			json_object_set_new(data, "proposal_id", json_integer(c->proposal_id));
 		json_object_set_new(data, "changed", changed);
 		json_object_set_new(data, "previous", prev);
 		if (!rc && json_array_size(changed) == 0)
@@ -583,10 +588,27 @@ static int change_fn(struct store_tx *tx, void *arg)
 	                    model_with_token(data, c->p));
 }
 
+int plan_tx_measure_update(struct store_tx *tx, const struct principal *p, int64_t measure_id,
+                           const json_t *body, int64_t proposal_id)
+{
+	struct change_cmd c = {p, measure_id, body, "plan.measure.updated", 0, NULL, proposal_id};
+
+	return change_fn(tx, &c);
+}
+
+int plan_tx_check_edit(struct store_tx *tx, int64_t plan_id, const json_t *body)
+{
+	json_t *auth = tx_authorities(tx, plan_id);
+	int rc = auth ? check_edit(tx, body, auth) : SK_ENOMEM;
+
+	json_decref(auth);
+	return rc;
+}
+
 int plan_measure_update(struct model *m, const struct principal *p, int64_t measure_id,
                         const json_t *body, struct model_err *err)
 {
-	struct change_cmd c = {p, measure_id, body, "plan.measure.updated", 0, NULL};
+	struct change_cmd c = {p, measure_id, body, "plan.measure.updated", 0, NULL, 0};
 
 	if (!json_is_object(body))
 		return plan_failr(err, "body", "field.type", NULL, "must be an object");
@@ -596,7 +618,7 @@ int plan_measure_update(struct model *m, const struct principal *p, int64_t meas
 int plan_measure_complete(struct model *m, const struct principal *p, int64_t measure_id,
                           int64_t year, struct model_err *err)
 {
-	struct change_cmd c = {p, measure_id, NULL, "plan.measure.completed", year, NULL};
+	struct change_cmd c = {p, measure_id, NULL, "plan.measure.completed", year, NULL, 0};
 
 	return model_submit(m, change_fn, &c, err);
 }
@@ -604,8 +626,8 @@ int plan_measure_complete(struct model *m, const struct principal *p, int64_t me
 int plan_measure_write_off(struct model *m, const struct principal *p, int64_t measure_id,
                            int64_t year, const char *reason, struct model_err *err)
 {
-	struct change_cmd c = {p,    measure_id,          NULL, "plan.measure.written_off",
-	                       year, reason ? reason : ""};
+	struct change_cmd c = {p,    measure_id,           NULL, "plan.measure.written_off",
+	                       year, reason ? reason : "", 0};
 
 	return model_submit(m, change_fn, &c, err);
 }
@@ -613,8 +635,8 @@ int plan_measure_write_off(struct model *m, const struct principal *p, int64_t m
 int plan_measure_continue(struct model *m, const struct principal *p, int64_t measure_id,
                           const char *reason, struct model_err *err)
 {
-	struct change_cmd c = {p, measure_id,          NULL, "plan.measure.continued",
-	                       0, reason ? reason : ""};
+	struct change_cmd c = {p, measure_id,           NULL, "plan.measure.continued",
+	                       0, reason ? reason : "", 0};
 
 	return model_submit(m, change_fn, &c, err);
 }
@@ -622,8 +644,8 @@ int plan_measure_continue(struct model *m, const struct principal *p, int64_t me
 int plan_measure_reopen(struct model *m, const struct principal *p, int64_t measure_id,
                         const char *reason, struct model_err *err)
 {
-	struct change_cmd c = {p, measure_id,          NULL, "plan.measure.reopened",
-	                       0, reason ? reason : ""};
+	struct change_cmd c = {p, measure_id,           NULL, "plan.measure.reopened",
+	                       0, reason ? reason : "", 0};
 
 	return model_submit(m, change_fn, &c, err);
 }

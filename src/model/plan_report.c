@@ -491,6 +491,9 @@ static int submit_fn(struct store_tx *tx, void *arg)
 		                      json_pack("{s:I}", "year", (json_int_t)st.report_year),
 		                      "year: only the plan's reporting year %lld can be submitted",
 		                      (long long)st.report_year);
+	rc = plan_tx_agencies_approved(tx, c->plan_id, c->year);
+	if (rc)
+		return rc;
 	if (c->year >= st.last_year) {
 		rc = final_undecided(tx, c->plan_id);
 		if (rc)

@@ -5,7 +5,7 @@
 #include "model/model.h"
 
 static const char *const role_names[ROLE_COUNT] = {"chief", "ssc",     "registrar", "admin",
-                                                   "staff", "auditor", "reception"};
+                                                   "staff", "auditor", "reception", "agency"};
 
 const char *role_name(enum role r)
 {

@@ -2,7 +2,7 @@
 import { h, clear } from './dom.js';
 import { t, has, getLang } from './i18n.js';
 
-export const ROLES = ['chief', 'ssc', 'registrar', 'admin', 'staff', 'auditor', 'reception'];
+export const ROLES = ['chief', 'ssc', 'registrar', 'admin', 'staff', 'auditor', 'reception', 'agency'];
 export const PRIVILEGED = ['admin'];
 export const CLEARANCES = ['none', 'BH', 'K', 'H', 'KH'];
 
