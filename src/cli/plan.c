@@ -32,14 +32,25 @@ static const char plan_usage[] =
         "       skydd plan report-text PLAN --year YEAR --file FILE [--json]\n"
         "       skydd plan submit PLAN --year YEAR [--json]\n"
         "       skydd plan year PLAN --to YEAR [--json]\n"
-        "       skydd plan deadlines [--json]\n\n"
+        "       skydd plan deadlines [--json]\n"
+        "       skydd plan agencies PLAN [--json]\n"
+        "       skydd plan contact PLAN --identity ID (--agency ORG | --remove) [--json]\n"
+        "       skydd plan assign PLAN --agency ORG --deadline YYYY-MM-DD [--json]\n"
+        "       skydd plan status PLAN --agency ORG --status S [--json]\n"
+        "       skydd plan approve PLAN --agency ORG [--json]\n"
+        "       skydd plan propose MEASURE [--title TEXT] [options] [--note TEXT] [--json]\n"
+        "       skydd plan accept PROPOSAL [--json]\n"
+        "       skydd plan reject PROPOSAL --reason TEXT [--json]\n\n"
         "Coordinated action plans (handlingsplaner): strategic priorities, objectives\n"
         "(målsättningar) and measures (åtgärder) with their status and markers. PLAN\n"
         "is the plan's id (see 'plan list'); MEASURE is the measure's number, e.g.\n"
         "1.1.17 (PLAN:1.1.17 when several plans have it). A measure number is never\n"
         "reused. A plan reports one year at a time: submit freezes the year's report,\n"
         "year moves the plan on. Changes need the role ssc or chief; every logged-in user\n"
-        "may read. Every command also takes --url URL, --cacert FILE and --insecure.\n";
+        "may read. An agency's contact (role agency, bound to one authority by 'plan\n"
+        "contact') sees its agency's measures, proposes changes to them, sets its status\n"
+        "and approves its part; the report is submitted when every assigned agency has\n"
+        "approved. Every command also takes --url URL, --cacert FILE and --insecure.\n";
 
 static const char list_usage[] = "usage: skydd plan list [--json]\n\n"
                                  "Lists the plans with their counts of measures.\n\n"
@@ -173,7 +184,68 @@ static const char deadlines_usage[] = "usage: skydd plan deadlines [--json]\n\n"
                                       "The next yearly report deadline of every plan.\n\n"
                                       "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
 
-enum { V_A, V_B, V_C, V_D, V_E, V_F, V_G, V_H };
+static const char agencies_usage[] =
+        "usage: skydd plan agencies PLAN [--json]\n\n"
+        "The per-agency work on the plan's reporting year: contacts, assignments with\n"
+        "deadline, status and approval, and proposals.\n\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char contact_usage[] =
+        "usage: skydd plan contact PLAN --identity ID (--agency ORG | --remove) [--json]\n\n"
+        "Makes a user holding the role agency the contact of one authority of the plan\n"
+        "(or ends it, --remove). The ssc or the head decides; nobody about themselves.\n\n"
+        "  --identity ID    the user's id\n"
+        "  --agency ORG     the authority's short name in the plan\n"
+        "  --remove         end the binding\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char assign_usage[] =
+        "usage: skydd plan assign PLAN --agency ORG --deadline YYYY-MM-DD [--json]\n\n"
+        "Gives an agency its part of the reporting year's report, due on the deadline\n"
+        "(in the year or before 1 March after it, when the report is due).\n\n"
+        "  --agency ORG     the authority's short name in the plan\n"
+        "  --deadline DATE  YYYY-MM-DD\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char status_usage[] =
+        "usage: skydd plan status PLAN --agency ORG --status S [--json]\n\n"
+        "The agency's status (by its contact): not_started, in_progress or ready. A\n"
+        "change withdraws an approval.\n\n"
+        "  --agency ORG     your agency\n"
+        "  --status S       not_started, in_progress or ready\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char approve_usage[] =
+        "usage: skydd plan approve PLAN --agency ORG [--json]\n\n"
+        "Approves the agency's part of the report (by its contact): the status is ready\n"
+        "and none of its proposals awaits the coordinator.\n\n"
+        "  --agency ORG     your agency\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char propose_usage[] =
+        "usage: skydd plan propose MEASURE [--title TEXT] [--description TEXT]\n"
+        "                          [--responsible-text TEXT] [--responsible A,B]\n"
+        "                          [--participants A,B] [--period TEXT]\n"
+        "                          [--marker new|updated|none] [--note TEXT] [--json]\n\n"
+        "Proposes a change to a measure your agency is responsible for (its contact);\n"
+        "the coordinator accepts or rejects it.\n\n"
+        "  --note TEXT      why (for the coordinator)\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char accept_usage[] =
+        "usage: skydd plan accept PROPOSAL [--json]\n\n"
+        "Accepts an agency's proposal: the measure changes (ssc or head, not the one\n"
+        "who proposed it).\n\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char reject_usage[] =
+        "usage: skydd plan reject PROPOSAL --reason TEXT [--json]\n\n"
+        "Rejects an agency's proposal with the reason (ssc or head, not the one who\n"
+        "proposed it).\n\n"
+        "  --reason TEXT    why\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+enum { V_A, V_B, V_C, V_D, V_E, V_F, V_G, V_H, V_I };
 
 #define COMMON_OPTS                                                                                \
 	{"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, CLIENT_LONG_OPTS,      \
@@ -1084,6 +1156,214 @@ static int plan_deadlines_cmd(int argc, char **argv)
 	                        show_deadlines);
 }
 
+/* ---- per-agency work ---- */
+
+static void show_agencies(json_t *o)
+{
+	static const char *const head[] = {"AGENCY", "DEADLINE", "STATUS", "APPROVED", "PROPOSALS"};
+	json_t *x;
+	size_t i;
+
+	printf("reporting year %lld, due %s\n",
+	       (long long)json_integer_value(json_object_get(o, "year")), s_or(o, "due", ""));
+	printf("%-20s %-10s %-12s %-20s %s\n", head[0], head[1], head[2], head[3], head[4]);
+	json_array_foreach(json_object_get(o, "assignments"), i, x)
+	{
+		printf("%-20s %-10s %-12s %-20s %lld%s\n", s_or(x, "agency", ""),
+		       s_or(x, "deadline", ""), s_or(x, "status", ""),
+		       json_is_true(json_object_get(x, "approved")) ? s_or(x, "approved_at", "")
+		                                                    : "-",
+		       (long long)json_integer_value(json_object_get(x, "open_proposals")),
+		       json_is_true(json_object_get(x, "overdue")) ? "  (overdue)" : "");
+	}
+	if (json_array_size(json_object_get(o, "contacts")) > 0)
+		puts("\ncontacts:");
+	json_array_foreach(json_object_get(o, "contacts"), i, x)
+	{
+		printf("  %-20s %s (id %lld)\n", s_or(x, "agency", ""), s_or(x, "name", ""),
+		       (long long)json_integer_value(json_object_get(x, "identity_id")));
+	}
+	if (json_array_size(json_object_get(o, "proposals")) > 0)
+		puts("\nproposals:");
+	json_array_foreach(json_object_get(o, "proposals"), i, x)
+	{
+		char *ch = json_dumps(json_object_get(x, "changes"), JSON_COMPACT);
+
+		printf("  %lld  %-8s %-20s %-9s %s\n",
+		       (long long)json_integer_value(json_object_get(x, "id")),
+		       s_or(x, "number", ""), s_or(x, "agency", ""), s_or(x, "status", ""),
+		       ch ? ch : "");
+		free(ch);
+	}
+}
+
+static void show_proposal(json_t *o)
+{
+	json_t *p = json_object_get(o, "proposal");
+
+	printf("proposal %lld: %s\n", (long long)json_integer_value(json_object_get(p, "id")),
+	       s_or(p, "status", ""));
+}
+
+/* plan agencies|contact|assign|status|approve PLAN [...] */
+static int agency_cmd(int argc, char **argv, const char *cmd, const char *usage)
+{
+	static const struct option opts[] = {
+	        {"identity", required_argument, NULL, CLIENT_VALUE(V_A)},
+	        {"agency", required_argument, NULL, CLIENT_VALUE(V_B)},
+	        {"deadline", required_argument, NULL, CLIENT_VALUE(V_C)},
+	        {"status", required_argument, NULL, CLIENT_VALUE(V_D)},
+	        {"remove", no_argument, NULL, CLIENT_VALUE(V_E)},
+	        COMMON_OPTS};
+	const char *sub = cmd + 5; /* after "plan " */
+	struct client_args a;
+	json_t *body = NULL;
+	char path[128];
+	int64_t id, who = 0;
+	int rc = client_parse_args(argc, argv, opts, cmd, usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!need_id(cmd, "plan", &a, &id))
+		return CLI_USAGE;
+	if (strcmp(sub, "agencies") == 0) {
+		snprintf(path, sizeof(path), "/api/v1/plans/%lld/agencies", (long long)id);
+		return client_call_show(cmd, &a, "GET", path, NULL, show_agencies);
+	}
+	if (strcmp(sub, "contact") == 0) {
+		if (!a.values[V_A] || !client_parse_id(a.values[V_A], &who))
+			return cli_error(CLI_USAGE, "%s: --identity ID is required", cmd);
+		if (!a.values[V_B] == !a.values[V_E])
+			return cli_error(CLI_USAGE, "%s: give --agency ORG or --remove", cmd);
+		body = a.values[V_E] ? json_pack("{s:I}", "identity_id", (json_int_t)who)
+		                     : json_pack("{s:I, s:s}", "identity_id", (json_int_t)who,
+		                                 "agency", a.values[V_B]);
+		snprintf(path, sizeof(path), "/api/v1/plans/%lld/contacts%s", (long long)id,
+		         a.values[V_E] ? "/remove" : "");
+	} else {
+		if (!a.values[V_B])
+			return cli_error(CLI_USAGE, "%s: --agency ORG is required", cmd);
+		if (strcmp(sub, "assign") == 0 && !a.values[V_C])
+			return cli_error(CLI_USAGE, "%s: --deadline YYYY-MM-DD is required", cmd);
+		if (strcmp(sub, "status") == 0 && !a.values[V_D])
+			return cli_error(CLI_USAGE,
+			                 "%s: --status not_started|in_progress|ready is required",
+			                 cmd);
+		body = json_pack("{s:s}", "agency", a.values[V_B]);
+		if (strcmp(sub, "assign") == 0)
+			client_body_str(body, "deadline", a.values[V_C]);
+		if (strcmp(sub, "status") == 0)
+			client_body_str(body, "status", a.values[V_D]);
+		snprintf(path, sizeof(path), "/api/v1/plans/%lld/assignments%s", (long long)id,
+		         strcmp(sub, "assign") == 0   ? ""
+		         : strcmp(sub, "status") == 0 ? "/status"
+		                                      : "/approve");
+	}
+	if (!body)
+		return cli_error(CLI_USAGE, "%s: the values must be UTF-8 text", cmd);
+	rc = client_call_show(cmd, &a, "POST", path, body, show_agencies);
+	json_decref(body);
+	return rc;
+}
+
+static int plan_agencies_cmd(int argc, char **argv)
+{
+	return agency_cmd(argc, argv, "plan agencies", agencies_usage);
+}
+
+static int plan_contact_cmd(int argc, char **argv)
+{
+	return agency_cmd(argc, argv, "plan contact", contact_usage);
+}
+
+static int plan_assign_cmd(int argc, char **argv)
+{
+	return agency_cmd(argc, argv, "plan assign", assign_usage);
+}
+
+static int plan_status_cmd(int argc, char **argv)
+{
+	return agency_cmd(argc, argv, "plan status", status_usage);
+}
+
+static int plan_approve_cmd(int argc, char **argv)
+{
+	return agency_cmd(argc, argv, "plan approve", approve_usage);
+}
+
+static int plan_propose_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	        {"title", required_argument, NULL, CLIENT_VALUE(V_B)},
+	        {"responsible-text", required_argument, NULL, CLIENT_VALUE(V_C)},
+	        {"description", required_argument, NULL, CLIENT_VALUE(V_D)},
+	        {"responsible", required_argument, NULL, CLIENT_VALUE(V_E)},
+	        {"participants", required_argument, NULL, CLIENT_VALUE(V_F)},
+	        {"period", required_argument, NULL, CLIENT_VALUE(V_G)},
+	        {"marker", required_argument, NULL, CLIENT_VALUE(V_H)},
+	        {"note", required_argument, NULL, CLIENT_VALUE(V_I)},
+	        COMMON_OPTS};
+	struct client_args a;
+	char path[128];
+	json_t *changes, *body;
+	int rc = client_parse_args(argc, argv, opts, "plan propose", propose_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!measure_path("plan propose", &a, "/proposals", path, sizeof(path)))
+		return CLI_USAGE;
+	changes = edit_body(&a, false);
+	if (!changes || json_object_size(changes) == 0) {
+		json_decref(changes);
+		return cli_error(CLI_USAGE, "plan propose: give at least one field to change");
+	}
+	body = json_pack("{s:o}", "changes", changes);
+	if (body)
+		client_body_str(body, "note", a.values[V_I]);
+	rc = client_call_show("plan propose", &a, "POST", path, body, show_proposal);
+	json_decref(body);
+	return rc;
+}
+
+static int decide_cmd(int argc, char **argv, bool accept)
+{
+	static const struct option opts[] = {{"reason", required_argument, NULL, CLIENT_VALUE(V_A)},
+	                                     COMMON_OPTS};
+	const char *cmd = accept ? "plan accept" : "plan reject";
+	struct client_args a;
+	char path[96];
+	json_t *body;
+	int64_t id;
+	int rc = client_parse_args(argc, argv, opts, cmd, accept ? accept_usage : reject_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!need_id(cmd, "proposal", &a, &id))
+		return CLI_USAGE;
+	if (accept && a.values[V_A])
+		return cli_error(CLI_USAGE, "%s: --reason is for reject", cmd);
+	if (!accept && !a.values[V_A])
+		return cli_error(CLI_USAGE, "%s: --reason TEXT is required", cmd);
+	body = accept ? json_object() : json_pack("{s:s}", "reason", a.values[V_A]);
+	if (!body)
+		return cli_error(CLI_USAGE, "%s: the reason must be UTF-8 text", cmd);
+	snprintf(path, sizeof(path), "/api/v1/proposals/%lld/%s", (long long)id,
+	         accept ? "accept" : "reject");
+	rc = client_call_show(cmd, &a, "POST", path, body, show_proposal);
+	json_decref(body);
+	return rc;
+}
+
+static int plan_accept_cmd(int argc, char **argv)
+{
+	return decide_cmd(argc, argv, true);
+}
+
+static int plan_reject_cmd(int argc, char **argv)
+{
+	return decide_cmd(argc, argv, false);
+}
+
 int cmd_plan(int argc, char **argv)
 {
 	static const struct client_sub subs[] = {
@@ -1104,6 +1384,14 @@ int cmd_plan(int argc, char **argv)
 	        {"submit", plan_submit_cmd},
 	        {"continue", plan_continue_cmd},
 	        {"report-text", plan_report_text_cmd},
+	        {"agencies", plan_agencies_cmd},
+	        {"contact", plan_contact_cmd},
+	        {"assign", plan_assign_cmd},
+	        {"status", plan_status_cmd},
+	        {"approve", plan_approve_cmd},
+	        {"propose", plan_propose_cmd},
+	        {"accept", plan_accept_cmd},
+	        {"reject", plan_reject_cmd},
 	};
 
 	return client_dispatch("plan", plan_usage, subs, sizeof(subs) / sizeof(subs[0]), argc,
