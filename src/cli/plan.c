@@ -136,6 +136,8 @@ static const char report_usage[] =
         "  --org ORG        only this authority's measures\n"
         "  --xlsx FILE      write the report as an XLSX workbook to FILE\n"
         "  --odt FILE       write it as an OpenDocument text (ODT) to FILE, to edit\n"
+        "  --lang sv|en     the text report's language (default: sv when LC_ALL,\n"
+        "                   LC_MESSAGES or LANG starts with sv, else en)\n"
         "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
 
 static const char reopen_usage[] =
@@ -396,17 +398,47 @@ static void put_text(const char *s)
 	}
 }
 
+/* The text report in Swedish only (plan report --lang sv), else English. */
+static bool g_sv;
+
+static const char *status_word(const char *status)
+{
+	if (!g_sv)
+		return status;
+	if (strcmp(status, "completed") == 0)
+		return "avslutad";
+	return strcmp(status, "written_off") == 0 ? "avskriven" : "pågående";
+}
+
+static const char *marker_word(const char *marker)
+{
+	if (!g_sv || !marker[0])
+		return marker;
+	return strcmp(marker, "new") == 0 ? "ny" : "uppdaterad";
+}
+
+/* One measure: number, [status and its year, marker], title, responsible, period; the reason. */
 static void print_measure_line(json_t *x, const char *indent)
 {
-	char line[1400];
+	char line[1400], year[16] = "";
 	const char *marker = s_or(x, "marker", "");
 	const char *status = s_or(x, "status", "current");
 
-	snprintf(line, sizeof(line), "%s%s  [%s%s%s] %s — %s (%s)", indent, s_or(x, "number", ""),
-	         status, marker[0] ? ", " : "", marker, s_or(x, "title", ""),
-	         s_or(x, "responsible_text", ""), s_or(x, "period_text", "-"));
+	if (json_is_integer(json_object_get(x, "status_year")))
+		snprintf(year, sizeof(year), " %lld",
+		         (long long)json_integer_value(json_object_get(x, "status_year")));
+	snprintf(line, sizeof(line), "%s%s  [%s%s%s%s] %s — %s (%s)", indent, s_or(x, "number", ""),
+	         status_word(status), year, marker[0] ? ", " : "", marker_word(marker),
+	         s_or(x, "title", ""), s_or(x, "responsible_text", ""),
+	         s_or(x, "period_text", "-"));
 	client_puts_safe(line);
 	putchar('\n');
+	if (json_is_string(json_object_get(x, "status_reason"))) {
+		snprintf(line, sizeof(line), "%s    %s %s", indent,
+		         g_sv ? "Skäl:" : "Reason:", s_or(x, "status_reason", ""));
+		client_puts_safe(line);
+		putchar('\n');
+	}
 }
 
 static void show_plan(json_t *o)
@@ -491,29 +523,40 @@ static void show_changes(const json_t *r)
 	static const char *const names[] = {
 	        "Added (tillkomna)", "Completed (avslutade)", "Written off (avskrivna)",
 	        "Reopened (återöppnade, rättelser)", "Changed (ändrade)"};
+	static const char *const names_sv[] = {"Tillkomna", "Avslutade", "Avskrivna",
+	                                       "Återöppnade (rättelser)", "Ändrade"};
 	const json_t *ch = json_object_get(r, "changes");
 	char line[1200], what[64];
 	size_t i, j;
 	json_t *x;
 
-	snprintf(line, sizeof(line), "\nChanges in %lld (förändringar sedan föregående år)\n",
+	snprintf(line, sizeof(line),
+	         g_sv ? "\nFörändringar sedan föregående år (%lld)\n"
+	              : "\nChanges in %lld (förändringar sedan föregående år)\n",
 	         (long long)json_integer_value(json_object_get(r, "year")));
 	put_text(line);
 	for (i = 0; i < 5; i++) {
 		if (json_array_size(json_object_get(ch, kinds[i])) == 0)
 			continue;
-		snprintf(line, sizeof(line), "  %s\n", names[i]);
+		snprintf(line, sizeof(line), "  %s\n", g_sv ? names_sv[i] : names[i]);
 		put_text(line);
 		json_array_foreach(json_object_get(ch, kinds[i]), j, x)
 		{
 			what[0] = '\0';
 			if (i == 4)
 				snprintf(what, sizeof(what), " [%s%s%s]",
-				         json_is_true(json_object_get(x, "text")) ? "text " : "",
-				         json_is_true(json_object_get(x, "agencies")) ? "agencies "
-				                                                      : "",
-				         json_is_true(json_object_get(x, "timetable")) ? "timetable"
-				                                                       : "");
+				         json_is_true(json_object_get(x, "text"))
+				                 ? (g_sv ? "innehåll " : "text ")
+				                 : "",
+				         json_is_true(json_object_get(x, "agencies"))
+				                 ? (g_sv ? "myndigheter " : "agencies ")
+				                 : "",
+				         json_is_true(json_object_get(x, "timetable"))
+				                 ? (g_sv ? "tidplan" : "timetable")
+				                 : "");
+			else if ((i == 1 || i == 2) && json_is_integer(json_object_get(x, "year")))
+				snprintf(what, sizeof(what), " (%lld)",
+				         (long long)json_integer_value(json_object_get(x, "year")));
 			snprintf(line, sizeof(line), "    %s %s%s%s%s\n", s_or(x, "number", ""),
 			         s_or(x, "title", ""), what,
 			         json_is_string(json_object_get(x, "reason")) ? " — " : "",
@@ -522,13 +565,103 @@ static void show_changes(const json_t *r)
 		}
 	}
 	if (json_array_size(json_object_get(r, "period_ended")) > 0) {
-		put_text("\nPeriod ended, still current (tidsperioden har löpt ut)\n");
+		put_text(g_sv ? "\nPågående åtgärder vars tidsperiod har löpt ut\n"
+		              : "\nPeriod ended, still current (tidsperioden har löpt ut)\n");
 		json_array_foreach(json_object_get(r, "period_ended"), j, x)
 		{
 			snprintf(line, sizeof(line), "  %s %s (%s)\n", s_or(x, "number", ""),
 			         s_or(x, "title", ""), s_or(x, "period_text", ""));
 			put_text(line);
 		}
+	}
+}
+
+/* Is the user's language Swedish (the first of LC_ALL, LC_MESSAGES, LANG that is set)? */
+static bool locale_sv(void)
+{
+	static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = getenv(vars[i]);
+
+		if (v && *v)
+			return strncmp(v, "sv", 2) == 0;
+	}
+	return false;
+}
+
+/* The report in Swedish only, laid out as the seed's report and its Bilaga 1. */
+static void show_report_sv(json_t *o)
+{
+	static const char *const sect[] = {"current", "completed", "written_off"};
+	static const char *const sect_name[] = {"Pågående åtgärder", "Avslutade åtgärder",
+	                                        "Avskrivna åtgärder"};
+	json_t *r = json_object_get(o, "report"), *text = json_object_get(r, "text"), *pr, *ob, *x,
+	       *t, *tot = json_object_get(r, "totals");
+	char line[1400];
+	size_t i, j, k;
+
+	snprintf(line, sizeof(line), "%s — %s %lld%s%s (ska lämnas senast %s)\n",
+	         s_or(json_object_get(r, "plan"), "title", ""),
+	         json_is_true(json_object_get(r, "final")) ? "slutredovisning" : "redovisning",
+	         (long long)json_integer_value(json_object_get(r, "year")),
+	         json_is_string(json_object_get(r, "org")) ? ", myndighet " : "",
+	         s_or(r, "org", ""), s_or(r, "due", ""));
+	put_text(line);
+	snprintf(line, sizeof(line),
+	         "Åtgärder: %lld, varav pågående %lld (nya %lld, uppdaterade %lld), avslutade "
+	         "%lld, avskrivna %lld\n",
+	         (long long)json_integer_value(json_object_get(tot, "measures")),
+	         (long long)json_integer_value(json_object_get(tot, "current")),
+	         (long long)json_integer_value(json_object_get(tot, "new")),
+	         (long long)json_integer_value(json_object_get(tot, "updated")),
+	         (long long)json_integer_value(json_object_get(tot, "completed")),
+	         (long long)json_integer_value(json_object_get(tot, "written_off")));
+	put_text(line);
+	if (json_is_string(json_object_get(text, "summary"))) {
+		put_text("\nSammanfattning\n");
+		put_text(s_or(text, "summary", ""));
+		put_text("\n");
+	}
+	json_array_foreach(json_object_get(r, "strategic_priorities"), i, pr)
+	{
+		snprintf(line, sizeof(line), "\nStrategisk prioritering %s: %s\n",
+		         s_or(pr, "number", ""), s_or(pr, "title", ""));
+		put_text(line);
+		json_array_foreach(json_object_get(text, "priorities"), j, t)
+		{
+			if (strcmp(s_or(t, "number", ""), s_or(pr, "number", "")) == 0) {
+				put_text(s_or(t, "text", ""));
+				put_text("\n");
+			}
+		}
+		json_array_foreach(json_object_get(pr, "objectives"), j, ob)
+		{
+			int64_t n = json_integer_value(
+			        json_object_get(json_object_get(ob, "counts"), "current"));
+
+			snprintf(line, sizeof(line), "  Målsättning %s: %s\n    %lld %s\n",
+			         s_or(ob, "number", ""), s_or(ob, "title", ""), (long long)n,
+			         n == 1 ? "pågående åtgärd" : "pågående åtgärder");
+			put_text(line);
+			json_array_foreach(json_object_get(ob, "measures"), k, x)
+			        print_measure_line(x, "    ");
+		}
+	}
+	show_changes(r);
+	json_array_foreach(json_object_get(text, "sections"), i, x)
+	{
+		snprintf(line, sizeof(line), "\n%s\n", s_or(x, "title", ""));
+		put_text(line);
+		put_text(s_or(x, "text", ""));
+		put_text("\n");
+	}
+	put_text("\nBilaga 1: Åtgärder\n");
+	for (i = 0; i < 3; i++) {
+		x = json_object_get(json_object_get(r, "appendix"), sect[i]);
+		snprintf(line, sizeof(line), "\n  %s (%zu)\n", sect_name[i], json_array_size(x));
+		put_text(line);
+		json_array_foreach(x, j, t) print_measure_line(t, "    ");
 	}
 }
 
@@ -948,6 +1081,7 @@ static int plan_report_cmd(int argc, char **argv)
 	                                     {"org", required_argument, NULL, CLIENT_VALUE(V_B)},
 	                                     {"xlsx", required_argument, NULL, CLIENT_VALUE(V_C)},
 	                                     {"odt", required_argument, NULL, CLIENT_VALUE(V_D)},
+	                                     {"lang", required_argument, NULL, CLIENT_VALUE(V_E)},
 	                                     COMMON_OPTS};
 	struct client_args a;
 	struct client *cl = NULL;
@@ -964,6 +1098,9 @@ static int plan_report_cmd(int argc, char **argv)
 	if (a.values[V_A] && !parse_year(a.values[V_A], &year))
 		return cli_error(CLI_USAGE, "plan report: --year must be a year %d..%d",
 		                 PLAN_YEAR_MIN, PLAN_YEAR_MAX);
+	if (a.values[V_E] && strcmp(a.values[V_E], "sv") != 0 && strcmp(a.values[V_E], "en") != 0)
+		return cli_error(CLI_USAGE, "plan report: --lang is sv or en");
+	g_sv = a.values[V_E] ? strcmp(a.values[V_E], "sv") == 0 : locale_sv();
 	buf_init(&path, 4096);
 	buf_printf(&path, "/api/v1/plans/%lld/report", (long long)id);
 	client_query_add(&path, "year", a.values[V_A]);
@@ -978,7 +1115,8 @@ static int plan_report_cmd(int argc, char **argv)
 	}
 	file = a.values[V_C] ? a.values[V_C] : a.values[V_D];
 	if (!file) {
-		rc = client_call_show("plan report", &a, "GET", path.ptr, NULL, show_report);
+		rc = client_call_show("plan report", &a, "GET", path.ptr, NULL,
+		                      g_sv ? show_report_sv : show_report);
 		buf_release(&path);
 		return rc;
 	}

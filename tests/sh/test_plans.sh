@@ -91,9 +91,24 @@ checks "report 2021: 69 current (5 new, 20 updated), 16 completed, 9 written off
 	'[ "$(py "[d[\"report\"][\"totals\"][k] for k in (\"current\",\"new\",\"updated\",\"completed\",\"written_off\")]" "$T/report.json")" = "[69, 5, 20, 16, 9]" ]'
 checks "report 2021 is due 2022-03-01" \
 	'[ "$(py "d[\"report\"][\"due\"]" "$T/report.json")" = 2022-03-01 ]'
-run "$SKYDD" plan report 1
+run "$SKYDD" plan report 1 --lang en
 checks "plan report as text lists the appendix" \
 	'[ "$RC" -eq 0 ] && grep -q "Appendix: Written off" "$T/out" && grep -q "^    1.1.1 " "$T/out"'
+checks "the English text report gives a closed measure's year and a write-off's reason" \
+	'grep -Eq "^  1\.1\.7  \[written_off 20[0-9]{2}\]" "$T/out" && grep -q "^      Reason: " "$T/out"'
+run "$SKYDD" plan report 1 --lang sv
+cp "$T/out" "$T/report-sv.txt"
+checks "plan report --lang sv: Bilaga 1 by status, with status year and reason, in Swedish" \
+	'[ "$RC" -eq 0 ] && grep -q "^Bilaga 1: Åtgärder" "$T/out" && grep -q "^  Avskrivna åtgärder (9)" "$T/out" && grep -Eq "^    1\.1\.7  \[avskriven 20[0-9]{2}\]" "$T/out" && grep -q "^        Skäl: " "$T/out" && grep -Eq "\[avslutad 20[0-9]{2}" "$T/out" && grep -q "\[pågående, uppdaterad\]" "$T/out"'
+checks "plan report --lang sv: no English heading or status word" \
+	'! grep -Eq "Appendix|Changes in|Summary|Reason:|\[(current|completed|written_off)|, (new|updated)\]|— report|due " "$T/out"'
+checks "plan report --lang sv: '1 pågående åtgärd', never '1 pågående åtgärder'" \
+	'grep -q "^    1 pågående åtgärd$" "$T/out" && ! grep -q "^ *1 pågående åtgärder" "$T/out"'
+run env LANG=sv_SE.UTF-8 LC_ALL= LC_MESSAGES= "$SKYDD" plan report 1
+checks "plan report under LANG=sv_SE.UTF-8 is the Swedish report" \
+	'[ "$RC" -eq 0 ] && cmp -s "$T/out" "$T/report-sv.txt"'
+run "$SKYDD" plan report 1 --lang de
+checks "plan report --lang de: exit 2, one line" 'rc_one_line 2'
 run "$SKYDD" plan report 1 --org PTS --json
 checks "report --org PTS: 13 measures" \
 	'[ "$(py "d[\"report\"][\"totals\"][\"measures\"]" "$T/out")" = 13 ]'
@@ -225,7 +240,7 @@ checks "plan reopen 1.1.3: exit 0, current again" '[ "$RC" -eq 0 ] && grep -Eq "
 run "$SKYDD" plan report 1 --json
 checks "report 2022: 1 new, 1.1.4 completed in 2022, 1.1.3 reopened" \
 	'[ "$(py "d[\"report\"][\"year\"], d[\"report\"][\"totals\"][\"new\"], [c[\"number\"] for c in d[\"report\"][\"changes\"][\"completed\"]], [c[\"number\"] for c in d[\"report\"][\"changes\"][\"reopened\"]]" "$T/out")" = "2022 1 ['"'"'1.1.4'"'"'] ['"'"'1.1.3'"'"']" ]'
-run "$SKYDD" plan report 1
+run "$SKYDD" plan report 1 --lang en
 checks "plan report as text lists the year's changes and the ended periods" \
 	'[ "$RC" -eq 0 ] && grep -q "^Changes in 2022" "$T/out" && grep -q "^    1.1.4 " "$T/out" && grep -q "^Period ended, still current" "$T/out"'
 run "$SKYDD" plan submit 1 --year 2022
@@ -240,7 +255,7 @@ checks "plan report-text: exit 0" '[ "$RC" -eq 0 ]'
 run "$SKYDD" plan report 1 --json
 checks "the 2022 report carries its text" \
 	'[ "$(py "d[\"report\"][\"text\"][\"sections\"][0][\"title\"]" "$T/out")" = Covid-19 ]'
-run "$SKYDD" plan report 1
+run "$SKYDD" plan report 1 --lang en
 checks "the text report has the summary and the sections" \
 	'[ "$RC" -eq 0 ] && grep -q "^Arbetet fortskrider." "$T/out" && grep -q "^Covid-19" "$T/out"'
 run "$SKYDD" plan report 1 --odt "$T/r.odt"
