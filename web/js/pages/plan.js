@@ -326,7 +326,8 @@ async function loadReport(ctx, id, year, org, section, box) {
     withStatus ? h('td', { class: 'nowrap' }, m.status_year ? String(m.status_year) : (m.period_text || '–'))
       : h('td', { class: 'nowrap' }, m.period_text || '–'),
     withStatus === 'reason' ? h('td', {}, m.status_reason || '') : h('td', {}, m.marker ? t(`plan.marker.${m.marker}`) : '')));
-  box.replaceChildren(
+  // replaceChildren writes a null as the text "null": only the parts there are
+  box.replaceChildren(...[
     form,
     h('p', { class: 'plan-links print-hide' },
       h('button', { type: 'button', class: 'btn btn-primary', on: { click: () => window.print() } }, t('plan.report.print')), ' ',
@@ -362,7 +363,8 @@ async function loadReport(ctx, id, year, org, section, box) {
           ms.length ? table(t(`plan.report.appendix_${s}`, { count: ms.length }), headers,
             measureRows(ms, s === 'current' ? false : (s === 'written_off' ? 'reason' : true)), { captionHidden: true })
             : h('p', { class: 'empty' }, t('plan.no_measures')));
-      })));
+      })),
+  ].flat().filter((x) => x !== null && x !== undefined));
 }
 
 // Changes since last year (the measure entries of the report's year) and current measures
@@ -376,8 +378,11 @@ function changesSection(r) {
       h('h3', {}, t(`plan.report.changes.${key}`)), h('ul', {}, items.map((x) => line(x, extra(x)))))
     : null;
   const ended = r.period_ended || [];
+  const none = !['added', 'completed', 'written_off', 'reopened', 'changed'].some((k) => (c[k] || []).length) && !ended.length;
   return h('section', { class: 'plan-changes' },
     h('h2', {}, t('plan.report.changes')),
+    // never a heading alone: it would end a printed page
+    none ? h('p', { class: 'plan-changes-none' }, t('plan.report.changes.none', { year: r.year })) : null,
     part('added', c.added, () => ''),
     part('completed', c.completed, (x) => String(x.year ?? '')),
     part('written_off', c.written_off, (x) => x.reason || ''),
