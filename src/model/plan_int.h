@@ -68,6 +68,13 @@ int plan_tx_agencies_approved(struct store_tx *tx, int64_t plan_id, int64_t year
  */
 int plan_tx_no_open_proposal(struct store_tx *tx, int64_t measure_id);
 
+/*
+ * A measure's marker in Swedish for a report's tables (rep: the report): "Ny",
+ * "Uppdaterad" with what the year's changes say changed ("Uppdaterad, tidplan
+ * och innehåll"), or "" without a marker. out: at least 64 bytes.
+ */
+void plan_marker_text(const json_t *rep, const json_t *x, char *out, size_t cap);
+
 /* ---- between the plan files (plan_validate.c … plan_query.c) ---- */
 
 /* The bounds of the file format and of the measures' fields. */

@@ -14,6 +14,7 @@
 #include <zip.h>
 
 #include "model/plan.h"
+#include "model/plan_int.h"
 #include "model/reg_int.h"
 
 /* ---- the zip container (libzip, in memory) ---- */
@@ -195,8 +196,8 @@ static void xml_text(struct buf *b, const char *s)
 
 static void heading(struct buf *b, int level, const char *text)
 {
-	buf_printf(b, "<text:h text:style-name=\"Heading_20_%d\" text:outline-level=\"%d\">",
-	           level, level);
+	buf_printf(b, "<text:h text:style-name=\"Heading_20_%d\" text:outline-level=\"%d\">", level,
+	           level);
 	xml_text(b, text);
 	buf_puts(b, "</text:h>");
 }
@@ -235,15 +236,9 @@ static void cell(struct buf *b, const char *text, bool head)
 	buf_puts(b, "</text:p></table:table-cell>");
 }
 
-static const char *marker_sv(const char *m)
-{
-	if (!m)
-		return "";
-	return strcmp(m, "new") == 0 ? "Ny" : "Uppdaterad";
-}
-
 /* A table of measures: the columns named in head, each row from its item. */
-static void measures_table(struct buf *b, int *tables, const json_t *items, int kind)
+static void measures_table(struct buf *b, int *tables, const json_t *rep, const json_t *items,
+                           int kind)
 {
 	static const char *const heads[3][5] = {
 	        {"Nummer", "Åtgärd", "Ansvarig", "Tidsperiod", "Markering"},
@@ -251,7 +246,7 @@ static void measures_table(struct buf *b, int *tables, const json_t *items, int 
 	        {"Nummer", "Åtgärd", "Ansvarig", "År", "Skäl"},
 	};
 	int cols = kind == 1 ? 4 : 5;
-	char year[16];
+	char year[16], mark[96];
 	size_t i;
 	json_t *x;
 
@@ -271,7 +266,8 @@ static void measures_table(struct buf *b, int *tables, const json_t *items, int 
 		cell(b, model_json_str(x, "responsible_text"), false);
 		if (kind == 0) {
 			cell(b, model_json_str(x, "period_text"), false);
-			cell(b, marker_sv(model_json_str(x, "marker")), false);
+			plan_marker_text(rep, x, mark, sizeof(mark));
+			cell(b, mark, false);
 		} else {
 			snprintf(year, sizeof(year), "%lld",
 			         (long long)json_integer_value(json_object_get(x, "status_year")));
@@ -417,7 +413,7 @@ int plan_report_odt(const json_t *report, struct buf *out)
 			         n == 1 ? "pågående åtgärd." : "pågående åtgärder.");
 			paragraphs(&c, line);
 			if (json_array_size(json_object_get(o, "measures")) > 0)
-				measures_table(&c, &tables, json_object_get(o, "measures"), 0);
+				measures_table(&c, &tables, rep, json_object_get(o, "measures"), 0);
 		}
 	}
 	changes(&c, rep);
@@ -433,7 +429,7 @@ int plan_report_odt(const json_t *report, struct buf *out)
 		snprintf(line, sizeof(line), "%s (%zu)", sect_sv[i], json_array_size(items));
 		heading(&c, 2, line);
 		if (json_array_size(items) > 0)
-			measures_table(&c, &tables, items, (int)i);
+			measures_table(&c, &tables, rep, items, (int)i);
 	}
 	buf_puts(&c, "</office:text></office:body></office:document-content>\n");
 	if (c.err) {

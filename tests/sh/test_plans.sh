@@ -174,6 +174,25 @@ checks "plan add with a written-off measure's number: exit 1, never reused" \
 	'rc_one_line 1 && grep -q "never reused" "$T/err"'
 run "$SKYDD" plan update 1.1.19 --period "2021–2023" --marker updated
 checks "plan update 1.1.19 (by number): exit 0" '[ "$RC" -eq 0 ] && grep -Eq "^period +2021–2023" "$T/out"'
+run "$SKYDD" plan report 1 --xlsx "$T/marked.xlsx"
+checks "the XLSX has the marker column with the status detail: 1.1.19 'Uppdaterad, tidplan', 1.1.17 'Ny', Bilaga with status, year, reason and marker (openpyxl)" \
+	'[ "$RC" -eq 0 ] && /usr/bin/python3 - "$T/marked.xlsx" <<"PY"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["Redovisning"]
+head = [c.value for c in ws[3]]
+assert head[6] == "Markering", head
+mark = {r[0]: r[6] for r in ws.iter_rows(min_row=4, values_only=True) if r[0] and r[0][0].isdigit() and r[1]}
+assert mark["1.1.19"] == "Uppdaterad, tidplan", mark["1.1.19"]
+assert mark["1.1.17"] == "Ny", mark["1.1.17"]
+assert sum(v == "Ny" for v in mark.values()) == 5, sorted(mark.items())
+b = wb["Bilaga"]
+assert [c.value for c in b[1]] == ["Status", "Nummer", "Åtgärd", "Ansvarig myndighet", "År", "Skäl", "Markering"]
+rows = list(b.iter_rows(min_row=2, values_only=True))
+wo = [r for r in rows if r[0] == "Avskriven"]
+assert len(wo) == 9 and all(r[4] and r[5] for r in wo), wo[:1]
+assert any(r[1] == "1.1.19" and r[6] == "Uppdaterad, tidplan" for r in rows)
+PY'
 run "$SKYDD" plan update 5.3.6 --period "2020 – 2022"
 checks "plan update 5.3.6 --period with thin spaces as imported: exit 0" '[ "$RC" -eq 0 ]'
 run "$SKYDD" plan update 3.2.1 --title "x"

@@ -325,7 +325,7 @@ async function loadReport(ctx, id, year, org, section, box) {
     h('td', {}, m.responsible_text || '–'),
     withStatus ? h('td', { class: 'nowrap' }, m.status_year ? String(m.status_year) : (m.period_text || '–'))
       : h('td', { class: 'nowrap' }, m.period_text || '–'),
-    withStatus === 'reason' ? h('td', {}, m.status_reason || '') : h('td', {}, m.marker ? t(`plan.marker.${m.marker}`) : '')));
+    withStatus === 'reason' ? h('td', {}, m.status_reason || '') : h('td', {}, markerText(r, m))));
   // replaceChildren writes a null as the text "null": only the parts there are
   box.replaceChildren(...[
     form,
@@ -365,6 +365,17 @@ async function loadReport(ctx, id, year, org, section, box) {
             : h('p', { class: 'empty' }, t('plan.no_measures')));
       })),
   ].flat().filter((x) => x !== null && x !== undefined));
+}
+
+// A measure's marker with what the year's changes say changed: "Uppdaterad, tidplan och innehåll"
+// as in the seed's Bilaga 1 (the XLSX and ODT say the same, plan_marker_text).
+function markerText(r, m) {
+  if (!m.marker) return '';
+  const base = t(`plan.marker.${m.marker}`);
+  const ch = m.marker === 'updated' ? ((r.changes || {}).changed || []).find((x) => x.number === m.number) : null;
+  const parts = ch ? ['timetable', 'text', 'agencies'].filter((k) => ch[k]).map((k) => t(`plan.report.changes.${k}.detail`)) : [];
+  if (!parts.length) return base;
+  return `${base}, ${parts.length > 1 ? `${parts.slice(0, -1).join(', ')} ${t('plan.and')} ${parts[parts.length - 1]}` : parts[0]}`;
 }
 
 // Changes since last year (the measure entries of the report's year) and current measures
