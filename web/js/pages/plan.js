@@ -6,6 +6,7 @@ import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { pageHeading, loading, loadError, errorBox, showError, hideError, busy, badge, facts } from '../ui.js';
 import { canEditPlans, planStyles } from './plans.js';
+import { agencyWork, proposeForm } from './plan-agencies.js';
 
 const STATUSES = ['current', 'completed', 'written_off'];
 const STATUS_KIND = { current: 'info', completed: 'ok', written_off: 'muted' };
@@ -77,9 +78,12 @@ async function load(ctx, id, section, box) {
     ]),
     h('p', { class: 'plan-links print-hide' },
       h('a', { class: 'btn', href: `#/handlingsplaner/${plan.id}/redovisning` }, t('plan.report.open')), ' ',
-      h('a', { class: 'btn btn-quiet', href: `/api/v1/plans/${plan.id}/export`, download: `handlingsplan-${plan.id}.json` }, t('plan.export'))),
+      // the whole file holds every agency's measures: not for an agency's contact
+      plan.agency ? null : h('a', { class: 'btn btn-quiet', href: `/api/v1/plans/${plan.id}/export`, download: `handlingsplan-${plan.id}.json` }, t('plan.export'))),
     h('div', { class: 'plan-filters print-hide', role: 'group', 'aria-label': t('plan.filter.label') }, org.wrap, status.wrap),
     ...(writer ? [yearForms(ctx, plan)] : []),
+    // per-agency work: the coordinator, the auditor, an agency's contact
+    ...(writer || plan.agency || ((ctx.me && ctx.me.roles) || []).includes('auditor') ? [agencyWork(ctx, plan, writer)] : []),
     tree,
     ...(writer ? [addForm(ctx, plan)] : []));
   refresh();
@@ -130,6 +134,7 @@ function measureItem(ctx, m, writer, plan) {
       h('button', { type: 'button', class: 'btn btn-quiet print-hide', on: { click: (ev) => showHistory(ev.currentTarget, m, histBox) } }, t('plan.history.show')),
       histBox,
       writer && m.status === 'current' ? editForms(ctx, m, plan) : null,
+      !writer && plan.agency && m.status === 'current' && (m.responsible || []).includes(plan.agency) ? proposeForm(ctx, m) : null,
       writer && (m.status !== 'current' || m.continues) ? reopenForm(ctx, m) : null,
       writer && m.status === 'current' && !m.continues && isFinalYear(plan) ? continueForm(ctx, m) : null));
   return details;
