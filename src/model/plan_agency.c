@@ -372,7 +372,7 @@ static const char *const proposable[] = {
 static int propose_fn(struct store_tx *tx, void *arg)
 {
 	struct propose_cmd *c = arg;
-	char mine[AGENCY_MAX + 1], number[20] = "", status[16] = "", *changes;
+	char mine[AGENCY_MAX + 1], number[20] = "", status[16] = "";
 	json_t *resp = NULL, *data;
 	struct plan_state st;
 	struct store_q *q;
@@ -455,14 +455,10 @@ static int propose_fn(struct store_tx *tx, void *arg)
 		                  "");
 	if (rc)
 		return rc;
-	changes = json_dumps(c->changes, JSON_COMPACT | JSON_SORT_KEYS);
-	data = changes ? json_pack("{s:I, s:I, s:I, s:s, s:s, s:I, s:O, s:s?}", "id",
-	                           (json_int_t)plan_id, "proposal_id", (json_int_t)c->id,
-	                           "measure_id", (json_int_t)c->measure_id, "number", number,
-	                           "agency", mine, "report_year", (json_int_t)st.report_year,
-	                           "changes", c->changes, "note", c->note)
-	               : NULL;
-	free(changes);
+	data = json_pack("{s:I, s:I, s:I, s:s, s:s, s:I, s:O, s:s?}", "id", (json_int_t)plan_id,
+	                 "proposal_id", (json_int_t)c->id, "measure_id", (json_int_t)c->measure_id,
+	                 "number", number, "agency", mine, "report_year",
+	                 (json_int_t)st.report_year, "changes", c->changes, "note", c->note);
 	if (!data)
 		return SK_ENOMEM;
 	return model_tx_log(tx, model_actor_of(c->p), "plan.proposal.made", "plan", plan_id,
