@@ -487,16 +487,18 @@ static int decide_fn(struct store_tx *tx, void *arg)
 {
 	struct decide_cmd *c = arg;
 	int64_t plan_id = 0, measure_id = 0, by = 0;
-	char status[16] = "", *changes = NULL;
+	char status[16] = "", number[20] = "", *changes = NULL;
 	struct store_q *q;
 	json_t *body;
 	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, plan_write_why);
 
 	if (!rc)
-		rc = store_tx_query(tx,
-		                    "SELECT plan_id, measure_id, status, proposed_by, changes FROM "
-		                    "plan_proposal WHERE id = ?1",
-		                    &q);
+		rc = store_tx_query(
+		        tx,
+		        "SELECT p.plan_id, p.measure_id, p.status, p.proposed_by, "
+		        "p.changes, m.number FROM plan_proposal p JOIN plan_measure m ON "
+		        "m.id = p.measure_id WHERE p.id = ?1",
+		        &q);
 	if (rc)
 		return rc;
 	store_q_bind_int(q, 1, c->id);
@@ -507,6 +509,7 @@ static int decide_fn(struct store_tx *tx, void *arg)
 		snprintf(status, sizeof(status), "%s", store_q_text(q, 2));
 		by = store_q_int(q, 3);
 		changes = strdup(store_q_text(q, 4));
+		snprintf(number, sizeof(number), "%s", store_q_text(q, 5));
 	}
 	store_q_done(q);
 	if (rc == SK_ENOTFOUND)
@@ -546,9 +549,10 @@ static int decide_fn(struct store_tx *tx, void *arg)
 		                      "reason: 1..%d bytes of text, not only spaces", NOTE_MAX);
 	return model_tx_log(
 	        tx, model_actor_of(c->p), "plan.proposal.rejected", "plan", plan_id,
-	        model_with_token(json_pack("{s:I, s:I, s:I, s:s}", "id", (json_int_t)plan_id,
+	        model_with_token(json_pack("{s:I, s:I, s:I, s:s, s:s}", "id", (json_int_t)plan_id,
 	                                   "proposal_id", (json_int_t)c->id, "measure_id",
-	                                   (json_int_t)measure_id, "reason", c->reason),
+	                                   (json_int_t)measure_id, "number", number, "reason",
+	                                   c->reason),
 	                         c->p));
 }
 

@@ -164,6 +164,9 @@ api POST /api/v1/proposals/1/reject kim '{"reason": "   "}'
 expect_api 400 '"field":"reason"' "a blank rejection reason: 400 naming reason"
 as kim plan reject 1 --reason "Lydelsen ändras i nästa plan"
 checks "kim rejects msb's proposal with a reason" '[ "$RC" -eq 0 ] && grep -q "rejected" "$T/out"'
+api GET /api/v1/measures/1.1.5/history anna
+checks "1.1.5's history has the proposal and its rejection" \
+	'[ "$STATUS" = 200 ] && grep -q "plan.proposal.made" "$T/resp" && grep -q "plan.proposal.rejected" "$T/resp"'
 
 # ---- status, approval, submission ----
 as msb plan approve 1 --agency MSB

@@ -148,7 +148,7 @@ async function showHistory(button, m, box) {
         [t('plan.history.time'), t('plan.history.kind'), t('plan.history.what'), t('plan.history.actor'), t('plan.history.seq')],
         (r.history || []).map((e) => h('tr', {},
           h('td', { class: 'nowrap' }, e.time),
-          h('td', {}, t(`plan.kind.${e.kind.replace(/\./g, '_')}`)),
+          h('td', {}, t(`plan.kind.${e.kind.replace(/\./g, '_')}`, { agency: (e.data || {}).agency || '' })),
           h('td', {}, historyWhat(e)),
           h('td', {}, String(e.actor)),
           h('td', {}, h('a', { href: `#/logg/${e.seq}` }, String(e.seq)))))));
@@ -163,6 +163,8 @@ function historyWhat(e) {
   const d = e.data || {};
   const parts = Object.keys(d.previous || {}).filter((k) => !['status', 'status_year', 'status_reason', 'continues'].includes(k))
     .map((k) => t('plan.history.field_was', { field: t(`plan.field.${k}`), was: [].concat(d.previous[k] ?? '–').join(', ') }));
+  if (d.changes) parts.push(t('plan.history.proposed', { fields: Object.keys(d.changes).map((k) => t(`plan.field.${k}`)).join(', ') }));
+  if (d.note) parts.push(d.note);
   if (d.year) parts.push(String(d.year));
   if (d.reason) parts.push(d.reason);
   if (d.report_year) parts.push(t('plan.history.in_year', { year: d.report_year }));
