@@ -353,7 +353,7 @@ async function loadReport(ctx, id, year, org, section, box) {
       priorityText(r.text, p.number),
       (p.objectives || []).map((o) => h('section', { class: 'plan-objective', dataset: { objective: o.number } },
         h('h3', {}, `${t('plan.objective')} ${o.number}: ${o.title}`),
-        h('p', { class: 'plan-counts' }, t((o.counts || {}).current === 1 ? 'plan.report.objective_counts_one' : 'plan.report.objective_counts', o.counts || {})),
+        h('p', { class: 'plan-counts' }, countsText(o.counts || {})),
         (o.measures || []).length ? table(t('plan.report.measures_of', { number: o.number }),
           [t('plan.number'), t('plan.title'), t('plan.responsible'), t('plan.period'), t('plan.marker.label')],
           measureRows(o.measures, false), { captionHidden: true }) : null))))),
@@ -372,6 +372,14 @@ async function loadReport(ctx, id, year, org, section, box) {
             : h('p', { class: 'empty' }, t('plan.no_measures')));
       })),
   ].flat().filter((x) => x !== null && x !== undefined));
+}
+
+// An objective's count line: "11 pågående åtgärder, varav 2 nya och 3 uppdaterade."; one measure
+// in the singular, with its marker ("1 pågående åtgärd, uppdaterad.").
+function countsText(c) {
+  if (c.current !== 1) return t('plan.report.objective_counts', c);
+  if (c.new) return t('plan.report.objective_counts_one_new');
+  return t(c.updated ? 'plan.report.objective_counts_one_updated' : 'plan.report.objective_counts_one');
 }
 
 // A measure's marker with what the year's changes say changed: "Uppdaterad, tidplan och innehåll"
