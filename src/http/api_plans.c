@@ -143,7 +143,8 @@ static const struct api_field f_approve[] = {
 static const struct api_field f_propose[] = {
         {"changes", API_JSON, true, 1, 7,
          "{title, description, responsible_text, responsible, participants, period_text, "
-         "marker}: the fields to change",
+         "marker}: the fields to change; or {close: {status: completed|written_off, year, "
+         "reason}} alone",
          NULL},
         {"note", API_TEXT, false, 0, 20000, "why (for the coordinator)", NULL},
         API_FIELDS_END};

@@ -369,6 +369,65 @@ static const char *const proposable[] = {
         "title",        "description", "responsible_text", "responsible",
         "participants", "period_text", "marker",           NULL};
 
+/* Is every key of o one of the NULL-terminated keys? */
+static bool keys_in(const json_t *o, const char *const *keys)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach((json_t *)(uintptr_t)o, k, v)
+	{
+		bool ok = false;
+
+		(void)v;
+		for (const char *const *e = keys; *e; e++)
+			ok = ok || strcmp(*e, k) == 0;
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A proposal to close the measure: changes is exactly {close: {status: completed |
+ * written_off, year, reason (written off only)}}, the year not after the open reporting
+ * year. The coordinator's acceptance checks it again as a completion or write-off.
+ */
+static int check_close(struct store_tx *tx, const json_t *changes, const struct plan_state *st)
+{
+	static const char *const keys[] = {"status", "year", "reason", NULL};
+	const json_t *cl = json_object_get(changes, "close"), *y = json_object_get(cl, "year");
+	const char *status = model_json_str(cl, "status"), *reason = model_json_str(cl, "reason");
+	bool wo = status && strcmp(status, "written_off") == 0;
+
+	if (json_object_size(changes) != 1 || !json_is_object(cl) || !keys_in(cl, keys))
+		return store_tx_failr(
+		        tx, SK_EINVAL, "changes", "plan.proposal_close", NULL,
+		        "changes: close is proposed alone, as {status, year, reason}");
+	if (!status || (!wo && strcmp(status, "completed") != 0))
+		return store_tx_failr(tx, SK_EINVAL, "close.status", "field.enum",
+		                      json_pack("{s:s}", "values", "completed, written_off"),
+		                      "close.status: completed or written_off");
+	if (!json_is_integer(y) || json_integer_value(y) < PLAN_YEAR_MIN ||
+	    json_integer_value(y) > st->report_year)
+		return store_tx_failr(tx, SK_EINVAL, "close.year", "plan.year_after_report",
+		                      json_pack("{s:I,s:I}", "year",
+		                                (json_int_t)json_integer_value(y), "report_year",
+		                                (json_int_t)st->report_year),
+		                      "close.year: a year up to the reporting year %lld",
+		                      (long long)st->report_year);
+	if (wo && (!reason || strspn(reason, " \t\r\n") == strlen(reason) ||
+	           strlen(reason) > NOTE_MAX || !model_text_ok(reason, MODEL_TEXT_NL)))
+		return store_tx_failr(tx, SK_EINVAL, "close.reason", "plan.reason",
+		                      json_pack("{s:i}", "max", NOTE_MAX),
+		                      "close.reason: 1..%d bytes of text, not only spaces",
+		                      NOTE_MAX);
+	if (!wo && reason)
+		return store_tx_failr(tx, SK_EINVAL, "close.reason", "plan.proposal_close", NULL,
+		                      "close.reason: a reason is for a write-off");
+	return SK_OK;
+}
+
 static int propose_fn(struct store_tx *tx, void *arg)
 {
 	struct propose_cmd *c = arg;
@@ -420,6 +479,12 @@ static int propose_fn(struct store_tx *tx, void *arg)
 	if (!json_is_object(c->changes) || json_object_size(c->changes) == 0)
 		return store_tx_failr(tx, SK_EINVAL, "changes", "field.nothing_to_change", NULL,
 		                      "changes: give at least one field");
+	if (json_object_get(c->changes, "close")) {
+		rc = check_close(tx, c->changes, &st);
+		if (rc)
+			return rc;
+		goto checked;
+	}
 	json_object_foreach((json_t *)(uintptr_t)c->changes, k, v)
 	{
 		bool ok = false;
@@ -436,6 +501,7 @@ static int propose_fn(struct store_tx *tx, void *arg)
 	rc = plan_tx_check_edit(tx, plan_id, c->changes);
 	if (rc)
 		return rc;
+checked:
 	if (c->note && (strlen(c->note) > NOTE_MAX || !model_text_ok(c->note, MODEL_TEXT_NL)))
 		return store_tx_failr(tx, SK_EINVAL, "note", "field.text_size",
 		                      json_pack("{s:i,s:i}", "min", 0, "max", NOTE_MAX),
@@ -532,11 +598,20 @@ static int decide_fn(struct store_tx *tx, void *arg)
 		return rc;
 	}
 	if (c->accept) {
+		const json_t *cl;
+
 		body = json_loads(changes, 0, NULL);
 		free(changes);
 		if (!body)
 			return SK_ECORRUPT;
-		rc = plan_tx_measure_update(tx, c->p, measure_id, body, c->id);
+		cl = json_object_get(body, "close");
+		if (cl)
+			rc = plan_tx_measure_close(
+			        tx, c->p, measure_id,
+			        strcmp(model_json_str0(cl, "status"), "written_off") == 0,
+			        model_json_int(cl, "year"), model_json_str(cl, "reason"), c->id);
+		else
+			rc = plan_tx_measure_update(tx, c->p, measure_id, body, c->id);
 		json_decref(body);
 		return rc;
 	}

@@ -278,12 +278,6 @@ static int apply_plan(struct store_tx *tx, const struct ledger_entry *e)
 		}
 		free(resp);
 		free(part);
-		if (!rc && plan_jhas_int(e->data, "proposal_id"))
-			rc = store_tx_run(
-			        tx,
-			        "UPDATE plan_proposal SET status = 'accepted', decided_at = "
-			        "?2, decided_by = ?3 WHERE id = ?1",
-			        "iti", model_json_int(e->data, "proposal_id"), t, e->actor);
 	} else if (strcmp(e->kind, "plan.measure.completed") == 0) {
 		rc = store_tx_run(tx,
 		                  "UPDATE plan_measure SET status = 'completed', status_year = ?2, "
@@ -338,6 +332,12 @@ static int apply_plan(struct store_tx *tx, const struct ledger_entry *e)
 	} else {
 		return SK_OK;
 	}
+	/* a change that accepts an agency's proposal (updated, completed, written off) */
+	if (!rc && plan_jhas_int(e->data, "proposal_id"))
+		rc = store_tx_run(tx,
+		                  "UPDATE plan_proposal SET status = 'accepted', decided_at = ?2, "
+		                  "decided_by = ?3 WHERE id = ?1",
+		                  "iti", model_json_int(e->data, "proposal_id"), t, e->actor);
 	if (!rc)
 		rc = store_tx_run(tx, "UPDATE plan SET updated_at = ?2 WHERE id = ?1", "it",
 		                  plan_id, t);

@@ -57,6 +57,9 @@ json_t *plan_submitted_reports(struct store_reader *r, int64_t plan_id);
 /* The measure update as a writer step (plan_measures.c): proposal_id > 0 accepts that proposal. */
 int plan_tx_measure_update(struct store_tx *tx, const struct principal *p, int64_t measure_id,
                            const json_t *body, int64_t proposal_id);
+/* Completes or writes off a measure as a writer step; proposal_id > 0 accepts that proposal. */
+int plan_tx_measure_close(struct store_tx *tx, const struct principal *p, int64_t measure_id,
+                          bool write_off, int64_t year, const char *reason, int64_t proposal_id);
 /* Checks a measure's editable fields (types, bounds, the plan's authorities, period). */
 int plan_tx_check_edit(struct store_tx *tx, int64_t plan_id, const json_t *body);
 /* Refuses (SK_ERULE, field "agencies") while an agency assigned for year has not approved. */

@@ -551,8 +551,6 @@ static int change_fn(struct store_tx *tx, void *arg)
 			if (was && now && !json_equal(was, now))
 				json_object_set(prev, *k, was);
 		}
-		if (c->proposal_id)
-			json_object_set_new(data, "proposal_id", json_integer(c->proposal_id));
 		json_object_set_new(data, "changed", changed);
 		json_object_set_new(data, "previous", prev);
 		if (!rc && json_array_size(changed) == 0)
@@ -584,6 +582,9 @@ static int change_fn(struct store_tx *tx, void *arg)
 		json_decref(data);
 		return rc;
 	}
+	/* an agency's proposal this change accepts: the projection marks it accepted */
+	if (c->proposal_id)
+		json_object_set_new(data, "proposal_id", json_integer(c->proposal_id));
 	return model_tx_log(tx, model_actor_of(c->p), c->kind, "plan", plan_id,
 	                    model_with_token(data, c->p));
 }
@@ -592,6 +593,18 @@ int plan_tx_measure_update(struct store_tx *tx, const struct principal *p, int64
                            const json_t *body, int64_t proposal_id)
 {
 	struct change_cmd c = {p, measure_id, body, "plan.measure.updated", 0, NULL, proposal_id};
+
+	return change_fn(tx, &c);
+}
+
+int plan_tx_measure_close(struct store_tx *tx, const struct principal *p, int64_t measure_id,
+                          bool write_off, int64_t year, const char *reason, int64_t proposal_id)
+{
+	struct change_cmd c = {
+	        p,          measure_id,
+	        NULL,       write_off ? "plan.measure.written_off" : "plan.measure.completed",
+	        year,       write_off ? (reason ? reason : "") : NULL,
+	        proposal_id};
 
 	return change_fn(tx, &c);
 }

@@ -6,7 +6,8 @@
 // On a demo instance with the seed plan (imported here when missing): frans (admin) makes an
 // account, anna (ssc) grants it the role agency, makes it MSB's contact and gives MSB its part
 // with a deadline. The contact logs in: the menu offers Handlingsplaner, the plan shows MSB's
-// measures only, with the agencies' section in Swedish; it proposes a new title for 1.1.5, sets
+// measures only, with the agencies' section in Swedish; it proposes a new title for 1.1.5 and
+// that another of MSB's measures is written off (with the reason), sets
 // MSB's status to Klar, and cannot approve while the proposal waits. anna accepts the proposal on
 // the plan's page; the measure has the new title. Screenshots: tests/browser/artefacts/pa-*.png.
 
@@ -74,6 +75,16 @@ test('an agency contact proposes, sets its status; the coordinator accepts', {
     await m.getByLabel(SV['plan.agency.note'], { exact: true }).fill('Efter översyn');
     await m.getByRole('button', { name: SV['plan.agency.propose'], exact: true }).click();
     await work.locator('li[data-proposal]', { hasText: newTitle }).waitFor();
+    // propose that another of MSB's current measures is written off, with the reason
+    const open = new Set((await apiCall(anna, 'GET', `/plans/${plan.id}/agencies`)).proposals.filter((p) => p.status === 'open').map((p) => p.number));
+    const other = (await apiCall(anna, 'GET', `/plans/${plan.id}/measures?org=MSB&status=current`)).measures
+      .find((x) => x.number !== '1.1.5' && x.responsible.includes('MSB') && !open.has(x.number));
+    const om = page.locator(`details.plan-measure[data-number="${other.number}"]`);
+    await om.locator('summary').click();
+    await om.getByLabel(SV['plan.agency.close.status'], { exact: true }).selectOption('written_off');
+    await om.getByLabel(SV['plan.agency.close.reason'], { exact: true }).fill(`Uppgår i annat arbete ${run}`);
+    await om.getByRole('button', { name: SV['plan.agency.close.submit'], exact: true }).click();
+    await work.locator('li[data-proposal]', { hasText: `Uppgår i annat arbete ${run}` }).waitFor();
     // status Klar; the approval waits for the proposal (the refusal in Swedish)
     await work.getByLabel(SV['plan.agency.status'], { exact: true }).selectOption('ready');
     await work.getByRole('button', { name: SV['plan.agency.status.save'], exact: true }).click();

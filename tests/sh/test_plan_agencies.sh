@@ -168,6 +168,19 @@ api GET /api/v1/measures/1.1.5/history anna
 checks "1.1.5's history has the proposal and its rejection" \
 	'[ "$STATUS" = 200 ] && grep -q "plan.proposal.made" "$T/resp" && grep -q "plan.proposal.rejected" "$T/resp"'
 
+# a proposal to close a measure, accepted as a completion
+api POST /api/v1/measures/1.1.16/proposals msb '{"changes": {"close": {"status": "completed", "year": 2021}}, "note": "klar"}'
+expect_api 201 '"status":"open"' "msb proposes that 1.1.16 is completed in 2021"
+CLOSE=$(json_num id "$T/resp")
+api POST /api/v1/measures/1.1.15/proposals msb '{"changes": {"close": {"status": "written_off", "year": 2021}}}'
+expect_api 400 '"field":"close.reason"' "a write-off proposed without a reason: 400 naming close.reason"
+api POST /api/v1/measures/1.1.15/proposals msb '{"changes": {"close": {"status": "completed", "year": 2030}}}'
+expect_api 400 '"field":"close.year"' "a year after the reporting year: 400 naming close.year"
+as anna plan accept "$CLOSE"
+api GET /api/v1/measures/1.1.16 anna
+checks "accepted: 1.1.16 is completed in 2021" \
+	'[ "$STATUS" = 200 ] && [ "$(py "d[\"measure\"][\"status\"], d[\"measure\"][\"status_year\"]" "$T/resp")" = "completed 2021" ]'
+
 # ---- status, approval, submission ----
 as msb plan approve 1 --agency MSB
 checks "approve before ready: exit 1, one line" 'rc_one_line 1'

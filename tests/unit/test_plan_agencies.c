@@ -269,6 +269,45 @@ static void test_decisions(void **state)
 	        SK_EINVAL, "reason");
 	REFUSED(plan_proposal_decide(g_fx.model, &g_dual, g_prop_msb, false, NULL, ERR), SK_EINVAL,
 	        "reason");
+	/* a proposal to close: 1.1.16 (MSB's) completed in 2021, accepted as a completion */
+	{
+		int64_t pc = 0;
+		json_t *cl =
+		        json_pack("{s:{s:s, s:i}}", "close", "status", "completed", "year", 2021);
+		json_t *m;
+
+		assert_int_equal(
+		        plan_proposal_add(g_fx.model, &g_msb, id_of("1.1.16"), cl, NULL, &pc, &err),
+		        SK_OK);
+		json_decref(cl);
+		assert_int_equal(plan_proposal_decide(g_fx.model, &g_ssc, pc, true, NULL, &err),
+		                 SK_OK);
+		m = plan_measure_get(g_fx.model, id_of("1.1.16"));
+		assert_string_equal(
+		        json_string_value(json_object_get(json_object_get(m, "measure"), "status")),
+		        "completed");
+		json_decref(m);
+		/* bad closes: a year after the reporting year, a write-off without a reason, mixed
+		 */
+		cl = json_pack("{s:{s:s, s:i}}", "close", "status", "completed", "year", 2099);
+		REFUSED(plan_proposal_add(g_fx.model, &g_msb, id_of("1.1.14"), cl, NULL, NULL, ERR),
+		        SK_EINVAL, "close.year");
+		json_decref(cl);
+		cl = json_pack("{s:{s:s, s:i, s:s}}", "close", "status", "written_off", "year",
+		               2021, "reason", " \n ");
+		REFUSED(plan_proposal_add(g_fx.model, &g_msb, id_of("1.1.14"), cl, NULL, NULL, ERR),
+		        SK_EINVAL, "close.reason");
+		json_decref(cl);
+		cl = json_pack("{s:{s:s, s:i}}", "close", "status", "done", "year", 2021);
+		REFUSED(plan_proposal_add(g_fx.model, &g_msb, id_of("1.1.14"), cl, NULL, NULL, ERR),
+		        SK_EINVAL, "close.status");
+		json_decref(cl);
+		cl = json_pack("{s:{s:s, s:i}, s:s}", "close", "status", "completed", "year", 2021,
+		               "title", "x");
+		REFUSED(plan_proposal_add(g_fx.model, &g_msb, id_of("1.1.14"), cl, NULL, NULL, ERR),
+		        SK_EINVAL, "changes");
+		json_decref(cl);
+	}
 	/* MSB cannot approve with a proposal open */
 	assert_int_equal(plan_assignment_status(g_fx.model, &g_msb, g_plan, "MSB", "ready", &err),
 	                 SK_OK);
@@ -279,9 +318,20 @@ static void test_decisions(void **state)
 	                 SK_OK);
 	assert_string_not_equal(title_of("1.1.5"), "MSB:s förslag till ny lydelse");
 	v = plan_agencies(g_fx.model, g_plan, "MSB");
-	assert_string_equal(json_string_value(json_object_get(
-	                            json_array_get(json_object_get(v, "proposals"), 1), "status")),
-	                    "rejected");
+	{
+		size_t i, rejected = 0, accepted = 0;
+		json_t *x;
+
+		json_array_foreach(json_object_get(v, "proposals"), i, x)
+		{
+			const char *st = json_string_value(json_object_get(x, "status"));
+
+			rejected += strcmp(st, "rejected") == 0;
+			accepted += strcmp(st, "accepted") == 0;
+		}
+		assert_int_equal(rejected, 1);
+		assert_int_equal(accepted, 2); /* the dual's period and the close of 1.1.16 */
+	}
 	json_decref(v);
 	(void)before;
 }
@@ -353,7 +403,7 @@ static void test_replay(void **state)
 	assert_int_equal(store_open(g_fx.dir, NULL, &g_fx.store), SK_OK);
 	assert_int_equal(model_open(g_fx.store, g_fx.dir, NULL, &g_fx.model), SK_OK);
 	v = plan_agencies(g_fx.model, g_plan, NULL);
-	assert_int_equal(json_array_size(json_object_get(v, "proposals")), 2);
+	assert_int_equal(json_array_size(json_object_get(v, "proposals")), 3);
 	assert_int_equal(json_array_size(json_object_get(v, "contacts")), 3);
 	assert_int_equal(json_array_size(json_object_get(v, "assignments")), 1);
 	json_decref(v);

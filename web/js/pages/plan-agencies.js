@@ -33,6 +33,8 @@ function form(ctx, label, fields, run, doneKey) {
 }
 
 function changesText(changes) {
+  const cl = (changes || {}).close;
+  if (cl) return t(`plan.agency.close.${cl.status === 'written_off' ? 'written_off' : 'completed'}`, { year: cl.year, reason: cl.reason || '' });
   return Object.keys(changes || {}).filter((k) => EDITABLE.includes(k)).map((k) => {
     const v = changes[k];
     return `${t(`plan.agency.field.${k}`)}: ${Array.isArray(v) ? v.join(', ') : String(v)}`;
@@ -133,8 +135,28 @@ function coordinatorForms(ctx, plan, w, people) {
       : h('p', { class: 'hint' }, t('plan.agency.contact.nobody')));
 }
 
-// A contact's proposal for one of its agency's current measures.
-export function proposeForm(ctx, m) {
+// A contact's proposal for one of its agency's current measures: new texts or period, or that
+// it is completed or written off (with the year, and the reason for a write-off).
+export function proposeForm(ctx, m, plan) {
+  return h('div', {}, changeForm(ctx, m), closeForm(ctx, m, plan));
+}
+
+function closeForm(ctx, m, plan) {
+  const status = field(t('plan.agency.close.status'), { name: 'status' }, {
+    tag: 'select', options: ['completed', 'written_off'].map((x) => option(x, t(`plan.status.${x}`))),
+  });
+  const year = field(t('plan.agency.close.year'), { name: 'year', type: 'number', min: '1990', max: '2100', value: String(plan.report_year), required: true });
+  const reason = field(t('plan.agency.close.reason'), { name: 'reason', rows: '2' }, { tag: 'textarea' });
+  return h('div', { class: 'plan-edit' },
+    h('h4', {}, t('plan.agency.close.title')),
+    form(ctx, t('plan.agency.close.submit'), [status, year, reason], () => {
+      const close = { status: status.input.value, year: Number(year.input.value) };
+      if (status.input.value === 'written_off') close.reason = reason.input.value.trim();
+      return api.call('POST', `/measures/${m.number}/proposals?plan=${m.plan_id}`, { changes: { close } });
+    }, 'plan.agency.proposed'));
+}
+
+function changeForm(ctx, m) {
   const title = field(t('plan.title'), { name: 'title', type: 'text', value: m.title, maxlength: '500' });
   const description = field(t('plan.description'), { name: 'description', rows: '4' }, { tag: 'textarea' });
   description.input.value = m.description || '';

@@ -134,7 +134,7 @@ function measureItem(ctx, m, writer, plan) {
       h('button', { type: 'button', class: 'btn btn-quiet print-hide', on: { click: (ev) => showHistory(ev.currentTarget, m, histBox) } }, t('plan.history.show')),
       histBox,
       writer && m.status === 'current' ? editForms(ctx, m, plan) : null,
-      !writer && plan.agency && m.status === 'current' && (m.responsible || []).includes(plan.agency) ? proposeForm(ctx, m) : null,
+      !writer && plan.agency && m.status === 'current' && (m.responsible || []).includes(plan.agency) ? proposeForm(ctx, m, plan) : null,
       writer && (m.status !== 'current' || m.continues) ? reopenForm(ctx, m) : null,
       writer && m.status === 'current' && !m.continues && isFinalYear(plan) ? continueForm(ctx, m) : null));
   return details;
