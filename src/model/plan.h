@@ -175,7 +175,7 @@ int plan_proposal_decide(struct model *m, const struct principal *p, int64_t pro
                          bool accept, const char *reason, struct model_err *err);
 /* "responsible", "participant" or NULL: the part org has in a measure (an item as read). */
 const char *plan_org_role_of(const json_t *measure, const char *org);
-/* Is p's view of plans limited to its agency (the role agency and no wider one)? */
+/* Is p's view of plans limited to its agency (the role agency and no other role)? */
 bool plan_scoped(const struct principal *p);
 /* plan_scoped(p), with the agency p is the contact of in the plan ("" when none). */
 bool plan_scope(struct model *m, const struct principal *p, int64_t plan_id,

@@ -672,10 +672,8 @@ const char *plan_org_role_of(const json_t *measure, const char *org)
 
 bool plan_scoped(const struct principal *p)
 {
-	unsigned wide =
-	        ROLES_REGISTER | ROLES_SECURITY | ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_RECEPTION);
-
-	return p && (p->roles & ROLE_BIT(ROLE_AGENCY)) && !(p->roles & wide);
+	/* the role agency alone: any other role (today's or a later one) is a wider view */
+	return p && (p->roles & ROLE_BIT(ROLE_AGENCY)) && !(p->roles & ~ROLE_BIT(ROLE_AGENCY));
 }
 
 json_t *plan_agencies(struct model *m, int64_t plan_id, const char *only)
