@@ -1194,7 +1194,8 @@ int client_parse_args(int argc, char **argv, const struct option *opts, const ch
 		if (client_opt(&a->co, c, optarg))
 			continue;
 		if (c >= CLIENT_VALUE(0) && c < CLIENT_VALUE(CLIENT_MAX_VALUES)) {
-			a->values[c - CLIENT_VALUE(0)] = optarg;
+			/* a flag (no argument) is there or not: "" when given */
+			a->values[c - CLIENT_VALUE(0)] = optarg ? optarg : "";
 			continue;
 		}
 		switch (c) {

@@ -32,14 +32,25 @@ static const char plan_usage[] =
         "       skydd plan report-text PLAN --year YEAR --file FILE [--json]\n"
         "       skydd plan submit PLAN --year YEAR [--json]\n"
         "       skydd plan year PLAN --to YEAR [--json]\n"
-        "       skydd plan deadlines [--json]\n\n"
+        "       skydd plan deadlines [--json]\n"
+        "       skydd plan agencies PLAN [--json]\n"
+        "       skydd plan contact PLAN --identity ID (--agency ORG | --remove) [--json]\n"
+        "       skydd plan assign PLAN --agency ORG --deadline YYYY-MM-DD [--json]\n"
+        "       skydd plan status PLAN --agency ORG --status S [--json]\n"
+        "       skydd plan approve PLAN --agency ORG [--json]\n"
+        "       skydd plan propose MEASURE [--title TEXT] [options] [--note TEXT] [--json]\n"
+        "       skydd plan accept PROPOSAL [--json]\n"
+        "       skydd plan reject PROPOSAL --reason TEXT [--json]\n\n"
         "Coordinated action plans (handlingsplaner): strategic priorities, objectives\n"
         "(målsättningar) and measures (åtgärder) with their status and markers. PLAN\n"
         "is the plan's id (see 'plan list'); MEASURE is the measure's number, e.g.\n"
         "1.1.17 (PLAN:1.1.17 when several plans have it). A measure number is never\n"
         "reused. A plan reports one year at a time: submit freezes the year's report,\n"
         "year moves the plan on. Changes need the role ssc or chief; every logged-in user\n"
-        "may read. Every command also takes --url URL, --cacert FILE and --insecure.\n";
+        "may read. An agency's contact (role agency, bound to one authority by 'plan\n"
+        "contact') sees its agency's measures, proposes changes to them, sets its status\n"
+        "and approves its part; the report is submitted when every assigned agency has\n"
+        "approved. Every command also takes --url URL, --cacert FILE and --insecure.\n";
 
 static const char list_usage[] = "usage: skydd plan list [--json]\n\n"
                                  "Lists the plans with their counts of measures.\n\n"
@@ -125,6 +136,8 @@ static const char report_usage[] =
         "  --org ORG        only this authority's measures\n"
         "  --xlsx FILE      write the report as an XLSX workbook to FILE\n"
         "  --odt FILE       write it as an OpenDocument text (ODT) to FILE, to edit\n"
+        "  --lang sv|en     the text report's language (default: sv when LC_ALL,\n"
+        "                   LC_MESSAGES or LANG starts with sv, else en)\n"
         "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
 
 static const char reopen_usage[] =
@@ -173,7 +186,68 @@ static const char deadlines_usage[] = "usage: skydd plan deadlines [--json]\n\n"
                                       "The next yearly report deadline of every plan.\n\n"
                                       "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
 
-enum { V_A, V_B, V_C, V_D, V_E, V_F, V_G, V_H };
+static const char agencies_usage[] =
+        "usage: skydd plan agencies PLAN [--json]\n\n"
+        "The per-agency work on the plan's reporting year: contacts, assignments with\n"
+        "deadline, status and approval, and proposals.\n\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char contact_usage[] =
+        "usage: skydd plan contact PLAN --identity ID (--agency ORG | --remove) [--json]\n\n"
+        "Makes a user holding the role agency the contact of one authority of the plan\n"
+        "(or ends it, --remove). The ssc or the head decides; nobody about themselves.\n\n"
+        "  --identity ID    the user's id\n"
+        "  --agency ORG     the authority's short name in the plan\n"
+        "  --remove         end the binding\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char assign_usage[] =
+        "usage: skydd plan assign PLAN --agency ORG --deadline YYYY-MM-DD [--json]\n\n"
+        "Gives an agency its part of the reporting year's report, due on the deadline\n"
+        "(in the year or before 1 March after it, when the report is due).\n\n"
+        "  --agency ORG     the authority's short name in the plan\n"
+        "  --deadline DATE  YYYY-MM-DD\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char status_usage[] =
+        "usage: skydd plan status PLAN --agency ORG --status S [--json]\n\n"
+        "The agency's status (by its contact): not_started, in_progress or ready. A\n"
+        "change withdraws an approval.\n\n"
+        "  --agency ORG     your agency\n"
+        "  --status S       not_started, in_progress or ready\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char approve_usage[] =
+        "usage: skydd plan approve PLAN --agency ORG [--json]\n\n"
+        "Approves the agency's part of the report (by its contact): the status is ready\n"
+        "and none of its proposals awaits the coordinator.\n\n"
+        "  --agency ORG     your agency\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char propose_usage[] =
+        "usage: skydd plan propose MEASURE [--title TEXT] [--description TEXT]\n"
+        "                          [--responsible-text TEXT] [--responsible A,B]\n"
+        "                          [--participants A,B] [--period TEXT]\n"
+        "                          [--marker new|updated|none] [--note TEXT] [--json]\n\n"
+        "Proposes a change to a measure your agency is responsible for (its contact);\n"
+        "the coordinator accepts or rejects it.\n\n"
+        "  --note TEXT      why (for the coordinator)\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char accept_usage[] =
+        "usage: skydd plan accept PROPOSAL [--json]\n\n"
+        "Accepts an agency's proposal: the measure changes (ssc or head, not the one\n"
+        "who proposed it).\n\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+static const char reject_usage[] =
+        "usage: skydd plan reject PROPOSAL --reason TEXT [--json]\n\n"
+        "Rejects an agency's proposal with the reason (ssc or head, not the one who\n"
+        "proposed it).\n\n"
+        "  --reason TEXT    why\n"
+        "  --json           print the API's JSON\n" CLIENT_OPTS_HELP;
+
+enum { V_A, V_B, V_C, V_D, V_E, V_F, V_G, V_H, V_I };
 
 #define COMMON_OPTS                                                                                \
 	{"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, CLIENT_LONG_OPTS,      \
@@ -324,17 +398,47 @@ static void put_text(const char *s)
 	}
 }
 
+/* The text report in Swedish only (plan report --lang sv), else English. */
+static bool g_sv;
+
+static const char *status_word(const char *status)
+{
+	if (!g_sv)
+		return status;
+	if (strcmp(status, "completed") == 0)
+		return "avslutad";
+	return strcmp(status, "written_off") == 0 ? "avskriven" : "pågående";
+}
+
+static const char *marker_word(const char *marker)
+{
+	if (!g_sv || !marker[0])
+		return marker;
+	return strcmp(marker, "new") == 0 ? "ny" : "uppdaterad";
+}
+
+/* One measure: number, [status and its year, marker], title, responsible, period; the reason. */
 static void print_measure_line(json_t *x, const char *indent)
 {
-	char line[1400];
+	char line[1400], year[16] = "";
 	const char *marker = s_or(x, "marker", "");
 	const char *status = s_or(x, "status", "current");
 
-	snprintf(line, sizeof(line), "%s%s  [%s%s%s] %s — %s (%s)", indent, s_or(x, "number", ""),
-	         status, marker[0] ? ", " : "", marker, s_or(x, "title", ""),
-	         s_or(x, "responsible_text", ""), s_or(x, "period_text", "-"));
+	if (json_is_integer(json_object_get(x, "status_year")))
+		snprintf(year, sizeof(year), " %lld",
+		         (long long)json_integer_value(json_object_get(x, "status_year")));
+	snprintf(line, sizeof(line), "%s%s  [%s%s%s%s] %s — %s (%s)", indent, s_or(x, "number", ""),
+	         status_word(status), year, marker[0] ? ", " : "", marker_word(marker),
+	         s_or(x, "title", ""), s_or(x, "responsible_text", ""),
+	         s_or(x, "period_text", "-"));
 	client_puts_safe(line);
 	putchar('\n');
+	if (json_is_string(json_object_get(x, "status_reason"))) {
+		snprintf(line, sizeof(line), "%s    %s %s", indent,
+		         g_sv ? "Skäl:" : "Reason:", s_or(x, "status_reason", ""));
+		client_puts_safe(line);
+		putchar('\n');
+	}
 }
 
 static void show_plan(json_t *o)
@@ -419,29 +523,40 @@ static void show_changes(const json_t *r)
 	static const char *const names[] = {
 	        "Added (tillkomna)", "Completed (avslutade)", "Written off (avskrivna)",
 	        "Reopened (återöppnade, rättelser)", "Changed (ändrade)"};
+	static const char *const names_sv[] = {"Tillkomna", "Avslutade", "Avskrivna",
+	                                       "Återöppnade (rättelser)", "Ändrade"};
 	const json_t *ch = json_object_get(r, "changes");
 	char line[1200], what[64];
 	size_t i, j;
 	json_t *x;
 
-	snprintf(line, sizeof(line), "\nChanges in %lld (förändringar sedan föregående år)\n",
+	snprintf(line, sizeof(line),
+	         g_sv ? "\nFörändringar sedan föregående år (%lld)\n"
+	              : "\nChanges in %lld (förändringar sedan föregående år)\n",
 	         (long long)json_integer_value(json_object_get(r, "year")));
 	put_text(line);
 	for (i = 0; i < 5; i++) {
 		if (json_array_size(json_object_get(ch, kinds[i])) == 0)
 			continue;
-		snprintf(line, sizeof(line), "  %s\n", names[i]);
+		snprintf(line, sizeof(line), "  %s\n", g_sv ? names_sv[i] : names[i]);
 		put_text(line);
 		json_array_foreach(json_object_get(ch, kinds[i]), j, x)
 		{
 			what[0] = '\0';
 			if (i == 4)
 				snprintf(what, sizeof(what), " [%s%s%s]",
-				         json_is_true(json_object_get(x, "text")) ? "text " : "",
-				         json_is_true(json_object_get(x, "agencies")) ? "agencies "
-				                                                      : "",
-				         json_is_true(json_object_get(x, "timetable")) ? "timetable"
-				                                                       : "");
+				         json_is_true(json_object_get(x, "text"))
+				                 ? (g_sv ? "innehåll " : "text ")
+				                 : "",
+				         json_is_true(json_object_get(x, "agencies"))
+				                 ? (g_sv ? "myndigheter " : "agencies ")
+				                 : "",
+				         json_is_true(json_object_get(x, "timetable"))
+				                 ? (g_sv ? "tidplan" : "timetable")
+				                 : "");
+			else if ((i == 1 || i == 2) && json_is_integer(json_object_get(x, "year")))
+				snprintf(what, sizeof(what), " (%lld)",
+				         (long long)json_integer_value(json_object_get(x, "year")));
 			snprintf(line, sizeof(line), "    %s %s%s%s%s\n", s_or(x, "number", ""),
 			         s_or(x, "title", ""), what,
 			         json_is_string(json_object_get(x, "reason")) ? " — " : "",
@@ -450,13 +565,103 @@ static void show_changes(const json_t *r)
 		}
 	}
 	if (json_array_size(json_object_get(r, "period_ended")) > 0) {
-		put_text("\nPeriod ended, still current (tidsperioden har löpt ut)\n");
+		put_text(g_sv ? "\nPågående åtgärder vars tidsperiod har löpt ut\n"
+		              : "\nPeriod ended, still current (tidsperioden har löpt ut)\n");
 		json_array_foreach(json_object_get(r, "period_ended"), j, x)
 		{
 			snprintf(line, sizeof(line), "  %s %s (%s)\n", s_or(x, "number", ""),
 			         s_or(x, "title", ""), s_or(x, "period_text", ""));
 			put_text(line);
 		}
+	}
+}
+
+/* Is the user's language Swedish (the first of LC_ALL, LC_MESSAGES, LANG that is set)? */
+static bool locale_sv(void)
+{
+	static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = getenv(vars[i]);
+
+		if (v && *v)
+			return strncmp(v, "sv", 2) == 0;
+	}
+	return false;
+}
+
+/* The report in Swedish only, laid out as the seed's report and its Bilaga 1. */
+static void show_report_sv(json_t *o)
+{
+	static const char *const sect[] = {"current", "completed", "written_off"};
+	static const char *const sect_name[] = {"Pågående åtgärder", "Avslutade åtgärder",
+	                                        "Avskrivna åtgärder"};
+	json_t *r = json_object_get(o, "report"), *text = json_object_get(r, "text"), *pr, *ob, *x,
+	       *t, *tot = json_object_get(r, "totals");
+	char line[1400];
+	size_t i, j, k;
+
+	snprintf(line, sizeof(line), "%s — %s %lld%s%s (ska lämnas senast %s)\n",
+	         s_or(json_object_get(r, "plan"), "title", ""),
+	         json_is_true(json_object_get(r, "final")) ? "slutredovisning" : "redovisning",
+	         (long long)json_integer_value(json_object_get(r, "year")),
+	         json_is_string(json_object_get(r, "org")) ? ", myndighet " : "",
+	         s_or(r, "org", ""), s_or(r, "due", ""));
+	put_text(line);
+	snprintf(line, sizeof(line),
+	         "Åtgärder: %lld, varav pågående %lld (nya %lld, uppdaterade %lld), avslutade "
+	         "%lld, avskrivna %lld\n",
+	         (long long)json_integer_value(json_object_get(tot, "measures")),
+	         (long long)json_integer_value(json_object_get(tot, "current")),
+	         (long long)json_integer_value(json_object_get(tot, "new")),
+	         (long long)json_integer_value(json_object_get(tot, "updated")),
+	         (long long)json_integer_value(json_object_get(tot, "completed")),
+	         (long long)json_integer_value(json_object_get(tot, "written_off")));
+	put_text(line);
+	if (json_is_string(json_object_get(text, "summary"))) {
+		put_text("\nSammanfattning\n");
+		put_text(s_or(text, "summary", ""));
+		put_text("\n");
+	}
+	json_array_foreach(json_object_get(r, "strategic_priorities"), i, pr)
+	{
+		snprintf(line, sizeof(line), "\nStrategisk prioritering %s: %s\n",
+		         s_or(pr, "number", ""), s_or(pr, "title", ""));
+		put_text(line);
+		json_array_foreach(json_object_get(text, "priorities"), j, t)
+		{
+			if (strcmp(s_or(t, "number", ""), s_or(pr, "number", "")) == 0) {
+				put_text(s_or(t, "text", ""));
+				put_text("\n");
+			}
+		}
+		json_array_foreach(json_object_get(pr, "objectives"), j, ob)
+		{
+			int64_t n = json_integer_value(
+			        json_object_get(json_object_get(ob, "counts"), "current"));
+
+			snprintf(line, sizeof(line), "  Målsättning %s: %s\n    %lld %s\n",
+			         s_or(ob, "number", ""), s_or(ob, "title", ""), (long long)n,
+			         n == 1 ? "pågående åtgärd" : "pågående åtgärder");
+			put_text(line);
+			json_array_foreach(json_object_get(ob, "measures"), k, x)
+			        print_measure_line(x, "    ");
+		}
+	}
+	show_changes(r);
+	json_array_foreach(json_object_get(text, "sections"), i, x)
+	{
+		snprintf(line, sizeof(line), "\n%s\n", s_or(x, "title", ""));
+		put_text(line);
+		put_text(s_or(x, "text", ""));
+		put_text("\n");
+	}
+	put_text("\nBilaga 1: Åtgärder\n");
+	for (i = 0; i < 3; i++) {
+		x = json_object_get(json_object_get(r, "appendix"), sect[i]);
+		snprintf(line, sizeof(line), "\n  %s (%zu)\n", sect_name[i], json_array_size(x));
+		put_text(line);
+		json_array_foreach(x, j, t) print_measure_line(t, "    ");
 	}
 }
 
@@ -876,6 +1081,7 @@ static int plan_report_cmd(int argc, char **argv)
 	                                     {"org", required_argument, NULL, CLIENT_VALUE(V_B)},
 	                                     {"xlsx", required_argument, NULL, CLIENT_VALUE(V_C)},
 	                                     {"odt", required_argument, NULL, CLIENT_VALUE(V_D)},
+	                                     {"lang", required_argument, NULL, CLIENT_VALUE(V_E)},
 	                                     COMMON_OPTS};
 	struct client_args a;
 	struct client *cl = NULL;
@@ -892,6 +1098,9 @@ static int plan_report_cmd(int argc, char **argv)
 	if (a.values[V_A] && !parse_year(a.values[V_A], &year))
 		return cli_error(CLI_USAGE, "plan report: --year must be a year %d..%d",
 		                 PLAN_YEAR_MIN, PLAN_YEAR_MAX);
+	if (a.values[V_E] && strcmp(a.values[V_E], "sv") != 0 && strcmp(a.values[V_E], "en") != 0)
+		return cli_error(CLI_USAGE, "plan report: --lang is sv or en");
+	g_sv = a.values[V_E] ? strcmp(a.values[V_E], "sv") == 0 : locale_sv();
 	buf_init(&path, 4096);
 	buf_printf(&path, "/api/v1/plans/%lld/report", (long long)id);
 	client_query_add(&path, "year", a.values[V_A]);
@@ -906,7 +1115,8 @@ static int plan_report_cmd(int argc, char **argv)
 	}
 	file = a.values[V_C] ? a.values[V_C] : a.values[V_D];
 	if (!file) {
-		rc = client_call_show("plan report", &a, "GET", path.ptr, NULL, show_report);
+		rc = client_call_show("plan report", &a, "GET", path.ptr, NULL,
+		                      g_sv ? show_report_sv : show_report);
 		buf_release(&path);
 		return rc;
 	}
@@ -1084,6 +1294,214 @@ static int plan_deadlines_cmd(int argc, char **argv)
 	                        show_deadlines);
 }
 
+/* ---- per-agency work ---- */
+
+static void show_agencies(json_t *o)
+{
+	static const char *const head[] = {"AGENCY", "DEADLINE", "STATUS", "APPROVED", "PROPOSALS"};
+	json_t *x;
+	size_t i;
+
+	printf("reporting year %lld, due %s\n",
+	       (long long)json_integer_value(json_object_get(o, "year")), s_or(o, "due", ""));
+	printf("%-20s %-10s %-12s %-20s %s\n", head[0], head[1], head[2], head[3], head[4]);
+	json_array_foreach(json_object_get(o, "assignments"), i, x)
+	{
+		printf("%-20s %-10s %-12s %-20s %lld%s\n", s_or(x, "agency", ""),
+		       s_or(x, "deadline", ""), s_or(x, "status", ""),
+		       json_is_true(json_object_get(x, "approved")) ? s_or(x, "approved_at", "")
+		                                                    : "-",
+		       (long long)json_integer_value(json_object_get(x, "open_proposals")),
+		       json_is_true(json_object_get(x, "overdue")) ? "  (overdue)" : "");
+	}
+	if (json_array_size(json_object_get(o, "contacts")) > 0)
+		puts("\ncontacts:");
+	json_array_foreach(json_object_get(o, "contacts"), i, x)
+	{
+		printf("  %-20s %s (id %lld)\n", s_or(x, "agency", ""), s_or(x, "name", ""),
+		       (long long)json_integer_value(json_object_get(x, "identity_id")));
+	}
+	if (json_array_size(json_object_get(o, "proposals")) > 0)
+		puts("\nproposals:");
+	json_array_foreach(json_object_get(o, "proposals"), i, x)
+	{
+		char *ch = json_dumps(json_object_get(x, "changes"), JSON_COMPACT);
+
+		printf("  %lld  %-8s %-20s %-9s %s\n",
+		       (long long)json_integer_value(json_object_get(x, "id")),
+		       s_or(x, "number", ""), s_or(x, "agency", ""), s_or(x, "status", ""),
+		       ch ? ch : "");
+		free(ch);
+	}
+}
+
+static void show_proposal(json_t *o)
+{
+	json_t *p = json_object_get(o, "proposal");
+
+	printf("proposal %lld: %s\n", (long long)json_integer_value(json_object_get(p, "id")),
+	       s_or(p, "status", ""));
+}
+
+/* plan agencies|contact|assign|status|approve PLAN [...] */
+static int agency_cmd(int argc, char **argv, const char *cmd, const char *usage)
+{
+	static const struct option opts[] = {
+	        {"identity", required_argument, NULL, CLIENT_VALUE(V_A)},
+	        {"agency", required_argument, NULL, CLIENT_VALUE(V_B)},
+	        {"deadline", required_argument, NULL, CLIENT_VALUE(V_C)},
+	        {"status", required_argument, NULL, CLIENT_VALUE(V_D)},
+	        {"remove", no_argument, NULL, CLIENT_VALUE(V_E)},
+	        COMMON_OPTS};
+	const char *sub = cmd + 5; /* after "plan " */
+	struct client_args a;
+	json_t *body = NULL;
+	char path[128];
+	int64_t id, who = 0;
+	int rc = client_parse_args(argc, argv, opts, cmd, usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!need_id(cmd, "plan", &a, &id))
+		return CLI_USAGE;
+	if (strcmp(sub, "agencies") == 0) {
+		snprintf(path, sizeof(path), "/api/v1/plans/%lld/agencies", (long long)id);
+		return client_call_show(cmd, &a, "GET", path, NULL, show_agencies);
+	}
+	if (strcmp(sub, "contact") == 0) {
+		if (!a.values[V_A] || !client_parse_id(a.values[V_A], &who))
+			return cli_error(CLI_USAGE, "%s: --identity ID is required", cmd);
+		if (!a.values[V_B] == !a.values[V_E])
+			return cli_error(CLI_USAGE, "%s: give --agency ORG or --remove", cmd);
+		body = a.values[V_E] ? json_pack("{s:I}", "identity_id", (json_int_t)who)
+		                     : json_pack("{s:I, s:s}", "identity_id", (json_int_t)who,
+		                                 "agency", a.values[V_B]);
+		snprintf(path, sizeof(path), "/api/v1/plans/%lld/contacts%s", (long long)id,
+		         a.values[V_E] ? "/remove" : "");
+	} else {
+		if (!a.values[V_B])
+			return cli_error(CLI_USAGE, "%s: --agency ORG is required", cmd);
+		if (strcmp(sub, "assign") == 0 && !a.values[V_C])
+			return cli_error(CLI_USAGE, "%s: --deadline YYYY-MM-DD is required", cmd);
+		if (strcmp(sub, "status") == 0 && !a.values[V_D])
+			return cli_error(CLI_USAGE,
+			                 "%s: --status not_started|in_progress|ready is required",
+			                 cmd);
+		body = json_pack("{s:s}", "agency", a.values[V_B]);
+		if (strcmp(sub, "assign") == 0)
+			client_body_str(body, "deadline", a.values[V_C]);
+		if (strcmp(sub, "status") == 0)
+			client_body_str(body, "status", a.values[V_D]);
+		snprintf(path, sizeof(path), "/api/v1/plans/%lld/assignments%s", (long long)id,
+		         strcmp(sub, "assign") == 0   ? ""
+		         : strcmp(sub, "status") == 0 ? "/status"
+		                                      : "/approve");
+	}
+	if (!body)
+		return cli_error(CLI_USAGE, "%s: the values must be UTF-8 text", cmd);
+	rc = client_call_show(cmd, &a, "POST", path, body, show_agencies);
+	json_decref(body);
+	return rc;
+}
+
+static int plan_agencies_cmd(int argc, char **argv)
+{
+	return agency_cmd(argc, argv, "plan agencies", agencies_usage);
+}
+
+static int plan_contact_cmd(int argc, char **argv)
+{
+	return agency_cmd(argc, argv, "plan contact", contact_usage);
+}
+
+static int plan_assign_cmd(int argc, char **argv)
+{
+	return agency_cmd(argc, argv, "plan assign", assign_usage);
+}
+
+static int plan_status_cmd(int argc, char **argv)
+{
+	return agency_cmd(argc, argv, "plan status", status_usage);
+}
+
+static int plan_approve_cmd(int argc, char **argv)
+{
+	return agency_cmd(argc, argv, "plan approve", approve_usage);
+}
+
+static int plan_propose_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	        {"title", required_argument, NULL, CLIENT_VALUE(V_B)},
+	        {"responsible-text", required_argument, NULL, CLIENT_VALUE(V_C)},
+	        {"description", required_argument, NULL, CLIENT_VALUE(V_D)},
+	        {"responsible", required_argument, NULL, CLIENT_VALUE(V_E)},
+	        {"participants", required_argument, NULL, CLIENT_VALUE(V_F)},
+	        {"period", required_argument, NULL, CLIENT_VALUE(V_G)},
+	        {"marker", required_argument, NULL, CLIENT_VALUE(V_H)},
+	        {"note", required_argument, NULL, CLIENT_VALUE(V_I)},
+	        COMMON_OPTS};
+	struct client_args a;
+	char path[128];
+	json_t *changes, *body;
+	int rc = client_parse_args(argc, argv, opts, "plan propose", propose_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!measure_path("plan propose", &a, "/proposals", path, sizeof(path)))
+		return CLI_USAGE;
+	changes = edit_body(&a, false);
+	if (!changes || json_object_size(changes) == 0) {
+		json_decref(changes);
+		return cli_error(CLI_USAGE, "plan propose: give at least one field to change");
+	}
+	body = json_pack("{s:o}", "changes", changes);
+	if (body)
+		client_body_str(body, "note", a.values[V_I]);
+	rc = client_call_show("plan propose", &a, "POST", path, body, show_proposal);
+	json_decref(body);
+	return rc;
+}
+
+static int decide_cmd(int argc, char **argv, bool accept)
+{
+	static const struct option opts[] = {{"reason", required_argument, NULL, CLIENT_VALUE(V_A)},
+	                                     COMMON_OPTS};
+	const char *cmd = accept ? "plan accept" : "plan reject";
+	struct client_args a;
+	char path[96];
+	json_t *body;
+	int64_t id;
+	int rc = client_parse_args(argc, argv, opts, cmd, accept ? accept_usage : reject_usage, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!need_id(cmd, "proposal", &a, &id))
+		return CLI_USAGE;
+	if (accept && a.values[V_A])
+		return cli_error(CLI_USAGE, "%s: --reason is for reject", cmd);
+	if (!accept && !a.values[V_A])
+		return cli_error(CLI_USAGE, "%s: --reason TEXT is required", cmd);
+	body = accept ? json_object() : json_pack("{s:s}", "reason", a.values[V_A]);
+	if (!body)
+		return cli_error(CLI_USAGE, "%s: the reason must be UTF-8 text", cmd);
+	snprintf(path, sizeof(path), "/api/v1/proposals/%lld/%s", (long long)id,
+	         accept ? "accept" : "reject");
+	rc = client_call_show(cmd, &a, "POST", path, body, show_proposal);
+	json_decref(body);
+	return rc;
+}
+
+static int plan_accept_cmd(int argc, char **argv)
+{
+	return decide_cmd(argc, argv, true);
+}
+
+static int plan_reject_cmd(int argc, char **argv)
+{
+	return decide_cmd(argc, argv, false);
+}
+
 int cmd_plan(int argc, char **argv)
 {
 	static const struct client_sub subs[] = {
@@ -1104,6 +1522,14 @@ int cmd_plan(int argc, char **argv)
 	        {"submit", plan_submit_cmd},
 	        {"continue", plan_continue_cmd},
 	        {"report-text", plan_report_text_cmd},
+	        {"agencies", plan_agencies_cmd},
+	        {"contact", plan_contact_cmd},
+	        {"assign", plan_assign_cmd},
+	        {"status", plan_status_cmd},
+	        {"approve", plan_approve_cmd},
+	        {"propose", plan_propose_cmd},
+	        {"accept", plan_accept_cmd},
+	        {"reject", plan_reject_cmd},
 	};
 
 	return client_dispatch("plan", plan_usage, subs, sizeof(subs) / sizeof(subs[0]), argc,

@@ -110,9 +110,57 @@ static const struct api_field q_report[] = {
         {"format", API_ENUM, false, 0, 0, "json, xlsx or odt", v_format},
         API_FIELDS_END};
 
+#define AGENCY R(AGENCY)
+/* the whole file holds every agency's measures: not for an agency's contact */
+#define NOT_AGENCY (ROLES_ALL & ~AGENCY)
+#define READ_WORK  (WRITE | R(AUDITOR) | AGENCY)
+
+static const char *const v_astatus[] = {"not_started", "in_progress", "ready", NULL};
+
+static const struct api_field f_contact[] = {
+        {"identity_id", API_INT, true, 1, 1000000000, "an identity holding the role agency", NULL},
+        {"agency", API_STRING, true, 1, 64, "the authority's short name in the plan", NULL},
+        API_FIELDS_END};
+
+static const struct api_field f_contact_rm[] = {
+        {"identity_id", API_INT, true, 1, 1000000000, "the contact to remove", NULL},
+        API_FIELDS_END};
+
+static const struct api_field f_assign[] = {
+        {"agency", API_STRING, true, 1, 64, "the authority's short name in the plan", NULL},
+        {"deadline", API_STRING, true, 10, 10,
+         "YYYY-MM-DD, in the reporting year or before 1 March after it", NULL},
+        API_FIELDS_END};
+
+static const struct api_field f_astatus[] = {
+        {"agency", API_STRING, true, 1, 64, "your agency", NULL},
+        {"status", API_ENUM, true, 0, 0, "not_started, in_progress or ready", v_astatus},
+        API_FIELDS_END};
+
+static const struct api_field f_approve[] = {
+        {"agency", API_STRING, true, 1, 64, "your agency", NULL}, API_FIELDS_END};
+
+static const struct api_field f_propose[] = {
+        {"changes", API_JSON, true, 1, 7,
+         "{title, description, responsible_text, responsible, participants, period_text, "
+         "marker}: the fields to change; or {close: {status: completed|written_off, year, "
+         "reason}} alone",
+         NULL},
+        {"note", API_TEXT, false, 0, 20000, "why (for the coordinator)", NULL},
+        API_FIELDS_END};
+
+static const struct api_field f_reject[] = {
+        {"reason", API_TEXT, true, 1, 20000, "why the proposal is not taken", NULL},
+        API_FIELDS_END};
+
 static const char *qstr(struct api_ctx *c, const char *key)
 {
 	return json_string_value(json_object_get(c->query, key));
+}
+
+static const char *qstr_body(struct api_ctx *c, const char *key)
+{
+	return json_string_value(json_object_get(c->body, key));
 }
 
 static void reply_or_404(struct api_ctx *c, json_t *v, const char *what)
@@ -126,10 +174,43 @@ static void reply_or_404(struct api_ctx *c, json_t *v, const char *what)
 		           what);
 }
 
+/*
+ * Need-to-know for an agency's contact (the role agency and no wider one):
+ * the plans it is a contact in, and of those its agency's measures only.
+ * false: not scoped. true: agency holds its agency, "" when it has none here.
+ */
+static bool scope_of(struct api_ctx *c, int64_t plan_id, char agency[PLAN_AGENCY_LEN])
+{
+	return plan_scope(api_model(c->api), &c->p, plan_id, agency);
+}
+
+static void not_found_plan(struct api_ctx *c)
+{
+	api_errorr(c, 404, "not_found", NULL, "plan.not_found", NULL, "no such plan");
+}
+
+/* Keeps the items of v's list whose plan (the item's key) the caller sees. */
+static json_t *only_my_plans(struct api_ctx *c, json_t *v, const char *list, const char *key)
+{
+	json_t *arr = json_object_get(v, list), *keep = json_array(), *x;
+	char ag[PLAN_AGENCY_LEN];
+	size_t i;
+
+	json_array_foreach(arr, i, x)
+	{
+		if (!scope_of(c, json_integer_value(json_object_get(x, key)), ag) || ag[0])
+			json_array_append(keep, x);
+	}
+	json_object_set_new(v, list, keep);
+	return v;
+}
+
 static void h_plans(struct api_ctx *c)
 {
 	json_t *v = plan_list(api_model(c->api));
 
+	if (v && plan_scoped(&c->p))
+		v = only_my_plans(c, v, "plans", "id");
 	if (v)
 		api_reply(c, 200, v);
 	else
@@ -153,6 +234,9 @@ static void h_deadlines(struct api_ctx *c)
 {
 	json_t *v = plan_deadlines(api_model(c->api));
 
+	if (v && plan_scoped(&c->p))
+		v = only_my_plans(c, v, "deadlines", "plan_id");
+
 	if (v)
 		api_reply(c, 200, v);
 	else
@@ -161,13 +245,49 @@ static void h_deadlines(struct api_ctx *c)
 
 static void h_plan(struct api_ctx *c)
 {
-	reply_or_404(c, plan_get(api_model(c->api), c->id), "plan");
+	char ag[PLAN_AGENCY_LEN];
+	json_t *v, *p, *o, *x, *keep;
+	size_t i, j, k;
+
+	if (!scope_of(c, c->id, ag)) {
+		reply_or_404(c, plan_get(api_model(c->api), c->id), "plan");
+		return;
+	}
+	if (!ag[0]) {
+		not_found_plan(c);
+		return;
+	}
+	v = plan_get(api_model(c->api), c->id);
+	json_array_foreach(json_object_get(json_object_get(v, "plan"), "strategic_priorities"), i,
+	                   p)
+	{
+		json_array_foreach(json_object_get(p, "objectives"), j, o)
+		{
+			keep = json_array();
+			json_array_foreach(json_object_get(o, "measures"), k, x)
+			{
+				if (plan_org_role_of(x, ag))
+					json_array_append(keep, x);
+			}
+			json_object_set_new(o, "measures", keep);
+		}
+	}
+	json_object_set_new(json_object_get(v, "plan"), "agency", json_string(ag));
+	reply_or_404(c, v, "plan");
 }
 
 static void h_export(struct api_ctx *c)
 {
-	json_t *doc = plan_export(api_model(c->api), c->id);
-	char disp[96];
+	char disp[96], ag[PLAN_AGENCY_LEN];
+	json_t *doc;
+
+	/* the whole file holds every agency's measures */
+	if (scope_of(c, c->id, ag)) {
+		api_errorr(c, 403, "forbidden", NULL, "plan.scoped", NULL,
+		           "an agency's contact sees its agency's measures only");
+		return;
+	}
+	doc = plan_export(api_model(c->api), c->id);
 
 	if (!doc) {
 		api_errorr(c, 404, "not_found", NULL, "plan.not_found", NULL, "no such plan");
@@ -190,7 +310,15 @@ static void h_export(struct api_ctx *c)
 static void h_measures(struct api_ctx *c)
 {
 	struct plan_filter f = {qstr(c, "status"), qstr(c, "org"), qstr(c, "objective")};
+	char ag[PLAN_AGENCY_LEN];
 
+	if (scope_of(c, c->id, ag)) {
+		if (!ag[0] || (f.org && strcmp(f.org, ag) != 0)) {
+			not_found_plan(c);
+			return;
+		}
+		f.org = ag;
+	}
 	reply_or_404(c, plan_measures(api_model(c->api), c->id, &f), "plan");
 }
 
@@ -213,10 +341,27 @@ static bool measure_of(struct api_ctx *c, int64_t *id)
 	struct model_err err = {0};
 	int64_t plan = json_integer_value(json_object_get(c->query, "plan"));
 	int rc = plan_measure_resolve(api_model(c->api), plan, c->ref, id, &err);
+	char ag[PLAN_AGENCY_LEN];
+	json_t *x;
 
-	if (rc)
+	if (rc) {
 		api_fail(c, rc, &err);
-	return rc == SK_OK;
+		return false;
+	}
+	x = plan_measure_get(api_model(c->api), *id);
+	if (x &&
+	    scope_of(c,
+	             json_integer_value(json_object_get(json_object_get(x, "measure"), "plan_id")),
+	             ag) &&
+	    (!ag[0] || !plan_org_role_of(json_object_get(x, "measure"), ag))) {
+		/* another agency's measure does not exist for this contact */
+		json_decref(x);
+		api_errorr(c, 404, "not_found", NULL, "plan.measure_not_found", NULL,
+		           "no such measure");
+		return false;
+	}
+	json_decref(x);
+	return true;
 }
 
 static void h_measure(struct api_ctx *c)
@@ -353,8 +498,18 @@ static void h_report(struct api_ctx *c)
 	char disp[128];
 	int rc;
 
+	const char *org = qstr(c, "org");
+	char ag[PLAN_AGENCY_LEN];
+
+	if (scope_of(c, c->id, ag)) {
+		if (!ag[0] || (org && strcmp(org, ag) != 0)) {
+			not_found_plan(c);
+			return;
+		}
+		org = ag;
+	}
 	/* a submitted year's report is its frozen bytes, answered as they are */
-	rc = plan_report_for(m, c->id, year, qstr(c, "org"), &rep, &c->resp->body, &err);
+	rc = plan_report_for(m, c->id, year, org, &rep, &c->resp->body, &err);
 	if (rc) {
 		buf_reset(&c->resp->body);
 		api_fail(c, rc, &err);
@@ -407,6 +562,122 @@ static void h_report(struct api_ctx *c)
 	http_resp_header(c->resp, "Content-Disposition", disp);
 }
 
+/* ---- per-agency work ---- */
+
+static void h_agencies(struct api_ctx *c)
+{
+	char ag[PLAN_AGENCY_LEN];
+	bool scoped = scope_of(c, c->id, ag);
+
+	if (scoped && !ag[0]) {
+		not_found_plan(c);
+		return;
+	}
+	reply_or_404(c, plan_agencies(api_model(c->api), c->id, scoped ? ag : NULL), "plan");
+}
+
+static void agencies_or_fail(struct api_ctx *c, int rc, const struct model_err *err)
+{
+	if (rc)
+		api_fail(c, rc, err);
+	else
+		h_agencies(c);
+}
+
+static void h_contact(struct api_ctx *c)
+{
+	struct model_err err = {0};
+	int64_t who = json_integer_value(json_object_get(c->body, "identity_id"));
+
+	agencies_or_fail(c,
+	                 plan_contact_set(api_model(c->api), &c->p, c->id, who,
+	                                  qstr_body(c, "agency"), &err),
+	                 &err);
+}
+
+static void h_contact_rm(struct api_ctx *c)
+{
+	struct model_err err = {0};
+	int64_t who = json_integer_value(json_object_get(c->body, "identity_id"));
+
+	agencies_or_fail(c, plan_contact_set(api_model(c->api), &c->p, c->id, who, NULL, &err),
+	                 &err);
+}
+
+static void h_assign(struct api_ctx *c)
+{
+	struct model_err err = {0};
+
+	agencies_or_fail(c,
+	                 plan_assignment_set(api_model(c->api), &c->p, c->id,
+	                                     qstr_body(c, "agency"), qstr_body(c, "deadline"),
+	                                     &err),
+	                 &err);
+}
+
+static void h_astatus(struct api_ctx *c)
+{
+	struct model_err err = {0};
+
+	agencies_or_fail(c,
+	                 plan_assignment_status(api_model(c->api), &c->p, c->id,
+	                                        qstr_body(c, "agency"), qstr_body(c, "status"),
+	                                        &err),
+	                 &err);
+}
+
+static void h_approve(struct api_ctx *c)
+{
+	struct model_err err = {0};
+
+	agencies_or_fail(c,
+	                 plan_assignment_approve(api_model(c->api), &c->p, c->id,
+	                                         qstr_body(c, "agency"), &err),
+	                 &err);
+}
+
+static void h_propose(struct api_ctx *c)
+{
+	struct model_err err = {0};
+	int64_t id, pid = 0;
+	int rc;
+
+	if (!measure_of(c, &id))
+		return;
+	rc = plan_proposal_add(api_model(c->api), &c->p, id, json_object_get(c->body, "changes"),
+	                       qstr_body(c, "note"), &pid, &err);
+	if (rc)
+		api_fail(c, rc, &err);
+	else
+		api_reply(c, 201,
+		          json_pack("{s:{s:I, s:I, s:s}}", "proposal", "id", (json_int_t)pid,
+		                    "measure_id", (json_int_t)id, "status", "open"));
+}
+
+static void decide(struct api_ctx *c, bool accept)
+{
+	struct model_err err = {0};
+	int rc = plan_proposal_decide(api_model(c->api), &c->p, c->id, accept,
+	                              qstr_body(c, "reason"), &err);
+
+	if (rc)
+		api_fail(c, rc, &err);
+	else
+		api_reply(c, 200,
+		          json_pack("{s:{s:I, s:s}}", "proposal", "id", (json_int_t)c->id, "status",
+		                    accept ? "accepted" : "rejected"));
+}
+
+static void h_accept(struct api_ctx *c)
+{
+	decide(c, true);
+}
+
+static void h_reject(struct api_ctx *c)
+{
+	decide(c, false);
+}
+
 const struct api_route api_routes_plans[] = {
         {"GET", "/api/v1/plans", ROLES_ANY, 0, NULL, f_none, h_plans,
          "action plans (handlingsplaner) with their counts"},
@@ -416,7 +687,7 @@ const struct api_route api_routes_plans[] = {
          "yearly report deadlines (1 March for the previous year)"},
         {"GET", "/api/v1/plans/{id}", ROLES_ANY, 0, NULL, f_none, h_plan,
          "a plan: priorities, objectives, measures"},
-        {"GET", "/api/v1/plans/{id}/export", ROLES_ANY, 0, NULL, f_none, h_export,
+        {"GET", "/api/v1/plans/{id}/export", NOT_AGENCY, 0, NULL, f_none, h_export,
          "the plan in the file format"},
         {"GET", "/api/v1/plans/{id}/measures", ROLES_ANY, 0, NULL, q_measures, h_measures,
          "a plan's measures (filters: status, org, objective)"},
@@ -444,5 +715,23 @@ const struct api_route api_routes_plans[] = {
          "the final report's closing decision: the measure goes on after the plan"},
         {"GET", "/api/v1/measures/{ref}/history", ROLES_ANY, 0, NULL, q_measure, h_history,
          "a measure's ledger entries"},
+        {"GET", "/api/v1/plans/{id}/agencies", READ_WORK, 0, NULL, f_none, h_agencies,
+         "per-agency work on the reporting year: contacts, assignments, proposals"},
+        {"POST", "/api/v1/plans/{id}/contacts", WRITE, 0, f_contact, f_none, h_contact,
+         "make an identity (role agency) the contact of one authority in the plan"},
+        {"POST", "/api/v1/plans/{id}/contacts/remove", WRITE, 0, f_contact_rm, f_none, h_contact_rm,
+         "end an agency contact's binding to the plan"},
+        {"POST", "/api/v1/plans/{id}/assignments", WRITE, 0, f_assign, f_none, h_assign,
+         "an agency's assignment for the reporting year, with its deadline"},
+        {"POST", "/api/v1/plans/{id}/assignments/status", AGENCY, 0, f_astatus, f_none, h_astatus,
+         "the agency's status: not started, in progress, ready (its contact)"},
+        {"POST", "/api/v1/plans/{id}/assignments/approve", AGENCY, 0, f_approve, f_none, h_approve,
+         "the agency approves its part of the report (its contact)"},
+        {"POST", "/api/v1/measures/{ref}/proposals", AGENCY, 0, f_propose, q_measure, h_propose,
+         "propose a change to one of the agency's own measures (its contact)"},
+        {"POST", "/api/v1/proposals/{id}/accept", WRITE, 0, f_none, f_none, h_accept,
+         "accept an agency's proposal: the measure changes (not by its author)"},
+        {"POST", "/api/v1/proposals/{id}/reject", WRITE, 0, f_reject, f_none, h_reject,
+         "reject an agency's proposal, with the reason (not by its author)"},
         API_ROUTES_END,
 };

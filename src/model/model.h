@@ -28,6 +28,7 @@ enum role {
 	ROLE_AUDITOR,
 	ROLE_RECEPTION, /* issues visitor permits and checks visits in and out (5 kap. 3 §) */
 	ROLE_PERSONNEL, /* the personnel-security function: vetting, registerkontroll (6 kap.) */
+	ROLE_AGENCY,    /* an agency's contact in a coordinated action plan (its measures only) */
 	ROLE_COUNT
 };
 

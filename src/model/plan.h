@@ -142,6 +142,48 @@ int plan_report_xlsx(const json_t *report, const char *tmpdir, struct buf *out);
  */
 int plan_report_odt(const json_t *report, struct buf *out);
 
+/* ---- per-agency work (plan_agency.c) ---- */
+
+#define PLAN_AGENCY_LEN 65
+
+/*
+ * Binds an identity holding the role agency to one authority of the plan (its
+ * contact; agency NULL removes the binding). ssc or head, never about
+ * themselves. Entries plan.contact.set / plan.contact.removed.
+ */
+int plan_contact_set(struct model *m, const struct principal *p, int64_t plan_id,
+                     int64_t identity_id, const char *agency, struct model_err *err);
+/* The agency's assignment for the open reporting year: a deadline from 1 January
+ * of the year and before the report is due (1 March after it). ssc or head. */
+int plan_assignment_set(struct model *m, const struct principal *p, int64_t plan_id,
+                        const char *agency, const char *deadline, struct model_err *err);
+/* By the agency's own contact: not_started, in_progress, ready (withdraws an approval). */
+int plan_assignment_status(struct model *m, const struct principal *p, int64_t plan_id,
+                           const char *agency, const char *status, struct model_err *err);
+/* By the agency's own contact: its part is approved (status ready, no open proposal). */
+int plan_assignment_approve(struct model *m, const struct principal *p, int64_t plan_id,
+                            const char *agency, struct model_err *err);
+/*
+ * A change proposed by an agency's contact to a current measure its agency is
+ * responsible for (changes: the fields of a measure's PATCH), with a note.
+ */
+int plan_proposal_add(struct model *m, const struct principal *p, int64_t measure_id,
+                      const json_t *changes, const char *note, int64_t *id, struct model_err *err);
+/* The coordinator accepts (the measure is updated) or rejects (with a reason) a
+ * proposal; never the one who made it. */
+int plan_proposal_decide(struct model *m, const struct principal *p, int64_t proposal_id,
+                         bool accept, const char *reason, struct model_err *err);
+/* "responsible", "participant" or NULL: the part org has in a measure (an item as read). */
+const char *plan_org_role_of(const json_t *measure, const char *org);
+/* Is p's view of plans limited to its agency (the role agency and no other role)? */
+bool plan_scoped(const struct principal *p);
+/* plan_scoped(p), with the agency p is the contact of in the plan ("" when none). */
+bool plan_scope(struct model *m, const struct principal *p, int64_t plan_id,
+                char agency[PLAN_AGENCY_LEN]);
+/* {plan_id, year, due, contacts, assignments (the open year), proposals, plan}; only: one
+ * agency (NULL: all). NULL when the plan does not exist. */
+json_t *plan_agencies(struct model *m, int64_t plan_id, const char *only);
+
 /* The yearly report deadlines (1 March for the previous year) of every plan. */
 json_t *plan_deadlines(struct model *m);
 

@@ -150,6 +150,81 @@ static int apply_import(struct store_tx *tx, const struct ledger_entry *e, const
 	return rc;
 }
 
+/* plan.contact.*, plan.assignment.*, plan.proposal.* (sql/0020_plan_agencies.sql) */
+static int apply_agency(struct store_tx *tx, const struct ledger_entry *e, const char *t)
+{
+	const json_t *d = e->data;
+	int64_t plan_id = model_json_int(d, "id");
+
+	if (strcmp(e->kind, "plan.contact.set") == 0)
+		return store_tx_run(tx,
+		                    "INSERT OR REPLACE INTO plan_contact (plan_id, identity_id, "
+		                    "agency, assigned_at, assigned_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+		                    "iitti", plan_id, model_json_int(d, "identity_id"),
+		                    model_json_str0(d, "agency"), t, e->actor);
+	if (strcmp(e->kind, "plan.contact.removed") == 0)
+		return store_tx_run(
+		        tx, "DELETE FROM plan_contact WHERE plan_id = ?1 AND identity_id = ?2",
+		        "ii", plan_id, model_json_int(d, "identity_id"));
+	if (strcmp(e->kind, "plan.assignment.set") == 0) {
+		int rc = store_tx_run(
+		        tx,
+		        "INSERT OR IGNORE INTO plan_assignment (plan_id, year, agency, "
+		        "deadline, status, assigned_at, assigned_by, updated_at) VALUES "
+		        "(?1, ?2, ?3, ?4, 'not_started', ?5, ?6, ?5)",
+		        "iittti", plan_id, model_json_int(d, "year"), model_json_str0(d, "agency"),
+		        model_json_str0(d, "deadline"), t, e->actor);
+
+		return rc ? rc
+		          : store_tx_run(
+		                    tx,
+		                    "UPDATE plan_assignment SET deadline = ?4, updated_at = ?5 "
+		                    "WHERE plan_id = ?1 AND year = ?2 AND agency = ?3",
+		                    "iittt", plan_id, model_json_int(d, "year"),
+		                    model_json_str0(d, "agency"), model_json_str0(d, "deadline"),
+		                    t);
+	}
+	if (strcmp(e->kind, "plan.assignment.status") == 0)
+		return store_tx_run(
+		        tx,
+		        "UPDATE plan_assignment SET status = ?4, approved_at = NULL, "
+		        "approved_by = NULL, updated_at = ?5 WHERE plan_id = ?1 AND year "
+		        "= ?2 AND agency = ?3",
+		        "iittt", plan_id, model_json_int(d, "year"), model_json_str0(d, "agency"),
+		        model_json_str0(d, "status"), t);
+	if (strcmp(e->kind, "plan.assignment.approved") == 0)
+		return store_tx_run(
+		        tx,
+		        "UPDATE plan_assignment SET approved_at = ?4, approved_by = ?5, "
+		        "updated_at = ?4 WHERE plan_id = ?1 AND year = ?2 AND agency = ?3",
+		        "iitti", plan_id, model_json_int(d, "year"), model_json_str0(d, "agency"),
+		        t, e->actor);
+	if (strcmp(e->kind, "plan.proposal.made") == 0) {
+		char *ch = json_dumps(json_object_get(d, "changes"), JSON_COMPACT | JSON_SORT_KEYS);
+		int rc = ch ? store_tx_run(
+		                      tx,
+		                      "INSERT INTO plan_proposal (id, plan_id, measure_id, agency, "
+		                      "year, changes, note, status, proposed_at, proposed_by) "
+		                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9)",
+		                      "iiitittti", model_json_int(d, "proposal_id"), plan_id,
+		                      model_json_int(d, "measure_id"), model_json_str0(d, "agency"),
+		                      model_json_int(d, "report_year"), ch,
+		                      model_json_str(d, "note"), t, e->actor)
+		            : SK_ENOMEM;
+
+		free(ch);
+		return rc;
+	}
+	if (strcmp(e->kind, "plan.proposal.rejected") == 0)
+		return store_tx_run(
+		        tx,
+		        "UPDATE plan_proposal SET status = 'rejected', decided_at = ?2, "
+		        "decided_by = ?3, reason = ?4 WHERE id = ?1",
+		        "itit", model_json_int(d, "proposal_id"), t, e->actor,
+		        model_json_str0(d, "reason"));
+	return SK_OK;
+}
+
 static int apply_plan(struct store_tx *tx, const struct ledger_entry *e)
 {
 	char t[SK_TIME_LEN + 1];
@@ -242,6 +317,11 @@ static int apply_plan(struct store_tx *tx, const struct ledger_entry *e)
 		                    "iittti", plan_id, model_json_int(e->data, "year"),
 		                    model_json_str0(e->data, "sha256"),
 		                    model_json_str0(e->data, "report"), t, e->actor);
+	} else if (strncmp(e->kind, "plan.contact.", 13) == 0 ||
+	           strncmp(e->kind, "plan.assignment.", 16) == 0 ||
+	           strncmp(e->kind, "plan.proposal.", 14) == 0) {
+		/* per-agency work: not the report's content, so the plan's updated_at stays */
+		return apply_agency(tx, e, t);
 	} else if (strcmp(e->kind, "plan.measure.written_off") == 0) {
 		rc = store_tx_run(
 		        tx,
@@ -252,6 +332,12 @@ static int apply_plan(struct store_tx *tx, const struct ledger_entry *e)
 	} else {
 		return SK_OK;
 	}
+	/* a change that accepts an agency's proposal (updated, completed, written off) */
+	if (!rc && plan_jhas_int(e->data, "proposal_id"))
+		rc = store_tx_run(tx,
+		                  "UPDATE plan_proposal SET status = 'accepted', decided_at = ?2, "
+		                  "decided_by = ?3 WHERE id = ?1",
+		                  "iti", model_json_int(e->data, "proposal_id"), t, e->actor);
 	if (!rc)
 		rc = store_tx_run(tx, "UPDATE plan SET updated_at = ?2 WHERE id = ?1", "it",
 		                  plan_id, t);
@@ -259,8 +345,9 @@ static int apply_plan(struct store_tx *tx, const struct ledger_entry *e)
 }
 
 static const char *const plan_tables[] = {
-        "plan",         "plan_authority", "plan_priority",    "plan_objective",
-        "plan_measure", "plan_report",    "plan_report_text", NULL};
+        "plan",        "plan_authority",   "plan_priority", "plan_objective",  "plan_measure",
+        "plan_report", "plan_report_text", "plan_contact",  "plan_assignment", "plan_proposal",
+        NULL};
 
 static const struct store_projection proj_plan = {
         .name = "action plans",

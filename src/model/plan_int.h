@@ -52,6 +52,32 @@ json_t *plan_all_measures(struct store_reader *r, int64_t plan_id);
 /* The years whose reports are submitted: [{year, sha256, submitted_at}]. */
 json_t *plan_submitted_reports(struct store_reader *r, int64_t plan_id);
 
+/* ---- per-agency work (plan_agency.c) ---- */
+
+/* The measure update as a writer step (plan_measures.c): proposal_id > 0 accepts that proposal. */
+int plan_tx_measure_update(struct store_tx *tx, const struct principal *p, int64_t measure_id,
+                           const json_t *body, int64_t proposal_id);
+/* Completes or writes off a measure as a writer step; proposal_id > 0 accepts that proposal. */
+int plan_tx_measure_close(struct store_tx *tx, const struct principal *p, int64_t measure_id,
+                          bool write_off, int64_t year, const char *reason, int64_t proposal_id);
+/* Checks a measure's editable fields (types, bounds, the plan's authorities, period). */
+int plan_tx_check_edit(struct store_tx *tx, int64_t plan_id, const json_t *body);
+/* Refuses (SK_ERULE, field "agencies") while an agency assigned for year has not approved. */
+int plan_tx_agencies_approved(struct store_tx *tx, int64_t plan_id, int64_t year);
+/*
+ * Refuses a direct change of a measure with an open proposal (SK_ERULE, field
+ * "measure"): the coordinator accepts or rejects it first, so that a proposal
+ * is never applied over a change its agency has not seen.
+ */
+int plan_tx_no_open_proposal(struct store_tx *tx, int64_t measure_id);
+
+/*
+ * A measure's marker in Swedish for a report's tables (rep: the report): "Ny",
+ * "Uppdaterad" with what the year's changes say changed ("Uppdaterad, tidplan
+ * och innehåll"), or "" without a marker. out: at least 64 bytes.
+ */
+void plan_marker_text(const json_t *rep, const json_t *x, char *out, size_t cap);
+
 /* ---- between the plan files (plan_validate.c … plan_query.c) ---- */
 
 /* The bounds of the file format and of the measures' fields. */

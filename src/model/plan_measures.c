@@ -426,6 +426,7 @@ struct change_cmd {
 	const char *kind;   /* plan.measure.updated / completed / written_off / reopened */
 	int64_t year;
 	const char *reason;
+	int64_t proposal_id; /* update: the agency's proposal it accepts (0: none) */
 };
 
 static const char *const editable[] = {
@@ -486,6 +487,8 @@ static int change_fn(struct store_tx *tx, void *arg)
 	bool current;
 	int rc = model_tx_need_roles(tx, c->p, MODEL_ROLES_SSC_CHIEF, plan_write_why);
 
+	if (!rc && c->proposal_id == 0 && c->body)
+		rc = plan_tx_no_open_proposal(tx, c->id);
 	if (rc)
 		return rc;
 	old = tx_measure(tx, c->id);
@@ -579,14 +582,46 @@ static int change_fn(struct store_tx *tx, void *arg)
 		json_decref(data);
 		return rc;
 	}
+	/* an agency's proposal this change accepts: the projection marks it accepted */
+	if (c->proposal_id)
+		json_object_set_new(data, "proposal_id", json_integer(c->proposal_id));
 	return model_tx_log(tx, model_actor_of(c->p), c->kind, "plan", plan_id,
 	                    model_with_token(data, c->p));
+}
+
+int plan_tx_measure_update(struct store_tx *tx, const struct principal *p, int64_t measure_id,
+                           const json_t *body, int64_t proposal_id)
+{
+	struct change_cmd c = {p, measure_id, body, "plan.measure.updated", 0, NULL, proposal_id};
+
+	return change_fn(tx, &c);
+}
+
+int plan_tx_measure_close(struct store_tx *tx, const struct principal *p, int64_t measure_id,
+                          bool write_off, int64_t year, const char *reason, int64_t proposal_id)
+{
+	struct change_cmd c = {
+	        p,          measure_id,
+	        NULL,       write_off ? "plan.measure.written_off" : "plan.measure.completed",
+	        year,       write_off ? (reason ? reason : "") : NULL,
+	        proposal_id};
+
+	return change_fn(tx, &c);
+}
+
+int plan_tx_check_edit(struct store_tx *tx, int64_t plan_id, const json_t *body)
+{
+	json_t *auth = tx_authorities(tx, plan_id);
+	int rc = auth ? check_edit(tx, body, auth) : SK_ENOMEM;
+
+	json_decref(auth);
+	return rc;
 }
 
 int plan_measure_update(struct model *m, const struct principal *p, int64_t measure_id,
                         const json_t *body, struct model_err *err)
 {
-	struct change_cmd c = {p, measure_id, body, "plan.measure.updated", 0, NULL};
+	struct change_cmd c = {p, measure_id, body, "plan.measure.updated", 0, NULL, 0};
 
 	if (!json_is_object(body))
 		return plan_failr(err, "body", "field.type", NULL, "must be an object");
@@ -596,7 +631,7 @@ int plan_measure_update(struct model *m, const struct principal *p, int64_t meas
 int plan_measure_complete(struct model *m, const struct principal *p, int64_t measure_id,
                           int64_t year, struct model_err *err)
 {
-	struct change_cmd c = {p, measure_id, NULL, "plan.measure.completed", year, NULL};
+	struct change_cmd c = {p, measure_id, NULL, "plan.measure.completed", year, NULL, 0};
 
 	return model_submit(m, change_fn, &c, err);
 }
@@ -604,8 +639,8 @@ int plan_measure_complete(struct model *m, const struct principal *p, int64_t me
 int plan_measure_write_off(struct model *m, const struct principal *p, int64_t measure_id,
                            int64_t year, const char *reason, struct model_err *err)
 {
-	struct change_cmd c = {p,    measure_id,          NULL, "plan.measure.written_off",
-	                       year, reason ? reason : ""};
+	struct change_cmd c = {p,    measure_id,           NULL, "plan.measure.written_off",
+	                       year, reason ? reason : "", 0};
 
 	return model_submit(m, change_fn, &c, err);
 }
@@ -613,8 +648,8 @@ int plan_measure_write_off(struct model *m, const struct principal *p, int64_t m
 int plan_measure_continue(struct model *m, const struct principal *p, int64_t measure_id,
                           const char *reason, struct model_err *err)
 {
-	struct change_cmd c = {p, measure_id,          NULL, "plan.measure.continued",
-	                       0, reason ? reason : ""};
+	struct change_cmd c = {p, measure_id,           NULL, "plan.measure.continued",
+	                       0, reason ? reason : "", 0};
 
 	return model_submit(m, change_fn, &c, err);
 }
@@ -622,8 +657,8 @@ int plan_measure_continue(struct model *m, const struct principal *p, int64_t me
 int plan_measure_reopen(struct model *m, const struct principal *p, int64_t measure_id,
                         const char *reason, struct model_err *err)
 {
-	struct change_cmd c = {p, measure_id,          NULL, "plan.measure.reopened",
-	                       0, reason ? reason : ""};
+	struct change_cmd c = {p, measure_id,           NULL, "plan.measure.reopened",
+	                       0, reason ? reason : "", 0};
 
 	return model_submit(m, change_fn, &c, err);
 }

@@ -4,7 +4,8 @@
  * measures with their markers, the changes since last year, the free
  * sections, and the appendix (Bilaga 1) grouped by status, with the year and
  * the reason. The container is libzip's (in memory): ODF 1.2 needs the
- * mimetype first and stored, then the manifest and content.xml.
+ * mimetype first and stored, then the manifest, styles.xml (named styles
+ * the agency keeps editing with) and content.xml.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <zip.h>
 
 #include "model/plan.h"
+#include "model/plan_int.h"
 #include "model/reg_int.h"
 
 /* ---- the zip container (libzip, in memory) ---- */
@@ -59,6 +61,70 @@ static int odt_read_back(zip_source_t *src, struct buf *out)
 }
 
 /* mimetype, manifest and content as an ODT archive in out. */
+/*
+ * The document's named styles (styles.xml): the names a word processor lists
+ * and an agency keeps using when it edits further — Rubrik 1/2 (Heading 1/2,
+ * outline levels, kept with the next paragraph), Brödtext, Tabellinnehåll,
+ * Tabellrubrik — and an A4 page with 2 cm margins.
+ */
+static const char styles_xml[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<office:document-styles "
+        "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
+        "xmlns:style=\"urn:oasis:names:tc:opendocument:xmlns:style:1.0\" "
+        "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" "
+        "xmlns:fo=\"urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0\" "
+        "office:version=\"1.2\">"
+        "<office:styles>"
+        "<style:default-style style:family=\"paragraph\">"
+        "<style:paragraph-properties fo:orphans=\"2\" fo:widows=\"2\"/>"
+        "<style:text-properties fo:font-size=\"11pt\" fo:language=\"sv\" fo:country=\"SE\"/>"
+        "</style:default-style>"
+        "<style:style style:name=\"Standard\" style:family=\"paragraph\" "
+        "style:class=\"text\"/>"
+        "<style:style style:name=\"Text_20_body\" style:display-name=\"Text body\" "
+        "style:family=\"paragraph\" style:parent-style-name=\"Standard\" "
+        "style:class=\"text\">"
+        "<style:paragraph-properties fo:margin-top=\"0cm\" fo:margin-bottom=\"0.2cm\"/>"
+        "</style:style>"
+        "<style:style style:name=\"Heading\" style:family=\"paragraph\" "
+        "style:parent-style-name=\"Standard\" style:next-style-name=\"Text_20_body\" "
+        "style:class=\"text\">"
+        "<style:paragraph-properties fo:margin-top=\"0.4cm\" fo:margin-bottom=\"0.2cm\" "
+        "fo:keep-with-next=\"always\"/>"
+        "<style:text-properties fo:font-weight=\"bold\"/></style:style>"
+        "<style:style style:name=\"Title\" style:family=\"paragraph\" "
+        "style:parent-style-name=\"Heading\" style:class=\"chapter\">"
+        "<style:text-properties fo:font-size=\"20pt\" fo:font-weight=\"bold\"/></style:style>"
+        "<style:style style:name=\"Heading_20_1\" style:display-name=\"Heading 1\" "
+        "style:family=\"paragraph\" style:parent-style-name=\"Heading\" "
+        "style:next-style-name=\"Text_20_body\" style:default-outline-level=\"1\" "
+        "style:class=\"text\">"
+        "<style:text-properties fo:font-size=\"15pt\" fo:font-weight=\"bold\"/></style:style>"
+        "<style:style style:name=\"Heading_20_2\" style:display-name=\"Heading 2\" "
+        "style:family=\"paragraph\" style:parent-style-name=\"Heading\" "
+        "style:next-style-name=\"Text_20_body\" style:default-outline-level=\"2\" "
+        "style:class=\"text\">"
+        "<style:text-properties fo:font-size=\"12pt\" fo:font-weight=\"bold\"/></style:style>"
+        "<style:style style:name=\"Table_20_Contents\" style:display-name=\"Table Contents\" "
+        "style:family=\"paragraph\" style:parent-style-name=\"Standard\" "
+        "style:class=\"extra\">"
+        "<style:text-properties fo:font-size=\"10pt\"/></style:style>"
+        "<style:style style:name=\"Table_20_Heading\" style:display-name=\"Table Heading\" "
+        "style:family=\"paragraph\" style:parent-style-name=\"Table_20_Contents\" "
+        "style:class=\"extra\">"
+        "<style:text-properties fo:font-weight=\"bold\"/></style:style>"
+        "</office:styles>"
+        "<office:automatic-styles>"
+        "<style:page-layout style:name=\"A4\">"
+        "<style:page-layout-properties fo:page-width=\"21cm\" fo:page-height=\"29.7cm\" "
+        "style:print-orientation=\"portrait\" fo:margin-top=\"2cm\" "
+        "fo:margin-bottom=\"2cm\" fo:margin-left=\"2cm\" fo:margin-right=\"2cm\"/>"
+        "</style:page-layout></office:automatic-styles>"
+        "<office:master-styles>"
+        "<style:master-page style:name=\"Standard\" style:page-layout-name=\"A4\"/>"
+        "</office:master-styles></office:document-styles>\n";
+
 static int odt_pack(const char *mimetype, const char *manifest, const struct buf *content,
                     struct buf *out)
 {
@@ -82,6 +148,8 @@ static int odt_pack(const char *mimetype, const char *manifest, const struct buf
 	rc = odt_add(za, "mimetype", mimetype, strlen(mimetype), true);
 	if (!rc)
 		rc = odt_add(za, "META-INF/manifest.xml", manifest, strlen(manifest), false);
+	if (!rc)
+		rc = odt_add(za, "styles.xml", styles_xml, strlen(styles_xml), false);
 	if (!rc)
 		rc = odt_add(za, "content.xml", content->ptr, content->len, false);
 	if (rc) {
@@ -128,7 +196,8 @@ static void xml_text(struct buf *b, const char *s)
 
 static void heading(struct buf *b, int level, const char *text)
 {
-	buf_printf(b, "<text:h text:style-name=\"H%d\" text:outline-level=\"%d\">", level, level);
+	buf_printf(b, "<text:h text:style-name=\"Heading_20_%d\" text:outline-level=\"%d\">", level,
+	           level);
 	xml_text(b, text);
 	buf_puts(b, "</text:h>");
 }
@@ -142,7 +211,7 @@ static void paragraphs(struct buf *b, const char *s)
 		if (n > 0) {
 			char piece[4096];
 
-			buf_puts(b, "<text:p text:style-name=\"Body\">");
+			buf_puts(b, "<text:p text:style-name=\"Text_20_body\">");
 			while (n > 0) { /* long lines in bounded pieces */
 				size_t k = n < sizeof(piece) - 1 ? n : sizeof(piece) - 1;
 
@@ -161,20 +230,15 @@ static void paragraphs(struct buf *b, const char *s)
 static void cell(struct buf *b, const char *text, bool head)
 {
 	buf_puts(b, "<table:table-cell office:value-type=\"string\"><text:p");
-	buf_puts(b, head ? " text:style-name=\"TH\">" : " text:style-name=\"TD\">");
+	buf_puts(b, head ? " text:style-name=\"Table_20_Heading\">"
+	                 : " text:style-name=\"Table_20_Contents\">");
 	xml_text(b, text ? text : "");
 	buf_puts(b, "</text:p></table:table-cell>");
 }
 
-static const char *marker_sv(const char *m)
-{
-	if (!m)
-		return "";
-	return strcmp(m, "new") == 0 ? "Ny" : "Uppdaterad";
-}
-
 /* A table of measures: the columns named in head, each row from its item. */
-static void measures_table(struct buf *b, int *tables, const json_t *items, int kind)
+static void measures_table(struct buf *b, int *tables, const json_t *rep, const json_t *items,
+                           int kind)
 {
 	static const char *const heads[3][5] = {
 	        {"Nummer", "Åtgärd", "Ansvarig", "Tidsperiod", "Markering"},
@@ -182,27 +246,28 @@ static void measures_table(struct buf *b, int *tables, const json_t *items, int 
 	        {"Nummer", "Åtgärd", "Ansvarig", "År", "Skäl"},
 	};
 	int cols = kind == 1 ? 4 : 5;
-	char year[16];
+	char year[16], mark[96];
 	size_t i;
 	json_t *x;
 
 	buf_printf(b,
 	           "<table:table table:name=\"Tabell%d\" table:style-name=\"Tbl\">"
 	           "<table:table-column table:number-columns-repeated=\"%d\"/>"
-	           "<table:table-header-rows><table:table-row>",
+	           "<table:table-header-rows><table:table-row table:style-name=\"Row\">",
 	           ++*tables, cols);
 	for (int c = 0; c < cols; c++)
 		cell(b, heads[kind][c], true);
 	buf_puts(b, "</table:table-row></table:table-header-rows>");
 	json_array_foreach(items, i, x)
 	{
-		buf_puts(b, "<table:table-row>");
+		buf_puts(b, "<table:table-row table:style-name=\"Row\">");
 		cell(b, model_json_str(x, "number"), false);
 		cell(b, model_json_str(x, "title"), false);
 		cell(b, model_json_str(x, "responsible_text"), false);
 		if (kind == 0) {
 			cell(b, model_json_str(x, "period_text"), false);
-			cell(b, marker_sv(model_json_str(x, "marker")), false);
+			plan_marker_text(rep, x, mark, sizeof(mark));
+			cell(b, mark, false);
 		} else {
 			snprintf(year, sizeof(year), "%lld",
 			         (long long)json_integer_value(json_object_get(x, "status_year")));
@@ -273,19 +338,9 @@ static const char content_head[] =
         "xmlns:fo=\"urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0\" "
         "office:version=\"1.2\">"
         "<office:automatic-styles>"
-        "<style:style style:name=\"Title\" style:family=\"paragraph\">"
-        "<style:text-properties fo:font-size=\"20pt\" fo:font-weight=\"bold\"/></style:style>"
-        "<style:style style:name=\"H1\" style:family=\"paragraph\">"
-        "<style:paragraph-properties fo:margin-top=\"0.4cm\" fo:keep-with-next=\"always\"/>"
-        "<style:text-properties fo:font-size=\"15pt\" fo:font-weight=\"bold\"/></style:style>"
-        "<style:style style:name=\"H2\" style:family=\"paragraph\">"
-        "<style:paragraph-properties fo:margin-top=\"0.3cm\" fo:keep-with-next=\"always\"/>"
-        "<style:text-properties fo:font-size=\"12pt\" fo:font-weight=\"bold\"/></style:style>"
-        "<style:style style:name=\"Body\" style:family=\"paragraph\">"
-        "<style:paragraph-properties fo:margin-bottom=\"0.2cm\"/></style:style>"
-        "<style:style style:name=\"TH\" style:family=\"paragraph\">"
-        "<style:text-properties fo:font-weight=\"bold\"/></style:style>"
-        "<style:style style:name=\"TD\" style:family=\"paragraph\"/>"
+        /* a row is never split across pages; the header row repeats */
+        "<style:style style:name=\"Row\" style:family=\"table-row\">"
+        "<style:table-row-properties fo:keep-together=\"always\"/></style:style>"
         "<style:style style:name=\"Tbl\" style:family=\"table\">"
         "<style:table-properties style:width=\"17cm\" fo:margin-top=\"0.2cm\" "
         "fo:margin-bottom=\"0.3cm\"/></style:style>"
@@ -305,6 +360,8 @@ int plan_report_odt(const json_t *report, struct buf *out)
 	        "manifest:media-type=\"application/vnd.oasis.opendocument.text\" "
 	        "manifest:version=\"1.2\"/>"
 	        "<manifest:file-entry manifest:full-path=\"content.xml\" "
+	        "manifest:media-type=\"text/xml\"/>"
+	        "<manifest:file-entry manifest:full-path=\"styles.xml\" "
 	        "manifest:media-type=\"text/xml\"/>"
 	        "</manifest:manifest>\n";
 	static const char mimetype[] = "application/vnd.oasis.opendocument.text";
@@ -356,7 +413,7 @@ int plan_report_odt(const json_t *report, struct buf *out)
 			         n == 1 ? "pågående åtgärd." : "pågående åtgärder.");
 			paragraphs(&c, line);
 			if (json_array_size(json_object_get(o, "measures")) > 0)
-				measures_table(&c, &tables, json_object_get(o, "measures"), 0);
+				measures_table(&c, &tables, rep, json_object_get(o, "measures"), 0);
 		}
 	}
 	changes(&c, rep);
@@ -372,7 +429,7 @@ int plan_report_odt(const json_t *report, struct buf *out)
 		snprintf(line, sizeof(line), "%s (%zu)", sect_sv[i], json_array_size(items));
 		heading(&c, 2, line);
 		if (json_array_size(items) > 0)
-			measures_table(&c, &tables, items, (int)i);
+			measures_table(&c, &tables, rep, items, (int)i);
 	}
 	buf_puts(&c, "</office:text></office:body></office:document-content>\n");
 	if (c.err) {

@@ -491,6 +491,9 @@ static int submit_fn(struct store_tx *tx, void *arg)
 		                      json_pack("{s:I}", "year", (json_int_t)st.report_year),
 		                      "year: only the plan's reporting year %lld can be submitted",
 		                      (long long)st.report_year);
+	rc = plan_tx_agencies_approved(tx, c->plan_id, c->year);
+	if (rc)
+		return rc;
 	if (c->year >= st.last_year) {
 		rc = final_undecided(tx, c->plan_id);
 		if (rc)
@@ -769,24 +772,48 @@ static void xlsx_str(lxw_worksheet *ws, int row, int col, const json_t *o, const
 		                       (double)json_integer_value(v), f);
 }
 
-static const char *marker_sv(const char *m)
+void plan_marker_text(const json_t *rep, const json_t *x, char *out, size_t cap)
 {
+	static const char *const keys[] = {"timetable", "text", "agencies"};
+	static const char *const words[] = {"tidplan", "innehåll", "ansvar"};
+	const char *m = model_json_str(x, "marker"), *parts[3];
+	const json_t *ch;
+	size_t i, n = 0, len;
+
+	out[0] = '\0';
 	if (!m)
-		return "";
-	return strcmp(m, "new") == 0 ? "Ny" : "Uppdaterad";
+		return;
+	len = (size_t)snprintf(out, cap, "%s", strcmp(m, "new") == 0 ? "Ny" : "Uppdaterad");
+	if (strcmp(m, "updated") != 0)
+		return;
+	/* what the year's changes say changed: "Uppdaterad, tidplan och innehåll" as in Bilaga 1 */
+	json_array_foreach(json_object_get(json_object_get(rep, "changes"), "changed"), i, ch)
+	{
+		if (strcmp(model_json_str0(ch, "number"), model_json_str0(x, "number")) != 0)
+			continue;
+		for (size_t k = 0; k < 3; k++) {
+			if (json_is_true(json_object_get(ch, keys[k])) &&
+			    (n == 0 || strcmp(parts[n - 1], words[k]) != 0))
+				parts[n++] = words[k];
+		}
+		break;
+	}
+	for (i = 0; i < n && len < cap; i++)
+		len += (size_t)snprintf(out + len, cap - len, "%s%s",
+		                        i == 0 ? ", " : (i + 1 == n ? " och " : ", "), parts[i]);
 }
 
 int plan_report_xlsx(const json_t *report, const char *tmpdir, struct buf *out)
 {
 	static const char *const head1[] = {"Nummer",    "Åtgärd",     "Ansvarig", "Ansvariga",
 	                                    "Deltagare", "Tidsperiod", "Markering"};
-	static const char *const head2[] = {"Status", "Nummer", "Åtgärd", "Ansvarig myndighet",
-	                                    "År",     "Skäl"};
+	static const char *const head2[] = {"Status", "Nummer", "Åtgärd",   "Ansvarig myndighet",
+	                                    "År",     "Skäl",   "Markering"};
 	static const char *const sect[] = {"current", "completed", "written_off"};
 	static const char *const sect_sv[] = {"Pågående", "Avslutad", "Avskriven"};
 	const json_t *rep = json_object_get(report, "report");
 	struct model_xlsx xl;
-	char title[400];
+	char title[400], mark[96];
 	lxw_workbook *wb;
 	lxw_worksheet *ws1, *ws2;
 	lxw_format *bold, *wrap;
@@ -838,19 +865,19 @@ int plan_report_xlsx(const json_t *report, const char *tmpdir, struct buf *out)
 				xlsx_orgs(ws1, row, 3, json_object_get(x, "responsible"), wrap);
 				xlsx_orgs(ws1, row, 4, json_object_get(x, "participants"), wrap);
 				xlsx_str(ws1, row, 5, x, "period_text", NULL);
-				worksheet_write_string(ws1, (lxw_row_t)row, 6,
-				                       marker_sv(model_json_str(x, "marker")),
-				                       NULL);
+				plan_marker_text(rep, x, mark, sizeof(mark));
+				worksheet_write_string(ws1, (lxw_row_t)row, 6, mark, NULL);
 				row++;
 			}
 		}
 	}
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < 7; i++)
 		worksheet_write_string(ws2, 0, (lxw_col_t)i, head2[i], bold);
 	worksheet_set_column(ws2, 0, 1, 12, NULL);
 	worksheet_set_column(ws2, 2, 3, 50, wrap);
 	worksheet_set_column(ws2, 4, 4, 8, NULL);
 	worksheet_set_column(ws2, 5, 5, 60, wrap);
+	worksheet_set_column(ws2, 6, 6, 30, NULL);
 	row = 1;
 	for (i = 0; i < 3; i++) {
 		json_array_foreach(json_object_get(json_object_get(rep, "appendix"), sect[i]), j, x)
@@ -861,6 +888,9 @@ int plan_report_xlsx(const json_t *report, const char *tmpdir, struct buf *out)
 			xlsx_str(ws2, row, 3, x, "responsible_text", wrap);
 			xlsx_str(ws2, row, 4, x, "status_year", NULL);
 			xlsx_str(ws2, row, 5, x, "status_reason", wrap);
+			plan_marker_text(rep, x, mark, sizeof(mark));
+			if (mark[0])
+				worksheet_write_string(ws2, (lxw_row_t)row, 6, mark, NULL);
 			row++;
 		}
 	}

@@ -4,8 +4,9 @@
 
 #include "model/model.h"
 
-static const char *const role_names[ROLE_COUNT] = {"chief", "ssc",     "registrar", "admin",
-                                                   "staff", "auditor", "reception", "personnel"};
+static const char *const role_names[ROLE_COUNT] = {"chief",     "ssc",       "registrar",
+                                                   "admin",     "staff",     "auditor",
+                                                   "reception", "personnel", "agency"};
 
 const char *role_name(enum role r)
 {

@@ -65,7 +65,8 @@ int model_token_create(struct model *m, const struct principal *p, const char *n
 		                  "name: 1..64 bytes of text");
 	}
 	if (!roles || (roles & (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_CHIEF) |
-	                        ROLE_BIT(ROLE_RECEPTION) | ROLE_BIT(ROLE_PERSONNEL)))) {
+	                        ROLE_BIT(ROLE_RECEPTION) | ROLE_BIT(ROLE_PERSONNEL) |
+	                        ROLE_BIT(ROLE_AGENCY)))) {
 		return model_fail(
 		        err, SK_EINVAL, "roles", "token.roles", NULL,
 		        "roles: one or more of registrar, staff, auditor (a token cannot carry "

@@ -10,7 +10,7 @@
 set -u
 # shellcheck source=tests/sh/reglib.sh
 . "$(dirname "$0")/reglib.sh"
-reg_setup python3 sqlite3 sha256sum
+reg_setup python3 sqlite3 sha256sum odt2txt
 
 SEED=${SKYDD_SHARED:-../shared}/data/handlingsplan-2021.json
 if [ ! -f "$SEED" ]; then
@@ -91,9 +91,24 @@ checks "report 2021: 69 current (5 new, 20 updated), 16 completed, 9 written off
 	'[ "$(py "[d[\"report\"][\"totals\"][k] for k in (\"current\",\"new\",\"updated\",\"completed\",\"written_off\")]" "$T/report.json")" = "[69, 5, 20, 16, 9]" ]'
 checks "report 2021 is due 2022-03-01" \
 	'[ "$(py "d[\"report\"][\"due\"]" "$T/report.json")" = 2022-03-01 ]'
-run "$SKYDD" plan report 1
+run "$SKYDD" plan report 1 --lang en
 checks "plan report as text lists the appendix" \
 	'[ "$RC" -eq 0 ] && grep -q "Appendix: Written off" "$T/out" && grep -q "^    1.1.1 " "$T/out"'
+checks "the English text report gives a closed measure's year and a write-off's reason" \
+	'grep -Eq "^  1\.1\.7  \[written_off 20[0-9]{2}\]" "$T/out" && grep -q "^      Reason: " "$T/out"'
+run "$SKYDD" plan report 1 --lang sv
+cp "$T/out" "$T/report-sv.txt"
+checks "plan report --lang sv: Bilaga 1 by status, with status year and reason, in Swedish" \
+	'[ "$RC" -eq 0 ] && grep -q "^Bilaga 1: Åtgärder" "$T/out" && grep -q "^  Avskrivna åtgärder (9)" "$T/out" && grep -Eq "^    1\.1\.7  \[avskriven 20[0-9]{2}\]" "$T/out" && grep -q "^        Skäl: " "$T/out" && grep -Eq "\[avslutad 20[0-9]{2}" "$T/out" && grep -q "\[pågående, uppdaterad\]" "$T/out"'
+checks "plan report --lang sv: no English heading or status word" \
+	'! grep -Eq "Appendix|Changes in|Summary|Reason:|\[(current|completed|written_off)|, (new|updated)\]|— report|due " "$T/out"'
+checks "plan report --lang sv: '1 pågående åtgärd', never '1 pågående åtgärder'" \
+	'grep -q "^    1 pågående åtgärd$" "$T/out" && ! grep -q "^ *1 pågående åtgärder" "$T/out"'
+run env LANG=sv_SE.UTF-8 LC_ALL= LC_MESSAGES= "$SKYDD" plan report 1
+checks "plan report under LANG=sv_SE.UTF-8 is the Swedish report" \
+	'[ "$RC" -eq 0 ] && cmp -s "$T/out" "$T/report-sv.txt"'
+run "$SKYDD" plan report 1 --lang de
+checks "plan report --lang de: exit 2, one line" 'rc_one_line 2'
 run "$SKYDD" plan report 1 --org PTS --json
 checks "report --org PTS: 13 measures" \
 	'[ "$(py "d[\"report\"][\"totals\"][\"measures\"]" "$T/out")" = 13 ]'
@@ -159,6 +174,25 @@ checks "plan add with a written-off measure's number: exit 1, never reused" \
 	'rc_one_line 1 && grep -q "never reused" "$T/err"'
 run "$SKYDD" plan update 1.1.19 --period "2021–2023" --marker updated
 checks "plan update 1.1.19 (by number): exit 0" '[ "$RC" -eq 0 ] && grep -Eq "^period +2021–2023" "$T/out"'
+run "$SKYDD" plan report 1 --xlsx "$T/marked.xlsx"
+checks "the XLSX has the marker column with the status detail: 1.1.19 'Uppdaterad, tidplan', 1.1.17 'Ny', Bilaga with status, year, reason and marker (openpyxl)" \
+	'[ "$RC" -eq 0 ] && /usr/bin/python3 - "$T/marked.xlsx" <<"PY"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["Redovisning"]
+head = [c.value for c in ws[3]]
+assert head[6] == "Markering", head
+mark = {r[0]: r[6] for r in ws.iter_rows(min_row=4, values_only=True) if r[0] and r[0][0].isdigit() and r[1]}
+assert mark["1.1.19"] == "Uppdaterad, tidplan", mark["1.1.19"]
+assert mark["1.1.17"] == "Ny", mark["1.1.17"]
+assert sum(v == "Ny" for v in mark.values()) == 5, sorted(mark.items())
+b = wb["Bilaga"]
+assert [c.value for c in b[1]] == ["Status", "Nummer", "Åtgärd", "Ansvarig myndighet", "År", "Skäl", "Markering"]
+rows = list(b.iter_rows(min_row=2, values_only=True))
+wo = [r for r in rows if r[0] == "Avskriven"]
+assert len(wo) == 9 and all(r[4] and r[5] for r in wo), wo[:1]
+assert any(r[1] == "1.1.19" and r[6] == "Uppdaterad, tidplan" for r in rows)
+PY'
 run "$SKYDD" plan update 5.3.6 --period "2020 – 2022"
 checks "plan update 5.3.6 --period with thin spaces as imported: exit 0" '[ "$RC" -eq 0 ]'
 run "$SKYDD" plan update 3.2.1 --title "x"
@@ -225,7 +259,7 @@ checks "plan reopen 1.1.3: exit 0, current again" '[ "$RC" -eq 0 ] && grep -Eq "
 run "$SKYDD" plan report 1 --json
 checks "report 2022: 1 new, 1.1.4 completed in 2022, 1.1.3 reopened" \
 	'[ "$(py "d[\"report\"][\"year\"], d[\"report\"][\"totals\"][\"new\"], [c[\"number\"] for c in d[\"report\"][\"changes\"][\"completed\"]], [c[\"number\"] for c in d[\"report\"][\"changes\"][\"reopened\"]]" "$T/out")" = "2022 1 ['"'"'1.1.4'"'"'] ['"'"'1.1.3'"'"']" ]'
-run "$SKYDD" plan report 1
+run "$SKYDD" plan report 1 --lang en
 checks "plan report as text lists the year's changes and the ended periods" \
 	'[ "$RC" -eq 0 ] && grep -q "^Changes in 2022" "$T/out" && grep -q "^    1.1.4 " "$T/out" && grep -q "^Period ended, still current" "$T/out"'
 run "$SKYDD" plan submit 1 --year 2022
@@ -240,7 +274,7 @@ checks "plan report-text: exit 0" '[ "$RC" -eq 0 ]'
 run "$SKYDD" plan report 1 --json
 checks "the 2022 report carries its text" \
 	'[ "$(py "d[\"report\"][\"text\"][\"sections\"][0][\"title\"]" "$T/out")" = Covid-19 ]'
-run "$SKYDD" plan report 1
+run "$SKYDD" plan report 1 --lang en
 checks "the text report has the summary and the sections" \
 	'[ "$RC" -eq 0 ] && grep -q "^Arbetet fortskrider." "$T/out" && grep -q "^Covid-19" "$T/out"'
 run "$SKYDD" plan report 1 --odt "$T/r.odt"
@@ -259,8 +293,36 @@ for want in ("Bilaga 1", "Sammanfattning", "Arbetet fortskrider.", "Covid-19", "
     assert want in text, want
 ET.fromstring(z.read("META-INF/manifest.xml"))
 PY'
-if command -v odt2txt >/dev/null 2>&1; then
-	checks "odt2txt reads the report" 'odt2txt "$T/r.odt" | grep -q "Bilaga 1"'
+checks "the ODT is editable: named heading, body and table styles in styles.xml, every style used is defined, headings with outline levels, tables with a repeated header row" \
+	'python3 - "$T/r.odt" <<"PY"
+import sys, zipfile, xml.etree.ElementTree as ET
+z = zipfile.ZipFile(sys.argv[1])
+NS = {"style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+      "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+      "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+      "manifest": "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"}
+S = "{%s}" % NS["style"]
+styles = ET.fromstring(z.read("styles.xml"))
+content = ET.fromstring(z.read("content.xml"))
+named = {e.get(S + "name") for e in styles.iter(S + "style")}
+for want in ("Heading_20_1", "Heading_20_2", "Text_20_body", "Table_20_Contents", "Table_20_Heading"):
+    assert want in named, want
+defined = named | {e.get(S + "name") for e in content.iter(S + "style")}
+used = {v for e in content.iter() for k, v in e.attrib.items() if k.endswith("}style-name")}
+assert used <= defined, used - defined
+hs = content.findall(".//text:h", NS)
+assert len(hs) > 20 and all(h.get("{%s}outline-level" % NS["text"]) in ("1", "2") for h in hs)
+tables = content.findall(".//table:table", NS)
+assert len(tables) > 10 and all(t.find("table:table-header-rows", NS) is not None for t in tables)
+files = {e.get("{%s}full-path" % NS["manifest"]) for e in ET.fromstring(z.read("META-INF/manifest.xml"))}
+assert {"/", "content.xml", "styles.xml"} <= files, files
+PY'
+checks "odt2txt (a standard reader) reads the report: headings, the table rows, Bilaga 1" \
+	'odt2txt "$T/r.odt" >"$T/r.txt" && grep -q "Bilaga 1: Åtgärder" "$T/r.txt" && grep -q "Sammanfattning" "$T/r.txt" && grep -q "1.1.4" "$T/r.txt" && grep -q "Covid-19" "$T/r.txt"'
+# LibreOffice, when there, opens and converts it too (not a Debian package the suite needs)
+if command -v soffice >/dev/null 2>&1; then
+	checks "LibreOffice headless converts the ODT to text" \
+		'(cd "$T" && HOME="$T" timeout 120 soffice --headless --convert-to txt:Text r.odt >/dev/null 2>&1) && grep -q "Bilaga 1" "$T/r.txt"'
 fi
 curl -s -H "$AUTH" -o "$T/api.odt" -w '%{http_code} %{content_type}' \
 	"$URL/api/v1/plans/1/report?year=2021&format=odt" >"$T/out"

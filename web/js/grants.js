@@ -42,7 +42,7 @@ export function rowClass(s) {
 export function grantableRoles(myRoles) {
   const mine = myRoles || [];
   if (mine.includes('ssc') || mine.includes('chief')) {
-    return ['registrar', 'staff', 'auditor', 'reception', 'personnel', 'admin', 'ssc', 'chief'];
+    return ['registrar', 'staff', 'auditor', 'reception', 'personnel', 'agency', 'admin', 'ssc', 'chief'];
   }
   // An admin manages accounts technically: only staff opens nothing classified.
   if (mine.includes('admin')) return ['staff'];

@@ -29,6 +29,8 @@ export const ACCESS = {
   // the national coordinated action plan: readable by every login, but it concerns those who
   // follow the organisation's security up, not staff
   followup: ['ssc', 'chief', 'auditor', 'registrar', 'admin'],
+  // the action plans: also an agency's contact (its agency's measures only, issue 13)
+  plans: ['ssc', 'chief', 'auditor', 'registrar', 'admin', 'agency'],
   // the exemptions and the findings they cover (OVERSIGHT in src/http/api_rules.c)
   exemptions: ['ssc', 'chief', 'auditor', 'registrar', 'admin'],
 };
@@ -59,7 +61,7 @@ export const PAGES = [
   // incidents and the action plan of deviations (2 kap. 14–19 §§), described registers too: named
   // here by their addresses to stand in this group; whoever is not described one is refused it
   { registers: ['incidenter', 'atgardsplan'], group: 'events' },
-  { top: 'handlingsplaner', key: 'plan.nav', group: 'followup', roles: ACCESS.followup },
+  { top: 'handlingsplaner', key: 'plan.nav', group: 'followup', roles: ACCESS.plans },
   { top: 'logg', key: 'nav.log', group: 'followup', roles: ACCESS.oversight },
   // exemptions granted by Säkerhetspolisen or the supervisory authority (8 kap. 2 §)
   { top: 'undantag', key: 'ex.nav', group: 'followup', roles: ACCESS.exemptions },

@@ -2,7 +2,7 @@
 import { h, clear } from './dom.js';
 import { t, has, getLang } from './i18n.js';
 
-export const ROLES = ['chief', 'ssc', 'registrar', 'admin', 'staff', 'auditor', 'reception', 'personnel'];
+export const ROLES = ['chief', 'ssc', 'registrar', 'admin', 'staff', 'auditor', 'reception', 'personnel', 'agency'];
 export const PRIVILEGED = ['admin'];
 export const CLEARANCES = ['none', 'BH', 'K', 'H', 'KH'];
 

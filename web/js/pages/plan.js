@@ -6,6 +6,7 @@ import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { pageHeading, loading, loadError, errorBox, showError, hideError, busy, badge, facts } from '../ui.js';
 import { canEditPlans, planStyles } from './plans.js';
+import { agencyWork, proposeForm } from './plan-agencies.js';
 
 const STATUSES = ['current', 'completed', 'written_off'];
 const STATUS_KIND = { current: 'info', completed: 'ok', written_off: 'muted' };
@@ -77,9 +78,12 @@ async function load(ctx, id, section, box) {
     ]),
     h('p', { class: 'plan-links print-hide' },
       h('a', { class: 'btn', href: `#/handlingsplaner/${plan.id}/redovisning` }, t('plan.report.open')), ' ',
-      h('a', { class: 'btn btn-quiet', href: `/api/v1/plans/${plan.id}/export`, download: `handlingsplan-${plan.id}.json` }, t('plan.export'))),
+      // the whole file holds every agency's measures: not for an agency's contact
+      plan.agency ? null : h('a', { class: 'btn btn-quiet', href: `/api/v1/plans/${plan.id}/export`, download: `handlingsplan-${plan.id}.json` }, t('plan.export'))),
     h('div', { class: 'plan-filters print-hide', role: 'group', 'aria-label': t('plan.filter.label') }, org.wrap, status.wrap),
     ...(writer ? [yearForms(ctx, plan)] : []),
+    // per-agency work: the coordinator, the auditor, an agency's contact
+    ...(writer || plan.agency || ((ctx.me && ctx.me.roles) || []).includes('auditor') ? [agencyWork(ctx, plan, writer)] : []),
     tree,
     ...(writer ? [addForm(ctx, plan)] : []));
   refresh();
@@ -130,6 +134,7 @@ function measureItem(ctx, m, writer, plan) {
       h('button', { type: 'button', class: 'btn btn-quiet print-hide', on: { click: (ev) => showHistory(ev.currentTarget, m, histBox) } }, t('plan.history.show')),
       histBox,
       writer && m.status === 'current' ? editForms(ctx, m, plan) : null,
+      !writer && plan.agency && m.status === 'current' && (m.responsible || []).includes(plan.agency) ? proposeForm(ctx, m, plan) : null,
       writer && (m.status !== 'current' || m.continues) ? reopenForm(ctx, m) : null,
       writer && m.status === 'current' && !m.continues && isFinalYear(plan) ? continueForm(ctx, m) : null));
   return details;
@@ -143,7 +148,7 @@ async function showHistory(button, m, box) {
         [t('plan.history.time'), t('plan.history.kind'), t('plan.history.what'), t('plan.history.actor'), t('plan.history.seq')],
         (r.history || []).map((e) => h('tr', {},
           h('td', { class: 'nowrap' }, e.time),
-          h('td', {}, t(`plan.kind.${e.kind.replace(/\./g, '_')}`)),
+          h('td', {}, t(`plan.kind.${e.kind.replace(/\./g, '_')}`, { agency: (e.data || {}).agency || '' })),
           h('td', {}, historyWhat(e)),
           h('td', {}, String(e.actor)),
           h('td', {}, h('a', { href: `#/logg/${e.seq}` }, String(e.seq)))))));
@@ -158,6 +163,8 @@ function historyWhat(e) {
   const d = e.data || {};
   const parts = Object.keys(d.previous || {}).filter((k) => !['status', 'status_year', 'status_reason', 'continues'].includes(k))
     .map((k) => t('plan.history.field_was', { field: t(`plan.field.${k}`), was: [].concat(d.previous[k] ?? '–').join(', ') }));
+  if (d.changes) parts.push(t('plan.history.proposed', { fields: Object.keys(d.changes).map((k) => t(`plan.field.${k}`)).join(', ') }));
+  if (d.note) parts.push(d.note);
   if (d.year) parts.push(String(d.year));
   if (d.reason) parts.push(d.reason);
   if (d.report_year) parts.push(t('plan.history.in_year', { year: d.report_year }));
@@ -325,8 +332,9 @@ async function loadReport(ctx, id, year, org, section, box) {
     h('td', {}, m.responsible_text || '–'),
     withStatus ? h('td', { class: 'nowrap' }, m.status_year ? String(m.status_year) : (m.period_text || '–'))
       : h('td', { class: 'nowrap' }, m.period_text || '–'),
-    withStatus === 'reason' ? h('td', {}, m.status_reason || '') : h('td', {}, m.marker ? t(`plan.marker.${m.marker}`) : '')));
-  box.replaceChildren(
+    withStatus === 'reason' ? h('td', {}, m.status_reason || '') : h('td', {}, markerText(r, m))));
+  // replaceChildren writes a null as the text "null": only the parts there are
+  box.replaceChildren(...[
     form,
     h('p', { class: 'plan-links print-hide' },
       h('button', { type: 'button', class: 'btn btn-primary', on: { click: () => window.print() } }, t('plan.report.print')), ' ',
@@ -345,7 +353,7 @@ async function loadReport(ctx, id, year, org, section, box) {
       priorityText(r.text, p.number),
       (p.objectives || []).map((o) => h('section', { class: 'plan-objective', dataset: { objective: o.number } },
         h('h3', {}, `${t('plan.objective')} ${o.number}: ${o.title}`),
-        h('p', { class: 'plan-counts' }, t((o.counts || {}).current === 1 ? 'plan.report.objective_counts_one' : 'plan.report.objective_counts', o.counts || {})),
+        h('p', { class: 'plan-counts' }, countsText(o.counts || {})),
         (o.measures || []).length ? table(t('plan.report.measures_of', { number: o.number }),
           [t('plan.number'), t('plan.title'), t('plan.responsible'), t('plan.period'), t('plan.marker.label')],
           measureRows(o.measures, false), { captionHidden: true }) : null))))),
@@ -362,7 +370,27 @@ async function loadReport(ctx, id, year, org, section, box) {
           ms.length ? table(t(`plan.report.appendix_${s}`, { count: ms.length }), headers,
             measureRows(ms, s === 'current' ? false : (s === 'written_off' ? 'reason' : true)), { captionHidden: true })
             : h('p', { class: 'empty' }, t('plan.no_measures')));
-      })));
+      })),
+  ].flat().filter((x) => x !== null && x !== undefined));
+}
+
+// An objective's count line: "11 pågående åtgärder, varav 2 nya och 3 uppdaterade."; one measure
+// in the singular, with its marker ("1 pågående åtgärd, uppdaterad.").
+function countsText(c) {
+  if (c.current !== 1) return t('plan.report.objective_counts', c);
+  if (c.new) return t('plan.report.objective_counts_one_new');
+  return t(c.updated ? 'plan.report.objective_counts_one_updated' : 'plan.report.objective_counts_one');
+}
+
+// A measure's marker with what the year's changes say changed: "Uppdaterad, tidplan och innehåll"
+// as in the seed's Bilaga 1 (the XLSX and ODT say the same, plan_marker_text).
+function markerText(r, m) {
+  if (!m.marker) return '';
+  const base = t(`plan.marker.${m.marker}`);
+  const ch = m.marker === 'updated' ? ((r.changes || {}).changed || []).find((x) => x.number === m.number) : null;
+  const parts = ch ? ['timetable', 'text', 'agencies'].filter((k) => ch[k]).map((k) => t(`plan.report.changes.${k}.detail`)) : [];
+  if (!parts.length) return base;
+  return `${base}, ${parts.length > 1 ? `${parts.slice(0, -1).join(', ')} ${t('plan.and')} ${parts[parts.length - 1]}` : parts[0]}`;
 }
 
 // Changes since last year (the measure entries of the report's year) and current measures
@@ -376,8 +404,11 @@ function changesSection(r) {
       h('h3', {}, t(`plan.report.changes.${key}`)), h('ul', {}, items.map((x) => line(x, extra(x)))))
     : null;
   const ended = r.period_ended || [];
+  const none = !['added', 'completed', 'written_off', 'reopened', 'changed'].some((k) => (c[k] || []).length) && !ended.length;
   return h('section', { class: 'plan-changes' },
     h('h2', {}, t('plan.report.changes')),
+    // never a heading alone: it would end a printed page
+    none ? h('p', { class: 'plan-changes-none' }, t('plan.report.changes.none', { year: r.year })) : null,
     part('added', c.added, () => ''),
     part('completed', c.completed, (x) => String(x.year ?? '')),
     part('written_off', c.written_off, (x) => x.reason || ''),
