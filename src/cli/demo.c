@@ -54,6 +54,8 @@ static const struct demo_user users[] = {
         {"rut", "Rut Sandberg", CLEAR_NONE, ROLE_RECEPTION, true},
         /* the personnel-security function: vetting, registerkontroll, training (6 kap.) */
         {"petra", "Petra Holmgren", CLEAR_H, ROLE_PERSONNEL, true},
+        /* MSB's contact in the national action plan: its measures only (the plan's agencies) */
+        {"karin", "Karin Ström", CLEAR_NONE, ROLE_AGENCY, true},
         {"eva", "Eva Nilsson", CLEAR_K, ROLE_STAFF, false},
 };
 
@@ -210,6 +212,9 @@ static int setup(const char *dir, FILE *logins, bool sample)
 			break;
 		case ROLE_PERSONNEL:
 			ids.personnel = id;
+			break;
+		case ROLE_AGENCY:
+			ids.agency = id;
 			break;
 		default:
 			ids.staff = id;

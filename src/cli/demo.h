@@ -9,7 +9,7 @@
 
 /* The identities of the demo people, by role. */
 struct demo_ids {
-	int64_t ssc, chief, registrar, auditor, staff, reception, personnel;
+	int64_t ssc, chief, registrar, auditor, staff, reception, personnel, agency;
 };
 
 /*

@@ -312,6 +312,33 @@ static int64_t analysis(struct demo_ctx *d)
 	return d->rc ? 0 : id;
 }
 
+/*
+ * Karin (role agency) becomes MSB's contact in the plan, and MSB and FRA get
+ * their assignments for the open reporting year's report, due 15 February.
+ */
+static void agency_work(struct demo_ctx *d, int64_t plan, int64_t karin)
+{
+	struct store_q *q;
+	char deadline[16];
+	int64_t year = 0;
+
+	if (!karin || store_reader_query(model_reader(d->m),
+	                                 "SELECT report_year FROM plan WHERE id = ?1", &q))
+		return;
+	store_q_bind_int(q, 1, plan);
+	if (store_q_step(q) == SK_OK)
+		year = store_q_int(q, 0);
+	store_q_done(q);
+	if (year < 1000 || year > 9998)
+		return;
+	snprintf(deadline, sizeof(deadline), "%04d-02-15", (int)year + 1);
+	step(d, plan_contact_set(d->m, &d->ssc, plan, karin, "MSB", &d->err), "MSB's contact");
+	step(d, plan_assignment_set(d->m, &d->ssc, plan, "MSB", deadline, &d->err),
+	     "MSB's assignment");
+	step(d, plan_assignment_set(d->m, &d->ssc, plan, "FRA", deadline, &d->err),
+	     "FRA's assignment");
+}
+
 int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 {
 	struct demo_ctx d;
@@ -518,19 +545,25 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 		snprintf(path, sizeof(path), "%s/data/handlingsplan-2021.json",
 		         shared && *shared ? shared : "../shared");
 		rc = plan_demo_import(m, path, &plan, &d.err);
-		if (rc)
+		if (rc) {
 			fprintf(out, "\n(The action plan seed %s was not imported: %s)\n", path,
 			        d.err.msg[0] ? d.err.msg : sk_strerror(rc));
-		else
+		} else {
 			fprintf(out,
 			        "\nThe national action plan 2019–2022 is imported (plan %lld).\n",
 			        (long long)plan);
+			agency_work(&d, plan, ids->agency);
+		}
 	}
 	if (!d.rc)
 		fprintf(out,
-		        "The register holds 9 persons, 5 approved spaces, 2 storage media, 5 "
+		        "The register holds 13 persons, 5 approved spaces, 2 storage media, 5 "
 		        "documents,\na building with two zones, two access authorisations, two "
 		        "visits, a key, a code and two cards;\nEva has a receipt to sign (Att "
-		        "kvittera) after her first login, Bertil one for a key.\n");
+		        "kvittera) after her first login, Bertil one for a key.\nPersonnel "
+		        "security: an approved analysis, five positions, three placements, a "
+		        "training plan,\na vetting, a registerkontroll to renew and exit talks "
+		        "(Petra, the personnel-security function).\nKarin is MSB's contact in the "
+		        "action plan.\n");
 	return d.rc;
 }

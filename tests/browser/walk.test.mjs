@@ -19,7 +19,7 @@ const code = totpCodes();
 
 // The demo's logins and the roles they stand for (eva, staff, enrols at her first login: the
 // staff member is made by the test).
-const ROLES = ['anna', 'david', 'bertil', 'cecilia', 'frans', 'rut', 'petra'];
+const ROLES = ['anna', 'david', 'bertil', 'cecilia', 'frans', 'rut', 'petra', 'karin'];
 
 // An event or reason code, an object code, an English sentence's words.
 const RAW_CODE = /\b(copy|document|person|space|medium|incident|deviation|identity|grant|receipt|area|area_access|visit|key|analysis|secplan|plan|inventory|lost|exemption|auth|ledger|shipment|decision|token|session|record|field|err|reg|regdef|rules|nav|todo)\.[a-z_]+\b/;
