@@ -29,6 +29,8 @@ test('paper: the cover sheet and a copy\'s receipt form', {
     kind: 'container', name: `Pappersskåp ${run}`, location: 'Rum 9', max_class: 'H', decision_ref: `P-${run}`,
   })).space;
   const holder = (await apiCall(anna, 'POST', '/persons', { name: `Pia Papper ${run}`, unit: 'Analys' })).person;
+  // cleared for the class before she goes on the need-to-know list (6 kap.)
+  await apiCall(anna, 'POST', '/clearances', { person_id: holder.id, class: 'K', decision_ref: `P-${run}` });
   const secret = `Hemlig titel ${run}`;
   const doc = (await apiCall(anna, 'POST', '/documents', {
     title: secret, title_classified: true, class: 'K', form: 'physical', pages: 7, attachments: 1,
