@@ -53,16 +53,6 @@ static const struct reg_field fields[] = {
         {0},
 };
 
-/* The value of key in the entry being built, else in the record as it is. */
-static const char *now_str(const struct reg_call *c, const char *key)
-{
-	const json_t *v = json_object_get(c->data, key);
-
-	if (v)
-		return json_string_value(v);
-	return model_json_str(c->old, key);
-}
-
 /*
  * The decision's own checks: the decider is not the person (separation of
  * duties), the person and the area are active, the last day not before the
@@ -74,7 +64,7 @@ static int check_decision(struct reg_call *c)
 	                                                     : model_json_int(c->old, "person_id");
 	int64_t area = json_object_get(c->in, "area_id") ? model_json_int(c->in, "area_id")
 	                                                 : model_json_int(c->old, "area_id");
-	const char *from = now_str(c, "valid_from"), *until = now_str(c, "valid_until");
+	const char *from = reg_now_str(c, "valid_from"), *until = reg_now_str(c, "valid_until");
 	int64_t n = 0;
 	int rc;
 

@@ -75,22 +75,12 @@ static const struct reg_field fields[] = {
         {0},
 };
 
-/* The value of key after this command: in the entry being built, else the record's. */
-static const char *now_str(const struct reg_call *c, const char *key)
-{
-	const json_t *v = json_object_get(c->data, key);
-
-	if (v)
-		return json_string_value(v);
-	return model_json_str(c->old, key);
-}
-
 /* A position in säkerhetsklass handles classified information: its class is stated. */
 static int check_classes(struct reg_call *c)
 {
-	const char *sc = now_str(c, "security_class");
+	const char *sc = reg_now_str(c, "security_class");
 
-	if (sc && strncmp(sc, "sk", 2) == 0 && !now_str(c, "info_class"))
+	if (sc && strncmp(sc, "sk", 2) == 0 && !reg_now_str(c, "info_class"))
 		return store_tx_failr(c->tx, SK_EINVAL, "info_class", "position.info_class_needed",
 		                      NULL,
 		                      "info_class: a position in säkerhetsklass names the highest "

@@ -9,6 +9,7 @@
 
 #include "model/access_int.h"
 #include "model/reg_int.h"
+#include "model/register.h"
 
 const char *model_json_str(const json_t *o, const char *key)
 {
@@ -191,4 +192,13 @@ int model_tx_need_roles(struct store_tx *tx, const struct principal *p, unsigned
 	return store_tx_failr(tx, SK_EPERM, NULL,
 	                      need == MODEL_ROLES_SSC_CHIEF ? "access.ssc_or_chief" : "access.role",
 	                      NULL, "%s", why);
+}
+
+const char *reg_now_str(const struct reg_call *c, const char *key)
+{
+	const json_t *v = json_object_get(c->data, key);
+
+	if (v)
+		return json_string_value(v);
+	return model_json_str(c->old, key);
 }

@@ -229,6 +229,13 @@ struct reg_call {
 	unsigned roles;   /* the caller's roles in force (model_tx_caller_roles) */
 };
 
+/*
+ * The string value of key after the command c runs: in the entry being
+ * built (c->data), else in the record as it is (c->old); NULL when neither
+ * has a string.
+ */
+const char *reg_now_str(const struct reg_call *c, const char *key);
+
 /* ---- the registry ---- */
 
 /* Every register, NULL-terminated (src/model/registry.c: one line per register). */

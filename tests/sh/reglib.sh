@@ -284,3 +284,18 @@ new_doc() {
 	DOC=$(json_num id "$T/resp")
 	[ "$STATUS" = 201 ] || [ "$STATUS" = 200 ]
 }
+
+# refused_unchanged STATUS REGEX DESC METHOD PATH WHO [BODY]: the API call is refused as
+# expected (expect_api), and the ledger did not grow (bad input changes nothing).
+refused_unchanged() {
+	_want=$1 _re=$2 _desc=$3
+	shift 3
+	_before=$(ledger_size)
+	api "$@"
+	if [ "$_before" = "$(ledger_size)" ]; then
+		expect_api "$_want" "$_re" "$_desc (nothing changed)"
+	else
+		not_ok "$_desc (nothing changed)"
+		diag "ledger grew; $STATUS $(head -c 300 "$T/resp")"
+	fi
+}

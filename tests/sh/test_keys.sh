@@ -12,21 +12,6 @@ set -u
 . "$(dirname "$0")/reglib.sh"
 reg_setup sqlite3 python3
 
-# refused_unchanged STATUS REGEX DESC METHOD PATH WHO [BODY]: refused as
-# expected, and the ledger did not grow.
-refused_unchanged() {
-	_want=$1 _re=$2 _desc=$3
-	shift 3
-	_before=$(ledger_size)
-	api "$@"
-	if [ "$_before" = "$(ledger_size)" ]; then
-		expect_api "$_want" "$_re" "$_desc (nothing changed)"
-	else
-		not_ok "$_desc (nothing changed)"
-		diag "ledger grew; $STATUS $(head -c 300 "$T/resp")"
-	fi
-}
-
 # issue_of KEY PERSON: the id of KEY's hand-out to PERSON that is out (read as rut).
 issue_of() {
 	api GET "/api/v1/keys/$1" rut

@@ -20,21 +20,6 @@ reg_setup sqlite3 python3
 SECRET_NOTE='Intervjuanteckning-HEMLIG-7Q'
 FOLLOW_NOTE='Uppfoljning-HEMLIG-3Z'
 
-# refused_unchanged STATUS REGEX DESC METHOD PATH WHO [BODY]: refused as
-# expected, and the ledger did not grow.
-refused_unchanged() {
-	_want=$1 _re=$2 _desc=$3
-	shift 3
-	_before=$(ledger_size)
-	api "$@"
-	if [ "$_before" = "$(ledger_size)" ]; then
-		expect_api "$_want" "$_re" "$_desc (nothing changed)"
-	else
-		not_ok "$_desc (nothing changed)"
-		diag "ledger grew; $STATUS $(head -c 300 "$T/resp")"
-	fi
-}
-
 # ---- help and usage, no server needed ----
 run "$SKYDD" vetting --help
 checks "vetting --help lists the commands, exit 0" \

@@ -175,6 +175,19 @@ static inline int64_t regfx_identity_bare(struct model *m, struct principal *p, 
 	return gid;
 }
 
+/* skydd verify --replay over the fixture's instance: fails the test naming the problem. */
+static inline void regfx_verify_replay(const struct reg_fixture *fx)
+{
+	struct store_verify_opts o = {.replay = true};
+	struct store_verify_result r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	rc = store_verify(fx->dir, &o, &r);
+	if (rc != SK_OK)
+		fail_msg("verify --replay: %s: %s", sk_strerror(rc), r.problem);
+}
+
 /* A clearance decision of class for person, made by decider (an ssc). */
 static inline int64_t regfx_clear(struct model *m, const struct principal *decider, int64_t person,
                                   const char *cls)

@@ -433,15 +433,8 @@ static void test_seal_and_cull(void **state)
 /* Everything above — decisions, migration entries, the culling — replays byte for byte. */
 static void test_replay(void **state)
 {
-	struct store_verify_opts o = {.replay = true};
-	struct store_verify_result r;
-	int rc;
-
 	(void)state;
-	memset(&r, 0, sizeof(r));
-	rc = store_verify(g_fx.dir, &o, &r);
-	if (rc != SK_OK)
-		fail_msg("verify --replay: %s: %s", sk_strerror(rc), r.problem);
+	regfx_verify_replay(&g_fx);
 }
 
 int main(void)

@@ -992,15 +992,8 @@ static void test_import_more(void **state)
 
 static void test_replay(void **state)
 {
-	struct store_verify_opts o = {.replay = true};
-	struct store_verify_result r;
-	int rc;
-
 	(void)state;
-	memset(&r, 0, sizeof(r));
-	rc = store_verify(g_fx.dir, &o, &r);
-	if (rc)
-		fail_msg("verify --replay: %s", r.problem);
+	regfx_verify_replay(&g_fx);
 }
 
 int main(void)

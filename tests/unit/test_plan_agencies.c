@@ -390,16 +390,13 @@ static void test_approval_and_submit(void **state)
 
 static void test_replay(void **state)
 {
-	struct store_verify_opts o = {.replay = true};
-	struct store_verify_result res;
 	json_t *v;
 
 	(void)state;
 	model_close(g_fx.model);
 	store_close(g_fx.store);
 	g_fx.store = NULL;
-	memset(&res, 0, sizeof(res));
-	assert_int_equal(store_verify(g_fx.dir, &o, &res), SK_OK);
+	regfx_verify_replay(&g_fx);
 	assert_int_equal(store_open(g_fx.dir, NULL, &g_fx.store), SK_OK);
 	assert_int_equal(model_open(g_fx.store, g_fx.dir, NULL, &g_fx.model), SK_OK);
 	v = plan_agencies(g_fx.model, g_plan, NULL);
