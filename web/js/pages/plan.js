@@ -2,7 +2,7 @@
 // filters by organisation and status, a measure's history, editing (ssc, chief), and the
 // yearly report (redovisning) as a print view.
 import { h, field, option, table } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, has } from '../i18n.js';
 import * as api from '../api.js';
 import { pageHeading, loading, loadError, errorBox, showError, hideError, busy, badge, facts } from '../ui.js';
 import { canEditPlans, planStyles } from './plans.js';
@@ -74,7 +74,7 @@ async function load(ctx, id, section, box) {
       [t('plan.reports.label'), reports.length
         ? reports.map((x) => t('plan.reports.item', { year: x.year, at: String(x.submitted_at).slice(0, 10) })).join(', ')
         : t('plan.reports.none')],
-      [t('plan.count.measures'), t('plan.counts', { measures: c.measures, current: c.current, completed: c.completed, written_off: c.written_off })],
+      [t('plan.count.measures'), tOne('plan.counts', c.measures, { measures: c.measures, current: c.current, completed: c.completed, written_off: c.written_off })],
     ]),
     h('p', { class: 'plan-links print-hide' },
       h('a', { class: 'btn', href: `#/handlingsplaner/${plan.id}/redovisning` }, t('plan.report.open')), ' ',
@@ -101,7 +101,7 @@ function drawTree(ctx, plan, filters, tree, writer) {
         ms.length ? h('ul', { class: 'plan-measures' }, ms.map((m) => h('li', {}, measureItem(ctx, m, writer, plan))))
           : h('p', { class: 'empty' }, t('plan.no_measures')));
     })));
-  tree.replaceChildren(h('p', { class: 'plan-shown', role: 'status' }, t('plan.shown', { count: shown })), ...parts);
+  tree.replaceChildren(h('p', { class: 'plan-shown', role: 'status' }, tOne('plan.shown', shown, { count: shown })), ...parts);
 }
 
 // The reporting year: submit its report (frozen), then move on to the next year.
@@ -345,7 +345,7 @@ async function loadReport(ctx, id, year, org, section, box) {
       [t('plan.report.year'), String(r.year)],
       [t('plan.report.due'), r.due],
       [t('plan.filter.org'), r.org || t('plan.filter.all_orgs')],
-      [t('plan.count.measures'), t('plan.report.totals', tot)],
+      [t('plan.count.measures'), tOne('plan.report.totals', tot.measures, tot)],
     ]),
     reportText(r.text, 'summary'),
     h('div', { class: 'plan-chapters' }, (r.strategic_priorities || []).map((p) => h('section', { class: 'plan-priority' },
@@ -431,4 +431,9 @@ function reportText(text, part) {
 function priorityText(text, number) {
   const x = ((text && text.priorities) || []).find((y) => y.number === number);
   return x && x.text ? h('div', { class: 'plan-priority-text' }, paragraphs(x.text)) : null;
+}
+
+// key, or key_one when n is 1 and the language says it in the singular ("1 åtgärd").
+function tOne(key, n, params) {
+  return t(n === 1 && has(`${key}_one`) ? `${key}_one` : key, params);
 }
