@@ -141,10 +141,13 @@ static void gen_group(size_t g, const struct register_def *d)
 	gen_acts[g][k] =
 	        (struct act){"list", "GET", NULL, true, "Lists the register.", {{0}}, NULL, NULL};
 	for (const struct reg_field *f = d->fields; f->name && n < CLIENT_MAX_VALUES; f++) {
-		if (f->flags & REG_F_FILTER)
-			gen_acts[g][k].opts[n++] =
-			        (struct fopt){opt_name(NULL, f->name, gen_opts[g][k][n], 32),
-			                      f->name, F_STR, false, f->doc};
+		if (!(f->flags & REG_F_FILTER))
+			continue;
+		/* the option's name and its slot: n moves only after both (one sequence point) */
+		gen_acts[g][k].opts[n] =
+		        (struct fopt){opt_name(NULL, f->name, gen_opts[g][k][n], 32), f->name,
+		                      F_STR, false, f->doc};
+		n++;
 	}
 	k++;
 	gen_acts[g][k++] =
