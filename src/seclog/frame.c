@@ -85,8 +85,11 @@ static int feed_line(struct seclog_framer *f, const char *data, size_t len, size
 	const char *lf = memchr(start, '\n', len - *i);
 	size_t n = lf ? (size_t)(lf - start) : len - *i;
 
-	if (n > f->max_frame - f->have)
+	if (n > f->max_frame - f->have) {
+		/* Report the first byte past the limit, however the line was split. */
+		*i += f->max_frame - f->have;
 		return -1;
+	}
 	if (lf && f->have == 0) {
 		*frame = (struct seclog_slice){.p = start, .n = n};
 		*i += n + 1;
@@ -122,6 +125,10 @@ int seclog_framer_feed(struct seclog_framer *f, const char *data, size_t len, si
 				f->want = (size_t)(c - '0');
 				f->ndigits = 1;
 				f->state = ST_LEN;
+				/* Even one digit can exceed a tiny max_frame: the buffer holds no
+				 * more. */
+				if (f->want > f->max_frame)
+					return fail(f, SECLOG_E_FRAME_TOO_BIG, i, used);
 				i++;
 			} else if (!(f->flags & SECLOG_FRAME_ALLOW_LF)) {
 				return fail(f, SECLOG_E_FRAME_PREFIX, i, used);

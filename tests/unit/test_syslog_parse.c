@@ -538,6 +538,7 @@ static void test_frame_lf(void **state)
 		assert_int_equal(seclog_framer_init(&f, 16, SECLOG_FRAME_ALLOW_LF), SK_OK);
 		assert_int_equal(feed_split(&f, LIT("<14>0123456789abc\n"), seed, &out), -1);
 		assert_int_equal(f.err, SECLOG_E_FRAME_TOO_BIG);
+		assert_int_equal(f.consumed, 16); /* the first byte past the limit, any split */
 		seclog_framer_release(&f);
 		assert_int_equal(seclog_framer_init(&f, 16, SECLOG_FRAME_ALLOW_LF), SK_OK);
 		assert_int_equal(feed_split(&f, LIT("<14>ab\n<14>cd"), seed, &out),
@@ -592,6 +593,7 @@ static void test_frame_errors(void **state)
 	expect_frame_error(SECLOG_FRAME_HARD_MAX, 0, LIT("10000000 "), SECLOG_E_FRAME_DIGITS, 7);
 	expect_frame_error(SECLOG_FRAME_HARD_MAX, 0, LIT("1048577 "), SECLOG_E_FRAME_TOO_BIG, 6);
 	expect_frame_error(100, 0, LIT("101 "), SECLOG_E_FRAME_TOO_BIG, 2);
+	expect_frame_error(4, 0, LIT("5 hello"), SECLOG_E_FRAME_TOO_BIG, 0);
 	expect_frame_error(0, 0, LIT("10 abc"), SECLOG_E_FRAME_TRUNCATED, 0);
 	expect_frame_error(0, 0, LIT("10"), SECLOG_E_FRAME_TRUNCATED, 0);
 
