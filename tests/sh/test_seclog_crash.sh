@@ -85,9 +85,18 @@ printf '%s\n' "$i0,$n0" "$((i0 + 1)),$n0" "999999999,x" "$i0,$n0" >"$T/acks.fake
 check "the ack check itself counts a missing, a wrong and a doubled ack" \
 	[ "$(ack_check "$T/acks.fake")" = "1|1|1|4" ]
 
-# The registers' ledger beside it is untouched.
+# The registers' ledger beside it is untouched; skydd verify covers both.
 run "$SKYDD" verify --data "$I"
-expect_rc 0 "skydd verify: the registers' ledger still verifies"
+expect_rc 0 "skydd verify: the registers' ledger and the seclog verify"
+check "skydd verify reports the seclog" grep -q "^OK: seclog.db: [1-9][0-9]* messages" "$T/out"
+# Without seclog.db, skydd verify says what it said before.
+if new_instance "$T/plain"; then
+	run "$SKYDD" verify --data "$T/plain"
+	check "skydd verify without seclog.db: exit 0, one line, no seclog" \
+		all '[ "$RC" -eq 0 ]' '[ "$(nlines "$T/out")" -eq 1 ]' '! grep -q seclog "$T/out"'
+else
+	not_ok "a second instance"
+fi
 
 # And tampering after all those crashes is still caught.
 sqlite3 "$DB" "DROP TRIGGER msg_cull_only; UPDATE msg SET body = CAST(replace(CAST(body AS TEXT), 'crash', 'crush') AS BLOB) WHERE idx = 3"
@@ -98,4 +107,7 @@ else
 	not_ok "a message changed after the crashes is caught and named"
 	show_output
 fi
+run "$SKYDD" verify --data "$I"
+expect_fail_msg 1 "FAILED: seclog.db: message 3: its hash differs" \
+	"skydd verify: the changed message fails the instance (exit 1)"
 finish
