@@ -51,21 +51,21 @@ static void msgs_make(struct msgs *b, uint64_t n, uint64_t salt)
 		                   (unsigned)((salt + i) % 1000000), (unsigned)(i % 1000));
 		const char *text = strstr(b->raw[i], "Failed");
 
-		b->m[i] = (struct seclog_msg){ .source = 3,
-			                       .retention_years = 10,
-			                       .facility = 4,
-			                       .severity = 6,
-			                       .timestamp_us = 1796605323123456,
-			                       .hostname = "web1.example.se",
-			                       .hostname_len = 15,
-			                       .app = "sshd",
-			                       .app_len = 4,
-			                       .procid = "4711",
-			                       .procid_len = 4,
-			                       .text = text,
-			                       .text_len = (size_t)(b->raw[i] + len - text),
-			                       .raw = (const uint8_t *)b->raw[i],
-			                       .raw_len = (size_t)len };
+		b->m[i] = (struct seclog_msg){.source = 3,
+		                              .retention_years = 10,
+		                              .facility = 4,
+		                              .severity = 6,
+		                              .timestamp_us = 1796605323123456,
+		                              .hostname = "web1.example.se",
+		                              .hostname_len = 15,
+		                              .app = "sshd",
+		                              .app_len = 4,
+		                              .procid = "4711",
+		                              .procid_len = 4,
+		                              .text = text,
+		                              .text_len = (size_t)(b->raw[i] + len - text),
+		                              .raw = (const uint8_t *)b->raw[i],
+		                              .raw_len = (size_t)len};
 	}
 }
 
@@ -112,7 +112,7 @@ static double round_seclog(struct seclog *s, const struct config *cfg, const str
 			a = from + n;
 		if (z > from + n)
 			z = from + n;
-		w[i] = (struct worker){ .s = s, .cfg = cfg, .b = b, .from = a, .to = z };
+		w[i] = (struct worker){.s = s, .cfg = cfg, .b = b, .from = a, .to = z};
 		pthread_create(&t[i], NULL, worker_main, &w[i]);
 	}
 	for (uint64_t i = 0; i < cfg->threads; i++)
@@ -172,9 +172,9 @@ static uint64_t file_size(const char *dir, const char *name)
 int main(void)
 {
 	struct config cfg = {
-		.n = env_u64("SKYDD_BENCH_SECLOG_N", 400000, 1000, 100000000),
-		.threads = env_u64("SKYDD_BENCH_SECLOG_THREADS", 2, 1, 8),
-		.batch = env_u64("SKYDD_BENCH_SECLOG_BATCH", 1000, 1, SECLOG_BATCH_MAX),
+	        .n = env_u64("SKYDD_BENCH_SECLOG_N", 400000, 1000, 100000000),
+	        .threads = env_u64("SKYDD_BENCH_SECLOG_THREADS", 2, 1, 8),
+	        .batch = env_u64("SKYDD_BENCH_SECLOG_BATCH", 1000, 1, SECLOG_BATCH_MAX),
 	};
 	struct seclog_verify_report vr;
 	struct seclog *s = NULL;
@@ -190,7 +190,7 @@ int main(void)
 	if (!mkdtemp(cfg.dir))
 		bench_die("mkdtemp", "failed");
 	rmdir(cfg.dir);
-	rc = store_init(cfg.dir, &(struct store_init_opts){ .origin = "bench/seclog" }, vkey,
+	rc = store_init(cfg.dir, &(struct store_init_opts){.origin = "bench/seclog"}, vkey,
 	                sizeof(vkey));
 	if (rc)
 		bench_die_rc("store_init", rc);
@@ -222,13 +222,15 @@ int main(void)
 	print_load("after");
 
 	double rs = (double)(per * ROUNDS) / ts, rb = (double)(per * ROUNDS) / tb;
-	double bytes_s = (double)(file_size(cfg.dir, "seclog.db") + file_size(cfg.dir, "seclog.db-wal")) /
-	                 (double)(per * ROUNDS);
-	double bytes_b = (double)(file_size(cfg.dir, "baseline.db") + file_size(cfg.dir, "baseline.db-wal")) /
+	double bytes_s =
+	        (double)(file_size(cfg.dir, "seclog.db") + file_size(cfg.dir, "seclog.db-wal")) /
+	        (double)(per * ROUNDS);
+	double bytes_b = (double)(file_size(cfg.dir, "baseline.db") +
+	                          file_size(cfg.dir, "baseline.db-wal")) /
 	                 (double)(per * ROUNDS);
 
-	printf("bench_seclog: %" PRIu64 " messages of %zu raw bytes, %" PRIu64
-	       " threads x %" PRIu64 " a call; baseline: one thread, %" PRIu64
+	printf("bench_seclog: %" PRIu64 " messages of %zu raw bytes, %" PRIu64 " threads x %" PRIu64
+	       " a call; baseline: one thread, %" PRIu64
 	       " rows a transaction, same encoding, WAL + synchronous=FULL\n",
 	       per * ROUNDS, b.m[0].raw_len, cfg.threads, cfg.batch, cfg.batch * cfg.threads);
 	printf("bench_seclog: durable appends %.0f msg/s (ack after commit), baseline %.0f msg/s; "

@@ -72,7 +72,7 @@ int cmd_verify(int argc, char **argv)
 	rules_register(); /* exemptions */
 	rc = store_verify(dir, &vo, &res);
 	/* The security logs' own store, when the instance has one (issue 14). */
-	struct seclog_verify_report sl = { 0 };
+	struct seclog_verify_report sl = {0};
 	int src = rc ? SK_ENOTFOUND : seclog_verify(dir, &sl);
 	if (src != SK_ENOTFOUND && src != SK_OK) {
 		rc = src == SK_EVERIFY ? SK_EVERIFY : SK_EIO;

@@ -364,12 +364,12 @@ int seclog_msg_encode(const struct seclog_msg *m, struct buf *out, const char **
 		size_t len, max;
 		bool lines;
 	} f[] = {
-		{ "hostname", m->hostname, m->hostname_len, SECLOG_HOST_MAX, false },
-		{ "app", m->app, m->app_len, SECLOG_APP_MAX, false },
-		{ "procid", m->procid, m->procid_len, SECLOG_PROCID_MAX, false },
-		{ "msgid", m->msgid, m->msgid_len, SECLOG_MSGID_MAX, false },
-		{ "sd", m->sd, m->sd_len, SECLOG_SD_MAX, false },
-		{ "text", m->text, m->text_len, SECLOG_TEXT_MAX, true },
+	        {"hostname", m->hostname, m->hostname_len, SECLOG_HOST_MAX, false},
+	        {"app", m->app, m->app_len, SECLOG_APP_MAX, false},
+	        {"procid", m->procid, m->procid_len, SECLOG_PROCID_MAX, false},
+	        {"msgid", m->msgid, m->msgid_len, SECLOG_MSGID_MAX, false},
+	        {"sd", m->sd, m->sd_len, SECLOG_SD_MAX, false},
+	        {"text", m->text, m->text_len, SECLOG_TEXT_MAX, true},
 	};
 	uint8_t head[1 + 8 + 8 + 3 + 8], len4[4];
 	const char *bad = NULL;
@@ -435,9 +435,9 @@ int seclog_msg_encode(const struct seclog_msg *m, struct buf *out, const char **
 
 int seclog_msg_decode(const uint8_t *b, size_t len, struct seclog_msg *m)
 {
-	const char **s[] = { &m->hostname, &m->app, &m->procid, &m->msgid, &m->sd, &m->text };
-	size_t *l[] = { &m->hostname_len, &m->app_len,    &m->procid_len,
-		        &m->msgid_len,    &m->sd_len,     &m->text_len };
+	const char **s[] = {&m->hostname, &m->app, &m->procid, &m->msgid, &m->sd, &m->text};
+	size_t *l[] = {&m->hostname_len, &m->app_len, &m->procid_len,
+	               &m->msgid_len,    &m->sd_len,  &m->text_len};
 	size_t pos = 28;
 	struct buf re;
 	int rc;

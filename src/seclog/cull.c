@@ -60,8 +60,8 @@ static int max_retention(sqlite3 *db, uint64_t first, uint64_t last, int64_t *ou
 }
 
 static int sign_decision(const struct ledger_signer *sg, const char *origin, int64_t seg,
-                         uint64_t first, uint64_t last, int64_t until, int64_t now,
-                         const char *who, const char *why, struct buf *note)
+                         uint64_t first, uint64_t last, int64_t until, int64_t now, const char *who,
+                         const char *why, struct buf *note)
 {
 	struct buf text;
 	int rc;
@@ -115,8 +115,8 @@ static int segment_get(sqlite3 *db, int64_t seg, uint64_t *first, uint64_t *last
 	return rc;
 }
 
-static int cull_locked(sqlite3 *db, const struct ledger_signer *sg, const char *origin,
-                       int64_t seg, const char *who, const char *why)
+static int cull_locked(sqlite3 *db, const struct ledger_signer *sg, const char *origin, int64_t seg,
+                       const char *who, const char *why)
 {
 	uint64_t first, last;
 	bool culled, newest;

@@ -9,15 +9,15 @@
 
 #include "seclog/store.h"
 
-#define SECLOG_LOCK_FILE    "seclog.lock"
-#define SECLOG_SCHEMA       1
-#define SECLOG_PATH_MAX     4096
-#define SECLOG_BUSY_MS      10000
-#define SECLOG_MSG_MAX_ENC  (1 + 8 + 8 + 3 + 8 + 7 * 4 + SECLOG_HOST_MAX + SECLOG_APP_MAX + \
-                            SECLOG_PROCID_MAX + SECLOG_MSGID_MAX + SECLOG_SD_MAX +         \
-                            SECLOG_TEXT_MAX + SECLOG_RAW_MAX)
-#define SECLOG_TILE_LEVELS  8
-#define SECLOG_SEAL_TEXT    256
+#define SECLOG_LOCK_FILE "seclog.lock"
+#define SECLOG_SCHEMA    1
+#define SECLOG_PATH_MAX  4096
+#define SECLOG_BUSY_MS   10000
+#define SECLOG_MSG_MAX_ENC                                                                         \
+	(1 + 8 + 8 + 3 + 8 + 7 * 4 + SECLOG_HOST_MAX + SECLOG_APP_MAX + SECLOG_PROCID_MAX +        \
+	 SECLOG_MSGID_MAX + SECLOG_SD_MAX + SECLOG_TEXT_MAX + SECLOG_RAW_MAX)
+#define SECLOG_TILE_LEVELS 8
+#define SECLOG_SEAL_TEXT   256
 
 int seclog_path(char *out, size_t cap, const char *dir, const char *file);
 /* Opens DIR/seclog.db: writer (create) or read-only; sets the pragmas. */

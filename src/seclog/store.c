@@ -127,8 +127,9 @@ static int pend_flush(struct seclog *s)
 	sqlite3_stmt *wr = NULL;
 	int rc = SK_OK;
 
-	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO tile (level, idx, hashes) VALUES "
-	                              "(?1, ?2, ?3)",
+	if (sqlite3_prepare_v2(s->db,
+	                       "INSERT OR REPLACE INTO tile (level, idx, hashes) VALUES "
+	                       "(?1, ?2, ?3)",
 	                       -1, &wr, NULL) != SQLITE_OK)
 		return SK_EIO;
 	for (unsigned L = 0; L < SECLOG_TILE_LEVELS && !rc; L++) {
@@ -216,13 +217,13 @@ static int seg_add(struct seclog *s, struct segment *g, bool *dirty, uint64_t id
 			if (rc)
 				return rc;
 		}
-		*g = (struct segment){ .id = g->id + 1,
-			               .month = month,
-			               .first_idx = idx,
-			               .last_idx = idx,
-			               .first_us = recv,
-			               .last_us = recv,
-			               .retain_until = retain };
+		*g = (struct segment){.id = g->id + 1,
+		                      .month = month,
+		                      .first_idx = idx,
+		                      .last_idx = idx,
+		                      .first_us = recv,
+		                      .last_us = recv,
+		                      .retain_until = retain};
 		*dirty = true;
 		return seg_write(s, g, true);
 	}
@@ -253,8 +254,9 @@ static int seal_store(struct seclog *s, const struct ledger_tree *t)
 	sk_base64_encode(root, sizeof(root), r64, sizeof(r64));
 	sk_base64_encode(sig, sizeof(sig), s64, sizeof(s64));
 	snprintf(text, sizeof(text), "%llu %s %s", (unsigned long long)t->size, r64, s64);
-	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('seal', ?1)",
-	                       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db,
+	                       "INSERT OR REPLACE INTO meta (key, value) VALUES ('seal', ?1)", -1,
+	                       &st, NULL) != SQLITE_OK)
 		return SK_EIO;
 	sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st) == SQLITE_DONE ? SK_OK : SK_EIO;
@@ -278,8 +280,8 @@ static int batch_insert(struct seclog *s, struct job *j, struct ledger_tree *t, 
 		sqlite3_bind_int64(st, 1, (int64_t)idx);
 		sqlite3_bind_int64(st, 2, j->recv[i]);
 		sqlite3_bind_int64(st, 3, j->source[i]);
-		sqlite3_bind_blob(st, 4, j->bodies.ptr + j->off[i], (int)(j->off[i + 1] - j->off[i]),
-		                  SQLITE_STATIC);
+		sqlite3_bind_blob(st, 4, j->bodies.ptr + j->off[i],
+		                  (int)(j->off[i + 1] - j->off[i]), SQLITE_STATIC);
 		rc = sqlite3_step(st) == SQLITE_DONE ? SK_OK : SK_EIO;
 		sqlite3_reset(st);
 		if (rc)
@@ -336,7 +338,7 @@ static int run_batch(struct seclog *s, struct job *head, struct job *stop, struc
  */
 static int checkpoint_sign(struct seclog *s)
 {
-	struct ledger_checkpoint cp = { .size = s->tree.size };
+	struct ledger_checkpoint cp = {.size = s->tree.size};
 	uint8_t root[LEDGER_HASH_LEN];
 	sqlite3_stmt *st = NULL;
 	struct buf body, note;
@@ -361,8 +363,9 @@ static int checkpoint_sign(struct seclog *s)
 		rc = ledger_note_sign(body.ptr, body.len, &s->signer, &note);
 	if (rc)
 		goto out;
-	if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO checkpoint (size, time, note) VALUES "
-	                              "(?1, ?2, ?3)",
+	if (sqlite3_prepare_v2(s->db,
+	                       "INSERT OR IGNORE INTO checkpoint (size, time, note) VALUES "
+	                       "(?1, ?2, ?3)",
 	                       -1, &st, NULL) != SQLITE_OK) {
 		rc = SK_EIO;
 		goto out;
@@ -526,8 +529,9 @@ static int load_state(struct seclog *s)
 	if (rc)
 		return rc == SK_ENOTFOUND ? SK_ECORRUPT : rc;
 	/* The newest checkpoint must still be a prefix of the tree. */
-	if (sqlite3_prepare_v2(s->db, "SELECT note, time FROM checkpoint ORDER BY size DESC LIMIT 1",
-	                       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT note, time FROM checkpoint ORDER BY size DESC LIMIT 1", -1,
+	                       &st, NULL) != SQLITE_OK)
 		return SK_EIO;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		struct ledger_checkpoint cp;
@@ -557,13 +561,13 @@ static int load_state(struct seclog *s)
 	                       -1, &st, NULL) != SQLITE_OK)
 		return SK_EIO;
 	if (sqlite3_step(st) == SQLITE_ROW)
-		s->seg = (struct segment){ .id = sqlite3_column_int64(st, 0),
-			                   .month = sqlite3_column_int64(st, 1),
-			                   .first_idx = (uint64_t)sqlite3_column_int64(st, 2),
-			                   .last_idx = (uint64_t)sqlite3_column_int64(st, 3),
-			                   .first_us = sqlite3_column_int64(st, 4),
-			                   .last_us = sqlite3_column_int64(st, 5),
-			                   .retain_until = sqlite3_column_int64(st, 6) };
+		s->seg = (struct segment){.id = sqlite3_column_int64(st, 0),
+		                          .month = sqlite3_column_int64(st, 1),
+		                          .first_idx = (uint64_t)sqlite3_column_int64(st, 2),
+		                          .last_idx = (uint64_t)sqlite3_column_int64(st, 3),
+		                          .first_us = sqlite3_column_int64(st, 4),
+		                          .last_us = sqlite3_column_int64(st, 5),
+		                          .retain_until = sqlite3_column_int64(st, 6)};
 	sqlite3_finalize(st);
 	if (size && s->seg.last_idx != size - 1)
 		return SK_ECORRUPT;
@@ -605,11 +609,11 @@ int seclog_open(const char *dir, const struct seclog_opts *opts, struct seclog *
 		rc = seclog_tiles_init(&s->tiles, s->db);
 	if (!rc)
 		rc = load_state(s);
-	if (!rc && sqlite3_prepare_v3(s->db,
-	                              "INSERT INTO msg (idx, recv_us, source, body) VALUES "
-	                              "(?1, ?2, ?3, ?4)",
-	                              -1, SQLITE_PREPARE_PERSISTENT, &s->ins_msg,
-	                              NULL) != SQLITE_OK)
+	if (!rc &&
+	    sqlite3_prepare_v3(s->db,
+	                       "INSERT INTO msg (idx, recv_us, source, body) VALUES "
+	                       "(?1, ?2, ?3, ?4)",
+	                       -1, SQLITE_PREPARE_PERSISTENT, &s->ins_msg, NULL) != SQLITE_OK)
 		rc = SK_EIO;
 	if (rc)
 		goto out_free;

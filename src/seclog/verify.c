@@ -108,7 +108,8 @@ static int load_checkpoints(struct vctx *c)
 
 		if (!note ||
 		    ledger_checkpoint_open(note, (size_t)sqlite3_column_bytes(st, 1), &c->v, &cp)) {
-			rc = fail(c, "checkpoint of size %" PRId64 ": its signature does not verify",
+			rc = fail(c,
+			          "checkpoint of size %" PRId64 ": its signature does not verify",
 			          size);
 			break;
 		}
@@ -151,12 +152,12 @@ static int load_segments(struct vctx *c)
 	                       -1, &st, NULL) != SQLITE_OK)
 		return SK_EIO;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct seg g = { .id = sqlite3_column_int64(st, 0),
-			         .month = sqlite3_column_int64(st, 1),
-			         .first = (uint64_t)sqlite3_column_int64(st, 2),
-			         .last = (uint64_t)sqlite3_column_int64(st, 3),
-			         .retain_until = sqlite3_column_int64(st, 4),
-			         .culled = sqlite3_column_int64(st, 5) != 0 };
+		struct seg g = {.id = sqlite3_column_int64(st, 0),
+		                .month = sqlite3_column_int64(st, 1),
+		                .first = (uint64_t)sqlite3_column_int64(st, 2),
+		                .last = (uint64_t)sqlite3_column_int64(st, 3),
+		                .retain_until = sqlite3_column_int64(st, 4),
+		                .culled = sqlite3_column_int64(st, 5) != 0};
 
 		/* Segments are consecutive ranges that cover the log exactly. */
 		if (g.first != next || g.last < g.first || g.id != (int64_t)c->nseg + 1) {
@@ -208,14 +209,16 @@ static int message_leaf(struct vctx *c, sqlite3_stmt *st, uint64_t idx, struct s
 		return rc;
 	}
 	if (g->culled)
-		return fail(c, "message %" PRIu64 ": a body in culled segment %" PRId64, idx, g->id);
+		return fail(c, "message %" PRIu64 ": a body in culled segment %" PRId64, idx,
+		            g->id);
 	if (seclog_msg_decode(body, len, &m))
 		return fail(c, "message %" PRIu64 ": its stored bytes are not a message", idx);
 	if (sqlite3_column_type(st, 1) != SQLITE_INTEGER ||
 	    sqlite3_column_int64(st, 1) != m.recv_us ||
 	    sqlite3_column_type(st, 2) != SQLITE_INTEGER || sqlite3_column_int64(st, 2) != m.source)
-		return fail(c, "message %" PRIu64 ": its recv_us or source column differs from "
-		               "its hashed bytes",
+		return fail(c,
+		            "message %" PRIu64 ": its recv_us or source column differs from "
+		            "its hashed bytes",
 		            idx);
 	int64_t until = seclog_retain_until(m.recv_us, m.retention_years);
 	if (until > g->max_retain)
@@ -293,9 +296,9 @@ static int check_cull(struct vctx *c, const struct seg *g)
 		int n;
 
 		/* The decision names the segment's range; its time is after the retention. */
-		n = snprintf(expect, sizeof(expect), "%s\ncull\nsegment %" PRId64 " %" PRIu64
-		                                     " %" PRIu64 "\n",
-		             c->origin, g->id, g->first, g->last);
+		n = snprintf(expect, sizeof(expect),
+		             "%s\ncull\nsegment %" PRId64 " %" PRIu64 " %" PRIu64 "\n", c->origin,
+		             g->id, g->first, g->last);
 		if (note && ledger_note_open(note, len, &c->v, 1, &tlen) == SK_OK && n > 0 &&
 		    (size_t)n < tlen && memcmp(note, expect, (size_t)n) == 0 &&
 		    sscanf(note + n, "retain_until %lld\ntime %lld\n", &until, &when) == 2 &&
@@ -317,7 +320,8 @@ static int check_segments(struct vctx *c)
 			if (rc)
 				return rc;
 		} else if (g->max_retain != g->retain_until) {
-			return fail(c, "segment %" PRId64 ": its retention differs from its messages'",
+			return fail(c,
+			            "segment %" PRId64 ": its retention differs from its messages'",
 			            g->id);
 		}
 	}
@@ -334,8 +338,9 @@ static int check_tail(struct vctx *c, const struct ledger_tree *t)
 	int rc;
 
 	if (c->next_cp != c->ncp)
-		return fail(c, "checkpoint of size %" PRIu64 " is larger than the log (%" PRIu64
-		               " messages)",
+		return fail(c,
+		            "checkpoint of size %" PRIu64 " is larger than the log (%" PRIu64
+		            " messages)",
 		            c->cps[c->next_cp].size, t->size);
 	for (unsigned L = 0; L < SECLOG_TILE_LEVELS; L++) {
 		uint64_t nodes = t->size >> (L * LEDGER_TILE_HEIGHT);
@@ -413,7 +418,7 @@ static void vctx_close(struct vctx *c)
 
 int seclog_verify(const char *dir, struct seclog_verify_report *r)
 {
-	struct vctx c = { .r = r };
+	struct vctx c = {.r = r};
 	struct ledger_tree t;
 	int rc;
 
@@ -439,7 +444,7 @@ int seclog_verify(const char *dir, struct seclog_verify_report *r)
 
 int seclog_prove(const char *dir, uint64_t index, struct seclog_proof *p)
 {
-	struct vctx c = { 0 };
+	struct vctx c = {0};
 	struct seclog_verify_report r;
 	struct ledger_checkpoint cp;
 	sqlite3_stmt *st = NULL;
@@ -461,7 +466,7 @@ int seclog_prove(const char *dir, uint64_t index, struct seclog_proof *p)
 		size_t len = (size_t)sqlite3_column_bytes(st, 0);
 
 		rc = note && ledger_checkpoint_open(note, len, &c.v, &cp) == SK_OK ? SK_OK
-		                                                                    : SK_ECORRUPT;
+		                                                                   : SK_ECORRUPT;
 		if (!rc && index >= cp.size)
 			rc = SK_ERANGE;
 		if (!rc) {
@@ -476,7 +481,8 @@ int seclog_prove(const char *dir, uint64_t index, struct seclog_proof *p)
 		goto out;
 	p->index = index;
 	p->size = cp.size;
-	rc = ledger_prove_inclusion(index, cp.size, seclog_tiles_read_node, &c.tiles, p->path, &p->n);
+	rc = ledger_prove_inclusion(index, cp.size, seclog_tiles_read_node, &c.tiles, p->path,
+	                            &p->n);
 	if (!rc)
 		rc = seclog_tiles_read_node(&c.tiles, 0, index, p->leaf);
 	if (rc)

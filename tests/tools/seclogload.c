@@ -42,20 +42,20 @@ static void *worker_main(void *arg)
 		int rc;
 
 		for (unsigned i = 0; i < n; i++) {
-			int len = snprintf(text[i], sizeof(text[i]), "n%d-%u-%" PRIu64, (int)getpid(),
-			                   w->id, counter++);
+			int len = snprintf(text[i], sizeof(text[i]), "n%d-%u-%" PRIu64,
+			                   (int)getpid(), w->id, counter++);
 
-			m[i] = (struct seclog_msg){ .source = w->id,
-				                    .retention_years = 10,
-				                    .facility = 10,
-				                    .severity = 6,
-				                    .timestamp_us = SECLOG_TS_NONE,
-				                    .hostname = "crash.example.se",
-				                    .hostname_len = 16,
-				                    .app = "load",
-				                    .app_len = 4,
-				                    .text = text[i],
-				                    .text_len = (size_t)len };
+			m[i] = (struct seclog_msg){.source = w->id,
+			                           .retention_years = 10,
+			                           .facility = 10,
+			                           .severity = 6,
+			                           .timestamp_us = SECLOG_TS_NONE,
+			                           .hostname = "crash.example.se",
+			                           .hostname_len = 16,
+			                           .app = "load",
+			                           .app_len = 4,
+			                           .text = text[i],
+			                           .text_len = (size_t)len};
 		}
 		rc = seclog_append(log_, m, n, &first, NULL, NULL);
 		if (rc) {
@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (unsigned i = 0; i < nthreads; i++) {
-		w[i] = (struct worker){ .id = i, .seed = (unsigned)getpid() * 31 + i };
+		w[i] = (struct worker){.id = i, .seed = (unsigned)getpid() * 31 + i};
 		pthread_create(&t[i], NULL, worker_main, &w[i]);
 	}
 	for (unsigned i = 0; i < nthreads; i++)

@@ -54,21 +54,21 @@ static struct seclog_msg msg_n(unsigned n, char *text, size_t cap)
 {
 	int len = snprintf(text, cap, "message %u: Failed password for root", n);
 
-	return (struct seclog_msg){ .source = 7,
-		                    .retention_years = 10,
-		                    .facility = 4,
-		                    .severity = 5,
-		                    .timestamp_us = SECLOG_TS_NONE,
-		                    .hostname = "web1.example.se",
-		                    .hostname_len = 15,
-		                    .app = "sshd",
-		                    .app_len = 4,
-		                    .procid = "4711",
-		                    .procid_len = 4,
-		                    .text = text,
-		                    .text_len = (size_t)len,
-		                    .raw = (const uint8_t *)text,
-		                    .raw_len = (size_t)len };
+	return (struct seclog_msg){.source = 7,
+	                           .retention_years = 10,
+	                           .facility = 4,
+	                           .severity = 5,
+	                           .timestamp_us = SECLOG_TS_NONE,
+	                           .hostname = "web1.example.se",
+	                           .hostname_len = 15,
+	                           .app = "sshd",
+	                           .app_len = 4,
+	                           .procid = "4711",
+	                           .procid_len = 4,
+	                           .text = text,
+	                           .text_len = (size_t)len,
+	                           .raw = (const uint8_t *)text,
+	                           .raw_len = (size_t)len};
 }
 
 static uint64_t append_n(struct seclog *s, unsigned n, unsigned years)
@@ -127,7 +127,7 @@ static void test_append_threads_reopen(void **state)
 	struct worker w[4];
 	pthread_t t[4];
 	struct seclog_verify_report r;
-	uint8_t seen[4000] = { 0 };
+	uint8_t seen[4000] = {0};
 	struct seclog *s = open_log();
 
 	(void)state;
@@ -195,8 +195,9 @@ static void copy_db(const char *from, const char *to)
 {
 	char cmd[2048];
 
-	snprintf(cmd, sizeof(cmd), "cp '%s/%s' '%s/%s' && rm -f '%s/seclog.db-wal' '%s/seclog.db-shm'",
-	         dir, from, dir, to, dir, dir);
+	snprintf(cmd, sizeof(cmd),
+	         "cp '%s/%s' '%s/%s' && rm -f '%s/seclog.db-wal' '%s/seclog.db-shm'", dir, from,
+	         dir, to, dir, dir);
 	assert_int_equal(system(cmd), 0);
 }
 
@@ -242,7 +243,8 @@ static void test_tamper(void **state)
 	              "AND idx = 0",
 	              "tile 1/0");
 	/* An edited column (the hashed bytes unchanged). */
-	expect_caught("UPDATE msg SET source = 8 WHERE idx = 5", "message 5: its recv_us or source");
+	expect_caught("UPDATE msg SET source = 8 WHERE idx = 5",
+	              "message 5: its recv_us or source");
 	/* A body removed without a culling decision. */
 	expect_caught("UPDATE msg SET body = NULL WHERE idx = 7", "message 7: its body is missing");
 	/* A forged checkpoint: the signature line of another note, the root changed. */
@@ -363,7 +365,7 @@ static void test_proofs(void **state)
 {
 	struct seclog_proof p;
 	struct seclog *s = open_log();
-	uint64_t idx[] = { 0, 1, 255, 256, 500, 999 };
+	uint64_t idx[] = {0, 1, 255, 256, 500, 999};
 
 	(void)state;
 	append_n(s, 1000, 10);
@@ -401,9 +403,9 @@ static void test_proofs(void **state)
 	{
 		char sk2[256], vk2[256];
 
-		assert_int_equal(ledger_note_keygen("test/seclog", sk2, sizeof(sk2), vk2,
-		                                    sizeof(vk2)),
-		                 SK_OK);
+		assert_int_equal(
+		        ledger_note_keygen("test/seclog", sk2, sizeof(sk2), vk2, sizeof(vk2)),
+		        SK_OK);
 		assert_int_equal(seclog_proof_verify(vk2, &p), SK_EVERIFY);
 		assert_int_equal(seclog_proof_verify("nonsense", &p), SK_EINVAL);
 	}
@@ -554,12 +556,12 @@ static void test_encoding(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_append_threads_reopen, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tamper, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_segments_retention_cull, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_proofs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
-		cmocka_unit_test(test_encoding),
+	        cmocka_unit_test_setup_teardown(test_append_threads_reopen, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_tamper, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_segments_retention_cull, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_proofs, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
+	        cmocka_unit_test(test_encoding),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
