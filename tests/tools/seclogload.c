@@ -7,6 +7,10 @@
  *                            flushes, so what the test reads was acknowledged
  *   seclogload verify DIR    seclog_verify: prints "ok SIZE CHECKPOINTS" and
  *                            exits 0, or the problem and exits 1
+ *   seclogload close DIR     opens and closes the writer (signs a checkpoint)
+ *   seclogload prove DIR I   prints the inclusion proof of message I as JSON
+ *                            {"index","size","leaf","path":[…],"body","note"}
+ *                            (hashes and body base64) for an outside verifier
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -86,6 +90,48 @@ static int verify(const char *dir)
 	return 0;
 }
 
+static int prove(const char *dir, const char *arg)
+{
+	struct seclog_proof p;
+	char *end = NULL, b64[64];
+	unsigned long long idx = strtoull(arg, &end, 10);
+	json_t *o, *path;
+	char *body = NULL, *text;
+	int rc;
+
+	if (*end || arg[0] == '-')
+		return 2;
+	rc = seclog_prove(dir, idx, &p);
+	if (rc) {
+		fprintf(stderr, "seclogload: prove: %s\n", sk_strerror(rc));
+		return 1;
+	}
+	path = json_array();
+	for (size_t i = 0; i < p.n; i++) {
+		sk_base64_encode(p.path[i], LEDGER_HASH_LEN, b64, sizeof(b64));
+		json_array_append_new(path, json_string(b64));
+	}
+	if (p.body) {
+		size_t cap = p.body_len / 3 * 4 + 8;
+
+		body = malloc(cap);
+		if (!body)
+			return 1;
+		sk_base64_encode(p.body, p.body_len, body, cap);
+	}
+	sk_base64_encode(p.leaf, LEDGER_HASH_LEN, b64, sizeof(b64));
+	o = json_pack("{s:I, s:I, s:s, s:o, s:s?, s:s%}", "index", (json_int_t)p.index, "size",
+	              (json_int_t)p.size, "leaf", b64, "path", path, "body", body, "note", p.note,
+	              p.note_len);
+	text = json_dumps(o, JSON_COMPACT);
+	printf("%s\n", text);
+	free(text);
+	json_decref(o);
+	free(body);
+	seclog_proof_release(&p);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct worker w[8];
@@ -96,6 +142,13 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && strcmp(argv[1], "verify") == 0)
 		return verify(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "close") == 0) {
+		rc = seclog_open(argv[2], NULL, &log_);
+		seclog_close(log_);
+		return rc ? 1 : 0;
+	}
+	if (argc == 4 && strcmp(argv[1], "prove") == 0)
+		return prove(argv[2], argv[3]);
 	if (argc == 3)
 		nthreads = strtoul(argv[2], &end, 10);
 	if (argc != 3 || *end || nthreads < 1 || nthreads > 8) {
