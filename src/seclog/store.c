@@ -20,7 +20,9 @@
 
 #define BATCH_DEFAULT      16384
 #define CHECKPOINT_DEFAULT 1000
-#define JOB_BYTES_MAX      (64u << 20) /* one seclog_append's encoded messages */
+#define JOB_BYTES_MAX      (64u << 20)         /* one seclog_append's encoded messages */
+#define RECV_AHEAD_US      (60LL * 1000000)    /* a receipt time at most a minute ahead */
+#define RECV_BEHIND_US     (86400LL * 1000000) /* and at most a day behind the clock */
 
 struct job {
 	struct buf bodies;
@@ -697,6 +699,19 @@ static int job_build(const struct seclog_msg *msgs, size_t n, struct job **out, 
 
 		if (m.recv_us == 0)
 			m.recv_us = now;
+		/*
+		 * The receipt time opens segments and starts the retention: a
+		 * receiver's clock, never a sender's. One far off would open a
+		 * segment years ahead or make a message cullable at once.
+		 */
+		if (m.recv_us > now + RECV_AHEAD_US || m.recv_us < now - RECV_BEHIND_US) {
+			if (bad)
+				*bad = i;
+			if (field)
+				*field = "recv_us";
+			rc = SK_EINVAL;
+			goto out_free;
+		}
 		j->off[i] = j->bodies.len;
 		rc = seclog_msg_encode(&m, &j->bodies, field);
 		if (rc) {

@@ -277,33 +277,43 @@ static int walk_messages(struct vctx *c, struct ledger_tree *t)
 	return rc;
 }
 
-/* Whether a culled segment is covered by a signed decision made after its retention. */
+/*
+ * Whether a culled segment is covered by a signed decision made after its
+ * retention: the note's text must be exactly the one cull.c signs for this
+ * segment's range and the row's time, who and why.
+ */
 static int check_cull(struct vctx *c, const struct seg *g)
 {
 	sqlite3_stmt *st = NULL;
-	char expect[256];
 	int rc;
 
-	if (sqlite3_prepare_v2(c->db, "SELECT note FROM cull WHERE segment = ?1", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(c->db, "SELECT note, time, who, why FROM cull WHERE segment = ?1",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return SK_EIO;
 	sqlite3_bind_int64(st, 1, g->id);
 	rc = fail(c, "segment %" PRId64 ": culled without a signed culling decision", g->id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		const char *note = (const char *)sqlite3_column_text(st, 0);
+		const char *who = (const char *)sqlite3_column_text(st, 2);
+		const char *why = (const char *)sqlite3_column_text(st, 3);
 		size_t len = (size_t)sqlite3_column_bytes(st, 0), tlen = 0;
-		long long when = 0, until = 0;
-		int n;
+		int64_t when = sqlite3_column_int64(st, 1);
+		long long until = 0;
+		const char *p;
+		struct buf want;
 
-		/* The decision names the segment's range; its time is after the retention. */
-		n = snprintf(expect, sizeof(expect),
-		             "%s\ncull\nsegment %" PRId64 " %" PRIu64 " %" PRIu64 "\n", c->origin,
-		             g->id, g->first, g->last);
-		if (note && ledger_note_open(note, len, &c->v, 1, &tlen) == SK_OK && n > 0 &&
-		    (size_t)n < tlen && memcmp(note, expect, (size_t)n) == 0 &&
-		    sscanf(note + n, "retain_until %lld\ntime %lld\n", &until, &when) == 2 &&
-		    until >= g->retain_until && when >= until)
+		p = note ? strstr(note, "\nretain_until ") : NULL;
+		buf_init(&want, 8192);
+		if (p && sscanf(p, "\nretain_until %lld\n", &until) == 1 && who && why)
+			buf_printf(&want,
+			           "%s\ncull\nsegment %" PRId64 " %" PRIu64 " %" PRIu64
+			           "\nretain_until %lld\ntime %" PRId64 "\nwho %s\nwhy %s\n",
+			           c->origin, g->id, g->first, g->last, until, when, who, why);
+		if (want.len && !want.err &&
+		    ledger_note_open(note, len, &c->v, 1, &tlen) == SK_OK && tlen == want.len &&
+		    memcmp(note, want.ptr, tlen) == 0 && until >= g->retain_until && when >= until)
 			rc = SK_OK;
+		buf_release(&want);
 	}
 	sqlite3_finalize(st);
 	return rc;

@@ -329,6 +329,8 @@ static void test_segments_retention_cull(void **state)
 	expect_caught("DROP TRIGGER cull_no_update; UPDATE cull SET note = replace(note, "
 	              "'segment 1 0 39', 'segment 1 0 38')",
 	              "segment 1: culled without");
+	expect_caught("DROP TRIGGER cull_no_update; UPDATE cull SET who = 'någon annan'",
+	              "segment 1: culled without");
 	/* The writer reopens after culling and goes on. */
 	s = open_log();
 	append_n(s, 2, 10);
@@ -505,12 +507,22 @@ static void test_bad_input(void **state)
 	assert_int_equal(seclog_append(s, m, 1, &first, &bad, &field), SK_EINVAL);
 	assert_string_equal(field, "source");
 	m[0].source = 1;
+	/* A receipt time far from the receiver's clock (it opens segments, starts retention). */
+	m[0].recv_us = sk_now_us() + 3600LL * 1000000;
+	assert_int_equal(seclog_append(s, m, 1, &first, &bad, &field), SK_EINVAL);
+	assert_string_equal(field, "recv_us");
+	m[0].recv_us = sk_now_us() - 2 * DAY_US;
+	assert_int_equal(seclog_append(s, m, 1, &first, &bad, &field), SK_EINVAL);
+	assert_string_equal(field, "recv_us");
+	m[0].recv_us = sk_now_us() - 3600LL * 1000000;
+	assert_int_equal(seclog_append(s, m, 1, &first, &bad, &field), SK_OK);
+	m[0].recv_us = 0;
 	assert_int_equal(seclog_append(s, m, 0, &first, &bad, &field), SK_ERANGE);
 	assert_int_equal(seclog_append(s, m, SECLOG_BATCH_MAX + 1, &first, &bad, &field),
 	                 SK_ERANGE);
-	assert_int_equal(seclog_size(s), 3);
+	assert_int_equal(seclog_size(s), 4);
 	assert_int_equal(seclog_append(s, m, 1, &first, &bad, &field), SK_OK);
-	assert_int_equal(first, 3);
+	assert_int_equal(first, 4);
 	seclog_close(s);
 	seclog_close(NULL);
 }
