@@ -173,6 +173,62 @@ out_close:
 	return rc;
 }
 
+int seclog_head_write(const char *dir, const char *note, size_t len)
+{
+	char path[SECLOG_PATH_MAX], tmp[SECLOG_PATH_MAX];
+	int fd, rc;
+
+	rc = seclog_path(path, sizeof(path), dir, SECLOG_HEAD_FILE);
+	if (!rc)
+		rc = seclog_path(tmp, sizeof(tmp), dir, SECLOG_HEAD_FILE ".tmp");
+	if (rc)
+		return rc;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return SK_EIO;
+	if (!sk_write_all(fd, note, len) || fsync(fd) != 0) {
+		close(fd);
+		unlink(tmp);
+		return SK_EIO;
+	}
+	close(fd);
+	if (rename(tmp, path) != 0)
+		return SK_EIO;
+	/* The rename itself must reach the disk before the next checkpoint relies on it. */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return SK_EIO;
+	rc = fsync(fd) == 0 ? SK_OK : SK_EIO;
+	close(fd);
+	return rc;
+}
+
+int seclog_head_read(const char *dir, char *out, size_t cap, size_t *len)
+{
+	char path[SECLOG_PATH_MAX];
+	struct stat st;
+	ssize_t n;
+	int fd, rc;
+
+	rc = seclog_path(path, sizeof(path), dir, SECLOG_HEAD_FILE);
+	if (rc)
+		return rc;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? SK_ENOTFOUND : SK_EIO;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size >= cap) {
+		close(fd);
+		return SK_ECORRUPT;
+	}
+	n = read(fd, out, cap - 1);
+	close(fd);
+	if (n < 0)
+		return SK_EIO;
+	out[n] = '\0';
+	*len = (size_t)n;
+	return SK_OK;
+}
+
 int seclog_origin_of(const char *name, char out[LEDGER_ORIGIN_MAX + 1])
 {
 	int n = snprintf(out, LEDGER_ORIGIN_MAX + 1, "%s%s", name, SECLOG_ORIGIN_SFX);

@@ -10,6 +10,8 @@
 #include "seclog/store.h"
 
 #define SECLOG_LOCK_FILE "seclog.lock"
+#define SECLOG_HEAD_FILE "seclog.head" /* the newest checkpoint, outside the database */
+#define SECLOG_NOTE_MAX  4096
 #define SECLOG_SCHEMA    1
 #define SECLOG_PATH_MAX  4096
 #define SECLOG_BUSY_MS   10000
@@ -48,6 +50,15 @@ void seclog_tiles_release(struct seclog_tiles *t);
 int seclog_tiles_get(struct seclog_tiles *t, unsigned level, uint64_t idx);
 /* ledger_read_node_fn over a struct seclog_tiles. */
 int seclog_tiles_read_node(void *ctx, unsigned level, uint64_t index, uint8_t out[LEDGER_HASH_LEN]);
+
+/*
+ * seclog.head: the newest signed checkpoint, kept outside seclog.db so that
+ * a database put back to an older copy is seen. Written after the
+ * checkpoint committed, by rename (never torn). head_read gives the note
+ * text; SK_ENOTFOUND when there is none.
+ */
+int seclog_head_write(const char *dir, const char *note, size_t len);
+int seclog_head_read(const char *dir, char *out, size_t cap, size_t *len);
 
 /* The seal text "size base64(root) base64(sig)" and its parse. */
 int seclog_seal_parse(const char *text, uint64_t *size, uint8_t root[LEDGER_HASH_LEN],

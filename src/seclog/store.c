@@ -338,7 +338,7 @@ static int run_batch(struct seclog *s, struct job *head, struct job *stop, struc
  * tiles still give the last signed root: the log never signs a tree that
  * is inconsistent with one it signed.
  */
-static int checkpoint_sign(struct seclog *s)
+static int checkpoint_sign(struct seclog *s, bool force)
 {
 	struct ledger_checkpoint cp = {.size = s->tree.size};
 	uint8_t root[LEDGER_HASH_LEN];
@@ -347,7 +347,7 @@ static int checkpoint_sign(struct seclog *s)
 	int64_t now = sk_now_us();
 	int rc;
 
-	if (s->tree.size == s->cp_size)
+	if (s->tree.size == s->cp_size && !force)
 		return SK_OK;
 	if (s->cp_size) {
 		rc = ledger_root_at(s->cp_size, seclog_tiles_read_node, &s->tiles, root);
@@ -377,6 +377,9 @@ static int checkpoint_sign(struct seclog *s)
 	sqlite3_bind_text(st, 3, note.ptr, (int)note.len, SQLITE_STATIC);
 	rc = sqlite3_step(st) == SQLITE_DONE ? SK_OK : SK_EIO;
 	sqlite3_finalize(st);
+	/* After the commit: a crash between leaves the head older, never newer. */
+	if (!rc)
+		rc = seclog_head_write(s->dir, note.ptr, note.len);
 	if (!rc) {
 		s->cp_size = cp.size;
 		memcpy(s->cp_root, cp.root, LEDGER_HASH_LEN);
@@ -428,7 +431,7 @@ static void *writer_main(void *arg)
 		if (!s->head) {
 			if (s->cp_wanted || s->closing) {
 				pthread_mutex_unlock(&s->mu);
-				rc = checkpoint_sign(s);
+				rc = checkpoint_sign(s, false);
 				pthread_mutex_lock(&s->mu);
 				s->cp_rc = rc;
 				s->cp_wanted = false;
@@ -467,7 +470,7 @@ static void *writer_main(void *arg)
 		pthread_cond_broadcast(&s->done);
 		if (!rc && (sk_now_us() - s->cp_time_us) / 1000 >= (int64_t)s->opts.checkpoint_ms) {
 			pthread_mutex_unlock(&s->mu);
-			checkpoint_sign(s); /* a failure is retried after the next batch */
+			checkpoint_sign(s, false); /* a failure is retried after the next batch */
 			pthread_mutex_lock(&s->mu);
 		}
 	}
@@ -576,6 +579,40 @@ static int load_state(struct seclog *s)
 	return SK_OK;
 }
 
+/*
+ * seclog.head must be a checkpoint of a prefix of the stored tree: one of a
+ * larger tree means the database was put back to an older copy, another
+ * root a rewritten history. A new log gets its first head (size 0) here,
+ * before any message can be appended, so a log without one was tampered with.
+ */
+static int head_check(struct seclog *s)
+{
+	struct ledger_verifier v;
+	struct ledger_checkpoint cp;
+	uint8_t root[LEDGER_HASH_LEN];
+	char note[SECLOG_NOTE_MAX], vk[256];
+	size_t len;
+	int rc;
+
+	rc = seclog_head_read(s->dir, note, sizeof(note), &len);
+	if (rc == SK_ENOTFOUND && s->tree.size == 0 && s->cp_size == 0)
+		return checkpoint_sign(s, true);
+	if (rc)
+		return rc == SK_ENOTFOUND ? SK_ECORRUPT : rc;
+	rc = ledger_signer_vkey(&s->signer, vk, sizeof(vk));
+	if (!rc)
+		rc = ledger_verifier_parse(vk, strlen(vk), &v);
+	if (rc)
+		return rc;
+	if (ledger_checkpoint_open(note, len, &v, &cp) != SK_OK ||
+	    strcmp(cp.origin, s->origin) != 0 || cp.size > s->tree.size)
+		return SK_ECORRUPT;
+	rc = ledger_root_at(cp.size, seclog_tiles_read_node, &s->tiles, root);
+	if (rc)
+		return rc == SK_EIO ? rc : SK_ECORRUPT;
+	return sodium_memcmp(root, cp.root, LEDGER_HASH_LEN) == 0 ? SK_OK : SK_ECORRUPT;
+}
+
 int seclog_open(const char *dir, const struct seclog_opts *opts, struct seclog **out)
 {
 	struct seclog *s;
@@ -611,6 +648,8 @@ int seclog_open(const char *dir, const struct seclog_opts *opts, struct seclog *
 		rc = seclog_tiles_init(&s->tiles, s->db);
 	if (!rc)
 		rc = load_state(s);
+	if (!rc)
+		rc = head_check(s);
 	if (!rc &&
 	    sqlite3_prepare_v3(s->db,
 	                       "INSERT INTO msg (idx, recv_us, source, body) VALUES "

@@ -17,6 +17,7 @@
 struct cp {
 	uint64_t size;
 	uint8_t root[LEDGER_HASH_LEN];
+	bool head; /* seclog.head's, not the table's */
 };
 
 struct seg {
@@ -32,6 +33,7 @@ struct vctx {
 	struct ledger_verifier v;
 	char origin[LEDGER_ORIGIN_MAX + 1];
 	struct seclog_verify_report *r;
+	const char *dir;
 	struct seclog_tiles tiles;
 	uint64_t size; /* messages, from the highest index */
 	struct cp *cps;
@@ -92,6 +94,55 @@ static int check_node(void *ctx, unsigned level, uint64_t index, const uint8_t h
 	return fail(c, "tile %u/%" PRIu64 ": hash %u differs from the rebuilt tree", L, N, k);
 }
 
+/* Adds a checkpoint to the list, kept in order of size. */
+static int cp_add(struct vctx *c, size_t *cap, const struct ledger_checkpoint *cp, bool head)
+{
+	size_t i;
+
+	if (c->ncp == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		void *n = realloc(c->cps, ncap * sizeof(*c->cps));
+
+		if (!n)
+			return SK_ENOMEM;
+		c->cps = n;
+		*cap = ncap;
+	}
+	for (i = c->ncp; i > 0 && c->cps[i - 1].size > cp->size; i--)
+		c->cps[i] = c->cps[i - 1];
+	c->cps[i].size = cp->size;
+	memcpy(c->cps[i].root, cp->root, LEDGER_HASH_LEN);
+	c->cps[i].head = head;
+	c->ncp++;
+	return SK_OK;
+}
+
+/* seclog.head, the newest checkpoint kept outside the database: it must be of a prefix. */
+static int load_head(struct vctx *c, size_t *cap)
+{
+	struct ledger_checkpoint cp;
+	char note[SECLOG_NOTE_MAX];
+	size_t len;
+	int rc = seclog_head_read(c->dir, note, sizeof(note), &len);
+
+	if (rc == SK_ENOTFOUND)
+		return fail(c, "seclog.head is missing");
+	if (rc == SK_ECORRUPT)
+		return fail(c, "seclog.head is not a checkpoint");
+	if (rc)
+		return rc;
+	if (ledger_checkpoint_open(note, len, &c->v, &cp) != SK_OK)
+		return fail(c, "seclog.head: its signature does not verify");
+	if (strcmp(cp.origin, c->origin) != 0)
+		return fail(c, "seclog.head: a checkpoint of another log (%s)", cp.origin);
+	return cp_add(c, cap, &cp, true);
+}
+
+static const char *cp_name(const struct cp *cp)
+{
+	return cp->head ? "seclog.head: checkpoint" : "checkpoint";
+}
+
 static int load_checkpoints(struct vctx *c)
 {
 	sqlite3_stmt *st = NULL;
@@ -117,26 +168,15 @@ static int load_checkpoints(struct vctx *c)
 			rc = fail(c, "checkpoint of size %" PRId64 ": another log's or size", size);
 			break;
 		}
-		if (c->ncp == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			void *n = realloc(c->cps, ncap * sizeof(*c->cps));
-
-			if (!n) {
-				rc = SK_ENOMEM;
-				break;
-			}
-			c->cps = n;
-			cap = ncap;
-		}
-		c->cps[c->ncp].size = cp.size;
-		memcpy(c->cps[c->ncp].root, cp.root, LEDGER_HASH_LEN);
-		c->ncp++;
+		rc = cp_add(c, &cap, &cp, false);
+		if (rc)
+			break;
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = SK_EIO;
 	sqlite3_finalize(st);
 	c->r->checkpoints = c->ncp;
-	return rc;
+	return rc ? rc : load_head(c, &cap);
 }
 
 static int load_segments(struct vctx *c)
@@ -234,6 +274,15 @@ static int walk_messages(struct vctx *c, struct ledger_tree *t)
 	size_t si = 0;
 	int rc = SK_OK, step;
 
+	/* Checkpoints of the empty log (the first head) hold the empty root. */
+	for (; c->next_cp < c->ncp && c->cps[c->next_cp].size == 0; c->next_cp++) {
+		uint8_t empty[LEDGER_HASH_LEN];
+
+		ledger_empty_root(empty);
+		if (sodium_memcmp(empty, c->cps[c->next_cp].root, LEDGER_HASH_LEN) != 0)
+			return fail(c, "%s of size 0: not the empty root",
+			            cp_name(&c->cps[c->next_cp]));
+	}
 	if (sqlite3_prepare_v2(c->db, "SELECT idx, recv_us, source, body FROM msg ORDER BY idx", -1,
 	                       &st, NULL) != SQLITE_OK)
 		return SK_EIO;
@@ -261,9 +310,9 @@ static int walk_messages(struct vctx *c, struct ledger_tree *t)
 			ledger_tree_root(t, root);
 			if (sodium_memcmp(root, c->cps[c->next_cp].root, LEDGER_HASH_LEN) != 0) {
 				rc = fail(c,
-				          "checkpoint of size %" PRIu64
+				          "%s of size %" PRIu64
 				          ": its root differs from the stored log's",
-				          t->size);
+				          cp_name(&c->cps[c->next_cp]), t->size);
 				break;
 			}
 			c->next_cp++;
@@ -349,9 +398,8 @@ static int check_tail(struct vctx *c, const struct ledger_tree *t)
 
 	if (c->next_cp != c->ncp)
 		return fail(c,
-		            "checkpoint of size %" PRIu64 " is larger than the log (%" PRIu64
-		            " messages)",
-		            c->cps[c->next_cp].size, t->size);
+		            "%s of size %" PRIu64 " is larger than the log (%" PRIu64 " messages)",
+		            cp_name(&c->cps[c->next_cp]), c->cps[c->next_cp].size, t->size);
 	for (unsigned L = 0; L < SECLOG_TILE_LEVELS; L++) {
 		uint64_t nodes = t->size >> (L * LEDGER_TILE_HEIGHT);
 
@@ -428,7 +476,7 @@ static void vctx_close(struct vctx *c)
 
 int seclog_verify(const char *dir, struct seclog_verify_report *r)
 {
-	struct vctx c = {.r = r};
+	struct vctx c = {.r = r, .dir = dir};
 	struct ledger_tree t;
 	int rc;
 
@@ -462,6 +510,7 @@ int seclog_prove(const char *dir, uint64_t index, struct seclog_proof *p)
 
 	memset(p, 0, sizeof(*p));
 	c.r = &r;
+	c.dir = dir;
 	rc = vctx_open(&c, dir);
 	if (rc)
 		goto out;

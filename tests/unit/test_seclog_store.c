@@ -257,6 +257,45 @@ static void test_tamper(void **state)
 	assert_int_equal(verify(&r), SK_OK);
 }
 
+/* A database put back to an older copy, or its head removed: seen at open and by verify. */
+static void test_rollback(void **state)
+{
+	struct seclog_verify_report r;
+	struct seclog *s = open_log();
+	char path[512];
+
+	(void)state;
+	append_n(s, 100, 10);
+	seclog_close(s);
+	copy_db("seclog.db", "old.db");
+	s = open_log();
+	append_n(s, 50, 10);
+	seclog_close(s);
+	assert_int_equal(verify(&r), SK_OK);
+	assert_int_equal(r.size, 150);
+
+	copy_db("seclog.db", "new.db");
+	copy_db("old.db", "seclog.db");
+	assert_int_equal(seclog_verify(dir, &r), SK_EVERIFY);
+	assert_string_equal(r.problem, "seclog.head: checkpoint of size 150 is larger than the log "
+	                               "(100 messages)");
+	s = NULL;
+	assert_int_equal(seclog_open(dir, NULL, &s), SK_ECORRUPT);
+	assert_null(s);
+
+	copy_db("new.db", "seclog.db");
+	assert_int_equal(verify(&r), SK_OK);
+	snprintf(path, sizeof(path), "%s/seclog.head", dir);
+	assert_int_equal(rename(path, "/tmp/skydd-test-seclog.head"), 0);
+	assert_int_equal(seclog_verify(dir, &r), SK_EVERIFY);
+	assert_string_equal(r.problem, "seclog.head is missing");
+	assert_int_equal(seclog_open(dir, NULL, &s), SK_ECORRUPT);
+	assert_int_equal(rename("/tmp/skydd-test-seclog.head", path), 0);
+	s = open_log();
+	seclog_close(s);
+	assert_int_equal(verify(&r), SK_OK);
+}
+
 /* ---- segments, retention and culling ---- */
 
 static void test_segments_retention_cull(void **state)
@@ -570,6 +609,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup_teardown(test_append_threads_reopen, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_tamper, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_segments_retention_cull, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_proofs, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
