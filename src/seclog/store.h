@@ -36,7 +36,7 @@
  * with their lengths (NULL with length 0 for "none"); raw may hold any bytes.
  */
 struct seclog_msg {
-	int64_t recv_us;          /* when it was received; 0 = now (at seclog_append) */
+	int64_t recv_us;          /* when received; 0 = now; within a day behind, a minute ahead */
 	int64_t source;           /* the source system's id (systems register), >= 0 */
 	unsigned retention_years; /* SECLOG_RETAIN_MIN..SECLOG_RETAIN_MAX */
 	unsigned facility;        /* 0..23 */
@@ -69,7 +69,7 @@ struct seclog;
 
 struct seclog_opts {
 	unsigned batch_max;     /* messages per transaction; 0 = 16384 */
-	unsigned checkpoint_ms; /* minimum interval between checkpoints; 0 = 1000 */
+	unsigned checkpoint_ms; /* minimum interval between checkpoints; 0 = 60000 */
 };
 
 /*

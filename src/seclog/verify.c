@@ -35,9 +35,10 @@ struct vctx {
 	struct seclog_verify_report *r;
 	const char *dir;
 	struct seclog_tiles tiles;
-	uint64_t size; /* messages, from the highest index */
-	struct cp *cps;
-	size_t ncp, next_cp;
+	uint64_t size;      /* messages, from the highest index */
+	sqlite3_stmt *cpst; /* the checkpoint table, in order of size */
+	struct cp tbl, head;
+	bool have_tbl, have_head;
 	struct seg *segs;
 	size_t nseg;
 };
@@ -94,31 +95,56 @@ static int check_node(void *ctx, unsigned level, uint64_t index, const uint8_t h
 	return fail(c, "tile %u/%" PRIu64 ": hash %u differs from the rebuilt tree", L, N, k);
 }
 
-/* Adds a checkpoint to the list, kept in order of size. */
-static int cp_add(struct vctx *c, size_t *cap, const struct ledger_checkpoint *cp, bool head)
+/*
+ * Checkpoints are read as the walk reaches their sizes, not all at once: a
+ * log that signs one a minute for 25 years has 13 million of them. The
+ * table's and seclog.head's are merged in order of size.
+ */
+static int cp_fetch(struct vctx *c)
 {
-	size_t i;
+	struct ledger_checkpoint cp;
+	const char *note;
+	int64_t size;
+	int step = sqlite3_step(c->cpst);
 
-	if (c->ncp == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		void *n = realloc(c->cps, ncap * sizeof(*c->cps));
+	c->have_tbl = false;
+	if (step == SQLITE_DONE)
+		return SK_OK;
+	if (step != SQLITE_ROW)
+		return SK_EIO;
+	note = (const char *)sqlite3_column_text(c->cpst, 1);
+	size = sqlite3_column_int64(c->cpst, 0);
+	if (!note || ledger_checkpoint_open(note, (size_t)sqlite3_column_bytes(c->cpst, 1), &c->v,
+	                                    &cp) != SK_OK)
+		return fail(c, "checkpoint of size %" PRId64 ": its signature does not verify",
+		            size);
+	if (strcmp(cp.origin, c->origin) != 0 || size < 0 || cp.size != (uint64_t)size)
+		return fail(c, "checkpoint of size %" PRId64 ": another log's or size", size);
+	c->tbl = (struct cp){.size = cp.size, .head = false};
+	memcpy(c->tbl.root, cp.root, LEDGER_HASH_LEN);
+	c->have_tbl = true;
+	c->r->checkpoints++;
+	return SK_OK;
+}
 
-		if (!n)
-			return SK_ENOMEM;
-		c->cps = n;
-		*cap = ncap;
-	}
-	for (i = c->ncp; i > 0 && c->cps[i - 1].size > cp->size; i--)
-		c->cps[i] = c->cps[i - 1];
-	c->cps[i].size = cp->size;
-	memcpy(c->cps[i].root, cp->root, LEDGER_HASH_LEN);
-	c->cps[i].head = head;
-	c->ncp++;
+/* The next checkpoint to reach, or NULL. */
+static const struct cp *cp_current(const struct vctx *c)
+{
+	if (c->have_tbl && (!c->have_head || c->tbl.size <= c->head.size))
+		return &c->tbl;
+	return c->have_head ? &c->head : NULL;
+}
+
+static int cp_advance(struct vctx *c)
+{
+	if (cp_current(c) == &c->tbl)
+		return cp_fetch(c);
+	c->have_head = false;
 	return SK_OK;
 }
 
 /* seclog.head, the newest checkpoint kept outside the database: it must be of a prefix. */
-static int load_head(struct vctx *c, size_t *cap)
+static int load_head(struct vctx *c)
 {
 	struct ledger_checkpoint cp;
 	char note[SECLOG_NOTE_MAX];
@@ -135,7 +161,10 @@ static int load_head(struct vctx *c, size_t *cap)
 		return fail(c, "seclog.head: its signature does not verify");
 	if (strcmp(cp.origin, c->origin) != 0)
 		return fail(c, "seclog.head: a checkpoint of another log (%s)", cp.origin);
-	return cp_add(c, cap, &cp, true);
+	c->head = (struct cp){.size = cp.size, .head = true};
+	memcpy(c->head.root, cp.root, LEDGER_HASH_LEN);
+	c->have_head = true;
+	return SK_OK;
 }
 
 static const char *cp_name(const struct cp *cp)
@@ -145,38 +174,14 @@ static const char *cp_name(const struct cp *cp)
 
 static int load_checkpoints(struct vctx *c)
 {
-	sqlite3_stmt *st = NULL;
-	size_t cap = 0;
-	int rc = SK_OK, step;
+	int rc = load_head(c);
 
-	if (sqlite3_prepare_v2(c->db, "SELECT size, note FROM checkpoint ORDER BY size", -1, &st,
-	                       NULL) != SQLITE_OK)
+	if (rc)
+		return rc;
+	if (sqlite3_prepare_v2(c->db, "SELECT size, note FROM checkpoint ORDER BY size", -1,
+	                       &c->cpst, NULL) != SQLITE_OK)
 		return SK_EIO;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct ledger_checkpoint cp;
-		const char *note = (const char *)sqlite3_column_text(st, 1);
-		int64_t size = sqlite3_column_int64(st, 0);
-
-		if (!note ||
-		    ledger_checkpoint_open(note, (size_t)sqlite3_column_bytes(st, 1), &c->v, &cp)) {
-			rc = fail(c,
-			          "checkpoint of size %" PRId64 ": its signature does not verify",
-			          size);
-			break;
-		}
-		if (strcmp(cp.origin, c->origin) != 0 || size < 0 || cp.size != (uint64_t)size) {
-			rc = fail(c, "checkpoint of size %" PRId64 ": another log's or size", size);
-			break;
-		}
-		rc = cp_add(c, &cap, &cp, false);
-		if (rc)
-			break;
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = SK_EIO;
-	sqlite3_finalize(st);
-	c->r->checkpoints = c->ncp;
-	return rc ? rc : load_head(c, &cap);
+	return cp_fetch(c);
 }
 
 static int load_segments(struct vctx *c)
@@ -275,13 +280,15 @@ static int walk_messages(struct vctx *c, struct ledger_tree *t)
 	int rc = SK_OK, step;
 
 	/* Checkpoints of the empty log (the first head) hold the empty root. */
-	for (; c->next_cp < c->ncp && c->cps[c->next_cp].size == 0; c->next_cp++) {
+	for (const struct cp *cp = cp_current(c); cp && cp->size == 0; cp = cp_current(c)) {
 		uint8_t empty[LEDGER_HASH_LEN];
 
 		ledger_empty_root(empty);
-		if (sodium_memcmp(empty, c->cps[c->next_cp].root, LEDGER_HASH_LEN) != 0)
-			return fail(c, "%s of size 0: not the empty root",
-			            cp_name(&c->cps[c->next_cp]));
+		if (sodium_memcmp(empty, cp->root, LEDGER_HASH_LEN) != 0)
+			return fail(c, "%s of size 0: not the empty root", cp_name(cp));
+		rc = cp_advance(c);
+		if (rc)
+			return rc;
 	}
 	if (sqlite3_prepare_v2(c->db, "SELECT idx, recv_us, source, body FROM msg ORDER BY idx", -1,
 	                       &st, NULL) != SQLITE_OK)
@@ -306,16 +313,19 @@ static int walk_messages(struct vctx *c, struct ledger_tree *t)
 		if (rc)
 			break;
 		expect++;
-		while (c->next_cp < c->ncp && c->cps[c->next_cp].size == t->size) {
+		for (const struct cp *cp = cp_current(c); cp && cp->size == t->size;
+		     cp = cp_current(c)) {
 			ledger_tree_root(t, root);
-			if (sodium_memcmp(root, c->cps[c->next_cp].root, LEDGER_HASH_LEN) != 0) {
+			if (sodium_memcmp(root, cp->root, LEDGER_HASH_LEN) != 0) {
 				rc = fail(c,
 				          "%s of size %" PRIu64
 				          ": its root differs from the stored log's",
-				          cp_name(&c->cps[c->next_cp]), t->size);
+				          cp_name(cp), t->size);
 				break;
 			}
-			c->next_cp++;
+			rc = cp_advance(c);
+			if (rc)
+				break;
 		}
 		if (rc)
 			break;
@@ -389,6 +399,7 @@ static int check_segments(struct vctx *c)
 
 static int check_tail(struct vctx *c, const struct ledger_tree *t)
 {
+	const struct cp *cp = cp_current(c);
 	uint8_t root[LEDGER_HASH_LEN], sroot[LEDGER_HASH_LEN], sig[LEDGER_SEAL_SIG_LEN];
 	char text[SECLOG_SEAL_TEXT];
 	uint64_t ssize;
@@ -396,10 +407,10 @@ static int check_tail(struct vctx *c, const struct ledger_tree *t)
 	int64_t ntiles = -1, want = 0;
 	int rc;
 
-	if (c->next_cp != c->ncp)
+	if (cp)
 		return fail(c,
 		            "%s of size %" PRIu64 " is larger than the log (%" PRIu64 " messages)",
-		            cp_name(&c->cps[c->next_cp]), c->cps[c->next_cp].size, t->size);
+		            cp_name(cp), cp->size, t->size);
 	for (unsigned L = 0; L < SECLOG_TILE_LEVELS; L++) {
 		uint64_t nodes = t->size >> (L * LEDGER_TILE_HEIGHT);
 
@@ -467,10 +478,10 @@ static int vctx_open(struct vctx *c, const char *dir)
 static void vctx_close(struct vctx *c)
 {
 	seclog_tiles_release(&c->tiles);
+	sqlite3_finalize(c->cpst);
 	if (c->db)
 		seclog_exec(c->db, "COMMIT");
 	sqlite3_close(c->db);
-	free(c->cps);
 	free(c->segs);
 }
 
