@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -148,6 +149,18 @@ static void test_append_threads_reopen(void **state)
 	for (unsigned i = 0; i < 4000; i++)
 		assert_int_equal(seen[i], 1);
 	assert_int_equal(seclog_size(s), 4000);
+	/* Not an instance; a signing key others may read. */
+	{
+		struct seclog *s2 = NULL;
+		char path[512];
+
+		assert_int_equal(seclog_open("/nonexistent-skydd", NULL, &s2), SK_ENOTFOUND);
+		snprintf(path, sizeof(path), "%s/signing.key", dir);
+		assert_int_equal(chmod(path, 0644), 0);
+		assert_int_equal(seclog_open(dir, NULL, &s2), SK_EPERM);
+		assert_int_equal(chmod(path, 0600), 0);
+		assert_null(s2);
+	}
 	/* A second writer is refused while the first holds the log. */
 	{
 		struct seclog *s2 = NULL;
@@ -345,11 +358,16 @@ static void test_segments_retention_cull(void **state)
 
 	/* Ten years and a month later segment 1 may go; the log still verifies. */
 	sk_clock_set_offset(base - now + 10 * YEAR_US + 40 * DAY_US);
+	/* Beside a running writer, which goes on appending (into a new, later segment). */
+	s = open_log();
 	assert_int_equal(seclog_cull(dir, 1, "ssc Anna", "gallring enligt 28 §"), SK_OK);
+	append_n(s, 1, 10);
+	seclog_close(s);
 	assert_int_equal(seclog_cull(dir, 1, "ssc Anna", "igen"), SK_EEXIST);
 	assert_int_equal(verify(&r), SK_OK);
 	assert_int_equal(r.culled, 40);
-	assert_int_equal(r.size, 65);
+	assert_int_equal(r.size, 66);
+	assert_int_equal(r.segments, 4);
 
 	/* The old proof of a kept message still holds; new ones are made as before. */
 	assert_int_equal(seclog_proof_verify(vkey, &kept), SK_OK);
@@ -375,7 +393,7 @@ static void test_segments_retention_cull(void **state)
 	append_n(s, 2, 10);
 	seclog_close(s);
 	assert_int_equal(verify(&r), SK_OK);
-	assert_int_equal(r.size, 67);
+	assert_int_equal(r.size, 68);
 }
 
 /* ---- proofs ---- */
