@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "model/model.h"
 #include "rules/rules.h"
+#include "seclog/store.h"
 #include "store/store.h"
 
 static const char verify_usage[] =
@@ -70,6 +71,14 @@ int cmd_verify(int argc, char **argv)
 	model_register(); /* so that --replay rebuilds every register */
 	rules_register(); /* exemptions */
 	rc = store_verify(dir, &vo, &res);
+	/* The security logs' own store, when the instance has one (issue 14). */
+	struct seclog_verify_report sl = {0};
+	int src = rc ? SK_ENOTFOUND : seclog_verify(dir, &sl);
+	if (src != SK_ENOTFOUND && src != SK_OK) {
+		rc = src == SK_EVERIFY ? SK_EVERIFY : SK_EIO;
+		snprintf(res.problem, sizeof(res.problem), "seclog.db: %s",
+		         sl.problem[0] ? sl.problem : sk_strerror(src));
+	}
 	sk_base64_encode(res.root, sizeof(res.root), root, sizeof(root));
 	if (json) {
 		json_t *o =
@@ -98,6 +107,10 @@ int cmd_verify(int argc, char **argv)
 		       (unsigned long long)res.entries, (unsigned long long)res.checkpoints,
 		       vo.against ? " and checkpoints from " : "", vo.against ? vo.against : "",
 		       root, vo.replay ? ", projections replayed and equal" : "");
+	if (!json && src == SK_OK)
+		printf("OK: seclog.db: %llu messages, %llu checkpoints, %llu culled\n",
+		       (unsigned long long)sl.size, (unsigned long long)sl.checkpoints,
+		       (unsigned long long)sl.culled);
 	/* Not tampering: the checkpoint is also in the database. Said, not failed. */
 	if (!json && res.torn)
 		fprintf(stderr,

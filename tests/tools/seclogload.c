@@ -1,0 +1,171 @@
+/*
+ * Load for the seclog crash test (tests/sh/test_seclog_crash.sh).
+ *
+ *   seclogload DIR THREADS   appends batches of 1..400 messages from THREADS
+ *                            threads until killed; after each acknowledged
+ *                            batch prints "ack INDEX NONCE" per message and
+ *                            flushes, so what the test reads was acknowledged
+ *   seclogload verify DIR    seclog_verify: prints "ok SIZE CHECKPOINTS" and
+ *                            exits 0, or the problem and exits 1
+ *   seclogload close DIR     opens and closes the writer (signs a checkpoint)
+ *   seclogload prove DIR I   prints the inclusion proof of message I as JSON
+ *                            {"index","size","leaf","path":[…],"body","note"}
+ *                            (hashes and body base64) for an outside verifier
+ */
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "seclog/store.h"
+
+#define BATCH_MAX 400
+
+static pthread_mutex_t out_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct seclog *log_;
+
+struct worker {
+	unsigned id;
+	unsigned seed;
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	static __thread struct seclog_msg m[BATCH_MAX];
+	static __thread char text[BATCH_MAX][64];
+	uint64_t counter = 0;
+	struct buf out;
+
+	buf_init(&out, 1 << 20);
+	for (;;) {
+		unsigned n = 1 + (unsigned)rand_r(&w->seed) % BATCH_MAX;
+		uint64_t first;
+		int rc;
+
+		for (unsigned i = 0; i < n; i++) {
+			int len = snprintf(text[i], sizeof(text[i]), "n%d-%u-%" PRIu64,
+			                   (int)getpid(), w->id, counter++);
+
+			m[i] = (struct seclog_msg){.source = w->id,
+			                           .retention_years = 10,
+			                           .facility = 10,
+			                           .severity = 6,
+			                           .timestamp_us = SECLOG_TS_NONE,
+			                           .hostname = "crash.example.se",
+			                           .hostname_len = 16,
+			                           .app = "load",
+			                           .app_len = 4,
+			                           .text = text[i],
+			                           .text_len = (size_t)len};
+		}
+		rc = seclog_append(log_, m, n, &first, NULL, NULL);
+		if (rc) {
+			fprintf(stderr, "seclogload: append: %s\n", sk_strerror(rc));
+			exit(1);
+		}
+		buf_reset(&out);
+		for (unsigned i = 0; i < n; i++)
+			buf_printf(&out, "ack %" PRIu64 " %s\n", first + i, text[i]);
+		pthread_mutex_lock(&out_mu);
+		fwrite(out.ptr, 1, out.len, stdout);
+		fflush(stdout);
+		pthread_mutex_unlock(&out_mu);
+	}
+	return NULL;
+}
+
+static int verify(const char *dir)
+{
+	struct seclog_verify_report r;
+	int rc = seclog_verify(dir, &r);
+
+	if (rc) {
+		printf("%s: %s\n", sk_strerror(rc), r.problem);
+		return 1;
+	}
+	printf("ok %" PRIu64 " %" PRIu64 "\n", r.size, r.checkpoints);
+	return 0;
+}
+
+static int prove(const char *dir, const char *arg)
+{
+	struct seclog_proof p;
+	char *end = NULL, b64[64];
+	unsigned long long idx = strtoull(arg, &end, 10);
+	json_t *o, *path;
+	char *body = NULL, *text;
+	int rc;
+
+	if (*end || arg[0] == '-')
+		return 2;
+	rc = seclog_prove(dir, idx, &p);
+	if (rc) {
+		fprintf(stderr, "seclogload: prove: %s\n", sk_strerror(rc));
+		return 1;
+	}
+	path = json_array();
+	for (size_t i = 0; i < p.n; i++) {
+		sk_base64_encode(p.path[i], LEDGER_HASH_LEN, b64, sizeof(b64));
+		json_array_append_new(path, json_string(b64));
+	}
+	if (p.body) {
+		size_t cap = p.body_len / 3 * 4 + 8;
+
+		body = malloc(cap);
+		if (!body)
+			return 1;
+		sk_base64_encode(p.body, p.body_len, body, cap);
+	}
+	sk_base64_encode(p.leaf, LEDGER_HASH_LEN, b64, sizeof(b64));
+	o = json_pack("{s:I, s:I, s:s, s:o, s:s?, s:s%}", "index", (json_int_t)p.index, "size",
+	              (json_int_t)p.size, "leaf", b64, "path", path, "body", body, "note", p.note,
+	              p.note_len);
+	text = json_dumps(o, JSON_COMPACT);
+	printf("%s\n", text);
+	free(text);
+	json_decref(o);
+	free(body);
+	seclog_proof_release(&p);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct worker w[8];
+	pthread_t t[8];
+	unsigned long nthreads = 0;
+	char *end = NULL;
+	int rc;
+
+	if (argc == 3 && strcmp(argv[1], "verify") == 0)
+		return verify(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "close") == 0) {
+		rc = seclog_open(argv[2], NULL, &log_);
+		seclog_close(log_);
+		return rc ? 1 : 0;
+	}
+	if (argc == 4 && strcmp(argv[1], "prove") == 0)
+		return prove(argv[2], argv[3]);
+	if (argc == 3)
+		nthreads = strtoul(argv[2], &end, 10);
+	if (argc != 3 || *end || nthreads < 1 || nthreads > 8) {
+		fprintf(stderr, "usage: seclogload DIR THREADS(1..8) | seclogload verify DIR\n");
+		return 2;
+	}
+	rc = seclog_open(argv[1], NULL, &log_);
+	if (rc) {
+		fprintf(stderr, "seclogload: open: %s\n", sk_strerror(rc));
+		return 1;
+	}
+	for (unsigned i = 0; i < nthreads; i++) {
+		w[i] = (struct worker){.id = i, .seed = (unsigned)getpid() * 31 + i};
+		pthread_create(&t[i], NULL, worker_main, &w[i]);
+	}
+	for (unsigned i = 0; i < nthreads; i++)
+		pthread_join(t[i], NULL);
+	seclog_close(log_);
+	return 0;
+}
