@@ -135,7 +135,7 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
     const PHYSICAL = ['omraden', 'tilltraden', 'besok', 'nycklar'];
     // and personnel security (6 kap.) under Personalsäkerhet, in the table's order (nav.js)
     const PERSONNEL = ['behorigheter', 'befattningar', 'placeringar', 'utbildningar', 'utbildningstillfallen',
-      'sakerhetsprovningar', 'registerkontroller', 'avslutningssamtal'];
+      'utbildningsdeltagare', 'sakerhetsprovningar', 'registerkontroller', 'registerkontrollfunktion', 'avslutningssamtal'];
     const inRegisterMenu = (d) => d.slug && !['incidents', 'deviations'].includes(d.name) && !PHYSICAL.includes(d.slug)
       && !PERSONNEL.includes(d.slug);
     const physical = PHYSICAL.map((slug) => described.find((d) => d.slug === slug)).filter(Boolean).map((d) => SV[d.label]);

@@ -61,12 +61,12 @@ test('i18n: sv.json and en.json have the same keys, and every key the code uses'
     for (const m of fs.readFileSync(f, 'utf8').matchAll(/\bt\('([a-z0-9_.]+)'/g)) used.add(m[1]);
   }
   // keys built at run time
-  for (const r of ['chief', 'ssc', 'registrar', 'admin', 'staff', 'auditor', 'none']) used.add(`role.${r}`);
+  for (const r of ['chief', 'ssc', 'registrar', 'admin', 'staff', 'auditor', 'reception', 'personnel', 'agency', 'none']) used.add(`role.${r}`);
   for (const c of ['none', 'BH', 'K', 'H', 'KH']) used.add(`clearance.${c}`);
   for (const s of ['active', 'pending', 'expired', 'revoked']) used.add(`grant.status.${s}`);
   for (const s of ['active', 'disabled']) used.add(`identity.status.${s}`);
   for (const s of ['password', 'totp', 'codes']) used.add(`enroll.step_${s}`);
-  for (const r of ['ssa', 'docs', 'keys', 'personnel', 'sua', 'incidents', 'systems', 'plan']) {
+  for (const r of ['ssa', 'docs', 'keys', 'sua', 'incidents', 'systems', 'plan']) {
     used.add(`register.${r}`);
     used.add(`register.${r}_text`);
   }
