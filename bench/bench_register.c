@@ -209,6 +209,12 @@ static void make_instance(struct config *cfg, struct instance *in)
 		json_decref(np);
 		if (rc)
 			bench_die("person", err.msg[0] ? err.msg : sk_strerror(rc));
+		/* cleared for H: the copies' holders and the need-to-know lists' readers */
+		np = json_pack("{s:I, s:s}", "person_id", (json_int_t)id, "class", "H");
+		rc = reg_run(m, &in->p, "clearances", "decide", np, &(int64_t){0}, &err);
+		json_decref(np);
+		if (rc)
+			bench_die("clearance", err.msg[0] ? err.msg : sk_strerror(rc));
 		if (!in->first_person)
 			in->first_person = id;
 	}

@@ -163,7 +163,7 @@ static int fill_fn(struct store_tx *tx, void *arg)
 			rc = model_tx_log(tx, f->c->actor, "identity.created", "identity", id,
 			                  json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id,
 			                            "username", name, "display_name", name,
-			                            "clearance", clearance_name(CLEAR_H)));
+			                            "clearance", "none"));
 			/* enrolled: the credential as the identity's own commands leave it (not
 			 * a projection; no real password or secret: nobody logs in) */
 			if (!rc)
@@ -190,6 +190,20 @@ static int fill_fn(struct store_tx *tx, void *arg)
 			              i < cfg->grants ? json_integer(2 + (json_int_t)i)
 			                              : json_null());
 			rc = model_tx_log(tx, f->c->actor, "person.created", "person", id, d);
+			/* cleared for H (reg_clearances.c): the persons are the copies' holders and
+			 * the need-to-know lists' readers; one decision each, with the person's id
+			 */
+			if (!rc)
+				rc = model_tx_log(
+				        tx, f->c->actor, "clearance.decided", "clearance", id,
+				        json_pack("{s:I, s:I, s:s, s:s, s:n, s:n, s:s, s:s, s:I, "
+				                  "s:s}",
+				                  "id", (json_int_t)id, "person_id", (json_int_t)id,
+				                  "class", "H", "valid_from", f->c->today,
+				                  "valid_until", "vetting_id", "basis", "decision",
+				                  "decision_ref", "Beslut 2026/C", "decided_by",
+				                  (json_int_t)f->c->actor, "decided_on",
+				                  f->c->today));
 			break;
 		}
 	}
