@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "seclog_int.h"
+#include "store/store.h"
 
 /*
  * The schema. Triggers make the tables append-only for anyone using SQL
@@ -143,34 +144,10 @@ out_close:
 int seclog_read_key(const char *dir, const char *file, bool secret, char *out, size_t cap)
 {
 	char path[SECLOG_PATH_MAX];
-	struct stat st;
-	ssize_t n;
-	int fd, rc;
+	int rc = seclog_path(path, sizeof(path), dir, file);
 
-	rc = seclog_path(path, sizeof(path), dir, file);
-	if (rc)
-		return rc;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? SK_ENOTFOUND : SK_EIO;
-	rc = SK_OK;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		rc = SK_EIO;
-	else if (secret && (st.st_mode & 077) != 0)
-		rc = SK_EPERM; /* a signing key readable by others is not a secret */
-	if (rc)
-		goto out_close;
-	n = read(fd, out, cap - 1);
-	if (n < 0) {
-		rc = SK_EIO;
-		goto out_close;
-	}
-	out[n] = '\0';
-	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r'))
-		out[--n] = '\0';
-out_close:
-	close(fd);
-	return rc;
+	/* the registers' reader: the same keys, the same rules for reading them */
+	return rc ? rc : store_read_key_file(path, out, cap, secret);
 }
 
 int seclog_head_write(const char *dir, const char *note, size_t len)

@@ -405,8 +405,7 @@ int store_meta_set(struct store_conn *c, const char *key, const char *value)
 
 /* ---- key files ---- */
 
-/* Reads a small text file without following symlinks; strips the final newline. */
-static int read_small_file(const char *path, char *out, size_t cap, bool secret)
+int store_read_key_file(const char *path, char *out, size_t cap, bool secret)
 {
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
@@ -445,7 +444,7 @@ int store_load_signer(const char *dir, struct ledger_signer *s)
 	rc = store_path(path, sizeof(path), dir, STORE_KEY_FILE);
 	if (rc)
 		return rc;
-	rc = read_small_file(path, text, sizeof(text), true);
+	rc = store_read_key_file(path, text, sizeof(text), true);
 	if (!rc)
 		rc = ledger_signer_parse(text, strlen(text), s);
 	sodium_memzero(text, sizeof(text));
@@ -460,7 +459,7 @@ int store_load_verifier(const char *dir, struct ledger_verifier *v, char *text, 
 	rc = store_path(path, sizeof(path), dir, STORE_VKEY_FILE);
 	if (rc)
 		return rc;
-	rc = read_small_file(path, text, cap, false);
+	rc = store_read_key_file(path, text, cap, false);
 	if (rc)
 		return rc;
 	return ledger_verifier_parse(text, strlen(text), v);

@@ -166,6 +166,13 @@ int store_append(struct store *s, int64_t actor, const char *kind, const char *o
  */
 void store_tx_shred(struct store_tx *tx);
 
+/*
+ * Reads a small text file (a key) into out (cap bytes, NUL-terminated)
+ * without following symlinks, stripping the final newline. secret: refused
+ * (SK_EPERM) when others may read it. SK_ENOTFOUND when it does not exist.
+ */
+int store_read_key_file(const char *path, char *out, size_t cap, bool secret);
+
 /* Forces a checkpoint now if the tree grew since the last one. */
 int store_checkpoint_now(struct store *s);
 
