@@ -260,7 +260,12 @@ static void test_decisions(void **state)
 	        "2019–2023");
 	json_decref(h);
 	h = plan_measure_history(g_fx.model, id_of("1.1.9"));
-	assert_non_null(strstr(json_dumps(h, 0), "\"proposal_id\""));
+	{
+		char *text = json_dumps(h, 0);
+
+		assert_non_null(strstr(text, "\"proposal_id\""));
+		free(text);
+	}
 	json_decref(h);
 	REFUSED(plan_proposal_decide(g_fx.model, &g_ssc, g_prop_dual, true, NULL, ERR), SK_ERULE,
 	        "proposal"); /* accepted already */
