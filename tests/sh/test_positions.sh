@@ -29,20 +29,6 @@ cli_refused() {
 	fi
 }
 
-# api_refused STATUS REGEX DESC METHOD PATH WHO [BODY]: refused, and the ledger did not grow.
-api_refused() {
-	_want=$1 _re=$2 _desc=$3
-	shift 3
-	_before=$(ledger_size)
-	api "$@"
-	if [ "$_before" = "$(ledger_size)" ]; then
-		expect_api "$_want" "$_re" "$_desc (nothing changed)"
-	else
-		not_ok "$_desc (nothing changed)"
-		diag "ledger grew; $STATUS $(head -c 300 "$T/resp")"
-	fi
-}
-
 # findings RULE OBJECT: how many open findings of RULE about OBJECT the ssc sees.
 findings() {
 	api GET /api/v1/findings anna
@@ -98,7 +84,7 @@ checks "an approved analysis to decide on" '[ "$RC" -eq 0 ] && grep -q approved 
 cli_refused 2 "info_class" "position add in säkerhetsklass without --info-class: exit 2, one line" \
 	petra position add --name Driftchef --class sk2
 cli_refused 1 "" "position add by staff: refused" stig position add --name X --class vetted
-api_refused 400 '"field":"security_class"' "POST /positions with class sk4: 400 naming security_class" \
+refused_unchanged 400 '"field":"security_class"' "POST /positions with class sk4: 400 naming security_class" \
 	POST /api/v1/positions petra '{"name":"X","security_class":"sk4"}'
 as petra position add --name Driftchef --unit Drift --class sk2 --info-class H \
 	--activity "Drift av det skyddade nätet" --assets "Serverhallen" --json
@@ -138,9 +124,9 @@ as petra placement add --position "$POS2" --person "$P_STIG" --temporary yes \
 	--until "$(date -u -d '+30 days' +%F)" --json
 PL2=$(json_num id "$T/out")
 checks "a temporary placement with its end" '[ "$RC" -eq 0 ] && [ -n "$PL2" ]'
-api_refused 400 '"field":"valid_from"' "POST /placements with a bad day: 400 naming valid_from" \
+refused_unchanged 400 '"field":"valid_from"' "POST /placements with a bad day: 400 naming valid_from" \
 	POST /api/v1/placements petra "{\"position_id\":$POS,\"person_id\":$P_OLLE,\"valid_from\":\"2026-02-30\"}"
-api_refused 404 '"field":"person_id"' "POST /placements for a person nobody is: 404 naming person_id" \
+refused_unchanged 404 '"field":"person_id"' "POST /placements for a person nobody is: 404 naming person_id" \
 	POST /api/v1/placements petra "{\"position_id\":$POS,\"person_id\":9999}"
 as anna clearance withdraw "$(sq "$I/skydd.db" "SELECT id FROM clearance WHERE person_id = $P_OLLE")" --reason "Test"
 checks "Olle placed without a clearance in force is a finding" \
