@@ -73,7 +73,7 @@ static char *build(uint64_t n, size_t *len, size_t *bytes)
 static uint64_t run_parse(const char *s, size_t len)
 {
 	struct seclog_framer f;
-	struct seclog_msg m;
+	struct seclog_parsed m;
 	uint64_t ok = 0;
 
 	if (seclog_framer_init(&f, 0, 0) != SK_OK)

@@ -76,13 +76,13 @@ static bool is_print(char c)
 	return c >= 33 && c <= 126;
 }
 
-static int fail_at(struct seclog_msg *m, int err, size_t off)
+static int fail_at(struct seclog_parsed *m, int err, size_t off)
 {
 	m->err_off = off;
 	return err;
 }
 
-static void msg_reset(struct seclog_msg *m, enum seclog_format fmt)
+static void msg_reset(struct seclog_parsed *m, enum seclog_format fmt)
 {
 	/* Only the header: the arrays are filled up to nsd/nparams and never read beyond. */
 	m->format = fmt;
@@ -99,7 +99,7 @@ static void msg_reset(struct seclog_msg *m, enum seclog_format fmt)
 }
 
 /* "<" PRIVAL ">" with PRIVAL 0..191 and no leading zero (RFC 3164 §4.1.1). */
-static int parse_pri(const char *d, size_t len, size_t *pos, struct seclog_msg *m)
+static int parse_pri(const char *d, size_t len, size_t *pos, struct seclog_parsed *m)
 {
 	size_t i = 1;
 	unsigned v = 0;
@@ -124,7 +124,7 @@ static int parse_pri(const char *d, size_t len, size_t *pos, struct seclog_msg *
 
 /* ---- RFC 5424 ---- */
 
-static int expect_sp(const char *d, size_t len, size_t *pos, struct seclog_msg *m)
+static int expect_sp(const char *d, size_t len, size_t *pos, struct seclog_parsed *m)
 {
 	if (*pos >= len || d[*pos] != ' ')
 		return fail_at(m, SECLOG_E_SP, *pos);
@@ -137,7 +137,7 @@ static int expect_sp(const char *d, size_t len, size_t *pos, struct seclog_msg *
  * consumed). Stops scanning at max+1 bytes, so a huge field costs little.
  */
 static int header_field(const char *d, size_t len, size_t *pos, size_t max, int e_len, int e_char,
-                        struct seclog_slice *out, struct seclog_msg *m)
+                        struct seclog_slice *out, struct seclog_parsed *m)
 {
 	size_t start = *pos, i = start;
 
@@ -160,7 +160,7 @@ static int header_field(const char *d, size_t len, size_t *pos, size_t max, int 
  * TIMESTAMP: NILVALUE or FULL-DATE "T" FULL-TIME with "T" and "Z" upper
  * case (§6.2.3), fraction 1..6 digits, no leap second. 32 octets at most.
  */
-static int parse_time_5424(const char *d, size_t len, size_t *pos, struct seclog_msg *m)
+static int parse_time_5424(const char *d, size_t len, size_t *pos, struct seclog_parsed *m)
 {
 	size_t start = *pos, i = start, n;
 	const char *t;
@@ -191,7 +191,7 @@ static int parse_time_5424(const char *d, size_t len, size_t *pos, struct seclog
 
 /* SD-NAME: 1*32 PRINTUSASCII except '=', SP, ']', '"'. */
 static int sd_name(const char *d, size_t len, size_t *pos, struct seclog_slice *out,
-                   struct seclog_msg *m)
+                   struct seclog_parsed *m)
 {
 	size_t start = *pos, i = start;
 
@@ -208,7 +208,7 @@ static int sd_name(const char *d, size_t len, size_t *pos, struct seclog_slice *
 }
 
 /* PARAM-NAME "=" %d34 PARAM-VALUE %d34, at *pos just after the SP. */
-static int sd_param(const char *d, size_t len, size_t *pos, struct seclog_msg *m)
+static int sd_param(const char *d, size_t len, size_t *pos, struct seclog_parsed *m)
 {
 	struct seclog_sd_param p;
 	size_t i, vstart;
@@ -241,7 +241,7 @@ static int sd_param(const char *d, size_t len, size_t *pos, struct seclog_msg *m
 }
 
 /* "[" SD-ID *(SP SD-PARAM) "]", at *pos on the "[". */
-static int sd_element(const char *d, size_t len, size_t *pos, struct seclog_msg *m)
+static int sd_element(const char *d, size_t len, size_t *pos, struct seclog_parsed *m)
 {
 	struct seclog_sd_elem e = {.first = m->nparams};
 	size_t i = *pos + 1;
@@ -270,7 +270,7 @@ static int sd_element(const char *d, size_t len, size_t *pos, struct seclog_msg 
 	return SECLOG_OK;
 }
 
-static int parse_sd(const char *d, size_t len, size_t *pos, struct seclog_msg *m)
+static int parse_sd(const char *d, size_t len, size_t *pos, struct seclog_parsed *m)
 {
 	size_t start = *pos;
 	int rc;
@@ -290,7 +290,7 @@ static int parse_sd(const char *d, size_t len, size_t *pos, struct seclog_msg *m
 	return SECLOG_OK;
 }
 
-static int parse_msg(const char *d, size_t len, size_t pos, struct seclog_msg *m)
+static int parse_msg(const char *d, size_t len, size_t pos, struct seclog_parsed *m)
 {
 	if (pos == len)
 		return SECLOG_OK;
@@ -318,7 +318,7 @@ static const struct {
         {32, SECLOG_E_MSGID_LEN, SECLOG_E_MSGID_CHAR},
 };
 
-int seclog_parse_5424(const char *data, size_t len, struct seclog_msg *m)
+int seclog_parse_5424(const char *data, size_t len, struct seclog_parsed *m)
 {
 	struct seclog_slice *out[4] = {&m->hostname, &m->app_name, &m->procid, &m->msgid};
 	size_t pos = 0;
@@ -380,7 +380,7 @@ static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 
 /* "Mmm dd hh:mm:ss", the day space-padded (§4.1.2), checked as a real date. */
 static int parse_time_3164(const char *d, size_t len, size_t pos, int year, int off,
-                           struct seclog_msg *m)
+                           struct seclog_parsed *m)
 {
 	const char *t = d + pos;
 	char iso[32]; /* 20 used: year is 1970..9999 */
@@ -418,7 +418,7 @@ static bool is_tag_char(char c)
  * real senders use '-', '.', '_' and '/' ("postfix/smtpd"): any printable
  * character but ':' '[' ']' is taken. A MSG not of that shape has no tag.
  */
-static int parse_tag(const char *d, size_t len, size_t pos, struct seclog_msg *m)
+static int parse_tag(const char *d, size_t len, size_t pos, struct seclog_parsed *m)
 {
 	size_t i = pos, pstart = 0, pend = 0;
 
@@ -455,7 +455,7 @@ static int parse_tag(const char *d, size_t len, size_t pos, struct seclog_msg *m
 }
 
 int seclog_parse_3164(const char *data, size_t len, int year, int utc_offset_min,
-                      struct seclog_msg *m)
+                      struct seclog_parsed *m)
 {
 	size_t pos = 0, h;
 	int rc;
@@ -488,7 +488,7 @@ int seclog_parse_3164(const char *data, size_t len, int year, int utc_offset_min
 }
 
 int seclog_parse(const char *data, size_t len, bool allow_3164, int year, int utc_offset_min,
-                 struct seclog_msg *m)
+                 struct seclog_parsed *m)
 {
 	size_t i = 1;
 

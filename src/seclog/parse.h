@@ -144,7 +144,7 @@ struct seclog_sd_elem {
  * never empty). For RFC 3164, app_name is the TAG, procid the PID, msg the
  * CONTENT; version is 0, msgid and sd are absent and legacy is true.
  */
-struct seclog_msg {
+struct seclog_parsed {
 	enum seclog_format format;
 	bool legacy;       /* RFC 3164: best effort, weaker guarantees */
 	unsigned facility; /* 0..23 */
@@ -167,7 +167,7 @@ struct seclog_msg {
  * Parses one RFC 5424 SYSLOG-MSG (a whole frame's payload) strictly.
  * Returns SECLOG_OK or the reason for refusal; m->err_off says where.
  */
-int seclog_parse_5424(const char *data, size_t len, struct seclog_msg *m);
+int seclog_parse_5424(const char *data, size_t len, struct seclog_parsed *m);
 
 /*
  * Parses one RFC 3164 message: "<PRI>Mmm dd hh:mm:ss HOSTNAME TAG[PID]: CONTENT".
@@ -178,7 +178,7 @@ int seclog_parse_5424(const char *data, size_t len, struct seclog_msg *m);
  * reported as such, never guessed. Returns SECLOG_OK or the reason.
  */
 int seclog_parse_3164(const char *data, size_t len, int year, int utc_offset_min,
-                      struct seclog_msg *m);
+                      struct seclog_parsed *m);
 
 /*
  * Either format: RFC 5424 when the PRI is followed by a digit (its
@@ -186,7 +186,7 @@ int seclog_parse_3164(const char *data, size_t len, int year, int utc_offset_min
  * SECLOG_E_VERSION). Returns as the two above.
  */
 int seclog_parse(const char *data, size_t len, bool allow_3164, int year, int utc_offset_min,
-                 struct seclog_msg *m);
+                 struct seclog_parsed *m);
 
 /*
  * Copies a PARAM-VALUE to out with the escapes \" \\ \] undone (any other

@@ -9,7 +9,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct seclog_msg m;
+	struct seclog_parsed m;
 	const char *in;
 	int year, off, rc;
 

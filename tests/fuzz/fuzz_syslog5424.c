@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *in = (const char *)data;
-	struct seclog_msg m;
+	struct seclog_parsed m;
 	int rc = seclog_parse_5424(in, size, &m);
 
 	check_result(in, size, rc, &m);

@@ -43,7 +43,7 @@ static void feed(const char *in, size_t len, size_t max, unsigned flags, unsigne
 			chunk = len - off;
 		while (chunk) {
 			struct seclog_slice fr;
-			struct seclog_msg m;
+			struct seclog_parsed m;
 			int rc = seclog_framer_feed(&f, in + off, chunk, &used, &fr);
 
 			if (used > chunk)

@@ -20,7 +20,7 @@ static inline void check_slice(const char *in, size_t len, struct seclog_slice s
 		abort();
 }
 
-static inline void check_result(const char *in, size_t len, int rc, const struct seclog_msg *m)
+static inline void check_result(const char *in, size_t len, int rc, const struct seclog_parsed *m)
 {
 	static char val[65536 + 1];
 

@@ -30,7 +30,7 @@ static json_t *str(struct seclog_slice s)
 	return v ? v : json_string("<not utf-8>");
 }
 
-static json_t *sd_json(const struct seclog_msg *m)
+static json_t *sd_json(const struct seclog_parsed *m)
 {
 	json_t *arr = json_array();
 	static char val[65536];
@@ -56,7 +56,7 @@ static json_t *sd_json(const struct seclog_msg *m)
 
 static void print_msg(const char *p, size_t n, bool allow_3164, int year, int off)
 {
-	struct seclog_msg m;
+	struct seclog_parsed m;
 	int rc = seclog_parse(p, n, allow_3164, year, off, &m);
 	json_t *o;
 	char *text;

@@ -27,7 +27,7 @@ static bool sl_is(struct seclog_slice s, const char *want)
 
 static void test_5424_rfc_examples(void **state)
 {
-	struct seclog_msg m;
+	struct seclog_parsed m;
 	char v[64];
 
 	(void)state;
@@ -119,7 +119,7 @@ static void test_5424_rfc_examples(void **state)
 
 static void test_5424_good_edges(void **state)
 {
-	struct seclog_msg m;
+	struct seclog_parsed m;
 	char v[64], big[600];
 	size_t n;
 
@@ -245,7 +245,7 @@ static const struct refusal refusals_5424[] = {
 static void check_refusals(const struct refusal *r, size_t n, bool legacy)
 {
 	for (size_t i = 0; i < n; i++) {
-		struct seclog_msg m;
+		struct seclog_parsed m;
 		int rc = legacy ? seclog_parse_3164(r[i].in, r[i].len, 2026, 60, &m)
 		                : seclog_parse_5424(r[i].in, r[i].len, &m);
 
@@ -266,7 +266,7 @@ static void test_5424_refusals(void **state)
 /* Each field one octet over its limit; too many elements and params. */
 static void test_5424_limits(void **state)
 {
-	struct seclog_msg m;
+	struct seclog_parsed m;
 	char big[8192];
 	size_t n;
 
@@ -308,7 +308,7 @@ static void test_5424_limits(void **state)
 
 static void test_3164_rfc_examples(void **state)
 {
-	struct seclog_msg m;
+	struct seclog_parsed m;
 
 	(void)state;
 	/* §5.4 example 1 */
@@ -398,7 +398,7 @@ static const struct refusal refusals_3164[] = {
 
 static void test_3164_refusals(void **state)
 {
-	struct seclog_msg m;
+	struct seclog_parsed m;
 	char big[400];
 	size_t n;
 
@@ -425,7 +425,7 @@ static void test_3164_refusals(void **state)
 
 static void test_parse_dispatch(void **state)
 {
-	struct seclog_msg m;
+	struct seclog_parsed m;
 
 	(void)state;
 	assert_int_equal(seclog_parse(LIT("<13>1 - h a p m - x"), true, 2026, 0, &m), SECLOG_OK);
