@@ -57,8 +57,8 @@ static const struct reg_field fields[] = {
 /* The ssc or a reader of the system, within clearance; to anyone else it does not exist. */
 static int check_handle(struct reg_call *c)
 {
-	if (c->p && !seclog_tx_may_read_system(c->tx, c->p, model_json_int(c->old, "system_id"),
-	                                       true))
+	if (c->p &&
+	    !seclog_tx_may_read_system(c->tx, c->p, model_json_int(c->old, "system_id"), true))
 		return store_tx_failr(c->tx, SK_ENOTFOUND, "id", "record.not_found",
 		                      json_pack("{s:s}", "register", c->def->name), "no %s %lld",
 		                      c->def->one, (long long)c->id);
@@ -109,7 +109,10 @@ static int apply_other(struct store_tx *tx, const struct ledger_entry *e)
 		return rc;
 	store_q_bind_int(q, 1, model_json_int(d, "id"));
 	store_q_bind_text(q, 2, model_json_str0(d, "kind"));
-	store_q_bind_int(q, 3, model_json_int(d, "system_id"));
+	if (model_json_int(d, "system_id") > 0)
+		store_q_bind_int(q, 3, model_json_int(d, "system_id"));
+	else
+		store_q_bind_null(q, 3); /* the whole log */
 	if (json_is_integer(src))
 		store_q_bind_int(q, 4, json_integer_value(src));
 	else

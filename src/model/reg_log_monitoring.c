@@ -65,8 +65,9 @@ static int check_routine(struct reg_call *c)
 		int64_t system = model_json_int(c->data, "system_id");
 
 		if (seclog_tx_system_class(c->tx, system, &withdrawn) < 0)
-			return store_tx_failr(c->tx, SK_ENOTFOUND, "system_id", "record.ref_missing",
-			                      NULL, "system_id: no system %lld", (long long)system);
+			return store_tx_failr(c->tx, SK_ENOTFOUND, "system_id",
+			                      "record.ref_missing", NULL,
+			                      "system_id: no system %lld", (long long)system);
 		if (withdrawn)
 			return store_tx_failr(c->tx, SK_ERULE, "system_id",
 			                      "log_source.system_withdrawn", NULL,
@@ -78,10 +79,10 @@ static int check_routine(struct reg_call *c)
 		if (rc)
 			return rc;
 		if (n)
-			return store_tx_failr(c->tx, SK_EEXIST, "system_id", "log_monitoring.taken",
-			                      NULL,
-			                      "system_id: the system has an active routine: change it "
-			                      "or withdraw it first");
+			return store_tx_failr(
+			        c->tx, SK_EEXIST, "system_id", "log_monitoring.taken", NULL,
+			        "system_id: the system has an active routine: change it "
+			        "or withdraw it first");
 	}
 	if (hours && !seclog_hours_parse(hours, &a, &b))
 		return store_tx_failr(c->tx, SK_EINVAL, "privileged_hours",
@@ -94,10 +95,11 @@ static int check_routine(struct reg_call *c)
 		                      "mon,wed,fri");
 	if (acc) {
 		if (!seclog_accounts_canon(acc, canon, sizeof(canon)))
-			return store_tx_failr(c->tx, SK_EINVAL, "privileged_accounts",
-			                      "log_monitoring.accounts_format", NULL,
-			                      "privileged_accounts: account names separated by commas "
-			                      "(letters, digits, . _ - @ $ \\)");
+			return store_tx_failr(
+			        c->tx, SK_EINVAL, "privileged_accounts",
+			        "log_monitoring.accounts_format", NULL,
+			        "privileged_accounts: account names separated by commas "
+			        "(letters, digits, . _ - @ $ \\)");
 		json_object_set_new(c->data, "privileged_accounts", json_string(canon));
 	}
 	return SK_OK;

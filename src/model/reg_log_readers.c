@@ -52,8 +52,9 @@ static int check_grant(struct reg_call *c)
 	struct store_q *q;
 
 	if (c->p && c->p->id == ident)
-		return store_tx_failr(c->tx, SK_EPERM, "identity_id", "log_reader.self", NULL,
-		                      "identity_id: nobody grants themselves the right to read logs");
+		return store_tx_failr(
+		        c->tx, SK_EPERM, "identity_id", "log_reader.self", NULL,
+		        "identity_id: nobody grants themselves the right to read logs");
 	model_today(today);
 	if (c->p && model_tx_sod(c->tx, c->p->id, ident, SOD_CLEARANCE, ROLE_STAFF, today, &sod)) {
 		snprintf(reason, sizeof(reason), "log_reader.sod_%s", sod.reason ? sod.reason : "");
@@ -65,7 +66,7 @@ static int check_grant(struct reg_call *c)
 		                      "system_id: no system %lld", (long long)system);
 	if ((rc = store_tx_query(c->tx,
 	                         "SELECT " MODEL_CLEARANCE_OF_IDENTITY("?1", "?2") " FROM identity "
-	                         "WHERE id = ?1",
+	                                                                           "WHERE id = ?1",
 	                         &q)))
 		return rc;
 	store_q_bind_int(q, 1, ident);

@@ -41,14 +41,12 @@ static const struct reg_field fields[] = {
         {"retention_years", REG_INT, SECLOG_RETENTION_MIN, SECLOG_RETENTION_MAX,
          .flags = REG_F_NULL,
          .doc = "a longer retention than the class's, in years (none: the class's)"},
-        {"retention", REG_INT, .src = REG_SRC_SQL, .flags = REG_F_LIST,
-         .col = SECLOG_RETENTION_SQL,
+        {"retention", REG_INT, .src = REG_SRC_SQL, .flags = REG_F_LIST, .col = SECLOG_RETENTION_SQL,
          .doc = "the effective retention in years: the longer of the source's and the class's "
                 "(10, 25 for KH, 28 §)"},
         {"silent_minutes", REG_INT, 0, 525600,
          .doc = "the longest expected silence in minutes before an alert (0: not watched)"},
-        {"max_conns", REG_INT, 0, 1024,
-         .doc = "connections at once (0: the listener's default)"},
+        {"max_conns", REG_INT, 0, 1024, .doc = "connections at once (0: the listener's default)"},
         {"allow_3164", REG_BOOL, .doc = "legacy RFC 3164 messages accepted from it"},
         {"status", REG_ENUM, .values = states, .src = REG_SRC_STATE,
          .flags = REG_F_LIST | REG_F_FILTER | REG_F_CLI, .vlabel = "reg.log_source_state",
@@ -92,8 +90,9 @@ static int check_source(struct reg_call *c)
 	const char *t = reg_now_str(c, "transport"), *fp = reg_now_str(c, "cert_sha256"),
 	           *addr = reg_now_str(c, "address");
 	const json_t *ret = json_object_get(c->data, "retention_years");
-	int64_t system = json_object_get(c->data, "system_id") ? model_json_int(c->data, "system_id")
-	                                                        : model_json_int(c->old, "system_id");
+	int64_t system = json_object_get(c->data, "system_id")
+	                         ? model_json_int(c->data, "system_id")
+	                         : model_json_int(c->old, "system_id");
 	char canon[65], acanon[64];
 	bool withdrawn = false;
 	int cls, rc;
@@ -111,25 +110,27 @@ static int check_source(struct reg_call *c)
 	if (withdrawn && json_object_get(c->data, "system_id"))
 		return store_tx_failr(c->tx, SK_ERULE, "system_id", "log_source.system_withdrawn",
 		                      NULL, "system_id: the system's approval is withdrawn");
-	if (json_is_integer(ret) && cls == CLEAR_KH && json_integer_value(ret) < SECLOG_RETENTION_KH)
-		return store_tx_failr(c->tx, SK_EINVAL, "retention_years", "log_source.retention_short",
-		                      json_pack("{s:i}", "years", SECLOG_RETENTION_KH),
-		                      "retention_years: the logs of a KH system are kept at least %d "
-		                      "years (4 kap. 28 §)",
-		                      SECLOG_RETENTION_KH);
+	if (json_is_integer(ret) && cls == CLEAR_KH &&
+	    json_integer_value(ret) < SECLOG_RETENTION_KH)
+		return store_tx_failr(
+		        c->tx, SK_EINVAL, "retention_years", "log_source.retention_short",
+		        json_pack("{s:i}", "years", SECLOG_RETENTION_KH),
+		        "retention_years: the logs of a KH system are kept at least %d "
+		        "years (4 kap. 28 §)",
+		        SECLOG_RETENTION_KH);
 	if (tls_transport(t)) {
 		if (addr && addr[0])
-			return store_tx_failr(c->tx, SK_EINVAL, "address", "log_source.address_tls",
-			                      NULL,
-			                      "address: a TLS source is bound by its certificate, not "
-			                      "an address");
+			return store_tx_failr(
+			        c->tx, SK_EINVAL, "address", "log_source.address_tls", NULL,
+			        "address: a TLS source is bound by its certificate, not "
+			        "an address");
 		if (!fp || !fp[0])
 			return store_tx_failr(c->tx, SK_EINVAL, "cert_sha256",
 			                      "log_source.cert_required", NULL,
 			                      "cert_sha256: required for a TLS transport");
 		if (!seclog_fp_canon(fp, canon))
-			return store_tx_failr(c->tx, SK_EINVAL, "cert_sha256", "log_source.cert_format",
-			                      NULL,
+			return store_tx_failr(c->tx, SK_EINVAL, "cert_sha256",
+			                      "log_source.cert_format", NULL,
 			                      "cert_sha256: 64 hexadecimal digits (SHA-256 of the "
 			                      "certificate)");
 		json_object_set_new(c->data, "cert_sha256", json_string(canon));
@@ -137,15 +138,16 @@ static int check_source(struct reg_call *c)
 		return bound_elsewhere(c, "cert_sha256", canon);
 	}
 	if (fp && fp[0])
-		return store_tx_failr(c->tx, SK_EINVAL, "cert_sha256", "log_source.cert_clear", NULL,
-		                      "cert_sha256: a clear transport has no certificate: use tls or "
-		                      "relp-tls");
+		return store_tx_failr(
+		        c->tx, SK_EINVAL, "cert_sha256", "log_source.cert_clear", NULL,
+		        "cert_sha256: a clear transport has no certificate: use tls or "
+		        "relp-tls");
 	if (!addr || !addr[0])
-		return store_tx_failr(c->tx, SK_EINVAL, "address", "log_source.address_required", NULL,
-		                      "address: required for a clear transport");
+		return store_tx_failr(c->tx, SK_EINVAL, "address", "log_source.address_required",
+		                      NULL, "address: required for a clear transport");
 	if (!seclog_addr_canon(addr, acanon, sizeof(acanon)))
-		return store_tx_failr(c->tx, SK_EINVAL, "address", "log_source.address_format", NULL,
-		                      "address: a numeric IPv4 or IPv6 address");
+		return store_tx_failr(c->tx, SK_EINVAL, "address", "log_source.address_format",
+		                      NULL, "address: a numeric IPv4 or IPv6 address");
 	json_object_set_new(c->data, "address", json_string(acanon));
 	json_object_set_new(c->data, "cert_sha256", json_string(""));
 	rc = bound_elsewhere(c, "address", acanon);

@@ -18,8 +18,8 @@
 #include "model/seclog.h"
 #include "model/seclog_int.h"
 
-const char *const seclog_alert_kinds[] = {"failed_logins", "privileged", "silent", "gap",
-                                          "integrity",     NULL};
+const char *const seclog_alert_kinds[] = {"failed_logins", "privileged", "silent",
+                                          "gap",           "integrity",  NULL};
 
 /*
  * One counter for the process: the apply hooks run on the writer's thread,
@@ -222,16 +222,17 @@ bool seclog_tx_may_read_system(struct store_tx *tx, const struct principal *p, i
 
 	if (!p)
 		return true; /* the system itself */
-	if (cls < CLEAR_BH) /* no system (the whole log): the ssc only */
+	if (cls < CLEAR_BH)  /* no system (the whole log): the ssc only */
 		return ssc_too && (model_tx_caller_roles(tx, p) & ROLE_BIT(ROLE_SSC));
 	if (cls > (int)p->clearance)
 		return false;
 	if (ssc_too && (model_tx_caller_roles(tx, p) & ROLE_BIT(ROLE_SSC)))
 		return true;
-	if (store_tx_int(tx, &n,
-	                 "SELECT count(*) FROM log_reader WHERE system_id = ?1 AND identity_id = ?2 "
-	                 "AND status = 'granted'",
-	                 "ii", system, p->id))
+	if (store_tx_int(
+	            tx, &n,
+	            "SELECT count(*) FROM log_reader WHERE system_id = ?1 AND identity_id = ?2 "
+	            "AND status = 'granted'",
+	            "ii", system, p->id))
 		return false;
 	return n > 0;
 }
@@ -250,10 +251,11 @@ int seclog_view_alerts(struct model *m, const struct principal *p, json_t *rows)
 	if (!(r = model_reader(m)) || !(mine = json_object()))
 		return SK_EIO;
 	ssc = (p->roles & ROLE_BIT(ROLE_SSC)) != 0;
-	rc = store_reader_query(r,
-	                        "SELECT system_id FROM log_reader WHERE identity_id = ?1 AND status "
-	                        "= 'granted'",
-	                        &q);
+	rc = store_reader_query(
+	        r,
+	        "SELECT system_id FROM log_reader WHERE identity_id = ?1 AND status "
+	        "= 'granted'",
+	        &q);
 	if (rc) {
 		json_decref(mine);
 		return rc;
@@ -330,8 +332,8 @@ int model_seclog_resolve(void *model, unsigned transport, const char *addr, cons
 	memset(out, 0, sizeof(*out));
 	if (tls ? !seclog_fp_canon(cert_sha256, key) : !seclog_addr_canon(addr, key, sizeof(key)))
 		return SK_ENOTFOUND;
-	rc = store_reader_query(r, tls ? SOURCE_COLS "cert_sha256 = ?1" : SOURCE_COLS "address = ?1",
-	                        &q);
+	rc = store_reader_query(
+	        r, tls ? SOURCE_COLS "cert_sha256 = ?1" : SOURCE_COLS "address = ?1", &q);
 	if (rc)
 		return rc;
 	store_q_bind_text(q, 1, key);
@@ -357,9 +359,11 @@ int model_seclog_resolve(void *model, unsigned transport, const char *addr, cons
 /* ---- need-to-know of the logs ---- */
 
 #define READABLE_SQL                                                                               \
-	"SELECT s.id FROM log_source s JOIN info_system y ON y.id = s.system_id WHERE "            \
-	SECLOG_RANK_SQL("y.max_class") " <= ?2 AND EXISTS (SELECT 1 FROM log_reader lr WHERE "     \
-	"lr.system_id = s.system_id AND lr.identity_id = ?1 AND lr.status = 'granted')"
+	"SELECT s.id FROM log_source s JOIN info_system y ON y.id = s.system_id "                  \
+	"WHERE " SECLOG_RANK_SQL(                                                                  \
+	        "y.max_class") " <= ?2 AND EXISTS (SELECT 1 FROM log_reader lr WHERE "             \
+	                       "lr.system_id = s.system_id AND lr.identity_id = ?1 AND lr.status " \
+	                       "= 'granted')"
 
 int model_seclog_readable_sources(struct model *m, const struct principal *p, int64_t **ids,
                                   size_t *n)
@@ -472,10 +476,11 @@ int model_seclog_watches(struct model *m, struct seclog_watch **w, size_t *nw,
 	if (rc != SK_ENOTFOUND)
 		goto fail;
 	cap = 0;
-	rc = store_reader_query(r,
-	                        "SELECT id, system_id, silent_minutes FROM log_source WHERE status = "
-	                        "'active' ORDER BY id",
-	                        &q);
+	rc = store_reader_query(
+	        r,
+	        "SELECT id, system_id, silent_minutes FROM log_source WHERE status = "
+	        "'active' ORDER BY id",
+	        &q);
 	if (rc)
 		goto fail;
 	while ((rc = store_q_step(q)) == SK_OK) {
@@ -573,10 +578,11 @@ static int raise_fn(struct store_tx *tx, void *arg)
 	if (a->system > 0 && seclog_tx_system_class(tx, a->system, NULL) < 0)
 		return store_tx_failr(tx, SK_ENOTFOUND, "system_id", "record.ref_missing", NULL,
 		                      "no system %lld", (long long)a->system);
-	rc = store_tx_int(tx, &n,
-	                  "SELECT count(*) FROM log_alert WHERE status = 'open' AND kind = ?1 AND "
-	                  "coalesce(system_id, 0) = ?2 AND coalesce(source_id, 0) = ?3 AND key = ?4",
-	                  "tiit", seclog_alert_kinds[a->kind - 1], a->system, a->source, a->key);
+	rc = store_tx_int(
+	        tx, &n,
+	        "SELECT count(*) FROM log_alert WHERE status = 'open' AND kind = ?1 AND "
+	        "coalesce(system_id, 0) = ?2 AND coalesce(source_id, 0) = ?3 AND key = ?4",
+	        "tiit", seclog_alert_kinds[a->kind - 1], a->system, a->source, a->key);
 	if (rc)
 		return rc;
 	if (n)
@@ -597,11 +603,11 @@ static int raise_fn(struct store_tx *tx, void *arg)
 		model_time(a->first_us, first);
 	if (a->last_us > 0)
 		model_time(a->last_us, last);
-	d = json_pack("{s:I, s:s, s:I, s:I, s:s, s:s, s:I, s:I, s:s, s:s}", "id",
-	              (json_int_t)x->id, "kind", seclog_alert_kinds[a->kind - 1], "count",
-	              (json_int_t)a->count, "first_idx", (json_int_t)a->first_idx, "first_at",
-	              first, "last_at", last, "last_idx", (json_int_t)a->last_idx, "system_id",
-	              (json_int_t)a->system, "key", a->key, "detail", a->detail);
+	d = json_pack("{s:I, s:s, s:I, s:I, s:s, s:s, s:I, s:I, s:s, s:s}", "id", (json_int_t)x->id,
+	              "kind", seclog_alert_kinds[a->kind - 1], "count", (json_int_t)a->count,
+	              "first_idx", (json_int_t)a->first_idx, "first_at", first, "last_at", last,
+	              "last_idx", (json_int_t)a->last_idx, "system_id", (json_int_t)a->system,
+	              "key", a->key, "detail", a->detail);
 	if (!d)
 		return SK_ENOMEM;
 	json_object_set_new(d, "system_id", a->system > 0 ? json_integer(a->system) : json_null());
@@ -637,5 +643,6 @@ void model_seclog_on_alert(void *model, const struct seclog_alert *a)
 	int rc = model_seclog_alert_raise(model, a);
 
 	if (rc && rc != SK_EEXIST)
-		fprintf(stderr, "skydd: seclog: an alert could not be recorded: %s\n", sk_strerror(rc));
+		fprintf(stderr, "skydd: seclog: an alert could not be recorded: %s\n",
+		        sk_strerror(rc));
 }

@@ -15,9 +15,9 @@
 #include "model/model.h"
 
 /* The retention a class gives (28 §): 25 years for KH, 10 for the others. */
-#define SECLOG_RETENTION_MIN    10
-#define SECLOG_RETENTION_KH     25
-#define SECLOG_RETENTION_MAX    100
+#define SECLOG_RETENTION_MIN 10
+#define SECLOG_RETENTION_KH  25
+#define SECLOG_RETENTION_MAX 100
 /* The effective retention as SQL, over log_source's columns (portable: CASE, no max()). */
 #define SECLOG_RETENTION_SQL                                                                       \
 	"(CASE WHEN coalesce(log_source.retention_years, 0) > (CASE (SELECT max_class FROM "       \
@@ -26,7 +26,8 @@
 	"info_system.id = log_source.system_id) WHEN 'KH' THEN 25 ELSE 10 END) END)"
 /* A class name as a rank (BH 1 … KH 4) in SQL, for x an expression. */
 #define SECLOG_RANK_SQL(x)                                                                         \
-	"(CASE " x " WHEN 'BH' THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN 3 WHEN 'KH' THEN 4 ELSE 9 END)"
+	"(CASE " x " WHEN 'BH' THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN 3 WHEN 'KH' THEN 4 ELSE 9 "    \
+	           "END)"
 
 /* Moves the generation counter (the apply hooks of sources, routines, readers). */
 void seclog_generation_bump(void);
