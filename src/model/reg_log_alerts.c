@@ -75,7 +75,7 @@ static const struct reg_cmd cmds[] = {
         {.name = "handle",
          .verb = REG_ACT,
          .path = "handle",
-         .roles = ROLES_ALL, /* the check: the ssc or a reader of the system */
+         .roles = SECLOG_READER_ROLES, /* the check: the ssc or a reader of the system */
          .event = "log_alert.handled",
          .state = "handled",
          .when = "open",
@@ -145,7 +145,7 @@ const struct register_def reg_log_alerts = {
         .paragraph = "4 kap. 30 §",
         .about = "Alerts the monitoring of the security logs raised, and how each was handled "
                  "(4 kap. 30 §).",
-        .read_roles = ROLES_ALL, /* the view hook: the ssc and the system's readers */
+        .read_roles = SECLOG_READER_ROLES, /* the view hook: the ssc and the system's readers */
         .fields = fields,
         .cmds = cmds,
         .order = "id DESC",

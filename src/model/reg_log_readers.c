@@ -60,6 +60,11 @@ static int check_grant(struct reg_call *c)
 		snprintf(reason, sizeof(reason), "log_reader.sod_%s", sod.reason ? sod.reason : "");
 		return store_tx_failr(c->tx, SK_EPERM, "identity_id", reason, NULL, "%s", sod.why);
 	}
+	if (!(model_tx_roles_of(c->tx, ident, today) & SECLOG_READER_ROLES))
+		return store_tx_failr(
+		        c->tx, SK_ERULE, "identity_id", "log_reader.role", NULL,
+		        "identity_id: a log reader holds the role ssc, admin, auditor or "
+		        "chief");
 	sys_cls = seclog_tx_system_class(c->tx, system, &withdrawn);
 	if (sys_cls < 0)
 		return store_tx_failr(c->tx, SK_ENOTFOUND, "system_id", "record.ref_missing", NULL,

@@ -27,7 +27,15 @@
 /* A class name as a rank (BH 1 … KH 4) in SQL, for x an expression. */
 #define SECLOG_RANK_SQL(x)                                                                         \
 	"(CASE " x " WHEN 'BH' THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN 3 WHEN 'KH' THEN 4 ELSE 9 "    \
-	           "END)"
+	"END)"
+
+/*
+ * The roles a log reader holds one of (the grant checks it): the logs are
+ * read to run, secure or audit a system, and only such roles see the
+ * alerts register at all (its view hook narrows it to the readers).
+ */
+#define SECLOG_READER_ROLES                                                                        \
+	(ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_CHIEF))
 
 /* Moves the generation counter (the apply hooks of sources, routines, readers). */
 void seclog_generation_bump(void);

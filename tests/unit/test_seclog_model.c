@@ -283,9 +283,12 @@ static void test_readers(void **state)
 	/* the ssc decides: not the admin, not the head */
 	grant(&adm, sys_k, staff.id, SK_EPERM, NULL);
 	grant(&chief, sys_k, staff.id, SK_EPERM, NULL);
-	grant(&ssc, sys_k, staff.id, SK_OK, NULL);
-	assert_true(readable(&staff, k_src));
-	assert_false(readable(&staff, h_src));
+	/* a reader runs, secures or audits systems: not a member of staff */
+	grant(&ssc, sys_k, staff.id, SK_ERULE, "identity_id");
+	grant(&ssc, sys_k, auditor.id, SK_OK, NULL);
+	assert_true(readable(&auditor, k_src));
+	assert_false(readable(&auditor, h_src));
+	assert_false(readable(&staff, k_src));
 	/* a reader whose clearance no longer covers the system reads nothing of it */
 	struct principal lowered = adm;
 	lowered.clearance = CLEAR_K;
@@ -435,7 +438,7 @@ static void test_alerts(void **state)
 	/* handling: not by those who may not read it (as if it did not exist) */
 	assert_int_equal(
 	        run(&staff, "log_alerts", "handle", json_pack("{s:s}", "note", "x"), &id, &err),
-	        SK_ENOTFOUND);
+	        SK_EPERM);
 	assert_int_equal(
 	        run(&chief, "log_alerts", "handle", json_pack("{s:s}", "note", "x"), &id, &err),
 	        SK_ENOTFOUND);
