@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "model/ledger_view.h"
 #include "model/register.h"
 #include "model/seclog.h"
 #include "model/seclog_int.h"
@@ -487,6 +488,37 @@ static void test_alerts(void **state)
 	assert_int_equal(listed(&adm), 2);
 }
 
+/* Is the Säkerhetslogg's entry about object redacted for p? */
+static bool redacted(const struct principal *p, const char *object)
+{
+	json_t *e = json_pack("{s:s, s:{s:s}}", "object", object, "data", "key", "root@db1");
+	bool hidden = ledger_view_redact_one(g_fx.rd, p, e);
+
+	assert_true(hidden == (json_object_get(e, "data") == NULL));
+	json_decref(e);
+	return hidden;
+}
+
+/* The alerts' entries in the Säkerhetslogg: the ssc within the system's class, nobody else. */
+static void test_ledger_view(void **state)
+{
+	struct principal low = ssc;
+
+	(void)state;
+	low.clearance = CLEAR_K;
+	assert_false(redacted(&ssc, "log_alert/1"));
+	assert_false(redacted(&ssc, "log_alert/3")); /* KH */
+	assert_true(redacted(&low, "log_alert/1"));  /* H, above K */
+	assert_false(redacted(&low, "log_alert/4")); /* the whole log */
+	assert_true(redacted(&chief, "log_alert/1"));
+	assert_true(redacted(&auditor, "log_alert/1"));
+	assert_true(redacted(&adm, "log_alert/1"));
+	assert_true(redacted(&ssc, "log_alert/999")); /* none such: fails closed */
+	/* the sources' entries are the register's readers' */
+	assert_false(redacted(&adm, "log_source/1"));
+	assert_true(redacted(&staff, "log_source/1"));
+}
+
 static void test_parsers(void **state)
 {
 	unsigned a, b;
@@ -523,7 +555,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_sources_resolve), cmocka_unit_test(test_readers),
 	        cmocka_unit_test(test_routine_watches), cmocka_unit_test(test_alerts),
-	        cmocka_unit_test(test_parsers),         cmocka_unit_test(test_replay),
+	        cmocka_unit_test(test_ledger_view),     cmocka_unit_test(test_parsers),
+	        cmocka_unit_test(test_replay),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
