@@ -21,6 +21,10 @@ static const char *const states[] = {"open", "handled", NULL};
 
 static const struct reg_field fields[] = {
         {"id", REG_INT, .src = REG_SRC_ID, .flags = REG_F_CLI, .doc = "the alert's number"},
+        {"alert", REG_STRING, .src = REG_SRC_SQL,
+         .col = "('#' || log_alert.id || CASE WHEN log_alert.key <> '' THEN ' ' || log_alert.key "
+                "ELSE '' END)",
+         .doc = "the alert's number and what it concerns"},
         {"kind", REG_ENUM, .values = seclog_alert_kinds,
          .flags = REG_F_LIST | REG_F_FILTER | REG_F_CLI, .vlabel = "reg.log_alert_kind",
          .doc = "failed_logins, privileged, silent, gap or integrity"},
@@ -140,7 +144,7 @@ const struct register_def reg_log_alerts = {
         .table = "log_alert",
         .cli = "log-alert",
         .slug = "larm",
-        .display = "key",
+        .display = "alert",
         .title = "log alerts",
         .paragraph = "4 kap. 30 §",
         .about = "Alerts the monitoring of the security logs raised, and how each was handled "
