@@ -113,7 +113,7 @@ static const struct reg_arg revoke_args[] = {
 static const struct reg_cmd cmds[] = {
         {.name = "grant",
          .verb = REG_CREATE,
-         .roles = R(SSC),
+         .roles = R(SSC) | R(CHIEF), /* the head: for an ssc's or the head's login (model_tx_sod) */
          .event = "log_reader.granted",
          .state = "granted",
          .args = grant_args,
@@ -121,8 +121,8 @@ static const struct reg_cmd cmds[] = {
          .summary = "give a login the right to read a system's security logs",
          .help = "Gives a login the right to read the security logs of an information system. "
                  "The ssc grants; never to themselves, and a grant to an ssc or the head is "
-                 "decided by the head or another ssc. The login's clearance must cover the "
-                 "system's class."},
+                 "decided by the head or another ssc (the head decides nothing else here). "
+                 "The login's clearance must cover the system's class."},
         {.name = "revoke",
          .verb = REG_ACT,
          .path = "revoke",

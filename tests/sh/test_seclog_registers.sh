@@ -120,10 +120,11 @@ refused_unchanged 403 '"reason":"log_reader.self"' "nobody grants themselves: 40
 	POST /api/v1/log_readers anna "{\"system_id\":$S_KH,\"identity_id\":1}"
 refused_unchanged '4[0-9][0-9]' '"reason":"log_reader.role"' "a staff member is no log reader: refused" \
 	POST /api/v1/log_readers anna "{\"system_id\":$S_H,\"identity_id\":$STIG}"
-refused_unchanged 403 '' "the head does not grant: 403" \
+refused_unchanged 403 '"reason":"log_reader.sod_ssc_decides"' "the head does not grant an administrator: the ssc decides (403)" \
 	POST /api/v1/log_readers carl "{\"system_id\":$S_H,\"identity_id\":$DORA}"
+as carl user update 1 --clearance KH --json
 as carl log-reader grant --system "$S_KH" --identity 1 --json
-checks "the head does not grant the ssc either: the ssc decides, never about themselves" '[ "$RC" -ne 0 ]'
+checks "the head grants the ssc, once the head has cleared her (nobody grants themselves)" '[ "$RC" -eq 0 ]'
 cli_refused 2 "reason" "a revocation without a reason is refused" anna log-reader revoke 1
 
 # ---- alerts: raised by the system only, read by the ssc and readers ----

@@ -281,6 +281,8 @@ static void test_readers(void **state)
 	grant(&ssc, sys_kh, ssc.id, SK_EPERM, "identity_id");
 	grant(&ssc2, sys_kh, ssc.id, SK_OK, NULL);
 	assert_true(readable(&ssc, kh_src));
+	/* the head decides for an ssc (the only ssc would otherwise never read), not for others */
+	grant(&chief, sys_h, ssc2.id, SK_OK, NULL);
 	/* the ssc decides: not the admin, not the head */
 	grant(&adm, sys_k, staff.id, SK_EPERM, NULL);
 	grant(&chief, sys_k, staff.id, SK_EPERM, NULL);
