@@ -20,6 +20,7 @@
 
 #include "model/ledger_view.h"
 #include "model/register.h"
+#include "model/register_io.h"
 #include "model/seclog.h"
 #include "model/seclog_int.h"
 #include "model/reg_int.h"
@@ -490,6 +491,32 @@ static void test_alerts(void **state)
 	assert_int_equal(listed(&adm), 2);
 }
 
+/* The CSV export of the alerts as p: how many data rows (the header not counted). */
+static int exported(const struct principal *p)
+{
+	struct model_err err = {0};
+	struct buf b;
+	int lines = 0;
+
+	buf_init(&b, 1 << 20);
+	assert_int_equal(reg_export(g_fx.model, p, reg_find("log_alerts"), REG_IO_CSV, &b, &err),
+	                 SK_OK);
+	for (size_t i = 0; i < b.len; i++)
+		lines += b.ptr[i] == '\n';
+	buf_release(&b);
+	return lines - 1;
+}
+
+/* Exports pass the same need-to-know (and are logged, as every export). */
+static void test_export(void **state)
+{
+	(void)state;
+	assert_int_equal(exported(&ssc), 4);
+	assert_int_equal(exported(&adm), 2);
+	assert_int_equal(exported(&chief), 0);
+	assert_int_equal(exported(&auditor), 0);
+}
+
 /* Is the Säkerhetslogg's entry about object redacted for p? */
 static bool redacted(const struct principal *p, const char *object)
 {
@@ -557,8 +584,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_sources_resolve), cmocka_unit_test(test_readers),
 	        cmocka_unit_test(test_routine_watches), cmocka_unit_test(test_alerts),
-	        cmocka_unit_test(test_ledger_view),     cmocka_unit_test(test_parsers),
-	        cmocka_unit_test(test_replay),
+	        cmocka_unit_test(test_ledger_view),     cmocka_unit_test(test_export),
+	        cmocka_unit_test(test_parsers),         cmocka_unit_test(test_replay),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
