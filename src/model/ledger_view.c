@@ -114,6 +114,9 @@ static const struct view_rule {
         {"analysis", OVERSIGHT, false, refs_object},  /* and its class (issue 15) */
         {"secplan", OVERSIGHT, false, refs_object},   /* its analysis's class */
         {"assessment", OVERSIGHT, false, NULL},
+        /* a security log's alert: the ssc within the system's class (issue 14; its readers
+         * read it in the register, not here) */
+        {"log_alert", R(SSC), false, refs_object},
 };
 
 /*
@@ -224,10 +227,14 @@ static const char leaf_sql[] =
         "WHEN 'analysis' THEN CASE WHEN r.id = 0 THEN '' ELSE (SELECT coalesce(class, '') FROM "
         "analysis WHERE id = r.id) END "
         "WHEN 'secplan' THEN (SELECT coalesce(a.class, '') FROM secplan s JOIN analysis a ON "
-        "a.id = s.analysis_id WHERE s.id = r.id) END FROM r) "
+        "a.id = s.analysis_id WHERE s.id = r.id) "
+        /* an alert: its system's class; the whole log's (no system) guards nothing more */
+        "WHEN 'log_alert' THEN (SELECT coalesce(y.max_class, 'BH') FROM log_alert x LEFT JOIN "
+        "info_system y ON y.id = x.system_id WHERE x.id = r.id) END FROM r) "
         "SELECT ref, CASE WHEN type IN ('document', 'copy', 'receipt', 'shipment', 'decision', "
         "'disclosure') THEN doc IS NOT NULL AND EXISTS (SELECT 1 FROM document d WHERE d.id = "
-        "t.doc AND " DOC_VISIBLE ") WHEN type = 'medium' THEN cls IS NOT NULL AND (CASE "
+        "t.doc AND " DOC_VISIBLE
+        ") WHEN type IN ('medium', 'log_alert') THEN cls IS NOT NULL AND (CASE "
         "cls WHEN 'BH' THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN 3 WHEN 'KH' THEN 4 ELSE 9 END) "
         "<= ?90 WHEN type IN ('analysis', 'secplan') THEN cls IS NOT NULL AND (CASE cls "
         "WHEN '' THEN 0 WHEN 'BH' THEN 1 WHEN 'K' THEN 2 WHEN 'H' THEN 3 WHEN 'KH' THEN 4 ELSE 9 "

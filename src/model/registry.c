@@ -26,7 +26,11 @@
 	X(placements)                                                                              \
 	X(courses)                                                                                 \
 	X(training_sessions)                                                                       \
-	X(attendance)
+	X(attendance)                                                                              \
+	X(log_sources)                                                                             \
+	X(log_monitoring)                                                                          \
+	X(log_readers)                                                                             \
+	X(log_alerts)
 
 #define DECLARE(name) extern const struct register_def reg_##name;
 REGISTERS(DECLARE)

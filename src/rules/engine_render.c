@@ -98,6 +98,8 @@ static const struct {
         /* vetting and registerkontroll: the personnel-security function and the ssc */
         {"vetting.", ROLE_BIT(ROLE_PERSONNEL) | ROLE_BIT(ROLE_SSC)},
         {"regcheck.", ROLE_BIT(ROLE_PERSONNEL) | ROLE_BIT(ROLE_SSC)},
+        /* the security logs' alerts: the ssc (the findings' objects narrow it by class) */
+        {"log_alert.", ROLE_BIT(ROLE_SSC)},
 };
 
 unsigned rules_readers(const struct rule *ru)

@@ -122,13 +122,20 @@ static const struct rules_paragraph paragraphs[] = {
         {4, 26, "routines for logging", LATER("routines")},
         {4, 27, "log use and change of privileged rights",
          "for skydd itself: every request resting on a privileged role alone is a privilege.used "
-         "entry: tests/unit/test_api.c (test_privileged_use)"},
+         "entry: tests/unit/test_api.c (test_privileged_use); for other systems: the monitoring "
+         "routine names their privileged accounts and hours (Övervakning, "
+         "tests/unit/test_seclog_model.c)"},
         {4, 28, "keep security logs ≥ 10 years (KH 25)",
          "for skydd itself: the ledger is append-only, triggers refuse deletion: "
-         "tests/sh/test_tamper.sh"},
-        {4, 29, "protect logs from access, change and destruction", NULL},
-        {4, 30, "security monitoring of H/KH systems", LATER("information systems")},
-        {4, 31, "routines for security monitoring", LATER("routines")},
+         "tests/sh/test_tamper.sh; for other systems: each log source's retention is 10 years, 25 "
+         "for a KH system, or longer (Loggkällor, tests/unit/test_seclog_model.c)"},
+        {4, 29, "protect logs from access, change and destruction",
+         "other systems' logs are read only by their log readers within clearance "
+         "(Loggläsare, tests/unit/test_seclog_model.c)"},
+        {4, 30, "security monitoring of H/KH systems",
+         "the monitor raises alerts over arriving logs (Larm, tests/unit/test_seclog_model.c)"},
+        {4, 31, "routines for security monitoring",
+         "the routine per system: what is watched, who responds (Övervakning)"},
         {4, 32, "continuity of protected systems", LATER("information systems")},
         {4, 33, "backups test-restored", LATER("information systems")},
         {5, 1, "physical protection dimensioned from threats and the analysis", JUDGEMENT},

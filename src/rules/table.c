@@ -571,6 +571,8 @@ static const struct rule rules[] = {
 #include "rules/table_6kap_vetting.inc"
 /* 6 kap. 6 § exit talks, and clearance against what a person holds (3 kap. with 6 kap.) */
 #include "rules/table_6kap_exit.inc"
+/* 4 kap. 25–31 §§: security logs and security monitoring of information systems */
+#include "rules/table_4kap_seclog.inc"
 };
 
 /*

@@ -232,6 +232,7 @@ static const char *const base[] = {
 #include "rules_6kap_exit_base.inc"    /* exit talks, clearances: a clean state */
 /* training, positions, placements: a clean state */
 #include "rules_6kap_positions_base.inc"
+#include "rules_4kap_seclog_base.inc" /* security logs and monitoring: a clean state */
 };
 
 /* For each rule: plain SQL that makes it fire on a copy of the clean register. */
@@ -333,6 +334,7 @@ static const struct {
 #include "rules_6kap_vetting_triggers.inc"
 #include "rules_6kap_exit_triggers.inc"
 #include "rules_6kap_positions_triggers.inc"
+#include "rules_4kap_seclog_triggers.inc"
 };
 
 static int group_setup(void **state)
