@@ -27,12 +27,17 @@ static const char ix_schema[] =
         " recv_us INTEGER NOT NULL, severity INTEGER NOT NULL, host TEXT, app TEXT);"
         "CREATE INDEX IF NOT EXISTS ix_msg_host ON ix_msg (host, idx);"
         "CREATE INDEX IF NOT EXISTS ix_msg_app ON ix_msg (app, idx);"
+        "CREATE TABLE IF NOT EXISTS ix_source (source INTEGER PRIMARY KEY,"
+        " messages INTEGER NOT NULL, last_us INTEGER NOT NULL);"
         "CREATE VIRTUAL TABLE IF NOT EXISTS ix_fts USING fts5 (host, app, text,"
         " content='', columnsize=0);"
         "INSERT OR IGNORE INTO ix_state (key, value) VALUES ('version', 1), ('indexed', 0);";
 
 static const char ix_drop[] = "DROP TABLE IF EXISTS ix_fts; DROP TABLE IF EXISTS ix_msg;"
+                              "DROP TABLE IF EXISTS ix_source;"
                               "DROP TABLE IF EXISTS ix_state;";
+
+static int source_counts(sqlite3 *db, uint64_t first, uint64_t end, int sign);
 
 struct seclog_index {
 	char dir[SECLOG_PATH_MAX];
@@ -49,10 +54,10 @@ bool seclog_ix_present(sqlite3 *db)
 
 	if (sqlite3_prepare_v2(db,
 	                       "SELECT count(*) FROM sqlite_master WHERE name IN "
-	                       "('ix_state', 'ix_msg', 'ix_fts')",
+	                       "('ix_state', 'ix_msg', 'ix_fts', 'ix_source')",
 	                       -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
-		have = sqlite3_column_int(st, 0) == 3;
+		have = sqlite3_column_int(st, 0) == 4;
 	sqlite3_finalize(st);
 	return have;
 }
@@ -190,6 +195,8 @@ static int ix_chunk(sqlite3 *db, uint64_t *done)
 		if (sqlite3_step(hw) != SQLITE_DONE)
 			rc = SK_EIO;
 	}
+	if (n && !rc)
+		rc = source_counts(db, hwm, next, 1);
 	if (!rc)
 		*done = n;
 out:
@@ -201,6 +208,29 @@ out:
 		rc = seclog_exec(db, "COMMIT");
 	if (rc)
 		seclog_exec(db, "ROLLBACK");
+	return rc;
+}
+
+/* Adds (sign 1) or takes away (-1) the index rows first..end-1 in ix_source. */
+static int source_counts(sqlite3 *db, uint64_t first, uint64_t end, int sign)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SK_EIO;
+
+	if (sqlite3_prepare_v2(db,
+	                       "INSERT INTO ix_source (source, messages, last_us)"
+	                       " SELECT source, ?3 * count(*), max(recv_us) FROM ix_msg"
+	                       " WHERE idx >= ?1 AND idx < ?2 GROUP BY source"
+	                       " ON CONFLICT (source) DO UPDATE SET"
+	                       " messages = messages + excluded.messages,"
+	                       " last_us = max(last_us, excluded.last_us)",
+	                       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, (int64_t)first);
+		sqlite3_bind_int64(st, 2, (int64_t)end);
+		sqlite3_bind_int(st, 3, sign);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SK_OK : SK_EIO;
+	}
+	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -246,6 +276,9 @@ int seclog_index_cull(sqlite3 *db, uint64_t first, uint64_t last)
 		return rc;
 	if (last >= hwm)
 		last = hwm - 1;
+	rc = source_counts(db, first, last + 1, -1);
+	if (rc)
+		return rc;
 	if (sqlite3_prepare_v2(db,
 	                       "SELECT m.idx, m.body FROM msg m JOIN ix_msg x ON x.idx = m.idx"
 	                       " WHERE m.idx BETWEEN ?1 AND ?2",
@@ -431,6 +464,114 @@ int seclog_reindex(const char *dir, uint64_t *indexed)
 		rc = ix_open(dir, &db);
 	if (!rc)
 		rc = ix_all(db, indexed);
+	sqlite3_close(db);
+	return rc;
+}
+
+int seclog_index_sources(const char *dir, int64_t **ids, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3 *db = NULL;
+	size_t cap = 0;
+	int rc, step;
+
+	*ids = NULL;
+	*n = 0;
+	rc = seclog_db_open(dir, true, false, &db);
+	if (rc)
+		return rc;
+	if (!seclog_ix_present(db))
+		goto out;
+	if (sqlite3_prepare_v2(db, "SELECT source FROM ix_source WHERE messages > 0 ORDER BY source",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		rc = SK_EIO;
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			int64_t *p = realloc(*ids, (cap ? 2 * cap : 16) * sizeof(**ids));
+
+			if (!p) {
+				rc = SK_ENOMEM;
+				goto out;
+			}
+			*ids = p;
+			cap = cap ? 2 * cap : 16;
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	if (step != SQLITE_DONE)
+		rc = SK_EIO;
+out:
+	if (rc) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
+}
+
+int seclog_index_status(const char *dir, const int64_t *sources, size_t nsources, json_t **out)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3 *db = NULL;
+	uint64_t size = 0, indexed = 0;
+	json_t *srcs = json_array(), *cp = json_null();
+	int rc;
+
+	*out = NULL;
+	rc = seclog_db_open(dir, true, false, &db);
+	if (rc)
+		goto out;
+	rc = seclog_exec(db, "BEGIN");
+	if (!rc)
+		rc = seclog_log_size(db, &size);
+	if (!rc)
+		rc = seclog_ix_indexed(db, &indexed);
+	if (rc)
+		goto out;
+	if (sqlite3_prepare_v2(db, "SELECT size, time FROM checkpoint ORDER BY size DESC LIMIT 1",
+	                       -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		char t[SK_TIME_LEN + 1];
+
+		json_decref(cp);
+		cp = json_pack("{sI ss}", "size", (json_int_t)sqlite3_column_int64(st, 0), "time",
+		               sk_time_format(sqlite3_column_int64(st, 1), t) == SK_OK ? t : "");
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	/* Need-to-know: only the sources asked for, each looked up by its id. */
+	if (seclog_ix_present(db) &&
+	    sqlite3_prepare_v2(db, "SELECT messages, last_us FROM ix_source WHERE source = ?1", -1,
+	                       &st, NULL) == SQLITE_OK) {
+		for (size_t i = 0; i < nsources; i++) {
+			char t[SK_TIME_LEN + 1];
+
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, sources[i]);
+			if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int64(st, 0) <= 0)
+				continue;
+			json_array_append_new(
+			        srcs, json_pack("{sI sI ss}", "source", (json_int_t)sources[i],
+			                        "messages", (json_int_t)sqlite3_column_int64(st, 0),
+			                        "last",
+			                        sk_time_format(sqlite3_column_int64(st, 1), t) == SK_OK
+			                                ? t
+			                                : ""));
+		}
+	}
+	*out = json_pack("{sI sI sO sO}", "size", (json_int_t)size, "indexed", (json_int_t)indexed,
+	                 "checkpoint", cp, "sources", srcs);
+	rc = *out ? SK_OK : SK_ENOMEM;
+out:
+	json_decref(srcs);
+	json_decref(cp);
+	sqlite3_finalize(st);
+	if (db)
+		seclog_exec(db, "COMMIT");
 	sqlite3_close(db);
 	return rc;
 }

@@ -193,6 +193,22 @@ static void test_filters(void **state)
 	q.nsources = 3;
 	q.app = "sshd";
 	expect(&q, "11,3,1,0");
+	/* status: only the sources asked for */
+	{
+		json_t *st = NULL, *e;
+
+		assert_int_equal(seclog_index_status(dir, src3, 1, &st), SK_OK);
+		assert_int_equal(json_integer_value(json_object_get(st, "size")), 12);
+		assert_int_equal(json_integer_value(json_object_get(st, "indexed")), 12);
+		assert_int_equal(json_array_size(json_object_get(st, "sources")), 1);
+		e = json_array_get(json_object_get(st, "sources"), 0);
+		assert_int_equal(json_integer_value(json_object_get(e, "source")), 3);
+		assert_int_equal(json_integer_value(json_object_get(e, "messages")), 2);
+		assert_int_equal(json_integer_value(
+		                         json_object_get(json_object_get(st, "checkpoint"), "size")),
+		                 12);
+		json_decref(st);
+	}
 	seclog_index_stop(ix);
 	seclog_close(s);
 }
@@ -465,6 +481,14 @@ static void test_culled(void **state)
 	assert_int_equal(seclog_index_start(dir, &ix), SK_OK);
 	assert_int_equal(seclog_index_sync(ix), SK_OK);
 	assert_int_equal(fts_rows("gammalt"), 2);
+	{
+		int64_t *ids = NULL;
+		size_t n = 0;
+
+		assert_int_equal(seclog_index_sources(dir, &ids, &n), SK_OK);
+		assert_int_equal(n, 2);
+		free(ids);
+	}
 	q.text = "ord";
 	expect(&q, "3,2,1,0");
 	seclog_close(s);
@@ -477,6 +501,16 @@ static void test_culled(void **state)
 	expect(&q, "3,2");
 	q.text = NULL;
 	expect(&q, "3,2");
+	{
+		int64_t *ids = NULL;
+		size_t n = 0;
+
+		/* source 2 had messages only in the culled segment: gone from the list */
+		assert_int_equal(seclog_index_sources(dir, &ids, &n), SK_OK);
+		assert_int_equal(n, 1);
+		assert_int_equal(ids[0], 1);
+		free(ids);
+	}
 	assert_int_equal(seclog_verify(dir, &r), SK_OK);
 	assert_int_equal(r.culled, 2);
 	/* the message itself: culled, its source known, proven without content */
