@@ -136,6 +136,9 @@ int seclog_export(const char *dir, const struct seclog_query *q, struct buf *out
 		*field = NULL;
 	all.limit = 1; /* the page size does not apply: checked here, ignored below */
 	all.before = 0;
+	rc = seclog_query_check(&all, field);
+	if (rc)
+		return rc;
 	rc = seclog_read_key(dir, "verifier.key", false, vk, sizeof(vk));
 	if (!rc)
 		rc = ledger_verifier_parse(vk, strlen(vk), &v) ? SK_EIO : SK_OK;

@@ -279,6 +279,18 @@ out:
 	return rc;
 }
 
+int seclog_query_check(const struct seclog_query *q, const char **field)
+{
+	struct plan p;
+	const char *f = NULL;
+	int rc = plan_make(q, &p, &f);
+
+	plan_release(&p);
+	if (field)
+		*field = rc == SK_EINVAL ? f : NULL;
+	return rc;
+}
+
 int seclog_log_size(sqlite3 *db, uint64_t *size)
 {
 	sqlite3_stmt *st = NULL;
@@ -344,8 +356,10 @@ int seclog_search(const char *dir, const struct seclog_query *q, json_t **out, c
 	int rc;
 
 	*out = NULL;
-	if (field)
-		*field = NULL;
+	/* Bad input is named before anything is opened: the same answer with or without a log. */
+	rc = seclog_query_check(q, field);
+	if (rc)
+		return rc;
 	rc = seclog_db_open(dir, true, false, &db);
 	if (rc)
 		return rc;

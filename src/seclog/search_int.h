@@ -39,6 +39,8 @@ typedef int (*seclog_row_fn)(void *ctx, uint64_t idx, int64_t source);
  */
 int seclog_search_rows(sqlite3 *db, const struct seclog_query *q, bool asc, uint64_t upper,
                        unsigned limit, seclog_row_fn fn, void *ctx, const char **field);
+/* Checks q's fields (SK_EINVAL naming one in *field), without any database. */
+int seclog_query_check(const struct seclog_query *q, const char **field);
 /* The number of messages stored (max index + 1). */
 int seclog_log_size(sqlite3 *db, uint64_t *size);
 
