@@ -18,7 +18,7 @@
 
 /* Short write transactions: the ingest writer waits at most one chunk. */
 #define IX_CHUNK   1000
-#define IX_VERSION 1
+#define IX_VERSION 2
 #define IX_IDLE_MS 1000
 
 static const char ix_schema[] =
@@ -27,11 +27,13 @@ static const char ix_schema[] =
         " recv_us INTEGER NOT NULL, severity INTEGER NOT NULL, host TEXT, app TEXT);"
         "CREATE INDEX IF NOT EXISTS ix_msg_host ON ix_msg (host, idx);"
         "CREATE INDEX IF NOT EXISTS ix_msg_app ON ix_msg (app, idx);"
+        "CREATE INDEX IF NOT EXISTS ix_msg_time ON ix_msg (recv_us);"
         "CREATE TABLE IF NOT EXISTS ix_source (source INTEGER PRIMARY KEY,"
         " messages INTEGER NOT NULL, last_us INTEGER NOT NULL);"
         "CREATE VIRTUAL TABLE IF NOT EXISTS ix_fts USING fts5 (host, app, text,"
         " content='', columnsize=0);"
-        "INSERT OR IGNORE INTO ix_state (key, value) VALUES ('version', 1), ('indexed', 0);";
+        "INSERT OR IGNORE INTO ix_state (key, value) VALUES ('version', 1), ('indexed', 0),"
+        " ('max_recv', 0), ('late', 0);";
 
 static const char ix_drop[] = "DROP TABLE IF EXISTS ix_fts; DROP TABLE IF EXISTS ix_msg;"
                               "DROP TABLE IF EXISTS ix_source;"
@@ -130,10 +132,52 @@ static void bind_opt(sqlite3_stmt *st, int at, const char *s, size_t len)
  * Indexes up to IX_CHUNK committed messages past the high-water mark in one
  * transaction. *done gets how many were looked at (0: nothing left).
  */
+static int64_t state_get(sqlite3 *db, const char *key)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT value FROM ix_state WHERE key = ?1", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int state_set(sqlite3 *db, const char *key, int64_t v)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SK_EIO;
+
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO ix_state (key, value) VALUES (?1, ?2)", -1,
+	                       &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, v);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SK_OK : SK_EIO;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int seclog_ix_lateness(sqlite3 *db, int64_t *late)
+{
+	*late = seclog_ix_present(db) ? state_get(db, "late") : 0;
+	return SK_OK;
+}
+
 static int ix_chunk(sqlite3 *db, uint64_t *done)
 {
 	sqlite3_stmt *sel = NULL, *im = NULL, *ifts = NULL, *hw = NULL;
 	uint64_t hwm, next;
+	/*
+	 * The receipt times in index order are nearly sorted: "late" is how far
+	 * any message's time lies behind the latest before it. A time range
+	 * becomes an index range with it (search.c), exactly.
+	 */
+	int64_t max_recv = 0, late = 0;
 	unsigned n = 0;
 	int rc, step;
 
@@ -144,8 +188,10 @@ static int ix_chunk(sqlite3 *db, uint64_t *done)
 	rc = seclog_ix_indexed(db, &hwm);
 	if (rc)
 		goto out;
+	max_recv = state_get(db, "max_recv");
+	late = state_get(db, "late");
 	next = hwm;
-	if (sqlite3_prepare_v2(db, "SELECT idx, body FROM msg WHERE idx >= ?1 ORDER BY idx LIMIT ?2",
+	if (sqlite3_prepare_v2(db, "SELECT idx, body, recv_us FROM msg WHERE idx >= ?1 ORDER BY idx LIMIT ?2",
 	                       -1, &sel, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db,
 	                       "INSERT INTO ix_msg (idx, source, recv_us, severity, host, app)"
@@ -168,6 +214,14 @@ static int ix_chunk(sqlite3 *db, uint64_t *done)
 
 		n++;
 		next = (uint64_t)idx + 1;
+		{
+			int64_t t = sqlite3_column_int64(sel, 2);
+
+			if (t > max_recv)
+				max_recv = t;
+			if (max_recv - t > late)
+				late = max_recv - t;
+		}
 		/* Culled before it was indexed, or unreadable (verify names it): nothing to find. */
 		if (!body || seclog_msg_decode(body, len, &m) != SK_OK)
 			continue;
@@ -197,6 +251,10 @@ static int ix_chunk(sqlite3 *db, uint64_t *done)
 	}
 	if (n && !rc)
 		rc = source_counts(db, hwm, next, 1);
+	if (n && !rc)
+		rc = state_set(db, "max_recv", max_recv);
+	if (n && !rc)
+		rc = state_set(db, "late", late);
 	if (!rc)
 		*done = n;
 out:

@@ -196,10 +196,12 @@ static int plan_make(const struct seclog_query *q, struct plan *p, const char **
 
 /*
  * The statement: ?1 exclusive upper index, ?2 limit, ?3 host, ?4 app,
- * ?5 severity, ?6 from, ?7 to, ?8 FTS query, ?9.. the sources.
+ * ?5 severity, ?6 from, ?7 to, ?8 FTS query, ?9 lowest index, ?10.. the
+ * sources.
  */
 static int plan_prepare(sqlite3 *db, const struct seclog_query *q, const struct plan *p,
-                        bool asc, uint64_t upper, unsigned limit, sqlite3_stmt **st)
+                        bool asc, uint64_t lower, uint64_t upper, unsigned limit,
+                        sqlite3_stmt **st)
 {
 	struct buf sql;
 	int rc = SK_OK;
@@ -213,8 +215,10 @@ static int plan_prepare(sqlite3 *db, const struct seclog_query *q, const struct 
 		buf_puts(&sql, "SELECT x.idx, x.source FROM ix_msg x WHERE x.idx < ?1");
 	buf_puts(&sql, " AND x.source IN (");
 	for (size_t i = 0; i < p->nsrc; i++)
-		buf_printf(&sql, "%s?%zu", i ? "," : "", i + 9);
+		buf_printf(&sql, "%s?%zu", i ? "," : "", i + 10);
 	buf_puts(&sql, ")");
+	if (lower)
+		buf_puts(&sql, p->text ? " AND f.rowid >= ?9" : " AND x.idx >= ?9");
 	if (q->host)
 		buf_puts(&sql, " AND x.host = ?3");
 	if (q->app)
@@ -246,11 +250,66 @@ static int plan_prepare(sqlite3 *db, const struct seclog_query *q, const struct 
 	sqlite3_bind_int64(*st, 7, q->to_us);
 	if (p->text)
 		sqlite3_bind_text(*st, 8, p->match.ptr, (int)p->match.len, SQLITE_STATIC);
+	sqlite3_bind_int64(*st, 9, (int64_t)lower);
 	for (size_t i = 0; i < p->nsrc; i++)
-		sqlite3_bind_int64(*st, (int)(i + 9), p->src[i]);
+		sqlite3_bind_int64(*st, (int)(i + 10), p->src[i]);
 out:
 	buf_release(&sql);
 	return rc;
+}
+
+/* One integer from a one-column query with up to two bound values; false when NULL or none. */
+static bool one_int(sqlite3 *db, const char *sql, int64_t a, int64_t b, int64_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	bool have = false;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, a);
+		sqlite3_bind_int64(st, 2, b);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+			*out = sqlite3_column_int64(st, 0);
+			have = true;
+		}
+	}
+	sqlite3_finalize(st);
+	return have;
+}
+
+/*
+ * A receipt-time range as an index range [*lo, *hi): the times are sorted
+ * in index order but for messages up to "late" behind an earlier one, so
+ * the lowest index received at or after from lies among the times from the
+ * first such time to "late" after it (and the highest before to likewise),
+ * two short scans of the time index. False when the range holds nothing.
+ */
+static bool time_bounds(sqlite3 *db, const struct seclog_query *q, uint64_t *lo, uint64_t *hi)
+{
+	int64_t late = 0, t, v;
+
+	seclog_ix_lateness(db, &late);
+	if (q->from_us) {
+		if (!one_int(db,
+		             "SELECT recv_us FROM ix_msg WHERE recv_us >= ?1 ORDER BY recv_us LIMIT 1",
+		             q->from_us, 0, &t) ||
+		    !one_int(db,
+		             "SELECT min(idx) FROM ix_msg WHERE recv_us >= ?1 AND recv_us <= ?2",
+		             q->from_us, t > INT64_MAX - late ? INT64_MAX : t + late, &v))
+			return false;
+		*lo = (uint64_t)v;
+	}
+	if (q->to_us) {
+		if (!one_int(db,
+		             "SELECT recv_us FROM ix_msg WHERE recv_us < ?1 ORDER BY recv_us DESC"
+		             " LIMIT 1",
+		             q->to_us, 0, &t) ||
+		    !one_int(db, "SELECT max(idx) FROM ix_msg WHERE recv_us < ?1 AND recv_us >= ?2",
+		             q->to_us, t - late, &v))
+			return false;
+		if ((uint64_t)v + 1 < *hi)
+			*hi = (uint64_t)v + 1;
+	}
+	return *lo < *hi;
 }
 
 int seclog_search_rows(sqlite3 *db, const struct seclog_query *q, bool asc, uint64_t upper,
@@ -258,12 +317,15 @@ int seclog_search_rows(sqlite3 *db, const struct seclog_query *q, bool asc, uint
 {
 	struct plan p;
 	sqlite3_stmt *st = NULL;
+	uint64_t lower = 0;
 	int rc, step;
 
 	rc = plan_make(q, &p, field);
 	if (rc || p.nsrc == 0 || !seclog_ix_present(db))
 		goto out; /* need-to-know: no sources, nothing at all */
-	rc = plan_prepare(db, q, &p, asc, upper, limit, &st);
+	if ((q->from_us || q->to_us) && !time_bounds(db, q, &lower, &upper))
+		goto out; /* nothing received in that range */
+	rc = plan_prepare(db, q, &p, asc, lower, upper, limit, &st);
 	if (rc)
 		goto out;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {

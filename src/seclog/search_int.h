@@ -19,6 +19,9 @@ bool seclog_ix_present(sqlite3 *db);
 /* The indexer's high-water mark: messages below it are indexed (0 without tables). */
 int seclog_ix_indexed(sqlite3 *db, uint64_t *out);
 
+/* How far a receipt time may lie behind an earlier index's (µs; 0 without tables). */
+int seclog_ix_lateness(sqlite3 *db, int64_t *late);
+
 /*
  * Inside the culling transaction, before the bodies of first..last go:
  * removes their index rows and their words from the FTS, so that culling
