@@ -18,7 +18,8 @@
 
 /* Short write transactions: the ingest writer waits at most one chunk. */
 #define IX_CHUNK   1000
-#define IX_VERSION 2
+#define IX_VERSION   2 /* a change of the tables below: rebuilt from the messages */
+#define IX_VERSION_S "2"
 #define IX_IDLE_MS 1000
 
 static const char ix_schema[] =
@@ -32,7 +33,8 @@ static const char ix_schema[] =
         " messages INTEGER NOT NULL, last_us INTEGER NOT NULL);"
         "CREATE VIRTUAL TABLE IF NOT EXISTS ix_fts USING fts5 (host, app, text,"
         " content='', columnsize=0);"
-        "INSERT OR IGNORE INTO ix_state (key, value) VALUES ('version', 1), ('indexed', 0),"
+        "INSERT OR IGNORE INTO ix_state (key, value) VALUES ('version', " IX_VERSION_S "),"
+        " ('indexed', 0),"
         " ('max_recv', 0), ('late', 0);";
 
 static const char ix_drop[] = "DROP TABLE IF EXISTS ix_fts; DROP TABLE IF EXISTS ix_msg;"

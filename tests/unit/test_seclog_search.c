@@ -210,6 +210,74 @@ static void test_filters(void **state)
 		json_decref(st);
 	}
 	seclog_index_stop(ix);
+	/* a new indexer keeps what is indexed (nothing rebuilt, nothing lost) */
+	assert_int_equal(seclog_index_start(dir, &ix), SK_OK);
+	seclog_index_stop(ix);
+	expect(&q, "11,3,1,0");
+	seclog_close(s);
+}
+
+/* Receipt times out of index order: a time range still finds exactly its messages. */
+static void test_time_ranges_out_of_order(void **state)
+{
+	struct seclog_index *ix = NULL;
+	struct seclog *s = NULL;
+	struct spec sp[300];
+	int64_t ago[300];
+	uint64_t seed = 99;
+	int64_t now;
+
+	(void)state;
+	assert_int_equal(seclog_open(dir, NULL, &s), SK_OK);
+	for (unsigned i = 0; i < 300; i++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		/* mostly in order, every tenth up to an hour late */
+		ago[i] = 4000 - (int64_t)i * 10 + (i % 10 == 0 ? (int64_t)(seed >> 40) % 3600 : 0);
+		sp[i] = (struct spec){.source = 1,
+		                      .severity = 6,
+		                      .host = "h",
+		                      .app = "a",
+		                      .text = "t",
+		                      .ago_s = ago[i]};
+	}
+	append_specs(s, sp, 300);
+	now = sk_now_us();
+	assert_int_equal(seclog_index_start(dir, &ix), SK_OK);
+	assert_int_equal(seclog_index_sync(ix), SK_OK);
+	for (unsigned w = 0; w < 40; w++) {
+		struct seclog_query q = base_q();
+		json_t *r = NULL, *m;
+		size_t i, want = 0, got = 0;
+		int64_t from_ago, to_ago;
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		from_ago = 200 + (int64_t)(seed >> 40) % 7000;
+		to_ago = from_ago - 1 - (int64_t)(seed >> 20) % 900;
+		q.from_us = w % 5 == 1 ? 0 : now - from_ago * 1000000;
+		q.to_us = w % 5 == 2 ? 0 : now - to_ago * 1000000;
+		q.limit = 1000;
+		for (i = 0; i < 300; i++) {
+			int64_t t = now - ago[i] * 1000000; /* within the second the test ran in */
+
+			if ((!q.from_us || t >= q.from_us + 1000000) && (!q.to_us || t < q.to_us - 1000000))
+				want++;
+		}
+		assert_int_equal(seclog_search(dir, &q, &r, NULL), SK_OK);
+		json_array_foreach(json_object_get(r, "messages"), i, m)
+		{
+			json_int_t idx = json_integer_value(json_object_get(m, "index"));
+			int64_t t = now - ago[idx] * 1000000;
+
+			/* every one returned is in the range (with the test's second of slack) */
+			assert_true(!q.from_us || t >= q.from_us - 2000000);
+			assert_true(!q.to_us || t < q.to_us + 2000000);
+			got++;
+		}
+		/* and none is missed: at least those clearly inside */
+		assert_true(got >= want);
+		json_decref(r);
+	}
+	seclog_index_stop(ix);
 	seclog_close(s);
 }
 
@@ -667,6 +735,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_text_and_hostile, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_time_ranges_out_of_order, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_paging_and_thread, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_utf8_and_detail, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_culled, setup, teardown),
