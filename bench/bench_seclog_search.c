@@ -27,15 +27,16 @@
 
 const char *const bench_name = "bench_seclog_search";
 
-#define CHUNK    10000
-#define HOSTS    60
-#define SOURCES  8
-#define PAGE     50
-#define DAY_US   (86400LL * 1000000)
-#define KINDS    8
+#define CHUNK   10000
+#define HOSTS   60
+#define SOURCES 8
+#define PAGE    50
+#define DAY_US  (86400LL * 1000000)
+#define KINDS   8
 
-static const char *const kind_names[KINDS] = {"newest", "host",       "severity<=1", "one word",
-                                              "two words", "words+host", "10 min",   "deep page"};
+static const char *const kind_names[KINDS] = {"newest",   "host",      "severity<=1",
+                                              "one word", "two words", "words+host",
+                                              "10 min",   "deep page"};
 
 static char hosts[HOSTS][32];
 static const char *const apps[] = {"sshd", "sudo", "kernel", "fw", "postgres", "cron"};
@@ -82,13 +83,14 @@ static int text_of(char *out, size_t cap, uint64_t i, uint64_t *s, unsigned *sev
 	case 8:
 		*app = 3;
 		*sev = 4;
-		return snprintf(out, cap, "avvisat paket från 192.0.%u.%u till port %u proto tcp", a,
-		                b, u % 1024);
+		return snprintf(out, cap, "avvisat paket från 192.0.%u.%u till port %u proto tcp",
+		                a, b, u % 1024);
 	default:
 		*app = 4;
 		*sev = (unsigned)(u % 50 == 0 ? 1 : 6);
-		return snprintf(out, cap, "connection authorized: user=user%04u database=register%u",
-		                u, a % 12);
+		return snprintf(out, cap,
+		                "connection authorized: user=user%04u database=register%u", u,
+		                a % 12);
 	}
 }
 
@@ -200,7 +202,8 @@ static void make_query(unsigned kind, uint64_t n, uint64_t *seed, int64_t t0, in
 		snprintf(q->host, sizeof(q->host), "%s", hosts[rnd(seed) % HOSTS]);
 		break;
 	case 6:
-		q->from = t0 + (int64_t)(rnd(seed) % (unsigned)((t1 - t0) / 1000000 - 600)) * 1000000;
+		q->from =
+		        t0 + (int64_t)(rnd(seed) % (unsigned)((t1 - t0) / 1000000 - 600)) * 1000000;
 		q->to = q->from + 600LL * 1000000;
 		break;
 	case 7:
@@ -227,10 +230,11 @@ static double baseline(sqlite3 *db, const struct q *q)
 		         " WHERE ix_fts MATCH ?1 %s ORDER BY f.rowid DESC LIMIT %d",
 		         q->host[0] ? "AND x.host = ?2" : "", PAGE);
 	} else {
-		snprintf(sql, sizeof(sql),
-		         "SELECT idx FROM ix_msg WHERE idx < ?3 %s %s %s ORDER BY idx DESC LIMIT %d",
-		         q->host[0] ? "AND host = ?2" : "", q->sev >= 0 ? "AND severity <= ?4" : "",
-		         q->from ? "AND recv_us >= ?5 AND recv_us < ?6" : "", PAGE);
+		snprintf(
+		        sql, sizeof(sql),
+		        "SELECT idx FROM ix_msg WHERE idx < ?3 %s %s %s ORDER BY idx DESC LIMIT %d",
+		        q->host[0] ? "AND host = ?2" : "", q->sev >= 0 ? "AND severity <= ?4" : "",
+		        q->from ? "AND recv_us >= ?5 AND recv_us < ?6" : "", PAGE);
 	}
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT body FROM msg WHERE idx = ?1", -1, &body, NULL) !=
@@ -294,7 +298,8 @@ int main(void)
 	char dir[512], vkey[256], path[1024];
 	int64_t src[SOURCES];
 	double t, t_load, t_index, t_verify;
-	double *lat = calloc(KINDS * nq, sizeof(double)), *base = calloc(KINDS * nq, sizeof(double));
+	double *lat = calloc(KINDS * nq, sizeof(double)),
+	       *base = calloc(KINDS * nq, sizeof(double));
 	uint64_t bytes_plain, bytes_ix, seed = 7;
 	int64_t t0, t1;
 	sqlite3 *db = NULL;
@@ -304,7 +309,10 @@ int main(void)
 		bench_die("memory", "out of memory");
 	for (unsigned i = 0; i < HOSTS; i++)
 		snprintf(hosts[i], sizeof(hosts[i]), "%s%u.example.se",
-		         i % 3 == 0 ? "web" : i % 3 == 1 ? "db" : "fw", i);
+		         i % 3 == 0   ? "web"
+		         : i % 3 == 1 ? "db"
+		                      : "fw",
+		         i);
 	for (unsigned i = 0; i < SOURCES; i++)
 		src[i] = i + 1;
 	snprintf(dir, sizeof(dir), "%s/skydd-bench-seclogsearch-XXXXXX",
@@ -312,7 +320,8 @@ int main(void)
 	if (!mkdtemp(dir))
 		bench_die("mkdtemp", "failed");
 	rmdir(dir);
-	rc = store_init(dir, &(struct store_init_opts){.origin = "bench/seclog"}, vkey, sizeof(vkey));
+	rc = store_init(dir, &(struct store_init_opts){.origin = "bench/seclog"}, vkey,
+	                sizeof(vkey));
 	if (rc)
 		bench_die_rc("store_init", rc);
 	print_load("before");
@@ -363,7 +372,8 @@ int main(void)
 	printf("%s: %" PRIu64 " messages of %u hosts and %u sources appended in %.1f s, indexed in "
 	       "%.1f s (%.0f msg/s)\n",
 	       bench_name, n, HOSTS, SOURCES, t_load, t_index, (double)n / t_index);
-	printf("%s: %" PRIu64 " queries per kind, a page of %d; ms p50 / p99, ours vs the baseline:\n",
+	printf("%s: %" PRIu64
+	       " queries per kind, a page of %d; ms p50 / p99, ours vs the baseline:\n",
 	       bench_name, nq, PAGE);
 	for (unsigned k = 0; k < KINDS; k++) {
 		double *a = lat + k * nq, *b = base + k * nq;

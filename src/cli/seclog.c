@@ -61,14 +61,20 @@ static int time_arg(const char *s, int64_t *out)
 
 static int parse(int argc, char **argv, struct sopts *o)
 {
-	static const struct option opts[] = {
-	        {"data", required_argument, NULL, 'd'},  {"source", required_argument, NULL, 's'},
-	        {"from", required_argument, NULL, 'f'},  {"to", required_argument, NULL, 't'},
-	        {"host", required_argument, NULL, 'H'},  {"app", required_argument, NULL, 'a'},
-	        {"severity", required_argument, NULL, 'v'}, {"q", required_argument, NULL, 'q'},
-	        {"before", required_argument, NULL, 'b'}, {"limit", required_argument, NULL, 'l'},
-	        {"out", required_argument, NULL, 'o'},   {"key", required_argument, NULL, 'k'},
-	        {"json", no_argument, NULL, 'j'},        {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+	                                     {"source", required_argument, NULL, 's'},
+	                                     {"from", required_argument, NULL, 'f'},
+	                                     {"to", required_argument, NULL, 't'},
+	                                     {"host", required_argument, NULL, 'H'},
+	                                     {"app", required_argument, NULL, 'a'},
+	                                     {"severity", required_argument, NULL, 'v'},
+	                                     {"q", required_argument, NULL, 'q'},
+	                                     {"before", required_argument, NULL, 'b'},
+	                                     {"limit", required_argument, NULL, 'l'},
+	                                     {"out", required_argument, NULL, 'o'},
+	                                     {"key", required_argument, NULL, 'k'},
+	                                     {"json", no_argument, NULL, 'j'},
+	                                     {NULL, 0, NULL, 0}};
 	uint64_t v;
 	int c;
 
@@ -89,11 +95,13 @@ static int parse(int argc, char **argv, struct sopts *o)
 			break;
 		case 'f':
 			if (time_arg(optarg, &o->q.from_us))
-				return cli_error(CLI_USAGE, "seclog: --from must be an RFC 3339 time");
+				return cli_error(CLI_USAGE,
+				                 "seclog: --from must be an RFC 3339 time");
 			break;
 		case 't':
 			if (time_arg(optarg, &o->q.to_us))
-				return cli_error(CLI_USAGE, "seclog: --to must be an RFC 3339 time");
+				return cli_error(CLI_USAGE,
+				                 "seclog: --to must be an RFC 3339 time");
 			break;
 		case 'H':
 			o->q.host = optarg;
@@ -209,10 +217,11 @@ static int run_query(struct sopts *o, bool export)
 		{
 			printf("%" JSON_INTEGER_FORMAT " %s source %" JSON_INTEGER_FORMAT
 			       " sev %" JSON_INTEGER_FORMAT " %s %s %s\n",
-			       json_integer_value(json_object_get(m, "index")), str_or(m, "received"),
+			       json_integer_value(json_object_get(m, "index")),
+			       str_or(m, "received"),
 			       json_integer_value(json_object_get(m, "source")),
-			       json_integer_value(json_object_get(m, "severity")), str_or(m, "host"),
-			       str_or(m, "app"),
+			       json_integer_value(json_object_get(m, "severity")),
+			       str_or(m, "host"), str_or(m, "app"),
 			       json_is_true(json_object_get(m, "culled")) ? "(gallrat)"
 			                                                  : str_or(m, "text"));
 		}
@@ -273,8 +282,8 @@ static int verify_export(struct sopts *o, const char *bundle)
 	buf_release(&key);
 	buf_release(&b);
 	if (rc == SK_OK) {
-		printf("OK: %" PRIu64 " messages proved against the signed checkpoint of size %" PRIu64
-		       "\n",
+		printf("OK: %" PRIu64
+		       " messages proved against the signed checkpoint of size %" PRIu64 "\n",
 		       r.messages, r.size);
 		return CLI_OK;
 	}
@@ -304,7 +313,8 @@ int cmd_seclog(int argc, char **argv)
 		return verify_export(&o, argv[optind]);
 	}
 	if (!o.dir)
-		return cli_error(CLI_USAGE, "seclog: --data DIR is required (see 'skydd seclog --help')");
+		return cli_error(CLI_USAGE,
+		                 "seclog: --data DIR is required (see 'skydd seclog --help')");
 	if (strcmp(sub, "search") == 0 || strcmp(sub, "export") == 0) {
 		if (optind != argc)
 			return cli_error(CLI_USAGE, "seclog %s: unexpected argument '%s'", sub,

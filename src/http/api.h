@@ -110,9 +110,9 @@ struct api_ctx {
 };
 
 struct api_opts {
-	const char *dir;       /* the instance directory (for verify) */
-	bool tls;              /* cookies are Secure either way; informs nothing else yet */
-	struct remind *remind; /* e-mail reminders (model/remind.h), or NULL without --smtp */
+	const char *dir;            /* the instance directory (for verify) */
+	bool tls;                   /* cookies are Secure either way; informs nothing else yet */
+	struct remind *remind;      /* e-mail reminders (model/remind.h), or NULL without --smtp */
 	struct seclog_recv *recv;   /* the security-log receiver, or NULL when none runs */
 	struct seclog_index *index; /* its search index's indexer, or NULL */
 };

@@ -24,19 +24,20 @@
 static const struct api_field f_none[] = {API_FIELDS_END};
 
 /* The filters: the search's query, and the export's body. */
-#define SECLOG_FILTERS                                                                             \
-	{"source", API_INT, false, 0, SK_JSON_MAX_INT, "only this log source", NULL},              \
-	        {"from", API_TIME, false, 0, 0, "received at or after (RFC 3339)", NULL},           \
-	        {"to", API_TIME, false, 0, 0, "received before (RFC 3339)", NULL},                  \
-	        {"host", API_STRING, false, 1, 128, "exact hostname", NULL},                        \
-	        {"app", API_STRING, false, 1, SECLOG_APP_MAX, "exact application (APP-NAME)", NULL},\
-	        {"severity", API_INT, false, 0, 7,                                                 \
-	         "0..7: this severity or more severe (0 emergency .. 7 debug)", NULL},             \
-	{                                                                                          \
-		"q", API_STRING, false, 1, 128,                                                    \
-		        "words that must all occur in host, application or text (a trailing * "    \
-		        "searches by prefix); never search syntax",                                \
-		        NULL                                                                       \
+#define SECLOG_FILTERS                                                                               \
+	{"source", API_INT, false, 0, SK_JSON_MAX_INT, "only this log source", NULL},                \
+	        {"from", API_TIME, false, 0, 0, "received at or after (RFC 3339)", NULL},            \
+	        {"to", API_TIME, false, 0, 0, "received before (RFC 3339)", NULL},                   \
+	        {"host", API_STRING, false, 1, 128, "exact hostname", NULL},                         \
+	        {"app", API_STRING, false, 1, SECLOG_APP_MAX, "exact application (APP-NAME)", NULL}, \
+	        {"severity", API_INT, false,                                                         \
+	         0,          7,       "0..7: this severity or more severe (0 emergency .. 7 debug)", \
+	         NULL},                                                                              \
+	{                                                                                            \
+		"q", API_STRING, false, 1, 128,                                                      \
+		        "words that must all occur in host, application or text (a trailing * "      \
+		        "searches by prefix); never search syntax",                                  \
+		        NULL                                                                         \
 	}
 
 static const struct api_field q_search[] = {
@@ -88,8 +89,8 @@ static void query_of(json_t *in, struct seclog_query *q, int64_t *one)
 static void refuse_field(struct api_ctx *c, int rc, const char *field)
 {
 	if (rc == SK_EINVAL && field) {
-		api_errorr(c, 400, "invalid_field", field, "field.invalid", NULL, "%s: not acceptable",
-		           field);
+		api_errorr(c, 400, "invalid_field", field, "field.invalid", NULL,
+		           "%s: not acceptable", field);
 		return;
 	}
 	api_fail(c, rc, NULL);
@@ -123,8 +124,8 @@ static void h_search(struct api_ctx *c)
 	if (rc == SK_ENOTFOUND) {
 		/* no security logs received yet: an empty result, not an error */
 		api_reply(c, 200,
-		          json_pack("{s:[], s:n, s:i, s:i}", "messages", "next", "indexed", 0, "size",
-		                    0));
+		          json_pack("{s:[], s:n, s:i, s:i}", "messages", "next", "indexed", 0,
+		                    "size", 0));
 		return;
 	}
 	if (rc) {
@@ -181,10 +182,11 @@ static int export_log_fn(struct store_tx *tx, void *arg)
 		json_decref(filters);
 		return rc;
 	}
-	data = json_pack("{s:I, s:s, s:s, s:I, s:I, s:o, s:s, s:I}", "export", (json_int_t)no, "what",
-	                 "seclog", "format", "json", "rows", (json_int_t)x->count, "tree_size",
-	                 (json_int_t)x->size, "filters", filters ? filters : json_null(), "sha256",
-	                 x->sha256, "bytes", (json_int_t)x->bytes);
+	data = json_pack("{s:I, s:s, s:s, s:I, s:I, s:o, s:s, s:I}", "export", (json_int_t)no,
+	                 "what", "seclog", "format", "json", "rows", (json_int_t)x->count,
+	                 "tree_size", (json_int_t)x->size, "filters",
+	                 filters ? filters : json_null(), "sha256", x->sha256, "bytes",
+	                 (json_int_t)x->bytes);
 	if (data && x->p->token_id)
 		json_object_set_new(data, "token_id", json_integer(x->p->token_id));
 	return model_tx_log(tx, x->p->id, "export.made", "export", no, data);
@@ -294,22 +296,24 @@ static void h_status(struct api_ctx *c)
 			}
 			for (int e = 1; e < SECLOG_PERR_MAX; e++)
 				if (st[i].refused_by[e])
-					json_object_set_new(by, seclog_perr_name(e),
-					                    json_integer((json_int_t)st[i].refused_by[e]));
+					json_object_set_new(
+					        by, seclog_perr_name(e),
+					        json_integer((json_int_t)st[i].refused_by[e]));
 			if (st[i].first_us)
 				sk_time_format(st[i].first_us, first);
 			if (st[i].last_us)
 				sk_time_format(st[i].last_us, last);
 			json_array_append_new(
-			        arr, json_pack("{s:I, s:I, s:I, s:I, s:o, s:I, s:i, s:I, s:s?, s:s?}",
-			                       "source", (json_int_t)st[i].source, "messages",
-			                       (json_int_t)st[i].messages, "bytes",
-			                       (json_int_t)st[i].bytes, "refused",
-			                       (json_int_t)st[i].refused, "refused_by", by,
-			                       "connections", (json_int_t)st[i].connections, "open",
-			                       (int)st[i].open, "over_limit",
-			                       (json_int_t)st[i].over_limit, "first",
-			                       first[0] ? first : NULL, "last", last[0] ? last : NULL));
+			        arr,
+			        json_pack("{s:I, s:I, s:I, s:I, s:o, s:I, s:i, s:I, s:s?, s:s?}",
+			                  "source", (json_int_t)st[i].source, "messages",
+			                  (json_int_t)st[i].messages, "bytes",
+			                  (json_int_t)st[i].bytes, "refused",
+			                  (json_int_t)st[i].refused, "refused_by", by,
+			                  "connections", (json_int_t)st[i].connections, "open",
+			                  (int)st[i].open, "over_limit",
+			                  (json_int_t)st[i].over_limit, "first",
+			                  first[0] ? first : NULL, "last", last[0] ? last : NULL));
 		}
 		free(st);
 		json_object_set_new(out, "receiver", arr);

@@ -192,8 +192,8 @@ int seclog_export(const char *dir, const struct seclog_query *q, struct buf *out
 		char *ks = json_dumps(k, JSON_ENCODE_ANY), *cs = json_dumps(c, JSON_ENCODE_ANY);
 
 		if (ks && cs)
-			buf_printf(out, "%s,\"size\":%" PRIu64 ",\"checkpoint\":%s,\"query\":%s,", ks,
-			           cp.size, cs, qtext);
+			buf_printf(out, "%s,\"size\":%" PRIu64 ",\"checkpoint\":%s,\"query\":%s,",
+			           ks, cp.size, cs, qtext);
 		else
 			rc = SK_ENOMEM;
 		free(ks);
@@ -205,8 +205,7 @@ int seclog_export(const char *dir, const struct seclog_query *q, struct buf *out
 		goto out;
 	buf_puts(out, "\"messages\":[");
 	/* Only what the checkpoint covers can be proved: later messages wait for the next. */
-	rc = seclog_search_rows(db, &all, true, cp.size, SECLOG_EXPORT_MAX + 1,
-	                        exp_row, &e, &f);
+	rc = seclog_search_rows(db, &all, true, cp.size, SECLOG_EXPORT_MAX + 1, exp_row, &e, &f);
 	if (rc == 1)
 		rc = SK_OK;
 	if (rc)
@@ -248,8 +247,7 @@ static bool hash_of(json_t *j, uint8_t out[LEDGER_HASH_LEN])
 	const char *s = json_string_value(j);
 	size_t n = 0;
 
-	return s &&
-	       sk_base64_decode(s, json_string_length(j), out, LEDGER_HASH_LEN, &n) == SK_OK &&
+	return s && sk_base64_decode(s, json_string_length(j), out, LEDGER_HASH_LEN, &n) == SK_OK &&
 	       n == LEDGER_HASH_LEN;
 }
 
@@ -339,7 +337,8 @@ int seclog_export_verify(const char *vkey, const uint8_t *bundle, size_t len,
 		if (ledger_verify_inclusion((uint64_t)idx, cp.size, leaf,
 		                            (const uint8_t(*)[LEDGER_HASH_LEN])path, n,
 		                            cp.root) != SK_OK) {
-			rc = bad_msg(r, idx, "its audit path does not lead to the checkpoint's root");
+			rc = bad_msg(r, idx,
+			             "its audit path does not lead to the checkpoint's root");
 			goto out;
 		}
 		r->messages++;

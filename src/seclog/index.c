@@ -17,10 +17,10 @@
 #include "seclog/search_int.h"
 
 /* Short write transactions: the ingest writer waits at most one chunk. */
-#define IX_CHUNK   1000
+#define IX_CHUNK     1000
 #define IX_VERSION   2 /* a change of the tables below: rebuilt from the messages */
 #define IX_VERSION_S "2"
-#define IX_IDLE_MS 1000
+#define IX_IDLE_MS   1000
 
 static const char ix_schema[] =
         "CREATE TABLE IF NOT EXISTS ix_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
@@ -154,8 +154,8 @@ static int state_set(sqlite3 *db, const char *key, int64_t v)
 	sqlite3_stmt *st = NULL;
 	int rc = SK_EIO;
 
-	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO ix_state (key, value) VALUES (?1, ?2)", -1,
-	                       &st, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO ix_state (key, value) VALUES (?1, ?2)",
+	                       -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, v);
 		rc = sqlite3_step(st) == SQLITE_DONE ? SK_OK : SK_EIO;
@@ -193,14 +193,16 @@ static int ix_chunk(sqlite3 *db, uint64_t *done)
 	max_recv = state_get(db, "max_recv");
 	late = state_get(db, "late");
 	next = hwm;
-	if (sqlite3_prepare_v2(db, "SELECT idx, body, recv_us FROM msg WHERE idx >= ?1 ORDER BY idx LIMIT ?2",
-	                       -1, &sel, NULL) != SQLITE_OK ||
+	if (sqlite3_prepare_v2(
+	            db, "SELECT idx, body, recv_us FROM msg WHERE idx >= ?1 ORDER BY idx LIMIT ?2",
+	            -1, &sel, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db,
 	                       "INSERT INTO ix_msg (idx, source, recv_us, severity, host, app)"
 	                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	                       -1, &im, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO ix_fts (rowid, host, app, text) VALUES (?1, ?2, ?3, ?4)",
-	                       -1, &ifts, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(
+	            db, "INSERT INTO ix_fts (rowid, host, app, text) VALUES (?1, ?2, ?3, ?4)", -1,
+	            &ifts, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "UPDATE ix_state SET value = ?1 WHERE key = 'indexed'", -1, &hw,
 	                       NULL) != SQLITE_OK) {
 		rc = SK_EIO;
@@ -224,7 +226,8 @@ static int ix_chunk(sqlite3 *db, uint64_t *done)
 			if (max_recv - t > late)
 				late = max_recv - t;
 		}
-		/* Culled before it was indexed, or unreadable (verify names it): nothing to find. */
+		/* Culled before it was indexed, or unreadable (verify names it): nothing to find.
+		 */
 		if (!body || seclog_msg_decode(body, len, &m) != SK_OK)
 			continue;
 		sqlite3_bind_int64(im, 1, idx);
@@ -343,7 +346,8 @@ int seclog_index_cull(sqlite3 *db, uint64_t first, uint64_t last)
 	                       "SELECT m.idx, m.body FROM msg m JOIN ix_msg x ON x.idx = m.idx"
 	                       " WHERE m.idx BETWEEN ?1 AND ?2",
 	                       -1, &sel, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "DELETE FROM ix_msg WHERE idx = ?1", -1, &dm, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "DELETE FROM ix_msg WHERE idx = ?1", -1, &dm, NULL) !=
+	            SQLITE_OK ||
 	    sqlite3_prepare_v2(db,
 	                       "INSERT INTO ix_fts (ix_fts, rowid, host, app, text)"
 	                       " VALUES ('delete', ?1, ?2, ?3, ?4)",
@@ -542,7 +546,8 @@ int seclog_index_sources(const char *dir, int64_t **ids, size_t *n)
 		return rc;
 	if (!seclog_ix_present(db))
 		goto out;
-	if (sqlite3_prepare_v2(db, "SELECT source FROM ix_source WHERE messages > 0 ORDER BY source",
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT source FROM ix_source WHERE messages > 0 ORDER BY source",
 	                       -1, &st, NULL) != SQLITE_OK) {
 		rc = SK_EIO;
 		goto out;
@@ -615,12 +620,13 @@ int seclog_index_status(const char *dir, const int64_t *sources, size_t nsources
 			if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int64(st, 0) <= 0)
 				continue;
 			json_array_append_new(
-			        srcs, json_pack("{sI sI ss}", "source", (json_int_t)sources[i],
-			                        "messages", (json_int_t)sqlite3_column_int64(st, 0),
-			                        "last",
-			                        sk_time_format(sqlite3_column_int64(st, 1), t) == SK_OK
-			                                ? t
-			                                : ""));
+			        srcs,
+			        json_pack("{sI sI ss}", "source", (json_int_t)sources[i],
+			                  "messages", (json_int_t)sqlite3_column_int64(st, 0),
+			                  "last",
+			                  sk_time_format(sqlite3_column_int64(st, 1), t) == SK_OK
+			                          ? t
+			                          : ""));
 		}
 	}
 	*out = json_pack("{sI sI sO sO}", "size", (json_int_t)size, "indexed", (json_int_t)indexed,

@@ -58,17 +58,16 @@ static json_t *time_json(int64_t t)
 
 json_t *seclog_msg_json(uint64_t index, const struct seclog_msg *m)
 {
-	return json_pack("{sI sO so sI sI sI so so so so so so so sb}", "index", (json_int_t)index,
-	                 "received", time_json(m->recv_us), "source", json_integer(m->source),
-	                 "facility", (json_int_t)m->facility, "severity", (json_int_t)m->severity,
-	                 "retention_years", (json_int_t)m->retention_years, "time",
-	                 time_json(m->timestamp_us), "host",
-	                 seclog_json_text(m->hostname, m->hostname_len), "app",
-	                 seclog_json_text(m->app, m->app_len), "procid",
-	                 seclog_json_text(m->procid, m->procid_len), "msgid",
-	                 seclog_json_text(m->msgid, m->msgid_len), "sd",
-	                 seclog_json_text(m->sd, m->sd_len), "text",
-	                 seclog_json_text(m->text, m->text_len), "culled", false);
+	return json_pack(
+	        "{sI sO so sI sI sI so so so so so so so sb}", "index", (json_int_t)index,
+	        "received", time_json(m->recv_us), "source", json_integer(m->source), "facility",
+	        (json_int_t)m->facility, "severity", (json_int_t)m->severity, "retention_years",
+	        (json_int_t)m->retention_years, "time", time_json(m->timestamp_us), "host",
+	        seclog_json_text(m->hostname, m->hostname_len), "app",
+	        seclog_json_text(m->app, m->app_len), "procid",
+	        seclog_json_text(m->procid, m->procid_len), "msgid",
+	        seclog_json_text(m->msgid, m->msgid_len), "sd", seclog_json_text(m->sd, m->sd_len),
+	        "text", seclog_json_text(m->text, m->text_len), "culled", false);
 }
 
 /* RFC 5424 header characters (PRINTUSASCII), 1..max bytes. */
@@ -199,9 +198,8 @@ static int plan_make(const struct seclog_query *q, struct plan *p, const char **
  * ?5 severity, ?6 from, ?7 to, ?8 FTS query, ?9 lowest index, ?10.. the
  * sources.
  */
-static int plan_prepare(sqlite3 *db, const struct seclog_query *q, const struct plan *p,
-                        bool asc, uint64_t lower, uint64_t upper, unsigned limit,
-                        sqlite3_stmt **st)
+static int plan_prepare(sqlite3 *db, const struct seclog_query *q, const struct plan *p, bool asc,
+                        uint64_t lower, uint64_t upper, unsigned limit, sqlite3_stmt **st)
 {
 	struct buf sql;
 	int rc = SK_OK;
@@ -290,7 +288,8 @@ static bool time_bounds(sqlite3 *db, const struct seclog_query *q, uint64_t *lo,
 	seclog_ix_lateness(db, &late);
 	if (q->from_us) {
 		if (!one_int(db,
-		             "SELECT recv_us FROM ix_msg WHERE recv_us >= ?1 ORDER BY recv_us LIMIT 1",
+		             "SELECT recv_us FROM ix_msg WHERE recv_us >= ?1 ORDER BY recv_us "
+		             "LIMIT 1",
 		             q->from_us, 0, &t) ||
 		    !one_int(db,
 		             "SELECT min(idx) FROM ix_msg WHERE recv_us >= ?1 AND recv_us <= ?2",
@@ -445,8 +444,8 @@ int seclog_search(const char *dir, const struct seclog_query *q, json_t **out, c
 		rc = SK_OK;
 	if (rc)
 		goto out;
-	*out = json_pack("{sO so sI sI}", "messages", c.list,
-	                 "next", c.more ? json_integer((json_int_t)c.last) : json_null(), "indexed",
+	*out = json_pack("{sO so sI sI}", "messages", c.list, "next",
+	                 c.more ? json_integer((json_int_t)c.last) : json_null(), "indexed",
 	                 (json_int_t)indexed, "size", (json_int_t)size);
 	rc = *out ? SK_OK : SK_ENOMEM;
 out:
@@ -512,8 +511,8 @@ int seclog_message(const char *dir, uint64_t index, json_t **out)
 	} else {
 		struct seclog_msg msg;
 
-		if (seclog_msg_decode(sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
-		                      &msg) != SK_OK) {
+		if (seclog_msg_decode(sqlite3_column_blob(st, 1),
+		                      (size_t)sqlite3_column_bytes(st, 1), &msg) != SK_OK) {
 			rc = SK_ECORRUPT;
 			goto out;
 		}

@@ -117,10 +117,8 @@ static const int64_t src12[] = {1, 2}, src123[] = {1, 2, 3}, src3[] = {3};
 
 static struct seclog_query base_q(void)
 {
-	return (struct seclog_query){.sources = src12,
-	                             .nsources = 2,
-	                             .max_severity = -1,
-	                             .limit = 100};
+	return (struct seclog_query){
+	        .sources = src12, .nsources = 2, .max_severity = -1, .limit = 100};
 }
 
 /* Runs q; returns the indices found (newest first) as "i,j,k", and the next cursor. */
@@ -204,8 +202,8 @@ static void test_filters(void **state)
 		e = json_array_get(json_object_get(st, "sources"), 0);
 		assert_int_equal(json_integer_value(json_object_get(e, "source")), 3);
 		assert_int_equal(json_integer_value(json_object_get(e, "messages")), 2);
-		assert_int_equal(json_integer_value(
-		                         json_object_get(json_object_get(st, "checkpoint"), "size")),
+		assert_int_equal(json_integer_value(json_object_get(
+		                         json_object_get(st, "checkpoint"), "size")),
 		                 12);
 		json_decref(st);
 	}
@@ -259,7 +257,8 @@ static void test_time_ranges_out_of_order(void **state)
 		for (i = 0; i < 300; i++) {
 			int64_t t = now - ago[i] * 1000000; /* within the second the test ran in */
 
-			if ((!q.from_us || t >= q.from_us + 1000000) && (!q.to_us || t < q.to_us - 1000000))
+			if ((!q.from_us || t >= q.from_us + 1000000) &&
+			    (!q.to_us || t < q.to_us - 1000000))
 				want++;
 		}
 		assert_int_equal(seclog_search(dir, &q, &r, NULL), SK_OK);
@@ -439,7 +438,7 @@ static void test_paging_and_thread(void **state)
 			unsigned long v = strtoul(p, &p, 10);
 
 			assert_true(v < 250);
-			assert_int_equal(seen[v], 0); /* no repeats */
+			assert_int_equal(seen[v], 0);   /* no repeats */
 			assert_int_not_equal(v % 3, 2); /* source 3 never */
 			seen[v] = 1;
 			total++;
@@ -606,9 +605,9 @@ static void flip_b64(json_t *s)
 	char out[100000];
 	size_t n = 0;
 
-	assert_int_equal(sk_base64_decode(json_string_value(s), json_string_length(s), b, sizeof(b),
-	                                  &n),
-	                 SK_OK);
+	assert_int_equal(
+	        sk_base64_decode(json_string_value(s), json_string_length(s), b, sizeof(b), &n),
+	        SK_OK);
 	b[n / 2] ^= 1;
 	assert_int_equal(sk_base64_encode(b, n, out, sizeof(out)), SK_OK);
 	json_string_set(s, out);
@@ -658,8 +657,8 @@ static void test_export(void **state)
 		struct seclog_msg msg;
 		json_t *jb = json_object_get(m0, "body");
 
-		assert_int_equal(sk_base64_decode(json_string_value(jb), json_string_length(jb), body,
-		                                  sizeof(body), &n),
+		assert_int_equal(sk_base64_decode(json_string_value(jb), json_string_length(jb),
+		                                  body, sizeof(body), &n),
 		                 SK_OK);
 		assert_int_equal(seclog_msg_decode(body, n, &msg), SK_OK);
 		assert_int_equal(msg.source, 1);
