@@ -50,7 +50,13 @@ static int exp_row(void *ctx, uint64_t idx, int64_t source)
 	int rc;
 
 	(void)source;
-	if (e->count == SECLOG_EXPORT_MAX) {
+	/*
+	 * At most SECLOG_EXPORT_MAX messages, and no more than the output may
+	 * hold: one message takes at most about 4/3 of its encoding plus its path,
+	 * so stop while the largest still fits and say the bundle is not complete.
+	 */
+	if (e->count == SECLOG_EXPORT_MAX ||
+	    e->out->len + (SECLOG_MSG_MAX_ENC / 3 + 1) * 4 + 8192 > e->out->max) {
 		e->more = true;
 		return 1;
 	}

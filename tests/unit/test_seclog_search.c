@@ -459,6 +459,25 @@ static void test_paging_and_thread(void **state)
 	assert_int_equal(run(&q, got, sizeof(got), &next), SK_OK);
 	assert_int_equal(next, -1);
 	assert_int_equal(strncmp(got, "249,247,246,", 12), 0);
+	/* an export stops before its output is full, and says it is not complete */
+	{
+		struct seclog_export_report rep;
+		struct buf out;
+		uint64_t count = 0;
+		json_t *b;
+
+		buf_init(&out, 260 << 10);
+		q.text = NULL;
+		assert_int_equal(seclog_export(dir, &q, &out, &count, NULL), SK_OK);
+		assert_true(count > 0 && count < 167);
+		b = json_loadb(out.ptr, out.len, 0, NULL);
+		assert_true(json_is_false(json_object_get(b, "complete")));
+		json_decref(b);
+		assert_int_equal(
+		        seclog_export_verify(vkey, (const uint8_t *)out.ptr, out.len, &rep), SK_OK);
+		assert_int_equal(rep.messages, count);
+		buf_release(&out);
+	}
 }
 
 static void test_utf8_and_detail(void **state)
