@@ -115,7 +115,7 @@ function searchForm(sources, apply) {
 
 function row(m) {
   const href = `#/sakerhetsloggar/${m.index}`;
-  return h('tr', { class: 'clickable', dataset: { index: String(m.index), severity: String(m.severity ?? '') } },
+  const tr = h('tr', { class: 'clickable', dataset: { index: String(m.index), severity: String(m.severity ?? '') } },
     h('td', { class: 'nowrap' }, h('a', { href, 'aria-label': t('sl.open_message', { n: m.index }) },
       m.received ? h('time', { datetime: m.received }, fmtTime(m.received)) : String(m.index))),
     h('td', {}, sourceText(m.source)),
@@ -123,6 +123,12 @@ function row(m) {
     h('td', {}, m.app || t('sl.none')),
     h('td', {}, m.culled ? badge(t('sl.culled')) : sevText(m.severity)),
     h('td', { class: 'sl-text' }, m.culled ? t('sl.culled') : (m.text || t('sl.none'))));
+  // the whole row opens the message; the link in it is the keyboard's way
+  tr.addEventListener('click', (ev) => {
+    if (ev.target.closest('a') || (window.getSelection && String(window.getSelection()))) return;
+    window.location.hash = href;
+  });
+  return tr;
 }
 
 function download(text, name) {
@@ -197,7 +203,7 @@ export function render(ctx) {
 // One message: its fields, its text as received, and whether a signed checkpoint proves it.
 export function renderOne(ctx) {
   const n = ctx.params.index;
-  ctx.setTitle(t('sl.message', { n }));
+  ctx.setTitle(String(n)); // "Loggmeddelande 5 – skydd" (title.kind.seclog)
   const body = h('div', {}, loading());
   const section = h('section', { class: 'page' },
     h('p', {}, h('a', { href: '#/sakerhetsloggar' }, t('sl.back'))),
