@@ -92,6 +92,18 @@ run "$SKYDD" seclog show --data "$I" 600
 expect_rc 1 "no message 600"
 run "$SKYDD" seclog verify-export --data "$I" "$T/inst/verifier.key"
 expect_rc 2 "a file that is not a bundle"
+for sub in "" " search" " export" " verify-export"; do
+	# shellcheck disable=SC2086
+	run "$SKYDD" seclog$sub --help
+	help_ok "seclog$sub --help prints the usage, exit 0" "^usage: skydd seclog search" quiet
+done
+check "the help says the web and the API are the need-to-know path" grep -q "need-to-know" "$T/out"
+run "$SKYDD" seclog
+expect_rc 2 "seclog without a subcommand is a usage error"
+run "$SKYDD" seclog frobnicate --data "$I"
+expect_fail_msg 2 "unknown subcommand" "an unknown subcommand is refused"
+run "$SKYDD" seclog search
+expect_fail_msg 2 "--data DIR is required" "--data is required"
 run "$SKYDD" seclog reindex --data "$I"
 expect_rc 0 "reindex"
 check "all 600 indexed" grep -q "indexed 600 messages" "$T/out"
