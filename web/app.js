@@ -31,6 +31,7 @@ import * as exemptionsPage from './js/pages/exemptions.js';
 import * as paperPage from './js/pages/paper.js';
 import * as regcheckFormPage from './js/pages/regcheck-form.js';
 import * as protocolPage from './js/pages/protocol.js';
+import * as seclogPage from './js/pages/seclog.js';
 import { pendingReceipts, forget } from './js/register/common.js';
 import { loadRegisters, registers, registerAt } from './js/register/registers.js';
 import { registerPage, recordPage } from './js/register/generic.js';
@@ -84,6 +85,9 @@ const ROUTES = [
   { path: ['sakerhetsskyddsplan', ':id'], page: { render: secplanPage.renderOne }, kind: 'title.kind.secplan' },
   { path: ['sarskilda-bedomningar'], page: assessmentsPage },
   { path: ['sarskilda-bedomningar', ':id'], page: { render: assessmentsPage.renderOne }, kind: 'title.kind.assessment' },
+  // the security logs of the information systems (4 kap. 25–31 §§)
+  { path: ['sakerhetsloggar'], page: seclogPage },
+  { path: ['sakerhetsloggar', ':index'], page: { render: seclogPage.renderOne }, kind: 'title.kind.seclog' },
   // incidents (2 kap. 15–19 §§) and the action plan of deviations (14 §) are described registers:
   // registerRoute below, the incident's workflow page by its extension (js/register/extensions.js)
 ].map((r) => (r.anonymous || 'roles' in r ? r : { ...r, roles: rolesOf(r.path[0]) }));

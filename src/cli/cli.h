@@ -99,5 +99,6 @@ int cmd_assessment(int argc, char **argv); /* analysis.c */
 int cmd_incident(int argc, char **argv);   /* incident.c */
 int cmd_deviation(int argc, char **argv);  /* incident.c */
 int cmd_plan(int argc, char **argv);       /* plan.c */
+int cmd_seclog(int argc, char **argv);     /* seclog.c */
 
 #endif

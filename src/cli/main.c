@@ -36,6 +36,7 @@ static const struct cli_cmd commands[] = {
         {"incident", cmd_incident, "security-threatening events (2 kap. 15–19 §§) (API)"},
         {"deviation", cmd_deviation, "the action plan of deviations (2 kap. 14 §) (API)"},
         {"plan", cmd_plan, "coordinated action plans: import, export, measures, yearly report"},
+        {"seclog", cmd_seclog, "security logs of other systems: search, show, export, reindex"},
 };
 
 /*

@@ -76,6 +76,7 @@ extern const struct api_route api_routes_incidents[];
 extern const struct api_route api_routes_todo[];
 extern const struct api_route api_routes_physical[]; /* the hosts of visitor permits */
 extern const struct api_route api_routes_keys[];
+extern const struct api_route api_routes_seclog[]; /* security logs of other systems */
 /*
  * The routes of every register defined as data (model/register.h): list, one,
  * and each command, with field tables made from the definition. Fills out
@@ -109,12 +110,16 @@ struct api_ctx {
 };
 
 struct api_opts {
-	const char *dir;       /* the instance directory (for verify) */
-	bool tls;              /* cookies are Secure either way; informs nothing else yet */
-	struct remind *remind; /* e-mail reminders (model/remind.h), or NULL without --smtp */
+	const char *dir;            /* the instance directory (for verify) */
+	bool tls;                   /* cookies are Secure either way; informs nothing else yet */
+	struct remind *remind;      /* e-mail reminders (model/remind.h), or NULL without --smtp */
+	struct seclog_recv *recv;   /* the security-log receiver, or NULL when none runs */
+	struct seclog_index *index; /* its search index's indexer, or NULL */
 };
 
 struct api;
+struct seclog_recv;
+struct seclog_index;
 
 int api_new(struct store *s, struct model *m, const struct api_opts *o, struct api **out);
 void api_free(struct api *a);
@@ -144,6 +149,8 @@ struct model *api_model(struct api *a);
 struct store *api_store(struct api *a);
 const char *api_dir(struct api *a);
 struct remind *api_remind(struct api *a);
+struct seclog_recv *api_seclog_recv(struct api *a);
+struct seclog_index *api_seclog_index(struct api *a);
 
 /* Handlers (api_*.c) */
 void api_h_registers(struct api_ctx *c);

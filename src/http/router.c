@@ -49,6 +49,16 @@ struct remind *api_remind(struct api *a)
 	return a->opts.remind;
 }
 
+struct seclog_recv *api_seclog_recv(struct api *a)
+{
+	return a->opts.recv;
+}
+
+struct seclog_index *api_seclog_index(struct api *a)
+{
+	return a->opts.index;
+}
+
 struct model *api_model(struct api *a)
 {
 	return a->model;

@@ -187,6 +187,7 @@ static const struct api_route *const tables[] = {
         core_routes,          api_routes_documents, api_routes_decisions, api_routes_io,
         api_routes_inventory, api_routes_rules,     api_routes_plans,     api_routes_analysis,
         api_routes_incidents, api_routes_todo,      api_routes_physical,  api_routes_keys,
+        api_routes_seclog,
 };
 
 #define ROUTES_MAX 512

@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "search_int.h"
 #include "seclog_int.h"
 
 /* who and why go into a signed note: one line of UTF-8, no control characters. */
@@ -157,6 +158,9 @@ static int cull_locked(sqlite3 *db, const struct ledger_signer *sg, const char *
 	sqlite3_finalize(st);
 	if (!rc)
 		rc = exec_bound(db, "UPDATE segment SET culled = 1 WHERE id = ?1", seg, 0);
+	/* The index is derived from the bodies: their words go in the same transaction. */
+	if (!rc)
+		rc = seclog_index_cull(db, first, last);
 	if (!rc)
 		rc = exec_bound(db, "UPDATE msg SET body = NULL WHERE idx BETWEEN ?1 AND ?2",
 		                (int64_t)first, (int64_t)last);

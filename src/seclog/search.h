@@ -31,6 +31,19 @@ void seclog_index_kick(struct seclog_index *ix);
 int seclog_index_sync(struct seclog_index *ix);
 void seclog_index_stop(struct seclog_index *ix);
 
+/*
+ * The sources that have indexed messages (allocated, free()): what the
+ * instance owner's CLI searches, and the ssc's list until the systems
+ * register binds sources.
+ */
+int seclog_index_sources(const char *dir, int64_t **ids, size_t *n);
+
+/*
+ * {"size", "indexed", "checkpoint": {size, time} or null, "sources":
+ * [{source, messages, last}]} with only the given sources (need-to-know).
+ */
+int seclog_index_status(const char *dir, const int64_t *sources, size_t nsources, json_t **out);
+
 /* Drops and rebuilds the index of DIR's seclog.db (`skydd seclog reindex`). */
 int seclog_reindex(const char *dir, uint64_t *indexed);
 

@@ -151,13 +151,13 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
       [G('physical'), physical],
       [G('personnel'), personnel],
       [G('analysis'), [SV['an.nav'], SV['sp.nav'], SV['as.nav']]],
-      [G('events'), [SV['inc.nav'], SV['dev.nav']]],
+      [G('events'), [SV['inc.nav'], SV['dev.nav'], SV['sl.nav']]],
       [G('followup'), [SV['plan.nav'], SV['nav.log'], SV['ex.nav']]],
       [G('admin'), [SV['nav.users'], SV['nav.account']]],
     ]);
     // each group is a list named by its label
     const named = await pa.getByRole('list', { name: G('events') }).getByRole('link').allTextContents();
-    assert.deepEqual(named, [SV['inc.nav'], SV['dev.nav']]);
+    assert.deepEqual(named, [SV['inc.nav'], SV['dev.nav'], SV['sl.nav']]);
     await shot(pa, 'ssc-menu');
     // wide: the whole menu shown, no menu button
     assert.equal(await pa.locator('nav#mainnav').isVisible(), true);

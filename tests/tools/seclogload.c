@@ -11,6 +11,11 @@
  *   seclogload prove DIR I   prints the inclusion proof of message I as JSON
  *                            {"index","size","leaf","path":[…],"body","note"}
  *                            (hashes and body base64) for an outside verifier
+ *   seclogload seed DIR N [SOURCES]
+ *                            appends N messages of a few hosts, applications,
+ *                            severities and texts (Swedish and English) from
+ *                            the sources 1..SOURCES (default 3) and closes
+ *                            (signing a checkpoint): data to search
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -132,6 +137,60 @@ static int prove(const char *dir, const char *arg)
 	return 0;
 }
 
+/* Varied messages to search (the browser and shell tests of seclog search). */
+static int seed(const char *dir, const char *ns, const char *nsrc)
+{
+	static const char *const hosts[] = {"web1.example.se", "db1.example.se", "fw1.example.se"};
+	static const char *const apps[] = {"sshd", "postgres", "kernel", "sudo"};
+	static const char *const texts[] = {
+	        "Failed password for root from 192.0.2.7 port 50022 ssh2",
+	        "Accepted publickey for anna from 192.0.2.8 port 50100 ssh2",
+	        "inloggning misslyckades för användaren kalle",
+	        "connection authorized: user=backup database=register",
+	        "anna : TTY=pts/0 ; PWD=/home/anna ; USER=root ; COMMAND=/bin/systemctl",
+	        "brandvägg: avvisat paket från 198.51.100.4 till port 22"};
+	unsigned long n = strtoul(ns, NULL, 10), sources = nsrc ? strtoul(nsrc, NULL, 10) : 3;
+	struct seclog_msg *m;
+	char(*text)[128];
+	uint64_t first;
+	int rc;
+
+	if (n < 1 || n > SECLOG_BATCH_MAX || sources < 1 || sources > 100)
+		return 2;
+	m = calloc(n, sizeof(*m));
+	text = calloc(n, sizeof(*text));
+	if (!m || !text)
+		return 1;
+	for (unsigned long i = 0; i < n; i++) {
+		const char *h = hosts[i % 3], *a = apps[i % 4];
+		int len = snprintf(text[i], sizeof(text[i]), "%s (%lu)", texts[i % 6], i);
+
+		m[i] = (struct seclog_msg){.source = (int64_t)(1 + i % sources),
+		                           .retention_years = 10,
+		                           .facility = 4,
+		                           .severity = (unsigned)((i * 5) % 8),
+		                           .timestamp_us = SECLOG_TS_NONE,
+		                           .hostname = h,
+		                           .hostname_len = strlen(h),
+		                           .app = a,
+		                           .app_len = strlen(a),
+		                           .text = text[i],
+		                           .text_len = (size_t)len};
+	}
+	rc = seclog_open(dir, NULL, &log_);
+	if (!rc)
+		rc = seclog_append(log_, m, n, &first, NULL, NULL);
+	seclog_close(log_);
+	free(m);
+	free(text);
+	if (rc) {
+		fprintf(stderr, "seclogload: seed: %s\n", sk_strerror(rc));
+		return 1;
+	}
+	printf("seeded %lu\n", n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct worker w[8];
@@ -147,6 +206,8 @@ int main(int argc, char **argv)
 		seclog_close(log_);
 		return rc ? 1 : 0;
 	}
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "seed") == 0)
+		return seed(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 	if (argc == 4 && strcmp(argv[1], "prove") == 0)
 		return prove(argv[2], argv[3]);
 	if (argc == 3)

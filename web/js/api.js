@@ -20,6 +20,7 @@ export function setCsrf(token) { csrfToken = token || null; }
 export function whenUnauthenticated(fn) { onUnauthenticated = fn; }
 
 // opts.auth === false: a 401 is the caller's business (login steps, the first /me).
+// opts.raw: a successful answer is returned as its text, unparsed.
 export async function call(method, path, body, opts = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -42,6 +43,7 @@ export async function call(method, path, body, opts = {}) {
     try { data = JSON.parse(text); } catch { data = null; }
   }
   if (res.ok) {
+    if (opts.raw) return text; // a download: the bytes as the server sent them
     if (data && typeof data.csrf_token === 'string') setCsrf(data.csrf_token);
     return data;
   }

@@ -4,7 +4,7 @@
 
 const KEY = 'skydd.lang';
 const LANGS = ['sv', 'en'];
-export const I18N_MODULES = ['', '-register', '-rules', '-plans', '-analysis', '-incidents', '-incidentreg', '-records', '-physical', '-keys', '-io', '-clearance', '-positions', '-vetting', '-exit', '-logreg'];
+export const I18N_MODULES = ['', '-register', '-rules', '-plans', '-analysis', '-incidents', '-incidentreg', '-records', '-physical', '-keys', '-io', '-clearance', '-positions', '-vetting', '-exit', '-logreg', '-seclog'];
 let lang = 'sv';
 let strings = {};
 

@@ -33,6 +33,10 @@ export const ACCESS = {
   plans: ['ssc', 'chief', 'auditor', 'registrar', 'admin', 'agency'],
   // the exemptions and the findings they cover (OVERSIGHT in src/http/api_rules.c)
   exemptions: ['ssc', 'chief', 'auditor', 'registrar', 'admin'],
+  // the security logs of other systems (4 kap. 25–31 §§): the server answers each reader with
+  // only the sources they may read (given per system by the ssc); the menu offers the page to
+  // the oversight roles (a reader of another role will need a place here: issue 14, helper M)
+  seclog: ['ssc', 'admin', 'chief', 'auditor'],
 };
 
 // The groups, by what people do, in the order shown.
@@ -61,6 +65,8 @@ export const PAGES = [
   // incidents and the action plan of deviations (2 kap. 14–19 §§), described registers too: named
   // here by their addresses to stand in this group; whoever is not described one is refused it
   { registers: ['incidenter', 'atgardsplan'], group: 'events' },
+  // the security logs of the information systems (4 kap. 25–31 §§)
+  { top: 'sakerhetsloggar', key: 'sl.nav', group: 'events', roles: ACCESS.seclog },
   { top: 'handlingsplaner', key: 'plan.nav', group: 'followup', roles: ACCESS.plans },
   { top: 'logg', key: 'nav.log', group: 'followup', roles: ACCESS.oversight },
   // exemptions granted by Säkerhetspolisen or the supervisory authority (8 kap. 2 §)
