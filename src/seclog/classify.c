@@ -165,7 +165,7 @@ static bool sd_find(slice sd, const char *id, const char *name, bool ci, slice *
 	size_t n = sd.n, i = 0, s;
 
 	while (i < n) {
-		bool id_ok;
+		bool id_ok, have = false;
 
 		if (p[i] != '[')
 			return false;
@@ -190,14 +190,16 @@ static bool sd_find(slice sd, const char *id, const char *name, bool ci, slice *
 				i += (p[i] == '\\' && i + 1 < n) ? 2 : 1;
 			if (i >= n)
 				return false;
-			if (id_ok && eq(pname, name, ci)) {
+			if (id_ok && !have && eq(pname, name, ci)) {
 				*val = sl(p + s, i - s);
-				return true;
+				have = true;
 			}
 			i++;
 		}
 		if (i >= n || p[i] != ']')
 			return false;
+		if (have) /* only from an element that is whole */
+			return true;
 		i++;
 	}
 	return false;
