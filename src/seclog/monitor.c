@@ -23,6 +23,8 @@
 #define TS_BEHIND_MAX_US (86400 * US) /* a message's own time is believed a day back … */
 #define TS_AHEAD_MAX_US  (300 * US)   /* … and five minutes ahead of its receipt */
 #define UNSEEN           INT64_MIN
+#define RING_FIRST       4
+#define RING_BUDGET      131072 /* failed-login times held per system: 2 MiB */
 
 struct tev {
 	int64_t us;
@@ -37,17 +39,24 @@ struct kent {
 	bool open; /* an alert was raised and the situation has not ended */
 	int64_t last_us;
 	uint64_t count;
-	uint32_t seq;       /* sequences: the last sequenceId */
-	uint32_t rn, rhead; /* failed logins: events in the ring, its oldest */
-	struct tev *ring;   /* failed logins: the threshold's newest events */
+	uint32_t seq;             /* sequences: the last sequenceId */
+	uint32_t rn, rhead, rcap; /* failed logins: events in the ring, its oldest, its size */
+	struct tev *ring;         /* failed logins: the newest events, up to the threshold */
 };
 
+/*
+ * Slots 0..n-1 of e are in use or on the free list (evicted for the rings'
+ * budget); live of them hold keys.
+ */
 struct ktab {
 	struct kent *e;
-	uint32_t n, cap, ring_cap;
+	uint32_t n, cap, live;
 	int32_t *bucket;
-	int32_t newest, oldest;
+	int32_t newest, oldest, free_head;
+	size_t ring_slots; /* sum of the rings' sizes */
 };
+
+#define KTAB_EMPTY ((struct ktab){.newest = -1, .oldest = -1, .free_head = -1})
 
 struct msys {
 	struct seclog_watch w;
@@ -92,7 +101,7 @@ static void ktab_release(struct ktab *t)
 		free(t->e[i].ring);
 	free(t->e);
 	free(t->bucket);
-	*t = (struct ktab){.ring_cap = t->ring_cap, .newest = -1, .oldest = -1};
+	*t = KTAB_EMPTY;
 }
 
 static void lru_unlink(struct ktab *t, int32_t i)
@@ -145,6 +154,21 @@ static struct kent *ktab_find(struct ktab *t, const char *key)
 	return NULL;
 }
 
+/* Drops entry i: its key, its ring; the slot goes to the free list. */
+static void ktab_evict(struct ktab *t, int32_t i, uint64_t *evicted)
+{
+	struct kent *e = &t->e[i];
+
+	lru_unlink(t, i);
+	bucket_unlink(t, i);
+	t->ring_slots -= e->rcap;
+	free(e->ring);
+	*e = (struct kent){.hnext = t->free_head, .newer = -1, .older = -1};
+	t->free_head = i;
+	t->live--;
+	(*evicted)++;
+}
+
 /*
  * The entry for key, made the newest; a new one (*fresh) evicts the oldest
  * when the table is full. NULL on out of memory.
@@ -166,14 +190,13 @@ static struct kent *ktab_get(struct ktab *t, const char *key, bool *fresh, uint6
 		if (!t->bucket)
 			return NULL;
 		memset(t->bucket, 0xff, KTAB_BUCKETS * sizeof(*t->bucket));
-		t->newest = t->oldest = -1;
+		t->newest = t->oldest = t->free_head = -1;
 	}
-	if (t->n == SECLOG_KEYS_MAX) {
-		i = t->oldest;
-		lru_unlink(t, i);
-		bucket_unlink(t, i);
-		free(t->e[i].ring);
-		(*evicted)++;
+	if (t->live == SECLOG_KEYS_MAX)
+		ktab_evict(t, t->oldest, evicted);
+	if (t->free_head >= 0) {
+		i = t->free_head;
+		t->free_head = t->e[i].hnext;
 	} else {
 		if (t->n == t->cap) {
 			uint32_t cap = t->cap ? t->cap * 2 : KTAB_FIRST;
@@ -192,15 +215,7 @@ static struct kent *ktab_get(struct ktab *t, const char *key, bool *fresh, uint6
 	e = &t->e[i];
 	*e = (struct kent){.hash = hash_key(key), .newer = -1, .older = -1, .last_us = UNSEEN};
 	snprintf(e->key, sizeof(e->key), "%s", key);
-	if (t->ring_cap) {
-		e->ring = malloc(t->ring_cap * sizeof(*e->ring));
-		if (!e->ring) {
-			/* leave the slot unused but consistent: the last one, never linked */
-			if ((uint32_t)i + 1 == t->n)
-				t->n--;
-			return NULL;
-		}
-	}
+	t->live++;
 	e->hnext = t->bucket[e->hash & (KTAB_BUCKETS - 1)];
 	t->bucket[e->hash & (KTAB_BUCKETS - 1)] = i;
 	lru_push(t, i);
@@ -308,6 +323,38 @@ static void local_time(int tz, int64_t t_us, unsigned *minute, unsigned *day)
 
 /* ---- rules ---- */
 
+/*
+ * Room for one more failure time in e's ring: it grows by doubling up to
+ * the threshold (most keys see one or two failures), within the table's
+ * budget, evicting the least recently seen other keys to stay inside it.
+ * false when it cannot grow (the ring then wraps, keeping the newest).
+ */
+static bool ring_grow(struct ktab *t, struct kent *e, unsigned threshold, uint64_t *evicted)
+{
+	uint32_t ncap = e->rcap ? e->rcap * 2 : RING_FIRST;
+	int32_t self = (int32_t)(e - t->e);
+	struct tev *nr;
+
+	if (ncap > threshold)
+		ncap = threshold;
+	while (t->ring_slots + (ncap - e->rcap) > RING_BUDGET && t->oldest >= 0 &&
+	       t->oldest != self)
+		ktab_evict(t, t->oldest, evicted);
+	if (t->ring_slots + (ncap - e->rcap) > RING_BUDGET)
+		return false;
+	nr = malloc(ncap * sizeof(*nr));
+	if (!nr)
+		return false;
+	for (uint32_t k = 0; k < e->rn; k++)
+		nr[k] = e->ring[(e->rhead + k) % e->rcap];
+	free(e->ring);
+	e->ring = nr;
+	e->rhead = 0;
+	t->ring_slots += ncap - e->rcap;
+	e->rcap = ncap;
+	return true;
+}
+
 static void rule_failed(struct seclog_monitor *mon, struct msys *sy, const struct seclog_msg *m,
                         const struct seclog_event *ev, uint64_t idx, int64_t t)
 {
@@ -328,16 +375,19 @@ static void rule_failed(struct seclog_monitor *mon, struct msys *sy, const struc
 	if (e->open && t - e->last_us > window)
 		e->open = false;
 	for (unsigned r = 0; r < pushes; r++) {
-		uint32_t at = (e->rhead + e->rn) % w->fail_threshold;
-
-		if (e->rn == w->fail_threshold)
-			e->rhead = (e->rhead + 1) % w->fail_threshold;
-		else
+		if (e->rn == e->rcap && e->rcap < w->fail_threshold &&
+		    !ring_grow(&sy->fails, e, w->fail_threshold, &mon->st.evicted) && e->rcap == 0)
+			return;
+		if (e->rn == e->rcap) { /* full: the oldest makes room */
+			e->ring[e->rhead] = (struct tev){.us = t, .idx = idx};
+			e->rhead = (e->rhead + 1) % e->rcap;
+		} else {
+			e->ring[(e->rhead + e->rn) % e->rcap] = (struct tev){.us = t, .idx = idx};
 			e->rn++;
-		e->ring[at] = (struct tev){.us = t, .idx = idx};
+		}
 	}
 	while (e->rn && e->ring[e->rhead].us < t - window) {
-		e->rhead = (e->rhead + 1) % w->fail_threshold;
+		e->rhead = (e->rhead + 1) % e->rcap;
 		e->rn--;
 	}
 	e->last_us = t;
@@ -552,13 +602,11 @@ int seclog_monitor_configure(struct seclog_monitor *mon, const struct seclog_wat
 	}
 	for (size_t i = 0; i < nw; i++) {
 		sys[i].w = w[i];
-		sys[i].fails =
-		        (struct ktab){.ring_cap = w[i].fail_threshold, .newest = -1, .oldest = -1};
-		sys[i].priv = (struct ktab){.newest = -1, .oldest = -1};
+		sys[i].fails = KTAB_EMPTY;
+		sys[i].priv = KTAB_EMPTY;
 	}
 	for (size_t i = 0; i < ns; i++)
-		src[i] = (struct msrc){
-		        .s = s[i], .last_us = UNSEEN, .seqs = {.newest = -1, .oldest = -1}};
+		src[i] = (struct msrc){.s = s[i], .last_us = UNSEEN, .seqs = KTAB_EMPTY};
 	qsort(sys, nw, sizeof(*sys), cmp_sys);
 	qsort(src, ns, sizeof(*src), cmp_src);
 	for (size_t i = 1; i < nw || i < ns; i++) {
@@ -577,11 +625,11 @@ int seclog_monitor_configure(struct seclog_monitor *mon, const struct seclog_wat
 		if (!old)
 			continue;
 		sys[i].priv = old->priv;
-		old->priv = (struct ktab){0};
+		old->priv = KTAB_EMPTY;
 		if (old->w.fail_threshold == sys[i].w.fail_threshold &&
 		    old->w.fail_window_s == sys[i].w.fail_window_s) {
 			sys[i].fails = old->fails;
-			old->fails = (struct ktab){0};
+			old->fails = KTAB_EMPTY;
 		}
 	}
 	for (size_t i = 0; i < ns; i++) {
@@ -592,7 +640,7 @@ int seclog_monitor_configure(struct seclog_monitor *mon, const struct seclog_wat
 		src[i].last_us = old->last_us;
 		src[i].silent_open = old->silent_open;
 		src[i].seqs = old->seqs;
-		old->seqs = (struct ktab){0};
+		old->seqs = KTAB_EMPTY;
 	}
 	free_state(mon->sys, mon->nsys, mon->src, mon->nsrc);
 	mon->sys = sys;
@@ -714,11 +762,13 @@ void seclog_monitor_stats(struct seclog_monitor *mon, struct seclog_monitor_stat
 {
 	pthread_mutex_lock(&mon->mu);
 	*st = mon->st;
-	st->keys = 0;
-	for (size_t i = 0; i < mon->nsys; i++)
-		st->keys += mon->sys[i].fails.n + mon->sys[i].priv.n;
+	st->keys = st->ring_slots = 0;
+	for (size_t i = 0; i < mon->nsys; i++) {
+		st->keys += mon->sys[i].fails.live + mon->sys[i].priv.live;
+		st->ring_slots += mon->sys[i].fails.ring_slots;
+	}
 	for (size_t i = 0; i < mon->nsrc; i++)
-		st->keys += mon->src[i].seqs.n;
+		st->keys += mon->src[i].seqs.live;
 	st->systems = mon->nsys;
 	st->sources = mon->nsrc;
 	pthread_mutex_unlock(&mon->mu);

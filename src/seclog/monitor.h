@@ -22,7 +22,7 @@
 #define SECLOG_DETAIL_MAX 256
 
 /* Bounds on a watch (seclog_monitor_configure refuses more). */
-#define SECLOG_FAIL_THRESHOLD_MAX 100    /* failed logins kept per key: memory is keys x this */
+#define SECLOG_FAIL_THRESHOLD_MAX 1000   /* failed-login times kept per key (within a budget) */
 #define SECLOG_FAIL_WINDOW_MAX    604800 /* a week */
 #define SECLOG_KEYS_MAX           4096   /* tracked keys per system (and hosts per source) */
 #define SECLOG_DEDUPE_S           3600   /* privileged use and gaps: one alert per hour's stretch */
@@ -114,6 +114,7 @@ struct seclog_monitor_stats {
 	uint64_t alerts;     /* raised */
 	uint64_t evicted;    /* tracked keys dropped, oldest first, at SECLOG_KEYS_MAX */
 	size_t keys;         /* tracked now (failed logins, privileged use, sequences) */
+	size_t ring_slots;   /* failed-login times held, all systems (budget 131,072 each) */
 	size_t systems, sources;
 };
 

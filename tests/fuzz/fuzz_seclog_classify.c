@@ -67,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!mon) {
 		struct seclog_watch w = {.system = 1,
-		                         .fail_threshold = 2,
+		                         .fail_threshold = 9,
 		                         .fail_window_s = 600,
 		                         .priv_from_min = 0,
 		                         .priv_to_min = 1,

@@ -704,6 +704,34 @@ static void test_bounded_keys(void **state)
 	seclog_monitor_free(mon);
 }
 
+/* The failed-login times of all keys share a budget: the least recently seen keys make room. */
+static void test_ring_budget(void **state)
+{
+	struct seclog_watch w = {
+	        .system = 1, .fail_threshold = SECLOG_FAIL_THRESHOLD_MAX, .fail_window_s = 86400};
+	struct seclog_monitor *mon = mon_with(&w, 1, &src10, 1);
+	struct seclog_monitor_stats st;
+	char text[96];
+
+	(void)state;
+	for (int k = 0; k < 200; k++) {
+		snprintf(text, sizeof(text), "Failed password for u%d from 192.0.2.1 port 2 ssh2",
+		         k);
+		for (int i = 0; i < 999; i++)
+			feed1(mon, "sshd", text, "x", T0 + k, (uint64_t)i);
+		seclog_monitor_stats(mon, &st);
+		assert_true(st.ring_slots <= 131072);
+	}
+	assert_int_equal(nalerts(), 0);
+	assert_true(st.evicted > 0);
+	assert_true(st.keys <= 131072 / SECLOG_FAIL_THRESHOLD_MAX + 1);
+	/* the newest key kept all 999: the thousandth raises */
+	feed1(mon, "sshd", text, "x", T0 + 300, 1000);
+	assert_int_equal(nalerts(), 1);
+	assert_int_equal(seen[0].count, SECLOG_FAIL_THRESHOLD_MAX);
+	seclog_monitor_free(mon);
+}
+
 static void test_configure(void **state)
 {
 	struct seclog_watch w = {.system = 1, .fail_threshold = 3, .fail_window_s = 60};
@@ -914,6 +942,7 @@ int main(void)
 	        cmocka_unit_test_setup(test_gap, reset),
 	        cmocka_unit_test_setup(test_integrity, reset),
 	        cmocka_unit_test_setup(test_bounded_keys, reset),
+	        cmocka_unit_test_setup(test_ring_budget, reset),
 	        cmocka_unit_test_setup(test_configure, reset),
 	        cmocka_unit_test_setup(test_threads, reset),
 	        cmocka_unit_test_setup(test_watchdog_ticks, reset),
