@@ -704,6 +704,11 @@ void seclog_monitor_feed(struct seclog_monitor *mon, const struct seclog_msg *ms
 	pthread_mutex_unlock(&mon->mu);
 }
 
+void seclog_monitor_committed(void *mon, const struct seclog_msg *msgs, size_t n, uint64_t first)
+{
+	seclog_monitor_feed(mon, msgs, n, first);
+}
+
 void seclog_monitor_tick(struct seclog_monitor *mon, int64_t now_us)
 {
 	if (!mon)

@@ -99,6 +99,9 @@ int seclog_monitor_set_utc_offset(struct seclog_monitor *mon, int utc_offset_min
 void seclog_monitor_feed(struct seclog_monitor *mon, const struct seclog_msg *msgs, size_t n,
                          uint64_t first);
 
+/* The same as a seclog_committed_fn itself (ctx = the monitor), for the receiver's options. */
+void seclog_monitor_committed(void *mon, const struct seclog_msg *msgs, size_t n, uint64_t first);
+
 /* The clock: raises SILENT for sources past their interval (once per silence). */
 void seclog_monitor_tick(struct seclog_monitor *mon, int64_t now_us);
 

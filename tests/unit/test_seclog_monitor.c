@@ -21,6 +21,7 @@
 
 #include "seclog/classify.h"
 #include "seclog/monitor.h"
+#include "seclog/recv.h"
 #include "store/store.h"
 
 #define US       INT64_C(1000000)
@@ -610,7 +611,14 @@ static void test_gap(void **state)
 	assert_int_equal(seen[0].count, 1);
 	assert_int_equal(seen[0].first_idx, 5);
 	assert_string_equal(seen[0].detail, "expected=4 got=5 missing=1");
-	feed_seq(mon, "h1", 6, T0 + 2);
+	{
+		/* through the receiver's callback type */
+		seclog_committed_fn fn = seclog_monitor_committed;
+		struct seclog_msg m = mk("app", "x", "[meta sequenceId=\"6\"]", "h1");
+
+		m.recv_us = (T0 + 2) * US;
+		fn(mon, &m, 1, 6);
+	}
 	feed_seq(mon, "h1", 9, T0 + 3); /* within the hour: the same situation */
 	assert_int_equal(nalerts(), 1);
 	/* another host of the same source has its own sequence */
