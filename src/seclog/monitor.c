@@ -260,11 +260,24 @@ static void raise_alert(struct seclog_monitor *mon, struct seclog_alert *a)
 		mon->alert(mon->ctx, a);
 }
 
-/* "account@host", both cut to fit; host "-" when unknown. */
+/*
+ * n cut to at most max bytes without splitting a UTF-8 sequence (the stored
+ * header fields are UTF-8; keys and details go into the registers' JSON).
+ */
+static size_t utf8_cut(const char *p, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	while (max > 0 && ((unsigned char)p[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
+/* "account@host", the host cut to SECLOG_REMOTE_MAX bytes; "-" when unknown. */
 static void make_key(char out[SECLOG_KEY_MAX], const char *account, const char *p, size_t n)
 {
 	char host[SECLOG_REMOTE_MAX + 1];
-	size_t k = n < SECLOG_REMOTE_MAX ? n : SECLOG_REMOTE_MAX;
+	size_t k = p ? utf8_cut(p, n, SECLOG_REMOTE_MAX) : 0;
 
 	memcpy(host, p, k);
 	host[k] = '\0';
@@ -475,7 +488,7 @@ static void rule_sequence(struct seclog_monitor *mon, struct msrc *sr, const str
                           uint32_t seq, uint64_t idx, int64_t t)
 {
 	char key[SECLOG_KEY_MAX];
-	size_t hn = m->hostname_len < SECLOG_KEY_MAX - 1 ? m->hostname_len : SECLOG_KEY_MAX - 1;
+	size_t hn = m->hostname ? utf8_cut(m->hostname, m->hostname_len, SECLOG_KEY_MAX - 1) : 0;
 	uint32_t last, expected;
 	uint64_t missing;
 	struct kent *e;

@@ -147,7 +147,10 @@ struct seclog_watchdog;
 int seclog_watchdog_start(struct seclog_monitor *mon, const char *dir,
                           const struct seclog_watchdog_opts *opts, struct seclog_watchdog **out);
 
-/* Stops the thread (promptly, also during a wait) and frees. NULL is a no-op. */
+/*
+ * Stops the thread and frees: at once during a wait, after the current
+ * verification when one is running. NULL is a no-op.
+ */
 void seclog_watchdog_stop(struct seclog_watchdog *w);
 
 void seclog_watchdog_stats(struct seclog_watchdog *w, struct seclog_watchdog_stats *st);

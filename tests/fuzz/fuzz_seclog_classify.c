@@ -41,8 +41,8 @@ static void check_str(const char *s, size_t cap, bool clean)
 static void on_alert(void *ctx, const struct seclog_alert *a)
 {
 	(void)ctx;
-	check_str(a->key, sizeof(a->key), false);
-	check_str(a->detail, sizeof(a->detail), false);
+	check_str(a->key, sizeof(a->key), true);
+	check_str(a->detail, sizeof(a->detail), true);
 	if (a->kind < SECLOG_A_FAILED_LOGINS || a->kind > SECLOG_A_INTEGRITY)
 		abort();
 }

@@ -404,11 +404,23 @@ static void test_failed_logins(void **state)
 	      "web1", T0 + 2000, 300);
 	assert_int_equal(nalerts(), 3);
 	assert_string_equal(seen[2].key, "carl@192.0.2.4");
+	/* a long non-ASCII machine name is cut whole characters at a time */
+	{
+		char host[200];
+
+		for (size_t i = 0; i < 99; i++)
+			memcpy(host + 2 * i, "\xc3\xa4", 2); /* ä */
+		host[198] = '\0';
+		for (int i = 0; i < 3; i++)
+			feed1(mon, "su", "FAILED su for x by y", host, T0 + 2500 + i, 350);
+		assert_int_equal(nalerts(), 4);
+		assert_int_equal(strlen(seen[3].key), 2 + 64); /* "x@" and 32 whole "ä" */
+	}
 	/* a local failure (no remote host) is keyed by the machine's name */
 	for (int i = 0; i < 3; i++)
 		feed1(mon, "su", "FAILED su for root by mallory", "db1", T0 + 3000 + i, 400);
-	assert_int_equal(nalerts(), 4);
-	assert_string_equal(seen[3].key, "root@db1");
+	assert_int_equal(nalerts(), 5);
+	assert_string_equal(seen[4].key, "root@db1");
 	seclog_monitor_free(mon);
 }
 
