@@ -12,9 +12,8 @@
 #include "seclog/parse.h"
 #include "util/banned.h"
 
-#define WIN_APP     "Microsoft-Windows-Security-Auditing"
-#define REPEAT_MAX  1000000u
-#define INNER_DEPTH 1 /* "message repeated" is unwrapped once, never nested */
+#define WIN_APP    "Microsoft-Windows-Security-Auditing"
+#define REPEAT_MAX 1000000u
 
 typedef struct seclog_slice slice;
 
