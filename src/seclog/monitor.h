@@ -21,6 +21,13 @@
 #define SECLOG_KEY_MAX    160 /* an alert's key: "user@host", a host, … */
 #define SECLOG_DETAIL_MAX 256
 
+/* Bounds on a watch (seclog_monitor_configure refuses more). */
+#define SECLOG_FAIL_THRESHOLD_MAX 1000   /* failed-login times kept per key (within a budget) */
+#define SECLOG_FAIL_WINDOW_MAX    604800 /* a week */
+#define SECLOG_KEYS_MAX           4096   /* tracked keys per system (and hosts per source) */
+#define SECLOG_DEDUPE_S           3600   /* privileged use and gaps: one alert per hour's stretch */
+#define SECLOG_TZ_STOCKHOLM       (-32768) /* seclog_monitor_set_utc_offset: Swedish time */
+
 /* One system's monitoring routine, as far as the machine applies it. */
 struct seclog_watch {
 	int64_t system;
@@ -65,20 +72,87 @@ struct seclog_monitor *seclog_monitor_new(seclog_alert_fn alert, void *ctx);
 void seclog_monitor_free(struct seclog_monitor *mon);
 
 /*
- * Replaces the configuration (copied). utc_offset_min turns receipt times
- * into local hours for the privileged-hours rule. Thread-safe with feed/tick.
+ * Replaces the configuration (copied). Thread-safe with feed/tick. The state
+ * of a system or source that stays (its windows, last message, sequence
+ * numbers) is kept; a system whose failed-login threshold or window changed
+ * starts its windows afresh. Returns SK_OK, SK_EINVAL (nothing changed: a
+ * system or source twice, a threshold over SECLOG_FAIL_THRESHOLD_MAX, a
+ * window of 0 with a threshold or over SECLOG_FAIL_WINDOW_MAX, privileged
+ * hours not 0 <= from < to <= 1440, days over 7 bits), SK_ENOMEM.
  */
 int seclog_monitor_configure(struct seclog_monitor *mon, const struct seclog_watch *w, size_t nw,
                              const struct seclog_watch_source *s, size_t ns);
 
-/* Committed messages (first = index of msgs[0]); a seclog_committed_fn. */
+/*
+ * The local time the privileged-hours rule judges by: SECLOG_TZ_STOCKHOLM
+ * (the default: CET/CEST by the EU rule, as sk_time_stockholm) or a fixed
+ * offset from UTC in minutes (-1439..1439). SK_EINVAL otherwise.
+ */
+int seclog_monitor_set_utc_offset(struct seclog_monitor *mon, int utc_offset_min);
+
+/*
+ * Committed messages (first = index of msgs[0]); a seclog_committed_fn
+ * (ctx = the monitor). Messages of a source not configured are skipped.
+ * The alert callback is called with the monitor's lock held: it must not
+ * call the monitor.
+ */
 void seclog_monitor_feed(struct seclog_monitor *mon, const struct seclog_msg *msgs, size_t n,
                          uint64_t first);
+
+/* The same as a seclog_committed_fn itself (ctx = the monitor), for the receiver's options. */
+void seclog_monitor_committed(void *mon, const struct seclog_msg *msgs, size_t n, uint64_t first);
 
 /* The clock: raises SILENT for sources past their interval (once per silence). */
 void seclog_monitor_tick(struct seclog_monitor *mon, int64_t now_us);
 
-/* A verification failure of seclog.db (problem as in seclog_verify_report). */
+/*
+ * A verification failure of seclog.db (problem as in seclog_verify_report),
+ * raised once until a verification passes again (problem NULL).
+ */
 void seclog_monitor_integrity(struct seclog_monitor *mon, const char *problem, int64_t now_us);
+
+struct seclog_monitor_stats {
+	uint64_t messages;   /* fed */
+	uint64_t recognised; /* classified as a login or privileged use */
+	uint64_t alerts;     /* raised */
+	uint64_t evicted;    /* tracked keys dropped, oldest first, at SECLOG_KEYS_MAX */
+	size_t keys;         /* tracked now (failed logins, privileged use, sequences) */
+	size_t ring_slots;   /* failed-login times held, all systems (budget 131,072 each) */
+	size_t systems, sources;
+};
+
+void seclog_monitor_stats(struct seclog_monitor *mon, struct seclog_monitor_stats *st);
+
+/* ---- the watchdog (watchdog.c) ---- */
+
+struct seclog_watchdog_opts {
+	unsigned tick_s;   /* seclog_monitor_tick every tick_s seconds; 0 = 60 */
+	unsigned verify_s; /* seclog_verify(dir) every verify_s seconds; 0 = 86400 */
+};
+
+struct seclog_watchdog_stats {
+	uint64_t ticks, verifies, failures;
+	char last_problem[SECLOG_PROBLEM_MAX]; /* "" when the last verification passed */
+};
+
+struct seclog_watchdog;
+
+/*
+ * Starts a thread that ticks mon with sk_now_us() and verifies DIR's
+ * seclog.db (read-only, beside the writer), the first time verify_s after
+ * the start; a failure goes to seclog_monitor_integrity. A missing seclog.db
+ * is a failure once one has been seen. dir NULL: ticks only. Returns SK_OK,
+ * SK_EINVAL (mon NULL, dir too long), SK_ENOMEM, SK_EINTERNAL (no thread).
+ */
+int seclog_watchdog_start(struct seclog_monitor *mon, const char *dir,
+                          const struct seclog_watchdog_opts *opts, struct seclog_watchdog **out);
+
+/*
+ * Stops the thread and frees: at once during a wait, after the current
+ * verification when one is running. NULL is a no-op.
+ */
+void seclog_watchdog_stop(struct seclog_watchdog *w);
+
+void seclog_watchdog_stats(struct seclog_watchdog *w, struct seclog_watchdog_stats *st);
 
 #endif
