@@ -1,0 +1,142 @@
+#!/bin/sh
+# tests/tools/relpload (the RELP load client of the seclog kill test and the
+# ingest bench) against a real peer: rsyslog's imrelp, started with its own
+# configuration in a temporary directory, writing every message's raw text
+# to a file. Proves the client: what it counts as acknowledged is what
+# rsyslog received, ids and sizes exact; a server that dies, one that never
+# answers and one that speaks no RELP each end it with their own exit
+# status; bad options are refused.
+set -u
+# shellcheck source=tests/sh/lib.sh
+. "$(dirname "$0")/lib.sh"
+RELPLOAD=$BUILD/tools/relpload
+need_file "$RELPLOAD"
+need_prog rsyslogd python3 sort uniq ss sed grep
+setup_tmp
+RS_PID=""
+trap 'if [ -n "$RS_PID" ]; then kill -KILL "$RS_PID" 2>/dev/null; fi; rm -rf "$T"' EXIT
+
+free_port() {
+	_p=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000))
+	while ss -ltn 2>/dev/null | grep -q ":$_p "; do
+		_p=$((_p + 1))
+	done
+	echo "$_p"
+}
+
+wait_port() {
+	_i=0
+	while [ $_i -lt 100 ]; do
+		ss -ltn 2>/dev/null | grep -q "127.0.0.1:$1 " && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
+# start_rsyslog: imrelp on RELP_PORT and (never answering) imtcp on TCP_PORT,
+# every message's raw text to $T/rs/out.log.
+start_rsyslog() {
+	rm -rf "$T/rs"
+	mkdir -p "$T/rs/work"
+	RELP_PORT=$(free_port)
+	TCP_PORT=$((RELP_PORT + 1))
+	cat >"$T/rs/rsyslog.conf" <<EOF
+global(workDirectory="$T/rs/work")
+module(load="imrelp")
+module(load="imtcp")
+input(type="imrelp" port="$RELP_PORT" address="127.0.0.1" ruleset="r")
+input(type="imtcp" port="$TCP_PORT" address="127.0.0.1" ruleset="r")
+template(name="raw" type="string" string="%rawmsg%\n")
+ruleset(name="r") {
+  action(type="omfile" file="$T/rs/out.log" template="raw")
+}
+EOF
+	rsyslogd -n -f "$T/rs/rsyslog.conf" -i "$T/rs/pid" >"$T/rs/rsyslogd.out" 2>&1 &
+	RS_PID=$!
+	wait_port "$RELP_PORT" && wait_port "$TCP_PORT"
+}
+
+stop_rsyslog() { # SIGNAL
+	kill "-$1" "$RS_PID" 2>/dev/null
+	wait "$RS_PID" 2>/dev/null
+	RS_PID=""
+}
+
+if ! start_rsyslog; then
+	not_ok "rsyslogd with imrelp starts"
+	diag "$(head -c 400 "$T/rs/rsyslogd.out")"
+	finish
+fi
+
+# Good path: 3 connections, a small window (so answers and sends interleave).
+run "$RELPLOAD" -n 3001 -c 3 -w 7 -s 300 -r good -a "$T/acks" "127.0.0.1:$RELP_PORT"
+expect_rc 0 "relpload sends 3001 messages to rsyslog's imrelp, all acknowledged"
+check "its report counts them" grep -q '^relpload sent=3001 acked=3001 refused=0 ' "$T/out"
+stop_rsyslog TERM
+sort "$T/acks" >"$T/acked"
+sed -n 's/.* id=\([^ ]*\) .*/\1/p' "$T/rs/out.log" | sort >"$T/got"
+check "the ack file has 3001 different ids, one a line" \
+	all '[ "$(nlines "$T/acked")" -eq 3001 ]' '[ -z "$(uniq -d "$T/acked")" ]' \
+	'[ "$(grep -c "^good-[0-2]-[0-9]*$" "$T/acked")" -eq 3001 ]'
+check "rsyslog received exactly the acknowledged ids" cmp -s "$T/acked" "$T/got"
+check "every message is RFC 5424 of 300 bytes" \
+	all '[ "$(grep -c "^<86>1 [0-9T:.-]*Z [^ ]* relpload [0-9]* - - id=" "$T/rs/out.log")" -eq 3001 ]' \
+	'[ "$(awk "length(\$0) != 300" "$T/rs/out.log" | wc -l)" -eq 0 ]'
+check "the connections shared the messages (1001, 1000, 1000)" \
+	all '[ "$(grep -c "^good-0-" "$T/acked")" -eq 1001 ]' '[ "$(grep -c "^good-2-" "$T/acked")" -eq 1000 ]'
+
+# The server dies under load: a clean end (exit 3), only whole ack lines.
+start_rsyslog || not_ok "rsyslogd starts again"
+: >"$T/acks2"
+"$RELPLOAD" -n 100000000 -c 2 -w 64 -r dies -a "$T/acks2" "127.0.0.1:$RELP_PORT" \
+	>"$T/out" 2>"$T/err" &
+lpid=$!
+sleep 0.4
+stop_rsyslog KILL
+wait "$lpid"
+RC=$?
+expect_rc 3 "relpload ends with exit 3 when rsyslog is killed under load"
+check "it says the connection went away" grep -q "connection [01]: .*acknowledged" "$T/err"
+check "the ack file holds only whole ids ($(nlines "$T/acks2"))" \
+	all '[ "$(nlines "$T/acks2")" -gt 0 ]' \
+	'[ "$(grep -c -v "^dies-[01]-[0-9]*$" "$T/acks2")" -eq 0 ]' \
+	'[ "$(tail -c 1 "$T/acks2" | od -An -c | tr -d " ")" = "\\n" ]'
+
+# Nobody listening: exit 3 too (the kill test restarts it).
+run "$RELPLOAD" -n 10 "127.0.0.1:$RELP_PORT"
+expect_rc 3 "relpload exits 3 when nothing listens"
+
+# A server that never answers (imtcp takes the bytes, says nothing): timeout, exit 1.
+start_rsyslog || not_ok "rsyslogd starts a third time"
+run "$RELPLOAD" -n 10 -t 1 "127.0.0.1:$TCP_PORT"
+expect_fail_msg 1 "went silent" "relpload gives up on a silent server (exit 1)"
+stop_rsyslog TERM
+
+# A server that speaks no RELP: a protocol error, exit 1, nothing acknowledged.
+python3 -c '
+import socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+print(s.getsockname()[1], flush=True)
+c, _ = s.accept(); c.recv(4096); c.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n"); c.close()
+' >"$T/port" &
+ppid=$!
+i=0
+while [ ! -s "$T/port" ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+: >"$T/acks3"
+run "$RELPLOAD" -n 10 -t 5 -a "$T/acks3" "127.0.0.1:$(cat "$T/port")"
+wait "$ppid"
+expect_fail_msg 1 "malformed RELP frame" "relpload refuses a server that speaks no RELP (exit 1)"
+check "nothing is acknowledged from it" [ ! -s "$T/acks3" ]
+
+# Bad options: usage, exit 2, nothing sent.
+for bad in "-n 0 127.0.0.1:1" "-w 0 127.0.0.1:1" "-s 10 127.0.0.1:1" "-c 65 127.0.0.1:1" \
+	"-r a-b 127.0.0.1:1" "127.0.0.1" "--cert x 127.0.0.1:1" "-x 127.0.0.1:1"; do
+	# shellcheck disable=SC2086
+	run "$RELPLOAD" $bad
+	expect_fail_msg 2 "^usage: relpload" "relpload $bad: usage, exit 2"
+done
+finish
