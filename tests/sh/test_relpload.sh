@@ -5,13 +5,14 @@
 # to a file. Proves the client: what it counts as acknowledged is what
 # rsyslog received, ids and sizes exact; a server that dies, one that never
 # answers and one that speaks no RELP each end it with their own exit
-# status; bad options are refused.
+# status; bad options are refused. --syslog-tls against rsyslog's imtcp over
+# GnuTLS with a client certificate required: every message arrives whole.
 set -u
 # shellcheck source=tests/sh/lib.sh
 . "$(dirname "$0")/lib.sh"
 RELPLOAD=$BUILD/tools/relpload
 need_file "$RELPLOAD"
-need_prog rsyslogd python3 sort uniq ss sed grep
+need_prog rsyslogd python3 openssl sort uniq ss sed grep awk
 setup_tmp
 RS_PID=""
 trap 'if [ -n "$RS_PID" ]; then kill -KILL "$RS_PID" 2>/dev/null; fi; rm -rf "$T"' EXIT
@@ -132,9 +133,64 @@ wait "$ppid"
 expect_fail_msg 1 "malformed RELP frame" "relpload refuses a server that speaks no RELP (exit 1)"
 check "nothing is acknowledged from it" [ ! -s "$T/acks3" ]
 
+# --syslog-tls against rsyslog's imtcp with GnuTLS, a client certificate required
+# (x509/certvalid): every message arrives, octet-counted, whole.
+mkcerts() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+		-subj "/CN=test CA" -keyout "$T/ca.key" -out "$T/ca.pem" >/dev/null 2>&1 || return 1
+	for who in server client; do
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$who" \
+			-addext "subjectAltName=IP:127.0.0.1" -keyout "$T/$who.key" -out "$T/$who.csr" \
+			>/dev/null 2>&1 &&
+			openssl x509 -req -in "$T/$who.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" \
+				-CAcreateserial -days 2 -copy_extensions copy -out "$T/$who.pem" \
+				>/dev/null 2>&1 || return 1
+	done
+}
+if mkcerts; then
+	rm -rf "$T/rs"
+	mkdir -p "$T/rs/work"
+	TLS_PORT=$(free_port)
+	cat >"$T/rs/rsyslog.conf" <<EOF
+global(workDirectory="$T/rs/work" DefaultNetstreamDriver="gtls"
+       DefaultNetstreamDriverCAFile="$T/ca.pem" DefaultNetstreamDriverCertFile="$T/server.pem"
+       DefaultNetstreamDriverKeyFile="$T/server.key")
+module(load="imtcp" StreamDriver.Name="gtls" StreamDriver.Mode="1"
+       StreamDriver.AuthMode="x509/certvalid")
+input(type="imtcp" port="$TLS_PORT" address="127.0.0.1" ruleset="r")
+template(name="raw" type="string" string="%rawmsg%\n")
+ruleset(name="r") { action(type="omfile" file="$T/rs/out.log" template="raw") }
+EOF
+	rsyslogd -n -f "$T/rs/rsyslog.conf" -i "$T/rs/pid" >"$T/rs/rsyslogd.out" 2>&1 &
+	RS_PID=$!
+	if wait_port "$TLS_PORT"; then
+		run "$RELPLOAD" --syslog-tls --cert "$T/client.pem" --key "$T/client.key" \
+			--ca "$T/ca.pem" -n 2000 -c 2 -s 250 -r tls "127.0.0.1:$TLS_PORT"
+		expect_rc 0 "relpload --syslog-tls sends 2000 messages to rsyslog's imtcp over TLS"
+		run "$RELPLOAD" --syslog-tls --ca "$T/ca.pem" -n 20 -r nocert "127.0.0.1:$TLS_PORT"
+		sleep 0.5
+		stop_rsyslog TERM
+		sed -n 's/.* id=\(tls-[01]-[0-9]*\) .*/\1/p' "$T/rs/out.log" | sort -u >"$T/tlsids"
+		check "rsyslog stored the 2000, each once, 250 bytes" \
+			all '[ "$(nlines "$T/tlsids")" -eq 2000 ]' \
+			'[ "$(grep -c "id=tls-" "$T/rs/out.log")" -eq 2000 ]' \
+			'[ "$(awk "length(\$0) != 250" "$T/rs/out.log" | wc -l)" -eq 0 ]'
+		check "rsyslog refused the sender without a client certificate" \
+			all '! grep -q "id=nocert" "$T/rs/out.log"' \
+			'grep -q "did not provide a certificate" "$T/rs/rsyslogd.out"'
+	else
+		not_ok "rsyslogd with imtcp over TLS starts"
+		diag "$(head -c 400 "$T/rs/rsyslogd.out")"
+		stop_rsyslog KILL
+	fi
+else
+	not_ok "openssl makes the test certificates"
+fi
+
 # Bad options: usage, exit 2, nothing sent.
 for bad in "-n 0 127.0.0.1:1" "-w 0 127.0.0.1:1" "-s 10 127.0.0.1:1" "-c 65 127.0.0.1:1" \
-	"-r a-b 127.0.0.1:1" "127.0.0.1" "--cert x 127.0.0.1:1" "-x 127.0.0.1:1"; do
+	"-r a-b 127.0.0.1:1" "127.0.0.1" "--cert x 127.0.0.1:1" "-x 127.0.0.1:1" \
+	"--syslog-tls --key k 127.0.0.1:1"; do
 	# shellcheck disable=SC2086
 	run "$RELPLOAD" $bad
 	expect_fail_msg 2 "^usage: relpload" "relpload $bad: usage, exit 2"
