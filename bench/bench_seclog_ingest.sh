@@ -161,8 +161,10 @@ mkcerts() {
 mkcerts || die "openssl could not make the test certificates"
 fp=$(openssl x509 -in "$T/client.pem" -outform DER | sha256sum | cut -c1-64)
 
-"$RECV" "$I" --relp 127.0.0.1:0 --tls 127.0.0.1:0 --cert "$T/server.pem" \
-	--key "$T/server.key" --client-sha256 "$fp" >"$T/recv.out" 2>"$T/recv.err" &
+# Two sources: relpload over RELP from loopback, and over TLS by its certificate.
+printf '1 1 10 relp 127.0.0.1 %s\n2 1 10 tls %s %s\n' "$CONNS" "$fp" "$CONNS" >"$T/sources"
+"$RECV" "$I" "$T/sources" --relp 127.0.0.1:0 --tls 127.0.0.1:0 --cert "$T/server.pem" \
+	--key "$T/server.key" >"$T/recv.out" 2>"$T/recv.err" &
 recv_pid=$!
 PIDS="$PIDS $recv_pid"
 i=0

@@ -33,10 +33,13 @@ if ! new_instance "$I"; then
 	finish
 fi
 
+# One source: relpload on loopback, RELP, up to 8 connections.
+echo "1 1 10 relp 127.0.0.1 8" >"$T/sources"
+
 # start_recv: starts the receiver on a free port; sets RECV_PID and PORT.
 start_recv() {
 	: >"$T/recv.out"
-	"$RECV" "$I" --relp 127.0.0.1:0 >"$T/recv.out" 2>"$T/recv.err" &
+	"$RECV" "$I" "$T/sources" --relp 127.0.0.1:0 >"$T/recv.out" 2>"$T/recv.err" &
 	RECV_PID=$!
 	_i=0
 	while ! grep -q '^ready' "$T/recv.out"; do
