@@ -14,8 +14,9 @@
 #       once it is enqueued, and enqueueing into a disk queue writes and
 #       fsyncs the queue file: rsyslog acknowledges only what is on disk,
 #       the same promise as (a).
-#   (d) for scale only, rsyslog with its default in-memory queue (it
-#       acknowledges before anything is on disk: no durability; no ratio).
+#   (d) for scale, rsyslog with its default in-memory queue: it
+#       acknowledges before anything is on disk (no durability), the
+#       baseline of seclog_ingest_relp_vs_nosync.
 # Prints "bench NAME VALUE UNIT baseline VALUE ratio R" lines (bench/run):
 # the baseline of (a) and (b) is (c). Sizes: SKYDD_BENCH_INGEST_N (ours,
 # default 200000), SKYDD_BENCH_INGEST_RSYSLOG_N (rsyslog, default 20000:
@@ -67,8 +68,10 @@ field() {
 
 # A free port on loopback: bind 0 is not possible for rsyslog, so probe.
 free_port() {
-	_p=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000))
-	while ss -ltn 2>/dev/null | grep -q ":$_p "; do
+	# below the kernel's ephemeral range (32768-60999), so no outgoing
+	# connection holds it; not in use in any state
+	_p=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 12000))
+	while ss -tan 2>/dev/null | grep -q ":$_p "; do
 		_p=$((_p + 1))
 	done
 	echo "$_p"
@@ -212,3 +215,5 @@ report seclog_ingest_relp "$relp_rate" msg/s "$rs_rate"
 report seclog_ingest_relp_mb "$relp_mb" MB/s "$rs_mb"
 report seclog_ingest_tls "$tls_rate" msg/s "$rs_rate"
 report seclog_ingest_tls_mb "$tls_mb" MB/s "$rs_mb"
+# ours, durable, against rsyslog acknowledging from memory: how much durability costs us
+report seclog_ingest_relp_vs_nosync "$relp_rate" msg/s "$rsm_rate"

@@ -18,8 +18,10 @@ RS_PID=""
 trap 'if [ -n "$RS_PID" ]; then kill -KILL "$RS_PID" 2>/dev/null; fi; rm -rf "$T"' EXIT
 
 free_port() {
-	_p=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000))
-	while ss -ltn 2>/dev/null | grep -q ":$_p "; do
+	# below the kernel's ephemeral range (32768-60999), so no outgoing
+	# connection holds it; not in use in any state
+	_p=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 12000))
+	while ss -tan 2>/dev/null | grep -q ":$_p "; do
 		_p=$((_p + 1))
 	done
 	echo "$_p"

@@ -67,7 +67,7 @@ while [ "$r" -lt "$ROUNDS" ]; do
 	"$RELPLOAD" -n 5000000 -c 3 -w 256 -s 160 -t 20 -r "r$r" -a "$T/acks" \
 		"127.0.0.1:$PORT" >"$T/load.out" 2>"$T/load.err" &
 	lpid=$!
-	ms=$(rand_between 150 700)
+	ms=$(rand_between 100 450)
 	sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
 	kill -KILL "$RECV_PID"
 	wait "$RECV_PID" 2>/dev/null
