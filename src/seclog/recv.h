@@ -124,6 +124,7 @@ struct seclog_source_stats {
 	unsigned open;             /* connections open now */
 	uint64_t over_limit;       /* connections refused for the source's limit */
 	int64_t first_us, last_us; /* first and last stored message, 0 = none */
+	uint64_t idle_closed;      /* connections closed for silence (idle_timeout_s) */
 };
 
 /* Counters of peers that are no source: refused before any message. */
@@ -131,6 +132,7 @@ struct seclog_unknown_stats {
 	uint64_t unknown_peer;  /* no source for the address / fingerprint */
 	uint64_t bad_cert;      /* no certificate, or the handshake failed */
 	uint64_t over_capacity; /* max_conns reached */
+	uint64_t idle;          /* closed before the handshake or binding finished */
 	char last_addr[SECLOG_ADDR_MAX];
 	int64_t last_us;
 };
