@@ -18,15 +18,16 @@
 #       acknowledges before anything is on disk (no durability), the
 #       baseline of seclog_ingest_relp_vs_nosync.
 # Prints "bench NAME VALUE UNIT baseline VALUE ratio R" lines (bench/run):
-# the baseline of (a) and (b) is (c). Sizes: SKYDD_BENCH_INGEST_N (ours,
-# default 200000), SKYDD_BENCH_INGEST_RSYSLOG_N (rsyslog, default 20000:
-# it fsyncs each message), _CONNS (4), _WINDOW (1024), _SIZE (200).
+# the baseline of (a) and (b) is (c). Sizes: SKYDD_BENCH_INGEST_N (ours and
+# (d), default 200000), SKYDD_BENCH_INGEST_RSYSLOG_SECS (how long (c) sends,
+# default 3: it fsyncs every message, so a count would take minutes on a
+# busy disk), _CONNS (4), _WINDOW (1024), _SIZE (200).
 # Goal: ratio >= 1 and >= 100,000 messages/s over RELP.
 set -u
 BUILD=${BUILD:-build/rel}
 NAME=bench_seclog_ingest
 N=${SKYDD_BENCH_INGEST_N:-200000}
-RN=${SKYDD_BENCH_INGEST_RSYSLOG_N:-20000}
+RSECS=${SKYDD_BENCH_INGEST_RSYSLOG_SECS:-3}
 CONNS=${SKYDD_BENCH_INGEST_CONNS:-4}
 WINDOW=${SKYDD_BENCH_INGEST_WINDOW:-1024}
 SIZE=${SKYDD_BENCH_INGEST_SIZE:-200}
@@ -99,10 +100,10 @@ report() { # name value unit base
 
 echo "$NAME: load average before: $(cat /proc/loadavg 2>/dev/null)"
 echo "$NAME: $CONNS connections, window $WINDOW, $SIZE-byte RFC 5424 messages;" \
-	"ours $N messages, rsyslog $RN"
+	"ours $N messages, rsyslog durable for $RSECS s"
 
 # --- (c) rsyslog, durable: imrelp -> disk queue synced -> omfile
-rsyslog_run() { # tag durable(1|0) count
+rsyslog_run() { # tag durable(1|0) relpload's options for the amount
 	d=$T/rsyslog-$1
 	mkdir -p "$d/work"
 	port=$(free_port)
@@ -125,16 +126,17 @@ EOF
 	rpid=$!
 	PIDS="$PIDS $rpid"
 	wait_port "$port" || die "rsyslogd did not listen: $(head -c 300 "$d/rsyslogd.out")"
-	"$RELPLOAD" -n "$3" -c "$CONNS" -w "$WINDOW" -s "$SIZE" -r "rs$1" "127.0.0.1:$port" \
+	# shellcheck disable=SC2086
+	"$RELPLOAD" $3 -c "$CONNS" -w "$WINDOW" -s "$SIZE" -r "rs$1" "127.0.0.1:$port" \
 		>"$d/load.out" 2>"$d/load.err" || die "relpload to rsyslog: $(cat "$d/load.err")"
 	kill "$rpid" 2>/dev/null
 	wait "$rpid" 2>/dev/null
 	cat "$d/load.out" | sed "s/^/$NAME: rsyslog $1: /"
 }
-rsyslog_run durable 1 "$RN"
+rsyslog_run durable 1 "-n 1000000000 -d $RSECS"
 rs_rate=$(field msgs_per_s "$T/rsyslog-durable/load.out")
 rs_mb=$(field mb_per_s "$T/rsyslog-durable/load.out")
-rsyslog_run memory 0 "$N"
+rsyslog_run memory 0 "-n $N"
 rsm_rate=$(field msgs_per_s "$T/rsyslog-memory/load.out")
 
 # --- (a) and (b): our receiver

@@ -91,6 +91,13 @@ check "the connections shared the messages (1001, 1000, 1000)" \
 
 # The server dies under load: a clean end (exit 3), only whole ack lines.
 start_rsyslog || not_ok "rsyslogd starts again"
+# -d: a bounded run ends on time, everything it sent acknowledged.
+s0=$(date +%s)
+run "$RELPLOAD" -n 100000000 -d 1 -c 2 -r bounded "127.0.0.1:$RELP_PORT"
+s1=$(date +%s)
+check "relpload -d 1 stops sending after a second, all it sent acknowledged" \
+	all '[ "$RC" -eq 0 ]' '[ $((s1 - s0)) -le 3 ]' \
+	'grep -Eq "^relpload sent=([1-9][0-9]*) acked=\1 refused=0 " "$T/out"'
 : >"$T/acks2"
 "$RELPLOAD" -n 100000000 -c 2 -w 64 -r dies -a "$T/acks2" "127.0.0.1:$RELP_PORT" \
 	>"$T/out" 2>"$T/err" &
@@ -192,7 +199,7 @@ fi
 # Bad options: usage, exit 2, nothing sent.
 for bad in "-n 0 127.0.0.1:1" "-w 0 127.0.0.1:1" "-s 10 127.0.0.1:1" "-c 65 127.0.0.1:1" \
 	"-r a-b 127.0.0.1:1" "127.0.0.1" "--cert x 127.0.0.1:1" "-x 127.0.0.1:1" \
-	"--syslog-tls --key k 127.0.0.1:1"; do
+	"--syslog-tls --key k 127.0.0.1:1" "-d 0 127.0.0.1:1"; do
 	# shellcheck disable=SC2086
 	run "$RELPLOAD" $bad
 	expect_fail_msg 2 "^usage: relpload" "relpload $bad: usage, exit 2"

@@ -13,6 +13,8 @@
  *     -a FILE    appends "ID\n" for every message whose "rsp 200" arrived
  *     -r RUN     the run's name in the ids (default the pid)
  *     -t SECS    a connection silent this long is an error (default 30)
+ *     -d SECS    stop sending after SECS (then wait for the answers and
+ *                close): a bounded run against a slow receiver
  *     --syslog-tcp        RFC 6587 octet-counted syslog over TCP, no acks
  *     --syslog-tls        the same over TLS (RFC 5425), GnuTLS
  *     --cert F --key F    the client's certificate and key (PEM) for TLS
@@ -70,6 +72,7 @@ static struct {
 	char run[32];
 	uint64_t count;
 	unsigned window, size, conns, timeout_s;
+	double deadline; /* now_s() after which nothing new is sent; 0 = none */
 	enum mode mode;
 	int ack_fd;
 	char stamp[40];
@@ -123,6 +126,11 @@ __attribute__((format(printf, 3, 4))) static void fail(struct conn *c, enum end 
 	va_start(ap, fmt);
 	vsnprintf(c->why, sizeof(c->why), fmt, ap);
 	va_end(ap);
+}
+
+static bool expired(void)
+{
+	return opt.deadline > 0 && now_s() >= opt.deadline;
 }
 
 static bool out_reserve(struct conn *c, size_t more)
@@ -478,7 +486,9 @@ static void relp_session(struct conn *c)
 	c->txnr = 2;
 	while (!closed) {
 		if (opened && !c->close_txnr) {
-			while (c->next < c->count && c->inflight < opt.window &&
+			bool stop = expired();
+
+			while (!stop && c->next < c->count && c->inflight < opt.window &&
 			       c->out_len < OUT_HIGH && c->slot[c->txnr & c->mask] == 0) {
 				if (!add_message(c, c->next, c->txnr)) {
 					fail(c, END_ERROR, "%s", "out of memory");
@@ -490,7 +500,7 @@ static void relp_session(struct conn *c)
 				c->inflight++;
 				atomic_fetch_add(&n_sent, 1);
 			}
-			if (c->next == c->count && c->inflight == 0) {
+			if ((stop || c->next == c->count) && c->inflight == 0) {
 				c->close_txnr = c->txnr;
 				add_command(c, c->close_txnr, "close", "");
 			}
@@ -517,8 +527,8 @@ static void syslog_session(struct conn *c)
 {
 	bool eof = false;
 
-	while (c->next < c->count || c->out_len) {
-		while (c->next < c->count && c->out_len < OUT_HIGH) {
+	while ((c->next < c->count && !expired()) || c->out_len) {
+		while (c->next < c->count && c->out_len < OUT_HIGH && !expired()) {
 			if (!add_message(c, c->next, 0)) {
 				fail(c, END_ERROR, "%s", "out of memory");
 				return;
@@ -633,9 +643,10 @@ static bool num(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: relpload [-n COUNT] [-w WINDOW] [-s SIZE] [-c CONNS] [-a ACKFILE] "
-	                "[-r RUN] [-t SECS] [--syslog-tcp | --syslog-tls [--cert F --key F] "
-	                "[--ca F]] HOST:PORT\n");
+	fprintf(stderr,
+	        "usage: relpload [-n COUNT] [-w WINDOW] [-s SIZE] [-c CONNS] [-a ACKFILE] "
+	        "[-r RUN] [-t SECS] [-d SECS] [--syslog-tcp | --syslog-tls [--cert F --key F] "
+	        "[--ca F]] HOST:PORT\n");
 	return 2;
 }
 
@@ -661,6 +672,8 @@ int main(int argc, char **argv)
 			opt.conns = (unsigned)v;
 		else if (strcmp(a, "-t") == 0 && num(val, 1, 3600, &v))
 			opt.timeout_s = (unsigned)v;
+		else if (strcmp(a, "-d") == 0 && num(val, 1, 3600, &v))
+			opt.deadline = (double)v; /* seconds for now; a time once started */
 		else if (strcmp(a, "-a") == 0 && val)
 			opt.ack_path = val;
 		else if (strcmp(a, "-r") == 0 && val && strlen(val) < sizeof(opt.run) &&
@@ -736,6 +749,8 @@ int main(int argc, char **argv)
 	while (ring < 2 * (size_t)opt.window)
 		ring <<= 1;
 	double t0 = now_s();
+	if (opt.deadline > 0)
+		opt.deadline += t0;
 	for (unsigned i = 0; i < opt.conns; i++) {
 		struct conn *c = &conns[i];
 		*c = (struct conn){.id = i,
