@@ -3,7 +3,8 @@
 # peers"): round after round on one growing seclog.db, the receiver
 # (tests/tools/seclogrecv, RELP on loopback) takes messages from relpload
 # (3 connections, a window of 256 each) and is killed with SIGKILL at a
-# random instant, then started again. relpload writes the id of every
+# random instant (0-400 ms after the round's first acknowledgements), then
+# started again. relpload writes the id of every
 # message whose "rsp 200" it read to an ack file; the receiver sends that
 # answer only after the message's commit. After every kill:
 #  - relpload ended because the server died (exit 3), not by finishing;
@@ -67,7 +68,16 @@ while [ "$r" -lt "$ROUNDS" ]; do
 	"$RELPLOAD" -n 5000000 -c 3 -w 256 -s 160 -t 20 -r "r$r" -a "$T/acks" \
 		"127.0.0.1:$PORT" >"$T/load.out" 2>"$T/load.err" &
 	lpid=$!
-	ms=$(rand_between 100 450)
+	# under load: once the first answers of this round are in (a slow,
+	# sanitized build must not make a kill before any traffic count), then
+	# at a random instant
+	_i=0
+	while [ "$(nlines "$T/acks")" -le "$before" ] && [ $_i -lt 200 ] &&
+		kill -0 "$lpid" 2>/dev/null; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	ms=$(rand_between 0 400)
 	sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
 	kill -KILL "$RECV_PID"
 	wait "$RECV_PID" 2>/dev/null
@@ -75,7 +85,7 @@ while [ "$r" -lt "$ROUNDS" ]; do
 	wait "$lpid"
 	lrc=$?
 	nack=$(($(nlines "$T/acks") - before))
-	what="round $r (killed after ${ms} ms, $nack acks)"
+	what="round $r (killed ${ms} ms after the first acks, $nack acks)"
 	if [ "$lrc" -eq 3 ] && [ "$nack" -gt 0 ]; then
 		under_load=$((under_load + 1))
 	else
