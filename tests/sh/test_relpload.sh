@@ -43,7 +43,10 @@ start_rsyslog() {
 	rm -rf "$T/rs"
 	mkdir -p "$T/rs/work"
 	RELP_PORT=$(free_port)
-	TCP_PORT=$((RELP_PORT + 1))
+	TCP_PORT=$(free_port)
+	while [ "$TCP_PORT" = "$RELP_PORT" ]; do
+		TCP_PORT=$(free_port)
+	done
 	cat >"$T/rs/rsyslog.conf" <<EOF
 global(workDirectory="$T/rs/work")
 module(load="imrelp")
