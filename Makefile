@@ -102,12 +102,17 @@ check-unit: tests
 	BUILD=$(BUILD) ./tests/run unit
 
 bench: bootstrap
-	$(MAKE) skydd $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+	$(MAKE) skydd $(TOOL_BIN) $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c)) \
+		$(patsubst bench/%.sh,$(BUILD)/bench/%,$(wildcard bench/*.sh))
 	BUILD=$(BUILD) ./bench/run
 
 $(BUILD)/bench/%: bench/%.c bench/bench.h $(BUILD)/libskydd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libskydd.a $(PKG_LIBS)
+
+# Benchmarks that drive other programs (rsyslog, the receiver) are shell scripts.
+$(BUILD)/bench/%: bench/%.sh
+	install -D -m 755 $< $@
 
 # libFuzzer targets, built with clang against a separately compiled library.
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
