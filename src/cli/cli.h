@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "cli/serve_seclog.h"
 #include "model/remind.h"
 #include "util/util.h"
 
@@ -48,6 +49,7 @@ struct cli_serve_opts {
 	/* e-mail reminders (model/remind.h); remind.smtp_url NULL = none */
 	struct remind_config remind;
 	const char *smtp_password_file;
+	struct cli_seclog_opts seclog;           /* security-log receiver (serve_seclog.h) */
 	void (*ready)(void *ctx, unsigned port); /* called once listening */
 	void *ready_ctx;
 };

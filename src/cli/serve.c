@@ -57,7 +57,19 @@ static const char serve_usage[] =
         "  --smtp-user NAME     SMTP AUTH user name\n"
         "  --smtp-password-file FILE  SMTP AUTH password (first line; not readable by others)\n"
         "  --remind-hour H      the daily reminders go after this hour, local time\n"
-        "                       (0..23, default 7)\n";
+        "                       (0..23, default 7)\n"
+        "\nSecurity logs of the organisation's systems (4 kap. 25-31 §§), each listener off\n"
+        "unless given; a source must be registered ('skydd log-source') to be heard:\n"
+        "  --syslog-tls ADDR:PORT  syslog over TLS (RFC 5425, port 6514 by convention);\n"
+        "                       the client certificate names the source\n"
+        "  --relp-tls ADDR:PORT    RELP over TLS, the same certificate binding\n"
+        "  --relp ADDR:PORT     RELP in clear; the source is found by its address\n"
+        "  --syslog-tcp ADDR:PORT  syslog over TCP in clear (octet counting)\n"
+        "  --syslog-tcp-lf      also accept LF-framed messages there\n"
+        "  --syslog-udp ADDR:PORT  syslog over UDP: lossy, only if you must\n"
+        "  --seclog-cert FILE, --seclog-key FILE  the receiver's TLS certificate and key\n"
+        "                       (default: --tls-cert and --tls-key)\n"
+        "  --seclog-verify SECS verify the security logs every SECS (default 86400)\n";
 
 /*
  * Least privilege: the instance directory must belong to the user we become
@@ -169,6 +181,7 @@ int cli_serve_run(const struct cli_serve_opts *o)
 	struct model *m = NULL;
 	struct api *a = NULL;
 	struct remind *rem = NULL;
+	struct serve_seclog *sl = NULL;
 	struct remind_config rc_remind = o->remind;
 	char smtp_pw[257] = "";
 	FILE *log = NULL;
@@ -206,10 +219,19 @@ int cli_serve_run(const struct cli_serve_opts *o)
 	if (!rc)
 		rc = remind_start(m, &rc_remind, &rem);
 	sodium_memzero(smtp_pw, sizeof(smtp_pw));
+	/* before the privileges are dropped: the receiver's ports may be privileged (514) */
+	if (!rc && serve_seclog_start(o->dir, &o->seclog, m, &sl, why, sizeof(why)) != SK_OK) {
+		rc = cli_error(CLI_USAGE, "serve: %s", why);
+		goto out;
+	}
 	if (!rc)
 		rc = api_new(s, m,
-		             &(struct api_opts){
-		                     .dir = o->dir, .tls = o->tls_cert != NULL, .remind = rem},
+		             &(struct api_opts){.dir = o->dir,
+		                                .tls = o->tls_cert != NULL,
+		                                .remind = rem,
+		                                .recv = serve_seclog_recv(sl),
+		                                .index = serve_seclog_index(sl),
+		                                .seclog = serve_seclog_store(sl)},
 		             &a);
 	if (rc) {
 		cli_error(CLI_USAGE, "serve: cannot start: %s", sk_strerror(rc));
@@ -251,6 +273,7 @@ int cli_serve_run(const struct cli_serve_opts *o)
 	else
 		fprintf(stderr, "skydd: serving %s on %s%s%s\n", o->dir, o->listen,
 		        o->tls_cert ? " (TLS)" : "", rem ? ", reminders by e-mail" : "");
+	serve_seclog_announce(sl, &o->seclog);
 	fflush(stdout);
 	sigwait(&set, &sig);
 	fprintf(stderr, "skydd: %s: finishing requests in flight, signing a final checkpoint\n",
@@ -258,6 +281,7 @@ int cli_serve_run(const struct cli_serve_opts *o)
 	rc = CLI_OK;
 out:
 	http_server_stop(srv);
+	serve_seclog_stop(sl);
 	remind_stop(rem);
 	api_free(a);
 	model_close(m);
@@ -289,6 +313,15 @@ int cmd_serve(int argc, char **argv)
 	                                     {"smtp-user", required_argument, NULL, 1004},
 	                                     {"smtp-password-file", required_argument, NULL, 1005},
 	                                     {"remind-hour", required_argument, NULL, 1006},
+	                                     {"syslog-tls", required_argument, NULL, 1101},
+	                                     {"relp-tls", required_argument, NULL, 1102},
+	                                     {"relp", required_argument, NULL, 1103},
+	                                     {"syslog-tcp", required_argument, NULL, 1104},
+	                                     {"syslog-tcp-lf", no_argument, NULL, 1105},
+	                                     {"syslog-udp", required_argument, NULL, 1106},
+	                                     {"seclog-cert", required_argument, NULL, 1107},
+	                                     {"seclog-key", required_argument, NULL, 1108},
+	                                     {"seclog-verify", required_argument, NULL, 1109},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	struct cli_serve_opts o = {.remind = {.hour = 7}};
@@ -373,6 +406,35 @@ int cmd_serve(int argc, char **argv)
 			if (!parse_uint(optarg, 0, 23, &o.remind.hour))
 				return cli_error(CLI_USAGE, "serve: --remind-hour must be 0..23");
 			break;
+		case 1101:
+			o.seclog.tls = optarg;
+			break;
+		case 1102:
+			o.seclog.relp_tls = optarg;
+			break;
+		case 1103:
+			o.seclog.relp = optarg;
+			break;
+		case 1104:
+			o.seclog.tcp = optarg;
+			break;
+		case 1105:
+			o.seclog.tcp_lf = true;
+			break;
+		case 1106:
+			o.seclog.udp = optarg;
+			break;
+		case 1107:
+			o.seclog.cert = optarg;
+			break;
+		case 1108:
+			o.seclog.key = optarg;
+			break;
+		case 1109:
+			if (!parse_uint(optarg, 10, 7 * 86400, &o.seclog.verify_s))
+				return cli_error(CLI_USAGE,
+				                 "serve: --seclog-verify must be 10..604800");
+			break;
 		case 'h':
 			fputs(serve_usage, stdout);
 			return CLI_OK;
@@ -396,6 +458,28 @@ int cmd_serve(int argc, char **argv)
 	if (!o.tls_cert != !o.tls_key)
 		return cli_error(CLI_USAGE,
 		                 "serve: give both --tls-cert and --tls-key, or neither");
+	if (!o.seclog.cert != !o.seclog.key)
+		return cli_error(CLI_USAGE,
+		                 "serve: give both --seclog-cert and --seclog-key, or neither");
+	if (o.seclog.tcp_lf && !o.seclog.tcp)
+		return cli_error(CLI_USAGE, "serve: --syslog-tcp-lf needs --syslog-tcp");
+	if (!o.seclog.cert) {
+		o.seclog.cert = o.tls_cert;
+		o.seclog.key = o.tls_key;
+	}
+	if ((o.seclog.tls || o.seclog.relp_tls) && !o.seclog.cert)
+		return cli_error(CLI_USAGE, "serve: --syslog-tls and --relp-tls need a certificate "
+		                            "(--seclog-cert/--seclog-key or --tls-cert/--tls-key)");
+	if (o.seclog.key && o.seclog.key != o.tls_key) {
+		struct stat st;
+
+		if (lstat(o.seclog.key, &st) != 0 || !S_ISREG(st.st_mode))
+			return cli_error(CLI_USAGE, "serve: cannot read %s", o.seclog.key);
+		if (st.st_mode & 077)
+			return cli_error(CLI_USAGE,
+			                 "serve: %s is readable by others: chmod 600 it first",
+			                 o.seclog.key);
+	}
 	if (o.tls_key) {
 		struct stat st;
 

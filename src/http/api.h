@@ -115,11 +115,13 @@ struct api_opts {
 	struct remind *remind;      /* e-mail reminders (model/remind.h), or NULL without --smtp */
 	struct seclog_recv *recv;   /* the security-log receiver, or NULL when none runs */
 	struct seclog_index *index; /* its search index's indexer, or NULL */
+	struct seclog *seclog;      /* seclog.db's writer when the receiver runs, or NULL */
 };
 
 struct api;
 struct seclog_recv;
 struct seclog_index;
+struct seclog;
 
 int api_new(struct store *s, struct model *m, const struct api_opts *o, struct api **out);
 void api_free(struct api *a);
@@ -151,6 +153,7 @@ const char *api_dir(struct api *a);
 struct remind *api_remind(struct api *a);
 struct seclog_recv *api_seclog_recv(struct api *a);
 struct seclog_index *api_seclog_index(struct api *a);
+struct seclog *api_seclog_store(struct api *a);
 
 /* Handlers (api_*.c) */
 void api_h_registers(struct api_ctx *c);

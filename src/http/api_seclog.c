@@ -26,6 +26,9 @@ static const struct api_field f_none[] = {API_FIELDS_END};
 /* The filters: the search's query, and the export's body. */
 #define SECLOG_FILTERS                                                                               \
 	{"source", API_INT, false, 0, SK_JSON_MAX_INT, "only this log source", NULL},                \
+	        {"system", API_INT,         false,                                                   \
+	         1,        SK_JSON_MAX_INT, "only this information system's sources",                \
+	         NULL},                                                                              \
 	        {"from", API_TIME, false, 0, 0, "received at or after (RFC 3339)", NULL},            \
 	        {"to", API_TIME, false, 0, 0, "received before (RFC 3339)", NULL},                   \
 	        {"host", API_STRING, false, 1, 128, "exact hostname", NULL},                         \
@@ -48,13 +51,22 @@ static const struct api_field q_search[] = {
 
 static const struct api_field f_export[] = {SECLOG_FILTERS, API_FIELDS_END};
 
-/* The sources the caller may read; *n 0 means none. */
-static int readable(struct api_ctx *c, int64_t **ids, size_t *n)
+/*
+ * The sources the caller may read, narrowed to one information system when
+ * the filters (in) name one; *n 0 means none.
+ */
+static int readable(struct api_ctx *c, json_t *in, int64_t **ids, size_t *n)
 {
+	json_t *sys = in ? json_object_get(in, "system") : NULL;
 	int rc = model_seclog_readable_sources(api_model(c->api), &c->p, ids, n);
 
-	if (rc)
+	if (!rc && sys)
+		rc = model_seclog_only_system(api_model(c->api), json_integer_value(sys), *ids, n);
+	if (rc) {
+		free(*ids);
+		*ids = NULL;
 		api_fail(c, rc, NULL);
+	}
 	return rc;
 }
 
@@ -105,7 +117,7 @@ static void h_search(struct api_ctx *c)
 	size_t n = 0;
 	int rc;
 
-	if (readable(c, &ids, &n))
+	if (readable(c, c->query, &ids, &n))
 		return;
 	query_of(c->query, &q, &one);
 	q.sources = ids;
@@ -152,6 +164,13 @@ static void h_message(struct api_ctx *c)
 		/* need-to-know: the same answer as for a message that does not exist */
 		json_decref(m);
 		rc = SK_ENOTFOUND;
+	}
+	if (rc == SK_OK && json_is_null(json_object_get(m, "proof")) && api_seclog_store(c->api) &&
+	    seclog_checkpoint_now(api_seclog_store(c->api)) == SK_OK) {
+		/* newer than the last checkpoint: sign one now, so the reader sees it proved */
+		json_decref(m);
+		m = NULL;
+		rc = seclog_message(api_dir(c->api), idx, &m);
 	}
 	if (rc == SK_ENOTFOUND) {
 		api_errorr(c, 404, "not_found", NULL, "seclog.no_message", NULL, "no such message");
@@ -205,8 +224,14 @@ static void h_export(struct api_ctx *c)
 	size_t n = 0;
 	int rc;
 
-	if (readable(c, &ids, &n))
+	if (readable(c, c->body, &ids, &n))
 		return;
+	/* what is committed now is signed now: the export proves all of it */
+	if (api_seclog_store(c->api) && (rc = seclog_checkpoint_now(api_seclog_store(c->api)))) {
+		free(ids);
+		api_fail(c, rc, NULL);
+		return;
+	}
 	query_of(c->body, &q, &one);
 	q.sources = ids;
 	q.nsources = n;
@@ -259,7 +284,7 @@ static void h_status(struct api_ctx *c)
 	size_t n = 0;
 	int rc;
 
-	if (readable(c, &ids, &n))
+	if (readable(c, NULL, &ids, &n))
 		return;
 	rc = seclog_index_status(api_dir(c->api), ids, n, &out);
 	if (rc == SK_ENOTFOUND) {
@@ -274,18 +299,38 @@ static void h_status(struct api_ctx *c)
 	}
 	json_object_set_new(out, "receiving", json_boolean(recv != NULL));
 	if (recv) {
-		/* The receiver's counters, of the readable sources only. */
+		/*
+		 * The receiver's counters: of the readable sources, and of every
+		 * source for those who keep the sources register and the clients
+		 * (the ssc, the sysadmin) — counts and times, never a message —
+		 * with the peers refused before any message.
+		 */
 		struct seclog_source_stats *st = calloc(SECLOG_STATS_MAX, sizeof(*st));
+		struct seclog_unknown_stats u = {0};
+		bool ops = (c->p.roles & (ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_ADMIN))) != 0;
 		json_t *arr = json_array();
 		size_t ns = 0;
 
 		if (st) {
-			seclog_recv_stats(recv, st, SECLOG_STATS_MAX, &ns, NULL);
+			seclog_recv_stats(recv, st, SECLOG_STATS_MAX, &ns, &u);
 			if (ns > SECLOG_STATS_MAX)
 				ns = SECLOG_STATS_MAX;
 		}
+		if (ops) {
+			char last[SK_TIME_LEN + 1] = "";
+
+			if (u.last_us)
+				sk_time_format(u.last_us, last);
+			json_object_set_new(out, "refused_peers",
+			                    json_pack("{s:I, s:I, s:I, s:s?, s:s?}", "unknown_peer",
+			                              (json_int_t)u.unknown_peer, "bad_cert",
+			                              (json_int_t)u.bad_cert, "over_capacity",
+			                              (json_int_t)u.over_capacity, "last_addr",
+			                              u.last_addr[0] ? u.last_addr : NULL, "last",
+			                              last[0] ? last : NULL));
+		}
 		for (size_t i = 0; i < ns; i++) {
-			bool mine = false;
+			bool mine = ops;
 			char first[SK_TIME_LEN + 1] = "", last[SK_TIME_LEN + 1] = "";
 			json_t *by = json_object();
 

@@ -59,6 +59,11 @@ struct seclog_index *api_seclog_index(struct api *a)
 	return a->opts.index;
 }
 
+struct seclog *api_seclog_store(struct api *a)
+{
+	return a->opts.seclog;
+}
+
 struct model *api_model(struct api *a)
 {
 	return a->model;

@@ -406,6 +406,32 @@ int model_seclog_readable_sources(struct model *m, const struct principal *p, in
 	return rc;
 }
 
+int model_seclog_only_system(struct model *m, int64_t system, int64_t *ids, size_t *n)
+{
+	struct store_reader *r = model_reader(m);
+	struct store_q *q;
+	size_t kept = 0;
+	int rc = SK_OK;
+
+	if (!r)
+		return SK_EIO;
+	for (size_t i = 0; i < *n && !rc; i++) {
+		rc = store_reader_query(
+		        r, "SELECT 1 FROM log_source WHERE id = ?1 AND system_id = ?2", &q);
+		if (rc)
+			break;
+		store_q_bind_int(q, 1, ids[i]);
+		store_q_bind_int(q, 2, system);
+		rc = store_q_step(q);
+		store_q_done(q);
+		if (rc == SK_OK)
+			ids[kept++] = ids[i];
+		rc = rc == SK_ENOTFOUND || rc == SK_OK ? SK_OK : rc;
+	}
+	*n = kept;
+	return rc;
+}
+
 bool model_seclog_may_read(struct model *m, const struct principal *p, int64_t source)
 {
 	struct store_reader *r = model_reader(m);

@@ -35,6 +35,12 @@ int model_seclog_resolve(void *model, unsigned transport, const char *addr, cons
 int model_seclog_readable_sources(struct model *m, const struct principal *p, int64_t **ids,
                                   size_t *n);
 
+/*
+ * Narrows a readable-source list (from model_seclog_readable_sources) to the
+ * sources of one information system, in place: *n gets how many are left.
+ */
+int model_seclog_only_system(struct model *m, int64_t system, int64_t *ids, size_t *n);
+
 /* May p read the logs of this source's system? (the same test, one source) */
 bool model_seclog_may_read(struct model *m, const struct principal *p, int64_t source);
 

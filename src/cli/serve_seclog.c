@@ -1,0 +1,269 @@
+/*
+ * The security logs in `skydd serve` (4 kap. 25-31 §§, issue 14): opens
+ * seclog.db when a receiver is configured or the file exists, starts the
+ * search index, the monitor and the receiver, and one housekeeping thread
+ * that reloads sources and routines when the registers change; the monitor's
+ * watchdog ticks it (silent sources) and verifies seclog.db once a day (an
+ * integrity alert when it fails). docs/internals/seclog.md, "In skydd serve".
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "cli/serve_seclog.h"
+#include "model/seclog.h"
+#include "seclog/monitor.h"
+#include "seclog/recv.h"
+#include "seclog/search.h"
+#include "seclog/store.h"
+#include "util/util.h"
+
+#define RELOAD_S 2  /* how soon a change of sources or routines reaches the receiver */
+#define TICK_S   30 /* the monitor's clock: silent sources */
+
+struct serve_seclog {
+	struct model *m;
+	const char *dir;
+	struct seclog *store;
+	struct seclog_index *index;
+	struct seclog_monitor *mon;
+	struct seclog_recv *recv;
+	struct seclog_watchdog *watchdog;
+	pthread_t thread;
+	bool running;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stop;
+	uint64_t generation;
+	unsigned verify_s;
+};
+
+bool serve_seclog_wanted(const struct cli_seclog_opts *o)
+{
+	return o->tls || o->relp || o->relp_tls || o->tcp || o->udp;
+}
+
+/* The receiver's after-commit hook: the monitor sees the messages, the index wakes. */
+static void on_committed(void *ctx, const struct seclog_msg *msgs, size_t n, uint64_t first)
+{
+	struct serve_seclog *x = ctx;
+
+	if (x->mon)
+		seclog_monitor_feed(x->mon, msgs, n, first);
+	if (x->index)
+		seclog_index_kick(x->index);
+}
+
+static int resolve(void *ctx, unsigned transport, const char *addr, const char *fp,
+                   struct seclog_source *out)
+{
+	struct serve_seclog *x = ctx;
+
+	return model_seclog_resolve(x->m, transport, addr, fp, out);
+}
+
+static void on_alert(void *ctx, const struct seclog_alert *a)
+{
+	struct serve_seclog *x = ctx;
+
+	model_seclog_on_alert(x->m, a);
+}
+
+/* Loads the routines and sources into the monitor; tells the receiver. */
+static void reload(struct serve_seclog *x)
+{
+	struct seclog_watch *w = NULL;
+	struct seclog_watch_source *s = NULL;
+	size_t nw = 0, ns = 0;
+	uint64_t g = model_seclog_generation(x->m);
+
+	if (g == x->generation)
+		return;
+	if (model_seclog_watches(x->m, &w, &nw, &s, &ns) == SK_OK) {
+		seclog_monitor_configure(x->mon, w, nw, s, ns);
+		x->generation = g;
+	}
+	free(w);
+	free(s);
+	if (x->recv)
+		seclog_recv_sources_changed(x->recv);
+}
+
+/* Reloads what the registers say whenever it changed (a cheap counter read). */
+static void *housekeeping(void *arg)
+{
+	struct serve_seclog *x = arg;
+
+	pthread_mutex_lock(&x->mu);
+	while (!x->stop) {
+		struct timespec until;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += RELOAD_S;
+		pthread_cond_timedwait(&x->cv, &x->mu, &until);
+		if (x->stop)
+			break;
+		pthread_mutex_unlock(&x->mu);
+		reload(x);
+		pthread_mutex_lock(&x->mu);
+	}
+	pthread_mutex_unlock(&x->mu);
+	return NULL;
+}
+
+static bool seclog_exists(const char *dir)
+{
+	char path[4096];
+	struct stat st;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, SECLOG_DB_FILE) >= sizeof(path))
+		return false;
+	return stat(path, &st) == 0;
+}
+
+int serve_seclog_start(const char *dir, const struct cli_seclog_opts *o, struct model *m,
+                       struct serve_seclog **out, char *why, size_t cap)
+{
+	struct serve_seclog *x;
+	int rc = SK_OK;
+
+	*out = NULL;
+	if (!serve_seclog_wanted(o) && !seclog_exists(dir))
+		return SK_OK; /* no security logs here: nothing to search, nothing to receive */
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return SK_ENOMEM;
+	x->m = m;
+	x->dir = dir;
+	x->verify_s = o->verify_s ? o->verify_s : 86400;
+	x->generation = UINT64_MAX;
+	pthread_mutex_init(&x->mu, NULL);
+	pthread_cond_init(&x->cv, NULL);
+	if (serve_seclog_wanted(o)) {
+		rc = seclog_open(dir, NULL, &x->store);
+		if (rc)
+			snprintf(why, cap, "security logs: cannot open %s: %s", SECLOG_DB_FILE,
+			         sk_strerror(rc));
+	}
+	if (!rc) {
+		rc = seclog_index_start(dir, &x->index);
+		if (rc)
+			snprintf(why, cap, "security logs: cannot start the index: %s",
+			         sk_strerror(rc));
+	}
+	if (!rc && x->store) {
+		x->mon = seclog_monitor_new(on_alert, x);
+		rc = x->mon ? SK_OK : SK_ENOMEM;
+	}
+	if (!rc && x->mon) {
+		reload(x);
+		rc = pthread_create(&x->thread, NULL, housekeeping, x) ? SK_EIO : SK_OK;
+		x->running = rc == SK_OK;
+	}
+	if (!rc && x->mon)
+		rc = seclog_watchdog_start(
+		        x->mon, dir,
+		        &(struct seclog_watchdog_opts){.tick_s = TICK_S, .verify_s = x->verify_s},
+		        &x->watchdog);
+	if (!rc && x->store) {
+		struct seclog_recv_opts ro = {
+		        .tls_listen = o->tls,
+		        .relp_tls_listen = o->relp_tls,
+		        .relp_listen = o->relp,
+		        .tcp_listen = o->tcp,
+		        .udp_listen = o->udp,
+		        .tls_cert = o->cert,
+		        .tls_key = o->key,
+		        .tcp_allow_lf = o->tcp_lf,
+		        .resolve = resolve,
+		        .committed = on_committed,
+		        .ctx = x,
+		};
+
+		rc = seclog_recv_start(x->store, &ro, &x->recv, why, cap);
+	}
+	if (rc) {
+		serve_seclog_stop(x);
+		return rc;
+	}
+	*out = x;
+	return SK_OK;
+}
+
+unsigned serve_seclog_port(const struct serve_seclog *x, unsigned transport)
+{
+	return x && x->recv ? seclog_recv_port(x->recv, transport) : 0;
+}
+
+struct seclog_recv *serve_seclog_recv(struct serve_seclog *x)
+{
+	return x ? x->recv : NULL;
+}
+
+struct seclog *serve_seclog_store(struct serve_seclog *x)
+{
+	return x ? x->store : NULL;
+}
+
+struct seclog_index *serve_seclog_index(struct serve_seclog *x)
+{
+	return x ? x->index : NULL;
+}
+
+void serve_seclog_stop(struct serve_seclog *x)
+{
+	if (!x)
+		return;
+	/* the receiver first: what it acknowledged is committed before the store closes */
+	seclog_recv_stop(x->recv);
+	if (x->running) {
+		pthread_mutex_lock(&x->mu);
+		x->stop = true;
+		pthread_cond_signal(&x->cv);
+		pthread_mutex_unlock(&x->mu);
+		pthread_join(x->thread, NULL);
+	}
+	seclog_watchdog_stop(x->watchdog);
+	seclog_monitor_free(x->mon);
+	seclog_index_stop(x->index);
+	seclog_close(x->store);
+	pthread_cond_destroy(&x->cv);
+	pthread_mutex_destroy(&x->mu);
+	free(x);
+}
+
+/* One line naming every listener with the port it got (a test may ask for port 0). */
+void serve_seclog_announce(const struct serve_seclog *x, const struct cli_seclog_opts *o)
+{
+	static const struct {
+		unsigned t;
+		const char *name;
+	} ls[] = {{SECLOG_T_TLS, "syslog-tls"},
+	          {SECLOG_T_RELP_TLS, "relp-tls"},
+	          {SECLOG_T_RELP, "relp"},
+	          {SECLOG_T_TCP, "syslog-tcp"},
+	          {SECLOG_T_UDP, "syslog-udp"}};
+	char line[512] = "";
+	size_t len = 0;
+
+	if (!x || !x->recv)
+		return;
+	for (size_t i = 0; i < sizeof(ls) / sizeof(ls[0]); i++) {
+		unsigned port = seclog_recv_port(x->recv, ls[i].t);
+		int k;
+
+		if (!port)
+			continue;
+		k = snprintf(line + len, sizeof(line) - len, "%s%s=%u", len ? " " : "", ls[i].name,
+		             port);
+		if (k < 0 || (size_t)k >= sizeof(line) - len)
+			break;
+		len += (size_t)k;
+	}
+	fprintf(stderr, "skydd: security logs: %s%s\n", line,
+	        o->udp ? " (UDP is lossy: messages may be lost without notice)" : "");
+}
