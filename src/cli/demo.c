@@ -27,14 +27,16 @@ extern char **environ;
 
 static const char demo_usage[] =
         "usage: skydd demo [--data DIR] [--listen ADDR:PORT] [--no-tls] [--setup-only]\n"
-        "                  [--no-sample]\n\n"
+        "                  [--no-sample] [--relp ADDR:PORT]\n\n"
         "Creates a demo instance in DIR (default ./demo-data) if absent, with sample\n"
         "identities and roles and a self-signed certificate, then serves it (default\n"
         "https://localhost:8443) and prints the URL and the demo logins with their\n"
         "TOTP secrets. Stop it with Ctrl-C.\n\n"
         "  --no-tls       serve plain http (loopback only)\n"
         "  --setup-only   create the instance and print the logins, do not serve\n"
-        "  --no-sample    only the sample people: no sample register, no action plan\n";
+        "  --no-sample    only the sample people: no sample register, no action plan\n"
+        "  --relp ADDR:PORT  where the security-log receiver listens for RELP\n"
+        "                 (default 127.0.0.1:2514; 'off' for none)\n";
 
 struct demo_user {
 	const char *username, *name;
@@ -240,7 +242,7 @@ static int setup(const char *dir, FILE *logins, bool sample)
 	if (rc)
 		fprintf(stderr, "skydd: demo: %s\n", err.msg[0] ? err.msg : sk_strerror(rc));
 	else if (sample)
-		rc = demo_register(m, &ids, logins);
+		rc = demo_register(m, dir, &ids, logins);
 	model_close(m);
 	store_close(s);
 	sodium_memzero(&first, sizeof(first));
@@ -264,8 +266,9 @@ int cmd_demo(int argc, char **argv)
 	                                     {"setup-only", no_argument, NULL, 's'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {"no-sample", no_argument, NULL, 'S'},
+	                                     {"relp", required_argument, NULL, 'r'},
 	                                     {NULL, 0, NULL, 0}};
-	const char *dir = "./demo-data", *listen = "127.0.0.1:8443";
+	const char *dir = "./demo-data", *listen = "127.0.0.1:8443", *relp = "127.0.0.1:2514";
 	char path[4200], cert[4300], key[4300], *text = NULL;
 	struct cli_serve_opts so = {0};
 	bool tls = true, serve = true, sample = true;
@@ -276,7 +279,7 @@ int cmd_demo(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "d:l:nshS", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:l:nshSr:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dir = optarg;
@@ -292,6 +295,9 @@ int cmd_demo(int argc, char **argv)
 			break;
 		case 'S':
 			sample = false;
+			break;
+		case 'r':
+			relp = strcmp(optarg, "off") == 0 ? NULL : optarg;
 			break;
 		case 'h':
 			fputs(demo_usage, stdout);
@@ -348,6 +354,12 @@ int cmd_demo(int argc, char **argv)
 		           "from an\nauthenticator app with the TOTP secret, or from the command "
 		           "line:\n  oathtool --totp -b %s\nStop the server with Ctrl-C.\n",
 		           tls ? "https" : "http", port, secret[0] ? secret : "SECRET");
+		if (relp)
+			buf_printf(&out,
+			           "Security logs: the receiver takes RELP on %s from this machine "
+			           "(log source\nsn1-servrar); an rsyslog here may forward to it "
+			           "(docs/guide/sakerhetsloggar.md).\n",
+			           relp);
 	}
 	text = buf_detach(&out, NULL);
 	if (!serve) {
@@ -359,6 +371,7 @@ int cmd_demo(int argc, char **argv)
 	so.listen = listen;
 	so.tls_cert = tls ? cert : NULL;
 	so.tls_key = tls ? key : NULL;
+	so.seclog.relp = relp;
 	so.ready = ready;
 	so.ready_ctx = text;
 	rc = cli_serve_run(&so);

@@ -13,6 +13,7 @@
 #include "cli/demo.h"
 #include "cli/demo_exit.h"
 #include "cli/demo_positions.h"
+#include "cli/demo_seclog.h"
 #include "cli/demo_vetting.h"
 #include "model/analysis.h"
 #include "model/document.h"
@@ -339,7 +340,7 @@ static void agency_work(struct demo_ctx *d, int64_t plan, int64_t karin)
 	     "FRA's assignment");
 }
 
-int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
+int demo_register(struct model *m, const char *dir, const struct demo_ids *ids, FILE *out)
 {
 	struct demo_ctx d;
 	int64_t p_anna, p_david, p_bertil, p_cecilia, p_eva, p_fredrik, p_greta, p_rut, p_petra;
@@ -535,6 +536,10 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 	if (!d.rc)
 		step(&d, demo_exit_talks(m, &d.ssc, &d.registrar, out), "exit talks");
 
+	/* security logs (4 kap. 25–31 §§): sources, routines, readers, a day of messages */
+	if (!d.rc)
+		step(&d, demo_seclog(m, dir, &d.ssc, &d.chief, sys, out), "security logs");
+
 	/* The national action plan 2019–2022 (the shared seed), when it is at hand. */
 	if (!d.rc) {
 		const char *shared = getenv("SKYDD_SHARED");
@@ -564,6 +569,8 @@ int demo_register(struct model *m, const struct demo_ids *ids, FILE *out)
 		        "security: an approved analysis, five positions, three placements, a "
 		        "training plan,\na vetting, a registerkontroll to renew and exit talks "
 		        "(Petra, the personnel-security function).\nKarin is MSB's contact in the "
-		        "action plan.\n");
+		        "action plan.\nSecurity logs: two systems' sources, their monitoring "
+		        "routines and a day of messages;\nthe monitor raised two alerts (Larm) on "
+		        "the Översikt.\n");
 	return d.rc;
 }

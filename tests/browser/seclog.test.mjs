@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ART, HERE, URL_, launchChromium, newPage, readLogins, strings, uiLogin, totpCodes, assertReadable } from './lib.mjs';
+import { ART, HERE, URL_, apiCall, apiLogin, launchChromium, newPage, readLogins, strings, uiLogin, totpCodes, assertReadable } from './lib.mjs';
 
 const SV = strings('sv');
 const code = totpCodes();
@@ -35,6 +35,17 @@ test('scenario: search by words and severity, open a message with its proof, exp
   assert.ok(logins.anna, 'anna in SKYDD_REG_LOGINS');
   const dir = path.dirname(process.env.SKYDD_REG_LOGINS);
   const skydd = path.resolve(HERE, '../..', process.env.BUILD || 'build/rel', 'skydd');
+
+  // The seeded messages are of sources 1–3: register them for a system and give anna the right
+  // to read its logs — the head decides it (nobody decides their own, 4 kap.).
+  const anna = await apiLogin('anna', logins.anna.password, logins.anna.secret, code);
+  const david = await apiLogin('david', logins.david.password, logins.david.secret, code);
+  const sys = await apiCall(anna, 'POST', '/systems', { name: 'Loggtestnätet', max_class: 'H' });
+  for (let k = 1; k <= 3; k++) {
+    const src = await apiCall(anna, 'POST', '/log_sources', { name: `testkälla-${k}`, system_id: sys.system.id, transport: 'relp', address: `127.0.0.${10 + k}` });
+    assert.equal(src.log_source.id, k, 'the seeded messages name sources 1-3');
+  }
+  await apiCall(david, 'POST', '/log_readers', { system_id: sys.system.id, identity_id: 1 });
 
   const browser = await launchChromium();
   const problems = [];
