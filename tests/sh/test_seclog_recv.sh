@@ -11,6 +11,8 @@
 #    address, a certificate bound to no source, no client certificate, an
 #    oversized frame (TCP: connection dropped; RELP: "rsp 500", the session
 #    goes on), invalid UTF-8 after a BOM, too many connections of a source.
+# RECV_WRAP (e.g. "valgrind --leak-check=full --error-exitcode=9") runs the
+# receiver under a checker.
 set -u
 # shellcheck source=tests/sh/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -57,12 +59,12 @@ cat >"$T/sources" <<EOF
 3 103 10 tcp 127.0.0.3 3
 EOF
 
-"$RECV" "$I" "$T/sources" --tls 127.0.0.1:0 --relp 127.0.0.1:0 --relp-tls 127.0.0.1:0 \
+${RECV_WRAP:-} "$RECV" "$I" "$T/sources" --tls 127.0.0.1:0 --relp 127.0.0.1:0 --relp-tls 127.0.0.1:0 \
 	--tcp 127.0.0.1:0 --cert "$T/srv.crt" --key "$T/srv.key" --max-msg 2048 \
 	>"$T/recv.out" 2>"$T/recv.err" &
 SPID=$!
 i=0
-while ! grep -qs '^ready' "$T/recv.out" && [ $i -lt 50 ]; do
+while ! grep -qs '^ready' "$T/recv.out" && [ $i -lt 150 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
@@ -339,7 +341,7 @@ fi
 
 # ---- second run: UDP, the global limit, idle connections, a source withdrawn ----
 rm -f "$T/recv.out" # the first run's "ready" must not be read as the second's
-"$RECV" "$I" "$T/sources" --tcp 127.0.0.1:0 --udp 127.0.0.1:0 --max-conns 2 --idle 1 \
+${RECV_WRAP:-} "$RECV" "$I" "$T/sources" --tcp 127.0.0.1:0 --udp 127.0.0.1:0 --max-conns 2 --idle 1 \
 	>"$T/recv.out" 2>"$T/recv.err" &
 SPID=$!
 i=0
