@@ -19,7 +19,7 @@ set -u
 RECV=$BUILD/tools/seclogrecv
 LOAD=$BUILD/tools/seclogload
 need_file "$SKYDD" "$RECV" "$LOAD"
-need_prog rsyslogd logger openssl python3 sha256sum awk grep sed
+need_prog rsyslogd logger openssl python3 sha256sum timeout awk grep sed tr cut
 setup_tmp
 I=$T/inst
 RPID=
