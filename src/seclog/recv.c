@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +159,8 @@ static void do_accept(struct seclog_recv *r, struct recv_listener *l)
 
 		if (fd < 0)
 			return;
+		/* Acks are small writes the client waits for: Nagle would hold them back. */
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
 		recv_peer_addr(&ss, addr);
 		if (r->nconns >= r->max_conns) {
 			recv_unknown(r, addr, U_CAPACITY);
