@@ -299,6 +299,13 @@ static bool add_message(struct seclog_recv *r, struct recv_conn *c, long si,
 	struct seclog_msg *m = &r->msgs[r->nb];
 	int err = seclog_parse(p, n, src->allow_3164, r->year, r->utc_off_min, pm);
 
+	/*
+	 * RFC 3164 has no year: a "Dec 31" line read just after New Year would
+	 * land a year ahead. More than a day ahead means it was last year's.
+	 */
+	if (err == SECLOG_OK && pm->legacy && pm->has_time &&
+	    pm->time_us > r->now_us + 86400LL * 1000000)
+		err = seclog_parse(p, n, true, r->year - 1, r->utc_off_min, pm);
 	if (err != SECLOG_OK) {
 		count_refused(r, si, err);
 		if (c && c->relp)
@@ -726,9 +733,9 @@ static void set_clock(struct seclog_recv *r)
 
 	r->now_us = now_us();
 	t = (time_t)(r->now_us / 1000000);
+	/* RFC 3164 times are the sender's local time; we take ours as theirs. */
 	localtime_r(&t, &tm);
 	r->utc_off_min = (int)(tm.tm_gmtoff / 60);
-	gmtime_r(&t, &tm);
 	r->year = tm.tm_year + 1900;
 }
 

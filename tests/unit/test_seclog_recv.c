@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -30,6 +31,7 @@ static char vkey[256];
 static struct seclog *slog;
 static bool withdrawn; /* the resolver's answer for 127.0.0.1 */
 static uint64_t committed_n;
+static int64_t last_ts; /* the last committed message's own time */
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
 static int resolve(void *ctx, unsigned transport, const char *addr, const char *fp,
@@ -43,7 +45,8 @@ static int resolve(void *ctx, unsigned transport, const char *addr, const char *
 	*out = (struct seclog_source){.id = 5,
 	                              .system = 50,
 	                              .retention_years = 25,
-	                              .transports = SECLOG_T_RELP | SECLOG_T_TCP};
+	                              .transports = SECLOG_T_RELP | SECLOG_T_TCP,
+	                              .allow_3164 = transport == SECLOG_T_TCP};
 	return SK_OK;
 }
 
@@ -57,6 +60,8 @@ static void committed(void *ctx, const struct seclog_msg *m, size_t n, uint64_t 
 	}
 	pthread_mutex_lock(&mu);
 	committed_n += n;
+	if (n)
+		last_ts = m[n - 1].timestamp_us;
 	pthread_mutex_unlock(&mu);
 }
 
@@ -80,6 +85,7 @@ static int teardown(void **state)
 	char cmd[512];
 
 	(void)state;
+	sk_clock_set_offset(0);
 	seclog_close(slog);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
@@ -286,12 +292,68 @@ static void test_sources_changed(void **state)
 	seclog_recv_stop(r);
 }
 
+/* A legacy line from the old year, read just after New Year, keeps its year. */
+static void test_3164_new_year(void **state)
+{
+	struct tm at = {.tm_year = 126,
+	                .tm_mon = 0,
+	                .tm_mday = 1,
+	                .tm_hour = 0,
+	                .tm_min = 30,
+	                .tm_isdst = -1};
+	struct tm then = {.tm_year = 125,
+	                  .tm_mon = 11,
+	                  .tm_mday = 31,
+	                  .tm_hour = 23,
+	                  .tm_min = 59,
+	                  .tm_isdst = -1};
+	struct seclog_recv *r = NULL;
+	struct seclog_recv_opts o = {.tcp_listen = "127.0.0.1:0",
+	                             .relp_listen = "127.0.0.1:0",
+	                             .resolve = resolve,
+	                             .committed = committed};
+	const char line[] = "<13>Dec 31 23:59:00 oldhost app: last year's line";
+	char why[256], frame[128], rbuf[256];
+	uint64_t got = 0;
+	int fd, len;
+
+	(void)state;
+	sk_clock_set_offset((int64_t)mktime(&at) * 1000000 - sk_now_us());
+	assert_int_equal(seclog_recv_start(slog, &o, &r, why, sizeof(why)), SK_OK);
+	fd = connect_to("127.0.0.1", seclog_recv_port(r, SECLOG_T_TCP));
+	len = snprintf(frame, sizeof(frame), "%zu %s", sizeof(line) - 1, line);
+	assert_int_equal(write(fd, frame, (size_t)len), len);
+	for (int i = 0; i < 300 && got == 0; i++) {
+		usleep(10000);
+		pthread_mutex_lock(&mu);
+		got = committed_n;
+		pthread_mutex_unlock(&mu);
+	}
+	close(fd);
+	assert_int_equal(got, 1);
+	assert_int_equal(last_ts, (int64_t)mktime(&then) * 1000000);
+
+	/* The same line over RELP, from a source not allowed RFC 3164: 500, not stored. */
+	fd = connect_to("127.0.0.1", seclog_recv_port(r, SECLOG_T_RELP));
+	len = snprintf(rbuf, sizeof(rbuf), "1 open %zu %s\n2 syslog %zu %s\n", strlen(OFFERS),
+	               OFFERS, sizeof(line) - 1, line);
+	assert_int_equal(write(fd, rbuf, (size_t)len), len);
+	for (int k = 0; k < 4; k++)
+		assert_true(read_line(fd, why, sizeof(why)));
+	assert_true(read_line(fd, why, sizeof(why)));
+	assert_string_equal(why, "2 rsp 11 500 version\n");
+	close(fd);
+	seclog_recv_stop(r);
+	assert_int_equal(seclog_size(slog), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup_teardown(test_start_refusals, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_relp_ack_after_commit, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_sources_changed, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_3164_new_year, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
