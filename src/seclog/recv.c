@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +159,8 @@ static void do_accept(struct seclog_recv *r, struct recv_listener *l)
 
 		if (fd < 0)
 			return;
+		/* Acks are small writes the client waits for: Nagle would hold them back. */
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
 		recv_peer_addr(&ss, addr);
 		if (r->nconns >= r->max_conns) {
 			recv_unknown(r, addr, U_CAPACITY);
@@ -296,6 +299,13 @@ static bool add_message(struct seclog_recv *r, struct recv_conn *c, long si,
 	struct seclog_msg *m = &r->msgs[r->nb];
 	int err = seclog_parse(p, n, src->allow_3164, r->year, r->utc_off_min, pm);
 
+	/*
+	 * RFC 3164 has no year: a "Dec 31" line read just after New Year would
+	 * land a year ahead. More than a day ahead means it was last year's.
+	 */
+	if (err == SECLOG_OK && pm->legacy && pm->has_time &&
+	    pm->time_us > r->now_us + 86400LL * 1000000)
+		err = seclog_parse(p, n, true, r->year - 1, r->utc_off_min, pm);
 	if (err != SECLOG_OK) {
 		count_refused(r, si, err);
 		if (c && c->relp)
@@ -438,34 +448,46 @@ static void parse_relp(struct seclog_recv *r, struct recv_conn *c)
 	}
 }
 
-static void conn_read(struct seclog_recv *r, struct recv_conn *c)
+/* One read; false when nothing more is to be had now (would block, end, error). */
+static bool conn_read_once(struct recv_conn *c)
 {
 	ssize_t n;
 
-	if (c->eof || c->rlen == c->rcap || c->w.len - c->woff >= RECV_WBUF_CAP / 2)
-		return;
 	if (c->tls) {
 		n = gnutls_record_recv(c->sess, c->rbuf + c->rlen, c->rcap - c->rlen);
-		if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
-			return;
-		if (n < 0 && !gnutls_error_is_fatal((int)n))
-			return;
-		if (n < 0 || n == 0) {
-			c->eof = true;
-			return;
-		}
-		c->more = gnutls_record_check_pending(c->sess) > 0;
+		if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED ||
+		    (n < 0 && !gnutls_error_is_fatal((int)n)))
+			return false;
 	} else {
 		n = read(c->fd, c->rbuf + c->rlen, c->rcap - c->rlen);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (n <= 0) {
-			c->eof = true;
-			return;
-		}
+			return false;
+	}
+	if (n <= 0) {
+		c->eof = true;
+		return false;
 	}
 	c->rlen += (size_t)n;
-	c->last_us = r->now_us;
+	return true;
+}
+
+/*
+ * Reads until the socket has nothing more or the buffer is full: a peer's
+ * last bytes and its close are then seen in the same round, so a
+ * short-lived connection is gone before the next accepts are counted.
+ */
+static void conn_read(struct seclog_recv *r, struct recv_conn *c)
+{
+	size_t before = c->rlen;
+
+	if (c->eof || c->w.len - c->woff >= RECV_WBUF_CAP / 2)
+		return;
+	while (c->rlen < c->rcap && conn_read_once(c))
+		;
+	if (c->tls && !c->eof)
+		c->more = gnutls_record_check_pending(c->sess) > 0;
+	if (c->rlen > before)
+		c->last_us = r->now_us;
 }
 
 static void conn_input(struct seclog_recv *r, struct recv_conn *c, bool readable)
@@ -711,9 +733,9 @@ static void set_clock(struct seclog_recv *r)
 
 	r->now_us = now_us();
 	t = (time_t)(r->now_us / 1000000);
+	/* RFC 3164 times are the sender's local time; we take ours as theirs. */
 	localtime_r(&t, &tm);
 	r->utc_off_min = (int)(tm.tm_gmtoff / 60);
-	gmtime_r(&t, &tm);
 	r->year = tm.tm_year + 1900;
 }
 
@@ -747,7 +769,7 @@ static void *loop_main(void *arg)
 				if (l->transport == SECLOG_T_UDP)
 					udp_input(r, l);
 				else
-					do_accept(r, l);
+					l->ready = true; /* accepted after this round's closes */
 			} else {
 				struct recv_conn *c = ev[i].data.ptr;
 
@@ -791,6 +813,11 @@ static void *loop_main(void *arg)
 			last_idle = r->now_us;
 		}
 		reap(r);
+		for (unsigned i = 0; i < r->nlis; i++) {
+			if (r->lis[i].ready)
+				do_accept(r, &r->lis[i]);
+			r->lis[i].ready = false;
+		}
 	}
 	for (unsigned i = 0; i < r->nconns; i++) {
 		conn_flush(r->conns[i]);

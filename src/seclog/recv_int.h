@@ -27,6 +27,7 @@ struct recv_listener {
 	int fd;
 	unsigned transport;
 	unsigned port;
+	bool ready; /* a connection waits to be accepted */
 };
 
 struct recv_conn {

@@ -11,13 +11,15 @@
 #    address, a certificate bound to no source, no client certificate, an
 #    oversized frame (TCP: connection dropped; RELP: "rsp 500", the session
 #    goes on), invalid UTF-8 after a BOM, too many connections of a source.
+# RECV_WRAP (e.g. "valgrind --leak-check=full --error-exitcode=9") runs the
+# receiver under a checker.
 set -u
 # shellcheck source=tests/sh/lib.sh
 . "$(dirname "$0")/lib.sh"
 RECV=$BUILD/tools/seclogrecv
 LOAD=$BUILD/tools/seclogload
 need_file "$SKYDD" "$RECV" "$LOAD"
-need_prog rsyslogd logger openssl python3 sha256sum awk grep sed
+need_prog rsyslogd logger openssl python3 sha256sum timeout awk grep sed tr cut
 setup_tmp
 I=$T/inst
 RPID=
@@ -47,21 +49,22 @@ for n in srv cli stray; do
 done
 FP=$(openssl x509 -in "$T/cli.crt" -outform DER | sha256sum | cut -d' ' -f1)
 
-# Source 1: clear RELP and TCP from 127.0.0.1.
+# Source 1: clear RELP and TCP from 127.0.0.1 (32 connections: logger opens one per
+# message, and a burst of them can arrive within one commit).
 # Source 2: TLS and RELP/TLS with the client certificate.
 # Source 3: clear TCP from 127.0.0.3, three connections at most.
 cat >"$T/sources" <<EOF
-1 101 10 relp,tcp 127.0.0.1
+1 101 10 relp,tcp 127.0.0.1 32
 2 102 25 tls,relp-tls $FP
 3 103 10 tcp 127.0.0.3 3
 EOF
 
-"$RECV" "$I" "$T/sources" --tls 127.0.0.1:0 --relp 127.0.0.1:0 --relp-tls 127.0.0.1:0 \
+${RECV_WRAP:-} "$RECV" "$I" "$T/sources" --tls 127.0.0.1:0 --relp 127.0.0.1:0 --relp-tls 127.0.0.1:0 \
 	--tcp 127.0.0.1:0 --cert "$T/srv.crt" --key "$T/srv.key" --max-msg 2048 \
 	>"$T/recv.out" 2>"$T/recv.err" &
 SPID=$!
 i=0
-while ! grep -q '^ready' "$T/recv.out" && [ $i -lt 50 ]; do
+while ! grep -qs '^ready' "$T/recv.out" && [ $i -lt 150 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
@@ -103,17 +106,17 @@ wait_stored() {
 	[ "$(stored "$1")" -eq "$2" ]
 }
 
-# ---- rsyslog as the client: imptcp in, omrelp / omfwd+gtls / omrelp+tls out ----
-IN=$((20000 + $$ % 20000))
+# ---- rsyslog as the client: imtcp in, omrelp / omfwd+gtls / omrelp+tls out ----
 mkdir -p "$T/rs"
 cat >"$T/rs.conf" <<EOF
 global(workDirectory="$T/rs"
        defaultNetstreamDriverCAFile="$T/srv.crt"
        defaultNetstreamDriverCertFile="$T/cli.crt"
        defaultNetstreamDriverKeyFile="$T/cli.key")
-module(load="imptcp")
+module(load="imtcp")
 module(load="omrelp")
-input(type="imptcp" port="$IN" address="127.0.0.1" ruleset="fwd")
+input(type="imtcp" port="0" address="127.0.0.1" listenPortFileName="$T/rs.port"
+      ruleset="fwd")
 ruleset(name="fwd") {
   if \$msg contains "via-relp " then
     action(type="omrelp" target="127.0.0.1" port="$P_RELP"
@@ -131,11 +134,16 @@ EOF
 rsyslogd -n -f "$T/rs.conf" -i "$T/rs.pid" >"$T/rs.out" 2>&1 &
 RPID=$!
 i=0
-while ! logger --tcp --octet-count --rfc5424 -n 127.0.0.1 -P "$IN" -t probe "probe" \
-	2>/dev/null && [ $i -lt 50 ]; do
+while [ ! -s "$T/rs.port" ] && [ $i -lt 100 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
+IN=$(cat "$T/rs.port" 2>/dev/null)
+if [ -z "$IN" ]; then
+	not_ok "rsyslogd did not start"
+	diag "$(cat "$T/rs.out")"
+	finish
+fi
 
 N=40
 for via in relp tls relptls; do
@@ -179,6 +187,7 @@ if wait_stored "logger message" 20; then
 	ok "logger --tcp --octet-count --rfc5424: all 20 stored"
 else
 	not_ok "logger over TCP: $(stored "logger message") of 20 stored"
+	diag "$(stats)"
 fi
 
 # ---- refusals: each refused, counted, nothing stored ----
@@ -329,4 +338,120 @@ if [ "$RC" -eq 0 ]; then
 else
 	not_ok "verify: $(cat "$T/out" "$T/err")"
 fi
+
+# ---- second run: UDP, the global limit, idle connections, a source withdrawn ----
+rm -f "$T/recv.out" # the first run's "ready" must not be read as the second's
+${RECV_WRAP:-} "$RECV" "$I" "$T/sources" --tcp 127.0.0.1:0 --udp 127.0.0.1:0 --max-conns 2 --idle 1 \
+	>"$T/recv.out" 2>"$T/recv.err" &
+SPID=$!
+i=0
+while ! grep -qs '^ready' "$T/recv.out" && [ $i -lt 150 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if ! grep -q '^ready' "$T/recv.out"; then
+	not_ok "seclogrecv did not start again"
+	diag "$(cat "$T/recv.err")"
+	kill -0 "$SPID" 2>/dev/null && diag "still running: $(gdb -batch -p "$SPID" -ex 'thread apply all bt' 2>&1 | grep '^#' | head -n 30)"
+	finish
+fi
+P_TCP=$(port tcp)
+P_UDP=$(port udp)
+printf '1 101 10 relp,tcp,udp 127.0.0.1 32\n2 102 25 tls $FP\n3 103 10 tcp 127.0.0.3 3\n' |
+	sed "s/\$FP/$FP/" >"$T/sources"
+kill -HUP "$SPID"
+i=0
+while ! grep -q '^reloaded' "$T/recv.out" && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+logger --udp --rfc5424 -n 127.0.0.1 -P "$P_UDP" -t udp "udp message 1"
+cat >"$T/peer2.py" <<'EOF2'
+import socket, sys, time
+what, port = sys.argv[1], int(sys.argv[2])
+def conn(src="127.0.0.1"):
+    s = socket.socket()
+    s.bind((src, 0))
+    s.settimeout(5)
+    s.connect(("127.0.0.1", port))
+    return s
+def closed(s):
+    try:
+        return s.recv(100) == b""
+    except (socket.timeout, ConnectionResetError):
+        return False
+if what == "udp-stranger":
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.2", 0))
+    u.sendto(b"<14>1 - h a - - - udp from a stranger", ("127.0.0.1", port))
+    print("sent")
+elif what == "capacity":
+    held = [conn(), conn()]
+    time.sleep(0.3)
+    third = conn()
+    r = "closed" if closed(third) else "open"
+    t0 = time.time()
+    r += " idle-closed" if all(closed(h) for h in held) else " still-open"
+    print(r, "%.1f" % (time.time() - t0))
+elif what == "withdrawn":
+    s = conn("127.0.0.3")
+    s.settimeout(0.9)
+    open(sys.argv[3], "w").write("connected\n")
+    print("closed" if closed(s) else "open")
+EOF2
+python3 "$T/peer2.py" udp-stranger "$P_UDP" >/dev/null
+if wait_stored "udp message 1" 1 && [ "$(counter unknown unknown_peer)" = 1 ] &&
+	[ "$(stored 'udp from a stranger')" = 0 ]; then
+	ok "UDP: a known address is stored, a stranger's datagram refused and counted"
+else
+	not_ok "UDP: stored $(stored 'udp message 1'), unknown_peer=$(counter unknown unknown_peer)"
+fi
+
+r=$(python3 "$T/peer2.py" capacity "$P_TCP")
+case $r in
+"closed idle-closed "*)
+	if [ "$(counter unknown over_capacity)" = 1 ] && [ "$(counter 'stats source=1 ' idle)" = 2 ]; then
+		ok "over max_conns refused and counted; silent connections closed after --idle ($r s)"
+	else
+		not_ok "capacity/idle counters: $(stats | tr '\n' ' ')"
+	fi
+	;;
+*) not_ok "capacity/idle: $r" ;;
+esac
+
+python3 "$T/peer2.py" withdrawn "$P_TCP" "$T/connected" >"$T/withdrawn" &
+ppid=$!
+i=0
+while [ ! -s "$T/connected" ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 0.2
+grep -v '^3 ' "$T/sources" >"$T/sources.new" && mv "$T/sources.new" "$T/sources"
+kill -HUP "$SPID"
+wait "$ppid"
+u0=$(counter unknown unknown_peer)
+python3 "$T/peer.py" unknown-addr "$P_TCP" >/dev/null 2>&1 # 127.0.0.2: a stranger anyway
+if [ "$(cat "$T/withdrawn")" = closed ] && [ "$(counter 'stats source=3 ' idle)" = 0 ]; then
+	ok "a withdrawn source's open connection is closed at once (sources_changed)"
+else
+	not_ok "withdrawn source: $(cat "$T/withdrawn"), $(stats | grep '^stats source=3 ')"
+fi
+r=$(python3 -c "
+import socket
+s = socket.socket(); s.bind(('127.0.0.3', 0)); s.settimeout(3)
+s.connect(('127.0.0.1', $P_TCP))
+try:
+    print('closed' if s.recv(10) == b'' else 'open')
+except (socket.timeout, ConnectionResetError):
+    print('timeout')
+")
+if [ "$r" = closed ] && [ "$(counter unknown unknown_peer)" = $((u0 + 2)) ]; then
+	ok "the withdrawn source's address is now refused as unknown and counted"
+else
+	not_ok "after withdrawal: $r, unknown_peer=$(counter unknown unknown_peer) (was $u0)"
+fi
+kill "$SPID"
+wait "$SPID"
+SPID=
 finish

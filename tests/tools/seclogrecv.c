@@ -5,8 +5,10 @@
  *              [--udp A:P] [--cert F --key F] [--lf] [--max-msg N] [--max-conns N]
  *              [--per-source N] [--idle S]
  *       opens DIR/seclog.db, listens, prints "ready tls=PORT relp=PORT …" (the
- *       listeners configured) once bound; SIGUSR1 prints the counters, SIGTERM
- *       prints them and stops (closing the store: a final checkpoint).
+ *       listeners configured) once bound; SIGUSR1 prints the counters, SIGHUP
+ *       reads SOURCES again and tells the receiver (seclog_recv_sources_changed)
+ *       and prints "reloaded", SIGTERM prints the counters and stops (closing
+ *       the store: a final checkpoint).
  *   seclogrecv dump DIR
  *       every stored message, one line: "IDX src=S sev=V host=H app=A text=T"
  *
@@ -29,6 +31,7 @@
 
 static struct seclog_source srcs[SRC_MAX];
 static size_t nsrcs;
+static pthread_mutex_t srcs_mu = PTHREAD_MUTEX_INITIALIZER; /* SIGHUP reloads beside the loop */
 
 static unsigned parse_transports(char *list)
 {
@@ -59,6 +62,8 @@ static int load_sources(const char *path)
 
 	if (!f)
 		return -1;
+	pthread_mutex_lock(&srcs_mu);
+	nsrcs = 0;
 	while (fgets(line, sizeof(line), f) && nsrcs < SRC_MAX) {
 		struct seclog_source *s = &srcs[nsrcs];
 		char tr[64], bind[128], opt1[16] = "", opt2[16] = "";
@@ -84,6 +89,7 @@ static int load_sources(const char *path)
 		}
 		nsrcs++;
 	}
+	pthread_mutex_unlock(&srcs_mu);
 	fclose(f);
 	return 0;
 }
@@ -91,7 +97,10 @@ static int load_sources(const char *path)
 static int resolve(void *ctx, unsigned transport, const char *addr, const char *fp,
                    struct seclog_source *out)
 {
+	int rc = SK_ENOTFOUND;
+
 	(void)ctx;
+	pthread_mutex_lock(&srcs_mu);
 	for (size_t i = 0; i < nsrcs; i++) {
 		const struct seclog_source *s = &srcs[i];
 
@@ -100,10 +109,12 @@ static int resolve(void *ctx, unsigned transport, const char *addr, const char *
 		if (fp ? !strcmp(s->cert_sha256, fp)
 		       : (s->address[0] && !strcmp(s->address, addr))) {
 			*out = *s;
-			return SK_OK;
+			rc = SK_OK;
+			break;
 		}
 	}
-	return SK_ENOTFOUND;
+	pthread_mutex_unlock(&srcs_mu);
+	return rc;
 }
 
 static void print_stats(struct seclog_recv *r)
@@ -232,6 +243,7 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	rc = seclog_open(argv[1], NULL, &s);
@@ -261,6 +273,13 @@ int main(int argc, char **argv)
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;
+		if (sig == SIGHUP) {
+			if (load_sources(argv[2]) == 0)
+				seclog_recv_sources_changed(r);
+			printf("reloaded\n");
+			fflush(stdout);
+			continue;
+		}
 		print_stats(r);
 		if (sig != SIGUSR1)
 			break;
