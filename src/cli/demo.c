@@ -260,14 +260,11 @@ static void ready(void *ctx, unsigned port)
 
 int cmd_demo(int argc, char **argv)
 {
-	static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-	                                     {"listen", required_argument, NULL, 'l'},
-	                                     {"no-tls", no_argument, NULL, 'n'},
-	                                     {"setup-only", no_argument, NULL, 's'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {"no-sample", no_argument, NULL, 'S'},
-	                                     {"relp", required_argument, NULL, 'r'},
-	                                     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	        {"data", required_argument, NULL, 'd'}, {"listen", required_argument, NULL, 'l'},
+	        {"no-tls", no_argument, NULL, 'n'},     {"setup-only", no_argument, NULL, 's'},
+	        {"help", no_argument, NULL, 'h'},       {"no-sample", no_argument, NULL, 'S'},
+	        {"relp", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
 	const char *dir = "./demo-data", *listen = "127.0.0.1:8443", *relp = "127.0.0.1:2514";
 	char path[4200], cert[4300], key[4300], *text = NULL;
 	struct cli_serve_opts so = {0};

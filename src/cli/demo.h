@@ -15,7 +15,8 @@ struct demo_ids {
 /*
  * Fills the register with sample data through the registers' commands and
  * imports the action-plan seed if found ($SKYDD_SHARED or ../shared); says
- * what it did on out; the security logs go to DIR/seclog.db. Returns SK_OK or the first failure (printed).
+ * what it did on out; the security logs go to DIR/seclog.db. Returns SK_OK or the first failure
+ * (printed).
  */
 int demo_register(struct model *m, const char *dir, const struct demo_ids *ids, FILE *out);
 

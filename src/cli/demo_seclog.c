@@ -49,12 +49,14 @@ struct line {
 
 /* The ordinary day: what a system's log holds when nothing is wrong. */
 static const struct line everyday[] = {
-        {"sn1-fw", "kernel", "nft: accept in=eth0 src=10.1.4.20 dst=10.1.0.5 proto=tcp dport=443", 6, 0},
+        {"sn1-fw", "kernel", "nft: accept in=eth0 src=10.1.4.20 dst=10.1.0.5 proto=tcp dport=443",
+         6, 0},
         {"sn1-app", "sshd", "Accepted publickey for drift from 10.1.4.20 port 51022 ssh2", 6, 10},
         {"sn1-app", "backup", "nattlig säkerhetskopiering klar: 412 filer, 3,1 GB", 6, 1},
         {"sn1-app", "arende", "ärende 2026-1187 öppnat av användare e.nilsson", 6, 1},
         {"sn1-app", "arende", "ärende 2026-1187 exporterat till PDF av e.nilsson", 5, 1},
-        {"sn1-fw", "kernel", "nft: drop in=eth0 src=198.51.100.23 dst=10.1.0.5 proto=tcp dport=22", 4, 0},
+        {"sn1-fw", "kernel", "nft: drop in=eth0 src=198.51.100.23 dst=10.1.0.5 proto=tcp dport=22",
+         4, 0},
         {"ls-db1", "postgres", "checkpoint complete: wrote 1822 buffers (11.1%)", 6, 16},
         {"ls-db1", "sshd", "Accepted publickey for drift from 10.2.0.8 port 40112 ssh2", 6, 10},
         {"ls-db1", "ledning", "inloggning: användare a.lindqvist, tvåfaktor godkänd", 6, 10},
@@ -98,8 +100,7 @@ static int64_t at_local(int h, int mi, int64_t now_us)
 }
 
 /* A day of messages appended and fed to the monitor, which raises what it finds. */
-static int messages(struct model *m, const char *dir, int64_t sn1_src, int64_t ls_src,
-                    FILE *out)
+static int messages(struct model *m, const char *dir, int64_t sn1_src, int64_t ls_src, FILE *out)
 {
 	static struct seclog_msg ms[NMSG + 16];
 	static const struct line fail = {"sn1-app", "sshd",
@@ -123,8 +124,8 @@ static int messages(struct model *m, const char *dir, int64_t sn1_src, int64_t l
 		const struct line *l = &everyday[i % (sizeof(everyday) / sizeof(everyday[0]))];
 		bool ls = strncmp(l->host, "ls-", 3) == 0;
 
-		msg(&ms[n++], start + (int64_t)i * (22 * 3600 / NMSG) * 1000000, ls ? ls_src : sn1_src,
-		    ls ? 25 : 10, l);
+		msg(&ms[n++], start + (int64_t)i * (22 * 3600 / NMSG) * 1000000,
+		    ls ? ls_src : sn1_src, ls ? 25 : 10, l);
 	}
 	/* root on the KH system at 02:14 (outside 07-18, mon-fri): a privileged-use alert */
 	t_night = at_local(2, 14, now);
@@ -132,7 +133,8 @@ static int messages(struct model *m, const char *dir, int64_t sn1_src, int64_t l
 		msg(&ms[n++], t_night, ls_src, 25, &night);
 	/* six failed root logins from one address within three minutes: over the threshold */
 	for (int k = 0; k < 6; k++)
-		msg(&ms[n++], now - (int64_t)(20 - k * 30) * 1000000 - 600 * 1000000, sn1_src, 10, &fail);
+		msg(&ms[n++], now - (int64_t)(20 - k * 30) * 1000000 - 600 * 1000000, sn1_src, 10,
+		    &fail);
 	/* the monitor and the store want receipt order */
 	for (size_t i = 1; i < n; i++)
 		for (size_t j = i; j > 0 && ms[j].recv_us < ms[j - 1].recv_us; j--) {
@@ -161,8 +163,9 @@ static int messages(struct model *m, const char *dir, int64_t sn1_src, int64_t l
 	free(w);
 	free(ws);
 	if (!rc)
-		fprintf(out, "Security logs: %zu messages from two systems in seclog.db; the monitor "
-		             "raised its alerts (Larm).\n",
+		fprintf(out,
+		        "Security logs: %zu messages from two systems in seclog.db; the monitor "
+		        "raised its alerts (Larm).\n",
 		        n);
 	return rc;
 }
@@ -205,10 +208,12 @@ int demo_seclog(struct model *m, const char *dir, const struct principal *ssc,
 	    "monitoring SN1");
 	/* the readers: nobody decides their own right (Anna's by the head) */
 	run(&c, chief, "log_readers", "grant",
-	    json_pack("{s:I, s:I}", "system_id", (json_int_t)sn1, "identity_id", (json_int_t)ssc->id),
+	    json_pack("{s:I, s:I}", "system_id", (json_int_t)sn1, "identity_id",
+	              (json_int_t)ssc->id),
 	    "reader anna SN1");
 	run(&c, chief, "log_readers", "grant",
-	    json_pack("{s:I, s:I}", "system_id", (json_int_t)ls, "identity_id", (json_int_t)ssc->id),
+	    json_pack("{s:I, s:I}", "system_id", (json_int_t)ls, "identity_id",
+	              (json_int_t)ssc->id),
 	    "reader anna LS");
 	run(&c, ssc, "log_readers", "grant",
 	    json_pack("{s:I, s:I}", "system_id", (json_int_t)ls, "identity_id",

@@ -365,6 +365,28 @@ static void h_status(struct api_ctx *c)
 		json_object_set_new(out, "receiver", arr);
 	}
 	free(ids);
+	{
+		/* the names of the sources this answer speaks of, and of their systems */
+		json_t *names = json_object(), *x;
+		const char *list[] = {"sources", "receiver"};
+		size_t k;
+
+		for (size_t l = 0; l < 2; l++)
+			json_array_foreach(json_object_get(out, list[l]), k, x)
+			{
+				json_int_t id = json_integer_value(json_object_get(x, "source"));
+				char key[24];
+				json_t *lab;
+
+				snprintf(key, sizeof(key), "%lld", (long long)id);
+				if (json_object_get(names, key))
+					continue;
+				lab = model_seclog_source_label(api_model(c->api), id);
+				if (lab)
+					json_object_set_new(names, key, lab);
+			}
+		json_object_set_new(out, "names", names);
+	}
 	api_reply(c, 200, out);
 }
 

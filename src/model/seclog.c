@@ -406,6 +406,27 @@ int model_seclog_readable_sources(struct model *m, const struct principal *p, in
 	return rc;
 }
 
+json_t *model_seclog_source_label(struct model *m, int64_t source)
+{
+	struct store_reader *r = model_reader(m);
+	struct store_q *q;
+	json_t *out = NULL;
+
+	if (!r ||
+	    store_reader_query(r,
+	                       "SELECT s.name, y.name FROM log_source s JOIN info_system y ON "
+	                       "y.id = s.system_id WHERE s.id = ?1",
+	                       &q))
+		return NULL;
+	store_q_bind_int(q, 1, source);
+	if (store_q_step(q) == SK_OK)
+		out = json_pack("{s:s, s:s}", "source",
+		                store_q_text(q, 0) ? store_q_text(q, 0) : "", "system",
+		                store_q_text(q, 1) ? store_q_text(q, 1) : "");
+	store_q_done(q);
+	return out;
+}
+
 int model_seclog_only_system(struct model *m, int64_t system, int64_t *ids, size_t *n)
 {
 	struct store_reader *r = model_reader(m);

@@ -41,6 +41,13 @@ int model_seclog_readable_sources(struct model *m, const struct principal *p, in
  */
 int model_seclog_only_system(struct model *m, int64_t system, int64_t *ids, size_t *n);
 
+/*
+ * A source's name and its system's, for the pages ({"source": name, "system":
+ * name}), or NULL when there is no such source. The caller has checked that
+ * the reader may know of it.
+ */
+json_t *model_seclog_source_label(struct model *m, int64_t source);
+
 /* May p read the logs of this source's system? (the same test, one source) */
 bool model_seclog_may_read(struct model *m, const struct principal *p, int64_t source);
 

@@ -33,7 +33,7 @@ test('navigation: one table decides who sees what; its labels exist in Swedish a
   // (incidents and the action plan too since they are described: 12 pages of their own)
   assert.ok(keys.length >= 12, 'every page in the table');
   assert.match(nav, /registers: true, group: 'register'/, 'the described registers in the register group');
-  for (const g of ['register', 'physical', 'analysis', 'events', 'followup', 'admin']) keys.push(`nav.group.${g}`);
+  for (const g of ['register', 'infosec', 'physical', 'analysis', 'events', 'followup', 'admin']) keys.push(`nav.group.${g}`);
   keys.push('nav.menu');
   for (const k of keys) {
     assert.ok(SV[k] && EN[k], `missing string ${k}`);
@@ -136,10 +136,13 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
     // and personnel security (6 kap.) under Personalsäkerhet, in the table's order (nav.js)
     const PERSONNEL = ['behorigheter', 'befattningar', 'placeringar', 'utbildningar', 'utbildningstillfallen',
       'utbildningsdeltagare', 'sakerhetsprovningar', 'registerkontroller', 'registerkontrollfunktion', 'avslutningssamtal'];
+    // and information security (4 kap.) under Informationssäkerhet with the security logs' page
+    const INFOSEC = ['informationssystem', 'loggkallor', 'overvakning', 'logglasare', 'larm'];
     const inRegisterMenu = (d) => d.slug && !['incidents', 'deviations'].includes(d.name) && !PHYSICAL.includes(d.slug)
-      && !PERSONNEL.includes(d.slug);
+      && !PERSONNEL.includes(d.slug) && !INFOSEC.includes(d.slug);
     const physical = PHYSICAL.map((slug) => described.find((d) => d.slug === slug)).filter(Boolean).map((d) => SV[d.label]);
     const personnel = PERSONNEL.map((slug) => described.find((d) => d.slug === slug)).filter(Boolean).map((d) => SV[d.label]);
+    const infosec = INFOSEC.map((slug) => described.find((d) => d.slug === slug)).filter(Boolean).map((d) => SV[d.label]);
     assert.ok(personnel.includes(SV['regdef.clearances.title']), 'the ssc reads the clearances');
     assert.ok(physical.length >= 1, 'the ssc reads the areas');
     assert.deepEqual(['persons', 'spaces', 'systems', 'distributors', 'media'].filter((n) => !described.some((d) => d.name === n)), [],
@@ -148,16 +151,17 @@ test('scenario: grouped menus per role, 320 px without sideways scroll, menu but
       ['', [SV['nav.overview']]],
       [G('register'), [...['reg.nav.documents', 'reg.nav.receipts', 'reg.nav.my_copies', 'reg.nav.inventories']
         .map((k) => SV[k]), ...described.filter(inRegisterMenu).map((d) => SV[d.label])]],
+      [G('infosec'), [...infosec, SV['sl.nav']]],
       [G('physical'), physical],
       [G('personnel'), personnel],
       [G('analysis'), [SV['an.nav'], SV['sp.nav'], SV['as.nav']]],
-      [G('events'), [SV['inc.nav'], SV['dev.nav'], SV['sl.nav']]],
+      [G('events'), [SV['inc.nav'], SV['dev.nav']]],
       [G('followup'), [SV['plan.nav'], SV['nav.log'], SV['ex.nav']]],
       [G('admin'), [SV['nav.users'], SV['nav.account']]],
     ]);
     // each group is a list named by its label
     const named = await pa.getByRole('list', { name: G('events') }).getByRole('link').allTextContents();
-    assert.deepEqual(named, [SV['inc.nav'], SV['dev.nav'], SV['sl.nav']]);
+    assert.deepEqual(named, [SV['inc.nav'], SV['dev.nav']]);
     await shot(pa, 'ssc-menu');
     // wide: the whole menu shown, no menu button
     assert.equal(await pa.locator('nav#mainnav').isVisible(), true);

@@ -4,8 +4,9 @@
 # recorded as export.made, verifiable by `skydd seclog verify-export`), the
 # status; need-to-know (a reader without the right sees nothing, and a
 # message of another source is "not found"), bad input named by field.
-# The sources: the ssc reads all of them (until the registers' side binds
-# sources to systems and readers), anyone else none.
+# The seeded messages are of sources 1-3: they are registered for a system
+# whose logs anna (ssc) is given the right to read by the head — nobody
+# decides their own; anyone else reads none.
 set -u
 # shellcheck source=tests/sh/reglib.sh
 . "$(dirname "$0")/reglib.sh"
@@ -19,6 +20,15 @@ run "$SKYDD" seclog reindex --data "$I"
 expect_rc 0 "indexed"
 need_server
 login_anna "anna (ssc) logs in"
+new_user david chief
+as anna system add --name Loggtestnätet --class H --json
+SYS=$(json_num id "$T/out")
+for k in 1 2 3; do
+	as anna log-source add --name "källa-$k" --system "$SYS" --transport relp --address "127.0.0.1$k" --json
+	checks "source $k registered as number $k (the seeded messages name it)" "[ \"\$(json_num id \"\$T/out\")\" = $k ]"
+done
+as david log-reader grant --system "$SYS" --identity 1 --json
+checks "the head gives anna the right to read the system's logs" '[ "$RC" -eq 0 ]'
 
 api GET '/api/v1/seclog/messages?q=failed%20password&limit=10' anna
 expect_api 200 '"messages":\[' "search by words"

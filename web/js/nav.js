@@ -40,7 +40,7 @@ export const ACCESS = {
 };
 
 // The groups, by what people do, in the order shown.
-export const GROUPS = ['register', 'physical', 'personnel', 'analysis', 'events', 'followup', 'admin'];
+export const GROUPS = ['register', 'infosec', 'physical', 'personnel', 'analysis', 'events', 'followup', 'admin'];
 
 // Each page: its first path segment, its label, its group (none: shown first), who sees it.
 export const PAGES = [
@@ -53,6 +53,10 @@ export const PAGES = [
   // persons, spaces, systems, distributors, media … (no role lists here: the description has
   // only what the user may read)
   { registers: true, group: 'register' },
+  // information security (4 kap.): the approved systems, their log sources, monitoring routines,
+  // log readers and alerts (described registers), and the security logs themselves
+  { registers: ['informationssystem', 'loggkallor', 'overvakning', 'logglasare', 'larm'], group: 'infosec' },
+  { top: 'sakerhetsloggar', key: 'sl.nav', group: 'infosec', roles: ACCESS.seclog },
   // physical security (5 kap.): areas, access authorisations, visitor permits, keys, codes and
   // cards, described registers placed here by their addresses
   { registers: ['omraden', 'tilltraden', 'besok', 'nycklar'], group: 'physical' },
@@ -65,8 +69,6 @@ export const PAGES = [
   // incidents and the action plan of deviations (2 kap. 14–19 §§), described registers too: named
   // here by their addresses to stand in this group; whoever is not described one is refused it
   { registers: ['incidenter', 'atgardsplan'], group: 'events' },
-  // the security logs of the information systems (4 kap. 25–31 §§)
-  { top: 'sakerhetsloggar', key: 'sl.nav', group: 'events', roles: ACCESS.seclog },
   { top: 'handlingsplaner', key: 'plan.nav', group: 'followup', roles: ACCESS.plans },
   { top: 'logg', key: 'nav.log', group: 'followup', roles: ACCESS.oversight },
   // exemptions granted by Säkerhetspolisen or the supervisory authority (8 kap. 2 §)

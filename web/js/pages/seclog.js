@@ -15,7 +15,12 @@ const LIMIT = 50;
 const st = { q: '', host: '', app: '', severity: '', source: '', from: '', to: '' };
 
 export const sevText = (n) => (has(`sl.sev.${n}`) ? t(`sl.sev.${n}`) : String(n));
-const sourceText = (n) => t('sl.source_n', { n });
+// The sources' names and their systems' (GET /seclog/status: only those this reader may know of).
+let names = {};
+const sourceText = (n) => {
+  const x = names[String(n)];
+  return x ? t('sl.source_named', { source: x.source, system: x.system }) : t('sl.source_n', { n });
+};
 const perrText = (name) => (has(`sl.perr.${name}`) ? t(`sl.perr.${name}`) : t('sl.perr.other'));
 
 function params() {
@@ -191,6 +196,7 @@ export function render(ctx) {
     status, main);
 
   api.get('/seclog/status').then((s) => {
+    names = s.names || {};
     status.replaceChildren(...statusPanel(s));
     const form = searchForm(s.sources || [], () => search());
     main.replaceChildren(form,
@@ -213,7 +219,9 @@ export function renderOne(ctx) {
     body.replaceChildren(h('p', { class: 'empty' }, t('err.seclog.no_message')));
     return section;
   }
-  api.get(`/seclog/messages/${n}`).then((m) => {
+  // the source's name comes with the status (a direct visit has not loaded it yet)
+  const labels = Object.keys(names).length ? Promise.resolve() : api.get('/seclog/status').then((s) => { names = s.names || {}; }, () => {});
+  labels.then(() => api.get(`/seclog/messages/${n}`)).then((m) => {
     const proof = m.proof
       ? h('div', { class: 'sl-proof', dataset: { proved: String(m.proof.size) } },
         h('p', {}, badge(t('sl.proved', { size: m.proof.size }), 'ok')),

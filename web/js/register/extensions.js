@@ -5,7 +5,7 @@
 // apply to a row beyond their `when` (applies), arguments the form leaves out (skip), and a
 // workflow page of its own for a record (detail(ctx, id), its title word kind; created: where
 // the create form goes; rowCommands: false when the commands are that page's), and what follows
-// a record's own page (record(ctx, rec, reload)). Keyed by the register's name; a register
+// a record's own page (record(ctx, rec, reload)), fields its page leaves out (hidden). Keyed by the register's name; a register
 // without an entry is drawn from its description alone.
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
@@ -17,6 +17,7 @@ import { personRecord } from './person.js';
 import * as visitPage from '../pages/visit.js';
 import { keyRecord } from './keys.js';
 import { vettingRecord, regcheckRecord } from './vetting.js';
+import { ALERT_CELLS } from './log_alerts.js';
 
 const active = (p) => p.status === 'active';
 
@@ -93,6 +94,10 @@ export const EXTENSIONS = {
   // triggers and its application as a print page (vetting.js)
   vettings: { choices: { person_id: active }, record: vettingRecord },
   regchecks: { choices: { person_id: active }, record: regcheckRecord },
+  // 4 kap. 30 §: an alert's rule values in words and its messages linked to Säkerhetsloggar;
+  // the system's name is a field for those who do not read the systems register, shown once;
+  // who handled it by name, not by the login's number
+  log_alerts: { cells: ALERT_CELLS, hidden: ['system', 'handled_by'] },
   // 5 kap. 2 §: an authorisation to an active person, for an active area
   access: {
     choices: { person_id: active, area_id: active },

@@ -545,7 +545,8 @@ export function recordPage(ctx, def, id) {
     const buttons = commandButtons(def, rec, open);
     fill(body,
       h('div', { class: 'record', dataset: rowData(def, rec) },
-        facts(def.fields.filter((f) => f.name !== 'id' && !f.input && valueOf(rec, f.name) !== undefined).map((f) => [t(f.label), shown(def, f, rec, refs)]))),
+        facts(def.fields.filter((f) => f.name !== 'id' && !f.input && valueOf(rec, f.name) !== undefined
+          && !((EXTENSIONS[def.name] || {}).hidden || []).includes(f.name)).map((f) => [t(f.label), shown(def, f, rec, refs)]))),
       buttons.length ? h('div', { class: 'actions record-actions print-hide' }, buttons) : null,
       (EXTENSIONS[def.name] || {}).record?.(ctx, rec, () => load(false)) || null);
     if (focus) heading.focus();
