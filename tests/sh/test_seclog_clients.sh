@@ -190,7 +190,11 @@ fi
 rsyslog_stop
 
 # ---- syslog-ng ----
-SNG=${SYSLOG_NG:-$(command -v syslog-ng 2>/dev/null || true)}
+# $SYSLOG_NG, or the one script/bootstrap unpacked (it conflicts with rsyslog), or one installed
+SNG=${SYSLOG_NG:-}
+[ -z "$SNG" ] && [ -x "$(dirname "$0")/../../.peers/syslog-ng/syslog-ng" ] &&
+	SNG=$(cd "$(dirname "$0")/../../.peers/syslog-ng" && pwd)/syslog-ng
+[ -z "$SNG" ] && SNG=$(command -v syslog-ng 2>/dev/null || true)
 if [ -z "$SNG" ] || [ ! -x "$SNG" ]; then
 	ok "# SKIP syslog-ng not installed (set SYSLOG_NG to a syslog-ng binary)"
 	finish
