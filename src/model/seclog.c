@@ -384,17 +384,13 @@ int model_seclog_readable_sources(struct model *m, const struct principal *p, in
 	store_q_bind_int(q, 1, p->id);
 	store_q_bind_int(q, 2, (int64_t)p->clearance);
 	while ((rc = store_q_step(q)) == SK_OK) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			int64_t *x = realloc(*ids, nc * sizeof(**ids));
+		int64_t *x = sk_array_room(*ids, &cap, *n, sizeof(**ids));
 
-			if (!x) {
-				rc = SK_ENOMEM;
-				break;
-			}
-			*ids = x;
-			cap = nc;
+		if (!x) {
+			rc = SK_ENOMEM;
+			break;
 		}
+		*ids = x;
 		(*ids)[(*n)++] = store_q_int(q, 0);
 	}
 	store_q_done(q);
@@ -492,18 +488,13 @@ int model_seclog_watches(struct model *m, struct seclog_watch **w, size_t *nw,
 	if (rc)
 		return rc;
 	while ((rc = store_q_step(q)) == SK_OK) {
-		struct seclog_watch *x;
+		struct seclog_watch *x = sk_array_room(*w, &cap, *nw, sizeof(**w));
 
-		if (*nw == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-
-			if (!(x = realloc(*w, nc * sizeof(**w)))) {
-				rc = SK_ENOMEM;
-				break;
-			}
-			*w = x;
-			cap = nc;
+		if (!x) {
+			rc = SK_ENOMEM;
+			break;
 		}
+		*w = x;
 		x = &(*w)[*nw];
 		memset(x, 0, sizeof(*x));
 		x->system = store_q_int(q, 0);
@@ -531,18 +522,13 @@ int model_seclog_watches(struct model *m, struct seclog_watch **w, size_t *nw,
 	if (rc)
 		goto fail;
 	while ((rc = store_q_step(q)) == SK_OK) {
-		struct seclog_watch_source *x;
+		struct seclog_watch_source *x = sk_array_room(*s, &cap, *ns, sizeof(**s));
 
-		if (*ns == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-
-			if (!(x = realloc(*s, nc * sizeof(**s)))) {
-				rc = SK_ENOMEM;
-				break;
-			}
-			*s = x;
-			cap = nc;
+		if (!x) {
+			rc = SK_ENOMEM;
+			break;
 		}
+		*s = x;
 		x = &(*s)[(*ns)++];
 		x->source = store_q_int(q, 0);
 		x->system = store_q_int(q, 1);

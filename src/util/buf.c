@@ -122,3 +122,19 @@ char *buf_detach(struct buf *b, size_t *len)
 	b->err = SK_OK;
 	return p;
 }
+
+void *sk_array_room(void *arr, size_t *cap, size_t n, size_t elem)
+{
+	size_t nc;
+	void *x;
+
+	if (n < *cap)
+		return arr;
+	nc = *cap ? *cap * 2 : 16;
+	if (nc < *cap || nc > SIZE_MAX / elem)
+		return NULL;
+	x = realloc(arr, nc * elem);
+	if (x)
+		*cap = nc;
+	return x;
+}

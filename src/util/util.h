@@ -76,6 +76,13 @@ struct buf {
 	int err;
 };
 
+/*
+ * Room for one more element in a malloc'd array of n elements of size elem
+ * whose capacity is *cap: returns the array (moved if it grew, capacity
+ * doubled from 16), or NULL on overflow or out of memory (arr untouched).
+ */
+void *sk_array_room(void *arr, size_t *cap, size_t n, size_t elem);
+
 void buf_init(struct buf *b, size_t max);
 void buf_release(struct buf *b); /* frees memory; b may be reused after buf_init */
 void buf_reset(struct buf *b);   /* len = 0, keeps memory, clears err */

@@ -205,3 +205,27 @@ help_ok() {
 		show_output
 	fi
 }
+
+# wait_until TENTHS CMD...: runs CMD every tenth of a second until it succeeds, at most
+# TENTHS times; returns CMD's last status.
+wait_until() {
+	_wn=$1
+	shift
+	_wi=0
+	while ! "$@" && [ "$_wi" -lt "$_wn" ]; do
+		sleep 0.1
+		_wi=$((_wi + 1))
+	done
+	"$@"
+}
+
+# rsyslog_start CONF PORTFILE: rsyslogd in the foreground with CONF (pid file and output
+# beside it: CONF.pid, CONF.out), in the background as RPID; RS_PORT gets the port its
+# input wrote to PORTFILE (listenPortFileName), "" when none came within 10 s.
+rsyslog_start() {
+	rm -f "$2"
+	rsyslogd -n -f "$1" -i "$1.pid" >"$1.out" 2>&1 &
+	RPID=$!
+	wait_until 100 test -s "$2"
+	RS_PORT=$(cat "$2" 2>/dev/null)
+}

@@ -77,11 +77,7 @@ EOF
 "$RECV" "$I" "$T/sources" --tls 127.0.0.1:0 --relp 127.0.0.1:0 --relp-tls 127.0.0.1:0 \
 	--cert "$T/srv.pem" --key "$T/srv.key" >"$T/recv.out" 2>"$T/recv.err" &
 SPID=$!
-i=0
-while ! grep -q '^ready' "$T/recv.out" && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_until 50 grep -qs '^ready' "$T/recv.out"
 if ! grep -q '^ready' "$T/recv.out"; then
 	not_ok "seclogrecv did not start"
 	diag "$(cat "$T/recv.err")"

@@ -63,11 +63,7 @@ ${RECV_WRAP:-} "$RECV" "$I" "$T/sources" --tls 127.0.0.1:0 --relp 127.0.0.1:0 --
 	--tcp 127.0.0.1:0 --cert "$T/srv.crt" --key "$T/srv.key" --max-msg 2048 \
 	>"$T/recv.out" 2>"$T/recv.err" &
 SPID=$!
-i=0
-while ! grep -qs '^ready' "$T/recv.out" && [ $i -lt 150 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_until 150 grep -qs '^ready' "$T/recv.out"
 if ! grep -q '^ready' "$T/recv.out"; then
 	not_ok "seclogrecv did not start"
 	diag "$(cat "$T/recv.err")"
@@ -131,17 +127,11 @@ ruleset(name="fwd") {
            tls.authMode="certvalid" template="RSYSLOG_SyslogProtocol23Format")
 }
 EOF
-rsyslogd -n -f "$T/rs.conf" -i "$T/rs.pid" >"$T/rs.out" 2>&1 &
-RPID=$!
-i=0
-while [ ! -s "$T/rs.port" ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-IN=$(cat "$T/rs.port" 2>/dev/null)
+rsyslog_start "$T/rs.conf" "$T/rs.port"
+IN=$RS_PORT
 if [ -z "$IN" ]; then
 	not_ok "rsyslogd did not start"
-	diag "$(cat "$T/rs.out")"
+	diag "$(cat "$T/rs.conf.out")"
 	finish
 fi
 
@@ -159,7 +149,7 @@ for via in relp tls relptls; do
 		ok "rsyslog over $via: all $N messages stored"
 	else
 		not_ok "rsyslog over $via: $(stored "via-$via message") of $N stored"
-		diag "$(tail -n 5 "$T/rs.out")"
+		diag "$(tail -n 5 "$T/rs.conf.out")"
 	fi
 done
 if "$RECV" dump "$I" | grep "text=via-relp message 7\$" | grep -q "src=1 sev=5 host=[^ ]* app=rsrelp"; then
@@ -344,11 +334,7 @@ rm -f "$T/recv.out" # the first run's "ready" must not be read as the second's
 ${RECV_WRAP:-} "$RECV" "$I" "$T/sources" --tcp 127.0.0.1:0 --udp 127.0.0.1:0 --max-conns 2 --idle 1 \
 	>"$T/recv.out" 2>"$T/recv.err" &
 SPID=$!
-i=0
-while ! grep -qs '^ready' "$T/recv.out" && [ $i -lt 150 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_until 150 grep -qs '^ready' "$T/recv.out"
 if ! grep -q '^ready' "$T/recv.out"; then
 	not_ok "seclogrecv did not start again"
 	diag "$(cat "$T/recv.err")"

@@ -60,14 +60,7 @@ ruleset(name="fwd") {
   action(type="omrelp" target="127.0.0.1" port="$P_RELP" template="RSYSLOG_SyslogProtocol23Format")
 }
 EOF
-rsyslogd -n -f "$T/rs.conf" -i "$T/rs.pid" >"$T/rs.out" 2>&1 &
-RPID=$!
-i=0
-while [ ! -s "$T/rs.port" ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-RS_PORT=$(cat "$T/rs.port" 2>/dev/null)
+rsyslog_start "$T/rs.conf" "$T/rs.port"
 checks "rsyslog listens for its local senders" '[ -n "$RS_PORT" ]'
 # the receiver reloads sources within seconds of a change: wait until it knows ours
 sleep 3
@@ -79,13 +72,9 @@ done
 
 # search: what the reader sees (the index catches up after commit)
 search() { api GET "/api/v1/seclog/messages?$1" "$2"; }
-i=0
-while [ $i -lt 100 ]; do
-	search "q=m%C3%A4rke-1" dora
-	[ "$(py "len(d['messages'])" "$T/resp" 2>/dev/null)" = 1 ] && break
-	sleep 0.2
-	i=$((i + 1))
-done
+# found PARAMS N: dora's search for PARAMS gives N messages
+found() { search "$1" dora && [ "$(py "len(d['messages'])" "$T/resp" 2>/dev/null)" = "$2" ]; }
+wait_until 150 found "q=m%C3%A4rke-1" 1
 checks "rsyslog's message arrived and dora, the system's reader, finds it by a word" \
 	'[ "$STATUS" = 200 ] && [ "$(py "d[\"messages\"][0][\"app\"]" "$T/resp")" = backup ]'
 search "system=$S_H&app=sshd" dora
@@ -101,14 +90,8 @@ search "system=abc" dora
 expect_api 400 '"field": *"system"' "a system that is no number: 400 naming the field"
 
 # ---- monitoring: an alert, a finding, an incident ----
-i=0
-while [ $i -lt 50 ]; do
-	N_ALERT=$(sq "$I/skydd.db" "SELECT count(*) FROM log_alert WHERE kind = 'failed_logins' AND status = 'open'")
-	[ "$N_ALERT" = 1 ] && break
-	sleep 0.2
-	i=$((i + 1))
-done
-checks "four failed logins within ten minutes (threshold 3) raise one alert" '[ "$N_ALERT" = 1 ]'
+open_alerts() { [ "$(sq "$I/skydd.db" "SELECT count(*) FROM log_alert WHERE kind = 'failed_logins' AND status = 'open'")" = 1 ]; }
+checks "four failed logins within ten minutes (threshold 3) raise one alert" 'wait_until 100 open_alerts'
 checks "the routine asked for an incident: one is reported and linked" \
 	'[ "$(sq "$I/skydd.db" "SELECT count(*) FROM log_alert a JOIN incident i ON i.id = a.incident_id")" = 1 ]'
 api GET /api/v1/findings anna
@@ -146,13 +129,7 @@ checks "one message, with its inclusion proof" '[ "$STATUS" = 200 ] && [ "$(py "
 for n in 1 2 3 4 5 6 7 8 9 10; do
 	send -t app -p user.info "före dödandet nr-$n"
 done
-i=0
-while [ $i -lt 100 ]; do
-	search "q=d%C3%B6dandet" dora
-	[ "$(py "len(d['messages'])" "$T/resp" 2>/dev/null)" = 10 ] && break
-	sleep 0.2
-	i=$((i + 1))
-done
+wait_until 150 found "q=d%C3%B6dandet" 10
 checks "ten more messages arrive" '[ "$(py "len(d[\"messages\"])" "$T/resp")" = 10 ]'
 kill -KILL "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null
@@ -166,23 +143,9 @@ P_RELP=$(relp_port)
 kill "$RPID" 2>/dev/null
 wait "$RPID" 2>/dev/null
 sed -i "s/port=\"[0-9]*\" template/port=\"$P_RELP\" template/" "$T/rs.conf"
-rm -f "$T/rs.port"
-rsyslogd -n -f "$T/rs.conf" -i "$T/rs.pid" >"$T/rs.out" 2>&1 &
-RPID=$!
-i=0
-while [ ! -s "$T/rs.port" ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-RS_PORT=$(cat "$T/rs.port" 2>/dev/null)
+rsyslog_start "$T/rs.conf" "$T/rs.port"
 send -t app -p user.info "efter omstarten"
-i=0
-while [ $i -lt 100 ]; do
-	search "q=omstarten" dora
-	[ "$(py "len(d['messages'])" "$T/resp" 2>/dev/null)" = 1 ] && break
-	sleep 0.2
-	i=$((i + 1))
-done
+wait_until 150 found "q=omstarten" 1
 checks "after the restart the receiver takes messages again" '[ "$(py "len(d[\"messages\"])" "$T/resp")" = 1 ]'
 search "q=d%C3%B6dandet" dora
 checks "the ten messages from before the kill are all there" '[ "$(py "len(d[\"messages\"])" "$T/resp")" = 10 ]'
