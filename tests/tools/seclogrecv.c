@@ -78,7 +78,7 @@ static int load_sources(const char *path)
 		*s = (struct seclog_source){.id = id, .system = sys, .retention_years = ret};
 		s->transports = parse_transports(tr);
 		if (strlen(bind) == SECLOG_FP_LEN && !strchr(bind, '.') && !strchr(bind, ':'))
-			snprintf(s->cert_sha256, sizeof(s->cert_sha256), "%s", bind);
+			snprintf(s->cert_sha256, sizeof(s->cert_sha256), "%.64s", bind);
 		else
 			snprintf(s->address, sizeof(s->address), "%.45s", bind);
 		for (const char *o = opt1; o; o = o == opt1 ? opt2 : NULL) {
