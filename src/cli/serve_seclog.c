@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/serve_seclog.h"
@@ -115,6 +116,33 @@ static void *housekeeping(void *arg)
 	return NULL;
 }
 
+/*
+ * Root opening seclog.db for a server that then drops to the directory's
+ * owner (serve --user): its files go to that owner, or the daily
+ * verification and the next start as that user could not open them. SQLite
+ * gives later WAL and journal files the database's owner itself.
+ */
+static void give_to_dir_owner(const char *dir)
+{
+	static const char *const files[] = {SECLOG_DB_FILE, SECLOG_DB_FILE "-wal",
+	                                    SECLOG_DB_FILE "-shm", "seclog.lock", "seclog.head"};
+	struct stat dst, st;
+	char path[4096];
+
+	if (geteuid() != 0 || stat(dir, &dst) != 0)
+		return;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, files[i]) >= sizeof(path))
+			continue;
+		if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid == dst.st_uid)
+			continue;
+		if (chown(path, dst.st_uid, dst.st_gid) != 0)
+			fprintf(stderr,
+			        "skydd: security logs: cannot give %s to the directory's owner\n",
+			        path);
+	}
+}
+
 static bool seclog_exists(const char *dir)
 {
 	char path[4096];
@@ -151,6 +179,7 @@ int serve_seclog_start(const char *dir, const struct cli_seclog_opts *o, struct 
 	}
 	if (!rc) {
 		rc = seclog_index_start(dir, &x->index);
+		give_to_dir_owner(dir);
 		if (rc)
 			snprintf(why, cap, "security logs: cannot start the index: %s",
 			         sk_strerror(rc));

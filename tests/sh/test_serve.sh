@@ -217,7 +217,9 @@ expect_fail_msg 2 "must belong to nobody" "--user refuses a data directory owned
 chown -R nobody "$D"
 chmod 711 "$T"
 P=$(free_port)
-"$SKYDD" serve --data "$D" --listen "127.0.0.1:$P" --user nobody 2>"$T/serve.err" &
+# with the security-log receiver: seclog.db is made by root before the drop and given to nobody
+"$SKYDD" serve --data "$D" --listen "127.0.0.1:$P" --user nobody --relp 127.0.0.1:0 \
+	--seclog-verify 10 2>"$T/serve.err" &
 PID=$!
 i=0
 until curl -sf "http://127.0.0.1:$P/healthz" >/dev/null 2>&1; do
@@ -247,6 +249,11 @@ check "a wrong password answers 401 ($code)" [ "$code" = 401 ]
 after=$(sqlite3 "$D/skydd.db" "SELECT count(*) FROM ledger")
 check "... and is written to the ledger by the unprivileged server ($before -> $after)" [ "$after" -eq $((before + 1)) ]
 
+owners=$(stat -c %U "$D"/seclog.db "$D"/seclog.db-wal "$D"/seclog.head "$D"/seclog.lock 2>&1 | sort -u | tr '\n' ' ')
+check "the security logs' files, made before the drop, belong to nobody ($owners)" [ "$owners" = "nobody " ]
+sleep 11 # the first verification of the security logs runs as nobody: it must read them
+alerts=$(sqlite3 "$D/skydd.db" "SELECT count(*) FROM log_alert WHERE kind = 'integrity'")
+check "the unprivileged server verifies its security logs: no integrity alert ($alerts)" [ "$alerts" = 0 ]
 stop_ok "$PID" "SIGTERM: the server exits 0"
 size=$(sqlite3 "$D/skydd.db" "SELECT max(size) FROM checkpoint")
 check "SIGTERM: a final checkpoint covers every entry ($size of $after)" [ "$size" = "$after" ]
