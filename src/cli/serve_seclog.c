@@ -2,7 +2,8 @@
  * The security logs in `skydd serve` (4 kap. 25-31 §§, issue 14): opens
  * seclog.db when a receiver is configured or the file exists, starts the
  * search index, the monitor and the receiver, and one housekeeping thread
- * that reloads sources and routines when the registers change; the monitor's
+ * that records the monitor's alerts in the registers' ledger and reloads
+ * sources and routines when the registers change; the monitor's
  * watchdog ticks it (silent sources) and verifies seclog.db once a day (an
  * integrity alert when it fails). docs/internals/seclog.md, "In skydd serve".
  */
@@ -23,8 +24,9 @@
 #include "seclog/store.h"
 #include "util/util.h"
 
-#define RELOAD_S 2  /* how soon a change of sources or routines reaches the receiver */
-#define TICK_S   30 /* the monitor's clock: silent sources */
+#define RELOAD_S 2   /* how soon a change of sources or routines reaches the receiver */
+#define TICK_S   30  /* the monitor's clock: silent sources */
+#define ALERTS_Q 256 /* alerts waiting to be recorded (one per situation: a handful) */
 
 struct serve_seclog {
 	struct model *m;
@@ -39,6 +41,9 @@ struct serve_seclog {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool stop;
+	struct seclog_alert alerts[ALERTS_Q]; /* raised, not yet recorded */
+	size_t nalerts;
+	uint64_t alerts_dropped;
 	uint64_t generation;
 	unsigned verify_s;
 };
@@ -67,11 +72,42 @@ static int resolve(void *ctx, unsigned transport, const char *addr, const char *
 	return model_seclog_resolve(x->m, transport, addr, fp, out);
 }
 
+/*
+ * The monitor's alert, on the receiver's thread with the monitor's lock held:
+ * queued for the housekeeping thread, which records it in the registers'
+ * ledger, so that acknowledgements never wait for that writer.
+ */
 static void on_alert(void *ctx, const struct seclog_alert *a)
 {
 	struct serve_seclog *x = ctx;
 
-	model_seclog_on_alert(x->m, a);
+	pthread_mutex_lock(&x->mu);
+	if (x->nalerts < ALERTS_Q) {
+		x->alerts[x->nalerts++] = *a;
+		pthread_cond_signal(&x->cv);
+	} else {
+		x->alerts_dropped++;
+	}
+	pthread_mutex_unlock(&x->mu);
+}
+
+/* Records the queued alerts; called with x->mu held, which it releases meanwhile. */
+static void record_alerts(struct serve_seclog *x)
+{
+	static struct seclog_alert batch[ALERTS_Q]; /* only the housekeeping thread uses it */
+	size_t n = x->nalerts;
+	uint64_t dropped = x->alerts_dropped;
+
+	memcpy(batch, x->alerts, n * sizeof(batch[0]));
+	x->nalerts = 0;
+	x->alerts_dropped = 0;
+	pthread_mutex_unlock(&x->mu);
+	for (size_t i = 0; i < n; i++)
+		model_seclog_on_alert(x->m, &batch[i]);
+	if (dropped)
+		fprintf(stderr, "skydd: security logs: %llu alerts not recorded (queue full)\n",
+		        (unsigned long long)dropped);
+	pthread_mutex_lock(&x->mu);
 }
 
 /* Loads the routines and sources into the monitor; tells the receiver. */
@@ -94,23 +130,36 @@ static void reload(struct serve_seclog *x)
 		seclog_recv_sources_changed(x->recv);
 }
 
-/* Reloads what the registers say whenever it changed (a cheap counter read). */
+/*
+ * Records the monitor's alerts as they come, and reloads what the registers
+ * say whenever it changed (a cheap counter read). At the stop, what is queued
+ * is recorded first.
+ */
 static void *housekeeping(void *arg)
 {
 	struct serve_seclog *x = arg;
+	int64_t next = sk_now_us() + RELOAD_S * INT64_C(1000000);
 
 	pthread_mutex_lock(&x->mu);
-	while (!x->stop) {
-		struct timespec until;
-
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += RELOAD_S;
-		pthread_cond_timedwait(&x->cv, &x->mu, &until);
+	for (;;) {
+		if (x->nalerts || x->alerts_dropped)
+			record_alerts(x);
 		if (x->stop)
 			break;
-		pthread_mutex_unlock(&x->mu);
-		reload(x);
-		pthread_mutex_lock(&x->mu);
+		if (sk_now_us() >= next) {
+			pthread_mutex_unlock(&x->mu);
+			reload(x);
+			pthread_mutex_lock(&x->mu);
+			next = sk_now_us() + RELOAD_S * INT64_C(1000000);
+			continue;
+		}
+		if (!x->nalerts) {
+			struct timespec until;
+
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += RELOAD_S;
+			pthread_cond_timedwait(&x->cv, &x->mu, &until);
+		}
 	}
 	pthread_mutex_unlock(&x->mu);
 	return NULL;
@@ -249,6 +298,8 @@ void serve_seclog_stop(struct serve_seclog *x)
 		return;
 	/* the receiver first: what it acknowledged is committed before the store closes */
 	seclog_recv_stop(x->recv);
+	/* the watchdog's last tick may raise an alert: it stops before the recorder */
+	seclog_watchdog_stop(x->watchdog);
 	if (x->running) {
 		pthread_mutex_lock(&x->mu);
 		x->stop = true;
@@ -256,7 +307,6 @@ void serve_seclog_stop(struct serve_seclog *x)
 		pthread_mutex_unlock(&x->mu);
 		pthread_join(x->thread, NULL);
 	}
-	seclog_watchdog_stop(x->watchdog);
 	seclog_monitor_free(x->mon);
 	seclog_index_stop(x->index);
 	seclog_close(x->store);
