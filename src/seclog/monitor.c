@@ -620,8 +620,10 @@ int seclog_monitor_configure(struct seclog_monitor *mon, const struct seclog_wat
 	}
 	for (size_t i = 0; i < ns; i++)
 		src[i] = (struct msrc){.s = s[i], .last_us = UNSEEN, .seqs = KTAB_EMPTY};
-	qsort(sys, nw, sizeof(*sys), cmp_sys);
-	qsort(src, ns, sizeof(*src), cmp_src);
+	if (nw)
+		qsort(sys, nw, sizeof(*sys), cmp_sys);
+	if (ns)
+		qsort(src, ns, sizeof(*src), cmp_src);
 	for (size_t i = 1; i < nw || i < ns; i++) {
 		if ((i < nw && sys[i].w.system == sys[i - 1].w.system) ||
 		    (i < ns && src[i].s.source == src[i - 1].s.source)) {

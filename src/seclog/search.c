@@ -59,7 +59,7 @@ static json_t *time_json(int64_t t)
 json_t *seclog_msg_json(uint64_t index, const struct seclog_msg *m)
 {
 	return json_pack(
-	        "{sI sO so sI sI sI so so so so so so so sb}", "index", (json_int_t)index,
+	        "{sI so so sI sI sI so so so so so so so sb}", "index", (json_int_t)index,
 	        "received", time_json(m->recv_us), "source", json_integer(m->source), "facility",
 	        (json_int_t)m->facility, "severity", (json_int_t)m->severity, "retention_years",
 	        (json_int_t)m->retention_years, "time", time_json(m->timestamp_us), "host",

@@ -698,8 +698,8 @@ static void test_export(void **state)
 	json_decref(tmp);
 	/* a leaf and body replaced together: the path no longer leads to the root */
 	tmp = json_deep_copy(b);
-	json_object_set(json_array_get(json_object_get(tmp, "messages"), 0), "index",
-	                json_integer(0));
+	json_object_set_new(json_array_get(json_object_get(tmp, "messages"), 0), "index",
+	                    json_integer(0));
 	assert_int_equal(verify_json(tmp, &r), SK_EVERIFY);
 	json_decref(tmp);
 	/* the note */
