@@ -14,28 +14,6 @@ set -u
 reg_setup sqlite3 python3
 DEBPY=/usr/bin/python3
 
-# cli_refused RC REGEX DESC WHO ARGS...: the CLI as WHO exits RC with one line matching
-# REGEX, and the ledger did not grow.
-cli_refused() {
-	_rc=$1 _re=$2 _desc=$3
-	shift 3
-	_before=$(ledger_size)
-	as "$@"
-	if [ "$_before" = "$(ledger_size)" ]; then
-		expect_one_line "$_rc" "$_re" "$_desc (nothing changed)"
-	else
-		not_ok "$_desc (nothing changed)"
-		diag "ledger grew"
-	fi
-}
-
-# findings RULE OBJECT: how many open findings of RULE about OBJECT the ssc sees.
-findings() {
-	api GET /api/v1/findings anna
-	py "len([f for f in d['findings'] if f['rule'] == '$1' and f['object']['type'] + '/' + str(f['object']['id']) == '$2'])" \
-		"$T/resp"
-}
-
 # ---- help and usage, no server needed ----
 run "$SKYDD" position --help
 checks "position --help lists its subcommands, exit 0" \

@@ -16,28 +16,6 @@ reg_setup sqlite3 python3
 FP="01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF"
 FP_HEX=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 
-# cli_refused RC REGEX DESC WHO ARGS...: the CLI as WHO exits RC with one line matching
-# REGEX, and the ledger did not grow.
-cli_refused() {
-	_rc=$1 _re=$2 _desc=$3
-	shift 3
-	_before=$(ledger_size)
-	as "$@"
-	if [ "$_before" = "$(ledger_size)" ]; then
-		expect_one_line "$_rc" "$_re" "$_desc (nothing changed)"
-	else
-		not_ok "$_desc (nothing changed)"
-		diag "ledger grew"
-	fi
-}
-
-# findings RULE OBJECT: how many open findings of RULE about OBJECT the ssc sees.
-findings() {
-	api GET /api/v1/findings anna
-	py "len([f for f in d['findings'] if f['rule'] == '$1' and f['object']['type'] + '/' + str(f['object']['id']) == '$2'])" \
-		"$T/resp"
-}
-
 # ---- help and usage, no server needed ----
 for c in log-source monitoring log-reader log-alert; do
 	run "$SKYDD" $c --help

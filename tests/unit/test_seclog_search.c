@@ -23,34 +23,22 @@
 #include "seclog/search.h"
 #include "seclog/store.h"
 #include "store/store.h"
+#include "seclogfixture.h"
 
 static char dir[256];
 static char vkey[256];
 
-#define DAY_US  (86400LL * 1000000)
-#define YEAR_US (365LL * DAY_US)
-
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/skydd-test-seclogsearch-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	rmdir(dir);
-	assert_int_equal(store_init(dir, &(struct store_init_opts){.origin = "test/seclog"}, vkey,
-	                            sizeof(vkey)),
-	                 SK_OK);
-	sk_clock_set_offset(0);
+	seclog_fixture_init(dir, sizeof(dir), "seclogsearch", vkey, sizeof(vkey));
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[512];
-
 	(void)state;
-	sk_clock_set_offset(0);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
+	seclog_fixture_remove(dir);
 	return 0;
 }
 
