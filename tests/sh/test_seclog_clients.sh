@@ -110,8 +110,10 @@ subst() {
 		-e "s#queue.filename=\"#queue.filename=\"$1-#g"
 }
 
-# rsyslog_run NAME CA BLOCK-HEADING...: rsyslog with the page's blocks, imptcp in on $IN.
-IN=$((20000 + $$ % 20000))
+# rsyslog_run NAME CA BLOCK-HEADING...: rsyslog with the page's blocks and imptcp in on a port
+# the kernel chose (port 0, written to a file), kept in $IN. A port derived from the pid, as
+# before, collided with the sockets of the suites running beside this one.
+IN=
 rsyslog_run() {
 	_name=$1
 	cp "$2" "$T/ca.pem"
@@ -120,7 +122,7 @@ rsyslog_run() {
 	{
 		echo "global(workDirectory=\"$T/rs-$_name\")"
 		echo 'module(load="imptcp")'
-		echo "input(type=\"imptcp\" port=\"$IN\" address=\"127.0.0.1\")"
+		echo "input(type=\"imptcp\" port=\"0\" address=\"127.0.0.1\" listenPortFileName=\"$T/rs-$_name.port\")"
 		# as a file in /etc/rsyslog.d: the page's blocks at the top level
 		for h in "$@"; do
 			block "$h" | subst "$_name"
@@ -131,19 +133,17 @@ rsyslog_run() {
 		diag "$(tail -n 5 "$T/rs-$_name.check")"
 		return 1
 	}
-	rsyslogd -n -f "$T/rs-$_name.conf" -i "$T/rs-$_name.pid" >"$T/rs-$_name.out" 2>&1 &
-	RPID=$!
-	_i=0
-	while ! logger --tcp --octet-count --rfc5424 -n 127.0.0.1 -P "$IN" -t probe probe \
-		2>/dev/null && [ $_i -lt 50 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	rsyslog_start "$T/rs-$_name.conf" "$T/rs-$_name.port"
+	IN=$RS_PORT
+	[ -n "$IN" ] || {
+		not_ok "rsyslog ($_name) did not start its input"
+		diag "$(tail -n 5 "$T/rs-$_name.conf.out")"
+		return 1
+	}
 }
 rsyslog_stop() {
 	[ -n "$RPID" ] && kill "$RPID" 2>/dev/null && wait "$RPID" 2>/dev/null
 	RPID=
-	IN=$((IN + 1))
 }
 
 N=20
@@ -159,7 +159,7 @@ try_rsyslog() { # NAME HEADING SOURCE-ID
 		ok "rsyslog, the page's \"$2\": all $N messages stored"
 	else
 		not_ok "rsyslog, \"$2\": $(stored "via-$1\$") of $N stored"
-		diag "$(tail -n 5 "$T/rs-$1.out")"
+		diag "$(tail -n 5 "$T/rs-$1.conf.out")"
 	fi
 	if "$RECV" dump "$I" | grep "via-$1\$" | head -n 1 | grep -q "src=$3 .*app=sshd"; then
 		ok "rsyslog, \"$2\": bound to source $3, APP-NAME kept"
@@ -197,22 +197,31 @@ if [ -z "$SNG" ] || [ ! -x "$SNG" ]; then
 fi
 cp "$T/srv.pem" "$T/ca.pem"
 mkdir -p "$T/sng"
-{
-	echo '@version: 3.35'
-	echo "options { keep-hostname(yes); };"
-	echo "source s_src { syslog(ip(127.0.0.1) port($IN) transport(tcp)); };"
-	block "## syslog-ng" |
-		subst sng | sed 's#syslog("skydd.example.se"#syslog("localhost" ip-protocol(4)#'
-} >"$T/sng.conf"
-# shellcheck disable=SC2086
-"$SNG" ${SYSLOG_NG_ARGS:-} -F -f "$T/sng.conf" -p "$T/sng/pid" -R "$T/sng/persist" \
-	-c "$T/sng/ctl" --no-caps >"$T/sng.out" 2>&1 &
-NPID=$!
-i=0
-while ! logger --tcp --octet-count --rfc5424 -n 127.0.0.1 -P "$IN" -t probe probe \
-	2>/dev/null && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
+# syslog-ng cannot say which port it was given: a port the kernel hands out free now, and
+# another if syslog-ng could not bind it in the meantime (five tries).
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+probe() { logger --tcp --octet-count --rfc5424 -n 127.0.0.1 -P "$IN" -t probe probe 2>/dev/null; }
+up() { probe || ! kill -0 "$NPID" 2>/dev/null; }
+try=0
+while [ $try -lt 5 ]; do
+	try=$((try + 1))
+	IN=$(free_port)
+	{
+		echo '@version: 3.35'
+		echo "options { keep-hostname(yes); };"
+		echo "source s_src { syslog(ip(127.0.0.1) port($IN) transport(tcp)); };"
+		block "## syslog-ng" |
+			subst sng | sed 's#syslog("skydd.example.se"#syslog("localhost" ip-protocol(4)#'
+	} >"$T/sng.conf"
+	# shellcheck disable=SC2086
+	"$SNG" ${SYSLOG_NG_ARGS:-} -F -f "$T/sng.conf" -p "$T/sng/pid" -R "$T/sng/persist" \
+		-c "$T/sng/ctl" --no-caps >"$T/sng.out" 2>&1 &
+	NPID=$!
+	wait_until 50 up
+	kill -0 "$NPID" 2>/dev/null && break
+	wait "$NPID" 2>/dev/null
 done
 j=1
 while [ $j -le $N ]; do
