@@ -219,6 +219,12 @@ wait_until() {
 	"$@"
 }
 
+# free_port: a TCP port on 127.0.0.1 the kernel hands out as free now. A server started on it
+# may still lose it to another process in the meantime: start it again on another if it fails.
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # rsyslog_start CONF PORTFILE: rsyslogd in the foreground with CONF (pid file and output
 # beside it: CONF.pid, CONF.out), in the background as RPID; RS_PORT gets the port its
 # input wrote to PORTFILE (listenPortFileName), "" when none came within 10 s.

@@ -199,9 +199,6 @@ cp "$T/srv.pem" "$T/ca.pem"
 mkdir -p "$T/sng"
 # syslog-ng cannot say which port it was given: a port the kernel hands out free now, and
 # another if syslog-ng could not bind it in the meantime (five tries).
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 probe() { logger --tcp --octet-count --rfc5424 -n 127.0.0.1 -P "$IN" -t probe probe 2>/dev/null; }
 up() { probe || ! kill -0 "$NPID" 2>/dev/null; }
 try=0

@@ -14,7 +14,6 @@ setup_tmp
 D=$T/data
 "$SKYDD" init --data "$D" --user anna --json >"$T/init.json" 2>"$T/init.err" ||
 	{ not_ok "init"; diag "$(cat "$T/init.err")"; finish; }
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
 # Bad options: exit 2, one line, nothing started.
 for bad in "--threads 0" "--threads 999" "--session-idle 5" "--session-max 10" \
