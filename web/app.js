@@ -36,7 +36,7 @@ import { pendingReceipts, forget } from './js/register/common.js';
 import { loadRegisters, registers, registerAt } from './js/register/registers.js';
 import { registerPage, recordPage } from './js/register/generic.js';
 import { EXTENSIONS } from './js/register/extensions.js';
-import { ACCESS, PAGES, namedRegister, rolesOf, allowed as allowedFor, renderNav, menuButton, wireNav, markNav as markNavIn } from './js/nav.js';
+import { ACCESS, PAGES, namedRegister, rolesOf, said, allowed as allowedFor, renderNav, menuButton, wireNav, markNav as markNavIn } from './js/nav.js';
 
 // path pattern → page; who opens it comes from the navigation's one table (js/nav.js):
 // roles: rolesOf(first segment) unless a page narrows it. kind: a detail page's title word.
@@ -313,7 +313,7 @@ async function render(opts = {}) {
     announceNext: (message, kind = 'ok') => { state.pending = [message, kind]; },
   };
   let page;
-  if (!allowed(route.roles)) {
+  if (!allowed(route.roles) || !said(state.me, route.path[0])) {
     page = h('section', { class: 'page' },
       h('h1', { tabindex: '-1' }, t('forbidden.title')),
       h('p', {}, t('forbidden.text')));

@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "http/api.h"
+#include "model/seclog.h"
 
 #define COOKIE "__Host-skydd"
 
@@ -199,11 +200,12 @@ void api_h_me(struct api_ctx *c)
 
 	if (c->p.cookie)
 		model_csrf_token(m, &c->p, csrf);
-	o = json_pack("{s:o, s:o, s:s, s:s?, s:{s:I, s:I}}", "identity",
+	o = json_pack("{s:o, s:o, s:s, s:s?, s:{s:I, s:I}, s:b}", "identity",
 	              ident ? ident : json_pack("{s:s}", "username", c->p.username), "roles",
 	              model_roles_json(c->p.roles), "clearance", clearance_name(c->p.clearance),
 	              "csrf_token", csrf[0] ? csrf : NULL, "session", "id",
-	              (json_int_t)c->p.session_id, "token_id", (json_int_t)c->p.token_id);
+	              (json_int_t)c->p.session_id, "token_id", (json_int_t)c->p.token_id, "seclog",
+	              model_seclog_page_for(m, &c->p));
 	api_reply(c, 200, o);
 }
 

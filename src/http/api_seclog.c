@@ -108,6 +108,22 @@ static void refuse_field(struct api_ctx *c, int rc, const char *field)
 	api_fail(c, rc, NULL);
 }
 
+/*
+ * The log's size, how much of it is indexed and its checkpoint tell how much
+ * the organisation's systems log: for the keepers of the sources and for a
+ * reader (whose proofs name the size anyway), not for a caller who reads no
+ * source at all.
+ */
+static void sizes_for(struct api_ctx *c, json_t *out, size_t nreadable)
+{
+	if (!out || nreadable || model_seclog_keeper(&c->p))
+		return;
+	json_object_set_new(out, "size", json_integer(0));
+	json_object_set_new(out, "indexed", json_integer(0));
+	if (json_object_get(out, "checkpoint"))
+		json_object_set_new(out, "checkpoint", json_null());
+}
+
 static void h_search(struct api_ctx *c)
 {
 	struct seclog_query q = {.limit = 50};
@@ -133,6 +149,8 @@ static void h_search(struct api_ctx *c)
 	}
 	rc = seclog_search(api_dir(c->api), &q, &out, &field);
 	free(ids);
+	if (!rc)
+		sizes_for(c, out, n);
 	if (rc == SK_ENOTFOUND) {
 		/* no security logs received yet: an empty result, not an error */
 		api_reply(c, 200,
@@ -226,6 +244,13 @@ static void h_export(struct api_ctx *c)
 
 	if (readable(c, c->body, &ids, &n))
 		return;
+	if (!n) {
+		/* nothing to export, and an empty bundle would still tell the log's size */
+		free(ids);
+		api_errorr(c, 403, "forbidden", NULL, "seclog.no_reader", NULL,
+		           "you may read no security log");
+		return;
+	}
 	/* what is committed now is signed now: the export proves all of it */
 	if (api_seclog_store(c->api) && (rc = seclog_checkpoint_now(api_seclog_store(c->api)))) {
 		free(ids);
@@ -297,6 +322,7 @@ static void h_status(struct api_ctx *c)
 		api_fail(c, rc, NULL);
 		return;
 	}
+	sizes_for(c, out, n);
 	json_object_set_new(out, "receiving", json_boolean(recv != NULL));
 	if (recv) {
 		/*
@@ -307,7 +333,7 @@ static void h_status(struct api_ctx *c)
 		 */
 		struct seclog_source_stats *st = calloc(SECLOG_STATS_MAX, sizeof(*st));
 		struct seclog_unknown_stats u = {0};
-		bool ops = (c->p.roles & (ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_ADMIN))) != 0;
+		bool ops = model_seclog_keeper(&c->p);
 		json_t *arr = json_array();
 		size_t ns = 0;
 

@@ -465,6 +465,28 @@ bool model_seclog_may_read(struct model *m, const struct principal *p, int64_t s
 	return rc == SK_OK;
 }
 
+bool model_seclog_keeper(const struct principal *p)
+{
+	return p && (p->roles & (ROLE_BIT(ROLE_SSC) | ROLE_BIT(ROLE_ADMIN))) != 0;
+}
+
+bool model_seclog_page_for(struct model *m, const struct principal *p)
+{
+	struct store_reader *r = model_reader(m);
+	struct store_q *q;
+	int rc;
+
+	if (model_seclog_keeper(p))
+		return true;
+	if (!r || !p || !p->id || store_reader_query(r, READABLE_SQL " LIMIT 1", &q))
+		return false;
+	store_q_bind_int(q, 1, p->id);
+	store_q_bind_int(q, 2, (int64_t)p->clearance);
+	rc = store_q_step(q);
+	store_q_done(q);
+	return rc == SK_OK;
+}
+
 /* ---- the monitor's configuration ---- */
 
 int model_seclog_watches(struct model *m, struct seclog_watch **w, size_t *nw,

@@ -52,6 +52,20 @@ json_t *model_seclog_source_label(struct model *m, int64_t source);
 bool model_seclog_may_read(struct model *m, const struct principal *p, int64_t source);
 
 /*
+ * Does p keep the log sources and the receiver (the ssc, the sysadmin)? They
+ * see every source's counters and the peers refused, never a message without
+ * a reader's right.
+ */
+bool model_seclog_keeper(const struct principal *p);
+
+/*
+ * Has the security-log page anything for p: a source p may read, or (a
+ * keeper) the receiver's counters? GET /api/v1/me says it, so the menu offers
+ * the page to exactly those the server answers.
+ */
+bool model_seclog_page_for(struct model *m, const struct principal *p);
+
+/*
  * The monitoring configuration for seclog_monitor_configure: one watch per
  * system with an active routine, one entry per active source. Both arrays
  * malloc'd (free()).

@@ -109,6 +109,17 @@ test('scenario: search by words and severity, open a message with its proof, exp
     assertReadable(await alert.innerText(), { code: 'invalid_field', reason: 'field.invalid', field: 'host' }, true, 'a refused host');
     // the refused search is the one expected 400
     assert.deepEqual(problems.filter((p) => !/status of 400 .*\/api\/v1\/seclog\/messages\?/.test(p)), []);
+
+    // the head, who reads no system's logs: no Säkerhetsloggar in the menu, and the address
+    // opens the page that says it is not for him (GET /me said so; no role list in the UI)
+    const pd = await newPage(browser, problems, 'david');
+    await uiLogin(pd, SV, 'david', logins.david.password, logins.david.secret, code);
+    const menu = pd.getByRole('navigation', { name: SV['nav.label'] });
+    await menu.getByRole('link', { name: SV['nav.overview'], exact: true }).waitFor({ state: 'attached' });
+    assert.equal(await menu.getByRole('link', { name: SV['sl.nav'], exact: true }).count(), 0, 'no Säkerhetsloggar for the head');
+    await pd.goto(`${URL_}/#/sakerhetsloggar`);
+    await pd.locator('main h1', { hasText: SV['forbidden.title'] }).waitFor();
+    assert.deepEqual(problems.filter((p) => !/status of 400 .*\/api\/v1\/seclog\/messages\?/.test(p)), []);
   } finally {
     await browser.close();
   }

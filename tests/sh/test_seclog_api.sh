@@ -30,6 +30,20 @@ done
 as david log-reader grant --system "$SYS" --identity 1 --json
 checks "the head gives anna the right to read the system's logs" '[ "$RC" -eq 0 ]'
 
+# GET /me says whether the page has anything for the caller: a keeper of the sources (the
+# ssc), a reader given the right — not the head, who reads no source
+api GET /api/v1/me anna
+expect_api 200 '"seclog": *true' "/me: the security-log page is for anna (the ssc)"
+api GET /api/v1/me david
+expect_api 200 '"seclog": *false' "/me: not for david (the head, no reader's right)"
+new_user erik auditor H && ERIK=$UID_OUT
+api GET /api/v1/me erik
+expect_api 200 '"seclog": *false' "/me: not for erik (auditor) before he is given the right"
+as anna log-reader grant --system "$SYS" --identity "$ERIK" --json
+checks "the ssc gives erik the right to read the system's logs" '[ "$RC" -eq 0 ]'
+api GET /api/v1/me erik
+expect_api 200 '"seclog": *true' "/me: for erik once he reads the system's logs"
+
 api GET '/api/v1/seclog/messages?q=failed%20password&limit=10' anna
 expect_api 200 '"messages":\[' "search by words"
 checks "ten messages, all with the words, and a cursor" \
@@ -86,6 +100,17 @@ api GET '/api/v1/seclog/messages/5' carl
 expect_api 404 '"reason":"seclog.no_message"' "carl is told message 5 does not exist, not that it is forbidden"
 api GET '/api/v1/seclog/status' carl
 expect_api 200 '"sources":\[\]' "carl's status names no source"
+checks "carl is not told how big the log is" \
+	"[ \"\$(py \"(d['size'], d['indexed'], d['checkpoint'])\" \"\$T/resp\")\" = '(0, 0, None)' ]"
+api GET '/api/v1/seclog/messages?q=failed' carl
+checks "nor in a search" "[ \"\$(py \"(d['size'], d['indexed'])\" \"\$T/resp\")\" = '(0, 0)' ]"
+api GET '/api/v1/seclog/status' anna
+checks "anna (the ssc) is: 300 messages" "[ \"\$(py \"d['size']\" \"\$T/resp\")\" = 300 ]"
+api GET /api/v1/me carl
+expect_api 200 '"seclog": *false' "/me: the security-log page is not for carl"
+N0=$(sq "$I/skydd.db" "SELECT count(*) FROM ledger WHERE kind = 'export.made'")
 api POST /api/v1/seclog/export carl '{}'
-checks "carl's export holds no message" "[ \"\$(py \"d['count']\" \"\$T/resp\")\" -eq 0 ]"
+expect_api 403 '"reason":"seclog.no_reader"' "carl may export nothing: 403 (an empty bundle would tell the log's size)"
+checks "... and nothing is recorded as exported" \
+	"[ \"\$(sq \"\$I/skydd.db\" \"SELECT count(*) FROM ledger WHERE kind = 'export.made'\")\" = \"$N0\" ]"
 finish

@@ -33,10 +33,6 @@ export const ACCESS = {
   plans: ['ssc', 'chief', 'auditor', 'registrar', 'admin', 'agency'],
   // the exemptions and the findings they cover (OVERSIGHT in src/http/api_rules.c)
   exemptions: ['ssc', 'chief', 'auditor', 'registrar', 'admin'],
-  // the security logs of other systems (4 kap. 25–31 §§): the server answers each reader with
-  // only the sources they may read (given per system by the ssc); the menu offers the page to
-  // the oversight roles (a reader of another role will need a place here: issue 14, helper M)
-  seclog: ['ssc', 'admin', 'chief', 'auditor'],
 };
 
 // The groups, by what people do, in the order shown.
@@ -56,7 +52,11 @@ export const PAGES = [
   // information security (4 kap.): the approved systems, their log sources, monitoring routines,
   // log readers and alerts (described registers), and the security logs themselves
   { registers: ['informationssystem', 'loggkallor', 'overvakning', 'logglasare', 'larm'], group: 'infosec' },
-  { top: 'sakerhetsloggar', key: 'sl.nav', group: 'infosec', roles: ACCESS.seclog },
+  // the security logs of other systems (4 kap. 25–31 §§): no role list here — GET /me says
+  // whether the page has anything for this login (a source it was given the right to read, or
+  // the receiver's counters for the ssc and the sysadmin), and the server answers each reader
+  // with only those sources
+  { top: 'sakerhetsloggar', key: 'sl.nav', group: 'infosec', roles: ACCESS.any, when: (me) => !!(me && me.seclog) },
   // physical security (5 kap.): areas, access authorisations, visitor permits, keys, codes and
   // cards, described registers placed here by their addresses
   { registers: ['omraden', 'tilltraden', 'besok', 'nycklar'], group: 'physical' },
@@ -95,6 +95,15 @@ export function allowed(me, roles) {
   return roles.some((r) => mine.includes(r));
 }
 
+// What the server said of me lets me open the pages under top (`when`; true for a page without).
+export function said(me, top) {
+  const p = PAGES.find((x) => x.top === top);
+  return !p || !p.when || p.when(me);
+}
+
+// A page of the table for me: its roles, and what the server said of me.
+const opens = (me, p) => allowed(me, p.roles) && said(me, p.top);
+
 // The roles that open the pages under a first path segment.
 export function rolesOf(top) {
   const p = PAGES.find((x) => x.top === top);
@@ -110,7 +119,9 @@ export function rolesOf(top) {
 // Whether me opens the pages under top; a register page not described to me (or a page that
 // does not exist) is not opened.
 export function mayOpen(me, top) {
-  const known = PAGES.some((x) => x.top === top) || top in HIDDEN || registerAt(top) || NAMED.has(top);
+  const page = PAGES.find((x) => x.top === top);
+  if (page) return opens(me, page);
+  const known = top in HIDDEN || registerAt(top) || NAMED.has(top);
   return known ? allowed(me, rolesOf(top)) : false;
 }
 
@@ -122,7 +133,7 @@ export function menuFor(me, registers = []) {
     if (Array.isArray(p.registers)) return p.registers.map((s) => registers.find((d) => d.slug === s)).filter(Boolean).map(entry(p));
     if (p.registers) return registers.filter((d) => d.slug && !own.has(d.slug) && !NAMED.has(d.slug)).map(entry(p));
     return [p];
-  }).filter((p) => allowed(me, p.roles));
+  }).filter((p) => opens(me, p));
   const out = [];
   const loose = mine.filter((p) => !p.group);
   if (loose.length) out.push({ group: null, items: loose });
