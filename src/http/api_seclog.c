@@ -247,8 +247,8 @@ static void h_export(struct api_ctx *c)
 	if (!n) {
 		/* nothing to export, and an empty bundle would still tell the log's size */
 		free(ids);
-		api_errorr(c, 403, "forbidden", NULL, "seclog.no_reader", NULL,
-		           "you may read no security log");
+		api_errorr(c, 404, "not_found", NULL, "seclog.no_reader", NULL,
+		           "no security log you may read");
 		return;
 	}
 	/* what is committed now is signed now: the export proves all of it */

@@ -13,6 +13,7 @@
 
 #include "model/document.h"
 #include "model/ledger_view.h"
+#include "model/seclog_int.h"
 #include "model/register.h"
 
 #define R(x)      ROLE_BIT(ROLE_##x)
@@ -114,9 +115,9 @@ static const struct view_rule {
         {"analysis", OVERSIGHT, false, refs_object},  /* and its class (issue 15) */
         {"secplan", OVERSIGHT, false, refs_object},   /* its analysis's class */
         {"assessment", OVERSIGHT, false, NULL},
-        /* a security log's alert: the ssc within the system's class (issue 14; its readers
-         * read it in the register, not here) */
-        {"log_alert", R(SSC), false, refs_object},
+        /* a security log's alert: the ssc and the system's log readers, within the system's
+         * class (the leaf below); an integrity alert of the whole log: the ssc */
+        {"log_alert", SECLOG_READER_ROLES, false, refs_object},
 };
 
 /*
@@ -228,9 +229,12 @@ static const char leaf_sql[] =
         "analysis WHERE id = r.id) END "
         "WHEN 'secplan' THEN (SELECT coalesce(a.class, '') FROM secplan s JOIN analysis a ON "
         "a.id = s.analysis_id WHERE s.id = r.id) "
-        /* an alert: its system's class; the whole log's (no system) guards nothing more */
+        /* an alert: its system's class, for the ssc (?93) or a reader given the right to the
+         * system's logs; the whole log's (no system): the ssc */
         "WHEN 'log_alert' THEN (SELECT coalesce(y.max_class, 'BH') FROM log_alert x LEFT JOIN "
-        "info_system y ON y.id = x.system_id WHERE x.id = r.id) END FROM r) "
+        "info_system y ON y.id = x.system_id WHERE x.id = r.id AND (?93 = 1 OR EXISTS (SELECT "
+        "1 FROM log_reader lr WHERE lr.system_id = x.system_id AND lr.identity_id = ?92 AND "
+        "lr.status = 'granted'))) END FROM r) "
         "SELECT ref, CASE WHEN type IN ('document', 'copy', 'receipt', 'shipment', 'decision', "
         "'disclosure') THEN doc IS NOT NULL AND EXISTS (SELECT 1 FROM document d WHERE d.id = "
         "t.doc AND " DOC_VISIBLE
@@ -410,6 +414,7 @@ static int resolve_leaves(struct store_reader *r, const struct principal *p, str
 		goto out;
 	store_q_bind_text(q, 1, s);
 	document_visible_bind(q, p);
+	store_q_bind_int(q, 93, (p->roles & ROLE_BIT(ROLE_SSC)) ? 1 : 0);
 	while ((rc = store_q_step(q)) == SK_OK)
 		json_object_set_new(pg->known, store_q_text(q, 0),
 		                    json_boolean(store_q_int(q, 1) != 0));

@@ -110,7 +110,7 @@ api GET /api/v1/me carl
 expect_api 200 '"seclog": *false' "/me: the security-log page is not for carl"
 N0=$(sq "$I/skydd.db" "SELECT count(*) FROM ledger WHERE kind = 'export.made'")
 api POST /api/v1/seclog/export carl '{}'
-expect_api 403 '"reason":"seclog.no_reader"' "carl may export nothing: 403 (an empty bundle would tell the log's size)"
+expect_api 404 '"reason":"seclog.no_reader"' "carl may export nothing: 404 (an empty bundle would tell the log's size)"
 checks "... and nothing is recorded as exported" \
 	"[ \"\$(sq \"\$I/skydd.db\" \"SELECT count(*) FROM ledger WHERE kind = 'export.made'\")\" = \"$N0\" ]"
 finish

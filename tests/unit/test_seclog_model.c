@@ -528,7 +528,10 @@ static bool redacted(const struct principal *p, const char *object)
 	return hidden;
 }
 
-/* The alerts' entries in the Säkerhetslogg: the ssc within the system's class, nobody else. */
+/*
+ * The alerts' entries in the Säkerhetslogg, as the register: the ssc and the system's log
+ * readers within the system's class; the whole log's integrity alert the ssc only.
+ */
 static void test_ledger_view(void **state)
 {
 	struct principal low = ssc;
@@ -536,12 +539,16 @@ static void test_ledger_view(void **state)
 	(void)state;
 	low.clearance = CLEAR_K;
 	assert_false(redacted(&ssc, "log_alert/1"));
-	assert_false(redacted(&ssc, "log_alert/3")); /* KH */
-	assert_true(redacted(&low, "log_alert/1"));  /* H, above K */
-	assert_false(redacted(&low, "log_alert/4")); /* the whole log */
-	assert_true(redacted(&chief, "log_alert/1"));
-	assert_true(redacted(&auditor, "log_alert/1"));
-	assert_true(redacted(&adm, "log_alert/1"));
+	assert_false(redacted(&ssc, "log_alert/3"));    /* KH */
+	assert_true(redacted(&low, "log_alert/1"));     /* H, above K */
+	assert_false(redacted(&low, "log_alert/4"));    /* the whole log */
+	assert_true(redacted(&chief, "log_alert/1"));   /* no reader's right */
+	assert_true(redacted(&auditor, "log_alert/1")); /* a reader of another system */
+	assert_false(redacted(&adm, "log_alert/1"));    /* a reader of the system (H) */
+	assert_false(redacted(&adm, "log_alert/2"));
+	assert_true(redacted(&adm, "log_alert/3"));   /* KH: not his system, above him */
+	assert_true(redacted(&adm, "log_alert/4"));   /* the whole log's: the ssc's */
+	assert_true(redacted(&staff, "log_alert/1")); /* not a reader's role */
 	assert_true(redacted(&ssc, "log_alert/999")); /* none such: fails closed */
 	/* the sources' entries are the register's readers' */
 	assert_false(redacted(&adm, "log_source/1"));
