@@ -47,6 +47,8 @@ static const struct perr_desc perr_table[SECLOG_PERR_MAX] = {
         [SECLOG_E_3164_HOSTNAME] = {"3164_hostname", "malformed RFC 3164 HOSTNAME"},
         [SECLOG_E_3164_TAG] = {"3164_tag", "malformed RFC 3164 TAG or PID"},
         [SECLOG_E_YEAR] = {"year", "year or UTC offset given by the receiver out of range"},
+        [SECLOG_E_STORE_TOO_BIG] = {"store_too_big", "a field over the store's limit"},
+        [SECLOG_E_STORE_FIELD] = {"store_field", "a field the store refuses"},
 };
 
 const char *seclog_perr_name(int err)

@@ -50,9 +50,12 @@ enum seclog_perr {
 	SECLOG_E_3164_TIMESTAMP = 40, /* not "Mmm dd hh:mm:ss" (day space-padded), or no such day */
 	SECLOG_E_3164_HOSTNAME = 41,  /* missing, over 255 octets or a control character */
 	SECLOG_E_3164_TAG = 42,       /* TAG over 32 / PID over 128 or bad characters */
-	SECLOG_E_YEAR = 43            /* the caller's year outside 1970..9999 */
+	SECLOG_E_YEAR = 43,           /* the caller's year outside 1970..9999 */
+	/* parsed, then refused by the store (seclog_msg_encode) */
+	SECLOG_E_STORE_TOO_BIG = 44, /* a field over the store's limit (e.g. structured data) */
+	SECLOG_E_STORE_FIELD = 45    /* a field the store refuses that no code above names */
 };
-#define SECLOG_PERR_MAX 44 /* one more than the largest code: size of a counter array */
+#define SECLOG_PERR_MAX 46 /* one more than the largest code: size of a counter array */
 
 /* A short stable token ("pri_range"); "unknown" for a value not in the enum. */
 const char *seclog_perr_name(int err);

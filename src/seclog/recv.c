@@ -578,7 +578,11 @@ static void udp_input(struct seclog_recv *r, struct recv_listener *l)
 
 /* ---- the round's commit ---- */
 
-static int field_perr(const char *field)
+/*
+ * Why the store refused a parsed message: over a limit (rc SK_ETOOBIG), or the
+ * field's own character code when the parser has one, else store_field.
+ */
+static int field_perr(int rc, const char *field)
 {
 	static const struct {
 		const char *f;
@@ -588,10 +592,12 @@ static int field_perr(const char *field)
 	           {"msgid", SECLOG_E_MSGID_CHAR},      {"sd", SECLOG_E_SD_UTF8},
 	           {"timestamp_us", SECLOG_E_TIMESTAMP}};
 
+	if (rc == SK_ETOOBIG)
+		return SECLOG_E_STORE_TOO_BIG;
 	for (size_t i = 0; field && i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(field, map[i].f))
 			return map[i].e;
-	return 0;
+	return SECLOG_E_STORE_FIELD;
 }
 
 static void commit_round(struct seclog_recv *r)
@@ -607,7 +613,7 @@ static void commit_round(struct seclog_recv *r)
 		if (rc == SK_OK || !((rc == SK_EINVAL || rc == SK_ETOOBIG) && bad < r->nb))
 			break;
 		/* The store refused one message: refuse it alone and commit the rest. */
-		count_refused(r, r->pend[bad].si, field_perr(field));
+		count_refused(r, r->pend[bad].si, field_perr(rc, field));
 		if (r->pend[bad].c && r->pend[bad].c->relp)
 			relp_rsp_err(&r->pend[bad].c->w, r->pend[bad].txnr,
 			             field ? field : "invalid");

@@ -53,4 +53,17 @@ run python3 "$R" "$T/src"
 check "a reason passed as an unknown variable fails the scan" [ "$RC" -eq 1 ]
 check "... naming the place" grep -q "other.c:3: store_tx_failr's reason why is not a literal" "$T/err"
 check "a reason that is not a dotted code fails the scan" grep -q 'reason "Not a code" is not a dotted code' "$T/err"
+
+# The receiver's refusal reasons (src/seclog/parse.c, seclog_perr_name) are shown on
+# Säkerhetsloggar as sl.perr.<name>: each has its Swedish and English text.
+sed -n 's/^ *\[SECLOG_[A-Z0-9_]*\] = {"\([a-z0-9_]*\)",.*/\1/p' src/seclog/parse.c >"$T/perr"
+check "the refusal reasons are read from parse.c" [ "$(wc -l <"$T/perr")" -ge 30 ]
+check "... store_too_big among them" grep -qx store_too_big "$T/perr"
+for lang in sv en; do
+	missing=$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(" ".join(n for n in open(sys.argv[2]).read().split() if n != "ok" and "sl.perr." + n not in d))' \
+		"web/i18n/$lang-seclog.json" "$T/perr")
+	check "every refusal reason has its $lang text (sl.perr.*)${missing:+: missing $missing}" [ -z "$missing" ]
+done
 finish

@@ -262,6 +262,60 @@ static void test_relp_ack_after_commit(void **state)
 	assert_int_equal(committed_n, 39);
 }
 
+/*
+ * A message the parser takes and the store refuses (structured data over the
+ * store's 16 KiB): answered 500 naming the field, counted as store_too_big (not
+ * as a parse reason), and the message after it is stored.
+ */
+static void test_store_refusal(void **state)
+{
+	struct seclog_recv *r = NULL;
+	struct seclog_recv_opts o = {.relp_listen = "127.0.0.1:0", .resolve = resolve};
+	struct seclog_source_stats st[1];
+	struct seclog_unknown_stats u;
+	static char buf[40000], big[SECLOG_SD_MAX + 200];
+	char why[256], line[512];
+	size_t len = 0, n = 0;
+	int fd, bl, got500 = 0, got200 = 0;
+
+	(void)state;
+	bl = snprintf(big, sizeof(big),
+	              "<14>1 2026-12-07T10:00:00Z host.skydd.test app - - [x@1 a=\"");
+	while ((size_t)bl < SECLOG_SD_MAX + 50)
+		big[bl++] = 'A';
+	bl += snprintf(big + bl, sizeof(big) - (size_t)bl, "\"] text");
+	assert_int_equal(seclog_recv_start(slog, &o, &r, why, sizeof(why)), SK_OK);
+	fd = connect_to("127.0.0.1", seclog_recv_port(r, SECLOG_T_RELP));
+	len += (size_t)snprintf(buf + len, sizeof(buf) - len, "1 open %zu %s\n", strlen(OFFERS),
+	                        OFFERS);
+	len += (size_t)snprintf(buf + len, sizeof(buf) - len, "2 syslog %d %s\n", bl, big);
+	len += (size_t)snprintf(buf + len, sizeof(buf) - len, "3 syslog %zu %s\n",
+	                        strlen(MSG "after"), MSG "after");
+	len += (size_t)snprintf(buf + len, sizeof(buf) - len, "4 close 0\n");
+	assert_int_equal(write(fd, buf, len), (ssize_t)len);
+	while (read_line(fd, line, sizeof(line)) && strcmp(line, "0 serverclose 0\n")) {
+		if (!strncmp(line, "2 rsp ", 6)) {
+			assert_non_null(strstr(line, " 500 sd"));
+			got500++;
+		}
+		if (!strncmp(line, "3 rsp ", 6)) {
+			assert_non_null(strstr(line, " 200 OK"));
+			got200++;
+		}
+	}
+	close(fd);
+	assert_int_equal(got500, 1);
+	assert_int_equal(got200, 1);
+	assert_int_equal(seclog_size(slog), 1);
+	seclog_recv_stats(r, st, 1, &n, &u);
+	assert_int_equal(n, 1);
+	assert_int_equal(st[0].refused, 1);
+	assert_int_equal(st[0].refused_by[SECLOG_E_STORE_TOO_BIG], 1);
+	assert_int_equal(st[0].refused_by[SECLOG_E_SD_UTF8], 0);
+	assert_string_equal(seclog_perr_name(SECLOG_E_STORE_TOO_BIG), "store_too_big");
+	seclog_recv_stop(r);
+}
+
 static void test_sources_changed(void **state)
 {
 	struct seclog_recv *r = NULL;
@@ -352,6 +406,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup_teardown(test_start_refusals, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_relp_ack_after_commit, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_store_refusal, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_sources_changed, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_3164_new_year, setup, teardown),
 	};
