@@ -11,6 +11,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ART, HERE, URL_, apiCall, apiLogin, launchChromium, newPage, readLogins, strings, uiLogin, totpCodes, assertReadable } from './lib.mjs';
@@ -46,6 +47,17 @@ test('scenario: search by words and severity, open a message with its proof, exp
     assert.equal(src.log_source.id, k, 'the seeded messages name sources 1-3');
   }
   await apiCall(david, 'POST', '/log_readers', { system_id: sys.system.id, identity_id: 1 });
+  // a sender that is no log source knocks on the receiver (lane D's server runs one): refused
+  // before any message, and counted for the ssc
+  const relp = Number(process.env.SKYDD_RELP_PORT || 0);
+  if (relp) {
+    await new Promise((resolve, reject) => {
+      const sock = net.connect({ host: '127.0.0.1', port: relp, localAddress: '127.0.0.9' });
+      sock.on('error', reject);
+      sock.on('close', resolve);
+      sock.resume();
+    });
+  }
 
   const browser = await launchChromium();
   const problems = [];
@@ -59,6 +71,12 @@ test('scenario: search by words and severity, open a message with its proof, exp
     const state = await page.locator('.sl-status').innerText();
     assert.match(state, new RegExp(SV['sl.checkpoint']));
     assertReadable(state, null, true, 'the state of the log');
+    if (relp) {
+      // the refused sender, in words, with its address
+      assert.match(state, new RegExp(SV['sl.peers_title']));
+      assert.match(state, new RegExp(`${SV['sl.peers_unknown']}\\s+1\\b`));
+      assert.match(state, /127\.0\.0\.9/);
+    }
     await page.locator('table.seclog tbody tr').first().waitFor();
 
     // words

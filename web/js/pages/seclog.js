@@ -66,6 +66,21 @@ function statusPanel(s) {
           h('td', { class: 'nowrap' }, x.last ? h('time', { datetime: x.last }, fmtTime(x.last)) : t('sl.none')));
       }), { stack: true }));
   }
+  const rp = s.refused_peers;
+  if (rp) {
+    // the ssc's and the sysadmin's: connections refused before any message (an unknown
+    // address, a certificate not pinned to a source, the receiver full)
+    const n = (rp.unknown_peer || 0) + (rp.bad_cert || 0) + (rp.over_capacity || 0);
+    out.push(h('h3', {}, t('sl.peers_title')));
+    out.push(n
+      ? facts([
+        [t('sl.peers_unknown'), String(rp.unknown_peer || 0)],
+        [t('sl.peers_bad_cert'), String(rp.bad_cert || 0)],
+        [t('sl.peers_over_capacity'), String(rp.over_capacity || 0)],
+        [t('sl.peers_last'), t('sl.peers_last_text', { addr: rp.last_addr || '–', time: rp.last ? fmtTime(rp.last) : '–' })],
+      ])
+      : h('p', { class: 'empty', dataset: { peers: '0' } }, t('sl.peers_none')));
+  }
   return out;
 }
 
