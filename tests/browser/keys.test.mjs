@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { ART, URL_, apiCall, apiLogin, launchChromium, newPage as libNewPage, readLogins, strings, uiLogin, totpCodes, assertReadable, newPassword } from './lib.mjs';
+import { ART, URL_, apiCall, apiLogin, launchChromium, newPage as libNewPage, readLogins, strings, uiLogin, totpCodes, assertReadable, newPassword, overviewText } from './lib.mjs';
 
 const SV = strings('sv');
 const code = totpCodes();
@@ -66,13 +66,7 @@ test('scenario: hand out a key, the holder signs, ends, the finding comes and go
   };
   const nav = (page) => page.getByRole('navigation', { name: SV['nav.label'] });
   const findingText = SV['regdef.key.f.number'] && `N-${run}`;
-  const overview = async (page) => {
-    await page.goto(`${URL_}/#/oversikt`);
-    await page.reload(); // read again, also when already there
-    await page.locator('main h2#findings').waitFor();
-    await page.locator('main .rules-none, main table').first().waitFor();
-    return page.locator('main').innerText();
-  };
+  const overview = overviewText;
   try {
     // ---- the clerk (bertil): the list, the key's page, hand it out
     const pc = await newPage('bertil');

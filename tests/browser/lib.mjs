@@ -180,6 +180,16 @@ export async function axe(page, where) {
 
 // The person of a login, named name in unit: a login given a clearance has its person already
 // (the decision is on the person), which is renamed; otherwise who records one.
+// The Översikt read afresh, once its findings have come: the findings box holds their table or
+// says there is none. (Any table or "none" on the page would not do: the to-do list and the
+// deadlines often come first, and a test reading then would not see the findings.)
+export async function overviewText(page) {
+  await page.goto(`${URL_}/#/oversikt`);
+  await page.reload(); // read again, also when already there
+  await page.locator('main h2#findings + div :is(table, .rules-none)').first().waitFor();
+  return page.locator('main').innerText();
+}
+
 export async function personOf(who, name, unit, identityId) {
   const known = (await apiCall(who, 'GET', '/persons')).persons.find((x) => x.identity_id === identityId);
   if (!known) return (await apiCall(who, 'POST', '/persons', { name, unit, identity_id: identityId })).person;

@@ -15,7 +15,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { ART, URL_, apiCall, apiLogin, launchChromium, newPage as libNewPage, readLogins, strings, uiLogin, totpCodes, assertReadable } from './lib.mjs';
+import { ART, URL_, apiCall, apiLogin, launchChromium, newPage as libNewPage, readLogins, strings, uiLogin, totpCodes, assertReadable, overviewText } from './lib.mjs';
 
 const SV = strings('sv');
 const code = totpCodes();
@@ -55,13 +55,7 @@ test('scenario: a clearance decided, a holder above it, an exit talk, the findin
     await page.screenshot({ path: path.join(ART, `personnel-${String(shotNo).padStart(2, '0')}-${name}.png`), fullPage: true });
   };
   const nav = (page) => page.getByRole('navigation', { name: SV['nav.label'] });
-  const overview = async (page) => {
-    await page.goto(`${URL_}/#/oversikt`);
-    await page.reload(); // read again, also when already there
-    await page.locator('main h2#findings').waitFor();
-    await page.locator('main .rules-none, main table').first().waitFor();
-    return page.locator('main').innerText();
-  };
+  const overview = overviewText;
   const noRaw = async (page, where) => {
     const text = await page.locator('main').innerText();
     assert.doesNotMatch(text, /⟦|\bnull\b|undefined|\b[a-z]+_[a-z_]+\b/, `${where}: a missing string or a raw code: ${text}`);

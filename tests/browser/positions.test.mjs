@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { ART, URL_, apiCall, apiLogin, launchChromium, newPage as libNewPage, readLogins, strings, uiLogin, totpCodes, assertReadable } from './lib.mjs';
+import { ART, URL_, apiCall, apiLogin, launchChromium, newPage as libNewPage, readLogins, strings, uiLogin, totpCodes, assertReadable, overviewText } from './lib.mjs';
 
 const SV = strings('sv');
 const EN = strings('en');
@@ -75,13 +75,7 @@ test('scenario: a position decided, a person placed, training missing and then r
     const text = await page.locator('main').innerText();
     assert.doesNotMatch(text, /⟦|\bnull\b|undefined|\b[a-z]+_[a-z_]+\b/, `${where}: a missing string or a raw code: ${text}`);
   };
-  const overview = async (page) => {
-    await page.goto(`${URL_}/#/oversikt`);
-    await page.reload();
-    await page.locator('main h2#findings').waitFor();
-    await page.locator('main .rules-none, main table').first().waitFor();
-    return page.locator('main').innerText();
-  };
+  const overview = overviewText;
   const posName = `Driftansvarig ${run}`;
   const courseName = `Grundutbildning ${run}`;
   try {
