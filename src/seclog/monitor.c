@@ -793,3 +793,18 @@ void seclog_monitor_stats(struct seclog_monitor *mon, struct seclog_monitor_stat
 	st->sources = mon->nsrc;
 	pthread_mutex_unlock(&mon->mu);
 }
+
+unsigned seclog_monitor_span_s(struct seclog_monitor *mon)
+{
+	unsigned span = SECLOG_DEDUPE_S;
+
+	if (!mon)
+		return span;
+	pthread_mutex_lock(&mon->mu);
+	for (size_t i = 0; i < mon->nsys; i++) {
+		if (mon->sys[i].w.fail_threshold && mon->sys[i].w.fail_window_s > span)
+			span = mon->sys[i].w.fail_window_s;
+	}
+	pthread_mutex_unlock(&mon->mu);
+	return span;
+}

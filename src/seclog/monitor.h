@@ -123,6 +123,49 @@ struct seclog_monitor_stats {
 
 void seclog_monitor_stats(struct seclog_monitor *mon, struct seclog_monitor_stats *st);
 
+/*
+ * The longest stretch of the past that decides the monitor's state: the
+ * largest failed-login window of any system, and at least SECLOG_DEDUPE_S
+ * (privileged use and gaps). What seclog_replay must cover at a restart.
+ */
+unsigned seclog_monitor_span_s(struct seclog_monitor *mon);
+
+/* ---- the replay at a restart (replay.c) ---- */
+
+#define SECLOG_REPLAY_BATCH 1024     /* decoded messages per call of fn */
+#define SECLOG_REPLAY_MAX   2000000u /* the bound skydd serve gives: the newest */
+
+/* The same shape as seclog_committed_fn (recv.h): seclog_monitor_committed fits. */
+typedef void (*seclog_replay_fn)(void *ctx, const struct seclog_msg *msgs, size_t n,
+                                 uint64_t first);
+
+struct seclog_replay_stats {
+	uint64_t size;        /* messages in the log (the newest index + 1) */
+	uint64_t first;       /* the first index read */
+	uint64_t replayed;    /* messages given to fn */
+	uint64_t batches;     /* calls of fn */
+	uint64_t older;       /* read but received before since (recv_us's slack) */
+	uint64_t culled;      /* read, body culled: skipped */
+	uint64_t undecodable; /* read, body not a message (seclog_verify names it): skipped */
+	unsigned probes;      /* rows looked at by the binary search */
+	bool cut;             /* max_msgs cut the replay to the newest */
+};
+
+/*
+ * Reads DIR's seclog.db read-only (beside a writer: one snapshot) and gives
+ * fn every stored, not culled message received at or after since_us, in
+ * index order, in runs of consecutive indices of at most
+ * SECLOG_REPLAY_BATCH (first = index of msgs[0]; msgs valid during the call
+ * only). The first index is found by binary search over idx on recv_us
+ * (nearly ordered: a day's slack), never a scan of the table; at most the
+ * newest max_msgs rows are read (st->cut says when that cut it). An empty
+ * log replays nothing. Returns SK_OK, SK_EINVAL (dir, fn or st NULL,
+ * since_us <= 0, max_msgs 0), SK_ENOTFOUND (no seclog.db), SK_ECORRUPT,
+ * SK_EVERSION, SK_EIO, SK_ENOMEM.
+ */
+int seclog_replay(const char *dir, int64_t since_us, uint64_t max_msgs, seclog_replay_fn fn,
+                  void *ctx, struct seclog_replay_stats *st);
+
 /* ---- the watchdog (watchdog.c) ---- */
 
 struct seclog_watchdog_opts {
