@@ -150,6 +150,40 @@ static void reload(struct serve_seclog *x)
 }
 
 /*
+ * Silence watched longer than the replayed span: the sources the replay did
+ * not hear get their last message from the log (the index columns only), so
+ * a silence that began before the stop is found by the next tick and keeps
+ * its start. A source not heard within its interval counts from the first
+ * tick, as one never heard.
+ */
+static void heard(struct serve_seclog *x, int64_t since)
+{
+	unsigned longest = 0;
+	size_t n = seclog_monitor_unheard(x->mon, NULL, 0, &longest);
+	int64_t from = sk_now_us() - (int64_t)longest * INT64_C(1000000), *ids, *last;
+	int rc;
+
+	if (n == 0 || from >= since)
+		return; /* the replay covered every interval */
+	ids = calloc(n, sizeof(*ids));
+	last = calloc(n, sizeof(*last));
+	if (ids && last) {
+		n = seclog_monitor_unheard(x->mon, ids, n, NULL);
+		rc = seclog_last_heard(x->dir, from, SECLOG_REPLAY_MAX, ids, n, last, NULL);
+		if (rc && rc != SK_ENOTFOUND)
+			fprintf(stderr,
+			        "skydd: security logs: the sources' last messages could not be "
+			        "read: "
+			        "%s\n",
+			        sk_strerror(rc));
+		for (size_t i = 0; !rc && i < n; i++)
+			seclog_monitor_heard(x->mon, ids[i], last[i]);
+	}
+	free(ids);
+	free(last);
+}
+
+/*
  * The monitor's state derived from the log: the stored tail that decides it
  * (the longest failed-login window, at least the hour of the dedupe) fed
  * through the monitor as it was fed live, so windows, dedupe and sequence
@@ -180,6 +214,7 @@ static void resume(struct serve_seclog *x)
 		        "index %llu of %llu)\n",
 		        SECLOG_REPLAY_MAX, (unsigned long long)st.first,
 		        (unsigned long long)st.size);
+	heard(x, since);
 	sk_time_format(since, when);
 	fprintf(stderr, "skydd: security logs: monitor resumed over %llu messages since %s\n",
 	        (unsigned long long)st.replayed, when);

@@ -643,6 +643,22 @@ static int raise_fn(struct store_tx *tx, void *arg)
 		return rc;
 	if (n)
 		return SK_EEXIST; /* open already: not raised again */
+	if (a->kind == SECLOG_A_SILENT && a->first_us > 0) {
+		/*
+		 * A silence is known by its start, the source's last message: one
+		 * that was told, open or handled, is not told again when a restart
+		 * makes a fresh monitor find it once more.
+		 */
+		model_time(a->first_us, first);
+		rc = store_tx_int(tx, &n,
+		                  "SELECT count(*) FROM log_alert WHERE kind = 'silent' AND "
+		                  "coalesce(source_id, 0) = ?1 AND first_at = ?2",
+		                  "it", a->source, first);
+		if (rc)
+			return rc;
+		if (n)
+			return SK_EEXIST;
+	}
 	if (x->replayed) {
 		rc = store_tx_int(tx, &n,
 		                  "SELECT count(*) FROM log_alert WHERE kind = ?1 AND "

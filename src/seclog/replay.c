@@ -104,6 +104,42 @@ static int first_at_or_after(sqlite3 *db, int64_t lo, int64_t hi, int64_t bound,
 	return rc;
 }
 
+/*
+ * Opens DIR's seclog.db read-only in one snapshot (a writer beside us does
+ * not move the ground under the search) and finds the first index that can
+ * hold a message received at or after since_us. *none when the log is empty
+ * or nothing lies within the slack of since_us.
+ */
+static int open_from(const char *dir, int64_t since_us, sqlite3 **db, int64_t *start, int64_t *hi,
+                     bool *none, unsigned *probes)
+{
+	int64_t lo = 0;
+	int rc;
+
+	*none = false;
+	rc = seclog_db_open(dir, true, false, db);
+	if (rc)
+		return rc;
+	rc = seclog_exec(*db, "BEGIN");
+	if (!rc)
+		rc = col_int(*db, "SELECT min(idx) FROM msg", 0, &lo, none);
+	if (!rc && !*none)
+		rc = col_int(*db, "SELECT max(idx) FROM msg", 0, hi, none);
+	if (!rc && !*none)
+		rc = first_at_or_after(*db, lo, *hi, since_us - SLACK_US, start, probes);
+	if (!rc && !*none && *start > *hi)
+		*none = true;
+	return rc;
+}
+
+static void close_db(sqlite3 *db)
+{
+	if (db) {
+		seclog_exec(db, "COMMIT");
+		sqlite3_close(db);
+	}
+}
+
 int seclog_replay(const char *dir, int64_t since_us, uint64_t max_msgs, seclog_replay_fn fn,
                   void *ctx, struct seclog_replay_stats *st)
 {
@@ -111,7 +147,7 @@ int seclog_replay(const char *dir, int64_t since_us, uint64_t max_msgs, seclog_r
 	sqlite3 *db = NULL;
 	sqlite3_stmt *q = NULL;
 	struct batch *b = NULL;
-	int64_t lo = 0, hi = 0, start = 0;
+	int64_t hi = 0, start = 0;
 	bool none = false;
 	int rc, step;
 
@@ -119,23 +155,11 @@ int seclog_replay(const char *dir, int64_t since_us, uint64_t max_msgs, seclog_r
 		*st = zero;
 	if (!dir || !fn || !st || since_us <= 0 || max_msgs == 0)
 		return SK_EINVAL;
-	rc = seclog_db_open(dir, true, false, &db);
-	if (rc)
-		return rc;
-	/* one snapshot: a writer beside us does not move the ground under the search */
-	rc = seclog_exec(db, "BEGIN");
-	if (!rc)
-		rc = col_int(db, "SELECT min(idx) FROM msg", 0, &lo, &none);
+	rc = open_from(dir, since_us, &db, &start, &hi, &none, &st->probes);
 	if (!rc && !none)
-		rc = col_int(db, "SELECT max(idx) FROM msg", 0, &hi, &none);
+		st->size = (uint64_t)hi + 1;
 	if (rc || none)
 		goto out;
-	st->size = (uint64_t)hi + 1;
-	rc = first_at_or_after(db, lo, hi, since_us - SLACK_US, &start, &st->probes);
-	if (rc)
-		goto out;
-	if (start > hi)
-		goto out; /* nothing within the slack of since: nothing to replay */
 	if ((uint64_t)(hi - start) >= max_msgs) {
 		start = hi - (int64_t)(max_msgs - 1); /* the newest max_msgs */
 		st->cut = true;
@@ -197,9 +221,62 @@ out:
 		free(b);
 	}
 	sqlite3_finalize(q);
-	if (db) {
-		seclog_exec(db, "COMMIT");
-		sqlite3_close(db);
+	close_db(db);
+	return rc;
+}
+
+int seclog_last_heard(const char *dir, int64_t since_us, uint64_t max_rows, const int64_t *sources,
+                      size_t n, int64_t *last_us, uint64_t *rows)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *q = NULL;
+	int64_t hi = 0, start = 0;
+	uint64_t read = 0;
+	unsigned probes = 0;
+	size_t left = n;
+	bool none = false;
+	int rc, step = SQLITE_DONE;
+
+	if (rows)
+		*rows = 0;
+	if (!dir || (n && (!sources || !last_us)) || since_us <= 0 || max_rows == 0)
+		return SK_EINVAL;
+	for (size_t i = 0; i < n; i++)
+		last_us[i] = 0;
+	if (n == 0)
+		return SK_OK;
+	rc = open_from(dir, since_us, &db, &start, &hi, &none, &probes);
+	if (rc || none)
+		goto out;
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT recv_us, source FROM msg WHERE idx >= ?1 ORDER BY idx DESC",
+	                       -1, &q, NULL) != SQLITE_OK) {
+		rc = SK_EIO;
+		goto out;
 	}
+	sqlite3_bind_int64(q, 1, start);
+	/* newest first: a source's first hit is nearly its newest (recv_us's slack) */
+	while (left && read < max_rows && (step = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t t = sqlite3_column_int64(q, 0), src = sqlite3_column_int64(q, 1);
+
+		read++;
+		if (t < since_us)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			if (sources[i] != src)
+				continue;
+			if (last_us[i] == 0)
+				left--;
+			if (t > last_us[i])
+				last_us[i] = t;
+		}
+	}
+	if (left && read < max_rows && step != SQLITE_DONE)
+		rc = SK_EIO;
+out:
+	if (rows)
+		*rows = read;
+	sqlite3_finalize(q);
+	close_db(db);
 	return rc;
 }

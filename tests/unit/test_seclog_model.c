@@ -644,6 +644,31 @@ static void test_alerts_replayed(void **state)
 	assert_int_equal(regfx_sql_int(&g_fx, "SELECT count(*) FROM log_alert WHERE key LIKE "
 	                                      "'replay@%'"),
 	                 5);
+	/*
+	 * A silence is known by its start (the source's last message): told once,
+	 * open or handled, even when a restarted monitor's tick finds it again.
+	 */
+	memset(&a, 0, sizeof(a));
+	a.kind = SECLOG_A_SILENT;
+	a.system = sys_h;
+	a.source = 7;
+	a.first_us = INT64_C(1700000000000000);
+	a.last_us = INT64_C(1700000900000000);
+	assert_int_equal(model_seclog_alert_raise(g_fx.model, &a), SK_OK);
+	id = regfx_sql_int(&g_fx, "SELECT max(id) FROM log_alert");
+	assert_int_equal(run(&adm, "log_alerts", "handle", json_pack("{s:s}", "note", "omstartad"),
+	                     &id, &err),
+	                 SK_OK);
+	a.last_us += 60 * INT64_C(1000000); /* the next start's first tick */
+	assert_int_equal(model_seclog_alert_raise(g_fx.model, &a), SK_EEXIST);
+	a.source = 8; /* another source's silence from the same instant */
+	assert_int_equal(model_seclog_alert_raise(g_fx.model, &a), SK_OK);
+	a.source = 7;
+	a.first_us += INT64_C(1000000); /* it spoke, and fell silent again */
+	assert_int_equal(model_seclog_alert_raise(g_fx.model, &a), SK_OK);
+	assert_int_equal(regfx_sql_int(&g_fx, "SELECT count(*) FROM log_alert WHERE kind = "
+	                                      "'silent' AND source_id IN (7, 8)"),
+	                 3);
 	/* bad input as for the live raise */
 	a.kind = 0;
 	assert_int_equal(model_seclog_alert_raise_replayed(g_fx.model, &a), SK_EINVAL);

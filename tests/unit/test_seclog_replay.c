@@ -4,7 +4,8 @@
  * live feeding did; the first index found by binary search over 100,000
  * messages whose receipt times spread over days and go back by hours now
  * and then; a culled segment skipped; the bound keeping the newest; batches
- * of consecutive indices; bad arguments.
+ * of consecutive indices; silence longer than the replayed span (the
+ * sources' last messages from the log); bad arguments.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -423,6 +424,106 @@ static void test_batches(void **state)
 	assert_false(g.broken);
 }
 
+/* ---- silence longer than the replayed span ---- */
+
+static void append_from(struct seclog *log, int64_t source, int64_t recv_us)
+{
+	struct seclog_msg m = {.recv_us = recv_us,
+	                       .source = source,
+	                       .retention_years = 10,
+	                       .timestamp_us = SECLOG_TS_NONE,
+	                       .text = "hej",
+	                       .text_len = 3};
+	uint64_t first;
+
+	assert_int_equal(seclog_append(log, &m, 1, &first, NULL, NULL), SK_OK);
+}
+
+static void test_last_heard(void **state)
+{
+	struct seclog_watch_source src[3] = {{.source = 10, .system = 1, .silent_s = 7200},
+	                                     {.source = 11, .system = 1, .silent_s = 600},
+	                                     {.source = 12, .system = 1, .silent_s = 60}};
+	int64_t now = sk_now_us(), ids[3] = {0}, want[3] = {11, 10, 12}, last[3];
+	struct seen seen = {0};
+	struct seclog_monitor *mon = seclog_monitor_new(on_alert, &seen);
+	struct seclog *log = open_log();
+	unsigned longest = 0;
+	uint64_t rows = 0;
+
+	(void)state;
+	/* 11 spoke five hours ago and twice three hours ago; 10 just now; 12 never */
+	append_from(log, 11, now - 5 * HOUR);
+	append_from(log, 11, now - 3 * HOUR - 60 * US);
+	append_from(log, 11, now - 3 * HOUR);
+	append_from(log, 10, now);
+	seclog_close(log);
+	assert_non_null(mon);
+	assert_int_equal(seclog_monitor_configure(mon, NULL, 0, src, 3), SK_OK);
+	assert_int_equal(seclog_monitor_unheard(mon, ids, 3, &longest), 3);
+	assert_int_equal(longest, 7200);
+
+	/* the last hour replayed: 10 is heard, 11 and 12 are not */
+	{
+		struct seclog_replay_stats st;
+
+		assert_int_equal(seclog_replay(dir, now - HOUR, SECLOG_REPLAY_MAX,
+		                               seclog_monitor_committed, mon, &st),
+		                 SK_OK);
+		assert_int_equal(st.replayed, 1);
+	}
+	assert_int_equal(seclog_monitor_unheard(mon, ids, 1, &longest), 2); /* cap 1: one id */
+	assert_int_equal(ids[0], 11);
+	assert_int_equal(longest, 600);
+	assert_int_equal(seclog_monitor_unheard(mon, NULL, 0, NULL), 2);
+
+	/* their last messages from the log, newest first */
+	assert_int_equal(seclog_last_heard(dir, now - 4 * HOUR, 1000, want, 3, last, &rows), SK_OK);
+	assert_int_equal(last[0], now - 3 * HOUR);
+	assert_int_equal(last[1], now);
+	assert_int_equal(last[2], 0);
+	assert_int_equal(rows, 4); /* 12 never found: read to since (and its slack) */
+	/* only what was received since */
+	assert_int_equal(seclog_last_heard(dir, now - 2 * HOUR, 1000, want, 3, last, NULL), SK_OK);
+	assert_int_equal(last[0], 0);
+	/* the row bound */
+	assert_int_equal(seclog_last_heard(dir, now - 4 * HOUR, 1, want, 3, last, &rows), SK_OK);
+	assert_int_equal(rows, 1);
+	assert_int_equal(last[0], 0);
+	assert_int_equal(last[1], now);
+
+	/* given to the monitor: 11's silence counts from its last message, found by a tick */
+	assert_int_equal(seclog_last_heard(dir, now - 4 * HOUR, 1000, want, 3, last, NULL), SK_OK);
+	seclog_monitor_heard(mon, 11, last[0]);
+	seclog_monitor_heard(mon, 99, now);            /* not configured: ignored */
+	seclog_monitor_heard(mon, 10, now - 9 * HOUR); /* older than what it has: ignored */
+	assert_int_equal(seclog_monitor_unheard(mon, NULL, 0, NULL), 1);
+	seclog_monitor_tick(mon, now + 1);
+	assert_int_equal(seen.n, 1);
+	assert_int_equal(seen.a[0].kind, SECLOG_A_SILENT);
+	assert_int_equal(seen.a[0].source, 11);
+	assert_int_equal(seen.a[0].first_us, now - 3 * HOUR);
+	/* 12, never heard, counts from this first tick; 10 spoke just now */
+	seclog_monitor_tick(mon, now + 30 * US);
+	assert_int_equal(seen.n, 1);
+	seclog_monitor_tick(mon, now + 61 * US + 1);
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.a[1].source, 12);
+	seclog_monitor_free(mon);
+
+	/* bad arguments */
+	assert_int_equal(seclog_last_heard(NULL, now, 10, want, 3, last, NULL), SK_EINVAL);
+	assert_int_equal(seclog_last_heard(dir, now, 10, NULL, 3, last, NULL), SK_EINVAL);
+	assert_int_equal(seclog_last_heard(dir, now, 10, want, 3, NULL, NULL), SK_EINVAL);
+	assert_int_equal(seclog_last_heard(dir, 0, 10, want, 3, last, NULL), SK_EINVAL);
+	assert_int_equal(seclog_last_heard(dir, now, 0, want, 3, last, NULL), SK_EINVAL);
+	assert_int_equal(seclog_last_heard(dir, now, 10, NULL, 0, NULL, NULL), SK_OK);
+	assert_int_equal(seclog_last_heard("/nonexistent/skydd", now, 10, want, 3, last, NULL),
+	                 SK_ENOTFOUND);
+	assert_int_equal(seclog_monitor_unheard(NULL, ids, 3, &longest), 0);
+	assert_int_equal(longest, 0);
+}
+
 /* ---- bad arguments, no log, an empty log ---- */
 
 static void test_bad_args(void **state)
@@ -477,6 +578,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_binary_search, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_culled_segment, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_batches, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_last_heard, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_bad_args, setup, teardown),
 	};
 
