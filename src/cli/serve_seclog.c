@@ -24,10 +24,10 @@
 #include "seclog/store.h"
 #include "util/util.h"
 
-#define RELOAD_S          2     /* how soon a change of sources or routines reaches the receiver */
-#define TICK_S            30    /* the monitor's clock: silent sources */
-#define ALERTS_Q          256   /* alerts waiting to be recorded (one per situation: a handful) */
-#define REPLAY_ALERTS_MAX 65536 /* alerts raised by the replay at the start, recorded then */
+#define RELOAD_S          2    /* how soon a change of sources or routines reaches the receiver */
+#define TICK_S            30   /* the monitor's clock: silent sources */
+#define ALERTS_Q          256  /* alerts waiting to be recorded (one per situation: a handful) */
+#define REPLAY_ALERTS_MAX 4096 /* alerts raised by the replay at the start, recorded then */
 
 struct serve_seclog {
 	struct model *m;
