@@ -172,9 +172,7 @@ static void heard(struct serve_seclog *x, int64_t since)
 		rc = seclog_last_heard(x->dir, from, SECLOG_REPLAY_MAX, ids, n, last, NULL);
 		if (rc && rc != SK_ENOTFOUND)
 			fprintf(stderr,
-			        "skydd: security logs: the sources' last messages could not be "
-			        "read: "
-			        "%s\n",
+			        "skydd: security logs: no last messages of the sources: %s\n",
 			        sk_strerror(rc));
 		for (size_t i = 0; !rc && i < n; i++)
 			seclog_monitor_heard(x->mon, ids[i], last[i]);
