@@ -5,7 +5,9 @@
  * that records the monitor's alerts in the registers' ledger and reloads
  * sources and routines when the registers change; the monitor's
  * watchdog ticks it (silent sources) and verifies seclog.db once a day (an
- * integrity alert when it fails). docs/internals/seclog.md, "In skydd serve".
+ * integrity alert when it fails). At the start the monitor's state is derived
+ * from the log (the recent tail replayed through it), so neither a restart nor
+ * a crash loses an alert. docs/internals/seclog.md, "In skydd serve".
  */
 #include <pthread.h>
 #include <stdio.h>
