@@ -5,7 +5,9 @@
  * that records the monitor's alerts in the registers' ledger and reloads
  * sources and routines when the registers change; the monitor's
  * watchdog ticks it (silent sources) and verifies seclog.db once a day (an
- * integrity alert when it fails). docs/internals/seclog.md, "In skydd serve".
+ * integrity alert when it fails). At the start the monitor's state is derived
+ * from the log (the recent tail replayed through it), so neither a restart nor
+ * a crash loses an alert. docs/internals/seclog.md, "In skydd serve".
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -24,9 +26,10 @@
 #include "seclog/store.h"
 #include "util/util.h"
 
-#define RELOAD_S 2   /* how soon a change of sources or routines reaches the receiver */
-#define TICK_S   30  /* the monitor's clock: silent sources */
-#define ALERTS_Q 256 /* alerts waiting to be recorded (one per situation: a handful) */
+#define RELOAD_S          2    /* how soon a change of sources or routines reaches the receiver */
+#define TICK_S            30   /* the monitor's clock: silent sources */
+#define ALERTS_Q          256  /* alerts waiting to be recorded (one per situation: a handful) */
+#define REPLAY_ALERTS_MAX 4096 /* alerts raised by the replay at the start, recorded then */
 
 struct serve_seclog {
 	struct model *m;
@@ -46,6 +49,10 @@ struct serve_seclog {
 	uint64_t alerts_dropped;
 	uint64_t generation;
 	unsigned verify_s;
+	bool replaying;                /* the start's replay feeds the monitor (this thread) */
+	struct seclog_alert *replayed; /* the alerts it raised */
+	size_t nreplayed, capreplayed;
+	uint64_t replayed_dropped;
 };
 
 bool serve_seclog_wanted(const struct cli_seclog_opts *o)
@@ -81,6 +88,20 @@ static void on_alert(void *ctx, const struct seclog_alert *a)
 {
 	struct serve_seclog *x = ctx;
 
+	if (x->replaying) { /* the starting thread, before any other feeds or ticks */
+		struct seclog_alert *r = NULL;
+
+		if (x->nreplayed < REPLAY_ALERTS_MAX)
+			r = sk_array_room(x->replayed, &x->capreplayed, x->nreplayed,
+			                  sizeof(*x->replayed));
+		if (r) {
+			x->replayed = r;
+			x->replayed[x->nreplayed++] = *a;
+		} else {
+			x->replayed_dropped++;
+		}
+		return;
+	}
 	pthread_mutex_lock(&x->mu);
 	if (x->nalerts < ALERTS_Q) {
 		x->alerts[x->nalerts++] = *a;
@@ -128,6 +149,95 @@ static void reload(struct serve_seclog *x)
 	free(s);
 	if (x->recv)
 		seclog_recv_sources_changed(x->recv);
+}
+
+/*
+ * Silence watched longer than the replayed span: the sources the replay did
+ * not hear get their last message from the log (the index columns only), so
+ * a silence that began before the stop is found by the next tick and keeps
+ * its start. A source not heard within its interval counts from the first
+ * tick, as one never heard.
+ */
+static void heard(struct serve_seclog *x, int64_t since)
+{
+	unsigned longest = 0;
+	size_t n = seclog_monitor_unheard(x->mon, NULL, 0, &longest);
+	int64_t from = sk_now_us() - (int64_t)longest * INT64_C(1000000), *ids, *last;
+	int rc;
+
+	if (n == 0 || from >= since)
+		return; /* the replay covered every interval */
+	ids = calloc(n, sizeof(*ids));
+	last = calloc(n, sizeof(*last));
+	if (ids && last) {
+		n = seclog_monitor_unheard(x->mon, ids, n, NULL);
+		rc = seclog_last_heard(x->dir, from, SECLOG_REPLAY_MAX, ids, n, last, NULL);
+		if (rc && rc != SK_ENOTFOUND)
+			fprintf(stderr,
+			        "skydd: security logs: no last messages of the sources: %s\n",
+			        sk_strerror(rc));
+		for (size_t i = 0; !rc && i < n; i++)
+			seclog_monitor_heard(x->mon, ids[i], last[i]);
+	}
+	free(ids);
+	free(last);
+}
+
+/*
+ * The monitor's state derived from the log: the stored tail that decides it
+ * (the longest failed-login window, at least the hour of the dedupe) fed
+ * through the monitor as it was fed live, so windows, dedupe and sequence
+ * numbers span the restart and a source's last message is its last stored
+ * one. An alert it raises that overlaps one recorded before the stop is not
+ * recorded again; the rest are what a crash lost (the in-memory queue).
+ * Before the receiver, the watchdog and the housekeeping thread start.
+ */
+static void resume(struct serve_seclog *x)
+{
+	int64_t since = sk_now_us() - (int64_t)seclog_monitor_span_s(x->mon) * INT64_C(1000000);
+	struct seclog_replay_stats st;
+	char when[SK_TIME_LEN + 1] = "?";
+	uint64_t recorded = 0, told = 0;
+	int rc;
+
+	x->replaying = true;
+	rc = seclog_replay(x->dir, since, SECLOG_REPLAY_MAX, seclog_monitor_committed, x->mon, &st);
+	x->replaying = false;
+	if (rc && rc != SK_ENOTFOUND)
+		fprintf(stderr,
+		        "skydd: security logs: the monitor's replay stopped after %llu messages: "
+		        "%s\n",
+		        (unsigned long long)st.replayed, sk_strerror(rc));
+	if (st.cut)
+		fprintf(stderr,
+		        "skydd: security logs: the replay was cut to the newest %u messages (from "
+		        "index %llu of %llu)\n",
+		        SECLOG_REPLAY_MAX, (unsigned long long)st.first,
+		        (unsigned long long)st.size);
+	heard(x, since);
+	sk_time_format(since, when);
+	fprintf(stderr, "skydd: security logs: monitor resumed over %llu messages since %s\n",
+	        (unsigned long long)st.replayed, when);
+	for (size_t i = 0; i < x->nreplayed; i++) {
+		rc = model_seclog_alert_raise_replayed(x->m, &x->replayed[i]);
+		if (rc == SK_OK)
+			recorded++;
+		else if (rc == SK_EEXIST)
+			told++;
+		else
+			fprintf(stderr, "skydd: seclog: an alert could not be recorded: %s\n",
+			        sk_strerror(rc));
+	}
+	if (x->nreplayed || x->replayed_dropped)
+		fprintf(stderr,
+		        "skydd: security logs: the replay raised %zu alerts: %llu recorded now, "
+		        "%llu recorded before the stop%s\n",
+		        x->nreplayed + (size_t)x->replayed_dropped, (unsigned long long)recorded,
+		        (unsigned long long)told,
+		        x->replayed_dropped ? ", the rest over the bound and not recorded" : "");
+	free(x->replayed);
+	x->replayed = NULL;
+	x->nreplayed = x->capreplayed = 0;
 }
 
 /*
@@ -239,6 +349,7 @@ int serve_seclog_start(const char *dir, const struct cli_seclog_opts *o, struct 
 	}
 	if (!rc && x->mon) {
 		reload(x);
+		resume(x);
 		rc = pthread_create(&x->thread, NULL, housekeeping, x) ? SK_EIO : SK_OK;
 		x->running = rc == SK_OK;
 	}
@@ -308,6 +419,7 @@ void serve_seclog_stop(struct serve_seclog *x)
 		pthread_join(x->thread, NULL);
 	}
 	seclog_monitor_free(x->mon);
+	free(x->replayed);
 	seclog_index_stop(x->index);
 	seclog_close(x->store);
 	pthread_cond_destroy(&x->cv);

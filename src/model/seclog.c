@@ -578,6 +578,7 @@ static const char *const kind_sv[] = {"upprepade misslyckade inloggningar",
 
 struct raise {
 	const struct seclog_alert *a;
+	bool replayed; /* from the replay at a restart: told already if the events overlap */
 	int64_t id;
 };
 
@@ -642,6 +643,34 @@ static int raise_fn(struct store_tx *tx, void *arg)
 		return rc;
 	if (n)
 		return SK_EEXIST; /* open already: not raised again */
+	if (a->kind == SECLOG_A_SILENT && a->first_us > 0) {
+		/*
+		 * A silence is known by its start, the source's last message: one
+		 * that was told, open or handled, is not told again when a restart
+		 * makes a fresh monitor find it once more.
+		 */
+		model_time(a->first_us, first);
+		rc = store_tx_int(tx, &n,
+		                  "SELECT count(*) FROM log_alert WHERE kind = 'silent' AND "
+		                  "coalesce(source_id, 0) = ?1 AND first_at = ?2",
+		                  "it", a->source, first);
+		if (rc)
+			return rc;
+		if (n)
+			return SK_EEXIST;
+	}
+	if (x->replayed) {
+		rc = store_tx_int(tx, &n,
+		                  "SELECT count(*) FROM log_alert WHERE kind = ?1 AND "
+		                  "coalesce(system_id, 0) = ?2 AND coalesce(source_id, 0) = ?3 AND "
+		                  "key = ?4 AND last_idx >= ?5",
+		                  "tiiti", seclog_alert_kinds[a->kind - 1], a->system, a->source,
+		                  a->key, (int64_t)a->first_idx);
+		if (rc)
+			return rc;
+		if (n)
+			return SK_EEXIST; /* recorded before the stop, open or handled */
+	}
 	if ((rc = store_tx_int(tx, &x->id, "SELECT coalesce(max(id), 0) + 1 FROM log_alert", "")))
 		return rc;
 	if (a->system > 0) {
@@ -671,9 +700,9 @@ static int raise_fn(struct store_tx *tx, void *arg)
 	return model_tx_log(tx, 0, "log_alert.raised", "log_alert", x->id, d);
 }
 
-int model_seclog_alert_raise(struct model *m, const struct seclog_alert *a)
+static int alert_raise(struct model *m, const struct seclog_alert *a, bool replayed)
 {
-	struct raise x = {.a = a};
+	struct raise x = {.a = a, .replayed = replayed};
 	char key[SECLOG_KEY_MAX], detail[SECLOG_DETAIL_MAX];
 	struct seclog_alert c;
 
@@ -691,6 +720,16 @@ int model_seclog_alert_raise(struct model *m, const struct seclog_alert *a)
 	memcpy(c.detail, detail, sizeof(c.detail));
 	x.a = &c;
 	return model_submit(m, raise_fn, &x, NULL);
+}
+
+int model_seclog_alert_raise(struct model *m, const struct seclog_alert *a)
+{
+	return alert_raise(m, a, false);
+}
+
+int model_seclog_alert_raise_replayed(struct model *m, const struct seclog_alert *a)
+{
+	return alert_raise(m, a, true);
 }
 
 void model_seclog_on_alert(void *model, const struct seclog_alert *a)

@@ -83,6 +83,16 @@ int model_seclog_alert_raise(struct model *m, const struct seclog_alert *a);
 void model_seclog_on_alert(void *model, const struct seclog_alert *a);
 
 /*
+ * The same for an alert raised while the monitor replayed the stored log at
+ * a restart (seclog_replay): not recorded (SK_EEXIST) when an alert of the
+ * same kind, system, source and key, open or handled, has last_idx >= this
+ * one's first_idx (their events overlap: it was told before the stop).
+ * Everything else is recorded: the alerts a crash lost. The test and the
+ * insert are one transaction.
+ */
+int model_seclog_alert_raise_replayed(struct model *m, const struct seclog_alert *a);
+
+/*
  * A counter that changes whenever a log source, routine or reader changes
  * (the receiver and monitor reload when it moved).
  */

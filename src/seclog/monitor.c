@@ -793,3 +793,59 @@ void seclog_monitor_stats(struct seclog_monitor *mon, struct seclog_monitor_stat
 	st->sources = mon->nsrc;
 	pthread_mutex_unlock(&mon->mu);
 }
+
+unsigned seclog_monitor_span_s(struct seclog_monitor *mon)
+{
+	unsigned span = SECLOG_DEDUPE_S;
+
+	if (!mon)
+		return span;
+	pthread_mutex_lock(&mon->mu);
+	for (size_t i = 0; i < mon->nsys; i++) {
+		if (mon->sys[i].w.fail_threshold && mon->sys[i].w.fail_window_s > span)
+			span = mon->sys[i].w.fail_window_s;
+	}
+	pthread_mutex_unlock(&mon->mu);
+	return span;
+}
+
+size_t seclog_monitor_unheard(struct seclog_monitor *mon, int64_t *ids, size_t cap,
+                              unsigned *longest_s)
+{
+	unsigned longest = 0;
+	size_t n = 0;
+
+	if (longest_s)
+		*longest_s = 0;
+	if (!mon)
+		return 0;
+	pthread_mutex_lock(&mon->mu);
+	for (size_t i = 0; i < mon->nsrc; i++) {
+		const struct msrc *sr = &mon->src[i];
+
+		if (sr->s.silent_s == 0 || sr->last_us != UNSEEN)
+			continue;
+		if (ids && n < cap)
+			ids[n] = sr->s.source;
+		n++;
+		if (sr->s.silent_s > longest)
+			longest = sr->s.silent_s;
+	}
+	pthread_mutex_unlock(&mon->mu);
+	if (longest_s)
+		*longest_s = longest;
+	return n;
+}
+
+void seclog_monitor_heard(struct seclog_monitor *mon, int64_t source, int64_t last_us)
+{
+	struct msrc *sr;
+
+	if (!mon || last_us <= 0)
+		return;
+	pthread_mutex_lock(&mon->mu);
+	sr = find_src(mon, source);
+	if (sr && (sr->last_us == UNSEEN || last_us > sr->last_us))
+		sr->last_us = last_us;
+	pthread_mutex_unlock(&mon->mu);
+}

@@ -6,7 +6,9 @@
  * as findings and, if the system's routine says so, incidents.
  *
  * Pure logic over messages: no I/O, no SQL. Memory is bounded (windows and
- * keys capped per system, the oldest dropped first).
+ * keys capped per system, the oldest dropped first). At a restart its state
+ * is derived from the log: seclog_replay (replay.c, which reads seclog.db)
+ * feeds it the stored tail.
  */
 #ifndef SKYDD_SECLOG_MONITOR_H
 #define SKYDD_SECLOG_MONITOR_H
@@ -122,6 +124,77 @@ struct seclog_monitor_stats {
 };
 
 void seclog_monitor_stats(struct seclog_monitor *mon, struct seclog_monitor_stats *st);
+
+/*
+ * The longest stretch of the past that decides the monitor's state: the
+ * largest failed-login window of any system, and at least SECLOG_DEDUPE_S
+ * (privileged use and gaps). What seclog_replay must cover at a restart.
+ */
+unsigned seclog_monitor_span_s(struct seclog_monitor *mon);
+
+/*
+ * The sources watched for silence whose last message the monitor has not
+ * seen (neither fed nor given by seclog_monitor_heard): up to cap of their
+ * ids into ids (may be NULL with cap 0); the number of them is returned and
+ * *longest_s (may be NULL) gets the longest silent_s among them.
+ */
+size_t seclog_monitor_unheard(struct seclog_monitor *mon, int64_t *ids, size_t cap,
+                              unsigned *longest_s);
+
+/*
+ * A source's last message, known from the log (seclog_last_heard) rather
+ * than fed: its silence counts from last_us. Ignored for a source not
+ * configured, or when the monitor has seen a later one.
+ */
+void seclog_monitor_heard(struct seclog_monitor *mon, int64_t source, int64_t last_us);
+
+/* ---- the replay at a restart (replay.c) ---- */
+
+#define SECLOG_REPLAY_BATCH 1024     /* decoded messages per call of fn */
+#define SECLOG_REPLAY_MAX   2000000u /* the bound skydd serve gives: the newest */
+
+/* The same shape as seclog_committed_fn (recv.h): seclog_monitor_committed fits. */
+typedef void (*seclog_replay_fn)(void *ctx, const struct seclog_msg *msgs, size_t n,
+                                 uint64_t first);
+
+struct seclog_replay_stats {
+	uint64_t size;        /* messages in the log (the newest index + 1) */
+	uint64_t first;       /* the first index read */
+	uint64_t replayed;    /* messages given to fn */
+	uint64_t batches;     /* calls of fn */
+	uint64_t older;       /* read but received before since (recv_us's slack) */
+	uint64_t culled;      /* read, body culled: skipped */
+	uint64_t undecodable; /* read, body not a message (seclog_verify names it): skipped */
+	unsigned probes;      /* rows looked at by the binary search */
+	bool cut;             /* max_msgs cut the replay to the newest */
+};
+
+/*
+ * Reads DIR's seclog.db read-only (beside a writer: one snapshot) and gives
+ * fn every stored, not culled message received at or after since_us, in
+ * index order, in runs of consecutive indices of at most
+ * SECLOG_REPLAY_BATCH (first = index of msgs[0]; msgs valid during the call
+ * only). The first index is found by binary search over idx on recv_us
+ * (nearly ordered: a day's slack), never a scan of the table; at most the
+ * newest max_msgs rows are read (st->cut says when that cut it). An empty
+ * log replays nothing. Returns SK_OK, SK_EINVAL (dir, fn or st NULL,
+ * since_us <= 0, max_msgs 0), SK_ENOTFOUND (no seclog.db), SK_ECORRUPT,
+ * SK_EVERSION, SK_EIO, SK_ENOMEM.
+ */
+int seclog_replay(const char *dir, int64_t since_us, uint64_t max_msgs, seclog_replay_fn fn,
+                  void *ctx, struct seclog_replay_stats *st);
+
+/*
+ * The newest receipt time of each of n sources among the messages of DIR's
+ * seclog.db received at or after since_us (the same search, then read from
+ * the newest backwards, only the index columns, at most max_rows rows):
+ * last_us[i] = that time, 0 when none was found. For silence watched longer
+ * than the replay's span. *rows (may be NULL) gets the rows read. Returns
+ * SK_OK, SK_EINVAL (dir, sources or last_us NULL with n > 0, since_us <= 0,
+ * max_rows 0), SK_ENOTFOUND (no seclog.db), SK_ECORRUPT, SK_EVERSION, SK_EIO.
+ */
+int seclog_last_heard(const char *dir, int64_t since_us, uint64_t max_rows, const int64_t *sources,
+                      size_t n, int64_t *last_us, uint64_t *rows);
 
 /* ---- the watchdog (watchdog.c) ---- */
 

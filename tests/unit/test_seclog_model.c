@@ -580,6 +580,112 @@ static void test_parsers(void **state)
 	assert_false(seclog_accounts_canon("a b", out, sizeof(out)));
 }
 
+/*
+ * An alert the monitor raised again while replaying the stored log at a
+ * restart: not recorded when one recorded before the stop (open or
+ * handled) of the same kind, system, source and key has last_idx >= its
+ * first_idx; recorded otherwise (what a crash lost).
+ */
+static void test_alerts_replayed(void **state)
+{
+	struct seclog_alert a = {.kind = SECLOG_A_FAILED_LOGINS,
+	                         .system = sys_h,
+	                         .source = 1,
+	                         .key = "replay@db9",
+	                         .count = 5,
+	                         .first_idx = 100,
+	                         .last_idx = 104,
+	                         .first_us = INT64_C(1700000000000000),
+	                         .last_us = INT64_C(1700000060000000),
+	                         .detail = "threshold=5 window=600"};
+	const char *mine = "SELECT count(*) FROM log_alert WHERE key = 'replay@db9'";
+	struct model_err err;
+	uint64_t before;
+	int64_t id;
+
+	(void)state;
+	assert_int_equal(model_seclog_alert_raise(g_fx.model, &a), SK_OK);
+	id = regfx_sql_int(&g_fx, "SELECT max(id) FROM log_alert");
+	before = regfx_ledger_size(&g_fx);
+	/* open, the same events: told already */
+	assert_int_equal(model_seclog_alert_raise_replayed(g_fx.model, &a), SK_EEXIST);
+	assert_int_equal(regfx_ledger_size(&g_fx), before);
+	/* handled, the same events: told already (a live raise would record it again) */
+	assert_int_equal(
+	        run(&adm, "log_alerts", "handle", json_pack("{s:s}", "note", "spärrat"), &id, &err),
+	        SK_OK);
+	before = regfx_ledger_size(&g_fx);
+	assert_int_equal(model_seclog_alert_raise_replayed(g_fx.model, &a), SK_EEXIST);
+	/* overlapping by one message: the rule is last_idx >= first_idx, exactly */
+	a.first_idx = 104;
+	a.last_idx = 110;
+	assert_int_equal(model_seclog_alert_raise_replayed(g_fx.model, &a), SK_EEXIST);
+	/* a window the replay found that began after everything told: the crash lost it */
+	a.first_idx = 98; /* (an earlier one is told too: it overlaps) */
+	assert_int_equal(model_seclog_alert_raise_replayed(g_fx.model, &a), SK_EEXIST);
+	assert_int_equal(regfx_ledger_size(&g_fx), before);
+	assert_int_equal(regfx_sql_int(&g_fx, mine), 1);
+	a.first_idx = 105;
+	a.last_idx = 109;
+	assert_int_equal(model_seclog_alert_raise_replayed(g_fx.model, &a), SK_OK);
+	assert_int_equal(regfx_ledger_size(&g_fx), before + 1);
+	assert_int_equal(regfx_sql_int(&g_fx, mine), 2);
+	assert_int_equal(regfx_sql_int(&g_fx, "SELECT count(*) FROM log_alert WHERE key = "
+	                                      "'replay@db9' AND first_idx = 105 AND last_idx = 109 "
+	                                      "AND status = 'open' AND count = 5"),
+	                 1);
+	/* and now open: the same replayed again is not recorded twice */
+	a.first_idx = 106;
+	assert_int_equal(model_seclog_alert_raise_replayed(g_fx.model, &a), SK_EEXIST);
+	/* per kind, system, source and key: another kind or source over the same events is new */
+	a.first_idx = 100;
+	a.last_idx = 104;
+	a.kind = SECLOG_A_GAP;
+	assert_int_equal(model_seclog_alert_raise_replayed(g_fx.model, &a), SK_OK);
+	a.kind = SECLOG_A_FAILED_LOGINS;
+	a.source = 2;
+	assert_int_equal(model_seclog_alert_raise_replayed(g_fx.model, &a), SK_OK);
+	snprintf(a.key, sizeof(a.key), "replay@db8");
+	a.source = 1;
+	assert_int_equal(model_seclog_alert_raise_replayed(g_fx.model, &a), SK_OK);
+	assert_int_equal(regfx_sql_int(&g_fx, "SELECT count(*) FROM log_alert WHERE key LIKE "
+	                                      "'replay@%'"),
+	                 5);
+	/*
+	 * A silence is known by its start (the source's last message): told once,
+	 * open or handled, even when a restarted monitor's tick finds it again.
+	 */
+	memset(&a, 0, sizeof(a));
+	a.kind = SECLOG_A_SILENT;
+	a.system = sys_h;
+	a.source = 7;
+	a.first_us = INT64_C(1700000000000000);
+	a.last_us = INT64_C(1700000900000000);
+	assert_int_equal(model_seclog_alert_raise(g_fx.model, &a), SK_OK);
+	id = regfx_sql_int(&g_fx, "SELECT max(id) FROM log_alert");
+	assert_int_equal(run(&adm, "log_alerts", "handle", json_pack("{s:s}", "note", "omstartad"),
+	                     &id, &err),
+	                 SK_OK);
+	a.last_us += 60 * INT64_C(1000000); /* the next start's first tick */
+	assert_int_equal(model_seclog_alert_raise(g_fx.model, &a), SK_EEXIST);
+	a.source = 8; /* another source's silence from the same instant */
+	assert_int_equal(model_seclog_alert_raise(g_fx.model, &a), SK_OK);
+	a.source = 7;
+	a.first_us += INT64_C(1000000); /* it spoke, and fell silent again */
+	assert_int_equal(model_seclog_alert_raise(g_fx.model, &a), SK_OK);
+	assert_int_equal(regfx_sql_int(&g_fx, "SELECT count(*) FROM log_alert WHERE kind = "
+	                                      "'silent' AND source_id IN (7, 8)"),
+	                 3);
+	/* bad input as for the live raise */
+	a.kind = 0;
+	assert_int_equal(model_seclog_alert_raise_replayed(g_fx.model, &a), SK_EINVAL);
+	assert_int_equal(model_seclog_alert_raise_replayed(NULL, &a), SK_EINVAL);
+	assert_int_equal(model_seclog_alert_raise_replayed(g_fx.model, NULL), SK_EINVAL);
+	a.kind = SECLOG_A_FAILED_LOGINS;
+	a.system = 999;
+	assert_int_equal(model_seclog_alert_raise_replayed(g_fx.model, &a), SK_ENOTFOUND);
+}
+
 static void test_replay(void **state)
 {
 	(void)state;
@@ -592,7 +698,8 @@ int main(void)
 	        cmocka_unit_test(test_sources_resolve), cmocka_unit_test(test_readers),
 	        cmocka_unit_test(test_routine_watches), cmocka_unit_test(test_alerts),
 	        cmocka_unit_test(test_ledger_view),     cmocka_unit_test(test_export),
-	        cmocka_unit_test(test_parsers),         cmocka_unit_test(test_replay),
+	        cmocka_unit_test(test_parsers),         cmocka_unit_test(test_alerts_replayed),
+	        cmocka_unit_test(test_replay),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
