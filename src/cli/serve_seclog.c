@@ -29,6 +29,7 @@
 #define RELOAD_S          2    /* how soon a change of sources or routines reaches the receiver */
 #define TICK_S            30   /* the monitor's clock: silent sources */
 #define ALERTS_Q          256  /* alerts waiting to be recorded (one per situation: a handful) */
+#define RETRY_S           2    /* an alert the registers' writer could not take: tried again */
 #define REPLAY_ALERTS_MAX 4096 /* alerts raised by the replay at the start, recorded then */
 
 struct serve_seclog {
@@ -47,6 +48,8 @@ struct serve_seclog {
 	struct seclog_alert alerts[ALERTS_Q]; /* raised, not yet recorded */
 	size_t nalerts;
 	uint64_t alerts_dropped;
+	int64_t retry_us; /* the queue's next try when the writer was busy */
+	bool waiting;     /* alerts wait for a busy writer (said once on stderr) */
 	uint64_t generation;
 	unsigned verify_s;
 	bool replaying;                /* the start's replay feeds the monitor (this thread) */
@@ -112,23 +115,68 @@ static void on_alert(void *ctx, const struct seclog_alert *a)
 	pthread_mutex_unlock(&x->mu);
 }
 
-/* Records the queued alerts; called with x->mu held, which it releases meanwhile. */
-static void record_alerts(struct serve_seclog *x)
+/*
+ * Records the queued alerts; called with x->mu held, which it releases
+ * meanwhile. An alert the registers' writer cannot take now (SK_EBUSY: an
+ * outside program holds skydd.db past the busy timeout) goes back to the
+ * front of the queue and is tried again RETRY_S later — unless this is the
+ * stop's last round: the replay at the next start records what a stop or a
+ * crash still left (model_seclog_alert_raise_replayed).
+ */
+static void record_alerts(struct serve_seclog *x, bool last)
 {
 	static struct seclog_alert batch[ALERTS_Q]; /* only the housekeeping thread uses it */
-	size_t n = x->nalerts;
+	size_t n = x->nalerts, back = 0, unrecorded = 0;
 	uint64_t dropped = x->alerts_dropped;
+	bool busy = false;
 
 	memcpy(batch, x->alerts, n * sizeof(batch[0]));
 	x->nalerts = 0;
 	x->alerts_dropped = 0;
 	pthread_mutex_unlock(&x->mu);
-	for (size_t i = 0; i < n; i++)
-		model_seclog_on_alert(x->m, &batch[i]);
+	for (size_t i = 0; i < n; i++) {
+		/* once the writer was busy, the rest wait too (each try waits out its timeout) */
+		int rc = busy ? SK_EBUSY : model_seclog_alert_raise(x->m, &batch[i]);
+
+		busy = rc == SK_EBUSY;
+		if (busy && !last)
+			batch[back++] = batch[i];
+		else if (busy && last)
+			unrecorded++;
+		else if (rc && rc != SK_EEXIST)
+			fprintf(stderr,
+			        "skydd: security logs: an alert could not be recorded: %s\n",
+			        sk_strerror(rc));
+	}
 	if (dropped)
-		fprintf(stderr, "skydd: security logs: %llu alerts not recorded (queue full)\n",
+		fprintf(stderr,
+		        "skydd: security logs: %llu alerts not recorded (queue full); the next "
+		        "start records them from the log\n",
 		        (unsigned long long)dropped);
+	if (unrecorded)
+		fprintf(stderr,
+		        "skydd: security logs: %zu alerts not recorded at the stop (skydd.db is "
+		        "busy); the next start records them from the log\n",
+		        unrecorded);
 	pthread_mutex_lock(&x->mu);
+	if (back) {
+		/* the waiting ones first, then what came meanwhile, as the queue has room */
+		size_t keep = x->nalerts < ALERTS_Q - back ? x->nalerts : ALERTS_Q - back;
+
+		x->alerts_dropped += x->nalerts - keep;
+		memmove(x->alerts + back, x->alerts, keep * sizeof(x->alerts[0]));
+		memcpy(x->alerts, batch, back * sizeof(batch[0]));
+		x->nalerts = back + keep;
+		x->retry_us = sk_now_us() + RETRY_S * INT64_C(1000000);
+		if (!x->waiting)
+			fprintf(stderr,
+			        "skydd: security logs: %zu alerts wait for the registers' writer "
+			        "(skydd.db is busy); trying again every %d s\n",
+			        back, RETRY_S);
+	} else if (x->waiting) {
+		fprintf(stderr, "skydd: security logs: the waiting alerts are recorded\n");
+	}
+	x->waiting = back > 0;
 }
 
 /* Loads the routines and sources into the monitor; tells the receiver. */
@@ -252,8 +300,8 @@ static void *housekeeping(void *arg)
 
 	pthread_mutex_lock(&x->mu);
 	for (;;) {
-		if (x->nalerts || x->alerts_dropped)
-			record_alerts(x);
+		if ((x->nalerts && (x->stop || sk_now_us() >= x->retry_us)) || x->alerts_dropped)
+			record_alerts(x, x->stop);
 		if (x->stop)
 			break;
 		if (sk_now_us() >= next) {
@@ -263,7 +311,7 @@ static void *housekeeping(void *arg)
 			next = sk_now_us() + RELOAD_S * INT64_C(1000000);
 			continue;
 		}
-		if (!x->nalerts) {
+		if (!x->nalerts || x->waiting) {
 			struct timespec until;
 
 			clock_gettime(CLOCK_REALTIME, &until);

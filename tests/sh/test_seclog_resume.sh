@@ -10,6 +10,8 @@
 #    the alert queued), kill -9: nothing recorded; after the restart the
 #    replay records it, once; the first alert, handled meanwhile, is not
 #    recorded again (its events overlap);
+#  - a writer busy past its timeout without a crash: the alert waits in the
+#    queue and is recorded once the writer is free;
 #  - skydd verify accepts the instance after each kill.
 set -u
 # shellcheck source=tests/sh/reglib.sh
@@ -55,6 +57,8 @@ fail() {
 }
 stored() { [ "$(sq "$I/seclog.db" "SELECT count(*) FROM msg")" = "$1" ]; }
 alerts() { sq "$I/skydd.db" "SELECT count(*) FROM log_alert WHERE key = 'root@$1'"; }
+# alerts_are HOST N: N alerts about root@HOST now (for wait_until: read afresh each time)
+alerts_are() { [ "$(alerts "$1")" = "$2" ]; }
 raised() { sq "$I/skydd.db" "SELECT count(*) FROM ledger WHERE kind = 'log_alert.raised'"; }
 # kill9: serve killed with SIGKILL; skydd verify must accept what it left
 kill9() {
@@ -81,7 +85,7 @@ checks "the new serve says it resumed over the three" \
 	'grep -q "^skydd: security logs: monitor resumed over 3 messages since " "$T/serve.log"'
 fail 192.0.2.7 2
 checks "two more are stored" 'wait_until 100 stored 5'
-checks "3 before the restart and 2 after raise the alert" 'wait_until 100 test "$(alerts 192.0.2.7)" = 1'
+checks "3 before the restart and 2 after raise the alert" 'wait_until 100 alerts_are 192.0.2.7 1'
 sleep 1
 checks "exactly one log_alert.raised in the ledger, with count 5" \
 	'[ "$(raised)" = 1 ] && [ "$(sq "$I/skydd.db" "SELECT json_extract(entry, '"'"'$.data.count'"'"') FROM ledger WHERE kind = '"'"'log_alert.raised'"'"'")" = 5 ]'
@@ -128,6 +132,28 @@ stop_server
 restart
 checks "a third start replays again and records nothing twice" \
 	'grep -q "^skydd: security logs: monitor resumed over 10 messages" "$T/serve.log" && [ "$(raised)" = 2 ]'
+
+# ---- a busy writer without a crash: the alert waits and is recorded once the writer is free ----
+# held for 13 s: longer than the store's busy timeout (10 s), so the first try fails
+rm -f "$T/hold.out"
+python3 -c '
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(13)' "$I/skydd.db" >"$T/hold.out" 2>&1 &
+HOLD_PID=$!
+checks "an outside sqlite3 holds the registers' write lock again" 'wait_until 100 grep -qs locked "$T/hold.out"'
+before=$(raised)
+fail 203.0.113.5 5
+checks "five failed logins from a third host are stored" 'wait_until 100 stored 15'
+checks "while skydd.db is held, the alert is not recorded" '[ "$(raised)" = "$before" ]'
+wait "$HOLD_PID" 2>/dev/null
+HOLD_PID=
+checks "once the writer is free, the alert is recorded without a restart" \
+	'wait_until 150 alerts_are 203.0.113.5 1'
+checks "serve said the alert waited for the writer, and then that it was recorded" \
+	'grep -q "alerts wait for the registers. writer" "$T/serve.log" && grep -q "the waiting alerts are recorded" "$T/serve.log"'
 stop_server
 run "$SKYDD" verify --data "$I"
 checks "skydd verify accepts the instance at the end" '[ "$RC" -eq 0 ]'
