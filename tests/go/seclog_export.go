@@ -5,19 +5,13 @@
 // and its RFC 6962 audit path to the checkpoint's root.
 //
 // Usage: seclog_export VKEY < bundle.json; prints "ok N" and exits 0, or
-// the reason and exits 1.
+// the reason and exits 1. Built with checkpoint.go.
 package main
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
-	"strconv"
-	"strings"
-
-	"golang.org/x/mod/sumdb/note"
-	"golang.org/x/mod/sumdb/tlog"
 )
 
 type message struct {
@@ -35,37 +29,11 @@ type bundle struct {
 	Messages   []message `json:"messages"`
 }
 
-func hash(s string) (tlog.Hash, error) {
-	var h tlog.Hash
-	b, err := base64.StdEncoding.DecodeString(s)
-	if err != nil || len(b) != len(h) {
-		return h, fmt.Errorf("bad hash %q", s)
-	}
-	copy(h[:], b)
-	return h, nil
-}
-
 func check(vkey string, b bundle) error {
 	if b.Format != "skydd-seclog-export/1" {
 		return fmt.Errorf("not a bundle: format %q", b.Format)
 	}
-	v, err := note.NewVerifier(vkey)
-	if err != nil {
-		return err
-	}
-	n, err := note.Open([]byte(b.Checkpoint), note.VerifierList(v))
-	if err != nil {
-		return err
-	}
-	lines := strings.SplitN(n.Text, "\n", 4)
-	if len(lines) < 4 || lines[0] != v.Name()+"/seclog" {
-		return fmt.Errorf("not a seclog checkpoint of %s", v.Name())
-	}
-	size, err := strconv.ParseInt(lines[1], 10, 64)
-	if err != nil || size != b.Size {
-		return fmt.Errorf("checkpoint size %q, bundle says %d", lines[1], b.Size)
-	}
-	root, err := hash(lines[2])
+	root, err := openCheckpoint(vkey, b.Checkpoint, b.Size)
 	if err != nil {
 		return err
 	}
@@ -78,28 +46,7 @@ func check(vkey string, b bundle) error {
 			return fmt.Errorf("message %d out of order", m.Index)
 		}
 		prev = m.Index
-		leaf, err := hash(m.Leaf)
-		if err != nil {
-			return err
-		}
-		if m.Body != nil {
-			body, err := base64.StdEncoding.DecodeString(*m.Body)
-			if err != nil {
-				return err
-			}
-			if tlog.RecordHash(body) != leaf {
-				return fmt.Errorf("message %d: the body does not hash to the leaf", m.Index)
-			}
-		}
-		var path tlog.RecordProof
-		for _, s := range m.Path {
-			h, err := hash(s)
-			if err != nil {
-				return err
-			}
-			path = append(path, h)
-		}
-		if err := tlog.CheckRecord(path, size, root, m.Index, leaf); err != nil {
+		if err := checkRecord(b.Size, root, m.Index, m.Leaf, m.Body, m.Path); err != nil {
 			return fmt.Errorf("message %d: %v", m.Index, err)
 		}
 	}

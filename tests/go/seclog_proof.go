@@ -4,20 +4,14 @@
 // "<key name>/seclog", the leaf from the body, the RFC 6962 audit path.
 //
 // Usage: seclog_proof VKEY < proof.json; prints "ok" and exits 0, or the
-// reason and exits 1.
+// reason and exits 1. Built with checkpoint.go.
 package main
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
-	"strconv"
-	"strings"
-
-	"golang.org/x/mod/sumdb/note"
-	"golang.org/x/mod/sumdb/tlog"
 )
 
 type proof struct {
@@ -29,59 +23,12 @@ type proof struct {
 	Note  string   `json:"note"`
 }
 
-func hash(s string) (tlog.Hash, error) {
-	var h tlog.Hash
-	b, err := base64.StdEncoding.DecodeString(s)
-	if err != nil || len(b) != len(h) {
-		return h, fmt.Errorf("bad hash %q", s)
-	}
-	copy(h[:], b)
-	return h, nil
-}
-
 func check(vkey string, p proof) error {
-	v, err := note.NewVerifier(vkey)
+	root, err := openCheckpoint(vkey, p.Note, p.Size)
 	if err != nil {
 		return err
 	}
-	n, err := note.Open([]byte(p.Note), note.VerifierList(v))
-	if err != nil {
-		return err
-	}
-	lines := strings.SplitN(n.Text, "\n", 4)
-	if len(lines) < 4 || lines[0] != v.Name()+"/seclog" {
-		return fmt.Errorf("not a seclog checkpoint of %s", v.Name())
-	}
-	size, err := strconv.ParseInt(lines[1], 10, 64)
-	if err != nil || size != p.Size {
-		return fmt.Errorf("checkpoint size %q, proof for %d", lines[1], p.Size)
-	}
-	root, err := hash(lines[2])
-	if err != nil {
-		return err
-	}
-	leaf, err := hash(p.Leaf)
-	if err != nil {
-		return err
-	}
-	if p.Body != nil {
-		body, err := base64.StdEncoding.DecodeString(*p.Body)
-		if err != nil {
-			return err
-		}
-		if tlog.RecordHash(body) != leaf {
-			return fmt.Errorf("the body does not hash to the leaf")
-		}
-	}
-	var path tlog.RecordProof
-	for _, s := range p.Path {
-		h, err := hash(s)
-		if err != nil {
-			return err
-		}
-		path = append(path, h)
-	}
-	return tlog.CheckRecord(path, size, root, p.Index, leaf)
+	return checkRecord(p.Size, root, p.Index, p.Leaf, p.Body, p.Path)
 }
 
 func main() {

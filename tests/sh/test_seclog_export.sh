@@ -19,7 +19,7 @@ setup_tmp
 I=$T/inst
 
 if ! GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE=$T/gocache \
-	go build -o "$T/seclog_export" tests/go/seclog_export.go >"$T/go.err" 2>&1; then
+	go build -o "$T/seclog_export" tests/go/seclog_export.go tests/go/checkpoint.go >"$T/go.err" 2>&1; then
 	not_ok "building tests/go/seclog_export.go"
 	diag "$(head -c 600 "$T/go.err")"
 	finish
