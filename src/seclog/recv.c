@@ -215,7 +215,8 @@ static void handshake(struct seclog_recv *r, struct recv_conn *c)
 	if (g == GNUTLS_E_AGAIN || g == GNUTLS_E_INTERRUPTED ||
 	    (g < 0 && !gnutls_error_is_fatal(g)))
 		return;
-	if (g < 0 || recv_tls_fingerprint(c->sess, c->fp) != SK_OK) {
+	if (g < 0 || recv_tls_fingerprint(c->sess, c->fp) != SK_OK ||
+	    recv_tls_valid_at(c->sess, time(NULL)) != SK_OK) {
 		recv_unknown(r, c->addr, U_BAD_CERT);
 		c->dead = true;
 		return;

@@ -8,6 +8,7 @@
 #include <gnutls/gnutls.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <time.h>
 
 #include "seclog/recv.h"
 #include "seclog/relp.h"
@@ -123,6 +124,13 @@ int recv_listen(struct seclog_recv *r, const char *spec, unsigned transport, cha
 int recv_tls_init(struct seclog_recv *r, char *why, size_t why_cap);
 void recv_peer_addr(const struct sockaddr_storage *sa, char *out);
 int recv_tls_fingerprint(gnutls_session_t sess, char out[SECLOG_FP_LEN + 1]);
+/*
+ * Is the peer's certificate within its validity period at now (seconds since
+ * the epoch)? The binding rests on the pinned fingerprint; an expired or not
+ * yet valid certificate is refused all the same, as any TLS peer would.
+ * SK_OK, SK_EPERM outside it, SK_ENOTFOUND without one, SK_EINVAL unparsable.
+ */
+int recv_tls_valid_at(gnutls_session_t sess, time_t now);
 
 /* recv.c: the counters */
 long recv_stat_index(struct seclog_recv *r, int64_t source); /* with smu held */

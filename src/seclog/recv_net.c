@@ -173,3 +173,25 @@ int recv_tls_fingerprint(gnutls_session_t sess, char out[SECLOG_FP_LEN + 1])
 	out[SECLOG_FP_LEN] = '\0';
 	return SK_OK;
 }
+
+int recv_tls_valid_at(gnutls_session_t sess, time_t now)
+{
+	unsigned n = 0;
+	const gnutls_datum_t *c = gnutls_certificate_get_peers(sess, &n);
+	gnutls_x509_crt_t crt;
+	time_t from, until;
+	int rc = SK_EINVAL;
+
+	if (!c || n == 0 || gnutls_certificate_type_get(sess) != GNUTLS_CRT_X509)
+		return SK_ENOTFOUND;
+	if (gnutls_x509_crt_init(&crt) < 0)
+		return SK_ENOMEM;
+	if (gnutls_x509_crt_import(crt, &c[0], GNUTLS_X509_FMT_DER) >= 0) {
+		from = gnutls_x509_crt_get_activation_time(crt);
+		until = gnutls_x509_crt_get_expiration_time(crt);
+		if (from != (time_t)-1 && until != (time_t)-1)
+			rc = now >= from && now <= until ? SK_OK : SK_EPERM;
+	}
+	gnutls_x509_crt_deinit(crt);
+	return rc;
+}

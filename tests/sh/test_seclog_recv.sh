@@ -48,6 +48,30 @@ for n in srv cli stray; do
 	}
 done
 FP=$(openssl x509 -in "$T/cli.crt" -outform DER | sha256sum | cut -d' ' -f1)
+# and one whose validity ended in 2020, pinned to source 4: refused all the same
+mkdir -p "$T/ca/newcerts" && : >"$T/ca/index.txt" && echo 01 >"$T/ca/serial"
+cat >"$T/ca.cnf" <<EOF
+[ ca ]
+default_ca = d
+[ d ]
+dir = $T/ca
+database = \$dir/index.txt
+new_certs_dir = \$dir/newcerts
+serial = \$dir/serial
+default_md = sha256
+policy = p
+[ p ]
+commonName = supplied
+EOF
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=old.skydd.test \
+	-keyout "$T/old.key" -out "$T/old.csr" 2>"$T/ssl.err" &&
+	openssl ca -batch -config "$T/ca.cnf" -selfsign -keyfile "$T/old.key" -in "$T/old.csr" \
+		-startdate 20200101000000Z -enddate 20200102000000Z -out "$T/old.crt" >>"$T/ssl.err" 2>&1 || {
+	not_ok "openssl could not make the expired certificate"
+	diag "$(tail -n 5 "$T/ssl.err")"
+	finish
+}
+FP_OLD=$(openssl x509 -in "$T/old.crt" -outform DER | sha256sum | cut -d' ' -f1)
 
 # Source 1: clear RELP and TCP from 127.0.0.1 (32 connections: logger opens one per
 # message, and a burst of them can arrive within one commit).
@@ -57,6 +81,7 @@ cat >"$T/sources" <<EOF
 1 101 10 relp,tcp 127.0.0.1 32
 2 102 25 tls,relp-tls $FP
 3 103 10 tcp 127.0.0.3 3
+4 104 10 tls $FP_OLD
 EOF
 
 ${RECV_WRAP:-} "$RECV" "$I" "$T/sources" --tls 127.0.0.1:0 --relp 127.0.0.1:0 --relp-tls 127.0.0.1:0 \
@@ -265,6 +290,16 @@ if [ "$(counter unknown bad_cert)" = 1 ]; then
 	ok "no client certificate: refused and counted"
 else
 	not_ok "no client certificate: bad_cert=$(counter unknown bad_cert)"
+fi
+
+m='<14>1 - old.skydd.test app - - - from an expired certificate'
+printf '%d %s' "${#m}" "$m" |
+	timeout 10 openssl s_client -quiet -connect "127.0.0.1:$P_TLS" \
+		-cert "$T/old.crt" -key "$T/old.key" >/dev/null 2>&1
+if [ "$(counter unknown bad_cert)" = 2 ] && [ "$(stored 'from an expired certificate')" = 0 ]; then
+	ok "a pinned certificate past its validity is refused, counted as a bad certificate, nothing stored"
+else
+	not_ok "expired certificate: bad_cert=$(counter unknown bad_cert), stored=$(stored 'from an expired certificate')"
 fi
 
 r=$(python3 "$T/peer.py" tcp-oversize "$P_TCP")
