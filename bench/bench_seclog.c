@@ -16,6 +16,7 @@
 
 #include <sqlite3.h>
 
+#include "seclog/monitor.h"
 #include "seclog/store.h"
 #include "store/store.h"
 #include "bench.h"
@@ -160,6 +161,55 @@ static double round_baseline(sqlite3 *db, const struct config *cfg, const struct
 	return now_s() - t0;
 }
 
+/* The replay's baseline: the same rows read and decoded, judged by nobody. */
+static void count_only(void *ctx, const struct seclog_msg *m, size_t n, uint64_t first)
+{
+	(void)m;
+	(void)first;
+	*(uint64_t *)ctx += n;
+}
+
+static void count_alert(void *ctx, const struct seclog_alert *a)
+{
+	(void)a;
+	(*(uint64_t *)ctx)++;
+}
+
+/*
+ * What a restart of skydd serve costs (seclog_replay through the monitor,
+ * which classifies every sshd line and keeps its failed-login windows),
+ * against the same replay into a counter: msg/s of both, best of three.
+ */
+static void bench_replay(const char *dir, double *judged, double *read, uint64_t *alerts)
+{
+	struct seclog_watch w = {.system = 1, .fail_threshold = 5, .fail_window_s = 600};
+	struct seclog_watch_source ws = {.source = 3, .system = 1};
+	struct seclog_replay_stats st;
+
+	*judged = *read = 0;
+	for (int k = 0; k < 3; k++) {
+		struct seclog_monitor *mon = seclog_monitor_new(count_alert, alerts);
+		uint64_t counted = 0;
+		double t;
+
+		if (!mon || seclog_monitor_configure(mon, &w, 1, &ws, 1))
+			bench_die("seclog_monitor", "cannot configure");
+		t = now_s();
+		if (seclog_replay(dir, 1, SECLOG_REPLAY_MAX, seclog_monitor_committed, mon, &st))
+			bench_die("seclog_replay", "failed");
+		t = now_s() - t;
+		if ((double)st.replayed / t > *judged)
+			*judged = (double)st.replayed / t;
+		seclog_monitor_free(mon);
+		t = now_s();
+		if (seclog_replay(dir, 1, SECLOG_REPLAY_MAX, count_only, &counted, &st))
+			bench_die("seclog_replay", "failed");
+		t = now_s() - t;
+		if ((double)counted / t > *read)
+			*read = (double)counted / t;
+	}
+}
+
 static uint64_t file_size(const char *dir, const char *name)
 {
 	char path[1024];
@@ -219,6 +269,10 @@ int main(void)
 	tv = now_s() - tv;
 	if (rc)
 		bench_die("seclog_verify", vr.problem);
+	double rj, rr;
+	uint64_t alerts = 0;
+
+	bench_replay(cfg.dir, &rj, &rr, &alerts);
 	print_load("after");
 
 	double rs = (double)(per * ROUNDS) / ts, rb = (double)(per * ROUNDS) / tb;
@@ -241,7 +295,12 @@ int main(void)
 	printf("bench_seclog: verify %" PRIu64 " messages, %" PRIu64 " checkpoints in %.2f s: "
 	       "%.0f msg/s\n",
 	       vr.size, vr.checkpoints, tv, (double)vr.size / tv);
+	printf("bench_seclog: the monitor's replay at a restart (the newest %u at most): %.0f "
+	       "msg/s "
+	       "judged, %.0f msg/s read and decoded only; %" PRIu64 " alerts\n",
+	       SECLOG_REPLAY_MAX, rj, rr, alerts);
 	printf("bench seclog_append %.0f msg/s baseline %.0f ratio %.3f\n", rs, rb, rs / rb);
+	printf("bench seclog_replay %.0f msg/s baseline %.0f ratio %.3f\n", rj, rr, rj / rr);
 	printf("bench seclog_bytes %.1f B/msg baseline %.1f ratio %.3f\n", bytes_s, bytes_b,
 	       bytes_s / bytes_b);
 	msgs_free(&b);
