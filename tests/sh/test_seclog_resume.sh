@@ -57,6 +57,18 @@ fail() {
 }
 stored() { [ "$(sq "$I/seclog.db" "SELECT count(*) FROM msg")" = "$1" ]; }
 alerts() { sq "$I/skydd.db" "SELECT count(*) FROM log_alert WHERE key = 'root@$1'"; }
+# hold SECONDS: an outside writer (python3's sqlite3) holds skydd.db's write lock that long, in
+# the background as HOLD_PID; "locked" in $T/hold.out once it has it
+hold() {
+	rm -f "$T/hold.out"
+	python3 -c '
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))' "$I/skydd.db" "$1" >"$T/hold.out" 2>&1 &
+	HOLD_PID=$!
+}
 # alerts_are HOST N: N alerts about root@HOST now (for wait_until: read afresh each time)
 alerts_are() { [ "$(alerts "$1")" = "$2" ]; }
 raised() { sq "$I/skydd.db" "SELECT count(*) FROM ledger WHERE kind = 'log_alert.raised'"; }
@@ -97,14 +109,7 @@ checks "anna handles it" '[ "$STATUS" = 200 ]'
 
 # ---- the crash case: the alert stored in no register when serve dies ----
 # An outside writer (python3's sqlite3) holds skydd.db's write lock: serve's recorder waits for it.
-rm -f "$T/hold.out"
-python3 -c '
-import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-print("locked", flush=True)
-time.sleep(60)' "$I/skydd.db" >"$T/hold.out" 2>&1 &
-HOLD_PID=$!
+hold 60
 checks "an outside sqlite3 holds the registers' write lock" 'wait_until 100 grep -qs locked "$T/hold.out"'
 before=$(raised)
 fail 198.51.100.9 5
@@ -135,14 +140,7 @@ checks "a third start replays again and records nothing twice" \
 
 # ---- a busy writer without a crash: the alert waits and is recorded once the writer is free ----
 # held for 13 s: longer than the store's busy timeout (10 s), so the first try fails
-rm -f "$T/hold.out"
-python3 -c '
-import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-print("locked", flush=True)
-time.sleep(13)' "$I/skydd.db" >"$T/hold.out" 2>&1 &
-HOLD_PID=$!
+hold 13
 checks "an outside sqlite3 holds the registers' write lock again" 'wait_until 100 grep -qs locked "$T/hold.out"'
 before=$(raised)
 fail 203.0.113.5 5
