@@ -28,6 +28,10 @@
 # Goal: ratio >= 1 and >= 100,000 messages/s over RELP.
 set -u
 BUILD=${BUILD:-build/rel}
+# free_port (rsyslog cannot be given port 0 here) and wait_port, as the shell tests have them;
+# make bench runs from the repository's root
+# shellcheck source=tests/sh/lib.sh
+. tests/sh/lib.sh
 NAME=bench_seclog_ingest
 N=${SKYDD_BENCH_INGEST_N:-200000}
 RSECS=${SKYDD_BENCH_INGEST_RSYSLOG_SECS:-3}
@@ -69,28 +73,6 @@ trap 'exit 130' INT TERM
 # field KEY FILE: the value of KEY=VALUE on relpload's result line.
 field() {
 	sed -n "s/.*[ ]$1=\([^ ]*\).*/\1/p" "$2" | tail -n 1
-}
-
-# A free port on loopback: bind 0 is not possible for rsyslog, so probe.
-free_port() {
-	# below the kernel's ephemeral range (32768-60999), so no outgoing
-	# connection holds it; not in use in any state
-	_p=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 12000))
-	while ss -tan 2>/dev/null | grep -q ":$_p "; do
-		_p=$((_p + 1))
-	done
-	echo "$_p"
-}
-
-# wait_port PORT: up to 10 s for a listener.
-wait_port() {
-	_i=0
-	while [ $_i -lt 100 ]; do
-		ss -ltn 2>/dev/null | grep -q "127.0.0.1:$1 " && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 1
 }
 
 ratio() {

@@ -219,11 +219,59 @@ wait_until() {
 	"$@"
 }
 
-# free_port: a TCP port on 127.0.0.1 the kernel hands out as free now. A server started on it
-# may still lose it to another process in the meantime: start it again on another if it fails.
+# free_port: a TCP port on loopback not in use in any state now, below the kernel's ephemeral
+# range (32768-60999), so no outgoing connection takes it meanwhile. A server started on it may
+# still lose it to another process: start it again on another if it fails.
 free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+	_p=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 12000))
+	while ss -tan 2>/dev/null | grep -q ":$_p "; do
+		_p=$((_p + 1))
+	done
+	echo "$_p"
 }
+
+# wait_port PORT: up to 10 s for a listener on 127.0.0.1:PORT.
+wait_port() {
+	_i=0
+	while [ $_i -lt 100 ]; do
+		ss -ltn 2>/dev/null | grep -q "127.0.0.1:$1 " && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
+# go_verifier NAME: builds the independent verifier tests/go/NAME.go (with checkpoint.go, Go's
+# sumdb/note and tlog from golang-golang-x-mod-dev) as $T/NAME; on failure a "not ok" and the end.
+go_verifier() {
+	if [ ! -d /usr/share/gocode/src/golang.org/x/mod/sumdb/tlog ]; then
+		not_ok "prerequisite: golang-golang-x-mod-dev is not installed"
+		finish
+	fi
+	if ! GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE=$T/gocache \
+		go build -o "$T/$1" "tests/go/$1.go" tests/go/checkpoint.go >"$T/go.err" 2>&1; then
+		not_ok "building tests/go/$1.go"
+		diag "$(head -c 600 "$T/go.err")"
+		finish
+	fi
+}
+
+# recv_start WAIT ARGS...: tests/tools/seclogrecv on $I with the sources in $T/sources and ARGS,
+# in the background as SPID (under $RECV_WRAP if set); waits up to WAIT tenths of a second for
+# "ready", else a "not ok" and the end. recv_port NAME then gives a listener's port.
+recv_start() {
+	_rw=$1
+	shift
+	${RECV_WRAP:-} "$RECV" "$I" "$T/sources" "$@" >"$T/recv.out" 2>"$T/recv.err" &
+	SPID=$!
+	wait_until "$_rw" grep -qs '^ready' "$T/recv.out"
+	if ! grep -q '^ready' "$T/recv.out"; then
+		not_ok "seclogrecv did not start"
+		diag "$(cat "$T/recv.err")"
+		finish
+	fi
+}
+recv_port() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$T/recv.out" | head -n 1; }
 
 # rsyslog_start CONF PORTFILE: rsyslogd in the foreground with CONF (pid file and output
 # beside it: CONF.pid, CONF.out), in the background as RPID; RS_PORT gets the port its

@@ -17,26 +17,6 @@ setup_tmp
 RS_PID=""
 trap 'if [ -n "$RS_PID" ]; then kill -KILL "$RS_PID" 2>/dev/null; fi; rm -rf "$T"' EXIT
 
-free_port() {
-	# below the kernel's ephemeral range (32768-60999), so no outgoing
-	# connection holds it; not in use in any state
-	_p=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 12000))
-	while ss -tan 2>/dev/null | grep -q ":$_p "; do
-		_p=$((_p + 1))
-	done
-	echo "$_p"
-}
-
-wait_port() {
-	_i=0
-	while [ $_i -lt 100 ]; do
-		ss -ltn 2>/dev/null | grep -q "127.0.0.1:$1 " && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 1
-}
-
 # start_rsyslog: imrelp on RELP_PORT and (never answering) imtcp on TCP_PORT,
 # every message's raw text to $T/rs/out.log.
 start_rsyslog() {

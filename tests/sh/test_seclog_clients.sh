@@ -74,19 +74,11 @@ cat >"$T/sources" <<EOF
 1 101 10 relp 127.0.0.1
 2 102 10 tls,relp-tls $FP
 EOF
-"$RECV" "$I" "$T/sources" --tls 127.0.0.1:0 --relp 127.0.0.1:0 --relp-tls 127.0.0.1:0 \
-	--cert "$T/srv.pem" --key "$T/srv.key" >"$T/recv.out" 2>"$T/recv.err" &
-SPID=$!
-wait_until 50 grep -qs '^ready' "$T/recv.out"
-if ! grep -q '^ready' "$T/recv.out"; then
-	not_ok "seclogrecv did not start"
-	diag "$(cat "$T/recv.err")"
-	finish
-fi
-port() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$T/recv.out" | head -n 1; }
-P_TLS=$(port tls)
-P_RELP=$(port relp)
-P_RELPTLS=$(port relp-tls)
+recv_start 50 --tls 127.0.0.1:0 --relp 127.0.0.1:0 --relp-tls 127.0.0.1:0 \
+	--cert "$T/srv.pem" --key "$T/srv.key"
+P_TLS=$(recv_port tls)
+P_RELP=$(recv_port relp)
+P_RELPTLS=$(recv_port relp-tls)
 ok "seclogrecv listens (tls=$P_TLS relp=$P_RELP relp-tls=$P_RELPTLS)"
 
 stored() { "$RECV" dump "$I" | grep -c "text=$1"; }

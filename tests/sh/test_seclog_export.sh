@@ -11,19 +11,9 @@ set -u
 SECLOGLOAD=$BUILD/tools/seclogload
 need_file "$SKYDD" "$SECLOGLOAD"
 need_prog go python3
-if [ ! -d /usr/share/gocode/src/golang.org/x/mod/sumdb/tlog ]; then
-	not_ok "prerequisite: golang-golang-x-mod-dev is not installed"
-	finish
-fi
 setup_tmp
 I=$T/inst
-
-if ! GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE=$T/gocache \
-	go build -o "$T/seclog_export" tests/go/seclog_export.go tests/go/checkpoint.go >"$T/go.err" 2>&1; then
-	not_ok "building tests/go/seclog_export.go"
-	diag "$(head -c 600 "$T/go.err")"
-	finish
-fi
+go_verifier seclog_export
 if ! new_instance "$I"; then
 	not_ok "setting up the instance"
 	finish

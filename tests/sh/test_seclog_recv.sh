@@ -84,21 +84,12 @@ cat >"$T/sources" <<EOF
 4 104 10 tls $FP_OLD
 EOF
 
-${RECV_WRAP:-} "$RECV" "$I" "$T/sources" --tls 127.0.0.1:0 --relp 127.0.0.1:0 --relp-tls 127.0.0.1:0 \
-	--tcp 127.0.0.1:0 --cert "$T/srv.crt" --key "$T/srv.key" --max-msg 2048 \
-	>"$T/recv.out" 2>"$T/recv.err" &
-SPID=$!
-wait_until 150 grep -qs '^ready' "$T/recv.out"
-if ! grep -q '^ready' "$T/recv.out"; then
-	not_ok "seclogrecv did not start"
-	diag "$(cat "$T/recv.err")"
-	finish
-fi
-port() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$T/recv.out" | head -n 1; }
-P_TLS=$(port tls)
-P_RELP=$(port relp)
-P_RELPTLS=$(port relp-tls)
-P_TCP=$(port tcp)
+recv_start 150 --tls 127.0.0.1:0 --relp 127.0.0.1:0 --relp-tls 127.0.0.1:0 \
+	--tcp 127.0.0.1:0 --cert "$T/srv.crt" --key "$T/srv.key" --max-msg 2048
+P_TLS=$(recv_port tls)
+P_RELP=$(recv_port relp)
+P_RELPTLS=$(recv_port relp-tls)
+P_TCP=$(recv_port tcp)
 ok "seclogrecv listens (tls=$P_TLS relp=$P_RELP relp-tls=$P_RELPTLS tcp=$P_TCP)"
 
 # stats: the counters now (SIGUSR1 prints a block ending in "end").
@@ -376,8 +367,8 @@ if ! grep -q '^ready' "$T/recv.out"; then
 	kill -0 "$SPID" 2>/dev/null && diag "still running: $(gdb -batch -p "$SPID" -ex 'thread apply all bt' 2>&1 | grep '^#' | head -n 30)"
 	finish
 fi
-P_TCP=$(port tcp)
-P_UDP=$(port udp)
+P_TCP=$(recv_port tcp)
+P_UDP=$(recv_port udp)
 printf '1 101 10 relp,tcp,udp 127.0.0.1 32\n2 102 25 tls $FP\n3 103 10 tcp 127.0.0.3 3\n' |
 	sed "s/\$FP/$FP/" >"$T/sources"
 kill -HUP "$SPID"

@@ -398,7 +398,6 @@ if fresh h-origin && tamper h "UPDATE meta SET value = 'skydd.test/other' WHERE 
 fi
 
 # ---- j) serve's start-up checks ----
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
 # serve_refuses DESC REGEX: serve exits 1 at once with one line matching REGEX.
 serve_refuses() {
