@@ -31,7 +31,7 @@ static const struct api_field f_none[] = {API_FIELDS_END};
 	         NULL},                                                                              \
 	        {"from", API_TIME, false, 0, 0, "received at or after (RFC 3339)", NULL},            \
 	        {"to", API_TIME, false, 0, 0, "received before (RFC 3339)", NULL},                   \
-	        {"host", API_STRING, false, 1, 128, "exact hostname", NULL},                         \
+	        {"host", API_STRING, false, 1, SECLOG_HOST_MAX, "exact hostname", NULL},             \
 	        {"app", API_STRING, false, 1, SECLOG_APP_MAX, "exact application (APP-NAME)", NULL}, \
 	        {"severity", API_INT, false,                                                         \
 	         0,          7,       "0..7: this severity or more severe (0 emergency .. 7 debug)", \

@@ -55,6 +55,12 @@ checks "the next page goes on below the cursor" \
 api GET '/api/v1/seclog/messages?severity=0&host=fw1.example.se' anna
 checks "severity and host filters" \
 	"py \"len(d['messages']) > 0 and all(m['severity'] == 0 and m['host'] == 'fw1.example.se' for m in d['messages'])\" \"\$T/resp\" | grep -q True"
+# a host name as long as RFC 5424 allows (255) is searched; one longer is refused naming host
+H255=$(printf 'h%.0s' $(seq 1 255))
+api GET "/api/v1/seclog/messages?host=$H255" anna
+expect_api 200 '"messages":\[\]' "a 255-character host name is searched (RFC 5424's bound)"
+api GET "/api/v1/seclog/messages?host=${H255}h" anna
+expect_api 400 '"field":"host"' "a 256-character host name is refused, naming host"
 api GET '/api/v1/seclog/messages?q=%22NEAR(%20OR%20*' anna
 expect_api 200 '"messages":\[\]' "FTS syntax in the words is searched as words, not run"
 api GET '/api/v1/seclog/messages/5' anna

@@ -88,9 +88,11 @@ function searchForm(sources, apply) {
   const err = errorBox();
   const hintId = 'sl-time-hint';
   const text = (name) => ({ name, type: 'text', value: st[name], autocomplete: 'off', spellcheck: 'false' });
-  const q = field(t('sl.q'), { ...text('q'), type: 'search', maxlength: 128 }, { hint: t('sl.q_hint') });
-  const host = field(t('sl.host'), { ...text('host'), maxlength: 128 });
-  const app = field(t('sl.app'), { ...text('app'), maxlength: 48 });
+  // no length bounds here: the server's (SECLOG_FILTERS in src/http/api_seclog.c) refuse an
+  // over-long value naming the field, said in Swedish above the form
+  const q = field(t('sl.q'), { ...text('q'), type: 'search' }, { hint: t('sl.q_hint') });
+  const host = field(t('sl.host'), text('host'));
+  const app = field(t('sl.app'), text('app'));
   const sev = field(t('sl.severity'), { name: 'severity' }, {
     tag: 'select',
     options: [option('', t('sl.severity_all'), st.severity === ''),
